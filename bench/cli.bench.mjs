@@ -1,0 +1,58 @@
+// Issue "Foundation": start-up and validation speed of the CLI, and loading a large blueprint.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, fmtMs, median, timeCommand } from './lib.mjs';
+
+export const title = 'CLI start-up, validation and loading a large blueprint';
+export const method =
+  'Whole-process wall time (spawn to exit) of the built CLI, median of 9 runs after a warm-up. The large blueprint is generated: 200 domains of 5 operations each, 20 layouts; its load time is measured in-process, median of 9.';
+
+export function bigBlueprint(domains = 200, layouts = 20) {
+  const lines = ['apiVersion: archsim/v1', 'kind: Blueprint', 'metadata: { name: big }', 'system:', '  domains:'];
+  for (let d = 0; d < domains; d++) {
+    lines.push(`    d${d}:`, `      tables: [t${d}a, t${d}b]`, '      operations:');
+    for (let o = 0; o < 5; o++) {
+      const calls = d > 0 && o === 0 ? `, calls: [d${d - 1}.op1]` : '';
+      lines.push(`        op${o}: { route: "POST /api/d${d}/op${o}", cpu: 1ms, db: { reads: 1, writes: 1 }${calls} }`);
+    }
+  }
+  lines.push('layouts:');
+  for (let l = 0; l < layouts; l++) {
+    lines.push(`  l${l}:`, '    units:');
+    const perUnit = Math.ceil(domains / (l + 1));
+    for (let u = 0; u <= l; u++) {
+      const ds = Array.from({ length: domains }, (_, i) => i).filter((i) => Math.floor(i / perUnit) === u).map((i) => `d${i}`);
+      if (ds.length) lines.push(`      u${u}: { domains: [${ds.join(', ')}], port: ${9000 + u}, instance: small, replicas: 2 }`);
+    }
+    lines.push('    datastores:', `      main: { engine: postgres, instance: small, tables: "*" }`);
+  }
+  lines.push('catalog:', '  small: { usdPerMonth: $5 }');
+  return lines.join('\n') + '\n';
+}
+
+export async function run({ log }) {
+  const help = timeCommand(process.execPath, [BIN, '--help']);
+  log(`--help ${fmtMs(help.median)}`);
+  const val = timeCommand(process.execPath, [BIN, 'validate', 'blueprints/quantchat.yaml']);
+  log(`validate ${fmtMs(val.median)}`);
+  const { parseBlueprint } = await import('../dist/src/model/parse.js');
+  const text = bigBlueprint();
+  const dir = mkdtempSync(join(tmpdir(), 'archsim-bench-'));
+  writeFileSync(join(dir, 'big.yaml'), text);
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    const r = parseBlueprint(text, 'big.yaml');
+    if (!r.ok) throw new Error(r.errors[0].message);
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  const load = median(times);
+  const bigCli = timeCommand(process.execPath, [BIN, 'validate', join(dir, 'big.yaml')], { runs: 5 });
+  return [
+    { name: '`archsim --help`, whole process', value: fmtMs(help.median), goal: '< 300 ms', pass: help.median < 300 },
+    { name: '`archsim validate blueprints/quantchat.yaml`, whole process', value: fmtMs(val.median), goal: '< 300 ms', pass: val.median < 300 },
+    { name: 'load 200 domains × 20 layouts (in-process)', value: fmtMs(load), goal: '< 500 ms', pass: load < 500 },
+    { name: '`archsim validate` of that blueprint, whole process', value: fmtMs(bigCli.median) },
+  ];
+}

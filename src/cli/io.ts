@@ -1,0 +1,102 @@
+// What every command shares at the edge: exit codes, one-line errors, JSON and text output.
+import { styleText } from 'node:util';
+import { InputError, formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/** Bad usage or input without a file position: one line, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A check the user asked for did not pass (budget, lint --fail-on): exit 1, message printed. */
+export class CheckFailed extends Error {
+  override name = 'CheckFailed';
+}
+
+const colorOn = (stream: NodeJS.WriteStream) => stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+
+type Style = Parameters<typeof styleText>[0];
+export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  return colorOn(stream) ? styleText(style, text) : text;
+}
+
+export function out(text = ''): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function err(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printDiagnostics(ds: readonly Diagnostic[], stream: NodeJS.WriteStream = process.stderr): void {
+  for (const d of ds) {
+    const line = formatDiagnostic(d);
+    stream.write(`${d.severity === 'error' ? paint('red', line, stream) : paint('yellow', line, stream)}\n`);
+  }
+}
+
+/** True when a person can answer prompts: a TTY on stdin and stdout, and not CI. */
+export function interactive(): boolean {
+  return process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
+}
+
+/**
+ * Run a command body and turn every way it can end into an exit code. Nothing a user did wrong
+ * ends in a stack trace; set ARCHSIM_DEBUG=1 to see one for an internal error.
+ */
+export async function handle(body: () => Promise<number | void> | number | void): Promise<never> {
+  let code: number;
+  try {
+    code = (await body()) ?? EXIT.ok;
+  } catch (e) {
+    code = reportError(e);
+  }
+  // Let pending stdout writes drain before exiting (large JSON on a pipe).
+  await new Promise<void>((resolve) => (process.stdout.writableLength ? process.stdout.once('drain', resolve) : resolve()));
+  process.exit(code);
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof InputError) {
+    printDiagnostics(e.diagnostics);
+    return EXIT.badInput;
+  }
+  if (e instanceof UsageError) {
+    err(`archsim: ${e.message}`);
+    return EXIT.badInput;
+  }
+  if (e instanceof CheckFailed) {
+    err(`archsim: ${e.message}`);
+    return EXIT.failed;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  err(`archsim: internal error: ${msg.split('\n')[0]}`);
+  if (process.env.ARCHSIM_DEBUG) err(String((e as Error)?.stack ?? e));
+  else err('archsim: (set ARCHSIM_DEBUG=1 for a stack trace)');
+  return EXIT.failed;
+}
+
+/** A plain text table: columns padded to their widest cell; numbers right-aligned. */
+export function table(head: string[], rows: (string | number)[][], opts: { indent?: number } = {}): string {
+  const cells = [head, ...rows.map((r) => r.map((c) => String(c)))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => visibleLength(r[i] ?? ''))));
+  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || String(r[i] ?? '') === '' || /^[-+$]?[0-9.,]+(%|ms|\/s|[a-zA-Z]*)?$/.test(String(r[i] ?? ''))));
+  const pad = ' '.repeat(opts.indent ?? 0);
+  const line = (r: string[]) =>
+    pad +
+    r
+      .map((c, i) => (numeric[i] ? ' '.repeat(widths[i]! - visibleLength(c)) + c : c + ' '.repeat(widths[i]! - visibleLength(c))))
+      .join('  ')
+      .trimEnd();
+  return [line(cells[0]!), pad + widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+}

@@ -1,0 +1,39 @@
+// The command tree. Each command lives in commands/<name>.ts and registers itself; its heavy
+// work is imported inside its action, so `archsim --help` loads commander and nothing else.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import * as validate from './commands/validate.js';
+import * as inspect from './commands/inspect.js';
+
+const commands: { register(program: Command): void }[] = [validate, inspect];
+
+export function buildProgram(): Command {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const program = new Command('archsim')
+    .description('Plan a move from a monolith to services: check, simulate, generate, run and compare layouts of one blueprint.')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nConventions: --json prints machine output on stdout; exit codes are 0 success, 1 a check or budget failed, 2 bad input or usage.\nSee `archsim <command> --help` for each command.',
+  );
+  for (const c of commands) c.register(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version end well; every other parse problem is a usage error (exit 2).
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+      process.exit(ok ? 0 : 2);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,150 @@
+// The blueprint loader's pure core: text(s) in, a validated Blueprint or every problem out.
+// Reading files is injected (`read`) so the same code serves the CLI, the library and tests.
+import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnostic, keysOfSchemaAt, locatorFor, validateWithSchema, type Locator } from './positioned.js';
+import { Blueprint } from './schema.js';
+import { checkSemantics } from './semantics.js';
+import { parseYaml, type YamlSource } from './yaml-source.js';
+
+export type ReadFile = (path: string) => string | undefined;
+
+export interface Loaded {
+  blueprint: Blueprint;
+  warnings: Diagnostic[];
+  /** Positions of any path, overlay first (for commands that report problems of their own). */
+  locate: Locator;
+  /** The files the blueprint was built from, overlay first. */
+  files: string[];
+}
+
+export type LoadResult = ({ ok: true } & Loaded) | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
+
+/** Deep merge for `extends:`: mappings merge key by key, lists and scalars replace, null deletes. */
+export function overlay(base: unknown, top: unknown): unknown {
+  if (isPlainObject(base) && isPlainObject(top)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(top)) {
+      if (v === null) delete out[k];
+      else out[k] = k in base ? overlay(base[k], v) : v;
+    }
+    return out;
+  }
+  return top;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function resolveRelative(from: string, target: string): string {
+  return isAbsolute(target) ? target : normalize(join(dirname(from), target));
+}
+
+/** Parse one file and everything it extends; sources come back overlay first. */
+function parseChain(
+  text: string,
+  file: string,
+  read: ReadFile,
+  seen: string[],
+): { ok: true; value: unknown; sources: YamlSource[] } | { ok: false; errors: Diagnostic[] } {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return parsed;
+  const ext = isPlainObject(parsed.value) ? parsed.value.extends : undefined;
+  if (ext === undefined) return { ok: true, value: parsed.value, sources: [parsed.source] };
+  const locate = locatorFor([parsed.source]);
+  if (typeof ext !== 'string') return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends must be a file path')] };
+  const basePath = resolveRelative(file, ext);
+  if (seen.includes(basePath)) {
+    return { ok: false, errors: [diagnostic(locate, ['extends'], `extends cycle: ${[...seen, basePath].join(' → ')}`)] };
+  }
+  const baseText = read(basePath);
+  if (baseText === undefined) return { ok: false, errors: [diagnostic(locate, ['extends'], `cannot read "${ext}" (${basePath})`)] };
+  const base = parseChain(baseText, basePath, read, [...seen, basePath]);
+  if (!base.ok) return base;
+  const merged = overlay(base.value, parsed.value) as Record<string, unknown>;
+  delete merged.extends;
+  return { ok: true, value: merged, sources: [parsed.source, ...base.sources] };
+}
+
+export function parseBlueprint(text: string, file: string, read: ReadFile = () => undefined): LoadResult {
+  const chain = parseChain(text, file, read, [file]);
+  if (!chain.ok) return { ok: false, errors: chain.errors, warnings: [] };
+  const locate = locatorFor(chain.sources);
+  const value = chain.value;
+  if (!isPlainObject(value)) {
+    return { ok: false, errors: [diagnostic(locate, [], 'a blueprint is a YAML mapping (apiVersion, kind, metadata, system, layouts…)')], warnings: [] };
+  }
+  const v = validateWithSchema(Blueprint, value, locate, (p) => keysOfSchemaAt(Blueprint, p));
+  if (!v.ok) {
+    // Report the semantic problems too, found on a copy with the broken values taken out, so
+    // an author sees every mistake in one run rather than one layer at a time.
+    const repaired = repair(value, v.errors.map((e) => e.path));
+    const semantic = repaired ? semanticDiagnostics(repaired.blueprint, locate).filter((d) => !touches(d.path, repaired.paths)) : [];
+    const errors = sortDiagnostics([...v.errors, ...semantic.filter((d) => d.severity === 'error')]);
+    return { ok: false, errors, warnings: sortDiagnostics(semantic.filter((d) => d.severity === 'warning')) };
+  }
+  const problems = semanticDiagnostics(v.data, locate);
+  const errors = sortDiagnostics(problems.filter((p) => p.severity === 'error'));
+  const warnings = sortDiagnostics(problems.filter((p) => p.severity === 'warning'));
+  if (errors.length) return { ok: false, errors, warnings };
+  return { ok: true, blueprint: v.data, warnings, locate, files: chain.sources.map((s) => s.file) };
+}
+
+function semanticDiagnostics(bp: Blueprint, locate: Locator): Diagnostic[] {
+  return checkSemantics(bp).map((p) => diagnostic(locate, p.path, p.message, p.severity));
+}
+
+type Path = (string | number)[];
+
+function isPrefix(a: Path, b: Path): boolean {
+  return a.length <= b.length && a.every((seg, i) => String(seg) === String(b[i]));
+}
+
+/**
+ * Would a problem at `path` be an echo of a repair? It is when it lies under a repaired value,
+ * or above an entry that was dropped whole (a unit, a datastore, an operation).
+ */
+function touches(path: Path, repaired: Path[]): boolean {
+  return repaired.some((r) => isPrefix(r, path) || (r.length <= 4 && isPrefix(path, r)));
+}
+
+/**
+ * Remove each broken value (or, for a required one, its whole parent entry) until the schema
+ * accepts what is left. Returns undefined when that takes too many rounds.
+ */
+function repair(value: unknown, firstPaths: Path[]): { blueprint: Blueprint; paths: Path[] } | undefined {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  const paths: Path[] = [];
+  let pending = firstPaths;
+  for (let round = 0; round < 8; round++) {
+    for (const p of pending) {
+      // Entries of records (a domain, a unit, an operation) can be dropped whole; required
+      // top-level sections cannot, so stop at depth 2.
+      let cut = p.length;
+      while (cut > 2 && !deleteAt(copy, p.slice(0, cut))) cut--;
+      if (cut <= 2 && !deleteAt(copy, p.slice(0, 3))) return undefined;
+      paths.push(p.slice(0, Math.max(cut, 3)));
+    }
+    const r = Blueprint.safeParse(copy);
+    if (r.success) return { blueprint: r.data, paths };
+    pending = r.error.issues.map((i) => {
+      const base = i.path as Path;
+      return i.code === 'unrecognized_keys' ? [...base, i.keys[0]!] : base.length ? base : ['metadata'];
+    });
+  }
+  return undefined;
+}
+
+function deleteAt(root: unknown, path: Path): boolean {
+  let v: unknown = root;
+  for (const seg of path.slice(0, -1)) {
+    if (v === null || typeof v !== 'object') return false;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  const last = path[path.length - 1];
+  if (v === null || typeof v !== 'object' || last === undefined || !(last in (v as object))) return false;
+  if (Array.isArray(v) && typeof last === 'number') v.splice(last, 1);
+  else delete (v as Record<string | number, unknown>)[last];
+  return true;
+}

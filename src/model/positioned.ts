@@ -1,0 +1,157 @@
+// Turn zod issues into positioned diagnostics. Used for blueprints and for every other YAML
+// input (workloads, scenarios, budgets, answers) so they all report errors the same way.
+import type { z } from 'zod';
+import { didYouMean, type Diagnostic, type Severity } from './diagnostics.js';
+import { parseYaml, positionOf, type YamlSource } from './yaml-source.js';
+
+/** Finds the file and position of a path across one or more layered sources (overlay first). */
+export type Locator = (path: readonly (string | number)[], key?: boolean) => { file: string; line: number; col: number };
+
+export function locatorFor(sources: readonly YamlSource[]): Locator {
+  return (path, key = false) => {
+    let fallback: { file: string; line: number; col: number } | undefined;
+    for (const s of sources) {
+      const p = positionOf(s, path, key);
+      if (p?.exact) return { file: s.file, line: p.line, col: p.col };
+      if (p && !fallback) fallback = { file: s.file, line: p.line, col: p.col };
+    }
+    return fallback ?? { file: sources[0]?.file ?? '<input>', line: 1, col: 1 };
+  };
+}
+
+export function diagnostic(locate: Locator, path: (string | number)[], message: string, severity: Severity = 'error', key = false): Diagnostic {
+  return { ...locate(path, key), path, message, severity };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** zod reports a union failure with every branch's issues; keep the branch the author meant. */
+function bestBranch(issue: Issue & { code: 'invalid_union' }): Issue[] {
+  const branches = (issue as { errors?: Issue[][] }).errors ?? [];
+  let best: Issue[] | undefined;
+  let bestScore = Infinity;
+  for (const b of branches) {
+    if (!b.length) continue;
+    // A branch that failed at its root on the value's type is the wrong branch, not a mistake.
+    const rootTypeMiss = b.some((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const score = (rootTypeMiss ? 1000 : 0) + b.length;
+    if (score < bestScore) {
+      bestScore = score;
+      best = b;
+    }
+  }
+  return best ?? [];
+}
+
+function flatten(issues: readonly Issue[], prefix: (string | number)[] = []): { path: (string | number)[]; issue: Issue }[] {
+  const out: { path: (string | number)[]; issue: Issue }[] = [];
+  for (const i of issues) {
+    const path = [...prefix, ...(i.path as (string | number)[])];
+    if (i.code === 'invalid_union') {
+      const branch = bestBranch(i as Issue & { code: 'invalid_union' });
+      if (branch.length) {
+        out.push(...flatten(branch, path));
+        continue;
+      }
+    }
+    out.push({ path, issue: i });
+  }
+  return out;
+}
+
+function messageOf(issue: Issue, value: unknown, knownKeys: (path: (string | number)[]) => string[]): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const got = value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+      if (value === undefined) return `required: expected ${issue.expected}`;
+      return `expected ${issue.expected}, got ${got}`;
+    }
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Validate `value` against `schema`; every problem comes back positioned. */
+export function validateWithSchema<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  locate: Locator,
+  shapeKeys?: (path: (string | number)[]) => string[],
+): { ok: true; data: z.output<S> } | { ok: false; errors: Diagnostic[] } {
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, data: r.data };
+  const keys = shapeKeys ?? (() => []);
+  const errors: Diagnostic[] = [];
+  for (const { path, issue } of flatten(r.error.issues)) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) {
+        const kp = [...path, k];
+        errors.push(diagnostic(locate, kp, `unknown key "${k}"${didYouMean(k, keys(path))}`, 'error', true));
+      }
+      continue;
+    }
+    errors.push(diagnostic(locate, path, messageOf(issue, valueAt(value, path), keys)));
+  }
+  return { ok: false, errors };
+}
+
+/** Parse a small YAML input file (workload, scenario, budget, answers) against a schema. */
+export function parseYamlWith<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+): { ok: true; data: z.output<S>; locate: Locator } | { ok: false; errors: Diagnostic[] } {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return parsed;
+  const locate = locatorFor([parsed.source]);
+  const r = validateWithSchema(schema, parsed.value, locate, (p) => keysOfSchemaAt(schema, p));
+  return r.ok ? { ok: true, data: r.data, locate } : r;
+}
+
+/**
+ * The keys an object schema accepts at a path, for "did you mean" on unknown keys. Walks zod's
+ * definition objects; records and unions are followed loosely, which is enough for suggestions.
+ */
+export function keysOfSchemaAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  let s: unknown = schema;
+  const unwrap = (x: unknown): unknown => {
+    for (let i = 0; i < 10; i++) {
+      const def = (x as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+      if (!def) return x;
+      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') x = def.innerType;
+      else if (def.type === 'pipe') x = def.in;
+      else return x;
+    }
+    return x;
+  };
+  const shapeKeys = (x: unknown): string[] => {
+    const def = (unwrap(x) as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (def?.type === 'object') return Object.keys(def.shape as object);
+    if (def?.type === 'union') return (def.options as unknown[]).flatMap(shapeKeys);
+    return [];
+  };
+  for (const seg of path) {
+    const def = (unwrap(s) as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
+    if (!def) return [];
+    if (def.type === 'object') s = (def.shape as Record<string, unknown>)[String(seg)];
+    else if (def.type === 'record') s = def.valueType;
+    else if (def.type === 'array') s = def.element;
+    else if (def.type === 'union') {
+      const opts = (def.options as unknown[]).filter((o) => shapeKeys(o).length || true);
+      s = opts.map((o) => (unwrap(o) as { _zod?: { def?: { shape?: Record<string, unknown> } } })?._zod?.def?.shape?.[String(seg)]).find(Boolean);
+    } else return [];
+    if (!s) return [];
+  }
+  return shapeKeys(s);
+}

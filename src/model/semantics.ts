@@ -1,0 +1,193 @@
+// Checks that need the whole blueprint: references, placements, cycles, ports. Pure; returns
+// problems with their document paths, which the loader turns into file:line:col.
+import { didYouMean } from './diagnostics.js';
+import { operationIndex, tableOwners } from './layout.js';
+import type { Blueprint } from './schema.js';
+
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export function checkSemantics(bp: Blueprint): Problem[] {
+  const out: Problem[] = [];
+  const err = (path: (string | number)[], message: string) => out.push({ path, message, severity: 'error' });
+  const warn = (path: (string | number)[], message: string) => out.push({ path, message, severity: 'warning' });
+  const ops = operationIndex(bp);
+  const opIds = [...ops.keys()];
+  const eventNames = Object.keys(bp.system.events);
+  const domains = Object.keys(bp.system.domains);
+  const catalog = Object.keys(bp.catalog);
+
+  const checkOp = (path: (string | number)[], ref: string, what: string) => {
+    if (ops.has(ref)) return;
+    const [d] = ref.split('.');
+    if (!ref.includes('.')) err(path, `${what} "${ref}" must be written domain.operation${didYouMean(ref, opIds)}`);
+    else if (d && !bp.system.domains[d]) err(path, `${what} "${ref}": unknown domain "${d}"${didYouMean(ref, opIds)}`);
+    else err(path, `${what} "${ref}": unknown operation${didYouMean(ref, opIds)}`);
+  };
+
+  // Operations: calls, emits, routes.
+  const routes = new Map<string, string>();
+  for (const [domain, d] of Object.entries(bp.system.domains)) {
+    for (const [name, op] of Object.entries(d.operations)) {
+      const base = ['system', 'domains', domain, 'operations', name];
+      op.calls.forEach((c, i) => {
+        const p = [...base, 'calls', i];
+        checkOp(typeof c === 'object' && 'op' in c ? p : p, c.op, 'call to');
+        if (c.op === `${domain}.${name}`) err(p, `operation calls itself`);
+      });
+      op.emits.forEach((e, i) => {
+        if (!bp.system.events[e]) err([...base, 'emits', i], `unknown event "${e}"${didYouMean(e, eventNames)}`);
+      });
+      if (op.route) {
+        const key = `${op.route.method} ${op.route.path}`;
+        const other = routes.get(key);
+        if (other) err([...base, 'route'], `route "${key}" is also ${other}'s`);
+        else routes.set(key, `${domain}.${name}`);
+      }
+    }
+  }
+  for (const [ev, def] of Object.entries(bp.system.events)) {
+    def.consumers.forEach((c, i) => checkOp(['system', 'events', ev, 'consumers', i], c, 'consumer'));
+    const emitted = [...ops.values()].some((o) => o.op.emits.includes(ev));
+    if (!emitted) warn(['system', 'events', ev], `event "${ev}" is never emitted`);
+  }
+
+  // Synchronous call cycles, across the whole system (in any layout they block a request on itself).
+  for (const cycle of syncCycles(bp)) {
+    const [from, to] = [cycle[cycle.length - 2]!, cycle[cycle.length - 1]!];
+    const [d, n] = splitOp(from);
+    const idx = bp.system.domains[d]!.operations[n]!.calls.findIndex((c) => c.op === to);
+    err(['system', 'domains', d, 'operations', n, 'calls', idx], `cycle of synchronous calls: ${cycle.join(' → ')}`);
+  }
+
+  // Tables: one owner each.
+  for (const [table, owners] of tableOwners(bp)) {
+    if (owners.length > 1) {
+      const d = owners[1]!;
+      const idx = bp.system.domains[d]!.tables.indexOf(table);
+      err(['system', 'domains', d, 'tables', idx], `table "${table}" is owned by ${owners.map((o) => `"${o}"`).join(' and ')}; a table has one owning domain`);
+    }
+  }
+  const tables = [...tableOwners(bp).keys()];
+
+  // Layouts.
+  for (const [ln, layout] of Object.entries(bp.layouts)) {
+    const lp = ['layouts', ln];
+    const placedBy = new Map<string, string>();
+    let star: string | undefined;
+    for (const [un, u] of Object.entries(layout.units)) {
+      if (u.domains === '*') {
+        if (star) err([...lp, 'units', un, 'domains'], `"*" is already used by unit "${star}"; only one unit may take the remaining domains`);
+        star = star ?? un;
+        continue;
+      }
+      u.domains.forEach((d, i) => {
+        const p = [...lp, 'units', un, 'domains', i];
+        if (!bp.system.domains[d]) err(p, `unknown domain "${d}"${didYouMean(d, domains)}`);
+        else if (placedBy.has(d)) err(p, `domain "${d}" is placed in two units: "${placedBy.get(d)}" and "${un}"`);
+        else placedBy.set(d, un);
+      });
+      if (!u.domains.length) warn([...lp, 'units', un, 'domains'], `unit "${un}" runs no domain`);
+    }
+    if (!star) {
+      for (const d of domains) if (!placedBy.has(d)) err([...lp, 'units'], `domain "${d}" is placed in no unit`);
+    }
+    for (const [un, u] of Object.entries(layout.units)) {
+      checkCatalog(err, catalog, [...lp, 'units', un, 'instance'], u.instance);
+      if (u.autoscale && u.autoscale.min > u.autoscale.max) err([...lp, 'units', un, 'autoscale', 'min'], `autoscale min ${u.autoscale.min} is above max ${u.autoscale.max}`);
+    }
+
+    const storedIn = new Map<string, string>();
+    let starStore: string | undefined;
+    for (const [sn, s] of Object.entries(layout.datastores)) {
+      if (s.instance !== undefined) checkCatalog(err, catalog, [...lp, 'datastores', sn, 'instance'], s.instance);
+      if (s.tables === '*') {
+        if (starStore) err([...lp, 'datastores', sn, 'tables'], `"*" is already used by datastore "${starStore}"`);
+        starStore = starStore ?? sn;
+        continue;
+      }
+      s.tables.forEach((t, i) => {
+        const p = [...lp, 'datastores', sn, 'tables', i];
+        if (!tables.includes(t)) err(p, `unknown table "${t}"${didYouMean(t, tables)}`);
+        else if (storedIn.has(t)) err(p, `table "${t}" is stored in two datastores: "${storedIn.get(t)}" and "${sn}"`);
+        else storedIn.set(t, sn);
+      });
+    }
+    if (!starStore) {
+      for (const t of tables) if (!storedIn.has(t)) err([...lp, 'datastores'], `table "${t}" (of domain "${tableOwners(bp).get(t)![0]}") is stored in no datastore`);
+    }
+    if (layout.gateway?.instance) checkCatalog(err, catalog, [...lp, 'gateway', 'instance'], layout.gateway.instance);
+    if (layout.broker?.instance) checkCatalog(err, catalog, [...lp, 'broker', 'instance'], layout.broker.instance);
+    for (const [xn, x] of Object.entries(layout.extras)) checkCatalog(err, catalog, [...lp, 'extras', xn, 'instance'], x.instance);
+    if (layout.next && !bp.layouts[layout.next]) err([...lp, 'next'], `unknown layout "${layout.next}"${didYouMean(layout.next, Object.keys(bp.layouts))}`);
+
+    // Ports: every listener of the layout on one host must differ.
+    const ports = new Map<number, string>();
+    const claim = (port: number | undefined, who: string, path: (string | number)[]) => {
+      if (port === undefined) return;
+      const other = ports.get(port);
+      if (other) err(path, `duplicate port ${port}: ${who} and ${other} both listen on it`);
+      else ports.set(port, who);
+    };
+    claim(layout.gateway?.port, 'the gateway', [...lp, 'gateway', 'port']);
+    for (const [un, u] of Object.entries(layout.units)) claim(u.port, `unit "${un}"`, [...lp, 'units', un, 'port']);
+    for (const [sn, s] of Object.entries(layout.datastores)) claim(s.port, `datastore "${sn}"`, [...lp, 'datastores', sn, 'port']);
+    claim(layout.broker?.port, 'the broker', [...lp, 'broker', 'port']);
+
+    // Events need a way across units.
+    if (!layout.broker && Object.keys(layout.units).length > 1 && eventNames.length) {
+      warn([...lp], `layout has ${Object.keys(layout.units).length} units and events but no broker; events between units will be modelled as direct HTTP calls`);
+    }
+  }
+
+  // Workload.
+  if (bp.workload) {
+    const w = bp.workload;
+    if (w.rate === undefined && w.users === undefined && !w.profile) err(['workload'], 'a workload needs rate (open), users (closed) or a profile');
+    if (w.rate !== undefined && w.users !== undefined) err(['workload', 'users'], 'give rate (open workload) or users (closed workload), not both');
+    for (const id of Object.keys(w.mix)) checkOp(['workload', 'mix', id], id, 'mix entry');
+  }
+  return out;
+}
+
+function checkCatalog(err: (p: (string | number)[], m: string) => void, catalog: string[], path: (string | number)[], name: string) {
+  if (!catalog.includes(name)) err(path, `unknown catalog entry "${name}"${didYouMean(name, catalog)}`);
+}
+
+function splitOp(id: string): [string, string] {
+  const i = id.indexOf('.');
+  return [id.slice(0, i), id.slice(i + 1)];
+}
+
+/** Every elementary cycle's closing edge, found by DFS; each cycle reported once. */
+export function syncCycles(bp: Blueprint): string[][] {
+  const ops = operationIndex(bp);
+  const state = new Map<string, 0 | 1 | 2>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    state.set(id, 1);
+    stack.push(id);
+    for (const c of ops.get(id)!.op.calls) {
+      if (!ops.has(c.op) || c.op === id) continue;
+      const s = state.get(c.op) ?? 0;
+      if (s === 0) visit(c.op);
+      else if (s === 1) {
+        const cyc = [...stack.slice(stack.indexOf(c.op)), c.op];
+        const key = [...cyc.slice(0, -1)].sort().join('|');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cyc);
+        }
+      }
+    }
+    stack.pop();
+    state.set(id, 2);
+  };
+  for (const id of ops.keys()) if ((state.get(id) ?? 0) === 0) visit(id);
+  return cycles;
+}
