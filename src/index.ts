@@ -4,6 +4,7 @@ export { parseBlueprint, overlay, type Loaded, type LoadResult, type ReadFile } 
 export { formatDiagnostic, InputError, type Diagnostic } from './model/diagnostics.js';
 export { operations, operationIndex, resolveLayout, primaryStore, type ResolvedLayout, type OperationRef } from './model/layout.js';
 export { checkSemantics, syncCycles } from './model/semantics.js';
+export { routeTable, matchRoute, prefixesByUnit, pathPattern, type RouteEntry } from './model/routes.js';
 export { blueprintJsonSchema } from './model/json-schema.js';
 export { monthlyCost, type LayoutCost, type CostItem } from './simulate/cost.js';
 export * as units from './model/units.js';
