@@ -8,6 +8,8 @@ export { routeTable, matchRoute, prefixesByUnit, pathPattern, type RouteEntry } 
 export { blueprintJsonSchema } from './model/json-schema.js';
 export { monthlyCost, type LayoutCost, type CostItem } from './simulate/cost.js';
 export * as units from './model/units.js';
+export { generate, k6Script, TARGETS, GenerateError, type Target, type GenerateOptions, type GeneratedFile, type K6Options } from './generate/index.js';
+export { writeFiles, type WriteResult, type WrittenFile, type WriteOptions } from './io/write-files.js';
 export type * from './model/schema.js';
 
 import { parseBlueprint } from './model/parse.js';

@@ -4,8 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as validate from './commands/validate.js';
 import * as inspect from './commands/inspect.js';
+import * as generate from './commands/generate.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect];
+const commands: { register(program: Command): void }[] = [validate, inspect, generate];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { EXIT, err, handle, out, paint, printJson, table, UsageError } from '../io.js';
+
+const TARGET_LIST = ['compose', 'k8s', 'gateway', 'monitoring', 'k6', 'scaffold', 'all'];
+
+interface GenerateCliOptions {
+  layout?: string;
+  out?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  kind?: string;
+  canary?: string;
+  ingress?: string;
+  withDatastores?: boolean;
+  baseUrl?: string;
+  rate?: string;
+  duration?: string;
+  operations?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('generate')
+    .description('write the files to run a layout: compose, k8s, gateway, monitoring, k6, scaffold, or all')
+    .argument('<target>', `what to generate: ${TARGET_LIST.join(', ')}`)
+    .argument('<file>', 'blueprint YAML file')
+    .option('-l, --layout <name>', 'the layout (required when the blueprint has more than one)')
+    .option('-o, --out <dir>', 'output directory (required)')
+    .option('--force', 'overwrite existing files (atomically)')
+    .option('--dry-run', 'list what would be written, write nothing')
+    .option('--json', 'report the files as JSON (path, bytes, sha256, status)')
+    .option('--kind <kind>', 'gateway: kong, traefik or nginx (default: the layout’s gateway, else nginx)')
+    .option('--canary <unit=percent>', 'gateway: send percent of a unit’s routes to it and the rest to the monolith, e.g. auth-service=10')
+    .option('--ingress <kind>', 'k8s: ingress (default) or gateway-api (an HTTPRoute)')
+    .option('--with-datastores', 'k8s: also emit the datastores as StatefulSets')
+    .option('--base-url <url>', 'k6: where requests go (default: the gateway on 127.0.0.1)')
+    .option('--rate <rate>', 'k6: total arrival rate, e.g. 200/s (default: the workload’s)')
+    .option('--duration <duration>', 'k6: test duration, e.g. 60s (default: the workload’s)')
+    .option('--operations <list>', 'k6: only these operations, comma-separated domain.op')
+    .addHelpText(
+      'after',
+      '\nNever overwrites a file without --force: every conflict is listed and nothing is written (exit 2).\nExamples:\n  archsim generate compose blueprints/quantchat.yaml --layout microservices --out deploy\n  archsim generate gateway blueprints/quantchat.yaml --layout strangler-relay --kind nginx --canary relay-service=10 --out gw\n  archsim generate all blueprints/quantchat.yaml --layout microservices --out quantchat --dry-run',
+    )
+    .action((target: string, file: string, opts: GenerateCliOptions) => handle(() => runGenerate(target, file, opts)));
+}
+
+async function runGenerate(target: string, file: string, opts: GenerateCliOptions): Promise<number> {
+  const { didYouMean } = await import('../../model/diagnostics.js');
+  if (!TARGET_LIST.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, TARGET_LIST)}; targets: ${TARGET_LIST.join(', ')}`);
+  if (!opts.out) throw new UsageError('--out <dir> is required (where to write the files)');
+  const { loadBlueprint } = await import('../../io/load.js');
+  const { generate, GenerateError } = await import('../../generate/index.js');
+  const { writeFiles } = await import('../../io/write-files.js');
+  const { parseDuration, parseRate } = await import('../../model/units.js');
+  const { blueprint } = loadBlueprint(file);
+  const layouts = Object.keys(blueprint.layouts);
+  const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
+  if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
+  if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
+
+  const gopts: import('../../generate/index.js').GenerateOptions = {};
+  if (opts.kind !== undefined) {
+    if (!['kong', 'traefik', 'nginx'].includes(opts.kind)) throw new UsageError(`--kind must be kong, traefik or nginx, got "${opts.kind}"`);
+    gopts.kind = opts.kind as 'kong' | 'traefik' | 'nginx';
+  }
+  if (opts.canary !== undefined) {
+    const m = /^([A-Za-z][\w-]*)=(\d+(?:\.\d+)?)%?$/.exec(opts.canary.trim());
+    if (!m) throw new UsageError(`--canary must be unit=percent, e.g. auth-service=10, got "${opts.canary}"`);
+    gopts.canary = { unit: m[1]!, percent: Number(m[2]) };
+  }
+  if (opts.ingress !== undefined) {
+    if (opts.ingress !== 'ingress' && opts.ingress !== 'gateway-api') throw new UsageError(`--ingress must be ingress or gateway-api, got "${opts.ingress}"`);
+    gopts.ingress = opts.ingress;
+  }
+  if (opts.withDatastores) gopts.withDatastores = true;
+  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
+  if (opts.rate !== undefined) {
+    const r = parseRate(/^[0-9.]+$/.test(opts.rate) ? `${opts.rate}/s` : opts.rate);
+    if (!r.ok || r.value <= 0) throw new UsageError(`--rate: ${r.ok ? 'must be positive' : r.message}`);
+    gopts.rate = r.value;
+  }
+  if (opts.duration !== undefined) {
+    const d = parseDuration(opts.duration);
+    if (!d.ok || d.value <= 0) throw new UsageError(`--duration: ${d.ok ? 'must be positive' : d.message}`);
+    gopts.duration = d.value;
+  }
+  if (opts.operations !== undefined) gopts.operations = opts.operations.split(',').map((s) => s.trim()).filter(Boolean);
+
+  let files;
+  try {
+    files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
+  } catch (e) {
+    if (e instanceof GenerateError) throw new UsageError(e.message);
+    throw e;
+  }
+  const result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true });
+  if (opts.json) {
+    printJson({ target, blueprint: blueprint.metadata.name, layout, dir: opts.out, dryRun: result.dryRun, ok: result.conflicts.length === 0, conflicts: result.conflicts, files: result.files });
+  } else {
+    const rows = result.files.map((f) => [f.status, f.path, f.bytes]);
+    out(table(['status', 'file', 'bytes'], rows));
+    const n = (s: string) => result.files.filter((f) => f.status === s).length;
+    if (result.dryRun) out(`dry run: ${n('would-create')} to create, ${n('would-overwrite')} to overwrite, ${n('unchanged')} unchanged in ${opts.out}`);
+    else if (!result.conflicts.length) out(`${paint('green', '✓')} ${target} for ${blueprint.metadata.name}/${layout}: ${n('created')} created, ${n('overwritten')} overwritten, ${n('unchanged')} unchanged in ${opts.out}`);
+  }
+  if (result.conflicts.length) {
+    for (const c of result.conflicts) err(`archsim: ${opts.out.replace(/\/$/, '')}/${c} exists with other content`);
+    err(`archsim: ${result.conflicts.length} file${result.conflicts.length === 1 ? '' : 's'} would be overwritten; nothing written (use --force to overwrite)`);
+    return EXIT.badInput;
+  }
+  return EXIT.ok;
+}

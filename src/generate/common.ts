@@ -1,0 +1,313 @@
+// What every generator shares: the file type, naming, the wiring of a unit (which stores, broker
+// and other units it talks to) and how credentials are referenced. Pure.
+import { Document, visit, type Scalar } from 'yaml';
+import { operationIndex, resolveLayout, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit } from '../model/layout.js';
+import type { Blueprint } from '../model/schema.js';
+
+export interface GeneratedFile {
+  /** Relative to the output directory, with forward slashes. */
+  path: string;
+  content: string;
+}
+
+export type GatewayKind = 'kong' | 'traefik' | 'nginx';
+
+export interface GenerateOptions {
+  /** Gateway flavour; default: the layout's gateway kind when it is one of these, else nginx. */
+  kind?: GatewayKind;
+  /** Canary: send this percentage of a unit's routes to it, the rest to the monolith-like unit. */
+  canary?: { unit: string; percent: number };
+  /** Kubernetes routing object: an Ingress (default) or a Gateway API HTTPRoute. */
+  ingress?: 'ingress' | 'gateway-api';
+  /** Kubernetes: also emit StatefulSets for the datastores. */
+  withDatastores?: boolean;
+  /** k6: base URL, total rate (per second), duration (ms), operations to include. */
+  baseUrl?: string;
+  rate?: number;
+  duration?: number;
+  operations?: string[];
+}
+
+/** A generator's own input problem (unknown canary unit, …): the CLI turns it into exit 2. */
+export class GenerateError extends Error {
+  override name = 'GenerateError';
+}
+
+export const APP_UID = 10001;
+
+/** ENV_NAME for a name: upper case, anything not alphanumeric becomes "_". */
+export function envName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/** A database name for a datastore ("auth-db" → "auth_db"). */
+export function dbName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+export function imageOf(bp: Blueprint, u: ResolvedUnit): string {
+  return u.image ?? `archsim/${bp.metadata.name}-${u.name}:latest`;
+}
+
+export function resources(bp: Blueprint, instance: string | undefined): { vcpu: number; memoryMiB: number } {
+  const c = instance ? bp.catalog[instance] : undefined;
+  return { vcpu: c?.vcpu ?? 1, memoryMiB: c?.memoryMiB ?? 1024 };
+}
+
+/** Default ports of the engines a layout may name. */
+export const ENGINE_PORT: Record<string, number> = {
+  postgres: 5432,
+  mysql: 3306,
+  redis: 6379,
+  minio: 9000,
+  s3: 9000,
+  mongodb: 27017,
+  rabbitmq: 5672,
+  kafka: 9092,
+  nats: 4222,
+  sqs: 9324,
+};
+
+/** Datastores that run as a server (filesystem is a volume, not a service). */
+export function servedStores(r: ResolvedLayout): ResolvedDatastore[] {
+  return r.datastores.filter((d) => d.engine !== 'filesystem');
+}
+
+export function storePort(d: ResolvedDatastore): number {
+  return d.port ?? ENGINE_PORT[d.engine] ?? 5432;
+}
+
+/** The unit the monolith's traffic stays on: the one running "*", else the one with most domains. */
+export function monolithUnit(bp: Blueprint, r: ResolvedLayout): ResolvedUnit {
+  const star = r.units.find((u) => r.layout.units[u.name]?.domains === '*');
+  if (star) return star;
+  return r.units.reduce((best, u) => (u.domains.length > best.domains.length ? u : best), r.units[0]!);
+}
+
+/** The broker's compose/k8s service name: its kind, unless a unit or store already has it. */
+export function brokerName(r: ResolvedLayout): string | undefined {
+  const b = r.layout.broker;
+  if (!b) return undefined;
+  const taken = new Set([...r.units.map((u) => u.name), ...r.datastores.map((d) => d.name)]);
+  return taken.has(b.kind) ? `${b.kind}-broker` : b.kind;
+}
+
+export function brokerPort(r: ResolvedLayout): number {
+  const b = r.layout.broker!;
+  return b.port ?? ENGINE_PORT[b.kind] ?? 5672;
+}
+
+/** What a unit talks to: its datastores, the units it calls synchronously, the broker. */
+export interface Wiring {
+  unit: ResolvedUnit;
+  stores: ResolvedDatastore[];
+  /** Units this unit calls over the network (sorted). */
+  calls: ResolvedUnit[];
+  usesBroker: boolean;
+}
+
+export function wiring(bp: Blueprint, r: ResolvedLayout): Wiring[] {
+  const ops = operationIndex(bp);
+  const consumers = new Set(Object.values(bp.system.events).flatMap((e) => e.consumers.map((c) => c.split('.')[0]!)));
+  return r.units.map((unit) => {
+    const storeNames = new Set(unit.domains.flatMap((d) => r.storesOfDomain.get(d) ?? []));
+    const stores = r.datastores.filter((d) => storeNames.has(d.name));
+    const called = new Set<string>();
+    let emits = false;
+    for (const d of unit.domains) {
+      for (const op of Object.values(bp.system.domains[d]?.operations ?? {})) {
+        if (op.emits.length) emits = true;
+        for (const c of op.calls) {
+          const target = ops.get(c.op);
+          const u = target && r.unitOfDomain.get(target.domain);
+          if (u && u !== unit.name) called.add(u);
+        }
+      }
+    }
+    const calls = r.units.filter((u) => called.has(u.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const usesBroker = r.layout.broker !== undefined && (emits || unit.domains.some((d) => consumers.has(d)));
+    return { unit, stores, calls, usesBroker };
+  });
+}
+
+export interface EnvVar {
+  name: string;
+  /** A plain value (non-secret). */
+  value?: string;
+  /** A secret: the compose interpolation and the k8s Secret it comes from. */
+  secret?: { compose: string; secretName: string; key: string };
+}
+
+/** The credential variables a layout needs (.env.example), in a stable order. */
+export interface Credential {
+  variable: string;
+  /** Non-secret defaults (user names) get a value; secrets get a placeholder. */
+  example: string;
+  secret: boolean;
+  comment: string;
+}
+
+export function credentials(bp: Blueprint, r: ResolvedLayout): Credential[] {
+  const out: Credential[] = [];
+  for (const d of servedStores(r)) {
+    const v = envName(d.name);
+    if (d.engine === 'postgres' || d.engine === 'mysql' || d.engine === 'mongodb') {
+      out.push({ variable: `${v}_USER`, example: dbName(d.name), secret: false, comment: `${d.engine} user of ${d.name}` });
+      out.push({ variable: `${v}_PASSWORD`, example: `change-me-${d.name}-password`, secret: true, comment: `${d.engine} password of ${d.name}` });
+    } else if (d.engine === 'redis') {
+      out.push({ variable: `${v}_PASSWORD`, example: `change-me-${d.name}-password`, secret: true, comment: `redis password of ${d.name}` });
+    } else if (d.engine === 'minio' || d.engine === 's3') {
+      out.push({ variable: `${v}_ACCESS_KEY`, example: dbName(d.name), secret: false, comment: `object store access key of ${d.name}` });
+      out.push({ variable: `${v}_SECRET_KEY`, example: `change-me-${d.name}-secret-key`, secret: true, comment: `object store secret key of ${d.name}` });
+    }
+  }
+  const b = brokerName(r);
+  if (b && r.layout.broker!.kind !== 'kafka' && r.layout.broker!.kind !== 'nats' && r.layout.broker!.kind !== 'sqs') {
+    const v = envName(b);
+    if (r.layout.broker!.kind !== 'redis') out.push({ variable: `${v}_USER`, example: bp.metadata.name, secret: false, comment: `${r.layout.broker!.kind} user` });
+    out.push({ variable: `${v}_PASSWORD`, example: `change-me-${b}-password`, secret: true, comment: `${r.layout.broker!.kind} password` });
+  }
+  return out;
+}
+
+/** Connection URL of a datastore, with ${VAR} references for its credentials. */
+function storeUrl(d: ResolvedDatastore): string {
+  const v = envName(d.name);
+  const host = `${d.name}:${storePort(d)}`;
+  switch (d.engine) {
+    case 'postgres':
+      return `postgres://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${dbName(d.name)}`;
+    case 'mysql':
+      return `mysql://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${dbName(d.name)}`;
+    case 'mongodb':
+      return `mongodb://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${dbName(d.name)}?authSource=admin`;
+    case 'redis':
+      return `redis://:\${${v}_PASSWORD}@${host}/0`;
+    default:
+      return `http://${host}`;
+  }
+}
+
+function brokerUrl(r: ResolvedLayout): string {
+  const b = brokerName(r)!;
+  const v = envName(b);
+  const host = `${b}:${brokerPort(r)}`;
+  switch (r.layout.broker!.kind) {
+    case 'rabbitmq':
+      return `amqp://\${${v}_USER}:\${${v}_PASSWORD}@${host}/`;
+    case 'redis':
+      return `redis://:\${${v}_PASSWORD}@${host}/0`;
+    case 'postgres':
+      return `postgres://\${${v}_USER}:\${${v}_PASSWORD}@${host}/broker`;
+    case 'kafka':
+      return host;
+    case 'nats':
+      return `nats://${host}`;
+    default:
+      return `http://${host}`;
+  }
+}
+
+/**
+ * A unit's environment: plain values (port, name, the layout's env, the URLs of the units it
+ * calls) and secrets (connection URLs with credentials), as compose interpolations and as k8s
+ * secretKeyRefs. Never a secret value.
+ */
+export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
+  const env: EnvVar[] = [
+    { name: 'PORT', value: String(w.unit.port) },
+    { name: 'SERVICE_NAME', value: w.unit.name },
+    { name: 'NODE_ENV', value: 'production' },
+  ];
+  for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => a.localeCompare(b))) env.push({ name: k, value: v });
+  for (const c of w.calls) env.push({ name: `${envName(c.name)}_URL`, value: `http://${c.name}:${c.port}` });
+  const secret = (name: string, compose: string, secretName: string, key: string) => env.push({ name, secret: { compose, secretName, key } });
+  const firstOf = (engines: string[]) => w.stores.find((s) => engines.includes(s.engine));
+  const rel = firstOf(['postgres', 'mysql', 'mongodb']);
+  if (rel) secret('DATABASE_URL', storeUrl(rel), `${rel.name}-credentials`, 'url');
+  const cache = firstOf(['redis']);
+  if (cache) secret('REDIS_URL', storeUrl(cache), `${cache.name}-credentials`, 'url');
+  const obj = firstOf(['minio', 's3']);
+  if (obj) {
+    const v = envName(obj.name);
+    env.push({ name: 'S3_ENDPOINT', value: storeUrl(obj) });
+    env.push({ name: 'S3_BUCKET', value: dbName(obj.name).replace(/_/g, '-') });
+    secret('S3_ACCESS_KEY', `\${${v}_ACCESS_KEY}`, `${obj.name}-credentials`, 'access-key');
+    secret('S3_SECRET_KEY', `\${${v}_SECRET_KEY}`, `${obj.name}-credentials`, 'secret-key');
+  }
+  // Every further store by its own name, so a unit that spans several stores reaches all.
+  for (const s of w.stores) {
+    if (s === rel || s === cache || s === obj) continue;
+    if (s.engine === 'minio' || s.engine === 's3') env.push({ name: `${envName(s.name)}_URL`, value: storeUrl(s) });
+    else secret(`${envName(s.name)}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
+  }
+  const fsStores = w.stores.filter((s) => s.engine === 'filesystem');
+  for (const s of fsStores) env.push({ name: `${envName(s.name)}_DIR`, value: `/data/${s.name}` });
+  if (w.usesBroker) {
+    const b = brokerName(r)!;
+    const url = brokerUrl(r);
+    if (url.includes('${')) secret('BROKER_URL', url, `${b}-credentials`, 'url');
+    else env.push({ name: 'BROKER_URL', value: url });
+  }
+  return env;
+}
+
+export function resolve(bp: Blueprint, layout: string): ResolvedLayout {
+  if (!bp.layouts[layout]) throw new GenerateError(`unknown layout "${layout}"; layouts: ${Object.keys(bp.layouts).join(', ')}`);
+  return resolveLayout(bp, layout);
+}
+
+export function gatewayKind(r: ResolvedLayout, opts: GenerateOptions): GatewayKind {
+  if (opts.kind) return opts.kind;
+  const k = r.layout.gateway?.kind;
+  return k === 'kong' || k === 'traefik' || k === 'nginx' ? k : 'nginx';
+}
+
+/** The gateway's listening port: the layout's, else 8000 (or 8080 when a unit already has 8000). */
+export function gatewayPort(r: ResolvedLayout): number {
+  if (r.layout.gateway && r.layout.gateway.port >= 1024) return r.layout.gateway.port;
+  const used = new Set(r.units.map((u) => u.port));
+  return [8000, 8080, 8888, 18000].find((p) => !used.has(p))!;
+}
+
+export function checkCanary(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): { unit: ResolvedUnit; monolith: ResolvedUnit; percent: number } | undefined {
+  if (!opts.canary) return undefined;
+  const unit = r.units.find((u) => u.name === opts.canary!.unit);
+  if (!unit) throw new GenerateError(`--canary: unknown unit "${opts.canary.unit}" in layout ${r.name}; units: ${r.units.map((u) => u.name).join(', ')}`);
+  const monolith = monolithUnit(bp, r);
+  if (monolith.name === unit.name) throw new GenerateError(`--canary: ${unit.name} is the layout's monolith; choose a unit that was split off`);
+  const p = opts.canary.percent;
+  if (!(p >= 0 && p <= 100)) throw new GenerateError(`--canary: percentage must be between 0 and 100, got ${p}`);
+  return { unit, monolith, percent: p };
+}
+
+const AMBIGUOUS = /^(y|yes|n|no|true|false|on|off|null|~)$/i;
+
+/**
+ * YAML text with stable formatting: no anchors for repeated objects, no line folding, and
+ * strings that YAML 1.1 readers (docker compose's older parsers, kubectl) could take for a
+ * number, time or boolean quoted.
+ */
+export function toYaml(value: unknown, header?: string): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node: Scalar) {
+      if (typeof node.value !== 'string') return;
+      const s = node.value;
+      if (AMBIGUOUS.test(s) || /^[-+0-9.:_]+$/.test(s) || s.includes(': ') || s.includes(' #') || /^[*&!%@`'"{[|>?,]/.test(s) || s === '') {
+        node.type = 'QUOTE_DOUBLE';
+      }
+    },
+  });
+  if (header) doc.commentBefore = header.split('\n').map((l) => (l ? ` ${l}` : '')).join('\n');
+  return doc.toString({ lineWidth: 0, indentSeq: true });
+}
+
+/** Several YAML documents in one file. */
+export function toYamlDocs(values: unknown[], header?: string): string {
+  return values.map((v, i) => toYaml(v, i === 0 ? header : undefined)).join('---\n');
+}
+
+export function generatedHeader(bp: Blueprint, layout: string, what: string): string {
+  return `${what}\nGenerated by archsim from blueprint "${bp.metadata.name}", layout "${layout}". Regenerate rather than edit:\narchsim generate … --layout ${layout} --force`;
+}

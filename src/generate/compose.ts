@@ -1,0 +1,296 @@
+// docker compose for a layout: one service per unit, one per datastore, the broker and the
+// gateway; credentials only as ${VAR} references, listed in .env.example. Pure.
+import type { ResolvedDatastore, ResolvedLayout } from '../model/layout.js';
+import type { Blueprint } from '../model/schema.js';
+import {
+  APP_UID,
+  brokerName,
+  brokerPort,
+  credentials,
+  dbName,
+  envName,
+  gatewayKind,
+  gatewayPort,
+  generatedHeader,
+  imageOf,
+  resolve,
+  resources,
+  servedStores,
+  storePort,
+  toYaml,
+  unitEnv,
+  wiring,
+  type GenerateOptions,
+  type GeneratedFile,
+} from './common.js';
+import { gatewayFileName, gatewayFiles } from './gateway.js';
+
+/** Pinned images: the same file gives the same containers next year. */
+export const IMAGES = {
+  postgres: 'postgres:16-alpine',
+  mysql: 'mysql:8.4',
+  redis: 'redis:7.4-alpine',
+  minio: 'minio/minio:RELEASE.2024-10-13T13-34-11Z',
+  mongodb: 'mongo:7.0',
+  rabbitmq: 'rabbitmq:3.13-management-alpine',
+  kafka: 'apache/kafka:3.9.0',
+  nats: 'nats:2.10-alpine',
+  sqs: 'softwaremill/elasticmq-native:1.6.11',
+  kong: 'kong:3.9',
+  traefik: 'traefik:v3.3',
+  nginx: 'nginxinc/nginx-unprivileged:1.27-alpine',
+} as const;
+
+const hc = (test: string[], interval = '10s') => ({ test, interval, timeout: '5s', retries: 5, start_period: '10s' });
+
+function need(v: string): string {
+  return `\${${v}:?set ${v} in .env (see .env.example)}`;
+}
+
+function storeService(d: ResolvedDatastore, bp: Blueprint): Record<string, unknown> {
+  const v = envName(d.name);
+  const res = resources(bp, d.instance);
+  const limits = { deploy: { resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } } };
+  const port = storePort(d);
+  switch (d.engine) {
+    case 'postgres':
+      return {
+        image: IMAGES.postgres,
+        environment: { POSTGRES_DB: dbName(d.name), POSTGRES_USER: need(`${v}_USER`), POSTGRES_PASSWORD: need(`${v}_PASSWORD`), PGPORT: String(port) },
+        volumes: [`${d.name}-data:/var/lib/postgresql/data`],
+        healthcheck: hc(['CMD-SHELL', `pg_isready -U "$$POSTGRES_USER" -d ${dbName(d.name)} -p ${port}`]),
+        ...limits,
+      };
+    case 'mysql':
+      return {
+        image: IMAGES.mysql,
+        environment: { MYSQL_DATABASE: dbName(d.name), MYSQL_USER: need(`${v}_USER`), MYSQL_PASSWORD: need(`${v}_PASSWORD`), MYSQL_RANDOM_ROOT_PASSWORD: 'yes', MYSQL_TCP_PORT: String(port) },
+        volumes: [`${d.name}-data:/var/lib/mysql`],
+        healthcheck: hc(['CMD-SHELL', `mysqladmin ping -h 127.0.0.1 -P ${port} --silent`]),
+        ...limits,
+      };
+    case 'mongodb':
+      return {
+        image: IMAGES.mongodb,
+        command: ['mongod', '--port', String(port)],
+        environment: { MONGO_INITDB_ROOT_USERNAME: need(`${v}_USER`), MONGO_INITDB_ROOT_PASSWORD: need(`${v}_PASSWORD`), MONGO_INITDB_DATABASE: dbName(d.name) },
+        volumes: [`${d.name}-data:/data/db`],
+        healthcheck: hc(['CMD', 'mongosh', '--quiet', '--port', String(port), '--eval', "db.adminCommand('ping').ok"]),
+        ...limits,
+      };
+    case 'redis':
+      return {
+        image: IMAGES.redis,
+        command: ['redis-server', '--port', String(port), '--appendonly', 'yes', '--requirepass', `\${${v}_PASSWORD:?set ${v}_PASSWORD in .env (see .env.example)}`],
+        environment: { REDISCLI_AUTH: need(`${v}_PASSWORD`) },
+        volumes: [`${d.name}-data:/data`],
+        healthcheck: hc(['CMD', 'redis-cli', '-p', String(port), 'ping']),
+        ...limits,
+      };
+    default:
+      // minio, and s3 (MinIO stands in for S3 on a laptop)
+      return {
+        image: IMAGES.minio,
+        command: ['server', '/data', '--address', `:${port}`, '--console-address', ':9001'],
+        environment: { MINIO_ROOT_USER: need(`${v}_ACCESS_KEY`), MINIO_ROOT_PASSWORD: need(`${v}_SECRET_KEY`) },
+        volumes: [`${d.name}-data:/data`],
+        healthcheck: hc(['CMD', 'mc', 'ready', 'local']),
+        ...limits,
+      };
+  }
+}
+
+function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown> {
+  const b = r.layout.broker!;
+  const name = brokerName(r)!;
+  const v = envName(name);
+  const port = brokerPort(r);
+  const res = resources(bp, b.instance);
+  const limits = { deploy: { resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } } };
+  switch (b.kind) {
+    case 'rabbitmq':
+      return {
+        image: IMAGES.rabbitmq,
+        environment: { RABBITMQ_DEFAULT_USER: need(`${v}_USER`), RABBITMQ_DEFAULT_PASS: need(`${v}_PASSWORD`), RABBITMQ_NODE_PORT: String(port) },
+        volumes: [`${name}-data:/var/lib/rabbitmq`],
+        healthcheck: hc(['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], '15s'),
+        ...limits,
+      };
+    case 'redis':
+      return {
+        image: IMAGES.redis,
+        command: ['redis-server', '--port', String(port), '--requirepass', `\${${v}_PASSWORD:?set ${v}_PASSWORD in .env (see .env.example)}`],
+        environment: { REDISCLI_AUTH: need(`${v}_PASSWORD`) },
+        healthcheck: hc(['CMD', 'redis-cli', '-p', String(port), 'ping']),
+        ...limits,
+      };
+    case 'postgres':
+      return {
+        image: IMAGES.postgres,
+        environment: { POSTGRES_DB: 'broker', POSTGRES_USER: need(`${v}_USER`), POSTGRES_PASSWORD: need(`${v}_PASSWORD`), PGPORT: String(port) },
+        volumes: [`${name}-data:/var/lib/postgresql/data`],
+        healthcheck: hc(['CMD-SHELL', `pg_isready -U "$$POSTGRES_USER" -d broker -p ${port}`]),
+        ...limits,
+      };
+    case 'kafka':
+      return {
+        image: IMAGES.kafka,
+        environment: {
+          KAFKA_NODE_ID: '1',
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_LISTENERS: `PLAINTEXT://:${port},CONTROLLER://:9093`,
+          KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${name}:${port}`,
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+        },
+        volumes: [`${name}-data:/var/lib/kafka/data`],
+        ...limits,
+      };
+    case 'nats':
+      return { image: IMAGES.nats, command: ['-js', '-p', String(port), '-m', '8222'], volumes: [`${name}-data:/data`], ...limits };
+    default:
+      return { image: IMAGES.sqs, ...limits };
+  }
+}
+
+/** Brokers whose image has a health check compose can wait on. */
+function brokerHasHealthcheck(r: ResolvedLayout): boolean {
+  return ['rabbitmq', 'redis', 'postgres'].includes(r.layout.broker?.kind ?? '');
+}
+
+function healthTest(runtime: string | undefined, port: number): string[] {
+  // The image runs the unit's own runtime; probe with it rather than assume curl is installed.
+  if (runtime?.startsWith('python')) {
+    return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=3)`];
+  }
+  return ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+}
+
+export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOptions = {}): Record<string, unknown> {
+  const r = resolve(bp, layout);
+  const services: Record<string, unknown> = {};
+  const volumes: Record<string, Record<string, never>> = {};
+  const stores = servedStores(r);
+  const broker = brokerName(r);
+  const hasGateway = r.layout.gateway !== undefined || r.units.length > 1;
+
+  for (const w of wiring(bp, r)) {
+    const u = w.unit;
+    const res = resources(bp, u.instance);
+    const environment: Record<string, string> = {};
+    for (const e of unitEnv(bp, r, w)) environment[e.name] = e.value ?? e.secret!.compose;
+    const depends: Record<string, { condition: string }> = {};
+    for (const s of w.stores) if (s.engine !== 'filesystem') depends[s.name] = { condition: 'service_healthy' };
+    if (w.usesBroker && broker) depends[broker] = { condition: brokerHasHealthcheck(r) ? 'service_healthy' : 'service_started' };
+    const fsVolumes = w.stores.filter((s) => s.engine === 'filesystem').map((s) => `${s.name}-data:/data/${s.name}`);
+    const svc: Record<string, unknown> = {
+      image: imageOf(bp, u),
+      build: { context: `./services/${u.name}` },
+      user: `${APP_UID}:${APP_UID}`,
+      read_only: true,
+      tmpfs: ['/tmp'],
+      cap_drop: ['ALL'],
+      security_opt: ['no-new-privileges:true'],
+      environment,
+      expose: [String(u.port)],
+    };
+    // Behind a gateway only the gateway is published; a lone unit publishes its own port.
+    if (!hasGateway && u.replicas === 1) svc.ports = [`${u.port}:${u.port}`];
+    if (fsVolumes.length) svc.volumes = fsVolumes;
+    svc.healthcheck = hc(healthTest(u.runtime, u.port));
+    if (Object.keys(depends).length) svc.depends_on = depends;
+    svc.deploy = { replicas: u.replicas, resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } };
+    svc.restart = 'unless-stopped';
+    services[u.name] = svc;
+  }
+
+  for (const d of stores) {
+    services[d.name] = storeService(d, bp);
+    volumes[`${d.name}-data`] = {};
+  }
+  for (const d of r.datastores.filter((s) => s.engine === 'filesystem')) volumes[`${d.name}-data`] = {};
+  if (broker) {
+    const b = brokerService(r, bp);
+    services[broker] = b;
+    if (b.volumes) volumes[`${broker}-data`] = {};
+  }
+  if (hasGateway) services.gateway = gatewayService(bp, r, opts);
+  return { name: bp.metadata.name, services, volumes };
+}
+
+function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Record<string, unknown> {
+  const kind = gatewayKind(r, opts);
+  const port = gatewayPort(r);
+  const file = `./${gatewayFileName(kind)}`;
+  const res = resources(bp, r.layout.gateway?.instance);
+  const depends = Object.fromEntries(r.units.map((u) => [u.name, { condition: 'service_healthy' }]));
+  const common = {
+    ports: [`${port}:${port}`],
+    depends_on: depends,
+    read_only: true,
+    tmpfs: ['/tmp'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: { resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } },
+    restart: 'unless-stopped',
+  };
+  if (kind === 'kong') {
+    return {
+      image: IMAGES.kong,
+      user: 'kong',
+      environment: {
+        KONG_DATABASE: 'off',
+        KONG_DECLARATIVE_CONFIG: '/kong/kong.yml',
+        KONG_PROXY_LISTEN: `0.0.0.0:${port}`,
+        KONG_ADMIN_LISTEN: '127.0.0.1:8001',
+        KONG_STATUS_LISTEN: '0.0.0.0:8100',
+        KONG_PROXY_ACCESS_LOG: '/dev/stdout',
+        KONG_PROXY_ERROR_LOG: '/dev/stderr',
+        KONG_PREFIX: '/tmp/kong',
+      },
+      volumes: [`${file}:/kong/kong.yml:ro`],
+      healthcheck: hc(['CMD', 'kong', 'health']),
+      ...common,
+    };
+  }
+  if (kind === 'traefik') {
+    return {
+      image: IMAGES.traefik,
+      user: `${APP_UID}:${APP_UID}`,
+      command: [`--entrypoints.web.address=:${port}`, '--providers.file.filename=/etc/traefik/dynamic.yml', '--ping=true', '--ping.entrypoint=web', '--accesslog=true'],
+      volumes: [`${file}:/etc/traefik/dynamic.yml:ro`],
+      healthcheck: hc(['CMD', 'traefik', 'healthcheck', '--ping', '--ping.entrypoint=web', `--entrypoints.web.address=:${port}`]),
+      ...common,
+    };
+  }
+  return {
+    image: IMAGES.nginx,
+    volumes: [`${file}:/etc/nginx/nginx.conf:ro`],
+    healthcheck: hc(['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${port}/gateway/health`]),
+    ...common,
+  };
+}
+
+export function envExample(bp: Blueprint, layout: string): string {
+  const r = resolve(bp, layout);
+  const L = [
+    `# Credentials for the compose file of ${bp.metadata.name} (layout ${layout}).`,
+    '# Copy to .env and replace every change-me value, e.g. with: openssl rand -hex 24',
+    '# Never commit .env.',
+    '',
+  ];
+  for (const c of credentials(bp, r)) L.push(`# ${c.comment}`, `${c.variable}=${c.example}`);
+  return L.join('\n') + '\n';
+}
+
+export function composeFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
+  const r = resolve(bp, layout);
+  const doc = composeDocument(bp, layout, opts);
+  const header = generatedHeader(bp, layout, `docker compose for ${bp.metadata.name}, layout ${layout}. Start: cp .env.example .env (set the values), then docker compose up --build`);
+  const files: GeneratedFile[] = [
+    { path: 'docker-compose.yml', content: toYaml(doc, header) },
+    { path: '.env.example', content: envExample(bp, layout) },
+  ];
+  if ((doc.services as Record<string, unknown>).gateway) files.push(...gatewayFiles(bp, r.name, opts));
+  return files;
+}

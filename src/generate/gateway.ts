@@ -1,0 +1,162 @@
+// Gateway configurations from the shared route table: Kong (declarative, DB-less), Traefik
+// (file provider) and nginx. A canary splits one unit's routes between it and the monolith.
+import type { ResolvedLayout, ResolvedUnit } from '../model/layout.js';
+import { prefixesByUnit, routeTable } from '../model/routes.js';
+import type { Blueprint } from '../model/schema.js';
+import { checkCanary, gatewayKind, gatewayPort, generatedHeader, resolve, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+
+/** One unit's share of the gateway: its prefixes and where they go (weights sum to 100). */
+export interface GatewayRoute {
+  unit: string;
+  prefixes: string[];
+  backends: { unit: string; host: string; port: number; weight: number }[];
+}
+
+export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): GatewayRoute[] {
+  const canary = checkCanary(bp, r, opts);
+  const prefixes = prefixesByUnit(routeTable(bp, r.name));
+  const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
+  return r.units
+    .filter((u) => prefixes.has(u.name))
+    .map((u) => ({
+      unit: u.name,
+      prefixes: prefixes.get(u.name)!,
+      backends:
+        canary && canary.unit.name === u.name
+          ? [backend(u, canary.percent), backend(canary.monolith, 100 - canary.percent)]
+          : [backend(u, 100)],
+    }));
+}
+
+export function gatewayFileName(kind: GatewayKind): string {
+  return kind === 'kong' ? 'gateway/kong.yml' : kind === 'traefik' ? 'gateway/traefik.yml' : 'gateway/nginx.conf';
+}
+
+export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOptions): GeneratedFile[] {
+  const r = resolve(bp, layout);
+  const kind = gatewayKind(r, opts);
+  const routes = gatewayRoutes(bp, r, opts);
+  const header = generatedHeader(bp, layout, `${kind} gateway configuration: routes from the blueprint's route table.`);
+  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, gatewayPort(r), header) : nginx(routes, gatewayPort(r), header);
+  return [{ path: gatewayFileName(kind), content }];
+}
+
+/** Kong declarative configuration (_format_version 3.0), loaded by Kong in DB-less mode. */
+function kong(routes: GatewayRoute[], header: string): string {
+  const config = {
+    _format_version: '3.0',
+    _transform: true,
+    services: routes.map((g) => ({
+      name: g.unit,
+      // A host naming an upstream makes Kong balance over the upstream's weighted targets.
+      host: `${g.unit}.upstream`,
+      port: g.backends[0]!.port,
+      protocol: 'http',
+      connect_timeout: 5000,
+      read_timeout: 60000,
+      write_timeout: 60000,
+      retries: 2,
+      routes: [{ name: `${g.unit}-routes`, paths: g.prefixes, strip_path: false, preserve_host: true, protocols: ['http', 'https'] }],
+    })),
+    upstreams: routes.map((g) => ({
+      name: `${g.unit}.upstream`,
+      algorithm: 'round-robin',
+      healthchecks: {
+        active: {
+          type: 'http',
+          http_path: '/health',
+          healthy: { interval: 5, successes: 1 },
+          unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
+        },
+      },
+      targets: g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ target: `${b.host}:${b.port}`, weight: b.weight })),
+    })),
+  };
+  return toYaml(config, header);
+}
+
+function traefikRule(prefixes: string[]): string {
+  return prefixes.map((p) => `PathPrefix(\`${p}\`)`).join(' || ');
+}
+
+/** Traefik dynamic configuration for the file provider; the static part is in compose. */
+function traefik(routes: GatewayRoute[], _port: number, header: string): string {
+  const routers: Record<string, unknown> = {};
+  const services: Record<string, unknown> = {};
+  const server = (b: GatewayRoute['backends'][number]) => ({
+    loadBalancer: { servers: [{ url: `http://${b.host}:${b.port}` }], healthCheck: { path: '/health', interval: '10s', timeout: '3s' } },
+  });
+  for (const g of routes) {
+    const split = g.backends.length > 1;
+    routers[g.unit] = { rule: traefikRule(g.prefixes), entryPoints: ['web'], service: split ? `${g.unit}-canary` : g.unit };
+    if (split) {
+      services[`${g.unit}-canary`] = { weighted: { services: g.backends.map((b) => ({ name: b.unit, weight: b.weight })) } };
+    }
+    for (const b of g.backends) if (!services[b.unit]) services[b.unit] = server(b);
+  }
+  const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return toYaml({ http: { routers, services: sorted(services) } }, header);
+}
+
+function nginxVar(unit: string): string {
+  return `backend_${unit.replace(/[^a-zA-Z0-9]/g, '_')}`;
+}
+
+/**
+ * nginx.conf for an unprivileged nginx (nginxinc/nginx-unprivileged). Backends are resolved at
+ * request time through Docker's DNS (resolver 127.0.0.11): nginx starts before the services
+ * exist and follows containers as they come and go. A canary is a split_clients on the request
+ * id, which is nginx's weighted choice per request.
+ */
+function nginx(routes: GatewayRoute[], port: number, header: string): string {
+  const L: string[] = [...header.split('\n').map((l) => `# ${l}`.trimEnd()), ''];
+  L.push('worker_processes auto;', 'pid /tmp/nginx.pid;', 'error_log /dev/stderr warn;', '', 'events {', '    worker_connections 1024;', '}', '', 'http {');
+  L.push(
+    '    access_log /dev/stdout;',
+    '    client_body_temp_path /tmp/client_temp;',
+    '    proxy_temp_path /tmp/proxy_temp;',
+    '    fastcgi_temp_path /tmp/fastcgi_temp;',
+    '    uwsgi_temp_path /tmp/uwsgi_temp;',
+    '    scgi_temp_path /tmp/scgi_temp;',
+    '    client_max_body_size 16m;',
+    '    server_tokens off;',
+    '    resolver 127.0.0.11 valid=10s ipv6=off;',
+    '',
+    '    map $http_upgrade $connection_upgrade {',
+    '        default upgrade;',
+    "        ''      close;",
+    '    }',
+    '',
+  );
+  for (const g of routes) {
+    if (g.backends.length > 1) {
+      L.push(`    # canary: ${g.backends.map((b) => `${b.weight}% to ${b.unit}`).join(', ')}`);
+      L.push(`    split_clients "\${request_id}" $${nginxVar(g.unit)} {`);
+      g.backends.forEach((b, i) => {
+        const share = i === g.backends.length - 1 ? '*' : `${b.weight}%`;
+        L.push(`        ${share.padEnd(4)} ${b.host}:${b.port};`);
+      });
+      L.push('    }', '');
+    }
+  }
+  L.push('    server {', `        listen ${port};`, '', '        location = /gateway/health {', '            access_log off;', '            default_type text/plain;', '            return 200 "ok\\n";', '        }', '');
+  for (const g of routes) {
+    for (const p of g.prefixes) {
+      L.push(`        location ${p === '/' ? '/' : `^~ ${p}`} {`);
+      if (g.backends.length > 1) L.push(`            proxy_pass http://$${nginxVar(g.unit)};`);
+      else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            proxy_pass http://$${nginxVar(g.unit)};`);
+      L.push(
+        '            proxy_http_version 1.1;',
+        '            proxy_set_header Host $host;',
+        '            proxy_set_header X-Request-Id $request_id;',
+        '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+        '            proxy_set_header Upgrade $http_upgrade;',
+        '            proxy_set_header Connection $connection_upgrade;',
+        '        }',
+      );
+    }
+  }
+  if (!routes.some((g) => g.prefixes.includes('/'))) L.push('', '        location / {', '            return 404;', '        }');
+  L.push('    }', '}');
+  return L.join('\n') + '\n';
+}

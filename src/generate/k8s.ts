@@ -1,0 +1,365 @@
+// Kubernetes manifests for a layout: per unit a Deployment, Service, ConfigMap and (when it
+// autoscales) an HPA; an Ingress or Gateway API HTTPRoute from the route table; datastores as
+// StatefulSets on request; a kustomization.yaml listing every file. Secrets by reference only.
+import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/layout.js';
+import type { Blueprint } from '../model/schema.js';
+import {
+  APP_UID,
+  dbName,
+  generatedHeader,
+  imageOf,
+  resolve,
+  resources,
+  servedStores,
+  storePort,
+  toYaml,
+  unitEnv,
+  wiring,
+  type GenerateOptions,
+  type GeneratedFile,
+} from './common.js';
+import { IMAGES } from './compose.js';
+import { gatewayRoutes } from './gateway.js';
+
+type Obj = Record<string, unknown>;
+
+function labels(bp: Blueprint, name: string, component: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': `${bp.metadata.name}-${name}`,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': bp.metadata.name,
+    'app.kubernetes.io/managed-by': 'archsim',
+  };
+}
+
+function selector(bp: Blueprint, name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${bp.metadata.name}-${name}` };
+}
+
+const cpu = (vcpu: number) => `${Math.max(1, Math.round(vcpu * 1000))}m`;
+
+const containerSecurity = {
+  runAsNonRoot: true,
+  runAsUser: APP_UID,
+  runAsGroup: APP_UID,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+const podSecurity = { runAsNonRoot: true, runAsUser: APP_UID, runAsGroup: APP_UID, fsGroup: APP_UID, seccompProfile: { type: 'RuntimeDefault' } };
+
+/** Requests are half the instance's CPU (room to burst) and all of its memory (no OOM surprises). */
+function resourceBlock(bp: Blueprint, instance: string | undefined): Obj {
+  const r = resources(bp, instance);
+  return {
+    requests: { cpu: cpu(r.vcpu / 2), memory: `${r.memoryMiB}Mi` },
+    limits: { cpu: cpu(r.vcpu), memory: `${r.memoryMiB}Mi` },
+  };
+}
+
+function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: ReturnType<typeof unitEnv>): Obj {
+  const configEnv = env.filter((e) => e.secret).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret!.secretName, key: e.secret!.key } } }));
+  const fsStores = r.datastores.filter((d) => d.engine === 'filesystem' && u.domains.some((dom) => (r.storesOfDomain.get(dom) ?? []).includes(d.name)));
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: u.name, labels: labels(bp, u.name, 'service') },
+    spec: {
+      replicas: u.autoscale ? Math.max(1, u.autoscale.min, Math.min(u.replicas, u.autoscale.max)) : u.replicas,
+      selector: { matchLabels: selector(bp, u.name) },
+      template: {
+        metadata: { labels: labels(bp, u.name, 'service'), annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurity,
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: u.name,
+              image: imageOf(bp, u),
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: u.port, protocol: 'TCP' }],
+              envFrom: [{ configMapRef: { name: `${u.name}-config` } }],
+              ...(configEnv.length ? { env: configEnv } : {}),
+              resources: resourceBlock(bp, u.instance),
+              livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, initialDelaySeconds: 3, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+              securityContext: containerSecurity,
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...fsStores.map((d) => ({ name: d.name, mountPath: `/data/${d.name}` }))],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }, ...fsStores.map((d) => ({ name: d.name, persistentVolumeClaim: { claimName: `${d.name}-data` } }))],
+        },
+      },
+    },
+  };
+}
+
+function service(bp: Blueprint, name: string, port: number, component: string, headless = false): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, labels: labels(bp, name, component) },
+    spec: {
+      type: 'ClusterIP',
+      ...(headless ? { clusterIP: 'None' } : {}),
+      selector: selector(bp, name),
+      ports: [{ name: component === 'service' ? 'http' : 'tcp', port, targetPort: port, protocol: 'TCP' }],
+    },
+  };
+}
+
+function configMap(bp: Blueprint, u: ResolvedUnit, env: ReturnType<typeof unitEnv>): Obj {
+  const data: Record<string, string> = {};
+  for (const e of env) if (e.value !== undefined) data[e.name] = e.value;
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${u.name}-config`, labels: labels(bp, u.name, 'service') }, data };
+}
+
+function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
+  const a = u.autoscale!;
+  const metric =
+    a.metric === 'cpu'
+      ? { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: Math.round(a.targetUtilization * 100) } } }
+      : {
+          // Needs a custom-metrics adapter (e.g. prometheus-adapter) exposing this per-pod metric.
+          type: 'Pods',
+          pods: {
+            metric: { name: a.metric === 'connections' ? 'websocket_connections' : 'http_requests_per_second' },
+            target: { type: 'AverageValue', averageValue: String(a.target ?? (a.metric === 'connections' ? 1000 : 50)) },
+          },
+        };
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: u.name, labels: labels(bp, u.name, 'service') },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: u.name },
+      minReplicas: Math.max(1, a.min),
+      maxReplicas: Math.max(1, a.min, a.max),
+      metrics: [metric],
+      behavior: { scaleUp: { stabilizationWindowSeconds: Math.round(a.scaleUpDelay / 1000) } },
+    },
+  };
+}
+
+function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[] {
+  const routes = gatewayRoutes(bp, r, opts);
+  const portOf = new Map(r.units.map((u) => [u.name, u.port]));
+  const path = (p: string, unit: string) => ({ path: p, pathType: 'Prefix', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
+  // The main Ingress sends each prefix to its heaviest backend; a canary gets a second Ingress
+  // with ingress-nginx's canary annotations carrying the canary's weight.
+  const main = routes.flatMap((g) => {
+    const primary = [...g.backends].sort((a, b) => b.weight - a.weight)[0]!;
+    return g.prefixes.map((p) => path(p, primary.unit));
+  });
+  const out: Obj[] = [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway') },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: main } }] },
+    },
+  ];
+  for (const g of routes.filter((x) => x.backends.length > 1)) {
+    const canary = g.backends.find((b) => b.unit === g.unit)!;
+    out.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: `${bp.metadata.name}-canary-${g.unit}`,
+        labels: labels(bp, bp.metadata.name, 'gateway'),
+        annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight) },
+      },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: g.prefixes.map((p) => path(p, g.unit)) } }] },
+    });
+  }
+  return out;
+}
+
+function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj {
+  const routes = gatewayRoutes(bp, r, opts);
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway') },
+    spec: {
+      parentRefs: [{ name: 'gateway' }],
+      rules: routes.map((g) => ({
+        matches: g.prefixes.map((p) => ({ path: { type: 'PathPrefix', value: p } })),
+        backendRefs: g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight })),
+      })),
+    },
+  };
+}
+
+function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
+  const port = storePort(d);
+  const secret = `${d.name}-credentials`;
+  const ref = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret, key } } });
+  let image: string;
+  let env: Obj[];
+  let args: string[] | undefined;
+  let mountPath: string;
+  let probe: Obj;
+  switch (d.engine) {
+    case 'postgres':
+      image = IMAGES.postgres;
+      env = [
+        { name: 'POSTGRES_DB', value: dbName(d.name) },
+        { name: 'POSTGRES_USER', ...ref('user') },
+        { name: 'POSTGRES_PASSWORD', ...ref('password') },
+        { name: 'PGPORT', value: String(port) },
+        { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+      ];
+      mountPath = '/var/lib/postgresql/data';
+      probe = { exec: { command: ['pg_isready', '-p', String(port)] } };
+      break;
+    case 'mysql':
+      image = IMAGES.mysql;
+      env = [
+        { name: 'MYSQL_DATABASE', value: dbName(d.name) },
+        { name: 'MYSQL_USER', ...ref('user') },
+        { name: 'MYSQL_PASSWORD', ...ref('password') },
+        { name: 'MYSQL_RANDOM_ROOT_PASSWORD', value: 'yes' },
+        { name: 'MYSQL_TCP_PORT', value: String(port) },
+      ];
+      mountPath = '/var/lib/mysql';
+      probe = { exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1', '-P', String(port), '--silent'] } };
+      break;
+    case 'mongodb':
+      image = IMAGES.mongodb;
+      env = [
+        { name: 'MONGO_INITDB_ROOT_USERNAME', ...ref('user') },
+        { name: 'MONGO_INITDB_ROOT_PASSWORD', ...ref('password') },
+      ];
+      args = ['--port', String(port)];
+      mountPath = '/data/db';
+      probe = { tcpSocket: { port } };
+      break;
+    case 'redis':
+      image = IMAGES.redis;
+      env = [{ name: 'REDIS_PASSWORD', ...ref('password') }];
+      args = ['redis-server', '--port', String(port), '--appendonly', 'yes', '--requirepass', '$(REDIS_PASSWORD)'];
+      mountPath = '/data';
+      probe = { tcpSocket: { port } };
+      break;
+    default:
+      image = IMAGES.minio;
+      env = [
+        { name: 'MINIO_ROOT_USER', ...ref('access-key') },
+        { name: 'MINIO_ROOT_PASSWORD', ...ref('secret-key') },
+      ];
+      args = ['server', '/data', '--address', `:${port}`];
+      mountPath = '/data';
+      probe = { httpGet: { path: '/minio/health/live', port } };
+  }
+  const res = resources(bp, d.instance);
+  const sts = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: d.name, labels: labels(bp, d.name, 'datastore') },
+    spec: {
+      serviceName: d.name,
+      replicas: 1,
+      selector: { matchLabels: selector(bp, d.name) },
+      template: {
+        metadata: { labels: labels(bp, d.name, 'datastore') },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: d.engine,
+              image,
+              ...(args ? { args } : {}),
+              ports: [{ name: 'tcp', containerPort: port }],
+              env,
+              resources: resourceBlock(bp, d.instance),
+              livenessProbe: { ...probe, initialDelaySeconds: 20, periodSeconds: 10 },
+              readinessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 5 },
+              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'data', mountPath }],
+            },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${Math.max(1, Math.round(res.memoryMiB / 1024)) * 10}Gi` } } },
+        },
+      ],
+    },
+  };
+  return [sts, service(bp, d.name, port, 'datastore', true)];
+}
+
+/** Every Kubernetes object, grouped by the file it goes in. */
+export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions = {}): { file: string; objects: Obj[] }[] {
+  const r = resolve(bp, layout);
+  const out: { file: string; objects: Obj[] }[] = [];
+  for (const w of wiring(bp, r)) {
+    const env = unitEnv(bp, r, w);
+    const u = w.unit;
+    out.push({ file: `${u.name}/deployment.yaml`, objects: [deployment(bp, r, u, env)] });
+    out.push({ file: `${u.name}/service.yaml`, objects: [service(bp, u.name, u.port, 'service')] });
+    out.push({ file: `${u.name}/configmap.yaml`, objects: [configMap(bp, u, env)] });
+    if (u.autoscale) out.push({ file: `${u.name}/hpa.yaml`, objects: [hpa(bp, u)] });
+  }
+  const fsStores = r.datastores.filter((d) => d.engine === 'filesystem');
+  for (const d of fsStores) {
+    out.push({
+      file: `volumes/${d.name}.yaml`,
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: `${d.name}-data`, labels: labels(bp, d.name, 'datastore') },
+          spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '10Gi' } } },
+        },
+      ],
+    });
+  }
+  if (opts.withDatastores) for (const d of servedStores(r)) out.push({ file: `datastores/${d.name}.yaml`, objects: statefulSet(bp, d) });
+  if (opts.ingress === 'gateway-api') out.push({ file: 'httproute.yaml', objects: [httpRoute(bp, r, opts)] });
+  else out.push({ file: 'ingress.yaml', objects: ingress(bp, r, opts) });
+  return out;
+}
+
+export function k8sFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
+  const r = resolve(bp, layout);
+  const groups = k8sObjects(bp, layout, opts);
+  const header = generatedHeader(bp, layout, 'Kubernetes manifests.');
+  const files = groups.map((g) => ({ path: `k8s/${g.file}`, content: g.objects.map((o, i) => toYaml(o, i === 0 ? header : undefined)).join('---\n') }));
+  const secrets = secretNames(bp, r, opts);
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    labels: [{ pairs: { 'app.kubernetes.io/part-of': bp.metadata.name }, includeSelectors: false }],
+    resources: groups.map((g) => g.file),
+  };
+  const note = [
+    generatedHeader(bp, layout, 'Kustomization: kubectl apply -k k8s/'),
+    '',
+    'Secrets are referenced, never generated. Create them before applying, e.g.:',
+    ...secrets.map((s) => `  kubectl create secret generic ${s.name} ${s.keys.map((k) => `--from-literal=${k}=…`).join(' ')}`),
+  ].join('\n');
+  files.push({ path: 'k8s/kustomization.yaml', content: toYaml(kustomization, note) });
+  return files;
+}
+
+/** The Secrets the manifests reference, with their keys (for the instructions). */
+export function secretNames(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): { name: string; keys: string[] }[] {
+  const m = new Map<string, Set<string>>();
+  const add = (name: string, key: string) => m.set(name, (m.get(name) ?? new Set()).add(key));
+  for (const w of wiring(bp, r)) for (const e of unitEnv(bp, r, w)) if (e.secret) add(e.secret.secretName, e.secret.key);
+  if (opts.withDatastores) {
+    for (const d of servedStores(r)) {
+      const keys = d.engine === 'redis' ? ['password'] : d.engine === 'minio' || d.engine === 's3' ? ['access-key', 'secret-key'] : ['user', 'password'];
+      for (const k of keys) add(`${d.name}-credentials`, k);
+    }
+  }
+  return [...m].map(([name, keys]) => ({ name, keys: [...keys].sort() })).sort((a, b) => a.name.localeCompare(b.name));
+}
