@@ -198,7 +198,7 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     // Behind a gateway only the gateway is published; a lone unit publishes its own port.
     if (!hasGateway && u.replicas === 1) svc.ports = [`${u.port}:${u.port}`];
     if (fsVolumes.length) svc.volumes = fsVolumes;
-    svc.healthcheck = hc(healthTest(u.runtime, u.port));
+    svc.healthcheck = hc(healthTest(u.image ? u.runtime : undefined, u.port));
     if (Object.keys(depends).length) svc.depends_on = depends;
     svc.deploy = { replicas: u.replicas, resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } };
     svc.restart = 'unless-stopped';
