@@ -110,7 +110,7 @@ function nginxVar(unit: string): string {
  */
 function nginx(routes: GatewayRoute[], port: number, header: string): string {
   const L: string[] = [...header.split('\n').map((l) => `# ${l}`.trimEnd()), ''];
-  L.push('worker_processes auto;', 'pid /tmp/nginx.pid;', 'error_log /dev/stderr warn;', '', 'events {', '    worker_connections 1024;', '}', '', 'http {');
+  L.push('worker_processes auto;', 'pid /tmp/nginx.pid;', 'error_log stderr warn;', '', 'events {', '    worker_connections 1024;', '}', '', 'http {');
   L.push(
     '    access_log /dev/stdout;',
     '    client_body_temp_path /tmp/client_temp;',
