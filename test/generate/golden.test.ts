@@ -1,0 +1,60 @@
+// Every bundled blueprint × layout × target generates, twice to the same bytes; one layout per
+// target is compared with checked-in golden files (UPDATE_GOLDEN=1 rewrites them).
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, TARGETS } from '../../src/generate/index.js';
+import { pairs, quantchat } from './fixtures.js';
+
+const GOLDEN = new URL('./golden/', import.meta.url).pathname;
+const GOLDEN_LAYOUT = 'strangler-relay';
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('generation matrix', () => {
+  const cases = pairs.flatMap((p) => TARGETS.map((target) => ({ ...p, target, label: `${p.name} ${target}` })));
+  it.each(cases)('$label generates, deterministically', ({ bp, layout, target }) => {
+    const a = generate(target, bp, layout);
+    const b = generate(target, bp, layout);
+    expect(a.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+    for (const f of a) {
+      expect(f.path).not.toMatch(/^\/|\.\.|\\/);
+      expect(f.content.endsWith('\n'), f.path).toBe(true);
+    }
+    expect(new Set(a.map((f) => f.path)).size).toBe(a.length);
+  });
+
+  it('all = scaffold + gateway + monitoring + k6, each path once', () => {
+    const all = generate('all', quantchat, 'microservices').map((f) => f.path);
+    for (const t of ['scaffold', 'gateway', 'monitoring', 'k6'] as const) for (const f of generate(t, quantchat, 'microservices')) expect(all).toContain(f.path);
+  });
+});
+
+describe.each(TARGETS.filter((t) => t !== 'all'))('golden files: %s of quantchat/' + GOLDEN_LAYOUT, (target) => {
+  it('matches the checked-in bytes', () => {
+    const files = generate(target, quantchat, GOLDEN_LAYOUT);
+    const dir = join(GOLDEN, target);
+    if (update) {
+      rmSync(dir, { recursive: true, force: true });
+      for (const f of files) {
+        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+        writeFileSync(join(dir, f.path), f.content);
+      }
+    }
+    expect(listFiles(dir)).toEqual(files.map((f) => f.path).sort());
+    for (const f of files) expect(f.content, `${target}/${f.path} (run with UPDATE_GOLDEN=1 after an intended change)`).toBe(readFileSync(join(dir, f.path), 'utf8'));
+  });
+});
