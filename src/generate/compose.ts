@@ -275,7 +275,8 @@ export function envExample(bp: Blueprint, layout: string): string {
   const r = resolve(bp, layout);
   const L = [
     `# Credentials for the compose file of ${bp.metadata.name} (layout ${layout}).`,
-    '# Copy to .env and replace every change-me value, e.g. with: openssl rand -hex 24',
+    '# Copy to .env and replace every change-me value with a URL-safe secret (the values are',
+    '# interpolated into connection URLs), e.g. from: openssl rand -hex 24',
     '# Never commit .env.',
     '',
   ];
