@@ -35,6 +35,11 @@ export class GenerateError extends Error {
 
 export const APP_UID = 10001;
 
+/** Sort order that does not depend on the machine's locale (deterministic bytes everywhere). */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** ENV_NAME for a name: upper case, anything not alphanumeric becomes "_". */
 export function envName(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -124,7 +129,7 @@ export function wiring(bp: Blueprint, r: ResolvedLayout): Wiring[] {
         }
       }
     }
-    const calls = r.units.filter((u) => called.has(u.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const calls = r.units.filter((u) => called.has(u.name)).sort((a, b) => byCodeUnit(a.name, b.name));
     const usesBroker = r.layout.broker !== undefined && (emits || unit.domains.some((d) => consumers.has(d)));
     return { unit, stores, calls, usesBroker };
   });
@@ -219,7 +224,7 @@ export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
     { name: 'SERVICE_NAME', value: w.unit.name },
     { name: 'NODE_ENV', value: 'production' },
   ];
-  for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => a.localeCompare(b))) env.push({ name: k, value: v });
+  for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => byCodeUnit(a, b))) env.push({ name: k, value: v });
   for (const c of w.calls) env.push({ name: `${envName(c.name)}_URL`, value: `http://${c.name}:${c.port}` });
   const secret = (name: string, compose: string, secretName: string, key: string) => env.push({ name, secret: { compose, secretName, key } });
   const firstOf = (engines: string[]) => w.stores.find((s) => engines.includes(s.engine));

@@ -3,7 +3,7 @@
 import type { ResolvedLayout, ResolvedUnit } from '../model/layout.js';
 import { prefixesByUnit, routeTable } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
-import { checkCanary, gatewayKind, gatewayPort, generatedHeader, resolve, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, resolve, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 
 /** One unit's share of the gateway: its prefixes and where they go (weights sum to 100). */
 export interface GatewayRoute {
@@ -94,7 +94,7 @@ function traefik(routes: GatewayRoute[], _port: number, header: string): string 
     }
     for (const b of g.backends) if (!services[b.unit]) services[b.unit] = server(b);
   }
-  const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => byCodeUnit(a, b)));
   return toYaml({ http: { routers, services: sorted(services) } }, header);
 }
 

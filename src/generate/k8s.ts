@@ -5,6 +5,7 @@ import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/l
 import type { Blueprint } from '../model/schema.js';
 import {
   APP_UID,
+  byCodeUnit,
   dbName,
   generatedHeader,
   imageOf,
@@ -255,6 +256,8 @@ function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
       mountPath = '/data';
       probe = { httpGet: { path: '/minio/health/live', port } };
   }
+  // The uid each image's own user has (postgres:alpine 70, redis/mysql/mongo 999; MinIO has none).
+  const uid = d.engine === 'postgres' ? 70 : d.engine === 'minio' || d.engine === 's3' ? 1000 : 999;
   const res = resources(bp, d.instance);
   const sts = {
     apiVersion: 'apps/v1',
@@ -268,7 +271,7 @@ function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
         metadata: { labels: labels(bp, d.name, 'datastore') },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {
               name: d.engine,
@@ -361,5 +364,5 @@ export function secretNames(bp: Blueprint, r: ResolvedLayout, opts: GenerateOpti
       for (const k of keys) add(`${d.name}-credentials`, k);
     }
   }
-  return [...m].map(([name, keys]) => ({ name, keys: [...keys].sort() })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...m].map(([name, keys]) => ({ name, keys: [...keys].sort() })).sort((a, b) => byCodeUnit(a.name, b.name));
 }
