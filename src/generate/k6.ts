@@ -122,8 +122,11 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   if (usesHttp) L.push("    http_req_failed: ['rate<0.01'],");
   L.push('  },', "  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],", '};', '');
   for (const s of scenarios) {
-    const path = '`${BASE_URL}' + s.route.path.replace(/\{[^}]+\}/g, '${param()}') + '`';
-    const tags = `{ tags: { operation: '${s.op}' }, headers: HEADERS }`;
+    const literal = (x: string) => x.replace(/[`\\$]/g, '\\$&');
+    const path = '`${BASE_URL}' + s.route.path.split(/\{[^}]+\}/).map(literal).join('${param()}') + '`';
+    // A name tag groups the URLs of a parameterized route into one series (k6's URL grouping).
+    const name = s.route.path.includes('{') ? `, name: ${JSON.stringify(s.route.path)}` : '';
+    const tags = `{ tags: { operation: '${s.op}'${name} }, headers: HEADERS }`;
     L.push(`// ${s.route.method} ${s.route.path}${s.budget?.p95 !== undefined ? ` (budget p95 ${fmtMs(s.budget.p95)} ms)` : ''}`);
     L.push(`export function ${s.fn}() {`);
     if (s.route.websocket) {

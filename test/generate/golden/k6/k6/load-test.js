@@ -54,13 +54,13 @@ export function messages_send() {
 
 // GET /api/v1/messages/conversation/{userId} (budget p95 200 ms)
 export function messages_conversation() {
-  const res = http.get(`${BASE_URL}/api/v1/messages/conversation/${param()}`, { tags: { operation: 'messages.conversation' }, headers: HEADERS });
+  const res = http.get(`${BASE_URL}/api/v1/messages/conversation/${param()}`, { tags: { operation: 'messages.conversation', name: "/api/v1/messages/conversation/{userId}" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
 
 // PUT /api/v1/messages/{id}/read
 export function messages_mark_read() {
-  const res = http.put(`${BASE_URL}/api/v1/messages/${param()}/read`, BODY_messages_mark_read, { tags: { operation: 'messages.mark-read' }, headers: HEADERS });
+  const res = http.put(`${BASE_URL}/api/v1/messages/${param()}/read`, BODY_messages_mark_read, { tags: { operation: 'messages.mark-read', name: "/api/v1/messages/{id}/read" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
 
@@ -90,7 +90,7 @@ export function users_search() {
 
 // GET /api/v1/users/{id}
 export function users_get() {
-  const res = http.get(`${BASE_URL}/api/v1/users/${param()}`, { tags: { operation: 'users.get' }, headers: HEADERS });
+  const res = http.get(`${BASE_URL}/api/v1/users/${param()}`, { tags: { operation: 'users.get', name: "/api/v1/users/{id}" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
 
@@ -108,19 +108,19 @@ export function groups_list() {
 
 // POST /api/v1/groups/{id}/messages (budget p95 200 ms)
 export function groups_post_message() {
-  const res = http.post(`${BASE_URL}/api/v1/groups/${param()}/messages`, BODY_groups_post_message, { tags: { operation: 'groups.post-message' }, headers: HEADERS });
+  const res = http.post(`${BASE_URL}/api/v1/groups/${param()}/messages`, BODY_groups_post_message, { tags: { operation: 'groups.post-message', name: "/api/v1/groups/{id}/messages" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
 
 // GET /api/v1/relay/pending/{userId}
 export function relay_pending() {
-  const res = http.get(`${BASE_URL}/api/v1/relay/pending/${param()}`, { tags: { operation: 'relay.pending' }, headers: HEADERS });
+  const res = http.get(`${BASE_URL}/api/v1/relay/pending/${param()}`, { tags: { operation: 'relay.pending', name: "/api/v1/relay/pending/{userId}" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
 
 // DELETE /api/v1/relay/{messageId}
 export function relay_ack() {
-  const res = http.del(`${BASE_URL}/api/v1/relay/${param()}`, null, { tags: { operation: 'relay.ack' }, headers: HEADERS });
+  const res = http.del(`${BASE_URL}/api/v1/relay/${param()}`, null, { tags: { operation: 'relay.ack', name: "/api/v1/relay/{messageId}" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
 
@@ -132,6 +132,6 @@ export function media_upload() {
 
 // GET /api/v1/media/{id}
 export function media_download() {
-  const res = http.get(`${BASE_URL}/api/v1/media/${param()}`, { tags: { operation: 'media.download' }, headers: HEADERS });
+  const res = http.get(`${BASE_URL}/api/v1/media/${param()}`, { tags: { operation: 'media.download', name: "/api/v1/media/{id}" }, headers: HEADERS });
   check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });
 }
