@@ -3,7 +3,7 @@
 // file's size, hash and what happened to it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
 export interface FileToWrite {
   path: string;
@@ -42,8 +42,9 @@ function safeJoin(dir: string, path: string): string {
 }
 
 export function writeFiles(dir: string, files: readonly FileToWrite[], opts: WriteOptions = {}): WriteResult {
+  const root = resolve(dir);
   const plan = files.map((f) => {
-    const full = safeJoin(dir, f.path);
+    const full = safeJoin(root, f.path);
     const data = Buffer.from(f.content, 'utf8');
     const sha256 = createHash('sha256').update(data).digest('hex');
     let state: 'new' | 'same' | 'different' = 'new';
@@ -53,6 +54,14 @@ export function writeFiles(dir: string, files: readonly FileToWrite[], opts: Wri
     }
     return { path: f.path, full, data, sha256, state };
   });
+  // A file where a directory must go cannot be fixed by --force: refuse before writing anything.
+  for (const p of plan) {
+    for (let d = dirname(p.full); d.length > root.length && d !== dirname(d); d = dirname(d)) {
+      if (existsSync(d) && !statSync(d).isDirectory()) {
+        throw Object.assign(new Error(`${relative(root, d)} is a file where a directory is needed (for ${p.path})`), { code: 'ENOTDIR' });
+      }
+    }
+  }
   const conflicts = opts.force ? [] : plan.filter((p) => p.state === 'different').map((p) => p.path);
   const status = (p: (typeof plan)[number]): WriteStatus => {
     if (p.state === 'same') return 'unchanged';

@@ -68,4 +68,10 @@ describe('writeFiles', () => {
     expect(() => writeFiles(dir, [{ path: '../escape.txt', content: 'x' }])).toThrow(/outside the output directory/);
     expect(() => writeFiles(dir, [{ path: '/etc/passwd', content: 'x' }])).toThrow(/outside the output directory/);
   });
+
+  it('refuses, writing nothing, when a file stands where a directory must go', () => {
+    writeFileSync(join(dir, 'nested'), 'a file\n');
+    expect(() => writeFiles(dir, files, { force: true })).toThrow(/nested is a file where a directory is needed/);
+    expect(existsSync(join(dir, 'a.txt'))).toBe(false);
+  });
 });

@@ -94,7 +94,17 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
     if (e instanceof GenerateError) throw new UsageError(e.message);
     throw e;
   }
-  const result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true });
+  const { existsSync, statSync } = await import('node:fs');
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
+  let result;
+  try {
+    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true });
+  } catch (e) {
+    // A file system refusal (permissions, a file where a directory must go) is the user's to fix.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new UsageError(`cannot write to ${opts.out}: ${(e as Error).message}`);
+    throw e;
+  }
   if (opts.json) {
     printJson({ target, blueprint: blueprint.metadata.name, layout, dir: opts.out, dryRun: result.dryRun, ok: result.conflicts.length === 0, conflicts: result.conflicts, files: result.files });
   } else {
