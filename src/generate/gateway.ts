@@ -37,7 +37,7 @@ export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOption
   const kind = gatewayKind(r, opts);
   const routes = gatewayRoutes(bp, r, opts);
   const header = generatedHeader(bp, layout, `${kind} gateway configuration: routes from the blueprint's route table.`);
-  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, gatewayPort(r), header) : nginx(routes, gatewayPort(r), header);
+  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, header) : nginx(routes, gatewayPort(r), header);
   return [{ path: gatewayFileName(kind), content }];
 }
 
@@ -80,7 +80,7 @@ function traefikRule(prefixes: string[]): string {
 }
 
 /** Traefik dynamic configuration for the file provider; the static part is in compose. */
-function traefik(routes: GatewayRoute[], _port: number, header: string): string {
+function traefik(routes: GatewayRoute[], header: string): string {
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
   const server = (b: GatewayRoute['backends'][number]) => ({
