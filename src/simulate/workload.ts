@@ -30,7 +30,7 @@ export function workloadFor(bp: Blueprint, o: WorkloadOptions = {}): WorkloadSpe
   const probs = Object.fromEntries(Object.entries(mix).map(([k, v]) => [k, v / total]));
   const users = o.users ?? (o.rate === undefined ? w?.users : undefined);
   // A request count without a duration (benchmarks): run as long as that many arrivals take.
-  const countDuration = o.requests !== undefined && o.duration === undefined && users === undefined ? (o.requests / (o.rate ?? w?.rate ?? 100)) * 1000 * 1.05 : undefined;
+  const countDuration = o.requests !== undefined && o.duration === undefined && users === undefined ? (o.requests / (o.rate ?? w?.rate ?? 100)) * 1000 : undefined;
   const duration = o.duration ?? countDuration ?? w?.duration ?? 60_000;
   const warmup = o.warmup ?? w?.warmup ?? 0;
   if (!(duration > 0)) throw new WorkloadError('the duration must be positive');
