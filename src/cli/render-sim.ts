@@ -59,11 +59,14 @@ export function renderSimulation(r: SimulationResult): string {
 
 export function renderFaults(rows: NonNullable<SimulationResult['faults']>): string {
   return table(
-    ['failure', 'layout', 'overall', 'still working', 'failing (success rate)'],
+    ['failure', 'layout', 'overall', 'median p95 ms', 'still working', 'failing (success rate)'],
     rows.map((f) => {
       const ok = Object.entries(f.success).filter(([, v]) => v >= 0.99).map(([k]) => k);
       const bad = Object.entries(f.success).filter(([, v]) => v < 0.99).map(([k, v]) => `${k} ${pct(v)}`);
-      return [f.failure, f.layout, pct(f.overall), ok.length === Object.keys(f.success).length ? 'all' : ok.length ? `${ok.length} ops` : 'none', bad.join(', ') || '–'];
+      const p95s = Object.values(f.p95).sort((x, y) => x - y);
+      const med = p95s.length ? p95s[Math.floor(p95s.length / 2)]! : 0;
+      const all = Object.keys(f.success).length;
+      return [f.failure, f.layout, pct(f.overall), fms(med), ok.length === all ? 'all' : ok.length ? `${ok.length} of ${all} ops` : 'none', bad.length > 6 ? `${bad.length} ops, e.g. ${bad.slice(0, 3).join(', ')}` : bad.join(', ') || '–'];
     }),
   );
 }

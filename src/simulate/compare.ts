@@ -95,7 +95,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     saturation: saturationRows,
     faultIsolation,
     cost,
-    notes: notes(operations, a, b, ca, cb),
+    notes: [...notes(operations, a, b, ca, cb), ...saturationNotes(saturationRows, compiled, w.mix, a, b)],
   };
 }
 
@@ -115,14 +115,11 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
   const hopsB = tb.hops - (tb.gateway ? 2 : 0);
   if (hopsB !== hopsA) {
     const d = hopsB - hopsA;
-    out.push(`${d > 0 ? d : `−${-d}`} ${d > 0 ? 'extra ' : ''}network hop${Math.abs(d) > 1 ? 's' : ''} between units (${tb.remoteCalls} remote call${tb.remoteCalls === 1 ? '' : 's'} in ${b} vs ${ta.remoteCalls} in ${a}; ${signed(d * lat)})`);
+    out.push(`${Math.abs(d)} ${d > 0 ? 'extra' : 'fewer'} network hop${Math.abs(d) > 1 ? 's' : ''} (${signed(d * lat)})`);
   }
-  if (Math.abs(tb.serializationMs - ta.serializationMs) > 1e-9) out.push(`serialization CPU on both sides of each remote call (${signed(tb.serializationMs - ta.serializationMs)})`);
-  if (tb.gateway !== ta.gateway) {
-    const [with_, t] = tb.gateway ? [b, tb] : [a, ta];
-    out.push(`gateway hop in ${with_} (${ms(t.gatewayMs)}: gateway CPU plus a hop each way)`);
-  }
-  if (tb.units.length !== ta.units.length) out.push(`touches ${tb.units.length} unit${tb.units.length > 1 ? 's' : ''} in ${b} (${tb.units.join(', ')}) vs ${ta.units.length} in ${a}`);
+  const dr = tb.remoteCalls - ta.remoteCalls;
+  if (Math.abs(tb.serializationMs - ta.serializationMs) > 1e-9) out.push(`serialization of ${Math.abs(dr)} remote call${Math.abs(dr) === 1 ? '' : 's'} (${signed(tb.serializationMs - ta.serializationMs)})`);
+  if (tb.gateway !== ta.gateway) out.push(`gateway hop (${tb.gateway ? '+' : '−'}${ms(tb.gateway ? tb.gatewayMs : ta.gatewayMs)})`);
   // Queueing at the compared rate on the stations this operation visits.
   for (const [layout, c, r] of [[a, ca, ra], [b, cb, rb]] as const) {
     const d = opDemands(c).get(id)!;
@@ -131,13 +128,13 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
       if (seen.has(v.station)) continue;
       seen.add(v.station);
       const s = r.stations.find((x) => x.id === c.stations[v.station]!.id && x.kind === c.stations[v.station]!.kind)!;
-      if (s.utilization >= 0.3) out.push(`queueing at ${s.id} in ${layout} (ρ=${s.utilization.toFixed(2)} at ${Math.round(r.workload.rate ?? 0)}/s)`);
+      if (s.utilization >= 0.3) out.push(`queueing at ${s.id} in ${layout} (ρ=${s.utilization.toFixed(2)})`);
     }
   }
   // Replicas of the unit that serves the operation.
   const ua = ca.stations.find((s) => s.kind === 'unit' && s.id === ca.layout.unitOfDomain.get(id.split('.')[0]!));
   const ub = cb.stations.find((s) => s.kind === 'unit' && s.id === cb.layout.unitOfDomain.get(id.split('.')[0]!));
-  if (ua && ub && ua.replicas * ua.servers !== ub.replicas * ub.servers) out.push(`${ub.id}: ${ub.replicas} replica${ub.replicas > 1 ? 's' : ''} vs ${ua.id}: ${ua.replicas}`);
+  if (ua && ub && ua.replicas * ua.servers !== ub.replicas * ub.servers) out.push(`${ub.replicas * ub.servers} replica${ub.replicas > 1 ? 's' : ''} vs ${ua.replicas * ua.servers} (${ub.id} vs ${ua.id})`);
   return out;
 }
 
@@ -171,6 +168,29 @@ function notes(ops: OperationDelta[], a: string, b: string, ca: Compiled, cb: Co
         `${login.id}: ${b} is ${signed(login.delta)} per request at low load (${dh} more one-way hop${dh > 1 ? 's' : ''}); a +20–30 ms difference would need ≈${perHop.toFixed(0)} ms per one-way hop — a WAN or cross-region path with TLS set-up, not a LAN hop in one data centre`,
       );
     }
+  }
+  return out;
+}
+
+/** Why one layout holds more (or not): which station limits each single-operation workload. */
+function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<string, Compiled>, mix: Record<string, number>, a: string, b: string): string[] {
+  const out: string[] = [];
+  const ra = rows.find((r) => r.layout === a);
+  const rb = rows.find((r) => r.layout === b);
+  if (!ra || !rb || a === b) return out;
+  out.push(`workload mix: ${b} saturates at ${Math.round(rb.mix)}/s (${rb.bottleneck}) vs ${a} at ${Math.round(ra.mix)}/s (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
+  for (const id of ['auth.login', 'messages.send'].filter((x) => x in mix)) {
+    const cb = compiled.get(b)!;
+    const s = saturation(cb, opDemands(cb), { [id]: 1 });
+    const st = cb.stations.find((x) => x.id === s.station)!;
+    const idx = cb.stations.indexOf(st);
+    const D = opDemands(cb).get(id)!.loadDemand[idx]!;
+    const fixable = st.kind === 'unit';
+    const want = 2000;
+    const needed = Math.ceil((want * D) / 1000);
+    out.push(
+      `${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); ${want}/s would need ${needed} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`,
+    );
   }
   return out;
 }
