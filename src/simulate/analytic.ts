@@ -1,4 +1,5 @@
-// The analytic method: an open queueing network solved with M/M/c stations (Erlang C). Visit
+// The analytic method: an open queueing network solved with M/M/c stations (Erlang C), the
+// wait scaled for each station's service-time variability (Allen–Cunneen M/G/c). Visit
 // counts and service demands come from the compiled programs, so the network is exactly the one
 // the DES runs. Each station's servers are replicas × servers-per-replica (pooled: the load
 // balancer is assumed to keep replicas evenly busy, which least-connections approximates).
@@ -41,12 +42,14 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   const n = c.stations.length;
   const D = new Float64Array(n);
   const V = new Float64Array(n);
+  const M2 = new Float64Array(n);
   for (const [id, p] of Object.entries(mix)) {
     const od = demands.get(id);
     if (!od) continue;
     for (let i = 0; i < n; i++) {
       D[i]! += p * od.loadDemand[i]!;
       V[i]! += p * od.loadVisits[i]!;
+      M2[i]! += p * od.loadM2[i]!;
     }
   }
   // A shared host: all stations' work shares its cores, which stretches every service time by
@@ -68,9 +71,17 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     if (rho >= 1) return { servers, visitRate, demand, rho, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity };
     const pWait = erlangC(servers, a);
     const theta = servers / meanService - visitRate / 1000; // per ms
-    const meanWait = meanService > 0 ? pWait / theta : 0;
-    const waitVar = meanService > 0 ? (2 * pWait) / (theta * theta) - meanWait * meanWait : 0;
-    const psFactor = meanService > 0 ? 1 + meanWait / meanService : 1;
+    // Service times at a station are a mix (0.5 ms reads, 1.5 ms writes, lognormal CPU…): scale
+    // the Erlang C wait by (1 + cs²)/2 (Allen–Cunneen; exact for M/G/1, i.e. Pollaczek–
+    // Khinchine, and exactly Erlang C when service is exponential, cs² = 1).
+    const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
+    const cs2 = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
+    const k = (1 + cs2) / 2;
+    const mmcWait = meanService > 0 ? pWait / theta : 0;
+    const meanWait = mmcWait * k;
+    const waitVar = meanService > 0 ? ((2 * pWait) / (theta * theta) - mmcWait * mmcWait) * k * k : 0;
+    // Processor sharing is insensitive to the service distribution: the M/M/c ratio holds.
+    const psFactor = meanService > 0 ? 1 + mmcWait / meanService : 1;
     return { servers, visitRate, demand, rho, meanService, pWait, meanWait, waitVar, psFactor };
   });
   const ops = Object.entries(mix).map(([id, p]) => {

@@ -11,30 +11,36 @@ export interface OpDemand {
   /** load per request including spawned event work: visits and ms per station */
   loadVisits: Float64Array;
   loadDemand: Float64Array;
+  /** Σ E[S²] of the visits per station (for the service-time variability of each station) */
+  loadM2: Float64Array;
 }
 
 export function opDemands(c: Compiled): Map<string, OpDemand> {
   const n = c.stations.length;
-  const spawnLoad = new Map<number, { v: Float64Array; d: Float64Array }>();
-  const loadOf = (p: number, depth = 0): { v: Float64Array; d: Float64Array } => {
+  const spawnLoad = new Map<number, { v: Float64Array; d: Float64Array; m2: Float64Array }>();
+  const loadOf = (p: number, depth = 0): { v: Float64Array; d: Float64Array; m2: Float64Array } => {
     const hit = spawnLoad.get(p);
     if (hit) return hit;
     const v = new Float64Array(n);
     const d = new Float64Array(n);
+    const m2 = new Float64Array(n);
     const code = c.programs[p]!.code;
     for (let pc = 0; pc < code.length; pc += W) {
       if (code[pc] === OP_VISIT) {
         v[code[pc + 1]!]! += 1;
-        d[code[pc + 1]!]! += distMean(c.dists[code[pc + 2]!]!);
+        const dd = c.dists[code[pc + 2]!]!;
+        d[code[pc + 1]!]! += distMean(dd);
+        m2[code[pc + 1]!]! += distVar(dd) + distMean(dd) ** 2;
       } else if (code[pc] === OP_SPAWN && depth < 16) {
         const sub = loadOf(code[pc + 1]!, depth + 1);
         for (let i = 0; i < n; i++) {
           v[i]! += sub.v[i]!;
           d[i]! += sub.d[i]!;
+          m2[i]! += sub.m2[i]!;
         }
       }
     }
-    const r = { v, d };
+    const r = { v, d, m2 };
     spawnLoad.set(p, r);
     return r;
   };
@@ -55,7 +61,7 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
       }
     }
     const load = loadOf(p);
-    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, loadVisits: load.v, loadDemand: load.d });
+    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, loadVisits: load.v, loadDemand: load.d, loadM2: load.m2 });
   }
   return out;
 }

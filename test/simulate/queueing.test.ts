@@ -63,3 +63,12 @@ describe('tandem Jackson network', () => {
     expect(r.littleCheck.relError).toBeLessThan(0.01);
   });
 });
+
+describe('the analytic solver is Pollaczek–Khinchine for M/G/1', () => {
+  it('M/D/1 and lognormal service, exactly', () => {
+    const d = analyze(station({ cpu: '{ dist: const, mean: 1ms }' }), 'one', { rate: 900, mix });
+    expect(d.operations[0]!.latency.mean).toBeCloseTo(mg1Response(0.9, 1, 0), 10);
+    const l = analyze(station({ cpu: '{ dist: lognormal, mean: 1ms, cv: 0.5 }' }), 'one', { rate: 700, mix });
+    expect(l.operations[0]!.latency.mean).toBeCloseTo(mg1Response(0.7, 1, 0.5), 10);
+  });
+});
