@@ -245,6 +245,9 @@ class Sim {
     this.dB = new Float64Array(nd);
     this.laneOf = new Int32Array(nd).fill(-1);
     const laneByValue = new Map<number, number>();
+    // Only constant delays get a lane (each lane costs a comparison per event).
+    const delayed = new Set<number>();
+    for (const p of c.programs) for (let pc = 0; pc < p.code.length; pc += W) if (p.code[pc] === OP_DELAY) delayed.add(p.code[pc + 1]!);
     c.dists.forEach((d, i) => {
       this.dKind[i] = d.kind;
       this.dMean[i] = d.mean;
@@ -261,7 +264,7 @@ class Sim {
         this.dA[i] = d.min;
         this.dB[i] = d.max - d.min;
       }
-      if (d.kind === D_CONST || d.mean === 0) {
+      if ((d.kind === D_CONST || d.mean === 0) && delayed.has(i)) {
         const v = d.mean + d.add;
         let l = laneByValue.get(v);
         if (l === undefined) {
