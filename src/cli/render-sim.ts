@@ -2,7 +2,7 @@
 import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
 import { paint, table } from './io.js';
 
-export const fms = (x: number): string => (!Number.isFinite(x) ? '∞' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
+export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
 const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const usd = (x: number) => `$${Number.isInteger(x) ? x : x.toFixed(2)}`;
@@ -118,7 +118,7 @@ export function renderSweep(s: SweepResult): string {
   parts.push(h(`${s.layout}: latency against load (${s.method})`));
   parts.push(
     table(
-      ['rate/s', 'throughput/s', 'mean ms', 'p95 ms', 'errors', 'bottleneck ρ', ''],
+      ['rate/s', 'throughput/s', 'mean ms', 'worst p95 ms', 'errors', 'bottleneck ρ', 'mean (log scale)'],
       s.points.map((p) => [rate(p.rate), rate(p.throughput), fms(p.meanLatency), fms(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), bar(p.meanLatency, s.points)]),
     ),
   );
@@ -129,6 +129,8 @@ export function renderSweep(s: SweepResult): string {
 function bar(x: number, pts: { meanLatency: number }[]): string {
   const finite = pts.map((p) => p.meanLatency).filter(Number.isFinite);
   const max = Math.max(...finite, 1e-9);
-  if (!Number.isFinite(x)) return '▓'.repeat(30) + '…';
-  return '▇'.repeat(Math.max(1, Math.round((x / max) * 30)));
+  const min = Math.max(Math.min(...finite), 1e-9);
+  if (!Number.isFinite(x)) return `${'▓'.repeat(30)} unbounded`;
+  const f = max > min ? Math.log(x / min) / Math.log(max / min) : 0;
+  return '▇'.repeat(Math.max(1, Math.round(1 + f * 29)));
 }

@@ -158,7 +158,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   const lambda = w.kind === 'closed' ? closedThroughput(c, demands, w, o.host) : w.rate!;
   const sol = solve(c, demands, w.mix, lambda, o.host);
   const seconds = (w.duration - w.warmup) / 1000;
-  const warnings = [...c.warnings, 'analytic: means are exact for the M/M/c network; percentiles are a gamma approximation'];
+  const warnings = [...c.warnings, 'analytic: Erlang C waits scaled by (1 + cs²)/2 for each station’s service-time mix (exact for M/M/c and M/G/1); percentiles are a gamma approximation'];
   const operations: OperationResult[] = sol.ops.map((op) => {
     const q = (p: number) => fin(gammaQuantile(op.mean, op.variance, p));
     return {
