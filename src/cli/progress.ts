@@ -9,12 +9,13 @@ const none: Progress = { update() {}, done() {} };
 
 export async function progress(title: string): Promise<Progress> {
   if (!process.stderr.isTTY || process.env.CI) return none;
-  const [{ render, Text, Box }, React] = await Promise.all([import('ink'), import('react')]);
+  const [{ render, Text }, React] = await Promise.all([import('ink'), import('react')]);
   const h = React.createElement;
   const view = (fraction: number, detail: string) => {
     const width = 30;
     const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
-    return h(Box, null, h(Text, { color: 'cyan' }, `${title} `), h(Text, null, `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.floor(fraction * 100)}%`), h(Text, { dimColor: true }, detail ? ` ${detail}` : ''));
+    // One line of text, truncated to the terminal: a progress bar must never wrap.
+    return h(Text, { wrap: 'truncate' }, h(Text, { color: 'cyan' }, `${title} `), `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.floor(fraction * 100)}%`, h(Text, { dimColor: true }, detail ? ` ${detail}` : ''));
   };
   const app = render(view(0, ''), { stdout: process.stderr, patchConsole: false });
   let last = 0;

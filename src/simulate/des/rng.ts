@@ -41,18 +41,24 @@ export class Rng {
     return -mean * Math.log(1 - this.next());
   }
 
-  /** Standard normal (Box–Muller, the second value kept for the next call). */
+  /** Standard normal (Marsaglia's polar method, the second value kept for the next call). */
   normal(): number {
     if (this.spare === this.spare) {
       const s = this.spare;
       this.spare = NaN;
       return s;
     }
-    const u = 1 - this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.next() - 1;
+      v = 2 * this.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return u * f;
   }
 
   /** Gamma(shape k, scale 1) by Marsaglia and Tsang. */
