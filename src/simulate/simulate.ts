@@ -130,6 +130,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   const L = raw.inSystemArea / raw.measured;
   const monthly = monthlyCost(bp, layout);
   const warnings = [...c.warnings];
+  if (raw.rejected > 0) warnings.push(`${raw.rejected} requests were refused (counted as errors): over a million requests were already in the system, far past saturation`);
   if (raw.unfinished > 0) warnings.push(`${raw.unfinished} requests were still in the system when the run stopped (overload): counted as neither success nor failure`);
   const faults: FaultRow[] = raw.windows.map((win) => {
     const success: Record<string, number> = {};

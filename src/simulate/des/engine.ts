@@ -84,7 +84,12 @@ export interface DesRaw {
   events: number;
   requests: number;
   unfinished: number;
+  /** requests refused because the system already held MAX_IN_SYSTEM */
+  rejected: number;
 }
+
+/** A backlog this large means the run is far past saturation; refusing keeps memory bounded. */
+export const MAX_IN_SYSTEM = 1_000_000;
 
 interface Frame {
   edge: number;
@@ -216,6 +221,7 @@ class Sim {
   private inSystemLast = 0;
   private inSystemAt0 = 0;
   private arrivals = 0;
+  private rejected = 0;
   private started = 0;
   private recorded = 0;
   private readonly count: Float64Array;
@@ -496,6 +502,7 @@ class Sim {
       events: this.events,
       requests: this.started,
       unfinished: this.started - this.recorded,
+      rejected: this.rejected,
     };
   }
 
@@ -553,6 +560,16 @@ class Sim {
   }
 
   private startRequest(op: number, prog: number, user: number): void {
+    if (this.inSystem >= MAX_IN_SYSTEM) {
+      // Far past saturation: refuse rather than let the backlog eat the memory (counted as errors).
+      this.rejected++;
+      if (this.now >= this.warmup && this.now < this.end) {
+        this.count[op]!++;
+        this.errors[op]!++;
+      }
+      if (user >= 0) this.at(this.now + this.thinkTime(), E_USER, user, 0);
+      return;
+    }
     const t = this.alloc();
     t.code = this.c.programs[prog]!.code;
     t.pc = 0;
