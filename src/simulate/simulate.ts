@@ -85,7 +85,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     return {
       id,
       count: n,
-      throughput: n / T,
+      throughput: raw.done[i]! / T,
       errors: raw.errors[i]!,
       errorRate: n > 0 ? raw.errors[i]! / n : 0,
       latency: {
@@ -117,7 +117,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     if (s.autoscale) r.maxReplicas = st.maxActive[g]!;
     return r;
   });
-  const X = completed / T;
+  const X = operations.reduce((s, op) => s + op.throughput, 0);
   let hops = 0;
   for (const op of operations) hops += (op.count / Math.max(completed, 1)) * c.programs[c.entry.get(op.id)!]!.tally.hops;
   if (c.networkLatency > 0 && hops > 0) {

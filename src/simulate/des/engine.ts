@@ -72,6 +72,8 @@ export interface DesRaw {
   opIds: string[];
   count: Float64Array;
   errors: Float64Array;
+  /** requests completed inside the measured window (throughput), whenever they started */
+  done: Float64Array;
   sum: Float64Array;
   max: Float64Array;
   hist: Uint32Array;
@@ -226,6 +228,7 @@ class Sim {
   private recorded = 0;
   private readonly count: Float64Array;
   private readonly errors: Float64Array;
+  private readonly done: Float64Array;
   private readonly sum: Float64Array;
   private readonly max: Float64Array;
   private readonly hist: Uint32Array;
@@ -377,6 +380,7 @@ class Sim {
     const nops = this.opIds.length;
     this.count = new Float64Array(nops);
     this.errors = new Float64Array(nops);
+    this.done = new Float64Array(nops);
     this.sum = new Float64Array(nops);
     this.max = new Float64Array(nops);
     this.hist = new Uint32Array(nops * BUCKETS);
@@ -491,6 +495,7 @@ class Sim {
       opIds: this.opIds,
       count: this.count,
       errors: this.errors,
+      done: this.done,
       sum: this.sum,
       max: this.max,
       hist: this.hist,
@@ -603,6 +608,7 @@ class Sim {
     this.recorded++;
     if (lat > this.clientTimeout) ok = false;
     const op = t.op;
+    if (this.now >= this.warmup && this.now < this.end) this.done[op]!++;
     if (t.start >= this.warmup && t.start < this.end) {
       this.count[op]!++;
       if (!ok) this.errors[op]!++;
