@@ -7,7 +7,7 @@ import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
 import type { LayoutCost } from './cost.js';
 import type { Scenario } from './scenario.js';
-import { simulate } from './simulate.js';
+import { ScenarioError, simulate } from './simulate.js';
 import type { ComparisonResult, FaultRow, OperationDelta, SimulationResult } from './types.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
 
@@ -15,6 +15,8 @@ export interface CompareOptions extends WorkloadOptions {
   /** rate for "low load" latencies (default 1/s: no queueing to speak of) */
   lowRate?: number;
   scenarios?: Scenario[];
+  /** skip (with a note) scenarios that name something the blueprint does not have, instead of failing */
+  skipUnfitScenarios?: boolean;
   seed?: number;
 }
 
@@ -71,10 +73,16 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   });
 
   const faultIsolation: FaultRow[] = [];
+  const skipped: string[] = [];
   for (const sc of o.scenarios ?? []) {
-    for (const l of layouts) {
-      const r = simulate(bp, l, { scenario: sc, seed: o.seed ?? 1, ...pick(o) });
-      faultIsolation.push(...(r.faults ?? []).map((f) => ({ ...f, failure: `${sc.name}: ${f.failure}` })));
+    try {
+      for (const l of layouts) {
+        const r = simulate(bp, l, { scenario: sc, seed: o.seed ?? 1, ...pick(o) });
+        faultIsolation.push(...(r.faults ?? []).map((f) => ({ ...f, failure: `${sc.name}: ${f.failure}` })));
+      }
+    } catch (e) {
+      if (!(e instanceof ScenarioError) || !o.skipUnfitScenarios) throw e;
+      skipped.push(`scenario ${sc.name} skipped: ${e.problems[0]?.message ?? e.message}`);
     }
   }
 
@@ -95,7 +103,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     saturation: saturationRows,
     faultIsolation,
     cost,
-    notes: [...notes(operations, a, b, ca, cb), ...saturationNotes(saturationRows, compiled, w.mix, a, b)],
+    notes: [...notes(operations, a, b, ca, cb), ...saturationNotes(saturationRows, compiled, w.mix, a, b), ...skipped],
   };
 }
 

@@ -110,6 +110,12 @@ describe('archsim compare (seed 001 acceptance)', () => {
     expect(r.stdout).toMatch(/total\s+\$32\s+\$172/);
   });
 
+  it('another blueprint: the seed scenarios that do not fit are skipped with a note', () => {
+    const r = archsim(['compare', 'blueprints/chatpop.yaml', '--layouts', 'phase1,phase3', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).notes.join(' ')).toMatch(/scenario database-failure skipped/);
+  });
+
   it('unknown layout: exit 2', () => {
     const r = archsim(['compare', QC, '--layouts', 'monolith,microservice']);
     expect(r.code).toBe(2);

@@ -39,6 +39,8 @@ export function register(program: Command): void {
           ...(opts.rate !== undefined ? { rate: rateOption(opts.rate) } : {}),
           seed: intOption(opts.seed ?? '1', '--seed', 0),
           scenarios: scenarios.map((s) => s.scenario),
+          // The bundled seed scenarios name QuantChat's domains; another blueprint skips what does not fit.
+          skipUnfitScenarios: opts.scenario === undefined,
         };
         let result;
         try {
