@@ -6,7 +6,11 @@ import * as validate from './commands/validate.js';
 import * as inspect from './commands/inspect.js';
 import * as generate from './commands/generate.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, generate];
+import * as simulate from './commands/simulate.js';
+import * as compare from './commands/compare.js';
+import * as sweep from './commands/sweep.js';
+
+const commands: { register(program: Command): void }[] = [validate, inspect, generate, simulate, compare, sweep];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

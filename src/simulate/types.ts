@@ -1,0 +1,197 @@
+// The results the simulation engine hands to the report, compare, sweep and load-test code.
+// These names are a contract: other areas build on them, so extend, do not rename.
+// All times are milliseconds, rates per second, money US dollars, utilizations fractions.
+import type { LayoutCost } from './cost.js';
+import type { Dist, Profile } from '../model/schema.js';
+
+export type Method = 'des' | 'analytic';
+export type StationKind = 'unit' | 'datastore' | 'gateway' | 'broker' | 'network' | 'driver';
+export type Balance = 'least-connections' | 'round-robin';
+
+/** The workload a result was computed for (normalized). */
+export interface WorkloadSpec {
+  kind: 'open' | 'closed';
+  /** open: mean arrival rate (per second; a profile's mean over the duration when one is set) */
+  rate?: number;
+  /** closed: concurrent users, each thinking `thinkTime` between requests */
+  users?: number;
+  thinkTime?: Dist;
+  profile?: Profile;
+  /** simulated time, ms */
+  duration: number;
+  /** simulated time excluded from the statistics, ms */
+  warmup: number;
+  /** operation id → probability (normalized weights) */
+  mix: Record<string, number>;
+  /** DES only: stop generating after this many requests (benchmarks) */
+  requests?: number;
+}
+
+/** A 95% confidence interval over independent replications (Student t). */
+export interface Interval {
+  mean: number;
+  low: number;
+  high: number;
+  halfWidth: number;
+}
+
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface OperationResult {
+  /** domain.operation */
+  id: string;
+  /** requests completed (successfully or not) in the measured window */
+  count: number;
+  /** completed requests per second */
+  throughput: number;
+  /** failed requests: a station down, a timeout, an open circuit breaker, the client timeout */
+  errors: number;
+  errorRate: number;
+  /** of all requests (successes and failures) */
+  latency: LatencySummary;
+  /** with --replications K ≥ 2 */
+  ci95?: { mean: Interval; p95: Interval; p99: Interval; throughput: Interval; errorRate: Interval };
+}
+
+export interface StationResult {
+  /** unit, datastore name, "gateway", "broker", "network", "driver" */
+  id: string;
+  kind: StationKind;
+  /** replicas (units, gateway) or 1; for an autoscaled unit the mean replica count */
+  replicas: number;
+  /** servers per replica (unit: workers capped by vCPU; datastore: cores capped by pool) */
+  cores: number;
+  discipline: 'fcfs' | 'ps';
+  /** busy servers / all servers, over the measured window (network: 0, it never queues) */
+  utilization: number;
+  /** mean number waiting (not in service); network: mean messages in flight */
+  meanQueue: number;
+  /** mean service demand per top-level request at this station, ms */
+  demandPerRequest: number;
+  /** visits per second */
+  visitRate: number;
+  /** probability a visit waits for a server (Erlang C in the analytic method) */
+  waitProbability?: number;
+  /** DES, autoscaling: the largest replica count reached */
+  maxReplicas?: number;
+}
+
+export interface LittleCheck {
+  /** λ: completed top-level requests per second */
+  arrivalRate: number;
+  /** W: mean response time, ms */
+  meanResponse: number;
+  /** L: time-average number of requests in the system (measured independently of λ·W) */
+  meanInSystem: number;
+  /** |L − λW| / L */
+  relError: number;
+}
+
+export interface TargetCost {
+  /** the load the fleet is sized for, requests per second */
+  rate: number;
+  targetUtilization: number;
+  /** unit name → replicas needed */
+  replicas: Record<string, number>;
+  monthly: LayoutCost;
+  /** stations that replicas cannot fix (datastores, gateway, broker) with ρ at that load */
+  limits: { station: string; utilization: number }[];
+}
+
+export interface CostResult {
+  monthly: LayoutCost;
+  /** monthly bill / requests served in a month at the simulated throughput */
+  perMillionRequests: number;
+  atTarget?: TargetCost;
+}
+
+export interface HostModel {
+  /** every unit, datastore, gateway, broker and the load driver share this many cores (PS) */
+  cores: number;
+  /** load driver CPU per request, ms (default 0.05) */
+  driverCpu?: number;
+}
+
+export interface SimulationResult {
+  blueprint: string;
+  layout: string;
+  method: Method;
+  workload: WorkloadSpec;
+  seed: number;
+  replications: number;
+  host?: HostModel;
+  scenario?: string;
+  operations: OperationResult[];
+  stations: StationResult[];
+  bottleneck: { station: string; utilization: number };
+  /** requests per second of this workload mix at which the bottleneck reaches ρ = 1 */
+  saturationThroughput: number;
+  cost: CostResult;
+  littleCheck: LittleCheck;
+  /** DES: events processed and requests simulated (for benchmarks) */
+  stats?: { events: number; requests: number };
+  /** scenario runs: per failure window, per operation success rate */
+  faults?: FaultRow[];
+  warnings: string[];
+}
+
+/** One row of a fault-isolation table: during a failure, which operations still succeed. */
+export interface FaultRow {
+  /** scenario name and failure description */
+  failure: string;
+  layout: string;
+  /** operation id → success rate during the failure window (0..1) */
+  success: Record<string, number>;
+  /** operation id → p95 during the window, ms */
+  p95: Record<string, number>;
+  /** fraction of all requests that succeeded in the window */
+  overall: number;
+}
+
+export interface OperationDelta {
+  id: string;
+  /** layout → mean latency at low load, ms */
+  mean: Record<string, number>;
+  /** layout → p95 at the compared load, ms */
+  p95: Record<string, number>;
+  /** second layout minus first, ms */
+  delta: number;
+  /** why the layouts differ, e.g. "2 extra network hops (+1.4 ms)", "queueing at message-service (ρ=0.82)" */
+  causes: string[];
+}
+
+export interface ComparisonResult {
+  blueprint: string;
+  layouts: string[];
+  /** low-load results (analytic), one per layout */
+  lowLoad: SimulationResult[];
+  /** results at the compared rate, one per layout */
+  atRate: SimulationResult[];
+  rate: number;
+  operations: OperationDelta[];
+  saturation: { layout: string; mix: number; byOperation: Record<string, number>; bottleneck: string; causes: string[] }[];
+  faultIsolation: FaultRow[];
+  cost: { layout: string; monthly: LayoutCost; perMillionRequests: number; causes: string[] }[];
+  notes: string[];
+}
+
+export interface SweepPoint {
+  rate: number;
+  result: SimulationResult;
+}
+
+export interface SweepResult {
+  layout: string;
+  method: Method;
+  points: { rate: number; meanLatency: number; p95: number; throughput: number; errorRate: number; bottleneckUtilization: number }[];
+  /** where the latency curve bends: the first rate where mean latency exceeds twice its low-load value */
+  knee: number | null;
+  saturationThroughput: number;
+}

@@ -1,0 +1,72 @@
+// The DES kernel's parts: the event heap, FIFO lanes, the histogram and the generator.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventHeap, Lane } from '../../src/simulate/des/kernel.js';
+import { BUCKETS, bucketOf, percentile } from '../../src/simulate/des/histogram.js';
+import { Rng } from '../../src/simulate/des/rng.js';
+
+describe('event heap', () => {
+  it('pops events in time order, whatever the push order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 3000 }), (times) => {
+        const h = new EventHeap();
+        times.forEach((t, i) => h.push(t, i % 7, i, -i));
+        const out: number[] = [];
+        while (h.size) {
+          expect(h.aux[0]! + h.id[0]!).toBe(0);
+          out.push(h.t[0]!);
+          h.pop();
+        }
+        expect(out).toEqual([...times].sort((a, b) => a - b));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('lanes are FIFO rings that grow', () => {
+    const l = new Lane();
+    for (let i = 0; i < 5000; i++) l.push(i, 0, i, 0);
+    for (let i = 0; i < 5000; i++) {
+      expect(l.id[l.head]).toBe(i);
+      l.pop();
+    }
+    expect(l.size).toBe(0);
+  });
+});
+
+describe('latency histogram', () => {
+  it('percentiles within 1% of the exact order statistics', () => {
+    const rng = new Rng(3);
+    const xs = Array.from({ length: 100_000 }, () => rng.exp(5));
+    const h = new Uint32Array(BUCKETS);
+    for (const x of xs) h[bucketOf(x)]!++;
+    const sorted = [...xs].sort((a, b) => a - b);
+    const max = sorted.at(-1)!;
+    for (const q of [0.5, 0.9, 0.95, 0.99]) {
+      const exact = sorted[Math.ceil(q * xs.length) - 1]!;
+      expect(Math.abs(percentile(h, 0, xs.length, q, max) - exact) / exact).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe('generator', () => {
+  it('is seeded, uniform and gives the right moments', () => {
+    const a = new Rng(7);
+    const b = new Rng(7);
+    for (let i = 0; i < 100; i++) expect(a.next()).toBe(b.next());
+    const r = new Rng(11);
+    let s = 0;
+    let s2 = 0;
+    let g = 0;
+    const n = 200_000;
+    for (let i = 0; i < n; i++) {
+      const z = r.normal();
+      s += z;
+      s2 += z * z;
+      g += r.gamma(4);
+    }
+    expect(Math.abs(s / n)).toBeLessThan(0.01);
+    expect(Math.abs(s2 / n - 1)).toBeLessThan(0.01);
+    expect(Math.abs(g / n - 4)).toBeLessThan(0.02);
+  });
+});
