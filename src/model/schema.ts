@@ -197,6 +197,8 @@ export const Datastore = z.strictObject({
   tables: DomainSelector,
   pool: z.number().int().min(1).default(20).describe('connections each unit replica may hold'),
   cores: z.number().positive().optional().describe('cores serving queries (default: the instance vcpu)'),
+  read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read; an operation’s db.read wins)'),
+  write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write; an operation’s db.write wins)'),
   port: z.number().int().min(1).max(65535).optional(),
 });
 

@@ -319,8 +319,9 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       if (!store) warnings.push(`${o.id} queries a database but ${o.domain} has no datastore in ${r.name}; queries skipped`);
       else {
         const s = stationIndex.get(`datastore:${store.name}`)!;
-        const read = db.read ?? bp.system.defaults.db.read;
-        const write = db.write ?? bp.system.defaults.db.write;
+        // An operation's own query times win, then the datastore's (Redis is not PostgreSQL), then the system's.
+        const read = db.read ?? store.read ?? bp.system.defaults.db.read;
+        const write = db.write ?? store.write ?? bp.system.defaults.db.write;
         for (let i = 0; i < db.reads; i++) g.visit(s, distOf(read, 0));
         for (let i = 0; i < db.writes; i++) g.visit(s, distOf(write, 0));
       }
