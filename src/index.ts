@@ -6,7 +6,16 @@ export { operations, operationIndex, resolveLayout, primaryStore, type ResolvedL
 export { checkSemantics, syncCycles } from './model/semantics.js';
 export { routeTable, matchRoute, prefixesByUnit, pathPattern, type RouteEntry } from './model/routes.js';
 export { blueprintJsonSchema } from './model/json-schema.js';
-export { monthlyCost, type LayoutCost, type CostItem } from './simulate/cost.js';
+export { monthlyCost, costAt, perMillion, type LayoutCost, type CostItem } from './simulate/cost.js';
+export { simulate, ScenarioError, type SimulateOptions } from './simulate/simulate.js';
+export { analyze, solve, saturation, type AnalyzeOptions } from './simulate/analytic.js';
+export { compare, type CompareOptions } from './simulate/compare.js';
+export { sweepAnalytic as sweep, sweepCurve, parseRates } from './simulate/sweep.js';
+export { compile, type Compiled, type CompileOptions } from './simulate/compile.js';
+export { workloadFor, WorkloadError, type WorkloadOptions } from './simulate/workload.js';
+export { parseScenario, Scenario as ScenarioSchema, type Scenario } from './simulate/scenario.js';
+export { erlangC, mmcResponse, mg1Response } from './simulate/queueing.js';
+export type * from './simulate/types.js';
 export * as units from './model/units.js';
 export type * from './model/schema.js';
 

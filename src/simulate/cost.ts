@@ -1,6 +1,10 @@
 // Monthly cost of a layout, itemized from the catalog. Pure.
 import { resolveLayout } from '../model/layout.js';
 import type { Blueprint } from '../model/schema.js';
+import { compile, type Compiled } from './compile.js';
+import { opDemands } from './demand.js';
+import type { TargetCost } from './types.js';
+import { workloadFor } from './workload.js';
 
 export interface CostItem {
   /** What is paid for: a unit, a datastore, the gateway, the broker or an extra. */
@@ -40,4 +44,46 @@ export function monthlyCost(bp: Blueprint, layoutName: string, replicasOverride:
 
 export function round2(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Hours in a month as cloud price lists count them. */
+export const HOURS_PER_MONTH = 730;
+
+/** Monthly bill divided by the requests served in a month at `rate` per second. */
+export function perMillion(usdPerMonth: number, rate: number): number {
+  if (!(rate > 0)) return Infinity;
+  return round4((usdPerMonth / (rate * HOURS_PER_MONTH * 3600)) * 1e6);
+}
+
+function round4(n: number): number {
+  return Math.round(n * 1e4) / 1e4;
+}
+
+export interface CostAtOptions {
+  targetUtilization?: number | undefined;
+  /** operation → probability; the blueprint's workload mix by default */
+  mix?: Record<string, number>;
+  compiled?: Compiled;
+}
+
+/**
+ * Replicas each unit needs to hold `rate` requests per second at the target utilization, and
+ * the monthly bill at those counts. Stations replicas cannot fix (datastores, gateway, broker)
+ * over the target are listed as limits.
+ */
+export function costAt(bp: Blueprint, layoutName: string, rate: number, o: CostAtOptions = {}): TargetCost {
+  const target = o.targetUtilization ?? 0.7;
+  const c = o.compiled ?? compile(bp, layoutName);
+  const mix = o.mix ?? workloadFor(bp).mix;
+  const demands = opDemands(c);
+  const replicas: Record<string, number> = {};
+  const limits: TargetCost['limits'] = [];
+  c.stations.forEach((s, i) => {
+    let D = 0;
+    for (const [id, p] of Object.entries(mix)) D += p * (demands.get(id)?.loadDemand[i] ?? 0);
+    const busy = (rate * D) / 1000; // servers busy on average
+    if (s.kind === 'unit') replicas[s.id] = Math.max(s.autoscale?.min ?? 1, 1, Math.ceil(busy / (s.servers * target) - 1e-9));
+    else if (busy / (s.replicas * s.servers) > target) limits.push({ station: s.id, utilization: busy / (s.replicas * s.servers) });
+  });
+  return { rate, targetUtilization: target, replicas, monthly: monthlyCost(bp, layoutName, replicas), limits };
 }

@@ -77,6 +77,8 @@ export interface StationResult {
   demandPerRequest: number;
   /** visits per second */
   visitRate: number;
+  /** probability a visit waits for a server (Erlang C in the analytic method) */
+  waitProbability?: number;
   /** DES, autoscaling: the largest replica count reached */
   maxReplicas?: number;
 }

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { handle, out, printJson, UsageError } from '../io.js';
+
+interface CompareFlags {
+  layouts?: string;
+  rate?: string;
+  scenario?: string[];
+  faults?: boolean;
+  seed?: string;
+  json?: boolean;
+}
+
+const SEED_SCENARIOS = ['database-failure', 'media-memory-leak', 'messaging-spike'];
+
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('layouts side by side on the same work: latency per operation, max sustainable throughput, fault isolation and monthly cost, each difference with its cause')
+    .argument('<file>', 'blueprint YAML file')
+    .option('--layouts <a,b,...>', 'layouts to compare (default: all); differences are explained between the first two')
+    .option('--rate <rate>', 'the load for p95 and queueing (default: the blueprint workload)')
+    .option('--scenario <file...>', `failure scenarios for the fault-isolation table (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
+    .option('--no-faults', 'skip the fault-isolation runs')
+    .option('--seed <n>', 'random seed of the scenario runs', '1')
+    .option('--json', 'print the ComparisonResult as JSON')
+    .addHelpText('after', '\nExample:\n  archsim compare blueprints/quantchat.yaml --layouts monolith,microservices\nExit codes: 0 done, 2 bad input.')
+    .action((file: string, opts: CompareFlags) =>
+      handle(async () => {
+        const { loadBlueprint } = await import('../../io/load.js');
+        const { checkLayout, rateOption, intOption, loadScenario } = await import('../sim-options.js');
+        const { scenarioPath, cliError } = await import('../sim-run.js');
+        const { compare } = await import('../../simulate/compare.js');
+        const { blueprint } = loadBlueprint(file);
+        const layouts = opts.layouts ? opts.layouts.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(blueprint.layouts);
+        if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
+        layouts.forEach((l) => checkLayout(blueprint, l));
+        const scenarios = opts.faults === false ? [] : (opts.scenario ?? SEED_SCENARIOS).map((s) => loadScenario(scenarioPath(s)));
+        const o = {
+          ...(opts.rate !== undefined ? { rate: rateOption(opts.rate) } : {}),
+          seed: intOption(opts.seed ?? '1', '--seed', 0),
+          scenarios: scenarios.map((s) => s.scenario),
+        };
+        let result;
+        try {
+          result = compare(blueprint, layouts, o);
+        } catch (e) {
+          throw cliError(e, scenarios[0]?.locate);
+        }
+        if (opts.json) printJson(result);
+        else {
+          const { renderComparison } = await import('../render-sim.js');
+          out(renderComparison(result));
+        }
+      }),
+    );
+}

@@ -1,0 +1,134 @@
+// Text views of simulation results (the --json output is the result itself).
+import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
+import { paint, table } from './io.js';
+
+export const fms = (x: number): string => (!Number.isFinite(x) ? '∞' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
+const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
+const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const usd = (x: number) => `$${Number.isInteger(x) ? x : x.toFixed(2)}`;
+const h = (s: string) => paint('bold', s);
+
+export function renderSimulation(r: SimulationResult): string {
+  const w = r.workload;
+  const load = w.kind === 'open' ? `${rate(w.rate ?? 0)}/s${w.profile ? ` (${w.profile.kind} profile)` : ''}` : `${w.users} users, think ${fms(w.thinkTime?.mean ?? 0)} ms`;
+  const parts: string[] = [];
+  const how = r.method === 'des' ? `DES, seed ${r.seed}${r.replications > 1 ? `, ${r.replications} replications (±95% CI)` : ''}` : 'analytic M/M/c network';
+  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · host of ${r.host.cores} cores` : ''));
+  parts.push('');
+  const ci = r.operations.some((o) => o.ci95);
+  parts.push(
+    table(
+      ['operation', 'count', 'req/s', 'mean ms', ...(ci ? ['±'] : []), 'p50', 'p90', 'p95', 'p99', 'max', 'errors'],
+      r.operations.map((o) => [
+        o.id,
+        o.count,
+        rate(o.throughput),
+        fms(o.latency.mean),
+        ...(ci ? [o.ci95 ? fms(o.ci95.mean.halfWidth) : ''] : []),
+        fms(o.latency.p50),
+        fms(o.latency.p90),
+        fms(o.latency.p95),
+        fms(o.latency.p99),
+        fms(o.latency.max),
+        o.errors ? `${o.errors} (${pct(o.errorRate)})` : '0',
+      ]),
+    ),
+  );
+  parts.push('', h('Stations'));
+  parts.push(
+    table(
+      ['station', 'kind', 'replicas', 'cores', 'utilization', 'mean queue', 'ms/request', 'visits/s'],
+      r.stations.map((s) => [s.id, s.kind, s.kind === 'network' ? '' : Number.isInteger(s.replicas) ? s.replicas : s.replicas.toFixed(2) + (s.maxReplicas ? ` (max ${s.maxReplicas})` : ''), s.kind === 'network' ? '' : s.cores, s.kind === 'network' ? '' : pct(s.utilization), fms(s.meanQueue), fms(s.demandPerRequest), rate(s.visitRate)]),
+    ),
+  );
+  parts.push('');
+  parts.push(`bottleneck: ${r.bottleneck.station} at ${pct(r.bottleneck.utilization)} · saturation: ${rate(r.saturationThroughput)} req/s of this mix · Little: L=${fms(r.littleCheck.meanInSystem)} vs λW=${fms((r.littleCheck.arrivalRate * r.littleCheck.meanResponse) / 1000)} (${pct(r.littleCheck.relError)} apart)`);
+  parts.push(`cost: ${usd(r.cost.monthly.usdPerMonth)}/month (${r.cost.monthly.items.filter((i) => i.usdPerMonth > 0).map((i) => `${i.component}${i.count > 1 ? ` ×${i.count}` : ''} ${usd(i.usdPerMonth)}`).join(', ')}) · ${usd(r.cost.perMillionRequests)} per million requests at this load`);
+  if (r.cost.atTarget) {
+    const t = r.cost.atTarget;
+    parts.push(`at ${rate(t.rate)}/s and ${pct(t.targetUtilization)} utilization: ${usd(t.monthly.usdPerMonth)}/month with ${Object.entries(t.replicas).map(([u, n]) => `${u} ×${n}`).join(', ')}${t.limits.length ? `; replicas cannot fix ${t.limits.map((l) => `${l.station} (ρ=${l.utilization.toFixed(2)})`).join(', ')}` : ''}`);
+  }
+  if (r.faults?.length) {
+    parts.push('', h('Fault isolation (success rate of requests sent during each failure)'));
+    parts.push(renderFaults(r.faults));
+  }
+  if (r.stats) parts.push(paint('dim', `${r.stats.requests} requests, ${r.stats.events} events simulated`));
+  for (const w2 of r.warnings) parts.push(paint('yellow', `note: ${w2}`));
+  return parts.join('\n');
+}
+
+export function renderFaults(rows: NonNullable<SimulationResult['faults']>): string {
+  return table(
+    ['failure', 'layout', 'overall', 'median p95 ms', 'still working', 'failing (success rate)'],
+    rows.map((f) => {
+      const ok = Object.entries(f.success).filter(([, v]) => v >= 0.99).map(([k]) => k);
+      const bad = Object.entries(f.success).filter(([, v]) => v < 0.99).map(([k, v]) => `${k} ${pct(v)}`);
+      const p95s = Object.values(f.p95).sort((x, y) => x - y);
+      const med = p95s.length ? p95s[Math.floor(p95s.length / 2)]! : 0;
+      const all = Object.keys(f.success).length;
+      return [f.failure, f.layout, pct(f.overall), fms(med), ok.length === all ? 'all' : ok.length ? `${ok.length} of ${all} ops` : 'none', bad.length > 6 ? `${bad.length} ops, e.g. ${bad.slice(0, 3).join(', ')}` : bad.join(', ') || '–'];
+    }),
+  );
+}
+
+export function renderComparison(c: ComparisonResult): string {
+  const L = c.layouts;
+  const parts: string[] = [];
+  parts.push(h(`${c.blueprint}: ${L.join(' vs ')} on the same work`));
+  parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 at ${rate(c.rate)}/s, ms`));
+  parts.push(
+    table(
+      ['operation', ...L.map((l) => `${l} mean`), ...(L.length > 1 ? ['Δ'] : []), ...L.map((l) => `${l} p95`), 'why'],
+      c.operations.map((o) => [o.id, ...L.map((l) => fms(o.mean[l]!)), ...(L.length > 1 ? [`${o.delta >= 0 ? '+' : ''}${fms(o.delta)}`] : []), ...L.map((l) => fms(o.p95[l]!)), o.causes.join('; ') || '–']),
+    ),
+  );
+  parts.push('', h('Max sustainable throughput (where the first station reaches ρ=1), req/s'));
+  const ops = Object.keys(c.saturation[0]?.byOperation ?? {}).filter((id) => ['auth.login', 'messages.send', 'messages.conversation'].includes(id));
+  parts.push(table(['layout', 'workload mix', ...ops.map((o) => `${o} only`), 'bottleneck'], c.saturation.map((s) => [s.layout, rate(s.mix), ...ops.map((o) => rate(s.byOperation[o]!)), s.bottleneck])));
+  for (const s of c.saturation) for (const why of s.causes) parts.push(`  ${s.layout}: ${why}`);
+  if (c.faultIsolation.length) {
+    parts.push('', h('Fault isolation (DES; success rate of requests sent during each failure)'));
+    parts.push(renderFaults(c.faultIsolation));
+  }
+  parts.push('', h('Monthly cost'));
+  const comps = [...new Set(c.cost.flatMap((x) => x.monthly.items.map((i) => i.component)))];
+  parts.push(
+    table(
+      ['component', ...L],
+      [
+        ...comps.map((comp) => [comp, ...c.cost.map((x) => {
+          const i = x.monthly.items.find((y) => y.component === comp);
+          return i ? `${i.count > 1 ? `${i.count} × ${usd(i.usdEach)} = ` : ''}${usd(i.usdPerMonth)}` : '–';
+        })]),
+        ['total', ...c.cost.map((x) => usd(x.monthly.usdPerMonth))],
+        [`per million requests at ${rate(c.rate)}/s`, ...c.cost.map((x) => usd(x.perMillionRequests))],
+      ],
+    ),
+  );
+  for (const x of c.cost) parts.push(`  ${x.layout}: ${x.causes.join('; ')}`);
+  if (c.notes.length) {
+    parts.push('', h('Notes'));
+    for (const n of c.notes) parts.push(`- ${n}`);
+  }
+  return parts.join('\n');
+}
+
+export function renderSweep(s: SweepResult): string {
+  const parts: string[] = [];
+  parts.push(h(`${s.layout}: latency against load (${s.method})`));
+  parts.push(
+    table(
+      ['rate/s', 'throughput/s', 'mean ms', 'p95 ms', 'errors', 'bottleneck ρ', ''],
+      s.points.map((p) => [rate(p.rate), rate(p.throughput), fms(p.meanLatency), fms(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), bar(p.meanLatency, s.points)]),
+    ),
+  );
+  parts.push('', `knee (mean latency twice its low-load value): ${s.knee === null ? 'not reached' : `${rate(s.knee)}/s`} · saturation: ${rate(s.saturationThroughput)}/s`);
+  return parts.join('\n');
+}
+
+function bar(x: number, pts: { meanLatency: number }[]): string {
+  const finite = pts.map((p) => p.meanLatency).filter(Number.isFinite);
+  const max = Math.max(...finite, 1e-9);
+  if (!Number.isFinite(x)) return '▓'.repeat(30) + '…';
+  return '▇'.repeat(Math.max(1, Math.round((x / max) * 30)));
+}

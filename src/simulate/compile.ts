@@ -1,0 +1,371 @@
+// Compile (blueprint, layout) into a flat queueing network: stations, service-time
+// distributions and, per operation, a program of station visits and delays. Both methods run
+// on the same compiled form — the analytic solver walks the programs to get visit counts and
+// demands, the DES executes them — which is what makes the two agree by construction.
+//
+// Semantics (DESIGN.md "Simulation semantics"), per operation executed on its unit:
+//   1. its synchronous calls, in order: a callee in the same unit is an in-process call (its
+//      work runs on the same unit); a callee elsewhere is a network hop: serialization CPU on
+//      the caller (cpuPerCall + cpuPerKiB × request+response), one-way latency, the callee's
+//      work (whose CPU burst carries the same serialization CPU), latency back;
+//   2. one CPU burst on the unit (the operation's cpu, plus serialization and event publishing);
+//   3. `wait` (an external dependency, no CPU);
+//   4. database reads then writes on the operation's primary datastore, each one visit;
+//   5. events: off the critical path; each consumer's work is spawned, through the broker when
+//      the layout has one (broker CPU, publish-to-deliver latency, deserialization on the consumer).
+// A request from outside enters through the gateway when the layout has one (gateway CPU, a
+// hop each way). Both sides' serialization is charged in one burst per side, which keeps the
+// number of visits (and DES events) per hop small without changing the CPU demand.
+import { operationIndex, primaryStore, resolveLayout, type OperationRef, type ResolvedLayout } from '../model/layout.js';
+import type { z } from 'zod';
+import type { Autoscale, Blueprint, CircuitBreaker, Dist } from '../model/schema.js';
+import type { StationKind } from './types.js';
+
+export type CircuitBreakerPolicy = z.output<typeof CircuitBreaker>;
+
+export const OP_VISIT = 1;
+export const OP_DELAY = 2;
+export const OP_BEGIN = 3;
+export const OP_END = 4;
+export const OP_SPAWN = 5;
+/** Each instruction is 4 int32s: opcode, a, b, c. */
+export const W = 4;
+
+export const D_CONST = 0;
+export const D_EXP = 1;
+export const D_LOGNORMAL = 2;
+export const D_GAMMA = 3;
+export const D_UNIFORM = 4;
+
+export interface DistDef {
+  kind: number;
+  /** mean of the random part, ms */
+  mean: number;
+  cv: number;
+  /** constant added to every sample, ms */
+  add: number;
+  min: number;
+  max: number;
+}
+
+export interface StationDef {
+  id: string;
+  kind: StationKind;
+  replicas: number;
+  /** servers per replica */
+  servers: number;
+  discipline: 'fcfs' | 'ps';
+  /** unit name for units; for scenarios that name a domain */
+  domains: string[];
+  autoscale?: Autoscale;
+}
+
+export interface EdgeDef {
+  /** caller → callee, e.g. "messages.send → auth.verify-token" */
+  id: string;
+  caller: string;
+  callee: string;
+  timeout?: number;
+  retries: number;
+  backoff: number;
+  circuitBreaker?: CircuitBreakerPolicy;
+  optional: boolean;
+}
+
+export interface EdgePolicy {
+  timeout?: number;
+  retries?: number;
+  backoff?: number;
+  circuitBreaker?: CircuitBreakerPolicy;
+  optional?: boolean;
+}
+
+/** What one operation's critical path is made of in this layout: the material of "causes". */
+export interface PathTally {
+  /** one-way network traversals between units */
+  hops: number;
+  networkMs: number;
+  /** serialization CPU on both sides of remote calls, ms */
+  serializationMs: number;
+  gateway: boolean;
+  gatewayMs: number;
+  remoteCalls: number;
+  inProcessCalls: number;
+  /** events published (to the broker or dispatched in-process) */
+  publishes: number;
+  /** units the request touches, in order of first visit */
+  units: string[];
+}
+
+export interface Program {
+  name: string;
+  code: Int32Array;
+  tally: PathTally;
+}
+
+export interface Compiled {
+  blueprint: string;
+  layout: ResolvedLayout;
+  stations: StationDef[];
+  dists: DistDef[];
+  edges: EdgeDef[];
+  programs: Program[];
+  /** operation id → program index of it as a request from outside */
+  entry: Map<string, number>;
+  networkLatency: number;
+  warnings: string[];
+}
+
+export interface CompileOptions {
+  /** edge id ("caller → callee") or callee op id → policy override (scenarios) */
+  edgePolicies?: Record<string, EdgePolicy>;
+  /** unit name → autoscale policy override */
+  autoscale?: Record<string, Autoscale>;
+  /** shared host: adds the load driver as a station */
+  driverCpu?: number;
+}
+
+const KIB = 1024;
+
+export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions = {}): Compiled {
+  const r = resolveLayout(bp, layoutName);
+  const L = r.layout;
+  const ops = operationIndex(bp);
+  const warnings: string[] = [];
+  const stations: StationDef[] = [];
+  const stationIndex = new Map<string, number>();
+  const addStation = (s: StationDef) => {
+    stationIndex.set(`${s.kind}:${s.id}`, stations.length);
+    stations.push(s);
+  };
+  const vcpu = (instance: string | undefined) => (instance ? (bp.catalog[instance]?.vcpu ?? 1) : 1);
+
+  let driver = -1;
+  if (opts.driverCpu !== undefined) {
+    driver = stations.length;
+    addStation({ id: 'driver', kind: 'driver', replicas: 1, servers: 1, discipline: 'fcfs', domains: [] });
+  }
+  let gateway = -1;
+  if (L.gateway) {
+    gateway = stations.length;
+    addStation({ id: 'gateway', kind: 'gateway', replicas: L.gateway.replicas, servers: Math.ceil(vcpu(L.gateway.instance)), discipline: 'fcfs', domains: [] });
+  }
+  const totalReplicas = r.units.reduce((s, u) => s + u.replicas * u.workers, 0);
+  for (const u of r.units) {
+    const autoscale = opts.autoscale?.[u.name] ?? u.autoscale;
+    addStation({
+      id: u.name,
+      kind: 'unit',
+      replicas: u.replicas,
+      // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
+      servers: Math.min(u.workers, Math.ceil(vcpu(u.instance))),
+      discipline: u.discipline,
+      domains: u.domains,
+      ...(autoscale ? { autoscale } : {}),
+    });
+  }
+  for (const d of r.datastores) {
+    const cores = d.cores ?? vcpu(d.instance);
+    // The connection pool caps concurrency only when it is smaller than the cores.
+    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [] });
+  }
+  let broker = -1;
+  if (L.broker) {
+    broker = stations.length;
+    addStation({ id: 'broker', kind: 'broker', replicas: 1, servers: Math.ceil(vcpu(L.broker.instance)), discipline: 'fcfs', domains: [] });
+  }
+
+  const dists: DistDef[] = [];
+  const distOf = (d: Dist | undefined, add: number): number => {
+    if (!d || d.mean <= 0) {
+      if (add <= 0) return -1;
+      dists.push({ kind: D_CONST, mean: 0, cv: 0, add, min: 0, max: 0 });
+      return dists.length - 1;
+    }
+    const kind = { const: D_CONST, exp: D_EXP, lognormal: D_LOGNORMAL, gamma: D_GAMMA, uniform: D_UNIFORM }[d.dist];
+    dists.push({ kind, mean: d.mean, cv: d.cv, add, min: d.min ?? 0, max: d.max ?? 0 });
+    return dists.length - 1;
+  };
+  const constDist = (ms: number) => distOf(undefined, ms);
+
+  const net = L.network;
+  const unitStation = (unit: string) => stationIndex.get(`unit:${unit}`)!;
+  const reqBytes = (o: OperationRef) => o.op.request ?? bp.system.defaults.payload.request;
+  const respBytes = (o: OperationRef) => o.op.response ?? bp.system.defaults.payload.response;
+  const serCpu = (bytes: number) => net.cpuPerCall + (net.cpuPerKiB * bytes) / KIB;
+
+  const edges: EdgeDef[] = [];
+  const edgeIndex = new Map<string, number>();
+  const programs: Program[] = [];
+  const spawnCache = new Map<string, number>();
+  const latencyDist = net.latency > 0 ? constDist(net.latency) : -1;
+
+  const newTally = (): PathTally => ({ hops: 0, networkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
+
+  class Gen {
+    code: number[] = [];
+    tally = newTally();
+    constructor(readonly critical: boolean) {}
+    emit(op: number, a = 0, b = 0, c = 0) {
+      this.code.push(op, a, b, c);
+      return this.code.length - W;
+    }
+    visit(station: number, dist: number) {
+      if (dist >= 0) this.emit(OP_VISIT, station, dist);
+    }
+    delay(dist: number) {
+      if (dist >= 0) this.emit(OP_DELAY, dist);
+    }
+    hop() {
+      if (latencyDist < 0) return;
+      this.delay(latencyDist);
+      this.tally.hops++;
+      this.tally.networkMs += net.latency;
+    }
+  }
+
+  const policyFor = (caller: string, callee: string, base: EdgePolicy): EdgeDef => {
+    const id = `${caller} → ${callee}`;
+    const o = opts.edgePolicies?.[id] ?? opts.edgePolicies?.[callee] ?? {};
+    const p = { ...base, ...o };
+    return { id, caller, callee, retries: p.retries ?? 0, backoff: p.backoff ?? 50, optional: p.optional ?? false, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
+  };
+
+  const spawnProgram = (event: string, consumer: string, fromUnit: string): number => {
+    const key = `${event}|${consumer}|${fromUnit}`;
+    const hit = spawnCache.get(key);
+    if (hit !== undefined) return hit;
+    const c = ops.get(consumer);
+    const idx = programs.length;
+    programs.push({ name: `${event} → ${consumer}`, code: new Int32Array(0), tally: newTally() });
+    spawnCache.set(key, idx);
+    const g = new Gen(false);
+    if (c) {
+      const cu = r.unitOfDomain.get(c.domain);
+      const payload = bp.system.events[event]?.payload ?? 512;
+      if (cu) {
+        if (broker >= 0) {
+          g.visit(broker, distOf(L.broker!.cpu, 0));
+          g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
+          opBody(g, c, cu, serCpu(payload), 0);
+        } else if (cu === fromUnit) {
+          opBody(g, c, cu, 0, 0);
+        } else {
+          g.visit(unitStation(fromUnit), constDist(serCpu(payload)));
+          g.hop();
+          opBody(g, c, cu, serCpu(payload), 0);
+        }
+      }
+    }
+    programs[idx]!.code = Int32Array.from(g.code);
+    programs[idx]!.tally = g.tally;
+    return idx;
+  };
+
+  function opBody(g: Gen, o: OperationRef, unit: string, extraCpu: number, depth: number): void {
+    if (depth > 32) {
+      warnings.push(`call depth over 32 at ${o.id}: a cycle of synchronous calls? (cut here)`);
+      return;
+    }
+    if (!g.tally.units.includes(unit) && g.critical) g.tally.units.push(unit);
+    for (const call of o.op.calls) {
+      const callee = ops.get(call.op);
+      if (!callee) continue;
+      const cu = r.unitOfDomain.get(callee.domain);
+      if (!cu) {
+        warnings.push(`${callee.domain} is placed in no unit of ${r.name}; calls to ${call.op} are skipped`);
+        continue;
+      }
+      const edge = policyFor(o.id, call.op, call);
+      const framed = edge.timeout !== undefined || edge.retries > 0 || edge.optional || edge.circuitBreaker !== undefined;
+      let begin = -1;
+      if (framed) {
+        let ei = edgeIndex.get(edge.id);
+        if (ei === undefined) {
+          ei = edges.length;
+          edges.push(edge);
+          edgeIndex.set(edge.id, ei);
+        }
+        begin = g.emit(OP_BEGIN, ei, 0);
+      }
+      if (cu === unit) {
+        g.tally.inProcessCalls++;
+        opBody(g, callee, cu, 0, depth + 1);
+      } else {
+        const ser = serCpu(reqBytes(callee) + respBytes(callee));
+        g.tally.remoteCalls++;
+        g.tally.serializationMs += 2 * ser;
+        g.visit(unitStation(unit), constDist(ser));
+        g.hop();
+        opBody(g, callee, cu, ser, depth + 1);
+        g.hop();
+      }
+      if (framed) {
+        const end = g.emit(OP_END, g.code[begin + 1]!);
+        g.code[begin + 2] = end;
+      }
+    }
+    // Publishing an event: one serialization per event when it goes through a broker.
+    let publish = 0;
+    for (const e of o.op.emits) {
+      g.tally.publishes++;
+      if (broker >= 0) publish += serCpu(bp.system.events[e]?.payload ?? 512);
+    }
+    g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
+    if (o.op.wait) g.delay(distOf(o.op.wait, 0));
+    const db = o.op.db;
+    if (db && db.reads + db.writes > 0) {
+      const store = primaryStore(r, o.domain);
+      if (!store) warnings.push(`${o.id} queries a database but ${o.domain} has no datastore in ${r.name}; queries skipped`);
+      else {
+        const s = stationIndex.get(`datastore:${store.name}`)!;
+        const read = db.read ?? bp.system.defaults.db.read;
+        const write = db.write ?? bp.system.defaults.db.write;
+        for (let i = 0; i < db.reads; i++) g.visit(s, distOf(read, 0));
+        for (let i = 0; i < db.writes; i++) g.visit(s, distOf(write, 0));
+      }
+    }
+    for (const e of o.op.emits) {
+      for (const consumer of bp.system.events[e]?.consumers ?? []) g.emit(OP_SPAWN, spawnProgram(e, consumer, unit));
+    }
+  }
+
+  const entry = new Map<string, number>();
+  const entryProgram = (o: OperationRef): number => {
+    const hit = entry.get(o.id);
+    if (hit !== undefined) return hit;
+    const unit = r.unitOfDomain.get(o.domain);
+    const idx = programs.length;
+    programs.push({ name: o.id, code: new Int32Array(0), tally: newTally() });
+    entry.set(o.id, idx);
+    const g = new Gen(true);
+    if (driver >= 0) g.visit(driver, constDist(opts.driverCpu!));
+    if (!unit) warnings.push(`${o.domain} is placed in no unit of ${r.name}; ${o.id} does nothing`);
+    else if (gateway >= 0) {
+      const gw = L.gateway!;
+      const add = (net.cpuPerKiB * (reqBytes(o) + respBytes(o))) / KIB;
+      g.visit(gateway, distOf(gw.cpu, add));
+      g.tally.gateway = true;
+      g.tally.gatewayMs = gw.cpu.mean + add + 2 * net.latency;
+      g.hop();
+      opBody(g, o, unit, 0, 0);
+      g.hop();
+    } else opBody(g, o, unit, 0, 0);
+    programs[idx]!.code = Int32Array.from(g.code);
+    programs[idx]!.tally = g.tally;
+    return idx;
+  };
+  for (const o of ops.values()) entryProgram(o);
+
+  return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: net.latency, warnings: [...new Set(warnings)] };
+}
+
+/** Mean of a compiled distribution (random part plus constant). */
+export function distMean(d: DistDef): number {
+  return d.mean + d.add;
+}
+
+/** Variance of a compiled distribution. */
+export function distVar(d: DistDef): number {
+  return d.kind === D_CONST ? 0 : (d.cv * d.mean) ** 2;
+}

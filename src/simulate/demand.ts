@@ -1,0 +1,68 @@
+// What one request of each operation asks of each station, read off the compiled programs.
+import { distMean, distVar, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } from './compile.js';
+
+/** Per top-level operation: what one request does to each station. */
+export interface OpDemand {
+  /** critical path: station of each visit, its mean and variance */
+  visits: { station: number; mean: number; variance: number }[];
+  delayMean: number;
+  delayVar: number;
+  hops: number;
+  /** load per request including spawned event work: visits and ms per station */
+  loadVisits: Float64Array;
+  loadDemand: Float64Array;
+  /** Σ E[S²] of the visits per station (for the service-time variability of each station) */
+  loadM2: Float64Array;
+}
+
+export function opDemands(c: Compiled): Map<string, OpDemand> {
+  const n = c.stations.length;
+  const spawnLoad = new Map<number, { v: Float64Array; d: Float64Array; m2: Float64Array }>();
+  const loadOf = (p: number, depth = 0): { v: Float64Array; d: Float64Array; m2: Float64Array } => {
+    const hit = spawnLoad.get(p);
+    if (hit) return hit;
+    const v = new Float64Array(n);
+    const d = new Float64Array(n);
+    const m2 = new Float64Array(n);
+    const code = c.programs[p]!.code;
+    for (let pc = 0; pc < code.length; pc += W) {
+      if (code[pc] === OP_VISIT) {
+        v[code[pc + 1]!]! += 1;
+        const dd = c.dists[code[pc + 2]!]!;
+        d[code[pc + 1]!]! += distMean(dd);
+        m2[code[pc + 1]!]! += distVar(dd) + distMean(dd) ** 2;
+      } else if (code[pc] === OP_SPAWN && depth < 16) {
+        const sub = loadOf(code[pc + 1]!, depth + 1);
+        for (let i = 0; i < n; i++) {
+          v[i]! += sub.v[i]!;
+          d[i]! += sub.d[i]!;
+          m2[i]! += sub.m2[i]!;
+        }
+      }
+    }
+    const r = { v, d, m2 };
+    spawnLoad.set(p, r);
+    return r;
+  };
+  const out = new Map<string, OpDemand>();
+  for (const [id, p] of c.entry) {
+    const code = c.programs[p]!.code;
+    const visits: OpDemand['visits'] = [];
+    let delayMean = 0;
+    let delayVar = 0;
+    for (let pc = 0; pc < code.length; pc += W) {
+      if (code[pc] === OP_VISIT) {
+        const d = c.dists[code[pc + 2]!]!;
+        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d) });
+      } else if (code[pc] === OP_DELAY) {
+        const d = c.dists[code[pc + 1]!]!;
+        delayMean += distMean(d);
+        delayVar += distVar(d);
+      }
+    }
+    const load = loadOf(p);
+    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, loadVisits: load.v, loadDemand: load.d, loadM2: load.m2 });
+  }
+  return out;
+}
+

@@ -1,0 +1,197 @@
+// Scenarios: what goes wrong, and when. A scenario names what fails by its role (a domain's
+// unit, a domain's datastore) as well as by name, so one file runs against every layout: "the
+// media domain's process dies" is the whole monolith in one layout and the media service in
+// another — which is exactly the comparison the seeds' failure tables make. Pure.
+import { z } from 'zod';
+import { primaryStore, resolveLayout } from '../model/layout.js';
+import { parseYamlWith } from '../model/positioned.js';
+import { Autoscale, CircuitBreaker, Duration, Percent, Profile, Rate } from '../model/schema.js';
+import type { Blueprint } from '../model/schema.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { didYouMean } from '../model/diagnostics.js';
+import type { CompileOptions, EdgePolicy } from './compile.js';
+import type { Compiled } from './compile.js';
+import type { DesScenario } from './des/engine.js';
+import type { WorkloadOptions } from './workload.js';
+
+const Name = z.string().min(1);
+
+const Target = {
+  unit: Name.optional().describe('a unit of the layout'),
+  datastore: Name.optional().describe('a datastore of the layout'),
+  domain: Name.optional().describe('the unit that runs this domain, whatever the layout'),
+  storeOf: Name.optional().describe("this domain's primary datastore, whatever the layout"),
+  gateway: z.boolean().optional(),
+  broker: z.boolean().optional(),
+};
+
+export const Failure = z
+  .strictObject({
+    description: z.string().optional(),
+    ...Target,
+    at: Duration.describe('when it starts (simulated time)'),
+    for: Duration.describe('how long it lasts'),
+    down: z.boolean().optional().describe('the station refuses work (crash, restart); the default unless slow is set'),
+    slow: z.number().min(1).optional().describe('service times are multiplied by this factor'),
+  })
+  .refine((f) => [f.unit, f.datastore, f.domain, f.storeOf, f.gateway, f.broker].filter((x) => x !== undefined && x !== false).length === 1, {
+    message: 'name exactly one of unit, datastore, domain, storeOf, gateway, broker',
+  });
+
+export const ExtraLoad = z.strictObject({
+  description: z.string().optional(),
+  at: Duration.prefault('0s'),
+  for: Duration,
+  rate: Rate,
+  profile: Profile.optional(),
+  mix: z.record(z.string(), z.number().positive()),
+});
+
+export const Scenario = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  workload: z
+    .strictObject({
+      rate: Rate.optional(),
+      users: z.number().int().min(1).optional(),
+      duration: Duration.optional(),
+      warmup: Duration.optional(),
+      mix: z.record(z.string(), z.number().positive()).optional(),
+    })
+    .optional(),
+  failures: z.array(Failure).default([]),
+  load: z.array(ExtraLoad).default([]).describe('extra arrival streams, e.g. a spike on one operation'),
+  clientTimeout: Duration.optional().describe('a request slower than this counts as failed (the client gave up)'),
+  calls: z
+    .record(
+      z.string(),
+      z.strictObject({
+        timeout: Duration.optional(),
+        retries: z.number().int().min(0).max(10).optional(),
+        backoff: Duration.optional(),
+        circuitBreaker: CircuitBreaker.optional(),
+        optional: z.boolean().optional(),
+      }),
+    )
+    .default({})
+    .describe('call-edge policies by "caller → callee" or by callee operation; override the blueprint'),
+  autoscale: z.record(Name, Autoscale).default({}).describe('by unit or domain'),
+  utilizationTarget: Percent.optional(),
+});
+
+export type Scenario = z.output<typeof Scenario>;
+
+/** Parse scenario YAML; errors come back positioned (file:line:col). */
+export function parseScenario(text: string, file: string): { ok: true; scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } | { ok: false; errors: Diagnostic[] } {
+  const r = parseYamlWith(Scenario, text, file);
+  if (!r.ok) return r;
+  return { ok: true, scenario: r.data, locate: (p) => r.locate(p) };
+}
+
+export interface ScenarioProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+export interface ResolvedScenario {
+  des: DesScenario;
+  compile: CompileOptions;
+  workload: WorkloadOptions;
+  /** per failure, what it hit in this layout */
+  hits: string[];
+}
+
+/** What the scenario's targets are in this layout: compile options first, then stations. */
+export function scenarioCompileOptions(bp: Blueprint, layout: string, s: Scenario): { options: CompileOptions; problems: ScenarioProblem[] } {
+  const r = resolveLayout(bp, layout);
+  const problems: ScenarioProblem[] = [];
+  const autoscale: Record<string, z.output<typeof Autoscale>> = {};
+  for (const [k, a] of Object.entries(s.autoscale)) {
+    const unit = r.units.find((u) => u.name === k)?.name ?? r.unitOfDomain.get(k);
+    if (!unit) problems.push({ path: ['autoscale', k], message: `"${k}" is neither a unit of ${layout} nor a domain${didYouMean(k, [...r.units.map((u) => u.name), ...r.unitOfDomain.keys()])}` });
+    else autoscale[unit] = a;
+  }
+  const edgePolicies: Record<string, EdgePolicy> = {};
+  for (const [k, p] of Object.entries(s.calls)) {
+    const clean: EdgePolicy = {};
+    if (p.timeout !== undefined) clean.timeout = p.timeout;
+    if (p.retries !== undefined) clean.retries = p.retries;
+    if (p.backoff !== undefined) clean.backoff = p.backoff;
+    if (p.circuitBreaker !== undefined) clean.circuitBreaker = p.circuitBreaker;
+    if (p.optional !== undefined) clean.optional = p.optional;
+    edgePolicies[k.replace(/\s*(->|→)\s*/, ' → ')] = clean;
+  }
+  return { options: { edgePolicies, autoscale }, problems };
+}
+
+export function resolveScenario(bp: Blueprint, c: Compiled, s: Scenario): { ok: true; value: ResolvedScenario } | { ok: false; problems: ScenarioProblem[] } {
+  const r = c.layout;
+  const problems: ScenarioProblem[] = [];
+  const stationIdx = (kind: string, id: string) => c.stations.findIndex((x) => x.kind === kind && x.id === id);
+  const des: DesScenario = { faults: [], loads: [], windows: [] };
+  const hits: string[] = [];
+  const domains = Object.keys(bp.system.domains);
+  s.failures.forEach((f, i) => {
+    const path = ['failures', i];
+    let idx = -1;
+    let what = '';
+    if (f.unit !== undefined) {
+      idx = stationIdx('unit', f.unit);
+      what = `unit ${f.unit}`;
+      if (idx < 0) problems.push({ path: [...path, 'unit'], message: `no unit "${f.unit}" in ${r.name}${didYouMean(f.unit, r.units.map((u) => u.name))}` });
+    } else if (f.datastore !== undefined) {
+      idx = stationIdx('datastore', f.datastore);
+      what = `datastore ${f.datastore}`;
+      if (idx < 0) problems.push({ path: [...path, 'datastore'], message: `no datastore "${f.datastore}" in ${r.name}${didYouMean(f.datastore, r.datastores.map((d) => d.name))}` });
+    } else if (f.domain !== undefined) {
+      const unit = r.unitOfDomain.get(f.domain);
+      if (!unit) problems.push({ path: [...path, 'domain'], message: `no domain "${f.domain}"${didYouMean(f.domain, domains)}` });
+      else {
+        idx = stationIdx('unit', unit);
+        what = `unit ${unit} (runs ${f.domain})`;
+      }
+    } else if (f.storeOf !== undefined) {
+      const store = bp.system.domains[f.storeOf] ? primaryStore(r, f.storeOf) : undefined;
+      if (!store) problems.push({ path: [...path, 'storeOf'], message: bp.system.domains[f.storeOf] ? `${f.storeOf} has no datastore in ${r.name}` : `no domain "${f.storeOf}"${didYouMean(f.storeOf, domains)}` });
+      else {
+        idx = stationIdx('datastore', store.name);
+        what = `datastore ${store.name} (holds ${f.storeOf})`;
+      }
+    } else if (f.gateway) {
+      idx = stationIdx('gateway', 'gateway');
+      what = 'the gateway';
+    } else if (f.broker) {
+      idx = stationIdx('broker', 'broker');
+      what = 'the broker';
+    }
+    if (idx < 0) {
+      // A layout without a gateway or broker simply has nothing to fail there.
+      if (f.gateway || f.broker) hits.push(`${what}: not in ${r.name}`);
+      return;
+    }
+    const down = f.slow === undefined ? (f.down ?? true) : (f.down ?? false);
+    des.faults.push({ station: idx, from: f.at, to: f.at + f.for, down, factor: f.slow ?? 1 });
+    const label = f.description ?? `${down ? 'down' : `slow ×${f.slow}`}: ${what}`;
+    hits.push(`${label} → ${what}${down ? ' down' : ` slow ×${f.slow}`}`);
+    des.windows.push({ label, from: f.at, to: f.at + f.for });
+  });
+  s.load.forEach((l, i) => {
+    for (const id of Object.keys(l.mix)) {
+      if (!c.entry.has(id)) problems.push({ path: ['load', i, 'mix', id], message: `"${id}" is not an operation${didYouMean(id, [...c.entry.keys()])}` });
+    }
+    des.loads.push({ from: l.at, to: l.at + l.for, rate: l.rate, ...(l.profile ? { profile: l.profile } : {}), mix: l.mix });
+    const label = l.description ?? `extra load ${l.rate}/s on ${Object.keys(l.mix).join(', ')}`;
+    des.windows.push({ label, from: l.at, to: l.at + l.for });
+    hits.push(label);
+  });
+  if (s.clientTimeout !== undefined) des.clientTimeout = s.clientTimeout;
+  if (problems.length) return { ok: false, problems };
+  const workload: WorkloadOptions = {};
+  const sw = s.workload;
+  if (sw?.rate !== undefined) workload.rate = sw.rate;
+  if (sw?.users !== undefined) workload.users = sw.users;
+  if (sw?.duration !== undefined) workload.duration = sw.duration;
+  if (sw?.warmup !== undefined) workload.warmup = sw.warmup;
+  if (sw?.mix !== undefined) workload.mix = sw.mix;
+  return { ok: true, value: { des, compile: {}, workload, hits } };
+}

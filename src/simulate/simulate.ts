@@ -1,0 +1,246 @@
+// The front door of the engine: (blueprint, layout, workload, scenario) → SimulationResult,
+// by discrete-event simulation (default) or the analytic solver. Pure: the same inputs and
+// seed give the same result, byte for byte.
+import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
+import type { Blueprint } from '../model/schema.js';
+import { analyze, saturation, type AnalyzeOptions } from './analytic.js';
+import { compile, type Compiled } from './compile.js';
+import { costAt, monthlyCost, perMillion } from './cost.js';
+import { opDemands } from './demand.js';
+import { runDes, type DesRaw } from './des/engine.js';
+import { BUCKETS, percentile } from './des/histogram.js';
+import { t975 } from './queueing.js';
+import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
+import type { Balance, FaultRow, Interval, Method, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
+import { workloadFor } from './workload.js';
+
+export interface SimulateOptions extends AnalyzeOptions {
+  method?: Method;
+  seed?: number;
+  /** independent replications (different seeds) for 95% confidence intervals */
+  replications?: number;
+  balance?: Balance;
+  scenario?: Scenario;
+  /** progress of the current replication, 0..1, and which replication */
+  onProgress?: (fraction: number, replication: number) => void;
+}
+
+/** A scenario that does not fit the layout (unknown unit, domain, operation). */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  constructor(readonly problems: ScenarioProblem[]) {
+    super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; '));
+  }
+}
+
+export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {}): SimulationResult {
+  const method = o.method ?? 'des';
+  const sc = o.scenario;
+  const scOpts = sc ? scenarioCompileOptions(bp, layout, sc) : undefined;
+  if (scOpts?.problems.length) throw new ScenarioError(scOpts.problems);
+  const c = o.compiled ?? compile(bp, layout, { ...o.compileOptions, ...scOpts?.options, ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
+  const resolved = sc ? resolveScenario(bp, c, sc) : undefined;
+  if (resolved && !resolved.ok) throw new ScenarioError(resolved.problems);
+  const wopts = { ...(resolved?.ok ? resolved.value.workload : {}), ...pickWorkload(o) };
+  if (method === 'analytic') {
+    const r = analyze(bp, layout, { ...o, ...wopts, compiled: c });
+    if (sc) r.warnings.push(`scenario "${sc.name}" needs the DES method; the analytic result ignores it`);
+    return tidy(r);
+  }
+  const w = workloadFor(bp, wopts);
+  const seed = o.seed ?? 1;
+  const k = Math.max(1, o.replications ?? 1);
+  const reps: SimulationResult[] = [];
+  for (let i = 0; i < k; i++) {
+    const repSeed = (seed + Math.imul(i, 0x9e3779b9)) >>> 0;
+    const raw = runDes(c, w, {
+      seed: repSeed,
+      ...(o.balance ? { balance: o.balance } : {}),
+      ...(o.host ? { hostCores: o.host.cores } : {}),
+      ...(resolved?.ok ? { scenario: resolved.value.des } : {}),
+      ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f, i) } : {}),
+    });
+    reps.push(fromRaw(bp, layout, c, w, raw, seed, o));
+  }
+  const r = k === 1 ? reps[0]! : combine(reps);
+  if (sc) {
+    r.scenario = sc.name;
+    if (resolved?.ok) r.warnings.push(...resolved.value.hits.map((h) => `scenario: ${h}`));
+  }
+  return tidy(r);
+}
+
+function pickWorkload(o: SimulateOptions) {
+  const out: Record<string, unknown> = {};
+  for (const k of ['rate', 'users', 'thinkTime', 'duration', 'warmup', 'mix', 'profile', 'requests'] as const) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, raw: DesRaw, seed: number, o: SimulateOptions): SimulationResult {
+  const T = raw.measured / 1000;
+  const operations: OperationResult[] = raw.opIds.map((id, i) => {
+    const n = raw.count[i]!;
+    const off = i * BUCKETS;
+    const mx = raw.max[i]!;
+    return {
+      id,
+      count: n,
+      throughput: n / T,
+      errors: raw.errors[i]!,
+      errorRate: n > 0 ? raw.errors[i]! / n : 0,
+      latency: {
+        mean: n > 0 ? raw.sum[i]! / n : 0,
+        p50: percentile(raw.hist, off, n, 0.5, mx),
+        p90: percentile(raw.hist, off, n, 0.9, mx),
+        p95: percentile(raw.hist, off, n, 0.95, mx),
+        p99: percentile(raw.hist, off, n, 0.99, mx),
+        max: mx,
+      },
+    };
+  });
+  const completed = operations.reduce((s, op) => s + op.count, 0);
+  const st = raw.station;
+  const stations: StationResult[] = c.stations.map((s, g) => {
+    const active = st.active[g]! / raw.measured;
+    const r: StationResult = {
+      id: s.id,
+      kind: s.kind,
+      replicas: active,
+      cores: s.servers,
+      discipline: s.discipline,
+      utilization: st.active[g]! > 0 ? st.busy[g]! / (s.servers * st.active[g]!) : 0,
+      meanQueue: st.wait[g]! / raw.measured,
+      demandPerRequest: completed > 0 ? st.busy[g]! / completed : 0,
+      visitRate: st.visits[g]! / T,
+      waitProbability: st.visits[g]! > 0 ? st.waited[g]! / st.visits[g]! : 0,
+    };
+    if (s.autoscale) r.maxReplicas = st.maxActive[g]!;
+    return r;
+  });
+  const X = completed / T;
+  let hops = 0;
+  for (const op of operations) hops += (op.count / Math.max(completed, 1)) * c.programs[c.entry.get(op.id)!]!.tally.hops;
+  if (c.networkLatency > 0 && hops > 0) {
+    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * hops * c.networkLatency) / 1000, demandPerRequest: hops * c.networkLatency, visitRate: X * hops });
+  }
+  const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
+  const sat = saturation(c, opDemands(c), w.mix, o.host);
+  const W = completed > 0 ? operations.reduce((s, op) => s + op.latency.mean * op.count, 0) / completed : 0;
+  const lambda = raw.arrivals / T;
+  const L = raw.inSystemArea / raw.measured;
+  const monthly = monthlyCost(bp, layout);
+  const warnings = [...c.warnings];
+  if (raw.unfinished > 0) warnings.push(`${raw.unfinished} requests were still in the system when the run stopped (overload): counted as neither success nor failure`);
+  const faults: FaultRow[] = raw.windows.map((win) => {
+    const success: Record<string, number> = {};
+    const p95: Record<string, number> = {};
+    let ok = 0;
+    let total = 0;
+    raw.opIds.forEach((id, i) => {
+      const n = win.total[i]!;
+      if (n === 0) return;
+      success[id] = win.ok[i]! / n;
+      p95[id] = percentile(win.hist, i * BUCKETS, n, 0.95, win.max[i]!);
+      ok += win.ok[i]!;
+      total += n;
+    });
+    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1 };
+  });
+  const target = o.targetRate !== undefined ? { atTarget: costAt(bp, layout, o.targetRate, { targetUtilization: o.targetUtilization, mix: w.mix, compiled: c }) } : {};
+  return {
+    blueprint: bp.metadata.name,
+    layout,
+    method: 'des',
+    workload: w,
+    seed,
+    replications: 1,
+    ...(o.host ? { host: o.host } : {}),
+    operations,
+    stations,
+    bottleneck,
+    saturationThroughput: sat.rate,
+    cost: { monthly, perMillionRequests: perMillion(monthly.usdPerMonth, X), ...target },
+    littleCheck: { arrivalRate: lambda, meanResponse: W, meanInSystem: L, relError: L > 0 ? Math.abs(L - (lambda * W) / 1000) / L : 0 },
+    stats: { events: raw.events, requests: raw.requests },
+    ...(faults.length ? { faults } : {}),
+    warnings,
+  };
+}
+
+function interval(xs: number[]): Interval {
+  const m = ssMean(xs);
+  const h = xs.length > 1 ? (t975(xs.length - 1) * sampleStandardDeviation(xs)) / Math.sqrt(xs.length) : 0;
+  return { mean: m, low: m - h, high: m + h, halfWidth: h };
+}
+
+/** Replications → one result: means of the per-replication figures, with 95% intervals. */
+function combine(reps: SimulationResult[]): SimulationResult {
+  const first = reps[0]!;
+  const avg = (f: (r: SimulationResult) => number) => ssMean(reps.map(f));
+  const operations = first.operations.map((op, i) => {
+    const at = (r: SimulationResult) => r.operations[i]!;
+    const pick = (f: (x: OperationResult) => number) => reps.map((r) => f(at(r)));
+    return {
+      id: op.id,
+      count: reps.reduce((s, r) => s + at(r).count, 0),
+      throughput: avg((r) => at(r).throughput),
+      errors: reps.reduce((s, r) => s + at(r).errors, 0),
+      errorRate: avg((r) => at(r).errorRate),
+      latency: {
+        mean: avg((r) => at(r).latency.mean),
+        p50: avg((r) => at(r).latency.p50),
+        p90: avg((r) => at(r).latency.p90),
+        p95: avg((r) => at(r).latency.p95),
+        p99: avg((r) => at(r).latency.p99),
+        max: Math.max(...pick((x) => x.latency.max)),
+      },
+      ci95: {
+        mean: interval(pick((x) => x.latency.mean)),
+        p95: interval(pick((x) => x.latency.p95)),
+        p99: interval(pick((x) => x.latency.p99)),
+        throughput: interval(pick((x) => x.throughput)),
+        errorRate: interval(pick((x) => x.errorRate)),
+      },
+    };
+  });
+  const stations = first.stations.map((s, i) => ({
+    ...s,
+    replicas: avg((r) => r.stations[i]!.replicas),
+    utilization: avg((r) => r.stations[i]!.utilization),
+    meanQueue: avg((r) => r.stations[i]!.meanQueue),
+    demandPerRequest: avg((r) => r.stations[i]!.demandPerRequest),
+    visitRate: avg((r) => r.stations[i]!.visitRate),
+    ...(s.waitProbability !== undefined ? { waitProbability: avg((r) => r.stations[i]!.waitProbability ?? 0) } : {}),
+  }));
+  const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
+  const lc = {
+    arrivalRate: avg((r) => r.littleCheck.arrivalRate),
+    meanResponse: avg((r) => r.littleCheck.meanResponse),
+    meanInSystem: avg((r) => r.littleCheck.meanInSystem),
+    relError: 0,
+  };
+  lc.relError = lc.meanInSystem > 0 ? Math.abs(lc.meanInSystem - (lc.arrivalRate * lc.meanResponse) / 1000) / lc.meanInSystem : 0;
+  return {
+    ...first,
+    replications: reps.length,
+    operations,
+    stations,
+    bottleneck,
+    littleCheck: lc,
+    cost: { ...first.cost, perMillionRequests: perMillion(first.cost.monthly.usdPerMonth, avg((r) => r.operations.reduce((s, o) => s + o.throughput, 0))) },
+    stats: { events: reps.reduce((s, r) => s + (r.stats?.events ?? 0), 0), requests: reps.reduce((s, r) => s + (r.stats?.requests ?? 0), 0) },
+    warnings: [...new Set(reps.flatMap((r) => r.warnings))],
+  };
+}
+
+/** Round non-integers to 6 significant digits: readable JSON, still deterministic. */
+export function tidy<T>(v: T): T {
+  if (typeof v === 'number') return (Number.isInteger(v) || !Number.isFinite(v) ? v : Number(v.toPrecision(6))) as T;
+  if (Array.isArray(v)) return v.map(tidy) as T;
+  if (v && typeof v === 'object' && !(v instanceof Float64Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = tidy(x);
+    return out as T;
+  }
+  return v;
+}

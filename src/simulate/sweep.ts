@@ -1,0 +1,67 @@
+// Latency against load: the rates to try, the analytic sweep, and the knee of the curve. The
+// DES sweep runs its points in parallel at the edge (src/cli/sweep-pool.ts); this file only
+// turns points into a curve. Pure.
+import type { Blueprint } from '../model/schema.js';
+import { analyze, saturation } from './analytic.js';
+import { compile } from './compile.js';
+import { opDemands } from './demand.js';
+import type { Method, SimulationResult, SweepResult } from './types.js';
+import type { SimulateOptions } from './simulate.js';
+import { workloadFor } from './workload.js';
+
+export class RatesError extends Error {
+  override name = 'RatesError';
+}
+
+/** "50..2000" (20 points), "50..2000:50" (step 50), "50..2000x40" (40 points), "100,200,400" (a list). */
+export function parseRates(spec: string): number[] {
+  const s = spec.trim().replace(/\/s$/, '');
+  if (/^[0-9.]+(,[0-9.]+)*$/.test(s)) {
+    const xs = s.split(',').map(Number);
+    if (xs.some((x) => !(x > 0))) throw new RatesError(`rates must be positive: "${spec}"`);
+    return xs;
+  }
+  const m = /^([0-9.]+)\s*\.\.\s*([0-9.]+)(?:(?::([0-9.]+))|(?:x([0-9]+)))?$/.exec(s);
+  if (!m) throw new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
+  const lo = Number(m[1]);
+  const hi = Number(m[2]);
+  if (!(lo > 0) || !(hi >= lo)) throw new RatesError(`rate range "${spec}": need 0 < from ≤ to`);
+  if (m[3] !== undefined) {
+    const step = Number(m[3]);
+    if (!(step > 0)) throw new RatesError(`rate range "${spec}": the step must be positive`);
+    const n = Math.floor((hi - lo) / step + 1e-9) + 1;
+    if (n > 10_000) throw new RatesError(`rate range "${spec}" has ${n} points; at most 10000`);
+    return Array.from({ length: n }, (_, i) => round(lo + i * step));
+  }
+  const n = m[4] !== undefined ? Number(m[4]) : 20;
+  if (n < 1 || n > 10_000) throw new RatesError(`rate range "${spec}": 1 to 10000 points`);
+  if (n === 1) return [lo];
+  return Array.from({ length: n }, (_, i) => round(lo + ((hi - lo) * i) / (n - 1)));
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The curve from computed points (any method). */
+export function sweepCurve(bp: Blueprint, layout: string, method: Method, results: { rate: number; result: SimulationResult }[], o: SimulateOptions = {}): SweepResult {
+  const c = compile(bp, layout);
+  const w = workloadFor(bp, o);
+  const sat = saturation(c, opDemands(c), w.mix, o.host);
+  const points = results.map(({ rate, result }) => {
+    const done = result.operations.reduce((s, x) => s + x.count, 0);
+    const tp = result.operations.reduce((s, x) => s + x.throughput, 0);
+    const mean = done > 0 || result.method === 'analytic' ? result.operations.reduce((s, x) => s + x.latency.mean * (result.method === 'analytic' ? x.throughput : x.count), 0) / (result.method === 'analytic' ? tp : done) : 0;
+    const p95 = Math.max(...result.operations.map((x) => x.latency.p95));
+    const errs = result.operations.reduce((s, x) => s + x.errors, 0);
+    return { rate, meanLatency: mean, p95, throughput: tp, errorRate: done > 0 ? errs / done : 0, bottleneckUtilization: result.bottleneck.utilization };
+  });
+  const base = points[0]?.meanLatency ?? 0;
+  const knee = points.find((p) => !(p.meanLatency <= 2 * base))?.rate ?? null;
+  return { layout, method, points, knee, saturationThroughput: sat.rate };
+}
+
+/** An analytic sweep: instant, the means of the M/M/c network. */
+export function sweepAnalytic(bp: Blueprint, layout: string, rates: number[], o: SimulateOptions = {}): SweepResult {
+  const compiled = compile(bp, layout);
+  const results = rates.map((rate) => ({ rate, result: analyze(bp, layout, { ...o, rate, compiled }) }));
+  return sweepCurve(bp, layout, 'analytic', results, o);
+}

@@ -1,0 +1,85 @@
+// The workload a simulation runs: the blueprint's `workload`, with command-line overrides,
+// normalized (probabilities that sum to 1, a mean rate for profiles). Pure.
+import { isPublic, operationIndex } from '../model/layout.js';
+import type { Blueprint, Dist, Profile } from '../model/schema.js';
+import type { WorkloadSpec } from './types.js';
+
+export interface WorkloadOptions {
+  rate?: number;
+  users?: number;
+  thinkTime?: Dist;
+  duration?: number;
+  warmup?: number;
+  mix?: Record<string, number>;
+  profile?: Profile;
+  requests?: number;
+}
+
+export class WorkloadError extends Error {
+  override name = 'WorkloadError';
+}
+
+export function workloadFor(bp: Blueprint, o: WorkloadOptions = {}): WorkloadSpec {
+  const w = bp.workload;
+  const ops = operationIndex(bp);
+  let mix = o.mix ?? w?.mix;
+  if (!mix) mix = Object.fromEntries([...ops.values()].filter((x) => isPublic(x.op)).map((x) => [x.id, 1]));
+  const total = Object.values(mix).reduce((s, v) => s + v, 0);
+  if (!(total > 0)) throw new WorkloadError('the workload mix is empty');
+  for (const id of Object.keys(mix)) if (!ops.has(id)) throw new WorkloadError(`the workload mix names "${id}", which is not an operation`);
+  const probs = Object.fromEntries(Object.entries(mix).map(([k, v]) => [k, v / total]));
+  const users = o.users ?? (o.rate === undefined ? w?.users : undefined);
+  // A request count without a duration (benchmarks): run as long as that many arrivals take.
+  const countDuration = o.requests !== undefined && o.duration === undefined && users === undefined ? (o.requests / (o.rate ?? w?.rate ?? 100)) * 1000 : undefined;
+  const duration = o.duration ?? countDuration ?? w?.duration ?? 60_000;
+  const warmup = o.warmup ?? w?.warmup ?? 0;
+  if (!(duration > 0)) throw new WorkloadError('the duration must be positive');
+  if (warmup >= duration) throw new WorkloadError('the warm-up must be shorter than the duration');
+  const requests = o.requests !== undefined ? { requests: o.requests } : {};
+  if (users !== undefined) {
+    return { kind: 'closed', users, thinkTime: o.thinkTime ?? w?.thinkTime ?? { dist: 'exp', mean: 1000, cv: 1 }, duration, warmup, mix: probs, ...requests };
+  }
+  const profile = o.rate !== undefined ? o.profile : (o.profile ?? w?.profile);
+  const base = o.rate ?? w?.rate ?? 100;
+  if (!(base > 0)) throw new WorkloadError('the rate must be positive');
+  const spec: WorkloadSpec = { kind: 'open', rate: base, duration, warmup, mix: probs, ...requests };
+  if (profile && profile.kind !== 'constant') {
+    spec.profile = profile;
+    spec.rate = meanRate(profile, base, duration);
+  }
+  return spec;
+}
+
+/** Arrival rate at time t (ms) of a profile around a base rate. */
+export function rateAt(p: Profile | undefined, base: number, t: number): number {
+  if (!p || p.kind === 'constant') return base;
+  switch (p.kind) {
+    case 'ramp':
+      return p.from + (p.to - p.from) * Math.min(1, t / p.over);
+    case 'spike':
+      return t >= p.at && t < p.at + p.for ? p.peak : p.base;
+    case 'diurnal':
+      return p.min + ((p.max - p.min) * (1 - Math.cos((2 * Math.PI * t) / p.period))) / 2;
+  }
+}
+
+export function maxRate(p: Profile | undefined, base: number): number {
+  if (!p || p.kind === 'constant') return base;
+  switch (p.kind) {
+    case 'ramp':
+      return Math.max(p.from, p.to);
+    case 'spike':
+      return Math.max(p.base, p.peak);
+    case 'diurnal':
+      return Math.max(p.min, p.max);
+  }
+}
+
+/** Mean rate of a profile over [0, duration]. */
+export function meanRate(p: Profile | undefined, base: number, duration: number): number {
+  if (!p || p.kind === 'constant') return base;
+  const n = 2000;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += rateAt(p, base, ((i + 0.5) / n) * duration);
+  return s / n;
+}

@@ -1,0 +1,143 @@
+// The simulate, compare and sweep commands as a user runs them (the built CLI, a process).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { archsim } from '../helpers/cli.js';
+
+const QC = 'blueprints/quantchat.yaml';
+const tmp = mkdtempSync(join(tmpdir(), 'archsim-sim-'));
+
+describe('archsim simulate', () => {
+  it('prints a SimulationResult as JSON, the same for the same seed', () => {
+    const a = archsim(['simulate', QC, '--layout', 'microservices', '--rate', '300', '--duration', '20s', '--seed', '5', '--json']);
+    expect(a.code).toBe(0);
+    const r = JSON.parse(a.stdout);
+    expect(r.method).toBe('des');
+    expect(r.operations.length).toBeGreaterThan(5);
+    expect(r.cost.monthly.usdPerMonth).toBe(172);
+    expect(r.littleCheck.relError).toBeLessThan(0.05);
+    const b = archsim(['simulate', QC, '--layout', 'microservices', '--rate', '300', '--duration', '20s', '--seed', '5', '--json']);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('prints tables: operations, stations, bottleneck, cost; analytic too', () => {
+    const r = archsim(['simulate', QC, '-l', 'monolith', '--method', 'analytic', '--target-rate', '1000']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/p99/);
+    expect(r.stdout).toMatch(/bottleneck: main/);
+    expect(r.stdout).toMatch(/\$32\/month/);
+    expect(r.stdout).toMatch(/at 1000\/s/);
+  });
+
+  it('runs a bundled scenario by name and shows the fault-isolation table', () => {
+    const r = archsim(['simulate', QC, '-l', 'monolith', '--scenario', 'database-failure']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Fault isolation/);
+  });
+
+  it('bad input: one line, exit 2', () => {
+    for (const args of [
+      ['--layout', 'nope'],
+      ['--layout', 'monolith', '--rate', 'fast'],
+      ['--layout', 'monolith', '--rate', '10', '--users', '5'],
+      ['--layout', 'monolith', '--method', 'magic'],
+      ['--layout', 'monolith', '--duration', 'forever'],
+    ]) {
+      const r = archsim(['simulate', QC, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/at .*\.js:/);
+    }
+  });
+
+  it('bad scenario files: positioned errors, exit 2', () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nfailures:\n  - { domain: media, at: 10s, for: soon }\n');
+    const r = archsim(['simulate', QC, '-l', 'monolith', '--scenario', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:3:`);
+    const unknown = join(tmp, 'unknown.yaml');
+    writeFileSync(unknown, 'name: u\nfailures:\n  - { domain: mediaa, at: 10s, for: 5s }\n');
+    const u = archsim(['simulate', QC, '-l', 'monolith', '--scenario', unknown]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(new RegExp(`${unknown}:3:\\d+: .*did you mean "media"`));
+    const mix = join(tmp, 'mix.yaml');
+    writeFileSync(mix, 'name: m\nload:\n  - { for: 5s, rate: 10/s, mix: { messages.sendd: 1 } }\n');
+    const m = archsim(['simulate', QC, '-l', 'monolith', '--scenario', mix]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/mix.yaml:3:\d+: .*messages\.send/);
+  });
+});
+
+describe('archsim compare (seed 001 acceptance)', () => {
+  it('monolith vs microservices: extra hops, saturation, fault isolation, $32 vs $172', () => {
+    const r = archsim(['compare', QC, '--layouts', 'monolith,microservices', '--json']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout);
+    // Low load: microservices slower per request by its hops, a few ms, each explained.
+    for (const op of c.operations) {
+      expect(op.delta, op.id).toBeGreaterThan(0);
+      expect(op.delta, op.id).toBeLessThan(10);
+      expect(op.causes.join(' '), op.id).toMatch(/gateway hop/);
+    }
+    const send = c.operations.find((o: { id: string }) => o.id === 'messages.send');
+    expect(send.causes.join(' ')).toMatch(/4 extra network hops/);
+    expect(c.notes.join(' ')).toMatch(/20–30 ms difference would need/);
+    // High load: the monolith saturates first.
+    const sat = Object.fromEntries(c.saturation.map((s: { layout: string; mix: number }) => [s.layout, s]));
+    expect(sat.microservices.mix).toBeGreaterThan(sat.monolith.mix);
+    expect(sat.monolith.byOperation['auth.login']).toBeCloseTo(500, 0);
+    expect(c.notes.join(' ')).toMatch(/auth\.login alone/);
+    // Fault isolation from the three seed scenarios.
+    const rows = c.faultIsolation;
+    const db = (l: string) => rows.find((x: { failure: string; layout: string }) => x.failure.startsWith('database-failure') && x.layout === l);
+    expect(db('monolith').overall).toBeLessThan(db('microservices').overall);
+    expect(rows.filter((x: { failure: string }) => x.failure.startsWith('media-memory-leak')).length).toBe(4);
+    expect(rows.some((x: { failure: string }) => x.failure.startsWith('messaging-spike'))).toBe(true);
+    // Cost with the seed's itemization.
+    const cost = Object.fromEntries(c.cost.map((x: { layout: string; monthly: { usdPerMonth: number } }) => [x.layout, x.monthly]));
+    expect(cost.monolith.usdPerMonth).toBe(32);
+    expect(cost.microservices.usdPerMonth).toBe(172);
+    const items = Object.fromEntries(cost.microservices.items.map((i: { component: string; usdPerMonth: number }) => [i.component, i.usdPerMonth]));
+    expect(items).toMatchObject({ 'auth-service': 8, 'message-service': 18, 'websocket-service': 12, gateway: 6, broker: 10, monitoring: 8 });
+  });
+
+  it('prints the side-by-side tables', () => {
+    const r = archsim(['compare', QC, '--layouts', 'monolith,microservices', '--no-faults']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Max sustainable throughput/);
+    expect(r.stdout).toMatch(/total\s+\$32\s+\$172/);
+  });
+
+  it('unknown layout: exit 2', () => {
+    const r = archsim(['compare', QC, '--layouts', 'monolith,microservice']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/did you mean "microservices"/);
+  });
+});
+
+describe('archsim sweep', () => {
+  it('analytic: the curve, knee and saturation', () => {
+    const r = archsim(['sweep', QC, '-l', 'monolith', '--rates', '50..600x12', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.points).toHaveLength(12);
+    expect(s.saturationThroughput).toBeCloseTo(608, -1);
+    expect(s.knee).toBeGreaterThan(50);
+  });
+
+  it('des: points run on worker threads, in order', () => {
+    const r = archsim(['sweep', QC, '-l', 'microservices', '--rates', '100,300,500', '--method', 'des', '--duration', '5s', '--warmup', '1s', '--workers', '2', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.points.map((p: { rate: number }) => p.rate)).toEqual([100, 300, 500]);
+    expect(s.points[2].meanLatency).toBeGreaterThan(s.points[0].meanLatency);
+  });
+
+  it('bad range: exit 2', () => {
+    const r = archsim(['sweep', QC, '-l', 'monolith', '--rates', 'lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a rate range/);
+  });
+});
