@@ -11,10 +11,3 @@ export function requireLayout(bp: Blueprint, name: string | undefined): string |
   return name;
 }
 
-export function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a whole number, got "${v}"`);
-    return n;
-  };
-}
