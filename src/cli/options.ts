@@ -7,7 +7,7 @@ import { UsageError } from './io.js';
 export function requireLayout(bp: Blueprint, name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   const names = Object.keys(bp.layouts);
-  if (!bp.layouts[name]) throw new UsageError(`unknown layout "${name}"${didYouMean(name, names)}; layouts: ${names.join(', ')}`);
+  if (!Object.hasOwn(bp.layouts, name)) throw new UsageError(`unknown layout "${name}"${didYouMean(name, names)}; layouts: ${names.join(', ')}`);
   return name;
 }
 

@@ -27,7 +27,7 @@ export function operationEdges(bp: Blueprint): { from: string; to: string; kind:
   }
   for (const o of ops.values()) {
     for (const ev of o.op.emits) {
-      for (const consumer of bp.system.events[ev]?.consumers ?? []) {
+      for (const consumer of (Object.hasOwn(bp.system.events, ev) ? bp.system.events[ev]!.consumers : [])) {
         // The consumer depends on the emitter.
         if (ops.has(consumer)) out.push({ from: consumer, to: o.id, kind: 'event', event: ev });
       }
