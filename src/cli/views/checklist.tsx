@@ -1,6 +1,6 @@
 // The interactive checklist: move with ↑/↓ or j/k, toggle with space, finish with enter or q.
 // The score and the recommendation follow every toggle.
-import { useState } from 'react';
+import { useEffect, useReducer } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { CHECKLIST, recommend, type ChecklistItem } from '../../model/checklist.js';
 
@@ -10,24 +10,44 @@ export interface ChecklistViewProps {
   onDone: (items: ChecklistItem[]) => void;
 }
 
+interface State {
+  items: ChecklistItem[];
+  cursor: number;
+  done: boolean;
+}
+
+function step(s: State, action: 'up' | 'down' | 'toggle' | 'done'): State {
+  if (s.done) return s;
+  switch (action) {
+    case 'down':
+      return { ...s, cursor: Math.min(s.items.length - 1, s.cursor + 1) };
+    case 'up':
+      return { ...s, cursor: Math.max(0, s.cursor - 1) };
+    case 'toggle':
+      return { ...s, items: s.items.map((x, i) => (i === s.cursor ? { ...x, checked: !x.checked, source: 'answer' as const } : x)) };
+    case 'done':
+      return { ...s, done: true };
+  }
+}
+
 export function ChecklistView({ items: initial, title, onDone }: ChecklistViewProps) {
   const { exit } = useApp();
-  const [items, setItems] = useState(initial);
-  const [cursor, setCursor] = useState(0);
-  const [done, setDone] = useState(false);
+  // One reducer, so keys typed faster than React renders each see the state the last one left.
+  const [{ items, cursor, done }, dispatch] = useReducer(step, { items: initial, cursor: 0, done: false });
 
   useInput((input, key) => {
-    if (done) return;
-    if (key.downArrow || input === 'j') setCursor((c) => Math.min(items.length - 1, c + 1));
-    else if (key.upArrow || input === 'k') setCursor((c) => Math.max(0, c - 1));
-    else if (input === ' ') {
-      setItems((xs) => xs.map((x, i) => (i === cursor ? { ...x, checked: !x.checked, source: 'answer' as const } : x)));
-    } else if (key.return || input === 'q') {
-      setDone(true);
-      onDone(items);
-      exit();
-    }
+    if (key.downArrow || input === 'j') dispatch('down');
+    else if (key.upArrow || input === 'k') dispatch('up');
+    else if (input === ' ') dispatch('toggle');
+    else if (key.return || input === 'q') dispatch('done');
   });
+
+  // Exit after the final frame (no cursor, no key help) has rendered.
+  useEffect(() => {
+    if (!done) return;
+    onDone(items);
+    exit();
+  }, [done]);
 
   const score = items.filter((i) => i.checked).length;
   const rec = recommend(score);
