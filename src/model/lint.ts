@@ -345,7 +345,7 @@ export function extractionOrder(bp: Blueprint): { order: ExtractionStep[]; ties:
     ties.push(
       a.neighbours.length !== b.neighbours.length
         ? `${a.domain} and ${b.domain} tie at ${a.score}; ${a.domain} goes first with fewer neighbouring domains (${a.neighbours.length} vs ${b.neighbours.length})`
-        : `${a.domain} and ${b.domain} tie at ${a.score} with ${a.neighbours.length} neighbours each; alphabetical order decides`,
+        : `${a.domain} and ${b.domain} tie at ${a.score} with ${a.neighbours.length} neighbouring domain${a.neighbours.length === 1 ? '' : 's'} each; alphabetical order decides`,
     );
   }
   return { order, ties };
@@ -355,7 +355,7 @@ function extractionFinding(bp: Blueprint): Finding {
   const { order, ties } = extractionOrder(bp);
   const first = order[0]!;
   const fmt = (s: ExtractionStep) => `${s.domain} (${s.score})`;
-  const links = (s: ExtractionStep) => s.neighbours.map((n) => `${n.domain}${n.sync ? '' : ' by events'}`).join(', ') || 'none';
+  const links = (s: ExtractionStep) => s.neighbours.map((n) => `${n.domain}${n.sync ? '' : ' (events only)'}`).join(', ') || 'none';
   return {
     rule: 'extraction-order',
     severity: 'info',
@@ -363,7 +363,7 @@ function extractionFinding(bp: Blueprint): Finding {
     message: `extract ${first.domain} first; order by fewest dependencies: ${order.map(fmt).join(', ')}`,
     why:
       `Score = neighbouring domains, 1 for a synchronous link and 0.5 for events only. ${first.domain} is linked to ${links(first)}. ` +
-      'Extracting the least coupled domain first (seed 002/004: relay first) proves the deployment, gateway routing and event flow with the smallest blast radius.' +
+      'Extracting the least coupled domain first (QuantChat’s plan in seeds 002/004 starts with relay for this reason) proves the deployment, gateway routing and event flow with the smallest blast radius.' +
       (ties.length ? ` Ties: ${ties.join('; ')}.` : ''),
   };
 }

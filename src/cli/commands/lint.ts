@@ -24,7 +24,7 @@ export function register(program: Command): void {
         const { requireLayout } = await import('../options.js');
         const { blueprint, locate } = loadBlueprint(file);
         const findings = lint(blueprint, requireLayout(blueprint, opts.layout), { chattyThreshold: chatty });
-        const located = findings.map((f) => ({ ...f, location: locate(f.path) }));
+        const located = findings.map((f) => ({ ...f, location: locate(f.path, true) }));
         const failOn = LEVELS.indexOf(opts.failOn as Level);
         const failing = findings.filter((f) => LEVELS.indexOf(f.severity) >= failOn);
         const count = (s: Level) => findings.filter((f) => f.severity === s).length;
