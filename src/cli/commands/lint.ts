@@ -37,7 +37,8 @@ export function register(program: Command): void {
             out(`${where}: ${paint(colour[f.severity], f.severity)} ${paint('bold', f.rule)}${f.layout ? ` [${f.layout}]` : ''}: ${f.message}`);
             out(paint('dim', `  why: ${f.why}`));
           }
-          out(`${count('error')} errors, ${count('warning')} warnings, ${count('info')} info`);
+          const n = (k: Level, word: string) => `${count(k)} ${word}${count(k) === 1 || k === 'info' ? '' : 's'}`;
+          out(`${n('error', 'error')}, ${n('warning', 'warning')}, ${n('info', 'info')}`);
         }
         if (failing.length) throw new CheckFailed(`${failing.length} finding${failing.length === 1 ? '' : 's'} at or above ${opts.failOn}`);
       }),

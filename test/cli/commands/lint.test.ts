@@ -9,7 +9,7 @@ describe('archsim lint', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^blueprints\/quantchat\.yaml:\d+:\d+: error shared-datastore \[proposed-7\]: postgres datastore "message-db" is shared by 2 units/m);
     expect(r.stdout).toContain('  why: The shared-database anti-pattern');
-    expect(r.stdout).toMatch(/^1 errors, \d+ warnings, \d+ info$/m);
+    expect(r.stdout).toMatch(/^1 error, \d+ warnings, \d+ info$/m);
     expect(r.stderr).toContain('archsim: 1 finding at or above error');
   });
 
