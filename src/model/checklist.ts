@@ -161,9 +161,10 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
   return out;
 }
 
-export function firstExtraction(bp: Blueprint, layout?: string): FirstExtraction {
+export function firstExtraction(bp: Blueprint, layout?: string): FirstExtraction | undefined {
   const { order, ties } = extractionOrder(bp);
-  const first = order[0]!;
+  const first = order[0];
+  if (!first) return undefined;
   const target = targetLayout(bp, layout);
   const unit = target ? resolveLayout(bp, target).unitOfDomain.get(first.domain) : undefined;
   const links = first.neighbours.map((n) => `${n.domain}${n.sync ? '' : ' (events)'}`).join(', ') || 'nothing';
@@ -202,7 +203,7 @@ export function checklist(opts: { blueprint?: Blueprint; layout?: string; answer
     total: items.length,
     recommendation: recommend(s),
     items,
-    ...(bp ? { firstExtraction: firstExtraction(bp, opts.layout) } : {}),
+    ...(bp && firstExtraction(bp, opts.layout) ? { firstExtraction: firstExtraction(bp, opts.layout)! } : {}),
     note: THRESHOLD_NOTE,
   };
 }

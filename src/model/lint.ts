@@ -44,7 +44,8 @@ export function lint(bp: Blueprint, layout?: string, opts: LintOptions = {}): Fi
   const names = layout === undefined ? Object.keys(bp.layouts) : [layout];
   const out: Finding[] = [];
   for (const name of names) out.push(...lintLayout(bp, resolveLayout(bp, name), opts));
-  out.push(extractionFinding(bp));
+  const order = extractionFinding(bp);
+  if (order) out.push(order);
   return out.sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
@@ -351,9 +352,10 @@ export function extractionOrder(bp: Blueprint): { order: ExtractionStep[]; ties:
   return { order, ties };
 }
 
-function extractionFinding(bp: Blueprint): Finding {
+function extractionFinding(bp: Blueprint): Finding | undefined {
   const { order, ties } = extractionOrder(bp);
-  const first = order[0]!;
+  const first = order[0];
+  if (!first) return undefined;
   const fmt = (s: ExtractionStep) => `${s.domain} (${s.score})`;
   const links = (s: ExtractionStep) => s.neighbours.map((n) => `${n.domain}${n.sync ? '' : ' (events only)'}`).join(', ') || 'none';
   return {
