@@ -36,7 +36,7 @@ describe('archsim graph', () => {
   it('unknown layout or operation, bad format, png to a terminal: one line, exit 2', () => {
     const cases: [string[], string][] = [
       [['-l', 'monolit'], 'archsim: unknown layout "monolit" (did you mean "monolith"?); layouts: monolith, modular-monolith, strangler-relay, microservices, proposed-7'],
-      [['-l', 'monolith', '-o', 'messages.sen'], 'archsim: unknown operation "messages.sen" (did you mean "messages.send"?) (write domain.operation)'],
+      [['-l', 'monolith', '--operation', 'messages.sen'], 'archsim: unknown operation "messages.sen" (did you mean "messages.send"?) (write domain.operation)'],
       [['-l', 'monolith', '-f', 'gif'], 'archsim: --format expects mermaid, svg or png, got "gif"'],
       [['-l', 'monolith', '-f', 'png'], 'archsim: --format png needs --out <file> (binary output is not written to a terminal)'],
     ];
@@ -56,7 +56,7 @@ describe('archsim graph', () => {
   it.skipIf(!CHROMIUM)(`renders SVG with Debian's Chromium${CHROMIUM ? '' : ' — SKIPPED: /usr/bin/chromium is absent'}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-graph-'));
     const out = join(dir, 'send.svg');
-    const r = archsim(['graph', QC, '-l', 'microservices', '-o', 'messages.send', '-f', 'svg', '--out', out]);
+    const r = archsim(['graph', QC, '-l', 'microservices', '--operation', 'messages.send', '-f', 'svg', '-o', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const svg = readFileSync(out, 'utf8');
