@@ -4,11 +4,14 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as validate from './commands/validate.js';
 import * as inspect from './commands/inspect.js';
+import * as graph from './commands/graph.js';
+import * as lint from './commands/lint.js';
+import * as checklist from './commands/checklist.js';
 import * as simulate from './commands/simulate.js';
 import * as compare from './commands/compare.js';
 import * as sweep from './commands/sweep.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, simulate, compare, sweep];
+const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
