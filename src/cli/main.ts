@@ -10,8 +10,9 @@ import * as checklist from './commands/checklist.js';
 import * as simulate from './commands/simulate.js';
 import * as compare from './commands/compare.js';
 import * as sweep from './commands/sweep.js';
+import * as report from './commands/report.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep];
+const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, report];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

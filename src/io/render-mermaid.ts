@@ -31,6 +31,14 @@ export async function renderMermaid(text: string, format: RenderFormat): Promise
         : `rendering ${format} needs Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH; --format mermaid needs none`,
     );
   }
+  const [out] = await renderMermaidMany([text], format);
+  return out!;
+}
+
+/** Render several diagrams with one browser (a report has one per layout). */
+export async function renderMermaidMany(texts: string[], format: RenderFormat): Promise<(Buffer | string)[]> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new NoChromium(`rendering ${format} needs Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   // Heavy: imported only when a picture is asked for.
   const [{ renderMermaid: render }, puppeteer] = await Promise.all([import('@mermaid-js/mermaid-cli'), import('puppeteer')]);
   const browser = await puppeteer.default.launch({
@@ -40,8 +48,12 @@ export async function renderMermaid(text: string, format: RenderFormat): Promise
     args: ['--no-sandbox', '--disable-gpu', '--headless', '--disable-dev-shm-usage'],
   });
   try {
-    const { data } = await render(browser, text, format, { backgroundColor: 'white', mermaidConfig: { theme: 'default' } });
-    return format === 'svg' ? Buffer.from(data).toString('utf8') : Buffer.from(data);
+    const out: (Buffer | string)[] = [];
+    for (const text of texts) {
+      const { data } = await render(browser, text, format, { backgroundColor: 'white', mermaidConfig: { theme: 'default' } });
+      out.push(format === 'svg' ? Buffer.from(data).toString('utf8') : Buffer.from(data));
+    }
+    return out;
   } finally {
     await browser.close();
   }

@@ -68,12 +68,16 @@ export function lineChart(spec: ChartSpec): string {
       .map(([x, y], j) => `${j ? 'L' : 'M'}${f(px(x))} ${f(py(y))}`)
       .join(' ');
     if (d) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${escXml(s.name)}</title></path>`);
-    parts.push(`<rect x="${M.l + 10 + i * 150}" y="${M.t + 4}" width="10" height="10" fill="${color}"/><text x="${M.l + 24 + i * 150}" y="${M.t + 13}">${escXml(s.name)}</text>`);
+    // Legend in rows of as many entries as fit across the plot.
+    const perRow = Math.max(1, Math.floor((W - M.l - M.r - 10) / 130));
+    const lx = M.l + 10 + (i % perRow) * 130;
+    const ly = M.t + 4 + Math.floor(i / perRow) * 14;
+    parts.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${color}"/><text x="${lx + 14}" y="${ly + 9}">${escXml(s.name)}</text>`);
   });
   for (const m of spec.markers ?? []) {
     const color = COLORS[m.series % COLORS.length]!;
     parts.push(`<line x1="${f(px(m.x))}" y1="${M.t}" x2="${f(px(m.x))}" y2="${H - M.b}" stroke="${color}" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${f(px(m.x) + 3)}" y="${M.t + 28 + m.series * 12}" fill="${color}">${escXml(m.label)}</text>`);
+    parts.push(`<text x="${f(px(m.x) + 3)}" y="${M.t + 40 + m.series * 12}" fill="${color}">${escXml(m.label)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('');
