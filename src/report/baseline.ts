@@ -31,7 +31,7 @@ export function diffReports(before: Report, after: Report): Change[] {
       const delta = old ? fig.value - old.value : null;
       const pct = old && old.value !== 0 && delta !== null ? (delta / Math.abs(old.value)) * 100 : null;
       const text = old
-        ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${pct > 0 ? '+' : '−'}${Math.abs(Math.round(pct * 10) / 10)}%)` : ''}`
+        ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
         : `${name} is new`;
       changes.push(entry(a.name, name, old?.value ?? null, fig.value, fig.unit, text, relatedCauses(name, b, a, causes), delta, pct));
     }
@@ -137,4 +137,10 @@ function utilizationNotes(b: LayoutReport, a: LayoutReport, units: string[]): st
     }
   }
   return notes;
+}
+
+function formatPct(pct: number): string {
+  const sign = pct > 0 ? '+' : '−';
+  const a = Math.abs(pct);
+  return a < 0.1 ? `${sign}<0.1%` : `${sign}${Math.round(a * 10) / 10}%`;
 }

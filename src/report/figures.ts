@@ -54,7 +54,8 @@ export function formatDelta(delta: number, unit: FigureUnit | string): string {
   const abs = Math.abs(delta);
   switch (unit) {
     case 'ms':
-      return `${sign}${round(abs, abs < 10 ? 2 : 1)} ms`;
+      // Enough digits that a real change never prints as 0.
+      return `${sign}${round(abs, abs < 0.01 ? 3 : abs < 10 ? 2 : 1)} ms`;
     case 'USD':
       return `${sign}$${Number.isInteger(abs) ? abs : abs.toFixed(2)}`;
     case '/s':
