@@ -5,6 +5,10 @@ export { formatDiagnostic, InputError, type Diagnostic } from './model/diagnosti
 export { operations, operationIndex, resolveLayout, primaryStore, type ResolvedLayout, type OperationRef } from './model/layout.js';
 export { checkSemantics, syncCycles } from './model/semantics.js';
 export { routeTable, matchRoute, prefixesByUnit, pathPattern, type RouteEntry } from './model/routes.js';
+export { lint, extractionOrder, LINT_RULES, type Finding, type LintRule, type LintSeverity, type LintOptions } from './model/lint.js';
+export { toMermaid, type MermaidOptions } from './model/mermaid.js';
+export { checklist, recommend, deriveAnswers, CHECKLIST, QUESTION_IDS, type ChecklistResult, type ChecklistItem, type Answers, type QuestionId } from './model/checklist.js';
+export { renderMermaid, findChromium, NoChromium } from './io/render-mermaid.js';
 export { blueprintJsonSchema } from './model/json-schema.js';
 export { monthlyCost, costAt, perMillion, type LayoutCost, type CostItem } from './simulate/cost.js';
 export { simulate, ScenarioError, type SimulateOptions } from './simulate/simulate.js';

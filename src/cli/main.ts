@@ -6,11 +6,15 @@ import * as validate from './commands/validate.js';
 import * as inspect from './commands/inspect.js';
 import * as generate from './commands/generate.js';
 
+import * as graph from './commands/graph.js';
+import * as lint from './commands/lint.js';
+import * as checklist from './commands/checklist.js';
 import * as simulate from './commands/simulate.js';
 import * as compare from './commands/compare.js';
 import * as sweep from './commands/sweep.js';
+import * as report from './commands/report.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, generate, simulate, compare, sweep];
+const commands: { register(program: Command): void }[] = [validate, inspect, generate, simulate, compare, sweep, graph, lint, checklist, report];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

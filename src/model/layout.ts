@@ -81,7 +81,8 @@ function place<T extends { domains?: '*' | string[]; tables?: '*' | string[] }>(
 }
 
 export function resolveLayout(bp: Blueprint, name: string): ResolvedLayout {
-  const layout = bp.layouts[name];
+  // Own keys only: a layout called "toString" must not resolve to Object.prototype's.
+  const layout = Object.hasOwn(bp.layouts, name) ? bp.layouts[name] : undefined;
   if (!layout) throw new Error(`unknown layout "${name}"`);
   const domainNames = Object.keys(bp.system.domains);
   const tableNames = [...tableOwners(bp).keys()];

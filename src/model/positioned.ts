@@ -1,7 +1,7 @@
 // Turn zod issues into positioned diagnostics. Used for blueprints and for every other YAML
 // input (workloads, scenarios, budgets, answers) so they all report errors the same way.
 import type { z } from 'zod';
-import { didYouMean, type Diagnostic, type Severity } from './diagnostics.js';
+import { didYouMean, sortDiagnostics, type Diagnostic, type Severity } from './diagnostics.js';
 import { parseYaml, positionOf, type YamlSource } from './yaml-source.js';
 
 /** Finds the file and position of a path across one or more layered sources (overlay first). */
@@ -116,7 +116,8 @@ export function parseYamlWith<S extends z.ZodType>(
   if (!parsed.ok) return parsed;
   const locate = locatorFor([parsed.source]);
   const r = validateWithSchema(schema, parsed.value, locate, (p) => keysOfSchemaAt(schema, p));
-  return r.ok ? { ok: true, data: r.data, locate } : r;
+  // zod reports unknown keys after the other issues; a reader expects file order.
+  return r.ok ? { ok: true, data: r.data, locate } : { ok: false, errors: sortDiagnostics(r.errors) };
 }
 
 /**

@@ -24,7 +24,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (ops.has(ref)) return;
     const [d] = ref.split('.');
     if (!ref.includes('.')) err(path, `${what} "${ref}" must be written domain.operation${didYouMean(ref, opIds)}`);
-    else if (d && !bp.system.domains[d]) err(path, `${what} "${ref}": unknown domain "${d}"${didYouMean(ref, opIds)}`);
+    else if (d && !Object.hasOwn(bp.system.domains, d)) err(path, `${what} "${ref}": unknown domain "${d}"${didYouMean(ref, opIds)}`);
     else err(path, `${what} "${ref}": unknown operation${didYouMean(ref, opIds)}`);
   };
 
@@ -39,7 +39,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
         if (c.op === `${domain}.${name}`) err(p, `operation calls itself`);
       });
       op.emits.forEach((e, i) => {
-        if (!bp.system.events[e]) err([...base, 'emits', i], `unknown event "${e}"${didYouMean(e, eventNames)}`);
+        if (!Object.hasOwn(bp.system.events, e)) err([...base, 'emits', i], `unknown event "${e}"${didYouMean(e, eventNames)}`);
       });
       if (op.route) {
         const key = `${op.route.method} ${op.route.path}`;
@@ -86,7 +86,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
       }
       u.domains.forEach((d, i) => {
         const p = [...lp, 'units', un, 'domains', i];
-        if (!bp.system.domains[d]) err(p, `unknown domain "${d}"${didYouMean(d, domains)}`);
+        if (!Object.hasOwn(bp.system.domains, d)) err(p, `unknown domain "${d}"${didYouMean(d, domains)}`);
         else if (placedBy.has(d)) err(p, `domain "${d}" is placed in two units: "${placedBy.get(d)}" and "${un}"`);
         else placedBy.set(d, un);
       });
@@ -122,7 +122,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (layout.gateway?.instance) checkCatalog(err, catalog, [...lp, 'gateway', 'instance'], layout.gateway.instance);
     if (layout.broker?.instance) checkCatalog(err, catalog, [...lp, 'broker', 'instance'], layout.broker.instance);
     for (const [xn, x] of Object.entries(layout.extras)) checkCatalog(err, catalog, [...lp, 'extras', xn, 'instance'], x.instance);
-    if (layout.next && !bp.layouts[layout.next]) err([...lp, 'next'], `unknown layout "${layout.next}"${didYouMean(layout.next, Object.keys(bp.layouts))}`);
+    if (layout.next && !Object.hasOwn(bp.layouts, layout.next)) err([...lp, 'next'], `unknown layout "${layout.next}"${didYouMean(layout.next, Object.keys(bp.layouts))}`);
 
     // Ports: every listener of the layout on one host must differ.
     const ports = new Map<number, string>();

@@ -34,7 +34,7 @@ import { monthlyCost } from '../../simulate/cost.js';
 
 function buildView(bp: Blueprint, only?: string) {
   const names = Object.keys(bp.layouts);
-  if (only && !bp.layouts[only]) throw new UsageError(`unknown layout "${only}"${didYouMean(only, names)}; layouts: ${names.join(', ')}`);
+  if (only && !Object.hasOwn(bp.layouts, only)) throw new UsageError(`unknown layout "${only}"${didYouMean(only, names)}; layouts: ${names.join(', ')}`);
   return {
     name: bp.metadata.name,
     title: bp.metadata.title ?? bp.metadata.name,

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { handle, out, printJson, UsageError } from '../io.js';
+
+const FORMATS = ['mermaid', 'svg', 'png'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function register(program: Command): void {
+  program
+    .command('graph')
+    .description('draw a layout as a Mermaid flowchart, or one operation’s request through it as a sequence diagram (text, SVG or PNG)')
+    .argument('<file>', 'blueprint YAML file')
+    .requiredOption('-l, --layout <name>', 'the layout to draw')
+    .option('--operation <op>', 'draw this operation (domain.operation) as a sequence diagram')
+    .option('-f, --format <format>', 'mermaid (text), svg or png; svg and png need Chromium', 'mermaid')
+    .option('-o, --out <file>', 'write to this file instead of stdout (png always needs --out)')
+    .option('--force', 'overwrite --out if it exists')
+    .option('--json', 'print { layout, operation, format, mermaid, out } as JSON (mermaid format only, or with --out)')
+    .addHelpText('after', '\nChromium: /usr/bin/chromium, or CHROMIUM_PATH / PUPPETEER_EXECUTABLE_PATH.\nExit codes: 0 drawn, 2 bad input, unknown layout/operation, an existing --out without --force, or no Chromium for svg/png.')
+    .action((file: string, opts: { layout: string; operation?: string; format: string; out?: string; force?: boolean; json?: boolean }) =>
+      handle(async () => {
+        if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format expects mermaid, svg or png, got "${opts.format}"`);
+        const format = opts.format as Format;
+        if (format === 'png' && !opts.out) throw new UsageError('--format png needs --out <file> (binary output is not written to a terminal)');
+        if (opts.json && format !== 'mermaid' && !opts.out) throw new UsageError('--json with svg or png needs --out <file>');
+        const { existsSync, writeFileSync } = await import('node:fs');
+        if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
+        const { loadBlueprint } = await import('../../io/load.js');
+        const { toMermaid } = await import('../../model/mermaid.js');
+        const { requireLayout } = await import('../options.js');
+        const { operationIndex } = await import('../../model/layout.js');
+        const { didYouMean } = await import('../../model/diagnostics.js');
+        const { blueprint } = loadBlueprint(file);
+        const layout = requireLayout(blueprint, opts.layout)!;
+        if (opts.operation !== undefined && !operationIndex(blueprint).has(opts.operation)) {
+          const ids = [...operationIndex(blueprint).keys()];
+          throw new UsageError(`unknown operation "${opts.operation}"${didYouMean(opts.operation, ids)} (write domain.operation)`);
+        }
+        const text = toMermaid(blueprint, layout, { operation: opts.operation });
+        let rendered: string | Buffer = text;
+        if (format !== 'mermaid') {
+          const { renderMermaid, NoChromium } = await import('../../io/render-mermaid.js');
+          try {
+            rendered = await renderMermaid(text, format);
+          } catch (e) {
+            if (e instanceof NoChromium) throw new UsageError(e.message);
+            throw e;
+          }
+        }
+        if (opts.out) writeFileSync(opts.out, rendered);
+        if (opts.json) printJson({ layout, operation: opts.operation ?? null, format, mermaid: text, out: opts.out ?? null });
+        else if (!opts.out) out(String(rendered));
+      }),
+    );
+}

@@ -1,0 +1,232 @@
+import type { Command } from 'commander';
+import { CheckFailed, err, handle, out, printJson, UsageError } from '../io.js';
+
+interface ReportFlags {
+  layouts?: string;
+  baseline?: string;
+  budget?: string;
+  loadtest?: string[];
+  format: string;
+  out?: string;
+  rate?: string;
+  scenario?: string[];
+  faults: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+const FORMATS = ['md', 'html', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+const SEED_SCENARIOS = ['database-failure', 'media-memory-leak', 'messaging-spike'];
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('write a comparison report of layouts (markdown for pull requests, self-contained HTML, JSON), with budgets and baseline diffs')
+    .argument('<file>', 'blueprint YAML file')
+    .option('--layouts <a,b,…>', 'layouts to compare (default: every layout of the blueprint)')
+    .option('--format <fmt>', 'md, html, json, or a comma list (e.g. md,json)', 'md')
+    .option('--out <dir>', 'write report.<ext> files into this folder (default: print one format on stdout)')
+    .option('--baseline <report.json>', 'an earlier JSON report: list every figure that changed and why')
+    .option('--budget <budget.yaml>', 'limits to enforce; a broken budget exits 1')
+    .option('--loadtest <result.json...>', 'load-test results to show beside the predictions')
+    .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
+    .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
+    .option('--no-faults', 'skip the fault-isolation runs')
+    .option('--force', 'overwrite existing report files in --out')
+    .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Budget file (YAML):
+  layout: microservices            # optional: which layout(s) the budgets apply to
+  budgets:
+    - p95(messages.send) < 150ms
+    - cost.monthly < 200 USD
+    - throughput(auth.login) > 1000/s
+    - lint.errors == 0
+    - change.cost.monthly < 20%     # needs --baseline
+Figures: cost.monthly, cost.perMillion, throughput[(op)], mean|p50|p95|p99(op), hops(op),
+utilization(station), replicas(unit), lint.errors, lint.warnings.
+
+Exit codes: 0 report written and every budget met, 1 a budget is broken, 2 bad input.`,
+    )
+    .action((file: string, flags: ReportFlags) => handle(() => runReport(file, flags)));
+}
+
+async function runReport(file: string, flags: ReportFlags): Promise<number> {
+  const formats = flags.format.split(',').map((f) => f.trim()) as Format[];
+  for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; formats: ${FORMATS.join(', ')}`);
+  if (!flags.out && formats.length > 1) throw new UsageError('several formats need --out DIR');
+
+  const [{ loadBlueprint, readText }, { InputError, didYouMean }, { collect }, { parseBudgets, evaluateBudgets }, { parseBaseline, diffReports }, { summaryLine }] =
+    await Promise.all([
+      import('../../io/load.js'),
+      import('../../model/diagnostics.js'),
+      import('../../report/collect.js'),
+      import('../../report/budget.js'),
+      import('../../report/baseline.js'),
+      import('../../report/markdown.js'),
+    ]);
+  const { blueprint, locate } = loadBlueprint(file);
+  const names = Object.keys(blueprint.layouts);
+  const layouts = flags.layouts ? flags.layouts.split(',').map((s) => s.trim()).filter(Boolean) : names;
+  for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
+
+  // Inputs that can be wrong are all read before any work, so mistakes come back at once.
+  const problems: import('../../model/diagnostics.js').Diagnostic[] = [];
+  const readOrFail = (path: string) => {
+    const t = readText(path);
+    if (t === undefined) problems.push({ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' });
+    return t;
+  };
+  let budgets: import('../../report/budget.js').ParsedBudgets | undefined;
+  if (flags.budget) {
+    const t = readOrFail(flags.budget);
+    if (t !== undefined) {
+      const r = parseBudgets(t, flags.budget);
+      if (r.ok) budgets = r.value;
+      else problems.push(...r.errors);
+    }
+  }
+  let baseline: import('../../report/schema.js').Report | undefined;
+  if (flags.baseline) {
+    const t = readOrFail(flags.baseline);
+    if (t !== undefined) {
+      const r = parseBaseline(t, flags.baseline);
+      if (r.ok) baseline = r.report;
+      else problems.push(...r.errors);
+    }
+  }
+  const { loadScenario, scenarioPath } = await scenarioLoader();
+  const scenarios = [];
+  if (flags.faults) {
+    for (const s of flags.scenario ?? SEED_SCENARIOS) {
+      try {
+        scenarios.push(loadScenario(scenarioPath(s)).scenario);
+      } catch (e) {
+        if (e instanceof InputError) problems.push(...e.diagnostics);
+        else throw e;
+      }
+    }
+  }
+  const loadtests = [];
+  for (const f of flags.loadtest ?? []) {
+    const t = readOrFail(f);
+    if (t === undefined) continue;
+    const r = await readLoadtest(t, f);
+    if (r.ok) loadtests.push(r.value);
+    else problems.push(...r.errors);
+  }
+  if (problems.length) throw new InputError(problems);
+
+  const rate = flags.rate ? parseRateFlag(flags.rate) : undefined;
+  const pkg = await import('../../../package.json', { with: { type: 'json' } });
+  const { report, diagrams, notes } = collect(blueprint, {
+    file,
+    generator: `archsim ${pkg.default.version}`,
+    layouts,
+    rate,
+    scenarios,
+    loadtests,
+    locate,
+  });
+  for (const n of notes) err(`archsim: note: ${n}`);
+
+  if (baseline) report.baseline = { file: flags.baseline!, changes: diffReports(baseline, report) };
+  let broken = 0;
+  if (budgets) {
+    const r = evaluateBudgets(budgets, report.layouts, report.baseline?.changes);
+    if (!r.ok) throw new InputError(r.errors);
+    report.budgets = { file: flags.budget!, passed: r.results.every((x) => x.pass), results: r.results };
+    broken = r.results.filter((x) => !x.pass).length;
+  }
+  report.summary = summaryLine(report).replace(/\*\*/g, '');
+
+  const rendered: { format: Format; text: string }[] = [];
+  for (const f of formats) rendered.push({ format: f, text: await render(f, report, diagrams) });
+
+  const written: { path: string; bytes: number }[] = [];
+  if (flags.out) {
+    const { writeReportFiles } = await import('../../io/write-report.js');
+    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true));
+  }
+  if (flags.json) {
+    printJson({ summary: report.summary, files: written, budgets: report.budgets, baselineChanges: report.baseline?.changes.length ?? null });
+  } else if (flags.out) {
+    for (const w of written) err(`wrote ${w.path} (${w.bytes} bytes)`);
+    out(report.summary);
+  } else {
+    out(rendered[0]!.text);
+  }
+  if (broken) {
+    for (const b of report.budgets!.results.filter((x) => !x.pass)) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${b.comparator} ${b.limit}${b.unit === 'ms' || b.unit === '%' ? b.unit : b.unit === '/s' ? '/s' : b.unit === 'USD' ? ' USD' : ''})`);
+    throw new CheckFailed(`${broken} budget${broken > 1 ? 's' : ''} broken`);
+  }
+  return 0;
+}
+
+async function render(format: Format, report: import('../../report/schema.js').Report, diagrams: Record<string, string>): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'md') {
+    const { renderMarkdown } = await import('../../report/markdown.js');
+    return renderMarkdown(report, { diagrams });
+  }
+  const [{ renderHtml }, { renderMermaidMany, findChromium }] = await Promise.all([import('../../report/html.js'), import('../../io/render-mermaid.js')]);
+  let diagramSvgs: Record<string, string> | undefined;
+  if (findChromium()) {
+    const names = Object.keys(diagrams);
+    const svgs = (await renderMermaidMany(names.map((n) => diagrams[n]!), 'svg')) as string[];
+    diagramSvgs = Object.fromEntries(names.map((n, i) => [n, svgs[i]!]));
+  } else {
+    err('archsim: note: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the HTML report shows diagrams as Mermaid text');
+  }
+  return renderHtml(report, { diagrams, diagramSvgs });
+}
+
+function parseRateFlag(s: string): number {
+  const n = Number(s.replace(/\/s$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate "${s}" is not a rate (e.g. 200 or 200/s)`);
+  return n;
+}
+
+async function scenarioLoader() {
+  const [{ loadScenario }, { scenarioPath }] = await Promise.all([import('../sim-options.js'), import('../sim-run.js')]);
+  return { loadScenario, scenarioPath };
+}
+
+/** A load-test result file (JSON) summarized for the report; positioned errors when malformed. */
+async function readLoadtest(text: string, file: string) {
+  const { z } = await import('zod');
+  const { parseYamlWith } = await import('../../model/positioned.js');
+  const Result = z.object({
+    run: z.object({ layout: z.string(), driver: z.string() }).passthrough(),
+    operations: z.array(
+      z
+        .object({
+          id: z.string(),
+          throughput: z.number(),
+          latency: z.object({ p50: z.number(), p95: z.number() }).passthrough(),
+          errors: z.object({ total: z.number() }).passthrough().or(z.number()),
+        })
+        .passthrough(),
+    ),
+  }).passthrough();
+  const r = parseYamlWith(Result, text, file);
+  if (!r.ok) return r;
+  return {
+    ok: true as const,
+    value: {
+      file,
+      layout: r.data.run.layout,
+      driver: r.data.run.driver,
+      operations: r.data.operations.map((o) => ({
+        id: o.id,
+        throughput: o.throughput,
+        p50Ms: o.latency.p50,
+        p95Ms: o.latency.p95,
+        errors: typeof o.errors === 'number' ? o.errors : o.errors.total,
+      })),
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Who depends on whom: the edges between domains (and, in a layout, between units) that lint,
+// the checklist and the diagrams all read. A synchronous call makes the caller depend on the
+// callee; an event makes each consumer depend on the emitter (it needs the emitter's events).
+import { operationIndex, type OperationRef, type ResolvedLayout } from './layout.js';
+import type { Blueprint } from './schema.js';
+
+export interface Edge {
+  /** the dependent side: caller, or event consumer */
+  from: string;
+  /** the side depended on: callee, or event emitter */
+  to: string;
+  kind: 'sync' | 'event';
+  /** "caller → callee" operation ids, or "emitter ⇒ event ⇒ consumer" */
+  via: string[];
+}
+
+export function domainOf(opId: string): string {
+  return opId.slice(0, opId.indexOf('.'));
+}
+
+/** Raw edges between operations, both kinds, in blueprint order. */
+export function operationEdges(bp: Blueprint): { from: string; to: string; kind: 'sync' | 'event'; event?: string }[] {
+  const out: { from: string; to: string; kind: 'sync' | 'event'; event?: string }[] = [];
+  const ops = operationIndex(bp);
+  for (const o of ops.values()) {
+    for (const c of o.op.calls) if (ops.has(c.op)) out.push({ from: o.id, to: c.op, kind: 'sync' });
+  }
+  for (const o of ops.values()) {
+    for (const ev of o.op.emits) {
+      for (const consumer of (Object.hasOwn(bp.system.events, ev) ? bp.system.events[ev]!.consumers : [])) {
+        // The consumer depends on the emitter.
+        if (ops.has(consumer)) out.push({ from: consumer, to: o.id, kind: 'event', event: ev });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Edges between groups of operations (domains, or units of a layout), self-edges dropped,
+ * one edge per (from, to, kind) with every operation-level edge that makes it.
+ */
+export function groupEdges(bp: Blueprint, groupOf: (domain: string) => string | undefined): Edge[] {
+  const byKey = new Map<string, Edge>();
+  for (const e of operationEdges(bp)) {
+    const from = groupOf(domainOf(e.from));
+    const to = groupOf(domainOf(e.to));
+    if (from === undefined || to === undefined || from === to) continue;
+    const key = `${from}\u0000${to}\u0000${e.kind}`;
+    const via = e.kind === 'sync' ? `${e.from} → ${e.to}` : `${e.to} ⇒ ${e.event} ⇒ ${e.from}`;
+    const edge = byKey.get(key);
+    if (edge) edge.via.push(via);
+    else byKey.set(key, { from, to, kind: e.kind, via: [via] });
+  }
+  return [...byKey.values()];
+}
+
+export function domainEdges(bp: Blueprint): Edge[] {
+  return groupEdges(bp, (d) => d);
+}
+
+export function unitEdges(bp: Blueprint, r: ResolvedLayout): Edge[] {
+  return groupEdges(bp, (d) => r.unitOfDomain.get(d));
+}
+
+/** One step of an operation's synchronous call tree (depth-first, in call order). */
+export interface CallStep {
+  caller: OperationRef;
+  callee: OperationRef;
+  depth: number;
+}
+
+/**
+ * The synchronous call tree below an operation, as the calls a request makes (a callee called
+ * twice appears twice). The loader rejects call cycles; `seen` guards the path anyway.
+ */
+export function callTree(bp: Blueprint, opId: string, ops = operationIndex(bp)): CallStep[] {
+  const out: CallStep[] = [];
+  const walk = (id: string, depth: number, path: string[]) => {
+    const caller = ops.get(id);
+    if (!caller) return;
+    for (const c of caller.op.calls) {
+      const callee = ops.get(c.op);
+      if (!callee || path.includes(c.op)) continue;
+      out.push({ caller, callee, depth });
+      walk(c.op, depth + 1, [...path, c.op]);
+    }
+  };
+  walk(opId, 1, [opId]);
+  return out;
+}

@@ -1,0 +1,221 @@
+// Mermaid diagrams of a layout: a flowchart of what runs where and who talks to whom, or a
+// sequence diagram of one operation's request through that layout. Pure and deterministic:
+// the same blueprint gives the same text, byte for byte.
+import { unitEdges } from './dependencies.js';
+import { isPublic, operationIndex, primaryStore, resolveLayout, type OperationRef, type ResolvedLayout } from './layout.js';
+import type { Blueprint } from './schema.js';
+
+export interface MermaidOptions {
+  /** "domain.operation": draw this operation's request as a sequence diagram */
+  operation?: string;
+}
+
+export function toMermaid(bp: Blueprint, layout: string, opts: MermaidOptions = {}): string {
+  const r = resolveLayout(bp, layout);
+  if (opts.operation !== undefined) {
+    const op = operationIndex(bp).get(opts.operation);
+    if (!op) throw new Error(`unknown operation "${opts.operation}"`);
+    return sequence(bp, r, op);
+  }
+  return flowchart(bp, r);
+}
+
+/** Mermaid ids: letters, digits and _ only, unique, never a keyword ("end" breaks flowcharts). */
+class Ids {
+  private used = new Map<string, string>();
+  private taken = new Set<string>();
+  id(kind: string, name: string): string {
+    const key = `${kind}\u0000${name}`;
+    const known = this.used.get(key);
+    if (known) return known;
+    const base = `${kind}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let id = base;
+    for (let i = 2; this.taken.has(id); i++) id = `${base}_${i}`;
+    this.used.set(key, id);
+    this.taken.add(id);
+    return id;
+  }
+}
+
+/** Text inside a quoted label: quotes and angle brackets as entities, line breaks as <br/>. */
+function label(...lines: string[]): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '#quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `"${lines.map(esc).join('<br/>')}"`;
+}
+
+/** Text of a sequence-diagram message: no ; (a statement separator) or # (an entity start). */
+function text(s: string): string {
+  return s.replace(/;/g, ',').replace(/#/g, 'no. ').replace(/\n/g, ' ');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function flowchart(bp: Blueprint, r: ResolvedLayout): string {
+  const ids = new Ids();
+  const L: string[] = ['flowchart LR'];
+  const client = ids.id('ext', 'client');
+  L.push(`  ${client}([Client])`);
+  const gw = r.layout.gateway;
+  const gateway = gw ? ids.id('gw', 'gateway') : undefined;
+  if (gw && gateway) L.push(`  ${gateway}{{${label(`${gw.kind} gateway`, `:${gw.port}${gw.replicas > 1 ? ` ×${gw.replicas}` : ''}`)}}}`);
+  const broker = r.layout.broker ? ids.id('mq', 'broker') : undefined;
+  if (r.layout.broker && broker) L.push(`  ${broker}[/${label(`${r.layout.broker.kind} broker`)}/]`);
+
+  const ops = operationIndex(bp);
+  const publicUnits = new Set<string>();
+  for (const o of ops.values()) if (isPublic(o.op)) publicUnits.add(r.unitOfDomain.get(o.domain)!);
+
+  L.push(`  subgraph units [${r.units.length === 1 ? 'Unit' : 'Units'}]`);
+  for (const u of r.units) {
+    const id = ids.id('u', u.name);
+    const scale = u.autoscale ? `×${u.replicas} (${u.autoscale.min}–${u.autoscale.max})` : `×${u.replicas}`;
+    L.push(`    ${id}[${label(u.name, u.domains.join(', ') || '(no domains)', `${scale} · :${u.port}`)}]`);
+  }
+  L.push('  end');
+  if (r.datastores.length) {
+    L.push('  subgraph data [Datastores]');
+    for (const s of r.datastores) L.push(`    ${ids.id('db', s.name)}[(${label(s.name, s.engine)})]`);
+    L.push('  end');
+  }
+
+  // Entry: the client reaches the gateway, which routes to every unit with public operations.
+  if (gateway) {
+    L.push(`  ${client} --> ${gateway}`);
+    for (const u of r.units) if (publicUnits.has(u.name)) L.push(`  ${gateway} --> ${ids.id('u', u.name)}`);
+  } else {
+    for (const u of r.units) if (publicUnits.has(u.name)) L.push(`  ${client} --> ${ids.id('u', u.name)}`);
+  }
+
+  // Synchronous calls between units, solid, labelled with how many operation-level calls.
+  const edges = unitEdges(bp, r);
+  for (const e of edges.filter((x) => x.kind === 'sync')) {
+    L.push(`  ${ids.id('u', e.from)} -->|${label(plural(e.via.length, 'call'))}| ${ids.id('u', e.to)}`);
+  }
+
+  // Events across units, dashed, through the broker when there is one.
+  const events = edges.filter((x) => x.kind === 'event');
+  if (broker) {
+    const published = new Map<string, Set<string>>();
+    const delivered = new Map<string, Set<string>>();
+    for (const e of events) {
+      // An event edge points consumer → emitter; via is "emitter ⇒ event ⇒ consumer".
+      for (const v of e.via) {
+        const ev = v.split(' ⇒ ')[1]!;
+        (published.get(e.to) ?? published.set(e.to, new Set()).get(e.to)!).add(ev);
+        (delivered.get(e.from) ?? delivered.set(e.from, new Set()).get(e.from)!).add(ev);
+      }
+    }
+    for (const u of r.units) {
+      const evs = published.get(u.name);
+      if (evs) L.push(`  ${ids.id('u', u.name)} -.->|${label([...evs].sort().join(', '))}| ${broker}`);
+    }
+    for (const u of r.units) {
+      const evs = delivered.get(u.name);
+      if (evs) L.push(`  ${broker} -.->|${label([...evs].sort().join(', '))}| ${ids.id('u', u.name)}`);
+    }
+  } else {
+    for (const e of events) {
+      const evs = [...new Set(e.via.map((v) => v.split(' ⇒ ')[1]!))].sort();
+      L.push(`  ${ids.id('u', e.to)} -.->|${label(evs.join(', '))}| ${ids.id('u', e.from)}`);
+    }
+  }
+
+  // Each unit reaches the datastores of its domains' tables.
+  for (const u of r.units) {
+    const stores = [...new Set(u.domains.flatMap((d) => r.storesOfDomain.get(d) ?? []))];
+    for (const s of r.datastores.filter((x) => stores.includes(x.name))) L.push(`  ${ids.id('u', u.name)} --> ${ids.id('db', s.name)}`);
+  }
+  return `${L.join('\n')}\n`;
+}
+
+function sequence(bp: Blueprint, r: ResolvedLayout, root: OperationRef): string {
+  const ids = new Ids();
+  const ops = operationIndex(bp);
+  const unitOf = (o: OperationRef) => r.unitOfDomain.get(o.domain)!;
+  const body: string[] = [];
+  const participants: string[] = [];
+  const declared = new Set<string>();
+  const declare = (kind: string, name: string, shown: string, as: 'participant' | 'actor' = 'participant') => {
+    const id = ids.id(kind, name);
+    if (!declared.has(id)) {
+      declared.add(id);
+      participants.push(`  ${as} ${id} as ${text(shown)}`);
+    }
+    return id;
+  };
+  const unit = (name: string) => declare('u', name, name);
+  const store = (name: string) => {
+    const s = r.datastores.find((d) => d.name === name)!;
+    return declare('db', name, `${name} (${s.engine})`);
+  };
+
+  const publicEntry = isPublic(root.op);
+  const route = root.op.route ? `${root.op.route.method} ${root.op.route.path}` : root.id;
+  const client = publicEntry ? declare('ext', 'client', 'Client', 'actor') : undefined;
+  const gw = publicEntry && r.layout.gateway ? declare('gw', 'gateway', `${r.layout.gateway.kind} gateway`) : undefined;
+  const entryUnit = unit(unitOf(root));
+  if (client && gw) {
+    body.push(`  ${client}->>${gw}: ${text(route)}`);
+    body.push(`  ${gw}->>${entryUnit}: ${text(route)}`);
+  } else if (client) body.push(`  ${client}->>${entryUnit}: ${text(route)}`);
+  else body.push(`  Note over ${entryUnit}: ${text(`${root.id} (internal, started by a call or an event)`)}`);
+
+  const visit = (o: OperationRef, path: string[]) => {
+    const here = unit(unitOf(o));
+    body.push(`  Note over ${here}: ${text(`${o.id}: ${fmtMs(o.op.cpu.mean)} CPU${o.op.wait ? `, waits ${fmtMs(o.op.wait.mean)}` : ''}`)}`);
+    for (const c of o.op.calls) {
+      const callee = ops.get(c.op);
+      if (!callee || path.includes(c.op)) continue;
+      const there = unit(unitOf(callee));
+      if (there === here) {
+        body.push(`  ${here}->>${here}: ${text(`${c.op} (in-process)`)}`);
+        visit(callee, [...path, c.op]);
+      } else {
+        body.push(`  ${here}->>+${there}: ${text(`${c.op}${c.optional ? ' (optional)' : ''}${c.timeout ? `, timeout ${fmtMs(c.timeout)}` : ''}`)}`);
+        visit(callee, [...path, c.op]);
+        body.push(`  ${there}-->>-${here}: ${text(c.op)} response`);
+      }
+    }
+    // Queries after the calls: a handler checks (token, contact) before it writes.
+    const reads = o.op.db?.reads ?? 0;
+    const writes = o.op.db?.writes ?? 0;
+    if (reads + writes > 0) {
+      const s = primaryStore(r, o.domain);
+      const q = [reads ? plural(reads, 'read') : '', writes ? plural(writes, 'write') : ''].filter(Boolean).join(', ');
+      if (s) {
+        const sid = store(s.name);
+        body.push(`  ${here}->>${sid}: ${text(q)}`);
+        body.push(`  ${sid}-->>${here}: rows`);
+      } else body.push(`  Note over ${here}: ${text(`${q} (no datastore holds ${o.domain}'s tables)`)}`);
+    }
+    for (const ev of o.op.emits) {
+      const consumers = (bp.system.events[ev]?.consumers ?? []).map((c) => ops.get(c)).filter((c): c is OperationRef => c !== undefined);
+      const remote = consumers.filter((c) => unitOf(c) !== unitOf(o));
+      const local = consumers.filter((c) => unitOf(c) === unitOf(o));
+      for (const c of local) body.push(`  ${here}-)${here}: ${text(`${ev} → ${c.id} (in-process, async)`)}`);
+      if (!remote.length) continue;
+      if (r.layout.broker) {
+        const mq = declare('mq', 'broker', `${r.layout.broker.kind} broker`);
+        body.push(`  ${here}-)${mq}: ${text(`publish ${ev}`)}`);
+        for (const c of remote) body.push(`  ${mq}-)${unit(unitOf(c))}: ${text(`${ev} → ${c.id}`)}`);
+      } else {
+        for (const c of remote) body.push(`  ${here}-)${unit(unitOf(c))}: ${text(`${ev} → ${c.id}`)}`);
+      }
+    }
+  };
+  visit(root, [root.id]);
+
+  if (client && gw) {
+    body.push(`  ${entryUnit}-->>${gw}: response`);
+    body.push(`  ${gw}-->>${client}: response`);
+  } else if (client) body.push(`  ${entryUnit}-->>${client}: response`);
+
+  // Participants in order of appearance, declared before use so Mermaid keeps that order.
+  return `${['sequenceDiagram', ...participants, ...body].join('\n')}\n`;
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1 ? `${+ms.toFixed(2)} ms` : `${+(ms * 1000).toFixed(0)} µs`;
+}

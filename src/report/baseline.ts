@@ -1,0 +1,146 @@
+// Baseline diffs: every figure that changed between an earlier JSON report and this one, with
+// its cause where the structure of the layouts tells it (a unit added, a hop added, replicas
+// changed). Pure.
+import { type Diagnostic } from '../model/diagnostics.js';
+import { parseYamlWith } from '../model/positioned.js';
+import { figuresOf, formatDelta, type FigureUnit } from './figures.js';
+import { Report, type Change, type LayoutReport } from './schema.js';
+
+/** Read a baseline report (JSON is YAML, so errors come back positioned). */
+export function parseBaseline(text: string, file: string): { ok: true; report: Report } | { ok: false; errors: Diagnostic[] } {
+  const r = parseYamlWith(Report, text, file);
+  return r.ok ? { ok: true, report: r.data } : r;
+}
+
+const EPS = 1e-6;
+
+export function diffReports(before: Report, after: Report): Change[] {
+  const changes: Change[] = [];
+  for (const a of after.layouts) {
+    const b = before.layouts.find((l) => l.name === a.name);
+    if (!b) {
+      changes.push(entry(a.name, 'layout', null, null, 'count', `layout ${a.name} added`, []));
+      continue;
+    }
+    const causes = structuralCauses(b, a);
+    const fb = figuresOf(b);
+    const fa = figuresOf(a);
+    for (const [name, fig] of fa) {
+      const old = fb.get(name);
+      if (old && Math.abs(old.value - fig.value) <= EPS * Math.max(1, Math.abs(old.value))) continue;
+      const delta = old ? fig.value - old.value : null;
+      const pct = old && old.value !== 0 && delta !== null ? (delta / Math.abs(old.value)) * 100 : null;
+      const text = old
+        ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
+        : `${name} is new`;
+      changes.push(entry(a.name, name, old?.value ?? null, fig.value, fig.unit, text, relatedCauses(name, b, a, causes), delta, pct));
+    }
+    for (const [name, old] of fb) {
+      if (!fa.has(name)) changes.push(entry(a.name, name, old.value, null, old.unit, `${name} is gone`, relatedCauses(name, b, a, causes)));
+    }
+  }
+  for (const b of before.layouts) {
+    if (!after.layouts.some((l) => l.name === b.name)) changes.push(entry(b.name, 'layout', null, null, 'count', `layout ${b.name} removed`, []));
+  }
+  return changes;
+}
+
+function entry(
+  layout: string,
+  figure: string,
+  before: number | null,
+  after: number | null,
+  unit: FigureUnit | string,
+  text: string,
+  causes: string[],
+  delta: number | null = null,
+  pct: number | null = null,
+): Change {
+  return { layout, figure, before, after, delta, pct: pct === null ? null : Math.round(pct * 100) / 100, unit, text, causes };
+}
+
+interface Cause {
+  text: string;
+  /** Units this cause concerns (for relating it to figures). */
+  units: string[];
+  /** Operation it concerns, for hop changes. */
+  op?: string;
+  costly: boolean;
+}
+
+function structuralCauses(b: LayoutReport, a: LayoutReport): Cause[] {
+  const out: Cause[] = [];
+  const bu = new Map(b.structure.units.map((u) => [u.name, u]));
+  const au = new Map(a.structure.units.map((u) => [u.name, u]));
+  for (const [n, u] of au) {
+    const o = bu.get(n);
+    if (!o) out.push({ text: `unit ${n} added (${u.replicas} × ${u.instance})`, units: [n], costly: true });
+    else {
+      if (o.replicas !== u.replicas) out.push({ text: `${n} replicas ${o.replicas} → ${u.replicas}`, units: [n], costly: true });
+      if (o.instance !== u.instance) out.push({ text: `${n} instance ${o.instance} → ${u.instance}`, units: [n], costly: true });
+      const moved = u.domains.filter((d) => !o.domains.includes(d));
+      if (moved.length) out.push({ text: `${moved.join(', ')} moved into ${n}`, units: [n], costly: false });
+    }
+  }
+  for (const n of bu.keys()) if (!au.has(n)) out.push({ text: `unit ${n} removed`, units: [n], costly: true });
+  const bd = new Map(b.structure.datastores.map((d) => [d.name, d]));
+  const ad = new Map(a.structure.datastores.map((d) => [d.name, d]));
+  for (const [n, d] of ad) {
+    const o = bd.get(n);
+    if (!o) out.push({ text: `datastore ${n} added`, units: [], costly: true });
+    else if (o.instance !== d.instance) out.push({ text: `datastore ${n} instance ${o.instance ?? 'none'} → ${d.instance ?? 'none'}`, units: [], costly: true });
+  }
+  for (const n of bd.keys()) if (!ad.has(n)) out.push({ text: `datastore ${n} removed`, units: [], costly: true });
+  if (b.structure.gateway !== a.structure.gateway) out.push({ text: a.structure.gateway ? `gateway ${a.structure.gateway} added` : 'gateway removed', units: [], costly: true });
+  if (b.structure.broker !== a.structure.broker) out.push({ text: a.structure.broker ? `broker ${a.structure.broker} added` : 'broker removed', units: [], costly: true });
+  for (const o of a.operations) {
+    const old = b.operations.find((x) => x.id === o.id);
+    if (old && old.hops !== o.hops) {
+      const d = o.hops - old.hops;
+      out.push({ text: `${o.id}: ${d > 0 ? `${d} network hop${d > 1 ? 's' : ''} added` : `${-d} network hop${d < -1 ? 's' : ''} removed`} (${old.hops} → ${o.hops})`, units: o.units, op: o.id, costly: false });
+    }
+  }
+  return out;
+}
+
+/** Which structural causes explain a changed figure. */
+function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes: Cause[]): string[] {
+  const m = /^(\w+)\((.+)\)$/.exec(figure);
+  const family = m ? m[1]! : figure;
+  const arg = m?.[2];
+  let picked: Cause[] = [];
+  if (family.startsWith('cost')) picked = causes.filter((c) => c.costly);
+  else if (['mean', 'p50', 'p95', 'p99', 'throughput', 'hops'].includes(family) && arg) {
+    const op = a.operations.find((o) => o.id === arg) ?? b.operations.find((o) => o.id === arg);
+    const units = new Set([...(op?.units ?? []), ...(b.operations.find((o) => o.id === arg)?.units ?? [])]);
+    picked = causes.filter((c) => c.op === arg || (!c.op && c.units.some((u) => units.has(u))) || (c.op && c.op !== arg && c.units.some((u) => units.has(u))));
+    const hopCause = picked.find((c) => c.op === arg);
+    const others = picked.filter((c) => c !== hopCause);
+    const stationNotes = utilizationNotes(b, a, [...units]);
+    return [...(hopCause ? [hopCause.text] : []), ...others.map((c) => (c.op ? `more load on shared units: ${c.text}` : c.text)), ...stationNotes];
+  } else if (family === 'throughput') {
+    picked = causes.filter((c) => c.costly || c.op);
+    if (b.saturation.bottleneck !== a.saturation.bottleneck) return [`bottleneck ${b.saturation.bottleneck} → ${a.saturation.bottleneck}`, ...picked.map((c) => c.text)];
+  } else if (family === 'utilization' && arg) {
+    picked = causes.filter((c) => c.units.some((u) => arg.includes(u)));
+  } else if (family === 'replicas' && arg) picked = causes.filter((c) => c.units.includes(arg));
+  return picked.map((c) => c.text);
+}
+
+function utilizationNotes(b: LayoutReport, a: LayoutReport, units: string[]): string[] {
+  const notes: string[] = [];
+  for (const s of a.stations) {
+    if (!units.some((u) => s.id === u || s.id.startsWith(`${u}`))) continue;
+    const old = b.stations.find((x) => x.id === s.id);
+    if (old && Math.abs(old.utilization - s.utilization) > 0.0005) {
+      notes.push(`utilization of ${s.id} ${Math.round(old.utilization * 1000) / 10}% → ${Math.round(s.utilization * 1000) / 10}%`);
+    }
+  }
+  return notes;
+}
+
+function formatPct(pct: number): string {
+  const sign = pct > 0 ? '+' : '−';
+  const a = Math.abs(pct);
+  return a < 0.1 ? `${sign}<0.1%` : `${sign}${Math.round(a * 10) / 10}%`;
+}

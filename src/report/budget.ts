@@ -1,0 +1,194 @@
+// Budgets: limits CI enforces on a report's figures, written as one line each:
+//
+//   layout: microservices            # optional: which layout(s) budgets apply to (default: all)
+//   budgets:
+//     - p95(messages.send) < 150ms
+//     - cost.monthly < 200 USD
+//     - throughput(auth.login) > 1000/s
+//     - lint.errors == 0
+//     - change.cost.monthly < 20%     # against --baseline
+//     - { check: "p99(auth.login) < 300ms", layout: monolith }
+//
+// Parsing is positioned (file:line:col); evaluation is pure.
+import { z } from 'zod';
+import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
+import { diagnostic, parseYamlWith, type Locator } from '../model/positioned.js';
+import { figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
+import type { BudgetResult, Change, LayoutReport } from './schema.js';
+
+export const BudgetFile = z.strictObject({
+  layout: z.union([z.string(), z.array(z.string())]).optional(),
+  budgets: z.array(z.union([z.string(), z.strictObject({ check: z.string(), layout: z.union([z.string(), z.array(z.string())]).optional() })])).min(1),
+});
+
+const FAMILIES = ['cost.monthly', 'cost.perMillion', 'throughput', 'mean', 'p50', 'p95', 'p99', 'hops', 'utilization', 'replicas', 'success', 'lint.errors', 'lint.warnings'];
+const WITH_ARG = new Set(['mean', 'p50', 'p95', 'p99', 'hops', 'utilization', 'replicas', 'success']);
+const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
+type Comparator = (typeof COMPARATORS)[number];
+
+export interface Budget {
+  text: string;
+  /** The figure name, e.g. "p95(messages.send)" or "cost.monthly". */
+  figure: string;
+  /** True for change.<figure>: compared against the baseline. */
+  change: boolean;
+  comparator: Comparator;
+  limit: number;
+  /** The limit's unit as written: 'ms', 'USD', '/s', '%', or '' for a bare number. */
+  unit: string;
+  layouts: string[] | undefined;
+  path: (string | number)[];
+}
+
+export interface ParsedBudgets {
+  file: string;
+  budgets: Budget[];
+  locate: Locator;
+}
+
+const EXPR = /^\s*(change\.)?([a-zA-Z][\w.]*)(?:\(\s*([^)]+?)\s*\))?\s*(<=|>=|==|!=|<|>)\s*(\$)?\s*([+-]?[0-9]+(?:\.[0-9]+)?)\s*(ms|s|us|USD|\$|\/s|%)?\s*$/;
+
+export function parseBudgets(text: string, file: string): { ok: true; value: ParsedBudgets } | { ok: false; errors: Diagnostic[] } {
+  const parsed = parseYamlWith(BudgetFile, text, file);
+  if (!parsed.ok) return parsed;
+  const { data, locate } = parsed;
+  const errors: Diagnostic[] = [];
+  const budgets: Budget[] = [];
+  const asList = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+  data.budgets.forEach((entry, i) => {
+    const line = typeof entry === 'string' ? entry : entry.check;
+    const path = typeof entry === 'string' ? ['budgets', i] : ['budgets', i, 'check'];
+    const m = EXPR.exec(line);
+    if (!m) {
+      errors.push(diagnostic(locate, path, `"${line}" is not a budget; write FIGURE OP VALUE, e.g. "p95(messages.send) < 150ms" or "cost.monthly < 200 USD"`));
+      return;
+    }
+    const [, change, family, arg, cmp, dollar, num, unit] = m;
+    if (!FAMILIES.includes(family!)) {
+      errors.push(diagnostic(locate, path, `unknown figure "${family}"${didYouMean(family!, FAMILIES)}; figures: ${FAMILIES.join(', ')}`));
+      return;
+    }
+    // throughput alone is the workload mix's; throughput(op) is one operation's.
+    if (family !== 'throughput' && WITH_ARG.has(family!) !== (arg !== undefined)) {
+      errors.push(diagnostic(locate, path, WITH_ARG.has(family!) ? `${family} needs an argument, e.g. ${family}(messages.send)` : `${family} takes no argument`));
+      return;
+    }
+    budgets.push({
+      text: line.trim(),
+      figure: arg ? `${family}(${arg})` : family!,
+      change: change !== undefined,
+      comparator: cmp as Comparator,
+      limit: Number(num),
+      unit: dollar ? 'USD' : unit === '$' ? 'USD' : (unit ?? ''),
+      layouts: asList(typeof entry === 'string' ? data.layout : (entry.layout ?? data.layout)),
+      path,
+    });
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, value: { file, budgets, locate } };
+}
+
+/** Convert a budget's limit into the figure's unit, or explain why it cannot be. */
+function limitIn(b: Budget, figUnit: FigureUnit): { value: number } | { error: string } {
+  const u = b.unit;
+  if (b.change && u === '%') return { value: b.limit };
+  if (u === '') return { value: figUnit === 'ratio' && b.limit > 1 ? b.limit / 100 : b.limit };
+  switch (figUnit) {
+    case 'ms':
+      if (u === 'ms') return { value: b.limit };
+      if (u === 's') return { value: b.limit * 1000 };
+      if (u === 'us') return { value: b.limit / 1000 };
+      break;
+    case 'USD':
+      if (u === 'USD') return { value: b.limit };
+      break;
+    case '/s':
+      if (u === '/s') return { value: b.limit };
+      break;
+    case 'ratio':
+      if (u === '%') return { value: b.limit / 100 };
+      break;
+    default:
+      break;
+  }
+  return { error: `${b.figure} is measured in ${figUnit === 'ratio' ? '%' : figUnit}, not ${u}` };
+}
+
+function compare(v: number, c: Comparator, limit: number): boolean {
+  const eps = 1e-9;
+  switch (c) {
+    case '<':
+      return v < limit - eps;
+    case '<=':
+      return v <= limit + eps;
+    case '>':
+      return v > limit + eps;
+    case '>=':
+      return v >= limit - eps;
+    case '==':
+      return Math.abs(v - limit) <= eps;
+    case '!=':
+      return Math.abs(v - limit) > eps;
+  }
+}
+
+/**
+ * Evaluate budgets against the report's layouts (and the baseline changes for change.*).
+ * Problems that are the budget file's fault (an unknown operation, a layout not in the report,
+ * change.* without a baseline) come back as positioned diagnostics.
+ */
+export function evaluateBudgets(
+  parsed: ParsedBudgets,
+  layouts: readonly LayoutReport[],
+  changes: readonly Change[] | undefined,
+): { ok: true; results: BudgetResult[] } | { ok: false; errors: Diagnostic[] } {
+  const errors: Diagnostic[] = [];
+  const results: BudgetResult[] = [];
+  const names = layouts.map((l) => l.name);
+  for (const b of parsed.budgets) {
+    const scope = b.layouts ?? names;
+    for (const ln of scope) {
+      const l = layouts.find((x) => x.name === ln);
+      if (!l) {
+        errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" is not in the report${didYouMean(ln, names)}; report layouts: ${names.join(', ')}`));
+        continue;
+      }
+      const figs = figuresOf(l);
+      const fig = figs.get(b.figure);
+      if (!fig) {
+        errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" has no figure ${b.figure}${didYouMean(b.figure, figs.keys())}`));
+        continue;
+      }
+      const lim = limitIn(b, fig.unit);
+      if ('error' in lim) {
+        errors.push(diagnostic(parsed.locate, b.path, lim.error));
+        continue;
+      }
+      let value: number | null;
+      let unit: string = fig.unit;
+      if (b.change) {
+        if (!changes) {
+          errors.push(diagnostic(parsed.locate, b.path, `${b.text}: change.* budgets need --baseline`));
+          continue;
+        }
+        const ch = changes.find((c) => c.layout === ln && c.figure === b.figure);
+        // No change entry means the figure did not change.
+        value = b.unit === '%' ? (ch ? ch.pct : 0) : ch ? ch.delta : 0;
+        if (b.unit === '%') unit = '%';
+      } else value = fig.value;
+      const pass = value !== null && compare(value, b.comparator, lim.value);
+      const shown = unit === '%' ? `${value === null ? '—' : `${Math.round(value * 10) / 10}%`}` : b.change && value !== null ? formatDelta(value, unit) : formatFigure(value, unit);
+      results.push({
+        budget: b.text,
+        layout: ln,
+        figure: b.change ? `change.${b.figure}` : b.figure,
+        comparator: b.comparator,
+        limit: lim.value,
+        value,
+        unit,
+        pass,
+        text: `${pass ? 'ok' : 'BROKEN'}: ${b.text} in ${ln}: ${b.change ? 'change' : 'value'} ${shown}`,
+      });
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, results };
+}

@@ -1,0 +1,137 @@
+// Assemble the report data from what the other parts computed (simulation results, lint,
+// checklist, load tests). Pure, deterministic: figures are rounded so the same inputs give the
+// same bytes, and a baseline diff never reports floating-point noise as a change.
+import { operationIndex, resolveLayout } from '../model/layout.js';
+import type { Blueprint } from '../model/schema.js';
+import type { FaultRow, SimulationResult, SweepResult, TargetCost } from '../simulate/types.js';
+import { REPORT_SCHEMA_VERSION, type LayoutReport, type LoadtestSummary, type OperationFigures, type Report } from './schema.js';
+
+export interface LayoutInputs {
+  name: string;
+  /** Analytic (or DES) result at the report's workload. */
+  result: SimulationResult;
+  /** Per operation: the highest rate the operation alone sustains. */
+  maxThroughputByOperation: Record<string, number>;
+  sweep?: SweepResult;
+  faults: FaultRow[];
+  /** Fault scenario name → its description. */
+  faultDescriptions?: Record<string, string>;
+  costCurve: TargetCost[];
+  lint: { rule: string; severity: string; message: string; where: string | null }[];
+}
+
+export interface ReportInputs {
+  bp: Blueprint;
+  file: string;
+  generator: string;
+  method: string;
+  rate: number;
+  layouts: LayoutInputs[];
+  checklist: Report['checklist'];
+  loadtests: LoadtestSummary[];
+}
+
+const r3 = (n: number) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : n);
+const r2 = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : n);
+const r4 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10000) / 10000 : n);
+
+/** Network hops on an operation's critical path, and the units it passes through. */
+export function pathOf(bp: Blueprint, layoutName: string, opId: string): { hops: number; units: string[] } {
+  const r = resolveLayout(bp, layoutName);
+  const ops = operationIndex(bp);
+  const units: string[] = [];
+  let hops = r.layout.gateway ? 1 : 0;
+  const walk = (id: string, fromUnit: string | undefined, depth: number) => {
+    const o = ops.get(id);
+    if (!o || depth > 32) return;
+    const unit = r.unitOfDomain.get(o.domain)!;
+    if (!units.includes(unit)) units.push(unit);
+    if (fromUnit !== undefined && fromUnit !== unit) hops += 1;
+    for (const c of o.op.calls) walk(c.op, unit, depth + 1);
+  };
+  walk(opId, undefined, 0);
+  return { hops, units };
+}
+
+export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport {
+  const r = resolveLayout(bp, li.name);
+  const res = li.result;
+  const ops = operationIndex(bp);
+  const operations: OperationFigures[] = res.operations.map((o) => {
+    const p = pathOf(bp, li.name, o.id);
+    const route = ops.get(o.id)?.op.route;
+    return {
+      id: o.id,
+      route: route ? `${route.method} ${route.path}` : null,
+      meanMs: r3(o.latency.mean),
+      p50Ms: r3(o.latency.p50),
+      p95Ms: r3(o.latency.p95),
+      p99Ms: r3(o.latency.p99),
+      hops: p.hops,
+      units: p.units,
+      maxThroughputRps: r2(li.maxThroughputByOperation[o.id] ?? 0),
+    };
+  });
+  const scenarios = [...new Set(li.faults.map((f) => f.failure))];
+  return {
+    name: li.name,
+    style: r.layout.style ?? null,
+    description: r.layout.description ?? null,
+    structure: {
+      gateway: r.layout.gateway?.kind ?? null,
+      broker: r.layout.broker?.kind ?? null,
+      units: r.units.map((u) => ({ name: u.name, replicas: u.replicas, instance: u.instance, domains: u.domains })),
+      datastores: r.datastores.map((d) => ({ name: d.name, engine: d.engine, instance: d.instance ?? null, tables: d.tables })),
+    },
+    cost: {
+      monthlyUsd: r2(res.cost.monthly.usdPerMonth),
+      perMillionRequestsUsd: r4(res.cost.perMillionRequests),
+      items: res.cost.monthly.items.map((i) => ({ ...i, instance: i.instance ?? null })),
+    },
+    saturation: {
+      throughputRps: r2(res.saturationThroughput),
+      bottleneck: res.bottleneck.station,
+      utilizationAtWorkload: r4(res.bottleneck.utilization),
+    },
+    stations: res.stations.map((s) => ({ id: s.id, utilization: r4(s.utilization) })),
+    operations,
+    faultIsolation: scenarios.map((sc) => {
+      const row = li.faults.find((f) => f.failure === sc)!;
+      return {
+        scenario: sc,
+        description: li.faultDescriptions?.[sc] ?? sc,
+        operations: Object.entries(row.success).map(([id, s]) => ({ id, successRate: r4(s) })),
+      };
+    }),
+    lint: {
+      errors: li.lint.filter((f) => f.severity === 'error').length,
+      warnings: li.lint.filter((f) => f.severity === 'warning').length,
+      findings: li.lint,
+    },
+    sweep: (li.sweep?.points ?? []).map((p) => ({
+      rateRps: r2(p.rate),
+      meanMs: Number.isFinite(p.meanLatency) ? r3(p.meanLatency) : null,
+      p95Ms: Number.isFinite(p.p95) ? r3(p.p95) : null,
+    })),
+    costCurve: li.costCurve.map((c) => ({ rateRps: r2(c.rate), monthlyUsd: r2(c.monthly.usdPerMonth), replicas: c.replicas })),
+  };
+}
+
+export function buildReport(inp: ReportInputs): Report {
+  const layouts = inp.layouts.map((l) => buildLayoutReport(inp.bp, l));
+  const mix = inp.bp.workload?.mix ?? {};
+  const total = Object.values(mix).reduce((s, w) => s + w, 0) || 1;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generator: inp.generator,
+    blueprint: { name: inp.bp.metadata.name, title: inp.bp.metadata.title ?? inp.bp.metadata.name, file: inp.file },
+    method: inp.method,
+    workload: { rateRps: r2(inp.rate), mix: Object.fromEntries(Object.entries(mix).map(([k, w]) => [k, r4(w / total)])) },
+    layouts,
+    checklist: inp.checklist,
+    loadtests: inp.loadtests,
+    baseline: null,
+    budgets: null,
+    summary: '',
+  };
+}

@@ -1,0 +1,73 @@
+// Named figures of a layout report: what budgets test and baselines diff. One naming scheme for
+// both, so "p95(messages.send)" means the same thing in a budget file and in a diff line.
+import type { LayoutReport } from './schema.js';
+
+export type FigureUnit = 'ms' | 'USD' | '/s' | 'count' | 'ratio' | 'hops' | 'replicas';
+
+export interface Figure {
+  value: number;
+  unit: FigureUnit;
+}
+
+/** Every figure of a layout report, in a stable order. */
+export function figuresOf(l: LayoutReport): Map<string, Figure> {
+  const f = new Map<string, Figure>();
+  f.set('cost.monthly', { value: l.cost.monthlyUsd, unit: 'USD' });
+  f.set('cost.perMillion', { value: l.cost.perMillionRequestsUsd, unit: 'USD' });
+  f.set('throughput', { value: l.saturation.throughputRps, unit: '/s' });
+  for (const o of l.operations) {
+    f.set(`mean(${o.id})`, { value: o.meanMs, unit: 'ms' });
+    f.set(`p50(${o.id})`, { value: o.p50Ms, unit: 'ms' });
+    f.set(`p95(${o.id})`, { value: o.p95Ms, unit: 'ms' });
+    f.set(`p99(${o.id})`, { value: o.p99Ms, unit: 'ms' });
+    f.set(`throughput(${o.id})`, { value: o.maxThroughputRps, unit: '/s' });
+    f.set(`hops(${o.id})`, { value: o.hops, unit: 'hops' });
+  }
+  for (const s of l.stations) f.set(`utilization(${s.id})`, { value: s.utilization, unit: 'ratio' });
+  for (const u of l.structure.units) f.set(`replicas(${u.name})`, { value: u.replicas, unit: 'replicas' });
+  for (const fi of l.faultIsolation) {
+    for (const o of fi.operations) f.set(`success(${fi.scenario}:${o.id})`, { value: o.successRate, unit: 'ratio' });
+  }
+  f.set('lint.errors', { value: l.lint.errors, unit: 'count' });
+  f.set('lint.warnings', { value: l.lint.warnings, unit: 'count' });
+  return f;
+}
+
+export function formatFigure(value: number | null, unit: FigureUnit | string): string {
+  if (value === null) return '—';
+  switch (unit) {
+    case 'ms':
+      return `${round(value, value < 10 ? 2 : 1)} ms`;
+    case 'USD':
+      return Number.isInteger(value) ? `$${value}` : `$${value.toFixed(2)}`;
+    case '/s':
+      return `${round(value, 0)}/s`;
+    case 'ratio':
+      return `${round(value * 100, 1)}%`;
+    default:
+      return `${round(value, 2)}`;
+  }
+}
+
+export function formatDelta(delta: number, unit: FigureUnit | string): string {
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const abs = Math.abs(delta);
+  switch (unit) {
+    case 'ms':
+      // Enough digits that a real change never prints as 0.
+      return `${sign}${round(abs, abs < 0.01 ? 3 : abs < 10 ? 2 : 1)} ms`;
+    case 'USD':
+      return `${sign}$${Number.isInteger(abs) ? abs : abs.toFixed(2)}`;
+    case '/s':
+      return `${sign}${round(abs, 0)}/s`;
+    case 'ratio':
+      return `${sign}${round(abs * 100, 1)} pp`;
+    default:
+      return `${sign}${round(abs, 2)}`;
+  }
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

@@ -1,0 +1,77 @@
+// The HTML report: one self-contained file (inline CSS and SVG, no script, no network fetch)
+// with the markdown report's content, the layout diagrams rendered to SVG, and two charts.
+import { marked } from 'marked';
+import { lineChart } from './charts.js';
+import { renderMarkdown } from './markdown.js';
+import type { Report } from './schema.js';
+
+export interface HtmlOptions {
+  /** Mermaid source per layout (kept in the page as a fallback when no SVG is given). */
+  diagrams?: Record<string, string>;
+  /** Rendered SVG per layout (from mermaid-cli). */
+  diagramSvgs?: Record<string, string>;
+}
+
+const CSS = `body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1b1f24;line-height:1.45}
+table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7de;padding:.3rem .6rem}th{background:#f6f8fa}
+td[align=right],th[align=right]{text-align:right}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}
+.diagram{overflow-x:auto;border:1px solid #d0d7de;border-radius:6px;padding:.5rem;margin:.5rem 0 1rem}.diagram svg{max-width:100%;height:auto}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}details{margin:1rem 0}pre{background:#f6f8fa;padding:.5rem;overflow-x:auto}`;
+
+const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** An SVG from mermaid-cli made safe to inline: no script, no external references. */
+function inlineSvg(svg: string): string {
+  return svg
+    .replace(/<\?xml[^>]*>/g, '')
+    .replace(/<script[\s\S]*?<\/script>/gi, '')
+    .replace(/@import[^;]+;/g, '')
+    .replace(/url\((['"]?)https?:[^)]*\)/g, 'none');
+}
+
+export function charts(r: Report): string[] {
+  const latency = lineChart({
+    title: 'Mean latency of the workload mix against load',
+    xLabel: 'requests per second',
+    yLabel: 'mean latency (ms)',
+    series: r.layouts.map((l) => ({ name: l.name, points: l.sweep.filter((p) => p.meanMs !== null).map((p) => [p.rateRps, p.meanMs!] as [number, number]) })),
+    markers: r.layouts.map((l, i) => ({ x: l.saturation.throughputRps, label: `${l.name} saturates`, series: i })),
+    yMax: Math.max(10, ...r.layouts.flatMap((l) => l.sweep.map((p) => p.meanMs ?? 0)).filter((v) => v < 1e4)) * 1.05,
+  });
+  const cost = lineChart({
+    title: 'Monthly cost to hold the load (replicas at target utilization)',
+    xLabel: 'requests per second',
+    yLabel: 'US dollars per month',
+    series: r.layouts.map((l) => ({ name: l.name, points: l.costCurve.map((p) => [p.rateRps, p.monthlyUsd] as [number, number]) })),
+  });
+  return [latency, cost];
+}
+
+export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
+  // The markdown carries the content; each mermaid block becomes its rendered SVG.
+  const md = renderMarkdown(r, { diagrams: opts.diagrams });
+  const blocks = new Map<string, string>();
+  const withPlaceholders = md.replace(/### Layout ([^\n]+)\n\n```mermaid\n[\s\S]*?```/g, (_m, name: string) => {
+    const key = `DIAGRAM_${blocks.size}`;
+    const svg = opts.diagramSvgs?.[name];
+    blocks.set(key, svg ? `<div class="diagram">${inlineSvg(svg)}</div>` : `<pre>${escHtml(opts.diagrams?.[name] ?? '')}</pre>`);
+    return `### Layout ${name}\n\n${key}`;
+  });
+  let body = marked.parse(withPlaceholders, { async: false, gfm: true }) as string;
+  for (const [key, html] of blocks) body = body.replace(`<p>${key}</p>`, html);
+  const chartHtml = `<h3>Load and cost</h3><div class="charts">${charts(r).join('')}</div>`;
+  body = body.replace('<h3>Lint</h3>', `${chartHtml}\n<h3>Lint</h3>`);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>archsim: ${escHtml(r.blueprint.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

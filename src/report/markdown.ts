@@ -1,0 +1,176 @@
+// The markdown report: fit for a pull-request comment (GitHub-flavoured: tables, a mermaid
+// block the code host renders, a collapsed details section). Pure: report data in, text out.
+import { formatFigure } from './figures.js';
+import type { LayoutReport, Report } from './schema.js';
+
+export interface MarkdownOptions {
+  /** Mermaid flowchart text per layout name. */
+  diagrams?: Record<string, string>;
+}
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function row(cells: string[]): string {
+  return `| ${cells.map(esc).join(' | ')} |`;
+}
+
+function tableMd(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const sep = head.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [row(head), `| ${sep.join(' | ')} |`, ...rows.map(row)].join('\n');
+}
+
+const ms = (v: number) => formatFigure(v, 'ms');
+const usd = (v: number) => formatFigure(v, 'USD');
+const rps = (v: number) => formatFigure(v, '/s');
+const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
+
+export function summaryLine(r: Report): string {
+  const ls = r.layouts;
+  if (!ls.length) return 'No layouts.';
+  const parts: string[] = [];
+  if (ls.length >= 2) {
+    const [a, b] = [ls[0]!, ls[ls.length - 1]!];
+    const meanOf = (l: LayoutReport) => weightedMean(l, r.workload.mix);
+    const dLat = meanOf(b) - meanOf(a);
+    const ratio = a.saturation.throughputRps > 0 ? b.saturation.throughputRps / a.saturation.throughputRps : NaN;
+    parts.push(
+      `**${b.name}** vs **${a.name}** at ${rps(r.workload.rateRps)}: ${dLat >= 0 ? `${ms(dLat)} slower` : `${ms(-dLat)} faster`} per request on average, ` +
+        `${Number.isFinite(ratio) ? `${Math.round(ratio * 100) / 100}×` : '—'} the sustainable throughput (${rps(b.saturation.throughputRps)} vs ${rps(a.saturation.throughputRps)}), ` +
+        `${usd(b.cost.monthlyUsd)} vs ${usd(a.cost.monthlyUsd)} per month.`,
+    );
+  } else {
+    const l = ls[0]!;
+    parts.push(`**${l.name}**: saturates at ${rps(l.saturation.throughputRps)} (bottleneck ${l.saturation.bottleneck}), ${usd(l.cost.monthlyUsd)} per month.`);
+  }
+  if (r.budgets) {
+    const broken = r.budgets.results.filter((x) => !x.pass).length;
+    parts.push(broken ? `❌ ${broken} of ${r.budgets.results.length} budgets broken.` : `✅ all ${r.budgets.results.length} budgets met.`);
+  }
+  if (r.baseline) parts.push(`${r.baseline.changes.length} figure${r.baseline.changes.length === 1 ? '' : 's'} changed since the baseline.`);
+  return parts.join(' ');
+}
+
+/** Mean latency of the workload mix (weights as in the blueprint's workload). */
+export function weightedMean(l: LayoutReport, mix: Record<string, number>): number {
+  let sum = 0;
+  let w = 0;
+  for (const o of l.operations) {
+    const wt = mix[o.id] ?? 0;
+    sum += wt * o.meanMs;
+    w += wt;
+  }
+  return w ? sum / w : 0;
+}
+
+export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
+  const out: string[] = [];
+  const names = r.layouts.map((l) => l.name);
+  out.push(`## archsim: ${r.blueprint.title}`, '', summaryLine(r), '');
+
+  // The side-by-side table a reader of seed 001 wants.
+  const mixOps = Object.keys(r.workload.mix);
+  const head = ['', ...names];
+  const rows: string[][] = [];
+  for (const id of mixOps) {
+    rows.push([
+      `${id} p50 / p95`,
+      ...r.layouts.map((l) => {
+        const o = l.operations.find((x) => x.id === id);
+        return o ? `${ms(o.p50Ms)} / ${ms(o.p95Ms)}` : '—';
+      }),
+    ]);
+  }
+  rows.push(['max throughput (workload mix)', ...r.layouts.map((l) => `${rps(l.saturation.throughputRps)} (${l.saturation.bottleneck})`)]);
+  for (const id of ['auth.login', 'messages.send'].filter((x) => r.layouts.some((l) => l.operations.some((o) => o.id === x)))) {
+    rows.push([`max throughput, ${id} alone`, ...r.layouts.map((l) => rps(l.operations.find((o) => o.id === id)?.maxThroughputRps ?? 0))]);
+  }
+  for (const sc of faultScenarios(r)) {
+    rows.push([`fault: ${sc}`, ...r.layouts.map((l) => isolationCell(l, sc))]);
+  }
+  rows.push(['monthly cost', ...r.layouts.map((l) => `**${usd(l.cost.monthlyUsd)}**`)]);
+  rows.push(['cost per million requests', ...r.layouts.map((l) => usd(l.cost.perMillionRequestsUsd))]);
+  rows.push(['lint', ...r.layouts.map((l) => `${l.lint.errors} errors, ${l.lint.warnings} warnings`)]);
+  out.push(`Workload: ${rps(r.workload.rateRps)} of the blueprint's mix. ${r.method}`, '', tableMd(head, rows, ['l', ...names.map(() => 'r' as const)]), '');
+
+  if (r.budgets) {
+    out.push('### Budgets', '');
+    out.push(
+      tableMd(
+        ['', 'budget', 'layout', 'value'],
+        r.budgets.results.map((b) => [b.pass ? '✅' : '❌', `\`${b.budget}\``, b.layout, b.text.replace(/^.*: (value|change) /, '')]),
+      ),
+      '',
+    );
+  }
+
+  if (r.baseline) {
+    out.push(`### Changes since the baseline`, '');
+    if (!r.baseline.changes.length) out.push('No figure changed.', '');
+    else {
+      out.push(tableMd(['layout', 'change', 'cause'], r.baseline.changes.map((c) => [c.layout, c.text, c.causes.join('; ') || '—'])), '');
+    }
+  }
+
+  const findings = r.layouts.flatMap((l) => l.lint.findings.filter((f) => f.severity !== 'info').map((f) => [l.name, f.severity, f.rule, f.message]));
+  out.push('### Lint', '');
+  out.push(findings.length ? tableMd(['layout', 'severity', 'rule', 'finding'], findings) : 'No findings.', '');
+
+  if (r.checklist) {
+    const c = r.checklist;
+    out.push(
+      '### Readiness checklist',
+      '',
+      `Score **${c.score}/${c.of}**: ${c.recommendation}.${c.firstToExtract ? ` First to extract: **${c.firstToExtract}**.` : ''}${c.derived.length ? ` Derived from the blueprint: ${c.derived.join('; ')}.` : ''}`,
+      '',
+    );
+  }
+
+  if (r.loadtests.length) {
+    out.push('### Measured (load tests)', '');
+    const lt = r.loadtests.flatMap((t) => t.operations.map((o) => [t.layout, t.driver, o.id, rps(o.throughput), ms(o.p50Ms), ms(o.p95Ms), String(o.errors)]));
+    out.push(tableMd(['layout', 'driver', 'operation', 'throughput', 'p50', 'p95', 'errors'], lt, ['l', 'l', 'l', 'r', 'r', 'r', 'r']), '');
+  }
+
+  for (const l of r.layouts) {
+    const d = opts.diagrams?.[l.name];
+    if (!d) continue;
+    out.push(`### Layout ${l.name}`, '', '```mermaid', d.trimEnd(), '```', '');
+  }
+
+  out.push('<details>', '<summary>Details: cost items, utilization, latency per operation</summary>', '');
+  for (const l of r.layouts) {
+    out.push(`#### ${l.name}`, '');
+    out.push(
+      tableMd(
+        ['cost item', 'count', 'each', 'per month'],
+        [...l.cost.items.map((i) => [i.component, String(i.count), usd(i.usdEach), usd(i.usdPerMonth)]), ['**total**', '', '', `**${usd(l.cost.monthlyUsd)}**`]],
+        ['l', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+    out.push(tableMd(['station', 'utilization'], l.stations.map((s) => [s.id, pct(s.utilization)]), ['l', 'r']), '');
+    out.push(
+      tableMd(
+        ['operation', 'mean', 'p50', 'p95', 'p99', 'hops', 'max alone'],
+        l.operations.map((o) => [o.id, ms(o.meanMs), ms(o.p50Ms), ms(o.p95Ms), ms(o.p99Ms), String(o.hops), rps(o.maxThroughputRps)]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  out.push('</details>', '', `<sub>${r.generator} · blueprint ${r.blueprint.file}</sub>`, '');
+  return out.join('\n');
+}
+
+function faultScenarios(r: Report): string[] {
+  const seen: string[] = [];
+  for (const l of r.layouts) for (const f of l.faultIsolation) if (!seen.includes(f.scenario)) seen.push(f.scenario);
+  return seen;
+}
+
+function isolationCell(l: LayoutReport, scenario: string): string {
+  const f = l.faultIsolation.find((x) => x.scenario === scenario);
+  if (!f) return '—';
+  const ok = f.operations.filter((o) => o.successRate >= 0.99).length;
+  return `${ok}/${f.operations.length} operations keep working`;
+}

@@ -1,0 +1,128 @@
+// The report's JSON format: every figure a report shows, for tools and for baselines. Versioned
+// (schemaVersion), stable ordering, no timestamps — the same inputs give the same bytes, so a
+// checked-in report can be compared for drift and an old report can serve as a baseline.
+import { z } from 'zod';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const Ms = z.number().describe('milliseconds');
+const Usd = z.number().describe('US dollars');
+
+export const CostItemJ = z.object({
+  component: z.string(),
+  kind: z.enum(['unit', 'datastore', 'gateway', 'broker', 'extra']),
+  instance: z.string().nullable(),
+  count: z.number().int(),
+  usdEach: Usd,
+  usdPerMonth: Usd,
+});
+
+export const OperationFigures = z.object({
+  id: z.string(),
+  route: z.string().nullable(),
+  meanMs: Ms,
+  p50Ms: Ms,
+  p95Ms: Ms,
+  p99Ms: Ms,
+  /** Network hops on the request's critical path (gateway hop included). */
+  hops: z.number().int(),
+  /** Units the request passes through, in first-visit order. */
+  units: z.array(z.string()),
+  /** The highest rate this operation alone sustains in this layout (req/s). */
+  maxThroughputRps: z.number(),
+});
+
+export const LayoutReport = z.object({
+  name: z.string(),
+  style: z.string().nullable(),
+  description: z.string().nullable(),
+  structure: z.object({
+    gateway: z.string().nullable(),
+    broker: z.string().nullable(),
+    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string(), domains: z.array(z.string()) })),
+    datastores: z.array(z.object({ name: z.string(), engine: z.string(), instance: z.string().nullable(), tables: z.array(z.string()) })),
+  }),
+  cost: z.object({ monthlyUsd: Usd, perMillionRequestsUsd: Usd, items: z.array(CostItemJ) }),
+  saturation: z.object({ throughputRps: z.number(), bottleneck: z.string(), utilizationAtWorkload: z.number() }),
+  stations: z.array(z.object({ id: z.string(), utilization: z.number() })),
+  operations: z.array(OperationFigures),
+  faultIsolation: z.array(
+    z.object({
+      scenario: z.string(),
+      description: z.string(),
+      operations: z.array(z.object({ id: z.string(), successRate: z.number() })),
+    }),
+  ),
+  lint: z.object({
+    errors: z.number().int(),
+    warnings: z.number().int(),
+    findings: z.array(z.object({ rule: z.string(), severity: z.string(), message: z.string(), where: z.string().nullable() })),
+  }),
+  /** Latency against load (for the chart): mean and p95 of the workload mix at each rate. */
+  sweep: z.array(z.object({ rateRps: z.number(), meanMs: Ms.nullable(), p95Ms: Ms.nullable() })),
+  /** Monthly cost against load: replicas needed to hold each rate at the target utilization. */
+  costCurve: z.array(z.object({ rateRps: z.number(), monthlyUsd: Usd, replicas: z.record(z.string(), z.number().int()) })),
+});
+
+export const Change = z.object({
+  layout: z.string(),
+  figure: z.string(),
+  before: z.number().nullable(),
+  after: z.number().nullable(),
+  delta: z.number().nullable(),
+  /** Relative change in percent (null when before is 0 or missing). */
+  pct: z.number().nullable(),
+  unit: z.string(),
+  text: z.string(),
+  causes: z.array(z.string()),
+});
+
+export const BudgetResult = z.object({
+  budget: z.string(),
+  layout: z.string(),
+  figure: z.string(),
+  comparator: z.string(),
+  limit: z.number(),
+  value: z.number().nullable(),
+  unit: z.string(),
+  pass: z.boolean(),
+  text: z.string(),
+});
+
+export const LoadtestSummary = z.object({
+  file: z.string(),
+  layout: z.string(),
+  driver: z.string(),
+  operations: z.array(z.object({ id: z.string(), throughput: z.number(), p50Ms: Ms, p95Ms: Ms, errors: z.number() })),
+});
+
+export const Report = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  generator: z.string(),
+  blueprint: z.object({ name: z.string(), title: z.string(), file: z.string() }),
+  method: z.string().describe('how latencies and throughputs were computed'),
+  workload: z.object({ rateRps: z.number(), mix: z.record(z.string(), z.number()) }),
+  layouts: z.array(LayoutReport),
+  checklist: z
+    .object({ score: z.number().int(), of: z.number().int(), recommendation: z.string(), firstToExtract: z.string().nullable(), derived: z.array(z.string()) })
+    .nullable(),
+  loadtests: z.array(LoadtestSummary),
+  baseline: z.object({ file: z.string(), changes: z.array(Change) }).nullable(),
+  budgets: z.object({ file: z.string(), passed: z.boolean(), results: z.array(BudgetResult) }).nullable(),
+  summary: z.string(),
+});
+
+export type Report = z.infer<typeof Report>;
+export type LayoutReport = z.infer<typeof LayoutReport>;
+export type OperationFigures = z.infer<typeof OperationFigures>;
+export type Change = z.infer<typeof Change>;
+export type BudgetResult = z.infer<typeof BudgetResult>;
+export type LoadtestSummary = z.infer<typeof LoadtestSummary>;
+
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(Report, { target: 'draft-2020-12' }),
+    $id: 'https://archsim.dev/schemas/report.schema.json',
+    title: 'archsim report',
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../src/model/diagnostics.js';
+import { evaluateBudgets, parseBudgets } from '../../src/report/budget.js';
+import { layoutFixture } from './fixture.js';
+
+const parse = (text: string) => {
+  const r = parseBudgets(text, 'budget.yaml');
+  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+  return r.value;
+};
+
+describe('budgets', () => {
+  it('passes and breaks budgets, naming figure, limit and value', () => {
+    const b = parse(`budgets:
+  - p95(messages.send) < 150ms
+  - cost.monthly < 100 USD
+  - throughput(auth.login) > 1000/s
+  - lint.errors == 0
+  - p99(auth.login) < 0.01s
+`);
+    const r = evaluateBudgets(b, [layoutFixture()], undefined);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.results.map((x) => [x.budget, x.pass])).toEqual([
+      ['p95(messages.send) < 150ms', true],
+      ['cost.monthly < 100 USD', false],
+      ['throughput(auth.login) > 1000/s', true],
+      ['lint.errors == 0', true],
+      ['p99(auth.login) < 0.01s', false],
+    ]);
+    expect(r.results[1]!.text).toBe('BROKEN: cost.monthly < 100 USD in microservices: value $172');
+    expect(r.results[1]!.limit).toBe(100);
+    expect(r.results[4]!.limit).toBe(10);
+    expect(r.results[4]!.text).toBe('BROKEN: p99(auth.login) < 0.01s in microservices: value 15.9 ms');
+  });
+
+  it('scopes budgets to layouts', () => {
+    const b = parse(`layout: monolith
+budgets:
+  - cost.monthly < 50 USD
+  - { check: "cost.monthly < 200 USD", layout: microservices }
+`);
+    const r = evaluateBudgets(b, [layoutFixture('monolith', { cost: 32 }), layoutFixture('microservices')], undefined);
+    expect(r.ok && r.results.map((x) => `${x.layout}:${x.pass}`)).toEqual(['monolith:true', 'microservices:true']);
+  });
+
+  it('change budgets compare against the baseline changes, in % or in the figure unit', () => {
+    const b = parse('budgets:\n  - change.cost.monthly < 20%\n  - change.p95(messages.send) < 5ms\n');
+    const changes = [
+      { layout: 'microservices', figure: 'cost.monthly', before: 172, after: 212, delta: 40, pct: 23.26, unit: 'USD', text: '', causes: [] },
+    ];
+    const r = evaluateBudgets(b, [layoutFixture()], changes);
+    expect(r.ok && r.results.map((x) => [x.pass, x.value])).toEqual([
+      [false, 23.26],
+      [true, 0],
+    ]);
+    const noBase = evaluateBudgets(b, [layoutFixture()], undefined);
+    expect(!noBase.ok && noBase.errors[0]!.message).toContain('need --baseline');
+  });
+
+  it('gives positioned errors for malformed budgets', () => {
+    const r = parseBudgets('budgets:\n  - p95(messages.send) << 150ms\n  - latncy(auth.login) < 3ms\n  - cost.monthly(x) < 3 USD\nbudget: []\n', 'b.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map(formatDiagnostic)).toEqual([
+      'b.yaml:5:1: budget: unknown key "budget" (did you mean "budgets"?)',
+    ]);
+    const r2 = parseBudgets('budgets:\n  - p95(messages.send) << 150ms\n  - latncy(auth.login) < 3ms\n  - cost.monthly(x) < 3 USD\n', 'b.yaml');
+    expect(!r2.ok && r2.errors.map(formatDiagnostic)).toEqual([
+      'b.yaml:2:5: budgets[1]: "p95(messages.send) << 150ms" is not a budget; write FIGURE OP VALUE, e.g. "p95(messages.send) < 150ms" or "cost.monthly < 200 USD"'.replace('budgets[1]', 'budgets[0]'),
+      'b.yaml:3:5: budgets[1]: unknown figure "latncy"; figures: cost.monthly, cost.perMillion, throughput, mean, p50, p95, p99, hops, utilization, replicas, success, lint.errors, lint.warnings',
+      'b.yaml:4:5: budgets[2]: cost.monthly takes no argument',
+    ]);
+  });
+
+  it('reports an unknown operation or layout at the budget line', () => {
+    const b = parse('budgets:\n  - p95(messages.snd) < 150ms\n  - { check: "cost.monthly < 1 USD", layout: micro }\n');
+    const r = evaluateBudgets(b, [layoutFixture()], undefined);
+    expect(!r.ok && r.errors.map(formatDiagnostic)).toEqual([
+      'budget.yaml:2:5: budgets[0]: layout "microservices" has no figure p95(messages.snd) (did you mean "p95(messages.send)"?)',
+      'budget.yaml:3:14: budgets[1].check: layout "micro" is not in the report; report layouts: microservices',
+    ]);
+  });
+});
