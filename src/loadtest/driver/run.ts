@@ -1,0 +1,283 @@
+// The embedded load driver. Two models:
+// - open: requests arrive at a constant rate whatever the system does. Each request has an
+//   intended start on that schedule and its latency is measured from it, not from the moment it
+//   was actually sent, so a stalled system cannot make the driver wait politely and hide the
+//   queue (coordinated omission). In-flight requests are bounded; a request whose start is more
+//   than maxLag late is dropped and counted, never silently skipped.
+// - closed: N connections, each sending its next request when the last one answers (no think
+//   time): the maximum throughput.
+// HTTP goes through one undici Pool (keep-alive, pipelining 1). Bounded by duration and count;
+// it stops by itself, and only ever targets loopback addresses.
+import { Pool } from 'undici';
+import { assertLoopback, seededRandom, weightedPicker, type RequestContext, type Scenario } from '../scenario.js';
+import { addError, emptyErrors, mergeErrors, type Errors, type Latency } from '../result.js';
+import { newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
+import { errorKind, statusKind } from './classify.js';
+import { round, selfUsage } from '../proc.js';
+
+export type DriverOptions = {
+  baseUrl: string;
+  model: 'open' | 'closed';
+  /** open: requests per second */
+  rate?: number;
+  /** closed: connections; open: the bound on requests in flight (default max(16, rate/10), ≤ 1024) */
+  connections?: number;
+  /** seconds measured */
+  duration: number;
+  /** seconds of load before measuring (sent, not recorded) */
+  warmup?: number;
+  /** stop after this many requests (warm-up included) */
+  maxRequests?: number;
+  /** per request (default 5000 ms) */
+  timeoutMs?: number;
+  /** open: drop a request whose start is this late (default: timeoutMs) */
+  maxLagMs?: number;
+  seed?: number;
+  /** called about once a second */
+  onProgress?: (p: Progress) => void;
+};
+
+export type Progress = {
+  elapsed: number;
+  total: number;
+  sent: number;
+  completed: number;
+  errors: number;
+  dropped: number;
+  /** completions in the last second */
+  rate: number;
+  /** ms, measured requests so far */
+  p95: number | null;
+};
+
+export type DriverOperation = {
+  id: string;
+  requests: number;
+  throughput: number;
+  errors: Errors;
+  latency: Latency | null;
+  serviceTime?: Latency | null;
+};
+
+export type DriverReport = {
+  model: 'open' | 'closed';
+  rate: number | null;
+  connections: number;
+  started: string;
+  duration: number;
+  warmup: number;
+  operations: DriverOperation[];
+  totals: { requests: number; throughput: number; errors: Errors; latency: Latency | null; dropped: number };
+  driver: { pid: number; cpuSeconds: number; cpuUtilization: number; rssMaxMiB: number };
+  notes: string[];
+};
+
+type OpState = { id: string; n: number; requests: number; errors: Errors; latency: Histogram; service: Histogram };
+
+export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<DriverReport> {
+  const base = assertLoopback(o.baseUrl);
+  if (!(o.duration > 0)) throw new Error('duration must be positive');
+  if (o.model === 'open' && !(o.rate && o.rate > 0)) throw new Error('the open model needs a rate');
+  const warmup = o.warmup ?? 0;
+  const timeoutMs = o.timeoutMs ?? 5000;
+  const maxLagMs = o.maxLagMs ?? timeoutMs;
+  const connections =
+    o.connections ?? (o.model === 'open' ? Math.min(1024, Math.max(16, Math.ceil((o.rate ?? 0) / 10))) : 1);
+  const data = scenario.setup ? await scenario.setup(base.origin) : undefined;
+  const pool = new Pool(base.origin, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: { timeout: timeoutMs },
+  });
+  const random = seededRandom(o.seed ?? 1);
+  const pick = weightedPicker(scenario.operations.map((x) => x.weight));
+  const ops: OpState[] = scenario.operations.map((x) => ({ id: x.id, n: 0, requests: 0, errors: emptyErrors(), latency: newHistogram(), service: newHistogram() }));
+  const total = newHistogram();
+  const cpu0 = process.cpuUsage();
+  const started = new Date().toISOString();
+  const t0 = performance.now();
+  const measureFrom = t0 + warmup * 1000;
+  const endAt = measureFrom + o.duration * 1000;
+  const maxRequests = o.maxRequests ?? Number.POSITIVE_INFINITY;
+  let seq = 0;
+  let inFlight = 0;
+  let completed = 0;
+  let errorsSoFar = 0;
+  let dropped = 0;
+  let lastCompleted = 0;
+  const notes: string[] = [];
+
+  /** Send request number `seq`; latency counts from `intended` (the schedule) and from the send. */
+  const send = (intended: number): Promise<void> => {
+    const i = pick();
+    const op = scenario.operations[i]!;
+    const st = ops[i]!;
+    const ctx: RequestContext = { seq, opSeq: st.n++, random, data, baseUrl: base.origin };
+    seq++;
+    inFlight++;
+    const measured = intended >= measureFrom;
+    const spec = op.build(ctx);
+    const sentAt = performance.now();
+    let kind: string | null = null;
+    let answered = false;
+    return pool
+      .request({ method: spec.method as 'GET', path: spec.path, headers: spec.headers, body: spec.body })
+      .then(async (r) => {
+        await r.body.dump();
+        answered = true;
+        kind = statusKind(r.statusCode);
+      })
+      .catch((e: unknown) => {
+        kind = errorKind(e);
+      })
+      .finally(() => {
+        const end = performance.now();
+        inFlight--;
+        completed++;
+        if (kind) errorsSoFar++;
+        if (!measured) return;
+        st.requests++;
+        if (kind) addError(st.errors, kind);
+        // Failures without an answer (refused, reset, timed out) have no latency to record.
+        if (answered) {
+          recordMs(st.latency, end - intended);
+          recordMs(total, end - intended);
+          if (o.model === 'open') recordMs(st.service, end - sentAt);
+        }
+      });
+  };
+
+  const ticker = setInterval(() => {
+    if (!o.onProgress) return;
+    const now = performance.now();
+    o.onProgress({
+      elapsed: round((now - t0) / 1000, 1),
+      total: warmup + o.duration,
+      sent: seq,
+      completed,
+      errors: errorsSoFar,
+      dropped,
+      rate: completed - lastCompleted,
+      p95: total.totalCount ? total.getValueAtPercentile(95) / 1000 : null,
+    });
+    lastCompleted = completed;
+  }, 1000);
+
+  // A hard stop: whatever happens, the run ends a timeout after its last scheduled request.
+  const hardStop = endAt + timeoutMs + 1000;
+
+  try {
+    if (o.model === 'open') await openLoop();
+    else await closedLoop();
+  } finally {
+    clearInterval(ticker);
+    await pool.destroy().catch(() => undefined);
+  }
+
+  async function openLoop(): Promise<void> {
+    const interval = 1000 / o.rate!;
+    const count = Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate!));
+    let next = 0;
+    await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        if (timer) clearTimeout(timer);
+        clearTimeout(guard);
+        resolve();
+      };
+      const guard = setTimeout(() => {
+        notes.push(`hard stop: ${inFlight} requests still in flight ${timeoutMs + 1000} ms after the last scheduled start were abandoned`);
+        finish();
+      }, hardStop - performance.now());
+      const pump = () => {
+        if (done) return;
+        const now = performance.now();
+        let blocked = false;
+        while (next < count) {
+          const intended = t0 + next * interval;
+          if (intended > now) break;
+          if (now - intended > maxLagMs) {
+            // Too late to start: count it as dropped (an error of its own kind), do not send it.
+            if (intended >= measureFrom) {
+              dropped++;
+              const i = pick();
+              addError(ops[i]!.errors, 'dropped');
+              ops[i]!.n++;
+            }
+            next++;
+            continue;
+          }
+          if (inFlight >= connections) {
+            blocked = true;
+            break;
+          }
+          next++;
+          void send(intended).then(pump);
+        }
+        if (next >= count) {
+          if (inFlight === 0) finish();
+          return;
+        }
+        if (timer) clearTimeout(timer);
+        // If every slot is busy a completion calls pump; the timer then only covers drops by lag.
+        const due = t0 + next * interval + (blocked ? maxLagMs + 1 : 0);
+        timer = setTimeout(pump, Math.max(0, due - performance.now()));
+      };
+      pump();
+    });
+  }
+
+  async function closedLoop(): Promise<void> {
+    const worker = async () => {
+      while (seq < maxRequests) {
+        const now = performance.now();
+        if (now >= endAt) return;
+        await send(now);
+      }
+    };
+    let guard: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(Array.from({ length: connections }, worker)),
+      new Promise<void>((resolve) => {
+        guard = setTimeout(() => {
+          notes.push('hard stop: requests still in flight were abandoned');
+          resolve();
+        }, hardStop - performance.now());
+      }),
+    ]);
+    clearTimeout(guard);
+  }
+
+  const wall = (performance.now() - t0) / 1000;
+  const operations: DriverOperation[] = ops.map((s) => {
+    const requests = s.requests;
+    return {
+      id: s.id,
+      requests,
+      throughput: round(requests / o.duration, 2),
+      errors: s.errors,
+      latency: summarize(s.latency),
+      ...(o.model === 'open' ? { serviceTime: summarize(s.service) } : {}),
+    };
+  });
+  const requests = operations.reduce((a, x) => a + x.requests, 0);
+  if (dropped > 0) notes.push(`${dropped} requests were dropped: the system fell more than ${maxLagMs} ms behind the schedule; latency percentiles understate the queueing`);
+  return {
+    model: o.model,
+    rate: o.model === 'open' ? o.rate! : null,
+    connections,
+    started,
+    duration: o.duration,
+    warmup,
+    operations,
+    totals: { requests, throughput: round(requests / o.duration, 2), errors: mergeErrors(operations.map((x) => x.errors)), latency: summarize(total), dropped },
+    driver: selfUsage(cpu0, wall),
+    notes,
+  };
+}
