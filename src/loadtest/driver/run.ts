@@ -35,6 +35,8 @@ export type DriverOptions = {
   seed?: number;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
+  /** called when the measured window opens (after warm-up) and when it closes: sample /proc then */
+  onPhase?: (phase: 'measure' | 'end') => void;
 };
 
 export type Progress = {
@@ -166,6 +168,11 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
     lastCompleted = completed;
   }, 1000);
 
+  const phases = [
+    setTimeout(() => o.onPhase?.('measure'), Math.max(0, measureFrom - performance.now())),
+    setTimeout(() => o.onPhase?.('end'), Math.max(0, endAt - performance.now())),
+  ];
+
   // A hard stop: whatever happens, the run ends a timeout after its last scheduled request.
   const hardStop = endAt + timeoutMs + 1000;
 
@@ -174,6 +181,7 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
     else await closedLoop();
   } finally {
     clearInterval(ticker);
+    for (const t of phases) clearTimeout(t);
     await pool.destroy().catch(() => undefined);
   }
 

@@ -1,0 +1,61 @@
+// Load-test a system that is already running on this machine: pin it and the driver to separate
+// cores, sample its processes' CPU and memory over the measured window, run the driver in its
+// own process, and return the result. `archsim loadtest --target` and (after the reference
+// services land) the layout runner both come through here.
+import { embeddedResult } from './assemble.js';
+import { runDriverInChild, runDriver, type Progress } from './driver/index.js';
+import type { DriverOptions } from './driver/run.js';
+import { planPinning, pinSut } from './pin.js';
+import { processUsage, sampleProcesses, type ProcSample, type ProcTarget } from './proc.js';
+import { assertLoopback, loadScenario, type ScenarioRef } from './scenario.js';
+import type { LoadTestResult } from './result.js';
+
+export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'> & {
+  target: string;
+  scenario: ScenarioRef;
+  /** the system under test's processes, measured from /proc */
+  processes?: ProcTarget[];
+  /** pin driver and system to separate cores (default true where possible) */
+  pin?: boolean;
+  /** run the driver in this process instead of a pinned child (tests, one-core machines) */
+  inProcess?: boolean;
+  blueprint?: string | null;
+  layout?: string | null;
+  notes?: string[];
+  onProgress?: (p: Progress) => void;
+};
+
+export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
+  assertLoopback(o.target);
+  const plan = planPinning(undefined, { disable: o.pin === false || o.inProcess });
+  const targets = o.processes ?? [];
+  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(targets.map((t) => t.pid), plan)];
+  let before: ProcSample | undefined;
+  let after: ProcSample | undefined;
+  const onPhase = (phase: 'measure' | 'end') => {
+    if (phase === 'measure') before = sampleProcesses(targets);
+    else after = sampleProcesses(targets);
+  };
+  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, ...driverOptions } = o;
+  let report;
+  let driverPid: number | null = null;
+  if (inProcess) {
+    report = await runDriver(await loadScenario(scenario), { ...driverOptions, baseUrl: target, onProgress, onPhase });
+  } else {
+    const run = await runDriverInChild(scenario, { ...driverOptions, baseUrl: target }, { plan, onProgress, onPhase });
+    report = run.report;
+    driverPid = run.pid;
+    notes.push(...run.notes);
+  }
+  before ??= sampleProcesses(targets);
+  after ??= sampleProcesses(targets);
+  return embeddedResult(report, {
+    blueprint,
+    layout,
+    target,
+    processes: processUsage(before, after),
+    pinning: plan.driver || plan.sut ? plan : { driver: null, sut: null, ...(plan.note ? { note: plan.note } : {}) },
+    driverPid,
+    notes,
+  });
+}
