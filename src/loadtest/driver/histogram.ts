@@ -6,7 +6,7 @@ export type Histogram = ReturnType<typeof hdr.build>;
 const HIGHEST_US = 600_000_000;
 
 export function newHistogram(): Histogram {
-  return hdr.build({ bitBucketSize: 'packed', lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, useWebAssembly: false });
 }
 
 /** Record a duration given in milliseconds. */
