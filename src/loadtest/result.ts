@@ -92,6 +92,8 @@ export const LoadTestResult = z.strictObject({
     cpuSeconds: z.number().min(0),
     cpuUtilization: z.number().min(0),
     rssMaxMiB: z.number().min(0).nullable(),
+    /** open model: how late the driver started requests after their scheduled time, ms */
+    lag: z.strictObject({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
   }).nullable(),
   /** k6 only: thresholds and whether each was crossed; exit code 99 means some were */
   thresholds: z.array(Threshold).optional(),

@@ -33,6 +33,9 @@ describe('embedded driver, open model', () => {
     expect(l.min).toBeLessThanOrEqual(l.p50);
     expect(l.p50).toBeLessThanOrEqual(l.p99);
     expect(l.p99).toBeLessThanOrEqual(l.max);
+    // The driver reports how late it started requests itself.
+    expect(r.driver.lag!.p50).toBeLessThanOrEqual(r.driver.lag!.p99);
+    expect(r.driver.lag!.p50).toBeLessThan(l.p50);
   });
 
   it('counts the queue behind a 500 ms stall that a closed-loop driver hides (coordinated omission)', async () => {

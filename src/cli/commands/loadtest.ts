@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .command('loadtest')
     .description('load-test a layout of the reference services, or a running system on this machine, and write a result (latency percentiles, throughput, errors, per-process CPU and memory)')
     .argument('[file]', 'blueprint YAML file (its workload, operations and routes)')
-    .option('-l, --layout <name>', 'start this layout, seed it, load it, stop it')
+    .option('-l, --layout <name>', 'start this layout, seed it, load it, stop it (with --target: the layout the running system is)')
     .option('--layouts <a,b>', 'measure several layouts under the same workload, side by side')
     .option('--operation <id>', 'load only this operation (repeat or comma-separate); default: the workload mix', collect)
     .option('--rate <rate>', 'open model: constant arrival rate, e.g. 200/s (default: the workload rate)')
@@ -70,7 +70,8 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   if (o.driver !== 'embedded' && o.driver !== 'k6') throw new UsageError(`--driver must be embedded or k6, not "${o.driver}"`);
   const layouts = o.layouts ? collect(o.layouts) : o.layout ? [o.layout] : [];
   if (!o.target && layouts.length === 0) throw new UsageError('say what to load: --layout NAME (with a blueprint file) or --target URL');
-  if (o.target && layouts.length) throw new UsageError('--target and --layout exclude each other');
+  // With --target, --layout only names the layout the running system is (for the result and calibrate).
+  if (o.target && layouts.length > 1) throw new UsageError('--layouts starts each layout in turn; with --target name at most one --layout');
   if (layouts.length && !file) throw new UsageError('--layout needs a blueprint file');
 
   const seconds = (v: string | undefined, name: string) => {
@@ -123,7 +124,7 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   const results: LoadTestResult[] = [];
   try {
     if (o.target) {
-      results.push(await runTarget(o.target, o, plan, bp, file ?? null, timeoutMs, progress, { readFileSync, pathToFileURL, resolve }));
+      results.push(await runTarget(o.target, o, plan, bp, layouts[0] ?? null, timeoutMs, progress, { readFileSync, pathToFileURL, resolve }));
     } else {
       const { startLayoutUnderTest, NotWiredYet } = await import('../../loadtest/layout-run.js');
       const { loadTestTarget } = await import('../../loadtest/target.js');
@@ -205,7 +206,7 @@ async function runTarget(
   o: Opts,
   plan: import('../../loadtest/plan.js').LoadPlan,
   bp: import('../../model/schema.js').Blueprint | null,
-  file: string | null,
+  layout: string | null,
   timeoutMs: number,
   progress: Sink,
   fs: { readFileSync: typeof import('node:fs').readFileSync; pathToFileURL: typeof import('node:url').pathToFileURL; resolve: typeof import('node:path').resolve },
@@ -259,9 +260,8 @@ async function runTarget(
       const started = new Date().toISOString();
       const run = await runK6({ script, operations: Object.keys(plan.mix), cpuList: pinPlan.driver, ndjson: false, onLine: (l) => err(l) });
       const after = sampleProcesses(processes);
-      return k6Result(run.summary, { blueprint: bp?.metadata.name ?? null, layout: null, target, rate: plan.rate, started, exitCode: run.exitCode, processes: processUsage(before, after), pinning: pinPlan, notes });
+      return k6Result(run.summary, { blueprint: bp?.metadata.name ?? null, layout, target, rate: plan.rate, started, exitCode: run.exitCode, processes: processUsage(before, after), pinning: pinPlan, notes });
     }
-    void file;
     return await loadTestTarget({
       target,
       scenario,
@@ -274,7 +274,7 @@ async function runTarget(
       timeoutMs,
       pin: o.pin,
       blueprint: bp?.metadata.name ?? null,
-      layout: null,
+      layout,
       notes,
       onProgress: progress.update,
     });
@@ -311,7 +311,7 @@ export function renderResults(results: LoadTestResult[]): string {
     if (errs.length) parts.push(`errors: ${errs.join(', ')}`);
     if (r.totals.dropped) parts.push(paint('yellow', `dropped: ${r.totals.dropped} requests never started (the system fell behind the schedule)`, process.stderr));
     if (r.processes.length) parts.push(table(['process', 'pid', 'cpu s', 'cpu util', 'rss max MiB'], r.processes.map((p) => [`${p.unit} (${p.role})`, p.pid, p.cpuSeconds.toFixed(2), `${(p.cpuUtilization * 100).toFixed(0)}%`, p.rssMaxMiB ?? '-'])));
-    if (r.driver) parts.push(`driver: pid ${r.driver.pid ?? '-'}, ${r.driver.cpuSeconds.toFixed(2)} s CPU (${(r.driver.cpuUtilization * 100).toFixed(0)}% of a core)${r.run.pinning?.driver ? `, pinned to core ${r.run.pinning.driver}, system on ${r.run.pinning.sut}` : ''}`);
+    if (r.driver) parts.push(`driver: pid ${r.driver.pid ?? '-'}, ${r.driver.cpuSeconds.toFixed(2)} s CPU (${(r.driver.cpuUtilization * 100).toFixed(0)}% of a core)${r.driver.lag ? `, started requests ${r.driver.lag.p50} ms (p50) / ${r.driver.lag.p99} ms (p99) after schedule` : ''}${r.run.pinning?.driver ? `, pinned to core ${r.run.pinning.driver}, system on ${r.run.pinning.sut}` : ''}`);
     for (const n of r.run.notes) parts.push(paint('dim', `note: ${n}`, process.stderr));
     parts.push('');
   }
