@@ -40,9 +40,10 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
   let report;
   let driverPid: number | null = null;
   if (inProcess) {
-    report = await runDriver(await loadScenario(scenario), { ...driverOptions, baseUrl: target, onProgress, onPhase });
+    // Sharing a process (and maybe a core) with others: no busy waiting for timer precision.
+    report = await runDriver(await loadScenario(scenario), { precise: false, ...driverOptions, baseUrl: target, onProgress, onPhase });
   } else {
-    const run = await runDriverInChild(scenario, { ...driverOptions, baseUrl: target }, { plan, onProgress, onPhase });
+    const run = await runDriverInChild(scenario, { precise: plan.driver !== null, ...driverOptions, baseUrl: target }, { plan, onProgress, onPhase });
     report = run.report;
     driverPid = run.pid;
     notes.push(...run.notes);

@@ -33,6 +33,11 @@ export type DriverOptions = {
   /** open: drop a request whose start is this late (default: timeoutMs) */
   maxLagMs?: number;
   seed?: number;
+  /**
+   * open: cover the last millisecond before each scheduled start on the event loop instead of a
+   * timer (default true). Costs some driver CPU; worth it when the driver has its own core.
+   */
+  precise?: boolean;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
   /** called when the measured window opens (after warm-up) and when it closes: sample /proc then */
@@ -83,6 +88,7 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
   const warmup = o.warmup ?? 0;
   const timeoutMs = o.timeoutMs ?? 5000;
   const maxLagMs = o.maxLagMs ?? timeoutMs;
+  const precise = o.precise ?? true;
   const connections =
     o.connections ?? (o.model === 'open' ? Math.min(1024, Math.max(16, Math.ceil((o.rate ?? 0) / 10))) : 1);
   const data = scenario.setup ? await scenario.setup(base.origin) : undefined;
@@ -248,7 +254,8 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
         // Timers fire a millisecond or more late (and round sub-millisecond delays up to 1 ms):
         // wake a little early and cover the last stretch on the event loop, so the driver's own
         // lateness does not count as the system's latency.
-        if (wait > 2) timer = setTimeout(pump, Math.floor(wait - 1.5));
+        if (!precise) timer = setTimeout(pump, Math.max(0, wait));
+        else if (wait > 1.5) timer = setTimeout(pump, Math.floor(wait - 1));
         else immediate = setImmediate(pump);
       };
       pump();
