@@ -36,3 +36,14 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
     `starting layout "${layout}" needs the reference services, which are not in this build yet; load-test a running system with --target http://127.0.0.1:PORT --scenario FILE`,
   );
 }
+
+/**
+ * WIRING POINT (generate k6): the k6 script for a layout's workload, `k6Script(bp, layout, opts)`
+ * from src/generate/k6.ts, pointed at the started system's base URL. One call once it is merged.
+ */
+export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
+  void bp;
+  void plan;
+  void baseUrl;
+  throw new NotWiredYet(`the k6 script for layout "${layout}" comes from \`archsim generate k6\`, which is not in this build yet; pass --target URL --k6-script FILE`);
+}

@@ -60,3 +60,45 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
     notes,
   });
 }
+
+/**
+ * The same with k6 as the driver: run the script (pinned to the driver core), sample the
+ * system's processes around it and read k6's summary into the result format. `operations` are
+ * the operation tags the script uses.
+ */
+export async function loadTestTargetK6(o: {
+  target: string;
+  script: string;
+  operations: readonly string[];
+  processes?: ProcTarget[];
+  pin?: boolean;
+  rate?: number | null;
+  blueprint?: string | null;
+  layout?: string | null;
+  notes?: string[];
+  ndjson?: boolean;
+  onLine?: (line: string) => void;
+}): Promise<LoadTestResult> {
+  const { runK6, k6Result } = await import('./k6.js');
+  assertLoopback(o.target);
+  const targets = o.processes ?? [];
+  const plan = planPinning(undefined, { disable: o.pin === false });
+  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(targets.map((t) => t.pid), plan)];
+  const before = sampleProcesses(targets);
+  const started = new Date().toISOString();
+  const run = await runK6({ script: o.script, operations: o.operations, cpuList: plan.driver, ndjson: o.ndjson, onLine: o.onLine });
+  const after = sampleProcesses(targets);
+  notes.push('k6: process CPU covers the whole k6 run (its warm-up and graceful stop included)');
+  return k6Result(run.summary, {
+    blueprint: o.blueprint,
+    layout: o.layout,
+    target: o.target,
+    rate: o.rate ?? null,
+    started,
+    exitCode: run.exitCode,
+    counts: run.counts,
+    processes: processUsage(before, after),
+    pinning: plan,
+    notes,
+  });
+}

@@ -138,6 +138,17 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
         }
         try {
           progress.label(layout);
+          if (o.driver === 'k6') {
+            const { findK6 } = await import('../../loadtest/k6.js');
+            const { k6ScriptForLayout } = await import('../../loadtest/layout-run.js');
+            const { loadTestTargetK6 } = await import('../../loadtest/target.js');
+            if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
+            const script = await k6ScriptForLayout(bp!, layout, plan, sut.baseUrl).catch((e: unknown) => {
+              throw e instanceof NotWiredYet ? new UsageError(e.message) : e;
+            });
+            results.push(await loadTestTargetK6({ target: sut.baseUrl, script, operations: Object.keys(plan.mix), processes: sut.processes, pin: o.pin, rate: plan.rate, blueprint: bp!.metadata.name, layout, onLine: (l) => err(l) }));
+            continue;
+          }
           results.push(
             await loadTestTarget({
               target: sut.baseUrl,
@@ -248,19 +259,17 @@ async function runTarget(
     } else scenario = trivialScenario();
 
     if (o.driver === 'k6') {
-      const { findK6, runK6, k6Result } = await import('../../loadtest/k6.js');
-      const { processUsage, sampleProcesses } = await import('../../loadtest/proc.js');
-      const { planPinning, pinSut } = await import('../../loadtest/pin.js');
+      const { findK6 } = await import('../../loadtest/k6.js');
+      const { loadTestTargetK6 } = await import('../../loadtest/target.js');
       if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
       if (!o.k6Script) throw new UsageError('--driver k6 with --target needs --k6-script FILE (archsim generate k6 writes one)');
-      const script = fs.readFileSync(o.k6Script, 'utf8');
-      const pinPlan = planPinning(undefined, { disable: !o.pin });
-      notes.push(...pinSut(processes.map((p) => p.pid), pinPlan));
-      const before = sampleProcesses(processes);
-      const started = new Date().toISOString();
-      const run = await runK6({ script, operations: Object.keys(plan.mix), cpuList: pinPlan.driver, ndjson: false, onLine: (l) => err(l) });
-      const after = sampleProcesses(processes);
-      return k6Result(run.summary, { blueprint: bp?.metadata.name ?? null, layout, target, rate: plan.rate, started, exitCode: run.exitCode, processes: processUsage(before, after), pinning: pinPlan, notes });
+      let script: string;
+      try {
+        script = fs.readFileSync(o.k6Script, 'utf8');
+      } catch {
+        throw new UsageError(`cannot read ${o.k6Script}`);
+      }
+      return await loadTestTargetK6({ target, script, operations: Object.keys(plan.mix), processes, pin: o.pin, rate: plan.rate, blueprint: bp?.metadata.name ?? null, layout, notes, onLine: (l) => err(l) });
     }
     return await loadTestTarget({
       target,
