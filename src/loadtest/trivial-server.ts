@@ -11,10 +11,24 @@ import { runnableFile } from './runnable.js';
 
 export type TrivialOptions = { port?: number; cpuMs?: number; delayMs?: number; stallAfter?: number; stallMs?: number };
 
-function spin(ms: number): void {
+/** Block the process for `ms` of wall time (a stall: GC pause, blocking call). */
+function stall(ms: number): void {
   const end = performance.now() + ms;
   while (performance.now() < end) {
-    /* busy: this is the CPU demand */
+    /* blocked */
+  }
+}
+
+/** Spend `ms` of this process's CPU time (not wall time: preemption must not shorten the demand). */
+function burn(ms: number): void {
+  const start = process.cpuUsage();
+  const us = ms * 1000;
+  for (;;) {
+    for (let i = 0; i < 2000; i++) {
+      /* busy */
+    }
+    const d = process.cpuUsage(start);
+    if (d.user + d.system >= us) return;
   }
 }
 
@@ -25,8 +39,8 @@ export function serve(o: TrivialOptions): Promise<number> {
     // Drain the request body before answering.
     req.resume();
     req.on('end', () => {
-      if (o.stallAfter !== undefined && n === o.stallAfter) spin(o.stallMs ?? 500);
-      if (o.cpuMs) spin(o.cpuMs);
+      if (o.stallAfter !== undefined && n === o.stallAfter) stall(o.stallMs ?? 500);
+      if (o.cpuMs) burn(o.cpuMs);
       const reply = () => {
         res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
         res.end('ok');

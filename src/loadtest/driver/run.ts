@@ -40,7 +40,7 @@ export type DriverOptions = {
   precise?: boolean;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
-  /** called when the measured window opens (after warm-up) and when it closes: sample /proc then */
+  /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
   onPhase?: (phase: 'measure' | 'end') => void;
 };
 
@@ -178,10 +178,9 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
     lastCompleted = completed;
   }, 1000);
 
-  const phases = [
-    setTimeout(() => o.onPhase?.('measure'), Math.max(0, measureFrom - performance.now())),
-    setTimeout(() => o.onPhase?.('end'), Math.max(0, endAt - performance.now())),
-  ];
+  // The measured window for process CPU opens after the warm-up and closes when the last
+  // measured request has been answered (a backlogged system is still working after the schedule).
+  const phases = [setTimeout(() => o.onPhase?.('measure'), Math.max(0, measureFrom - performance.now()))];
 
   // A hard stop: whatever happens, the run ends a timeout after its last scheduled request.
   const hardStop = endAt + timeoutMs + 1000;
@@ -189,6 +188,7 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
   try {
     if (o.model === 'open') await openLoop();
     else await closedLoop();
+    o.onPhase?.('end');
   } finally {
     clearInterval(ticker);
     for (const t of phases) clearTimeout(t);
