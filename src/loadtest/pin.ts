@@ -3,6 +3,7 @@
 // nothing is pinned and the plan says why (the result carries the note).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 
 let tasksetPath: string | null | undefined;
 export function taskset(): string | null {
@@ -30,6 +31,8 @@ export function planPinning(cores: number = os.availableParallelism(), opts: { d
 /** Pin a running process and all its threads (-a) to a core list like "0" or "0-2". */
 export function pinPid(pid: number, cpuList: string): { ok: boolean; message?: string } {
   if (!taskset()) return { ok: false, message: 'taskset not found' };
+  // taskset -a on a pid that is gone finds no threads and still exits 0.
+  if (!existsSync(`/proc/${pid}`)) return { ok: false, message: `no process ${pid}` };
   const r = spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { encoding: 'utf8' });
   if (r.status === 0) return { ok: true };
   return { ok: false, message: (r.stderr || r.error?.message || `taskset exited ${r.status}`).trim().split('\n')[0] };

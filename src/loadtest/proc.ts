@@ -84,19 +84,19 @@ export function descendants(root: number): number[] {
 /** A process to measure: `tree` adds its descendants (PostgreSQL's backends, cluster workers). */
 export type ProcTarget = { unit: string; role?: ProcessUsage['role']; pid: number; tree?: boolean };
 
-export type ProcSample = { at: number; targets: ProcTarget[]; stats: Map<number, Map<number, ProcStat>> };
+/** stats[i]: the readings of targets[i] (and its descendants), by pid */
+export type ProcSample = { at: number; targets: ProcTarget[]; stats: Map<number, ProcStat>[] };
 
 /** Read the counters of every target (and, for tree targets, their descendants) now. */
 export function sampleProcesses(targets: readonly ProcTarget[], now: number = performance.now()): ProcSample {
-  const stats = new Map<number, Map<number, ProcStat>>();
-  for (const t of targets) {
+  const stats = targets.map((t) => {
     const m = new Map<number, ProcStat>();
     for (const pid of [t.pid, ...(t.tree ? descendants(t.pid) : [])]) {
       const s = readProc(pid);
       if (s) m.set(pid, s);
     }
-    stats.set(t.pid, m);
-  }
+    return m;
+  });
   return { at: now, targets: [...targets], stats };
 }
 
@@ -107,9 +107,10 @@ export function sampleProcesses(targets: readonly ProcTarget[], now: number = pe
  */
 export function processUsage(before: ProcSample, after: ProcSample): ProcessUsage[] {
   const wall = Math.max(1e-9, (after.at - before.at) / 1000);
-  return after.targets.map((t) => {
-    const a = after.stats.get(t.pid) ?? new Map<number, ProcStat>();
-    const b = before.stats.get(t.pid) ?? new Map<number, ProcStat>();
+  return after.targets.map((t, i) => {
+    const a = after.stats[i] ?? new Map<number, ProcStat>();
+    const j = before.targets.findIndex((x) => x.pid === t.pid && !!x.tree === !!t.tree);
+    const b = before.stats[j] ?? new Map<number, ProcStat>();
     let cpu = 0;
     let hwm: number | null = null;
     for (const [pid, s] of a) {
