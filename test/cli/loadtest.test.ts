@@ -82,3 +82,21 @@ describe('archsim loadtest', () => {
     ]);
   });
 });
+
+describe('side-by-side view of several layouts', () => {
+  it('puts each layout next to the others, per operation and in total', async () => {
+    const { renderComparison } = await import('../../src/cli/commands/loadtest.js');
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-lt2-'));
+    const out = join(dir, 'r.json');
+    const r = archsim(['loadtest', '--target', 'trivial', '--rate', '50', '--duration', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const base = LoadTestResult.parse(JSON.parse(readFileSync(out, 'utf8')));
+    const a = { ...base, run: { ...base.run, layout: 'monolith' } };
+    const b = { ...base, run: { ...base.run, layout: 'microservices' } };
+    const text = renderComparison([a, b]);
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/^operation\s+monolith p50\s+monolith p95\s+monolith req\/s\s+monolith errors\s+microservices p50/);
+    expect(lines.find((l) => l.startsWith('trivial.get'))).toContain(base.operations[0]!.latency!.p50.toFixed(2));
+    expect(lines.at(-1)).toMatch(/^total\s+/);
+  });
+});

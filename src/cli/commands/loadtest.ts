@@ -324,5 +324,20 @@ export function renderResults(results: LoadTestResult[]): string {
     for (const n of r.run.notes) parts.push(paint('dim', `note: ${n}`, process.stderr));
     parts.push('');
   }
+  if (results.length > 1) parts.push(renderComparison(results));
   return parts.join('\n').trimEnd();
+}
+
+/** Several layouts under the same workload: one row per operation, the layouts side by side. */
+export function renderComparison(results: LoadTestResult[]): string {
+  const names = results.map((r, i) => r.run.layout ?? `run ${i + 1}`);
+  const ids = [...new Set(results.flatMap((r) => r.operations.map((o) => o.id)))];
+  const head = ['operation', ...names.flatMap((n) => [`${n} p50`, `${n} p95`, `${n} req/s`, `${n} errors`])];
+  const cell = (r: LoadTestResult, id: string) => {
+    const o = id === 'total' ? { ...r.totals, id } : r.operations.find((x) => x.id === id);
+    if (!o) return ['-', '-', '-', '-'];
+    return [o.latency ? o.latency.p50.toFixed(2) : '-', o.latency ? o.latency.p95.toFixed(2) : '-', o.throughput === null ? '-' : o.throughput.toFixed(1), String(o.errors.total)];
+  };
+  const rows = [...ids, 'total'].map((id) => [id, ...results.flatMap((r) => cell(r, id))]);
+  return [paint('bold', 'Side by side (latency in ms)', process.stderr), table(head, rows)].join('\n');
 }
