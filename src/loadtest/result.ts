@@ -132,3 +132,13 @@ export function mergeErrors(list: readonly Errors[]): Errors {
   for (const e of list) for (const [k, n] of Object.entries(e.byKind)) addError(out, k, n);
   return out;
 }
+
+/** The result file's JSON Schema (schemas/loadtest-result.schema.json), from the zod schema. */
+export function resultJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(LoadTestResult, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }),
+    $id: 'https://archsim.dev/schemas/loadtest-result.schema.json',
+    title: 'archsim load-test result',
+    description: 'What `archsim loadtest` measured: per-operation latency, throughput and errors, per-process CPU and memory.',
+  };
+}
