@@ -2,14 +2,14 @@
 // "ok", optionally after spinning the CPU or waiting, and optionally stalling the whole process
 // once (a GC pause, a blocking call) to show what coordinated omission hides.
 // Run as a child process: `node trivial-server.js [--port 0] [--cpu-ms N] [--delay-ms N]
-// [--stall-after N --stall-ms M]`; it prints one JSON line {"port":…} on stdout when listening.
+// [--stall-after N --stall-ms M] [--status 503]`; it prints one JSON line {"port":…} on stdout when listening.
 import { createServer } from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { runnableFile } from './runnable.js';
 
-export type TrivialOptions = { port?: number; cpuMs?: number; delayMs?: number; stallAfter?: number; stallMs?: number };
+export type TrivialOptions = { port?: number; cpuMs?: number; delayMs?: number; stallAfter?: number; stallMs?: number; /** answer with this status (default 200) */ status?: number };
 
 /** Block the process for `ms` of wall time (a stall: GC pause, blocking call). */
 function stall(ms: number): void {
@@ -42,7 +42,7 @@ export function serve(o: TrivialOptions): Promise<number> {
       if (o.stallAfter !== undefined && n === o.stallAfter) stall(o.stallMs ?? 500);
       if (o.cpuMs) burn(o.cpuMs);
       const reply = () => {
-        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
+        res.writeHead(o.status ?? 200, { 'content-type': 'text/plain', 'content-length': '2' });
         res.end('ok');
       };
       if (o.delayMs) setTimeout(reply, o.delayMs);
@@ -62,6 +62,7 @@ export async function startTrivialServer(o: TrivialOptions = {}, prefix: string[
   if (o.cpuMs) args.push('--cpu-ms', String(o.cpuMs));
   if (o.delayMs) args.push('--delay-ms', String(o.delayMs));
   if (o.stallAfter !== undefined) args.push('--stall-after', String(o.stallAfter), '--stall-ms', String(o.stallMs ?? 500));
+  if (o.status) args.push('--status', String(o.status));
   const [cmd, cmdArgs] = prefix.length ? [prefix[0]!, [...prefix.slice(1), process.execPath, ...args]] : [process.execPath, args];
   // stdin is a pipe the server watches: when this process goes, so does the server.
   const child = spawn(cmd, cmdArgs, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -105,6 +106,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     delayMs: arg(argv, '--delay-ms'),
     stallAfter: arg(argv, '--stall-after'),
     stallMs: arg(argv, '--stall-ms'),
+    status: arg(argv, '--status'),
   });
   process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
   process.on('SIGTERM', () => process.exit(0));

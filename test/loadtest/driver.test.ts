@@ -83,6 +83,21 @@ describe('embedded driver, closed model', () => {
   });
 });
 
+describe('errors by kind', () => {
+  it('counts 5xx answers as errors and still records their latency', async () => {
+    const s = await server({ status: 503 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 0.4 });
+    expect(r.totals.errors).toEqual({ total: 20, byKind: { status_5xx: 20 } });
+    expect(r.totals.latency).not.toBeNull();
+  });
+
+  it('counts requests that outlive the timeout', async () => {
+    const s = await server({ delayMs: 400 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5, timeoutMs: 100 });
+    expect(r.totals.errors).toEqual({ total: 10, byKind: { timeout: 10 } });
+  });
+});
+
 describe('targets', () => {
   it('refuses hosts other than loopback', async () => {
     for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])

@@ -14,6 +14,7 @@ export function errorKind(e: unknown): string {
     case 'UND_ERR_ABORTED':
     case 'ABORT_ERR':
     case 'ETIMEDOUT':
+    case 'ARCHSIM_TIMEOUT':
       return 'timeout';
     case 'ECONNREFUSED':
     case 'EADDRNOTAVAIL':

@@ -9,7 +9,7 @@
 // HTTP goes through one undici Pool (keep-alive, pipelining 1). Bounded by duration and count;
 // it stops by itself, and only ever targets loopback addresses.
 import { Pool } from 'undici';
-import { assertLoopback, seededRandom, weightedPicker, type RequestContext, type Scenario } from '../scenario.js';
+import { assertLoopback, seededRandom, weightedPicker, type RequestContext, type RequestSpec, type Scenario } from '../scenario.js';
 import { addError, emptyErrors, mergeErrors, type Errors, type Latency } from '../result.js';
 import { newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
 import { errorKind, statusKind } from './classify.js';
@@ -81,6 +81,51 @@ export type DriverReport = {
 
 type OpState = { id: string; n: number; requests: number; errors: Errors; latency: Histogram; service: Histogram };
 
+/**
+ * One request through undici's dispatch API: the status, with the body read and discarded. About
+ * a quarter less CPU per request than pool.request(), which builds a body stream per response.
+ * The timeout is ours: undici's own timers are coarse (sub-second timeouts fire late).
+ */
+function exchange(pool: Pool, spec: RequestSpec, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let controller: { abort(reason: Error): void } | undefined;
+    let settled = false;
+    const timer = setTimeout(() => {
+      const e = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ARCHSIM_TIMEOUT' });
+      if (controller) controller.abort(e);
+      else settle(e);
+    }, timeoutMs);
+    const settle = (e: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (e) reject(e);
+      else resolve(status);
+    };
+    pool.dispatch(
+      { method: spec.method as 'GET', path: spec.path, headers: spec.headers, body: spec.body },
+      {
+        onRequestStart(c) {
+          controller = c;
+          // Timed out while still queued in the pool: do not send it late.
+          if (settled) c.abort(Object.assign(new Error('timed out before it was sent'), { code: 'ARCHSIM_TIMEOUT' }));
+        },
+        onResponseStart(_c, code) {
+          status = code;
+        },
+        onResponseData() {},
+        onResponseEnd() {
+          settle(null);
+        },
+        onResponseError(_c, e) {
+          settle(e);
+        },
+      },
+    );
+  });
+}
+
 export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<DriverReport> {
   const base = assertLoopback(o.baseUrl);
   if (!(o.duration > 0)) throw new Error('duration must be positive');
@@ -134,12 +179,10 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
     const sentAt = performance.now();
     let kind: string | null = null;
     let answered = false;
-    return pool
-      .request({ method: spec.method as 'GET', path: spec.path, headers: spec.headers, body: spec.body })
-      .then(async (r) => {
-        await r.body.dump();
+    return exchange(pool, spec, timeoutMs)
+      .then((status) => {
         answered = true;
-        kind = statusKind(r.statusCode);
+        kind = statusKind(status);
       })
       .catch((e: unknown) => {
         kind = errorKind(e);
