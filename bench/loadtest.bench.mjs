@@ -60,7 +60,9 @@ export async function run({ log }) {
     await server.stop();
   }
   const eRps = median(ours.map((x) => x.rps));
+  const { loadavg } = await import('node:os');
   const rows = [
+    { name: 'machine load average (1 min) at the end, for context', value: loadavg()[0].toFixed(1) },
     { name: `embedded driver, closed model, ${CONNECTIONS} connections`, value: `${eRps.toFixed(0)} req/s` },
     { name: 'embedded driver: its own CPU (share of a core)', value: `${(median(ours.map((x) => x.driverCpu)) * 100).toFixed(0)}%` },
     { name: 'server CPU while the embedded driver loads it', value: `${(median(ours.map((x) => x.serverCpu)) * 100).toFixed(0)}%` },
