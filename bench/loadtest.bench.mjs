@@ -40,7 +40,7 @@ export async function run({ log }) {
     for (let round = 0; round < ROUNDS; round++) {
       const e = await measure(async () => {
         const r = await runDriverInChild(trivialScenario(), { baseUrl: server.url, model: 'closed', connections: CONNECTIONS, duration: SECONDS, warmup: 0.5 }, { plan });
-        return { rps: r.report.totals.throughput, driverCpu: r.report.driver.cpuUtilization, p99: r.report.totals.latency?.p99 ?? null, errors: r.report.totals.errors.total };
+        return { rps: r.report.totals.throughput, driverCpu: r.report.driver.cpuUtilization, usPerReq: (r.report.driver.cpuSeconds / Math.max(1, r.report.totals.requests)) * 1e6, p99: r.report.totals.latency?.p99 ?? null, errors: r.report.totals.errors.total };
       });
       ours.push(e);
       log(`round ${round + 1}: embedded ${e.rps.toFixed(0)} req/s (driver CPU ${(e.driverCpu * 100).toFixed(0)}%, server CPU ${(e.serverCpu * 100).toFixed(0)}%, errors ${e.errors})`);
@@ -65,6 +65,7 @@ export async function run({ log }) {
     { name: 'machine load average (1 min) at the end, for context', value: loadavg()[0].toFixed(1) },
     { name: `embedded driver, closed model, ${CONNECTIONS} connections`, value: `${eRps.toFixed(0)} req/s` },
     { name: 'embedded driver: its own CPU (share of a core)', value: `${(median(ours.map((x) => x.driverCpu)) * 100).toFixed(0)}%` },
+    { name: 'embedded driver: CPU per request (steadier than throughput on a busy machine)', value: `${median(ours.map((x) => x.usPerReq)).toFixed(1)} µs` },
     { name: 'server CPU while the embedded driver loads it', value: `${(median(ours.map((x) => x.serverCpu)) * 100).toFixed(0)}%` },
   ];
   if (wrk) {
