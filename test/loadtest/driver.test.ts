@@ -98,6 +98,22 @@ describe('errors by kind', () => {
   });
 });
 
+describe('scenario bugs', () => {
+  it('counts a build() that throws as an error and names it, without stalling', async () => {
+    const s = await server();
+    const scenario = {
+      operations: [
+        { id: 'ok.get', weight: 1, build: () => ({ method: 'GET', path: '/' }) },
+        { id: 'bad.get', weight: 1, build: () => { throw new Error('no token'); } },
+      ],
+    };
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 2, duration: 0.3 });
+    expect(r.operations[0]!.errors.total).toBe(0);
+    expect(r.operations[1]!.errors.byKind.other).toBe(r.operations[1]!.requests);
+    expect(r.notes.join(' ')).toMatch(/bad\.get: build\(\) threw: no token/);
+  });
+});
+
 describe('targets', () => {
   it('refuses hosts other than loopback', async () => {
     for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])

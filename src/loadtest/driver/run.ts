@@ -164,6 +164,7 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
   let errorsSoFar = 0;
   let dropped = 0;
   let lastCompleted = 0;
+  let buildError: string | undefined;
   const notes: string[] = [];
 
   /** Send request number `seq`; latency counts from `intended` (the schedule) and from the send. */
@@ -175,7 +176,21 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
     seq++;
     inFlight++;
     const measured = intended >= measureFrom;
-    const spec = op.build(ctx);
+    let spec: RequestSpec;
+    try {
+      spec = op.build(ctx);
+    } catch (e) {
+      // A scenario bug: count it (kind "other") and say so, rather than stall or crash the run.
+      inFlight--;
+      completed++;
+      errorsSoFar++;
+      if (measured) {
+        st.requests++;
+        addError(st.errors, 'other');
+      }
+      buildError ??= `${op.id}: build() threw: ${e instanceof Error ? e.message : String(e)}`;
+      return Promise.resolve();
+    }
     const sentAt = performance.now();
     let kind: string | null = null;
     let answered = false;
@@ -339,6 +354,7 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
     };
   });
   const requests = operations.reduce((a, x) => a + x.requests, 0);
+  if (buildError) notes.push(`the scenario failed to build requests (counted as errors of kind "other"): ${buildError}`);
   const lagSummary = o.model === 'open' ? summarize(lag) : null;
   if (lagSummary && lagSummary.p99 > 10)
     notes.push(`the driver started requests late (p99 ${lagSummary.p99} ms after their scheduled time): it was short of CPU, and that lag is inside the latencies`);
