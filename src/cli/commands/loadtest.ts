@@ -189,7 +189,8 @@ type Sink = { update: (p: import('../../loadtest/driver/run.js').Progress) => vo
 /** Progress on stderr: a live ink view on a TTY, one line a second otherwise, nothing with --json on a pipe. */
 async function progressSink(json: boolean): Promise<Sink> {
   let label = 'load';
-  if (process.stderr.isTTY && !process.env.CI) {
+  // ink needs a terminal that reports its width; a pty without a size gets the plain lines.
+  if (process.stderr.isTTY && !process.env.CI && (process.stderr.columns ?? 0) >= 40) {
     const { inkProgress } = await import('../views/loadtest-progress.js');
     let view: Awaited<ReturnType<typeof inkProgress>> | null = null;
     let pending: Promise<void> | null = null;
