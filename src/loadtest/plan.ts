@@ -1,5 +1,6 @@
 // What to run: the blueprint's workload, overridden by the command line. Pure.
 import { operationIndex, isPublic } from '../model/layout.js';
+import { didYouMean } from '../model/diagnostics.js';
 import type { Blueprint } from '../model/schema.js';
 
 export type LoadPlan = {
@@ -37,7 +38,7 @@ export function planLoad(bp: Blueprint | null, o: PlanOverrides): LoadPlan {
     const idx = operationIndex(bp);
     for (const id of Object.keys(mix)) {
       const ref = idx.get(id);
-      if (!ref) throw new Error(`unknown operation "${id}"`);
+      if (!ref) throw new Error(`unknown operation "${id}"${didYouMean(id, [...idx.keys()])}`);
       if (!isPublic(ref.op)) throw new Error(`operation "${id}" is internal: it has no public route to load-test`);
     }
   }
