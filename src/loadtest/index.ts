@@ -1,5 +1,5 @@
 // The load-testing library's door: what `archsim loadtest` and `archsim calibrate` are built on.
-export { LoadTestResult, parseResult, ERROR_KINDS, type OperationResult, type ProcessUsage, type Latency, type Errors } from './result.js';
+export { LoadTestResult, parseResult, parseResults, resultJsonSchema, ERROR_KINDS, type OperationResult, type ProcessUsage, type Latency, type Errors } from './result.js';
 export { runDriver, runDriverInChild, type DriverOptions, type DriverReport, type Progress } from './driver/index.js';
 export { loadTestTarget, loadTestTargetK6, type TargetRun } from './target.js';
 export { assertLoopback, loadScenario, trivialScenario, LoopbackError, type Scenario, type ScenarioOperation, type ScenarioRef, type RequestSpec, type RequestContext } from './scenario.js';

@@ -118,6 +118,18 @@ export function parseResult(text: string, file = 'result.json'): LoadTestResult 
   return r.data;
 }
 
+/** A result file holds one result, or several (`loadtest --layouts a,b`: { schemaVersion, results }). */
+export function parseResults(text: string, file = 'result.json'): LoadTestResult[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const list = raw && typeof raw === 'object' && Array.isArray((raw as { results?: unknown }).results) ? (raw as { results: unknown[] }).results : [raw];
+  return list.map((r, i) => parseResult(JSON.stringify(r), list.length > 1 ? `${file} results[${i}]` : file));
+}
+
 export function emptyErrors(): Errors {
   return { total: 0, byKind: {} };
 }

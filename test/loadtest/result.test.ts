@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { LoadTestResult, parseResult, resultJsonSchema } from '../../src/loadtest/result.js';
+import { LoadTestResult, parseResult, parseResults, resultJsonSchema } from '../../src/loadtest/result.js';
 import { k6Result, parseK6Summary } from '../../src/loadtest/k6.js';
 import { runDriver } from '../../src/loadtest/driver/index.js';
 import { embeddedResult } from '../../src/loadtest/assemble.js';
@@ -28,6 +28,9 @@ describe('load-test result format', () => {
       await s.stop();
     }
     const k6 = k6Result(parseK6Summary(JSON.parse(readFileSync(new URL('../fixtures/k6/summary-export.json', import.meta.url), 'utf8')), { exitCode: 99 }), { target: 'http://127.0.0.1:18080' });
+    // A --layouts file holds several results.
+    expect(parseResults(JSON.stringify({ schemaVersion: 1, results: [embedded, k6] }))).toEqual([embedded, k6]);
+    expect(parseResults(JSON.stringify(embedded))).toEqual([embedded]);
     for (const r of [embedded, k6]) {
       const json = JSON.parse(JSON.stringify(r));
       expect(validate(json), JSON.stringify(validate.errors)).toBe(true);

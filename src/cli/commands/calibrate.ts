@@ -20,10 +20,10 @@ export function register(program: Command): void {
         const { readFileSync, writeFileSync, existsSync } = await import('node:fs');
         const { dirname, relative, resolve } = await import('node:path');
         const { loadBlueprint } = await import('../../io/load.js');
-        const { parseResult } = await import('../../loadtest/result.js');
+        const { parseResults } = await import('../../loadtest/result.js');
         const { calibrate, overlayYaml } = await import('../../loadtest/calibrate.js');
         if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
-        const results = files.map((f) => {
+        const results = files.flatMap((f) => {
           let text: string;
           try {
             text = readFileSync(f, 'utf8');
@@ -31,7 +31,7 @@ export function register(program: Command): void {
             throw new UsageError(`cannot read ${f}`);
           }
           try {
-            return parseResult(text, f);
+            return parseResults(text, f);
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
@@ -44,7 +44,11 @@ export function register(program: Command): void {
           throw new UsageError((e as Error).message);
         }
         const base = opts.out ? dirname(resolve(opts.out)) : process.cwd();
-        const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(opts.blueprint)) || opts.blueprint, sources: files });
+        const sources = files.flatMap((f) => {
+          const n = parseResults(readFileSync(f, 'utf8'), f).length;
+          return n === 1 ? [f] : Array.from({ length: n }, (_, i) => `${f} results[${i}]`);
+        });
+        const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(opts.blueprint)) || opts.blueprint, sources });
         if (opts.out) writeFileSync(opts.out, yaml);
         if (opts.json) printJson({ ...cal, overlay: opts.out ?? null });
         else if (!opts.out) out(yaml);
