@@ -127,13 +127,16 @@ function leastSquares(A: number[][], y: number[]): number[] | null {
 
 export type CalibrateOptions = { layout?: string };
 
-export function calibrate(bp: Blueprint, results: readonly LoadTestResult[], opts: CalibrateOptions = {}): Calibration {
-  if (results.length === 0) throw new Error('calibrate needs at least one result');
-  const layouts = [...new Set(results.map((r) => r.run.layout).filter((l): l is string => !!l))];
+export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: CalibrateOptions = {}): Calibration {
+  if (all.length === 0) throw new Error('calibrate needs at least one result');
+  const layouts = [...new Set(all.map((r) => r.run.layout).filter((l): l is string => !!l))];
   const layout = opts.layout ?? layouts[0];
   if (!layout) throw new Error('the results name no layout: pass --layout');
   if (!bp.layouts[layout]) throw new Error(`layout "${layout}" is not in the blueprint (layouts: ${Object.keys(bp.layouts).join(', ')})`);
-  if (layouts.length > 1 || (layouts[0] && layouts[0] !== layout)) throw new Error(`the results come from layouts ${layouts.join(', ')}; calibrate one layout at a time`);
+  if (!opts.layout && layouts.length > 1) throw new Error(`the results come from layouts ${layouts.join(', ')}; pass --layout to calibrate one of them`);
+  // With --layout, the results of other layouts are left out (a --layouts file holds several).
+  const results = all.filter((x) => x.run.layout === layout || x.run.layout === null);
+  if (results.length === 0) throw new Error(`no result measured layout "${layout}" (they measured ${layouts.join(', ')})`);
   const r = resolveLayout(bp, layout);
   const idx = operationIndex(bp);
   const warnings: string[] = [];

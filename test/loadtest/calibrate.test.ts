@@ -143,3 +143,13 @@ describe('archsim calibrate', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('calibrate with results of several layouts', () => {
+  it('asks which layout, and with --layout uses only its results', () => {
+    const other = runs.map((r) => LoadTestResult.parse({ ...r, run: { ...r.run, layout: 'microservices' } }));
+    expect(() => calibrate(bp, [...runs, ...other])).toThrow(/layouts monolith, microservices; pass --layout/);
+    const cal = calibrate(bp, [...runs, ...other], { layout: 'monolith' });
+    expect(cal.runs).toHaveLength(runs.length);
+    expect(() => calibrate(bp, runs, { layout: 'microservices' })).toThrow(/no result measured layout "microservices"/);
+  });
+});
