@@ -73,7 +73,9 @@ const dbWrite = (bp: Blueprint, id: string) => {
 };
 
 /** Per op in a root's tree, the blueprint's demand at one process (unit CPU or datastore time), ms. */
-function priorAt(bp: Blueprint, r: ResolvedLayout, tree: Tree, target: { kind: 'unit' | 'datastore'; name: string }): Map<string, number> {
+type Target = { kind: 'unit' | 'datastore'; name: string; /** datastores this process serves */ stores: string[] };
+
+function priorAt(bp: Blueprint, r: ResolvedLayout, tree: Tree, target: Target): Map<string, number> {
   const idx = operationIndex(bp);
   const out = new Map<string, number>();
   for (const [id, times] of tree) {
@@ -81,7 +83,7 @@ function priorAt(bp: Blueprint, r: ResolvedLayout, tree: Tree, target: { kind: '
     let ms = 0;
     if (target.kind === 'unit') {
       if (r.unitOfDomain.get(ref.domain) === target.name) ms = ref.op.cpu.mean;
-    } else if (primaryStore(r, ref.domain)?.name === target.name && ref.op.db) {
+    } else if (target.stores.includes(primaryStore(r, ref.domain)?.name ?? '') && ref.op.db) {
       ms = ref.op.db.reads * dbRead(bp, id) + ref.op.db.writes * dbWrite(bp, id);
     }
     if (ms > 0) out.set(id, ms * times);
@@ -152,15 +154,22 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
 
   // The processes measured, mapped to the layout's units and datastores.
   const single = r.units.length === 1 ? r.units[0]!.name : null;
-  const targets: { kind: 'unit' | 'datastore'; name: string }[] = [];
+  const targets: Target[] = [];
   const cpuOf = (x: LoadTestResult, t: { kind: string; name: string }) =>
     ss.sum(
       x.processes
         .filter((p) => (t.kind === 'datastore' ? p.role === 'datastore' && p.unit === t.name : p.role !== 'datastore' && p.role !== 'driver' && (p.unit === t.name || (p.role === 'sut' && single === t.name))))
         .map((p) => p.cpuSeconds),
     );
-  for (const u of r.units) if (results.every((x) => x.processes.some((p) => p.role !== 'datastore' && (p.unit === u.name || (p.role === 'sut' && single === u.name))))) targets.push({ kind: 'unit', name: u.name });
-  for (const d of r.datastores) if (results.every((x) => x.processes.some((p) => p.role === 'datastore' && p.unit === d.name))) targets.push({ kind: 'datastore', name: d.name });
+  for (const u of r.units) if (results.every((x) => x.processes.some((p) => p.role !== 'datastore' && (p.unit === u.name || (p.role === 'sut' && single === u.name))))) targets.push({ kind: 'unit', name: u.name, stores: [] });
+  for (const d of r.datastores) if (results.every((x) => x.processes.some((p) => p.role === 'datastore' && p.unit === d.name))) targets.push({ kind: 'datastore', name: d.name, stores: [d.name] });
+  // One PostgreSQL server holding every relational store's database (the reference services'
+  // runner): a datastore process named after no store serves all the postgres stores.
+  const storeNames = new Set(r.datastores.map((d) => d.name));
+  const pgStores = r.datastores.filter((d) => d.engine === 'postgres' && !targets.some((t) => t.name === d.name)).map((d) => d.name);
+  const shared = [...new Set(results[0]!.processes.filter((p) => p.role === 'datastore' && !storeNames.has(p.unit)).map((p) => p.unit))];
+  for (const name of shared)
+    if (pgStores.length && results.every((x) => x.processes.some((p) => p.role === 'datastore' && p.unit === name))) targets.push({ kind: 'datastore', name, stores: pgStores });
   if (!targets.some((t) => t.kind === 'unit')) warnings.push(`no result measured a process of layout ${layout}'s units (${r.units.map((u) => u.name).join(', ')}): no CPU demand derived`);
 
   const fits: UnitFit[] = [];
@@ -250,7 +259,8 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   for (const id of touched) {
     const ref = idx.get(id)!;
     const unit = r.unitOfDomain.get(ref.domain) ?? '?';
-    const store = primaryStore(r, ref.domain)?.name;
+    const storeName = primaryStore(r, ref.domain)?.name;
+    const store = targets.find((t) => t.kind === 'datastore' && storeName !== undefined && t.stores.includes(storeName))?.name;
     const kCpu = factor(id, `unit:${unit}`);
     const kDb = store ? factor(id, `datastore:${store}`) : null;
     if (kCpu === null && kDb === null) continue;

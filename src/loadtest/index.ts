@@ -8,5 +8,5 @@ export { readProc, sampleProcesses, processUsage, descendants, type ProcTarget }
 export { findK6, runK6, parseK6Summary, k6Result, k6Wrapper, countK6Ndjson, type K6Summary } from './k6.js';
 export { calibrate, overlayYaml, nnls, type Calibration } from './calibrate.js';
 export { planLoad, type LoadPlan } from './plan.js';
-export { startLayoutUnderTest, k6ScriptForLayout, NotWiredYet, type SystemUnderTest } from './layout-run.js';
+export { startLayoutUnderTest, seedAndScenario, processesOfLayout, k6ScriptForLayout, NotWiredYet, type SystemUnderTest, type RunningLayoutLike } from './layout-run.js';
 export { startTrivialServer, type TrivialServer } from './trivial-server.js';

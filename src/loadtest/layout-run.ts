@@ -1,17 +1,15 @@
 // Load-testing a layout of the bundled reference services: start it, seed it, drive it, stop it.
 //
-// WIRING POINT (issue 6, reference services): `startLayoutUnderTest` below is the one function
-// left to fill in when the reference-services runtime is merged. It must
-//   1. start the layout with startLayout() from the reference-services runtime (embedded
-//      PostgreSQL by default), as `archsim up` does;
-//   2. seed realistic data (users, contacts, groups, conversations);
-//   3. return the base URL (the gateway, or the single unit), the processes to measure (each
-//      unit's pid with role 'unit', each datastore's with role 'datastore' and tree: true so
-//      PostgreSQL's backends count), a scenario module reference whose operations build the
-//      requests of each operation in `plan.mix` (the reference services' request builders), and
-//      a stop() that ends every process it started.
-// Everything after that (pinning, /proc sampling, driving, the result) is done by
-// loadTestTarget / runK6 and needs no change.
+// Starting: `startLayout(blueprintFile, layout, { db: 'embedded' })` from the reference-services
+// runner (src/run/layout.ts, issue 6), imported at run time so this branch builds without it;
+// its processes (units, gateway, PostgreSQL with its backends) are measured by
+// `processesOfLayout`.
+//
+// WIRING POINT: `seedAndScenario` is what is left once the runner is merged. It must seed
+// realistic data (users, contacts, groups, conversations) and return a scenario module
+// reference whose operations build each operation's requests (authenticated, with seeded ids) for
+// the operations in `plan.mix`. Everything else (pinning, /proc sampling, driving, the result,
+// stopping) is done.
 import type { Blueprint } from '../model/schema.js';
 import type { LoadPlan } from './plan.js';
 import type { ProcTarget } from './proc.js';
@@ -21,6 +19,7 @@ export type SystemUnderTest = {
   baseUrl: string;
   processes: ProcTarget[];
   scenario: ScenarioRef;
+  notes: string[];
   stop(): Promise<void>;
 };
 
@@ -28,13 +27,63 @@ export class NotWiredYet extends Error {
   override name = 'NotWiredYet';
 }
 
+/** The part of the reference-services runner's RunningLayout that load testing uses. */
+export type RunningLayoutLike = {
+  gatewayUrl: string;
+  gateway?: { pid: number } | undefined;
+  units: { name: string; pid: number }[];
+  postgres: { pid?: number | undefined };
+  stop(): Promise<void>;
+};
+
+/**
+ * The processes of a started layout: each unit (with any children it forks), the gateway, and
+ * PostgreSQL with its backends. PostgreSQL is one server holding every datastore's database, so
+ * it is measured as one process named "postgres" (calibrate spreads it over the relational stores).
+ */
+export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
+  const out: ProcTarget[] = running.units.map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
+  if (running.gateway) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
+  if (running.postgres.pid) out.push({ unit: 'postgres', role: 'datastore', pid: running.postgres.pid, tree: true });
+  return out;
+}
+
+type StartLayout = (bpPath: string, layout: string, opts?: { db?: 'embedded' | 'url' | 'container' }) => Promise<RunningLayoutLike>;
+
+async function runner(): Promise<StartLayout | null> {
+  // A computed specifier: the runner arrives with issue 6; until then this is null.
+  const spec = ['..', 'run', 'layout.js'].join('/');
+  try {
+    const mod = (await import(spec)) as { startLayout?: StartLayout };
+    return mod.startLayout ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan): Promise<SystemUnderTest> {
+  const startLayout = await runner();
+  if (!startLayout) {
+    throw new NotWiredYet(
+      `starting layout "${layout}" needs the reference services, which are not in this build yet; load-test a running system with --target http://127.0.0.1:PORT --scenario FILE`,
+    );
+  }
+  const running = await startLayout(blueprintFile, layout, { db: 'embedded' });
+  try {
+    const { scenario, notes } = await seedAndScenario(bp, layout, plan, running);
+    return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
+  } catch (e) {
+    await running.stop();
+    throw e;
+  }
+}
+
+/** WIRING POINT (see the top of this file): seed the started layout, build its requests. */
+export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike): Promise<{ scenario: ScenarioRef; notes: string[] }> {
   void bp;
-  void blueprintFile;
   void plan;
-  throw new NotWiredYet(
-    `starting layout "${layout}" needs the reference services, which are not in this build yet; load-test a running system with --target http://127.0.0.1:PORT --scenario FILE`,
-  );
+  void running;
+  throw new NotWiredYet(`layout "${layout}" started, but seeding it and building its requests is not wired yet; use --target ${running.gatewayUrl} --scenario FILE meanwhile`);
 }
 
 /**

@@ -153,3 +153,19 @@ describe('calibrate with results of several layouts', () => {
     expect(() => calibrate(bp, runs, { layout: 'microservices' })).toThrow(/no result measured layout "microservices"/);
   });
 });
+
+describe('one PostgreSQL server for every store (the reference services)', () => {
+  it('measures it as "postgres" and spreads it over the relational stores', async () => {
+    const { processesOfLayout } = await import('../../src/loadtest/layout-run.js');
+    const procs = processesOfLayout({ gatewayUrl: 'http://127.0.0.1:8000', units: [{ name: 'backend', pid: 100 }], postgres: { pid: 200 }, stop: async () => undefined });
+    expect(procs).toEqual([
+      { unit: 'backend', role: 'unit', pid: 100, tree: true },
+      { unit: 'postgres', role: 'datastore', pid: 200, tree: true },
+    ]);
+    const pg = runs.map((r) => LoadTestResult.parse({ ...r, processes: r.processes.map((p) => (p.role === 'datastore' ? { ...p, unit: 'postgres' } : p)) }));
+    const cal = calibrate(bp, pg);
+    const db = cal.fits.find((f) => f.name === 'postgres')!;
+    for (const d of db.demands) expect(d.measuredMs).toBeCloseTo(TRUE_DB[d.op as Op] * 1000, 3);
+    expect(cal.operations.find((o) => o.id === 'auth.login')!.db).not.toBeNull();
+  });
+});

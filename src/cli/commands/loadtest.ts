@@ -163,6 +163,7 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
               pin: o.pin,
               blueprint: bp!.metadata.name,
               layout,
+              notes: sut.notes,
               onProgress: progress.update,
             }),
           );
