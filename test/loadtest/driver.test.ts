@@ -57,6 +57,19 @@ describe('embedded driver, open model', () => {
   });
 });
 
+describe('embedded driver, open model falling behind', () => {
+  it('counts the requests it could not even start as dropped, and says latency understates it', async () => {
+    // 2 connections, each busy 300 ms per request, against 100 requests a second: at most about
+    // 7 a second can start; the rest wait more than 200 ms past their schedule and are dropped.
+    const s = await server({ delayMs: 300 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 1, connections: 2, maxLagMs: 200 });
+    expect(r.totals.dropped).toBeGreaterThan(50);
+    expect(r.totals.errors.byKind.dropped).toBe(r.totals.dropped);
+    expect(r.operations[0]!.requests + r.totals.dropped).toBe(100);
+    expect(r.notes.join(' ')).toMatch(/dropped.*understate/);
+  });
+});
+
 describe('embedded driver, closed model', () => {
   it('reports the maximum throughput of N connections', async () => {
     const s = await server();
