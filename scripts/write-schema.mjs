@@ -6,3 +6,7 @@ import { blueprintJsonSchema } from '../dist/src/model/json-schema.js';
 const target = new URL('../schemas/blueprint.schema.json', import.meta.url);
 writeFileSync(target, `${JSON.stringify(blueprintJsonSchema(), null, 2)}\n`);
 console.log('wrote schemas/blueprint.schema.json');
+
+const { resultJsonSchema } = await import('../dist/src/loadtest/result.js');
+writeFileSync(new URL('../schemas/loadtest-result.schema.json', import.meta.url), `${JSON.stringify(resultJsonSchema(), null, 2)}\n`);
+console.log('wrote schemas/loadtest-result.schema.json');

@@ -14,7 +14,10 @@ import * as compare from './commands/compare.js';
 import * as sweep from './commands/sweep.js';
 import * as report from './commands/report.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, generate, simulate, compare, sweep, graph, lint, checklist, report];
+import * as loadtest from './commands/loadtest.js';
+import * as calibrate from './commands/calibrate.js';
+
+const commands: { register(program: Command): void }[] = [validate, inspect, generate, simulate, compare, sweep, graph, lint, checklist, report, loadtest, calibrate];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

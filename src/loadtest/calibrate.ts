@@ -1,0 +1,342 @@
+// Calibration: from measured runs to a blueprint's CPU and database demands. Pure: results and
+// a blueprint in, numbers and overlay text out.
+//
+// The utilization law says a process's CPU seconds are the sum over operations of requests ×
+// demand (U = X·D). Per unit process and run r:  cpu_r = Σ_o D_o · n_{r,o}  (+ c · seconds_r,
+// the idle cost of timers and GC, when there are enough runs). With several runs at different
+// rates or mixes, D is found by non-negative least squares. With fewer runs than operations the
+// system is under-determined: the blueprint's own demands give each operation's share and one
+// scale factor is fitted (the "apportioned" method). The demand found for an operation at a unit
+// covers everything it runs there, its internal calls too: the operation's own value takes the
+// difference and its callees keep the blueprint's (they are shared, and request counts cannot
+// tell them apart), so the calibrated blueprint reproduces the measured demand per request.
+// Demand that lands only on callees (another unit, or queries made by callees) scales them.
+import * as ss from 'simple-statistics';
+import { stringify } from 'yaml';
+import { operationIndex, primaryStore, resolveLayout, type ResolvedLayout } from '../model/layout.js';
+import type { Blueprint, Dist } from '../model/schema.js';
+import type { LoadTestResult } from './result.js';
+
+export type UnitFit = {
+  /** unit or datastore name */
+  name: string;
+  kind: 'unit' | 'datastore';
+  method: 'regression' | 'apportioned';
+  /** measured CPU per request at this process, per operation, ms */
+  demands: { op: string; measuredMs: number; blueprintMs: number }[];
+  /** CPU per second of run time not explained by requests (regression only) */
+  idleCpuPerSecond: number | null;
+  r2: number | null;
+};
+
+export type CalibratedOperation = {
+  id: string;
+  unit: string;
+  /** the new CPU mean (ms) and the blueprint's */
+  cpuMs: number | null;
+  wasCpuMs: number;
+  db: { readMs: number | null; writeMs: number | null; wasReadMs: number; wasWriteMs: number } | null;
+};
+
+export type Calibration = {
+  layout: string;
+  machine: LoadTestResult['run']['machine'];
+  runs: { started: string; driver: string; model: string; rate: number | null; duration: number; requests: number }[];
+  fits: UnitFit[];
+  operations: CalibratedOperation[];
+  warnings: string[];
+};
+
+type Tree = Map<string, number>; // op id → how many times one request of the root runs it
+
+/** The operations one request runs synchronously (itself and its calls, recursively). */
+function callTree(bp: Blueprint, root: string): Tree {
+  const idx = operationIndex(bp);
+  const out: Tree = new Map();
+  const walk = (id: string, times: number, depth: number) => {
+    const ref = idx.get(id);
+    if (!ref || depth > 20) return;
+    out.set(id, (out.get(id) ?? 0) + times);
+    for (const c of ref.op.calls) walk(c.op, times, depth + 1);
+  };
+  walk(root, 1, 0);
+  return out;
+}
+
+const dbRead = (bp: Blueprint, id: string) => {
+  const op = operationIndex(bp).get(id)!.op;
+  return (op.db?.read ?? bp.system.defaults.db.read).mean;
+};
+const dbWrite = (bp: Blueprint, id: string) => {
+  const op = operationIndex(bp).get(id)!.op;
+  return (op.db?.write ?? bp.system.defaults.db.write).mean;
+};
+
+/** Per op in a root's tree, the blueprint's demand at one process (unit CPU or datastore time), ms. */
+type Target = { kind: 'unit' | 'datastore'; name: string; /** datastores this process serves */ stores: string[] };
+
+function priorAt(bp: Blueprint, r: ResolvedLayout, tree: Tree, target: Target): Map<string, number> {
+  const idx = operationIndex(bp);
+  const out = new Map<string, number>();
+  for (const [id, times] of tree) {
+    const ref = idx.get(id)!;
+    let ms = 0;
+    if (target.kind === 'unit') {
+      if (r.unitOfDomain.get(ref.domain) === target.name) ms = ref.op.cpu.mean;
+    } else if (target.stores.includes(primaryStore(r, ref.domain)?.name ?? '') && ref.op.db) {
+      ms = ref.op.db.reads * dbRead(bp, id) + ref.op.db.writes * dbWrite(bp, id);
+    }
+    if (ms > 0) out.set(id, ms * times);
+  }
+  return out;
+}
+
+/** Solve min ‖Ax − y‖ with x ≥ 0 by trying every support set (exact for the few operations a unit serves). */
+export function nnls(A: number[][], y: number[]): number[] {
+  const k = A[0]?.length ?? 0;
+  if (k > 14) throw new Error('too many operations for exact non-negative least squares');
+  let best: { x: number[]; err: number } = { x: new Array(k).fill(0), err: ss.sum(y.map((v) => v * v)) };
+  for (let mask = 1; mask < 1 << k; mask++) {
+    const cols = [...Array(k).keys()].filter((j) => mask & (1 << j));
+    const sub = A.map((row) => cols.map((j) => row[j]!));
+    const sol = leastSquares(sub, y);
+    if (!sol || sol.some((v) => v < 0)) continue;
+    const x = new Array(k).fill(0);
+    cols.forEach((j, i) => (x[j] = sol[i]!));
+    const err = ss.sum(A.map((row, r) => (ss.sum(row.map((a, j) => a * x[j]!)) - y[r]!) ** 2));
+    if (err < best.err - 1e-15) best = { x, err };
+  }
+  return best.x;
+}
+
+/** Ordinary least squares through the normal equations (Gaussian elimination); null if singular. */
+function leastSquares(A: number[][], y: number[]): number[] | null {
+  const k = A[0]!.length;
+  const M = [...Array(k).keys()].map((i) => [...[...Array(k).keys()].map((j) => ss.sum(A.map((row) => row[i]! * row[j]!))), ss.sum(A.map((row, r) => row[i]! * y[r]!))]);
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
+    if (Math.abs(M[p]![c]!) < 1e-12) return null;
+    [M[c], M[p]] = [M[p]!, M[c]!];
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = M[r]![c]! / M[c]![c]!;
+      for (let j = c; j <= k; j++) M[r]![j]! -= f * M[c]![j]!;
+    }
+  }
+  return M.map((row, i) => row[k]! / row[i]!);
+}
+
+export type CalibrateOptions = { layout?: string };
+
+export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: CalibrateOptions = {}): Calibration {
+  if (all.length === 0) throw new Error('calibrate needs at least one result');
+  const layouts = [...new Set(all.map((r) => r.run.layout).filter((l): l is string => !!l))];
+  const layout = opts.layout ?? layouts[0];
+  if (!layout) throw new Error('the results name no layout: pass --layout');
+  if (!bp.layouts[layout]) throw new Error(`layout "${layout}" is not in the blueprint (layouts: ${Object.keys(bp.layouts).join(', ')})`);
+  if (!opts.layout && layouts.length > 1) throw new Error(`the results come from layouts ${layouts.join(', ')}; pass --layout to calibrate one of them`);
+  // With --layout, the results of other layouts are left out (a --layouts file holds several).
+  const results = all.filter((x) => x.run.layout === layout || x.run.layout === null);
+  if (results.length === 0) throw new Error(`no result measured layout "${layout}" (they measured ${layouts.join(', ')})`);
+  const r = resolveLayout(bp, layout);
+  const idx = operationIndex(bp);
+  const warnings: string[] = [];
+
+  // The measured operations and their request counts per run.
+  const measured = [...new Set(results.flatMap((x) => x.operations.filter((o) => o.requests).map((o) => o.id)))].filter((id) => {
+    if (idx.has(id)) return true;
+    warnings.push(`operation ${id} is not in the blueprint; ignored`);
+    return false;
+  });
+  const counts = results.map((x) => measured.map((id) => x.operations.find((o) => o.id === id)?.requests ?? 0));
+  const trees = new Map(measured.map((id) => [id, callTree(bp, id)]));
+
+  // The processes measured, mapped to the layout's units and datastores.
+  const single = r.units.length === 1 ? r.units[0]!.name : null;
+  const targets: Target[] = [];
+  const cpuOf = (x: LoadTestResult, t: { kind: string; name: string }) =>
+    ss.sum(
+      x.processes
+        .filter((p) => (t.kind === 'datastore' ? p.role === 'datastore' && p.unit === t.name : p.role !== 'datastore' && p.role !== 'driver' && (p.unit === t.name || (p.role === 'sut' && single === t.name))))
+        .map((p) => p.cpuSeconds),
+    );
+  for (const u of r.units) if (results.every((x) => x.processes.some((p) => p.role !== 'datastore' && (p.unit === u.name || (p.role === 'sut' && single === u.name))))) targets.push({ kind: 'unit', name: u.name, stores: [] });
+  for (const d of r.datastores) if (results.every((x) => x.processes.some((p) => p.role === 'datastore' && p.unit === d.name))) targets.push({ kind: 'datastore', name: d.name, stores: [d.name] });
+  // One PostgreSQL server holding every relational store's database (the reference services'
+  // runner): a datastore process named after no store serves all the postgres stores.
+  const storeNames = new Set(r.datastores.map((d) => d.name));
+  const pgStores = r.datastores.filter((d) => d.engine === 'postgres' && !targets.some((t) => t.name === d.name)).map((d) => d.name);
+  const shared = [...new Set(results[0]!.processes.filter((p) => p.role === 'datastore' && !storeNames.has(p.unit)).map((p) => p.unit))];
+  for (const name of shared)
+    if (pgStores.length && results.every((x) => x.processes.some((p) => p.role === 'datastore' && p.unit === name))) targets.push({ kind: 'datastore', name, stores: pgStores });
+  if (!targets.some((t) => t.kind === 'unit')) warnings.push(`no result measured a process of layout ${layout}'s units (${r.units.map((u) => u.name).join(', ')}): no CPU demand derived`);
+
+  const fits: UnitFit[] = [];
+  // direct: an operation's own factor (measured / blueprint) at a process, from its own requests;
+  // scales: factors of callees, weighted over the operations that reach them.
+  const direct = new Map<string, number>();
+  const scales = new Map<string, Map<string, { sum: number; weight: number }>>();
+  for (const t of targets) {
+    const priors = measured.map((id) => priorAt(bp, r, trees.get(id)!, t));
+    const prior = priors.map((m) => ss.sum([...m.values()]) / 1000); // seconds per request
+    const active = measured.map((_, j) => j).filter((j) => prior[j]! > 0 && counts.some((c) => c[j]! > 0));
+    if (active.length === 0) continue;
+    const y = results.map((x) => cpuOf(x, t));
+    const secs = results.map((x) => x.run.duration);
+    let D: number[];
+    let idle: number | null = null;
+    let method: UnitFit['method'];
+    let r2: number | null = null;
+    if (results.length >= active.length + 2) {
+      const A = results.map((_, i) => [...active.map((j) => counts[i]![j]!), secs[i]!]);
+      const x = nnls(A, y);
+      D = x.slice(0, active.length);
+      idle = x[active.length]!;
+      method = 'regression';
+      const fitted = A.map((row) => ss.sum(row.map((a, j) => a * x[j]!)));
+      const my = ss.mean(y);
+      const tot = ss.sum(y.map((v) => (v - my) ** 2));
+      r2 = tot > 0 ? 1 - ss.sum(y.map((v, i) => (v - fitted[i]!) ** 2)) / tot : null;
+    } else if (results.length >= active.length && active.length > 0) {
+      D = nnls(results.map((_, i) => active.map((j) => counts[i]![j]!)), y);
+      method = 'regression';
+    } else {
+      // One factor s with cpu_r ≈ s · Σ_o prior_o · n_{r,o}, least squares through the origin.
+      const e = results.map((_, i) => ss.sum(active.map((j) => prior[j]! * counts[i]![j]!)));
+      const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
+      D = active.map((j) => s * prior[j]!);
+      method = 'apportioned';
+    }
+    fits.push({
+      name: t.name,
+      kind: t.kind,
+      method,
+      demands: active.map((j, i) => ({ op: measured[j]!, measuredMs: round(D[i]! * 1000), blueprintMs: round(prior[j]! * 1000) })),
+      idleCpuPerSecond: idle === null ? null : round(idle),
+      r2: r2 === null ? null : round(r2),
+    });
+    active.forEach((j, i) => {
+      const root = measured[j]!;
+      const own = priors[j]!.get(root) ?? 0;
+      const others = prior[j]! * 1000 - own;
+      const measuredMs = D[i]! * 1000;
+      const key = `${t.kind}:${t.name}`;
+      if (own > 0) {
+        // The operation itself absorbs the difference; its callees keep the blueprint's values
+        // (they are shared between operations and a request count cannot separate them).
+        let ownMs = measuredMs - others;
+        if (ownMs < own * 0.05) {
+          warnings.push(`${root} on ${t.name}: measured ${round(measuredMs)} ms per request is below what its calls alone take in the blueprint (${round(others)} ms); kept 5% of its own value`);
+          ownMs = own * 0.05;
+        }
+        direct.set(`${root}|${key}`, ownMs / own);
+      } else {
+        // The demand lands on operations this one calls (another unit, or the database through
+        // callees): scale them all, weighted by how much each contributes.
+        const k = D[i]! / prior[j]!;
+        const weightBase = ss.sum(counts.map((c) => c[j]!));
+        for (const [op, ms] of priors[j]!) {
+          const m = scales.get(op) ?? new Map<string, { sum: number; weight: number }>();
+          const acc = m.get(key) ?? { sum: 0, weight: 0 };
+          acc.sum += k * ms * weightBase;
+          acc.weight += ms * weightBase;
+          m.set(key, acc);
+          scales.set(op, m);
+        }
+      }
+    });
+  }
+
+  const factor = (id: string, key: string): number | null => {
+    const d = direct.get(`${id}|${key}`);
+    if (d !== undefined) return d;
+    const acc = scales.get(id)?.get(key);
+    return acc && acc.weight > 0 ? acc.sum / acc.weight : null;
+  };
+  const touched = new Set([...[...direct.keys()].map((k) => k.split('|')[0]!), ...scales.keys()]);
+  const operations: CalibratedOperation[] = [];
+  for (const id of touched) {
+    const ref = idx.get(id)!;
+    const unit = r.unitOfDomain.get(ref.domain) ?? '?';
+    const storeName = primaryStore(r, ref.domain)?.name;
+    const store = targets.find((t) => t.kind === 'datastore' && storeName !== undefined && t.stores.includes(storeName))?.name;
+    const kCpu = factor(id, `unit:${unit}`);
+    const kDb = store ? factor(id, `datastore:${store}`) : null;
+    if (kCpu === null && kDb === null) continue;
+    operations.push({
+      id,
+      unit,
+      cpuMs: kCpu === null ? null : round(Math.max(0.001, kCpu * ref.op.cpu.mean)),
+      wasCpuMs: ref.op.cpu.mean,
+      db:
+        kDb === null || !ref.op.db
+          ? null
+          : {
+              readMs: ref.op.db.reads ? round(kDb * dbRead(bp, id)) : null,
+              writeMs: ref.op.db.writes ? round(kDb * dbWrite(bp, id)) : null,
+              wasReadMs: dbRead(bp, id),
+              wasWriteMs: dbWrite(bp, id),
+            },
+    });
+  }
+  operations.sort((a, b) => a.id.localeCompare(b.id));
+  const m0 = results[0]!.run.machine;
+  if (results.some((x) => x.run.machine.cpuModel !== m0.cpuModel || x.run.machine.cores !== m0.cores)) warnings.push('the results come from different machines');
+  return {
+    layout,
+    machine: m0,
+    runs: results.map((x) => ({ started: x.run.started, driver: x.run.driver, model: x.run.model, rate: x.run.rate, duration: x.run.duration, requests: x.totals.requests })),
+    fits,
+    operations,
+    warnings,
+  };
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+const ms = (x: number) => `${round(x)}ms`;
+
+/** A distribution with a new mean, in blueprint YAML form (shape and cv kept). */
+function withMean(d: Dist & { min?: number; max?: number }, mean: number): unknown {
+  if (d.dist === 'exp') return ms(mean);
+  if (d.dist === 'uniform' && d.min !== undefined && d.max !== undefined && d.mean > 0) {
+    const k = mean / d.mean;
+    return { dist: 'uniform', min: ms(d.min * k), max: ms(d.max * k) };
+  }
+  if (d.dist === 'const') return { dist: 'const', mean: ms(mean) };
+  return { dist: d.dist, mean: ms(mean), cv: d.cv };
+}
+
+/**
+ * The overlay: `extends:` the original (a path relative to the overlay) and sets the calibrated
+ * values; a comment header names the machine and the runs.
+ */
+export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[] }): string {
+  const idx = operationIndex(bp);
+  const domains: Record<string, { operations: Record<string, Record<string, unknown>> }> = {};
+  for (const c of cal.operations) {
+    const ref = idx.get(c.id)!;
+    const entry: Record<string, unknown> = {};
+    if (c.cpuMs !== null) entry.cpu = withMean(ref.op.cpu, c.cpuMs);
+    if (c.db && (c.db.readMs !== null || c.db.writeMs !== null)) {
+      const db: Record<string, unknown> = {};
+      if (c.db.readMs !== null) db.read = withMean(ref.op.db?.read ?? bp.system.defaults.db.read, c.db.readMs);
+      if (c.db.writeMs !== null) db.write = withMean(ref.op.db?.write ?? bp.system.defaults.db.write, c.db.writeMs);
+      entry.db = db;
+    }
+    (domains[ref.domain] ??= { operations: {} }).operations[ref.name] = entry;
+  }
+  const m = cal.machine;
+  const header = [
+    `# Calibrated by \`archsim calibrate\` from ${cal.runs.length} measured run${cal.runs.length === 1 ? '' : 's'} of layout ${cal.layout}.`,
+    `# Machine: ${m.cores} cores, ${m.cpuModel}, Node ${m.node}${m.os ? `, ${m.os}` : ''}.`,
+    '# Runs:',
+    ...cal.runs.map((r, i) => `#   ${o.sources[i] ?? `run ${i + 1}`}: ${r.started}, ${r.driver} driver, ${r.model} model${r.rate ? ` at ${r.rate}/s` : ''}, ${r.duration} s, ${r.requests} requests`),
+    '# Method (per measured process):',
+    ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one run per operation mix: CPU apportioned by the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
+    '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
+    ...cal.warnings.map((w) => `# Warning: ${w}`),
+  ];
+  const body = stringify({ extends: o.extendsPath, system: { domains } }, { lineWidth: 0 });
+  return `${header.join('\n')}\n${body}`;
+}

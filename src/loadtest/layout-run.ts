@@ -1,0 +1,98 @@
+// Load-testing a layout of the bundled reference services: start it, seed it, drive it, stop it.
+//
+// Starting: `startLayout(blueprintFile, layout, { db: 'embedded' })` from the reference-services
+// runner (src/run/layout.ts, issue 6), imported at run time so this branch builds without it;
+// its processes (units, gateway, PostgreSQL with its backends) are measured by
+// `processesOfLayout`.
+//
+// WIRING POINT: `seedAndScenario` is what is left once the runner is merged. It must seed
+// realistic data (users, contacts, groups, conversations) and return a scenario module
+// reference whose operations build each operation's requests (authenticated, with seeded ids) for
+// the operations in `plan.mix`. Everything else (pinning, /proc sampling, driving, the result,
+// stopping) is done.
+import type { Blueprint } from '../model/schema.js';
+import type { LoadPlan } from './plan.js';
+import type { ProcTarget } from './proc.js';
+import type { ScenarioRef } from './scenario.js';
+
+export type SystemUnderTest = {
+  baseUrl: string;
+  processes: ProcTarget[];
+  scenario: ScenarioRef;
+  notes: string[];
+  stop(): Promise<void>;
+};
+
+export class NotWiredYet extends Error {
+  override name = 'NotWiredYet';
+}
+
+/** The part of the reference-services runner's RunningLayout that load testing uses. */
+export type RunningLayoutLike = {
+  gatewayUrl: string;
+  gateway?: { pid: number } | undefined;
+  units: { name: string; pid: number }[];
+  postgres: { pid?: number | undefined };
+  stop(): Promise<void>;
+};
+
+/**
+ * The processes of a started layout: each unit (with any children it forks), the gateway, and
+ * PostgreSQL with its backends. PostgreSQL is one server holding every datastore's database, so
+ * it is measured as one process named "postgres" (calibrate spreads it over the relational stores).
+ */
+export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
+  const out: ProcTarget[] = running.units.map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
+  if (running.gateway) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
+  if (running.postgres.pid) out.push({ unit: 'postgres', role: 'datastore', pid: running.postgres.pid, tree: true });
+  return out;
+}
+
+type StartLayout = (bpPath: string, layout: string, opts?: { db?: 'embedded' | 'url' | 'container' }) => Promise<RunningLayoutLike>;
+
+async function runner(): Promise<StartLayout | null> {
+  // A computed specifier: the runner arrives with issue 6; until then this is null.
+  const spec = ['..', 'run', 'layout.js'].join('/');
+  try {
+    const mod = (await import(spec)) as { startLayout?: StartLayout };
+    return mod.startLayout ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan): Promise<SystemUnderTest> {
+  const startLayout = await runner();
+  if (!startLayout) {
+    throw new NotWiredYet(
+      `starting layout "${layout}" needs the reference services, which are not in this build yet; load-test a running system with --target http://127.0.0.1:PORT --scenario FILE`,
+    );
+  }
+  const running = await startLayout(blueprintFile, layout, { db: 'embedded' });
+  try {
+    const { scenario, notes } = await seedAndScenario(bp, layout, plan, running);
+    return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
+  } catch (e) {
+    await running.stop();
+    throw e;
+  }
+}
+
+/** WIRING POINT (see the top of this file): seed the started layout, build its requests. */
+export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike): Promise<{ scenario: ScenarioRef; notes: string[] }> {
+  void bp;
+  void plan;
+  void running;
+  throw new NotWiredYet(`layout "${layout}" started, but seeding it and building its requests is not wired yet; use --target ${running.gatewayUrl} --scenario FILE meanwhile`);
+}
+
+/**
+ * WIRING POINT (generate k6): the k6 script for a layout's workload, `k6Script(bp, layout, opts)`
+ * from src/generate/k6.ts, pointed at the started system's base URL. One call once it is merged.
+ */
+export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
+  void bp;
+  void plan;
+  void baseUrl;
+  throw new NotWiredYet(`the k6 script for layout "${layout}" comes from \`archsim generate k6\`, which is not in this build yet; pass --target URL --k6-script FILE`);
+}

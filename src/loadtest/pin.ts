@@ -1,0 +1,70 @@
+// Pinning the driver and the system under test to separate cores with taskset (util-linux), so
+// the driver does not steal the CPU it is measuring. Where taskset or a second core is missing,
+// nothing is pinned and the plan says why (the result carries the note).
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { existsSync } from 'node:fs';
+
+let tasksetPath: string | null | undefined;
+export function taskset(): string | null {
+  if (tasksetPath === undefined) {
+    const r = spawnSync('taskset', ['-V'], { encoding: 'utf8' });
+    tasksetPath = r.error ? null : 'taskset';
+  }
+  return tasksetPath;
+}
+
+export type PinPlan = { driver: string | null; sut: string | null; note?: string };
+
+/**
+ * Which cores go to whom: the driver gets the last core, the system under test the others.
+ * `cores` defaults to the machine's.
+ */
+export function planPinning(cores: number = os.availableParallelism(), opts: { disable?: boolean } = {}): PinPlan {
+  if (opts.disable) return { driver: null, sut: null, note: 'pinning disabled' };
+  if (cores < 2) return { driver: null, sut: null, note: `not pinned: ${cores} core (the driver shares it with the system under test)` };
+  if (!taskset()) return { driver: null, sut: null, note: 'not pinned: taskset (util-linux) not found' };
+  const last = cores - 1;
+  return { driver: String(last), sut: last === 1 ? '0' : `0-${last - 1}` };
+}
+
+/** Pin a running process and all its threads (-a) to a core list like "0" or "0-2". */
+export function pinPid(pid: number, cpuList: string): { ok: boolean; message?: string } {
+  if (!taskset()) return { ok: false, message: 'taskset not found' };
+  // taskset -a on a pid that is gone finds no threads and still exits 0.
+  if (!existsSync(`/proc/${pid}`)) return { ok: false, message: `no process ${pid}` };
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { encoding: 'utf8' });
+  if (r.status === 0) return { ok: true };
+  return { ok: false, message: (r.stderr || r.error?.message || `taskset exited ${r.status}`).trim().split('\n')[0] };
+}
+
+/** Pin the system under test: every pid given (and its threads) to the plan's SUT cores. */
+export function pinSut(pids: readonly number[], plan: PinPlan): string[] {
+  const notes: string[] = [];
+  if (!plan.sut) return notes;
+  for (const pid of pids) {
+    const r = pinPid(pid, plan.sut);
+    if (!r.ok) notes.push(`could not pin pid ${pid}: ${r.message}`);
+  }
+  return notes;
+}
+
+/** Pin the driver process to the plan's driver core. */
+export function pinDriver(pid: number, plan: PinPlan): string[] {
+  if (!plan.driver) return [];
+  const r = pinPid(pid, plan.driver);
+  return r.ok ? [] : [`could not pin the driver: ${r.message}`];
+}
+
+/** The command prefix that starts a program on given cores (for wrk, k6, servers). */
+export function pinnedCommand(cpuList: string | null, cmd: string, args: string[]): [string, string[]] {
+  if (!cpuList || !taskset()) return [cmd, args];
+  return ['taskset', ['-c', cpuList, cmd, ...args]];
+}
+
+/** The cores a process may run on now (from /proc/<pid>/status Cpus_allowed_list). */
+export function allowedCpus(pid: number): string | null {
+  const r = spawnSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
+  const m = /list:\s*(\S+)/.exec(r.stdout ?? '');
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,145 @@
+// CPU and memory of processes, read from /proc: utime+stime (clock ticks) from /proc/<pid>/stat
+// and the peak resident set (VmHWM) from /proc/<pid>/status. Sample before and after a run and
+// diff, so the figures are the processes' own, not an estimate.
+import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import type { ProcessUsage } from './result.js';
+
+let clkTck: number | undefined;
+/** Clock ticks per second (getconf CLK_TCK; 100 on every Linux we know of). */
+export function clockTicks(): number {
+  if (clkTck === undefined) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    const n = Number(r.stdout?.trim());
+    clkTck = Number.isFinite(n) && n > 0 ? n : 100;
+  }
+  return clkTck;
+}
+
+export type ProcStat = {
+  pid: number;
+  ppid: number;
+  /** user + system CPU seconds of the process itself */
+  cpuSeconds: number;
+  /** user + system CPU seconds of its children that have exited and been waited for */
+  childCpuSeconds: number;
+  vmHwmKiB: number | null;
+  vmRssKiB: number | null;
+};
+
+/** One process's counters, or undefined when it is gone (or /proc is absent). */
+export function readProc(pid: number): ProcStat | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may contain spaces and parentheses: split after the last ")".
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); utime is field 14, stime 15, cutime 16, cstime 17.
+  const f = (n: number) => Number(rest[n - 3]);
+  const tck = clockTicks();
+  let vmHwmKiB: number | null = null;
+  let vmRssKiB: number | null = null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+    const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    vmHwmKiB = hwm ? Number(hwm[1]) : null;
+    vmRssKiB = rss ? Number(rss[1]) : null;
+  } catch {
+    /* exited between the two reads */
+  }
+  return { pid, ppid: f(4), cpuSeconds: (f(14) + f(15)) / tck, childCpuSeconds: (f(16) + f(17)) / tck, vmHwmKiB, vmRssKiB };
+}
+
+/** Every live descendant of a process (children, grandchildren…), from the ppids in /proc/N/stat. */
+export function descendants(root: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const p = readProc(Number(e));
+    if (!p) continue;
+    const list = children.get(p.ppid) ?? [];
+    list.push(p.pid);
+    children.set(p.ppid, list);
+  }
+  const out: number[] = [];
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** A process to measure: `tree` adds its descendants (PostgreSQL's backends, cluster workers). */
+export type ProcTarget = { unit: string; role?: ProcessUsage['role']; pid: number; tree?: boolean };
+
+/** stats[i]: the readings of targets[i] (and its descendants), by pid */
+export type ProcSample = { at: number; targets: ProcTarget[]; stats: Map<number, ProcStat>[] };
+
+/** Read the counters of every target (and, for tree targets, their descendants) now. */
+export function sampleProcesses(targets: readonly ProcTarget[], now: number = performance.now()): ProcSample {
+  const stats = targets.map((t) => {
+    const m = new Map<number, ProcStat>();
+    for (const pid of [t.pid, ...(t.tree ? descendants(t.pid) : [])]) {
+      const s = readProc(pid);
+      if (s) m.set(pid, s);
+    }
+    return m;
+  });
+  return { at: now, targets: [...targets], stats };
+}
+
+/**
+ * CPU used between two samples, per target. A process that appeared in between counts in full
+ * (it started during the run); for tree targets the root's waited-for children count too, so
+ * short-lived workers that exited are not lost.
+ */
+export function processUsage(before: ProcSample, after: ProcSample): ProcessUsage[] {
+  const wall = Math.max(1e-9, (after.at - before.at) / 1000);
+  return after.targets.map((t, i) => {
+    const a = after.stats[i] ?? new Map<number, ProcStat>();
+    const j = before.targets.findIndex((x) => x.pid === t.pid && !!x.tree === !!t.tree);
+    const b = before.stats[j] ?? new Map<number, ProcStat>();
+    let cpu = 0;
+    let hwm: number | null = null;
+    for (const [pid, s] of a) {
+      cpu += s.cpuSeconds - (b.get(pid)?.cpuSeconds ?? 0);
+      if (t.tree && pid === t.pid) cpu += s.childCpuSeconds - (b.get(pid)?.childCpuSeconds ?? 0);
+      if (s.vmHwmKiB !== null) hwm = (hwm ?? 0) + s.vmHwmKiB;
+    }
+    // A root that exited before the second sample: report what we saw.
+    if (a.size === 0) hwm = b.get(t.pid)?.vmHwmKiB ?? null;
+    const cpuSeconds = Math.max(0, round(cpu, 3));
+    return {
+      unit: t.unit,
+      role: t.role ?? 'unit',
+      pid: t.pid,
+      cpuSeconds,
+      cpuUtilization: round(cpuSeconds / wall, 3),
+      rssMaxMiB: hwm === null ? null : round(hwm / 1024, 1),
+    };
+  });
+}
+
+/** This process's own CPU since `since` (process.cpuUsage), and its peak RSS. */
+export function selfUsage(since: NodeJS.CpuUsage, wallSeconds: number): { pid: number; cpuSeconds: number; cpuUtilization: number; rssMaxMiB: number } {
+  const u = process.cpuUsage(since);
+  const cpuSeconds = round((u.user + u.system) / 1e6, 3);
+  return { pid: process.pid, cpuSeconds, cpuUtilization: round(cpuSeconds / Math.max(1e-9, wallSeconds), 3), rssMaxMiB: round(process.resourceUsage().maxRSS / 1024, 1) };
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

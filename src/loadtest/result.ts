@@ -1,0 +1,156 @@
+// The result of one load test, as written to result.json. Every driver (embedded, k6) produces
+// this one shape, so calibrate, validate-model and reports read one format. Times are in
+// milliseconds, rates per second, memory in MiB, CPU in seconds.
+import { z } from 'zod';
+
+/** Why requests failed. Keys are open (a driver may add its own), these are the ones archsim uses. */
+export const ERROR_KINDS = ['status_4xx', 'status_5xx', 'timeout', 'connect', 'reset', 'dropped', 'failed', 'other'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export const Latency = z.strictObject({
+  min: z.number().min(0),
+  mean: z.number().min(0),
+  p50: z.number().min(0),
+  p90: z.number().min(0),
+  p95: z.number().min(0),
+  p99: z.number().min(0),
+  max: z.number().min(0),
+});
+export type Latency = z.output<typeof Latency>;
+
+export const Errors = z.strictObject({
+  total: z.number().int().min(0),
+  /** status_4xx, status_5xx, timeout, connect, reset, dropped (never sent: the driver fell behind), failed (a failure a driver could not classify), other */
+  byKind: z.record(z.string(), z.number().int().min(0)),
+});
+export type Errors = z.output<typeof Errors>;
+
+export const OperationResult = z.strictObject({
+  id: z.string(),
+  /** requests completed (with any status); null when the driver could not count them per operation */
+  requests: z.number().int().min(0).nullable(),
+  /** completed requests per second of the measured duration */
+  throughput: z.number().min(0).nullable(),
+  errors: Errors,
+  /** open model: from each request's intended start (coordinated omission corrected); closed: from the send */
+  latency: Latency.nullable(),
+  /** open model only: from the actual send, what a naive driver would report */
+  serviceTime: Latency.nullable().optional(),
+});
+export type OperationResult = z.output<typeof OperationResult>;
+
+export const ProcessUsage = z.strictObject({
+  unit: z.string(),
+  role: z.enum(['unit', 'datastore', 'gateway', 'broker', 'sut', 'driver']).default('unit'),
+  pid: z.number().int(),
+  /** user + system CPU over the measured interval (children included when tree was asked) */
+  cpuSeconds: z.number().min(0),
+  /** cpuSeconds / wall seconds: 1.0 is one core busy */
+  cpuUtilization: z.number().min(0),
+  /** peak resident set (VmHWM), MiB */
+  rssMaxMiB: z.number().min(0).nullable(),
+});
+export type ProcessUsage = z.output<typeof ProcessUsage>;
+
+export const Threshold = z.strictObject({ metric: z.string(), expression: z.string(), crossed: z.boolean() });
+
+export const LoadTestResult = z.strictObject({
+  schemaVersion: z.literal(1),
+  run: z.strictObject({
+    blueprint: z.string().nullable(),
+    layout: z.string().nullable(),
+    /** the base URL that was load-tested */
+    target: z.string(),
+    driver: z.enum(['embedded', 'k6']),
+    model: z.enum(['open', 'closed']),
+    /** open model: requests per second offered */
+    rate: z.number().positive().nullable(),
+    /** closed model: connections (users without think time); open model: the in-flight bound */
+    connections: z.number().int().positive().nullable(),
+    /** seconds the load ran (measured) */
+    duration: z.number().min(0),
+    /** seconds of warm-up before measuring (not counted) */
+    warmup: z.number().min(0).default(0),
+    started: z.string().describe('ISO 8601'),
+    machine: z.strictObject({ cores: z.number().int().positive(), cpuModel: z.string(), node: z.string(), os: z.string().optional() }),
+    /** cores the driver and the system under test were pinned to (null: not pinned) */
+    pinning: z.strictObject({ driver: z.string().nullable(), sut: z.string().nullable(), note: z.string().optional() }).nullable().default(null),
+    notes: z.array(z.string()).default([]),
+  }),
+  operations: z.array(OperationResult),
+  totals: z.strictObject({
+    requests: z.number().int().min(0),
+    throughput: z.number().min(0),
+    errors: Errors,
+    latency: Latency.nullable(),
+    /** requests scheduled but never started because the driver fell too far behind (open model) */
+    dropped: z.number().int().min(0),
+  }),
+  processes: z.array(ProcessUsage),
+  driver: z.strictObject({
+    pid: z.number().int().nullable(),
+    cpuSeconds: z.number().min(0),
+    cpuUtilization: z.number().min(0),
+    rssMaxMiB: z.number().min(0).nullable(),
+    /** open model: how late the driver started requests after their scheduled time, ms */
+    lag: z.strictObject({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
+  }).nullable(),
+  /** k6 only: thresholds and whether each was crossed; exit code 99 means some were */
+  thresholds: z.array(Threshold).optional(),
+  thresholdsCrossed: z.boolean().optional(),
+});
+export type LoadTestResult = z.output<typeof LoadTestResult>;
+export type LoadTestResultInput = z.input<typeof LoadTestResult>;
+
+/** Parse a result file's JSON text; errors name the field. */
+export function parseResult(text: string, file = 'result.json'): LoadTestResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const r = LoadTestResult.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  return r.data;
+}
+
+/** A result file holds one result, or several (`loadtest --layouts a,b`: { schemaVersion, results }). */
+export function parseResults(text: string, file = 'result.json'): LoadTestResult[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const list = raw && typeof raw === 'object' && Array.isArray((raw as { results?: unknown }).results) ? (raw as { results: unknown[] }).results : [raw];
+  return list.map((r, i) => parseResult(JSON.stringify(r), list.length > 1 ? `${file} results[${i}]` : file));
+}
+
+export function emptyErrors(): Errors {
+  return { total: 0, byKind: {} };
+}
+
+export function addError(e: Errors, kind: string, n = 1): void {
+  e.total += n;
+  e.byKind[kind] = (e.byKind[kind] ?? 0) + n;
+}
+
+export function mergeErrors(list: readonly Errors[]): Errors {
+  const out = emptyErrors();
+  for (const e of list) for (const [k, n] of Object.entries(e.byKind)) addError(out, k, n);
+  return out;
+}
+
+/** The result file's JSON Schema (schemas/loadtest-result.schema.json), from the zod schema. */
+export function resultJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(LoadTestResult, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }),
+    $id: 'https://archsim.dev/schemas/loadtest-result.schema.json',
+    title: 'archsim load-test result',
+    description: 'What `archsim loadtest` measured: per-operation latency, throughput and errors, per-process CPU and memory.',
+  };
+}

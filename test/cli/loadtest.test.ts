@@ -1,0 +1,102 @@
+// `archsim loadtest` as a user runs it: the built CLI in its own process.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { archsim } from '../helpers/cli.js';
+import { LoadTestResult } from '../../src/loadtest/result.js';
+
+describe('archsim loadtest', () => {
+  it('has help naming the models and options', () => {
+    const r = archsim(['loadtest', '--help']);
+    expect(r.code).toBe(0);
+    for (const o of ['--layout', '--layouts', '--operation', '--rate', '--duration', '--users', '--driver', '--target', '--out', '--json']) expect(r.stdout).toContain(o);
+  });
+
+  it('load-tests the trivial endpoint: JSON only on stdout, progress on stderr, result file written once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-lt-'));
+    const out = join(dir, 'r.json');
+    const r = archsim(['loadtest', '--target', 'trivial', '--rate', '100/s', '--duration', '1.5s', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const res = LoadTestResult.parse(JSON.parse(r.stdout));
+    expect(res.totals.requests).toBe(150);
+    expect(res.totals.errors.total).toBe(0);
+    expect(res.processes[0]).toMatchObject({ unit: 'trivial', role: 'sut' });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(r.stdout));
+    expect(r.stderr).toMatch(/load: 1\/2 s +rate \d+\/s/);
+    const again = archsim(['loadtest', '--target', 'trivial', '--rate', '100/s', '--duration', '1s', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; pass --force/);
+  });
+
+  it('prints a human summary on stderr and nothing on stdout without --json', () => {
+    const r = archsim(['loadtest', '--target', 'trivial', '--users', '2', '--duration', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/closed model, 2 connections/);
+    expect(r.stderr).toMatch(/trivial\.get\s+\d+/);
+  });
+
+  it('refuses targets that are not this machine, and bad input, with one line and exit 2', () => {
+    for (const args of [
+      ['--target', 'http://example.com:80', '--rate', '10'],
+      ['--target', 'http://10.1.2.3:8080', '--rate', '10'],
+      ['--target', 'trivial', '--rate', 'fast'],
+      ['--target', 'trivial', '--rate', '10', '--users', '2'],
+      ['--rate', '10'],
+      ['blueprints/quantchat.yaml', '--layout', 'nope', '--rate', '10'],
+      ['blueprints/quantchat.yaml', '--target', 'trivial', '--operation', 'auth.verify-token', '--rate', '10'],
+    ]) {
+      const r = archsim(['loadtest', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    }
+    expect(archsim(['loadtest', '--target', 'http://example.com', '--rate', '10']).stderr).toMatch(/only targets 127\.0\.0\.1/);
+  });
+
+  it('says plainly that starting a layout waits for the reference services', () => {
+    const r = archsim(['loadtest', 'blueprints/quantchat.yaml', '--layout', 'monolith', '--rate', '10/s', '--duration', '1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/needs the reference services.*--target/);
+  });
+
+  it('loads a running system with a scenario module', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-lts-'));
+    const scenario = join(dir, 'scenario.mjs');
+    writeFileSync(
+      scenario,
+      `export function createScenario() {
+  return { operations: [
+    { id: 'a.get', weight: 3, build: (ctx) => ({ method: 'GET', path: '/a?n=' + ctx.opSeq }) },
+    { id: 'b.post', weight: 1, build: () => ({ method: 'POST', path: '/b', headers: { 'content-type': 'application/json' }, body: '{"x":1}' }) },
+  ] };
+}\n`,
+    );
+    const r = archsim(['loadtest', '--target', 'trivial', '--scenario', scenario, '--rate', '80', '--duration', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const res = LoadTestResult.parse(JSON.parse(r.stdout));
+    expect(res.operations.map((o) => [o.id, o.requests])).toEqual([
+      ['a.get', 60],
+      ['b.post', 20],
+    ]);
+  });
+});
+
+describe('side-by-side view of several layouts', () => {
+  it('puts each layout next to the others, per operation and in total', async () => {
+    const { renderComparison } = await import('../../src/cli/commands/loadtest.js');
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-lt2-'));
+    const out = join(dir, 'r.json');
+    const r = archsim(['loadtest', '--target', 'trivial', '--rate', '50', '--duration', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const base = LoadTestResult.parse(JSON.parse(readFileSync(out, 'utf8')));
+    const a = { ...base, run: { ...base.run, layout: 'monolith' } };
+    const b = { ...base, run: { ...base.run, layout: 'microservices' } };
+    const text = renderComparison([a, b]);
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/^operation\s+monolith p50\s+monolith p95\s+monolith req\/s\s+monolith errors\s+microservices p50/);
+    expect(lines.find((l) => l.startsWith('trivial.get'))).toContain(base.operations[0]!.latency!.p50.toFixed(2));
+    expect(lines.at(-1)).toMatch(/^total\s+/);
+  });
+});

@@ -1,0 +1,171 @@
+// Calibration math on result files with known demands, and the overlay it writes loads as a
+// valid blueprint that reproduces those demands.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { loadBlueprint } from '../../src/io/load.js';
+import { calibrate, nnls, overlayYaml } from '../../src/loadtest/calibrate.js';
+import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
+import { operationIndex } from '../../src/model/layout.js';
+import type { Blueprint } from '../../src/model/schema.js';
+import { archsim, ROOT } from '../helpers/cli.js';
+
+const BP = join(ROOT, 'blueprints/quantchat.yaml');
+const bp = loadBlueprint(BP).blueprint;
+
+// Demands we pretend the system has: CPU seconds per request on the monolith's process and on
+// its PostgreSQL, plus a small idle cost per second of run.
+const TRUE_CPU = { 'auth.login': 0.002, 'messages.send': 0.0015, 'users.get': 0.0009 } as const;
+const TRUE_DB = { 'auth.login': 0.0003, 'messages.send': 0.0009, 'users.get': 0.0006 } as const;
+const IDLE = 0.01;
+const IDLE_DB = 0.002;
+type Op = keyof typeof TRUE_CPU;
+
+function result(counts: Record<Op, number>, duration: number): LoadTestResult {
+  const ops = Object.keys(counts) as Op[];
+  const cpu = ops.reduce((a, o) => a + counts[o] * TRUE_CPU[o], IDLE * duration);
+  const db = ops.reduce((a, o) => a + counts[o] * TRUE_DB[o], IDLE_DB * duration);
+  const latency = { min: 1, mean: 2, p50: 2, p90: 3, p95: 4, p99: 5, max: 9 };
+  const total = ops.reduce((a, o) => a + counts[o], 0);
+  const r: LoadTestResultInput = {
+    schemaVersion: 1,
+    run: { blueprint: 'quantchat', layout: 'monolith', target: 'http://127.0.0.1:8000', driver: 'embedded', model: 'open', rate: total / duration, connections: 64, duration, started: '2026-11-22T04:00:00.000Z', machine: { cores: 2, cpuModel: 'AMD EPYC', node: 'v20.19.0' } },
+    operations: ops.map((id) => ({ id, requests: counts[id], throughput: counts[id] / duration, errors: { total: 0, byKind: {} }, latency })),
+    totals: { requests: total, throughput: total / duration, errors: { total: 0, byKind: {} }, latency, dropped: 0 },
+    processes: [
+      { unit: 'backend', role: 'unit', pid: 100, cpuSeconds: cpu, cpuUtilization: cpu / duration, rssMaxMiB: 80 },
+      { unit: 'main', role: 'datastore', pid: 200, cpuSeconds: db, cpuUtilization: db / duration, rssMaxMiB: 40 },
+    ],
+    driver: { pid: 300, cpuSeconds: 1, cpuUtilization: 0.1, rssMaxMiB: 60 },
+  };
+  return LoadTestResult.parse(r);
+}
+
+const runs = [
+  result({ 'auth.login': 1000, 'messages.send': 2000, 'users.get': 500 }, 10),
+  result({ 'auth.login': 2000, 'messages.send': 1000, 'users.get': 1500 }, 10),
+  result({ 'auth.login': 500, 'messages.send': 4000, 'users.get': 1000 }, 20),
+  result({ 'auth.login': 3000, 'messages.send': 3000, 'users.get': 3000 }, 15),
+  result({ 'auth.login': 100, 'messages.send': 600, 'users.get': 2500 }, 12),
+];
+
+/** CPU one request of `root` runs on the monolith under a blueprint: itself and its calls. */
+function expanded(b: Blueprint, root: string, field: 'cpu' | 'db'): number {
+  const idx = operationIndex(b);
+  const walk = (id: string): number => {
+    const op = idx.get(id)!.op;
+    const own = field === 'cpu' ? op.cpu.mean : (op.db?.reads ?? 0) * (op.db?.read ?? b.system.defaults.db.read).mean + (op.db?.writes ?? 0) * (op.db?.write ?? b.system.defaults.db.write).mean;
+    return own + op.calls.reduce((a, c) => a + walk(c.op), 0);
+  };
+  return walk(root);
+}
+
+describe('calibrate', () => {
+  it('recovers known per-operation demands by non-negative least squares over several runs', () => {
+    const cal = calibrate(bp, runs);
+    expect(cal.layout).toBe('monolith');
+    const unit = cal.fits.find((f) => f.name === 'backend')!;
+    expect(unit.method).toBe('regression');
+    for (const d of unit.demands) expect(d.measuredMs).toBeCloseTo(TRUE_CPU[d.op as Op] * 1000, 3);
+    expect(unit.idleCpuPerSecond).toBeCloseTo(IDLE, 4);
+    expect(unit.r2).toBeCloseTo(1, 6);
+    const db = cal.fits.find((f) => f.name === 'main')!;
+    for (const d of db.demands) expect(d.measuredMs).toBeCloseTo(TRUE_DB[d.op as Op] * 1000, 3);
+  });
+
+  it('writes an overlay that extends the blueprint and reproduces the measured demand per request', () => {
+    const cal = calibrate(bp, runs);
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-cal-'));
+    const out = join(dir, 'calibrated.yaml');
+    const text = overlayYaml(bp, cal, { extendsPath: relative(dir, BP), sources: runs.map((_, i) => `run${i}.json`) });
+    writeFileSync(out, text);
+    expect(text).toMatch(/^# Calibrated by `archsim calibrate` from 5 measured runs of layout monolith/);
+    expect(text).toContain('# Machine: 2 cores, AMD EPYC, Node v20.19.0');
+    const calibrated = loadBlueprint(out).blueprint;
+    for (const op of Object.keys(TRUE_CPU) as Op[]) {
+      expect(expanded(calibrated, op, 'cpu')).toBeCloseTo(TRUE_CPU[op] * 1000, 3);
+      expect(expanded(calibrated, op, 'db')).toBeCloseTo(TRUE_DB[op] * 1000, 3);
+    }
+    // The distribution's shape is kept (login is a lognormal with cv 0.5).
+    const login = operationIndex(calibrated).get('auth.login')!.op.cpu;
+    expect(login).toEqual({ dist: 'lognormal', mean: 2, cv: 0.5 });
+    expect(cal.warnings).toEqual([]);
+    // Operations that were not measured keep their values.
+    expect(operationIndex(calibrated).get('media.upload')!.op.cpu).toEqual(operationIndex(bp).get('media.upload')!.op.cpu);
+  });
+
+  it('apportions one run by the blueprint shares when it cannot separate operations', () => {
+    const one = calibrate(bp, [runs[0]!]);
+    const unit = one.fits.find((f) => f.name === 'backend')!;
+    expect(unit.method).toBe('apportioned');
+    // The fitted demands explain the measured CPU seconds exactly.
+    const counts = runs[0]!.operations;
+    const explained = unit.demands.reduce((a, d) => a + (d.measuredMs / 1000) * counts.find((c) => c.id === d.op)!.requests!, 0);
+    expect(explained).toBeCloseTo(runs[0]!.processes[0]!.cpuSeconds, 3);
+    // …in the blueprint's proportions.
+    const [a, b] = unit.demands;
+    expect(a!.measuredMs / b!.measuredMs).toBeCloseTo(a!.blueprintMs / b!.blueprintMs, 3);
+  });
+
+  it('keeps least squares non-negative', () => {
+    // y = 2·x1 exactly, x2 only adds noise that a plain fit would give a negative weight.
+    const A = [[1, 1], [2, 0], [3, 2], [4, 1]];
+    const y = [1.9, 4, 5.8, 8.1];
+    const x = nnls(A, y);
+    expect(x.every((v) => v >= 0)).toBe(true);
+    expect(x[0]).toBeCloseTo(1.99, 1);
+  });
+});
+
+describe('archsim calibrate', () => {
+  it('writes the overlay, refuses to overwrite without --force, and prints JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-calcli-'));
+    const files = runs.map((r, i) => {
+      const f = join(dir, `r${i}.json`);
+      writeFileSync(f, JSON.stringify(r));
+      return f;
+    });
+    const out = join(dir, 'overlay.yaml');
+    const a = archsim(['calibrate', ...files, '--blueprint', BP, '--out', out]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toContain(`extends: ${relative(dir, BP)}`);
+    const again = archsim(['calibrate', ...files, '--blueprint', BP, '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists.*--force/);
+    const forced = archsim(['calibrate', ...files, '--blueprint', BP, '--out', out, '--force', '--json']);
+    expect(forced.code).toBe(0);
+    const j = JSON.parse(forced.stdout) as { operations: { id: string; cpuMs: number }[] };
+    expect(j.operations.find((o) => o.id === 'auth.login')!.cpuMs).toBeCloseTo(2, 3);
+    const bad = archsim(['calibrate', join(dir, 'missing.json'), '--blueprint', BP]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('calibrate with results of several layouts', () => {
+  it('asks which layout, and with --layout uses only its results', () => {
+    const other = runs.map((r) => LoadTestResult.parse({ ...r, run: { ...r.run, layout: 'microservices' } }));
+    expect(() => calibrate(bp, [...runs, ...other])).toThrow(/layouts monolith, microservices; pass --layout/);
+    const cal = calibrate(bp, [...runs, ...other], { layout: 'monolith' });
+    expect(cal.runs).toHaveLength(runs.length);
+    expect(() => calibrate(bp, runs, { layout: 'microservices' })).toThrow(/no result measured layout "microservices"/);
+  });
+});
+
+describe('one PostgreSQL server for every store (the reference services)', () => {
+  it('measures it as "postgres" and spreads it over the relational stores', async () => {
+    const { processesOfLayout } = await import('../../src/loadtest/layout-run.js');
+    const procs = processesOfLayout({ gatewayUrl: 'http://127.0.0.1:8000', units: [{ name: 'backend', pid: 100 }], postgres: { pid: 200 }, stop: async () => undefined });
+    expect(procs).toEqual([
+      { unit: 'backend', role: 'unit', pid: 100, tree: true },
+      { unit: 'postgres', role: 'datastore', pid: 200, tree: true },
+    ]);
+    const pg = runs.map((r) => LoadTestResult.parse({ ...r, processes: r.processes.map((p) => (p.role === 'datastore' ? { ...p, unit: 'postgres' } : p)) }));
+    const cal = calibrate(bp, pg);
+    const db = cal.fits.find((f) => f.name === 'postgres')!;
+    for (const d of db.demands) expect(d.measuredMs).toBeCloseTo(TRUE_DB[d.op as Op] * 1000, 3);
+    expect(cal.operations.find((o) => o.id === 'auth.login')!.db).not.toBeNull();
+  });
+});

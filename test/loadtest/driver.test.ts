@@ -1,0 +1,174 @@
+// The embedded driver against a real HTTP server in another process.
+import { afterEach, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import { startTrivialServer, type TrivialServer } from '../../src/loadtest/trivial-server.js';
+import { runDriver } from '../../src/loadtest/driver/index.js';
+import { createScenario } from '../../src/loadtest/scenarios/trivial.js';
+import { LoopbackError, assertLoopback, trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
+import { loadTestTarget } from '../../src/loadtest/target.js';
+import { allowedCpus, taskset } from '../../src/loadtest/pin.js';
+import { LoadTestResult } from '../../src/loadtest/result.js';
+
+const servers: TrivialServer[] = [];
+async function server(o: Parameters<typeof startTrivialServer>[0] = {}) {
+  const s = await startTrivialServer(o);
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+describe('embedded driver, open model', () => {
+  it('sends every scheduled request at a modest rate and measures the server delay', async () => {
+    const s = await server({ delayMs: 5 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 200, duration: 2 });
+    expect(r.totals.requests).toBe(400);
+    expect(r.totals.dropped).toBe(0);
+    expect(r.totals.errors.total).toBe(0);
+    expect(r.totals.throughput).toBe(200);
+    const l = r.totals.latency!;
+    expect(l.p50).toBeGreaterThanOrEqual(5);
+    expect(l.p50).toBeLessThan(100);
+    expect(l.min).toBeLessThanOrEqual(l.p50);
+    expect(l.p50).toBeLessThanOrEqual(l.p99);
+    expect(l.p99).toBeLessThanOrEqual(l.max);
+    // The driver reports how late it started requests itself.
+    expect(r.driver.lag!.p50).toBeLessThanOrEqual(r.driver.lag!.p99);
+    expect(r.driver.lag!.p50).toBeLessThan(l.p50);
+  });
+
+  it('counts the queue behind a 500 ms stall that a closed-loop driver hides (coordinated omission)', async () => {
+    // The server blocks its event loop for 500 ms on its 100th request (≈0.5 s into the run).
+    const open = await server({ stallAfter: 100, stallMs: 500 });
+    const o = await runDriver(createScenario(), { baseUrl: open.url, model: 'open', rate: 200, duration: 2.5 });
+    const naive = await server({ stallAfter: 100, stallMs: 500 });
+    const c = await runDriver(createScenario(), { baseUrl: naive.url, model: 'closed', connections: 1, duration: 2.5 });
+    // About 100 requests were scheduled during the stall (200/s × 0.5 s), 20% of 500: from their
+    // intended start they waited up to 500 ms, so p90 and p99 show the stall.
+    expect(o.totals.latency!.p99).toBeGreaterThan(300);
+    expect(o.totals.latency!.p90).toBeGreaterThan(50);
+    // A closed loop waited for the one stalled request and sent nothing meanwhile: one slow
+    // sample among thousands, and its p99 looks healthy.
+    expect(c.totals.latency!.max).toBeGreaterThan(450);
+    expect(c.totals.latency!.p99).toBeLessThan(50);
+    // The open model's service time (from the actual send) understates it too.
+    expect(o.operations[0]!.serviceTime!.p90).toBeLessThan(o.totals.latency!.p90);
+  });
+});
+
+describe('embedded driver, open model falling behind', () => {
+  it('counts the requests it could not even start as dropped, and says latency understates it', async () => {
+    // 2 connections, each busy 300 ms per request, against 100 requests a second: at most about
+    // 7 a second can start; the rest wait more than 200 ms past their schedule and are dropped.
+    const s = await server({ delayMs: 300 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 1, connections: 2, maxLagMs: 200 });
+    expect(r.totals.dropped).toBeGreaterThan(50);
+    expect(r.totals.errors.byKind.dropped).toBe(r.totals.dropped);
+    expect(r.operations[0]!.requests + r.totals.dropped).toBe(100);
+    expect(r.notes.join(' ')).toMatch(/dropped.*understate/);
+  });
+});
+
+describe('embedded driver, closed model', () => {
+  it('reports the maximum throughput of N connections', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', connections: 4, duration: 1 });
+    expect(r.totals.throughput).toBeGreaterThan(200);
+    expect(r.totals.requests).toBe(r.operations[0]!.requests);
+    expect(r.totals.throughput).toBeCloseTo(r.totals.requests / 1, 0);
+    expect(r.totals.errors.total).toBe(0);
+  });
+
+  it('stops at maxRequests', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', connections: 2, duration: 10, maxRequests: 50 });
+    expect(r.totals.requests).toBe(50);
+  });
+
+  it('classifies refused connections', async () => {
+    const s = await server();
+    const port = s.port;
+    await s.stop();
+    const r = await runDriver(createScenario(), { baseUrl: `http://127.0.0.1:${port}`, model: 'open', rate: 50, duration: 0.4 });
+    expect(r.totals.errors.byKind.connect).toBe(20);
+    expect(r.totals.latency).toBeNull();
+  });
+});
+
+describe('errors by kind', () => {
+  it('counts 5xx answers as errors and still records their latency', async () => {
+    const s = await server({ status: 503 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 0.4 });
+    expect(r.totals.errors).toEqual({ total: 20, byKind: { status_5xx: 20 } });
+    expect(r.totals.latency).not.toBeNull();
+  });
+
+  it('counts requests that outlive the timeout', async () => {
+    const s = await server({ delayMs: 400 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5, timeoutMs: 100 });
+    expect(r.totals.errors).toEqual({ total: 10, byKind: { timeout: 10 } });
+  });
+});
+
+describe('scenario bugs', () => {
+  it('counts a build() that throws as an error and names it, without stalling', async () => {
+    const s = await server();
+    const scenario = {
+      operations: [
+        { id: 'ok.get', weight: 1, build: () => ({ method: 'GET', path: '/' }) },
+        { id: 'bad.get', weight: 1, build: () => { throw new Error('no token'); } },
+      ],
+    };
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 2, duration: 0.3 });
+    expect(r.operations[0]!.errors.total).toBe(0);
+    expect(r.operations[1]!.errors.byKind.other).toBe(r.operations[1]!.requests);
+    expect(r.notes.join(' ')).toMatch(/bad\.get: build\(\) threw: no token/);
+  });
+});
+
+describe('targets', () => {
+  it('refuses hosts other than loopback', async () => {
+    for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])
+      expect(() => assertLoopback(url), url).toThrow(LoopbackError);
+    for (const url of ['http://127.0.0.1:1', 'http://localhost:8080', 'http://[::1]:80']) expect(assertLoopback(url).protocol).toBe('http:');
+    await expect(runDriver(createScenario(), { baseUrl: 'http://example.com', model: 'closed', duration: 1 })).rejects.toThrow(/only targets 127/);
+  });
+
+  it('weights the operations exactly over any prefix', () => {
+    const pick = weightedPicker([3, 1]);
+    const seen = Array.from({ length: 400 }, pick);
+    expect(seen.filter((i) => i === 0).length).toBe(300);
+    expect(seen.slice(0, 4).filter((i) => i === 1).length).toBe(1);
+  });
+});
+
+describe('a run with the driver in its own pinned process', () => {
+  it('measures the server process CPU and pins both', async () => {
+    const s = await server({ cpuMs: 1 });
+    const r = await loadTestTarget({
+      target: s.url,
+      scenario: trivialScenario(),
+      model: 'open',
+      rate: 200,
+      duration: 2,
+      warmup: 0.5,
+      processes: [{ unit: 'trivial', role: 'sut', pid: s.pid }],
+    });
+    expect(LoadTestResult.parse(r)).toEqual(r);
+    expect(r.totals.requests).toBe(400);
+    // 400 requests × 1 ms of spinning: at least 0.4 s of the server's CPU, plus HTTP overhead.
+    const p = r.processes[0]!;
+    expect(p.cpuSeconds).toBeGreaterThan(0.38);
+    expect(p.cpuSeconds).toBeLessThan(1.5);
+    expect(p.rssMaxMiB).toBeGreaterThan(10);
+    expect(r.driver!.pid).not.toBe(process.pid);
+    expect(r.driver!.cpuSeconds).toBeGreaterThan(0);
+    if (os.availableParallelism() >= 2 && taskset()) {
+      expect(r.run.pinning).toMatchObject({ driver: String(os.availableParallelism() - 1) });
+      expect(allowedCpus(s.pid)).toBe(r.run.pinning!.sut);
+    } else {
+      expect(r.run.notes.join(' ')).toMatch(/not pinned/);
+    }
+  });
+});
