@@ -5,12 +5,11 @@
 // its processes (units, gateway, PostgreSQL with its backends) are measured by
 // `processesOfLayout`.
 //
-// WIRING POINT: `seedAndScenario` is what is left once the runner is merged. It must seed
-// realistic data (users, contacts, groups, conversations) and return a scenario module
-// reference whose operations build each operation's requests (authenticated, with seeded ids) for
-// the operations in `plan.mix`. Everything else (pinning, /proc sampling, driving, the result,
-// stopping) is done.
+// `seedAndScenario` seeds the QuantChat reference services and hands the driver the request
+// builders of src/loadtest/scenarios/quantchat.ts.
+import { pathToFileURL } from 'node:url';
 import type { Blueprint } from '../model/schema.js';
+import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
 import type { ProcTarget } from './proc.js';
 import type { ScenarioRef } from './scenario.js';
@@ -78,12 +77,27 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   }
 }
 
-/** WIRING POINT (see the top of this file): seed the started layout, build its requests. */
+/**
+ * Seed the started layout and build its requests: the QuantChat scenario module seeds users,
+ * contacts, groups, conversations, relay queues and media through the public API (in the
+ * driver's process, before the clock starts) and builds each operation's requests from them.
+ */
 export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike): Promise<{ scenario: ScenarioRef; notes: string[] }> {
-  void bp;
-  void plan;
   void running;
-  throw new NotWiredYet(`layout "${layout}" started, but seeding it and building its requests is not wired yet; use --target ${running.gatewayUrl} --scenario FILE meanwhile`);
+  const { SUPPORTED_OPERATIONS } = await import('./scenarios/quantchat.js');
+  if (bp.metadata.name !== 'quantchat') {
+    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
+  }
+  const unsupported = Object.keys(plan.mix).filter((id) => !SUPPORTED_OPERATIONS.includes(id));
+  if (unsupported.length) throw new NotWiredYet(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
+  // Pools of single-use things (refresh tokens, relay messages to acknowledge) are sized from
+  // the requests each operation is expected to send.
+  const total = Object.values(plan.mix).reduce((a, b) => a + b, 0) || 1;
+  const seconds = (plan.duration + plan.warmup) / 1000;
+  const perSecond = plan.rate ?? (plan.users ?? 1) * 500;
+  const expected = Object.fromEntries(Object.entries(plan.mix).map(([id, w]) => [id, Math.ceil((perSecond * seconds * w) / total)]));
+  const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/quantchat.js')).href;
+  return { scenario: { module, options: { mix: plan.mix, expected } }, notes: [`layout ${layout}: seeded through the public API before the measured window`] };
 }
 
 /**
@@ -91,8 +105,6 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
  * from src/generate/k6.ts, pointed at the started system's base URL. One call once it is merged.
  */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
-  void bp;
-  void plan;
-  void baseUrl;
-  throw new NotWiredYet(`the k6 script for layout "${layout}" comes from \`archsim generate k6\`, which is not in this build yet; pass --target URL --k6-script FILE`);
+  const { k6Script } = await import('../generate/k6.js');
+  return k6Script(bp, layout, { baseUrl, ...(plan.rate !== null ? { rate: plan.rate } : {}), duration: plan.duration, operations: Object.keys(plan.mix) });
 }
