@@ -4,8 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as validate from './commands/validate.js';
 import * as inspect from './commands/inspect.js';
+import * as up from './commands/up.js';
+import * as down from './commands/down.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect];
+const commands: { register(program: Command): void }[] = [validate, inspect, up, down];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
