@@ -59,11 +59,13 @@ export class EventRouter {
     const remote = consumers.filter((c) => !this.isLocal(c.split('.')[0]!));
     if (remote.length) {
       if (!this.queueDb) throw new Error(`event ${event} has consumers in other units but no events database is configured`);
+      // One round trip: the rows and the wake-up (payload: the consumers, so only their units look).
       await this.queueDb.query(
-        `INSERT INTO events.queue (event_id, event, consumer, payload, request_id) SELECT $1, $2, c, $3, $4 FROM unnest($5::text[]) AS c`,
-        [env.id, event, JSON.stringify(payload), env.requestId ?? null, remote],
+        `WITH rows AS (
+           INSERT INTO events.queue (event_id, event, consumer, payload, request_id) SELECT $1, $2, c, $3, $4 FROM unnest($5::text[]) AS c RETURNING 1)
+         SELECT pg_notify($6, $7) FROM (SELECT count(*) FROM rows) AS n`,
+        [env.id, event, JSON.stringify(payload), env.requestId ?? null, remote, CHANNEL, remote.join(',')],
       );
-      await this.queueDb.query('SELECT pg_notify($1, $2)', [CHANNEL, event]);
     }
     for (const c of consumers.filter((c) => this.isLocal(c.split('.')[0]!))) {
       const fn = this.handlers.get(c);
@@ -86,7 +88,9 @@ export class EventRouter {
         c.on('error', () => {
           this.listener = undefined;
         });
-        c.on('notification', () => this.kick());
+        c.on('notification', (n) => {
+          if (!n.payload || n.payload.split(',').some((x) => this.handlers.has(x))) this.kick();
+        });
         await c.connect();
         await c.query(`LISTEN ${CHANNEL}`);
         this.listener = c;
@@ -125,28 +129,33 @@ export class EventRouter {
     })();
   }
 
+  /** Claim up to a batch of due rows, handle them in order, mark each done or back it off. */
   private async claimOne(): Promise<boolean> {
     const consumers = [...this.handlers.keys()];
+    const BATCH = 32;
     return this.queueDb!.tx(async (q) => {
-      const row = await q.one<{ id: string; event_id: string; event: string; consumer: string; payload: Record<string, unknown>; request_id: string | null; created_at: Date }>(
+      const rows = await q.query<{ id: string; event_id: string; event: string; consumer: string; payload: Record<string, unknown>; request_id: string | null; created_at: Date }>(
         `SELECT id, event_id, event, consumer, payload, request_id, created_at FROM events.queue
-         WHERE done_at IS NULL AND consumer = ANY($1) AND available_at <= now() ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [consumers],
+         WHERE done_at IS NULL AND consumer = ANY($1) AND available_at <= now() ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [consumers, BATCH],
       );
-      if (!row) return false;
-      const env: EventEnvelope = { id: row.event_id, event: row.event, payload: row.payload, at: row.created_at.toISOString(), ...(row.request_id ? { requestId: row.request_id } : {}) };
-      try {
-        await this.handlers.get(row.consumer)!(env);
-        await q.query('UPDATE events.queue SET done_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
-      } catch (e) {
-        // Back off (1 s per attempt, up to 30 s); the row stays until a handler succeeds.
-        await q.query(`UPDATE events.queue SET attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => LEAST(attempts + 1, 30)) WHERE id = $1`, [
-          row.id,
-          (e as Error).message.slice(0, 500),
-        ]);
-        this.log.warn({ event: row.event, consumer: row.consumer, err: (e as Error).message }, 'event delivery failed; will retry');
+      const done: string[] = [];
+      for (const row of rows) {
+        const env: EventEnvelope = { id: row.event_id, event: row.event, payload: row.payload, at: row.created_at.toISOString(), ...(row.request_id ? { requestId: row.request_id } : {}) };
+        try {
+          await this.handlers.get(row.consumer)!(env);
+          done.push(row.id);
+        } catch (e) {
+          // Back off (1 s per attempt, up to 30 s); the row stays until a handler succeeds.
+          await q.query(`UPDATE events.queue SET attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => LEAST(attempts + 1, 30)) WHERE id = $1`, [
+            row.id,
+            (e as Error).message.slice(0, 500),
+          ]);
+          this.log.warn({ event: row.event, consumer: row.consumer, err: (e as Error).message }, 'event delivery failed; will retry');
+        }
       }
-      return true;
+      if (done.length) await q.query('UPDATE events.queue SET done_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [done]);
+      return rows.length === BATCH;
     });
   }
 
