@@ -1,4 +1,5 @@
 // Issue "Reference services": cold start of each layout, and the cost of an extra hop.
+import os from 'node:os';
 import { Pool } from 'undici';
 import { fmtMs, median, ROOT } from './lib.mjs';
 
@@ -44,7 +45,21 @@ async function sendLatencies(L, n, warm) {
     await new Promise((r) => setTimeout(r, 10));
   }
   await pool.close();
-  return times.sort((x, y) => x - y);
+  return { times: times.sort((x, y) => x - y), token: a.token };
+}
+
+/** p50 of one request repeated at concurrency 1 over keep-alive (100 warm-up, n measured). */
+async function p50Of(origin, opts, n = 1000) {
+  const pool = new Pool(origin, { connections: 1, keepAliveTimeout: 60_000 });
+  const times = [];
+  for (let i = 0; i < 100 + n; i++) {
+    const t0 = performance.now();
+    const r = await pool.request(opts);
+    await r.body.text();
+    if (i >= 100) times.push(performance.now() - t0);
+  }
+  await pool.close();
+  return median(times);
 }
 
 export async function run({ log }) {
@@ -59,7 +74,19 @@ export async function run({ log }) {
     rows.push({ name: `cold start, ${layout} (${L.units.length} unit${L.units.length > 1 ? 's' : ''}${L.gateway ? ' + gateway' : ''})`, value: fmtMs(ms) });
     try {
       if (layout === 'monolith' || layout === 'microservices') {
-        const t = await sendLatencies(L, 1500, 300);
+        const { times: t, token } = await sendLatencies(L, 1500, 300);
+        if (layout === 'microservices') {
+          // The hops in isolation: a gateway hop (auth.me through the gateway minus straight to
+          // the auth unit) and an internal call (auth.verify-token as another unit makes it).
+          const auth = L.units.find((u) => u.domains.includes('auth')).url;
+          const me = { method: 'GET', path: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } };
+          const viaGw = await p50Of(L.gatewayUrl, me);
+          const direct = await p50Of(auth, me);
+          const internal = await p50Of(auth, { method: 'POST', path: '/internal/auth/verify-token', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [token] }) });
+          log(`gateway hop ${fmtMs(viaGw - direct)}, internal call ${fmtMs(internal)}`);
+          rows.push({ name: 'gateway hop alone (auth.me via gateway − direct, p50)', value: `${(viaGw - direct).toFixed(3)} ms`, goal: '< 1 ms', pass: viaGw - direct < 1 });
+          rows.push({ name: 'internal call alone (POST /internal/auth/verify-token round trip, p50)', value: `${internal.toFixed(3)} ms`, goal: '< 1 ms', pass: internal < 1 });
+        }
         p50[layout] = median(t);
         const p99 = t[Math.floor(t.length * 0.99)];
         log(`${layout}: messages.send p50 ${fmtMs(p50[layout])}, p99 ${fmtMs(p99)}`);
@@ -71,5 +98,6 @@ export async function run({ log }) {
   }
   const perHop = (p50.microservices - p50.monolith) / 4;
   rows.push({ name: 'per-hop overhead ((microservices − monolith) p50 / 4 extra hops)', value: `${perHop.toFixed(3)} ms`, goal: '< 1 ms', pass: perHop < 1 });
+  rows.push({ name: 'machine load average (1 min) at the end of the run, 2 cores shared', value: os.loadavg()[0].toFixed(1) });
   return rows;
 }

@@ -8,6 +8,7 @@ export { routeTable, matchRoute, prefixesByUnit, pathPattern, type RouteEntry } 
 export { blueprintJsonSchema } from './model/json-schema.js';
 export { monthlyCost, type LayoutCost, type CostItem } from './simulate/cost.js';
 export * as units from './model/units.js';
+export { startLayout, PortInUseError, type RunningLayout, type StartOptions, type UnitInfo } from './run/layout.js';
 export type * from './model/schema.js';
 
 import { parseBlueprint } from './model/parse.js';

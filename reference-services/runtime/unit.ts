@@ -1,7 +1,7 @@
 // One unit of a layout: the domains the layout puts in it, their routes, their internal
 // operations (for clients in other units), their event consumers, and the production habits
 // (/health, /ready, /metrics, JSON logs with request ids, graceful shutdown).
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { primaryStore, resolveLayout } from '../../src/model/layout.js';
 import type { Blueprint } from '../../src/model/schema.js';
@@ -56,7 +56,8 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     logger: { level: o.logLevel ?? 'info', base: { unit: o.unit, pid: process.pid } },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    disableRequestLogging: true,
+    // One line per request is written by the onResponse hook below (with route and latency).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     // Report every failing field at once, not just the first.
