@@ -143,6 +143,12 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     reply.header('x-request-id', req.id);
     requestContext.run({ requestId: req.id }, done);
   });
+  // While draining, each finished response closes its connection, so a keep-alive client
+  // (the gateway, another unit) does not hold the process open after its last request.
+  let draining = false;
+  app.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     if (route === '/metrics' || route === '/health' || route === '/ready') return;
@@ -215,6 +221,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     close() {
       closing ??= (async () => {
         ready = false;
+        draining = true;
         await events.stop();
         // Stops accepting, waits for in-flight requests, closes idle keep-alive sockets.
         await app.close();

@@ -1,6 +1,7 @@
 // One end-to-end suite, run unchanged against the monolith and the microservices layouts:
 // real PostgreSQL (embedded), every unit its own process, real HTTP and WebSocket.
 import { randomBytes, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLayout, type RunningLayout } from '../../src/run/layout.js';
@@ -16,7 +17,7 @@ describe.each([
   let bob: User;
 
   beforeAll(async () => {
-    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'warn' });
+    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info' });
     call = api(L.gatewayUrl);
   });
   afterAll(async () => {
@@ -178,5 +179,20 @@ describe.each([
     const users = L.units.find((u) => u.domains.includes('users'))!;
     const m = await (await fetch(`${users.url}/metrics`)).text();
     expect(m).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/contacts"/);
+
+    // One send touches messages, auth (verify-token) and users (check-contact): every unit
+    // involved logs the same request id, as JSON lines.
+    const sendRid = `send-${Date.now()}`;
+    const s = await fetch(`${L.gatewayUrl}/api/v1/messages/send`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json', 'x-request-id': sendRid },
+      body: JSON.stringify({ recipientId: bob.id, encryptedContent: 'traced', encryptedSessionKey: 'k' }),
+    });
+    expect(s.status).toBe(201);
+    const involved = new Set(['messages', 'auth', 'users'].map((d) => L.units.find((u) => u.domains.includes(d))!));
+    for (const u of involved) {
+      await waitFor(async () => readFileSync(u.log, 'utf8').split('\n').some((l) => l.startsWith('{') && JSON.parse(l).reqId === sendRid), 5000, `request id in ${u.name} log`);
+    }
+    expect(involved.size).toBe(layout === 'monolith' ? 1 : 3);
   });
 });

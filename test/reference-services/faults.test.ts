@@ -85,6 +85,32 @@ describe('fault isolation (microservices)', () => {
     expect(t.failures).toEqual([]);
   });
 
+  it('a stopping unit drains: an upload in flight completes, new requests get 503', async () => {
+    const chunks = 6;
+    let sent = 0;
+    const stream = new ReadableStream({
+      async pull(c) {
+        if (sent === chunks) return c.close();
+        await new Promise((r) => setTimeout(r, 150));
+        c.enqueue(new Uint8Array(16 * 1024).fill(sent++));
+      },
+    });
+    const upload = fetch(`${L.gatewayUrl}/api/v1/media/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/octet-stream' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await waitFor(async () => sent >= 2, 5000, 'upload under way');
+    const stopping = L.stopUnit('media-service'); // SIGTERM while the upload streams
+    const r = await upload;
+    expect(r.status).toBe(201);
+    expect((await r.json()).size).toBe(chunks * 16 * 1024);
+    await stopping;
+    expect((await call('GET', '/api/v1/media/00000000-0000-4000-8000-000000000000', { token: alice.token })).status).toBe(503);
+    await L.startUnit('media-service');
+  });
+
   it('realtime and notifications down: every event reaches them after restart, no acknowledged message is lost', async () => {
     const notifDb = L.databaseOf('notifications');
     const t = traffic();
