@@ -65,7 +65,9 @@ export async function startEmbedded(opts: { dataDir: string; port?: number; dura
     if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (e) {
-    throw new Error(`embedded PostgreSQL failed to start in ${opts.dataDir}: ${(e as Error)?.message ?? 'exited'}\n${logs.slice(-8).join('')}`);
+    const msg = (e as Error)?.message ?? 'exited';
+    const hint = /Permission denied/.test(msg) ? ' (as root the cluster runs as the "postgres" user: every parent directory of the data dir must be searchable by it, e.g. not a mode-700 mkdtemp dir)' : '';
+    throw new Error(`embedded PostgreSQL failed to start in ${opts.dataDir}${hint}: ${msg}\n${logs.slice(-8).join('')}`);
   }
   const proc = (server as unknown as { process?: { pid?: number } }).process;
   return {
