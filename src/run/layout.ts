@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBlueprint } from '../io/load.js';
 import { resolveLayout } from '../model/layout.js';
 import { routeTable, type RouteEntry } from '../model/routes.js';
+import { dbName, envKey } from '../../reference-services/runtime/names.js';
 
 export type DbMode = 'embedded' | 'url' | 'container';
 
@@ -129,8 +130,6 @@ function killGroup(proc: ChildProcess, timeoutMs = 8000): Promise<void> {
   });
 }
 
-const dbName = (store: string) => `archsim_${store.replace(/[^a-zA-Z0-9]/g, '_').toLowerCase()}`;
-const envKey = (store: string) => `DATABASE_URL_${store.replace(/[^a-zA-Z0-9]/g, '_').toUpperCase()}`;
 
 export async function startLayout(bpPath: string, layoutName: string, opts: StartOptions = {}): Promise<RunningLayout> {
   const { blueprint } = loadBlueprint(bpPath);

@@ -66,6 +66,8 @@ describe.each([
     const inbox: any[] = [];
     ws.on('message', (d) => inbox.push(JSON.parse(String(d))));
     await waitFor(async () => inbox.some((m) => m.type === 'ready'), 10_000, 'ws ready');
+    // presence: connected → online (users.set-presence from the realtime domain)
+    await waitFor(async () => (await call('GET', `/api/v1/users/${bob.id}`, { token: alice.token })).body.online === true, 5000, 'bob online');
 
     const sent = [];
     for (let i = 0; i < 5; i++) {
@@ -76,6 +78,7 @@ describe.each([
     await waitFor(async () => inbox.filter((m) => m.type === 'message.new').length === 5, 10_000, 'five message.new');
     expect(inbox.find((m) => m.type === 'message.new').message.messageId).toBe(sent[0].id);
     ws.close();
+    await waitFor(async () => (await call('GET', `/api/v1/users/${bob.id}`, { token: alice.token })).body.online === false, 5000, 'bob offline');
 
     const page1 = await call('GET', `/api/v1/messages/conversation/${alice.id}?limit=3`, { token: bob.token });
     expect(page1.status).toBe(200);
