@@ -92,7 +92,7 @@ export async function run({ log }) {
   try {
     for (const [i, layout] of LAYOUTS.entries()) {
       const t0 = performance.now();
-      const L = await startLayout(BP, layout, { portOffset: 47000 + i * 100, logLevel: 'warn' });
+      const L = await startLayout(BP, layout, { portOffset: 17700 + i * 100, logLevel: 'warn' });
       const ms = performance.now() - t0;
       log(`${layout}: ready in ${fmtMs(ms)} (${L.units.length} units)`);
       rows.push({ name: `cold start, ${layout} (${L.units.length} unit${L.units.length > 1 ? 's' : ''}${L.gateway ? ' + gateway' : ''})`, value: fmtMs(ms) });

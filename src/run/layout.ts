@@ -18,7 +18,10 @@ export type DbMode = 'embedded' | 'url' | 'container';
 
 export interface StartOptions {
   db?: DbMode;
-  /** Added to every blueprint port (units and gateway), so parallel runs do not collide. */
+  /**
+   * Added to every blueprint port (units and gateway), so parallel runs do not collide. Keep
+   * the ports below 32768: above, Linux hands the same numbers to outgoing connections.
+   */
   portOffset?: number;
   /** Embedded cluster directory; default a fresh temp dir removed on stop. */
   dataDir?: string;

@@ -26,21 +26,21 @@ describe('archsim up / down', () => {
 
   it('reports a port in use with exit 2', async () => {
     const holder = createServer();
-    await new Promise<void>((r) => holder.listen(45000 + 8000, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => holder.listen(17500 + 8000, '127.0.0.1', () => r()));
     try {
-      const r = spawnSync(process.execPath, [`${ROOT}bin/archsim`, 'up', BP, '--layout', 'monolith', '--port-offset', '45000'], { cwd, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(process.execPath, [`${ROOT}bin/archsim`, 'up', BP, '--layout', 'monolith', '--port-offset', '17500'], { cwd, encoding: 'utf8', timeout: 60_000 });
       expect(r.status).toBe(2);
-      expect(r.stderr).toContain('port in use: 53000 (unit backend)');
+      expect(r.stderr).toContain('port in use: 25500 (unit backend)');
     } finally {
       holder.close();
     }
   });
 
   it('starts strangler-relay detached behind its gateway, serves through it, and down stops everything', async () => {
-    const up = archsim(['up', BP, '--layout', 'strangler-relay', '--port-offset', '45000', '--detach', '--json'], { cwd });
+    const up = archsim(['up', BP, '--layout', 'strangler-relay', '--port-offset', '17500', '--detach', '--json'], { cwd });
     expect(up.code, up.stderr).toBe(0);
     const state = JSON.parse(up.stdout);
-    expect(state.gatewayUrl).toBe('http://127.0.0.1:53000');
+    expect(state.gatewayUrl).toBe('http://127.0.0.1:25500');
     expect(state.units.map((u: { name: string }) => u.name)).toEqual(['monolith', 'relay-service']);
     expect(existsSync(join(cwd, '.archsim', 'run.json'))).toBe(true);
     const reg = await fetch(`${state.gatewayUrl}/api/v1/auth/register`, {
@@ -54,7 +54,7 @@ describe('archsim up / down', () => {
     expect(p.status).toBe(401);
     const relay = state.units.find((u: { name: string }) => u.name === 'relay-service');
     expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/relay\/pending\/:userId"[^}]*status="401"/);
-    const again = archsim(['up', BP, '--layout', 'monolith', '--port-offset', '46000'], { cwd });
+    const again = archsim(['up', BP, '--layout', 'monolith', '--port-offset', '17600'], { cwd });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already up');
 

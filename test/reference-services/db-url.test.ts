@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('--db url', () => {
   it('runs the modular monolith on a given database, one schema per domain, and migrates idempotently', async () => {
     for (let run = 0; run < 2; run++) {
-      const L = await startLayout(BLUEPRINT, 'modular-monolith', { db: 'url', databaseUrl: url, portOffset: 46000, logLevel: 'warn' });
+      const L = await startLayout(BLUEPRINT, 'modular-monolith', { db: 'url', databaseUrl: url, portOffset: 17400, logLevel: 'warn' });
       try {
         expect(L.databaseOf('auth')).toBe(url);
         const u = await newUser(api(L.gatewayUrl), `run${run}`);
@@ -45,6 +45,6 @@ describe('--db url', () => {
   });
 
   it('says what is missing when --db url has no DATABASE_URL', async () => {
-    await expect(startLayout(BLUEPRINT, 'monolith', { db: 'url', portOffset: 46100, env: {} })).rejects.toThrow(/DATABASE_URL/);
+    await expect(startLayout(BLUEPRINT, 'monolith', { db: 'url', portOffset: 17450, env: {} })).rejects.toThrow(/DATABASE_URL/);
   });
 });

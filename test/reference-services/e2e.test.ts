@@ -8,8 +8,8 @@ import { startLayout, type RunningLayout } from '../../src/run/layout.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor, type Api, type User } from './helpers.js';
 
 describe.each([
-  ['monolith', 41000],
-  ['microservices', 42000],
+  ['monolith', 17000],
+  ['microservices', 17100],
 ])('QuantChat end to end (%s)', (layout, portOffset) => {
   let L: RunningLayout;
   let call: Api;

@@ -9,7 +9,7 @@ let call: Api;
 let alice: User, bob: User;
 
 beforeAll(async () => {
-  L = await startLayout(BLUEPRINT, 'microservices', { portOffset: 44000, logLevel: 'warn' });
+  L = await startLayout(BLUEPRINT, 'microservices', { portOffset: 17300, logLevel: 'warn' });
   call = api(L.gatewayUrl);
   [alice, bob] = await Promise.all([newUser(call, 'alice'), newUser(call, 'bob')]);
   await Promise.all([alice, bob].map((u) => profileReady(call, u)));

@@ -18,7 +18,7 @@ let call: Api;
 let alice: User, bob: User, eve: User;
 
 beforeAll(async () => {
-  L = await startLayout(BLUEPRINT, 'microservices', { portOffset: 43000, logLevel: 'warn', mediaMaxBytes: MAX });
+  L = await startLayout(BLUEPRINT, 'microservices', { portOffset: 17200, logLevel: 'warn', mediaMaxBytes: MAX });
   call = api(L.gatewayUrl);
   [alice, bob, eve] = await Promise.all([newUser(call, 'alice'), newUser(call, 'bob'), newUser(call, 'eve')]);
   await Promise.all([alice, bob, eve].map((u) => profileReady(call, u)));
