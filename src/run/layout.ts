@@ -182,7 +182,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   const jwtSecret = opts.jwtSecret ?? env.ARCHSIM_JWT_SECRET ?? randomBytes(32).toString('hex');
   const mediaDir = opts.mediaDir ?? join(tmpdir(), `archsim-media-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
   const mediaMaxBytes = opts.mediaMaxBytes ?? 10 * 1024 * 1024;
-  const logDir = opts.logDir ?? join(tmpdir(), `archsim-logs-${layoutName}-${process.pid}`);
+  const logDir = opts.logDir ?? join(tmpdir(), `archsim-logs-${layoutName}-${process.pid}-${randomBytes(3).toString("hex")}`);
   mkdirSync(logDir, { recursive: true });
   const unitOrigins = Object.fromEntries(r.units.map((u) => [u.name, `http://127.0.0.1:${u.port + offset}`]));
   const unitMain = program('unit-main');
@@ -223,6 +223,8 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     await pgh.stop().catch(() => undefined);
     if (tempData) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     if (!opts.mediaDir) await rm(mediaDir, { recursive: true, force: true }).catch(() => undefined);
+    // Temp logs go with the run (pass logDir to keep them, as `archsim up` does).
+    if (!opts.logDir) await rm(logDir, { recursive: true, force: true }).catch(() => undefined);
   };
   let gateway: RunningLayout['gateway'];
   try {

@@ -1,6 +1,6 @@
 // `archsim up` / `archsim down` as a user runs them: the built CLI, a real layout, real ports.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ const cwd = mkdtempSync(join(tmpdir(), 'archsim-up-'));
 
 afterAll(() => {
   archsim(['down'], { cwd });
+  rmSync(cwd, { recursive: true, force: true });
 });
 
 describe('archsim up / down', () => {
