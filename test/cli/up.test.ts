@@ -1,6 +1,6 @@
 // `archsim up` / `archsim down` as a user runs them: the built CLI, a real layout, real ports.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +66,22 @@ describe('archsim up / down', () => {
     for (const u of state.units) expect(() => process.kill(u.pid, 0)).toThrow();
     await expect(fetch(`${state.gatewayUrl}/health`)).rejects.toThrow();
     expect(archsim(['down'], { cwd }).stdout).toContain('nothing running');
+  });
+
+  it('runs in the foreground and Ctrl-C (SIGINT) stops the units and PostgreSQL cleanly', async () => {
+    const p = spawn(process.execPath, [`${ROOT}bin/archsim`, 'up', BP, '--layout', 'monolith', '--port-offset', '17600'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((res) => p.on('exit', (c) => res(c)));
+    const end = Date.now() + 60_000;
+    while (!stdout.includes('Ctrl-C') && Date.now() < end && p.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(stdout).toContain('monolith is up');
+    const state = JSON.parse(readFileSync(join(cwd, '.archsim', 'run.json'), 'utf8'));
+    expect((await fetch('http://127.0.0.1:25600/ready')).status).toBe(200);
+    p.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('✓ stopped');
+    for (const pid of [...state.units.map((u: { pid: number }) => u.pid), state.postgres.pid]) expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(join(cwd, '.archsim', 'run.json'))).toBe(false);
   });
 });

@@ -45,6 +45,7 @@ export function register(program: Command): void {
         const { resolve, join } = await import('node:path');
         const logDir = resolve(opts.logDir ?? join('.archsim', 'logs', opts.layout));
         if (opts.detach) return detach(logDir, opts.json === true);
+        if (!process.env.ARCHSIM_UP_SUPERVISOR) return supervise();
         return foreground(bp, opts, offset, gatewayPort, logDir);
       }),
     );
@@ -104,6 +105,26 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
   return 0;
 }
 
+/**
+ * Run the supervisor in its own process group, forwarding Ctrl-C / SIGTERM to it. A terminal's
+ * Ctrl-C goes to the whole foreground group; the embedded PostgreSQL (a child of the
+ * supervisor) would otherwise get it too and shut down before the units have drained.
+ */
+async function supervise(): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, process.argv.slice(1), { detached: true, stdio: 'inherit', env: { ...process.env, ARCHSIM_UP_SUPERVISOR: '1' } });
+  const forward = () => {
+    try {
+      process.kill(child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 1 : 0))));
+}
+
 async function detach(logDir: string, json: boolean): Promise<number> {
   const { spawn } = await import('node:child_process');
   const { mkdirSync, openSync, readFileSync, existsSync } = await import('node:fs');
@@ -113,7 +134,11 @@ async function detach(logDir: string, json: boolean): Promise<number> {
   const logFile = join(logDir, 'up.log');
   const fd = openSync(logFile, 'w');
   const args = process.argv.slice(2).filter((a) => a !== '--detach' && a !== '-d');
-  const child = spawn(process.execPath, [process.argv[1]!, ...args.filter((a) => a !== '--json'), '--json'], { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [process.argv[1]!, ...args.filter((a) => a !== '--json'), '--json'], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, ARCHSIM_UP_SUPERVISOR: '1' },
+  });
   child.unref();
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
