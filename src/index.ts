@@ -23,6 +23,7 @@ export type * from './simulate/types.js';
 export * as units from './model/units.js';
 export { generate, k6Script, TARGETS, GenerateError, type Target, type GenerateOptions, type GeneratedFile, type K6Options } from './generate/index.js';
 export { writeFiles, type WriteResult, type WrittenFile, type WriteOptions } from './io/write-files.js';
+export { startLayout, PortInUseError, type RunningLayout, type StartOptions, type UnitInfo } from './run/layout.js';
 export type * from './model/schema.js';
 
 import { parseBlueprint } from './model/parse.js';

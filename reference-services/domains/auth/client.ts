@@ -1,0 +1,13 @@
+// What other domains may ask of auth. Implemented in-process by the auth service, or over
+// HTTP (POST /internal/auth/<op>) when auth runs in another unit.
+export interface Principal {
+  userId: string;
+  username: string;
+}
+
+export interface AuthClient {
+  /** auth.verify-token: signature, type and expiry of an access token; 401 if any is wrong. */
+  verifyToken(token: string): Promise<Principal>;
+  /** auth.create-user: the account of an accepted invitation (no password until the user sets one). */
+  createUser(input: { email: string }): Promise<{ id: string; username: string }>;
+}

@@ -1,0 +1,12 @@
+import type { DomainModule } from '../../runtime/context.js';
+import { migrations } from './migrations.js';
+import { routes } from './routes.js';
+import { NotificationsService } from './service.js';
+
+export const notifications: DomainModule<NotificationsService> = {
+  name: 'notifications',
+  migrations,
+  create: (ctx) => new NotificationsService(ctx),
+  consumers: (s) => ({ notify: (e) => s.notify(e) }),
+  routes,
+};

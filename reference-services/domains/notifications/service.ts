@@ -1,0 +1,67 @@
+// Notifications are recorded, then "delivered" by the configured sender. A real email/push
+// provider is out of scope: the built-in sender writes a log line, and the attempt and its
+// outcome are recorded on the row either way.
+import type { DomainContext, EventEnvelope } from '../../runtime/context.js';
+
+interface Note {
+  channel: 'email' | 'push';
+  recipient: string;
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
+function notesFor(e: EventEnvelope): Note[] {
+  const p = e.payload as Record<string, unknown>;
+  switch (e.event) {
+    case 'message.sent':
+      return [{ channel: 'push', recipient: String(p.recipientId), subject: 'New message', payload: { messageId: p.messageId, senderId: p.senderId } }];
+    case 'group.message-posted':
+      return ((p.recipientIds as string[] | undefined) ?? []).map((r) => ({ channel: 'push' as const, recipient: r, subject: 'New group message', payload: { groupId: p.groupId, messageId: p.id } }));
+    case 'user.registered':
+      return [{ channel: 'email', recipient: String(p.email), subject: 'Welcome to QuantChat', payload: { userId: p.userId, username: p.username } }];
+    case 'invitation.sent':
+      return [{ channel: 'email', recipient: String(p.email), subject: 'You are invited to QuantChat', payload: { invitationId: p.invitationId, inviterId: p.inviterId, token: p.token } }];
+    default:
+      return [];
+  }
+}
+
+export class NotificationsService {
+  constructor(private readonly ctx: DomainContext) {}
+
+  async notify(e: EventEnvelope) {
+    for (const n of notesFor(e)) {
+      const row = await this.ctx.db.one<{ id: string }>(
+        `INSERT INTO notifications.email_queue (event_id, event, channel, recipient, subject, payload) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (event_id, channel, recipient) DO NOTHING RETURNING id`,
+        [e.id, e.event, n.channel, n.recipient, n.subject, JSON.stringify(n.payload)],
+      );
+      if (row) await this.deliver(row.id, n);
+    }
+  }
+
+  async request(me: string, n: Note) {
+    const row = await this.ctx.db.one<{ id: string }>(
+      `INSERT INTO notifications.email_queue (event, channel, recipient, subject, payload, requested_by) VALUES ('api', $1, $2, $3, $4, $5) RETURNING id`,
+      [n.channel, n.recipient, n.subject, JSON.stringify(n.payload), me],
+    );
+    const outcome = await this.deliver(row!.id, n);
+    return { id: Number(row!.id), channel: n.channel, recipient: n.recipient, status: outcome.status, outcome: outcome.outcome };
+  }
+
+  private async deliver(id: string, n: Note) {
+    let status = 'sent';
+    let outcome = 'logged: no external sender configured';
+    try {
+      this.ctx.log.info({ notification: id, channel: n.channel, recipient: n.recipient, subject: n.subject }, 'notification');
+    } catch (e) {
+      status = 'failed';
+      outcome = (e as Error).message;
+    }
+    await this.ctx.db.query(
+      'UPDATE notifications.email_queue SET status = $2, outcome = $3, attempts = attempts + 1, last_attempt_at = now() WHERE id = $1',
+      [id, status, outcome],
+    );
+    return { status, outcome };
+  }
+}

@@ -1,0 +1,13 @@
+import type { DomainModule } from '../../runtime/context.js';
+import { migrations } from './migrations.js';
+import { routes } from './routes.js';
+import { RelayService } from './service.js';
+
+export const relay: DomainModule<RelayService> = {
+  name: 'relay',
+  migrations,
+  create: (ctx) => new RelayService(ctx),
+  consumers: (s) => ({ enqueue: (e) => s.enqueue(e) }),
+  routes,
+  close: async (s) => s.close(),
+};

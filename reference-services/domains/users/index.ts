@@ -1,0 +1,16 @@
+import type { DomainModule } from '../../runtime/context.js';
+import { migrations } from './migrations.js';
+import { routes } from './routes.js';
+import { UsersService } from './service.js';
+
+export const users: DomainModule<UsersService> = {
+  name: 'users',
+  migrations,
+  create: (ctx) => new UsersService(ctx),
+  internal: (s) => ({
+    checkContact: (a: string, b: string) => s.checkContact(a, b),
+    setPresence: (u: string, online: boolean) => s.setPresence(u, online),
+  }),
+  consumers: (s) => ({ 'create-profile': (e) => s.createProfile(e) }),
+  routes,
+};

@@ -1,0 +1,86 @@
+// What a domain module gets from the runtime: its database, typed clients for the other
+// domains (in-process or HTTP, it cannot tell), an event emitter and its configuration. A
+// domain module never learns which layout it runs in.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from './db.js';
+import type { AuthClient, Principal } from '../domains/auth/client.js';
+import type { UsersClient } from '../domains/users/client.js';
+import type { MessagesClient } from '../domains/messages/client.js';
+import type { GroupsClient } from '../domains/groups/client.js';
+import type { MediaClient } from '../domains/media/client.js';
+
+export type { Principal };
+
+export interface Clients {
+  auth: AuthClient;
+  users: UsersClient;
+  messages: MessagesClient;
+  groups: GroupsClient;
+  media: MediaClient;
+}
+
+export interface Config {
+  jwtSecret: Uint8Array;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  mediaDir: string;
+  mediaMaxBytes: number;
+  relayTtlSeconds: number;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EventEnvelope<P = Record<string, unknown>> {
+  id: string;
+  event: string;
+  payload: P;
+  requestId?: string;
+  at: string;
+}
+
+export interface DomainContext {
+  domain: string;
+  unit: string;
+  db: Db;
+  clients: Clients;
+  emit(event: string, payload: Record<string, unknown>): Promise<void>;
+  config: Config;
+  log: Logger;
+  /** onRequest hook: verifies the bearer token through auth.verify-token, sets request.principal. */
+  authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+}
+
+export type Handler = (...args: never[]) => Promise<unknown>;
+
+export interface DomainModule<S = unknown> {
+  name: string;
+  /** Ordered SQL steps for the domain's own schema (named after the domain). */
+  migrations: readonly string[];
+  create(ctx: DomainContext): S;
+  /** Internal operations other domains call through the typed client (method name = camelCase op). */
+  internal?(s: S): Record<string, Handler>;
+  /** Event consumers: operation name (kebab, as in the blueprint) → handler. */
+  consumers?(s: S): Record<string, (e: EventEnvelope) => Promise<void>>;
+  routes(s: S, ctx: DomainContext): (app: FastifyInstance) => Promise<void>;
+  /** For domains that need the raw server (WebSocket upgrades). */
+  attach?(s: S, app: FastifyInstance): void;
+  close?(s: S): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function principal(req: FastifyRequest): Principal {
+  // authenticate runs as an onRequest hook on every protected route, so this is set there.
+  if (!req.principal) throw new Error('route is missing the authenticate hook');
+  return req.principal;
+}
+
+export const uuid = { type: 'string', format: 'uuid' } as const;

@@ -1,0 +1,80 @@
+// A thin, parameterized-only wrapper over a pg Pool. Every query takes SQL text with $n
+// placeholders and a values array: there is no helper that splices values into SQL.
+import pg from 'pg';
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  one<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+}
+
+export interface Db extends Queryable {
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  end(): Promise<void>;
+  pool: pg.Pool;
+}
+
+function wrap(c: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
+      const r = await c.query(sql, params as unknown[]);
+      return r.rows as T[];
+    },
+    async one<T extends Row>(sql: string, params: readonly unknown[] = []) {
+      const r = await c.query(sql, params as unknown[]);
+      return r.rows[0] as T | undefined;
+    },
+  };
+}
+
+export function openDb(url: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // A dropped idle connection must not crash the unit; the pool replaces it.
+  pool.on('error', () => undefined);
+  const base = wrap(pool);
+  return {
+    ...base,
+    pool,
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(wrap(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * Apply a schema's migrations once each, recorded in <schema>.schema_migrations. An advisory
+ * lock per schema makes concurrent starts (two units on one database) safe.
+ */
+export async function migrate(db: Db, schema: string, steps: readonly string[]): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  await db.tx(async (q) => {
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`archsim:${schema}`]);
+    // Identifiers cannot be parameters; the schema name is checked above and comes from code.
+    await q.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await q.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).map((r) => r.version));
+    for (const [i, sql] of steps.entries()) {
+      const version = i + 1;
+      if (done.has(version)) continue;
+      await q.query(sql);
+      await q.query(`INSERT INTO ${schema}.schema_migrations (version) VALUES ($1)`, [version]);
+    }
+  });
+}

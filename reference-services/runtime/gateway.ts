@@ -1,0 +1,106 @@
+// The layout's API gateway: routes each public operation's path to its unit with the one
+// route table (src/model/routes.ts), proxies WebSocket upgrades, adds x-request-id, and
+// answers 503 at once when a unit is down. Internal routes (/internal/...) are not in the
+// table, so they are never exposed.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { Pool } from 'undici';
+import type { RouteEntry } from '../../src/model/routes.js';
+
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  routes: RouteEntry[];
+}
+
+export function startGateway(o: GatewayOptions) {
+  const host = o.host ?? '127.0.0.1';
+  const table = o.routes.map((r) => ({ ...r, re: new RegExp(r.pattern) }));
+  const pools = new Map<number, Pool>();
+  const pool = (port: number) => {
+    let p = pools.get(port);
+    if (!p) pools.set(port, (p = new Pool(`http://127.0.0.1:${port}`, { connections: 128, keepAliveTimeout: 30_000, connect: { timeout: 1000 } })));
+    return p;
+  };
+  const match = (method: string, url: string) => {
+    const path = url.split('?')[0]!;
+    return table.find((r) => (r.method === method || (r.websocket && method === 'GET')) && r.re.test(path));
+  };
+  const fail = (res: ServerResponse, status: number, error: string, message: string, rid: string) => {
+    if (res.headersSent) return res.destroy();
+    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': rid });
+    res.end(JSON.stringify({ error, message }));
+  };
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const rid = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const url = req.url ?? '/';
+    if (url === '/health' || url === '/ready') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ status: 'ok', gateway: true, routes: table.length }));
+    }
+    const r = match(req.method ?? 'GET', url);
+    if (!r) return fail(res, 404, 'not_found', `no route ${req.method} ${url.split('?')[0]}`, rid);
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
+    headers['x-request-id'] = rid;
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    try {
+      const up = await pool(r.port).request({
+        method: req.method as 'GET',
+        path: url,
+        headers,
+        body: hasBody ? req : null,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+      res.writeHead(up.statusCode, out);
+      await pipeline(up.body, res);
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      fail(res, 503, 'unavailable', `${r.unit} unavailable (${code || (e as Error).message})`, rid);
+      if (hasBody) req.resume();
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const r = match('GET', req.url ?? '/');
+    if (!r || !r.websocket) return socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const upstream = connect({ host: '127.0.0.1', port: r.port, timeout: 1000 });
+    upstream.once('connect', () => {
+      upstream.setTimeout(0);
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      if (!req.headers['x-request-id']) lines.push(`x-request-id: ${randomUUID()}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    const bad = () => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    upstream.once('timeout', () => (upstream.destroy(), bad()));
+    upstream.once('error', () => (socket.writable ? bad() : socket.destroy()));
+    socket.on('error', () => upstream.destroy());
+  });
+
+  return new Promise<{ url: string; close(): Promise<void> }>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, host, () =>
+      resolve({
+        url: `http://${host}:${o.port}`,
+        close: async () => {
+          await new Promise<void>((r) => server.close(() => r()));
+          server.closeAllConnections();
+          await Promise.all([...pools.values()].map((p) => p.close().catch(() => undefined)));
+        },
+      }),
+    );
+  });
+}

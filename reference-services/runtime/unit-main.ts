@@ -1,0 +1,55 @@
+// The program of one unit: `node unit-main.js` with ARCHSIM_UNIT (JSON: blueprint path, layout,
+// unit, port, databases, unit origins, config). Started by `archsim up` / startLayout.
+import { loadBlueprint } from '../../src/io/load.js';
+import { startUnit } from './unit.js';
+
+interface UnitEnv {
+  blueprint: string;
+  layout: string;
+  unit: string;
+  port: number;
+  databases: Record<string, string>;
+  eventsDatabase?: string;
+  unitOrigins: Record<string, string>;
+  jwtSecret: string;
+  mediaDir: string;
+  mediaMaxBytes: number;
+  relayTtlSeconds?: number;
+  logLevel?: string;
+}
+
+async function main() {
+  const env = JSON.parse(process.env.ARCHSIM_UNIT ?? '{}') as UnitEnv;
+  const { blueprint } = loadBlueprint(env.blueprint);
+  const unit = await startUnit({
+    blueprint,
+    layout: env.layout,
+    unit: env.unit,
+    port: env.port,
+    databases: env.databases,
+    ...(env.eventsDatabase ? { eventsDatabase: env.eventsDatabase } : {}),
+    unitOrigins: env.unitOrigins,
+    logLevel: env.logLevel ?? 'info',
+    config: {
+      jwtSecret: new TextEncoder().encode(env.jwtSecret),
+      accessTtlSeconds: 900,
+      refreshTtlSeconds: 30 * 86400,
+      mediaDir: env.mediaDir,
+      mediaMaxBytes: env.mediaMaxBytes,
+      relayTtlSeconds: env.relayTtlSeconds ?? 7 * 86400,
+    },
+  });
+  const stop = (signal: string) => {
+    unit.app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void unit.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${JSON.stringify({ level: 60, msg: 'unit failed to start', err: e.message })}\n`);
+  process.exit(1);
+});

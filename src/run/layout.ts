@@ -1,0 +1,281 @@
+// Running a layout of a blueprint for real: PostgreSQL, every unit as its own process on its
+// blueprint port (+ an optional offset), the gateway, readiness, and a clean stop. The CLI's
+// `up`, the load tests and the reference-services tests all start layouts through this.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBlueprint } from '../io/load.js';
+import { resolveLayout } from '../model/layout.js';
+import { routeTable, type RouteEntry } from '../model/routes.js';
+import { dbName, envKey } from '../../reference-services/runtime/names.js';
+
+export type DbMode = 'embedded' | 'url' | 'container';
+
+export interface StartOptions {
+  db?: DbMode;
+  /**
+   * Added to every blueprint port (units and gateway), so parallel runs do not collide. Keep
+   * the ports below 32768: above, Linux hands the same numbers to outgoing connections.
+   */
+  portOffset?: number;
+  /** Embedded cluster directory; default a fresh temp dir removed on stop. */
+  dataDir?: string;
+  /** Keep the embedded data (fsync on) instead of a throwaway fast cluster. */
+  durable?: boolean;
+  /** Port of the gateway when the layout has none in the blueprint (monolith): default no gateway. */
+  gatewayPort?: number;
+  jwtSecret?: string;
+  mediaDir?: string;
+  mediaMaxBytes?: number;
+  logDir?: string;
+  logLevel?: string;
+  readyTimeoutMs?: number;
+  /** For --db url: base URL (default $DATABASE_URL); DATABASE_URL_<STORE> overrides per datastore. */
+  databaseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface UnitInfo {
+  name: string;
+  domains: string[];
+  port: number;
+  url: string;
+  pid: number;
+  log: string;
+}
+
+export interface RunningLayout {
+  blueprint: string;
+  layout: string;
+  /** Where clients go: the gateway, or the single unit when the layout has no gateway. */
+  gatewayUrl: string;
+  gateway?: { url: string; pid: number; port: number };
+  units: UnitInfo[];
+  routes: RouteEntry[];
+  /** datastore → URL, plus "events" for the cross-unit queue */
+  databases: Record<string, string>;
+  /** The database URL holding a domain's schema. */
+  databaseOf(domain: string): string;
+  postgres: { kind: DbMode; port?: number; dataDir?: string; pid?: number };
+  jwtSecret: string;
+  mediaDir: string;
+  mediaMaxBytes: number;
+  stopUnit(name: string): Promise<void>;
+  startUnit(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {}
+
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+function program(name: 'unit-main' | 'gateway-main'): string {
+  const p = join(projectRoot(), 'dist', 'reference-services', 'runtime', `${name}.js`);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run \`npx tsc -p tsconfig.json\` first`);
+  return p;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
+async function waitReady(url: string, proc: ChildProcess, log: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-6).join('\n') : '';
+      throw new Error(`${url} exited before ready (code ${proc.exitCode ?? proc.signalCode}):\n${tail}`);
+    }
+    try {
+      const r = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (log: ${log})`);
+}
+
+function killGroup(proc: ChildProcess, timeoutMs = 8000): Promise<void> {
+  return new Promise((res) => {
+    if (proc.exitCode !== null || proc.signalCode !== null || !proc.pid) return res();
+    const t = setTimeout(() => {
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      res();
+    });
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {
+      clearTimeout(t);
+      res();
+    }
+  });
+}
+
+
+export async function startLayout(bpPath: string, layoutName: string, opts: StartOptions = {}): Promise<RunningLayout> {
+  const { blueprint } = loadBlueprint(bpPath);
+  if (!blueprint.layouts[layoutName]) throw new Error(`unknown layout "${layoutName}" (have ${Object.keys(blueprint.layouts).join(', ')})`);
+  const r = resolveLayout(blueprint, layoutName);
+  const offset = opts.portOffset ?? 0;
+  const env = opts.env ?? process.env;
+  const bpAbs = resolve(bpPath);
+
+  const gwPort = r.layout.gateway ? r.layout.gateway.port + offset : opts.gatewayPort;
+  const wanted = [...r.units.map((u) => ({ what: `unit ${u.name}`, port: u.port + offset })), ...(gwPort ? [{ what: 'gateway', port: gwPort }] : [])];
+  const busy = [];
+  for (const w of wanted) if (!(await portFree(w.port))) busy.push(`${w.port} (${w.what})`);
+  if (busy.length) throw new PortInUseError(`port${busy.length > 1 ? 's' : ''} in use: ${busy.join(', ')}; stop what holds ${busy.length > 1 ? 'them' : 'it'} (archsim down?) or pass --port-offset`);
+
+  // PostgreSQL
+  const { startEmbedded, fromUrl, startContainer, ensureDatabases } = await import('../../reference-services/runtime/postgres.js');
+  const mode: DbMode = opts.db ?? 'embedded';
+  const tempData = mode === 'embedded' && !opts.dataDir;
+  const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  let pgh;
+  if (mode === 'embedded') pgh = await startEmbedded({ dataDir, durable: opts.durable ?? false });
+  else if (mode === 'container') pgh = await startContainer();
+  else {
+    const base = opts.databaseUrl ?? env.DATABASE_URL;
+    if (!base) throw new Error('--db url needs DATABASE_URL (or DATABASE_URL_<DATASTORE> for each datastore)');
+    pgh = fromUrl(base);
+  }
+  const databases: Record<string, string> = {};
+  try {
+    if (mode === 'url') {
+      // With a given server, each datastore gets its own URL or shares DATABASE_URL's database
+      // (the domains still keep to their own schemas).
+      for (const s of r.datastores) databases[s.name] = env[envKey(s.name)] ?? (opts.databaseUrl ?? env.DATABASE_URL)!;
+      databases.events = env.DATABASE_URL_EVENTS ?? (opts.databaseUrl ?? env.DATABASE_URL)!;
+    } else {
+      const names = [...r.datastores.map((s) => dbName(s.name)), 'archsim_events'];
+      await ensureDatabases(pgh, names);
+      for (const s of r.datastores) databases[s.name] = pgh.url(dbName(s.name));
+      databases.events = pgh.url('archsim_events');
+    }
+  } catch (e) {
+    await pgh.stop().catch(() => undefined);
+    throw e;
+  }
+
+  const jwtSecret = opts.jwtSecret ?? env.ARCHSIM_JWT_SECRET ?? randomBytes(32).toString('hex');
+  const mediaDir = opts.mediaDir ?? join(tmpdir(), `archsim-media-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const mediaMaxBytes = opts.mediaMaxBytes ?? 10 * 1024 * 1024;
+  const logDir = opts.logDir ?? join(tmpdir(), `archsim-logs-${layoutName}-${process.pid}-${randomBytes(3).toString("hex")}`);
+  mkdirSync(logDir, { recursive: true });
+  const unitOrigins = Object.fromEntries(r.units.map((u) => [u.name, `http://127.0.0.1:${u.port + offset}`]));
+  const unitMain = program('unit-main');
+
+  const procs = new Map<string, ChildProcess>();
+  const infos = new Map<string, UnitInfo>();
+  const spawnUnit = async (name: string) => {
+    const u = r.units.find((x) => x.name === name);
+    if (!u) throw new Error(`layout ${layoutName} has no unit ${name}`);
+    const port = u.port + offset;
+    const log = join(logDir, `${name}.log`);
+    const fd = openSync(log, 'a');
+    const cfg = {
+      blueprint: bpAbs,
+      layout: layoutName,
+      unit: name,
+      port,
+      databases,
+      ...(r.units.length > 1 ? { eventsDatabase: databases.events } : {}),
+      unitOrigins,
+      jwtSecret,
+      mediaDir,
+      mediaMaxBytes,
+      logLevel: opts.logLevel ?? 'info',
+    };
+    const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    procs.set(name, proc);
+    const url = unitOrigins[name]!;
+    infos.set(name, { name, domains: u.domains, port, url, pid: proc.pid ?? 0, log });
+    await waitReady(url, proc, log, opts.readyTimeoutMs ?? 60_000);
+  };
+
+  let gwProc: ChildProcess | undefined;
+  const routes = routeTable(blueprint, layoutName).map((e) => ({ ...e, port: e.port + offset }));
+  const stopAll = async () => {
+    await Promise.all([...(gwProc ? [killGroup(gwProc)] : []), ...[...procs.values()].map((p) => killGroup(p))]);
+    await pgh.stop().catch(() => undefined);
+    if (tempData) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    if (!opts.mediaDir) await rm(mediaDir, { recursive: true, force: true }).catch(() => undefined);
+    // Temp logs go with the run (pass logDir to keep them, as `archsim up` does).
+    if (!opts.logDir) await rm(logDir, { recursive: true, force: true }).catch(() => undefined);
+  };
+  let gateway: RunningLayout['gateway'];
+  try {
+    await Promise.all(r.units.map((u) => spawnUnit(u.name)));
+    if (gwPort) {
+      const log = join(logDir, 'gateway.log');
+      const fd = openSync(log, 'a');
+      gwProc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify({ port: gwPort, routes }) }, detached: true, stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      await waitReady(`http://127.0.0.1:${gwPort}`, gwProc, log, 15_000);
+      gateway = { url: `http://127.0.0.1:${gwPort}`, pid: gwProc.pid ?? 0, port: gwPort };
+    }
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+
+  const storeOfDomain = (domain: string) => {
+    const names = r.storesOfDomain.get(domain) ?? [];
+    const stores = names.map((n) => r.datastores.find((d) => d.name === n)!);
+    return (stores.find((s) => s.engine === 'postgres' || s.engine === 'mysql') ?? stores[0])?.name;
+  };
+  let stopped: Promise<void> | undefined;
+  return {
+    blueprint: bpAbs,
+    layout: layoutName,
+    gatewayUrl: gateway?.url ?? infos.get(r.units[0]!.name)!.url,
+    ...(gateway ? { gateway } : {}),
+    get units() {
+      return r.units.map((u) => infos.get(u.name)!);
+    },
+    routes,
+    databases,
+    databaseOf: (domain) => databases[storeOfDomain(domain) ?? ''] ?? databases.events!,
+    postgres: { kind: mode, ...(pgh.port ? { port: pgh.port } : {}), ...(mode === 'embedded' ? { dataDir } : {}), ...(pgh.pid ? { pid: pgh.pid } : {}) },
+    jwtSecret,
+    mediaDir,
+    mediaMaxBytes,
+    async stopUnit(name) {
+      const p = procs.get(name);
+      if (!p) throw new Error(`no unit ${name}`);
+      await killGroup(p);
+    },
+    async startUnit(name) {
+      const p = procs.get(name);
+      if (p && p.exitCode === null && p.signalCode === null) return;
+      await spawnUnit(name);
+    },
+    stop() {
+      stopped ??= stopAll();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Shared by the reference-services suites: a tiny JSON client, users, and waiting.
+import pg from 'pg';
+import { ROOT } from '../helpers/cli.js';
+
+export const BLUEPRINT = `${ROOT}blueprints/quantchat.yaml`;
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  ms: number;
+}
+
+export function api(base: string) {
+  return async function call<T = any>(method: string, path: string, opts: { body?: unknown; token?: string; raw?: Uint8Array; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+    const t0 = performance.now();
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: BodyInit | undefined;
+    if (opts.raw) {
+      body = opts.raw as unknown as BodyInit;
+      headers['content-type'] ??= 'application/octet-stream';
+    } else if (opts.body !== undefined) {
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const r = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(15_000) });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, body: parsed as T, ms: performance.now() - t0 };
+  };
+}
+
+export type Api = ReturnType<typeof api>;
+
+export interface User {
+  id: string;
+  username: string;
+  token: string;
+  refresh: string;
+}
+
+let n = 0;
+export async function newUser(call: Api, prefix = 'u'): Promise<User> {
+  const username = `${prefix}${Date.now().toString(36)}${(n++).toString(36)}`;
+  const reg = await call('POST', '/api/v1/auth/register', { body: { email: `${username}@example.test`, username, password: 'correct horse battery' } });
+  if (reg.status !== 201) throw new Error(`register ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await call('POST', '/api/v1/auth/login', { body: { username, password: 'correct horse battery' } });
+  if (login.status !== 200) throw new Error(`login ${login.status}`);
+  return { id: login.body.user.id, username, token: login.body.accessToken, refresh: login.body.refreshToken };
+}
+
+/** Wait until the profile exists (created from user.registered, possibly in another unit). */
+export async function profileReady(call: Api, u: User) {
+  await waitFor(async () => (await call('GET', `/api/v1/users/${u.id}`, { token: u.token })).status === 200, 10_000, `profile of ${u.username}`);
+}
+
+export async function waitFor(pred: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition') {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function sql<T extends Record<string, unknown> = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
