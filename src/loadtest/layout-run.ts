@@ -1,8 +1,7 @@
 // Load-testing a layout of the bundled reference services: start it, seed it, drive it, stop it.
 //
 // Starting: `startLayout(blueprintFile, layout, { db: 'embedded' })` from the reference-services
-// runner (src/run/layout.ts, issue 6), imported at run time so this branch builds without it;
-// its processes (units, gateway, PostgreSQL with its backends) are measured by
+// runner (src/run/layout.ts), imported when a run starts (it loads fastify and pg); its processes (units, gateway, PostgreSQL with its backends) are measured by
 // `processesOfLayout`.
 //
 // `seedAndScenario` seeds the QuantChat reference services and hands the driver the request
@@ -47,26 +46,8 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
   return out;
 }
 
-type StartLayout = (bpPath: string, layout: string, opts?: { db?: 'embedded' | 'url' | 'container' }) => Promise<RunningLayoutLike>;
-
-async function runner(): Promise<StartLayout | null> {
-  // A computed specifier: the runner arrives with issue 6; until then this is null.
-  const spec = ['..', 'run', 'layout.js'].join('/');
-  try {
-    const mod = (await import(spec)) as { startLayout?: StartLayout };
-    return mod.startLayout ?? null;
-  } catch {
-    return null;
-  }
-}
-
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan): Promise<SystemUnderTest> {
-  const startLayout = await runner();
-  if (!startLayout) {
-    throw new NotWiredYet(
-      `starting layout "${layout}" needs the reference services, which are not in this build yet; load-test a running system with --target http://127.0.0.1:PORT --scenario FILE`,
-    );
-  }
+  const { startLayout } = await import('../run/layout.js');
   const running = await startLayout(blueprintFile, layout, { db: 'embedded' });
   try {
     const { scenario, notes } = await seedAndScenario(bp, layout, plan, running);
