@@ -41,12 +41,19 @@ export async function renderMermaidMany(texts: string[], format: RenderFormat): 
   if (!executablePath) throw new NoChromium(`rendering ${format} needs Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   // Heavy: imported only when a picture is asked for.
   const [{ renderMermaid: render }, puppeteer] = await Promise.all([import('@mermaid-js/mermaid-cli'), import('puppeteer')]);
-  const browser = await puppeteer.default.launch({
-    executablePath,
-    headless: true,
-    // archsim may run as root in CI containers, where Chromium's sandbox cannot start.
-    args: ['--no-sandbox', '--disable-gpu', '--headless', '--disable-dev-shm-usage'],
-  });
+  let browser;
+  try {
+    browser = await puppeteer.default.launch({
+      executablePath,
+      headless: true,
+      // archsim may run as root in CI containers, where Chromium's sandbox cannot start.
+      args: ['--no-sandbox', '--disable-gpu', '--headless', '--disable-dev-shm-usage'],
+    });
+  } catch (e) {
+    // A browser that is there but will not start is as good as none: say so in one line.
+    const why = (e instanceof Error ? e.message : String(e)).split('\n').find((l) => l.trim()) ?? 'unknown error';
+    throw new NoChromium(`Chromium at ${executablePath} did not start (${why.trim().replace(/\s+/g, ' ')}); rendering ${format} needs a working one`);
+  }
   try {
     const out: (Buffer | string)[] = [];
     for (const text of texts) {

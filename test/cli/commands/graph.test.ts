@@ -53,6 +53,14 @@ describe('archsim graph', () => {
     expect(r.stderr.trim()).toBe('archsim: no Chromium at /nonexistent/chromium (from CHROMIUM_PATH/PUPPETEER_EXECUTABLE_PATH); rendering svg needs one');
   });
 
+  it('a Chromium that does not start is a clear message and exit 2 too', () => {
+    const r = archsim(['graph', QC, '-l', 'monolith', '-f', 'svg'], { env: { CHROMIUM_PATH: '/bin/false' } });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^archsim: Chromium at \/bin\/false did not start \(.+\); rendering svg needs a working one$/);
+  });
+
   it.skipIf(!CHROMIUM)(`renders SVG with Debian's Chromium${CHROMIUM ? '' : ' — SKIPPED: /usr/bin/chromium is absent'}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-graph-'));
     const out = join(dir, 'send.svg');
