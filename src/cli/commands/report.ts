@@ -121,7 +121,8 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   if (problems.length) throw new InputError(problems);
 
   const rate = flags.rate ? parseRateFlag(flags.rate) : undefined;
-  const pkg = await import('../../../package.json', { with: { type: 'json' } });
+  const { readFileSync } = await import('node:fs');
+  const pkg = { default: JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string } };
   const { report, diagrams, notes } = collect(blueprint, {
     file,
     generator: `archsim ${pkg.default.version}`,
