@@ -13,7 +13,7 @@ const BP = `${ROOT}blueprints/quantchat.yaml`;
 const LAYOUTS = ['monolith', 'modular-monolith', 'strangler-relay', 'microservices'];
 
 /** A client for one layout: two users who are contacts, and a send function. */
-async function sender(L) {
+async function sender(L, prefix = 'bench') {
   const pool = new Pool(L.gatewayUrl, { connections: 1, keepAliveTimeout: 60_000 });
   const req = async (method, path, body, token) => {
     const r = await pool.request({ method, path, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
@@ -22,7 +22,7 @@ async function sender(L) {
     return text ? JSON.parse(text) : null;
   };
   const users = [];
-  for (const name of ['benchA', 'benchB']) {
+  for (const name of [`${prefix}A`, `${prefix}B`]) {
     await req('POST', '/api/v1/auth/register', { email: `${name}@example.test`, username: name, password: 'password123' });
     const l = await req('POST', '/api/v1/auth/login', { username: name, password: 'password123' });
     users.push({ id: l.user.id, token: l.accessToken });
@@ -52,8 +52,8 @@ async function sender(L) {
  * Sends alternate between the two layouts (both running), so load from other processes on the
  * machine hits both alike; a pause after each lets the event consumers finish (low load).
  */
-async function interleaved(La, Lb, n, warm) {
-  const [sa, sb] = [await sender(La), await sender(Lb)];
+async function interleaved(La, Lb, n, warm, prefix) {
+  const [sa, sb] = [await sender(La, prefix), await sender(Lb, prefix)];
   const ta = [];
   const tb = [];
   for (let i = 0; i < warm + n; i++) {
@@ -134,6 +134,13 @@ export async function run({ log }) {
     rows.push({ name: 'internal call alone (POST /internal/auth/verify-token round trip, p50)', value: `${internal.toFixed(3)} ms`, goal: '< 1 ms', pass: internal < 1 });
     const perHop = (p50.microservices - p50.monolith) / 4;
     rows.push({ name: 'per-hop overhead ((microservices − monolith) p50 / 4 extra hops)', value: `${perHop.toFixed(3)} ms`, goal: '< 1 ms', pass: perHop < 1 });
+    // Where the rest goes: the event consumers (3 units woken by each send) compete for the
+    // 2 cores with the send's own path. With them stopped, the events wait in the queue.
+    for (const u of ['relay-service', 'notification-service', 'websocket-service']) await L.stopUnit(u);
+    const [mono2, micro2] = await interleaved(kept.monolith, kept.microservices, 800, 100, 'benchC');
+    const quiet = (median(micro2) - median(mono2)) / 4;
+    log(`consumers stopped: per-hop ${fmtMs(quiet)}`);
+    rows.push({ name: 'same, with the 3 consumer units of message.sent stopped (events wait in the queue)', value: `${quiet.toFixed(3)} ms (monolith ${median(mono2).toFixed(2)} ms, microservices ${median(micro2).toFixed(2)} ms)`, goal: '< 1 ms', pass: quiet < 1 });
   } finally {
     for (const L of Object.values(kept)) await L.stop();
   }
