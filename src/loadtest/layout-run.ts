@@ -46,9 +46,9 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
   return out;
 }
 
-export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan): Promise<SystemUnderTest> {
+export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number } = {}): Promise<SystemUnderTest> {
   const { startLayout } = await import('../run/layout.js');
-  const running = await startLayout(blueprintFile, layout, { db: 'embedded' });
+  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn' });
   try {
     const { scenario, notes } = await seedAndScenario(bp, layout, plan, running);
     return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
@@ -74,7 +74,7 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   // Pools of single-use things (refresh tokens, relay messages to acknowledge) are sized from
   // the requests each operation is expected to send.
   const total = Object.values(plan.mix).reduce((a, b) => a + b, 0) || 1;
-  const seconds = (plan.duration + plan.warmup) / 1000;
+  const seconds = plan.duration + plan.warmup; // the plan counts in seconds
   const perSecond = plan.rate ?? (plan.users ?? 1) * 500;
   const expected = Object.fromEntries(Object.entries(plan.mix).map(([id, w]) => [id, Math.ceil((perSecond * seconds * w) / total)]));
   const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/quantchat.js')).href;
@@ -87,5 +87,5 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
  */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
   const { k6Script } = await import('../generate/k6.js');
-  return k6Script(bp, layout, { baseUrl, ...(plan.rate !== null ? { rate: plan.rate } : {}), duration: plan.duration, operations: Object.keys(plan.mix) });
+  return k6Script(bp, layout, { baseUrl, ...(plan.rate !== null ? { rate: plan.rate } : {}), duration: plan.duration * 1000, operations: Object.keys(plan.mix) });
 }

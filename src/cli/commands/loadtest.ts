@@ -3,6 +3,7 @@ import { handle, err, paint, printJson, table, UsageError, CheckFailed } from '.
 import type { LoadTestResult } from '../../loadtest/result.js';
 
 type Opts = {
+  portOffset?: string;
   layout?: string;
   layouts?: string;
   operation?: string[];
@@ -49,6 +50,7 @@ export function register(program: Command): void {
     .option('--k6-script <file>', 'with --driver k6 and --target: the k6 script to run')
     .option('--trivial-cpu <ms>', 'with --target trivial: CPU the endpoint spends per request')
     .option('--no-pin', 'do not pin the driver and the system to separate cores')
+    .option('--port-offset <n>', 'add N to every port of the started layout (run beside another layout or `archsim up`)', '0')
     .option('-o, --out <file>', 'write the result JSON here')
     .option('--force', 'overwrite --out if it exists')
     .option('--json', 'print the result JSON on stdout')
@@ -131,7 +133,7 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
       for (const layout of layouts) {
         let sut;
         try {
-          sut = await startLayoutUnderTest(bp!, file!, layout, plan);
+          sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset: portOffsetOf(o.portOffset) });
         } catch (e) {
           if (e instanceof NotWiredYet) throw new UsageError(e.message);
           throw e;
@@ -342,4 +344,10 @@ export function renderComparison(results: LoadTestResult[]): string {
   };
   const rows = [...ids, 'total'].map((id) => [id, ...results.flatMap((r) => cell(r, id))]);
   return [paint('bold', 'Side by side (latency in ms)', process.stderr), table(head, rows)].join('\n');
+}
+
+function portOffsetOf(v: string | undefined): number {
+  const n = Number(v ?? 0);
+  if (!Number.isInteger(n) || n < 0 || n > 50_000) throw new UsageError(`--port-offset "${v}" is not a whole number from 0 to 50000`);
+  return n;
 }
