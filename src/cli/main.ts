@@ -16,11 +16,12 @@ import * as report from './commands/report.js';
 
 import * as loadtest from './commands/loadtest.js';
 import * as calibrate from './commands/calibrate.js';
+import * as validateModel from './commands/validate-model.js';
 
 import * as up from './commands/up.js';
 import * as down from './commands/down.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, generate, simulate, compare, sweep, graph, lint, checklist, report, loadtest, calibrate, up, down];
+const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, loadtest, calibrate, validateModel, report];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -47,6 +47,7 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
 }
 
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number } = {}): Promise<SystemUnderTest> {
+  await checkRunnable(bp, plan);
   const { startLayout } = await import('../run/layout.js');
   const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn' });
   try {
@@ -58,6 +59,16 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   }
 }
 
+/** The reference services implement QuantChat, and the load scenario these operations. */
+async function checkRunnable(bp: Blueprint, plan: LoadPlan): Promise<void> {
+  const { SUPPORTED_OPERATIONS } = await import('./scenarios/quantchat.js');
+  if (bp.metadata.name !== 'quantchat') {
+    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
+  }
+  const unsupported = Object.keys(plan.mix).filter((id) => !SUPPORTED_OPERATIONS.includes(id));
+  if (unsupported.length) throw new NotWiredYet(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
+}
+
 /**
  * Seed the started layout and build its requests: the QuantChat scenario module seeds users,
  * contacts, groups, conversations, relay queues and media through the public API (in the
@@ -65,12 +76,7 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
  */
 export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike): Promise<{ scenario: ScenarioRef; notes: string[] }> {
   void running;
-  const { SUPPORTED_OPERATIONS } = await import('./scenarios/quantchat.js');
-  if (bp.metadata.name !== 'quantchat') {
-    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
-  }
-  const unsupported = Object.keys(plan.mix).filter((id) => !SUPPORTED_OPERATIONS.includes(id));
-  if (unsupported.length) throw new NotWiredYet(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
+  await checkRunnable(bp, plan);
   // Pools of single-use things (refresh tokens, relay messages to acknowledge) are sized from
   // the requests each operation is expected to send.
   const total = Object.values(plan.mix).reduce((a, b) => a + b, 0) || 1;

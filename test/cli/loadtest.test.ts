@@ -55,10 +55,10 @@ describe('archsim loadtest', () => {
     expect(archsim(['loadtest', '--target', 'http://example.com', '--rate', '10']).stderr).toMatch(/only targets 127\.0\.0\.1/);
   });
 
-  it('says plainly that starting a layout waits for the reference services', () => {
-    const r = archsim(['loadtest', 'blueprints/quantchat.yaml', '--layout', 'monolith', '--rate', '10/s', '--duration', '1s']);
+  it('says plainly, before starting anything, that a blueprint without reference services cannot be started', () => {
+    const r = archsim(['loadtest', 'blueprints/chatpop.yaml', '--layout', 'phase1', '--rate', '10/s', '--duration', '1s']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/needs the reference services.*--target/);
+    expect(r.stderr.trim()).toBe('archsim: the bundled reference services implement QuantChat; "chatpop" has none to start — load-test a running system with --target URL --scenario FILE');
   });
 
   it('loads a running system with a scenario module', () => {

@@ -42,6 +42,6 @@ describe('archsim loadtest on the reference services', () => {
       expect(measured.sort()).toEqual([...units].sort());
       expect(res.processes.find((p) => p.unit === 'postgres')!.cpuSeconds).toBeGreaterThan(0);
       expect(res.processes.filter((p) => p.role === 'unit').reduce((s, p) => s + p.cpuSeconds, 0)).toBeGreaterThan(0);
-    });
+    }, 120_000);
   }
 });
