@@ -84,7 +84,7 @@ function buildView(bp: Blueprint, only?: string) {
 export function renderInspect(v: InspectView): string {
   const h = (s: string) => paint('bold', s);
   const parts: string[] = [];
-  parts.push(`${h(v.title)} (${v.name}): ${v.domains.length} domains, ${v.operations.length} operations, ${v.events.length} events, ${v.layouts.length} layouts`);
+  parts.push(`${h(v.title)} (${v.name}): ${v.domains.length} domains, ${v.operations.length} operations, ${v.events.length} events, ${v.layouts.length} layout${v.layouts.length === 1 ? "" : "s"}`);
   parts.push('', h('Domains'));
   parts.push(table(['domain', 'tables', 'operations'], v.domains.map((d) => [d.name, d.tables.join(', ') || '-', d.operations.join(', ')])));
   parts.push('', h('Events'));
