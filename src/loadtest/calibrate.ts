@@ -129,6 +129,12 @@ function leastSquares(A: number[][], y: number[]): number[] | null {
 
 export type CalibrateOptions = { layout?: string };
 
+/** The lowest p50 an operation showed across the runs (its least-queued latency), in ms; 0 when unknown. */
+function latencyHint(results: readonly LoadTestResult[], id: string): number {
+  const xs = results.map((x) => x.operations.find((o) => o.id === id)?.latency?.p50).filter((v): v is number => typeof v === 'number' && v > 0);
+  return xs.length ? Math.min(...xs) : 0;
+}
+
 export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: CalibrateOptions = {}): Calibration {
   if (all.length === 0) throw new Error('calibrate needs at least one result');
   const layouts = [...new Set(all.map((r) => r.run.layout).filter((l): l is string => !!l))];
@@ -202,10 +208,15 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       D = nnls(results.map((_, i) => active.map((j) => counts[i]![j]!)), y);
       method = 'regression';
     } else {
-      // One factor s with cpu_r ≈ s · Σ_o prior_o · n_{r,o}, least squares through the origin.
-      const e = results.map((_, i) => ss.sum(active.map((j) => prior[j]! * counts[i]![j]!)));
+      // One factor s with cpu_r ≈ s · Σ_o w_o · n_{r,o}, least squares through the origin. The
+      // weights w are the operations' measured p50 latencies where every operation has one (a
+      // unit's work per request shows in its latency at a modest rate; the blueprint's guesses
+      // can be off by tenfold, e.g. a login's password hash), else the blueprint's demands.
+      const hint = active.map((j) => latencyHint(results, measured[j]!));
+      const w = t.kind === 'unit' && hint.every((h) => h > 0) ? hint.map((h) => h / 1000) : active.map((j) => prior[j]!);
+      const e = results.map((_, i) => ss.sum(active.map((j, k) => w[k]! * counts[i]![j]!)));
       const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
-      D = active.map((j) => s * prior[j]!);
+      D = active.map((_, k) => s * w[k]!);
       method = 'apportioned';
     }
     fits.push({
@@ -333,7 +344,7 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     '# Runs:',
     ...cal.runs.map((r, i) => `#   ${o.sources[i] ?? `run ${i + 1}`}: ${r.started}, ${r.driver} driver, ${r.model} model${r.rate ? ` at ${r.rate}/s` : ''}, ${r.duration} s, ${r.requests} requests`),
     '# Method (per measured process):',
-    ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one run per operation mix: CPU apportioned by the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
+    ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
     ...cal.warnings.map((w) => `# Warning: ${w}`),
   ];

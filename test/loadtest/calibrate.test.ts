@@ -95,7 +95,7 @@ describe('calibrate', () => {
     expect(operationIndex(calibrated).get('media.upload')!.op.cpu).toEqual(operationIndex(bp).get('media.upload')!.op.cpu);
   });
 
-  it('apportions one run by the blueprint shares when it cannot separate operations', () => {
+  it('apportions one run by the operations’ measured p50 when it cannot separate operations', () => {
     const one = calibrate(bp, [runs[0]!]);
     const unit = one.fits.find((f) => f.name === 'backend')!;
     expect(unit.method).toBe('apportioned');
@@ -103,7 +103,17 @@ describe('calibrate', () => {
     const counts = runs[0]!.operations;
     const explained = unit.demands.reduce((a, d) => a + (d.measuredMs / 1000) * counts.find((c) => c.id === d.op)!.requests!, 0);
     expect(explained).toBeCloseTo(runs[0]!.processes[0]!.cpuSeconds, 3);
-    // …in the blueprint's proportions.
+    // …in the proportions of the operations' measured p50 (a unit's work shows in its latency).
+    const [a, b] = unit.demands;
+    const p50 = (id: string) => counts.find((c) => c.id === id)!.latency!.p50;
+    expect(a!.measuredMs / b!.measuredMs).toBeCloseTo(p50(a!.op) / p50(b!.op), 3);
+  });
+
+  it('falls back to the blueprint’s shares when the run has no latencies', () => {
+    const bare = structuredClone(runs[0]!);
+    for (const o of bare.operations) o.latency = null as never;
+    const unit = calibrate(bp, [bare]).fits.find((f) => f.name === 'backend')!;
+    expect(unit.method).toBe('apportioned');
     const [a, b] = unit.demands;
     expect(a!.measuredMs / b!.measuredMs).toBeCloseTo(a!.blueprintMs / b!.blueprintMs, 3);
   });
