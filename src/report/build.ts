@@ -1,6 +1,7 @@
 // Assemble the report data from what the other parts computed (simulation results, lint,
 // checklist, load tests). Pure, deterministic: figures are rounded so the same inputs give the
 // same bytes, and a baseline diff never reports floating-point noise as a change.
+import { callTree } from '../model/dependencies.js';
 import { operationIndex, resolveLayout } from '../model/layout.js';
 import type { Blueprint } from '../model/schema.js';
 import type { FaultRow, SimulationResult, SweepResult, TargetCost } from '../simulate/types.js';
@@ -39,17 +40,17 @@ const r4 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10000) / 10000 : 
 export function pathOf(bp: Blueprint, layoutName: string, opId: string): { hops: number; units: string[] } {
   const r = resolveLayout(bp, layoutName);
   const ops = operationIndex(bp);
-  const units: string[] = [];
+  const root = ops.get(opId);
+  if (!root) return { hops: 0, units: [] };
+  const unitOf = (domain: string) => r.unitOfDomain.get(domain)!;
+  const units = [unitOf(root.domain)];
   let hops = r.layout.gateway ? 1 : 0;
-  const walk = (id: string, fromUnit: string | undefined, depth: number) => {
-    const o = ops.get(id);
-    if (!o || depth > 32) return;
-    const unit = r.unitOfDomain.get(o.domain)!;
-    if (!units.includes(unit)) units.push(unit);
-    if (fromUnit !== undefined && fromUnit !== unit) hops += 1;
-    for (const c of o.op.calls) walk(c.op, unit, depth + 1);
-  };
-  walk(opId, undefined, 0);
+  for (const step of callTree(bp, opId, ops)) {
+    const from = unitOf(step.caller.domain);
+    const to = unitOf(step.callee.domain);
+    if (from !== to) hops += 1;
+    if (!units.includes(to)) units.push(to);
+  }
   return { hops, units };
 }
 

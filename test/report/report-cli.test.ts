@@ -142,4 +142,19 @@ layouts:
     // Operations that never meet the touched units are untouched.
     for (const id of ['auth.login', 'relay.pending', 'users.search']) expect(changes.some((c) => c.figure.includes(`(${id})`))).toBe(false);
   });
+
+  it('shows load-test results beside the predictions, and rejects a malformed one at its position', () => {
+    const fixture = join(ROOT, 'test/fixtures/loadtest/quantchat-monolith-result.json');
+    const measured = JSON.parse(readFileSync(fixture, 'utf8'));
+    const send = measured.operations.find((o: { id: string }) => o.id === 'messages.send');
+    const r = archsim(['report', 'blueprints/quantchat.yaml', '--layouts', 'monolith', '--no-faults', '--loadtest', fixture]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('### Measured (load tests)');
+    expect(r.stdout).toContain(`| monolith | embedded | messages.send | ${Math.round(send.throughput)}/s | ${Math.round(send.latency.p50 * 100) / 100} ms |`);
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.json'), '{\n  "schemaVersion": 1,\n  "run": 3\n}\n');
+    const bad = archsim(['report', 'blueprints/quantchat.yaml', '--no-faults', '--loadtest', join(dir, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${join(dir, 'bad.json')}:3:10: run: expected object, got number 3`);
+  });
 });

@@ -115,7 +115,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     const t = readOrFail(f);
     if (t === undefined) continue;
     const r = await readLoadtest(t, f);
-    if (r.ok) loadtests.push(r.value);
+    if (r.ok) loadtests.push(...r.value);
     else problems.push(...r.errors);
   }
   if (problems.length) throw new InputError(problems);
@@ -196,38 +196,35 @@ async function scenarioLoader() {
   return { loadScenario, scenarioPath };
 }
 
-/** A load-test result file (JSON) summarized for the report; positioned errors when malformed. */
+/**
+ * Load-test result files (one result, or `{ results }` from `loadtest --layouts`), validated by
+ * the load tester's own schema with positioned errors, summarized for the report.
+ */
 async function readLoadtest(text: string, file: string) {
-  const { z } = await import('zod');
-  const { parseYamlWith } = await import('../../model/positioned.js');
-  const Result = z.object({
-    run: z.object({ layout: z.string(), driver: z.string() }).passthrough(),
-    operations: z.array(
-      z
-        .object({
-          id: z.string(),
-          throughput: z.number(),
-          latency: z.object({ p50: z.number(), p95: z.number() }).passthrough(),
-          errors: z.object({ total: z.number() }).passthrough().or(z.number()),
-        })
-        .passthrough(),
-    ),
-  }).passthrough();
-  const r = parseYamlWith(Result, text, file);
+  const [{ z }, { parseYamlWith }, { LoadTestResult }] = await Promise.all([import('zod'), import('../../model/positioned.js'), import('../../loadtest/result.js')]);
+  // A file with "results" holds several runs; anything else is judged as one run, so a broken
+  // single result is told what a result needs.
+  let several = false;
+  try {
+    const v = JSON.parse(text) as unknown;
+    several = typeof v === 'object' && v !== null && 'results' in v;
+  } catch {
+    /* not JSON: the YAML parser below says where */
+  }
+  const r = several
+    ? parseYamlWith(z.object({ schemaVersion: z.number(), results: z.array(LoadTestResult) }), text, file)
+    : parseYamlWith(LoadTestResult, text, file);
   if (!r.ok) return r;
+  const results = 'results' in r.data ? r.data.results : [r.data];
   return {
     ok: true as const,
-    value: {
+    value: results.map((x) => ({
       file,
-      layout: r.data.run.layout,
-      driver: r.data.run.driver,
-      operations: r.data.operations.map((o) => ({
-        id: o.id,
-        throughput: o.throughput,
-        p50Ms: o.latency.p50,
-        p95Ms: o.latency.p95,
-        errors: typeof o.errors === 'number' ? o.errors : o.errors.total,
-      })),
-    },
+      layout: x.run.layout ?? '(unnamed)',
+      driver: x.run.driver,
+      operations: x.operations
+        .filter((o) => o.latency && o.throughput !== null)
+        .map((o) => ({ id: o.id, throughput: o.throughput!, p50Ms: o.latency!.p50, p95Ms: o.latency!.p95, errors: o.errors.total })),
+    })),
   };
 }
