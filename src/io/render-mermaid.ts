@@ -22,6 +22,12 @@ export async function renderMermaid(text: string, format: 'svg'): Promise<string
 export async function renderMermaid(text: string, format: 'png'): Promise<Buffer>;
 export async function renderMermaid(text: string, format: RenderFormat): Promise<Buffer | string>;
 export async function renderMermaid(text: string, format: RenderFormat): Promise<Buffer | string> {
+  const [out] = await renderMermaidMany([text], format);
+  return out!;
+}
+
+/** Render several diagrams with one browser (a report has one per layout). */
+export async function renderMermaidMany(texts: string[], format: RenderFormat): Promise<(Buffer | string)[]> {
   const executablePath = findChromium();
   if (!executablePath) {
     const asked = process.env.CHROMIUM_PATH ?? process.env.PUPPETEER_EXECUTABLE_PATH;
@@ -31,14 +37,6 @@ export async function renderMermaid(text: string, format: RenderFormat): Promise
         : `rendering ${format} needs Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH; --format mermaid needs none`,
     );
   }
-  const [out] = await renderMermaidMany([text], format);
-  return out!;
-}
-
-/** Render several diagrams with one browser (a report has one per layout). */
-export async function renderMermaidMany(texts: string[], format: RenderFormat): Promise<(Buffer | string)[]> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new NoChromium(`rendering ${format} needs Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   // Heavy: imported only when a picture is asked for.
   const [{ renderMermaid: render }, puppeteer] = await Promise.all([import('@mermaid-js/mermaid-cli'), import('puppeteer')]);
   let browser;

@@ -74,7 +74,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
       name: l,
       result,
       maxThroughputByOperation,
-      sweep: sweepAnalytic(bp, l, rates, { compiled: c } as never),
+      sweep: sweepAnalytic(bp, l, rates),
       faults,
       faultDescriptions,
       costCurve: rates.map((x) => costAt(bp, l, x, { compiled: c })),

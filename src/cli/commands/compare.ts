@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { handle, out, printJson, UsageError } from '../io.js';
+import { SEED_SCENARIOS } from '../seed-scenarios.js';
 
 interface CompareFlags {
   layouts?: string;
@@ -10,7 +11,6 @@ interface CompareFlags {
   json?: boolean;
 }
 
-const SEED_SCENARIOS = ['database-failure', 'media-memory-leak', 'messaging-spike'];
 
 export function register(program: Command): void {
   program

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { handle, out, paint, printJson, table, UsageError } from '../io.js';
+import { didYouMean } from '../../model/diagnostics.js';
+import { operations, resolveLayout } from '../../model/layout.js';
 import type { Blueprint } from '../../model/schema.js';
+import { monthlyCost } from '../../simulate/cost.js';
 
 export function register(program: Command): void {
   program
@@ -24,15 +27,6 @@ export type InspectView = ReturnType<typeof inspectView>;
 
 /** Everything inspect shows, as plain data (the JSON output). */
 export function inspectView(bp: Blueprint, only?: string) {
-  // Imported here, not at the top, so `archsim --help` does not load the model.
-  return buildView(bp, only);
-}
-
-import { operations, resolveLayout } from '../../model/layout.js';
-import { didYouMean } from '../../model/diagnostics.js';
-import { monthlyCost } from '../../simulate/cost.js';
-
-function buildView(bp: Blueprint, only?: string) {
   const names = Object.keys(bp.layouts);
   if (only && !Object.hasOwn(bp.layouts, only)) throw new UsageError(`unknown layout "${only}"${didYouMean(only, names)}; layouts: ${names.join(', ')}`);
   return {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CheckFailed, err, handle, out, printJson, UsageError } from '../io.js';
+import { SEED_SCENARIOS } from '../seed-scenarios.js';
 
 interface ReportFlags {
   layouts?: string;
@@ -17,7 +18,6 @@ interface ReportFlags {
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
-const SEED_SCENARIOS = ['database-failure', 'media-memory-leak', 'messaging-spike'];
 
 export function register(program: Command): void {
   program
