@@ -11,6 +11,7 @@ import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
 import type { ProcTarget } from './proc.js';
+import type { LoadTestResult } from './result.js';
 import type { ScenarioRef } from './scenario.js';
 
 export type SystemUnderTest = {
@@ -94,4 +95,42 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
   const { k6Script } = await import('../generate/k6.js');
   return k6Script(bp, layout, { baseUrl, ...(plan.rate !== null ? { rate: plan.rate } : {}), duration: plan.duration * 1000, operations: Object.keys(plan.mix) });
+}
+
+export interface MeasureOptions {
+  portOffset?: number;
+  timeoutMs?: number;
+  /** open model: bound on requests in flight (closed model: plan.users) */
+  connections?: number;
+  pin?: boolean;
+  onProgress?: (p: import('./driver/index.js').Progress) => void;
+}
+
+/**
+ * One measured run of a layout with the embedded driver: start it, seed it, drive the plan,
+ * stop it. `archsim loadtest` and `validate-model` both measure through here.
+ */
+export async function measureLayout(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, o: MeasureOptions = {}): Promise<LoadTestResult> {
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0 });
+  try {
+    const { loadTestTarget } = await import('./target.js');
+    return await loadTestTarget({
+      target: sut.baseUrl,
+      scenario: sut.scenario,
+      processes: sut.processes,
+      model: plan.model,
+      rate: plan.rate ?? undefined,
+      connections: plan.users ?? o.connections,
+      duration: plan.duration,
+      warmup: plan.warmup,
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.pin !== undefined ? { pin: o.pin } : {}),
+      blueprint: bp.metadata.name,
+      layout,
+      notes: sut.notes,
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+  } finally {
+    await sut.stop();
+  }
 }

@@ -11,10 +11,9 @@ import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';
 import { calibrate, overlayYaml } from './calibrate.js';
-import { startLayoutUnderTest } from './layout-run.js';
+import { measureLayout } from './layout-run.js';
 import { planLoad, type LoadPlan } from './plan.js';
 import type { LoadTestResult } from './result.js';
-import { loadTestTarget } from './target.js';
 
 export interface ValidateModelOptions {
   calibrateOn: string;
@@ -81,26 +80,8 @@ export function compareLayout(layout: string, role: LayoutComparison['role'], ra
   return { layout, role, rate, operations, maxThroughput: { predicted: predictedMax, measured: measuredMax, error: relError(predictedMax, measuredMax) } };
 }
 
-async function measure(bp: Blueprint, file: string, layout: string, plan: LoadPlan, o: ValidateModelOptions): Promise<LoadTestResult> {
-  const sut = await startLayoutUnderTest(bp, file, layout, plan, { portOffset: o.portOffset ?? 0 });
-  try {
-    return await loadTestTarget({
-      target: sut.baseUrl,
-      scenario: sut.scenario,
-      processes: sut.processes,
-      model: plan.model,
-      rate: plan.rate ?? undefined,
-      connections: plan.users ?? undefined,
-      duration: plan.duration,
-      warmup: plan.warmup,
-      timeoutMs: 10_000,
-      blueprint: bp.metadata.name,
-      layout,
-      notes: sut.notes,
-    });
-  } finally {
-    await sut.stop();
-  }
+function measure(bp: Blueprint, file: string, layout: string, plan: LoadPlan, o: ValidateModelOptions): Promise<LoadTestResult> {
+  return measureLayout(bp, file, layout, plan, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000 });
 }
 
 export async function validateModel(file: string, o: ValidateModelOptions): Promise<ModelValidation> {

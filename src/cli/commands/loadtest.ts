@@ -128,47 +128,22 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
     if (o.target) {
       results.push(await runTarget(o.target, o, plan, bp, layouts[0] ?? null, timeoutMs, progress, { readFileSync, pathToFileURL, resolve }));
     } else {
-      const { startLayoutUnderTest, NotWiredYet } = await import('../../loadtest/layout-run.js');
-      const { loadTestTarget } = await import('../../loadtest/target.js');
+      const { measureLayout, startLayoutUnderTest, k6ScriptForLayout, NotWiredYet } = await import('../../loadtest/layout-run.js');
+      const usage = (e: unknown) => (e instanceof NotWiredYet ? new UsageError(e.message) : e);
       for (const layout of layouts) {
-        let sut;
-        try {
-          sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset: portOffsetOf(o.portOffset) });
-        } catch (e) {
-          if (e instanceof NotWiredYet) throw new UsageError(e.message);
-          throw e;
+        progress.label(layout);
+        const portOffset = portOffsetOf(o.portOffset);
+        if (o.driver !== 'k6') {
+          const run = measureLayout(bp!, file!, layout, plan, { portOffset, timeoutMs, connections: count(o.connections, 'connections'), pin: o.pin, onProgress: progress.update });
+          results.push(await run.catch((e: unknown) => Promise.reject(usage(e))));
+          continue;
         }
+        const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('../../loadtest/k6.js'), import('../../loadtest/target.js')]);
+        if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
+        const sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset }).catch((e: unknown) => Promise.reject(usage(e)));
         try {
-          progress.label(layout);
-          if (o.driver === 'k6') {
-            const { findK6 } = await import('../../loadtest/k6.js');
-            const { k6ScriptForLayout } = await import('../../loadtest/layout-run.js');
-            const { loadTestTargetK6 } = await import('../../loadtest/target.js');
-            if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-            const script = await k6ScriptForLayout(bp!, layout, plan, sut.baseUrl).catch((e: unknown) => {
-              throw e instanceof NotWiredYet ? new UsageError(e.message) : e;
-            });
-            results.push(await loadTestTargetK6({ target: sut.baseUrl, script, operations: Object.keys(plan.mix), processes: sut.processes, pin: o.pin, rate: plan.rate, blueprint: bp!.metadata.name, layout, onLine: (l) => err(l) }));
-            continue;
-          }
-          results.push(
-            await loadTestTarget({
-              target: sut.baseUrl,
-              scenario: sut.scenario,
-              processes: sut.processes,
-              model: plan.model,
-              rate: plan.rate ?? undefined,
-              connections: plan.users ?? count(o.connections, 'connections'),
-              duration: plan.duration,
-              warmup: plan.warmup,
-              timeoutMs,
-              pin: o.pin,
-              blueprint: bp!.metadata.name,
-              layout,
-              notes: sut.notes,
-              onProgress: progress.update,
-            }),
-          );
+          const script = await k6ScriptForLayout(bp!, layout, plan, sut.baseUrl);
+          results.push(await loadTestTargetK6({ target: sut.baseUrl, script, operations: Object.keys(plan.mix), processes: sut.processes, pin: o.pin, rate: plan.rate, blueprint: bp!.metadata.name, layout, onLine: (l) => err(l) }));
         } finally {
           await sut.stop();
         }
