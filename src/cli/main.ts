@@ -20,8 +20,9 @@ import * as validateModel from './commands/validate-model.js';
 
 import * as up from './commands/up.js';
 import * as down from './commands/down.js';
+import * as status from './commands/status.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, loadtest, calibrate, validateModel, report];
+const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, status, loadtest, calibrate, validateModel, report];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -57,6 +57,9 @@ describe.each([
     expect(refused.status).toBe(403);
     const add = await call('POST', '/api/v1/contacts', { token: alice.token, body: { contactId: bob.id } });
     expect(add.status).toBe(201);
+    // one way is not enough: messaging needs mutual contacts
+    expect((await call('POST', '/api/v1/messages/send', { token: alice.token, body: { recipientId: bob.id, encryptedContent: 'x', encryptedSessionKey: 'k' } })).status).toBe(403);
+    expect((await call('POST', '/api/v1/contacts', { token: bob.token, body: { contactId: alice.id } })).status).toBe(201);
     const list = await call('GET', '/api/v1/contacts', { token: alice.token });
     expect(list.body.contacts.map((c: { id: string }) => c.id)).toEqual([bob.id]);
   });
@@ -167,12 +170,18 @@ describe.each([
     expect((await call('DELETE', `/api/v1/relay/${short.body.id}`, { token: bob.token })).status).toBe(404);
   });
 
-  it('serves /health, /ready and /metrics on every unit, and propagates x-request-id', async () => {
+  it('serves /health and /ready on every unit, details and /metrics only on its internal listener, and propagates x-request-id', async () => {
     for (const u of L.units) {
-      expect((await fetch(`${u.url}/health`)).status).toBe(200);
+      const health = await fetch(`${u.url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' }); // no pid, no versions
       const ready = await fetch(`${u.url}/ready`);
       expect(ready.status).toBe(200);
-      const metrics = await (await fetch(`${u.url}/metrics`)).text();
+      expect(await ready.json()).toEqual({ ready: true });
+      expect((await fetch(`${u.url}/metrics`)).status).toBe(404);
+      const detail = await (await fetch(`${u.internalUrl}/ready`)).json();
+      expect(detail.checks).toBeTruthy();
+      const metrics = await (await fetch(`${u.internalUrl}/metrics`)).text();
       expect(metrics).toContain('process_cpu_seconds_total');
       expect(metrics).toContain('nodejs_eventloop_lag_seconds');
     }
@@ -180,7 +189,7 @@ describe.each([
     const r = await fetch(`${L.gatewayUrl}/api/v1/contacts`, { headers: { authorization: `Bearer ${alice.token}`, 'x-request-id': rid } });
     expect(r.headers.get('x-request-id')).toBe(rid);
     const users = L.units.find((u) => u.domains.includes('users'))!;
-    const m = await (await fetch(`${users.url}/metrics`)).text();
+    const m = await (await fetch(`${users.internalUrl}/metrics`)).text();
     expect(m).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/contacts"/);
 
     // One send touches messages, auth (verify-token) and users (check-contact): every unit

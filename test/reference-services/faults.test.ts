@@ -14,6 +14,7 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([newUser(call, 'alice'), newUser(call, 'bob')]);
   await Promise.all([alice, bob].map((u) => profileReady(call, u)));
   expect((await call('POST', '/api/v1/contacts', { token: alice.token, body: { contactId: bob.id } })).status).toBe(201);
+  expect((await call('POST', '/api/v1/contacts', { token: bob.token, body: { contactId: alice.id } })).status).toBe(201);
 });
 afterAll(async () => {
   await L?.stop();
