@@ -9,6 +9,7 @@
 // details: /ready with its checks, /health with pid and domains, /metrics.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { primaryStore, resolveLayout } from '../../src/model/layout.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { domainModules } from '../domains/index.js';
@@ -299,18 +300,23 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   };
 }
 
-/** The test-only fault hook: "point:probability[,point:probability]"; absent, a no-op. */
+/**
+ * The test-only fault hook: "point:probability" or "point@/path/to/trigger" (crash once when
+ * that file exists; it is removed first), several separated by commas. Absent, a no-op.
+ */
 function faultHook(spec: string | undefined, log: { warn(o: object, m: string): void }): (point: string) => void {
   if (!spec) return () => undefined;
-  const odds = new Map(
-    spec.split(',').map((p) => {
-      const [point, prob] = p.split(':');
-      return [point!, Number(prob ?? 1)] as const;
-    }),
-  );
+  const rules = spec.split(',').map((p) => {
+    const at = p.indexOf('@');
+    if (at > 0) return { point: p.slice(0, at), trigger: p.slice(at + 1), odds: 0 };
+    const [point, prob] = p.split(':');
+    return { point: point!, trigger: undefined, odds: Number(prob ?? 1) };
+  });
   log.warn({ faults: spec }, 'fault injection enabled (tests only)');
   return (point) => {
-    const p = odds.get(point);
-    if (p && Math.random() < p) process.kill(process.pid, 'SIGKILL');
+    for (const r of rules) {
+      if (r.point !== point) continue;
+      if (r.trigger ? existsSync(r.trigger) && (rmSync(r.trigger, { force: true }), true) : Math.random() < r.odds) process.kill(process.pid, 'SIGKILL');
+    }
   };
 }
