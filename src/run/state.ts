@@ -12,7 +12,7 @@ export interface RunState {
   blueprint: string;
   layout: string;
   gatewayUrl: string;
-  units: { name: string; url: string; pid: number; domains: string[]; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number }[];
+  units: { name: string; url: string; internalUrl?: string; pid: number; domains: string[]; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number }[];
   gateway?: { url: string; pid: number };
   postgres: { kind: string; port?: number; pid?: number; dataDir?: string };
   databases: Record<string, string>;

@@ -72,7 +72,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
     if (opts.json) process.stdout.write(`${JSON.stringify({ event: e.kind, ...e, message: line, at: new Date().toISOString() })}\n`);
     else process.stderr.write(`archsim: ${line}\n`);
     if (L && state) {
-      state.units = L.units.map((u) => ({ name: u.name, url: u.url, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts }));
+      state.units = L.units.map((u) => ({ name: u.name, url: u.url, internalUrl: u.internalUrl, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts }));
       writeState(state);
     }
   };
@@ -120,7 +120,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
     blueprint: L.blueprint,
     layout: L.layout,
     gatewayUrl: L.gatewayUrl,
-    units: L.units.map((u) => ({ name: u.name, url: u.url, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts })),
+    units: L.units.map((u) => ({ name: u.name, url: u.url, internalUrl: u.internalUrl, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts })),
     ...(L.gateway ? { gateway: { url: L.gateway.url, pid: L.gateway.pid } } : {}),
     postgres: L.postgres,
     databases: L.databases,
