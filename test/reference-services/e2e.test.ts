@@ -1,7 +1,9 @@
 // One end-to-end suite, run unchanged against the monolith and the microservices layouts:
 // real PostgreSQL (embedded), every unit its own process, real HTTP and WebSocket.
 import { randomBytes, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLayout, type RunningLayout } from '../../src/run/layout.js';
@@ -16,12 +18,15 @@ describe.each([
   let alice: User;
   let bob: User;
 
+  // Logs kept for the last test, which greps them for secrets.
+  const logDir = join(tmpdir(), `archsim-e2e-logs-${layout}-${process.pid}`);
   beforeAll(async () => {
-    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info' });
+    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info', logDir });
     call = api(L.gatewayUrl);
   });
   afterAll(async () => {
     await L?.stop();
+    rmSync(logDir, { recursive: true, force: true });
   });
 
   it('registers and logs in two users; me, refresh and logout work', async () => {
@@ -206,5 +211,35 @@ describe.each([
       await waitFor(async () => readFileSync(u.log, 'utf8').split('\n').some((l) => l.startsWith('{') && JSON.parse(l).reqId === sendRid), 5000, `request id in ${u.name} log`);
     }
     expect(involved.size).toBe(layout === 'monolith' ? 1 : 3);
+  });
+
+  it('no token, invitation token, email address or database password in any log line', async () => {
+    // The leaks the attack report found: a token in a 426's URL, an invitation token in a path,
+    // addresses in notification lines; plus a 500-free bad request with a token in the query.
+    const r426 = await call('GET', `/ws?token=${alice.token}`, {});
+    expect(r426.status).toBe(426);
+    const inviteTo = `friend${Date.now()}@example.test`;
+    expect((await call('POST', '/api/v1/invitations/send', { token: alice.token, body: { email: inviteTo } })).status).toBe(202);
+    const [inv] = await sql<{ token: string }>(L.databaseOf('users'), 'SELECT token FROM users.invitations WHERE invitee_email = $1', [inviteTo]);
+    await waitFor(async () => (await sql(L.databaseOf('notifications'), `SELECT 1 FROM notifications.email_queue WHERE recipient = $1`, [inviteTo])).length === 1, 10_000, 'invitation email');
+    expect((await call('GET', `/api/v1/invitations/verify/${inv!.token}`)).status).toBe(200);
+    expect((await call('GET', `/api/v1/invitations/verify/${inv!.token}`)).status).toBe(410);
+    await new Promise((r) => setTimeout(r, 500)); // let the log writes land
+    const password = new URL(L.databases.events!).password;
+    const secrets = [alice.token, alice.refresh, bob.token, inv!.token, ...(password ? [password] : [])];
+    const files = readdirSync(logDir).filter((f) => f.endsWith('.log'));
+    expect(files.length).toBe(L.units.length + (L.gateway ? 1 : 0));
+    let lines = 0;
+    const leaks: string[] = [];
+    for (const f of files) {
+      for (const line of readFileSync(join(logDir, f), 'utf8').split('\n')) {
+        if (!line) continue;
+        lines++;
+        if (/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(line) || /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(line) || secrets.some((x) => line.includes(x))) leaks.push(`${f}: ${line.slice(0, 200)}`);
+      }
+    }
+    console.log(`[e2e ${layout}] ${lines} log lines in ${files.length} files, ${leaks.length} with a secret`);
+    expect(lines).toBeGreaterThan(50);
+    expect(leaks).toEqual([]);
   });
 });
