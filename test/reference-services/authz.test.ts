@@ -67,7 +67,7 @@ describe.each([
     return { missing: undefined, malformed: 'not.a.jwt', expired, wrongKey, refreshAsAccess: alice.refresh, algNone: none, serviceTokenAsAccess: service, loggedOut: victim.token };
   }
 
-  it('every non-public route, at every entry, answers 401 to every bad credential', async () => {
+  it('every non-public route, at every entry, answers 401 to every bad credential', { timeout: 180_000 }, async () => {
     const t = await badTokens();
     let checked = 0;
     for (const e of entries) {
@@ -94,7 +94,7 @@ describe.each([
     }
   });
 
-  it('every internal operation on every internal listener refuses a missing, forged, expired, user or misaddressed token with 401', async () => {
+  it('every internal operation on every internal listener refuses a missing, forged, expired, user or misaddressed token with 401', { timeout: 180_000 }, async () => {
     const other = L.units[0]!.name;
     const bad: Record<string, string | undefined> = {
       missing: undefined,
@@ -240,7 +240,7 @@ describe.each([
     for (const e of entries) if (e.routes.some((r) => r.op === 'users.list-contacts')) expect((await e.call('GET', '/api/v1/contacts', { token: u.token })).status, e.name).toBe(401);
   });
 
-  it('hostile input on every route: never a 500; NUL bytes, out-of-range dates and wrong types are 400 naming the field', async () => {
+  it('hostile input on every route: never a 500; NUL bytes, out-of-range dates and wrong types are 400 naming the field', { timeout: 240_000 }, async () => {
     const statuses = new Map<number, number>();
     const mallory = await newUser(call, 'mallory'); // logout revokes the token it is called with
     for (const r of L.routes) {
