@@ -2,6 +2,7 @@
 // (schemaVersion), stable ordering, no timestamps — the same inputs give the same bytes, so a
 // checked-in report can be compared for drift and an old report can serve as a baseline.
 import { z } from 'zod';
+import { Plan } from '../plan/schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -110,6 +111,8 @@ export const Report = z.object({
   baseline: z.object({ file: z.string(), changes: z.array(Change) }).nullable(),
   budgets: z.object({ file: z.string(), passed: z.boolean(), results: z.array(BudgetResult) }).nullable(),
   summary: z.string(),
+  /** a migration plan included with `report --plan` */
+  plan: Plan.optional(),
 });
 
 export type Report = z.infer<typeof Report>;

@@ -83,6 +83,22 @@ describe('archsim plan (CLI)', () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
+  it('report --plan includes the plan in markdown, HTML and JSON', () => {
+    const out = join(tmp, 'report');
+    const r = archsim(['report', 'blueprints/quantchat.yaml', '--layouts', 'monolith,microservices', '--no-faults', '--plan', planFile, '--format', 'md,html,json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('## Migration plan: quantchat, monolith → microservices');
+    expect(md).toContain('### Extraction order');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Migration plan: quantchat');
+    expect(html).toContain('aria-label="phase timeline"');
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).plan.order[0].unit).toBe('relay-service');
+    const wrong = archsim(['report', 'blueprints/chatpop.yaml', '--no-faults', '--plan', planFile]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/is a plan of "quantchat", not of "chatpop"/);
+  });
+
   it('never overwrites without --force', () => {
     const before = readFileSync(planFile, 'utf8');
     const r = archsim(['plan', 'blueprints/quantchat.yaml', '--from', 'monolith', '--to', 'microservices', '--team', '7', '--start', '2026-01-05', '--out', dir]);

@@ -14,6 +14,7 @@ interface ReportFlags {
   faults: boolean;
   force?: boolean;
   json?: boolean;
+  plan?: string;
 }
 
 const FORMATS = ['md', 'html', 'json'] as const;
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
     .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
     .option('--no-faults', 'skip the fault-isolation runs')
+    .option('--plan <plan.json>', 'include a migration plan from `archsim plan --out` (its .plan.json)')
     .option('--force', 'overwrite existing report files in --out')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
     .addHelpText(
@@ -118,6 +120,17 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     if (r.ok) loadtests.push(...r.value);
     else problems.push(...r.errors);
   }
+  let plan: import('../../plan/schema.js').Plan | undefined;
+  if (flags.plan) {
+    const t = readOrFail(flags.plan);
+    if (t !== undefined) {
+      const [{ parseYamlWith }, { Plan }] = await Promise.all([import('../../model/positioned.js'), import('../../plan/schema.js')]);
+      const r = parseYamlWith(Plan, t, flags.plan);
+      if (r.ok) plan = r.data;
+      else problems.push(...r.errors);
+    }
+    if (plan && plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${flags.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  }
   if (problems.length) throw new InputError(problems);
 
   const rate = flags.rate ? parseRateFlag(flags.rate) : undefined;
@@ -143,6 +156,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     broken = r.results.filter((x) => !x.pass).length;
   }
   report.summary = summaryLine(report).replace(/\*\*/g, '');
+  if (plan) report.plan = plan;
 
   const rendered: { format: Format; text: string }[] = [];
   for (const f of formats) rendered.push({ format: f, text: await render(f, report, diagrams) });
@@ -171,7 +185,11 @@ async function render(format: Format, report: import('../../report/schema.js').R
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'md') {
     const { renderMarkdown } = await import('../../report/markdown.js');
-    return renderMarkdown(report, { diagrams });
+    const md = renderMarkdown(report, { diagrams });
+    if (!report.plan) return md;
+    // The plan goes under the report's own heading level.
+    const { renderPlanMarkdown } = await import('../../plan/markdown.js');
+    return `${md.trimEnd()}\n\n${renderPlanMarkdown(report.plan).replace(/^(#+) /gm, '$1# ')}`;
   }
   const [{ renderHtml }, { renderMermaidMany, findChromium }] = await Promise.all([import('../../report/html.js'), import('../../io/render-mermaid.js')]);
   let diagramSvgs: Record<string, string> | undefined;
@@ -182,7 +200,11 @@ async function render(format: Format, report: import('../../report/schema.js').R
   } else {
     err('archsim: note: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the HTML report shows diagrams as Mermaid text');
   }
-  return renderHtml(report, { diagrams, diagramSvgs });
+  const html = renderHtml(report, { diagrams, diagramSvgs });
+  if (!report.plan) return html;
+  const { renderPlanBody } = await import('../../plan/html.js');
+  const body = renderPlanBody(report.plan);
+  return html.replace('</body>', () => `${body}\n</body>`);
 }
 
 function parseRateFlag(s: string): number {
