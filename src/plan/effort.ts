@@ -2,7 +2,7 @@
 // team size. Every constant is here, documented in the README, and adjustable with
 // `archsim plan --effort key=value,…`. A model to argue with, not a promise. Pure.
 import { operationEdges, domainOf } from '../model/dependencies.js';
-import { isPublic } from '../model/layout.js';
+import { isPublic } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { PhaseDraft } from './phases.js';
 import { isRelational } from './stores.js';

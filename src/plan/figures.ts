@@ -1,8 +1,7 @@
 // Figures of one phase: the analytic simulator on the blueprint's workload — exactly what
 // `archsim simulate <overlay> --layout phase-N --method analytic` prints — plus fault isolation
 // read from the synchronous call paths. Pure.
-import { callTree } from '../model/dependencies.js';
-import { operationIndex, resolveLayout } from '../model/layout.js';
+import { resolveBlueprint } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import type { Compiled } from '../simulate/compile.js';
@@ -53,23 +52,22 @@ export function phaseFigures(bp: Blueprint, layout: string, compiled: Compiled):
  * going down in turn, so one unit scores 0 and fully independent units approach 1 − 1/n.
  */
 export function faultIsolation(bp: Blueprint, layout: string, mix: Record<string, number>): { faultIsolation: number; unitDown: Record<string, number> } {
-  const r = resolveLayout(bp, layout);
-  const ops = operationIndex(bp);
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(layout);
   const needs = new Map<string, Set<string>>();
   for (const id of Object.keys(mix)) {
-    const op = ops.get(id);
+    const op = rb.operationIndex.get(id);
     if (!op) continue;
     const set = new Set([r.unitOfDomain.get(op.domain)!]);
-    const optional = new Set<string>();
-    for (const s of callTree(bp, id, ops)) {
-      const call = s.caller.op.calls.find((c) => c.op === s.callee.id);
-      // An optional call (or anything below one) does not fail the request.
-      if (call?.optional || optional.has(s.caller.id)) {
-        optional.add(s.callee.id);
-        continue;
+    // An optional call, and everything below it, does not fail the request.
+    const walk = (nodes: ReturnType<typeof rb.callTree>['calls']) => {
+      for (const n of nodes) {
+        if (n.call.optional) continue;
+        set.add(r.unitOfDomain.get(n.callee.domain)!);
+        walk(n.children);
       }
-      set.add(r.unitOfDomain.get(s.callee.domain)!);
-    }
+    };
+    walk(rb.callTree(id).calls);
     needs.set(id, set);
   }
   const unitDown: Record<string, number> = {};

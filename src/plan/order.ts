@@ -5,7 +5,7 @@
 // dependency is extracted late, a unit in a synchronous cycle last). Pure.
 import { firstExtraction } from '../model/checklist.js';
 import { operationEdges, domainOf } from '../model/dependencies.js';
-import { resolveLayout, type ResolvedLayout } from '../model/layout.js';
+import { resolveLayout, type ResolvedLayout } from '../model/resolve.js';
 import { lint, type Finding } from '../model/lint.js';
 import type { Blueprint } from '../model/schema.js';
 import { isRelational, tableMoves } from './stores.js';

@@ -3,7 +3,7 @@
 // code until the cut-over), moves their tables, and adds the gateway and broker the split needs.
 // The last phase is the target layout itself. Every derived layout is checked with the same
 // semantic checks the loader runs. Pure.
-import { resolveLayout, type ResolvedLayout } from '../model/layout.js';
+import { resolveLayout, type ResolvedLayout } from '../model/resolve.js';
 import { checkSemantics } from '../model/semantics.js';
 import type { Blueprint, Datastore, Layout, Unit } from '../model/schema.js';
 import { continuations, deriveOrder, movesBetween, OrderError, orderRisks, pinOrder, type Move } from './order.js';

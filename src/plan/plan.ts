@@ -2,7 +2,7 @@
 // data out (the plan and the overlay that holds its layouts); the CLI does the reading and
 // writing. See the README's "archsim plan" section for the models behind each figure.
 import { lint } from '../model/lint.js';
-import { isPublic } from '../model/layout.js';
+import { isPublic } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { compile } from '../simulate/compile.js';
 import { opDemands } from '../simulate/demand.js';

@@ -2,7 +2,7 @@
 // has the same name and engine, or the same engine and the same tables (QuantChat's "cache"
 // becoming "redis"); such a store is resized or renamed, its data stays. Every other change of
 // datastore is a data move, done in the five steps below. Pure.
-import type { ResolvedLayout } from '../model/layout.js';
+import type { ResolvedLayout } from '../model/resolve.js';
 
 export const DATA_STEPS = ['dual write', 'backfill', 'verify', 'cut over', 'drop the old copy'] as const;
 

@@ -59,9 +59,11 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { generate, GenerateError } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
   const { parseDuration, parseRate } = await import('../../model/units.js');
-  const { blueprint } = loadBlueprint(file);
-  const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(blueprint, target, opts) : undefined;
+  const loaded = loadBlueprint(file).blueprint;
+  const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
   if (planned) opts.layout = planned.layout;
+  // A phase layout from the plan file joins a new blueprint object (resolved models are memoized per object).
+  const blueprint = planned?.extra ? { ...loaded, layouts: { ...loaded.layouts, ...planned.extra } } : loaded;
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
@@ -162,17 +164,18 @@ async function planStep(blueprint: import('../../model/schema.js').Blueprint, ta
   const step = Number(String(opts.step).replace(/%$/, ''));
   if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
   const phase = plan.phases[n]!;
+  let extra: Record<string, import('../../model/schema.js').Layout> | undefined;
   if (!Object.hasOwn(blueprint.layouts, phase.layout)) {
     // The phase alone joins the blueprint: its `next:` names a layout of the overlay, not needed here.
     const l = Layout.safeParse({ ...phase.layoutInput, next: undefined });
     if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout is not valid (${l.error.issues[0]?.message})`);
     const problems = checkSemantics({ ...blueprint, layouts: { [phase.layout]: l.data } }).filter((p) => p.severity === 'error');
     if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
-    blueprint.layouts[phase.layout] = l.data;
+    extra = { [phase.layout]: l.data };
   }
   const canaries = phase.extractions
     .filter((e) => e.from && e.routes.length)
     .map((e) => ({ unit: e.unit, percent: step, from: e.from! }));
   if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
-  return { layout: phase.layout, canaries };
+  return { layout: phase.layout, canaries, extra };
 }
