@@ -123,3 +123,12 @@ export const Plan = z.object({
 export type Plan = z.infer<typeof Plan>;
 export type PlanPhase = z.infer<typeof Phase>;
 export type PlanExtraction = z.infer<typeof Extraction>;
+
+/** The plan's JSON Schema (schemas/plan.schema.json, written by `npm run schema`). */
+export function planJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(Plan, { target: 'draft-2020-12', io: 'output' }),
+    $id: 'https://archsim.dev/schemas/plan.schema.json',
+    title: 'archsim migration plan',
+  };
+}

@@ -9,6 +9,8 @@ import { parseBlueprint } from '../../src/model/parse.js';
 import { renderPlanHtml } from '../../src/plan/html.js';
 import { renderPlanMarkdown } from '../../src/plan/markdown.js';
 import { OrderError, plan, PlanError, PlanSchema } from '../../src/plan/index.js';
+import { planJsonSchema } from '../../src/plan/schema.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { analyze } from '../../src/simulate/analytic.js';
 import { chatpop, quantchat } from '../generate/fixtures.js';
 
@@ -25,8 +27,14 @@ function loadOverlay(file: string, layouts: Record<string, unknown>) {
 describe('plan: QuantChat monolith → microservices', () => {
   const { plan: p, overlay } = plan(quantchat, { from: 'monolith', to: 'microservices', growth: 0.15, start });
 
-  it('matches its own JSON schema', () => {
-    expect(PlanSchema.safeParse(JSON.parse(JSON.stringify(p))).success).toBe(true);
+  it('matches its own schema, and the checked-in JSON Schema (ajv) validates it', () => {
+    const json = JSON.parse(JSON.stringify(p));
+    expect(PlanSchema.safeParse(json).success).toBe(true);
+    const onDisk = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8'));
+    expect(onDisk, 'run `npm run schema`').toEqual(JSON.parse(JSON.stringify(planJsonSchema())));
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(onDisk);
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(validate({ ...json, phases: 'none' })).toBe(false);
   });
 
   it('extracts relay first, by coupling, and explains every step', () => {
