@@ -163,7 +163,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     totals: { personDays: round(phases.reduce((s, p) => s + (p.effort?.personDays ?? 0), 0)), calendarDays: day },
     gantt: '',
     howObtained:
-      'Figures: archsim’s analytic queueing network on the blueprint’s workload, per phase layout (the same as `archsim simulate <overlay> --layout phase-N --method analytic`). Fault isolation: the share of the workload whose synchronous path avoids a unit, averaged over each unit down. Effort: the documented effort model (README), not a measurement.',
+      'Figures: archsim’s analytic queueing network on the blueprint’s workload, per phase layout (the same as archsim simulate OVERLAY --layout phase-N --method analytic). Fault isolation: the share of the workload whose synchronous path avoids a unit, averaged over each unit down. Effort: the documented effort model (README), not a measurement.',
   };
   out.gantt = gantt(out, o.start ?? '2026-01-05');
   return { plan: out, overlay: { layouts: Object.fromEntries(drafts.map((d) => [d.name, layoutInput(d.layout)])) } };

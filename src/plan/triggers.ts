@@ -47,6 +47,7 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
   if (!m) return { ...base, note: `cannot evaluate metric "${t.metric}"` };
   const [, name, arg] = m as unknown as [string, string, string | undefined];
   const r0 = ctx.workload.rate ?? 0;
+  if (!(r0 > 0) && name !== 'team.developers') return { ...base, note: 'the workload has no open rate to scale (a closed workload): give it a rate' };
   const c = ctx.compiled;
   const demands = ctx.demands ?? opDemands(c);
   const mix = ctx.workload.mix;
