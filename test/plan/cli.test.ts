@@ -13,7 +13,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'archsim-plan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const NGINX = '/usr/sbin/nginx';
 
-describe('archsim plan (CLI)', () => {
+// Each case runs several whole archsim processes; on a loaded two-core machine one can take 10 s.
+describe('archsim plan (CLI)', { timeout: 300_000 }, () => {
   const dir = join(tmp, 'qc');
   const first = archsim(['plan', 'blueprints/quantchat.yaml', '--from', 'monolith', '--to', 'microservices', '--growth', '15%/month', '--start', '2026-01-05', '--out', dir]);
   const overlay = join(dir, 'quantchat.plan.yaml');
