@@ -93,6 +93,7 @@ export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport
       throughputRps: r2(res.saturationThroughput),
       bottleneck: res.bottleneck.station,
       utilizationAtWorkload: r4(res.bottleneck.utilization),
+      ...(res.saturated ? { saturated: { ...res.saturated, utilization: r4(res.saturated.utilization) } } : {}),
     },
     stations: res.stations.map((s) => ({ id: s.id, utilization: r4(s.utilization) })),
     operations,

@@ -9,6 +9,7 @@
 import { compile, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
+import { saturatedWarning } from './overload.js';
 import { erlangC, gammaQuantile } from './queueing.js';
 import type { HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
@@ -193,7 +194,8 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);
-  if (sol.stations.some((s) => s.rho >= 1)) warnings.push(`unstable: ${bottleneck.station} is saturated (ρ=${bottleneck.utilization.toFixed(2)}); latencies are unbounded`);
+  const saturated = sol.stations.some((s) => s.rho >= 1) ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'offered load' as const } : undefined;
+  if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization));
   // Little's law, with L summed station by station (in service + waiting + in flight).
   let L = 0;
   for (const op of sol.ops) {
@@ -219,6 +221,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
     saturationThroughput: sat.rate,
     cost: { monthly, perMillionRequests: perMillion(monthly.usdPerMonth, lambda), ...target },
     littleCheck: { arrivalRate: lambda, meanResponse: W, meanInSystem: L, relError: L > 0 && Number.isFinite(L) ? Math.abs(L - (lambda * W) / 1000) / L : 0 },
+    ...(saturated ? { saturated } : {}),
     warnings,
   };
 }

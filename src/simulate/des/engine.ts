@@ -81,6 +81,7 @@ class Sim {
     const pools = this.stations.pools;
     const progress = this.o.onProgress;
     let nextProgress = end / 100;
+    const m = this.measure;
     for (;;) {
       let t = heap.size > 0 ? heap.t[0]! : Infinity;
       let src = -1;
@@ -109,6 +110,7 @@ class Sim {
       }
       this.now = t;
       this.events++;
+      if (t >= m.nextBacklogAt) m.sampleBacklog(t);
       if (progress && t >= nextProgress) {
         progress(Math.min(1, t / end));
         nextProgress += end / 100;
@@ -137,8 +139,9 @@ class Sim {
           break;
       }
     }
-    const m = this.measure;
     if (!m.station) m.stop(this.now);
+    // A run that ended before the window did (nothing left to happen): the backlog stayed as it was.
+    m.sampleBacklog(Infinity);
     return {
       opIds: this.arrivals.opIds,
       count: m.count,
@@ -155,6 +158,7 @@ class Sim {
       events: this.events,
       requests: this.started,
       unfinished: this.started - this.finished,
+      backlog: m.backlog,
       rejected: this.rejected,
     };
   }
