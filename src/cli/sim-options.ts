@@ -91,7 +91,7 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   if (f.replications !== undefined) o.replications = intOption(f.replications, '--replications');
   if (f.hostCores !== undefined) o.host = { cores: intOption(f.hostCores, '--host-cores') };
   if (f.balance !== undefined) {
-    if (f.balance !== 'least-connections' && f.balance !== 'round-robin') throw new UsageError(`--balance ${f.balance}: expected least-connections or round-robin`);
+    if (f.balance !== 'least-connections' && f.balance !== 'round-robin' && f.balance !== 'random') throw new UsageError(`--balance ${f.balance}: expected least-connections, round-robin or random`);
     o.balance = f.balance;
   }
   if (f.requests !== undefined) o.requests = intOption(f.requests, '--requests');

@@ -6,7 +6,8 @@ import type { Dist, Profile } from '../model/schema.js';
 
 export type Method = 'des' | 'analytic';
 export type StationKind = 'unit' | 'datastore' | 'gateway' | 'broker' | 'network' | 'driver';
-export type Balance = 'least-connections' | 'round-robin';
+/** how a station's replicas share its visits (DES: per-replica queues; analytic: see analytic.ts) */
+export type Balance = 'least-connections' | 'round-robin' | 'random';
 
 /** The workload a result was computed for (normalized). */
 export interface WorkloadSpec {

@@ -7,6 +7,7 @@ import type { Compiled } from '../compile.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
+import type { Rng } from './rng.js';
 import type { Sampler } from './sampler.js';
 import { TokenQueue, type Token } from './tokens.js';
 
@@ -70,6 +71,7 @@ export class Stations {
   /** --host-cores: every FCFS server's work shares these cores */
   private readonly hostPool: PsPool | null;
   private readonly leastConn: boolean;
+  private readonly random: boolean;
 
   constructor(
     c: Compiled,
@@ -77,8 +79,10 @@ export class Stations {
     private readonly sampler: Sampler,
     balance: Balance,
     hostCores: number | undefined,
+    private readonly rng: Rng,
   ) {
     this.leastConn = balance === 'least-connections';
+    this.random = balance === 'random';
     const S = (this.count = c.stations.length);
     this.firstReplica = new Int32Array(S);
     this.allocated = new Int32Array(S);
@@ -154,6 +158,7 @@ export class Stations {
     const first = this.firstReplica[s]!;
     const active = this.active[s]!;
     if (active <= 1) return first;
+    if (this.random) return first + Math.floor(this.rng.next() * active);
     const start = this.rrNext[s]!;
     this.rrNext[s] = start + 1 >= active ? 0 : start + 1;
     if (!this.leastConn) return first + start;
