@@ -39,7 +39,7 @@ export const LayoutReport = z.object({
   structure: z.object({
     gateway: z.string().nullable(),
     broker: z.string().nullable(),
-    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string(), domains: z.array(z.string()) })),
+    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string().nullable(), domains: z.array(z.string()) })),
     datastores: z.array(z.object({ name: z.string(), engine: z.string(), instance: z.string().nullable(), tables: z.array(z.string()) })),
   }),
   cost: z.object({ monthlyUsd: Usd, perMillionRequestsUsd: Usd, items: z.array(CostItemJ) }),
