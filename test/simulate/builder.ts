@@ -36,3 +36,28 @@ export function network(stations: QueueSpec[], o: { latency?: number } = {}): Bl
 
 /** One station. */
 export const queue = (s: QueueSpec = {}): BlueprintT => network([s]);
+
+/**
+ * The gateway/BFF shape: a front unit does CPU work around synchronous calls to `callees`
+ * services (serialization CPU on the caller per call, a network hop each way).
+ */
+export function fanout(o: { callees: number; front?: number; callee?: number; latency?: number; cpuPerCall?: number; dist?: 'exp' | 'lognormal' | 'const' }): BlueprintT {
+  const dist = o.dist ?? 'exp';
+  const cv = dist === 'const' ? 0 : 1;
+  const domains: Record<string, unknown> = {
+    front: { tables: [], operations: { page: { route: 'GET /page', cpu: { dist, mean: `${o.front ?? 2}ms`, cv }, calls: Array.from({ length: o.callees }, (_, i) => ({ op: `s${i}.get` })) } } },
+  };
+  const units: Record<string, unknown> = { bff: { domains: ['front'], port: 8000 } };
+  for (let i = 0; i < o.callees; i++) {
+    domains[`s${i}`] = { tables: [], operations: { get: { route: `GET /s${i}`, cpu: { dist, mean: `${o.callee ?? 1}ms`, cv } } } };
+    units[`svc${i}`] = { domains: [`s${i}`], port: 8001 + i };
+  }
+  return Blueprint.parse({
+    apiVersion: 'archsim/v1',
+    kind: 'Blueprint',
+    metadata: { name: 'fanout' },
+    system: { domains, defaults: { payload: { request: '0B', response: '0B' } } },
+    layouts: { one: { units, network: { latency: `${o.latency ?? 0.5}ms`, cpuPerCall: `${o.cpuPerCall ?? 0.1}ms`, cpuPerKiB: '0ms' } } },
+    catalog: {},
+  });
+}
