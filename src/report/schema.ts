@@ -40,11 +40,17 @@ export const LayoutReport = z.object({
   structure: z.object({
     gateway: z.string().nullable(),
     broker: z.string().nullable(),
-    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string(), domains: z.array(z.string()) })),
+    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string().nullable(), domains: z.array(z.string()) })),
     datastores: z.array(z.object({ name: z.string(), engine: z.string(), instance: z.string().nullable(), tables: z.array(z.string()) })),
   }),
   cost: z.object({ monthlyUsd: Usd, perMillionRequestsUsd: Usd, items: z.array(CostItemJ) }),
-  saturation: z.object({ throughputRps: z.number(), bottleneck: z.string(), utilizationAtWorkload: z.number() }),
+  saturation: z.object({
+    throughputRps: z.number(),
+    bottleneck: z.string(),
+    utilizationAtWorkload: z.number(),
+    /** present when the workload is past saturation (SimulationResult.saturated) */
+    saturated: z.object({ station: z.string(), utilization: z.number(), by: z.enum(['offered load', 'backlog']) }).optional(),
+  }),
   stations: z.array(z.object({ id: z.string(), utilization: z.number() })),
   operations: z.array(OperationFigures),
   faultIsolation: z.array(
