@@ -208,7 +208,9 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     '  const op = OPERATIONS[k];',
     '  const opSeq = Math.floor(position / ORDER.cycle.length) * ORDER.perCycle[k] + ORDER.rank[slot];',
     '  const r = lpRequest(op, data, { seq: position, opSeq, random: Math.random }, PROFILE.token);',
-    '  const tags = warm ? { warmup: op.id, name: op.path } : { operation: op.id, name: op.path };',
+    '  // name groups the URLs of a route in one series; it keeps the host (k6 reports it as the url).',
+    '  const name = BASE_URL + op.path;',
+    '  const tags = warm ? { warmup: op.id, name } : { operation: op.id, name };',
   );
   if (usesWs) {
     L.push(

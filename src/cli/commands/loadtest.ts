@@ -19,6 +19,8 @@ type Opts = {
   pid?: string[];
   dbPid?: string[];
   k6Script?: string;
+  loadProfile?: string;
+  thinkTime?: string;
   trivialCpu?: string;
   pin: boolean;
   out?: string;
@@ -37,17 +39,19 @@ export function register(program: Command): void {
     .option('--layouts <a,b>', 'measure several layouts under the same workload, side by side')
     .option('--operation <id>', 'load only this operation (repeat or comma-separate); default: the workload mix', collect)
     .option('--rate <rate>', 'open model: constant arrival rate, e.g. 200/s (default: the workload rate)')
-    .option('--users <n>', 'closed model: N connections with no think time (maximum throughput)')
+    .option('--users <n>', 'closed model: N users, each sending its next request when the last is answered (plus --think-time)')
+    .option('--think-time <d>', 'closed model: how long a user waits after each answer (default 0: maximum throughput; the workload\'s think time when --users is not given)')
     .option('--duration <d>', 'measured duration, e.g. 30s (default: the workload duration)')
     .option('--warmup <d>', 'load before measuring, not recorded (default: the workload warmup)')
     .option('--connections <n>', 'open model: bound on requests in flight')
     .option('--timeout <d>', 'per-request timeout (default 5s)')
-    .option('--driver <name>', 'embedded (in-process, nothing to install) or k6', 'embedded')
+    .option('--driver <name>', 'embedded (nothing to install), k6 (k6 v0.53+ on PATH or K6_BIN), or both (the same layout, one after the other, side by side)', 'embedded')
+    .option('--load-profile <file>', 'how to build valid requests (setup, login, bodies); default: <blueprint>.load.yaml beside the blueprint')
     .option('--target <url>', 'load-test a system already running at this loopback URL (or "trivial": start the built-in trivial endpoint)')
     .option('--scenario <module>', 'with --target: a scenario module (exports createScenario(options) → { operations: [{ id, weight, build(ctx) }] })')
     .option('--pid <unit=pid>', 'with --target: a process of the system to measure (repeat)', collect)
     .option('--db-pid <store=pid>', 'with --target: a database process to measure with its children (repeat)', collect)
-    .option('--k6-script <file>', 'with --driver k6 and --target: the k6 script to run')
+    .option('--k6-script <file>', 'with --driver k6 and --target: your own k6 script (default: the one generate k6 writes for the blueprint)')
     .option('--trivial-cpu <ms>', 'with --target trivial: CPU the endpoint spends per request')
     .option('--no-pin', 'do not pin the driver and the system to separate cores')
     .option('--port-offset <n>', 'add N to every port of the started layout (run beside another layout or `archsim up`)', '0')
@@ -69,7 +73,9 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   const { planLoad } = await import('../../loadtest/plan.js');
 
   if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
-  if (o.driver !== 'embedded' && o.driver !== 'k6') throw new UsageError(`--driver must be embedded or k6, not "${o.driver}"`);
+  if (!['embedded', 'k6', 'both'].includes(o.driver)) throw new UsageError(`--driver must be embedded, k6 or both, not "${o.driver}"`);
+  const drivers = (o.driver === 'both' ? ['k6', 'embedded'] : [o.driver]) as ('embedded' | 'k6')[];
+  if (o.target && drivers.length > 1) throw new UsageError('--driver both runs against a started --layout, not --target');
   const layouts = o.layouts ? collect(o.layouts) : o.layout ? [o.layout] : [];
   if (!o.target && layouts.length === 0) throw new UsageError('say what to load: --layout NAME (with a blueprint file) or --target URL');
   // With --target, --layout only names the layout the running system is (for the result and calibrate).
@@ -97,6 +103,8 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   const users = count(o.users, 'users');
   if (rate !== undefined && users !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
   const timeoutMs = (seconds(o.timeout, 'timeout') ?? 5) * 1000;
+  const thinkTime = o.thinkTime === undefined ? undefined : o.thinkTime === '0' ? 0 : seconds(o.thinkTime, 'think-time');
+  if (thinkTime !== undefined && rate !== undefined) throw new UsageError('--think-time belongs to the closed model (--users), not --rate');
 
   let bp = null;
   if (file) {
@@ -115,6 +123,7 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
       operations: o.operation,
       rate,
       users,
+      ...(thinkTime !== undefined ? { thinkTime } : {}),
       duration: seconds(o.duration, 'duration') ?? (bp ? undefined : 10),
       warmup: seconds(o.warmup, 'warmup'),
     });
@@ -122,31 +131,36 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
     throw new UsageError((e as Error).message);
   }
 
+  // The load profile: --load-profile, else the blueprint's sidecar (positioned errors, exit 2).
+  const { findLoadProfile } = await import('../../loadtest/profile/load.js');
+  const profile = bp || o.loadProfile ? findLoadProfile({ ...(o.loadProfile ? { file: o.loadProfile } : {}), blueprintFile: file ?? null, bp })?.profile ?? null : null;
+  if (drivers.includes('k6')) {
+    const { findK6, checkK6Version, K6VersionError } = await import('../../loadtest/k6.js');
+    const k6 = findK6();
+    if (!k6) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN (install k6 v0.53+: see the README, "Installing k6"); or use --driver embedded');
+    try {
+      checkK6Version(k6);
+    } catch (e) {
+      if (e instanceof K6VersionError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const { K6ScriptError } = await import('../../loadtest/k6.js');
+  const usageOf = (e: unknown) => (e instanceof K6ScriptError ? new UsageError(e.message) : e);
+
   const progress = await progressSink(!!o.json);
   const results: LoadTestResult[] = [];
   try {
     if (o.target) {
-      results.push(await runTarget(o.target, o, plan, bp, layouts[0] ?? null, timeoutMs, progress, { readFileSync, pathToFileURL, resolve }));
+      results.push(await runTarget(o.target, o, plan, bp, layouts[0] ?? null, timeoutMs, progress, profile, { readFileSync, pathToFileURL, resolve }).catch((e: unknown) => Promise.reject(usageOf(e))));
     } else {
-      const { measureLayout, startLayoutUnderTest, k6ScriptForLayout, NotWiredYet } = await import('../../loadtest/layout-run.js');
-      const usage = (e: unknown) => (e instanceof NotWiredYet ? new UsageError(e.message) : e);
+      const { measureLayoutWith, NotWiredYet } = await import('../../loadtest/layout-run.js');
+      const usage = (e: unknown) => (e instanceof NotWiredYet ? new UsageError(e.message) : usageOf(e));
       for (const layout of layouts) {
         progress.label(layout);
         const portOffset = portOffsetOf(o.portOffset);
-        if (o.driver !== 'k6') {
-          const run = measureLayout(bp!, file!, layout, plan, { portOffset, timeoutMs, connections: count(o.connections, 'connections'), pin: o.pin, onProgress: progress.update });
-          results.push(await run.catch((e: unknown) => Promise.reject(usage(e))));
-          continue;
-        }
-        const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('../../loadtest/k6.js'), import('../../loadtest/target.js')]);
-        if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-        const sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset }).catch((e: unknown) => Promise.reject(usage(e)));
-        try {
-          const script = await k6ScriptForLayout(bp!, layout, plan, sut.baseUrl);
-          results.push(await loadTestTargetK6({ target: sut.baseUrl, script, operations: Object.keys(plan.mix), processes: sut.processes, pin: o.pin, rate: plan.rate, blueprint: bp!.metadata.name, layout, onLine: (l) => err(l) }));
-        } finally {
-          await sut.stop();
-        }
+        const run = measureLayoutWith(drivers, bp!, file!, layout, plan, { portOffset, timeoutMs, connections: count(o.connections, 'connections'), pin: o.pin, profile, onProgress: progress.update, onLine: (l) => err(l) });
+        results.push(...(await run.catch((e: unknown) => Promise.reject(usage(e)))));
       }
     }
   } finally {
@@ -157,6 +171,7 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   if (o.out) writeFileSync(o.out, `${JSON.stringify(output, null, 2)}\n`);
   if (o.json) printJson(output);
   else err(renderResults(results));
+  if (!o.json && drivers.length > 1) err(renderDriverComparison(results));
   if (o.out && !o.json) err(`wrote ${o.out}`);
   if (results.some((r) => r.thresholdsCrossed)) throw new CheckFailed('k6 thresholds crossed (k6 exit code 99)');
   return 0;
@@ -199,6 +214,7 @@ async function runTarget(
   layout: string | null,
   timeoutMs: number,
   progress: Sink,
+  profile: import('../../loadtest/profile/schema.js').LoadProfile | null,
   fs: { readFileSync: typeof import('node:fs').readFileSync; pathToFileURL: typeof import('node:url').pathToFileURL; resolve: typeof import('node:path').resolve },
 ): Promise<LoadTestResult> {
   const { assertLoopback, trivialScenario, LoopbackError } = await import('../../loadtest/scenario.js');
@@ -224,31 +240,55 @@ async function runTarget(
       if (e instanceof LoopbackError) throw new UsageError(e.message);
       throw e;
     }
-    // The scenario: a module, else the blueprint's routes for the mix, else GET /.
+    // The scenario: a module, else the blueprint's mix through the load profile, else GET /.
     let scenario;
+    let planned: import('../../loadtest/profile/plan.js').ScenarioPlan | null = null;
     if (o.scenario) scenario = { module: fs.pathToFileURL(fs.resolve(o.scenario)).href };
     else if (bp && Object.keys(plan.mix).length) {
-      const { operationIndex } = await import('../../model/layout.js');
-      const idx = operationIndex(bp);
-      scenario = {
-        module: fs.pathToFileURL(runnableFile(import.meta.url, '../../loadtest/scenarios/routes.js')).href,
-        options: { operations: Object.entries(plan.mix).map(([id, weight]) => ({ id, weight, method: idx.get(id)!.op.route!.method, path: idx.get(id)!.op.route!.path })) },
-      };
-      notes.push('requests built from the blueprint routes ({param} = small integers, empty JSON bodies, no authentication)');
+      const { scenarioPlan, ProfileError } = await import('../../loadtest/profile/plan.js');
+      try {
+        planned = scenarioPlan(bp, plan.mix, plan, profile);
+      } catch (e) {
+        throw e instanceof ProfileError ? new UsageError(e.message) : e;
+      }
+      scenario = { module: fs.pathToFileURL(runnableFile(import.meta.url, '../../loadtest/scenarios/profile.js')).href, options: planned };
+      if (planned.placeholder) notes.push('no load profile: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication); write a load profile for valid requests');
+      else notes.push('requests built from the load profile (setup, login and bodies)');
     } else scenario = trivialScenario();
 
     if (o.driver === 'k6') {
-      const { findK6 } = await import('../../loadtest/k6.js');
       const { loadTestTargetK6 } = await import('../../loadtest/target.js');
-      if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-      if (!o.k6Script) throw new UsageError('--driver k6 with --target needs --k6-script FILE (archsim generate k6 writes one)');
       let script: string;
-      try {
-        script = fs.readFileSync(o.k6Script, 'utf8');
-      } catch {
-        throw new UsageError(`cannot read ${o.k6Script}`);
-      }
-      return await loadTestTargetK6({ target, script, operations: Object.keys(plan.mix), processes, pin: o.pin, rate: plan.rate, blueprint: bp?.metadata.name ?? null, layout, notes, onLine: (l) => err(l) });
+      let exports;
+      if (o.k6Script) {
+        try {
+          script = fs.readFileSync(o.k6Script, 'utf8');
+        } catch {
+          throw new UsageError(`cannot read ${o.k6Script}`);
+        }
+      } else if (bp) {
+        const { k6ScriptForLayout } = await import('../../loadtest/layout-run.js');
+        const { K6_SCRIPT_EXPORTS } = await import('../../generate/k6.js');
+        script = await k6ScriptForLayout(bp, layout ?? Object.keys(bp.layouts)[0]!, plan, target, planned?.placeholder ? null : profile, timeoutMs);
+        exports = K6_SCRIPT_EXPORTS;
+      } else throw new UsageError('--driver k6 with --target needs a blueprint (archsim writes the script) or --k6-script FILE');
+      const ops = Object.keys(plan.mix);
+      return await loadTestTargetK6({
+        target,
+        script,
+        ...(exports ? { exports } : {}),
+        operations: ops.length ? ops : ['trivial.get'],
+        processes,
+        pin: o.pin,
+        model: plan.model,
+        rate: plan.rate,
+        users: plan.users,
+        ...(o.k6Script ? {} : { duration: plan.duration, warmup: plan.warmup }),
+        blueprint: bp?.metadata.name ?? null,
+        layout,
+        notes,
+        onLine: (l) => err(l),
+      });
     }
     return await loadTestTarget({
       target,
@@ -259,6 +299,7 @@ async function runTarget(
       connections: plan.users ?? (o.connections ? Number(o.connections) : undefined),
       duration: plan.duration,
       warmup: plan.warmup,
+      ...(plan.thinkTime ? { thinkTimeMs: plan.thinkTime * 1000 } : {}),
       timeoutMs,
       pin: o.pin,
       blueprint: bp?.metadata.name ?? null,
@@ -282,7 +323,7 @@ function parsePids(list: string[], role: 'unit' | 'datastore') {
 export function renderResults(results: LoadTestResult[]): string {
   const parts: string[] = [];
   for (const r of results) {
-    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s`;
+    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s, latency timed from ${r.run.driver === 'embedded' && r.run.model === 'open' ? 'each request’s scheduled start' : 'when each request was sent'}`;
     parts.push(paint('bold', head, process.stderr));
     const row = (id: string, o: { requests: number | null; throughput: number | null; errors: { total: number }; latency: { p50: number; p95: number; p99: number; max: number } | null }) => [
       id,
@@ -319,6 +360,30 @@ export function renderComparison(results: LoadTestResult[]): string {
   };
   const rows = [...ids, 'total'].map((id) => [id, ...results.flatMap((r) => cell(r, id))]);
   return [paint('bold', 'Side by side (latency in ms)', process.stderr), table(head, rows)].join('\n');
+}
+
+/**
+ * The two drivers on one layout: per operation, throughput and p50 of each and their ratio. The
+ * embedded driver times from each request's scheduled start, k6 from when it sent the request.
+ */
+export function renderDriverComparison(results: LoadTestResult[]): string {
+  const parts: string[] = [];
+  const layouts = [...new Set(results.map((r) => r.run.layout ?? r.run.target))];
+  for (const l of layouts) {
+    const k6 = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'k6');
+    const emb = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'embedded');
+    if (!k6 || !emb) continue;
+    const ids = [...new Set([...emb.operations, ...k6.operations].map((o) => o.id))];
+    const pct = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(((b - a) / a) * 100).toFixed(1)}%` : '-');
+    const rows = ids.map((id) => {
+      const e = emb.operations.find((o) => o.id === id);
+      const k = k6.operations.find((o) => o.id === id);
+      return [id, e?.throughput?.toFixed(2) ?? '-', k?.throughput?.toFixed(2) ?? '-', pct(e?.throughput, k?.throughput), e?.latency?.p50.toFixed(2) ?? '-', k?.latency?.p50.toFixed(2) ?? '-', pct(e?.latency?.p50, k?.latency?.p50), `${e?.errors.total ?? '-'}/${k?.errors.total ?? '-'}`];
+    });
+    parts.push(paint('bold', `${l}: embedded vs k6 (embedded latency from the schedule, k6 from the send)`, process.stderr));
+    parts.push(table(['operation', 'emb req/s', 'k6 req/s', 'Δ req/s', 'emb p50 ms', 'k6 p50 ms', 'Δ p50', 'errors e/k6'], rows));
+  }
+  return parts.join('\n');
 }
 
 function portOffsetOf(v: string | undefined): number {

@@ -232,7 +232,7 @@ function lpCycle(weights) {
     }
     current[best] = current[best] - total;
     cycle.push(best);
-    rank.pushseen[best];
+    rank.push(seen[best]);
     seen[best] = seen[best] + 1;
   }
   return { cycle, rank, perCycle: seen };
