@@ -113,16 +113,18 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     const rate = load.rate!;
     const { rate: n, timeUnit } = exactRate(rate);
     // k6 also starts an iteration at the closing instant (101 for 50/s × 2 s): end half an
-    // interval early so it starts exactly rate × duration, as the embedded driver does.
-    const half = 500 / rate;
-    const pre = Math.min(1000, Math.max(10, Math.ceil(rate * 0.25)));
+    // interval early so it starts exactly rate × duration, as the embedded driver does (k6 wants
+    // a scenario of at least 1 s, so a shorter one keeps its length and may send one more).
+    const span = (ms: number) => `${fmtMs(ms - 500 / rate >= 1000 ? ms - 500 / rate : ms)}ms`;
+    // VUs made before the start (making one mid-run evaluates the script and stalls the schedule).
+    const pre = Math.min(1000, Math.max(10, Math.ceil(rate)));
     const max = Math.min(2000, Math.max(pre, Math.ceil((rate * load.timeout) / 1000)));
     const base = { executor: 'constant-arrival-rate', rate: n, timeUnit, preAllocatedVUs: pre, maxVUs: max, gracefulStop };
     if (load.warmup > 0) {
-      warmupIterations = Math.max(0, Math.ceil((rate * load.warmup) / 1000 - 0.5));
-      scenarios.warmup = { ...base, duration: `${fmtMs(load.warmup - half)}ms`, exec: 'warmup', tags: { phase: 'warmup' } };
+      warmupIterations = Math.max(0, Math.ceil((rate * load.warmup) / 1000 - (load.warmup - 500 / rate >= 1000 ? 0.5 : 0)));
+      scenarios.warmup = { ...base, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
     }
-    scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: `${fmtMs(load.duration - half)}ms`, exec: 'load', tags: { phase: 'measure' } };
+    scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
   } else {
     const base = { executor: 'constant-vus', vus: load.users!, gracefulStop };
     if (load.warmup > 0) {
