@@ -320,7 +320,8 @@ export function k6ErrorLine(stderr: string): string | null {
     if (!/level=error/.test(line)) continue;
     const m = /msg="((?:[^"\\]|\\.)*)"/.exec(line);
     const msg = m ? m[1]!.replace(/\\n/g, ' ').replace(/\\t/g, ' ').replace(/\\"/g, '"') : line;
-    return msg.replace(/\s+/g, ' ').replace(/ at (?:file:\/\/)?\S*(?:run|script)\.js:\d+:\d+\(\S*\)/g, '').trim();
+    // Without k6's stack lines and archsim's temporary directory: the message and the script's line.
+    return msg.replace(/\s+/g, ' ').replace(/ at (?:file:\/\/)?\S*(?:run|script)\.js:\d+:\d+\(\S*\)/g, '').replace(/(?:file:\/\/)?\/\S*\/archsim-k6-[^/\s]+\//g, '').replace(/^GoError: /, '').trim();
   }
   return null;
 }
