@@ -8,13 +8,13 @@
 // warm-up is its own scenario before it, whose requests are tagged warmup:<op> (not operation) so
 // they stay out of every per-operation figure; the request timeout is the run's. Thresholds come
 // from the operations' latency budgets. Pure: text in, text out.
-import { operationIndex } from '../model/layout.js';
-import { routeTable } from '../model/routes.js';
+import { operationIndex } from '../model/resolve.js';
+
 import type { Blueprint } from '../model/schema.js';
 import type { LoadProfile } from '../loadtest/profile/schema.js';
 import { ProfileError, expectedCounts, scenarioPlan, type ScenarioPlan } from '../loadtest/profile/plan.js';
 import { RUNTIME_SOURCE, lpCycle } from '../loadtest/profile/runtime.js';
-import { GenerateError, gatewayPort, resolve, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, gatewayPort, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
 import { k6OperatorFiles } from './k6-operator.js';
 
 export interface K6Options {
@@ -55,7 +55,7 @@ function fmtMs(ms: number): string {
 
 /** The workload's mix for the chosen operations (every public operation equally without a workload). */
 function mixOf(bp: Blueprint, layoutName: string, operations: string[] | undefined): Record<string, number> {
-  const table = routeTable(bp, layoutName);
+  const table = layoutToGenerate(bp, layoutName).routes;
   const byOp = new Map(table.map((t) => [t.op, t]));
   const w = bp.workload;
   let mix: [string, number][] = w ? Object.entries(w.mix).filter(([op]) => byOp.has(op)) : table.map((t) => [t.op, 1]);
@@ -89,7 +89,7 @@ function loadOf(bp: Blueprint, opts: K6Options): Load {
 export const K6_SCRIPT_EXPORTS = { execs: ['warmup', 'load'], setup: true, teardown: false, handleSummary: false, default: false } as const;
 
 export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
-  const r = resolve(bp, layoutName);
+  const r = layoutToGenerate(bp, layoutName);
   const mix = mixOf(bp, layoutName, opts.operations);
   const load = loadOf(bp, opts);
   let plan: ScenarioPlan;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../../model/positioned.js';
 import type { Blueprint } from '../../model/schema.js';
-import { operationIndex, isPublic } from '../../model/layout.js';
+import { operationIndex, isPublic } from '../../model/resolve.js';
 import { LoadProfile } from './schema.js';
 
 /** The sidecar file a blueprint's load profile is looked for in. */

@@ -1,7 +1,7 @@
 // From (blueprint, the run's mix and load, a load profile) to what both drivers execute: each
 // operation's route and request template, whole-number weights, and the requests each operation
 // is expected to send (pools of single-use things are sized from it). Pure.
-import { operationIndex, isPublic } from '../../model/layout.js';
+import { operationIndex, isPublic } from '../../model/resolve.js';
 import type { Blueprint } from '../../model/schema.js';
 import { LoadProfile, type OperationRequest } from './schema.js';
 
