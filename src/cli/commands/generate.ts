@@ -17,6 +17,13 @@ interface GenerateCliOptions {
   rate?: string;
   duration?: string;
   operations?: string;
+  users?: string;
+  thinkTime?: string;
+  warmup?: string;
+  timeout?: string;
+  loadProfile?: string;
+  k6Operator?: boolean;
+  parallelism?: string;
 }
 
 export function register(program: Command): void {
@@ -38,6 +45,13 @@ export function register(program: Command): void {
     .option('--rate <rate>', 'k6: total arrival rate, e.g. 200/s (default: the workload’s)')
     .option('--duration <duration>', 'k6: test duration, e.g. 60s (default: the workload’s)')
     .option('--operations <list>', 'k6: only these operations, comma-separated domain.op')
+    .option('--users <n>', 'k6: closed model, N users (constant-vus) instead of a rate')
+    .option('--think-time <d>', 'k6: with --users, how long a user waits after each answer')
+    .option('--warmup <d>', 'k6: load before measuring, in a scenario of its own left out of the figures')
+    .option('--timeout <d>', 'k6: per-request timeout (default 5s)')
+    .option('--load-profile <file>', 'k6: setup, login and request bodies (default: <blueprint>.load.yaml beside the blueprint)')
+    .option('--k6-operator', 'k6: also write k6/testrun.yaml, a k6-operator TestRun with the script in a ConfigMap (needs --base-url)')
+    .option('--parallelism <n>', 'k6: with --k6-operator, the number of runner pods', '1')
     .addHelpText(
       'after',
       '\nNever overwrites a file without --force: every conflict is listed and nothing is written (exit 2).\nExamples:\n  archsim generate compose blueprints/quantchat.yaml --layout microservices --out deploy\n  archsim generate gateway blueprints/quantchat.yaml --layout strangler-relay --kind nginx --canary relay-service=10 --out gw\n  archsim generate all blueprints/quantchat.yaml --layout microservices --out quantchat --dry-run',
@@ -86,6 +100,32 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
     gopts.duration = d.value;
   }
   if (opts.operations !== undefined) gopts.operations = opts.operations.split(',').map((s) => s.trim()).filter(Boolean);
+  const ms = (v: string | undefined, name: string, zero = false) => {
+    if (v === undefined) return undefined;
+    const d = parseDuration(/^[0-9.]+$/.test(v) ? `${v}s` : v);
+    if (!d.ok || d.value < 0 || (!zero && d.value === 0)) throw new UsageError(`--${name}: ${d.ok ? 'must be positive' : d.message}`);
+    return d.value;
+  };
+  const whole = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, not "${v}"`);
+    return n;
+  };
+  const users = whole(opts.users, 'users');
+  if (users !== undefined && gopts.rate !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+  if (users !== undefined) gopts.users = users;
+  const think = ms(opts.thinkTime, 'think-time', true);
+  if (think !== undefined) gopts.thinkTime = think;
+  const warmup = ms(opts.warmup, 'warmup', true);
+  if (warmup !== undefined) gopts.warmup = warmup;
+  const timeout = ms(opts.timeout, 'timeout');
+  if (timeout !== undefined) gopts.timeout = timeout;
+  if (opts.k6Operator) gopts.k6Operator = { parallelism: whole(opts.parallelism, 'parallelism') ?? 1 };
+  if (target === 'k6' || target === 'all') {
+    const { findLoadProfile } = await import('../../loadtest/profile/load.js');
+    gopts.loadProfile = findLoadProfile({ ...(opts.loadProfile ? { file: opts.loadProfile } : {}), blueprintFile: file, bp: blueprint })?.profile ?? null;
+  }
 
   let files;
   try {

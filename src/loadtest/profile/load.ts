@@ -1,6 +1,8 @@
 // Reading a load profile: `--load-profile FILE`, else `<blueprint>.load.yaml` beside the
 // blueprint. Problems come back positioned (file:line:col), as for blueprints.
 import { existsSync, readFileSync } from 'node:fs';
+import { loadBlueprintResult } from '../../io/load.js';
+import type { LoadResult } from '../../model/parse.js';
 import { InputError } from '../../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../../model/positioned.js';
 import type { Blueprint } from '../../model/schema.js';
@@ -40,4 +42,21 @@ export function findLoadProfile(o: { file?: string; blueprintFile?: string | nul
   }
   if (text.length > MAX_BYTES) throw new InputError([{ file, line: 1, col: 1, path: [], message: `a load profile is at most ${MAX_BYTES} bytes`, severity: 'error' }]);
   return { profile: parseLoadProfile(text, file, o.bp), file };
+}
+
+/**
+ * `archsim validate NAME.load.yaml`: the profile checked against NAME.yaml beside it, in the
+ * blueprint loader's result shape (the summary line names the blueprint it belongs to).
+ */
+export function validateLoadProfileFile(file: string): LoadResult {
+  const bpFile = file.replace(/\.load\.yaml$/, '.yaml');
+  const b = loadBlueprintResult(bpFile);
+  if (!b.ok) return b;
+  try {
+    findLoadProfile({ file, bp: b.blueprint });
+    return b;
+  } catch (e) {
+    if (e instanceof InputError) return { ok: false, errors: e.diagnostics, warnings: [] };
+    throw e;
+  }
 }
