@@ -94,7 +94,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   const load = loadOf(bp, opts);
   let plan: ScenarioPlan;
   try {
-    plan = scenarioPlan(bp, mix, { rate: load.rate, users: load.users, thinkTime: load.thinkTime, duration: load.duration / 1000, warmup: load.warmup / 1000 }, opts.profile ?? null);
+    plan = scenarioPlan(bp, mix, { rate: load.rate, users: load.users, thinkTime: load.thinkTime, duration: load.duration / 1000, warmup: load.warmup / 1000 }, opts.profile ?? null, { webSocket: true });
   } catch (e) {
     if (e instanceof ProfileError) throw new GenerateError(`k6: ${e.message}`);
     throw e;

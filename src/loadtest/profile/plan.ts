@@ -52,7 +52,8 @@ function placeholderTemplate(method: string, path: string, bytes: number): Opera
   return { params, ...(write ? { json: { data: `{{fill(${Math.max(0, bytes - 11)})}}` } } : {}) };
 }
 
-export function scenarioPlan(bp: Blueprint, mix: Record<string, number>, load: LoadShape, profile: LoadProfile | null): ScenarioPlan {
+/** `webSocket`: k6 drives WS routes (k6/ws); the embedded driver speaks HTTP only. */
+export function scenarioPlan(bp: Blueprint, mix: Record<string, number>, load: LoadShape, profile: LoadProfile | null, o: { webSocket?: boolean } = {}): ScenarioPlan {
   const idx = operationIndex(bp);
   const ids = Object.keys(mix);
   if (ids.length === 0) throw new ProfileError('no operation to load: the mix is empty');
@@ -61,7 +62,7 @@ export function scenarioPlan(bp: Blueprint, mix: Record<string, number>, load: L
     const ref = idx.get(id);
     if (!ref || !isPublic(ref.op)) throw new ProfileError(`"${id}" is not a public operation with a route`);
     const { method, path } = ref.op.route!;
-    if (method === 'WS') throw new ProfileError(`${id}: WebSocket routes are not load-tested by archsim's drivers (generate k6 writes a ws scenario)`);
+    if (method === 'WS' && !o.webSocket) throw new ProfileError(`${id}: the embedded driver does not open WebSockets; use --driver k6 (the generated script drives them with k6/ws)`);
     const t = profile ? (profile.requests[id] ?? {}) : placeholderTemplate(method, path, ref.op.request ?? bp.system.defaults.payload.request);
     for (const m of path.matchAll(/\{([^}]+)\}/g)) {
       if (t.params?.[m[1]!] === undefined) throw new ProfileError(`load profile: requests.${id}.params.${m[1]} is missing (the route is ${method} ${path})`);
