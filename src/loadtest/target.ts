@@ -95,7 +95,7 @@ export async function loadTestTargetK6(o: {
   const after = sampleProcesses(targets);
   const hosts = [...(run.counts.hosts?.entries() ?? [])].map(([h, n]) => `${h} (${n})`).join(', ');
   notes.push(`k6 v${run.version}: latency counts from when k6 sent each request; every request went to ${hosts || 'no host'} (checked in k6's output); process CPU covers the whole k6 run (setup and warm-up included)`);
-  if (o.operations.length && run.summary.operations.length === 0) {
+  if (o.operations.length && !run.summary.operations.some((x) => (x.requests ?? 0) > 0)) {
     const { K6ScriptError } = await import('./k6.js');
     throw new K6ScriptError(`k6 reported no request tagged with an operation (${o.operations.join(', ')}): tag each request with { tags: { operation: 'domain.op' } }`);
   }
