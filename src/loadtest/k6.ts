@@ -284,6 +284,7 @@ export function k6Result(s: K6Summary, ctx: K6ResultContext): LoadTestResult {
   if (s.totals.dropped > 0) addError(totalErrors, 'dropped', s.totals.dropped);
   if (s.totals.dropped > 0) notes.push(`${s.totals.dropped} iterations were dropped by k6 (no VU free at their scheduled start): the system fell behind`);
   if (s.thresholdsCrossed) notes.push(`k6 thresholds crossed: ${s.thresholds.filter((t) => t.crossed).map((t) => `${t.metric} ${t.expression}`).join(', ') || `exit code ${ctx.exitCode}`}`);
+  if (s.checks) notes.push(`k6 checks: ${s.checks.passes} passed, ${s.checks.fails} failed; thresholds evaluated: ${s.thresholds.length} (${s.thresholds.filter((t) => t.crossed).length} crossed)`);
   if (!s.measuredOnly) notes.push('k6 totals include every request of the run (the script does not tag its scenarios phase:measure)');
   const totalRequests = s.measuredOnly ? s.totals.requests : s.totals.requests;
   return LoadTestResult.parse({
@@ -319,7 +320,8 @@ export function k6ErrorLine(stderr: string): string | null {
   for (const line of stderr.split('\n')) {
     if (!/level=error/.test(line)) continue;
     const m = /msg="((?:[^"\\]|\\.)*)"/.exec(line);
-    const msg = m ? m[1]!.replace(/\\n/g, ' ').replace(/\\t/g, ' ').replace(/\\"/g, '"') : line;
+    // k6 appends the JavaScript stack ("\n\tat fn (file:line)"): the message is what comes before.
+    const msg = m ? m[1]!.split('\\n\\tat ')[0]!.replace(/\\n/g, ' ').replace(/\\t/g, ' ').replace(/\\"/g, '"') : line;
     // Without k6's stack lines and archsim's temporary directory: the message and the script's line.
     return msg.replace(/\s+/g, ' ').replace(/ at (?:file:\/\/)?\S*(?:run|script)\.js:\d+:\d+\(\S*\)/g, '').replace(/(?:file:\/\/)?\/\S*\/archsim-k6-[^/\s]+\//g, '').replace(/^GoError: /, '').trim();
   }

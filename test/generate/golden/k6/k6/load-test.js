@@ -475,7 +475,8 @@ export function setup() {
       step = steps.next();
       continue;
     }
-    const params = (r) => ({ headers: r.headers, responseType: 'text', timeout: TIMEOUT, tags: { phase: 'setup' } });
+    // Seeding may be slow (password hashing, many writes): a minute per request, not the load's timeout.
+    const params = (r) => ({ headers: r.headers, responseType: 'text', timeout: '60s', tags: { phase: 'setup' } });
     const res = http.batch(step.value.requests.map((r) => ({ method: r.method, url: BASE_URL + r.path, body: bodyOf(r), params: params(r) })));
     step = steps.next(res.map((x) => ({ status: x.status, body: x.body, error: x.error })));
   }
