@@ -43,5 +43,5 @@ describe('k6 and the embedded driver on a started layout', () => {
     for (const o of embedded!.operations) expect(viaK6!.operations.find((x) => x.id === o.id)!.requests, o.id).toBe(o.requests);
     expect(viaK6!.run.notes.join('\n')).toMatch(/k6 checks: 100 passed, 0 failed; thresholds evaluated: [1-9]/);
     expect(viaK6!.thresholds!.map((t) => t.metric)).toEqual(expect.arrayContaining(['http_req_duration{operation:messages.send}', 'http_req_failed{phase:measure}']));
-  }, 300_000);
+  }, 600_000);
 });
