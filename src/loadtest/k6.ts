@@ -14,6 +14,7 @@
 // range in --blacklist-ip: command-line flags, which a script's own options cannot loosen), and
 // the hosts in k6's output are checked before anything is reported; a script error is one line.
 import { spawn, spawnSync } from 'node:child_process';
+import { ArchsimError } from '../errors.js';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -73,13 +74,15 @@ export function k6Wrapper(scriptFile: string, operations: readonly string[], exp
 }
 
 /** A script k6 could not run (syntax, an exception in init or setup): the message, one line. */
-export class K6ScriptError extends Error {
+export class K6ScriptError extends ArchsimError {
   override name = 'K6ScriptError';
+  readonly kind = 'usage';
 }
 
 /** k6 older than 0.53, or not a k6 at all. */
-export class K6VersionError extends Error {
+export class K6VersionError extends ArchsimError {
   override name = 'K6VersionError';
+  readonly kind = 'usage';
 }
 
 export const K6_MIN_VERSION = [0, 53, 0] as const;

@@ -8,6 +8,7 @@
 // sidecar <blueprint>.load.yaml or --load-profile): the embedded driver interprets it in its own
 // process, and the k6 driver runs the script `generate k6` renders from the same plan.
 import { pathToFileURL } from 'node:url';
+import { ArchsimError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
@@ -22,16 +23,21 @@ export type SystemUnderTest = {
   baseUrl: string;
   processes: ProcTarget[];
   scenario: ScenarioRef;
-  plan: ScenarioPlan;
+  /** the scenario plan both drivers run (absent for a scenario module) */
+  plan?: ScenarioPlan;
   notes: string[];
   stop(): Promise<void>;
 };
 
-export class NotWiredYet extends Error {
-  override name = 'NotWiredYet';
+/** The blueprint has no reference services to start, or the load scenario cannot drive an operation. */
+export class UnsupportedSystemError extends ArchsimError {
+  override name = 'UnsupportedSystemError';
+  readonly kind = 'usage';
 }
+export { UnsupportedSystemError as NotWiredYet };
 
 /** The part of the reference-services runner's RunningLayout that load testing uses. */
+export type StartedProcesses = RunningLayoutLike;
 export type RunningLayoutLike = {
   gatewayUrl: string;
   gateway?: { pid: number } | undefined;
@@ -64,7 +70,7 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
 /** The bundled reference services implement QuantChat only. */
 function checkRunnable(bp: Blueprint): void {
   if (bp.metadata.name !== 'quantchat') {
-    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL (and a load profile)`);
+    throw new UnsupportedSystemError(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL (and a load profile)`);
   }
 }
 
@@ -74,7 +80,7 @@ export function planScenario(bp: Blueprint, blueprintFile: string | null, plan: 
   try {
     return scenarioPlan(bp, plan.mix, plan, p);
   } catch (e) {
-    if (e instanceof ProfileError) throw new NotWiredYet(e.message);
+    if (e instanceof ProfileError) throw new UnsupportedSystemError(e.message);
     throw e;
   }
 }
@@ -135,7 +141,7 @@ export async function measureLayoutWith(drivers: readonly DriverName[], bp: Blue
       if (driver === 'k6') {
         const { loadTestTargetK6 } = await import('./target.js');
         const { K6_SCRIPT_EXPORTS } = await import('../generate/k6.js');
-        const script = await k6ScriptForLayout(bp, layout, plan, sut.baseUrl, sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs);
+        const script = await k6ScriptForLayout(bp, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs);
         results.push(
           await loadTestTargetK6({
             target: sut.baseUrl,

@@ -12,7 +12,7 @@ import { runDriver } from '../../src/loadtest/driver/run.js';
 import { findK6, runK6 } from '../../src/loadtest/k6.js';
 import { k6Script, K6_SCRIPT_EXPORTS } from '../../src/generate/k6.js';
 import { loadBlueprint } from '../../src/io/load.js';
-import { InputError } from '../../src/model/diagnostics.js';
+import { InputError } from '../../src/errors.js';
 import { startNotesServer } from '../helpers/notes-server.js';
 
 const NOTES = new URL('../../docs/examples/notes.yaml', import.meta.url).pathname;

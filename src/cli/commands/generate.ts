@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, handle, out, paint, printJson, table, UsageError } from '../io.js';
 
 const TARGET_LIST = ['compose', 'k8s', 'gateway', 'monitoring', 'k6', 'scaffold', 'all'];
@@ -63,77 +64,44 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { didYouMean } = await import('../../model/diagnostics.js');
   if (!TARGET_LIST.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, TARGET_LIST)}; targets: ${TARGET_LIST.join(', ')}`);
   if (!opts.out) throw new UsageError('--out <dir> is required (where to write the files)');
+  // Flags first: a bad value is reported before any file is read.
+  const gopts: import('../../generate/index.js').GenerateOptions = {};
+  if (opts.kind !== undefined) gopts.kind = choiceFlag('--kind', opts.kind, ['kong', 'traefik', 'nginx'] as const);
+  if (opts.canary !== undefined) {
+    const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(opts.canary.trim());
+    if (!m) throw new UsageError(`--canary ${opts.canary}: expected unit=percent, e.g. auth-service=10`);
+    gopts.canary = { unit: m[1]!, percent: Number((percentFlag('--canary', m[2]!) * 100).toPrecision(12)) };
+  }
+  if (opts.ingress !== undefined) gopts.ingress = choiceFlag('--ingress', opts.ingress, ['ingress', 'gateway-api'] as const);
+  if (opts.withDatastores) gopts.withDatastores = true;
+  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
+  if (opts.rate !== undefined) gopts.rate = rateFlag('--rate', opts.rate);
+  if (opts.duration !== undefined) gopts.duration = durationFlag('--duration', opts.duration);
+  if (opts.operations !== undefined) gopts.operations = listFlag(opts.operations);
+  if (opts.users !== undefined) {
+    if (gopts.rate !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+    gopts.users = intFlag('--users', opts.users);
+  }
+  if (opts.thinkTime !== undefined) gopts.thinkTime = durationFlag('--think-time', opts.thinkTime, { zero: true });
+  if (opts.warmup !== undefined) gopts.warmup = durationFlag('--warmup', opts.warmup, { zero: true });
+  if (opts.timeout !== undefined) gopts.timeout = durationFlag('--timeout', opts.timeout);
+  if (opts.k6Operator) gopts.k6Operator = { parallelism: intFlag('--parallelism', opts.parallelism ?? '1', 1, 1000) };
+
   const { loadBlueprint } = await import('../../io/load.js');
-  const { generate, GenerateError } = await import('../../generate/index.js');
+  const { generate } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
-  const { parseDuration, parseRate } = await import('../../model/units.js');
   const { blueprint } = loadBlueprint(file);
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
   if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
 
-  const gopts: import('../../generate/index.js').GenerateOptions = {};
-  if (opts.kind !== undefined) {
-    if (!['kong', 'traefik', 'nginx'].includes(opts.kind)) throw new UsageError(`--kind must be kong, traefik or nginx, got "${opts.kind}"`);
-    gopts.kind = opts.kind as 'kong' | 'traefik' | 'nginx';
-  }
-  if (opts.canary !== undefined) {
-    const m = /^([A-Za-z][\w-]*)=(\d+(?:\.\d+)?)%?$/.exec(opts.canary.trim());
-    if (!m) throw new UsageError(`--canary must be unit=percent, e.g. auth-service=10, got "${opts.canary}"`);
-    gopts.canary = { unit: m[1]!, percent: Number(m[2]) };
-  }
-  if (opts.ingress !== undefined) {
-    if (opts.ingress !== 'ingress' && opts.ingress !== 'gateway-api') throw new UsageError(`--ingress must be ingress or gateway-api, got "${opts.ingress}"`);
-    gopts.ingress = opts.ingress;
-  }
-  if (opts.withDatastores) gopts.withDatastores = true;
-  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
-  if (opts.rate !== undefined) {
-    const r = parseRate(/^[0-9.]+$/.test(opts.rate) ? `${opts.rate}/s` : opts.rate);
-    if (!r.ok || r.value <= 0) throw new UsageError(`--rate: ${r.ok ? 'must be positive' : r.message}`);
-    gopts.rate = r.value;
-  }
-  if (opts.duration !== undefined) {
-    const d = parseDuration(opts.duration);
-    if (!d.ok || d.value <= 0) throw new UsageError(`--duration: ${d.ok ? 'must be positive' : d.message}`);
-    gopts.duration = d.value;
-  }
-  if (opts.operations !== undefined) gopts.operations = opts.operations.split(',').map((s) => s.trim()).filter(Boolean);
-  const ms = (v: string | undefined, name: string, zero = false) => {
-    if (v === undefined) return undefined;
-    const d = parseDuration(/^[0-9.]+$/.test(v) ? `${v}s` : v);
-    if (!d.ok || d.value < 0 || (!zero && d.value === 0)) throw new UsageError(`--${name}: ${d.ok ? 'must be positive' : d.message}`);
-    return d.value;
-  };
-  const whole = (v: string | undefined, name: string) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, not "${v}"`);
-    return n;
-  };
-  const users = whole(opts.users, 'users');
-  if (users !== undefined && gopts.rate !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
-  if (users !== undefined) gopts.users = users;
-  const think = ms(opts.thinkTime, 'think-time', true);
-  if (think !== undefined) gopts.thinkTime = think;
-  const warmup = ms(opts.warmup, 'warmup', true);
-  if (warmup !== undefined) gopts.warmup = warmup;
-  const timeout = ms(opts.timeout, 'timeout');
-  if (timeout !== undefined) gopts.timeout = timeout;
-  if (opts.k6Operator) gopts.k6Operator = { parallelism: whole(opts.parallelism, 'parallelism') ?? 1 };
+  // A GenerateError (a canary naming no unit, an operation without a route) is a usage error by kind.
   if (target === 'k6' || target === 'all') {
     const { findLoadProfile } = await import('../../loadtest/profile/load.js');
     gopts.loadProfile = findLoadProfile({ ...(opts.loadProfile ? { file: opts.loadProfile } : {}), blueprintFile: file, bp: blueprint })?.profile ?? null;
   }
-
-  let files;
-  try {
-    files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
-  } catch (e) {
-    if (e instanceof GenerateError) throw new UsageError(e.message);
-    throw e;
-  }
+  const files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
   const { existsSync, statSync } = await import('node:fs');
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
   let result;

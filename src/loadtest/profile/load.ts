@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadBlueprintResult } from '../../io/load.js';
 import type { LoadResult } from '../../model/parse.js';
-import { InputError } from '../../model/diagnostics.js';
+import { InputError } from '../../errors.js';
 import { diagnostic, parseYamlWith } from '../../model/positioned.js';
 import type { Blueprint } from '../../model/schema.js';
 import { operationIndex, isPublic } from '../../model/resolve.js';
