@@ -32,6 +32,15 @@ export interface GenerateOptions {
   rate?: number;
   duration?: number;
   operations?: string[];
+  /** k6: closed model (users, think time in ms), warm-up and request timeout (ms). */
+  users?: number;
+  thinkTime?: number;
+  warmup?: number;
+  timeout?: number;
+  /** k6: how to build valid requests (src/loadtest/profile); read by the CLI, passed in. */
+  loadProfile?: import('../loadtest/profile/schema.js').LoadProfile | null;
+  /** k6: also write a k6-operator TestRun (the script in a ConfigMap) for a Kubernetes cluster. */
+  k6Operator?: { parallelism: number };
 }
 
 /** A generator's own input problem (unknown canary unit, …): the CLI turns it into exit 2. */

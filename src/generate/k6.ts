@@ -1,152 +1,245 @@
-// A k6 script for the blueprint's workload: one constant-arrival-rate scenario per operation of
-// the mix at its share of the rate, tagged operation:<domain.op>, with thresholds from the
-// operations' latency budgets. The load-test command calls k6Script directly.
+// A k6 script for the blueprint's workload, built from the same scenario plan the embedded driver
+// runs (src/loadtest/profile): setup() seeds and logs in as the load profile says and hands the
+// data (tokens, ids) to the VUs; every iteration sends the operation at its position in the
+// weighted round-robin order both drivers follow, tagged operation:<domain.op>.
+//
+// Options are faithful to the run: an open workload is one constant-arrival-rate scenario at the
+// exact rate (a timeUnit that makes 12.5/s exact); a closed one is constant-vus with think time; a
+// warm-up is its own scenario before it, whose requests are tagged warmup:<op> (not operation) so
+// they stay out of every per-operation figure; the request timeout is the run's. Thresholds come
+// from the operations' latency budgets. Pure: text in, text out.
 import { operationIndex } from '../model/resolve.js';
-import type { RouteEntry } from '../model/routes.js';
+
 import type { Blueprint } from '../model/schema.js';
+import type { LoadProfile } from '../loadtest/profile/schema.js';
+import { ProfileError, expectedCounts, scenarioPlan, type ScenarioPlan } from '../loadtest/profile/plan.js';
+import { RUNTIME_SOURCE, lpCycle } from '../loadtest/profile/runtime.js';
 import { GenerateError, gatewayPort, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
+import { k6OperatorFiles } from './k6-operator.js';
 
 export interface K6Options {
   /** Where requests go; default: __ENV.BASE_URL, else the gateway (or the unit) on 127.0.0.1. */
   baseUrl?: string;
-  /** Total arrival rate per second; default: the workload's. */
+  /** Open model: total arrival rate per second; default: the workload's. */
   rate?: number;
-  /** Milliseconds; default: the workload's duration. */
+  /** Closed model: concurrent users (constant-vus); default: the workload's when it has no rate. */
+  users?: number;
+  /** Closed model: ms a user waits after each answer; default: the workload's think time. */
+  thinkTime?: number;
+  /** Milliseconds measured; default: the workload's duration. */
   duration?: number;
+  /** Milliseconds of load before measuring, in a scenario of its own; default: the workload's. */
+  warmup?: number;
+  /** Per-request timeout in ms (default 5000). */
+  timeout?: number;
   /** Only these operations of the mix (domain.op). */
   operations?: string[];
+  /** How to build valid requests (setup, auth, bodies); without one, placeholder requests. */
+  profile?: LoadProfile | null;
 }
 
-interface Scenario {
-  op: string;
-  fn: string;
-  rate: number;
-  timeUnit: string;
-  route: RouteEntry;
-  bodyBytes: number;
-  budget: { p50?: number; p95?: number; p99?: number } | undefined;
-  perSecond: number;
-}
+export const K6_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
-/** k6's rate is an integer per timeUnit: per second when that is precise enough, else per minute. */
-function integerRate(perSecond: number): { rate: number; timeUnit: string } {
-  if (perSecond >= 10 || Number.isInteger(perSecond)) return { rate: Math.max(1, Math.round(perSecond)), timeUnit: '1s' };
-  if (perSecond * 60 >= 10) return { rate: Math.max(1, Math.round(perSecond * 60)), timeUnit: '1m' };
-  return { rate: Math.max(1, Math.round(perSecond * 3600)), timeUnit: '1h' };
-}
-
-function identifier(op: string, taken: Set<string>): string {
-  let id = op.replace(/[^a-zA-Z0-9]+/g, '_');
-  if (/^[0-9]/.test(id)) id = `op_${id}`;
-  let n = id;
-  for (let i = 2; taken.has(n); i++) n = `${id}_${i}`;
-  taken.add(n);
-  return n;
-}
-
-function seconds(ms: number): string {
-  return `${Math.max(1, Math.round(ms / 1000))}s`;
+/** k6's rate is a whole number per timeUnit: the smallest whole number of seconds that makes it exact. */
+export function exactRate(perSecond: number): { rate: number; timeUnit: string; exact: boolean } {
+  for (let k = 1; k <= 1000; k++) {
+    const n = perSecond * k;
+    if (Math.abs(n - Math.round(n)) < 1e-9 * Math.max(1, n) && Math.round(n) >= 1) return { rate: Math.round(n), timeUnit: `${k}s`, exact: true };
+  }
+  return { rate: Math.max(1, Math.round(perSecond * 1000)), timeUnit: '1000s', exact: false };
 }
 
 function fmtMs(ms: number): string {
   return String(Math.round(ms * 1000) / 1000);
 }
 
-export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
-  const r = layoutToGenerate(bp, layoutName);
-  const table = r.routes;
+/** The workload's mix for the chosen operations (every public operation equally without a workload). */
+function mixOf(bp: Blueprint, layoutName: string, operations: string[] | undefined): Record<string, number> {
+  const table = layoutToGenerate(bp, layoutName).routes;
   const byOp = new Map(table.map((t) => [t.op, t]));
-  const ops = operationIndex(bp);
   const w = bp.workload;
-  // The mix: the workload's public operations, or every public operation equally.
   let mix: [string, number][] = w ? Object.entries(w.mix).filter(([op]) => byOp.has(op)) : table.map((t) => [t.op, 1]);
-  if (opts.operations) {
-    for (const op of opts.operations) if (!byOp.has(op)) throw new GenerateError(`k6: "${op}" is not a public operation with a route; operations: ${table.map((t) => t.op).join(', ')}`);
-    mix = mix.filter(([op]) => opts.operations!.includes(op));
-    if (mix.length === 0) mix = opts.operations.map((op) => [op, 1]);
+  if (operations) {
+    for (const op of operations) if (!byOp.has(op)) throw new GenerateError(`k6: "${op}" is not a public operation with a route; operations: ${table.map((t) => t.op).join(', ')}`);
+    const chosen = mix.filter(([op]) => operations.includes(op));
+    mix = chosen.length ? chosen : operations.map((op) => [op, 1]);
   }
   if (mix.length === 0) throw new GenerateError('k6: the workload has no public operation with a route to drive');
-  const closedRate = w?.users && w.thinkTime ? w.users / Math.max(w.thinkTime.mean / 1000, 0.001) : undefined;
-  const total = opts.rate ?? w?.rate ?? closedRate ?? 10;
-  const duration = opts.duration ?? w?.duration ?? 60_000;
-  const weightSum = mix.reduce((s, [, x]) => s + x, 0);
-  const taken = new Set(['setup', 'teardown', 'handleSummary', 'options', 'http', 'ws', 'check', 'BASE_URL', 'HEADERS', 'body', 'param']);
-  const scenarios: Scenario[] = mix.map(([op, weight]) => {
-    const perSecond = (total * weight) / weightSum;
-    const route = byOp.get(op)!;
-    const o = ops.get(op)!.op;
-    return {
-      op,
-      fn: identifier(op, taken),
-      ...integerRate(perSecond),
-      perSecond,
-      route,
-      bodyBytes: o.request,
-      budget: o.budget,
-    };
-  });
-  const defaultBase = opts.baseUrl ?? `http://127.0.0.1:${r.layout.gateway || r.units.length > 1 ? gatewayPort(r) : r.units[0]!.port}`;
-  const usesWs = scenarios.some((s) => s.route.websocket);
-  const usesHttp = scenarios.some((s) => !s.route.websocket);
+  return Object.fromEntries(mix);
+}
 
-  const L: string[] = [];
-  L.push(`// k6 load test for ${bp.metadata.name}, layout ${layoutName}: ${fmtMs(total)} requests/s for ${seconds(duration)}.`);
-  L.push('// Generated by archsim; regenerate rather than edit. Run: k6 run -e BASE_URL=http://127.0.0.1:8000 <this file>');
-  if (usesHttp) L.push("import http from 'k6/http';");
-  if (usesWs) L.push("import ws from 'k6/ws';");
-  L.push("import { check } from 'k6';", '');
-  L.push(`const BASE_URL = __ENV.BASE_URL || ${JSON.stringify(defaultBase.replace(/\/$/, ''))};`);
-  L.push("const HEADERS = { 'Content-Type': 'application/json', ...(__ENV.TOKEN ? { Authorization: `Bearer ${__ENV.TOKEN}` } : {}) };");
-  L.push('', '/** A JSON body of about n bytes. */', "const body = (n) => JSON.stringify({ data: 'x'.repeat(Math.max(0, n - 11)) });");
-  L.push('/** A path parameter that varies between iterations. */', 'const param = () => String(1 + (__ITER % 1000));', '');
-  for (const s of scenarios) {
-    if (BODY_METHODS.has(s.route.method)) L.push(`const BODY_${s.fn} = body(${s.bodyBytes});`);
+type Load = { model: 'open' | 'closed'; rate: number | null; users: number | null; thinkTime: number; duration: number; warmup: number; timeout: number };
+
+function loadOf(bp: Blueprint, opts: K6Options): Load {
+  const w = bp.workload;
+  const users = opts.users ?? (opts.rate === undefined && !w?.rate ? w?.users : undefined) ?? null;
+  const rate = users !== null ? null : (opts.rate ?? w?.rate ?? 10);
+  return {
+    model: users !== null ? 'closed' : 'open',
+    rate,
+    users,
+    thinkTime: users !== null ? (opts.thinkTime ?? w?.thinkTime?.mean ?? 0) : 0,
+    duration: opts.duration ?? w?.duration ?? 60_000,
+    warmup: opts.warmup ?? w?.warmup ?? 0,
+    timeout: opts.timeout ?? 5000,
+  };
+}
+
+/** The names the script exports (the runner's wrapper re-exports exactly these). */
+export const K6_SCRIPT_EXPORTS = { execs: ['warmup', 'load'], setup: true, teardown: false, handleSummary: false, default: false } as const;
+
+export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
+  const r = layoutToGenerate(bp, layoutName);
+  const mix = mixOf(bp, layoutName, opts.operations);
+  const load = loadOf(bp, opts);
+  let plan: ScenarioPlan;
+  try {
+    plan = scenarioPlan(bp, mix, { rate: load.rate, users: load.users, thinkTime: load.thinkTime, duration: load.duration / 1000, warmup: load.warmup / 1000 }, opts.profile ?? null, { webSocket: true });
+  } catch (e) {
+    if (e instanceof ProfileError) throw new GenerateError(`k6: ${e.message}`);
+    throw e;
   }
-  L.push('', 'export const options = {', '  scenarios: {');
-  for (const s of scenarios) {
-    const vus = Math.max(2, Math.ceil(s.perSecond * 0.2));
+  const ops = operationIndex(bp);
+  const order = lpCycle(plan.operations.map((o) => o.weight));
+  const defaultBase = (opts.baseUrl ?? `http://127.0.0.1:${r.layout.gateway || r.units.length > 1 ? gatewayPort(r) : r.units[0]!.port}`).replace(/\/+$/, '');
+  const usesWs = plan.operations.some((o) => o.method === 'WS');
+  const timeout = `${fmtMs(load.timeout)}ms`;
+
+  // Scenarios: the warm-up (if any), then the measured load starting when the warm-up ends.
+  const scenarios: Record<string, Record<string, unknown>> = {};
+  let warmupIterations = 0;
+  const gracefulStop = `${fmtMs(load.timeout + 1000)}ms`;
+  if (load.model === 'open') {
+    const rate = load.rate!;
+    const { rate: n, timeUnit } = exactRate(rate);
+    // k6 also starts an iteration at the closing instant (101 for 50/s × 2 s): end half an
+    // interval early so it starts exactly rate × duration, as the embedded driver does (k6 wants
+    // a scenario of at least 1 s, so a shorter one keeps its length and may send one more).
+    const span = (ms: number) => `${fmtMs(ms - 500 / rate >= 1000 ? ms - 500 / rate : ms)}ms`;
+    // VUs made before the start (making one mid-run evaluates the script and stalls the schedule).
+    const pre = Math.min(1000, Math.max(10, Math.ceil(rate)));
+    const max = Math.min(2000, Math.max(pre, Math.ceil((rate * load.timeout) / 1000)));
+    const base = { executor: 'constant-arrival-rate', rate: n, timeUnit, preAllocatedVUs: pre, maxVUs: max, gracefulStop };
+    if (load.warmup > 0) {
+      warmupIterations = Math.max(0, Math.ceil((rate * load.warmup) / 1000 - (load.warmup - 500 / rate >= 1000 ? 0.5 : 0)));
+      scenarios.warmup = { ...base, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
+    }
+    scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
+  } else {
+    const base = { executor: 'constant-vus', vus: load.users!, gracefulStop };
+    if (load.warmup > 0) {
+      // A closed warm-up sends an unknown number of requests; its positions are estimated.
+      warmupIterations = Object.values(expectedCounts(mix, { ...load, duration: 0, warmup: load.warmup / 1000 })).reduce((a, b) => a + b, 0);
+      scenarios.warmup = { ...base, duration: `${fmtMs(load.warmup)}ms`, exec: 'warmup', tags: { phase: 'warmup' } };
+    }
+    scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: `${fmtMs(load.duration)}ms`, exec: 'load', tags: { phase: 'measure' } };
+  }
+  const thresholds: Record<string, string[]> = {};
+  for (const o of plan.operations) {
+    const b = ops.get(o.id)!.op.budget;
+    if (!b) continue;
+    const conds = (['p50', 'p95', 'p99'] as const).filter((p) => b[p] !== undefined).map((p) => `${p === 'p50' ? 'med' : `p(${p.slice(1)})`}<${fmtMs(b[p]!)}`);
+    if (conds.length) thresholds[`${o.method === 'WS' ? 'ws_connecting' : 'http_req_duration'}{operation:${o.id}}`] = conds;
+  }
+  thresholds['http_req_failed{phase:measure}'] = ['rate<0.01'];
+  thresholds['checks{phase:measure}'] = ['rate>0.99'];
+  const options = { scenarios, thresholds, setupTimeout: '10m', discardResponseBodies: true, summaryTrendStats: K6_TREND_STATS };
+
+  const j = (v: unknown) => JSON.stringify(v, null, 2);
+  const describe = load.model === 'open' ? `${fmtMs(load.rate!)} requests/s` : `${load.users} users${load.thinkTime ? ` with ${fmtMs(load.thinkTime)} ms think time` : ''}`;
+  const L: string[] = [];
+  L.push(
+    `// k6 load test for ${bp.metadata.name}, layout ${layoutName}: ${describe} for ${fmtMs(load.duration / 1000)} s${load.warmup ? ` after a ${fmtMs(load.warmup / 1000)} s warm-up` : ''}.`,
+    '// Generated by archsim; regenerate rather than edit. Needs k6 v0.53 or newer.',
+    `// Run: k6 run -e BASE_URL=${defaultBase} load-test.js`,
+  );
+  if (plan.placeholder) {
     L.push(
-      `    ${s.fn}: { executor: 'constant-arrival-rate', rate: ${s.rate}, timeUnit: '${s.timeUnit}', duration: '${seconds(duration)}', preAllocatedVUs: ${vus}, maxVUs: ${Math.max(10, vus * 5)}, exec: '${s.fn}', tags: { operation: '${s.op}' } },`,
+      '// No load profile was given: requests are placeholders built from the blueprint routes ({param} =',
+      '// the request number, writes send a JSON body of the operation’s request size, no login). Write',
+      '// <blueprint>.load.yaml (see the README, "Load profiles") for setup, auth and valid bodies.',
     );
   }
-  L.push('  },', '  thresholds: {');
-  for (const s of scenarios) {
-    const b = s.budget;
-    if (!b) continue;
-    const conds = (['p50', 'p95', 'p99'] as const).filter((p) => b[p] !== undefined).map((p) => `'${p === 'p50' ? 'med' : `p(${p.slice(1)})`}<${fmtMs(b[p]!)}'`);
-    const metric = s.route.websocket ? 'ws_connecting' : 'http_req_duration';
-    L.push(`    '${metric}{operation:${s.op}}': [${conds.join(', ')}],`);
+  L.push("import http from 'k6/http';");
+  if (usesWs) L.push("import ws from 'k6/ws';");
+  L.push("import exec from 'k6/execution';", "import { check, sleep } from 'k6';", '');
+  L.push(`const BASE_URL = (__ENV.BASE_URL || ${JSON.stringify(defaultBase)}).replace(/\\/+$/, '');`);
+  L.push('// The load profile: setup steps (seeding, login) and default token.');
+  L.push(`const PROFILE = ${j({ users: plan.profile.users, vars: plan.profile.vars, token: plan.profile.token, setup: plan.profile.setup })};`);
+  L.push('// Each operation: its route and request template.');
+  L.push(`const OPERATIONS = ${j(plan.operations.map((o) => ({ id: o.id, method: o.method, path: o.path, t: o.t })))};`);
+  L.push('// Requests each operation is expected to send (pools of single-use items are sized from it).');
+  L.push(`const EXPECTED = ${JSON.stringify(plan.expected)};`);
+  L.push('// The weighted round-robin order of the operations (one cycle), as the embedded driver sends them.');
+  L.push(`const ORDER = ${JSON.stringify(order)};`);
+  L.push(`const WARMUP_ITERATIONS = ${warmupIterations};`);
+  L.push(`const THINK_TIME_S = ${fmtMs(load.thinkTime / 1000)};`);
+  L.push(`const TIMEOUT = '${timeout}';`, '');
+  L.push(`export const options = ${j(options)};`, '');
+  L.push('// The load profile interpreter (archsim src/loadtest/profile/runtime.ts), shared with the embedded driver.');
+  L.push(RUNTIME_SOURCE);
+  L.push(
+    'const BYTES = {};',
+    'function bodyOf(r) {',
+    '  if (r.bytes === undefined) return r.body === undefined ? null : r.body;',
+    '  if (!BYTES[r.bytes]) BYTES[r.bytes] = lpBytes(r.bytes).buffer;',
+    '  return BYTES[r.bytes];',
+    '}',
+    '',
+    '/** Seed and log in as the profile says; what it returns is every VU\'s data. */',
+    'export function setup() {',
+    '  const steps = lpSetup(PROFILE, EXPECTED, Date.now().toString(36));',
+    '  let step = steps.next();',
+    '  while (!step.done) {',
+    '    if (step.value.sleep !== undefined) {',
+    '      sleep(step.value.sleep / 1000);',
+    '      step = steps.next();',
+    '      continue;',
+    '    }',
+    "    // Seeding may be slow (password hashing, many writes): a minute per request, not the load's timeout.",
+    "    const params = (r) => ({ headers: r.headers, responseType: 'text', timeout: '60s', tags: { phase: 'setup' } });",
+    '    const res = http.batch(step.value.requests.map((r) => ({ method: r.method, url: BASE_URL + r.path, body: bodyOf(r), params: params(r) })));',
+    '    step = steps.next(res.map((x) => ({ status: x.status, body: x.body, error: x.error })));',
+    '  }',
+    '  return step.value;',
+    '}',
+    '',
+    '/** The request at this position of the order; warm-up requests are tagged warmup, not operation. */',
+    'function send(data, position, warm) {',
+    '  const slot = position % ORDER.cycle.length;',
+    '  const k = ORDER.cycle[slot];',
+    '  const op = OPERATIONS[k];',
+    '  const opSeq = Math.floor(position / ORDER.cycle.length) * ORDER.perCycle[k] + ORDER.rank[slot];',
+    '  const r = lpRequest(op, data, { seq: position, opSeq, random: Math.random }, PROFILE.token);',
+    '  // name groups the URLs of a route in one series; it keeps the host (k6 reports it as the url).',
+    '  const name = BASE_URL + op.path;',
+    '  const tags = warm ? { warmup: op.id, name } : { operation: op.id, name };',
+  );
+  if (usesWs) {
+    L.push(
+      "  if (op.method === 'WS') {",
+      "    const res = ws.connect(BASE_URL.replace(/^http/, 'ws') + r.path, { headers: r.headers, tags }, (socket) => socket.on('open', () => socket.close()));",
+      "    check(res, { 'status 101': (x) => x && x.status === 101 }, tags);",
+      '    return;',
+      '  }',
+    );
   }
-  if (usesHttp) L.push("    http_req_failed: ['rate<0.01'],");
-  L.push('  },', "  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],", '};', '');
-  for (const s of scenarios) {
-    const literal = (x: string) => x.replace(/[`\\$]/g, '\\$&');
-    const path = '`${BASE_URL}' + s.route.path.split(/\{[^}]+\}/).map(literal).join('${param()}') + '`';
-    // A name tag groups the URLs of a parameterized route into one series (k6's URL grouping).
-    const name = s.route.path.includes('{') ? `, name: ${JSON.stringify(s.route.path)}` : '';
-    const tags = `{ tags: { operation: '${s.op}'${name} }, headers: HEADERS }`;
-    L.push(`// ${s.route.method} ${s.route.path}${s.budget?.p95 !== undefined ? ` (budget p95 ${fmtMs(s.budget.p95)} ms)` : ''}`);
-    L.push(`export function ${s.fn}() {`);
-    if (s.route.websocket) {
-      L.push(
-        `  const res = ws.connect(\`\${BASE_URL.replace(/^http/, 'ws')}${path.slice('`${BASE_URL}'.length)}, ${tags}, (socket) => {`,
-        '    socket.on(\'open\', () => socket.close());',
-        '  });',
-        "  check(res, { 'status 101': (r) => r && r.status === 101 });",
-      );
-    } else {
-      const m = s.route.method;
-      const call =
-        m === 'GET' ? `http.get(${path}, ${tags})`
-        : m === 'DELETE' ? `http.del(${path}, null, ${tags})`
-        : m === 'HEAD' || m === 'OPTIONS' ? `http.request('${m}', ${path}, null, ${tags})`
-        : `http.${m === 'POST' ? 'post' : m === 'PUT' ? 'put' : 'patch'}(${path}, BODY_${s.fn}, ${tags})`;
-      L.push(`  const res = ${call};`, "  check(res, { 'status 2xx': (r) => r.status >= 200 && r.status < 300 });");
-    }
-    L.push('}', '');
-  }
+  L.push(
+    '  const res = http.request(op.method, BASE_URL + r.path, bodyOf(r), { headers: r.headers, tags, timeout: TIMEOUT });',
+    "  check(res, { 'status 2xx': (x) => x.status >= 200 && x.status < 300 }, tags);",
+    '}',
+    '',
+    'export function warmup(data) {',
+    '  send(data, exec.scenario.iterationInTest, true);',
+    '  if (THINK_TIME_S > 0) sleep(THINK_TIME_S);',
+    '}',
+    '',
+    'export function load(data) {',
+    '  send(data, WARMUP_ITERATIONS + exec.scenario.iterationInTest, false);',
+    '  if (THINK_TIME_S > 0) sleep(THINK_TIME_S);',
+    '}',
+    '',
+  );
   return L.join('\n');
 }
 
@@ -154,7 +247,15 @@ export function k6Files(bp: Blueprint, layout: string, opts: GenerateOptions = {
   const k6opts: K6Options = {};
   if (opts.baseUrl !== undefined) k6opts.baseUrl = opts.baseUrl;
   if (opts.rate !== undefined) k6opts.rate = opts.rate;
+  if (opts.users !== undefined) k6opts.users = opts.users;
+  if (opts.thinkTime !== undefined) k6opts.thinkTime = opts.thinkTime;
   if (opts.duration !== undefined) k6opts.duration = opts.duration;
+  if (opts.warmup !== undefined) k6opts.warmup = opts.warmup;
+  if (opts.timeout !== undefined) k6opts.timeout = opts.timeout;
   if (opts.operations !== undefined) k6opts.operations = opts.operations;
-  return [{ path: 'k6/load-test.js', content: k6Script(bp, layout, k6opts) }];
+  if (opts.loadProfile !== undefined) k6opts.profile = opts.loadProfile;
+  const script = k6Script(bp, layout, k6opts);
+  const files = [{ path: 'k6/load-test.js', content: script }];
+  if (opts.k6Operator) files.push(...k6OperatorFiles(bp, layout, script, { ...opts.k6Operator, ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}) }));
+  return files;
 }

@@ -13,8 +13,9 @@ export interface DriveRequest {
   plan: LoadPlan;
   blueprint: string | null;
   layout: string | null;
-  /** k6: the script to run (the layout's generated script, or the user's) */
+  /** k6: the script to run (the layout's generated script, or the user's) and, for archsim's own, its exports */
   k6Script?: () => Promise<string>;
+  k6Exports?: import('./k6.js').K6Exports;
   timeoutMs?: number;
   /** open model: bound on requests in flight (closed model: plan.users) */
   connections?: number;
@@ -43,11 +44,12 @@ export const embeddedDriver: LoadDriver = {
       connections: r.plan.users ?? r.connections,
       duration: r.plan.duration,
       warmup: r.plan.warmup,
+      ...(r.plan.thinkTime ? { thinkTimeMs: r.plan.thinkTime * 1000 } : {}),
       ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
       ...(r.pin !== undefined ? { pin: r.pin } : {}),
       blueprint: r.blueprint,
       layout: r.layout,
-      notes: r.sut.notes,
+      notes: [...r.sut.notes, ...(r.plan.model === 'open' ? ['embedded driver: latency counts from each request’s scheduled start, so queueing behind a stalled system is included'] : [])],
       ...(r.onProgress ? { onProgress: r.onProgress } : {}),
     });
   },
@@ -57,10 +59,25 @@ export const k6Driver: LoadDriver = {
   name: 'k6',
   async drive(r) {
     const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('./k6.js'), import('./target.js')]);
-    if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-    if (!r.k6Script) throw new UsageError('--driver k6 with --target needs --k6-script FILE (archsim generate k6 writes one)');
+    if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN (install k6 v0.53+: see the README, "Installing k6"); or use --driver embedded');
+    if (!r.k6Script) throw new UsageError('--driver k6 with --target needs a blueprint (archsim writes the script) or --k6-script FILE');
     const script = await r.k6Script();
-    return loadTestTargetK6({ target: r.sut.baseUrl, script, operations: Object.keys(r.plan.mix), processes: r.sut.processes, pin: r.pin, rate: r.plan.rate, blueprint: r.blueprint, layout: r.layout, notes: r.sut.notes, ...(r.onLine ? { onLine: r.onLine } : {}) });
+    const ops = Object.keys(r.plan.mix);
+    return loadTestTargetK6({
+      target: r.sut.baseUrl,
+      script,
+      ...(r.k6Exports ? { exports: r.k6Exports, duration: r.plan.duration, warmup: r.plan.warmup } : {}),
+      operations: ops.length ? ops : ['trivial.get'],
+      processes: r.sut.processes,
+      pin: r.pin,
+      model: r.plan.model,
+      rate: r.plan.rate,
+      users: r.plan.users,
+      blueprint: r.blueprint,
+      layout: r.layout,
+      notes: r.sut.notes,
+      ...(r.onLine ? { onLine: r.onLine } : {}),
+    });
   },
 };
 

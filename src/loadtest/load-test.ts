@@ -10,13 +10,15 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { resolveBlueprint } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { Progress } from './driver/index.js';
 import { DRIVERS, k6Driver } from './drivers.js';
 import { startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
+import { findLoadProfile } from './profile/load.js';
 import { planLoad, type LoadPlan, type PlanOverrides } from './plan.js';
 import type { ProcTarget } from './proc.js';
+import { scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
+import type { LoadProfile } from './profile/schema.js';
 import type { LoadTestResult } from './result.js';
 import { runnableFile } from './runnable.js';
 import { assertLoopback, trivialScenario, type ScenarioRef } from './scenario.js';
@@ -25,20 +27,22 @@ import { assertLoopback, trivialScenario, type ScenarioRef } from './scenario.js
  * A system already running at a loopback URL. Its requests come from a scenario module, else
  * from the blueprint's routes for the mix, else GET /.
  */
-export function runningUnderTest(url: string, o: { bp: Blueprint | null; plan: LoadPlan; scenarioModule?: string; processes?: ProcTarget[] }): SystemUnderTest {
+export function runningUnderTest(url: string, o: { bp: Blueprint | null; plan: LoadPlan; scenarioModule?: string; processes?: ProcTarget[]; profile?: LoadProfile | null }): SystemUnderTest {
   assertLoopback(url);
   const notes: string[] = [];
   let scenario: ScenarioRef;
+  let planned: ScenarioPlan | undefined;
   if (o.scenarioModule) scenario = { module: pathToFileURL(resolve(o.scenarioModule)).href };
   else if (o.bp && Object.keys(o.plan.mix).length) {
-    const ops = resolveBlueprint(o.bp).operationIndex;
-    scenario = {
-      module: pathToFileURL(runnableFile(import.meta.url, './scenarios/routes.js')).href,
-      options: { operations: Object.entries(o.plan.mix).map(([id, weight]) => ({ id, weight, method: ops.get(id)!.op.route!.method, path: ops.get(id)!.op.route!.path })) },
-    };
-    notes.push('requests built from the blueprint routes ({param} = small integers, empty JSON bodies, no authentication)');
+    try {
+      planned = scenarioPlan(o.bp, o.plan.mix, o.plan, o.profile ?? null);
+    } catch (e) {
+      throw e instanceof ProfileError ? new UsageError(e.message) : e;
+    }
+    scenario = { module: pathToFileURL(runnableFile(import.meta.url, './scenarios/profile.js')).href, options: planned };
+    notes.push(planned.placeholder ? 'no load profile: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication); write a load profile for valid requests' : 'requests built from the load profile (setup, login and bodies)');
   } else scenario = trivialScenario();
-  return { baseUrl: url, processes: o.processes ?? [], scenario, notes, stop: async () => undefined };
+  return { baseUrl: url, processes: o.processes ?? [], scenario, notes, ...(planned ? { plan: planned } : {}), stop: async () => undefined };
 }
 
 /** The built-in trivial endpoint, started for the run (GET / answers "ok", optionally after spinning the CPU). */
@@ -61,6 +65,10 @@ export interface LoadTestOptions extends PlanOverrides {
   /** with target: the layout the running system is (for the result and calibrate) */
   targetLayout?: string | null;
   driver?: 'embedded' | 'k6';
+  /** several drivers in turn on each started layout (side by side); default [driver] */
+  drivers?: ('embedded' | 'k6')[];
+  /** how to build valid requests; default: the blueprint's sidecar NAME.load.yaml */
+  profile?: LoadProfile | null;
   /** with target: a scenario module building the requests */
   scenarioModule?: string;
   /** with target: processes of the system to measure */
@@ -87,22 +95,35 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   if (layouts.length && (!o.blueprint || !o.blueprintFile)) throw new UsageError('--layout needs a blueprint file');
   let plan: LoadPlan;
   try {
-    plan = planLoad(o.blueprint, { operations: o.operations, rate: o.rate, users: o.users, duration: o.duration ?? (o.blueprint ? undefined : 10), warmup: o.warmup });
+    plan = planLoad(o.blueprint, { operations: o.operations, rate: o.rate, users: o.users, ...(o.thinkTime !== undefined ? { thinkTime: o.thinkTime } : {}), duration: o.duration ?? (o.blueprint ? undefined : 10), warmup: o.warmup });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const driver = DRIVERS[o.driver ?? 'embedded'];
+  const drivers = (o.drivers ?? [o.driver ?? 'embedded']).map((d) => DRIVERS[d]);
+  const driver = drivers[0]!;
+  if (o.target && drivers.length > 1) throw new UsageError('--driver both runs against a started --layout, not --target');
+  if (drivers.includes(k6Driver)) {
+    const { findK6, checkK6Version } = await import('./k6.js');
+    const k6 = findK6();
+    if (!k6) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN (install k6 v0.53+: see the README, "Installing k6"); or use --driver embedded');
+    checkK6Version(k6);
+  }
+  const profile = o.profile !== undefined ? o.profile : o.blueprint && o.blueprintFile ? (findLoadProfile({ blueprintFile: o.blueprintFile, bp: o.blueprint })?.profile ?? null) : null;
+  const { K6_SCRIPT_EXPORTS } = await import('../generate/k6.js');
   const common = { plan, timeoutMs: o.timeoutMs, connections: o.connections, pin: o.pin, onProgress: o.onProgress, onLine: o.onLine, blueprint: o.blueprint?.metadata.name ?? null };
   const results: LoadTestResult[] = [];
   if (o.target) {
     o.onSystem?.(o.target);
     // The driver's own checks (k6 present, a script given) come before anything starts.
-    if (driver === k6Driver && !o.k6Script) throw new UsageError('--driver k6 with --target needs --k6-script FILE (archsim generate k6 writes one)');
-    const base = { bp: o.blueprint, plan, scenarioModule: o.scenarioModule, processes: o.processes };
+    if (driver === k6Driver && !o.k6Script && !o.blueprint) throw new UsageError('--driver k6 with --target needs a blueprint (archsim writes the script) or --k6-script FILE');
+    const base = { bp: o.blueprint, plan, scenarioModule: o.scenarioModule, processes: o.processes, profile };
     const sut = o.target === 'trivial' ? await trivialUnderTest({ ...base, cpuMs: o.trivialCpuMs }) : runningUnderTest(o.target, base);
     try {
       const script = o.k6Script;
-      results.push(await driver.drive({ ...common, sut, layout: o.targetLayout ?? null, ...(script !== undefined ? { k6Script: async () => script } : {}) }));
+      const layout = o.targetLayout ?? (o.blueprint ? Object.keys(o.blueprint.layouts)[0]! : null);
+      const generated = script === undefined && o.blueprint && layout;
+      const k6 = script !== undefined ? { k6Script: async () => script } : generated ? { k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, sut.plan?.placeholder ? null : profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS } : {};
+      results.push(await driver.drive({ ...common, sut, layout: o.targetLayout ?? null, ...k6 }));
     } finally {
       await sut.stop();
     }
@@ -110,13 +131,9 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   }
   for (const layout of layouts) {
     o.onSystem?.(layout);
-    if (driver === k6Driver) {
-      const { findK6 } = await import('./k6.js');
-      if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-    }
-    const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0 });
+    const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile });
     try {
-      results.push(await driver.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl) }));
+      for (const d of drivers) results.push(await d.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS }));
     } finally {
       await sut.stop();
     }

@@ -12,19 +12,16 @@ export type LoadPlan = {
   /** seconds */
   duration: number;
   warmup: number;
+  /** closed: seconds a user waits after each answer (0: back to back, the maximum throughput) */
+  thinkTime: number;
   /** operation id → relative weight */
   mix: Record<string, number>;
 };
 
-export type PlanOverrides = { operations?: string[]; rate?: number; users?: number; duration?: number; warmup?: number };
+export type PlanOverrides = { operations?: string[]; rate?: number; users?: number; thinkTime?: number; duration?: number; warmup?: number };
 
 export function planLoad(bp: Blueprint | null, o: PlanOverrides): LoadPlan {
   const w = bp?.workload;
-  if (w?.thinkTime && o.users === undefined && o.rate === undefined && w.users) {
-    // A closed workload with think time is not a maximum-throughput test; the driver runs users
-    // without think time, so say so rather than silently change the load.
-    throw new Error('the blueprint workload has users with think time; the embedded driver runs closed users without think time: pass --users N or --rate R');
-  }
   const users = o.users ?? (o.rate === undefined ? w?.users : undefined) ?? null;
   const rate = users !== null ? null : (o.rate ?? w?.rate ?? null);
   if (users === null && rate === null) throw new Error('no load given: pass --rate R (open model) or --users N (closed model), or give the blueprint a workload');
@@ -48,6 +45,8 @@ export function planLoad(bp: Blueprint | null, o: PlanOverrides): LoadPlan {
     users,
     duration: o.duration ?? (w ? w.duration / 1000 : 30),
     warmup: o.warmup ?? (w ? w.warmup / 1000 : 0),
+    // The workload's think time belongs to its users; --users alone means back to back.
+    thinkTime: users === null ? 0 : (o.thinkTime ?? (o.users === undefined && w?.thinkTime ? w.thinkTime.mean / 1000 : 0)),
     mix,
   };
 }

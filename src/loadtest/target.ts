@@ -62,21 +62,26 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
 }
 
 /**
- * The same with k6 as the driver: run the script (pinned to the driver core), sample the
- * system's processes around it and read k6's summary into the result format. `operations` are
- * the operation tags the script uses.
+ * The same with k6 as the driver: run the script (pinned to the driver core) with BASE_URL set
+ * to the target, sample the system's processes around it and read k6's summary into the result
+ * format. `operations` are the operation tags the script uses.
  */
 export async function loadTestTargetK6(o: {
   target: string;
   script: string;
   operations: readonly string[];
+  exports?: import('./k6.js').K6Exports;
   processes?: ProcTarget[];
   pin?: boolean;
+  model?: 'open' | 'closed';
   rate?: number | null;
+  users?: number | null;
+  /** seconds measured and of warm-up, when the script is archsim's (else what k6 reports) */
+  duration?: number | null;
+  warmup?: number;
   blueprint?: string | null;
   layout?: string | null;
   notes?: string[];
-  ndjson?: boolean;
   onLine?: (line: string) => void;
 }): Promise<LoadTestResult> {
   const { runK6, k6Result } = await import('./k6.js');
@@ -86,14 +91,23 @@ export async function loadTestTargetK6(o: {
   const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(targets.map((t) => t.pid), plan)];
   const before = sampleProcesses(targets);
   const started = new Date().toISOString();
-  const run = await runK6({ script: o.script, operations: o.operations, cpuList: plan.driver, ndjson: o.ndjson, onLine: o.onLine });
+  const run = await runK6({ script: o.script, operations: o.operations, target: o.target, cpuList: plan.driver, onLine: o.onLine, ...(o.exports ? { exports: o.exports } : {}) });
   const after = sampleProcesses(targets);
-  notes.push('k6: process CPU covers the whole k6 run (its warm-up and graceful stop included)');
+  const hosts = [...(run.counts.hosts?.entries() ?? [])].map(([h, n]) => `${h} (${n})`).join(', ');
+  notes.push(`k6 v${run.version}: latency counts from when k6 sent each request; every request went to ${hosts || 'no host'} (checked in k6's output); process CPU covers the whole k6 run (setup and warm-up included)`);
+  if (o.operations.length && !run.summary.operations.some((x) => (x.requests ?? 0) > 0)) {
+    const { K6ScriptError } = await import('./k6.js');
+    throw new K6ScriptError(`k6 reported no request tagged with an operation (${o.operations.join(', ')}): tag each request with { tags: { operation: 'domain.op' } }`);
+  }
   return k6Result(run.summary, {
     blueprint: o.blueprint,
     layout: o.layout,
     target: o.target,
+    model: o.model ?? 'open',
     rate: o.rate ?? null,
+    users: o.users ?? null,
+    duration: o.duration ?? null,
+    ...(o.warmup !== undefined ? { warmup: o.warmup } : {}),
     started,
     exitCode: run.exitCode,
     counts: run.counts,

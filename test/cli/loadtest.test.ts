@@ -58,7 +58,7 @@ describe('archsim loadtest', () => {
   it('says plainly, before starting anything, that a blueprint without reference services cannot be started', () => {
     const r = archsim(['loadtest', 'blueprints/chatpop.yaml', '--layout', 'phase1', '--rate', '10/s', '--duration', '1s']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('archsim: the bundled reference services implement QuantChat; "chatpop" has none to start — load-test a running system with --target URL --scenario FILE');
+    expect(r.stderr.trim()).toBe('archsim: the bundled reference services implement QuantChat; "chatpop" has none to start — load-test a running system with --target URL (and a load profile)');
   });
 
   it('loads a running system with a scenario module', () => {

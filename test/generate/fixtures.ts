@@ -6,7 +6,7 @@ import type { Blueprint } from '../../src/model/schema.js';
 const dir = new URL('../../blueprints/', import.meta.url).pathname;
 
 export const bundled: { file: string; bp: Blueprint }[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.load.yaml'))
   .sort()
   .map((f) => ({ file: `${dir}${f}`, bp: loadBlueprint(`${dir}${f}`).blueprint }));
 

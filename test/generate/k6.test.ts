@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { k6Script } from '../../src/generate/k6.js';
+import { exactRate, k6Script } from '../../src/generate/k6.js';
 import { generate } from '../../src/generate/index.js';
 import { routeTable } from '../../src/model/resolve.js';
 import { chatpop, pairs, quantchat } from './fixtures.js';
@@ -17,25 +17,22 @@ function nodeCheck(script: string, name: string) {
   return spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
 }
 
-/** Evaluate the script's init context with k6's modules stubbed, to read `options` and the exec functions. */
+/** Evaluate the script's init context with k6's modules stubbed, to read `options` and call the exec functions. */
 function evaluate(script: string) {
-  const calls: { method: string; url: string; body?: string; params: any }[] = [];
+  const calls: { method: string; url: string; body?: unknown; params: any }[] = [];
   const http = {
-    get: (url: string, params: any) => calls.push({ method: 'GET', url, params }),
-    post: (url: string, body: string, params: any) => calls.push({ method: 'POST', url, body, params }),
-    put: (url: string, body: string, params: any) => calls.push({ method: 'PUT', url, body, params }),
-    patch: (url: string, body: string, params: any) => calls.push({ method: 'PATCH', url, body, params }),
-    del: (url: string, _b: unknown, params: any) => calls.push({ method: 'DELETE', url, params }),
-    request: (method: string, url: string, _b: unknown, params: any) => calls.push({ method, url, params }),
+    request: (method: string, url: string, body: unknown, params: any) => (calls.push({ method, url, body, params }), { status: 200 }),
+    batch: () => [],
   };
   const ws = { connect: (url: string, params: any) => (calls.push({ method: 'WS', url, params }), { status: 101 }) };
+  const execution = { scenario: { iterationInTest: 0 } };
   const exported: string[] = [];
   const body = script
     .replace(/^import .*$/gm, '')
     .replace(/^export (const|function) (\w+)/gm, (_m, kw: string, name: string) => (exported.push(name), `${kw} ${name}`));
-  const fn = new Function('http', 'ws', 'check', '__ENV', '__ITER', `${body}\nreturn { options, ${exported.filter((n) => n !== 'options').join(', ')} };`);
-  const mod = fn(http, ws, () => true, {}, 0) as { options: any } & Record<string, () => void>;
-  return { mod, calls };
+  const fn = new Function('http', 'ws', 'exec', 'check', 'sleep', '__ENV', `${body}\nreturn { options, ${exported.filter((n) => n !== 'options').join(', ')} };`);
+  const mod = fn(http, ws, execution, () => true, () => undefined, {}) as { options: any } & Record<string, (d?: unknown) => void>;
+  return { mod, calls, execution };
 }
 
 describe('k6', () => {
@@ -47,55 +44,73 @@ describe('k6', () => {
     expect(r.status).toBe(0);
   });
 
-  it('has one constant-arrival-rate scenario per operation of the mix at its share of the rate', () => {
-    const script = k6Script(quantchat, 'microservices');
-    const { options } = evaluate(script).mod;
-    const mix = quantchat.workload!.mix;
-    const total = Object.values(mix).reduce((s, x) => s + x, 0);
-    expect(Object.keys(options.scenarios)).toHaveLength(Object.keys(mix).length);
-    for (const [op, w] of Object.entries(mix)) {
-      const s = Object.values(options.scenarios as Record<string, any>).find((x) => x.tags.operation === op)!;
-      expect(s.executor).toBe('constant-arrival-rate');
-      expect(s.timeUnit).toBe('1s');
-      expect(s.rate).toBe(Math.round((200 * w) / total));
-      expect(s.duration).toBe('60s');
-    }
+  it('an open workload is one constant-arrival-rate scenario at the exact rate, with budgets as thresholds', () => {
+    const { options } = evaluate(k6Script(quantchat, 'microservices')).mod;
+    expect(Object.keys(options.scenarios)).toEqual(['load']);
+    expect(options.scenarios.load).toMatchObject({ executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', exec: 'load', tags: { phase: 'measure' } });
+    // 60 s less half an interval: k6 then starts exactly 200 × 60 iterations.
+    expect(options.scenarios.load.duration).toBe('59997.5ms');
     expect(options.thresholds['http_req_duration{operation:messages.send}']).toEqual(['p(95)<150']);
     expect(options.thresholds['http_req_duration{operation:auth.login}']).toEqual(['p(95)<150']);
     expect(options.thresholds['http_req_duration{operation:messages.conversation}']).toEqual(['p(95)<200']);
+    expect(options.thresholds['http_req_failed{phase:measure}']).toEqual(['rate<0.01']);
   });
 
-  it('exec functions request each operation’s route with a body of its request size', () => {
-    const { mod, calls } = evaluate(k6Script(quantchat, 'microservices', { baseUrl: 'http://127.0.0.1:9999' }));
+  it('rates are exact (12.5/s is 25 per 2 s), the warm-up is its own scenario, the timeout is the run’s', () => {
+    expect(exactRate(12.5)).toEqual({ rate: 25, timeUnit: '2s', exact: true });
+    expect(exactRate(0.1)).toEqual({ rate: 1, timeUnit: '10s', exact: true });
+    expect(exactRate(100 / 3)).toEqual({ rate: 100, timeUnit: '3s', exact: true });
+    const script = k6Script(quantchat, 'monolith', { rate: 12.5, duration: 5000, warmup: 2000, timeout: 1500 });
+    const { options } = evaluate(script).mod;
+    expect(options.scenarios.warmup).toMatchObject({ rate: 25, timeUnit: '2s', duration: '1960ms', exec: 'warmup', tags: { phase: 'warmup' } });
+    expect(options.scenarios.load).toMatchObject({ rate: 25, timeUnit: '2s', duration: '4960ms', startTime: '2000ms', exec: 'load' });
+    expect(script).toContain("const TIMEOUT = '1500ms';");
+    expect(script).toContain('const WARMUP_ITERATIONS = 25;');
+  });
+
+  it('--users is constant-vus with think time', () => {
+    const script = k6Script(quantchat, 'monolith', { users: 8, thinkTime: 250, duration: 3000 });
+    const { options } = evaluate(script).mod;
+    expect(options.scenarios.load).toMatchObject({ executor: 'constant-vus', vus: 8, duration: '3000ms' });
+    expect(script).toContain('const THINK_TIME_S = 0.25;');
+  });
+
+  it('exec functions send each operation’s route, tagged, in the weighted order; warm-up requests are not tagged operation', () => {
+    const { mod, calls, execution } = evaluate(k6Script(quantchat, 'microservices', { baseUrl: 'http://127.0.0.1:9999', warmup: 2000 }));
     const table = routeTable(quantchat, 'microservices');
-    for (const [name, s] of Object.entries(mod.options.scenarios as Record<string, any>)) {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      execution.scenario.iterationInTest = i;
       calls.length = 0;
-      mod[s.exec]!();
-      const r = table.find((t) => t.op === s.tags.operation)!;
-      expect(calls[0]!.method, name).toBe(r.method);
-      expect(calls[0]!.url).toMatch(new RegExp(r.pattern.replace('^', '^http://127\\.0\\.0\\.1:9999')));
-      expect(calls[0]!.params.tags.operation).toBe(r.op);
+      mod.load!({ users: [], pool: {} });
+      const c = calls[0]!;
+      const r = table.find((t) => t.op === c.params.tags.operation)!;
+      expect(c.method).toBe(r.method);
+      expect(c.url).toMatch(new RegExp(r.pattern.replace('^', '^http://127\\.0\\.0\\.1:9999')));
+      expect(c.params.tags.name).toBe(`http://127.0.0.1:9999${r.path}`);
+      seen.add(r.op);
     }
+    expect([...seen].sort()).toEqual(Object.keys(quantchat.workload!.mix).sort());
     calls.length = 0;
-    mod.media_upload!();
-    expect(calls[0]!.body!.length).toBe(512 * 1024);
+    mod.warmup!({ users: [], pool: {} });
+    expect(calls[0]!.params.tags.operation).toBeUndefined();
+    expect(calls[0]!.params.tags.warmup).toBeDefined();
   });
 
-  it('honours rate, duration and operations overrides, and uses a per-minute or per-hour rate for slow operations', () => {
-    const { options } = evaluate(k6Script(quantchat, 'monolith', { rate: 1, duration: 5000, operations: ['auth.login', 'messages.send'] })).mod;
-    expect(Object.values(options.scenarios as Record<string, any>).map((s) => [s.tags.operation, s.rate, s.timeUnit, s.duration])).toEqual([
-      ['messages.send', 55, '1m', '5s'],
-      ['auth.login', 327, '1h', '5s'],
-    ]);
+  it('without a load profile, says its requests are placeholders', () => {
+    const script = k6Script(quantchat, 'monolith');
+    expect(script).toMatch(/No load profile was given: requests are placeholders/);
     expect(() => k6Script(quantchat, 'monolith', { operations: ['auth.verify-token'] })).toThrow(/not a public operation/);
   });
 
   it('drives WebSocket operations with k6/ws', () => {
     const script = k6Script(chatpop, 'phase2');
     expect(script).toContain("import ws from 'k6/ws';");
-    const { mod, calls } = evaluate(script);
-    mod.websocket_connect!();
-    expect(calls[0]!.method).toBe('WS');
-    expect(calls[0]!.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/chat\/1\/$/);
+    const { mod, calls, execution } = evaluate(script);
+    for (let i = 0; i < 200 && !calls.some((c) => c.method === 'WS'); i++) {
+      execution.scenario.iterationInTest = i;
+      mod.load!({ users: [], pool: {} });
+    }
+    expect(calls.find((c) => c.method === 'WS')!.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/chat\/\d+\/$/);
   });
 });

@@ -16,7 +16,7 @@ import { opDemands } from '../../src/simulate/demand.js';
 import { ROOT } from '../helpers/cli.js';
 
 const BLUEPRINTS = readdirSync(join(ROOT, 'blueprints'))
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.load.yaml'))
   .sort();
 
 /** Critical-path demand of one request of `op` at each station, from the compiled programs. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { choiceFlag, durationFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
+import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, handle, out, paint, printJson, table, UsageError } from '../io.js';
 
 const TARGET_LIST = ['compose', 'k8s', 'gateway', 'monitoring', 'k6', 'scaffold', 'all'];
@@ -21,6 +21,13 @@ interface GenerateCliOptions {
   plan?: string;
   phase?: string;
   step?: string;
+  users?: string;
+  thinkTime?: string;
+  warmup?: string;
+  timeout?: string;
+  loadProfile?: string;
+  k6Operator?: boolean;
+  parallelism?: string;
 }
 
 export function register(program: Command): void {
@@ -45,6 +52,13 @@ export function register(program: Command): void {
     .option('--rate <rate>', 'k6: total arrival rate, e.g. 200/s (default: the workload’s)')
     .option('--duration <duration>', 'k6: test duration, e.g. 60s (default: the workload’s)')
     .option('--operations <list>', 'k6: only these operations, comma-separated domain.op')
+    .option('--users <n>', 'k6: closed model, N users (constant-vus) instead of a rate')
+    .option('--think-time <d>', 'k6: with --users, how long a user waits after each answer')
+    .option('--warmup <d>', 'k6: load before measuring, in a scenario of its own left out of the figures')
+    .option('--timeout <d>', 'k6: per-request timeout (default 5s)')
+    .option('--load-profile <file>', 'k6: setup, login and request bodies (default: <blueprint>.load.yaml beside the blueprint)')
+    .option('--k6-operator', 'k6: also write k6/testrun.yaml, a k6-operator TestRun with the script in a ConfigMap (needs --base-url)')
+    .option('--parallelism <n>', 'k6: with --k6-operator, the number of runner pods', '1')
     .addHelpText(
       'after',
       '\nNever overwrites a file without --force: every conflict is listed and nothing is written (exit 2).\nExamples:\n  archsim generate compose blueprints/quantchat.yaml --layout microservices --out deploy\n  archsim generate gateway blueprints/quantchat.yaml --layout strangler-relay --kind nginx --canary relay-service=10 --out gw\n  archsim generate all blueprints/quantchat.yaml --layout microservices --out quantchat --dry-run',
@@ -70,6 +84,14 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   if (opts.rate !== undefined) gopts.rate = rateFlag('--rate', opts.rate);
   if (opts.duration !== undefined) gopts.duration = durationFlag('--duration', opts.duration);
   if (opts.operations !== undefined) gopts.operations = listFlag(opts.operations);
+  if (opts.users !== undefined) {
+    if (gopts.rate !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+    gopts.users = intFlag('--users', opts.users);
+  }
+  if (opts.thinkTime !== undefined) gopts.thinkTime = durationFlag('--think-time', opts.thinkTime, { zero: true });
+  if (opts.warmup !== undefined) gopts.warmup = durationFlag('--warmup', opts.warmup, { zero: true });
+  if (opts.timeout !== undefined) gopts.timeout = durationFlag('--timeout', opts.timeout);
+  if (opts.k6Operator) gopts.k6Operator = { parallelism: intFlag('--parallelism', opts.parallelism ?? '1', 1, 1000) };
 
   const { loadBlueprint } = await import('../../io/load.js');
   const { generate } = await import('../../generate/index.js');
@@ -86,6 +108,10 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
 
   // A GenerateError (a canary naming no unit, an operation without a route) is a usage error by kind.
+  if (target === 'k6' || target === 'all') {
+    const { findLoadProfile } = await import('../../loadtest/profile/load.js');
+    gopts.loadProfile = findLoadProfile({ ...(opts.loadProfile ? { file: opts.loadProfile } : {}), blueprintFile: file, bp: blueprint })?.profile ?? null;
+  }
   const files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
   const { existsSync, statSync } = await import('node:fs');
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);

@@ -20,6 +20,8 @@ type Opts = {
   pid?: string[];
   dbPid?: string[];
   k6Script?: string;
+  loadProfile?: string;
+  thinkTime?: string;
   trivialCpu?: string;
   pin: boolean;
   out?: string;
@@ -42,7 +44,9 @@ export function register(program: Command): void {
     .option('--warmup <d>', 'load before measuring, not recorded (default: the workload warmup)')
     .option('--connections <n>', 'open model: bound on requests in flight')
     .option('--timeout <d>', 'per-request timeout (default 5s)')
-    .option('--driver <name>', 'embedded (in-process, nothing to install) or k6', 'embedded')
+    .option('--driver <name>', 'embedded (nothing to install), k6 (k6 v0.53+ on PATH or K6_BIN), or both (the same layout, one after the other, side by side)', 'embedded')
+    .option('--load-profile <file>', 'how to build valid requests (setup, login, bodies); default: <blueprint>.load.yaml beside the blueprint')
+    .option('--think-time <d>', 'closed model (--users): how long a user waits after each answer')
     .option('--target <url>', 'load-test a system already running at this loopback URL (or "trivial": start the built-in trivial endpoint)')
     .option('--scenario <module>', 'with --target: a scenario module (exports createScenario(options) → { operations: [{ id, weight, build(ctx) }] })')
     .option('--pid <unit=pid>', 'with --target: a process of the system to measure (repeat)', collectList)
@@ -63,7 +67,10 @@ export function register(program: Command): void {
 
 async function loadtestAction(file: string | undefined, o: Opts): Promise<number> {
   // Flags first: a bad value is reported before any file is read or anything starts.
-  const driver = choiceFlag('--driver', o.driver, ['embedded', 'k6'] as const);
+  const driverFlag = choiceFlag('--driver', o.driver, ['embedded', 'k6', 'both'] as const);
+  const drivers: ('embedded' | 'k6')[] = driverFlag === 'both' ? ['k6', 'embedded'] : [driverFlag];
+  const driver = drivers[0]!;
+  const thinkTime = o.thinkTime === undefined ? undefined : secondsFlag('--think-time', o.thinkTime, { zero: true });
   const layouts = o.layouts ? listFlag(o.layouts) : o.layout ? [o.layout] : [];
   // With --target, --layout only names the layout the running system is (for the result and calibrate).
   if (o.target && layouts.length > 1) throw new UsageError('--layouts starts each layout in turn; with --target name at most one --layout');
@@ -104,6 +111,9 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
       ...(file ? { blueprintFile: file } : {}),
       ...(o.target ? { target: o.target, targetLayout: layouts[0] ?? null } : { layouts }),
       driver,
+      drivers,
+      ...(o.loadProfile ? { profile: (await import('../../loadtest/profile/load.js')).findLoadProfile({ file: o.loadProfile, bp })?.profile ?? null } : {}),
+      ...(thinkTime !== undefined ? { thinkTime } : {}),
       operations: o.operation,
       rate,
       users,
@@ -129,6 +139,7 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   if (o.out) writeFileSync(o.out, `${JSON.stringify(output, null, 2)}\n`);
   if (o.json) printJson(output);
   else err(renderResults(results));
+  if (!o.json && drivers.length > 1) err(renderDriverComparison(results));
   if (o.out && !o.json) err(`wrote ${o.out}`);
   if (results.some((r) => r.thresholdsCrossed)) throw new CheckFailed('k6 thresholds crossed (k6 exit code 99)');
   return 0;
@@ -173,7 +184,7 @@ function parsePids(list: string[], role: 'unit' | 'datastore') {
 export function renderResults(results: LoadTestResult[]): string {
   const parts: string[] = [];
   for (const r of results) {
-    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s`;
+    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s, latency timed from ${r.run.driver === 'embedded' && r.run.model === 'open' ? 'each request’s scheduled start' : 'when each request was sent'}`;
     parts.push(paint('bold', head, process.stderr));
     const row = (id: string, o: { requests: number | null; throughput: number | null; errors: { total: number }; latency: { p50: number; p95: number; p99: number; max: number } | null }) => [
       id,
@@ -213,3 +224,27 @@ export function renderComparison(results: LoadTestResult[]): string {
 }
 
 
+
+/**
+ * The two drivers on one layout: per operation, throughput and p50 of each and their ratio. The
+ * embedded driver times from each request's scheduled start, k6 from when it sent the request.
+ */
+export function renderDriverComparison(results: LoadTestResult[]): string {
+  const parts: string[] = [];
+  const layouts = [...new Set(results.map((r) => r.run.layout ?? r.run.target))];
+  for (const l of layouts) {
+    const k6 = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'k6');
+    const emb = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'embedded');
+    if (!k6 || !emb) continue;
+    const ids = [...new Set([...emb.operations, ...k6.operations].map((o) => o.id))];
+    const pct = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(((b - a) / a) * 100).toFixed(1)}%` : '-');
+    const rows = ids.map((id) => {
+      const e = emb.operations.find((o) => o.id === id);
+      const k = k6.operations.find((o) => o.id === id);
+      return [id, e?.throughput?.toFixed(2) ?? '-', k?.throughput?.toFixed(2) ?? '-', pct(e?.throughput, k?.throughput), e?.latency?.p50.toFixed(2) ?? '-', k?.latency?.p50.toFixed(2) ?? '-', pct(e?.latency?.p50, k?.latency?.p50), `${e?.errors.total ?? '-'}/${k?.errors.total ?? '-'}`];
+    });
+    parts.push(paint('bold', `${l}: embedded vs k6 (embedded latency from the schedule, k6 from the send)`, process.stderr));
+    parts.push(table(['operation', 'emb req/s', 'k6 req/s', 'Δ req/s', 'emb p50 ms', 'k6 p50 ms', 'Δ p50', 'errors e/k6'], rows));
+  }
+  return parts.join('\n');
+}

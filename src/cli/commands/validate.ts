@@ -4,14 +4,15 @@ import { handle, out, paint, printDiagnostics, printJson } from '../io.js';
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check blueprint files: syntax, schema and cross-references, every problem at once')
-    .argument('<files...>', 'blueprint YAML files')
+    .description('check blueprint files (and load profiles, *.load.yaml): syntax, schema and cross-references, every problem at once')
+    .argument('<files...>', 'blueprint YAML files, or load profiles (NAME.load.yaml, checked against NAME.yaml beside it)')
     .option('--json', 'print the verdict as JSON')
     .addHelpText('after', '\nExit codes: 0 all valid, 2 any file has errors (each printed as file:line:col: message).')
     .action((files: string[], opts: { json?: boolean }) =>
       handle(async () => {
         const { loadBlueprintResult } = await import('../../io/load.js');
-        const results = files.map((file) => ({ file, r: loadBlueprintResult(file) }));
+        const { validateLoadProfileFile } = await import('../../loadtest/profile/load.js');
+        const results = files.map((file) => ({ file, r: file.endsWith('.load.yaml') ? validateLoadProfileFile(file) : loadBlueprintResult(file) }));
         const bad = results.filter((x) => !x.r.ok).length;
         if (opts.json) {
           printJson({

@@ -23,7 +23,9 @@ export function runDriverInChild(
 ): Promise<ChildRun> {
   const child = fork(runnableFile(import.meta.url, './child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const notes = opts.plan ? pinDriver(child.pid!, opts.plan) : [];
-  const limitMs = ((options.warmup ?? 0) + options.duration) * 1000 + (options.timeoutMs ?? 5000) + 30_000;
+  // A safety net only: the run itself stops on time; the scenario's setup (seeding through the
+  // public API, each request bounded by its own timeout) can take minutes on a busy machine.
+  const limitMs = ((options.warmup ?? 0) + options.duration) * 1000 + (options.timeoutMs ?? 5000) + 300_000;
   return new Promise<ChildRun>((resolve, reject) => {
     let settled = false;
     const killer = setTimeout(() => {

@@ -30,6 +30,8 @@ export type DriverOptions = {
   maxRequests?: number;
   /** per request (default 5000 ms) */
   timeoutMs?: number;
+  /** closed: ms each connection waits after an answer before its next request (a user's think time) */
+  thinkTimeMs?: number;
   /** open: drop a request whose start is this late (default: timeoutMs) */
   maxLagMs?: number;
   seed?: number;
@@ -326,6 +328,7 @@ export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<D
         const now = performance.now();
         if (now >= endAt) return;
         await send(now);
+        if (o.thinkTimeMs) await new Promise((r) => setTimeout(r, o.thinkTimeMs));
       }
     };
     let guard: NodeJS.Timeout | undefined;

@@ -1,0 +1,62 @@
+// Reading a load profile: `--load-profile FILE`, else `<blueprint>.load.yaml` beside the
+// blueprint. Problems come back positioned (file:line:col), as for blueprints.
+import { existsSync, readFileSync } from 'node:fs';
+import { loadBlueprintResult } from '../../io/load.js';
+import type { LoadResult } from '../../model/parse.js';
+import { InputError } from '../../errors.js';
+import { diagnostic, parseYamlWith } from '../../model/positioned.js';
+import type { Blueprint } from '../../model/schema.js';
+import { operationIndex, isPublic } from '../../model/resolve.js';
+import { LoadProfile } from './schema.js';
+
+/** The sidecar file a blueprint's load profile is looked for in. */
+export function sidecarOf(blueprintFile: string): string {
+  return blueprintFile.replace(/\.ya?ml$/i, '') + '.load.yaml';
+}
+
+const MAX_BYTES = 1024 * 1024;
+
+/** Parse and check a profile against the blueprint (every operation it names must be public). */
+export function parseLoadProfile(text: string, file: string, bp: Blueprint | null): LoadProfile {
+  const r = parseYamlWith(LoadProfile, text, file);
+  if (!r.ok) throw new InputError(r.errors);
+  if (bp) {
+    const idx = operationIndex(bp);
+    const errors = Object.keys(r.data.requests)
+      .filter((id) => !idx.has(id) || !isPublic(idx.get(id)!.op))
+      .map((id) => diagnostic(r.locate, ['requests', id], `"${id}" is not a public operation of ${bp.metadata.name}`, 'error', true));
+    if (errors.length) throw new InputError(errors);
+  }
+  return r.data;
+}
+
+/** The profile to use: the given file, else the blueprint's sidecar, else none. */
+export function findLoadProfile(o: { file?: string; blueprintFile?: string | null; bp: Blueprint | null }): { profile: LoadProfile; file: string } | null {
+  const file = o.file ?? (o.blueprintFile && existsSync(sidecarOf(o.blueprintFile)) ? sidecarOf(o.blueprintFile) : undefined);
+  if (!file) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError([{ file, line: 1, col: 1, path: [], message: 'cannot read the load profile', severity: 'error' }]);
+  }
+  if (text.length > MAX_BYTES) throw new InputError([{ file, line: 1, col: 1, path: [], message: `a load profile is at most ${MAX_BYTES} bytes`, severity: 'error' }]);
+  return { profile: parseLoadProfile(text, file, o.bp), file };
+}
+
+/**
+ * `archsim validate NAME.load.yaml`: the profile checked against NAME.yaml beside it, in the
+ * blueprint loader's result shape (the summary line names the blueprint it belongs to).
+ */
+export function validateLoadProfileFile(file: string): LoadResult {
+  const bpFile = file.replace(/\.load\.yaml$/, '.yaml');
+  const b = loadBlueprintResult(bpFile);
+  if (!b.ok) return b;
+  try {
+    findLoadProfile({ file, bp: b.blueprint });
+    return b;
+  } catch (e) {
+    if (e instanceof InputError) return { ok: false, errors: e.diagnostics, warnings: [] };
+    throw e;
+  }
+}

@@ -1,0 +1,79 @@
+// A load profile: how to talk to a system so that load tests send valid requests — the users to
+// create and log in (setup), and a body/parameter template per operation. It lives beside the
+// blueprint (`<blueprint>.load.yaml`) or wherever --load-profile points, and it is the one
+// description both drivers run: the embedded driver interprets it in Node, and the generated k6
+// script carries it as data with the same interpreter (src/loadtest/profile/runtime.ts).
+//
+// Templates: any string may hold {{expr}}; a string that is exactly one {{expr}} keeps the
+// value's type (a number, a list). expr is a dotted path into the scope (vars, run, user, peer,
+// i, r, seq, pool, users, and `with` bindings) or one of pick(path), next(path), fill(n).
+import { z } from 'zod';
+import { Duration } from '../../model/schema.js';
+
+const Template = z.unknown().describe('a value with {{expr}} placeholders');
+
+const Body = {
+  json: Template.optional().describe('a JSON body (templated)'),
+  body: z.string().optional().describe('a raw text body (templated)'),
+  bytes: z.number().int().min(0).max(64 * 1024 * 1024).optional().describe('a binary body of this many bytes (application/octet-stream)'),
+  contentType: z.string().optional(),
+};
+
+const SetupRequest = z.strictObject({
+  method: z.string().regex(/^[A-Z]+$/, 'an HTTP method in capitals'),
+  path: z.string().startsWith('/').describe('path (and query), templated'),
+  token: z.string().nullable().optional().describe('bearer token (templated); default: none in setup'),
+  headers: z.record(z.string(), z.string()).optional(),
+  ...Body,
+});
+
+const Count = z.union([
+  z.number().int().min(0).max(100_000),
+  z
+    .strictObject({
+      expected: z.string().describe('operation id: as many as the run is expected to send of it (×1.3 + 10), 0 if it is not in the mix'),
+      max: z.number().int().min(1).max(100_000).optional(),
+    })
+    .describe('sized from the run'),
+]);
+
+export const SetupStep = z.strictObject({
+  name: z.string().optional(),
+  for: z
+    .strictObject({
+      users: z.number().int().min(1).optional().describe('only the first N users (default all)'),
+      peers: z.number().int().min(1).max(100).optional().describe('for each user, the next N users in a ring (bound as peer)'),
+      repeat: z.number().int().min(1).max(10_000).optional().describe('each combination this many times (bound as r)'),
+      count: Count.optional().describe('instead: i = 0…count-1, user = users[i mod n], peer = users[i+1 mod n]'),
+    })
+    .optional()
+    .describe('default: once per user'),
+  request: SetupRequest,
+  save: z.record(z.string(), Template).optional().describe('target ("user.token", "peer.inbox[]", "pool.refresh[]") → source ("$.json.path" in the response, or a template)'),
+  optional: z.boolean().optional().describe('a failed request is ignored (e.g. already exists)'),
+  retry: z.strictObject({ attempts: z.number().int().min(1).max(1000), interval: Duration.prefault('100ms') }).optional().describe('retry until 2xx (eventually consistent reads)'),
+});
+
+export const OperationRequest = z.strictObject({
+  with: z.record(z.string(), z.string()).optional().describe('bindings evaluated first, in order (name → expr)'),
+  params: z.record(z.string(), Template).optional().describe('values for the route’s {param}s'),
+  query: z.record(z.string(), Template).optional(),
+  token: z.string().nullable().optional().describe('bearer token (templated); null: none; default: the profile’s token'),
+  headers: z.record(z.string(), z.string()).optional(),
+  ...Body,
+});
+
+export const LoadProfile = z.strictObject({
+  apiVersion: z.literal('archsim/v1'),
+  kind: z.literal('LoadProfile'),
+  description: z.string().optional(),
+  users: z.number().int().min(1).max(10_000).prefault(16).describe('users setup creates (bound as user; names are unique per run)'),
+  vars: z.record(z.string(), z.unknown()).prefault({}).describe('constants for templates ({{vars.x}})'),
+  token: z.string().nullable().prefault(null).describe('the bearer token of a request by default, e.g. "{{user.token}}"'),
+  setup: z.array(SetupStep).prefault([]).describe('requests run once before the load, step by step (seeding and logging in)'),
+  requests: z.record(z.string(), OperationRequest).prefault({}).describe('operation id → how to build its request'),
+});
+
+export type LoadProfile = z.output<typeof LoadProfile>;
+export type SetupStep = z.output<typeof SetupStep>;
+export type OperationRequest = z.output<typeof OperationRequest>;
