@@ -83,7 +83,7 @@ export function renderComparison(c: ComparisonResult): string {
     ),
   );
   parts.push('', h('Max sustainable throughput (where the first station reaches ρ=1), req/s'));
-  const ops = Object.keys(c.saturation[0]?.byOperation ?? {}).filter((id) => ['auth.login', 'messages.send', 'messages.conversation'].includes(id));
+  const ops = c.keyOperations;
   parts.push(table(['layout', 'workload mix', ...ops.map((o) => `${o} only`), 'bottleneck'], c.saturation.map((s) => [s.layout, rate(s.mix), ...ops.map((o) => rate(s.byOperation[o]!)), s.bottleneck])));
   for (const s of c.saturation) for (const why of s.causes) parts.push(`  ${s.layout}: ${why}`);
   if (c.faultIsolation.length) {

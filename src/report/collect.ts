@@ -10,7 +10,7 @@ import { compile } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
 import { opDemands } from '../simulate/demand.js';
 import type { Scenario } from '../simulate/scenario.js';
-import { simulate } from '../simulate/simulate.js';
+import { runFaults } from '../simulate/fault-runs.js';
 import { sweepAnalytic } from '../simulate/sweep.js';
 import type { FaultRow } from '../simulate/types.js';
 import { workloadFor } from '../simulate/workload.js';
@@ -47,28 +47,17 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   const n = o.points ?? 24;
   const rates = Array.from({ length: n }, (_, i) => round(((i + 1) * top) / n));
 
+  // Fault isolation: every scenario on every layout (a scenario that fits none throws).
+  const runs = runFaults(bp, o.layouts, o.scenarios, { seed: 1, ...(o.rate !== undefined ? { workload: { rate: o.rate } } : {}) });
+  notes.push(...runs.notes);
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
     const result = analyze(bp, l, { rate, compiled: c });
     const d = opDemands(c);
     const maxThroughputByOperation: Record<string, number> = {};
     for (const op of result.operations) maxThroughputByOperation[op.id] = saturation(c, d, { [op.id]: 1 }).rate;
-    const faults: FaultRow[] = [];
-    const faultDescriptions: Record<string, string> = {};
-    for (const sc of o.scenarios) {
-      try {
-        const r = simulate(bp, l, { scenario: sc, seed: 1 });
-        for (const f of r.faults ?? []) {
-          const name = `${sc.name}: ${f.failure}`;
-          faults.push({ ...f, failure: name });
-          faultDescriptions[name] = sc.description ?? f.failure;
-        }
-      } catch (e) {
-        // A scenario written for another system (it names a domain this one lacks) is skipped.
-        const msg = `scenario ${sc.name} does not apply to ${l}: ${(e as Error).message.split('\n')[0]}`;
-        if (!notes.includes(msg)) notes.push(msg);
-      }
-    }
+    const faults: FaultRow[] = runs.rows.filter((f) => f.layout === l);
+    const faultDescriptions = Object.fromEntries(faults.map((f) => [f.failure, runs.descriptions[f.failure]!]));
     const findings = lint(bp, l).filter((f) => f.layout === undefined || f.layout === l);
     return {
       name: l,

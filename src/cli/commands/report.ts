@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CheckFailed, err, handle, out, printJson, UsageError } from '../io.js';
-import { SEED_SCENARIOS } from '../seed-scenarios.js';
+import { AUTO_SCENARIO_HELP, SCENARIO_DEFAULT_HELP } from '../scenario-help.js';
 
 interface ReportFlags {
   layouts?: string;
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--budget <budget.yaml>', 'limits to enforce; a broken budget exits 1')
     .option('--loadtest <result.json...>', 'load-test results to show beside the predictions')
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
-    .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
+    .option('--scenario <file|auto...>', `failure scenarios for fault isolation (${SCENARIO_DEFAULT_HELP})`)
     .option('--no-faults', 'skip the fault-isolation runs')
     .option('--force', 'overwrite existing report files in --out')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
@@ -48,6 +48,8 @@ Budget file (YAML):
     - change.cost.monthly < 20%     # needs --baseline
 Figures: cost.monthly, cost.perMillion, throughput[(op)], mean|p50|p95|p99(op), hops(op),
 utilization(station), replicas(unit), lint.errors, lint.warnings.
+
+${AUTO_SCENARIO_HELP}
 
 Exit codes: 0 report written and every budget met, 1 a budget is broken, 2 bad input.`,
     )
@@ -98,12 +100,14 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
       else problems.push(...r.errors);
     }
   }
-  const { loadScenario, scenarioPath } = await scenarioLoader();
-  const scenarios = [];
+  const { chosenScenarios, scenarioArg } = await import('../scenarios.js');
+  const scenarios: import('../scenarios.js').LoadedScenario[] = [];
   if (flags.faults) {
-    for (const s of flags.scenario ?? SEED_SCENARIOS) {
+    // One at a time, so every broken scenario file is reported at once.
+    const asked = flags.scenario?.length ? flags.scenario.map((a) => () => scenarioArg(blueprint, a)) : [() => chosenScenarios(blueprint, file, undefined)];
+    for (const get of asked) {
       try {
-        scenarios.push(loadScenario(scenarioPath(s)).scenario);
+        scenarios.push(...get());
       } catch (e) {
         if (e instanceof InputError) problems.push(...e.diagnostics);
         else throw e;
@@ -123,15 +127,24 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   const rate = flags.rate ? parseRateFlag(flags.rate) : undefined;
   const { readFileSync } = await import('node:fs');
   const pkg = { default: JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string } };
-  const { report, diagrams, notes } = collect(blueprint, {
-    file,
-    generator: `archsim ${pkg.default.version}`,
-    layouts,
-    rate,
-    scenarios,
-    loadtests,
-    locate,
-  });
+  let collected;
+  try {
+    collected = collect(blueprint, {
+      file,
+      generator: `archsim ${pkg.default.version}`,
+      layouts,
+      rate,
+      scenarios: scenarios.map((s) => s.scenario),
+      loadtests,
+      locate,
+    });
+  } catch (e) {
+    // A scenario that fits no layout: positioned in its file when it has one.
+    const { cliError } = await import('../sim-run.js');
+    const name = (e as { scenario?: string }).scenario;
+    throw cliError(e, scenarios.find((s) => s.scenario.name === name)?.locate);
+  }
+  const { report, diagrams, notes } = collected;
   for (const n of notes) err(`archsim: note: ${n}`);
 
   if (baseline) report.baseline = { file: flags.baseline!, changes: diffReports(baseline, report) };
@@ -189,11 +202,6 @@ function parseRateFlag(s: string): number {
   const n = Number(s.replace(/\/s$/, ''));
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate "${s}" is not a rate (e.g. 200 or 200/s)`);
   return n;
-}
-
-async function scenarioLoader() {
-  const [{ loadScenario }, { scenarioPath }] = await Promise.all([import('../sim-options.js'), import('../sim-run.js')]);
-  return { loadScenario, scenarioPath };
 }
 
 /**
