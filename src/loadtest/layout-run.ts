@@ -4,8 +4,8 @@
 // runner (src/run/layout.ts), imported when a run starts (it loads fastify and pg); its processes (units, gateway, PostgreSQL with its backends) are measured by
 // `processesOfLayout`.
 //
-// `seedAndScenario` seeds the QuantChat reference services and hands the driver the request
-// builders of src/loadtest/scenarios/quantchat.ts.
+// `seedAndScenario` seeds the reference services and hands the driver the request builders of
+// their load scenario (src/loadtest/scenarios/).
 import { pathToFileURL } from 'node:url';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
@@ -60,18 +60,25 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   }
 }
 
-/** The reference services implement QuantChat, and the load scenario these operations. */
+/**
+ * Whether the bundled reference services can run this blueprint, decided by what they
+ * implement (their domain modules) and what the load scenario can request, never by the
+ * blueprint's name: a blueprint whose domains they do not all implement has nothing to start.
+ */
 async function checkRunnable(bp: Blueprint, plan: LoadPlan): Promise<void> {
-  const { SUPPORTED_OPERATIONS } = await import('./scenarios/quantchat.js');
-  if (bp.metadata.name !== 'quantchat') {
-    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
+  const [{ SUPPORTED_OPERATIONS }, { domainModules }] = await Promise.all([import('./scenarios/reference.js'), import('../../reference-services/domains/index.js')]);
+  const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+  if (missing.length) {
+    throw new NotWiredYet(
+      `the bundled reference services implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start — load-test a running system with --target URL --scenario FILE`,
+    );
   }
   const unsupported = Object.keys(plan.mix).filter((id) => !SUPPORTED_OPERATIONS.includes(id));
-  if (unsupported.length) throw new NotWiredYet(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
+  if (unsupported.length) throw new NotWiredYet(`the reference services' load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
 }
 
 /**
- * Seed the started layout and build its requests: the QuantChat scenario module seeds users,
+ * Seed the started layout and build its requests: the reference services' scenario module seeds users,
  * contacts, groups, conversations, relay queues and media through the public API (in the
  * driver's process, before the clock starts) and builds each operation's requests from them.
  */
@@ -84,7 +91,7 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   const seconds = plan.duration + plan.warmup; // the plan counts in seconds
   const perSecond = plan.rate ?? (plan.users ?? 1) * 500;
   const expected = Object.fromEntries(Object.entries(plan.mix).map(([id, w]) => [id, Math.ceil((perSecond * seconds * w) / total)]));
-  const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/quantchat.js')).href;
+  const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/reference.js')).href;
   return { scenario: { module, options: { mix: plan.mix, expected } }, notes: [`layout ${layout}: seeded through the public API before the measured window`] };
 }
 

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--no-faults', 'skip the fault-isolation runs')
     .option('--seed <n>', 'random seed of the scenario runs', '1')
     .option('--json', 'print the ComparisonResult as JSON')
-    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim compare blueprints/quantchat.yaml --layouts monolith,microservices\n  archsim compare blueprints/chatpop.yaml --scenario auto:chats-down auto:spike-chats.send-message\nExit codes: 0 done, 2 bad input.`)
+    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim compare system.yaml --layouts monolith,microservices\n  archsim compare system.yaml --scenario auto:orders-down auto:spike-orders.place\nExit codes: 0 done, 2 bad input.`)
     .action((file: string, opts: CompareFlags) =>
       handle(async () => {
         const { loadBlueprint } = await import('../../io/load.js');

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')
-    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim simulate blueprints/quantchat.yaml --layout microservices --rate 400\n  archsim simulate blueprints/quantchat.yaml -l monolith --scenario database-failure\n  archsim simulate blueprints/quantchat.yaml -l microservices --scenario auto:media-down\n  archsim simulate blueprints/quantchat.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
+    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim simulate system.yaml --layout microservices --rate 400\n  archsim simulate system.yaml -l monolith --scenario database-failure\n  archsim simulate system.yaml -l microservices --scenario auto:orders-down\n  archsim simulate system.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
     .action((file: string, opts: SimFlags) =>
       handle(async () => {
         const { prepare, runSimulation } = await import('../sim-run.js');

@@ -1,4 +1,4 @@
-// The QuantChat reference services as a load-test scenario: setup() seeds realistic data
+// The bundled reference services (a messaging system) as a load-test scenario: setup() seeds realistic data
 // through the public API (users, contacts, groups, conversations, relay queues, media), and
 // each operation of the blueprint's workload builds its requests from that data.
 //
@@ -7,7 +7,7 @@
 // a stream of 401s or 404s that would measure the error path instead of the work.
 import type { RequestContext, RequestSpec, Scenario } from '../scenario.js';
 
-export interface QuantchatOptions {
+export interface ReferenceOptions {
   /** operation id → weight (the plan's mix) */
   mix: Record<string, number>;
   /** operation id → how many requests the run is expected to send (pools are sized from it) */
@@ -78,7 +78,7 @@ async function waitForProfile(base: string, u: SeedUser) {
   throw new Error(`seeding: the profile of ${u.username} never appeared (is the user.registered consumer running?)`);
 }
 
-async function seed(base: string, o: QuantchatOptions): Promise<Seed> {
+async function seed(base: string, o: ReferenceOptions): Promise<Seed> {
   const n = Math.max(4, o.users ?? 16);
   // Capped: a refresh token costs a login (scrypt, tens of ms of CPU) to mint. A run that sends
   // more than the cap reuses spent tokens, and those requests count as errors.
@@ -202,11 +202,14 @@ const BUILDERS: Record<string, Builder> = {
 
 export const SUPPORTED_OPERATIONS = Object.keys(BUILDERS);
 
-export function createScenario(options: QuantchatOptions): Scenario {
+/** Operations that use up what they touch (a refresh token, a relay message to acknowledge). */
+export const SINGLE_USE_OPERATIONS = ['auth.refresh', 'relay.ack'];
+
+export function createScenario(options: ReferenceOptions): Scenario {
   const unsupported = Object.keys(options.mix).filter((id) => !BUILDERS[id]);
-  if (unsupported.length) throw new Error(`the QuantChat scenario cannot build requests for ${unsupported.join(', ')}; it can for ${SUPPORTED_OPERATIONS.join(', ')}`);
+  if (unsupported.length) throw new Error(`the reference services' scenario cannot build requests for ${unsupported.join(', ')}; it can for ${SUPPORTED_OPERATIONS.join(', ')}`);
   return {
-    name: 'quantchat',
+    name: 'reference-services',
     setup: (base) => seed(base, options),
     operations: Object.entries(options.mix).map(([id, weight]) => ({
       id,
