@@ -135,7 +135,7 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
   const gateways = Object.entries(bp.layouts).filter(([, l]) => l.gateway);
   if (gateways.length) {
     const [name, l] = gateways.find(([n]) => n === target) ?? gateways[0]!;
-    out.gateway = { value: true, reason: `layout "${name}" declares a ${l.gateway!.kind} gateway` };
+    out.gateway = { value: true, reason: `layout "${name}" declares a gateway (${l.gateway!.kind})` };
   }
   const events = Object.keys(bp.system.events);
   const brokers = Object.entries(bp.layouts).filter(([, l]) => l.broker);

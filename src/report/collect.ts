@@ -26,6 +26,8 @@ export interface CollectOptions {
   loadtests: LoadtestSummary[];
   /** file:line:col of a blueprint path, for lint findings */
   locate?: (path: (string | number)[]) => { file: string; line: number; col: number };
+  /** readiness checklist answers (question id → yes/no), as `checklist --answers` takes them */
+  answers?: Record<string, boolean>;
   /** points on the load and cost curves */
   points?: number;
 }
@@ -74,7 +76,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     };
   });
 
-  const ck = runChecklist({ blueprint: bp });
+  const ck = runChecklist({ blueprint: bp, ...(o.answers ? { answers: o.answers } : {}) });
   const report = buildReport({
     bp,
     file: o.file,
@@ -89,6 +91,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
       recommendation: ck.recommendation.text,
       firstToExtract: ck.firstExtraction ? (ck.firstExtraction.unit ? `${ck.firstExtraction.domain} (${ck.firstExtraction.unit})` : ck.firstExtraction.domain) : null,
       derived: ck.items.filter((i) => i.source === 'derived').map((i) => `${i.text}: ${i.checked ? 'yes' : 'no'} (${i.derived?.reason ?? ''})`),
+      answered: ck.items.filter((i) => i.source === 'answer').map((i) => `${i.text}: ${i.checked ? 'yes' : 'no'}`),
     },
     loadtests: o.loadtests,
   });

@@ -13,6 +13,7 @@ interface ReportFlags {
   scenario?: string[];
   faults: boolean;
   force?: boolean;
+  answers?: string;
   json?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
     .option('--scenario <file|auto...>', `failure scenarios for fault isolation (${SCENARIO_DEFAULT_HELP})`)
     .option('--no-faults', 'skip the fault-isolation runs')
+    .option('-a, --answers <file>', 'readiness checklist answers (as for `archsim checklist --answers`): the report scores the same answers')
     .option('--force', 'overwrite existing report files in --out')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
     .addHelpText(
@@ -114,6 +116,16 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
       }
     }
   }
+  let answers: Record<string, boolean> | undefined;
+  if (flags.answers !== undefined) {
+    try {
+      const [{ readAnswers }, { QUESTION_IDS }] = await Promise.all([import('../answers.js'), import('../../model/checklist.js')]);
+      answers = await readAnswers(flags.answers, QUESTION_IDS);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.diagnostics);
+      else throw e;
+    }
+  }
   const loadtests = [];
   for (const f of flags.loadtest ?? []) {
     const t = readOrFail(f);
@@ -137,6 +149,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
       scenarios: scenarios.map((s) => s.scenario),
       loadtests,
       locate,
+      ...(answers ? { answers } : {}),
     });
   } catch (e) {
     // A scenario that fits no layout: positioned in its file when it has one.
