@@ -5,7 +5,7 @@ export async function readAnswers(path: string, ids: readonly string[]): Promise
     import('node:fs'),
     import('zod'),
     import('../model/positioned.js'),
-    import('../model/diagnostics.js'),
+    import('../errors.js'),
   ]);
   let text: string;
   try {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { intFlag, listFlag, rateFlag } from '../flags.js';
 import { handle, out, printJson, UsageError } from '../io.js';
 import { AUTO_SCENARIO_HELP, SCENARIO_DEFAULT_HELP } from '../scenario-help.js';
 
@@ -26,19 +27,21 @@ export function register(program: Command): void {
     .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim compare system.yaml --layouts monolith,microservices\n  archsim compare system.yaml --scenario auto:orders-down auto:spike-orders.place\nExit codes: 0 done, 2 bad input.`)
     .action((file: string, opts: CompareFlags) =>
       handle(async () => {
+        const rate = opts.rate !== undefined ? rateFlag('--rate', opts.rate) : undefined;
+        const seed = intFlag('--seed', opts.seed ?? '1', 0);
         const { loadBlueprint } = await import('../../io/load.js');
-        const { checkLayout, rateOption, intOption } = await import('../sim-options.js');
+        const { checkLayout } = await import('../sim-options.js');
         const { cliError } = await import('../sim-run.js');
         const { chosenScenarios } = await import('../scenarios.js');
         const { compare } = await import('../../simulate/compare.js');
         const { blueprint } = loadBlueprint(file);
-        const layouts = opts.layouts ? opts.layouts.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(blueprint.layouts);
+        const layouts = opts.layouts ? listFlag(opts.layouts) : Object.keys(blueprint.layouts);
         if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
         layouts.forEach((l) => checkLayout(blueprint, l));
         const scenarios = opts.faults === false ? [] : chosenScenarios(blueprint, file, opts.scenario);
         const o = {
-          ...(opts.rate !== undefined ? { rate: rateOption(opts.rate) } : {}),
-          seed: intOption(opts.seed ?? '1', '--seed', 0),
+          ...(rate !== undefined ? { rate } : {}),
+          seed,
           scenarios: scenarios.map((s) => s.scenario),
         };
         let result;
