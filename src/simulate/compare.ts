@@ -5,6 +5,7 @@ import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, saturation } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
+import { saturatedWarning } from './overload.js';
 import type { LayoutCost } from './cost.js';
 import type { Scenario } from './scenario.js';
 import { runFaults } from './fault-runs.js';
@@ -91,7 +92,8 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     faultIsolation: faults.rows,
     keyOperations: keyOps,
     cost,
-    notes: [...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
+    // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
   };
 }
 
