@@ -42,7 +42,7 @@ export function renderSimulation(r: SimulationResult): string {
     ),
   );
   parts.push('');
-  parts.push(`bottleneck: ${r.bottleneck.station} at ${pct(r.bottleneck.utilization)} · saturation: ${rate(r.saturationThroughput)} req/s of this mix · Little: L=${fms(r.littleCheck.meanInSystem)} vs λW=${fms((r.littleCheck.arrivalRate * r.littleCheck.meanResponse) / 1000)} (${pct(r.littleCheck.relError)} apart)`);
+  parts.push(`bottleneck: ${r.bottleneck.station} at ${pct(r.bottleneck.utilization)} · saturation: ${rate(r.saturationThroughput)} req/s of this mix · ${little(r.littleCheck)}`);
   parts.push(`cost: ${usd(r.cost.monthly.usdPerMonth)}/month (${r.cost.monthly.items.filter((i) => i.usdPerMonth > 0).map((i) => `${i.component}${i.count > 1 ? ` ×${i.count}` : ''} ${usd(i.usdPerMonth)}`).join(', ')}) · ${usd(r.cost.perMillionRequests)} per million requests at this load`);
   if (r.cost.atTarget) {
     const t = r.cost.atTarget;
@@ -55,6 +55,14 @@ export function renderSimulation(r: SimulationResult): string {
   if (r.stats) parts.push(paint('dim', `${r.stats.requests} requests, ${r.stats.events} events simulated`));
   for (const w2 of r.warnings) parts.push(paint('yellow', `note: ${w2}`));
   return parts.join('\n');
+}
+
+/** Little's law check, or why there is none (an overloaded system has no steady state). */
+function little(l: SimulationResult['littleCheck']): string {
+  const lw = (l.arrivalRate * l.meanResponse) / 1000;
+  if (!Number.isFinite(l.meanInSystem) || !Number.isFinite(lw)) return 'Little: not defined (overloaded: no steady state)';
+  if (!(l.meanInSystem > 0)) return 'Little: not checked (no request in the system)';
+  return `Little: L=${fms(l.meanInSystem)} vs λW=${fms(lw)} (${pct(l.relError)} apart)`;
 }
 
 export function renderFaults(rows: NonNullable<SimulationResult['faults']>): string {
@@ -71,6 +79,13 @@ export function renderFaults(rows: NonNullable<SimulationResult['faults']>): str
   );
 }
 
+/** A signed difference in ms; one that rounds to zero is "0", never "-0.00". */
+function delta(x: number): string {
+  const shown = fms(Math.abs(x));
+  if (Number(shown) === 0) return '0';
+  return `${x > 0 ? '+' : '−'}${shown}`;
+}
+
 export function renderComparison(c: ComparisonResult): string {
   const L = c.layouts;
   const parts: string[] = [];
@@ -78,12 +93,12 @@ export function renderComparison(c: ComparisonResult): string {
   parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 at ${rate(c.rate)}/s, ms`));
   parts.push(
     table(
-      ['operation', ...L.map((l) => `${l} mean`), ...(L.length > 1 ? ['Δ'] : []), ...L.map((l) => `${l} p95`), 'why'],
-      c.operations.map((o) => [o.id, ...L.map((l) => fms(o.mean[l]!)), ...(L.length > 1 ? [`${o.delta >= 0 ? '+' : ''}${fms(o.delta)}`] : []), ...L.map((l) => fms(o.p95[l]!)), o.causes.join('; ') || '–']),
+      ['operation', ...L.map((l) => `${l} mean`), ...(L.length > 1 ? [`Δ ${L[1]} − ${L[0]}`] : []), ...L.map((l) => `${l} p95`), 'why'],
+      c.operations.map((o) => [o.id, ...L.map((l) => fms(o.mean[l]!)), ...(L.length > 1 ? [delta(o.delta)] : []), ...L.map((l) => fms(o.p95[l]!)), o.causes.join('; ') || '–']),
     ),
   );
   parts.push('', h('Max sustainable throughput (where the first station reaches ρ=1), req/s'));
-  const ops = Object.keys(c.saturation[0]?.byOperation ?? {}).filter((id) => ['auth.login', 'messages.send', 'messages.conversation'].includes(id));
+  const ops = c.keyOperations;
   parts.push(table(['layout', 'workload mix', ...ops.map((o) => `${o} only`), 'bottleneck'], c.saturation.map((s) => [s.layout, rate(s.mix), ...ops.map((o) => rate(s.byOperation[o]!)), s.bottleneck])));
   for (const s of c.saturation) for (const why of s.causes) parts.push(`  ${s.layout}: ${why}`);
   if (c.faultIsolation.length) {

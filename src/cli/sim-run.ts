@@ -1,22 +1,14 @@
 // Shared by simulate, compare and sweep: load inputs, run, and turn engine errors into the
 // CLI's (usage errors and positioned input errors, exit 2).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { simulate, type SimulateOptions } from '../simulate/simulate.js';
 import type { ScenarioProblem } from '../simulate/scenario.js';
 import type { SimulationResult } from '../simulate/types.js';
-import { BUNDLED_SCENARIOS, checkLayout, loadScenario, scenarioDiagnostics, simulateOptions, type SimFlags } from './sim-options.js';
+import { scenarioArg, type Locate } from './scenarios.js';
+import { checkLayout, scenarioDiagnostics, simulateOptions, type SimFlags } from './sim-options.js';
 
-export type Locate = (p: (string | number)[]) => { file: string; line: number; col: number };
-
-export function scenarioPath(name: string): string {
-  if (existsSync(name)) return name;
-  const bundled = join(BUNDLED_SCENARIOS, name.endsWith('.yaml') ? name : `${name}.yaml`);
-  if (existsSync(bundled)) return bundled;
-  return name; // loadScenario reports "cannot read file" with the path the user gave
-}
+export type { Locate } from './scenarios.js';
 
 export async function prepare(file: string, flags: SimFlags) {
   // Flags first: a bad value is reported before any file is read.
@@ -26,9 +18,10 @@ export async function prepare(file: string, flags: SimFlags) {
   const layout = checkLayout(blueprint, flags.layout);
   let locate: Locate | undefined;
   if (flags.scenario) {
-    const s = loadScenario(scenarioPath(flags.scenario));
-    options.scenario = s.scenario;
-    locate = s.locate;
+    const all = scenarioArg(blueprint, flags.scenario);
+    if (all.length !== 1) throw new UsageError(`--scenario ${flags.scenario}: simulate runs one scenario; name one, e.g. ${all[0]?.scenario.name ?? 'auto:<name>'} (compare and report run them all)`);
+    options.scenario = all[0]!.scenario;
+    locate = all[0]!.locate;
   }
   return { blueprint, layout, options, locate };
 }

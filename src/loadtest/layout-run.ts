@@ -59,7 +59,7 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
 }
 
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null } = {}): Promise<SystemUnderTest> {
-  checkRunnable(bp);
+  await checkRunnable(bp);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
   const { startLayout } = await import('../run/layout.js');
   const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn' });
@@ -67,10 +67,18 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, plan: planned, stop: () => running.stop() };
 }
 
-/** The bundled reference services implement QuantChat only. */
-function checkRunnable(bp: Blueprint): void {
-  if (bp.metadata.name !== 'quantchat') {
-    throw new UnsupportedSystemError(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL (and a load profile)`);
+/**
+ * Whether the bundled reference services can run this blueprint, decided by what they
+ * implement (their domain modules), never by the blueprint's name: a blueprint whose domains
+ * they do not all implement has nothing to start.
+ */
+async function checkRunnable(bp: Blueprint): Promise<void> {
+  const { domainModules } = await import('../../reference-services/domains/index.js');
+  const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+  if (missing.length) {
+    throw new UnsupportedSystemError(
+      `the bundled reference services implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start — load-test a running system with --target URL (and a load profile)`,
+    );
   }
 }
 

@@ -91,10 +91,11 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   // Maximum throughput: closed connections, no think time. Operations that use up what they
   // touch (a refresh token, a relay message to acknowledge) are left out: a closed run's count
   // cannot be known ahead to seed enough of them.
+  // The load profile's single-use pools (refresh tokens, relay messages to acknowledge).
   const singleUse = ['auth.refresh', 'relay.ack'];
   const closedOps = Object.keys(bp.workload?.mix ?? {}).filter((id) => !singleUse.includes(id));
   const closed = planLoad(bp, { users: o.connections, duration: o.duration, warmup: 2, operations: closedOps });
-  const notes: string[] = [`maximum-throughput runs leave out ${singleUse.join(' and ')} (single-use tokens and messages)`];
+  const notes: string[] = [`maximum-throughput runs leave out ${singleUse.filter((id) => id in (bp.workload?.mix ?? {})).join(' and ') || 'nothing'} (single-use tokens and messages)`];
 
   // 1. Measure the calibration layout at two rates (the regression needs more than one point).
   const calRuns: LoadTestResult[] = [];

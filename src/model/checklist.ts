@@ -135,10 +135,14 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
   const gateways = Object.entries(bp.layouts).filter(([, l]) => l.gateway);
   if (gateways.length) {
     const [name, l] = gateways.find(([n]) => n === target) ?? gateways[0]!;
-    out.gateway = { value: true, reason: `layout "${name}" declares a ${l.gateway!.kind} gateway` };
+    out.gateway = { value: true, reason: `layout "${name}" declares a gateway (${l.gateway!.kind})` };
   }
   const events = Object.keys(bp.system.events);
   const brokers = Object.entries(bp.layouts).filter(([, l]) => l.broker);
+  // A strategy is a deliberate choice of how units talk: events (asynchronous), a broker, or
+  // declared synchronous calls between units (HTTP or gRPC request/response) — all-synchronous
+  // is a strategy too, and the blueprint says how resilient it is.
+  const remote = target ? crossUnitCalls(bp, target) : { calls: 0, guarded: 0 };
   out.communication = events.length
     ? {
         value: true,
@@ -146,7 +150,12 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
       }
     : brokers.length
       ? { value: true, reason: `a ${brokers[0]![1].broker!.kind} broker is declared in ${brokers[0]![0]}` }
-      : { value: false, reason: 'no events and no broker declared: every interaction is a synchronous call' };
+      : remote.calls
+        ? {
+            value: true,
+            reason: `synchronous request/response: ${remote.calls} declared call${remote.calls === 1 ? '' : 's'} between the units of "${target}", ${remote.guarded ? `${remote.guarded} with a timeout, retries or a circuit breaker` : 'none with a timeout, retries or a circuit breaker yet'}`,
+          }
+        : { value: false, reason: `no events, no broker and no call between units${target ? ` of "${target}"` : ''}` };
   if (target) {
     const findings = lint(bp, target);
     const shared = findings.filter((f) => f.rule === 'shared-datastore' && f.severity === 'error');
@@ -159,6 +168,24 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
       : { value: true, reason: `no cycle of synchronous calls between the units of "${target}"` };
   }
   return out;
+}
+
+/** Calls that cross a unit boundary in a layout, and how many carry a resilience policy. */
+function crossUnitCalls(bp: Blueprint, layout: string): { calls: number; guarded: number } {
+  const r = resolveLayout(bp, layout);
+  let calls = 0;
+  let guarded = 0;
+  for (const [domain, d] of Object.entries(bp.system.domains)) {
+    for (const op of Object.values(d.operations)) {
+      for (const c of op.calls) {
+        const callee = c.op.split('.')[0]!;
+        if (r.unitOfDomain.get(callee) === r.unitOfDomain.get(domain)) continue;
+        calls++;
+        if (c.timeout !== undefined || c.retries > 0 || c.circuitBreaker !== undefined || c.optional) guarded++;
+      }
+    }
+  }
+  return { calls, guarded };
 }
 
 export function firstExtraction(bp: Blueprint, layout?: string): FirstExtraction | undefined {

@@ -317,7 +317,7 @@ function hubFindings(r: ResolvedLayout, edges: Edge[], hubDegree: number): Findi
         message: hub
           ? `unit "${u.name}" is a hub: ${ins.length} units depend on it (${ins.join(', ')}) and it depends on ${outs.length} (${outs.join(', ')})`
           : `unit "${u.name}" depends on ${outs.length} of the other ${others} units (${outs.join(', ')})`,
-        why: 'A unit in the middle of many dependencies changes with all of them and fails with any of them; it is the last to be able to move independently (seed 001: the WebSocket service "depends on all"). Feed it by events rather than calls, or split the part others depend on from the part that depends on others.',
+        why: `A unit in the middle of many dependencies changes with all of them and fails with any of them: ${u.name} will be the last unit of ${r.name} able to move independently. Feed it by events rather than calls, or split the part others depend on from the part that depends on others.`,
       });
     }
     if (ins.length >= most) {
@@ -388,7 +388,7 @@ function extractionFinding(bp: Blueprint): Finding | undefined {
     message: `extract ${first.domain} first; order by fewest dependencies: ${order.map(fmt).join(', ')}`,
     why:
       `Score = neighbouring domains, 1 for a synchronous link and 0.5 for events only. ${first.domain} is linked to ${links(first)}. ` +
-      'Extracting the least coupled domain first (QuantChat’s plan in seeds 002/004 starts with relay for this reason) proves the deployment, gateway routing and event flow with the smallest blast radius.' +
+      `Extracting the least coupled domain first (here ${first.domain}) proves the deployment, gateway routing and event flow with the smallest blast radius: if something goes wrong, the fewest other domains notice.` +
       (ties.length ? ` Ties: ${ties.join('; ')}.` : ''),
   };
 }

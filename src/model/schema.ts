@@ -289,6 +289,12 @@ export const Blueprint = z.strictObject({
   layouts: z.record(Name, Layout),
   workload: Workload.optional(),
   catalog: z.record(z.string(), CatalogEntry).default({}),
+  scenarios: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'failure scenario files `compare` and `report` run by default (paths relative to this file, or names of the bundled scenarios/); without it they run the automatic scenarios derived from the blueprint (auto:<domain>-down, …)',
+    ),
 });
 
 export type Blueprint = z.output<typeof Blueprint>;

@@ -1,5 +1,5 @@
 // Where each table lives before and after: a target datastore "is" a source datastore when it
-// has the same name and engine, or the same engine and the same tables (QuantChat's "cache"
+// has the same name and engine, or the same engine and the same tables (a monolith's "cache"
 // becoming "redis"); such a store is resized or renamed, its data stays. Every other change of
 // datastore is a data move, done in the five steps below. Pure.
 import type { ResolvedLayout } from '../model/resolve.js';

@@ -11,7 +11,7 @@ import { costAt } from '../simulate/cost.js';
 import { opDemands } from '../simulate/demand.js';
 import { saturatedWarning } from '../simulate/overload.js';
 import type { Scenario } from '../simulate/scenario.js';
-import { simulate } from '../simulate/simulate.js';
+import { runFaults } from '../simulate/fault-runs.js';
 import { sweepAnalytic } from '../simulate/sweep.js';
 import type { FaultRow } from '../simulate/types.js';
 import { workloadFor } from '../simulate/workload.js';
@@ -27,6 +27,8 @@ export interface CollectOptions {
   loadtests: LoadtestSummary[];
   /** file:line:col of a blueprint path, for lint findings */
   locate?: (path: (string | number)[]) => { file: string; line: number; col: number };
+  /** readiness checklist answers (question id → yes/no), as `checklist --answers` takes them */
+  answers?: Record<string, boolean>;
   /** points on the load and cost curves */
   points?: number;
 }
@@ -48,6 +50,9 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   const n = o.points ?? 24;
   const rates = Array.from({ length: n }, (_, i) => round(((i + 1) * top) / n));
 
+  // Fault isolation: every scenario on every layout (a scenario that fits none throws).
+  const runs = runFaults(bp, o.layouts, o.scenarios, { seed: 1, ...(o.rate !== undefined ? { workload: { rate: o.rate } } : {}) });
+  notes.push(...runs.notes);
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
     const result = analyze(bp, l, { rate, compiled: c });
@@ -55,22 +60,8 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     const d = opDemands(c);
     const maxThroughputByOperation: Record<string, number> = {};
     for (const op of result.operations) maxThroughputByOperation[op.id] = saturation(c, d, { [op.id]: 1 }).rate;
-    const faults: FaultRow[] = [];
-    const faultDescriptions: Record<string, string> = {};
-    for (const sc of o.scenarios) {
-      try {
-        const r = simulate(bp, l, { scenario: sc, seed: 1 });
-        for (const f of r.faults ?? []) {
-          const name = `${sc.name}: ${f.failure}`;
-          faults.push({ ...f, failure: name });
-          faultDescriptions[name] = sc.description ?? f.failure;
-        }
-      } catch (e) {
-        // A scenario written for another system (it names a domain this one lacks) is skipped.
-        const msg = `scenario ${sc.name} does not apply to ${l}: ${(e as Error).message.split('\n')[0]}`;
-        if (!notes.includes(msg)) notes.push(msg);
-      }
-    }
+    const faults: FaultRow[] = runs.rows.filter((f) => f.layout === l);
+    const faultDescriptions = Object.fromEntries(faults.map((f) => [f.failure, runs.descriptions[f.failure]!]));
     const findings = lint(bp, l).filter((f) => f.layout === undefined || f.layout === l);
     return {
       name: l,
@@ -87,7 +78,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     };
   });
 
-  const ck = runChecklist({ blueprint: bp });
+  const ck = runChecklist({ blueprint: bp, ...(o.answers ? { answers: o.answers } : {}) });
   const report = buildReport({
     bp,
     file: o.file,
@@ -102,6 +93,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
       recommendation: ck.recommendation.text,
       firstToExtract: ck.firstExtraction ? (ck.firstExtraction.unit ? `${ck.firstExtraction.domain} (${ck.firstExtraction.unit})` : ck.firstExtraction.domain) : null,
       derived: ck.items.filter((i) => i.source === 'derived').map((i) => `${i.text}: ${i.checked ? 'yes' : 'no'} (${i.derived?.reason ?? ''})`),
+      answered: ck.items.filter((i) => i.source === 'answer').map((i) => `${i.text}: ${i.checked ? 'yes' : 'no'}`),
     },
     loadtests: o.loadtests,
   });

@@ -29,12 +29,13 @@ export function summaryLine(r: Report): string {
   if (!ls.length) return 'No layouts.';
   const parts: string[] = [];
   if (ls.length >= 2) {
-    const [a, b] = [ls[0]!, ls[ls.length - 1]!];
+    const [a, b] = summaryPair(r);
     const meanOf = (l: LayoutReport) => weightedMean(l, r.workload.mix);
     const dLat = meanOf(b) - meanOf(a);
     const ratio = a.saturation.throughputRps > 0 ? b.saturation.throughputRps / a.saturation.throughputRps : NaN;
+    const latency = Math.abs(dLat) < 0.005 ? 'the same mean latency' : dLat > 0 ? `${ms(dLat)} slower per request on average` : `${ms(-dLat)} faster per request on average`;
     parts.push(
-      `**${b.name}** vs **${a.name}** at ${rps(r.workload.rateRps)}: ${dLat >= 0 ? `${ms(dLat)} slower` : `${ms(-dLat)} faster`} per request on average, ` +
+      `**${b.name}** vs **${a.name}** at ${rps(r.workload.rateRps)}: ${latency}, ` +
         `${Number.isFinite(ratio) ? `${Math.round(ratio * 100) / 100}×` : '—'} the sustainable throughput (${rps(b.saturation.throughputRps)} vs ${rps(a.saturation.throughputRps)}), ` +
         `${usd(b.cost.monthlyUsd)} vs ${usd(a.cost.monthlyUsd)} per month.`,
     );
@@ -48,6 +49,20 @@ export function summaryLine(r: Report): string {
   }
   if (r.baseline) parts.push(`${r.baseline.changes.length} figure${r.baseline.changes.length === 1 ? '' : 's'} changed since the baseline.`);
   return parts.join(' ');
+}
+
+/**
+ * The two layouts the summary line compares: the first (where a team is, by convention) and the
+ * most split one (most units; on a tie the later, further along a migration). A report of
+ * several layouts is read as "where we are" against "where the plan goes", not last vs first.
+ */
+export function summaryPair(r: Report): [LayoutReport, LayoutReport] {
+  const ls = r.layouts;
+  const a = ls[0]!;
+  const units = (l: LayoutReport) => l.structure.units.length;
+  let b = ls[1]!;
+  for (const l of ls.slice(1)) if (units(l) >= units(b)) b = l;
+  return [a, b];
 }
 
 /** Mean latency of the workload mix (weights as in the blueprint's workload). */
@@ -81,15 +96,18 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     ]);
   }
   rows.push(['max throughput (workload mix)', ...r.layouts.map((l) => `${rps(l.saturation.throughputRps)} (${l.saturation.bottleneck})`)]);
-  for (const id of ['auth.login', 'messages.send'].filter((x) => r.layouts.some((l) => l.operations.some((o) => o.id === x)))) {
+  for (const id of keyOperations(r)) {
     rows.push([`max throughput, ${id} alone`, ...r.layouts.map((l) => rps(l.operations.find((o) => o.id === id)?.maxThroughputRps ?? 0))]);
   }
   for (const sc of faultScenarios(r)) {
     rows.push([`fault: ${sc}`, ...r.layouts.map((l) => isolationCell(l, sc))]);
   }
-  rows.push(['monthly cost', ...r.layouts.map((l) => `**${usd(l.cost.monthlyUsd)}**`)]);
+  // Bold marks the one cell that answers "which is cheapest" (none when they all cost the same).
+  const cheapest = Math.min(...r.layouts.map((l) => l.cost.monthlyUsd));
+  const differ = r.layouts.some((l) => l.cost.monthlyUsd !== cheapest);
+  rows.push(['monthly cost', ...r.layouts.map((l) => (differ && l.cost.monthlyUsd === cheapest ? `**${usd(l.cost.monthlyUsd)}**` : usd(l.cost.monthlyUsd)))]);
   rows.push(['cost per million requests', ...r.layouts.map((l) => usd(l.cost.perMillionRequestsUsd))]);
-  rows.push(['lint', ...r.layouts.map((l) => `${l.lint.errors} errors, ${l.lint.warnings} warnings`)]);
+  rows.push(['lint', ...r.layouts.map((l) => `${count(l.lint.errors, 'error')}, ${count(l.lint.warnings, 'warning')}`)]);
   out.push(`Workload: ${rps(r.workload.rateRps)} of the blueprint's mix. ${r.method}`, '', tableMd(head, rows, ['l', ...names.map(() => 'r' as const)]), '');
 
   if (r.budgets) {
@@ -120,7 +138,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(
       '### Readiness checklist',
       '',
-      `Score **${c.score}/${c.of}**: ${c.recommendation}.${c.firstToExtract ? ` First to extract: **${c.firstToExtract}**.` : ''}${c.derived.length ? ` Derived from the blueprint: ${c.derived.join('; ')}.` : ''}`,
+      `Score **${c.score}/${c.of}**: ${c.recommendation}.${c.firstToExtract ? ` First to extract: **${c.firstToExtract}**.` : ''}${c.answered.length ? ` Answered: ${c.answered.join('; ')}.` : ''}${c.derived.length ? ` Derived from the blueprint: ${c.derived.join('; ')}.` : ''}${c.answered.length ? '' : ' Questions the blueprint cannot answer count as no: pass `--answers` (as for `archsim checklist`) to score them.'}`,
       '',
     );
   }
@@ -160,6 +178,20 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   }
   out.push('</details>', '', `<sub>${r.generator} · blueprint ${r.blueprint.file}</sub>`, '');
   return out.join('\n');
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The busiest operation of the mix and the one that saturates first alone in the first layout. */
+function keyOperations(r: Report): string[] {
+  const mix = r.workload.mix;
+  const ids = Object.keys(mix);
+  const first = r.layouts[0];
+  if (!ids.length || !first) return [];
+  const alone = (id: string) => first.operations.find((o) => o.id === id)?.maxThroughputRps ?? Infinity;
+  const busiest = [...ids].sort((x, y) => mix[y]! - mix[x]! || x.localeCompare(y))[0]!;
+  const heaviest = [...ids].sort((x, y) => alone(x) - alone(y) || x.localeCompare(y))[0]!;
+  return heaviest === busiest ? [busiest] : [busiest, heaviest];
 }
 
 function faultScenarios(r: Report): string[] {

@@ -111,7 +111,15 @@ export const Report = z.object({
   workload: z.object({ rateRps: z.number(), mix: z.record(z.string(), z.number()) }),
   layouts: z.array(LayoutReport),
   checklist: z
-    .object({ score: z.number().int(), of: z.number().int(), recommendation: z.string(), firstToExtract: z.string().nullable(), derived: z.array(z.string()) })
+    .object({
+      score: z.number().int(),
+      of: z.number().int(),
+      recommendation: z.string(),
+      firstToExtract: z.string().nullable(),
+      derived: z.array(z.string()),
+      /** answered in the --answers file (these win over derived values) */
+      answered: z.array(z.string()).default([]),
+    })
     .nullable(),
   loadtests: z.array(LoadtestSummary),
   baseline: z.object({ file: z.string(), changes: z.array(Change) }).nullable(),

@@ -1,23 +1,21 @@
 // Layouts side by side on the same work: latency per operation at low load, throughput at
 // saturation, fault isolation under the scenarios, monthly cost — each difference with its
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
-import type { Blueprint } from '../model/schema.js';
+import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, saturation } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
 import { saturatedWarning } from './overload.js';
 import type { LayoutCost } from './cost.js';
 import type { Scenario } from './scenario.js';
-import { ScenarioError, simulate } from './simulate.js';
-import type { ComparisonResult, FaultRow, OperationDelta, SimulationResult } from './types.js';
+import { runFaults } from './fault-runs.js';
+import type { ComparisonResult, OperationDelta, SimulationResult } from './types.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
 
 export interface CompareOptions extends WorkloadOptions {
   /** rate for "low load" latencies (default 1/s: no queueing to speak of) */
   lowRate?: number;
   scenarios?: Scenario[];
-  /** skip (with a note) scenarios that name something the blueprint does not have, instead of failing */
-  skipUnfitScenarios?: boolean;
   seed?: number;
 }
 
@@ -46,6 +44,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     return { id, mean, p95, delta: mean[b]! - mean[a]!, causes: latencyCauses(id, a, b, ca, cb, ra, rb) };
   });
 
+  const keyOps = keyOperations(w.mix, (id) => saturation(ca, opDemands(ca), { [id]: 1 }).rate);
   const saturationRows = layouts.map((l) => {
     const c = compiled.get(l)!;
     const d = opDemands(c);
@@ -63,7 +62,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       for (const [id, p] of Object.entries(w.mix)) D += p * (d.get(id)?.loadDemand[idx] ?? 0);
       causes.push(`${st.id} (${st.kind}, ${st.replicas * st.servers} server${st.replicas * st.servers > 1 ? 's' : ''}${st.replicas > 1 ? ` = ${st.replicas} replicas × ${st.servers}` : ''}) does ${ms(D)} of work per request of the mix → saturates at ${Math.round(mixSat.rate)}/s`);
     }
-    for (const id of ['auth.login', 'messages.send'].filter((x) => x in w.mix)) {
+    for (const id of keyOps) {
       const s = saturation(c, d, { [id]: 1 });
       const idx = c.stations.findIndex((x) => x.id === s.station);
       const dd = d.get(id)!.loadDemand[idx]!;
@@ -73,19 +72,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     return { layout: l, mix: mixSat.rate, byOperation, bottleneck: mixSat.station, causes };
   });
 
-  const faultIsolation: FaultRow[] = [];
-  const skipped: string[] = [];
-  for (const sc of o.scenarios ?? []) {
-    try {
-      for (const l of layouts) {
-        const r = simulate(bp, l, { scenario: sc, seed: o.seed ?? 1, ...pick(o) });
-        faultIsolation.push(...(r.faults ?? []).map((f) => ({ ...f, failure: `${sc.name}: ${f.failure}` })));
-      }
-    } catch (e) {
-      if (!(e instanceof ScenarioError) || !o.skipUnfitScenarios) throw e;
-      skipped.push(`scenario ${sc.name} skipped: ${e.problems[0]?.message ?? e.message}`);
-    }
-  }
+  const faults = runFaults(bp, layouts, o.scenarios ?? [], { seed: o.seed ?? 1, workload: pick(o) });
 
   const cost = layouts.map((l, i) => ({
     layout: l,
@@ -102,10 +89,11 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     rate,
     operations,
     saturation: saturationRows,
-    faultIsolation,
+    faultIsolation: faults.rows,
+    keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...notes(operations, a, b, ca, cb), ...saturationNotes(saturationRows, compiled, w.mix, a, b), ...skipped],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
   };
 }
 
@@ -144,7 +132,7 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
   // Replicas of the unit that serves the operation.
   const ua = ca.stations.find((s) => s.kind === 'unit' && s.id === ca.layout.unitOfDomain.get(id.split('.')[0]!));
   const ub = cb.stations.find((s) => s.kind === 'unit' && s.id === cb.layout.unitOfDomain.get(id.split('.')[0]!));
-  if (ua && ub && ua.replicas * ua.servers !== ub.replicas * ub.servers) out.push(`${ub.replicas * ub.servers} replica${ub.replicas > 1 ? 's' : ''} vs ${ua.replicas * ua.servers} (${ub.id} vs ${ua.id})`);
+  if (ua && ub && ua.replicas * ua.servers !== ub.replicas * ub.servers) out.push(`${servers(ub)} vs ${servers(ua)} (${ub.id} vs ${ua.id})`);
   return out;
 }
 
@@ -160,22 +148,52 @@ function costCauses(c: LayoutCost): string[] {
   return [...byKind.entries()].map(([kind, k]) => `${kind}s: $${Math.round(k.usd * 100) / 100} (${k.names.join(', ')})`);
 }
 
-function notes(ops: OperationDelta[], a: string, b: string, ca: Compiled, cb: Compiled): string[] {
+/** "2 replicas × 2 workers", "4 workers", "3 replicas", "1 replica": what serves a unit's requests. */
+function servers(st: { replicas: number; servers: number }): string {
+  const r = `${st.replicas} replica${st.replicas === 1 ? '' : 's'}`;
+  const w = `${st.servers} worker${st.servers === 1 ? '' : 's'}`;
+  if (st.replicas > 1 && st.servers > 1) return `${r} × ${w}`;
+  return st.servers > 1 ? w : r;
+}
+
+/**
+ * The operations worth a column and a note of their own: the busiest of the mix and the one
+ * that saturates first on its own in the first layout (the most expensive), in that order.
+ */
+export function keyOperations(mix: Record<string, number>, aloneRate: (id: string) => number): string[] {
+  const ids = Object.keys(mix);
+  if (!ids.length) return [];
+  const busiest = [...ids].sort((x, y) => mix[y]! - mix[x]! || x.localeCompare(y))[0]!;
+  const heaviest = [...ids].sort((x, y) => aloneRate(x) - aloneRate(y) || x.localeCompare(y))[0]!;
+  return heaviest === busiest ? [busiest] : [busiest, heaviest];
+}
+
+function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, Compiled>, a: string, b: string): string[] {
   const out: string[] = [];
+  // Hop costs of every compared layout that makes remote calls, and where they come from.
+  for (const l of layouts) {
+    const c = compiled.get(l)!;
+    if (![...c.entry.values()].some((p) => c.programs[p]!.tally.remoteCalls > 0)) continue;
+    const net = c.layout.layout.network;
+    // The parsed layout always has a network (defaults filled in); say which figures are whose.
+    const defaults = Network.parse({});
+    const declared = net.latency !== defaults.latency || net.cpuPerCall !== defaults.cpuPerCall || net.cpuPerKiB !== defaults.cpuPerKiB;
+    out.push(
+      `hop cost in ${l}: ${ms(net.latency)} one-way latency + ${ms(net.cpuPerCall)} CPU per side + ${ms(net.cpuPerKiB)} per KiB per side (${declared ? `blueprint layouts.${l}.network` : `archsim's defaults; set layouts.${l}.network to change them`})`,
+    );
+  }
   if (a === b) return out;
-  const net = cb.layout.layout.network;
-  out.push(
-    `hop cost in ${b}: ${ms(net.latency)} one-way latency + ${ms(net.cpuPerCall)} CPU per side + ${ms(net.cpuPerKiB)} per KiB per side (blueprint layouts.${b}.network)`,
-  );
-  const login = ops.find((o) => o.id === 'auth.login') ?? ops[0];
-  if (login) {
-    const t = cb.programs[cb.entry.get(login.id)!]!.tally;
-    const ta = ca.programs[ca.entry.get(login.id)!]!.tally;
+  const ca = compiled.get(a)!;
+  const cb = compiled.get(b)!;
+  // The operation the split costs most, and what that is made of.
+  const worst = [...ops].sort((x, y) => y.delta - x.delta)[0];
+  if (worst && worst.delta > 0) {
+    const t = cb.programs[cb.entry.get(worst.id)!]!.tally;
+    const ta = ca.programs[ca.entry.get(worst.id)!]!.tally;
     const dh = t.hops - ta.hops;
     if (dh > 0) {
-      const perHop = 25 / dh;
       out.push(
-        `${login.id}: ${b} is ${signed(login.delta)} per request at low load (${dh} more one-way hop${dh > 1 ? 's' : ''}); a +20–30 ms difference would need ≈${perHop.toFixed(0)} ms per one-way hop — a WAN or cross-region path with TLS set-up, not a LAN hop in one data centre`,
+        `${worst.id}: ${b} is ${signed(worst.delta)} per request at low load, the largest difference (${dh} more one-way hop${dh > 1 ? 's' : ''} at ${ms(cb.networkLatency)} each, plus serialization${t.gateway && !ta.gateway ? ' and the gateway' : ''}); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds`,
       );
     }
   }
@@ -183,23 +201,25 @@ function notes(ops: OperationDelta[], a: string, b: string, ca: Compiled, cb: Co
 }
 
 /** Why one layout holds more (or not): which station limits each single-operation workload. */
-function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<string, Compiled>, mix: Record<string, number>, a: string, b: string): string[] {
+function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<string, Compiled>, keyOps: string[], a: string, b: string): string[] {
   const out: string[] = [];
   const ra = rows.find((r) => r.layout === a);
   const rb = rows.find((r) => r.layout === b);
   if (!ra || !rb || a === b) return out;
   out.push(`workload mix: ${b} saturates at ${Math.round(rb.mix)}/s (${rb.bottleneck}) vs ${a} at ${Math.round(ra.mix)}/s (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
-  for (const id of ['auth.login', 'messages.send'].filter((x) => x in mix)) {
+  for (const id of keyOps) {
     const cb = compiled.get(b)!;
     const s = saturation(cb, opDemands(cb), { [id]: 1 });
     const st = cb.stations.find((x) => x.id === s.station)!;
     const idx = cb.stations.indexOf(st);
     const D = opDemands(cb).get(id)!.loadDemand[idx]!;
     const fixable = st.kind === 'unit';
-    const want = 2000;
+    // What doubling it would take: the question a capacity plan asks next.
+    const want = Math.round(2 * rb.byOperation[id]!);
+    if (!Number.isFinite(want) || want <= 0) continue;
     const needed = Math.ceil((want * D) / 1000);
     out.push(
-      `${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); ${want}/s would need ${needed} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`,
+      `${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${want}/s) would need ${needed} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`,
     );
   }
   return out;

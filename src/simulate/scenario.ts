@@ -21,6 +21,7 @@ const Target = {
   datastore: Name.optional().describe('a datastore of the layout'),
   domain: Name.optional().describe('the unit that runs this domain, whatever the layout'),
   storeOf: Name.optional().describe("this domain's primary datastore, whatever the layout"),
+  table: Name.optional().describe('the datastore that holds this table, whatever the layout'),
   gateway: z.boolean().optional(),
   broker: z.boolean().optional(),
 };
@@ -34,8 +35,8 @@ export const Failure = z
     down: z.boolean().optional().describe('the station refuses work (crash, restart); the default unless slow is set'),
     slow: z.number().min(1).optional().describe('service times are multiplied by this factor'),
   })
-  .refine((f) => [f.unit, f.datastore, f.domain, f.storeOf, f.gateway, f.broker].filter((x) => x !== undefined && x !== false).length === 1, {
-    message: 'name exactly one of unit, datastore, domain, storeOf, gateway, broker',
+  .refine((f) => [f.unit, f.datastore, f.domain, f.storeOf, f.table, f.gateway, f.broker].filter((x) => x !== undefined && x !== false).length === 1, {
+    message: 'name exactly one of unit, datastore, domain, storeOf, table, gateway, broker',
   });
 
 export const ExtraLoad = z.strictObject({
@@ -157,6 +158,12 @@ export function resolveScenario(bp: Blueprint, c: Compiled, s: Scenario): { ok: 
         idx = stationIdx('datastore', store.name);
         what = `datastore ${store.name} (holds ${f.storeOf})`;
       }
+    } else if (f.table !== undefined) {
+      const store = r.storeOfTable.get(f.table);
+      const tables = Object.values(bp.system.domains).flatMap((d) => d.tables);
+      what = store ? `datastore ${store} (holds ${f.table})` : `the datastore of table ${f.table}`;
+      if (!tables.includes(f.table)) problems.push({ path: [...path, 'table'], message: `no table "${f.table}"${didYouMean(f.table, tables)}` });
+      else if (store) idx = stationIdx('datastore', store);
     } else if (f.gateway) {
       idx = stationIdx('gateway', 'gateway');
       what = 'the gateway';
@@ -165,8 +172,9 @@ export function resolveScenario(bp: Blueprint, c: Compiled, s: Scenario): { ok: 
       what = 'the broker';
     }
     if (idx < 0) {
-      // A layout without a gateway or broker simply has nothing to fail there.
-      if (f.gateway || f.broker) hits.push(`${what}: not in ${r.name}`);
+      // A layout without a gateway or broker (or that places no store for the table) simply has
+      // nothing to fail there.
+      if (f.gateway || f.broker || f.table !== undefined) hits.push(`${what}: not in ${r.name}`);
       return;
     }
     const down = f.slow === undefined ? (f.down ?? true) : (f.down ?? false);

@@ -186,6 +186,8 @@ export interface ComparisonResult {
   operations: OperationDelta[];
   saturation: { layout: string; mix: number; byOperation: Record<string, number>; bottleneck: string; causes: string[] }[];
   faultIsolation: FaultRow[];
+  /** operations with a saturation column and notes of their own: the busiest, the most expensive */
+  keyOperations: string[];
   cost: { layout: string; monthly: LayoutCost; perMillionRequests: number; causes: string[] }[];
   notes: string[];
 }

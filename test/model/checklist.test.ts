@@ -68,4 +68,33 @@ describe('answers derived from a blueprint', () => {
     expect(c.items.find((i) => i.id === 'team-size')).toMatchObject({ checked: true, source: 'answer', derived: { value: false } });
     expect(c.score).toBe(4);
   });
+
+  it('an all-synchronous design (calls between units, no events) is a communication strategy; one unit with nothing crossing is not', () => {
+    const mk = (units: string) => {
+      const p = parseBlueprint(
+        `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: grpc-shop }
+system:
+  domains:
+    front: { operations: { home: { route: GET /, calls: [{ op: cart.get, timeout: 100ms }, stock.list] } } }
+    cart: { operations: { get: { internal: true } } }
+    stock: { operations: { list: { internal: true } } }
+layouts:
+  split:
+    units: ${units}
+catalog: { box: { usdPerMonth: $1 } }
+`,
+        'shop.yaml',
+      );
+      if (!p.ok) throw new Error(p.errors.map((e) => e.message).join('; '));
+      return checklist({ blueprint: p.blueprint }).items.find((i) => i.id === 'communication')!;
+    };
+    const split = mk('{ f: { domains: [front], port: 8080, instance: box }, c: { domains: [cart], port: 8081, instance: box }, s: { domains: [stock], port: 8082, instance: box } }');
+    expect(split).toMatchObject({ checked: true, source: 'derived' });
+    expect(split.derived!.reason).toBe('synchronous request/response: 2 declared calls between the units of "split", 1 with a timeout, retries or a circuit breaker');
+    const one = mk('{ all: { domains: "*", port: 8080, instance: box } }');
+    expect(one.checked).toBe(false);
+    expect(one.derived!.reason).toBe('no events, no broker and no call between units of "split"');
+  });
 });

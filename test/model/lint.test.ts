@@ -60,7 +60,7 @@ describe('lint on the bundled QuantChat blueprint', () => {
     expect(all.filter((f) => f.rule === 'extraction-order')).toHaveLength(1);
   });
 
-  it('the extraction order starts with relay (seeds 002/004) and explains its ties', () => {
+  it('the extraction order starts with relay (seeds 002/004) and explains its ties in the blueprint’s own names', () => {
     const { order, ties } = extractionOrder(qc);
     expect(order.map((s) => s.domain).slice(0, 3)).toEqual(['relay', 'media', 'notifications']);
     expect(order[0]).toMatchObject({ domain: 'relay', score: 1.5 });
@@ -69,6 +69,8 @@ describe('lint on the bundled QuantChat blueprint', () => {
     const f = lint(qc, 'monolith')[0]!;
     expect(f.message).toMatch(/^extract relay first/);
     expect(f.why).toContain('Ties: media and notifications tie at 2');
+    expect(f.why).toContain('(here relay)');
+    expect(f.why).not.toMatch(/seed|QuantChat/i);
     expect(f.path).toEqual(['system', 'domains', 'relay']);
   });
 });

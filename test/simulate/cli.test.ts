@@ -83,12 +83,14 @@ describe('archsim compare (seed 001 acceptance)', () => {
     }
     const send = c.operations.find((o: { id: string }) => o.id === 'messages.send');
     expect(send.causes.join(' ')).toMatch(/4 extra network hops/);
-    expect(c.notes.join(' ')).toMatch(/20–30 ms difference would need/);
+    expect(c.notes.join(' ')).toMatch(/the largest difference \(\d+ more one-way hops at 0\.25 ms each/);
     // High load: the monolith saturates first.
     const sat = Object.fromEntries(c.saturation.map((s: { layout: string; mix: number }) => [s.layout, s]));
     expect(sat.microservices.mix).toBeGreaterThan(sat.monolith.mix);
     expect(sat.monolith.byOperation['auth.login']).toBeCloseTo(500, 0);
-    expect(c.notes.join(' ')).toMatch(/auth\.login alone/);
+    // Notes for the busiest operation and the one that saturates first on its own.
+    expect(c.keyOperations).toEqual(['messages.send', 'media.upload']);
+    expect(c.notes.join(' ')).toMatch(/messages\.send alone: monolith 400\/s, microservices 500\/s/);
     // Fault isolation from the three seed scenarios.
     const rows = c.faultIsolation;
     const db = (l: string) => rows.find((x: { failure: string; layout: string }) => x.failure.startsWith('database-failure') && x.layout === l);
@@ -110,10 +112,16 @@ describe('archsim compare (seed 001 acceptance)', () => {
     expect(r.stdout).toMatch(/total\s+\$32\s+\$172/);
   });
 
-  it('another blueprint: the seed scenarios that do not fit are skipped with a note', () => {
+  it('another blueprint: fault isolation from its own automatic scenarios', () => {
     const r = archsim(['compare', 'blueprints/chatpop.yaml', '--layouts', 'phase1,phase3', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).notes.join(' ')).toMatch(/scenario database-failure skipped/);
+    const c = JSON.parse(r.stdout);
+    const failures = new Set(c.faultIsolation.map((f: { failure: string }) => f.failure.split(':').slice(0, 2).join(':')));
+    for (const n of ['auto:chats-down', 'auto:chats-slow', 'auto:chats-postgres-down', 'auto:websocket-redis-down', 'auto:broker-down', 'auto:spike-chats.send-message']) expect(failures.has(n), n).toBe(true);
+    // The split isolates a dead chat service from photo analysis; the monolith loses everything.
+    const row = (l: string) => c.faultIsolation.find((f: { failure: string; layout: string }) => f.failure.startsWith('auto:photo-down:') && f.layout === l);
+    expect(row('phase1').overall).toBe(0);
+    expect(row('phase3').overall).toBeGreaterThan(0.5);
   });
 
   it('unknown layout: exit 2', () => {

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--json', 'print the calibration as JSON')
     .addHelpText(
       'after',
-      '\nThe overlay `extends:` the blueprint and sets system.domains.<d>.operations.<op>.cpu (and db.read/db.write\nwhere the database process was measured), with a comment naming the machine and the runs.\n\nExample:\n  archsim loadtest blueprints/quantchat.yaml --layout monolith --rate 100 --out r100.json\n  archsim loadtest blueprints/quantchat.yaml --layout monolith --rate 300 --out r300.json\n  archsim calibrate r100.json r300.json --blueprint blueprints/quantchat.yaml --out calibrated.yaml',
+      '\nThe overlay `extends:` the blueprint and sets system.domains.<d>.operations.<op>.cpu (and db.read/db.write\nwhere the database process was measured), with a comment naming the machine and the runs.\n\nExample:\n  archsim loadtest system.yaml --layout monolith --rate 100 --out r100.json\n  archsim loadtest system.yaml --layout monolith --rate 300 --out r300.json\n  archsim calibrate r100.json r300.json --blueprint system.yaml --out calibrated.yaml',
     )
     .action((files: string[], opts: { blueprint: string; layout?: string; out?: string; force?: boolean; json?: boolean }) =>
       handle(async () => {

@@ -33,7 +33,7 @@ export function register(program: Command): void {
           requireLayout(blueprint, opts.layout);
         }
         let answers: Record<string, boolean> | undefined;
-        if (opts.answers !== undefined) answers = await readAnswers(opts.answers, QUESTION_IDS);
+        if (opts.answers !== undefined) answers = await (await import('../answers.js')).readAnswers(opts.answers, QUESTION_IDS);
         let result = checklist({ blueprint, layout: opts.layout, answers });
         if (interactive() && !opts.json && opts.answers === undefined) {
           const items = await ask(result);
@@ -45,26 +45,6 @@ export function register(program: Command): void {
         else out(renderChecklist(result));
       }),
     );
-}
-
-async function readAnswers(path: string, ids: readonly string[]): Promise<Record<string, boolean>> {
-  const [{ readFileSync }, { z }, { parseYamlWith }, { InputError }] = await Promise.all([
-    import('node:fs'),
-    import('zod'),
-    import('../../model/positioned.js'),
-    import('../io.js'),
-  ]);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError([{ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' }]);
-  }
-  const schema = z.strictObject(Object.fromEntries(ids.map((id) => [id, z.boolean().optional()]))).nullable();
-  const r = parseYamlWith(schema, text, path);
-  if (!r.ok) throw new InputError(r.errors);
-  const data = (r.data ?? {}) as Record<string, boolean | undefined>;
-  return Object.fromEntries(Object.entries(data).filter((e): e is [string, boolean] => e[1] !== undefined));
 }
 
 async function ask(result: ChecklistResult): Promise<ChecklistItem[]> {

@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .option('--parallelism <n>', 'k6: with --k6-operator, the number of runner pods', '1')
     .addHelpText(
       'after',
-      '\nNever overwrites a file without --force: every conflict is listed and nothing is written (exit 2).\nExamples:\n  archsim generate compose blueprints/quantchat.yaml --layout microservices --out deploy\n  archsim generate gateway blueprints/quantchat.yaml --layout strangler-relay --kind nginx --canary relay-service=10 --out gw\n  archsim generate all blueprints/quantchat.yaml --layout microservices --out quantchat --dry-run',
+      '\nNever overwrites a file without --force: every conflict is listed and nothing is written (exit 2).\nExamples:\n  archsim generate compose system.yaml --layout microservices --out deploy\n  archsim generate gateway system.yaml --layout strangler-relay --kind nginx --canary relay-service=10 --out gw\n  archsim generate all system.yaml --layout microservices --out deploy --dry-run',
     )
     .action((target: string, file: string, opts: GenerateCliOptions) => handle(() => runGenerate(target, file, opts)));
 }

@@ -3,6 +3,7 @@ import { handle, out, paint, printJson, table, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { operations, resolveLayout } from '../../model/resolve.js';
 import type { Blueprint } from '../../model/schema.js';
+import { autoScenarioList } from '../../simulate/auto-scenarios.js';
 import { monthlyCost } from '../../simulate/cost.js';
 
 export function register(program: Command): void {
@@ -48,6 +49,8 @@ export function inspectView(bp: Blueprint, only?: string) {
       emits: o.op.emits,
     })),
     events: Object.entries(bp.system.events).map(([name, e]) => ({ name, consumers: e.consumers })),
+    /** what compare and report run when no --scenario is given: the blueprint's files, else the automatic ones */
+    scenarios: { declared: bp.scenarios ?? [], automatic: autoScenarioList(bp) },
     layouts: names
       .filter((n) => !only || n === only)
       .map((n) => {
@@ -83,6 +86,10 @@ export function renderInspect(v: InspectView): string {
   parts.push(table(['domain', 'tables', 'operations'], v.domains.map((d) => [d.name, d.tables.join(', ') || '-', d.operations.join(', ')])));
   parts.push('', h('Events'));
   parts.push(v.events.length ? table(['event', 'consumers'], v.events.map((e) => [e.name, e.consumers.join(', ')])) : '(none)');
+  parts.push('', h('Failure scenarios'));
+  if (v.scenarios.declared.length) parts.push(`  compare and report run the blueprint's own: ${v.scenarios.declared.join(', ')}`);
+  parts.push(`  automatic (\`--scenario auto\` for all, \`--scenario auto:<name>\` for one)${v.scenarios.declared.length ? '' : ', run by compare and report by default'}:`);
+  parts.push(table(['scenario', 'what fails'], v.scenarios.automatic.map((s) => [s.name, s.description]), { indent: 2 }));
   for (const l of v.layouts) {
     parts.push('', h(`Layout ${l.name}`) + (l.style ? ` (${l.style})` : '') + ` — $${l.monthlyCost.usd}/month`);
     if (l.gateway) parts.push(`  gateway: ${l.gateway.kind} on port ${l.gateway.port}`);

@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result JSON on stdout')
     .addHelpText(
       'after',
-      '\nOpen model (--rate): latency counts from each request\'s scheduled start, so a stalled system cannot hide its queue.\nClosed model (--users): N connections back to back, for the maximum throughput.\nProgress goes to stderr (a live view on a TTY); stdout carries only --json.\n\nExamples:\n  archsim loadtest --target trivial --rate 500/s --duration 10s\n  archsim loadtest --target trivial --users 16 --duration 5s --out max.json\n  archsim loadtest blueprints/quantchat.yaml --target http://127.0.0.1:8000 --operation auth.login --rate 100/s --pid app=4242\n  archsim loadtest blueprints/quantchat.yaml --layout monolith --rate 200/s --duration 30s --out monolith.json',
+      '\nOpen model (--rate): latency counts from each request\'s scheduled start, so a stalled system cannot hide its queue.\nClosed model (--users): N connections back to back, for the maximum throughput.\nProgress goes to stderr (a live view on a TTY); stdout carries only --json.\n\nExamples:\n  archsim loadtest --target trivial --rate 500/s --duration 10s\n  archsim loadtest --target trivial --users 16 --duration 5s --out max.json\n  archsim loadtest system.yaml --target http://127.0.0.1:8000 --operation auth.login --rate 100/s --pid app=4242\n  archsim loadtest system.yaml --layout monolith --rate 200/s --duration 30s --out monolith.json',
     )
     .action((file: string | undefined, opts: Opts) => handle(() => loadtestAction(file, opts)));
 }

@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--json', 'same as --format json')
     .addHelpText(
       'after',
-      '\nThe overlay `extends:` the blueprint and holds the layouts phase-1 … phase-N, so every command works on a phase:\n  archsim plan blueprints/quantchat.yaml --from monolith --to microservices --growth 15%/month --out plan\n  archsim simulate plan/quantchat.plan.yaml --layout phase-2 --method analytic\n  archsim generate gateway plan/quantchat.plan.yaml --plan plan/quantchat.plan.json --phase 2 --step 10 --out gw\nExit codes: 0 done, 1 a derived phase does not validate, 2 bad input or usage.',
+      '\nThe overlay `extends:` the blueprint and holds the layouts phase-1 … phase-N, so every command works on a phase:\n  archsim plan system.yaml --from monolith --to microservices --growth 15%/month --out plan\n  archsim simulate plan/system.plan.yaml --layout phase-2 --method analytic\n  archsim generate gateway plan/system.plan.yaml --plan plan/system.plan.json --phase 2 --step 10 --out gw\nExit codes: 0 done, 1 a derived phase does not validate, 2 bad input or usage.',
     )
     .action((file: string, flags: PlanFlags) => handle(() => runPlan(file, flags)));
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { choiceFlag, listFlag, rateFlag } from '../flags.js';
 import { CheckFailed, err, handle, InputError, out, printJson, UsageError } from '../io.js';
-import { SEED_SCENARIOS } from '../seed-scenarios.js';
+import { AUTO_SCENARIO_HELP, SCENARIO_DEFAULT_HELP } from '../scenario-help.js';
 import type { ReportFormat } from '../../report/run.js';
 
 interface ReportFlags {
@@ -15,6 +15,7 @@ interface ReportFlags {
   scenario?: string[];
   faults: boolean;
   force?: boolean;
+  answers?: string;
   json?: boolean;
   plan?: string;
 }
@@ -35,8 +36,9 @@ export function register(program: Command): void {
     .option('--budget <budget.yaml>', 'limits to enforce; a broken budget exits 1')
     .option('--loadtest <result.json...>', 'load-test results to show beside the predictions')
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
-    .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
+    .option('--scenario <file|auto...>', `failure scenarios for fault isolation (${SCENARIO_DEFAULT_HELP})`)
     .option('--no-faults', 'skip the fault-isolation runs')
+    .option('-a, --answers <file>', 'readiness checklist answers (as for `archsim checklist --answers`): the report scores the same answers')
     .option('--plan <plan.json>', 'include a migration plan from `archsim plan --out` (its .plan.json)')
     .option('--force', 'overwrite existing report files in --out')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
@@ -53,6 +55,8 @@ Budget file (YAML):
     - change.cost.monthly < 20%     # needs --baseline
 Figures: cost.monthly, cost.perMillion, throughput[(op)], mean|p50|p95|p99(op), hops(op),
 utilization(station), replicas(unit), lint.errors, lint.warnings.
+
+${AUTO_SCENARIO_HELP}
 
 Exit codes: 0 report written and every budget met, 1 a budget is broken, 2 bad input.`,
     )
@@ -101,16 +105,28 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
       else problems.push(...r.errors);
     }
   }
-  const { loadScenario, scenarioPath } = await scenarioLoader();
-  const scenarios = [];
+  const { chosenScenarios, scenarioArg } = await import('../scenarios.js');
+  const scenarios: import('../scenarios.js').LoadedScenario[] = [];
   if (flags.faults) {
-    for (const s of flags.scenario ?? SEED_SCENARIOS) {
+    // One at a time, so every broken scenario file is reported at once.
+    const asked = flags.scenario?.length ? flags.scenario.map((a) => () => scenarioArg(blueprint, a)) : [() => chosenScenarios(blueprint, file, undefined)];
+    for (const get of asked) {
       try {
-        scenarios.push(loadScenario(scenarioPath(s)).scenario);
+        scenarios.push(...get());
       } catch (e) {
         if (e instanceof InputError) problems.push(...e.diagnostics);
         else throw e;
       }
+    }
+  }
+  let answers: Record<string, boolean> | undefined;
+  if (flags.answers !== undefined) {
+    try {
+      const [{ readAnswers }, { QUESTION_IDS }] = await Promise.all([import('../answers.js'), import('../../model/checklist.js')]);
+      answers = await readAnswers(flags.answers, QUESTION_IDS);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.diagnostics);
+      else throw e;
     }
   }
   const loadtests = [];
@@ -136,17 +152,26 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
 
   const { readFileSync } = await import('node:fs');
   const pkg = { default: JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string } };
-  const run = runReport(blueprint, {
-    file,
-    generator: `archsim ${pkg.default.version}`,
-    layouts,
-    rate,
-    scenarios,
-    loadtests,
-    locate,
-    ...(baseline ? { baseline: { file: flags.baseline!, report: baseline } } : {}),
-    ...(budgets ? { budgets: { file: flags.budget!, parsed: budgets } } : {}),
-  });
+  let run;
+  try {
+    run = runReport(blueprint, {
+      file,
+      generator: `archsim ${pkg.default.version}`,
+      layouts,
+      rate,
+      scenarios: scenarios.map((s) => s.scenario),
+      loadtests,
+      locate,
+      ...(answers ? { answers } : {}),
+      ...(baseline ? { baseline: { file: flags.baseline!, report: baseline } } : {}),
+      ...(budgets ? { budgets: { file: flags.budget!, parsed: budgets } } : {}),
+    });
+  } catch (e) {
+    // A scenario that fits no layout: positioned in its file when it has one.
+    const { cliError } = await import('../sim-run.js');
+    const name = (e as { scenario?: string }).scenario;
+    throw cliError(e, scenarios.find((s) => s.scenario.name === name)?.locate);
+  }
   const { report } = run;
   for (const n of run.notes) err(`archsim: note: ${n}`);
   if (plan) report.plan = plan;
@@ -197,11 +222,6 @@ async function diagramSvgs(diagrams: Record<string, string>): Promise<Record<str
   const names = Object.keys(diagrams);
   const svgs = (await renderMermaidMany(names.map((n) => diagrams[n]!), 'svg')) as string[];
   return Object.fromEntries(names.map((n, i) => [n, svgs[i]!]));
-}
-
-async function scenarioLoader() {
-  const [{ loadScenario }, { scenarioPath }] = await Promise.all([import('../sim-options.js'), import('../sim-run.js')]);
-  return { loadScenario, scenarioPath };
 }
 
 /**

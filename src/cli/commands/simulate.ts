@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { handle, out, printJson } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
+import { AUTO_SCENARIO_HELP } from '../scenario-help.js';
 
 export function register(program: Command): void {
   program
@@ -16,13 +17,13 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed (same seed, same result)', '1')
     .option('--method <m>', 'des (discrete-event simulation) or analytic (M/M/c network)', 'des')
     .option('--replications <k>', 'independent runs for 95% confidence intervals', '1')
-    .option('--scenario <file>', 'a failure/load scenario YAML file (or the name of a bundled one, e.g. database-failure)')
+    .option('--scenario <file|auto:name>', 'a failure/load scenario: a YAML file, the name of a bundled one (database-failure), or an automatic one (auto:<name>)')
     .option('--host-cores <n>', 'run everything on one host of N cores (processor sharing): predicts a run on this machine')
     .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')
-    .addHelpText('after', '\nExamples:\n  archsim simulate blueprints/quantchat.yaml --layout microservices --rate 400\n  archsim simulate blueprints/quantchat.yaml -l monolith --scenario database-failure\n  archsim simulate blueprints/quantchat.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).')
+    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim simulate system.yaml --layout microservices --rate 400\n  archsim simulate system.yaml -l monolith --scenario database-failure\n  archsim simulate system.yaml -l microservices --scenario auto:orders-down\n  archsim simulate system.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
     .action((file: string, opts: SimFlags) =>
       handle(async () => {
         const { prepare, runSimulation } = await import('../sim-run.js');

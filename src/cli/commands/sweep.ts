@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--host-cores <n>', 'run everything on one host of N cores')
     .option('--workers <n>', 'DES: worker threads (default: all cores)')
     .option('--json', 'print the SweepResult as JSON')
-    .addHelpText('after', '\nExample:\n  archsim sweep blueprints/quantchat.yaml --layout monolith --rates 50..700x14\nExit codes: 0 done, 2 bad input.')
+    .addHelpText('after', '\nExample:\n  archsim sweep system.yaml --layout monolith --rates 50..700x14\nExit codes: 0 done, 2 bad input.')
     .action((file: string, opts: SweepFlags) =>
       handle(async () => {
         const os = await import('node:os');

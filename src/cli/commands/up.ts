@@ -17,7 +17,7 @@ export function register(program: Command): void {
   program
     .command('up')
     .description('run a layout of a blueprint for real: PostgreSQL, the reference services (one process per unit) and the gateway')
-    .argument('<blueprint>', 'blueprint YAML (the bundled blueprints/quantchat.yaml)')
+    .argument('<blueprint>', 'blueprint YAML whose domains the bundled reference services implement')
     .requiredOption('-l, --layout <name>', 'layout to run (monolith, modular-monolith, microservices, strangler-relay)')
     .option('--db <mode>', 'embedded (a local cluster), url (DATABASE_URL, or DATABASE_URL_<DATASTORE> each) or container (testcontainers + Docker)', 'embedded')
     .option('--port-offset <n>', 'add n to every blueprint port', '0')

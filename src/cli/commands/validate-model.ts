@@ -18,7 +18,7 @@ export function register(program: Command): void {
   program
     .command('validate-model')
     .description('measure one layout of the reference services, calibrate the blueprint on it, predict other layouts, measure them, and report the prediction error')
-    .argument('<file>', 'blueprint with reference services (blueprints/quantchat.yaml)')
+    .argument('<file>', 'blueprint YAML whose domains the bundled reference services implement')
     .option('--calibrate-on <layout>', 'the layout measured to calibrate the blueprint', 'monolith')
     .option('--predict <a,b>', 'layouts predicted from the calibration, then measured', 'microservices')
     .option('--rate <r>', 'open-model rate of the latency runs (the calibration also runs at twice it)', '40/s')

@@ -1,0 +1,13 @@
+// Help text about scenarios, in a module with no imports: the command files that use it load
+// whenever `archsim --help` does.
+export const SCENARIO_DEFAULT_HELP =
+  "default: the files the blueprint lists under `scenarios:`, else the automatic scenarios derived from it; `auto` runs every automatic scenario, `auto:<name>` one of them";
+
+export const AUTO_SCENARIO_HELP = `
+Automatic failure scenarios (derived from any blueprint; named from its own domains, tables and operations):
+  auto:<domain>-down          the unit running <domain> is down for 15 s
+  auto:<domain>-slow          the unit running <domain> serves ×4 slower for 15 s
+  auto:<domain>-<engine>-down the datastore holding <domain>'s tables is down (one per store of the domain)
+  auto:broker-down            the message broker is down (when a layout has one)
+  auto:spike-<operation>      the busiest operation at ×4 its usual rate for 15 s
+An unknown auto: name lists the blueprint's own; \`archsim inspect\` lists them too.`;
