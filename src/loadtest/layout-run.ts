@@ -16,6 +16,8 @@ import type { ScenarioRef } from './scenario.js';
 
 export type SystemUnderTest = {
   baseUrl: string;
+  /** what PostgreSQL runs with, read from the server */
+  database: LoadTestResult['run']['database'];
   processes: ProcTarget[];
   scenario: ScenarioRef;
   notes: string[];
@@ -47,17 +49,34 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
   return out;
 }
 
-export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number } = {}): Promise<SystemUnderTest> {
+export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
   await checkRunnable(bp, plan);
   const { startLayout } = await import('../run/layout.js');
-  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn' });
+  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb });
   try {
-    const { scenario, notes } = await seedAndScenario(bp, layout, plan, running);
-    return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
+    const { durabilityOf } = await import('../../reference-services/runtime/postgres.js');
+    const settings = await durabilityOf(running.databases.events!);
+    const database = { engine: 'postgres', durable: Object.values(settings).every((v) => v === 'on'), settings };
+    const { scenario, notes } = await seedAndScenario(bp, layout, plan);
+    if (!database.durable) notes.push(`PostgreSQL NOT durable (${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}): writes cost less than on any real deployment`);
+    return { baseUrl: running.gatewayUrl, database, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
   } catch (e) {
     await running.stop();
     throw e;
   }
+}
+
+/**
+ * Operations of the reference services' scenario that use up what they touch (a refresh token,
+ * a relay message to acknowledge): a closed (capacity) run's request count cannot be known ahead
+ * to seed enough of them, so capacity runs leave them out and say so.
+ */
+export const SINGLE_USE_OPERATIONS = ['auth.refresh', 'relay.ack'];
+
+/** A closed-model plan for the capacity of a mix: `users` connections, the single-use operations left out. */
+export function capacityPlanOf(plan: LoadPlan, users: number): LoadPlan {
+  const mix = Object.fromEntries(Object.entries(plan.mix).filter(([id]) => !SINGLE_USE_OPERATIONS.includes(id)));
+  return { ...plan, model: 'closed', rate: null, users, mix: Object.keys(mix).length ? mix : plan.mix };
 }
 
 /** The reference services implement QuantChat, and the load scenario these operations. */
@@ -75,13 +94,13 @@ async function checkRunnable(bp: Blueprint, plan: LoadPlan): Promise<void> {
  * contacts, groups, conversations, relay queues and media through the public API (in the
  * driver's process, before the clock starts) and builds each operation's requests from them.
  */
-export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike): Promise<{ scenario: ScenarioRef; notes: string[] }> {
-  void running;
+export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan): Promise<{ scenario: ScenarioRef; notes: string[] }> {
   await checkRunnable(bp, plan);
   // Pools of single-use things (refresh tokens, relay messages to acknowledge) are sized from
   // the requests each operation is expected to send.
   const total = Object.values(plan.mix).reduce((a, b) => a + b, 0) || 1;
-  const seconds = plan.duration + plan.warmup; // the plan counts in seconds
+  // Each window's driver seeds its own pools (the plan counts in seconds).
+  const seconds = plan.duration + plan.warmup;
   const perSecond = plan.rate ?? (plan.users ?? 1) * 500;
   const expected = Object.fromEntries(Object.entries(plan.mix).map(([id, w]) => [id, Math.ceil((perSecond * seconds * w) / total)]));
   const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/quantchat.js')).href;
@@ -103,7 +122,59 @@ export interface MeasureOptions {
   /** open model: bound on requests in flight (closed model: plan.users) */
   connections?: number;
   pin?: boolean;
+  /** measured windows back to back after one warm-up (default 1) */
+  replications?: number;
+  /** PostgreSQL in the fast, not durable mode */
+  fastDb?: boolean;
   onProgress?: (p: import('./driver/index.js').Progress) => void;
+  /** one line per step (window, level) */
+  log?: (line: string) => void;
+}
+
+/** Warm-up of the windows after the first: the system is warm, the new driver process is not. */
+const REWARM_SECONDS = 2;
+
+/** The driver's options for one window of a plan. */
+function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, warmup: number): import('./target.js').TargetRun {
+  return {
+    target: sut.baseUrl,
+    scenario,
+    processes: sut.processes,
+    model: plan.model,
+    rate: plan.rate ?? undefined,
+    connections: plan.users ?? o.connections,
+    duration: plan.duration,
+    warmup,
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.pin !== undefined ? { pin: o.pin } : {}),
+    blueprint: bp.metadata.name,
+    layout,
+    notes: sut.notes,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  };
+}
+
+/**
+ * Measure a plan on a started system: its warm-up (driven, not measured), then `replications`
+ * windows, combined with intervals. Every window has its own driver process and CPU readings.
+ */
+export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null): Promise<LoadTestResult> {
+  const { loadTestTarget } = await import('./target.js');
+  const { combineWindows, describeMethod } = await import('./replicate.js');
+  const n = Math.max(1, o.replications ?? 1);
+  // The plan's own mix and pool sizes (a capacity run and a level run differ).
+  const { scenario } = await seedAndScenario(bp, layout, plan);
+  const windows: LoadTestResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const warmup = i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS);
+    o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
+    const w = await loadTestTarget(windowRun(sut, scenario, bp, layout, plan, o, warmup));
+    windows.push({ ...w, run: { ...w.run, database: sut.database, level } });
+  }
+  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level });
+  const r = combineWindows(windows, method);
+  // The reported warm-up is the first window's (the one that settles JIT and pools).
+  return { ...r, run: { ...r.run, warmup: plan.warmup } };
 }
 
 /**
@@ -111,26 +182,46 @@ export interface MeasureOptions {
  * stop it. `archsim loadtest` and `validate-model` both measure through here.
  */
 export async function measureLayout(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, o: MeasureOptions = {}): Promise<LoadTestResult> {
-  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0 });
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0, fastDb: o.fastDb ?? false });
   try {
-    const { loadTestTarget } = await import('./target.js');
-    return await loadTestTarget({
-      target: sut.baseUrl,
-      scenario: sut.scenario,
-      processes: sut.processes,
-      model: plan.model,
-      rate: plan.rate ?? undefined,
-      connections: plan.users ?? o.connections,
-      duration: plan.duration,
-      warmup: plan.warmup,
-      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-      ...(o.pin !== undefined ? { pin: o.pin } : {}),
-      blueprint: bp.metadata.name,
-      layout,
-      notes: sut.notes,
-      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    });
+    return await measurePlan(sut, bp, layout, plan, o);
   } finally {
     await sut.stop();
   }
+}
+
+/**
+ * Load levels as fractions of the measured capacity, on one started system: first the capacity
+ * (closed model, `capacityPlan`), then each level as an open-model run at fraction × capacity.
+ * Returns the capacity run followed by one result per level.
+ */
+export async function measureLevels(bp: Blueprint, blueprintFile: string, layout: string, openPlan: LoadPlan, capacityPlan: LoadPlan, fractions: readonly number[], o: MeasureOptions = {}): Promise<{ capacity: LoadTestResult; levels: LoadTestResult[] }> {
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, openPlan, { portOffset: o.portOffset ?? 0, fastDb: o.fastDb ?? false });
+  try {
+    const capacity = await measurePlan(sut, bp, layout, capacityPlan, o);
+    const x = capacity.totals.throughput;
+    if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
+    const levels: LoadTestResult[] = [];
+    for (const f of fractions) {
+      const rate = Math.max(1, Math.round(f * x * 10) / 10);
+      // Later levels: the system is warm; a short warm-up settles the new rate's queues.
+      levels.push(await measurePlan(sut, bp, layout, { ...openPlan, rate, model: 'open', users: null, warmup: Math.min(openPlan.warmup, 5) }, o, { fraction: f, capacity: x }));
+    }
+    return { capacity, levels };
+  } finally {
+    await sut.stop();
+  }
+}
+
+/** "25%,50%,0.75" → [0.25, 0.5, 0.75]; each in (0, 1.5]. */
+export function parseLevels(text: string): number[] {
+  const out = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(s);
+    if (!m) throw new Error(`load level "${s}" is not a fraction of capacity (e.g. 25%, 50%, 0.75)`);
+    const v = Number(m[1]) / (m[2] ? 100 : 1);
+    if (!(v > 0 && v <= 1.5)) throw new Error(`load level "${s}" must be above 0 and at most 150% of capacity`);
+    return v;
+  });
+  if (!out.length) throw new Error('no load levels given (e.g. --levels 25%,50%,75%)');
+  return out;
 }

@@ -21,6 +21,9 @@ type Opts = {
   k6Script?: string;
   trivialCpu?: string;
   pin: boolean;
+  replications?: string;
+  levels?: string;
+  fastDb?: boolean;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -39,7 +42,10 @@ export function register(program: Command): void {
     .option('--rate <rate>', 'open model: constant arrival rate, e.g. 200/s (default: the workload rate)')
     .option('--users <n>', 'closed model: N connections with no think time (maximum throughput)')
     .option('--duration <d>', 'measured duration, e.g. 30s (default: the workload duration)')
-    .option('--warmup <d>', 'load before measuring, not recorded (default: the workload warmup)')
+    .option('--warmup <d>', 'load before measuring, driven but not recorded (default: the workload warmup, or 10s so JIT and connection pools settle)')
+    .option('--replications <n>', 'measured windows back to back after the warm-up; figures get 95% intervals over them', '1')
+    .option('--levels <list>', 'with --layout: measure the capacity (closed model, --users, default 16), then open-model runs at these fractions of it, e.g. 25%,50%,75%')
+    .option('--fast-db', 'embedded PostgreSQL without crash safety (fsync, synchronous_commit, full_page_writes off); default durable, as a real deployment')
     .option('--connections <n>', 'open model: bound on requests in flight')
     .option('--timeout <d>', 'per-request timeout (default 5s)')
     .option('--driver <name>', 'embedded (in-process, nothing to install) or k6', 'embedded')
@@ -95,7 +101,20 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
     rate = p.value;
   }
   const users = count(o.users, 'users');
-  if (rate !== undefined && users !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+  if (rate !== undefined && users !== undefined && !o.levels) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+  const replications = count(o.replications, 'replications') ?? 1;
+  let levels: number[] | undefined;
+  if (o.levels !== undefined) {
+    const { parseLevels } = await import('../../loadtest/layout-run.js');
+    try {
+      levels = parseLevels(o.levels);
+    } catch (e) {
+      throw new UsageError(`--levels: ${(e as Error).message}`);
+    }
+    if (o.target || o.driver === 'k6') throw new UsageError('--levels starts a layout with the embedded driver: use it with --layout, not --target or --driver k6');
+    if (rate !== undefined) throw new UsageError('--levels sets the rates itself (fractions of the measured capacity); leave out --rate');
+  }
+  if (replications > 1 && (o.target || o.driver === 'k6')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout');
   const timeoutMs = (seconds(o.timeout, 'timeout') ?? 5) * 1000;
 
   let bp = null;
@@ -113,8 +132,8 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   try {
     plan = planLoad(bp, {
       operations: o.operation,
-      rate,
-      users,
+      rate: levels ? 1 : rate,
+      users: levels ? undefined : users,
       duration: seconds(o.duration, 'duration') ?? (bp ? undefined : 10),
       warmup: seconds(o.warmup, 'warmup'),
     });
@@ -128,19 +147,27 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
     if (o.target) {
       results.push(await runTarget(o.target, o, plan, bp, layouts[0] ?? null, timeoutMs, progress, { readFileSync, pathToFileURL, resolve }));
     } else {
-      const { measureLayout, startLayoutUnderTest, k6ScriptForLayout, NotWiredYet } = await import('../../loadtest/layout-run.js');
+      const { measureLayout, measureLevels, capacityPlanOf, startLayoutUnderTest, k6ScriptForLayout, NotWiredYet } = await import('../../loadtest/layout-run.js');
       const usage = (e: unknown) => (e instanceof NotWiredYet ? new UsageError(e.message) : e);
       for (const layout of layouts) {
         progress.label(layout);
         const portOffset = portOffsetOf(o.portOffset);
+        const mo = { portOffset, timeoutMs, connections: count(o.connections, 'connections'), pin: o.pin, replications, fastDb: !!o.fastDb, onProgress: progress.update };
+        if (levels) {
+          const capacityPlan = capacityPlanOf(plan, users ?? 16);
+          const run = measureLevels(bp!, file!, layout, plan, capacityPlan, levels, mo).catch((e: unknown) => Promise.reject(usage(e)));
+          const { capacity, levels: byLevel } = await run;
+          results.push(capacity, ...byLevel);
+          continue;
+        }
         if (o.driver !== 'k6') {
-          const run = measureLayout(bp!, file!, layout, plan, { portOffset, timeoutMs, connections: count(o.connections, 'connections'), pin: o.pin, onProgress: progress.update });
+          const run = measureLayout(bp!, file!, layout, plan, mo);
           results.push(await run.catch((e: unknown) => Promise.reject(usage(e))));
           continue;
         }
         const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('../../loadtest/k6.js'), import('../../loadtest/target.js')]);
         if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-        const sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset }).catch((e: unknown) => Promise.reject(usage(e)));
+        const sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset, fastDb: !!o.fastDb }).catch((e: unknown) => Promise.reject(usage(e)));
         try {
           const script = await k6ScriptForLayout(bp!, layout, plan, sut.baseUrl);
           results.push(await loadTestTargetK6({ target: sut.baseUrl, script, operations: Object.keys(plan.mix), processes: sut.processes, pin: o.pin, rate: plan.rate, blueprint: bp!.metadata.name, layout, onLine: (l) => err(l) }));
@@ -282,8 +309,10 @@ function parsePids(list: string[], role: 'unit' | 'datastore') {
 export function renderResults(results: LoadTestResult[]): string {
   const parts: string[] = [];
   for (const r of results) {
-    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s`;
+    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.level ? ` (${Math.round(r.run.level.fraction * 100)}% of capacity ${r.run.level.capacity.toFixed(0)}/s)` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s measured after ${r.run.warmup} s warm-up`;
     parts.push(paint('bold', head, process.stderr));
+    parts.push(`how: ${r.run.method || `${r.run.driver} driver; warm-up ${r.run.warmup} s not measured; one window`}`);
+    parts.push(r.run.database ? `database: ${r.run.database.engine}, ${r.run.database.durable ? 'durable' : 'NOT durable'} (${Object.entries(r.run.database.settings).map(([k, v]) => `${k}=${v}`).join(', ')})` : 'database: settings not known (not started by archsim)');
     const row = (id: string, o: { requests: number | null; throughput: number | null; errors: { total: number }; latency: { p50: number; p95: number; p99: number; max: number } | null }) => [
       id,
       o.requests ?? '-',
@@ -295,6 +324,14 @@ export function renderResults(results: LoadTestResult[]): string {
       o.errors.total,
     ];
     parts.push(table(['operation', 'requests', 'throughput', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors'], [...r.operations.map((o) => row(o.id, o)), ...(r.operations.length > 1 ? [row('total', r.totals)] : [])]));
+    const ivs = Object.entries(r.intervals);
+    if (ivs.length && r.windows.length > 1) {
+      const iv = (x: { lo: number; hi: number } | null, d = 2) => (x ? `${x.lo.toFixed(d)}–${x.hi.toFixed(d)}` : '-');
+      parts.push(`95% intervals over ${r.windows.length} windows:`);
+      parts.push(table(['operation', 'p50 ms', 'p95 ms', 'throughput /s'], ivs.map(([id, v]) => [id, iv(v.p50), iv(v.p95), iv(v.throughput, 1)])));
+      const units = r.windows[0]!.processes.map((p) => p.unit);
+      parts.push(table(['CPU s per window', ...units], r.windows.map((w) => [`window ${w.index + 1}`, ...units.map((u) => (w.processes.find((p) => p.unit === u)?.cpuSeconds ?? 0).toFixed(2))])));
+    }
     const errs = Object.entries(r.totals.errors.byKind).map(([k, n]) => `${k} ${n}`);
     if (errs.length) parts.push(`errors: ${errs.join(', ')}`);
     if (r.totals.dropped) parts.push(paint('yellow', `dropped: ${r.totals.dropped} requests never started (the system fell behind the schedule)`, process.stderr));
