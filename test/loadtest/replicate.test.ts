@@ -18,12 +18,14 @@ function win(p50: number, p95: number, thr: number, cpu: number): LoadTestResult
 
 describe('intervals over windows', () => {
   it('uses Student t: mean ± t(0.975, n−1)·s/√n', () => {
-    // 1, 2, 3: mean 2, s = 1, t(2) = 4.303 → half-width 4.303/√3 = 2.4843
-    const i = interval([1, 2, 3]);
-    expect(i.mean).toBe(2);
+    // 11, 12, 13: mean 12, s = 1, t(2) = 4.303 → half-width 4.303/√3 = 2.4843
+    const i = interval([11, 12, 13]);
+    expect(i.mean).toBe(12);
     expect(i.hi - i.mean).toBeCloseTo(4.303 / Math.sqrt(3), 3);
     expect(i.mean - i.lo).toBeCloseTo(4.303 / Math.sqrt(3), 3);
     expect(tQuantile975(100)).toBe(1.96);
+    // latencies and rates are never negative: the lower end stops at 0
+    expect(interval([1, 2, 3]).lo).toBe(0);
     expect(interval([5])).toMatchObject({ mean: 5, lo: 5, hi: 5, n: 1 });
     expect(() => interval([])).toThrow();
   });
