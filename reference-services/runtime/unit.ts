@@ -14,6 +14,7 @@ import { createMetrics } from './metrics.js';
 import { camel, kebab } from './names.js';
 import { Remote } from './remote.js';
 import { requestContext } from './request-context.js';
+import { opProfiler } from './op-cpu.js';
 
 export interface UnitOptions {
   blueprint: Blueprint;
@@ -95,7 +96,12 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
             const impl = internals.get(domain)?.[method];
             if (local.has(domain)) {
               if (!impl) throw new Error(`${domain}.${kebab(method)} is not an internal operation`);
-              return (impl as (...a: unknown[]) => Promise<unknown>)(...args);
+              if (!opProfiler) return (impl as (...a: unknown[]) => Promise<unknown>)(...args);
+              // A span of its own: the callee's callbacks are charged to the callee (self time).
+              const op = `${domain}.${kebab(method)}`;
+              opProfiler.span(op);
+              const store = requestContext.getStore();
+              return opProfiler.within(op, () => requestContext.run({ requestId: store?.requestId ?? '', op }, () => (impl as (...a: unknown[]) => Promise<unknown>)(...args)));
             }
             return remote.call(domain, kebab(method), args);
           };
@@ -139,9 +145,22 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   }
 
   // Hooks: request context first (so every later step sees the request id), then metrics/logs.
+  // The operation a request serves, for the per-operation CPU profile: public routes of this
+  // unit's domains by method and route, internal calls by their path.
+  const opOfRoute = new Map<string, string>();
+  for (const d of unit.domains)
+    for (const [name, op] of Object.entries(o.blueprint.system.domains[d]?.operations ?? {}))
+      if (op.route && op.route.method !== 'WS') opOfRoute.set(`${op.route.method} ${op.route.path.replace(/\{(\w+)\}/g, ':$1')}`, `${d}.${name}`);
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    requestContext.run({ requestId: req.id }, done);
+    if (!opProfiler) return requestContext.run({ requestId: req.id }, done);
+    const route = req.routeOptions.url ?? '';
+    const params = req.params as { domain?: string; op?: string };
+    const probe = route === '/metrics' || route === '/health' || route === '/ready';
+    const op = probe ? '(probes)' : route === '/internal/:domain/:op' ? `${params.domain}.${params.op}` : (opOfRoute.get(`${req.method} ${route}`) ?? `(route) ${req.method} ${route || 'unmatched'}`);
+    opProfiler.span(op);
+    // The rest of this callback (routing, body parsing, the handler up to its first await) is the operation's.
+    opProfiler.within(op, () => requestContext.run({ requestId: req.id, op }, done));
   });
   // While draining, each finished response closes its connection, so a keep-alive client
   // (the gateway, another unit) does not hold the process open after its last request.

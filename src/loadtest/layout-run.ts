@@ -13,9 +13,12 @@ import type { LoadPlan } from './plan.js';
 import type { ProcTarget } from './proc.js';
 import type { LoadTestResult } from './result.js';
 import type { ScenarioRef } from './scenario.js';
+import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
 
 export type SystemUnderTest = {
   baseUrl: string;
+  /** units whose /metrics carry the per-operation CPU profile */
+  units: { name: string; url: string }[];
   /** what PostgreSQL runs with, read from the server */
   database: LoadTestResult['run']['database'];
   processes: ProcTarget[];
@@ -52,14 +55,16 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
   await checkRunnable(bp, plan);
   const { startLayout } = await import('../run/layout.js');
-  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb });
+  // Every measured layout carries the per-operation CPU instrumentation (the same overhead for a
+  // calibration layout and a predicted one).
+  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } });
   try {
     const { durabilityOf } = await import('../../reference-services/runtime/postgres.js');
     const settings = await durabilityOf(running.databases.events!);
     const database = { engine: 'postgres', durable: Object.values(settings).every((v) => v === 'on'), settings };
     const { scenario, notes } = await seedAndScenario(bp, layout, plan);
     if (!database.durable) notes.push(`PostgreSQL NOT durable (${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}): writes cost less than on any real deployment`);
-    return { baseUrl: running.gatewayUrl, database, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
+    return { baseUrl: running.gatewayUrl, units: running.units.map((u) => ({ name: u.name, url: u.url })), database, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
   } catch (e) {
     await running.stop();
     throw e;
@@ -168,11 +173,21 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
   for (let i = 0; i < n; i++) {
     const warmup = i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS);
     o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
-    const w = await loadTestTarget(windowRun(sut, scenario, bp, layout, plan, o, warmup));
-    windows.push({ ...w, run: { ...w.run, database: sut.database, level } });
+    // The units' own counters around the measured window (async reads started at each edge).
+    let atStart: Promise<Map<string, UnitCounters>> | undefined;
+    let atEnd: Promise<Map<string, UnitCounters>> | undefined;
+    const onPhase = (phase: 'measure' | 'end') => {
+      if (phase === 'measure') atStart = scrapeUnits(sut.units);
+      else atEnd = scrapeUnits(sut.units);
+    };
+    const w = await loadTestTarget({ ...windowRun(sut, scenario, bp, layout, plan, o, warmup), onPhase });
+    const [b, a] = await Promise.all([atStart, atEnd]);
+    const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
+    windows.push({ ...w, run: { ...w.run, database: sut.database, level }, profile });
   }
   const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level });
   const r = combineWindows(windows, method);
+  r.profile = sut.units.map((u) => windows.map((w) => w.profile.find((p) => p.unit === u.name)).filter((p): p is NonNullable<typeof p> => !!p)).filter((l) => l.length === windows.length).map(sumProfiles);
   // The reported warm-up is the first window's (the one that settles JIT and pools).
   return { ...r, run: { ...r.run, warmup: plan.warmup } };
 }

@@ -76,6 +76,33 @@ export const Window = z.strictObject({
 });
 export type Window = z.output<typeof Window>;
 
+/**
+ * A unit's per-operation CPU over the measured window, from the reference services' own
+ * instrumentation (event-loop self time per operation, pool tasks, CPU per thread).
+ */
+export const OperationProfile = z.strictObject({
+  unit: z.string(),
+  /** CPU of the event-loop thread (all JavaScript), from /proc */
+  mainThreadCpuSeconds: z.number().min(0),
+  /** CPU of the other threads: libuv's pool (scrypt) and V8's workers (GC, compilation) */
+  offMainCpuSeconds: z.number().min(0),
+  /** event-loop time timed in callbacks (wall clock; the shares below come from it) */
+  loopSeconds: z.number().min(0),
+  operations: z.array(
+    z.strictObject({
+      operation: z.string(),
+      /** calls served: requests, and in-process internal calls */
+      spans: z.number().int().min(0),
+      loopSeconds: z.number().min(0),
+      /** the operation's share of the loop time × the main thread's CPU */
+      cpuSeconds: z.number().min(0),
+      poolTasks: z.number().int().min(0),
+      poolSeconds: z.number().min(0),
+    }),
+  ),
+});
+export type OperationProfile = z.output<typeof OperationProfile>;
+
 /** What the database of the run was set to (read from the server with SHOW, not assumed). */
 export const DatabaseSettings = z.strictObject({
   engine: z.string(),
@@ -133,6 +160,8 @@ export const LoadTestResult = z.strictObject({
     /** open model: how late the driver started requests after their scheduled time, ms */
     lag: z.strictObject({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
   }).nullable(),
+  /** per-operation CPU per unit over the measured windows (reference services started by archsim) */
+  profile: z.array(OperationProfile).default([]),
   /** replicated runs: each measured window (the figures above are over all of them) */
   windows: z.array(Window).default([]),
   /** replicated runs: 95% intervals over the windows, per operation id and "total" */

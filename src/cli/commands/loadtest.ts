@@ -336,6 +336,10 @@ export function renderResults(results: LoadTestResult[]): string {
     if (errs.length) parts.push(`errors: ${errs.join(', ')}`);
     if (r.totals.dropped) parts.push(paint('yellow', `dropped: ${r.totals.dropped} requests never started (the system fell behind the schedule)`, process.stderr));
     if (r.processes.length) parts.push(table(['process', 'pid', 'cpu s', 'cpu util', 'rss max MiB'], r.processes.map((p) => [`${p.unit} (${p.role})`, p.pid, p.cpuSeconds.toFixed(2), `${(p.cpuUtilization * 100).toFixed(0)}%`, p.rssMaxMiB ?? '-'])));
+    for (const u of r.profile) {
+      parts.push(`per-operation CPU in ${u.unit} (instrumented: loop self time × main-thread CPU ${u.mainThreadCpuSeconds.toFixed(2)} s; off the main thread ${u.offMainCpuSeconds.toFixed(2)} s):`);
+      parts.push(table(['operation', 'calls', 'CPU ms/call', 'pool tasks/call', 'pool ms/task'], u.operations.map((x) => [x.operation, x.spans, x.spans ? ((x.cpuSeconds * 1000) / x.spans).toFixed(3) : '-', x.spans ? (x.poolTasks / x.spans).toFixed(2) : '-', x.poolTasks ? ((x.poolSeconds * 1000) / x.poolTasks).toFixed(2) : '-'])));
+    }
     if (r.driver) parts.push(`driver: pid ${r.driver.pid ?? '-'}, ${r.driver.cpuSeconds.toFixed(2)} s CPU (${(r.driver.cpuUtilization * 100).toFixed(0)}% of a core)${r.driver.lag ? `, started requests ${r.driver.lag.p50} ms (p50) / ${r.driver.lag.p99} ms (p99) after schedule` : ''}${r.run.pinning?.driver ? `, pinned to core ${r.run.pinning.driver}, system on ${r.run.pinning.sut}` : ''}`);
     for (const n of r.run.notes) parts.push(paint('dim', `note: ${n}`, process.stderr));
     parts.push('');
