@@ -11,7 +11,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { didYouMean } from '../model/diagnostics.js';
 import type { CompileOptions, EdgePolicy } from './compile.js';
 import type { Compiled } from './compile.js';
-import type { DesScenario } from './des/engine.js';
+import type { DesScenario } from './des/types.js';
 import type { WorkloadOptions } from './workload.js';
 
 const Name = z.string().min(1);
