@@ -18,6 +18,8 @@ export interface CompareOptions extends WorkloadOptions {
   /** skip (with a note) scenarios that name something the blueprint does not have, instead of failing */
   skipUnfitScenarios?: boolean;
   seed?: number;
+  /** every unit of a layout on one host of this many cores (this machine), instead of each on its own instance */
+  host?: import('./types.js').HostModel;
 }
 
 const ms = (x: number) => `${Math.abs(x) < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
@@ -48,11 +50,11 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const saturationRows = layouts.map((l) => {
     const c = compiled.get(l)!;
     const d = opDemands(c);
-    const mixSat = saturation(c, d, w.mix);
+    const mixSat = saturation(c, d, w.mix, o.host);
     const byOperation: Record<string, number> = {};
     const causes: string[] = [];
     for (const id of Object.keys(w.mix)) {
-      const s = saturation(c, d, { [id]: 1 });
+      const s = saturation(c, d, { [id]: 1 }, o.host);
       byOperation[id] = s.rate;
     }
     const st = c.stations.find((s) => s.id === mixSat.station);
@@ -63,7 +65,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       causes.push(`${st.id} (${st.kind}, ${st.replicas * st.servers} server${st.replicas * st.servers > 1 ? 's' : ''}${st.replicas > 1 ? ` = ${st.replicas} replicas × ${st.servers}` : ''}) does ${ms(D)} of work per request of the mix → saturates at ${Math.round(mixSat.rate)}/s`);
     }
     for (const id of ['auth.login', 'messages.send'].filter((x) => x in w.mix)) {
-      const s = saturation(c, d, { [id]: 1 });
+      const s = saturation(c, d, { [id]: 1 }, o.host);
       const idx = c.stations.findIndex((x) => x.id === s.station);
       const dd = d.get(id)!.loadDemand[idx]!;
       const st2 = c.stations[idx]!;

@@ -8,6 +8,7 @@ interface CompareFlags {
   scenario?: string[];
   faults?: boolean;
   seed?: string;
+  calibration?: string;
   json?: boolean;
 }
 
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option('--scenario <file...>', `failure scenarios for the fault-isolation table (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
     .option('--no-faults', 'skip the fault-isolation runs')
     .option('--seed <n>', 'random seed of the scenario runs', '1')
+    .option('--calibration <file>', 'a calibration (archsim calibrate / validate-model overlay): its measured figures, and every layout on the host it was measured on (this machine) instead of each unit on its own instance')
     .option('--json', 'print the ComparisonResult as JSON')
     .addHelpText('after', '\nExample:\n  archsim compare blueprints/quantchat.yaml --layouts monolith,microservices\nExit codes: 0 done, 2 bad input.')
     .action((file: string, opts: CompareFlags) =>
@@ -30,7 +32,26 @@ export function register(program: Command): void {
         const { checkLayout, rateOption, intOption, loadScenario } = await import('../sim-options.js');
         const { scenarioPath, cliError } = await import('../sim-run.js');
         const { compare } = await import('../../simulate/compare.js');
-        const { blueprint } = loadBlueprint(file);
+        let { blueprint } = loadBlueprint(file);
+        // Which figures are which: plain compare uses the blueprint's own figures, each unit on
+        // its own instance (a deployment); a calibration brings measured figures for its host.
+        let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures, not this machine)"];
+        let host: { cores: number } | undefined;
+        if (opts.calibration) {
+          const { readText } = await import('../../io/load.js');
+          const text = readText(opts.calibration);
+          if (text === undefined) throw new UsageError(`cannot read ${opts.calibration}`);
+          const { readCalibration } = await import('../../loadtest/calibration-file.js');
+          let info;
+          try {
+            info = readCalibration(opts.calibration, text, blueprint);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          blueprint = info.blueprint;
+          if (info.machine) host = { cores: info.machine.cores };
+          provenance = [...info.lines, host ? `host model: every unit, PostgreSQL and the driver of a layout share the calibration host's ${host.cores} cores (figures for that machine)` : 'host model: none (the calibration names no machine): each unit on its own instance'];
+        }
         const layouts = opts.layouts ? opts.layouts.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(blueprint.layouts);
         if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
         layouts.forEach((l) => checkLayout(blueprint, l));
@@ -41,6 +62,7 @@ export function register(program: Command): void {
           scenarios: scenarios.map((s) => s.scenario),
           // The bundled seed scenarios name QuantChat's domains; another blueprint skips what does not fit.
           skipUnfitScenarios: opts.scenario === undefined,
+          ...(host ? { host } : {}),
         };
         let result;
         try {
@@ -48,6 +70,7 @@ export function register(program: Command): void {
         } catch (e) {
           throw cliError(e, scenarios[0]?.locate);
         }
+        result.notes.unshift(...provenance);
         if (opts.json) printJson(result);
         else {
           const { renderComparison } = await import('../render-sim.js');

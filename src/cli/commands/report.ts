@@ -13,6 +13,7 @@ interface ReportFlags {
   scenario?: string[];
   faults: boolean;
   force?: boolean;
+  calibration?: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
     .option('--no-faults', 'skip the fault-isolation runs')
     .option('--force', 'overwrite existing report files in --out')
+    .option('--calibration <file>', 'a calibration (archsim calibrate / validate-model overlay): report with its measured figures; the report says which are calibrated and for which host')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
     .addHelpText(
       'after',
@@ -68,7 +70,23 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
       import('../../report/baseline.js'),
       import('../../report/markdown.js'),
     ]);
-  const { blueprint, locate } = loadBlueprint(file);
+  const loaded = loadBlueprint(file);
+  let blueprint = loaded.blueprint;
+  const locate = loaded.locate;
+  // Which figures are which (stated in the summary and on stderr).
+  let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures)"];
+  if (flags.calibration) {
+    const text = readText(flags.calibration);
+    if (text === undefined) throw new UsageError(`cannot read ${flags.calibration}`);
+    const { readCalibration } = await import('../../loadtest/calibration-file.js');
+    try {
+      const info = readCalibration(flags.calibration, text, blueprint);
+      blueprint = info.blueprint;
+      provenance = [...info.lines, 'host model: each unit on its own instance (the report shows deployment figures with the calibrated CPU; `archsim compare --calibration` shows the calibration host)'];
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const names = Object.keys(blueprint.layouts);
   const layouts = flags.layouts ? flags.layouts.split(',').map((s) => s.trim()).filter(Boolean) : names;
   for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
@@ -132,7 +150,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     loadtests,
     locate,
   });
-  for (const n of notes) err(`archsim: note: ${n}`);
+  for (const n of [...provenance, ...notes]) err(`archsim: note: ${n}`);
 
   if (baseline) report.baseline = { file: flags.baseline!, changes: diffReports(baseline, report) };
   let broken = 0;
@@ -142,7 +160,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     report.budgets = { file: flags.budget!, passed: r.results.every((x) => x.pass), results: r.results };
     broken = r.results.filter((x) => !x.pass).length;
   }
-  report.summary = summaryLine(report).replace(/\*\*/g, '');
+  report.summary = `${summaryLine(report).replace(/\*\*/g, '')}${flags.calibration ? ` (${provenance[0]})` : ''}`;
 
   const rendered: { format: Format; text: string }[] = [];
   for (const f of formats) rendered.push({ format: f, text: await render(f, report, diagrams) });
