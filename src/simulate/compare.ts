@@ -67,6 +67,11 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     for (const id of ['auth.login', 'messages.send'].filter((x) => x in w.mix)) {
       const s = saturation(c, d, { [id]: 1 }, o.host);
       const idx = c.stations.findIndex((x) => x.id === s.station);
+      if (idx < 0) {
+        // The shared host's cores are the limit (compare with a calibration host).
+        causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by the host's ${o.host?.cores ?? '?'} shared cores`);
+        continue;
+      }
       const dd = d.get(id)!.loadDemand[idx]!;
       const st2 = c.stations[idx]!;
       causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
