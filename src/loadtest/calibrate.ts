@@ -369,6 +369,11 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Every layout's network CPU from a platform calibration (the overlay merges it key by key). */
+function platformNetwork(layouts: readonly string[], p: import('./platform.js').PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string } }> {
+  return Object.fromEntries(layouts.map((l) => [l, { network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` } }]));
+}
 const ms = (x: number) => `${round(x)}ms`;
 
 /** A distribution with a new mean, in blueprint YAML form (shape and cv kept). */
@@ -386,7 +391,7 @@ function withMean(d: Dist & { min?: number; max?: number }, mean: number): unkno
  * The overlay: `extends:` the original (a path relative to the overlay) and sets the calibrated
  * values; a comment header names the machine and the runs.
  */
-export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[] }): string {
+export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[]; platform?: import('./platform.js').PlatformCosts }): string {
   const idx = operationIndex(bp);
   const domains: Record<string, { operations: Record<string, Record<string, unknown>> }> = {};
   for (const c of cal.operations) {
@@ -413,7 +418,11 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'instrumented' ? 'per-operation CPU read from the services’ own instrumentation (event-loop self time × main-thread CPU)' : f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
     ...cal.warnings.map((w) => `# Warning: ${w}`),
+    ...(o.platform
+      ? [`# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call).`]
+      : ['# Network figures: the blueprint’s own (no platform calibration applied).']),
   ];
-  const body = stringify({ extends: o.extendsPath, system: { domains } }, { lineWidth: 0 });
+  const layouts = o.platform ? (platformNetwork(Object.keys(bp.layouts), o.platform)) : undefined;
+  const body = stringify({ extends: o.extendsPath, system: { domains }, ...(layouts ? { layouts } : {}) }, { lineWidth: 0 });
   return `${header.join('\n')}\n${body}`;
 }
