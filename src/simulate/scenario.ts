@@ -3,7 +3,7 @@
 // media domain's process dies" is the whole monolith in one layout and the media service in
 // another — which is exactly the comparison the seeds' failure tables make. Pure.
 import { z } from 'zod';
-import { primaryStore, resolveLayout } from '../model/layout.js';
+import { primaryStore, resolveLayout } from '../model/resolve.js';
 import { parseYamlWith } from '../model/positioned.js';
 import { Autoscale, CircuitBreaker, Duration, Percent, Profile, Rate } from '../model/schema.js';
 import type { Blueprint } from '../model/schema.js';
