@@ -43,7 +43,7 @@ describe('--calibration', () => {
     const mono = (r: { saturation: { layout: string; mix: number }[] }) => r.saturation.find((s) => s.layout === 'monolith')!.mix;
     // 9 ms per send on 2 shared cores: far less than the deployment figure
     expect(mono(c)).toBeLessThan(mono(p) / 2);
-  });
+  }, 180_000);
 
   it('refuses a calibration it cannot read, or one of another blueprint (exit 2, one line)', () => {
     const r = archsim(['compare', 'blueprints/quantchat.yaml', '--no-faults', '--calibration', join(dir, 'missing.yaml')]);
