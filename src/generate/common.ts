@@ -3,6 +3,7 @@
 import { Document, visit, type Scalar } from 'yaml';
 import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
+import { ArchsimError } from '../errors.js';
 
 export interface GeneratedFile {
   /** Relative to the output directory, with forward slashes. */
@@ -17,6 +18,11 @@ export interface GenerateOptions {
   kind?: GatewayKind;
   /** Canary: send this percentage of a unit's routes to it, the rest to the monolith-like unit. */
   canary?: { unit: string; percent: number };
+  /**
+   * A migration plan's canary step (`generate gateway --plan`): each new unit gets `percent` of
+   * its routes, the unit they came from (possibly retired in this layout) the rest.
+   */
+  canaries?: { unit: string; percent: number; from: { unit: string; port: number } }[];
   /** Kubernetes routing object: an Ingress (default) or a Gateway API HTTPRoute. */
   ingress?: 'ingress' | 'gateway-api';
   /** Kubernetes: also emit StatefulSets for the datastores. */
@@ -29,8 +35,9 @@ export interface GenerateOptions {
 }
 
 /** A generator's own input problem (unknown canary unit, …): the CLI turns it into exit 2. */
-export class GenerateError extends Error {
+export class GenerateError extends ArchsimError {
   override name = 'GenerateError';
+  readonly kind = 'usage';
 }
 
 export const APP_UID = 10001;

@@ -1,6 +1,6 @@
 // The loader at the edge: reads blueprint files from disk and hands the text to the pure parser.
 import { readFileSync } from 'node:fs';
-import { InputError } from '../model/diagnostics.js';
+import { InputError } from '../errors.js';
 import { parseBlueprint, type Loaded, type LoadResult } from '../model/parse.js';
 
 export function readText(path: string): string | undefined {

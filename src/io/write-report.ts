@@ -2,7 +2,7 @@
 // (temp file + rename) so a reader never sees half a report.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../errors.js';
 
 export function writeReportFiles(dir: string, files: { name: string; content: string }[], force: boolean): { path: string; bytes: number }[] {
   const paths = files.map((f) => join(dir, f.name));

@@ -7,6 +7,7 @@
 // `seedAndScenario` seeds the QuantChat reference services and hands the driver the request
 // builders of src/loadtest/scenarios/quantchat.ts.
 import { pathToFileURL } from 'node:url';
+import { ArchsimError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
@@ -27,17 +28,17 @@ export type SystemUnderTest = {
   stop(): Promise<void>;
 };
 
-export class NotWiredYet extends Error {
-  override name = 'NotWiredYet';
+/** The blueprint has no reference services to start, or the load scenario cannot drive an operation. */
+export class UnsupportedSystemError extends ArchsimError {
+  override name = 'UnsupportedSystemError';
+  readonly kind = 'usage';
 }
 
-/** The part of the reference-services runner's RunningLayout that load testing uses. */
-export type RunningLayoutLike = {
-  gatewayUrl: string;
+/** What the processes of a started layout are measured from (a part of the runner's RunningLayout). */
+export type StartedProcesses = {
   gateway?: { pid: number } | undefined;
   units: { name: string; pid: number }[];
   postgres: { pid?: number | undefined };
-  stop(): Promise<void>;
 };
 
 /**
@@ -45,7 +46,7 @@ export type RunningLayoutLike = {
  * PostgreSQL with its backends. PostgreSQL is one server holding every datastore's database, so
  * it is measured as one process named "postgres" (calibrate spreads it over the relational stores).
  */
-export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
+export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
   const out: ProcTarget[] = running.units.map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
   if (running.gateway) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
   if (running.postgres.pid) out.push({ unit: 'postgres', role: 'datastore', pid: running.postgres.pid, tree: true });
@@ -88,10 +89,10 @@ export function capacityPlanOf(plan: LoadPlan, users: number): LoadPlan {
 async function checkRunnable(bp: Blueprint, plan: LoadPlan): Promise<void> {
   const { SUPPORTED_OPERATIONS } = await import('./scenarios/quantchat.js');
   if (bp.metadata.name !== 'quantchat') {
-    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
+    throw new UnsupportedSystemError(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
   }
   const unsupported = Object.keys(plan.mix).filter((id) => !SUPPORTED_OPERATIONS.includes(id));
-  if (unsupported.length) throw new NotWiredYet(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
+  if (unsupported.length) throw new UnsupportedSystemError(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
 }
 
 /**
@@ -112,10 +113,7 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   return { scenario: { module, options: { mix: plan.mix, expected } }, notes: [`layout ${layout}: seeded through the public API before the measured window`] };
 }
 
-/**
- * WIRING POINT (generate k6): the k6 script for a layout's workload, `k6Script(bp, layout, opts)`
- * from src/generate/k6.ts, pointed at the started system's base URL. One call once it is merged.
- */
+/** The k6 script for a layout's workload (src/generate/k6.ts), pointed at the started system's base URL. */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
   const { k6Script } = await import('../generate/k6.js');
   return k6Script(bp, layout, { baseUrl, ...(plan.rate !== null ? { rate: plan.rate } : {}), duration: plan.duration * 1000, operations: Object.keys(plan.mix) });

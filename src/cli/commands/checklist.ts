@@ -52,7 +52,7 @@ async function readAnswers(path: string, ids: readonly string[]): Promise<Record
     import('node:fs'),
     import('zod'),
     import('../../model/positioned.js'),
-    import('../../model/diagnostics.js'),
+    import('../io.js'),
   ]);
   let text: string;
   try {

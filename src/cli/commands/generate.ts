@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { choiceFlag, durationFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, handle, out, paint, printJson, table, UsageError } from '../io.js';
 
 const TARGET_LIST = ['compose', 'k8s', 'gateway', 'monitoring', 'k6', 'scaffold', 'all'];
@@ -17,6 +18,9 @@ interface GenerateCliOptions {
   rate?: string;
   duration?: string;
   operations?: string;
+  plan?: string;
+  phase?: string;
+  step?: string;
 }
 
 export function register(program: Command): void {
@@ -32,6 +36,9 @@ export function register(program: Command): void {
     .option('--json', 'report the files as JSON (path, bytes, sha256, status)')
     .option('--kind <kind>', 'gateway: kong, traefik or nginx (default: the layout’s gateway, else nginx)')
     .option('--canary <unit=percent>', 'gateway: send percent of a unit’s routes to it and the rest to the monolith, e.g. auth-service=10')
+    .option('--plan <file>', 'gateway: a plan from `archsim plan` (its .plan.json); with --phase and --step')
+    .option('--phase <n>', 'gateway: the plan phase (its layout is taken from the plan)')
+    .option('--step <percent>', 'gateway: the canary step of the phase, e.g. 10 (0 is the rollback)')
     .option('--ingress <kind>', 'k8s: ingress (default) or gateway-api (an HTTPRoute)')
     .option('--with-datastores', 'k8s: also emit the datastores as StatefulSets')
     .option('--base-url <url>', 'k6: where requests go (default: the gateway on 127.0.0.1)')
@@ -49,51 +56,37 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { didYouMean } = await import('../../model/diagnostics.js');
   if (!TARGET_LIST.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, TARGET_LIST)}; targets: ${TARGET_LIST.join(', ')}`);
   if (!opts.out) throw new UsageError('--out <dir> is required (where to write the files)');
+  // Flags first: a bad value is reported before any file is read.
+  const gopts: import('../../generate/index.js').GenerateOptions = {};
+  if (opts.kind !== undefined) gopts.kind = choiceFlag('--kind', opts.kind, ['kong', 'traefik', 'nginx'] as const);
+  if (opts.canary !== undefined) {
+    const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(opts.canary.trim());
+    if (!m) throw new UsageError(`--canary ${opts.canary}: expected unit=percent, e.g. auth-service=10`);
+    gopts.canary = { unit: m[1]!, percent: Number((percentFlag('--canary', m[2]!) * 100).toPrecision(12)) };
+  }
+  if (opts.ingress !== undefined) gopts.ingress = choiceFlag('--ingress', opts.ingress, ['ingress', 'gateway-api'] as const);
+  if (opts.withDatastores) gopts.withDatastores = true;
+  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
+  if (opts.rate !== undefined) gopts.rate = rateFlag('--rate', opts.rate);
+  if (opts.duration !== undefined) gopts.duration = durationFlag('--duration', opts.duration);
+  if (opts.operations !== undefined) gopts.operations = listFlag(opts.operations);
+
   const { loadBlueprint } = await import('../../io/load.js');
-  const { generate, GenerateError } = await import('../../generate/index.js');
+  const { generate } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
-  const { parseDuration, parseRate } = await import('../../model/units.js');
-  const { blueprint } = loadBlueprint(file);
+  const loaded = loadBlueprint(file).blueprint;
+  const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
+  if (planned) opts.layout = planned.layout;
+  // A phase layout from the plan file joins a new blueprint object (resolved models are memoized per object).
+  const blueprint = planned?.extra ? { ...loaded, layouts: { ...loaded.layouts, ...planned.extra } } : loaded;
+  if (planned) gopts.canaries = planned.canaries;
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
   if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
 
-  const gopts: import('../../generate/index.js').GenerateOptions = {};
-  if (opts.kind !== undefined) {
-    if (!['kong', 'traefik', 'nginx'].includes(opts.kind)) throw new UsageError(`--kind must be kong, traefik or nginx, got "${opts.kind}"`);
-    gopts.kind = opts.kind as 'kong' | 'traefik' | 'nginx';
-  }
-  if (opts.canary !== undefined) {
-    const m = /^([A-Za-z][\w-]*)=(\d+(?:\.\d+)?)%?$/.exec(opts.canary.trim());
-    if (!m) throw new UsageError(`--canary must be unit=percent, e.g. auth-service=10, got "${opts.canary}"`);
-    gopts.canary = { unit: m[1]!, percent: Number(m[2]) };
-  }
-  if (opts.ingress !== undefined) {
-    if (opts.ingress !== 'ingress' && opts.ingress !== 'gateway-api') throw new UsageError(`--ingress must be ingress or gateway-api, got "${opts.ingress}"`);
-    gopts.ingress = opts.ingress;
-  }
-  if (opts.withDatastores) gopts.withDatastores = true;
-  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
-  if (opts.rate !== undefined) {
-    const r = parseRate(/^[0-9.]+$/.test(opts.rate) ? `${opts.rate}/s` : opts.rate);
-    if (!r.ok || r.value <= 0) throw new UsageError(`--rate: ${r.ok ? 'must be positive' : r.message}`);
-    gopts.rate = r.value;
-  }
-  if (opts.duration !== undefined) {
-    const d = parseDuration(opts.duration);
-    if (!d.ok || d.value <= 0) throw new UsageError(`--duration: ${d.ok ? 'must be positive' : d.message}`);
-    gopts.duration = d.value;
-  }
-  if (opts.operations !== undefined) gopts.operations = opts.operations.split(',').map((s) => s.trim()).filter(Boolean);
-
-  let files;
-  try {
-    files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
-  } catch (e) {
-    if (e instanceof GenerateError) throw new UsageError(e.message);
-    throw e;
-  }
+  // A GenerateError (a canary naming no unit, an operation without a route) is a usage error by kind.
+  const files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
   const { existsSync, statSync } = await import('node:fs');
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
   let result;
@@ -120,4 +113,51 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
     return EXIT.badInput;
   }
   return EXIT.ok;
+}
+
+/**
+ * `--plan P --phase N --step S`: the phase's layout (added from the plan when the blueprint is
+ * not the plan's overlay) and its canary weights at step S. The plan file is input like any
+ * other: checked against the plan schema and the blueprint's semantics.
+ */
+async function planStep(blueprint: import('../../model/schema.js').Blueprint, target: string, opts: GenerateCliOptions) {
+  if (target !== 'gateway') throw new UsageError('--plan, --phase and --step apply to the gateway target');
+  if (opts.plan === undefined || opts.phase === undefined || opts.step === undefined) throw new UsageError('--plan, --phase and --step go together');
+  if (opts.layout !== undefined) throw new UsageError('--layout and --plan exclude each other: the plan names the phase layout');
+  const { readFileSync, statSync } = await import('node:fs');
+  const { PlanSchema } = await import('../../plan/index.js');
+  const { Layout } = await import('../../model/schema.js');
+  const { checkSemantics } = await import('../../model/semantics.js');
+  let raw: unknown;
+  try {
+    if (statSync(opts.plan).size > 64 * 1024 * 1024) throw new UsageError(`--plan ${opts.plan}: larger than 64 MiB`);
+    raw = JSON.parse(readFileSync(opts.plan, 'utf8'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--plan ${opts.plan}: cannot read a plan (${(e as Error).message})`);
+  }
+  const parsed = PlanSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`--plan ${opts.plan}: not an archsim plan (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  const plan = parsed.data;
+  if (plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${opts.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  const n = Number(opts.phase);
+  const last = plan.phases.length - 1;
+  if (!Number.isInteger(n) || n < 1 || n > last) throw new UsageError(`--phase ${opts.phase}: expected 1 … ${last}`);
+  const step = Number(String(opts.step).replace(/%$/, ''));
+  if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
+  const phase = plan.phases[n]!;
+  let extra: Record<string, import('../../model/schema.js').Layout> | undefined;
+  if (!Object.hasOwn(blueprint.layouts, phase.layout)) {
+    // The phase alone joins the blueprint: its `next:` names a layout of the overlay, not needed here.
+    const l = Layout.safeParse({ ...phase.layoutInput, next: undefined });
+    if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout is not valid (${l.error.issues[0]?.message})`);
+    const problems = checkSemantics({ ...blueprint, layouts: { [phase.layout]: l.data } }).filter((p) => p.severity === 'error');
+    if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
+    extra = { [phase.layout]: l.data };
+  }
+  const canaries = phase.extractions
+    .filter((e) => e.from && e.routes.length)
+    .map((e) => ({ unit: e.unit, percent: step, from: e.from! }));
+  if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
+  return { layout: phase.layout, canaries, extra };
 }

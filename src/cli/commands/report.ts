@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { CheckFailed, err, handle, out, printJson, UsageError } from '../io.js';
+import { choiceFlag, listFlag, rateFlag } from '../flags.js';
+import { CheckFailed, err, handle, InputError, out, printJson, UsageError } from '../io.js';
 import { SEED_SCENARIOS } from '../seed-scenarios.js';
+import type { ReportFormat } from '../../report/run.js';
 
 interface ReportFlags {
   layouts?: string;
@@ -15,10 +17,12 @@ interface ReportFlags {
   force?: boolean;
   calibration?: string;
   json?: boolean;
+  plan?: string;
 }
 
-const FORMATS = ['md', 'html', 'json'] as const;
-type Format = (typeof FORMATS)[number];
+// The format names only (report/run.js itself loads when the command runs: --help stays light).
+const FORMATS = ['md', 'html', 'json'] as const satisfies readonly ReportFormat[];
+type Format = ReportFormat;
 
 export function register(program: Command): void {
   program
@@ -34,6 +38,7 @@ export function register(program: Command): void {
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
     .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
     .option('--no-faults', 'skip the fault-isolation runs')
+    .option('--plan <plan.json>', 'include a migration plan from `archsim plan --out` (its .plan.json)')
     .option('--force', 'overwrite existing report files in --out')
     .option('--calibration <file>', 'a calibration (archsim calibrate / validate-model overlay): report with its measured figures; the report says which are calibrated and for which host')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
@@ -57,19 +62,17 @@ Exit codes: 0 report written and every budget met, 1 a budget is broken, 2 bad i
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<number> {
-  const formats = flags.format.split(',').map((f) => f.trim()) as Format[];
-  for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; formats: ${FORMATS.join(', ')}`);
+  const formats = listFlag(flags.format).map((f) => choiceFlag('--format', f, FORMATS));
   if (!flags.out && formats.length > 1) throw new UsageError('several formats need --out DIR');
+  const rate = flags.rate ? rateFlag('--rate', flags.rate) : undefined;
 
-  const [{ loadBlueprint, readText }, { InputError, didYouMean }, { collect }, { parseBudgets, evaluateBudgets }, { parseBaseline, diffReports }, { summaryLine }] =
-    await Promise.all([
-      import('../../io/load.js'),
-      import('../../model/diagnostics.js'),
-      import('../../report/collect.js'),
-      import('../../report/budget.js'),
-      import('../../report/baseline.js'),
-      import('../../report/markdown.js'),
-    ]);
+  const [{ loadBlueprint, readText }, { didYouMean }, { runReport, renderReport }, { parseBudgets }, { parseBaseline }] = await Promise.all([
+    import('../../io/load.js'),
+    import('../../model/diagnostics.js'),
+    import('../../report/run.js'),
+    import('../../report/budget.js'),
+    import('../../report/baseline.js'),
+  ]);
   const loaded = loadBlueprint(file);
   let blueprint = loaded.blueprint;
   const locate = loaded.locate;
@@ -88,7 +91,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     }
   }
   const names = Object.keys(blueprint.layouts);
-  const layouts = flags.layouts ? flags.layouts.split(',').map((s) => s.trim()).filter(Boolean) : names;
+  const layouts = flags.layouts ? listFlag(flags.layouts) : names;
   for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
 
   // Inputs that can be wrong are all read before any work, so mistakes come back at once.
@@ -136,12 +139,22 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     if (r.ok) loadtests.push(...r.value);
     else problems.push(...r.errors);
   }
+  let plan: import('../../plan/schema.js').Plan | undefined;
+  if (flags.plan) {
+    const t = readOrFail(flags.plan);
+    if (t !== undefined) {
+      const [{ parseYamlWith }, { Plan }] = await Promise.all([import('../../model/positioned.js'), import('../../plan/schema.js')]);
+      const r = parseYamlWith(Plan, t, flags.plan);
+      if (r.ok) plan = r.data;
+      else problems.push(...r.errors);
+    }
+    if (plan && plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${flags.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  }
   if (problems.length) throw new InputError(problems);
 
-  const rate = flags.rate ? parseRateFlag(flags.rate) : undefined;
   const { readFileSync } = await import('node:fs');
   const pkg = { default: JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string } };
-  const { report, diagrams, notes } = collect(blueprint, {
+  const run = runReport(blueprint, {
     file,
     generator: `archsim ${pkg.default.version}`,
     layouts,
@@ -149,21 +162,16 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     scenarios,
     loadtests,
     locate,
+    ...(baseline ? { baseline: { file: flags.baseline!, report: baseline } } : {}),
+    ...(budgets ? { budgets: { file: flags.budget!, parsed: budgets } } : {}),
   });
-  for (const n of [...provenance, ...notes]) err(`archsim: note: ${n}`);
-
-  if (baseline) report.baseline = { file: flags.baseline!, changes: diffReports(baseline, report) };
-  let broken = 0;
-  if (budgets) {
-    const r = evaluateBudgets(budgets, report.layouts, report.baseline?.changes);
-    if (!r.ok) throw new InputError(r.errors);
-    report.budgets = { file: flags.budget!, passed: r.results.every((x) => x.pass), results: r.results };
-    broken = r.results.filter((x) => !x.pass).length;
-  }
-  report.summary = `${summaryLine(report).replace(/\*\*/g, '')}${flags.calibration ? ` (${provenance[0]})` : ''}`;
+  const { report } = run;
+  for (const n of [...provenance, ...run.notes]) err(`archsim: note: ${n}`);
+  if (flags.calibration) report.summary = `${report.summary} (${provenance[0]})`;
+  if (plan) report.plan = plan;
 
   const rendered: { format: Format; text: string }[] = [];
-  for (const f of formats) rendered.push({ format: f, text: await render(f, report, diagrams) });
+  for (const f of formats) rendered.push({ format: f, text: await withPlan(f, renderReport(f, run, f === 'html' ? await diagramSvgs(run.diagrams) : undefined), plan) });
 
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
@@ -178,35 +186,36 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   } else {
     out(rendered[0]!.text);
   }
-  if (broken) {
-    for (const b of report.budgets!.results.filter((x) => !x.pass)) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${b.comparator} ${b.limit}${b.unit === 'ms' || b.unit === '%' ? b.unit : b.unit === '/s' ? '/s' : b.unit === 'USD' ? ' USD' : ''})`);
+  if (run.broken.length) {
+    const broken = run.broken.length;
+    for (const b of run.broken) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${b.comparator} ${b.limit}${b.unit === 'ms' || b.unit === '%' ? b.unit : b.unit === '/s' ? '/s' : b.unit === 'USD' ? ' USD' : ''})`);
     throw new CheckFailed(`${broken} budget${broken > 1 ? 's' : ''} broken`);
   }
   return 0;
 }
 
-async function render(format: Format, report: import('../../report/schema.js').Report, diagrams: Record<string, string>): Promise<string> {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+/** `--plan`: the plan after the report (markdown under the report's heading level, HTML before </body>; JSON carries report.plan). */
+async function withPlan(format: Format, text: string, plan: import('../../plan/schema.js').Plan | undefined): Promise<string> {
+  if (!plan || format === 'json') return text;
   if (format === 'md') {
-    const { renderMarkdown } = await import('../../report/markdown.js');
-    return renderMarkdown(report, { diagrams });
+    const { renderPlanMarkdown } = await import('../../plan/markdown.js');
+    return `${text.trimEnd()}\n\n${renderPlanMarkdown(plan).replace(/^(#+) /gm, '$1# ')}`;
   }
-  const [{ renderHtml }, { renderMermaidMany, findChromium }] = await Promise.all([import('../../report/html.js'), import('../../io/render-mermaid.js')]);
-  let diagramSvgs: Record<string, string> | undefined;
-  if (findChromium()) {
-    const names = Object.keys(diagrams);
-    const svgs = (await renderMermaidMany(names.map((n) => diagrams[n]!), 'svg')) as string[];
-    diagramSvgs = Object.fromEntries(names.map((n, i) => [n, svgs[i]!]));
-  } else {
-    err('archsim: note: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the HTML report shows diagrams as Mermaid text');
-  }
-  return renderHtml(report, { diagrams, diagramSvgs });
+  const { renderPlanBody } = await import('../../plan/html.js');
+  const body = renderPlanBody(plan);
+  return text.replace('</body>', () => `${body}\n</body>`);
 }
 
-function parseRateFlag(s: string): number {
-  const n = Number(s.replace(/\/s$/, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate "${s}" is not a rate (e.g. 200 or 200/s)`);
-  return n;
+/** The diagrams as SVG for the HTML report, rendered by Chromium (the I/O edge); none without Chromium. */
+async function diagramSvgs(diagrams: Record<string, string>): Promise<Record<string, string> | undefined> {
+  const { renderMermaidMany, findChromium } = await import('../../io/render-mermaid.js');
+  if (!findChromium()) {
+    err('archsim: note: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the HTML report shows diagrams as Mermaid text');
+    return undefined;
+  }
+  const names = Object.keys(diagrams);
+  const svgs = (await renderMermaidMany(names.map((n) => diagrams[n]!), 'svg')) as string[];
+  return Object.fromEntries(names.map((n, i) => [n, svgs[i]!]));
 }
 
 async function scenarioLoader() {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { intFlag, listFlag, secondsFlag } from '../flags.js';
 import { err, handle, out, printJson, table, UsageError } from '../io.js';
 
 interface Flags {
@@ -40,18 +41,11 @@ export function register(program: Command): void {
     .addHelpText('after', '\nThe prediction models this machine as the runs had it: all units, PostgreSQL and the load driver share its cores.\nErrors are (predicted − measured) / measured. Exit 0 when the loop ran; the errors are figures, not a pass/fail check.')
     .action((file: string, flags: Flags) =>
       handle(async () => {
-        const num = (v: string, name: string, int = false) => {
-          const n = Number(String(v).replace(/s$/, ''));
-          if (!(n > 0) || (int && !Number.isInteger(n))) throw new UsageError(`--${name} "${v}" is not a positive ${int ? 'whole number' : 'number'}`);
-          return n;
-        };
-        const duration = num(flags.duration, 'duration');
-        const warmup = Number(String(flags.warmup).replace(/s$/, ''));
-        if (!(warmup >= 0)) throw new UsageError(`--warmup "${flags.warmup}" is not a number of seconds`);
-        const replications = num(flags.replications, 'replications', true);
-        const connections = num(flags.connections, 'connections', true);
-        const portOffset = Number(flags.portOffset);
-        if (!Number.isInteger(portOffset) || portOffset < 0) throw new UsageError(`--port-offset "${flags.portOffset}" is not a whole number ≥ 0`);
+        const duration = secondsFlag('--duration', flags.duration);
+        const warmup = secondsFlag('--warmup', flags.warmup, { zero: true });
+        const replications = intFlag('--replications', flags.replications);
+        const connections = intFlag('--connections', flags.connections);
+        const portOffset = intFlag('--port-offset', flags.portOffset, 0, 50_000);
         const { parseLevels } = await import('../../loadtest/layout-run.js');
         let levels: number[];
         try {
@@ -65,19 +59,11 @@ export function register(program: Command): void {
         const { didYouMean } = await import('../../model/diagnostics.js');
         const bp = loadBlueprint(file).blueprint;
         const names = Object.keys(bp.layouts);
-        const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-        const predict = flags.predict ? list(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
-        const reverse = list(flags.reverse);
+        const predict = flags.predict ? listFlag(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
+        const reverse = flags.reverse ? listFlag(flags.reverse) : [];
         for (const l of [flags.calibrateOn, ...predict, ...reverse]) if (!bp.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
         const { validateModel } = await import('../../loadtest/validate-model.js');
-        const { NotWiredYet } = await import('../../loadtest/layout-run.js');
-        let v;
-        try {
-          v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, log: (l) => err(`archsim: ${l}`) });
-        } catch (e) {
-          if (e instanceof NotWiredYet) throw new UsageError(e.message);
-          throw e;
-        }
+        const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, log: (l) => err(`archsim: ${l}`) });
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(v, null, 2)}\n`);
         if (flags.html) {
           const { validationHtml } = await import('../../loadtest/validate-html.js');
