@@ -24,6 +24,7 @@ import { Remote } from './remote.js';
 import { requestContext } from './request-context.js';
 import { declaredCalls, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 import { rejectNul, validatorCompiler } from './validation.js';
+import { opProfiler } from './op-cpu.js';
 
 export interface UnitOptions {
   blueprint: Blueprint;
@@ -131,7 +132,15 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         get: (_t, method: string) => {
           if (method === 'then') return undefined;
           return async (...args: unknown[]) => {
-            if (local.has(domain)) return callLocal(await serviceAuth.token(), domain, kebab(method), args);
+            if (local.has(domain)) {
+              const token = await serviceAuth.token();
+              if (!opProfiler) return callLocal(token, domain, kebab(method), args);
+              // A span of its own: the callee's callbacks are charged to the callee (self time).
+              const op = `${domain}.${kebab(method)}`;
+              opProfiler.span(op);
+              const store = requestContext.getStore();
+              return opProfiler.within(op, () => requestContext.run({ requestId: store?.requestId ?? '', op }, () => callLocal(token, domain, kebab(method), args)));
+            }
             return remote.call(domain, kebab(method), args);
           };
         },
@@ -174,6 +183,12 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     modules.push([mod, s, ctx]);
   }
 
+  // The operation a request serves, for the per-operation CPU profile: public routes of this
+  // unit's domains by method and route, internal calls by their path.
+  const opOfRoute = new Map<string, string>();
+  for (const d of unit.domains)
+    for (const [name, op] of Object.entries(o.blueprint.system.domains[d]?.operations ?? {}))
+      if (op.route && op.route.method !== 'WS') opOfRoute.set(`${op.route.method} ${op.route.path.replace(/\{(\w+)\}/g, ':$1')}`, `${d}.${name}`);
   // While draining, each finished response closes its connection, so a keep-alive client
   // (the gateway, another unit) does not hold the process open after its last request.
   let draining = false;
@@ -181,7 +196,14 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     // Hooks: request context first (so every later step sees the request id), then metrics/logs.
     server.addHook('onRequest', (req, reply, done) => {
       reply.header('x-request-id', req.id);
-      requestContext.run({ requestId: req.id }, done);
+      if (!opProfiler) return requestContext.run({ requestId: req.id }, done);
+      const route = req.routeOptions.url ?? '';
+      const params = req.params as { domain?: string; op?: string };
+      const probe = route === '/metrics' || route === '/health' || route === '/ready';
+      const op = probe ? '(probes)' : route === '/internal/:domain/:op' ? `${params.domain}.${params.op}` : (opOfRoute.get(`${req.method} ${route}`) ?? `(route) ${req.method} ${route || 'unmatched'}`);
+      opProfiler.span(op);
+      // The rest of this callback (routing, body parsing, the handler up to its first await) is the operation's.
+      opProfiler.within(op, () => requestContext.run({ requestId: req.id, op }, done));
     });
     server.addHook('onSend', async (_req, reply) => {
       if (draining) reply.header('connection', 'close');

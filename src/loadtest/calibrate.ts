@@ -13,7 +13,7 @@
 // Demand that lands only on callees (another unit, or queries made by callees) scales them.
 import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
-import { resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
+import { operationIndex, resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
 import type { LoadTestResult } from './result.js';
 
@@ -21,7 +21,7 @@ export type UnitFit = {
   /** unit or datastore name */
   name: string;
   kind: 'unit' | 'datastore';
-  method: 'regression' | 'apportioned';
+  method: 'regression' | 'apportioned' | 'instrumented';
   /** measured CPU per request at this process, per operation, ms */
   demands: { op: string; measuredMs: number; blueprintMs: number }[];
   /** CPU per second of run time not explained by requests (regression only) */
@@ -35,6 +35,8 @@ export type CalibratedOperation = {
   /** the new CPU mean (ms) and the blueprint's */
   cpuMs: number | null;
   wasCpuMs: number;
+  /** work on the runtime's thread pool per call (scrypt), ms of CPU: off the event loop */
+  poolMs?: number | null;
   db: { readMs: number | null; writeMs: number | null; wasReadMs: number; wasWriteMs: number } | null;
 };
 
@@ -111,6 +113,51 @@ function leastSquares(A: number[][], y: number[]): number[] | null {
 }
 
 export type CalibrateOptions = { layout?: string };
+
+/**
+ * Per-operation CPU from the reference services' own instrumentation (result.profile), where
+ * every run measured the unit: each operation's self CPU per call, measured where it runs (an
+ * in-process internal call is its own span, so a callee's cost is the callee's, whichever layout
+ * later puts it elsewhere). CPU outside any operation's callbacks (HTTP parsing before routing,
+ * timers, the event poller) is the unit's per-request cost and goes onto its public operations.
+ * CPU off the main thread (libuv's pool: scrypt; V8's workers) goes to the operations that
+ * submitted pool tasks, as time off the event loop.
+ */
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
+  const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
+  if (!profiles.length || profiles.some((p) => !p)) return null;
+  const idx = operationIndex(bp);
+  const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; poolSeconds: number }>();
+  let other = 0;
+  let offMain = 0;
+  for (const p of profiles) {
+    offMain += p!.offMainCpuSeconds;
+    for (const o of p!.operations) {
+      if (!idx.has(o.operation) || unitOfDomain.get(idx.get(o.operation)!.domain) !== unit) {
+        other += o.cpuSeconds;
+        continue;
+      }
+      const a = acc.get(o.operation) ?? { cpu: 0, calls: 0, poolTasks: 0, poolSeconds: 0 };
+      a.cpu += o.cpuSeconds;
+      a.calls += o.spans;
+      a.poolTasks += o.poolTasks;
+      a.poolSeconds += o.poolSeconds;
+      acc.set(o.operation, a);
+    }
+  }
+  const publicCalls = [...acc].filter(([id]) => !!idx.get(id)!.op.route).reduce((s, [, a]) => s + a.calls, 0);
+  const overheadMs = publicCalls > 0 ? (other * 1000) / publicCalls : 0;
+  const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
+  const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
+  for (const [id, a] of acc) {
+    if (a.calls === 0) continue;
+    const own = (a.cpu * 1000) / a.calls + (idx.get(id)!.op.route ? overheadMs : 0);
+    const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
+    perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
+  }
+  const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: null, r2: null };
+  return { perOp, overheadMs: round(overheadMs), fit };
+}
 
 /** The lowest p50 an operation showed across the runs (its least-queued latency), in ms; 0 when unknown. */
 function latencyHint(results: readonly LoadTestResult[], id: string): number {
@@ -276,6 +323,23 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
             },
     });
   }
+  // Units the instrumentation measured: their operations' CPU is read, not fitted.
+  for (const u of r.units) {
+    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain);
+    if (!inst) continue;
+    const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
+    if (i >= 0) fits.splice(i, 1, inst.fit);
+    else fits.push(inst.fit);
+    // A fitted figure for an operation the instrumentation did not see is not kept.
+    for (const o of operations) if (o.unit === u.name && !inst.perOp.has(o.id)) o.cpuMs = null;
+    for (const [id, d] of inst.perOp) {
+      const ref = idx.get(id)!;
+      const existing = operations.find((o) => o.id === id);
+      if (existing) Object.assign(existing, { cpuMs: Math.max(0.001, d.cpuMs), poolMs: d.poolMs || null });
+      else operations.push({ id, unit: u.name, cpuMs: Math.max(0.001, d.cpuMs), wasCpuMs: ref.op.cpu.mean, poolMs: d.poolMs || null, db: null });
+    }
+    if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing, timers, pollers), added to each public operation`);
+  }
   operations.sort((a, b) => a.id.localeCompare(b.id));
   const m0 = results[0]!.run.machine;
   if (results.some((x) => x.run.machine.cpuModel !== m0.cpuModel || x.run.machine.cores !== m0.cores)) warnings.push('the results come from different machines');
@@ -290,6 +354,11 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Every layout's network CPU from a platform calibration (the overlay merges it key by key). */
+function platformNetwork(layouts: readonly string[], p: import('./platform.js').PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string } }> {
+  return Object.fromEntries(layouts.map((l) => [l, { network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` } }]));
+}
 const ms = (x: number) => `${round(x)}ms`;
 
 /** A distribution with a new mean, in blueprint YAML form (shape and cv kept). */
@@ -307,7 +376,7 @@ function withMean(d: Dist & { min?: number; max?: number }, mean: number): unkno
  * The overlay: `extends:` the original (a path relative to the overlay) and sets the calibrated
  * values; a comment header names the machine and the runs.
  */
-export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[] }): string {
+export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[]; platform?: import('./platform.js').PlatformCosts }): string {
   const r = resolveBlueprint(bp).layout(cal.layout);
   const domains: Record<string, { operations: Record<string, Record<string, unknown>> }> = {};
   for (const c of cal.operations) {
@@ -315,6 +384,8 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     const ref = here.ref;
     const entry: Record<string, unknown> = {};
     if (c.cpuMs !== null) entry.cpu = withMean(ref.op.cpu, c.cpuMs);
+    // Thread-pool work (scrypt) runs off the event loop: a wait, not the unit's CPU.
+    if (c.poolMs) entry.wait = { dist: 'const', mean: ms(c.poolMs + (ref.op.wait?.mean ?? 0)) };
     if (c.db && (c.db.readMs !== null || c.db.writeMs !== null)) {
       const db: Record<string, unknown> = {};
       if (c.db.readMs !== null) db.read = withMean(here.read, c.db.readMs);
@@ -330,10 +401,14 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     '# Runs:',
     ...cal.runs.map((r, i) => `#   ${o.sources[i] ?? `run ${i + 1}`}: ${r.started}, ${r.driver} driver, ${r.model} model${r.rate ? ` at ${r.rate}/s` : ''}, ${r.duration} s, ${r.requests} requests`),
     '# Method (per measured process):',
-    ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
+    ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'instrumented' ? 'per-operation CPU read from the services’ own instrumentation (event-loop self time × main-thread CPU)' : f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
     ...cal.warnings.map((w) => `# Warning: ${w}`),
+    ...(o.platform
+      ? [`# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call).`]
+      : ['# Network figures: the blueprint’s own (no platform calibration applied).']),
   ];
-  const body = stringify({ extends: o.extendsPath, system: { domains } }, { lineWidth: 0 });
+  const layouts = o.platform ? (platformNetwork(Object.keys(bp.layouts), o.platform)) : undefined;
+  const body = stringify({ extends: o.extendsPath, system: { domains }, ...(layouts ? { layouts } : {}) }, { lineWidth: 0 });
   return `${header.join('\n')}\n${body}`;
 }

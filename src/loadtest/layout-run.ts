@@ -18,9 +18,14 @@ import type { ScenarioRef } from './scenario.js';
 import { findLoadProfile } from './profile/load.js';
 import { scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
+import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
 
 export type SystemUnderTest = {
   baseUrl: string;
+  /** units whose /metrics (on their internal listener) carry the per-operation CPU profile */
+  units: { name: string; url: string }[];
+  /** what PostgreSQL runs with, read from the server (null: not started by archsim) */
+  database: LoadTestResult['run']['database'];
   processes: ProcTarget[];
   scenario: ScenarioRef;
   /** the scenario plan both drivers run (absent for a scenario module) */
@@ -58,13 +63,25 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
   return out;
 }
 
-export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null } = {}): Promise<SystemUnderTest> {
+export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
   await checkRunnable(bp);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
   const { startLayout } = await import('../run/layout.js');
-  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn' });
-  const { scenario, notes } = await seedAndScenario(bp, layout, plan, running, planned);
-  return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, plan: planned, stop: () => running.stop() };
+  // Every measured layout carries the per-operation CPU instrumentation (the same overhead for a
+  // calibration layout and a predicted one).
+  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } });
+  try {
+    const { durabilityOf } = await import('../../reference-services/runtime/postgres.js');
+    const settings = await durabilityOf(running.databases.events!);
+    const database = { engine: 'postgres', durable: Object.values(settings).every((v) => v === 'on'), settings };
+    const { scenario, notes } = await seedAndScenario(bp, layout, plan, planned);
+    if (!database.durable) notes.push(`PostgreSQL NOT durable (${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}): writes cost less than on any real deployment`);
+    const units = running.units.map((u) => ({ name: u.name, url: u.internalUrl ?? u.url }));
+    return { baseUrl: running.gatewayUrl, units, database, processes: processesOfLayout(running), scenario, notes, plan: planned, stop: () => running.stop() };
+  } catch (e) {
+    await running.stop();
+    throw e;
+  }
 }
 
 /**
@@ -80,6 +97,19 @@ async function checkRunnable(bp: Blueprint): Promise<void> {
       `the bundled reference services implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start — load-test a running system with --target URL (and a load profile)`,
     );
   }
+}
+
+/**
+ * Operations of the reference services' scenario that use up what they touch (a refresh token,
+ * a relay message to acknowledge): a closed (capacity) run's request count cannot be known ahead
+ * to seed enough of them, so capacity runs leave them out and say so.
+ */
+export const SINGLE_USE_OPERATIONS = ['auth.refresh', 'relay.ack'];
+
+/** A closed-model plan for the capacity of a mix: `users` connections, the single-use operations left out. */
+export function capacityPlanOf(plan: LoadPlan, users: number): LoadPlan {
+  const mix = Object.fromEntries(Object.entries(plan.mix).filter(([id]) => !SINGLE_USE_OPERATIONS.includes(id)));
+  return { ...plan, model: 'closed', rate: null, users, mix: Object.keys(mix).length ? mix : plan.mix };
 }
 
 /** The scenario plan of a run: the load profile (given, else the blueprint's sidecar) over the plan's mix. */
@@ -98,8 +128,7 @@ export function planScenario(bp: Blueprint, blueprintFile: string | null, plan: 
  * (scenarios/profile.ts) seeds through the public API in the driver's process, before the
  * clock starts, and builds each operation's requests.
  */
-export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike, planned?: ScenarioPlan): Promise<{ scenario: ScenarioRef; notes: string[] }> {
-  void running;
+export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, planned?: ScenarioPlan): Promise<{ scenario: ScenarioRef; notes: string[] }> {
   const sp = planned ?? planScenario(bp, null, plan);
   const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/profile.js')).href;
   const notes = [`layout ${layout}: seeded through the public API before the measured window (load profile setup)`];
@@ -132,8 +161,72 @@ export interface MeasureOptions {
   pin?: boolean;
   /** the load profile (default: the blueprint's sidecar, if any) */
   profile?: LoadProfile | null;
+  /** measured windows back to back after one warm-up (default 1) */
+  replications?: number;
+  /** PostgreSQL in the fast, not durable mode */
+  fastDb?: boolean;
   onProgress?: (p: import('./driver/index.js').Progress) => void;
   onLine?: (line: string) => void;
+  /** one line per step (window, level) */
+  log?: (line: string) => void;
+}
+
+/** Warm-up of the windows after the first: the system is warm, the new driver process is not. */
+const REWARM_SECONDS = 2;
+
+/** The driver's options for one window of a plan. */
+function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, warmup: number): import('./target.js').TargetRun {
+  return {
+    target: sut.baseUrl,
+    scenario,
+    processes: sut.processes,
+    model: plan.model,
+    rate: plan.rate ?? undefined,
+    connections: plan.users ?? o.connections,
+    duration: plan.duration,
+    warmup,
+    ...(plan.thinkTime ? { thinkTimeMs: plan.thinkTime * 1000 } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.pin !== undefined ? { pin: o.pin } : {}),
+    blueprint: bp.metadata.name,
+    layout,
+    notes: [...sut.notes, ...(plan.model === 'open' ? ['embedded driver: latency counts from each request’s scheduled start, so queueing behind a stalled system is included'] : [])],
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  };
+}
+
+/**
+ * Measure a plan on a started system: its warm-up (driven, not measured), then `replications`
+ * windows, combined with intervals. Every window has its own driver process and CPU readings.
+ */
+export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null): Promise<LoadTestResult> {
+  const { loadTestTarget } = await import('./target.js');
+  const { combineWindows, describeMethod } = await import('./replicate.js');
+  const n = Math.max(1, o.replications ?? 1);
+  // The plan's own mix and pool sizes (a capacity run and a level run differ).
+  const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
+  const { scenario } = await seedAndScenario(bp, layout, plan, planScenario(bp, null, plan, profile));
+  const windows: LoadTestResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const warmup = i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS);
+    o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
+    // The units' own counters around the measured window (async reads started at each edge).
+    let atStart: Promise<Map<string, UnitCounters>> | undefined;
+    let atEnd: Promise<Map<string, UnitCounters>> | undefined;
+    const onPhase = (phase: 'measure' | 'end') => {
+      if (phase === 'measure') atStart = scrapeUnits(sut.units);
+      else atEnd = scrapeUnits(sut.units);
+    };
+    const w = await loadTestTarget({ ...windowRun(sut, scenario, bp, layout, plan, o, warmup), onPhase });
+    const [b, a] = await Promise.all([atStart, atEnd]);
+    const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
+    windows.push({ ...w, run: { ...w.run, database: sut.database, level }, profile });
+  }
+  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level });
+  const r = combineWindows(windows, method);
+  r.profile = sut.units.map((u) => windows.map((w) => w.profile.find((p) => p.unit === u.name)).filter((p): p is NonNullable<typeof p> => !!p)).filter((l) => l.length === windows.length).map(sumProfiles);
+  // The reported warm-up is the first window's (the one that settles JIT and pools).
+  return { ...r, run: { ...r.run, warmup: plan.warmup } };
 }
 
 /**
@@ -142,7 +235,7 @@ export interface MeasureOptions {
  * measure through here.
  */
 export async function measureLayoutWith(drivers: readonly DriverName[], bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, o: MeasureOptions = {}): Promise<LoadTestResult[]> {
-  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0, ...(o.profile !== undefined ? { profile: o.profile } : {}) });
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0, fastDb: o.fastDb ?? false, ...(o.profile !== undefined ? { profile: o.profile } : {}) });
   const results: LoadTestResult[] = [];
   try {
     for (const driver of drivers) {
@@ -171,26 +264,8 @@ export async function measureLayoutWith(drivers: readonly DriverName[], bp: Blue
         );
         continue;
       }
-      const { loadTestTarget } = await import('./target.js');
-      results.push(
-        await loadTestTarget({
-          target: sut.baseUrl,
-          scenario: sut.scenario,
-          processes: sut.processes,
-          model: plan.model,
-          rate: plan.rate ?? undefined,
-          connections: plan.users ?? o.connections,
-          duration: plan.duration,
-          warmup: plan.warmup,
-          ...(plan.thinkTime ? { thinkTimeMs: plan.thinkTime * 1000 } : {}),
-          ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-          ...(o.pin !== undefined ? { pin: o.pin } : {}),
-          blueprint: bp.metadata.name,
-          layout,
-          notes: [...sut.notes, ...(plan.model === 'open' ? ['embedded driver: latency counts from each request’s scheduled start, so queueing behind a stalled system is included'] : [])],
-          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-        }),
-      );
+      // The embedded driver: warm-up, replications and the units' own CPU profile.
+      results.push(await measurePlan(sut, bp, layout, plan, o));
     }
   } finally {
     await sut.stop();
@@ -201,4 +276,40 @@ export async function measureLayoutWith(drivers: readonly DriverName[], bp: Blue
 /** One measured run of a layout with one driver (the embedded one by default). */
 export async function measureLayout(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, o: MeasureOptions & { driver?: DriverName } = {}): Promise<LoadTestResult> {
   return (await measureLayoutWith([o.driver ?? 'embedded'], bp, blueprintFile, layout, plan, o))[0]!;
+}
+
+/**
+ * Load levels as fractions of the measured capacity, on one started system: first the capacity
+ * (closed model, `capacityPlan`), then each level as an open-model run at fraction × capacity.
+ * Returns the capacity run followed by one result per level.
+ */
+export async function measureLevels(bp: Blueprint, blueprintFile: string, layout: string, openPlan: LoadPlan, capacityPlan: LoadPlan, fractions: readonly number[], o: MeasureOptions = {}): Promise<{ capacity: LoadTestResult; levels: LoadTestResult[] }> {
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, openPlan, { portOffset: o.portOffset ?? 0, fastDb: o.fastDb ?? false, ...(o.profile !== undefined ? { profile: o.profile } : {}) });
+  try {
+    const capacity = await measurePlan(sut, bp, layout, capacityPlan, o);
+    const x = capacity.totals.throughput;
+    if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
+    const levels: LoadTestResult[] = [];
+    for (const f of fractions) {
+      const rate = Math.max(1, Math.round(f * x * 10) / 10);
+      // Later levels: the system is warm; a short warm-up settles the new rate's queues.
+      levels.push(await measurePlan(sut, bp, layout, { ...openPlan, rate, model: 'open', users: null, warmup: Math.min(openPlan.warmup, 5) }, o, { fraction: f, capacity: x }));
+    }
+    return { capacity, levels };
+  } finally {
+    await sut.stop();
+  }
+}
+
+/** "25%,50%,0.75" → [0.25, 0.5, 0.75]; each in (0, 1.5]. */
+export function parseLevels(text: string): number[] {
+  const out = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(s);
+    if (!m) throw new Error(`load level "${s}" is not a fraction of capacity (e.g. 25%, 50%, 0.75)`);
+    const v = Number(m[1]) / (m[2] ? 100 : 1);
+    if (!(v > 0 && v <= 1.5)) throw new Error(`load level "${s}" must be above 0 and at most 150% of capacity`);
+    return v;
+  });
+  if (!out.length) throw new Error('no load levels given (e.g. --levels 25%,50%,75%)');
+  return out;
 }

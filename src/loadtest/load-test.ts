@@ -12,8 +12,8 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import type { Progress } from './driver/index.js';
-import { DRIVERS, k6Driver } from './drivers.js';
-import { startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
+import { DRIVERS, embeddedDriver, k6Driver } from './drivers.js';
+import { capacityPlanOf, measureLevels, measurePlan, startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
 import { findLoadProfile } from './profile/load.js';
 import { planLoad, type LoadPlan, type PlanOverrides } from './plan.js';
 import type { ProcTarget } from './proc.js';
@@ -42,7 +42,7 @@ export function runningUnderTest(url: string, o: { bp: Blueprint | null; plan: L
     scenario = { module: pathToFileURL(runnableFile(import.meta.url, './scenarios/profile.js')).href, options: planned };
     notes.push(planned.placeholder ? 'no load profile: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication); write a load profile for valid requests' : 'requests built from the load profile (setup, login and bodies)');
   } else scenario = trivialScenario();
-  return { baseUrl: url, processes: o.processes ?? [], scenario, notes, ...(planned ? { plan: planned } : {}), stop: async () => undefined };
+  return { baseUrl: url, units: [], database: null, processes: o.processes ?? [], scenario, notes, ...(planned ? { plan: planned } : {}), stop: async () => undefined };
 }
 
 /** The built-in trivial endpoint, started for the run (GET / answers "ok", optionally after spinning the CPU). */
@@ -81,6 +81,12 @@ export interface LoadTestOptions extends PlanOverrides {
   connections?: number;
   pin?: boolean;
   portOffset?: number;
+  /** layouts: measured windows back to back after one warm-up, combined with intervals (default 1) */
+  replications?: number;
+  /** layouts: load levels as fractions of the measured capacity (a closed-model capacity run first) */
+  levels?: number[];
+  /** layouts: PostgreSQL in the fast, not durable mode (an explicit choice) */
+  fastDb?: boolean;
   /** a new system starts (its layout name, or the target) */
   onSystem?: (label: string) => void;
   onProgress?: (p: Progress) => void;
@@ -95,7 +101,7 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   if (layouts.length && (!o.blueprint || !o.blueprintFile)) throw new UsageError('--layout needs a blueprint file');
   let plan: LoadPlan;
   try {
-    plan = planLoad(o.blueprint, { operations: o.operations, rate: o.rate, users: o.users, ...(o.thinkTime !== undefined ? { thinkTime: o.thinkTime } : {}), duration: o.duration ?? (o.blueprint ? undefined : 10), warmup: o.warmup });
+    plan = planLoad(o.blueprint, { operations: o.operations, rate: o.levels ? 1 : o.rate, users: o.levels ? undefined : o.users, ...(o.thinkTime !== undefined ? { thinkTime: o.thinkTime } : {}), duration: o.duration ?? (o.blueprint ? undefined : 10), warmup: o.warmup });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -131,9 +137,20 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   }
   for (const layout of layouts) {
     o.onSystem?.(layout);
-    const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile });
+    const mo = { portOffset: o.portOffset ?? 0, timeoutMs: o.timeoutMs, connections: o.connections, pin: o.pin, replications: o.replications ?? 1, fastDb: !!o.fastDb, profile, onProgress: o.onProgress };
+    if (o.levels) {
+      if (drivers.length > 1 || driver !== embeddedDriver) throw new UsageError('--levels starts a layout with the embedded driver: use it with --layout, not --driver k6');
+      const { capacity, levels } = await measureLevels(o.blueprint!, o.blueprintFile!, layout, plan, capacityPlanOf(plan, o.users ?? 16), o.levels, mo);
+      results.push(capacity, ...levels);
+      continue;
+    }
+    const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile, fastDb: !!o.fastDb });
     try {
-      for (const d of drivers) results.push(await d.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS }));
+      for (const d of drivers) {
+        // The embedded driver on a started layout: warm-up, replications and the units' own CPU profile.
+        if (d === embeddedDriver) results.push(await measurePlan(sut, o.blueprint!, layout, plan, mo));
+        else results.push(await d.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS }));
+      }
     } finally {
       await sut.stop();
     }

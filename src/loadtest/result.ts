@@ -55,6 +55,65 @@ export const ProcessUsage = z.strictObject({
 });
 export type ProcessUsage = z.output<typeof ProcessUsage>;
 
+/** A measured figure over replicated windows: the mean and its 95% Student-t interval. */
+export const Interval = z.strictObject({
+  mean: z.number(),
+  lo: z.number(),
+  hi: z.number(),
+  /** windows it is over; with 1 the interval is the point itself (no spread known) */
+  n: z.number().int().min(1),
+  level: z.number().gt(0).lt(1).default(0.95),
+});
+export type Interval = z.output<typeof Interval>;
+
+/** One measured window of a replicated run: its own figures and every process's CPU in it. */
+export const Window = z.strictObject({
+  index: z.number().int().min(0),
+  started: z.string(),
+  duration: z.number().min(0),
+  warmup: z.number().min(0),
+  operations: z.array(z.strictObject({ id: z.string(), requests: z.number().int().min(0).nullable(), throughput: z.number().min(0).nullable(), p50: z.number().nullable(), p95: z.number().nullable(), errors: z.number().int().min(0) })),
+  totals: z.strictObject({ requests: z.number().int().min(0), throughput: z.number().min(0), p50: z.number().nullable(), p95: z.number().nullable(), errors: z.number().int().min(0) }),
+  processes: z.array(ProcessUsage),
+  driverCpuSeconds: z.number().min(0).nullable(),
+});
+export type Window = z.output<typeof Window>;
+
+/**
+ * A unit's per-operation CPU over the measured window, from the reference services' own
+ * instrumentation (event-loop self time per operation, pool tasks, CPU per thread).
+ */
+export const OperationProfile = z.strictObject({
+  unit: z.string(),
+  /** CPU of the event-loop thread (all JavaScript), from /proc */
+  mainThreadCpuSeconds: z.number().min(0),
+  /** CPU of the other threads: libuv's pool (scrypt) and V8's workers (GC, compilation) */
+  offMainCpuSeconds: z.number().min(0),
+  /** event-loop time timed in callbacks (wall clock; the shares below come from it) */
+  loopSeconds: z.number().min(0),
+  operations: z.array(
+    z.strictObject({
+      operation: z.string(),
+      /** calls served: requests, and in-process internal calls */
+      spans: z.number().int().min(0),
+      loopSeconds: z.number().min(0),
+      /** the operation's share of the loop time × the main thread's CPU */
+      cpuSeconds: z.number().min(0),
+      poolTasks: z.number().int().min(0),
+      poolSeconds: z.number().min(0),
+    }),
+  ),
+});
+export type OperationProfile = z.output<typeof OperationProfile>;
+
+/** What the database of the run was set to (read from the server with SHOW, not assumed). */
+export const DatabaseSettings = z.strictObject({
+  engine: z.string(),
+  /** fsync, synchronous_commit and full_page_writes all on */
+  durable: z.boolean(),
+  settings: z.record(z.string(), z.string()),
+});
+
 export const Threshold = z.strictObject({ metric: z.string(), expression: z.string(), crossed: z.boolean() });
 
 export const LoadTestResult = z.strictObject({
@@ -79,6 +138,12 @@ export const LoadTestResult = z.strictObject({
     /** cores the driver and the system under test were pinned to (null: not pinned) */
     pinning: z.strictObject({ driver: z.string().nullable(), sut: z.string().nullable(), note: z.string().optional() }).nullable().default(null),
     notes: z.array(z.string()).default([]),
+    /** how the figures were obtained, in one sentence (driver, model, warm-up, windows, intervals) */
+    method: z.string().default(''),
+    /** the database the system ran on, as the server reported it; null: not known (a --target system) */
+    database: DatabaseSettings.nullable().default(null),
+    /** a load level given as a fraction of the measured capacity (--levels): the fraction and that capacity, req/s */
+    level: z.strictObject({ fraction: z.number().positive(), capacity: z.number().positive() }).nullable().default(null),
   }),
   operations: z.array(MeasuredOperation),
   totals: z.strictObject({
@@ -98,6 +163,12 @@ export const LoadTestResult = z.strictObject({
     /** open model: how late the driver started requests after their scheduled time, ms */
     lag: z.strictObject({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
   }).nullable(),
+  /** per-operation CPU per unit over the measured windows (reference services started by archsim) */
+  profile: z.array(OperationProfile).default([]),
+  /** replicated runs: each measured window (the figures above are over all of them) */
+  windows: z.array(Window).default([]),
+  /** replicated runs: 95% intervals over the windows, per operation id and "total" */
+  intervals: z.record(z.string(), z.strictObject({ p50: Interval.nullable(), p95: Interval.nullable(), throughput: Interval })).default({}),
   /** k6 only: thresholds and whether each was crossed; exit code 99 means some were */
   thresholds: z.array(Threshold).optional(),
   thresholdsCrossed: z.boolean().optional(),

@@ -23,6 +23,8 @@ export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'
   layout?: string | null;
   notes?: string[];
   onProgress?: (p: Progress) => void;
+  /** also told when the measured window opens and closes (e.g. to read the units' own counters) */
+  onPhase?: (phase: 'measure' | 'end') => void;
 };
 
 export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
@@ -35,8 +37,9 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
   const onPhase = (phase: 'measure' | 'end') => {
     if (phase === 'measure') before = sampleProcesses(targets);
     else after = sampleProcesses(targets);
+    o.onPhase?.(phase);
   };
-  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, ...driverOptions } = o;
+  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, ...driverOptions } = o;
   let report;
   let driverPid: number | null = null;
   if (inProcess) {

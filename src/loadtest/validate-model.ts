@@ -1,7 +1,10 @@
-// archsim's loop, closed: measure one layout of the reference services, calibrate the blueprint
-// from it, predict another layout with the simulator, measure that one too, and report the error.
+// archsim's loop, closed: measure every layout of the reference services at load levels placed
+// as fractions of each layout's measured capacity, calibrate the blueprint on ONE layout's runs
+// only, predict every other layout at the rates it was measured at, and report the error. The
+// reverse direction (calibrate on another layout, predict the first) reuses the same
+// measurements: only the calibration's inputs change.
 //
-// The prediction models what the run really had (`host`): this machine's cores shared by every
+// The prediction models what the runs really had (`host`): this machine's cores shared by every
 // unit, PostgreSQL and the load driver, the driver's own CPU per request included.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,139 +14,186 @@ import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';
 import { calibrate, overlayYaml } from './calibrate.js';
-import { measureLayout } from './layout-run.js';
-import { planLoad, type LoadPlan } from './plan.js';
-import type { LoadTestResult } from './result.js';
+import { capacityPlanOf, measureLevels } from './layout-run.js';
+import { planLoad } from './plan.js';
+import type { Interval, LoadTestResult } from './result.js';
 
 export interface ValidateModelOptions {
   calibrateOn: string;
   predict: string[];
-  /** open-model rate of the latency runs (req/s) */
-  rate: number;
-  /** seconds per measured run */
+  /** also calibrate on each of these (from the same measurements) and predict calibrateOn */
+  reverse?: string[];
+  /** load levels as fractions of each layout's measured capacity */
+  levels: number[];
+  /** seconds per measured window */
   duration: number;
-  /** connections of the closed (maximum throughput) runs */
+  /** seconds of warm-up before a layout's first window */
+  warmup: number;
+  /** measured windows per level */
+  replications: number;
+  /** connections of the closed (capacity) runs */
   connections: number;
   portOffset?: number;
+  fastDb?: boolean;
   log?: (line: string) => void;
 }
 
 export interface OperationComparison {
   id: string;
   predicted: { p50: number; p95: number };
-  measured: { p50: number; p95: number };
+  measured: { p50: number; p95: number; p50Interval: Interval | null; p95Interval: Interval | null };
   error: { p50: number; p95: number };
+}
+
+export interface LevelComparison {
+  fraction: number;
+  rate: number;
+  operations: OperationComparison[];
+  total: { predicted: { p50: number; p95: number }; measured: { p50: number; p95: number; p50Interval: Interval | null; p95Interval: Interval | null } };
+  /** median |error| over the operations at this level */
+  median: { p50: number; p95: number };
 }
 
 export interface LayoutComparison {
   layout: string;
   role: 'calibrated' | 'predicted';
-  rate: number;
-  operations: OperationComparison[];
-  maxThroughput: { predicted: number; measured: number; error: number };
+  levels: LevelComparison[];
+  maxThroughput: { predicted: number; measured: number; measuredInterval: Interval | null; error: number };
+}
+
+export interface Direction {
+  calibrateOn: string;
+  overlay: string;
+  /** what the calibration read: layout and start time of every run (never a predicted layout's) */
+  inputs: { layout: string; started: string; rate: number | null }[];
+  layouts: LayoutComparison[];
+  /** medians over the predicted layouts' levels */
+  summary: { p50: number; p95: number; maxThroughput: number };
+  /** the calibration layout reproduced: the worst level's median |error|, and the throughput error */
+  reproduced: { p50: number; p95: number; maxThroughput: number };
 }
 
 export interface ModelValidation {
   blueprint: string;
-  machine: { cores: number; cpu: string; node: string };
-  calibrateOn: string;
-  overlay: string;
-  layouts: LayoutComparison[];
-  /** median absolute relative error over the predicted layouts' operations */
-  summary: { p50: number; p95: number; maxThroughput: number };
+  machine: { cores: number; cpu: string; node: string; loadAverage: number[] };
+  method: string;
+  directions: Direction[];
   notes: string[];
 }
 
 /** Relative error of a prediction: (predicted − measured) / measured. */
 export const relError = (predicted: number, measured: number): number => (measured > 0 ? (predicted - measured) / measured : Number.NaN);
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (!s.length) return Number.NaN;
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Compare a prediction with a measurement: pure. */
-export function compareLayout(layout: string, role: LayoutComparison['role'], rate: number, predicted: ReturnType<typeof simulate>, measured: LoadTestResult, predictedMax: number, measuredMax: number): LayoutComparison {
+/** Compare a prediction with a measurement at one level: pure. */
+export function compareLevel(fraction: number, predicted: ReturnType<typeof simulate>, measured: LoadTestResult): LevelComparison {
   const operations: OperationComparison[] = [];
   for (const m of measured.operations) {
     const p = predicted.operations.find((o) => o.id === m.id);
     if (!p || !m.latency) continue;
+    const iv = measured.intervals[m.id];
     operations.push({
       id: m.id,
       predicted: { p50: p.latency.p50, p95: p.latency.p95 },
-      measured: { p50: m.latency.p50, p95: m.latency.p95 },
+      measured: { p50: m.latency.p50, p95: m.latency.p95, p50Interval: iv?.p50 ?? null, p95Interval: iv?.p95 ?? null },
       error: { p50: relError(p.latency.p50, m.latency.p50), p95: relError(p.latency.p95, m.latency.p95) },
     });
   }
-  return { layout, role, rate, operations, maxThroughput: { predicted: predictedMax, measured: measuredMax, error: relError(predictedMax, measuredMax) } };
+  // The mix's figure: the request-weighted mean of the operations' p50 (p95), the same way for
+  // the prediction and the measurement (a mixture's percentile needs whole distributions).
+  const weight = (id: string) => measured.operations.find((m) => m.id === id)?.requests ?? 0;
+  const W = operations.reduce((a, x) => a + weight(x.id), 0) || 1;
+  const wmean = (f: (x: OperationComparison) => number) => operations.reduce((a, x) => a + weight(x.id) * f(x), 0) / W;
+  const wiv = (k: 'p50Interval' | 'p95Interval'): Interval | null =>
+    operations.every((x) => x.measured[k]) && operations.length ? { mean: wmean((x) => x.measured[k]!.mean), lo: wmean((x) => x.measured[k]!.lo), hi: wmean((x) => x.measured[k]!.hi), n: operations[0]!.measured[k]!.n, level: 0.95 } : null;
+  return {
+    fraction,
+    rate: measured.run.rate ?? 0,
+    operations,
+    total: { predicted: { p50: wmean((x) => x.predicted.p50), p95: wmean((x) => x.predicted.p95) }, measured: { p50: wmean((x) => x.measured.p50), p95: wmean((x) => x.measured.p95), p50Interval: wiv('p50Interval'), p95Interval: wiv('p95Interval') } },
+    median: { p50: median(operations.map((o) => Math.abs(o.error.p50))), p95: median(operations.map((o) => Math.abs(o.error.p95))) },
+  };
 }
 
-function measure(bp: Blueprint, file: string, layout: string, plan: LoadPlan, o: ValidateModelOptions): Promise<LoadTestResult> {
-  return measureLayout(bp, file, layout, plan, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000 });
+type Measured = { capacity: LoadTestResult; levels: LoadTestResult[] };
+
+/**
+ * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
+ * Pure apart from writing the overlay file (the simulator loads it as a user would).
+ */
+export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string): Direction {
+  const own = measured.get(calibrateOn)!;
+  // The calibration's inputs: this layout's level runs, nothing else (a test checks it).
+  const inputs = own.levels;
+  if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
+  const cal = calibrate(bp, inputs, { layout: calibrateOn });
+  const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
+  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`) }));
+  const calibrated = loadBlueprint(overlayPath).blueprint;
+  const driverCpu = median(inputs.map((r) => (r.driver && r.totals.requests ? (r.driver.cpuSeconds * 1000) / r.totals.requests : Number.NaN)));
+  const host = { cores: os.availableParallelism(), ...(Number.isFinite(driverCpu) ? { driverCpu } : {}) };
+  const out: LayoutComparison[] = [];
+  for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
+    const m = measured.get(layout);
+    if (!m) continue;
+    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, simulate(calibrated, layout, { method: 'des', rate: r.run.rate!, duration: 60_000, warmup: 5_000, seed: 1, host }), r));
+    const closedMix = m.capacity.operations.map((o) => o.id);
+    const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
+    const predictedMax = analyze(calibrated, layout, { rate: 1, host, mix: mixOf }).saturationThroughput;
+    out.push({ layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput) } });
+  }
+  const predicted = out.filter((l) => l.role === 'predicted');
+  const cal0 = out.find((l) => l.role === 'calibrated')!;
+  return {
+    calibrateOn,
+    overlay: overlayPath,
+    inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, rate: r.run.rate })),
+    layouts: out,
+    summary: {
+      p50: median(predicted.flatMap((l) => l.levels.map((x) => x.median.p50))),
+      p95: median(predicted.flatMap((l) => l.levels.map((x) => x.median.p95))),
+      maxThroughput: median(predicted.map((l) => Math.abs(l.maxThroughput.error))),
+    },
+    reproduced: {
+      p50: Math.max(...cal0.levels.map((x) => x.median.p50)),
+      p95: Math.max(...cal0.levels.map((x) => x.median.p95)),
+      maxThroughput: Math.abs(cal0.maxThroughput.error),
+    },
+  };
 }
 
 export async function validateModel(file: string, o: ValidateModelOptions): Promise<ModelValidation> {
   const log = o.log ?? (() => undefined);
   const { blueprint: bp } = loadBlueprint(file);
-  const open = (rate: number) => planLoad(bp, { rate, duration: o.duration, warmup: 2 });
-  // Maximum throughput: closed connections, no think time. Operations that use up what they
-  // touch (a refresh token, a relay message to acknowledge) are left out: a closed run's count
-  // cannot be known ahead to seed enough of them.
-  // The load profile's single-use pools (refresh tokens, relay messages to acknowledge).
-  const singleUse = ['auth.refresh', 'relay.ack'];
-  const closedOps = Object.keys(bp.workload?.mix ?? {}).filter((id) => !singleUse.includes(id));
-  const closed = planLoad(bp, { users: o.connections, duration: o.duration, warmup: 2, operations: closedOps });
-  const notes: string[] = [`maximum-throughput runs leave out ${singleUse.filter((id) => id in (bp.workload?.mix ?? {})).join(' and ') || 'nothing'} (single-use tokens and messages)`];
-
-  // 1. Measure the calibration layout at two rates (the regression needs more than one point).
-  const calRuns: LoadTestResult[] = [];
-  for (const rate of [o.rate, o.rate * 2]) {
-    log(`measuring ${o.calibrateOn} at ${rate}/s for ${o.duration}s`);
-    calRuns.push(await measure(bp, file, o.calibrateOn, open(rate), o));
+  const all = [...new Set([o.calibrateOn, ...o.predict, ...(o.reverse ?? [])])];
+  const open = planLoad(bp, { rate: 1, duration: o.duration, warmup: o.warmup });
+  const capacity = capacityPlanOf(open, o.connections);
+  const measured = new Map<string, Measured>();
+  const load0 = os.loadavg();
+  for (const layout of all) {
+    log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each`);
+    measured.set(layout, await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, fastDb: o.fastDb ?? false, log }));
   }
-  log(`measuring ${o.calibrateOn}'s maximum throughput (${o.connections} connections)`);
-  const calMax = await measure(bp, file, o.calibrateOn, closed, o);
-
-  // 2. Calibrate, and load the overlay the way a user would.
-  const cal = calibrate(bp, calRuns, { layout: o.calibrateOn });
-  notes.push(...cal.warnings);
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
-  const overlayPath = join(dir, `${bp.metadata.name}.calibrated.yaml`);
-  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: calRuns.map((r) => `${r.run.layout} at ${r.run.rate}/s`) }));
-  const calibrated = loadBlueprint(overlayPath).blueprint;
-
-  // 3. The host the runs had: every process on this machine's cores, the driver's CPU included.
-  const driverCpu = median(calRuns.map((r) => (r.driver && r.totals.requests ? (r.driver.cpuSeconds * 1000) / r.totals.requests : Number.NaN)));
-  const host = { cores: os.cpus().length, ...(Number.isFinite(driverCpu) ? { driverCpu } : {}) };
-  const predictFor = (layout: string, rate: number) => simulate(calibrated, layout, { method: 'des', rate, duration: 120_000, warmup: 5_000, seed: 1, host });
-  const closedMix = Object.fromEntries(closedOps.map((id) => [id, bp.workload!.mix[id]!]));
-  const maxFor = (layout: string) => analyze(calibrated, layout, { rate: o.rate, host, mix: closedMix }).saturationThroughput;
-
-  const layouts: LayoutComparison[] = [compareLayout(o.calibrateOn, 'calibrated', o.rate, predictFor(o.calibrateOn, o.rate), calRuns[0]!, maxFor(o.calibrateOn), calMax.totals.throughput)];
-
-  // 4. Predict and measure the other layouts.
-  for (const layout of o.predict) {
-    log(`measuring ${layout} at ${o.rate}/s for ${o.duration}s`);
-    const m = await measure(bp, file, layout, open(o.rate), o);
-    log(`measuring ${layout}'s maximum throughput (${o.connections} connections)`);
-    const mx = await measure(bp, file, layout, closed, o);
-    layouts.push(compareLayout(layout, 'predicted', o.rate, predictFor(layout, o.rate), m, maxFor(layout), mx.totals.throughput));
-  }
-  const predicted = layouts.filter((l) => l.role === 'predicted');
-  const ops = predicted.flatMap((l) => l.operations);
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir));
+  const load1 = os.loadavg();
+  const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {
     blueprint: bp.metadata.name,
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version },
-    calibrateOn: o.calibrateOn,
-    overlay: overlayPath,
-    layouts,
-    summary: {
-      p50: median(ops.map((x) => Math.abs(x.error.p50))),
-      p95: median(ops.map((x) => Math.abs(x.error.p95))),
-      maxThroughput: median(predicted.map((l) => Math.abs(l.maxThroughput.error))),
-    },
-    notes,
+    machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAverage: [load0[0]!, load1[0]!].map((x) => Math.round(x * 100) / 100) },
+    method: anyRun.run.method,
+    directions,
+    notes: [
+      `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
+      'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
+      'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) with this machine’s cores shared by every process and the driver’s CPU per request',
+    ],
   };
 }

@@ -28,7 +28,10 @@ export interface StartOptions {
   portOffset?: number;
   /** Embedded cluster directory; default a fresh temp dir removed on stop. */
   dataDir?: string;
-  /** Keep the embedded data (fsync on) instead of a throwaway fast cluster. */
+  /**
+   * PostgreSQL crash-safe (fsync, synchronous_commit, full_page_writes on): the default. false is
+   * the fast throwaway mode (`--fast-db`), which no real deployment runs.
+   */
   durable?: boolean;
   /** Port of the gateway when the layout has none in the blueprint (monolith): default no gateway. */
   gatewayPort?: number;
@@ -187,7 +190,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   const tempData = mode === 'embedded' && !opts.dataDir;
   const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
   let pgh;
-  if (mode === 'embedded') pgh = await startEmbedded({ dataDir, durable: opts.durable ?? false });
+  if (mode === 'embedded') pgh = await startEmbedded({ dataDir, durable: opts.durable ?? true });
   else if (mode === 'container') pgh = await startContainer();
   else {
     const base = opts.databaseUrl ?? env.DATABASE_URL;

@@ -17,6 +17,8 @@ export interface CompareOptions extends WorkloadOptions {
   lowRate?: number;
   scenarios?: Scenario[];
   seed?: number;
+  /** every unit of a layout on one host of this many cores (this machine), instead of each on its own instance */
+  host?: import('./types.js').HostModel;
 }
 
 const ms = (x: number) => `${Math.abs(x) < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
@@ -48,11 +50,11 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const saturationRows = layouts.map((l) => {
     const c = compiled.get(l)!;
     const d = opDemands(c);
-    const mixSat = saturation(c, d, w.mix);
+    const mixSat = saturation(c, d, w.mix, o.host);
     const byOperation: Record<string, number> = {};
     const causes: string[] = [];
     for (const id of Object.keys(w.mix)) {
-      const s = saturation(c, d, { [id]: 1 });
+      const s = saturation(c, d, { [id]: 1 }, o.host);
       byOperation[id] = s.rate;
     }
     const st = c.stations.find((s) => s.id === mixSat.station);
@@ -63,8 +65,13 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       causes.push(`${st.id} (${st.kind}, ${st.replicas * st.servers} server${st.replicas * st.servers > 1 ? 's' : ''}${st.replicas > 1 ? ` = ${st.replicas} replicas × ${st.servers}` : ''}) does ${ms(D)} of work per request of the mix → saturates at ${Math.round(mixSat.rate)}/s`);
     }
     for (const id of keyOps) {
-      const s = saturation(c, d, { [id]: 1 });
+      const s = saturation(c, d, { [id]: 1 }, o.host);
       const idx = c.stations.findIndex((x) => x.id === s.station);
+      if (idx < 0) {
+        // The shared host's cores are the limit (compare with a calibration host).
+        causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by the host's ${o.host?.cores ?? '?'} shared cores`);
+        continue;
+      }
       const dd = d.get(id)!.loadDemand[idx]!;
       const st2 = c.stations[idx]!;
       causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);

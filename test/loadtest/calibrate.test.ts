@@ -179,3 +179,54 @@ describe('one PostgreSQL server for every store (the reference services)', () =>
     expect(cal.operations.find((o) => o.id === 'auth.login')!.db).not.toBeNull();
   });
 });
+
+describe('calibrate from the services’ own instrumentation', () => {
+  // The monolith's profile: self CPU per call for a public operation, the internal operation it
+  // calls in-process, CPU outside any operation, and pool work submitted by the login.
+  function profiled(layout: string, sendCpu: number): LoadTestResult {
+    const r = result({ 'auth.login': 100, 'messages.send': 1000, 'users.get': 100 }, 10);
+    return LoadTestResult.parse({
+      ...r,
+      run: { ...r.run, layout },
+      profile: [
+        {
+          unit: layout === 'monolith' ? 'backend' : 'messaging',
+          mainThreadCpuSeconds: 3,
+          offMainCpuSeconds: 0.5,
+          loopSeconds: 3,
+          operations: [
+            { operation: 'messages.send', spans: 1000, loopSeconds: 1, cpuSeconds: sendCpu, poolTasks: 0, poolSeconds: 0 },
+            { operation: 'auth.verify-token', spans: 1200, loopSeconds: 0.6, cpuSeconds: 0.6, poolTasks: 0, poolSeconds: 0 },
+            { operation: 'auth.login', spans: 100, loopSeconds: 0.2, cpuSeconds: 0.2, poolTasks: 100, poolSeconds: 2 },
+            { operation: 'users.get', spans: 100, loopSeconds: 0.1, cpuSeconds: 0.1, poolTasks: 0, poolSeconds: 0 },
+            { operation: '(unattributed)', spans: 0, loopSeconds: 0.12, cpuSeconds: 0.12, poolTasks: 0, poolSeconds: 0 },
+          ],
+        },
+      ],
+    });
+  }
+
+  it('reads each operation’s self CPU, spreads the unattributed CPU over public requests and puts pool work off the loop', () => {
+    const cal = calibrate(bp, [profiled('monolith', 1)], { layout: 'monolith' });
+    const op = (id: string) => cal.operations.find((o) => o.id === id)!;
+    // 0.12 s over 1200 public requests = 0.1 ms each
+    expect(op('messages.send').cpuMs).toBeCloseTo(1 + 0.1, 6);
+    expect(op('users.get').cpuMs).toBeCloseTo(1 + 0.1, 6);
+    // internal: no per-request HTTP share
+    expect(op('auth.verify-token').cpuMs).toBeCloseTo(0.5, 6);
+    // all 0.5 s off the main thread came from the login's pool tasks: 5 ms per login, as a wait
+    expect(op('auth.login').poolMs).toBeCloseTo(5, 6);
+    expect(cal.fits.find((f) => f.name === 'backend')!.method).toBe('instrumented');
+    const y = overlayYaml(bp, cal, { extendsPath: BP, sources: ['x'] });
+    expect(y).toMatch(/wait: \{ dist: const, mean: 5ms \}|wait:\n\s+dist: const\n\s+mean: 5ms/);
+  });
+
+  it('no measurement of another layout feeds the calibration (a predicted layout cannot feed its own prediction)', () => {
+    const own = calibrate(bp, [profiled('monolith', 1)], { layout: 'monolith' });
+    // A wildly different measurement of the microservices layout in the same input is left out.
+    const mixed = calibrate(bp, [profiled('monolith', 1), profiled('microservices', 50)], { layout: 'monolith' });
+    expect(mixed.operations).toEqual(own.operations);
+    expect(mixed.runs).toHaveLength(1);
+    expect(() => calibrate(bp, [profiled('microservices', 1)], { layout: 'monolith' })).toThrow(/no result measured layout "monolith"/);
+  });
+});

@@ -21,7 +21,7 @@ describe('archsim loadtest on the reference services', () => {
   ];
   for (const [layout, offset] of layouts) {
     it(`${layout}: 5 s at 20/s of the whole mix, no errors, every unit measured`, () => {
-      const r = archsim(['loadtest', 'blueprints/quantchat.yaml', '--layout', layout, '--rate', '20/s', '--duration', '5s', '--port-offset', String(offset), '--json']);
+      const r = archsim(['loadtest', 'blueprints/quantchat.yaml', '--layout', layout, '--rate', '20/s', '--duration', '5s', '--warmup', '2s', '--port-offset', String(offset), '--json']);
       expect(r.stderr).not.toMatch(/internal error/);
       expect(r.code).toBe(0);
       const results = parseResults(r.stdout, 'stdout');

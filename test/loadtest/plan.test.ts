@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
-import { planLoad } from '../../src/loadtest/plan.js';
+import { DEFAULT_WARMUP_SECONDS, planLoad } from '../../src/loadtest/plan.js';
 import { ROOT } from '../helpers/cli.js';
 
 const bp = loadBlueprint(join(ROOT, 'blueprints/quantchat.yaml')).blueprint;
@@ -30,5 +30,13 @@ describe('planLoad', () => {
     expect(() => planLoad(bp, { operations: ['auth.verify-token'] })).toThrow(/internal/);
     expect(() => planLoad(null, {})).toThrow(/no load given/);
     expect(planLoad(null, { rate: 10 })).toMatchObject({ model: 'open', rate: 10, duration: 30, mix: {} });
+  });
+
+  it('warms up by default (driven, not measured) unless told otherwise', () => {
+    expect(bp.workload!.warmup).toBe(0);
+    expect(DEFAULT_WARMUP_SECONDS).toBeGreaterThanOrEqual(10);
+    expect(planLoad(bp, {}).warmup).toBe(DEFAULT_WARMUP_SECONDS);
+    expect(planLoad(bp, { warmup: 3 }).warmup).toBe(3);
+    expect(planLoad({ ...bp, workload: { ...bp.workload!, warmup: 20_000 } }, {}).warmup).toBe(20);
   });
 });

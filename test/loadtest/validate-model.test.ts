@@ -1,7 +1,8 @@
-// validate-model runs the whole loop on this machine: measure the monolith at two rates and at
-// its maximum, calibrate, predict microservices, measure it, report the error. The errors are a
-// benchmark figure (reports/BENCHMARKS.md), not a test threshold; here the loop must run and
-// report every figure.
+// validate-model runs the whole loop on this machine: measure each layout's capacity and a load
+// level placed from it, calibrate on one layout's runs only, predict the other, and the reverse
+// direction from the same measurements. The errors are a benchmark figure (reports/BENCHMARKS.md),
+// not a test threshold; here the loop must run, report every figure, and keep each
+// calibration's inputs to its own layout.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,26 +10,40 @@ import { expect, it } from 'vitest';
 import { archsim } from '../helpers/cli.js';
 import { loadBlueprint } from '../../src/io/load.js';
 
-it('validate-model calibrates on the monolith, predicts and measures microservices, and reports the errors', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'archsim-vm-')), 'vm.json');
-  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--rate', '20/s', '--duration', '3s', '--connections', '8', '--port-offset', '21000', '-o', out]);
+it('validate-model calibrates on the monolith, predicts microservices at a load level, and the reverse', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'archsim-vm-'));
+  const out = join(dir, 'vm.json');
+  const html = join(dir, 'vm.html');
+  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html]);
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/median \|error\| over the predicted layouts: p50 \d+%, p95 \d+%, max throughput \d+%/);
+  expect(r.stdout).toMatch(/warm-up 2 s driven and not measured/);
+  expect(r.stdout).toMatch(/PostgreSQL durable/);
   const v = JSON.parse(readFileSync(out, 'utf8'));
-  expect(v.layouts.map((l: { layout: string; role: string }) => `${l.layout}:${l.role}`)).toEqual(['monolith:calibrated', 'microservices:predicted']);
-  for (const l of v.layouts) {
-    expect(l.operations.length).toBeGreaterThan(10);
-    for (const o of l.operations) {
-      expect(o.measured.p50, o.id).toBeGreaterThan(0);
-      expect(Number.isFinite(o.predicted.p50), o.id).toBe(true);
-      expect(o.error.p50).toBeCloseTo((o.predicted.p50 - o.measured.p50) / o.measured.p50, 9);
+  expect(v.directions.map((d: { calibrateOn: string }) => d.calibrateOn)).toEqual(['monolith', 'microservices']);
+  for (const d of v.directions) {
+    // No measurement of a predicted layout feeds its own prediction.
+    expect(new Set(d.inputs.map((i: { layout: string }) => i.layout))).toEqual(new Set([d.calibrateOn]));
+    expect(d.layouts.map((l: { layout: string; role: string }) => `${l.layout}:${l.role}`)).toEqual(d.calibrateOn === 'monolith' ? ['monolith:calibrated', 'microservices:predicted'] : ['microservices:calibrated', 'monolith:predicted']);
+    for (const l of d.layouts) {
+      expect(l.levels).toHaveLength(1);
+      expect(l.levels[0].fraction).toBe(0.5);
+      expect(l.levels[0].rate).toBeCloseTo(l.maxThroughput.measured / 2, 0);
+      for (const o of l.levels[0].operations) {
+        expect(o.measured.p50, o.id).toBeGreaterThan(0);
+        expect(o.measured.p50Interval.n, o.id).toBe(2);
+        expect(Number.isFinite(o.predicted.p50), o.id).toBe(true);
+        expect(o.error.p50).toBeCloseTo((o.predicted.p50 - o.measured.p50) / o.measured.p50, 9);
+      }
+      expect(l.maxThroughput.measured).toBeGreaterThan(0);
+      expect(l.maxThroughput.predicted).toBeGreaterThan(0);
     }
-    expect(l.maxThroughput.measured).toBeGreaterThan(0);
-    expect(l.maxThroughput.predicted).toBeGreaterThan(0);
+    // The calibrated overlay is a valid blueprint that extends the original.
+    expect(readFileSync(d.overlay, 'utf8')).toMatch(/^extends: /m);
+    expect(loadBlueprint(d.overlay).blueprint.metadata.name).toBe('quantchat');
   }
-  // The calibrated overlay is a valid blueprint that extends the original.
-  const overlay = readFileSync(v.overlay, 'utf8');
-  expect(overlay).toMatch(/^extends: /m);
-  expect(loadBlueprint(v.overlay).blueprint.metadata.name).toBe('quantchat');
-}, 240_000);
+  const page = readFileSync(html, 'utf8');
+  expect(page).toMatch(/<svg[^>]+aria-label="latency against load, microservices"/);
+  expect(page).toMatch(/Calibrated on microservices/);
+}, 600_000);

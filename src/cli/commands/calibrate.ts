@@ -5,8 +5,10 @@ export function register(program: Command): void {
   program
     .command('calibrate')
     .description('derive per-operation CPU and database demands from measured load-test results and write a blueprint overlay')
-    .argument('<results...>', 'result JSON files written by `archsim loadtest --out` (several rates make a regression)')
-    .requiredOption('-b, --blueprint <file>', 'the blueprint the runs measured')
+    .argument('[results...]', 'result JSON files written by `archsim loadtest --out` (several rates make a regression)')
+    .option('-b, --blueprint <file>', 'the blueprint the runs measured')
+    .option('--platform', "measure this machine's platform costs (HTTP call CPU client and server side, per KiB) into --out, once per machine, no blueprint needed")
+    .option('--platform-costs <file>', 'apply a platform calibration (from --platform): the overlay sets every layout’s network CPU from it')
     .option('-l, --layout <name>', 'the layout the runs measured (default: the one named in the results)')
     .option('-o, --out <file>', 'write the overlay here (default: print it on stdout)')
     .option('--force', 'overwrite --out if it exists')
@@ -15,9 +17,36 @@ export function register(program: Command): void {
       'after',
       '\nThe overlay `extends:` the blueprint and sets system.domains.<d>.operations.<op>.cpu (and db.read/db.write\nwhere the database process was measured), with a comment naming the machine and the runs.\n\nExample:\n  archsim loadtest system.yaml --layout monolith --rate 100 --out r100.json\n  archsim loadtest system.yaml --layout monolith --rate 300 --out r300.json\n  archsim calibrate r100.json r300.json --blueprint system.yaml --out calibrated.yaml',
     )
-    .action((files: string[], opts: { blueprint: string; layout?: string; out?: string; force?: boolean; json?: boolean }) =>
+    .action((files: string[], opts: { blueprint?: string; layout?: string; out?: string; force?: boolean; json?: boolean; platform?: boolean; platformCosts?: string }) =>
       handle(async () => {
         const { readFileSync, writeFileSync, existsSync } = await import('node:fs');
+        if (opts.platform) {
+          if (files.length || opts.blueprint) throw new UsageError('--platform measures the machine, not results: give no result files or --blueprint');
+          if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
+          const { measurePlatform } = await import('../../loadtest/platform.js');
+          const p = await measurePlatform({ log: (l) => err(`archsim: ${l}`) });
+          const text = `${JSON.stringify(p, null, 2)}\n`;
+          if (opts.out) writeFileSync(opts.out, text);
+          if (opts.json || !opts.out) out(text.trimEnd());
+          err(`HTTP call CPU: client ${p.http.clientPerCallMs} ms + ${p.http.clientPerKiBMs} ms/KiB, server ${p.http.serverPerCallMs} ms + ${p.http.serverPerKiBMs} ms/KiB (load average ${p.loadAverage})${opts.out ? `; wrote ${opts.out}` : ''}`);
+          return;
+        }
+        if (!opts.blueprint) throw new UsageError('--blueprint FILE is required (the blueprint the runs measured)');
+        if (!files.length) throw new UsageError('give the result files to calibrate from (archsim loadtest --out)');
+        let platform;
+        if (opts.platformCosts) {
+          const { PlatformCosts } = await import('../../loadtest/platform.js');
+          let raw: unknown;
+          try {
+            raw = JSON.parse(readFileSync(opts.platformCosts, 'utf8'));
+          } catch (e) {
+            throw new UsageError(`${opts.platformCosts}: cannot read it as JSON (${(e as Error).message.split('\n')[0]})`);
+          }
+          const r = PlatformCosts.safeParse(raw);
+          if (!r.success) throw new UsageError(`${opts.platformCosts}: ${r.error.issues[0]!.path.join('.') || '(root)'}: ${r.error.issues[0]!.message}`);
+          platform = r.data;
+        }
+        const blueprintFile = opts.blueprint;
         const { dirname, relative, resolve } = await import('node:path');
         const { loadBlueprint } = await import('../../io/load.js');
         const { parseResults } = await import('../../loadtest/result.js');
@@ -36,7 +65,7 @@ export function register(program: Command): void {
             throw new UsageError((e as Error).message);
           }
         });
-        const { blueprint } = loadBlueprint(opts.blueprint);
+        const { blueprint } = loadBlueprint(blueprintFile);
         let cal;
         try {
           cal = calibrate(blueprint, results, { layout: opts.layout });
@@ -48,7 +77,7 @@ export function register(program: Command): void {
           const n = parseResults(readFileSync(f, 'utf8'), f).length;
           return n === 1 ? [f] : Array.from({ length: n }, (_, i) => `${f} results[${i}]`);
         });
-        const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(opts.blueprint)) || opts.blueprint, sources });
+        const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(blueprintFile)) || blueprintFile, sources, ...(platform ? { platform } : {}) });
         if (opts.out) writeFileSync(opts.out, yaml);
         if (opts.json) printJson({ ...cal, overlay: opts.out ?? null });
         else if (!opts.out) out(yaml);
@@ -60,7 +89,7 @@ export function register(program: Command): void {
               cal.operations.map((o) => [o.id, o.unit, o.cpuMs ?? '-', o.wasCpuMs, o.db?.readMs ?? '-', o.db?.writeMs ?? '-']),
             ),
           );
-          if (opts.out) err(`wrote ${opts.out} (extends ${relative(base, resolve(opts.blueprint))})`);
+          if (opts.out) err(`wrote ${opts.out} (extends ${relative(base, resolve(blueprintFile))})`);
         }
       }),
     );

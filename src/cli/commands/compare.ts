@@ -9,6 +9,7 @@ interface CompareFlags {
   scenario?: string[];
   faults?: boolean;
   seed?: string;
+  calibration?: string;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .option('--scenario <file|auto...>', `failure scenarios for the fault-isolation table (${SCENARIO_DEFAULT_HELP})`)
     .option('--no-faults', 'skip the fault-isolation runs')
     .option('--seed <n>', 'random seed of the scenario runs', '1')
+    .option('--calibration <file>', 'a calibration (archsim calibrate / validate-model overlay): its measured figures, and every layout on the host it was measured on (this machine) instead of each unit on its own instance')
     .option('--json', 'print the ComparisonResult as JSON')
     .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim compare system.yaml --layouts monolith,microservices\n  archsim compare system.yaml --scenario auto:orders-down auto:spike-orders.place\nExit codes: 0 done, 2 bad input.`)
     .action((file: string, opts: CompareFlags) =>
@@ -34,7 +36,26 @@ export function register(program: Command): void {
         const { cliError } = await import('../sim-run.js');
         const { chosenScenarios } = await import('../scenarios.js');
         const { compare } = await import('../../simulate/compare.js');
-        const { blueprint } = loadBlueprint(file);
+        let { blueprint } = loadBlueprint(file);
+        // Which figures are which: plain compare uses the blueprint's own figures, each unit on
+        // its own instance (a deployment); a calibration brings measured figures for its host.
+        let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures, not this machine)"];
+        let host: { cores: number } | undefined;
+        if (opts.calibration) {
+          const { readText } = await import('../../io/load.js');
+          const text = readText(opts.calibration);
+          if (text === undefined) throw new UsageError(`cannot read ${opts.calibration}`);
+          const { readCalibration } = await import('../../loadtest/calibration-file.js');
+          let info;
+          try {
+            info = readCalibration(opts.calibration, text, blueprint);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          blueprint = info.blueprint;
+          if (info.machine) host = { cores: info.machine.cores };
+          provenance = [...info.lines, host ? `host model: every unit, PostgreSQL and the driver of a layout share the calibration host's ${host.cores} cores (figures for that machine)` : 'host model: none (the calibration names no machine): each unit on its own instance'];
+        }
         const layouts = opts.layouts ? listFlag(opts.layouts) : Object.keys(blueprint.layouts);
         if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
         layouts.forEach((l) => checkLayout(blueprint, l));
@@ -43,6 +64,7 @@ export function register(program: Command): void {
           ...(rate !== undefined ? { rate } : {}),
           seed,
           scenarios: scenarios.map((s) => s.scenario),
+          ...(host ? { host } : {}),
         };
         let result;
         try {
@@ -52,6 +74,7 @@ export function register(program: Command): void {
           const name = (e as { scenario?: string }).scenario;
           throw cliError(e, scenarios.find((s) => s.scenario.name === name)?.locate);
         }
+        result.notes.unshift(...provenance);
         if (opts.json) printJson(result);
         else {
           const { renderComparison } = await import('../render-sim.js');

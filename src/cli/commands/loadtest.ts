@@ -24,6 +24,9 @@ type Opts = {
   thinkTime?: string;
   trivialCpu?: string;
   pin: boolean;
+  replications?: string;
+  levels?: string;
+  fastDb?: boolean;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -41,7 +44,10 @@ export function register(program: Command): void {
     .option('--rate <rate>', 'open model: constant arrival rate, e.g. 200/s (default: the workload rate)')
     .option('--users <n>', 'closed model: N connections with no think time (maximum throughput)')
     .option('--duration <d>', 'measured duration, e.g. 30s (default: the workload duration)')
-    .option('--warmup <d>', 'load before measuring, not recorded (default: the workload warmup)')
+    .option('--warmup <d>', 'load before measuring, driven but not recorded (default: the workload warmup, or 10s so JIT and connection pools settle)')
+    .option('--replications <n>', 'measured windows back to back after the warm-up; figures get 95% intervals over them', '1')
+    .option('--levels <list>', 'with --layout: measure the capacity (closed model, --users, default 16), then open-model runs at these fractions of it, e.g. 25%,50%,75%')
+    .option('--fast-db', 'embedded PostgreSQL without crash safety (fsync, synchronous_commit, full_page_writes off); default durable, as a real deployment')
     .option('--connections <n>', 'open model: bound on requests in flight')
     .option('--timeout <d>', 'per-request timeout (default 5s)')
     .option('--driver <name>', 'embedded (nothing to install), k6 (k6 v0.53+ on PATH or K6_BIN), or both (the same layout, one after the other, side by side)', 'embedded')
@@ -74,9 +80,10 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   const layouts = o.layouts ? listFlag(o.layouts) : o.layout ? [o.layout] : [];
   // With --target, --layout only names the layout the running system is (for the result and calibrate).
   if (o.target && layouts.length > 1) throw new UsageError('--layouts starts each layout in turn; with --target name at most one --layout');
+  if (layouts.length && !file) throw new UsageError('--layout needs a blueprint file');
   const rate = o.rate === undefined ? undefined : rateFlag('--rate', o.rate);
   const users = o.users === undefined ? undefined : intFlag('--users', o.users);
-  if (rate !== undefined && users !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+  if (rate !== undefined && users !== undefined && !o.levels) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
   const duration = o.duration === undefined ? undefined : secondsFlag('--duration', o.duration);
   const warmup = o.warmup === undefined ? undefined : secondsFlag('--warmup', o.warmup, { zero: true });
   const timeoutMs = (o.timeout === undefined ? 5 : secondsFlag('--timeout', o.timeout)) * 1000;
@@ -84,6 +91,19 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
   const portOffset = intFlag('--port-offset', o.portOffset ?? '0', 0, 50_000);
   const trivialCpuMs = o.trivialCpu === undefined ? undefined : millisFlag('--trivial-cpu', o.trivialCpu);
   const processes = [...parsePids(o.pid ?? [], 'unit'), ...parsePids(o.dbPid ?? [], 'datastore')];
+  const replications = o.replications === undefined ? 1 : intFlag('--replications', o.replications);
+  let levels: number[] | undefined;
+  if (o.levels !== undefined) {
+    const { parseLevels } = await import('../../loadtest/layout-run.js');
+    try {
+      levels = parseLevels(o.levels);
+    } catch (e) {
+      throw new UsageError(`--levels: ${(e as Error).message}`);
+    }
+    if (o.target || o.driver === 'k6') throw new UsageError('--levels starts a layout with the embedded driver: use it with --layout, not --target or --driver k6');
+    if (rate !== undefined) throw new UsageError('--levels sets the rates itself (fractions of the measured capacity); leave out --rate');
+  }
+  if (replications > 1 && (o.target || o.driver === 'k6')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout');
 
   const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
   if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
@@ -124,6 +144,9 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
       ...(k6Script !== undefined ? { k6Script } : {}),
       trivialCpuMs,
       timeoutMs,
+      replications,
+      ...(levels ? { levels } : {}),
+      fastDb: !!o.fastDb,
       connections,
       pin: o.pin,
       portOffset,
@@ -184,8 +207,10 @@ function parsePids(list: string[], role: 'unit' | 'datastore') {
 export function renderResults(results: LoadTestResult[]): string {
   const parts: string[] = [];
   for (const r of results) {
-    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s, latency timed from ${r.run.driver === 'embedded' && r.run.model === 'open' ? 'each request’s scheduled start' : 'when each request was sent'}`;
+    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.level ? ` (${Math.round(r.run.level.fraction * 100)}% of capacity ${r.run.level.capacity.toFixed(0)}/s)` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s measured after ${r.run.warmup} s warm-up, latency timed from ${r.run.driver === 'embedded' && r.run.model === 'open' ? 'each request’s scheduled start' : 'when each request was sent'}`;
     parts.push(paint('bold', head, process.stderr));
+    parts.push(`how: ${r.run.method || `${r.run.driver} driver; warm-up ${r.run.warmup} s not measured; one window`}`);
+    parts.push(r.run.database ? `database: ${r.run.database.engine}, ${r.run.database.durable ? 'durable' : 'NOT durable'} (${Object.entries(r.run.database.settings).map(([k, v]) => `${k}=${v}`).join(', ')})` : 'database: settings not known (not started by archsim)');
     const row = (id: string, o: { requests: number | null; throughput: number | null; errors: { total: number }; latency: { p50: number; p95: number; p99: number; max: number } | null }) => [
       id,
       o.requests ?? '-',
@@ -197,10 +222,22 @@ export function renderResults(results: LoadTestResult[]): string {
       o.errors.total,
     ];
     parts.push(table(['operation', 'requests', 'throughput', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors'], [...r.operations.map((o) => row(o.id, o)), ...(r.operations.length > 1 ? [row('total', r.totals)] : [])]));
+    const ivs = Object.entries(r.intervals);
+    if (ivs.length && r.windows.length > 1) {
+      const iv = (x: { lo: number; hi: number } | null, d = 2) => (x ? `${x.lo.toFixed(d)}–${x.hi.toFixed(d)}` : '-');
+      parts.push(`95% intervals over ${r.windows.length} windows:`);
+      parts.push(table(['operation', 'p50 ms', 'p95 ms', 'throughput /s'], ivs.map(([id, v]) => [id, iv(v.p50), iv(v.p95), iv(v.throughput, 1)])));
+      const units = r.windows[0]!.processes.map((p) => p.unit);
+      parts.push(table(['CPU s per window', ...units], r.windows.map((w) => [`window ${w.index + 1}`, ...units.map((u) => (w.processes.find((p) => p.unit === u)?.cpuSeconds ?? 0).toFixed(2))])));
+    }
     const errs = Object.entries(r.totals.errors.byKind).map(([k, n]) => `${k} ${n}`);
     if (errs.length) parts.push(`errors: ${errs.join(', ')}`);
     if (r.totals.dropped) parts.push(paint('yellow', `dropped: ${r.totals.dropped} requests never started (the system fell behind the schedule)`, process.stderr));
     if (r.processes.length) parts.push(table(['process', 'pid', 'cpu s', 'cpu util', 'rss max MiB'], r.processes.map((p) => [`${p.unit} (${p.role})`, p.pid, p.cpuSeconds.toFixed(2), `${(p.cpuUtilization * 100).toFixed(0)}%`, p.rssMaxMiB ?? '-'])));
+    for (const u of r.profile) {
+      parts.push(`per-operation CPU in ${u.unit} (instrumented: loop self time × main-thread CPU ${u.mainThreadCpuSeconds.toFixed(2)} s; off the main thread ${u.offMainCpuSeconds.toFixed(2)} s):`);
+      parts.push(table(['operation', 'calls', 'CPU ms/call', 'pool tasks/call', 'pool ms/task'], u.operations.map((x) => [x.operation, x.spans, x.spans ? ((x.cpuSeconds * 1000) / x.spans).toFixed(3) : '-', x.spans ? (x.poolTasks / x.spans).toFixed(2) : '-', x.poolTasks ? ((x.poolSeconds * 1000) / x.poolTasks).toFixed(2) : '-'])));
+    }
     if (r.driver) parts.push(`driver: pid ${r.driver.pid ?? '-'}, ${r.driver.cpuSeconds.toFixed(2)} s CPU (${(r.driver.cpuUtilization * 100).toFixed(0)}% of a core)${r.driver.lag ? `, started requests ${r.driver.lag.p50} ms (p50) / ${r.driver.lag.p99} ms (p99) after schedule` : ''}${r.run.pinning?.driver ? `, pinned to core ${r.run.pinning.driver}, system on ${r.run.pinning.sut}` : ''}`);
     for (const n of r.run.notes) parts.push(paint('dim', `note: ${n}`, process.stderr));
     parts.push('');

@@ -16,6 +16,7 @@ interface ReportFlags {
   faults: boolean;
   force?: boolean;
   answers?: string;
+  calibration?: string;
   json?: boolean;
   plan?: string;
 }
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('-a, --answers <file>', 'readiness checklist answers (as for `archsim checklist --answers`): the report scores the same answers')
     .option('--plan <plan.json>', 'include a migration plan from `archsim plan --out` (its .plan.json)')
     .option('--force', 'overwrite existing report files in --out')
+    .option('--calibration <file>', 'a calibration (archsim calibrate / validate-model overlay): report with its measured figures; the report says which are calibrated and for which host')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
     .addHelpText(
       'after',
@@ -75,7 +77,23 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     import('../../report/budget.js'),
     import('../../report/baseline.js'),
   ]);
-  const { blueprint, locate } = loadBlueprint(file);
+  const loaded = loadBlueprint(file);
+  let blueprint = loaded.blueprint;
+  const locate = loaded.locate;
+  // Which figures are which (stated in the summary and on stderr).
+  let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures)"];
+  if (flags.calibration) {
+    const text = readText(flags.calibration);
+    if (text === undefined) throw new UsageError(`cannot read ${flags.calibration}`);
+    const { readCalibration } = await import('../../loadtest/calibration-file.js');
+    try {
+      const info = readCalibration(flags.calibration, text, blueprint);
+      blueprint = info.blueprint;
+      provenance = [...info.lines, 'host model: each unit on its own instance (the report shows deployment figures with the calibrated CPU; `archsim compare --calibration` shows the calibration host)'];
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const names = Object.keys(blueprint.layouts);
   const layouts = flags.layouts ? listFlag(flags.layouts) : names;
   for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
@@ -173,7 +191,8 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     throw cliError(e, scenarios.find((s) => s.scenario.name === name)?.locate);
   }
   const { report } = run;
-  for (const n of run.notes) err(`archsim: note: ${n}`);
+  for (const n of [...provenance, ...run.notes]) err(`archsim: note: ${n}`);
+  if (flags.calibration) report.summary = `${report.summary} (${provenance[0]})`;
   if (plan) report.plan = plan;
 
   const rendered: { format: Format; text: string }[] = [];

@@ -8,6 +8,7 @@ interface UpOpts {
   portOffset: string;
   gatewayPort?: string;
   dataDir?: string;
+  fastDb?: boolean;
   detach?: boolean;
   json?: boolean;
   logDir?: string;
@@ -22,7 +23,8 @@ export function register(program: Command): void {
     .option('--db <mode>', 'embedded (a local cluster), url (DATABASE_URL, or DATABASE_URL_<DATASTORE> each) or container (testcontainers + Docker)', 'embedded')
     .option('--port-offset <n>', 'add n to every blueprint port', '0')
     .option('--gateway-port <port>', 'run a gateway on this port for a layout whose blueprint has none (the monolith)')
-    .option('--data-dir <dir>', 'keep the embedded cluster here (durable, reused by the next up); default a throwaway temp dir')
+    .option('--data-dir <dir>', 'keep the embedded cluster here (reused by the next up); default a temp dir removed on stop')
+    .option('--fast-db', 'embedded PostgreSQL without crash safety (fsync, synchronous_commit, full_page_writes off): faster writes no real deployment has; default durable')
     .option('--log-dir <dir>', 'unit logs (JSON lines) go here; default .archsim/logs/<layout>')
     .option('-d, --detach', 'start in the background and return; stop with `archsim down`')
     .option('--json', 'print the endpoints as JSON')
@@ -103,7 +105,8 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
     db: opts.db as 'embedded',
     portOffset: offset,
     ...(gatewayPort ? { gatewayPort } : {}),
-    ...(opts.dataDir ? { dataDir: opts.dataDir, durable: true } : {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    durable: !opts.fastDb,
     logDir,
     supervise: { onEvent },
   });
@@ -126,7 +129,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
   if (!stopping) {
     if (opts.json) printJson({ ...printableState(state), readyMs: Date.now() - t0 });
     else {
-      out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}`);
+      out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}${L.postgres.kind === 'embedded' ? (opts.fastDb ? ' (fast, NOT durable: --fast-db)' : ' (durable)') : ''}`);
       out(`  entry    ${L.gatewayUrl}${L.gateway ? ' (gateway)' : ' (no gateway in this layout: the unit is the entry)'}`);
       out(table(['unit', 'url', 'pid', 'domains'], L.units.map((u) => [u.name, u.url, u.pid, u.domains.join(', ')]), { indent: 2 }));
       out(`  logs     ${logDir}`);

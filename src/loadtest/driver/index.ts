@@ -23,15 +23,20 @@ export function runDriverInChild(
 ): Promise<ChildRun> {
   const child = fork(runnableFile(import.meta.url, './child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const notes = opts.plan ? pinDriver(child.pid!, opts.plan) : [];
-  // A safety net only: the run itself stops on time; the scenario's setup (seeding through the
-  // public API, each request bounded by its own timeout) can take minutes on a busy machine.
-  const limitMs = ((options.warmup ?? 0) + options.duration) * 1000 + (options.timeoutMs ?? 5000) + 300_000;
+  const limitMs = ((options.warmup ?? 0) + options.duration) * 1000 + (options.timeoutMs ?? 5000) + 30_000;
+  // The scenario's setup (seeding through the public API) runs before the load and can take a
+  // while on a busy machine or a durable database: the limit on the load starts with its first
+  // progress report; setup gets its own.
+  const SETUP_MS = 180_000;
   return new Promise<ChildRun>((resolve, reject) => {
     let settled = false;
-    const killer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(new Error(`the driver did not finish within ${Math.round(limitMs / 1000)} s`));
-    }, limitMs);
+    const kill = (what: string, ms: number) =>
+      setTimeout(() => {
+        child.kill('SIGKILL');
+        finish(new Error(`the driver did not finish ${what} within ${Math.round(ms / 1000)} s`));
+      }, ms);
+    let killer = kill('its setup and load', SETUP_MS + limitMs);
+    let loading = false;
     const finish = (e: Error | null, report?: DriverReport) => {
       if (settled) return;
       settled = true;
@@ -40,7 +45,14 @@ export function runDriverInChild(
       else resolve({ report: report!, pid: child.pid!, notes });
     };
     child.on('message', (m: { type: string; progress?: Progress; report?: DriverReport; message?: string; phase?: 'measure' | 'end' }) => {
-      if (m.type === 'progress' && m.progress) opts.onProgress?.(m.progress);
+      if (m.type === 'progress' && m.progress) {
+        if (!loading) {
+          loading = true;
+          clearTimeout(killer);
+          killer = kill('its load', limitMs);
+        }
+        opts.onProgress?.(m.progress);
+      }
       else if (m.type === 'phase' && m.phase) opts.onPhase?.(m.phase);
       else if (m.type === 'done') finish(null, m.report);
       else if (m.type === 'error') finish(new Error(m.message));

@@ -1,0 +1,147 @@
+// Per-operation CPU of a unit, measured where it is spent: every callback the event loop runs
+// (I/O callbacks, timers, promise continuations between awaits) is timed and charged to the
+// operation whose request it serves (the request context's `op`, set when the request is routed
+// and switched for in-process internal calls, so the figure is the operation's *self* time).
+// Work handed to libuv's thread pool (scrypt) is counted per operation as pool tasks, with the
+// time from submission to completion; the pool threads' CPU is read from /proc per thread.
+//
+// The timer is the monotonic clock around each callback: on a loaded host it includes time the
+// thread was preempted, so the per-operation figures are used as *shares* of the main thread's
+// CPU, which /proc/<pid>/task/<pid>/stat gives exactly (see `threadCpu`).
+//
+// Off unless ARCHSIM_PROFILE_OPS=1 (the load tester sets it for every layout it measures, so a
+// calibration layout and a predicted layout carry the same instrumentation overhead).
+import { createHook } from 'node:async_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
+import { requestContext } from './request-context.js';
+
+export type OpTotals = { loopMs: number; spans: number; poolTasks: number; poolMs: number };
+
+/** What callbacks outside any request go to (timers, the event-queue poller, HTTP parsing before routing). */
+export const UNATTRIBUTED = '(unattributed)';
+
+/** async_hooks resource types whose work runs on libuv's thread pool (crypto, zlib, fs, dns). */
+const POOL_TYPES = new Set(['SCRYPTREQUEST', 'PBKDF2REQUEST', 'RANDOMBYTESREQUEST', 'HASHREQUEST', 'ZLIB', 'FSREQCALLBACK', 'GETADDRINFOREQWRAP']);
+
+export class OpProfiler {
+  readonly ops = new Map<string, OpTotals>();
+  private readonly stack: { op: string; t0: number; child: number }[] = [];
+  private readonly pending = new Map<number, { op: string; t0: number }>();
+  /** threads alive before the first pool task: V8's own workers, not libuv's pool */
+  readonly bootThreads = new Set(threadIds());
+
+  /** `now`: the clock around callbacks (tests pass one that only the work advances, so preemption on a busy host cannot blur them). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  private acc(op: string): OpTotals {
+    let a = this.ops.get(op);
+    if (!a) this.ops.set(op, (a = { loopMs: 0, spans: 0, poolTasks: 0, poolMs: 0 }));
+    return a;
+  }
+
+  /** A span starts: an operation (public or internal) begins serving one call. */
+  span(op: string): void {
+    this.acc(op).spans++;
+  }
+
+  /**
+   * Run fn (synchronously) as `op`: the running callback's time so far stays with its operation,
+   * fn's synchronous part is charged to `op`, and the callback continues as before. Used where
+   * a request's operation becomes known in the middle of a callback (routing, an in-process call).
+   */
+  within<T>(op: string, fn: () => T): T {
+    const top = this.stack[this.stack.length - 1];
+    if (!top) return fn();
+    const t = this.now();
+    const prev = top.op;
+    this.acc(prev).loopMs += t - top.t0 - top.child;
+    top.op = op;
+    top.t0 = t;
+    top.child = 0;
+    try {
+      return fn();
+    } finally {
+      const t2 = this.now();
+      this.acc(op).loopMs += t2 - top.t0 - top.child;
+      top.op = prev;
+      top.t0 = t2;
+      top.child = 0;
+    }
+  }
+
+  start(): this {
+    const now = this.now;
+    createHook({
+      init: (id, type) => {
+        if (!POOL_TYPES.has(type)) return;
+        const op = requestContext.getStore()?.op ?? UNATTRIBUTED;
+        this.pending.set(id, { op, t0: now() });
+      },
+      before: (id) => {
+        const p = this.pending.get(id);
+        if (p) {
+          this.pending.delete(id);
+          const a = this.acc(p.op);
+          a.poolTasks++;
+          a.poolMs += now() - p.t0;
+        }
+        this.stack.push({ op: requestContext.getStore()?.op ?? UNATTRIBUTED, t0: now(), child: 0 });
+      },
+      after: () => {
+        const top = this.stack.pop();
+        if (!top) return;
+        const spent = now() - top.t0;
+        this.acc(top.op).loopMs += spent - top.child;
+        const parent = this.stack[this.stack.length - 1];
+        if (parent) parent.child += spent;
+      },
+      destroy: (id) => void this.pending.delete(id),
+    }).enable();
+    return this;
+  }
+
+  /** Counters for /metrics: per operation, plus the process's threads' CPU. */
+  snapshot(): { ops: Record<string, OpTotals>; threads: ThreadCpu } {
+    return { ops: Object.fromEntries(this.ops), threads: threadCpu(this.bootThreads) };
+  }
+}
+
+export type ThreadCpu = { mainSeconds: number; bootThreadsSeconds: number; laterThreadsSeconds: number };
+
+function threadIds(): number[] {
+  try {
+    return readdirSync('/proc/self/task').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** utime + stime of one thread of this process, seconds (clock ticks assumed 100/s, as on every Linux). */
+function threadSeconds(tid: number): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU of this process by thread: the main thread (the event loop and all JavaScript), the
+ * threads that existed at start (V8's platform workers: GC, compilation), and the threads
+ * started later (libuv's pool, created at its first task).
+ */
+export function threadCpu(boot: ReadonlySet<number>): ThreadCpu {
+  const out = { mainSeconds: 0, bootThreadsSeconds: 0, laterThreadsSeconds: 0 };
+  for (const tid of threadIds()) {
+    const s = threadSeconds(tid);
+    if (tid === process.pid) out.mainSeconds += s;
+    else if (boot.has(tid)) out.bootThreadsSeconds += s;
+    else out.laterThreadsSeconds += s;
+  }
+  return out;
+}
+
+/** The profiler of this process, when ARCHSIM_PROFILE_OPS=1. */
+export const opProfiler: OpProfiler | null = process.env.ARCHSIM_PROFILE_OPS === '1' ? new OpProfiler().start() : null;

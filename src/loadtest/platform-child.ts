@@ -1,0 +1,43 @@
+// The two processes of `calibrate --platform`'s HTTP microbenchmark: a server (fastify, as the
+// reference services use) echoing a JSON body, and a client (undici, as the services' internal
+// calls and the driver use) sending it. Each reports over IPC; the parent reads the server's CPU
+// from /proc and the client reports its own.
+import Fastify from 'fastify';
+import { Pool } from 'undici';
+
+type ClientStart = { type: 'client'; url: string; requests: number; warmup: number; bytes: number; concurrency: number };
+
+async function server(): Promise<void> {
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+  app.post('/echo', async (req) => req.body);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const a = app.server.address();
+  process.send?.({ type: 'ready', port: typeof a === 'object' && a ? a.port : 0 });
+}
+
+async function client(m: ClientStart): Promise<void> {
+  const pool = new Pool(m.url, { connections: m.concurrency, pipelining: 1 });
+  const body = JSON.stringify({ data: 'x'.repeat(Math.max(0, m.bytes - 11)) });
+  const one = async () => {
+    const r = await pool.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    JSON.parse(await r.body.text());
+  };
+  const run = async (n: number) => {
+    let left = n;
+    await Promise.all(Array.from({ length: m.concurrency }, async () => {
+      while (left-- > 0) await one();
+    }));
+  };
+  await run(m.warmup);
+  process.send?.({ type: 'measure' });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(m.requests);
+  const c = process.cpuUsage(c0);
+  process.send?.({ type: 'done', cpuSeconds: (c.user + c.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000 }, () => process.exit(0));
+}
+
+const role = process.argv[2];
+if (role === 'server') void server();
+else process.once('message', (m: ClientStart) => void client(m));
+process.on('disconnect', () => process.exit(0));

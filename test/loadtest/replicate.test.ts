@@ -1,0 +1,70 @@
+// Replicated windows: intervals and the combined result (pure).
+import { describe, expect, it } from 'vitest';
+import { combineWindows, describeMethod, interval, tQuantile975 } from '../../src/loadtest/replicate.js';
+import { LoadTestResult } from '../../src/loadtest/result.js';
+import { parseLevels } from '../../src/loadtest/layout-run.js';
+
+const lat = (p50: number, p95: number) => ({ min: 0.1, mean: p50, p50, p90: p95 * 0.9, p95, p99: p95 * 1.2, max: p95 * 2 });
+function win(p50: number, p95: number, thr: number, cpu: number): LoadTestResult {
+  return LoadTestResult.parse({
+    schemaVersion: 1,
+    run: { blueprint: 'q', layout: 'monolith', target: 'http://127.0.0.1:1', driver: 'embedded', model: 'open', rate: 40, connections: 16, duration: 10, warmup: 10, started: '2026-11-30T00:00:00Z', machine: { cores: 2, cpuModel: 'x', node: 'v20' } },
+    operations: [{ id: 'a.b', requests: thr * 10, throughput: thr, errors: { total: 1, byKind: { status_5xx: 1 } }, latency: lat(p50, p95) }],
+    totals: { requests: thr * 10, throughput: thr, errors: { total: 1, byKind: { status_5xx: 1 } }, latency: lat(p50, p95), dropped: 0 },
+    processes: [{ unit: 'app', role: 'unit', pid: 1, cpuSeconds: cpu, cpuUtilization: cpu / 10, rssMaxMiB: 50 }],
+    driver: { pid: 2, cpuSeconds: 1, cpuUtilization: 0.1, rssMaxMiB: 40 },
+  });
+}
+
+describe('intervals over windows', () => {
+  it('uses Student t: mean ± t(0.975, n−1)·s/√n', () => {
+    // 11, 12, 13: mean 12, s = 1, t(2) = 4.303 → half-width 4.303/√3 = 2.4843
+    const i = interval([11, 12, 13]);
+    expect(i.mean).toBe(12);
+    expect(i.hi - i.mean).toBeCloseTo(4.303 / Math.sqrt(3), 3);
+    expect(i.mean - i.lo).toBeCloseTo(4.303 / Math.sqrt(3), 3);
+    expect(tQuantile975(100)).toBe(1.96);
+    // latencies and rates are never negative: the lower end stops at 0
+    expect(interval([1, 2, 3]).lo).toBe(0);
+    expect(interval([5])).toMatchObject({ mean: 5, lo: 5, hi: 5, n: 1 });
+    expect(() => interval([])).toThrow();
+  });
+
+  it('combines windows: counts and CPU add up, percentiles are means with intervals, every window kept', () => {
+    const r = combineWindows([win(2, 6, 40, 1), win(4, 10, 38, 1.5), win(3, 8, 42, 1.2)], 'how');
+    expect(r.run.duration).toBe(30);
+    expect(r.run.method).toBe('how');
+    expect(r.operations[0]!.requests).toBe(1200);
+    expect(r.operations[0]!.latency!.p50).toBe(3);
+    expect(r.operations[0]!.errors.total).toBe(3);
+    expect(r.intervals['a.b']!.p50!.mean).toBe(3);
+    expect(r.intervals['a.b']!.p50!.lo).toBeLessThan(3);
+    expect(r.intervals['a.b']!.p95!.hi).toBeGreaterThan(8);
+    expect(r.intervals.total!.throughput.mean).toBe(40);
+    expect(r.processes[0]!.cpuSeconds).toBeCloseTo(3.7, 6);
+    expect(r.processes[0]!.cpuUtilization).toBeCloseTo(3.7 / 30, 4);
+    expect(r.windows.map((w) => w.processes[0]!.cpuSeconds)).toEqual([1, 1.5, 1.2]);
+    expect(r.driver!.cpuSeconds).toBe(3);
+    // The combined result is still a valid result file.
+    expect(LoadTestResult.parse(JSON.parse(JSON.stringify(r)))).toBeTruthy();
+  });
+
+  it('says how a result was obtained', () => {
+    const m = describeMethod({ driver: 'embedded', model: 'open', rate: 20, warmup: 10, windows: 3, window: 10, durable: true, level: { fraction: 0.5, capacity: 40 } });
+    expect(m).toMatch(/warm-up 10 s driven and not measured/);
+    expect(m).toMatch(/3 measured windows/);
+    expect(m).toMatch(/50% of the measured capacity 40\/s/);
+    expect(m).toMatch(/durable \(fsync/);
+    expect(describeMethod({ driver: 'embedded', model: 'closed', connections: 8, warmup: 10, windows: 1, window: 10, durable: false })).toMatch(/NOT durable/);
+  });
+});
+
+describe('load levels', () => {
+  it('parses fractions of capacity', () => {
+    expect(parseLevels('25%,50%, 0.75')).toEqual([0.25, 0.5, 0.75]);
+    expect(() => parseLevels('0%')).toThrow(/above 0/);
+    expect(() => parseLevels('200%')).toThrow(/at most 150%/);
+    expect(() => parseLevels('half')).toThrow(/not a fraction/);
+    expect(() => parseLevels('')).toThrow(/no load levels/);
+  });
+});

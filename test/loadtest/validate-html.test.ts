@@ -1,0 +1,47 @@
+// validate-model's page: one self-contained document, every name escaped, intervals shown.
+import { describe, expect, it } from 'vitest';
+import { validationHtml } from '../../src/loadtest/validate-html.js';
+import type { ModelValidation } from '../../src/loadtest/validate-model.js';
+
+const iv = (mean: number) => ({ mean, lo: mean * 0.9, hi: mean * 1.1, n: 2, level: 0.95 });
+const level = (fraction: number, rate: number, pred: number, meas: number) => ({
+  fraction,
+  rate,
+  operations: [{ id: 'a.b', predicted: { p50: pred, p95: pred * 2 }, measured: { p50: meas, p95: meas * 2, p50Interval: iv(meas), p95Interval: iv(meas * 2) }, error: { p50: (pred - meas) / meas, p95: (pred - meas) / meas } }],
+  total: { predicted: { p50: pred, p95: pred * 2 }, measured: { p50: meas, p95: meas * 2, p50Interval: iv(meas), p95Interval: iv(meas * 2) } },
+  median: { p50: Math.abs(pred - meas) / meas, p95: Math.abs(pred - meas) / meas },
+});
+
+const v: ModelValidation = {
+  blueprint: '<img src=x onerror=alert(1)>',
+  machine: { cores: 2, cpu: 'EPYC', node: 'v20', loadAverage: [1, 2] },
+  method: 'embedded driver & "quotes"',
+  directions: [
+    {
+      calibrateOn: 'mono<script>',
+      overlay: '/tmp/x.yaml',
+      inputs: [{ layout: 'mono<script>', started: 't', rate: 10 }],
+      layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10)], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25 } }],
+      summary: { p50: 0.2, p95: 0.2, maxThroughput: 0.25 },
+      reproduced: { p50: 0.05, p95: 0.05, maxThroughput: 0.02 },
+    },
+  ],
+  notes: ['<b>note</b>'],
+};
+
+describe('validationHtml', () => {
+  it('escapes every name and shows predicted lines, measured points and their intervals', () => {
+    const html = validationHtml(v);
+    expect(html).not.toMatch(/<script>|<img|<b>note/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('micro&lt;/svg&gt;&lt;script&gt;');
+    expect(html).toContain('embedded driver &amp; &quot;quotes&quot;');
+    expect(html.match(/<svg /g)).toHaveLength(1);
+    expect(html.match(/<polyline class="p50 pred"/g)).toHaveLength(1);
+    expect(html.match(/<circle class="p95"/g)).toHaveLength(2);
+    // the interval bars: one per measured point
+    expect(html.match(/<line class="p50"/g)).toHaveLength(2);
+    expect(html).toMatch(/Maximum throughput of the mix: predicted 50\/s, measured 40\/s \(95%: 36–44\), error \+25%/);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});

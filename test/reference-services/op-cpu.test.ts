@@ -1,0 +1,89 @@
+// The per-operation CPU profile: event-loop self time per operation (nested calls charged to the
+// callee), pool tasks per operation, thread CPU from /proc. Real async_hooks, real scrypt.
+import { scrypt } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { OpProfiler, UNATTRIBUTED } from '../../reference-services/runtime/op-cpu.js';
+import { requestContext } from '../../reference-services/runtime/request-context.js';
+
+// The work's own clock: advanced only by spin(), so the host's load (preemption) cannot blur the
+// attribution being tested; the async hooks, contexts and callbacks are real.
+let clock = 0;
+const now = () => clock;
+const spin = (ms: number) => {
+  clock += ms;
+};
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+describe('OpProfiler', () => {
+  it('charges each callback to its operation, nested internal calls to the callee (self time)', async () => {
+    const p = new OpProfiler(now).start();
+    const serve = (op: string, fn: () => Promise<void>) => {
+      p.span(op);
+      return requestContext.run({ requestId: op, op }, fn);
+    };
+    await Promise.all([
+      serve('a.one', async () => {
+        await tick();
+        spin(30);
+        await Promise.resolve();
+        spin(15);
+      }),
+      serve('b.two', async () => {
+        await tick();
+        spin(20);
+        // an in-process internal call: its callbacks are the callee's
+        await serve('c.internal', async () => {
+          await tick();
+          spin(40);
+        });
+        spin(10);
+      }),
+    ]);
+    await tick();
+    const s = p.snapshot().ops;
+    expect(s['a.one']!.spans).toBe(1);
+    expect(s['c.internal']!.spans).toBe(1);
+    // Self time: the callee's 40 ms is c.internal's, not b.two's as well.
+    expect(s['a.one']!.loopMs).toBe(45);
+    expect(s['b.two']!.loopMs).toBe(30);
+    expect(s['c.internal']!.loopMs).toBe(40);
+    expect(s[UNATTRIBUTED]?.loopMs ?? 0).toBe(0);
+  });
+
+  it('charges the synchronous rest of a callback to the operation it switches to (routing, in-process calls)', async () => {
+    const p = new OpProfiler(now).start();
+    await new Promise<void>((res) =>
+      setTimeout(() => {
+        spin(3); // HTTP parsing before routing: nobody's yet
+        p.within('x.route', () => {
+          spin(7);
+          p.within('y.callee', () => spin(11));
+          spin(1);
+        });
+        spin(2);
+        res();
+      }, 1),
+    );
+    await tick();
+    const s = p.snapshot().ops;
+    expect(s['x.route']!.loopMs).toBe(8);
+    expect(s['y.callee']!.loopMs).toBe(11);
+    expect(s[UNATTRIBUTED]!.loopMs).toBe(5);
+  });
+
+  it('counts pool work (scrypt) per operation and reads the pool threads’ CPU apart from the main thread', async () => {
+    const p = new OpProfiler().start();
+    const before = p.snapshot().threads;
+    await requestContext.run({ requestId: 'x', op: 'auth.login' }, async () => {
+      p.span('auth.login');
+      for (let i = 0; i < 4; i++) await new Promise<void>((res, rej) => scrypt('pw', 'salt', 32, { N: 1 << 14 }, (e) => (e ? rej(e) : res())));
+    });
+    const s = p.snapshot();
+    expect(s.ops['auth.login']!.poolTasks).toBe(4);
+    expect(s.ops['auth.login']!.poolMs).toBeGreaterThan(4);
+    // scrypt ran off the main thread (libuv's pool): the other threads' CPU grew by more than the main thread's
+    const off = s.threads.bootThreadsSeconds + s.threads.laterThreadsSeconds - before.bootThreadsSeconds - before.laterThreadsSeconds;
+    expect(off).toBeGreaterThan(0.02);
+    expect(off).toBeGreaterThan(s.threads.mainSeconds - before.mainSeconds);
+  });
+});
