@@ -1,6 +1,6 @@
 // Command-line options of simulate, compare and sweep → engine options. Every bad value is a
 // one-line usage error (exit 2); a bad scenario file is a positioned error (exit 2).
-import { readFileSync } from 'node:fs';
+import { readInput } from '../io/read-input.js';
 import { fileURLToPath } from 'node:url';
 import { InputError, didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { parseDuration, parseRate } from '../model/units.js';
@@ -59,13 +59,9 @@ export function checkLayout(bp: Blueprint, name: string | undefined): string {
 
 /** Read and validate a scenario file; errors come back as file:line:col. */
 export function loadScenario(path: string): { scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError([{ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' }]);
-  }
-  const r = parseScenario(text, path);
+  const t = readInput(path);
+  if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);
+  const r = parseScenario(t.text, path);
   if (!r.ok) throw new InputError(r.errors);
   return { scenario: r.scenario, locate: r.locate };
 }

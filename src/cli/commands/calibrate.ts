@@ -17,25 +17,23 @@ export function register(program: Command): void {
     )
     .action((files: string[], opts: { blueprint: string; layout?: string; out?: string; force?: boolean; json?: boolean }) =>
       handle(async () => {
-        const { readFileSync, writeFileSync, existsSync } = await import('node:fs');
+        const { writeFileSync, existsSync } = await import('node:fs');
+        const { readInput } = await import('../../io/read-input.js');
         const { dirname, relative, resolve } = await import('node:path');
         const { loadBlueprint } = await import('../../io/load.js');
         const { parseResults } = await import('../../loadtest/result.js');
         const { calibrate, overlayYaml } = await import('../../loadtest/calibrate.js');
         if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
-        const results = files.flatMap((f) => {
-          let text: string;
+        const perFile = files.map((f) => {
+          const t = readInput(f);
+          if (!t.ok) throw new UsageError(`${f}: ${t.message}`);
           try {
-            text = readFileSync(f, 'utf8');
-          } catch {
-            throw new UsageError(`cannot read ${f}`);
-          }
-          try {
-            return parseResults(text, f);
+            return parseResults(t.text, f);
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
         });
+        const results = perFile.flat();
         const { blueprint } = loadBlueprint(opts.blueprint);
         let cal;
         try {
@@ -44,8 +42,8 @@ export function register(program: Command): void {
           throw new UsageError((e as Error).message);
         }
         const base = opts.out ? dirname(resolve(opts.out)) : process.cwd();
-        const sources = files.flatMap((f) => {
-          const n = parseResults(readFileSync(f, 'utf8'), f).length;
+        const sources = files.flatMap((f, i) => {
+          const n = perFile[i]!.length;
           return n === 1 ? [f] : Array.from({ length: n }, (_, i) => `${f} results[${i}]`);
         });
         const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(opts.blueprint)) || opts.blueprint, sources });

@@ -48,18 +48,15 @@ export function register(program: Command): void {
 }
 
 async function readAnswers(path: string, ids: readonly string[]): Promise<Record<string, boolean>> {
-  const [{ readFileSync }, { z }, { parseYamlWith }, { InputError }] = await Promise.all([
-    import('node:fs'),
+  const [{ readInput }, { z }, { parseYamlWith }, { InputError }] = await Promise.all([
+    import('../../io/read-input.js'),
     import('zod'),
     import('../../model/positioned.js'),
     import('../../model/diagnostics.js'),
   ]);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError([{ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' }]);
-  }
+  const t = readInput(path);
+  if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);
+  const text = t.text;
   const schema = z.strictObject(Object.fromEntries(ids.map((id) => [id, z.boolean().optional()]))).nullable();
   const r = parseYamlWith(schema, text, path);
   if (!r.ok) throw new InputError(r.errors);

@@ -59,7 +59,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; formats: ${FORMATS.join(', ')}`);
   if (!flags.out && formats.length > 1) throw new UsageError('several formats need --out DIR');
 
-  const [{ loadBlueprint, readText }, { InputError, didYouMean }, { collect }, { parseBudgets, evaluateBudgets }, { parseBaseline, diffReports }, { summaryLine }] =
+  const [{ loadBlueprint }, { InputError, didYouMean }, { collect }, { parseBudgets, evaluateBudgets }, { parseBaseline, diffReports }, { summaryLine }] =
     await Promise.all([
       import('../../io/load.js'),
       import('../../model/diagnostics.js'),
@@ -75,10 +75,11 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
 
   // Inputs that can be wrong are all read before any work, so mistakes come back at once.
   const problems: import('../../model/diagnostics.js').Diagnostic[] = [];
+  const { readInput } = await import('../../io/read-input.js');
   const readOrFail = (path: string) => {
-    const t = readText(path);
-    if (t === undefined) problems.push({ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' });
-    return t;
+    const t = readInput(path);
+    if (!t.ok) problems.push({ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' });
+    return t.ok ? t.text : undefined;
   };
   let budgets: import('../../report/budget.js').ParsedBudgets | undefined;
   if (flags.budget) {
