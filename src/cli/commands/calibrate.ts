@@ -17,7 +17,8 @@ export function register(program: Command): void {
     )
     .action((files: string[], opts: { blueprint: string; layout?: string; out?: string; force?: boolean; json?: boolean }) =>
       handle(async () => {
-        const { writeFileSync, existsSync } = await import('node:fs');
+        const { existsSync } = await import('node:fs');
+        const { writeOneFile, WriteRefused } = await import('../../io/write-set.js');
         const { readInput } = await import('../../io/read-input.js');
         const { dirname, relative, resolve } = await import('node:path');
         const { loadBlueprint } = await import('../../io/load.js');
@@ -34,7 +35,7 @@ export function register(program: Command): void {
           }
         });
         const results = perFile.flat();
-        const { blueprint } = loadBlueprint(opts.blueprint);
+        const { blueprint, files: inputs } = loadBlueprint(opts.blueprint);
         let cal;
         try {
           cal = calibrate(blueprint, results, { layout: opts.layout });
@@ -47,7 +48,14 @@ export function register(program: Command): void {
           return n === 1 ? [f] : Array.from({ length: n }, (_, i) => `${f} results[${i}]`);
         });
         const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(opts.blueprint)) || opts.blueprint, sources });
-        if (opts.out) writeFileSync(opts.out, yaml);
+        if (opts.out) {
+          try {
+            writeOneFile(opts.out, yaml, { force: opts.force, inputs: [...inputs, ...files] });
+          } catch (e) {
+            if (e instanceof WriteRefused) throw new UsageError(e.message);
+            throw e;
+          }
+        }
         if (opts.json) printJson({ ...cal, overlay: opts.out ?? null });
         else if (!opts.out) out(yaml);
         if (!opts.json) {

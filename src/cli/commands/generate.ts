@@ -52,8 +52,9 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { loadBlueprint } = await import('../../io/load.js');
   const { generate, GenerateError } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
+  const { WriteRefused } = await import('../../io/write-set.js');
   const { parseDuration, parseRate } = await import('../../model/units.js');
-  const { blueprint } = loadBlueprint(file);
+  const { blueprint, files: inputs } = loadBlueprint(file);
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
@@ -98,8 +99,9 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
   let result;
   try {
-    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true });
+    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs });
   } catch (e) {
+    if (e instanceof WriteRefused) throw new UsageError(`cannot write to ${opts.out}: ${e.message}`);
     // A file system refusal (permissions, a file where a directory must go) is the user's to fix.
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new UsageError(`cannot write to ${opts.out}: ${(e as Error).message}`);

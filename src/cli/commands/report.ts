@@ -68,7 +68,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
       import('../../report/baseline.js'),
       import('../../report/markdown.js'),
     ]);
-  const { blueprint, locate } = loadBlueprint(file);
+  const { blueprint, locate, files: inputFiles } = loadBlueprint(file);
   const names = Object.keys(blueprint.layouts);
   const layouts = flags.layouts ? flags.layouts.split(',').map((s) => s.trim()).filter(Boolean) : names;
   for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
@@ -151,7 +151,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
     const { writeReportFiles } = await import('../../io/write-report.js');
-    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true));
+    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true, [...inputFiles, ...(flags.baseline ? [flags.baseline] : []), ...(flags.budget ? [flags.budget] : []), ...(flags.loadtest ?? [])]));
   }
   if (flags.json) {
     printJson({ summary: report.summary, files: written, budgets: report.budgets, baselineChanges: report.baseline?.changes.length ?? null });
