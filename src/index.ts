@@ -2,9 +2,30 @@
 export { loadBlueprint, loadBlueprintResult } from './io/load.js';
 export { parseBlueprint, overlay, type Loaded, type LoadResult, type ReadFile } from './model/parse.js';
 export { formatDiagnostic, InputError, type Diagnostic } from './model/diagnostics.js';
-export { operations, operationIndex, resolveLayout, primaryStore, type ResolvedLayout, type OperationRef } from './model/layout.js';
+export {
+  resolveBlueprint,
+  operations,
+  operationIndex,
+  resolveLayout,
+  primaryStore,
+  routeTable,
+  UnknownLayoutError,
+  MAX_CALL_DEPTH,
+  type ResolvedBlueprint,
+  type ResolvedLayout,
+  type ResolvedUnit,
+  type ResolvedDatastore,
+  type PlacedOperation,
+  type EffectiveOperation,
+  type EffectiveEvent,
+  type OperationRef,
+  type CallTree,
+  type CallNode,
+  type CallStep,
+  type Wiring,
+} from './model/resolve.js';
 export { checkSemantics, syncCycles } from './model/semantics.js';
-export { routeTable, matchRoute, prefixesByUnit, pathPattern, type RouteEntry } from './model/routes.js';
+export { matchRoute, prefixesByUnit, pathPattern, type RouteEntry } from './model/routes.js';
 export { lint, extractionOrder, LINT_RULES, type Finding, type LintRule, type LintSeverity, type LintOptions } from './model/lint.js';
 export { toMermaid, type MermaidOptions } from './model/mermaid.js';
 export { checklist, recommend, deriveAnswers, CHECKLIST, QUESTION_IDS, type ChecklistResult, type ChecklistItem, type Answers, type QuestionId } from './model/checklist.js';

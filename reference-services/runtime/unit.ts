@@ -3,7 +3,7 @@
 // (/health, /ready, /metrics, JSON logs with request ids, graceful shutdown).
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { primaryStore, resolveLayout } from '../../src/model/layout.js';
+import { primaryStore, resolveLayout } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { domainModules } from '../domains/index.js';
 import type { Clients, Config, DomainContext, DomainModule, Handler } from './context.js';

@@ -1,7 +1,7 @@
 // What every generator shares: the file type, naming, the wiring of a unit (which stores, broker
 // and other units it talks to) and how credentials are referenced. Pure.
 import { Document, visit, type Scalar } from 'yaml';
-import { operationIndex, resolveLayout, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit } from '../model/layout.js';
+import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 
 export interface GeneratedFile {
@@ -100,39 +100,6 @@ export function brokerName(r: ResolvedLayout): string | undefined {
 export function brokerPort(r: ResolvedLayout): number {
   const b = r.layout.broker!;
   return b.port ?? ENGINE_PORT[b.kind] ?? 5672;
-}
-
-/** What a unit talks to: its datastores, the units it calls synchronously, the broker. */
-export interface Wiring {
-  unit: ResolvedUnit;
-  stores: ResolvedDatastore[];
-  /** Units this unit calls over the network (sorted). */
-  calls: ResolvedUnit[];
-  usesBroker: boolean;
-}
-
-export function wiring(bp: Blueprint, r: ResolvedLayout): Wiring[] {
-  const ops = operationIndex(bp);
-  const consumers = new Set(Object.values(bp.system.events).flatMap((e) => e.consumers.map((c) => c.split('.')[0]!)));
-  return r.units.map((unit) => {
-    const storeNames = new Set(unit.domains.flatMap((d) => r.storesOfDomain.get(d) ?? []));
-    const stores = r.datastores.filter((d) => storeNames.has(d.name));
-    const called = new Set<string>();
-    let emits = false;
-    for (const d of unit.domains) {
-      for (const op of Object.values(bp.system.domains[d]?.operations ?? {})) {
-        if (op.emits.length) emits = true;
-        for (const c of op.calls) {
-          const target = ops.get(c.op);
-          const u = target && r.unitOfDomain.get(target.domain);
-          if (u && u !== unit.name) called.add(u);
-        }
-      }
-    }
-    const calls = r.units.filter((u) => called.has(u.name)).sort((a, b) => byCodeUnit(a.name, b.name));
-    const usesBroker = r.layout.broker !== undefined && (emits || unit.domains.some((d) => consumers.has(d)));
-    return { unit, stores, calls, usesBroker };
-  });
 }
 
 export interface EnvVar {
@@ -257,9 +224,11 @@ export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
   return env;
 }
 
-export function resolve(bp: Blueprint, layout: string): ResolvedLayout {
-  if (!bp.layouts[layout]) throw new GenerateError(`unknown layout "${layout}"; layouts: ${Object.keys(bp.layouts).join(', ')}`);
-  return resolveLayout(bp, layout);
+/** The resolved layout to generate files for; an unknown name is the user's mistake (GenerateError). */
+export function layoutToGenerate(bp: Blueprint, layout: string): ResolvedLayout {
+  const rb = resolveBlueprint(bp);
+  if (!rb.hasLayout(layout)) throw new GenerateError(`unknown layout "${layout}"; layouts: ${rb.layoutNames.join(', ')}`);
+  return rb.layout(layout);
 }
 
 export function gatewayKind(r: ResolvedLayout, opts: GenerateOptions): GatewayKind {

@@ -1,6 +1,6 @@
 // docker compose for a layout: one service per unit, one per datastore, the broker and the
 // gateway; credentials only as ${VAR} references, listed in .env.example. Pure.
-import type { ResolvedDatastore, ResolvedLayout } from '../model/layout.js';
+import type { ResolvedDatastore, ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { composeLiteral } from './escape.js';
 import {
@@ -14,13 +14,12 @@ import {
   gatewayPort,
   generatedHeader,
   imageOf,
-  resolve,
+  layoutToGenerate,
   resources,
   servedStores,
   storePort,
   toYaml,
   unitEnv,
-  wiring,
   type GenerateOptions,
   type GeneratedFile,
 } from './common.js';
@@ -169,14 +168,14 @@ function healthTest(runtime: string | undefined, port: number): string[] {
 }
 
 export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOptions = {}): Record<string, unknown> {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const services: Record<string, unknown> = {};
   const volumes: Record<string, Record<string, never>> = {};
   const stores = servedStores(r);
   const broker = brokerName(r);
   const hasGateway = r.layout.gateway !== undefined || r.units.length > 1;
 
-  for (const w of wiring(bp, r)) {
+  for (const w of r.wiring) {
     const u = w.unit;
     const res = resources(bp, u.instance);
     const environment: Record<string, string> = {};
@@ -274,7 +273,7 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
 }
 
 export function envExample(bp: Blueprint, layout: string): string {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const L = [
     `# Credentials for the compose file of ${bp.metadata.name} (layout ${layout}).`,
     '# Copy to .env and replace every change-me value with a URL-safe secret (the values are',
@@ -287,7 +286,7 @@ export function envExample(bp: Blueprint, layout: string): string {
 }
 
 export function composeFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const doc = composeDocument(bp, layout, opts);
   const header = generatedHeader(bp, layout, `docker compose for ${bp.metadata.name}, layout ${layout}. Start: cp .env.example .env (set the values), then docker compose up --build`);
   const files: GeneratedFile[] = [

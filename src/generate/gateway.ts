@@ -1,9 +1,9 @@
 // Gateway configurations from the shared route table: Kong (declarative, DB-less), Traefik
 // (file provider) and nginx. A canary splits one unit's routes between it and the monolith.
-import type { ResolvedLayout, ResolvedUnit } from '../model/layout.js';
-import { prefixesByUnit, routeTable } from '../model/routes.js';
+import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
+import { prefixesByUnit } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
-import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, resolve, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 
 /** One unit's share of the gateway: its prefixes and where they go (weights sum to 100). */
 export interface GatewayRoute {
@@ -14,7 +14,7 @@ export interface GatewayRoute {
 
 export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): GatewayRoute[] {
   const canary = checkCanary(bp, r, opts);
-  const prefixes = prefixesByUnit(routeTable(bp, r.name));
+  const prefixes = prefixesByUnit(r.routes);
   const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
   return r.units
     .filter((u) => prefixes.has(u.name))
@@ -33,7 +33,7 @@ export function gatewayFileName(kind: GatewayKind): string {
 }
 
 export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOptions): GeneratedFile[] {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const kind = gatewayKind(r, opts);
   const routes = gatewayRoutes(bp, r, opts);
   const header = generatedHeader(bp, layout, `${kind} gateway configuration: routes from the blueprint's route table.`);

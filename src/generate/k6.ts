@@ -1,10 +1,10 @@
 // A k6 script for the blueprint's workload: one constant-arrival-rate scenario per operation of
 // the mix at its share of the rate, tagged operation:<domain.op>, with thresholds from the
 // operations' latency budgets. The load-test command calls k6Script directly.
-import { operationIndex } from '../model/layout.js';
-import { routeTable, type RouteEntry } from '../model/routes.js';
+import { operationIndex } from '../model/resolve.js';
+import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
-import { GenerateError, gatewayPort, resolve, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, gatewayPort, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
 
 export interface K6Options {
   /** Where requests go; default: __ENV.BASE_URL, else the gateway (or the unit) on 127.0.0.1. */
@@ -55,8 +55,8 @@ function fmtMs(ms: number): string {
 }
 
 export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
-  const r = resolve(bp, layoutName);
-  const table = routeTable(bp, layoutName);
+  const r = layoutToGenerate(bp, layoutName);
+  const table = r.routes;
   const byOp = new Map(table.map((t) => [t.op, t]));
   const ops = operationIndex(bp);
   const w = bp.workload;
@@ -83,7 +83,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       ...integerRate(perSecond),
       perSecond,
       route,
-      bodyBytes: o.request ?? bp.system.defaults.payload.request,
+      bodyBytes: o.request,
       budget: o.budget,
     };
   });

@@ -1,7 +1,7 @@
 // Kubernetes manifests for a layout: per unit a Deployment, Service, ConfigMap and (when it
 // autoscales) an HPA; an Ingress or Gateway API HTTPRoute from the route table; datastores as
 // StatefulSets on request; a kustomization.yaml listing every file. Secrets by reference only.
-import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/layout.js';
+import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import {
   APP_UID,
@@ -9,13 +9,12 @@ import {
   dbName,
   generatedHeader,
   imageOf,
-  resolve,
+  layoutToGenerate,
   resources,
   servedStores,
   storePort,
   toYaml,
   unitEnv,
-  wiring,
   type GenerateOptions,
   type GeneratedFile,
 } from './common.js';
@@ -301,9 +300,9 @@ function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
 
 /** Every Kubernetes object, grouped by the file it goes in. */
 export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions = {}): { file: string; objects: Obj[] }[] {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const out: { file: string; objects: Obj[] }[] = [];
-  for (const w of wiring(bp, r)) {
+  for (const w of r.wiring) {
     const env = unitEnv(bp, r, w);
     const u = w.unit;
     out.push({ file: `${u.name}/deployment.yaml`, objects: [deployment(bp, r, u, env)] });
@@ -332,7 +331,7 @@ export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions 
 }
 
 export function k8sFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const groups = k8sObjects(bp, layout, opts);
   const header = generatedHeader(bp, layout, 'Kubernetes manifests.');
   const files = groups.map((g) => ({ path: `k8s/${g.file}`, content: g.objects.map((o, i) => toYaml(o, i === 0 ? header : undefined)).join('---\n') }));
@@ -357,7 +356,7 @@ export function k8sFiles(bp: Blueprint, layout: string, opts: GenerateOptions = 
 export function secretNames(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): { name: string; keys: string[] }[] {
   const m = new Map<string, Set<string>>();
   const add = (name: string, key: string) => m.set(name, (m.get(name) ?? new Set()).add(key));
-  for (const w of wiring(bp, r)) for (const e of unitEnv(bp, r, w)) if (e.secret) add(e.secret.secretName, e.secret.key);
+  for (const w of r.wiring) for (const e of unitEnv(bp, r, w)) if (e.secret) add(e.secret.secretName, e.secret.key);
   if (opts.withDatastores) {
     for (const d of servedStores(r)) {
       const keys = d.engine === 'redis' ? ['password'] : d.engine === 'minio' || d.engine === 's3' ? ['access-key', 'secret-key'] : ['user', 'password'];

@@ -2,10 +2,10 @@
 // duration) of every unit, read from prom-client's http_request_duration_seconds histogram,
 // which the scaffolded services export with method, route and status_code labels.
 import type { Blueprint } from '../model/schema.js';
-import { generatedHeader, resolve, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';
+import { generatedHeader, layoutToGenerate, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';
 
 export function prometheusConfig(bp: Blueprint, layout: string): string {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const config = {
     global: { scrape_interval: '15s', evaluation_interval: '15s' },
     scrape_configs: r.units.map((u) => ({
@@ -31,7 +31,7 @@ export function prometheusConfig(bp: Blueprint, layout: string): string {
 const DS = { type: 'prometheus', uid: '${datasource}' };
 
 export function grafanaDashboard(bp: Blueprint, layout: string): Record<string, unknown> {
-  const r = resolve(bp, layout);
+  const r = layoutToGenerate(bp, layout);
   const panels: Record<string, unknown>[] = [];
   let id = 1;
   let y = 0;

@@ -2,10 +2,10 @@
 // the route table with request validation, a typed handler per operation to fill in, /health,
 // /ready, /metrics, graceful shutdown, a Dockerfile and a test), npm workspaces at the root,
 // and the compose and Kubernetes files of the same layout. Pure: returns the files.
-import { operationIndex, type ResolvedLayout, type ResolvedUnit } from '../model/layout.js';
-import { routeTable, type RouteEntry } from '../model/routes.js';
-import type { Blueprint, Operation } from '../model/schema.js';
-import { APP_UID, resolve, type GenerateOptions, type GeneratedFile } from './common.js';
+import { operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
+import type { RouteEntry } from '../model/routes.js';
+import type { Blueprint } from '../model/schema.js';
+import { APP_UID, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { k8sFiles } from './k8s.js';
@@ -37,9 +37,9 @@ interface Endpoint {
 
 const pascal = (s: string) => s.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _p, c: string) => c.toUpperCase());
 
-function describeWork(op: Operation): string {
+function describeWork(op: EffectiveOperation): string {
   const parts = [`cpu ≈${Math.round(op.cpu.mean * 1000) / 1000} ms`];
-  if (op.db) parts.push(`db ${op.db.reads} read(s), ${op.db.writes} write(s)`);
+  if (op.db.reads + op.db.writes > 0) parts.push(`db ${op.db.reads} read(s), ${op.db.writes} write(s)`);
   if (op.calls.length) parts.push(`calls ${op.calls.map((c) => c.op).join(', ')}`);
   if (op.emits.length) parts.push(`emits ${op.emits.join(', ')}`);
   return parts.join('; ');
@@ -438,8 +438,8 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
 }
 
 export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
-  const r = resolve(bp, layout);
-  const table = routeTable(bp, layout);
+  const r = layoutToGenerate(bp, layout);
+  const table = r.routes;
   const files: GeneratedFile[] = [];
   const eps = new Map(r.units.map((u) => [u.name, endpoints(bp, r, u, table)]));
   files.push({ path: 'package.json', content: rootPackage(bp, r) });

@@ -13,7 +13,7 @@
 // Demand that lands only on callees (another unit, or queries made by callees) scales them.
 import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
-import { operationIndex, primaryStore, resolveLayout, type ResolvedLayout } from '../model/layout.js';
+import { resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
 import type { LoadTestResult } from './result.js';
 
@@ -47,44 +47,27 @@ export type Calibration = {
   warnings: string[];
 };
 
-type Tree = Map<string, number>; // op id → how many times one request of the root runs it
+/** op id → how many times one request of the root runs it (the resolved call tree's runs). */
+type Tree = Map<string, number>;
 
-/** The operations one request runs synchronously (itself and its calls, recursively). */
-function callTree(bp: Blueprint, root: string): Tree {
-  const idx = operationIndex(bp);
-  const out: Tree = new Map();
-  const walk = (id: string, times: number, depth: number) => {
-    const ref = idx.get(id);
-    if (!ref || depth > 20) return;
-    out.set(id, (out.get(id) ?? 0) + times);
-    for (const c of ref.op.calls) walk(c.op, times, depth + 1);
-  };
-  walk(root, 1, 0);
-  return out;
-}
+/** A measured process: a unit, or a datastore process serving one or more of the layout's datastores. */
+export type Target = { kind: 'unit' | 'datastore'; name: string; /** datastores this process serves */ stores: string[] };
 
-const dbRead = (bp: Blueprint, id: string) => {
-  const op = operationIndex(bp).get(id)!.op;
-  return (op.db?.read ?? bp.system.defaults.db.read).mean;
-};
-const dbWrite = (bp: Blueprint, id: string) => {
-  const op = operationIndex(bp).get(id)!.op;
-  return (op.db?.write ?? bp.system.defaults.db.write).mean;
-};
-
-/** Per op in a root's tree, the blueprint's demand at one process (unit CPU or datastore time), ms. */
-type Target = { kind: 'unit' | 'datastore'; name: string; /** datastores this process serves */ stores: string[] };
-
-function priorAt(bp: Blueprint, r: ResolvedLayout, tree: Tree, target: Target): Map<string, number> {
-  const idx = operationIndex(bp);
+/**
+ * Per operation of a root's call tree, the blueprint's demand at one process, ms per request of
+ * the root: unit CPU, or query time with the effective read and write times of the layout
+ * (the same figures the simulator compiles).
+ */
+export function priorAt(r: ResolvedLayout, tree: Tree, target: Target): Map<string, number> {
   const out = new Map<string, number>();
   for (const [id, times] of tree) {
-    const ref = idx.get(id)!;
+    const p = r.operations.get(id)!;
+    const op = p.ref.op;
     let ms = 0;
     if (target.kind === 'unit') {
-      if (r.unitOfDomain.get(ref.domain) === target.name) ms = ref.op.cpu.mean;
-    } else if (target.stores.includes(primaryStore(r, ref.domain)?.name ?? '') && ref.op.db) {
-      ms = ref.op.db.reads * dbRead(bp, id) + ref.op.db.writes * dbWrite(bp, id);
+      if (p.unit?.name === target.name) ms = op.cpu.mean;
+    } else if (p.store && target.stores.includes(p.store.name)) {
+      ms = op.db.reads * p.read.mean + op.db.writes * p.write.mean;
     }
     if (ms > 0) out.set(id, ms * times);
   }
@@ -145,8 +128,9 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   // With --layout, the results of other layouts are left out (a --layouts file holds several).
   const results = all.filter((x) => x.run.layout === layout || x.run.layout === null);
   if (results.length === 0) throw new Error(`no result measured layout "${layout}" (they measured ${layouts.join(', ')})`);
-  const r = resolveLayout(bp, layout);
-  const idx = operationIndex(bp);
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(layout);
+  const idx = rb.operationIndex;
   const warnings: string[] = [];
 
   // The measured operations and their request counts per run.
@@ -156,7 +140,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     return false;
   });
   const counts = results.map((x) => measured.map((id) => x.operations.find((o) => o.id === id)?.requests ?? 0));
-  const trees = new Map(measured.map((id) => [id, callTree(bp, id)]));
+  const trees = new Map(measured.map((id) => [id, rb.callTree(id).runs]));
 
   // The processes measured, mapped to the layout's units and datastores.
   const single = r.units.length === 1 ? r.units[0]!.name : null;
@@ -184,7 +168,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const direct = new Map<string, number>();
   const scales = new Map<string, Map<string, { sum: number; weight: number }>>();
   for (const t of targets) {
-    const priors = measured.map((id) => priorAt(bp, r, trees.get(id)!, t));
+    const priors = measured.map((id) => priorAt(r, trees.get(id)!, t));
     const prior = priors.map((m) => ss.sum([...m.values()]) / 1000); // seconds per request
     const active = measured.map((_, j) => j).filter((j) => prior[j]! > 0 && counts.some((c) => c[j]! > 0));
     if (active.length === 0) continue;
@@ -268,9 +252,10 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const touched = new Set([...[...direct.keys()].map((k) => k.split('|')[0]!), ...scales.keys()]);
   const operations: CalibratedOperation[] = [];
   for (const id of touched) {
-    const ref = idx.get(id)!;
-    const unit = r.unitOfDomain.get(ref.domain) ?? '?';
-    const storeName = primaryStore(r, ref.domain)?.name;
+    const here = r.operations.get(id)!;
+    const ref = here.ref;
+    const unit = here.unit?.name ?? '?';
+    const storeName = here.store?.name;
     const store = targets.find((t) => t.kind === 'datastore' && storeName !== undefined && t.stores.includes(storeName))?.name;
     const kCpu = factor(id, `unit:${unit}`);
     const kDb = store ? factor(id, `datastore:${store}`) : null;
@@ -281,13 +266,13 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       cpuMs: kCpu === null ? null : round(Math.max(0.001, kCpu * ref.op.cpu.mean)),
       wasCpuMs: ref.op.cpu.mean,
       db:
-        kDb === null || !ref.op.db
+        kDb === null
           ? null
           : {
-              readMs: ref.op.db.reads ? round(kDb * dbRead(bp, id)) : null,
-              writeMs: ref.op.db.writes ? round(kDb * dbWrite(bp, id)) : null,
-              wasReadMs: dbRead(bp, id),
-              wasWriteMs: dbWrite(bp, id),
+              readMs: ref.op.db.reads ? round(kDb * here.read.mean) : null,
+              writeMs: ref.op.db.writes ? round(kDb * here.write.mean) : null,
+              wasReadMs: here.read.mean,
+              wasWriteMs: here.write.mean,
             },
     });
   }
@@ -323,16 +308,17 @@ function withMean(d: Dist & { min?: number; max?: number }, mean: number): unkno
  * values; a comment header names the machine and the runs.
  */
 export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[] }): string {
-  const idx = operationIndex(bp);
+  const r = resolveBlueprint(bp).layout(cal.layout);
   const domains: Record<string, { operations: Record<string, Record<string, unknown>> }> = {};
   for (const c of cal.operations) {
-    const ref = idx.get(c.id)!;
+    const here = r.operations.get(c.id)!;
+    const ref = here.ref;
     const entry: Record<string, unknown> = {};
     if (c.cpuMs !== null) entry.cpu = withMean(ref.op.cpu, c.cpuMs);
     if (c.db && (c.db.readMs !== null || c.db.writeMs !== null)) {
       const db: Record<string, unknown> = {};
-      if (c.db.readMs !== null) db.read = withMean(ref.op.db?.read ?? bp.system.defaults.db.read, c.db.readMs);
-      if (c.db.writeMs !== null) db.write = withMean(ref.op.db?.write ?? bp.system.defaults.db.write, c.db.writeMs);
+      if (c.db.readMs !== null) db.read = withMean(here.read, c.db.readMs);
+      if (c.db.writeMs !== null) db.write = withMean(here.write, c.db.writeMs);
       entry.db = db;
     }
     (domains[ref.domain] ??= { operations: {} }).operations[ref.name] = entry;

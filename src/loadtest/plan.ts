@@ -1,5 +1,5 @@
 // What to run: the blueprint's workload, overridden by the command line. Pure.
-import { operationIndex, isPublic } from '../model/layout.js';
+import { operationIndex, isPublic } from '../model/resolve.js';
 import { didYouMean } from '../model/diagnostics.js';
 import type { Blueprint } from '../model/schema.js';
 

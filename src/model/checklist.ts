@@ -2,7 +2,7 @@
 // of boxes checked) and a recommendation. With a blueprint, the answers it already knows are
 // derived, each with its reason, and the first unit to extract is named.
 import { extractionOrder, lint } from './lint.js';
-import { resolveLayout } from './layout.js';
+import { resolveLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 /** The seed's questions, verbatim, with stable ids for answers files. */

@@ -1,7 +1,7 @@
 // Who depends on whom: the edges between domains (and, in a layout, between units) that lint,
 // the checklist and the diagrams all read. A synchronous call makes the caller depend on the
 // callee; an event makes each consumer depend on the emitter (it needs the emitter's events).
-import { operationIndex, type OperationRef, type ResolvedLayout } from './layout.js';
+import { operationIndex, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export interface Edge {
@@ -61,31 +61,4 @@ export function domainEdges(bp: Blueprint): Edge[] {
 
 export function unitEdges(bp: Blueprint, r: ResolvedLayout): Edge[] {
   return groupEdges(bp, (d) => r.unitOfDomain.get(d));
-}
-
-/** One step of an operation's synchronous call tree (depth-first, in call order). */
-export interface CallStep {
-  caller: OperationRef;
-  callee: OperationRef;
-  depth: number;
-}
-
-/**
- * The synchronous call tree below an operation, as the calls a request makes (a callee called
- * twice appears twice). The loader rejects call cycles; `seen` guards the path anyway.
- */
-export function callTree(bp: Blueprint, opId: string, ops = operationIndex(bp)): CallStep[] {
-  const out: CallStep[] = [];
-  const walk = (id: string, depth: number, path: string[]) => {
-    const caller = ops.get(id);
-    if (!caller) return;
-    for (const c of caller.op.calls) {
-      const callee = ops.get(c.op);
-      if (!callee || path.includes(c.op)) continue;
-      out.push({ caller, callee, depth });
-      walk(c.op, depth + 1, [...path, c.op]);
-    }
-  };
-  walk(opId, 1, [opId]);
-  return out;
 }

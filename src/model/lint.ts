@@ -1,7 +1,7 @@
 // Architecture lint: the coupling problems a layout of a blueprint has, each with the document
 // path to point at and why it matters. Pure: blueprint in, findings out.
-import { callTree, domainEdges, unitEdges, type Edge } from './dependencies.js';
-import { isPublic, operationIndex, operations, primaryStore, resolveLayout, type OperationRef, type ResolvedLayout } from './layout.js';
+import { domainEdges, unitEdges, type Edge } from './dependencies.js';
+import { isPublic, operations, primaryStore, resolveBlueprint, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -43,7 +43,8 @@ const SEVERITY_ORDER: Record<LintSeverity, number> = { error: 0, warning: 1, inf
 export function lint(bp: Blueprint, layout?: string, opts: LintOptions = {}): Finding[] {
   const names = layout === undefined ? Object.keys(bp.layouts) : [layout];
   const out: Finding[] = [];
-  for (const name of names) out.push(...lintLayout(bp, resolveLayout(bp, name), opts));
+  const rb = resolveBlueprint(bp);
+  for (const name of names) out.push(...lintLayout(bp, rb.layout(name), opts));
   const order = extractionFinding(bp);
   if (order) out.push(order);
   return out.sort(
@@ -57,12 +58,11 @@ export function lint(bp: Blueprint, layout?: string, opts: LintOptions = {}): Fi
 
 function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Finding[] {
   if (r.units.length < 2) return [];
-  const ops = operationIndex(bp);
   const edges = unitEdges(bp, r);
   return [
     ...syncCycleFindings(bp, r, edges),
     ...sharedDatastoreFindings(bp, r),
-    ...requestFindings(bp, r, ops, opts.chattyThreshold ?? 3),
+    ...requestFindings(bp, r, opts.chattyThreshold ?? 3),
     ...dualWriteFindings(bp, r),
     ...hubFindings(r, edges, opts.hubDegree ?? 5),
   ];
@@ -212,11 +212,11 @@ function entryOperations(bp: Blueprint): OperationRef[] {
   return operations(bp).filter((o) => isPublic(o.op) || consumers.has(o.id));
 }
 
-function requestFindings(bp: Blueprint, r: ResolvedLayout, ops: Map<string, OperationRef>, threshold: number): Finding[] {
+function requestFindings(bp: Blueprint, r: ResolvedLayout, threshold: number): Finding[] {
   const out: Finding[] = [];
   const unitOf = (o: OperationRef) => r.unitOfDomain.get(o.domain);
   for (const entry of entryOperations(bp)) {
-    const tree = callTree(bp, entry.id, ops);
+    const tree = resolveBlueprint(bp).callTree(entry.id).steps;
     const remote = tree.filter((s) => unitOf(s.caller) !== unitOf(s.callee));
     const base = ['system', 'domains', entry.domain, 'operations', entry.name];
     if (remote.length > threshold) {
@@ -229,7 +229,7 @@ function requestFindings(bp: Blueprint, r: ResolvedLayout, ops: Map<string, Oper
         why: 'Each cross-unit call adds a network hop (latency, serialization CPU on both sides, the callee’s queue) and one more way for the request to fail; their latencies add up in the tail. Move the domains closer (same unit), batch the calls, or keep a local copy of the data fed by events.',
       });
     }
-    const writers = [entry, ...tree.map((s) => s.callee)].filter((o) => (o.op.db?.writes ?? 0) > 0);
+    const writers = [entry, ...tree.map((s) => s.callee)].filter((o) => o.op.db.writes > 0);
     const units = [...new Set(writers.map((o) => unitOf(o)!))];
     if (units.length >= 2) {
       const detail = units.map((u) => {
@@ -253,7 +253,7 @@ function requestFindings(bp: Blueprint, r: ResolvedLayout, ops: Map<string, Oper
 function dualWriteFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
   const out: Finding[] = [];
   for (const o of operations(bp)) {
-    if ((o.op.db?.writes ?? 0) === 0 || !o.op.emits.length) continue;
+    if (o.op.db.writes === 0 || !o.op.emits.length) continue;
     const from = r.unitOfDomain.get(o.domain);
     const remote = o.op.emits.flatMap((ev) =>
       (bp.system.events[ev]?.consumers ?? []).filter((c) => r.unitOfDomain.get(split(c)[0]) !== from).map((c) => `${ev} → ${c}`),

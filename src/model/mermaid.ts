@@ -2,7 +2,7 @@
 // sequence diagram of one operation's request through that layout. Pure and deterministic:
 // the same blueprint gives the same text, byte for byte.
 import { unitEdges } from './dependencies.js';
-import { isPublic, operationIndex, primaryStore, resolveLayout, type OperationRef, type ResolvedLayout } from './layout.js';
+import { isPublic, operationIndex, primaryStore, resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export interface MermaidOptions {
@@ -11,9 +11,10 @@ export interface MermaidOptions {
 }
 
 export function toMermaid(bp: Blueprint, layout: string, opts: MermaidOptions = {}): string {
-  const r = resolveLayout(bp, layout);
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(layout);
   if (opts.operation !== undefined) {
-    const op = operationIndex(bp).get(opts.operation);
+    const op = rb.operationIndex.get(opts.operation);
     if (!op) throw new Error(`unknown operation "${opts.operation}"`);
     return sequence(bp, r, op);
   }
@@ -162,25 +163,23 @@ function sequence(bp: Blueprint, r: ResolvedLayout, root: OperationRef): string 
   } else if (client) body.push(`  ${client}->>${entryUnit}: ${text(route)}`);
   else body.push(`  Note over ${entryUnit}: ${text(`${root.id} (internal, started by a call or an event)`)}`);
 
-  const visit = (o: OperationRef, path: string[]) => {
+  const visit = (o: OperationRef, calls: CallNode[]) => {
     const here = unit(unitOf(o));
     body.push(`  Note over ${here}: ${text(`${o.id}: ${fmtMs(o.op.cpu.mean)} CPU${o.op.wait ? `, waits ${fmtMs(o.op.wait.mean)}` : ''}`)}`);
-    for (const c of o.op.calls) {
-      const callee = ops.get(c.op);
-      if (!callee || path.includes(c.op)) continue;
+    for (const { call: c, callee, children } of calls) {
       const there = unit(unitOf(callee));
       if (there === here) {
         body.push(`  ${here}->>${here}: ${text(`${c.op} (in-process)`)}`);
-        visit(callee, [...path, c.op]);
+        visit(callee, children);
       } else {
         body.push(`  ${here}->>+${there}: ${text(`${c.op}${c.optional ? ' (optional)' : ''}${c.timeout ? `, timeout ${fmtMs(c.timeout)}` : ''}`)}`);
-        visit(callee, [...path, c.op]);
+        visit(callee, children);
         body.push(`  ${there}-->>-${here}: ${text(c.op)} response`);
       }
     }
     // Queries after the calls: a handler checks (token, contact) before it writes.
-    const reads = o.op.db?.reads ?? 0;
-    const writes = o.op.db?.writes ?? 0;
+    const reads = o.op.db.reads;
+    const writes = o.op.db.writes;
     if (reads + writes > 0) {
       const s = primaryStore(r, o.domain);
       const q = [reads ? plural(reads, 'read') : '', writes ? plural(writes, 'write') : ''].filter(Boolean).join(', ');
@@ -205,7 +204,7 @@ function sequence(bp: Blueprint, r: ResolvedLayout, root: OperationRef): string 
       }
     }
   };
-  visit(root, [root.id]);
+  visit(root, resolveBlueprint(bp).callTree(root.id).calls);
 
   if (client && gw) {
     body.push(`  ${entryUnit}-->>${gw}: response`);

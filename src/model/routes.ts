@@ -1,8 +1,7 @@
-// The route table of a layout: which unit serves each public operation. The gateway
-// generators (kong, traefik, nginx), the reference services' gateway and the k6 scripts all
-// read this one table, so a route can never be served by one and missed by another.
-import { isPublic, operations, resolveLayout } from './layout.js';
-import type { Blueprint } from './schema.js';
+// Routes: the entries of a layout's route table (built once per layout by resolve.ts, as
+// ResolvedLayout.routes) and how to match, order and prefix them. The gateway generators
+// (kong, traefik, nginx), the reference services' gateway and the k6 scripts all read that one
+// table, so a route can never be served by one and missed by another.
 
 export interface RouteEntry {
   /** "domain.operation" */
@@ -20,31 +19,6 @@ export interface RouteEntry {
   websocket: boolean;
 }
 
-export function routeTable(bp: Blueprint, layoutName: string): RouteEntry[] {
-  const r = resolveLayout(bp, layoutName);
-  const out: RouteEntry[] = [];
-  for (const o of operations(bp)) {
-    if (!isPublic(o.op) || !o.op.route) continue;
-    const unitName = r.unitOfDomain.get(o.domain)!;
-    const unit = r.units.find((u) => u.name === unitName)!;
-    const { method, path } = o.op.route;
-    out.push({
-      op: o.id,
-      domain: o.domain,
-      method,
-      path,
-      unit: unitName,
-      port: unit.port,
-      pattern: pathPattern(path),
-      prefix: path.split('{')[0]!,
-      websocket: method === 'WS',
-    });
-  }
-  // Literal paths before parameterized ones, longer before shorter: the order a router that
-  // takes the first match needs (GET /users/search before GET /users/{id}).
-  return out.sort((a, b) => specificity(b.path) - specificity(a.path) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
-}
-
 export function pathPattern(path: string): string {
   const escaped = path
     .split(/(\{[^}]+\})/)
@@ -53,7 +27,8 @@ export function pathPattern(path: string): string {
   return `^${escaped}/?$`;
 }
 
-function specificity(path: string): number {
+/** How specific a path is: a first-match router must try higher values first. */
+export function routeSpecificity(path: string): number {
   const params = (path.match(/\{/g) ?? []).length;
   return path.split('/').length * 10 - params * 5 + (path.length - params * 4) / 1000;
 }

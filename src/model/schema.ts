@@ -128,20 +128,25 @@ export const CircuitBreaker = z.strictObject({
   openFor: Duration.prefault('5s').describe('how long the breaker stays open before a trial call'),
 });
 
-/** A synchronous call edge, with its resilience policy. */
-export const Call = z
-  .union([
-    OpRef,
-    z.strictObject({
-      op: OpRef,
-      timeout: Duration.optional(),
-      retries: z.number().int().min(0).max(10).default(0),
-      backoff: Duration.prefault('50ms').describe('base of exponential backoff between retries'),
-      circuitBreaker: CircuitBreaker.optional(),
-      optional: z.boolean().default(false).describe('the caller still succeeds when this call fails'),
-    }),
-  ])
-  .transform((v) => (typeof v === 'string' ? { op: v, retries: 0, backoff: 50, optional: false } : v));
+const CallPolicy = z.strictObject({
+  op: OpRef,
+  timeout: Duration.optional(),
+  retries: z.number().int().min(0).max(10).default(0),
+  backoff: Duration.prefault('50ms').describe('base of exponential backoff between retries'),
+  circuitBreaker: CircuitBreaker.optional(),
+  optional: z.boolean().default(false).describe('the caller still succeeds when this call fails'),
+});
+
+/** A synchronous call edge, with its resilience policy ("a.op" alone takes every default above). */
+export const Call = z.union([OpRef, CallPolicy]).transform((v) => (typeof v === 'string' ? CallPolicy.parse({ op: v }) : v));
+
+/** An operation's queries on its domain's primary datastore. */
+export const Queries = z.strictObject({
+  reads: int(0, 10_000, 'reads').default(0),
+  writes: int(0, 10_000, 'writes').default(0),
+  read: Distribution.optional().describe('service time of one read (default: the datastore’s read, else system.defaults.db.read)'),
+  write: Distribution.optional().describe('service time of one write (default: the datastore’s write, else system.defaults.db.write)'),
+});
 
 export const Operation = z.strictObject({
   description: z.string().optional(),
@@ -149,14 +154,7 @@ export const Operation = z.strictObject({
   internal: z.boolean().optional().describe('not reachable from outside; defaults to true when there is no route'),
   cpu: Distribution.prefault('1ms').describe('CPU time on the unit per request (excluding calls and queries)'),
   wait: Distribution.optional().describe('time waiting on something outside the system (an external API), no CPU'),
-  db: z
-    .strictObject({
-      reads: int(0, 10_000, 'reads').default(0),
-      writes: int(0, 10_000, 'writes').default(0),
-      read: Distribution.optional().describe('service time of one read on the datastore (default: system.defaults.db.read)'),
-      write: Distribution.optional().describe('service time of one write on the datastore (default: system.defaults.db.write)'),
-    })
-    .optional(),
+  db: Queries.optional(),
   calls: z.array(Call).default([]),
   emits: z.array(z.string()).default([]),
   request: Size.optional().describe('request payload size (default: system.defaults.payload.request)'),
@@ -176,7 +174,7 @@ export const Domain = z.strictObject({
 export const EventDef = z.strictObject({
   description: z.string().optional(),
   consumers: z.array(OpRef).default([]),
-  payload: Size.optional(),
+  payload: Size.optional().describe('message size (default: system.defaults.payload.event)'),
 });
 
 export const System = z.strictObject({
@@ -185,7 +183,7 @@ export const System = z.strictObject({
       db: z
         .strictObject({ read: Distribution.prefault('0.5ms'), write: Distribution.prefault('1.5ms') })
         .prefault({}),
-      payload: z.strictObject({ request: Size.prefault('1KiB'), response: Size.prefault('1KiB') }).prefault({}),
+      payload: z.strictObject({ request: Size.prefault('1KiB'), response: Size.prefault('1KiB'), event: Size.prefault('512B') }).prefault({}),
     })
     .prefault({}),
   domains: z.record(Name, Domain),
@@ -330,6 +328,8 @@ export type BlueprintInput = z.input<typeof Blueprint>;
 export type Dist = z.output<typeof Distribution>;
 export type Operation = z.output<typeof Operation>;
 export type Call = z.output<typeof Call>;
+export type Queries = z.output<typeof Queries>;
+export type CircuitBreaker = z.output<typeof CircuitBreaker>;
 export type Domain = z.output<typeof Domain>;
 export type EventDef = z.output<typeof EventDef>;
 export type Layout = z.output<typeof Layout>;

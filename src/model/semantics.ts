@@ -1,7 +1,7 @@
 // Checks that need the whole blueprint: references, placements, cycles, ports. Pure; returns
 // problems with their document paths, which the loader turns into file:line:col.
 import { didYouMean } from './diagnostics.js';
-import { operationIndex, tableOwners } from './layout.js';
+import { operationIndex, placeDomains, placeTables, resolveBlueprint } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export interface Problem {
@@ -14,7 +14,8 @@ export function checkSemantics(bp: Blueprint): Problem[] {
   const out: Problem[] = [];
   const err = (path: (string | number)[], message: string) => out.push({ path, message, severity: 'error' });
   const warn = (path: (string | number)[], message: string) => out.push({ path, message, severity: 'warning' });
-  const ops = operationIndex(bp);
+  const rb = resolveBlueprint(bp);
+  const ops = rb.operationIndex;
   const opIds = [...ops.keys()];
   const eventNames = Object.keys(bp.system.events);
   const domains = Object.keys(bp.system.domains);
@@ -35,7 +36,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
       const base = ['system', 'domains', domain, 'operations', name];
       op.calls.forEach((c, i) => {
         const p = [...base, 'calls', i];
-        checkOp(typeof c === 'object' && 'op' in c ? p : p, c.op, 'call to');
+        checkOp(p, c.op, 'call to');
         if (c.op === `${domain}.${name}`) err(p, `operation calls itself`);
       });
       op.emits.forEach((e, i) => {
@@ -64,61 +65,36 @@ export function checkSemantics(bp: Blueprint): Problem[] {
   }
 
   // Tables: one owner each.
-  for (const [table, owners] of tableOwners(bp)) {
+  for (const [table, owners] of rb.tableOwners) {
     if (owners.length > 1) {
       const d = owners[1]!;
       const idx = bp.system.domains[d]!.tables.indexOf(table);
       err(['system', 'domains', d, 'tables', idx], `table "${table}" is owned by ${owners.map((o) => `"${o}"`).join(' and ')}; a table has one owning domain`);
     }
   }
-  const tables = [...tableOwners(bp).keys()];
+  const tables = [...rb.tableOwners.keys()];
 
   // Layouts.
   for (const [ln, layout] of Object.entries(bp.layouts)) {
     const lp = ['layouts', ln];
-    const placedBy = new Map<string, string>();
-    let star: string | undefined;
-    for (const [un, u] of Object.entries(layout.units)) {
-      if (u.domains === '*') {
-        if (star) err([...lp, 'units', un, 'domains'], `"*" is already used by unit "${star}"; only one unit may take the remaining domains`);
-        star = star ?? un;
-        continue;
-      }
-      u.domains.forEach((d, i) => {
-        const p = [...lp, 'units', un, 'domains', i];
-        if (!Object.hasOwn(bp.system.domains, d)) err(p, `unknown domain "${d}"${didYouMean(d, domains)}`);
-        else if (placedBy.has(d)) err(p, `domain "${d}" is placed in two units: "${placedBy.get(d)}" and "${un}"`);
-        else placedBy.set(d, un);
-      });
-      if (!u.domains.length) warn([...lp, 'units', un, 'domains'], `unit "${un}" runs no domain`);
-    }
-    if (!star) {
-      for (const d of domains) if (!placedBy.has(d)) err([...lp, 'units'], `domain "${d}" is placed in no unit`);
-    }
+    // Placement by the same rule resolve.ts applies ("*" takes the rest; the first "*" wins).
+    const units = placeDomains(bp, layout);
+    for (const x of units.extraStars) err([...lp, 'units', x.entry, 'domains'], `"*" is already used by unit "${x.first}"; only one unit may take the remaining domains`);
+    for (const x of units.unknown) err([...lp, 'units', x.entry, 'domains', x.index], `unknown domain "${x.name}"${didYouMean(x.name, domains)}`);
+    for (const x of units.twice) err([...lp, 'units', x.entry, 'domains', x.index], `domain "${x.name}" is placed in two units: "${x.first}" and "${x.entry}"`);
+    for (const [un, u] of Object.entries(layout.units)) if (Array.isArray(u.domains) && !u.domains.length) warn([...lp, 'units', un, 'domains'], `unit "${un}" runs no domain`);
+    for (const d of units.unplaced) err([...lp, 'units'], `domain "${d}" is placed in no unit`);
     for (const [un, u] of Object.entries(layout.units)) {
       checkCatalog(err, catalog, [...lp, 'units', un, 'instance'], u.instance);
       if (u.autoscale && u.autoscale.min > u.autoscale.max) err([...lp, 'units', un, 'autoscale', 'min'], `autoscale min ${u.autoscale.min} is above max ${u.autoscale.max}`);
     }
 
-    const storedIn = new Map<string, string>();
-    let starStore: string | undefined;
-    for (const [sn, s] of Object.entries(layout.datastores)) {
-      if (s.instance !== undefined) checkCatalog(err, catalog, [...lp, 'datastores', sn, 'instance'], s.instance);
-      if (s.tables === '*') {
-        if (starStore) err([...lp, 'datastores', sn, 'tables'], `"*" is already used by datastore "${starStore}"`);
-        starStore = starStore ?? sn;
-        continue;
-      }
-      s.tables.forEach((t, i) => {
-        const p = [...lp, 'datastores', sn, 'tables', i];
-        if (!tables.includes(t)) err(p, `unknown table "${t}"${didYouMean(t, tables)}`);
-        else if (storedIn.has(t)) err(p, `table "${t}" is stored in two datastores: "${storedIn.get(t)}" and "${sn}"`);
-        else storedIn.set(t, sn);
-      });
-    }
-    if (!starStore) {
-      for (const t of tables) if (!storedIn.has(t)) err([...lp, 'datastores'], `table "${t}" (of domain "${tableOwners(bp).get(t)![0]}") is stored in no datastore`);
-    }
+    for (const [sn, s] of Object.entries(layout.datastores)) if (s.instance !== undefined) checkCatalog(err, catalog, [...lp, 'datastores', sn, 'instance'], s.instance);
+    const stores = placeTables(rb, layout);
+    for (const x of stores.extraStars) err([...lp, 'datastores', x.entry, 'tables'], `"*" is already used by datastore "${x.first}"`);
+    for (const x of stores.unknown) err([...lp, 'datastores', x.entry, 'tables', x.index], `unknown table "${x.name}"${didYouMean(x.name, tables)}`);
+    for (const x of stores.twice) err([...lp, 'datastores', x.entry, 'tables', x.index], `table "${x.name}" is stored in two datastores: "${x.first}" and "${x.entry}"`);
+    for (const t of stores.unplaced) err([...lp, 'datastores'], `table "${t}" (of domain "${rb.tableOwners.get(t)![0]}") is stored in no datastore`);
     if (layout.gateway?.instance) checkCatalog(err, catalog, [...lp, 'gateway', 'instance'], layout.gateway.instance);
     if (layout.broker?.instance) checkCatalog(err, catalog, [...lp, 'broker', 'instance'], layout.broker.instance);
     for (const [xn, x] of Object.entries(layout.extras)) checkCatalog(err, catalog, [...lp, 'extras', xn, 'instance'], x.instance);

@@ -1,8 +1,7 @@
 // Assemble the report data from what the other parts computed (simulation results, lint,
 // checklist, load tests). Pure, deterministic: figures are rounded so the same inputs give the
 // same bytes, and a baseline diff never reports floating-point noise as a change.
-import { callTree } from '../model/dependencies.js';
-import { operationIndex, resolveLayout } from '../model/layout.js';
+import { resolveBlueprint } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { FaultRow, SimulationResult, SweepResult, TargetCost } from '../simulate/types.js';
 import { REPORT_SCHEMA_VERSION, type LayoutReport, type LoadtestSummary, type OperationFigures, type Report } from './schema.js';
@@ -38,14 +37,14 @@ const r4 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10000) / 10000 : 
 
 /** Network hops on an operation's critical path, and the units it passes through. */
 export function pathOf(bp: Blueprint, layoutName: string, opId: string): { hops: number; units: string[] } {
-  const r = resolveLayout(bp, layoutName);
-  const ops = operationIndex(bp);
-  const root = ops.get(opId);
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(layoutName);
+  const root = rb.operationIndex.get(opId);
   if (!root) return { hops: 0, units: [] };
   const unitOf = (domain: string) => r.unitOfDomain.get(domain)!;
   const units = [unitOf(root.domain)];
   let hops = r.layout.gateway ? 1 : 0;
-  for (const step of callTree(bp, opId, ops)) {
+  for (const step of rb.callTree(opId).steps) {
     const from = unitOf(step.caller.domain);
     const to = unitOf(step.callee.domain);
     if (from !== to) hops += 1;
@@ -55,9 +54,10 @@ export function pathOf(bp: Blueprint, layoutName: string, opId: string): { hops:
 }
 
 export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport {
-  const r = resolveLayout(bp, li.name);
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(li.name);
   const res = li.result;
-  const ops = operationIndex(bp);
+  const ops = rb.operationIndex;
   const operations: OperationFigures[] = res.operations.map((o) => {
     const p = pathOf(bp, li.name, o.id);
     const route = ops.get(o.id)?.op.route;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBlueprint } from '../io/load.js';
-import { resolveLayout } from '../model/layout.js';
-import { routeTable, type RouteEntry } from '../model/routes.js';
+import { resolveLayout } from '../model/resolve.js';
+import type { RouteEntry } from '../model/routes.js';
 import { dbName, envKey } from '../../reference-services/runtime/names.js';
 
 export type DbMode = 'embedded' | 'url' | 'container';
@@ -217,7 +217,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   };
 
   let gwProc: ChildProcess | undefined;
-  const routes = routeTable(blueprint, layoutName).map((e) => ({ ...e, port: e.port + offset }));
+  const routes = r.routes.map((e) => ({ ...e, port: e.port + offset }));
   const stopAll = async () => {
     await Promise.all([...(gwProc ? [killGroup(gwProc)] : []), ...[...procs.values()].map((p) => killGroup(p))]);
     await pgh.stop().catch(() => undefined);

@@ -3,6 +3,9 @@
 // on the same compiled form — the analytic solver walks the programs to get visit counts and
 // demands, the DES executes them — which is what makes the two agree by construction.
 //
+// Every figure (placement, query times, payloads, call policies, call trees) is read from the
+// resolved blueprint (model/resolve.ts); nothing is defaulted here.
+//
 // Semantics (DESIGN.md "Simulation semantics"), per operation executed on its unit:
 //   1. its synchronous calls, in order: a callee in the same unit is an in-process call (its
 //      work runs on the same unit); a callee elsewhere is a network hop: serialization CPU on
@@ -16,12 +19,11 @@
 // A request from outside enters through the gateway when the layout has one (gateway CPU, a
 // hop each way). Both sides' serialization is charged in one burst per side, which keeps the
 // number of visits (and DES events) per hop small without changing the CPU demand.
-import { operationIndex, primaryStore, resolveLayout, type OperationRef, type ResolvedLayout } from '../model/layout.js';
-import type { z } from 'zod';
+import { resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from '../model/resolve.js';
 import type { Autoscale, Blueprint, CircuitBreaker, Dist } from '../model/schema.js';
 import type { StationKind } from './types.js';
 
-export type CircuitBreakerPolicy = z.output<typeof CircuitBreaker>;
+export type CircuitBreakerPolicy = CircuitBreaker;
 
 export const OP_VISIT = 1;
 export const OP_DELAY = 2;
@@ -128,9 +130,9 @@ export interface CompileOptions {
 const KIB = 1024;
 
 export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions = {}): Compiled {
-  const r = resolveLayout(bp, layoutName);
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(layoutName);
   const L = r.layout;
-  const ops = operationIndex(bp);
   const warnings: string[] = [];
   const stations: StationDef[] = [];
   const stationIndex = new Map<string, number>();
@@ -190,8 +192,6 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   const net = L.network;
   const unitStation = (unit: string) => stationIndex.get(`unit:${unit}`)!;
-  const reqBytes = (o: OperationRef) => o.op.request ?? bp.system.defaults.payload.request;
-  const respBytes = (o: OperationRef) => o.op.response ?? bp.system.defaults.payload.response;
   const serCpu = (bytes: number) => net.cpuPerCall + (net.cpuPerKiB * bytes) / KIB;
 
   const edges: EdgeDef[] = [];
@@ -224,36 +224,37 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     }
   }
 
-  const policyFor = (caller: string, callee: string, base: EdgePolicy): EdgeDef => {
+  /** The blueprint's policy of a call (every default applied), overridden by the scenario's. */
+  const policyFor = (node: CallNode): EdgeDef => {
+    const [caller, callee] = [node.caller.id, node.callee.id];
     const id = `${caller} → ${callee}`;
-    const o = opts.edgePolicies?.[id] ?? opts.edgePolicies?.[callee] ?? {};
-    const p = { ...base, ...o };
-    return { id, caller, callee, retries: p.retries ?? 0, backoff: p.backoff ?? 50, optional: p.optional ?? false, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
+    const p = { ...node.call, ...(opts.edgePolicies?.[id] ?? opts.edgePolicies?.[callee]) };
+    return { id, caller, callee, retries: p.retries, backoff: p.backoff, optional: p.optional, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
   };
 
   const spawnProgram = (event: string, consumer: string, fromUnit: string): number => {
     const key = `${event}|${consumer}|${fromUnit}`;
     const hit = spawnCache.get(key);
     if (hit !== undefined) return hit;
-    const c = ops.get(consumer);
+    const c = rb.operationIndex.get(consumer);
     const idx = programs.length;
     programs.push({ name: `${event} → ${consumer}`, code: new Int32Array(0), tally: newTally() });
     spawnCache.set(key, idx);
     const g = new Gen(false);
     if (c) {
       const cu = r.unitOfDomain.get(c.domain);
-      const payload = bp.system.events[event]?.payload ?? 512;
+      const payload = rb.events.get(event)?.payload ?? bp.system.defaults.payload.event;
       if (cu) {
         if (broker >= 0) {
           g.visit(broker, distOf(L.broker!.cpu, 0));
           g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
-          opBody(g, c, cu, serCpu(payload), 0);
+          opBody(g, c, cu, serCpu(payload));
         } else if (cu === fromUnit) {
-          opBody(g, c, cu, 0, 0);
+          opBody(g, c, cu, 0);
         } else {
           g.visit(unitStation(fromUnit), constDist(serCpu(payload)));
           g.hop();
-          opBody(g, c, cu, serCpu(payload), 0);
+          opBody(g, c, cu, serCpu(payload));
         }
       }
     }
@@ -262,21 +263,23 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     return idx;
   };
 
-  function opBody(g: Gen, o: OperationRef, unit: string, extraCpu: number, depth: number): void {
-    if (depth > 32) {
-      warnings.push(`call depth over 32 at ${o.id}: a cycle of synchronous calls? (cut here)`);
-      return;
-    }
+  /** An operation's root call tree, its cuts reported once. */
+  const treeOf = (o: OperationRef): CallNode[] => {
+    const t = rb.callTree(o.id);
+    warnings.push(...t.cut);
+    return t.calls;
+  };
+
+  function opBody(g: Gen, o: OperationRef, unit: string, extraCpu: number, calls: CallNode[] = treeOf(o)): void {
     if (!g.tally.units.includes(unit) && g.critical) g.tally.units.push(unit);
-    for (const call of o.op.calls) {
-      const callee = ops.get(call.op);
-      if (!callee) continue;
+    for (const node of calls) {
+      const callee = node.callee;
       const cu = r.unitOfDomain.get(callee.domain);
       if (!cu) {
-        warnings.push(`${callee.domain} is placed in no unit of ${r.name}; calls to ${call.op} are skipped`);
+        warnings.push(`${callee.domain} is placed in no unit of ${r.name}; calls to ${callee.id} are skipped`);
         continue;
       }
-      const edge = policyFor(o.id, call.op, call);
+      const edge = policyFor(node);
       const framed = edge.timeout !== undefined || edge.retries > 0 || edge.optional || edge.circuitBreaker !== undefined;
       let begin = -1;
       if (framed) {
@@ -290,14 +293,14 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       }
       if (cu === unit) {
         g.tally.inProcessCalls++;
-        opBody(g, callee, cu, 0, depth + 1);
+        opBody(g, callee, cu, 0, node.children);
       } else {
-        const ser = serCpu(reqBytes(callee) + respBytes(callee));
+        const ser = serCpu(callee.op.request + callee.op.response);
         g.tally.remoteCalls++;
         g.tally.serializationMs += 2 * ser;
         g.visit(unitStation(unit), constDist(ser));
         g.hop();
-        opBody(g, callee, cu, ser, depth + 1);
+        opBody(g, callee, cu, ser, node.children);
         g.hop();
       }
       if (framed) {
@@ -309,25 +312,22 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     let publish = 0;
     for (const e of o.op.emits) {
       g.tally.publishes++;
-      if (broker >= 0) publish += serCpu(bp.system.events[e]?.payload ?? 512);
+      if (broker >= 0) publish += serCpu(rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
     if (o.op.wait) g.delay(distOf(o.op.wait, 0));
     const db = o.op.db;
-    if (db && db.reads + db.writes > 0) {
-      const store = primaryStore(r, o.domain);
-      if (!store) warnings.push(`${o.id} queries a database but ${o.domain} has no datastore in ${r.name}; queries skipped`);
+    if (db.reads + db.writes > 0) {
+      const here = r.operations.get(o.id)!;
+      if (!here.store) warnings.push(`${o.id} queries a database but ${o.domain} has no datastore in ${r.name}; queries skipped`);
       else {
-        const s = stationIndex.get(`datastore:${store.name}`)!;
-        // An operation's own query times win, then the datastore's (Redis is not PostgreSQL), then the system's.
-        const read = db.read ?? store.read ?? bp.system.defaults.db.read;
-        const write = db.write ?? store.write ?? bp.system.defaults.db.write;
-        for (let i = 0; i < db.reads; i++) g.visit(s, distOf(read, 0));
-        for (let i = 0; i < db.writes; i++) g.visit(s, distOf(write, 0));
+        const s = stationIndex.get(`datastore:${here.store.name}`)!;
+        for (let i = 0; i < db.reads; i++) g.visit(s, distOf(here.read, 0));
+        for (let i = 0; i < db.writes; i++) g.visit(s, distOf(here.write, 0));
       }
     }
     for (const e of o.op.emits) {
-      for (const consumer of bp.system.events[e]?.consumers ?? []) g.emit(OP_SPAWN, spawnProgram(e, consumer, unit));
+      for (const consumer of rb.events.get(e)?.consumers ?? []) g.emit(OP_SPAWN, spawnProgram(e, consumer, unit));
     }
   }
 
@@ -344,19 +344,19 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     if (!unit) warnings.push(`${o.domain} is placed in no unit of ${r.name}; ${o.id} does nothing`);
     else if (gateway >= 0) {
       const gw = L.gateway!;
-      const add = (net.cpuPerKiB * (reqBytes(o) + respBytes(o))) / KIB;
+      const add = (net.cpuPerKiB * (o.op.request + o.op.response)) / KIB;
       g.visit(gateway, distOf(gw.cpu, add));
       g.tally.gateway = true;
       g.tally.gatewayMs = gw.cpu.mean + add + 2 * net.latency;
       g.hop();
-      opBody(g, o, unit, 0, 0);
+      opBody(g, o, unit, 0);
       g.hop();
-    } else opBody(g, o, unit, 0, 0);
+    } else opBody(g, o, unit, 0);
     programs[idx]!.code = Int32Array.from(g.code);
     programs[idx]!.tally = g.tally;
     return idx;
   };
-  for (const o of ops.values()) entryProgram(o);
+  for (const o of rb.operations) entryProgram(o);
 
   return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: net.latency, warnings: [...new Set(warnings)] };
 }

@@ -1,5 +1,5 @@
 // Monthly cost of a layout, itemized from the catalog. Pure.
-import { resolveLayout } from '../model/layout.js';
+import { resolveLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';

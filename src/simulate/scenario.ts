@@ -3,7 +3,7 @@
 // media domain's process dies" is the whole monolith in one layout and the media service in
 // another — which is exactly the comparison the seeds' failure tables make. Pure.
 import { z } from 'zod';
-import { primaryStore, resolveLayout } from '../model/layout.js';
+import { primaryStore, resolveLayout } from '../model/resolve.js';
 import { parseYamlWith } from '../model/positioned.js';
 import { Autoscale, CircuitBreaker, Duration, Percent, Profile, Rate } from '../model/schema.js';
 import type { Blueprint } from '../model/schema.js';
@@ -11,7 +11,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import { didYouMean } from '../model/diagnostics.js';
 import type { CompileOptions, EdgePolicy } from './compile.js';
 import type { Compiled } from './compile.js';
-import type { DesScenario } from './des/engine.js';
+import type { DesScenario } from './des/types.js';
 import type { WorkloadOptions } from './workload.js';
 
 const Name = z.string().min(1);

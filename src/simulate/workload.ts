@@ -1,6 +1,6 @@
 // The workload a simulation runs: the blueprint's `workload`, with command-line overrides,
 // normalized (probabilities that sum to 1, a mean rate for profiles). Pure.
-import { isPublic, operationIndex } from '../model/layout.js';
+import { isPublic, operationIndex } from '../model/resolve.js';
 import type { Blueprint, Dist, Profile } from '../model/schema.js';
 import type { WorkloadSpec } from './types.js';
 

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
-import { routeTable } from '../../src/model/routes.js';
+import { routeTable } from '../../src/model/resolve.js';
 import { pairs, quantchat } from './fixtures.js';
 
 const NGINX = '/usr/sbin/nginx';

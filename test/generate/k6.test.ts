@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { k6Script } from '../../src/generate/k6.js';
 import { generate } from '../../src/generate/index.js';
-import { routeTable } from '../../src/model/routes.js';
+import { routeTable } from '../../src/model/resolve.js';
 import { chatpop, pairs, quantchat } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-k6-'));

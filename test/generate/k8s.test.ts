@@ -5,7 +5,8 @@ import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1'
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { generate } from '../../src/generate/index.js';
-import { routeTable, prefixesByUnit } from '../../src/model/routes.js';
+import { prefixesByUnit } from '../../src/model/routes.js';
+import { routeTable } from '../../src/model/resolve.js';
 import { chatpop, pairs, quantchat } from './fixtures.js';
 
 type Obj = Record<string, any>;

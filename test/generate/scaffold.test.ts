@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
 import { SCAFFOLD_VERSIONS } from '../../src/generate/scaffold.js';
-import { routeTable } from '../../src/model/routes.js';
+import { routeTable } from '../../src/model/resolve.js';
 import { quantchat } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-scaffold-'));

@@ -10,7 +10,7 @@ import { loadTestTarget } from '../../src/loadtest/target.js';
 import { trivialScenario } from '../../src/loadtest/scenario.js';
 import { calibrate, overlayYaml } from '../../src/loadtest/calibrate.js';
 import { loadBlueprint } from '../../src/io/load.js';
-import { operationIndex } from '../../src/model/layout.js';
+import { operationIndex } from '../../src/model/resolve.js';
 import { ROOT } from '../helpers/cli.js';
 
 const BP = join(ROOT, 'test/fixtures/loadtest/trivial.yaml');

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
 import { calibrate, nnls, overlayYaml } from '../../src/loadtest/calibrate.js';
 import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
-import { operationIndex } from '../../src/model/layout.js';
+import { operationIndex } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { archsim, ROOT } from '../helpers/cli.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { archsim } from '../helpers/cli.js';
 import { loadBlueprint } from '../../src/io/load.js';
-import { resolveLayout } from '../../src/model/layout.js';
+import { resolveLayout } from '../../src/model/resolve.js';
 import { parseResults } from '../../src/loadtest/result.js';
 
 const bp = loadBlueprint(new URL('../../blueprints/quantchat.yaml', import.meta.url).pathname).blueprint;

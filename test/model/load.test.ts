@@ -6,7 +6,7 @@ import { loadBlueprintResult } from '../../src/io/load.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 import { blueprintJsonSchema } from '../../src/model/json-schema.js';
-import { resolveLayout } from '../../src/model/layout.js';
+import { resolveLayout } from '../../src/model/resolve.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
-import { matchRoute, prefixesByUnit, routeTable } from '../../src/model/routes.js';
+import { matchRoute, prefixesByUnit } from '../../src/model/routes.js';
+import { routeTable } from '../../src/model/resolve.js';
 
 const bp = loadBlueprint(new URL('../../blueprints/quantchat.yaml', import.meta.url).pathname).blueprint;
 

@@ -26,7 +26,7 @@ export function register(program: Command): void {
         const { loadBlueprint } = await import('../../io/load.js');
         const { toMermaid } = await import('../../model/mermaid.js');
         const { requireLayout } = await import('../options.js');
-        const { operationIndex } = await import('../../model/layout.js');
+        const { operationIndex } = await import('../../model/resolve.js');
         const { didYouMean } = await import('../../model/diagnostics.js');
         const { blueprint, files: inputs } = loadBlueprint(file);
         const layout = requireLayout(blueprint, opts.layout)!;

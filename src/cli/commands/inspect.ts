@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { handle, out, paint, printJson, table, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
-import { operations, resolveLayout } from '../../model/layout.js';
+import { operations, resolveLayout } from '../../model/resolve.js';
 import type { Blueprint } from '../../model/schema.js';
 import { monthlyCost } from '../../simulate/cost.js';
 
@@ -40,10 +40,10 @@ export function inspectView(bp: Blueprint, only?: string) {
     operations: operations(bp).map((o) => ({
       id: o.id,
       route: o.op.route ? `${o.op.route.method} ${o.op.route.path}` : null,
-      internal: o.op.internal ?? !o.op.route,
+      internal: o.op.internal,
       cpuMs: o.op.cpu.mean,
-      dbReads: o.op.db?.reads ?? 0,
-      dbWrites: o.op.db?.writes ?? 0,
+      dbReads: o.op.db.reads,
+      dbWrites: o.op.db.writes,
       calls: o.op.calls.map((c) => c.op),
       emits: o.op.emits,
     })),

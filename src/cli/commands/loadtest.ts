@@ -228,7 +228,7 @@ async function runTarget(
     let scenario;
     if (o.scenario) scenario = { module: fs.pathToFileURL(fs.resolve(o.scenario)).href };
     else if (bp && Object.keys(plan.mix).length) {
-      const { operationIndex } = await import('../../model/layout.js');
+      const { operationIndex } = await import('../../model/resolve.js');
       const idx = operationIndex(bp);
       scenario = {
         module: fs.pathToFileURL(runnableFile(import.meta.url, '../../loadtest/scenarios/routes.js')).href,

@@ -1,0 +1,136 @@
+// Where requests come from: open streams (Poisson, thinned for a rate profile; a scenario adds
+// streams for its loads) and closed users (think, request, wait for the answer, think again).
+import type { Profile } from '../../model/schema.js';
+import type { Compiled } from '../compile.js';
+import type { WorkloadSpec } from '../types.js';
+import { maxRate, rateAt } from '../workload.js';
+import { EV_ARRIVAL, EV_USER } from './names.js';
+import type { Rng } from './rng.js';
+import type { DesScenario } from './types.js';
+
+export interface ArrivalHost {
+  readonly now: number;
+  at(time: number, kind: number, id: number, aux: number): void;
+  /** start a request of operation `op` (index into opIds) running entry program `prog` */
+  startRequest(op: number, prog: number, user: number): void;
+}
+
+/** An operation mix as a cumulative table: pick with one uniform draw. */
+interface MixTable {
+  cum: Float64Array;
+  op: Int32Array;
+  prog: Int32Array;
+}
+
+interface Stream extends MixTable {
+  from: number;
+  to: number;
+  base: number;
+  profile?: Profile;
+  /** the profile's peak rate (thinning bound), per second */
+  lmax: number;
+  /** stop after this many requests (benchmarks) */
+  limit: number;
+  made: number;
+}
+
+export class Arrivals {
+  /** every operation a request can be of: the mix's, then the scenario loads' */
+  readonly opIds: string[];
+  private readonly streams: Stream[] = [];
+  private readonly userMix: MixTable;
+
+  constructor(
+    c: Compiled,
+    private readonly w: WorkloadSpec,
+    scenario: DesScenario | undefined,
+    private readonly sim: ArrivalHost,
+    private readonly rng: Rng,
+  ) {
+    const ids = new Set(Object.keys(w.mix));
+    for (const l of scenario?.loads ?? []) for (const id of Object.keys(l.mix)) ids.add(id);
+    this.opIds = [...ids];
+    const table = (mix: Record<string, number>): MixTable => {
+      const entries = Object.entries(mix).filter(([id]) => c.entry.has(id));
+      const total = entries.reduce((s, [, p]) => s + p, 0);
+      const cum = new Float64Array(entries.length);
+      const op = new Int32Array(entries.length);
+      const prog = new Int32Array(entries.length);
+      let acc = 0;
+      entries.forEach(([id, p], i) => {
+        acc += p / total;
+        cum[i] = acc;
+        op[i] = this.opIds.indexOf(id);
+        prog[i] = c.entry.get(id)!;
+      });
+      if (entries.length) cum[entries.length - 1] = 1;
+      return { cum, op, prog };
+    };
+    this.userMix = table(w.mix);
+    if (w.kind === 'open') {
+      const base = w.profile ? (w.profile.kind === 'spike' ? w.profile.base : w.rate!) : w.rate!;
+      this.streams.push({ from: 0, to: w.duration, base, ...(w.profile ? { profile: w.profile } : {}), lmax: maxRate(w.profile, base), ...this.userMix, limit: w.requests ?? Infinity, made: 0 });
+    }
+    for (const l of scenario?.loads ?? []) {
+      this.streams.push({ from: l.from, to: Math.min(l.to, w.duration), base: l.rate, ...(l.profile ? { profile: l.profile } : {}), lmax: maxRate(l.profile, l.rate), ...table(l.mix), limit: Infinity, made: 0 });
+    }
+  }
+
+  /** Schedule the first arrival of every stream and every user's first request. */
+  start(): void {
+    this.streams.forEach((s, i) => this.schedule(i, s.from));
+    if (this.w.kind === 'closed') for (let u = 0; u < this.w.users!; u++) this.sim.at(this.thinkTime(), EV_USER, u, 0);
+  }
+
+  /** Stream i's next arrival after `from` (thinning: candidates at the peak rate, kept with rate(t)/peak). */
+  private schedule(i: number, from: number): void {
+    const s = this.streams[i]!;
+    if (s.made >= s.limit) return;
+    let t = from;
+    const inv = 1000 / s.lmax;
+    for (;;) {
+      t += -inv * Math.log(1 - this.rng.next());
+      if (t >= s.to) return;
+      if (!s.profile || this.rng.next() * s.lmax < rateAt(s.profile, s.base, t)) break;
+    }
+    this.sim.at(t, EV_ARRIVAL, i, 0);
+  }
+
+  private pick(cum: Float64Array): number {
+    const u = this.rng.next();
+    let i = 0;
+    while (cum[i]! <= u && i < cum.length - 1) i++;
+    return i;
+  }
+
+  /** EV_ARRIVAL of stream i. */
+  arrive(i: number): void {
+    const s = this.streams[i]!;
+    s.made++;
+    const k = this.pick(s.cum);
+    this.sim.startRequest(s.op[k]!, s.prog[k]!, -1);
+    this.schedule(i, this.sim.now);
+  }
+
+  /** EV_USER: user u's think time is over. */
+  user(u: number, end: number): void {
+    if (this.sim.now >= end) return;
+    const k = this.pick(this.userMix.cum);
+    this.sim.startRequest(this.userMix.op[k]!, this.userMix.prog[k]!, u);
+  }
+
+  /** User u got an answer (or was refused): think, then ask again. */
+  thinkThen(u: number): void {
+    this.sim.at(this.sim.now + this.thinkTime(), EV_USER, u, 0);
+  }
+
+  private thinkTime(): number {
+    const z = this.w.thinkTime;
+    if (!z || z.mean <= 0) return 0;
+    if (z.dist === 'const') return z.mean;
+    if (z.dist === 'exp') return this.rng.exp(z.mean);
+    // Other shapes: lognormal with the same mean and cv (think times are not a precision matter).
+    const s2 = Math.log(1 + z.cv * z.cv);
+    return Math.exp(Math.log(z.mean) - s2 / 2 + Math.sqrt(s2) * this.rng.normal());
+  }
+}

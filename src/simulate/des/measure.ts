@@ -1,0 +1,123 @@
+// Measurement: what a finished request adds to the statistics (count, errors, latency sum,
+// max and histogram per operation; per failure window), requests in the system over time
+// (Little's law), and the stations' time-integrals over the measured window.
+import { BUCKETS, bucketOf } from './histogram.js';
+import type { Stations, StationTotals } from './stations.js';
+import type { DesRaw, DesScenario } from './types.js';
+
+export class Measure {
+  readonly count: Float64Array;
+  readonly errors: Float64Array;
+  readonly done: Float64Array;
+  readonly sum: Float64Array;
+  readonly max: Float64Array;
+  readonly hist: Uint32Array;
+  readonly windows: DesRaw['windows'];
+  private readonly windowSpan: { from: number; to: number }[];
+  private readonly clientTimeout: number;
+  // Requests in the system: the count, its time-integral, and the integral over the window.
+  inSystem = 0;
+  private inSystemArea = 0;
+  private inSystemLast = 0;
+  private inSystemMeasured = 0;
+  /** requests started inside the measured window */
+  arrivals = 0;
+  private before: StationTotals | null = null;
+  station: DesRaw['station'] | null = null;
+
+  constructor(
+    nops: number,
+    scenario: DesScenario | undefined,
+    /** measured window [warmup, end), ms */
+    readonly warmup: number,
+    readonly end: number,
+    private readonly stations: Stations,
+  ) {
+    this.count = new Float64Array(nops);
+    this.errors = new Float64Array(nops);
+    this.done = new Float64Array(nops);
+    this.sum = new Float64Array(nops);
+    this.max = new Float64Array(nops);
+    this.hist = new Uint32Array(nops * BUCKETS);
+    this.windowSpan = (scenario?.windows ?? []).map((x) => ({ from: x.from, to: x.to }));
+    this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops) }));
+    this.clientTimeout = scenario?.clientTimeout ?? Infinity;
+  }
+
+  private inSystemTo(now: number): void {
+    this.inSystemArea += this.inSystem * (now - this.inSystemLast);
+    this.inSystemLast = now;
+  }
+
+  /** The failure window a request starting now belongs to, or −1. */
+  windowAt(now: number): number {
+    for (let i = 0; i < this.windowSpan.length; i++) {
+      const x = this.windowSpan[i]!;
+      if (now >= x.from && now < x.to) return i;
+    }
+    return -1;
+  }
+
+  /** A request enters the system. */
+  enter(now: number): void {
+    if (now >= this.warmup && now < this.end) this.arrivals++;
+    this.inSystemTo(now);
+    this.inSystem++;
+  }
+
+  /** A request refused at the door (past MAX_IN_SYSTEM): an error of its operation. */
+  refuse(op: number, now: number): void {
+    if (now >= this.warmup && now < this.end) {
+      this.count[op]!++;
+      this.errors[op]!++;
+    }
+  }
+
+  /** A request of operation op, started at `start`, leaves the system now. */
+  leave(op: number, start: number, window: number, ok: boolean, now: number): void {
+    const lat = now - start;
+    this.inSystemTo(now);
+    this.inSystem--;
+    if (lat > this.clientTimeout) ok = false;
+    if (now >= this.warmup && now < this.end) this.done[op]!++;
+    if (start >= this.warmup && start < this.end) {
+      this.count[op]!++;
+      if (!ok) this.errors[op]!++;
+      this.sum[op]! += lat;
+      if (lat > this.max[op]!) this.max[op] = lat;
+      this.hist[op * BUCKETS + bucketOf(lat)]!++;
+    }
+    if (window >= 0) {
+      const win = this.windows[window]!;
+      win.total[op]!++;
+      if (ok) win.ok[op]!++;
+      win.hist[op * BUCKETS + bucketOf(lat)]!++;
+      if (lat > win.max[op]!) win.max[op] = lat;
+    }
+  }
+
+  start(now: number): void {
+    this.before = this.stations.totals();
+    this.inSystemTo(now);
+    this.inSystemMeasured = this.inSystemArea;
+    this.stations.measuring = true;
+    this.stations.visits.fill(0);
+    this.stations.waited.fill(0);
+  }
+
+  stop(now: number): void {
+    const S = this.stations.count;
+    const a = this.before ?? { busy: new Float64Array(S), wait: new Float64Array(S), active: new Float64Array(S), visits: new Float64Array(S), waited: new Float64Array(S) };
+    const b = this.stations.totals();
+    const sub = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]!);
+    this.station = { busy: sub(b.busy, a.busy), wait: sub(b.wait, a.wait), active: sub(b.active, a.active), visits: b.visits, waited: b.waited, maxActive: Int32Array.from(this.stations.maxActive) };
+    this.inSystemTo(now);
+    this.inSystemMeasured = this.inSystemArea - this.inSystemMeasured;
+    this.stations.measuring = false;
+  }
+
+  /** ∫ in-system dt over the measured window (valid after stop). */
+  get inSystemIntegral(): number {
+    return this.inSystemMeasured;
+  }
+}

@@ -1,0 +1,104 @@
+// A processor-sharing pool of cores: every job in it gets min(1, cores/n) of a core. Used for a
+// PS replica's own cores and for the shared host (--host-cores). The pool is a resource in the
+// SimPy sense and knows nothing of stations: it takes (token, work) and hands the token to
+// `onDone` when its work is served, so pools compose (a station's servers can sit on a host
+// pool; a further layer can sit on either).
+//
+// Attained service is tracked as one virtual clock `v` (work done per job since the pool began):
+// a job of work s entering at v finishes when v reaches v + s. A min-heap of finishing levels and
+// one wake-up event (rescheduled, by version, whenever n changes) make each arrival and
+// completion O(log n).
+import { EV_POOL_WAKE } from './names.js';
+import type { Token } from './tokens.js';
+
+export interface Scheduler {
+  readonly now: number;
+  at(time: number, kind: number, id: number, aux: number): void;
+}
+
+export class PsPool {
+  /** jobs in the pool */
+  n = 0;
+  /** virtual time: service attained by every job present since the pool began, ms */
+  private v = 0;
+  private last = 0;
+  private version = 0;
+  private fv = new Float64Array(64);
+  private tok: Token[] = [];
+  private done: Token[] = [];
+
+  constructor(
+    /** the pool's number in EV_POOL_WAKE events */
+    readonly index: number,
+    readonly cores: number,
+    private readonly sim: Scheduler,
+    private readonly onDone: (t: Token) => void,
+  ) {}
+
+  private advance(): void {
+    const now = this.sim.now;
+    if (this.n > 0) this.v += (now - this.last) * (this.n <= this.cores ? 1 : this.cores / this.n);
+    this.last = now;
+  }
+
+  /** Token t joins with `work` ms of service to receive. */
+  add(t: Token, work: number): void {
+    this.advance();
+    if (this.n === this.fv.length) {
+      const f = new Float64Array(this.fv.length * 2);
+      f.set(this.fv);
+      this.fv = f;
+    }
+    const fv = this.v + work;
+    const F = this.fv;
+    const T = this.tok;
+    let i = this.n++;
+    while (i > 0) {
+      const par = (i - 1) >> 1;
+      if (F[par]! <= fv) break;
+      F[i] = F[par]!;
+      T[i] = T[par]!;
+      i = par;
+    }
+    F[i] = fv;
+    T[i] = t;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.version++;
+    if (this.n === 0) return;
+    const rate = this.n <= this.cores ? 1 : this.cores / this.n;
+    this.sim.at(this.sim.now + Math.max(0, (this.fv[0]! - this.v) / rate), EV_POOL_WAKE, this.index, this.version);
+  }
+
+  /** EV_POOL_WAKE: hand every finished job to onDone. */
+  wake(version: number): void {
+    if (version !== this.version) return;
+    this.advance();
+    const F = this.fv;
+    const T = this.tok;
+    let k = 0;
+    while (this.n > 0 && F[0]! <= this.v + 1e-9) {
+      this.done[k++] = T[0]!;
+      const n = --this.n;
+      const fv = F[n]!;
+      const tk = T[n]!;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && F[c + 1]! < F[c]!) c++;
+        if (F[c]! >= fv) break;
+        F[i] = F[c]!;
+        T[i] = T[c]!;
+        i = c;
+      }
+      F[i] = fv;
+      T[i] = tk;
+    }
+    this.schedule();
+    // onDone may add to this pool (a token's next visit), never wake it: the scratch list is safe.
+    for (let j = 0; j < k; j++) this.onDone(this.done[j]!);
+  }
+}

@@ -1,0 +1,241 @@
+// Stations: the network's resources. A station has replicas; a visit picks one (least
+// connections, or round robin), then either takes one of its servers first-come first-served
+// (a server busy for a sampled service time, or — with a shared host — for that much work in the
+// host's PS pool), or joins the replica's own PS pool. Busy and waiting time-areas per replica
+// give utilization and queue lengths; visits and waits per station give P(wait).
+import type { Compiled } from '../compile.js';
+import type { Balance } from '../types.js';
+import { EV_SERVICE_DONE } from './names.js';
+import { PsPool } from './ps-pool.js';
+import type { Sampler } from './sampler.js';
+import { TokenQueue, type Token } from './tokens.js';
+
+/** What stations need from the engine: the clock, scheduling, and a token's next step. */
+export interface StationHost {
+  readonly now: number;
+  at(time: number, kind: number, id: number, aux: number): void;
+  /** run the token on from its pc */
+  exec(t: Token): void;
+  /** the token's current step failed; true when it stopped running */
+  fail(t: Token): boolean;
+}
+
+/** Time-integrals per station, for windows (measurement, autoscaler periods). */
+export interface StationTotals {
+  busy: Float64Array;
+  wait: Float64Array;
+  active: Float64Array;
+  visits: Float64Array;
+  waited: Float64Array;
+}
+
+export class Stations {
+  readonly count: number;
+  /** inside the measured window: count visits and waits (measure.ts sets it) */
+  measuring = false;
+  // Per station (index s).
+  readonly firstReplica: Int32Array;
+  /** replicas allocated (autoscaling: up to its maximum) */
+  readonly allocated: Int32Array;
+  /** replicas taking work */
+  readonly active: Int32Array;
+  readonly servers: Int32Array;
+  /** 1 while a fault has the station down */
+  readonly down: Uint8Array;
+  /** service-time multiplier (a slow fault) */
+  readonly slow: Float64Array;
+  /** round robin: the next replica; least connections: where the scan starts (ties) */
+  private readonly rrNext: Int32Array;
+  private readonly activeArea: Float64Array;
+  private readonly activeLast: Float64Array;
+  readonly visits: Float64Array;
+  readonly waited: Float64Array;
+  readonly maxActive: Int32Array;
+  // Per replica (index r).
+  private readonly stationOf: Int32Array;
+  private readonly busy: Int32Array;
+  private readonly last: Float64Array;
+  private readonly busyArea: Float64Array;
+  private readonly waitArea: Float64Array;
+  private readonly waiting: TokenQueue[] = [];
+  /** a PS replica's own pool of cores, or null (FCFS servers) */
+  private readonly pool: (PsPool | null)[] = [];
+  /** every pool, by its index in EV_POOL_WAKE events */
+  readonly pools: PsPool[] = [];
+  /** --host-cores: every FCFS server's work shares these cores */
+  private readonly hostPool: PsPool | null;
+  private readonly leastConn: boolean;
+
+  constructor(
+    c: Compiled,
+    private readonly sim: StationHost,
+    private readonly sampler: Sampler,
+    balance: Balance,
+    hostCores: number | undefined,
+  ) {
+    this.leastConn = balance === 'least-connections';
+    const S = (this.count = c.stations.length);
+    this.firstReplica = new Int32Array(S);
+    this.allocated = new Int32Array(S);
+    this.active = new Int32Array(S);
+    this.servers = new Int32Array(S);
+    this.down = new Uint8Array(S);
+    this.slow = new Float64Array(S).fill(1);
+    this.rrNext = new Int32Array(S);
+    this.activeArea = new Float64Array(S);
+    this.activeLast = new Float64Array(S);
+    this.visits = new Float64Array(S);
+    this.waited = new Float64Array(S);
+    this.maxActive = new Int32Array(S);
+    let nr = 0;
+    c.stations.forEach((s, i) => {
+      const a = s.autoscale;
+      const active = a ? Math.min(Math.max(s.replicas, a.min, 1), a.max) : s.replicas;
+      this.firstReplica[i] = nr;
+      this.allocated[i] = a ? Math.max(a.max, active) : active;
+      this.active[i] = active;
+      this.maxActive[i] = active;
+      this.servers[i] = s.servers;
+      nr += this.allocated[i]!;
+    });
+    this.stationOf = new Int32Array(nr);
+    this.busy = new Int32Array(nr);
+    this.last = new Float64Array(nr);
+    this.busyArea = new Float64Array(nr);
+    this.waitArea = new Float64Array(nr);
+    const done = (t: Token) => this.serviceDone(t);
+    this.hostPool = hostCores ? this.newPool(hostCores, done) : null;
+    for (let s = 0; s < S; s++) {
+      const ps = c.stations[s]!.discipline === 'ps';
+      for (let k = 0; k < this.allocated[s]!; k++) {
+        this.stationOf[this.firstReplica[s]! + k] = s;
+        this.waiting.push(new TokenQueue());
+        this.pool.push(!this.hostPool && ps ? this.newPool(this.servers[s]!, done) : null);
+      }
+    }
+  }
+
+  private newPool(cores: number, onDone: (t: Token) => void): PsPool {
+    const p = new PsPool(this.pools.length, cores, this.sim, onDone);
+    this.pools.push(p);
+    return p;
+  }
+
+  /** Bring replica r's busy and waiting time-areas up to now. */
+  private touch(r: number): void {
+    const dt = this.sim.now - this.last[r]!;
+    if (dt > 0) {
+      const b = this.busy[r]!;
+      const c = this.servers[this.stationOf[r]!]!;
+      this.busyArea[r]! += (b < c ? b : c) * dt;
+      this.waitArea[r]! += this.waiting[r]!.length * dt;
+      this.last[r] = this.sim.now;
+    }
+  }
+
+  /** Bring station s's replica-time area up to now (before its active count changes). */
+  touchActive(s: number): void {
+    const dt = this.sim.now - this.activeLast[s]!;
+    if (dt > 0) {
+      this.activeArea[s]! += this.active[s]! * dt;
+      this.activeLast[s] = this.sim.now;
+    }
+  }
+
+  /** The replica a visit to station s goes to. */
+  private pick(s: number): number {
+    const first = this.firstReplica[s]!;
+    const active = this.active[s]!;
+    if (active <= 1) return first;
+    const start = this.rrNext[s]!;
+    this.rrNext[s] = start + 1 >= active ? 0 : start + 1;
+    if (!this.leastConn) return first + start;
+    let best = Infinity;
+    let r = first;
+    for (let i = 0; i < active; i++) {
+      let k = start + i;
+      if (k >= active) k -= active;
+      const rr = first + k;
+      const load = this.busy[rr]! + this.waiting[rr]!.length;
+      if (load < best) {
+        best = load;
+        r = rr;
+      }
+    }
+    return r;
+  }
+
+  /**
+   * OP_VISIT: token t asks station s for service drawn from dist d. Returns true when the token
+   * now waits (it always does, unless the station is down and the failure was handled).
+   */
+  visit(t: Token, s: number, d: number): boolean {
+    if (this.down[s]) return this.sim.fail(t);
+    const r = this.pick(s);
+    t.replica = r;
+    if (this.measuring) this.visits[s]!++;
+    this.touch(r);
+    const pool = this.pool[r]!;
+    if (pool) {
+      this.busy[r]!++;
+      pool.add(t, this.sampler.sample(d) * this.slow[s]!);
+      return true;
+    }
+    if (this.busy[r]! < this.servers[s]!) {
+      this.busy[r]!++;
+      this.serve(t, s, d);
+    } else {
+      if (this.measuring) this.waited[s]!++;
+      this.waiting[r]!.push(t);
+      t.dist = d;
+    }
+    return true;
+  }
+
+  /** A server takes token t: its work runs on a dedicated core, or on the host's shared cores. */
+  private serve(t: Token, s: number, d: number): void {
+    const work = this.sampler.sample(d) * this.slow[s]!;
+    if (this.hostPool) this.hostPool.add(t, work);
+    else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
+  }
+
+  /** EV_SERVICE_DONE or a pool's completion: free the server (or give it to the next in line). */
+  serviceDone(t: Token): void {
+    const r = t.replica;
+    this.touch(r);
+    const waiting = this.waiting[r]!;
+    if (!this.pool[r] && waiting.length > 0) {
+      const next = waiting.shift();
+      this.serve(next, this.stationOf[r]!, next.dist);
+    } else this.busy[r]!--;
+    this.sim.exec(t);
+  }
+
+  /** A crash: every token waiting at station s fails (those in service finish, or time out). */
+  crash(s: number): void {
+    for (let k = 0; k < this.allocated[s]!; k++) {
+      const r = this.firstReplica[s]! + k;
+      this.touch(r);
+      for (const t of this.waiting[r]!.drain()) if (!this.sim.fail(t)) this.sim.exec(t);
+    }
+  }
+
+  /** Time-integrals so far (fresh arrays: taken at window edges only). */
+  totals(): StationTotals {
+    const S = this.count;
+    const busy = new Float64Array(S);
+    const wait = new Float64Array(S);
+    const active = new Float64Array(S);
+    for (let s = 0; s < S; s++) {
+      this.touchActive(s);
+      active[s] = this.activeArea[s]!;
+      for (let k = 0; k < this.allocated[s]!; k++) {
+        const r = this.firstReplica[s]! + k;
+        this.touch(r);
+        busy[s]! += this.busyArea[r]!;
+        wait[s]! += this.waitArea[r]!;
+      }
+    }
+    return { busy, wait, active, visits: Float64Array.from(this.visits), waited: Float64Array.from(this.waited) };
+  }
+}

@@ -1,0 +1,66 @@
+// What the DES takes and gives back (simulate.ts turns DesRaw into a SimulationResult).
+import type { Profile } from '../../model/schema.js';
+import type { Balance } from '../types.js';
+
+export interface DesFault {
+  station: number;
+  from: number;
+  to: number;
+  down: boolean;
+  /** service-time multiplier while slow */
+  factor: number;
+}
+
+export interface DesLoad {
+  from: number;
+  to: number;
+  rate: number;
+  profile?: Profile;
+  mix: Record<string, number>;
+}
+
+export interface DesScenario {
+  faults: DesFault[];
+  loads: DesLoad[];
+  /** the client gives up (and counts an error) after this long, ms */
+  clientTimeout?: number;
+  /** windows for the fault-isolation table */
+  windows: { label: string; from: number; to: number }[];
+}
+
+export interface DesOptions {
+  seed: number;
+  balance?: Balance;
+  /** all service shares this many cores (processor sharing across the host) */
+  hostCores?: number;
+  scenario?: DesScenario;
+  /** autoscaler period, ms */
+  autoscalePeriod?: number;
+  /** called every ~1% of simulated time (progress) */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface DesRaw {
+  opIds: string[];
+  count: Float64Array;
+  errors: Float64Array;
+  /** requests completed inside the measured window (throughput), whenever they started */
+  done: Float64Array;
+  sum: Float64Array;
+  max: Float64Array;
+  hist: Uint32Array;
+  /** per window: ok and total per op, and histograms */
+  windows: { label: string; ok: Float64Array; total: Float64Array; hist: Uint32Array; max: Float64Array }[];
+  station: { busy: Float64Array; wait: Float64Array; active: Float64Array; visits: Float64Array; waited: Float64Array; maxActive: Int32Array };
+  measured: number;
+  arrivals: number;
+  inSystemArea: number;
+  events: number;
+  requests: number;
+  unfinished: number;
+  /** requests refused because the system already held MAX_IN_SYSTEM */
+  rejected: number;
+}
+
+/** A backlog this large means the run is far past saturation; refusing keeps memory bounded. */
+export const MAX_IN_SYSTEM = 1_000_000;
