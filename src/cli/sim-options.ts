@@ -1,6 +1,7 @@
 // Command-line options of simulate, compare and sweep → engine options. Every bad value is a
 // one-line usage error (exit 2); a bad scenario file is a positioned error (exit 2).
 import { readInput } from '../io/read-input.js';
+import { LIMITS } from '../model/limits.js';
 import { fileURLToPath } from 'node:url';
 import { InputError, didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { parseDuration, parseRate } from '../model/units.js';
@@ -31,19 +32,21 @@ export const BUNDLED_SCENARIOS = fileURLToPath(new URL('../../../scenarios/', im
 
 export function rateOption(v: string, flag = '--rate'): number {
   const r = parseRate(/^[0-9.]+$/.test(v.trim()) ? `${v}/s` : v);
-  if (!r.ok || !(r.value > 0)) throw new UsageError(`${flag} ${v}: expected a positive rate such as 200 or 200/s`);
+  if (!r.ok) throw new UsageError(`${flag} ${v}: ${/over the maximum|finite/.test(r.message) ? r.message : 'expected a positive rate such as 200 or 200/s'}`);
+  if (!(r.value > 0)) throw new UsageError(`${flag} ${v}: expected a positive rate such as 200 or 200/s`);
   return r.value;
 }
 
 export function durationOption(v: string, flag: string): number {
   const r = parseDuration(/^[0-9.]+$/.test(v.trim()) ? `${v}s` : v);
-  if (!r.ok) throw new UsageError(`${flag} ${v}: expected a duration such as 60s or 500ms`);
+  if (!r.ok) throw new UsageError(`${flag} ${v}: ${/over the maximum|finite/.test(r.message) ? r.message : 'expected a duration such as 60s or 500ms'}`);
   return r.value;
 }
 
-export function intOption(v: string, flag: string, min = 1): number {
+export function intOption(v: string, flag: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${v}: expected an integer ≥ ${min}`);
+  if (n > max) throw new UsageError(`${flag} ${v}: at most ${max}`);
   return n;
 }
 
@@ -75,7 +78,7 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   const o: SimulateOptions = {};
   if (f.rate !== undefined && f.users !== undefined) throw new UsageError('give --rate (open workload) or --users (closed workload), not both');
   if (f.rate !== undefined) o.rate = rateOption(f.rate);
-  if (f.users !== undefined) o.users = intOption(f.users, '--users');
+  if (f.users !== undefined) o.users = intOption(f.users, '--users', 1, LIMITS.users);
   if (f.thinkTime !== undefined) o.thinkTime = { dist: 'exp', mean: durationOption(f.thinkTime, '--think-time'), cv: 1 };
   if (f.duration !== undefined) o.duration = durationOption(f.duration, '--duration');
   if (f.warmup !== undefined) o.warmup = durationOption(f.warmup, '--warmup');
@@ -84,13 +87,13 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
     if (f.method !== 'des' && f.method !== 'analytic') throw new UsageError(`--method ${f.method}: expected des or analytic`);
     o.method = f.method;
   }
-  if (f.replications !== undefined) o.replications = intOption(f.replications, '--replications');
-  if (f.hostCores !== undefined) o.host = { cores: intOption(f.hostCores, '--host-cores') };
+  if (f.replications !== undefined) o.replications = intOption(f.replications, '--replications', 1, LIMITS.replications);
+  if (f.hostCores !== undefined) o.host = { cores: intOption(f.hostCores, '--host-cores', 1, 4096) };
   if (f.balance !== undefined) {
     if (f.balance !== 'least-connections' && f.balance !== 'round-robin') throw new UsageError(`--balance ${f.balance}: expected least-connections or round-robin`);
     o.balance = f.balance;
   }
-  if (f.requests !== undefined) o.requests = intOption(f.requests, '--requests');
+  if (f.requests !== undefined) o.requests = intOption(f.requests, '--requests', 1, LIMITS.desRequests);
   if (f.targetRate !== undefined) o.targetRate = rateOption(f.targetRate, '--target-rate');
   return o;
 }

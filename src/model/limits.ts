@@ -34,8 +34,8 @@ export const LIMITS = {
   sizeBytes: 1024 ** 3,
   /** Any amount of money per month. */
   usd: 1e9,
-  /** Events one simulation (all replications) may process before it stops with a clear message. */
-  desEvents: 200_000_000,
+  /** Requests one DES run may simulate over all replications (rate × duration × replications). */
+  desRequests: 20_000_000,
   /** Length of a name that becomes a Kubernetes object name (leaves room for "-config", "-data"). */
   k8sName: 50,
 } as const;
