@@ -145,7 +145,19 @@ function touches(path: Path, repaired: Path[]): boolean {
 function repair(value: unknown, firstPaths: Path[]): { blueprint: Blueprint; paths: Path[] } | undefined {
   const copy = structuredClone(value) as Record<string, unknown>;
   const paths: Path[] = [];
-  let pending = firstPaths;
+  // Top-level identity fields cannot be dropped: stand in valid ones, so a wrong apiVersion or
+  // a bad name does not hide every other problem of the file.
+  const fixed: Record<string, unknown> = { apiVersion: 'archsim/v1', kind: 'Blueprint', metadata: { name: 'blueprint' } };
+  let pending = firstPaths.filter((p) => {
+    const top = String(p[0]);
+    if (p.length && top in fixed && (top !== 'metadata' || p.length <= 2)) {
+      copy[top] = top === 'metadata' && isPlainObject(copy.metadata) ? { ...copy.metadata, ...(p.length === 2 ? { [String(p[1])]: undefined } : {}), name: 'blueprint' } : fixed[top];
+      if (top === 'metadata' && isPlainObject(copy.metadata)) for (const [k, v] of Object.entries(copy.metadata)) if (v === undefined) delete copy.metadata[k];
+      paths.push(p);
+      return false;
+    }
+    return true;
+  });
   for (let round = 0; round < 8; round++) {
     for (const p of pending) {
       // Entries of records (a domain, a unit, an operation) can be dropped whole; required

@@ -83,8 +83,76 @@ function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Di
   return undefined;
 }
 
+/**
+ * The yaml library takes time quadratic in the length of an unclosed flow collection (one
+ * missing "]" can leave the rest of a large file inside it: minutes, gigabytes). A quick scan
+ * of flow nesting first: a "[" or "{" opens a flow collection where a value starts (after
+ * ": ", "- ", "? ", at a line start) or inside another one; quoted strings and comments are
+ * skipped. Nesting deeper than the depth limit is refused with the position where it happened.
+ */
+export function flowDepthProblem(text: string): { offset: number } | undefined {
+  let depth = 0;
+  let valueStart = true; // at a place where a flow collection may begin
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) {
+      valueStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9) continue;
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9 || text.charCodeAt(i - 1) === 10)) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+      continue;
+    }
+    if ((c === 34 || c === 39) && (depth > 0 || valueStart)) {
+      // A quoted scalar: skip to its end (doubled '' and \" are escapes).
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (c === 34 && d === 92) i++;
+        else if (d === c) {
+          if (c === 39 && text.charCodeAt(i + 1) === 39) i++;
+          else break;
+        }
+      }
+      valueStart = false;
+      continue;
+    }
+    if ((c === 91 || c === 123) && (depth > 0 || valueStart)) {
+      depth++;
+      if (depth > LIMITS.yamlDepth) return { offset: i };
+      valueStart = true;
+      continue;
+    }
+    if ((c === 93 || c === 125) && depth > 0) {
+      depth--;
+      valueStart = false;
+      continue;
+    }
+    if (c === 44 && depth > 0) {
+      valueStart = true;
+      continue;
+    }
+    if (c === 58 /* : */ || c === 45 /* - */ || c === 63 /* ? */) {
+      const n = text.charCodeAt(i + 1);
+      valueStart = depth > 0 ? c === 58 || valueStart : n === 32 || n === 10 || Number.isNaN(n);
+      continue;
+    }
+    valueStart = false;
+  }
+  return undefined;
+}
+
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
+  const flow = flowDepthProblem(text);
+  if (flow) {
+    const before = text.slice(0, flow.offset);
+    const line = before.split('\n').length;
+    const col = flow.offset - before.lastIndexOf('\n');
+    return { ok: false, errors: [{ file, line, col, path: [], message: `flow collections ([…] or {…}) nested more than ${LIMITS.yamlDepth} levels deep (is a "]" or "}" missing?)`, severity: 'error' }] };
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
