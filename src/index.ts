@@ -1,7 +1,8 @@
 // archsim's library API: the CLI is a thin layer on these.
 export { loadBlueprint, loadBlueprintResult } from './io/load.js';
 export { parseBlueprint, overlay, type Loaded, type LoadResult, type ReadFile } from './model/parse.js';
-export { formatDiagnostic, InputError, type Diagnostic } from './model/diagnostics.js';
+export { formatDiagnostic, type Diagnostic } from './model/diagnostics.js';
+export { ArchsimError, InputError, UsageError, CheckFailed, errorKind, exitCode, EXIT_CODES, type ErrorKind } from './errors.js';
 export {
   resolveBlueprint,
   operations,
@@ -45,6 +46,18 @@ export * as units from './model/units.js';
 export { generate, k6Script, TARGETS, GenerateError, type Target, type GenerateOptions, type GeneratedFile, type K6Options } from './generate/index.js';
 export { writeFiles, type WriteResult, type WrittenFile, type WriteOptions } from './io/write-files.js';
 export { startLayout, PortInUseError, type RunningLayout, type StartOptions, type UnitInfo } from './run/layout.js';
+// Load testing and calibration: one call to measure, the driver and system-under-test seams.
+export { loadTest, runningUnderTest, trivialUnderTest, type LoadTestOptions } from './loadtest/load-test.js';
+export { DRIVERS, embeddedDriver, k6Driver, type LoadDriver, type DriveRequest } from './loadtest/drivers.js';
+export { startLayoutUnderTest, measureLayout, type SystemUnderTest } from './loadtest/layout-run.js';
+export { planLoad, type LoadPlan } from './loadtest/plan.js';
+export { LoadTestResult, parseResult, parseResults, type MeasuredOperation } from './loadtest/result.js';
+export { calibrate, overlayYaml, type Calibration } from './loadtest/calibrate.js';
+// Reports: one call from a blueprint to a report with baseline diff, budgets and summary.
+export { runReport, renderReport, type RunReportOptions, type ReportRun, type ReportFormat } from './report/run.js';
+export { parseBudgets, evaluateBudgets, type ParsedBudgets } from './report/budget.js';
+export { parseBaseline, diffReports } from './report/baseline.js';
+export type { Report } from './report/schema.js';
 export type * from './model/schema.js';
 
 import { parseBlueprint } from './model/parse.js';

@@ -1,19 +1,11 @@
 // What every command shares at the edge: exit codes, one-line errors, JSON and text output.
 import { styleText } from 'node:util';
-import { InputError, formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
+import { errorKind, exitCode, InputError, EXIT } from '../errors.js';
+import { formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LIMITS } from '../model/limits.js';
 
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
-
-/** Bad usage or input without a file position: one line, exit 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** A check the user asked for did not pass (budget, lint --fail-on): exit 1, message printed. */
-export class CheckFailed extends Error {
-  override name = 'CheckFailed';
-}
+// The error kinds and exit codes live in src/errors.ts; commands import them from here too.
+export { CheckFailed, EXIT, InputError, UsageError } from '../errors.js';
 
 const colorOn = (stream: NodeJS.WriteStream) => stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 
@@ -72,24 +64,18 @@ export async function handle(body: () => Promise<number | void> | number | void)
   process.exit(code);
 }
 
+/** Print an error the way its kind is printed; the exit code comes from src/errors.ts. */
 export function reportError(e: unknown): number {
-  if (e instanceof InputError) {
-    printDiagnostics(e.diagnostics);
-    return EXIT.badInput;
+  const kind = errorKind(e);
+  if (e instanceof InputError) printDiagnostics(e.diagnostics);
+  else if (kind !== 'internal') err(`archsim: ${(e as Error).message}`);
+  else {
+    const msg = e instanceof Error ? e.message : String(e);
+    err(`archsim: internal error: ${msg.split('\n')[0]}`);
+    if (process.env.ARCHSIM_DEBUG) err(String((e as Error)?.stack ?? e));
+    else err('archsim: (set ARCHSIM_DEBUG=1 for a stack trace)');
   }
-  if (e instanceof UsageError) {
-    err(`archsim: ${e.message}`);
-    return EXIT.badInput;
-  }
-  if (e instanceof CheckFailed) {
-    err(`archsim: ${e.message}`);
-    return EXIT.failed;
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  err(`archsim: internal error: ${msg.split('\n')[0]}`);
-  if (process.env.ARCHSIM_DEBUG) err(String((e as Error)?.stack ?? e));
-  else err('archsim: (set ARCHSIM_DEBUG=1 for a stack trace)');
-  return EXIT.failed;
+  return exitCode(e);
 }
 
 /** A plain text table: columns padded to their widest cell; numbers right-aligned. */

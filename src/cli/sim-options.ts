@@ -3,12 +3,13 @@
 import { readInput } from '../io/read-input.js';
 import { LIMITS } from '../model/limits.js';
 import { fileURLToPath } from 'node:url';
-import { InputError, didYouMean, type Diagnostic } from '../model/diagnostics.js';
-import { parseDuration, parseRate } from '../model/units.js';
+import { InputError } from '../errors.js';
+import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import type { Blueprint } from '../model/schema.js';
 import { parseScenario, type Scenario } from '../simulate/scenario.js';
 import type { SimulateOptions } from '../simulate/simulate.js';
-import { UsageError } from './io.js';
+import { UsageError } from '../errors.js';
+import { choiceFlag, durationFlag, intFlag, rateFlag } from './flags.js';
 
 export interface SimFlags {
   layout?: string;
@@ -29,26 +30,6 @@ export interface SimFlags {
 }
 
 export const BUNDLED_SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
-
-export function rateOption(v: string, flag = '--rate'): number {
-  const r = parseRate(/^[0-9.]+$/.test(v.trim()) ? `${v}/s` : v);
-  if (!r.ok) throw new UsageError(`${flag} ${v}: ${/over the maximum|finite/.test(r.message) ? r.message : 'expected a positive rate such as 200 or 200/s'}`);
-  if (!(r.value > 0)) throw new UsageError(`${flag} ${v}: expected a positive rate such as 200 or 200/s`);
-  return r.value;
-}
-
-export function durationOption(v: string, flag: string): number {
-  const r = parseDuration(/^[0-9.]+$/.test(v.trim()) ? `${v}s` : v);
-  if (!r.ok) throw new UsageError(`${flag} ${v}: ${/over the maximum|finite/.test(r.message) ? r.message : 'expected a duration such as 60s or 500ms'}`);
-  return r.value;
-}
-
-export function intOption(v: string, flag: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${v}: expected an integer ≥ ${min}`);
-  if (n > max) throw new UsageError(`${flag} ${v}: at most ${max}`);
-  return n;
-}
 
 export function checkLayout(bp: Blueprint, name: string | undefined): string {
   const names = Object.keys(bp.layouts);
@@ -77,23 +58,17 @@ export function scenarioDiagnostics(problems: { path: (string | number)[]; messa
 export function simulateOptions(f: SimFlags): SimulateOptions {
   const o: SimulateOptions = {};
   if (f.rate !== undefined && f.users !== undefined) throw new UsageError('give --rate (open workload) or --users (closed workload), not both');
-  if (f.rate !== undefined) o.rate = rateOption(f.rate);
-  if (f.users !== undefined) o.users = intOption(f.users, '--users', 1, LIMITS.users);
-  if (f.thinkTime !== undefined) o.thinkTime = { dist: 'exp', mean: durationOption(f.thinkTime, '--think-time'), cv: 1 };
-  if (f.duration !== undefined) o.duration = durationOption(f.duration, '--duration');
-  if (f.warmup !== undefined) o.warmup = durationOption(f.warmup, '--warmup');
-  if (f.seed !== undefined) o.seed = intOption(f.seed, '--seed', 0);
-  if (f.method !== undefined) {
-    if (f.method !== 'des' && f.method !== 'analytic') throw new UsageError(`--method ${f.method}: expected des or analytic`);
-    o.method = f.method;
-  }
-  if (f.replications !== undefined) o.replications = intOption(f.replications, '--replications', 1, LIMITS.replications);
-  if (f.hostCores !== undefined) o.host = { cores: intOption(f.hostCores, '--host-cores', 1, 4096) };
-  if (f.balance !== undefined) {
-    if (f.balance !== 'least-connections' && f.balance !== 'round-robin') throw new UsageError(`--balance ${f.balance}: expected least-connections or round-robin`);
-    o.balance = f.balance;
-  }
-  if (f.requests !== undefined) o.requests = intOption(f.requests, '--requests', 1, LIMITS.desRequests);
-  if (f.targetRate !== undefined) o.targetRate = rateOption(f.targetRate, '--target-rate');
+  if (f.rate !== undefined) o.rate = rateFlag('--rate', f.rate);
+  if (f.users !== undefined) o.users = intFlag('--users', f.users, 1, LIMITS.users);
+  if (f.thinkTime !== undefined) o.thinkTime = { dist: 'exp', mean: durationFlag('--think-time', f.thinkTime, { zero: true }), cv: 1 };
+  if (f.duration !== undefined) o.duration = durationFlag('--duration', f.duration);
+  if (f.warmup !== undefined) o.warmup = durationFlag('--warmup', f.warmup, { zero: true });
+  if (f.seed !== undefined) o.seed = intFlag('--seed', f.seed, 0);
+  if (f.method !== undefined) o.method = choiceFlag('--method', f.method, ['des', 'analytic'] as const);
+  if (f.replications !== undefined) o.replications = intFlag('--replications', f.replications, 1, LIMITS.replications);
+  if (f.hostCores !== undefined) o.host = { cores: intFlag('--host-cores', f.hostCores, 1, 4096) };
+  if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin'] as const);
+  if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);
+  if (f.targetRate !== undefined) o.targetRate = rateFlag('--target-rate', f.targetRate);
   return o;
 }

@@ -1,19 +1,10 @@
 // Runs simulation jobs on worker threads, at most `size` at a time, and reports progress.
 import { Worker } from 'node:worker_threads';
+import { fromWire } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import type { SimulateOptions } from '../simulate/simulate.js';
 import type { SimulationResult } from '../simulate/types.js';
 import type { SimJob, SimMessage } from './sim-worker.js';
-
-export class JobError extends Error {
-  constructor(
-    override readonly name: string,
-    message: string,
-    readonly problems?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 export async function runPool(
   blueprint: Blueprint,
@@ -52,7 +43,7 @@ export async function runPool(
             feed();
           } else {
             void w.terminate();
-            reject(new JobError(m.name, m.message, m.problems));
+            reject(fromWire(m.error));
           }
         });
         w.on('error', reject);

@@ -2,12 +2,11 @@
 // CLI's (usage errors and positioned input errors, exit 2).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../model/diagnostics.js';
+import { InputError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
-import { ScenarioError, simulate, type SimulateOptions } from '../simulate/simulate.js';
-import { WorkloadError } from '../simulate/workload.js';
+import { simulate, type SimulateOptions } from '../simulate/simulate.js';
+import type { ScenarioProblem } from '../simulate/scenario.js';
 import type { SimulationResult } from '../simulate/types.js';
-import { UsageError } from './io.js';
 import { BUNDLED_SCENARIOS, checkLayout, loadScenario, scenarioDiagnostics, simulateOptions, type SimFlags } from './sim-options.js';
 
 export type Locate = (p: (string | number)[]) => { file: string; line: number; col: number };
@@ -20,10 +19,11 @@ export function scenarioPath(name: string): string {
 }
 
 export async function prepare(file: string, flags: SimFlags) {
+  // Flags first: a bad value is reported before any file is read.
+  const options = simulateOptions(flags);
   const { loadBlueprint } = await import('../io/load.js');
   const { blueprint } = loadBlueprint(file);
   const layout = checkLayout(blueprint, flags.layout);
-  const options = simulateOptions(flags);
   let locate: Locate | undefined;
   if (flags.scenario) {
     const s = loadScenario(scenarioPath(flags.scenario));
@@ -33,14 +33,10 @@ export async function prepare(file: string, flags: SimFlags) {
   return { blueprint, layout, options, locate };
 }
 
-/** Map engine errors to CLI errors. */
+/** A scenario's problems, positioned in its file when we have it (whichever thread found them). */
 export function cliError(e: unknown, locate?: Locate): unknown {
-  const err = e as Error & { problems?: { path: (string | number)[]; message: string }[] };
-  if (e instanceof WorkloadError || err?.name === 'WorkloadError' || err?.name === 'RatesError') return new UsageError(err.message);
-  if (e instanceof ScenarioError || err?.name === 'ScenarioError') {
-    if (locate && err.problems) return new InputError(scenarioDiagnostics(err.problems, locate));
-    return new UsageError(err.message);
-  }
+  const problems = (e as { detail?: { scenarioProblems?: ScenarioProblem[] } } | null)?.detail?.scenarioProblems;
+  if (locate && problems) return new InputError(scenarioDiagnostics(problems, locate));
   return e;
 }
 

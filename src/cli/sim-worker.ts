@@ -2,6 +2,7 @@
 // runs on a TTY so the main thread can draw progress while the DES works. I/O edge code: the
 // pure engine never knows it runs here.
 import { parentPort, workerData } from 'node:worker_threads';
+import { toWire, type WireError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { simulate, type SimulateOptions } from '../simulate/simulate.js';
 
@@ -14,7 +15,7 @@ export interface SimJob {
 export type SimMessage =
   | { type: 'progress'; id: number; fraction: number; replication: number }
   | { type: 'done'; id: number; result: ReturnType<typeof simulate> }
-  | { type: 'error'; id: number; name: string; message: string; problems?: unknown };
+  | { type: 'error'; id: number; error: WireError };
 
 const bp = (workerData as { blueprint: Blueprint }).blueprint;
 const port = parentPort!;
@@ -37,7 +38,6 @@ port.on('message', (job: SimJob | 'exit') => {
     });
     port.postMessage({ type: 'done', id: job.id, result } satisfies SimMessage);
   } catch (e) {
-    const err = e as Error & { problems?: unknown };
-    port.postMessage({ type: 'error', id: job.id, name: err.name, message: err.message, ...(err.problems ? { problems: err.problems } : {}) } satisfies SimMessage);
+    port.postMessage({ type: 'error', id: job.id, error: toWire(e) } satisfies SimMessage);
   }
 });

@@ -3,6 +3,7 @@
 import { Document, visit, type Scalar } from 'yaml';
 import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
+import { ArchsimError } from '../errors.js';
 
 export interface GeneratedFile {
   /** Relative to the output directory, with forward slashes. */
@@ -29,8 +30,9 @@ export interface GenerateOptions {
 }
 
 /** A generator's own input problem (unknown canary unit, …): the CLI turns it into exit 2. */
-export class GenerateError extends Error {
+export class GenerateError extends ArchsimError {
   override name = 'GenerateError';
+  readonly kind = 'usage';
 }
 
 export const APP_UID = 10001;

@@ -4,7 +4,7 @@
 // ARCHSIM_EXTENDS_ANYWHERE=1 (--allow-extends-anywhere) says otherwise.
 import { realpathSync } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
-import { InputError } from '../model/diagnostics.js';
+import { InputError } from '../errors.js';
 import { parseBlueprint, type Loaded, type LoadResult, type ReadFile } from '../model/parse.js';
 import { readInput, type ReadResult } from './read-input.js';
 

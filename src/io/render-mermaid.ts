@@ -1,12 +1,14 @@
 // Rendering Mermaid text to SVG or PNG with mermaid-cli in a headless Chromium. The browser is
 // the machine's (Debian's /usr/bin/chromium); puppeteer never downloads one.
 import { existsSync } from 'node:fs';
+import { ArchsimError } from '../errors.js';
 
 export type RenderFormat = 'svg' | 'png';
 
 /** No usable Chromium: callers turn this into one clear line and exit 2. */
-export class NoChromium extends Error {
+export class NoChromium extends ArchsimError {
   override name = 'NoChromium';
+  readonly kind = 'usage';
 }
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];

@@ -1,7 +1,7 @@
 // Writes report files. Never overwrites a file without --force; the set is written all or
 // nothing (io/write-set.ts), so a reader never sees half a report or a mix of two.
 import { join } from 'node:path';
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../errors.js';
 import { checkTarget, writeSet, WriteRefused } from './write-set.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

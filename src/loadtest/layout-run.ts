@@ -7,6 +7,7 @@
 // `seedAndScenario` seeds the QuantChat reference services and hands the driver the request
 // builders of src/loadtest/scenarios/quantchat.ts.
 import { pathToFileURL } from 'node:url';
+import { ArchsimError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
@@ -22,17 +23,17 @@ export type SystemUnderTest = {
   stop(): Promise<void>;
 };
 
-export class NotWiredYet extends Error {
-  override name = 'NotWiredYet';
+/** The blueprint has no reference services to start, or the load scenario cannot drive an operation. */
+export class UnsupportedSystemError extends ArchsimError {
+  override name = 'UnsupportedSystemError';
+  readonly kind = 'usage';
 }
 
-/** The part of the reference-services runner's RunningLayout that load testing uses. */
-export type RunningLayoutLike = {
-  gatewayUrl: string;
+/** What the processes of a started layout are measured from (a part of the runner's RunningLayout). */
+export type StartedProcesses = {
   gateway?: { pid: number } | undefined;
   units: { name: string; pid: number }[];
   postgres: { pid?: number | undefined };
-  stop(): Promise<void>;
 };
 
 /**
@@ -40,7 +41,7 @@ export type RunningLayoutLike = {
  * PostgreSQL with its backends. PostgreSQL is one server holding every datastore's database, so
  * it is measured as one process named "postgres" (calibrate spreads it over the relational stores).
  */
-export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
+export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
   const out: ProcTarget[] = running.units.map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
   if (running.gateway) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
   if (running.postgres.pid) out.push({ unit: 'postgres', role: 'datastore', pid: running.postgres.pid, tree: true });
@@ -52,7 +53,7 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   const { startLayout } = await import('../run/layout.js');
   const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn' });
   try {
-    const { scenario, notes } = await seedAndScenario(bp, layout, plan, running);
+    const { scenario, notes } = await seedAndScenario(bp, layout, plan);
     return { baseUrl: running.gatewayUrl, processes: processesOfLayout(running), scenario, notes, stop: () => running.stop() };
   } catch (e) {
     await running.stop();
@@ -64,10 +65,10 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
 async function checkRunnable(bp: Blueprint, plan: LoadPlan): Promise<void> {
   const { SUPPORTED_OPERATIONS } = await import('./scenarios/quantchat.js');
   if (bp.metadata.name !== 'quantchat') {
-    throw new NotWiredYet(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
+    throw new UnsupportedSystemError(`the bundled reference services implement QuantChat; "${bp.metadata.name}" has none to start — load-test a running system with --target URL --scenario FILE`);
   }
   const unsupported = Object.keys(plan.mix).filter((id) => !SUPPORTED_OPERATIONS.includes(id));
-  if (unsupported.length) throw new NotWiredYet(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
+  if (unsupported.length) throw new UnsupportedSystemError(`the QuantChat load scenario has no requests for ${unsupported.join(', ')}; it has ${SUPPORTED_OPERATIONS.join(', ')}`);
 }
 
 /**
@@ -75,8 +76,7 @@ async function checkRunnable(bp: Blueprint, plan: LoadPlan): Promise<void> {
  * contacts, groups, conversations, relay queues and media through the public API (in the
  * driver's process, before the clock starts) and builds each operation's requests from them.
  */
-export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, running: RunningLayoutLike): Promise<{ scenario: ScenarioRef; notes: string[] }> {
-  void running;
+export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan): Promise<{ scenario: ScenarioRef; notes: string[] }> {
   await checkRunnable(bp, plan);
   // Pools of single-use things (refresh tokens, relay messages to acknowledge) are sized from
   // the requests each operation is expected to send.
@@ -88,10 +88,7 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   return { scenario: { module, options: { mix: plan.mix, expected } }, notes: [`layout ${layout}: seeded through the public API before the measured window`] };
 }
 
-/**
- * WIRING POINT (generate k6): the k6 script for a layout's workload, `k6Script(bp, layout, opts)`
- * from src/generate/k6.ts, pointed at the started system's base URL. One call once it is merged.
- */
+/** The k6 script for a layout's workload (src/generate/k6.ts), pointed at the started system's base URL. */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string): Promise<string> {
   const { k6Script } = await import('../generate/k6.js');
   return k6Script(bp, layout, { baseUrl, ...(plan.rate !== null ? { rate: plan.rate } : {}), duration: plan.duration * 1000, operations: Object.keys(plan.mix) });
@@ -113,23 +110,8 @@ export interface MeasureOptions {
 export async function measureLayout(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, o: MeasureOptions = {}): Promise<LoadTestResult> {
   const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0 });
   try {
-    const { loadTestTarget } = await import('./target.js');
-    return await loadTestTarget({
-      target: sut.baseUrl,
-      scenario: sut.scenario,
-      processes: sut.processes,
-      model: plan.model,
-      rate: plan.rate ?? undefined,
-      connections: plan.users ?? o.connections,
-      duration: plan.duration,
-      warmup: plan.warmup,
-      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-      ...(o.pin !== undefined ? { pin: o.pin } : {}),
-      blueprint: bp.metadata.name,
-      layout,
-      notes: sut.notes,
-      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    });
+    const { embeddedDriver } = await import('./drivers.js');
+    return await embeddedDriver.drive({ sut, plan, blueprint: bp.metadata.name, layout, ...o });
   } finally {
     await sut.stop();
   }

@@ -25,7 +25,8 @@ export const Errors = z.strictObject({
 });
 export type Errors = z.output<typeof Errors>;
 
-export const OperationResult = z.strictObject({
+/** One operation as measured (simulate's OperationResult is the predicted one). */
+export const MeasuredOperation = z.strictObject({
   id: z.string(),
   /** requests completed (with any status); null when the driver could not count them per operation */
   requests: z.number().int().min(0).nullable(),
@@ -37,7 +38,9 @@ export const OperationResult = z.strictObject({
   /** open model only: from the actual send, what a naive driver would report */
   serviceTime: Latency.nullable().optional(),
 });
-export type OperationResult = z.output<typeof OperationResult>;
+export type MeasuredOperation = z.output<typeof MeasuredOperation>;
+/** The old name, kept while in-flight branches (k6) move to MeasuredOperation. */
+export type OperationResult = MeasuredOperation;
 
 export const ProcessUsage = z.strictObject({
   unit: z.string(),
@@ -77,7 +80,7 @@ export const LoadTestResult = z.strictObject({
     pinning: z.strictObject({ driver: z.string().nullable(), sut: z.string().nullable(), note: z.string().optional() }).nullable().default(null),
     notes: z.array(z.string()).default([]),
   }),
-  operations: z.array(OperationResult),
+  operations: z.array(MeasuredOperation),
   totals: z.strictObject({
     requests: z.number().int().min(0),
     throughput: z.number().min(0),

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runnableFile } from './runnable.js';
+import { ArchsimError } from '../errors.js';
 
 export type RequestSpec = {
   method: string;
@@ -34,12 +35,16 @@ export type ScenarioOperation = {
   build(ctx: RequestContext): RequestSpec;
 };
 
-export type Scenario = {
+/** How a load test builds its requests (not a failure scenario: that is simulate's Scenario). */
+export type RequestScenario = {
   name?: string;
   operations: ScenarioOperation[];
   /** runs once before the load (seed data, log users in); its value is ctx.data */
   setup?(baseUrl: string): unknown | Promise<unknown>;
 };
+
+/** The old name, kept while in-flight branches (driver, k6, scenarios) move to RequestScenario. */
+export type Scenario = RequestScenario;
 
 /** A scenario the driver can load in another process: a module and the options it is built with. */
 export type ScenarioRef = { module: string; export?: string; options?: unknown };
@@ -113,6 +118,7 @@ export function assertLoopback(url: string): URL {
   return u;
 }
 
-export class LoopbackError extends Error {
+export class LoopbackError extends ArchsimError {
   override name = 'LoopbackError';
+  readonly kind = 'usage';
 }

@@ -28,14 +28,6 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
 }
 
-/** An error the CLI prints as one line per diagnostic and exits 2 on. */
-export class InputError extends Error {
-  constructor(public readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
-    this.name = 'InputError';
-  }
-}
-
 // ---- "did you mean" ----------------------------------------------------------------------
 
 export function levenshtein(a: string, b: string): number {

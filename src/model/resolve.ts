@@ -18,6 +18,7 @@
 // consumers ask (blueprints are never mutated after loading; derive a new object instead).
 import { pathPattern, routeSpecificity, type RouteEntry } from './routes.js';
 import { Queries, type Blueprint, type Call, type Datastore, type Dist, type Layout, type Operation, type Unit } from './schema.js';
+import { ArchsimError } from '../errors.js';
 
 /** An operation with every default applied (same shape as the schema's, nothing optional that has a default). */
 export type EffectiveOperation = Omit<Operation, 'db' | 'request' | 'response' | 'internal'> & {
@@ -140,8 +141,9 @@ export interface ResolvedBlueprint {
   callTree(opId: string): CallTree;
 }
 
-export class UnknownLayoutError extends Error {
+export class UnknownLayoutError extends ArchsimError {
   override name = 'UnknownLayoutError';
+  readonly kind = 'usage';
   constructor(
     readonly layout: string,
     readonly known: string[],

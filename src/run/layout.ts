@@ -13,6 +13,7 @@ import { loadBlueprint } from '../io/load.js';
 import { resolveLayout } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
 import { dbName, envKey } from '../../reference-services/runtime/names.js';
+import { ArchsimError } from '../errors.js';
 
 export type DbMode = 'embedded' | 'url' | 'container';
 
@@ -70,7 +71,10 @@ export interface RunningLayout {
   stop(): Promise<void>;
 }
 
-export class PortInUseError extends Error {}
+export class PortInUseError extends ArchsimError {
+  override name = 'PortInUseError';
+  readonly kind = 'usage';
+}
 
 function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -3,6 +3,7 @@
 // seed give the same result, byte for byte.
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import type { Blueprint } from '../model/schema.js';
+import { ArchsimError } from '../errors.js';
 import { analyze, saturation, type AnalyzeOptions } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
@@ -27,10 +28,15 @@ export interface SimulateOptions extends AnalyzeOptions {
 }
 
 /** A scenario that does not fit the layout (unknown unit, domain, operation). */
-export class ScenarioError extends Error {
+export class ScenarioError extends ArchsimError {
   override name = 'ScenarioError';
+  readonly kind = 'usage';
   constructor(readonly problems: ScenarioProblem[]) {
     super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; '));
+  }
+  /** What crosses a worker thread with it: the problems, for the CLI to position in the scenario file. */
+  get detail(): { scenarioProblems: ScenarioProblem[] } {
+    return { scenarioProblems: this.problems };
   }
 }
 

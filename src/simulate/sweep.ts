@@ -8,9 +8,11 @@ import { opDemands } from './demand.js';
 import type { Method, SimulationResult, SweepResult } from './types.js';
 import type { SimulateOptions } from './simulate.js';
 import { workloadFor } from './workload.js';
+import { ArchsimError } from '../errors.js';
 
-export class RatesError extends Error {
+export class RatesError extends ArchsimError {
   override name = 'RatesError';
+  readonly kind = 'usage';
 }
 
 /** "50..2000" (20 points), "50..2000:50" (step 50), "50..2000x40" (40 points), "100,200,400" (a list). */

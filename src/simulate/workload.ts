@@ -3,6 +3,7 @@
 import { isPublic, operationIndex } from '../model/resolve.js';
 import type { Blueprint, Dist, Profile } from '../model/schema.js';
 import type { WorkloadSpec } from './types.js';
+import { ArchsimError } from '../errors.js';
 
 export interface WorkloadOptions {
   rate?: number;
@@ -15,8 +16,9 @@ export interface WorkloadOptions {
   requests?: number;
 }
 
-export class WorkloadError extends Error {
+export class WorkloadError extends ArchsimError {
   override name = 'WorkloadError';
+  readonly kind = 'usage';
 }
 
 export function workloadFor(bp: Blueprint, o: WorkloadOptions = {}): WorkloadSpec {

@@ -59,9 +59,9 @@ describe('archsim generate', () => {
     [['generate', 'k8s', BP, '--out', 'x'], /--layout is required; layouts: monolith/],
     [['generate', 'k8s', BP, '--layout', 'microservice', '--out', 'x'], /unknown layout "microservice" \(did you mean "microservices"\?\)/],
     [['generate', 'k8s', BP, '--layout', 'microservices'], /--out <dir> is required/],
-    [['generate', 'gateway', BP, '--layout', 'strangler-relay', '--canary', 'relay', '--out', 'x'], /--canary must be unit=percent/],
+    [['generate', 'gateway', BP, '--layout', 'strangler-relay', '--canary', 'relay', '--out', 'x'], /--canary relay: expected unit=percent/],
     [['generate', 'gateway', BP, '--layout', 'strangler-relay', '--canary', 'ghost=10', '--out', 'x'], /unknown unit "ghost"/],
-    [['generate', 'gateway', BP, '--layout', 'strangler-relay', '--kind', 'envoy', '--out', 'x'], /--kind must be kong, traefik or nginx/],
+    [['generate', 'gateway', BP, '--layout', 'strangler-relay', '--kind', 'envoy', '--out', 'x'], /--kind envoy: expected one of kong, traefik, nginx/],
   ])('bad input %j exits 2 with one line', (args, message) => {
     const r = archsim(args as string[], { cwd: undefined });
     expect(r.code).toBe(2);

@@ -52,7 +52,7 @@ async function readAnswers(path: string, ids: readonly string[]): Promise<Record
     import('../../io/read-input.js'),
     import('zod'),
     import('../../model/positioned.js'),
-    import('../../model/diagnostics.js'),
+    import('../io.js'),
   ]);
   const t = readInput(path);
   if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { intFlag, listFlag, rateFlag } from '../flags.js';
 import { handle, out, printJson, UsageError } from '../io.js';
 import { SEED_SCENARIOS } from '../seed-scenarios.js';
 
@@ -26,18 +27,20 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  archsim compare blueprints/quantchat.yaml --layouts monolith,microservices\nExit codes: 0 done, 2 bad input.')
     .action((file: string, opts: CompareFlags) =>
       handle(async () => {
+        const rate = opts.rate !== undefined ? rateFlag('--rate', opts.rate) : undefined;
+        const seed = intFlag('--seed', opts.seed ?? '1', 0);
         const { loadBlueprint } = await import('../../io/load.js');
-        const { checkLayout, rateOption, intOption, loadScenario } = await import('../sim-options.js');
+        const { checkLayout, loadScenario } = await import('../sim-options.js');
         const { scenarioPath, cliError } = await import('../sim-run.js');
         const { compare } = await import('../../simulate/compare.js');
         const { blueprint } = loadBlueprint(file);
-        const layouts = opts.layouts ? opts.layouts.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(blueprint.layouts);
+        const layouts = opts.layouts ? listFlag(opts.layouts) : Object.keys(blueprint.layouts);
         if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
         layouts.forEach((l) => checkLayout(blueprint, l));
         const scenarios = opts.faults === false ? [] : (opts.scenario ?? SEED_SCENARIOS).map((s) => loadScenario(scenarioPath(s)));
         const o = {
-          ...(opts.rate !== undefined ? { rate: rateOption(opts.rate) } : {}),
-          seed: intOption(opts.seed ?? '1', '--seed', 0),
+          ...(rate !== undefined ? { rate } : {}),
+          seed,
           scenarios: scenarios.map((s) => s.scenario),
           // The bundled seed scenarios name QuantChat's domains; another blueprint skips what does not fit.
           skipUnfitScenarios: opts.scenario === undefined,

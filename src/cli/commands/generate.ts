@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { choiceFlag, durationFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, handle, out, paint, printJson, table, UsageError } from '../io.js';
 
 const TARGET_LIST = ['compose', 'k8s', 'gateway', 'monitoring', 'k6', 'scaffold', 'all'];
@@ -49,52 +50,33 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { didYouMean } = await import('../../model/diagnostics.js');
   if (!TARGET_LIST.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, TARGET_LIST)}; targets: ${TARGET_LIST.join(', ')}`);
   if (!opts.out) throw new UsageError('--out <dir> is required (where to write the files)');
+  // Flags first: a bad value is reported before any file is read.
+  const gopts: import('../../generate/index.js').GenerateOptions = {};
+  if (opts.kind !== undefined) gopts.kind = choiceFlag('--kind', opts.kind, ['kong', 'traefik', 'nginx'] as const);
+  if (opts.canary !== undefined) {
+    const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(opts.canary.trim());
+    if (!m) throw new UsageError(`--canary ${opts.canary}: expected unit=percent, e.g. auth-service=10`);
+    gopts.canary = { unit: m[1]!, percent: Number((percentFlag('--canary', m[2]!) * 100).toPrecision(12)) };
+  }
+  if (opts.ingress !== undefined) gopts.ingress = choiceFlag('--ingress', opts.ingress, ['ingress', 'gateway-api'] as const);
+  if (opts.withDatastores) gopts.withDatastores = true;
+  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
+  if (opts.rate !== undefined) gopts.rate = rateFlag('--rate', opts.rate);
+  if (opts.duration !== undefined) gopts.duration = durationFlag('--duration', opts.duration);
+  if (opts.operations !== undefined) gopts.operations = listFlag(opts.operations);
+
   const { loadBlueprint } = await import('../../io/load.js');
-  const { generate, GenerateError } = await import('../../generate/index.js');
+  const { generate } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
   const { WriteRefused } = await import('../../io/write-set.js');
-  const { parseDuration, parseRate } = await import('../../model/units.js');
   const { blueprint, files: inputs } = loadBlueprint(file);
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
   if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
 
-  const gopts: import('../../generate/index.js').GenerateOptions = {};
-  if (opts.kind !== undefined) {
-    if (!['kong', 'traefik', 'nginx'].includes(opts.kind)) throw new UsageError(`--kind must be kong, traefik or nginx, got "${opts.kind}"`);
-    gopts.kind = opts.kind as 'kong' | 'traefik' | 'nginx';
-  }
-  if (opts.canary !== undefined) {
-    const m = /^([A-Za-z][\w-]*)=(\d+(?:\.\d+)?)%?$/.exec(opts.canary.trim());
-    if (!m) throw new UsageError(`--canary must be unit=percent, e.g. auth-service=10, got "${opts.canary}"`);
-    gopts.canary = { unit: m[1]!, percent: Number(m[2]) };
-  }
-  if (opts.ingress !== undefined) {
-    if (opts.ingress !== 'ingress' && opts.ingress !== 'gateway-api') throw new UsageError(`--ingress must be ingress or gateway-api, got "${opts.ingress}"`);
-    gopts.ingress = opts.ingress;
-  }
-  if (opts.withDatastores) gopts.withDatastores = true;
-  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
-  if (opts.rate !== undefined) {
-    const r = parseRate(/^[0-9.]+$/.test(opts.rate) ? `${opts.rate}/s` : opts.rate);
-    if (!r.ok || r.value <= 0) throw new UsageError(`--rate: ${r.ok ? 'must be positive' : r.message}`);
-    gopts.rate = r.value;
-  }
-  if (opts.duration !== undefined) {
-    const d = parseDuration(opts.duration);
-    if (!d.ok || d.value <= 0) throw new UsageError(`--duration: ${d.ok ? 'must be positive' : d.message}`);
-    gopts.duration = d.value;
-  }
-  if (opts.operations !== undefined) gopts.operations = opts.operations.split(',').map((s) => s.trim()).filter(Boolean);
-
-  let files;
-  try {
-    files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
-  } catch (e) {
-    if (e instanceof GenerateError) throw new UsageError(e.message);
-    throw e;
-  }
+  // A GenerateError (a canary naming no unit, an operation without a route) is a usage error by kind.
+  const files = generate(target as import('../../generate/index.js').Target, blueprint, layout, gopts);
   const { existsSync, statSync } = await import('node:fs');
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
   let result;

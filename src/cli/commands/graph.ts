@@ -1,3 +1,4 @@
+import { choiceFlag } from '../flags.js';
 import type { Command } from 'commander';
 import { handle, out, printJson, UsageError } from '../io.js';
 
@@ -18,8 +19,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nChromium: /usr/bin/chromium, or CHROMIUM_PATH / PUPPETEER_EXECUTABLE_PATH.\nExit codes: 0 drawn, 2 bad input, unknown layout/operation, an existing --out without --force, or no Chromium for svg/png.')
     .action((file: string, opts: { layout: string; operation?: string; format: string; out?: string; force?: boolean; json?: boolean }) =>
       handle(async () => {
-        if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format expects mermaid, svg or png, got "${opts.format}"`);
-        const format = opts.format as Format;
+        const format: Format = choiceFlag('--format', opts.format, FORMATS);
         if (format === 'png' && !opts.out) throw new UsageError('--format png needs --out <file> (binary output is not written to a terminal)');
         if (opts.json && format !== 'mermaid' && !opts.out) throw new UsageError('--json with svg or png needs --out <file>');
         const { writeOneFile, WriteRefused } = await import('../../io/write-set.js');
@@ -37,13 +37,8 @@ export function register(program: Command): void {
         const text = toMermaid(blueprint, layout, { operation: opts.operation });
         let rendered: string | Buffer = text;
         if (format !== 'mermaid') {
-          const { renderMermaid, NoChromium } = await import('../../io/render-mermaid.js');
-          try {
-            rendered = await renderMermaid(text, format);
-          } catch (e) {
-            if (e instanceof NoChromium) throw new UsageError(e.message);
-            throw e;
-          }
+          const { renderMermaid } = await import('../../io/render-mermaid.js');
+          rendered = await renderMermaid(text, format); // NoChromium is a usage error by kind
         }
         if (opts.out) {
           try {

@@ -1,3 +1,4 @@
+import { choiceFlag, intFlag } from '../flags.js';
 import type { Command } from 'commander';
 import { CheckFailed, handle, out, paint, printJson, UsageError } from '../io.js';
 
@@ -16,16 +17,14 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 no finding reaches --fail-on, 1 one does, 2 bad input.')
     .action((file: string, opts: { layout?: string; failOn: string; chatty: string; json?: boolean }) =>
       handle(async () => {
-        if (!(LEVELS as readonly string[]).includes(opts.failOn)) throw new UsageError(`--fail-on expects info, warning or error, got "${opts.failOn}"`);
-        const chatty = Number(opts.chatty);
-        if (!Number.isInteger(chatty) || chatty < 0) throw new UsageError(`--chatty expects a whole number, got "${opts.chatty}"`);
+        const failOn = LEVELS.indexOf(choiceFlag('--fail-on', opts.failOn, LEVELS));
+        const chatty = intFlag('--chatty', opts.chatty, 0);
         const { loadBlueprint } = await import('../../io/load.js');
         const { lint } = await import('../../model/lint.js');
         const { requireLayout } = await import('../options.js');
         const { blueprint, locate } = loadBlueprint(file);
         const findings = lint(blueprint, requireLayout(blueprint, opts.layout), { chattyThreshold: chatty });
         const located = findings.map((f) => ({ ...f, location: locate(f.path, true) }));
-        const failOn = LEVELS.indexOf(opts.failOn as Level);
         const failing = findings.filter((f) => LEVELS.indexOf(f.severity) >= failOn);
         const count = (s: Level) => findings.filter((f) => f.severity === s).length;
         if (opts.json) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { choiceFlag, collectList, intFlag, listFlag, millisFlag, rateFlag, secondsFlag } from '../flags.js';
 import { handle, err, paint, printJson, table, UsageError, CheckFailed } from '../io.js';
 import type { LoadTestResult } from '../../loadtest/result.js';
 
@@ -26,7 +27,6 @@ type Opts = {
   json?: boolean;
 };
 
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
   program
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .argument('[file]', 'blueprint YAML file (its workload, operations and routes)')
     .option('-l, --layout <name>', 'start this layout, seed it, load it, stop it (with --target: the layout the running system is)')
     .option('--layouts <a,b>', 'measure several layouts under the same workload, side by side')
-    .option('--operation <id>', 'load only this operation (repeat or comma-separate); default: the workload mix', collect)
+    .option('--operation <id>', 'load only this operation (repeat or comma-separate); default: the workload mix', collectList)
     .option('--rate <rate>', 'open model: constant arrival rate, e.g. 200/s (default: the workload rate)')
     .option('--users <n>', 'closed model: N connections with no think time (maximum throughput)')
     .option('--duration <d>', 'measured duration, e.g. 30s (default: the workload duration)')
@@ -45,8 +45,8 @@ export function register(program: Command): void {
     .option('--driver <name>', 'embedded (in-process, nothing to install) or k6', 'embedded')
     .option('--target <url>', 'load-test a system already running at this loopback URL (or "trivial": start the built-in trivial endpoint)')
     .option('--scenario <module>', 'with --target: a scenario module (exports createScenario(options) → { operations: [{ id, weight, build(ctx) }] })')
-    .option('--pid <unit=pid>', 'with --target: a process of the system to measure (repeat)', collect)
-    .option('--db-pid <store=pid>', 'with --target: a database process to measure with its children (repeat)', collect)
+    .option('--pid <unit=pid>', 'with --target: a process of the system to measure (repeat)', collectList)
+    .option('--db-pid <store=pid>', 'with --target: a database process to measure with its children (repeat)', collectList)
     .option('--k6-script <file>', 'with --driver k6 and --target: the k6 script to run')
     .option('--trivial-cpu <ms>', 'with --target trivial: CPU the endpoint spends per request')
     .option('--no-pin', 'do not pin the driver and the system to separate cores')
@@ -62,93 +62,65 @@ export function register(program: Command): void {
 }
 
 async function loadtestAction(file: string | undefined, o: Opts): Promise<number> {
-  const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
-  const { pathToFileURL } = await import('node:url');
-  const { resolve } = await import('node:path');
-  const { parseRate, parseDuration } = await import('../../model/units.js');
-  const { planLoad } = await import('../../loadtest/plan.js');
-
-  if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
-  if (o.driver !== 'embedded' && o.driver !== 'k6') throw new UsageError(`--driver must be embedded or k6, not "${o.driver}"`);
-  const layouts = o.layouts ? collect(o.layouts) : o.layout ? [o.layout] : [];
-  if (!o.target && layouts.length === 0) throw new UsageError('say what to load: --layout NAME (with a blueprint file) or --target URL');
+  // Flags first: a bad value is reported before any file is read or anything starts.
+  const driver = choiceFlag('--driver', o.driver, ['embedded', 'k6'] as const);
+  const layouts = o.layouts ? listFlag(o.layouts) : o.layout ? [o.layout] : [];
   // With --target, --layout only names the layout the running system is (for the result and calibrate).
   if (o.target && layouts.length > 1) throw new UsageError('--layouts starts each layout in turn; with --target name at most one --layout');
-  if (layouts.length && !file) throw new UsageError('--layout needs a blueprint file');
-
-  const seconds = (v: string | undefined, name: string) => {
-    if (v === undefined) return undefined;
-    const p = parseDuration(/^[0-9.]+$/.test(v) ? `${v}s` : v);
-    if (!p.ok || !(p.value > 0)) throw new UsageError(`--${name}: ${p.ok ? 'must be positive' : p.message}`);
-    return p.value / 1000;
-  };
-  const count = (v: string | undefined, name: string) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number, not "${v}"`);
-    return n;
-  };
-  let rate: number | undefined;
-  if (o.rate !== undefined) {
-    const p = parseRate(/^[0-9.]+$/.test(o.rate) ? `${o.rate}/s` : o.rate);
-    if (!p.ok || !(p.value > 0)) throw new UsageError(`--rate: ${p.ok ? 'must be positive' : p.message}`);
-    rate = p.value;
-  }
-  const users = count(o.users, 'users');
+  const rate = o.rate === undefined ? undefined : rateFlag('--rate', o.rate);
+  const users = o.users === undefined ? undefined : intFlag('--users', o.users);
   if (rate !== undefined && users !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
-  const timeoutMs = (seconds(o.timeout, 'timeout') ?? 5) * 1000;
+  const duration = o.duration === undefined ? undefined : secondsFlag('--duration', o.duration);
+  const warmup = o.warmup === undefined ? undefined : secondsFlag('--warmup', o.warmup, { zero: true });
+  const timeoutMs = (o.timeout === undefined ? 5 : secondsFlag('--timeout', o.timeout)) * 1000;
+  const connections = o.connections === undefined ? undefined : intFlag('--connections', o.connections);
+  const portOffset = intFlag('--port-offset', o.portOffset ?? '0', 0, 50_000);
+  const trivialCpuMs = o.trivialCpu === undefined ? undefined : millisFlag('--trivial-cpu', o.trivialCpu);
+  const processes = [...parsePids(o.pid ?? [], 'unit'), ...parsePids(o.dbPid ?? [], 'datastore')];
 
+  const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
+  if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
+  let k6Script: string | undefined;
+  if (o.k6Script) {
+    try {
+      k6Script = readFileSync(o.k6Script, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read ${o.k6Script}`);
+    }
+  }
   let bp = null;
   if (file) {
     const { loadBlueprint } = await import('../../io/load.js');
     bp = loadBlueprint(file).blueprint;
-    for (const l of layouts) {
-      if (!bp.layouts[l]) {
-        const { didYouMean } = await import('../../model/diagnostics.js');
-        throw new UsageError(`unknown layout "${l}"${didYouMean(l, Object.keys(bp.layouts))}; layouts: ${Object.keys(bp.layouts).join(', ')}`);
-      }
-    }
+    const { requireLayout } = await import('../options.js');
+    for (const l of layouts) requireLayout(bp, l);
   }
-  let plan;
+  const { loadTest } = await import('../../loadtest/load-test.js');
+  const progress = await progressSink();
+  let results: LoadTestResult[];
   try {
-    plan = planLoad(bp, {
+    results = await loadTest({
+      blueprint: bp,
+      ...(file ? { blueprintFile: file } : {}),
+      ...(o.target ? { target: o.target, targetLayout: layouts[0] ?? null } : { layouts }),
+      driver,
       operations: o.operation,
       rate,
       users,
-      duration: seconds(o.duration, 'duration') ?? (bp ? undefined : 10),
-      warmup: seconds(o.warmup, 'warmup'),
+      duration,
+      warmup,
+      ...(o.scenario ? { scenarioModule: o.scenario } : {}),
+      processes,
+      ...(k6Script !== undefined ? { k6Script } : {}),
+      trivialCpuMs,
+      timeoutMs,
+      connections,
+      pin: o.pin,
+      portOffset,
+      onSystem: progress.label,
+      onProgress: progress.update,
+      onLine: (l) => err(l),
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-
-  const progress = await progressSink(!!o.json);
-  const results: LoadTestResult[] = [];
-  try {
-    if (o.target) {
-      results.push(await runTarget(o.target, o, plan, bp, layouts[0] ?? null, timeoutMs, progress, { readFileSync, pathToFileURL, resolve }));
-    } else {
-      const { measureLayout, startLayoutUnderTest, k6ScriptForLayout, NotWiredYet } = await import('../../loadtest/layout-run.js');
-      const usage = (e: unknown) => (e instanceof NotWiredYet ? new UsageError(e.message) : e);
-      for (const layout of layouts) {
-        progress.label(layout);
-        const portOffset = portOffsetOf(o.portOffset);
-        if (o.driver !== 'k6') {
-          const run = measureLayout(bp!, file!, layout, plan, { portOffset, timeoutMs, connections: count(o.connections, 'connections'), pin: o.pin, onProgress: progress.update });
-          results.push(await run.catch((e: unknown) => Promise.reject(usage(e))));
-          continue;
-        }
-        const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('../../loadtest/k6.js'), import('../../loadtest/target.js')]);
-        if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-        const sut = await startLayoutUnderTest(bp!, file!, layout, plan, { portOffset }).catch((e: unknown) => Promise.reject(usage(e)));
-        try {
-          const script = await k6ScriptForLayout(bp!, layout, plan, sut.baseUrl);
-          results.push(await loadTestTargetK6({ target: sut.baseUrl, script, operations: Object.keys(plan.mix), processes: sut.processes, pin: o.pin, rate: plan.rate, blueprint: bp!.metadata.name, layout, onLine: (l) => err(l) }));
-        } finally {
-          await sut.stop();
-        }
-      }
-    }
   } finally {
     progress.done();
   }
@@ -164,8 +136,8 @@ async function loadtestAction(file: string | undefined, o: Opts): Promise<number
 
 type Sink = { update: (p: import('../../loadtest/driver/run.js').Progress) => void; label: (l: string) => void; done: () => void };
 
-/** Progress on stderr: a live ink view on a TTY, one line a second otherwise, nothing with --json on a pipe. */
-async function progressSink(json: boolean): Promise<Sink> {
+/** Progress on stderr, with or without --json (stdout carries only the JSON): a live ink view on a TTY, one line a second otherwise. */
+async function progressSink(): Promise<Sink> {
   let label = 'load';
   // ink needs a terminal that reports its width; a pty without a size gets the plain lines.
   if (process.stderr.isTTY && !process.env.CI && (process.stderr.columns ?? 0) >= 40) {
@@ -187,88 +159,7 @@ async function progressSink(json: boolean): Promise<Sink> {
     };
   }
   const { progressLine } = await import('../views/progress-line.js');
-  void json;
   return { update: (p) => err(progressLine(label, p)), label: (l) => (label = l), done: () => undefined };
-}
-
-async function runTarget(
-  target: string,
-  o: Opts,
-  plan: import('../../loadtest/plan.js').LoadPlan,
-  bp: import('../../model/schema.js').Blueprint | null,
-  layout: string | null,
-  timeoutMs: number,
-  progress: Sink,
-  fs: { readFileSync: typeof import('node:fs').readFileSync; pathToFileURL: typeof import('node:url').pathToFileURL; resolve: typeof import('node:path').resolve },
-): Promise<LoadTestResult> {
-  const { assertLoopback, trivialScenario, LoopbackError } = await import('../../loadtest/scenario.js');
-  const { loadTestTarget } = await import('../../loadtest/target.js');
-  const { runnableFile } = await import('../../loadtest/runnable.js');
-  const processes: import('../../loadtest/proc.js').ProcTarget[] = [...parsePids(o.pid ?? [], 'unit'), ...parsePids(o.dbPid ?? [], 'datastore')];
-  let stop: (() => Promise<void>) | null = null;
-  const notes: string[] = [];
-  try {
-    if (target === 'trivial') {
-      const { startTrivialServer } = await import('../../loadtest/trivial-server.js');
-      const cpuMs = o.trivialCpu === undefined ? undefined : Number(o.trivialCpu);
-      if (cpuMs !== undefined && !(cpuMs >= 0)) throw new UsageError('--trivial-cpu must be a number of milliseconds');
-      const s = await startTrivialServer({ cpuMs });
-      stop = s.stop;
-      target = s.url;
-      processes.push({ unit: 'trivial', role: 'sut', pid: s.pid });
-      notes.push(`target: the built-in trivial endpoint${cpuMs ? ` spinning ${cpuMs} ms per request` : ''}`);
-    }
-    try {
-      assertLoopback(target);
-    } catch (e) {
-      if (e instanceof LoopbackError) throw new UsageError(e.message);
-      throw e;
-    }
-    // The scenario: a module, else the blueprint's routes for the mix, else GET /.
-    let scenario;
-    if (o.scenario) scenario = { module: fs.pathToFileURL(fs.resolve(o.scenario)).href };
-    else if (bp && Object.keys(plan.mix).length) {
-      const { operationIndex } = await import('../../model/resolve.js');
-      const idx = operationIndex(bp);
-      scenario = {
-        module: fs.pathToFileURL(runnableFile(import.meta.url, '../../loadtest/scenarios/routes.js')).href,
-        options: { operations: Object.entries(plan.mix).map(([id, weight]) => ({ id, weight, method: idx.get(id)!.op.route!.method, path: idx.get(id)!.op.route!.path })) },
-      };
-      notes.push('requests built from the blueprint routes ({param} = small integers, empty JSON bodies, no authentication)');
-    } else scenario = trivialScenario();
-
-    if (o.driver === 'k6') {
-      const { findK6 } = await import('../../loadtest/k6.js');
-      const { loadTestTargetK6 } = await import('../../loadtest/target.js');
-      if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
-      if (!o.k6Script) throw new UsageError('--driver k6 with --target needs --k6-script FILE (archsim generate k6 writes one)');
-      let script: string;
-      try {
-        script = fs.readFileSync(o.k6Script, 'utf8');
-      } catch {
-        throw new UsageError(`cannot read ${o.k6Script}`);
-      }
-      return await loadTestTargetK6({ target, script, operations: Object.keys(plan.mix), processes, pin: o.pin, rate: plan.rate, blueprint: bp?.metadata.name ?? null, layout, notes, onLine: (l) => err(l) });
-    }
-    return await loadTestTarget({
-      target,
-      scenario,
-      processes,
-      model: plan.model,
-      rate: plan.rate ?? undefined,
-      connections: plan.users ?? (o.connections ? Number(o.connections) : undefined),
-      duration: plan.duration,
-      warmup: plan.warmup,
-      timeoutMs,
-      pin: o.pin,
-      blueprint: bp?.metadata.name ?? null,
-      layout,
-      notes,
-      onProgress: progress.update,
-    });
-  } finally {
-    await stop?.();
-  }
 }
 
 function parsePids(list: string[], role: 'unit' | 'datastore') {
@@ -321,8 +212,4 @@ export function renderComparison(results: LoadTestResult[]): string {
   return [paint('bold', 'Side by side (latency in ms)', process.stderr), table(head, rows)].join('\n');
 }
 
-function portOffsetOf(v: string | undefined): number {
-  const n = Number(v ?? 0);
-  if (!Number.isInteger(n) || n < 0 || n > 50_000) throw new UsageError(`--port-offset "${v}" is not a whole number from 0 to 50000`);
-  return n;
-}
+

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { CheckFailed, err, handle, out, printJson, UsageError } from '../io.js';
+import { choiceFlag, listFlag, rateFlag } from '../flags.js';
+import { CheckFailed, err, handle, InputError, out, printJson, UsageError } from '../io.js';
 import { SEED_SCENARIOS } from '../seed-scenarios.js';
+import type { ReportFormat } from '../../report/run.js';
 
 interface ReportFlags {
   layouts?: string;
@@ -16,8 +18,9 @@ interface ReportFlags {
   json?: boolean;
 }
 
-const FORMATS = ['md', 'html', 'json'] as const;
-type Format = (typeof FORMATS)[number];
+// The format names only (report/run.js itself loads when the command runs: --help stays light).
+const FORMATS = ['md', 'html', 'json'] as const satisfies readonly ReportFormat[];
+type Format = ReportFormat;
 
 export function register(program: Command): void {
   program
@@ -55,22 +58,20 @@ Exit codes: 0 report written and every budget met, 1 a budget is broken, 2 bad i
 }
 
 async function runReport(file: string, flags: ReportFlags): Promise<number> {
-  const formats = flags.format.split(',').map((f) => f.trim()) as Format[];
-  for (const f of formats) if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}"; formats: ${FORMATS.join(', ')}`);
+  const formats = listFlag(flags.format).map((f) => choiceFlag('--format', f, FORMATS));
   if (!flags.out && formats.length > 1) throw new UsageError('several formats need --out DIR');
+  const rate = flags.rate ? rateFlag('--rate', flags.rate) : undefined;
 
-  const [{ loadBlueprint }, { InputError, didYouMean }, { collect }, { parseBudgets, evaluateBudgets }, { parseBaseline, diffReports }, { summaryLine }] =
-    await Promise.all([
-      import('../../io/load.js'),
-      import('../../model/diagnostics.js'),
-      import('../../report/collect.js'),
-      import('../../report/budget.js'),
-      import('../../report/baseline.js'),
-      import('../../report/markdown.js'),
-    ]);
+  const [{ loadBlueprint }, { didYouMean }, { runReport, renderReport }, { parseBudgets }, { parseBaseline }] = await Promise.all([
+    import('../../io/load.js'),
+    import('../../model/diagnostics.js'),
+    import('../../report/run.js'),
+    import('../../report/budget.js'),
+    import('../../report/baseline.js'),
+  ]);
   const { blueprint, locate, files: inputFiles } = loadBlueprint(file);
   const names = Object.keys(blueprint.layouts);
-  const layouts = flags.layouts ? flags.layouts.split(',').map((s) => s.trim()).filter(Boolean) : names;
+  const layouts = flags.layouts ? listFlag(flags.layouts) : names;
   for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
 
   // Inputs that can be wrong are all read before any work, so mistakes come back at once.
@@ -121,10 +122,9 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   }
   if (problems.length) throw new InputError(problems);
 
-  const rate = flags.rate ? parseRateFlag(flags.rate) : undefined;
   const { readFileSync } = await import('node:fs');
   const pkg = { default: JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string } };
-  const { report, diagrams, notes } = collect(blueprint, {
+  const run = runReport(blueprint, {
     file,
     generator: `archsim ${pkg.default.version}`,
     layouts,
@@ -132,21 +132,14 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     scenarios,
     loadtests,
     locate,
+    ...(baseline ? { baseline: { file: flags.baseline!, report: baseline } } : {}),
+    ...(budgets ? { budgets: { file: flags.budget!, parsed: budgets } } : {}),
   });
-  for (const n of notes) err(`archsim: note: ${n}`);
-
-  if (baseline) report.baseline = { file: flags.baseline!, changes: diffReports(baseline, report) };
-  let broken = 0;
-  if (budgets) {
-    const r = evaluateBudgets(budgets, report.layouts, report.baseline?.changes);
-    if (!r.ok) throw new InputError(r.errors);
-    report.budgets = { file: flags.budget!, passed: r.results.every((x) => x.pass), results: r.results };
-    broken = r.results.filter((x) => !x.pass).length;
-  }
-  report.summary = summaryLine(report).replace(/\*\*/g, '');
+  const { report } = run;
+  for (const n of run.notes) err(`archsim: note: ${n}`);
 
   const rendered: { format: Format; text: string }[] = [];
-  for (const f of formats) rendered.push({ format: f, text: await render(f, report, diagrams) });
+  for (const f of formats) rendered.push({ format: f, text: renderReport(f, run, f === 'html' ? await diagramSvgs(run.diagrams) : undefined) });
 
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
@@ -161,35 +154,24 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   } else {
     out(rendered[0]!.text);
   }
-  if (broken) {
-    for (const b of report.budgets!.results.filter((x) => !x.pass)) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${b.comparator} ${b.limit}${b.unit === 'ms' || b.unit === '%' ? b.unit : b.unit === '/s' ? '/s' : b.unit === 'USD' ? ' USD' : ''})`);
+  if (run.broken.length) {
+    const broken = run.broken.length;
+    for (const b of run.broken) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${b.comparator} ${b.limit}${b.unit === 'ms' || b.unit === '%' ? b.unit : b.unit === '/s' ? '/s' : b.unit === 'USD' ? ' USD' : ''})`);
     throw new CheckFailed(`${broken} budget${broken > 1 ? 's' : ''} broken`);
   }
   return 0;
 }
 
-async function render(format: Format, report: import('../../report/schema.js').Report, diagrams: Record<string, string>): Promise<string> {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'md') {
-    const { renderMarkdown } = await import('../../report/markdown.js');
-    return renderMarkdown(report, { diagrams });
-  }
-  const [{ renderHtml }, { renderMermaidMany, findChromium }] = await Promise.all([import('../../report/html.js'), import('../../io/render-mermaid.js')]);
-  let diagramSvgs: Record<string, string> | undefined;
-  if (findChromium()) {
-    const names = Object.keys(diagrams);
-    const svgs = (await renderMermaidMany(names.map((n) => diagrams[n]!), 'svg')) as string[];
-    diagramSvgs = Object.fromEntries(names.map((n, i) => [n, svgs[i]!]));
-  } else {
+/** The diagrams as SVG for the HTML report, rendered by Chromium (the I/O edge); none without Chromium. */
+async function diagramSvgs(diagrams: Record<string, string>): Promise<Record<string, string> | undefined> {
+  const { renderMermaidMany, findChromium } = await import('../../io/render-mermaid.js');
+  if (!findChromium()) {
     err('archsim: note: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the HTML report shows diagrams as Mermaid text');
+    return undefined;
   }
-  return renderHtml(report, { diagrams, diagramSvgs });
-}
-
-function parseRateFlag(s: string): number {
-  const n = Number(s.replace(/\/s$/, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--rate "${s}" is not a rate (e.g. 200 or 200/s)`);
-  return n;
+  const names = Object.keys(diagrams);
+  const svgs = (await renderMermaidMany(names.map((n) => diagrams[n]!), 'svg')) as string[];
+  return Object.fromEntries(names.map((n, i) => [n, svgs[i]!]));
 }
 
 async function scenarioLoader() {

@@ -1,3 +1,4 @@
+import { intFlag } from '../flags.js';
 import type { Command } from 'commander';
 import { handle, out, printJson } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
@@ -27,7 +28,7 @@ export function register(program: Command): void {
         const os = await import('node:os');
         const { prepare, cliError } = await import('../sim-run.js');
         const { parseRates, sweepAnalytic, sweepCurve } = await import('../../simulate/sweep.js');
-        const { intOption } = await import('../sim-options.js');
+        const workers = opts.workers ? intFlag('--workers', opts.workers) : undefined;
         const { blueprint, layout, options } = await prepare(file, { ...opts, rate: undefined });
         let rates: number[];
         try {
@@ -40,7 +41,7 @@ export function register(program: Command): void {
           if (options.method === 'des') {
             const { runPool } = await import('../sim-pool.js');
             const { progress } = await import('../progress.js');
-            const size = opts.workers ? intOption(opts.workers, '--workers') : os.availableParallelism();
+            const size = workers ?? os.availableParallelism();
             const p = await progress(`sweeping ${layout} (${rates.length} points)`);
             let results;
             try {

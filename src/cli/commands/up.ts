@@ -1,3 +1,4 @@
+import { choiceFlag, intFlag } from '../flags.js';
 import type { Command } from 'commander';
 import { handle, out, paint, printJson, table, UsageError } from '../io.js';
 
@@ -31,11 +32,9 @@ export function register(program: Command): void {
     )
     .action((bp: string, opts: UpOpts) =>
       handle(async () => {
-        if (!['embedded', 'url', 'container'].includes(opts.db)) throw new UsageError(`--db must be embedded, url or container, not "${opts.db}"`);
-        const offset = Number(opts.portOffset);
-        if (!Number.isInteger(offset) || offset < 0 || offset > 50000) throw new UsageError('--port-offset must be an integer from 0 to 50000');
-        const gatewayPort = opts.gatewayPort === undefined ? undefined : Number(opts.gatewayPort);
-        if (gatewayPort !== undefined && !(Number.isInteger(gatewayPort) && gatewayPort > 0 && gatewayPort < 65536)) throw new UsageError('--gateway-port must be a port number');
+        choiceFlag('--db', opts.db, ['embedded', 'url', 'container'] as const);
+        const offset = intFlag('--port-offset', opts.portOffset, 0, 50_000);
+        const gatewayPort = opts.gatewayPort === undefined ? undefined : intFlag('--gateway-port', opts.gatewayPort, 1, 65_535);
         const { loadBlueprint } = await import('../../io/load.js');
         const { blueprint } = loadBlueprint(bp);
         if (!blueprint.layouts[opts.layout]) throw new UsageError(`unknown layout "${opts.layout}"; ${bp} has ${Object.keys(blueprint.layouts).join(', ')}`);
@@ -52,22 +51,17 @@ export function register(program: Command): void {
 }
 
 async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, logDir: string): Promise<number> {
-  const { startLayout, PortInUseError } = await import('../../run/layout.js');
+  const { startLayout } = await import('../../run/layout.js');
   const { writeState, clearState } = await import('../../run/state.js');
   const t0 = Date.now();
-  let L;
-  try {
-    L = await startLayout(bp, opts.layout, {
-      db: opts.db as 'embedded',
-      portOffset: offset,
-      ...(gatewayPort ? { gatewayPort } : {}),
-      ...(opts.dataDir ? { dataDir: opts.dataDir, durable: true } : {}),
-      logDir,
-    });
-  } catch (e) {
-    if (e instanceof PortInUseError) throw new UsageError(e.message);
-    throw e;
-  }
+  // A port in use is a usage error by kind (PortInUseError).
+  const L = await startLayout(bp, opts.layout, {
+    db: opts.db as 'embedded',
+    portOffset: offset,
+    ...(gatewayPort ? { gatewayPort } : {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir, durable: true } : {}),
+    logDir,
+  });
   const state = {
     status: 'ready' as const,
     supervisorPid: process.pid,

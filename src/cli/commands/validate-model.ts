@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { intFlag, listFlag, rateFlag, secondsFlag } from '../flags.js';
 import { err, handle, out, printJson, table, UsageError } from '../io.js';
 
 interface Flags {
@@ -30,31 +31,20 @@ export function register(program: Command): void {
     .addHelpText('after', '\nThe prediction models this machine as the runs had it: all units, PostgreSQL and the load driver share its cores.\nErrors are (predicted − measured) / measured. Exit 0 when the loop ran; the errors are figures, not a pass/fail check.')
     .action((file: string, flags: Flags) =>
       handle(async () => {
-        const rate = Number(flags.rate.replace(/\/s$/, ''));
-        const duration = Number(flags.duration.replace(/s$/, ''));
-        const connections = Number(flags.connections);
-        const portOffset = Number(flags.portOffset);
-        if (!(rate > 0)) throw new UsageError(`--rate "${flags.rate}" is not a rate (e.g. 40/s)`);
-        if (!(duration > 0)) throw new UsageError(`--duration "${flags.duration}" is not a number of seconds (e.g. 10s)`);
-        if (!Number.isInteger(connections) || connections < 1) throw new UsageError(`--connections "${flags.connections}" is not a whole number ≥ 1`);
-        if (!Number.isInteger(portOffset) || portOffset < 0) throw new UsageError(`--port-offset "${flags.portOffset}" is not a whole number ≥ 0`);
+        const rate = rateFlag('--rate', flags.rate);
+        const duration = secondsFlag('--duration', flags.duration);
+        const connections = intFlag('--connections', flags.connections);
+        const portOffset = intFlag('--port-offset', flags.portOffset, 0, 50_000);
+        const predict = listFlag(flags.predict);
         const { existsSync, writeFileSync } = await import('node:fs');
         if (flags.out && existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} exists; use --force to overwrite`);
         const { loadBlueprint } = await import('../../io/load.js');
         const { didYouMean } = await import('../../model/diagnostics.js');
         const bp = loadBlueprint(file).blueprint;
         const names = Object.keys(bp.layouts);
-        const predict = flags.predict.split(',').map((s) => s.trim()).filter(Boolean);
         for (const l of [flags.calibrateOn, ...predict]) if (!bp.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
         const { validateModel } = await import('../../loadtest/validate-model.js');
-        const { NotWiredYet } = await import('../../loadtest/layout-run.js');
-        let v;
-        try {
-          v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, rate, duration, connections, portOffset, log: (l) => err(`archsim: ${l}`) });
-        } catch (e) {
-          if (e instanceof NotWiredYet) throw new UsageError(e.message);
-          throw e;
-        }
+        const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, rate, duration, connections, portOffset, log: (l) => err(`archsim: ${l}`) });
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(v, null, 2)}\n`);
         if (flags.json) return printJson(v);
         const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');

@@ -37,7 +37,7 @@ describe('archsim graph', () => {
     const cases: [string[], string][] = [
       [['-l', 'monolit'], 'archsim: unknown layout "monolit" (did you mean "monolith"?); layouts: monolith, modular-monolith, strangler-relay, microservices, proposed-7'],
       [['-l', 'monolith', '--operation', 'messages.sen'], 'archsim: unknown operation "messages.sen" (did you mean "messages.send"?) (write domain.operation)'],
-      [['-l', 'monolith', '-f', 'gif'], 'archsim: --format expects mermaid, svg or png, got "gif"'],
+      [['-l', 'monolith', '-f', 'gif'], 'archsim: --format gif: expected one of mermaid, svg, png'],
       [['-l', 'monolith', '-f', 'png'], 'archsim: --format png needs --out <file> (binary output is not written to a terminal)'],
     ];
     for (const [args, line] of cases) {

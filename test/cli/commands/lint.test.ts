@@ -41,7 +41,7 @@ describe('archsim lint', () => {
     expect(a.stderr.trim()).toBe('archsim: unknown layout "microservice" (did you mean "microservices"?); layouts: monolith, modular-monolith, strangler-relay, microservices, proposed-7');
     const b = archsim(['lint', QC, '--fail-on', 'fatal']);
     expect(b.code).toBe(2);
-    expect(b.stderr.trim()).toBe('archsim: --fail-on expects info, warning or error, got "fatal"');
+    expect(b.stderr.trim()).toBe('archsim: --fail-on fatal: expected one of info, warning, error');
     const c = archsim(['lint', QC, '--layout', 'toString']);
     expect(c.code).toBe(2);
   });

@@ -1,0 +1,74 @@
+// Command-line values: one parser per kind of quantity, shared by every command, built on the
+// blueprint's own unit parsers (model/units.ts) so a flag accepts what a blueprint accepts.
+// A flag may also leave the unit out: a bare rate is per second, a bare duration is seconds, a
+// bare size is bytes, a bare percentage is percent. Every bad value is one line and exit 2.
+import { parseDuration, parsePercent, parseRate, parseSize } from '../model/units.js';
+import { UsageError } from '../errors.js';
+
+const BARE = /^\s*[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?\s*$/i;
+
+/** Requests per second: "200", "200/s", "12k/min", "1M/d". Positive. */
+export function rateFlag(flag: string, v: string): number {
+  const r = parseRate(BARE.test(v) ? `${v.trim()}/s` : v);
+  if (!r.ok || !(r.value > 0) || !Number.isFinite(r.value)) throw new UsageError(`${flag} ${v}: expected a positive rate such as 200 (per second), 200/s or 12k/min`);
+  return r.value;
+}
+
+/** Milliseconds: "30" (seconds), "30s", "500ms", "2m". Positive unless `zero` allows 0. */
+export function durationFlag(flag: string, v: string, o: { zero?: boolean } = {}): number {
+  const r = parseDuration(BARE.test(v) ? `${v.trim()}s` : v);
+  const ok = r.ok && Number.isFinite(r.value) && (o.zero ? r.value >= 0 : r.value > 0);
+  if (!ok) throw new UsageError(`${flag} ${v}: expected a ${o.zero ? '' : 'positive '}duration such as 30 (seconds), 30s, 500ms or 2m`);
+  return r.value;
+}
+
+/** Seconds, for the options that count in seconds (load tests): same syntax as durationFlag. */
+export function secondsFlag(flag: string, v: string, o: { zero?: boolean } = {}): number {
+  return durationFlag(flag, v, o) / 1000;
+}
+
+/** Bytes: "512" (bytes), "512B", "2KiB", "1.5MB". */
+export function sizeFlag(flag: string, v: string): number {
+  const r = parseSize(BARE.test(v) ? `${v.trim()}B` : v);
+  if (!r.ok) throw new UsageError(`${flag} ${v}: expected a size such as 512 (bytes), 2KiB or 1.5MB`);
+  return r.value;
+}
+
+/** A fraction in [0, 1]: "10" or "10%" (percent). */
+export function percentFlag(flag: string, v: string): number {
+  const r = parsePercent(BARE.test(v) ? `${v.trim()}%` : v);
+  if (!r.ok) throw new UsageError(`${flag} ${v}: expected a percentage from 0 to 100, such as 10 or 10%`);
+  return r.value;
+}
+
+/** A whole number ≥ min (and ≤ max when given). */
+export function intFlag(flag: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  const n = /^\s*-?[0-9]+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${v}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}`);
+  return n;
+}
+
+/** A number of milliseconds ≥ 0 written as a plain number ("0.5"), or as a duration ("500us"). */
+export function millisFlag(flag: string, v: string): number {
+  if (BARE.test(v)) return Number(v);
+  const r = parseDuration(v);
+  if (!r.ok || !(r.value >= 0)) throw new UsageError(`${flag} ${v}: expected milliseconds such as 0.5, or a duration such as 500us`);
+  return r.value;
+}
+
+/** One of a fixed set of words. */
+export function choiceFlag<T extends string>(flag: string, v: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(v)) throw new UsageError(`${flag} ${v}: expected ${choices.length === 2 ? choices.join(' or ') : `one of ${choices.join(', ')}`}`);
+  return v as T;
+}
+
+/** A comma-separated list ("a,b, c"), empty items dropped; repeatable flags collect with `collectList`. */
+export function listFlag(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** commander's collector for a repeatable, comma-separable flag. */
+export const collectList = (v: string, prev: string[] = []): string[] => [...prev, ...listFlag(v)];

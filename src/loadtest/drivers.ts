@@ -1,0 +1,68 @@
+// The load driver seam: the embedded open/closed-model driver and k6 both take a started system
+// under test and a load plan, and return a result in archsim's format. A new driver is one more
+// LoadDriver in DRIVERS.
+import { UsageError } from '../errors.js';
+import type { Progress } from './driver/index.js';
+import type { SystemUnderTest } from './layout-run.js';
+import type { LoadPlan } from './plan.js';
+import type { LoadTestResult } from './result.js';
+
+/** What a driver is handed: a started system, the load to put on it, what to record. */
+export interface DriveRequest {
+  sut: SystemUnderTest;
+  plan: LoadPlan;
+  blueprint: string | null;
+  layout: string | null;
+  /** k6: the script to run (the layout's generated script, or the user's) */
+  k6Script?: () => Promise<string>;
+  timeoutMs?: number;
+  /** open model: bound on requests in flight (closed model: plan.users) */
+  connections?: number;
+  pin?: boolean;
+  onProgress?: (p: Progress) => void;
+  /** k6's own output lines */
+  onLine?: (line: string) => void;
+}
+
+/** The load driver seam: the embedded driver and k6 both take a started system and return a result. */
+export interface LoadDriver {
+  readonly name: 'embedded' | 'k6';
+  drive(r: DriveRequest): Promise<LoadTestResult>;
+}
+
+export const embeddedDriver: LoadDriver = {
+  name: 'embedded',
+  async drive(r) {
+    const { loadTestTarget } = await import('./target.js');
+    return loadTestTarget({
+      target: r.sut.baseUrl,
+      scenario: r.sut.scenario,
+      processes: r.sut.processes,
+      model: r.plan.model,
+      rate: r.plan.rate ?? undefined,
+      connections: r.plan.users ?? r.connections,
+      duration: r.plan.duration,
+      warmup: r.plan.warmup,
+      ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+      ...(r.pin !== undefined ? { pin: r.pin } : {}),
+      blueprint: r.blueprint,
+      layout: r.layout,
+      notes: r.sut.notes,
+      ...(r.onProgress ? { onProgress: r.onProgress } : {}),
+    });
+  },
+};
+
+export const k6Driver: LoadDriver = {
+  name: 'k6',
+  async drive(r) {
+    const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('./k6.js'), import('./target.js')]);
+    if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN; use --driver embedded (the default)');
+    if (!r.k6Script) throw new UsageError('--driver k6 with --target needs --k6-script FILE (archsim generate k6 writes one)');
+    const script = await r.k6Script();
+    return loadTestTargetK6({ target: r.sut.baseUrl, script, operations: Object.keys(r.plan.mix), processes: r.sut.processes, pin: r.pin, rate: r.plan.rate, blueprint: r.blueprint, layout: r.layout, notes: r.sut.notes, ...(r.onLine ? { onLine: r.onLine } : {}) });
+  },
+};
+
+export const DRIVERS = { embedded: embeddedDriver, k6: k6Driver } as const;
+

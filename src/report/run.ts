@@ -1,0 +1,51 @@
+// The report as one call: compute the figures (collect), diff them against a baseline, check
+// the budgets and write the summary line. Pure: parsed inputs in, the report out; reading the
+// files and rendering diagrams with Chromium stay at the edge (`archsim report`).
+import { InputError } from '../errors.js';
+import type { Blueprint } from '../model/schema.js';
+import { diffReports } from './baseline.js';
+import { evaluateBudgets, type ParsedBudgets } from './budget.js';
+import { collect, type CollectOptions } from './collect.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown, summaryLine } from './markdown.js';
+import type { Report } from './schema.js';
+
+export interface RunReportOptions extends CollectOptions {
+  /** an earlier JSON report: every figure that changed is listed */
+  baseline?: { file: string; report: Report };
+  /** limits to check (a broken one is listed in report.budgets, not thrown) */
+  budgets?: { file: string; parsed: ParsedBudgets };
+}
+
+export interface ReportRun {
+  report: Report;
+  /** Mermaid text of each diagram, by name */
+  diagrams: Record<string, string>;
+  notes: string[];
+  /** budgets that do not hold */
+  broken: NonNullable<Report['budgets']>['results'];
+}
+
+/** Throws InputError when a budget names a figure the report does not have. */
+export function runReport(bp: Blueprint, o: RunReportOptions): ReportRun {
+  const { report, diagrams, notes } = collect(bp, o);
+  if (o.baseline) report.baseline = { file: o.baseline.file, changes: diffReports(o.baseline.report, report) };
+  let broken: ReportRun['broken'] = [];
+  if (o.budgets) {
+    const r = evaluateBudgets(o.budgets.parsed, report.layouts, report.baseline?.changes);
+    if (!r.ok) throw new InputError(r.errors);
+    report.budgets = { file: o.budgets.file, passed: r.results.every((x) => x.pass), results: r.results };
+    broken = r.results.filter((x) => !x.pass);
+  }
+  report.summary = summaryLine(report).replace(/\*\*/g, '');
+  return { report, diagrams, notes, broken };
+}
+
+export type ReportFormat = 'md' | 'html' | 'json';
+
+/** One format's text; HTML shows diagrams as SVG when given them (rendered at the edge), else as Mermaid text. */
+export function renderReport(format: ReportFormat, run: Pick<ReportRun, 'report' | 'diagrams'>, diagramSvgs?: Record<string, string>): string {
+  if (format === 'json') return `${JSON.stringify(run.report, null, 2)}\n`;
+  if (format === 'md') return renderMarkdown(run.report, { diagrams: run.diagrams });
+  return renderHtml(run.report, { diagrams: run.diagrams, ...(diagramSvgs ? { diagramSvgs } : {}) });
+}
