@@ -10,3 +10,7 @@ console.log('wrote schemas/blueprint.schema.json');
 const { resultJsonSchema } = await import('../dist/src/loadtest/result.js');
 writeFileSync(new URL('../schemas/loadtest-result.schema.json', import.meta.url), `${JSON.stringify(resultJsonSchema(), null, 2)}\n`);
 console.log('wrote schemas/loadtest-result.schema.json');
+
+const { planJsonSchema } = await import('../dist/src/plan/schema.js');
+writeFileSync(new URL('../schemas/plan.schema.json', import.meta.url), `${JSON.stringify(planJsonSchema(), null, 2)}\n`);
+console.log('wrote schemas/plan.schema.json');

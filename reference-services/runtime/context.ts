@@ -2,7 +2,7 @@
 // domains (in-process or HTTP, it cannot tell), an event emitter and its configuration. A
 // domain module never learns which layout it runs in.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from './db.js';
+import type { Db, Tx } from './db.js';
 import type { AuthClient, Principal } from '../domains/auth/client.js';
 import type { UsersClient } from '../domains/users/client.js';
 import type { MessagesClient } from '../domains/messages/client.js';
@@ -47,7 +47,11 @@ export interface DomainContext {
   unit: string;
   db: Db;
   clients: Clients;
-  emit(event: string, payload: Record<string, unknown>): Promise<void>;
+  /**
+   * Record an event through the transactional outbox: pass the transaction that makes the
+   * change, so both commit together (without one, the event is recorded on its own).
+   */
+  emit(event: string, payload: Record<string, unknown>, tx?: Tx): Promise<void>;
   config: Config;
   log: Logger;
   /** onRequest hook: verifies the bearer token through auth.verify-token, sets request.principal. */
@@ -84,3 +88,5 @@ export function principal(req: FastifyRequest): Principal {
 }
 
 export const uuid = { type: 'string', format: 'uuid' } as const;
+/** An RFC 3339 time PostgreSQL can hold (years 0001–9999; "0000-…" is refused with 400, not a 500). */
+export const dateTime = { type: 'string', format: 'date-time', pattern: '^(?!0000)[0-9]{4}-', maxLength: 64 } as const;

@@ -9,8 +9,13 @@ export interface Queryable {
   one<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
 }
 
+/** A transaction: queries, plus work to run once it has committed (e.g. publishing its outbox rows). */
+export interface Tx extends Queryable {
+  onCommit(fn: () => void): void;
+}
+
 export interface Db extends Queryable {
-  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  tx<T>(fn: (q: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   end(): Promise<void>;
   pool: pg.Pool;
@@ -39,10 +44,12 @@ export function openDb(url: string, max = 10): Db {
     pool,
     async tx(fn) {
       const client = await pool.connect();
+      const after: (() => void)[] = [];
       try {
         await client.query('BEGIN');
-        const out = await fn(wrap(client));
+        const out = await fn({ ...wrap(client), onCommit: (f) => void after.push(f) });
         await client.query('COMMIT');
+        for (const f of after) f();
         return out;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);

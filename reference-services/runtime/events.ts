@@ -1,14 +1,18 @@
-// Events. Inside a unit: an in-process bus (the consumer runs right after the producer's
-// write, in the same process). Across units: a durable queue in PostgreSQL (schema `events`
-// in a database every unit of the layout reaches), standing in for the blueprint's broker:
-// one row per (event, consumer operation), written right after the producer's commit, a
-// NOTIFY to wake consumers, a poll as fallback, and the row marked done only after the
-// handler succeeded (at-least-once; handlers are idempotent by event id). A consumer unit
-// that is down simply finds its rows waiting when it starts again.
+// Events, with a transactional outbox. A producer writes its event in the same transaction
+// as the change it describes (archsim_outbox.outbox, in the producer's own database), so a
+// crash can never keep one without the other. After the commit (and by a poll, for rows a
+// crash left behind) the unit's publisher drains its outbox: rows for consumers in other
+// units go to the cross-unit queue (schema `events` in a database every unit reaches,
+// standing in for the blueprint's broker: one row per (event, consumer operation), a NOTIFY
+// to wake consumers, a poll as fallback); consumers in this unit run right there. An outbox
+// row is marked published only after all of that succeeded, and a queue row is marked done
+// only after its handler succeeded: delivery is at-least-once, and every consumer is
+// idempotent by event id (a redelivered event changes nothing). A consumer unit that is down
+// simply finds its rows waiting when it starts again.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EventEnvelope, Logger } from './context.js';
-import { migrate, type Db } from './db.js';
+import { migrate, type Db, type Queryable, type Tx } from './db.js';
 import { currentRequestId } from './request-context.js';
 
 export const eventsMigrations = [
@@ -28,6 +32,23 @@ export const eventsMigrations = [
   `CREATE INDEX IF NOT EXISTS queue_pending ON events.queue (consumer, id) WHERE done_at IS NULL`,
 ];
 
+/** The outbox, one per database that holds a producing domain's schema. */
+export const outboxMigrations = [
+  `CREATE TABLE IF NOT EXISTS archsim_outbox.outbox (
+     id bigserial PRIMARY KEY,
+     domain text NOT NULL,
+     event_id uuid NOT NULL UNIQUE,
+     event text NOT NULL,
+     payload jsonb NOT NULL,
+     request_id text,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     available_at timestamptz NOT NULL DEFAULT now(),
+     attempts int NOT NULL DEFAULT 0,
+     last_error text,
+     published_at timestamptz)`,
+  `CREATE INDEX IF NOT EXISTS outbox_pending ON archsim_outbox.outbox (domain, id) WHERE published_at IS NULL`,
+];
+
 const CHANNEL = 'archsim_events';
 type ConsumerFn = (e: EventEnvelope) => Promise<void>;
 
@@ -39,48 +60,154 @@ export class EventRouter {
   private again = false;
   private stopped = false;
   private inflight: Promise<void> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** outbox database → the local domains whose rows it holds, and its drain state */
+  private readonly outboxes = new Map<Db, { domains: string[]; draining: boolean; again: boolean; inflight: Promise<void> }>();
 
   constructor(
     /** event → consumer operations ("domain.op") from the blueprint */
     private readonly consumersOf: Map<string, string[]>,
     private readonly isLocal: (domain: string) => boolean,
     private readonly log: Logger,
+    /** the database of each local domain (its outbox lives there) */
+    private readonly dbOf: (domain: string) => Db,
     private readonly queueDb?: Db,
     private readonly queueUrl?: string,
+    /** test-only fault hook (see unit.ts): called where a crash would hurt most */
+    private readonly fault: (point: string) => void = () => undefined,
   ) {}
 
   on(consumer: string, fn: ConsumerFn) {
     this.handlers.set(consumer, fn);
   }
 
-  async emit(event: string, payload: Record<string, unknown>): Promise<void> {
-    const env: EventEnvelope = { id: randomUUID(), event, payload, at: new Date().toISOString(), ...(currentRequestId() ? { requestId: currentRequestId()! } : {}) };
-    const consumers = this.consumersOf.get(event) ?? [];
-    const remote = consumers.filter((c) => !this.isLocal(c.split('.')[0]!));
-    if (remote.length) {
-      if (!this.queueDb) throw new Error(`event ${event} has consumers in other units but no events database is configured`);
-      // One round trip: the rows and the wake-up (payload: the consumers, so only their units look).
-      await this.queueDb.query(
-        `WITH rows AS (
-           INSERT INTO events.queue (event_id, event, consumer, payload, request_id) SELECT $1, $2, c, $3, $4 FROM unnest($5::text[]) AS c RETURNING 1)
-         SELECT pg_notify($6, $7) FROM (SELECT count(*) FROM rows) AS n`,
-        [env.id, event, JSON.stringify(payload), env.requestId ?? null, remote, CHANNEL, remote.join(',')],
-      );
-    }
-    for (const c of consumers.filter((c) => this.isLocal(c.split('.')[0]!))) {
-      const fn = this.handlers.get(c);
-      if (!fn) continue;
-      // In-process: after the producer's response path, errors logged (not the caller's failure).
-      setImmediate(() => void fn(env).catch((e: Error) => this.log.error({ event, consumer: c, err: e.message }, 'event handler failed')));
-    }
+  /** Register a local producing domain (its outbox is drained by this unit). */
+  producer(domain: string) {
+    const db = this.dbOf(domain);
+    const o = this.outboxes.get(db);
+    if (o) o.domains.push(domain);
+    else this.outboxes.set(db, { domains: [domain], draining: false, again: false, inflight: Promise.resolve() });
+  }
+
+  /**
+   * Record an event of `domain`. With `tx`, in that transaction (it commits or rolls back with
+   * the change); without, on its own (durable once this returns). Published after the commit.
+   */
+  async emit(domain: string, event: string, payload: Record<string, unknown>, tx?: Tx): Promise<void> {
+    const db = this.dbOf(domain);
+    const q: Queryable = tx ?? db;
+    await q.query('INSERT INTO archsim_outbox.outbox (domain, event_id, event, payload, request_id) VALUES ($1, $2, $3, $4, $5)', [
+      domain,
+      randomUUID(),
+      event,
+      JSON.stringify(payload),
+      currentRequestId() ?? null,
+    ]);
+    const publish = () => {
+      // The window a crash must not lose: committed, not yet published.
+      this.fault('after-commit');
+      setImmediate(() => this.kickOutbox(db));
+    };
+    if (tx) tx.onCommit(publish);
+    else publish();
   }
 
   async migrate() {
+    for (const db of this.outboxes.keys()) await migrate(db, 'archsim_outbox', outboxMigrations);
     if (this.queueDb) await migrate(this.queueDb, 'events', eventsMigrations);
+  }
+
+  private kickOutbox(db: Db) {
+    const o = this.outboxes.get(db);
+    if (!o || this.stopped) return;
+    if (o.draining) {
+      o.again = true;
+      return;
+    }
+    o.draining = true;
+    o.inflight = (async () => {
+      try {
+        do {
+          o.again = false;
+          while (!this.stopped && (await this.drainOutbox(db, o.domains))) {
+            /* keep draining */
+          }
+        } while (o.again && !this.stopped);
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message }, 'outbox drain failed; will retry');
+      } finally {
+        o.draining = false;
+      }
+    })();
+  }
+
+  /** Publish a batch of due outbox rows: remote consumers' queue rows, then local handlers. */
+  private async drainOutbox(db: Db, domains: string[]): Promise<boolean> {
+    const BATCH = 64;
+    return db.tx(async (q) => {
+      const rows = await q.query<{ id: string; event_id: string; event: string; payload: Record<string, unknown>; request_id: string | null; created_at: Date }>(
+        `SELECT id, event_id, event, payload, request_id, created_at FROM archsim_outbox.outbox
+         WHERE published_at IS NULL AND domain = ANY($1) AND available_at <= now() ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [domains, BATCH],
+      );
+      if (!rows.length) return false;
+      const remote: { row: (typeof rows)[number]; consumer: string }[] = [];
+      for (const row of rows) for (const c of this.consumersOf.get(row.event) ?? []) if (!this.isLocal(c.split('.')[0]!)) remote.push({ row, consumer: c });
+      if (remote.length) {
+        if (!this.queueDb) throw new Error(`events have consumers in other units but no events database is configured`);
+        // One round trip: the rows (again after a crash: no-ops) and the wake-up (payload: the consumers).
+        await this.queueDb.query(
+          `WITH rows AS (
+             INSERT INTO events.queue (event_id, event, consumer, payload, request_id)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[])
+             ON CONFLICT (event_id, consumer) DO NOTHING RETURNING 1)
+           SELECT pg_notify($6, $7) FROM (SELECT count(*) FROM rows) AS n`,
+          [
+            remote.map((r) => r.row.event_id),
+            remote.map((r) => r.row.event),
+            remote.map((r) => r.consumer),
+            remote.map((r) => JSON.stringify(r.row.payload)),
+            remote.map((r) => r.row.request_id),
+            CHANNEL,
+            [...new Set(remote.map((r) => r.consumer))].join(','),
+          ],
+        );
+      }
+      const published: string[] = [];
+      for (const row of rows) {
+        const env: EventEnvelope = { id: row.event_id, event: row.event, payload: row.payload, at: row.created_at.toISOString(), ...(row.request_id ? { requestId: row.request_id } : {}) };
+        let failed: Error | undefined;
+        for (const c of (this.consumersOf.get(row.event) ?? []).filter((c) => this.isLocal(c.split('.')[0]!))) {
+          const fn = this.handlers.get(c);
+          if (!fn) continue;
+          try {
+            await fn(env);
+          } catch (e) {
+            failed = e as Error;
+            this.log.warn({ event: row.event, consumer: c, err: failed.message }, 'event delivery failed; will retry');
+          }
+        }
+        if (!failed) published.push(row.id);
+        else
+          // Back off (1 s per attempt, up to 30 s); every local consumer runs again then (idempotent).
+          await q.query(`UPDATE archsim_outbox.outbox SET attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => LEAST(attempts + 1, 30)) WHERE id = $1`, [
+            row.id,
+            failed.message.slice(0, 500),
+          ]);
+      }
+      if (published.length) await q.query('UPDATE archsim_outbox.outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [published]);
+      return rows.length === BATCH;
+    });
   }
 
   /** Consume the queue for this unit's consumer operations that have producers elsewhere. */
   async start(pollMs = 500) {
+    // Outbox rows a crash left unpublished, and rows whose publishing failed, are retried by poll.
+    const outboxPoll = setInterval(() => {
+      for (const db of this.outboxes.keys()) this.kickOutbox(db);
+    }, pollMs);
+    this.timers.push(outboxPoll);
+    for (const db of this.outboxes.keys()) this.kickOutbox(db);
     if (!this.queueDb || !this.queueUrl || this.handlers.size === 0) return;
     const connect = async () => {
       try {
@@ -162,7 +289,9 @@ export class EventRouter {
   async stop() {
     this.stopped = true;
     clearInterval(this.poller);
+    for (const t of this.timers) clearInterval(t);
     await this.inflight.catch(() => undefined);
+    await Promise.all([...this.outboxes.values()].map((o) => o.inflight.catch(() => undefined)));
     await this.listener?.end().catch(() => undefined);
   }
 }

@@ -1,7 +1,8 @@
 // The layout's API gateway: routes each public operation's path to its unit with the one
 // route table (src/model/routes.ts), proxies WebSocket upgrades, adds x-request-id, and
 // answers 503 at once when a unit is down. Internal routes (/internal/...) are not in the
-// table, so they are never exposed.
+// table, so they are never exposed (and units serve them only on their internal listener).
+// /health says the gateway process lives; /ready says whether every upstream unit is ready.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
@@ -15,6 +16,8 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   routes: RouteEntry[];
+  /** Origins of the units behind the gateway (their public /ready is what /ready reflects). */
+  upstreams?: string[];
 }
 
 export function startGateway(o: GatewayOptions) {
@@ -36,12 +39,33 @@ export function startGateway(o: GatewayOptions) {
     res.end(JSON.stringify({ error, message }));
   };
 
+  // Readiness of the upstreams, checked at most every 500 ms whatever the probe rate.
+  let readyCache: { at: number; ok: Promise<boolean> } | undefined;
+  const upstreamsReady = () => {
+    if (readyCache && Date.now() - readyCache.at < 500) return readyCache.ok;
+    const ok = Promise.all(
+      (o.upstreams ?? []).map((u) =>
+        fetch(`${u}/ready`, { signal: AbortSignal.timeout(1000) }).then(
+          (r) => (void r.body?.cancel(), r.ok),
+          () => false,
+        ),
+      ),
+    ).then((all) => all.every(Boolean));
+    readyCache = { at: Date.now(), ok };
+    return ok;
+  };
+
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const rid = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const url = req.url ?? '/';
-    if (url === '/health' || url === '/ready') {
+    if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ status: 'ok', gateway: true, routes: table.length }));
+      return res.end(JSON.stringify({ status: 'ok' }));
+    }
+    if (url === '/ready') {
+      const ok = await upstreamsReady();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ ready: ok }));
     }
     const r = match(req.method ?? 'GET', url);
     if (!r) return fail(res, 404, 'not_found', `no route ${req.method} ${url.split('?')[0]}`, rid);

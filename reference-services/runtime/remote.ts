@@ -1,15 +1,18 @@
-// The HTTP implementation of the typed clients: POST /internal/<domain>/<op> with {args} on
-// the callee unit, through one keep-alive undici Pool per unit. A unit that is down fails
+// The HTTP implementation of the typed clients: POST /internal/<domain>/<op> with {args} and
+// this unit's service token on the callee unit's internal listener, through one keep-alive undici Pool per unit. A unit that is down fails
 // the call fast (refused or a 1 s connect timeout) with 503, never a hang.
 import { Pool } from 'undici';
 import { HttpError, unavailable } from './errors.js';
 import { currentRequestId } from './request-context.js';
+import { SERVICE_TOKEN_HEADER } from './service-auth.js';
 
 export class Remote {
   private readonly pools = new Map<string, Pool>();
   constructor(
-    /** domain → origin of the unit serving it, e.g. http://127.0.0.1:8001 */
+    /** domain → origin of the internal listener of the unit serving it, e.g. http://127.0.0.1:41001 */
     private readonly origins: Map<string, string>,
+    /** this unit's service token, sent with every call */
+    private readonly serviceToken: () => Promise<string> | string,
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -25,7 +28,7 @@ export class Remote {
   async call(domain: string, op: string, args: unknown[]): Promise<unknown> {
     const origin = this.origins.get(domain);
     if (!origin) throw unavailable(`no unit serves domain ${domain}`);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', [SERVICE_TOKEN_HEADER]: await this.serviceToken() };
     const rid = currentRequestId();
     if (rid) headers['x-request-id'] = rid;
     let res;

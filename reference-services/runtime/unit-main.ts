@@ -1,5 +1,5 @@
 // The program of one unit: `node unit-main.js` with ARCHSIM_UNIT (JSON: blueprint path, layout,
-// unit, port, databases, unit origins, config). Started by `archsim up` / startLayout.
+// unit, ports, databases, internal origins of the other units, secrets, config). Started by `archsim up` / startLayout.
 import { loadBlueprint } from '../../src/io/load.js';
 import { startUnit } from './unit.js';
 
@@ -8,10 +8,13 @@ interface UnitEnv {
   layout: string;
   unit: string;
   port: number;
+  internalPort: number;
   databases: Record<string, string>;
   eventsDatabase?: string;
-  unitOrigins: Record<string, string>;
+  internalOrigins: Record<string, string>;
   jwtSecret: string;
+  serviceSecret: string;
+  faults?: string;
   mediaDir: string;
   mediaMaxBytes: number;
   relayTtlSeconds?: number;
@@ -28,7 +31,10 @@ async function main() {
     port: env.port,
     databases: env.databases,
     ...(env.eventsDatabase ? { eventsDatabase: env.eventsDatabase } : {}),
-    unitOrigins: env.unitOrigins,
+    internalPort: env.internalPort,
+    internalOrigins: env.internalOrigins,
+    serviceSecret: new TextEncoder().encode(env.serviceSecret),
+    ...(env.faults ? { faults: env.faults } : {}),
     logLevel: env.logLevel ?? 'info',
     config: {
       jwtSecret: new TextEncoder().encode(env.jwtSecret),

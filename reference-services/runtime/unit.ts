@@ -1,8 +1,15 @@
 // One unit of a layout: the domains the layout puts in it, their routes, their internal
 // operations (for clients in other units), their event consumers, and the production habits
 // (/health, /ready, /metrics, JSON logs with request ids, graceful shutdown).
+//
+// Two listeners. The public one (the blueprint port, what a gateway or a client reaches)
+// serves the domains' routes and a bare /health and /ready; it has no /internal route at all.
+// The internal one (a port of its own, for the other units of the layout) serves the internal
+// operations, each authorized by the caller's service token (service-auth.ts), and the
+// details: /ready with its checks, /health with pid and domains, /metrics.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { primaryStore, resolveLayout } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { domainModules } from '../domains/index.js';
@@ -12,8 +19,11 @@ import { HttpError, unauthorized } from './errors.js';
 import { EventRouter } from './events.js';
 import { createMetrics } from './metrics.js';
 import { camel, kebab } from './names.js';
+import { redactObject, redactText } from './redact.js';
 import { Remote } from './remote.js';
 import { requestContext } from './request-context.js';
+import { declaredCalls, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
+import { rejectNul, validatorCompiler } from './validation.js';
 
 export interface UnitOptions {
   blueprint: Blueprint;
@@ -21,19 +31,30 @@ export interface UnitOptions {
   unit: string;
   host?: string;
   port: number;
+  /** Port of the internal listener (0: any free port). */
+  internalPort?: number;
   /** datastore name → PostgreSQL URL */
   databases: Record<string, string>;
   /** URL of the database holding the cross-unit event queue (needed when the layout has several units). */
   eventsDatabase?: string;
-  /** unit name → origin (http://127.0.0.1:port) */
-  unitOrigins: Record<string, string>;
+  /** unit name → origin of its internal listener (http://127.0.0.1:port) */
+  internalOrigins: Record<string, string>;
+  /** The run's secret for service tokens (not the users' JWT secret). */
+  serviceSecret: Uint8Array;
   config: Config;
   logLevel?: string;
+  /**
+   * Test-only fault injection, e.g. "after-commit:0.05": at that point, with that probability,
+   * the process kills itself (SIGKILL). Set only by tests (StartOptions.faults); never by `up`.
+   */
+  faults?: string;
 }
 
 export interface RunningUnit {
   app: FastifyInstance;
+  internal: FastifyInstance;
   url: string;
+  internalUrl: string;
   close(): Promise<void>;
 }
 
@@ -52,18 +73,26 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   if (!unit) throw new Error(`layout ${o.layout} has no unit ${o.unit}`);
   const local = new Set(unit.domains);
 
-  const app = Fastify({
-    logger: { level: o.logLevel ?? 'info', base: { unit: o.unit, pid: process.pid } },
+  const fastifyOptions = (listener: 'public' | 'internal') => ({
+    logger: {
+      level: o.logLevel ?? 'info',
+      base: { unit: o.unit, pid: process.pid, ...(listener === 'internal' ? { listener } : {}) },
+      // Tokens, emails and database passwords never reach a log line (redact.ts).
+      formatters: { log: (obj: Record<string, unknown>) => redactObject(obj) },
+    },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // One line per request is written by the onResponse hook below (with route and latency).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
-    // Report every failing field at once, not just the first.
-    ajv: { customOptions: { allErrors: true } },
   });
+  const app = Fastify(fastifyOptions('public'));
+  const internal = Fastify(fastifyOptions('internal'));
+  app.setValidatorCompiler(validatorCompiler);
+  internal.setValidatorCompiler(validatorCompiler);
   const metrics = createMetrics(o.unit);
+  const fault = faultHook(o.faults, app.log);
 
   // Databases: one pool per datastore this unit's domains use (a domain's tables all live in
   // its schema on its primary store's database, whatever engine the blueprint gives the rest).
@@ -78,25 +107,31 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   };
   const queueDb = r.units.length > 1 && o.eventsDatabase ? openDb(o.eventsDatabase, 4) : undefined;
 
+  const domainsOfUnit = new Map(r.units.map((u) => [u.name, u.domains] as const));
+  const serviceAuth = new ServiceAuth(o.serviceSecret, o.unit, domainsOfUnit, declaredCalls(o.blueprint));
   const origins = new Map<string, string>();
-  for (const [domain, u] of r.unitOfDomain) if (o.unitOrigins[u]) origins.set(domain, o.unitOrigins[u]);
-  const remote = new Remote(origins);
+  for (const [domain, u] of r.unitOfDomain) if (o.internalOrigins[u]) origins.set(domain, o.internalOrigins[u]);
+  const remote = new Remote(origins, () => serviceAuth.token());
 
   const services = new Map<string, unknown>();
   const internals = new Map<string, Record<string, Handler>>();
-  // A typed client per domain: in-process when the domain is here, HTTP otherwise.
+  /** An internal operation of a local domain, after the one authorization check. */
+  const callLocal = async (token: string | undefined, domain: string, op: string, args: unknown[]) => {
+    await serviceAuth.authorize(token, domain, op);
+    const impl = internals.get(domain)?.[camel(op)];
+    if (!impl || !local.has(domain)) throw new HttpError(404, 'not_found', `no internal operation ${domain}.${op} here`);
+    return (impl as (...a: unknown[]) => Promise<unknown>)(...args);
+  };
+  // A typed client per domain: in-process when the domain is here, HTTP otherwise. The
+  // in-process path presents this unit's own service token to the same check as HTTP calls.
   const clientFor = (domain: string) =>
     new Proxy(
       {},
       {
         get: (_t, method: string) => {
           if (method === 'then') return undefined;
-          return (...args: unknown[]) => {
-            const impl = internals.get(domain)?.[method];
-            if (local.has(domain)) {
-              if (!impl) throw new Error(`${domain}.${kebab(method)} is not an internal operation`);
-              return (impl as (...a: unknown[]) => Promise<unknown>)(...args);
-            }
+          return async (...args: unknown[]) => {
+            if (local.has(domain)) return callLocal(await serviceAuth.token(), domain, kebab(method), args);
             return remote.call(domain, kebab(method), args);
           };
         },
@@ -105,7 +140,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   const clients = Object.fromEntries(Object.keys(o.blueprint.system.domains).map((d) => [d, clientFor(d)])) as unknown as Clients;
 
   const consumersOf = new Map(Object.entries(o.blueprint.system.events).map(([e, def]) => [e, def.consumers as string[]]));
-  const events = new EventRouter(consumersOf, (d) => local.has(d), app.log, queueDb, o.eventsDatabase);
+  const events = new EventRouter(consumersOf, (d) => local.has(d), app.log, dbOf, queueDb, o.eventsDatabase, fault);
 
   const authenticate = async (req: FastifyRequest, _reply: FastifyReply) => {
     const h = req.headers.authorization;
@@ -121,12 +156,13 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     const mod = domainModules[domain];
     if (!mod) throw new Error(`no reference implementation for domain ${domain}`);
     const db = dbOf(domain);
+    events.producer(domain);
     const ctx: DomainContext = {
       domain,
       unit: o.unit,
       db,
       clients,
-      emit: (e, p) => events.emit(e, p),
+      emit: (e, p, tx) => events.emit(domain, e, p, tx),
       config: o.config,
       log: app.log.child({ domain }),
       authenticate,
@@ -138,40 +174,45 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     modules.push([mod, s, ctx]);
   }
 
-  // Hooks: request context first (so every later step sees the request id), then metrics/logs.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    requestContext.run({ requestId: req.id }, done);
-  });
   // While draining, each finished response closes its connection, so a keep-alive client
   // (the gateway, another unit) does not hold the process open after its last request.
   let draining = false;
-  app.addHook('onSend', async (_req, reply) => {
-    if (draining) reply.header('connection', 'close');
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics' || route === '/health' || route === '/ready') return;
-    const ms = reply.elapsedTime;
-    metrics.observe(req.method, route, reply.statusCode, ms / 1000);
-    req.log.info({ method: req.method, route, url: req.url, status: reply.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
-  });
-  app.setErrorHandler((e: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
-    if (e instanceof HttpError) return reply.code(e.status).send({ error: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) });
-    if (e.validation) {
-      return reply.code(400).send({ error: 'validation', message: e.message, fields: validationFields(e as Parameters<typeof validationFields>[0]) });
-    }
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      const fields = e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code?.startsWith('FST_ERR_CTP') ? ['body'] : undefined;
-      return reply.code(e.statusCode).send({ error: e.code ?? 'bad_request', message: e.message, ...(fields ? { fields } : {}) });
-    }
-    req.log.error({ err: e.message, stack: e.stack }, 'unhandled error');
-    return reply.code(500).send({ error: 'internal', message: 'internal error' });
-  });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  for (const server of [app, internal]) {
+    // Hooks: request context first (so every later step sees the request id), then metrics/logs.
+    server.addHook('onRequest', (req, reply, done) => {
+      reply.header('x-request-id', req.id);
+      requestContext.run({ requestId: req.id }, done);
+    });
+    server.addHook('onSend', async (_req, reply) => {
+      if (draining) reply.header('connection', 'close');
+    });
+    server.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      if (route === '/metrics' || route === '/health' || route === '/ready') return;
+      const ms = reply.elapsedTime;
+      metrics.observe(req.method, route, reply.statusCode, ms / 1000);
+      req.log.info({ method: req.method, route, url: redactText(req.url), status: reply.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+    });
+    server.setErrorHandler((e: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
+      if (e instanceof HttpError) return reply.code(e.status).send({ error: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) });
+      if (e.validation) {
+        return reply.code(400).send({ error: 'validation', message: e.message, fields: validationFields(e as Parameters<typeof validationFields>[0]) });
+      }
+      if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+        const fields = e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code?.startsWith('FST_ERR_CTP') ? ['body'] : undefined;
+        return reply.code(e.statusCode).send({ error: e.code ?? 'bad_request', message: e.message, ...(fields ? { fields } : {}) });
+      }
+      // A value PostgreSQL refuses (out of range, bad encoding) is the client's input, not a crash.
+      const pgCode = (e as { code?: string }).code ?? '';
+      if (/^22/.test(pgCode)) return reply.code(400).send({ error: 'bad_request', message: 'a value is out of range or badly encoded', fields: ['body'] });
+      req.log.error({ err: e.message, stack: e.stack }, 'unhandled error');
+      return reply.code(500).send({ error: 'internal', message: 'internal error' });
+    });
+    server.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${redactText(req.url.split('?')[0]!)}` }));
+  }
+  app.addHook('preValidation', rejectNul);
 
-  app.get('/health', async () => ({ status: 'ok', unit: o.unit, domains: unit.domains, pid: process.pid }));
-  app.get('/ready', async (_req, reply) => {
+  const readiness = async () => {
     const checks: Record<string, string> = {};
     let ok = ready;
     for (const [store, db] of pools) {
@@ -179,26 +220,45 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         await db.ping();
         checks[store] = 'ok';
       } catch (e) {
-        checks[store] = (e as Error).message;
+        checks[store] = redactText((e as Error).message);
         ok = false;
       }
     }
-    if (queueDb) checks.events = await queueDb.ping().then(() => 'ok', (e: Error) => ((ok = false), e.message));
+    if (queueDb) checks.events = await queueDb.ping().then(() => 'ok', (e: Error) => ((ok = false), redactText(e.message)));
+    return { ok, checks };
+  };
+  // Public: whether the unit serves, nothing about the process or its databases.
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_req, reply) => {
+    const { ok } = await readiness();
+    return reply.code(ok ? 200 : 503).send({ ready: ok });
+  });
+  // Internal listener: the details.
+  internal.get('/health', async () => ({ status: 'ok', unit: o.unit, domains: unit.domains, pid: process.pid }));
+  internal.get('/ready', async (_req, reply) => {
+    const { ok, checks } = await readiness();
     return reply.code(ok ? 200 : 503).send({ ready: ok, migrations: ready ? 'done' : 'pending', checks });
   });
-  app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  internal.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
 
-  // Internal operations: what the HTTP clients of other units call. Not in the route table,
-  // so no gateway exposes them.
-  app.post<{ Params: { domain: string; op: string }; Body: { args?: unknown[] } }>(
+  // Internal operations: what the HTTP clients of other units call, on the internal listener
+  // only, each authorized by the caller's service token (401 without one, 403 if the
+  // blueprint gives the calling unit no such call).
+  internal.post<{ Params: { domain: string; op: string }; Body: { args?: unknown[] } }>(
     '/internal/:domain/:op',
     { schema: { body: { type: 'object', properties: { args: { type: 'array', maxItems: 16 } } } } },
     async (req) => {
-      const fn = internals.get(req.params.domain)?.[camel(req.params.op)];
-      if (!fn) throw new HttpError(404, 'not_found', `no internal operation ${req.params.domain}.${req.params.op} here`);
-      return { result: (await (fn as (...a: unknown[]) => Promise<unknown>)(...(req.body.args ?? []))) ?? null };
+      const h = req.headers[SERVICE_TOKEN_HEADER];
+      const token = typeof h === 'string' ? h : undefined;
+      return { result: (await callLocal(token, req.params.domain, req.params.op, req.body?.args ?? [])) ?? null };
     },
   );
+  // Authorize before the body is even parsed: an unauthenticated caller learns nothing.
+  internal.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/internal/')) return;
+    const h = req.headers[SERVICE_TOKEN_HEADER];
+    await serviceAuth.verify(typeof h === 'string' ? h : undefined);
+  });
 
   for (const [mod, s, ctx] of modules) {
     await app.register(mod.routes(s, ctx));
@@ -211,13 +271,18 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   ready = true;
 
   const host = o.host ?? '127.0.0.1';
+  await internal.listen({ host, port: o.internalPort ?? 0 });
   await app.listen({ host, port: o.port });
   await events.start();
+  const addr = internal.server.address();
+  const internalPort = typeof addr === 'object' && addr ? addr.port : (o.internalPort ?? 0);
 
   let closing: Promise<void> | undefined;
   return {
     app,
+    internal,
     url: `http://${host}:${o.port}`,
+    internalUrl: `http://${host}:${internalPort}`,
     close() {
       closing ??= (async () => {
         ready = false;
@@ -225,11 +290,33 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         await events.stop();
         // Stops accepting, waits for in-flight requests, closes idle keep-alive sockets.
         await app.close();
+        await internal.close();
         for (const [mod, s] of modules) await mod.close?.(s);
         await remote.close();
         await Promise.all([...pools.values(), ...(queueDb ? [queueDb] : [])].map((d) => d.end().catch(() => undefined)));
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * The test-only fault hook: "point:probability" or "point@/path/to/trigger" (crash once when
+ * that file exists; it is removed first), several separated by commas. Absent, a no-op.
+ */
+function faultHook(spec: string | undefined, log: { warn(o: object, m: string): void }): (point: string) => void {
+  if (!spec) return () => undefined;
+  const rules = spec.split(',').map((p) => {
+    const at = p.indexOf('@');
+    if (at > 0) return { point: p.slice(0, at), trigger: p.slice(at + 1), odds: 0 };
+    const [point, prob] = p.split(':');
+    return { point: point!, trigger: undefined, odds: Number(prob ?? 1) };
+  });
+  log.warn({ faults: spec }, 'fault injection enabled (tests only)');
+  return (point) => {
+    for (const r of rules) {
+      if (r.point !== point) continue;
+      if (r.trigger ? existsSync(r.trigger) && (rmSync(r.trigger, { force: true }), true) : Math.random() < r.odds) process.kill(process.pid, 'SIGKILL');
+    }
   };
 }

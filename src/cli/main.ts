@@ -14,6 +14,7 @@ import * as simulate from './commands/simulate.js';
 import * as compare from './commands/compare.js';
 import * as sweep from './commands/sweep.js';
 import * as report from './commands/report.js';
+import * as plan from './commands/plan.js';
 
 import * as loadtest from './commands/loadtest.js';
 import * as calibrate from './commands/calibrate.js';
@@ -21,8 +22,9 @@ import * as validateModel from './commands/validate-model.js';
 
 import * as up from './commands/up.js';
 import * as down from './commands/down.js';
+import * as status from './commands/status.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, loadtest, calibrate, validateModel, report];
+const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, status, loadtest, calibrate, validateModel, report, plan];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -119,10 +119,12 @@ export function renderSweep(s: SweepResult): string {
   parts.push(
     table(
       ['rate/s', 'throughput/s', 'mean ms', 'worst p95 ms', 'errors', 'bottleneck ρ', 'mean (log scale)'],
-      s.points.map((p) => [rate(p.rate), rate(p.throughput), fms(p.meanLatency), fms(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), bar(p.meanLatency, s.points)]),
+      s.points.map((p) => [rate(p.rate), rate(p.throughput), fms(p.meanLatency), fms(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), p.saturated ? `${bar(p.meanLatency, s.points)} saturated` : bar(p.meanLatency, s.points)]),
     ),
   );
   parts.push('', `knee (mean latency twice its low-load value): ${s.knee === null ? 'not reached' : `${rate(s.knee)}/s`} · saturation: ${rate(s.saturationThroughput)}/s`);
+  const over = s.points.filter((p) => p.saturated);
+  if (over.length) parts.push(paint('yellow', `note: unstable from ${rate(over[0]!.rate)}/s: ${over[0]!.saturated!.station} is saturated (ρ=${over[0]!.saturated!.utilization.toFixed(2)}); latencies there are unbounded${s.method === 'des' ? ' (the DES figures at those rates grow with the run length)' : ''}`));
   return parts.join('\n');
 }
 

@@ -67,7 +67,7 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   if (f.method !== undefined) o.method = choiceFlag('--method', f.method, ['des', 'analytic'] as const);
   if (f.replications !== undefined) o.replications = intFlag('--replications', f.replications, 1, LIMITS.replications);
   if (f.hostCores !== undefined) o.host = { cores: intFlag('--host-cores', f.hostCores, 1, 4096) };
-  if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin'] as const);
+  if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin', 'random'] as const);
   if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);
   if (f.targetRate !== undefined) o.targetRate = rateFlag('--target-rate', f.targetRate);
   return o;

@@ -18,6 +18,11 @@ export interface GenerateOptions {
   kind?: GatewayKind;
   /** Canary: send this percentage of a unit's routes to it, the rest to the monolith-like unit. */
   canary?: { unit: string; percent: number };
+  /**
+   * A migration plan's canary step (`generate gateway --plan`): each new unit gets `percent` of
+   * its routes, the unit they came from (possibly retired in this layout) the rest.
+   */
+  canaries?: { unit: string; percent: number; from: { unit: string; port: number } }[];
   /** Kubernetes routing object: an Ingress (default) or a Gateway API HTTPRoute. */
   ingress?: 'ingress' | 'gateway-api';
   /** Kubernetes: also emit StatefulSets for the datastores. */

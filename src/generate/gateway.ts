@@ -21,11 +21,22 @@ export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOp
     .map((u) => ({
       unit: u.name,
       prefixes: prefixes.get(u.name)!,
-      backends:
-        canary && canary.unit.name === u.name
+      backends: planStep(opts, u, backend) ??
+        (canary && canary.unit.name === u.name
           ? [backend(u, canary.percent), backend(canary.monolith, 100 - canary.percent)]
-          : [backend(u, 100)],
+          : [backend(u, 100)]),
     }));
+}
+
+/** A plan's canary step for this unit: the new unit and the one its routes came from. */
+function planStep(opts: GenerateOptions, u: ResolvedUnit, backend: (u: ResolvedUnit, w: number) => GatewayRoute['backends'][number]): GatewayRoute['backends'] | undefined {
+  const c = opts.canaries?.find((x) => x.unit === u.name);
+  if (!c) return undefined;
+  const old = { unit: c.from.unit, host: c.from.unit, port: c.from.port, weight: 100 - c.percent };
+  // The ends of the canary are plain routes (step 0 is the rollback: everything to the old unit).
+  if (c.percent <= 0) return [{ ...old, weight: 100 }];
+  if (c.percent >= 100) return [backend(u, 100)];
+  return [backend(u, c.percent), old];
 }
 
 export function gatewayFileName(kind: GatewayKind): string {

@@ -26,6 +26,7 @@ export const LINT_RULES = {
   'hub-unit': 'a unit with high fan-in and fan-out, or one that depends on most others',
   'critical-dependency': 'a unit most other units depend on',
   'extraction-order': 'the order in which domains could leave the monolith, fewest dependencies first',
+  'workers-over-vcpu': 'a unit with more workers than its instance has vCPUs (the extra workers add no cores)',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -57,7 +58,8 @@ export function lint(bp: Blueprint, layout?: string, opts: LintOptions = {}): Fi
 }
 
 function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Finding[] {
-  if (r.units.length < 2) return [];
+  const capacity = workerFindings(bp, r);
+  if (r.units.length < 2) return capacity;
   const edges = unitEdges(bp, r);
   return [
     ...syncCycleFindings(bp, r, edges),
@@ -65,7 +67,28 @@ function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Findin
     ...requestFindings(bp, r, opts.chattyThreshold ?? 3),
     ...dualWriteFindings(bp, r),
     ...hubFindings(r, edges, opts.hubDegree ?? 5),
+    ...capacity,
   ];
+}
+
+// ---- workers above the instance's cores ------------------------------------------------------
+
+/** The simulator serves a unit's requests on min(workers, vCPU) servers: say so where that caps. */
+function workerFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
+  const out: Finding[] = [];
+  for (const u of r.units) {
+    const vcpu = u.instance ? bp.catalog[u.instance]?.vcpu : undefined;
+    if (vcpu === undefined || u.workers <= Math.ceil(vcpu)) continue;
+    out.push({
+      rule: 'workers-over-vcpu',
+      severity: 'warning',
+      layout: r.name,
+      path: ['layouts', r.name, 'units', u.name, 'workers'],
+      message: `${u.name} runs ${u.workers} workers on ${u.instance} (${vcpu} vCPU): it is simulated with ${Math.ceil(vcpu)} server${Math.ceil(vcpu) > 1 ? 's' : ''}`,
+      why: 'A worker process doing request work uses one core; workers beyond the cores share them and add no capacity (they can still hide I/O waits, which the blueprint models as `wait`). Use an instance with more vCPUs, or fewer workers.',
+    });
+  }
+  return out;
 }
 
 // ---- sync cycles between units ------------------------------------------------------------

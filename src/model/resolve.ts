@@ -17,7 +17,7 @@
 // Pure and memoized per blueprint object: a blueprint is resolved once per load, however many
 // consumers ask (blueprints are never mutated after loading; derive a new object instead).
 import { pathPattern, routeSpecificity, type RouteEntry } from './routes.js';
-import { Queries, type Blueprint, type Call, type Datastore, type Dist, type Layout, type Operation, type Unit } from './schema.js';
+import type { Blueprint, Call, Datastore, Dist, Layout, Operation, Queries, Unit } from './schema.js';
 import { ArchsimError } from '../errors.js';
 
 /** An operation with every default applied (same shape as the schema's, nothing optional that has a default). */
@@ -153,8 +153,12 @@ export class UnknownLayoutError extends ArchsimError {
 }
 
 const memo = new WeakMap<Blueprint, ResolvedBlueprint>();
-/** What `db` absent means, from the schema's own defaults. */
-const NO_QUERIES: Queries = Queries.parse({});
+/**
+ * What `db` absent means: no queries (the schema's reads/writes defaults). Written out rather
+ * than parsed from the schema so that reading the model does not load zod (`archsim --help`
+ * and inspect stay light); test/model/resolve.test.ts checks it equals Queries.parse({}).
+ */
+export const NO_QUERIES: Queries = Object.freeze({ reads: 0, writes: 0 });
 
 export function resolveBlueprint(bp: Blueprint): ResolvedBlueprint {
   const hit = memo.get(bp);

@@ -209,7 +209,7 @@ export const Unit = z.strictObject({
   domains: DomainSelector,
   port: z.number().int().min(1).max(65535),
   replicas: int(1, LIMITS.replicas, 'replicas').default(1),
-  instance: z.string().describe('a catalog entry'),
+  instance: z.string().optional().describe('a catalog entry; none: a bare queueing model (one core per replica, no cost)'),
   workers: int(1, LIMITS.workers, 'workers').default(1).describe('processes per replica doing request work (a Node or Python process is one core)'),
   discipline: z.enum(['fcfs', 'ps']).default('fcfs').describe('queueing discipline: first come first served, or processor sharing'),
   runtime: z.string().optional().describe('what the unit runs on, e.g. python/fastapi or node/fastify'),

@@ -85,7 +85,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     for (const [un, u] of Object.entries(layout.units)) if (Array.isArray(u.domains) && !u.domains.length) warn([...lp, 'units', un, 'domains'], `unit "${un}" runs no domain`);
     for (const d of units.unplaced) err([...lp, 'units'], `domain "${d}" is placed in no unit`);
     for (const [un, u] of Object.entries(layout.units)) {
-      checkCatalog(err, catalog, [...lp, 'units', un, 'instance'], u.instance);
+      if (u.instance !== undefined) checkCatalog(err, catalog, [...lp, 'units', un, 'instance'], u.instance);
       if (u.autoscale && u.autoscale.min > u.autoscale.max) err([...lp, 'units', un, 'autoscale', 'min'], `autoscale min ${u.autoscale.min} is above max ${u.autoscale.max}`);
     }
 

@@ -81,7 +81,7 @@ export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport
     structure: {
       gateway: r.layout.gateway?.kind ?? null,
       broker: r.layout.broker?.kind ?? null,
-      units: r.units.map((u) => ({ name: u.name, replicas: u.replicas, instance: u.instance, domains: u.domains })),
+      units: r.units.map((u) => ({ name: u.name, replicas: u.replicas, instance: u.instance ?? null, domains: u.domains })),
       datastores: r.datastores.map((d) => ({ name: d.name, engine: d.engine, instance: d.instance ?? null, tables: d.tables })),
     },
     cost: {
@@ -93,6 +93,7 @@ export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport
       throughputRps: r2(res.saturationThroughput),
       bottleneck: res.bottleneck.station,
       utilizationAtWorkload: r4(res.bottleneck.utilization),
+      ...(res.saturated ? { saturated: { ...res.saturated, utilization: r4(res.saturated.utilization) } } : {}),
     },
     stations: res.stations.map((s) => ({ id: s.id, utilization: r4(s.utilization) })),
     operations,

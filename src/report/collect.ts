@@ -9,6 +9,7 @@ import { analyze, saturation } from '../simulate/analytic.js';
 import { compile } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
 import { opDemands } from '../simulate/demand.js';
+import { saturatedWarning } from '../simulate/overload.js';
 import type { Scenario } from '../simulate/scenario.js';
 import { simulate } from '../simulate/simulate.js';
 import { sweepAnalytic } from '../simulate/sweep.js';
@@ -50,6 +51,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
     const result = analyze(bp, l, { rate, compiled: c });
+    if (result.saturated) notes.push(`${l} at ${rate}/s: ${saturatedWarning(result.saturated.station, result.saturated.utilization)}`);
     const d = opDemands(c);
     const maxThroughputByOperation: Record<string, number> = {};
     for (const op of result.operations) maxThroughputByOperation[op.id] = saturation(c, d, { [op.id]: 1 }).rate;

@@ -2,6 +2,7 @@
 // (schemaVersion), stable ordering, no timestamps — the same inputs give the same bytes, so a
 // checked-in report can be compared for drift and an old report can serve as a baseline.
 import { z } from 'zod';
+import { Plan } from '../plan/schema.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -39,11 +40,17 @@ export const LayoutReport = z.object({
   structure: z.object({
     gateway: z.string().nullable(),
     broker: z.string().nullable(),
-    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string(), domains: z.array(z.string()) })),
+    units: z.array(z.object({ name: z.string(), replicas: z.number().int(), instance: z.string().nullable(), domains: z.array(z.string()) })),
     datastores: z.array(z.object({ name: z.string(), engine: z.string(), instance: z.string().nullable(), tables: z.array(z.string()) })),
   }),
   cost: z.object({ monthlyUsd: Usd, perMillionRequestsUsd: Usd, items: z.array(CostItemJ) }),
-  saturation: z.object({ throughputRps: z.number(), bottleneck: z.string(), utilizationAtWorkload: z.number() }),
+  saturation: z.object({
+    throughputRps: z.number(),
+    bottleneck: z.string(),
+    utilizationAtWorkload: z.number(),
+    /** present when the workload is past saturation (SimulationResult.saturated) */
+    saturated: z.object({ station: z.string(), utilization: z.number(), by: z.enum(['offered load', 'backlog']) }).optional(),
+  }),
   stations: z.array(z.object({ id: z.string(), utilization: z.number() })),
   operations: z.array(OperationFigures),
   faultIsolation: z.array(
@@ -110,6 +117,8 @@ export const Report = z.object({
   baseline: z.object({ file: z.string(), changes: z.array(Change) }).nullable(),
   budgets: z.object({ file: z.string(), passed: z.boolean(), results: z.array(BudgetResult) }).nullable(),
   summary: z.string(),
+  /** a migration plan included with `report --plan` */
+  plan: Plan.optional(),
 });
 
 export type Report = z.infer<typeof Report>;

@@ -1,5 +1,7 @@
 // Running a layout of a blueprint for real: PostgreSQL, every unit as its own process on its
-// blueprint port (+ an optional offset), the gateway, readiness, and a clean stop. The CLI's
+// blueprint port (+ an optional offset) with an internal listener on a free port, the gateway,
+// readiness, supervision (a unit that dies is restarted with backoff, and given up on after
+// repeated failures) and a clean stop. The CLI's
 // `up`, the load tests and the reference-services tests all start layouts through this.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,15 +41,40 @@ export interface StartOptions {
   /** For --db url: base URL (default $DATABASE_URL); DATABASE_URL_<STORE> overrides per datastore. */
   databaseUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** Restart a unit that dies (default true); see SuperviseOptions. */
+  supervise?: boolean | SuperviseOptions;
+  /** Tests only: fault injection per unit name (see reference-services/runtime/unit.ts faultHook). */
+  faults?: Record<string, string>;
 }
+
+export interface SuperviseOptions {
+  /** Consecutive failed restarts before giving up on a unit (default 5). */
+  maxRestarts?: number;
+  /** First backoff; doubled per consecutive failure up to 8 s (default 250 ms). */
+  backoffMs?: number;
+  /** A unit that stayed up this long has its failure count reset (default 30 s). */
+  healthyAfterMs?: number;
+  onEvent?(e: UnitEvent): void;
+}
+
+export type UnitEvent =
+  | { kind: 'crashed'; unit: string; pid: number; code: number | null; signal: string | null; restartInMs: number; failures: number }
+  | { kind: 'restarted'; unit: string; pid: number; restarts: number }
+  | { kind: 'restart-failed'; unit: string; error: string }
+  | { kind: 'gave-up'; unit: string; failures: number; log: string };
 
 export interface UnitInfo {
   name: string;
   domains: string[];
   port: number;
   url: string;
+  /** The unit's internal listener: internal operations (service token required), /metrics, detailed /ready. */
+  internalUrl: string;
   pid: number;
   log: string;
+  /** up, restarting (after a crash), stopped (stopUnit) or failed (supervision gave up) */
+  state: 'up' | 'restarting' | 'stopped' | 'failed';
+  restarts: number;
 }
 
 export interface RunningLayout {
@@ -64,6 +91,8 @@ export interface RunningLayout {
   databaseOf(domain: string): string;
   postgres: { kind: DbMode; port?: number; dataDir?: string; pid?: number };
   jwtSecret: string;
+  /** The run's service-token secret (tests use it to call internal operations as a unit would). */
+  serviceSecret: string;
   mediaDir: string;
   mediaMaxBytes: number;
   stopUnit(name: string): Promise<void>;
@@ -153,7 +182,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   if (busy.length) throw new PortInUseError(`port${busy.length > 1 ? 's' : ''} in use: ${busy.join(', ')}; stop what holds ${busy.length > 1 ? 'them' : 'it'} (archsim down?) or pass --port-offset`);
 
   // PostgreSQL
-  const { startEmbedded, fromUrl, startContainer, ensureDatabases } = await import('../../reference-services/runtime/postgres.js');
+  const { startEmbedded, fromUrl, startContainer, ensureDatabases, freePort } = await import('../../reference-services/runtime/postgres.js');
   const mode: DbMode = opts.db ?? 'embedded';
   const tempData = mode === 'embedded' && !opts.dataDir;
   const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
@@ -184,45 +213,102 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   }
 
   const jwtSecret = opts.jwtSecret ?? env.ARCHSIM_JWT_SECRET ?? randomBytes(32).toString('hex');
+  // Service tokens are signed with a secret of their own, fresh per run (never the users' one).
+  const serviceSecret = randomBytes(32).toString('hex');
   const mediaDir = opts.mediaDir ?? join(tmpdir(), `archsim-media-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
   const mediaMaxBytes = opts.mediaMaxBytes ?? 10 * 1024 * 1024;
   const logDir = opts.logDir ?? join(tmpdir(), `archsim-logs-${layoutName}-${process.pid}-${randomBytes(3).toString("hex")}`);
-  mkdirSync(logDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const unitOrigins = Object.fromEntries(r.units.map((u) => [u.name, `http://127.0.0.1:${u.port + offset}`]));
+  // Internal listeners: free ports chosen once, so a restarted unit comes back on the same one.
+  const internalPorts = new Map<string, number>();
+  for (const u of r.units) internalPorts.set(u.name, await freePort());
+  const internalOrigins = Object.fromEntries(r.units.map((u) => [u.name, `http://127.0.0.1:${internalPorts.get(u.name)}`]));
   const unitMain = program('unit-main');
+  const sup: SuperviseOptions | undefined = opts.supervise === false ? undefined : opts.supervise === true || opts.supervise === undefined ? {} : opts.supervise;
 
   const procs = new Map<string, ChildProcess>();
   const infos = new Map<string, UnitInfo>();
+  /** units stopped on purpose (stopUnit, stop): their exit is not a crash */
+  const held = new Set<string>();
+  const failures = new Map<string, number>();
+  const readyAt = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopping = false;
+  let started = false;
   const spawnUnit = async (name: string) => {
     const u = r.units.find((x) => x.name === name);
     if (!u) throw new Error(`layout ${layoutName} has no unit ${name}`);
     const port = u.port + offset;
     const log = join(logDir, `${name}.log`);
-    const fd = openSync(log, 'a');
+    // Logs may quote what clients sent: only the owner reads them.
+    const fd = openSync(log, 'a', 0o600);
     const cfg = {
       blueprint: bpAbs,
       layout: layoutName,
       unit: name,
       port,
+      internalPort: internalPorts.get(name)!,
       databases,
       ...(r.units.length > 1 ? { eventsDatabase: databases.events } : {}),
-      unitOrigins,
+      internalOrigins,
       jwtSecret,
+      serviceSecret,
       mediaDir,
       mediaMaxBytes,
       logLevel: opts.logLevel ?? 'info',
+      ...(opts.faults?.[name] ? { faults: opts.faults[name] } : {}),
     };
     const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     procs.set(name, proc);
     const url = unitOrigins[name]!;
-    infos.set(name, { name, domains: u.domains, port, url, pid: proc.pid ?? 0, log });
+    const prev = infos.get(name);
+    infos.set(name, { name, domains: u.domains, port, url, internalUrl: internalOrigins[name]!, pid: proc.pid ?? 0, log, state: prev?.state === 'up' ? 'restarting' : (prev?.state ?? 'up'), restarts: prev?.restarts ?? 0 });
+    proc.once('exit', (code, signal) => onExit(name, proc, code, signal));
     await waitReady(url, proc, log, opts.readyTimeoutMs ?? 60_000);
+    readyAt.set(name, Date.now());
+    infos.get(name)!.state = 'up';
+  };
+
+  /** Supervision: a unit that exits on its own is restarted after a backoff, or given up on. */
+  const onExit = (name: string, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null) => {
+    if (!sup || stopping || !started || held.has(name) || procs.get(name) !== proc) return;
+    const info = infos.get(name)!;
+    const healthyAfter = sup.healthyAfterMs ?? 30_000;
+    if (Date.now() - (readyAt.get(name) ?? 0) >= healthyAfter) failures.set(name, 0);
+    const n = (failures.get(name) ?? 0) + 1;
+    failures.set(name, n);
+    if (n > (sup.maxRestarts ?? 5)) {
+      info.state = 'failed';
+      sup.onEvent?.({ kind: 'gave-up', unit: name, failures: n - 1, log: info.log });
+      return;
+    }
+    const delay = Math.min((sup.backoffMs ?? 250) * 2 ** (n - 1), 8000);
+    info.state = 'restarting';
+    sup.onEvent?.({ kind: 'crashed', unit: name, pid: proc.pid ?? 0, code, signal, restartInMs: delay, failures: n });
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (stopping || held.has(name)) return;
+      info.restarts += 1;
+      spawnUnit(name).then(
+        () => sup.onEvent?.({ kind: 'restarted', unit: name, pid: infos.get(name)!.pid, restarts: infos.get(name)!.restarts }),
+        async (e: Error) => {
+          // An exit before ready is handled by onExit (next attempt or give up); a hang is killed here.
+          sup.onEvent?.({ kind: 'restart-failed', unit: name, error: e.message.split('\n')[0]! });
+          const p = procs.get(name);
+          if (p && p.exitCode === null && p.signalCode === null) await killGroup(p);
+        },
+      );
+    }, delay);
+    timers.add(t);
   };
 
   let gwProc: ChildProcess | undefined;
   const routes = r.routes.map((e) => ({ ...e, port: e.port + offset }));
   const stopAll = async () => {
+    stopping = true;
+    for (const t of timers) clearTimeout(t);
     await Promise.all([...(gwProc ? [killGroup(gwProc)] : []), ...[...procs.values()].map((p) => killGroup(p))]);
     await pgh.stop().catch(() => undefined);
     if (tempData) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
@@ -236,7 +322,8 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     if (gwPort) {
       const log = join(logDir, 'gateway.log');
       const fd = openSync(log, 'a');
-      gwProc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify({ port: gwPort, routes }) }, detached: true, stdio: ['ignore', fd, fd] });
+      const upstreams = r.units.map((u) => `http://127.0.0.1:${u.port + offset}`);
+      gwProc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify({ port: gwPort, routes, upstreams }) }, detached: true, stdio: ['ignore', fd, fd] });
       closeSync(fd);
       await waitReady(`http://127.0.0.1:${gwPort}`, gwProc, log, 15_000);
       gateway = { url: `http://127.0.0.1:${gwPort}`, pid: gwProc.pid ?? 0, port: gwPort };
@@ -245,6 +332,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     await stopAll();
     throw e;
   }
+  started = true;
 
   const storeOfDomain = (domain: string) => {
     const names = r.storesOfDomain.get(domain) ?? [];
@@ -265,14 +353,19 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     databaseOf: (domain) => databases[storeOfDomain(domain) ?? ''] ?? databases.events!,
     postgres: { kind: mode, ...(pgh.port ? { port: pgh.port } : {}), ...(mode === 'embedded' ? { dataDir } : {}), ...(pgh.pid ? { pid: pgh.pid } : {}) },
     jwtSecret,
+    serviceSecret,
     mediaDir,
     mediaMaxBytes,
     async stopUnit(name) {
       const p = procs.get(name);
       if (!p) throw new Error(`no unit ${name}`);
+      held.add(name);
       await killGroup(p);
+      infos.get(name)!.state = 'stopped';
     },
     async startUnit(name) {
+      held.delete(name);
+      failures.delete(name);
       const p = procs.get(name);
       if (p && p.exitCode === null && p.signalCode === null) return;
       await spawnUnit(name);

@@ -1,6 +1,9 @@
-// The state of a detached `archsim up`: .archsim/run.json in the working directory, so
-// `archsim down` can find the supervisor and, if it is gone, every process it started.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The state of an `archsim up`: .archsim/run.json in the working directory, so `archsim down`
+// can find the supervisor and, if it is gone, every process it started, and `archsim status`
+// can say what runs. The supervisor rewrites it whenever a unit dies or is restarted, so its
+// pids are always the live ones. It holds database URLs with their password: mode 0600 in a
+// 0700 directory, written to a temp file and renamed (a reader never sees half a file).
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface RunState {
@@ -9,7 +12,7 @@ export interface RunState {
   blueprint: string;
   layout: string;
   gatewayUrl: string;
-  units: { name: string; url: string; pid: number; domains: string[] }[];
+  units: { name: string; url: string; internalUrl?: string; pid: number; domains: string[]; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number }[];
   gateway?: { url: string; pid: number };
   postgres: { kind: string; port?: number; pid?: number; dataDir?: string };
   databases: Record<string, string>;
@@ -27,8 +30,27 @@ export function readState(cwd?: string): RunState | undefined {
 
 export function writeState(s: RunState, cwd?: string): void {
   const p = statePath(cwd);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, `${JSON.stringify(s, null, 2)}\n`);
+  mkdirSync(dirname(p), { recursive: true, mode: 0o700 });
+  const tmp = `${p}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600); // an older file's mode is not inherited, but be explicit
+  renameSync(tmp, p);
+}
+
+/** A database URL without its password, for anything printed or logged. */
+export function hidePassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:***@');
+  }
+}
+
+/** The state as printed (--json, up.log): database passwords hidden. */
+export function printableState(s: RunState): RunState {
+  return { ...s, databases: Object.fromEntries(Object.entries(s.databases).map(([k, v]) => [k, hidePassword(v)])) };
 }
 
 export function clearState(cwd?: string, pid?: number): void {

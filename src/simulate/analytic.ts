@@ -9,8 +9,9 @@
 import { compile, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
-import { erlangC, gammaQuantile } from './queueing.js';
-import type { HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
+import { saturatedWarning } from './overload.js';
+import { erlangC, gammaCdf, gammaQuantile, md1WaitCdf, quantileOf } from './queueing.js';
+import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
 
@@ -21,6 +22,8 @@ export interface AnalyzeOptions extends WorkloadOptions {
   targetUtilization?: number;
   compiled?: Compiled;
   compileOptions?: CompileOptions;
+  /** how replicas share visits (default least-connections) */
+  balance?: Balance;
 }
 
 interface StationState {
@@ -35,10 +38,60 @@ interface StationState {
   waitVar: number;
   /** PS stations: response/service ratio */
   psFactor: number;
+  /** squared coefficient of variation of the station's service times */
+  cs2: number;
 }
 
+/**
+ * One station's queue, whatever its balancing: the probability a visit waits, the rate θ (per ms)
+ * of the exponential tail of the wait, and the factor k the wait is scaled by for variability, so
+ * that the mean wait is pWait·k/θ.
+ *  - one replica, or least-connections: the replicas as one pooled M/M/c (Erlang C), the wait
+ *    scaled by (1 + cs²)/2 (Allen–Cunneen; exact for M/M/c and M/G/1). For least-connections
+ *    (join-the-shortest-queue) the pooled queue is a lower bound (a replica can idle while another
+ *    has a line); see JSQ_NOTE.
+ *  - random: Poisson splitting is exact: each replica is an M/G/c' with λ/R.
+ *  - round-robin: each replica sees every R-th arrival, an Erlang-R renewal stream (ca² = 1/R):
+ *    with one server per replica, GI/M/1 is exact (σ = A*(μ(1−σ)), P(wait) = σ, the wait's tail
+ *    rate μ(1−σ)), scaled by (ca² + cs²)/(ca² + 1) for non-exponential service; with several,
+ *    Allen–Cunneen GI/G/c' ((ca² + cs²)/2 on the M/M/c' wait).
+ */
+export function queueOf(replicas: number, perReplica: number, visitRate: number, s: number, cs2: number, balance: Balance): { pWait: number; theta: number; k: number } {
+  if (s <= 0) return { pWait: 0, theta: 1, k: 1 };
+  if (replicas <= 1 || balance === 'least-connections') {
+    const c = replicas * perReplica;
+    const a = visitRate * s;
+    return { pWait: erlangC(c, a), theta: c / s - visitRate, k: (1 + cs2) / 2 };
+  }
+  const lr = visitRate / replicas;
+  const a = lr * s;
+  if (balance === 'random') return { pWait: erlangC(perReplica, a), theta: perReplica / s - lr, k: (1 + cs2) / 2 };
+  const ca2 = 1 / replicas;
+  if (perReplica === 1) {
+    const mu = 1 / s;
+    const sigma = giM1Sigma(visitRate, replicas, mu);
+    return { pWait: sigma, theta: mu * (1 - sigma), k: (ca2 + cs2) / (ca2 + 1) };
+  }
+  return { pWait: erlangC(perReplica, a), theta: perReplica / s - lr, k: (ca2 + cs2) / 2 };
+}
+
+/** GI/M/1 with Erlang-R interarrivals (rate λ per phase): the root σ ∈ (0,1) of σ = (λ/(λ + μ(1−σ)))^R. */
+export function giM1Sigma(lambda: number, R: number, mu: number): number {
+  let lo = 0;
+  let hi = 1 - 1e-15;
+  for (let i = 0; i < 200; i++) {
+    const x = (lo + hi) / 2;
+    if (Math.pow(lambda / (lambda + mu * (1 - x)), R) > x) lo = x;
+    else hi = x;
+  }
+  return (lo + hi) / 2;
+}
+
+/** How far the pooled queue can be from join-the-shortest-queue (measured with this DES). */
+export const JSQ_NOTE = 'least-connections across replicas is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas (less at lower load or fewer replicas); --method des when that matters';
+
 /** Solve the network at arrival rate λ for a mix; the core of `analyze` and of sweeps. */
-export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel) {
+export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel, balance: Balance = 'least-connections') {
   const n = c.stations.length;
   const D = new Float64Array(n);
   const V = new Float64Array(n);
@@ -70,38 +123,59 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     const meanService = V[i]! > 0 ? demand / V[i]! : 0;
     const a = (lambda * demand) / 1000;
     const rho = a / servers;
-    if (rho >= 1) return { servers, visitRate, demand, rho, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity };
-    const pWait = erlangC(servers, a);
-    const theta = servers / meanService - visitRate / 1000; // per ms
-    // Service times at a station are a mix (0.5 ms reads, 1.5 ms writes, lognormal CPU…): scale
-    // the Erlang C wait by (1 + cs²)/2 (Allen–Cunneen; exact for M/G/1, i.e. Pollaczek–
-    // Khinchine, and exactly Erlang C when service is exponential, cs² = 1).
+    if (rho >= 1) return { servers, visitRate, demand, rho, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity, cs2: 1 };
+    // Service times at a station are a mix (0.5 ms reads, 1.5 ms writes, lognormal CPU…): its cs².
     const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
     const cs2 = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
-    const k = (1 + cs2) / 2;
-    const mmcWait = meanService > 0 ? pWait / theta : 0;
-    const meanWait = mmcWait * k;
-    const waitVar = meanService > 0 ? ((2 * pWait) / (theta * theta) - mmcWait * mmcWait) * k * k : 0;
+    const q = queueOf(s.replicas, s.servers, visitRate / 1000, meanService, cs2, balance);
+    const meanWait = q.pWait * q.k / q.theta;
+    const waitVar = meanService > 0 ? ((2 * q.pWait) / (q.theta * q.theta) - (q.pWait / q.theta) ** 2) * q.k * q.k : 0;
     // Processor sharing is insensitive to the service distribution: the M/M/c ratio holds.
-    const psFactor = meanService > 0 ? 1 + mmcWait / meanService : 1;
-    return { servers, visitRate, demand, rho, meanService, pWait, meanWait, waitVar, psFactor };
+    const psFactor = meanService > 0 ? 1 + q.pWait / q.theta / meanService : 1;
+    return { servers, visitRate, demand, rho, meanService, pWait: q.pWait, meanWait: meanService > 0 ? meanWait : 0, waitVar, psFactor, cs2 };
   });
   const ops = Object.entries(mix).map(([id, p]) => {
     const od = demands.get(id)!;
     let mean = od.delayMean;
     let variance = od.delayVar;
+    // The same sum split in two, for the low-variance fit: service and delays, and queueing waits.
+    let sMean = od.delayMean;
+    let sVar = od.delayVar;
+    let wMean = 0;
+    let wVar = 0;
+    let noWait = 1;
     for (const v of od.visits) {
       const s = st[v.station]!;
       const service = v.mean * inflate;
       if (c.stations[v.station]!.discipline === 'ps') {
+        // PS response of a visit: mean service × psFactor; its variance from M/M/1-PS (mm1PsVariance:
+        // (2+ρ)/(2−ρ) × the squared mean for exponential service), the extra term scaling with the
+        // service's own variability.
+        const r = 1 - 1 / s.psFactor;
+        const vv = (v.variance * inflate * inflate + service * service * ((2 * r) / (2 - r))) * s.psFactor * s.psFactor;
         mean += service * s.psFactor;
-        variance += v.variance * inflate * inflate * s.psFactor * s.psFactor;
+        variance += vv;
+        sMean += service * s.psFactor;
+        sVar += vv;
       } else {
         mean += service + s.meanWait;
         variance += v.variance * inflate * inflate + s.waitVar;
+        sMean += service;
+        sVar += v.variance * inflate * inflate;
+        wMean += s.meanWait;
+        wVar += s.waitVar;
+        if (s.meanWait > 0) noWait *= 1 - s.pWait;
       }
     }
-    return { id, p, mean, variance };
+    // M/D/1 exactly: one visit to one FCFS server whose visits all take the same constant time.
+    let md1: { lambda: number; D: number; add: number } | undefined;
+    const only = od.visits.length === 1 ? od.visits[0]! : undefined;
+    if (only && od.delayVar === 0 && only.variance === 0 && !host) {
+      const s = st[only.station]!;
+      const def = c.stations[only.station]!;
+      if (def.discipline === 'fcfs' && s.servers === 1 && s.cs2 === 0 && s.meanService > 0) md1 = { lambda: s.visitRate / 1000, D: s.meanService, add: od.delayMean };
+    }
+    return { id, p, mean, variance, split: { sMean, sVar, wMean, wVar, pWait: 1 - noWait }, md1 };
   });
   return { stations: st, ops, inflate };
 }
@@ -135,7 +209,7 @@ export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Rec
 }
 
 /** Closed workload: the throughput X with X = N / (R(X) + Z), by bisection on the open solution. */
-function closedThroughput(c: Compiled, demands: Map<string, OpDemand>, w: WorkloadSpec, host?: HostModel): number {
+function closedThroughput(c: Compiled, demands: Map<string, OpDemand>, w: WorkloadSpec, host?: HostModel, balance?: Balance): number {
   const N = w.users!;
   const Z = w.thinkTime?.mean ?? 0;
   const sat = saturation(c, demands, w.mix, host).rate;
@@ -143,7 +217,7 @@ function closedThroughput(c: Compiled, demands: Map<string, OpDemand>, w: Worklo
   let hi = Math.min(sat * 0.999999, (1000 * N) / Math.max(Z, 1e-9));
   for (let i = 0; i < 100; i++) {
     const x = (lo + hi) / 2;
-    const s = solve(c, demands, w.mix, x, host);
+    const s = solve(c, demands, w.mix, x, host, balance);
     const R = s.ops.reduce((a, o) => a + o.p * o.mean, 0);
     if ((x * (R + Z)) / 1000 < N) lo = x;
     else hi = x;
@@ -153,16 +227,60 @@ function closedThroughput(c: Compiled, demands: Map<string, OpDemand>, w: Worklo
 
 const fin = (x: number) => (Number.isFinite(x) ? x : Infinity);
 
+/** FCFS stations at ρ ≥ 0.2 that one request of the mix visits more than once (see analyze's warning). */
+function revisitedStations(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, st: StationState[]): string[] {
+  const out = new Set<string>();
+  for (const [id, p] of Object.entries(mix)) {
+    const od = demands.get(id);
+    if (!od || !(p > 0)) continue;
+    const seen = new Map<number, number>();
+    for (const v of od.visits) seen.set(v.station, (seen.get(v.station) ?? 0) + 1);
+    for (const [i, n] of seen) if (n > 1 && c.stations[i]!.discipline === 'fcfs' && st[i]!.rho >= 0.2) out.add(c.stations[i]!.id);
+  }
+  return [...out];
+}
+
+type SolvedOp = ReturnType<typeof solve>['ops'][number];
+
+/**
+ * Percentile p of an operation's latency. Exact for M/D/1 (Crommelin's formula). When the
+ * service part varies little (cs² < 0.5: constant or near-constant work), the gamma fit of the
+ * whole sum misplaces the mass of requests that never wait, so the fit is a mixture: no wait
+ * (probability Π(1 − P(wait)) over the visits) or a wait, each part a gamma fit of its own
+ * mean and variance. Otherwise one gamma fit of the mean and variance of the sum (exact
+ * for M/M/1; an approximation elsewhere — named in the result's warnings).
+ */
+export function latencyQuantile(op: SolvedOp, p: number): number {
+  if (!Number.isFinite(op.mean)) return Infinity;
+  if (op.md1) {
+    const { lambda, D, add } = op.md1;
+    return add + D + quantileOf((t) => md1WaitCdf(lambda, D, t), p, D);
+  }
+  const x = op.split;
+  const lowVariance = x.sMean > 0 && x.sVar < 0.5 * x.sMean * x.sMean && x.wMean > 0 && x.pWait > 0;
+  if (!lowVariance) return gammaQuantile(op.mean, op.variance, p);
+  const mc = x.wMean / x.pWait;
+  const vc = Math.max(0, (x.wVar + x.wMean * x.wMean) / x.pWait - mc * mc);
+  const cdf = (t: number) => (1 - x.pWait) * gammaCdf(x.sMean, x.sVar, t) + x.pWait * gammaCdf(x.sMean + mc, x.sVar + vc, t);
+  return quantileOf(cdf, p, op.mean);
+}
+
 export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): SimulationResult {
   const w = workloadFor(bp, o);
   const c = o.compiled ?? compile(bp, layout, { ...o.compileOptions, ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
   const demands = opDemands(c);
-  const lambda = w.kind === 'closed' ? closedThroughput(c, demands, w, o.host) : w.rate!;
-  const sol = solve(c, demands, w.mix, lambda, o.host);
+  const lambda = w.kind === 'closed' ? closedThroughput(c, demands, w, o.host, o.balance) : w.rate!;
+  const sol = solve(c, demands, w.mix, lambda, o.host, o.balance);
   const seconds = (w.duration - w.warmup) / 1000;
-  const warnings = [...c.warnings, 'analytic: Erlang C waits scaled by (1 + cs²)/2 for each station’s service-time mix (exact for M/M/c and M/G/1); percentiles are a gamma approximation'];
+  const warnings = [...c.warnings, 'analytic: Erlang C waits scaled by (1 + cs²)/2 for each station’s service-time mix (exact for M/M/c and M/G/1); percentiles are a gamma approximation (a two-part fit for low-variance service, Crommelin’s exact formula for M/D/1; processor sharing: within 10% at p95–p99, about −20% at p50 at ρ 0.9)'];
+  const balance = o.balance ?? 'least-connections';
+  const replicated = c.stations.filter((s, i) => s.replicas > 1 && sol.stations[i]!.visitRate > 0);
+  if (replicated.length && balance === 'least-connections') warnings.push(`analytic: ${JSQ_NOTE} (${replicated.map((s) => s.id).join(', ')})`);
+  if (replicated.some((s) => s.servers > 1) && balance === 'round-robin') warnings.push('analytic: round-robin replicas with several servers each: Allen–Cunneen GI/G/c with Erlang arrivals (an approximation; exact only for one server per replica and exponential service)');
+  const revisited = revisitedStations(c, demands, w.mix, sol.stations);
+  if (revisited.length) warnings.push(`analytic: ${revisited.join(', ')} ${revisited.length > 1 ? 'are' : 'is'} visited several times by one request with other work in between (the gateway/BFF shape); each visit is solved as an independent Poisson arrival, which overstates the mean latency: up to +10% below 60% of saturation and +20% to +80% at 80% (fan-out and bundled-blueprint tests). Use --method des where that matters (30 s of simulated time takes about a second)`);
   const operations: OperationResult[] = sol.ops.map((op) => {
-    const q = (p: number) => fin(gammaQuantile(op.mean, op.variance, p));
+    const q = (p: number) => fin(latencyQuantile(op, p));
     return {
       id: op.id,
       count: Math.round(lambda * op.p * seconds),
@@ -193,7 +311,8 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);
-  if (sol.stations.some((s) => s.rho >= 1)) warnings.push(`unstable: ${bottleneck.station} is saturated (ρ=${bottleneck.utilization.toFixed(2)}); latencies are unbounded`);
+  const saturated = sol.stations.some((s) => s.rho >= 1) ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'offered load' as const } : undefined;
+  if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization));
   // Little's law, with L summed station by station (in service + waiting + in flight).
   let L = 0;
   for (const op of sol.ops) {
@@ -219,6 +338,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
     saturationThroughput: sat.rate,
     cost: { monthly, perMillionRequests: perMillion(monthly.usdPerMonth, lambda), ...target },
     littleCheck: { arrivalRate: lambda, meanResponse: W, meanInSystem: L, relError: L > 0 && Number.isFinite(L) ? Math.abs(L - (lambda * W) / 1000) / L : 0 },
+    ...(saturated ? { saturated } : {}),
     warnings,
   };
 }

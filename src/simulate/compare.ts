@@ -5,6 +5,7 @@ import type { Blueprint } from '../model/schema.js';
 import { analyze, saturation } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
+import { saturatedWarning } from './overload.js';
 import type { LayoutCost } from './cost.js';
 import type { Scenario } from './scenario.js';
 import { ScenarioError, simulate } from './simulate.js';
@@ -103,7 +104,8 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     saturation: saturationRows,
     faultIsolation,
     cost,
-    notes: [...notes(operations, a, b, ca, cb), ...saturationNotes(saturationRows, compiled, w.mix, a, b), ...skipped],
+    // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...notes(operations, a, b, ca, cb), ...saturationNotes(saturationRows, compiled, w.mix, a, b), ...skipped],
   };
 }
 

@@ -160,7 +160,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       kind: 'unit',
       replicas: u.replicas,
       // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
-      servers: Math.min(u.workers, Math.ceil(vcpu(u.instance))),
+      // A unit without an instance is a bare queueing model: one server per worker.
+      servers: u.instance ? Math.min(u.workers, Math.ceil(vcpu(u.instance))) : u.workers,
       discipline: u.discipline,
       domains: u.domains,
       ...(autoscale ? { autoscale } : {}),

@@ -10,6 +10,7 @@ import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
 import { BUCKETS, percentile } from './des/histogram.js';
+import { backlogTrend, saturatedWarning } from './overload.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
 import type { Balance, FaultRow, Interval, Method, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
@@ -108,6 +109,21 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   });
   const completed = operations.reduce((s, op) => s + op.count, 0);
   const st = raw.station;
+  // Overload: the offered load (open workload, its mean rate) against the compiled demands — the
+  // analytic method's own ρ — or, when load varies, a backlog growing along the window.
+  const demands = opDemands(c);
+  const sat = saturation(c, demands, w.mix, o.host);
+  const backlog = backlogTrend(raw.backlog, raw.arrivals);
+  const offered = w.kind === 'open' && w.rate !== undefined && Number.isFinite(sat.rate) ? w.rate / sat.rate : 0;
+  // Past saturation busy/completed undercounts (the window's servers are all busy, on work of
+  // requests that finish later): a request's demand is then the mean work handed out per visit
+  // times the visits a request of this mix makes.
+  const visitsPerRequest = new Float64Array(c.stations.length);
+  const overloaded = offered >= 1 || backlog.growing;
+  if (overloaded) for (const [id, p] of Object.entries(w.mix)) {
+    const od = demands.get(id);
+    if (od) for (let i = 0; i < c.stations.length; i++) visitsPerRequest[i]! += p * od.loadVisits[i]!;
+  }
   const stations: StationResult[] = c.stations.map((s, g) => {
     const active = st.active[g]! / raw.measured;
     const r: StationResult = {
@@ -118,7 +134,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
       discipline: s.discipline,
       utilization: st.active[g]! > 0 ? st.busy[g]! / (s.servers * st.active[g]!) : 0,
       meanQueue: st.wait[g]! / raw.measured,
-      demandPerRequest: completed > 0 ? st.busy[g]! / completed : 0,
+      demandPerRequest: overloaded ? (st.served[g]! > 0 ? (st.work[g]! / st.served[g]!) * visitsPerRequest[g]! : 0) : completed > 0 ? st.busy[g]! / completed : 0,
       visitRate: st.visits[g]! / T,
       waitProbability: st.visits[g]! > 0 ? st.waited[g]! / st.visits[g]! : 0,
     };
@@ -132,13 +148,17 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * hops * c.networkLatency) / 1000, demandPerRequest: hops * c.networkLatency, visitRate: X * hops });
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
-  const sat = saturation(c, opDemands(c), w.mix, o.host);
+  const saturated = offered >= 1 ? { station: sat.station, utilization: offered, by: 'offered load' as const } : backlog.growing ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'backlog' as const } : undefined;
   const W = completed > 0 ? operations.reduce((s, op) => s + op.latency.mean * op.count, 0) / completed : 0;
   const lambda = raw.arrivals / T;
   const L = raw.inSystemArea / raw.measured;
   const monthly = monthlyCost(bp, layout);
   const warnings = [...c.warnings];
   if (raw.rejected > 0) warnings.push(`${raw.rejected} requests were refused (counted as errors): over a million requests were already in the system, far past saturation`);
+  if (saturated) {
+    warnings.push(saturatedWarning(saturated.station, saturated.utilization));
+    if (saturated.by === 'backlog') warnings.push(`the backlog grew by ${Math.round(backlog.growth)} requests over the measured window: the latencies above grow with the run length`);
+  }
   if (raw.unfinished > 0) warnings.push(`${raw.unfinished} requests were still in the system when the run stopped (overload): counted as neither success nor failure`);
   const faults: FaultRow[] = raw.windows.map((win) => {
     const success: Record<string, number> = {};
@@ -170,6 +190,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     saturationThroughput: sat.rate,
     cost: { monthly, perMillionRequests: perMillion(monthly.usdPerMonth, X), ...target },
     littleCheck: { arrivalRate: lambda, meanResponse: W, meanInSystem: L, relError: L > 0 ? Math.abs(L - (lambda * W) / 1000) / L : 0 },
+    ...(saturated ? { saturated } : {}),
     stats: { events: raw.events, requests: raw.requests },
     ...(faults.length ? { faults } : {}),
     warnings,
@@ -229,8 +250,11 @@ function combine(reps: SimulationResult[]): SimulationResult {
     relError: 0,
   };
   lc.relError = lc.meanInSystem > 0 ? Math.abs(lc.meanInSystem - (lc.arrivalRate * lc.meanResponse) / 1000) / lc.meanInSystem : 0;
+  const saturated = reps.find((r) => r.saturated)?.saturated;
+  const { saturated: _first, ...rest } = first;
   return {
-    ...first,
+    ...rest,
+    ...(saturated ? { saturated } : {}),
     replications: reps.length,
     operations,
     stations,

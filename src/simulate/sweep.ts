@@ -55,7 +55,7 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
     const p95 = Math.max(...result.operations.map((x) => x.latency.p95));
     const errs = result.operations.reduce((s, x) => s + x.errors, 0);
     // Past saturation an open network cannot carry the offered rate: it carries the saturation rate.
-    return { rate, meanLatency: mean, p95, throughput: result.method === 'analytic' ? Math.min(tp, sat.rate) : tp, errorRate: done > 0 ? errs / done : 0, bottleneckUtilization: result.bottleneck.utilization };
+    return { rate, meanLatency: mean, p95, throughput: result.method === 'analytic' ? Math.min(tp, sat.rate) : tp, errorRate: done > 0 ? errs / done : 0, bottleneckUtilization: result.bottleneck.utilization, ...(result.saturated ? { saturated: result.saturated } : {}) };
   });
   const base = points[0]?.meanLatency ?? 0;
   const knee = points.find((p) => !(p.meanLatency <= 2 * base))?.rate ?? null;

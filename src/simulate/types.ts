@@ -6,7 +6,8 @@ import type { Dist, Profile } from '../model/schema.js';
 
 export type Method = 'des' | 'analytic';
 export type StationKind = 'unit' | 'datastore' | 'gateway' | 'broker' | 'network' | 'driver';
-export type Balance = 'least-connections' | 'round-robin';
+/** how a station's replicas share its visits (DES: per-replica queues; analytic: see analytic.ts) */
+export type Balance = 'least-connections' | 'round-robin' | 'random';
 
 /** The workload a result was computed for (normalized). */
 export interface WorkloadSpec {
@@ -135,6 +136,13 @@ export interface SimulationResult {
   saturationThroughput: number;
   cost: CostResult;
   littleCheck: LittleCheck;
+  /**
+   * Present when the run is past saturation (both methods; the warning says it in words, see
+   * overload.ts): the station, its offered utilization (analytic ρ; DES: the same ρ from the
+   * compiled demands, or the measured utilization when only a growing backlog showed it), and how
+   * it was found.
+   */
+  saturated?: { station: string; utilization: number; by: 'offered load' | 'backlog' };
   /** DES: events processed and requests simulated (for benchmarks) */
   stats?: { events: number; requests: number };
   /** scenario runs: per failure window, per operation success rate */
@@ -190,7 +198,7 @@ export interface SweepPoint {
 export interface SweepResult {
   layout: string;
   method: Method;
-  points: { rate: number; meanLatency: number; p95: number; throughput: number; errorRate: number; bottleneckUtilization: number }[];
+  points: { rate: number; meanLatency: number; p95: number; throughput: number; errorRate: number; bottleneckUtilization: number; saturated?: SimulationResult['saturated'] }[];
   /** where the latency curve bends: the first rate where mean latency exceeds twice its low-load value */
   knee: number | null;
   saturationThroughput: number;

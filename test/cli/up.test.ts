@@ -50,11 +50,12 @@ describe('archsim up / down', () => {
       body: JSON.stringify({ email: 'cli@example.test', username: 'cliuser', password: 'password123' }),
     });
     expect(reg.status).toBe(201);
-    // relay routes go to the relay unit: its metrics count the request
+    // relay routes go to the relay unit: its metrics (on its internal listener) count the request
     const p = await fetch(`${state.gatewayUrl}/api/v1/relay/pending/00000000-0000-4000-8000-000000000000`);
     expect(p.status).toBe(401);
     const relay = state.units.find((u: { name: string }) => u.name === 'relay-service');
-    expect(await (await fetch(`${relay.url}/metrics`)).text()).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/relay\/pending\/:userId"[^}]*status="401"/);
+    expect((await fetch(`${relay.url}/metrics`)).status).toBe(404); // not on the public port
+    expect(await (await fetch(`${relay.internalUrl}/metrics`)).text()).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/relay\/pending\/:userId"[^}]*status="401"/);
     const again = archsim(['up', BP, '--layout', 'monolith', '--port-offset', '17600'], { cwd });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already up');

@@ -74,6 +74,26 @@ describe('lint on the bundled QuantChat blueprint', () => {
 });
 
 describe('lint rules on variations', () => {
+  it('warns when workers exceed the instance vCPU (the simulator serves them on the cores), pointed at workers', () => {
+    const text = TEXT.replace('backend: { domains: "*", port: 8000, replicas: 1, instance: app-2gb,', 'backend: { domains: "*", port: 8000, replicas: 1, instance: app-2gb, workers: 4,');
+    expect(text).not.toBe(TEXT);
+    const { blueprint, locate: loc } = load(text);
+    const f = lint(blueprint, 'monolith').filter((x) => x.rule === 'workers-over-vcpu');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('warning');
+    expect(f[0]!.message).toMatch(/backend runs 4 workers on app-2gb \(\d+ vCPU\): it is simulated with \d+ server/);
+    expect(loc(f[0]!.path).line).toBe(text.split('\n').findIndex((l) => l.includes('workers: 4')) + 1);
+    expect(lint(qc, 'monolith').filter((x) => x.rule === 'workers-over-vcpu')).toEqual([]);
+  });
+
+  it('a unit without an instance is valid (a bare queueing model) and costs nothing', () => {
+    const text = TEXT.replace('backend: { domains: "*", port: 8000, replicas: 1, instance: app-2gb,', 'backend: { domains: "*", port: 8000, replicas: 1,');
+    expect(text).not.toBe(TEXT);
+    const { blueprint } = load(text);
+    expect(blueprint.layouts.monolith!.units.backend!.instance).toBeUndefined();
+    expect(lint(blueprint, 'monolith').filter((x) => x.rule === 'workers-over-vcpu')).toEqual([]);
+  });
+
   it('finds a cycle of synchronous calls between units that no operation-level cycle shows', () => {
     // messages.conversation → media.resolve already; media.delete → messages.mark-read closes a unit loop.
     const text = TEXT.replace(

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { priorAt, type Target } from '../../src/loadtest/calibrate.js';
 import { parseBlueprint } from '../../src/model/parse.js';
-import { place, resolveBlueprint, UnknownLayoutError } from '../../src/model/resolve.js';
+import { NO_QUERIES, place, resolveBlueprint, UnknownLayoutError } from '../../src/model/resolve.js';
+import { Queries } from '../../src/model/schema.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { compile } from '../../src/simulate/compile.js';
 import { opDemands } from '../../src/simulate/demand.js';
@@ -128,6 +129,10 @@ describe('ResolvedBlueprint', () => {
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
   const bp = loaded.blueprint;
   const rb = resolveBlueprint(bp);
+
+  it('no db means the schema’s own query defaults', () => {
+    expect(NO_QUERIES).toEqual(Queries.parse({}));
+  });
 
   it('is computed once per blueprint', () => {
     expect(resolveBlueprint(bp)).toBe(rb);

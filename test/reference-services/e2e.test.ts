@@ -1,7 +1,9 @@
 // One end-to-end suite, run unchanged against the monolith and the microservices layouts:
 // real PostgreSQL (embedded), every unit its own process, real HTTP and WebSocket.
 import { randomBytes, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLayout, type RunningLayout } from '../../src/run/layout.js';
@@ -16,12 +18,15 @@ describe.each([
   let alice: User;
   let bob: User;
 
+  // Logs kept for the last test, which greps them for secrets.
+  const logDir = join(tmpdir(), `archsim-e2e-logs-${layout}-${process.pid}`);
   beforeAll(async () => {
-    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info' });
+    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info', logDir });
     call = api(L.gatewayUrl);
   });
   afterAll(async () => {
     await L?.stop();
+    rmSync(logDir, { recursive: true, force: true });
   });
 
   it('registers and logs in two users; me, refresh and logout work', async () => {
@@ -57,6 +62,9 @@ describe.each([
     expect(refused.status).toBe(403);
     const add = await call('POST', '/api/v1/contacts', { token: alice.token, body: { contactId: bob.id } });
     expect(add.status).toBe(201);
+    // one way is not enough: messaging needs mutual contacts
+    expect((await call('POST', '/api/v1/messages/send', { token: alice.token, body: { recipientId: bob.id, encryptedContent: 'x', encryptedSessionKey: 'k' } })).status).toBe(403);
+    expect((await call('POST', '/api/v1/contacts', { token: bob.token, body: { contactId: alice.id } })).status).toBe(201);
     const list = await call('GET', '/api/v1/contacts', { token: alice.token });
     expect(list.body.contacts.map((c: { id: string }) => c.id)).toEqual([bob.id]);
   });
@@ -167,12 +175,18 @@ describe.each([
     expect((await call('DELETE', `/api/v1/relay/${short.body.id}`, { token: bob.token })).status).toBe(404);
   });
 
-  it('serves /health, /ready and /metrics on every unit, and propagates x-request-id', async () => {
+  it('serves /health and /ready on every unit, details and /metrics only on its internal listener, and propagates x-request-id', async () => {
     for (const u of L.units) {
-      expect((await fetch(`${u.url}/health`)).status).toBe(200);
+      const health = await fetch(`${u.url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' }); // no pid, no versions
       const ready = await fetch(`${u.url}/ready`);
       expect(ready.status).toBe(200);
-      const metrics = await (await fetch(`${u.url}/metrics`)).text();
+      expect(await ready.json()).toEqual({ ready: true });
+      expect((await fetch(`${u.url}/metrics`)).status).toBe(404);
+      const detail = await (await fetch(`${u.internalUrl}/ready`)).json();
+      expect(detail.checks).toBeTruthy();
+      const metrics = await (await fetch(`${u.internalUrl}/metrics`)).text();
       expect(metrics).toContain('process_cpu_seconds_total');
       expect(metrics).toContain('nodejs_eventloop_lag_seconds');
     }
@@ -180,7 +194,7 @@ describe.each([
     const r = await fetch(`${L.gatewayUrl}/api/v1/contacts`, { headers: { authorization: `Bearer ${alice.token}`, 'x-request-id': rid } });
     expect(r.headers.get('x-request-id')).toBe(rid);
     const users = L.units.find((u) => u.domains.includes('users'))!;
-    const m = await (await fetch(`${users.url}/metrics`)).text();
+    const m = await (await fetch(`${users.internalUrl}/metrics`)).text();
     expect(m).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/contacts"/);
 
     // One send touches messages, auth (verify-token) and users (check-contact): every unit
@@ -197,5 +211,35 @@ describe.each([
       await waitFor(async () => readFileSync(u.log, 'utf8').split('\n').some((l) => l.startsWith('{') && JSON.parse(l).reqId === sendRid), 5000, `request id in ${u.name} log`);
     }
     expect(involved.size).toBe(layout === 'monolith' ? 1 : 3);
+  });
+
+  it('no token, invitation token, email address or database password in any log line', async () => {
+    // The leaks the attack report found: a token in a 426's URL, an invitation token in a path,
+    // addresses in notification lines; plus a 500-free bad request with a token in the query.
+    const r426 = await call('GET', `/ws?token=${alice.token}`, {});
+    expect(r426.status).toBe(426);
+    const inviteTo = `friend${Date.now()}@example.test`;
+    expect((await call('POST', '/api/v1/invitations/send', { token: alice.token, body: { email: inviteTo } })).status).toBe(202);
+    const [inv] = await sql<{ token: string }>(L.databaseOf('users'), 'SELECT token FROM users.invitations WHERE invitee_email = $1', [inviteTo]);
+    await waitFor(async () => (await sql(L.databaseOf('notifications'), `SELECT 1 FROM notifications.email_queue WHERE recipient = $1`, [inviteTo])).length === 1, 10_000, 'invitation email');
+    expect((await call('GET', `/api/v1/invitations/verify/${inv!.token}`)).status).toBe(200);
+    expect((await call('GET', `/api/v1/invitations/verify/${inv!.token}`)).status).toBe(410);
+    await new Promise((r) => setTimeout(r, 500)); // let the log writes land
+    const password = new URL(L.databases.events!).password;
+    const secrets = [alice.token, alice.refresh, bob.token, inv!.token, ...(password ? [password] : [])];
+    const files = readdirSync(logDir).filter((f) => f.endsWith('.log'));
+    expect(files.length).toBe(L.units.length + (L.gateway ? 1 : 0));
+    let lines = 0;
+    const leaks: string[] = [];
+    for (const f of files) {
+      for (const line of readFileSync(join(logDir, f), 'utf8').split('\n')) {
+        if (!line) continue;
+        lines++;
+        if (/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(line) || /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}/.test(line) || secrets.some((x) => line.includes(x))) leaks.push(`${f}: ${line.slice(0, 200)}`);
+      }
+    }
+    console.log(`[e2e ${layout}] ${lines} log lines in ${files.length} files, ${leaks.length} with a secret`);
+    expect(lines).toBeGreaterThan(50);
+    expect(leaks).toEqual([]);
   });
 });

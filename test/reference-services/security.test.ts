@@ -23,6 +23,7 @@ beforeAll(async () => {
   [alice, bob, eve] = await Promise.all([newUser(call, 'alice'), newUser(call, 'bob'), newUser(call, 'eve')]);
   await Promise.all([alice, bob, eve].map((u) => profileReady(call, u)));
   await call('POST', '/api/v1/contacts', { token: alice.token, body: { contactId: bob.id } });
+  await call('POST', '/api/v1/contacts', { token: bob.token, body: { contactId: alice.id } });
 });
 afterAll(async () => {
   await L?.stop();

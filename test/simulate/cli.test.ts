@@ -125,18 +125,23 @@ describe('archsim compare (seed 001 acceptance)', () => {
 
 describe('archsim sweep', () => {
   it('analytic: the curve, knee and saturation', () => {
-    const r = archsim(['sweep', QC, '-l', 'monolith', '--rates', '50..600x12', '--json']);
+    const r = archsim(['sweep', QC, '-l', 'monolith', '--rates', '50..600x12', '--method', 'analytic', '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
+    expect(s.method).toBe('analytic');
+    // 600/s is just under saturation; the monolith's backend is visited several times per request
+    expect(s.points.at(-1).saturated).toBeUndefined();
     expect(s.points).toHaveLength(12);
     expect(s.saturationThroughput).toBeCloseTo(608, -1);
     expect(s.knee).toBeGreaterThan(50);
   });
 
   it('des: points run on worker threads, in order', () => {
-    const r = archsim(['sweep', QC, '-l', 'microservices', '--rates', '100,300,500', '--method', 'des', '--duration', '5s', '--warmup', '1s', '--workers', '2', '--json']);
+    // des is the default method
+    const r = archsim(['sweep', QC, '-l', 'microservices', '--rates', '100,300,500', '--duration', '5s', '--warmup', '1s', '--workers', '2', '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
+    expect(s.method).toBe('des');
     expect(s.points.map((p: { rate: number }) => p.rate)).toEqual([100, 300, 500]);
     expect(s.points[2].meanLatency).toBeGreaterThan(s.points[0].meanLatency);
   });

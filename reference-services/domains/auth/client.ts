@@ -3,11 +3,17 @@
 export interface Principal {
   userId: string;
   username: string;
+  /** The access token's id and expiry (epoch seconds), so logout can revoke exactly it. */
+  tokenId?: string;
+  expiresAt?: number;
 }
 
 export interface AuthClient {
   /** auth.verify-token: signature, type and expiry of an access token; 401 if any is wrong. */
   verifyToken(token: string): Promise<Principal>;
-  /** auth.create-user: the account of an accepted invitation (no password until the user sets one). */
+  /**
+   * auth.create-user: the account of an accepted invitation (no password until the user sets
+   * one). 409 if the address already has an account: an invitation never touches an existing one.
+   */
   createUser(input: { email: string }): Promise<{ id: string; username: string }>;
 }

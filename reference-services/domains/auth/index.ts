@@ -9,4 +9,5 @@ export const auth: DomainModule<AuthService> = {
   create: (ctx) => new AuthService(ctx),
   internal: (s) => ({ verifyToken: (t: string) => s.verifyToken(t), createUser: (i: { email: string }) => s.createUser(i) }),
   routes,
+  close: async (s) => s.close(),
 };

@@ -24,4 +24,10 @@ export const migrations = [
      expires_at timestamptz NOT NULL,
      revoked_at timestamptz)`,
   `CREATE INDEX IF NOT EXISTS sessions_user ON auth.sessions (user_id)`,
+  // Access tokens revoked by logout, kept until they would have expired anyway.
+  `CREATE TABLE IF NOT EXISTS auth.revoked_tokens (
+     jti uuid PRIMARY KEY,
+     expires_at timestamptz NOT NULL,
+     revoked_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  `CREATE INDEX IF NOT EXISTS revoked_tokens_at ON auth.revoked_tokens (revoked_at)`,
 ];

@@ -46,7 +46,7 @@ export const routes = (s: AuthService, ctx: DomainContext) => async (app: Fastif
     '/api/v1/auth/logout',
     { onRequest: ctx.authenticate, schema: { body: { type: ['object', 'null'], properties: tokenBody.properties } } },
     async (req, reply) => {
-      await s.logout(principal(req).userId, req.body?.refreshToken);
+      await s.logout(principal(req), req.body?.refreshToken);
       return reply.code(204).send();
     },
   );

@@ -1,6 +1,8 @@
 // Accounts and tokens. Passwords: scrypt with a per-user salt (node:crypto). Tokens: HS256
-// JWTs via jose; access tokens are short-lived and checked without the database, refresh
-// tokens are recorded in auth.sessions so logout can revoke them.
+// JWTs via jose; access tokens are short-lived and checked without a database round trip
+// (logout puts the token's id on a deny-list until it expires: auth.revoked_tokens, mirrored
+// in memory and refreshed every second, so several auth processes agree within a second);
+// refresh tokens are recorded in auth.sessions so logout can revoke them.
 import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { SignJWT, jwtVerify } from 'jose';
@@ -41,18 +43,57 @@ async function checkPassword(pw: string, stored: string | null): Promise<boolean
 }
 
 export class AuthService implements AuthClient {
+  /** revoked access-token id → its expiry (epoch seconds) */
+  private readonly revoked = new Map<string, number>();
+  private revokedSince = new Date(0);
+  private loaded?: Promise<void>;
+  private refresher?: NodeJS.Timeout;
+
   constructor(private readonly ctx: DomainContext) {}
+
+  /** Load revocations made since the last load (by this or another auth process). */
+  private async loadRevoked() {
+    const rows = await this.ctx.db.query<{ jti: string; exp: number; revoked_at: Date }>(
+      'SELECT jti, extract(epoch FROM expires_at)::float8 AS exp, revoked_at FROM auth.revoked_tokens WHERE revoked_at >= $1 AND expires_at > now()',
+      [this.revokedSince],
+    );
+    for (const r of rows) {
+      this.revoked.set(r.jti, r.exp);
+      if (r.revoked_at > this.revokedSince) this.revokedSince = r.revoked_at;
+    }
+    const now = Date.now() / 1000;
+    for (const [j, exp] of this.revoked) if (exp <= now) this.revoked.delete(j);
+  }
+
+  private ensureRevokedLoaded() {
+    this.loaded ??= this.loadRevoked().then(() => {
+      this.refresher = setInterval(() => void this.loadRevoked().catch(() => undefined), 1000);
+      this.refresher.unref();
+    });
+    return this.loaded.catch((e) => {
+      this.loaded = undefined;
+      throw e;
+    });
+  }
+
+  close() {
+    clearInterval(this.refresher);
+  }
 
   async register(input: { email: string; username: string; password: string; publicKey?: string }) {
     const { db } = this.ctx;
     const hash = await hashPassword(input.password);
-    const user = await db.one<UserRow>(
-      `INSERT INTO auth.users (email, username, password_hash, public_keys) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING *`,
-      [input.email.toLowerCase(), input.username, hash, JSON.stringify(input.publicKey ? { identity: input.publicKey } : {})],
-    );
+    // The account and its user.registered event commit together (transactional outbox).
+    const user = await db.tx(async (q) => {
+      const u = await q.one<UserRow>(
+        `INSERT INTO auth.users (email, username, password_hash, public_keys) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [input.email.toLowerCase(), input.username, hash, JSON.stringify(input.publicKey ? { identity: input.publicKey } : {})],
+      );
+      if (u) await this.ctx.emit('user.registered', { userId: u.id, username: u.username, email: u.email }, q);
+      return u;
+    });
     if (!user) throw conflict('email or username already registered');
-    await this.ctx.emit('user.registered', { userId: user.id, username: user.username, email: user.email });
     return publicUser(user);
   }
 
@@ -85,7 +126,13 @@ export class AuthService implements AuthClient {
     return this.issue(user);
   }
 
-  async logout(userId: string, refreshToken: string | undefined) {
+  async logout(who: Principal, refreshToken: string | undefined) {
+    const userId = who.userId;
+    // The access token used to log out stops working now, not when it expires.
+    if (who.tokenId && who.expiresAt) {
+      await this.ctx.db.query('INSERT INTO auth.revoked_tokens (jti, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING', [who.tokenId, who.expiresAt]);
+      this.revoked.set(who.tokenId, who.expiresAt);
+    }
     if (refreshToken) {
       const claims = await this.verify(refreshToken, 'refresh');
       if (claims.sub !== userId) throw unauthorized('refresh token belongs to another user');
@@ -97,18 +144,25 @@ export class AuthService implements AuthClient {
 
   async verifyToken(token: string): Promise<Principal> {
     const claims = await this.verify(token, 'access');
-    return { userId: claims.sub, username: String(claims.usr ?? '') };
+    await this.ensureRevokedLoaded();
+    if (typeof claims.jti === 'string' && this.revoked.has(claims.jti)) throw unauthorized('access token revoked (logged out)');
+    return { userId: claims.sub, username: String(claims.usr ?? ''), ...(typeof claims.jti === 'string' ? { tokenId: claims.jti } : {}), ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}) };
   }
 
   async createUser(input: { email: string }) {
     const base = input.email.split('@')[0]!.replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, 20) || 'user';
-    const user = await this.ctx.db.one<UserRow>(
-      `INSERT INTO auth.users (email, username, is_verified) VALUES (lower($1), $2, true)
-       ON CONFLICT (email) DO UPDATE SET is_verified = true RETURNING *`,
-      [input.email, `${base}_${randomBytes(3).toString('hex')}`],
-    );
-    await this.ctx.emit('user.registered', { userId: user!.id, username: user!.username, email: user!.email });
-    return { id: user!.id, username: user!.username };
+    // A new account only: an address that already has one is refused, never updated.
+    const user = await this.ctx.db.tx(async (q) => {
+      const u = await q.one<UserRow>(
+        `INSERT INTO auth.users (email, username, is_verified) VALUES (lower($1), $2, true)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [input.email, `${base}_${randomBytes(4).toString('hex')}`],
+      );
+      if (u) await this.ctx.emit('user.registered', { userId: u.id, username: u.username, email: u.email }, q);
+      return u;
+    });
+    if (!user) throw conflict('an account already exists for that address');
+    return { id: user.id, username: user.username };
   }
 
   private async issue(user: UserRow) {
@@ -117,6 +171,7 @@ export class AuthService implements AuthClient {
     const accessToken = await new SignJWT({ typ: 'access', usr: user.username })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
+      .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime(`${accessTtlSeconds}s`)
       .sign(jwtSecret);

@@ -1,4 +1,5 @@
 import type { DomainModule } from '../../runtime/context.js';
+import type { MediaAccess } from './client.js';
 import { migrations } from './migrations.js';
 import { routes } from './routes.js';
 import { MediaService } from './service.js';
@@ -7,6 +8,6 @@ export const media: DomainModule<MediaService> = {
   name: 'media',
   migrations,
   create: (ctx) => new MediaService(ctx),
-  internal: (s) => ({ resolve: (ids: string[]) => s.resolve(ids) }),
+  internal: (s) => ({ resolve: (ids: string[], access: MediaAccess) => s.resolve(ids, access) }),
   routes,
 };

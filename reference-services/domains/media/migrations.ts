@@ -18,4 +18,10 @@ export const migrations = [
      thumbnail_url text,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX IF NOT EXISTS media_attachments_owner ON media.media_attachments (owner_id)`,
+  // Who else may read an attachment: the recipients of the messages it was attached to.
+  `CREATE TABLE IF NOT EXISTS media.media_grants (
+     media_id uuid NOT NULL REFERENCES media.media_attachments(id) ON DELETE CASCADE,
+     user_id uuid NOT NULL,
+     granted_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (media_id, user_id))`,
 ];

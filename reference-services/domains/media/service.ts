@@ -1,5 +1,7 @@
 // Encrypted attachments. Uploads are streamed to disk (never buffered whole) with a running
-// size check and SHA-256; metadata goes to PostgreSQL. Only the owner can download or delete.
+// size check and SHA-256; metadata goes to PostgreSQL. An attachment belongs to its uploader;
+// attaching it to a message (only your own) lets that message's recipient read it too. Only
+// the owner deletes. Downloads are served as a safe type (see SAFE_TYPES) with nosniff.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -9,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { DomainContext } from '../../runtime/context.js';
 import { badRequest, HttpError, notFound } from '../../runtime/errors.js';
-import type { MediaClient, MediaInfo } from './client.js';
+import type { MediaAccess, MediaClient, MediaInfo } from './client.js';
 
 interface AttachmentRow extends Record<string, unknown> {
   id: string;
@@ -31,6 +33,13 @@ const view = (r: AttachmentRow): MediaInfo => ({
   sha256: r.sha256,
   createdAt: r.created_at.toISOString(),
 });
+
+/** Types a browser may render inline without running anything; everything else is served as bytes. */
+const SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'audio/mpeg', 'audio/ogg', 'audio/webm', 'video/mp4', 'video/webm', 'application/pdf', 'application/octet-stream']);
+export const servedType = (declared: string) => {
+  const t = declared.split(';')[0]!.trim().toLowerCase();
+  return SAFE_TYPES.has(t) ? t : 'application/octet-stream';
+};
 
 const tooLarge = (max: number) => new HttpError(413, 'payload_too_large', `upload exceeds ${max} bytes`);
 
@@ -80,7 +89,7 @@ export class MediaService implements MediaClient {
   }
 
   async open(me: string, id: string) {
-    const r = await this.find(me, id);
+    const r = await this.find(me, id, true);
     const path = join(this.ctx.config.mediaDir, r.file_url);
     await stat(path).catch(() => {
       throw notFound('media object');
@@ -91,24 +100,41 @@ export class MediaService implements MediaClient {
   async delete(me: string, id: string) {
     const r = await this.find(me, id);
     await this.ctx.db.tx(async (q) => {
+      // Grants go with the attachment (ON DELETE CASCADE).
       await q.query('DELETE FROM media.media_attachments WHERE id = $1', [id]);
       await q.query('DELETE FROM media.media_objects WHERE key = $1', [r.file_url]);
     });
     await rm(join(this.ctx.config.mediaDir, r.file_url), { force: true });
   }
 
-  async resolve(ids: string[]) {
+  async resolve(ids: string[], access: MediaAccess) {
+    if (!Array.isArray(ids) || !access || typeof access.viewer !== 'string') throw badRequest('resolve(ids, {viewer})', ['args']);
+    if (access.grantTo) {
+      // Attaching: the viewer's own attachments only, then the recipient may read them.
+      const rows = await this.ctx.db.tx(async (q) => {
+        const own = await q.query<AttachmentRow>(
+          'SELECT a.*, o.sha256 FROM media.media_attachments a JOIN media.media_objects o ON o.key = a.file_url WHERE a.id = ANY($1::uuid[]) AND a.owner_id = $2',
+          [ids, access.viewer],
+        );
+        if (own.length) await q.query('INSERT INTO media.media_grants (media_id, user_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING', [own.map((r) => r.id), access.grantTo]);
+        return own;
+      });
+      return rows.map(view);
+    }
     const rows = await this.ctx.db.query<AttachmentRow>(
-      'SELECT a.*, o.sha256 FROM media.media_attachments a JOIN media.media_objects o ON o.key = a.file_url WHERE a.id = ANY($1::uuid[])',
-      [ids],
+      `SELECT a.*, o.sha256 FROM media.media_attachments a JOIN media.media_objects o ON o.key = a.file_url
+       WHERE a.id = ANY($1::uuid[]) AND (a.owner_id = $2 OR EXISTS (SELECT 1 FROM media.media_grants g WHERE g.media_id = a.id AND g.user_id = $2))`,
+      [ids, access.viewer],
     );
     return rows.map(view);
   }
 
-  private async find(me: string, id: string) {
+  /** An attachment the caller owns (or, to read, was sent); anyone else gets 404 (no existence leak). */
+  private async find(me: string, id: string, read = false) {
     const r = await this.ctx.db.one<AttachmentRow>(
-      'SELECT a.*, o.sha256 FROM media.media_attachments a JOIN media.media_objects o ON o.key = a.file_url WHERE a.id = $1 AND a.owner_id = $2',
-      [id, me],
+      `SELECT a.*, o.sha256 FROM media.media_attachments a JOIN media.media_objects o ON o.key = a.file_url
+       WHERE a.id = $1 AND (a.owner_id = $2 OR ($3 AND EXISTS (SELECT 1 FROM media.media_grants g WHERE g.media_id = a.id AND g.user_id = $2)))`,
+      [id, me, read],
     );
     if (!r) throw notFound('media');
     return r;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principal, uuid, type DomainContext } from '../../runtime/context.js';
+import { dateTime, principal, uuid, type DomainContext } from '../../runtime/context.js';
 import type { MessagesService, SendInput } from './service.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
@@ -33,7 +33,7 @@ export const routes = (s: MessagesService, ctx: DomainContext) => async (app: Fa
       ...auth,
       schema: {
         params: { type: 'object', required: ['userId'], properties: { userId: uuid } },
-        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 }, before: { type: 'string', format: 'date-time' } } },
+        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 }, before: dateTime } },
       },
     },
     async (req) => s.conversation(principal(req).userId, req.params.userId, req.query.limit, req.query.before),

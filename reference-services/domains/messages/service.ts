@@ -1,7 +1,10 @@
 // Direct messages. Content is opaque: ciphertext and an encrypted session key the server
-// stores and returns, never reads.
+// stores and returns, never reads. Sending needs mutual contacts; attachments must be the
+// sender's own (media grants the recipient read access). A message and its message.sent
+// event commit in one transaction (outbox). A conversation still reads while media is down:
+// its attachments are then listed by id, marked unavailable.
 import type { DomainContext } from '../../runtime/context.js';
-import { badRequest, forbidden, notFound } from '../../runtime/errors.js';
+import { badRequest, forbidden, HttpError, notFound } from '../../runtime/errors.js';
 import type { GroupMessage, MessagesClient } from './client.js';
 
 interface MessageRow extends Record<string, unknown> {
@@ -46,14 +49,28 @@ export class MessagesService implements MessagesClient {
 
   async send(me: string, input: SendInput) {
     if (input.recipientId === me) throw badRequest('you cannot message yourself', ['recipientId']);
-    if (!(await this.ctx.clients.users.checkContact(me, input.recipientId))) throw forbidden('recipient is not a contact');
-    const m = await this.ctx.db.one<MessageRow>(
-      `INSERT INTO messages.messages (sender_id, recipient_id, encrypted_content, encrypted_session_key, crypto_version, encryption_algorithm, media_ids)
-       VALUES ($1, $2, $3, $4, COALESCE($5, '1'), COALESCE($6, 'x25519-aes-256-gcm'), $7) RETURNING *`,
-      [me, input.recipientId, input.encryptedContent, input.encryptedSessionKey, input.cryptoVersion ?? null, input.encryptionAlgorithm ?? null, input.mediaIds ?? []],
-    );
-    const v = view(m!);
-    await this.ctx.emit('message.sent', { messageId: v.id, senderId: me, recipientId: v.recipientId, createdAt: v.createdAt.toISOString(), encryptedContent: v.encryptedContent, encryptedSessionKey: v.encryptedSessionKey });
+    if (!(await this.ctx.clients.users.checkContact(me, input.recipientId))) throw forbidden('recipient is not a mutual contact');
+    const mediaIds = [...new Set(input.mediaIds ?? [])];
+    if (mediaIds.length) {
+      const own = await this.ctx.clients.media.resolve(mediaIds, { viewer: me, grantTo: input.recipientId });
+      const mine = new Set(own.map((m) => m.id));
+      const foreign = mediaIds.filter((id) => !mine.has(id));
+      if (foreign.length) throw badRequest(`mediaIds: not attachments of yours: ${foreign.join(', ')}`, ['mediaIds']);
+    }
+    const v = await this.ctx.db.tx(async (q) => {
+      const m = await q.one<MessageRow>(
+        `INSERT INTO messages.messages (sender_id, recipient_id, encrypted_content, encrypted_session_key, crypto_version, encryption_algorithm, media_ids)
+         VALUES ($1, $2, $3, $4, COALESCE($5, '1'), COALESCE($6, 'x25519-aes-256-gcm'), $7) RETURNING *`,
+        [me, input.recipientId, input.encryptedContent, input.encryptedSessionKey, input.cryptoVersion ?? null, input.encryptionAlgorithm ?? null, mediaIds],
+      );
+      const v = view(m!);
+      await this.ctx.emit(
+        'message.sent',
+        { messageId: v.id, senderId: me, recipientId: v.recipientId, createdAt: v.createdAt.toISOString(), encryptedContent: v.encryptedContent, encryptedSessionKey: v.encryptedSessionKey },
+        q,
+      );
+      return v;
+    });
     return v;
   }
 
@@ -66,10 +83,24 @@ export class MessagesService implements MessagesClient {
       [me, other, before ?? null, limit],
     );
     const mediaIds = [...new Set(rows.flatMap((r) => r.media_ids))];
-    const media = mediaIds.length ? await this.ctx.clients.media.resolve(mediaIds) : [];
-    const byId = new Map(media.map((m) => [m.id, m]));
+    let media: Awaited<ReturnType<typeof this.ctx.clients.media.resolve>> | undefined = [];
+    if (mediaIds.length) {
+      try {
+        media = await this.ctx.clients.media.resolve(mediaIds, { viewer: me });
+      } catch (e) {
+        // Degrade, do not fail: the page reads, its attachments are marked unavailable.
+        if (!(e instanceof HttpError) || e.status < 500) throw e;
+        this.ctx.log.warn({ err: e.message }, 'media unavailable: conversation served without attachment metadata');
+        media = undefined;
+      }
+    }
+    const byId = new Map((media ?? []).map((m) => [m.id, m]));
     return {
-      messages: rows.map((r) => ({ ...view(r), attachments: r.media_ids.map((id) => byId.get(id)).filter(Boolean) })),
+      messages: rows.map((r) => ({
+        ...view(r),
+        attachments: media ? r.media_ids.map((id) => byId.get(id)).filter(Boolean) : r.media_ids.map((id) => ({ id, unavailable: true })),
+      })),
+      ...(media ? {} : { attachmentsUnavailable: true }),
       nextBefore: rows.length === limit ? rows[rows.length - 1]!.created_at : null,
     };
   }
@@ -89,6 +120,7 @@ export class MessagesService implements MessagesClient {
 
   async deliverGroup(message: GroupMessage, memberIds: string[]) {
     const recipients = memberIds.filter((u) => u !== message.senderId);
+    // Through the outbox on its own: the group message was committed by the groups domain.
     await this.ctx.emit('group.message-posted', { ...message, recipientIds: recipients });
     return { recipients: recipients.length };
   }

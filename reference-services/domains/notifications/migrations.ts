@@ -16,4 +16,9 @@ export const migrations = [
      outcome text,
      created_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (event_id, channel, recipient))`,
+  // Each user's own address, from user.registered: the only address the email route sends to.
+  `CREATE TABLE IF NOT EXISTS notifications.addresses (
+     user_id uuid PRIMARY KEY,
+     email text NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
 ];

@@ -4,20 +4,22 @@ import type { NotificationsService } from './service.js';
 
 export const routes = (s: NotificationsService, ctx: DomainContext) => async (app: FastifyInstance) => {
   const auth = { onRequest: ctx.authenticate };
-  app.post<{ Body: { to: string; subject: string; body: string } }>(
+  // To the caller's own registered address only (`to` may be omitted; if given it must be it).
+  app.post<{ Body: { to?: string; subject: string; body: string } }>(
     '/api/v1/notifications/email',
     {
       ...auth,
       schema: {
         body: {
           type: 'object',
-          required: ['to', 'subject', 'body'],
+          required: ['subject', 'body'],
           properties: { to: { type: 'string', format: 'email', maxLength: 254 }, subject: { type: 'string', minLength: 1, maxLength: 200 }, body: { type: 'string', maxLength: 20000 } },
         },
       },
     },
-    async (req, reply) => reply.code(202).send(await s.request(principal(req).userId, { channel: 'email', recipient: req.body.to, subject: req.body.subject, payload: { body: req.body.body } })),
+    async (req, reply) => reply.code(202).send(await s.emailSelf(principal(req).userId, req.body)),
   );
+  // To the caller's own devices only.
   app.post<{ Body: { userId: string; title: string; body?: string } }>(
     '/api/v1/notifications/push',
     {
@@ -30,6 +32,6 @@ export const routes = (s: NotificationsService, ctx: DomainContext) => async (ap
         },
       },
     },
-    async (req, reply) => reply.code(202).send(await s.request(principal(req).userId, { channel: 'push', recipient: req.body.userId, subject: req.body.title, payload: { body: req.body.body ?? '' } })),
+    async (req, reply) => reply.code(202).send(await s.pushSelf(principal(req).userId, req.body)),
   );
 };

@@ -1,7 +1,11 @@
 // Notifications are recorded, then "delivered" by the configured sender. A real email/push
-// provider is out of scope: the built-in sender writes a log line, and the attempt and its
-// outcome are recorded on the row either way.
+// provider is out of scope: the built-in sender writes a log line (no address, no content),
+// and the attempt and its outcome are recorded on the row either way.
+//
+// Not a relay: notifications come from the system (domain events), and the two API routes
+// only reach the caller's own account (its registered address, its own devices).
 import type { DomainContext, EventEnvelope } from '../../runtime/context.js';
+import { conflict, forbidden } from '../../runtime/errors.js';
 
 interface Note {
   channel: 'email' | 'push';
@@ -30,6 +34,10 @@ export class NotificationsService {
   constructor(private readonly ctx: DomainContext) {}
 
   async notify(e: EventEnvelope) {
+    if (e.event === 'user.registered') {
+      const p = e.payload as { userId: string; email: string };
+      await this.ctx.db.query('INSERT INTO notifications.addresses (user_id, email) VALUES ($1, lower($2)) ON CONFLICT (user_id) DO NOTHING', [p.userId, p.email]);
+    }
     for (const n of notesFor(e)) {
       const row = await this.ctx.db.one<{ id: string }>(
         `INSERT INTO notifications.email_queue (event_id, event, channel, recipient, subject, payload) VALUES ($1, $2, $3, $4, $5, $6)
@@ -40,20 +48,34 @@ export class NotificationsService {
     }
   }
 
-  async request(me: string, n: Note) {
+  /** A test email to the caller's own registered address (`to`, if given, must be that address). */
+  async emailSelf(me: string, input: { to?: string; subject: string; body: string }) {
+    const a = await this.ctx.db.one<{ email: string }>('SELECT email FROM notifications.addresses WHERE user_id = $1', [me]);
+    if (!a) throw conflict('no address on record for your account yet');
+    if (input.to !== undefined && input.to.toLowerCase() !== a.email) throw forbidden('notifications go to your own address only');
+    return this.request(me, { channel: 'email', recipient: a.email, subject: input.subject, payload: { body: input.body } });
+  }
+
+  /** A push to the caller's own devices. */
+  async pushSelf(me: string, input: { userId: string; title: string; body?: string }) {
+    if (input.userId !== me) throw forbidden('push notifications go to your own devices only');
+    return this.request(me, { channel: 'push', recipient: me, subject: input.title, payload: { body: input.body ?? '' } });
+  }
+
+  private async request(me: string, n: Note) {
     const row = await this.ctx.db.one<{ id: string }>(
       `INSERT INTO notifications.email_queue (event, channel, recipient, subject, payload, requested_by) VALUES ('api', $1, $2, $3, $4, $5) RETURNING id`,
       [n.channel, n.recipient, n.subject, JSON.stringify(n.payload), me],
     );
     const outcome = await this.deliver(row!.id, n);
-    return { id: Number(row!.id), channel: n.channel, recipient: n.recipient, status: outcome.status, outcome: outcome.outcome };
+    return { id: Number(row!.id), channel: n.channel, status: outcome.status, outcome: outcome.outcome };
   }
 
   private async deliver(id: string, n: Note) {
     let status = 'sent';
     let outcome = 'logged: no external sender configured';
     try {
-      this.ctx.log.info({ notification: id, channel: n.channel, recipient: n.recipient, subject: n.subject }, 'notification');
+      this.ctx.log.info({ notification: id, channel: n.channel }, 'notification');
     } catch (e) {
       status = 'failed';
       outcome = (e as Error).message;

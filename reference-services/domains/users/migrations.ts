@@ -26,4 +26,8 @@ export const migrations = [
      accepted_user_id uuid,
      expires_at timestamptz NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
+  // sha256 of the account's address (from user.registered): lets invitations skip registered
+  // addresses without this domain keeping anyone's email.
+  `ALTER TABLE users.user_profiles ADD COLUMN IF NOT EXISTS email_sha256 text`,
+  `CREATE INDEX IF NOT EXISTS user_profiles_email ON users.user_profiles (email_sha256)`,
 ];

@@ -50,7 +50,7 @@ export const routes = (s: UsersService, ctx: DomainContext) => async (app: Fasti
   app.post<{ Body: { email: string } }>(
     '/api/v1/invitations/send',
     { ...auth, schema: { body: { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email', maxLength: 254 } } } } },
-    async (req, reply) => reply.code(201).send(await s.sendInvitation(principal(req).userId, req.body.email)),
+    async (req, reply) => reply.code(202).send(await s.sendInvitation(principal(req).userId, req.body.email)),
   );
   // Public: the invitee has no account yet; the token is the credential.
   app.get<{ Params: { token: string } }>(

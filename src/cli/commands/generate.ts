@@ -18,6 +18,9 @@ interface GenerateCliOptions {
   rate?: string;
   duration?: string;
   operations?: string;
+  plan?: string;
+  phase?: string;
+  step?: string;
 }
 
 export function register(program: Command): void {
@@ -33,6 +36,9 @@ export function register(program: Command): void {
     .option('--json', 'report the files as JSON (path, bytes, sha256, status)')
     .option('--kind <kind>', 'gateway: kong, traefik or nginx (default: the layout’s gateway, else nginx)')
     .option('--canary <unit=percent>', 'gateway: send percent of a unit’s routes to it and the rest to the monolith, e.g. auth-service=10')
+    .option('--plan <file>', 'gateway: a plan from `archsim plan` (its .plan.json); with --phase and --step')
+    .option('--phase <n>', 'gateway: the plan phase (its layout is taken from the plan)')
+    .option('--step <percent>', 'gateway: the canary step of the phase, e.g. 10 (0 is the rollback)')
     .option('--ingress <kind>', 'k8s: ingress (default) or gateway-api (an HTTPRoute)')
     .option('--with-datastores', 'k8s: also emit the datastores as StatefulSets')
     .option('--base-url <url>', 'k6: where requests go (default: the gateway on 127.0.0.1)')
@@ -69,7 +75,12 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { generate } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
   const { WriteRefused } = await import('../../io/write-set.js');
-  const { blueprint, files: inputs } = loadBlueprint(file);
+  const { blueprint: loaded, files: inputs } = loadBlueprint(file);
+  const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
+  if (planned) opts.layout = planned.layout;
+  // A phase layout from the plan file joins a new blueprint object (resolved models are memoized per object).
+  const blueprint = planned?.extra ? { ...loaded, layouts: { ...loaded.layouts, ...planned.extra } } : loaded;
+  if (planned) gopts.canaries = planned.canaries;
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
@@ -104,4 +115,51 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
     return EXIT.badInput;
   }
   return EXIT.ok;
+}
+
+/**
+ * `--plan P --phase N --step S`: the phase's layout (added from the plan when the blueprint is
+ * not the plan's overlay) and its canary weights at step S. The plan file is input like any
+ * other: checked against the plan schema and the blueprint's semantics.
+ */
+async function planStep(blueprint: import('../../model/schema.js').Blueprint, target: string, opts: GenerateCliOptions) {
+  if (target !== 'gateway') throw new UsageError('--plan, --phase and --step apply to the gateway target');
+  if (opts.plan === undefined || opts.phase === undefined || opts.step === undefined) throw new UsageError('--plan, --phase and --step go together');
+  if (opts.layout !== undefined) throw new UsageError('--layout and --plan exclude each other: the plan names the phase layout');
+  const { readFileSync, statSync } = await import('node:fs');
+  const { PlanSchema } = await import('../../plan/index.js');
+  const { Layout } = await import('../../model/schema.js');
+  const { checkSemantics } = await import('../../model/semantics.js');
+  let raw: unknown;
+  try {
+    if (statSync(opts.plan).size > 64 * 1024 * 1024) throw new UsageError(`--plan ${opts.plan}: larger than 64 MiB`);
+    raw = JSON.parse(readFileSync(opts.plan, 'utf8'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--plan ${opts.plan}: cannot read a plan (${(e as Error).message})`);
+  }
+  const parsed = PlanSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`--plan ${opts.plan}: not an archsim plan (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  const plan = parsed.data;
+  if (plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${opts.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  const n = Number(opts.phase);
+  const last = plan.phases.length - 1;
+  if (!Number.isInteger(n) || n < 1 || n > last) throw new UsageError(`--phase ${opts.phase}: expected 1 … ${last}`);
+  const step = Number(String(opts.step).replace(/%$/, ''));
+  if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
+  const phase = plan.phases[n]!;
+  let extra: Record<string, import('../../model/schema.js').Layout> | undefined;
+  if (!Object.hasOwn(blueprint.layouts, phase.layout)) {
+    // The phase alone joins the blueprint: its `next:` names a layout of the overlay, not needed here.
+    const l = Layout.safeParse({ ...phase.layoutInput, next: undefined });
+    if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout is not valid (${l.error.issues[0]?.message})`);
+    const problems = checkSemantics({ ...blueprint, layouts: { [phase.layout]: l.data } }).filter((p) => p.severity === 'error');
+    if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
+    extra = { [phase.layout]: l.data };
+  }
+  const canaries = phase.extractions
+    .filter((e) => e.from && e.routes.length)
+    .map((e) => ({ unit: e.unit, percent: step, from: e.from! }));
+  if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
+  return { layout: phase.layout, canaries, extra };
 }

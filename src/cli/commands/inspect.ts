@@ -90,7 +90,7 @@ export function renderInspect(v: InspectView): string {
     parts.push(
       table(
         ['unit', 'port', 'replicas', 'instance', 'domains'],
-        l.units.map((u) => [u.name, u.port, u.autoscale ? `${u.replicas} (${u.autoscale.min}–${u.autoscale.max})` : u.replicas, u.instance, u.domains.join(', ')]),
+        l.units.map((u) => [u.name, u.port, u.autoscale ? `${u.replicas} (${u.autoscale.min}–${u.autoscale.max})` : u.replicas, u.instance ?? '–', u.domains.join(', ')]),
         { indent: 2 },
       ),
     );

@@ -16,6 +16,7 @@ interface ReportFlags {
   faults: boolean;
   force?: boolean;
   json?: boolean;
+  plan?: string;
 }
 
 // The format names only (report/run.js itself loads when the command runs: --help stays light).
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
     .option('--scenario <file...>', `failure scenarios for fault isolation (default: the bundled ${SEED_SCENARIOS.join(', ')})`)
     .option('--no-faults', 'skip the fault-isolation runs')
+    .option('--plan <plan.json>', 'include a migration plan from `archsim plan --out` (its .plan.json)')
     .option('--force', 'overwrite existing report files in --out')
     .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
     .addHelpText(
@@ -120,6 +122,17 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     if (r.ok) loadtests.push(...r.value);
     else problems.push(...r.errors);
   }
+  let plan: import('../../plan/schema.js').Plan | undefined;
+  if (flags.plan) {
+    const t = readOrFail(flags.plan);
+    if (t !== undefined) {
+      const [{ parseYamlWith }, { Plan }] = await Promise.all([import('../../model/positioned.js'), import('../../plan/schema.js')]);
+      const r = parseYamlWith(Plan, t, flags.plan);
+      if (r.ok) plan = r.data;
+      else problems.push(...r.errors);
+    }
+    if (plan && plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${flags.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  }
   if (problems.length) throw new InputError(problems);
 
   const { readFileSync } = await import('node:fs');
@@ -137,9 +150,10 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   });
   const { report } = run;
   for (const n of run.notes) err(`archsim: note: ${n}`);
+  if (plan) report.plan = plan;
 
   const rendered: { format: Format; text: string }[] = [];
-  for (const f of formats) rendered.push({ format: f, text: renderReport(f, run, f === 'html' ? await diagramSvgs(run.diagrams) : undefined) });
+  for (const f of formats) rendered.push({ format: f, text: await withPlan(f, renderReport(f, run, f === 'html' ? await diagramSvgs(run.diagrams) : undefined), plan) });
 
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
@@ -160,6 +174,18 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
     throw new CheckFailed(`${broken} budget${broken > 1 ? 's' : ''} broken`);
   }
   return 0;
+}
+
+/** `--plan`: the plan after the report (markdown under the report's heading level, HTML before </body>; JSON carries report.plan). */
+async function withPlan(format: Format, text: string, plan: import('../../plan/schema.js').Plan | undefined): Promise<string> {
+  if (!plan || format === 'json') return text;
+  if (format === 'md') {
+    const { renderPlanMarkdown } = await import('../../plan/markdown.js');
+    return `${text.trimEnd()}\n\n${renderPlanMarkdown(plan).replace(/^(#+) /gm, '$1# ')}`;
+  }
+  const { renderPlanBody } = await import('../../plan/html.js');
+  const body = renderPlanBody(plan);
+  return text.replace('</body>', () => `${body}\n</body>`);
 }
 
 /** The diagrams as SVG for the HTML report, rendered by Chromium (the I/O edge); none without Chromium. */

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--replications <k>', 'independent runs for 95% confidence intervals', '1')
     .option('--scenario <file>', 'a failure/load scenario YAML file (or the name of a bundled one, e.g. database-failure)')
     .option('--host-cores <n>', 'run everything on one host of N cores (processor sharing): predicts a run on this machine')
-    .option('--balance <lb>', 'load balancing across replicas: least-connections or round-robin')
+    .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')

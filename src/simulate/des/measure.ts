@@ -5,6 +5,8 @@ import { BUCKETS, bucketOf } from './histogram.js';
 import type { Stations, StationTotals } from './stations.js';
 import type { DesRaw, DesScenario } from './types.js';
 
+export const BACKLOG_SAMPLES = 20;
+
 export class Measure {
   readonly count: Float64Array;
   readonly errors: Float64Array;
@@ -22,6 +24,15 @@ export class Measure {
   private inSystemMeasured = 0;
   /** requests started inside the measured window */
   arrivals = 0;
+  /**
+   * Requests in the system at BACKLOG_SAMPLES + 1 evenly spaced times across the measured window
+   * (taken by the loop at the first event at or after each time): a backlog that grows along the
+   * window is the DES's sign of overload (simulate.ts reads it).
+   */
+  readonly backlog = new Float64Array(BACKLOG_SAMPLES + 1);
+  /** samples taken so far, and the time of the next */
+  backlogTaken = 0;
+  nextBacklogAt: number;
   private before: StationTotals | null = null;
   station: DesRaw['station'] | null = null;
 
@@ -42,6 +53,17 @@ export class Measure {
     this.windowSpan = (scenario?.windows ?? []).map((x) => ({ from: x.from, to: x.to }));
     this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops) }));
     this.clientTimeout = scenario?.clientTimeout ?? Infinity;
+    this.nextBacklogAt = warmup;
+  }
+
+  /** The loop calls this when the clock reaches nextBacklogAt. */
+  sampleBacklog(now: number): void {
+    const step = (this.end - this.warmup) / BACKLOG_SAMPLES;
+    while (this.backlogTaken <= BACKLOG_SAMPLES && now >= this.nextBacklogAt) {
+      this.backlog[this.backlogTaken++] = this.inSystem;
+      this.nextBacklogAt = this.warmup + this.backlogTaken * step;
+    }
+    if (this.backlogTaken > BACKLOG_SAMPLES) this.nextBacklogAt = Infinity;
   }
 
   private inSystemTo(now: number): void {
@@ -103,14 +125,17 @@ export class Measure {
     this.stations.measuring = true;
     this.stations.visits.fill(0);
     this.stations.waited.fill(0);
+    this.stations.work.fill(0);
+    this.stations.served.fill(0);
   }
 
   stop(now: number): void {
     const S = this.stations.count;
-    const a = this.before ?? { busy: new Float64Array(S), wait: new Float64Array(S), active: new Float64Array(S), visits: new Float64Array(S), waited: new Float64Array(S) };
+    const z = () => new Float64Array(S);
+    const a = this.before ?? { busy: z(), wait: z(), active: z(), visits: z(), waited: z(), work: z(), served: z() };
     const b = this.stations.totals();
     const sub = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]!);
-    this.station = { busy: sub(b.busy, a.busy), wait: sub(b.wait, a.wait), active: sub(b.active, a.active), visits: b.visits, waited: b.waited, maxActive: Int32Array.from(this.stations.maxActive) };
+    this.station = { busy: sub(b.busy, a.busy), wait: sub(b.wait, a.wait), active: sub(b.active, a.active), visits: b.visits, waited: b.waited, work: b.work, served: b.served, maxActive: Int32Array.from(this.stations.maxActive) };
     this.inSystemTo(now);
     this.inSystemMeasured = this.inSystemArea - this.inSystemMeasured;
     this.stations.measuring = false;

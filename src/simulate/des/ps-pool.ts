@@ -19,7 +19,12 @@ export interface Scheduler {
 export class PsPool {
   /** jobs in the pool */
   n = 0;
-  /** virtual time: service attained by every job present since the pool began, ms */
+  /**
+   * virtual time: service attained by every job present since the last rebase, ms. Rebased to 0
+   * whenever it passes 2^20 ms, so finishing levels keep sub-nanosecond resolution however long
+   * the run (at 2^24 ms and beyond a fixed 1e-9 tolerance is below one ulp and a pool could
+   * wake forever without finishing anything).
+   */
   private v = 0;
   private last = 0;
   private version = 0;
@@ -39,6 +44,11 @@ export class PsPool {
     const now = this.sim.now;
     if (this.n > 0) this.v += (now - this.last) * (this.n <= this.cores ? 1 : this.cores / this.n);
     this.last = now;
+    if (this.v > 1048576) {
+      const F = this.fv;
+      for (let i = 0; i < this.n; i++) F[i]! -= this.v;
+      this.v = 0;
+    }
   }
 
   /** Token t joins with `work` ms of service to receive. */
@@ -66,7 +76,8 @@ export class PsPool {
   }
 
   private schedule(): void {
-    this.version++;
+    // Versions travel in an Int32 event field: wrap as it does.
+    this.version = (this.version + 1) | 0;
     if (this.n === 0) return;
     const rate = this.n <= this.cores ? 1 : this.cores / this.n;
     this.sim.at(this.sim.now + Math.max(0, (this.fv[0]! - this.v) / rate), EV_POOL_WAKE, this.index, this.version);
@@ -79,7 +90,10 @@ export class PsPool {
     const F = this.fv;
     const T = this.tok;
     let k = 0;
-    while (this.n > 0 && F[0]! <= this.v + 1e-9) {
+    // The wake-up was set for the top job (nothing changed since: same version), so it is done
+    // whatever rounding says; others finishing within rounding of it go with it.
+    const level = Math.max(F[0]!, this.v) + 1e-9 * (1 + Math.abs(this.v));
+    while (this.n > 0 && F[0]! <= level) {
       this.done[k++] = T[0]!;
       const n = --this.n;
       const fv = F[n]!;

@@ -7,6 +7,7 @@ import type { Compiled } from '../compile.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
+import type { Rng } from './rng.js';
 import type { Sampler } from './sampler.js';
 import { TokenQueue, type Token } from './tokens.js';
 
@@ -27,6 +28,8 @@ export interface StationTotals {
   active: Float64Array;
   visits: Float64Array;
   waited: Float64Array;
+  work: Float64Array;
+  served: Float64Array;
 }
 
 export class Stations {
@@ -50,6 +53,9 @@ export class Stations {
   private readonly activeLast: Float64Array;
   readonly visits: Float64Array;
   readonly waited: Float64Array;
+  /** service work handed out (sampled) and visits that got it, inside the measured window */
+  readonly work: Float64Array;
+  readonly served: Float64Array;
   readonly maxActive: Int32Array;
   // Per replica (index r).
   private readonly stationOf: Int32Array;
@@ -65,6 +71,7 @@ export class Stations {
   /** --host-cores: every FCFS server's work shares these cores */
   private readonly hostPool: PsPool | null;
   private readonly leastConn: boolean;
+  private readonly random: boolean;
 
   constructor(
     c: Compiled,
@@ -72,8 +79,10 @@ export class Stations {
     private readonly sampler: Sampler,
     balance: Balance,
     hostCores: number | undefined,
+    private readonly rng: Rng,
   ) {
     this.leastConn = balance === 'least-connections';
+    this.random = balance === 'random';
     const S = (this.count = c.stations.length);
     this.firstReplica = new Int32Array(S);
     this.allocated = new Int32Array(S);
@@ -86,6 +95,8 @@ export class Stations {
     this.activeLast = new Float64Array(S);
     this.visits = new Float64Array(S);
     this.waited = new Float64Array(S);
+    this.work = new Float64Array(S);
+    this.served = new Float64Array(S);
     this.maxActive = new Int32Array(S);
     let nr = 0;
     c.stations.forEach((s, i) => {
@@ -147,6 +158,7 @@ export class Stations {
     const first = this.firstReplica[s]!;
     const active = this.active[s]!;
     if (active <= 1) return first;
+    if (this.random) return first + Math.floor(this.rng.next() * active);
     const start = this.rrNext[s]!;
     this.rrNext[s] = start + 1 >= active ? 0 : start + 1;
     if (!this.leastConn) return first + start;
@@ -178,7 +190,12 @@ export class Stations {
     const pool = this.pool[r]!;
     if (pool) {
       this.busy[r]!++;
-      pool.add(t, this.sampler.sample(d) * this.slow[s]!);
+      const work = this.sampler.sample(d) * this.slow[s]!;
+      if (this.measuring) {
+        this.work[s]! += work;
+        this.served[s]!++;
+      }
+      pool.add(t, work);
       return true;
     }
     if (this.busy[r]! < this.servers[s]!) {
@@ -195,6 +212,10 @@ export class Stations {
   /** A server takes token t: its work runs on a dedicated core, or on the host's shared cores. */
   private serve(t: Token, s: number, d: number): void {
     const work = this.sampler.sample(d) * this.slow[s]!;
+    if (this.measuring) {
+      this.work[s]! += work;
+      this.served[s]!++;
+    }
     if (this.hostPool) this.hostPool.add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }
@@ -236,6 +257,6 @@ export class Stations {
         wait[s]! += this.waitArea[r]!;
       }
     }
-    return { busy, wait, active, visits: Float64Array.from(this.visits), waited: Float64Array.from(this.waited) };
+    return { busy, wait, active, visits: Float64Array.from(this.visits), waited: Float64Array.from(this.waited), work: Float64Array.from(this.work), served: Float64Array.from(this.served) };
   }
 }

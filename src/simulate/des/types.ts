@@ -51,13 +51,15 @@ export interface DesRaw {
   hist: Uint32Array;
   /** per window: ok and total per op, and histograms */
   windows: { label: string; ok: Float64Array; total: Float64Array; hist: Uint32Array; max: Float64Array }[];
-  station: { busy: Float64Array; wait: Float64Array; active: Float64Array; visits: Float64Array; waited: Float64Array; maxActive: Int32Array };
+  station: { busy: Float64Array; wait: Float64Array; active: Float64Array; visits: Float64Array; waited: Float64Array; work: Float64Array; served: Float64Array; maxActive: Int32Array };
   measured: number;
   arrivals: number;
   inSystemArea: number;
   events: number;
   requests: number;
   unfinished: number;
+  /** requests in the system at evenly spaced times across the measured window (measure.ts) */
+  backlog: Float64Array;
   /** requests refused because the system already held MAX_IN_SYSTEM */
   rejected: number;
 }

@@ -1,0 +1,42 @@
+// Issue "Migration planner": time of `archsim plan` for QuantChat (monolith → microservices, nine
+// phases, every phase simulated and its triggers solved), in-process and as a whole process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { BIN, fmtMs, median, ROOT, timeCommand } from './lib.mjs';
+
+export const title = 'Migration plan';
+export const method =
+  'In-process: `plan()` from dist/ on blueprints/quantchat.yaml, monolith → microservices with --growth 15%/month (loading excluded), median of 15 runs after 3 warm-ups. Whole process: `archsim plan blueprints/quantchat.yaml --from monolith --to microservices --growth 15%/month --out DIR --force` (load, plan, overlay check, three files written), median of 7 runs after a warm-up, beside `archsim validate` on the same blueprint (process start and loading) in the same run. The machine is shared: the 1-minute load average is recorded before and after.';
+
+export async function run({ log }) {
+  const loadBefore = os.loadavg()[0];
+  const { loadBlueprint } = await import(`${ROOT}dist/src/io/load.js`);
+  const { plan } = await import(`${ROOT}dist/src/plan/index.js`);
+  const { blueprint } = loadBlueprint(`${ROOT}blueprints/quantchat.yaml`);
+  const opts = { from: 'monolith', to: 'microservices', growth: 0.15, start: '2026-01-05' };
+  for (let i = 0; i < 3; i++) plan(blueprint, opts);
+  const times = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = process.hrtime.bigint();
+    plan(blueprint, opts);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const inProcess = median(times);
+  log(`plan() ${fmtMs(inProcess)}`);
+  const dir = mkdtempSync(join(os.tmpdir(), 'archsim-bench-plan-'));
+  const cli = timeCommand(process.execPath, [BIN, 'plan', 'blueprints/quantchat.yaml', '--from', 'monolith', '--to', 'microservices', '--growth', '15%/month', '--start', '2026-01-05', '--out', dir, '--force'], { runs: 7 });
+  rmSync(dir, { recursive: true, force: true });
+  log(`archsim plan ${fmtMs(cli.median)}`);
+  // The same run's cost of starting archsim and loading the blueprint: on a shared machine the
+  // ratio to it says more than the absolute figure.
+  const base = timeCommand(process.execPath, [BIN, 'validate', 'blueprints/quantchat.yaml'], { runs: 7 });
+  log(`archsim validate ${fmtMs(base.median)}`);
+  const loadAfter = os.loadavg()[0];
+  return [
+    { name: '`plan()` QuantChat monolith → microservices (in-process)', value: fmtMs(inProcess), goal: '< 1 s', pass: inProcess < 1000 },
+    { name: '`archsim plan blueprints/quantchat.yaml --from monolith --to microservices --out DIR` (whole process)', value: fmtMs(cli.median), goal: '< 1 s', pass: cli.median < 1000 },
+    { name: '`archsim validate blueprints/quantchat.yaml` (start + load, same run, for the ratio)', value: `${fmtMs(base.median)} (plan = ${(cli.median / base.median).toFixed(2)} × validate)` },
+    { name: 'load average (1 min), before / after', value: `${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${os.cpus().length} cores` },
+  ];
+}

@@ -1,0 +1,93 @@
+// The effort model: person-days per phase from what moves, turned into calendar days by the
+// team size. Every constant is here, documented in the README, and adjustable with
+// `archsim plan --effort key=value,…`. A model to argue with, not a promise. Pure.
+import { operationEdges, domainOf } from '../model/dependencies.js';
+import { isPublic } from '../model/resolve.js';
+import type { Blueprint } from '../model/schema.js';
+import type { PhaseDraft } from './phases.js';
+import { isRelational } from './stores.js';
+
+export const EFFORT_MODEL = {
+  /** a new unit: repository, service skeleton, CI, deployment, dashboards */
+  perUnit: 5,
+  /** a public operation moved: endpoint, contract test, gateway route */
+  perPublicOperation: 1,
+  /** an internal operation moved */
+  perInternalOperation: 0.5,
+  /** a synchronous call that becomes remote: client, timeout, retries, circuit breaker */
+  perRemoteCall: 1,
+  /** an event flow that crosses units: publish through the outbox, idempotent consumer */
+  perEventFlow: 0.5,
+  /** a relational table moved (dual write, backfill, verify, cut over, drop) */
+  perRelationalTable: 3,
+  /** any other table moved (cache keys, objects, files) */
+  perOtherTable: 1,
+  /** the first gateway, the first broker */
+  gateway: 3,
+  broker: 3,
+  /** watching each canary step before the next (calendar days, not person-days) */
+  canaryStepDays: 1,
+  /** share of a developer's day that goes to the migration */
+  focus: 0.7,
+} as const;
+export type EffortModel = { -readonly [K in keyof typeof EFFORT_MODEL]: number };
+
+export interface PhaseEffort {
+  personDays: number;
+  /** building and data work, by the team */
+  buildDays: number;
+  dataDays: number;
+  /** the canary's watch time */
+  canaryDays: number;
+  items: string[];
+}
+
+export function phaseEffort(bp: Blueprint, p: PhaseDraft, prev: { gateway: boolean; broker: boolean }, team: number, canarySteps: number, model: EffortModel): PhaseEffort {
+  const items: string[] = [];
+  let build = 0;
+  let data = 0;
+  const add = (n: number, each: number, what: string, kind: 'build' | 'data' = 'build') => {
+    if (!n) return;
+    const v = n * each;
+    if (kind === 'build') build += v;
+    else data += v;
+    items.push(`${what}: ${n} × ${each} = ${round(v)} person-days`);
+  };
+  const ex = p.extractions;
+  add(ex.length, model.perUnit, 'new units');
+  const ops = ex.flatMap((e) => e.domains.flatMap((d) => Object.values(bp.system.domains[d]!.operations)));
+  add(ops.filter(isPublic).length, model.perPublicOperation, 'public operations moved');
+  add(ops.filter((o) => !isPublic(o)).length, model.perInternalOperation, 'internal operations moved');
+  const moved = new Set(ex.flatMap((e) => e.domains));
+  const crossing = operationEdges(bp).filter((e) => moved.has(domainOf(e.from)) !== moved.has(domainOf(e.to)));
+  add(crossing.filter((e) => e.kind === 'sync').length, model.perRemoteCall, 'synchronous calls becoming remote');
+  add(crossing.filter((e) => e.kind === 'event').length, model.perEventFlow, 'event flows crossing units');
+  const tables = ex.flatMap((e) => e.tables);
+  add(tables.filter((t) => isRelational(t.from.engine) || isRelational(t.to.engine)).length, model.perRelationalTable, 'relational tables moved', 'data');
+  add(tables.filter((t) => !isRelational(t.from.engine) && !isRelational(t.to.engine)).length, model.perOtherTable, 'other tables moved', 'data');
+  if (p.layout.gateway && !prev.gateway) add(1, model.gateway, 'gateway set-up');
+  if (p.layout.broker && !prev.broker) add(1, model.broker, 'broker set-up');
+  const perDay = Math.max(1, team) * model.focus;
+  return {
+    personDays: round(build + data),
+    buildDays: Math.ceil(build / perDay),
+    dataDays: Math.ceil(data / perDay),
+    canaryDays: ex.length ? canarySteps * model.canaryStepDays : 0,
+    items,
+  };
+}
+
+/** `key=value,…` over the defaults; unknown keys and bad numbers are the caller's usage error. */
+export function parseEffort(spec: string | undefined): { model: EffortModel; error?: string } {
+  const model: EffortModel = { ...EFFORT_MODEL };
+  if (!spec) return { model };
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]+)=([0-9]+(?:\.[0-9]+)?)$/.exec(part);
+    if (!m || !Object.hasOwn(EFFORT_MODEL, m[1]!)) return { model, error: `--effort ${part}: expected key=number with key one of ${Object.keys(EFFORT_MODEL).join(', ')}` };
+    model[m[1] as keyof EffortModel] = Number(m[2]);
+  }
+  if (!(model.focus > 0)) return { model, error: '--effort focus must be above 0' };
+  return { model };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;

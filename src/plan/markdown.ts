@@ -1,0 +1,105 @@
+// The plan as markdown: order, phases (layout, data steps, figures, canary, triggers), effort
+// and the gantt. Text from the blueprint goes into table cells and code spans, so it is escaped
+// for markdown here (the HTML renderer escapes for HTML on its own). Pure.
+import type { Plan, PlanPhase } from './schema.js';
+
+/** Markdown-safe inline text: no table breaks, no emphasis, no HTML, no line breaks. */
+export function mdText(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
+/** A code span (GFM: a table's pipe still needs its backslash inside one); plain text when it cannot be one. */
+export function code(s: string): string {
+  return /[`\r\n]/.test(s) ? mdText(s) : `\`${s.replace(/\|/g, '\\|')}\``;
+}
+
+const usd = (x: number) => `$${Math.round(x * 100) / 100}`;
+const ms = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : '∞');
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+export function fireText(t: PlanPhase['triggers'][number], growth: boolean): string {
+  if (t.note && t.fireRps === undefined) return mdText(t.note);
+  if (t.fireRps === null) return 'not before saturation';
+  const parts = [`at ${t.fireRps}/s`];
+  if (t.fireConnections !== undefined) parts.push(`${t.fireConnections} connections`);
+  if (growth) parts.push(t.month === 0 ? 'already reached' : t.month === null || t.month === undefined ? '—' : `month ${t.month}`);
+  return parts.join(', ');
+}
+
+export function renderPlanMarkdown(p: Plan): string {
+  const L: string[] = [];
+  L.push(`# Migration plan: ${mdText(p.blueprint)}, ${mdText(p.from)} → ${mdText(p.to)}`, '');
+  L.push(
+    `${p.phases.length - 1} phase${p.phases.length === 2 ? '' : 's'} (${p.mode === 'auto' ? 'declared `next:` chain, steps that build several ungated units split per unit' : p.mode === 'unit' ? 'one unit per phase' : 'one phase per declared layout'}), team of ${p.team}, canary ${p.canaryPercents.join('% → ')}%, about ${p.totals.calendarDays} working days (${p.totals.personDays} person-days).`,
+    '',
+  );
+  L.push('## Extraction order', '');
+  if (p.pinnedOrder) L.push(`Pinned with --order: ${p.pinnedOrder.map(mdText).join(', ')}.`, '');
+  L.push('| # | unit | why |', '|---:|---|---|');
+  p.order.forEach((o, i) => L.push(`| ${i + 1} | ${mdText(o.unit)} | ${mdText(o.why)} |`));
+  L.push('');
+  if (p.risks.length) {
+    L.push('Risks of this order:', '');
+    for (const r of p.risks) L.push(`- ${mdText(r)}`);
+    L.push('');
+  }
+  for (const n of p.notes) L.push(`- ${mdText(n)}`);
+  if (p.notes.length) L.push('');
+
+  L.push('## Figures per phase', '', `Workload: the blueprint's, ${p.phases[0]?.figures?.rateRps ?? '—'}/s. ${mdText(p.howObtained)}`, '');
+  L.push('| phase | layout | units | cost/month | mean latency | saturates at | bottleneck | fault isolation | person-days |', '|---|---|---:|---:|---:|---:|---|---:|---:|');
+  for (const ph of p.phases) {
+    const f = ph.figures;
+    L.push(
+      `| ${ph.index} | ${mdText(ph.layout)}${ph.declared && ph.declared !== ph.layout ? ` (${mdText(ph.declared)})` : ''} | ${ph.units.length} | ${f ? usd(f.monthlyUsd) : '—'} | ${f ? ms(f.meanMs) : '—'} | ${f ? `${Math.round(f.saturationRps)}/s` : '—'} | ${f ? `${mdText(f.bottleneck.station)} (ρ=${f.bottleneck.utilization.toFixed(2)})` : '—'} | ${f ? pct(f.faultIsolation) : '—'} | ${ph.effort?.personDays ?? '—'} |`,
+    );
+  }
+  L.push('');
+
+  L.push('## Schedule', '', '```mermaid', p.gantt.trimEnd(), '```', '');
+
+  for (const ph of p.phases) {
+    L.push(`## Phase ${ph.index}: ${mdText(ph.layout)}${ph.declared && ph.declared !== ph.layout ? ` = ${mdText(ph.declared)}` : ''}`, '');
+    L.push(`Units: ${ph.units.map(mdText).join(', ')}.`, '');
+    for (const e of ph.extractions) {
+      L.push(`### Extract ${mdText(e.unit)} (${e.domains.map(mdText).join(', ')})`, '');
+      L.push(`- Why here: ${mdText(e.why)}`);
+      if (e.from) L.push(`- Routes move from ${mdText(e.from.unit)} (port ${e.from.port}): ${e.routes.map(code).join(', ') || 'none (internal and event consumers only)'}`);
+      for (const d of e.data) {
+        L.push(`- Table ${mdText(d.table)}: ${mdText(d.from.store)} (${d.from.engine}) → ${mdText(d.to.store)} (${d.to.engine})`);
+        d.steps.forEach((s, i) => L.push(`  ${i + 1}. ${mdText(s)}`));
+      }
+      L.push('');
+    }
+    for (const n of ph.notes) L.push(`- ${mdText(n)}`);
+    if (ph.problems.length) for (const pr of ph.problems) L.push(`- **invalid**: ${mdText(pr)}`);
+    if (ph.sharedDatastores.length) {
+      L.push('', 'Shared datastores (lint):', '');
+      for (const s of ph.sharedDatastores) L.push(`- ${mdText(s)}`);
+    }
+    L.push('');
+    if (ph.canary) {
+      L.push('Canary:', '', '| step | weights | gateway config |', '|---:|---|---|');
+      for (const s of ph.canary.steps) {
+        L.push(`| ${s.percent}% | ${s.weights.map((w) => `${mdText(w.to)} ${w.weight}%`).join(', ')} | ${code(s.command)} |`);
+      }
+      L.push('', 'Roll back (to weight 0) when:', '');
+      for (const r of ph.canary.rollback) L.push(`- ${mdText(r.description)}${r.predicted !== undefined ? ` (predicted ${ms(r.predicted)} at 100%)` : ''}`);
+      if (ph.canary.rollbackCommand) L.push(`- rollback config: ${code(ph.canary.rollbackCommand)}`);
+      L.push('');
+    }
+    if (ph.effort) {
+      L.push(`Effort: ${ph.effort.personDays} person-days; ${ph.effort.buildDays} days building, ${ph.effort.dataDays} moving data, ${ph.effort.canaryDays} on canaries (days ${ph.effort.startDay}–${ph.effort.endDay}).`, '');
+      for (const i of ph.effort.items) L.push(`- ${mdText(i)}`);
+      L.push('');
+    }
+    if (ph.triggers.length) {
+      L.push(ph.index < p.phases.length - 1 ? 'Move to the next phase when:' : 'Outgrows the target when:', '', `| trigger | metric | now | fires |`, '|---|---|---:|---|');
+      for (const t of ph.triggers) {
+        L.push(`| ${mdText(t.description)} (${t.source}) | ${t.metric ? `${code(t.metric)} > ${t.above}` : '—'} | ${t.now ?? '—'} | ${fireText(t, p.growthPerMonth !== undefined)} |`);
+      }
+      L.push('');
+    }
+  }
+  return L.join('\n').replace(/\n{3,}/g, '\n\n');
+}

@@ -1,0 +1,231 @@
+// Phases are layouts. From the source layout, each phase builds one or more units of the target
+// (strangler fig: the new unit takes its domains' routes at the gateway, the old unit keeps the
+// code until the cut-over), moves their tables, and adds the gateway and broker the split needs.
+// The last phase is the target layout itself. Every derived layout is checked with the same
+// semantic checks the loader runs. Pure.
+import { resolveLayout, type ResolvedLayout } from '../model/resolve.js';
+import { checkSemantics } from '../model/semantics.js';
+import type { Blueprint, Datastore, Layout, Unit } from '../model/schema.js';
+import { continuations, deriveOrder, movesBetween, OrderError, orderRisks, pinOrder, type Move } from './order.js';
+import { matchStores, tableMoves, type TableMove } from './stores.js';
+
+export type PhaseMode = 'auto' | 'unit' | 'declared';
+
+export interface Extraction {
+  unit: string;
+  domains: string[];
+  /** where the unit's routes went before this phase (the canary's other side) */
+  from: { unit: string; port: number } | undefined;
+  tables: TableMove[];
+  move: Move;
+}
+
+export interface PhaseDraft {
+  /** phase-1, phase-2, … (phase-0 is the source layout, not written) */
+  name: string;
+  /** the blueprint layout this phase is, when it is a declared one */
+  declared?: string;
+  layout: Layout;
+  extractions: Extraction[];
+  /** the store changes that are not data moves (a store renamed or resized) and other notes */
+  notes: string[];
+  problems: string[];
+}
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+/** The declared `next:` chain from `from` to `to`, if the blueprint has one. */
+export function declaredChain(bp: Blueprint, from: string, to: string): string[] | undefined {
+  const chain = [from];
+  let cur = from;
+  while (cur !== to) {
+    const next = bp.layouts[cur]?.next;
+    if (!next || chain.includes(next)) return undefined;
+    chain.push(next);
+    cur = next;
+  }
+  return chain;
+}
+
+/**
+ * How the chain is cut into phases. "declared": one phase per layout of the `next:` chain.
+ * "unit": one phase per unit built, ignoring the chain. "auto": the declared chain, except that
+ * a declared step building several units is split into one phase per unit unless its source
+ * layout declares `triggers` (the architect gated that whole step on load, as seed 003 does).
+ */
+export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mode?: PhaseMode; order?: string[] } = {}) {
+  const mode = opts.mode ?? 'auto';
+  const chain = mode === 'unit' ? [from, to] : (declaredChain(bp, from, to) ?? [from, to]);
+  const steps = chain.slice(1).map((b, i) => ({ a: chain[i]!, b, moves: movesBetween(bp, chain[i]!, b) }));
+  const notes: string[] = [];
+  if (opts.order) {
+    const known = steps.flatMap((s) => s.moves.map((m) => m.unit));
+    for (const u of opts.order) if (!known.includes(u)) throw new OrderError(`--order: "${u}" is not a unit this migration builds; units to build: ${known.join(', ')}`);
+  }
+  const phases: PhaseDraft[] = [];
+  const allMoves: Move[] = [];
+  let current = resolveLayout(bp, from);
+  for (const { a, b, moves } of steps) {
+    let order = deriveOrder(moves);
+    if (opts.order) {
+      const r = pinOrder(moves, opts.order.filter((u) => moves.some((m) => m.unit === u)));
+      order = r.order;
+      notes.push(...r.notes);
+    }
+    allMoves.push(...order);
+    const gated = (bp.layouts[a]?.triggers.length ?? 0) > 0;
+    const together = mode === 'declared' || (mode === 'auto' && chain.length > 2 && (gated || order.length <= 1));
+    if (together || order.length <= 1) {
+      phases.push(phaseTo(bp, current, order, b, `phase-${phases.length + 1}`));
+    } else {
+      order.forEach((m, k) => {
+        const last = k === order.length - 1;
+        phases.push(phaseTo(bp, current, [m], last ? b : undefined, `phase-${phases.length + 1}`, b));
+        current = resolved(bp, phases.at(-1)!);
+      });
+    }
+    current = resolved(bp, phases.at(-1)!);
+  }
+  return { chain, phases, moves: allMoves, notes, risks: orderRisks(allMoves) };
+}
+
+/** Resolve a draft phase's layout against the blueprint. */
+export function resolved(bp: Blueprint, p: PhaseDraft): ResolvedLayout {
+  return resolveLayout(withLayouts(bp, { [p.name]: p.layout }), p.name);
+}
+
+export function withLayouts(bp: Blueprint, layouts: Record<string, Layout>): Blueprint {
+  return { ...bp, layouts: { ...bp.layouts, ...layouts } };
+}
+
+/**
+ * One phase from the current layout: build `moves`' units; `declared` (when given) is the layout
+ * the phase ends in exactly; otherwise the layout is derived toward `target`.
+ */
+function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: string | undefined, name: string, target?: string): PhaseDraft {
+  const tgt = resolveLayout(bp, declared ?? target!);
+  const notes: string[] = [];
+  const extractions: Extraction[] = moves.map((m) => {
+    const tables = tableMoves(cur, tgt, m.domains.flatMap((d) => bp.system.domains[d]!.tables));
+    return { unit: m.unit, domains: m.domains, from: routeSource(bp, cur, m.domains), tables, move: m };
+  });
+  const layout = declared ? clone(bp.layouts[declared]!) : derive(bp, cur, tgt, moves, notes);
+  // The chain of phases is linked by the planner (phase-1 → phase-2 …), not by the declared next.
+  delete layout.next;
+  if (declared) {
+    for (const [t, f] of continuations(cur, tgt)) notes.push(`${f} continues as ${t} (the domains the others leave it, same instance: a rename, no traffic shift)`);
+    const matched = matchStores(cur, tgt);
+    for (const [t, f] of matched) if (t !== f) notes.push(`datastore ${f} continues as ${t} (same engine and tables: resized or renamed, no data move)`);
+  }
+  // Only this layout is checked (the blueprint's own layouts passed the loader already).
+  const problems = checkSemantics({ ...bp, layouts: { [name]: layout } })
+    .filter((p) => p.severity === 'error' && p.path[0] === 'layouts' && p.path[1] === name)
+    .map((p) => `${p.path.join('.')}: ${p.message}`);
+  return { name, ...(declared ? { declared } : {}), layout, extractions, notes, problems };
+}
+
+/** The unit that served most of these domains' operations before (the canary's old side). */
+function routeSource(bp: Blueprint, cur: ResolvedLayout, domains: string[]): { unit: string; port: number } | undefined {
+  const count = new Map<string, number>();
+  for (const d of domains) {
+    const u = cur.unitOfDomain.get(d);
+    if (u) count.set(u, (count.get(u) ?? 0) + Object.keys(bp.system.domains[d]!.operations).length);
+  }
+  const best = [...count].sort((a, b) => b[1] - a[1])[0];
+  if (!best) return undefined;
+  return { unit: best[0], port: cur.units.find((u) => u.name === best[0])!.port };
+}
+
+/** The intermediate layout: current units minus the moved domains, plus the new units. */
+function derive(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moves: Move[], notes: string[]): Layout {
+  const moved = new Set(moves.flatMap((m) => m.domains));
+  const units: Record<string, Unit> = {};
+  for (const u of cur.units) {
+    const left = u.domains.filter((d) => !moved.has(d));
+    if (!left.length) {
+      notes.push(`${u.name} retires: its last domains move to ${moves.map((m) => m.unit).join(', ')}`);
+      continue;
+    }
+    units[u.name] = { ...clone(cur.layout.units[u.name]!), domains: left };
+  }
+  for (const m of moves) {
+    let name = m.unit;
+    if (units[name]) {
+      // A unit of the source has the new unit's name but other domains: it keeps running as "-old".
+      units[`${name}-old`] = units[name]!;
+      delete units[name];
+      notes.push(`${name} of the source layout runs as ${name}-old until its domains move`);
+    }
+    units[name] = { ...clone(tgt.layout.units[m.unit]!), domains: [...m.domains] };
+  }
+  // Tables: moved domains' tables go to their target store (or the source store it continues).
+  const match = matchStores(cur, tgt);
+  const storeOf = new Map<string, string>();
+  const defs = new Map<string, Datastore>();
+  for (const s of cur.datastores) defs.set(s.name, clone(cur.layout.datastores[s.name]!));
+  for (const s of cur.datastores) for (const t of s.tables) storeOf.set(t, s.name);
+  for (const d of moved) {
+    for (const t of bp.system.domains[d]!.tables) {
+      const ts = tgt.storeOfTable.get(t);
+      if (!ts) continue;
+      const continued = match.get(ts);
+      if (continued && defs.has(continued)) storeOf.set(t, continued);
+      else {
+        let name = ts;
+        if (defs.has(name) && defs.get(name)!.engine !== tgt.layout.datastores[ts]!.engine) name = `${ts}-new`;
+        if (!defs.has(name)) defs.set(name, clone(tgt.layout.datastores[ts]!));
+        storeOf.set(t, name);
+      }
+    }
+  }
+  const datastores: Record<string, Datastore> = {};
+  for (const [name, def] of defs) {
+    const tables = [...storeOf].filter(([, s]) => s === name).map(([t]) => t);
+    if (tables.length) datastores[name] = { ...def, tables };
+    else notes.push(`datastore ${name} is emptied and retires`);
+  }
+  const layout: Layout = {
+    ...clone(cur.layout),
+    description: `${moves.map((m) => m.unit).join(', ')} extracted from ${cur.name} toward ${tgt.name} (archsim plan)`,
+    style: 'hybrid',
+    units,
+    datastores,
+    triggers: [],
+  };
+  delete layout.next;
+  const multi = Object.keys(units).length > 1;
+  if (multi && !layout.gateway) {
+    layout.gateway = clone(tgt.layout.gateway) ?? { kind: 'nginx', port: 8000, replicas: 1, cpu: { dist: 'exp', mean: 0.2, cv: 1 } };
+    notes.push(`a ${layout.gateway.kind} gateway goes in front (strangler fig: it routes each domain to its unit)`);
+  }
+  if (multi && !layout.broker && tgt.layout.broker) {
+    layout.broker = clone(tgt.layout.broker);
+    notes.push(`the ${layout.broker.kind} broker carries events between units`);
+  }
+  layout.network = clone(tgt.layout.network);
+  for (const [k, x] of Object.entries(tgt.layout.extras)) if (!layout.extras[k]) layout.extras[k] = clone(x);
+  freePorts(layout, new Set(moves.map((m) => m.unit)), notes);
+  return layout;
+}
+
+/** Listeners must differ: units that are not new give way (the new ones keep the target's ports). */
+function freePorts(l: Layout, fixed: Set<string>, notes: string[]): void {
+  const taken = new Map<number, string>();
+  const claim = (p: number | undefined, who: string) => p !== undefined && !taken.has(p) && taken.set(p, who);
+  claim(l.gateway?.port, 'gateway');
+  for (const [n, u] of Object.entries(l.units)) if (fixed.has(n)) claim(u.port, n);
+  for (const [n, s] of Object.entries(l.datastores)) claim(s.port, n);
+  claim(l.broker?.port, 'broker');
+  let next = 8080;
+  for (const [n, u] of Object.entries(l.units)) {
+    if (fixed.has(n)) continue;
+    if (!taken.has(u.port)) {
+      taken.set(u.port, n);
+      continue;
+    }
+    while (taken.has(next)) next++;
+    notes.push(`${n} moves from port ${u.port} to ${next} (the ${taken.get(u.port)} listens on ${u.port})`);
+    u.port = next;
+    taken.set(next, n);
+  }
+}

@@ -1,0 +1,241 @@
+// archsim plan: from one layout to another, phase by phase. Data in (a blueprint and options),
+// data out (the plan and the overlay that holds its layouts); the CLI does the reading and
+// writing. See the README's "archsim plan" section for the models behind each figure.
+import { lint } from '../model/lint.js';
+import { isPublic } from '../model/resolve.js';
+import type { Blueprint } from '../model/schema.js';
+import { compile } from '../simulate/compile.js';
+import { opDemands } from '../simulate/demand.js';
+import { workloadFor } from '../simulate/workload.js';
+import { EFFORT_MODEL, phaseEffort, type EffortModel } from './effort.js';
+import { phaseFigures, type PhaseFigures } from './figures.js';
+import { layoutInput } from './overlay.js';
+import { buildPhases, withLayouts, type PhaseDraft, type PhaseMode } from './phases.js';
+import type { Plan, PlanPhase } from './schema.js';
+import { DATA_STEPS } from './stores.js';
+import { derivedTriggers, evaluateTrigger } from './triggers.js';
+
+export interface PlanOptions {
+  from: string;
+  to: string;
+  order?: string[];
+  mode?: PhaseMode;
+  /** developers on the migration (default: metadata.team.developers, else 3) */
+  team?: number;
+  /** monthly growth of the load, as a fraction */
+  growth?: number;
+  /** canary percentages (default 10, 50, 100) */
+  canary?: number[];
+  /** roll back above this error rate (default 1%) */
+  maxErrorRate?: number;
+  effort?: EffortModel;
+  /** first day of the gantt, YYYY-MM-DD (the CLI passes today; the core reads no clock) */
+  start?: string;
+  /** how the commands in the plan name the overlay and the plan file */
+  overlayFile?: string;
+  planFile?: string;
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+export interface PlanOutput {
+  plan: Plan;
+  /** the overlay's content without `extends:` (the CLI adds the relative path) */
+  overlay: { layouts: Record<string, Record<string, unknown>> };
+}
+
+export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
+  for (const l of [o.from, o.to]) {
+    if (!Object.hasOwn(bp.layouts, l)) throw new PlanError(`unknown layout "${l}"; layouts: ${Object.keys(bp.layouts).join(', ')}`);
+  }
+  if (o.from === o.to) throw new PlanError('--from and --to name the same layout: nothing to plan');
+  const canary = o.canary ?? [10, 50, 100];
+  const team = o.team ?? bp.metadata.team?.developers ?? 3;
+  const model = o.effort ?? { ...EFFORT_MODEL };
+  const maxErrorRate = o.maxErrorRate ?? 0.01;
+  const built = buildPhases(bp, o.from, o.to, { mode: o.mode ?? 'auto', ...(o.order ? { order: o.order } : {}) });
+  const drafts = built.phases;
+  drafts.forEach((d, i) => {
+    if (i < drafts.length - 1) d.layout.next = drafts[i + 1]!.name;
+    else delete d.layout.next;
+  });
+  const all = withLayouts(bp, Object.fromEntries(drafts.map((d) => [d.name, d.layout])));
+  const overlayFile = o.overlayFile ?? `${bp.metadata.name}.plan.yaml`;
+  const planFile = o.planFile ?? `${bp.metadata.name}.plan.json`;
+  let workload;
+  try {
+    workload = workloadFor(bp);
+  } catch {
+    workload = undefined;
+  }
+  const notes = [...built.notes];
+  if (!workload) notes.push('the blueprint has no usable workload: no figures or load triggers');
+
+  const source: PhaseDraft = { name: o.from, declared: o.from, layout: bp.layouts[o.from]!, extractions: [], notes: ['today’s layout'], problems: [] };
+  const phases: PlanPhase[] = [];
+  let day = 0;
+  let prev = { gateway: !!source.layout.gateway, broker: !!source.layout.broker };
+  [source, ...drafts].forEach((d, index) => {
+    const layoutName = d.name;
+    const compiled = workload ? compile(all, layoutName) : undefined;
+    const figs = compiled ? phaseFigures(all, layoutName, compiled).figures : undefined;
+    const declaredTriggers = d.declared ? (bp.layouts[d.declared]?.triggers ?? []) : [];
+    const triggerDefs = declaredTriggers.length || !figs ? declaredTriggers : derivedTriggers(bp, figs.maxUnitUtilization, figs.p95Ms);
+    const demands = compiled ? opDemands(compiled) : undefined;
+    const triggers = compiled && workload
+      ? triggerDefs.map((t) => evaluateTrigger(t, declaredTriggers.length ? 'declared' : 'derived', { bp: all, compiled, demands, workload: workload!, ...(o.growth !== undefined ? { growth: o.growth } : {}) }))
+      : triggerDefs.map((t) => ({ description: t.description, source: 'declared' as const, note: 'no workload to evaluate it against' }));
+    const shared = lint(all, layoutName)
+      .filter((f) => f.rule === 'shared-datastore')
+      .map((f) => f.message);
+    const extractions = d.extractions.map((e) => ({
+      unit: e.unit,
+      domains: e.domains,
+      ...(e.from ? { from: e.from } : {}),
+      why: e.move.why,
+      score: e.move.score,
+      routes: routesOf(bp, e.domains),
+      data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, e.from?.unit ?? 'the old unit', e.unit) })),
+    }));
+    let effort: PlanPhase['effort'];
+    if (index > 0) {
+      const ef = phaseEffort(bp, d, prev, team, canary.length, model);
+      const len = ef.buildDays + ef.dataDays + ef.canaryDays;
+      effort = { ...ef, startDay: day, endDay: day + len };
+      day += len;
+    }
+    prev = { gateway: prev.gateway || !!d.layout.gateway, broker: prev.broker || !!d.layout.broker };
+    const withRoutes = extractions.filter((e) => e.routes.length && e.from);
+    const gw = `archsim generate gateway ${overlayFile} --plan ${planFile} --phase ${index}`;
+    const canaryOut =
+      index > 0 && withRoutes.length
+        ? {
+            steps: canary.map((p) => ({
+              percent: p,
+              weights: withRoutes.flatMap((e) => [
+                { route: e.unit, to: e.unit, weight: p },
+                { route: e.unit, to: e.from!.unit, weight: 100 - p },
+              ]),
+              command: `${gw} --step ${p} --out gateway/${layoutName}/step-${p}`,
+            })),
+            rollback: rollbackTriggers(bp, extractions.flatMap((e) => e.domains), figs, maxErrorRate, withRoutes.map((e) => e.unit)),
+            rollbackCommand: `${gw} --step 0 --out gateway/${layoutName}/rollback`,
+          }
+        : undefined;
+    phases.push({
+      index,
+      layout: layoutName,
+      ...(d.declared ? { declared: d.declared } : {}),
+      units: Object.keys(d.layout.units),
+      extractions,
+      notes: d.notes,
+      problems: d.problems,
+      sharedDatastores: shared,
+      ...(figs ? { figures: figs } : {}),
+      ...(effort ? { effort } : {}),
+      ...(canaryOut ? { canary: canaryOut } : {}),
+      triggers,
+      layoutInput: layoutInput(d.layout),
+    });
+  });
+
+  const out: Plan = {
+    kind: 'archsim-plan',
+    version: 1,
+    blueprint: bp.metadata.name,
+    from: o.from,
+    to: o.to,
+    mode: o.mode ?? 'auto',
+    chain: built.chain,
+    ...(o.order ? { pinnedOrder: o.order } : {}),
+    order: built.moves.map((m) => ({ unit: m.unit, why: m.why })),
+    risks: built.risks,
+    notes,
+    team,
+    ...(o.growth !== undefined ? { growthPerMonth: o.growth } : {}),
+    canaryPercents: canary,
+    maxErrorRate,
+    effortModel: { ...model },
+    method: 'analytic',
+    phases,
+    totals: { personDays: round(phases.reduce((s, p) => s + (p.effort?.personDays ?? 0), 0)), calendarDays: day },
+    gantt: '',
+    howObtained:
+      'Figures: archsim’s analytic queueing network on the blueprint’s workload, per phase layout (the same as archsim simulate OVERLAY --layout phase-N --method analytic). Fault isolation: the share of the workload whose synchronous path avoids a unit, averaged over each unit down. Effort: the documented effort model (README), not a measurement.',
+  };
+  out.gantt = gantt(out, o.start ?? '2026-01-05');
+  return { plan: out, overlay: { layouts: Object.fromEntries(drafts.map((d) => [d.name, layoutInput(d.layout)])) } };
+}
+
+function routesOf(bp: Blueprint, domains: string[]): string[] {
+  return domains.flatMap((d) =>
+    Object.values(bp.system.domains[d]!.operations)
+      .filter(isPublic)
+      .map((op) => `${op.route!.method} ${op.route!.path}`),
+  );
+}
+
+function dataSteps(t: { table: string; from: { store: string }; to: { store: string } }, oldUnit: string, newUnit: string): string[] {
+  const what: Record<(typeof DATA_STEPS)[number], string> = {
+    'dual write': `${oldUnit} writes ${t.table} to ${t.from.store} and ${t.to.store} (${t.from.store} stays the source of truth)`,
+    backfill: `copy the existing rows of ${t.table} from ${t.from.store} to ${t.to.store}, in batches`,
+    verify: `compare counts and checksums of ${t.table} in both stores until they agree`,
+    'cut over': `${newUnit} reads and writes ${t.table} in ${t.to.store} only; ${t.from.store}'s copy is frozen`,
+    'drop the old copy': `after the rollback window, drop ${t.table} from ${t.from.store}`,
+  };
+  return DATA_STEPS.map((s) => `${s}: ${what[s]}`);
+}
+
+function rollbackTriggers(bp: Blueprint, domains: string[], figs: PhaseFigures | undefined, maxErrorRate: number, units: string[]) {
+  const out: { metric: string; above: number; description: string; predicted?: number }[] = [];
+  for (const d of domains) {
+    for (const [n, op] of Object.entries(bp.system.domains[d]!.operations)) {
+      const b = op.budget?.p95;
+      if (b === undefined || !isPublic(op)) continue;
+      const id = `${d}.${n}`;
+      const predicted = figs?.p95Ms[id];
+      out.push({ metric: `latency.p95(${id})`, above: b, description: `p95 of ${id} above its ${b} ms budget`, ...(predicted !== undefined ? { predicted: round(predicted) } : {}) });
+    }
+  }
+  for (const u of units) out.push({ metric: `error_rate(${u})`, above: maxErrorRate, description: `errors on ${u}'s routes above ${round(maxErrorRate * 100)}%` });
+  return out;
+}
+
+/** A Mermaid gantt: per phase, build, data and canary one after the other. */
+function gantt(p: Plan, start: string): string {
+  const L = ['gantt', `    title ${safe(`${p.blueprint} ${p.from} to ${p.to}`)}`, '    dateFormat YYYY-MM-DD', '    axisFormat %d %b'];
+  let prevId: string | undefined;
+  for (const ph of p.phases) {
+    if (!ph.effort) continue;
+    const units = ph.extractions.map((e) => e.unit).join(' ') || 'layout change';
+    L.push(`    section ${safe(`${ph.layout} ${units}`)}`);
+    const tasks: [string, number][] = [
+      [`build ${units}`, ph.effort.buildDays],
+      ['move data', ph.effort.dataDays],
+      [`canary ${p.canaryPercents.join(' ')}`, ph.effort.canaryDays],
+    ];
+    let any = false;
+    tasks.forEach(([name, days], k) => {
+      if (!days) return;
+      const id = `p${ph.index}t${k}`;
+      L.push(`    ${safe(name)} :${id}, ${prevId ? `after ${prevId}` : start}, ${days}d`);
+      prevId = id;
+      any = true;
+    });
+    if (!any) {
+      const id = `p${ph.index}m`;
+      L.push(`    ${safe(`${ph.layout} in place`)} :milestone, ${id}, ${prevId ? `after ${prevId}` : start}, 0d`);
+      prevId = id;
+    }
+  }
+  return L.join('\n') + '\n';
+}
+
+/** Mermaid gantt text: no colon, hash or semicolon (they end a task name or start a comment). */
+function safe(s: string): string {
+  return s.replace(/[:#;%\n\r]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;

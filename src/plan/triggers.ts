@@ -1,0 +1,150 @@
+// When to move on: for each trigger of a phase, the workload rate at which it fires (the
+// blueprint's mix, scaled), and with a growth rate the month that rate is reached. CPU and
+// queue triggers come from the analytic network (utilization is linear in the rate; latency and
+// queue are found by bisection below saturation); connection and rate triggers scale with the
+// workload. Pure.
+import type { Blueprint, Layout } from '../model/schema.js';
+import { saturation, solve } from '../simulate/analytic.js';
+import type { Compiled } from '../simulate/compile.js';
+import { opDemands, type OpDemand } from '../simulate/demand.js';
+import { gammaQuantile } from '../simulate/queueing.js';
+import type { WorkloadSpec } from '../simulate/types.js';
+
+export interface TriggerFire {
+  description: string;
+  metric?: string;
+  above?: number;
+  /** where it came from: the blueprint's layout, or derived by the planner */
+  source: 'declared' | 'derived';
+  /** the value at today's workload */
+  now?: number;
+  /** requests per second of the workload mix at which it fires; null: never below saturation */
+  fireRps?: number | null;
+  /** the workload's concurrent connections at that rate, when the workload has connections */
+  fireConnections?: number;
+  /** months from today with --growth; 0: already firing */
+  month?: number | null;
+  /** why it cannot be evaluated, when it cannot */
+  note?: string;
+}
+
+const METRIC = /^([a-z][\w.]*)(?:\(([^)]*)\))?$/i;
+
+export interface TriggerContext {
+  bp: Blueprint;
+  compiled: Compiled;
+  /** opDemands(compiled), computed once per phase */
+  demands?: Map<string, OpDemand>;
+  workload: WorkloadSpec;
+  /** monthly growth as a fraction (0.15 for 15%/month) */
+  growth?: number;
+}
+
+export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFire['source'], ctx: TriggerContext): TriggerFire {
+  const base: TriggerFire = { description: t.description, source, ...(t.metric ? { metric: t.metric } : {}), ...(t.above !== undefined ? { above: t.above } : {}) };
+  if (!t.metric || t.above === undefined) return { ...base, note: 'not a load trigger: a decision for the team' };
+  const m = METRIC.exec(t.metric.trim());
+  if (!m) return { ...base, note: `cannot evaluate metric "${t.metric}"` };
+  const [, name, arg] = m as unknown as [string, string, string | undefined];
+  const r0 = ctx.workload.rate ?? 0;
+  if (!(r0 > 0) && name !== 'team.developers') return { ...base, note: 'the workload has no open rate to scale (a closed workload): give it a rate' };
+  const c = ctx.compiled;
+  const demands = ctx.demands ?? opDemands(c);
+  const mix = ctx.workload.mix;
+  const sat = saturation(c, demands, mix).rate;
+  const station = (id: string | undefined) => c.stations.findIndex((s) => s.id === id && (s.kind === 'unit' || s.kind === 'datastore' || s.kind === 'gateway' || s.kind === 'broker'));
+  const finish = (now: number, fire: number | null): TriggerFire => {
+    const out: TriggerFire = { ...base, now: round(now), fireRps: fire === null ? null : round(fire) };
+    const conns = ctx.bp.workload?.connections;
+    if (fire !== null && conns !== undefined && r0 > 0) out.fireConnections = Math.round((conns * fire) / r0);
+    if (ctx.growth !== undefined) out.month = monthOf(r0, fire, ctx.growth);
+    return out;
+  };
+  switch (name) {
+    case 'team.developers': {
+      const n = ctx.bp.metadata.team?.developers;
+      if (n === undefined) return { ...base, note: 'metadata.team.developers is not set' };
+      return { ...base, now: n, note: n > t.above ? `fires now: the team has ${n} developers` : `not a load trigger: fires when the team grows beyond ${t.above} (now ${n})` };
+    }
+    case 'connections': {
+      const conns = ctx.bp.workload?.connections;
+      if (conns === undefined || r0 <= 0) return { ...base, note: 'the workload declares no connections' };
+      return finish(conns, (t.above * r0) / conns);
+    }
+    case 'rate': {
+      const share = arg ? mix[arg] : 1;
+      if (!share) return { ...base, note: `${arg} is not in the workload mix` };
+      return finish(r0 * share, t.above / share);
+    }
+    case 'utilization':
+    case 'cpu': {
+      const i = station(arg);
+      if (i < 0) return { ...base, note: `no unit or datastore "${arg}" in this layout` };
+      const rho = solve(c, demands, mix, r0).stations[i]!.rho;
+      const above = t.above > 1 ? t.above / 100 : t.above;
+      return finish(rho, rho > 0 ? (above * r0) / rho : null);
+    }
+    case 'queue': {
+      const i = station(arg);
+      if (i < 0) return { ...base, note: `no unit or datastore "${arg}" in this layout` };
+      const q = (rate: number) => {
+        const s = solve(c, demands, mix, rate).stations[i]!;
+        return s.meanWait === Infinity ? Infinity : (s.visitRate * s.meanWait) / 1000;
+      };
+      return finish(q(r0), bisect(q, t.above, sat));
+    }
+    default: {
+      const lat = /^latency(?:\.(p50|p90|p95|p99|mean))?$/.exec(name);
+      if (!lat || !arg || !(arg in mix)) return { ...base, note: lat ? `${arg ?? '(none)'} is not in the workload mix` : `cannot evaluate metric "${t.metric}"` };
+      const p = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, mean: 0 }[lat[1] ?? 'mean']!;
+      const f = (rate: number) => {
+        const o = solve(c, demands, mix, rate).ops.find((x) => x.id === arg)!;
+        if (!Number.isFinite(o.mean)) return Infinity;
+        return p === 0 ? o.mean : gammaQuantile(o.mean, o.variance, p);
+      };
+      return finish(f(r0), bisect(f, t.above, sat));
+    }
+  }
+}
+
+/** The rate in (0, saturation) where an increasing f crosses `above`; null when it never does. */
+function bisect(f: (rate: number) => number, above: number, sat: number): number | null {
+  let hi = sat * 0.9999;
+  if (!(f(hi) > above)) return null;
+  let lo = 0;
+  for (let i = 0; i < 18; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) > above) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** Months until the rate grows from r0 to fire at `growth` per month (0: already there). */
+export function monthOf(r0: number, fire: number | null, growth: number): number | null {
+  if (fire === null || !(growth > 0) || !(r0 > 0)) return fire !== null && fire <= r0 ? 0 : null;
+  if (fire <= r0) return 0;
+  return Math.ceil(Math.log(fire / r0) / Math.log(1 + growth));
+}
+
+/**
+ * Triggers for a phase the blueprint does not declare: its busiest unit's CPU above 70% and the
+ * budgeted operation with the least headroom over its p95 budget.
+ */
+export function derivedTriggers(bp: Blueprint, busiest: { unit: string }, p95: Record<string, number>): Layout['triggers'] {
+  const out: Layout['triggers'] = [{ description: `CPU of ${busiest.unit} above 70% sustained`, metric: `utilization(${busiest.unit})`, above: 0.7 }];
+  let tight: { id: string; budget: number; ratio: number } | undefined;
+  for (const [d, dom] of Object.entries(bp.system.domains)) {
+    for (const [n, op] of Object.entries(dom.operations)) {
+      const id = `${d}.${n}`;
+      const b = op.budget?.p95;
+      if (b === undefined || p95[id] === undefined) continue;
+      const ratio = p95[id]! / b;
+      if (!tight || ratio > tight.ratio) tight = { id, budget: b, ratio };
+    }
+  }
+  if (tight) out.push({ description: `p95 of ${tight.id} above its ${tight.budget} ms budget`, metric: `latency.p95(${tight.id})`, above: tight.budget });
+  return out;
+}
+
+const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);

@@ -1,0 +1,93 @@
+// `archsim up` supervises: a unit killed with SIGKILL is restarted (log line, run.json and
+// `archsim status` say so), and SIGTERM sent to the launcher and its supervisor at once (as a
+// process manager stopping a process tree does) still stops everything: units and PostgreSQL
+// gone, ports free, run.json removed. Secrets: run.json is 0600, the PostgreSQL password random.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { archsim, ROOT } from '../helpers/cli.js';
+
+const BP = `${ROOT}blueprints/quantchat.yaml`;
+const cwd = mkdtempSync(join(tmpdir(), 'archsim-upsup-'));
+const OFFSET = 18300;
+
+afterAll(() => {
+  archsim(['down'], { cwd });
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+const gone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+const portFree = (port: number) =>
+  new Promise<boolean>((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+async function until(pred: () => boolean | Promise<boolean>, ms: number, what: string) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+const state = () => JSON.parse(readFileSync(join(cwd, '.archsim', 'run.json'), 'utf8'));
+
+describe('archsim up supervision and signals', () => {
+  it('restarts a killed unit, keeps run.json and status true, and stops cleanly when the launcher and supervisor get SIGTERM together', { timeout: 240_000 }, async () => {
+    const p = spawn(process.execPath, [`${ROOT}bin/archsim`, 'up', BP, '--layout', 'monolith', '--port-offset', String(OFFSET)], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((res) => p.on('exit', (c) => res(c)));
+    await until(() => stdout.includes('Ctrl-C') || p.exitCode !== null, 120_000, 'up');
+    expect(stdout, stderr).toContain('monolith is up');
+
+    const s0 = state();
+    expect(statSync(join(cwd, '.archsim', 'run.json')).mode & 0o777).toBe(0o600);
+    expect(Object.values(s0.databases as Record<string, string>).every((u) => !u.includes(':archsim@'))).toBe(true); // random password
+    const unit0 = s0.units[0].pid as number;
+
+    // kill -9 the unit: the supervisor restarts it and says so; run.json holds the new pid.
+    process.kill(unit0, 'SIGKILL');
+    await until(() => existsSync(join(cwd, '.archsim', 'run.json')) && state().units[0].pid !== unit0 && state().units[0].state === 'up', 120_000, 'restart recorded');
+    expect(stderr).toMatch(/unit backend \(pid \d+\) died \(SIGKILL\); restarting/);
+    expect(stderr).toMatch(/unit backend restarted \(pid \d+, restart 1\)/);
+    const st = archsim(['status', '--json'], { cwd });
+    expect(st.code, st.stderr).toBe(0);
+    const status = JSON.parse(st.stdout);
+    expect(status.units[0]).toMatchObject({ name: 'backend', state: 'up', restarts: 1 });
+    expect(JSON.stringify(status)).not.toMatch(/postgres:\/\/[^:]+:[^*@]+@/); // no password printed
+    expect((await fetch(`http://127.0.0.1:${8000 + OFFSET}/ready`)).status).toBe(200);
+
+    // SIGTERM to the launcher and to the supervisor at the same moment.
+    const s1 = state();
+    process.kill(p.pid!, 'SIGTERM');
+    process.kill(s1.supervisorPid, 'SIGTERM');
+    // A second Ctrl-C while it stops: acknowledged, changes nothing.
+    await new Promise((r) => setTimeout(r, 300));
+    if (p.exitCode === null) {
+      p.kill('SIGINT');
+      await until(() => stderr.includes('already stopping') || p.exitCode !== null, 10_000, 'already stopping');
+      if (p.exitCode === null) expect(stderr).toContain('already stopping');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('✓ stopped');
+    for (const pid of [...s1.units.map((u: { pid: number }) => u.pid), s1.postgres.pid, s1.supervisorPid]) await until(() => gone(pid), 10_000, `pid ${pid} gone`);
+    expect(await portFree(8000 + OFFSET)).toBe(true);
+    expect(await portFree(s1.postgres.port)).toBe(true);
+    expect(existsSync(join(cwd, '.archsim', 'run.json'))).toBe(false);
+    expect(archsim(['status'], { cwd }).stdout).toContain('nothing running');
+  });
+});

@@ -1,0 +1,82 @@
+// The analytic method and the DES against exact queueing results, on networks built without
+// YAML (builder.ts): replicas per balancing policy, processor sharing, M/D/1.
+import { describe, expect, it } from 'vitest';
+import { analyze, giM1Sigma } from '../../src/simulate/analytic.js';
+import { compile } from '../../src/simulate/compile.js';
+import { md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import { queue } from './builder.js';
+
+const rel = (a: number, b: number) => Math.abs(a - b) / b;
+const mix = { 'a.op': 1 };
+
+describe('replicas by balancing policy (8 replicas of one server, exponential 10 ms)', () => {
+  const bp = queue({ replicas: 8 });
+  it('random: Poisson splitting, each replica an M/M/1 with λ/8 (exact)', () => {
+    const a = analyze(bp, 'one', { rate: 640, mix, balance: 'random' }).operations[0]!.latency;
+    expect(a.mean).toBeCloseTo(10 / (1 - 0.8), 9);
+    const d = simulate(bp, 'one', { rate: 640, mix, balance: 'random', duration: 150_000, warmup: 5000, seed: 3, replications: 3 }).operations[0]!;
+    expect(Math.abs(d.ci95!.mean.mean - a.mean)).toBeLessThan(Math.max(3 * d.ci95!.mean.halfWidth, 0.02 * a.mean));
+  });
+
+  it('round-robin: Erlang-8 arrivals at each replica, GI/M/1 exactly (σ = A*(μ(1−σ)))', () => {
+    // R = 1 is M/M/1: σ = ρ.
+    expect(giM1Sigma(0.08, 1, 0.1)).toBeCloseTo(0.8, 9);
+    const sigma = giM1Sigma(0.64, 8, 0.1);
+    expect(sigma).toBeCloseTo(Math.pow(0.64 / (0.64 + 0.1 * (1 - sigma)), 8), 12);
+    const a = analyze(bp, 'one', { rate: 640, mix, balance: 'round-robin' }).operations[0]!.latency;
+    expect(a.mean).toBeCloseTo(10 + (sigma * 10) / (1 - sigma), 6);
+    expect(a.mean).toBeLessThan(10 / (1 - 0.8)); // more regular than Poisson: shorter than random
+    const d = simulate(bp, 'one', { rate: 640, mix, balance: 'round-robin', duration: 150_000, warmup: 5000, seed: 4, replications: 3 }).operations[0]!;
+    expect(Math.abs(d.ci95!.mean.mean - a.mean)).toBeLessThan(Math.max(3 * d.ci95!.mean.halfWidth, 0.02 * a.mean));
+  });
+
+  it('least-connections: the pooled M/M/8 is named as a lower bound, and the DES is above it', () => {
+    const r = analyze(bp, 'one', { rate: 640, mix });
+    expect(r.warnings.some((w) => w.includes('lower bound on join-the-shortest-queue'))).toBe(true);
+    const d = simulate(bp, 'one', { rate: 640, mix, duration: 150_000, warmup: 5000, seed: 5 }).operations[0]!.latency;
+    expect(d.mean).toBeGreaterThan(r.operations[0]!.latency.mean * 0.98);
+    expect(rel(d.mean, r.operations[0]!.latency.mean)).toBeLessThan(0.14);
+  });
+});
+
+describe('processor sharing (M/M/1-PS, 10 ms, ρ 0.8)', () => {
+  const bp = queue({ discipline: 'ps' });
+  it('mean s/(1−ρ), and p95/p99 from the exact variance (Coffman, Muntz & Trotter 1970) within 10% of the DES', () => {
+    const a = analyze(bp, 'one', { rate: 80, mix }).operations[0]!.latency;
+    expect(a.mean).toBeCloseTo(50, 6);
+    // E[T²] = 4/((2−ρ)μ²(1−ρ)²): 4 · 100 / (1.2 · 0.04)
+    expect(mm1PsVariance(0.8, 10) + 50 * 50).toBeCloseTo((4 * 100) / (1.2 * 0.04), 6);
+    const r = simulate(bp, 'one', { rate: 80, mix, duration: 400_000, warmup: 5000, seed: 6, replications: 4 }).operations[0]!;
+    const d = r.latency;
+    expect(Math.abs(r.ci95!.mean.mean - 50)).toBeLessThan(Math.max(3 * r.ci95!.mean.halfWidth, 0.01 * 50));
+    // interpolated percentiles: replications differ, so their intervals are not a false 0.00
+    expect(r.ci95!.p95.halfWidth).toBeGreaterThan(0);
+    expect(rel(a.p95, d.p95)).toBeLessThan(0.1);
+    expect(rel(a.p99, d.p99)).toBeLessThan(0.1);
+    // FCFS percentiles (exponential with mean 50: p99 = 230 ms) understate the PS tail.
+    expect(a.p99).toBeGreaterThan(50 * Math.log(100) * 1.1);
+  });
+});
+
+describe('M/D/1 (constant 10 ms)', () => {
+  it('Crommelin: P(W = 0) = 1 − ρ, and the analytic percentiles are exact', () => {
+    expect(md1WaitCdf(0.05, 10, 0)).toBeCloseTo(0.5, 12);
+    // Below one service time the formula is (1 − ρ)e^{λt}.
+    expect(md1WaitCdf(0.05, 10, 7)).toBeCloseTo(0.5 * Math.exp(0.35), 12);
+    const a = analyze(queue({ dist: 'const', cv: 0 }), 'one', { rate: 50, mix }).operations[0]!.latency;
+    expect(a.mean).toBeCloseTo(15, 9);
+    expect(a.p50).toBeCloseTo(10, 6);
+    const d = simulate(queue({ dist: 'const', cv: 0 }), 'one', { rate: 50, mix, duration: 400_000, warmup: 5000, seed: 7 }).operations[0]!.latency;
+    expect(rel(d.p95, a.p95)).toBeLessThan(0.03);
+    expect(rel(d.p99, a.p99)).toBeLessThan(0.03);
+  });
+});
+
+describe('a unit without an instance', () => {
+  it('compiles to one server per worker and costs nothing', () => {
+    const bp = queue({ servers: 3 });
+    expect(compile(bp, 'one').stations[0]!.servers).toBe(3);
+    expect(analyze(bp, 'one', { rate: 10, mix }).cost.monthly.usdPerMonth).toBe(0);
+  });
+});
