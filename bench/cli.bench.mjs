@@ -1,5 +1,6 @@
 // Issue "Foundation": start-up and validation speed of the CLI, and loading a large blueprint.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, fmtMs, median, timeCommand } from './lib.mjs';
@@ -49,10 +50,30 @@ export async function run({ log }) {
   }
   const load = median(times);
   const bigCli = timeCommand(process.execPath, [BIN, 'validate', join(dir, 'big.yaml')], { runs: 5 });
+  // Issue 13: a 5.3 MB blueprint (2,000 domains × 5 operations, 200 layouts), whole process,
+  // with its peak RSS (reported by a preloaded hook on exit).
+  const huge = bigBlueprint(2000, 200);
+  writeFileSync(join(dir, 'huge.yaml'), huge);
+  const rssHook = join(dir, 'rss.cjs');
+  writeFileSync(rssHook, "process.on('exit',()=>require('fs').writeFileSync(process.env.RSS_OUT,String(process.resourceUsage().maxRSS)))");
+  const hugeTimes = [];
+  const hugeRss = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--require', rssHook, BIN, 'validate', join(dir, 'huge.yaml')], { env: { ...process.env, RSS_OUT: join(dir, 'rss') }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    hugeTimes.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`validate huge.yaml: exit ${r.status}: ${r.stderr.slice(0, 500)}`);
+    hugeRss.push(Number(readFileSync(join(dir, 'rss'), 'utf8')) / 1024);
+  }
+  const hugeMs = median(hugeTimes);
+  const hugeMb = median(hugeRss);
+  log(`validate huge (${(huge.length / 1e6).toFixed(1)} MB) ${fmtMs(hugeMs)}, ${Math.round(hugeMb)} MB`);
   return [
     { name: '`archsim --help`, whole process', value: fmtMs(help.median), goal: '< 300 ms', pass: help.median < 300 },
     { name: '`archsim validate blueprints/quantchat.yaml`, whole process', value: fmtMs(val.median), goal: '< 300 ms', pass: val.median < 300 },
     { name: 'load 200 domains × 20 layouts (in-process)', value: fmtMs(load), goal: '< 500 ms', pass: load < 500 },
     { name: '`archsim validate` of that blueprint, whole process', value: fmtMs(bigCli.median) },
+    { name: '`archsim validate` of 2,000 domains × 5 operations, 200 layouts (5.3 MB), whole process', value: fmtMs(hugeMs), goal: '≤ 2 s', pass: hugeMs <= 2000 },
+    { name: 'peak RSS of that validate', value: `${Math.round(hugeMb)} MB`, goal: '≤ 400 MB', pass: hugeMb <= 400 },
   ];
 }

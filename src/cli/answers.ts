@@ -1,18 +1,16 @@
 // An answers file for the readiness checklist (question id → true/false), read by `checklist`
 // and `report` alike so both score the same answers. Errors are positioned (file:line:col).
 export async function readAnswers(path: string, ids: readonly string[]): Promise<Record<string, boolean>> {
-  const [{ readFileSync }, { z }, { parseYamlWith }, { InputError }] = await Promise.all([
-    import('node:fs'),
+  const [{ readInput }, { z }, { parseYamlWith }, { InputError }] = await Promise.all([
+    import('../io/read-input.js'),
     import('zod'),
     import('../model/positioned.js'),
     import('../errors.js'),
   ]);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError([{ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' }]);
-  }
+  // Bounded, regular files only, never echoed (src/io/read-input.ts).
+  const t = readInput(path);
+  if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);
+  const text = t.text;
   const schema = z.strictObject(Object.fromEntries(ids.map((id) => [id, z.boolean().optional()]))).nullable();
   const r = parseYamlWith(schema, text, path);
   if (!r.ok) throw new InputError(r.errors);

@@ -2,6 +2,7 @@
 import { styleText } from 'node:util';
 import { errorKind, exitCode, InputError, EXIT } from '../errors.js';
 import { formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
+import { LIMITS } from '../model/limits.js';
 
 // The error kinds and exit codes live in src/errors.ts; commands import them from here too.
 export { CheckFailed, EXIT, InputError, UsageError } from '../errors.js';
@@ -25,11 +26,21 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** At most LIMITS.errorsPerFile lines per file, then one line saying how many more there are. */
 export function printDiagnostics(ds: readonly Diagnostic[], stream: NodeJS.WriteStream = process.stderr): void {
+  const perFile = new Map<string, number>();
+  const hidden = new Map<string, number>();
   for (const d of ds) {
+    const n = (perFile.get(d.file) ?? 0) + 1;
+    perFile.set(d.file, n);
+    if (n > LIMITS.errorsPerFile) {
+      hidden.set(d.file, (hidden.get(d.file) ?? 0) + 1);
+      continue;
+    }
     const line = formatDiagnostic(d);
     stream.write(`${d.severity === 'error' ? paint('red', line, stream) : paint('yellow', line, stream)}\n`);
   }
+  for (const [file, n] of hidden) stream.write(`${file}: … and ${n} more\n`);
 }
 
 /** True when a person can answer prompts: a TTY on stdin and stdout, and not CI. */

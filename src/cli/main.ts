@@ -2,6 +2,7 @@
 // work is imported inside its action, so `archsim --help` loads commander and nothing else.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { parseSize } from '../model/units.js';
 import * as validate from './commands/validate.js';
 import * as inspect from './commands/inspect.js';
 import * as generate from './commands/generate.js';
@@ -32,10 +33,27 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
+    .option('--max-input-size <size>', 'largest input file archsim reads (default 16MiB); also ARCHSIM_MAX_INPUT_SIZE')
+    .option('--allow-extends-anywhere', "let extends: name a base outside the extending file's folder tree; also ARCHSIM_EXTENDS_ANYWHERE=1")
     .exitOverride();
+  // Global input policy, applied before any command reads a file. Kept in the environment so
+  // the library's loader (and any child process) applies the same policy.
+  program.hook('preAction', (cmd) => {
+    const o = cmd.optsWithGlobals() as { maxInputSize?: string; allowExtendsAnywhere?: boolean };
+    if (o.maxInputSize !== undefined) {
+      const v = o.maxInputSize.trim();
+      const r = /^[0-9]+$/.test(v) ? { ok: true as const, value: Number(v) } : parseSize(v);
+      if (!r.ok || !(r.value > 0)) {
+        process.stderr.write(`archsim: --max-input-size ${o.maxInputSize}: expected a size such as 64MiB\n`);
+        process.exit(2);
+      }
+      process.env.ARCHSIM_MAX_INPUT_SIZE = String(r.value);
+    }
+    if (o.allowExtendsAnywhere) process.env.ARCHSIM_EXTENDS_ANYWHERE = '1';
+  });
   program.addHelpText(
     'after',
-    '\nConventions: --json prints machine output on stdout; exit codes are 0 success, 1 a check or budget failed, 2 bad input or usage.\nSee `archsim <command> --help` for each command.',
+    '\nConventions: --json prints machine output on stdout; exit codes are 0 success, 1 a check or budget failed, 2 bad input or usage.\nInput limits: files up to 16MiB (--max-input-size), YAML nesting 64 levels, 2,000,000 values after aliases,\n50 errors shown per file; extends: stays inside the extending file\'s folder (--allow-extends-anywhere). See README "Security".\nSee `archsim <command> --help` for each command.',
   );
   for (const c of commands) c.register(program);
   for (const c of program.commands) c.exitOverride();

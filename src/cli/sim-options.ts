@@ -1,6 +1,7 @@
 // Command-line options of simulate, compare and sweep → engine options. Every bad value is a
 // one-line usage error (exit 2); a bad scenario file is a positioned error (exit 2).
-import { readFileSync } from 'node:fs';
+import { readInput } from '../io/read-input.js';
+import { LIMITS } from '../model/limits.js';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
@@ -42,13 +43,9 @@ export function checkLayout(bp: Blueprint, name: string | undefined): string {
 
 /** Read and validate a scenario file; errors come back as file:line:col. */
 export function loadScenario(path: string): { scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError([{ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' }]);
-  }
-  const r = parseScenario(text, path);
+  const t = readInput(path);
+  if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);
+  const r = parseScenario(t.text, path);
   if (!r.ok) throw new InputError(r.errors);
   return { scenario: r.scenario, locate: r.locate };
 }
@@ -62,16 +59,16 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   const o: SimulateOptions = {};
   if (f.rate !== undefined && f.users !== undefined) throw new UsageError('give --rate (open workload) or --users (closed workload), not both');
   if (f.rate !== undefined) o.rate = rateFlag('--rate', f.rate);
-  if (f.users !== undefined) o.users = intFlag('--users', f.users);
+  if (f.users !== undefined) o.users = intFlag('--users', f.users, 1, LIMITS.users);
   if (f.thinkTime !== undefined) o.thinkTime = { dist: 'exp', mean: durationFlag('--think-time', f.thinkTime, { zero: true }), cv: 1 };
   if (f.duration !== undefined) o.duration = durationFlag('--duration', f.duration);
   if (f.warmup !== undefined) o.warmup = durationFlag('--warmup', f.warmup, { zero: true });
   if (f.seed !== undefined) o.seed = intFlag('--seed', f.seed, 0);
   if (f.method !== undefined) o.method = choiceFlag('--method', f.method, ['des', 'analytic'] as const);
-  if (f.replications !== undefined) o.replications = intFlag('--replications', f.replications);
-  if (f.hostCores !== undefined) o.host = { cores: intFlag('--host-cores', f.hostCores) };
+  if (f.replications !== undefined) o.replications = intFlag('--replications', f.replications, 1, LIMITS.replications);
+  if (f.hostCores !== undefined) o.host = { cores: intFlag('--host-cores', f.hostCores, 1, 4096) };
   if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin', 'random'] as const);
-  if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests);
+  if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);
   if (f.targetRate !== undefined) o.targetRate = rateFlag('--target-rate', f.targetRate);
   return o;
 }

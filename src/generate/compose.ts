@@ -2,6 +2,7 @@
 // gateway; credentials only as ${VAR} references, listed in .env.example. Pure.
 import type { ResolvedDatastore, ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
+import { composeLiteral } from './escape.js';
 import {
   APP_UID,
   brokerName,
@@ -178,7 +179,8 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     const u = w.unit;
     const res = resources(bp, u.instance);
     const environment: Record<string, string> = {};
-    for (const e of unitEnv(bp, r, w)) environment[e.name] = e.value ?? e.secret!.compose;
+    // A plain value is literal text: compose would interpolate a `$` in it, so it is doubled.
+    for (const e of unitEnv(bp, r, w)) environment[e.name] = e.value !== undefined ? composeLiteral(e.value) : e.secret!.compose;
     const depends: Record<string, { condition: string }> = {};
     for (const s of w.stores) if (s.engine !== 'filesystem') depends[s.name] = { condition: 'service_healthy' };
     if (w.usesBroker && broker) depends[broker] = { condition: brokerHasHealthcheck(r) ? 'service_healthy' : 'service_started' };

@@ -86,8 +86,18 @@ function kong(routes: GatewayRoute[], header: string): string {
   return toYaml(config, header);
 }
 
-function traefikRule(prefixes: string[]): string {
-  return prefixes.map((p) => `PathPrefix(\`${p}\`)`).join(' || ');
+/**
+ * A prefix claims the path itself and everything below it, never a longer sibling
+ * ("/api/orders" must not capture "/api/orders-archive"). Prefixes are route paths, which the
+ * schema restricts to characters with no meaning in a Traefik rule or an nginx location.
+ */
+export function traefikRule(prefixes: string[]): string {
+  return prefixes.map((p) => (p === '/' ? 'PathPrefix(`/`)' : `Path(\`${p}\`) || PathPrefix(\`${p}/\`)`)).join(' || ');
+}
+
+/** The nginx locations of one prefix: exactly the prefix, and everything under it. */
+export function nginxLocations(p: string): string[] {
+  return p === '/' ? ['/'] : [`= ${p}`, `^~ ${p}/`];
 }
 
 /** Traefik dynamic configuration for the file provider; the static part is in compose. */
@@ -152,8 +162,8 @@ function nginx(routes: GatewayRoute[], port: number, header: string): string {
   }
   L.push('    server {', `        listen ${port};`, '', '        location = /gateway/health {', '            access_log off;', '            default_type text/plain;', '            return 200 "ok\\n";', '        }', '');
   for (const g of routes) {
-    for (const p of g.prefixes) {
-      L.push(`        location ${p === '/' ? '/' : `^~ ${p}`} {`);
+    for (const loc of g.prefixes.flatMap(nginxLocations)) {
+      L.push(`        location ${loc} {`);
       if (g.backends.length > 1) L.push(`            proxy_pass http://$${nginxVar(g.unit)};`);
       else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            proxy_pass http://$${nginxVar(g.unit)};`);
       L.push(

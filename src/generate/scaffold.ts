@@ -7,6 +7,7 @@ import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { APP_UID, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
+import { commentText, markdownText, tsString } from './escape.js';
 import { k8sFiles } from './k8s.js';
 
 /** Versions the generated repository pins: known to install and run on Node 20. */
@@ -183,7 +184,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
-export const SERVICE = ${JSON.stringify(u.name)};
+export const SERVICE = ${tsString(u.name)};
 
 export interface AppOptions {
   logger?: boolean;
@@ -272,7 +273,7 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[]): string {
     '',
     '/** Every route this service serves (tests walk this list). */',
     'export const ROUTES: RouteInfo[] = [',
-    ...eps.map((e) => `  { operation: ${JSON.stringify(e.op)}, method: ${JSON.stringify(e.method)}, url: ${JSON.stringify(e.url)}, internal: ${e.internal} },`),
+    ...eps.map((e) => `  { operation: ${tsString(e.op)}, method: ${tsString(e.method)}, url: ${tsString(e.url)}, internal: ${e.internal} },`),
     '];',
     '',
     'export function registerRoutes(app: FastifyInstance): void {',
@@ -282,8 +283,8 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[]): string {
     if (e.params.length) schema.params = paramsSchema(e);
     if (e.body) schema.body = { type: 'object' };
     const mod = pascal(e.domain).replace(/^./, (c) => c.toLowerCase());
-    L.push(`  // ${e.summary}`);
-    L.push(`  app.route({ method: ${JSON.stringify(e.method)}, url: ${JSON.stringify(e.url)}, schema: ${JSON.stringify(schema)}, handler: ${mod}.${e.handler} });`);
+    L.push(`  // ${commentText(e.summary)}`);
+    L.push(`  app.route({ method: ${tsString(e.method)}, url: ${tsString(e.url)}, schema: ${JSON.stringify(schema)}, handler: ${mod}.${e.handler} });`);
   }
   L.push('}', '');
   return L.join('\n');
@@ -292,7 +293,7 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[]): string {
 function handlersTs(bp: Blueprint, domain: string, eps: Endpoint[]): string {
   const d = bp.system.domains[domain]!;
   const L = [
-    `// Handlers of the ${domain} domain${d.description ? `: ${d.description}` : ''}`,
+    `// Handlers of the ${domain} domain${d.description ? `: ${commentText(d.description)}` : ''}`,
     `// Tables owned: ${d.tables.join(', ') || 'none'}. Each handler answers 501 until implemented.`,
     "import type { FastifyReply, FastifyRequest } from 'fastify';",
     '',
@@ -303,13 +304,13 @@ function handlersTs(bp: Blueprint, domain: string, eps: Endpoint[]): string {
   ];
   for (const e of eps) {
     const type = `${pascal(e.name)}Request`;
-    const params = e.params.length ? `{ ${e.params.map((p) => `${/^[A-Za-z_$][\w$]*$/.test(p) ? p : JSON.stringify(p)}: string`).join('; ')} }` : 'Record<string, never>';
+    const params = e.params.length ? `{ ${e.params.map((p) => `${/^[A-Za-z_$][\w$]*$/.test(p) ? p : tsString(p)}: string`).join('; ')} }` : 'Record<string, never>';
     const body = e.body ? 'Record<string, unknown>' : 'undefined';
     L.push(`export type ${type} = FastifyRequest<{ Params: ${params}; Body: ${body} }>;`, '');
-    L.push(`/** ${e.op}${e.internal ? ' (internal: called by other services)' : ''}. ${e.summary}. */`);
+    L.push(`/** ${commentText(`${e.op}${e.internal ? ' (internal: called by other services)' : ''}. ${e.summary}.`)} */`);
     L.push(`export async function ${e.handler}(_req: ${type}, reply: FastifyReply): Promise<unknown> {`);
-    L.push(`  // TODO: implement ${e.op}${e.websocket ? ' (a WebSocket endpoint: add @fastify/websocket and upgrade here)' : ''}.`);
-    L.push(`  return notImplemented(reply, ${JSON.stringify(e.op)});`, '}', '');
+    L.push(`  // TODO: implement ${commentText(e.op)}${e.websocket ? ' (a WebSocket endpoint: add @fastify/websocket and upgrade here)' : ''}.`);
+    L.push(`  return notImplemented(reply, ${tsString(e.op)});`, '}', '');
   }
   return L.join('\n');
 }
@@ -326,7 +327,7 @@ test('GET /health answers 200', async () => {
   const app = buildApp();
   const res = await app.inject({ method: 'GET', url: '/health' });
   assert.equal(res.statusCode, 200);
-  assert.equal(res.json().service, ${JSON.stringify(u.name)});
+  assert.equal(res.json().service, ${tsString(u.name)});
   await app.close();
 });
 
@@ -354,7 +355,7 @@ ${
     ? `
 test('request validation rejects a body that is not a JSON object', async () => {
   const app = buildApp();
-  const res = await app.inject({ method: ${JSON.stringify(bodyRoute.method)}, url: ${JSON.stringify(bodyRoute.sample)}, payload: '"text"', headers: { 'content-type': 'application/json' } });
+  const res = await app.inject({ method: ${tsString(bodyRoute.method)}, url: ${tsString(bodyRoute.sample)}, payload: '"text"', headers: { 'content-type': 'application/json' } });
   assert.equal(res.statusCode, 400);
   await app.close();
 });
@@ -384,10 +385,10 @@ function rootPackage(bp: Blueprint, r: ResolvedLayout): string {
 
 function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, opts: GenerateOptions): string {
   const L = [
-    `# ${bp.metadata.title ?? bp.metadata.name} — ${r.name}`,
+    `# ${markdownText(bp.metadata.title ?? bp.metadata.name)} — ${r.name}`,
     '',
     `Generated by archsim from blueprint \`${bp.metadata.name}\`, layout \`${r.name}\`.`,
-    r.layout.description ? `\n${r.layout.description.trim()}\n` : '',
+    r.layout.description ? `\n${markdownText(r.layout.description, 2000)}\n` : '',
     '## Services',
     '',
     '| service | domains | port | replicas | routes |',

@@ -1,23 +1,53 @@
-// The loader at the edge: reads blueprint files from disk and hands the text to the pure parser.
-import { readFileSync } from 'node:fs';
+// The loader at the edge: reads blueprint files from disk (through the one bounded reader) and
+// hands the text to the pure parser. A base named by `extends:` must lie inside the folder
+// tree of the file that names it (after symbolic links are resolved) unless
+// ARCHSIM_EXTENDS_ANYWHERE=1 (--allow-extends-anywhere) says otherwise.
+import { realpathSync } from 'node:fs';
+import { dirname, relative, isAbsolute } from 'node:path';
 import { InputError } from '../errors.js';
-import { parseBlueprint, type Loaded, type LoadResult } from '../model/parse.js';
+import { parseBlueprint, type Loaded, type LoadResult, type ReadFile } from '../model/parse.js';
+import { readInput, type ReadResult } from './read-input.js';
 
+export const EXTENDS_ANYWHERE_ENV = 'ARCHSIM_EXTENDS_ANYWHERE';
+
+/** Text of a file, or undefined when it cannot be read (bounded, regular files only). */
 export function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readInput(path);
+  return r.ok ? r.text : undefined;
+}
+
+function inside(folder: string, file: string): boolean {
+  const rel = relative(folder, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** The reader the loader uses for bases: confined to the naming file's folder tree. */
+export function baseReader(env: NodeJS.ProcessEnv = process.env): ReadFile {
+  return (path: string, from?: string): ReadResult => {
+    if (from && env[EXTENDS_ANYWHERE_ENV] !== '1') {
+      let real: string;
+      let folder: string;
+      try {
+        folder = realpathSync(dirname(from));
+        real = realpathSync(path);
+      } catch {
+        return readInput(path); // missing: the reader says so
+      }
+      if (!inside(folder, real)) {
+        return { ok: false, message: `outside the folder of ${from}; a base must be in that folder or below it (pass --allow-extends-anywhere to allow it)` };
+      }
+    }
+    return readInput(path);
+  };
 }
 
 /** Load and validate a blueprint file; every problem comes back positioned. */
 export function loadBlueprintResult(path: string): LoadResult {
-  const text = readText(path);
-  if (text === undefined) {
-    return { ok: false, errors: [{ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' }], warnings: [] };
+  const r = readInput(path);
+  if (!r.ok) {
+    return { ok: false, errors: [{ file: path, line: 1, col: 1, path: [], message: r.message, severity: 'error' }], warnings: [] };
   }
-  return parseBlueprint(text, path, readText);
+  return parseBlueprint(r.text, path, baseReader());
 }
 
 /** Load a blueprint or throw an InputError listing every problem. */

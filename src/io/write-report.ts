@@ -1,19 +1,19 @@
-// Writes report files. Never overwrites a file without --force; with it, writes atomically
-// (temp file + rename) so a reader never sees half a report.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Writes report files. Never overwrites a file without --force; the set is written all or
+// nothing (io/write-set.ts), so a reader never sees half a report or a mix of two.
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { checkTarget, writeSet, WriteRefused } from './write-set.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-export function writeReportFiles(dir: string, files: { name: string; content: string }[], force: boolean): { path: string; bytes: number }[] {
-  const paths = files.map((f) => join(dir, f.name));
-  const existing = paths.filter((p) => existsSync(p));
-  if (existing.length && !force) throw new UsageError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
-  mkdirSync(dir, { recursive: true });
-  return files.map((f, i) => {
-    const p = paths[i]!;
-    const tmp = `${p}.tmp-${process.pid}`;
-    writeFileSync(tmp, f.content);
-    renameSync(tmp, p);
-    return { path: p, bytes: Buffer.byteLength(f.content) };
-  });
+export function writeReportFiles(dir: string, files: { name: string; content: string }[], force: boolean, inputs: readonly string[] = []): { path: string; bytes: number }[] {
+  try {
+    const existing = existsSync(dir) ? files.filter((f) => checkTarget(resolve(dir), f.name)).map((f) => join(dir, f.name)) : [];
+    if (existing.length && !force) throw new UsageError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
+    writeSet(dir, files.map((f) => ({ path: f.name, data: f.content })), { inputs });
+  } catch (e) {
+    if (e instanceof WriteRefused) throw new UsageError(e.message);
+    throw e;
+  }
+  return files.map((f) => ({ path: join(dir, f.name), bytes: Buffer.byteLength(f.content) }));
 }

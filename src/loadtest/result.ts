@@ -176,13 +176,27 @@ export const LoadTestResult = z.strictObject({
 export type LoadTestResult = z.output<typeof LoadTestResult>;
 export type LoadTestResultInput = z.input<typeof LoadTestResult>;
 
+/**
+ * Why a text is not JSON, by position only: V8's own message quotes the text, and a result file
+ * may be any file at all.
+ */
+export function jsonSyntaxError(text: string, e: unknown): string {
+  const m = /position (\d+)/.exec((e as Error)?.message ?? '');
+  if (!m) return 'not JSON';
+  const at = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const col = at - before.lastIndexOf('\n');
+  return `not JSON (syntax error at line ${line}, column ${col})`;
+}
+
 /** Parse a result file's JSON text; errors name the field. */
 export function parseResult(text: string, file = 'result.json'): LoadTestResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+    throw new Error(`${file}: ${jsonSyntaxError(text, e)}`);
   }
   const r = LoadTestResult.safeParse(raw);
   if (!r.success) {
@@ -198,7 +212,7 @@ export function parseResults(text: string, file = 'result.json'): LoadTestResult
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+    throw new Error(`${file}: ${jsonSyntaxError(text, e)}`);
   }
   const list = raw && typeof raw === 'object' && Array.isArray((raw as { results?: unknown }).results) ? (raw as { results: unknown[] }).results : [raw];
   return list.map((r, i) => parseResult(JSON.stringify(r), list.length > 1 ? `${file} results[${i}]` : file));

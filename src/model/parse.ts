@@ -7,7 +7,23 @@ import { Blueprint } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
-export type ReadFile = (path: string) => string | undefined;
+/**
+ * Reads a file the blueprint names. `from` is the file that names it (for `extends:`, so the
+ * reader can confine bases to that file's folder tree). A string is the text; an object with a
+ * message says why the file cannot be used (never quoting its content).
+ */
+export type ReadFile = (path: string, from?: string) => string | undefined | { ok: true; text: string } | { ok: false; message: string };
+
+/** Files a blueprint may extend: YAML or JSON, by name. */
+const BASE_EXT = /\.(ya?ml|json)$/i;
+
+/**
+ * A file that says nothing of being an archsim blueprint is refused as a whole: listing its
+ * keys as "unknown" would echo the content of whatever file was named (a password file).
+ */
+function notABlueprint(v: unknown): boolean {
+  return isPlainObject(v) && !('apiVersion' in v) && !('kind' in v) && !('extends' in v) && !('metadata' in v) && !('system' in v) && !('layouts' in v);
+}
 
 export interface Loaded {
   blueprint: Blueprint;
@@ -50,16 +66,29 @@ function parseChain(
 ): { ok: true; value: unknown; sources: YamlSource[] } | { ok: false; errors: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
+  const isBase = seen.length > 1;
+  if (isBase && !isPlainObject(parsed.value)) {
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: 'a base named by extends: must be a blueprint (a YAML mapping); its content is not shown', severity: 'error' }] };
+  }
+  if (notABlueprint(parsed.value)) {
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: `not an archsim blueprint (no apiVersion, kind, metadata, system or layouts at the top)${isBase ? ' — a base named by extends:' : ''}; its content is not shown`, severity: 'error' }] };
+  }
   const ext = isPlainObject(parsed.value) ? parsed.value.extends : undefined;
   if (ext === undefined) return { ok: true, value: parsed.value, sources: [parsed.source] };
   const locate = locatorFor([parsed.source]);
-  if (typeof ext !== 'string') return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends must be a file path')] };
+  if (typeof ext !== 'string' || ext === '') return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends must be a file path')] };
+  if (!BASE_EXT.test(ext)) return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends must name a .yaml, .yml or .json file')] };
   const basePath = resolveRelative(file, ext);
   if (seen.includes(basePath)) {
     return { ok: false, errors: [diagnostic(locate, ['extends'], `extends cycle: ${[...seen, basePath].join(' → ')}`)] };
   }
-  const baseText = read(basePath);
-  if (baseText === undefined) return { ok: false, errors: [diagnostic(locate, ['extends'], `cannot read "${ext}" (${basePath})`)] };
+  if (seen.length > 16) return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends chain longer than 16 files')] };
+  const got = read(basePath, file);
+  const baseText = typeof got === 'string' ? got : got?.ok ? got.text : undefined;
+  if (baseText === undefined) {
+    const why = got && typeof got === 'object' && !got.ok ? got.message : 'cannot read it';
+    return { ok: false, errors: [diagnostic(locate, ['extends'], `base ${basePath}: ${why}`)] };
+  }
   const base = parseChain(baseText, basePath, read, [...seen, basePath]);
   if (!base.ok) return base;
   const merged = overlay(base.value, parsed.value) as Record<string, unknown>;
@@ -116,7 +145,19 @@ function touches(path: Path, repaired: Path[]): boolean {
 function repair(value: unknown, firstPaths: Path[]): { blueprint: Blueprint; paths: Path[] } | undefined {
   const copy = structuredClone(value) as Record<string, unknown>;
   const paths: Path[] = [];
-  let pending = firstPaths;
+  // Top-level identity fields cannot be dropped: stand in valid ones, so a wrong apiVersion or
+  // a bad name does not hide every other problem of the file.
+  const fixed: Record<string, unknown> = { apiVersion: 'archsim/v1', kind: 'Blueprint', metadata: { name: 'blueprint' } };
+  let pending = firstPaths.filter((p) => {
+    const top = String(p[0]);
+    if (p.length && top in fixed && (top !== 'metadata' || p.length <= 2)) {
+      copy[top] = top === 'metadata' && isPlainObject(copy.metadata) ? { ...copy.metadata, ...(p.length === 2 ? { [String(p[1])]: undefined } : {}), name: 'blueprint' } : fixed[top];
+      if (top === 'metadata' && isPlainObject(copy.metadata)) for (const [k, v] of Object.entries(copy.metadata)) if (v === undefined) delete copy.metadata[k];
+      paths.push(p);
+      return false;
+    }
+    return true;
+  });
   for (let round = 0; round < 8; round++) {
     for (const p of pending) {
       // Entries of records (a domain, a unit, an operation) can be dropped whole; required

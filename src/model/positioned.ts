@@ -62,6 +62,7 @@ function flatten(issues: readonly Issue[], prefix: (string | number)[] = []): { 
 function messageOf(issue: Issue, value: unknown, knownKeys: (path: (string | number)[]) => string[]): string {
   switch (issue.code) {
     case 'invalid_type': {
+      if (typeof value === 'number' && !Number.isFinite(value)) return `expected a finite number, got ${value}`;
       const got = value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
       if (value === undefined) return `required: expected ${issue.expected}`;
       return `expected ${issue.expected}, got ${got}`;
@@ -94,6 +95,14 @@ export function validateWithSchema<S extends z.ZodType>(
   const keys = shapeKeys ?? (() => []);
   const errors: Diagnostic[] = [];
   for (const { path, issue } of flatten(r.error.issues)) {
+    if (issue.code === 'invalid_key') {
+      // A record key that breaks a naming rule: report the rule, at the key.
+      const inner = (issue as { issues?: Issue[] }).issues ?? [];
+      const rule = inner.map((i) => i.message).filter(Boolean)[0] ?? 'not a valid name';
+      const key = path[path.length - 1];
+      errors.push(diagnostic(locate, path, `invalid name ${JSON.stringify(String(key)).slice(0, 80)}: ${rule}`, 'error', true));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
         const kp = [...path, k];

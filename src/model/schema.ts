@@ -5,6 +5,7 @@
 // Input is what a person writes (human strings such as "9ms", "200/s", "2KiB", "$12");
 // output is normalized: milliseconds, per second, bytes, US dollars, fractions.
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import { parseDuration, parseMoney, parsePercent, parseRate, parseSize, type Parsed } from './units.js';
 
 function quantity(kind: string, parse: (v: string | number) => Parsed, example: string, pattern: string) {
@@ -70,19 +71,50 @@ export const Distribution = z
   })
   .meta({ description: 'a duration (mean of an exponential) or { dist, mean, cv } / { dist: uniform, min, max }' });
 
-const NAME = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
-const Name = z.string().regex(NAME, 'a name: letters, digits, - and _, starting with a letter');
+const NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+const Name = z.string().regex(NAME, 'a name: letters, digits, - and _, starting with a letter, at most 63 characters');
+/**
+ * A name that becomes a Kubernetes object name, a compose service or project, a DNS host and
+ * part of an npm package name: the strictest of them, an RFC 1123 DNS label (lower case).
+ */
+export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL_RULE = `must be a DNS-1123 label (Kubernetes and compose names): lower-case letters, digits and -, starting with a letter, ending with a letter or digit, at most ${LIMITS.k8sName} characters`;
+const DeployName = z
+  .string()
+  .max(LIMITS.k8sName, DNS_LABEL_RULE)
+  .regex(DNS_LABEL, DNS_LABEL_RULE);
+/** An environment variable name (POSIX: letters, digits and _, not starting with a digit). */
+const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name: letters, digits and _, not starting with a digit');
+/** Free text that ends up in generated files as one value: no control characters but tab. */
+// eslint-disable-next-line no-control-regex
+const EnvValue = z.string().max(4096).regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, 'an environment value on one line, without control characters (at most 4096 characters)');
+/** An OCI image reference: [registry[:port]/]path[:tag][@digest]. */
+const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const Image = z.string().max(255).regex(IMAGE, 'an image reference such as registry.example.com/team/app:1.2 (lower-case path, optional :tag and @sha256:digest)');
+const int = (min: number, max: number, what: string) => z.number().int().min(min).max(max, `at most ${max} ${what}`);
 /** "domain.operation" */
 const OpRef = z.string().meta({ description: 'an operation, as domain.operation' });
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'WS'] as const;
-const ROUTE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|WS)\s+(\/[^\s]*)$/;
+/**
+ * A route path: "/" or "/"-separated segments, each literal URL-safe characters (RFC 3986
+ * unreserved) or one {param} placeholder, with an optional trailing "/". Nothing that a
+ * gateway config, a regular expression or generated code could read as syntax.
+ */
+const SEGMENT = '(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*|\\{[A-Za-z_][A-Za-z0-9_]*\\})';
+export const ROUTE_PATH = new RegExp(`^/(?:${SEGMENT}(?:/${SEGMENT})*/?)?$`);
+const ROUTE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|WS)\s+(\S+)$/;
+const ROUTE_PATH_RULE = 'a path is / or /-separated segments of letters, digits, -, _, ~ and . (not starting with .), or {param} with param an identifier';
 
 export const Route = z
   .string()
   .transform((v, ctx) => {
     const m = ROUTE.exec(v.trim());
     if (!m) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a route (e.g. "POST /api/v1/auth/login" or "WS /ws")` });
+      ctx.addIssue({ code: 'custom', message: `not a route: expected METHOD /path (e.g. "POST /api/v1/auth/login" or "WS /ws"; methods ${HTTP_METHODS.join(', ')})` });
+      return z.NEVER;
+    }
+    if (m[2]!.length > 512 || !ROUTE_PATH.test(m[2]!)) {
+      ctx.addIssue({ code: 'custom', message: `not a route path: ${ROUTE_PATH_RULE} (at most 512 characters)` });
       return z.NEVER;
     }
     return { method: m[1] as (typeof HTTP_METHODS)[number], path: m[2]! };
@@ -110,8 +142,8 @@ export const Call = z.union([OpRef, CallPolicy]).transform((v) => (typeof v === 
 
 /** An operation's queries on its domain's primary datastore. */
 export const Queries = z.strictObject({
-  reads: z.number().int().min(0).default(0),
-  writes: z.number().int().min(0).default(0),
+  reads: int(0, 10_000, 'reads').default(0),
+  writes: int(0, 10_000, 'writes').default(0),
   read: Distribution.optional().describe('service time of one read (default: the datastore’s read, else system.defaults.db.read)'),
   write: Distribution.optional().describe('service time of one write (default: the datastore’s write, else system.defaults.db.write)'),
 });
@@ -159,10 +191,10 @@ export const System = z.strictObject({
 });
 
 export const Autoscale = z.strictObject({
-  min: z.number().int().min(0),
-  max: z.number().int().min(1),
+  min: int(0, LIMITS.replicas, 'replicas'),
+  max: int(1, LIMITS.replicas, 'replicas'),
   metric: z.enum(['cpu', 'connections', 'requests']).default('cpu'),
-  target: z.number().positive().optional().describe('target per replica for connections/requests metrics'),
+  target: z.number().positive().max(1e9).optional().describe('target per replica for connections/requests metrics'),
   targetUtilization: Percent.prefault('70%'),
   scaleUpDelay: Duration.prefault('30s'),
   coldStart: Duration.prefault('10s'),
@@ -176,13 +208,13 @@ export const Unit = z.strictObject({
   description: z.string().optional(),
   domains: DomainSelector,
   port: z.number().int().min(1).max(65535),
-  replicas: z.number().int().min(1).default(1),
+  replicas: int(1, LIMITS.replicas, 'replicas').default(1),
   instance: z.string().optional().describe('a catalog entry; none: a bare queueing model (one core per replica, no cost)'),
-  workers: z.number().int().min(1).default(1).describe('processes per replica doing request work (a Node or Python process is one core)'),
+  workers: int(1, LIMITS.workers, 'workers').default(1).describe('processes per replica doing request work (a Node or Python process is one core)'),
   discipline: z.enum(['fcfs', 'ps']).default('fcfs').describe('queueing discipline: first come first served, or processor sharing'),
   runtime: z.string().optional().describe('what the unit runs on, e.g. python/fastapi or node/fastify'),
-  image: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
+  image: Image.optional(),
+  env: z.record(EnvKey, EnvValue).default({}),
   autoscale: Autoscale.optional(),
 });
 
@@ -193,8 +225,8 @@ export const Datastore = z.strictObject({
   engine: z.enum(DATASTORE_ENGINES),
   instance: z.string().optional().describe('a catalog entry; none means it costs nothing extra (e.g. the app server disk)'),
   tables: DomainSelector,
-  pool: z.number().int().min(1).default(20).describe('connections each unit replica may hold'),
-  cores: z.number().positive().optional().describe('cores serving queries (default: the instance vcpu)'),
+  pool: int(1, LIMITS.pool, 'connections').default(20).describe('connections each unit replica may hold'),
+  cores: z.number().positive().max(4096).optional().describe('cores serving queries (default: the instance vcpu)'),
   read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read; an operation’s db.read wins)'),
   write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write; an operation’s db.write wins)'),
   port: z.number().int().min(1).max(65535).optional(),
@@ -204,7 +236,7 @@ export const Gateway = z.strictObject({
   kind: z.enum(['kong', 'traefik', 'nginx', 'alb', 'envoy']),
   instance: z.string().optional(),
   port: z.number().int().min(1).max(65535),
-  replicas: z.number().int().min(1).default(1),
+  replicas: int(1, LIMITS.replicas, 'replicas').default(1),
   cpu: Distribution.prefault('0.2ms').describe('gateway CPU per request'),
 });
 
@@ -233,10 +265,10 @@ export const Layout = z.strictObject({
   style: z.enum(['monolith', 'modular-monolith', 'microservices', 'hybrid']).optional(),
   gateway: Gateway.optional(),
   broker: Broker.optional(),
-  units: z.record(Name, Unit),
-  datastores: z.record(Name, Datastore).default({}),
+  units: z.record(DeployName, Unit),
+  datastores: z.record(DeployName, Datastore).default({}),
   extras: z
-    .record(Name, z.strictObject({ instance: z.string(), replicas: z.number().int().min(1).default(1), description: z.string().optional() }))
+    .record(Name, z.strictObject({ instance: z.string(), replicas: int(1, LIMITS.replicas, 'replicas').default(1), description: z.string().optional() }))
     .default({})
     .describe('other monthly costs of running the layout (monitoring, CDN…)'),
   network: Network.prefault({}),
@@ -253,30 +285,30 @@ export const Profile = z.discriminatedUnion('kind', [
 
 export const Workload = z.strictObject({
   description: z.string().optional(),
-  rate: Rate.optional().describe('open workload: mean arrival rate'),
-  users: z.number().int().min(1).optional().describe('closed workload: concurrent users'),
+  rate: Rate.refine((v) => v > 0, 'a workload rate must be above 0/s').optional().describe('open workload: mean arrival rate'),
+  users: int(1, LIMITS.users, 'users').optional().describe('closed workload: concurrent users'),
   thinkTime: Distribution.optional().describe('closed workload: think time between a user’s requests'),
   profile: Profile.optional(),
-  duration: Duration.prefault('60s'),
+  duration: Duration.refine((v) => v > 0, 'a workload duration must be above 0s').prefault('60s'),
   warmup: Duration.prefault('0s'),
-  connections: z.number().int().min(0).optional().describe('concurrent WebSocket connections'),
-  mix: z.record(OpRef, z.number().positive()).describe('relative weight of each operation'),
+  connections: int(0, LIMITS.users, 'connections').optional().describe('concurrent WebSocket connections'),
+  mix: z.record(OpRef, z.number().positive().max(1e9)).describe('relative weight of each operation'),
 });
 
 export const CatalogEntry = z.strictObject({
   description: z.string().optional(),
   kind: z.enum(['compute', 'database', 'cache', 'broker', 'gateway', 'storage', 'monitoring', 'other']).default('compute'),
-  vcpu: z.number().positive().default(1),
-  memoryMiB: z.number().positive().default(1024),
+  vcpu: z.number().positive().max(4096).default(1),
+  memoryMiB: z.number().positive().max(1024 ** 3).default(1024),
   usdPerMonth: Money,
 });
 
 export const Metadata = z.strictObject({
-  name: Name,
+  name: DeployName,
   title: z.string().optional(),
   description: z.string().optional(),
   source: z.string().optional().describe('where the figures come from'),
-  team: z.strictObject({ developers: z.number().int().min(0).optional(), devops: z.boolean().optional() }).optional(),
+  team: z.strictObject({ developers: int(0, 1_000_000, 'developers').optional(), devops: z.boolean().optional() }).optional(),
 });
 
 export const Blueprint = z.strictObject({
@@ -286,7 +318,7 @@ export const Blueprint = z.strictObject({
   kind: z.literal('Blueprint'),
   metadata: Metadata,
   system: System,
-  layouts: z.record(Name, Layout),
+  layouts: z.record(DeployName, Layout),
   workload: Workload.optional(),
   catalog: z.record(z.string(), CatalogEntry).default({}),
   scenarios: z

@@ -2,7 +2,16 @@
 // Each parser returns a number in the canonical unit (ms, per second, bytes, USD, fraction)
 // or a string explaining what was expected, so zod can turn it into a positioned error.
 
+import { LIMITS } from './limits.js';
+
 export type Parsed = { ok: true; value: number } | { ok: false; message: string };
+
+/** A parsed value must be finite and at most `max` (a number such as 1e400 is Infinity). */
+function capped(input: string | number, value: number, max: number, what: string, maxText: string): Parsed {
+  if (!Number.isFinite(value)) return { ok: false, message: `"${input}" is not a finite ${what}` };
+  if (value > max) return { ok: false, message: `"${input}" is over the maximum ${what} of ${maxText}` };
+  return { ok: true, value };
+}
 
 const NUM = String.raw`([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)`;
 
@@ -28,7 +37,7 @@ export function parseDuration(input: string | number): Parsed {
   }
   const m = durationRe.exec(input.trim());
   if (!m) return { ok: false, message: `"${input}" is not a duration (e.g. 9ms, 1.5s, 200us, 2m)` };
-  return { ok: true, value: Number(m[1]) * DURATION_UNITS[m[2]!.toLowerCase()]! };
+  return capped(input, Number(m[1]) * DURATION_UNITS[m[2]!.toLowerCase()]!, LIMITS.durationMs, 'duration', '30d');
 }
 
 const RATE_UNITS: Record<string, number> = { s: 1, sec: 1, m: 1 / 60, min: 1 / 60, h: 1 / 3600, d: 1 / 86400 };
@@ -40,7 +49,7 @@ export function parseRate(input: string | number): Parsed {
   const m = rateRe.exec(input.trim());
   if (!m) return { ok: false, message: `"${input}" is not a rate (e.g. 200/s, 12k/min, 1M/d)` };
   const mult = m[2] === 'k' || m[2] === 'K' ? 1e3 : m[2] === 'M' ? 1e6 : 1;
-  return { ok: true, value: Number(m[1]) * mult * RATE_UNITS[m[3]!.toLowerCase()]! };
+  return capped(input, Number(m[1]) * mult * RATE_UNITS[m[3]!.toLowerCase()]!, LIMITS.ratePerSecond, 'rate', '1M/s');
 }
 
 const SIZE_UNITS: Record<string, number> = {
@@ -61,7 +70,7 @@ export function parseSize(input: string | number): Parsed {
   if (typeof input === 'number') return { ok: false, message: `a size needs a unit, e.g. "${input}B" or "${input}KiB"` };
   const m = sizeRe.exec(input.trim());
   if (!m) return { ok: false, message: `"${input}" is not a size (e.g. 512B, 2KiB, 1.5MB)` };
-  return { ok: true, value: Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!) };
+  return capped(input, Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!), LIMITS.sizeBytes, 'size', '1GiB');
 }
 
 const moneyRe = new RegExp(`^(?:\\$\\s*${NUM}|${NUM}\\s*(?:USD|\\$))$`, 'i');
@@ -69,13 +78,11 @@ const moneyRe = new RegExp(`^(?:\\$\\s*${NUM}|${NUM}\\s*(?:USD|\\$))$`, 'i');
 /** "$12", "12 USD", or a plain number of US dollars. */
 export function parseMoney(input: string | number): Parsed {
   if (typeof input === 'number') {
-    return Number.isFinite(input) && input >= 0
-      ? { ok: true, value: input }
-      : { ok: false, message: `${input} is not an amount of money` };
+    return input >= 0 ? capped(input, input, LIMITS.usd, 'amount of money', '$1000000000') : { ok: false, message: `${input} is not an amount of money` };
   }
   const m = moneyRe.exec(input.trim());
   if (!m) return { ok: false, message: `"${input}" is not an amount of money (e.g. $12, 12 USD)` };
-  return { ok: true, value: Number(m[1] ?? m[2]) };
+  return capped(input, Number(m[1] ?? m[2]), LIMITS.usd, 'amount of money', '$1000000000');
 }
 
 const pctRe = new RegExp(`^${NUM}\\s*%$`);
@@ -83,7 +90,7 @@ const pctRe = new RegExp(`^${NUM}\\s*%$`);
 /** "70%" or 0.7 → 0.7 */
 export function parsePercent(input: string | number): Parsed {
   if (typeof input === 'number') {
-    return input >= 0 && input <= 1
+    return Number.isFinite(input) && input >= 0 && input <= 1
       ? { ok: true, value: input }
       : { ok: false, message: `${input} is not a fraction between 0 and 1 (or write it as a percentage, e.g. "70%")` };
   }

@@ -1,8 +1,9 @@
 // YAML documents that remember where every value came from, so that any problem found later
 // (by zod, by the semantic checks, by a command) can be reported at its file:line:col.
 // Pure: text in, positions out. Reading files is the caller's business.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { LIMITS } from './limits.js';
 
 export interface YamlSource {
   file: string;
@@ -12,32 +13,179 @@ export interface YamlSource {
 
 export type ParsedYaml = { ok: true; source: YamlSource; value: unknown } | { ok: false; errors: Diagnostic[] };
 
+/**
+ * yaml's messages quote the offending token; a file that is not YAML at all (a password file,
+ * a binary) would have its content echoed. Keep the description, drop the quotation.
+ */
+function syntaxMessage(m: string): string {
+  const first = m.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const plain = first.replace(/:\s*".*$/, '').replace(/\s*\(.*\)\s*$/, '');
+  if (/Source contains multiple documents/.test(plain)) return 'more than one YAML document (---) in one file; a blueprint is one document';
+  return plain;
+}
+
+function error(file: string, lines: LineCounter, offset: number, message: string): Diagnostic {
+  const p = lines.linePos(offset);
+  return { file, line: p.line, col: p.col, path: [], message, severity: 'error' };
+}
+
+/**
+ * The loader's limits, checked on the parsed document before it becomes JavaScript values:
+ * nesting depth (checked without recursion), keys that would reach an object's prototype, and
+ * the number of nodes once every alias is expanded (so a small file cannot expand into a huge
+ * one). Returns the first problem found.
+ */
+function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
+  // 1. Depth and __proto__ keys, iteratively.
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  let aliases = 0;
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (isAlias(node)) {
+      aliases++;
+      if (aliases > LIMITS.yamlAliases) return error(file, lines, node.range?.[0] ?? 0, `more than ${LIMITS.yamlAliases} aliases (*name) in one document`);
+      continue;
+    }
+    if (!isCollection(node)) continue;
+    if (depth >= LIMITS.yamlDepth) return error(file, lines, node.range?.[0] ?? 0, `nested more than ${LIMITS.yamlDepth} levels deep`);
+    for (const item of node.items) {
+      if (isPair(item)) {
+        if (isScalar(item.key) && item.key.value === '__proto__') {
+          return error(file, lines, item.key.range?.[0] ?? 0, 'the key "__proto__" is not allowed (it would change an object\'s prototype)');
+        }
+        if (isCollection(item.key)) return error(file, lines, item.key.range?.[0] ?? 0, 'a key must be a plain value, not a mapping or list');
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  // 2. Size after alias expansion, memoized per anchored node (depth is bounded by now).
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      return target ? (sizes.get(target) ?? size(target)) : 1;
+    }
+    if (!isCollection(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let n = 1;
+    for (const item of node.items) {
+      n += isPair(item) ? 1 + size(item.value) : size(item);
+      if (n > LIMITS.yamlNodes) break;
+    }
+    sizes.set(node, n);
+    return n;
+  };
+  const total = size(doc.contents);
+  if (total > LIMITS.yamlNodes) {
+    return error(file, lines, 0, `more than ${LIMITS.yamlNodes.toLocaleString('en-US')} values once aliases are expanded (the document is too large)`);
+  }
+  return undefined;
+}
+
+/**
+ * The yaml library takes time quadratic in the length of an unclosed flow collection (one
+ * missing "]" can leave the rest of a large file inside it: minutes, gigabytes). A quick scan
+ * of flow nesting first: a "[" or "{" opens a flow collection where a value starts (after
+ * ": ", "- ", "? ", at a line start) or inside another one; quoted strings and comments are
+ * skipped. Nesting deeper than the depth limit is refused with the position where it happened.
+ */
+export function flowDepthProblem(text: string): { offset: number } | undefined {
+  let depth = 0;
+  let valueStart = true; // at a place where a flow collection may begin
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) {
+      valueStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9) continue;
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9 || text.charCodeAt(i - 1) === 10)) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+      continue;
+    }
+    if ((c === 34 || c === 39) && (depth > 0 || valueStart)) {
+      // A quoted scalar: skip to its end (doubled '' and \" are escapes).
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (c === 34 && d === 92) i++;
+        else if (d === c) {
+          if (c === 39 && text.charCodeAt(i + 1) === 39) i++;
+          else break;
+        }
+      }
+      valueStart = false;
+      continue;
+    }
+    if ((c === 91 || c === 123) && (depth > 0 || valueStart)) {
+      depth++;
+      if (depth > LIMITS.yamlDepth) return { offset: i };
+      valueStart = true;
+      continue;
+    }
+    if ((c === 93 || c === 125) && depth > 0) {
+      depth--;
+      valueStart = false;
+      continue;
+    }
+    if (c === 44 && depth > 0) {
+      valueStart = true;
+      continue;
+    }
+    if (c === 58 /* : */ || c === 45 /* - */ || c === 63 /* ? */) {
+      const n = text.charCodeAt(i + 1);
+      valueStart = depth > 0 ? c === 58 || valueStart : n === 32 || n === 10 || Number.isNaN(n);
+      continue;
+    }
+    valueStart = false;
+  }
+  return undefined;
+}
+
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
-  const problems = [...doc.errors];
-  if (problems.length) {
-    return {
-      ok: false,
-      errors: problems.map((e) => {
-        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-        return {
-          file,
-          line: pos.line,
-          col: pos.col,
-          path: [],
-          // yaml's messages end with a code excerpt on later lines; keep the first line only.
-          message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-          severity: 'error' as const,
-        };
-      }),
-    };
+  const flow = flowDepthProblem(text);
+  if (flow) {
+    const before = text.slice(0, flow.offset);
+    const line = before.split('\n').length;
+    const col = flow.offset - before.lastIndexOf('\n');
+    return { ok: false, errors: [{ file, line, col, path: [], message: `flow collections ([…] or {…}) nested more than ${LIMITS.yamlDepth} levels deep (is a "]" or "}" missing?)`, severity: 'error' }] };
   }
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (e) {
+    // A stack overflow in the parser itself (thousands of nesting levels).
+    if (e instanceof RangeError) return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: `nested more than ${LIMITS.yamlDepth} levels deep`, severity: 'error' }] };
+    throw e;
+  }
+  const problems = doc.errors;
+  // yaml turns a stack overflow on thousands of nesting levels into an error of its own.
+  const overflow = problems.find((e) => /Maximum call stack/.test(e.message));
+  if (overflow) return { ok: false, errors: [error(file, lines, 0, `nested more than ${LIMITS.yamlDepth} levels deep`)] };
+  if (problems.length) {
+    // One syntax mistake can cascade into thousands of follow-on errors; the first few say it.
+    const shown = problems.slice(0, LIMITS.errorsPerFile).map((e) => {
+      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+      return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${syntaxMessage(e.message)}`, severity: 'error' as const };
+    });
+    if (problems.length > shown.length) {
+      const next = problems[shown.length]!;
+      const pos = next.linePos?.[0] ?? lines.linePos(next.pos[0]);
+      shown.push({ file, line: pos.line, col: pos.col, path: [], message: `… and ${problems.length - shown.length} more YAML syntax errors (often all caused by the first)`, severity: 'error' as const });
+    }
+    return { ok: false, errors: shown };
+  }
+  const limit = checkLimits(doc, file, lines);
+  if (limit) return { ok: false, errors: [limit] };
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
+    value = doc.toJS({ maxAliasCount: LIMITS.yamlAliases * 100 });
   } catch (e) {
-    return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: `YAML: ${(e as Error).message}`, severity: 'error' }] };
+    const msg = e instanceof RangeError ? `nested more than ${LIMITS.yamlDepth} levels deep` : `YAML: ${syntaxMessage((e as Error).message)}`;
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: msg, severity: 'error' }] };
   }
   return { ok: true, source: { file, doc, lines }, value };
 }

@@ -1,6 +1,6 @@
-// The HTML report: one self-contained file (inline CSS and SVG, no script, no network fetch)
-// with the markdown report's content, the layout diagrams rendered to SVG, and two charts.
-import { marked } from 'marked';
+// The HTML report: one self-contained file (inline CSS and SVG, no script, no network fetch,
+// a Content-Security-Policy that forbids both) with the markdown report's content, the layout diagrams rendered to SVG, and two charts.
+import { Marked, type Tokens } from 'marked';
 import { lineChart } from './charts.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './schema.js';
@@ -18,7 +18,41 @@ td[align=right],th[align=right]{text-align:right}code{background:#f6f8fa;padding
 .diagram{overflow-x:auto;border:1px solid #d0d7de;border-radius:6px;padding:.5rem;margin:.5rem 0 1rem}.diagram svg{max-width:100%;height:auto}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}details{margin:1rem 0}pre{background:#f6f8fa;padding:.5rem;overflow-x:auto}`;
 
-const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * The page runs no script and loads nothing: inline styles and data: images only. A name that
+ * somehow became markup still could not execute or phone home.
+ */
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The only raw HTML the markdown renderer itself writes (report/markdown.ts); everything else is text. */
+const OWN_BLOCK_HTML = /^(?:\s|<\/?details>|<summary>[^<>]*<\/summary>)*$/;
+const OWN_INLINE_HTML = /^<\/?sub>$/;
+
+/**
+ * Markdown → HTML where every name, title and path from a blueprint or result file stays text:
+ * raw HTML in the markdown is escaped unless it is the report's own fixed markup, and links
+ * keep only http(s), mailto and in-page targets.
+ */
+const markdownToHtml = new Marked({
+  async: false,
+  gfm: true,
+  renderer: {
+    html(token: Tokens.HTML | Tokens.Tag): string {
+      const own = token.block ? OWN_BLOCK_HTML.test(token.text) : OWN_INLINE_HTML.test(token.text.trim());
+      return own ? token.text : escHtml(token.text);
+    },
+    link(token: Tokens.Link): string {
+      const text = this.parser.parseInline(token.tokens);
+      if (!/^(https?:|mailto:|#)/i.test(token.href)) return text;
+      return `<a href="${escHtml(token.href)}"${token.title ? ` title="${escHtml(token.title)}"` : ''}>${text}</a>`;
+    },
+    image(token: Tokens.Image): string {
+      return escHtml(token.text);
+    },
+  },
+});
 
 /** An SVG from mermaid-cli made safe to inline: no script, no external references. */
 function inlineSvg(svg: string): string {
@@ -57,7 +91,7 @@ export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
     blocks.set(key, svg ? `<div class="diagram">${inlineSvg(svg)}</div>` : `<pre>${escHtml(opts.diagrams?.[name] ?? '')}</pre>`);
     return `### Layout ${name}\n\n${key}`;
   });
-  let body = marked.parse(withPlaceholders, { async: false, gfm: true }) as string;
+  let body = markdownToHtml.parse(withPlaceholders) as string;
   for (const [key, html] of blocks) body = body.replace(`<p>${key}</p>`, html);
   const chartHtml = `<h3>Load and cost</h3><div class="charts">${charts(r).join('')}</div>`;
   body = body.replace('<h3>Lint</h3>', `${chartHtml}\n<h3>Lint</h3>`);
@@ -65,6 +99,7 @@ export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>archsim: ${escHtml(r.blueprint.title)}</title>
 <style>${CSS}</style>

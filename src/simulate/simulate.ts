@@ -14,7 +14,8 @@ import { backlogTrend, saturatedWarning } from './overload.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
 import type { Balance, FaultRow, Interval, Method, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
-import { workloadFor } from './workload.js';
+import { workloadFor, WorkloadError } from './workload.js';
+import { LIMITS } from '../model/limits.js';
 
 export interface SimulateOptions extends AnalyzeOptions {
   method?: Method;
@@ -57,6 +58,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
   const w = workloadFor(bp, wopts);
   const seed = o.seed ?? 1;
   const k = Math.max(1, o.replications ?? 1);
+  checkDesBudget(w, k);
   const reps: SimulationResult[] = [];
   for (let i = 0; i < k; i++) {
     const repSeed = (seed + Math.imul(i, 0x9e3779b9)) >>> 0;
@@ -274,4 +276,22 @@ export function tidy<T>(v: T): T {
     return out as T;
   }
   return v;
+}
+
+/**
+ * The DES's cost grows with the requests it simulates; a run beyond the budget (a rate of
+ * 1M/s for a week, a million replications) would not finish. Say so up front, with the way out.
+ */
+export function checkDesBudget(w: WorkloadSpec, replications: number): void {
+  if (replications > LIMITS.replications) throw new WorkloadError(`at most ${LIMITS.replications} replications, got ${replications}`);
+  if (w.duration > LIMITS.simulatedMs) throw new WorkloadError(`the simulated duration ${Math.round(w.duration / 1000)}s is over the maximum of 7 days`);
+  const perRun =
+    w.requests ??
+    (w.kind === 'open' ? ((w.rate ?? 0) * w.duration) / 1000 : ((w.users ?? 0) * w.duration) / Math.max(1, w.thinkTime?.mean ?? 1000));
+  const total = perRun * replications;
+  if (total > LIMITS.desRequests) {
+    throw new WorkloadError(
+      `this simulation would process about ${Math.round(total).toLocaleString('en-US')} requests, over the DES budget of ${LIMITS.desRequests.toLocaleString('en-US')}; shorten --duration, lower --rate or --replications, or use --method analytic`,
+    );
+  }
 }

@@ -53,7 +53,7 @@ type Kong = z.infer<typeof KongConfig>;
 
 const Traefik = z.strictObject({
   http: z.strictObject({
-    routers: z.record(z.string(), z.strictObject({ rule: z.string().regex(/^PathPrefix\(`\/[^`]*`\)( \|\| PathPrefix\(`\/[^`]*`\))*$/), entryPoints: z.array(z.string()), service: z.string() })),
+    routers: z.record(z.string(), z.strictObject({ rule: z.string().regex(/^(Path|PathPrefix)\(`\/[^`]*`\)( \|\| (Path|PathPrefix)\(`\/[^`]*`\))*$/), entryPoints: z.array(z.string()), service: z.string() })),
     services: z.record(
       z.string(),
       z.union([

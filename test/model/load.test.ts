@@ -143,7 +143,7 @@ describe('extends', () => {
     expect(!cyc.ok && cyc.errors[0]!.message.startsWith('extends cycle')).toBe(true);
     writeFileSync(join(dir, 'c.yaml'), 'extends: ./nope.yaml\n');
     const missing = loadBlueprintResult(join(dir, 'c.yaml'));
-    expect(!missing.ok && formatDiagnostic(missing.errors[0]!)).toMatch(/c\.yaml:1:10: extends: cannot read/);
+    expect(!missing.ok && formatDiagnostic(missing.errors[0]!)).toMatch(/c\.yaml:1:10: extends: base .*nope\.yaml: no such file/);
   });
 });
 

@@ -111,7 +111,7 @@ layouts:
       message-service: { replicas: 4 }
 `,
     );
-    const r = archsim(['report', join(dir, 'changed.yaml'), '--layouts', 'microservices', '--no-faults', '--baseline', before, '--format', 'json', '--out', join(dir, 'a')]);
+    const r = archsim(['report', join(dir, 'changed.yaml'), '--layouts', 'microservices', '--no-faults', '--baseline', before, '--format', 'json', '--out', join(dir, 'a'), '--allow-extends-anywhere']);
     expect(r.code).toBe(0);
     const after = JSON.parse(readFileSync(join(dir, 'a', 'report.json'), 'utf8')) as Report;
     const changes = after.baseline!.changes;

@@ -19,14 +19,25 @@ export function register(program: Command): void {
     )
     .action((files: string[], opts: { blueprint?: string; layout?: string; out?: string; force?: boolean; json?: boolean; platform?: boolean; platformCosts?: string }) =>
       handle(async () => {
-        const { readFileSync, writeFileSync, existsSync } = await import('node:fs');
+        const { existsSync } = await import('node:fs');
+        const { writeOneFile, WriteRefused } = await import('../../io/write-set.js');
+        const { readInput } = await import('../../io/read-input.js');
+        // Outputs are staged and moved in (never through a symlink, never onto an input).
+        const write = (path: string, text: string, inputs: string[]) => {
+          try {
+            writeOneFile(path, text, { force: opts.force, inputs });
+          } catch (e) {
+            if (e instanceof WriteRefused) throw new UsageError(e.message);
+            throw e;
+          }
+        };
         if (opts.platform) {
           if (files.length || opts.blueprint) throw new UsageError('--platform measures the machine, not results: give no result files or --blueprint');
           if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
           const { measurePlatform } = await import('../../loadtest/platform.js');
           const p = await measurePlatform({ log: (l) => err(`archsim: ${l}`) });
           const text = `${JSON.stringify(p, null, 2)}\n`;
-          if (opts.out) writeFileSync(opts.out, text);
+          if (opts.out) write(opts.out, text, []);
           if (opts.json || !opts.out) out(text.trimEnd());
           err(`HTTP call CPU: client ${p.http.clientPerCallMs} ms + ${p.http.clientPerKiBMs} ms/KiB, server ${p.http.serverPerCallMs} ms + ${p.http.serverPerKiBMs} ms/KiB (load average ${p.loadAverage})${opts.out ? `; wrote ${opts.out}` : ''}`);
           return;
@@ -36,9 +47,11 @@ export function register(program: Command): void {
         let platform;
         if (opts.platformCosts) {
           const { PlatformCosts } = await import('../../loadtest/platform.js');
+          const t = readInput(opts.platformCosts);
+          if (!t.ok) throw new UsageError(`${opts.platformCosts}: ${t.message}`);
           let raw: unknown;
           try {
-            raw = JSON.parse(readFileSync(opts.platformCosts, 'utf8'));
+            raw = JSON.parse(t.text);
           } catch (e) {
             throw new UsageError(`${opts.platformCosts}: cannot read it as JSON (${(e as Error).message.split('\n')[0]})`);
           }
@@ -52,20 +65,17 @@ export function register(program: Command): void {
         const { parseResults } = await import('../../loadtest/result.js');
         const { calibrate, overlayYaml } = await import('../../loadtest/calibrate.js');
         if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
-        const results = files.flatMap((f) => {
-          let text: string;
+        const perFile = files.map((f) => {
+          const t = readInput(f);
+          if (!t.ok) throw new UsageError(`${f}: ${t.message}`);
           try {
-            text = readFileSync(f, 'utf8');
-          } catch {
-            throw new UsageError(`cannot read ${f}`);
-          }
-          try {
-            return parseResults(text, f);
+            return parseResults(t.text, f);
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
         });
-        const { blueprint } = loadBlueprint(blueprintFile);
+        const results = perFile.flat();
+        const { blueprint, files: inputs } = loadBlueprint(blueprintFile);
         let cal;
         try {
           cal = calibrate(blueprint, results, { layout: opts.layout });
@@ -73,12 +83,12 @@ export function register(program: Command): void {
           throw new UsageError((e as Error).message);
         }
         const base = opts.out ? dirname(resolve(opts.out)) : process.cwd();
-        const sources = files.flatMap((f) => {
-          const n = parseResults(readFileSync(f, 'utf8'), f).length;
+        const sources = files.flatMap((f, i) => {
+          const n = perFile[i]!.length;
           return n === 1 ? [f] : Array.from({ length: n }, (_, i) => `${f} results[${i}]`);
         });
         const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(blueprintFile)) || blueprintFile, sources, ...(platform ? { platform } : {}) });
-        if (opts.out) writeFileSync(opts.out, yaml);
+        if (opts.out) write(opts.out, yaml, [...inputs, ...files, ...(opts.platformCosts ? [opts.platformCosts] : [])]);
         if (opts.json) printJson({ ...cal, overlay: opts.out ?? null });
         else if (!opts.out) out(yaml);
         if (!opts.json) {

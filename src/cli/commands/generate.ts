@@ -96,7 +96,8 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   const { loadBlueprint } = await import('../../io/load.js');
   const { generate } = await import('../../generate/index.js');
   const { writeFiles } = await import('../../io/write-files.js');
-  const loaded = loadBlueprint(file).blueprint;
+  const { WriteRefused } = await import('../../io/write-set.js');
+  const { blueprint: loaded, files: inputs } = loadBlueprint(file);
   const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
   if (planned) opts.layout = planned.layout;
   // A phase layout from the plan file joins a new blueprint object (resolved models are memoized per object).
@@ -117,8 +118,9 @@ async function runGenerate(target: string, file: string, opts: GenerateCliOption
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
   let result;
   try {
-    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true });
+    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs });
   } catch (e) {
+    if (e instanceof WriteRefused) throw new UsageError(`cannot write to ${opts.out}: ${e.message}`);
     // A file system refusal (permissions, a file where a directory must go) is the user's to fix.
     const code = (e as NodeJS.ErrnoException).code;
     if (code) throw new UsageError(`cannot write to ${opts.out}: ${(e as Error).message}`);

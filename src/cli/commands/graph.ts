@@ -22,14 +22,13 @@ export function register(program: Command): void {
         const format: Format = choiceFlag('--format', opts.format, FORMATS);
         if (format === 'png' && !opts.out) throw new UsageError('--format png needs --out <file> (binary output is not written to a terminal)');
         if (opts.json && format !== 'mermaid' && !opts.out) throw new UsageError('--json with svg or png needs --out <file>');
-        const { existsSync, writeFileSync } = await import('node:fs');
-        if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
+        const { writeOneFile, WriteRefused } = await import('../../io/write-set.js');
         const { loadBlueprint } = await import('../../io/load.js');
         const { toMermaid } = await import('../../model/mermaid.js');
         const { requireLayout } = await import('../options.js');
         const { operationIndex } = await import('../../model/resolve.js');
         const { didYouMean } = await import('../../model/diagnostics.js');
-        const { blueprint } = loadBlueprint(file);
+        const { blueprint, files: inputs } = loadBlueprint(file);
         const layout = requireLayout(blueprint, opts.layout)!;
         if (opts.operation !== undefined && !operationIndex(blueprint).has(opts.operation)) {
           const ids = [...operationIndex(blueprint).keys()];
@@ -41,7 +40,14 @@ export function register(program: Command): void {
           const { renderMermaid } = await import('../../io/render-mermaid.js');
           rendered = await renderMermaid(text, format); // NoChromium is a usage error by kind
         }
-        if (opts.out) writeFileSync(opts.out, rendered);
+        if (opts.out) {
+          try {
+            writeOneFile(opts.out, rendered, { force: opts.force, inputs });
+          } catch (e) {
+            if (e instanceof WriteRefused) throw new UsageError(e.message);
+            throw e;
+          }
+        }
         if (opts.json) printJson({ layout, operation: opts.operation ?? null, format, mermaid: text, out: opts.out ?? null });
         else if (!opts.out) out(String(rendered));
       }),

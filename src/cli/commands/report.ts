@@ -80,6 +80,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   const loaded = loadBlueprint(file);
   let blueprint = loaded.blueprint;
   const locate = loaded.locate;
+  const inputFiles = loaded.files;
   // Which figures are which (stated in the summary and on stderr).
   let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures)"];
   if (flags.calibration) {
@@ -100,10 +101,11 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
 
   // Inputs that can be wrong are all read before any work, so mistakes come back at once.
   const problems: import('../../model/diagnostics.js').Diagnostic[] = [];
+  const { readInput } = await import('../../io/read-input.js');
   const readOrFail = (path: string) => {
-    const t = readText(path);
-    if (t === undefined) problems.push({ file: path, line: 1, col: 1, path: [], message: 'cannot read file', severity: 'error' });
-    return t;
+    const t = readInput(path);
+    if (!t.ok) problems.push({ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' });
+    return t.ok ? t.text : undefined;
   };
   let budgets: import('../../report/budget.js').ParsedBudgets | undefined;
   if (flags.budget) {
@@ -201,7 +203,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
     const { writeReportFiles } = await import('../../io/write-report.js');
-    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true));
+    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true, [...inputFiles, ...(flags.baseline ? [flags.baseline] : []), ...(flags.budget ? [flags.budget] : []), ...(flags.loadtest ?? [])]));
   }
   if (flags.json) {
     printJson({ summary: report.summary, files: written, budgets: report.budgets, baselineChanges: report.baseline?.changes.length ?? null });
