@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const check = process.argv.includes('--check');
-const blueprints = readdirSync(join(root, 'blueprints')).filter((f) => f.endsWith('.yaml')).sort();
+const blueprints = readdirSync(join(root, 'blueprints')).filter((f) => f.endsWith('.yaml') && !f.endsWith('.load.yaml')).sort(); // load profiles sit beside their blueprints
 let drift = 0;
 for (const f of blueprints) {
   const name = f.replace(/\.yaml$/, '');

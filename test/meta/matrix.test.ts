@@ -51,7 +51,7 @@ interface Bundled {
 }
 
 const bundled: Bundled[] = readdirSync(join(ROOT, 'blueprints'))
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.load.yaml'))
   .sort()
   .map((f) => {
     const y = parse(readFileSync(join(ROOT, 'blueprints', f), 'utf8'));

@@ -15,7 +15,7 @@ function files(dir: string): string[] {
 }
 
 const bundled = readdirSync(join(ROOT, 'blueprints'))
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.load.yaml'))
   .map((f) => parse(readFileSync(join(ROOT, 'blueprints', f), 'utf8')) as { metadata: { name: string; title?: string } });
 const names = [...new Set(bundled.flatMap((b) => [b.metadata.name, b.metadata.title ?? b.metadata.name]).map((n) => n.toLowerCase()))];
 
