@@ -141,7 +141,7 @@ export async function durabilityOf(url: string): Promise<Record<(typeof DURABILI
   await c.connect();
   try {
     const out = {} as Record<(typeof DURABILITY_SETTINGS)[number], string>;
-    for (const k of DURABILITY_SETTINGS) out[k] = String((await c.query(`SHOW ${k}`)).rows[0]?.[k] ?? 'unknown');
+    for (const k of DURABILITY_SETTINGS) out[k] = String((await c.query('SELECT current_setting($1) AS v', [k])).rows[0]?.v ?? 'unknown');
     return out;
   } finally {
     await c.end();

@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     .option('--max-input-size <size>', 'largest input file archsim reads (default 16MiB); also ARCHSIM_MAX_INPUT_SIZE')
-    .option('--allow-extends-anywhere', "let extends: name a base outside the extending file's folder tree; also ARCHSIM_EXTENDS_ANYWHERE=1")
+    .option('--allow-extends-anywhere', "let extends: name a base outside the extending file's folder tree and the working directory's; also ARCHSIM_EXTENDS_ANYWHERE=1")
     .exitOverride();
   // Global input policy, applied before any command reads a file. Kept in the environment so
   // the library's loader (and any child process) applies the same policy.
@@ -53,7 +53,7 @@ export function buildProgram(): Command {
   });
   program.addHelpText(
     'after',
-    '\nConventions: --json prints machine output on stdout; exit codes are 0 success, 1 a check or budget failed, 2 bad input or usage.\nInput limits: files up to 16MiB (--max-input-size), YAML nesting 64 levels, 2,000,000 values after aliases,\n50 errors shown per file; extends: stays inside the extending file\'s folder (--allow-extends-anywhere). See README "Security".\nSee `archsim <command> --help` for each command.',
+    '\nConventions: --json prints machine output on stdout; exit codes are 0 success, 1 a check or budget failed, 2 bad input or usage.\nInput limits: files up to 16MiB (--max-input-size), YAML nesting 64 levels, 2,000,000 values after aliases,\n50 errors shown per file; extends: stays inside the extending file\'s folder or the working directory (--allow-extends-anywhere). See README "Security".\nSee `archsim <command> --help` for each command.',
   );
   for (const c of commands) c.register(program);
   for (const c of program.commands) c.exitOverride();

@@ -1,7 +1,9 @@
 // The loader at the edge: reads blueprint files from disk (through the one bounded reader) and
 // hands the text to the pure parser. A base named by `extends:` must lie inside the folder
-// tree of the file that names it (after symbolic links are resolved) unless
-// ARCHSIM_EXTENDS_ANYWHERE=1 (--allow-extends-anywhere) says otherwise.
+// tree of the file that names it, or inside the working directory's tree (after symbolic links
+// are resolved), unless ARCHSIM_EXTENDS_ANYWHERE=1 (--allow-extends-anywhere) says otherwise.
+// The working directory counts because archsim writes overlays itself (`calibrate --out`,
+// `plan --out`) into an output folder beside the project's blueprints: those must load back.
 import { realpathSync } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
 import { InputError } from '../errors.js';
@@ -21,20 +23,22 @@ function inside(folder: string, file: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-/** The reader the loader uses for bases: confined to the naming file's folder tree. */
-export function baseReader(env: NodeJS.ProcessEnv = process.env): ReadFile {
+/** The reader the loader uses for bases: confined to the naming file's folder tree or the working directory's. */
+export function baseReader(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ReadFile {
   return (path: string, from?: string): ReadResult => {
     if (from && env[EXTENDS_ANYWHERE_ENV] !== '1') {
       let real: string;
       let folder: string;
+      let work: string;
       try {
         folder = realpathSync(dirname(from));
         real = realpathSync(path);
+        work = realpathSync(cwd);
       } catch {
         return readInput(path); // missing: the reader says so
       }
-      if (!inside(folder, real)) {
-        return { ok: false, message: `outside the folder of ${from}; a base must be in that folder or below it (pass --allow-extends-anywhere to allow it)` };
+      if (!inside(folder, real) && !inside(work, real)) {
+        return { ok: false, message: `outside the folder of ${from} and the working directory; a base must be in one of them or below (pass --allow-extends-anywhere to allow it)` };
       }
     }
     return readInput(path);

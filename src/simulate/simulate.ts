@@ -284,7 +284,7 @@ export function tidy<T>(v: T): T {
  */
 export function checkDesBudget(w: WorkloadSpec, replications: number): void {
   if (replications > LIMITS.replications) throw new WorkloadError(`at most ${LIMITS.replications} replications, got ${replications}`);
-  if (w.duration > LIMITS.simulatedMs) throw new WorkloadError(`the simulated duration ${Math.round(w.duration / 1000)}s is over the maximum of 7 days`);
+  if (w.duration > LIMITS.simulatedMs) throw new WorkloadError(`the simulated duration ${Math.round(w.duration / 1000)}s is over the maximum of ${LIMITS.simulatedMs / 1000}s (about 116 days)`);
   const perRun =
     w.requests ??
     (w.kind === 'open' ? ((w.rate ?? 0) * w.duration) / 1000 : ((w.users ?? 0) * w.duration) / Math.max(1, w.thinkTime?.mean ?? 1000));

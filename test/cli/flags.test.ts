@@ -85,7 +85,6 @@ describe('every command parses the same units the same way (exit 2 on bad input)
     ['report', '--rate'],
     ['generate k6', '--rate'],
     ['loadtest', '--rate'],
-    ['validate-model', '--rate'],
   ];
   const DURATION_FLAGS: [string, string][] = [
     ['simulate', '--duration'],
@@ -98,6 +97,7 @@ describe('every command parses the same units the same way (exit 2 on bad input)
     ['loadtest', '--warmup'],
     ['loadtest', '--timeout'],
     ['validate-model', '--duration'],
+    ['validate-model', '--warmup'],
   ];
   const table = [
     ...RATE_FLAGS.flatMap(([c, f]) => [

@@ -3,7 +3,7 @@
 // `check` adds what the output must (not) say. Item 18 (signals to `up`) is tested with `up`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export interface Ran {
   code: number | null;
@@ -97,12 +97,13 @@ export const CASES: HostileCase[] = [
   { item: 3, name: 'a binary file is refused without echoing it', code: 2, setup: (d) => (writeFileSync(join(d, 'bin.yaml'), Buffer.from([0xff, 0xfe, 0x53, 0x45, 0x43, 0x52, 0x45, 0x54, 0x00, 0x01])), ['validate', 'bin.yaml']), check: noEcho('SECRET') },
   { item: 3, name: 'generate refuses a target that is a symlink to /dev/zero', code: 2, setup: (d) => (mkdirSync(join(d, 'out')), symlinkSync('/dev/zero', join(d, 'out/docker-compose.yml')), ['generate', 'compose', bp(d), '--layout', 'mono', '--out', 'out', '--force']), check: says(/symbolic link/) },
   // 4. extends reads any path and echoes it
-  { item: 4, name: 'extends: a password-like file outside the folder is refused, nothing echoed', code: 2, setup: (d) => (mkdirSync(join(d, 'a')), writeFileSync(join(d, 'shadow.yaml'), SECRET_FILE), ['validate', bp(d, `extends: ../shadow.yaml\n${BASE}`, 'a/bp.yaml')]), check: both(noEcho('SECRETHASH'), noEcho('daemon'), says(/outside the folder/)) },
+  // (The sandbox is the working directory, which extends may also reach: "outside" files sit beside it.)
+  { item: 4, name: 'extends: a password-like file outside the folder is refused, nothing echoed', code: 2, setup: (d) => (mkdirSync(join(d, 'a')), writeFileSync(`${d}-shadow.yaml`, SECRET_FILE), ['validate', bp(d, `extends: ../../${basename(d)}-shadow.yaml\n${BASE}`, 'a/bp.yaml')]), check: both(noEcho('SECRETHASH'), noEcho('daemon'), says(/outside the folder/)) },
   { item: 4, name: 'extends: /etc/passwd', code: 2, setup: (d) => ['validate', bp(d, `extends: /etc/passwd\n${BASE}`)], check: noEcho('root:') },
   { item: 4, name: 'a base inside the folder that is not a blueprint is refused, content not shown', code: 2, setup: (d) => (writeFileSync(join(d, 'creds.yaml'), 'root: SECRETHASH\nadmin: hunter2\n'), ['validate', bp(d, `extends: ./creds.yaml\n${BASE}`)]), check: both(noEcho('SECRETHASH'), noEcho('hunter2'), noEcho('admin')) },
   { item: 4, name: 'a base that is a list, not a mapping', code: 2, setup: (d) => (writeFileSync(join(d, 'list.yaml'), '- a\n- b\n'), ['validate', bp(d, `extends: ./list.yaml\n${BASE}`)]) },
   { item: 4, name: 'extends: a file that is not YAML or JSON by name', code: 2, setup: (d) => (writeFileSync(join(d, 'x.txt'), BASE), ['validate', bp(d, `extends: ./x.txt\n${BASE}`)]) },
-  { item: 4, name: 'extends: through a symlink pointing outside', code: 2, setup: (d) => (mkdirSync(join(d, 'a')), writeFileSync(join(d, 'outside.yaml'), BASE), symlinkSync('../outside.yaml', join(d, 'a/base.yaml')), ['validate', bp(d, `extends: ./base.yaml\n${BASE}`, 'a/bp.yaml')]) },
+  { item: 4, name: 'extends: through a symlink pointing outside', code: 2, setup: (d) => (mkdirSync(join(d, 'a')), writeFileSync(`${d}-outside.yaml`, BASE), symlinkSync(`${d}-outside.yaml`, join(d, 'a/base.yaml')), ['validate', bp(d, `extends: ./base.yaml\n${BASE}`, 'a/bp.yaml')]) },
   // 5. alias amplification
   { item: 5, name: 'aliases that expand a layout of 20,000 triggers 500 times', code: 2, setup: (d) => ['validate', bp(d, BASE.replace('  mono:\n', `  mono: &m\n`).replace('    datastores: { db: { engine: postgres, instance: small, tables: "*" } }\n  split:', `    datastores: { db: { engine: postgres, instance: small, tables: "*" } }\n    triggers:\n${'      - { description: t }\n'.repeat(20000)}  split:`).replace('workload:', `${Array.from({ length: 500 }, (_, i) => `  l${i}: *m\n`).join('')}workload:`))], check: says(/aliases are expanded|aliases/) },
   // 6. error floods
