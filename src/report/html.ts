@@ -24,7 +24,7 @@ export const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&l
  * The page runs no script and loads nothing: inline styles and data: images only. A name that
  * somehow became markup still could not execute or phone home.
  */
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'";
 
 /** The only raw HTML the markdown renderer itself writes (report/markdown.ts); everything else is text. */
 const OWN_BLOCK_HTML = /^(?:\s|<\/?details>|<summary>[^<>]*<\/summary>)*$/;
