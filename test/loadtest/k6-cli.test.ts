@@ -36,7 +36,7 @@ describe('loadtest --driver k6', () => {
   it.skipIf(!k6)(`--target: the generated script logs in and reaches exactly the target${skip}`, async () => {
     const s = await startNotesServer();
     try {
-      const r = await archsim(['loadtest', 'docs/examples/notes.yaml', '--target', s.url, '--driver', 'k6', '--rate', '10/s', '--duration', '2s', '--no-pin', '--json']);
+      const r = await archsim(['loadtest', 'docs/examples/notes.yaml', '--target', s.url, '--driver', 'k6', '--rate', '10/s', '--duration', '2s', '--warmup', '0', '--no-pin', '--json']);
       expect(r.code, r.stderr.slice(-800)).toBe(0);
       const result = JSON.parse(r.stdout);
       expect(result.run.driver).toBe('k6');
