@@ -13,7 +13,7 @@
 // Demand that lands only on callees (another unit, or queries made by callees) scales them.
 import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
-import { operationIndex, resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
+import { operationIndex, resolveBlueprint, type CallNode, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
 import { simulate } from '../simulate/simulate.js';
 import { hostOfRuns } from './host-of-runs.js';
@@ -124,6 +124,8 @@ export type CalibrateOptions = {
   layout?: string;
   /** also fit each operation's unexplained latency as a wait (default true; needs an open-model run) */
   residualWaits?: boolean;
+  /** the machine's HTTP costs (calibrate --platform): what a call between units costs each side */
+  platform?: import('./platform.js').PlatformCosts;
 };
 
 /**
@@ -135,7 +137,50 @@ export type CalibrateOptions = {
  * CPU off the main thread (libuv's pool: scrypt; V8's workers) goes to the operations that
  * submitted pool tasks, as time off the event loop.
  */
-export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
+/**
+ * The HTTP calls between units of the calibration layout, which the simulator charges as
+ * network CPU on each side (network.cpuPerCall): the instrumentation sees them inside the units
+ * (the client side in the calling operation's span, the server side outside any span), so a
+ * calibration on a layout with hops takes them out and leaves the operations' own work.
+ */
+export type HopCosts = {
+  /** ms of CPU per call on the calling side and on the serving side */
+  clientMs: number;
+  serverMs: number;
+  /** op id → remote calls it makes per run of it (its direct calls to another unit) */
+  remoteOut: Map<string, number>;
+  /** op id → share of its runs that arrived over the network from another unit */
+  remoteIn: Map<string, number>;
+};
+
+/** Remote calls of a layout per operation, from the measured roots' call trees and request counts. */
+export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls: readonly CallNode[] }>, requests: ReadonlyMap<string, number>): Pick<HopCosts, 'remoteOut' | 'remoteIn'> {
+  const unitOf = (o: CallNode['callee']) => r.unitOfDomain.get(o.domain);
+  const remoteOut = new Map<string, number>();
+  const inAll = new Map<string, number>();
+  const inRemote = new Map<string, number>();
+  const walk = (nodes: readonly CallNode[], n: number) => {
+    for (const node of nodes) {
+      const remote = unitOf(node.caller) !== unitOf(node.callee);
+      inAll.set(node.callee.id, (inAll.get(node.callee.id) ?? 0) + n);
+      if (remote) inRemote.set(node.callee.id, (inRemote.get(node.callee.id) ?? 0) + n);
+      walk(node.children, n);
+    }
+  };
+  for (const [root, t] of trees) walk(t.calls, requests.get(root) ?? 0);
+  // A caller's direct calls to another unit are fixed by the layout.
+  for (const [id, here] of r.operations) {
+    const calls = here.ref.op.calls.filter((c) => {
+      const callee = r.operations.get(c.op);
+      return callee && callee.unit?.name !== here.unit?.name;
+    }).length;
+    if (calls > 0) remoteOut.set(id, calls);
+  }
+  const remoteIn = new Map([...inAll].filter(([id]) => (inRemote.get(id) ?? 0) > 0).map(([id, all]) => [id, (inRemote.get(id) ?? 0) / all]));
+  return { remoteOut, remoteIn };
+}
+
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
@@ -158,12 +203,18 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     }
   }
   const publicCalls = [...acc].filter(([id]) => !!idx.get(id)!.op.route).reduce((s, [, a]) => s + a.calls, 0);
-  const overheadMs = publicCalls > 0 ? (other * 1000) / publicCalls : 0;
+  // The server side of calls from other units is the simulator's network CPU, not this unit's.
+  const servedRemotely = hops ? [...acc].reduce((s, [id, a]) => s + a.calls * (hops.remoteIn.get(id) ?? 0), 0) : 0;
+  const unattributed = Math.max(0, other - (servedRemotely * (hops?.serverMs ?? 0)) / 1000);
+  const overheadMs = publicCalls > 0 ? (unattributed * 1000) / publicCalls : 0;
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
     if (a.calls === 0) continue;
-    const own = (a.cpu * 1000) / a.calls + (idx.get(id)!.op.route ? overheadMs : 0);
+    // The client side of its calls to other units is the simulator's network CPU too.
+    const self = (a.cpu * 1000) / a.calls;
+    const clientMs = (hops?.remoteOut.get(id) ?? 0) * (hops?.clientMs ?? 0);
+    const own = Math.max(self * 0.05, self - clientMs) + (idx.get(id)!.op.route ? overheadMs : 0);
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
@@ -335,9 +386,14 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
             },
     });
   }
-  // Units the instrumentation measured: their operations' CPU is read, not fitted.
+  // Units the instrumentation measured: their operations' CPU is read, not fitted. In a layout
+  // with hops between units, the calls' HTTP CPU is the network's (each side), as the simulator
+  // charges it: from the platform measurement when given, else the layout's own figure.
+  const requestsOf = new Map(measured.map((id, j) => [id, ss.sum(counts.map((c) => c[j]!))]));
+  const perSide = r.layout.network.cpuPerCall;
+  const hops: HopCosts = { clientMs: opts.platform?.http.clientPerCallMs ?? perSide, serverMs: opts.platform?.http.serverPerCallMs ?? perSide, ...hopCounts(r, new Map(measured.map((id) => [id, rb.callTree(id)])), requestsOf) };
   for (const u of r.units) {
-    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain);
+    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops);
     if (!inst) continue;
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);

@@ -166,7 +166,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   // The calibration's inputs: this layout's level runs, nothing else (a test checks it).
   const inputs = own.levels;
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
-  const cal = calibrate(bp, inputs, { layout: calibrateOn });
+  const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
   const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
   writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(platform ? { platform } : {}) }));
   const calibrated = loadBlueprint(overlayPath).blueprint;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadBlueprint } from '../../src/io/load.js';
-import { applyCalibration, calibrate, overlayYaml, residualWaits } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, hopCounts, instrumentedDemands, overlayYaml, residualWaits } from '../../src/loadtest/calibrate.js';
+import { resolveBlueprint } from '../../src/model/resolve.js';
 import { cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
@@ -151,5 +152,45 @@ describe('saved runs', () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toMatch(/no measurement of layout "microservices"/);
     expect(p.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('calls between units in a calibration on a layout with hops', () => {
+  const rb = resolveBlueprint(bp);
+  const roots = ['messages.send', 'auth.me'];
+  const trees = new Map(roots.map((id) => [id, rb.callTree(id)]));
+
+  it('counts each operation’s direct calls to another unit and the share of its runs that came from another unit', () => {
+    const mono = hopCounts(rb.layout('monolith'), trees, new Map(roots.map((id) => [id, 10])));
+    expect(mono.remoteOut.size).toBe(0);
+    expect(mono.remoteIn.size).toBe(0);
+    const micro = rb.layout('microservices');
+    const h = hopCounts(micro, trees, new Map(roots.map((id) => [id, 10])));
+    for (const [id, n] of h.remoteOut) {
+      const here = micro.operations.get(id)!;
+      expect(n, id).toBe(here.ref.op.calls.filter((c) => micro.operations.get(c.op)!.unit?.name !== here.unit?.name).length);
+    }
+    // Every call into auth.verify-token from the message service is remote; from auth's own operations it is not.
+    const send = rb.callTree('messages.send').steps.filter((st) => st.callee.id === 'auth.verify-token');
+    const me = rb.callTree('auth.me').steps.filter((st) => st.callee.id === 'auth.verify-token');
+    expect(send.length).toBeGreaterThan(0);
+    expect(h.remoteIn.get('auth.verify-token')).toBeCloseTo(send.length / (send.length + me.length), 9);
+  });
+
+  it('takes the server side of remote calls out of the unattributed CPU and the client side out of the caller’s own', () => {
+    const profile = (unit: string, ops: { operation: string; cpuSeconds: number; spans: number }[]) => ({ unit, mainThreadCpuSeconds: 1, offMainCpuSeconds: 0, loopSeconds: 1, operations: ops.map((o) => ({ ...o, loopSeconds: o.cpuSeconds, poolTasks: 0, poolSeconds: 0 })) });
+    const base = run({});
+    const withProfile = (p: ReturnType<typeof profile>[]) => LoadTestResult.parse({ ...base, profile: p });
+    const unitOf = rb.layout('microservices').unitOfDomain;
+    // auth-service: 100 public auth.me (0.2 s) and 300 verify-token (0.3 s), 0.4 s outside spans.
+    const r = withProfile([profile('auth-service', [{ operation: 'auth.me', cpuSeconds: 0.2, spans: 100 }, { operation: 'auth.verify-token', cpuSeconds: 0.3, spans: 300 }, { operation: '(none)', cpuSeconds: 0.4, spans: 0 }])]);
+    const plain = instrumentedDemands(bp, [r], 'auth-service', unitOf)!;
+    expect(plain.overheadMs).toBeCloseTo(4, 6); // 0.4 s over 100 public calls
+    const hops = { clientMs: 0.2, serverMs: 0.5, remoteOut: new Map([['auth.me', 0]]), remoteIn: new Map([['auth.verify-token', 2 / 3]]) };
+    const split = instrumentedDemands(bp, [r], 'auth-service', unitOf, hops)!;
+    // 200 of the 300 verify-token runs came over the network: 200 × 0.5 ms = 0.1 s is the network's.
+    expect(split.overheadMs).toBeCloseTo(3, 6);
+    const out = instrumentedDemands(bp, [r], 'auth-service', unitOf, { ...hops, remoteOut: new Map([['auth.me', 1]]) })!;
+    expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
   });
 });
