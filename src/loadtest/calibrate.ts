@@ -54,6 +54,11 @@ export type Calibration = {
   runs: { started: string; driver: string; model: string; rate: number | null; duration: number; requests: number }[];
   fits: UnitFit[];
   operations: CalibratedOperation[];
+  /**
+   * Background CPU (cores per process with no requests) of each instrumented unit, and the
+   * median over them: what any layout's unit process is given (system.defaults.backgroundCpu).
+   */
+  background: { perUnit: Record<string, number>; perProcess: number; /** per measured database server: its engine and idle cores */ stores: { engine: string; cores: number }[] } | null;
   warnings: string[];
 };
 
@@ -180,20 +185,22 @@ export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls:
   return { remoteOut, remoteIn };
 }
 
-export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
+  const isPublic = (id: string) => !!idx.get(id)!.op.route;
   const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; poolSeconds: number }>();
-  let other = 0;
-  let offMain = 0;
-  for (const p of profiles) {
-    offMain += p!.offMainCpuSeconds;
+  // Per run: CPU outside the unit's operations, its public requests, the calls other units sent it.
+  const perRun = profiles.map((p, i) => {
+    const run = { other: 0, publicCalls: 0, servedRemotely: 0, seconds: results[i]!.run.duration };
     for (const o of p!.operations) {
       if (!idx.has(o.operation) || unitOfDomain.get(idx.get(o.operation)!.domain) !== unit) {
-        other += o.cpuSeconds;
+        run.other += o.cpuSeconds;
         continue;
       }
+      if (isPublic(o.operation)) run.publicCalls += o.spans;
+      run.servedRemotely += o.spans * (hops?.remoteIn.get(o.operation) ?? 0);
       const a = acc.get(o.operation) ?? { cpu: 0, calls: 0, poolTasks: 0, poolSeconds: 0 };
       a.cpu += o.cpuSeconds;
       a.calls += o.spans;
@@ -201,12 +208,12 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
       a.poolSeconds += o.poolSeconds;
       acc.set(o.operation, a);
     }
-  }
-  const publicCalls = [...acc].filter(([id]) => !!idx.get(id)!.op.route).reduce((s, [, a]) => s + a.calls, 0);
+    return run;
+  });
+  const offMain = ss.sum(profiles.map((p) => p!.offMainCpuSeconds));
   // The server side of calls from other units is the simulator's network CPU, not this unit's.
-  const servedRemotely = hops ? [...acc].reduce((s, [id, a]) => s + a.calls * (hops.remoteIn.get(id) ?? 0), 0) : 0;
-  const unattributed = Math.max(0, other - (servedRemotely * (hops?.serverMs ?? 0)) / 1000);
-  const overheadMs = publicCalls > 0 ? (unattributed * 1000) / publicCalls : 0;
+  const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0)) / 1000));
+  const { perCallMs: overheadMs, background } = splitUnattributed(perRun, unattributed);
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
@@ -214,12 +221,30 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     // The client side of its calls to other units is the simulator's network CPU too.
     const self = (a.cpu * 1000) / a.calls;
     const clientMs = (hops?.remoteOut.get(id) ?? 0) * (hops?.clientMs ?? 0);
-    const own = Math.max(self * 0.05, self - clientMs) + (idx.get(id)!.op.route ? overheadMs : 0);
+    const own = Math.max(self * 0.05, self - clientMs) + (isPublic(id) ? overheadMs : 0);
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
-  const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: null, r2: null };
-  return { perOp, overheadMs: round(overheadMs), fit };
+  const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: round(background), r2: null };
+  return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), fit };
+}
+
+/**
+ * CPU outside any operation, split into a cost per public request (HTTP parsing before routing)
+ * and background work per second (timers, pollers, probes): a non-negative regression over runs
+ * at different rates; with one rate the two cannot be told apart and it is all per request; a
+ * unit with no public request has only background.
+ */
+export function splitUnattributed(runs: readonly { publicCalls: number; seconds: number }[], cpu: readonly number[]): { perCallMs: number; background: number } {
+  const calls = ss.sum(runs.map((r) => r.publicCalls));
+  const seconds = ss.sum(runs.map((r) => r.seconds));
+  if (calls === 0) return { perCallMs: 0, background: seconds > 0 ? ss.sum(cpu) / seconds : 0 };
+  const rates = runs.map((r) => r.publicCalls / r.seconds).filter((x) => x > 0);
+  if (runs.length >= 2 && rates.length === runs.length && Math.max(...rates) >= 1.5 * Math.min(...rates)) {
+    const [perCall, background] = nnls(runs.map((r) => [r.publicCalls, r.seconds]), [...cpu]);
+    return { perCallMs: perCall! * 1000, background: background! };
+  }
+  return { perCallMs: (ss.sum(cpu) * 1000) / calls, background: 0 };
 }
 
 /** The lowest p50 an operation showed across the runs (its least-queued latency), in ms; 0 when unknown. */
@@ -309,8 +334,17 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       const hint = active.map((j) => latencyHint(results, measured[j]!));
       const w = t.kind === 'unit' && hint.every((h) => h > 0) ? hint.map((h) => h / 1000) : active.map((j) => prior[j]!);
       const e = results.map((_, i) => ss.sum(active.map((j, k) => w[k]! * counts[i]![j]!)));
-      const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
-      D = active.map((_, k) => s * w[k]!);
+      // Runs at clearly different rates also separate a background cost per second (the
+      // processes' pollers and timers reach the database whatever the rate).
+      const perSecond = e.map((v, i) => v / secs[i]!);
+      if (results.length >= 2 && Math.min(...perSecond) > 0 && Math.max(...perSecond) >= 1.5 * Math.min(...perSecond)) {
+        const [s, b] = nnls(results.map((_, i) => [e[i]!, secs[i]!]), y);
+        D = active.map((_, k) => s! * w[k]!);
+        idle = b!;
+      } else {
+        const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
+        D = active.map((_, k) => s * w[k]!);
+      }
       method = 'apportioned';
     }
     fits.push({
@@ -392,6 +426,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const requestsOf = new Map(measured.map((id, j) => [id, ss.sum(counts.map((c) => c[j]!))]));
   const perSide = r.layout.network.cpuPerCall;
   const hops: HopCosts = { clientMs: opts.platform?.http.clientPerCallMs ?? perSide, serverMs: opts.platform?.http.serverPerCallMs ?? perSide, ...hopCounts(r, new Map(measured.map((id) => [id, rb.callTree(id)])), requestsOf) };
+  const backgrounds: Record<string, number> = {};
   for (const u of r.units) {
     const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops);
     if (!inst) continue;
@@ -406,11 +441,19 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       if (existing) Object.assign(existing, { cpuMs: Math.max(0.001, d.cpuMs), poolMs: d.poolMs || null });
       else operations.push({ id, unit: u.name, cpuMs: Math.max(0.001, d.cpuMs), wasCpuMs: ref.op.cpu.mean, poolMs: d.poolMs || null, db: null });
     }
-    if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing, timers, pollers), added to each public operation`);
+    if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
+    backgrounds[u.name] = inst.backgroundCpu;
   }
+  // A database server's own background (checkpoints, WAL writer, autovacuum): one server's,
+  // whatever the layout; the measured process may serve several of the layout's stores.
+  const stores: { engine: string; cores: number }[] = fits
+    .filter((f) => f.kind === 'datastore' && (f.idleCpuPerSecond ?? 0) > 0)
+    .map((f) => ({ engine: targets.find((t) => t.name === f.name)!.stores.map((n) => r.datastores.find((d) => d.name === n)?.engine)[0] ?? 'postgres', cores: f.idleCpuPerSecond! }));
+  const perProcess = Object.values(backgrounds);
+  const background = perProcess.length || stores.length ? { perUnit: backgrounds, perProcess: perProcess.length ? round(ss.median(perProcess)) : 0, stores } : null;
   operations.sort((a, b) => a.id.localeCompare(b.id));
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results);
+    const fit = residualWaits(bp, layout, operations, results, background);
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -427,6 +470,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     runs: results.map((x) => ({ started: x.run.started, driver: x.run.driver, model: x.run.model, rate: x.run.rate, duration: x.run.duration, requests: x.totals.requests })),
     fits,
     operations,
+    background,
     warnings,
   };
 }
@@ -438,8 +482,13 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
  * gives): each calibrated operation's CPU mean, its wait (thread-pool work plus unexplained
  * latency, as a constant) and its query times on the calibration layout's datastores.
  */
-export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperation[], layout: string): Blueprint {
+export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperation[], layout: string, background?: Calibration['background']): Blueprint {
   const out = structuredClone(bp);
+  if (background) {
+    out.system.defaults.backgroundCpu = background.perProcess;
+    for (const [u, v] of Object.entries(background.perUnit)) if (out.layouts[layout]?.units[u]) out.layouts[layout].units[u].backgroundCpu = v;
+    for (const [name, l] of Object.entries(out.layouts)) for (const [d, v] of Object.entries(storeBackground(l.datastores, background.stores))) l.datastores[d]!.backgroundCpu = v;
+  }
   const r = resolveBlueprint(bp).layout(layout);
   for (const c of ops) {
     const here = r.operations.get(c.id);
@@ -455,13 +504,23 @@ export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperatio
   return out;
 }
 
+/** A measured database server's background, shared evenly by a layout's stores of its engine (one server holds them). */
+function storeBackground(datastores: Blueprint['layouts'][string]['datastores'], stores: readonly { engine: string; cores: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of stores) {
+    const same = Object.entries(datastores).filter(([, d]) => d.engine === s.engine);
+    for (const [name] of same) out[name] = round((out[name] ?? 0) + s.cores / same.length);
+  }
+  return out;
+}
+
 /**
  * Each operation's latency that the calibrated CPU and query figures leave unexplained, ms: the
  * least-loaded open-model run's measured p50 (its least window's, when replicated) minus the p50 the calibrated blueprint predicts for
  * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
  * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
  */
-export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[]): { waits: Map<string, number>; note?: string } {
+export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background']): { waits: Map<string, number>; note?: string } {
   const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
   const base = open[0];
   if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
@@ -469,7 +528,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
   const measured = base.operations.filter((o) => o.latency && (o.requests ?? 0) > 0 && placed.has(o.id));
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
-  const calibrated = applyCalibration(bp, ops, layout);
+  const calibrated = applyCalibration(bp, ops, layout, background);
   const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: hostOfRuns([base]) });
   const waits = new Map<string, number>();
   for (const m of measured) {
@@ -550,6 +609,7 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     '# Method (per measured process):',
     ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'instrumented' ? 'per-operation CPU read from the services’ own instrumentation (event-loop self time × main-thread CPU)' : f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
+    ...(cal.background ? [`# Background CPU (cores with no requests: a unit process’s timers, pollers and probes; a database server’s checkpoints and WAL writer), from CPU regressed on requests and seconds: ${[...Object.entries(cal.background.perUnit).map(([u, v]) => `${u} ${v}`), ...cal.background.stores.map((st) => `${st.engine} server ${st.cores}`)].join(', ')}; every other layout’s unit processes get the median, ${cal.background.perProcess}, and its database server the same.`] : []),
     ...(cal.operations.some((c) => c.waitMs) ? [`# Waits: latency the CPU figures leave unexplained at the least-loaded run (its least window’s p50 minus the calibrated prediction there): ${cal.operations.filter((c) => c.waitMs).map((c) => `${c.id} ${c.waitMs} ms`).join(', ')}.`] : []),
     ...cal.warnings.map((w) => `# Warning: ${w}`),
     ...(o.platform
@@ -557,6 +617,18 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
       : ['# Network figures: the blueprint’s own (no platform calibration applied).']),
   ];
   const layouts = o.platform ? platformNetwork(bp, o.platform) : undefined;
-  const body = stringify({ extends: o.extendsPath, system: { domains }, ...(layouts ? { layouts } : {}) }, { lineWidth: 0 });
+  // Background CPU: every unit process of any layout gets the calibration's median per process;
+  // the calibration layout's own units keep what each showed.
+  const bg = cal.background;
+  const layoutsOut: Record<string, Record<string, unknown>> = { ...(layouts ?? {}) };
+  if (bg) {
+    if (Object.keys(bg.perUnit).length) layoutsOut[cal.layout] = { ...layoutsOut[cal.layout], units: Object.fromEntries(Object.entries(bg.perUnit).map(([u, v]) => [u, { backgroundCpu: v }])) };
+    for (const [name, l] of Object.entries(bp.layouts)) {
+      const ds = storeBackground(l.datastores, bg.stores);
+      if (Object.keys(ds).length) layoutsOut[name] = { ...layoutsOut[name], datastores: Object.fromEntries(Object.entries(ds).map(([d, v]) => [d, { backgroundCpu: v }])) };
+    }
+  }
+  const system = { ...(bg ? { defaults: { backgroundCpu: bg.perProcess } } : {}), domains };
+  const body = stringify({ extends: o.extendsPath, system, ...(Object.keys(layoutsOut).length ? { layouts: layoutsOut } : {}) }, { lineWidth: 0 });
   return `${header.join('\n')}\n${body}`;
 }

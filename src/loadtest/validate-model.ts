@@ -155,6 +155,20 @@ export function compareLevel(fraction: number, predicted: ReturnType<typeof simu
   };
 }
 
+/**
+ * The layout as it ran: each unit with as many replicas as the run had processes of it (the
+ * reference services start one process per unit, whatever the blueprint's replicas say).
+ */
+export function asRun(bp: Blueprint, layout: string, run: LoadTestResult): Blueprint {
+  const counts = new Map<string, number>();
+  for (const p of run.processes) if (p.role === 'unit') counts.set(p.unit, (counts.get(p.unit) ?? 0) + 1);
+  const units = bp.layouts[layout]?.units ?? {};
+  if (![...counts].some(([u, n]) => units[u] && (units[u].replicas !== n || units[u].workers !== 1))) return bp;
+  const out = structuredClone(bp);
+  for (const [u, n] of counts) if (out.layouts[layout]!.units[u]) Object.assign(out.layouts[layout]!.units[u]!, { replicas: n, workers: 1, autoscale: undefined });
+  return out;
+}
+
 type Measured = { capacity: LoadTestResult; levels: LoadTestResult[] };
 
 /**
@@ -175,10 +189,11 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);
     if (!m) continue;
-    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, simulate(calibrated, layout, { method: 'des', rate: r.run.rate!, duration: 60_000, warmup: 5_000, seed: 1, host }), r));
+    const ran = asRun(calibrated, layout, m.levels[0]!);
+    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, simulate(ran, layout, { method: 'des', rate: r.run.rate!, duration: 60_000, warmup: 5_000, seed: 1, host }), r));
     const closedMix = m.capacity.operations.map((o) => o.id);
     const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
-    const predictedMax = analyze(calibrated, layout, { rate: 1, host, mix: mixOf }).saturationThroughput;
+    const predictedMax = analyze(ran, layout, { rate: 1, host, mix: mixOf }).saturationThroughput;
     out.push({ layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput) } });
   }
   const predicted = out.filter((l) => l.role === 'predicted');

@@ -239,6 +239,7 @@ export const Datastore = z.strictObject({
   read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read; an operation’s db.read wins)'),
   write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write; an operation’s db.write wins)'),
   port: z.number().int().min(1).max(65535).optional(),
+  backgroundCpu: z.number().min(0).max(64).default(0).describe('cores the database server keeps busy with no queries (checkpoints, WAL writer, autovacuum); used on a shared host'),
 });
 
 export const Gateway = z.strictObject({
