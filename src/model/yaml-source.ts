@@ -3,12 +3,35 @@
 // Pure: text in, positions out. Reading files is the caller's business.
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { fastParse } from './fast-yaml.js';
 import { LIMITS } from './limits.js';
 
 export interface YamlSource {
   file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /** Built on first use when the fast path read the text (positions are needed only for problems). */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+}
+
+/** A source whose Document is parsed only when a position is asked for. */
+function lazySource(text: string, file: string): YamlSource {
+  let parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  const get = () => {
+    if (!parsed) {
+      const lines = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true }), lines };
+    }
+    return parsed;
+  };
+  return {
+    file,
+    get doc() {
+      return get().doc;
+    },
+    get lines() {
+      return get().lines;
+    },
+  };
 }
 
 export type ParsedYaml = { ok: true; source: YamlSource; value: unknown } | { ok: false; errors: Diagnostic[] };
@@ -171,7 +194,6 @@ export function flowDepthProblem(text: string): { offset: number } | undefined {
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const lines = new LineCounter();
   const flow = flowDepthProblem(text);
   if (flow) {
     const before = text.slice(0, flow.offset);
@@ -179,6 +201,17 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     const col = flow.offset - before.lastIndexOf('\n');
     return { ok: false, errors: [{ file, line, col, path: [], message: `flow collections ([…] or {…}) nested more than ${LIMITS.yamlDepth} levels deep (is a "]" or "}" missing?)`, severity: 'error' }] };
   }
+  const fast = fastParse(text);
+  if (fast) return { ok: true, source: lazySource(text, file), value: fast.value };
+  return parseYamlSlow(text, file);
+}
+
+/**
+ * The yaml library's Document: every node positioned, every limit checked where it is broken.
+ * (After parseYaml's flow-nesting scan, which guards the library's quadratic case.)
+ */
+export function parseYamlSlow(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
