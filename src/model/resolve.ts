@@ -16,7 +16,7 @@
 //
 // Pure and memoized per blueprint object: a blueprint is resolved once per load, however many
 // consumers ask (blueprints are never mutated after loading; derive a new object instead).
-import { pathPattern, routeSpecificity, type RouteEntry } from './routes.js';
+import { byRouteOrder, pathPattern, type RouteEntry } from './routes.js';
 import type { Blueprint, Call, Datastore, Dist, Layout, Operation, Queries, Unit } from './schema.js';
 import { ArchsimError } from '../errors.js';
 
@@ -359,7 +359,7 @@ function routeEntries(r: ResolvedLayout): RouteEntry[] {
   }
   // Literal paths before parameterized ones, longer before shorter: the order a router that
   // takes the first match needs (GET /users/search before GET /users/{id}).
-  return out.sort((a, b) => routeSpecificity(b.path) - routeSpecificity(a.path) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  return out.sort(byRouteOrder);
 }
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
