@@ -25,6 +25,7 @@ import { requestContext } from './request-context.js';
 import { declaredCalls, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 import { rejectNul, validatorCompiler } from './validation.js';
 import { opProfiler } from './op-cpu.js';
+import { JSON_BODY_LIMIT } from './limits.js';
 
 export interface UnitOptions {
   blueprint: Blueprint;
@@ -85,7 +86,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     genReqId: () => randomUUID(),
     // One line per request is written by the onResponse hook below (with route and latency).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
   });
   const app = Fastify(fastifyOptions('public'));
@@ -171,7 +172,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
       unit: o.unit,
       db,
       clients,
-      emit: (e, p, tx) => events.emit(domain, e, p, tx),
+      emit: (e, p, tx, id) => events.emit(domain, e, p, tx, id),
       config: o.config,
       log: app.log.child({ domain }),
       authenticate,
