@@ -13,7 +13,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { RouteEntry } from '../../src/model/routes.js';
-import { DRAIN_MAX_BYTES, JSON_BODY_LIMIT } from './limits.js';
+import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
@@ -53,17 +53,9 @@ export function startGateway(o: GatewayOptions) {
    * 413, and the rest of the body read and dropped up to DRAIN_MAX_BYTES (the connection then
    * stays usable); a body declared larger than that is not read: the connection closes.
    */
-  const tooLarge = (req: IncomingMessage, res: ServerResponse, rid: string, limit: number, declared?: number) => {
-    const hopeless = declared !== undefined && declared > DRAIN_MAX_BYTES;
-    if (!hopeless) {
-      let drained = 0;
-      req.on('data', (c: Buffer) => {
-        drained += c.length;
-        if (drained > DRAIN_MAX_BYTES) req.socket.destroy();
-      });
-      req.resume();
-    }
-    fail(res, 413, 'payload_too_large', `request body over ${limit} bytes`, rid, hopeless ? { connection: 'close' } : {});
+  const tooLarge = (req: IncomingMessage, res: ServerResponse, rid: string, limit: number) => {
+    const drained = drainRefused(req);
+    fail(res, 413, 'payload_too_large', `request body over ${limit} bytes`, rid, drained ? {} : { connection: 'close' });
   };
 
   // Readiness of the upstreams, checked at most every 500 ms whatever the probe rate.
@@ -103,7 +95,7 @@ export function startGateway(o: GatewayOptions) {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
     const limit = o.bodyLimits?.[r.op] ?? o.bodyLimit ?? JSON_BODY_LIMIT;
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    if (hasBody && declared !== undefined && declared > limit) return tooLarge(req, res, rid, limit, declared);
+    if (hasBody && declared !== undefined && declared > limit) return tooLarge(req, res, rid, limit);
     // A streamed body (no Content-Length) is metered on its way through.
     let over = false;
     let body: NodeJS.ReadableStream | null = hasBody ? req : null;
