@@ -48,7 +48,7 @@ describe('lint on the bundled QuantChat blueprint', () => {
     expect(rules('hub-unit').map((x) => x.path.at(-1))).toEqual(['message-service', 'websocket-service']);
     expect(rules('hub-unit')[1]!.message).toContain('depends on 4 of the other 7 units');
     expect(rules('critical-dependency')[0]!.message).toMatch(/^7 of the other 7 units depend on "auth-service"/);
-    expect(rules('dual-write').map((x) => x.message.split(' ')[0])).toEqual(['auth.register', 'messages.send', 'users.send-invitation']);
+    expect(rules('dual-write').map((x) => x.message.split(' ')[0])).toEqual(['auth.register', 'groups.post-message', 'messages.send', 'users.send-invitation']);
     expect(rules('chatty-operation')).toEqual([]);
   });
 
