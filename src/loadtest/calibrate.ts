@@ -15,6 +15,7 @@ import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
 import { operationIndex, resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
+import type { PlatformCosts } from './platform.js';
 import type { LoadTestResult } from './result.js';
 
 export type UnitFit = {
@@ -356,7 +357,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Every layout's network CPU from a platform calibration (the overlay merges it key by key). */
-function platformNetwork(layouts: readonly string[], p: import('./platform.js').PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string } }> {
+function platformNetwork(layouts: readonly string[], p: PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string } }> {
   return Object.fromEntries(layouts.map((l) => [l, { network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` } }]));
 }
 const ms = (x: number) => `${round(x)}ms`;
@@ -376,7 +377,7 @@ function withMean(d: Dist & { min?: number; max?: number }, mean: number): unkno
  * The overlay: `extends:` the original (a path relative to the overlay) and sets the calibrated
  * values; a comment header names the machine and the runs.
  */
-export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[]; platform?: import('./platform.js').PlatformCosts }): string {
+export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[]; platform?: PlatformCosts }): string {
   const r = resolveBlueprint(bp).layout(cal.layout);
   const domains: Record<string, { operations: Record<string, Record<string, unknown>> }> = {};
   for (const c of cal.operations) {
