@@ -1,3 +1,4 @@
+// `archsim calibrate`: measured results into a blueprint overlay, or this machine's platform costs.
 import { out, err, paint, printJson, table, UsageError } from '../io.js';
 import { existsSync } from 'node:fs';
 import { writeOneFile, WriteRefused } from '../../io/write-set.js';

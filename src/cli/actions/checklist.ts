@@ -1,3 +1,4 @@
+// `archsim checklist`: the readiness checklist, derived from a blueprint and answered (interactively on a terminal).
 import { interactive, out, paint, printJson, UsageError } from '../io.js';
 import { checklist, QUESTION_IDS, type ChecklistItem, type ChecklistResult } from '../../model/checklist.js';
 import { loadBlueprint } from '../../io/load.js';

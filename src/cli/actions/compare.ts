@@ -1,3 +1,4 @@
+// `archsim compare`: layouts side by side, with a calibration's figures and host when one is given.
 import { intFlag, listFlag, rateFlag } from '../flags.js';
 import { out, printJson, UsageError } from '../io.js';
 import { loadBlueprint, readText } from '../../io/load.js';

@@ -1,3 +1,4 @@
+// `archsim down`: stop what a detached `archsim up` left running, process group by group.
 import { out, paint, printJson } from '../io.js';
 import { readState, clearState, alive } from '../../run/state.js';
 

@@ -1,3 +1,4 @@
+// `archsim generate`: flags first, then the blueprint, one generate() call and the files written (never over a user's file without --force).
 import { TARGET_LIST } from '../commands/generate.js';
 import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, out, paint, printJson, table, UsageError } from '../io.js';

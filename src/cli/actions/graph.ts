@@ -1,3 +1,4 @@
+// `archsim graph`: a layout or an operation as Mermaid text, or rendered to SVG/PNG by Chromium.
 import { choiceFlag } from '../flags.js';
 import { out, printJson, UsageError } from '../io.js';
 import { writeOneFile, WriteRefused } from '../../io/write-set.js';

@@ -1,3 +1,4 @@
+// `archsim inspect`: what a blueprint holds, as plain data (the JSON) and as text.
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { operations, resolveLayout } from '../../model/resolve.js';

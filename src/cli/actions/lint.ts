@@ -1,3 +1,4 @@
+// `archsim lint`: coupling findings, positioned in the blueprint, and the --fail-on verdict.
 import { choiceFlag, intFlag } from '../flags.js';
 import { CheckFailed, out, paint, printJson } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';

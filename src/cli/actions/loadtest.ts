@@ -1,3 +1,4 @@
+// `archsim loadtest`: flags first, then one loadTest() call; the result on stdout (--json) or a file, progress and summary on stderr.
 import { choiceFlag, intFlag, listFlag, millisFlag, rateFlag, secondsFlag } from '../flags.js';
 import { err, paint, printJson, table, UsageError, CheckFailed } from '../io.js';
 import type { LoadTestResult } from '../../loadtest/result.js';

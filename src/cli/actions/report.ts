@@ -77,24 +77,20 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
     if (!t.ok) problems.push({ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' });
     return t.ok ? t.text : undefined;
   };
-  let budgets: ParsedBudgets | undefined;
-  if (flags.budget) {
-    const t = readOrFail(flags.budget);
-    if (t !== undefined) {
-      const r = parseBudgets(t, flags.budget);
-      if (r.ok) budgets = r.value;
-      else problems.push(...r.errors);
-    }
-  }
-  let baseline: Report | undefined;
-  if (flags.baseline) {
-    const t = readOrFail(flags.baseline);
-    if (t !== undefined) {
-      const r = parseBaseline(t, flags.baseline);
-      if (r.ok) baseline = r.report;
-      else problems.push(...r.errors);
-    }
-  }
+  /** An optional input file, read and parsed; its problems join the others (all reported at once). */
+  const readParsed = <T>(path: string | undefined, parse: (text: string, file: string) => { ok: true; value: T } | { ok: false; errors: Diagnostic[] }): T | undefined => {
+    const t = path === undefined ? undefined : readOrFail(path);
+    if (t === undefined) return undefined;
+    const r = parse(t, path!);
+    if (r.ok) return r.value;
+    problems.push(...r.errors);
+    return undefined;
+  };
+  const budgets: ParsedBudgets | undefined = readParsed(flags.budget, parseBudgets);
+  const baseline: Report | undefined = readParsed(flags.baseline, (t, f) => {
+    const r = parseBaseline(t, f);
+    return r.ok ? { ok: true, value: r.report } : r;
+  });
   const scenarios: LoadedScenario[] = [];
   if (flags.faults) {
     // One at a time, so every broken scenario file is reported at once.

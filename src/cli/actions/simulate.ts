@@ -1,3 +1,4 @@
+// `archsim simulate`: one simulation (in a worker with a progress bar on a terminal).
 import { out, printJson } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
 import { prepare, runSimulation } from '../sim-run.js';

@@ -1,3 +1,4 @@
+// `archsim status`: the state `archsim up` keeps in .archsim/run.json, checked pid by pid.
 import { out, paint, printJson, table } from '../io.js';
 import { readState, alive, printableState } from '../../run/state.js';
 

@@ -1,3 +1,4 @@
+// `archsim sweep`: latency against load, DES points on worker threads.
 import os from 'node:os';
 import { intFlag } from '../flags.js';
 import { out, printJson } from '../io.js';

@@ -1,3 +1,4 @@
+// `archsim up`: run a layout for real, supervised in its own process group (or detached), until a signal stops it in order.
 import { choiceFlag, intFlag } from '../flags.js';
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';

@@ -1,3 +1,4 @@
+// `archsim validate-model`: calibrate on one layout, predict the others, measure them, print predicted against measured.
 import { intFlag, listFlag, secondsFlag } from '../flags.js';
 import { err, out, printJson, table, UsageError } from '../io.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
