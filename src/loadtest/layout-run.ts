@@ -8,8 +8,6 @@
 // sidecar <blueprint>.load.yaml or --load-profile): the embedded driver interprets it in its own
 // process, and the k6 driver runs the script `generate k6` renders from the same plan.
 import { pathToFileURL } from 'node:url';
-import { domainModules } from '../../reference-services/domains/index.js';
-import { durabilityOf } from '../../reference-services/runtime/postgres.js';
 import { ArchsimError } from '../errors.js';
 import { k6Script, K6_SCRIPT_EXPORTS } from '../generate/k6.js';
 import type { Blueprint } from '../model/schema.js';
@@ -68,8 +66,20 @@ export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
   return out;
 }
 
+/**
+ * The bundled reference services' own code (their eight domain modules and PostgreSQL helpers,
+ * with fastify, pg and jose: about half a second of CPU to load), imported only when a layout of
+ * them is checked or started. Kept dynamic on purpose: `--target` runs, k6 against a URL and
+ * library users that never start a layout do not load a program they do not run.
+ */
+async function referenceServices() {
+  const [{ domainModules }, { durabilityOf }] = await Promise.all([import('../../reference-services/domains/index.js'), import('../../reference-services/runtime/postgres.js')]);
+  return { domainModules, durabilityOf };
+}
+
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
-  checkRunnable(bp);
+  const { domainModules, durabilityOf } = await referenceServices();
+  checkRunnable(bp, domainModules);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
   // Every measured layout carries the per-operation CPU instrumentation (the same overhead for a
   // calibration layout and a predicted one).
@@ -92,7 +102,7 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
  * implement (their domain modules), never by the blueprint's name: a blueprint whose domains
  * they do not all implement has nothing to start.
  */
-function checkRunnable(bp: Blueprint): void {
+function checkRunnable(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>): void {
   const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
   if (missing.length) {
     throw new UnsupportedSystemError(

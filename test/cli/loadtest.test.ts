@@ -63,7 +63,8 @@ describe('archsim loadtest', () => {
       expect(r.stdout).toBe('');
     }
     expect(archsim(['loadtest', '--target', 'http://example.com', '--rate', '10']).stderr).toMatch(/only targets 127\.0\.0\.1/);
-  });
+    // Nine processes, each loading the load tester: more than the default minute on a busy machine.
+  }, 180_000);
 
   it('says plainly, before starting anything, that a blueprint without reference services cannot be started', () => {
     const r = archsim(['loadtest', 'blueprints/chatpop.yaml', '--layout', 'phase1', '--rate', '10/s', '--duration', '1s']);
