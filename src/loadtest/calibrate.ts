@@ -13,8 +13,10 @@
 // Demand that lands only on callees (another unit, or queries made by callees) scales them.
 import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
-import { operationIndex, resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
+import { operationIndex, resolveBlueprint, type CallNode, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
+import { simulate } from '../simulate/simulate.js';
+import { hostOfRuns } from './host-of-runs.js';
 import type { PlatformCosts } from './platform.js';
 import type { LoadTestResult } from './result.js';
 
@@ -38,6 +40,12 @@ export type CalibratedOperation = {
   wasCpuMs: number;
   /** work on the runtime's thread pool per call (scrypt), ms of CPU: off the event loop */
   poolMs?: number | null;
+  /**
+   * Latency the CPU figures do not explain, ms: at the least-loaded open-model run, the
+   * measured p50 minus the p50 the calibrated blueprint predicts there (disk flushes of a
+   * durable database, timers, waits on the runtime's thread pool). Carried as the operation's wait.
+   */
+  waitMs?: number | null;
   db: { readMs: number | null; writeMs: number | null; wasReadMs: number; wasWriteMs: number } | null;
 };
 
@@ -113,7 +121,13 @@ function leastSquares(A: number[][], y: number[]): number[] | null {
   return M.map((row, i) => row[k]! / row[i]!);
 }
 
-export type CalibrateOptions = { layout?: string };
+export type CalibrateOptions = {
+  layout?: string;
+  /** also fit each operation's unexplained latency as a wait (default true; needs an open-model run) */
+  residualWaits?: boolean;
+  /** the machine's HTTP costs (calibrate --platform): what a call between units costs each side */
+  platform?: PlatformCosts;
+};
 
 /**
  * Per-operation CPU from the reference services' own instrumentation (result.profile), where
@@ -124,7 +138,50 @@ export type CalibrateOptions = { layout?: string };
  * CPU off the main thread (libuv's pool: scrypt; V8's workers) goes to the operations that
  * submitted pool tasks, as time off the event loop.
  */
-export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
+/**
+ * The HTTP calls between units of the calibration layout, which the simulator charges as
+ * network CPU on each side (network.cpuPerCall): the instrumentation sees them inside the units
+ * (the client side in the calling operation's span, the server side outside any span), so a
+ * calibration on a layout with hops takes them out and leaves the operations' own work.
+ */
+export type HopCosts = {
+  /** ms of CPU per call on the calling side and on the serving side */
+  clientMs: number;
+  serverMs: number;
+  /** op id → remote calls it makes per run of it (its direct calls to another unit) */
+  remoteOut: Map<string, number>;
+  /** op id → share of its runs that arrived over the network from another unit */
+  remoteIn: Map<string, number>;
+};
+
+/** Remote calls of a layout per operation, from the measured roots' call trees and request counts. */
+export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls: readonly CallNode[] }>, requests: ReadonlyMap<string, number>): Pick<HopCosts, 'remoteOut' | 'remoteIn'> {
+  const unitOf = (o: CallNode['callee']) => r.unitOfDomain.get(o.domain);
+  const remoteOut = new Map<string, number>();
+  const inAll = new Map<string, number>();
+  const inRemote = new Map<string, number>();
+  const walk = (nodes: readonly CallNode[], n: number) => {
+    for (const node of nodes) {
+      const remote = unitOf(node.caller) !== unitOf(node.callee);
+      inAll.set(node.callee.id, (inAll.get(node.callee.id) ?? 0) + n);
+      if (remote) inRemote.set(node.callee.id, (inRemote.get(node.callee.id) ?? 0) + n);
+      walk(node.children, n);
+    }
+  };
+  for (const [root, t] of trees) walk(t.calls, requests.get(root) ?? 0);
+  // A caller's direct calls to another unit are fixed by the layout.
+  for (const [id, here] of r.operations) {
+    const calls = here.ref.op.calls.filter((c) => {
+      const callee = r.operations.get(c.op);
+      return callee && callee.unit?.name !== here.unit?.name;
+    }).length;
+    if (calls > 0) remoteOut.set(id, calls);
+  }
+  const remoteIn = new Map([...inAll].filter(([id]) => (inRemote.get(id) ?? 0) > 0).map(([id, all]) => [id, (inRemote.get(id) ?? 0) / all]));
+  return { remoteOut, remoteIn };
+}
+
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
@@ -147,12 +204,18 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     }
   }
   const publicCalls = [...acc].filter(([id]) => !!idx.get(id)!.op.route).reduce((s, [, a]) => s + a.calls, 0);
-  const overheadMs = publicCalls > 0 ? (other * 1000) / publicCalls : 0;
+  // The server side of calls from other units is the simulator's network CPU, not this unit's.
+  const servedRemotely = hops ? [...acc].reduce((s, [id, a]) => s + a.calls * (hops.remoteIn.get(id) ?? 0), 0) : 0;
+  const unattributed = Math.max(0, other - (servedRemotely * (hops?.serverMs ?? 0)) / 1000);
+  const overheadMs = publicCalls > 0 ? (unattributed * 1000) / publicCalls : 0;
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
     if (a.calls === 0) continue;
-    const own = (a.cpu * 1000) / a.calls + (idx.get(id)!.op.route ? overheadMs : 0);
+    // The client side of its calls to other units is the simulator's network CPU too.
+    const self = (a.cpu * 1000) / a.calls;
+    const clientMs = (hops?.remoteOut.get(id) ?? 0) * (hops?.clientMs ?? 0);
+    const own = Math.max(self * 0.05, self - clientMs) + (idx.get(id)!.op.route ? overheadMs : 0);
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
@@ -324,9 +387,14 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
             },
     });
   }
-  // Units the instrumentation measured: their operations' CPU is read, not fitted.
+  // Units the instrumentation measured: their operations' CPU is read, not fitted. In a layout
+  // with hops between units, the calls' HTTP CPU is the network's (each side), as the simulator
+  // charges it: from the platform measurement when given, else the layout's own figure.
+  const requestsOf = new Map(measured.map((id, j) => [id, ss.sum(counts.map((c) => c[j]!))]));
+  const perSide = r.layout.network.cpuPerCall;
+  const hops: HopCosts = { clientMs: opts.platform?.http.clientPerCallMs ?? perSide, serverMs: opts.platform?.http.serverPerCallMs ?? perSide, ...hopCounts(r, new Map(measured.map((id) => [id, rb.callTree(id)])), requestsOf) };
   for (const u of r.units) {
-    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain);
+    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops);
     if (!inst) continue;
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);
@@ -342,6 +410,16 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing, timers, pollers), added to each public operation`);
   }
   operations.sort((a, b) => a.id.localeCompare(b.id));
+  if (opts.residualWaits !== false) {
+    const fit = residualWaits(bp, layout, operations, results);
+    if (fit.note) warnings.push(fit.note);
+    for (const [id, ms] of fit.waits) {
+      const existing = operations.find((o) => o.id === id);
+      if (existing) existing.waitMs = ms;
+      else operations.push({ id, unit: r.operations.get(id)?.unit?.name ?? '?', cpuMs: null, wasCpuMs: idx.get(id)!.op.cpu.mean, waitMs: ms, db: null });
+    }
+    operations.sort((a, b) => a.id.localeCompare(b.id));
+  }
   const m0 = results[0]!.run.machine;
   if (results.some((x) => x.run.machine.cpuModel !== m0.cpuModel || x.run.machine.cores !== m0.cores)) warnings.push('the results come from different machines');
   return {
@@ -356,9 +434,76 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-/** Every layout's network CPU from a platform calibration (the overlay merges it key by key). */
-function platformNetwork(layouts: readonly string[], p: PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string } }> {
-  return Object.fromEntries(layouts.map((l) => [l, { network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` } }]));
+/**
+ * The blueprint with a calibration's figures applied, in memory (what loading its overlay
+ * gives): each calibrated operation's CPU mean, its wait (thread-pool work plus unexplained
+ * latency, as a constant) and its query times on the calibration layout's datastores.
+ */
+export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperation[], layout: string): Blueprint {
+  const out = structuredClone(bp);
+  const r = resolveBlueprint(bp).layout(layout);
+  for (const c of ops) {
+    const here = r.operations.get(c.id);
+    if (!here) continue;
+    const op = out.system.domains[here.ref.domain]!.operations[here.ref.name]!;
+    if (c.cpuMs !== null) op.cpu = { ...op.cpu, mean: c.cpuMs };
+    const wait = (c.poolMs ?? 0) + (c.waitMs ?? 0);
+    if (wait > 0) op.wait = { dist: 'const', mean: wait + (here.ref.op.wait?.mean ?? 0), cv: 0 };
+    const db = { reads: here.ref.op.db.reads, writes: here.ref.op.db.writes, ...op.db };
+    if (c.db?.readMs != null) op.db = { ...db, read: { ...here.read, mean: c.db.readMs } };
+    if (c.db?.writeMs != null) op.db = { ...db, ...op.db, write: { ...here.write, mean: c.db.writeMs } };
+  }
+  return out;
+}
+
+/**
+ * Each operation's latency that the calibrated CPU and query figures leave unexplained, ms: the
+ * least-loaded open-model run's measured p50 (its least window's, when replicated) minus the p50 the calibrated blueprint predicts for
+ * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
+ * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
+ */
+export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[]): { waits: Map<string, number>; note?: string } {
+  const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
+  const base = open[0];
+  if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
+  const placed = resolveBlueprint(bp).layout(layout).operations;
+  const measured = base.operations.filter((o) => o.latency && (o.requests ?? 0) > 0 && placed.has(o.id));
+  if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
+  const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
+  const calibrated = applyCalibration(bp, ops, layout);
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: hostOfRuns([base]) });
+  const waits = new Map<string, number>();
+  for (const m of measured) {
+    const p = predicted.operations.find((o) => o.id === m.id);
+    if (!p || !Number.isFinite(p.latency.p50)) continue;
+    // The least window's p50 where the run was replicated: the wait is the fixed part of the
+    // latency, and one window disturbed by something outside the system must not become it.
+    const perWindow = base.windows.map((w) => w.operations.find((o) => o.id === m.id)?.p50).filter((v): v is number => typeof v === 'number' && v > 0);
+    const gap = (perWindow.length ? Math.min(...perWindow) : m.latency!.p50) - p.latency.p50;
+    if (gap > 0.05) waits.set(m.id, round(gap));
+  }
+  return { waits };
+}
+
+/**
+ * Every layout's network CPU from a platform calibration (the overlay merges it key by key), and
+ * the gateway's CPU per request where a layout has one: a proxy is a server to its client and a
+ * client to the unit, so one call's server side plus one call's client side, per KiB as well
+ * (at the blueprint's default request and response sizes).
+ */
+function platformNetwork(bp: Blueprint, p: PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string } }> {
+  const h = p.http;
+  const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
+  const gatewayMs = h.clientPerCallMs + h.serverPerCallMs + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
+  return Object.fromEntries(
+    Object.entries(bp.layouts).map(([name, l]) => [
+      name,
+      {
+        network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` },
+        ...(l.gateway ? { gateway: { cpu: `${round(gatewayMs)}ms` } } : {}),
+      },
+    ]),
+  );
 }
 const ms = (x: number) => `${round(x)}ms`;
 
@@ -386,7 +531,9 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     const entry: Record<string, unknown> = {};
     if (c.cpuMs !== null) entry.cpu = withMean(ref.op.cpu, c.cpuMs);
     // Thread-pool work (scrypt) runs off the event loop: a wait, not the unit's CPU.
-    if (c.poolMs) entry.wait = { dist: 'const', mean: ms(c.poolMs + (ref.op.wait?.mean ?? 0)) };
+    // Thread-pool work and unexplained latency: both are time off the unit's CPU.
+    const wait = (c.poolMs ?? 0) + (c.waitMs ?? 0);
+    if (wait > 0) entry.wait = { dist: 'const', mean: ms(wait + (ref.op.wait?.mean ?? 0)) };
     if (c.db && (c.db.readMs !== null || c.db.writeMs !== null)) {
       const db: Record<string, unknown> = {};
       if (c.db.readMs !== null) db.read = withMean(here.read, c.db.readMs);
@@ -404,12 +551,13 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     '# Method (per measured process):',
     ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'instrumented' ? 'per-operation CPU read from the services’ own instrumentation (event-loop self time × main-thread CPU)' : f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
+    ...(cal.operations.some((c) => c.waitMs) ? [`# Waits: latency the CPU figures leave unexplained at the least-loaded run (its least window’s p50 minus the calibrated prediction there): ${cal.operations.filter((c) => c.waitMs).map((c) => `${c.id} ${c.waitMs} ms`).join(', ')}.`] : []),
     ...cal.warnings.map((w) => `# Warning: ${w}`),
     ...(o.platform
-      ? [`# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call).`]
+      ? [`# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call); a gateway's CPU per request is one call's client and server side.`]
       : ['# Network figures: the blueprint’s own (no platform calibration applied).']),
   ];
-  const layouts = o.platform ? (platformNetwork(Object.keys(bp.layouts), o.platform)) : undefined;
+  const layouts = o.platform ? platformNetwork(bp, o.platform) : undefined;
   const body = stringify({ extends: o.extendsPath, system: { domains }, ...(layouts ? { layouts } : {}) }, { lineWidth: 0 });
   return `${header.join('\n')}\n${body}`;
 }

@@ -77,6 +77,8 @@ export const MAX_CALL_DEPTH = 32;
 export interface ResolvedUnit extends Unit {
   name: string;
   domains: string[];
+  /** its own background CPU, else the system's default (cores per worker of each replica) */
+  backgroundCpu: number;
 }
 
 export interface ResolvedDatastore extends Datastore {
@@ -298,7 +300,7 @@ function resolveLayoutOf(rb: ResolvedBlueprint, name: string, layout: Layout): R
   const bp = rb.blueprint;
   const unitDomains = placeDomains(bp, layout).of;
   const storeTables = placeTables(rb, layout).of;
-  const units: ResolvedUnit[] = Object.entries(layout.units).map(([n, u]) => ({ ...u, name: n, domains: unitDomains.get(n)! }));
+  const units: ResolvedUnit[] = Object.entries(layout.units).map(([n, u]) => ({ ...u, name: n, domains: unitDomains.get(n)!, backgroundCpu: u.backgroundCpu ?? bp.system.defaults.backgroundCpu }));
   const datastores: ResolvedDatastore[] = Object.entries(layout.datastores).map(([n, d]) => ({ ...d, name: n, tables: storeTables.get(n)! }));
   const unitOfDomain = new Map<string, string>();
   for (const u of units) for (const d of u.domains) if (!unitOfDomain.has(d)) unitOfDomain.set(d, u.name);

@@ -60,7 +60,7 @@ export async function action(files: string[], opts: { blueprint?: string; layout
   const { blueprint, files: inputs } = loadBlueprint(blueprintFile);
   let cal;
   try {
-    cal = calibrate(blueprint, results, { layout: opts.layout });
+    cal = calibrate(blueprint, results, { layout: opts.layout, ...(platform ? { platform } : {}) });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

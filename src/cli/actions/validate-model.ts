@@ -5,7 +5,8 @@ import { parseLevels } from '../../loadtest/layout-run.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadBlueprint } from '../../io/load.js';
 import { didYouMean } from '../../model/diagnostics.js';
-import { validateModel } from '../../loadtest/validate-model.js';
+import { validateModel, parseSavedRuns } from '../../loadtest/validate-model.js';
+import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
 
 export interface Flags {
@@ -20,6 +21,8 @@ export interface Flags {
   portOffset: string;
   fastDb?: boolean;
   html?: string;
+  runsOut?: string;
+  fromRuns?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -37,13 +40,23 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   } catch (e) {
     throw new UsageError(`--levels: ${(e as Error).message}`);
   }
-  for (const f of [flags.out, flags.html]) if (f && existsSync(f) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
+  for (const f of [flags.out, flags.html, flags.runsOut]) if (f && existsSync(f) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
   const bp = loadBlueprint(file).blueprint;
   const names = Object.keys(bp.layouts);
   const predict = flags.predict ? listFlag(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
   const reverse = flags.reverse ? listFlag(flags.reverse) : [];
   for (const l of [flags.calibrateOn, ...predict, ...reverse]) if (!bp.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
-  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, log: (l) => err(`archsim: ${l}`) });
+  let fromRuns;
+  if (flags.fromRuns) {
+    const t = readInput(flags.fromRuns);
+    if (!t.ok) throw new UsageError(`${flags.fromRuns}: ${t.message}`);
+    try {
+      fromRuns = parseSavedRuns(t.text, flags.fromRuns);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, ...(flags.runsOut ? { runsOut: flags.runsOut } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
   if (flags.out) writeFileSync(flags.out, `${JSON.stringify(v, null, 2)}\n`);
   if (flags.html) {
     writeFileSync(flags.html, validationHtml(v));

@@ -18,6 +18,8 @@ export function register(program: Command): void {
     .option('--port-offset <n>', 'add N to every port of the started layouts', '0')
     .option('--fast-db', 'PostgreSQL without crash safety (fsync… off): faster, describes no real deployment')
     .option('--html <file>', 'write the page of predicted against measured latency-against-load here')
+    .option('--runs-out <file>', 'also write every measured run (per layout: capacity and levels) here, for --from-runs')
+    .option('--from-runs <file>', 'predict from the runs an earlier --runs-out saved, without measuring again')
     .option('-o, --out <file>', 'write the comparison JSON here')
     .option('--force', 'overwrite --out and --html')
     .option('--json', 'print the comparison as JSON')
