@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build, from Debian's packages, the container images archsim's generated files and
+# `archsim up --db container` name, for machines with a Docker engine but no image registry
+# (like an air-gapped mirror). Each image is tagged with the name the generated files use, so
+# `FROM`/`image:` resolve without a pull:
+#   postgres:16  Debian bookworm's PostgreSQL (15) with an entrypoint honouring the official
+#                image's POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA.
+# Cached: an image this script built from the same inputs is kept; a tag that exists and was not
+# built here (e.g. the real image, pulled) is never replaced. --force rebuilds ours.
+# Needs root, docker (an engine answering) and mmdebstrap. Usage: scripts/build-local-images.sh [--force]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+force=${1:-}
+suite=${ARCHSIM_IMAGE_SUITE:-bookworm}
+mirror=${ARCHSIM_IMAGE_MIRROR:-}
+
+# The Debian root file system with PostgreSQL, imported as a base image (the slow part, about
+# a minute unloaded: cached under its own tag, keyed by the suite and the package set).
+build_base() {
+  local tag="archsim/debian-postgresql:$suite"
+  if docker image inspect "$tag" >/dev/null 2>&1 && [ "$force" != "--force" ]; then return 0; fi
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  echo "building $tag from Debian $suite's packages…"
+  local t0=$SECONDS
+  # postgresql-common would create a default cluster at install: the entrypoint makes its own.
+  mmdebstrap --quiet --variant=minbase --include=postgresql \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --essential-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/archsim.conf"' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
+    "$suite" "$tmp/rootfs.tar" $mirror
+  docker import "$tmp/rootfs.tar" "$tag" >/dev/null
+  echo "built $tag in $((SECONDS - t0)) s"
+}
+
+build_postgres() {
+  local tag=postgres:16
+  # The inputs' fingerprint: this script, the entrypoint and the suite.
+  local fp
+  fp=$(cat "$0" "$here/images/postgres-entrypoint.sh" <(echo "$suite") | sha256sum | cut -c1-16)
+  if docker image inspect "$tag" >/dev/null 2>&1; then
+    local have
+    have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$tag" 2>/dev/null || true)
+    if [ -z "$have" ] || [ "$have" = "<no value>" ]; then
+      echo "$tag exists and was not built here: kept"
+      return 0
+    fi
+    if [ "$have" = "$fp" ] && [ "$force" != "--force" ]; then
+      echo "$tag is up to date ($fp): kept"
+      return 0
+    fi
+  fi
+  build_base
+  local ctx
+  ctx=$(mktemp -d)
+  trap 'rm -rf "$ctx"' RETURN
+  cp "$here/images/postgres-entrypoint.sh" "$ctx/"
+  cat > "$ctx/Dockerfile" <<DOCKERFILE
+FROM archsim/debian-postgresql:$suite
+COPY postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint.sh
+ENV PGDATA=/var/lib/postgresql/data LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+EXPOSE 5432
+# As the official image: SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for clients).
+STOPSIGNAL SIGINT
+LABEL org.archsim.build=$fp
+ENTRYPOINT ["/usr/local/bin/postgres-entrypoint.sh"]
+DOCKERFILE
+  # The classic builder: it resolves FROM from the local images, with no registry to ask.
+  DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null
+  echo "built $tag ($fp)"
+}
+
+docker version --format '{{.Server.Version}}' >/dev/null || { echo "no Docker engine answers: nothing built" >&2; exit 1; }
+command -v mmdebstrap >/dev/null || { echo "mmdebstrap is not installed (apt-get install mmdebstrap)" >&2; exit 1; }
+build_postgres
