@@ -15,6 +15,8 @@ export interface PostgresHandle {
   port?: number;
   dataDir?: string;
   pid?: number;
+  /** the container's id (--db container): `archsim down` removes it if the supervisor could not */
+  containerId?: string;
   stop(): Promise<void>;
 }
 
@@ -119,20 +121,88 @@ export function fromUrl(base: string): PostgresHandle {
   };
 }
 
-/** PostgreSQL in a container, through testcontainers, where Docker and that package exist. */
-export async function startContainer(): Promise<PostgresHandle> {
-  const name = '@testcontainers/postgresql';
-  let mod: { PostgreSqlContainer: new (image: string) => { start(): Promise<{ getConnectionUri(): string; stop(): Promise<unknown> }> } };
+/** The image `--db container` runs unless told otherwise: what the generated compose files name. */
+export const DEFAULT_DB_IMAGE = 'postgres:16';
+/** Label on every container archsim starts, so a leftover can be found (and removed) by it. */
+export const CONTAINER_LABEL = 'org.archsim.run';
+
+/**
+ * PostgreSQL in a container, through testcontainers, where a Docker engine answers. The image
+ * is any that honours the official postgres image's POSTGRES_USER / POSTGRES_PASSWORD /
+ * POSTGRES_DB (the official one, or the local build of scripts/build-local-images.sh). Its port
+ * is published on 127.0.0.1 only; stop() removes the container. testcontainers' Ryuk reaper is
+ * off (its image cannot be pulled everywhere, and archsim removes what it starts itself), unless
+ * the caller's environment says otherwise.
+ */
+export async function startContainer(opts: { image?: string; durable?: boolean; log?: (line: string) => void } = {}): Promise<PostgresHandle> {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  let tc: typeof import('testcontainers');
   try {
-    mod = (await import(name)) as typeof mod;
-  } catch {
-    throw new Error('--db container needs the @testcontainers/postgresql package and Docker; neither is bundled (use --db embedded, or DATABASE_URL with --db url)');
+    tc = await import('testcontainers');
+  } catch (e) {
+    throw new Error(`--db container: the testcontainers package did not load (${(e as Error).message}); reinstall archsim, or use --db embedded`);
   }
-  const c = await new mod.PostgreSqlContainer('postgres:16-alpine').start().catch((e: Error) => {
-    throw new Error(`--db container: could not start a PostgreSQL container (is Docker running?): ${e.message}`);
-  });
-  const h = fromUrl(c.getConnectionUri());
-  return { ...h, kind: 'container', stop: async () => void (await c.stop()) };
+  const image = opts.image ?? DEFAULT_DB_IMAGE;
+  const password = randomBytes(18).toString('base64url');
+  /** Published on the loopback interface only: testcontainers binds every address otherwise. */
+  class LoopbackContainer extends tc.GenericContainer {
+    protected override async beforeContainerCreated(): Promise<void> {
+      for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string }[][]) for (const b of bindings) b.HostIp = '127.0.0.1';
+    }
+  }
+  const flags = ['-c', 'max_connections=400', '-c', 'shared_buffers=64MB'];
+  if (opts.durable === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const started = await new LoopbackContainer(image)
+    .withEnvironment({ POSTGRES_USER: USER, POSTGRES_PASSWORD: password, POSTGRES_DB: 'postgres' })
+    .withCommand(flags)
+    .withExposedPorts(5432)
+    .withLabels({ [CONTAINER_LABEL]: String(process.pid) })
+    // The official image starts a temporary server to initialise, then the real one: the log
+    // line says a server is up, the connection loop below that it is the one that stays.
+    .withWaitStrategy(tc.Wait.forLogMessage(/database system is ready to accept connections/))
+    .withStartupTimeout(120_000)
+    .start()
+    .catch((e: Error) => {
+      throw new Error(`--db container: could not start ${image} (is a Docker engine running, and the image there? scripts/build-local-images.sh builds it from Debian's packages): ${e.message.split('\n')[0]}`);
+    });
+  const port = started.getMappedPort(5432);
+  const url = (db: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
+  const stop = async () => void (await started.stop({ timeout: 10_000, remove: true, removeVolumes: true }));
+  try {
+    await untilAccepting(url('postgres'), 60_000);
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw new Error(`--db container: ${image} started but never accepted connections: ${(e as Error).message}`);
+  }
+  return { kind: 'container', port, containerId: started.getId(), url, stop };
+}
+
+/** Remove a container startContainer started (a supervisor killed before it could stop it). */
+export async function removeContainer(id: string): Promise<void> {
+  if (!/^[a-f0-9]{12,64}$/.test(id)) throw new Error(`not a container id: ${id}`);
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const c = client.container.getById(id);
+  await client.container.stop(c, { timeout: 10_000 }).catch(() => undefined); // already stopped: fine
+  await client.container.remove(c, { removeVolumes: true });
+}
+
+async function untilAccepting(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      await c.end();
+      return;
+    } catch (e) {
+      await c.end().catch(() => undefined);
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** What the server really runs with (SHOW), so a result can say it rather than assume it. */

@@ -21,6 +21,8 @@ export type DbMode = 'embedded' | 'url' | 'container';
 
 export interface StartOptions {
   db?: DbMode;
+  /** Image of `db: 'container'`: default postgres:16 (anything honouring the official image's POSTGRES_* variables). */
+  dbImage?: string;
   /**
    * Added to every blueprint port (units and gateway), so parallel runs do not collide. Keep
    * the ports below 32768: above, Linux hands the same numbers to outgoing connections.
@@ -95,7 +97,7 @@ export interface RunningLayout {
   databases: Record<string, string>;
   /** The database URL holding a domain's schema. */
   databaseOf(domain: string): string;
-  postgres: { kind: DbMode; port?: number; dataDir?: string; pid?: number };
+  postgres: { kind: DbMode; port?: number; dataDir?: string; pid?: number; containerId?: string };
   jwtSecret: string;
   /** The run's service-token secret (tests use it to call internal operations as a unit would). */
   serviceSecret: string;
@@ -194,7 +196,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
   let pgh;
   if (mode === 'embedded') pgh = await startEmbedded({ dataDir, durable: opts.durable ?? true });
-  else if (mode === 'container') pgh = await startContainer();
+  else if (mode === 'container') pgh = await startContainer({ ...(opts.dbImage ? { image: opts.dbImage } : {}), durable: opts.durable ?? true });
   else {
     const base = opts.databaseUrl ?? env.DATABASE_URL;
     if (!base) throw new Error('--db url needs DATABASE_URL (or DATABASE_URL_<DATASTORE> for each datastore)');
@@ -374,7 +376,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     routes,
     databases,
     databaseOf: (domain) => databases[storeOfDomain(domain) ?? ''] ?? databases.events!,
-    postgres: { kind: mode, ...(pgh.port ? { port: pgh.port } : {}), ...(mode === 'embedded' ? { dataDir } : {}), ...(pgh.pid ? { pid: pgh.pid } : {}) },
+    postgres: { kind: mode, ...(pgh.port ? { port: pgh.port } : {}), ...(mode === 'embedded' ? { dataDir } : {}), ...(pgh.pid ? { pid: pgh.pid } : {}), ...(pgh.containerId ? { containerId: pgh.containerId } : {}) },
     jwtSecret,
     serviceSecret,
     mediaDir,

@@ -14,7 +14,7 @@ export interface RunState {
   gatewayUrl: string;
   units: { name: string; url: string; internalUrl?: string; pid: number; domains: string[]; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number }[];
   gateway?: { url: string; pid: number; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number };
-  postgres: { kind: string; port?: number; pid?: number; dataDir?: string };
+  postgres: { kind: string; port?: number; pid?: number; dataDir?: string; containerId?: string };
   databases: Record<string, string>;
   logDir: string;
   startedAt: string;

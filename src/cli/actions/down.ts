@@ -32,8 +32,20 @@ export async function action(opts: { json?: boolean }): Promise<number | void> {
     process.kill(s.postgres.pid, 'SIGINT');
     await wait(s.postgres.pid, 10_000);
   }
+  // A container the supervisor did not get to remove (it was killed): remove it here.
+  let container: string | undefined;
+  if (s.postgres.containerId) {
+    const { removeContainer } = await import('../../../reference-services/runtime/postgres.js');
+    container = await removeContainer(s.postgres.containerId).then(
+      () => s.postgres.containerId,
+      (e: Error & { statusCode?: number }) => {
+        if (e.statusCode !== 404 && !/no such container/i.test(e.message)) process.stderr.write(`archsim: could not remove PostgreSQL container ${s.postgres.containerId}: ${e.message.split('\n')[0]}\n`);
+        return undefined;
+      },
+    );
+  }
   clearState();
-  if (opts.json) printJson({ stopped: true, layout: s.layout, clean, killed: leftovers });
+  if (opts.json) printJson({ stopped: true, layout: s.layout, clean, killed: leftovers, ...(container ? { removedContainer: container } : {}) });
   else out(`${paint('green', '✓')} ${s.layout} stopped${clean ? '' : ` (killed ${leftovers.length} leftover process${leftovers.length === 1 ? '' : 'es'})`}`);
   return 0;
 }

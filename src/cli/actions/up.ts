@@ -11,6 +11,7 @@ import { mkdirSync, openSync, readFileSync, existsSync, chmodSync } from 'node:f
 export interface UpOpts {
   layout: string;
   db: string;
+  dbImage?: string;
   portOffset: string;
   gatewayPort?: string;
   dataDir?: string;
@@ -22,6 +23,11 @@ export interface UpOpts {
 
 export async function action(bp: string, opts: UpOpts): Promise<number> {
   choiceFlag('--db', opts.db, ['embedded', 'url', 'container'] as const);
+  if (opts.dbImage !== undefined) {
+    if (opts.db !== 'container') throw new UsageError('--db-image goes with --db container');
+    // A Docker image reference (name[:tag][@digest]): nothing a shell or the engine reads otherwise.
+    if (!/^[a-z0-9][a-z0-9._\/:-]{0,254}(@sha256:[a-f0-9]{64})?$/.test(opts.dbImage)) throw new UsageError(`--db-image: "${opts.dbImage}" is not an image reference (e.g. postgres:16)`);
+  }
   const offset = intFlag('--port-offset', opts.portOffset, 0, 50_000);
   const gatewayPort = opts.gatewayPort === undefined ? undefined : intFlag('--gateway-port', opts.gatewayPort, 1, 65_535);
   const { blueprint } = loadBlueprint(bp);
@@ -86,6 +92,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
   // A port in use is a usage error by kind (PortInUseError, exit 2).
   const starting = startLayout(bp, opts.layout, {
     db: opts.db as 'embedded',
+    ...(opts.dbImage ? { dbImage: opts.dbImage } : {}),
     portOffset: offset,
     ...(gatewayPort ? { gatewayPort } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
@@ -112,7 +119,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
   if (!stopping) {
     if (opts.json) printJson({ ...printableState(state), readyMs: Date.now() - t0 });
     else {
-      out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}${L.postgres.kind === 'embedded' ? (opts.fastDb ? ' (fast, NOT durable: --fast-db)' : ' (durable)') : ''}`);
+      out(`${paint('green', '✓')} ${L.layout} is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${L.units.length} unit${L.units.length > 1 ? 's' : ''}, PostgreSQL ${L.postgres.kind}${L.postgres.containerId ? ` ${L.postgres.containerId.slice(0, 12)}` : ''}${L.postgres.port ? ` on 127.0.0.1:${L.postgres.port}` : ''}${L.postgres.kind === 'embedded' ? (opts.fastDb ? ' (fast, NOT durable: --fast-db)' : ' (durable)') : ''}`);
       out(`  entry    ${L.gatewayUrl}${L.gateway ? ' (gateway)' : ' (no gateway in this layout: the unit is the entry)'}`);
       out(table(['unit', 'url', 'pid', 'domains'], L.units.map((u) => [u.name, u.url, u.pid, u.domains.join(', ')]), { indent: 2 }));
       out(`  logs     ${logDir}`);

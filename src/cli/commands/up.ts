@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .argument('<blueprint>', 'blueprint YAML whose domains the bundled reference services implement')
     .requiredOption('-l, --layout <name>', 'layout to run (monolith, modular-monolith, microservices, strangler-relay)')
     .option('--db <mode>', 'embedded (a local cluster), url (DATABASE_URL, or DATABASE_URL_<DATASTORE> each) or container (testcontainers + Docker)', 'embedded')
+    .option('--db-image <image>', 'with --db container: an image honouring the official postgres image\'s POSTGRES_* variables (default postgres:16; scripts/build-local-images.sh builds one from Debian\'s packages)')
     .option('--port-offset <n>', 'add n to every blueprint port', '0')
     .option('--gateway-port <port>', 'run a gateway on this port for a layout whose blueprint has none (the monolith)')
     .option('--data-dir <dir>', 'keep the embedded cluster here (reused by the next up); default a temp dir removed on stop')
