@@ -23,6 +23,13 @@ describe('archsim up / down', () => {
     const d = archsim(['up', BP, '--layout', 'monolith', '--db', 'oracle'], { cwd });
     expect(d.code).toBe(2);
     expect(d.stderr.trim().split('\n')).toHaveLength(1);
+    // --db-image: an image reference only (it reaches the Docker engine), and only with --db container
+    const img = archsim(['up', BP, '--layout', 'monolith', '--db', 'container', '--db-image', 'postgres:16 ; rm -rf /'], { cwd });
+    expect(img.code).toBe(2);
+    expect(img.stderr.trim()).toBe('archsim: --db-image: "postgres:16 ; rm -rf /" is not an image reference (e.g. postgres:16)');
+    const alone = archsim(['up', BP, '--layout', 'monolith', '--db-image', 'postgres:16'], { cwd });
+    expect(alone.code).toBe(2);
+    expect(alone.stderr.trim()).toBe('archsim: --db-image goes with --db container');
   });
 
   it('reports a port in use with exit 2', async () => {

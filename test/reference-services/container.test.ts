@@ -86,9 +86,6 @@ describe.skipIf(skip !== undefined)('--db container (testcontainers)', () => {
   });
 
   it('`up --db container` then a killed supervisor: `down` still removes the container', async () => {
-    const bad = archsim(['up', BLUEPRINT, '--layout', 'monolith', '--db', 'container', '--db-image', 'x;rm -rf /'], { cwd });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--db-image');
     const up = archsim(['up', BLUEPRINT, '--layout', 'monolith', '--db', 'container', '--port-offset', '19100', '--detach', '--json'], { cwd, timeoutMs: 180_000 });
     expect(up.code, up.stderr).toBe(0);
     const state = JSON.parse(up.stdout);
