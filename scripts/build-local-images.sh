@@ -4,7 +4,9 @@
 # (like an air-gapped mirror). Each image is tagged with the name the generated files use, so
 # `FROM`/`image:` resolve without a pull:
 #   postgres:16  Debian bookworm's PostgreSQL (15) with an entrypoint honouring the official
-#                image's POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA.
+#                image's POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA (and PGPORT,
+#                which the server reads itself); also tagged postgres:16-alpine, which the
+#                generated compose files name (Debian inside, not Alpine).
 # Cached: an image this script built from the same inputs is kept; a tag that exists and was not
 # built here (e.g. the real image, pulled) is never replaced. --force rebuilds ours.
 # Needs root, docker (an engine answering) and mmdebstrap. Usage: scripts/build-local-images.sh [--force]
@@ -31,7 +33,7 @@ build_base() {
     --essential-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/archsim.conf"' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
     "$suite" "$tmp/rootfs.tar" $mirror
-  docker import "$tmp/rootfs.tar" "$tag" >/dev/null
+  docker import --change "LABEL org.archsim.build=base-$suite" "$tmp/rootfs.tar" "$tag" >/dev/null
   echo "built $tag in $((SECONDS - t0)) s"
 }
 
@@ -67,11 +69,34 @@ STOPSIGNAL SIGINT
 LABEL org.archsim.build=$fp
 ENTRYPOINT ["/usr/local/bin/postgres-entrypoint.sh"]
 DOCKERFILE
-  # The classic builder: it resolves FROM from the local images, with no registry to ask.
-  DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null
+  # The classic builder: it resolves FROM from the local images, with no registry to ask. (Its
+  # deprecation notice is only shown when the build fails.)
+  if ! DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >"$ctx/build.log" 2>&1; then
+    cat "$ctx/build.log" >&2
+    return 1
+  fi
   echo "built $tag ($fp)"
+}
+
+# Other names the generated files use for the same server: tagged to it unless they exist and
+# were not built here.
+alias_postgres() {
+  local alias
+  for alias in postgres:16-alpine; do
+    local have
+    have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$alias" 2>/dev/null || echo absent)
+    if [ "$have" = absent ] || { [ -n "$have" ] && [ "$have" != "<no value>" ]; }; then
+      docker tag postgres:16 "$alias"
+      echo "tagged $alias (the same image)"
+    else
+      echo "$alias exists and was not built here: kept"
+    fi
+  done
 }
 
 docker version --format '{{.Server.Version}}' >/dev/null || { echo "no Docker engine answers: nothing built" >&2; exit 1; }
 command -v mmdebstrap >/dev/null || { echo "mmdebstrap is not installed (apt-get install mmdebstrap)" >&2; exit 1; }
 build_postgres
+alias_postgres
+# Earlier builds of ours that a rebuild left untagged (each a full copy on vfs storage).
+docker image prune -f --filter label=org.archsim.build >/dev/null

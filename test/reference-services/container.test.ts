@@ -48,7 +48,7 @@ describe.skipIf(skip !== undefined)('--db container (testcontainers)', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('runs the monolith on PostgreSQL in a container: published on 127.0.0.1 only, migrated, serving; stop removes the container', async () => {
+  it('runs the monolith on PostgreSQL in a container: published on 127.0.0.1 only, migrated, serving; stop removes the container', { timeout: 180_000 }, async () => {
     const before = new Set((await archsimContainers()).map((c) => c.id));
     const L = await startLayout(BLUEPRINT, 'monolith', { db: 'container', portOffset: 18900, logLevel: 'warn' });
     let id: string | undefined;
@@ -85,7 +85,7 @@ describe.skipIf(skip !== undefined)('--db container (testcontainers)', () => {
     expect(after).toEqual([]);
   });
 
-  it('`up --db container` then a killed supervisor: `down` still removes the container', async () => {
+  it('`up --db container` then a killed supervisor: `down` still removes the container', { timeout: 240_000 }, async () => {
     const up = archsim(['up', BLUEPRINT, '--layout', 'monolith', '--db', 'container', '--port-offset', '19100', '--detach', '--json'], { cwd, timeoutMs: 180_000 });
     expect(up.code, up.stderr).toBe(0);
     const state = JSON.parse(up.stdout);
