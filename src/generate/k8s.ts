@@ -148,11 +148,13 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   const routes = gatewayRoutes(bp, r, opts);
   const portOf = new Map(r.units.map((u) => [u.name, u.port]));
   const path = (p: string, unit: string) => ({ path: p, pathType: 'Prefix', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
-  // The main Ingress sends each prefix to its heaviest backend; a canary gets a second Ingress
-  // with ingress-nginx's canary annotations carrying the canary's weight.
+  // The main Ingress sends each prefix to its stable backend (during a canary, the unit the
+  // routes come from, whatever the split); a canary gets a second Ingress with ingress-nginx's
+  // canary annotations carrying the canary's weight. Pointing the main Ingress at the canary
+  // would send it 100% (ingress-nginx splits between the two Ingresses, not within one).
   const main = routes.flatMap((g) => {
-    const primary = [...g.backends].sort((a, b) => b.weight - a.weight)[0]!;
-    return g.prefixes.map((p) => path(p, primary.unit));
+    const stable = g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!;
+    return g.prefixes.map((p) => path(p, stable.unit));
   });
   const out: Obj[] = [
     {

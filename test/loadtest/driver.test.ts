@@ -8,6 +8,8 @@ import { LoopbackError, assertLoopback, trivialScenario, weightedPicker } from '
 import { loadTestTarget } from '../../src/loadtest/target.js';
 import { allowedCpus, taskset } from '../../src/loadtest/pin.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
+import { newHistogram, recordMs, summarize } from '../../src/loadtest/driver/histogram.js';
+import { errorKind, statusKind } from '../../src/loadtest/driver/classify.js';
 
 const servers: TrivialServer[] = [];
 async function server(o: Parameters<typeof startTrivialServer>[0] = {}) {
@@ -54,6 +56,22 @@ describe('embedded driver, open model', () => {
     expect(c.totals.latency!.p99).toBeLessThan(50);
     // The open model's service time (from the actual send) understates it too.
     expect(o.operations[0]!.serviceTime!.p90).toBeLessThan(o.totals.latency!.p90);
+  });
+
+  it('measures each operation from its intended start too: one operation under a stall has exactly the totals\' latency', async () => {
+    const s = await server({ stallAfter: 100, stallMs: 500 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 200, duration: 2.5 });
+    expect(r.operations).toHaveLength(1);
+    const op = r.operations[0]!;
+    expect(op.requests).toBe(r.totals.requests);
+    // Same samples, same histogram: every figure equal, not just close.
+    expect(op.latency).toEqual(r.totals.latency);
+    expect(op.latency!.p90).toBe(r.totals.latency!.p90);
+    // And the stall is in it: ≈100 of 500 requests were scheduled during it and waited from their schedule.
+    expect(op.latency!.p90).toBeGreaterThan(50);
+    expect(op.latency!.max).toBeGreaterThan(400);
+    // From the actual send the stall hides: the service time is far below the latency.
+    expect(op.serviceTime!.p90).toBeLessThan(op.latency!.p90 / 2);
   });
 });
 
@@ -170,5 +188,48 @@ describe('a run with the driver in its own pinned process', () => {
     } else {
       expect(r.run.notes.join(' ')).toMatch(/not pinned/);
     }
+  });
+});
+
+describe('latency summaries', () => {
+  it('reads each percentile at its own rank on a known sample (1…1000 µs)', () => {
+    const h = newHistogram();
+    // Below 2048 µs the histogram is exact, so every percentile is an exact sample.
+    for (let us = 1; us <= 1000; us++) recordMs(h, us / 1000);
+    expect(summarize(h)).toEqual({ min: 0.001, mean: 0.501, p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, max: 1 });
+  });
+
+  it('summarizes a skewed sample: 90 fast, 10 slow', () => {
+    const h = newHistogram();
+    for (let i = 0; i < 90; i++) recordMs(h, 1);
+    for (let i = 0; i < 10; i++) recordMs(h, 1.5);
+    // p90 is the 90th sample (fast), p95 and p99 fall among the slow ones.
+    expect(summarize(h)).toEqual({ min: 1, mean: 1.05, p50: 1, p90: 1, p95: 1.5, p99: 1.5, max: 1.5 });
+  });
+
+  it('is null for no samples, clamps to 1 µs and rounds to the microsecond', () => {
+    expect(summarize(newHistogram())).toBeNull();
+    const h = newHistogram();
+    recordMs(h, 0);
+    recordMs(h, 0.0004);
+    recordMs(h, 0.0016);
+    expect(summarize(h)).toMatchObject({ min: 0.001, max: 0.002 });
+    expect(h.totalCount).toBe(3);
+  });
+});
+
+describe('outcome classification', () => {
+  it('maps statuses at their boundaries', () => {
+    expect([199, 200, 302, 399, 400, 404, 499, 500, 503, 599].map(statusKind)).toEqual([null, null, null, null, 'status_4xx', 'status_4xx', 'status_4xx', 'status_5xx', 'status_5xx', 'status_5xx']);
+  });
+
+  it('maps every error code to its kind', () => {
+    const kinds = (codes: string[]) => codes.map((code) => errorKind(Object.assign(new Error(code), { code })));
+    expect(kinds(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_ABORTED', 'ABORT_ERR', 'ETIMEDOUT', 'ARCHSIM_TIMEOUT'])).toEqual(Array(7).fill('timeout'));
+    expect(kinds(['ECONNREFUSED', 'EADDRNOTAVAIL', 'EHOSTUNREACH'])).toEqual(Array(3).fill('connect'));
+    expect(kinds(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])).toEqual(Array(4).fill('reset'));
+    expect(kinds(['ENOENT', ''])).toEqual(['other', 'other']);
+    expect(errorKind(null)).toBe('other');
+    expect(errorKind('boom')).toBe('other');
   });
 });

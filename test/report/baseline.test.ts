@@ -41,3 +41,42 @@ describe('baseline diffs', () => {
     expect(ok.ok).toBe(true);
   });
 });
+
+describe('baseline removals', () => {
+  it('lists every figure of a removed operation and unit as "… is gone", with no after value', () => {
+    const before = report(layoutFixture());
+    const l = layoutFixture();
+    l.operations = l.operations.filter((o) => o.id !== 'auth.login');
+    l.structure.units = l.structure.units.filter((u) => u.name !== 'auth-service');
+    l.stations = l.stations.filter((s) => s.id !== 'auth-service');
+    const changes = diffReports(before, report(l));
+    expect(changes.map((c) => c.text)).toEqual([
+      'mean(auth.login) is gone',
+      'p50(auth.login) is gone',
+      'p95(auth.login) is gone',
+      'p99(auth.login) is gone',
+      'throughput(auth.login) is gone',
+      'hops(auth.login) is gone',
+      'utilization(auth-service) is gone',
+      'replicas(auth-service) is gone',
+    ]);
+    expect(changes.find((c) => c.figure === 'p95(auth.login)')).toEqual({
+      layout: 'microservices',
+      figure: 'p95(auth.login)',
+      before: 10.2,
+      after: null,
+      delta: null,
+      pct: null,
+      unit: 'ms',
+      text: 'p95(auth.login) is gone',
+      causes: ['unit auth-service removed'],
+    });
+    expect(changes.find((c) => c.figure === 'replicas(auth-service)')!.causes).toEqual(['unit auth-service removed']);
+  });
+
+  it('names a layout that is gone and one that is new', () => {
+    const changes = diffReports(report(layoutFixture('monolith')), report(layoutFixture('microservices')));
+    expect(changes.map((c) => c.text)).toEqual(['layout microservices added', 'layout monolith removed']);
+    expect(changes.map((c) => c.layout)).toEqual(['microservices', 'monolith']);
+  });
+});

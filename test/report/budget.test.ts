@@ -82,3 +82,36 @@ budgets:
     ]);
   });
 });
+
+describe('budget boundaries (exact limit values)', () => {
+  // The fixture's monthly cost is exactly $172: every comparator at, just under and just over it.
+  const verdicts = (lines: string[]) => {
+    const r = evaluateBudgets(parse(`budgets:\n${lines.map((l) => `  - ${l}\n`).join('')}`), [layoutFixture()], undefined);
+    if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+    return r.results.map((x) => x.pass);
+  };
+
+  it('a strict < fails at exactly the limit and passes just above the value', () => {
+    expect(verdicts(['cost.monthly < 172 USD', 'cost.monthly < 172.01 USD', 'cost.monthly < 171.99 USD'])).toEqual([false, true, false]);
+  });
+
+  it('<= passes at exactly the limit and fails just below it', () => {
+    expect(verdicts(['cost.monthly <= 172 USD', 'cost.monthly <= 171.99 USD', 'cost.monthly <= 172.01 USD'])).toEqual([true, false, true]);
+  });
+
+  it('> and >= mirror them at the limit', () => {
+    expect(verdicts(['cost.monthly > 172 USD', 'cost.monthly > 171.99 USD', 'cost.monthly > 172.01 USD'])).toEqual([false, true, false]);
+    expect(verdicts(['cost.monthly >= 172 USD', 'cost.monthly >= 172.01 USD', 'cost.monthly >= 171.99 USD'])).toEqual([true, false, true]);
+  });
+
+  it('== and != hold only at the exact value', () => {
+    expect(verdicts(['cost.monthly == 172 USD', 'cost.monthly == 172.01 USD', 'cost.monthly == 171.99 USD'])).toEqual([true, false, false]);
+    expect(verdicts(['cost.monthly != 172 USD', 'cost.monthly != 172.01 USD', 'cost.monthly != 171.99 USD'])).toEqual([false, true, true]);
+  });
+
+  it('converts limits into the figure unit at the boundary (s, us, %, bare ratio)', () => {
+    // p99(auth.login) is 15.9 ms; utilization(message-service) is 0.21.
+    expect(verdicts(['p99(auth.login) <= 0.0159s', 'p99(auth.login) < 0.0159s', 'p99(auth.login) <= 15900us', 'p99(auth.login) < 15900us'])).toEqual([true, false, true, false]);
+    expect(verdicts(['utilization(message-service) <= 21%', 'utilization(message-service) < 21%', 'utilization(message-service) <= 21', 'utilization(message-service) < 0.21', 'utilization(message-service) <= 0.21'])).toEqual([true, false, true, false, true]);
+  });
+});
