@@ -3,6 +3,10 @@
 // submission); see the README's "Working on archsim" for when to run it. The HTML report
 // (every surviving mutant, by file) is written to reports/mutation/mutation.html, the per-folder
 // scores by `node scripts/mutation-scores.mjs`.
+// ARCHSIM_MUTATION_DIR (default reports/mutation) lets two folder runs go side by side without
+// sharing a report or an incremental file.
+const dir = process.env.ARCHSIM_MUTATION_DIR ?? 'reports/mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -23,16 +27,16 @@ export default {
   ignoreStatic: true,
   // Re-runs test only the mutants whose code or covering tests changed since the last run.
   incremental: true,
-  incrementalFile: 'reports/mutation/incremental.json',
+  incrementalFile: `${dir}/incremental.json`,
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${dir}/mutation.html` },
+  jsonReporter: { fileName: `${dir}/mutation.json` },
   // Two cores: one test process per core.
   concurrency: 2,
   timeoutMS: 10_000,
   timeoutFactor: 2,
   // The sandbox needs sources, tests, blueprints and scenarios; not builds or earlier output.
-  ignorePatterns: ['dist', 'coverage', 'test-output', '.archsim', 'reports/mutation', 'reference-services/**/node_modules'],
+  ignorePatterns: ['.stryker-tmp*', 'dist', 'coverage', 'test-output', '.archsim', 'reports/mutation*', 'reference-services/**/node_modules'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 80, low: 70, break: null },
