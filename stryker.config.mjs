@@ -35,8 +35,9 @@ export default {
   concurrency: 2,
   timeoutMS: 10_000,
   timeoutFactor: 2,
-  // The sandbox needs sources, tests, blueprints and scenarios; not builds or earlier output.
-  ignorePatterns: ['.stryker-tmp*', 'dist', 'coverage', 'test-output', '.archsim', 'reports/mutation*', 'reference-services/**/node_modules'],
+  // The sandbox needs sources, tests, blueprints, scenarios and dist/ (the driver tests start the
+  // built trivial server as a process: build first); not earlier output.
+  ignorePatterns: ['.stryker-tmp*', 'coverage', 'test-output', '.archsim', 'reports/mutation*', 'reference-services/**/node_modules'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 80, low: 70, break: null },

@@ -233,3 +233,71 @@ describe('outcome classification', () => {
     expect(errorKind('boom')).toBe('other');
   });
 });
+
+describe('driver options and report fields', () => {
+  it('refuses a run without a positive duration, and an open run without a rate', async () => {
+    await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 0 })).rejects.toThrow('duration must be positive');
+    await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'open', duration: 1 })).rejects.toThrow('the open model needs a rate');
+    await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'open', rate: 0, duration: 1 })).rejects.toThrow('the open model needs a rate');
+  });
+
+  it('open: measures only after the warm-up, bounds in-flight requests by rate/10 (at least 16), reports the schedule and phases', async () => {
+    const s = await server();
+    const phases: string[] = [];
+    const progress: { elapsed: number; total: number; sent: number }[] = [];
+    const before = Date.now();
+    const r = await runDriver(createScenario({ id: 'a.get' }), {
+      baseUrl: s.url,
+      model: 'open',
+      rate: 200,
+      duration: 1,
+      warmup: 0.5,
+      onPhase: (p) => phases.push(p),
+      onProgress: (p) => progress.push(p),
+    });
+    // 300 sent; the 100 of the warm-up are not counted.
+    expect(r.totals.requests).toBe(200);
+    expect(r.totals.throughput).toBe(200);
+    expect(r.operations.map((o) => [o.id, o.requests, o.throughput])).toEqual([['a.get', 200, 200]]);
+    expect(r).toMatchObject({ model: 'open', rate: 200, connections: 20, duration: 1, warmup: 0.5 });
+    expect(Date.parse(r.started)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(r.started)).toBeLessThanOrEqual(Date.now());
+    expect(phases).toEqual(['measure', 'end']);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress[0]!.total).toBe(1.5);
+    expect(progress[0]!.sent).toBeGreaterThan(0);
+    expect(progress[0]!.elapsed).toBeGreaterThanOrEqual(0.9);
+    expect(r.operations[0]!.serviceTime).not.toBeNull();
+    expect(r.driver.lag).toBeDefined();
+    const small = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5 });
+    expect(small.connections).toBe(16);
+    expect(small.totals.requests).toBe(10);
+    expect(small.totals.throughput).toBe(20);
+  });
+
+  it('open: stops at maxRequests (the warm-up included)', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 5, maxRequests: 30 });
+    expect(r.totals.requests).toBe(30);
+    expect(r.totals.throughput).toBe(6);
+  });
+
+  it('closed: one connection by default, no rate, no service time or lag; think time paces each connection', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 0.5, thinkTimeMs: 100 });
+    expect(r).toMatchObject({ model: 'closed', rate: null, connections: 1 });
+    // One connection, ≥100 ms per request: at most 5 in 0.5 s (6 if the last starts at the edge).
+    expect(r.totals.requests).toBeGreaterThanOrEqual(1);
+    expect(r.totals.requests).toBeLessThanOrEqual(6);
+    expect(r.operations[0]!.serviceTime).toBeUndefined();
+    expect(r.driver.lag).toBeUndefined();
+    expect(r.notes).toEqual([]);
+  });
+
+  it('counts 4xx answers as their own kind', async () => {
+    const s = await server({ status: 404 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 7 });
+    expect(r.totals.errors).toEqual({ total: 7, byKind: { status_4xx: 7 } });
+    expect(r.totals.latency!.min).toBeGreaterThan(0);
+  });
+});
