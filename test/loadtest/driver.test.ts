@@ -216,6 +216,13 @@ describe('latency summaries', () => {
     expect(summarize(h)).toMatchObject({ min: 0.001, max: 0.002 });
     expect(h.totalCount).toBe(3);
   });
+
+  it('clamps a duration beyond ten minutes to ten minutes instead of losing it', () => {
+    const h = newHistogram();
+    recordMs(h, 700_000);
+    expect(h.totalCount).toBe(1);
+    expect(summarize(h)).toMatchObject({ min: 600_000, max: 600_000 });
+  });
 });
 
 describe('outcome classification', () => {
@@ -299,5 +306,38 @@ describe('driver options and report fields', () => {
     const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 7 });
     expect(r.totals.errors).toEqual({ total: 7, byKind: { status_4xx: 7 } });
     expect(r.totals.latency!.min).toBeGreaterThan(0);
+  });
+});
+
+describe('the in-flight bound', () => {
+  it('is rate/10 rounded up, at least 16 and at most 1024, unless given', async () => {
+    const s = await server();
+    const at = async (rate: number, connections?: number) =>
+      (await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate, duration: 0.05, ...(connections ? { connections } : {}) })).connections;
+    expect(await at(161)).toBe(17);
+    expect(await at(160)).toBe(16);
+    expect(await at(100)).toBe(16);
+    expect(await at(20_000)).toBe(1024);
+    expect(await at(100, 3)).toBe(3);
+  });
+});
+
+describe('progress', () => {
+  it('reports about once a second with the completions of the last second and the p95 so far', async () => {
+    const s = await server({ delayMs: 2 });
+    const seen: { elapsed: number; total: number; sent: number; completed: number; errors: number; dropped: number; rate: number; p95: number | null }[] = [];
+    await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 2.2, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBeLessThanOrEqual(3);
+    const [a, b] = seen as [(typeof seen)[0], (typeof seen)[0]];
+    expect(a.total).toBe(2.2);
+    expect(a.elapsed).toBeGreaterThanOrEqual(0.9);
+    expect(b.elapsed).toBeGreaterThan(a.elapsed);
+    expect(a.rate).toBe(a.completed);
+    expect(b.rate).toBe(b.completed - a.completed);
+    expect(b.sent).toBeGreaterThanOrEqual(b.completed);
+    expect(a.errors + a.dropped).toBe(0);
+    expect(b.p95).toBeGreaterThanOrEqual(2);
+    expect(b.p95).toBeLessThan(1000);
   });
 });
