@@ -18,6 +18,9 @@ export default {
     'src/generate/**/*.ts',
     'src/report/**/*.ts',
     'src/loadtest/driver/**/*.ts',
+    // The driver's child-process entry runs from dist/ in its own process (runDriverInChild forks
+    // the built file), so a mutant of the source can never run there.
+    '!src/loadtest/driver/child.ts',
   ],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: zod schemas and their descriptions, CSS, constant tables,
