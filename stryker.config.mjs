@@ -6,6 +6,9 @@
 // ARCHSIM_MUTATION_DIR (default reports/mutation) lets two folder runs go side by side without
 // sharing a report or an incremental file.
 const dir = process.env.ARCHSIM_MUTATION_DIR ?? 'reports/mutation';
+// Test processes inherit this: a test whose latency bound cannot hold in a mutation run (the
+// instrumented driver, cold, on shared cores) skips there, and only there.
+process.env.ARCHSIM_MUTATION_RUN = '1';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

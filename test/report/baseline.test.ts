@@ -142,3 +142,15 @@ describe('baseline causes and percentages', () => {
     expect(changes.find((c) => c.figure === 'replicas(message-service)')!.causes).toEqual(['message-service replicas 3 → 4']);
   });
 });
+
+describe('layouts added and removed', () => {
+  it('gives the whole entry, and keeps a layout that moved in the list', () => {
+    const changes = diffReports(report(layoutFixture('monolith')), report(layoutFixture('microservices')));
+    expect(changes).toEqual([
+      { layout: 'microservices', figure: 'layout', before: null, after: null, delta: null, pct: null, unit: 'count', text: 'layout microservices added', causes: [] },
+      { layout: 'monolith', figure: 'layout', before: null, after: null, delta: null, pct: null, unit: 'count', text: 'layout monolith removed', causes: [] },
+    ]);
+    const two = (a: string, b: string): Report => ({ ...report(layoutFixture(a)), layouts: [layoutFixture(a), layoutFixture(b)] });
+    expect(diffReports(two('monolith', 'microservices'), two('microservices', 'monolith'))).toEqual([]);
+  });
+});

@@ -159,3 +159,23 @@ describe('budget units and change texts', () => {
     expect(!e.ok && e.errors.map(formatDiagnostic)).toEqual(['budget.yaml:3:5: budgets[0]: layout "monolit" is not in the report (did you mean "monolith"?); report layouts: microservices, monolith']);
   });
 });
+
+describe('budget limits as ratios and percentages', () => {
+  it('reads a bare number above 1 as a percentage, 1 and below as a ratio', () => {
+    // utilization(message-service) is 0.21.
+    const b = parse('budgets:\n  - utilization(message-service) > 20\n  - utilization(message-service) <= 1\n  - utilization(message-service) < 0.2\n');
+    const r = evaluateBudgets(b, [layoutFixture()], undefined);
+    expect(r.ok && r.results.map((x) => [x.pass, x.limit])).toEqual([
+      [true, 0.2],
+      [true, 1],
+      [false, 0.2],
+    ]);
+  });
+
+  it('prints a % change to one decimal', () => {
+    const b = parse('budgets:\n  - change.cost.monthly < 20%\n');
+    const changes = [{ layout: 'microservices', figure: 'cost.monthly', before: 172, after: 212, delta: 40, pct: 23.26, unit: 'USD', text: '', causes: [] }];
+    const r = evaluateBudgets(b, [layoutFixture()], changes);
+    expect(r.ok && r.results[0]!.text).toBe('BROKEN: change.cost.monthly < 20% in microservices: change 23.3%');
+  });
+});
