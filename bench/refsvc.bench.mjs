@@ -109,6 +109,8 @@ async function p50Of(origin, opts, n = 1000) {
 export async function run({ log }) {
   const { startLayout } = await import('../dist/src/run/layout.js');
   const rows = [];
+  // The machine is shared: the load around the run says how far its wall-clock figures can be trusted.
+  const loadAtStart = os.loadavg()[0].toFixed(1);
   const kept = {};
   try {
     for (const [i, layout] of LAYOUTS.entries()) {
@@ -153,7 +155,7 @@ export async function run({ log }) {
     for (const L of Object.values(kept)) await L.stop();
   }
   rows.push(...(await serviceTokenCost(log)));
-  rows.push({ name: 'machine load average (1 min) at the end of the run, 2 cores shared', value: os.loadavg()[0].toFixed(1) });
+  rows.push({ name: 'machine load average (1 min) at the start / end of the run, 2 cores shared', value: `${loadAtStart} / ${os.loadavg()[0].toFixed(1)}` });
   return rows;
 }
 

@@ -28,6 +28,16 @@ export class UsageError extends ArchsimError {
   readonly kind = 'usage';
 }
 
+/**
+ * A write the user must fix (a symbolic link under --out, an output that is one of the inputs,
+ * a file where a folder must be): one line, exit 2. Thrown by io/write-set.ts; commands may add
+ * which --out it was.
+ */
+export class WriteRefused extends ArchsimError {
+  override name = 'WriteRefused';
+  readonly kind = 'usage';
+}
+
 /** A check the user asked for did not pass (budget, lint --fail-on): exit 1, message printed. */
 export class CheckFailed extends ArchsimError {
   override name = 'CheckFailed';

@@ -26,7 +26,7 @@ export {
   type Wiring,
 } from './model/resolve.js';
 export { checkSemantics, syncCycles } from './model/semantics.js';
-export { matchRoute, prefixesByUnit, pathPattern, type RouteEntry } from './model/routes.js';
+export { matchRoute, matchersByUnit, prefixesByUnit, pathPattern, type RegexMatcher, type RouteEntry, type UnitMatchers } from './model/routes.js';
 export { lint, extractionOrder, LINT_RULES, type Finding, type LintRule, type LintSeverity, type LintOptions } from './model/lint.js';
 export { toMermaid, type MermaidOptions } from './model/mermaid.js';
 export { checklist, recommend, deriveAnswers, CHECKLIST, QUESTION_IDS, type ChecklistResult, type ChecklistItem, type Answers, type QuestionId } from './model/checklist.js';

@@ -11,6 +11,7 @@ import { ScenarioError } from '../src/simulate/simulate.js';
 import { RatesError } from '../src/simulate/sweep.js';
 import { WorkloadError } from '../src/simulate/workload.js';
 import { cliError } from '../src/cli/sim-run.js';
+import { WriteRefused } from '../src/io/write-set.js';
 
 const diag = { file: 'a.yaml', line: 3, col: 5, path: ['x'], message: 'bad', severity: 'error' as const };
 
@@ -37,6 +38,7 @@ describe('error kinds', () => {
       new ScenarioError([{ path: ['failures', 0], message: 'no unit' }]),
       new RatesError('x'),
       new WorkloadError('x'),
+      new WriteRefused('x'),
     ];
     for (const e of mistakes) {
       expect(e, e.name).toBeInstanceOf(ArchsimError);

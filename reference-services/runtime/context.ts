@@ -49,9 +49,11 @@ export interface DomainContext {
   clients: Clients;
   /**
    * Record an event through the transactional outbox: pass the transaction that makes the
-   * change, so both commit together (without one, the event is recorded on its own).
+   * change, so both commit together (without one, the event is recorded on its own). A
+   * consumer that emits because of an event passes `id` (derivedEventId of the cause): a
+   * redelivered cause then records nothing twice.
    */
-  emit(event: string, payload: Record<string, unknown>, tx?: Tx): Promise<void>;
+  emit(event: string, payload: Record<string, unknown>, tx?: Tx, id?: string): Promise<void>;
   config: Config;
   log: Logger;
   /** onRequest hook: verifies the bearer token through auth.verify-token, sets request.principal. */

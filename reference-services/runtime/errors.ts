@@ -16,5 +16,7 @@ export const badRequest = (message: string, fields?: string[]) => new HttpError(
 export const unauthorized = (message = 'authentication required') => new HttpError(401, 'unauthorized', message);
 export const forbidden = (message = 'forbidden') => new HttpError(403, 'forbidden', message);
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+/** A user id in the request names no (active) account: 404 naming the field. */
+export const noSuchUser = (field: string) => new HttpError(404, 'unknown_user', `${field}: no such user`, [field]);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);

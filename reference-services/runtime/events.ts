@@ -9,7 +9,7 @@
 // only after its handler succeeded: delivery is at-least-once, and every consumer is
 // idempotent by event id (a redelivered event changes nothing). A consumer unit that is down
 // simply finds its rows waiting when it starts again.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EventEnvelope, Logger } from './context.js';
 import { migrate, type Db, type Queryable, type Tx } from './db.js';
@@ -50,19 +50,34 @@ export const outboxMigrations = [
 ];
 
 const CHANNEL = 'archsim_events';
+
+/**
+ * The id of an event a consumer emits because of another one: the same for every delivery of
+ * the cause, so a consumer that runs twice (at-least-once delivery) records its event once.
+ */
+export function derivedEventId(causeId: string, event: string): string {
+  const h = createHash('sha256').update(`${causeId}\u0000${event}`).digest('hex');
+  // RFC 9562 layout: version 8 (custom), variant 10.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 type ConsumerFn = (e: EventEnvelope) => Promise<void>;
+/** One drain loop: running, asked to go round again, and the loop itself (awaited on stop). */
+interface DrainState {
+  draining: boolean;
+  again: boolean;
+  inflight: Promise<void>;
+}
 
 export class EventRouter {
   private readonly handlers = new Map<string, ConsumerFn>();
   private listener?: pg.Client;
   private poller?: NodeJS.Timeout;
-  private draining = false;
-  private again = false;
   private stopped = false;
-  private inflight: Promise<void> = Promise.resolve();
+  /** the cross-unit queue's drain state */
+  private readonly queue: DrainState = { draining: false, again: false, inflight: Promise.resolve() };
   private readonly timers: NodeJS.Timeout[] = [];
   /** outbox database → the local domains whose rows it holds, and its drain state */
-  private readonly outboxes = new Map<Db, { domains: string[]; draining: boolean; again: boolean; inflight: Promise<void> }>();
+  private readonly outboxes = new Map<Db, DrainState & { domains: string[] }>();
 
   constructor(
     /** event → consumer operations ("domain.op") from the blueprint */
@@ -92,13 +107,14 @@ export class EventRouter {
   /**
    * Record an event of `domain`. With `tx`, in that transaction (it commits or rolls back with
    * the change); without, on its own (durable once this returns). Published after the commit.
+   * With `id` (derivedEventId), recording the same event again is a no-op.
    */
-  async emit(domain: string, event: string, payload: Record<string, unknown>, tx?: Tx): Promise<void> {
+  async emit(domain: string, event: string, payload: Record<string, unknown>, tx?: Tx, id?: string): Promise<void> {
     const db = this.dbOf(domain);
     const q: Queryable = tx ?? db;
-    await q.query('INSERT INTO archsim_outbox.outbox (domain, event_id, event, payload, request_id) VALUES ($1, $2, $3, $4, $5)', [
+    await q.query('INSERT INTO archsim_outbox.outbox (domain, event_id, event, payload, request_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING', [
       domain,
-      randomUUID(),
+      id ?? randomUUID(),
       event,
       JSON.stringify(payload),
       currentRequestId() ?? null,
@@ -119,24 +135,32 @@ export class EventRouter {
 
   private kickOutbox(db: Db) {
     const o = this.outboxes.get(db);
-    if (!o || this.stopped) return;
-    if (o.draining) {
-      o.again = true;
+    if (o) this.drain(o, () => this.drainOutbox(db, o.domains), 'outbox drain failed; will retry');
+  }
+
+  /**
+   * Run `step` until it reports nothing more to do, one loop at a time per state: a kick while
+   * a loop runs makes it go round once more instead of starting a second loop.
+   */
+  private drain(s: DrainState, step: () => Promise<boolean>, failure: string) {
+    if (this.stopped) return;
+    if (s.draining) {
+      s.again = true;
       return;
     }
-    o.draining = true;
-    o.inflight = (async () => {
+    s.draining = true;
+    s.inflight = (async () => {
       try {
         do {
-          o.again = false;
-          while (!this.stopped && (await this.drainOutbox(db, o.domains))) {
+          s.again = false;
+          while (!this.stopped && (await step())) {
             /* keep draining */
           }
-        } while (o.again && !this.stopped);
+        } while (s.again && !this.stopped);
       } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'outbox drain failed; will retry');
+        this.log.warn({ err: (e as Error).message }, failure);
       } finally {
-        o.draining = false;
+        s.draining = false;
       }
     })();
   }
@@ -234,26 +258,7 @@ export class EventRouter {
   }
 
   private kick() {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = true;
-    this.inflight = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (!this.stopped && (await this.claimOne())) {
-            /* keep draining */
-          }
-        } while (this.again && !this.stopped);
-      } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'events drain failed; will retry');
-      } finally {
-        this.draining = false;
-      }
-    })();
+    this.drain(this.queue, () => this.claimOne(), 'events drain failed; will retry');
   }
 
   /** Claim up to a batch of due rows, handle them in order, mark each done or back it off. */
@@ -290,7 +295,7 @@ export class EventRouter {
     this.stopped = true;
     clearInterval(this.poller);
     for (const t of this.timers) clearInterval(t);
-    await this.inflight.catch(() => undefined);
+    await this.queue.inflight.catch(() => undefined);
     await Promise.all([...this.outboxes.values()].map((o) => o.inflight.catch(() => undefined)));
     await this.listener?.end().catch(() => undefined);
   }

@@ -3,12 +3,17 @@
 // answers 503 at once when a unit is down. Internal routes (/internal/...) are not in the
 // table, so they are never exposed (and units serve them only on their internal listener).
 // /health says the gateway process lives; /ready says whether every upstream unit is ready.
+// Bodies over the route's limit get 413 from the gateway itself, never proxied: declared ones
+// at once, streamed ones as soon as the limit is passed; the rest of the body is read and
+// discarded (bounded) so the client, still sending, reads the answer instead of a reset.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { RouteEntry } from '../../src/model/routes.js';
+import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
@@ -18,7 +23,13 @@ export interface GatewayOptions {
   routes: RouteEntry[];
   /** Origins of the units behind the gateway (their public /ready is what /ready reflects). */
   upstreams?: string[];
+  /** Body limit of every route (default JSON_BODY_LIMIT) … */
+  bodyLimit?: number;
+  /** … except these operations' ("domain.op"), e.g. streamed uploads (limits.ts). */
+  bodyLimits?: Record<string, number>;
 }
+
+class BodyTooLarge extends Error {}
 
 export function startGateway(o: GatewayOptions) {
   const host = o.host ?? '127.0.0.1';
@@ -33,10 +44,18 @@ export function startGateway(o: GatewayOptions) {
     const path = url.split('?')[0]!;
     return table.find((r) => (r.method === method || (r.websocket && method === 'GET')) && r.re.test(path));
   };
-  const fail = (res: ServerResponse, status: number, error: string, message: string, rid: string) => {
+  const fail = (res: ServerResponse, status: number, error: string, message: string, rid: string, extra: Record<string, string> = {}) => {
     if (res.headersSent) return res.destroy();
-    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': rid });
+    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': rid, ...extra });
     res.end(JSON.stringify({ error, message }));
+  };
+  /**
+   * 413, and the rest of the body read and dropped up to DRAIN_MAX_BYTES (the connection then
+   * stays usable); a body declared larger than that is not read: the connection closes.
+   */
+  const tooLarge = (req: IncomingMessage, res: ServerResponse, rid: string, limit: number) => {
+    const drained = drainRefused(req);
+    fail(res, 413, 'payload_too_large', `request body over ${limit} bytes`, rid, drained ? {} : { connection: 'close' });
   };
 
   // Readiness of the upstreams, checked at most every 500 ms whatever the probe rate.
@@ -74,12 +93,33 @@ export function startGateway(o: GatewayOptions) {
     headers['x-request-id'] = rid;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+    const limit = o.bodyLimits?.[r.op] ?? o.bodyLimit ?? JSON_BODY_LIMIT;
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if (hasBody && declared !== undefined && declared > limit) return tooLarge(req, res, rid, limit);
+    // A streamed body (no Content-Length) is metered on its way through.
+    let over = false;
+    let body: NodeJS.ReadableStream | null = hasBody ? req : null;
+    if (hasBody && declared === undefined) {
+      let seen = 0;
+      body = req.pipe(
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            seen += chunk.length;
+            if (seen > limit) {
+              over = true;
+              return cb(new BodyTooLarge(`request body over ${limit} bytes`));
+            }
+            cb(null, chunk);
+          },
+        }),
+      );
+    }
     try {
       const up = await pool(r.port).request({
         method: req.method as 'GET',
         path: url,
         headers,
-        body: hasBody ? req : null,
+        body: body as never,
         headersTimeout: 30_000,
         bodyTimeout: 30_000,
       });
@@ -88,6 +128,8 @@ export function startGateway(o: GatewayOptions) {
       res.writeHead(up.statusCode, out);
       await pipeline(up.body, res);
     } catch (e) {
+      // Over the limit while streaming: whatever the upstream made of the cut body, it is a 413.
+      if (over) return tooLarge(req, res, rid, limit);
       const code = (e as { code?: string }).code ?? '';
       fail(res, 503, 'unavailable', `${r.unit} unavailable (${code || (e as Error).message})`, rid);
       if (hasBody) req.resume();

@@ -25,6 +25,7 @@ import { requestContext } from './request-context.js';
 import { declaredCalls, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 import { rejectNul, validatorCompiler } from './validation.js';
 import { opProfiler } from './op-cpu.js';
+import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
 
 export interface UnitOptions {
   blueprint: Blueprint;
@@ -85,7 +86,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     genReqId: () => randomUUID(),
     // One line per request is written by the onResponse hook below (with route and latency).
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: JSON_BODY_LIMIT,
     return503OnClosing: true,
   });
   const app = Fastify(fastifyOptions('public'));
@@ -171,7 +172,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
       unit: o.unit,
       db,
       clients,
-      emit: (e, p, tx) => events.emit(domain, e, p, tx),
+      emit: (e, p, tx, id) => events.emit(domain, e, p, tx, id),
       config: o.config,
       log: app.log.child({ domain }),
       authenticate,
@@ -216,6 +217,12 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
       req.log.info({ method: req.method, route, url: redactText(req.url), status: reply.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
     });
     server.setErrorHandler((e: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
+      // A body refused for its size: read and drop the rest (bounded) rather than close the
+      // connection under a client still sending (it would see a reset, not the 413).
+      if ((e instanceof HttpError ? e.status : e.statusCode) === 413) {
+        if (drainRefused(req.raw)) reply.removeHeader('connection');
+        else reply.header('connection', 'close');
+      }
       if (e instanceof HttpError) return reply.code(e.status).send({ error: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) });
       if (e.validation) {
         return reply.code(400).send({ error: 'validation', message: e.message, fields: validationFields(e as Parameters<typeof validationFields>[0]) });

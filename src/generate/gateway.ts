@@ -1,26 +1,32 @@
 // Gateway configurations from the shared route table: Kong (declarative, DB-less), Traefik
 // (file provider) and nginx. A canary splits one unit's routes between it and the monolith.
 import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
-import { prefixesByUnit } from '../model/routes.js';
+import { matchersByUnit, type RegexMatcher } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 
-/** One unit's share of the gateway: its prefixes and where they go (weights sum to 100). */
+/**
+ * One unit's share of the gateway: its prefixes, the exact regexes of its routes no prefix can
+ * take without capturing another unit's (model/routes matchersByUnit), and where they go
+ * (weights sum to 100).
+ */
 export interface GatewayRoute {
   unit: string;
   prefixes: string[];
+  regexes: RegexMatcher[];
   backends: { unit: string; host: string; port: number; weight: number }[];
 }
 
 export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): GatewayRoute[] {
   const canary = checkCanary(bp, r, opts);
-  const prefixes = prefixesByUnit(r.routes);
+  const matchers = matchersByUnit(r.routes);
   const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
   return r.units
-    .filter((u) => prefixes.has(u.name))
+    .filter((u) => matchers.has(u.name))
     .map((u) => ({
       unit: u.name,
-      prefixes: prefixes.get(u.name)!,
+      prefixes: matchers.get(u.name)!.prefixes,
+      regexes: matchers.get(u.name)!.regexes,
       backends: planStep(opts, u, backend) ??
         (canary && canary.unit.name === u.name
           ? [backend(u, canary.percent), backend(canary.monolith, 100 - canary.percent)]
@@ -67,7 +73,11 @@ function kong(routes: GatewayRoute[], header: string): string {
       read_timeout: 60000,
       write_timeout: 60000,
       retries: 2,
-      routes: [{ name: `${g.unit}-routes`, paths: g.prefixes, strip_path: false, preserve_host: true, protocols: ['http', 'https'] }],
+      routes: [
+        ...(g.prefixes.length ? [{ name: `${g.unit}-routes`, paths: g.prefixes, strip_path: false, preserve_host: true, protocols: ['http', 'https'] }] : []),
+        // A regex path starts with "~"; regex_priority orders regex routes (higher first).
+        ...g.regexes.map((x, i) => ({ name: `${g.unit}_re${i + 1}`, paths: [`~${x.pattern}`], regex_priority: x.priority, strip_path: false, preserve_host: true, protocols: ['http', 'https'] })),
+      ],
     })),
     upstreams: routes.map((g) => ({
       name: `${g.unit}.upstream`,
@@ -109,7 +119,11 @@ function traefik(routes: GatewayRoute[], header: string): string {
   });
   for (const g of routes) {
     const split = g.backends.length > 1;
-    routers[g.unit] = { rule: traefikRule(g.prefixes), entryPoints: ['web'], service: split ? `${g.unit}-canary` : g.unit };
+    const service = split ? `${g.unit}-canary` : g.unit;
+    if (g.prefixes.length) routers[g.unit] = { rule: traefikRule(g.prefixes), entryPoints: ['web'], service };
+    // An explicit priority (higher first) replaces Traefik's default, the rule's length, which
+    // would rank regexes by how long they are written, not by how specific they are.
+    g.regexes.forEach((x, i) => (routers[`${g.unit}_re${i + 1}`] = { rule: `PathRegexp(\`${x.pattern}\`)`, priority: x.priority, entryPoints: ['web'], service }));
     if (split) {
       services[`${g.unit}-canary`] = { weighted: { services: g.backends.map((b) => ({ name: b.unit, weight: b.weight })) } };
     }
@@ -161,22 +175,25 @@ function nginx(routes: GatewayRoute[], port: number, header: string): string {
     }
   }
   L.push('    server {', `        listen ${port};`, '', '        location = /gateway/health {', '            access_log off;', '            default_type text/plain;', '            return 200 "ok\\n";', '        }', '');
-  for (const g of routes) {
-    for (const loc of g.prefixes.flatMap(nginxLocations)) {
-      L.push(`        location ${loc} {`);
-      if (g.backends.length > 1) L.push(`            proxy_pass http://$${nginxVar(g.unit)};`);
-      else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            proxy_pass http://$${nginxVar(g.unit)};`);
-      L.push(
-        '            proxy_http_version 1.1;',
-        '            proxy_set_header Host $host;',
-        '            proxy_set_header X-Request-Id $request_id;',
-        '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-        '            proxy_set_header Upgrade $http_upgrade;',
-        '            proxy_set_header Connection $connection_upgrade;',
-        '        }',
-      );
-    }
-  }
+  const proxy = (g: GatewayRoute, loc: string) => {
+    L.push(`        location ${loc} {`);
+    if (g.backends.length > 1) L.push(`            proxy_pass http://$${nginxVar(g.unit)};`);
+    else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            proxy_pass http://$${nginxVar(g.unit)};`);
+    L.push(
+      '            proxy_http_version 1.1;',
+      '            proxy_set_header Host $host;',
+      '            proxy_set_header X-Request-Id $request_id;',
+      '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      '            proxy_set_header Upgrade $http_upgrade;',
+      '            proxy_set_header Connection $connection_upgrade;',
+      '        }',
+    );
+  };
+  for (const g of routes) for (const loc of g.prefixes.flatMap(nginxLocations)) proxy(g, loc);
+  // nginx tries regex locations in the order written (first match wins), and only when the
+  // longest matching prefix is not "=" or "^~": so they go most specific first.
+  const regexes = routes.flatMap((g) => g.regexes.map((x) => ({ g, x }))).sort((a, b) => b.x.priority - a.x.priority);
+  for (const { g, x } of regexes) proxy(g, `~ "${x.pattern}"`);
   if (!routes.some((g) => g.prefixes.includes('/'))) L.push('', '        location / {', '            return 404;', '        }');
   L.push('    }', '}');
   return L.join('\n') + '\n';

@@ -148,14 +148,16 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   const routes = gatewayRoutes(bp, r, opts);
   const portOf = new Map(r.units.map((u) => [u.name, u.port]));
   const path = (p: string, unit: string) => ({ path: p, pathType: 'Prefix', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
-  // The main Ingress sends each prefix to its stable backend (during a canary, the unit the
+  // A route no prefix can take (model/routes matchersByUnit) is an exact regex: ingress-nginx
+  // reads ImplementationSpecific paths as regexes under its use-regex annotation, in a second
+  // Ingress so the prefixes above keep their plain Prefix meaning in this one.
+  const regexPath = (pattern: string, unit: string) => ({ path: pattern, pathType: 'ImplementationSpecific', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
+  // The main and regex Ingresses send each route to its stable backend (during a canary, the unit the
   // routes come from, whatever the split); a canary gets a second Ingress with ingress-nginx's
   // canary annotations carrying the canary's weight. Pointing the main Ingress at the canary
   // would send it 100% (ingress-nginx splits between the two Ingresses, not within one).
-  const main = routes.flatMap((g) => {
-    const stable = g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!;
-    return g.prefixes.map((p) => path(p, stable.unit));
-  });
+  const stableOf = (g: (typeof routes)[number]) => (g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!).unit;
+  const main = routes.flatMap((g) => g.prefixes.map((p) => path(p, stableOf(g))));
   const out: Obj[] = [
     {
       apiVersion: 'networking.k8s.io/v1',
@@ -164,6 +166,17 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: main } }] },
     },
   ];
+  const regexes = routes
+    .flatMap((g) => g.regexes.map((x) => ({ x, unit: stableOf(g) })))
+    .sort((a, b) => b.x.priority - a.x.priority);
+  if (regexes.length) {
+    out.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: `${bp.metadata.name}-regex`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: regexes.map(({ x, unit }) => regexPath(x.pattern, unit)) } }] },
+    });
+  }
   for (const g of routes.filter((x) => x.backends.length > 1)) {
     const canary = g.backends.find((b) => b.unit === g.unit)!;
     out.push({
@@ -172,9 +185,13 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
       metadata: {
         name: `${bp.metadata.name}-canary-${g.unit}`,
         labels: labels(bp, bp.metadata.name, 'gateway'),
-        annotations: { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight) },
+        annotations: {
+          'nginx.ingress.kubernetes.io/canary': 'true',
+          'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),
+          ...(g.regexes.length ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {}),
+        },
       },
-      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: g.prefixes.map((p) => path(p, g.unit)) } }] },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: [...g.prefixes.map((p) => path(p, g.unit)), ...g.regexes.map((x) => regexPath(x.pattern, g.unit))] } }] },
     });
   }
   return out;
@@ -189,7 +206,9 @@ function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj
     spec: {
       parentRefs: [{ name: 'gateway' }],
       rules: routes.map((g) => ({
-        matches: g.prefixes.map((p) => ({ path: { type: 'PathPrefix', value: p } })),
+        // RegularExpression is the Gateway API's implementation-specific match type for the
+        // routes no prefix can take (model/routes matchersByUnit).
+        matches: [...g.prefixes.map((p) => ({ path: { type: 'PathPrefix', value: p } })), ...g.regexes.map((x) => ({ path: { type: 'RegularExpression', value: x.pattern } }))],
         backendRefs: g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight })),
       })),
     },

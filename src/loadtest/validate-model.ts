@@ -9,14 +9,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { loadBlueprint } from '../io/load.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';
 import { calibrate, overlayYaml } from './calibrate.js';
 import { capacityPlanOf, measureLevels } from './layout-run.js';
+import { hostOfRuns } from './host-of-runs.js';
 import { planLoad } from './plan.js';
-import type { Interval, LoadTestResult } from './result.js';
+import { measurePlatform, PlatformCosts } from './platform.js';
+import { LoadTestResult, type Interval } from './result.js';
 
 export interface ValidateModelOptions {
   calibrateOn: string;
@@ -35,7 +39,37 @@ export interface ValidateModelOptions {
   connections: number;
   portOffset?: number;
   fastDb?: boolean;
+  /** write every measured run (capacity and levels, per layout) to this JSON file */
+  runsOut?: string;
+  /** predict from runs an earlier `runsOut` saved instead of measuring again */
+  fromRuns?: SavedRuns;
   log?: (line: string) => void;
+}
+
+/** The raw measurements of one validate-model loop, as `--runs-out` writes them. */
+export const SavedRuns = z.strictObject({
+  kind: z.literal('archsim/validate-model-runs'),
+  blueprint: z.string(),
+  layouts: z.record(z.string(), z.strictObject({ capacity: LoadTestResult, levels: z.array(LoadTestResult).min(1) })),
+  /** the runtime's HTTP costs on the machine, measured before the layouts */
+  platform: PlatformCosts.optional(),
+});
+export type SavedRuns = z.infer<typeof SavedRuns>;
+
+/** Parse a `--runs-out` file; errors name the file and the field. */
+export function parseSavedRuns(text: string, file: string): SavedRuns {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error(`${file}: not JSON`);
+  }
+  const r = SavedRuns.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  return r.data;
 }
 
 export interface OperationComparison {
@@ -121,31 +155,45 @@ export function compareLevel(fraction: number, predicted: ReturnType<typeof simu
   };
 }
 
+/**
+ * The layout as it ran: each unit with as many replicas as the run had processes of it (the
+ * reference services start one process per unit, whatever the blueprint's replicas say).
+ */
+export function asRun(bp: Blueprint, layout: string, run: LoadTestResult): Blueprint {
+  const counts = new Map<string, number>();
+  for (const p of run.processes) if (p.role === 'unit') counts.set(p.unit, (counts.get(p.unit) ?? 0) + 1);
+  const units = bp.layouts[layout]?.units ?? {};
+  if (![...counts].some(([u, n]) => units[u] && (units[u].replicas !== n || units[u].workers !== 1))) return bp;
+  const out = structuredClone(bp);
+  for (const [u, n] of counts) if (out.layouts[layout]!.units[u]) Object.assign(out.layouts[layout]!.units[u]!, { replicas: n, workers: 1, autoscale: undefined });
+  return out;
+}
+
 type Measured = { capacity: LoadTestResult; levels: LoadTestResult[] };
 
 /**
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
  */
-export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string): Direction {
+export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts): Direction {
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's level runs, nothing else (a test checks it).
   const inputs = own.levels;
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
-  const cal = calibrate(bp, inputs, { layout: calibrateOn });
+  const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
   const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
-  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`) }));
+  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(platform ? { platform } : {}) }));
   const calibrated = loadBlueprint(overlayPath).blueprint;
-  const driverCpu = median(inputs.map((r) => (r.driver && r.totals.requests ? (r.driver.cpuSeconds * 1000) / r.totals.requests : Number.NaN)));
-  const host = { cores: os.availableParallelism(), ...(Number.isFinite(driverCpu) ? { driverCpu } : {}) };
+  const host = hostOfRuns(inputs);
   const out: LayoutComparison[] = [];
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);
     if (!m) continue;
-    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, simulate(calibrated, layout, { method: 'des', rate: r.run.rate!, duration: 60_000, warmup: 5_000, seed: 1, host }), r));
+    const ran = asRun(calibrated, layout, m.levels[0]!);
+    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, simulate(ran, layout, { method: 'des', rate: r.run.rate!, duration: 60_000, warmup: 5_000, seed: 1, host }), r));
     const closedMix = m.capacity.operations.map((o) => o.id);
     const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
-    const predictedMax = analyze(calibrated, layout, { rate: 1, host, mix: mixOf }).saturationThroughput;
+    const predictedMax = analyze(ran, layout, { rate: 1, host, mix: mixOf }).saturationThroughput;
     out.push({ layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput) } });
   }
   const predicted = out.filter((l) => l.role === 'predicted');
@@ -171,18 +219,36 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
 export async function validateModel(file: string, o: ValidateModelOptions): Promise<ModelValidation> {
   const log = o.log ?? (() => undefined);
   const { blueprint: bp } = loadBlueprint(file);
+  if (o.fromRuns && o.fromRuns.blueprint !== bp.metadata.name) throw new UsageError(`--from-runs: the saved runs measured blueprint "${o.fromRuns.blueprint}", not "${bp.metadata.name}"`);
   const all = [...new Set([o.calibrateOn, ...o.predict, ...(o.reverse ?? [])])];
   const open = planLoad(bp, { rate: 1, duration: o.duration, warmup: o.warmup });
   const capacity = capacityPlanOf(open, o.connections);
   const measured = new Map<string, Measured>();
   const load0 = os.loadavg();
+  // The runtime's own costs (an HTTP call's CPU on each side) are what a layout that splits
+  // units adds; no layout's runs can show them to a calibration on a layout without hops.
+  let platform = o.fromRuns?.platform;
+  if (!o.fromRuns) {
+    log('measuring the platform: CPU of an HTTP call on the client and the server side');
+    platform = await measurePlatform({ log });
+  }
   for (const layout of all) {
+    const saved = o.fromRuns?.layouts[layout];
+    if (o.fromRuns) {
+      if (!saved) throw new UsageError(`--from-runs: the saved runs hold no measurement of layout "${layout}" (they hold ${Object.keys(o.fromRuns.layouts).join(', ')})`);
+      measured.set(layout, saved);
+      continue;
+    }
     log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each`);
     measured.set(layout, await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, fastDb: o.fastDb ?? false, log }));
   }
+  if (o.runsOut && !o.fromRuns) {
+    const saved: SavedRuns = { kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) };
+    writeFileSync(o.runsOut, `${JSON.stringify(saved)}\n`);
+  }
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
-  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir)];
-  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir));
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, platform)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, platform));
   const load1 = os.loadavg();
   const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {
@@ -193,7 +259,8 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     notes: [
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
-      'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) with this machine’s cores shared by every process and the driver’s CPU per request',
+      'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
+      platform ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call` : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',
     ],
   };
 }

@@ -16,7 +16,7 @@
 //
 // Pure and memoized per blueprint object: a blueprint is resolved once per load, however many
 // consumers ask (blueprints are never mutated after loading; derive a new object instead).
-import { pathPattern, routeSpecificity, type RouteEntry } from './routes.js';
+import { byRouteOrder, pathPattern, type RouteEntry } from './routes.js';
 import type { Blueprint, Call, Datastore, Dist, Layout, Operation, Queries, Unit } from './schema.js';
 import { ArchsimError } from '../errors.js';
 
@@ -77,6 +77,8 @@ export const MAX_CALL_DEPTH = 32;
 export interface ResolvedUnit extends Unit {
   name: string;
   domains: string[];
+  /** its own background CPU, else the system's default (cores per worker of each replica) */
+  backgroundCpu: number;
 }
 
 export interface ResolvedDatastore extends Datastore {
@@ -298,7 +300,7 @@ function resolveLayoutOf(rb: ResolvedBlueprint, name: string, layout: Layout): R
   const bp = rb.blueprint;
   const unitDomains = placeDomains(bp, layout).of;
   const storeTables = placeTables(rb, layout).of;
-  const units: ResolvedUnit[] = Object.entries(layout.units).map(([n, u]) => ({ ...u, name: n, domains: unitDomains.get(n)! }));
+  const units: ResolvedUnit[] = Object.entries(layout.units).map(([n, u]) => ({ ...u, name: n, domains: unitDomains.get(n)!, backgroundCpu: u.backgroundCpu ?? bp.system.defaults.backgroundCpu }));
   const datastores: ResolvedDatastore[] = Object.entries(layout.datastores).map(([n, d]) => ({ ...d, name: n, tables: storeTables.get(n)! }));
   const unitOfDomain = new Map<string, string>();
   for (const u of units) for (const d of u.domains) if (!unitOfDomain.has(d)) unitOfDomain.set(d, u.name);
@@ -357,7 +359,7 @@ function routeEntries(r: ResolvedLayout): RouteEntry[] {
   }
   // Literal paths before parameterized ones, longer before shorter: the order a router that
   // takes the first match needs (GET /users/search before GET /users/{id}).
-  return out.sort((a, b) => routeSpecificity(b.path) - routeSpecificity(a.path) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  return out.sort(byRouteOrder);
 }
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

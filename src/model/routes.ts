@@ -39,23 +39,80 @@ export function matchRoute(table: readonly RouteEntry[], method: string, path: s
   return table.find((r) => (r.method === method || (r.websocket && method === 'GET')) && new RegExp(r.pattern).test(p));
 }
 
+/** The order a first-match router tries routes in: most specific first (resolve.ts sorts by it). */
+export function byRouteOrder(a: Pick<RouteEntry, 'path' | 'method'>, b: Pick<RouteEntry, 'path' | 'method'>): number {
+  return routeSpecificity(b.path) - routeSpecificity(a.path) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method);
+}
+
+/** An exact matcher for one route: its anchored pattern and where it stands among all routes. */
+export interface RegexMatcher {
+  /** Anchored regular expression source (RouteEntry.pattern). */
+  pattern: string;
+  /** The route path it comes from, for comments and tests. */
+  path: string;
+  /** Higher is tried first; the order of matchRoute (routeSpecificity, then path, then method). */
+  priority: number;
+}
+
+/** How a prefix-routing gateway reaches one unit: prefixes where safe, exact regexes elsewhere. */
+export interface UnitMatchers {
+  prefixes: string[];
+  regexes: RegexMatcher[];
+}
+
+const segmentsOf = (path: string) => path.split('/').filter(Boolean);
+const isParam = (seg: string) => seg.startsWith('{');
+
 /**
- * Path prefixes per unit, for gateways that route by prefix (Kong routes, Traefik PathPrefix,
- * nginx locations): the shortest set of literal prefixes that covers each unit's routes
- * without claiming another unit's. Falls back to exact patterns where prefixes would overlap.
+ * Could the prefix (literal segments) capture a concrete path that a route with these
+ * segments matches? A prefix P claims P itself and everything under P/, so it does exactly when
+ * the route has at least as many segments and each of P's segments equals the route's or faces
+ * a {param} there.
  */
-export function prefixesByUnit(table: readonly RouteEntry[]): Map<string, string[]> {
-  const byUnit = new Map<string, string[]>();
-  for (const r of table) {
-    // "/api/v1/messages/conversation/" → "/api/v1/messages"
-    const segs = r.prefix.split('/').filter(Boolean);
-    const base = `/${segs.slice(0, Math.min(segs.length, 3)).join('/')}`;
-    const owner = table.filter((o) => o.prefix.startsWith(base)).every((o) => o.unit === r.unit);
-    const prefix = owner ? base : r.prefix.replace(/\/$/, '') || '/';
-    const list = byUnit.get(r.unit) ?? [];
-    if (!list.includes(prefix)) list.push(prefix);
-    byUnit.set(r.unit, list);
+export function prefixOverlaps(prefix: readonly string[], route: readonly string[]): boolean {
+  return route.length >= prefix.length && prefix.every((s, i) => route[i] === s || isParam(route[i]!));
+}
+
+/**
+ * What prefix-routing gateways (Kong, Traefik, nginx, Ingress, HTTPRoute) send to each unit.
+ * A route gets the shortest literal prefix of its path (at least its first three literal
+ * segments, or all of them) that captures no concrete path another unit's route can match; a
+ * route with no such prefix (a leading {param}, or literals another unit's {param} also
+ * matches) gets an exact anchored regex instead, with a priority that reproduces matchRoute's
+ * order, so among regexes of different units that match one path the more specific route wins.
+ * A prefix never meets another unit's regex on the same path (that would be an overlap), so
+ * prefixes and regexes need no common order.
+ */
+export function matchersByUnit(table: readonly RouteEntry[]): Map<string, UnitMatchers> {
+  const ordered = [...table].sort(byRouteOrder);
+  const segs = ordered.map((r) => segmentsOf(r.path));
+  const out = new Map<string, UnitMatchers>();
+  ordered.forEach((r, i) => {
+    const m = out.get(r.unit) ?? { prefixes: [], regexes: [] };
+    out.set(r.unit, m);
+    const own = segs[i]!;
+    const literal = own.findIndex(isParam) < 0 ? own.length : own.findIndex(isParam);
+    let prefix: string | undefined;
+    for (let n = Math.min(literal, 3); n <= literal && prefix === undefined; n++) {
+      const p = own.slice(0, n);
+      if (ordered.every((o, j) => o.unit === r.unit || !prefixOverlaps(p, segs[j]!))) prefix = `/${p.join('/')}`;
+    }
+    if (prefix !== undefined) {
+      if (!m.prefixes.includes(prefix)) m.prefixes.push(prefix);
+    } else if (!m.regexes.some((x) => x.pattern === r.pattern)) {
+      m.regexes.push({ pattern: r.pattern, path: r.path, priority: ordered.length - i });
+    }
+  });
+  for (const m of out.values()) {
+    // "/a" already claims "/a/b"; a regex its own unit's prefix covers adds nothing (a prefix
+    // safe for a shorter literal run is safe for a longer one, so this only trims duplicates).
+    m.prefixes = m.prefixes.filter((p) => !m.prefixes.some((q) => q !== p && (q === '/' || p.startsWith(`${q}/`)))).sort();
+    m.regexes = m.regexes.filter((x) => !m.prefixes.some((q) => prefixOverlaps(segmentsOf(q), segmentsOf(x.path).map((s) => (isParam(s) ? '\u0000' : s)))));
   }
-  for (const [u, list] of byUnit) byUnit.set(u, list.filter((p) => !list.some((q) => q !== p && p.startsWith(`${q}/`))).sort());
-  return byUnit;
+  return out;
+}
+
+/** The prefixes of matchersByUnit alone (units reached only by regexes are left out). */
+export function prefixesByUnit(table: readonly RouteEntry[]): Map<string, string[]> {
+  return new Map([...matchersByUnit(table)].filter(([, m]) => m.prefixes.length > 0).map(([u, m]) => [u, m.prefixes]));
 }

@@ -177,6 +177,13 @@ export const EventDef = z.strictObject({
   payload: Size.optional().describe('message size (default: system.defaults.payload.event)'),
 });
 
+/**
+ * Cores a unit's process keeps busy with no request at all: timers, pollers (an outbox, a
+ * queue), health probes, the garbage collector. Per worker of each replica. On a shared host
+ * (--host-cores) it takes those cores from everything else; calibration measures it.
+ */
+const BackgroundCpu = z.number().min(0).max(64).describe('cores each unit process keeps busy with no requests (timers, pollers, probes, GC), per worker of each replica; used on a shared host');
+
 export const System = z.strictObject({
   defaults: z
     .strictObject({
@@ -184,6 +191,7 @@ export const System = z.strictObject({
         .strictObject({ read: Distribution.prefault('0.5ms'), write: Distribution.prefault('1.5ms') })
         .prefault({}),
       payload: z.strictObject({ request: Size.prefault('1KiB'), response: Size.prefault('1KiB'), event: Size.prefault('512B') }).prefault({}),
+      backgroundCpu: BackgroundCpu.default(0),
     })
     .prefault({}),
   domains: z.record(Name, Domain),
@@ -216,6 +224,7 @@ export const Unit = z.strictObject({
   image: Image.optional(),
   env: z.record(EnvKey, EnvValue).default({}),
   autoscale: Autoscale.optional(),
+  backgroundCpu: BackgroundCpu.optional(),
 });
 
 export const DATASTORE_ENGINES = ['postgres', 'mysql', 'redis', 'minio', 's3', 'mongodb', 'filesystem'] as const;
@@ -230,6 +239,7 @@ export const Datastore = z.strictObject({
   read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read; an operation’s db.read wins)'),
   write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write; an operation’s db.write wins)'),
   port: z.number().int().min(1).max(65535).optional(),
+  backgroundCpu: z.number().min(0).max(64).default(0).describe('cores the database server keeps busy with no queries (checkpoints, WAL writer, autovacuum); used on a shared host'),
 });
 
 export const Gateway = z.strictObject({

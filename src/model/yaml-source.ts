@@ -3,12 +3,35 @@
 // Pure: text in, positions out. Reading files is the caller's business.
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { fastParse } from './fast-yaml.js';
 import { LIMITS } from './limits.js';
 
 export interface YamlSource {
   file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /** Built on first use when the fast path read the text (positions are needed only for problems). */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+}
+
+/** A source whose Document is parsed only when a position is asked for. */
+function lazySource(text: string, file: string): YamlSource {
+  let parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  const get = () => {
+    if (!parsed) {
+      const lines = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true }), lines };
+    }
+    return parsed;
+  };
+  return {
+    file,
+    get doc() {
+      return get().doc;
+    },
+    get lines() {
+      return get().lines;
+    },
+  };
 }
 
 export type ParsedYaml = { ok: true; source: YamlSource; value: unknown } | { ok: false; errors: Diagnostic[] };
@@ -36,8 +59,9 @@ function error(file: string, lines: LineCounter, offset: number, message: string
  * one). Returns the first problem found.
  */
 function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
-  // 1. Depth and __proto__ keys, iteratively.
+  // 1. Depth and __proto__ keys, iteratively; anchors collected for step 2.
   const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  const anchors = new Map<string, { offset: number; node: unknown }[]>();
   let aliases = 0;
   while (stack.length) {
     const { node, depth } = stack.pop()!;
@@ -45,6 +69,12 @@ function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Di
       aliases++;
       if (aliases > LIMITS.yamlAliases) return error(file, lines, node.range?.[0] ?? 0, `more than ${LIMITS.yamlAliases} aliases (*name) in one document`);
       continue;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) {
+      const list = anchors.get(anchor) ?? [];
+      list.push({ offset: (node as Node).range?.[0] ?? 0, node });
+      anchors.set(anchor, list);
     }
     if (!isCollection(node)) continue;
     if (depth >= LIMITS.yamlDepth) return error(file, lines, node.range?.[0] ?? 0, `nested more than ${LIMITS.yamlDepth} levels deep`);
@@ -58,25 +88,44 @@ function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Di
       } else stack.push({ node: item, depth: depth + 1 });
     }
   }
-  // 2. Size after alias expansion, memoized per anchored node (depth is bounded by now).
+  // An alias names the last anchor of that name before it. (yaml's Alias.resolve walks the
+  // whole document for each alias: quadratic on a large file with many aliases.)
+  const targetOf = (alias: { source: string; range?: [number, number, number] | null }): unknown => {
+    const at = alias.range?.[0] ?? Infinity;
+    let best: { offset: number; node: unknown } | undefined;
+    for (const a of anchors.get(alias.source) ?? []) if (a.offset < at && (!best || a.offset > best.offset)) best = a;
+    return best?.node;
+  };
+  // 2. Size after alias expansion, memoized per anchored node (depth is bounded by now). An
+  // alias inside the value its anchor names would expand for ever: refused.
   const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let cycle: Node | undefined;
   const size = (node: unknown): number => {
+    if (cycle) return 0;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targetOf(node);
+      if (target && open.has(target)) {
+        cycle = node;
+        return 0;
+      }
       return target ? (sizes.get(target) ?? size(target)) : 1;
     }
     if (!isCollection(node)) return 1;
     const known = sizes.get(node);
     if (known !== undefined) return known;
+    open.add(node);
     let n = 1;
     for (const item of node.items) {
       n += isPair(item) ? 1 + size(item.value) : size(item);
-      if (n > LIMITS.yamlNodes) break;
+      if (n > LIMITS.yamlNodes || cycle) break;
     }
+    open.delete(node);
     sizes.set(node, n);
     return n;
   };
   const total = size(doc.contents);
+  if (cycle) return error(file, lines, cycle.range?.[0] ?? 0, `the alias *${(cycle as unknown as { source: string }).source} is inside the value its anchor names (it would repeat for ever)`);
   if (total > LIMITS.yamlNodes) {
     return error(file, lines, 0, `more than ${LIMITS.yamlNodes.toLocaleString('en-US')} values once aliases are expanded (the document is too large)`);
   }
@@ -145,7 +194,6 @@ export function flowDepthProblem(text: string): { offset: number } | undefined {
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const lines = new LineCounter();
   const flow = flowDepthProblem(text);
   if (flow) {
     const before = text.slice(0, flow.offset);
@@ -153,6 +201,17 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     const col = flow.offset - before.lastIndexOf('\n');
     return { ok: false, errors: [{ file, line, col, path: [], message: `flow collections ([…] or {…}) nested more than ${LIMITS.yamlDepth} levels deep (is a "]" or "}" missing?)`, severity: 'error' }] };
   }
+  const fast = fastParse(text);
+  if (fast) return { ok: true, source: lazySource(text, file), value: fast.value };
+  return parseYamlSlow(text, file);
+}
+
+/**
+ * The yaml library's Document: every node positioned, every limit checked where it is broken.
+ * (After parseYaml's flow-nesting scan, which guards the library's quadratic case.)
+ */
+export function parseYamlSlow(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });

@@ -2,14 +2,23 @@
 // its cause where the structure of the layouts tells it (a unit added, a hop added, replicas
 // changed). Pure.
 import { type Diagnostic } from '../model/diagnostics.js';
-import { parseYamlWith } from '../model/positioned.js';
+import { diagnostic, parseYamlWith } from '../model/positioned.js';
 import { figuresOf, formatDelta, type FigureUnit } from './figures.js';
 import { Report, type Change, type LayoutReport } from './schema.js';
 
-/** Read a baseline report (JSON is YAML, so errors come back positioned). */
-export function parseBaseline(text: string, file: string): { ok: true; report: Report } | { ok: false; errors: Diagnostic[] } {
+/**
+ * Read a baseline report (JSON is YAML, so errors come back positioned). With `blueprint`, a
+ * report of another blueprint is refused: its figures would be compared name by name with
+ * figures of a different system.
+ */
+export function parseBaseline(text: string, file: string, blueprint?: string): { ok: true; report: Report } | { ok: false; errors: Diagnostic[] } {
   const r = parseYamlWith(Report, text, file);
-  return r.ok ? { ok: true, report: r.data } : r;
+  if (!r.ok) return r;
+  if (blueprint !== undefined && r.data.blueprint.name !== blueprint) {
+    const shown = JSON.stringify(r.data.blueprint.name.slice(0, 80));
+    return { ok: false, errors: [diagnostic(r.locate, ['blueprint', 'name'], `this baseline is a report of blueprint ${shown}, not of "${blueprint}"; a baseline must be an earlier report of the same blueprint`)] };
+  }
+  return { ok: true, report: r.data };
 }
 
 const EPS = 1e-6;

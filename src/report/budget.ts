@@ -73,6 +73,11 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
       errors.push(diagnostic(locate, path, WITH_ARG.has(family!) ? `${family} needs an argument, e.g. ${family}(messages.send)` : `${family} takes no argument`));
       return;
     }
+    // Every figure is 0 or more: a negative limit cannot be meant (only a change can be negative).
+    if (change === undefined && Number(num) < 0) {
+      errors.push(diagnostic(locate, path, `"${line.trim()}": the limit ${num}${unit ?? ''} is below 0, and ${family} never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.${family}${arg ? `(${arg})` : ''} < -5%")`));
+      return;
+    }
     budgets.push({
       text: line.trim(),
       figure: arg ? `${family}(${arg})` : family!,
@@ -145,6 +150,11 @@ export function evaluateBudgets(
   const results: BudgetResult[] = [];
   const names = layouts.map((l) => l.name);
   for (const b of parsed.budgets) {
+    // Said once per budget, not once per layout it applies to.
+    if (b.change && !changes) {
+      errors.push(diagnostic(parsed.locate, b.path, `${b.text}: change.* budgets need --baseline`));
+      continue;
+    }
     const scope = b.layouts ?? names;
     for (const ln of scope) {
       const l = layouts.find((x) => x.name === ln);
@@ -166,11 +176,7 @@ export function evaluateBudgets(
       let value: number | null;
       let unit: string = fig.unit;
       if (b.change) {
-        if (!changes) {
-          errors.push(diagnostic(parsed.locate, b.path, `${b.text}: change.* budgets need --baseline`));
-          continue;
-        }
-        const ch = changes.find((c) => c.layout === ln && c.figure === b.figure);
+        const ch = changes!.find((c) => c.layout === ln && c.figure === b.figure);
         // No change entry means the figure did not change.
         value = b.unit === '%' ? (ch ? ch.pct : 0) : ch ? ch.delta : 0;
         if (b.unit === '%') unit = '%';

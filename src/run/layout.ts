@@ -1,7 +1,7 @@
 // Running a layout of a blueprint for real: PostgreSQL, every unit as its own process on its
 // blueprint port (+ an optional offset) with an internal listener on a free port, the gateway,
-// readiness, supervision (a unit that dies is restarted with backoff, and given up on after
-// repeated failures) and a clean stop. The CLI's
+// readiness, supervision (a unit or the gateway that dies is restarted with backoff, and given
+// up on after repeated failures) and a clean stop. The CLI's
 // `up`, the load tests and the reference-services tests all start layouts through this.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -60,11 +60,13 @@ export interface SuperviseOptions {
   onEvent?(e: UnitEvent): void;
 }
 
-export type UnitEvent =
+/** A supervision event of a unit, or of the gateway (`gateway: true`, `unit` is then "gateway"). */
+export type UnitEvent = (
   | { kind: 'crashed'; unit: string; pid: number; code: number | null; signal: string | null; restartInMs: number; failures: number }
   | { kind: 'restarted'; unit: string; pid: number; restarts: number }
   | { kind: 'restart-failed'; unit: string; error: string }
-  | { kind: 'gave-up'; unit: string; failures: number; log: string };
+  | { kind: 'gave-up'; unit: string; failures: number; log: string }
+) & { gateway?: true };
 
 export interface UnitInfo {
   name: string;
@@ -85,7 +87,8 @@ export interface RunningLayout {
   layout: string;
   /** Where clients go: the gateway, or the single unit when the layout has no gateway. */
   gatewayUrl: string;
-  gateway?: { url: string; pid: number; port: number };
+  /** The gateway process, supervised like a unit (its pid changes when it is restarted). */
+  gateway?: { url: string; pid: number; port: number; log: string; state: UnitInfo['state']; restarts: number };
   units: UnitInfo[];
   routes: RouteEntry[];
   /** datastore → URL, plus "events" for the cross-unit queue */
@@ -128,7 +131,7 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function waitReady(url: string, proc: ChildProcess, log: string, timeoutMs: number): Promise<void> {
+async function waitReady(url: string, proc: ChildProcess, log: string, timeoutMs: number, probe = '/ready'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null || proc.signalCode !== null) {
@@ -136,7 +139,7 @@ async function waitReady(url: string, proc: ChildProcess, log: string, timeoutMs
       throw new Error(`${url} exited before ready (code ${proc.exitCode ?? proc.signalCode}):\n${tail}`);
     }
     try {
-      const r = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) });
+      const r = await fetch(`${url}${probe}`, { signal: AbortSignal.timeout(1000) });
       if (r.ok) return;
     } catch {
       /* not listening yet */
@@ -230,8 +233,10 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   const unitMain = program('unit-main');
   const sup: SuperviseOptions | undefined = opts.supervise === false ? undefined : opts.supervise === true || opts.supervise === undefined ? {} : opts.supervise;
 
+  /** unit name (or GW, the gateway) → its current process */
   const procs = new Map<string, ChildProcess>();
   const infos = new Map<string, UnitInfo>();
+  const GW = '\u0000gateway'; // never a unit name
   /** units stopped on purpose (stopUnit, stop): their exit is not a crash */
   const held = new Set<string>();
   const failures = new Map<string, number>();
@@ -274,32 +279,56 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     infos.get(name)!.state = 'up';
   };
 
-  /** Supervision: a unit that exits on its own is restarted after a backoff, or given up on. */
-  const onExit = (name: string, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null) => {
-    if (!sup || stopping || !started || held.has(name) || procs.get(name) !== proc) return;
-    const info = infos.get(name)!;
+  let gateway: RunningLayout['gateway'];
+  const routes = r.routes.map((e) => ({ ...e, port: e.port + offset }));
+  const spawnGateway = async () => {
+    const log = join(logDir, 'gateway.log');
+    const fd = openSync(log, 'a', 0o600);
+    const upstreams = r.units.map((u) => `http://127.0.0.1:${u.port + offset}`);
+    const { streamedBodyLimits } = await import('../../reference-services/runtime/limits.js');
+    const cfg = { port: gwPort!, routes, upstreams, bodyLimits: streamedBodyLimits(mediaMaxBytes) };
+    const proc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    procs.set(GW, proc);
+    const url = `http://127.0.0.1:${gwPort}`;
+    gateway = { url, pid: proc.pid ?? 0, port: gwPort!, log, state: gateway?.state === 'up' ? 'restarting' : (gateway?.state ?? 'up'), restarts: gateway?.restarts ?? 0 };
+    proc.once('exit', (code, signal) => onExit(GW, proc, code, signal));
+    // /health: the gateway serves (its /ready also needs every unit, which a restart must not wait for).
+    await waitReady(url, proc, log, 15_000, '/health');
+    readyAt.set(GW, Date.now());
+    gateway.state = 'up';
+  };
+  const spawnProc = (key: string) => (key === GW ? spawnGateway() : spawnUnit(key));
+  const infoOf = (key: string) => (key === GW ? gateway! : infos.get(key)!);
+
+  /** Supervision: a unit or the gateway that exits on its own is restarted after a backoff, or given up on. */
+  const onExit = (key: string, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null) => {
+    if (!sup || stopping || !started || held.has(key) || procs.get(key) !== proc) return;
+    const info = infoOf(key);
+    const name = key === GW ? 'gateway' : key;
+    const tag = key === GW ? { gateway: true as const } : {};
     const healthyAfter = sup.healthyAfterMs ?? 30_000;
-    if (Date.now() - (readyAt.get(name) ?? 0) >= healthyAfter) failures.set(name, 0);
-    const n = (failures.get(name) ?? 0) + 1;
-    failures.set(name, n);
+    if (Date.now() - (readyAt.get(key) ?? 0) >= healthyAfter) failures.set(key, 0);
+    const n = (failures.get(key) ?? 0) + 1;
+    failures.set(key, n);
     if (n > (sup.maxRestarts ?? 5)) {
       info.state = 'failed';
-      sup.onEvent?.({ kind: 'gave-up', unit: name, failures: n - 1, log: info.log });
+      sup.onEvent?.({ kind: 'gave-up', unit: name, failures: n - 1, log: info.log, ...tag });
       return;
     }
     const delay = Math.min((sup.backoffMs ?? 250) * 2 ** (n - 1), 8000);
     info.state = 'restarting';
-    sup.onEvent?.({ kind: 'crashed', unit: name, pid: proc.pid ?? 0, code, signal, restartInMs: delay, failures: n });
+    sup.onEvent?.({ kind: 'crashed', unit: name, pid: proc.pid ?? 0, code, signal, restartInMs: delay, failures: n, ...tag });
     const t = setTimeout(() => {
       timers.delete(t);
-      if (stopping || held.has(name)) return;
+      if (stopping || held.has(key)) return;
       info.restarts += 1;
-      spawnUnit(name).then(
-        () => sup.onEvent?.({ kind: 'restarted', unit: name, pid: infos.get(name)!.pid, restarts: infos.get(name)!.restarts }),
+      spawnProc(key).then(
+        () => sup.onEvent?.({ kind: 'restarted', unit: name, pid: infoOf(key).pid, restarts: infoOf(key).restarts, ...tag }),
         async (e: Error) => {
           // An exit before ready is handled by onExit (next attempt or give up); a hang is killed here.
-          sup.onEvent?.({ kind: 'restart-failed', unit: name, error: e.message.split('\n')[0]! });
-          const p = procs.get(name);
+          sup.onEvent?.({ kind: 'restart-failed', unit: name, error: e.message.split('\n')[0]!, ...tag });
+          const p = procs.get(key);
           if (p && p.exitCode === null && p.signalCode === null) await killGroup(p);
         },
       );
@@ -307,30 +336,19 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     timers.add(t);
   };
 
-  let gwProc: ChildProcess | undefined;
-  const routes = r.routes.map((e) => ({ ...e, port: e.port + offset }));
   const stopAll = async () => {
     stopping = true;
     for (const t of timers) clearTimeout(t);
-    await Promise.all([...(gwProc ? [killGroup(gwProc)] : []), ...[...procs.values()].map((p) => killGroup(p))]);
+    await Promise.all([...procs.values()].map((p) => killGroup(p)));
     await pgh.stop().catch(() => undefined);
     if (tempData) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     if (!opts.mediaDir) await rm(mediaDir, { recursive: true, force: true }).catch(() => undefined);
     // Temp logs go with the run (pass logDir to keep them, as `archsim up` does).
     if (!opts.logDir) await rm(logDir, { recursive: true, force: true }).catch(() => undefined);
   };
-  let gateway: RunningLayout['gateway'];
   try {
     await Promise.all(r.units.map((u) => spawnUnit(u.name)));
-    if (gwPort) {
-      const log = join(logDir, 'gateway.log');
-      const fd = openSync(log, 'a');
-      const upstreams = r.units.map((u) => `http://127.0.0.1:${u.port + offset}`);
-      gwProc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify({ port: gwPort, routes, upstreams }) }, detached: true, stdio: ['ignore', fd, fd] });
-      closeSync(fd);
-      await waitReady(`http://127.0.0.1:${gwPort}`, gwProc, log, 15_000);
-      gateway = { url: `http://127.0.0.1:${gwPort}`, pid: gwProc.pid ?? 0, port: gwPort };
-    }
+    if (gwPort) await spawnGateway();
   } catch (e) {
     await stopAll();
     throw e;
@@ -347,7 +365,9 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     blueprint: bpAbs,
     layout: layoutName,
     gatewayUrl: gateway?.url ?? infos.get(r.units[0]!.name)!.url,
-    ...(gateway ? { gateway } : {}),
+    get gateway() {
+      return gateway;
+    },
     get units() {
       return r.units.map((u) => infos.get(u.name)!);
     },

@@ -1,6 +1,6 @@
 // The state of an `archsim up`: .archsim/run.json in the working directory, so `archsim down`
 // can find the supervisor and, if it is gone, every process it started, and `archsim status`
-// can say what runs. The supervisor rewrites it whenever a unit dies or is restarted, so its
+// can say what runs. The supervisor rewrites it whenever a unit or the gateway dies or is restarted, so its
 // pids are always the live ones. It holds database URLs with their password: mode 0600 in a
 // 0700 directory, written to a temp file and renamed (a reader never sees half a file).
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ export interface RunState {
   layout: string;
   gatewayUrl: string;
   units: { name: string; url: string; internalUrl?: string; pid: number; domains: string[]; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number }[];
-  gateway?: { url: string; pid: number };
+  gateway?: { url: string; pid: number; state?: 'up' | 'restarting' | 'stopped' | 'failed'; restarts?: number };
   postgres: { kind: string; port?: number; pid?: number; dataDir?: string };
   databases: Record<string, string>;
   logDir: string;

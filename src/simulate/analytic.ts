@@ -6,7 +6,7 @@
 // Mean latency of an operation = Σ over its critical-path visits (service + the station's
 // Erlang C wait) + its delays. Events count as load, never as latency. Percentiles are a gamma
 // approximation (mean and variance of the sum of visits), labeled as such.
-import { compile, type Compiled, type CompileOptions } from './compile.js';
+import { compile, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
@@ -113,7 +113,8 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   if (host) {
     let total = 0;
     for (let i = 0; i < n; i++) total += D[i]!;
-    const a = (lambda * total) / 1000;
+    // The units' background work is load the host carries whatever the rate.
+    const a = (lambda * total) / 1000 + c.background;
     inflate = a >= host.cores ? Infinity : 1 + erlangC(host.cores, a) / (host.cores - a);
   }
   const st: StationState[] = c.stations.map((s, i) => {
@@ -201,8 +202,9 @@ export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Rec
       station = s.id;
     }
   }
-  if (host && total > 0 && (1000 * host.cores) / total < best) {
-    best = (1000 * host.cores) / total;
+  const hostCores = host ? Math.max(host.cores - c.background, MIN_HOST_CORES) : 0;
+  if (host && total > 0 && (1000 * hostCores) / total < best) {
+    best = (1000 * hostCores) / total;
     station = 'host';
   }
   return { rate: best, station };

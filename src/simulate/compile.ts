@@ -115,6 +115,8 @@ export interface Compiled {
   /** operation id → program index of it as a request from outside */
   entry: Map<string, number>;
   networkLatency: number;
+  /** cores the units' processes and the datastores keep busy with no requests (on a shared host, taken from its cores) */
+  background: number;
   warnings: string[];
 }
 
@@ -128,6 +130,9 @@ export interface CompileOptions {
 }
 
 const KIB = 1024;
+
+/** A shared host's cores left to requests never go below this (background at or over its cores). */
+export const MIN_HOST_CORES = 0.01;
 
 export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions = {}): Compiled {
   const rb = resolveBlueprint(bp);
@@ -359,7 +364,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   };
   for (const o of rb.operations) entryProgram(o);
 
-  return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: net.latency, warnings: [...new Set(warnings)] };
+  const background = r.units.reduce((sum, u) => sum + u.backgroundCpu * u.replicas * u.workers, 0) + r.datastores.reduce((sum, d) => sum + d.backgroundCpu, 0);
+  return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: net.latency, background, warnings: [...new Set(warnings)] };
 }
 
 /** Mean of a compiled distribution (random part plus constant). */

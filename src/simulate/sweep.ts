@@ -18,16 +18,20 @@ export class RatesError extends ArchsimError {
 /** "50..2000" (20 points), "50..2000:50" (step 50), "50..2000x40" (40 points), "100,200,400" (a list). */
 export function parseRates(spec: string): number[] {
   const s = spec.trim().replace(/\/s$/, '');
-  if (/^[0-9.]+(,[0-9.]+)*$/.test(s)) {
+  // A list: numbers separated by commas ("100..10" is a range, not a list).
+  if (/^[0-9.]+(,[0-9.]+)*$/.test(s) && !s.includes('..')) {
     const xs = s.split(',').map(Number);
-    if (xs.some((x) => !(x > 0))) throw new RatesError(`rates must be positive: "${spec}"`);
+    const bad = s.split(',').find((x, i) => !(xs[i]! > 0));
+    if (bad !== undefined) throw new RatesError(`rates "${spec}": "${bad}" is not a rate above 0 (write e.g. 100,200,400)`);
     return xs;
   }
   const m = /^([0-9.]+)\s*\.\.\s*([0-9.]+)(?:(?::([0-9.]+))|(?:x([0-9]+)))?$/.exec(s);
   if (!m) throw new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
   const lo = Number(m[1]);
   const hi = Number(m[2]);
-  if (!(lo > 0) || !(hi >= lo)) throw new RatesError(`rate range "${spec}": need 0 < from ≤ to`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
+  if (!(lo > 0)) throw new RatesError(`rate range "${spec}": the first rate must be above 0 (e.g. 10..${m[2]})`);
+  if (hi < lo) throw new RatesError(`rate range "${spec}": it runs from low to high, and ${m[1]}/s is above ${m[2]}/s (write ${m[2]}..${m[1]})`);
   if (m[3] !== undefined) {
     const step = Number(m[3]);
     if (!(step > 0)) throw new RatesError(`rate range "${spec}": the step must be positive`);

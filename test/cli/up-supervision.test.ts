@@ -1,5 +1,5 @@
-// `archsim up` supervises: a unit killed with SIGKILL is restarted (log line, run.json and
-// `archsim status` say so), and SIGTERM sent to the launcher and its supervisor at once (as a
+// `archsim up` supervises: a unit or the gateway killed with SIGKILL is restarted (log line,
+// run.json and `archsim status` say so), and SIGTERM sent to the launcher and its supervisor at once (as a
 // process manager stopping a process tree does) still stops everything: units and PostgreSQL
 // gone, ports free, run.json removed. Secrets: run.json is 0600, the PostgreSQL password random.
 import { spawn } from 'node:child_process';
@@ -13,6 +13,7 @@ import { archsim, ROOT } from '../helpers/cli.js';
 const BP = `${ROOT}blueprints/quantchat.yaml`;
 const cwd = mkdtempSync(join(tmpdir(), 'archsim-upsup-'));
 const OFFSET = 18300;
+const GATEWAY = 8090 + OFFSET;
 
 afterAll(() => {
   archsim(['down'], { cwd });
@@ -44,8 +45,8 @@ async function until(pred: () => boolean | Promise<boolean>, ms: number, what: s
 const state = () => JSON.parse(readFileSync(join(cwd, '.archsim', 'run.json'), 'utf8'));
 
 describe('archsim up supervision and signals', () => {
-  it('restarts a killed unit, keeps run.json and status true, and stops cleanly when the launcher and supervisor get SIGTERM together', { timeout: 240_000 }, async () => {
-    const p = spawn(process.execPath, [`${ROOT}bin/archsim`, 'up', BP, '--layout', 'monolith', '--port-offset', String(OFFSET)], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  it('restarts a killed unit and a killed gateway, keeps run.json and status true, and stops cleanly when the launcher and supervisor get SIGTERM together', { timeout: 240_000 }, async () => {
+    const p = spawn(process.execPath, [`${ROOT}bin/archsim`, 'up', BP, '--layout', 'monolith', '--port-offset', String(OFFSET), '--gateway-port', String(GATEWAY)], { cwd, env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -71,6 +72,19 @@ describe('archsim up supervision and signals', () => {
     expect(JSON.stringify(status)).not.toMatch(/postgres:\/\/[^:]+:[^*@]+@/); // no password printed
     expect((await fetch(`http://127.0.0.1:${8000 + OFFSET}/ready`)).status).toBe(200);
 
+    // kill -9 the gateway: restarted the same way, with its own line, run.json and status row.
+    const gw0 = state().gateway.pid as number;
+    expect(gw0).toBeGreaterThan(0);
+    process.kill(gw0, 'SIGKILL');
+    await until(() => existsSync(join(cwd, '.archsim', 'run.json')) && state().gateway.pid !== gw0 && state().gateway.state === 'up', 120_000, 'gateway restart recorded');
+    expect(stderr).toMatch(new RegExp(`the gateway \\(pid ${gw0}\\) died \\(SIGKILL\\); restarting in \\d+ ms`));
+    expect(stderr).toMatch(/the gateway restarted \(pid \d+, restart 1\)/);
+    const gst = JSON.parse(archsim(['status', '--json'], { cwd }).stdout);
+    expect(gst.gateway).toMatchObject({ pid: state().gateway.pid, state: 'up', restarts: 1 });
+    expect(gst.healthy).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${GATEWAY}/ready`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${GATEWAY}/api/v1/auth/me`)).status).toBe(401); // proxied to the unit again
+
     // SIGTERM to the launcher and to the supervisor at the same moment.
     const s1 = state();
     process.kill(p.pid!, 'SIGTERM');
@@ -84,8 +98,9 @@ describe('archsim up supervision and signals', () => {
     }
     expect(await exited).toBe(0);
     expect(stdout).toContain('✓ stopped');
-    for (const pid of [...s1.units.map((u: { pid: number }) => u.pid), s1.postgres.pid, s1.supervisorPid]) await until(() => gone(pid), 10_000, `pid ${pid} gone`);
+    for (const pid of [...s1.units.map((u: { pid: number }) => u.pid), s1.gateway.pid, s1.postgres.pid, s1.supervisorPid]) await until(() => gone(pid), 10_000, `pid ${pid} gone`);
     expect(await portFree(8000 + OFFSET)).toBe(true);
+    expect(await portFree(GATEWAY)).toBe(true);
     expect(await portFree(s1.postgres.port)).toBe(true);
     expect(existsSync(join(cwd, '.archsim', 'run.json'))).toBe(false);
     expect(archsim(['status'], { cwd }).stdout).toContain('nothing running');

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 import { routeTable } from '../../src/model/resolve.js';
 import { pairs, quantchat } from './fixtures.js';
 
@@ -32,7 +33,9 @@ const KongConfig = z.strictObject({
       routes: z.array(
         z.strictObject({
           name: KongName,
-          paths: z.array(z.string().regex(/^\//)).min(1),
+          // A plain path is a prefix; one starting with "~" is a regex (Kong 3.x).
+          paths: z.array(z.string().regex(/^(\/|~\^\/)/)).min(1),
+          regex_priority: z.number().int().optional(),
           strip_path: z.boolean(),
           preserve_host: z.boolean(),
           protocols: z.array(z.enum(['http', 'https'])),
@@ -53,7 +56,15 @@ type Kong = z.infer<typeof KongConfig>;
 
 const Traefik = z.strictObject({
   http: z.strictObject({
-    routers: z.record(z.string(), z.strictObject({ rule: z.string().regex(/^(Path|PathPrefix)\(`\/[^`]*`\)( \|\| (Path|PathPrefix)\(`\/[^`]*`\))*$/), entryPoints: z.array(z.string()), service: z.string() })),
+    routers: z.record(
+      z.string(),
+      z.strictObject({
+        rule: z.string().regex(/^(Path|PathPrefix)\(`\/[^`]*`\)( \|\| (Path|PathPrefix)\(`\/[^`]*`\))*$|^PathRegexp\(`\^\/[^`]*\$`\)$/),
+        priority: z.number().int().positive().optional(),
+        entryPoints: z.array(z.string()),
+        service: z.string(),
+      }),
+    ),
     services: z.record(
       z.string(),
       z.union([
@@ -65,6 +76,41 @@ const Traefik = z.strictObject({
 });
 
 const gatewayFile = (bp: typeof quantchat, layout: string, opts: object) => generate('gateway', bp, layout, opts)[0]!;
+
+// Routes whose literal prefixes overlap across units: a leading {param} on one unit, literals
+// another unit's {param} also matches. No prefix can tell them apart; exact regexes can.
+const overlapping = (() => {
+  const r = parseBlueprint(
+    `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: overlap }
+system:
+  domains:
+    items: { operations: { get: { route: "GET /{id}" }, sub: { route: "GET /api/v1/{id}" } } }
+    parts: { operations: { a: { route: "GET /{id}/a" }, x: { route: "GET /x" }, v: { route: "GET /api/v1/parts/{p}" } } }
+layouts:
+  split:
+    gateway: { kind: nginx, port: 8080 }
+    units:
+      items-svc: { domains: [items], port: 8001, instance: s }
+      parts-svc: { domains: [parts], port: 8002, instance: s }
+catalog: { s: { usdPerMonth: $1 } }
+`,
+    'overlap.yaml',
+  );
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+  return r.blueprint;
+})();
+// Concrete paths and the unit the reference gateway's matchRoute sends them to.
+const overlapCases: [string, string][] = [
+  ['/42', 'items-svc'],
+  ['/x', 'parts-svc'],
+  ['/42/a', 'parts-svc'],
+  ['/x/a', 'parts-svc'],
+  ['/api/v1/7', 'items-svc'],
+  ['/api/v1/parts', 'items-svc'],
+  ['/api/v1/parts/9', 'parts-svc'],
+];
 
 /** The unit a concrete path reaches through a Kong config (longest matching prefix). */
 function kongUnitsFor(k: Kong, path: string): string[] {
@@ -107,6 +153,47 @@ describe('gateway', () => {
       const r = spawnSync(NGINX, ['-t', '-q', '-c', file, '-p', `${dir}/`], { encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] });
       closeSync(fd);
       expect(r.status, `${c.name}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it('routes overlapping prefixes of different units by exact regexes, most specific first (kong, traefik)', () => {
+    for (const [path, unit] of overlapCases) expect(routeTable(overlapping, 'split').find((r) => new RegExp(r.pattern).test(path))?.unit, path).toBe(unit);
+    // Kong: regex routes by regex_priority (higher first); no prefix claims any of these paths.
+    const k = KongConfig.parse(parse(gatewayFile(overlapping, 'split', { kind: 'kong' }).content));
+    const kongRoutes = k.services.flatMap((s) => s.routes.map((r) => ({ ...r, unit: s.name })));
+    for (const [path, unit] of overlapCases) {
+      const regex = kongRoutes.filter((r) => r.paths.some((p) => p.startsWith('~') && new RegExp(p.slice(1)).test(path))).sort((a, b) => b.regex_priority! - a.regex_priority!);
+      const prefix = kongRoutes.filter((r) => r.paths.some((p) => !p.startsWith('~') && (path === p || path.startsWith(`${p}/`))));
+      expect(prefix, path).toEqual([]);
+      expect(regex[0]?.unit, path).toBe(unit);
+    }
+    // Traefik: highest priority among matching routers (explicit, else the rule's length).
+    const t = Traefik.parse(parse(gatewayFile(overlapping, 'split', { kind: 'traefik' }).content));
+    for (const [path, unit] of overlapCases) {
+      const hits = Object.values(t.http.routers)
+        .filter((r) => r.rule.split(' || ').some((alt) => { const m = /^(\w+)\(`(.*)`\)$/.exec(alt)!; return m[1] === 'PathRegexp' ? new RegExp(m[2]!).test(path) : m[1] === 'Path' ? path === m[2] : path.startsWith(m[2]!); }))
+        .sort((a, b) => (b.priority ?? b.rule.length) - (a.priority ?? a.rule.length));
+      expect(hits[0]?.service, path).toBe(unit);
+    }
+  });
+
+  it.skipIf(!hasNginx)('nginx: overlapping prefixes become regex locations in specificity order and pass `nginx -t` (skipped without /usr/sbin/nginx)', () => {
+    const conf = gatewayFile(overlapping, 'split', { kind: 'nginx' }).content;
+    const dir = join(tmp, 'nginx-overlap');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'nginx.conf'), conf);
+    const fd = openSync(join(dir, 'stdout.log'), 'w');
+    const r = spawnSync(NGINX, ['-t', '-q', '-c', join(dir, 'nginx.conf'), '-p', `${dir}/`], { encoding: 'utf8', stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(r.status, r.stderr).toBe(0);
+    // nginx's own choice: "=" then the longest "^~" prefix stop the search; otherwise the first
+    // regex location in file order wins.
+    const locs = [...conf.matchAll(/location (=|\^~|~)? ?"?([^"{]*?)"? \{\n\s+set \$\w+ ([\w-]+):/g)].map((m) => ({ mod: m[1] ?? '', arg: m[2]!, unit: m[3]! }));
+    for (const [path, unit] of overlapCases) {
+      const exact = locs.find((l) => l.mod === '=' && l.arg === path);
+      const pre = locs.filter((l) => l.mod === '^~' && path.startsWith(l.arg)).sort((a, b) => b.arg.length - a.arg.length)[0];
+      const re = locs.find((l) => l.mod === '~' && new RegExp(l.arg).test(path));
+      expect((exact ?? pre ?? re)?.unit, path).toBe(unit);
     }
   });
 

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
 
 export interface Ran {
   code: number | null;
@@ -151,6 +152,23 @@ export const CASES: HostileCase[] = [
   { item: 15, name: '__proto__ inside an overlay', code: 2, setup: (d) => (bp(d), ['validate', bp(d, 'extends: ./bp.yaml\nlayouts:\n  __proto__: { units: {} }\n', 'over.yaml')]), check: says(/over\.yaml:3:3: .*__proto__/) },
   // 16. messages
   { item: 16, name: 'two YAML documents', code: 2, setup: (d) => ['validate', bp(d, `${BASE}---\n${BASE}`)], check: (r) => { if (/parseAllDocuments/.test(r.stderr)) throw new Error('library advice'); says(/more than one YAML document/)(r); } },
+  { item: 16, name: 'sweep --rates 100..10 says the range runs low to high', code: 2, setup: (d) => ['sweep', bp(d), '--layout', 'mono', '--rates', '100..10'], check: both(says(/runs from low to high.*write 10\.\.100/), (r) => { if (/must be positive/.test(r.stderr)) throw new Error('old wording'); }) },
+  { item: 16, name: 'a budget "< -5ms" is bad input (exit 2), not a broken budget', code: 2, setup: (d) => (writeFileSync(join(d, 'b.yaml'), 'budgets:\n  - p95(orders.create) < -5ms\n'), ['report', bp(d), '--no-faults', '--budget', 'b.yaml']), check: both(says(/b\.yaml:2:5: .*below 0/), (r) => { if (/BROKEN/.test(r.stdout + r.stderr)) throw new Error('judged as broken'); }) },
+  { item: 16, name: 'a change.* budget without --baseline is said once', code: 2, setup: (d) => (writeFileSync(join(d, 'b.yaml'), 'budgets:\n  - change.cost.monthly < 10%\n'), ['report', bp(d), '--no-faults', '--budget', 'b.yaml']), check: (r) => { const n = (r.stderr.match(/need --baseline/g) ?? []).length; if (n !== 1) throw new Error(`said ${n} times:\n${r.stderr}`); } },
+  { item: 16, name: '--loadtest from another blueprint is refused', code: 2, setup: (d) => (writeFileSync(join(d, 'r.json'), readFileSync(new URL('../fixtures/loadtest/quantchat-monolith-result.json', import.meta.url))), ['report', bp(d), '--no-faults', '--loadtest', 'r.json']), check: says(/r\.json:\d+:\d+: run\.blueprint: this load test ran blueprint "quantchat", not "shop"/) },
+  {
+    item: 16,
+    name: '--baseline from another blueprint is refused',
+    code: 2,
+    setup: (d) => {
+      // A real report of another blueprint (same layouts, another name).
+      const other = bp(d, sub('name: shop', 'name: depot'), 'other.yaml');
+      const made = spawnSync(process.execPath, [BIN, 'report', other, '--no-faults', '--format', 'json', '--out', 'base'], { cwd: d, encoding: 'utf8' });
+      if (made.status !== 0) throw new Error(`baseline report: ${made.stderr}`);
+      return ['report', bp(d), '--no-faults', '--baseline', 'base/report.json'];
+    },
+    check: says(/report\.json:\d+:\d+: blueprint\.name: this baseline is a report of blueprint "depot", not of "shop"/),
+  },
   { item: 16, name: 'a missing file says so', code: 2, setup: () => ['validate', 'nope.yaml'], check: says(/no such file/) },
   { item: 16, name: 'a folder says so', code: 2, setup: (d) => (mkdirSync(join(d, 'dir.yaml')), ['validate', 'dir.yaml']), check: says(/directory/) },
   { item: 16, name: 'calibrate on a non-JSON file does not echo it', code: 2, setup: (d) => (writeFileSync(join(d, 'r.json'), SECRET_FILE), ['calibrate', 'r.json', '--blueprint', bp(d)]), check: noEcho('SECRETHASH') },

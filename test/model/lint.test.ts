@@ -48,7 +48,7 @@ describe('lint on the bundled QuantChat blueprint', () => {
     expect(rules('hub-unit').map((x) => x.path.at(-1))).toEqual(['message-service', 'websocket-service']);
     expect(rules('hub-unit')[1]!.message).toContain('depends on 4 of the other 7 units');
     expect(rules('critical-dependency')[0]!.message).toMatch(/^7 of the other 7 units depend on "auth-service"/);
-    expect(rules('dual-write').map((x) => x.message.split(' ')[0])).toEqual(['auth.register', 'messages.send', 'users.send-invitation']);
+    expect(rules('dual-write').map((x) => x.message.split(' ')[0])).toEqual(['auth.register', 'groups.post-message', 'messages.send', 'users.send-invitation']);
     expect(rules('chatty-operation')).toEqual([]);
   });
 
@@ -114,13 +114,16 @@ describe('lint rules on variations', () => {
 
   it('flags chatty operations above the threshold, counting the whole call tree', () => {
     const strict = lint(qc, 'microservices', { chattyThreshold: 1 }).filter((x) => x.rule === 'chatty-operation');
-    // messages.send calls auth and users; groups.post-message calls auth and messages.
-    expect(strict.map((x) => x.message.split(' ')[0])).toEqual(expect.arrayContaining(['messages.send', 'messages.conversation', 'groups.add-member', 'groups.post-message', 'realtime.connect']));
+    // messages.send calls auth and users; groups.post-message calls auth only (its fan-out to
+    // messages goes by an event, from the outbox).
+    expect(strict.map((x) => x.message.split(' ')[0])).toEqual(expect.arrayContaining(['messages.send', 'messages.conversation', 'groups.add-member', 'realtime.connect']));
+    expect(strict.map((x) => x.message.split(' ')[0])).not.toContain('groups.post-message');
     expect(strict.find((x) => x.message.startsWith('messages.send'))!.message).toContain('makes 2 synchronous calls across units');
     // In the monolith every call is in-process.
     expect(lint(qc, 'monolith', { chattyThreshold: 0 }).filter((x) => x.rule === 'chatty-operation')).toEqual([]);
     // A transitive tree: realtime.broadcast-group → groups.list-members, plus a deeper chain.
-    const deep = TEXT.replace('calls: [auth.verify-token, messages.deliver-group]', 'calls: [auth.verify-token, messages.deliver-group, users.check-contact, media.resolve, relay.enqueue]');
+    const deep = TEXT.replace('calls: [auth.verify-token]\n          emits: [group.message-stored]', 'calls: [auth.verify-token, messages.deliver-group, users.check-contact, media.resolve, relay.enqueue]\n          emits: [group.message-stored]');
+    expect(deep).not.toBe(TEXT);
     const chatty = lint(load(deep).blueprint, 'microservices').filter((x) => x.rule === 'chatty-operation');
     expect(chatty.map((x) => x.message.split(' ')[0])).toEqual(['groups.post-message']);
     expect(chatty[0]!.message).toContain('makes 5 synchronous calls');

@@ -35,7 +35,10 @@ describe('flowchart of a layout', () => {
 
   it('draws synchronous calls solid with counts and events dashed through the broker', () => {
     expect(ms).toContain('u_user_service -->|"7 calls"| u_auth_service');
-    expect(ms).toContain('u_group_service -->|"1 call"| u_message_service');
+    // A group post reaches messages by an event (group outbox → messages.deliver-group), not a call.
+    expect(ms).not.toContain('u_group_service -->|"1 call"| u_message_service');
+    expect(ms).toContain('u_group_service -.->|"group.message-stored"| mq_broker');
+    expect(ms).toContain('mq_broker -.->|"group.message-stored"| u_message_service');
     expect(ms).toContain('u_message_service -.->|"group.message-posted, message.sent"| mq_broker');
     expect(ms).toContain('mq_broker -.->|"message.sent"| u_relay_service');
     // Edges only between declared nodes.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
-import { matchRoute, prefixesByUnit } from '../../src/model/routes.js';
+import { matchersByUnit, matchRoute, pathPattern, prefixesByUnit, type RouteEntry } from '../../src/model/routes.js';
 import { routeTable } from '../../src/model/resolve.js';
 
 const bp = loadBlueprint(new URL('../../blueprints/quantchat.yaml', import.meta.url).pathname).blueprint;
@@ -30,5 +30,17 @@ describe('route table', () => {
     const t = routeTable(bp, 'monolith');
     expect(new Set(t.map((r) => r.unit))).toEqual(new Set(['backend']));
     expect(t.every((r) => r.port === 8000)).toBe(true);
+  });
+
+  it('gives exact regexes, ranked like matchRoute, where prefixes of different units overlap', () => {
+    const e = (path: string, unit: string): RouteEntry => ({ op: `${unit}.${path}`, domain: unit, method: 'GET', path, unit, port: 1, pattern: pathPattern(path), prefix: path.split('{')[0]!, websocket: false });
+    const m = matchersByUnit([e('/{id}', 'a'), e('/{id}/a', 'b'), e('/x', 'b'), e('/orders/{id}', 'c'), e('/api/v1/orders/{id}', 'c')]);
+    // "/" for either would capture the other's paths; "/x" would capture "/x", which a's /{id} matches.
+    expect(m.get('a')).toEqual({ prefixes: [], regexes: [{ pattern: '^/[^/]+/?$', path: '/{id}', priority: 1 }] });
+    expect(m.get('b')!.prefixes).toEqual([]);
+    expect(m.get('b')!.regexes.map((x) => [x.path, x.priority])).toEqual([['/{id}/a', 3], ['/x', 2]]);
+    // "/orders" would capture "/orders" (a's /{id}) and "/orders/a" (b's /{id}/a): a regex. No
+    // other route has three segments: "/api/v1/orders" is safe.
+    expect(m.get('c')).toEqual({ prefixes: ['/api/v1/orders'], regexes: [{ pattern: '^/orders/[^/]+/?$', path: '/orders/{id}', priority: 4 }] });
   });
 });

@@ -2,6 +2,7 @@
 // and on microservices (through the gateway and on every unit's own port): every route with
 // every bad credential, every cross-user case, every internal operation without (or with a
 // wrong) service token, and hostile input on every route (never a 500).
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLayout, type RunningLayout } from '../../src/run/layout.js';
@@ -11,7 +12,7 @@ import { hostileBodies, hostileValues } from './hostile-values.js';
 const TOKENLESS = new Set(['auth.register', 'auth.login', 'auth.refresh', 'users.verify-invitation']);
 const ZERO = '00000000-0000-4000-8000-000000000000';
 /** Every internal operation a domain module serves over HTTP (blueprint `internal: true` with an implementation). */
-const INTERNAL_OPS = ['auth/verify-token', 'auth/create-user', 'users/check-contact', 'users/set-presence', 'messages/deliver-group', 'groups/list-members', 'media/resolve'];
+const INTERNAL_OPS = ['auth/verify-token', 'auth/create-user', 'auth/user-exists', 'users/check-contact', 'users/set-presence', 'groups/list-members', 'media/resolve'];
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -134,7 +135,42 @@ describe.each([
       const notif = L.units.find((u) => u.domains.includes('notifications'))!;
       const r = await post(`${authUnit.internalUrl}/internal/auth/create-user`, { args: [{ email: 'victim@example.test' }] }, { 'x-archsim-service-token': await serviceToken(L.serviceSecret, notif.name) });
       expect(r.status).toBe(403);
+      // media declares no call to auth.user-exists: it cannot probe accounts either.
+      const media = L.units.find((u) => u.domains.includes('media'))!;
+      const probe = await post(`${authUnit.internalUrl}/internal/auth/user-exists`, { args: [alice.id] }, { 'x-archsim-service-token': await serviceToken(L.serviceSecret, media.name) });
+      expect(probe.status).toBe(403);
     }
+    // relay declares it (blueprint: relay.queue calls auth.user-exists); hostile arguments are no user.
+    const relayUnit = L.units.find((u) => u.domains.includes('relay'))!;
+    const asRelay = { 'x-archsim-service-token': await serviceToken(L.serviceSecret, relayUnit.name) };
+    expect((await post(`${authUnit.internalUrl}/internal/auth/user-exists`, { args: [alice.id] }, asRelay)).body.result).toBe(true);
+    for (const hostile of [ZERO, { $ne: null }, "' OR 1=1 --", ['x'], 'a\u0000b', null])
+      expect((await post(`${authUnit.internalUrl}/internal/auth/user-exists`, { args: [hostile] }, asRelay)).body, JSON.stringify(hostile)).toEqual({ result: false });
+  });
+
+  it('the relay and notifications refuse envelopes for users that do not exist (404 naming the field), nothing is queued', async () => {
+    const ghosts = [ZERO, 'ffffffff-ffff-4fff-bfff-ffffffffffff', randomUUID()];
+    for (const ghost of ghosts) {
+      const q = await call('POST', '/api/v1/relay/queue', { token: alice.token, body: { recipientId: ghost, encryptedContent: 'for nobody' } });
+      expect(q.status, `relay to ${ghost}`).toBe(404);
+      expect(q.body).toMatchObject({ error: 'unknown_user', fields: ['recipientId'] });
+      const p = await call('POST', '/api/v1/notifications/push', { token: alice.token, body: { userId: ghost, title: 'hi' } });
+      expect(p.status, `push to ${ghost}`).toBe(404);
+      expect(p.body).toMatchObject({ error: 'unknown_user', fields: ['userId'] });
+    }
+    const queued = await sql<{ n: number }>(L.databaseOf('relay'), 'SELECT count(*)::int AS n FROM relay.relay_messages WHERE recipient_id = ANY($1::uuid[])', [ghosts]);
+    expect(queued[0]!.n).toBe(0);
+    const pushed = await sql<{ n: number }>(L.databaseOf('notifications'), 'SELECT count(*)::int AS n FROM notifications.email_queue WHERE recipient = ANY($1)', [ghosts]);
+    expect(pushed[0]!.n).toBe(0);
+    // A real recipient is still queued; a deactivated account is no recipient (nor, with its
+    // still-valid token, a sender of emails to itself).
+    expect((await call('POST', '/api/v1/relay/queue', { token: alice.token, body: { recipientId: bob.id, encryptedContent: 'for bob' } })).status).toBe(201);
+    const gone = await newUser(call, 'deact');
+    await sql(L.databaseOf('auth'), 'UPDATE auth.users SET is_active = false WHERE id = $1', [gone.id]);
+    const toGone = await call('POST', '/api/v1/relay/queue', { token: alice.token, body: { recipientId: gone.id, encryptedContent: 'x' } });
+    expect(toGone.status).toBe(404);
+    const selfMail = await call('POST', '/api/v1/notifications/email', { token: gone.token, body: { subject: 's', body: 'b' } });
+    expect(selfMail.status).toBe(404);
   });
 
   it('messages, groups, media, profiles and relay queues of others stay out of reach', async () => {

@@ -93,7 +93,8 @@ describe('host model', () => {
     const a = analyze(qc, 'microservices', { rate: 100, host: { cores: 2 } });
     const d = simulate(qc, 'microservices', { rate: 100, host: { cores: 2 }, duration: 120_000, warmup: 5000, seed: 3 });
     const shared = simulate(qc, 'microservices', { rate: 300, host: { cores: 2 }, duration: 60_000, seed: 3 });
-    expect(shared.littleCheck.meanResponse).toBeGreaterThan(1.5 * own.littleCheck.meanResponse);
+    // 7.43 ms against 5.12 ms (1.45×; 1.51× while group posts still made a synchronous hop).
+    expect(shared.littleCheck.meanResponse).toBeGreaterThan(1.4 * own.littleCheck.meanResponse);
     expect(d.stations.some((s) => s.kind === 'driver')).toBe(true);
     expect(rel(d.littleCheck.meanResponse, a.littleCheck.meanResponse)).toBeLessThan(0.1);
     // Near host saturation (300/s is 78% of this host) the approximation still holds within 20%.

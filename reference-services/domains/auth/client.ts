@@ -16,4 +16,6 @@ export interface AuthClient {
    * one). 409 if the address already has an account: an invitation never touches an existing one.
    */
   createUser(input: { email: string }): Promise<{ id: string; username: string }>;
+  /** auth.user-exists: is there an active account with this id? (relay and notifications refuse envelopes for anyone else) */
+  userExists(userId: string): Promise<boolean>;
 }

@@ -149,6 +149,12 @@ export class AuthService implements AuthClient {
     return { userId: claims.sub, username: String(claims.usr ?? ''), ...(typeof claims.jti === 'string' ? { tokenId: claims.jti } : {}), ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}) };
   }
 
+  async userExists(userId: string): Promise<boolean> {
+    // Called with ids from other units' requests: anything that is not a uuid simply is no user.
+    if (typeof userId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return false;
+    return !!(await this.ctx.db.one('SELECT 1 FROM auth.users WHERE id = $1 AND is_active', [userId]));
+  }
+
   async createUser(input: { email: string }) {
     const base = input.email.split('@')[0]!.replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, 20) || 'user';
     // A new account only: an address that already has one is refused, never updated.

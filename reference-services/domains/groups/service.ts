@@ -1,5 +1,7 @@
 // Groups, their members and their messages. Posting stores the message here and hands the
-// fan-out to the messages domain (seed 001: "Auth + Group + Message services").
+// fan-out to the messages domain (seed 001: "Auth + Group + Message services") through the
+// outbox: the post and its group.message-stored event (with the members at that moment) commit
+// in one transaction, so a crash after the commit can delay the fan-out, never lose it.
 import type { DomainContext } from '../../runtime/context.js';
 import { badRequest, forbidden, notFound } from '../../runtime/errors.js';
 import type { GroupsClient } from './client.js';
@@ -58,13 +60,16 @@ export class GroupsService implements GroupsClient {
 
   async post(me: string, id: string, input: { encryptedContent: string; encryptedSessionKeys?: Record<string, string> }) {
     await this.membership(me, id);
-    const m = await this.ctx.db.one<{ id: string; created_at: Date }>(
-      'INSERT INTO groups.group_messages (group_id, sender_id, encrypted_content, encrypted_session_keys) VALUES ($1, $2, $3, $4) RETURNING id, created_at',
-      [id, me, input.encryptedContent, JSON.stringify(input.encryptedSessionKeys ?? {})],
-    );
-    const members = await this.listMembers(id);
-    const message = { id: m!.id, groupId: id, senderId: me, createdAt: m!.created_at.toISOString() };
-    const { recipients } = await this.ctx.clients.messages.deliverGroup(message, members);
+    const { message, recipients } = await this.ctx.db.tx(async (q) => {
+      const m = await q.one<{ id: string; created_at: Date }>(
+        'INSERT INTO groups.group_messages (group_id, sender_id, encrypted_content, encrypted_session_keys) VALUES ($1, $2, $3, $4) RETURNING id, created_at',
+        [id, me, input.encryptedContent, JSON.stringify(input.encryptedSessionKeys ?? {})],
+      );
+      const members = (await q.query<{ user_id: string }>('SELECT user_id FROM groups.group_members WHERE group_id = $1', [id])).map((r) => r.user_id);
+      const message = { id: m!.id, groupId: id, senderId: me, createdAt: m!.created_at.toISOString() };
+      await this.ctx.emit('group.message-stored', { ...message, memberIds: members }, q);
+      return { message, recipients: members.filter((u) => u !== me).length };
+    });
     return { ...message, encryptedContent: input.encryptedContent, recipients };
   }
 

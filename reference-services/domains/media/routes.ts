@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import { principal, uuid, type DomainContext } from '../../runtime/context.js';
+import { HttpError } from '../../runtime/errors.js';
 import { servedType, type MediaService } from './service.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
@@ -27,8 +28,9 @@ export const routes = (s: MediaService, ctx: DomainContext) => async (app: Fasti
         });
         return reply.code(201).send(info);
       } catch (e) {
-        // Do not read the rest of a rejected upload: answer and close the connection.
-        if (!req.raw.readableEnded) reply.header('connection', 'close');
+        // A refused upload (413) is drained by the error handler (unit.ts); anything else that
+        // left the body unread closes the connection.
+        if (!req.raw.readableEnded && !(e instanceof HttpError && e.status === 413)) reply.header('connection', 'close');
         throw e;
       }
     },

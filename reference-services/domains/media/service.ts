@@ -64,12 +64,25 @@ export class MediaService implements MediaClient {
         done(null, chunk);
       },
     });
+    // The request is piped, not put in the pipeline: a refused upload must not destroy it (and
+    // its socket) under a client still sending; the error handler drains it and answers 413.
+    const onSourceError = (e: Error) => meter.destroy(e);
+    // A client that goes away mid-upload: the body closes without ending.
+    const onSourceClose = () => {
+      if (!body.readableEnded) meter.destroy(new Error('client closed the upload'));
+    };
+    body.once('error', onSourceError);
+    body.once('close', onSourceClose);
+    body.pipe(meter);
     try {
-      await pipeline(body, meter, createWriteStream(part));
+      await pipeline(meter, createWriteStream(part));
     } catch (e) {
+      body.unpipe(meter);
       await rm(part, { force: true });
-      // The client may still be sending: the caller closes the connection after replying.
       throw e instanceof HttpError ? e : badRequest(`upload interrupted: ${(e as Error).message}`, ['body']);
+    } finally {
+      body.off('error', onSourceError);
+      body.off('close', onSourceClose);
     }
     if (size === 0) {
       await rm(part, { force: true });

@@ -5,7 +5,8 @@ export interface GroupMessage {
   createdAt: string;
 }
 
-export interface MessagesClient {
-  /** messages.deliver-group: fan a group message out to its members (emits group.message-posted). */
-  deliverGroup(message: GroupMessage, memberIds: string[]): Promise<{ recipients: number }>;
-}
+/**
+ * No other domain calls messages directly: groups hand their posts over by an event
+ * (group.message-stored → messages.deliver-group, which emits group.message-posted).
+ */
+export type MessagesClient = Record<string, never>;

@@ -1,5 +1,4 @@
 import type { DomainModule } from '../../runtime/context.js';
-import type { GroupMessage } from './client.js';
 import { migrations } from './migrations.js';
 import { routes } from './routes.js';
 import { MessagesService } from './service.js';
@@ -8,6 +7,6 @@ export const messages: DomainModule<MessagesService> = {
   name: 'messages',
   migrations,
   create: (ctx) => new MessagesService(ctx),
-  internal: (s) => ({ deliverGroup: (m: GroupMessage, members: string[]) => s.deliverGroup(m, members) }),
+  consumers: (s) => ({ 'deliver-group': (e) => s.deliverGroup(e) }),
   routes,
 };

@@ -3,9 +3,10 @@
 // sender's own (media grants the recipient read access). A message and its message.sent
 // event commit in one transaction (outbox). A conversation still reads while media is down:
 // its attachments are then listed by id, marked unavailable.
-import type { DomainContext } from '../../runtime/context.js';
+import type { DomainContext, EventEnvelope } from '../../runtime/context.js';
+import { derivedEventId } from '../../runtime/events.js';
 import { badRequest, forbidden, HttpError, notFound } from '../../runtime/errors.js';
-import type { GroupMessage, MessagesClient } from './client.js';
+import type { GroupMessage } from './client.js';
 
 interface MessageRow extends Record<string, unknown> {
   id: string;
@@ -44,7 +45,7 @@ const view = (m: MessageRow) => ({
   createdAt: m.created_at,
 });
 
-export class MessagesService implements MessagesClient {
+export class MessagesService {
   constructor(private readonly ctx: DomainContext) {}
 
   async send(me: string, input: SendInput) {
@@ -118,11 +119,15 @@ export class MessagesService implements MessagesClient {
     await this.ctx.db.query('UPDATE messages.messages SET deleted_at = now() WHERE id = $1', [id]);
   }
 
-  async deliverGroup(message: GroupMessage, memberIds: string[]) {
-    const recipients = memberIds.filter((u) => u !== message.senderId);
-    // Through the outbox on its own: the group message was committed by the groups domain.
-    await this.ctx.emit('group.message-posted', { ...message, recipientIds: recipients });
-    return { recipients: recipients.length };
+  /**
+   * Consumer of group.message-stored: fans the post out (group.message-posted, through this
+   * domain's outbox). The event id is derived from the cause's, so a redelivery emits nothing twice.
+   */
+  async deliverGroup(e: EventEnvelope) {
+    const p = e.payload as unknown as GroupMessage & { memberIds: string[] };
+    const message: GroupMessage = { id: p.id, groupId: p.groupId, senderId: p.senderId, createdAt: p.createdAt };
+    const recipients = (p.memberIds ?? []).filter((u) => u !== p.senderId);
+    await this.ctx.emit('group.message-posted', { ...message, recipientIds: recipients }, undefined, derivedEventId(e.id, 'group.message-posted'));
   }
 
   /** A message the caller is a party to; anyone else gets 404 (no existence leak). */

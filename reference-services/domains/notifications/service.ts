@@ -3,9 +3,10 @@
 // and the attempt and its outcome are recorded on the row either way.
 //
 // Not a relay: notifications come from the system (domain events), and the two API routes
-// only reach the caller's own account (its registered address, its own devices).
+// only reach the caller's own account (its registered address, its own devices), which must
+// exist (auth.user-exists, a call the blueprint declares).
 import type { DomainContext, EventEnvelope } from '../../runtime/context.js';
-import { conflict, forbidden } from '../../runtime/errors.js';
+import { conflict, forbidden, noSuchUser } from '../../runtime/errors.js';
 
 interface Note {
   channel: 'email' | 'push';
@@ -50,6 +51,8 @@ export class NotificationsService {
 
   /** A test email to the caller's own registered address (`to`, if given, must be that address). */
   async emailSelf(me: string, input: { to?: string; subject: string; body: string }) {
+    // A still-valid token of an account that is gone (deactivated) reaches no one.
+    if (!(await this.ctx.clients.auth.userExists(me))) throw noSuchUser('to');
     const a = await this.ctx.db.one<{ email: string }>('SELECT email FROM notifications.addresses WHERE user_id = $1', [me]);
     if (!a) throw conflict('no address on record for your account yet');
     if (input.to !== undefined && input.to.toLowerCase() !== a.email) throw forbidden('notifications go to your own address only');
@@ -58,6 +61,8 @@ export class NotificationsService {
 
   /** A push to the caller's own devices. */
   async pushSelf(me: string, input: { userId: string; title: string; body?: string }) {
+    // The target must be an account (the auth domain knows), and then it must be yours.
+    if (!(await this.ctx.clients.auth.userExists(input.userId))) throw noSuchUser('userId');
     if (input.userId !== me) throw forbidden('push notifications go to your own devices only');
     return this.request(me, { channel: 'push', recipient: me, subject: input.title, payload: { body: input.body ?? '' } });
   }

@@ -1,7 +1,7 @@
 // The offline queue: envelopes wait per recipient until acknowledged or expired (the TTL the
 // seeds keep in Redis is a column here; expired rows are invisible at once and swept later).
 import type { DomainContext, EventEnvelope } from '../../runtime/context.js';
-import { forbidden, notFound } from '../../runtime/errors.js';
+import { forbidden, noSuchUser, notFound } from '../../runtime/errors.js';
 
 interface RelayRow extends Record<string, unknown> {
   id: string;
@@ -23,6 +23,8 @@ export class RelayService {
   }
 
   async queue(me: string, input: { recipientId: string; encryptedContent: string; encryptedSessionKey?: string; ttlSeconds?: number }) {
+    // An envelope for nobody would wait out its TTL unread: refuse it, clearly.
+    if (!(await this.ctx.clients.auth.userExists(input.recipientId))) throw noSuchUser('recipientId');
     const ttl = input.ttlSeconds ?? this.ctx.config.relayTtlSeconds;
     const r = await this.ctx.db.one<RelayRow>(
       `INSERT INTO relay.relay_messages (sender_id, recipient_id, payload, expires_at) VALUES ($1, $2, $3, clock_timestamp() + make_interval(secs => $4)) RETURNING *`,

@@ -78,7 +78,7 @@ export function register(program: Command): void {
         const { blueprint, files: inputs } = loadBlueprint(blueprintFile);
         let cal;
         try {
-          cal = calibrate(blueprint, results, { layout: opts.layout });
+          cal = calibrate(blueprint, results, { layout: opts.layout, ...(platform ? { platform } : {}) });
         } catch (e) {
           throw new UsageError((e as Error).message);
         }

@@ -120,7 +120,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   if (flags.baseline) {
     const t = readOrFail(flags.baseline);
     if (t !== undefined) {
-      const r = parseBaseline(t, flags.baseline);
+      const r = parseBaseline(t, flags.baseline, blueprint.metadata.name);
       if (r.ok) baseline = r.report;
       else problems.push(...r.errors);
     }
@@ -153,7 +153,7 @@ async function runReport(file: string, flags: ReportFlags): Promise<number> {
   for (const f of flags.loadtest ?? []) {
     const t = readOrFail(f);
     if (t === undefined) continue;
-    const r = await readLoadtest(t, f);
+    const r = await readLoadtest(t, f, blueprint.metadata.name);
     if (r.ok) loadtests.push(...r.value);
     else problems.push(...r.errors);
   }
@@ -249,8 +249,8 @@ async function diagramSvgs(diagrams: Record<string, string>): Promise<Record<str
  * Load-test result files (one result, or `{ results }` from `loadtest --layouts`), validated by
  * the load tester's own schema with positioned errors, summarized for the report.
  */
-async function readLoadtest(text: string, file: string) {
-  const [{ z }, { parseYamlWith }, { LoadTestResult }] = await Promise.all([import('zod'), import('../../model/positioned.js'), import('../../loadtest/result.js')]);
+async function readLoadtest(text: string, file: string, blueprint: string) {
+  const [{ z }, { parseYamlWith, diagnostic }, { LoadTestResult }] = await Promise.all([import('zod'), import('../../model/positioned.js'), import('../../loadtest/result.js')]);
   // A file with "results" holds several runs; anything else is judged as one run, so a broken
   // single result is told what a result needs.
   let several = false;
@@ -265,6 +265,14 @@ async function readLoadtest(text: string, file: string) {
     : parseYamlWith(LoadTestResult, text, file);
   if (!r.ok) return r;
   const results = 'results' in r.data ? r.data.results : [r.data];
+  // A run of another blueprint would be set beside this one's predictions by layout and
+  // operation names alone. (A run against a --target system names no blueprint.)
+  const foreign = results.flatMap((x, i) =>
+    x.run.blueprint !== null && x.run.blueprint !== blueprint
+      ? [diagnostic(r.locate, [...(several ? ['results', i] : []), 'run', 'blueprint'], `this load test ran blueprint ${JSON.stringify(x.run.blueprint.slice(0, 80))}, not "${blueprint}"; pass results of this blueprint's runs`)]
+      : [],
+  );
+  if (foreign.length) return { ok: false as const, errors: foreign.slice(0, 1) };
   return {
     ok: true as const,
     value: results.map((x) => ({

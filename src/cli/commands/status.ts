@@ -26,7 +26,11 @@ export function register(program: Command): void {
           const state = !supervisor ? 'down' : live ? (u.state === 'restarting' ? 'restarting' : 'up') : u.state === 'failed' ? 'failed' : u.state === 'stopped' ? 'stopped' : 'restarting';
           return { name: u.name, url: u.url, pid: u.pid, state, restarts: u.restarts ?? 0, domains: u.domains };
         });
-        const gateway = s.gateway ? { ...s.gateway, state: supervisor && alive(s.gateway.pid) ? 'up' : 'down' } : undefined;
+        // The gateway is supervised like a unit: the same states.
+        const g = s.gateway;
+        const gateway = g
+          ? { url: g.url, pid: g.pid, restarts: g.restarts ?? 0, state: !supervisor ? 'down' : alive(g.pid) ? (g.state === 'restarting' ? 'restarting' : 'up') : g.state === 'failed' ? 'failed' : 'restarting' }
+          : undefined;
         const healthy = supervisor && units.every((u) => u.state === 'up') && (!gateway || gateway.state === 'up');
         if (opts.json) {
           const p = printableState(s);
@@ -36,7 +40,7 @@ export function register(program: Command): void {
           out(`${mark} ${s.layout}: supervisor pid ${s.supervisorPid} ${supervisor ? 'running' : 'NOT running (stale run.json: `archsim down` cleans up)'}, since ${s.startedAt}`);
           out(`  entry    ${s.gatewayUrl}`);
           const rows = units.map((u) => [u.name, u.url, u.pid, u.state, u.restarts]);
-          if (gateway) rows.push(['(gateway)', gateway.url, gateway.pid, gateway.state, '-']);
+          if (gateway) rows.push(['(gateway)', gateway.url, gateway.pid, gateway.state, gateway.restarts]);
           out(table(['unit', 'url', 'pid', 'state', 'restarts'], rows, { indent: 2 }));
           out(`  logs     ${s.logDir}`);
         }

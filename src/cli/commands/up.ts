@@ -52,6 +52,8 @@ export function register(program: Command): void {
     );
 }
 
+const gatewayState = (g: NonNullable<import('../../run/layout.js').RunningLayout['gateway']>) => ({ url: g.url, pid: g.pid, state: g.state, restarts: g.restarts });
+
 async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, logDir: string): Promise<number> {
   const { startLayout } = await import('../../run/layout.js');
   const { writeState, clearState, printableState } = await import('../../run/state.js');
@@ -62,18 +64,20 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
   let state: import('../../run/state.js').RunState | undefined;
   // Supervision events: one line each (stderr, or a JSON line with --json) and run.json kept true.
   const onEvent = (e: UnitEvent) => {
+    const who = e.gateway ? 'the gateway' : `unit ${e.unit}`;
     const line =
       e.kind === 'crashed'
-        ? `unit ${e.unit} (pid ${e.pid}) died (${e.signal ?? `exit ${e.code}`}); restarting in ${e.restartInMs} ms (failure ${e.failures})`
+        ? `${who} (pid ${e.pid}) died (${e.signal ?? `exit ${e.code}`}); restarting in ${e.restartInMs} ms (failure ${e.failures})`
         : e.kind === 'restarted'
-          ? `unit ${e.unit} restarted (pid ${e.pid}, restart ${e.restarts})`
+          ? `${who} restarted (pid ${e.pid}, restart ${e.restarts})`
           : e.kind === 'restart-failed'
-            ? `unit ${e.unit} failed to restart: ${e.error}`
-            : `unit ${e.unit} keeps dying (${e.failures} restarts in a row): gave up on it; the rest of the layout keeps running. See ${e.log}; stop with Ctrl-C or \`archsim down\`.`;
+            ? `${who} failed to restart: ${e.error}`
+            : `${who} keeps dying (${e.failures} restarts in a row): gave up on it; ${e.gateway ? 'the units still answer on their own ports' : 'the rest of the layout keeps running'}. See ${e.log}; stop with Ctrl-C or \`archsim down\`.`;
     if (opts.json) process.stdout.write(`${JSON.stringify({ event: e.kind, ...e, message: line, at: new Date().toISOString() })}\n`);
     else process.stderr.write(`archsim: ${line}\n`);
     if (L && state) {
       state.units = L.units.map((u) => ({ name: u.name, url: u.url, internalUrl: u.internalUrl, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts }));
+      if (L.gateway) state.gateway = gatewayState(L.gateway);
       writeState(state);
     }
   };
@@ -119,7 +123,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
     layout: L.layout,
     gatewayUrl: L.gatewayUrl,
     units: L.units.map((u) => ({ name: u.name, url: u.url, internalUrl: u.internalUrl, pid: u.pid, domains: u.domains, state: u.state, restarts: u.restarts })),
-    ...(L.gateway ? { gateway: { url: L.gateway.url, pid: L.gateway.pid } } : {}),
+    ...(L.gateway ? { gateway: gatewayState(L.gateway) } : {}),
     postgres: L.postgres,
     databases: L.databases,
     logDir,
@@ -133,7 +137,7 @@ async function foreground(bp: string, opts: UpOpts, offset: number, gatewayPort:
       out(`  entry    ${L.gatewayUrl}${L.gateway ? ' (gateway)' : ' (no gateway in this layout: the unit is the entry)'}`);
       out(table(['unit', 'url', 'pid', 'domains'], L.units.map((u) => [u.name, u.url, u.pid, u.domains.join(', ')]), { indent: 2 }));
       out(`  logs     ${logDir}`);
-      out('  a unit that dies is restarted (`archsim status` shows them); Ctrl-C (or `archsim down`) stops everything.');
+      out(`  a unit${L.gateway ? ' or the gateway' : ''} that dies is restarted (\`archsim status\` shows them); Ctrl-C (or \`archsim down\`) stops everything.`);
     }
   }
   await stopSignal;

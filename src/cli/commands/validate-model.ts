@@ -14,6 +14,8 @@ interface Flags {
   portOffset: string;
   fastDb?: boolean;
   html?: string;
+  runsOut?: string;
+  fromRuns?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -35,6 +37,8 @@ export function register(program: Command): void {
     .option('--port-offset <n>', 'add N to every port of the started layouts', '0')
     .option('--fast-db', 'PostgreSQL without crash safety (fsync… off): faster, describes no real deployment')
     .option('--html <file>', 'write the page of predicted against measured latency-against-load here')
+    .option('--runs-out <file>', 'also write every measured run (per layout: capacity and levels) here, for --from-runs')
+    .option('--from-runs <file>', 'predict from the runs an earlier --runs-out saved, without measuring again')
     .option('-o, --out <file>', 'write the comparison JSON here')
     .option('--force', 'overwrite --out and --html')
     .option('--json', 'print the comparison as JSON')
@@ -54,7 +58,7 @@ export function register(program: Command): void {
           throw new UsageError(`--levels: ${(e as Error).message}`);
         }
         const { existsSync, writeFileSync } = await import('node:fs');
-        for (const f of [flags.out, flags.html]) if (f && existsSync(f) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
+        for (const f of [flags.out, flags.html, flags.runsOut]) if (f && existsSync(f) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
         const { loadBlueprint } = await import('../../io/load.js');
         const { didYouMean } = await import('../../model/diagnostics.js');
         const bp = loadBlueprint(file).blueprint;
@@ -62,8 +66,19 @@ export function register(program: Command): void {
         const predict = flags.predict ? listFlag(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
         const reverse = flags.reverse ? listFlag(flags.reverse) : [];
         for (const l of [flags.calibrateOn, ...predict, ...reverse]) if (!bp.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
-        const { validateModel } = await import('../../loadtest/validate-model.js');
-        const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, log: (l) => err(`archsim: ${l}`) });
+        const { validateModel, parseSavedRuns } = await import('../../loadtest/validate-model.js');
+        let fromRuns;
+        if (flags.fromRuns) {
+          const { readInput } = await import('../../io/read-input.js');
+          const t = readInput(flags.fromRuns);
+          if (!t.ok) throw new UsageError(`${flags.fromRuns}: ${t.message}`);
+          try {
+            fromRuns = parseSavedRuns(t.text, flags.fromRuns);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+        }
+        const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, ...(flags.runsOut ? { runsOut: flags.runsOut } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
         if (flags.out) writeFileSync(flags.out, `${JSON.stringify(v, null, 2)}\n`);
         if (flags.html) {
           const { validationHtml } = await import('../../loadtest/validate-html.js');

@@ -3,7 +3,7 @@
 // (a server busy for a sampled service time, or — with a shared host — for that much work in the
 // host's PS pool), or joins the replica's own PS pool. Busy and waiting time-areas per replica
 // give utilization and queue lengths; visits and waits per station give P(wait).
-import type { Compiled } from '../compile.js';
+import { MIN_HOST_CORES, type Compiled } from '../compile.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
@@ -115,7 +115,8 @@ export class Stations {
     this.busyArea = new Float64Array(nr);
     this.waitArea = new Float64Array(nr);
     const done = (t: Token) => this.serviceDone(t);
-    this.hostPool = hostCores ? this.newPool(hostCores, done) : null;
+    // The units' background work (timers, pollers) holds part of the host's cores all the time.
+    this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done) : null;
     for (let s = 0; s < S; s++) {
       const ps = c.stations[s]!.discipline === 'ps';
       for (let k = 0; k < this.allocated[s]!; k++) {

@@ -46,6 +46,7 @@ export const ROUTES: RouteInfo[] = [
   { operation: "groups.list", method: "GET", url: "/api/v1/groups", internal: false },
   { operation: "groups.create", method: "POST", url: "/api/v1/groups", internal: false },
   { operation: "realtime.connect", method: "GET", url: "/ws", internal: false },
+  { operation: "auth.user-exists", method: "POST", url: "/internal/auth/user-exists", internal: true },
   { operation: "auth.verify-token", method: "POST", url: "/internal/auth/verify-token", internal: true },
 ];
 
@@ -54,15 +55,15 @@ export function registerRoutes(app: FastifyInstance): void {
   app.route({ method: "GET", url: "/api/v1/messages/conversation/:userId", schema: {"params":{"type":"object","properties":{"userId":{"type":"string","minLength":1}},"required":["userId"]}}, handler: messages.handleConversation });
   // GET /api/v1/invitations/verify/{token}: cpu ≈0.5 ms; db 1 read(s), 1 write(s); calls auth.create-user
   app.route({ method: "GET", url: "/api/v1/invitations/verify/:token", schema: {"params":{"type":"object","properties":{"token":{"type":"string","minLength":1}},"required":["token"]}}, handler: users.handleVerifyInvitation });
-  // POST /api/v1/groups/{id}/messages: cpu ≈0.8 ms; db 1 read(s), 1 write(s); calls auth.verify-token, messages.deliver-group
+  // POST /api/v1/groups/{id}/messages: cpu ≈0.8 ms; db 1 read(s), 1 write(s); calls auth.verify-token; emits group.message-stored
   app.route({ method: "POST", url: "/api/v1/groups/:id/messages", schema: {"params":{"type":"object","properties":{"id":{"type":"string","minLength":1}},"required":["id"]},"body":{"type":"object"}}, handler: groups.handlePostMessage });
   // POST /api/v1/groups/{id}/members: cpu ≈0.5 ms; db 1 read(s), 1 write(s); calls auth.verify-token, users.check-contact
   app.route({ method: "POST", url: "/api/v1/groups/:id/members", schema: {"params":{"type":"object","properties":{"id":{"type":"string","minLength":1}},"required":["id"]},"body":{"type":"object"}}, handler: groups.handleAddMember });
   // PUT /api/v1/messages/{id}/read: cpu ≈0.3 ms; db 1 read(s), 1 write(s); calls auth.verify-token
   app.route({ method: "PUT", url: "/api/v1/messages/:id/read", schema: {"params":{"type":"object","properties":{"id":{"type":"string","minLength":1}},"required":["id"]},"body":{"type":"object"}}, handler: messages.handleMarkRead });
-  // POST /api/v1/notifications/email: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token
+  // POST /api/v1/notifications/email: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token, auth.user-exists
   app.route({ method: "POST", url: "/api/v1/notifications/email", schema: {"body":{"type":"object"}}, handler: notifications.handleEmail });
-  // POST /api/v1/notifications/push: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token
+  // POST /api/v1/notifications/push: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token, auth.user-exists
   app.route({ method: "POST", url: "/api/v1/notifications/push", schema: {"body":{"type":"object"}}, handler: notifications.handlePush });
   // POST /api/v1/invitations/send: cpu ≈0.8 ms; db 0 read(s), 1 write(s); calls auth.verify-token; emits invitation.sent
   app.route({ method: "POST", url: "/api/v1/invitations/send", schema: {"body":{"type":"object"}}, handler: users.handleSendInvitation });
@@ -106,6 +107,8 @@ export function registerRoutes(app: FastifyInstance): void {
   app.route({ method: "POST", url: "/api/v1/groups", schema: {"body":{"type":"object"}}, handler: groups.handleCreate });
   // WS /ws: cpu ≈0.5 ms; db 0 read(s), 1 write(s); calls auth.verify-token, users.set-presence
   app.route({ method: "GET", url: "/ws", schema: {}, handler: realtime.handleConnect });
+  // POST /internal/auth/user-exists: cpu ≈0.1 ms; db 1 read(s), 0 write(s)
+  app.route({ method: "POST", url: "/internal/auth/user-exists", schema: {"body":{"type":"object"}}, handler: auth.handleUserExists });
   // POST /internal/auth/verify-token: cpu ≈0.2 ms
   app.route({ method: "POST", url: "/internal/auth/verify-token", schema: {"body":{"type":"object"}}, handler: auth.handleVerifyToken });
 }

@@ -8,7 +8,7 @@ function notImplemented(reply: FastifyReply, operation: string) {
 
 export type PostMessageRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>;
 
-/** groups.post-message. POST /api/v1/groups/{id}/messages: cpu ≈0.8 ms; db 1 read(s), 1 write(s); calls auth.verify-token, messages.deliver-group. */
+/** groups.post-message. POST /api/v1/groups/{id}/messages: cpu ≈0.8 ms; db 1 read(s), 1 write(s); calls auth.verify-token; emits group.message-stored. */
 export async function handlePostMessage(_req: PostMessageRequest, reply: FastifyReply): Promise<unknown> {
   // TODO: implement groups.post-message.
   return notImplemented(reply, "groups.post-message");

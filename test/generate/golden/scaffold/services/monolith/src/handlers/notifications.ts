@@ -8,7 +8,7 @@ function notImplemented(reply: FastifyReply, operation: string) {
 
 export type EmailRequest = FastifyRequest<{ Params: Record<string, never>; Body: Record<string, unknown> }>;
 
-/** notifications.email. POST /api/v1/notifications/email: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token. */
+/** notifications.email. POST /api/v1/notifications/email: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token, auth.user-exists. */
 export async function handleEmail(_req: EmailRequest, reply: FastifyReply): Promise<unknown> {
   // TODO: implement notifications.email.
   return notImplemented(reply, "notifications.email");
@@ -16,7 +16,7 @@ export async function handleEmail(_req: EmailRequest, reply: FastifyReply): Prom
 
 export type PushRequest = FastifyRequest<{ Params: Record<string, never>; Body: Record<string, unknown> }>;
 
-/** notifications.push. POST /api/v1/notifications/push: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token. */
+/** notifications.push. POST /api/v1/notifications/push: cpu ≈0.4 ms; db 0 read(s), 1 write(s); calls auth.verify-token, auth.user-exists. */
 export async function handlePush(_req: PushRequest, reply: FastifyReply): Promise<unknown> {
   // TODO: implement notifications.push.
   return notImplemented(reply, "notifications.push");

@@ -16,7 +16,7 @@ export async function handlePending(_req: PendingRequest, reply: FastifyReply): 
 
 export type QueueRequest = FastifyRequest<{ Params: Record<string, never>; Body: Record<string, unknown> }>;
 
-/** relay.queue. POST /api/v1/relay/queue: cpu ≈0.3 ms; db 0 read(s), 1 write(s); calls auth.verify-token. */
+/** relay.queue. POST /api/v1/relay/queue: cpu ≈0.3 ms; db 0 read(s), 1 write(s); calls auth.verify-token, auth.user-exists. */
 export async function handleQueue(_req: QueueRequest, reply: FastifyReply): Promise<unknown> {
   // TODO: implement relay.queue.
   return notImplemented(reply, "relay.queue");

@@ -1,0 +1,112 @@
+// A signal to `archsim loadtest --layout …` or `archsim validate-model` while a layout is up
+// stops that layout, as `archsim up` does: units, gateway and PostgreSQL gone, ports free, the
+// CLI exits with 128 + the signal; a second signal only says "already stopping". (Without it
+// the units, in their own process groups, outlived the CLI.)
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+const BP = `${ROOT}blueprints/quantchat.yaml`;
+
+/** Every live descendant of a process (from /proc: units run in their own sessions but keep their parent). */
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [c, pp] of parent) if (pp === p) (out.push(c), walk(c));
+  };
+  walk(root);
+  return out;
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); // a zombie is gone
+  } catch {
+    return false;
+  }
+};
+const portFree = (port: number) =>
+  new Promise<boolean>((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+async function until(pred: () => boolean | Promise<boolean>, ms: number, what: string) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+const serving = async (port: number) => {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+};
+
+describe.each([
+  {
+    name: 'loadtest --layout microservices, SIGTERM then SIGINT',
+    args: ['loadtest', BP, '--layout', 'microservices', '--rate', '20/s', '--duration', '300s', '--warmup', '1s', '--fast-db', '--port-offset', '18700', '--no-pin'],
+    ports: [8000, 8001, 8003, 8008].map((p) => p + 18700),
+    signals: ['SIGTERM', 'SIGINT'] as const,
+  },
+  {
+    name: 'validate-model (monolith first), SIGINT',
+    args: ['validate-model', BP, '--calibrate-on', 'monolith', '--predict', 'modular-monolith', '--duration', '300', '--warmup', '1', '--fast-db', '--port-offset', '18750'],
+    ports: [8000 + 18750],
+    signals: ['SIGINT'] as const,
+  },
+])('signals: $name', ({ args, ports, signals }) => {
+  it('stops the layout and exits; no unit process or port remains', { timeout: 240_000 }, async () => {
+    const p = spawn(process.execPath, [`${ROOT}bin/archsim`, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stdout.resume();
+    p.stderr.on('data', (d) => (stderr += d));
+    let procs: number[] = [];
+    const exited = new Promise<{ code: number | null; signal: string | null }>((res) => p.on('exit', (code, signal) => res({ code, signal })));
+    try {
+      await until(async () => p.exitCode !== null || (await Promise.all(ports.map(serving))).every(Boolean), 180_000, 'layout serving');
+      expect(p.exitCode, stderr).toBeNull();
+      procs = descendants(p.pid!);
+      expect(procs.length).toBeGreaterThanOrEqual(ports.length + 1); // the units and PostgreSQL at least
+      p.kill(signals[0]);
+      if (signals[1]) {
+        await new Promise((r) => setTimeout(r, 300));
+        p.kill(signals[1]);
+      }
+      const { code, signal } = await exited;
+      expect(signal, stderr).toBeNull();
+      expect(code, stderr).toBe(128 + (signals[0] === 'SIGINT' ? 2 : 15));
+      expect(stderr).toMatch(/stopping layout \S+ \(units drain, then PostgreSQL stops\)/);
+      if (signals[1]) expect(stderr).toContain('already stopping');
+      await until(() => procs.every((pid) => !alive(pid)), 20_000, `processes ${procs.filter(alive).join(', ')} gone`);
+      for (const port of ports) expect(await portFree(port), `port ${port}`).toBe(true);
+    } finally {
+      // Whatever the outcome, nothing of this test outlives it.
+      for (const pid of procs.filter(alive)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      p.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,196 @@
+// What a prediction takes from the runs besides CPU per operation: the host they had (pinned
+// cores, the driver on or off them), the runtime's HTTP costs (network and gateway CPU), the
+// latency the CPU figures leave unexplained (a wait), and saved runs to predict from again.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadBlueprint } from '../../src/io/load.js';
+import { applyCalibration, calibrate, hopCounts, instrumentedDemands, overlayYaml, residualWaits } from '../../src/loadtest/calibrate.js';
+import { resolveBlueprint } from '../../src/model/resolve.js';
+import { cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
+import type { PlatformCosts } from '../../src/loadtest/platform.js';
+import { LoadTestResult } from '../../src/loadtest/result.js';
+import { parseSavedRuns } from '../../src/loadtest/validate-model.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import { archsim, ROOT } from '../helpers/cli.js';
+
+const BP = join(ROOT, 'blueprints/quantchat.yaml');
+const bp = loadBlueprint(BP).blueprint;
+
+function run(o: { pinning?: { driver: string | null; sut: string | null } | null; driverCpu?: number; requests?: number; p50?: number; windowsP50?: number[]; rate?: number }): LoadTestResult {
+  const requests = o.requests ?? 1000;
+  const rate = o.rate ?? 20;
+  const p50 = o.p50 ?? 10;
+  const latency = { min: 1, mean: p50, p50, p90: p50 * 1.5, p95: p50 * 2, p99: p50 * 3, max: p50 * 4 };
+  return LoadTestResult.parse({
+    schemaVersion: 1,
+    run: { blueprint: 'quantchat', layout: 'monolith', target: 'http://127.0.0.1:8000', driver: 'embedded', model: 'open', rate, connections: 64, duration: requests / rate, started: '2026-11-30T00:00:00.000Z', machine: { cores: 4, cpuModel: 'x', node: 'v20' }, pinning: o.pinning ?? null },
+    operations: [{ id: 'users.get', requests, throughput: rate, errors: { total: 0, byKind: {} }, latency }],
+    totals: { requests, throughput: rate, errors: { total: 0, byKind: {} }, latency, dropped: 0 },
+    processes: [{ unit: 'backend', role: 'unit', pid: 1, cpuSeconds: requests * 0.001, cpuUtilization: 0.02, rssMaxMiB: 80 }],
+    driver: o.driverCpu === undefined ? null : { pid: 2, cpuSeconds: (o.driverCpu * requests) / 1000, cpuUtilization: 0.01, rssMaxMiB: 60 },
+    windows: (o.windowsP50 ?? []).map((w, index) => ({
+      index,
+      started: '2026-11-30T00:00:00.000Z',
+      duration: 5,
+      warmup: 0,
+      operations: [{ id: 'users.get', requests: 100, throughput: rate, p50: w, p95: w * 2, errors: 0 }],
+      totals: { requests: 100, throughput: rate, p50: w, p95: w * 2, errors: 0 },
+      processes: [],
+      driverCpuSeconds: null,
+    })),
+  });
+}
+
+describe('the host the runs had', () => {
+  it('counts the cores of a taskset list', () => {
+    expect(cpuListSize('0')).toBe(1);
+    expect(cpuListSize('0-2')).toBe(3);
+    expect(cpuListSize('0,2-3')).toBe(3);
+    expect(cpuListSize('1,3,5')).toBe(3);
+  });
+
+  it('pinned runs: the system has only its own cores, and the driver is not on them', () => {
+    expect(hostOfRuns([run({ pinning: { driver: '3', sut: '0-2' }, driverCpu: 0.3 })])).toEqual({ cores: 3, driverCpu: 0 });
+    expect(hostOfRuns([run({ pinning: { driver: '1', sut: '0' } })])).toEqual({ cores: 1, driverCpu: 0 });
+  });
+
+  it('unpinned runs: every core of the machine, shared with the driver at its median CPU per request', () => {
+    const h = hostOfRuns([run({ driverCpu: 0.2 }), run({ driverCpu: 0.4 }), run({ driverCpu: 0.3 })]);
+    expect(h.cores).toBe(4);
+    expect(h.driverCpu).toBeCloseTo(0.3, 9);
+    // Runs pinned differently are not one host: treated as unpinned.
+    expect(hostOfRuns([run({ pinning: { driver: '1', sut: '0' }, driverCpu: 0.1 }), run({ pinning: { driver: '3', sut: '0-2' }, driverCpu: 0.1 })]).cores).toBe(4);
+  });
+
+  it('a pinned host of one core saturates at half the rate of two cores', () => {
+    const one = simulate(bp, 'monolith', { method: 'analytic', rate: 1, host: { cores: 1, driverCpu: 0 } }).saturationThroughput;
+    const two = simulate(bp, 'monolith', { method: 'analytic', rate: 1, host: { cores: 2, driverCpu: 0 } }).saturationThroughput;
+    expect(two / one).toBeGreaterThan(1.5);
+    expect(two / one).toBeLessThanOrEqual(2.0001);
+  });
+});
+
+describe('platform costs in a calibration overlay', () => {
+  const platform: PlatformCosts = {
+    kind: 'archsim-platform',
+    machine: { cores: 2, cpuModel: 'x', node: 'v20' },
+    measured: '2026-11-30T00:00:00.000Z',
+    loadAverage: 0.1,
+    http: { clientPerCallMs: 0.16, serverPerCallMs: 0.15, clientPerKiBMs: 0.004, serverPerKiBMs: 0.006, requests: 4000, payloads: [64, 16384] },
+    network: { cpuPerCall: 0.155, cpuPerKiB: 0.005 },
+    notes: [],
+  };
+
+  it('sets every layout’s network CPU, and a gateway’s CPU per request only where the layout has a gateway', () => {
+    const cal = calibrate(bp, [run({})], { layout: 'monolith', residualWaits: false });
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-plat-'));
+    const file = join(dir, 'o.yaml');
+    writeFileSync(file, overlayYaml(bp, cal, { extendsPath: BP, sources: ['monolith at 20/s'], platform }));
+    const doc = parse(readFileSync(file, 'utf8')) as { layouts: Record<string, { network: unknown; gateway?: { cpu: string } }> };
+    for (const [name, l] of Object.entries(bp.layouts)) {
+      expect(doc.layouts[name]!.network, name).toEqual({ cpuPerCall: '0.155ms', cpuPerKiB: '5us' });
+      if (l.gateway) {
+        // One call's client and server side, per KiB at the default request and response sizes.
+        const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
+        expect(doc.layouts[name]!.gateway!.cpu).toBe(`${Math.round((0.16 + 0.15 + kib * 0.01) * 10000) / 10000}ms`);
+      } else expect(doc.layouts[name]!.gateway, name).toBeUndefined();
+    }
+    const loaded = loadBlueprint(file).blueprint;
+    expect(loaded.layouts['microservices']!.gateway!.cpu.mean).toBeCloseTo(0.31 + ((bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024) * 0.01, 4);
+    expect(loaded.layouts['monolith']!.gateway).toBeUndefined();
+  });
+});
+
+describe('latency the CPU figures leave unexplained', () => {
+  it('becomes the operation’s wait: the least-loaded run’s measured p50 minus the calibrated prediction', () => {
+    const cal = calibrate(bp, [run({ p50: 5 })], { layout: 'monolith', residualWaits: false });
+    const base = simulate(applyCalibration(bp, cal.operations, 'monolith'), 'monolith', { method: 'des', rate: 20, mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } });
+    const predicted = base.operations.find((o) => o.id === 'users.get')!.latency.p50;
+    const measured = predicted + 3;
+    const { waits } = residualWaits(bp, 'monolith', cal.operations, [run({ p50: measured })]);
+    expect(waits.get('users.get')).toBeCloseTo(3, 1);
+    // The overlay carries it, and the calibrated blueprint then predicts the measured p50.
+    const full = calibrate(bp, [run({ p50: measured })], { layout: 'monolith' });
+    expect(full.operations.find((o) => o.id === 'users.get')!.waitMs).toBeCloseTo(3, 1);
+    const again = simulate(applyCalibration(bp, full.operations, 'monolith'), 'monolith', { method: 'des', rate: 20, mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } });
+    expect(again.operations.find((o) => o.id === 'users.get')!.latency.p50).toBeCloseTo(measured, 0);
+  });
+
+  it('reads the least window of a replicated run (a window disturbed from outside does not become a wait), and never a negative wait', () => {
+    const cal = calibrate(bp, [run({})], { layout: 'monolith', residualWaits: false });
+    const quiet = residualWaits(bp, 'monolith', cal.operations, [run({ p50: 400, windowsP50: [800, 0.001] })]);
+    expect(quiet.waits.has('users.get')).toBe(false);
+    const closed = residualWaits(bp, 'monolith', cal.operations, [LoadTestResult.parse({ ...run({}), run: { ...run({}).run, model: 'closed', rate: null } })]);
+    expect(closed.waits.size).toBe(0);
+    expect(closed.note).toMatch(/no open-model run/);
+  });
+});
+
+describe('saved runs', () => {
+  it('parses what --runs-out writes and names the field of a bad file', () => {
+    const saved = { kind: 'archsim/validate-model-runs', blueprint: 'quantchat', layouts: { monolith: { capacity: run({}), levels: [run({})] } } };
+    expect(parseSavedRuns(JSON.stringify(saved), 'runs.json').layouts['monolith']!.levels).toHaveLength(1);
+    expect(() => parseSavedRuns('{', 'runs.json')).toThrow(/^runs\.json: not JSON$/);
+    expect(() => parseSavedRuns(JSON.stringify({ ...saved, kind: 'x' }), 'runs.json')).toThrow(/^runs\.json: kind: /);
+    expect(() => parseSavedRuns(JSON.stringify({ ...saved, layouts: { monolith: { capacity: run({}), levels: [] } } }), 'runs.json')).toThrow(/layouts\.monolith\.levels/);
+  });
+
+  it('validate-model --from-runs refuses runs of another blueprint or missing a layout with one line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ kind: 'archsim/validate-model-runs', blueprint: 'hotel', layouts: { monolith: { capacity: run({}), levels: [run({})] } } }));
+    const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--from-runs', other]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/measured blueprint "hotel", not "quantchat"/);
+    const partial = join(dir, 'partial.json');
+    writeFileSync(partial, JSON.stringify({ kind: 'archsim/validate-model-runs', blueprint: 'quantchat', layouts: { monolith: { capacity: run({}), levels: [run({})] } } }));
+    const p = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--from-runs', partial]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/no measurement of layout "microservices"/);
+    expect(p.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('calls between units in a calibration on a layout with hops', () => {
+  const rb = resolveBlueprint(bp);
+  const roots = ['messages.send', 'auth.me'];
+  const trees = new Map(roots.map((id) => [id, rb.callTree(id)]));
+
+  it('counts each operation’s direct calls to another unit and the share of its runs that came from another unit', () => {
+    const mono = hopCounts(rb.layout('monolith'), trees, new Map(roots.map((id) => [id, 10])));
+    expect(mono.remoteOut.size).toBe(0);
+    expect(mono.remoteIn.size).toBe(0);
+    const micro = rb.layout('microservices');
+    const h = hopCounts(micro, trees, new Map(roots.map((id) => [id, 10])));
+    for (const [id, n] of h.remoteOut) {
+      const here = micro.operations.get(id)!;
+      expect(n, id).toBe(here.ref.op.calls.filter((c) => micro.operations.get(c.op)!.unit?.name !== here.unit?.name).length);
+    }
+    // Every call into auth.verify-token from the message service is remote; from auth's own operations it is not.
+    const send = rb.callTree('messages.send').steps.filter((st) => st.callee.id === 'auth.verify-token');
+    const me = rb.callTree('auth.me').steps.filter((st) => st.callee.id === 'auth.verify-token');
+    expect(send.length).toBeGreaterThan(0);
+    expect(h.remoteIn.get('auth.verify-token')).toBeCloseTo(send.length / (send.length + me.length), 9);
+  });
+
+  it('takes the server side of remote calls out of the unattributed CPU and the client side out of the caller’s own', () => {
+    const profile = (unit: string, ops: { operation: string; cpuSeconds: number; spans: number }[]) => ({ unit, mainThreadCpuSeconds: 1, offMainCpuSeconds: 0, loopSeconds: 1, operations: ops.map((o) => ({ ...o, loopSeconds: o.cpuSeconds, poolTasks: 0, poolSeconds: 0 })) });
+    const base = run({});
+    const withProfile = (p: ReturnType<typeof profile>[]) => LoadTestResult.parse({ ...base, profile: p });
+    const unitOf = rb.layout('microservices').unitOfDomain;
+    // auth-service: 100 public auth.me (0.2 s) and 300 verify-token (0.3 s), 0.4 s outside spans.
+    const r = withProfile([profile('auth-service', [{ operation: 'auth.me', cpuSeconds: 0.2, spans: 100 }, { operation: 'auth.verify-token', cpuSeconds: 0.3, spans: 300 }, { operation: '(none)', cpuSeconds: 0.4, spans: 0 }])]);
+    const plain = instrumentedDemands(bp, [r], 'auth-service', unitOf)!;
+    expect(plain.overheadMs).toBeCloseTo(4, 6); // 0.4 s over 100 public calls
+    const hops = { clientMs: 0.2, serverMs: 0.5, remoteOut: new Map([['auth.me', 0]]), remoteIn: new Map([['auth.verify-token', 2 / 3]]) };
+    const split = instrumentedDemands(bp, [r], 'auth-service', unitOf, hops)!;
+    // 200 of the 300 verify-token runs came over the network: 200 × 0.5 ms = 0.1 s is the network's.
+    expect(split.overheadMs).toBeCloseTo(3, 6);
+    const out = instrumentedDemands(bp, [r], 'auth-service', unitOf, { ...hops, remoteOut: new Map([['auth.me', 1]]) })!;
+    expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
+  });
+});
