@@ -163,7 +163,7 @@ export async function run({ log }) {
 async function serviceTokenCost(log) {
   const { ServiceAuth, declaredCalls } = await import('../dist/reference-services/runtime/service-auth.js');
   const { loadBlueprint } = await import('../dist/src/io/load.js');
-  const { resolveLayout } = await import('../dist/src/model/layout.js');
+  const { resolveLayout } = await import('../dist/src/model/resolve.js');
   const { blueprint } = loadBlueprint(BP);
   const r = resolveLayout(blueprint, 'microservices');
   const units = new Map(r.units.map((u) => [u.name, u.domains]));

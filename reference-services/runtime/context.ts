@@ -62,13 +62,27 @@ export interface DomainContext {
 
 export type Handler = (...args: never[]) => Promise<unknown>;
 
-export interface DomainModule<S = unknown> {
+/** A client of unknown shape (the runtime's view, where modules of every domain sit together). */
+export type AnyClient = Record<string, (...args: any[]) => Promise<any>>;
+
+/**
+ * A domain's internal handlers, derived from its client interface C: one handler per method of
+ * C, taking C's parameters and resolving to C's result (as function types, so parameters are
+ * checked strictly, not bivariantly as methods are). A module declared
+ * `DomainModule<Service, XClient>` whose handlers drift from XClient (an operation missing, a
+ * parameter or result re-typed) does not compile; `satisfies InternalHandlers<XClient>` on the
+ * handlers object also refuses one XClient does not have. domains/index.ts ties each domain's
+ * module to its client by name. test/types/domain-clients.ts proves each drift fails.
+ */
+export type InternalHandlers<C> = { [K in keyof C]: C[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never };
+
+export interface DomainModule<S = unknown, C = AnyClient> {
   name: string;
   /** Ordered SQL steps for the domain's own schema (named after the domain). */
   migrations: readonly string[];
   create(ctx: DomainContext): S;
-  /** Internal operations other domains call through the typed client (method name = camelCase op). */
-  internal?(s: S): Record<string, Handler>;
+  /** Internal operations other domains call through the typed client C (method name = camelCase op). */
+  internal?(s: S): InternalHandlers<C>;
   /** Event consumers: operation name (kebab, as in the blueprint) → handler. */
   consumers?(s: S): Record<string, (e: EventEnvelope) => Promise<void>>;
   routes(s: S, ctx: DomainContext): (app: FastifyInstance) => Promise<void>;

@@ -1,12 +1,11 @@
 // An answers file for the readiness checklist (question id → true/false), read by `checklist`
 // and `report` alike so both score the same answers. Errors are positioned (file:line:col).
-export async function readAnswers(path: string, ids: readonly string[]): Promise<Record<string, boolean>> {
-  const [{ readInput }, { z }, { parseYamlWith }, { InputError }] = await Promise.all([
-    import('../io/read-input.js'),
-    import('zod'),
-    import('../model/positioned.js'),
-    import('../errors.js'),
-  ]);
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { readInput } from '../io/read-input.js';
+import { parseYamlWith } from '../model/positioned.js';
+
+export function readAnswers(path: string, ids: readonly string[]): Record<string, boolean> {
   // Bounded, regular files only, never echoed (src/io/read-input.ts).
   const t = readInput(path);
   if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);

@@ -1,5 +1,7 @@
-// The command tree. Each command lives in commands/<name>.ts and registers itself; its heavy
-// work is imported inside its action, so `archsim --help` loads commander and nothing else.
+// The command tree. Each command is two modules: commands/<name>.ts registers it (description,
+// options, help; it imports only light modules such as io.ts and flags.ts) and its action does one
+// `await import('../actions/<name>.js')`, the command's single lazy boundary. The action module
+// imports everything it needs statically, so `archsim --help` loads commander and nothing else.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parseSize } from '../model/units.js';

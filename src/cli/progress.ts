@@ -1,5 +1,6 @@
 // Live progress for long runs: an ink view on stderr when it is a TTY (and not CI), nothing
-// otherwise. ink and react are imported here, lazily, only when a view is drawn.
+// otherwise. ink and react (with yoga's WebAssembly) are imported here, lazily, only when a view
+// is drawn: a piped, CI or --json run never pays for loading them.
 export interface Progress {
   update(fraction: number, detail?: string): void;
   done(): void;

@@ -1,19 +1,21 @@
 // Shared by simulate, compare and sweep: load inputs, run, and turn engine errors into the
 // CLI's (usage errors and positioned input errors, exit 2).
 import { InputError, UsageError } from '../errors.js';
+import { loadBlueprint } from '../io/load.js';
 import type { Blueprint } from '../model/schema.js';
 import { simulate, type SimulateOptions } from '../simulate/simulate.js';
 import type { ScenarioProblem } from '../simulate/scenario.js';
 import type { SimulationResult } from '../simulate/types.js';
 import { scenarioArg, type Locate } from './scenarios.js';
 import { checkLayout, scenarioDiagnostics, simulateOptions, type SimFlags } from './sim-options.js';
+import { runPool } from './sim-pool.js';
+import { progress } from './progress.js';
 
 export type { Locate } from './scenarios.js';
 
 export async function prepare(file: string, flags: SimFlags) {
   // Flags first: a bad value is reported before any file is read.
   const options = simulateOptions(flags);
-  const { loadBlueprint } = await import('../io/load.js');
   const { blueprint } = loadBlueprint(file);
   const layout = checkLayout(blueprint, flags.layout);
   let locate: Locate | undefined;
@@ -38,7 +40,6 @@ export async function runSimulation(bp: Blueprint, layout: string, o: SimulateOp
   try {
     const long = (o.method ?? 'des') === 'des' && process.stderr.isTTY && !process.env.CI && showProgress;
     if (!long) return simulate(bp, layout, o);
-    const [{ runPool }, { progress }] = await Promise.all([import('./sim-pool.js'), import('./progress.js')]);
     const k = o.replications ?? 1;
     const p = await progress(`simulating ${layout}`);
     try {

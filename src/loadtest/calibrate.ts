@@ -17,6 +17,7 @@ import { operationIndex, resolveBlueprint, type CallNode, type ResolvedLayout } 
 import type { Blueprint, Dist } from '../model/schema.js';
 import { simulate } from '../simulate/simulate.js';
 import { hostOfRuns } from './host-of-runs.js';
+import type { PlatformCosts } from './platform.js';
 import type { LoadTestResult } from './result.js';
 
 export type UnitFit = {
@@ -130,7 +131,7 @@ export type CalibrateOptions = {
   /** also fit each operation's unexplained latency as a wait (default true; needs an open-model run) */
   residualWaits?: boolean;
   /** the machine's HTTP costs (calibrate --platform): what a call between units costs each side */
-  platform?: import('./platform.js').PlatformCosts;
+  platform?: PlatformCosts;
 };
 
 /**
@@ -549,7 +550,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
  * client to the unit, so one call's server side plus one call's client side, per KiB as well
  * (at the blueprint's default request and response sizes).
  */
-function platformNetwork(bp: Blueprint, p: import('./platform.js').PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string } }> {
+function platformNetwork(bp: Blueprint, p: PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string } }> {
   const h = p.http;
   const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
   const gatewayMs = h.clientPerCallMs + h.serverPerCallMs + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
@@ -580,7 +581,7 @@ function withMean(d: Dist & { min?: number; max?: number }, mean: number): unkno
  * The overlay: `extends:` the original (a path relative to the overlay) and sets the calibrated
  * values; a comment header names the machine and the runs.
  */
-export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[]; platform?: import('./platform.js').PlatformCosts }): string {
+export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: string; sources: readonly string[]; platform?: PlatformCosts }): string {
   const r = resolveBlueprint(bp).layout(cal.layout);
   const domains: Record<string, { operations: Record<string, Record<string, unknown>> }> = {};
   for (const c of cal.operations) {

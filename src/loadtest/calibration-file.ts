@@ -3,7 +3,7 @@
 // and the machine it was measured on. Reading one says which figures are calibrated, for which
 // host, and which remain the blueprint's own. Pure apart from the loader.
 import { loadBlueprint } from '../io/load.js';
-import { operationIndex } from '../model/layout.js';
+import { operationIndex } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 
 export type CalibrationInfo = {

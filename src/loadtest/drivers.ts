@@ -4,8 +4,10 @@
 import { UsageError } from '../errors.js';
 import type { Progress } from './driver/index.js';
 import type { SystemUnderTest } from './layout-run.js';
+import { findK6, type K6Exports } from './k6.js';
 import type { LoadPlan } from './plan.js';
 import type { LoadTestResult } from './result.js';
+import { loadTestTarget, loadTestTargetK6 } from './target.js';
 
 /** What a driver is handed: a started system, the load to put on it, what to record. */
 export interface DriveRequest {
@@ -15,7 +17,7 @@ export interface DriveRequest {
   layout: string | null;
   /** k6: the script to run (the layout's generated script, or the user's) and, for archsim's own, its exports */
   k6Script?: () => Promise<string>;
-  k6Exports?: import('./k6.js').K6Exports;
+  k6Exports?: K6Exports;
   timeoutMs?: number;
   /** open model: bound on requests in flight (closed model: plan.users) */
   connections?: number;
@@ -34,7 +36,6 @@ export interface LoadDriver {
 export const embeddedDriver: LoadDriver = {
   name: 'embedded',
   async drive(r) {
-    const { loadTestTarget } = await import('./target.js');
     return loadTestTarget({
       target: r.sut.baseUrl,
       scenario: r.sut.scenario,
@@ -58,7 +59,6 @@ export const embeddedDriver: LoadDriver = {
 export const k6Driver: LoadDriver = {
   name: 'k6',
   async drive(r) {
-    const [{ findK6 }, { loadTestTargetK6 }] = await Promise.all([import('./k6.js'), import('./target.js')]);
     if (!findK6()) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN (install k6 v0.53+: see the README, "Installing k6"); or use --driver embedded');
     if (!r.k6Script) throw new UsageError('--driver k6 with --target needs a blueprint (archsim writes the script) or --k6-script FILE');
     const script = await r.k6Script();

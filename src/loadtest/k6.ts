@@ -19,7 +19,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LoadTestResult, addError, emptyErrors, type Errors, type Latency, type OperationResult, type ProcessUsage } from './result.js';
+import { LoadTestResult, addError, emptyErrors, type Errors, type Latency, type MeasuredOperation, type ProcessUsage } from './result.js';
 import { machine } from './assemble.js';
 import { pinnedCommand, type PinPlan } from './pin.js';
 
@@ -270,7 +270,7 @@ export type K6ResultContext = {
 export function k6Result(s: K6Summary, ctx: K6ResultContext): LoadTestResult {
   const duration = ctx.duration ?? s.duration ?? 0;
   const notes = [...(ctx.notes ?? [])];
-  const operations: OperationResult[] = s.operations.map((o) => {
+  const operations: MeasuredOperation[] = s.operations.map((o) => {
     const counted = ctx.counts?.get(o.id);
     const requests = o.requests ?? counted?.requests ?? null;
     let errors: Errors = emptyErrors();

@@ -1,20 +1,25 @@
 // Load-testing a layout of the bundled reference services: start it, seed it, drive it, stop it.
 //
 // Starting: `startLayout(blueprintFile, layout, { db: 'embedded' })` from the reference-services
-// runner (src/run/layout.ts), imported when a run starts (it loads fastify and pg); its processes (units, gateway, PostgreSQL with its backends) are measured by
-// `processesOfLayout`.
+// runner (src/run/layout.ts); its processes (units, gateway, PostgreSQL with its backends) are
+// measured by `processesOfLayout`.
 //
 // What the drivers send comes from the blueprint's load profile (src/loadtest/profile: the
 // sidecar <blueprint>.load.yaml or --load-profile): the embedded driver interprets it in its own
 // process, and the k6 driver runs the script `generate k6` renders from the same plan.
 import { pathToFileURL } from 'node:url';
 import { ArchsimError } from '../errors.js';
+import { k6Script, K6_SCRIPT_EXPORTS } from '../generate/k6.js';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
+import type { Progress } from './driver/index.js';
 import type { ProcTarget } from './proc.js';
+import { combineWindows, describeMethod } from './replicate.js';
 import type { LoadTestResult } from './result.js';
 import type { ScenarioRef } from './scenario.js';
+import { loadTestTarget, loadTestTargetK6, type TargetRun } from './target.js';
+import { startLayout } from '../run/layout.js';
 import { findLoadProfile } from './profile/load.js';
 import { scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
@@ -39,11 +44,9 @@ export class UnsupportedSystemError extends ArchsimError {
   override name = 'UnsupportedSystemError';
   readonly kind = 'usage';
 }
-export { UnsupportedSystemError as NotWiredYet };
 
 /** The part of the reference-services runner's RunningLayout that load testing uses. */
-export type StartedProcesses = RunningLayoutLike;
-export type RunningLayoutLike = {
+export type StartedProcesses = {
   gatewayUrl: string;
   gateway?: { pid: number } | undefined;
   units: { name: string; pid: number }[];
@@ -56,7 +59,7 @@ export type RunningLayoutLike = {
  * PostgreSQL with its backends. PostgreSQL is one server holding every datastore's database, so
  * it is measured as one process named "postgres" (calibrate spreads it over the relational stores).
  */
-export function processesOfLayout(running: RunningLayoutLike): ProcTarget[] {
+export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
   const out: ProcTarget[] = running.units.map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
   if (running.gateway) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
   if (running.postgres.pid) out.push({ unit: 'postgres', role: 'datastore', pid: running.postgres.pid, tree: true });
@@ -119,10 +122,21 @@ export function stopOnSignal(what: string, exit: (code: number) => void = (c) =>
   };
 }
 
+/**
+ * The bundled reference services' own code (their eight domain modules and PostgreSQL helpers,
+ * with fastify, pg and jose: about half a second of CPU to load), imported only when a layout of
+ * them is checked or started. Kept dynamic on purpose: `--target` runs, k6 against a URL and
+ * library users that never start a layout do not load a program they do not run.
+ */
+async function referenceServices() {
+  const [{ domainModules }, { durabilityOf }] = await Promise.all([import('../../reference-services/domains/index.js'), import('../../reference-services/runtime/postgres.js')]);
+  return { domainModules, durabilityOf };
+}
+
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
-  await checkRunnable(bp);
+  const { domainModules, durabilityOf } = await referenceServices();
+  checkRunnable(bp, domainModules);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
-  const { startLayout } = await import('../run/layout.js');
   const signals = stopOnSignal(`layout ${layout}`);
   // Every measured layout carries the per-operation CPU instrumentation (the same overhead for a
   // calibration layout and a predicted one).
@@ -138,7 +152,6 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   // The normal end gives the signals back (a signal's stop ends the process itself).
   const stop = () => running.stop().finally(() => (signals.signalled ? undefined : signals.dispose()));
   try {
-    const { durabilityOf } = await import('../../reference-services/runtime/postgres.js');
     const settings = await durabilityOf(running.databases.events!);
     const database = { engine: 'postgres', durable: Object.values(settings).every((v) => v === 'on'), settings };
     const { scenario, notes } = await seedAndScenario(bp, layout, plan, planned);
@@ -156,8 +169,7 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
  * implement (their domain modules), never by the blueprint's name: a blueprint whose domains
  * they do not all implement has nothing to start.
  */
-async function checkRunnable(bp: Blueprint): Promise<void> {
-  const { domainModules } = await import('../../reference-services/domains/index.js');
+function checkRunnable(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>): void {
   const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
   if (missing.length) {
     throw new UnsupportedSystemError(
@@ -205,7 +217,6 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
 
 /** The k6 script for a run: `generate k6`'s script for the same plan, pointed at BASE_URL. */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string, profile: LoadProfile | null = null, timeoutMs?: number): Promise<string> {
-  const { k6Script } = await import('../generate/k6.js');
   return k6Script(bp, layout, {
     baseUrl,
     ...(plan.rate !== null ? { rate: plan.rate } : {}),
@@ -232,7 +243,7 @@ export interface MeasureOptions {
   replications?: number;
   /** PostgreSQL in the fast, not durable mode */
   fastDb?: boolean;
-  onProgress?: (p: import('./driver/index.js').Progress) => void;
+  onProgress?: (p: Progress) => void;
   onLine?: (line: string) => void;
   /** one line per step (window, level) */
   log?: (line: string) => void;
@@ -242,7 +253,7 @@ export interface MeasureOptions {
 const REWARM_SECONDS = 2;
 
 /** The driver's options for one window of a plan. */
-function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, warmup: number): import('./target.js').TargetRun {
+function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, warmup: number): TargetRun {
   return {
     target: sut.baseUrl,
     scenario,
@@ -267,8 +278,6 @@ function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, l
  * windows, combined with intervals. Every window has its own driver process and CPU readings.
  */
 export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null): Promise<LoadTestResult> {
-  const { loadTestTarget } = await import('./target.js');
-  const { combineWindows, describeMethod } = await import('./replicate.js');
   const n = Math.max(1, o.replications ?? 1);
   // The plan's own mix and pool sizes (a capacity run and a level run differ).
   const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
@@ -307,8 +316,6 @@ export async function measureLayoutWith(drivers: readonly DriverName[], bp: Blue
   try {
     for (const driver of drivers) {
       if (driver === 'k6') {
-        const { loadTestTargetK6 } = await import('./target.js');
-        const { K6_SCRIPT_EXPORTS } = await import('../generate/k6.js');
         const script = await k6ScriptForLayout(bp, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs);
         results.push(
           await loadTestTargetK6({

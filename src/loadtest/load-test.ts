@@ -10,9 +10,11 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { K6_SCRIPT_EXPORTS } from '../generate/k6.js';
 import type { Blueprint } from '../model/schema.js';
 import type { Progress } from './driver/index.js';
 import { DRIVERS, embeddedDriver, k6Driver } from './drivers.js';
+import { checkK6Version, findK6 } from './k6.js';
 import { capacityPlanOf, measureLevels, measurePlan, startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
 import { findLoadProfile } from './profile/load.js';
 import { planLoad, type LoadPlan, type PlanOverrides } from './plan.js';
@@ -22,6 +24,7 @@ import type { LoadProfile } from './profile/schema.js';
 import type { LoadTestResult } from './result.js';
 import { runnableFile } from './runnable.js';
 import { assertLoopback, trivialScenario, type ScenarioRef } from './scenario.js';
+import { startTrivialServer } from './trivial-server.js';
 
 /**
  * A system already running at a loopback URL. Its requests come from a scenario module, else
@@ -47,7 +50,6 @@ export function runningUnderTest(url: string, o: { bp: Blueprint | null; plan: L
 
 /** The built-in trivial endpoint, started for the run (GET / answers "ok", optionally after spinning the CPU). */
 export async function trivialUnderTest(o: { cpuMs?: number; bp: Blueprint | null; plan: LoadPlan; scenarioModule?: string; processes?: ProcTarget[] }): Promise<SystemUnderTest> {
-  const { startTrivialServer } = await import('./trivial-server.js');
   const s = await startTrivialServer({ cpuMs: o.cpuMs });
   const sut = runningUnderTest(s.url, { ...o, processes: [...(o.processes ?? []), { unit: 'trivial', role: 'sut', pid: s.pid }] });
   return { ...sut, notes: [`target: the built-in trivial endpoint${o.cpuMs ? ` spinning ${o.cpuMs} ms per request` : ''}`, ...sut.notes], stop: s.stop };
@@ -109,13 +111,11 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   const driver = drivers[0]!;
   if (o.target && drivers.length > 1) throw new UsageError('--driver both runs against a started --layout, not --target');
   if (drivers.includes(k6Driver)) {
-    const { findK6, checkK6Version } = await import('./k6.js');
     const k6 = findK6();
     if (!k6) throw new UsageError('--driver k6: no k6 on PATH and no K6_BIN (install k6 v0.53+: see the README, "Installing k6"); or use --driver embedded');
     checkK6Version(k6);
   }
   const profile = o.profile !== undefined ? o.profile : o.blueprint && o.blueprintFile ? (findLoadProfile({ blueprintFile: o.blueprintFile, bp: o.blueprint })?.profile ?? null) : null;
-  const { K6_SCRIPT_EXPORTS } = await import('../generate/k6.js');
   const common = { plan, timeoutMs: o.timeoutMs, connections: o.connections, pin: o.pin, onProgress: o.onProgress, onLine: o.onLine, blueprint: o.blueprint?.metadata.name ?? null };
   const results: LoadTestResult[] = [];
   if (o.target) {

@@ -39,8 +39,6 @@ export const MeasuredOperation = z.strictObject({
   serviceTime: Latency.nullable().optional(),
 });
 export type MeasuredOperation = z.output<typeof MeasuredOperation>;
-/** The old name, kept while in-flight branches (k6) move to MeasuredOperation. */
-export type OperationResult = MeasuredOperation;
 
 export const ProcessUsage = z.strictObject({
   unit: z.string(),

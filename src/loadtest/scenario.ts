@@ -43,23 +43,21 @@ export type RequestScenario = {
   setup?(baseUrl: string): unknown | Promise<unknown>;
 };
 
-/** The old name, kept while in-flight branches (driver, k6, scenarios) move to RequestScenario. */
-export type Scenario = RequestScenario;
-
 /** A scenario the driver can load in another process: a module and the options it is built with. */
 export type ScenarioRef = { module: string; export?: string; options?: unknown };
 
 /** Load a scenario module: `createScenario(options)`, a named export, or the default export. */
-export async function loadScenario(ref: ScenarioRef, cwd = process.cwd()): Promise<Scenario> {
+export async function loadScenario(ref: ScenarioRef, cwd = process.cwd()): Promise<RequestScenario> {
   const spec = ref.module.startsWith('file:') ? ref.module : pathToFileURL(isAbsolute(ref.module) ? ref.module : resolve(cwd, ref.module)).href;
+  // Dynamic by nature: the module is the user's (--scenario) or a bundled one named at run time.
   const mod = (await import(spec)) as Record<string, unknown>;
   const picked = ref.export ? mod[ref.export] : (mod.createScenario ?? mod.default ?? mod.scenario);
   const value = typeof picked === 'function' ? await (picked as (o: unknown) => unknown)(ref.options) : picked;
   return checkScenario(value, ref.module);
 }
 
-export function checkScenario(value: unknown, where = 'scenario'): Scenario {
-  const s = value as Scenario;
+export function checkScenario(value: unknown, where = 'scenario'): RequestScenario {
+  const s = value as RequestScenario;
   if (!s || !Array.isArray(s.operations) || s.operations.length === 0) throw new Error(`${where}: a scenario needs operations: [{ id, weight, build(ctx) }]`);
   for (const o of s.operations) {
     if (typeof o.id !== 'string' || typeof o.build !== 'function') throw new Error(`${where}: every operation needs an id and build(ctx)`);

@@ -1,10 +1,11 @@
 // Load-test a system that is already running on this machine: pin it and the driver to separate
 // cores, sample its processes' CPU and memory over the measured window, run the driver in its
-// own process, and return the result. `archsim loadtest --target` and (after the reference
-// services land) the layout runner both come through here.
+// own process, and return the result. `archsim loadtest --target` and the layout runner
+// (layout-run.ts) both come through here.
 import { embeddedResult } from './assemble.js';
 import { runDriverInChild, runDriver, type Progress } from './driver/index.js';
 import type { DriverOptions } from './driver/run.js';
+import { k6Result, K6ScriptError, runK6, type K6Exports } from './k6.js';
 import { planPinning, pinSut } from './pin.js';
 import { processUsage, sampleProcesses, type ProcSample, type ProcTarget } from './proc.js';
 import { assertLoopback, loadScenario, type ScenarioRef } from './scenario.js';
@@ -73,7 +74,7 @@ export async function loadTestTargetK6(o: {
   target: string;
   script: string;
   operations: readonly string[];
-  exports?: import('./k6.js').K6Exports;
+  exports?: K6Exports;
   processes?: ProcTarget[];
   pin?: boolean;
   model?: 'open' | 'closed';
@@ -87,7 +88,6 @@ export async function loadTestTargetK6(o: {
   notes?: string[];
   onLine?: (line: string) => void;
 }): Promise<LoadTestResult> {
-  const { runK6, k6Result } = await import('./k6.js');
   assertLoopback(o.target);
   const targets = o.processes ?? [];
   const plan = planPinning(undefined, { disable: o.pin === false });
@@ -99,7 +99,6 @@ export async function loadTestTargetK6(o: {
   const hosts = [...(run.counts.hosts?.entries() ?? [])].map(([h, n]) => `${h} (${n})`).join(', ');
   notes.push(`k6 v${run.version}: latency counts from when k6 sent each request; every request went to ${hosts || 'no host'} (checked in k6's output); process CPU covers the whole k6 run (setup and warm-up included)`);
   if (o.operations.length && !run.summary.operations.some((x) => (x.requests ?? 0) > 0)) {
-    const { K6ScriptError } = await import('./k6.js');
     throw new K6ScriptError(`k6 reported no request tagged with an operation (${o.operations.join(', ')}): tag each request with { tags: { operation: 'domain.op' } }`);
   }
   return k6Result(run.summary, {

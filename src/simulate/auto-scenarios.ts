@@ -4,7 +4,7 @@
 // one scenario runs against every layout and the fault-isolation table compares like with like:
 // "the unit running cart is down" is the whole monolith in one layout and one service in
 // another. Names come from the blueprint's own domains, tables and operations. Pure.
-import { resolveLayout } from '../model/layout.js';
+import { resolveLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from './analytic.js';
 import { Scenario } from './scenario.js';

@@ -6,7 +6,8 @@
 // Every figure (placement, query times, payloads, call policies, call trees) is read from the
 // resolved blueprint (model/resolve.ts); nothing is defaulted here.
 //
-// Semantics (DESIGN.md "Simulation semantics"), per operation executed on its unit:
+// Semantics, per operation executed on its unit (DESIGN.md "Simulation semantics" sketches the
+// model; this list is its exact form and the one place it is written down):
 //   1. its synchronous calls, in order: a callee in the same unit is an in-process call (its
 //      work runs on the same unit); a callee elsewhere is a network hop: serialization CPU on
 //      the caller (cpuPerCall + cpuPerKiB × request+response), one-way latency, the callee's

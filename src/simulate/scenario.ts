@@ -77,7 +77,6 @@ export const Scenario = z.strictObject({
     .default({})
     .describe('call-edge policies by "caller → callee" or by callee operation; override the blueprint'),
   autoscale: z.record(Name, Autoscale).default({}).describe('by unit or domain'),
-  utilizationTarget: Percent.optional(),
 });
 
 export type Scenario = z.output<typeof Scenario>;
@@ -96,7 +95,6 @@ export interface ScenarioProblem {
 
 export interface ResolvedScenario {
   des: DesScenario;
-  compile: CompileOptions;
   workload: WorkloadOptions;
   /** per failure, what it hit in this layout */
   hits: string[];
@@ -201,5 +199,5 @@ export function resolveScenario(bp: Blueprint, c: Compiled, s: Scenario): { ok: 
   if (sw?.duration !== undefined) workload.duration = sw.duration;
   if (sw?.warmup !== undefined) workload.warmup = sw.warmup;
   if (sw?.mix !== undefined) workload.mix = sw.mix;
-  return { ok: true, value: { des, compile: {}, workload, hits } };
+  return { ok: true, value: { des, workload, hits } };
 }

@@ -23,8 +23,14 @@ describe('archsim loadtest', () => {
     expect(res.totals.errors.total).toBe(0);
     expect(res.processes[0]).toMatchObject({ unit: 'trivial', role: 'sut' });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(r.stdout));
-    // The progress line is labelled with the system under test; the clock counts the warm-up too.
-    expect(r.stderr).toMatch(/trivial: 1\/\d+ s +rate \d+\/s/);
+    // With --json the progress on stderr is JSON lines too, labelled with the system under test;
+    // the clock counts the warm-up too.
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; system: string; elapsed: number; total: number; rate: number });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toMatchObject({ event: 'progress', system: 'trivial' });
+    expect(progress[0]!.elapsed).toBeGreaterThan(0);
+    expect(progress.every((p) => p.event === 'progress' && p.total >= 1.5 && typeof p.rate === 'number')).toBe(true);
+    expect(r.stderr).not.toMatch(/trivial: 1\/\d+ s +rate/);
     const again = archsim(['loadtest', '--target', 'trivial', '--rate', '100/s', '--duration', '1s', '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists; pass --force/);
@@ -34,6 +40,9 @@ describe('archsim loadtest', () => {
     const r = archsim(['loadtest', '--target', 'trivial', '--users', '2', '--duration', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
+    // Progress for a person: plain lines, no JSON.
+    expect(r.stderr).toMatch(/trivial: 1\/\d+ s +rate \d+\/s/);
+    expect(r.stderr).not.toMatch(/^\{/m);
     expect(r.stderr).toMatch(/closed model, 2 connections/);
     expect(r.stderr).toMatch(/trivial\.get\s+\d+/);
   });
@@ -54,7 +63,8 @@ describe('archsim loadtest', () => {
       expect(r.stdout).toBe('');
     }
     expect(archsim(['loadtest', '--target', 'http://example.com', '--rate', '10']).stderr).toMatch(/only targets 127\.0\.0\.1/);
-  });
+    // Nine processes, each loading the load tester: more than the default minute on a busy machine.
+  }, 180_000);
 
   it('says plainly, before starting anything, that a blueprint without reference services cannot be started', () => {
     const r = archsim(['loadtest', 'blueprints/chatpop.yaml', '--layout', 'phase1', '--rate', '10/s', '--duration', '1s']);
@@ -86,7 +96,7 @@ describe('archsim loadtest', () => {
 
 describe('side-by-side view of several layouts', () => {
   it('puts each layout next to the others, per operation and in total', async () => {
-    const { renderComparison } = await import('../../src/cli/commands/loadtest.js');
+    const { renderComparison } = await import('../../src/cli/actions/loadtest.js');
     const dir = mkdtempSync(join(tmpdir(), 'archsim-lt2-'));
     const out = join(dir, 'r.json');
     const r = archsim(['loadtest', '--target', 'trivial', '--rate', '50', '--duration', '1', '--out', out]);

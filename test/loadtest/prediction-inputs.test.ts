@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadBlueprint } from '../../src/io/load.js';
-import { applyCalibration, calibrate, hopCounts, instrumentedDemands, overlayYaml, residualWaits } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
@@ -192,5 +192,42 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(split.overheadMs).toBeCloseTo(3, 6);
     const out = instrumentedDemands(bp, [r], 'auth-service', unitOf, { ...hops, remoteOut: new Map([['auth.me', 1]]) })!;
     expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
+  });
+});
+
+describe('background CPU', () => {
+  it('splits CPU outside any operation into a cost per public request and background per second', () => {
+    // 0.2 ms per request and 0.03 cores: runs of 10 s at 20/s, 60/s and 120/s.
+    const runs = [20, 60, 120].map((rate) => ({ publicCalls: rate * 10, seconds: 10 }));
+    const cpu = runs.map((r) => r.publicCalls * 0.0002 + 0.03 * r.seconds);
+    const s = splitUnattributed(runs, cpu);
+    expect(s.perCallMs).toBeCloseTo(0.2, 6);
+    expect(s.background).toBeCloseTo(0.03, 6);
+    // One rate cannot tell them apart: all per request.
+    const one = splitUnattributed([runs[0]!, runs[0]!], [cpu[0]!, cpu[0]!]);
+    expect(one.background).toBe(0);
+    expect(one.perCallMs).toBeCloseTo((cpu[0]! * 1000) / 200, 6);
+    // No public request at all: all background.
+    expect(splitUnattributed([{ publicCalls: 0, seconds: 10 }], [0.4])).toEqual({ perCallMs: 0, background: 0.04 });
+  });
+
+  it('goes into the overlay: the calibration layout’s units keep their own, every other layout gets the median per process', () => {
+    const cal = calibrate(bp, [run({})], { layout: 'monolith', residualWaits: false });
+    const withBg = { ...cal, background: { perUnit: { backend: 0.04 }, perProcess: 0.04, stores: [{ engine: 'postgres', cores: 0.02 }] } };
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-bg-'));
+    const file = join(dir, 'o.yaml');
+    writeFileSync(file, overlayYaml(bp, withBg, { extendsPath: BP, sources: ['monolith at 20/s'] }));
+    const loaded = loadBlueprint(file).blueprint;
+    expect(loaded.system.defaults.backgroundCpu).toBe(0.04);
+    expect(loaded.layouts['monolith']!.units['backend']!.backgroundCpu).toBe(0.04);
+    // One PostgreSQL server's idle CPU, shared by a layout's postgres stores.
+    for (const [name, l] of Object.entries(loaded.layouts)) {
+      const pg = Object.values(l.datastores).filter((d) => d.engine === 'postgres');
+      const sum = pg.reduce((a, d) => a + d.backgroundCpu, 0);
+      if (pg.length) expect(sum, name).toBeCloseTo(0.02, 3);
+    }
+    // The same in memory.
+    const mem = applyCalibration(bp, cal.operations, 'monolith', withBg.background);
+    expect(mem.layouts['microservices']!.units['auth-service']!.backgroundCpu ?? mem.system.defaults.backgroundCpu).toBe(0.04);
   });
 });

@@ -63,3 +63,52 @@ describe('host model: one-thread units on shared cores (layered queueing)', () =
     expect(mean(2, 2, 600)).toBeLessThan(mm1(0.3) * 1.07);
   });
 });
+
+describe('host model: background CPU (timers, pollers) takes cores from everything', () => {
+  // One one-thread unit on one core that is busy 50% of the time with background work: a request
+  // running alone gets half the core, so the unit is an M/M/1 at μ/2: mean 1/(μ/2 − λ).
+  const withBackground = (bg: number) =>
+    bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: background }
+system:
+  defaults: { backgroundCpu: ${bg} }
+  domains:
+    a:
+      operations:
+        op: { route: GET /a, cpu: { dist: exp, mean: 1ms } }
+workload: { rate: 100/s, mix: { a.op: 1 } }
+layouts:
+  l:
+    units:
+      u1: { domains: "*", port: 8001, instance: box, workers: 1, discipline: fcfs }
+    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
+catalog:
+  box: { vcpu: 1, usdPerMonth: $1 }
+`);
+
+  it('DES: half a core of background makes one core an M/M/1 at half the speed', () => {
+    const m = simulate(withBackground(0.5), 'l', { method: 'des', rate: 300, host: { cores: 1, driverCpu: 0 }, duration: 400_000, warmup: 10_000, seed: 7 }).littleCheck.meanResponse;
+    const exact = 1 / (MU / 2 - 0.3); // 5 ms
+    expect(m).toBeGreaterThan(exact * 0.93);
+    expect(m).toBeLessThan(exact * 1.07);
+  });
+
+  it('both methods: the host saturates at the cores left after the background', () => {
+    for (const method of ['analytic', 'des'] as const) {
+      const none = simulate(withBackground(0), 'l', { method, rate: 100, host: { cores: 1, driverCpu: 0 }, duration: 20_000, warmup: 1_000 }).saturationThroughput;
+      const half = simulate(withBackground(0.5), 'l', { method, rate: 100, host: { cores: 1, driverCpu: 0 }, duration: 20_000, warmup: 1_000 }).saturationThroughput;
+      expect(half / none, method).toBeCloseTo(0.5, 6);
+    }
+    // Without a shared host, background CPU changes nothing (each unit on its own instance).
+    const own = simulate(withBackground(0.5), 'l', { method: 'analytic', rate: 300 }).littleCheck.meanResponse;
+    const bare = simulate(withBackground(0), 'l', { method: 'analytic', rate: 300 }).littleCheck.meanResponse;
+    expect(own).toBe(bare);
+  });
+
+  it('the analytic host inflation counts the background as load: within 15% of the DES', () => {
+    const a = simulate(withBackground(0.5), 'l', { method: 'analytic', rate: 300, host: { cores: 1, driverCpu: 0 } }).littleCheck.meanResponse;
+    const d = simulate(withBackground(0.5), 'l', { method: 'des', rate: 300, host: { cores: 1, driverCpu: 0 }, duration: 400_000, warmup: 10_000, seed: 7 }).littleCheck.meanResponse;
+    expect(Math.abs(a - d) / d).toBeLessThan(0.15);
+  });
+});

@@ -1,9 +1,10 @@
 import type { DomainModule } from '../../runtime/context.js';
+import type { RealtimeClient } from './client.js';
 import { migrations } from './migrations.js';
 import { routes } from './routes.js';
 import { RealtimeService } from './service.js';
 
-export const realtime: DomainModule<RealtimeService> = {
+export const realtime: DomainModule<RealtimeService, RealtimeClient> = {
   name: 'realtime',
   migrations,
   create: (ctx) => new RealtimeService(ctx),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { handle, out, err, paint, printJson, table, UsageError } from '../io.js';
+import { handle } from '../io.js';
 
 export function register(program: Command): void {
   program
@@ -17,90 +17,5 @@ export function register(program: Command): void {
       'after',
       '\nThe overlay `extends:` the blueprint and sets system.domains.<d>.operations.<op>.cpu (and db.read/db.write\nwhere the database process was measured), with a comment naming the machine and the runs.\n\nExample:\n  archsim loadtest system.yaml --layout monolith --rate 100 --out r100.json\n  archsim loadtest system.yaml --layout monolith --rate 300 --out r300.json\n  archsim calibrate r100.json r300.json --blueprint system.yaml --out calibrated.yaml',
     )
-    .action((files: string[], opts: { blueprint?: string; layout?: string; out?: string; force?: boolean; json?: boolean; platform?: boolean; platformCosts?: string }) =>
-      handle(async () => {
-        const { existsSync } = await import('node:fs');
-        const { writeOneFile, WriteRefused } = await import('../../io/write-set.js');
-        const { readInput } = await import('../../io/read-input.js');
-        // Outputs are staged and moved in (never through a symlink, never onto an input).
-        const write = (path: string, text: string, inputs: string[]) => {
-          try {
-            writeOneFile(path, text, { force: opts.force, inputs });
-          } catch (e) {
-            if (e instanceof WriteRefused) throw new UsageError(e.message);
-            throw e;
-          }
-        };
-        if (opts.platform) {
-          if (files.length || opts.blueprint) throw new UsageError('--platform measures the machine, not results: give no result files or --blueprint');
-          if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
-          const { measurePlatform } = await import('../../loadtest/platform.js');
-          const p = await measurePlatform({ log: (l) => err(`archsim: ${l}`) });
-          const text = `${JSON.stringify(p, null, 2)}\n`;
-          if (opts.out) write(opts.out, text, []);
-          if (opts.json || !opts.out) out(text.trimEnd());
-          err(`HTTP call CPU: client ${p.http.clientPerCallMs} ms + ${p.http.clientPerKiBMs} ms/KiB, server ${p.http.serverPerCallMs} ms + ${p.http.serverPerKiBMs} ms/KiB (load average ${p.loadAverage})${opts.out ? `; wrote ${opts.out}` : ''}`);
-          return;
-        }
-        if (!opts.blueprint) throw new UsageError('--blueprint FILE is required (the blueprint the runs measured)');
-        if (!files.length) throw new UsageError('give the result files to calibrate from (archsim loadtest --out)');
-        let platform;
-        if (opts.platformCosts) {
-          const { PlatformCosts } = await import('../../loadtest/platform.js');
-          const t = readInput(opts.platformCosts);
-          if (!t.ok) throw new UsageError(`${opts.platformCosts}: ${t.message}`);
-          let raw: unknown;
-          try {
-            raw = JSON.parse(t.text);
-          } catch (e) {
-            throw new UsageError(`${opts.platformCosts}: cannot read it as JSON (${(e as Error).message.split('\n')[0]})`);
-          }
-          const r = PlatformCosts.safeParse(raw);
-          if (!r.success) throw new UsageError(`${opts.platformCosts}: ${r.error.issues[0]!.path.join('.') || '(root)'}: ${r.error.issues[0]!.message}`);
-          platform = r.data;
-        }
-        const blueprintFile = opts.blueprint;
-        const { dirname, relative, resolve } = await import('node:path');
-        const { loadBlueprint } = await import('../../io/load.js');
-        const { parseResults } = await import('../../loadtest/result.js');
-        const { calibrate, overlayYaml } = await import('../../loadtest/calibrate.js');
-        if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
-        const perFile = files.map((f) => {
-          const t = readInput(f);
-          if (!t.ok) throw new UsageError(`${f}: ${t.message}`);
-          try {
-            return parseResults(t.text, f);
-          } catch (e) {
-            throw new UsageError((e as Error).message);
-          }
-        });
-        const results = perFile.flat();
-        const { blueprint, files: inputs } = loadBlueprint(blueprintFile);
-        let cal;
-        try {
-          cal = calibrate(blueprint, results, { layout: opts.layout, ...(platform ? { platform } : {}) });
-        } catch (e) {
-          throw new UsageError((e as Error).message);
-        }
-        const base = opts.out ? dirname(resolve(opts.out)) : process.cwd();
-        const sources = files.flatMap((f, i) => {
-          const n = perFile[i]!.length;
-          return n === 1 ? [f] : Array.from({ length: n }, (_, i) => `${f} results[${i}]`);
-        });
-        const yaml = overlayYaml(blueprint, cal, { extendsPath: relative(base, resolve(blueprintFile)) || blueprintFile, sources, ...(platform ? { platform } : {}) });
-        if (opts.out) write(opts.out, yaml, [...inputs, ...files, ...(opts.platformCosts ? [opts.platformCosts] : [])]);
-        if (opts.json) printJson({ ...cal, overlay: opts.out ?? null });
-        else if (!opts.out) out(yaml);
-        if (!opts.json) {
-          for (const w of cal.warnings) err(paint('yellow', `warning: ${w}`, process.stderr));
-          err(
-            table(
-              ['operation', 'unit', 'cpu ms', 'was', 'db read ms', 'db write ms'],
-              cal.operations.map((o) => [o.id, o.unit, o.cpuMs ?? '-', o.wasCpuMs, o.db?.readMs ?? '-', o.db?.writeMs ?? '-']),
-            ),
-          );
-          if (opts.out) err(`wrote ${opts.out} (extends ${relative(base, resolve(blueprintFile))})`);
-        }
-      }),
-    );
+    .action((files: string[], opts: { blueprint?: string; layout?: string; out?: string; force?: boolean; json?: boolean; platform?: boolean; platformCosts?: string }) => handle(async () => (await import('../actions/calibrate.js')).action(files, opts)));
 }

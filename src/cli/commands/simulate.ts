@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { handle, out, printJson } from '../io.js';
+import { handle } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
 import { AUTO_SCENARIO_HELP } from '../scenario-help.js';
 
@@ -24,16 +24,5 @@ export function register(program: Command): void {
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')
     .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim simulate system.yaml --layout microservices --rate 400\n  archsim simulate system.yaml -l monolith --scenario database-failure\n  archsim simulate system.yaml -l microservices --scenario auto:orders-down\n  archsim simulate system.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
-    .action((file: string, opts: SimFlags) =>
-      handle(async () => {
-        const { prepare, runSimulation } = await import('../sim-run.js');
-        const { blueprint, layout, options, locate } = await prepare(file, opts);
-        const result = await runSimulation(blueprint, layout, options, locate, !opts.json);
-        if (opts.json) printJson(result);
-        else {
-          const { renderSimulation } = await import('../render-sim.js');
-          out(renderSimulation(result));
-        }
-      }),
-    );
+    .action((file: string, opts: SimFlags) => handle(async () => (await import('../actions/simulate.js')).action(file, opts)));
 }

@@ -1,7 +1,7 @@
 // Live progress of a load test: on a TTY an ink view (elapsed, rate, p95 so far, errors),
 // otherwise one plain line per second on stderr. Never writes to stdout.
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box, Text, render } from 'ink';
 import type { Progress } from '../../loadtest/driver/run.js';
 
 export function LoadTestProgress({ label, p }: { label: string; p: Progress | null }) {
@@ -28,9 +28,8 @@ export { progressLine } from './progress-line.js';
 
 export type ProgressSink = { update(p: Progress): void; done(): void };
 
-/** An ink view rendered on stderr (lazy: ink and react load only here). */
+/** An ink view rendered on stderr (this module is the lazy part: actions/loadtest.ts imports it only for a live view). */
 export async function inkProgress(label: string): Promise<ProgressSink> {
-  const { render } = await import('ink');
   let last: Progress | null = null;
   const app = render(<LoadTestProgress label={label} p={null} />, { stdout: process.stderr, patchConsole: false });
   return {

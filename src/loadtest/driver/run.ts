@@ -9,7 +9,7 @@
 // HTTP goes through one undici Pool (keep-alive, pipelining 1). Bounded by duration and count;
 // it stops by itself, and only ever targets loopback addresses.
 import { Pool } from 'undici';
-import { assertLoopback, seededRandom, weightedPicker, type RequestContext, type RequestSpec, type Scenario } from '../scenario.js';
+import { assertLoopback, seededRandom, weightedPicker, type RequestContext, type RequestSpec, type RequestScenario } from '../scenario.js';
 import { addError, emptyErrors, mergeErrors, type Errors, type Latency } from '../result.js';
 import { newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
 import { errorKind, statusKind } from './classify.js';
@@ -128,7 +128,7 @@ function exchange(pool: Pool, spec: RequestSpec, timeoutMs: number): Promise<num
   });
 }
 
-export async function runDriver(scenario: Scenario, o: DriverOptions): Promise<DriverReport> {
+export async function runDriver(scenario: RequestScenario, o: DriverOptions): Promise<DriverReport> {
   const base = assertLoopback(o.baseUrl);
   if (!(o.duration > 0)) throw new Error('duration must be positive');
   if (o.model === 'open' && !(o.rate && o.rate > 0)) throw new Error('the open model needs a rate');

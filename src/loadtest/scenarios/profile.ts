@@ -2,7 +2,7 @@
 // fetch (a step's requests several at a time), and each operation builds its requests with the
 // same interpreter the generated k6 script carries (../profile/runtime.ts).
 import { lpBytes, lpRequest, lpSetup } from '../profile/runtime.js';
-import type { RequestSpec, Scenario } from '../scenario.js';
+import type { RequestSpec, RequestScenario } from '../scenario.js';
 import type { ScenarioPlan } from '../profile/plan.js';
 
 type Wire = { method: string; path: string; headers: Record<string, string>; body?: string; bytes?: number };
@@ -51,7 +51,7 @@ export async function runSetup(plan: Pick<ScenarioPlan, 'profile' | 'expected'>,
   return step.value;
 }
 
-export function createScenario(plan: ScenarioPlan): Scenario {
+export function createScenario(plan: ScenarioPlan): RequestScenario {
   return {
     name: 'load-profile',
     setup: (base) => runSetup(plan, base),

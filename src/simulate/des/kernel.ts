@@ -1,4 +1,5 @@
-// The DES kernel, SimPy-sized: a clock, a future-event list and nothing else. An event is
+// The DES kernel, SimPy-sized: the future-event list and nothing else (the clock, `now`, is the
+// engine's: engine.ts advances it to each event it takes from here). An event is
 // (time, kind, id, aux) kept in parallel typed arrays, so scheduling allocates nothing.
 // Constant delays (network latency, broker latency) go to FIFO lanes instead of the heap:
 // events scheduled "now + d" for a fixed d come out in the order they went in, so each lane is

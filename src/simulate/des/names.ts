@@ -1,5 +1,5 @@
-// The DES's vocabulary, in one place. The engine is SimPy-shaped: a kernel (clock and
-// future-event list, kernel.ts), processes (a request is a token running its compiled program,
+// The DES's vocabulary, in one place. The engine is SimPy-shaped: a clock (engine.ts), a
+// future-event list (kernel.ts), processes (a request is a token running its compiled program,
 // engine.ts), and resources (stations.ts, ps-pool.ts). Everything is an index into typed arrays
 // so the steady state allocates nothing; these are the index names used across the files:
 //

@@ -1,0 +1,153 @@
+// `archsim generate`: flags first, then the blueprint, one generate() call and the files written (never over a user's file without --force).
+import { TARGET_LIST } from '../commands/generate.js';
+import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
+import { EXIT, err, out, paint, printJson, table, UsageError } from '../io.js';
+import { didYouMean } from '../../model/diagnostics.js';
+import { loadBlueprint } from '../../io/load.js';
+import { generate, type GenerateOptions, type Target } from '../../generate/index.js';
+import { writeFiles } from '../../io/write-files.js';
+import { WriteRefused } from '../../io/write-set.js';
+import { findLoadProfile } from '../../loadtest/profile/load.js';
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import { PlanSchema } from '../../plan/index.js';
+import { Layout, type Blueprint } from '../../model/schema.js';
+import { checkSemantics } from '../../model/semantics.js';
+
+export interface GenerateCliOptions {
+  layout?: string;
+  out?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  kind?: string;
+  canary?: string;
+  ingress?: string;
+  withDatastores?: boolean;
+  baseUrl?: string;
+  rate?: string;
+  duration?: string;
+  operations?: string;
+  plan?: string;
+  phase?: string;
+  step?: string;
+  users?: string;
+  thinkTime?: string;
+  warmup?: string;
+  timeout?: string;
+  loadProfile?: string;
+  k6Operator?: boolean;
+  parallelism?: string;
+}
+
+export async function action(target: string, file: string, opts: GenerateCliOptions): Promise<number> {
+  if (!TARGET_LIST.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, TARGET_LIST)}; targets: ${TARGET_LIST.join(', ')}`);
+  if (!opts.out) throw new UsageError('--out <dir> is required (where to write the files)');
+  // Flags first: a bad value is reported before any file is read.
+  const gopts: GenerateOptions = {};
+  if (opts.kind !== undefined) gopts.kind = choiceFlag('--kind', opts.kind, ['kong', 'traefik', 'nginx'] as const);
+  if (opts.canary !== undefined) {
+    const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(opts.canary.trim());
+    if (!m) throw new UsageError(`--canary ${opts.canary}: expected unit=percent, e.g. auth-service=10`);
+    gopts.canary = { unit: m[1]!, percent: Number((percentFlag('--canary', m[2]!) * 100).toPrecision(12)) };
+  }
+  if (opts.ingress !== undefined) gopts.ingress = choiceFlag('--ingress', opts.ingress, ['ingress', 'gateway-api'] as const);
+  if (opts.withDatastores) gopts.withDatastores = true;
+  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
+  if (opts.rate !== undefined) gopts.rate = rateFlag('--rate', opts.rate);
+  if (opts.duration !== undefined) gopts.duration = durationFlag('--duration', opts.duration);
+  if (opts.operations !== undefined) gopts.operations = listFlag(opts.operations);
+  if (opts.users !== undefined) {
+    if (gopts.rate !== undefined) throw new UsageError('--rate (open model) and --users (closed model) exclude each other');
+    gopts.users = intFlag('--users', opts.users);
+  }
+  if (opts.thinkTime !== undefined) gopts.thinkTime = durationFlag('--think-time', opts.thinkTime, { zero: true });
+  if (opts.warmup !== undefined) gopts.warmup = durationFlag('--warmup', opts.warmup, { zero: true });
+  if (opts.timeout !== undefined) gopts.timeout = durationFlag('--timeout', opts.timeout);
+  if (opts.k6Operator) gopts.k6Operator = { parallelism: intFlag('--parallelism', opts.parallelism ?? '1', 1, 1000) };
+
+  const { blueprint: loaded, files: inputs } = loadBlueprint(file);
+  const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
+  if (planned) opts.layout = planned.layout;
+  // A phase layout from the plan file joins a new blueprint object (resolved models are memoized per object).
+  const blueprint = planned?.extra ? { ...loaded, layouts: { ...loaded.layouts, ...planned.extra } } : loaded;
+  if (planned) gopts.canaries = planned.canaries;
+  const layouts = Object.keys(blueprint.layouts);
+  const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
+  if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
+  if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
+
+  // A GenerateError (a canary naming no unit, an operation without a route) is a usage error by kind.
+  if (target === 'k6' || target === 'all') {
+    gopts.loadProfile = findLoadProfile({ ...(opts.loadProfile ? { file: opts.loadProfile } : {}), blueprintFile: file, bp: blueprint })?.profile ?? null;
+  }
+  const files = generate(target as Target, blueprint, layout, gopts);
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
+  let result;
+  try {
+    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs });
+  } catch (e) {
+    if (e instanceof WriteRefused) throw new UsageError(`cannot write to ${opts.out}: ${e.message}`);
+    // A file system refusal (permissions, a file where a directory must go) is the user's to fix.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new UsageError(`cannot write to ${opts.out}: ${(e as Error).message}`);
+    throw e;
+  }
+  if (opts.json) {
+    printJson({ target, blueprint: blueprint.metadata.name, layout, dir: opts.out, dryRun: result.dryRun, ok: result.conflicts.length === 0, conflicts: result.conflicts, files: result.files });
+  } else {
+    const rows = result.files.map((f) => [f.status, f.path, f.bytes]);
+    out(table(['status', 'file', 'bytes'], rows));
+    const n = (s: string) => result.files.filter((f) => f.status === s).length;
+    if (result.dryRun) out(`dry run: ${n('would-create')} to create, ${n('would-overwrite')} to overwrite, ${n('unchanged')} unchanged in ${opts.out}`);
+    else if (!result.conflicts.length) out(`${paint('green', '✓')} ${target} for ${blueprint.metadata.name}/${layout}: ${n('created')} created, ${n('overwritten')} overwritten, ${n('unchanged')} unchanged in ${opts.out}`);
+  }
+  if (result.conflicts.length) {
+    for (const c of result.conflicts) err(`archsim: ${opts.out.replace(/\/$/, '')}/${c} exists with other content`);
+    err(`archsim: ${result.conflicts.length} file${result.conflicts.length === 1 ? '' : 's'} would be overwritten; nothing written (use --force to overwrite)`);
+    return EXIT.badInput;
+  }
+  return EXIT.ok;
+}
+
+/**
+ * `--plan P --phase N --step S`: the phase's layout (added from the plan when the blueprint is
+ * not the plan's overlay) and its canary weights at step S. The plan file is input like any
+ * other: checked against the plan schema and the blueprint's semantics.
+ */
+async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliOptions) {
+  if (target !== 'gateway') throw new UsageError('--plan, --phase and --step apply to the gateway target');
+  if (opts.plan === undefined || opts.phase === undefined || opts.step === undefined) throw new UsageError('--plan, --phase and --step go together');
+  if (opts.layout !== undefined) throw new UsageError('--layout and --plan exclude each other: the plan names the phase layout');
+  let raw: unknown;
+  try {
+    if (statSync(opts.plan).size > 64 * 1024 * 1024) throw new UsageError(`--plan ${opts.plan}: larger than 64 MiB`);
+    raw = JSON.parse(readFileSync(opts.plan, 'utf8'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--plan ${opts.plan}: cannot read a plan (${(e as Error).message})`);
+  }
+  const parsed = PlanSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`--plan ${opts.plan}: not an archsim plan (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+  const plan = parsed.data;
+  if (plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${opts.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  const n = Number(opts.phase);
+  const last = plan.phases.length - 1;
+  if (!Number.isInteger(n) || n < 1 || n > last) throw new UsageError(`--phase ${opts.phase}: expected 1 … ${last}`);
+  const step = Number(String(opts.step).replace(/%$/, ''));
+  if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
+  const phase = plan.phases[n]!;
+  let extra: Record<string, Layout> | undefined;
+  if (!Object.hasOwn(blueprint.layouts, phase.layout)) {
+    // The phase alone joins the blueprint: its `next:` names a layout of the overlay, not needed here.
+    const l = Layout.safeParse({ ...phase.layoutInput, next: undefined });
+    if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout is not valid (${l.error.issues[0]?.message})`);
+    const problems = checkSemantics({ ...blueprint, layouts: { [phase.layout]: l.data } }).filter((p) => p.severity === 'error');
+    if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
+    extra = { [phase.layout]: l.data };
+  }
+  const canaries = phase.extractions
+    .filter((e) => e.from && e.routes.length)
+    .map((e) => ({ unit: e.unit, percent: step, from: e.from! }));
+  if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
+  return { layout: phase.layout, canaries, extra };
+}

@@ -1,0 +1,113 @@
+// `archsim plan`: flags checked, one plan() call, the overlay checked to load before anything is written.
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { loadBlueprint, readText } from '../../io/load.js';
+import { writeFiles } from '../../io/write-files.js';
+import { parseBlueprint } from '../../model/parse.js';
+import { renderPlanHtml } from '../../plan/html.js';
+import { plan, PlanError, OrderError, parseEffort } from '../../plan/index.js';
+import { renderPlanMarkdown } from '../../plan/markdown.js';
+import { EXIT, out, printJson, table, UsageError, err } from '../io.js';
+
+export interface PlanFlags {
+  from?: string;
+  to?: string;
+  order?: string;
+  phases?: string;
+  team?: string;
+  growth?: string;
+  canary?: string;
+  maxErrorRate?: string;
+  effort?: string;
+  start?: string;
+  format?: string;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function percentOption(v: string, flag: string): number {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(%)?\s*(?:\/\s*(?:month|mo))?\s*$/.exec(v);
+  if (!m) throw new UsageError(`${flag} ${v}: expected a percentage such as 15% (or 15%/month)`);
+  const n = Number(m[1]);
+  const frac = m[2] || n > 1 ? n / 100 : n;
+  if (!(frac >= 0) || frac > 10) throw new UsageError(`${flag} ${v}: out of range`);
+  return frac;
+}
+
+export async function action(file: string, f: PlanFlags): Promise<number> {
+  const format = f.json ? 'json' : (f.format ?? 'md');
+  if (!['md', 'html', 'json'].includes(format)) throw new UsageError(`--format ${format}: expected md, html or json`);
+  const mode = f.phases ?? 'auto';
+  if (mode !== 'auto' && mode !== 'unit' && mode !== 'declared') throw new UsageError(`--phases ${mode}: expected auto, unit or declared`);
+  const canary = (f.canary ?? '10,50,100').split(',').map((s) => s.trim());
+  const percents = canary.map((s) => {
+    const n = Number(s.replace(/%$/, ''));
+    if (!(n > 0 && n <= 100)) throw new UsageError(`--canary ${f.canary}: each step is a percentage in (0, 100]`);
+    return n;
+  });
+  if (percents.some((p, i) => i > 0 && p <= percents[i - 1]!) || percents.at(-1) !== 100) throw new UsageError(`--canary ${f.canary}: steps must rise and end at 100`);
+  let team: number | undefined;
+  if (f.team !== undefined) {
+    team = Number(f.team);
+    if (!Number.isInteger(team) || team < 1) throw new UsageError(`--team ${f.team}: expected a whole number of developers ≥ 1`);
+  }
+  if (f.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(f.start)) throw new UsageError(`--start ${f.start}: expected YYYY-MM-DD`);
+  const effort = parseEffort(f.effort);
+  if (effort.error) throw new UsageError(effort.error);
+  const { blueprint } = loadBlueprint(file);
+  const name = blueprint.metadata.name;
+  const dir = f.out;
+  const overlayFile = dir ? path.join(dir, `${name}.plan.yaml`) : `${name}.plan.yaml`;
+  const planFile = dir ? path.join(dir, `${name}.plan.json`) : `${name}.plan.json`;
+  let result;
+  try {
+    result = plan(blueprint, {
+      from: f.from!,
+      to: f.to!,
+      mode,
+      canary: percents,
+      maxErrorRate: percentOption(f.maxErrorRate ?? '1%', '--max-error-rate'),
+      effort: effort.model,
+      start: f.start ?? new Date().toISOString().slice(0, 10),
+      overlayFile,
+      planFile,
+      ...(f.order ? { order: f.order.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(team !== undefined ? { team } : {}),
+      ...(f.growth !== undefined ? { growth: percentOption(f.growth, '--growth') } : {}),
+    });
+  } catch (e) {
+    if (e instanceof PlanError || e instanceof OrderError) throw new UsageError(e.message);
+    throw e;
+  }
+  const p = result.plan;
+  const rendered = format === 'json' ? JSON.stringify(p, null, 2) + '\n' : format === 'html' ? renderPlanHtml(p) : renderPlanMarkdown(p);
+  const problems = p.phases.flatMap((ph) => ph.problems.map((x) => `${ph.layout}: ${x}`));
+  if (dir) {
+    const rel = path.relative(path.resolve(dir), path.resolve(file)).split(path.sep).join('/');
+    const overlayText =
+      `# archsim plan: ${name} from ${p.from} to ${p.to}, one layout per phase (phase-1 … phase-${p.phases.length - 1}).\n# Generated; re-run archsim plan to change it. Every command reads it like the blueprint it extends.\n` +
+      stringify({ extends: rel, layouts: result.overlay.layouts }, { lineWidth: 0, aliasDuplicateObjects: false });
+    // The overlay must load like any blueprint: check it before anything is written.
+    const check = parseBlueprint(overlayText, path.resolve(overlayFile), readText);
+    if (!check.ok) throw new Error(`the plan's overlay does not validate (a bug in archsim plan): ${check.errors.map((e) => e.message).join('; ')}`);
+    const files = [
+      { path: `${name}.plan.yaml`, content: overlayText },
+      { path: `${name}.plan.json`, content: JSON.stringify(p, null, 2) + '\n' },
+      ...(format === 'json' ? [] : [{ path: `${name}.plan.${format}`, content: rendered }]),
+    ];
+    const w = writeFiles(dir, files, { force: f.force === true });
+    if (w.conflicts.length) {
+      for (const c of w.conflicts) err(`archsim: ${path.join(dir, c)} exists with other content`);
+      err('archsim: nothing written (use --force to overwrite)');
+      return EXIT.badInput;
+    }
+    out(table(['status', 'file', 'bytes'], w.files.map((x) => [x.status, path.join(dir, x.path), x.bytes])));
+  } else if (format === 'json') printJson(p);
+  else out(rendered.trimEnd());
+  if (problems.length) {
+    for (const x of problems) err(`archsim: ${x}`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,46 @@
+// `archsim sweep`: latency against load, DES points on worker threads.
+import os from 'node:os';
+import { intFlag } from '../flags.js';
+import { out, printJson } from '../io.js';
+import type { SimFlags } from '../sim-options.js';
+import { prepare, cliError } from '../sim-run.js';
+import { parseRates, sweepAnalytic, sweepCurve } from '../../simulate/sweep.js';
+import { runPool } from '../sim-pool.js';
+import { progress } from '../progress.js';
+import { renderSweep } from '../render-sim.js';
+
+export interface SweepFlags extends SimFlags {
+  rates?: string;
+  workers?: string;
+}
+
+export async function action(file: string, opts: SweepFlags): Promise<number | void> {
+  const workers = opts.workers ? intFlag('--workers', opts.workers) : undefined;
+  const { blueprint, layout, options } = await prepare(file, { ...opts, rate: undefined });
+  let rates: number[];
+  try {
+    rates = parseRates(opts.rates!);
+  } catch (e) {
+    throw cliError(e);
+  }
+  let result;
+  try {
+    if (options.method === 'des') {
+      const size = workers ?? os.availableParallelism();
+      const p = await progress(`sweeping ${layout} (${rates.length} points)`);
+      let results;
+      try {
+        results = await runPool(blueprint, rates.map((rate) => ({ layout, options: { ...options, rate } })), size, (done, f) => p.update(f.reduce((a, b) => a + b, 0) / rates.length, `${done}/${rates.length}`));
+      } finally {
+        p.done();
+      }
+      result = sweepCurve(blueprint, layout, 'des', rates.map((rate, i) => ({ rate, result: results[i]! })), options);
+    } else result = sweepAnalytic(blueprint, layout, rates, options);
+  } catch (e) {
+    throw cliError(e);
+  }
+  if (opts.json) printJson(result);
+  else {
+    out(renderSweep(result));
+  }
+}

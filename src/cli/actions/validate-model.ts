@@ -1,0 +1,83 @@
+// `archsim validate-model`: calibrate on one layout, predict the others, measure them, print predicted against measured.
+import { intFlag, listFlag, secondsFlag } from '../flags.js';
+import { err, out, printJson, table, UsageError } from '../io.js';
+import { parseLevels } from '../../loadtest/layout-run.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadBlueprint } from '../../io/load.js';
+import { didYouMean } from '../../model/diagnostics.js';
+import { validateModel, parseSavedRuns } from '../../loadtest/validate-model.js';
+import { readInput } from '../../io/read-input.js';
+import { validationHtml } from '../../loadtest/validate-html.js';
+
+export interface Flags {
+  calibrateOn: string;
+  predict?: string;
+  reverse?: string;
+  levels: string;
+  duration: string;
+  warmup: string;
+  replications: string;
+  connections: string;
+  portOffset: string;
+  fastDb?: boolean;
+  html?: string;
+  runsOut?: string;
+  fromRuns?: string;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+export async function action(file: string, flags: Flags): Promise<number | void> {
+  const duration = secondsFlag('--duration', flags.duration);
+  const warmup = secondsFlag('--warmup', flags.warmup, { zero: true });
+  const replications = intFlag('--replications', flags.replications);
+  const connections = intFlag('--connections', flags.connections);
+  const portOffset = intFlag('--port-offset', flags.portOffset, 0, 50_000);
+  let levels: number[];
+  try {
+    levels = parseLevels(flags.levels);
+  } catch (e) {
+    throw new UsageError(`--levels: ${(e as Error).message}`);
+  }
+  for (const f of [flags.out, flags.html, flags.runsOut]) if (f && existsSync(f) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
+  const bp = loadBlueprint(file).blueprint;
+  const names = Object.keys(bp.layouts);
+  const predict = flags.predict ? listFlag(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
+  const reverse = flags.reverse ? listFlag(flags.reverse) : [];
+  for (const l of [flags.calibrateOn, ...predict, ...reverse]) if (!bp.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
+  let fromRuns;
+  if (flags.fromRuns) {
+    const t = readInput(flags.fromRuns);
+    if (!t.ok) throw new UsageError(`${flags.fromRuns}: ${t.message}`);
+    try {
+      fromRuns = parseSavedRuns(t.text, flags.fromRuns);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, ...(flags.runsOut ? { runsOut: flags.runsOut } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
+  if (flags.out) writeFileSync(flags.out, `${JSON.stringify(v, null, 2)}\n`);
+  if (flags.html) {
+    writeFileSync(flags.html, validationHtml(v));
+  }
+  if (flags.json) return printJson(v);
+  const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
+  const abs = (x: number) => pct(x).replace('+', '');
+  const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '∞');
+  const iv = (x: { lo: number; hi: number } | null) => (x ? ` (${x.lo.toFixed(1)}–${x.hi.toFixed(1)})` : '');
+  out(`how measured: ${v.method}`);
+  for (const d of v.directions) {
+    out(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')})`);
+    const rows = d.layouts.flatMap((l) =>
+      l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, abs(x.median.p50), abs(x.median.p95)]),
+    );
+    out(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95'], rows));
+    out(table(['layout', 'max throughput pred', 'measured (95%)', 'error'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error)])));
+    out(`median |error| over the predicted layouts: p50 ${abs(d.summary.p50)}, p95 ${abs(d.summary.p95)}, max throughput ${abs(d.summary.maxThroughput)}; ${d.calibrateOn} reproduced within p50 ${abs(d.reproduced.p50)}, p95 ${abs(d.reproduced.p95)}, max throughput ${abs(d.reproduced.maxThroughput)}`);
+    out(`calibrated blueprint: ${d.overlay}`);
+  }
+  out(`\nmachine: ${v.machine.cores} × ${v.machine.cpu}, Node ${v.machine.node}, load average ${v.machine.loadAverage.join(' → ')}`);
+  if (flags.html) out(`wrote ${flags.html}`);
+  for (const n of v.notes) err(`note: ${n}`);
+}

@@ -1,0 +1,32 @@
+// `archsim validate`: blueprints and load profiles checked, every problem at once.
+import { loadBlueprintResult } from '../../io/load.js';
+import { validateLoadProfileFile } from '../../loadtest/profile/load.js';
+import { out, paint, printDiagnostics, printJson } from '../io.js';
+
+export function action(files: string[], opts: { json?: boolean }): number {
+  const results = files.map((file) => ({ file, r: file.endsWith('.load.yaml') ? validateLoadProfileFile(file) : loadBlueprintResult(file) }));
+  const bad = results.filter((x) => !x.r.ok).length;
+  if (opts.json) {
+    printJson({
+      valid: bad === 0,
+      files: results.map(({ file, r }) => ({
+        file,
+        valid: r.ok,
+        errors: r.ok ? [] : r.errors,
+        warnings: r.warnings,
+        ...(r.ok ? { name: r.blueprint.metadata.name, layouts: Object.keys(r.blueprint.layouts) } : {}),
+      })),
+    });
+  } else {
+    for (const { file, r } of results) {
+      if (r.ok) {
+        printDiagnostics(r.warnings);
+        out(`${paint('green', '✓')} ${file}: ${r.blueprint.metadata.name}, ${Object.keys(r.blueprint.system.domains).length} domains, ${Object.keys(r.blueprint.layouts).length} layouts`);
+      } else {
+        printDiagnostics([...r.errors, ...r.warnings]);
+        out(`${paint('red', '✗')} ${file}: ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`);
+      }
+    }
+  }
+  return bad ? 2 : 0;
+}
