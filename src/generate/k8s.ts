@@ -152,12 +152,12 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   // reads ImplementationSpecific paths as regexes under its use-regex annotation, in a second
   // Ingress so the prefixes above keep their plain Prefix meaning in this one.
   const regexPath = (pattern: string, unit: string) => ({ path: pattern, pathType: 'ImplementationSpecific', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
-  // The main Ingress sends each prefix to its heaviest backend; a canary gets a second Ingress
-  // with ingress-nginx's canary annotations carrying the canary's weight.
-  const main = routes.flatMap((g) => {
-    const primary = [...g.backends].sort((a, b) => b.weight - a.weight)[0]!;
-    return g.prefixes.map((p) => path(p, primary.unit));
-  });
+  // The main and regex Ingresses send each route to its stable backend (during a canary, the unit the
+  // routes come from, whatever the split); a canary gets a second Ingress with ingress-nginx's
+  // canary annotations carrying the canary's weight. Pointing the main Ingress at the canary
+  // would send it 100% (ingress-nginx splits between the two Ingresses, not within one).
+  const stableOf = (g: (typeof routes)[number]) => (g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!).unit;
+  const main = routes.flatMap((g) => g.prefixes.map((p) => path(p, stableOf(g))));
   const out: Obj[] = [
     {
       apiVersion: 'networking.k8s.io/v1',
@@ -167,7 +167,7 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
     },
   ];
   const regexes = routes
-    .flatMap((g) => g.regexes.map((x) => ({ x, unit: [...g.backends].sort((a, b) => b.weight - a.weight)[0]!.unit })))
+    .flatMap((g) => g.regexes.map((x) => ({ x, unit: stableOf(g) })))
     .sort((a, b) => b.x.priority - a.x.priority);
   if (regexes.length) {
     out.push({

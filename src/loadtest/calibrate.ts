@@ -90,6 +90,18 @@ export function priorAt(r: ResolvedLayout, tree: Tree, target: Target): Map<stri
   return out;
 }
 
+/** A background is separated from per-request CPU only by a fit at least this good (R²). */
+const MIN_R2 = 0.9;
+
+/** R² of the fit A·x to y (1 when y has no spread to explain). */
+export function fitR2(A: number[][], y: readonly number[], x: readonly number[]): number {
+  const my = ss.mean([...y]);
+  const tot = ss.sum(y.map((v) => (v - my) ** 2));
+  if (!(tot > 0)) return 1;
+  const res = ss.sum(A.map((row, i) => (ss.sum(row.map((a, j) => a * x[j]!)) - y[i]!) ** 2));
+  return 1 - res / tot;
+}
+
 /** Solve min ‖Ax − y‖ with x ≥ 0 by trying every support set (exact for the few operations a unit serves). */
 export function nnls(A: number[][], y: number[]): number[] {
   const k = A[0]?.length ?? 0;
@@ -242,8 +254,11 @@ export function splitUnattributed(runs: readonly { publicCalls: number; seconds:
   if (calls === 0) return { perCallMs: 0, background: seconds > 0 ? ss.sum(cpu) / seconds : 0 };
   const rates = runs.map((r) => r.publicCalls / r.seconds).filter((x) => x > 0);
   if (runs.length >= 2 && rates.length === runs.length && Math.max(...rates) >= 1.5 * Math.min(...rates)) {
-    const [perCall, background] = nnls(runs.map((r) => [r.publicCalls, r.seconds]), [...cpu]);
-    return { perCallMs: perCall! * 1000, background: background! };
+    const A = runs.map((r) => [r.publicCalls, r.seconds]);
+    const [perCall, background] = nnls(A, [...cpu]);
+    // Only a fit that explains the runs separates the two: CPU that does not grow with the rate
+    // (a window disturbed from outside) says nothing about a background.
+    if (fitR2(A, cpu, [perCall!, background!]) >= MIN_R2) return { perCallMs: perCall! * 1000, background: background! };
   }
   return { perCallMs: (ss.sum(cpu) * 1000) / calls, background: 0 };
 }
@@ -338,10 +353,11 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       // Runs at clearly different rates also separate a background cost per second (the
       // processes' pollers and timers reach the database whatever the rate).
       const perSecond = e.map((v, i) => v / secs[i]!);
-      if (results.length >= 2 && Math.min(...perSecond) > 0 && Math.max(...perSecond) >= 1.5 * Math.min(...perSecond)) {
-        const [s, b] = nnls(results.map((_, i) => [e[i]!, secs[i]!]), y);
-        D = active.map((_, k) => s! * w[k]!);
-        idle = b!;
+      const A = results.map((_, i) => [e[i]!, secs[i]!]);
+      const fit = results.length >= 2 && Math.min(...perSecond) > 0 && Math.max(...perSecond) >= 1.5 * Math.min(...perSecond) ? nnls(A, y) : null;
+      if (fit && fitR2(A, y, fit) >= MIN_R2) {
+        D = active.map((_, k) => fit[0]! * w[k]!);
+        idle = fit[1]!;
       } else {
         const s = ss.sum(e.map((v, i) => v * y[i]!)) / ss.sum(e.map((v) => v * v));
         D = active.map((_, k) => s * w[k]!);

@@ -37,6 +37,7 @@ export function formatFigure(value: number | null, unit: FigureUnit | string): s
   if (value === null) return '—';
   switch (unit) {
     case 'ms':
+      // Stryker disable next-line EqualityOperator: at exactly 10 both roundings print 10.
       return `${round(value, value < 10 ? 2 : 1)} ms`;
     case 'USD':
       return Number.isInteger(value) ? `$${value}` : `$${value.toFixed(2)}`;
@@ -55,6 +56,7 @@ export function formatDelta(delta: number, unit: FigureUnit | string): string {
   switch (unit) {
     case 'ms':
       // Enough digits that a real change never prints as 0.
+      // Stryker disable next-line EqualityOperator: at exactly 0.01 (10) both roundings print 0.01 (10).
       return `${sign}${round(abs, abs < 0.01 ? 3 : abs < 10 ? 2 : 1)} ms`;
     case 'USD':
       return `${sign}$${Number.isInteger(abs) ? abs : abs.toFixed(2)}`;

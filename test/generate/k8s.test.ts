@@ -121,6 +121,26 @@ describe('kubernetes', () => {
     expect(ings[1]!.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
   });
 
+  it('routes the extracted prefixes to the old unit in the main Ingress and to the canary in the canary Ingress, at any split', () => {
+    const relayPrefixes = prefixesByUnit(routeTable(quantchat, 'strangler-relay')).get('relay-service')!;
+    expect(relayPrefixes.length).toBeGreaterThan(0);
+    const routesOf = (ing: Obj) => Object.fromEntries(ing.spec.rules[0].http.paths.map((p: Obj) => [p.path, `${p.backend.service.name}:${p.backend.service.port.number}`]));
+    for (const percent of [10, 50, 60, 90]) {
+      const ings = objects(quantchat, 'strangler-relay', { canary: { unit: 'relay-service', percent } }).objs.filter((o) => o.obj.kind === 'Ingress').map((o) => o.obj);
+      expect(ings.map((i) => i.metadata.name), `${percent}%`).toEqual([quantchat.metadata.name, `${quantchat.metadata.name}-canary-relay-service`]);
+      const [main, canary] = ings as [Obj, Obj];
+      const mainRoutes = routesOf(main);
+      for (const p of relayPrefixes) expect(mainRoutes[p], `main ${p} at ${percent}%`).toBe('monolith:8080');
+      expect(main.metadata.annotations, `${percent}%`).toBeUndefined();
+      expect(routesOf(canary), `${percent}%`).toEqual(Object.fromEntries(relayPrefixes.map((p) => [p, 'relay-service:8006'])));
+      expect(canary.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(percent) });
+    }
+    // Without a canary the extracted prefixes go straight to the new unit, and there is one Ingress.
+    const plain = objects(quantchat, 'strangler-relay').objs.filter((o) => o.obj.kind === 'Ingress').map((o) => o.obj);
+    expect(plain).toHaveLength(1);
+    for (const p of relayPrefixes) expect(routesOf(plain[0]!)[p]).toBe('relay-service:8006');
+  });
+
   it('emits datastores as StatefulSets with secret references only with --with-datastores', () => {
     const { objs } = objects(quantchat, 'microservices', { withDatastores: true });
     const sts = objs.filter((o) => o.obj.kind === 'StatefulSet').map((o) => o.obj.metadata.name);

@@ -207,6 +207,9 @@ describe('background CPU', () => {
     const one = splitUnattributed([runs[0]!, runs[0]!], [cpu[0]!, cpu[0]!]);
     expect(one.background).toBe(0);
     expect(one.perCallMs).toBeCloseTo((cpu[0]! * 1000) / 200, 6);
+    // CPU that does not grow with the rate (a disturbed window) separates nothing.
+    const noisy = splitUnattributed(runs, [cpu[0]!, cpu[0]! * 4, cpu[0]! * 2]);
+    expect(noisy.background).toBe(0);
     // No public request at all: all background.
     expect(splitUnattributed([{ publicCalls: 0, seconds: 10 }], [0.4])).toEqual({ perCallMs: 0, background: 0.04 });
   });

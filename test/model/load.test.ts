@@ -104,6 +104,16 @@ catalog:
     expect(msgs.some((m) => m.startsWith('duplicate port 8000'))).toBe(true);
   });
 
+  it('reports a gateway on a unit\'s port as a clash, at the gateway port, and not a gateway on a free port', () => {
+    const clash = minimal().replace('units: { app:', 'gateway: { kind: nginx, port: 8000 }\n    units: { app:');
+    const r = parseBlueprint(clash, 'g.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map(formatDiagnostic)).toEqual(['g.yaml:13:41: layouts.mono.units.app.port: duplicate port 8000: unit "app" and the gateway both listen on it']);
+    const free = parseBlueprint(minimal().replace('units: { app:', 'gateway: { kind: nginx, port: 8001 }\n    units: { app:'), 'g.yaml');
+    expect(free.ok).toBe(true);
+  });
+
   it('rejects a workload mix naming an unknown operation', () => {
     const r = parseBlueprint(minimal('workload: { rate: 10/s, mix: { auth.logn: 1 } }'), 'w.yaml');
     expect(r.ok).toBe(false);
