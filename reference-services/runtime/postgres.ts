@@ -134,7 +134,7 @@ export const CONTAINER_LABEL = 'org.archsim.run';
  * off (its image cannot be pulled everywhere, and archsim removes what it starts itself), unless
  * the caller's environment says otherwise.
  */
-export async function startContainer(opts: { image?: string; durable?: boolean; log?: (line: string) => void } = {}): Promise<PostgresHandle> {
+export async function startContainer(opts: { image?: string; durable?: boolean } = {}): Promise<PostgresHandle> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   let tc: typeof import('testcontainers');
   try {
