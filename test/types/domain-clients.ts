@@ -19,6 +19,7 @@ import type { DomainModules } from '../../reference-services/domains/index.js';
 class FakeAuth {
   verifyToken = async (t: string): Promise<Principal> => ({ userId: t, username: t });
   createUser = async (i: { email: string }) => ({ id: i.email, username: i.email });
+  userExists = async (u: string) => u.length > 0;
   verifyNumber = async (n: number): Promise<Principal> => ({ userId: String(n), username: '' });
 }
 const base = { name: 'auth', migrations: [], create: () => new FakeAuth(), routes: () => async () => undefined };
@@ -27,21 +28,21 @@ const base = { name: 'auth', migrations: [], create: () => new FakeAuth(), route
 export const real: DomainModules = { auth, users, messages, groups, media, relay, notifications, realtime };
 
 // Handlers matching the client compile.
-export const matching: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: s.verifyToken, createUser: s.createUser }) satisfies InternalHandlers<AuthClient> };
+export const matching: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: s.verifyToken, createUser: s.createUser, userExists: s.userExists }) satisfies InternalHandlers<AuthClient> };
 
 // @ts-expect-error an operation of the client has no handler
 export const missing: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: s.verifyToken }) };
 
 // @ts-expect-error a handler takes another parameter type than the client's
-export const retyped: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: s.verifyNumber, createUser: s.createUser }) };
+export const retyped: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: s.verifyNumber, createUser: s.createUser, userExists: s.userExists }) };
 
 // @ts-expect-error a handler resolves to another result than the client's
-export const result: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: async (t: string) => t.length, createUser: s.createUser }) };
+export const result: DomainModule<FakeAuth, AuthClient> = { ...base, internal: (s) => ({ verifyToken: async (t: string) => t.length, createUser: s.createUser, userExists: s.userExists }) };
 
 export const extra: DomainModule<FakeAuth, AuthClient> = {
   ...base,
   // @ts-expect-error a handler the client does not have
-  internal: (s) => ({ verifyToken: s.verifyToken, createUser: s.createUser, deleteUser: async (id: string) => id }) satisfies InternalHandlers<AuthClient>,
+  internal: (s) => ({ verifyToken: s.verifyToken, createUser: s.createUser, userExists: s.userExists, deleteUser: async (id: string) => id }) satisfies InternalHandlers<AuthClient>,
 };
 
 // @ts-expect-error a domain no other domain calls serves no internal operation
@@ -49,9 +50,9 @@ export const uncalled: DomainModule<FakeAuth, RelayClient> = { ...base, internal
 
 // The client grows an operation the bundled auth module does not serve: its module no longer fits.
 interface GrownAuthClient extends AuthClient {
-  userExists(userId: string): Promise<boolean>;
+  deactivateUser(userId: string): Promise<void>;
 }
-// @ts-expect-error the real auth module lacks userExists
+// @ts-expect-error the real auth module lacks deactivateUser
 export const grown: DomainModule<any, GrownAuthClient> = auth;
 
 // @ts-expect-error a module under another domain's name (users' handlers are not auth's)
