@@ -39,8 +39,8 @@ export interface ValidateModelOptions {
   connections: number;
   portOffset?: number;
   fastDb?: boolean;
-  /** write every measured run (capacity and levels, per layout) to this JSON file */
-  runsOut?: string;
+  /** given every measured run (capacity and levels, per layout) as soon as they are all in, before predicting (the CLI writes them for --runs-out) */
+  onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
   fromRuns?: SavedRuns;
   log?: (line: string) => void;
@@ -242,10 +242,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each`);
     measured.set(layout, await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, fastDb: o.fastDb ?? false, log }));
   }
-  if (o.runsOut && !o.fromRuns) {
-    const saved: SavedRuns = { kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) };
-    writeFileSync(o.runsOut, `${JSON.stringify(saved)}\n`);
-  }
+  if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
   const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, platform)];
   for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, platform));

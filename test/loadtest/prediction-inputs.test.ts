@@ -1,7 +1,7 @@
 // What a prediction takes from the runs besides CPU per operation: the host they had (pinned
 // cores, the driver on or off them), the runtime's HTTP costs (network and gateway CPU), the
 // latency the CPU figures leave unexplained (a wait), and saved runs to predict from again.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -152,6 +152,19 @@ describe('saved runs', () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toMatch(/no measurement of layout "microservices"/);
     expect(p.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('validate-model never writes its output through a link (hostile: -o is a symlink to a file outside)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const runs = join(dir, 'runs.json');
+    writeFileSync(runs, JSON.stringify({ kind: 'archsim/validate-model-runs', blueprint: 'quantchat', layouts: { monolith: { capacity: run({}), levels: [run({})] } } }));
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    symlinkSync(victim, join(dir, 'out.json'));
+    const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--calibrate-on', 'monolith', '--predict', 'monolith', '--from-runs', runs, '-o', join(dir, 'out.json'), '--force']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
   });
 });
 

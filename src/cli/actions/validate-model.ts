@@ -2,10 +2,11 @@
 import { intFlag, listFlag, secondsFlag } from '../flags.js';
 import { err, out, printJson, table, UsageError } from '../io.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { didYouMean } from '../../model/diagnostics.js';
-import { validateModel, parseSavedRuns } from '../../loadtest/validate-model.js';
+import { validateModel, parseSavedRuns, type SavedRuns } from '../../loadtest/validate-model.js';
 import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
 
@@ -56,10 +57,12 @@ export async function action(file: string, flags: Flags): Promise<number | void>
       throw new UsageError((e as Error).message);
     }
   }
-  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, ...(flags.runsOut ? { runsOut: flags.runsOut } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
-  if (flags.out) writeFileSync(flags.out, `${JSON.stringify(v, null, 2)}\n`);
+  // Outputs never overwrite an input, and are written through the staged writer (no links followed).
+  const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : [])];
+  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
+  if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
-    writeFileSync(flags.html, validationHtml(v));
+    writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });
   }
   if (flags.json) return printJson(v);
   const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
