@@ -4,11 +4,11 @@
 // gone, ports free, run.json removed. Secrets: run.json is 0600, the PostgreSQL password random.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { archsim, ROOT } from '../helpers/cli.js';
+import { portFree, until } from '../helpers/process.js';
 
 const BP = `${ROOT}blueprints/quantchat.yaml`;
 const cwd = mkdtempSync(join(tmpdir(), 'archsim-upsup-'));
@@ -28,20 +28,6 @@ const gone = (pid: number) => {
     return true;
   }
 };
-const portFree = (port: number) =>
-  new Promise<boolean>((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-  });
-async function until(pred: () => boolean | Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out: ${what}`);
-}
 const state = () => JSON.parse(readFileSync(join(cwd, '.archsim', 'run.json'), 'utf8'));
 
 describe('archsim up supervision and signals', () => {
