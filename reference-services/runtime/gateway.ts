@@ -3,6 +3,12 @@
 // answers 503 at once when a unit is down. Internal routes (/internal/...) are not in the
 // table, so they are never exposed (and units serve them only on their internal listener).
 // /health says the gateway process lives; /ready says whether every upstream unit is ready.
+// Weights: each route goes to its unit, unless the control plane (`archsim rehearse`) changed
+// the route's upstreams on the internal listener (PUT /admin/routes/weights, its service token
+// required; gateway-weights.ts): the whole change is one swap of the table, requests already
+// forwarded finish where they went, and a request whose upstream refuses the connection (a unit
+// not yet or no longer listening) is retried on another upstream of the route when it has no
+// body (it never reached the first one, so that is safe whatever the method).
 // Bodies over the route's limit get 413 from the gateway itself, never proxied: declared ones
 // at once, streamed ones as soon as the limit is passed; the rest of the body is read and
 // discarded (bounded) so the client, still sending, reads the answer instead of a reset.
@@ -13,7 +19,10 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { RouteEntry } from '../../src/model/routes.js';
+import { HttpError, badRequest, forbidden, notFound } from './errors.js';
+import { applyWeights, parseWeightsChange, pickUpstream, WEIGHTS_LIMITS, type Upstream, type WeightTable } from './gateway-weights.js';
 import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
+import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
@@ -27,11 +36,20 @@ export interface GatewayOptions {
   bodyLimit?: number;
   /** … except these operations' ("domain.op"), e.g. streamed uploads (limits.ts). */
   bodyLimits?: Record<string, number>;
+  /** Port of the internal (admin) listener (0: any free port); absent: no admin listener. */
+  internalPort?: number;
+  /** The run's service secret: the admin endpoint takes only the control identity's token signed with it. */
+  serviceSecret?: string;
+  /** The layout's unit names: their tokens are recognised, and refused (403) by the admin endpoint. */
+  units?: string[];
 }
+
+/** Connection errors after which the request certainly never reached the upstream. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
 
 class BodyTooLarge extends Error {}
 
-export function startGateway(o: GatewayOptions) {
+export async function startGateway(o: GatewayOptions): Promise<{ url: string; internalUrl?: string; close(): Promise<void> }> {
   const host = o.host ?? '127.0.0.1';
   const table = o.routes.map((r) => ({ ...r, re: new RegExp(r.pattern) }));
   const pools = new Map<number, Pool>();
@@ -40,6 +58,9 @@ export function startGateway(o: GatewayOptions) {
     if (!p) pools.set(port, (p = new Pool(`http://127.0.0.1:${port}`, { connections: 128, keepAliveTimeout: 30_000, connect: { timeout: 1000 } })));
     return p;
   };
+  // Swapped whole on a change (never mutated), so a request reads one consistent table.
+  let weights: WeightTable = new Map();
+  const upstreamsOf = (r: { op: string; unit: string; port: number }): readonly Upstream[] => weights.get(r.op) ?? [{ unit: r.unit, port: r.port, weight: 100 }];
   const match = (method: string, url: string) => {
     const path = url.split('?')[0]!;
     return table.find((r) => (r.method === method || (r.websocket && method === 'GET')) && r.re.test(path));
@@ -114,25 +135,36 @@ export function startGateway(o: GatewayOptions) {
         }),
       );
     }
-    try {
-      const up = await pool(r.port).request({
-        method: req.method as 'GET',
-        path: url,
-        headers,
-        body: body as never,
-        headersTimeout: 30_000,
-        bodyTimeout: 30_000,
-      });
-      const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
-      res.writeHead(up.statusCode, out);
-      await pipeline(up.body, res);
-    } catch (e) {
-      // Over the limit while streaming: whatever the upstream made of the cut body, it is a 413.
-      if (over) return tooLarge(req, res, rid, limit);
-      const code = (e as { code?: string }).code ?? '';
-      fail(res, 503, 'unavailable', `${r.unit} unavailable (${code || (e as Error).message})`, rid);
-      if (hasBody) req.resume();
+    const ups = upstreamsOf(r);
+    const tried = new Set<number>();
+    for (;;) {
+      const target = pickUpstream(ups, Math.random(), tried);
+      if (!target) return fail(res, 503, 'unavailable', `${r.op}: no upstream available`, rid);
+      tried.add(target.port);
+      try {
+        const up = await pool(target.port).request({
+          method: req.method as 'GET',
+          path: url,
+          headers,
+          body: body as never,
+          headersTimeout: 30_000,
+          bodyTimeout: 30_000,
+        });
+        const out: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+        res.writeHead(up.statusCode, out);
+        await pipeline(up.body, res);
+        return;
+      } catch (e) {
+        // Over the limit while streaming: whatever the upstream made of the cut body, it is a 413.
+        if (over) return tooLarge(req, res, rid, limit);
+        const code = (e as { code?: string }).code ?? '';
+        // Never sent (the unit is not listening): safe to try another upstream of the route.
+        if (!hasBody && !res.headersSent && NOT_SENT.has(code) && pickUpstream(ups, 0, tried)) continue;
+        fail(res, 503, 'unavailable', `${target.unit} unavailable (${code || (e as Error).message})`, rid);
+        if (hasBody) req.resume();
+        return;
+      }
     }
   });
   server.keepAliveTimeout = 30_000;
@@ -140,7 +172,9 @@ export function startGateway(o: GatewayOptions) {
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const r = match('GET', req.url ?? '/');
     if (!r || !r.websocket) return socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    const upstream = connect({ host: '127.0.0.1', port: r.port, timeout: 1000 });
+    const target = pickUpstream(upstreamsOf(r), Math.random());
+    if (!target) return socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const upstream = connect({ host: '127.0.0.1', port: target.port, timeout: 1000 });
     upstream.once('connect', () => {
       upstream.setTimeout(0);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
@@ -156,17 +190,102 @@ export function startGateway(o: GatewayOptions) {
     socket.on('error', () => upstream.destroy());
   });
 
-  return new Promise<{ url: string; close(): Promise<void> }>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, host, () =>
-      resolve({
-        url: `http://${host}:${o.port}`,
-        close: async () => {
-          await new Promise<void>((r) => server.close(() => r()));
-          server.closeAllConnections();
-          await Promise.all([...pools.values()].map((p) => p.close().catch(() => undefined)));
-        },
-      }),
-    );
+  const knownOps = new Set(o.routes.map((r) => r.op));
+  const admin = o.internalPort !== undefined ? adminServer(o, knownOps, () => weights, (w) => (weights = w), upstreamsOf) : undefined;
+  const listen = (s: ReturnType<typeof createServer>, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, host, () => {
+        const a = s.address();
+        resolve(typeof a === 'object' && a ? a.port : port);
+      });
+    });
+  const internalPort = admin ? await listen(admin, o.internalPort!) : undefined;
+  await listen(server, o.port);
+  return {
+    url: `http://${host}:${o.port}`,
+    ...(internalPort !== undefined ? { internalUrl: `http://${host}:${internalPort}` } : {}),
+    close: async () => {
+      await Promise.all(
+        [server, ...(admin ? [admin] : [])].map(
+          (s) =>
+            new Promise<void>((r) => {
+              s.close(() => r());
+              s.closeIdleConnections();
+            }),
+        ),
+      );
+      server.closeAllConnections();
+      await Promise.all([...pools.values()].map((p) => p.close().catch(() => undefined)));
+    },
+  };
+}
+
+/**
+ * The internal listener: GET /admin/routes (the current upstreams of every route) and PUT
+ * /admin/routes/weights (a change, applied whole or not at all). Every request is authenticated
+ * before anything else (401 without a valid service token of this run, 403 for a unit's token:
+ * only the control identity may steer traffic), so an unauthenticated caller learns nothing,
+ * not even which paths exist, and its body is never parsed.
+ */
+function adminServer(
+  o: GatewayOptions,
+  knownOps: ReadonlySet<string>,
+  get: () => WeightTable,
+  set: (w: WeightTable) => void,
+  upstreamsOf: (r: RouteEntry) => readonly Upstream[],
+) {
+  if (!o.serviceSecret) throw new Error('the gateway\'s admin listener needs the run\'s service secret');
+  const names = new Map<string, readonly string[]>([...(o.units ?? []).map((u) => [u, []] as const), [CONTROL_CALLER, []]]);
+  const auth = new ServiceAuth(new TextEncoder().encode(o.serviceSecret), 'gateway', names, new Map());
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const readBody = (req: IncomingMessage) =>
+    new Promise<unknown>((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > WEIGHTS_LIMITS.bodyBytes) return reject(new HttpError(413, 'payload_too_large', `body over ${WEIGHTS_LIMITS.bodyBytes} bytes`));
+      const chunks: Buffer[] = [];
+      let n = 0;
+      req.on('data', (c: Buffer) => {
+        n += c.length;
+        if (n > WEIGHTS_LIMITS.bodyBytes) {
+          req.destroy();
+          return reject(new HttpError(413, 'payload_too_large', `body over ${WEIGHTS_LIMITS.bodyBytes} bytes`));
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch {
+          reject(badRequest('body is not JSON'));
+        }
+      });
+      req.on('error', reject);
+    });
+  return createServer(async (req, res) => {
+    try {
+      const h = req.headers[SERVICE_TOKEN_HEADER];
+      const caller = await auth.verify(typeof h === 'string' ? h : undefined);
+      if (caller !== CONTROL_CALLER) throw forbidden(`unit ${caller} may not change the gateway's routes`);
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/admin/routes') {
+        return send(res, 200, { routes: o.routes.map((r) => ({ op: r.op, unit: r.unit, upstreams: upstreamsOf(r) })) });
+      }
+      if (req.method === 'PUT' && path === '/admin/routes/weights') {
+        const change = parseWeightsChange(await readBody(req), knownOps);
+        if (!change.ok) throw badRequest(change.message);
+        set(applyWeights(get(), change.ops, change.upstreams));
+        return send(res, 200, { changed: change.ops, upstreams: change.upstreams });
+      }
+      throw notFound(`${req.method} ${path}`);
+    } catch (e) {
+      // Whatever was sent is not read further: the connection closes with the answer.
+      res.setHeader('connection', 'close');
+      if (e instanceof HttpError) return send(res, e.status, { error: e.code, message: e.message });
+      send(res, 500, { error: 'internal', message: 'internal error' });
+    }
   });
 }

@@ -15,6 +15,13 @@ import { forbidden, unauthorized } from './errors.js';
 export const SERVICE_AUDIENCE = 'archsim-internal';
 /** Header carrying the service token on internal HTTP calls. */
 export const SERVICE_TOKEN_HEADER = 'x-archsim-service-token';
+/**
+ * The identity of archsim's own control plane (the rehearsal changing the gateway's weights):
+ * signed with the run's service secret like a unit's token, but no unit has this name (unit
+ * names are DNS-1123 labels, so "archsim:control" can never be one), and only the gateway's
+ * admin endpoint accepts it.
+ */
+export const CONTROL_CALLER = 'archsim:control';
 const TTL_SECONDS = 300;
 const RENEW_BEFORE_SECONDS = 60;
 const CACHE_MAX = 256;

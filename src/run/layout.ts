@@ -90,7 +90,16 @@ export interface RunningLayout {
   /** Where clients go: the gateway, or the single unit when the layout has no gateway. */
   gatewayUrl: string;
   /** The gateway process, supervised like a unit (its pid changes when it is restarted). */
-  gateway?: { url: string; pid: number; port: number; log: string; state: UnitInfo['state']; restarts: number };
+  gateway?: {
+    url: string;
+    /** The gateway's internal listener: the admin endpoint that changes route weights (control token only; src/run/gateway-control.ts). */
+    internalUrl: string;
+    pid: number;
+    port: number;
+    log: string;
+    state: UnitInfo['state'];
+    restarts: number;
+  };
   units: UnitInfo[];
   routes: RouteEntry[];
   /** datastore → URL, plus "events" for the cross-unit queue */
@@ -283,17 +292,19 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
 
   let gateway: RunningLayout['gateway'];
   const routes = r.routes.map((e) => ({ ...e, port: e.port + offset }));
+  // Chosen once, like the units' internal ports, so a restarted gateway keeps its admin address.
+  const gwInternalPort = gwPort ? await freePort() : 0;
   const spawnGateway = async () => {
     const log = join(logDir, 'gateway.log');
     const fd = openSync(log, 'a', 0o600);
     const upstreams = r.units.map((u) => `http://127.0.0.1:${u.port + offset}`);
     const { streamedBodyLimits } = await import('../../reference-services/runtime/limits.js');
-    const cfg = { port: gwPort!, routes, upstreams, bodyLimits: streamedBodyLimits(mediaMaxBytes) };
+    const cfg = { port: gwPort!, routes, upstreams, bodyLimits: streamedBodyLimits(mediaMaxBytes), internalPort: gwInternalPort, serviceSecret, units: r.units.map((u) => u.name) };
     const proc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     procs.set(GW, proc);
     const url = `http://127.0.0.1:${gwPort}`;
-    gateway = { url, pid: proc.pid ?? 0, port: gwPort!, log, state: gateway?.state === 'up' ? 'restarting' : (gateway?.state ?? 'up'), restarts: gateway?.restarts ?? 0 };
+    gateway = { url, internalUrl: `http://127.0.0.1:${gwInternalPort}`, pid: proc.pid ?? 0, port: gwPort!, log, state: gateway?.state === 'up' ? 'restarting' : (gateway?.state ?? 'up'), restarts: gateway?.restarts ?? 0 };
     proc.once('exit', (code, signal) => onExit(GW, proc, code, signal));
     // /health: the gateway serves (its /ready also needs every unit, which a restart must not wait for).
     await waitReady(url, proc, log, 15_000, '/health');
