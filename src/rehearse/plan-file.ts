@@ -1,0 +1,22 @@
+// Reading a plan file (`archsim plan --out` writes <name>.plan.json) as hostile input: the one
+// bounded reader (regular files only, size cap, UTF-8), JSON parsed as YAML so every problem
+// comes back as file:line:col, checked against the plan's zod schema, and refused when it is a
+// plan of another blueprint.
+import { readInput } from '../io/read-input.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic, parseYamlWith } from '../model/positioned.js';
+import { Plan } from '../plan/schema.js';
+
+export type PlanFileResult = { ok: true; plan: Plan } | { ok: false; errors: Diagnostic[] } | { ok: false; message: string };
+
+export function readPlanFile(file: string, blueprint: string): PlanFileResult {
+  const read = readInput(file);
+  if (!read.ok) return { ok: false, message: `${file}: ${read.message}` };
+  const r = parseYamlWith(Plan, read.text, file);
+  if (!r.ok) return { ok: false, errors: r.errors };
+  if (r.data.blueprint !== blueprint) {
+    const shown = JSON.stringify(r.data.blueprint.slice(0, 80));
+    return { ok: false, errors: [diagnostic(r.locate, ['blueprint'], `this is a plan of blueprint ${shown}, not of "${blueprint}"`)] };
+  }
+  return { ok: true, plan: r.data };
+}

@@ -1,0 +1,158 @@
+// The rehearsal's script, from a plan: pure. Each phase that moves routes becomes: start the
+// extracted unit, shift the gateway's weights along the plan's canary steps (each step watched
+// for one window against the phase's rollback triggers), then retire the old route (its weight
+// is already 0 at 100%: the old unit is left to drain what it still holds). A phase that moves
+// no routes (a rename, a phase of the chain that builds nothing) is a note, not an action.
+// The live runner (runner.ts) only executes this list, so what a rehearsal will do can be read,
+// tested and printed (`archsim rehearse --dry-run`) without starting anything.
+import type { Blueprint } from '../model/schema.js';
+import type { Plan } from '../plan/schema.js';
+
+/** A rollback trigger the runner can watch, parsed from the plan's metric strings. */
+export type Trigger =
+  | { kind: 'p95'; op: string; aboveMs: number; description: string }
+  | { kind: 'error-rate'; unit: string; above: number; description: string }
+  /** A metric this runner does not measure: listed in the report, never silently dropped. */
+  | { kind: 'unwatched'; metric: string; description: string };
+
+export type Action =
+  | { kind: 'start-unit'; phase: number; layout: string; unit: string; domains: string[]; from: string; ops: string[] }
+  | {
+      kind: 'weights';
+      phase: number;
+      layout: string;
+      unit: string;
+      from: string;
+      percent: number;
+      ops: string[];
+      /** new unit first; weights sum to 100 */
+      weights: { unit: string; weight: number }[];
+      watchMs: number;
+      triggers: Trigger[];
+    }
+  | { kind: 'retire'; phase: number; layout: string; unit: string; movedTo: string; ops: string[]; drainMs: number }
+  | { kind: 'note'; phase: number; layout: string; text: string };
+
+export class StepsError extends Error {}
+
+/** "METHOD /path" → "domain.op", for the public routes of a blueprint. */
+export function opsByRoute(bp: Blueprint): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [domain, d] of Object.entries(bp.system.domains))
+    for (const [name, op] of Object.entries(d.operations)) if (op.route) out.set(`${op.route.method} ${op.route.path}`, `${domain}.${name}`);
+  return out;
+}
+
+/** A plan's metric string ("latency.p95(op)", "error_rate(unit)") as a trigger the runner watches. */
+export function parseTrigger(t: { metric: string; above: number; description: string }): Trigger {
+  const p95 = /^latency\.p95\(([^()]+)\)$/.exec(t.metric);
+  if (p95) return { kind: 'p95', op: p95[1]!, aboveMs: t.above, description: t.description };
+  const er = /^error_rate\(([^()]+)\)$/.exec(t.metric);
+  if (er) return { kind: 'error-rate', unit: er[1]!, above: t.above, description: t.description };
+  return { kind: 'unwatched', metric: t.metric, description: t.description };
+}
+
+export interface StepOptions {
+  /** how long each canary step is watched before the next one */
+  stepMs: number;
+  /** how long the old route is left to drain after its last request was sent elsewhere */
+  drainMs?: number;
+  /** only these phases (by index), e.g. a short rehearsal of the first extraction */
+  phases?: readonly number[];
+}
+
+export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Action[] {
+  if (!(o.stepMs > 0)) throw new StepsError('the step duration must be above 0');
+  const byRoute = opsByRoute(bp);
+  const out: Action[] = [];
+  const known = new Set(plan.phases.map((p) => p.index));
+  for (const n of o.phases ?? []) if (!known.has(n)) throw new StepsError(`phase ${n}: the plan has phases ${[...known].join(', ')}`);
+  for (const phase of plan.phases) {
+    if (phase.index === 0 || (o.phases && !o.phases.includes(phase.index))) continue;
+    const moving = phase.extractions.filter((e) => e.from && e.routes.length);
+    if (!moving.length || !phase.canary) {
+      out.push({ kind: 'note', phase: phase.index, layout: phase.layout, text: `${phase.layout} moves no routes: nothing to rehearse` });
+      continue;
+    }
+    const triggers = phase.canary.rollback.map(parseTrigger);
+    for (const e of moving) {
+      const from = e.from!.unit;
+      const ops = e.routes.map((r) => {
+        const op = byRoute.get(r.replace(/\s+/, ' '));
+        if (!op) throw new StepsError(`phase ${phase.index}: route "${r}" of ${e.unit} is not a route of blueprint ${bp.metadata.name}`);
+        return op;
+      });
+      out.push({ kind: 'start-unit', phase: phase.index, layout: phase.layout, unit: e.unit, domains: e.domains, from, ops });
+      // This extraction's own triggers: its unit's error rate, its domains' budgets.
+      const own = triggers.filter((t) => (t.kind === 'error-rate' ? t.unit === e.unit : t.kind === 'p95' ? e.domains.includes(t.op.split('.')[0]!) : true));
+      for (const s of phase.canary.steps) {
+        const mine = s.weights.find((w) => w.route === e.unit && w.to === e.unit);
+        const percent = mine?.weight ?? s.percent;
+        if (!(percent >= 0 && percent <= 100)) throw new StepsError(`phase ${phase.index}: canary weight ${percent} of ${e.unit} is not a percentage`);
+        out.push({
+          kind: 'weights',
+          phase: phase.index,
+          layout: phase.layout,
+          unit: e.unit,
+          from,
+          percent,
+          ops,
+          weights: [
+            { unit: e.unit, weight: percent },
+            { unit: from, weight: 100 - percent },
+          ],
+          watchMs: o.stepMs,
+          triggers: own,
+        });
+      }
+      out.push({ kind: 'retire', phase: phase.index, layout: phase.layout, unit: from, movedTo: e.unit, ops, drainMs: o.drainMs ?? Math.min(o.stepMs, 2000) });
+    }
+  }
+  return out;
+}
+
+/** One line per action, for `--dry-run` and progress. */
+export function describeAction(a: Action): string {
+  switch (a.kind) {
+    case 'start-unit':
+      return `phase ${a.phase} (${a.layout}): start ${a.unit} (${a.domains.join(', ')}), taking ${a.ops.length} route${a.ops.length === 1 ? '' : 's'} from ${a.from}`;
+    case 'weights':
+      return `phase ${a.phase}: ${a.percent}% of ${a.unit}'s routes to ${a.unit}, ${100 - a.percent}% to ${a.from}; watch ${a.watchMs / 1000} s: ${a.triggers.map((t) => t.description).join('; ') || 'no trigger'}`;
+    case 'retire':
+      return `phase ${a.phase}: retire ${a.unit}'s route${a.ops.length === 1 ? '' : 's'} (${a.ops.join(', ')}), now ${a.movedTo}'s; drain ${a.drainMs / 1000} s`;
+    case 'note':
+      return `phase ${a.phase} (${a.layout}): ${a.text}`;
+  }
+}
+
+/** Per-window figures of the routes a step watches. */
+export interface WindowStats {
+  /** op → requests, errors (5xx, timeouts, connection failures) and p95 in ms (null: no request) */
+  ops: Record<string, { requests: number; errors: number; p95: number | null }>;
+}
+
+export type Breach = { trigger: Trigger; value: number };
+
+/**
+ * The triggers a window breaks. error-rate: errors / requests over the step's routes (the routes
+ * the unit takes over, whichever unit served them: a canary that breaks them shows there);
+ * p95: the operation's p95 in the window. A window with no request breaks nothing.
+ */
+export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats): Breach[] {
+  const out: Breach[] = [];
+  for (const t of triggers) {
+    if (t.kind === 'error-rate') {
+      let n = 0;
+      let e = 0;
+      for (const op of ops) {
+        n += w.ops[op]?.requests ?? 0;
+        e += w.ops[op]?.errors ?? 0;
+      }
+      if (n > 0 && e / n > t.above) out.push({ trigger: t, value: e / n });
+    } else if (t.kind === 'p95') {
+      const p = w.ops[t.op]?.p95;
+      if (p !== null && p !== undefined && p > t.aboveMs) out.push({ trigger: t, value: p });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+// The rehearsal's script from a plan (pure), the triggers it watches, and the plan file read as
+// hostile input.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan/index.js';
+import { readPlanFile } from '../../src/rehearse/plan-file.js';
+import { breaches, describeAction, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { quantchat } from '../generate/fixtures.js';
+
+const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
+const tmp = mkdtempSync(join(tmpdir(), 'archsim-rehearse-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('rehearsalSteps', () => {
+  const steps = rehearsalSteps(p, quantchat, { stepMs: 30_000 });
+  const kinds = (a: Action[]) => a.map((x) => (x.kind === 'weights' ? `${x.unit}@${x.percent}` : `${x.kind}:${x.kind === 'note' ? x.phase : x.unit}`));
+
+  it('per extraction: start the unit, 10/50/100 along the canary, then retire the old route', () => {
+    const first = steps.filter((a) => a.kind !== 'note').slice(0, 5);
+    expect(kinds(first)).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:backend']);
+    const w = first[1] as Extract<Action, { kind: 'weights' }>;
+    expect(w.weights).toEqual([
+      { unit: 'relay-service', weight: 10 },
+      { unit: 'backend', weight: 90 },
+    ]);
+    expect(w.ops.sort()).toEqual(['relay.ack', 'relay.pending', 'relay.queue'].sort());
+    expect(w.watchMs).toBe(30_000);
+    // Every target unit is started once, in the plan's order.
+    expect(steps.filter((a) => a.kind === 'start-unit').map((a) => a.kind === 'start-unit' && a.unit)).toEqual(p.order.map((o) => o.unit));
+  });
+
+  it('a phase that moves no routes is a note, not an action', () => {
+    expect(steps[0]).toMatchObject({ kind: 'note', phase: 1 });
+  });
+
+  it('watches each extraction’s own triggers: its unit’s error rate and its domains’ budgets', () => {
+    const msg = steps.find((a) => a.kind === 'weights' && a.unit === 'message-service') as Extract<Action, { kind: 'weights' }>;
+    expect(msg.triggers.map((t) => (t.kind === 'p95' ? t.op : t.kind === 'error-rate' ? t.unit : t.metric)).sort()).toEqual(['message-service', 'messages.conversation', 'messages.send']);
+    const relay = steps.find((a) => a.kind === 'weights' && a.unit === 'relay-service') as Extract<Action, { kind: 'weights' }>;
+    expect(relay.triggers).toEqual([{ kind: 'error-rate', unit: 'relay-service', above: 0.01, description: "errors on relay-service's routes above 1%" }]);
+  });
+
+  it('selects phases, and refuses a phase the plan does not have or a route the blueprint does not', () => {
+    expect(kinds(rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [2] }))).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:backend']);
+    expect(() => rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [42] })).toThrow(StepsError);
+    expect(() => rehearsalSteps(p, quantchat, { stepMs: 0 })).toThrow(/step duration/);
+    const broken = structuredClone(p);
+    broken.phases[2]!.extractions[0]!.routes = ['GET /no/such/route'];
+    expect(() => rehearsalSteps(broken, quantchat, { stepMs: 1000 })).toThrow(/not a route of blueprint quantchat/);
+  });
+
+  it('describes every action in one line', () => {
+    for (const a of steps) expect(describeAction(a)).not.toContain('\n');
+    expect(describeAction(steps.find((a) => a.kind === 'weights')!)).toMatch(/^phase 2: 10% of relay-service's routes to relay-service, 90% to backend; watch 30 s: errors on relay-service's routes above 1%$/);
+  });
+});
+
+describe('triggers', () => {
+  it('parses the plan’s metrics, keeping what it cannot watch', () => {
+    expect(parseTrigger({ metric: 'latency.p95(messages.send)', above: 150, description: 'd' })).toEqual({ kind: 'p95', op: 'messages.send', aboveMs: 150, description: 'd' });
+    expect(parseTrigger({ metric: 'error_rate(x-service)', above: 0.01, description: 'd' })).toEqual({ kind: 'error-rate', unit: 'x-service', above: 0.01, description: 'd' });
+    expect(parseTrigger({ metric: 'cpu(x)', above: 0.7, description: 'd' })).toEqual({ kind: 'unwatched', metric: 'cpu(x)', description: 'd' });
+  });
+
+  it('a window breaks a trigger only above its threshold, and an empty window breaks nothing', () => {
+    const er = parseTrigger({ metric: 'error_rate(u)', above: 0.01, description: 'e' });
+    const p95 = parseTrigger({ metric: 'latency.p95(a.x)', above: 100, description: 'p' });
+    const ops = ['a.x', 'a.y'];
+    expect(breaches([er, p95], ops, { ops: { 'a.x': { requests: 50, errors: 0, p95: 100 }, 'a.y': { requests: 50, errors: 1, p95: 5 } } })).toEqual([]);
+    expect(breaches([er, p95], ops, { ops: { 'a.x': { requests: 50, errors: 1, p95: 100.5 }, 'a.y': { requests: 50, errors: 1, p95: 5 } } }).map((b) => [b.trigger.kind, b.value])).toEqual([
+      ['error-rate', 0.02],
+      ['p95', 100.5],
+    ]);
+    expect(breaches([er, p95], ops, { ops: {} })).toEqual([]);
+    // Errors on routes the step does not move are not its errors.
+    expect(breaches([er], ops, { ops: { 'b.z': { requests: 10, errors: 10, p95: 1 } } })).toEqual([]);
+  });
+});
+
+describe('readPlanFile (hostile input)', () => {
+  const write = (name: string, text: string) => {
+    const f = join(tmp, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  it('reads a plan of the blueprint', () => {
+    const r = readPlanFile(write('ok.json', JSON.stringify(p, null, 2)), 'quantchat');
+    expect(r.ok).toBe(true);
+  });
+  it('positions a syntax error and a schema error, and refuses another blueprint’s plan', () => {
+    const syntax = readPlanFile(write('syntax.json', '{\n  "kind": "archsim-plan",\n  "version": 1,,\n}'), 'quantchat');
+    expect(syntax.ok).toBe(false);
+    if (!syntax.ok && 'errors' in syntax) expect(syntax.errors[0]!.line).toBe(3);
+    const json = JSON.stringify({ ...p, phases: [{ ...p.phases[0], index: 'zero' }] }, null, 2);
+    const schema = readPlanFile(write('schema.json', json), 'quantchat');
+    expect(schema.ok).toBe(false);
+    if (!schema.ok && 'errors' in schema) {
+      const line = json.split('\n').findIndex((l) => l.includes('"zero"')) + 1;
+      expect(schema.errors[0]).toMatchObject({ line, path: ['phases', 0, 'index'] });
+    }
+    const other = readPlanFile(write('other.json', JSON.stringify({ ...p, blueprint: 'another' })), 'quantchat');
+    expect(!other.ok && 'errors' in other && other.errors[0]!.message).toMatch(/plan of blueprint "another", not of "quantchat"/);
+  });
+  it('refuses what is not a regular text file, without quoting it', () => {
+    const dir = readPlanFile(tmp, 'quantchat');
+    expect(!dir.ok && 'message' in dir && dir.message).toMatch(/directory/);
+    const bin = readPlanFile(write('bin.json', '\u0000\u0001\u00ff'.repeat(10)), 'quantchat');
+    expect(bin.ok).toBe(false);
+  });
+});
