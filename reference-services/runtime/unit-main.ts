@@ -15,6 +15,8 @@ interface UnitEnv {
   jwtSecret: string;
   serviceSecret: string;
   faults?: string;
+  peers?: Record<string, string[]>;
+  crossUnitEvents?: boolean;
   mediaDir: string;
   mediaMaxBytes: number;
   relayTtlSeconds?: number;
@@ -35,6 +37,8 @@ async function main() {
     internalOrigins: env.internalOrigins,
     serviceSecret: new TextEncoder().encode(env.serviceSecret),
     ...(env.faults ? { faults: env.faults } : {}),
+    ...(env.peers ? { peers: env.peers } : {}),
+    ...(env.crossUnitEvents ? { crossUnitEvents: true } : {}),
     logLevel: env.logLevel ?? 'info',
     config: {
       jwtSecret: new TextEncoder().encode(env.jwtSecret),

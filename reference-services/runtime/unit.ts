@@ -50,6 +50,14 @@ export interface UnitOptions {
    * the process kills itself (SIGKILL). Set only by tests (StartOptions.faults); never by `up`.
    */
   faults?: string;
+  /**
+   * Units of other layouts of the same run, name → domains (a migration rehearsal runs units of
+   * several phases side by side): their service tokens are accepted, with the calls their
+   * domains declare. A unit of this layout keeps its own domains.
+   */
+  peers?: Record<string, string[]>;
+  /** Use the cross-unit event queue even as the layout's only unit (units of other layouts may consume or produce). */
+  crossUnitEvents?: boolean;
 }
 
 export interface RunningUnit {
@@ -107,9 +115,9 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     if (!db) pools.set(store, (db = openDb(url, 10)));
     return db;
   };
-  const queueDb = r.units.length > 1 && o.eventsDatabase ? openDb(o.eventsDatabase, 4) : undefined;
+  const queueDb = (r.units.length > 1 || o.crossUnitEvents) && o.eventsDatabase ? openDb(o.eventsDatabase, 4) : undefined;
 
-  const domainsOfUnit = new Map(r.units.map((u) => [u.name, u.domains] as const));
+  const domainsOfUnit = new Map<string, readonly string[]>([...Object.entries(o.peers ?? {}), ...r.units.map((u) => [u.name, u.domains] as const)]);
   const serviceAuth = new ServiceAuth(o.serviceSecret, o.unit, domainsOfUnit, declaredCalls(o.blueprint));
   const origins = new Map<string, string>();
   for (const [domain, u] of r.unitOfDomain) if (o.internalOrigins[u]) origins.set(domain, o.internalOrigins[u]);
@@ -240,6 +248,13 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     server.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${redactText(req.url.split('?')[0]!)}` }));
   }
   app.addHook('preValidation', rejectNul);
+  // Test-only fault "answer-500": every public route answers 500 (a broken release, for the
+  // rehearsal's rollback test); probes still pass, as they would for a real broken build.
+  if (o.faults?.split(',').includes('answer-500')) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.url !== '/health' && req.url !== '/ready') return reply.code(500).send({ error: 'internal', message: 'fault injection: answer-500 (tests only)' });
+    });
+  }
 
   const readiness = async () => {
     const checks: Record<string, string> = {};

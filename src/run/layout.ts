@@ -50,6 +50,21 @@ export interface StartOptions {
   supervise?: boolean | SuperviseOptions;
   /** Tests only: fault injection per unit name (see reference-services/runtime/unit.ts faultHook). */
   faults?: Record<string, string>;
+  /** Units of other layouts that will join this run (addUnit), name → domains: every unit accepts their service tokens. */
+  peers?: Record<string, string[]>;
+  /** Events go through the cross-unit queue even when the layout has one unit (units of other layouts will join). */
+  crossUnitEvents?: boolean;
+}
+
+/** A unit of another layout of the same blueprint, started into a running layout (a migration rehearsal). */
+export interface AddUnitOptions {
+  /** the layout that defines the unit (its domains, port, calls) */
+  layout: string;
+  unit: string;
+  /** unit name of `layout` → internal origin serving its domains now (the caller knows who serves what) */
+  internalOrigins: Record<string, string>;
+  /** Tests only: fault injection for this unit (e.g. "answer-500"). */
+  faults?: string;
 }
 
 export interface SuperviseOptions {
@@ -114,6 +129,12 @@ export interface RunningLayout {
   mediaMaxBytes: number;
   stopUnit(name: string): Promise<void>;
   startUnit(name: string): Promise<void>;
+  /**
+   * Start a unit of another layout with this run's databases (each of its datastores is the one
+   * holding its domains' schemas now: data stays in place), secrets and event queue. Not
+   * supervised; stopped (drained) by stopUnit or stop.
+   */
+  addUnit(o: AddUnitOptions): Promise<UnitInfo>;
   stop(): Promise<void>;
 }
 
@@ -269,7 +290,9 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       port,
       internalPort: internalPorts.get(name)!,
       databases,
-      ...(r.units.length > 1 ? { eventsDatabase: databases.events } : {}),
+      ...(r.units.length > 1 || opts.crossUnitEvents ? { eventsDatabase: databases.events } : {}),
+      ...(opts.peers ? { peers: opts.peers } : {}),
+      ...(opts.crossUnitEvents ? { crossUnitEvents: true } : {}),
       internalOrigins,
       jwtSecret,
       serviceSecret,
@@ -398,6 +421,56 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       held.add(name);
       await killGroup(p);
       infos.get(name)!.state = 'stopped';
+    },
+    async addUnit(a) {
+      if (procs.has(a.unit)) throw new Error(`unit ${a.unit} is already running`);
+      const ra = resolveLayout(blueprint, a.layout);
+      const u = ra.units.find((x) => x.name === a.unit);
+      if (!u) throw new Error(`layout ${a.layout} has no unit ${a.unit}`);
+      const port = u.port + offset;
+      if (!(await portFree(port))) throw new PortInUseError(`port ${port} (unit ${a.unit}) is in use`);
+      const internalPort = await freePort();
+      const internalUrl = `http://127.0.0.1:${internalPort}`;
+      // Its datastores: wherever its domains' schemas are in this run.
+      const dbs: Record<string, string> = {};
+      for (const s of ra.datastores) {
+        const d = u.domains.find((x) => (ra.storesOfDomain.get(x) ?? []).includes(s.name)) ?? [...ra.storesOfDomain].find(([, st]) => st.includes(s.name))?.[0];
+        dbs[s.name] = d ? (databases[storeOfDomain(d) ?? ''] ?? databases.events!) : databases.events!;
+      }
+      const log = join(logDir, `${a.unit}.log`);
+      const fd = openSync(log, 'a', 0o600);
+      const cfg = {
+        blueprint: bpAbs,
+        layout: a.layout,
+        unit: a.unit,
+        port,
+        internalPort,
+        databases: dbs,
+        eventsDatabase: databases.events,
+        internalOrigins: { ...a.internalOrigins, [a.unit]: internalUrl },
+        jwtSecret,
+        serviceSecret,
+        mediaDir,
+        mediaMaxBytes,
+        logLevel: opts.logLevel ?? 'info',
+        ...(opts.peers ? { peers: opts.peers } : {}),
+        crossUnitEvents: true,
+        ...(a.faults ? { faults: a.faults } : {}),
+      };
+      const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      procs.set(a.unit, proc);
+      held.add(a.unit); // not supervised: its exit is reported by the caller's checks, not restarted
+      const info: UnitInfo = { name: a.unit, domains: u.domains, port, url: `http://127.0.0.1:${port}`, internalUrl, pid: proc.pid ?? 0, log, state: 'up', restarts: 0 };
+      infos.set(a.unit, info);
+      try {
+        await waitReady(info.url, proc, log, opts.readyTimeoutMs ?? 60_000);
+      } catch (e) {
+        await killGroup(proc);
+        info.state = 'failed';
+        throw e;
+      }
+      return info;
     },
     async startUnit(name) {
       held.delete(name);

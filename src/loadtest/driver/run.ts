@@ -42,6 +42,14 @@ export type DriverOptions = {
   precise?: boolean;
   /** called about once a second */
   onProgress?: (p: Progress) => void;
+  /**
+   * Called as each request ends (warm-up included): its operation, latency from the intended
+   * start (null when nothing answered) and error kind (null: a 2xx/3xx answer). For callers that
+   * cut the run into windows of their own (a migration rehearsal watching each canary step).
+   */
+  onResult?: (op: string, ms: number | null, error: string | null) => void;
+  /** open model: stop scheduling new requests once this returns true (those in flight finish) */
+  until?: () => boolean;
   /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
   onPhase?: (phase: 'measure' | 'end') => void;
 };
@@ -209,6 +217,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         inFlight--;
         completed++;
         if (kind) errorsSoFar++;
+        o.onResult?.(op.id, answered ? end - intended : null, kind);
         if (!measured) return;
         st.requests++;
         if (kind) addError(st.errors, kind);
@@ -257,7 +266,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
 
   async function openLoop(): Promise<void> {
     const interval = 1000 / o.rate!;
-    const count = Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate!));
+    let count = Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate!));
     let next = 0;
     await new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -279,6 +288,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         if (done) return;
         const now = performance.now();
         let blocked = false;
+        if (o.until?.()) count = next;
         while (next < count) {
           const intended = t0 + next * interval;
           if (intended > now) break;

@@ -1,0 +1,378 @@
+// The live rehearsal: the I/O edge that executes the step planner's actions (steps.ts) on the
+// reference services. It starts the plan's `from` layout (with a gateway in front, the event
+// queue between processes, and every unit of the plan accepted as a peer), keeps an open-model
+// load running through the gateway (the embedded driver, in this process, each request's result
+// reported back so every canary step is its own window), and for each action: starts the
+// extracted unit with the run's databases (data stays in place: the rehearsal moves traffic,
+// not tables), shifts the gateway's weights (one atomic change on its admin endpoint), watches
+// the step's triggers every second and rolls back (all weight back to the old unit) on a breach,
+// and retires the old route once the new unit has it all. At the end it reads back what the
+// services committed: every acknowledged request of an event-emitting operation must have its
+// event in an outbox, and every event must be delivered (outbox published, queue rows done).
+import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import pg from 'pg';
+import { stringify } from 'yaml';
+import { loadBlueprint } from '../io/load.js';
+import { resolveLayout } from '../model/resolve.js';
+import type { Blueprint } from '../model/schema.js';
+import type { Plan } from '../plan/schema.js';
+import { runDriver } from '../loadtest/driver/index.js';
+import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
+import { planScenario } from '../loadtest/layout-run.js';
+import { createScenario } from '../loadtest/scenarios/profile.js';
+import { gatewayControl } from '../run/gateway-control.js';
+import { startLayout, type RunningLayout } from '../run/layout.js';
+import { breaches, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
+
+export interface RehearseOptions {
+  /** requests per second, or a fraction of the `from` layout's capacity measured first */
+  rate: { rps: number } | { fraction: number };
+  /** seconds of load before the first action (pools and JIT settle) */
+  warmupS?: number;
+  portOffset?: number;
+  /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
+  breakUnit?: string;
+  onLine?: (line: string) => void;
+}
+
+export interface StepReport {
+  action: string;
+  phase: number;
+  kind: Action['kind'];
+  unit?: string;
+  percent?: number;
+  seconds: number;
+  requests: number;
+  errors: number;
+  /** p50/p95 in ms of the step's routes in its window */
+  p50: number | null;
+  p95: number | null;
+  /** whole-mix figures in the window */
+  all: { requests: number; errors: number; p95: number | null };
+  breaches: { description: string; value: number }[];
+  rolledBack?: { afterMs: number; errorsCaused: number };
+}
+
+export interface RehearsalReport {
+  blueprint: string;
+  from: string;
+  rateRps: number;
+  capacityRps?: number;
+  steps: StepReport[];
+  rolledBack: boolean;
+  totals: { requests: number; errors: number; errorKinds: Record<string, number> };
+  messages: { event: string; acknowledged: number; recorded: number; delivered: number; lost: number; undelivered: number }[];
+  notes: string[];
+  seconds: number;
+}
+
+/** The blueprint file the units load: the plan's overlay when the blueprint lacks the phase layouts. */
+function overlayFor(bp: Blueprint, file: string, plan: Plan): { file: string; bp: Blueprint; cleanup(): void } {
+  const missing = plan.phases.filter((p) => p.index > 0 && !Object.hasOwn(bp.layouts, p.layout));
+  if (!missing.length) return { file, bp, cleanup: () => undefined };
+  // Beside the blueprint is not ours to write; a private temp folder is, with extends: allowed
+  // to reach back (the child processes get the same permission through the environment).
+  const dir = mkdtempSync(join(tmpdir(), 'archsim-rehearse-'));
+  const f = join(dir, `${bp.metadata.name}.plan.yaml`);
+  const layouts = Object.fromEntries(missing.map((p) => [p.layout, p.layoutInput]));
+  writeFileSync(f, stringify({ extends: resolve(file), layouts }, { lineWidth: 0, aliasDuplicateObjects: false }), { mode: 0o600, flag: 'wx' });
+  process.env.ARCHSIM_EXTENDS_ANYWHERE = '1';
+  const loaded = loadBlueprint(f).blueprint;
+  return { file: f, bp: loaded, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One window's figures, per operation and for the whole mix. */
+class Window {
+  ops = new Map<string, { requests: number; errors: number; h: ReturnType<typeof newHistogram> }>();
+  all = { requests: 0, errors: 0, h: newHistogram() };
+  readonly started = performance.now();
+  add(op: string, ms: number | null, error: string | null) {
+    let s = this.ops.get(op);
+    if (!s) this.ops.set(op, (s = { requests: 0, errors: 0, h: newHistogram() }));
+    for (const x of [s, this.all]) {
+      x.requests++;
+      if (error) x.errors++;
+      if (ms !== null) recordMs(x.h, ms);
+    }
+  }
+  stats(): WindowStats {
+    const ops: WindowStats['ops'] = {};
+    for (const [op, s] of this.ops) ops[op] = { requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null };
+    return { ops };
+  }
+  of(ops: readonly string[]) {
+    const h = newHistogram();
+    let requests = 0;
+    let errors = 0;
+    for (const op of ops) {
+      const s = this.ops.get(op);
+      if (!s) continue;
+      requests += s.requests;
+      errors += s.errors;
+      h.add(s.h);
+    }
+    const pct = (p: number) => (h.totalCount ? Math.round((h.getValueAtPercentile(p) / 1000) * 100) / 100 : null);
+    return { requests, errors, p50: pct(50), p95: pct(95) };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function rehearse(blueprintFile: string, plan: Plan, actions: Action[], o: RehearseOptions): Promise<RehearsalReport> {
+  const t0 = performance.now();
+  const line = o.onLine ?? (() => undefined);
+  const { blueprint: given } = loadBlueprint(blueprintFile);
+  const ov = overlayFor(given, blueprintFile, plan);
+  const bp = ov.bp;
+  const notes: string[] = ['data stays in place: each new unit uses the database holding its domains’ tables now (the plan’s data moves are not rehearsed)'];
+  // Every unit of every phase may call the others' internal operations with its own token.
+  const peers: Record<string, string[]> = {};
+  for (const p of plan.phases) for (const u of resolveLayout(bp, p.layout).units) peers[u.name] ??= u.domains;
+  const from = resolveLayout(bp, plan.from);
+  const offset = o.portOffset ?? 0;
+  const usedPorts = new Set(plan.phases.flatMap((p) => resolveLayout(bp, p.layout).units.map((u) => u.port)));
+  let gatewayPort: number | undefined;
+  if (!from.layout.gateway) {
+    // The from layout has no gateway: put one in front on a port no unit of the plan uses.
+    gatewayPort = 8000;
+    while (usedPorts.has(gatewayPort)) gatewayPort++;
+    gatewayPort += offset;
+    notes.push(`${plan.from} has no gateway: the rehearsal puts one in front (port ${gatewayPort}), as the plan's first routed phase does`);
+  }
+  line(`starting ${plan.from} (PostgreSQL durable, a gateway, the event queue between processes)…`);
+  let L: RunningLayout | undefined;
+  try {
+    L = await startLayout(ov.file, plan.from, {
+      db: 'embedded',
+      portOffset: offset,
+      logLevel: 'warn',
+      peers,
+      crossUnitEvents: true,
+      ...(gatewayPort !== undefined ? { gatewayPort } : {}),
+      env: { ...process.env, ARCHSIM_EXTENDS_ANYWHERE: process.env.ARCHSIM_EXTENDS_ANYWHERE ?? '' },
+    });
+    // The load profile sits beside the blueprint the user named (NAME.load.yaml), not the overlay.
+    return await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0);
+  } finally {
+    await L?.stop();
+    ov.cleanup();
+  }
+}
+
+async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, actions: Action[], o: RehearseOptions, notes: string[], line: (s: string) => void, t0: number): Promise<RehearsalReport> {
+  const control = gatewayControl(L.gateway!.internalUrl, L.serviceSecret);
+  // Who serves each route now (op → unit and port), and each running unit's internal origin.
+  const server = new Map<string, { unit: string; port: number }>();
+  for (const r of L.routes) server.set(r.op, { unit: r.unit, port: r.port });
+  const internal = new Map(L.units.map((u) => [u.name, u.internalUrl]));
+  const hosting = new Map<string, string>(); // domain → running unit
+  for (const u of L.units) for (const d of u.domains) hosting.set(d, u.name);
+  const started = new Map<string, { port: number }>();
+
+  // The load: the blueprint's workload mix through its load profile, seeded before the clock.
+  const stepMs = actions.filter((a) => a.kind === 'weights').reduce((s, a) => s + (a.kind === 'weights' ? a.watchMs : 0), 0);
+  const drainMs = actions.reduce((s, a) => s + (a.kind === 'retire' ? a.drainMs : 0), 0);
+  const warmupS = o.warmupS ?? 5;
+  // Generous: unit starts take seconds each; the load stops as soon as the actions are done.
+  const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 30 + 30;
+  const mix = bp.workload?.mix ?? {};
+  if (!Object.keys(mix).length) throw new Error(`blueprint ${bp.metadata.name} has no workload mix to drive`);
+  let rps: number;
+  let capacityRps: number | undefined;
+  if ('rps' in o.rate) rps = o.rate.rps;
+  else {
+    line('measuring capacity (closed model, 8 connections, 5 s)…');
+    const cap = createScenario(planScenario(bp, file, { model: 'closed', rate: null, users: 8, duration: 5, warmup: 1, thinkTime: 0, mix }));
+    const r = await runDriver(cap, { baseUrl: L.gatewayUrl, model: 'closed', connections: 8, duration: 5, warmup: 1 });
+    capacityRps = r.totals.throughput;
+    rps = Math.max(1, Math.round(capacityRps * o.rate.fraction * 10) / 10);
+    line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
+  }
+  const planned = planScenario(bp, file, { model: 'open', rate: rps, users: null, duration: durationS, warmup: 0, thinkTime: 0, mix });
+  if (planned.placeholder) notes.push('no load profile beside the blueprint: requests are placeholders built from the routes (expect 4xx: they carry no authentication)');
+  const scenario = createScenario(planned);
+  const data = await scenario.setup!(L.gatewayUrl);
+  const before = await eventCounts(L);
+  const emitting = emittingOps(bp);
+  const acked = new Map<string, number>();
+  const kinds: Record<string, number> = {};
+  let total = { requests: 0, errors: 0 };
+  let win = new Window();
+  let done = false;
+  const load = runDriver(
+    { ...scenario, setup: async () => data },
+    {
+      baseUrl: L.gatewayUrl,
+      model: 'open',
+      rate: rps,
+      duration: durationS,
+      timeoutMs: 10_000,
+      precise: false,
+      until: () => done,
+      onResult: (op, ms, error) => {
+        win.add(op, ms, error);
+        total.requests++;
+        if (error) {
+          total.errors++;
+          kinds[error] = (kinds[error] ?? 0) + 1;
+        } else acked.set(op, (acked.get(op) ?? 0) + 1);
+      },
+    },
+  );
+  const steps: StepReport[] = [];
+  let rolledBack = false;
+  try {
+    await sleep(warmupS * 1000);
+    for (const a of actions) {
+      if (rolledBack) break;
+      line(describeAction(a));
+      win = new Window();
+      const report = (extra: Partial<StepReport>, ops: readonly string[] = []): StepReport => {
+        const w = win.of(ops);
+        const all = win.of([...win.ops.keys()]);
+        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, breaches: [], ...extra };
+      };
+      if (a.kind === 'note') continue;
+      if (a.kind === 'start-unit') {
+        const phase = resolveLayout(bp, a.layout);
+        const origins: Record<string, string> = {};
+        for (const u of phase.units) {
+          const host = started.has(u.name) ? u.name : hosting.get(u.domains[0]!);
+          if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
+        }
+        const info = await L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
+        started.set(a.unit, { port: info.port });
+        internal.set(a.unit, info.internalUrl);
+        steps.push(report({ unit: a.unit }, a.ops));
+        continue;
+      }
+      const old = server.get(a.ops[0]!)!;
+      const mine = started.get(a.unit)!;
+      if (a.kind === 'weights') {
+        await control.setWeights(a.ops, [
+          { unit: a.unit, port: mine.port, weight: a.percent },
+          { unit: old.unit, port: old.port, weight: 100 - a.percent },
+        ]);
+        win = new Window();
+        let found: Breach[] = [];
+        const end = performance.now() + a.watchMs;
+        while (performance.now() < end) {
+          await sleep(Math.min(1000, Math.max(0, end - performance.now())));
+          found = breaches(a.triggers, a.ops, win.stats());
+          if (found.length) break;
+        }
+        if (found.length) {
+          await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
+          rolledBack = true;
+          const afterMs = Math.round(performance.now() - win.started);
+          const w = win.of(a.ops);
+          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${found.map((b) => b.trigger.description).join('; ')} (${w.errors} errors)`);
+          // Requests already sent to the broken unit finish; let them land in this step's window.
+          await sleep(1000);
+          steps.push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+          continue;
+        }
+        steps.push(report({ unit: a.unit, percent: a.percent }, a.ops));
+        continue;
+      }
+      // retire: the new unit alone serves the routes; requests the old one holds drain.
+      await control.setWeights(a.ops, [{ unit: a.movedTo, port: mine.port, weight: 100 }]);
+      for (const op of a.ops) server.set(op, { unit: a.movedTo, port: mine.port });
+      for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
+      await sleep(a.drainMs);
+      steps.push(report({ unit: a.unit }, a.ops));
+    }
+  } finally {
+    done = true;
+  }
+  const final = await load;
+  line('load stopped; reading back what was committed and delivered…');
+  const messages = await readBack(L, before, emitting, acked);
+  return {
+    blueprint: bp.metadata.name,
+    from: plan.from,
+    rateRps: rps,
+    ...(capacityRps !== undefined ? { capacityRps } : {}),
+    steps,
+    rolledBack,
+    totals: { ...total, errorKinds: kinds },
+    messages,
+    notes: [...notes, ...final.notes],
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
+  };
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** event → the public operations that emit it. */
+function emittingOps(bp: Blueprint): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [d, dom] of Object.entries(bp.system.domains))
+    for (const [name, op] of Object.entries(dom.operations)) if (op.route) for (const e of op.emits) out.set(e, [...(out.get(e) ?? []), `${d}.${name}`]);
+  return out;
+}
+
+type Counts = Map<string, { rows: number; published: number }>;
+
+/** Outbox rows per event, over every database of the run (each database once). */
+async function eventCounts(L: RunningLayout): Promise<Counts> {
+  const out: Counts = new Map();
+  for (const url of new Set(Object.values(L.databases))) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const has = await c.query(`SELECT to_regclass('archsim_outbox.outbox') AS t`);
+      if (!has.rows[0].t) continue;
+      const r = await c.query<{ event: string; rows: string; published: string }>(`SELECT event, count(*) AS rows, count(published_at) AS published FROM archsim_outbox.outbox GROUP BY event`);
+      for (const x of r.rows) {
+        const o = out.get(x.event) ?? { rows: 0, published: 0 };
+        out.set(x.event, { rows: o.rows + Number(x.rows), published: o.published + Number(x.published) });
+      }
+    } finally {
+      await c.end();
+    }
+  }
+  return out;
+}
+
+async function pendingQueue(L: RunningLayout): Promise<Map<string, number>> {
+  const c = new pg.Client({ connectionString: L.databases.events! });
+  await c.connect();
+  try {
+    const has = await c.query(`SELECT to_regclass('events.queue') AS t`);
+    if (!has.rows[0].t) return new Map();
+    const r = await c.query<{ event: string; n: string }>(`SELECT event, count(*) AS n FROM events.queue WHERE done_at IS NULL GROUP BY event`);
+    return new Map(r.rows.map((x) => [x.event, Number(x.n)]));
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * Acknowledged vs recorded vs delivered, per event: an acknowledged request of an emitting
+ * operation committed its event with its data (outbox, same transaction), so rows recorded
+ * during the run below the acknowledgements are lost messages; rows not yet published, or queue
+ * rows not yet done, after a grace period are undelivered ones.
+ */
+async function readBack(L: RunningLayout, before: Counts, emitting: Map<string, string[]>, acked: Map<string, number>) {
+  let after = await eventCounts(L);
+  let queue = await pendingQueue(L);
+  const deadline = Date.now() + 20_000;
+  const unsettled = () => [...after.values()].some((x) => x.rows > x.published) || [...queue.values()].some((n) => n > 0);
+  while (unsettled() && Date.now() < deadline) {
+    await sleep(500);
+    after = await eventCounts(L);
+    queue = await pendingQueue(L);
+  }
+  return [...emitting].map(([event, ops]) => {
+    const acknowledged = ops.reduce((s, op) => s + (acked.get(op) ?? 0), 0);
+    const a = after.get(event) ?? { rows: 0, published: 0 };
+    const b = before.get(event) ?? { rows: 0, published: 0 };
+    const recorded = a.rows - b.rows;
+    const undelivered = a.rows - a.published + (queue.get(event) ?? 0);
+    return { event, acknowledged, recorded, delivered: Math.max(0, recorded - undelivered), lost: Math.max(0, acknowledged - recorded), undelivered };
+  });
+}
+

@@ -1,0 +1,51 @@
+// The live rehearsal on the reference services, kept short for CI: the plan's first extraction
+// (relay) only, two canary steps of a few seconds, a modest open-model rate. Real processes,
+// real PostgreSQL (durable), real HTTP through the gateway whose weights change at run time.
+// A full rehearsal of every phase is `npm run bench -- plan`.
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan/index.js';
+import { rehearse } from '../../src/rehearse/runner.js';
+import { rehearsalSteps } from '../../src/rehearse/steps.js';
+import { quantchat } from '../generate/fixtures.js';
+import { BLUEPRINT } from '../reference-services/helpers.js';
+
+// 50 then 100: at this rate the broken unit gets requests within a second of its first step.
+const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05', canary: [50, 100] });
+const relayPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'relay-service'))!.index;
+
+describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
+  it('moves relay to its own unit under load: no failed request, no lost or undelivered message', async () => {
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 3000, drainMs: 1000, phases: [relayPhase] });
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 3 });
+    expect(r.rolledBack, JSON.stringify({ steps: r.steps, totals: r.totals })).toBe(false);
+    expect(r.steps.map((s) => `${s.kind}${s.percent ?? ''}`)).toEqual(['start-unit', 'weights50', 'weights100', 'retire']);
+    // The relay routes were really served during the canary (the mix sends them 6% of requests).
+    const routed = r.steps.filter((s) => s.kind === 'weights').reduce((n, s) => n + s.requests, 0);
+    expect(routed).toBeGreaterThan(0);
+    expect(r.totals.requests).toBeGreaterThan(200);
+    expect(r.totals.errors, JSON.stringify(r.totals.errorKinds)).toBe(0);
+    expect(r.messages.length).toBeGreaterThan(0);
+    const sent = r.messages.find((m) => m.event === 'message.sent')!;
+    expect(sent.acknowledged).toBeGreaterThan(0);
+    for (const m of r.messages) {
+      expect(m.lost, m.event).toBe(0);
+      expect(m.undelivered, m.event).toBe(0);
+      expect(m.recorded, m.event).toBeGreaterThanOrEqual(m.acknowledged);
+    }
+  });
+
+  it('rolls a broken step back (the new unit answers 500) within 10 s, counting the errors it caused', async () => {
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 15_000, drainMs: 1000, phases: [relayPhase] });
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 3, breakUnit: 'relay-service' });
+    expect(r.rolledBack).toBe(true);
+    const step = r.steps.find((s) => s.rolledBack)!;
+    expect(step.percent).toBe(50);
+    expect(step.rolledBack!.afterMs).toBeLessThan(10_000);
+    expect(step.rolledBack!.errorsCaused).toBeGreaterThan(0);
+    expect(step.breaches[0]!.description).toMatch(/errors on relay-service's routes/);
+    // No step after the rollback, and every error of the run is one the broken unit caused.
+    expect(r.steps.at(-1)).toBe(step);
+    expect(r.totals.errors).toBe(step.rolledBack!.errorsCaused);
+    expect(Object.keys(r.totals.errorKinds)).toEqual(['status_5xx']);
+  });
+});
