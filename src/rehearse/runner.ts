@@ -176,7 +176,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const drainMs = actions.reduce((s, a) => s + (a.kind === 'retire' ? a.drainMs : 0), 0);
   const warmupS = o.warmupS ?? 5;
   // Generous: unit starts take seconds each; the load stops as soon as the actions are done.
-  const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 30 + 30;
+  const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 20 + 10;
   const mix = bp.workload?.mix ?? {};
   if (!Object.keys(mix).length) throw new Error(`blueprint ${bp.metadata.name} has no workload mix to drive`);
   let rps: number;
@@ -249,7 +249,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         continue;
       }
       const old = server.get(a.ops[0]!)!;
-      const mine = started.get(a.unit)!;
+      const mine = started.get(a.kind === 'retire' ? a.movedTo : a.unit)!;
       if (a.kind === 'weights') {
         await control.setWeights(a.ops, [
           { unit: a.unit, port: mine.port, weight: a.percent },
