@@ -17,6 +17,7 @@ import * as compare from './commands/compare.js';
 import * as sweep from './commands/sweep.js';
 import * as report from './commands/report.js';
 import * as plan from './commands/plan.js';
+import * as rehearse from './commands/rehearse.js';
 
 import * as loadtest from './commands/loadtest.js';
 import * as calibrate from './commands/calibrate.js';
@@ -26,7 +27,7 @@ import * as up from './commands/up.js';
 import * as down from './commands/down.js';
 import * as status from './commands/status.js';
 
-const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, status, loadtest, calibrate, validateModel, report, plan];
+const commands: { register(program: Command): void }[] = [validate, inspect, graph, lint, checklist, simulate, compare, sweep, generate, up, down, status, loadtest, calibrate, validateModel, report, plan, rehearse];
 
 export function buildProgram(): Command {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

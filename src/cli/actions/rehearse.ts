@@ -1,0 +1,91 @@
+// `archsim rehearse`: the plan file read as hostile input, the step planner's actions, then the
+// live runner (or, with --dry-run, the actions printed). Exit 1 when a step was rolled back, a
+// request failed or a message was lost or left undelivered.
+import { loadBlueprint } from '../../io/load.js';
+import { InputError } from '../../errors.js';
+import { readPlanFile } from '../../rehearse/plan-file.js';
+import { describeAction, rehearsalSteps, StepsError } from '../../rehearse/steps.js';
+import { durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
+import { EXIT, err, out, printJson, table, UsageError } from '../io.js';
+
+export interface RehearseFlags {
+  plan: string;
+  rate?: string;
+  stepDuration?: string;
+  drain?: string;
+  warmup?: string;
+  phases?: string;
+  portOffset?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Tests only: ARCHSIM_REHEARSE_BREAK=<unit> starts that unit with the fault "answer-500" (every
+ * public route answers 500), to show a broken step being rolled back. Never set in production.
+ */
+export const BREAK_ENV = 'ARCHSIM_REHEARSE_BREAK';
+
+export async function action(file: string, f: RehearseFlags): Promise<number> {
+  const stepMs = durationFlag('--step-duration', f.stepDuration ?? '30s');
+  const drainMs = durationFlag('--drain', f.drain ?? '2s', { zero: true });
+  const warmupS = durationFlag('--warmup', f.warmup ?? '5s', { zero: true }) / 1000;
+  const rateText = f.rate ?? '50%';
+  let rate: { fraction: number } | { rps: number };
+  if (/%\s*$/.test(rateText)) {
+    const fraction = percentFlag('--rate', rateText);
+    if (!(fraction > 0)) throw new UsageError(`--rate ${rateText}: expected a share of capacity above 0%`);
+    rate = { fraction };
+  } else rate = { rps: rateFlag('--rate', rateText) };
+  const phases = f.phases !== undefined ? listFlag(f.phases).map((p) => intFlag('--phases', p, 1)) : undefined;
+  const portOffset = intFlag('--port-offset', f.portOffset ?? '0', 0, 30_000);
+  const { blueprint } = loadBlueprint(file);
+  const read = readPlanFile(f.plan, blueprint.metadata.name);
+  if (!read.ok) {
+    if ('errors' in read) throw new InputError(read.errors);
+    throw new UsageError(`--plan ${read.message}`);
+  }
+  let actions;
+  try {
+    actions = rehearsalSteps(read.plan, blueprint, { stepMs, drainMs, ...(phases ? { phases } : {}) });
+  } catch (e) {
+    if (e instanceof StepsError) throw new UsageError(`--plan ${f.plan}: ${e.message}`);
+    throw e;
+  }
+  if (f.dryRun) {
+    if (f.json) printJson({ actions });
+    else for (const a of actions) out(describeAction(a));
+    return EXIT.ok;
+  }
+  const { rehearse } = await import('../../rehearse/runner.js');
+  const breakUnit = process.env[BREAK_ENV];
+  if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
+  const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
+  const lost = r.messages.reduce((s, m) => s + m.lost + m.undelivered, 0);
+  if (f.json) printJson(r);
+  else {
+    out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
+    out(
+      table(
+        ['step', 'window s', 'requests', 'errors', 'p50 ms', 'p95 ms', 'all requests', 'all errors', 'outcome'],
+        r.steps.map((s) => [
+          s.kind === 'weights' ? `phase ${s.phase}: ${s.unit} ${s.percent}%` : s.kind === 'start-unit' ? `phase ${s.phase}: start ${s.unit}` : `phase ${s.phase}: retire ${s.unit}`,
+          s.seconds,
+          s.requests,
+          s.errors,
+          s.p50 ?? '–',
+          s.p95 ?? '–',
+          s.all.requests,
+          s.all.errors,
+          s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => b.description).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held',
+        ]),
+      ),
+    );
+    out('');
+    out(table(['event', 'acknowledged', 'recorded', 'delivered', 'lost', 'undelivered'], r.messages.map((m) => [m.event, m.acknowledged, m.recorded, m.delivered, m.lost, m.undelivered])));
+    out('');
+    out(`requests ${r.totals.requests}, failed ${r.totals.errors}${r.totals.errors ? ` (${Object.entries(r.totals.errorKinds).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
+    for (const n of r.notes) out(`- ${n}`);
+  }
+  return r.rolledBack || lost > 0 || r.totals.errors > 0 ? EXIT.failed : EXIT.ok;
+}

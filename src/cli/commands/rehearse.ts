@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { handle } from '../io.js';
+import type { RehearseFlags } from '../actions/rehearse.js';
+
+export function register(program: Command): void {
+  program
+    .command('rehearse')
+    .description("run a migration plan live on the reference services: start the plan's from layout behind a gateway, keep an open-model load running, and per extraction start the new unit, shift the gateway's weights along the canary steps (rolling back on a trigger), then retire the old route")
+    .argument('<blueprint>', 'the blueprint the plan was made from (or its plan overlay)')
+    .requiredOption('--plan <plan.json>', 'a plan from `archsim plan --out` (its .plan.json)')
+    .option('--rate <rate>', 'open-model load: a fraction of the from layout’s capacity measured first (50%), or a rate (40/s)', '50%')
+    .option('--step-duration <d>', 'how long each canary step is watched (e.g. 30s)', '30s')
+    .option('--drain <d>', 'how long the old route drains after it is retired', '2s')
+    .option('--warmup <d>', 'load before the first step', '5s')
+    .option('--phases <n,…>', 'rehearse only these phases (by index)')
+    .option('--port-offset <n>', 'add n to every blueprint port', '0')
+    .option('--dry-run', 'print the steps the rehearsal would take, start nothing')
+    .option('--json', 'print the report (or the steps, with --dry-run) as JSON')
+    .addHelpText(
+      'after',
+      '\nEach canary step is one window: the step\'s routes are watched every second against the phase\'s rollback\ntriggers (p95 budgets, error rate); a breach sends every request back to the old unit at once and ends the\nrehearsal. At the end, what the services committed is read back: every acknowledged request of an operation\nthat emits an event must have its event recorded (outbox) and delivered (published, queue rows done).\nData stays in place: new units use the database holding their tables now (data moves are not rehearsed).\n  archsim plan system.yaml --from monolith --to microservices --out plan\n  archsim rehearse system.yaml --plan plan/system.plan.json --rate 50% --step-duration 30s\nExit codes: 0 every step held and no message was lost, 1 a step was rolled back, a request failed or a message\nwas lost or undelivered, 2 bad input or usage.',
+    )
+    .action((bp: string, flags: RehearseFlags) => handle(async () => (await import('../actions/rehearse.js')).action(bp, flags)));
+}
