@@ -1,5 +1,7 @@
 // Issue "Migration planner": time of `archsim plan` for QuantChat (monolith → microservices, nine
-// phases, every phase simulated and its triggers solved), in-process and as a whole process.
+// phases, every phase simulated and its triggers solved), in-process and as a whole process; and
+// a full live rehearsal of that plan (`archsim rehearse`, every extraction, 50% of capacity).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import { BIN, fmtMs, median, ROOT, timeCommand } from './lib.mjs';
 
 export const title = 'Migration plan';
 export const method =
-  'In-process: `plan()` from dist/ on blueprints/quantchat.yaml, monolith → microservices with --growth 15%/month (loading excluded), median of 15 runs after 3 warm-ups. Whole process: `archsim plan blueprints/quantchat.yaml --from monolith --to microservices --growth 15%/month --out DIR --force` (load, plan, overlay check, three files written), median of 7 runs after a warm-up, beside `archsim validate` on the same blueprint (process start and loading) in the same run. The machine is shared: the 1-minute load average is recorded before and after.';
+  'In-process: `plan()` from dist/ on blueprints/quantchat.yaml, monolith → microservices with --growth 15%/month (loading excluded), median of 15 runs after 3 warm-ups. Whole process: `archsim plan blueprints/quantchat.yaml --from monolith --to microservices --growth 15%/month --out DIR --force` (load, plan, overlay check, three files written), median of 7 runs after a warm-up, beside `archsim validate` on the same blueprint (process start and loading) in the same run. Rehearsal: `archsim rehearse blueprints/quantchat.yaml --plan DIR/quantchat.plan.json --rate 50% --step-duration 5s --json` (embedded durable PostgreSQL, the monolith behind a gateway, capacity measured first, then all eight extractions at 10/50/100%), one run, wall time of the whole process. The machine is shared: the 1-minute load average is recorded before and after.';
 
 export async function run({ log }) {
   const loadBefore = os.loadavg()[0];
@@ -26,8 +28,23 @@ export async function run({ log }) {
   log(`plan() ${fmtMs(inProcess)}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-bench-plan-'));
   const cli = timeCommand(process.execPath, [BIN, 'plan', 'blueprints/quantchat.yaml', '--from', 'monolith', '--to', 'microservices', '--growth', '15%/month', '--start', '2026-01-05', '--out', dir, '--force'], { runs: 7 });
-  rmSync(dir, { recursive: true, force: true });
   log(`archsim plan ${fmtMs(cli.median)}`);
+  log('archsim rehearse (full QuantChat plan)…');
+  const t0 = process.hrtime.bigint();
+  const rh = spawnSync(process.execPath, [BIN, 'rehearse', 'blueprints/quantchat.yaml', '--plan', join(dir, 'quantchat.plan.json'), '--rate', '50%', '--step-duration', '5s', '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const rehearseMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  rmSync(dir, { recursive: true, force: true });
+  let rep;
+  try {
+    rep = JSON.parse(rh.stdout);
+  } catch {
+    throw new Error(`archsim rehearse exited ${rh.status}: ${rh.stderr.slice(-2000)}`);
+  }
+  const lost = rep.messages.reduce((n, m) => n + m.lost, 0);
+  const undelivered = rep.messages.reduce((n, m) => n + m.undelivered, 0);
+  const canary = rep.steps.filter((x) => x.kind === 'weights');
+  const worstP95 = Math.max(...canary.map((x) => x.all.p95 ?? 0));
+  log(`archsim rehearse ${(rehearseMs / 1000).toFixed(1)} s, exit ${rh.status}`);
   // The same run's cost of starting archsim and loading the blueprint: on a shared machine the
   // ratio to it says more than the absolute figure.
   const base = timeCommand(process.execPath, [BIN, 'validate', 'blueprints/quantchat.yaml'], { runs: 7 });
@@ -37,6 +54,10 @@ export async function run({ log }) {
     { name: '`plan()` QuantChat monolith → microservices (in-process)', value: fmtMs(inProcess), goal: '< 1 s', pass: inProcess < 1000 },
     { name: '`archsim plan blueprints/quantchat.yaml --from monolith --to microservices --out DIR` (whole process)', value: fmtMs(cli.median), goal: '< 1 s', pass: cli.median < 1000 },
     { name: '`archsim validate blueprints/quantchat.yaml` (start + load, same run, for the ratio)', value: `${fmtMs(base.median)} (plan = ${(cli.median / base.median).toFixed(2)} × validate)` },
+    { name: '`archsim rehearse` full QuantChat plan (8 extractions × 10/50/100%, 5 s per step, 50% of capacity)', value: `${(rehearseMs / 1000).toFixed(1)} s, exit ${rh.status}`, goal: '< 5 min', pass: rehearseMs < 300_000 },
+    { name: 'rehearsal: rate, requests, failed, rolled back', value: `${rep.rateRps}/s (capacity ${rep.capacityRps}/s), ${rep.totals.requests} requests, ${rep.totals.errors} failed${rep.totals.errors ? ` (${JSON.stringify(rep.totals.errorKinds)})` : ''}, ${rep.rolledBack ? 'a step ROLLED BACK' : 'no rollback'}`, goal: '0 failed', pass: rep.totals.errors === 0 && !rep.rolledBack },
+    { name: 'rehearsal: messages acknowledged / recorded / lost / undelivered', value: rep.messages.map((m) => `${m.event} ${m.acknowledged}/${m.recorded}/${m.lost}/${m.undelivered}`).join('; '), goal: '0 lost', pass: lost === 0 && undelivered === 0 },
+    { name: 'rehearsal: worst whole-mix p95 in a canary window', value: `${worstP95.toFixed(1)} ms` },
     { name: 'load average (1 min), before / after', value: `${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${os.cpus().length} cores` },
   ];
 }
