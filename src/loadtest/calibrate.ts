@@ -569,7 +569,8 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
 function platformNetwork(bp: Blueprint, p: PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string } }> {
   const h = p.http;
   const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
-  const gatewayMs = h.clientPerCallMs + h.serverPerCallMs + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
+  // The gateway's own measured CPU per request where the platform file has it; else one call's two sides.
+  const gatewayMs = (p.gateway ? p.gateway.perRequestMs : h.clientPerCallMs + h.serverPerCallMs) + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
   return Object.fromEntries(
     Object.entries(bp.layouts).map(([name, l]) => [
       name,
