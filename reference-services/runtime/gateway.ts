@@ -201,9 +201,10 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
       });
     });
   const internalPort = admin ? await listen(admin, o.internalPort!) : undefined;
-  await listen(server, o.port);
+  // The bound port (o.port 0 asks the system for a free one, e.g. the platform benchmark).
+  const port = await listen(server, o.port);
   return {
-    url: `http://${host}:${o.port}`,
+    url: `http://${host}:${port}`,
     ...(internalPort !== undefined ? { internalUrl: `http://${host}:${internalPort}` } : {}),
     close: async () => {
       await Promise.all(
