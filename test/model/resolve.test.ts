@@ -145,7 +145,7 @@ describe('ResolvedBlueprint', () => {
     const deep = rb.operationIndex.get('c.deep')!.op;
     expect(get).toMatchObject({ request: 2048, response: 1024, internal: false });
     expect(deep).toMatchObject({ request: 2048, response: 4096, internal: true, db: { reads: 0, writes: 0 } });
-    expect(get.calls[0]).toEqual({ op: 'b.check', retries: 0, backoff: 50, optional: false });
+    expect(get.calls[0]).toEqual({ op: 'b.check', count: 1, retries: 0, backoff: 50, optional: false });
     expect(rb.operationIndex.get('b.check')!.op.calls[0]).toMatchObject({ op: 'c.deep', retries: 2, backoff: 50, optional: false });
     expect(rb.events.get('done')!.payload).toBe(512);
   });
