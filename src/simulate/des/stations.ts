@@ -34,8 +34,6 @@ export interface StationTotals {
 
 export class Stations {
   readonly count: number;
-  /** inside the measured window: count visits and waits (measure.ts sets it) */
-  measuring = false;
   // Per station (index s).
   readonly firstReplica: Int32Array;
   /** replicas allocated (autoscaling: up to its maximum) */
@@ -51,9 +49,11 @@ export class Stations {
   private readonly rrNext: Int32Array;
   private readonly activeArea: Float64Array;
   private readonly activeLast: Float64Array;
+  // Counted on every visit, with no test of the window: measure.ts zeroes them when the window
+  // opens and copies them when it closes (what comes after is never read).
   readonly visits: Float64Array;
   readonly waited: Float64Array;
-  /** service work handed out (sampled) and visits that got it, inside the measured window */
+  /** service work handed out (sampled) and visits that got it */
   readonly work: Float64Array;
   readonly served: Float64Array;
   readonly maxActive: Int32Array;
@@ -194,16 +194,14 @@ export class Stations {
     if (this.down[s]) return this.sim.fail(t);
     const r = this.pick(s);
     t.replica = r;
-    if (this.measuring) this.visits[s]!++;
+    this.visits[s]!++;
     this.touch(r);
     const pool = this.pool[r]!;
     if (pool) {
       this.busy[r]!++;
       const work = this.sampler.sample(d) * this.slow[s]!;
-      if (this.measuring) {
-        this.work[s]! += work;
-        this.served[s]!++;
-      }
+      this.work[s]! += work;
+      this.served[s]!++;
       pool.add(t, work);
       return true;
     }
@@ -211,7 +209,7 @@ export class Stations {
       this.busy[r]!++;
       this.serve(t, s, d);
     } else {
-      if (this.measuring) this.waited[s]!++;
+      this.waited[s]!++;
       this.waiting[r]!.push(t);
       this.queued[r]!++;
       t.dist = d;
@@ -222,10 +220,8 @@ export class Stations {
   /** A server takes token t: its work runs on a dedicated core, or on the host's shared cores. */
   private serve(t: Token, s: number, d: number): void {
     const work = this.sampler.sample(d) * this.slow[s]!;
-    if (this.measuring) {
-      this.work[s]! += work;
-      this.served[s]!++;
-    }
+    this.work[s]! += work;
+    this.served[s]!++;
     if (this.hostPool) this.hostPool.add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }
