@@ -268,7 +268,14 @@ export function monitoringNames(r: ResolvedLayout): { prometheus: string; grafan
 /** Prometheus on monitoring/prometheus.yml and Grafana provisioned with it and the dashboard. */
 function monitoringServices(r: ResolvedLayout, services: Record<string, unknown>, volumes: Record<string, Record<string, never>>, published: Set<number>): void {
   const names = monitoringNames(r);
-  const hardening = { read_only: true, tmpfs: ['/tmp'], cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'], restart: 'unless-stopped' };
+  const hardening = (memory: string) => ({
+    read_only: true,
+    tmpfs: ['/tmp'],
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: { resources: { limits: { cpus: '0.5', memory } } },
+    restart: 'unless-stopped',
+  });
   const promPort = freePort(published, 9090);
   services[names.prometheus] = {
     image: IMAGES.prometheus,
@@ -276,7 +283,7 @@ function monitoringServices(r: ResolvedLayout, services: Record<string, unknown>
     volumes: ['./monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro', `${names.prometheus}-data:/prometheus`],
     ports: [`127.0.0.1:${promPort}:${promPort}`],
     healthcheck: hc(['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${promPort}/-/ready`]),
-    ...hardening,
+    ...hardening('1024M'),
   };
   const grafanaPort = freePort(published, 3000);
   services[names.grafana] = {
@@ -294,7 +301,7 @@ function monitoringServices(r: ResolvedLayout, services: Record<string, unknown>
     ports: [`127.0.0.1:${grafanaPort}:${grafanaPort}`],
     depends_on: { [names.prometheus]: { condition: 'service_healthy' } },
     healthcheck: hc(['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${grafanaPort}/api/health`]),
-    ...hardening,
+    ...hardening('512M'),
   };
   volumes[`${names.prometheus}-data`] = {};
   volumes[`${names.grafana}-data`] = {};

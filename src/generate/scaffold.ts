@@ -8,7 +8,7 @@
 import { callProtocol, operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
-import { APP_UID, byCodeUnit, envName, isScaffolded, layoutToGenerate, probeProtocol, type GenerateOptions, type GeneratedFile } from './common.js';
+import { APP_UID, byCodeUnit, envName, isScaffolded, layoutToGenerate, probeProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { k8sFiles } from './k8s.js';
@@ -527,10 +527,11 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[]): string {
     L.push(`  /** ${commentText(`${d.name}: ${where}`)} */`, `  ${d.key}: ${d.stem}Client;`);
   }
   L.push('}', '', 'export function createClients(env: Record<string, string | undefined> = process.env): Clients {');
-  if (remote.length) L.push("  const token = env.SERVICE_TOKEN ?? '';");
+  if (helpers.includes('httpClient')) L.push("  const token = env.SERVICE_TOKEN ?? '';");
   L.push('  const clients = {} as Clients;');
   for (const d of domains) {
-    const methods = `{ ${d.ops.map((o) => `${o.method}: ${tsString(o.name)}`).join(', ')} }`;
+    // [method, operation] pairs: every method of the client, the operation it calls.
+    const methods = `[${d.ops.map((o) => `[${tsString(o.method)}, ${tsString(o.name)}]`).join(', ')}]`;
     if (d.held) {
       L.push(`  clients.${d.key} = create${d.stem}(clients);`);
     } else if (!d.remote) {
@@ -598,14 +599,14 @@ const REMOTE_TS = `// Typed clients for operations held by other units. httpClie
 import { NotImplemented, RemoteError } from './errors.js';
 import { SERVICE_TOKEN_HEADER } from './service-auth.js';
 
-/** client method → operation name */
-export type Operations<C> = { [K in keyof C]: string };
+/** [client method, operation name] for each method of the client */
+export type Operations<C> = readonly (readonly [keyof C & string, string])[];
 type Call = (input: unknown) => Promise<unknown>;
 
 export function httpClient<C>(baseUrl: string, domain: string, operations: Operations<C>, token: string, timeoutMs = 10_000): C {
   const base = baseUrl.replace(/\\/+$/, '');
   const client: Record<string, Call> = {};
-  for (const [method, op] of Object.entries(operations) as [string, string][]) {
+  for (const [method, op] of operations) {
     const id = \`\${domain}.\${op}\`;
     client[method] = async (input) => {
       let res: Response;
@@ -630,7 +631,7 @@ export function httpClient<C>(baseUrl: string, domain: string, operations: Opera
 
 export function grpcClient<C>(target: string, domain: string, operations: Operations<C>): C {
   const client: Record<string, Call> = {};
-  for (const [method, op] of Object.entries(operations) as [string, string][]) {
+  for (const [method, op] of operations) {
     client[method] = async () => {
       throw new NotImplemented(\`\${domain}.\${op}\`, \`a gRPC call to \${target}: generate a client from its .proto and call it here\`);
     };
@@ -640,7 +641,7 @@ export function grpcClient<C>(target: string, domain: string, operations: Operat
 
 export function unplacedClient<C>(domain: string, operations: Operations<C>): C {
   const client: Record<string, Call> = {};
-  for (const [method, op] of Object.entries(operations) as [string, string][]) {
+  for (const [method, op] of operations) {
     client[method] = async () => {
       throw new RemoteError(503, \`\${domain}.\${op}\`, \`no unit of this layout holds \${domain}\`);
     };
@@ -658,6 +659,7 @@ function testTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): string
 // the service token, and the HTTP client speaks the internal protocol.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { buildApp } from '../src/app.js';
 import { createClients } from '../src/clients.js';
@@ -665,7 +667,7 @@ import { NotImplemented, RemoteError } from '../src/errors.js';
 import { httpClient } from '../src/remote.js';
 import { ROUTES } from '../src/routes.js';
 
-const TOKEN = 'test-service-token';
+const TOKEN = randomUUID();
 
 test('GET /health answers 200', async () => {
   const app = buildApp({ env: {} });
@@ -735,14 +737,15 @@ test('the HTTP client posts the operation with the service token and maps failur
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   try {
-    const client = httpClient<{ get(i: object): Promise<unknown>; fail(i: object): Promise<unknown> }>(\`http://127.0.0.1:\${port}/\`, 'some-domain', { get: 'get', fail: 'fail' }, TOKEN);
+    const client = httpClient<{ get(i: object): Promise<unknown>; fail(i: object): Promise<unknown> }>(\`http://127.0.0.1:\${port}/\`, 'some-domain', [['get', 'get'], ['fail', 'fail']], TOKEN);
     assert.deepEqual(await client.get({ params: {}, body: { a: 1 } }), { ok: true });
     assert.deepEqual(seen[0], { url: '/internal/some-domain/get', token: TOKEN, body: '{"params":{},"body":{"a":1}}' });
     await assert.rejects(client.fail({}), (e: unknown) => e instanceof RemoteError && e.statusCode === 502);
   } finally {
+    server.closeAllConnections();
     server.close();
   }
-  const down = httpClient<{ get(i: object): Promise<unknown> }>(\`http://127.0.0.1:\${port}\`, 'd', { get: 'get' }, TOKEN, 1000);
+  const down = httpClient<{ get(i: object): Promise<unknown> }>(\`http://127.0.0.1:\${port}\`, 'd', [['get', 'get']], TOKEN, 1000);
   await assert.rejects(down.get({}), (e: unknown) => e instanceof RemoteError && e.statusCode === 503);
 });
 ${
@@ -796,7 +799,7 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
     r.layout.description ? `\n${markdownText(r.layout.description, 2000)}\n` : '',
     '## Services',
     '',
-    '| service | domains | port | replicas | operations | public routes | internal endpoints | serves | code |',
+    '| service | domains | port | replicas | operations | public routes | called by other units | serves | code |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...r.units.map((u) => {
       const list = eps.get(u.name)!;
@@ -827,6 +830,9 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
           ? `- \`${u.name}\` runs the image \`${u.image}\` as it is (no build, no generated code)${u.runtime ? `; runtime ${markdownText(u.runtime)}` : ''}.`
           : `- \`${u.name}\` runs ${markdownText(u.runtime ?? 'another runtime')}: put its code and a \`Dockerfile\` in \`services/${u.name}/\` (compose builds it from there) and serve ${u.protocol === 'grpc' ? 'gRPC with the standard gRPC health service' : 'HTTP with a `/health` endpoint'} on port ${u.port}.`,
       );
+    }
+    if (r.wiring.some((w) => !isScaffolded(w.unit) && usesServiceToken(r, w))) {
+      L.push('', 'Calls between services carry the layout\'s `SERVICE_TOKEN` (environment, from a secret) in the `x-service-token` header; an internal endpoint answers no caller without it.');
     }
     L.push('');
   }
