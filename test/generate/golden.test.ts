@@ -25,6 +25,20 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** The files equal the checked-in golden/<name>/ byte for byte (UPDATE_GOLDEN=1 rewrites it first). */
+function matchesGolden(name: string, files: { path: string; content: string }[]): void {
+  const dir = join(GOLDEN, name);
+  if (update) {
+    rmSync(dir, { recursive: true, force: true });
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+  }
+  expect(listFiles(dir)).toEqual(files.map((f) => f.path).sort());
+  for (const f of files) expect(f.content, `${name}/${f.path} (run with UPDATE_GOLDEN=1 after an intended change)`).toBe(readFileSync(join(dir, f.path), 'utf8'));
+}
+
 describe('generation matrix', () => {
   const cases = pairs.flatMap((p) => TARGETS.map((target) => ({ ...p, target, label: `${p.name} ${target}` })));
   it.each(cases)('$label generates, deterministically', ({ bp, layout, target }) => {
@@ -47,17 +61,7 @@ describe('generation matrix', () => {
 
 describe.each(TARGETS.filter((t) => t !== 'all'))('golden files: %s of quantchat/' + GOLDEN_LAYOUT, (target) => {
   it('matches the checked-in bytes', () => {
-    const files = generate(target, quantchat, GOLDEN_LAYOUT);
-    const dir = join(GOLDEN, target);
-    if (update) {
-      rmSync(dir, { recursive: true, force: true });
-      for (const f of files) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-        writeFileSync(join(dir, f.path), f.content);
-      }
-    }
-    expect(listFiles(dir)).toEqual(files.map((f) => f.path).sort());
-    for (const f of files) expect(f.content, `${target}/${f.path} (run with UPDATE_GOLDEN=1 after an intended change)`).toBe(readFileSync(join(dir, f.path), 'utf8'));
+    matchesGolden(target, generate(target, quantchat, GOLDEN_LAYOUT));
   });
 });
 
@@ -68,16 +72,6 @@ describe('golden files: scaffold of the shop fixture, layout split', () => {
     const text = readFileSync(new URL('../fixtures/generate/shop.yaml', import.meta.url), 'utf8');
     const parsed = parseBlueprint(text, 'shop.yaml');
     if (!parsed.ok) throw new Error(parsed.errors.map(formatDiagnostic).join('\n'));
-    const files = generate('scaffold', parsed.blueprint, 'split');
-    const dir = join(GOLDEN, 'scaffold-shop-split');
-    if (update) {
-      rmSync(dir, { recursive: true, force: true });
-      for (const f of files) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-        writeFileSync(join(dir, f.path), f.content);
-      }
-    }
-    expect(listFiles(dir)).toEqual(files.map((f) => f.path).sort());
-    for (const f of files) expect(f.content, `scaffold-shop-split/${f.path} (run with UPDATE_GOLDEN=1 after an intended change)`).toBe(readFileSync(join(dir, f.path), 'utf8'));
+    matchesGolden('scaffold-shop-split', generate('scaffold', parsed.blueprint, 'split'));
   });
 });
