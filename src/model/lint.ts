@@ -27,7 +27,7 @@ export const LINT_RULES = {
   'critical-dependency': 'a unit most other units depend on',
   'extraction-order': 'the order in which domains could leave the monolith, fewest dependencies first',
   'workers-over-vcpu': 'a unit with more workers than its instance has vCPUs (the extra workers add no cores)',
-  'grpc-hop-cost': 'gRPC calls between units charged the HTTP hop costs, because the layout gives no network.grpc figures',
+  'grpc-hop-cost': 'gRPC calls between units charged the HTTP hop costs, because the layout gives no network.grpc figure',
   'memory-state-replicas': 'an in-process (engine: memory) store in a unit with several replicas: each replica holds its own copy',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
@@ -79,7 +79,8 @@ function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Findin
 /** gRPC hops without gRPC's own figures cost what HTTP ones do: say so, and where to set them. */
 function grpcFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
   const g = r.layout.network.grpc;
-  if (g.cpuPerCall !== undefined && g.cpuPerKiB !== undefined) return [];
+  // Any gRPC figure given is a decision about gRPC's costs: hint only where there is none.
+  if (g.cpuPerCall !== undefined || g.cpuPerKiB !== undefined || g.latency !== undefined) return [];
   const unitByName = new Map(r.units.map((u) => [u.name, u]));
   const calls: string[] = [];
   for (const o of operations(bp)) {

@@ -57,9 +57,11 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (!emitted) warn(['system', 'events', ev], `event "${ev}" is never emitted`);
   }
 
-  // Call trees the simulator must run call by call: counts multiply down the tree.
+  // Call trees the simulator must run call by call: counts multiply down the tree. Sized first
+  // without building them (most blueprints are far below the limit); the walk decides.
+  const size = callTreeSizes(bp);
   for (const o of rb.operations) {
-    if (!rb.callTree(o.id).tooLarge) continue;
+    if (size.get(o.id)! <= LIMITS.callSteps || !rb.callTree(o.id).tooLarge) continue;
     err(['system', 'domains', o.domain, 'operations', o.name, 'calls'], `one request of ${o.id} makes more than ${LIMITS.callSteps} calls (each call's count multiplies the calls below it): lower the counts, or model the loop as one call with more cpu`);
   }
 
@@ -152,6 +154,32 @@ function checkCatalog(err: (p: (string | number)[], m: string) => void, catalog:
 function splitOp(id: string): [string, string] {
   const i = id.indexOf('.');
   return [id.slice(0, i), id.slice(i + 1)];
+}
+
+/**
+ * Calls in one request of each operation (counts multiplied down the tree), capped just above
+ * LIMITS.callSteps; a call back into the operations being sized (a cycle) counts nothing.
+ */
+function callTreeSizes(bp: Blueprint): Map<string, number> {
+  const ops = operationIndex(bp);
+  const cap = LIMITS.callSteps + 1;
+  const size = new Map<string, number>();
+  const open = new Set<string>();
+  const sizeOf = (id: string): number => {
+    const known = size.get(id);
+    if (known !== undefined) return known;
+    open.add(id);
+    let n = 0;
+    for (const c of ops.get(id)!.op.calls) {
+      if (!ops.has(c.op) || open.has(c.op)) continue;
+      n = Math.min(cap, n + c.count * (1 + sizeOf(c.op)));
+    }
+    open.delete(id);
+    size.set(id, n);
+    return n;
+  };
+  for (const id of ops.keys()) sizeOf(id);
+  return size;
 }
 
 /** Every elementary cycle's closing edge, found by DFS; each cycle reported once. */

@@ -40,7 +40,7 @@ const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 
 /** The same blueprint with hops that cost no CPU: a unit's compiled demand is then only the operations' own CPU. */
 function withoutSerialization(bp: Blueprint): Blueprint {
   const copy = structuredClone(bp);
-  for (const l of Object.values(copy.layouts)) l.network = { ...l.network, cpuPerCall: 0, cpuPerKiB: 0 };
+  for (const l of Object.values(copy.layouts)) l.network = { ...l.network, cpuPerCall: 0, cpuPerKiB: 0, grpc: { ...l.network.grpc, cpuPerCall: 0, cpuPerKiB: 0 } };
   return copy;
 }
 

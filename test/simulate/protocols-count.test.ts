@@ -3,6 +3,7 @@
 // a remote call costs cpuPerCall on each side, the latency each way, and the callee's work.
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/simulate/analytic.js';
+import { compare } from '../../src/simulate/compare.js';
 import { compile } from '../../src/simulate/compile.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { Blueprint, type BlueprintInput } from '../../src/model/schema.js';
@@ -122,6 +123,19 @@ describe('protocol: grpc', () => {
     // Constant service times and 1 request/s: hardly any queueing, so the mean is the path.
     expect(Math.abs(d.operations[0]!.latency.mean - (1 + 2 * (viaGrpc - 1)))).toBeLessThan(0.02);
     expect(d.stations.find((s) => s.id === 'network')!.demandPerRequest).toBeCloseTo(4 * 0.3, 6);
+  });
+});
+
+describe('compare names each protocol’s hop cost and where it comes from', () => {
+  it('gRPC calls at the HTTP figures say so; with network.grpc they name it', () => {
+    const notes = (bp: ReturnType<typeof twoUnits>) => compare(bp, ['one'], { mix, rate: 10 }).notes.filter((n) => n.includes('hop cost'));
+    expect(notes(twoUnits({ call: { protocol: 'grpc' } }))).toEqual([
+      "gRPC hop cost in one: 0.50 ms one-way latency + 0.10 ms CPU per side + 0.00 ms per KiB per side (the HTTP figures: set layouts.one.network.grpc.cpuPerCall and cpuPerKiB to gRPC's own)",
+    ]);
+    const both = notes(twoUnits({ calls: [{ op: 'b.get', protocol: 'grpc' }, 'b.get'], layout: { network: { latency: '0.5ms', cpuPerCall: '0.1ms', cpuPerKiB: '0ms', grpc: { cpuPerCall: '0.02ms' } } } }));
+    expect(both).toHaveLength(2);
+    expect(both[0]).toMatch(/^HTTP hop cost in one: 0\.50 ms one-way latency \+ 0\.10 ms CPU per side/);
+    expect(both[1]).toMatch(/^gRPC hop cost in one: 0\.50 ms one-way latency \+ 0\.02 ms CPU per side .*\(blueprint layouts\.one\.network\.grpc, the HTTP figures for what it leaves out\)$/);
   });
 });
 
