@@ -2,7 +2,7 @@
 // and other units it talks to) and how credentials are referenced. Pure.
 import { Document, visit, type Scalar } from 'yaml';
 import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
-import type { Blueprint } from '../model/schema.js';
+import type { Blueprint, Protocol } from '../model/schema.js';
 import { ArchsimError } from '../errors.js';
 
 export interface GeneratedFile {
@@ -39,6 +39,11 @@ export interface GenerateOptions {
   timeout?: number;
   /** k6: how to build valid requests (src/loadtest/profile); read by the CLI, passed in. */
   loadProfile?: import('../loadtest/profile/schema.js').LoadProfile | null;
+  /**
+   * The monitoring files are generated with the compose file (`generate all`): compose then runs
+   * Prometheus and Grafana on them.
+   */
+  monitoring?: boolean;
   /** k6: also write a k6-operator TestRun (the script in a ConfigMap) for a Kubernetes cluster. */
   k6Operator?: { parallelism: number };
 }
@@ -66,6 +71,58 @@ export function dbName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 
+/**
+ * What a unit serves to other units: its own protocol, else its layout's (resolve.ts fills
+ * ResolvedUnit.protocol). The one place generators read it, so a probe, a port name and an env
+ * variable always agree.
+ */
+export function unitProtocol(u: ResolvedUnit): Protocol {
+  return u.protocol;
+}
+
+/** The protocols a unit calls another by (each declared call's own, else the callee's). */
+export function callProtocolsOf(w: Wiring, callee: ResolvedUnit): Protocol[] {
+  return w.callProtocols[callee.name] ?? [unitProtocol(callee)];
+}
+
+/**
+ * A Node unit: its runtime says node (or nothing: archsim's own default). Only these get a
+ * TypeScript scaffold; a unit on any other runtime gets its deploy files and a note.
+ */
+export function isNodeRuntime(u: Pick<ResolvedUnit, 'runtime'>): boolean {
+  return u.runtime === undefined || /^(node|nodejs|typescript)(\b|\/)/i.test(u.runtime);
+}
+
+/** archsim writes this unit's code: a Node unit with no image of its own. */
+export function isScaffolded(u: Pick<ResolvedUnit, 'runtime' | 'image'>): boolean {
+  return isNodeRuntime(u) && u.image === undefined;
+}
+
+/**
+ * How a unit's container is probed. A scaffolded unit is archsim's fastify app (HTTP /health
+ * and /ready whatever protocol it is declared to serve); any other unit (an image, another
+ * runtime) is a server archsim knows only by its protocol.
+ */
+export function probeProtocol(u: ResolvedUnit): Protocol {
+  return isScaffolded(u) ? 'http' : unitProtocol(u);
+}
+
+/** Units that take calls from another unit of the layout (they serve internal operations). */
+export function calledUnits(r: ResolvedLayout): Set<string> {
+  return new Set(r.wiring.flatMap((w) => w.calls.map((c) => c.name)));
+}
+
+/** The compose interpolation and k8s Secret of the token units send on calls to each other. */
+export const SERVICE_TOKEN = { variable: 'SERVICE_TOKEN', key: 'token' } as const;
+export function serviceTokenSecret(bp: Blueprint): string {
+  return `${bp.metadata.name}-service-token`;
+}
+
+/** Does this unit send or check the service token (it calls another unit, or another calls it)? */
+export function usesServiceToken(r: ResolvedLayout, w: Wiring): boolean {
+  return w.calls.length > 0 || calledUnits(r).has(w.unit.name);
+}
+
 export function imageOf(bp: Blueprint, u: ResolvedUnit): string {
   return u.image ?? `archsim/${bp.metadata.name}-${u.name}:latest`;
 }
@@ -89,9 +146,9 @@ export const ENGINE_PORT: Record<string, number> = {
   sqs: 9324,
 };
 
-/** Datastores that run as a server (filesystem is a volume, not a service). */
+/** Datastores that run as a server (filesystem is a volume, memory is state in its unit's process: neither is a service). */
 export function servedStores(r: ResolvedLayout): ResolvedDatastore[] {
-  return r.datastores.filter((d) => d.engine !== 'filesystem');
+  return r.datastores.filter((d) => d.engine !== 'filesystem' && d.engine !== 'memory');
 }
 
 export function storePort(d: ResolvedDatastore): number {
@@ -149,6 +206,9 @@ export function credentials(bp: Blueprint, r: ResolvedLayout): Credential[] {
       out.push({ variable: `${v}_SECRET_KEY`, example: `change-me-${d.name}-secret-key`, secret: true, comment: `object store secret key of ${d.name}` });
     }
   }
+  if (r.wiring.some((w) => usesServiceToken(r, w))) {
+    out.push({ variable: SERVICE_TOKEN.variable, example: 'change-me-service-token', secret: true, comment: 'shared token units send on calls to each other (internal endpoints refuse calls without it)' });
+  }
   const b = brokerName(r);
   if (b && r.layout.broker!.kind !== 'kafka' && r.layout.broker!.kind !== 'nats' && r.layout.broker!.kind !== 'sqs') {
     const v = envName(b);
@@ -205,11 +265,19 @@ export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
   const env: EnvVar[] = [
     { name: 'PORT', value: String(w.unit.port) },
     { name: 'SERVICE_NAME', value: w.unit.name },
-    { name: 'NODE_ENV', value: 'production' },
   ];
+  // NODE_ENV means something only to a Node process; another image gets only what it asked for.
+  if (isNodeRuntime(w.unit)) env.push({ name: 'NODE_ENV', value: 'production' });
   for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => byCodeUnit(a, b))) env.push({ name: k, value: v });
-  for (const c of w.calls) env.push({ name: `${envName(c.name)}_URL`, value: `http://${c.name}:${c.port}` });
+  // An HTTP callee is a URL; a gRPC callee is a host:port target (what gRPC clients dial).
+  for (const c of w.calls) {
+    for (const p of callProtocolsOf(w, c)) {
+      if (p === 'grpc') env.push({ name: `${envName(c.name)}_GRPC_ADDR`, value: `${c.name}:${c.port}` });
+      else env.push({ name: `${envName(c.name)}_URL`, value: `http://${c.name}:${c.port}` });
+    }
+  }
   const secret = (name: string, compose: string, secretName: string, key: string) => env.push({ name, secret: { compose, secretName, key } });
+  if (usesServiceToken(r, w)) secret(SERVICE_TOKEN.variable, `\${${SERVICE_TOKEN.variable}:?set ${SERVICE_TOKEN.variable} in .env (see .env.example)}`, serviceTokenSecret(bp), SERVICE_TOKEN.key);
   const firstOf = (engines: string[]) => w.stores.find((s) => engines.includes(s.engine));
   const rel = firstOf(['postgres', 'mysql', 'mongodb']);
   if (rel) secret('DATABASE_URL', storeUrl(rel), `${rel.name}-credentials`, 'url');

@@ -1,6 +1,6 @@
 // docker compose for a layout: one service per unit, one per datastore, the broker and the
 // gateway; credentials only as ${VAR} references, listed in .env.example. Pure.
-import type { ResolvedDatastore, ResolvedLayout } from '../model/resolve.js';
+import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { composeLiteral } from './escape.js';
 import {
@@ -14,7 +14,9 @@ import {
   gatewayPort,
   generatedHeader,
   imageOf,
+  isNodeRuntime,
   layoutToGenerate,
+  probeProtocol,
   resources,
   servedStores,
   storePort,
@@ -39,6 +41,8 @@ export const IMAGES = {
   kong: 'kong:3.9',
   traefik: 'traefik:v3.3',
   nginx: 'nginxinc/nginx-unprivileged:1.27-alpine',
+  prometheus: 'prom/prometheus:v2.55.1',
+  grafana: 'grafana/grafana:11.3.0',
 } as const;
 
 const hc = (test: string[], interval = '10s') => ({ test, interval, timeout: '5s', retries: 5, start_period: '10s' });
@@ -159,12 +163,35 @@ function brokerHasHealthcheck(r: ResolvedLayout): boolean {
   return ['rabbitmq', 'redis', 'postgres'].includes(r.layout.broker?.kind ?? '');
 }
 
-function healthTest(runtime: string | undefined, port: number): string[] {
-  // The image runs the unit's own runtime; probe with it rather than assume curl is installed.
-  if (runtime?.startsWith('python')) {
-    return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=3)`];
-  }
-  return ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+/**
+ * A unit's health check, by what its container serves (common.probeProtocol). A gRPC server is
+ * asked through the standard gRPC health protocol by grpc_health_probe, the usual binary in
+ * gRPC images; an HTTP server through its own runtime where it is known (python, node: no
+ * curl assumed), else wget or curl, whichever the image has.
+ */
+export function healthTest(u: ResolvedUnit): string[] {
+  const port = u.port;
+  if (probeProtocol(u) === 'grpc') return ['CMD', 'grpc_health_probe', `-addr=127.0.0.1:${port}`, '-connect-timeout=3s', '-rpc-timeout=3s'];
+  const url = `http://127.0.0.1:${port}/health`;
+  if (u.runtime?.toLowerCase().startsWith('python')) return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=3)`];
+  if (isNodeRuntime(u)) return ['CMD', 'node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+  return ['CMD-SHELL', `wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url}`];
+}
+
+/** A name for an extra service (prometheus, grafana) no unit, store or broker already has. */
+function freeName(taken: Set<string>, name: string): string {
+  let n = name;
+  for (let i = 2; taken.has(n); i++) n = `${name}-${i}`;
+  taken.add(n);
+  return n;
+}
+
+/** A host port no unit publishes: the preferred one, else the next free one above it. */
+function freePort(used: Set<number>, preferred: number): number {
+  let p = preferred;
+  while (used.has(p)) p++;
+  used.add(p);
+  return p;
 }
 
 export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOptions = {}): Record<string, unknown> {
@@ -173,7 +200,10 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   const volumes: Record<string, Record<string, never>> = {};
   const stores = servedStores(r);
   const broker = brokerName(r);
-  const hasGateway = r.layout.gateway !== undefined || r.units.length > 1;
+  // A gateway only where the layout declares one: the simulation models exactly that.
+  const hasGateway = r.layout.gateway !== undefined;
+  const routed = new Set(r.routes.map((t) => t.unit));
+  const published = new Set<number>();
 
   for (const w of r.wiring) {
     const u = w.unit;
@@ -187,7 +217,8 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     const fsVolumes = w.stores.filter((s) => s.engine === 'filesystem').map((s) => `${s.name}-data:/data/${s.name}`);
     const svc: Record<string, unknown> = {
       image: imageOf(bp, u),
-      build: { context: `./services/${u.name}` },
+      // A unit with its own image is run as it is; any other is built from services/<unit>.
+      ...(u.image === undefined ? { build: { context: `./services/${u.name}` } } : {}),
       user: `${APP_UID}:${APP_UID}`,
       read_only: true,
       tmpfs: ['/tmp'],
@@ -196,10 +227,14 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
       environment,
       expose: [String(u.port)],
     };
-    // Behind a gateway only the gateway is published; a lone unit publishes its own port.
-    if (!hasGateway && u.replicas === 1) svc.ports = [`${u.port}:${u.port}`];
+    // Behind a gateway only the gateway is published; without one, each unit with public
+    // routes publishes its own port (one replica: a host port is one container's).
+    if (!hasGateway && u.replicas === 1 && routed.has(u.name) && !published.has(u.port)) {
+      svc.ports = [`${u.port}:${u.port}`];
+      published.add(u.port);
+    }
     if (fsVolumes.length) svc.volumes = fsVolumes;
-    svc.healthcheck = hc(healthTest(u.image ? u.runtime : undefined, u.port));
+    svc.healthcheck = hc(healthTest(u));
     if (Object.keys(depends).length) svc.depends_on = depends;
     svc.deploy = { replicas: u.replicas, resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } };
     svc.restart = 'unless-stopped';
@@ -216,8 +251,60 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     services[broker] = b;
     if (b.volumes) volumes[`${broker}-data`] = {};
   }
-  if (hasGateway) services.gateway = gatewayService(bp, r, opts);
+  if (hasGateway) {
+    services.gateway = gatewayService(bp, r, opts);
+    published.add(gatewayPort(r));
+  }
+  if (opts.monitoring) monitoringServices(r, services, volumes, published);
   return { name: bp.metadata.name, services, volumes };
+}
+
+/** Names of the monitoring services in a layout's compose file (beside its units, stores and broker). */
+export function monitoringNames(r: ResolvedLayout): { prometheus: string; grafana: string } {
+  const taken = new Set([...r.units.map((u) => u.name), ...r.datastores.map((d) => d.name), brokerName(r) ?? '', 'gateway']);
+  return { prometheus: freeName(taken, 'prometheus'), grafana: freeName(taken, 'grafana') };
+}
+
+/** Prometheus on monitoring/prometheus.yml and Grafana provisioned with it and the dashboard. */
+function monitoringServices(r: ResolvedLayout, services: Record<string, unknown>, volumes: Record<string, Record<string, never>>, published: Set<number>): void {
+  const names = monitoringNames(r);
+  const hardening = (memory: string) => ({
+    read_only: true,
+    tmpfs: ['/tmp'],
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: { resources: { limits: { cpus: '0.5', memory } } },
+    restart: 'unless-stopped',
+  });
+  const promPort = freePort(published, 9090);
+  services[names.prometheus] = {
+    image: IMAGES.prometheus,
+    command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', `--web.listen-address=:${promPort}`],
+    volumes: ['./monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro', `${names.prometheus}-data:/prometheus`],
+    ports: [`127.0.0.1:${promPort}:${promPort}`],
+    healthcheck: hc(['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${promPort}/-/ready`]),
+    ...hardening('1024M'),
+  };
+  const grafanaPort = freePort(published, 3000);
+  services[names.grafana] = {
+    image: IMAGES.grafana,
+    environment: {
+      GF_SERVER_HTTP_PORT: String(grafanaPort),
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_SECURITY_ADMIN_PASSWORD: need('GRAFANA_ADMIN_PASSWORD'),
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_LOG_MODE: 'console',
+      PROMETHEUS_URL: `http://${names.prometheus}:${promPort}`,
+    },
+    volumes: ['./monitoring/grafana/provisioning:/etc/grafana/provisioning:ro', './monitoring/grafana-dashboard.json:/etc/grafana/dashboards/archsim.json:ro', `${names.grafana}-data:/var/lib/grafana`],
+    ports: [`127.0.0.1:${grafanaPort}:${grafanaPort}`],
+    depends_on: { [names.prometheus]: { condition: 'service_healthy' } },
+    healthcheck: hc(['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${grafanaPort}/api/health`]),
+    ...hardening('512M'),
+  };
+  volumes[`${names.prometheus}-data`] = {};
+  volumes[`${names.grafana}-data`] = {};
 }
 
 function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Record<string, unknown> {
@@ -272,7 +359,7 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
   };
 }
 
-export function envExample(bp: Blueprint, layout: string): string {
+export function envExample(bp: Blueprint, layout: string, opts: GenerateOptions = {}): string {
   const r = layoutToGenerate(bp, layout);
   const L = [
     `# Credentials for the compose file of ${bp.metadata.name} (layout ${layout}).`,
@@ -282,6 +369,7 @@ export function envExample(bp: Blueprint, layout: string): string {
     '',
   ];
   for (const c of credentials(bp, r)) L.push(`# ${c.comment}`, `${c.variable}=${c.example}`);
+  if (opts.monitoring) L.push('# Grafana admin password (user admin)', 'GRAFANA_ADMIN_PASSWORD=change-me-grafana-password');
   return L.join('\n') + '\n';
 }
 
@@ -291,7 +379,7 @@ export function composeFiles(bp: Blueprint, layout: string, opts: GenerateOption
   const header = generatedHeader(bp, layout, `docker compose for ${bp.metadata.name}, layout ${layout}. Start: cp .env.example .env (set the values), then docker compose up --build`);
   const files: GeneratedFile[] = [
     { path: 'docker-compose.yml', content: toYaml(doc, header) },
-    { path: '.env.example', content: envExample(bp, layout) },
+    { path: '.env.example', content: envExample(bp, layout, opts) },
   ];
   if ((doc.services as Record<string, unknown>).gateway) files.push(...gatewayFiles(bp, r.name, opts));
   return files;

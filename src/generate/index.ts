@@ -1,7 +1,7 @@
 // Generation's door: (blueprint, layout, options) → files with deterministic bytes. Pure; the
 // CLI writes them with src/io/write-files.ts.
 import type { Blueprint } from '../model/schema.js';
-import { GenerateError, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { gatewayFiles } from './gateway.js';
 import { k6Files } from './k6.js';
@@ -22,12 +22,19 @@ const GENERATORS: Record<Exclude<Target, 'all'>, (bp: Blueprint, layout: string,
 };
 
 /**
- * The files of one target, sorted by path. "all" is the scaffold plus the gateway, monitoring
- * and k6 files (each path once: the generators agree on shared files byte for byte).
+ * The files of one target, sorted by path. "all" is the scaffold plus the monitoring and k6
+ * files, and the gateway's only where the layout declares one (each path once: the generators
+ * agree on shared files byte for byte). With the monitoring files, compose runs Prometheus and
+ * Grafana on them.
  */
 export function generate(target: Target, bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
   if (!(TARGETS as readonly string[]).includes(target)) throw new GenerateError(`unknown target "${target}"; targets: ${TARGETS.join(', ')}`);
-  const parts = target === 'all' ? (['scaffold', 'gateway', 'monitoring', 'k6'] as const) : [target];
+  let parts: Exclude<Target, 'all'>[] = [target as Exclude<Target, 'all'>];
+  if (target === 'all') {
+    parts = ['scaffold', 'monitoring', 'k6'];
+    if (layoutToGenerate(bp, layout).layout.gateway) parts.push('gateway');
+    opts = { ...opts, monitoring: true };
+  }
   const byPath = new Map<string, GeneratedFile>();
   for (const t of parts) {
     for (const f of GENERATORS[t](bp, layout, opts)) {

@@ -101,7 +101,9 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   }
   const ops = operationIndex(bp);
   const order = lpCycle(plan.operations.map((o) => o.weight));
-  const defaultBase = (opts.baseUrl ?? `http://127.0.0.1:${r.layout.gateway || r.units.length > 1 ? gatewayPort(r) : r.units[0]!.port}`).replace(/\/+$/, '');
+  // The gateway where the layout declares one, else the unit serving the first public route.
+  const entry = r.units.find((u) => u.name === r.routes[0]?.unit) ?? r.units[0]!;
+  const defaultBase = (opts.baseUrl ?? `http://127.0.0.1:${r.layout.gateway ? gatewayPort(r) : entry.port}`).replace(/\/+$/, '');
   const usesWs = plan.operations.some((o) => o.method === 'WS');
   const timeout = `${fmtMs(load.timeout)}ms`;
 

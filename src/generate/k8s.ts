@@ -2,14 +2,16 @@
 // autoscales) an HPA; an Ingress or Gateway API HTTPRoute from the route table; datastores as
 // StatefulSets on request; a kustomization.yaml listing every file. Secrets by reference only.
 import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
-import type { Blueprint } from '../model/schema.js';
+import type { Blueprint, Protocol } from '../model/schema.js';
 import {
   APP_UID,
   byCodeUnit,
   dbName,
   generatedHeader,
   imageOf,
+  isScaffolded,
   layoutToGenerate,
+  probeProtocol,
   resources,
   servedStores,
   storePort,
@@ -59,6 +61,28 @@ function resourceBlock(bp: Blueprint, instance: string | undefined): Obj {
   };
 }
 
+/**
+ * Liveness and readiness by what the container serves (common.probeProtocol): Kubernetes' own
+ * gRPC probe (the standard gRPC health protocol) for a gRPC server, HTTP /health and /ready for
+ * archsim's scaffold, HTTP /health for any other HTTP server.
+ */
+function probes(u: ResolvedUnit): { livenessProbe: Obj; readinessProbe: Obj } {
+  const timing = { timeoutSeconds: 3, failureThreshold: 3 };
+  if (probeProtocol(u) === 'grpc') {
+    return {
+      livenessProbe: { grpc: { port: u.port }, initialDelaySeconds: 10, periodSeconds: 10, ...timing },
+      readinessProbe: { grpc: { port: u.port }, initialDelaySeconds: 3, periodSeconds: 5, ...timing },
+    };
+  }
+  return {
+    livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, ...timing },
+    readinessProbe: { httpGet: { path: isScaffolded(u) ? '/ready' : '/health', port: 'http' }, initialDelaySeconds: 3, periodSeconds: 5, ...timing },
+  };
+}
+
+/** The name of a unit's container and Service port: what the container serves (a scaffold serves HTTP). */
+const portName = (u: ResolvedUnit) => probeProtocol(u);
+
 function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: ReturnType<typeof unitEnv>): Obj {
   const configEnv = env.filter((e) => e.secret).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret!.secretName, key: e.secret!.key } } }));
   const fsStores = r.datastores.filter((d) => d.engine === 'filesystem' && u.domains.some((dom) => (r.storesOfDomain.get(dom) ?? []).includes(d.name)));
@@ -70,7 +94,11 @@ function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: Retu
       replicas: u.autoscale ? Math.max(1, u.autoscale.min, Math.min(u.replicas, u.autoscale.max)) : u.replicas,
       selector: { matchLabels: selector(bp, u.name) },
       template: {
-        metadata: { labels: labels(bp, u.name, 'service'), annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } },
+        // Only archsim's scaffold is known to export /metrics (monitoring.scrapedUnits).
+        metadata: {
+          labels: labels(bp, u.name, 'service'),
+          ...(isScaffolded(u) ? { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } } : {}),
+        },
         spec: {
           automountServiceAccountToken: false,
           securityContext: podSecurity,
@@ -80,12 +108,11 @@ function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: Retu
               name: u.name,
               image: imageOf(bp, u),
               imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: u.port, protocol: 'TCP' }],
+              ports: [{ name: portName(u), containerPort: u.port, protocol: 'TCP' }],
               envFrom: [{ configMapRef: { name: `${u.name}-config` } }],
               ...(configEnv.length ? { env: configEnv } : {}),
               resources: resourceBlock(bp, u.instance),
-              livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, initialDelaySeconds: 3, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+              ...probes(u),
               securityContext: containerSecurity,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...fsStores.map((d) => ({ name: d.name, mountPath: `/data/${d.name}` }))],
             },
@@ -97,7 +124,9 @@ function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: Retu
   };
 }
 
-function service(bp: Blueprint, name: string, port: number, component: string, headless = false): Obj {
+function service(bp: Blueprint, name: string, port: number, component: string, headless = false, protocol?: Protocol): Obj {
+  // gRPC is HTTP/2 in clear text: appProtocol tells meshes and load balancers so.
+  const named = component === 'service' ? { name: protocol ?? 'http', ...(protocol === 'grpc' ? { appProtocol: 'kubernetes.io/h2c' } : {}) } : { name: 'tcp' };
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -106,7 +135,7 @@ function service(bp: Blueprint, name: string, port: number, component: string, h
       type: 'ClusterIP',
       ...(headless ? { clusterIP: 'None' } : {}),
       selector: selector(bp, name),
-      ports: [{ name: component === 'service' ? 'http' : 'tcp', port, targetPort: port, protocol: 'TCP' }],
+      ports: [{ ...named, port, targetPort: port, protocol: 'TCP' }],
     },
   };
 }
@@ -327,7 +356,7 @@ export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions 
     const env = unitEnv(bp, r, w);
     const u = w.unit;
     out.push({ file: `${u.name}/deployment.yaml`, objects: [deployment(bp, r, u, env)] });
-    out.push({ file: `${u.name}/service.yaml`, objects: [service(bp, u.name, u.port, 'service')] });
+    out.push({ file: `${u.name}/service.yaml`, objects: [service(bp, u.name, u.port, 'service', false, portName(u))] });
     out.push({ file: `${u.name}/configmap.yaml`, objects: [configMap(bp, u, env)] });
     if (u.autoscale) out.push({ file: `${u.name}/hpa.yaml`, objects: [hpa(bp, u)] });
   }

@@ -1,31 +1,64 @@
 // Prometheus scrape configuration and a Grafana dashboard with the RED metrics (rate, errors,
 // duration) of every unit, read from prom-client's http_request_duration_seconds histogram,
 // which the scaffolded services export with method, route and status_code labels.
+// Only units archsim scaffolds are scraped: they export /metrics; an image or another runtime
+// is named in the header for its owner to add, never scraped blind.
+import type { ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
-import { generatedHeader, layoutToGenerate, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';
+import { generatedHeader, isScaffolded, layoutToGenerate, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';
+
+/** The units whose /metrics exists: the ones archsim scaffolds. */
+export function scrapedUnits(units: ResolvedUnit[]): ResolvedUnit[] {
+  return units.filter(isScaffolded);
+}
 
 export function prometheusConfig(bp: Blueprint, layout: string): string {
   const r = layoutToGenerate(bp, layout);
+  const scraped = scrapedUnits(r.units);
+  const others = r.units.filter((u) => !scraped.includes(u));
   const config = {
     global: { scrape_interval: '15s', evaluation_interval: '15s' },
-    scrape_configs: r.units.map((u) => ({
+    scrape_configs: scraped.map((u) => ({
       job_name: u.name,
       metrics_path: '/metrics',
-      static_configs: [
-        {
-          // docker compose names replica n of a service <project>-<service>-<n>.
-          targets: Array.from({ length: u.replicas }, (_, i) => `${bp.metadata.name}-${u.name}-${i + 1}:${u.port}`),
-          labels: { unit: u.name, layout },
-        },
+      // The compose service name resolves to every replica's address (Docker's DNS): each
+      // replica is a target, however many run.
+      dns_sd_configs: [{ names: [u.name], type: 'A', port: u.port, refresh_interval: '30s' }],
+      relabel_configs: [
+        { target_label: 'unit', replacement: u.name },
+        { target_label: 'layout', replacement: layout },
       ],
     })),
   };
   const header = generatedHeader(
     bp,
     layout,
-    'Prometheus scrape configuration: one job per unit, one target per replica (compose container names).\nOn Kubernetes, scrape pods by their prometheus.io/* annotations instead (kubernetes_sd_configs).',
+    [
+      'Prometheus scrape configuration for the compose file: one job per unit archsim scaffolds (they export /metrics), every replica by DNS.',
+      others.length ? `Not scraped (their own code; add a job if they export metrics): ${others.map((u) => u.name).join(', ')}.` : '',
+      'On Kubernetes, scrape pods by their prometheus.io/* annotations instead (kubernetes_sd_configs).',
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
   return toYaml(config, header);
+}
+
+/** Grafana provisioning: Prometheus as the default data source, the dashboard from a file. */
+function grafanaProvisioning(bp: Blueprint, layout: string): GeneratedFile[] {
+  const datasources = {
+    apiVersion: 1,
+    // $PROMETHEUS_URL comes from the compose file (Grafana expands environment variables here).
+    datasources: [{ name: 'Prometheus', type: 'prometheus', access: 'proxy', url: '$PROMETHEUS_URL', isDefault: true, editable: false }],
+  };
+  const dashboards = {
+    apiVersion: 1,
+    providers: [{ name: 'archsim', type: 'file', disableDeletion: true, allowUiUpdates: false, options: { path: '/etc/grafana/dashboards' } }],
+  };
+  return [
+    { path: 'monitoring/grafana/provisioning/datasources/prometheus.yml', content: toYaml(datasources, generatedHeader(bp, layout, 'Grafana data source: the compose file\'s Prometheus.')) },
+    { path: 'monitoring/grafana/provisioning/dashboards/archsim.yml', content: toYaml(dashboards, generatedHeader(bp, layout, 'Grafana dashboards: the generated RED dashboard (monitoring/grafana-dashboard.json).')) },
+  ];
 }
 
 const DS = { type: 'prometheus', uid: '${datasource}' };
@@ -45,7 +78,7 @@ export function grafanaDashboard(bp: Blueprint, layout: string): Record<string, 
     options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
     targets: targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), datasource: DS, ...t })),
   });
-  for (const u of r.units) {
+  for (const u of scrapedUnits(r.units)) {
     const sel = `job="${u.name}"`;
     panels.push({ id: id++, type: 'row', title: `${u.name} (${u.domains.join(', ')})`, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
     y += 1;
@@ -89,5 +122,6 @@ export function monitoringFiles(bp: Blueprint, layout: string, _opts: GenerateOp
   return [
     { path: 'monitoring/prometheus.yml', content: prometheusConfig(bp, layout) },
     { path: 'monitoring/grafana-dashboard.json', content: `${JSON.stringify(grafanaDashboard(bp, layout), null, 2)}\n` },
+    ...grafanaProvisioning(bp, layout),
   ];
 }

@@ -1,11 +1,14 @@
-// A starter repository for a layout: one TypeScript fastify service per unit (its routes from
-// the route table with request validation, a typed handler per operation to fill in, /health,
-// /ready, /metrics, graceful shutdown, a Dockerfile and a test), npm workspaces at the root,
-// and the compose and Kubernetes files of the same layout. Pure: returns the files.
-import { operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
+// A starter repository for a layout: one TypeScript fastify service per Node unit, in the style
+// of the reference services (a contract and a typed client per domain, a handler for every
+// operation of every domain the unit holds, clients in-process inside the unit and over HTTP to
+// other units, service-token-checked internal endpoints, /health, /ready, /metrics, graceful
+// shutdown, a Dockerfile and a test), npm workspaces at the root, and the compose and
+// Kubernetes files of the same layout. A unit with an image or another runtime gets its deploy
+// files and a note in the README, no code. Pure: returns the files.
+import { callProtocol, operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
-import type { Blueprint } from '../model/schema.js';
-import { APP_UID, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
+import type { Blueprint, Protocol } from '../model/schema.js';
+import { APP_UID, byCodeUnit, envName, isScaffolded, layoutToGenerate, probeProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { k8sFiles } from './k8s.js';
@@ -31,20 +34,65 @@ interface Endpoint {
   body: boolean;
   internal: boolean;
   websocket: boolean;
-  handler: string;
   summary: string;
 }
 
+/** One operation a unit's code knows: one it holds (a handler) or one it calls (a client method). */
+interface OpInfo {
+  id: string;
+  domain: string;
+  name: string;
+  /** client method name, unique in its domain */
+  method: string;
+  /** type name stem (<stem>Input, <stem>Result), unique in its domain */
+  type: string;
+  summary: string;
+  /** the route's parameters (a public operation) */
+  params: string[];
+  /** does its input carry a JSON body (a POST/PUT/PATCH route, or an internal operation) */
+  body: boolean;
+  /** the calls it makes, as "clients.<key>.<method>" */
+  calls: string[];
+}
+
+/** A domain as one unit's code sees it: held (in-process, every operation) or called in another unit. */
+interface DomainInfo {
+  name: string;
+  /** identifier of its client in Clients, unique in the unit */
+  key: string;
+  /** PascalCase stem of its names (<Stem>Client, create<Stem>), unique in the unit */
+  stem: string;
+  held: boolean;
+  ops: OpInfo[];
+  /** a called domain: the unit holding it and how it is reached */
+  remote?: { unit: ResolvedUnit; protocol: Protocol; scaffolded: boolean };
+}
+
 const pascal = (s: string) => s.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _p, c: string) => c.toUpperCase());
+const camel = (s: string) => pascal(s).replace(/^./, (c) => c.toLowerCase());
+
+/** Distinct identifiers for distinct names ("a-b" and "a_b" both camel-case to "aB"). */
+function uniqueIdents(names: string[], f: (s: string) => string): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const n of names) {
+    let id = f(n);
+    for (let i = 2; used.has(id); i++) id = `${f(n)}${i}`;
+    used.add(id);
+    out.set(n, id);
+  }
+  return out;
+}
 
 function describeWork(op: EffectiveOperation): string {
   const parts = [`cpu ≈${Math.round(op.cpu.mean * 1000) / 1000} ms`];
   if (op.db.reads + op.db.writes > 0) parts.push(`db ${op.db.reads} read(s), ${op.db.writes} write(s)`);
-  if (op.calls.length) parts.push(`calls ${op.calls.map((c) => c.op).join(', ')}`);
+  if (op.calls.length) parts.push(`calls ${op.calls.map((c) => (c.count > 1 ? `${c.op} ×${c.count}` : c.op)).join(', ')}`);
   if (op.emits.length) parts.push(`emits ${op.emits.join(', ')}`);
   return parts.join('; ');
 }
 
+/** The HTTP endpoints of a unit: its public routes, and an internal endpoint per operation another unit calls. */
 function endpoints(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, table: RouteEntry[]): Endpoint[] {
   const ops = operationIndex(bp);
   const out: Endpoint[] = [];
@@ -59,28 +107,104 @@ function endpoints(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, table: Rou
       url: path.replace(/\{([^}]+)\}/g, ':$1'),
       sample: path.replace(/\{([^}]+)\}/g, '1'),
       params,
-      body: ['POST', 'PUT', 'PATCH'].includes(method),
+      body: internal || ['POST', 'PUT', 'PATCH'].includes(method),
       internal,
       websocket,
-      handler: `handle${pascal(ref.name)}`,
       summary: `${websocket ? 'WS' : method} ${path}: ${describeWork(ref.op)}`,
     };
   };
   for (const t of table) if (t.unit === u.name) out.push(mk(t.op, t.method, t.path, false, t.websocket));
-  // Internal operations another unit calls over the network get an internal endpoint.
-  const calledFromOutside = new Set<string>();
-  for (const o of ops.values()) {
-    if (u.domains.includes(o.domain)) continue;
-    for (const c of o.op.calls) {
-      const target = ops.get(c.op);
-      if (target && u.domains.includes(target.domain) && r.unitOfDomain.get(o.domain) !== u.name && !table.some((t) => t.op === c.op)) calledFromOutside.add(c.op);
-    }
-  }
-  for (const op of [...calledFromOutside].sort()) {
+  for (const op of calledFromOutside(bp, r, u)) {
     const ref = ops.get(op)!;
     out.push(mk(op, 'POST', `/internal/${ref.domain}/${ref.name}`, true, false));
   }
   return out;
+}
+
+/** Operations of the unit's domains that another unit calls over the network (sorted). */
+function calledFromOutside(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): string[] {
+  const ops = operationIndex(bp);
+  const out = new Set<string>();
+  for (const o of ops.values()) {
+    if (u.domains.includes(o.domain) || r.unitOfDomain.get(o.domain) === u.name) continue;
+    for (const c of o.op.calls) {
+      const target = ops.get(c.op);
+      if (target && u.domains.includes(target.domain)) out.add(c.op);
+    }
+  }
+  return [...out].sort(byCodeUnit);
+}
+
+/**
+ * The domains one unit's code sees: every domain it holds, with all their operations, and every
+ * domain they call in another unit, with the operations called, each with a client key and type
+ * names unique in the unit.
+ */
+function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInfo[] {
+  const ops = operationIndex(bp);
+  const unitByName = new Map(r.units.map((x) => [x.name, x]));
+  const held = new Set(u.domains);
+  const called = new Map<string, Set<string>>();
+  const protocols = new Map<string, Set<Protocol>>();
+  for (const d of u.domains) {
+    for (const [, op] of Object.entries(bp.system.domains[d]?.operations ?? {})) {
+      for (const c of op.calls) {
+        const target = ops.get(c.op);
+        if (!target || held.has(target.domain)) continue;
+        (called.get(target.domain) ?? called.set(target.domain, new Set()).get(target.domain)!).add(target.name);
+        const callee = unitByName.get(r.unitOfDomain.get(target.domain) ?? '');
+        (protocols.get(target.domain) ?? protocols.set(target.domain, new Set()).get(target.domain)!).add(callProtocol(r, c, callee));
+      }
+    }
+  }
+  const names = [...u.domains, ...[...called.keys()].sort(byCodeUnit)];
+  const keys = uniqueIdents(names, camel);
+  const stems = uniqueIdents(names, pascal);
+  const infos: DomainInfo[] = names.map((name) => {
+    const d = bp.system.domains[name]!;
+    const opNames = held.has(name) ? Object.keys(d.operations) : Object.keys(d.operations).filter((n) => called.get(name)!.has(n));
+    const methods = uniqueIdents(opNames, camel);
+    const types = uniqueIdents(opNames, pascal);
+    const info: DomainInfo = {
+      name,
+      key: keys.get(name)!,
+      stem: stems.get(name)!,
+      held: held.has(name),
+      ops: opNames.map((n) => {
+        const ref = ops.get(`${name}.${n}`)!;
+        const route = r.routes.find((t) => t.op === ref.id);
+        return {
+          id: ref.id,
+          domain: name,
+          name: n,
+          method: methods.get(n)!,
+          type: types.get(n)!,
+          summary: `${route ? `${route.websocket ? 'WS' : route.method} ${route.path}` : 'internal'}: ${describeWork(ref.op)}`,
+          params: route ? [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!) : [],
+          body: route ? ['POST', 'PUT', 'PATCH'].includes(route.method) : true,
+          calls: [],
+        };
+      }),
+    };
+    if (!info.held) {
+      const unit = unitByName.get(r.unitOfDomain.get(name) ?? '');
+      if (unit) info.remote = { unit, protocol: protocols.get(name)!.has('grpc') ? 'grpc' : 'http', scaffolded: isScaffolded(unit) };
+    }
+    return info;
+  });
+  // Each held operation's calls, by the client method that makes them.
+  const byDomain = new Map(infos.map((i) => [i.name, i]));
+  for (const i of infos.filter((x) => x.held)) {
+    for (const o of i.ops) {
+      for (const c of ops.get(o.id)!.op.calls) {
+        const target = ops.get(c.op);
+        const t = target && byDomain.get(target.domain);
+        const m = t?.ops.find((x) => x.name === target!.name);
+        if (t && m) o.calls.push(`clients.${t.key}.${m.method}(…)${c.count > 1 ? ` ×${c.count}` : ''}`);
+      }
+    }
+  }
+  return infos;
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -178,9 +302,12 @@ export function createMetrics(service: string): Metrics {
 }
 
 function appTs(u: ResolvedUnit): string {
-  return `// The ${u.name} application: probes, metrics and the unit's routes. main.ts listens;
-// tests call buildApp() and use app.inject().
+  return `// The ${u.name} application: probes, metrics, the unit's routes and the error mapping
+// (an operation not implemented yet answers 501, a failed call to another unit 502/503).
+// main.ts listens; tests call buildApp() and use app.inject().
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createClients } from './clients.js';
+import { NotImplemented, RemoteError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 
@@ -188,9 +315,12 @@ export const SERVICE = ${tsString(u.name)};
 
 export interface AppOptions {
   logger?: boolean;
+  /** where the configuration comes from (default: process.env): SERVICE_TOKEN, the other units' URLs */
+  env?: Record<string, string | undefined>;
 }
 
 export function buildApp(options: AppOptions = {}): FastifyInstance {
+  const env = options.env ?? process.env;
   const app = Fastify({ logger: options.logger ?? false });
   const metrics = createMetrics(SERVICE);
   let draining = false;
@@ -201,6 +331,16 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   // Stop advertising readiness as soon as shutdown begins, so load balancers drain this replica.
   app.addHook('preClose', async () => {
     draining = true;
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof NotImplemented) return reply.code(501).send({ error: 'Not Implemented', operation: err.operation });
+    if (err instanceof RemoteError) return reply.code(err.statusCode).send({ error: err.message, operation: err.operation });
+    // fastify's own errors (a failed validation: 400) carry their status code.
+    const e = err as { statusCode?: unknown; message?: unknown };
+    const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+    if (status < 500) return reply.code(status).send({ error: String(e.message) });
+    app.log.error(err);
+    return reply.code(500).send({ error: 'Internal Server Error' });
   });
 
   app.get('/health', async () => ({ status: 'ok', service: SERVICE }));
@@ -213,7 +353,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
     return metrics.registry.metrics();
   });
 
-  registerRoutes(app);
+  registerRoutes(app, createClients(env), { serviceToken: env.SERVICE_TOKEN });
   return app;
 }
 `;
@@ -256,13 +396,21 @@ function paramsSchema(e: Endpoint): unknown {
   return { type: 'object', properties: Object.fromEntries(e.params.map((p) => [p, { type: 'string', minLength: 1 }])), required: e.params };
 }
 
-function routesTs(u: ResolvedUnit, eps: Endpoint[]): string {
-  const domains = [...new Set(eps.map((e) => e.domain))].sort();
+/** A TypeScript property name: bare when it is an identifier, else a string literal. */
+const prop = (p: string) => (/^[A-Za-z_$][\w$]*$/.test(p) ? p : tsString(p));
+
+function routesTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): string {
+  const byName = new Map(domains.map((d) => [d.name, d]));
+  const used = domains.filter((d) => eps.some((e) => e.domain === d.name));
   const L = [
-    `// The routes of ${u.name}, from the blueprint's route table. Request validation is JSON`,
-    '// Schema (fastify answers 400 before a handler runs); the handlers are in handlers/.',
-    "import type { FastifyInstance } from 'fastify';",
-    ...domains.map((d) => `import * as ${pascal(d).replace(/^./, (c) => c.toLowerCase())} from './handlers/${d}.js';`),
+    `// The routes of ${u.name}: its public routes from the blueprint's route table, and an internal`,
+    '// endpoint (POST /internal/<domain>/<operation>, service token required) per operation another',
+    '// unit calls. Request validation is JSON Schema (fastify answers 400 before a handler runs);',
+    '// each route calls its operation through the in-process client (src/handlers/).',
+    `import type { FastifyInstance${eps.some((e) => e.internal) ? ', FastifyReply, FastifyRequest' : ''} } from 'fastify';`,
+    "import type { Clients } from './clients.js';",
+    ...(eps.some((e) => e.internal) ? ["import { SERVICE_TOKEN_HEADER, validServiceToken } from './service-auth.js';"] : []),
+    ...used.map((d) => `import type * as ${d.key}Contract from './contracts/${d.name}.js';`),
     '',
     'export interface RouteInfo {',
     '  operation: string;',
@@ -276,55 +424,253 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[]): string {
     ...eps.map((e) => `  { operation: ${tsString(e.op)}, method: ${tsString(e.method)}, url: ${tsString(e.url)}, internal: ${e.internal} },`),
     '];',
     '',
-    'export function registerRoutes(app: FastifyInstance): void {',
+    'export interface RouteOptions {',
+    '  /** the token other units send (SERVICE_TOKEN); unset, every internal endpoint refuses */',
+    '  serviceToken: string | undefined;',
+    '}',
+    '',
+    'export function registerRoutes(app: FastifyInstance, clients: Clients, options: RouteOptions): void {',
   ];
+  if (eps.some((e) => e.internal)) {
+    L.push(
+      '  // Internal endpoints answer only a caller that presents the service token.',
+      '  const internal = async (req: FastifyRequest, reply: FastifyReply) => {',
+      '    if (!validServiceToken(req.headers[SERVICE_TOKEN_HEADER], options.serviceToken)) return reply.code(401).send({ error: \'Unauthorized\' });',
+      '    return undefined;',
+      '  };',
+    );
+  } else {
+    L.push('  void options; // no internal endpoints: no other unit calls this one');
+  }
   for (const e of eps) {
+    const d = byName.get(e.domain)!;
+    const o = d.ops.find((x) => x.name === e.name)!;
     const schema: Record<string, unknown> = {};
     if (e.params.length) schema.params = paramsSchema(e);
-    if (e.body) schema.body = { type: 'object' };
-    const mod = pascal(e.domain).replace(/^./, (c) => c.toLowerCase());
-    L.push(`  // ${commentText(e.summary)}`);
-    L.push(`  app.route({ method: ${tsString(e.method)}, url: ${tsString(e.url)}, schema: ${JSON.stringify(schema)}, handler: ${mod}.${e.handler} });`);
+    if (e.body) schema.body = e.internal ? { type: 'object', properties: { params: { type: 'object' }, body: { type: 'object' } } } : { type: 'object' };
+    const input = e.internal ? 'req.body' : '{ params: req.params, body: req.body }';
+    L.push(`  // ${commentText(e.summary)}${e.websocket ? ' (a WebSocket endpoint: add @fastify/websocket and upgrade here)' : ''}`);
+    L.push(
+      `  app.route({ method: ${tsString(e.method)}, url: ${tsString(e.url)}, schema: ${JSON.stringify(schema)},${e.internal ? ' onRequest: internal,' : ''} handler: async (req) => clients.${d.key}.${o.method}(${input} as ${d.key}Contract.${o.type}Input) });`,
+    );
   }
   L.push('}', '');
   return L.join('\n');
 }
 
-function handlersTs(bp: Blueprint, domain: string, eps: Endpoint[]): string {
-  const d = bp.system.domains[domain]!;
+/** A domain's contract: one input and result type per operation, and its client interface. */
+function contractTs(bp: Blueprint, d: DomainInfo): string {
+  const dom = bp.system.domains[d.name]!;
   const L = [
-    `// Handlers of the ${domain} domain${d.description ? `: ${commentText(d.description)}` : ''}`,
-    `// Tables owned: ${d.tables.join(', ') || 'none'}. Each handler answers 501 until implemented.`,
-    "import type { FastifyReply, FastifyRequest } from 'fastify';",
-    '',
-    'function notImplemented(reply: FastifyReply, operation: string) {',
-    "  return reply.code(501).send({ error: 'Not Implemented', operation });",
-    '}',
+    `// The contract of the ${d.name} domain${d.held ? '' : ' (held by another unit: the operations this unit calls)'}${dom.description ? `: ${commentText(dom.description)}` : ''}.`,
+    '// Refine the input and result types here: the handlers, the routes and the clients follow.',
     '',
   ];
-  for (const e of eps) {
-    const type = `${pascal(e.name)}Request`;
-    const params = e.params.length ? `{ ${e.params.map((p) => `${/^[A-Za-z_$][\w$]*$/.test(p) ? p : tsString(p)}: string`).join('; ')} }` : 'Record<string, never>';
-    const body = e.body ? 'Record<string, unknown>' : 'undefined';
-    L.push(`export type ${type} = FastifyRequest<{ Params: ${params}; Body: ${body} }>;`, '');
-    L.push(`/** ${commentText(`${e.op}${e.internal ? ' (internal: called by other services)' : ''}. ${e.summary}.`)} */`);
-    L.push(`export async function ${e.handler}(_req: ${type}, reply: FastifyReply): Promise<unknown> {`);
-    L.push(`  // TODO: implement ${commentText(e.op)}${e.websocket ? ' (a WebSocket endpoint: add @fastify/websocket and upgrade here)' : ''}.`);
-    L.push(`  return notImplemented(reply, ${tsString(e.op)});`, '}', '');
+  for (const o of d.ops) {
+    const params = o.params.length ? `{ ${o.params.map((p) => `${prop(p)}: string`).join('; ')} }` : 'Record<string, never>';
+    L.push(`/** ${commentText(`${o.id}: ${o.summary}`)} */`);
+    L.push(`export interface ${o.type}Input {`, `  params: ${params};`, `  body: ${o.body ? 'Record<string, unknown>' : 'undefined'};`, '}', '');
+    L.push(`export type ${o.type}Result = Record<string, unknown>;`, '');
   }
+  L.push(`/** What the ${d.name} domain answers${d.held ? '' : ' to this unit'}: in-process where the domain is held, over the network otherwise. */`);
+  L.push(`export interface ${d.stem}Client {`);
+  for (const o of d.ops) L.push(`  /** ${commentText(o.id)} */`, `  ${o.method}(input: ${o.type}Input): Promise<${o.type}Result>;`);
+  L.push('}', '');
   return L.join('\n');
 }
 
-function testTs(u: ResolvedUnit, eps: Endpoint[]): string {
-  const bodyRoute = eps.find((e) => e.body);
-  return `// ${u.name}: the probes answer, the metrics are exported, every route is wired.
+function handlersTs(bp: Blueprint, d: DomainInfo): string {
+  const dom = bp.system.domains[d.name]!;
+  const L = [
+    `// Handlers of the ${d.name} domain${dom.description ? `: ${commentText(dom.description)}` : ''}`,
+    `// Tables owned: ${commentText(dom.tables.join(', ')) || 'none'}. One handler per operation; each throws`,
+    '// NotImplemented (501) until implemented. `clients` reaches every domain the operations call,',
+    '// in this unit or another, through the same typed interface.',
+    "import type { Clients } from '../clients.js';",
+    `import type * as contract from '../contracts/${d.name}.js';`,
+    "import { NotImplemented } from '../errors.js';",
+    '',
+    `export function create${d.stem}(clients: Clients): contract.${d.stem}Client {`,
+    '  void clients;',
+    '  return {',
+  ];
+  for (const o of d.ops) {
+    L.push(`    /** ${commentText(`${o.id}: ${o.summary}`)} */`);
+    L.push(`    async ${o.method}(input: contract.${o.type}Input): Promise<contract.${o.type}Result> {`);
+    L.push(`      // TODO: implement ${commentText(o.id)}${o.calls.length ? `; calls ${commentText(o.calls.join(', '))}` : ''}.`);
+    L.push('      void input;', `      throw new NotImplemented(${tsString(o.id)});`, '    },');
+  }
+  L.push('  };', '}', '');
+  return L.join('\n');
+}
+
+/** Every domain the unit reaches, each as one typed client: in-process, over HTTP, or a gRPC note. */
+function clientsTs(u: ResolvedUnit, domains: DomainInfo[]): string {
+  const L = [
+    `// The clients of ${u.name}: one typed client per domain its operations reach. A domain this unit`,
+    '// holds is an in-process call (its handlers); a domain held by another unit is a call over the',
+    '// network to that unit (POST /internal/<domain>/<operation> with the service token). A handler',
+    '// cannot tell which: moving a domain between units changes this file, not the handlers.',
+    ...domains.map((d) => `import type { ${d.stem}Client } from './contracts/${d.name}.js';`),
+    ...domains.filter((d) => d.held).map((d) => `import { create${d.stem} } from './handlers/${d.name}.js';`),
+  ];
+  const remote = domains.filter((d) => !d.held);
+  const helpers = [
+    ...(remote.some((d) => d.remote && (d.remote.protocol === 'http' || d.remote.scaffolded)) ? ['httpClient'] : []),
+    ...(remote.some((d) => d.remote && d.remote.protocol === 'grpc' && !d.remote.scaffolded) ? ['grpcClient'] : []),
+    ...(remote.some((d) => !d.remote) ? ['unplacedClient'] : []),
+  ];
+  if (helpers.length) L.push(`import { ${helpers.join(', ')} } from './remote.js';`);
+  L.push('', 'export interface Clients {');
+  for (const d of domains) {
+    const where = d.held ? 'in-process' : d.remote ? `${d.remote.unit.name}, by ${d.remote.protocol === 'grpc' ? 'gRPC' : 'HTTP'}` : 'no unit of this layout';
+    L.push(`  /** ${commentText(`${d.name}: ${where}`)} */`, `  ${d.key}: ${d.stem}Client;`);
+  }
+  L.push('}', '', 'export function createClients(env: Record<string, string | undefined> = process.env): Clients {');
+  if (helpers.includes('httpClient')) L.push("  const token = env.SERVICE_TOKEN ?? '';");
+  L.push('  const clients = {} as Clients;');
+  for (const d of domains) {
+    // [method, operation] pairs: every method of the client, the operation it calls.
+    const methods = `[${d.ops.map((o) => `[${tsString(o.method)}, ${tsString(o.name)}]`).join(', ')}]`;
+    if (d.held) {
+      L.push(`  clients.${d.key} = create${d.stem}(clients);`);
+    } else if (!d.remote) {
+      L.push(`  clients.${d.key} = unplacedClient<${d.stem}Client>(${tsString(d.name)}, ${methods});`);
+    } else {
+      const c = d.remote.unit;
+      const v = envName(c.name);
+      if (d.remote.protocol === 'grpc' && !d.remote.scaffolded) {
+        L.push(`  // ${commentText(`${c.name} serves gRPC: generate a client from its .proto and call it in remote.ts grpcClient`)}.`);
+        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v}_GRPC_ADDR ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods});`);
+      } else {
+        if (d.remote.protocol === 'grpc') L.push(`  // ${commentText(`The blueprint says gRPC; ${c.name} is archsim's HTTP scaffold, so HTTP reaches it until both sides move to gRPC.`)}`);
+        L.push(`  clients.${d.key} = httpClient<${d.stem}Client>(env.${v}_URL ?? ${tsString(`http://${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods}, token);`);
+      }
+    }
+  }
+  L.push('  return clients;', '}', '');
+  return L.join('\n');
+}
+
+const ERRORS_TS = `// The errors handlers and clients throw; app.ts maps them to HTTP answers.
+
+/** An operation with no implementation yet: 501. */
+export class NotImplemented extends Error {
+  constructor(
+    readonly operation: string,
+    detail?: string,
+  ) {
+    super(detail ? \`\${operation} is not implemented: \${detail}\` : \`\${operation} is not implemented\`);
+    this.name = 'NotImplemented';
+  }
+}
+
+/** A call to another unit that failed: 503 when it could not be reached, 502 when it answered an error. */
+export class RemoteError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly operation: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RemoteError';
+  }
+}
+`;
+
+const SERVICE_AUTH_TS = `// Service-to-service authentication: every internal endpoint answers only a caller that
+// presents the layout's service token (SERVICE_TOKEN, from a secret). Compared in constant
+// time; with no token configured every internal call is refused, never let through.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export const SERVICE_TOKEN_HEADER = 'x-service-token';
+
+export function validServiceToken(presented: unknown, expected: string | undefined): boolean {
+  if (!expected || typeof presented !== 'string' || presented.length === 0) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+`;
+
+const REMOTE_TS = `// Typed clients for operations held by other units. httpClient: POST
+// /internal/<domain>/<operation> with the service token, a 10 s timeout, and the callee's
+// failure as a RemoteError (503 unreachable, 502 an error answer). grpcClient: a placeholder
+// until a client generated from the callee's .proto replaces it.
+import { NotImplemented, RemoteError } from './errors.js';
+import { SERVICE_TOKEN_HEADER } from './service-auth.js';
+
+/** [client method, operation name] for each method of the client */
+export type Operations<C> = readonly (readonly [keyof C & string, string])[];
+type Call = (input: unknown) => Promise<unknown>;
+
+export function httpClient<C>(baseUrl: string, domain: string, operations: Operations<C>, token: string, timeoutMs = 10_000): C {
+  const base = baseUrl.replace(/\\/+$/, '');
+  const client: Record<string, Call> = {};
+  for (const [method, op] of operations) {
+    const id = \`\${domain}.\${op}\`;
+    client[method] = async (input) => {
+      let res: Response;
+      try {
+        res = await fetch(\`\${base}/internal/\${domain}/\${op}\`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [SERVICE_TOKEN_HEADER]: token },
+          body: JSON.stringify(input ?? {}),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (e) {
+        throw new RemoteError(503, id, \`\${id} unavailable: \${(e as Error).message}\`);
+      }
+      const body: unknown = await res.json().catch(() => undefined);
+      // The callee's 4xx is the request's fault and passes through; anything else is a bad gateway.
+      if (!res.ok) throw new RemoteError(res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403 ? res.status : 502, id, \`\${id} failed (\${res.status})\`);
+      return body;
+    };
+  }
+  return client as C;
+}
+
+export function grpcClient<C>(target: string, domain: string, operations: Operations<C>): C {
+  const client: Record<string, Call> = {};
+  for (const [method, op] of operations) {
+    client[method] = async () => {
+      throw new NotImplemented(\`\${domain}.\${op}\`, \`a gRPC call to \${target}: generate a client from its .proto and call it here\`);
+    };
+  }
+  return client as C;
+}
+
+export function unplacedClient<C>(domain: string, operations: Operations<C>): C {
+  const client: Record<string, Call> = {};
+  for (const [method, op] of operations) {
+    client[method] = async () => {
+      throw new RemoteError(503, \`\${domain}.\${op}\`, \`no unit of this layout holds \${domain}\`);
+    };
+  }
+  return client as C;
+}
+`;
+
+function testTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): string {
+  const bodyRoute = eps.find((e) => e.body && !e.internal);
+  const internal = eps.find((e) => e.internal);
+  const held = domains.filter((d) => d.held);
+  return `// ${u.name}: the probes answer, the metrics are exported, every route is wired, every
+// operation of every domain it holds has a handler, internal endpoints refuse a caller without
+// the service token, and the HTTP client speaks the internal protocol.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { buildApp } from '../src/app.js';
+import { createClients } from '../src/clients.js';
+import { NotImplemented, RemoteError } from '../src/errors.js';
+import { httpClient } from '../src/remote.js';
 import { ROUTES } from '../src/routes.js';
 
+const TOKEN = randomUUID();
+
 test('GET /health answers 200', async () => {
-  const app = buildApp();
+  const app = buildApp({ env: {} });
   const res = await app.inject({ method: 'GET', url: '/health' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.json().service, ${tsString(u.name)});
@@ -332,7 +678,7 @@ test('GET /health answers 200', async () => {
 });
 
 test('GET /ready answers 200 and /metrics exports the request histogram', async () => {
-  const app = buildApp();
+  const app = buildApp({ env: {} });
   assert.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200);
   const metrics = await app.inject({ method: 'GET', url: '/metrics' });
   assert.equal(metrics.statusCode, 200);
@@ -341,20 +687,72 @@ test('GET /ready answers 200 and /metrics exports the request histogram', async 
 });
 
 test('every route is registered and answers 501 until implemented', async () => {
-  const app = buildApp();
+  const app = buildApp({ env: { SERVICE_TOKEN: TOKEN } });
   for (const r of ROUTES) {
     const url = r.url.replace(/:[^/]+/g, '1');
     const withBody = r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
-    const res = await app.inject({ method: r.method as 'GET', url, ...(withBody ? { payload: {} } : {}) });
+    const headers = r.internal ? { 'x-service-token': TOKEN } : {};
+    const res = await app.inject({ method: r.method as 'GET', url, headers, ...(withBody ? { payload: {} } : {}) });
     assert.equal(res.statusCode, 501, \`\${r.method} \${url}\`);
+    assert.equal(res.json().operation, r.operation);
   }
   await app.close();
+});
+
+test('every operation of every domain held here has a handler (in-process client)', async () => {
+  const clients = createClients({});
+  const handlers: [string, (input: never) => Promise<unknown>][] = [
+${held.flatMap((d) => d.ops.map((o) => `    [${tsString(o.id)}, clients.${d.key}.${o.method}],`)).join('\n')}
+  ];
+  assert.equal(handlers.length, ${held.reduce((n, d) => n + d.ops.length, 0)});
+  for (const [id, handler] of handlers) {
+    await assert.rejects(handler({ params: {}, body: {} } as never), (e: unknown) => e instanceof NotImplemented && e.operation === id);
+  }
+});
+${
+  internal
+    ? `
+test('internal endpoints refuse a caller without the right service token', async () => {
+  for (const [env, headers] of [[{ SERVICE_TOKEN: TOKEN }, {}], [{ SERVICE_TOKEN: TOKEN }, { 'x-service-token': 'wrong' }], [{}, { 'x-service-token': '' }]] as const) {
+    const app = buildApp({ env });
+    const res = await app.inject({ method: 'POST', url: ${tsString(internal.url)}, headers, payload: {} });
+    assert.equal(res.statusCode, 401);
+    await app.close();
+  }
+});
+`
+    : ''
+}
+test('the HTTP client posts the operation with the service token and maps failures', async () => {
+  const seen: { url?: string; token?: string; body?: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push({ url: req.url, token: String(req.headers['x-service-token']), body });
+      res.writeHead(req.url?.endsWith('/fail') ? 500 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const client = httpClient<{ get(i: object): Promise<unknown>; fail(i: object): Promise<unknown> }>(\`http://127.0.0.1:\${port}/\`, 'some-domain', [['get', 'get'], ['fail', 'fail']], TOKEN);
+    assert.deepEqual(await client.get({ params: {}, body: { a: 1 } }), { ok: true });
+    assert.deepEqual(seen[0], { url: '/internal/some-domain/get', token: TOKEN, body: '{"params":{},"body":{"a":1}}' });
+    await assert.rejects(client.fail({}), (e: unknown) => e instanceof RemoteError && e.statusCode === 502);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+  const down = httpClient<{ get(i: object): Promise<unknown> }>(\`http://127.0.0.1:\${port}\`, 'd', [['get', 'get']], TOKEN, 1000);
+  await assert.rejects(down.get({}), (e: unknown) => e instanceof RemoteError && e.statusCode === 503);
 });
 ${
   bodyRoute
     ? `
 test('request validation rejects a body that is not a JSON object', async () => {
-  const app = buildApp();
+  const app = buildApp({ env: {} });
   const res = await app.inject({ method: ${tsString(bodyRoute.method)}, url: ${tsString(bodyRoute.sample)}, payload: '"text"', headers: { 'content-type': 'application/json' } });
   assert.equal(res.statusCode, 400);
   await app.close();
@@ -364,26 +762,36 @@ test('request validation rejects a body that is not a JSON object', async () => 
 }`;
 }
 
-function rootPackage(bp: Blueprint, r: ResolvedLayout): string {
+function rootPackage(bp: Blueprint, r: ResolvedLayout, units: ResolvedUnit[]): string {
   const scripts: Record<string, string> = {
     build: 'npm run build --workspaces',
     test: 'npm test --workspaces',
   };
-  for (const u of r.units) scripts[`start:${u.name}`] = `npm start -w services/${u.name}`;
+  for (const u of units) scripts[`start:${u.name}`] = `npm start -w services/${u.name}`;
   return json({
     name: `${bp.metadata.name.toLowerCase()}-${r.name}`,
     version: '0.1.0',
     private: true,
     description: `${bp.metadata.title ?? bp.metadata.name}: the ${r.name} layout, scaffolded by archsim`,
     type: 'module',
-    workspaces: r.units.map((u) => `services/${u.name}`),
+    workspaces: units.map((u) => `services/${u.name}`),
     scripts,
     devDependencies: { '@types/node': SCAFFOLD_VERSIONS['@types/node'], typescript: SCAFFOLD_VERSIONS.typescript },
     engines: { node: '>=20' },
   });
 }
 
+/** What the repository holds for a unit: archsim's TypeScript scaffold, an image run as it is, or code to write. */
+function codeNote(u: ResolvedUnit): string {
+  if (u.image !== undefined) return `image \`${u.image}\`, run as it is`;
+  if (isScaffolded(u)) return 'TypeScript scaffold';
+  return `${markdownText(u.runtime ?? '')}: write it in \`services/${u.name}/\``;
+}
+
 function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, opts: GenerateOptions): string {
+  const scaffolded = r.units.filter(isScaffolded);
+  const others = r.units.filter((u) => !isScaffolded(u));
+  const grpcChecked = r.units.filter((u) => probeProtocol(u) === 'grpc');
   const L = [
     `# ${markdownText(bp.metadata.title ?? bp.metadata.name)} — ${r.name}`,
     '',
@@ -391,23 +799,53 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
     r.layout.description ? `\n${markdownText(r.layout.description, 2000)}\n` : '',
     '## Services',
     '',
-    '| service | domains | port | replicas | routes |',
-    '| --- | --- | ---: | ---: | ---: |',
-    ...r.units.map((u) => `| \`${u.name}\` | ${u.domains.join(', ')} | ${u.port} | ${u.replicas} | ${eps.get(u.name)!.filter((e) => !e.internal).length} |`),
+    '| service | domains | port | replicas | operations | public routes | called by other units | serves | code |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    ...r.units.map((u) => {
+      const list = eps.get(u.name)!;
+      const ops = u.domains.reduce((n, d) => n + Object.keys(bp.system.domains[d]?.operations ?? {}).length, 0);
+      return `| \`${u.name}\` | ${u.domains.join(', ')} | ${u.port} | ${u.replicas} | ${ops} | ${list.filter((e) => !e.internal).length} | ${list.filter((e) => e.internal).length} | ${u.protocol === 'grpc' ? 'gRPC' : 'HTTP'} | ${codeNote(u)} |`;
+    }),
     '',
-    'Each service in `services/<name>/` is a TypeScript fastify app: its routes validate requests with',
-    'JSON Schema and call a typed handler in `src/handlers/<domain>.ts` that answers 501 until you',
-    'implement it. Every service has `/health` (liveness), `/ready` (readiness, 503 while draining),',
-    '`/metrics` (Prometheus, `http_request_duration_seconds`) and shuts down gracefully on SIGTERM.',
-    '',
-    '## Develop',
-    '',
-    '```sh',
-    'npm install',
-    'npm test              # builds and tests every service',
-    `npm run start:${r.units[0]!.name}`,
-    '```',
-    '',
+  ];
+  if (scaffolded.length) {
+    L.push(
+      'Each TypeScript service in `services/<name>/` is a fastify app in the style of archsim\'s reference',
+      'services: `src/contracts/<domain>.ts` types every operation and a client per domain;',
+      '`src/handlers/<domain>.ts` has a handler for every operation of every domain the service holds',
+      '(each answers 501 until you implement it); `src/clients.ts` reaches every domain the handlers',
+      'call, in-process when this service holds it, over HTTP (`POST /internal/<domain>/<operation>`,',
+      'with the `SERVICE_TOKEN` every internal endpoint requires) when another service does. Public',
+      'routes validate requests with JSON Schema. Every service has `/health` (liveness), `/ready`',
+      '(readiness, 503 while draining), `/metrics` (Prometheus, `http_request_duration_seconds`) and',
+      'shuts down gracefully on SIGTERM.',
+      '',
+    );
+  }
+  if (others.length) {
+    L.push('archsim writes TypeScript only for Node services. For the others the compose and Kubernetes files are generated and the code is yours:', '');
+    for (const u of others) {
+      L.push(
+        u.image !== undefined
+          ? `- \`${u.name}\` runs the image \`${u.image}\` as it is (no build, no generated code)${u.runtime ? `; runtime ${markdownText(u.runtime)}` : ''}.`
+          : `- \`${u.name}\` runs ${markdownText(u.runtime ?? 'another runtime')}: put its code and a \`Dockerfile\` in \`services/${u.name}/\` (compose builds it from there) and serve ${u.protocol === 'grpc' ? 'gRPC with the standard gRPC health service' : 'HTTP with a `/health` endpoint'} on port ${u.port}.`,
+      );
+    }
+    if (r.wiring.some((w) => !isScaffolded(w.unit) && usesServiceToken(r, w))) {
+      L.push('', 'Calls between services carry the layout\'s `SERVICE_TOKEN` (environment, from a secret) in the `x-service-token` header; an internal endpoint answers no caller without it.');
+    }
+    L.push('');
+  }
+  if (grpcChecked.length) {
+    L.push(
+      `Health of ${grpcChecked.map((u) => `\`${u.name}\``).join(', ')} is the standard gRPC health protocol: Kubernetes asks it with its own \`grpc\` probe, compose with \`grpc_health_probe\`, which the image must contain (github.com/grpc-ecosystem/grpc-health-probe).`,
+      '',
+    );
+  }
+  if (scaffolded.length) {
+    L.push('## Develop', '', '```sh', 'npm install', 'npm test              # builds and tests every TypeScript service', `npm run start:${scaffolded[0]!.name}`, '```', '');
+  }
+  L.push(
     '## Run everything locally',
     '',
     '```sh',
@@ -433,7 +871,7 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
     '',
     'That overwrites generated files, handlers included: commit first and merge your handlers back.',
     '',
-  ];
+  );
   return L.join('\n');
 }
 
@@ -442,13 +880,17 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
   const table = r.routes;
   const files: GeneratedFile[] = [];
   const eps = new Map(r.units.map((u) => [u.name, endpoints(bp, r, u, table)]));
-  files.push({ path: 'package.json', content: rootPackage(bp, r) });
+  const scaffolded = r.units.filter(isScaffolded);
   files.push({ path: 'README.md', content: readme(bp, r, eps, opts) });
   files.push({ path: '.gitignore', content: 'node_modules/\ndist/\n.env\n*.log\n' });
-  files.push({ path: '.nvmrc', content: '20\n' });
-  for (const u of r.units) {
+  if (scaffolded.length) {
+    files.push({ path: 'package.json', content: rootPackage(bp, r, scaffolded) });
+    files.push({ path: '.nvmrc', content: '20\n' });
+  }
+  for (const u of scaffolded) {
     const base = `services/${u.name}`;
     const list = eps.get(u.name)!;
+    const domains = domainsOf(bp, r, u);
     files.push({ path: `${base}/package.json`, content: servicePackage(bp, u) });
     files.push({ path: `${base}/tsconfig.json`, content: TSCONFIG });
     files.push({ path: `${base}/Dockerfile`, content: dockerfile(u) });
@@ -456,11 +898,16 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: `${base}/src/app.ts`, content: appTs(u) });
     files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
     files.push({ path: `${base}/src/metrics.ts`, content: metricsTs() });
-    files.push({ path: `${base}/src/routes.ts`, content: routesTs(u, list) });
-    for (const d of [...new Set(list.map((e) => e.domain))].sort()) {
-      files.push({ path: `${base}/src/handlers/${d}.ts`, content: handlersTs(bp, d, list.filter((e) => e.domain === d)) });
+    files.push({ path: `${base}/src/errors.ts`, content: ERRORS_TS });
+    files.push({ path: `${base}/src/service-auth.ts`, content: SERVICE_AUTH_TS });
+    files.push({ path: `${base}/src/remote.ts`, content: REMOTE_TS });
+    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains) });
+    files.push({ path: `${base}/src/routes.ts`, content: routesTs(u, list, domains) });
+    for (const d of domains) {
+      files.push({ path: `${base}/src/contracts/${d.name}.ts`, content: contractTs(bp, d) });
+      if (d.held) files.push({ path: `${base}/src/handlers/${d.name}.ts`, content: handlersTs(bp, d) });
     }
-    files.push({ path: `${base}/test/app.test.ts`, content: testTs(u, list) });
+    files.push({ path: `${base}/test/app.test.ts`, content: testTs(u, list, domains) });
   }
   files.push(...composeFiles(bp, layout, opts), ...k8sFiles(bp, layout, opts));
   return files;

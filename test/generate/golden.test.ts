@@ -5,6 +5,8 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, TARGETS } from '../../src/generate/index.js';
 import { pairs, quantchat } from './fixtures.js';
+import { formatDiagnostic } from '../../src/model/diagnostics.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const GOLDEN_LAYOUT = 'strangler-relay';
@@ -21,6 +23,20 @@ function listFiles(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/** The files equal the checked-in golden/<name>/ byte for byte (UPDATE_GOLDEN=1 rewrites it first). */
+function matchesGolden(name: string, files: { path: string; content: string }[]): void {
+  const dir = join(GOLDEN, name);
+  if (update) {
+    rmSync(dir, { recursive: true, force: true });
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+  }
+  expect(listFiles(dir)).toEqual(files.map((f) => f.path).sort());
+  for (const f of files) expect(f.content, `${name}/${f.path} (run with UPDATE_GOLDEN=1 after an intended change)`).toBe(readFileSync(join(dir, f.path), 'utf8'));
 }
 
 describe('generation matrix', () => {
@@ -45,16 +61,17 @@ describe('generation matrix', () => {
 
 describe.each(TARGETS.filter((t) => t !== 'all'))('golden files: %s of quantchat/' + GOLDEN_LAYOUT, (target) => {
   it('matches the checked-in bytes', () => {
-    const files = generate(target, quantchat, GOLDEN_LAYOUT);
-    const dir = join(GOLDEN, target);
-    if (update) {
-      rmSync(dir, { recursive: true, force: true });
-      for (const f of files) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-        writeFileSync(join(dir, f.path), f.content);
-      }
-    }
-    expect(listFiles(dir)).toEqual(files.map((f) => f.path).sort());
-    for (const f of files) expect(f.content, `${target}/${f.path} (run with UPDATE_GOLDEN=1 after an intended change)`).toBe(readFileSync(join(dir, f.path), 'utf8'));
+    matchesGolden(target, generate(target, quantchat, GOLDEN_LAYOUT));
+  });
+});
+
+// The TypeScript scaffold in full (contracts, handlers, clients in-process, over HTTP and to a
+// gRPC image) and the deploy files of units it does not write: the shop's split layout.
+describe('golden files: scaffold of the shop fixture, layout split', () => {
+  it('matches the checked-in bytes', () => {
+    const text = readFileSync(new URL('../fixtures/generate/shop.yaml', import.meta.url), 'utf8');
+    const parsed = parseBlueprint(text, 'shop.yaml');
+    if (!parsed.ok) throw new Error(parsed.errors.map(formatDiagnostic).join('\n'));
+    matchesGolden('scaffold-shop-split', generate('scaffold', parsed.blueprint, 'split'));
   });
 });

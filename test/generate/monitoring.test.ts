@@ -1,24 +1,33 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
+import { isScaffolded, layoutToGenerate } from '../../src/generate/common.js';
 import { pairs, quantchat } from './fixtures.js';
 
 describe('monitoring', () => {
-  it.each(pairs)('$name: a scrape job per unit with a target per replica, and a dashboard that is valid JSON', ({ bp, layout }) => {
+  it.each(pairs)('$name: a scrape job per unit that exports /metrics (every replica by DNS), Grafana provisioning, a dashboard that is valid JSON', ({ bp, layout }) => {
     const files = generate('monitoring', bp, layout);
-    expect(files.map((f) => f.path)).toEqual(['monitoring/grafana-dashboard.json', 'monitoring/prometheus.yml']);
-    const prom = parse(files[1]!.content) as { global: { scrape_interval: string }; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
-    const units = Object.entries(bp.layouts[layout]!.units);
-    expect(prom.scrape_configs.map((j) => j.job_name)).toEqual(units.map(([n]) => n));
-    for (const [name, u] of units) {
-      const job = prom.scrape_configs.find((j) => j.job_name === name)!;
-      expect(job.static_configs[0]!.targets).toHaveLength(u.replicas);
-      for (const t of job.static_configs[0]!.targets) expect(t).toMatch(new RegExp(`^${bp.metadata.name}-${name}-\\d+:${u.port}$`));
+    expect(files.map((f) => f.path)).toEqual([
+      'monitoring/grafana-dashboard.json',
+      'monitoring/grafana/provisioning/dashboards/archsim.yml',
+      'monitoring/grafana/provisioning/datasources/prometheus.yml',
+      'monitoring/prometheus.yml',
+    ]);
+    const prom = parse(files[3]!.content) as { scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[] };
+    // Only the units archsim scaffolds export /metrics: a Python, Go or image unit is named, not scraped.
+    const units = layoutToGenerate(bp, layout).units;
+    const scraped = units.filter(isScaffolded);
+    expect(prom.scrape_configs.map((j) => j.job_name)).toEqual(scraped.map((u) => u.name));
+    for (const u of scraped) {
+      const job = prom.scrape_configs.find((j) => j.job_name === u.name)!;
+      expect(job.dns_sd_configs).toEqual([{ names: [u.name], type: 'A', port: u.port, refresh_interval: '30s' }]);
     }
+    for (const u of units.filter((x) => !isScaffolded(x))) expect(files[3]!.content).toMatch(new RegExp(`^# Not scraped .*\\b${u.name}\\b`, 'm'));
     const dash = JSON.parse(files[0]!.content);
     expect(dash.schemaVersion).toBeGreaterThan(30);
     const ids = dash.panels.map((p: { id: number }) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(dash.panels.filter((p: { type: string }) => p.type === 'row')).toHaveLength(scraped.length);
   });
 
   it('shows rate, errors and duration quantiles per unit from http_request_duration_seconds', () => {

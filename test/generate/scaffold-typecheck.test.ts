@@ -1,12 +1,13 @@
 // Every bundled layout's scaffold typechecks (strict) against the real fastify, prom-client and
 // node types, in one tsc run; the full install-build-test-start cycle is in scaffold.test.ts.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
 import { pairs } from './fixtures.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-scaffold-tsc-'));
@@ -14,7 +15,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('scaffold typecheck', () => {
   it('every bundled blueprint × layout scaffold compiles under strict TypeScript', () => {
-    for (const { name, bp, layout } of pairs) {
+    // The bundled layouts, and the shop fixture's (a gRPC image, a Go unit, gRPC calls).
+    const shop = parseBlueprint(readFileSync(new URL('../fixtures/generate/shop.yaml', import.meta.url), 'utf8'), 'shop.yaml');
+    if (!shop.ok) throw new Error('shop fixture does not load');
+    const shopPairs = Object.keys(shop.blueprint.layouts).map((layout) => ({ name: `shop/${layout}`, bp: shop.blueprint, layout }));
+    for (const { name, bp, layout } of [...pairs, ...shopPairs]) {
       for (const f of generate('scaffold', bp, layout).filter((x) => x.path.endsWith('.ts') || x.path.endsWith('package.json'))) {
         const p = join(tmp, name.replace('/', '__'), f.path);
         mkdirSync(dirname(p), { recursive: true });

@@ -1,0 +1,33 @@
+// The clients of web: one typed client per domain its operations reach. A domain this unit
+// holds is an in-process call (its handlers); a domain held by another unit is a call over the
+// network to that unit (POST /internal/<domain>/<operation> with the service token). A handler
+// cannot tell which: moving a domain between units changes this file, not the handlers.
+import type { FrontClient } from './contracts/front.js';
+import type { CartClient } from './contracts/cart.js';
+import type { CatalogClient } from './contracts/catalog.js';
+import type { OrdersClient } from './contracts/orders.js';
+import { createFront } from './handlers/front.js';
+import { httpClient, grpcClient } from './remote.js';
+
+export interface Clients {
+  /** front: in-process */
+  front: FrontClient;
+  /** cart: cart-svc, by gRPC */
+  cart: CartClient;
+  /** catalog: catalog-svc, by gRPC */
+  catalog: CatalogClient;
+  /** orders: orders-svc, by HTTP */
+  orders: OrdersClient;
+}
+
+export function createClients(env: Record<string, string | undefined> = process.env): Clients {
+  const token = env.SERVICE_TOKEN ?? '';
+  const clients = {} as Clients;
+  clients.front = createFront(clients);
+  // cart-svc serves gRPC: generate a client from its .proto and call it in remote.ts grpcClient.
+  clients.cart = grpcClient<CartClient>(env.CART_SVC_GRPC_ADDR ?? "cart-svc:50052", "cart", [["get", "get"]]);
+  // catalog-svc serves gRPC: generate a client from its .proto and call it in remote.ts grpcClient.
+  clients.catalog = grpcClient<CatalogClient>(env.CATALOG_SVC_GRPC_ADDR ?? "catalog-svc:50051", "catalog", [["list", "list"]]);
+  clients.orders = httpClient<OrdersClient>(env.ORDERS_SVC_URL ?? "http://orders-svc:8090", "orders", [["place", "place"]], token);
+  return clients;
+}
