@@ -23,6 +23,11 @@ export interface GatewayOptions {
   routes: RouteEntry[];
   /** Origins of the units behind the gateway (their public /ready is what /ready reflects). */
   upstreams?: string[];
+  /**
+   * Host of each unit (by name) when the units are not on this host's loopback: in containers,
+   * each unit is its own host on the project's network. Default 127.0.0.1.
+   */
+  unitHosts?: Record<string, string>;
   /** Body limit of every route (default JSON_BODY_LIMIT) … */
   bodyLimit?: number;
   /** … except these operations' ("domain.op"), e.g. streamed uploads (limits.ts). */
@@ -34,10 +39,12 @@ class BodyTooLarge extends Error {}
 export function startGateway(o: GatewayOptions) {
   const host = o.host ?? '127.0.0.1';
   const table = o.routes.map((r) => ({ ...r, re: new RegExp(r.pattern) }));
-  const pools = new Map<number, Pool>();
-  const pool = (port: number) => {
-    let p = pools.get(port);
-    if (!p) pools.set(port, (p = new Pool(`http://127.0.0.1:${port}`, { connections: 128, keepAliveTimeout: 30_000, connect: { timeout: 1000 } })));
+  const pools = new Map<string, Pool>();
+  const hostOf = (unit: string) => o.unitHosts?.[unit] ?? '127.0.0.1';
+  const pool = (unit: string, port: number) => {
+    const origin = `http://${hostOf(unit)}:${port}`;
+    let p = pools.get(origin);
+    if (!p) pools.set(origin, (p = new Pool(origin, { connections: 128, keepAliveTimeout: 30_000, connect: { timeout: 1000 } })));
     return p;
   };
   const match = (method: string, url: string) => {
@@ -115,7 +122,7 @@ export function startGateway(o: GatewayOptions) {
       );
     }
     try {
-      const up = await pool(r.port).request({
+      const up = await pool(r.unit, r.port).request({
         method: req.method as 'GET',
         path: url,
         headers,
@@ -140,7 +147,7 @@ export function startGateway(o: GatewayOptions) {
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const r = match('GET', req.url ?? '/');
     if (!r || !r.websocket) return socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    const upstream = connect({ host: '127.0.0.1', port: r.port, timeout: 1000 });
+    const upstream = connect({ host: hostOf(r.unit), port: r.port, timeout: 1000 });
     upstream.once('connect', () => {
       upstream.setTimeout(0);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
