@@ -14,7 +14,7 @@ export const method = [
 ].join('\n\n');
 
 const BP = `${ROOT}blueprints/quantchat.yaml`;
-const LAYOUTS = ['monolith', 'strangler-relay', 'microservices'];
+const LAYOUTS = ['monolith', 'microservices'];
 
 export async function run({ log }) {
   const { engine, composeCommand } = await import('../dist/src/run/docker.js');

@@ -71,8 +71,12 @@ const internalPortOf = (publicPort: number) => (publicPort === 9100 ? 9101 : 910
  */
 function probe(port: number, path: string): Record<string, unknown> {
   const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && read -r _ code _ <&3 && [ "$code" = 200 ]`;
-  // Docker 20.10 has no start_interval: a short interval is what makes "healthy" come soon.
-  return { test: ['CMD', 'bash', '-c', literal(script)], interval: '2s', timeout: '3s', retries: 3, start_period: '60s' };
+  // Each probe is a `runc exec` (tens of ms of CPU, seconds of wall time on a loaded machine):
+  // every 3 s per container is a compromise between a prompt "healthy" (Docker 20.10 has no
+  // start_interval) and what ten containers' probes cost on two cores. The start period is long
+  // and the timeout generous: compose gives up on a dependency marked unhealthy, and a busy
+  // machine can take minutes to start eight units; `up` has its own deadline (60 s unless told).
+  return { test: ['CMD', 'bash', '-c', literal(script)], interval: '3s', timeout: '10s', retries: 5, start_period: '300s' };
 }
 
 /** A name for an infrastructure service that no unit of the layout already uses. */
@@ -185,7 +189,7 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
     command: ['-c', 'max_connections=400', '-c', 'shared_buffers=64MB'],
     volumes: ['pgdata:/var/lib/postgresql/data', './initdb:/docker-entrypoint-initdb.d:ro'],
     // Over TCP: the official image's init server listens on the socket only, so this waits for the real one.
-    healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', PG_USER, '-d', eventsDb], interval: '1s', timeout: '3s', retries: 5, start_period: '60s' },
+    healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', PG_USER, '-d', eventsDb], interval: '2s', timeout: '10s', retries: 5, start_period: '300s' },
     security_opt: ['no-new-privileges:true'],
     labels,
     restart: 'unless-stopped',

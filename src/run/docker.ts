@@ -32,10 +32,16 @@ export function run(cmd: string, args: string[], o: { env?: Record<string, strin
     p.once('close', (code, signal) => {
       clearTimeout(t);
       const r = { code: code ?? (signal ? 128 : 1), stdout, stderr };
-      if (r.code !== 0 && !o.allowFail) rej(new DockerError(`${cmd} ${args.slice(0, 3).join(' ')}: ${(stderr.trim() || stdout.trim()).split('\n').slice(-1)[0] ?? `exit ${r.code}`}`));
+      if (r.code !== 0 && !o.allowFail) rej(new DockerError(`${cmd} ${args.slice(0, 3).join(' ')}: ${errorLine(stderr || stdout) ?? `exit ${r.code}`}`));
       else res(r);
     });
   });
+}
+
+/** The line that says what went wrong: compose's last ERROR line (its progress goes to stderr too), else the last line. */
+export function errorLine(text: string): string | undefined {
+  const lines = text.trim().split('\n').filter(Boolean);
+  return [...lines].reverse().find((l) => /^(ERROR|Error)\b/.test(l)) ?? lines.at(-1);
 }
 
 export const docker = (args: string[], o: Parameters<typeof run>[2] = {}) => run('docker', args, o);

@@ -1,5 +1,5 @@
 // `archsim up`: run a layout for real, supervised in its own process group (or detached), until a signal stops it in order.
-import { choiceFlag, intFlag } from '../flags.js';
+import { choiceFlag, durationFlag, intFlag } from '../flags.js';
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';
 import { readState, alive, writeState, clearState, printableState, type RunState } from '../../run/state.js';
@@ -11,6 +11,7 @@ import { mkdirSync, openSync, readFileSync, existsSync, chmodSync } from 'node:f
 export interface UpOpts {
   layout: string;
   runtime?: string;
+  healthyWithin?: string;
   db: string;
   dbImage?: string;
   portOffset: string;
@@ -31,7 +32,8 @@ export async function action(bp: string, opts: UpOpts): Promise<number> {
     for (const [flag, v] of [['--data-dir', opts.dataDir], ['--fast-db', opts.fastDb], ['--log-dir', opts.logDir]] as const) {
       if (v !== undefined) throw new UsageError(`${flag} goes with --runtime process`);
     }
-  }
+  } else if (opts.healthyWithin !== undefined) throw new UsageError('--healthy-within goes with --runtime compose');
+  const healthyWithinMs = opts.healthyWithin === undefined ? 60_000 : durationFlag('--healthy-within', opts.healthyWithin);
   if (opts.dbImage !== undefined) {
     if (opts.db !== 'container' && runtime !== 'compose') throw new UsageError('--db-image goes with --db container or --runtime compose');
     // A Docker image reference (name[:tag][@digest]): nothing a shell or the engine reads otherwise.
@@ -44,7 +46,7 @@ export async function action(bp: string, opts: UpOpts): Promise<number> {
   const prev = readState();
   if (prev && alive(prev.supervisorPid)) throw new UsageError(`a run is already up (${prev.layout}, pid ${prev.supervisorPid}); stop it with \`archsim down\``);
   if (prev?.compose) throw new UsageError(`a run is already up (${prev.layout}, compose project ${prev.compose.project}); stop it with \`archsim down\``);
-  if (runtime === 'compose') return composeRuntime(bp, opts, offset, gatewayPort);
+  if (runtime === 'compose') return composeRuntime(bp, opts, offset, gatewayPort, healthyWithinMs);
   const logDir = resolve(opts.logDir ?? join('.archsim', 'logs', opts.layout));
   if (opts.detach) return detach(logDir, opts.json === true);
   if (!process.env.ARCHSIM_UP_SUPERVISOR) return supervise();
@@ -213,13 +215,14 @@ async function detach(logDir: string, json: boolean): Promise<number> {
  * supervises them (restart: unless-stopped). In the foreground a signal removes them; detached,
  * `archsim down` does.
  */
-async function composeRuntime(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined): Promise<number> {
+async function composeRuntime(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, healthyWithinMs: number): Promise<number> {
   const { composeUp, composeDown } = await import('../../run/compose.js');
   const t0 = Date.now();
   const c = await composeUp(bp, opts.layout, {
     portOffset: offset,
     ...(gatewayPort ? { gatewayPort } : {}),
     ...(opts.dbImage ? { postgresImage: opts.dbImage } : {}),
+    healthyWithinMs,
     log: (line) => process.stderr.write(`archsim: ${line}\n`),
   });
   const state: RunState = {

@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .argument('<blueprint>', 'blueprint YAML whose domains the bundled reference services implement')
     .requiredOption('-l, --layout <name>', 'layout to run (monolith, modular-monolith, microservices, strangler-relay)')
     .option('--runtime <runtime>', 'process (each unit a supervised process on this machine) or compose (each unit a container: docker compose or docker-compose, every port on 127.0.0.1)', 'process')
+    .option('--healthy-within <duration>', 'with --runtime compose: how long the containers may take to be healthy, from their creation (default 60s; a busy machine may need more)')
     .option('--db <mode>', 'embedded (a local cluster), url (DATABASE_URL, or DATABASE_URL_<DATASTORE> each) or container (testcontainers + Docker)', 'embedded')
     .option('--db-image <image>', 'with --db container or --runtime compose: an image honouring the official postgres image\'s POSTGRES_* variables (default postgres:16; scripts/build-local-images.sh builds one from Debian\'s packages)')
     .option('--port-offset <n>', 'add n to every blueprint port', '0')
