@@ -167,7 +167,8 @@ export function startGateway(o: GatewayOptions) {
     server.once('error', reject);
     server.listen(o.port, host, () =>
       resolve({
-        url: `http://${host}:${o.port}`,
+        // The bound port (o.port 0 asks the system for a free one, e.g. the platform benchmark).
+        url: `http://${host}:${(server.address() as { port: number } | null)?.port ?? o.port}`,
         close: async () => {
           await new Promise<void>((r) => server.close(() => r()));
           server.closeAllConnections();

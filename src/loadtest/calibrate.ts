@@ -223,7 +223,8 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     }
     return run;
   });
-  const offMain = ss.sum(profiles.map((p) => p!.offMainCpuSeconds));
+  // The pool's own threads where the results keep them apart; older results: every thread off the main one.
+  const offMain = ss.sum(profiles.map((p) => p!.poolThreadsCpuSeconds ?? p!.offMainCpuSeconds));
   // The server side of calls from other units is the simulator's network CPU, not this unit's.
   const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0)) / 1000));
   const { perCallMs: overheadMs, background } = splitUnattributed(perRun, unattributed);
@@ -496,7 +497,7 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /**
  * The blueprint with a calibration's figures applied, in memory (what loading its overlay
- * gives): each calibrated operation's CPU mean, its wait (thread-pool work plus unexplained
+ * gives): each calibrated operation's CPU mean, its thread-pool work, its wait (unexplained
  * latency, as a constant) and its query times on the calibration layout's datastores.
  */
 export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperation[], layout: string, background?: Calibration['background']): Blueprint {
@@ -512,8 +513,10 @@ export function applyCalibration(bp: Blueprint, ops: readonly CalibratedOperatio
     if (!here) continue;
     const op = out.system.domains[here.ref.domain]!.operations[here.ref.name]!;
     if (c.cpuMs !== null) op.cpu = { ...op.cpu, mean: c.cpuMs };
-    const wait = (c.poolMs ?? 0) + (c.waitMs ?? 0);
-    if (wait > 0) op.wait = { dist: 'const', mean: wait + (here.ref.op.wait?.mean ?? 0), cv: 0 };
+    // Thread-pool work (scrypt) queues for the unit's pool threads and takes host CPU; the
+    // unexplained rest is a wait.
+    if (c.poolMs) op.pool = { dist: 'const', mean: c.poolMs, cv: 0 };
+    if (c.waitMs) op.wait = { dist: 'const', mean: c.waitMs + (here.ref.op.wait?.mean ?? 0), cv: 0 };
     const db = { reads: here.ref.op.db.reads, writes: here.ref.op.db.writes, ...op.db };
     if (c.db?.readMs != null) op.db = { ...db, read: { ...here.read, mean: c.db.readMs } };
     if (c.db?.writeMs != null) op.db = { ...db, ...op.db, write: { ...here.write, mean: c.db.writeMs } };
@@ -569,7 +572,8 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
 function platformNetwork(bp: Blueprint, p: PlatformCosts): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string } }> {
   const h = p.http;
   const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
-  const gatewayMs = h.clientPerCallMs + h.serverPerCallMs + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
+  // The gateway's own measured CPU per request where the platform file has it; else one call's two sides.
+  const gatewayMs = (p.gateway ? p.gateway.perRequestMs : h.clientPerCallMs + h.serverPerCallMs) + kib * (h.clientPerKiBMs + h.serverPerKiBMs);
   return Object.fromEntries(
     Object.entries(bp.layouts).map(([name, l]) => [
       name,
@@ -605,10 +609,10 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     const ref = here.ref;
     const entry: Record<string, unknown> = {};
     if (c.cpuMs !== null) entry.cpu = withMean(ref.op.cpu, c.cpuMs);
-    // Thread-pool work (scrypt) runs off the event loop: a wait, not the unit's CPU.
-    // Thread-pool work and unexplained latency: both are time off the unit's CPU.
-    const wait = (c.poolMs ?? 0) + (c.waitMs ?? 0);
-    if (wait > 0) entry.wait = { dist: 'const', mean: ms(wait + (ref.op.wait?.mean ?? 0)) };
+    // Thread-pool work (scrypt) runs beside the event loop, on the unit's pool threads.
+    if (c.poolMs) entry.pool = { dist: 'const', mean: ms(c.poolMs) };
+    // Unexplained latency: time off the unit's CPU.
+    if (c.waitMs) entry.wait = { dist: 'const', mean: ms(c.waitMs + (ref.op.wait?.mean ?? 0)) };
     if (c.db && (c.db.readMs !== null || c.db.writeMs !== null)) {
       const db: Record<string, unknown> = {};
       if (c.db.readMs !== null) db.read = withMean(here.read, c.db.readMs);

@@ -47,6 +47,8 @@ const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 export function profileDelta(unit: string, before: UnitCounters, after: UnitCounters): OperationProfile {
   const main = Math.max(0, after.threads.main - before.threads.main);
   const offMain = Math.max(0, after.threads.boot + after.threads.later - before.threads.boot - before.threads.later);
+  // Threads born after boot are libuv's pool (created at its first task); V8's workers exist from the start.
+  const poolThreads = Math.max(0, after.threads.later - before.threads.later);
   const rows = [...after.ops].map(([op, a]) => {
     const b = before.ops.get(op) ?? { loop: 0, spans: 0, poolTasks: 0, pool: 0 };
     return { operation: op, spans: Math.round(a.spans - b.spans), loopSeconds: Math.max(0, a.loop - b.loop), poolTasks: Math.round(a.poolTasks - b.poolTasks), poolSeconds: Math.max(0, a.pool - b.pool) };
@@ -56,6 +58,7 @@ export function profileDelta(unit: string, before: UnitCounters, after: UnitCoun
     unit,
     mainThreadCpuSeconds: r6(main),
     offMainCpuSeconds: r6(offMain),
+    poolThreadsCpuSeconds: r6(poolThreads),
     loopSeconds: r6(loopTotal),
     operations: rows
       .filter((r) => r.spans > 0 || r.loopSeconds > 0)
@@ -74,7 +77,8 @@ export function sumProfiles(list: readonly OperationProfile[]): OperationProfile
       ops.set(o.operation, e ? { operation: o.operation, spans: e.spans + o.spans, loopSeconds: r6(e.loopSeconds + o.loopSeconds), poolTasks: e.poolTasks + o.poolTasks, poolSeconds: r6(e.poolSeconds + o.poolSeconds), cpuSeconds: r6(e.cpuSeconds + o.cpuSeconds) } : { ...o });
     }
   const sum = (k: 'mainThreadCpuSeconds' | 'offMainCpuSeconds' | 'loopSeconds') => r6(list.reduce((s, p) => s + p[k], 0));
-  return { unit: first.unit, mainThreadCpuSeconds: sum('mainThreadCpuSeconds'), offMainCpuSeconds: sum('offMainCpuSeconds'), loopSeconds: sum('loopSeconds'), operations: [...ops.values()].sort((x, y) => x.operation.localeCompare(y.operation)) };
+  const pool = list.every((p) => p.poolThreadsCpuSeconds !== undefined) ? { poolThreadsCpuSeconds: r6(list.reduce((s, p) => s + p.poolThreadsCpuSeconds!, 0)) } : {};
+  return { unit: first.unit, mainThreadCpuSeconds: sum('mainThreadCpuSeconds'), offMainCpuSeconds: sum('offMainCpuSeconds'), ...pool, loopSeconds: sum('loopSeconds'), operations: [...ops.values()].sort((x, y) => x.operation.localeCompare(y.operation)) };
 }
 
 /** Scrape every unit's counters now (undici's fetch; a unit that does not answer is left out). */

@@ -5,7 +5,8 @@
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 
-type ClientStart = { type: 'client'; url: string; requests: number; warmup: number; bytes: number; concurrency: number };
+/** paceMs > 0: one connection, a request every paceMs (each alone on the wire, as calls between units mostly are); 0: `concurrency` back to back */
+type ClientStart = { type: 'client'; url: string; requests: number; warmup: number; bytes: number; concurrency: number; paceMs: number };
 
 async function server(): Promise<void> {
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
@@ -22,7 +23,16 @@ async function client(m: ClientStart): Promise<void> {
     const r = await pool.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
     JSON.parse(await r.body.text());
   };
+  const paced = async (n: number) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const wait = t0 + i * m.paceMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await one();
+    }
+  };
   const run = async (n: number) => {
+    if (m.paceMs > 0) return paced(n);
     let left = n;
     await Promise.all(Array.from({ length: m.concurrency }, async () => {
       while (left-- > 0) await one();

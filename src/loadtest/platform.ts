@@ -1,9 +1,18 @@
 // `archsim calibrate --platform`: what this machine's runtime costs, measured once and apart from
 // any layout. Today: the CPU of one HTTP call on the client side and on the server side, and per
 // KiB of payload, with the reference services' own stacks (fastify server, undici client) in two
-// processes over loopback. A calibration overlay then carries these as every layout's
-// `network.cpuPerCall` and `network.cpuPerKiB` instead of the blueprint's hand-written figures.
-import { fork } from 'node:child_process';
+// processes over loopback; and the CPU of the reference gateway per request it proxies. A
+// calibration overlay then carries these as every layout's `network.cpuPerCall`,
+// `network.cpuPerKiB` and `gateway.cpu` instead of the blueprint's hand-written figures.
+//
+// The calls are paced (one connection, one request every PACE_MS), not sent back to back: calls
+// between units arrive mostly one at a time, and each then pays its own wake-up, read and write
+// system calls. Back to back, a process batches them, and the per-call CPU it shows is a third of
+// what the same call costs alone (measured here: 0.10 ms against 0.3 ms or more a side).
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { z } from 'zod';
 import { readProc } from './proc.js';
@@ -24,36 +33,74 @@ export const PlatformCosts = z.strictObject({
     requests: z.number().int().positive(),
     payloads: z.array(z.number().int().min(0)),
   }),
+  /** the reference gateway's own CPU per proxied request (64-byte bodies), ms; absent in files written before it was measured */
+  gateway: z.strictObject({ perRequestMs: z.number().min(0), requests: z.number().int().positive() }).optional(),
+  /** ms between the measured calls (one connection); absent: back to back (older files) */
+  paceMs: z.number().min(0).optional(),
   /** what the overlay sets in every layout's `network` */
   network: z.strictObject({ cpuPerCall: z.number().min(0), cpuPerKiB: z.number().min(0) }),
   notes: z.array(z.string()),
 });
 export type PlatformCosts = z.output<typeof PlatformCosts>;
 
-type Sample = { clientCpu: number; serverCpu: number; requests: number; bytes: number };
+type Sample = { clientCpu: number; serverCpu: number; gatewayCpu: number; requests: number; bytes: number };
 
-async function onePayload(bytes: number, requests: number): Promise<Sample> {
+/** ms between two measured calls: sparse enough that each call is alone on the wire (a call takes well under 1 ms here). */
+export const PACE_MS = 2;
+
+/** The reference gateway's program (dist/reference-services/runtime/gateway-main.js). */
+function gatewayProgram(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const p = join(dir, 'dist', 'reference-services', 'runtime', 'gateway-main.js');
+  if (!existsSync(p)) throw new Error(`${p} is missing: build first (npx tsc -p tsconfig.json)`);
+  return p;
+}
+
+/** The reference gateway in front of the echo server, on a free port; resolves with its URL. */
+function startGateway(echoPort: number): Promise<{ proc: ChildProcess; url: string }> {
+  const route = { op: 'platform.echo', domain: 'platform', method: 'POST', path: '/echo', unit: 'echo', port: echoPort, pattern: '^/echo$', prefix: '/echo', websocket: false };
+  const proc = spawn(process.execPath, [gatewayProgram()], { env: { ...process.env, ARCHSIM_GATEWAY: JSON.stringify({ port: 0, routes: [route], upstreams: [] }) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((res, rej) => {
+    let out = '';
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b;
+      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      if (m) res({ proc, url: m[1]! });
+    });
+    proc.once('exit', (c) => rej(new Error(`the benchmark gateway exited ${c}`)));
+  });
+}
+
+async function onePayload(bytes: number, requests: number, viaGateway: boolean): Promise<Sample> {
   const file = runnableFile(import.meta.url, './platform-child.js');
   const srv = fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let gw: { proc: ChildProcess; url: string } | undefined;
   try {
     const port = await new Promise<number>((res, rej) => {
       srv.once('message', (m: { port: number }) => res(m.port));
       srv.once('exit', (c) => rej(new Error(`the benchmark server exited ${c}`)));
     });
+    if (viaGateway) gw = await startGateway(port);
     const cli = fork(file, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let before = 0;
+    let gwBefore = 0;
     const done = await new Promise<{ cpuSeconds: number }>((res, rej) => {
       cli.on('message', (m: { type: string; cpuSeconds?: number }) => {
-        if (m.type === 'measure') before = readProc(srv.pid!)?.cpuSeconds ?? 0;
-        else if (m.type === 'done') res({ cpuSeconds: m.cpuSeconds! });
+        if (m.type === 'measure') {
+          before = readProc(srv.pid!)?.cpuSeconds ?? 0;
+          gwBefore = gw ? (readProc(gw.proc.pid!)?.cpuSeconds ?? 0) : 0;
+        } else if (m.type === 'done') res({ cpuSeconds: m.cpuSeconds! });
       });
       cli.once('exit', (c) => (c ? rej(new Error(`the benchmark client exited ${c}`)) : undefined));
-      cli.send({ type: 'client', url: `http://127.0.0.1:${port}`, requests, warmup: Math.max(200, requests / 5), bytes, concurrency: 4 });
+      cli.send({ type: 'client', url: gw?.url ?? `http://127.0.0.1:${port}`, requests, warmup: Math.max(200, requests / 5), bytes, concurrency: 1, paceMs: PACE_MS });
     });
     const after = readProc(srv.pid!)?.cpuSeconds ?? 0;
-    return { clientCpu: done.cpuSeconds, serverCpu: Math.max(0, after - before), requests, bytes };
+    const gwAfter = gw ? (readProc(gw.proc.pid!)?.cpuSeconds ?? 0) : 0;
+    return { clientCpu: done.cpuSeconds, serverCpu: Math.max(0, after - before), gatewayCpu: Math.max(0, gwAfter - gwBefore), requests, bytes };
   } finally {
     srv.kill();
+    gw?.proc.kill();
   }
 }
 
@@ -67,11 +114,13 @@ export function fitHttp(small: Sample, large: Sample): PlatformCosts['http'] {
 }
 
 export async function measurePlatform(o: { requests?: number; log?: (l: string) => void } = {}): Promise<PlatformCosts> {
-  const requests = o.requests ?? 4000;
-  o.log?.(`HTTP calls: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes`);
-  const small = await onePayload(64, requests);
-  const large = await onePayload(16 * 1024, requests);
+  const requests = o.requests ?? 2000;
+  o.log?.(`HTTP calls, one every ${PACE_MS} ms: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes; then ${requests} through the reference gateway`);
+  const small = await onePayload(64, requests, false);
+  const large = await onePayload(16 * 1024, requests, false);
+  const viaGateway = await onePayload(64, requests, true);
   const http = fitHttp(small, large);
+  const r4 = (x: number) => Math.round(x * 10000) / 10000;
   const cpus = os.cpus();
   return {
     kind: 'archsim-platform',
@@ -79,8 +128,10 @@ export async function measurePlatform(o: { requests?: number; log?: (l: string) 
     measured: new Date().toISOString(),
     loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
     http,
+    gateway: { perRequestMs: r4((viaGateway.gatewayCpu * 1000) / viaGateway.requests), requests: viaGateway.requests },
+    paceMs: PACE_MS,
     // The blueprint's network figures are per side: the mean of the two sides.
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
-    notes: ['not yet measured here: the gateway per request, an event published and consumed on the PostgreSQL queue, connection-pool effects (the blueprint keeps its own figures for those)'],
+    notes: ['not yet measured here: an event published and consumed on the PostgreSQL queue, connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those'],
   };
 }

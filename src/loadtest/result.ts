@@ -87,6 +87,8 @@ export const OperationProfile = z.strictObject({
   mainThreadCpuSeconds: z.number().min(0),
   /** CPU of the other threads: libuv's pool (scrypt) and V8's workers (GC, compilation) */
   offMainCpuSeconds: z.number().min(0),
+  /** of which the threads started after the process booted: libuv's pool (absent in results written before it was kept apart) */
+  poolThreadsCpuSeconds: z.number().min(0).optional(),
   /** event-loop time timed in callbacks (wall clock; the shares below come from it) */
   loopSeconds: z.number().min(0),
   operations: z.array(

@@ -7,7 +7,7 @@ import { runDriverInChild, runDriver, type Progress } from './driver/index.js';
 import type { DriverOptions } from './driver/run.js';
 import { k6Result, K6ScriptError, runK6, type K6Exports } from './k6.js';
 import { planPinning, pinSut } from './pin.js';
-import { processUsage, sampleProcesses, type ProcSample, type ProcTarget } from './proc.js';
+import { descendants, processUsage, sampleProcesses, type ProcSample, type ProcTarget } from './proc.js';
 import { assertLoopback, loadScenario, type ScenarioRef } from './scenario.js';
 import type { LoadTestResult } from './result.js';
 
@@ -28,11 +28,21 @@ export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'
   onPhase?: (phase: 'measure' | 'end') => void;
 };
 
+/**
+ * Every process of the system under test, with the descendants of tree targets: PostgreSQL's
+ * backends and background workers are forked before the run starts, and pinning the postmaster
+ * alone (taskset -a pins threads, not child processes) would leave them on every core, the
+ * driver's too, so the "system under test on its own cores" would not hold.
+ */
+export function sutPids(targets: readonly ProcTarget[]): number[] {
+  return targets.flatMap((t) => [t.pid, ...(t.tree ? descendants(t.pid) : [])]);
+}
+
 export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
   assertLoopback(o.target);
   const plan = planPinning(undefined, { disable: o.pin === false || o.inProcess });
   const targets = o.processes ?? [];
-  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(targets.map((t) => t.pid), plan)];
+  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(sutPids(targets), plan)];
   let before: ProcSample | undefined;
   let after: ProcSample | undefined;
   const onPhase = (phase: 'measure' | 'end') => {
@@ -91,7 +101,7 @@ export async function loadTestTargetK6(o: {
   assertLoopback(o.target);
   const targets = o.processes ?? [];
   const plan = planPinning(undefined, { disable: o.pin === false });
-  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(targets.map((t) => t.pid), plan)];
+  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(sutPids(targets), plan)];
   const before = sampleProcesses(targets);
   const started = new Date().toISOString();
   const run = await runK6({ script: o.script, operations: o.operations, target: o.target, cpuList: plan.driver, onLine: o.onLine, ...(o.exports ? { exports: o.exports } : {}) });

@@ -229,7 +229,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   // units adds; no layout's runs can show them to a calibration on a layout without hops.
   let platform = o.fromRuns?.platform;
   if (!o.fromRuns) {
-    log('measuring the platform: CPU of an HTTP call on the client and the server side');
+    log('measuring the platform: CPU of an HTTP call on the client and the server side, and of the gateway per request');
     platform = await measurePlatform({ log });
   }
   for (const layout of all) {
@@ -257,7 +257,9 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
-      platform ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call` : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',
+      platform
+        ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}`
+        : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',
     ],
   };
 }

@@ -173,6 +173,14 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       ...(autoscale ? { autoscale } : {}),
     });
   }
+  // A unit's thread pool (libuv) is its own station: `threadPool` servers per worker, beside the
+  // event loop, so a burst of scrypt queues for the 4 threads while the loop goes on serving; on a
+  // shared host its work takes the host's cores like everything else. Only units whose operations
+  // declare pool work get one. (An autoscaled unit's pool keeps its starting replicas: a bound.)
+  for (const u of r.units) {
+    const usesPool = u.domains.some((d) => Object.values(bp.system.domains[d]?.operations ?? {}).some((op) => op.pool && op.pool.mean > 0));
+    if (usesPool) addStation({ id: `${u.name} (thread pool)`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] });
+  }
   for (const d of r.datastores) {
     const cores = d.cores ?? vcpu(d.instance);
     // The connection pool caps concurrency only when it is smaller than the cores.
@@ -322,6 +330,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       if (broker >= 0) publish += serCpu(rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
+    if (o.op.pool && o.op.pool.mean > 0) g.visit(stationIndex.get(`pool:${unit} (thread pool)`)!, distOf(o.op.pool, 0));
     if (o.op.wait) g.delay(distOf(o.op.wait, 0));
     const db = o.op.db;
     if (db.reads + db.writes > 0) {

@@ -5,7 +5,8 @@ import type { LayoutCost } from './cost.js';
 import type { Dist, Profile } from '../model/schema.js';
 
 export type Method = 'des' | 'analytic';
-export type StationKind = 'unit' | 'datastore' | 'gateway' | 'broker' | 'network' | 'driver';
+/** pool: a unit's thread pool (libuv), where operations' `pool` work runs beside the event loop */
+export type StationKind = 'unit' | 'pool' | 'datastore' | 'gateway' | 'broker' | 'network' | 'driver';
 /** how a station's replicas share its visits (DES: per-replica queues; analytic: see analytic.ts) */
 export type Balance = 'least-connections' | 'round-robin' | 'random';
 
@@ -62,7 +63,7 @@ export interface OperationResult {
 }
 
 export interface StationResult {
-  /** unit, datastore name, "gateway", "broker", "network", "driver" */
+  /** unit, "<unit> (thread pool)", datastore name, "gateway", "broker", "network", "driver" */
   id: string;
   kind: StationKind;
   /** replicas (units, gateway) or 1; for an autoscaled unit the mean replica count */

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
-import { calibrate, nnls, overlayYaml } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, nnls, overlayYaml } from '../../src/loadtest/calibrate.js';
 import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
 import { operationIndex } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
@@ -217,11 +217,22 @@ describe('calibrate from the services’ own instrumentation', () => {
     expect(op('users.get').cpuMs).toBeCloseTo(1 + 0.1, 6);
     // internal: no per-request HTTP share
     expect(op('auth.verify-token').cpuMs).toBeCloseTo(0.5, 6);
-    // all 0.5 s off the main thread came from the login's pool tasks: 5 ms per login, as a wait
+    // all 0.5 s off the main thread came from the login's pool tasks: 5 ms per login, as work
+    // on the unit's thread pool (a station of its own), not a wait
     expect(op('auth.login').poolMs).toBeCloseTo(5, 6);
     expect(cal.fits.find((f) => f.name === 'backend')!.method).toBe('instrumented');
     const y = overlayYaml(bp, cal, { extendsPath: BP, sources: ['x'] });
-    expect(y).toMatch(/wait: \{ dist: const, mean: 5ms \}|wait:\n\s+dist: const\n\s+mean: 5ms/);
+    expect(y).toMatch(/pool: \{ dist: const, mean: 5ms \}|pool:\n\s+dist: const\n\s+mean: 5ms/);
+    const login = applyCalibration(bp, cal.operations, 'monolith').system.domains['auth']!.operations['login']!;
+    expect(login.pool).toMatchObject({ dist: 'const', mean: 5 });
+  });
+
+  it('takes the pool threads’ own CPU where the results keep it apart from V8’s workers', () => {
+    const r = profiled('monolith', 1);
+    r.profile[0]!.poolThreadsCpuSeconds = 0.3;
+    const cal = calibrate(bp, [r], { layout: 'monolith' });
+    // 0.3 s of pool threads over 100 logins; the other 0.2 s off the main thread was V8's
+    expect(cal.operations.find((o) => o.id === 'auth.login')!.poolMs).toBeCloseTo(3, 6);
   });
 
   it('no measurement of another layout feeds the calibration (a predicted layout cannot feed its own prediction)', () => {

@@ -35,7 +35,8 @@ describe('k6 and the embedded driver on a started layout', () => {
     expect(viaK6!.run.driver).toBe('k6');
     expect(embedded!.run.driver).toBe('embedded');
     for (const res of [viaK6!, embedded!]) {
-      expect(res.totals.errors.total, res.run.driver).toBe(0);
+      // On failure, say which kinds of error (status codes, timeouts, connection resets) and where.
+      expect(res.totals.errors.total, `${res.run.driver}: errors by kind ${JSON.stringify(res.totals.errors.byKind)}; by operation ${JSON.stringify(res.operations.filter((o) => o.errors.total > 0).map((o) => [o.id, o.errors.byKind]))}`).toBe(0);
       expect(res.operations.map((o) => o.id).sort()).toEqual(mix);
       expect(res.totals.requests, res.run.driver).toBe(100);
     }

@@ -11,7 +11,7 @@ import { ROOT } from '../helpers/cli.js';
 
 describe('platform costs', () => {
   it('fits per call from the small payload and per KiB (request + response) from the large one', () => {
-    const h = fitHttp({ clientCpu: 0.2, serverCpu: 0.3, requests: 1000, bytes: 64 }, { clientCpu: 0.2 + 32 * 0.01, serverCpu: 0.3 + 32 * 0.02, requests: 1000, bytes: 64 + 16 * 1024 });
+    const h = fitHttp({ clientCpu: 0.2, serverCpu: 0.3, gatewayCpu: 0, requests: 1000, bytes: 64 }, { clientCpu: 0.2 + 32 * 0.01, serverCpu: 0.3 + 32 * 0.02, gatewayCpu: 0, requests: 1000, bytes: 64 + 16 * 1024 });
     expect(h.clientPerCallMs).toBe(0.2);
     expect(h.serverPerCallMs).toBe(0.3);
     // 16 KiB each way = 32 KiB per call
@@ -19,11 +19,16 @@ describe('platform costs', () => {
     expect(h.serverPerKiBMs).toBeCloseTo(0.02, 4);
   });
 
-  it('measures HTTP call CPU on both sides with real processes, and the overlay sets every layout’s network from it', async () => {
+  it('measures HTTP call CPU on both sides and the reference gateway’s per request, with real processes, and the overlay sets every layout’s network from it', async () => {
     const p = PlatformCosts.parse(await measurePlatform({ requests: 400 }));
     expect(p.http.clientPerCallMs).toBeGreaterThan(0);
     expect(p.http.serverPerCallMs).toBeGreaterThan(0);
     expect(p.http.clientPerCallMs).toBeLessThan(20);
+    // The gateway is a server and a client in one process: it costs more than either side of a bare call.
+    expect(p.gateway!.requests).toBe(400);
+    expect(p.gateway!.perRequestMs).toBeGreaterThan(Math.min(p.http.clientPerCallMs, p.http.serverPerCallMs));
+    expect(p.gateway!.perRequestMs).toBeLessThan(20);
+    expect(p.paceMs).toBeGreaterThan(0);
     expect(p.network.cpuPerCall).toBeCloseTo((p.http.clientPerCallMs + p.http.serverPerCallMs) / 2, 3);
 
     const BP = join(ROOT, 'blueprints/quantchat.yaml');

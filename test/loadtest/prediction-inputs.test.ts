@@ -102,6 +102,17 @@ describe('platform costs in a calibration overlay', () => {
     expect(loaded.layouts['microservices']!.gateway!.cpu.mean).toBeCloseTo(0.31 + ((bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024) * 0.01, 4);
     expect(loaded.layouts['monolith']!.gateway).toBeUndefined();
   });
+
+  it('takes the reference gateway’s own measured CPU per request when the platform file has it', () => {
+    const cal = calibrate(bp, [run({})], { layout: 'monolith', residualWaits: false });
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-plat-'));
+    const file = join(dir, 'o.yaml');
+    writeFileSync(file, overlayYaml(bp, cal, { extendsPath: BP, sources: ['monolith at 20/s'], platform: { ...platform, gateway: { perRequestMs: 0.83, requests: 2000 }, paceMs: 2 } }));
+    const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
+    const loaded = loadBlueprint(file).blueprint;
+    // 0.83 measured, not 0.16 + 0.15 (one bare call's two sides)
+    expect(loaded.layouts['microservices']!.gateway!.cpu.mean).toBeCloseTo(0.83 + kib * 0.01, 4);
+  });
 });
 
 describe('latency the CPU figures leave unexplained', () => {

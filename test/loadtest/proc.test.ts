@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { descendants, processUsage, readProc, sampleProcesses } from '../../src/loadtest/proc.js';
-import { allowedCpus, pinPid, pinnedCommand, planPinning, taskset } from '../../src/loadtest/pin.js';
+import { allowedCpus, pinPid, pinnedCommand, pinSut, planPinning, taskset } from '../../src/loadtest/pin.js';
+import { sutPids } from '../../src/loadtest/target.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -65,5 +66,21 @@ describe('pinning', () => {
     expect(pinPid(c.pid!, '0').ok).toBe(true);
     expect(allowedCpus(c.pid!)).toBe('0');
     expect(pinPid(2 ** 22 + 12345, '0').ok).toBe(false);
+  });
+
+  it.skipIf(!taskset())(`pins a tree target's children that were forked before the run (PostgreSQL's backends)${taskset() ? '' : ' (skipped: taskset not installed)'}`, async () => {
+    const parent = busy(5, true);
+    let kids: number[] = [];
+    for (let i = 0; i < 50 && !kids.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      kids = descendants(parent.pid!);
+    }
+    expect(kids.length).toBeGreaterThan(0);
+    const pids = sutPids([{ unit: 'postgres', role: 'datastore', pid: parent.pid!, tree: true }]);
+    expect(pids).toEqual(expect.arrayContaining([parent.pid!, ...kids]));
+    // without tree, the process alone
+    expect(sutPids([{ unit: 'u', pid: parent.pid! }])).toEqual([parent.pid!]);
+    expect(pinSut(pids, { driver: '1', sut: '0' })).toEqual([]);
+    for (const pid of [parent.pid!, ...kids]) expect(allowedCpus(pid)).toBe('0');
   });
 });

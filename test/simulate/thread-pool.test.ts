@@ -1,0 +1,87 @@
+// A unit's thread pool (libuv) as its own station: an operation's `pool` work queues for the
+// unit's `threadPool` threads beside the event loop, and on a shared host takes the host's cores.
+// Checked against closed forms:
+// - one pool thread, exponential pool work: the pool is an M/M/1 behind the loop;
+// - four pool threads at the same load: an M/M/4 (Erlang C), far less waiting;
+// - on a shared host of one core, the pool's work competes with the loop's for that core, so the
+//   host is an M/M/1 at the sum of both demands (the layered model of host-layered.test.ts).
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/simulate/compile.js';
+import { erlangC } from '../../src/simulate/queueing.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import { bp } from './helpers.js';
+
+function withPool(threads: number, poolMean = '4ms', cpu = '0.001ms') {
+  return bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: pooled }
+system:
+  domains:
+    a:
+      operations:
+        hash: { route: POST /hash, cpu: { dist: const, mean: ${cpu} }, pool: { dist: exp, mean: ${poolMean} } }
+        plain: { route: GET /plain, cpu: { dist: const, mean: 0.001ms } }
+workload: { rate: 100/s, mix: { a.hash: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001, threadPool: ${threads} }
+    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
+`);
+}
+const des = (b: ReturnType<typeof withPool>, rate: number, host?: number) =>
+  simulate(b, 'l', { method: 'des', rate, mix: { 'a.hash': 1 }, duration: 400_000, warmup: 10_000, seed: 3, ...(host ? { host: { cores: host, driverCpu: 0 } } : {}) });
+
+describe('thread pool station', () => {
+  it('is compiled only for units whose operations declare pool work, with threadPool × workers servers', () => {
+    const c = compile(withPool(4), 'l');
+    const pool = c.stations.find((s) => s.kind === 'pool');
+    expect(pool).toMatchObject({ id: 'u (thread pool)', servers: 4, replicas: 1, discipline: 'fcfs' });
+    const none = compile(bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: nopool }
+system:
+  domains:
+    a:
+      operations:
+        plain: { route: GET /plain }
+workload: { rate: 1/s, mix: { a.plain: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001 }
+`), 'l');
+    expect(none.stations.some((s) => s.kind === 'pool')).toBe(false);
+  });
+
+  it('one thread: the pool is an M/M/1 (mean response 1/(μ − λ))', () => {
+    // λ = 150/s = 0.15/ms, μ = 0.25/ms → 10 ms; as a plain delay it would be 4 ms
+    const r = des(withPool(1), 150);
+    expect(r.littleCheck.meanResponse).toBeGreaterThan(10 * 0.93);
+    expect(r.littleCheck.meanResponse).toBeLessThan(10 * 1.07);
+    const a = simulate(withPool(1), 'l', { method: 'analytic', rate: 150, mix: { 'a.hash': 1 } });
+    const hash = a.operations.find((o) => o.id === 'a.hash')!;
+    expect(hash.latency.mean).toBeGreaterThan(10 * 0.95);
+    expect(hash.latency.mean).toBeLessThan(10 * 1.05);
+  });
+
+  it('four threads at the same load: an M/M/4 (Erlang C)', () => {
+    const lambda = 0.15;
+    const S = 4;
+    const c = 4;
+    const rho = (lambda * S) / c;
+    const expected = S + (erlangC(c, lambda * S) * S) / (c * (1 - rho));
+    const r = des(withPool(4), 150);
+    expect(r.littleCheck.meanResponse).toBeGreaterThan(expected * 0.95);
+    expect(r.littleCheck.meanResponse).toBeLessThan(expected * 1.05);
+    expect(r.stations.find((s) => s.kind === 'pool')!.utilization).toBeCloseTo(rho, 1);
+  });
+
+  it('on a one-core host the pool threads share the core with everything else', () => {
+    // four threads, but one core: the work is served at one core's rate, an M/M/1 at λ
+    // (4 ms each at 150/s is 60% of the core): 1/(0.25 − 0.15) = 10 ms, not the M/M/4's 4.5 ms
+    const r = des(withPool(4), 150, 1);
+    expect(r.littleCheck.meanResponse).toBeGreaterThan(10 * 0.9);
+    expect(r.littleCheck.meanResponse).toBeLessThan(10 * 1.1);
+  });
+});
