@@ -40,23 +40,29 @@ build_base() {
   echo "built $tag in $((SECONDS - t0)) s"
 }
 
+# Is the image under this tag one to keep? Yes when it was not built here (e.g. the real image,
+# pulled) or when it is our build of the same inputs (fingerprint $2), unless --force.
+keep_image() {
+  local tag=$1 fp=$2 have
+  docker image inspect "$tag" >/dev/null 2>&1 || return 1
+  have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$tag" 2>/dev/null || true)
+  if [ -z "$have" ] || [ "$have" = "<no value>" ]; then
+    echo "$tag exists and was not built here: kept"
+    return 0
+  fi
+  if [ "$have" = "$fp" ] && [ "$force" != "--force" ]; then
+    echo "$tag is up to date ($fp): kept"
+    return 0
+  fi
+  return 1
+}
+
 build_postgres() {
   local tag=postgres:16
   # The inputs' fingerprint: this script, the entrypoint and the suite.
   local fp
   fp=$(cat "$0" "$here/images/postgres-entrypoint.sh" <(echo "$suite") | sha256sum | cut -c1-16)
-  if docker image inspect "$tag" >/dev/null 2>&1; then
-    local have
-    have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$tag" 2>/dev/null || true)
-    if [ -z "$have" ] || [ "$have" = "<no value>" ]; then
-      echo "$tag exists and was not built here: kept"
-      return 0
-    fi
-    if [ "$have" = "$fp" ] && [ "$force" != "--force" ]; then
-      echo "$tag is up to date ($fp): kept"
-      return 0
-    fi
-  fi
+  keep_image "$tag" "$fp" && return 0
   build_base
   local ctx
   ctx=$(mktemp -d)
@@ -79,23 +85,6 @@ DOCKERFILE
     return 1
   fi
   echo "built $tag ($fp)"
-}
-
-# Is the image under this tag one to keep? Yes when it was not built here (e.g. the real image,
-# pulled) or when it is our build of the same inputs (fingerprint $2), unless --force.
-keep_image() {
-  local tag=$1 fp=$2 have
-  docker image inspect "$tag" >/dev/null 2>&1 || return 1
-  have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$tag" 2>/dev/null || true)
-  if [ -z "$have" ] || [ "$have" = "<no value>" ]; then
-    echo "$tag exists and was not built here: kept"
-    return 0
-  fi
-  if [ "$have" = "$fp" ] && [ "$force" != "--force" ]; then
-    echo "$tag is up to date ($fp): kept"
-    return 0
-  fi
-  return 1
 }
 
 # Node 20 on a minimal Debian: no registry needed, and nothing downloaded but Debian's packages.

@@ -137,7 +137,11 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
     const svc: Record<string, unknown> = {
       image: o.image,
       command: UNIT_MAIN,
-      environment: { ARCHSIM_UNIT: interpolated(cfg), NODE_ENV: 'production' },
+      // PostgreSQL asks for SCRAM over the network (the embedded cluster of the process runtime
+      // does not): each new connection's PBKDF2 runs on libuv's pool, behind the scrypt hashes of
+      // logins and registrations; with the default 4 threads a burst of those timed new
+      // connections out on a busy machine.
+      environment: { ARCHSIM_UNIT: interpolated(cfg), NODE_ENV: 'production', UV_THREADPOOL_SIZE: '16' },
       volumes: [`${o.blueprintDir}:${BLUEPRINT_MOUNT}:ro`],
       // Uploaded media live with the container (as the process runtime's temp dir lives with the run).
       tmpfs: ['/tmp', `${MEDIA_DIR}:uid=${UNIT_UID},gid=${UNIT_UID},mode=0700`],
