@@ -177,7 +177,10 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
       environment: { ARCHSIM_GATEWAY: interpolated(cfg), NODE_ENV: 'production' },
       tmpfs: ['/tmp'],
       ports: [`127.0.0.1:${outside}:${inside}`],
-      depends_on: Object.fromEntries(r.units.map((u) => [u.name, { condition: 'service_healthy' }])),
+      // Started, not healthy: compose gives up on the whole project when a dependency is marked
+      // unhealthy once, and a unit that loses a race for its first connection on a busy machine
+      // is restarted and comes back; up's own deadline judges the project as a whole.
+      depends_on: Object.fromEntries(r.units.map((u) => [u.name, { condition: 'service_started' }])),
       // /ready: the gateway answers and every unit behind it is ready.
       healthcheck: probe(inside, '/ready'),
       ...hardened,

@@ -56,7 +56,7 @@ describe('referenceCompose', () => {
     expect(msg.databases['message-db']).toBe('postgres://archsim:${ARCHSIM_PG_PASSWORD}@archsim-postgres:5432/archsim_message_db');
     expect(msg.eventsDatabase).toBe('postgres://archsim:${ARCHSIM_PG_PASSWORD}@archsim-postgres:5432/archsim_events');
     expect(doc.services['message-service']!.depends_on).toEqual({ 'archsim-postgres': { condition: 'service_healthy' } });
-    expect(Object.keys(doc.services['archsim-gateway']!.depends_on).sort()).toEqual([...units].sort());
+    expect(doc.services['archsim-gateway']!.depends_on).toEqual(Object.fromEntries(units.map((u) => [u, { condition: 'service_started' }])));
     // One database per datastore (the events database is the server's own POSTGRES_DB).
     expect(f.initSql.trim().split('\n')).toHaveLength(Object.keys(quantchat.layouts.microservices!.datastores).length);
     expect(f.initSql).toContain('CREATE DATABASE "archsim_redis";');
