@@ -41,7 +41,14 @@ export async function run({ log }) {
       const proc = performance.now() - p0;
       await L.stop();
       const c0 = performance.now();
-      const c = await composeUp(BP, layout, { portOffset: 18700 + i * 100, baseDir: base, healthyWithinMs: 120_000 });
+      // A generous deadline, so the figure is measured rather than cut off; the goal row says whether it met 60 s.
+      let c;
+      try {
+        c = await composeUp(BP, layout, { portOffset: 18700 + i * 100, baseDir: base, healthyWithinMs: 300_000 });
+      } catch (err) {
+        rows.push({ name: `cold start, ${layout}: processes / containers`, value: `${fmtMs(proc)} / failed after ${fmtMs(performance.now() - c0)}: ${err.message.split('\n')[0]}`, goal: 'containers ≤ 60 s', pass: false });
+        continue;
+      }
       const cont = performance.now() - c0;
       const d0 = performance.now();
       const removed = await composeDown(c);
