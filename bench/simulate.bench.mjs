@@ -72,8 +72,9 @@ export async function run({ log }) {
 
   const per = (m) => `${((m.cpuMs / m.requests) * 1000).toFixed(2)} µs of CPU per request`;
   return [
-    { name: 'DES, QuantChat microservices, 1,000,000 requests, one thread', value: `${Math.round(reqps).toLocaleString('en')} requests/s`, goal: '≥ 500,000 requests/s', pass: reqps >= 500_000 },
-    { name: 'same runs, per second of the thread’s own CPU time (the machine is shared: load average ' + load.toFixed(1) + ' on ' + os.availableParallelism() + ' cores)', value: `${Math.round(cpuReqps).toLocaleString('en')} requests/s`, goal: '≥ 500,000 requests/s', pass: cpuReqps >= 500_000 },
+    // Issue "Simulator": no regression from 570,000 requests/s; the goal is 1,000,000.
+    { name: 'DES, QuantChat microservices, 1,000,000 requests, one thread', value: `${Math.round(reqps).toLocaleString('en')} requests/s`, goal: '≥ 1,000,000 requests/s (no regression from 570,000)', pass: reqps >= 1_000_000 },
+    { name: 'same runs, per second of the thread’s own CPU time (the machine is shared: load average ' + load.toFixed(1) + ' on ' + os.availableParallelism() + ' cores)', value: `${Math.round(cpuReqps).toLocaleString('en')} requests/s`, goal: '≥ 1,000,000 requests/s (no regression from 570,000)', pass: cpuReqps >= 1_000_000 },
     { name: 'DES events per second (same runs)', value: `${Math.round(evps).toLocaleString('en')} events/s (${(runs[0].events / 1e6).toFixed(1)} M events per run)` },
     ...mem.map((m) => ({ name: `10^${Math.log10(m.n)} requests: CPU time, wall time, peak RSS`, value: `${(m.cpuMs / 1000).toFixed(2)} s CPU (${per(m)}), ${(m.ms / 1000).toFixed(2)} s wall, ${(m.rssKiB / 1024).toFixed(0)} MiB` })),
     { name: 'CPU time from 10^6 to 10^7 requests (10^5 includes the JIT warm-up)', value: `×${(mem[2].cpuMs / mem[1].cpuMs).toFixed(1)} for ×10 requests`, goal: 'linear', pass: mem[2].cpuMs / mem[1].cpuMs < 12 },

@@ -11,3 +11,10 @@ Automatic failure scenarios (derived from any blueprint; named from its own doma
   auto:broker-down            the message broker is down (when a layout has one)
   auto:spike-<operation>      the busiest operation at ×4 its usual rate for 15 s
 An unknown auto: name lists the blueprint's own; \`archsim inspect\` lists them too.`;
+
+/** Where a hop's costs come from (simulate, compare, lint). */
+export const HOP_COST_HELP = `
+Hop costs: a call between units costs its protocol's figures on each side and each way:
+layouts.<name>.network (latency, cpuPerCall, cpuPerKiB) for HTTP, network.grpc for gRPC calls
+(protocol: grpc on the layout, a unit or a call). What network.grpc leaves out is the HTTP
+figure; \`archsim lint\` (grpc-hop-cost) names the layouts whose gRPC calls run on it.`;

@@ -89,9 +89,9 @@ export const ENGINE_PORT: Record<string, number> = {
   sqs: 9324,
 };
 
-/** Datastores that run as a server (filesystem is a volume, not a service). */
+/** Datastores that run as a server (filesystem is a volume, memory is state in its unit's process: neither is a service). */
 export function servedStores(r: ResolvedLayout): ResolvedDatastore[] {
-  return r.datastores.filter((d) => d.engine !== 'filesystem');
+  return r.datastores.filter((d) => d.engine !== 'filesystem' && d.engine !== 'memory');
 }
 
 export function storePort(d: ResolvedDatastore): number {

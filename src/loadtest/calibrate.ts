@@ -188,10 +188,13 @@ export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls:
   for (const [root, t] of trees) walk(t.calls, requests.get(root) ?? 0);
   // A caller's direct calls to another unit are fixed by the layout.
   for (const [id, here] of r.operations) {
-    const calls = here.ref.op.calls.filter((c) => {
-      const callee = r.operations.get(c.op);
-      return callee && callee.unit?.name !== here.unit?.name;
-    }).length;
+    // A call with count N is N remote calls per run.
+    const calls = here.ref.op.calls
+      .filter((c) => {
+        const callee = r.operations.get(c.op);
+        return callee && callee.unit?.name !== here.unit?.name;
+      })
+      .reduce((n, c) => n + c.count, 0);
     if (calls > 0) remoteOut.set(id, calls);
   }
   const remoteIn = new Map([...inAll].filter(([id]) => (inRemote.get(id) ?? 0) > 0).map(([id, all]) => [id, (inRemote.get(id) ?? 0) / all]));

@@ -12,6 +12,8 @@ export interface Edge {
   kind: 'sync' | 'event';
   /** "caller → callee" operation ids, or "emitter ⇒ event ⇒ consumer" */
   via: string[];
+  /** per entry of via: the call's count (times per run of the caller), 1 for an event */
+  counts: number[];
 }
 
 export function domainOf(opId: string): string {
@@ -19,17 +21,17 @@ export function domainOf(opId: string): string {
 }
 
 /** Raw edges between operations, both kinds, in blueprint order. */
-export function operationEdges(bp: Blueprint): { from: string; to: string; kind: 'sync' | 'event'; event?: string }[] {
-  const out: { from: string; to: string; kind: 'sync' | 'event'; event?: string }[] = [];
+export function operationEdges(bp: Blueprint): { from: string; to: string; kind: 'sync' | 'event'; event?: string; count: number }[] {
+  const out: { from: string; to: string; kind: 'sync' | 'event'; event?: string; count: number }[] = [];
   const ops = operationIndex(bp);
   for (const o of ops.values()) {
-    for (const c of o.op.calls) if (ops.has(c.op)) out.push({ from: o.id, to: c.op, kind: 'sync' });
+    for (const c of o.op.calls) if (ops.has(c.op)) out.push({ from: o.id, to: c.op, kind: 'sync', count: c.count });
   }
   for (const o of ops.values()) {
     for (const ev of o.op.emits) {
       for (const consumer of (Object.hasOwn(bp.system.events, ev) ? bp.system.events[ev]!.consumers : [])) {
         // The consumer depends on the emitter.
-        if (ops.has(consumer)) out.push({ from: consumer, to: o.id, kind: 'event', event: ev });
+        if (ops.has(consumer)) out.push({ from: consumer, to: o.id, kind: 'event', event: ev, count: 1 });
       }
     }
   }
@@ -49,8 +51,10 @@ export function groupEdges(bp: Blueprint, groupOf: (domain: string) => string | 
     const key = `${from}\u0000${to}\u0000${e.kind}`;
     const via = e.kind === 'sync' ? `${e.from} → ${e.to}` : `${e.to} ⇒ ${e.event} ⇒ ${e.from}`;
     const edge = byKey.get(key);
-    if (edge) edge.via.push(via);
-    else byKey.set(key, { from, to, kind: e.kind, via: [via] });
+    if (edge) {
+      edge.via.push(via);
+      edge.counts.push(e.count);
+    } else byKey.set(key, { from, to, kind: e.kind, via: [via], counts: [e.count] });
   }
   return [...byKey.values()];
 }

@@ -37,6 +37,10 @@ export const LIMITS = {
   usd: 1e9,
   /** Requests one DES run may simulate over all replications (rate × duration × replications). */
   desRequests: 20_000_000,
+  /** A call's count (times the caller makes it per run of its operation). */
+  callCount: 1000,
+  /** Calls in one request's call tree, counts multiplied down the tree: the DES runs every one. */
+  callSteps: 10_000,
   /** Length of a name that becomes a Kubernetes object name (leaves room for "-config", "-data"). */
   k8sName: 50,
 } as const;

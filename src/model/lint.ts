@@ -1,7 +1,7 @@
 // Architecture lint: the coupling problems a layout of a blueprint has, each with the document
 // path to point at and why it matters. Pure: blueprint in, findings out.
 import { domainEdges, unitEdges, type Edge } from './dependencies.js';
-import { isPublic, operations, primaryStore, resolveBlueprint, type OperationRef, type ResolvedLayout } from './resolve.js';
+import { callProtocol, isPublic, operations, primaryStore, resolveBlueprint, type CallStep, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -27,6 +27,8 @@ export const LINT_RULES = {
   'critical-dependency': 'a unit most other units depend on',
   'extraction-order': 'the order in which domains could leave the monolith, fewest dependencies first',
   'workers-over-vcpu': 'a unit with more workers than its instance has vCPUs (the extra workers add no cores)',
+  'grpc-hop-cost': 'gRPC calls between units charged the HTTP hop costs, because the layout gives no network.grpc figure',
+  'memory-state-replicas': 'an in-process (engine: memory) store in a unit with several replicas: each replica holds its own copy',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -58,7 +60,7 @@ export function lint(bp: Blueprint, layout?: string, opts: LintOptions = {}): Fi
 }
 
 function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Finding[] {
-  const capacity = workerFindings(bp, r);
+  const capacity = [...workerFindings(bp, r), ...memoryFindings(r)];
   if (r.units.length < 2) return capacity;
   const edges = unitEdges(bp, r);
   return [
@@ -67,8 +69,60 @@ function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Findin
     ...requestFindings(bp, r, opts.chattyThreshold ?? 3),
     ...dualWriteFindings(bp, r),
     ...hubFindings(r, edges, opts.hubDegree ?? 5),
+    ...grpcFindings(bp, r),
     ...capacity,
   ];
+}
+
+// ---- protocols and in-process state ----------------------------------------------------------
+
+/** gRPC hops without gRPC's own figures cost what HTTP ones do: say so, and where to set them. */
+function grpcFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
+  const g = r.layout.network.grpc;
+  // Any gRPC figure given is a decision about gRPC's costs: hint only where there is none.
+  if (g.cpuPerCall !== undefined || g.cpuPerKiB !== undefined || g.latency !== undefined) return [];
+  const unitByName = new Map(r.units.map((u) => [u.name, u]));
+  const calls: string[] = [];
+  for (const o of operations(bp)) {
+    const from = r.unitOfDomain.get(o.domain);
+    for (const c of o.op.calls) {
+      const to = r.unitOfDomain.get(split(c.op)[0]);
+      if (from && to && from !== to && callProtocol(r, c, unitByName.get(to)) === 'grpc') calls.push(`${o.id} → ${c.op}`);
+    }
+  }
+  if (!calls.length) return [];
+  const h = r.hop.http;
+  return [
+    {
+      rule: 'grpc-hop-cost',
+      severity: 'info',
+      layout: r.name,
+      path: ['layouts', r.name, 'network'],
+      message: `${calls.length} gRPC call${calls.length === 1 ? '' : 's'} between units (${calls.slice(0, 3).join(', ')}${calls.length > 3 ? ', …' : ''}) cost the HTTP figures: network.cpuPerCall ${h.cpuPerCall} ms and cpuPerKiB ${h.cpuPerKiB} ms per side`,
+      why: 'archsim has no gRPC figure of its own: protobuf over HTTP/2 usually costs a different CPU per call and per KiB than JSON over HTTP/1.1, so set network.grpc.cpuPerCall and network.grpc.cpuPerKiB (and latency, if it differs) from a measurement of your services, e.g. a micro-benchmark of one call, or `archsim calibrate` on a layout that makes them.',
+    },
+  ];
+}
+
+/** State in a process is per process: replicas of its unit each hold their own. */
+function memoryFindings(r: ResolvedLayout): Finding[] {
+  const out: Finding[] = [];
+  for (const s of r.datastores) {
+    if (s.engine !== 'memory') continue;
+    const owners = new Set([...r.storesOfDomain].filter(([, st]) => st.includes(s.name)).map(([d]) => d));
+    const units = r.units.filter((u) => u.domains.some((d) => owners.has(d)) && (u.replicas > 1 || (u.autoscale?.max ?? 1) > 1));
+    for (const u of units) {
+      out.push({
+        rule: 'memory-state-replicas',
+        severity: 'warning',
+        layout: r.name,
+        path: ['layouts', r.name, 'datastores', s.name, 'engine'],
+        message: `"${s.name}" (engine memory) lives in each replica of ${u.name} (${u.autoscale ? `${u.autoscale.min}–${u.autoscale.max}` : u.replicas} replicas): each holds its own copy`,
+        why: 'In-process state is not shared: a write on one replica is not seen by the others, and a restart loses it. That is right for a cache or read-only data loaded at start-up; for anything else use a shared store (redis, a database) or one replica.',
+      });
+    }
+  }
+  return out;
 }
 
 // ---- workers above the instance's cores ------------------------------------------------------
@@ -248,7 +302,7 @@ function requestFindings(bp: Blueprint, r: ResolvedLayout, threshold: number): F
         severity: 'warning',
         layout: r.name,
         path: [...base, 'calls'],
-        message: `${entry.id} makes ${remote.length} synchronous calls across units per request (more than ${threshold}): ${remote.map((s) => `${s.caller.id} → ${s.callee.id}`).join(', ')}`,
+        message: `${entry.id} makes ${remote.length} synchronous calls across units per request (more than ${threshold}): ${callList(remote)}`,
         why: 'Each cross-unit call adds a network hop (latency, serialization CPU on both sides, the callee’s queue) and one more way for the request to fail; their latencies add up in the tail. Move the domains closer (same unit), batch the calls, or keep a local copy of the data fed by events.',
       });
     }
@@ -270,6 +324,16 @@ function requestFindings(bp: Blueprint, r: ResolvedLayout, threshold: number): F
     }
   }
   return out;
+}
+
+/** "a → b ×3, b → c ×3, a → d": each caller → callee once, in order of first call, with how many per request. */
+function callList(steps: CallStep[]): string {
+  const n = new Map<string, number>();
+  for (const s of steps) {
+    const key = `${s.caller.id} → ${s.callee.id}`;
+    n.set(key, (n.get(key) ?? 0) + 1);
+  }
+  return [...n].map(([k, c]) => (c > 1 ? `${k} ×${c}` : k)).join(', ');
 }
 
 /** Commit then publish is not atomic once the consumer lives in another unit. */

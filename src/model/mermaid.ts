@@ -2,7 +2,7 @@
 // sequence diagram of one operation's request through that layout. Pure and deterministic:
 // the same blueprint gives the same text, byte for byte.
 import { unitEdges } from './dependencies.js';
-import { isPublic, operationIndex, primaryStore, resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from './resolve.js';
+import { callProtocol, isPublic, operationIndex, primaryStore, resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export interface MermaidOptions {
@@ -89,10 +89,13 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
     for (const u of r.units) if (publicUnits.has(u.name)) L.push(`  ${client} --> ${ids.id('u', u.name)}`);
   }
 
-  // Synchronous calls between units, solid, labelled with how many operation-level calls.
+  // Synchronous calls between units, solid, labelled with how many operation-level calls, and
+  // ×N where a call is made N times per run of its caller (its count).
   const edges = unitEdges(bp, r);
   for (const e of edges.filter((x) => x.kind === 'sync')) {
-    L.push(`  ${ids.id('u', e.from)} -->|${label(plural(e.via.length, 'call'))}| ${ids.id('u', e.to)}`);
+    const many = e.counts.filter((n) => n > 1);
+    const times = !many.length ? '' : e.counts.length === 1 ? ` ×${many[0]}` : ` (${many.map((n) => `×${n}`).join(', ')})`;
+    L.push(`  ${ids.id('u', e.from)} -->|${label(plural(e.via.length, 'call') + times)}| ${ids.id('u', e.to)}`);
   }
 
   // Events across units, dashed, through the broker when there is one.
@@ -166,16 +169,20 @@ function sequence(bp: Blueprint, r: ResolvedLayout, root: OperationRef): string 
   const visit = (o: OperationRef, calls: CallNode[]) => {
     const here = unit(unitOf(o));
     body.push(`  Note over ${here}: ${text(`${o.id}: ${fmtMs(o.op.cpu.mean)} CPU${o.op.wait ? `, waits ${fmtMs(o.op.wait.mean)}` : ''}`)}`);
-    for (const { call: c, callee, children } of calls) {
+    for (const { call: c, callee, children, nth } of calls) {
+      // A call made N times (count) is drawn once, in a loop.
+      if (nth > 0) continue;
+      if (c.count > 1) body.push(`  loop ${c.count} times`);
       const there = unit(unitOf(callee));
       if (there === here) {
         body.push(`  ${here}->>${here}: ${text(`${c.op} (in-process)`)}`);
         visit(callee, children);
       } else {
-        body.push(`  ${here}->>+${there}: ${text(`${c.op}${c.optional ? ' (optional)' : ''}${c.timeout ? `, timeout ${fmtMs(c.timeout)}` : ''}`)}`);
+        body.push(`  ${here}->>+${there}: ${text(`${c.op}${callProtocol(r, c, r.units.find((u) => u.name === unitOf(callee))) === 'grpc' ? ' (gRPC)' : ''}${c.optional ? ' (optional)' : ''}${c.timeout ? `, timeout ${fmtMs(c.timeout)}` : ''}`)}`);
         visit(callee, children);
         body.push(`  ${there}-->>-${here}: ${text(c.op)} response`);
       }
+      if (c.count > 1) body.push('  end');
     }
     // Queries after the calls: a handler checks (token, contact) before it writes.
     const reads = o.op.db.reads;

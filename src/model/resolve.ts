@@ -7,8 +7,11 @@
 //   (schema.ts); here they are only looked up: payload sizes from system.defaults.payload, no
 //   `db` means no queries, `internal` is true when there is no route.
 // - call trees: one walk per operation, below it in call order (a callee called twice appears
-//   twice), cut at a cycle (the loader rejects them; a repaired draft may not) and at
-//   MAX_CALL_DEPTH.
+//   twice, and a call with `count: N` appears N times), cut at a cycle (the loader rejects them;
+//   a repaired draft may not), at MAX_CALL_DEPTH and at LIMITS.callSteps calls per request.
+// - protocols: a call between units travels by its own `protocol`, else its callee unit's, else
+//   its layout's; each protocol's hop costs are the layout's network figures, gRPC's own where
+//   given (callProtocol, ResolvedLayout.hop).
 // - layouts: placement ("*" takes every domain or table no explicit list took; the first "*"
 //   wins), each operation's unit and primary datastore, its effective query times (the
 //   operation's own, else the datastore's — Redis is not PostgreSQL —, else the system's), the
@@ -17,7 +20,8 @@
 // Pure and memoized per blueprint object: a blueprint is resolved once per load, however many
 // consumers ask (blueprints are never mutated after loading; derive a new object instead).
 import { byRouteOrder, pathPattern, type RouteEntry } from './routes.js';
-import type { Blueprint, Call, Datastore, Dist, Layout, Operation, Queries, Unit } from './schema.js';
+import type { Blueprint, Call, Datastore, Dist, Layout, Operation, Protocol, Queries, Unit } from './schema.js';
+import { LIMITS } from './limits.js';
 import { ArchsimError } from '../errors.js';
 
 /** An operation with every default applied (same shape as the schema's, nothing optional that has a default). */
@@ -53,6 +57,8 @@ export interface CallNode {
   callee: OperationRef;
   /** 1 for the root's own calls */
   depth: number;
+  /** which of the call's `count` repetitions this is, from 0 (draw a repeated call once: nth 0, ×call.count) */
+  nth: number;
   children: CallNode[];
 }
 
@@ -69,6 +75,8 @@ export interface CallTree {
   runs: Map<string, number>;
   /** why the walk was cut somewhere, if it was */
   cut: string[];
+  /** the tree has more than LIMITS.callSteps calls and was cut there (the loader rejects such a blueprint) */
+  tooLarge: boolean;
 }
 
 /** Deeper call chains than this are cut (and said so). */
@@ -77,6 +85,8 @@ export const MAX_CALL_DEPTH = 32;
 export interface ResolvedUnit extends Unit {
   name: string;
   domains: string[];
+  /** what it serves to other units: its own protocol, else the layout's (a call may still say otherwise) */
+  protocol: Protocol;
   /** its own background CPU, else the system's default (cores per worker of each replica) */
   backgroundCpu: number;
 }
@@ -101,10 +111,22 @@ export interface PlacedOperation {
 /** What a unit talks to: its datastores, the units it calls synchronously, the broker. */
 export interface Wiring {
   unit: ResolvedUnit;
+  /** the datastores it connects to (an engine: memory store is its own process's state: not here) */
   stores: ResolvedDatastore[];
   /** Units this unit calls over the network (sorted by name). */
   calls: ResolvedUnit[];
+  /** unit name → the protocols this unit calls it by (one of `calls`; sorted) */
+  callProtocols: Record<string, Protocol[]>;
+  /** the protocols other units call this one by, and its own (sorted): what it must serve */
+  serves: Protocol[];
   usesBroker: boolean;
+}
+
+/** The cost of one hop between units by one protocol: ms, ms per call and side, ms per KiB and side. */
+export interface Hop {
+  latency: number;
+  cpuPerCall: number;
+  cpuPerKiB: number;
 }
 
 export interface ResolvedLayout {
@@ -126,6 +148,8 @@ export interface ResolvedLayout {
   routes: RouteEntry[];
   /** per unit, in unit order */
   wiring: Wiring[];
+  /** each protocol's hop costs here: the layout's network figures, gRPC's own where it gives them */
+  hop: Record<Protocol, Hop>;
 }
 
 export interface ResolvedBlueprint {
@@ -221,6 +245,7 @@ function walkCalls(ops: Map<string, OperationRef>, rootId: string): CallTree {
   const steps: CallStep[] = [];
   const runs = new Map<string, number>([[rootId, 1]]);
   const cut: string[] = [];
+  let tooLarge = false;
   const below = (caller: OperationRef, depth: number, path: string[]): CallNode[] => {
     const out: CallNode[] = [];
     for (const call of caller.op.calls) {
@@ -234,15 +259,25 @@ function walkCalls(ops: Map<string, OperationRef>, rootId: string): CallTree {
         cut.push(`call depth over ${MAX_CALL_DEPTH} at ${caller.id} → ${call.op} (cut here)`);
         continue;
       }
-      const node: CallNode = { call, caller, callee, depth, children: [] };
-      steps.push({ call, caller, callee, depth });
-      runs.set(callee.id, (runs.get(callee.id) ?? 0) + 1);
-      node.children = below(callee, depth + 1, [...path, call.op]);
-      out.push(node);
+      // A call with count N is N calls, one after another: each its own node (and subtree), so
+      // every consumer that walks the tree counts the callee's work N times without knowing.
+      for (let nth = 0; nth < call.count; nth++) {
+        if (tooLarge) return out;
+        if (steps.length >= LIMITS.callSteps) {
+          tooLarge = true;
+          cut.push(`over ${LIMITS.callSteps} calls in one request of ${rootId} (counts multiply down the tree): cut at ${caller.id} → ${call.op}`);
+          return out;
+        }
+        const node: CallNode = { call, caller, callee, depth, nth, children: [] };
+        steps.push({ call, caller, callee, depth, nth });
+        runs.set(callee.id, (runs.get(callee.id) ?? 0) + 1);
+        node.children = below(callee, depth + 1, [...path, call.op]);
+        out.push(node);
+      }
     }
     return out;
   };
-  return { root, calls: below(root, 1, [rootId]), steps, runs, cut: [...new Set(cut)] };
+  return { root, calls: below(root, 1, [rootId]), steps, runs, cut: [...new Set(cut)], tooLarge };
 }
 
 /** Where each entry's selector places names: the one "*" rule, and what went wrong with it. */
@@ -300,7 +335,7 @@ function resolveLayoutOf(rb: ResolvedBlueprint, name: string, layout: Layout): R
   const bp = rb.blueprint;
   const unitDomains = placeDomains(bp, layout).of;
   const storeTables = placeTables(rb, layout).of;
-  const units: ResolvedUnit[] = Object.entries(layout.units).map(([n, u]) => ({ ...u, name: n, domains: unitDomains.get(n)!, backgroundCpu: u.backgroundCpu ?? bp.system.defaults.backgroundCpu }));
+  const units: ResolvedUnit[] = Object.entries(layout.units).map(([n, u]) => ({ ...u, name: n, domains: unitDomains.get(n)!, protocol: u.protocol ?? layout.protocol, backgroundCpu: u.backgroundCpu ?? bp.system.defaults.backgroundCpu }));
   const datastores: ResolvedDatastore[] = Object.entries(layout.datastores).map(([n, d]) => ({ ...d, name: n, tables: storeTables.get(n)! }));
   const unitOfDomain = new Map<string, string>();
   for (const u of units) for (const d of u.domains) if (!unitOfDomain.has(d)) unitOfDomain.set(d, u.name);
@@ -321,6 +356,8 @@ function resolveLayoutOf(rb: ResolvedBlueprint, name: string, layout: Layout): R
     primaryStoreOfDomain.set(domain, own.find((s) => RELATIONAL_QUERY_ENGINES.has(s.engine)) ?? own[0]);
   }
   const defaults = bp.system.defaults.db;
+  // An in-process store's queries are a map lookup and a copy, not a round trip to a server.
+  const memory = bp.system.defaults.memory;
   const operations = new Map<string, PlacedOperation>();
   for (const ref of rb.operations) {
     const unitName = unitOfDomain.get(ref.domain);
@@ -329,11 +366,16 @@ function resolveLayoutOf(rb: ResolvedBlueprint, name: string, layout: Layout): R
       ref,
       unit: units.find((u) => u.name === unitName),
       store,
-      read: ref.op.db.read ?? store?.read ?? defaults.read,
-      write: ref.op.db.write ?? store?.write ?? defaults.write,
+      read: ref.op.db.read ?? store?.read ?? (store?.engine === 'memory' ? memory.read : defaults.read),
+      write: ref.op.db.write ?? store?.write ?? (store?.engine === 'memory' ? memory.write : defaults.write),
     });
   }
-  const r: ResolvedLayout = { name, layout, units, datastores, unitOfDomain, storeOfTable, storesOfDomain, primaryStoreOfDomain, operations, routes: [], wiring: [] };
+  const net = layout.network;
+  const hop: Record<Protocol, Hop> = {
+    http: { latency: net.latency, cpuPerCall: net.cpuPerCall, cpuPerKiB: net.cpuPerKiB },
+    grpc: { latency: net.grpc.latency ?? net.latency, cpuPerCall: net.grpc.cpuPerCall ?? net.cpuPerCall, cpuPerKiB: net.grpc.cpuPerKiB ?? net.cpuPerKiB },
+  };
+  const r: ResolvedLayout = { name, layout, units, datastores, unitOfDomain, storeOfTable, storesOfDomain, primaryStoreOfDomain, operations, routes: [], wiring: [], hop };
   r.routes = routeEntries(r);
   r.wiring = wiringOf(rb, r);
   return r;
@@ -366,24 +408,36 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function wiringOf(rb: ResolvedBlueprint, r: ResolvedLayout): Wiring[] {
   const consumers = new Set([...rb.events.values()].flatMap((e) => e.consumers.map((c) => c.split('.')[0]!)));
+  const unitByName = new Map(r.units.map((u) => [u.name, u]));
+  /** unit → unit → protocols, over every declared call between two units */
+  const by = new Map<string, Map<string, Set<Protocol>>>();
+  for (const o of rb.operations) {
+    const from = r.unitOfDomain.get(o.domain);
+    for (const c of o.op.calls) {
+      const target = rb.operationIndex.get(c.op);
+      const to = target && r.unitOfDomain.get(target.domain);
+      if (!from || !to || to === from) continue;
+      const m = by.get(from) ?? by.set(from, new Map()).get(from)!;
+      (m.get(to) ?? m.set(to, new Set()).get(to)!).add(callProtocol(r, c, unitByName.get(to)));
+    }
+  }
+  const sorted = (s: Iterable<Protocol>) => [...new Set(s)].sort(byCodeUnit);
   return r.units.map((unit) => {
     const storeNames = new Set(unit.domains.flatMap((d) => r.storesOfDomain.get(d) ?? []));
-    const stores = r.datastores.filter((d) => storeNames.has(d.name));
-    const called = new Set<string>();
-    let emits = false;
-    for (const o of rb.operations) {
-      if (!unit.domains.includes(o.domain)) continue;
-      if (o.op.emits.length) emits = true;
-      for (const c of o.op.calls) {
-        const target = rb.operationIndex.get(c.op);
-        const u = target && r.unitOfDomain.get(target.domain);
-        if (u && u !== unit.name) called.add(u);
-      }
-    }
-    const calls = r.units.filter((u) => called.has(u.name)).sort((a, b) => byCodeUnit(a.name, b.name));
+    const stores = r.datastores.filter((d) => storeNames.has(d.name) && d.engine !== 'memory');
+    const out = by.get(unit.name) ?? new Map<string, Set<Protocol>>();
+    const emits = rb.operations.some((o) => unit.domains.includes(o.domain) && o.op.emits.length > 0);
+    const calls = r.units.filter((u) => out.has(u.name)).sort((a, b) => byCodeUnit(a.name, b.name));
+    const callProtocols = Object.fromEntries(calls.map((u) => [u.name, sorted(out.get(u.name)!)]));
+    const serves = sorted([unit.protocol, ...[...by.values()].flatMap((m) => [...(m.get(unit.name) ?? [])])]);
     const usesBroker = r.layout.broker !== undefined && (emits || unit.domains.some((d) => consumers.has(d)));
-    return { unit, stores, calls, usesBroker };
+    return { unit, stores, calls, callProtocols, serves, usesBroker };
   });
+}
+
+/** How a call travels in a layout when it crosses units: its own protocol, else its callee unit's, else the layout's. */
+export function callProtocol(r: Pick<ResolvedLayout, 'layout'>, call: Pick<Call, 'protocol'>, callee: Pick<ResolvedUnit, 'protocol'> | undefined): Protocol {
+  return call.protocol ?? callee?.protocol ?? r.layout.protocol;
 }
 
 // ---- shorthands (each one a read of the resolved model) ------------------------------------

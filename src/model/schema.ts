@@ -128,8 +128,20 @@ export const CircuitBreaker = z.strictObject({
   openFor: Duration.prefault('5s').describe('how long the breaker stays open before a trial call'),
 });
 
+/**
+ * How a call between units travels. A call inside one unit is an in-process call whatever its
+ * protocol; between units each protocol has its own hop costs (layouts.<name>.network).
+ */
+export const PROTOCOLS = ['http', 'grpc'] as const;
+export const Protocol = z.enum(PROTOCOLS);
+export type Protocol = (typeof PROTOCOLS)[number];
+
 const CallPolicy = z.strictObject({
   op: OpRef,
+  protocol: Protocol.optional().describe('how this call travels between units (default: the callee unit’s protocol, else its layout’s)'),
+  count: int(1, LIMITS.callCount, 'calls')
+    .default(1)
+    .describe('times the caller makes this call per run of its operation, one after another (a loop over items): the callee’s work, its hops and its queries count that many times'),
   timeout: Duration.optional(),
   retries: z.number().int().min(0).max(10).default(0),
   backoff: Duration.prefault('50ms').describe('base of exponential backoff between retries'),
@@ -193,6 +205,10 @@ export const System = z.strictObject({
         .prefault({}),
       payload: z.strictObject({ request: Size.prefault('1KiB'), response: Size.prefault('1KiB'), event: Size.prefault('512B') }).prefault({}),
       backgroundCpu: BackgroundCpu.default(0),
+      memory: z
+        .strictObject({ read: Distribution.prefault('5us'), write: Distribution.prefault('10us') })
+        .prefault({})
+        .describe('query times of an engine: memory datastore (state in the unit’s process: a map lookup and a copy, not a round trip to a server)'),
     })
     .prefault({}),
   domains: z.record(Name, Domain),
@@ -223,13 +239,15 @@ export const Unit = z.strictObject({
   discipline: z.enum(['fcfs', 'ps']).default('fcfs').describe('queueing discipline: first come first served, or processor sharing'),
   threadPool: int(1, 1024, 'threads').default(4).describe('threads of each worker’s thread pool, where operations’ `pool` work runs (Node: UV_THREADPOOL_SIZE, 4 by default)'),
   runtime: z.string().optional().describe('what the unit runs on, e.g. python/fastapi or node/fastify'),
+  protocol: Protocol.optional().describe('what the unit serves to other units (default: the layout’s protocol); a call may say otherwise'),
   image: Image.optional(),
   env: z.record(EnvKey, EnvValue).default({}),
   autoscale: Autoscale.optional(),
   backgroundCpu: BackgroundCpu.optional(),
 });
 
-export const DATASTORE_ENGINES = ['postgres', 'mysql', 'redis', 'minio', 's3', 'mongodb', 'filesystem'] as const;
+/** `memory` is state held in a unit's own process: no server, no container, no port. */
+export const DATASTORE_ENGINES = ['postgres', 'mysql', 'redis', 'minio', 's3', 'mongodb', 'filesystem', 'memory'] as const;
 
 export const Datastore = z.strictObject({
   description: z.string().optional(),
@@ -238,8 +256,8 @@ export const Datastore = z.strictObject({
   tables: DomainSelector,
   pool: int(1, LIMITS.pool, 'connections').default(20).describe('connections each unit replica may hold'),
   cores: z.number().positive().max(4096).optional().describe('cores serving queries (default: the instance vcpu)'),
-  read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read; an operation’s db.read wins)'),
-  write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write; an operation’s db.write wins)'),
+  read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read, or system.defaults.memory.read for engine memory; an operation’s db.read wins)'),
+  write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write, or system.defaults.memory.write for engine memory; an operation’s db.write wins)'),
   port: z.number().int().min(1).max(65535).optional(),
   backgroundCpu: z.number().min(0).max(64).default(0).describe('cores the database server keeps busy with no queries (checkpoints, WAL writer, autovacuum); used on a shared host'),
 });
@@ -260,10 +278,22 @@ export const Broker = z.strictObject({
   latency: Duration.prefault('1ms').describe('publish-to-deliver latency'),
 });
 
+/**
+ * A protocol's own hop costs. Each figure left out is the layout's HTTP figure (resolve.ts):
+ * archsim invents no gRPC figure, it takes yours (measure one, or `archsim calibrate` a layout).
+ */
+export const HopCosts = z.strictObject({
+  latency: Duration.optional().describe('one-way latency of a hop (default: network.latency)'),
+  cpuPerCall: Duration.optional().describe('serialization and protocol CPU on each side of a hop (default: network.cpuPerCall)'),
+  cpuPerKiB: Duration.optional().describe('serialization CPU per KiB of payload, on each side (default: network.cpuPerKiB)'),
+});
+
+/** Hop costs between units: the top-level figures are HTTP's (and the broker's serialization); grpc overrides them for gRPC calls. */
 export const Network = z.strictObject({
   latency: Duration.prefault('0.25ms').describe('one-way latency of a hop between units'),
   cpuPerCall: Duration.prefault('0.1ms').describe('serialization and HTTP CPU on each side of a hop'),
   cpuPerKiB: Duration.prefault('5us').describe('serialization CPU per KiB of payload, on each side'),
+  grpc: HopCosts.prefault({}).describe('the hop costs of gRPC calls; each figure left out is the HTTP one above'),
 });
 
 export const Trigger = z.strictObject({
@@ -275,6 +305,7 @@ export const Trigger = z.strictObject({
 export const Layout = z.strictObject({
   description: z.string().optional(),
   style: z.enum(['monolith', 'modular-monolith', 'microservices', 'hybrid']).optional(),
+  protocol: Protocol.default('http').describe('how units of this layout call each other unless a unit or a call says otherwise'),
   gateway: Gateway.optional(),
   broker: Broker.optional(),
   units: z.record(DeployName, Unit),
@@ -356,6 +387,7 @@ export type Datastore = z.output<typeof Datastore>;
 export type Gateway = z.output<typeof Gateway>;
 export type Broker = z.output<typeof Broker>;
 export type Network = z.output<typeof Network>;
+export type HopCosts = z.output<typeof HopCosts>;
 export type Workload = z.output<typeof Workload>;
 export type Profile = z.output<typeof Profile>;
 export type CatalogEntry = z.output<typeof CatalogEntry>;

@@ -1,6 +1,7 @@
-// Checks that need the whole blueprint: references, placements, cycles, ports. Pure; returns
+// Checks that need the whole blueprint: references, placements, cycles, call-tree size, in-process stores. Pure; returns
 // problems with their document paths, which the loader turns into file:line:col.
 import { didYouMean } from './diagnostics.js';
+import { LIMITS } from './limits.js';
 import { operationIndex, placeDomains, placeTables, resolveBlueprint } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
@@ -56,6 +57,14 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (!emitted) warn(['system', 'events', ev], `event "${ev}" is never emitted`);
   }
 
+  // Call trees the simulator must run call by call: counts multiply down the tree. Sized first
+  // without building them (most blueprints are far below the limit); the walk decides.
+  const size = callTreeSizes(bp);
+  for (const o of rb.operations) {
+    if (size.get(o.id)! <= LIMITS.callSteps || !rb.callTree(o.id).tooLarge) continue;
+    err(['system', 'domains', o.domain, 'operations', o.name, 'calls'], `one request of ${o.id} makes more than ${LIMITS.callSteps} calls (each call's count multiplies the calls below it): lower the counts, or model the loop as one call with more cpu`);
+  }
+
   // Synchronous call cycles, across the whole system (in any layout they block a request on itself).
   for (const cycle of syncCycles(bp)) {
     const [from, to] = [cycle[cycle.length - 2]!, cycle[cycle.length - 1]!];
@@ -100,18 +109,27 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     for (const [xn, x] of Object.entries(layout.extras)) checkCatalog(err, catalog, [...lp, 'extras', xn, 'instance'], x.instance);
     if (layout.next && !Object.hasOwn(bp.layouts, layout.next)) err([...lp, 'next'], `unknown layout "${layout.next}"${didYouMean(layout.next, Object.keys(bp.layouts))}`);
 
-    // Ports: every listener of the layout on one host must differ.
-    const ports = new Map<number, string>();
-    const claim = (port: number | undefined, who: string, path: (string | number)[]) => {
-      if (port === undefined) return;
-      const other = ports.get(port);
-      if (other) err(path, `duplicate port ${port}: ${who} and ${other} both listen on it`);
-      else ports.set(port, who);
-    };
-    claim(layout.gateway?.port, 'the gateway', [...lp, 'gateway', 'port']);
-    for (const [un, u] of Object.entries(layout.units)) claim(u.port, `unit "${un}"`, [...lp, 'units', un, 'port']);
-    for (const [sn, s] of Object.entries(layout.datastores)) claim(s.port, `datastore "${sn}"`, [...lp, 'datastores', sn, 'port']);
-    claim(layout.broker?.port, 'the broker', [...lp, 'broker', 'port']);
+    // Ports: every unit, datastore, gateway and broker is a process of its own (a container in
+    // compose, a pod in Kubernetes, each with its own address), so two of them on one port
+    // (8080, 50051) is normal; only what shares one process could clash, and an in-process
+    // (memory) store has no port at all. Running a whole layout on one host (`archsim up`)
+    // checks its own ports (run/layout.ts).
+    for (const [sn, s] of Object.entries(layout.datastores)) {
+      if (s.engine !== 'memory') continue;
+      const sp = [...lp, 'datastores', sn];
+      if (s.port !== undefined) err([...sp, 'port'], `datastore "${sn}" is engine memory, state in its unit's process: it has no port (remove port, or pick a server engine)`);
+      if (s.instance !== undefined) err([...sp, 'instance'], `datastore "${sn}" is engine memory, state in its unit's process: it runs on no instance of its own (its memory is its unit's; remove instance)`);
+      const holders = new Map<string, string>();
+      for (const t of stores.of.get(sn) ?? []) {
+        const owner = rb.tableOwners.get(t)?.[0];
+        const unit = owner === undefined ? undefined : [...units.of].find(([, ds]) => ds.includes(owner))?.[0];
+        if (unit !== undefined && !holders.has(unit)) holders.set(unit, t);
+      }
+      if (holders.size > 1) {
+        const list = [...holders].map(([u, t]) => `"${u}" (${t})`).join(' and ');
+        err([...sp, 'tables'], `datastore "${sn}" is engine memory, state in one unit's process, but holds tables of units ${list}: give each unit its own memory store, or use a server engine`);
+      }
+    }
 
     // Events need a way across units.
     if (!layout.broker && Object.keys(layout.units).length > 1 && eventNames.length) {
@@ -136,6 +154,32 @@ function checkCatalog(err: (p: (string | number)[], m: string) => void, catalog:
 function splitOp(id: string): [string, string] {
   const i = id.indexOf('.');
   return [id.slice(0, i), id.slice(i + 1)];
+}
+
+/**
+ * Calls in one request of each operation (counts multiplied down the tree), capped just above
+ * LIMITS.callSteps; a call back into the operations being sized (a cycle) counts nothing.
+ */
+function callTreeSizes(bp: Blueprint): Map<string, number> {
+  const ops = operationIndex(bp);
+  const cap = LIMITS.callSteps + 1;
+  const size = new Map<string, number>();
+  const open = new Set<string>();
+  const sizeOf = (id: string): number => {
+    const known = size.get(id);
+    if (known !== undefined) return known;
+    open.add(id);
+    let n = 0;
+    for (const c of ops.get(id)!.op.calls) {
+      if (!ops.has(c.op) || open.has(c.op)) continue;
+      n = Math.min(cap, n + c.count * (1 + sizeOf(c.op)));
+    }
+    open.delete(id);
+    size.set(id, n);
+    return n;
+  };
+  for (const id of ops.keys()) sizeOf(id);
+  return size;
 }
 
 /** Every elementary cycle's closing edge, found by DFS; each cycle reported once. */

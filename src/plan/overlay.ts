@@ -32,13 +32,21 @@ export function layoutInput(l: Layout): Record<string, unknown> {
   return defined({
     description: l.description,
     style: l.style,
+    protocol: l.protocol === 'http' ? undefined : l.protocol,
     gateway: l.gateway ? defined({ ...l.gateway, cpu: dist(l.gateway.cpu) }) : undefined,
     broker: l.broker ? defined({ ...l.broker, cpu: dist(l.broker.cpu), latency: ms(l.broker.latency) }) : undefined,
     units,
     datastores,
     extras: Object.keys(l.extras).length ? l.extras : undefined,
-    network: { latency: ms(l.network.latency), cpuPerCall: ms(l.network.cpuPerCall), cpuPerKiB: ms(l.network.cpuPerKiB) },
+    network: { latency: ms(l.network.latency), cpuPerCall: ms(l.network.cpuPerCall), cpuPerKiB: ms(l.network.cpuPerKiB), ...grpcInput(l) },
     triggers: l.triggers.length ? l.triggers : undefined,
     next: l.next,
   });
+}
+
+/** gRPC's own hop costs, only the figures the layout gives (the rest stay the HTTP ones). */
+function grpcInput(l: Layout): { grpc?: Record<string, unknown> } {
+  const g = l.network.grpc;
+  const out = defined({ latency: g.latency === undefined ? undefined : ms(g.latency), cpuPerCall: g.cpuPerCall === undefined ? undefined : ms(g.cpuPerCall), cpuPerKiB: g.cpuPerKiB === undefined ? undefined : ms(g.cpuPerKiB) });
+  return Object.keys(out).length ? { grpc: out } : {};
 }

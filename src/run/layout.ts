@@ -185,6 +185,13 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
 
   const gwPort = r.layout.gateway ? r.layout.gateway.port + offset : opts.gatewayPort;
   const wanted = [...r.units.map((u) => ({ what: `unit ${u.name}`, port: u.port + offset })), ...(gwPort ? [{ what: 'gateway', port: gwPort }] : [])];
+  // Separate hosts may share a port (the blueprint allows it); on this one host they cannot.
+  const first = new Map<number, string>();
+  for (const w of wanted) {
+    const other = first.get(w.port);
+    if (other) throw new PortInUseError(`${other} and ${w.what} both listen on port ${w.port}: fine on separate hosts (compose containers, Kubernetes pods), but \`up\` runs the whole layout on this host; give them distinct ports in the blueprint`);
+    first.set(w.port, w.what);
+  }
   const busy = [];
   for (const w of wanted) if (!(await portFree(w.port))) busy.push(`${w.port} (${w.what})`);
   if (busy.length) throw new PortInUseError(`port${busy.length > 1 ? 's' : ''} in use: ${busy.join(', ')}; stop what holds ${busy.length > 1 ? 'them' : 'it'} (archsim down?) or pass --port-offset`);

@@ -308,8 +308,9 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
     };
   });
   const hopsPerRequest = sol.ops.reduce((a, op) => a + op.p * demands.get(op.id)!.hops, 0);
-  if (c.networkLatency > 0 && hopsPerRequest > 0) {
-    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (lambda * hopsPerRequest * c.networkLatency) / 1000, demandPerRequest: hopsPerRequest * c.networkLatency, visitRate: lambda * hopsPerRequest });
+  const networkMs = sol.ops.reduce((a, op) => a + op.p * demands.get(op.id)!.networkMs, 0);
+  if (networkMs > 0 && hopsPerRequest > 0) {
+    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (lambda * networkMs) / 1000, demandPerRequest: networkMs, visitRate: lambda * hopsPerRequest });
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);

@@ -118,7 +118,11 @@ function dataGroups(bp: Blueprint): DataGroup[] {
   for (const [domain, d] of Object.entries(bp.system.domains)) {
     const groups = new Map<string, string[]>();
     for (const t of d.tables) {
-      const where = layouts.map((r) => r.storeOfTable.get(t) ?? '');
+      // In-process state (engine memory) fails only with its unit: no scenario of its own.
+      const where = layouts.map((r) => {
+        const s = r.storeOfTable.get(t);
+        return s && r.datastores.find((x) => x.name === s)?.engine !== 'memory' ? s : '';
+      });
       if (where.every((s) => s === '')) continue; // stored nowhere: nothing to fail
       const key = where.join('\u0000');
       groups.set(key, [...(groups.get(key) ?? []), t]);
@@ -141,7 +145,7 @@ function engineOf(layouts: ReturnType<typeof resolveLayout>[], table: string): s
   for (const r of layouts) {
     const s = r.storeOfTable.get(table);
     const e = s ? r.datastores.find((x) => x.name === s)?.engine : undefined;
-    if (e) count.set(e, (count.get(e) ?? 0) + 1);
+    if (e && e !== 'memory') count.set(e, (count.get(e) ?? 0) + 1);
   }
   return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'datastore';
 }

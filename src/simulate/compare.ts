@@ -115,12 +115,12 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
   const ta = ca.programs[ca.entry.get(id)!]!.tally;
   const tb = cb.programs[cb.entry.get(id)!]!.tally;
   const out: string[] = [];
-  const lat = cb.networkLatency;
+  // Hops between units, each at its own protocol's latency (the gateway's two are its own cause).
   const hopsA = ta.hops - (ta.gateway ? 2 : 0);
   const hopsB = tb.hops - (tb.gateway ? 2 : 0);
   if (hopsB !== hopsA) {
     const d = hopsB - hopsA;
-    out.push(`${Math.abs(d)} ${d > 0 ? 'extra' : 'fewer'} network hop${Math.abs(d) > 1 ? 's' : ''} (${signed(d * lat)})`);
+    out.push(`${Math.abs(d)} ${d > 0 ? 'extra' : 'fewer'} network hop${Math.abs(d) > 1 ? 's' : ''} (${signed(tb.networkMs - tb.gatewayNetworkMs - (ta.networkMs - ta.gatewayNetworkMs))})`);
   }
   const dr = tb.remoteCalls - ta.remoteCalls;
   if (Math.abs(tb.serializationMs - ta.serializationMs) > 1e-9) out.push(`serialization of ${Math.abs(dr)} remote call${Math.abs(dr) === 1 ? '' : 's'} (${signed(tb.serializationMs - ta.serializationMs)})`);
@@ -185,9 +185,21 @@ function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, C
     // The parsed layout always has a network (defaults filled in); say which figures are whose.
     const defaults = Network.parse({});
     const declared = net.latency !== defaults.latency || net.cpuPerCall !== defaults.cpuPerCall || net.cpuPerKiB !== defaults.cpuPerKiB;
-    out.push(
-      `hop cost in ${l}: ${ms(net.latency)} one-way latency + ${ms(net.cpuPerCall)} CPU per side + ${ms(net.cpuPerKiB)} per KiB per side (${declared ? `blueprint layouts.${l}.network` : `archsim's defaults; set layouts.${l}.network to change them`})`,
-    );
+    const remote = [...c.entry.values()].map((p) => c.programs[p]!.tally);
+    const http = remote.some((t) => t.remoteCalls > t.grpcCalls);
+    const grpc = remote.some((t) => t.grpcCalls > 0);
+    if (http || !grpc) {
+      out.push(
+        `${grpc ? 'HTTP ' : ''}hop cost in ${l}: ${ms(net.latency)} one-way latency + ${ms(net.cpuPerCall)} CPU per side + ${ms(net.cpuPerKiB)} per KiB per side (${declared ? `blueprint layouts.${l}.network` : `archsim's defaults; set layouts.${l}.network to change them`})`,
+      );
+    }
+    if (grpc) {
+      const h = c.layout.hop.grpc;
+      const own = net.grpc.latency !== undefined || net.grpc.cpuPerCall !== undefined || net.grpc.cpuPerKiB !== undefined;
+      out.push(
+        `gRPC hop cost in ${l}: ${ms(h.latency)} one-way latency + ${ms(h.cpuPerCall)} CPU per side + ${ms(h.cpuPerKiB)} per KiB per side (${own ? `blueprint layouts.${l}.network.grpc, the HTTP figures for what it leaves out` : `the HTTP figures: set layouts.${l}.network.grpc.cpuPerCall and cpuPerKiB to gRPC's own`})`,
+      );
+    }
   }
   if (a === b) return out;
   const ca = compiled.get(a)!;
@@ -200,7 +212,7 @@ function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, C
     const dh = t.hops - ta.hops;
     if (dh > 0) {
       out.push(
-        `${worst.id}: ${b} is ${signed(worst.delta)} per request at low load, the largest difference (${dh} more one-way hop${dh > 1 ? 's' : ''} at ${ms(cb.networkLatency)} each, plus serialization${t.gateway && !ta.gateway ? ' and the gateway' : ''}); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds`,
+        `${worst.id}: ${b} is ${signed(worst.delta)} per request at low load, the largest difference (${dh} more one-way hop${dh > 1 ? 's' : ''}${Math.abs(t.networkMs - ta.networkMs - dh * cb.networkLatency) < 1e-9 ? ` at ${ms(cb.networkLatency)} each` : `, ${ms(t.networkMs - ta.networkMs)} in all`}, plus serialization${t.gateway && !ta.gateway ? ' and the gateway' : ''}); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds`,
       );
     }
   }

@@ -8,19 +8,23 @@
 //
 // Semantics, per operation executed on its unit (DESIGN.md "Simulation semantics" sketches the
 // model; this list is its exact form and the one place it is written down):
-//   1. its synchronous calls, in order: a callee in the same unit is an in-process call (its
-//      work runs on the same unit); a callee elsewhere is a network hop: serialization CPU on
-//      the caller (cpuPerCall + cpuPerKiB × request+response), one-way latency, the callee's
-//      work (whose CPU burst carries the same serialization CPU), latency back;
+//   1. its synchronous calls, in order, a call with `count: N` N times one after another (the
+//      call tree of resolve.ts has them N times): a callee in the same unit is an in-process
+//      call (its work runs on the same unit); a callee elsewhere is a network hop by the call's
+//      protocol (resolve.ts callProtocol; each protocol's figures in ResolvedLayout.hop):
+//      serialization CPU on the caller (cpuPerCall + cpuPerKiB × request+response), one-way
+//      latency, the callee's work (whose CPU burst carries the same serialization CPU), latency back;
 //   2. one CPU burst on the unit (the operation's cpu, plus serialization and event publishing);
 //   3. `wait` (an external dependency, no CPU);
-//   4. database reads then writes on the operation's primary datastore, each one visit;
+//   4. database reads then writes on the operation's primary datastore, each one visit; an
+//      engine: memory store has no station of its own: its queries are CPU on the unit itself;
 //   5. events: off the critical path; each consumer's work is spawned, through the broker when
-//      the layout has one (broker CPU, publish-to-deliver latency, deserialization on the consumer).
+//      the layout has one (broker CPU, publish-to-deliver latency, deserialization on the consumer,
+//      at the HTTP figures), else as a direct hop by the consumer unit's protocol.
 // A request from outside enters through the gateway when the layout has one (gateway CPU, a
-// hop each way). Both sides' serialization is charged in one burst per side, which keeps the
+// hop each way by the entry unit's protocol). Both sides' serialization is charged in one burst per side, which keeps the
 // number of visits (and DES events) per hop small without changing the CPU demand.
-import { resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from '../model/resolve.js';
+import { callProtocol, resolveBlueprint, type CallNode, type Hop, type OperationRef, type ResolvedLayout } from '../model/resolve.js';
 import type { Autoscale, Blueprint, CircuitBreaker, Dist } from '../model/schema.js';
 import type { StationKind } from './types.js';
 
@@ -88,11 +92,15 @@ export interface PathTally {
   /** one-way network traversals between units */
   hops: number;
   networkMs: number;
+  /** of networkMs, the two hops between the gateway and the unit */
+  gatewayNetworkMs: number;
   /** serialization CPU on both sides of remote calls, ms */
   serializationMs: number;
   gateway: boolean;
   gatewayMs: number;
   remoteCalls: number;
+  /** of remoteCalls, those by gRPC */
+  grpcCalls: number;
   inProcessCalls: number;
   /** events published (to the broker or dispatched in-process) */
   publishes: number;
@@ -115,6 +123,7 @@ export interface Compiled {
   programs: Program[];
   /** operation id → program index of it as a request from outside */
   entry: Map<string, number>;
+  /** one-way latency of an HTTP hop (a gRPC one may differ: ResolvedLayout.hop; tallies have each path's own) */
   networkLatency: number;
   /** cores the units' processes and the datastores keep busy with no requests (on a shared host, taken from its cores) */
   background: number;
@@ -181,7 +190,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     const usesPool = u.domains.some((d) => Object.values(bp.system.domains[d]?.operations ?? {}).some((op) => op.pool && op.pool.mean > 0));
     if (usesPool) addStation({ id: `${u.name} (thread pool)`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] });
   }
-  for (const d of r.datastores) {
+  // A memory store is the unit's own state: no server, no station (its queries run on the unit).
+  for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
     const cores = d.cores ?? vcpu(d.instance);
     // The connection pool caps concurrency only when it is smaller than the cores.
     addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [] });
@@ -205,17 +215,25 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   };
   const constDist = (ms: number) => distOf(undefined, ms);
 
-  const net = L.network;
+  const http = r.hop.http;
   const unitStation = (unit: string) => stationIndex.get(`unit:${unit}`)!;
-  const serCpu = (bytes: number) => net.cpuPerCall + (net.cpuPerKiB * bytes) / KIB;
+  const unitByName = new Map(r.units.map((u) => [u.name, u]));
+  const serCpu = (bytes: number, h: Hop) => h.cpuPerCall + (h.cpuPerKiB * bytes) / KIB;
+  /** The hop costs of the protocol a unit serves (what the gateway and direct events use). */
+  const hopTo = (unit: string) => r.hop[unitByName.get(unit)!.protocol];
 
   const edges: EdgeDef[] = [];
   const edgeIndex = new Map<string, number>();
   const programs: Program[] = [];
   const spawnCache = new Map<string, number>();
-  const latencyDist = net.latency > 0 ? constDist(net.latency) : -1;
+  const latencyDists = new Map<number, number>();
+  const latencyDist = (ms: number) => {
+    if (ms <= 0) return -1;
+    if (!latencyDists.has(ms)) latencyDists.set(ms, constDist(ms));
+    return latencyDists.get(ms)!;
+  };
 
-  const newTally = (): PathTally => ({ hops: 0, networkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
+  const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
 
   class Gen {
     code: number[] = [];
@@ -231,11 +249,12 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     delay(dist: number) {
       if (dist >= 0) this.emit(OP_DELAY, dist);
     }
-    hop() {
-      if (latencyDist < 0) return;
-      this.delay(latencyDist);
+    hop(h: Hop) {
+      const d = latencyDist(h.latency);
+      if (d < 0) return;
+      this.delay(d);
       this.tally.hops++;
-      this.tally.networkMs += net.latency;
+      this.tally.networkMs += h.latency;
     }
   }
 
@@ -263,13 +282,14 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         if (broker >= 0) {
           g.visit(broker, distOf(L.broker!.cpu, 0));
           g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
-          opBody(g, c, cu, serCpu(payload));
+          opBody(g, c, cu, serCpu(payload, http));
         } else if (cu === fromUnit) {
           opBody(g, c, cu, 0);
         } else {
-          g.visit(unitStation(fromUnit), constDist(serCpu(payload)));
-          g.hop();
-          opBody(g, c, cu, serCpu(payload));
+          const h = hopTo(cu);
+          g.visit(unitStation(fromUnit), constDist(serCpu(payload, h)));
+          g.hop(h);
+          opBody(g, c, cu, serCpu(payload, h));
         }
       }
     }
@@ -310,13 +330,16 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         g.tally.inProcessCalls++;
         opBody(g, callee, cu, 0, node.children);
       } else {
-        const ser = serCpu(callee.op.request + callee.op.response);
+        const protocol = callProtocol(r, node.call, unitByName.get(cu));
+        const h = r.hop[protocol];
+        const ser = serCpu(callee.op.request + callee.op.response, h);
         g.tally.remoteCalls++;
+        if (protocol === 'grpc') g.tally.grpcCalls++;
         g.tally.serializationMs += 2 * ser;
         g.visit(unitStation(unit), constDist(ser));
-        g.hop();
+        g.hop(h);
         opBody(g, callee, cu, ser, node.children);
-        g.hop();
+        g.hop(h);
       }
       if (framed) {
         const end = g.emit(OP_END, g.code[begin + 1]!);
@@ -327,7 +350,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     let publish = 0;
     for (const e of o.op.emits) {
       g.tally.publishes++;
-      if (broker >= 0) publish += serCpu(rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
+      if (broker >= 0) publish += serCpu(rb.events.get(e)?.payload ?? bp.system.defaults.payload.event, http);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
     if (o.op.pool && o.op.pool.mean > 0) g.visit(stationIndex.get(`pool:${unit} (thread pool)`)!, distOf(o.op.pool, 0));
@@ -337,7 +360,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       const here = r.operations.get(o.id)!;
       if (!here.store) warnings.push(`${o.id} queries a database but ${o.domain} has no datastore in ${r.name}; queries skipped`);
       else {
-        const s = stationIndex.get(`datastore:${here.store.name}`)!;
+        // In-process state: the queries are the unit's own CPU.
+        const s = here.store.engine === 'memory' ? unitStation(unit) : stationIndex.get(`datastore:${here.store.name}`)!;
         for (let i = 0; i < db.reads; i++) g.visit(s, distOf(here.read, 0));
         for (let i = 0; i < db.writes; i++) g.visit(s, distOf(here.write, 0));
       }
@@ -360,13 +384,15 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     if (!unit) warnings.push(`${o.domain} is placed in no unit of ${r.name}; ${o.id} does nothing`);
     else if (gateway >= 0) {
       const gw = L.gateway!;
-      const add = (net.cpuPerKiB * (o.op.request + o.op.response)) / KIB;
+      const h = hopTo(unit);
+      const add = (h.cpuPerKiB * (o.op.request + o.op.response)) / KIB;
       g.visit(gateway, distOf(gw.cpu, add));
       g.tally.gateway = true;
-      g.tally.gatewayMs = gw.cpu.mean + add + 2 * net.latency;
-      g.hop();
+      g.tally.gatewayMs = gw.cpu.mean + add + 2 * h.latency;
+      g.tally.gatewayNetworkMs = 2 * h.latency;
+      g.hop(h);
       opBody(g, o, unit, 0);
-      g.hop();
+      g.hop(h);
     } else opBody(g, o, unit, 0);
     programs[idx]!.code = Int32Array.from(g.code);
     programs[idx]!.tally = g.tally;
@@ -375,7 +401,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   for (const o of rb.operations) entryProgram(o);
 
   const background = r.units.reduce((sum, u) => sum + u.backgroundCpu * u.replicas * u.workers, 0) + r.datastores.reduce((sum, d) => sum + d.backgroundCpu, 0);
-  return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: net.latency, background, warnings: [...new Set(warnings)] };
+  return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: http.latency, background, warnings: [...new Set(warnings)] };
 }
 
 /** Mean of a compiled distribution (random part plus constant). */

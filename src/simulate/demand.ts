@@ -8,6 +8,8 @@ export interface OpDemand {
   delayMean: number;
   delayVar: number;
   hops: number;
+  /** one-way latencies on the critical path, ms (each hop at its protocol's) */
+  networkMs: number;
   /** load per request including spawned event work: visits and ms per station */
   loadVisits: Float64Array;
   loadDemand: Float64Array;
@@ -61,7 +63,7 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
       }
     }
     const load = loadOf(p);
-    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, loadVisits: load.v, loadDemand: load.d, loadM2: load.m2 });
+    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, networkMs: c.programs[p]!.tally.networkMs, loadVisits: load.v, loadDemand: load.d, loadM2: load.m2 });
   }
   return out;
 }

@@ -130,10 +130,17 @@ export function resolveScenario(bp: Blueprint, c: Compiled, s: Scenario): { ok: 
   const des: DesScenario = { faults: [], loads: [], windows: [] };
   const hits: string[] = [];
   const domains = Object.keys(bp.system.domains);
+  // An engine: memory store is state in its unit's process: no station of its own to fail.
+  const inProcess = (store: string | undefined) => store !== undefined && r.datastores.some((d) => d.name === store && d.engine === 'memory');
   s.failures.forEach((f, i) => {
     const path = ['failures', i];
     let idx = -1;
     let what = '';
+    const target = f.datastore ?? (f.storeOf !== undefined && bp.system.domains[f.storeOf] ? primaryStore(r, f.storeOf)?.name : undefined) ?? (f.table !== undefined ? r.storeOfTable.get(f.table) : undefined);
+    if ((f.datastore !== undefined || f.storeOf !== undefined || f.table !== undefined) && inProcess(target)) {
+      hits.push(`datastore ${target}: in-process state (engine memory) of its unit in ${r.name}, it fails only with the unit`);
+      return;
+    }
     if (f.unit !== undefined) {
       idx = stationIdx('unit', f.unit);
       what = `unit ${f.unit}`;

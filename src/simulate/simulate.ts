@@ -142,10 +142,16 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     return r;
   });
   const X = operations.reduce((s, op) => s + op.throughput, 0);
+  // The network is a pure delay: its "demand" is the one-way latencies a request crosses (each hop at its protocol's).
   let hops = 0;
-  for (const op of operations) hops += (op.count / Math.max(completed, 1)) * c.programs[c.entry.get(op.id)!]!.tally.hops;
-  if (c.networkLatency > 0 && hops > 0) {
-    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * hops * c.networkLatency) / 1000, demandPerRequest: hops * c.networkLatency, visitRate: X * hops });
+  let networkMs = 0;
+  for (const op of operations) {
+    const t = c.programs[c.entry.get(op.id)!]!.tally;
+    hops += (op.count / Math.max(completed, 1)) * t.hops;
+    networkMs += (op.count / Math.max(completed, 1)) * t.networkMs;
+  }
+  if (networkMs > 0 && hops > 0) {
+    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * networkMs) / 1000, demandPerRequest: networkMs, visitRate: X * hops });
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const saturated = offered >= 1 ? { station: sat.station, utilization: offered, by: 'offered load' as const } : backlog.growing ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'backlog' as const } : undefined;

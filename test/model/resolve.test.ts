@@ -40,7 +40,7 @@ const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 
 /** The same blueprint with hops that cost no CPU: a unit's compiled demand is then only the operations' own CPU. */
 function withoutSerialization(bp: Blueprint): Blueprint {
   const copy = structuredClone(bp);
-  for (const l of Object.values(copy.layouts)) l.network = { ...l.network, cpuPerCall: 0, cpuPerKiB: 0 };
+  for (const l of Object.values(copy.layouts)) l.network = { ...l.network, cpuPerCall: 0, cpuPerKiB: 0, grpc: { ...l.network.grpc, cpuPerCall: 0, cpuPerKiB: 0 } };
   return copy;
 }
 
@@ -145,7 +145,7 @@ describe('ResolvedBlueprint', () => {
     const deep = rb.operationIndex.get('c.deep')!.op;
     expect(get).toMatchObject({ request: 2048, response: 1024, internal: false });
     expect(deep).toMatchObject({ request: 2048, response: 4096, internal: true, db: { reads: 0, writes: 0 } });
-    expect(get.calls[0]).toEqual({ op: 'b.check', retries: 0, backoff: 50, optional: false });
+    expect(get.calls[0]).toEqual({ op: 'b.check', count: 1, retries: 0, backoff: 50, optional: false });
     expect(rb.operationIndex.get('b.check')!.op.calls[0]).toMatchObject({ op: 'c.deep', retries: 2, backoff: 50, optional: false });
     expect(rb.events.get('done')!.payload).toBe(512);
   });

@@ -1,7 +1,7 @@
 // The DES kernel's parts: the event heap, FIFO lanes, the histogram and the generator.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventHeap, Lane } from '../../src/simulate/des/kernel.js';
+import { EventHeap, Lanes } from '../../src/simulate/des/kernel.js';
 import { BUCKETS, bucketOf, percentile } from '../../src/simulate/des/histogram.js';
 import { Rng } from '../../src/simulate/des/rng.js';
 
@@ -23,14 +23,22 @@ describe('event heap', () => {
     );
   });
 
-  it('lanes are FIFO rings that grow', () => {
-    const l = new Lane();
-    for (let i = 0; i < 5000; i++) l.push(i, 0, i, 0);
+  it('lanes are FIFO rings that grow, each with its head time', () => {
+    const l = new Lanes(2);
+    expect([...l.head]).toEqual([Infinity, Infinity]);
     for (let i = 0; i < 5000; i++) {
-      expect(l.id[l.head]).toBe(i);
-      l.pop();
+      l.push(1, i, i);
+      // Interleaved pops on lane 0 keep its ring wrapping while lane 1 grows.
+      l.push(0, i, i + 7);
+      expect(l.pop(0)).toBe(i + 7);
     }
-    expect(l.size).toBe(0);
+    expect(l.head[0]).toBe(Infinity);
+    for (let i = 0; i < 5000; i++) {
+      expect(l.head[1]).toBe(i);
+      expect(l.pop(1)).toBe(i);
+    }
+    expect(l.size[1]).toBe(0);
+    expect(l.head[1]).toBe(Infinity);
   });
 });
 

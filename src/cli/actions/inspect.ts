@@ -36,6 +36,8 @@ export function inspectView(bp: Blueprint, only?: string) {
       dbReads: o.op.db.reads,
       dbWrites: o.op.db.writes,
       calls: o.op.calls.map((c) => c.op),
+      /** per call (same order): how many times one run makes it, and its own protocol (null: its callee unit's) */
+      callDetails: o.op.calls.map((c) => ({ op: c.op, count: c.count, protocol: c.protocol ?? null })),
       emits: o.op.emits,
     })),
     events: Object.entries(bp.system.events).map(([name, e]) => ({ name, consumers: e.consumers })),
@@ -50,12 +52,14 @@ export function inspectView(bp: Blueprint, only?: string) {
           name: n,
           style: r.layout.style ?? null,
           description: r.layout.description ?? null,
+          protocol: r.layout.protocol,
           gateway: r.layout.gateway ? { kind: r.layout.gateway.kind, port: r.layout.gateway.port, instance: r.layout.gateway.instance ?? null } : null,
           broker: r.layout.broker ? { kind: r.layout.broker.kind, instance: r.layout.broker.instance ?? null } : null,
           units: r.units.map((u) => ({
             name: u.name,
             domains: u.domains,
             port: u.port,
+            protocol: u.protocol,
             replicas: u.replicas,
             instance: u.instance,
             autoscale: u.autoscale ? { min: u.autoscale.min, max: u.autoscale.max, metric: u.autoscale.metric } : null,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { handle } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
-import { AUTO_SCENARIO_HELP } from '../scenario-help.js';
+import { AUTO_SCENARIO_HELP, HOP_COST_HELP } from '../scenario-help.js';
 
 export function register(program: Command): void {
   program
@@ -23,6 +23,6 @@ export function register(program: Command): void {
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')
-    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n\nExamples:\n  archsim simulate system.yaml --layout microservices --rate 400\n  archsim simulate system.yaml -l monolith --scenario database-failure\n  archsim simulate system.yaml -l microservices --scenario auto:orders-down\n  archsim simulate system.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
+    .addHelpText('after', `${AUTO_SCENARIO_HELP}\n${HOP_COST_HELP}\n\nExamples:\n  archsim simulate system.yaml --layout microservices --rate 400\n  archsim simulate system.yaml -l monolith --scenario database-failure\n  archsim simulate system.yaml -l microservices --scenario auto:orders-down\n  archsim simulate system.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
     .action((file: string, opts: SimFlags) => handle(async () => (await import('../actions/simulate.js')).action(file, opts)));
 }

@@ -11,7 +11,7 @@ import type { WorkloadSpec } from '../types.js';
 import { Arrivals } from './arrivals.js';
 import { Calls } from './calls.js';
 import { Control } from './control.js';
-import { EventHeap, type Lane } from './kernel.js';
+import { EventHeap, type Lanes } from './kernel.js';
 import { Measure } from './measure.js';
 import { EV_ARRIVAL, EV_CONTROL, EV_POOL_WAKE, EV_RESUME, EV_SERVICE_DONE, EV_TIMEOUT, EV_USER } from './names.js';
 import { Rng } from './rng.js';
@@ -29,9 +29,8 @@ export function runDes(c: Compiled, w: WorkloadSpec, o: DesOptions): DesRaw {
 
 class Sim {
   now = 0;
-  private events = 0;
   private readonly heap = new EventHeap();
-  private readonly lanes: Lane[];
+  private readonly lanes: Lanes;
   private readonly rng: Rng;
   private readonly sampler: Sampler;
   private readonly tokens = new Tokens();
@@ -76,45 +75,40 @@ class Sim {
     const horizon = end + Math.max(30_000, end);
     const heap = this.heap;
     const lanes = this.lanes;
-    const nl = lanes.length;
+    const laneHead = lanes.head;
+    const nl = lanes.count;
     const toks = this.tokens.all;
     const pools = this.stations.pools;
     const progress = this.o.onProgress;
     let nextProgress = end / 100;
     const m = this.measure;
+    let events = 0;
     for (;;) {
       let t = heap.size > 0 ? heap.t[0]! : Infinity;
-      let src = -1;
+      let lane = -1;
       for (let l = 0; l < nl; l++) {
-        const lane = lanes[l]!;
-        if (lane.size > 0 && lane.t[lane.head]! < t) {
-          t = lane.t[lane.head]!;
-          src = l;
+        if (laneHead[l]! < t) {
+          t = laneHead[l]!;
+          lane = l;
         }
       }
       if (t > horizon) break;
-      let kind: number;
-      let id: number;
-      let aux: number;
-      if (src < 0) {
-        kind = heap.k[0]!;
-        id = heap.id[0]!;
-        aux = heap.aux[0]!;
-        heap.pop();
-      } else {
-        const lane = lanes[src]!;
-        kind = lane.k[lane.head]!;
-        id = lane.id[lane.head]!;
-        aux = lane.aux[lane.head]!;
-        lane.pop();
-      }
       this.now = t;
-      this.events++;
+      events++;
       if (t >= m.nextBacklogAt) m.sampleBacklog(t);
       if (progress && t >= nextProgress) {
         progress(Math.min(1, t / end));
         nextProgress += end / 100;
       }
+      // A lane's event is always a token resuming after a constant delay.
+      if (lane >= 0) {
+        this.exec(toks[lanes.pop(lane)]!);
+        continue;
+      }
+      const kind = heap.k[0]!;
+      const id = heap.id[0]!;
+      const aux = heap.aux[0]!;
+      heap.pop();
       switch (kind) {
         case EV_RESUME:
           this.exec(toks[id]!);
@@ -155,7 +149,7 @@ class Sim {
       measured: end - this.w.warmup,
       arrivals: m.arrivals,
       inSystemArea: m.inSystemIntegral,
-      events: this.events,
+      events,
       requests: this.started,
       unfinished: this.started - this.finished,
       backlog: m.backlog,
@@ -215,7 +209,7 @@ class Sim {
       } else if (ins === OP_DELAY) {
         const d = code[pc + 1]!;
         const lane = this.sampler.laneOf[d]!;
-        if (lane >= 0) this.lanes[lane]!.push(this.now + this.sampler.mean[d]! + this.sampler.add[d]!, EV_RESUME, t.id, 0);
+        if (lane >= 0) this.lanes.push(lane, this.now + this.sampler.mean[d]! + this.sampler.add[d]!, t.id);
         else this.at(this.now + this.sampler.sample(d), EV_RESUME, t.id, 0);
         return;
       } else if (ins === OP_SPAWN) {

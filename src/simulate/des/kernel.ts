@@ -3,7 +3,8 @@
 // (time, kind, id, aux) kept in parallel typed arrays, so scheduling allocates nothing.
 // Constant delays (network latency, broker latency) go to FIFO lanes instead of the heap:
 // events scheduled "now + d" for a fixed d come out in the order they went in, so each lane is
-// a ring buffer and the kernel takes whichever of heap top and lane heads is earliest.
+// a ring buffer and the loop takes whichever of heap top and lane heads is earliest (the heap
+// on a tie, then the lowest lane).
 
 export class EventHeap {
   t = new Float64Array(1024);
@@ -81,46 +82,66 @@ export class EventHeap {
   }
 }
 
-/** A FIFO of events whose times never decrease. */
-export class Lane {
-  t = new Float64Array(1024);
-  k = new Int32Array(1024);
-  id = new Int32Array(1024);
-  aux = new Int32Array(1024);
-  head = 0;
-  size = 0;
+/**
+ * The constant-delay lanes. A lane holds the tokens that resume "now + d" for its one d, so its
+ * times never decrease and it is a FIFO ring of (time, token). The loop compares the heap's top
+ * with `head`, each lane's earliest time (Infinity when empty), kept in one array so that choosing
+ * the next event reads a few numbers rather than every lane's ring.
+ */
+export class Lanes {
+  readonly head: Float64Array;
+  private readonly t: Float64Array[] = [];
+  private readonly tok: Int32Array[] = [];
+  /** ring offset of each lane's head, and its length */
+  private readonly first: Int32Array;
+  readonly size: Int32Array;
 
-  push(time: number, kind: number, id: number, aux: number): void {
-    let cap = this.t.length;
-    if (this.size === cap) {
-      const n = cap * 2;
-      const t = new Float64Array(n);
-      const k = new Int32Array(n);
-      const d = new Int32Array(n);
-      const a = new Int32Array(n);
-      for (let i = 0; i < this.size; i++) {
-        const j = (this.head + i) & (cap - 1);
-        t[i] = this.t[j]!;
-        k[i] = this.k[j]!;
-        d[i] = this.id[j]!;
-        a[i] = this.aux[j]!;
-      }
-      this.t = t;
-      this.k = k;
-      this.id = d;
-      this.aux = a;
-      this.head = 0;
-      cap = n;
+  constructor(readonly count: number) {
+    this.head = new Float64Array(count).fill(Infinity);
+    this.first = new Int32Array(count);
+    this.size = new Int32Array(count);
+    for (let l = 0; l < count; l++) {
+      this.t.push(new Float64Array(1024));
+      this.tok.push(new Int32Array(1024));
     }
-    const j = (this.head + this.size++) & (cap - 1);
-    this.t[j] = time;
-    this.k[j] = kind;
-    this.id[j] = id;
-    this.aux[j] = aux;
   }
 
-  pop(): void {
-    this.head = (this.head + 1) & (this.t.length - 1);
-    this.size--;
+  /** Token `token` resumes at `time` (not before the lane's last). */
+  push(l: number, time: number, token: number): void {
+    const n = this.size[l]!;
+    if (n === 0) this.head[l] = time;
+    if (n === this.t[l]!.length) this.grow(l);
+    const T = this.t[l]!;
+    T[(this.first[l]! + n) & (T.length - 1)] = time;
+    this.tok[l]![(this.first[l]! + n) & (T.length - 1)] = token;
+    this.size[l] = n + 1;
+  }
+
+  /** Take lane l's head; returns its token. */
+  pop(l: number): number {
+    const T = this.t[l]!;
+    const f = this.first[l]!;
+    const token = this.tok[l]![f]!;
+    const g = (f + 1) & (T.length - 1);
+    this.first[l] = g;
+    const n = --this.size[l]!;
+    this.head[l] = n > 0 ? T[g]! : Infinity;
+    return token;
+  }
+
+  private grow(l: number): void {
+    const T = this.t[l]!;
+    const K = this.tok[l]!;
+    const cap = T.length;
+    const t = new Float64Array(cap * 2);
+    const k = new Int32Array(cap * 2);
+    for (let i = 0; i < cap; i++) {
+      const j = (this.first[l]! + i) & (cap - 1);
+      t[i] = T[j]!;
+      k[i] = K[j]!;
+    }
+    this.t[l] = t;
+    this.tok[l] = k;
+    this.first[l] = 0;
   }
 }

@@ -122,7 +122,6 @@ export class Measure {
     this.before = this.stations.totals();
     this.inSystemTo(now);
     this.inSystemMeasured = this.inSystemArea;
-    this.stations.measuring = true;
     this.stations.visits.fill(0);
     this.stations.waited.fill(0);
     this.stations.work.fill(0);
@@ -135,10 +134,11 @@ export class Measure {
     const a = this.before ?? { busy: z(), wait: z(), active: z(), visits: z(), waited: z(), work: z(), served: z() };
     const b = this.stations.totals();
     const sub = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]!);
-    this.station = { busy: sub(b.busy, a.busy), wait: sub(b.wait, a.wait), active: sub(b.active, a.active), visits: b.visits, waited: b.waited, work: b.work, served: b.served, maxActive: Int32Array.from(this.stations.maxActive) };
+    // Visit counts run from start() (which zeroes them); a window that never opened counted none.
+    const counted = this.before ? b : a;
+    this.station = { busy: sub(b.busy, a.busy), wait: sub(b.wait, a.wait), active: sub(b.active, a.active), visits: counted.visits, waited: counted.waited, work: counted.work, served: counted.served, maxActive: Int32Array.from(this.stations.maxActive) };
     this.inSystemTo(now);
     this.inSystemMeasured = this.inSystemArea - this.inSystemMeasured;
-    this.stations.measuring = false;
   }
 
   /** ∫ in-system dt over the measured window (valid after stop). */

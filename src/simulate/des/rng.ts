@@ -1,11 +1,12 @@
 // Seeded pseudo-random numbers: xoshiro128** (Blackman & Vigna), seeded through splitmix32.
 // Small, fast on 32-bit integer maths, and the same sequence on every machine.
+//
+// The four state words live in an Int32Array: as object fields, values past 2^31 would not be
+// small integers and every draw would write boxed numbers (the generator runs ~10 times per request).
 
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** xoshiro128 state a, b, c, d (the bits are what matter: ^, <<, imul read them as int32) */
+  private readonly s = new Int32Array(4);
   private spare = NaN;
 
   constructor(seed: number) {
@@ -17,22 +18,22 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    const st = this.s;
+    for (let i = 0; i < 4; i++) st[i] = next();
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
+    const st = this.s;
+    const a = st[0]!;
+    const b = st[1]!;
+    const r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const c = st[2]! ^ a;
+    const d = st[3]! ^ b;
+    st[0] = a ^ d;
+    st[1] = b ^ c;
+    st[2] = c ^ (b << 9);
+    st[3] = rotl(d, 11);
     return r / 4294967296;
   }
 

@@ -1,7 +1,7 @@
 // Service times and delays: the compiled distributions flattened into typed arrays, sampled
 // from the run's one generator (the order of draws is part of determinism).
 import { D_CONST, D_EXP, D_GAMMA, D_LOGNORMAL, D_UNIFORM, OP_DELAY, W, type Compiled } from '../compile.js';
-import { Lane } from './kernel.js';
+import { Lanes } from './kernel.js';
 import type { Rng } from './rng.js';
 
 export class Sampler {
@@ -13,7 +13,8 @@ export class Sampler {
   private readonly b: Float64Array;
   /** constant delays: the kernel lane their events go to (−1: the heap) */
   readonly laneOf: Int32Array;
-  readonly lanes: Lane[] = [];
+  /** one lane per distinct constant delay */
+  readonly lanes: Lanes;
 
   constructor(c: Compiled, private readonly rng: Rng) {
     const nd = c.dists.length;
@@ -47,13 +48,13 @@ export class Sampler {
         const v = d.mean + d.add;
         let l = laneByValue.get(v);
         if (l === undefined) {
-          l = this.lanes.length;
-          this.lanes.push(new Lane());
+          l = laneByValue.size;
           laneByValue.set(v, l);
         }
         this.laneOf[i] = l;
       }
     });
+    this.lanes = new Lanes(laneByValue.size);
   }
 
   sample(d: number): number {

@@ -34,8 +34,6 @@ export interface StationTotals {
 
 export class Stations {
   readonly count: number;
-  /** inside the measured window: count visits and waits (measure.ts sets it) */
-  measuring = false;
   // Per station (index s).
   readonly firstReplica: Int32Array;
   /** replicas allocated (autoscaling: up to its maximum) */
@@ -51,15 +49,21 @@ export class Stations {
   private readonly rrNext: Int32Array;
   private readonly activeArea: Float64Array;
   private readonly activeLast: Float64Array;
+  // Counted on every visit, with no test of the window: measure.ts zeroes them when the window
+  // opens and copies them when it closes (what comes after is never read).
   readonly visits: Float64Array;
   readonly waited: Float64Array;
-  /** service work handed out (sampled) and visits that got it, inside the measured window */
+  /** service work handed out (sampled) and visits that got it */
   readonly work: Float64Array;
   readonly served: Float64Array;
   readonly maxActive: Int32Array;
   // Per replica (index r).
   private readonly stationOf: Int32Array;
+  /** servers of the replica's station (copied here: touch() runs twice per visit) */
+  private readonly cap: Int32Array;
   private readonly busy: Int32Array;
+  /** tokens in the replica's waiting line (its length, kept beside it for touch() and pick()) */
+  private readonly queued: Int32Array;
   private readonly last: Float64Array;
   private readonly busyArea: Float64Array;
   private readonly waitArea: Float64Array;
@@ -110,7 +114,9 @@ export class Stations {
       nr += this.allocated[i]!;
     });
     this.stationOf = new Int32Array(nr);
+    this.cap = new Int32Array(nr);
     this.busy = new Int32Array(nr);
+    this.queued = new Int32Array(nr);
     this.last = new Float64Array(nr);
     this.busyArea = new Float64Array(nr);
     this.waitArea = new Float64Array(nr);
@@ -121,6 +127,7 @@ export class Stations {
       const ps = c.stations[s]!.discipline === 'ps';
       for (let k = 0; k < this.allocated[s]!; k++) {
         this.stationOf[this.firstReplica[s]! + k] = s;
+        this.cap[this.firstReplica[s]! + k] = this.servers[s]!;
         this.waiting.push(new TokenQueue());
         this.pool.push(!this.hostPool && ps ? this.newPool(this.servers[s]!, done) : null);
       }
@@ -135,13 +142,14 @@ export class Stations {
 
   /** Bring replica r's busy and waiting time-areas up to now. */
   private touch(r: number): void {
-    const dt = this.sim.now - this.last[r]!;
+    const now = this.sim.now;
+    const dt = now - this.last[r]!;
     if (dt > 0) {
       const b = this.busy[r]!;
-      const c = this.servers[this.stationOf[r]!]!;
+      const c = this.cap[r]!;
       this.busyArea[r]! += (b < c ? b : c) * dt;
-      this.waitArea[r]! += this.waiting[r]!.length * dt;
-      this.last[r] = this.sim.now;
+      this.waitArea[r]! += this.queued[r]! * dt;
+      this.last[r] = now;
     }
   }
 
@@ -169,7 +177,7 @@ export class Stations {
       let k = start + i;
       if (k >= active) k -= active;
       const rr = first + k;
-      const load = this.busy[rr]! + this.waiting[rr]!.length;
+      const load = this.busy[rr]! + this.queued[rr]!;
       if (load < best) {
         best = load;
         r = rr;
@@ -186,16 +194,14 @@ export class Stations {
     if (this.down[s]) return this.sim.fail(t);
     const r = this.pick(s);
     t.replica = r;
-    if (this.measuring) this.visits[s]!++;
+    this.visits[s]!++;
     this.touch(r);
     const pool = this.pool[r]!;
     if (pool) {
       this.busy[r]!++;
       const work = this.sampler.sample(d) * this.slow[s]!;
-      if (this.measuring) {
-        this.work[s]! += work;
-        this.served[s]!++;
-      }
+      this.work[s]! += work;
+      this.served[s]!++;
       pool.add(t, work);
       return true;
     }
@@ -203,8 +209,9 @@ export class Stations {
       this.busy[r]!++;
       this.serve(t, s, d);
     } else {
-      if (this.measuring) this.waited[s]!++;
+      this.waited[s]!++;
       this.waiting[r]!.push(t);
+      this.queued[r]!++;
       t.dist = d;
     }
     return true;
@@ -213,10 +220,8 @@ export class Stations {
   /** A server takes token t: its work runs on a dedicated core, or on the host's shared cores. */
   private serve(t: Token, s: number, d: number): void {
     const work = this.sampler.sample(d) * this.slow[s]!;
-    if (this.measuring) {
-      this.work[s]! += work;
-      this.served[s]!++;
-    }
+    this.work[s]! += work;
+    this.served[s]!++;
     if (this.hostPool) this.hostPool.add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }
@@ -225,9 +230,9 @@ export class Stations {
   serviceDone(t: Token): void {
     const r = t.replica;
     this.touch(r);
-    const waiting = this.waiting[r]!;
-    if (!this.pool[r] && waiting.length > 0) {
-      const next = waiting.shift();
+    if (this.queued[r]! > 0 && !this.pool[r]) {
+      this.queued[r]!--;
+      const next = this.waiting[r]!.shift();
       this.serve(next, this.stationOf[r]!, next.dist);
     } else this.busy[r]!--;
     this.sim.exec(t);
@@ -238,6 +243,7 @@ export class Stations {
     for (let k = 0; k < this.allocated[s]!; k++) {
       const r = this.firstReplica[s]! + k;
       this.touch(r);
+      this.queued[r] = 0;
       for (const t of this.waiting[r]!.drain()) if (!this.sim.fail(t)) this.sim.exec(t);
     }
   }
