@@ -7,6 +7,9 @@
 #                image's POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA (and PGPORT,
 #                which the server reads itself); also tagged postgres:16-alpine, which the
 #                generated compose files name (Debian inside, not Alpine).
+#   node:20-bookworm-slim  a minimal Debian bookworm with this machine's Node 20 binary in
+#                /usr/local/bin (as the official image has it): the base of the reference
+#                services' image, which `archsim up --runtime compose` builds from the repository.
 # Cached: an image this script built from the same inputs is kept; a tag that exists and was not
 # built here (e.g. the real image, pulled) is never replaced. --force rebuilds ours.
 # Needs root, docker (an engine answering) and mmdebstrap. Usage: scripts/build-local-images.sh [--force]
@@ -37,23 +40,29 @@ build_base() {
   echo "built $tag in $((SECONDS - t0)) s"
 }
 
+# Is the image under this tag one to keep? Yes when it was not built here (e.g. the real image,
+# pulled) or when it is our build of the same inputs (fingerprint $2), unless --force.
+keep_image() {
+  local tag=$1 fp=$2 have
+  docker image inspect "$tag" >/dev/null 2>&1 || return 1
+  have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$tag" 2>/dev/null || true)
+  if [ -z "$have" ] || [ "$have" = "<no value>" ]; then
+    echo "$tag exists and was not built here: kept"
+    return 0
+  fi
+  if [ "$have" = "$fp" ] && [ "$force" != "--force" ]; then
+    echo "$tag is up to date ($fp): kept"
+    return 0
+  fi
+  return 1
+}
+
 build_postgres() {
   local tag=postgres:16
   # The inputs' fingerprint: this script, the entrypoint and the suite.
   local fp
   fp=$(cat "$0" "$here/images/postgres-entrypoint.sh" <(echo "$suite") | sha256sum | cut -c1-16)
-  if docker image inspect "$tag" >/dev/null 2>&1; then
-    local have
-    have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$tag" 2>/dev/null || true)
-    if [ -z "$have" ] || [ "$have" = "<no value>" ]; then
-      echo "$tag exists and was not built here: kept"
-      return 0
-    fi
-    if [ "$have" = "$fp" ] && [ "$force" != "--force" ]; then
-      echo "$tag is up to date ($fp): kept"
-      return 0
-    fi
-  fi
+  keep_image "$tag" "$fp" && return 0
   build_base
   local ctx
   ctx=$(mktemp -d)
@@ -78,6 +87,32 @@ DOCKERFILE
   echo "built $tag ($fp)"
 }
 
+# Node 20 on a minimal Debian: no registry needed, and nothing downloaded but Debian's packages.
+# The binary is this machine's own Node 20 (it needs only glibc and libstdc++, both in minbase).
+build_node() {
+  local tag=node:20-bookworm-slim node_bin version fp
+  node_bin=$(readlink -f "$(command -v node)")
+  version=$("$node_bin" --version)
+  case "$version" in v20.*) ;; *) echo "the node on PATH is $version, not Node 20: $tag not built" >&2; return 1 ;; esac
+  fp=$(cat "$0" <(echo "$suite $version") | sha256sum | cut -c1-16)
+  keep_image "$tag" "$fp" && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  echo "building $tag from Debian $suite's packages and $node_bin ($version)…"
+  local t0=$SECONDS
+  mmdebstrap --quiet --variant=minbase \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --customize-hook="copy-in $node_bin /usr/local/bin" \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
+    "$suite" "$tmp/rootfs.tar" $mirror
+  docker import --change "LABEL org.archsim.build=$fp" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8' \
+    --change 'CMD ["node"]' "$tmp/rootfs.tar" "$tag" >/dev/null
+  echo "built $tag in $((SECONDS - t0)) s"
+}
+
 # Other names the generated files use for the same server: tagged to it unless they exist and
 # were not built here.
 alias_postgres() {
@@ -98,5 +133,6 @@ docker version --format '{{.Server.Version}}' >/dev/null || { echo "no Docker en
 command -v mmdebstrap >/dev/null || { echo "mmdebstrap is not installed (apt-get install mmdebstrap)" >&2; exit 1; }
 build_postgres
 alias_postgres
+build_node
 # Earlier builds of ours that a rebuild left untagged (each a full copy on vfs storage).
 docker image prune -f --filter label=org.archsim.build >/dev/null

@@ -32,6 +32,11 @@ export interface GatewayOptions {
   routes: RouteEntry[];
   /** Origins of the units behind the gateway (their public /ready is what /ready reflects). */
   upstreams?: string[];
+  /**
+   * Host of each unit (by name) when the units are not on this host's loopback: in containers,
+   * each unit is its own host on the project's network. Default 127.0.0.1.
+   */
+  unitHosts?: Record<string, string>;
   /** Body limit of every route (default JSON_BODY_LIMIT) … */
   bodyLimit?: number;
   /** … except these operations' ("domain.op"), e.g. streamed uploads (limits.ts). */
@@ -52,10 +57,12 @@ class BodyTooLarge extends Error {}
 export async function startGateway(o: GatewayOptions): Promise<{ url: string; internalUrl?: string; close(): Promise<void> }> {
   const host = o.host ?? '127.0.0.1';
   const table = o.routes.map((r) => ({ ...r, re: new RegExp(r.pattern) }));
-  const pools = new Map<number, Pool>();
-  const pool = (port: number) => {
-    let p = pools.get(port);
-    if (!p) pools.set(port, (p = new Pool(`http://127.0.0.1:${port}`, { connections: 128, keepAliveTimeout: 30_000, connect: { timeout: 1000 } })));
+  const pools = new Map<string, Pool>();
+  const hostOf = (unit: string) => o.unitHosts?.[unit] ?? '127.0.0.1';
+  const pool = (unit: string, port: number) => {
+    const origin = `http://${hostOf(unit)}:${port}`;
+    let p = pools.get(origin);
+    if (!p) pools.set(origin, (p = new Pool(origin, { connections: 128, keepAliveTimeout: 30_000, connect: { timeout: 1000 } })));
     return p;
   };
   // Swapped whole on a change (never mutated), so a request reads one consistent table.
@@ -142,7 +149,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
       if (!target) return fail(res, 503, 'unavailable', `${r.op}: no upstream available`, rid);
       tried.add(target.port);
       try {
-        const up = await pool(target.port).request({
+        const up = await pool(target.unit, target.port).request({
           method: req.method as 'GET',
           path: url,
           headers,
@@ -174,7 +181,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
     if (!r || !r.websocket) return socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     const target = pickUpstream(upstreamsOf(r), Math.random());
     if (!target) return socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    const upstream = connect({ host: '127.0.0.1', port: target.port, timeout: 1000 });
+    const upstream = connect({ host: hostOf(target.unit), port: target.port, timeout: 1000 });
     upstream.once('connect', () => {
       upstream.setTimeout(0);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];

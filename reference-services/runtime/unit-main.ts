@@ -7,6 +7,8 @@ interface UnitEnv {
   blueprint: string;
   layout: string;
   unit: string;
+  /** Address to listen on (default 127.0.0.1; 0.0.0.0 in a container, whose port is published on 127.0.0.1 only). */
+  host?: string;
   port: number;
   internalPort: number;
   databases: Record<string, string>;
@@ -30,6 +32,7 @@ async function main() {
     blueprint,
     layout: env.layout,
     unit: env.unit,
+    ...(env.host ? { host: env.host } : {}),
     port: env.port,
     databases: env.databases,
     ...(env.eventsDatabase ? { eventsDatabase: env.eventsDatabase } : {}),

@@ -29,6 +29,12 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     user=$(printf '%s' "$POSTGRES_USER" | sed 's/"/""/g')
     printf 'CREATE DATABASE "%s" OWNER "%s";\n' "$db" "$user" | as_pg "$BIN/postgres" --single -D "$PGDATA" -c listen_addresses= postgres >/dev/null
   fi
+  # As the official image: the *.sql files of /docker-entrypoint-initdb.d, once, on the new
+  # cluster, in name order (run single-user here: one statement per line).
+  for f in /docker-entrypoint-initdb.d/*.sql; do
+    [ -f "$f" ] || continue
+    as_pg "$BIN/postgres" --single -D "$PGDATA" -c listen_addresses= postgres < "$f" >/dev/null
+  done
 fi
 # exec: PostgreSQL becomes PID 1, so `docker stop` (STOPSIGNAL SIGINT, a fast shutdown) reaches it.
 exec setpriv --reuid=postgres --regid=postgres --init-groups "$BIN/postgres" -D "$PGDATA" -c listen_addresses='*' "$@"

@@ -291,9 +291,10 @@ export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
     secret('S3_ACCESS_KEY', `\${${v}_ACCESS_KEY}`, `${obj.name}-credentials`, 'access-key');
     secret('S3_SECRET_KEY', `\${${v}_SECRET_KEY}`, `${obj.name}-credentials`, 'secret-key');
   }
-  // Every further store by its own name, so a unit that spans several stores reaches all.
+  // Every further store by its own name, so a unit that spans several stores reaches all. A
+  // filesystem store is a mounted directory, not a server: it gets its _DIR below, never a URL.
   for (const s of w.stores) {
-    if (s === rel || s === cache || s === obj) continue;
+    if (s === rel || s === cache || s === obj || s.engine === 'filesystem') continue;
     if (s.engine === 'minio' || s.engine === 's3') env.push({ name: `${envName(s.name)}_URL`, value: storeUrl(s) });
     else secret(`${envName(s.name)}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
   }

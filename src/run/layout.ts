@@ -143,7 +143,7 @@ export class PortInUseError extends ArchsimError {
   readonly kind = 'usage';
 }
 
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
@@ -155,7 +155,7 @@ function program(name: 'unit-main' | 'gateway-main'): string {
   return p;
 }
 
-function portFree(port: number): Promise<boolean> {
+export function portFree(port: number): Promise<boolean> {
   return new Promise((res) => {
     const s = createServer();
     s.once('error', () => res(false));

@@ -18,6 +18,8 @@ export interface RunState {
   databases: Record<string, string>;
   logDir: string;
   startedAt: string;
+  /** `up --runtime compose`: the compose project (docker supervises its containers; supervisorPid is 0 when detached). */
+  compose?: { project: string; dir: string; command: string[]; image: string; services: string[] };
 }
 
 export const statePath = (cwd = process.cwd()) => join(cwd, '.archsim', 'run.json');

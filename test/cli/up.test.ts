@@ -29,7 +29,7 @@ describe('archsim up / down', () => {
     expect(img.stderr.trim()).toBe('archsim: --db-image: "postgres:16 ; rm -rf /" is not an image reference (e.g. postgres:16)');
     const alone = archsim(['up', BP, '--layout', 'monolith', '--db-image', 'postgres:16'], { cwd });
     expect(alone.code).toBe(2);
-    expect(alone.stderr.trim()).toBe('archsim: --db-image goes with --db container');
+    expect(alone.stderr.trim()).toBe('archsim: --db-image goes with --db container or --runtime compose');
   });
 
   it('reports a port in use with exit 2', async () => {

@@ -28,6 +28,36 @@ describe('compose', () => {
     expect(ok).toBe(true);
   });
 
+  // Every URL a unit is given reaches a service of the file on the port that service listens
+  // on, in the scheme its engine speaks: no HTTP to a database port, no URL to a volume.
+  it.each(pairs)('$name: every *_URL and S3_ENDPOINT names a service of the file, its port and its protocol', ({ bp, layout }) => {
+    const { doc } = composeOf(bp, layout);
+    const scheme: Record<string, string> = { postgres: 'postgres:', mysql: 'mysql:', mongodb: 'mongodb:', redis: 'redis:', minio: 'http:', s3: 'http:' };
+    const stores = new Map(Object.entries(bp.layouts[layout]!.datastores ?? {}).map(([n, d]) => [n, d.engine as string]));
+    for (const [name, svc] of Object.entries(doc.services)) {
+      for (const [k, raw] of Object.entries((svc.environment ?? {}) as Record<string, string>)) {
+        if (!/_URL$|^S3_ENDPOINT$/.test(k) || !/^[a-z]+:\/\//.test(raw)) continue;
+        // Credentials are ${VAR} references: any value parses.
+        const u = new URL(raw.replace(/\$\{[^}]+\}/g, 'x'));
+        const target = doc.services[u.hostname];
+        expect(target, `${name}.${k} = ${raw}: no service ${u.hostname}`).toBeDefined();
+        const engine = stores.get(u.hostname);
+        expect(engine, `${name}.${k} = ${raw} points at a filesystem store`).not.toBe('filesystem');
+        if (engine) expect(u.protocol, `${name}.${k} = ${raw}`).toBe(scheme[engine]);
+        // The port the target listens on: what it exposes, or its engine's port in its environment/command.
+        const listens = JSON.stringify([target!.expose ?? [], target!.environment ?? {}, target!.command ?? [], target!.healthcheck ?? {}]);
+        expect(listens, `${name}.${k} = ${raw}: ${u.hostname} does not listen on ${u.port}`).toContain(u.port);
+      }
+    }
+  });
+
+  it('gives a filesystem store a directory, never a URL (the monolith\'s uploads)', () => {
+    const env = composeOf(quantchat, 'monolith').doc.services.backend!.environment as Record<string, string>;
+    expect(env.UPLOADS_DIR).toBe('/data/uploads');
+    expect(env.UPLOADS_URL).toBeUndefined();
+    expect(Object.values(env).join(' ')).not.toMatch(/uploads:\d/);
+  });
+
   it('runs the QuantChat microservices layout as seed 004 lays it out', () => {
     const { doc, files } = composeOf(quantchat, 'microservices');
     const s = doc.services;

@@ -1,6 +1,6 @@
 // `archsim down`: stop what a detached `archsim up` left running, process group by group.
 import { out, paint, printJson } from '../io.js';
-import { readState, clearState, alive } from '../../run/state.js';
+import { readState, clearState, alive, type RunState } from '../../run/state.js';
 
 export async function action(opts: { json?: boolean }): Promise<number | void> {
   const s = readState();
@@ -14,6 +14,7 @@ export async function action(opts: { json?: boolean }): Promise<number | void> {
     while (alive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     return !alive(pid);
   };
+  if (s.compose) return downCompose(s, opts, wait);
   let clean = false;
   if (alive(s.supervisorPid)) {
     process.kill(s.supervisorPid, 'SIGTERM');
@@ -48,4 +49,24 @@ export async function action(opts: { json?: boolean }): Promise<number | void> {
   if (opts.json) printJson({ stopped: true, layout: s.layout, clean, killed: leftovers, ...(container ? { removedContainer: container } : {}) });
   else out(`${paint('green', '✓')} ${s.layout} stopped${clean ? '' : ` (killed ${leftovers.length} leftover process${leftovers.length === 1 ? '' : 'es'})`}`);
   return 0;
+}
+
+/**
+ * --runtime compose: the foreground `up` (if any) removes the project on SIGTERM; whatever is
+ * left after it (or all of it, detached) is removed here, by compose and then by label.
+ */
+async function downCompose(s: RunState, opts: { json?: boolean }, wait: (pid: number, ms: number) => Promise<boolean>): Promise<number> {
+  const c = s.compose!;
+  let clean = true;
+  if (s.supervisorPid && alive(s.supervisorPid)) {
+    process.kill(s.supervisorPid, 'SIGTERM');
+    clean = await wait(s.supervisorPid, 120_000);
+  }
+  const { composeDown, projectContainers } = await import('../../run/compose.js');
+  const removed = await composeDown(c);
+  const left = await projectContainers(c.project);
+  clearState();
+  if (opts.json) printJson({ stopped: true, layout: s.layout, clean, project: c.project, removedContainers: removed.containers, leftContainers: left.length });
+  else out(`${paint('green', '✓')} ${s.layout} stopped: compose project ${c.project} removed (${removed.containers} container${removed.containers === 1 ? '' : 's'}, its network and volume)`);
+  return left.length ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // `archsim status`: the state `archsim up` keeps in .archsim/run.json, checked pid by pid.
 import { out, paint, printJson, table } from '../io.js';
-import { readState, alive, printableState } from '../../run/state.js';
+import { readState, alive, printableState, type RunState } from '../../run/state.js';
 
 export async function action(opts: { json?: boolean }): Promise<number | void> {
   const s = readState();
@@ -9,6 +9,7 @@ export async function action(opts: { json?: boolean }): Promise<number | void> {
     else out('nothing running (no .archsim/run.json here)');
     return 0;
   }
+  if (s.compose) return statusCompose(s, opts);
   const supervisor = alive(s.supervisorPid);
   const units = s.units.map((u) => {
     const live = supervisor && alive(u.pid);
@@ -33,6 +34,25 @@ export async function action(opts: { json?: boolean }): Promise<number | void> {
     if (gateway) rows.push(['(gateway)', gateway.url, gateway.pid, gateway.state, gateway.restarts]);
     out(table(['unit', 'url', 'pid', 'state', 'restarts'], rows, { indent: 2 }));
     out(`  logs     ${s.logDir}`);
+  }
+  return healthy ? 0 : 1;
+}
+
+/** --runtime compose: each container of the project as the engine sees it (state and health). */
+async function statusCompose(s: RunState, opts: { json?: boolean }): Promise<number> {
+  const c = s.compose!;
+  const { projectContainers } = await import('../../run/compose.js');
+  const found = await projectContainers(c.project);
+  const services = c.services.map((name) => {
+    const x = found.find((f) => f.service === name);
+    return { name, state: x?.state ?? 'missing', health: x?.health ?? 'missing', ports: x?.ports ?? [] };
+  });
+  const healthy = services.every((x) => x.state === 'running' && x.health === 'healthy');
+  if (opts.json) printJson({ running: found.some((f) => f.state === 'running'), healthy, layout: s.layout, runtime: 'compose', project: c.project, gatewayUrl: s.gatewayUrl, services, startedAt: s.startedAt });
+  else {
+    out(`${healthy ? paint('green', '✓') : paint('red', '✗')} ${s.layout}: compose project ${c.project}, since ${s.startedAt}`);
+    out(`  entry    ${s.gatewayUrl}`);
+    out(table(['service', 'state', 'health', 'published'], services.map((x) => [x.name, x.state, x.health, x.ports.join(' ') || '–']), { indent: 2 }));
   }
   return healthy ? 0 : 1;
 }

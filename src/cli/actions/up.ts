@@ -1,5 +1,5 @@
 // `archsim up`: run a layout for real, supervised in its own process group (or detached), until a signal stops it in order.
-import { choiceFlag, intFlag } from '../flags.js';
+import { choiceFlag, durationFlag, intFlag } from '../flags.js';
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';
 import { readState, alive, writeState, clearState, printableState, type RunState } from '../../run/state.js';
@@ -10,6 +10,8 @@ import { mkdirSync, openSync, readFileSync, existsSync, chmodSync } from 'node:f
 
 export interface UpOpts {
   layout: string;
+  runtime?: string;
+  healthyWithin?: string;
   db: string;
   dbImage?: string;
   portOffset: string;
@@ -23,8 +25,17 @@ export interface UpOpts {
 
 export async function action(bp: string, opts: UpOpts): Promise<number> {
   choiceFlag('--db', opts.db, ['embedded', 'url', 'container'] as const);
+  const runtime = choiceFlag('--runtime', opts.runtime ?? 'process', ['process', 'compose'] as const);
+  if (runtime === 'compose') {
+    // In containers PostgreSQL is a service of the compose project, and Docker keeps the logs.
+    if (opts.db !== 'embedded') throw new UsageError('--db goes with --runtime process (with --runtime compose PostgreSQL is a container of the project; --db-image chooses its image)');
+    for (const [flag, v] of [['--data-dir', opts.dataDir], ['--fast-db', opts.fastDb], ['--log-dir', opts.logDir]] as const) {
+      if (v !== undefined) throw new UsageError(`${flag} goes with --runtime process`);
+    }
+  } else if (opts.healthyWithin !== undefined) throw new UsageError('--healthy-within goes with --runtime compose');
+  const healthyWithinMs = opts.healthyWithin === undefined ? 60_000 : durationFlag('--healthy-within', opts.healthyWithin);
   if (opts.dbImage !== undefined) {
-    if (opts.db !== 'container') throw new UsageError('--db-image goes with --db container');
+    if (opts.db !== 'container' && runtime !== 'compose') throw new UsageError('--db-image goes with --db container or --runtime compose');
     // A Docker image reference (name[:tag][@digest]): nothing a shell or the engine reads otherwise.
     if (!/^[a-z0-9][a-z0-9._\/:-]{0,254}(@sha256:[a-f0-9]{64})?$/.test(opts.dbImage)) throw new UsageError(`--db-image: "${opts.dbImage}" is not an image reference (e.g. postgres:16)`);
   }
@@ -34,6 +45,8 @@ export async function action(bp: string, opts: UpOpts): Promise<number> {
   if (!blueprint.layouts[opts.layout]) throw new UsageError(`unknown layout "${opts.layout}"; ${bp} has ${Object.keys(blueprint.layouts).join(', ')}`);
   const prev = readState();
   if (prev && alive(prev.supervisorPid)) throw new UsageError(`a run is already up (${prev.layout}, pid ${prev.supervisorPid}); stop it with \`archsim down\``);
+  if (prev?.compose) throw new UsageError(`a run is already up (${prev.layout}, compose project ${prev.compose.project}); stop it with \`archsim down\``);
+  if (runtime === 'compose') return composeRuntime(bp, opts, offset, gatewayPort, healthyWithinMs);
   const logDir = resolve(opts.logDir ?? join('.archsim', 'logs', opts.layout));
   if (opts.detach) return detach(logDir, opts.json === true);
   if (!process.env.ARCHSIM_UP_SUPERVISOR) return supervise();
@@ -195,4 +208,55 @@ async function detach(logDir: string, json: boolean): Promise<number> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`not ready after 120 s; see ${logFile}`);
+}
+
+/**
+ * --runtime compose: the layout's containers (compose-file.ts), healthy within 60 s. Docker
+ * supervises them (restart: unless-stopped). In the foreground a signal removes them; detached,
+ * `archsim down` does.
+ */
+async function composeRuntime(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, healthyWithinMs: number): Promise<number> {
+  const { composeUp, composeDown } = await import('../../run/compose.js');
+  const t0 = Date.now();
+  const c = await composeUp(bp, opts.layout, {
+    portOffset: offset,
+    ...(gatewayPort ? { gatewayPort } : {}),
+    ...(opts.dbImage ? { postgresImage: opts.dbImage } : {}),
+    healthyWithinMs,
+    log: (line) => process.stderr.write(`archsim: ${line}\n`),
+  });
+  const state: RunState = {
+    status: 'ready',
+    supervisorPid: opts.detach ? 0 : process.pid,
+    blueprint: resolve(bp),
+    layout: opts.layout,
+    gatewayUrl: c.entryUrl,
+    units: c.units.map((u) => ({ ...u, pid: 0, state: 'up' as const })),
+    postgres: { kind: 'container' },
+    databases: {},
+    logDir: `docker logs (compose project ${c.project})`,
+    startedAt: new Date().toISOString(),
+    compose: { project: c.project, dir: c.dir, command: c.command, image: c.image, services: [...c.services.units, ...(c.services.gateway ? [c.services.gateway] : []), c.services.postgres] },
+  };
+  writeState(state);
+  const readyMs = Date.now() - t0;
+  if (opts.json) printJson({ ...printableState(state), readyMs });
+  else {
+    out(`${paint('green', '✓')} ${opts.layout} is up in containers in ${(readyMs / 1000).toFixed(1)} s: ${c.units.length} unit${c.units.length > 1 ? 's' : ''}${c.services.gateway ? ', the gateway' : ''} and PostgreSQL, every healthcheck green (compose project ${c.project}, ${c.command.join(' ')})`);
+    out(`  entry    ${c.entryUrl} (published on 127.0.0.1 only)`);
+    out(table(['unit', 'address on the project network', 'domains'], c.units.map((u) => [u.name, u.url, u.domains.join(', ')]), { indent: 2 }));
+    out(`  image    ${c.image}`);
+    out(opts.detach ? '  stop with `archsim down`' : '  Ctrl-C (or `archsim down`) removes the containers, network and volume.');
+  }
+  if (opts.detach) return 0;
+  await new Promise<void>((res) => {
+    process.once('SIGINT', res);
+    process.once('SIGTERM', res);
+  });
+  process.on('SIGINT', () => undefined); // a second Ctrl-C: the removal goes on
+  if (!opts.json) out('stopping: removing the containers…');
+  await composeDown(c);
+  clearState(undefined, process.pid);
+  if (!opts.json) out(`${paint('green', '✓')} stopped`);
+  return 0;
 }
