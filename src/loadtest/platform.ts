@@ -62,13 +62,18 @@ function startGateway(echoPort: number): Promise<{ proc: ChildProcess; url: stri
   const route = { op: 'platform.echo', domain: 'platform', method: 'POST', path: '/echo', unit: 'echo', port: echoPort, pattern: '^/echo$', prefix: '/echo', websocket: false };
   const proc = spawn(process.execPath, [gatewayProgram()], { env: { ...process.env, ARCHSIM_GATEWAY: JSON.stringify({ port: 0, routes: [route], upstreams: [] }) }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
+    // Only the tail of its output is kept (the first line carries the URL), and it has 15 s to say it.
     let out = '';
+    const timer = setTimeout(() => (proc.kill(), rej(new Error('the benchmark gateway did not start within 15 s'))), 15_000);
     proc.stdout!.on('data', (b: Buffer) => {
-      out += b;
+      out = (out + b).slice(-4096);
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) res({ proc, url: m[1]! });
+      if (m) {
+        clearTimeout(timer);
+        res({ proc, url: m[1]! });
+      }
     });
-    proc.once('exit', (c) => rej(new Error(`the benchmark gateway exited ${c}`)));
+    proc.once('exit', (c) => (clearTimeout(timer), rej(new Error(`the benchmark gateway exited ${c}`))));
   });
 }
 
