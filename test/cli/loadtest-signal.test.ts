@@ -78,7 +78,14 @@ describe.each([
         await new Promise((r) => setTimeout(r, 300));
         p.kill(signals[1]);
       }
-      const { code, signal } = await exited;
+      // The CLI's own last resort kills what is left after 60 s; past 120 s something else is
+      // wrong: fail with what the CLI said and what still runs, not a bare timeout.
+      const { code, signal } = await Promise.race([
+        exited,
+        new Promise<never>((_, rej) =>
+          setTimeout(() => rej(new Error(`the CLI did not exit within 120 s of the signal; still running: ${descendants(p.pid!).join(', ') || 'none'} (of ${procs.join(', ')})\n${stderr}`)), 120_000),
+        ),
+      ]);
       expect(signal, stderr).toBeNull();
       expect(code, stderr).toBe(128 + (signals[0] === 'SIGINT' ? 2 : 15));
       expect(stderr).toMatch(/stopping layout \S+ \(units drain, then PostgreSQL stops\)/);
