@@ -60,7 +60,9 @@ const builtins = {
     b.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
       if (!isBuiltin(name) || args.namespace === 'builtin') return undefined;
-      return { path: `node:${name}`, namespace: 'builtin' };
+      // One shim per importing file: a shim shared by two chunks would be a chunk of its own,
+      // one more file for every start to load (they were 4 of the 9 files `--help` loaded).
+      return { path: `node:${name}`, namespace: 'builtin', suffix: `?${args.importer}` };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
       contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
