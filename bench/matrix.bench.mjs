@@ -8,7 +8,7 @@ import { ROOT } from './lib.mjs';
 const REQUESTS = Number(process.env.MATRIX_REQUESTS ?? 3_000_000);
 
 export const title = 'Analytic against DES: the acceptance matrix with long DES runs';
-export const method = `\`MATRIX_REQUESTS=${REQUESTS} vitest run test/simulate/matrix.test.ts\`: every bundled blueprint × layout, a fan-out blueprint and 4 replicas per balancing policy at 30/60/80% of saturation; the DES is 5 replications of ${(REQUESTS / 5).toLocaleString('en')} requests per point (seed 11). Each cell: |analytic − DES| / DES for the mix mean and the worst p95 of an operation with ≥ 10% of the mix, with the DES's own 95% half-width; "named" where the analytic result names the approximation in force (the test then holds the bound the warning states).`;
+export const method = `\`MATRIX_REQUESTS=${REQUESTS} vitest run test/simulate/matrix.test.ts\`: every bundled blueprint × layout, a fan-out blueprint and 4 replicas per balancing policy at 30/60/80% of saturation; the DES is 5 replications of ${(REQUESTS / 5).toLocaleString('en')} requests per point (at least 20 s of simulated time each; seed 11). Each cell: |analytic − DES| / DES for the mix mean and the worst p95 of an operation with ≥ 10% of the mix, with the DES's own 95% half-width; "named" where the analytic result names the approximation in force (the test then holds the bound the warning states).`;
 
 export async function run({ log }) {
   const t0 = performance.now();
