@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Per-folder mutation scores from Stryker's JSON report(s) (reports/mutation/mutation.json by
-// default; several files merge, later ones winning per source file, so per-folder runs add up).
+// default; several files merge, so per-folder and per-range runs add up).
 // Score = detected / (detected + survived + no coverage), detected = killed + timed out (a
 // mutant that hangs the tests is caught): no-coverage mutants count as survivors.
 // Usage: node scripts/mutation-scores.mjs [--survivors] [--markdown FILE] [mutation.json ...]
@@ -22,8 +22,17 @@ const files = args.filter((a, i) => !a.startsWith('--') && !(mdAt >= 0 && i === 
 if (!files.length) files.push('reports/mutation/mutation.json');
 
 const FOLDERS = ['src/model', 'src/simulate', 'src/generate', 'src/report', 'src/loadtest/driver'];
+// Reports of line ranges of one file (--mutate 'src/x.ts:1-200') add up: mutants are keyed by
+// where they are and what they change, a later report winning for the same mutant.
 const bySource = new Map();
-for (const f of files) for (const [path, v] of Object.entries(JSON.parse(readFileSync(f, 'utf8')).files)) bySource.set(path, v);
+const key = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`;
+for (const f of files)
+  for (const [path, v] of Object.entries(JSON.parse(readFileSync(f, 'utf8')).files)) {
+    const before = bySource.get(path);
+    const mutants = new Map((before?.mutants ?? []).map((m) => [key(m), m]));
+    for (const m of v.mutants) if (m.status !== 'Ignored' || !mutants.has(key(m))) mutants.set(key(m), m);
+    bySource.set(path, { ...v, mutants: [...mutants.values()] });
+  }
 
 const rows = [];
 const survivors = [];

@@ -1,8 +1,10 @@
 // The embedded driver against a real HTTP server in another process.
 import { afterEach, describe, expect, it } from 'vitest';
-import os from 'node:os';
+import os, { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTrivialServer, type TrivialServer } from '../../src/loadtest/trivial-server.js';
-import { runDriver } from '../../src/loadtest/driver/index.js';
+import { runDriver, runDriverInChild } from '../../src/loadtest/driver/index.js';
 import { createScenario } from '../../src/loadtest/scenarios/trivial.js';
 import { LoopbackError, assertLoopback, trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
 import { loadTestTarget } from '../../src/loadtest/target.js';
@@ -391,6 +393,26 @@ describe('embedded driver, open model', () => {
 });
 
 describe('a run with the driver in its own pinned process', () => {
+  it('in a child process: forwards progress and both phases, returns the report and the child\'s pid', async () => {
+    const s = await server();
+    const phases: string[] = [];
+    const progress: number[] = [];
+    const run = await runDriverInChild(trivialScenario({ id: 'c.get' }), { baseUrl: s.url, model: 'open', rate: 50, duration: 1.2 }, { onPhase: (p) => phases.push(p), onProgress: (p) => progress.push(p.total) });
+    expect(run.pid).not.toBe(process.pid);
+    expect(run.notes).toEqual([]);
+    expect(phases).toEqual(['measure', 'end']);
+    expect(progress[0]).toBe(1.2);
+    expect(run.report.operations.map((o) => [o.id, o.requests])).toEqual([['c.get', 60]]);
+    expect(run.report.totals.errors.total).toBe(0);
+  });
+
+  it('in a child process: a scenario that fails to load rejects with the child\'s own message', async () => {
+    await expect(runDriverInChild({ module: '/nonexistent/archsim-scenario.mjs' }, { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 1 })).rejects.toThrow(/archsim-scenario\.mjs/);
+    const empty = join(mkdtempSync(join(tmpdir(), 'archsim-driver-')), 'empty.mjs');
+    writeFileSync(empty, 'export const createScenario = () => ({ operations: [] });\n');
+    await expect(runDriverInChild({ module: empty }, { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 1 })).rejects.toThrow(`${empty}: a scenario needs operations: [{ id, weight, build(ctx) }]`);
+  });
+
   it('measures the server process CPU and pins both', async () => {
     const s = await server({ cpuMs: 1 });
     const r = await loadTestTarget({
