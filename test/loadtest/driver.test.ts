@@ -413,7 +413,10 @@ describe('a run with the driver in its own pinned process', () => {
     await expect(runDriverInChild({ module: empty }, { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 1 })).rejects.toThrow(`${empty}: a scenario needs operations: [{ id, weight, build(ctx) }]`);
   });
 
-  it('measures the server process CPU and pins both', async () => {
+  // Skipped only in the mutation run: the child runs dist/, never a mutant (the child tests above
+  // cover runDriverInChild there), and its niced driver among other work fell behind the 400 it
+  // must send (317 in one dry run), failing the whole run before a mutant was tested.
+  it.skipIf(process.env.ARCHSIM_MUTATION_RUN === '1')('measures the server process CPU and pins both', async () => {
     const s = await server({ cpuMs: 1 });
     const r = await loadTestTarget({
       target: s.url,
