@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startTrivialServer, type TrivialServer } from '../../src/loadtest/trivial-server.js';
 import { runDriver, runDriverInChild } from '../../src/loadtest/driver/index.js';
 import { createScenario } from '../../src/loadtest/scenarios/trivial.js';
-import { LoopbackError, assertLoopback, trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
+import { LoopbackError, assertLoopback, seededRandom, trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
 import { loadTestTarget } from '../../src/loadtest/target.js';
 import { allowedCpus, taskset } from '../../src/loadtest/pin.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
@@ -188,6 +188,41 @@ describe('errors by kind', () => {
 });
 
 describe('scenario bugs', () => {
+  it('gives each build() the run\'s and the operation\'s numbers, the setup data, the origin and a seeded random stream', async () => {
+    const s = await server();
+    const seen: { op: string; seq: number; opSeq: number; data: unknown; baseUrl: string; r: number }[] = [];
+    const scenario = (id: string) => ({
+      setup: async (origin: string) => ({ origin, token: 't' }),
+      operations: ['a', 'b'].map((op) => ({ id: `${id}.${op}`, weight: op === 'a' ? 2 : 1, build: (ctx: { seq: number; opSeq: number; data: unknown; baseUrl: string; random: () => number }) => (seen.push({ op, seq: ctx.seq, opSeq: ctx.opSeq, data: ctx.data, baseUrl: ctx.baseUrl, r: ctx.random() }), { method: 'GET', path: '/' }) })),
+    });
+    const r = await runDriver(scenario('x'), { baseUrl: `${s.url}/ignored/path`, model: 'closed', duration: 10, maxRequests: 6, seed: 7 });
+    expect(r.operations.map((o) => [o.id, o.requests])).toEqual([['x.a', 4], ['x.b', 2]]);
+    expect(seen.map((x) => x.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Smooth weighted round-robin (2:1): a, b, a, a, b, a; each operation numbers its own requests.
+    expect(seen.map((x) => `${x.op}${x.opSeq}`)).toEqual(['a0', 'b0', 'a1', 'a2', 'b1', 'a3']);
+    const origin = new URL(s.url).origin;
+    expect(seen.every((x) => x.baseUrl === origin)).toBe(true);
+    expect(seen[0]!.data).toEqual({ origin, token: 't' });
+    const again = seen.splice(0).map((x) => x.r);
+    // The same seed gives the same stream; the default seed (1) is another one.
+    await runDriver(scenario('y'), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 6, seed: 7 });
+    expect(seen.splice(0).map((x) => x.r)).toEqual(again);
+    await runDriver(scenario('z'), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 6 });
+    const one = seededRandom(1);
+    expect(seen.map((x) => x.r)).toEqual(Array.from({ length: 6 }, one));
+  });
+
+  it('counts a throwing build() during the warm-up nowhere, and names only the first failure', async () => {
+    const s = await server();
+    let n = 0;
+    const scenario = { operations: [{ id: 'w.get', weight: 1, build: () => { n++; if (n <= 5) throw new Error(`early ${n}`); return { method: 'GET', path: '/' }; } }] };
+    // 40/s: the first 10 requests (0.25 s) are the warm-up; the five that throw are all in it.
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'open', rate: 40, duration: 0.5, warmup: 0.25 });
+    expect(r.totals.requests).toBe(20);
+    expect(r.totals.errors.total).toBe(0);
+    expect(r.notes.filter((x) => x.includes('build() threw'))).toEqual(['the scenario failed to build requests (counted as errors of kind "other"): w.get: build() threw: early 1']);
+  });
+
   it('counts a build() that throws as an error and names it, without stalling', async () => {
     const s = await server();
     const scenario = {
