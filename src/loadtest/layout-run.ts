@@ -14,14 +14,14 @@ import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
 import type { Progress } from './driver/index.js';
-import type { ProcTarget } from './proc.js';
+import { processUsage, sampleProcesses, type ProcTarget } from './proc.js';
 import { combineWindows, describeMethod } from './replicate.js';
-import type { LoadTestResult } from './result.js';
+import type { LoadTestResult, ProcessUsage } from './result.js';
 import type { ScenarioRef } from './scenario.js';
 import { loadTestTarget, loadTestTargetK6, type TargetRun } from './target.js';
 import { startLayout } from '../run/layout.js';
 import { findLoadProfile } from './profile/load.js';
-import { scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
+import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
 import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
 
@@ -316,17 +316,86 @@ function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, l
 }
 
 /**
- * Measure a plan on a started system: its warm-up (driven, not measured), then `replications`
- * windows, combined with intervals. Every window has its own driver process and CPU readings.
+ * Data seeded once through the public API for several windows, and how far each operation's
+ * request numbers have got (so a single-use item, a refresh token say, is used once across them).
  */
-export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null): Promise<LoadTestResult> {
+export interface Seeded {
+  data: unknown;
+  counters: Record<string, number>;
+  /** windows driven so far (each gets its own random seed) */
+  windows: number;
+  /** each process's CPU with no load, read once the seeding's work had settled */
+  idle: ProcessUsage[];
+  /** said in the results when the system did not settle */
+  notes: string[];
+}
+
+/** Seconds of the no-load reading of every process's CPU. */
+const IDLE_SECONDS = 2;
+/** The seeding's work (events it published, writes being flushed) has settled when every process stays under this, cores. */
+const SETTLED_CORES_PER_PROCESS = 0.05;
+const SETTLE_LIMIT_MS = 30_000;
+
+/**
+ * Wait until the work the seeding left behind (events still being handled, a burst of writes
+ * being checkpointed) has died down, then read each process's CPU over IDLE_SECONDS with no
+ * load: that is the background the calibration keeps apart from per-request costs. Without
+ * this wait the first measured window paid for the seeding's events (measured: PostgreSQL at
+ * 0.3 cores in a window at 17 requests/s). Reads /proc only; bounded by SETTLE_LIMIT_MS.
+ */
+export async function settleAndReadIdle(processes: readonly ProcTarget[], o: { limitMs?: number; idleSeconds?: number } = {}): Promise<{ idle: ProcessUsage[]; notes: string[] }> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const limit = performance.now() + (o.limitMs ?? SETTLE_LIMIT_MS);
+  const bound = SETTLED_CORES_PER_PROCESS * Math.max(1, processes.length);
+  let quiet = 0;
+  let prev = sampleProcesses(processes);
+  while (quiet < 2 && performance.now() < limit) {
+    await sleep(500);
+    const next = sampleProcesses(processes);
+    const cores = processUsage(prev, next).reduce((a, p) => a + p.cpuUtilization, 0);
+    quiet = cores <= bound ? quiet + 1 : 0;
+    prev = next;
+  }
+  const notes = quiet < 2 ? [`the system was still busy ${Math.round((o.limitMs ?? SETTLE_LIMIT_MS) / 1000)} s after the seeding: its no-load CPU reading includes that work`] : [];
+  const before = sampleProcesses(processes);
+  await sleep((o.idleSeconds ?? IDLE_SECONDS) * 1000);
+  return { idle: processUsage(before, sampleProcesses(processes)), notes };
+}
+
+/** The warm-up of a plan's window `i`: the plan's for the first, a short re-warm after. */
+const windowWarmup = (plan: LoadPlan, i: number) => (i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS));
+
+/**
+ * Seed a started system once for every window of the given plans (same mix): the load profile's
+ * setup through the public API, its pools of single-use items sized for all of them. Seeding per
+ * window cost seconds of registrations and password hashes each time, longer than a window.
+ */
+export async function seedOnce(sut: SystemUnderTest, bp: Blueprint, plans: readonly { plan: LoadPlan; windows: number }[]): Promise<Seeded> {
+  const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
+  const expected: Record<string, number> = {};
+  for (const { plan, windows } of plans)
+    for (let i = 0; i < windows; i++)
+      for (const [id, n] of Object.entries(expectedCounts(plan.mix, { ...plan, warmup: windowWarmup(plan, i) }))) expected[id] = (expected[id] ?? 0) + n;
+  const sp = planScenario(bp, null, plans[0]!.plan, profile);
+  const { runSetup } = await import('./scenarios/profile.js');
+  const data = await runSetup({ profile: sp.profile, expected }, sut.baseUrl);
+  return { data, counters: {}, windows: 0, ...(await settleAndReadIdle(sut.processes)) };
+}
+
+/**
+ * Measure a plan on a started system: its warm-up (driven, not measured), then `replications`
+ * windows, combined with intervals. Every window has its own driver process and CPU readings;
+ * the data is seeded once (`seeded`, else here for this plan's windows).
+ */
+export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null, seeded?: Seeded): Promise<LoadTestResult> {
   const n = Math.max(1, o.replications ?? 1);
-  // The plan's own mix and pool sizes (a capacity run and a level run differ).
+  // The plan's own mix (a capacity run and a level run differ).
   const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
   const { scenario } = await seedAndScenario(bp, layout, plan, planScenario(bp, null, plan, profile));
+  const seed = seeded ?? (await seedOnce(sut, bp, [{ plan, windows: n }]));
   const windows: LoadTestResult[] = [];
   for (let i = 0; i < n; i++) {
-    const warmup = i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS);
+    const warmup = windowWarmup(plan, i);
     o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
     // The units' own counters around the measured window (async reads started at each edge).
     let atStart: Promise<Map<string, UnitCounters>> | undefined;
@@ -335,12 +404,19 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
       if (phase === 'measure') atStart = scrapeUnits(sut.units);
       else atEnd = scrapeUnits(sut.units);
     };
-    const w = await loadTestTarget({ ...windowRun(sut, scenario, bp, layout, plan, o, warmup), onPhase });
+    const w = await loadTestTarget({
+      ...windowRun(sut, scenario, bp, layout, plan, o, warmup),
+      data: seed.data,
+      counters: { ...seed.counters },
+      seed: ++seed.windows,
+      onPhase,
+      onReport: (r) => Object.assign(seed.counters, r.counters),
+    });
     const [b, a] = await Promise.all([atStart, atEnd]);
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
-    windows.push({ ...w, run: { ...w.run, database: sut.database, level }, profile });
+    windows.push({ ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle });
   }
-  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level });
+  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level, idle: seed.idle.length > 0 });
   const r = combineWindows(windows, method);
   r.profile = sut.units.map((u) => windows.map((w) => w.profile.find((p) => p.unit === u.name)).filter((p): p is NonNullable<typeof p> => !!p)).filter((l) => l.length === windows.length).map(sumProfiles);
   // The reported warm-up is the first window's (the one that settles JIT and pools).
@@ -405,12 +481,13 @@ export async function measureLevels(bp: Blueprint, blueprintFile: string, layout
     const capacity = await measurePlan(sut, bp, layout, capacityPlan, o);
     const x = capacity.totals.throughput;
     if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
+    // Later levels: the system is warm; a short warm-up settles the new rate's queues.
+    const plans = fractions.map((f) => ({ f, plan: { ...openPlan, rate: Math.max(1, Math.round(f * x * 10) / 10), model: 'open' as const, users: null, warmup: Math.min(openPlan.warmup, 5) } }));
+    // One seeding for every level's windows (the capacity run's mix has no single-use operations;
+    // the levels' pools are sized for all their windows together).
+    const seeded = await seedOnce(sut, bp, plans.map(({ plan }) => ({ plan, windows: Math.max(1, o.replications ?? 1) })));
     const levels: LoadTestResult[] = [];
-    for (const f of fractions) {
-      const rate = Math.max(1, Math.round(f * x * 10) / 10);
-      // Later levels: the system is warm; a short warm-up settles the new rate's queues.
-      levels.push(await measurePlan(sut, bp, layout, { ...openPlan, rate, model: 'open', users: null, warmup: Math.min(openPlan.warmup, 5) }, o, { fraction: f, capacity: x }));
-    }
+    for (const { f, plan } of plans) levels.push(await measurePlan(sut, bp, layout, plan, o, { fraction: f, capacity: x }, seeded));
     return { capacity, levels };
   } finally {
     await sut.stop();
