@@ -25,7 +25,7 @@ import {
   type GenerateOptions,
   type GeneratedFile,
 } from './common.js';
-import { gatewayFileName, gatewayFiles } from './gateway.js';
+import { gatewayFileName, gatewayFiles, gatewayGrpcPort } from './gateway.js';
 
 /** Pinned images: the same file gives the same containers next year. */
 export const IMAGES = {
@@ -254,6 +254,8 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   if (hasGateway) {
     services.gateway = gatewayService(bp, r, opts);
     published.add(gatewayPort(r));
+    const grpcPort = gatewayGrpcPort(r);
+    if (grpcPort !== undefined && gatewayKind(r, opts) !== 'traefik') published.add(grpcPort);
   }
   if (opts.monitoring) monitoringServices(r, services, volumes, published);
   return { name: bp.metadata.name, services, volumes };
@@ -313,8 +315,10 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
   const file = `./${gatewayFileName(kind)}`;
   const res = resources(bp, r.layout.gateway?.instance);
   const depends = Object.fromEntries(r.units.map((u) => [u.name, { condition: 'service_healthy' }]));
+  // nginx and Kong take gRPC (h2c) on a listener of its own (gateway.gatewayGrpcPort); Traefik on its one port.
+  const grpcPort = kind === 'traefik' ? undefined : gatewayGrpcPort(r);
   const common = {
-    ports: [`${port}:${port}`],
+    ports: [`${port}:${port}`, ...(grpcPort !== undefined ? [`${grpcPort}:${grpcPort}`] : [])],
     depends_on: depends,
     read_only: true,
     tmpfs: ['/tmp'],
@@ -329,7 +333,7 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
       environment: {
         KONG_DATABASE: 'off',
         KONG_DECLARATIVE_CONFIG: '/kong/kong.yml',
-        KONG_PROXY_LISTEN: `0.0.0.0:${port}`,
+        KONG_PROXY_LISTEN: grpcPort !== undefined ? `0.0.0.0:${port}, 0.0.0.0:${grpcPort} http2` : `0.0.0.0:${port}`,
         KONG_ADMIN_LISTEN: '127.0.0.1:8001',
         KONG_STATUS_LISTEN: '0.0.0.0:8100',
         KONG_PROXY_ACCESS_LOG: '/dev/stdout',
