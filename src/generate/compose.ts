@@ -15,6 +15,7 @@ import {
   generatedHeader,
   imageOf,
   isNodeRuntime,
+  isScaffolded,
   layoutToGenerate,
   probeProtocol,
   resources,
@@ -171,6 +172,8 @@ function brokerHasHealthcheck(r: ResolvedLayout): boolean {
  */
 export function healthTest(u: ResolvedUnit): string[] {
   const port = u.port;
+  // archsim's gRPC scaffold asks its own health service with Node (no probe binary in node:20-slim).
+  if (probeProtocol(u) === 'grpc' && isScaffolded(u)) return ['CMD', 'node', 'dist/src/health-check.js'];
   if (probeProtocol(u) === 'grpc') return ['CMD', 'grpc_health_probe', `-addr=127.0.0.1:${port}`, '-connect-timeout=3s', '-rpc-timeout=3s'];
   const url = `http://127.0.0.1:${port}/health`;
   if (u.runtime?.toLowerCase().startsWith('python')) return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=3)`];

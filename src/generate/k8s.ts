@@ -7,6 +7,7 @@ import {
   APP_UID,
   byCodeUnit,
   dbName,
+  exportsMetrics,
   generatedHeader,
   imageOf,
   isScaffolded,
@@ -94,10 +95,10 @@ function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: Retu
       replicas: u.autoscale ? Math.max(1, u.autoscale.min, Math.min(u.replicas, u.autoscale.max)) : u.replicas,
       selector: { matchLabels: selector(bp, u.name) },
       template: {
-        // Only archsim's scaffold is known to export /metrics (monitoring.scrapedUnits).
+        // Only archsim's HTTP scaffold is known to export /metrics (monitoring.scrapedUnits).
         metadata: {
           labels: labels(bp, u.name, 'service'),
-          ...(isScaffolded(u) ? { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } } : {}),
+          ...(exportsMetrics(u) ? { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } } : {}),
         },
         spec: {
           automountServiceAccountToken: false,
