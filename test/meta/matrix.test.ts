@@ -48,6 +48,10 @@ interface Bundled {
   layouts: string[];
   domains: string[];
   mix: string[];
+  /** the blueprint names its own scenario files (compare runs those instead of the automatic ones) */
+  ownScenarios: boolean;
+  /** domains that own tables */
+  stateful: string[];
 }
 
 const bundled: Bundled[] = readdirSync(join(ROOT, 'blueprints'))
@@ -55,7 +59,8 @@ const bundled: Bundled[] = readdirSync(join(ROOT, 'blueprints'))
   .sort()
   .map((f) => {
     const y = parse(readFileSync(join(ROOT, 'blueprints', f), 'utf8'));
-    return { file: `blueprints/${f}`, name: y.metadata.name, layouts: Object.keys(y.layouts), domains: Object.keys(y.system.domains), mix: Object.keys(y.workload.mix) };
+    const stateful = Object.entries(y.system.domains as Record<string, { tables?: string[] }>).filter(([, d]) => (d.tables ?? []).length > 0).map(([n]) => n);
+    return { file: `blueprints/${f}`, name: y.metadata.name, layouts: Object.keys(y.layouts), domains: Object.keys(y.system.domains), mix: Object.keys(y.workload.mix), ownScenarios: Array.isArray(y.scenarios), stateful };
   });
 
 const expectClean = (r: Run, what: string) => {
@@ -121,6 +126,12 @@ describe.each(bundled)('$name: every command, every layout', (b) => {
     expect(c.saturation).toHaveLength(b.layouts.length);
     expect(c.cost).toHaveLength(b.layouts.length);
     for (const l of b.layouts) expect(c.faultIsolation.some((f: { layout: string }) => f.layout === l), `fault isolation for ${l}`).toBe(true);
+    if (!b.ownScenarios) {
+      // A blueprint no seed describes: fault isolation for its own units and datastores, by name.
+      const failures = new Set(c.faultIsolation.map((f: { failure: string }) => f.failure));
+      for (const d of b.domains) expect([...failures].some((f) => f.startsWith(`auto:${d}-down: `)), `unit of ${d} down`).toBe(true);
+      for (const d of b.stateful) expect([...failures].some((f) => new RegExp(`^auto:\\S+: \\S+ store of ${d} down$`).test(f)), `store of ${d} down`).toBe(true);
+    }
     const md = rep.stdout;
     for (const h of ['## archsim: ', '| monthly cost |', '| fault: ', '### Lint', '### Readiness checklist', ...b.layouts.map((l) => `### Layout ${l}`), '<details>']) {
       expect(md, `report: ${h}`).toContain(h);
