@@ -3,7 +3,8 @@
 // included. New blueprints in blueprints/ are covered without touching this test. Kept fast for
 // CI: the analytic method where a command offers one, short DES runs, generate --dry-run
 // (about a minute on a quiet two-core machine; the timeouts leave room for a busy one).
-// (up, loadtest and validate-model run the reference services; their own tests cover them.)
+// plan too; up, loadtest and validate-model run the reference services (their own tests cover
+// them), calibrate reads their results.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,6 +113,19 @@ describe.each(bundled)('$name: every command, every layout', (b) => {
     expect(Object.keys(r.faults[0].success).sort()).toEqual([...b.mix].sort());
     expect(sweep.stdout).toMatch(/knee .*saturation: /);
     expect(JSON.parse(gen.stdout)).toMatchObject({ ok: true, dryRun: true, layout: l });
+  }, 300_000);
+
+  it('plan from the first layout to the last: exit 0, a phase per step, figures and a schedule', async () => {
+    const [from, to] = [b.layouts[0]!, b.layouts[b.layouts.length - 1]!];
+    const r = await run(['plan', b.file, '--from', from, '--to', to, '--format', 'json', '--start', '2026-01-05']);
+    expectClean(r, 'plan');
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p).toMatchObject({ from, to });
+    expect(p.phases.length).toBeGreaterThan(0);
+    expect(p.order.length).toBeGreaterThan(0);
+    expect(p.totals).toBeDefined();
+    expect(p.gantt).toBeDefined();
   }, 300_000);
 
   it('compare and report over every layout: every section, fault isolation for every layout', async () => {
