@@ -3,10 +3,13 @@
 // each checked by the format's real validator where one exists (nginx -t, compose-spec,
 // kubernetes-models). The blueprint is hostile to name mangling: domain and operation names
 // that collide once made identifiers, and a domain named like the shared proto message.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
@@ -146,4 +149,67 @@ describe('gateway gRPC routes', () => {
     expect(rpc.backendRefs).toEqual([{ name: 'rpc-svc', port: 50051, weight: 100 }]);
     expect(objs[0].spec.rules.flatMap((r: any) => r.backendRefs.map((b: any) => b.name))).toEqual(['web']);
   });
+
+  // A real gRPC call through the generated nginx: a gRPC server stands in for the units (at
+  // 127.0.0.1 instead of their compose names), a gRPC client calls the gateway's h2c listener.
+  it.skipIf(!hasNginx)('nginx really carries a gRPC call to the unit, and refuses an internal method (skipped without /usr/sbin/nginx)', async () => {
+    const dir = join(tmp, 'nginx-live');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'system.proto'), protoFile(bp));
+    const def = protoLoader.loadSync(join(dir, 'system.proto'), { keepCase: true, defaults: true });
+    const seen: string[] = [];
+    const server = new grpc.Server();
+    for (const [d, s] of names.services) {
+      const impl: grpc.UntypedServiceImplementation = {};
+      for (const [op, m] of s.methods) {
+        impl[m] = ((call, cb) => {
+          seen.push(`${d}.${op}`);
+          cb(null, { result_json: JSON.stringify({ op: `${d}.${op}`, params: call.request.params }) });
+        }) as grpc.handleUnaryCall<{ params: Record<string, string> }, { result_json: string }>;
+      }
+      server.addService(def[`${names.package}.${s.service}`] as unknown as grpc.ServiceDefinition, impl);
+    }
+    const unitPort = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    const free = () => new Promise<number>((res) => { const x = createServer().listen(0, '127.0.0.1', () => { const p = (x.address() as { port: number }).port; x.close(() => res(p)); }); });
+    const [httpPort, grpcPort] = [await free(), await free()];
+    const conf = gw('nginx')
+      .replace('listen 8000;', `listen 127.0.0.1:${httpPort};`)
+      .replace('listen 8001 http2;', `listen 127.0.0.1:${grpcPort} http2;`)
+      .replace(/(rpc-svc|oi-svc):50051/g, `127.0.0.1:${unitPort}`)
+      .replace('pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`)
+      .replace(/\/tmp\/(\w+_temp)/g, `${dir}/$1`)
+      .replace('access_log /dev/stdout;', 'access_log off;');
+    writeFileSync(join(dir, 'nginx.conf'), conf);
+    const nginx = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-p', `${dir}/`, '-g', 'daemon off; master_process off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let logs = '';
+    nginx.stderr.on('data', (d) => (logs += d));
+    const client = new grpc.Client(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    const call = (path: string) =>
+      new Promise<{ err: grpc.ServiceError | null; res?: { result_json: string } }>((resolve) => {
+        const [service, method] = [path.slice(1, path.lastIndexOf('/')), path.slice(path.lastIndexOf('/') + 1)];
+        const m = (def[service] as protoLoader.ServiceDefinition)[method]!;
+        client.makeUnaryRequest(m.path, m.requestSerialize as (v: object) => Buffer, m.responseDeserialize as (b: Buffer) => { result_json: string }, { params: { id: '7' }, body_json: '' }, new grpc.Metadata(), { deadline: Date.now() + 5000 }, (err, res) => resolve({ err, res: res ?? undefined }));
+      });
+    try {
+      let r: Awaited<ReturnType<typeof call>> | undefined;
+      for (let i = 0; i < 50 && !r?.res; i++) {
+        r = await call(P('a-b', 'get-all'));
+        if (!r.res) await new Promise((x) => setTimeout(x, 100));
+      }
+      expect(r?.err ?? null, logs).toBeNull();
+      expect(JSON.parse(r!.res!.result_json)).toEqual({ op: 'a-b.get-all', params: { id: '7' } });
+      expect(JSON.parse((await call(OI[0]!)).res!.result_json).op).toBe('operation-input.list');
+      // An internal method is not routed: the gateway answers UNIMPLEMENTED, the unit never sees it.
+      const hidden = await call(P('a-b', 'hidden'));
+      expect(hidden.err?.code).toBe(grpc.status.UNIMPLEMENTED);
+      expect(seen).toEqual(['a-b.get-all', 'operation-input.list']);
+      // HTTP/1.1 still works on the gateway's own port.
+      const health = await fetch(`http://127.0.0.1:${httpPort}/gateway/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      client.close();
+      nginx.kill('SIGTERM');
+      server.forceShutdown();
+    }
+  }, 60_000);
 });
