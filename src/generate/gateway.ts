@@ -4,7 +4,7 @@ import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import { matchersByUnit, type RegexMatcher } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
-import { grpcRoutes, routedByGrpc } from './grpc.js';
+import { grpcNames, grpcRoutes, routedByGrpc } from './grpc.js';
 
 /**
  * One unit's share of the gateway: its prefixes, the exact regexes of its routes no prefix can
@@ -29,7 +29,9 @@ export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOp
   // on method paths no HTTP route can share.
   const grpcUnits = new Set(r.units.filter(routedByGrpc).map((u) => u.name));
   const matchers = matchersByUnit(r.routes.filter((t) => !grpcUnits.has(t.unit)));
-  const grpc = new Map(r.units.filter((u) => grpcUnits.has(u.name)).map((u) => [u.name, grpcRoutes(bp, r, u)]));
+  const routed = new Set(r.routes.map((t) => t.unit));
+  const names = r.units.some((u) => grpcUnits.has(u.name) && routed.has(u.name)) ? grpcNames(bp) : undefined;
+  const grpc = new Map(r.units.filter((u) => grpcUnits.has(u.name) && routed.has(u.name)).map((u) => [u.name, grpcRoutes(bp, r, u, names)]));
   const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
   return r.units
     .filter((u) => matchers.has(u.name) || (grpc.get(u.name)?.length ?? 0) > 0)

@@ -68,11 +68,11 @@ export function routedByGrpc(u: ResolvedUnit): boolean {
  * The public operations of a gRPC unit as method paths (sorted): what a gateway sends to it. An
  * internal operation is never routed, as it is never routed over HTTP.
  */
-export function grpcRoutes(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): string[] {
-  const names = grpcNames(bp);
+export function grpcRoutes(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, names: GrpcNames = grpcNames(bp)): string[] {
+  const own = r.routes.filter((t) => t.unit === u.name);
+  if (!own.length) return [];
   const ops = operationIndex(bp);
-  return r.routes
-    .filter((t) => t.unit === u.name)
+  return own
     .map((t) => grpcPath(names, ops.get(t.op)!.domain, ops.get(t.op)!.name))
     .filter((p, i, all) => all.indexOf(p) === i)
     .sort(byCodeUnit);

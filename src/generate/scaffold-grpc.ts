@@ -88,20 +88,32 @@ export function serviceDefinition(fullName: string): protoLoader.ServiceDefiniti
 `;
 
 export const GRPC_REMOTE_TS = `
+/** One channel per target, reused by every call (HTTP/2 multiplexes them; it reconnects by itself). */
+const channels = new Map<string, grpc.Client>();
+function channel(target: string): grpc.Client {
+  let c = channels.get(target);
+  if (!c) channels.set(target, (c = new grpc.Client(target, grpc.credentials.createInsecure())));
+  return c;
+}
+
 /** A unary call by its full service and method name; the error is gRPC's (code, details). */
 export function unaryCall(target: string, service: string, method: string, input: WireInput, token: string, timeoutMs = 10_000): Promise<WireResult> {
   const m = serviceDefinition(service)[method];
   if (!m) return Promise.reject(new Error(\`no method \${method} in \${service}\`));
-  const client = new grpc.Client(target, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();
   if (token) metadata.set(SERVICE_TOKEN_HEADER, token);
   return new Promise<WireResult>((resolve, reject) => {
-    client.makeUnaryRequest(m.path, m.requestSerialize as (v: WireInput) => Buffer, m.responseDeserialize as (b: Buffer) => WireResult, input, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
-      client.close();
+    channel(target).makeUnaryRequest(m.path, m.requestSerialize as (v: WireInput) => Buffer, m.responseDeserialize as (b: Buffer) => WireResult, input, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
       if (err || !res) reject(err ?? new Error('empty answer'));
       else resolve(res);
     });
   });
+}
+
+/** Close every channel (a test's end, a process's shutdown). */
+export function closeChannels(): void {
+  for (const c of channels.values()) c.close();
+  channels.clear();
 }
 
 /**
@@ -314,16 +326,17 @@ export function grpcTestTs(u: ResolvedUnit, methods: GrpcMethod[], held: { key: 
 // SERVING (NOT_SERVING while draining), every method is served and answers UNIMPLEMENTED until
 // implemented, internal methods refuse a caller without the service token, a body that is not
 // a JSON object is INVALID_ARGUMENT, and the gRPC client maps failures.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { createClients } from '../src/clients.js';
 import { NotImplemented, RemoteError } from '../src/errors.js';
 import { buildServer, METHODS, type GrpcApp } from '../src/grpc-server.js';
-import { checkHealth, grpcClient, unaryCall } from '../src/remote.js';
+import { checkHealth, closeChannels, grpcClient, unaryCall } from '../src/remote.js';
 
 const TOKEN = randomUUID();
+after(() => closeChannels());
 
 async function start(env: Record<string, string>): Promise<{ app: GrpcApp; target: string }> {
   const app = buildServer({ env });

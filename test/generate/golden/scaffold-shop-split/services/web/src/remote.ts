@@ -49,20 +49,32 @@ export function unplacedClient<C>(domain: string, operations: Operations<C>): C 
   return client as C;
 }
 
+/** One channel per target, reused by every call (HTTP/2 multiplexes them; it reconnects by itself). */
+const channels = new Map<string, grpc.Client>();
+function channel(target: string): grpc.Client {
+  let c = channels.get(target);
+  if (!c) channels.set(target, (c = new grpc.Client(target, grpc.credentials.createInsecure())));
+  return c;
+}
+
 /** A unary call by its full service and method name; the error is gRPC's (code, details). */
 export function unaryCall(target: string, service: string, method: string, input: WireInput, token: string, timeoutMs = 10_000): Promise<WireResult> {
   const m = serviceDefinition(service)[method];
   if (!m) return Promise.reject(new Error(`no method ${method} in ${service}`));
-  const client = new grpc.Client(target, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();
   if (token) metadata.set(SERVICE_TOKEN_HEADER, token);
   return new Promise<WireResult>((resolve, reject) => {
-    client.makeUnaryRequest(m.path, m.requestSerialize as (v: WireInput) => Buffer, m.responseDeserialize as (b: Buffer) => WireResult, input, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
-      client.close();
+    channel(target).makeUnaryRequest(m.path, m.requestSerialize as (v: WireInput) => Buffer, m.responseDeserialize as (b: Buffer) => WireResult, input, metadata, { deadline: Date.now() + timeoutMs }, (err, res) => {
       if (err || !res) reject(err ?? new Error('empty answer'));
       else resolve(res);
     });
   });
+}
+
+/** Close every channel (a test's end, a process's shutdown). */
+export function closeChannels(): void {
+  for (const c of channels.values()) c.close();
+  channels.clear();
 }
 
 /**
