@@ -90,8 +90,12 @@ export function giM1Sigma(lambda: number, R: number, mu: number): number {
 /** How far the pooled queue can be from join-the-shortest-queue (measured with this DES). */
 export const JSQ_NOTE = 'least-connections across replicas is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas (less at lower load or fewer replicas); --method des when that matters';
 
-/** Solve the network at arrival rate λ for a mix; the core of `analyze` and of sweeps. */
-export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel, balance: Balance = 'least-connections') {
+/**
+ * Solve the network at arrival rate λ for a mix; the core of `analyze` and of sweeps. `only`
+ * limits the per-operation results to these operations (the stations always see the whole mix):
+ * a search over the rate for one operation's latency needs no other.
+ */
+export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel, balance: Balance = 'least-connections', only?: readonly string[]) {
   const n = c.stations.length;
   const D = new Float64Array(n);
   const V = new Float64Array(n);
@@ -135,7 +139,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     const psFactor = meanService > 0 ? 1 + q.pWait / q.theta / meanService : 1;
     return { servers, visitRate, demand, rho, meanService, pWait: q.pWait, meanWait: meanService > 0 ? meanWait : 0, waitVar, psFactor, cs2 };
   });
-  const ops = Object.entries(mix).map(([id, p]) => {
+  const ops = Object.entries(mix).filter(([id]) => !only || only.includes(id)).map(([id, p]) => {
     const od = demands.get(id)!;
     let mean = od.delayMean;
     let variance = od.delayVar;
@@ -267,6 +271,36 @@ export function latencyQuantile(op: SolvedOp, p: number): number {
   return quantileOf(cdf, p, op.mean);
 }
 
+const PERCENTILES = [
+  ['p50', 0.5],
+  ['p90', 0.9],
+  ['p95', 0.95],
+  ['p99', 0.99],
+  ['max', 0.999],
+] as const;
+
+/**
+ * An operation's latency figures with each percentile computed when first read. Each is a root
+ * search over a cdf (most of the solver's time), and many readers want one of the five: the
+ * planner's figures and triggers read p95 of every phase. The properties are enumerable, in the
+ * usual order, so JSON, deep equality and structured cloning see a plain object.
+ */
+function lazyPercentiles(mean: number, q: (p: number) => number): OperationResult['latency'] {
+  const out = { mean } as OperationResult['latency'];
+  for (const [key, p] of PERCENTILES) {
+    let v: number | undefined;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (v ??= q(p)),
+      set: (x: number) => {
+        v = x;
+      },
+    });
+  }
+  return out;
+}
+
 export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): SimulationResult {
   const w = workloadFor(bp, o);
   const c = o.compiled ?? compile(bp, layout, { ...o.compileOptions, ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
@@ -289,7 +323,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
       throughput: lambda * op.p,
       errors: 0,
       errorRate: 0,
-      latency: { mean: fin(op.mean), p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: q(0.999) },
+      latency: lazyPercentiles(fin(op.mean), q),
     };
   });
   const stations: StationResult[] = c.stations.map((s, i) => {
