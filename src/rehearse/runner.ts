@@ -299,6 +299,21 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       }
       const old = server.get(a.ops[0]!)!;
       const mine = started.get(a.kind === 'retire' ? a.movedTo : a.unit)!;
+      // A unit that crashed is being restarted by supervision: more traffic goes to it only once
+      // it is back. One that cannot be brought back ends the rehearsal with its routes on the old unit.
+      if (mine.state !== 'up') {
+        line(`  waiting for ${mine.name} to restart before the next step…`);
+        // Read through a function: supervision changes the state while this loop sleeps.
+        const state = (): UnitInfo['state'] => mine.state;
+        while (state() === 'restarting') await sleep(100);
+        if (state() !== 'up') {
+          await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
+          rolledBack = true;
+          line(`  ${mine.name} could not be restarted: its routes are back on ${old.unit}`);
+          steps.push(report({ unit: mine.name, breaches: [{ description: `${mine.name} crashed and supervision could not restart it`, value: mine.restarts }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
+          continue;
+        }
+      }
       if (a.kind === 'weights') {
         await control.setWeights(a.ops, [
           { unit: a.unit, port: mine.port, weight: a.percent },
@@ -349,6 +364,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     done = true;
   }
   const final = await load;
+  // A unit still coming back from a crash (a rollback ended the steps early) is waited for, so
+  // the report says whether it came back: at most a minute.
+  const restarting = () => [...started.values()].filter((u) => u.state === 'restarting');
+  const until = performance.now() + 60_000;
+  if (restarting().length) line(`waiting for ${restarting().map((u) => u.name).join(', ')} to restart…`);
+  while (restarting().length && performance.now() < until) await sleep(100);
   line('load stopped; reading back what was committed and delivered…');
   const messages = await readBack(L, before, emitting, acked);
   return {

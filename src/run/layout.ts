@@ -372,6 +372,8 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       spawnProc(key).then(
         () => sup.onEvent?.({ kind: 'restarted', unit: name, pid: infoOf(key).pid, restarts: infoOf(key).restarts, ...tag }),
         async (e: Error) => {
+          // Stopping the run ends a restart under way: not a failure of the unit.
+          if (stopping) return;
           // An exit before ready is handled by onExit (next attempt or give up); a hang is killed here.
           sup.onEvent?.({ kind: 'restart-failed', unit: name, error: e.message.split('\n')[0]!, ...tag });
           const p = procs.get(key);
