@@ -1,6 +1,6 @@
 // The planner's shortcuts (issue "plan < 1 s"): each gives exactly what the long way gives, so
 // the plan's output did not change when they came in. Resolution shared between derived
-// blueprints, the analytic percentiles computed when read, a compile of the mix's operations
+// blueprints, a compile of the mix's operations
 // only, the shared-datastore rule alone, a solve limited to one operation.
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
@@ -32,7 +32,7 @@ describe('planner shortcuts give the long way’s answers', () => {
     expect(resolveBlueprint(twice).layout('microservices')).toBe(a);
   });
 
-  it('percentiles computed when read equal the solver’s, and serialize like plain numbers', () => {
+  it('the analytic percentiles are the solver’s, and serialize like plain numbers', () => {
     const r = analyze(qc, 'microservices');
     const c = compile(qc, 'microservices');
     const sol = solve(c, opDemands(c), r.workload.mix, r.workload.rate!);
