@@ -90,8 +90,12 @@ export function giM1Sigma(lambda: number, R: number, mu: number): number {
 /** How far the pooled queue can be from join-the-shortest-queue (measured with this DES). */
 export const JSQ_NOTE = 'least-connections across replicas is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas and up to 20% on p95 (less at lower load or fewer replicas); --method des when that matters';
 
-/** Solve the network at arrival rate λ for a mix; the core of `analyze` and of sweeps. */
-export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel, balance: Balance = 'least-connections') {
+/**
+ * Solve the network at arrival rate λ for a mix; the core of `analyze` and of sweeps. `only`
+ * limits the per-operation results to these operations (the stations always see the whole mix):
+ * a search over the rate for one operation's latency needs no other.
+ */
+export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel, balance: Balance = 'least-connections', only?: readonly string[]) {
   const n = c.stations.length;
   const D = new Float64Array(n);
   const V = new Float64Array(n);
@@ -135,7 +139,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     const psFactor = meanService > 0 ? 1 + q.pWait / q.theta / meanService : 1;
     return { servers, visitRate, demand, rho, meanService, pWait: q.pWait, meanWait: meanService > 0 ? meanWait : 0, waitVar, psFactor, cs2 };
   });
-  const ops = Object.entries(mix).map(([id, p]) => {
+  const ops = Object.entries(mix).filter(([id]) => !only || only.includes(id)).map(([id, p]) => {
     const od = demands.get(id)!;
     let mean = od.delayMean;
     let variance = od.delayVar;

@@ -137,6 +137,12 @@ export interface CompileOptions {
   autoscale?: Record<string, Autoscale>;
   /** shared host: adds the load driver as a station */
   driverCpu?: number;
+  /**
+   * Only these operations as requests from outside (default: every operation). The analytic
+   * method reads the workload mix's alone: a caller solving many layouts (the planner) compiles
+   * those and gets the same figures for a third of the work.
+   */
+  entries?: readonly string[];
 }
 
 const KIB = 1024;
@@ -375,7 +381,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     programs[idx]!.tally = g.tally;
     return idx;
   };
-  for (const o of rb.operations) entryProgram(o);
+  for (const o of rb.operations) if (!opts.entries || opts.entries.includes(o.id)) entryProgram(o);
 
   const background = r.units.reduce((sum, u) => sum + u.backgroundCpu * u.replicas * u.workers, 0) + r.datastores.reduce((sum, d) => sum + d.backgroundCpu, 0);
   return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: http.latency, background, warnings: [...new Set(warnings)] };
