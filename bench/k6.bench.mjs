@@ -44,7 +44,7 @@ export async function run({ log }) {
       if (o.latency && k.latency) dP50Sched.push(Math.abs(k.latency.p50 - o.latency.p50) / o.latency.p50);
     }
     const side = emb.run.notes.find((n) => n.startsWith('side by side:')) ?? '';
-    const offset = /measured window opened (\d+\.\d+) s (after|before)/.exec(side);
+    const offset = /measured window (\d+\.\d+) s (after|before) k6's/.exec(side);
     const checks = /k6 checks: (\d+) passed, (\d+) failed; thresholds evaluated: (\d+) \((\d+) crossed\)/.exec(k6.run.notes.join('\n'));
     const pct = (x) => `${(x * 100).toFixed(1)}%`;
     const maxThr = Math.max(...dThr);

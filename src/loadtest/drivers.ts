@@ -26,7 +26,7 @@ export interface DriveRequest {
   /** k6's own output lines */
   onLine?: (line: string) => void;
   /** k6: its setup() is over and the first scenario request went out */
-  onStarted?: () => void;
+  onStarted?: (atMs: number) => void;
 }
 
 /** The load driver seam: the embedded driver and k6 both take a started system and return a result. */

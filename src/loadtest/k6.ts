@@ -361,9 +361,10 @@ export async function runK6(o: {
   /**
    * Called once, when k6 sends the first request of a scenario (setup() is over and the warm-up
    * or the load began), seen in its JSON output within about its flush period (0.2 s): another
-   * driver can then start beside it, on the same system state.
+   * driver can then start beside it, on the same system state. `atMs`: k6's timestamp of that
+   * request (ms since the epoch).
    */
-  onStarted?: () => void;
+  onStarted?: (atMs: number) => void;
 }): Promise<K6Run> {
   const k6 = o.k6 ?? findK6();
   if (!k6) throw new K6VersionError('k6 not found: install k6 (see the README, "Installing k6") or set K6_BIN');
@@ -424,9 +425,9 @@ export async function runK6(o: {
 /**
  * Watch k6's NDJSON output as it grows for the first request outside setup() (setup's requests
  * carry k6's group "::setup"; archsim's script also tags them phase:setup), and call `onStarted`
- * once. Polled every 100 ms, bounded reads from where the last one ended.
+ * once with k6's timestamp of that request. Polled every 100 ms, bounded reads from where the last one ended.
  */
-export function watchScenarioStart(file: string, onStarted: () => void): { stop(): void } {
+export function watchScenarioStart(file: string, onStarted: (atMs: number) => void): { stop(): void } {
   let offset = 0;
   let rest = '';
   let fd: number | null = null;
@@ -453,15 +454,18 @@ export function watchScenarioStart(file: string, onStarted: () => void): { stop(
       rest = lines.pop() ?? '';
       for (const line of lines) {
         if (!line.includes('"http_reqs"') || !line.includes('"Point"')) continue;
-        let tags: Record<string, string> = {};
+        let point: { time?: string; tags?: Record<string, string> } = {};
         try {
-          tags = (JSON.parse(line) as { data?: { tags?: Record<string, string> } }).data?.tags ?? {};
+          point = (JSON.parse(line) as { data?: typeof point }).data ?? {};
         } catch {
           continue;
         }
+        const tags = point.tags ?? {};
         if (tags.group === '::setup' || tags.group === '::teardown' || tags.phase === 'setup') continue;
         stop();
-        onStarted();
+        // k6's own timestamp of that request (nearer the scenario's start than this poll).
+        const at = point.time ? Date.parse(point.time) : NaN;
+        onStarted(Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now());
         return;
       }
       // A partial last line is kept for the next read; one longer than the buffer is dropped.

@@ -147,7 +147,7 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
     }
     const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile, fastDb: !!o.fastDb });
     try {
-      const viaK6 = (onStarted?: () => void) => k6Driver.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS, ...(onStarted ? { onStarted } : {}) });
+      const viaK6 = (onStarted?: (atMs: number) => void) => k6Driver.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS, ...(onStarted ? { onStarted } : {}) });
       // Both drivers: at the same time, on the same system state (side-by-side.ts).
       if (drivers.includes(k6Driver) && drivers.includes(embeddedDriver)) results.push(...(await measureSideBySide(sut, o.blueprint!, layout, plan, mo, viaK6)));
       else if (driver === embeddedDriver) results.push(await measurePlan(sut, o.blueprint!, layout, plan, mo));

@@ -25,7 +25,7 @@ export function sideBySideNote(o: { rate: number | null; users: number | null; o
   const when =
     o.offsetS === null
       ? 'k6 showed no scenario request before it ended, so the embedded driver ran after it (not side by side)'
-      : `the embedded driver started when k6's first scenario request was seen in its output (k6's setup() over; seen within about 0.3 s), warmed up for the rest of k6's warm-up (${o.embeddedWarmupS?.toFixed(1) ?? '?'} s), and its measured window opened ${Math.abs(o.offsetS).toFixed(2)} s ${o.offsetS >= 0 ? 'after' : 'before'} k6's`;
+      : `the embedded driver started when k6's first scenario request showed in its output (k6's setup() over), warmed up for the rest of k6's warm-up (${o.embeddedWarmupS?.toFixed(1) ?? '?'} s), and its schedule opened its measured window ${Math.abs(o.offsetS).toFixed(2)} s ${o.offsetS >= 0 ? 'after' : 'before'} k6's (k6's taken from its first scenario request's timestamp)`;
   return `side by side: k6 and the embedded driver drove this layout at the same time, ${load}, each with its own seeded data and pinned to the driver core (the processes' CPU in each result covers both drivers' load); ${when}; k6 times each request from when it sent it, the embedded driver from its scheduled start (its service time, from the send, is the like-for-like figure beside k6's p50)`;
 }
 
@@ -39,7 +39,7 @@ export async function measureSideBySide(
   layout: string,
   plan: LoadPlan,
   o: MeasureOptions,
-  k6: (onStarted: () => void) => Promise<LoadTestResult>,
+  k6: (onStarted: (atMs: number) => void) => Promise<LoadTestResult>,
 ): Promise<[LoadTestResult, LoadTestResult]> {
   // One window each: k6 runs one.
   o = { ...o, replications: 1 };
@@ -48,8 +48,8 @@ export async function measureSideBySide(
   let k6Start = 0;
   let signal: () => void = () => undefined;
   const started = new Promise<'started'>((resolve) => (signal = () => resolve('started')));
-  const k6Run = k6(() => {
-    k6Start = Date.now();
+  const k6Run = k6((atMs) => {
+    k6Start = atMs;
     signal();
   });
   // k6 may end (or fail) without a scenario request ever showing: then nothing runs beside it.
@@ -63,17 +63,19 @@ export async function measureSideBySide(
   // k6's measured window opens plan.warmup after its first scenario request: the embedded
   // driver opens its own then (a wall-clock time, so its process's start-up does not shift it).
   const measureAt = k6Start + plan.warmup * 1000;
-  let measuredAt: number | null = null;
   // Its measured requests follow the same order of operations as k6's, which start after k6's
   // warm-up iterations: the same count of each operation in the window.
   const alignOrder = plan.model === 'open' && plan.rate ? k6WarmupIterations(plan.rate, plan.warmup * 1000) : undefined;
-  const embeddedRun = measurePlan(sut, bp, layout, plan, { ...o, measureAt, ...(alignOrder !== undefined ? { alignOrder } : {}), onPhase: (p) => (p === 'measure' ? (measuredAt ??= Date.now()) : undefined) }, null, seeded);
+  const embeddedRun = measurePlan(sut, bp, layout, plan, { ...o, measureAt, ...(alignOrder !== undefined ? { alignOrder } : {}) }, null, seeded);
   // Both to their end whatever happens to one (no driver left running under the other's error).
   const [a, b] = await Promise.allSettled([k6Run, embeddedRun]);
   if (a.status === 'rejected') throw a.reason;
   if (b.status === 'rejected') throw b.reason;
-  const offsetS = measuredAt === null ? 0 : (measuredAt - measureAt) / 1000;
-  const embeddedWarmupS = b.value.windows[0]?.warmup ?? null;
+  // Where each schedule put its window: the embedded driver's start plus its warm-up, against k6's
+  // first scenario request (its timestamp in k6's output) plus the warm-up.
+  const w = b.value.windows[0];
+  const offsetS = w ? (Date.parse(w.started) + w.warmup * 1000 - measureAt) / 1000 : 0;
+  const embeddedWarmupS = w?.warmup ?? null;
   const note = sideBySideNote({ rate: plan.rate, users: plan.users, offsetS, embeddedWarmupS });
   const embedded = { ...b.value, run: { ...b.value.run, warmup: embeddedWarmupS ?? b.value.run.warmup } };
   return [withNote(a.value, note), withNote(embedded, note)];

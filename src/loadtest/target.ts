@@ -101,7 +101,7 @@ export async function loadTestTargetK6(o: {
   notes?: string[];
   onLine?: (line: string) => void;
   /** k6's setup() is over and its first scenario request went out (see runK6) */
-  onStarted?: () => void;
+  onStarted?: (atMs: number) => void;
 }): Promise<LoadTestResult> {
   assertLoopback(o.target);
   const targets = o.processes ?? [];

@@ -48,7 +48,7 @@ describe('k6 and the embedded driver on a started layout', () => {
     const note = embedded!.run.notes.find((n) => n.startsWith('side by side:'));
     expect(note, embedded!.run.notes.join('\n')).toMatch(/at the same time, each at 25\/s .*k6 times each request from when it sent it, the embedded driver from its scheduled start/);
     expect(viaK6!.run.notes).toContain(note);
-    const offset = /measured window opened (\d+\.\d+) s (after|before) k6's/.exec(note!);
+    const offset = /measured window (\d+\.\d+) s (after|before) k6's/.exec(note!);
     expect(offset, note).not.toBeNull();
     expect(Number(offset![1])).toBeLessThan(1);
     // Like with like: the embedded driver's service time (from the send) for every operation.
