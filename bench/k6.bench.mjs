@@ -44,7 +44,7 @@ export async function run({ log }) {
       if (o.latency && k.latency) dP50Sched.push(Math.abs(k.latency.p50 - o.latency.p50) / o.latency.p50);
     }
     const side = emb.run.notes.find((n) => n.startsWith('side by side:')) ?? '';
-    const offset = /measured window (\d+\.\d+) s (after|before) k6's/.exec(side);
+    const opened = /measured window (\d+\.\d+) s (after|before) k6's/.exec(side);
     const checks = /k6 checks: (\d+) passed, (\d+) failed; thresholds evaluated: (\d+) \((\d+) crossed\)/.exec(k6.run.notes.join('\n'));
     const pct = (x) => `${(x * 100).toFixed(1)}%`;
     const maxThr = Math.max(...dThr);
@@ -55,7 +55,7 @@ export async function run({ log }) {
       { name: `${layout}: largest Δ throughput per operation`, value: pct(maxThr), goal: '≤ 2%', pass: maxThr <= 0.02 },
       { name: `${layout}: Δ p50 per operation (k6 vs embedded, both from the send), median (largest)`, value: dP50.length ? `${pct(median(dP50))} (${pct(Math.max(...dP50))})` : 'n/a (no service time)', goal: '≤ 25%', pass: dP50.length > 0 && Math.max(...dP50) <= 0.25 },
       { name: `${layout}: Δ p50 per operation (k6 from the send vs embedded from the schedule), median (largest)`, value: `${pct(median(dP50Sched))} (${pct(Math.max(...dP50Sched))})` },
-      { name: `${layout}: measured windows opened apart`, value: offset ? `${offset[1]} s (embedded ${offset[2]})` : 'not side by side', pass: !!offset },
+      { name: `${layout}: measured windows opened apart`, value: opened ? `${opened[1]} s (embedded ${opened[2]})` : 'not side by side', pass: !!opened },
       { name: `${layout}: p50 all operations k6 / embedded (from the schedule)`, value: `${k6.totals.latency.p50.toFixed(1)} / ${emb.totals.latency.p50.toFixed(1)} ms` },
       { name: `${layout}: k6 checks passed / failed, thresholds evaluated (crossed)`, value: checks ? `${checks[1]} / ${checks[2]}, ${checks[3]} (${checks[4]})` : 'n/a', goal: '0 failed', pass: !!checks && checks[2] === '0' },
     );
