@@ -425,7 +425,7 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
     windows.push({ ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle });
   }
-  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level });
+  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup: plan.warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level, idle: seed.idle.length > 0 });
   const r = combineWindows(windows, method);
   r.profile = sut.units.map((u) => windows.map((w) => w.profile.find((p) => p.unit === u.name)).filter((p): p is NonNullable<typeof p> => !!p)).filter((l) => l.length === windows.length).map(sumProfiles);
   // The reported warm-up is the first window's (the one that settles JIT and pools).

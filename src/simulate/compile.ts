@@ -233,30 +233,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     return latencyDists.get(ms)!;
   };
 
-  const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
-
-  class Gen {
-    code: number[] = [];
-    tally = newTally();
-    constructor(readonly critical: boolean) {}
-    emit(op: number, a = 0, b = 0, c = 0) {
-      this.code.push(op, a, b, c);
-      return this.code.length - W;
-    }
-    visit(station: number, dist: number) {
-      if (dist >= 0) this.emit(OP_VISIT, station, dist);
-    }
-    delay(dist: number) {
-      if (dist >= 0) this.emit(OP_DELAY, dist);
-    }
-    hop(h: Hop) {
-      const d = latencyDist(h.latency);
-      if (d < 0) return;
-      this.delay(d);
-      this.tally.hops++;
-      this.tally.networkMs += h.latency;
-    }
-  }
+  const gen = (critical: boolean) => new Gen(critical, latencyDist);
 
   /** The blueprint's policy of a call (every default applied), overridden by the scenario's. */
   const policyFor = (node: CallNode): EdgeDef => {
@@ -274,7 +251,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     const idx = programs.length;
     programs.push({ name: `${event} → ${consumer}`, code: new Int32Array(0), tally: newTally() });
     spawnCache.set(key, idx);
-    const g = new Gen(false);
+    const g = gen(false);
     if (c) {
       const cu = r.unitOfDomain.get(c.domain);
       const payload = rb.events.get(event)?.payload ?? bp.system.defaults.payload.event;
@@ -379,7 +356,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     const idx = programs.length;
     programs.push({ name: o.id, code: new Int32Array(0), tally: newTally() });
     entry.set(o.id, idx);
-    const g = new Gen(true);
+    const g = gen(true);
     if (driver >= 0) g.visit(driver, constDist(opts.driverCpu!));
     if (!unit) warnings.push(`${o.domain} is placed in no unit of ${r.name}; ${o.id} does nothing`);
     else if (gateway >= 0) {
@@ -402,6 +379,40 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   const background = r.units.reduce((sum, u) => sum + u.backgroundCpu * u.replicas * u.workers, 0) + r.datastores.reduce((sum, d) => sum + d.backgroundCpu, 0);
   return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: http.latency, background, warnings: [...new Set(warnings)] };
+}
+
+const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
+
+/**
+ * Writes one program. A module-level class, not one declared inside compile(): a class per call
+ * gives each call's programs their own hidden classes, and the engine's inline caches, seeing a
+ * new shape at every compile, stop being fast (a third of the analytic solve was compile).
+ */
+class Gen {
+  code: number[] = [];
+  tally = newTally();
+  constructor(
+    readonly critical: boolean,
+    /** the constant distribution of a one-way latency (−1 for none), shared by every program */
+    private readonly latencyDist: (ms: number) => number,
+  ) {}
+  emit(op: number, a = 0, b = 0, c = 0) {
+    this.code.push(op, a, b, c);
+    return this.code.length - W;
+  }
+  visit(station: number, dist: number) {
+    if (dist >= 0) this.emit(OP_VISIT, station, dist);
+  }
+  delay(dist: number) {
+    if (dist >= 0) this.emit(OP_DELAY, dist);
+  }
+  hop(h: Hop) {
+    const d = this.latencyDist(h.latency);
+    if (d < 0) return;
+    this.delay(d);
+    this.tally.hops++;
+    this.tally.networkMs += h.latency;
+  }
 }
 
 /** Mean of a compiled distribution (random part plus constant). */
