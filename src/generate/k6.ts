@@ -86,6 +86,14 @@ function loadOf(bp: Blueprint, opts: K6Options): Load {
 }
 
 /** The names the script exports (the runner's wrapper re-exports exactly these). */
+/**
+ * Open model: the iterations k6's warm-up scenario starts at `rate`/s over `warmupMs` (it ends
+ * half an interval early, see span below): the measured scenario's first position in the order.
+ */
+export function k6WarmupIterations(rate: number, warmupMs: number): number {
+  return Math.max(0, Math.ceil((rate * warmupMs) / 1000 - (warmupMs - 500 / rate >= 1000 ? 0.5 : 0)));
+}
+
 export const K6_SCRIPT_EXPORTS = { execs: ['warmup', 'load'], setup: true, teardown: false, handleSummary: false, default: false } as const;
 
 export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
@@ -123,7 +131,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     const max = Math.min(2000, Math.max(pre, Math.ceil((rate * load.timeout) / 1000)));
     const base = { executor: 'constant-arrival-rate', rate: n, timeUnit, preAllocatedVUs: pre, maxVUs: max, gracefulStop };
     if (load.warmup > 0) {
-      warmupIterations = Math.max(0, Math.ceil((rate * load.warmup) / 1000 - (load.warmup - 500 / rate >= 1000 ? 0.5 : 0)));
+      warmupIterations = k6WarmupIterations(rate, load.warmup);
       scenarios.warmup = { ...base, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
     }
     scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };

@@ -25,6 +25,8 @@ export interface DriveRequest {
   onProgress?: (p: Progress) => void;
   /** k6's own output lines */
   onLine?: (line: string) => void;
+  /** k6: its setup() is over and the first scenario request went out */
+  onStarted?: (atMs: number) => void;
 }
 
 /** The load driver seam: the embedded driver and k6 both take a started system and return a result. */
@@ -77,6 +79,7 @@ export const k6Driver: LoadDriver = {
       layout: r.layout,
       notes: r.sut.notes,
       ...(r.onLine ? { onLine: r.onLine } : {}),
+      ...(r.onStarted ? { onStarted: r.onStarted } : {}),
     });
   },
 };

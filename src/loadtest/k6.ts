@@ -15,7 +15,7 @@
 // the hosts in k6's output are checked before anything is reported; a script error is one line.
 import { spawn, spawnSync } from 'node:child_process';
 import { ArchsimError } from '../errors.js';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -358,6 +358,13 @@ export async function runK6(o: {
   cpuList?: string | null;
   timeoutMs?: number;
   onLine?: (line: string) => void;
+  /**
+   * Called once, when k6 sends the first request of a scenario (setup() is over and the warm-up
+   * or the load began), seen in its JSON output within about its flush period (0.2 s): another
+   * driver can then start beside it, on the same system state. `atMs`: k6's timestamp of that
+   * request (ms since the epoch).
+   */
+  onStarted?: (atMs: number) => void;
 }): Promise<K6Run> {
   const k6 = o.k6 ?? findK6();
   if (!k6) throw new K6VersionError('k6 not found: install k6 (see the README, "Installing k6") or set K6_BIN');
@@ -395,6 +402,7 @@ export async function runK6(o: {
       stderr += b;
       for (const l of String(b).split('\n')) if (l.trim()) o.onLine?.(l);
     });
+    const watch = o.onStarted ? watchScenarioStart(join(dir, 'metrics.ndjson'), o.onStarted) : null;
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const t = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 10 * 60_000);
       child.once('error', reject);
@@ -402,7 +410,7 @@ export async function runK6(o: {
         clearTimeout(t);
         resolve(code);
       });
-    });
+    }).finally(() => watch?.stop());
     if (exitCode !== null && K6_SCRIPT_FAILURES.has(exitCode)) throw new K6ScriptError(`k6 script error: ${k6ErrorLine(stderr) ?? `k6 exited ${exitCode}`}`);
     if (!existsSync(join(dir, 'summary.json'))) throw new K6ScriptError(`k6 exited ${exitCode} without a summary: ${k6ErrorLine(stderr) ?? (stderr.trim().split('\n').pop() || 'no output')}`);
     const counts = await countK6Ndjson(join(dir, 'metrics.ndjson'));
@@ -412,6 +420,60 @@ export async function runK6(o: {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Watch k6's NDJSON output as it grows for the first request outside setup() (setup's requests
+ * carry k6's group "::setup"; archsim's script also tags them phase:setup), and call `onStarted`
+ * once with k6's timestamp of that request. Polled every 100 ms, bounded reads from where the last one ended.
+ */
+export function watchScenarioStart(file: string, onStarted: (atMs: number) => void): { stop(): void } {
+  let offset = 0;
+  let rest = '';
+  let fd: number | null = null;
+  let done = false;
+  const buf = Buffer.alloc(1 << 20);
+  const stop = () => {
+    done = true;
+    clearInterval(timer);
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  const poll = () => {
+    if (done) return;
+    try {
+      fd ??= openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return; // not written yet
+    }
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      if (n <= 0) return;
+      offset += n;
+      const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.includes('"http_reqs"') || !line.includes('"Point"')) continue;
+        let point: { time?: string; tags?: Record<string, string> } = {};
+        try {
+          point = (JSON.parse(line) as { data?: typeof point }).data ?? {};
+        } catch {
+          continue;
+        }
+        const tags = point.tags ?? {};
+        if (tags.group === '::setup' || tags.group === '::teardown' || tags.phase === 'setup') continue;
+        stop();
+        // k6's own timestamp of that request (nearer the scenario's start than this poll).
+        const at = point.time ? Date.parse(point.time) : NaN;
+        onStarted(Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now());
+        return;
+      }
+      // A partial last line is kept for the next read; one longer than the buffer is dropped.
+      if (rest.length > buf.length) rest = '';
+    }
+  };
+  const timer = setInterval(poll, 100);
+  return { stop };
 }
 
 /** Hosts k6 sent requests to: loopback only, and the target's when there is one. */

@@ -289,6 +289,12 @@ export interface MeasureOptions {
   onLine?: (line: string) => void;
   /** one line per step (window, level) */
   log?: (line: string) => void;
+  /** the first window's measured part opens at this wall-clock time (ms since the epoch; its warm-up is what is left) */
+  measureAt?: number;
+  /** the first window's first measured request takes this position in the mix's order (DriverOptions.alignOrder) */
+  alignOrder?: number;
+  /** each window's measured part opens and closes */
+  onPhase?: (phase: 'measure' | 'end') => void;
 }
 
 /** Warm-up of the windows after the first: the system is warm, the new driver process is not. */
@@ -403,12 +409,15 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
     const onPhase = (phase: 'measure' | 'end') => {
       if (phase === 'measure') atStart = scrapeUnits(sut.units);
       else atEnd = scrapeUnits(sut.units);
+      o.onPhase?.(phase);
     };
     const w = await loadTestTarget({
       ...windowRun(sut, scenario, bp, layout, plan, o, warmup),
       data: seed.data,
       counters: { ...seed.counters },
       seed: ++seed.windows,
+      ...(i === 0 && o.measureAt !== undefined ? { measureAt: o.measureAt } : {}),
+      ...(i === 0 && o.alignOrder !== undefined ? { alignOrder: o.alignOrder } : {}),
       onPhase,
       onReport: (r) => Object.assign(seed.counters, r.counters),
     });

@@ -25,6 +25,7 @@ import type { LoadTestResult } from './result.js';
 import { runnableFile } from './runnable.js';
 import { assertLoopback, trivialScenario, type ScenarioRef } from './scenario.js';
 import { startTrivialServer } from './trivial-server.js';
+import { measureSideBySide } from './side-by-side.js';
 
 /**
  * A system already running at a loopback URL. Its requests come from a scenario module, else
@@ -67,7 +68,7 @@ export interface LoadTestOptions extends PlanOverrides {
   /** with target: the layout the running system is (for the result and calibrate) */
   targetLayout?: string | null;
   driver?: 'embedded' | 'k6';
-  /** several drivers in turn on each started layout (side by side); default [driver] */
+  /** both drivers at the same time on each started layout (side by side); default [driver] */
   drivers?: ('embedded' | 'k6')[];
   /** how to build valid requests; default: the blueprint's sidecar NAME.load.yaml */
   profile?: LoadProfile | null;
@@ -146,11 +147,11 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
     }
     const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile, fastDb: !!o.fastDb });
     try {
-      for (const d of drivers) {
-        // The embedded driver on a started layout: warm-up, replications and the units' own CPU profile.
-        if (d === embeddedDriver) results.push(await measurePlan(sut, o.blueprint!, layout, plan, mo));
-        else results.push(await d.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS }));
-      }
+      const viaK6 = (onStarted?: (atMs: number) => void) => k6Driver.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS, ...(onStarted ? { onStarted } : {}) });
+      // Both drivers: at the same time, on the same system state (side-by-side.ts).
+      if (drivers.includes(k6Driver) && drivers.includes(embeddedDriver)) results.push(...(await measureSideBySide(sut, o.blueprint!, layout, plan, mo, viaK6)));
+      else if (driver === embeddedDriver) results.push(await measurePlan(sut, o.blueprint!, layout, plan, mo));
+      else results.push(await viaK6());
     } finally {
       await sut.stop();
     }

@@ -100,6 +100,8 @@ export async function loadTestTargetK6(o: {
   layout?: string | null;
   notes?: string[];
   onLine?: (line: string) => void;
+  /** k6's setup() is over and its first scenario request went out (see runK6) */
+  onStarted?: (atMs: number) => void;
 }): Promise<LoadTestResult> {
   assertLoopback(o.target);
   const targets = o.processes ?? [];
@@ -107,7 +109,7 @@ export async function loadTestTargetK6(o: {
   const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(sutPids(targets), plan)];
   const before = sampleProcesses(targets);
   const started = new Date().toISOString();
-  const run = await runK6({ script: o.script, operations: o.operations, target: o.target, cpuList: plan.driver, onLine: o.onLine, ...(o.exports ? { exports: o.exports } : {}) });
+  const run = await runK6({ script: o.script, operations: o.operations, target: o.target, cpuList: plan.driver, onLine: o.onLine, ...(o.exports ? { exports: o.exports } : {}), ...(o.onStarted ? { onStarted: o.onStarted } : {}) });
   const after = sampleProcesses(targets);
   const hosts = [...(run.counts.hosts?.entries() ?? [])].map(([h, n]) => `${h} (${n})`).join(', ');
   notes.push(`k6 v${run.version}: latency counts from when k6 sent each request; every request went to ${hosts || 'no host'} (checked in k6's output); process CPU covers the whole k6 run (setup and warm-up included)`);

@@ -75,6 +75,29 @@ describe('outcome classification', () => {
   });
 });
 
+describe('beside another driver', () => {
+  it('opens its measured window at measureAt (whole intervals of warm-up) and measures the order from alignOrder on', async () => {
+    const s = await server();
+    const sent: string[] = [];
+    const scenario = { operations: ['a', 'b', 'c'].map((id, i) => ({ id, weight: [5, 3, 2][i]!, build: () => (sent.push(id), { method: 'GET', path: '/' }) })) };
+    const measureAt = Date.now() + 730;
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'open', rate: 20, duration: 1, warmup: 10, measureAt, alignOrder: 17 });
+    // What was left of the 0.73 s, in whole 50 ms intervals (not the 10 s given): 0.7 or 0.75 s.
+    expect(r.warmup).toBeGreaterThanOrEqual(0.6);
+    expect(r.warmup).toBeLessThanOrEqual(0.75);
+    expect(Math.round(r.warmup * 20)).toBeCloseTo(r.warmup * 20, 9);
+    // Exactly rate × duration measured, and they are positions 17…36 of the weighted order.
+    expect(r.totals.requests).toBe(20);
+    const order = weightedPicker([5, 3, 2]);
+    const positions = Array.from({ length: 37 }, () => ['a', 'b', 'c'][order()]!);
+    const want: Record<string, number> = {};
+    for (const id of positions.slice(17)) want[id] = (want[id] ?? 0) + 1;
+    expect(Object.fromEntries(r.operations.map((o) => [o.id, o.requests]))).toEqual(want);
+    expect(sent.slice(-20)).toEqual(positions.slice(17));
+  });
+});
+
+
 describe('targets', () => {
   it('refuses hosts other than loopback', async () => {
     for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])

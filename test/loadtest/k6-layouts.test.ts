@@ -1,7 +1,8 @@
 // Issue 16's acceptance, short: a QuantChat layout started for real, loaded by real k6 (the
 // script generate k6 writes, its setup() seeding and logging in) and by the embedded driver in the
-// same run: zero errors, every operation of the mix, the same requests per operation (both follow
-// one schedule), k6's checks all passing and the blueprint's budgets evaluated as thresholds.
+// same run, side by side (at the same time): zero errors, every operation of the mix, the same
+// requests per operation (both follow one schedule), the measured windows opening together, k6's
+// checks all passing and the blueprint's budgets evaluated as thresholds.
 // Every layout at 50/s for 15 s is `npm run bench -- k6` (reports/BENCHMARKS.md).
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -42,6 +43,17 @@ describe('k6 and the embedded driver on a started layout', () => {
     }
     // One schedule: the same operations in the same order, so the same count of each.
     for (const o of embedded!.operations) expect(viaK6!.operations.find((x) => x.id === o.id)!.requests, o.id).toBe(o.requests);
+    // Side by side, at the same time: the measured windows open together (within a second; the
+    // embedded driver waits for k6's setup() to end), and the output says how each one times.
+    const note = embedded!.run.notes.find((n) => n.startsWith('side by side:'));
+    expect(note, embedded!.run.notes.join('\n')).toMatch(/at the same time, each at 25\/s .*k6 times each request from when it sent it, the embedded driver from its scheduled start/);
+    expect(viaK6!.run.notes).toContain(note);
+    const offset = /measured window (\d+\.\d+) s (after|before) k6's/.exec(note!);
+    expect(offset, note).not.toBeNull();
+    expect(Number(offset![1])).toBeLessThan(1);
+    // Like with like: the embedded driver's service time (from the send) for every operation.
+    for (const o of embedded!.operations) expect(o.serviceTime?.p50, o.id).toBeGreaterThan(0);
+    expect(r.stderr).not.toMatch(/Traceback|at .*\.js:\d+/);
     expect(viaK6!.run.notes.join('\n')).toMatch(/k6 checks: 100 passed, 0 failed; thresholds evaluated: [1-9]/);
     expect(viaK6!.thresholds!.map((t) => t.metric)).toEqual(expect.arrayContaining(['http_req_duration{operation:messages.send}', 'http_req_failed{phase:measure}']));
   }, 600_000);

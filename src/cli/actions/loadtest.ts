@@ -71,7 +71,7 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
     if (o.target || o.driver === 'k6') throw new UsageError('--levels starts a layout with the embedded driver: use it with --layout, not --target or --driver k6');
     if (rate !== undefined) throw new UsageError('--levels sets the rates itself (fractions of the measured capacity); leave out --rate');
   }
-  if (replications > 1 && (o.target || o.driver === 'k6')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout');
+  if (replications > 1 && (o.target || o.driver === 'k6' || o.driver === 'both')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout and --driver embedded');
 
   if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
   let k6Script: string | undefined;
@@ -232,8 +232,9 @@ export function renderComparison(results: LoadTestResult[]): string {
 
 
 /**
- * The two drivers on one layout: per operation, throughput and p50 of each and their ratio. The
- * embedded driver times from each request's scheduled start, k6 from when it sent the request.
+ * The two drivers on one layout: per operation, throughput and p50 of each and their difference.
+ * The embedded driver times from each request's scheduled start and (service time) from the send;
+ * k6 from the send: Δ p50 compares k6 with the embedded driver's from-send p50, like with like.
  */
 export function renderDriverComparison(results: LoadTestResult[]): string {
   const parts: string[] = [];
@@ -247,10 +248,15 @@ export function renderDriverComparison(results: LoadTestResult[]): string {
     const rows = ids.map((id) => {
       const e = emb.operations.find((o) => o.id === id);
       const k = k6.operations.find((o) => o.id === id);
-      return [id, e?.throughput?.toFixed(2) ?? '-', k?.throughput?.toFixed(2) ?? '-', pct(e?.throughput, k?.throughput), e?.latency?.p50.toFixed(2) ?? '-', k?.latency?.p50.toFixed(2) ?? '-', pct(e?.latency?.p50, k?.latency?.p50), `${e?.errors.total ?? '-'}/${k?.errors.total ?? '-'}`];
+      // Closed model: the embedded driver's latency is already from the send.
+      const eSend = e?.serviceTime ?? (emb.run.model === 'closed' ? e?.latency : null);
+      return [id, e?.throughput?.toFixed(2) ?? '-', k?.throughput?.toFixed(2) ?? '-', pct(e?.throughput, k?.throughput), e?.latency?.p50.toFixed(2) ?? '-', eSend?.p50.toFixed(2) ?? '-', k?.latency?.p50.toFixed(2) ?? '-', pct(eSend?.p50, k?.latency?.p50), `${e?.errors.total ?? '-'}/${k?.errors.total ?? '-'}`];
     });
-    parts.push(paint('bold', `${l}: embedded vs k6 (embedded latency from the schedule, k6 from the send)`, process.stderr));
-    parts.push(table(['operation', 'emb req/s', 'k6 req/s', 'Δ req/s', 'emb p50 ms', 'k6 p50 ms', 'Δ p50', 'errors e/k6'], rows));
+    const together = emb.run.notes.find((n) => n.startsWith('side by side:'));
+    const how = together && !/not side by side/.test(together) ? 'driven side by side, at the same time' : 'driven one after the other';
+    parts.push(paint('bold', `${l}: embedded vs k6, ${how} (p50 ms: embedded from the schedule and from the send, k6 from the send; Δ p50 = k6 vs embedded from the send)`, process.stderr));
+    parts.push(table(['operation', 'emb req/s', 'k6 req/s', 'Δ req/s', 'emb p50 sched', 'emb p50 send', 'k6 p50 send', 'Δ p50', 'errors e/k6'], rows));
+    if (together) parts.push(paint('dim', `note: ${together}`, process.stderr));
   }
   return parts.join('\n');
 }

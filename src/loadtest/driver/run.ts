@@ -26,6 +26,19 @@ export type DriverOptions = {
   duration: number;
   /** seconds of load before measuring (sent, not recorded) */
   warmup?: number;
+  /**
+   * Open the measured window at this wall-clock time (ms since the epoch), whatever is left
+   * of it being the warm-up (none if it has passed): to measure beside another driver that
+   * started earlier. Replaces `warmup`.
+   */
+  measureAt?: number;
+  /**
+   * The position in the mix's order (its weighted round-robin cycle) of the first measured
+   * request: the order is advanced to it when the measured window opens, so this driver measures
+   * the same sequence of operations as another one whose measured part starts there (k6's, after
+   * its warm-up iterations). Whole-number weights only (one cycle is their sum).
+   */
+  alignOrder?: number;
   /** stop after this many requests (warm-up included) */
   maxRequests?: number;
   /** per request (default 5000 ms) */
@@ -152,7 +165,10 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   const base = assertLoopback(o.baseUrl);
   if (!(o.duration > 0)) throw new Error('duration must be positive');
   if (o.model === 'open' && !(o.rate && o.rate > 0)) throw new Error('the open model needs a rate');
-  const warmup = o.warmup ?? 0;
+  // Beside another driver the warm-up is what is left until measureAt, in whole intervals of the
+  // open model's schedule (so the window holds exactly rate × duration requests).
+  const left = o.measureAt !== undefined ? Math.max(0, o.measureAt - Date.now()) / 1000 : null;
+  const warmup = left === null ? (o.warmup ?? 0) : o.model === 'open' && o.rate ? Math.ceil(left * o.rate - 1e-9) / o.rate : Math.round(left * 1000) / 1000;
   const timeoutMs = o.timeoutMs ?? 5000;
   const maxLagMs = o.maxLagMs ?? timeoutMs;
   const precise = o.precise ?? true;
@@ -168,7 +184,22 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     connect: { timeout: timeoutMs },
   });
   const random = seededRandom(o.seed ?? 1);
-  const pick = weightedPicker(scenario.operations.map((x) => x.weight));
+  const weights = scenario.operations.map((x) => x.weight);
+  const nextInOrder = weightedPicker(weights);
+  const cycle = weights.every((w) => Number.isInteger(w)) ? weights.reduce((a, b) => a + b, 0) : 0;
+  let position = 0;
+  let aligned = o.alignOrder === undefined || cycle === 0;
+  /** The operation of the request scheduled at `intended` (the first measured one aligned to alignOrder). */
+  const pick = (intended: number) => {
+    if (!aligned && intended >= measureFrom) {
+      aligned = true;
+      const skip = (((o.alignOrder! - position) % cycle) + cycle) % cycle;
+      for (let j = 0; j < skip; j++) nextInOrder();
+      position += skip;
+    }
+    position++;
+    return nextInOrder();
+  };
   const ops: OpState[] = scenario.operations.map((x) => ({ id: x.id, n: o.counters?.[x.id] ?? 0, requests: 0, errors: emptyErrors(), latency: newHistogram(), service: newHistogram() }));
   const total = newHistogram();
   // Open model: how late the driver itself started requests (send − intended start). Large
@@ -177,7 +208,8 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   const cpu0 = process.cpuUsage();
   const started = new Date().toISOString();
   const t0 = performance.now();
-  const measureFrom = t0 + warmup * 1000;
+  // A microsecond early: the request scheduled at the boundary is measured whatever the rounding.
+  const measureFrom = t0 + warmup * 1000 - 1e-3;
   const endAt = measureFrom + o.duration * 1000;
   const maxRequests = o.maxRequests ?? Number.POSITIVE_INFINITY;
   let seq = 0;
@@ -191,7 +223,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
 
   /** Send request number `seq`; latency counts from `intended` (the schedule) and from the send. */
   const send = (intended: number): Promise<void> => {
-    const i = pick();
+    const i = pick(intended);
     const op = scenario.operations[i]!;
     const st = ops[i]!;
     const ctx: RequestContext = { seq, opSeq: st.n++, random, data, baseUrl: base.origin };
@@ -278,7 +310,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
 
   async function openLoop(): Promise<void> {
     const interval = 1000 / o.rate!;
-    let count = Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate!));
+    let count = Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate! + 1e-6));
     let next = 0;
     await new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -308,7 +340,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
             // Too late to start: count it as dropped (an error of its own kind), do not send it.
             if (intended >= measureFrom) {
               dropped++;
-              const i = pick();
+              const i = pick(intended);
               addError(ops[i]!.errors, 'dropped');
               ops[i]!.n++;
             }
