@@ -103,16 +103,21 @@ build_node() {
   trap 'rm -rf "$tmp"' RETURN
   echo "building $tag from Debian $suite's packages and $node_bin ($version)…"
   local t0=$SECONDS
+  # To a directory (not a tarball), so perl can be purged once mmdebstrap is done with it (its
+  # merged-/usr step needs perl while it runs).
   mmdebstrap --quiet --variant=minbase \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' \
     --customize-hook="copy-in $node_bin /usr/local/bin" \
-    --customize-hook='chroot "$1" dpkg-query -W -f "\${Package}\n" | grep -E "^(perl|libperl5.*|perl-modules-.*)\$" | xargs -r chroot "$1" dpkg --purge >/dev/null' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
-    "$suite" "$tmp/rootfs.tar" $mirror
-  docker import --change "LABEL org.archsim.build=$fp" \
+    "$suite" "$tmp/root" $mirror
+  local perl
+  perl=$(chroot "$tmp/root" dpkg-query -W -f '${Package}\n' | grep -E '^(perl|libperl5.*|perl-modules-.*)$' || true)
+  # shellcheck disable=SC2086
+  [ -z "$perl" ] || chroot "$tmp/root" dpkg --purge $perl >/dev/null
+  tar --numeric-owner --xattrs -C "$tmp/root" -c . | docker import --change "LABEL org.archsim.build=$fp" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8' \
-    --change 'CMD ["node"]' "$tmp/rootfs.tar" "$tag" >/dev/null
+    --change 'CMD ["node"]' - "$tag" >/dev/null
   echo "built $tag in $((SECONDS - t0)) s"
 }
 

@@ -148,10 +148,9 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
     const svc: Record<string, unknown> = {
       image: o.image,
       command: UNIT_MAIN,
-      // PostgreSQL asks for SCRAM over the network (the embedded cluster of the process runtime
-      // does not): each new connection's PBKDF2 runs on libuv's pool, behind the scrypt hashes of
-      // logins and registrations; with the default 4 threads a burst of those timed new
-      // connections out on a busy machine.
+      // Thread-pool work other than scrypt (a new connection's SCRAM and DNS lookup, the
+      // other units' names) waits behind fewer hashes with more threads; the kept pools
+      // (UNIT_DB) are what keeps a burst of logins from opening connections at all.
       environment: { ARCHSIM_UNIT: interpolated(cfg), NODE_ENV: 'production', UV_THREADPOOL_SIZE: '16' },
       volumes: [`${o.blueprintDir}:${BLUEPRINT_MOUNT}:ro`],
       // Uploaded media live with the container (as the process runtime's temp dir lives with the run).
