@@ -21,7 +21,7 @@ import type { ScenarioRef } from './scenario.js';
 import { loadTestTarget, loadTestTargetK6, type TargetRun } from './target.js';
 import { startLayout } from '../run/layout.js';
 import { findLoadProfile } from './profile/load.js';
-import { scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
+import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
 import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
 
@@ -316,17 +316,49 @@ function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, l
 }
 
 /**
- * Measure a plan on a started system: its warm-up (driven, not measured), then `replications`
- * windows, combined with intervals. Every window has its own driver process and CPU readings.
+ * Data seeded once through the public API for several windows, and how far each operation's
+ * request numbers have got (so a single-use item, a refresh token say, is used once across them).
  */
-export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null): Promise<LoadTestResult> {
+export interface Seeded {
+  data: unknown;
+  counters: Record<string, number>;
+  /** windows driven so far (each gets its own random seed) */
+  windows: number;
+}
+
+/** The warm-up of a plan's window `i`: the plan's for the first, a short re-warm after. */
+const windowWarmup = (plan: LoadPlan, i: number) => (i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS));
+
+/**
+ * Seed a started system once for every window of the given plans (same mix): the load profile's
+ * setup through the public API, its pools of single-use items sized for all of them. Seeding per
+ * window cost seconds of registrations and password hashes each time, longer than a window.
+ */
+export async function seedOnce(sut: SystemUnderTest, bp: Blueprint, plans: readonly { plan: LoadPlan; windows: number }[]): Promise<Seeded> {
+  const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
+  const expected: Record<string, number> = {};
+  for (const { plan, windows } of plans)
+    for (let i = 0; i < windows; i++)
+      for (const [id, n] of Object.entries(expectedCounts(plan.mix, { ...plan, warmup: windowWarmup(plan, i) }))) expected[id] = (expected[id] ?? 0) + n;
+  const sp = planScenario(bp, null, plans[0]!.plan, profile);
+  const { runSetup } = await import('./scenarios/profile.js');
+  return { data: await runSetup({ profile: sp.profile, expected }, sut.baseUrl), counters: {}, windows: 0 };
+}
+
+/**
+ * Measure a plan on a started system: its warm-up (driven, not measured), then `replications`
+ * windows, combined with intervals. Every window has its own driver process and CPU readings;
+ * the data is seeded once (`seeded`, else here for this plan's windows).
+ */
+export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions = {}, level: LoadTestResult['run']['level'] = null, seeded?: Seeded): Promise<LoadTestResult> {
   const n = Math.max(1, o.replications ?? 1);
-  // The plan's own mix and pool sizes (a capacity run and a level run differ).
+  // The plan's own mix (a capacity run and a level run differ).
   const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
   const { scenario } = await seedAndScenario(bp, layout, plan, planScenario(bp, null, plan, profile));
+  const seed = seeded ?? (await seedOnce(sut, bp, [{ plan, windows: n }]));
   const windows: LoadTestResult[] = [];
   for (let i = 0; i < n; i++) {
-    const warmup = i === 0 ? plan.warmup : Math.min(plan.warmup, REWARM_SECONDS);
+    const warmup = windowWarmup(plan, i);
     o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
     // The units' own counters around the measured window (async reads started at each edge).
     let atStart: Promise<Map<string, UnitCounters>> | undefined;
@@ -335,7 +367,14 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
       if (phase === 'measure') atStart = scrapeUnits(sut.units);
       else atEnd = scrapeUnits(sut.units);
     };
-    const w = await loadTestTarget({ ...windowRun(sut, scenario, bp, layout, plan, o, warmup), onPhase });
+    const w = await loadTestTarget({
+      ...windowRun(sut, scenario, bp, layout, plan, o, warmup),
+      data: seed.data,
+      counters: { ...seed.counters },
+      seed: ++seed.windows,
+      onPhase,
+      onReport: (r) => Object.assign(seed.counters, r.counters),
+    });
     const [b, a] = await Promise.all([atStart, atEnd]);
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
     windows.push({ ...w, run: { ...w.run, database: sut.database, level }, profile });
@@ -405,12 +444,13 @@ export async function measureLevels(bp: Blueprint, blueprintFile: string, layout
     const capacity = await measurePlan(sut, bp, layout, capacityPlan, o);
     const x = capacity.totals.throughput;
     if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
+    // Later levels: the system is warm; a short warm-up settles the new rate's queues.
+    const plans = fractions.map((f) => ({ f, plan: { ...openPlan, rate: Math.max(1, Math.round(f * x * 10) / 10), model: 'open' as const, users: null, warmup: Math.min(openPlan.warmup, 5) } }));
+    // One seeding for every level's windows (the capacity run's mix has no single-use operations;
+    // the levels' pools are sized for all their windows together).
+    const seeded = await seedOnce(sut, bp, plans.map(({ plan }) => ({ plan, windows: Math.max(1, o.replications ?? 1) })));
     const levels: LoadTestResult[] = [];
-    for (const f of fractions) {
-      const rate = Math.max(1, Math.round(f * x * 10) / 10);
-      // Later levels: the system is warm; a short warm-up settles the new rate's queues.
-      levels.push(await measurePlan(sut, bp, layout, { ...openPlan, rate, model: 'open', users: null, warmup: Math.min(openPlan.warmup, 5) }, o, { fraction: f, capacity: x }));
-    }
+    for (const { f, plan } of plans) levels.push(await measurePlan(sut, bp, layout, plan, o, { fraction: f, capacity: x }, seeded));
     return { capacity, levels };
   } finally {
     await sut.stop();

@@ -3,7 +3,7 @@
 // own process, and return the result. `archsim loadtest --target` and the layout runner
 // (layout-run.ts) both come through here.
 import { embeddedResult } from './assemble.js';
-import { runDriverInChild, runDriver, type Progress } from './driver/index.js';
+import { runDriverInChild, runDriver, type DriverReport, type Progress } from './driver/index.js';
 import type { DriverOptions } from './driver/run.js';
 import { k6Result, K6ScriptError, runK6, type K6Exports } from './k6.js';
 import { planPinning, pinSut } from './pin.js';
@@ -26,6 +26,8 @@ export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'
   onProgress?: (p: Progress) => void;
   /** also told when the measured window opens and closes (e.g. to read the units' own counters) */
   onPhase?: (phase: 'measure' | 'end') => void;
+  /** the driver's own report, before it becomes the result (its `counters` continue in the next window) */
+  onReport?: (r: DriverReport) => void;
 };
 
 /**
@@ -50,7 +52,7 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
     else after = sampleProcesses(targets);
     o.onPhase?.(phase);
   };
-  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, ...driverOptions } = o;
+  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, onReport, ...driverOptions } = o;
   let report;
   let driverPid: number | null = null;
   if (inProcess) {
@@ -62,6 +64,7 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
     driverPid = run.pid;
     notes.push(...run.notes);
   }
+  onReport?.(report);
   before ??= sampleProcesses(targets);
   after ??= sampleProcesses(targets);
   return embeddedResult(report, {

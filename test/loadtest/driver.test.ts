@@ -153,6 +153,33 @@ describe('scenario bugs', () => {
   });
 });
 
+describe('data seeded once for several windows', () => {
+  it('skips the scenario’s setup when given data, and continues each operation’s request numbers from counters', async () => {
+    const s = await server();
+    let setups = 0;
+    const seen: { data: unknown; opSeq: number }[] = [];
+    const scenario = {
+      setup: async () => (setups++, { fresh: true }),
+      operations: [{ id: 'one.get', weight: 1, build: (ctx: { data: unknown; opSeq: number }) => (seen.push({ data: ctx.data, opSeq: ctx.opSeq }), { method: 'GET', path: '/' }) }],
+    };
+    const first = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 7, data: { seeded: 1 } });
+    expect(setups).toBe(0);
+    expect(seen.map((x) => x.opSeq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(seen.every((x) => (x.data as { seeded?: number }).seeded === 1)).toBe(true);
+    expect(first.counters).toEqual({ 'one.get': 7 });
+    seen.length = 0;
+    const second = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 3, data: { seeded: 1 }, counters: first.counters });
+    // The single-use items 0…6 went to the first window: the second starts at 7.
+    expect(seen.map((x) => x.opSeq)).toEqual([7, 8, 9]);
+    expect(second.counters).toEqual({ 'one.get': 10 });
+    // Without data the scenario seeds for itself, once.
+    seen.length = 0;
+    await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 2 });
+    expect(setups).toBe(1);
+    expect(seen.map((x) => (x.data as { fresh?: boolean }).fresh)).toEqual([true, true]);
+  });
+});
+
 describe('targets', () => {
   it('refuses hosts other than loopback', async () => {
     for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])

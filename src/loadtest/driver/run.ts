@@ -52,6 +52,16 @@ export type DriverOptions = {
   until?: () => boolean;
   /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
   onPhase?: (phase: 'measure' | 'end') => void;
+  /**
+   * The scenario's data, seeded once beforehand for several windows: the scenario's own setup is
+   * then skipped (it seeds through the public API, seconds of work a window should not repeat).
+   */
+  data?: unknown;
+  /**
+   * Each operation's request number to start from (the report's `counters` of the window before):
+   * single-use items seeded once for several windows are each used once.
+   */
+  counters?: Record<string, number>;
 };
 
 export type Progress = {
@@ -87,6 +97,8 @@ export type DriverReport = {
   totals: { requests: number; throughput: number; errors: Errors; latency: Latency | null; dropped: number };
   driver: { pid: number; cpuSeconds: number; cpuUtilization: number; rssMaxMiB: number; lag?: { p50: number; p99: number; max: number } };
   notes: string[];
+  /** each operation's next request number (pass it as `counters` to continue in another window) */
+  counters: Record<string, number>;
 };
 
 type OpState = { id: string; n: number; requests: number; errors: Errors; latency: Histogram; service: Histogram };
@@ -146,7 +158,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   const precise = o.precise ?? true;
   const connections =
     o.connections ?? (o.model === 'open' ? Math.min(1024, Math.max(16, Math.ceil((o.rate ?? 0) / 10))) : 1);
-  const data = scenario.setup ? await scenario.setup(base.origin) : undefined;
+  const data = o.data !== undefined ? o.data : scenario.setup ? await scenario.setup(base.origin) : undefined;
   const pool = new Pool(base.origin, {
     connections,
     pipelining: 1,
@@ -157,7 +169,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   });
   const random = seededRandom(o.seed ?? 1);
   const pick = weightedPicker(scenario.operations.map((x) => x.weight));
-  const ops: OpState[] = scenario.operations.map((x) => ({ id: x.id, n: 0, requests: 0, errors: emptyErrors(), latency: newHistogram(), service: newHistogram() }));
+  const ops: OpState[] = scenario.operations.map((x) => ({ id: x.id, n: o.counters?.[x.id] ?? 0, requests: 0, errors: emptyErrors(), latency: newHistogram(), service: newHistogram() }));
   const total = newHistogram();
   // Open model: how late the driver itself started requests (send − intended start). Large
   // values mean the driver, not the system, fell behind.
@@ -383,5 +395,6 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     totals: { requests, throughput: round(requests / o.duration, 2), errors: mergeErrors(operations.map((x) => x.errors)), latency: summarize(total), dropped },
     driver: { ...selfUsage(cpu0, wall), ...(lagSummary ? { lag: { p50: lagSummary.p50, p99: lagSummary.p99, max: lagSummary.max } } : {}) },
     notes,
+    counters: Object.fromEntries(ops.map((s) => [s.id, s.n])),
   };
 }
