@@ -89,8 +89,6 @@ DOCKERFILE
 
 # Node 20 on a minimal Debian: no registry needed, and nothing downloaded but Debian's packages.
 # The binary is this machine's own Node 20 (it needs only glibc and libstdc++, both in minbase).
-# Perl (libperl and its modules, 50 of minbase's 125 MB) is purged: nothing in the image uses it,
-# and on vfs storage every container of the image is a full copy of it.
 build_node() {
   local tag=node:20-bookworm-slim node_bin version fp
   node_bin=$(readlink -f "$(command -v node)")
@@ -103,21 +101,15 @@ build_node() {
   trap 'rm -rf "$tmp"' RETURN
   echo "building $tag from Debian $suite's packages and $node_bin ($version)…"
   local t0=$SECONDS
-  # To a directory (not a tarball), so perl can be purged once mmdebstrap is done with it (its
-  # merged-/usr step needs perl while it runs).
   mmdebstrap --quiet --variant=minbase \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' \
     --customize-hook="copy-in $node_bin /usr/local/bin" \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
-    "$suite" "$tmp/root" $mirror
-  local perl
-  perl=$(chroot "$tmp/root" dpkg-query -W -f '${Package}\n' | grep -E '^(perl|libperl5.*|perl-modules-.*)$' || true)
-  # shellcheck disable=SC2086
-  [ -z "$perl" ] || chroot "$tmp/root" dpkg --purge $perl >/dev/null
-  tar --numeric-owner --xattrs -C "$tmp/root" -c . | docker import --change "LABEL org.archsim.build=$fp" \
+    "$suite" "$tmp/rootfs.tar" $mirror
+  docker import --change "LABEL org.archsim.build=$fp" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8' \
-    --change 'CMD ["node"]' - "$tag" >/dev/null
+    --change 'CMD ["node"]' "$tmp/rootfs.tar" "$tag" >/dev/null
   echo "built $tag in $((SECONDS - t0)) s"
 }
 
