@@ -6,9 +6,14 @@
 // and generated-project installs.
 import { configDefaults, defineConfig } from 'vitest/config';
 
+// ARCHSIM_MUTATION_TESTS (comma-separated globs) narrows the tests for a one-folder run, e.g.
+// ARCHSIM_MUTATION_TESTS='test/model/**/*.test.ts' with --mutate 'src/model/**/*.ts': a faster
+// run, but mutants that only another folder's tests kill then count as survivors.
+const only = process.env.ARCHSIM_MUTATION_TESTS?.split(',').filter(Boolean);
+
 export default defineConfig({
   test: {
-    include: [
+    include: only?.length ? only : [
       'test/model/**/*.test.ts',
       'test/simulate/**/*.test.ts',
       'test/generate/**/*.test.ts',

@@ -58,6 +58,8 @@ export async function run({ log }) {
     { name: 'rehearsal: rate, requests, failed, rolled back', value: `${rep.rateRps}/s (capacity ${rep.capacityRps}/s), ${rep.totals.requests} requests, ${rep.totals.errors} failed${rep.totals.errors ? ` (${JSON.stringify(rep.totals.errorKinds)})` : ''}, ${rep.rolledBack ? `ROLLED BACK at ${rep.steps.filter((x) => x.rolledBack).map((x) => `phase ${x.phase} ${x.unit} ${x.percent}%: ${x.breaches.map((b) => `${b.description} (${b.value})`).join('; ')}`).join(', ')}` : 'no rollback'}`, goal: '0 failed', pass: rep.totals.errors === 0 && !rep.rolledBack },
     { name: 'rehearsal: messages acknowledged / recorded / lost / undelivered', value: rep.messages.map((m) => `${m.event} ${m.acknowledged}/${m.recorded}/${m.lost}/${m.undelivered}`).join('; '), goal: '0 lost', pass: lost === 0 && undelivered === 0 },
     { name: 'rehearsal: worst whole-mix p95 in a canary window', value: `${worstP95.toFixed(1)} ms` },
+    { name: 'rehearsal: data moves of the plan not performed (tables stay in place)', value: rep.dataMoves?.length ? [...new Set(rep.dataMoves.map((m) => `phase ${m.phase} ${m.unit}`))].join(', ') + ` (${rep.dataMoves.length} tables)` : 'none' },
+    { name: 'rehearsal: unit crashes restarted / given up', value: `${(rep.supervision ?? []).filter((e) => e.kind === 'restarted').length} / ${(rep.failedUnits ?? []).length}`, goal: '0 given up', pass: !(rep.failedUnits ?? []).length },
     { name: 'load average (1 min), before / after', value: `${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${os.cpus().length} cores` },
   ];
 }

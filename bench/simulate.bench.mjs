@@ -79,7 +79,8 @@ export async function run({ log }) {
     ...mem.map((m) => ({ name: `10^${Math.log10(m.n)} requests: CPU time, wall time, peak RSS`, value: `${(m.cpuMs / 1000).toFixed(2)} s CPU (${per(m)}), ${(m.ms / 1000).toFixed(2)} s wall, ${(m.rssKiB / 1024).toFixed(0)} MiB` })),
     { name: 'CPU time from 10^6 to 10^7 requests (10^5 includes the JIT warm-up)', value: `×${(mem[2].cpuMs / mem[1].cpuMs).toFixed(1)} for ×10 requests`, goal: 'linear', pass: mem[2].cpuMs / mem[1].cpuMs < 12 },
     { name: 'memory from 10^5 to 10^7 requests', value: `×${(mem[2].rssKiB / mem[0].rssKiB).toFixed(2)} for ×100 requests`, goal: 'flat', pass: mem[2].rssKiB / mem[0].rssKiB < 1.5 },
-    { name: 'analytic solve of one layout (compile + solve, microservices)', value: fmtMs(solve), goal: '< 5 ms', pass: solve < 5 },
+    // Issue 11: < 1 ms (the simulation engine's issue asked < 5 ms).
+    { name: 'analytic solve of one layout (compile + solve, microservices)', value: fmtMs(solve), goal: '< 1 ms', pass: solve < 1 },
     { name: `40-point DES sweep (60 s simulated each) on ${os.availableParallelism()} cores, whole CLI process`, value: fmtMs(sweepMs) },
   ];
 }

@@ -99,12 +99,18 @@ export function isScaffolded(u: Pick<ResolvedUnit, 'runtime' | 'image'>): boolea
 }
 
 /**
- * How a unit's container is probed. A scaffolded unit is archsim's fastify app (HTTP /health
- * and /ready whatever protocol it is declared to serve); any other unit (an image, another
- * runtime) is a server archsim knows only by its protocol.
+ * How a unit's container is probed: by the protocol it serves. archsim's scaffold serves what
+ * the unit is declared to serve (a fastify app with /health and /ready, or a gRPC server with
+ * the standard health service); any other unit (an image, another runtime) is a server archsim
+ * knows only by its protocol.
  */
 export function probeProtocol(u: ResolvedUnit): Protocol {
-  return isScaffolded(u) ? 'http' : unitProtocol(u);
+  return unitProtocol(u);
+}
+
+/** Does the unit export Prometheus metrics on its port (archsim's HTTP scaffold does)? */
+export function exportsMetrics(u: ResolvedUnit): boolean {
+  return isScaffolded(u) && unitProtocol(u) === 'http';
 }
 
 /** Units that take calls from another unit of the layout (they serve internal operations). */

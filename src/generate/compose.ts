@@ -15,6 +15,7 @@ import {
   generatedHeader,
   imageOf,
   isNodeRuntime,
+  isScaffolded,
   layoutToGenerate,
   probeProtocol,
   resources,
@@ -25,7 +26,7 @@ import {
   type GenerateOptions,
   type GeneratedFile,
 } from './common.js';
-import { gatewayFileName, gatewayFiles } from './gateway.js';
+import { gatewayFileName, gatewayFiles, gatewayGrpcPort } from './gateway.js';
 
 /** Pinned images: the same file gives the same containers next year. */
 export const IMAGES = {
@@ -171,6 +172,8 @@ function brokerHasHealthcheck(r: ResolvedLayout): boolean {
  */
 export function healthTest(u: ResolvedUnit): string[] {
   const port = u.port;
+  // archsim's gRPC scaffold asks its own health service with Node (no probe binary in node:20-slim).
+  if (probeProtocol(u) === 'grpc' && isScaffolded(u)) return ['CMD', 'node', 'dist/src/health-check.js'];
   if (probeProtocol(u) === 'grpc') return ['CMD', 'grpc_health_probe', `-addr=127.0.0.1:${port}`, '-connect-timeout=3s', '-rpc-timeout=3s'];
   const url = `http://127.0.0.1:${port}/health`;
   if (u.runtime?.toLowerCase().startsWith('python')) return ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=3)`];
@@ -254,6 +257,8 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   if (hasGateway) {
     services.gateway = gatewayService(bp, r, opts);
     published.add(gatewayPort(r));
+    const grpcPort = gatewayGrpcPort(r);
+    if (grpcPort !== undefined && gatewayKind(r, opts) !== 'traefik') published.add(grpcPort);
   }
   if (opts.monitoring) monitoringServices(r, services, volumes, published);
   return { name: bp.metadata.name, services, volumes };
@@ -313,8 +318,10 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
   const file = `./${gatewayFileName(kind)}`;
   const res = resources(bp, r.layout.gateway?.instance);
   const depends = Object.fromEntries(r.units.map((u) => [u.name, { condition: 'service_healthy' }]));
+  // nginx and Kong take gRPC (h2c) on a listener of its own (gateway.gatewayGrpcPort); Traefik on its one port.
+  const grpcPort = kind === 'traefik' ? undefined : gatewayGrpcPort(r);
   const common = {
-    ports: [`${port}:${port}`],
+    ports: [`${port}:${port}`, ...(grpcPort !== undefined ? [`${grpcPort}:${grpcPort}`] : [])],
     depends_on: depends,
     read_only: true,
     tmpfs: ['/tmp'],
@@ -329,7 +336,7 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
       environment: {
         KONG_DATABASE: 'off',
         KONG_DECLARATIVE_CONFIG: '/kong/kong.yml',
-        KONG_PROXY_LISTEN: `0.0.0.0:${port}`,
+        KONG_PROXY_LISTEN: grpcPort !== undefined ? `0.0.0.0:${port}, 0.0.0.0:${grpcPort} http2` : `0.0.0.0:${port}`,
         KONG_ADMIN_LISTEN: '127.0.0.1:8001',
         KONG_STATUS_LISTEN: '0.0.0.0:8100',
         KONG_PROXY_ACCESS_LOG: '/dev/stdout',

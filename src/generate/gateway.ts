@@ -4,6 +4,7 @@ import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import { matchersByUnit, type RegexMatcher } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { grpcNames, grpcRoutes, routedByGrpc } from './grpc.js';
 
 /**
  * One unit's share of the gateway: its prefixes, the exact regexes of its routes no prefix can
@@ -14,19 +15,31 @@ export interface GatewayRoute {
   unit: string;
   prefixes: string[];
   regexes: RegexMatcher[];
+  /**
+   * A unit that serves gRPC: the method paths of its public operations ("/pkg.Service/Method",
+   * exact), routed as gRPC (HTTP/2 upstream) instead of prefixes and regexes, which stay empty.
+   */
+  grpc: string[];
   backends: { unit: string; host: string; port: number; weight: number }[];
 }
 
 export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): GatewayRoute[] {
   const canary = checkCanary(bp, r, opts);
-  const matchers = matchersByUnit(r.routes);
+  // Prefixes and regexes are worked out among the HTTP units only: a gRPC unit's routes travel
+  // on method paths no HTTP route can share.
+  const grpcUnits = new Set(r.units.filter(routedByGrpc).map((u) => u.name));
+  const matchers = matchersByUnit(r.routes.filter((t) => !grpcUnits.has(t.unit)));
+  const routed = new Set(r.routes.map((t) => t.unit));
+  const names = r.units.some((u) => grpcUnits.has(u.name) && routed.has(u.name)) ? grpcNames(bp) : undefined;
+  const grpc = new Map(r.units.filter((u) => grpcUnits.has(u.name) && routed.has(u.name)).map((u) => [u.name, grpcRoutes(bp, r, u, names)]));
   const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
   return r.units
-    .filter((u) => matchers.has(u.name))
+    .filter((u) => matchers.has(u.name) || (grpc.get(u.name)?.length ?? 0) > 0)
     .map((u) => ({
       unit: u.name,
-      prefixes: matchers.get(u.name)!.prefixes,
-      regexes: matchers.get(u.name)!.regexes,
+      prefixes: matchers.get(u.name)?.prefixes ?? [],
+      regexes: matchers.get(u.name)?.regexes ?? [],
+      grpc: grpc.get(u.name) ?? [],
       backends: planStep(opts, u, backend) ??
         (canary && canary.unit.name === u.name
           ? [backend(u, canary.percent), backend(canary.monolith, 100 - canary.percent)]
@@ -54,8 +67,29 @@ export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOption
   const kind = gatewayKind(r, opts);
   const routes = gatewayRoutes(bp, r, opts);
   const header = generatedHeader(bp, layout, `${kind} gateway configuration: routes from the blueprint's route table.`);
-  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, header) : nginx(routes, gatewayPort(r), header);
+  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, header) : nginx(routes, gatewayPort(r), gatewayGrpcPort(r), header);
   return [{ path: gatewayFileName(kind), content }];
+}
+
+/**
+ * The port an nginx-based gateway (nginx, Kong) takes gRPC on, when a unit it routes serves gRPC.
+ * Plain-text HTTP/2 (h2c, what gRPC clients speak without TLS) and HTTP/1.1 cannot share one
+ * nginx listener, so gRPC gets its own: the next port above the gateway's no unit uses. Traefik
+ * tells the two apart on one port and needs none.
+ */
+export function gatewayGrpcPort(r: ResolvedLayout): number | undefined {
+  const routed = new Set(r.routes.map((t) => t.unit));
+  if (!r.units.some((u) => routedByGrpc(u) && routed.has(u.name))) return undefined;
+  const port = gatewayPort(r);
+  const used = new Set([port, ...r.units.map((u) => u.port)]);
+  let p = port + 1;
+  while (used.has(p)) p++;
+  return p;
+}
+
+/** A regex matching exactly one gRPC method path (its dots are literal). */
+export function grpcPathRegex(path: string): string {
+  return `^${path.replace(/\./g, '\\.')}$`;
 }
 
 /** Kong declarative configuration (_format_version 3.0), loaded by Kong in DB-less mode. */
@@ -68,7 +102,8 @@ function kong(routes: GatewayRoute[], header: string): string {
       // A host naming an upstream makes Kong balance over the upstream's weighted targets.
       host: `${g.unit}.upstream`,
       port: g.backends[0]!.port,
-      protocol: 'http',
+      // A gRPC unit is proxied as gRPC (HTTP/2 to the upstream); its routes take gRPC requests only.
+      protocol: g.grpc.length ? 'grpc' : 'http',
       connect_timeout: 5000,
       read_timeout: 60000,
       write_timeout: 60000,
@@ -77,18 +112,23 @@ function kong(routes: GatewayRoute[], header: string): string {
         ...(g.prefixes.length ? [{ name: `${g.unit}-routes`, paths: g.prefixes, strip_path: false, preserve_host: true, protocols: ['http', 'https'] }] : []),
         // A regex path starts with "~"; regex_priority orders regex routes (higher first).
         ...g.regexes.map((x, i) => ({ name: `${g.unit}_re${i + 1}`, paths: [`~${x.pattern}`], regex_priority: x.priority, strip_path: false, preserve_host: true, protocols: ['http', 'https'] })),
+        // A Kong path is a prefix ("/pkg.S/Get" would also take "/pkg.S/GetAll"): each method is an exact regex.
+        ...(g.grpc.length ? [{ name: `${g.unit}-grpc`, paths: g.grpc.map((p) => `~${grpcPathRegex(p)}`), strip_path: false, preserve_host: true, protocols: ['grpc', 'grpcs'] }] : []),
       ],
     })),
     upstreams: routes.map((g) => ({
       name: `${g.unit}.upstream`,
       algorithm: 'round-robin',
+      // A gRPC server has no HTTP /health: Kong checks that it accepts connections.
       healthchecks: {
-        active: {
-          type: 'http',
-          http_path: '/health',
-          healthy: { interval: 5, successes: 1 },
-          unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
-        },
+        active: g.grpc.length
+          ? { type: 'tcp', healthy: { interval: 5, successes: 1 }, unhealthy: { interval: 5, tcp_failures: 3, timeouts: 3 } }
+          : {
+              type: 'http',
+              http_path: '/health',
+              healthy: { interval: 5, successes: 1 },
+              unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
+            },
       },
       targets: g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ target: `${b.host}:${b.port}`, weight: b.weight })),
     })),
@@ -114,20 +154,25 @@ export function nginxLocations(p: string): string[] {
 function traefik(routes: GatewayRoute[], header: string): string {
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
-  const server = (b: GatewayRoute['backends'][number]) => ({
-    loadBalancer: { servers: [{ url: `http://${b.host}:${b.port}` }], healthCheck: { path: '/health', interval: '10s', timeout: '3s' } },
+  // A gRPC unit is reached over h2c (HTTP/2 in clear text) and checked by the gRPC health protocol.
+  const server = (b: GatewayRoute['backends'][number], grpc: boolean) => ({
+    loadBalancer: grpc
+      ? { servers: [{ url: `h2c://${b.host}:${b.port}` }], healthCheck: { mode: 'grpc', interval: '10s', timeout: '3s' } }
+      : { servers: [{ url: `http://${b.host}:${b.port}` }], healthCheck: { path: '/health', interval: '10s', timeout: '3s' } },
   });
   for (const g of routes) {
     const split = g.backends.length > 1;
     const service = split ? `${g.unit}-canary` : g.unit;
     if (g.prefixes.length) routers[g.unit] = { rule: traefikRule(g.prefixes), entryPoints: ['web'], service };
+    // Traefik's entry point takes HTTP/1.1 and h2c alike: gRPC needs no entry point of its own.
+    if (g.grpc.length) routers[g.unit] = { rule: g.grpc.map((p) => `Path(\`${p}\`)`).join(' || '), entryPoints: ['web'], service };
     // An explicit priority (higher first) replaces Traefik's default, the rule's length, which
     // would rank regexes by how long they are written, not by how specific they are.
     g.regexes.forEach((x, i) => (routers[`${g.unit}_re${i + 1}`] = { rule: `PathRegexp(\`${x.pattern}\`)`, priority: x.priority, entryPoints: ['web'], service }));
     if (split) {
       services[`${g.unit}-canary`] = { weighted: { services: g.backends.map((b) => ({ name: b.unit, weight: b.weight })) } };
     }
-    for (const b of g.backends) if (!services[b.unit]) services[b.unit] = server(b);
+    for (const b of g.backends) if (!services[b.unit]) services[b.unit] = server(b, g.grpc.length > 0);
   }
   const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => byCodeUnit(a, b)));
   return toYaml({ http: { routers, services: sorted(services) } }, header);
@@ -143,7 +188,7 @@ function nginxVar(unit: string): string {
  * exist and follows containers as they come and go. A canary is a split_clients on the request
  * id, which is nginx's weighted choice per request.
  */
-function nginx(routes: GatewayRoute[], port: number, header: string): string {
+function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefined, header: string): string {
   const L: string[] = [...header.split('\n').map((l) => `# ${l}`.trimEnd()), ''];
   L.push('worker_processes auto;', 'pid /tmp/nginx.pid;', 'error_log stderr warn;', '', 'events {', '    worker_connections 1024;', '}', '', 'http {');
   L.push(
@@ -195,6 +240,31 @@ function nginx(routes: GatewayRoute[], port: number, header: string): string {
   const regexes = routes.flatMap((g) => g.regexes.map((x) => ({ g, x }))).sort((a, b) => b.x.priority - a.x.priority);
   for (const { g, x } of regexes) proxy(g, `~ "${x.pattern}"`);
   if (!routes.some((g) => g.prefixes.includes('/'))) L.push('', '        location / {', '            return 404;', '        }');
-  L.push('    }', '}');
+  L.push('    }');
+  const grpc = routes.filter((g) => g.grpc.length);
+  if (grpc.length && grpcPort !== undefined) {
+    // gRPC: its own HTTP/2 (h2c) listener, each public method exactly, proxied with grpc_pass
+    // (HTTP/2 to the unit). Any other path answers gRPC's UNIMPLEMENTED (status 12).
+    L.push('', '    server {', `        listen ${grpcPort} http2;`, '');
+    for (const g of grpc) {
+      for (const p of g.grpc) {
+        L.push(`        location = ${p} {`);
+        if (g.backends.length > 1) L.push(`            grpc_pass grpc://$${nginxVar(g.unit)};`);
+        else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            grpc_pass grpc://$${nginxVar(g.unit)};`);
+        L.push('            grpc_set_header X-Request-Id $request_id;', '            grpc_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '        }');
+      }
+    }
+    L.push(
+      '',
+      '        location / {',
+      '            default_type application/grpc;',
+      '            add_header grpc-status 12 always;',
+      '            add_header grpc-message "unknown method" always;',
+      '            return 200;',
+      '        }',
+      '    }',
+    );
+  }
+  L.push('}');
   return L.join('\n') + '\n';
 }

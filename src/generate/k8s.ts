@@ -7,6 +7,7 @@ import {
   APP_UID,
   byCodeUnit,
   dbName,
+  exportsMetrics,
   generatedHeader,
   imageOf,
   isScaffolded,
@@ -94,10 +95,10 @@ function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: Retu
       replicas: u.autoscale ? Math.max(1, u.autoscale.min, Math.min(u.replicas, u.autoscale.max)) : u.replicas,
       selector: { matchLabels: selector(bp, u.name) },
       template: {
-        // Only archsim's scaffold is known to export /metrics (monitoring.scrapedUnits).
+        // Only archsim's HTTP scaffold is known to export /metrics (monitoring.scrapedUnits).
         metadata: {
           labels: labels(bp, u.name, 'service'),
-          ...(isScaffolded(u) ? { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } } : {}),
+          ...(exportsMetrics(u) ? { annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(u.port), 'prometheus.io/path': '/metrics' } } : {}),
         },
         spec: {
           automountServiceAccountToken: false,
@@ -186,15 +187,29 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   // canary annotations carrying the canary's weight. Pointing the main Ingress at the canary
   // would send it 100% (ingress-nginx splits between the two Ingresses, not within one).
   const stableOf = (g: (typeof routes)[number]) => (g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!).unit;
+  // A gRPC method is one exact path, proxied as gRPC: ingress-nginx's backend-protocol
+  // annotation holds for a whole Ingress, so gRPC routes get an Ingress of their own.
+  const exactPath = (p: string, unit: string) => ({ path: p, pathType: 'Exact', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
+  const GRPC = { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' };
   const main = routes.flatMap((g) => g.prefixes.map((p) => path(p, stableOf(g))));
-  const out: Obj[] = [
-    {
+  const grpcPaths = routes.flatMap((g) => g.grpc.map((p) => exactPath(p, stableOf(g))));
+  const out: Obj[] = [];
+  if (main.length || !grpcPaths.length) {
+    out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway') },
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: main } }] },
-    },
-  ];
+    });
+  }
+  if (grpcPaths.length) {
+    out.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: GRPC },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: grpcPaths } }] },
+    });
+  }
   const regexes = routes
     .flatMap((g) => g.regexes.map((x) => ({ x, unit: stableOf(g) })))
     .sort((a, b) => b.x.priority - a.x.priority);
@@ -218,16 +233,40 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
           'nginx.ingress.kubernetes.io/canary': 'true',
           'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),
           ...(g.regexes.length ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {}),
+          ...(g.grpc.length ? GRPC : {}),
         },
       },
-      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: [...g.prefixes.map((p) => path(p, g.unit)), ...g.regexes.map((x) => regexPath(x.pattern, g.unit))] } }] },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: [...g.prefixes.map((p) => path(p, g.unit)), ...g.regexes.map((x) => regexPath(x.pattern, g.unit)), ...g.grpc.map((p) => exactPath(p, g.unit))] } }] },
     });
   }
   return out;
 }
 
-function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj {
-  const routes = gatewayRoutes(bp, r, opts);
+/** Gateway API routes: an HTTPRoute for the HTTP units, a GRPCRoute (v1) for the gRPC ones. */
+function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[] {
+  const all = gatewayRoutes(bp, r, opts);
+  const routes = all.filter((g) => !g.grpc.length);
+  const grpc = all.filter((g) => g.grpc.length);
+  const out: Obj[] = [];
+  const backendRefs = (g: (typeof all)[number]) => g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight }));
+  if (grpc.length) {
+    // A method path is "/<package>.<Service>/<Method>" (grpc.grpcPath): GRPCRoute matches the two parts.
+    const split = (p: string) => ({ service: p.slice(1, p.lastIndexOf('/')), method: p.slice(p.lastIndexOf('/') + 1) });
+    out.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GRPCRoute',
+      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway') },
+      spec: {
+        parentRefs: [{ name: 'gateway' }],
+        rules: grpc.map((g) => ({ matches: g.grpc.map((p) => ({ method: { type: 'Exact', ...split(p) } })), backendRefs: backendRefs(g) })),
+      },
+    });
+  }
+  if (routes.length || !grpc.length) out.unshift(httpRouteObject(bp, routes));
+  return out;
+}
+
+function httpRouteObject(bp: Blueprint, routes: ReturnType<typeof gatewayRoutes>): Obj {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -375,7 +414,7 @@ export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions 
     });
   }
   if (opts.withDatastores) for (const d of servedStores(r)) out.push({ file: `datastores/${d.name}.yaml`, objects: statefulSet(bp, d) });
-  if (opts.ingress === 'gateway-api') out.push({ file: 'httproute.yaml', objects: [httpRoute(bp, r, opts)] });
+  if (opts.ingress === 'gateway-api') out.push({ file: 'httproute.yaml', objects: httpRoute(bp, r, opts) });
   else out.push({ file: 'ingress.yaml', objects: ingress(bp, r, opts) });
   return out;
 }

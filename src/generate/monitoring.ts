@@ -1,15 +1,16 @@
 // Prometheus scrape configuration and a Grafana dashboard with the RED metrics (rate, errors,
 // duration) of every unit, read from prom-client's http_request_duration_seconds histogram,
 // which the scaffolded services export with method, route and status_code labels.
-// Only units archsim scaffolds are scraped: they export /metrics; an image or another runtime
+// Only units archsim scaffolds over HTTP are scraped: they export /metrics (its gRPC scaffold has
+// no HTTP listener); an image, another runtime or a gRPC scaffold
 // is named in the header for its owner to add, never scraped blind.
 import type { ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
-import { generatedHeader, isScaffolded, layoutToGenerate, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';
+import { exportsMetrics, generatedHeader, layoutToGenerate, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';
 
 /** The units whose /metrics exists: the ones archsim scaffolds. */
 export function scrapedUnits(units: ResolvedUnit[]): ResolvedUnit[] {
-  return units.filter(isScaffolded);
+  return units.filter(exportsMetrics);
 }
 
 export function prometheusConfig(bp: Blueprint, layout: string): string {

@@ -8,10 +8,12 @@
 import { callProtocol, operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
-import { APP_UID, byCodeUnit, envName, isScaffolded, layoutToGenerate, probeProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
+import { APP_UID, byCodeUnit, envName, isScaffolded, layoutToGenerate, probeProtocol, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
+import { grpcNames, HEALTH_PROTO, protoFile, type GrpcNames } from './grpc.js';
 import { k8sFiles } from './k8s.js';
+import { CHECK_HEALTH_TS, GRPC_REMOTE_TS, GRPC_VERSIONS, grpcMainTs, grpcMethods, grpcServerTs, grpcTestTs, healthCheckTs, PROTO_TS } from './scaffold-grpc.js';
 
 /** Versions the generated repository pins: known to install and run on Node 20. */
 export const SCAFFOLD_VERSIONS = {
@@ -65,7 +67,7 @@ interface DomainInfo {
   held: boolean;
   ops: OpInfo[];
   /** a called domain: the unit holding it and how it is reached */
-  remote?: { unit: ResolvedUnit; protocol: Protocol; scaffolded: boolean };
+  remote?: { unit: ResolvedUnit; protocol: Protocol; said: Protocol; scaffolded: boolean };
 }
 
 const pascal = (s: string) => s.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _p, c: string) => c.toUpperCase());
@@ -188,7 +190,10 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
     };
     if (!info.held) {
       const unit = unitByName.get(r.unitOfDomain.get(name) ?? '');
-      if (unit) info.remote = { unit, protocol: protocols.get(name)!.has('grpc') ? 'grpc' : 'http', scaffolded: isScaffolded(unit) };
+      // archsim's scaffold serves exactly its unit's protocol, so that is how it is reached;
+      // another unit is reached as the blueprint's calls say.
+      const said: Protocol = protocols.get(name)!.has('grpc') ? 'grpc' : 'http';
+      if (unit) info.remote = { unit, protocol: isScaffolded(unit) ? unitProtocol(unit) : said, said, scaffolded: isScaffolded(unit) };
     }
     return info;
   });
@@ -209,7 +214,13 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
-function servicePackage(bp: Blueprint, u: ResolvedUnit): string {
+/** Does the unit's code speak gRPC: it serves it, or it calls a domain by it. */
+function usesGrpc(u: ResolvedUnit, domains: DomainInfo[]): boolean {
+  return unitProtocol(u) === 'grpc' || domains.some((d) => d.remote?.protocol === 'grpc');
+}
+
+function servicePackage(bp: Blueprint, u: ResolvedUnit, grpc: boolean): string {
+  const serves = unitProtocol(u) === 'grpc';
   return json({
     name: `@${bp.metadata.name.toLowerCase()}/${u.name}`,
     version: '0.1.0',
@@ -222,7 +233,11 @@ function servicePackage(bp: Blueprint, u: ResolvedUnit): string {
       start: 'node dist/src/main.js',
       test: 'tsc -p tsconfig.json && node --test dist/test/app.test.js',
     },
-    dependencies: { fastify: SCAFFOLD_VERSIONS.fastify, 'prom-client': SCAFFOLD_VERSIONS['prom-client'] },
+    dependencies: {
+      ...(grpc ? GRPC_VERSIONS : {}),
+      // A gRPC server has no HTTP listener: no fastify, no /metrics.
+      ...(serves ? {} : { fastify: SCAFFOLD_VERSIONS.fastify, 'prom-client': SCAFFOLD_VERSIONS['prom-client'] }),
+    },
     devDependencies: { '@types/node': SCAFFOLD_VERSIONS['@types/node'], typescript: SCAFFOLD_VERSIONS.typescript },
     engines: { node: '>=20' },
   });
@@ -245,7 +260,7 @@ const TSCONFIG = json({
   include: ['src', 'test'],
 });
 
-function dockerfile(u: ResolvedUnit): string {
+function dockerfile(u: ResolvedUnit, grpc: boolean): string {
   return `# ${u.name}: build with TypeScript, run as a non-root user on node:20-slim.
 FROM node:20-slim AS build
 WORKDIR /app
@@ -261,7 +276,7 @@ WORKDIR /app
 COPY package.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
-USER ${APP_UID}:${APP_UID}
+${grpc ? 'COPY proto ./proto\n' : ''}USER ${APP_UID}:${APP_UID}
 EXPOSE ${u.port}
 ENV PORT=${u.port}
 CMD ["node", "dist/src/main.js"]
@@ -505,19 +520,20 @@ function handlersTs(bp: Blueprint, d: DomainInfo): string {
 }
 
 /** Every domain the unit reaches, each as one typed client: in-process, over HTTP, or a gRPC note. */
-function clientsTs(u: ResolvedUnit, domains: DomainInfo[]): string {
+function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames): string {
   const L = [
     `// The clients of ${u.name}: one typed client per domain its operations reach. A domain this unit`,
     '// holds is an in-process call (its handlers); a domain held by another unit is a call over the',
-    '// network to that unit (POST /internal/<domain>/<operation> with the service token). A handler',
-    '// cannot tell which: moving a domain between units changes this file, not the handlers.',
+    '// network to that unit (POST /internal/<domain>/<operation>, or its gRPC method, with the',
+    '// service token). A handler cannot tell which: moving a domain between units changes this',
+    '// file, not the handlers.',
     ...domains.map((d) => `import type { ${d.stem}Client } from './contracts/${d.name}.js';`),
     ...domains.filter((d) => d.held).map((d) => `import { create${d.stem} } from './handlers/${d.name}.js';`),
   ];
   const remote = domains.filter((d) => !d.held);
   const helpers = [
-    ...(remote.some((d) => d.remote && (d.remote.protocol === 'http' || d.remote.scaffolded)) ? ['httpClient'] : []),
-    ...(remote.some((d) => d.remote && d.remote.protocol === 'grpc' && !d.remote.scaffolded) ? ['grpcClient'] : []),
+    ...(remote.some((d) => d.remote?.protocol === 'http') ? ['httpClient'] : []),
+    ...(remote.some((d) => d.remote?.protocol === 'grpc') ? ['grpcClient'] : []),
     ...(remote.some((d) => !d.remote) ? ['unplacedClient'] : []),
   ];
   if (helpers.length) L.push(`import { ${helpers.join(', ')} } from './remote.js';`);
@@ -527,7 +543,7 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[]): string {
     L.push(`  /** ${commentText(`${d.name}: ${where}`)} */`, `  ${d.key}: ${d.stem}Client;`);
   }
   L.push('}', '', 'export function createClients(env: Record<string, string | undefined> = process.env): Clients {');
-  if (helpers.includes('httpClient')) L.push("  const token = env.SERVICE_TOKEN ?? '';");
+  if (helpers.includes('httpClient') || helpers.includes('grpcClient')) L.push("  const token = env.SERVICE_TOKEN ?? '';");
   L.push('  const clients = {} as Clients;');
   for (const d of domains) {
     // [method, operation] pairs: every method of the client, the operation it calls.
@@ -539,11 +555,14 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[]): string {
     } else {
       const c = d.remote.unit;
       const v = envName(c.name);
-      if (d.remote.protocol === 'grpc' && !d.remote.scaffolded) {
-        L.push(`  // ${commentText(`${c.name} serves gRPC: generate a client from its .proto and call it in remote.ts grpcClient`)}.`);
-        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v}_GRPC_ADDR ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods});`);
+      if (d.remote.protocol === 'grpc') {
+        // [method, operation, gRPC method] triples, on the domain's service of the system's .proto.
+        const s = names.services.get(d.name)!;
+        const rpcs = `[${d.ops.map((o) => `[${tsString(o.method)}, ${tsString(o.name)}, ${tsString(s.methods.get(o.name)!)}]`).join(', ')}]`;
+        if (!d.remote.scaffolded) L.push(`  // ${commentText(`${c.name} is not archsim's code: this client assumes it serves proto/system.proto; use its own .proto otherwise`)}.`);
+        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v}_GRPC_ADDR ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${tsString(`${names.package}.${s.service}`)}, ${rpcs}, token);`);
       } else {
-        if (d.remote.protocol === 'grpc') L.push(`  // ${commentText(`The blueprint says gRPC; ${c.name} is archsim's HTTP scaffold, so HTTP reaches it until both sides move to gRPC.`)}`);
+        if (d.remote.said === 'grpc') L.push(`  // ${commentText(`The blueprint says gRPC; ${c.name} is archsim's HTTP scaffold, so HTTP reaches it until both sides move to gRPC.`)}`);
         L.push(`  clients.${d.key} = httpClient<${d.stem}Client>(env.${v}_URL ?? ${tsString(`http://${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods}, token);`);
       }
     }
@@ -592,16 +611,16 @@ export function validServiceToken(presented: unknown, expected: string | undefin
 }
 `;
 
-const REMOTE_TS = `// Typed clients for operations held by other units. httpClient: POST
+function remoteTs(grpc: boolean): string {
+  return `// Typed clients for operations held by other units. httpClient: POST
 // /internal/<domain>/<operation> with the service token, a 10 s timeout, and the callee's
-// failure as a RemoteError (503 unreachable, 502 an error answer). grpcClient: a placeholder
-// until a client generated from the callee's .proto replaces it.
-import { NotImplemented, RemoteError } from './errors.js';
-import { SERVICE_TOKEN_HEADER } from './service-auth.js';
+// failure as a RemoteError (503 unreachable, 502 an error answer).${grpc ? ' grpcClient: the same over\n// gRPC, a unary call of the operation\'s method on proto/system.proto.' : ''}
+${grpc ? "import * as grpc from '@grpc/grpc-js';\n" : ''}import { RemoteError } from './errors.js';
+${grpc ? "import { serviceDefinition, type WireInput, type WireResult } from './proto.js';\n" : ''}import { SERVICE_TOKEN_HEADER } from './service-auth.js';
 
 /** [client method, operation name] for each method of the client */
 export type Operations<C> = readonly (readonly [keyof C & string, string])[];
-type Call = (input: unknown) => Promise<unknown>;
+${grpc ? '/** [client method, operation name, gRPC method name] for each method of the client */\nexport type GrpcOperations<C> = readonly (readonly [keyof C & string, string, string])[];\n' : ''}type Call = (input: unknown) => Promise<unknown>;
 
 export function httpClient<C>(baseUrl: string, domain: string, operations: Operations<C>, token: string, timeoutMs = 10_000): C {
   const base = baseUrl.replace(/\\/+$/, '');
@@ -629,16 +648,6 @@ export function httpClient<C>(baseUrl: string, domain: string, operations: Opera
   return client as C;
 }
 
-export function grpcClient<C>(target: string, domain: string, operations: Operations<C>): C {
-  const client: Record<string, Call> = {};
-  for (const [method, op] of operations) {
-    client[method] = async () => {
-      throw new NotImplemented(\`\${domain}.\${op}\`, \`a gRPC call to \${target}: generate a client from its .proto and call it here\`);
-    };
-  }
-  return client as C;
-}
-
 export function unplacedClient<C>(domain: string, operations: Operations<C>): C {
   const client: Record<string, Call> = {};
   for (const [method, op] of operations) {
@@ -648,7 +657,8 @@ export function unplacedClient<C>(domain: string, operations: Operations<C>): C 
   }
   return client as C;
 }
-`;
+${grpc ? GRPC_REMOTE_TS + CHECK_HEALTH_TS : ''}`;
+}
 
 function testTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): string {
   const bodyRoute = eps.find((e) => e.body && !e.internal);
@@ -821,6 +831,18 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
       'shuts down gracefully on SIGTERM.',
       '',
     );
+    const grpcUnits = scaffolded.filter((u) => unitProtocol(u) === 'grpc');
+    if (grpcUnits.length) {
+      L.push(
+        `${grpcUnits.map((u) => `\`${u.name}\``).join(', ')} serve${grpcUnits.length === 1 ? 's' : ''} gRPC instead (@grpc/grpc-js): \`src/grpc-server.ts\` has a method per`,
+        'operation of every domain it holds, calling the same handlers, and the standard health service',
+        '(`grpc.health.v1.Health/Check`, what the probes ask); `proto/system.proto` is the system\'s',
+        'contract (a service per domain, a method per operation), shared by servers and clients. A',
+        'method the gateway routes (a public operation) is open; any other asks for `SERVICE_TOKEN` in',
+        'the `x-service-token` metadata. A gRPC service has no HTTP listener, so no `/metrics`.',
+        '',
+      );
+    }
   }
   if (others.length) {
     L.push('archsim writes TypeScript only for Node services. For the others the compose and Kubernetes files are generated and the code is yours:', '');
@@ -887,27 +909,46 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: 'package.json', content: rootPackage(bp, r, scaffolded) });
     files.push({ path: '.nvmrc', content: '20\n' });
   }
+  const names = grpcNames(bp);
   for (const u of scaffolded) {
     const base = `services/${u.name}`;
     const list = eps.get(u.name)!;
     const domains = domainsOf(bp, r, u);
-    files.push({ path: `${base}/package.json`, content: servicePackage(bp, u) });
+    const grpc = usesGrpc(u, domains);
+    const serves = unitProtocol(u) === 'grpc';
+    files.push({ path: `${base}/package.json`, content: servicePackage(bp, u, grpc) });
     files.push({ path: `${base}/tsconfig.json`, content: TSCONFIG });
-    files.push({ path: `${base}/Dockerfile`, content: dockerfile(u) });
+    files.push({ path: `${base}/Dockerfile`, content: dockerfile(u, grpc) });
     files.push({ path: `${base}/.dockerignore`, content: DOCKERIGNORE });
-    files.push({ path: `${base}/src/app.ts`, content: appTs(u) });
-    files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
-    files.push({ path: `${base}/src/metrics.ts`, content: metricsTs() });
+    if (serves) {
+      // A gRPC unit: a method per operation it holds, public ones being what the gateway routes.
+      const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));
+      files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains) });
+      files.push({ path: `${base}/src/main.ts`, content: grpcMainTs(u) });
+      files.push({ path: `${base}/src/health-check.ts`, content: healthCheckTs(u) });
+    } else {
+      files.push({ path: `${base}/src/app.ts`, content: appTs(u) });
+      files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
+      files.push({ path: `${base}/src/metrics.ts`, content: metricsTs() });
+      files.push({ path: `${base}/src/routes.ts`, content: routesTs(u, list, domains) });
+    }
+    if (grpc) {
+      files.push({ path: `${base}/src/proto.ts`, content: PROTO_TS(bp) });
+      files.push({ path: `${base}/proto/system.proto`, content: protoFile(bp) });
+      files.push({ path: `${base}/proto/health.proto`, content: HEALTH_PROTO });
+    }
     files.push({ path: `${base}/src/errors.ts`, content: ERRORS_TS });
     files.push({ path: `${base}/src/service-auth.ts`, content: SERVICE_AUTH_TS });
-    files.push({ path: `${base}/src/remote.ts`, content: REMOTE_TS });
-    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains) });
-    files.push({ path: `${base}/src/routes.ts`, content: routesTs(u, list, domains) });
+    files.push({ path: `${base}/src/remote.ts`, content: remoteTs(grpc) });
+    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains, names) });
     for (const d of domains) {
       files.push({ path: `${base}/src/contracts/${d.name}.ts`, content: contractTs(bp, d) });
       if (d.held) files.push({ path: `${base}/src/handlers/${d.name}.ts`, content: handlersTs(bp, d) });
     }
-    files.push({ path: `${base}/test/app.test.ts`, content: testTs(u, list, domains) });
+    files.push({
+      path: `${base}/test/app.test.ts`,
+      content: serves ? grpcTestTs(u, grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op))), domains.filter((d) => d.held)) : testTs(u, list, domains),
+    });
   }
   files.push(...composeFiles(bp, layout, opts), ...k8sFiles(bp, layout, opts));
   return files;

@@ -59,7 +59,14 @@ export type Calibration = {
    * Background CPU (cores per process with no requests) of each instrumented unit, and the
    * median over them: what any layout's unit process is given (system.defaults.backgroundCpu).
    */
-  background: { perUnit: Record<string, number>; perProcess: number; /** per measured database server: its engine and idle cores */ stores: { engine: string; cores: number }[] } | null;
+  background: {
+    perUnit: Record<string, number>;
+    perProcess: number;
+    /** per measured database server: its engine and idle cores */
+    stores: { engine: string; cores: number }[];
+    /** read with no load before each run (true), or regressed on requests and seconds */
+    measured?: boolean;
+  } | null;
   warnings: string[];
 };
 
@@ -201,6 +208,15 @@ export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls:
   return { remoteOut, remoteIn };
 }
 
+/**
+ * A process's CPU with no load (cores), as the runs measured it before their warm-up (the mean
+ * over the runs); null when any run lacks it (results written before it was measured).
+ */
+export function measuredIdle(results: readonly LoadTestResult[], match: (p: { unit: string; role: string }) => boolean): number | null {
+  const xs = results.map((x) => (x.idle ? ss.sum(x.idle.filter(match).map((p) => p.cpuUtilization)) : null));
+  return xs.length && xs.every((v): v is number => v !== null) ? ss.mean(xs) : null;
+}
+
 export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
@@ -230,7 +246,13 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   const offMain = ss.sum(profiles.map((p) => p!.poolThreadsCpuSeconds ?? p!.offMainCpuSeconds));
   // The server side of calls from other units is the simulator's network CPU, not this unit's.
   const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0)) / 1000));
-  const { perCallMs: overheadMs, background } = splitUnattributed(perRun, unattributed);
+  // Measured with no load, the background is known: what is left of the unattributed CPU is per
+  // public request. Else a regression over the runs has to tell the two apart.
+  const idle = measuredIdle(results, (p) => p.unit === unit && p.role !== 'datastore' && p.role !== 'driver');
+  const { perCallMs: overheadMs, background } =
+    idle === null
+      ? splitUnattributed(perRun, unattributed)
+      : { background: idle, perCallMs: publicPerCall(perRun, unattributed.map((u, i) => Math.max(0, u - idle * perRun[i]!.seconds))) };
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
@@ -244,6 +266,12 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   }
   const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: round(background), r2: null };
   return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), fit };
+}
+
+/** ms of CPU per public request: all of `cpu` (seconds per run) over the runs' public requests. */
+function publicPerCall(runs: readonly { publicCalls: number }[], cpu: readonly number[]): number {
+  const calls = ss.sum(runs.map((r) => r.publicCalls));
+  return calls > 0 ? (ss.sum(cpu) * 1000) / calls : 0;
 }
 
 /**
@@ -318,6 +346,8 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   if (!targets.some((t) => t.kind === 'unit')) warnings.push(`no result measured a process of layout ${layout}'s units (${r.units.map((u) => u.name).join(', ')}): no CPU demand derived`);
 
   const fits: UnitFit[] = [];
+  /** database process → its measured CPU with no load, cores */
+  const databaseIdle = new Map<string, number>();
   // direct: an operation's own factor (measured / blueprint) at a process, from its own requests;
   // scales: factors of callees, weighted over the operations that reach them.
   const direct = new Map<string, number>();
@@ -327,8 +357,12 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     const prior = priors.map((m) => ss.sum([...m.values()]) / 1000); // seconds per request
     const active = measured.map((_, j) => j).filter((j) => prior[j]! > 0 && counts.some((c) => c[j]! > 0));
     if (active.length === 0) continue;
-    const y = results.map((x) => cpuOf(x, t));
     const secs = results.map((x) => x.run.duration);
+    // A database server's CPU with no load, measured: kept out of the per-request figures (and
+    // given to the units whose pollers cause it, below).
+    const dsIdle = t.kind === 'datastore' ? measuredIdle(results, (p) => p.role === 'datastore' && p.unit === t.name) : null;
+    if (dsIdle !== null) databaseIdle.set(t.name, dsIdle);
+    const y = results.map((x, i) => Math.max(0, cpuOf(x, t) - (dsIdle ?? 0) * secs[i]!));
     let D: number[];
     let idle: number | null = null;
     let method: UnitFit['method'];
@@ -465,13 +499,20 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
     backgrounds[u.name] = inst.backgroundCpu;
   }
+  // With no load the database still answers each unit's pollers (the event queue, the outbox):
+  // measured on one layout it is shared evenly by that layout's unit processes, so a layout with
+  // more processes keeps the database busier (measured idle here: 0.004 cores with one unit,
+  // 0.05 with eight).
+  const dbIdle = ss.sum([...databaseIdle.values()]);
+  const withBackground = Object.keys(backgrounds);
+  if (dbIdle > 0 && withBackground.length) for (const u of withBackground) backgrounds[u] = round(backgrounds[u]! + dbIdle / withBackground.length);
   // A database server's own background (checkpoints, WAL writer, autovacuum): one server's,
   // whatever the layout; the measured process may serve several of the layout's stores.
   const stores: { engine: string; cores: number }[] = fits
     .filter((f) => f.kind === 'datastore' && (f.idleCpuPerSecond ?? 0) > 0)
     .map((f) => ({ engine: targets.find((t) => t.name === f.name)!.stores.map((n) => r.datastores.find((d) => d.name === n)?.engine)[0] ?? 'postgres', cores: f.idleCpuPerSecond! }));
   const perProcess = Object.values(backgrounds);
-  const background = perProcess.length || stores.length ? { perUnit: backgrounds, perProcess: perProcess.length ? round(ss.median(perProcess)) : 0, stores } : null;
+  const background = perProcess.length || stores.length ? { perUnit: backgrounds, perProcess: perProcess.length ? round(ss.median(perProcess)) : 0, stores, measured: results.every((x) => !!x.idle) } : null;
   operations.sort((a, b) => a.id.localeCompare(b.id));
   if (opts.residualWaits !== false) {
     const fit = residualWaits(bp, layout, operations, results, background);
@@ -633,7 +674,7 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     '# Method (per measured process):',
     ...cal.fits.map((f) => `#   ${f.kind} ${f.name}: ${f.method === 'instrumented' ? 'per-operation CPU read from the services’ own instrumentation (event-loop self time × main-thread CPU)' : f.method === 'regression' ? `non-negative least squares of CPU seconds on request counts${f.r2 !== null ? `, R² ${f.r2}` : ''}` : 'one operation mix: CPU apportioned by the operations’ measured p50 (units) or the blueprint’s shares'}; ${f.demands.map((d) => `${d.op} ${d.measuredMs} ms/request (blueprint ${d.blueprintMs})`).join(', ')}`),
     '# Datastore times are the database processes’ CPU per query; waits for disk flushes are not CPU and are not in them.',
-    ...(cal.background ? [`# Background CPU (cores with no requests: a unit process’s timers, pollers and probes; a database server’s checkpoints and WAL writer), from CPU regressed on requests and seconds: ${[...Object.entries(cal.background.perUnit).map(([u, v]) => `${u} ${v}`), ...cal.background.stores.map((st) => `${st.engine} server ${st.cores}`)].join(', ')}; every other layout’s unit processes get the median, ${cal.background.perProcess}, and its database server the same.`] : []),
+    ...(cal.background ? [`# Background CPU (cores with no requests: a unit process’s timers, pollers and probes; a database server’s checkpoints and WAL writer), ${cal.background.measured ? 'read with no load before each run (a database server’s share with the units whose pollers it answers)' : 'from CPU regressed on requests and seconds'}: ${[...Object.entries(cal.background.perUnit).map(([u, v]) => `${u} ${v}`), ...cal.background.stores.map((st) => `${st.engine} server ${st.cores}`)].join(', ')}; every other layout’s unit processes get the median, ${cal.background.perProcess}, and its database server the same.`] : []),
     ...(cal.operations.some((c) => c.waitMs) ? [`# Waits: latency the CPU figures leave unexplained at the least-loaded run (its least window’s p50 minus the calibrated prediction there): ${cal.operations.filter((c) => c.waitMs).map((c) => `${c.id} ${c.waitMs} ms`).join(', ')}.`] : []),
     ...cal.warnings.map((w) => `# Warning: ${w}`),
     ...(o.platform

@@ -108,9 +108,9 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
 }
 
 /** One sentence on how a result was obtained (stored in run.method and printed with it). */
-export function describeMethod(o: { driver: string; model: 'open' | 'closed'; rate?: number | null; connections?: number | null; warmup: number; windows: number; window: number; durable?: boolean | null; level?: { fraction: number; capacity: number } | null }): string {
+export function describeMethod(o: { driver: string; model: 'open' | 'closed'; rate?: number | null; connections?: number | null; warmup: number; windows: number; window: number; durable?: boolean | null; level?: { fraction: number; capacity: number } | null; idle?: boolean }): string {
   const load = o.model === 'open' ? `open model at ${o.rate}/s${o.level ? ` (${Math.round(o.level.fraction * 100)}% of the measured capacity ${Math.round(o.level.capacity)}/s)` : ''}` : `closed model, ${o.connections} connections without think time`;
   const db = o.durable === true ? 'PostgreSQL durable (fsync, synchronous_commit, full_page_writes on)' : o.durable === false ? 'PostgreSQL in the fast NOT durable mode (--fast-db)' : 'database settings not known';
   const windows = o.windows > 1 ? `${o.windows} measured windows of ${o.window} s back to back, figures the windows' mean with 95% Student-t intervals` : `one measured window of ${o.window} s (no interval: pass --replications N)`;
-  return `${o.driver} driver, ${load}; warm-up ${o.warmup} s driven and not measured; ${windows}; ${db}; CPU of every process read from /proc per window`;
+  return `${o.driver} driver, ${load}; warm-up ${o.warmup} s driven and not measured; ${windows}; ${db}; CPU of every process read from /proc per window${o.idle ? ', and with no load once the seeding’s work had settled (its background)' : ''}`;
 }

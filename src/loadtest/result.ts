@@ -165,6 +165,12 @@ export const LoadTestResult = z.strictObject({
   }).nullable(),
   /** per-operation CPU per unit over the measured windows (reference services started by archsim) */
   profile: z.array(OperationProfile).default([]),
+  /**
+   * Each process's CPU with no load (no request in flight), read over a short window after the
+   * seeding's work had settled and before the warm-up: the background a process keeps whatever
+   * the rate (timers, pollers, probes; a database serving them). Absent: not measured.
+   */
+  idle: z.array(ProcessUsage).optional(),
   /** replicated runs: each measured window (the figures above are over all of them) */
   windows: z.array(Window).default([]),
   /** replicated runs: 95% intervals over the windows, per operation id and "total" */

@@ -50,13 +50,23 @@ export function lint(bp: Blueprint, layout?: string, opts: LintOptions = {}): Fi
   for (const name of names) out.push(...lintLayout(bp, rb.layout(name), opts));
   const order = extractionFinding(bp);
   if (order) out.push(order);
-  return out.sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      names.indexOf(a.layout ?? '') - names.indexOf(b.layout ?? '') ||
-      a.rule.localeCompare(b.rule) ||
-      a.path.join('.').localeCompare(b.path.join('.')),
-  );
+  return out.sort(lintOrder(names));
+}
+
+/** Severity, then layout (in the order given), then rule, then document path. */
+const lintOrder = (names: string[]) => (a: Finding, b: Finding) =>
+  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+  names.indexOf(a.layout ?? '') - names.indexOf(b.layout ?? '') ||
+  a.rule.localeCompare(b.rule) ||
+  a.path.join('.').localeCompare(b.path.join('.'));
+
+/**
+ * One layout's shared-datastore findings, exactly as `lint` lists them, without running the
+ * other rules (the planner lists these for every phase).
+ */
+export function sharedDatastoreLint(bp: Blueprint, layout: string): Finding[] {
+  const r = resolveBlueprint(bp).layout(layout);
+  return r.units.length < 2 ? [] : sharedDatastoreFindings(bp, r).sort(lintOrder([layout]));
 }
 
 function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Finding[] {

@@ -180,14 +180,31 @@ export class UnknownLayoutError extends ArchsimError {
 
 const memo = new WeakMap<Blueprint, ResolvedBlueprint>();
 /**
+ * What a blueprint's resolution is made of depends on its system, and a layout's on the system
+ * and that layout object alone. Derived blueprints (`{ ...bp, layouts: { ...bp.layouts, x } }`,
+ * what the planner and the scenario tools build by the dozen) share both: resolving one costs
+ * only its new layouts. Keyed by object identity, so the rule is the memo's: never mutate a
+ * system or a layout after resolving it; derive a new object instead.
+ */
+interface SystemResolution {
+  operations: OperationRef[];
+  operationIndex: Map<string, OperationRef>;
+  events: Map<string, EffectiveEvent>;
+  tableOwners: Map<string, string[]>;
+  trees: Map<string, CallTree>;
+  /** layout object → layout name → its resolution */
+  layouts: WeakMap<Layout, Map<string, ResolvedLayout>>;
+}
+const bySystem = new WeakMap<Blueprint['system'], SystemResolution>();
+/**
  * What `db` absent means: no queries (the schema's reads/writes defaults). Written out rather
  * than parsed from the schema so that reading the model does not load zod (`archsim --help`
  * and inspect stay light); test/model/resolve.test.ts checks it equals Queries.parse({}).
  */
 export const NO_QUERIES: Queries = Object.freeze({ reads: 0, writes: 0 });
 
-export function resolveBlueprint(bp: Blueprint): ResolvedBlueprint {
-  const hit = memo.get(bp);
+function resolveSystem(bp: Blueprint): SystemResolution {
+  const hit = bySystem.get(bp.system);
   if (hit) return hit;
   const payload = bp.system.defaults.payload;
   const operations: OperationRef[] = [];
@@ -209,8 +226,16 @@ export function resolveBlueprint(bp: Blueprint): ResolvedBlueprint {
   for (const [domain, d] of Object.entries(bp.system.domains)) {
     for (const t of d.tables) tableOwners.set(t, [...(tableOwners.get(t) ?? []), domain]);
   }
-  const layouts = new Map<string, ResolvedLayout>();
-  const trees = new Map<string, CallTree>();
+  const s: SystemResolution = { operations, operationIndex, events, tableOwners, trees: new Map(), layouts: new WeakMap() };
+  bySystem.set(bp.system, s);
+  return s;
+}
+
+export function resolveBlueprint(bp: Blueprint): ResolvedBlueprint {
+  const hit = memo.get(bp);
+  if (hit) return hit;
+  const sys = resolveSystem(bp);
+  const { operations, operationIndex, events, tableOwners, trees } = sys;
   const rb: ResolvedBlueprint = {
     blueprint: bp,
     operations,
@@ -221,12 +246,12 @@ export function resolveBlueprint(bp: Blueprint): ResolvedBlueprint {
     // Own keys only: a layout called "toString" must not resolve to Object.prototype's.
     hasLayout: (name) => Object.hasOwn(bp.layouts, name),
     layout(name) {
-      let r = layouts.get(name);
-      if (!r) {
-        if (!Object.hasOwn(bp.layouts, name)) throw new UnknownLayoutError(name, Object.keys(bp.layouts));
-        r = resolveLayoutOf(rb, name, bp.layouts[name]!);
-        layouts.set(name, r);
-      }
+      if (!Object.hasOwn(bp.layouts, name)) throw new UnknownLayoutError(name, Object.keys(bp.layouts));
+      const layout = bp.layouts[name]!;
+      let byName = sys.layouts.get(layout);
+      if (!byName) sys.layouts.set(layout, (byName = new Map()));
+      let r = byName.get(name);
+      if (!r) byName.set(name, (r = resolveLayoutOf(rb, name, layout)));
       return r;
     },
     callTree(opId) {

@@ -234,7 +234,7 @@ export const Unit = z.strictObject({
   domains: DomainSelector,
   port: z.number().int().min(1).max(65535),
   replicas: int(1, LIMITS.replicas, 'replicas').default(1),
-  instance: z.string().optional().describe('a catalog entry; none: a bare queueing model (one core per replica, no cost)'),
+  instance: z.string().optional().describe('a catalog entry; none: a bare queueing model (one server per worker, no cost)'),
   workers: int(1, LIMITS.workers, 'workers').default(1).describe('processes per replica doing request work (a Node or Python process is one core)'),
   discipline: z.enum(['fcfs', 'ps']).default('fcfs').describe('queueing discipline: first come first served, or processor sharing'),
   threadPool: int(1, 1024, 'threads').default(4).describe('threads of each worker’s thread pool, where operations’ `pool` work runs (Node: UV_THREADPOOL_SIZE, 4 by default)'),

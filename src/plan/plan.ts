@@ -1,7 +1,7 @@
 // archsim plan: from one layout to another, phase by phase. Data in (a blueprint and options),
 // data out (the plan and the overlay that holds its layouts); the CLI does the reading and
 // writing. See the README's "archsim plan" section for the models behind each figure.
-import { lint } from '../model/lint.js';
+import { sharedDatastoreLint } from '../model/lint.js';
 import { isPublic } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { compile } from '../simulate/compile.js';
@@ -79,7 +79,8 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
   let prev = { gateway: !!source.layout.gateway, broker: !!source.layout.broker };
   [source, ...drafts].forEach((d, index) => {
     const layoutName = d.name;
-    const compiled = workload ? compile(all, layoutName) : undefined;
+    // The figures and triggers read the workload mix's operations only: compile those.
+    const compiled = workload ? compile(all, layoutName, { entries: Object.keys(workload.mix) }) : undefined;
     const figs = compiled ? phaseFigures(all, layoutName, compiled).figures : undefined;
     const declaredTriggers = d.declared ? (bp.layouts[d.declared]?.triggers ?? []) : [];
     const triggerDefs = declaredTriggers.length || !figs ? declaredTriggers : derivedTriggers(bp, figs.maxUnitUtilization, figs.p95Ms);
@@ -87,9 +88,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     const triggers = compiled && workload
       ? triggerDefs.map((t) => evaluateTrigger(t, declaredTriggers.length ? 'declared' : 'derived', { bp: all, compiled, demands, workload: workload!, ...(o.growth !== undefined ? { growth: o.growth } : {}) }))
       : triggerDefs.map((t) => ({ description: t.description, source: 'declared' as const, note: 'no workload to evaluate it against' }));
-    const shared = lint(all, layoutName)
-      .filter((f) => f.rule === 'shared-datastore')
-      .map((f) => f.message);
+    const shared = sharedDatastoreLint(all, layoutName).map((f) => f.message);
     const extractions = d.extractions.map((e) => ({
       unit: e.unit,
       domains: e.domains,

@@ -4,9 +4,10 @@
 // load running through the gateway (the embedded driver, in this process, each request's result
 // reported back so every canary step is its own window), and for each action: starts the
 // extracted unit with the run's databases (data stays in place: the rehearsal moves traffic,
-// not tables), shifts the gateway's weights (one atomic change on its admin endpoint), watches
+// not tables, and every output names the steps whose data moves it leaves out), shifts the gateway's weights (one atomic change on its admin endpoint), watches
 // the step's triggers every second and rolls back (all weight back to the old unit) on a breach,
-// and retires the old route once the new unit has it all. At the end it reads back what the
+// and retires the old route once the new unit has it all. Every unit, the ones it adds included,
+// is supervised: a crash is restarted and reported in the step it happened in. At the end it reads back what the
 // services committed: every acknowledged request of an event-emitting operation must have its
 // event in an outbox, and every event must be delivered (outbox published, queue rows done).
 import { join, resolve } from 'node:path';
@@ -23,8 +24,8 @@ import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
 import { planScenario } from '../loadtest/layout-run.js';
 import { createScenario } from '../loadtest/scenarios/profile.js';
 import { gatewayControl } from '../run/gateway-control.js';
-import { startLayout, type RunningLayout } from '../run/layout.js';
-import { breaches, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
+import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../run/layout.js';
+import { breaches, dataMoveText, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -34,6 +35,8 @@ export interface RehearseOptions {
   portOffset?: number;
   /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
   breakUnit?: string;
+  /** Tests only: this extracted unit is killed (SIGKILL) once, a second into its first canary step. */
+  crashUnit?: string;
   onLine?: (line: string) => void;
 }
 
@@ -53,6 +56,17 @@ export interface StepReport {
   all: { requests: number; errors: number; p95: number | null };
   breaches: { description: string; value: number }[];
   rolledBack?: { afterMs: number; errorsCaused: number };
+  /** supervision during the step: a unit crashed, was restarted, or was given up on */
+  supervision?: SupervisionRecord[];
+}
+
+export interface SupervisionRecord {
+  /** seconds since the rehearsal started */
+  atS: number;
+  kind: UnitEvent['kind'];
+  unit: string;
+  /** one line: exit code or signal, pid, restarts */
+  detail: string;
 }
 
 export interface RehearsalReport {
@@ -64,6 +78,12 @@ export interface RehearsalReport {
   rolledBack: boolean;
   totals: { requests: number; errors: number; errorKinds: Record<string, number> };
   messages: { event: string; acknowledged: number; recorded: number; delivered: number; lost: number; undelivered: number }[];
+  /** the plan's data moves in the rehearsed phases: none is performed (the tables stay where they are) */
+  dataMoves: { phase: number; unit: string; table: string; from: string; to: string; performed: false }[];
+  /** every supervision event of the run, in order (also in the step each happened in) */
+  supervision: SupervisionRecord[];
+  /** units supervision gave up on (crashed more than it restarts): the rehearsal failed */
+  failedUnits: string[];
   notes: string[];
   seconds: number;
 }
@@ -126,7 +146,28 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
   const { blueprint: given } = loadBlueprint(blueprintFile);
   const ov = overlayFor(given, blueprintFile, plan);
   const bp = ov.bp;
-  const notes: string[] = ['data stays in place: each new unit uses the database holding its domains’ tables now (the plan’s data moves are not rehearsed)'];
+  const notes: string[] = [];
+  const dataMoves: RehearsalReport['dataMoves'] = [];
+  for (const a of actions) {
+    if (a.kind !== 'start-unit' || !a.dataMoves.length) continue;
+    for (const m of a.dataMoves) dataMoves.push({ phase: a.phase, unit: a.unit, ...m, performed: false });
+    notes.push(`phase ${a.phase} (${a.unit}): ${dataMoveText(a.dataMoves)}`);
+  }
+  if (!dataMoves.length) notes.push('no rehearsed step moves data to another datastore (the plan keeps these tables where they are)');
+  else notes.push('data stays in place: each new unit uses the database holding its domains’ tables now');
+  // Supervision: a crashed unit (the from layout's or one the rehearsal adds) is restarted with
+  // backoff; each event is recorded with its time and shows in the step it happened in.
+  const supervision: SupervisionRecord[] = [];
+  const onEvent = (e: UnitEvent) => {
+    const detail =
+      e.kind === 'crashed' ? `exited (${e.signal ?? `code ${e.code}`}, pid ${e.pid}); restart in ${e.restartInMs} ms (failure ${e.failures})`
+      : e.kind === 'restarted' ? `restarted (pid ${e.pid}, restart ${e.restarts})`
+      : e.kind === 'restart-failed' ? `restart failed: ${e.error}`
+      : `given up after ${e.failures} failed restarts (log ${e.log})`;
+    const rec = { atS: Math.round((performance.now() - t0) / 100) / 10, kind: e.kind, unit: e.unit, detail };
+    supervision.push(rec);
+    line(`  ${e.unit}: ${detail}`);
+  };
   // Every unit of every phase may call the others' internal operations with its own token.
   const peers: Record<string, string[]> = {};
   for (const p of plan.phases) for (const u of resolveLayout(bp, p.layout).units) peers[u.name] ??= u.domains;
@@ -150,18 +191,23 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
       logLevel: 'warn',
       peers,
       crossUnitEvents: true,
+      supervise: { onEvent },
       ...(gatewayPort !== undefined ? { gatewayPort } : {}),
       env: { ...process.env, ARCHSIM_EXTENDS_ANYWHERE: process.env.ARCHSIM_EXTENDS_ANYWHERE ?? '' },
     });
     // The load profile sits beside the blueprint the user named (NAME.load.yaml), not the overlay.
-    return await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0);
+    const r = await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0, supervision);
+    const failedUnits = [...new Set(supervision.filter((x) => x.kind === 'gave-up').map((x) => x.unit))];
+    return { ...r, dataMoves, supervision, failedUnits };
   } finally {
     await L?.stop();
     ov.cleanup();
   }
 }
 
-async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, actions: Action[], o: RehearseOptions, notes: string[], line: (s: string) => void, t0: number): Promise<RehearsalReport> {
+type Driven = Omit<RehearsalReport, 'dataMoves' | 'supervision' | 'failedUnits'>;
+
+async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, actions: Action[], o: RehearseOptions, notes: string[], line: (s: string) => void, t0: number, supervision: readonly SupervisionRecord[]): Promise<Driven> {
   const control = gatewayControl(L.gateway!.internalUrl, L.serviceSecret);
   // Who serves each route now (op → unit and port), and each running unit's internal origin.
   const server = new Map<string, { unit: string; port: number }>();
@@ -169,7 +215,8 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const internal = new Map(L.units.map((u) => [u.name, u.internalUrl]));
   const hosting = new Map<string, string>(); // domain → running unit
   for (const u of L.units) for (const d of u.domains) hosting.set(d, u.name);
-  const started = new Map<string, { port: number }>();
+  const started = new Map<string, UnitInfo>();
+  let crashed = false;
 
   // The load: the blueprint's workload mix through its load profile, seeded before the clock.
   const stepMs = actions.filter((a) => a.kind === 'weights').reduce((s, a) => s + (a.kind === 'weights' ? a.watchMs : 0), 0);
@@ -229,10 +276,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       if (rolledBack) break;
       line(describeAction(a));
       win = new Window();
+      const seen = supervision.length;
       const report = (extra: Partial<StepReport>, ops: readonly string[] = []): StepReport => {
         const w = win.of(ops);
         const all = win.of([...win.ops.keys()]);
-        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, breaches: [], ...extra };
+        const events = supervision.slice(seen);
+        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
       };
       if (a.kind === 'note') continue;
       if (a.kind === 'start-unit') {
@@ -243,19 +292,46 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
         }
         const info = await L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
-        started.set(a.unit, { port: info.port });
+        started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
         steps.push(report({ unit: a.unit }, a.ops));
         continue;
       }
       const old = server.get(a.ops[0]!)!;
       const mine = started.get(a.kind === 'retire' ? a.movedTo : a.unit)!;
+      // A unit that crashed is being restarted by supervision: more traffic goes to it only once
+      // it is back. One that cannot be brought back ends the rehearsal with its routes on the old unit.
+      if (mine.state !== 'up') {
+        line(`  waiting for ${mine.name} to restart before the next step…`);
+        // Read through a function: supervision changes the state while this loop sleeps.
+        const state = (): UnitInfo['state'] => mine.state;
+        while (state() === 'restarting') await sleep(100);
+        if (state() !== 'up') {
+          await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
+          rolledBack = true;
+          line(`  ${mine.name} could not be restarted: its routes are back on ${old.unit}`);
+          steps.push(report({ unit: mine.name, breaches: [{ description: `${mine.name} crashed and supervision could not restart it`, value: mine.restarts }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
+          continue;
+        }
+      }
       if (a.kind === 'weights') {
         await control.setWeights(a.ops, [
           { unit: a.unit, port: mine.port, weight: a.percent },
           { unit: old.unit, port: old.port, weight: 100 - a.percent },
         ]);
         win = new Window();
+        if (o.crashUnit === a.unit && !crashed) {
+          // Tests only: the unit dies mid-step, as a process does; supervision must bring it back.
+          crashed = true;
+          const victim = mine;
+          setTimeout(() => {
+            try {
+              process.kill(victim.pid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }, Math.min(1000, a.watchMs / 3)).unref();
+        }
         let found: Breach[] = [];
         const end = performance.now() + a.watchMs;
         while (performance.now() < end) {
@@ -288,6 +364,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     done = true;
   }
   const final = await load;
+  // A unit still coming back from a crash (a rollback ended the steps early) is waited for, so
+  // the report says whether it came back: at most a minute.
+  const restarting = () => [...started.values()].filter((u) => u.state === 'restarting');
+  const until = performance.now() + 60_000;
+  if (restarting().length) line(`waiting for ${restarting().map((u) => u.name).join(', ')} to restart…`);
+  while (restarting().length && performance.now() < until) await sleep(100);
   line('load stopped; reading back what was committed and delivered…');
   const messages = await readBack(L, before, emitting, acked);
   return {

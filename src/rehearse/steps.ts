@@ -16,7 +16,20 @@ export type Trigger =
   | { kind: 'unwatched'; metric: string; description: string };
 
 export type Action =
-  | { kind: 'start-unit'; phase: number; layout: string; unit: string; domains: string[]; from: string; ops: string[] }
+  | {
+      kind: 'start-unit';
+      phase: number;
+      layout: string;
+      unit: string;
+      domains: string[];
+      from: string;
+      ops: string[];
+      /**
+       * The plan's data moves of this extraction (tables whose datastore changes). The rehearsal
+       * does not perform them: the unit works on the tables where they are; said in every output.
+       */
+      dataMoves: DataMoveNotDone[];
+    }
   | {
       kind: 'weights';
       phase: number;
@@ -32,6 +45,13 @@ export type Action =
     }
   | { kind: 'retire'; phase: number; layout: string; unit: string; movedTo: string; ops: string[]; drainMs: number }
   | { kind: 'note'; phase: number; layout: string; text: string };
+
+/** A table the plan moves to another datastore in this step, which the rehearsal leaves in place. */
+export interface DataMoveNotDone {
+  table: string;
+  from: string;
+  to: string;
+}
 
 export class StepsError extends Error {}
 
@@ -82,7 +102,8 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
         if (!op) throw new StepsError(`phase ${phase.index}: route "${r}" of ${e.unit} is not a route of blueprint ${bp.metadata.name}`);
         return op;
       });
-      out.push({ kind: 'start-unit', phase: phase.index, layout: phase.layout, unit: e.unit, domains: e.domains, from, ops });
+      const dataMoves = e.data.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store }));
+      out.push({ kind: 'start-unit', phase: phase.index, layout: phase.layout, unit: e.unit, domains: e.domains, from, ops, dataMoves });
       // This extraction's own triggers: its unit's error rate, its domains' budgets.
       const own = triggers.filter((t) => (t.kind === 'error-rate' ? t.unit === e.unit : t.kind === 'p95' ? e.domains.includes(t.op.split('.')[0]!) : true));
       for (const s of phase.canary.steps) {
@@ -115,7 +136,7 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
 export function describeAction(a: Action): string {
   switch (a.kind) {
     case 'start-unit':
-      return `phase ${a.phase} (${a.layout}): start ${a.unit} (${a.domains.join(', ')}), taking ${a.ops.length} route${a.ops.length === 1 ? '' : 's'} from ${a.from}`;
+      return `phase ${a.phase} (${a.layout}): start ${a.unit} (${a.domains.join(', ')}), taking ${a.ops.length} route${a.ops.length === 1 ? '' : 's'} from ${a.from}${a.dataMoves.length ? `; ${dataMoveText(a.dataMoves)}` : ''}`;
     case 'weights':
       return `phase ${a.phase}: ${a.percent}% of ${a.unit}'s routes to ${a.unit}, ${100 - a.percent}% to ${a.from}; watch ${a.watchMs / 1000} s: ${a.triggers.map((t) => t.description).join('; ') || 'no trigger'}`;
     case 'retire':
@@ -123,6 +144,17 @@ export function describeAction(a: Action): string {
     case 'note':
       return `phase ${a.phase} (${a.layout}): ${a.text}`;
   }
+}
+
+/**
+ * What the plan moves and the rehearsal does not, in one line: the unit runs on the tables
+ * where they are, so the dual write, backfill, verify and cut-over of these tables are untested.
+ */
+export function dataMoveText(moves: readonly DataMoveNotDone[]): string {
+  const by = new Map<string, string[]>();
+  for (const m of moves) by.set(`${m.from} → ${m.to}`, [...(by.get(`${m.from} → ${m.to}`) ?? []), m.table]);
+  const parts = [...by].map(([route, tables]) => `${tables.join(', ')} (${route})`);
+  return `DATA MOVE NOT PERFORMED: the plan moves ${parts.join('; ')}; the rehearsal leaves ${moves.length === 1 ? 'it' : 'them'} where ${moves.length === 1 ? 'it is' : 'they are'} (dual write, backfill, verify and cut-over not rehearsed)`;
 }
 
 /** Per-window figures of the routes a step watches. */

@@ -5,7 +5,7 @@ import type { Blueprint } from '../model/schema.js';
 import { checklist as runChecklist } from '../model/checklist.js';
 import { lint } from '../model/lint.js';
 import { toMermaid } from '../model/mermaid.js';
-import { analyze, saturation } from '../simulate/analytic.js';
+import { analyze, namedApproximations, saturation } from '../simulate/analytic.js';
 import { compile } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
 import { opDemands } from '../simulate/demand.js';
@@ -53,10 +53,15 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   // Fault isolation: every scenario on every layout (a scenario that fits none throws).
   const runs = runFaults(bp, o.layouts, o.scenarios, { seed: 1, ...(o.rate !== undefined ? { workload: { rate: o.rate } } : {}) });
   notes.push(...runs.notes);
+  /** layouts whose analytic figures rest on a named approximation (the report's method line says so) */
+  const approximated: string[] = [];
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
     const result = analyze(bp, l, { rate, compiled: c });
     if (result.saturated) notes.push(`${l} at ${rate}/s: ${saturatedWarning(result.saturated.station, result.saturated.utilization)}`);
+    const approx = namedApproximations(result);
+    for (const w of approx) notes.push(`${l} at ${rate}/s: ${w}`);
+    if (approx.length) approximated.push(l);
     const d = opDemands(c);
     const maxThroughputByOperation: Record<string, number> = {};
     for (const op of result.operations) maxThroughputByOperation[op.id] = saturation(c, d, { [op.id]: 1 }).rate;
@@ -83,8 +88,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     bp,
     file: o.file,
     generator: o.generator,
-    method:
-      'Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation); fault isolation from seeded discrete-event runs of the failure scenarios.',
+    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''}); fault isolation from seeded discrete-event runs of the failure scenarios.`,
     rate,
     layouts,
     checklist: {

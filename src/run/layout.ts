@@ -131,8 +131,9 @@ export interface RunningLayout {
   startUnit(name: string): Promise<void>;
   /**
    * Start a unit of another layout with this run's databases (each of its datastores is the one
-   * holding its domains' schemas now: data stays in place), secrets and event queue. Not
-   * supervised; stopped (drained) by stopUnit or stop.
+   * holding its domains' schemas now: data stays in place), secrets and event queue. Once it is
+   * ready it is supervised like the layout's units (a crash is restarted, same ports); stopped
+   * (drained) by stopUnit or stop. The returned info follows its restarts (pid, state).
    */
   addUnit(o: AddUnitOptions): Promise<UnitInfo>;
   stop(): Promise<void>;
@@ -341,7 +342,9 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     readyAt.set(GW, Date.now());
     gateway.state = 'up';
   };
-  const spawnProc = (key: string) => (key === GW ? spawnGateway() : spawnUnit(key));
+  /** units added at run time (addUnit) → how to start them again after a crash */
+  const added = new Map<string, () => Promise<void>>();
+  const spawnProc = (key: string) => (key === GW ? spawnGateway() : (added.get(key)?.() ?? spawnUnit(key)));
   const infoOf = (key: string) => (key === GW ? gateway! : infos.get(key)!);
 
   /** Supervision: a unit or the gateway that exits on its own is restarted after a backoff, or given up on. */
@@ -369,6 +372,8 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       spawnProc(key).then(
         () => sup.onEvent?.({ kind: 'restarted', unit: name, pid: infoOf(key).pid, restarts: infoOf(key).restarts, ...tag }),
         async (e: Error) => {
+          // Stopping the run ends a restart under way: not a failure of the unit.
+          if (stopping) return;
           // An exit before ready is handled by onExit (next attempt or give up); a hang is killed here.
           sup.onEvent?.({ kind: 'restart-failed', unit: name, error: e.message.split('\n')[0]!, ...tag });
           const p = procs.get(key);
@@ -445,7 +450,6 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
         dbs[s.name] = d ? (databases[storeOfDomain(d) ?? ''] ?? databases.events!) : databases.events!;
       }
       const log = join(logDir, `${a.unit}.log`);
-      const fd = openSync(log, 'a', 0o600);
       const cfg = {
         blueprint: bpAbs,
         layout: a.layout,
@@ -464,19 +468,34 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
         crossUnitEvents: true,
         ...(a.faults ? { faults: a.faults } : {}),
       };
-      const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
-      closeSync(fd);
-      procs.set(a.unit, proc);
-      held.add(a.unit); // not supervised: its exit is reported by the caller's checks, not restarted
-      const info: UnitInfo = { name: a.unit, domains: u.domains, port, url: `http://127.0.0.1:${port}`, internalUrl, pid: proc.pid ?? 0, log, state: 'up', restarts: 0 };
+      const info: UnitInfo = { name: a.unit, domains: u.domains, port, url: `http://127.0.0.1:${port}`, internalUrl, pid: 0, log, state: 'up', restarts: 0 };
       infos.set(a.unit, info);
-      try {
+      // Supervised like the layout's own units: a crash is restarted (same ports, same
+      // configuration) after the backoff, and reported through supervise.onEvent.
+      const spawnAdded = async () => {
+        const fd = openSync(log, 'a', 0o600);
+        const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
+        closeSync(fd);
+        procs.set(a.unit, proc);
+        info.pid = proc.pid ?? 0;
+        if (info.restarts > 0) info.state = 'restarting';
+        proc.once('exit', (code, signal) => onExit(a.unit, proc, code, signal));
         await waitReady(info.url, proc, log, opts.readyTimeoutMs ?? 60_000);
+        readyAt.set(a.unit, Date.now());
+        info.state = 'up';
+      };
+      added.set(a.unit, spawnAdded);
+      // Its first start is the caller's to judge: an exit before ready is an error, not a crash.
+      held.add(a.unit);
+      try {
+        await spawnAdded();
       } catch (e) {
-        await killGroup(proc);
+        const p = procs.get(a.unit);
+        if (p) await killGroup(p);
         info.state = 'failed';
         throw e;
       }
+      held.delete(a.unit);
       return info;
     },
     async startUnit(name) {
@@ -484,7 +503,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       failures.delete(name);
       const p = procs.get(name);
       if (p && p.exitCode === null && p.signalCode === null) return;
-      await spawnUnit(name);
+      await spawnProc(name);
     },
     stop() {
       stopped ??= stopAll();

@@ -2,7 +2,7 @@
 // saturation, fault isolation under the scenarios, monthly cost — each difference with its
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
 import { Network, type Blueprint } from '../model/schema.js';
-import { analyze, saturation } from './analytic.js';
+import { analyze, namedApproximations, saturation } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
 import { saturatedWarning } from './overload.js';
@@ -100,8 +100,13 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
   };
+}
+
+/** The p95 column at the compared rate is analytic: the approximations in force there, layout by layout. */
+function approximationNotes(atRate: SimulationResult[], rate: number): string[] {
+  return atRate.flatMap((r) => namedApproximations(r).map((w) => `${r.layout} at ${Math.round(rate)}/s: ${w}`));
 }
 
 function pick(o: CompareOptions): WorkloadOptions {

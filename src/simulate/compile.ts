@@ -137,6 +137,12 @@ export interface CompileOptions {
   autoscale?: Record<string, Autoscale>;
   /** shared host: adds the load driver as a station */
   driverCpu?: number;
+  /**
+   * Only these operations as requests from outside (default: every operation). The analytic
+   * method reads the workload mix's alone: a caller solving many layouts (the planner) compiles
+   * those and gets the same figures for a third of the work.
+   */
+  entries?: readonly string[];
 }
 
 const KIB = 1024;
@@ -233,30 +239,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     return latencyDists.get(ms)!;
   };
 
-  const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
-
-  class Gen {
-    code: number[] = [];
-    tally = newTally();
-    constructor(readonly critical: boolean) {}
-    emit(op: number, a = 0, b = 0, c = 0) {
-      this.code.push(op, a, b, c);
-      return this.code.length - W;
-    }
-    visit(station: number, dist: number) {
-      if (dist >= 0) this.emit(OP_VISIT, station, dist);
-    }
-    delay(dist: number) {
-      if (dist >= 0) this.emit(OP_DELAY, dist);
-    }
-    hop(h: Hop) {
-      const d = latencyDist(h.latency);
-      if (d < 0) return;
-      this.delay(d);
-      this.tally.hops++;
-      this.tally.networkMs += h.latency;
-    }
-  }
+  const gen = (critical: boolean) => new Gen(critical, latencyDist);
 
   /** The blueprint's policy of a call (every default applied), overridden by the scenario's. */
   const policyFor = (node: CallNode): EdgeDef => {
@@ -274,7 +257,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     const idx = programs.length;
     programs.push({ name: `${event} → ${consumer}`, code: new Int32Array(0), tally: newTally() });
     spawnCache.set(key, idx);
-    const g = new Gen(false);
+    const g = gen(false);
     if (c) {
       const cu = r.unitOfDomain.get(c.domain);
       const payload = rb.events.get(event)?.payload ?? bp.system.defaults.payload.event;
@@ -379,7 +362,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     const idx = programs.length;
     programs.push({ name: o.id, code: new Int32Array(0), tally: newTally() });
     entry.set(o.id, idx);
-    const g = new Gen(true);
+    const g = gen(true);
     if (driver >= 0) g.visit(driver, constDist(opts.driverCpu!));
     if (!unit) warnings.push(`${o.domain} is placed in no unit of ${r.name}; ${o.id} does nothing`);
     else if (gateway >= 0) {
@@ -398,10 +381,44 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     programs[idx]!.tally = g.tally;
     return idx;
   };
-  for (const o of rb.operations) entryProgram(o);
+  for (const o of rb.operations) if (!opts.entries || opts.entries.includes(o.id)) entryProgram(o);
 
   const background = r.units.reduce((sum, u) => sum + u.backgroundCpu * u.replicas * u.workers, 0) + r.datastores.reduce((sum, d) => sum + d.backgroundCpu, 0);
   return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: http.latency, background, warnings: [...new Set(warnings)] };
+}
+
+const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });
+
+/**
+ * Writes one program. A module-level class, not one declared inside compile(): a class per call
+ * gives each call's programs their own hidden classes, and the engine's inline caches, seeing a
+ * new shape at every compile, stop being fast (a third of the analytic solve was compile).
+ */
+class Gen {
+  code: number[] = [];
+  tally = newTally();
+  constructor(
+    readonly critical: boolean,
+    /** the constant distribution of a one-way latency (−1 for none), shared by every program */
+    private readonly latencyDist: (ms: number) => number,
+  ) {}
+  emit(op: number, a = 0, b = 0, c = 0) {
+    this.code.push(op, a, b, c);
+    return this.code.length - W;
+  }
+  visit(station: number, dist: number) {
+    if (dist >= 0) this.emit(OP_VISIT, station, dist);
+  }
+  delay(dist: number) {
+    if (dist >= 0) this.emit(OP_DELAY, dist);
+  }
+  hop(h: Hop) {
+    const d = this.latencyDist(h.latency);
+    if (d < 0) return;
+    this.delay(d);
+    this.tally.hops++;
+    this.tally.networkMs += h.latency;
+  }
 }
 
 /** Mean of a compiled distribution (random part plus constant). */

@@ -76,8 +76,13 @@ function lnGamma(x: number): number {
 
 /** Regularized lower incomplete gamma P(k, x) (series below k + 1, continued fraction above). */
 export function gammaP(k: number, x: number): number {
+  return gammaPWith(k, lnGamma(k), x);
+}
+
+/** gammaP with ln Γ(k) already known (a cdf evaluated many times at one k computes it once). */
+function gammaPWith(k: number, lnGammaK: number, x: number): number {
   if (x <= 0) return 0;
-  const lead = k * Math.log(x) - x - lnGamma(k);
+  const lead = k * Math.log(x) - x - lnGammaK;
   if (x < k + 1) {
     let sum = 1 / k;
     let term = sum;
@@ -110,9 +115,19 @@ export function gammaP(k: number, x: number): number {
 
 /** P(X ≤ x) for X gamma-distributed with this mean and variance (a point mass when variance is 0). */
 export function gammaCdf(mean: number, variance: number, x: number): number {
-  if (!(variance > 0) || !(mean > 0)) return x >= mean ? 1 : 0;
+  return gammaCdfOf(mean, variance)(x);
+}
+
+/**
+ * gammaCdf(mean, variance, ·) as a function, its shape, scale and ln Γ(shape) computed once: the
+ * quantile searches evaluate one cdf a few dozen times. Same arithmetic, so the same bits.
+ */
+export function gammaCdfOf(mean: number, variance: number): (x: number) => number {
+  if (!(variance > 0) || !(mean > 0)) return (x) => (x >= mean ? 1 : 0);
   const k = (mean * mean) / variance;
-  return gammaP(k, x / (variance / mean));
+  const scale = variance / mean;
+  const lnGammaK = lnGamma(k);
+  return (x) => gammaPWith(k, lnGammaK, x / scale);
 }
 
 /**

@@ -220,12 +220,16 @@ describe('scaffolds in the style of the reference services', () => {
     expect(file(files, 'README.md')).toContain('| `app` | front, catalog, cart, orders | 8080 | 1 | 7 | 3 | 0 | HTTP | TypeScript scaffold |');
   });
 
-  it('clients are in-process inside a unit, HTTP to a Node unit, a gRPC placeholder to a gRPC server', () => {
+  it('clients are in-process inside a unit, HTTP to a Node unit, a typed gRPC client on the system .proto to a gRPC server', () => {
     const files = generate('scaffold', bp, 'split');
     const web = file(files, 'services/web/src/clients.ts');
     expect(web).toContain('clients.front = createFront(clients);');
-    expect(web).toContain('clients.catalog = grpcClient<CatalogClient>(env.CATALOG_SVC_GRPC_ADDR ?? "catalog-svc:50051", "catalog", [["list", "list"]]);');
-    expect(web).toContain('clients.cart = grpcClient<CartClient>(env.CART_SVC_GRPC_ADDR ?? "cart-svc:50052", "cart", [["get", "get"]]);');
+    expect(web).toContain('clients.catalog = grpcClient<CatalogClient>(env.CATALOG_SVC_GRPC_ADDR ?? "catalog-svc:50051", "catalog", "shop.v1.Catalog", [["list", "list", "List"]], token);');
+    expect(web).toContain('clients.cart = grpcClient<CartClient>(env.CART_SVC_GRPC_ADDR ?? "cart-svc:50052", "cart", "shop.v1.Cart", [["get", "get", "Get"]], token);');
+    // The .proto the client calls by is written beside it, and names those services and methods.
+    const proto = file(files, 'services/web/proto/system.proto');
+    expect(proto).toContain('package shop.v1;');
+    expect(proto).toMatch(/service Catalog \{\n  rpc List \(OperationInput\) returns \(OperationResult\);/);
     expect(web).toContain('clients.orders = httpClient<OrdersClient>(env.ORDERS_SVC_URL ?? "http://orders-svc:8090", "orders", [["place", "place"]], token);');
     // The caller's contract holds only what it calls; the callee's all of its operations.
     expect(file(files, 'services/web/src/contracts/orders.ts')).not.toContain('HistoryInput');

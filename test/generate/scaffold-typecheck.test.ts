@@ -1,5 +1,6 @@
 // Every bundled layout's scaffold typechecks (strict) against the real fastify, prom-client and
-// node types, in one tsc run; the full install-build-test-start cycle is in scaffold.test.ts.
+// node types (and @grpc/grpc-js, @grpc/proto-loader for gRPC units), in one tsc run; the full
+// install-build-test-start cycle is in scaffold.test.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,11 @@ describe('scaffold typecheck', () => {
     const shop = parseBlueprint(readFileSync(new URL('../fixtures/generate/shop.yaml', import.meta.url), 'utf8'), 'shop.yaml');
     if (!shop.ok) throw new Error('shop fixture does not load');
     const shopPairs = Object.keys(shop.blueprint.layouts).map((layout) => ({ name: `shop/${layout}`, bp: shop.blueprint, layout }));
-    for (const { name, bp, layout } of [...pairs, ...shopPairs]) {
+    // The rpc fixture: Node units that serve gRPC (servers, health, clients between them).
+    const rpc = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
+    if (!rpc.ok) throw new Error('rpc fixture does not load');
+    const rpcPairs = Object.keys(rpc.blueprint.layouts).map((layout) => ({ name: `rpc/${layout}`, bp: rpc.blueprint, layout }));
+    for (const { name, bp, layout } of [...pairs, ...shopPairs, ...rpcPairs]) {
       for (const f of generate('scaffold', bp, layout).filter((x) => x.path.endsWith('.ts') || x.path.endsWith('package.json'))) {
         const p = join(tmp, name.replace('/', '__'), f.path);
         mkdirSync(dirname(p), { recursive: true });

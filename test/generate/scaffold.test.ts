@@ -6,9 +6,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
+import { grpcNames, grpcPath } from '../../src/generate/grpc.js';
 import { SCAFFOLD_VERSIONS } from '../../src/generate/scaffold.js';
+import { GRPC_VERSIONS } from '../../src/generate/scaffold-grpc.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 import { routeTable } from '../../src/model/resolve.js';
 import { quantchat } from './fixtures.js';
 
@@ -87,5 +92,73 @@ describe('scaffold', () => {
     expect(logs).toContain('shutting down');
     // The repository's README names what was generated.
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `message-service` | messages | 8003 | 3 |');
+  }, 300_000);
+
+  // The rpc fixture: two Node units serve gRPC, one HTTP unit calls them by gRPC. Installed from
+  // the real registry, built, its own tests (real gRPC calls) pass, and one unit started as in
+  // its container answers a real gRPC call from here, with the .proto it was generated with.
+  it('a gRPC unit installs, passes its own tests, starts and answers real gRPC calls (real npm registry)', async () => {
+    const parsed = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
+    if (!parsed.ok) throw new Error('rpc fixture does not load');
+    const bp = parsed.blueprint;
+    const dir = join(tmp, 'rpc');
+    const files = generate('scaffold', bp, 'split');
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    const pkg = JSON.parse(files.find((f) => f.path === 'services/rpc-svc/package.json')!.content);
+    expect(pkg.dependencies).toEqual(GRPC_VERSIONS);
+    const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+    const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    expect(install.status, install.stderr).toBe(0);
+    const test = spawnSync(npm, ['test'], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    expect(test.status, `${test.stdout}\n${test.stderr}`).toBe(0);
+    expect([...test.stdout.matchAll(/^# pass (\d+)$/gm)].map((m) => Number(m[1]))).toHaveLength(3);
+    expect(test.stdout).not.toMatch(/^# fail [1-9]/m);
+
+    const port = await freePort();
+    const token = 'a-test-token';
+    const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: join(dir, 'services/rpc-svc'), env: { ...env, PORT: String(port), HOST: '127.0.0.1', SERVICE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let logs = '';
+    child.stdout.on('data', (d) => (logs += d));
+    child.stderr.on('data', (d) => (logs += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const opts = { keepCase: true, longs: String, enums: String, defaults: true };
+    const system = protoLoader.loadSync(join(dir, 'services/rpc-svc/proto/system.proto'), opts);
+    const health = protoLoader.loadSync(join(dir, 'services/rpc-svc/proto/health.proto'), opts);
+    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const call = <I, O>(def: protoLoader.PackageDefinition, service: string, method: string, input: I, md = new grpc.Metadata()) =>
+      new Promise<{ err: grpc.ServiceError | null; res?: O }>((resolve) => {
+        const m = (def[service] as protoLoader.ServiceDefinition)[method]!;
+        client.makeUnaryRequest(m.path, m.requestSerialize as (v: I) => Buffer, m.responseDeserialize as (b: Buffer) => O, input, md, { deadline: Date.now() + 5000 }, (err, res) => resolve({ err, res }));
+      });
+    try {
+      // The health service the probes ask, once the server is up.
+      let h: { err: grpc.ServiceError | null; res?: { status: string } } | undefined;
+      for (let i = 0; i < 100 && h?.res?.status !== 'SERVING'; i++) {
+        h = await call<{ service: string }, { status: string }>(health, 'grpc.health.v1.Health', 'Check', { service: '' });
+        if (h.res?.status !== 'SERVING') await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(h?.res, logs).toEqual({ status: 'SERVING' });
+      // A public method: served, its handler not implemented yet, its path the one the gateway routes.
+      const names = grpcNames(bp);
+      expect(grpcPath(names, 'a-b', 'get-all')).toBe('/rpc_shop2.v1.AB/GetAll');
+      const pub = await call(system, 'rpc_shop2.v1.AB', 'GetAll', { params: { id: '1' }, body_json: '' });
+      expect(pub.err?.code).toBe(grpc.status.UNIMPLEMENTED);
+      expect(pub.err?.details).toContain('a-b.get-all');
+      // An internal method: refused without the token, served with it.
+      const noToken = await call(system, 'rpc_shop2.v1.AB', 'Hidden', { params: {}, body_json: '{}' });
+      expect(noToken.err?.code).toBe(grpc.status.UNAUTHENTICATED);
+      const md = new grpc.Metadata();
+      md.set('x-service-token', token);
+      const withToken = await call(system, 'rpc_shop2.v1.AB', 'Hidden', { params: {}, body_json: '{}' }, md);
+      expect(withToken.err?.code).toBe(grpc.status.UNIMPLEMENTED);
+    } finally {
+      client.close();
+      child.kill('SIGTERM');
+    }
+    expect(await exited, logs).toBe(0);
+    expect(logs).toContain('shutting down');
   }, 300_000);
 });

@@ -227,6 +227,28 @@ describe('calibrate from the services’ own instrumentation', () => {
     expect(login.pool).toMatchObject({ dist: 'const', mean: 5 });
   });
 
+  it('with a no-load reading, keeps the measured background apart and gives the database’s to the units', () => {
+    // 0.12 s unattributed over 10 s: 0.01 cores of it is the unit's background, the rest (0.02 s
+    // over 1200 public requests) per request. The database idles at 0.004 cores (the pollers).
+    const r = profiled('monolith', 1);
+    const withIdle = LoadTestResult.parse({
+      ...r,
+      idle: [
+        { unit: 'backend', role: 'unit', pid: 100, cpuSeconds: 0.02, cpuUtilization: 0.01, rssMaxMiB: 80 },
+        { unit: 'main', role: 'datastore', pid: 200, cpuSeconds: 0.008, cpuUtilization: 0.004, rssMaxMiB: 40 },
+      ],
+    });
+    const cal = calibrate(bp, [withIdle], { layout: 'monolith' });
+    expect(cal.operations.find((o) => o.id === 'messages.send')!.cpuMs).toBeCloseTo(1 + 0.02 / 1.2, 4);
+    expect(cal.background).toMatchObject({ measured: true, perUnit: { backend: 0.014 }, perProcess: 0.014 });
+    const y = overlayYaml(bp, cal, { extendsPath: BP, sources: ['x'] });
+    expect(y).toContain('read with no load before each run');
+    // Without the reading, the same CPU is all per request (one rate cannot separate them).
+    const without = calibrate(bp, [r], { layout: 'monolith' });
+    expect(without.operations.find((o) => o.id === 'messages.send')!.cpuMs).toBeCloseTo(1.1, 6);
+    expect(without.background?.measured).toBe(false);
+  });
+
   it('takes the pool threads’ own CPU where the results keep it apart from V8’s workers', () => {
     const r = profiled('monolith', 1);
     r.profile[0]!.poolThreadsCpuSeconds = 0.3;

@@ -1,10 +1,12 @@
 // The embedded driver against a real HTTP server in another process.
 import { afterEach, describe, expect, it } from 'vitest';
-import os from 'node:os';
+import os, { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTrivialServer, type TrivialServer } from '../../src/loadtest/trivial-server.js';
-import { runDriver } from '../../src/loadtest/driver/index.js';
+import { runDriver, runDriverInChild } from '../../src/loadtest/driver/index.js';
 import { createScenario } from '../../src/loadtest/scenarios/trivial.js';
-import { LoopbackError, assertLoopback, trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
+import { LoopbackError, assertLoopback, seededRandom, trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
 import { loadTestTarget } from '../../src/loadtest/target.js';
 import { allowedCpus, taskset } from '../../src/loadtest/pin.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
@@ -21,211 +23,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-describe('embedded driver, open model', () => {
-  // Skipped only in the mutation run (npm run mutate sets ARCHSIM_MUTATION_RUN): the instrumented
-  // driver's first run there misses its own schedule by a second, far past the 100 ms bound.
-  it.skipIf(process.env.ARCHSIM_MUTATION_RUN === '1')('sends every scheduled request at a modest rate and measures the server delay', async () => {
-    const s = await server({ delayMs: 5 });
-    // Half a second of warm-up (sent, not measured): a cold first run on a loaded machine is the
-    // driver's and the server's start-up, not the server's delay.
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 200, duration: 2, warmup: 0.5 });
-    expect(r.totals.requests).toBe(400);
-    expect(r.totals.dropped).toBe(0);
-    expect(r.totals.errors.total).toBe(0);
-    expect(r.totals.throughput).toBe(200);
-    const l = r.totals.latency!;
-    expect(l.p50).toBeGreaterThanOrEqual(5);
-    expect(l.p50).toBeLessThan(100);
-    expect(l.min).toBeLessThanOrEqual(l.p50);
-    expect(l.p50).toBeLessThanOrEqual(l.p99);
-    expect(l.p99).toBeLessThanOrEqual(l.max);
-    // The driver reports how late it started requests itself.
-    expect(r.driver.lag!.p50).toBeLessThanOrEqual(r.driver.lag!.p99);
-    expect(r.driver.lag!.p50).toBeLessThan(l.p50);
-  });
-
-  it('counts the queue behind a 500 ms stall that a closed-loop driver hides (coordinated omission)', async () => {
-    // The server blocks its event loop for 500 ms on its 100th request (≈0.5 s into the run).
-    const open = await server({ stallAfter: 100, stallMs: 500 });
-    const o = await runDriver(createScenario(), { baseUrl: open.url, model: 'open', rate: 200, duration: 2.5 });
-    const naive = await server({ stallAfter: 100, stallMs: 500 });
-    const c = await runDriver(createScenario(), { baseUrl: naive.url, model: 'closed', connections: 1, duration: 2.5 });
-    // About 100 requests were scheduled during the stall (200/s × 0.5 s), 20% of 500: from their
-    // intended start they waited up to 500 ms, so p90 and p99 show the stall.
-    expect(o.totals.latency!.p99).toBeGreaterThan(300);
-    expect(o.totals.latency!.p90).toBeGreaterThan(50);
-    // A closed loop waited for the one stalled request and sent nothing meanwhile: one slow
-    // sample among thousands, and its p99 looks healthy.
-    expect(c.totals.latency!.max).toBeGreaterThan(450);
-    expect(c.totals.latency!.p99).toBeLessThan(50);
-    // The open model's service time (from the actual send) understates it too.
-    expect(o.operations[0]!.serviceTime!.p90).toBeLessThan(o.totals.latency!.p90);
-  });
-
-  it('measures each operation from its intended start too: one operation under a stall has exactly the totals\' latency', async () => {
-    const s = await server({ stallAfter: 100, stallMs: 500 });
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 200, duration: 2.5 });
-    expect(r.operations).toHaveLength(1);
-    const op = r.operations[0]!;
-    expect(op.requests).toBe(r.totals.requests);
-    // Same samples, same histogram: every figure equal, not just close.
-    expect(op.latency).toEqual(r.totals.latency);
-    expect(op.latency!.p90).toBe(r.totals.latency!.p90);
-    // And the stall is in it: ≈100 of 500 requests were scheduled during it and waited from their schedule.
-    expect(op.latency!.p90).toBeGreaterThan(50);
-    expect(op.latency!.max).toBeGreaterThan(400);
-    // From the actual send the stall hides: the service time is far below the latency.
-    expect(op.serviceTime!.p90).toBeLessThan(op.latency!.p90 / 2);
-  });
-});
-
-describe('embedded driver, open model falling behind', () => {
-  it('counts the requests it could not even start as dropped, and says latency understates it', async () => {
-    // 2 connections, each busy 300 ms per request, against 100 requests a second: at most about
-    // 7 a second can start; the rest wait more than 200 ms past their schedule and are dropped.
-    const s = await server({ delayMs: 300 });
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 1, connections: 2, maxLagMs: 200 });
-    expect(r.totals.dropped).toBeGreaterThan(50);
-    expect(r.totals.errors.byKind.dropped).toBe(r.totals.dropped);
-    expect(r.operations[0]!.requests + r.totals.dropped).toBe(100);
-    expect(r.notes.join(' ')).toMatch(/dropped.*understate/);
-  });
-});
-
-describe('embedded driver, closed model', () => {
-  it('reports the maximum throughput of N connections', async () => {
-    const s = await server();
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', connections: 4, duration: 1 });
-    // Closed, no think time: every connection always has a request out, so X = N / R (Little's
-    // law) whatever the machine's load; a driver that idled between requests would fall short.
-    expect(r.totals.throughput).toBeGreaterThan(50);
-    expect(r.totals.throughput).toBeGreaterThan((0.8 * 4 * 1000) / r.totals.latency!.mean);
-    expect(r.totals.throughput).toBeLessThan((1.2 * 4 * 1000) / r.totals.latency!.mean);
-    expect(r.totals.requests).toBe(r.operations[0]!.requests);
-    expect(r.totals.throughput).toBeCloseTo(r.totals.requests / 1, 0);
-    expect(r.totals.errors.total).toBe(0);
-  });
-
-  it('stops at maxRequests', async () => {
-    const s = await server();
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', connections: 2, duration: 10, maxRequests: 50 });
-    expect(r.totals.requests).toBe(50);
-  });
-
-  it('classifies refused connections', async () => {
-    const s = await server();
-    const port = s.port;
-    await s.stop();
-    const r = await runDriver(createScenario(), { baseUrl: `http://127.0.0.1:${port}`, model: 'open', rate: 50, duration: 0.4 });
-    expect(r.totals.errors.byKind.connect).toBe(20);
-    expect(r.totals.latency).toBeNull();
-  });
-});
-
-describe('errors by kind', () => {
-  it('counts 5xx answers as errors and still records their latency', async () => {
-    const s = await server({ status: 503 });
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 0.4 });
-    expect(r.totals.errors).toEqual({ total: 20, byKind: { status_5xx: 20 } });
-    expect(r.totals.latency).not.toBeNull();
-  });
-
-  it('counts requests that outlive the timeout', async () => {
-    const s = await server({ delayMs: 400 });
-    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5, timeoutMs: 100 });
-    expect(r.totals.errors).toEqual({ total: 10, byKind: { timeout: 10 } });
-  });
-});
-
-describe('scenario bugs', () => {
-  it('counts a build() that throws as an error and names it, without stalling', async () => {
-    const s = await server();
-    const scenario = {
-      operations: [
-        { id: 'ok.get', weight: 1, build: () => ({ method: 'GET', path: '/' }) },
-        { id: 'bad.get', weight: 1, build: () => { throw new Error('no token'); } },
-      ],
-    };
-    const r = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 2, duration: 0.3 });
-    expect(r.operations[0]!.errors.total).toBe(0);
-    expect(r.operations[1]!.errors.byKind.other).toBe(r.operations[1]!.requests);
-    expect(r.notes.join(' ')).toMatch(/bad\.get: build\(\) threw: no token/);
-  });
-});
-
-describe('data seeded once for several windows', () => {
-  it('skips the scenario’s setup when given data, and continues each operation’s request numbers from counters', async () => {
-    const s = await server();
-    let setups = 0;
-    const seen: { data: unknown; opSeq: number }[] = [];
-    const scenario = {
-      setup: async () => (setups++, { fresh: true }),
-      operations: [{ id: 'one.get', weight: 1, build: (ctx: { data: unknown; opSeq: number }) => (seen.push({ data: ctx.data, opSeq: ctx.opSeq }), { method: 'GET', path: '/' }) }],
-    };
-    const first = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 7, data: { seeded: 1 } });
-    expect(setups).toBe(0);
-    expect(seen.map((x) => x.opSeq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(seen.every((x) => (x.data as { seeded?: number }).seeded === 1)).toBe(true);
-    expect(first.counters).toEqual({ 'one.get': 7 });
-    seen.length = 0;
-    const second = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 3, data: { seeded: 1 }, counters: first.counters });
-    // The single-use items 0…6 went to the first window: the second starts at 7.
-    expect(seen.map((x) => x.opSeq)).toEqual([7, 8, 9]);
-    expect(second.counters).toEqual({ 'one.get': 10 });
-    // Without data the scenario seeds for itself, once.
-    seen.length = 0;
-    await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 2 });
-    expect(setups).toBe(1);
-    expect(seen.map((x) => (x.data as { fresh?: boolean }).fresh)).toEqual([true, true]);
-  });
-});
-
-describe('targets', () => {
-  it('refuses hosts other than loopback', async () => {
-    for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])
-      expect(() => assertLoopback(url), url).toThrow(LoopbackError);
-    for (const url of ['http://127.0.0.1:1', 'http://localhost:8080', 'http://[::1]:80']) expect(assertLoopback(url).protocol).toBe('http:');
-    await expect(runDriver(createScenario(), { baseUrl: 'http://example.com', model: 'closed', duration: 1 })).rejects.toThrow(/only targets 127/);
-  });
-
-  it('weights the operations exactly over any prefix', () => {
-    const pick = weightedPicker([3, 1]);
-    const seen = Array.from({ length: 400 }, pick);
-    expect(seen.filter((i) => i === 0).length).toBe(300);
-    expect(seen.slice(0, 4).filter((i) => i === 1).length).toBe(1);
-  });
-});
-
-describe('a run with the driver in its own pinned process', () => {
-  it('measures the server process CPU and pins both', async () => {
-    const s = await server({ cpuMs: 1 });
-    const r = await loadTestTarget({
-      target: s.url,
-      scenario: trivialScenario(),
-      model: 'open',
-      rate: 200,
-      duration: 2,
-      warmup: 0.5,
-      processes: [{ unit: 'trivial', role: 'sut', pid: s.pid }],
-    });
-    expect(LoadTestResult.parse(r)).toEqual(r);
-    expect(r.totals.requests).toBe(400);
-    // 400 requests × 1 ms of spinning: at least 0.4 s of the server's CPU, plus HTTP overhead.
-    const p = r.processes[0]!;
-    expect(p.cpuSeconds).toBeGreaterThan(0.38);
-    expect(p.cpuSeconds).toBeLessThan(1.5);
-    expect(p.rssMaxMiB).toBeGreaterThan(10);
-    expect(r.driver!.pid).not.toBe(process.pid);
-    expect(r.driver!.cpuSeconds).toBeGreaterThan(0);
-    if (os.availableParallelism() >= 2 && taskset()) {
-      expect(r.run.pinning).toMatchObject({ driver: String(os.availableParallelism() - 1) });
-      expect(allowedCpus(s.pid)).toBe(r.run.pinning!.sut);
-    } else {
-      expect(r.run.notes.join(' ')).toMatch(/not pinned/);
-    }
-  });
-});
-
+// Ordered fastest first: a mutation run (npm run mutate) stops a mutant's tests at the first
+// failure, so the quick exact checks kill most mutants before the multi-second stall runs start.
 describe('latency summaries', () => {
   it('reads each percentile at its own rank on a known sample (1…1000 µs)', () => {
     const h = newHistogram();
@@ -276,11 +75,29 @@ describe('outcome classification', () => {
   });
 });
 
+describe('targets', () => {
+  it('refuses hosts other than loopback', async () => {
+    for (const url of ['http://example.com', 'http://10.0.0.1:8080', 'http://192.168.1.2', 'https://127.0.0.1', 'http://127.0.0.1.example.com'])
+      expect(() => assertLoopback(url), url).toThrow(LoopbackError);
+    for (const url of ['http://127.0.0.1:1', 'http://localhost:8080', 'http://[::1]:80']) expect(assertLoopback(url).protocol).toBe('http:');
+    await expect(runDriver(createScenario(), { baseUrl: 'http://example.com', model: 'closed', duration: 1 })).rejects.toThrow(/only targets 127/);
+  });
+
+  it('weights the operations exactly over any prefix', () => {
+    const pick = weightedPicker([3, 1]);
+    const seen = Array.from({ length: 400 }, pick);
+    expect(seen.filter((i) => i === 0).length).toBe(300);
+    expect(seen.slice(0, 4).filter((i) => i === 1).length).toBe(1);
+  });
+});
+
 describe('driver options and report fields', () => {
   it('refuses a run without a positive duration, and an open run without a rate', async () => {
     await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 0 })).rejects.toThrow('duration must be positive');
     await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'open', duration: 1 })).rejects.toThrow('the open model needs a rate');
     await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'open', rate: 0, duration: 1 })).rejects.toThrow('the open model needs a rate');
+    await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'open', rate: -5, duration: 1 })).rejects.toThrow('the open model needs a rate');
+    await expect(runDriver(createScenario(), { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: -1 })).rejects.toThrow('duration must be positive');
   });
 
   it('open: measures only after the warm-up, bounds in-flight requests by rate/10 (at least 16), reports the schedule and phases', async () => {
@@ -357,6 +174,212 @@ describe('the in-flight bound', () => {
   });
 });
 
+describe('errors by kind', () => {
+  it('counts 5xx answers as errors and still records their latency', async () => {
+    const s = await server({ status: 503 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 0.4 });
+    expect(r.totals.errors).toEqual({ total: 20, byKind: { status_5xx: 20 } });
+    expect(r.totals.latency).not.toBeNull();
+  });
+
+  it('counts requests that outlive the timeout', async () => {
+    const s = await server({ delayMs: 400 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5, timeoutMs: 100 });
+    expect(r.totals.errors).toEqual({ total: 10, byKind: { timeout: 10 } });
+  });
+});
+
+describe('scenario bugs', () => {
+  it('gives each build() the run\'s and the operation\'s numbers, the setup data, the origin and a seeded random stream', async () => {
+    const s = await server();
+    const seen: { op: string; seq: number; opSeq: number; data: unknown; baseUrl: string; r: number }[] = [];
+    const scenario = (id: string) => ({
+      setup: async (origin: string) => ({ origin, token: 't' }),
+      operations: ['a', 'b'].map((op) => ({ id: `${id}.${op}`, weight: op === 'a' ? 2 : 1, build: (ctx: { seq: number; opSeq: number; data: unknown; baseUrl: string; random: () => number }) => (seen.push({ op, seq: ctx.seq, opSeq: ctx.opSeq, data: ctx.data, baseUrl: ctx.baseUrl, r: ctx.random() }), { method: 'GET', path: '/' }) })),
+    });
+    const r = await runDriver(scenario('x'), { baseUrl: `${s.url}/ignored/path`, model: 'closed', duration: 10, maxRequests: 6, seed: 7 });
+    expect(r.operations.map((o) => [o.id, o.requests])).toEqual([['x.a', 4], ['x.b', 2]]);
+    expect(seen.map((x) => x.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Smooth weighted round-robin (2:1): a, b, a, a, b, a; each operation numbers its own requests.
+    expect(seen.map((x) => `${x.op}${x.opSeq}`)).toEqual(['a0', 'b0', 'a1', 'a2', 'b1', 'a3']);
+    const origin = new URL(s.url).origin;
+    expect(seen.every((x) => x.baseUrl === origin)).toBe(true);
+    expect(seen[0]!.data).toEqual({ origin, token: 't' });
+    const again = seen.splice(0).map((x) => x.r);
+    // The same seed gives the same stream; the default seed (1) is another one.
+    await runDriver(scenario('y'), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 6, seed: 7 });
+    expect(seen.splice(0).map((x) => x.r)).toEqual(again);
+    await runDriver(scenario('z'), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 6 });
+    const one = seededRandom(1);
+    expect(seen.map((x) => x.r)).toEqual(Array.from({ length: 6 }, one));
+  });
+
+  it('counts a throwing build() during the warm-up nowhere, and names only the first failure', async () => {
+    const s = await server();
+    let n = 0;
+    const scenario = { operations: [{ id: 'w.get', weight: 1, build: () => { n++; if (n <= 5) throw new Error(`early ${n}`); return { method: 'GET', path: '/' }; } }] };
+    // 40/s: the first 10 requests (0.25 s) are the warm-up; the five that throw are all in it.
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'open', rate: 40, duration: 0.5, warmup: 0.25 });
+    expect(r.totals.requests).toBe(20);
+    expect(r.totals.errors.total).toBe(0);
+    // Exactly one note besides the driver's own lateness (which a loaded machine may add): a failed
+    // build leaves nothing in flight, so the run ends on schedule and no hard stop is noted.
+    expect(r.notes.filter((x) => !x.startsWith('the driver started requests late'))).toEqual(['the scenario failed to build requests (counted as errors of kind "other"): w.get: build() threw: early 1']);
+  });
+
+  it('counts a build() that throws as an error and names it, without stalling', async () => {
+    const s = await server();
+    const scenario = {
+      operations: [
+        { id: 'ok.get', weight: 1, build: () => ({ method: 'GET', path: '/' }) },
+        { id: 'bad.get', weight: 1, build: () => { throw new Error('no token'); } },
+      ],
+    };
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 2, duration: 0.3 });
+    expect(r.operations[0]!.errors.total).toBe(0);
+    expect(r.operations[1]!.errors.byKind.other).toBe(r.operations[1]!.requests);
+    expect(r.notes.join(' ')).toMatch(/bad\.get: build\(\) threw: no token/);
+  });
+});
+
+describe('per-request results, the stop signal and the driver\'s own lateness', () => {
+  it('reports each request as it ends, warm-up included: operation, latency from the intended start, error kind', async () => {
+    const s = await server({ delayMs: 5 });
+    const seen: [string, number | null, string | null][] = [];
+    const r = await runDriver(createScenario({ id: 'x.get' }), { baseUrl: s.url, model: 'open', rate: 40, duration: 0.5, warmup: 0.25, onResult: (op, ms, e) => seen.push([op, ms, e]) });
+    // 0.75 s × 40/s: 30 requests ended, 20 of them measured.
+    expect(seen).toHaveLength(30);
+    expect(r.totals.requests).toBe(20);
+    for (const [op, ms, e] of seen) {
+      expect(op).toBe('x.get');
+      expect(e).toBeNull();
+      // The server waits 5 ms before it answers: never less, from the schedule.
+      expect(ms).toBeGreaterThanOrEqual(5);
+    }
+    const bad = await server({ status: 503 });
+    const errs: (string | null)[] = [];
+    const lat: (number | null)[] = [];
+    await runDriver(createScenario(), { baseUrl: bad.url, model: 'closed', duration: 10, maxRequests: 3, onResult: (_op, ms, e) => (errs.push(e), lat.push(ms)) });
+    expect(errs).toEqual(['status_5xx', 'status_5xx', 'status_5xx']);
+    expect(lat.every((x) => x !== null && x > 0)).toBe(true);
+    const port = bad.port;
+    await bad.stop();
+    const refused: [number | null, string | null][] = [];
+    await runDriver(createScenario(), { baseUrl: `http://127.0.0.1:${port}`, model: 'closed', duration: 10, maxRequests: 2, onResult: (_op, ms, e) => refused.push([ms, e]) });
+    // Nothing answered: no latency.
+    expect(refused).toEqual([[null, 'connect'], [null, 'connect']]);
+  });
+
+  it('open: stops scheduling once until() says so, and what was sent still finishes', async () => {
+    const s = await server();
+    let ended = 0;
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 5, until: () => ended >= 10, onResult: () => ended++ });
+    // 500 were scheduled; the run stopped after about 10 (a few more may have started meanwhile).
+    expect(r.totals.requests).toBeGreaterThanOrEqual(10);
+    expect(r.totals.requests).toBeLessThan(30);
+    expect(r.totals.requests).toBe(ended);
+    expect(r.totals.errors.total).toBe(0);
+  });
+
+  it('open: measures latency from the intended start even when the driver itself starts a request late, and says so', async () => {
+    const s = await server();
+    // Each request's build() holds the driver's event loop for 20 ms after its scheduled start:
+    // the request goes out ≥ 20 ms late. The system answers at once; the latency still counts
+    // from the schedule (≥ 20 ms), the service time from the send (small), and the driver's own
+    // lag (≥ 20 ms) is reported with a note.
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const scenario = { operations: [{ id: 'slow.build', weight: 1, build: () => (spin(20), { method: 'GET', path: '/' }) }] };
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5 });
+    expect(r.totals.requests).toBe(10);
+    expect(r.totals.latency!.min).toBeGreaterThanOrEqual(20);
+    expect(r.operations[0]!.latency).toEqual(r.totals.latency);
+    expect(r.driver.lag!.p50).toBeGreaterThanOrEqual(20);
+    expect(r.operations[0]!.serviceTime!.p50).toBeLessThan(r.totals.latency!.p50 - 15);
+    expect(r.notes.join(' ')).toMatch(/the driver started requests late \(p99 [\d.]+ ms after their scheduled time\)/);
+  });
+
+  it('open without the precise wait still sends on schedule and reports no lateness of its own', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 0.4, precise: false });
+    expect(r.totals.requests).toBe(20);
+    expect(r.totals.dropped).toBe(0);
+    expect(r.totals.errors.total).toBe(0);
+  });
+});
+
+describe('data seeded once for several windows', () => {
+  it('skips the scenario’s setup when given data, and continues each operation’s request numbers from counters', async () => {
+    const s = await server();
+    let setups = 0;
+    const seen: { data: unknown; opSeq: number }[] = [];
+    const scenario = {
+      setup: async () => (setups++, { fresh: true }),
+      operations: [{ id: 'one.get', weight: 1, build: (ctx: { data: unknown; opSeq: number }) => (seen.push({ data: ctx.data, opSeq: ctx.opSeq }), { method: 'GET', path: '/' }) }],
+    };
+    const first = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 7, data: { seeded: 1 } });
+    expect(setups).toBe(0);
+    expect(seen.map((x) => x.opSeq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(seen.every((x) => (x.data as { seeded?: number }).seeded === 1)).toBe(true);
+    expect(first.counters).toEqual({ 'one.get': 7 });
+    seen.length = 0;
+    const second = await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 3, data: { seeded: 1 }, counters: first.counters });
+    // The single-use items 0…6 went to the first window: the second starts at 7.
+    expect(seen.map((x) => x.opSeq)).toEqual([7, 8, 9]);
+    expect(second.counters).toEqual({ 'one.get': 10 });
+    // Without data the scenario seeds for itself, once.
+    seen.length = 0;
+    await runDriver(scenario, { baseUrl: s.url, model: 'closed', connections: 1, duration: 5, maxRequests: 2 });
+    expect(setups).toBe(1);
+    expect(seen.map((x) => (x.data as { fresh?: boolean }).fresh)).toEqual([true, true]);
+  });
+});
+
+describe('embedded driver, closed model', () => {
+  it('reports the maximum throughput of N connections', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', connections: 4, duration: 1 });
+    // Closed, no think time: every connection always has a request out, so X = N / R (Little's
+    // law) whatever the machine's load; a driver that idled between requests would fall short.
+    expect(r.totals.throughput).toBeGreaterThan(50);
+    expect(r.totals.throughput).toBeGreaterThan((0.8 * 4 * 1000) / r.totals.latency!.mean);
+    expect(r.totals.throughput).toBeLessThan((1.2 * 4 * 1000) / r.totals.latency!.mean);
+    expect(r.totals.requests).toBe(r.operations[0]!.requests);
+    expect(r.totals.throughput).toBeCloseTo(r.totals.requests / 1, 0);
+    expect(r.totals.errors.total).toBe(0);
+  });
+
+  it('stops at maxRequests', async () => {
+    const s = await server();
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', connections: 2, duration: 10, maxRequests: 50 });
+    expect(r.totals.requests).toBe(50);
+  });
+
+  it('classifies refused connections', async () => {
+    const s = await server();
+    const port = s.port;
+    await s.stop();
+    const r = await runDriver(createScenario(), { baseUrl: `http://127.0.0.1:${port}`, model: 'open', rate: 50, duration: 0.4 });
+    expect(r.totals.errors.byKind.connect).toBe(20);
+    expect(r.totals.latency).toBeNull();
+  });
+});
+
+describe('embedded driver, open model falling behind', () => {
+  it('counts the requests it could not even start as dropped, and says latency understates it', async () => {
+    // 2 connections, each busy 300 ms per request, against 100 requests a second: at most about
+    // 7 a second can start; the rest wait more than 200 ms past their schedule and are dropped.
+    const s = await server({ delayMs: 300 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 1, connections: 2, maxLagMs: 200 });
+    expect(r.totals.dropped).toBeGreaterThan(50);
+    expect(r.totals.errors.byKind.dropped).toBe(r.totals.dropped);
+    expect(r.operations[0]!.requests + r.totals.dropped).toBe(100);
+    expect(r.notes.join(' ')).toMatch(/dropped.*understate/);
+  });
+});
+
 describe('progress', () => {
   it('reports about once a second with the completions of the last second and the p95 so far', async () => {
     const s = await server({ delayMs: 2 });
@@ -374,5 +397,116 @@ describe('progress', () => {
     expect(a.errors + a.dropped).toBe(0);
     expect(b.p95).toBeGreaterThanOrEqual(2);
     expect(b.p95).toBeLessThan(1000);
+  });
+});
+
+describe('embedded driver, open model', () => {
+  // Skipped only in the mutation run (npm run mutate sets ARCHSIM_MUTATION_RUN): the instrumented
+  // driver's first run there misses its own schedule by a second, far past the 100 ms bound.
+  it.skipIf(process.env.ARCHSIM_MUTATION_RUN === '1')('sends every scheduled request at a modest rate and measures the server delay', async () => {
+    const s = await server({ delayMs: 5 });
+    // Half a second of warm-up (sent, not measured): a cold first run on a loaded machine is the
+    // driver's and the server's start-up, not the server's delay.
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 200, duration: 2, warmup: 0.5 });
+    expect(r.totals.requests).toBe(400);
+    expect(r.totals.dropped).toBe(0);
+    expect(r.totals.errors.total).toBe(0);
+    expect(r.totals.throughput).toBe(200);
+    const l = r.totals.latency!;
+    expect(l.p50).toBeGreaterThanOrEqual(5);
+    expect(l.p50).toBeLessThan(100);
+    expect(l.min).toBeLessThanOrEqual(l.p50);
+    expect(l.p50).toBeLessThanOrEqual(l.p99);
+    expect(l.p99).toBeLessThanOrEqual(l.max);
+    // The driver reports how late it started requests itself.
+    expect(r.driver.lag!.p50).toBeLessThanOrEqual(r.driver.lag!.p99);
+    expect(r.driver.lag!.p50).toBeLessThan(l.p50);
+  });
+
+  it('counts the queue behind a 500 ms stall that a closed-loop driver hides (coordinated omission)', async () => {
+    // The server blocks its event loop for 500 ms on its 100th request (≈0.5 s into the run).
+    const open = await server({ stallAfter: 100, stallMs: 500 });
+    const o = await runDriver(createScenario(), { baseUrl: open.url, model: 'open', rate: 200, duration: 2.5 });
+    const naive = await server({ stallAfter: 100, stallMs: 500 });
+    const c = await runDriver(createScenario(), { baseUrl: naive.url, model: 'closed', connections: 1, duration: 2.5 });
+    // About 100 requests were scheduled during the stall (200/s × 0.5 s), 20% of 500: from their
+    // intended start they waited up to 500 ms, so p90 and p99 show the stall.
+    expect(o.totals.latency!.p99).toBeGreaterThan(300);
+    expect(o.totals.latency!.p90).toBeGreaterThan(50);
+    // A closed loop waited for the one stalled request and sent nothing meanwhile: one slow
+    // sample among thousands, and its p99 looks healthy.
+    expect(c.totals.latency!.max).toBeGreaterThan(450);
+    expect(c.totals.latency!.p99).toBeLessThan(50);
+    // The open model's service time (from the actual send) understates it too.
+    expect(o.operations[0]!.serviceTime!.p90).toBeLessThan(o.totals.latency!.p90);
+  });
+
+  it('measures each operation from its intended start too: one operation under a stall has exactly the totals\' latency', async () => {
+    const s = await server({ stallAfter: 100, stallMs: 500 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 200, duration: 2.5 });
+    expect(r.operations).toHaveLength(1);
+    const op = r.operations[0]!;
+    expect(op.requests).toBe(r.totals.requests);
+    // Same samples, same histogram: every figure equal, not just close.
+    expect(op.latency).toEqual(r.totals.latency);
+    expect(op.latency!.p90).toBe(r.totals.latency!.p90);
+    // And the stall is in it: ≈100 of 500 requests were scheduled during it and waited from their schedule.
+    expect(op.latency!.p90).toBeGreaterThan(50);
+    expect(op.latency!.max).toBeGreaterThan(400);
+    // From the actual send the stall hides: the service time is far below the latency.
+    expect(op.serviceTime!.p90).toBeLessThan(op.latency!.p90 / 2);
+  });
+});
+
+describe('a run with the driver in its own pinned process', () => {
+  it('in a child process: forwards progress and both phases, returns the report and the child\'s pid', async () => {
+    const s = await server();
+    const phases: string[] = [];
+    const progress: number[] = [];
+    const run = await runDriverInChild(trivialScenario({ id: 'c.get' }), { baseUrl: s.url, model: 'open', rate: 50, duration: 1.2 }, { onPhase: (p) => phases.push(p), onProgress: (p) => progress.push(p.total) });
+    expect(run.pid).not.toBe(process.pid);
+    expect(run.notes).toEqual([]);
+    expect(phases).toEqual(['measure', 'end']);
+    expect(progress[0]).toBe(1.2);
+    expect(run.report.operations.map((o) => [o.id, o.requests])).toEqual([['c.get', 60]]);
+    expect(run.report.totals.errors.total).toBe(0);
+  });
+
+  it('in a child process: a scenario that fails to load rejects with the child\'s own message', async () => {
+    await expect(runDriverInChild({ module: '/nonexistent/archsim-scenario.mjs' }, { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 1 })).rejects.toThrow(/archsim-scenario\.mjs/);
+    const empty = join(mkdtempSync(join(tmpdir(), 'archsim-driver-')), 'empty.mjs');
+    writeFileSync(empty, 'export const createScenario = () => ({ operations: [] });\n');
+    await expect(runDriverInChild({ module: empty }, { baseUrl: 'http://127.0.0.1:1', model: 'closed', duration: 1 })).rejects.toThrow(`${empty}: a scenario needs operations: [{ id, weight, build(ctx) }]`);
+  });
+
+  // Skipped only in the mutation run: the child runs dist/, never a mutant (the child tests above
+  // cover runDriverInChild there), and its niced driver among other work fell behind the 400 it
+  // must send (317 in one dry run), failing the whole run before a mutant was tested.
+  it.skipIf(process.env.ARCHSIM_MUTATION_RUN === '1')('measures the server process CPU and pins both', async () => {
+    const s = await server({ cpuMs: 1 });
+    const r = await loadTestTarget({
+      target: s.url,
+      scenario: trivialScenario(),
+      model: 'open',
+      rate: 200,
+      duration: 2,
+      warmup: 0.5,
+      processes: [{ unit: 'trivial', role: 'sut', pid: s.pid }],
+    });
+    expect(LoadTestResult.parse(r)).toEqual(r);
+    expect(r.totals.requests).toBe(400);
+    // 400 requests × 1 ms of spinning: at least 0.4 s of the server's CPU, plus HTTP overhead.
+    const p = r.processes[0]!;
+    expect(p.cpuSeconds).toBeGreaterThan(0.38);
+    expect(p.cpuSeconds).toBeLessThan(1.5);
+    expect(p.rssMaxMiB).toBeGreaterThan(10);
+    expect(r.driver!.pid).not.toBe(process.pid);
+    expect(r.driver!.cpuSeconds).toBeGreaterThan(0);
+    if (os.availableParallelism() >= 2 && taskset()) {
+      expect(r.run.pinning).toMatchObject({ driver: String(os.availableParallelism() - 1) });
+      expect(allowedCpus(s.pid)).toBe(r.run.pinning!.sut);
+    } else {
+      expect(r.run.notes.join(' ')).toMatch(/not pinned/);
+    }
   });
 });

@@ -3,7 +3,8 @@
 // included. New blueprints in blueprints/ are covered without touching this test. Kept fast for
 // CI: the analytic method where a command offers one, short DES runs, generate --dry-run
 // (about a minute on a quiet two-core machine; the timeouts leave room for a busy one).
-// (up, loadtest and validate-model run the reference services; their own tests cover them.)
+// plan too; up, loadtest and validate-model run the reference services (their own tests cover
+// them), calibrate reads their results.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +49,10 @@ interface Bundled {
   layouts: string[];
   domains: string[];
   mix: string[];
+  /** the blueprint names its own scenario files (compare runs those instead of the automatic ones) */
+  ownScenarios: boolean;
+  /** domains that own tables */
+  stateful: string[];
 }
 
 const bundled: Bundled[] = readdirSync(join(ROOT, 'blueprints'))
@@ -55,7 +60,8 @@ const bundled: Bundled[] = readdirSync(join(ROOT, 'blueprints'))
   .sort()
   .map((f) => {
     const y = parse(readFileSync(join(ROOT, 'blueprints', f), 'utf8'));
-    return { file: `blueprints/${f}`, name: y.metadata.name, layouts: Object.keys(y.layouts), domains: Object.keys(y.system.domains), mix: Object.keys(y.workload.mix) };
+    const stateful = Object.entries(y.system.domains as Record<string, { tables?: string[] }>).filter(([, d]) => (d.tables ?? []).length > 0).map(([n]) => n);
+    return { file: `blueprints/${f}`, name: y.metadata.name, layouts: Object.keys(y.layouts), domains: Object.keys(y.system.domains), mix: Object.keys(y.workload.mix), ownScenarios: Array.isArray(y.scenarios), stateful };
   });
 
 const expectClean = (r: Run, what: string) => {
@@ -109,6 +115,19 @@ describe.each(bundled)('$name: every command, every layout', (b) => {
     expect(JSON.parse(gen.stdout)).toMatchObject({ ok: true, dryRun: true, layout: l });
   }, 300_000);
 
+  it('plan from the first layout to the last: exit 0, a phase per step, figures and a schedule', async () => {
+    const [from, to] = [b.layouts[0]!, b.layouts[b.layouts.length - 1]!];
+    const r = await run(['plan', b.file, '--from', from, '--to', to, '--format', 'json', '--start', '2026-01-05']);
+    expectClean(r, 'plan');
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p).toMatchObject({ from, to });
+    expect(p.phases.length).toBeGreaterThan(0);
+    expect(p.order.length).toBeGreaterThan(0);
+    expect(p.totals).toBeDefined();
+    expect(p.gantt).toBeDefined();
+  }, 300_000);
+
   it('compare and report over every layout: every section, fault isolation for every layout', async () => {
     const [cmp, rep] = await all([() => run(['compare', b.file, '--json']), () => run(['report', b.file, '--format', 'md'])]);
     expectClean(cmp, 'compare');
@@ -121,6 +140,12 @@ describe.each(bundled)('$name: every command, every layout', (b) => {
     expect(c.saturation).toHaveLength(b.layouts.length);
     expect(c.cost).toHaveLength(b.layouts.length);
     for (const l of b.layouts) expect(c.faultIsolation.some((f: { layout: string }) => f.layout === l), `fault isolation for ${l}`).toBe(true);
+    if (!b.ownScenarios) {
+      // A blueprint no seed describes: fault isolation for its own units and datastores, by name.
+      const failures = new Set(c.faultIsolation.map((f: { failure: string }) => f.failure));
+      for (const d of b.domains) expect([...failures].some((f) => f.startsWith(`auto:${d}-down: `)), `unit of ${d} down`).toBe(true);
+      for (const d of b.stateful) expect([...failures].some((f) => new RegExp(`^auto:\\S+: \\S+ store of ${d} down$`).test(f)), `store of ${d} down`).toBe(true);
+    }
     const md = rep.stdout;
     for (const h of ['## archsim: ', '| monthly cost |', '| fault: ', '### Lint', '### Readiness checklist', ...b.layouts.map((l) => `### Layout ${l}`), '<details>']) {
       expect(md, `report: ${h}`).toContain(h);

@@ -37,6 +37,11 @@ describe('archsim rehearse (CLI, no layout started)', { timeout: 120_000 }, () =
     expect(j.code).toBe(0);
     const { actions } = JSON.parse(j.stdout) as { actions: { kind: string }[] };
     expect(actions.filter((a) => a.kind === 'start-unit')).toHaveLength(8);
+    // A step whose extraction moves tables says plainly that the rehearsal does not move them.
+    const g = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--phases', '6']);
+    expect(g.stdout.split('\n')[0]).toMatch(/start group-service .*; DATA MOVE NOT PERFORMED: the plan moves groups, group_members, group_messages \(main → group-db\)/);
+    const moved = (actions as { kind: string; dataMoves?: unknown[] }[]).filter((a) => a.kind === 'start-unit' && a.dataMoves!.length);
+    expect(moved.length).toBe(4);
   });
 
   it('bad input: one clear line per problem, positioned in the plan file, exit 2, no stack trace', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { readPlanFile } from '../../src/rehearse/plan-file.js';
-import { breaches, describeAction, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { breaches, dataMoveText, describeAction, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
 
 const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
@@ -49,6 +49,25 @@ describe('rehearsalSteps', () => {
     const broken = structuredClone(p);
     broken.phases[2]!.extractions[0]!.routes = ['GET /no/such/route'];
     expect(() => rehearsalSteps(broken, quantchat, { stepMs: 1000 })).toThrow(/not a route of blueprint quantchat/);
+  });
+
+  it('names the data moves of each extraction, which the rehearsal does not perform', () => {
+    const start = (unit: string) => steps.find((a) => a.kind === 'start-unit' && a.unit === unit) as Extract<Action, { kind: 'start-unit' }>;
+    expect(start('relay-service').dataMoves).toEqual([]);
+    expect(describeAction(start('relay-service'))).not.toMatch(/DATA MOVE/);
+    const groups = start('group-service');
+    const planned = p.phases.flatMap((ph) => ph.extractions).find((e) => e.unit === 'group-service')!.data;
+    expect(planned.length).toBeGreaterThan(0);
+    expect(groups.dataMoves).toEqual(planned.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store })));
+    expect(describeAction(groups)).toMatch(/DATA MOVE NOT PERFORMED: the plan moves groups, group_members, group_messages \(main → group-db\); the rehearsal leaves them where they are/);
+    // Moves to two stores are listed per store.
+    expect(dataMoveText([
+      { table: 'a', from: 'main', to: 'x' },
+      { table: 'b', from: 'up', to: 'y' },
+    ])).toMatch(/moves a \(main → x\); b \(up → y\)/);
+    // Every data move of the plan is named by some step.
+    const named = steps.flatMap((a) => (a.kind === 'start-unit' ? a.dataMoves.map((m) => m.table) : []));
+    expect(named.sort()).toEqual(p.phases.flatMap((ph) => ph.extractions.filter((e) => e.from && e.routes.length).flatMap((e) => e.data.map((d) => d.table))).sort());
   });
 
   it('describes every action in one line', () => {

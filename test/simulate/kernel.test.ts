@@ -4,6 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { EventHeap, Lanes } from '../../src/simulate/des/kernel.js';
 import { BUCKETS, bucketOf, percentile } from '../../src/simulate/des/histogram.js';
 import { Rng } from '../../src/simulate/des/rng.js';
+import { Token, TokenQueue } from '../../src/simulate/des/tokens.js';
+
+describe('a replica\'s waiting line', () => {
+  it('is FIFO across wrap-arounds and growth, against an array model', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 2000 }), (ops) => {
+        const q = new TokenQueue();
+        const model: Token[] = [];
+        let n = 0;
+        for (const push of ops) {
+          if (push || model.length === 0) {
+            const t = new Token(n++);
+            q.push(t);
+            model.push(t);
+          } else expect(q.shift()).toBe(model.shift());
+          expect(q.length).toBe(model.length);
+        }
+        expect(q.drain()).toEqual(model);
+        expect(q.length).toBe(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe('event heap', () => {
   it('pops events in time order, whatever the push order', () => {

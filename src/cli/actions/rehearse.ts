@@ -1,6 +1,7 @@
 // `archsim rehearse`: the plan file read as hostile input, the step planner's actions, then the
 // live runner (or, with --dry-run, the actions printed). Exit 1 when a step was rolled back, a
-// request failed or a message was lost or left undelivered.
+// request failed, a message was lost or left undelivered, or a unit kept crashing (supervision
+// gave up on it). A crash that was restarted is reported, not a failure by itself.
 import { loadBlueprint } from '../../io/load.js';
 import { InputError } from '../../errors.js';
 import { readPlanFile } from '../../rehearse/plan-file.js';
@@ -77,7 +78,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
           s.p95 ?? '–',
           s.all.requests,
           s.all.errors,
-          s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => b.description).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held',
+          [s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => b.description).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
         ]),
       ),
     );
@@ -85,7 +86,12 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     out(table(['event', 'acknowledged', 'recorded', 'delivered', 'lost', 'undelivered'], r.messages.map((m) => [m.event, m.acknowledged, m.recorded, m.delivered, m.lost, m.undelivered])));
     out('');
     out(`requests ${r.totals.requests}, failed ${r.totals.errors}${r.totals.errors ? ` (${Object.entries(r.totals.errorKinds).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
+    if (r.supervision.length) {
+      out('');
+      out(table(['at s', 'unit', 'event', 'detail'], r.supervision.map((e) => [e.atS, e.unit, e.kind, e.detail])));
+    }
+    if (r.failedUnits.length) out(`units that kept crashing (supervision gave up): ${r.failedUnits.join(', ')}`);
     for (const n of r.notes) out(`- ${n}`);
   }
-  return r.rolledBack || lost > 0 || r.totals.errors > 0 ? EXIT.failed : EXIT.ok;
+  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 ? EXIT.failed : EXIT.ok;
 }

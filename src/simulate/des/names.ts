@@ -17,6 +17,19 @@
 //   program pc   instructions of 4 int32s (compile.ts: OP_VISIT station dist, OP_DELAY dist,
 //                OP_SPAWN program, OP_BEGIN edge endPc, OP_END edge).
 //
+// One request's path, in the order it runs (test/meta/des-path.test.ts keeps it under 400 lines):
+//
+//   arrivals.ts  Arrivals.arrive, schedule, pick       an open-workload arrival picks its operation
+//   engine.ts    Sim.startRequest, exec, finish        a token runs the operation's program
+//   stations.ts  Stations.visit, pick, touch, serve,   OP_VISIT: a replica, a server or the line
+//                serviceDone
+//   sampler.ts   Sampler.sample                        the service time (or a delay's)
+//   kernel.ts    EventHeap.push, pop; Lanes.push, pop  the future-event list
+//   engine.ts    Sim.run                               the loop hands each event to its handler
+//   calls.ts     Calls.begin, end                      OP_BEGIN/OP_END of a call with a policy
+//   tokens.ts    Tokens.take, release                  the pooled process
+//   measure.ts   Measure.enter, leave                  what a finished request adds to the figures
+//
 // An event is four numbers (time, kind, id, aux). What id and aux mean depends on the kind:
 
 /** A token continues its program (after a delay, a backoff, a retry). id = token. */

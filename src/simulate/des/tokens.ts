@@ -71,29 +71,40 @@ export class Tokens {
   }
 }
 
-/** A FIFO of tokens (a replica's waiting line). */
+/**
+ * A FIFO of tokens (a replica's waiting line): a ring of token slots that doubles when full, so a
+ * line that comes and goes allocates nothing once it has reached its longest.
+ */
 export class TokenQueue {
-  private items: Token[] = [];
+  private items: (Token | null)[] = new Array<Token | null>(16).fill(null);
   private head = 0;
+  private size = 0;
   get length(): number {
-    return this.items.length - this.head;
+    return this.size;
   }
   push(t: Token): void {
-    this.items.push(t);
+    if (this.size === this.items.length) this.grow();
+    this.items[(this.head + this.size) & (this.items.length - 1)] = t;
+    this.size++;
   }
   shift(): Token {
-    const t = this.items[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    const t = this.items[this.head]!;
+    this.items[this.head] = null;
+    this.head = (this.head + 1) & (this.items.length - 1);
+    this.size--;
     return t;
   }
   /** Empty the queue, returning what waited, in order. */
   drain(): Token[] {
-    const out = this.items.slice(this.head);
-    this.items = [];
-    this.head = 0;
+    const out: Token[] = [];
+    while (this.size > 0) out.push(this.shift());
     return out;
+  }
+  private grow(): void {
+    const old = this.items;
+    const items = new Array<Token | null>(old.length * 2).fill(null);
+    for (let i = 0; i < this.size; i++) items[i] = old[(this.head + i) & (old.length - 1)]!;
+    this.items = items;
+    this.head = 0;
   }
 }

@@ -1,7 +1,8 @@
 // The clients of web: one typed client per domain its operations reach. A domain this unit
 // holds is an in-process call (its handlers); a domain held by another unit is a call over the
-// network to that unit (POST /internal/<domain>/<operation> with the service token). A handler
-// cannot tell which: moving a domain between units changes this file, not the handlers.
+// network to that unit (POST /internal/<domain>/<operation>, or its gRPC method, with the
+// service token). A handler cannot tell which: moving a domain between units changes this
+// file, not the handlers.
 import type { FrontClient } from './contracts/front.js';
 import type { CartClient } from './contracts/cart.js';
 import type { CatalogClient } from './contracts/catalog.js';
@@ -24,10 +25,10 @@ export function createClients(env: Record<string, string | undefined> = process.
   const token = env.SERVICE_TOKEN ?? '';
   const clients = {} as Clients;
   clients.front = createFront(clients);
-  // cart-svc serves gRPC: generate a client from its .proto and call it in remote.ts grpcClient.
-  clients.cart = grpcClient<CartClient>(env.CART_SVC_GRPC_ADDR ?? "cart-svc:50052", "cart", [["get", "get"]]);
-  // catalog-svc serves gRPC: generate a client from its .proto and call it in remote.ts grpcClient.
-  clients.catalog = grpcClient<CatalogClient>(env.CATALOG_SVC_GRPC_ADDR ?? "catalog-svc:50051", "catalog", [["list", "list"]]);
+  // cart-svc is not archsim's code: this client assumes it serves proto/system.proto; use its own .proto otherwise.
+  clients.cart = grpcClient<CartClient>(env.CART_SVC_GRPC_ADDR ?? "cart-svc:50052", "cart", "shop.v1.Cart", [["get", "get", "Get"]], token);
+  // catalog-svc is not archsim's code: this client assumes it serves proto/system.proto; use its own .proto otherwise.
+  clients.catalog = grpcClient<CatalogClient>(env.CATALOG_SVC_GRPC_ADDR ?? "catalog-svc:50051", "catalog", "shop.v1.Catalog", [["list", "list", "List"]], token);
   clients.orders = httpClient<OrdersClient>(env.ORDERS_SVC_URL ?? "http://orders-svc:8090", "orders", [["place", "place"]], token);
   return clients;
 }
