@@ -17,8 +17,22 @@ export interface Tx extends Queryable {
 export interface Db extends Queryable {
   tx<T>(fn: (q: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /** Open every connection of the pool now (a kept pool then never connects under load). */
+  warm(): Promise<void>;
   end(): Promise<void>;
   pool: pg.Pool;
+}
+
+/** How a pool connects: the defaults suit a server on this machine (the process runtime). */
+export interface PoolOptions {
+  /** Limit on opening a connection and on waiting for a free one (default 5 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Keep every connection once opened (no idle timeout): with warm(), the pool never opens a
+   * connection while serving. Over the network a new connection costs SCRAM's PBKDF2 and a DNS
+   * lookup on libuv's thread pool, where they queue behind a burst of scrypt password hashes.
+   */
+  keep?: boolean;
 }
 
 function wrap(c: pg.Pool | pg.PoolClient): Queryable {
@@ -34,8 +48,8 @@ function wrap(c: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export function openDb(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+export function openDb(url: string, max = 10, o: PoolOptions = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max, ...(o.keep ? { min: max } : {}), connectionTimeoutMillis: o.connectTimeoutMs ?? 5000, idleTimeoutMillis: 30_000 });
   // A dropped idle connection must not crash the unit; the pool replaces it.
   pool.on('error', () => undefined);
   const base = wrap(pool);
@@ -61,8 +75,37 @@ export function openDb(url: string, max = 10): Db {
     async ping() {
       await pool.query('SELECT 1');
     },
+    async warm() {
+      const clients = await Promise.allSettled(Array.from({ length: max }, () => pool.connect()));
+      for (const c of clients) if (c.status === 'fulfilled') c.value.release();
+      const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed) throw failed.reason as Error;
+    },
     end: () => pool.end(),
   };
+}
+
+/** Errors that mean "the server is not there yet": refused, not resolvable yet, starting up, timed out. */
+const NOT_YET = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', '57P03']);
+function notYet(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return (code !== undefined && NOT_YET.has(code)) || /timeout|terminated/i.test((e as Error).message ?? '');
+}
+
+/**
+ * Wait until the database answers, up to `ms` (a container's server may start after the unit's):
+ * retries only while the server is not there yet; any other error (a wrong password) is thrown at once.
+ */
+export async function waitForDb(db: Db, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await db.ping();
+    } catch (e) {
+      if (!notYet(e) || Date.now() >= end) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 /**

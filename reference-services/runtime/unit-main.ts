@@ -23,6 +23,8 @@ interface UnitEnv {
   mediaMaxBytes: number;
   relayTtlSeconds?: number;
   logLevel?: string;
+  /** Pools and start-up wait for a server elsewhere (the compose runtime): UnitOptions.db. */
+  db?: { connectTimeoutMs?: number; keep?: boolean; waitForMs?: number };
 }
 
 async function main() {
@@ -42,6 +44,7 @@ async function main() {
     ...(env.faults ? { faults: env.faults } : {}),
     ...(env.peers ? { peers: env.peers } : {}),
     ...(env.crossUnitEvents ? { crossUnitEvents: true } : {}),
+    ...(env.db ? { db: env.db } : {}),
     logLevel: env.logLevel ?? 'info',
     config: {
       jwtSecret: new TextEncoder().encode(env.jwtSecret),

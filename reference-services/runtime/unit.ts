@@ -14,7 +14,7 @@ import { primaryStore, resolveLayout } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { domainModules } from '../domains/index.js';
 import type { Clients, Config, DomainContext, DomainModule, Handler } from './context.js';
-import { migrate, openDb, type Db } from './db.js';
+import { migrate, openDb, waitForDb, type Db, type PoolOptions } from './db.js';
 import { HttpError, unauthorized } from './errors.js';
 import { EventRouter } from './events.js';
 import { createMetrics } from './metrics.js';
@@ -58,6 +58,13 @@ export interface UnitOptions {
   peers?: Record<string, string[]>;
   /** Use the cross-unit event queue even as the layout's only unit (units of other layouts may consume or produce). */
   crossUnitEvents?: boolean;
+  /**
+   * How the unit uses PostgreSQL when it is another machine's or container's (the compose
+   * runtime): its pools' connect limit, pools kept and opened in full before the unit is ready
+   * (`keep`), and how long to wait for a server that starts after the unit (`waitForMs`).
+   * Unset (the process runtime): pools as before, the server already up.
+   */
+  db?: PoolOptions & { waitForMs?: number };
 }
 
 export interface RunningUnit {
@@ -112,10 +119,10 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     const url = o.databases[store];
     if (!url) throw new Error(`no database URL for datastore ${store}`);
     let db = pools.get(store);
-    if (!db) pools.set(store, (db = openDb(url, 10)));
+    if (!db) pools.set(store, (db = openDb(url, 10, o.db)));
     return db;
   };
-  const queueDb = (r.units.length > 1 || o.crossUnitEvents) && o.eventsDatabase ? openDb(o.eventsDatabase, 4) : undefined;
+  const queueDb = (r.units.length > 1 || o.crossUnitEvents) && o.eventsDatabase ? openDb(o.eventsDatabase, 4, o.db) : undefined;
 
   const domainsOfUnit = new Map<string, readonly string[]>([...Object.entries(o.peers ?? {}), ...r.units.map((u) => [u.name, u.domains] as const)]);
   const serviceAuth = new ServiceAuth(o.serviceSecret, o.unit, domainsOfUnit, declaredCalls(o.blueprint));
@@ -309,9 +316,16 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     mod.attach?.(s, app);
   }
 
+  // A server that starts beside the unit (a container's): waited for, not raced.
+  if (o.db?.waitForMs) {
+    for (const domain of unit.domains) dbOf(domain);
+    for (const db of [...pools.values(), ...(queueDb ? [queueDb] : [])]) await waitForDb(db, o.db.waitForMs);
+  }
   // Migrations before listening on the port, so /ready is only ever true with the schema done.
   for (const domain of unit.domains) await migrate(dbOf(domain), domain, domainModules[domain]!.migrations);
   await events.migrate();
+  // Kept pools opened in full now, while nothing else uses the thread pool (see PoolOptions.keep).
+  if (o.db?.keep) await Promise.all([...pools.values(), ...(queueDb ? [queueDb] : [])].map((d) => d.warm()));
   ready = true;
 
   const host = o.host ?? '127.0.0.1';

@@ -79,6 +79,16 @@ function probe(port: number, path: string): Record<string, unknown> {
   return { test: ['CMD', 'bash', '-c', literal(script)], interval: '3s', timeout: '10s', retries: 5, start_period: '300s' };
 }
 
+/**
+ * How each unit uses the project's PostgreSQL (UnitOptions.db): it waits for the server, which
+ * starts beside it; its pools are opened in full before it is ready and kept, because over the
+ * network a new connection's SCRAM (PBKDF2) and DNS lookup run on libuv's thread pool, where a
+ * burst of scrypt password hashes (a load test registering its users) held them past pg's 5 s
+ * limit (measured: a connection behind 64 queued hashes took 93 s on the loaded 2-core machine,
+ * 0.2 s without); and 30 s is the limit for a connection or a free one on a machine that slow.
+ */
+export const UNIT_DB = { connectTimeoutMs: 30_000, keep: true, waitForMs: 240_000 } as const;
+
 /** A name for an infrastructure service that no unit of the layout already uses. */
 function freeName(wanted: string, taken: Set<string>): string {
   let n = wanted;
@@ -133,20 +143,22 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
       mediaDir: MEDIA_DIR,
       mediaMaxBytes: o.mediaMaxBytes,
       logLevel: 'info',
+      db: UNIT_DB,
     };
     const svc: Record<string, unknown> = {
       image: o.image,
       command: UNIT_MAIN,
-      // PostgreSQL asks for SCRAM over the network (the embedded cluster of the process runtime
-      // does not): each new connection's PBKDF2 runs on libuv's pool, behind the scrypt hashes of
-      // logins and registrations; with the default 4 threads a burst of those timed new
-      // connections out on a busy machine.
+      // Thread-pool work other than scrypt (a new connection's SCRAM and DNS lookup, the
+      // other units' names) waits behind fewer hashes with more threads; the kept pools
+      // (UNIT_DB) are what keeps a burst of logins from opening connections at all.
       environment: { ARCHSIM_UNIT: interpolated(cfg), NODE_ENV: 'production', UV_THREADPOOL_SIZE: '16' },
       volumes: [`${o.blueprintDir}:${BLUEPRINT_MOUNT}:ro`],
       // Uploaded media live with the container (as the process runtime's temp dir lives with the run).
       tmpfs: ['/tmp', `${MEDIA_DIR}:uid=${UNIT_UID},gid=${UNIT_UID},mode=0700`],
       expose: [String(u.port), String(internalPortOf(u.port))],
-      depends_on: { [pg]: { condition: 'service_healthy' } },
+      // No depends_on: compose then creates every container at once (on vfs storage each
+      // creation copies the whole image, the largest part of a cold start), and the unit waits
+      // for PostgreSQL itself (UNIT_DB.waitForMs) before it migrates.
       healthcheck: probe(u.port, '/ready'),
       ...hardened,
     };
@@ -177,11 +189,8 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
       environment: { ARCHSIM_GATEWAY: interpolated(cfg), NODE_ENV: 'production' },
       tmpfs: ['/tmp'],
       ports: [`127.0.0.1:${outside}:${inside}`],
-      // Started, not healthy: compose gives up on the whole project when a dependency is marked
-      // unhealthy once, and a unit that loses a race for its first connection on a busy machine
-      // is restarted and comes back; up's own deadline judges the project as a whole.
-      depends_on: Object.fromEntries(r.units.map((u) => [u.name, { condition: 'service_started' }])),
-      // /ready: the gateway answers and every unit behind it is ready.
+      // No depends_on either: created with the units; until they are ready its /ready says 503
+      // (the gateway answers and every unit behind it is ready), and up's deadline judges the whole.
       healthcheck: probe(inside, '/ready'),
       ...hardened,
     };

@@ -50,6 +50,13 @@ async function prerequisites(): Promise<string[]> {
   return cmd;
 }
 
+/**
+ * docker-compose 1.29 gives up on an engine call after 60 s (COMPOSE_HTTP_TIMEOUT): on vfs
+ * storage, creating or removing ten containers at once on a busy machine can take longer, and
+ * the engine goes on with it. Our own deadlines bound the whole instead. (The v2 plugin ignores it.)
+ */
+const COMPOSE_ENV = { COMPOSE_HTTP_TIMEOUT: '600' };
+
 const composeArgs = (c: Pick<ComposeRun, 'project' | 'dir'>) => ['-p', c.project, '-f', join(c.dir, 'docker-compose.yml'), '--project-directory', c.dir];
 
 export async function composeUp(bpPath: string, layoutName: string, o: ComposeUpOptions = {}): Promise<ComposeRun> {
@@ -98,7 +105,7 @@ export async function composeUp(bpPath: string, layoutName: string, o: ComposeUp
     const t0 = Date.now();
     const within = o.healthyWithinMs ?? 60_000;
     // Compose starts each service once what it depends on is healthy; the whole project has `within` to be.
-    await run(bin!, [...pre, ...composeArgs(c), 'up', '-d', '--no-build'], { timeoutMs: within + 60_000, cwd: dir });
+    await run(bin!, [...pre, ...composeArgs(c), 'up', '-d', '--no-build'], { timeoutMs: within + 60_000, cwd: dir, env: COMPOSE_ENV });
     await untilHealthy(c, Math.max(within - (Date.now() - t0), 1_000));
   } catch (e) {
     const tail = await logsTail(c).catch(() => '');
@@ -165,11 +172,16 @@ export async function composeDown(c: Pick<ComposeRun, 'project' | 'dir' | 'comma
   const before = (await projectContainers(c.project).catch(() => [])).length;
   if (existsSync(join(c.dir, 'docker-compose.yml'))) {
     const [bin, ...pre] = c.command;
-    await run(bin!, [...pre, ...composeArgs(c), 'down', '--volumes', '--remove-orphans', '--timeout', '15'], { allowFail: true, timeoutMs: 180_000, cwd: c.dir });
+    await run(bin!, [...pre, ...composeArgs(c), 'down', '--volumes', '--remove-orphans', '--timeout', '15'], { allowFail: true, timeoutMs: 180_000, cwd: c.dir, env: COMPOSE_ENV });
   }
   const label = `label=com.docker.compose.project=${c.project}`;
   const left = (await docker(['ps', '-aq', '--filter', label], { allowFail: true })).stdout.split('\n').filter(Boolean);
   if (left.length) await docker(['rm', '-f', '-v', ...left], { allowFail: true });
+  // The engine may still be removing some (on vfs storage a removal deletes a full copy of the
+  // image, which takes a while on a busy machine, and compose may have given up waiting): the
+  // network and the volume can only go once no container uses them.
+  const end = Date.now() + 180_000;
+  while ((await docker(['ps', '-aq', '--filter', label], { allowFail: true })).stdout.trim() && Date.now() < end) await new Promise((r) => setTimeout(r, 1000));
   const nets = (await docker(['network', 'ls', '-q', '--filter', label], { allowFail: true })).stdout.split('\n').filter(Boolean);
   if (nets.length) await docker(['network', 'rm', ...nets], { allowFail: true });
   const vols = (await docker(['volume', 'ls', '-q', '--filter', label], { allowFail: true })).stdout.split('\n').filter(Boolean);

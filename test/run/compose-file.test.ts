@@ -55,8 +55,10 @@ describe('referenceCompose', () => {
     expect(msg.internalOrigins['auth-service']).toBe('http://auth-service:9100');
     expect(msg.databases['message-db']).toBe('postgres://archsim:${ARCHSIM_PG_PASSWORD}@archsim-postgres:5432/archsim_message_db');
     expect(msg.eventsDatabase).toBe('postgres://archsim:${ARCHSIM_PG_PASSWORD}@archsim-postgres:5432/archsim_events');
-    expect(doc.services['message-service']!.depends_on).toEqual({ 'archsim-postgres': { condition: 'service_healthy' } });
-    expect(doc.services['archsim-gateway']!.depends_on).toEqual(Object.fromEntries(units.map((u) => [u, { condition: 'service_started' }])));
+    // No ordering: every container is created at once; each unit waits for PostgreSQL itself,
+    // opens its pools in full before it is ready and keeps them (UNIT_DB).
+    for (const s of Object.values(doc.services)) expect(s.depends_on).toBeUndefined();
+    expect(msg.db).toEqual({ connectTimeoutMs: 30_000, keep: true, waitForMs: 240_000 });
     // One database per datastore (the events database is the server's own POSTGRES_DB).
     expect(f.initSql.trim().split('\n')).toHaveLength(Object.keys(quantchat.layouts.microservices!.datastores).length);
     expect(f.initSql).toContain('CREATE DATABASE "archsim_redis";');

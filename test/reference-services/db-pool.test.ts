@@ -1,0 +1,57 @@
+// The units' pools as the compose runtime configures them (UnitOptions.db): a unit waits for a
+// server that starts after it, opens a kept pool in full before it is ready, and gives up at once
+// on an error that waiting cannot fix. Real PostgreSQL (an embedded cluster started late).
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startEmbedded, type PostgresHandle } from '../../reference-services/runtime/postgres.js';
+import { openDb, waitForDb } from '../../reference-services/runtime/db.js';
+import { sql } from './helpers.js';
+
+const dataDir = join(tmpdir(), `archsim-dbpool-${process.pid}-${Date.now()}`);
+let pg: PostgresHandle | undefined;
+afterAll(async () => {
+  await pg?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('unit pools for a server elsewhere', () => {
+  it('waits for a server that starts later, opens a kept pool in full, and fails at once on a wrong password', { timeout: 180_000 }, async () => {
+    const port = await freePort();
+    // Nothing listens yet: the wait retries (connection refused) until the cluster is up.
+    const early = openDb(`postgres://postgres:x@127.0.0.1:${port}/postgres`, 3);
+    const t0 = Date.now();
+    const waiting = waitForDb(early, 120_000).then(
+      () => ({ ms: Date.now() - t0, code: 'none' }),
+      (e: { code?: string }) => ({ ms: Date.now() - t0, code: e.code }),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    pg = await startEmbedded({ dataDir, port });
+    const url = pg.url('postgres');
+    // The early pool's password is wrong: its wait ends with PostgreSQL's refusal as soon as the
+    // server answers, not at the deadline.
+    const w = await waiting;
+    expect(w.code).toBe('28P01');
+    expect(w.ms).toBeGreaterThanOrEqual(1500);
+    expect(w.ms).toBeLessThan(100_000);
+    await early.end();
+
+    const db = openDb(url, 5, { keep: true, connectTimeoutMs: 30_000 });
+    try {
+      const waited = Date.now();
+      await waitForDb(db, 60_000);
+      expect(Date.now() - waited).toBeLessThan(30_000);
+      await db.warm();
+      expect([db.pool.totalCount, db.pool.idleCount]).toEqual([5, 5]);
+      const backends = async () => (await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'postgres' AND pid <> pg_backend_pid() AND backend_type = 'client backend'`))[0]!.n;
+      expect(await backends()).toBe(5);
+      // Twenty queries at once are served by the five kept connections: none is opened or closed.
+      await Promise.all(Array.from({ length: 20 }, () => db.query('SELECT pg_sleep(0.05)')));
+      expect([db.pool.totalCount, db.pool.idleCount]).toEqual([5, 5]);
+      expect(await backends()).toBe(5);
+    } finally {
+      await db.end();
+    }
+  });
+});
