@@ -292,7 +292,7 @@ export function splitUnattributed(runs: readonly { publicCalls: number; seconds:
     // (a window disturbed from outside) says nothing about a background.
     if (fitR2(A, cpu, [perCall!, background!]) >= MIN_R2) return { perCallMs: perCall! * 1000, background: background! };
   }
-  return { perCallMs: (ss.sum(cpu) * 1000) / calls, background: 0 };
+  return { perCallMs: publicPerCall(runs, cpu), background: 0 };
 }
 
 /** The lowest p50 an operation showed across the runs (its least-queued latency), in ms; 0 when unknown. */
