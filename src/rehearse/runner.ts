@@ -13,7 +13,7 @@
 import { join, resolve } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import pg from 'pg';
+import { shortClient } from '../../reference-services/runtime/postgres.js';
 import { stringify } from 'yaml';
 import { loadBlueprint } from '../io/load.js';
 import { resolveLayout } from '../model/resolve.js';
@@ -402,7 +402,7 @@ type Counts = Map<string, { rows: number; published: number }>;
 async function eventCounts(L: RunningLayout): Promise<Counts> {
   const out: Counts = new Map();
   for (const url of new Set(Object.values(L.databases))) {
-    const c = new pg.Client({ connectionString: url });
+    const c = shortClient({ connectionString: url });
     await c.connect();
     try {
       const has = await c.query(`SELECT to_regclass('archsim_outbox.outbox') AS t`);
@@ -420,7 +420,7 @@ async function eventCounts(L: RunningLayout): Promise<Counts> {
 }
 
 async function pendingQueue(L: RunningLayout): Promise<Map<string, number>> {
-  const c = new pg.Client({ connectionString: L.databases.events! });
+  const c = shortClient({ connectionString: L.databases.events! });
   await c.connect();
   try {
     const has = await c.query(`SELECT to_regclass('events.queue') AS t`);
