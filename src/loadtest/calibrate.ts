@@ -19,6 +19,7 @@ import { simulate } from '../simulate/simulate.js';
 import { hostOfRuns } from './host-of-runs.js';
 import type { PlatformCosts } from './platform.js';
 import type { LoadTestResult } from './result.js';
+import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
 
 export type UnitFit = {
   /** unit or datastore name */
@@ -67,6 +68,8 @@ export type Calibration = {
     /** read with no load before each run (true), or regressed on requests and seconds */
     measured?: boolean;
   } | null;
+  /** the host's idle slowdown fitted on the runs (HostModel.idleSlowdown), or null */
+  host?: SlowdownFit | null;
   warnings: string[];
 };
 
@@ -514,8 +517,20 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const perProcess = Object.values(backgrounds);
   const background = perProcess.length || stores.length ? { perUnit: backgrounds, perProcess: perProcess.length ? round(ss.median(perProcess)) : 0, stores, measured: results.every((x) => !!x.idle) } : null;
   operations.sort((a, b) => a.id.localeCompare(b.id));
+  // The figures above are pooled over runs at different loads: on a host whose work costs more
+  // when it starts on an idle core, they are a busy core's cost times the runs' mean slowdown.
+  const host = fitIdleSlowdown(results);
+  if (host) {
+    const k = 1 / host.pooledFactor;
+    for (const o of operations) {
+      if (o.cpuMs !== null) o.cpuMs = round(o.cpuMs * k);
+      if (o.db?.readMs != null) o.db.readMs = round(o.db.readMs * k);
+      if (o.db?.writeMs != null) o.db.writeMs = round(o.db.writeMs * k);
+    }
+    warnings.push(`the host's work costs ${round(1 + host.idleSlowdown)}× on an idle core (${host.points.map((p) => `${Math.round(p.busy * 100)}% busy: ${p.cpuMs} ms/request`).join(', ')}); the CPU and query figures are a busy core's (÷ ${host.pooledFactor}, the runs' mean), and predictions model the slowdown`);
+  }
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results, background);
+    const fit = residualWaits(bp, layout, operations, results, background, host?.idleSlowdown);
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -533,6 +548,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     fits,
     operations,
     background,
+    host,
     warnings,
   };
 }
@@ -584,7 +600,7 @@ function storeBackground(datastores: Blueprint['layouts'][string]['datastores'],
  * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
  * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
  */
-export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background']): { waits: Map<string, number>; note?: string } {
+export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background'], idleSlowdown = 0): { waits: Map<string, number>; note?: string } {
   const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
   const base = open[0];
   if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
@@ -593,7 +609,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
   const calibrated = applyCalibration(bp, ops, layout, background);
-  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: hostOfRuns([base]) });
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown } });
   const waits = new Map<string, number>();
   for (const m of measured) {
     const p = predicted.operations.find((o) => o.id === m.id);

@@ -23,7 +23,7 @@ export function cpuListSize(list: string): number {
  */
 export function hostOfRuns(runs: readonly LoadTestResult[]): Required<HostModel> {
   const sut = runs[0]?.run.pinning?.sut;
-  if (sut && runs.every((r) => r.run.pinning?.sut === sut)) return { cores: Math.max(1, cpuListSize(sut)), driverCpu: 0 };
+  if (sut && runs.every((r) => r.run.pinning?.sut === sut)) return { cores: Math.max(1, cpuListSize(sut)), driverCpu: 0, idleSlowdown: 0 };
   const perRequest = runs.filter((r) => r.driver && r.totals.requests > 0).map((r) => (r.driver!.cpuSeconds * 1000) / r.totals.requests);
-  return { cores: runs[0]?.run.machine.cores ?? os.availableParallelism(), driverCpu: perRequest.length ? ss.median(perRequest) : 0.05 };
+  return { cores: runs[0]?.run.machine.cores ?? os.availableParallelism(), driverCpu: perRequest.length ? ss.median(perRequest) : 0.05, idleSlowdown: 0 };
 }

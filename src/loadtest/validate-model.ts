@@ -171,6 +171,18 @@ export function asRun(bp: Blueprint, layout: string, run: LoadTestResult): Bluep
 
 type Measured = { capacity: LoadTestResult; levels: LoadTestResult[] };
 
+/** Platform costs measured on idle cores, as a busy core's: every CPU figure divided by `slowdown`. */
+export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
+  const k = (x: number) => Math.round((x / slowdown) * 10000) / 10000;
+  return {
+    ...p,
+    http: { ...p.http, clientPerCallMs: k(p.http.clientPerCallMs), serverPerCallMs: k(p.http.serverPerCallMs), clientPerKiBMs: k(p.http.clientPerKiBMs), serverPerKiBMs: k(p.http.serverPerKiBMs) },
+    ...(p.gateway ? { gateway: { ...p.gateway, perRequestMs: k(p.gateway.perRequestMs) } } : {}),
+    network: { cpuPerCall: k(p.network.cpuPerCall), cpuPerKiB: k(p.network.cpuPerKiB) },
+    notes: [...p.notes, `CPU figures divided by ${Math.round(slowdown * 1000) / 1000}: measured one call at a time on idle cores, used as a busy core's`],
+  };
+}
+
 /**
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
@@ -181,10 +193,16 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   const inputs = own.levels;
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
   const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
+  // The platform's calls were measured one at a time, each finding its core idle: with the
+  // host's idle slowdown known, their busy-core cost is what the simulator's figures must be
+  // (it applies the slowdown itself to work that finds a core idle).
+  const plat = platform && cal.host ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
   const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
-  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(platform ? { platform } : {}) }));
+  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(plat ? { platform: plat } : {}) }));
   const calibrated = loadBlueprint(overlayPath).blueprint;
-  const host = hostOfRuns(inputs);
+  // The host the runs had, and how much slower its work ran when it found a core idle (fitted
+  // on the calibration's runs: a property of this machine, so every layout's prediction has it).
+  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0 };
   const out: LayoutComparison[] = [];
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);

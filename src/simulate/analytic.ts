@@ -117,9 +117,15 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   if (host) {
     let total = 0;
     for (let i = 0; i < n; i++) total += D[i]!;
-    // The units' background work is load the host carries whatever the rate.
-    const a = (lambda * total) / 1000 + c.background;
-    inflate = a >= host.cores ? Infinity : 1 + erlangC(host.cores, a) / (host.cores - a);
+    // The units' background work is load the host carries whatever the rate. Work that finds a
+    // core idle runs slower (idleSlowdown β): with P(idle) = 1 − U and U raised by that very
+    // slowdown, U = (λT(1+β) + bg) / (c + λTβ) in closed form (exact in the mean for one core).
+    const beta = host.idleSlowdown ?? 0;
+    const work = (lambda * total) / 1000;
+    const a = beta > 0 ? Math.min(host.cores, (work * (1 + beta) + c.background) / (1 + (work * beta) / host.cores)) : work + c.background;
+    const slow = beta > 0 ? 1 + beta * Math.max(0, 1 - a / host.cores) : 1;
+    if (slow !== 1) for (let i = 0; i < n; i++) D[i] = D[i]! * slow;
+    inflate = a >= host.cores ? Infinity : slow * (1 + erlangC(host.cores, a) / (host.cores - a));
   }
   const st: StationState[] = c.stations.map((s, i) => {
     const servers = s.replicas * s.servers;

@@ -65,7 +65,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
     const raw = runDes(c, w, {
       seed: repSeed,
       ...(o.balance ? { balance: o.balance } : {}),
-      ...(o.host ? { hostCores: o.host.cores } : {}),
+      ...(o.host ? { hostCores: o.host.cores, hostIdleSlowdown: o.host.idleSlowdown ?? 0 } : {}),
       ...(resolved?.ok ? { scenario: resolved.value.des } : {}),
       ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f, i) } : {}),
     });

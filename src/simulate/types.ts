@@ -119,6 +119,13 @@ export interface HostModel {
   cores: number;
   /** load driver CPU per request, ms (default 0.05) */
   driverCpu?: number;
+  /**
+   * How much slower work runs when it starts on an idle core (β: it costs 1 + β times its busy-core
+   * figure). Measured on real hosts, a request's CPU falls as the host gets busier (caches and
+   * branch predictors stay warm, the core is not woken from an idle state, a virtual CPU is not
+   * descheduled): calibration fits it from runs at several loads (calibrate.ts). Default 0.
+   */
+  idleSlowdown?: number;
 }
 
 export interface SimulationResult {

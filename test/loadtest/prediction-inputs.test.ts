@@ -53,8 +53,8 @@ describe('the host the runs had', () => {
   });
 
   it('pinned runs: the system has only its own cores, and the driver is not on them', () => {
-    expect(hostOfRuns([run({ pinning: { driver: '3', sut: '0-2' }, driverCpu: 0.3 })])).toEqual({ cores: 3, driverCpu: 0 });
-    expect(hostOfRuns([run({ pinning: { driver: '1', sut: '0' } })])).toEqual({ cores: 1, driverCpu: 0 });
+    expect(hostOfRuns([run({ pinning: { driver: '3', sut: '0-2' }, driverCpu: 0.3 })])).toEqual({ cores: 3, driverCpu: 0, idleSlowdown: 0 });
+    expect(hostOfRuns([run({ pinning: { driver: '1', sut: '0' } })])).toEqual({ cores: 1, driverCpu: 0, idleSlowdown: 0 });
   });
 
   it('unpinned runs: every core of the machine, shared with the driver at its median CPU per request', () => {

@@ -112,3 +112,43 @@ catalog:
     expect(Math.abs(a - d) / d).toBeLessThan(0.15);
   });
 });
+
+describe('host model: work that finds the core idle runs slower (idleSlowdown)', () => {
+  // One one-thread unit on one core, exponential service of mean 1 ms, λ = 0.4/ms, β = 0.5: a
+  // request that starts a busy period runs 1.5× its work. That is an M/G/1 with exceptional
+  // first service (Welch 1964): with S0 = 1.5·S, ρ = λE[S] = 0.4 and ρ0 = λE[S0] = 0.6,
+  //   U = λE[S](1 + β(1 − U)) → U = 0.6 / 1.2 = 0.5 (Poisson arrivals see the core idle 1 − U),
+  //   E[W] = λE[S²] / 2(1 − ρ) + λ(E[S0²] − E[S²]) / 2(1 + ρ0 − ρ) = 0.667 + 0.417 = 1.083 ms,
+  //   E[R] = E[W] + (1 − U)·E[S0] + U·E[S] = 1.083 + 1.25 = 2.333 ms.
+  // A slowdown charged to every request that merely follows another (the core never idled)
+  // gives U = 0.6 and 3.7 ms; none gives M/M/1's 1.667 ms.
+  const one = bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: slowdown }
+system:
+  domains:
+    a:
+      operations:
+        op: { route: GET /a, cpu: { dist: exp, mean: 1ms } }
+workload: { rate: 100/s, mix: { a.op: 1 } }
+layouts:
+  l:
+    units:
+      u1: { domains: "*", port: 8001, instance: box, workers: 1, discipline: fcfs }
+    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
+catalog:
+  box: { vcpu: 1, usdPerMonth: $1 }
+`);
+  const host = { cores: 1, driverCpu: 0, idleSlowdown: 0.5 };
+  it('DES: utilization and mean response of the exceptional-first-service queue', () => {
+    const r = simulate(one, 'l', { method: 'des', rate: 400, host, duration: 400_000, warmup: 10_000, seed: 7 });
+    expect(r.stations.find((s) => s.id === 'u1')!.utilization).toBeCloseTo(0.5, 2);
+    expect(r.littleCheck.meanResponse).toBeGreaterThan(2.333 * 0.96);
+    expect(r.littleCheck.meanResponse).toBeLessThan(2.333 * 1.04);
+  });
+  it('analytic: the same utilization in closed form, and a capacity that the slowdown does not lower (a saturated core never idles)', () => {
+    const r = simulate(one, 'l', { method: 'analytic', rate: 400, host });
+    expect(r.stations.find((s) => s.id === 'u1')!.utilization).toBeCloseTo(0.5, 6);
+    expect(r.saturationThroughput).toBeCloseTo(1000, 6);
+  });
+});

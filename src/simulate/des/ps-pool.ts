@@ -31,6 +31,8 @@ export class PsPool {
   private fv = new Float64Array(64);
   private tok: Token[] = [];
   private done: Token[] = [];
+  /** when a job last left: work added at that same instant continues a busy period (its core was never idle) */
+  private freedAt = -1;
 
   constructor(
     /** the pool's number in EV_POOL_WAKE events */
@@ -38,6 +40,8 @@ export class PsPool {
     readonly cores: number,
     private readonly sim: Scheduler,
     private readonly onDone: (t: Token) => void,
+    /** a job that finds a core idle runs 1 + this times its work (HostModel.idleSlowdown) */
+    private readonly idleSlowdown = 0,
   ) {}
 
   private advance(): void {
@@ -53,6 +57,7 @@ export class PsPool {
 
   /** Token t joins with `work` ms of service to receive. */
   add(t: Token, work: number): void {
+    if (this.idleSlowdown > 0 && this.n < this.cores && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
     this.advance();
     if (this.n === this.fv.length) {
       const f = new Float64Array(this.fv.length * 2);
@@ -93,6 +98,7 @@ export class PsPool {
     // The wake-up was set for the top job (nothing changed since: same version), so it is done
     // whatever rounding says; others finishing within rounding of it go with it.
     const level = Math.max(F[0]!, this.v) + 1e-9 * (1 + Math.abs(this.v));
+    if (this.n > 0 && F[0]! <= level) this.freedAt = this.sim.now;
     while (this.n > 0 && F[0]! <= level) {
       this.done[k++] = T[0]!;
       const n = --this.n;

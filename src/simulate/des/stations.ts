@@ -84,6 +84,7 @@ export class Stations {
     balance: Balance,
     hostCores: number | undefined,
     private readonly rng: Rng,
+    hostIdleSlowdown = 0,
   ) {
     this.leastConn = balance === 'least-connections';
     this.random = balance === 'random';
@@ -122,7 +123,7 @@ export class Stations {
     this.waitArea = new Float64Array(nr);
     const done = (t: Token) => this.serviceDone(t);
     // The units' background work (timers, pollers) holds part of the host's cores all the time.
-    this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done) : null;
+    this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done, hostIdleSlowdown) : null;
     for (let s = 0; s < S; s++) {
       const ps = c.stations[s]!.discipline === 'ps';
       for (let k = 0; k < this.allocated[s]!; k++) {
@@ -134,8 +135,8 @@ export class Stations {
     }
   }
 
-  private newPool(cores: number, onDone: (t: Token) => void): PsPool {
-    const p = new PsPool(this.pools.length, cores, this.sim, onDone);
+  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0): PsPool {
+    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown);
     this.pools.push(p);
     return p;
   }

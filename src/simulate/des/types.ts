@@ -33,6 +33,8 @@ export interface DesOptions {
   balance?: Balance;
   /** all service shares this many cores (processor sharing across the host) */
   hostCores?: number;
+  /** see HostModel.idleSlowdown */
+  hostIdleSlowdown?: number;
   scenario?: DesScenario;
   /** autoscaler period, ms */
   autoscalePeriod?: number;
