@@ -3,7 +3,7 @@
 // saturation (+20% on the mean at 80% of saturation on a four-call fan-out, +60% at 90%). There
 // the figures come from a seeded DES instead (deterministic: the same inputs give the same
 // result), and a note says so with what it ran. Its cost: DES_REQUESTS simulated requests per
-// such layout, about 0.1–0.3 s on one core (README, "Which method"). Pure.
+// such layout, about 0.1–0.4 s of one core (docs/commands-simulate.md, compare). Pure.
 import type { Blueprint } from '../model/schema.js';
 import { analyze, REVISIT_MARK } from './analytic.js';
 import type { Compiled } from './compile.js';
