@@ -209,7 +209,7 @@ class Sim {
       } else if (ins === OP_DELAY) {
         const d = code[pc + 1]!;
         const lane = this.sampler.laneOf[d]!;
-        if (lane >= 0) this.lanes.push(lane, this.now + this.sampler.laneDelay[d]!, t.id);
+        if (lane >= 0) this.lanes.push(lane, this.now + this.sampler.mean[d]! + this.sampler.add[d]!, t.id);
         else this.at(this.now + this.sampler.sample(d), EV_RESUME, t.id, 0);
         return;
       } else if (ins === OP_SPAWN) {

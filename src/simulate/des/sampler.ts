@@ -13,12 +13,6 @@ export class Sampler {
   private readonly b: Float64Array;
   /** constant delays: the kernel lane their events go to (−1: the heap) */
   readonly laneOf: Int32Array;
-  /**
-   * constant delays: their value, mean + add summed once here rather than per event. compile.ts
-   * gives a delay either no random part (mean 0) or no constant (add 0), so now + (mean + add) is
-   * (now + mean) + add bit for bit.
-   */
-  readonly laneDelay: Float64Array;
   /** one lane per distinct constant delay */
   readonly lanes: Lanes;
 
@@ -30,7 +24,6 @@ export class Sampler {
     this.a = new Float64Array(nd);
     this.b = new Float64Array(nd);
     this.laneOf = new Int32Array(nd).fill(-1);
-    this.laneDelay = new Float64Array(nd);
     const laneByValue = new Map<number, number>();
     // Only constant delays get a lane (each lane costs a comparison per event).
     const delayed = new Set<number>();
@@ -59,7 +52,6 @@ export class Sampler {
           laneByValue.set(v, l);
         }
         this.laneOf[i] = l;
-        this.laneDelay[i] = d.mean + d.add;
       }
     });
     this.lanes = new Lanes(laneByValue.size);
@@ -69,10 +61,9 @@ export class Sampler {
     const k = this.kind[d]!;
     const m = this.mean[d]!;
     let x: number;
-    // Constants first: serialization CPU and fixed costs are about half of all visits.
-    if (k === D_CONST) x = m;
-    else if (k === D_EXP) x = -m * Math.log(1 - this.rng.next());
+    if (k === D_EXP) x = -m * Math.log(1 - this.rng.next());
     else if (k === D_LOGNORMAL) x = Math.exp(this.a[d]! + this.b[d]! * this.rng.normal());
+    else if (k === D_CONST) x = m;
     else if (k === D_GAMMA) x = this.rng.gamma(this.a[d]!) * this.b[d]!;
     else x = this.a[d]! + this.b[d]! * this.rng.next();
     return x + this.add[d]!;
