@@ -87,6 +87,18 @@ export function giM1Sigma(lambda: number, R: number, mu: number): number {
   return (lo + hi) / 2;
 }
 
+/**
+ * The words of the revisit warning (a station one request visits several times, with other work in
+ * between: the gateway/BFF shape). The DES releases a unit's server between the visits (an event
+ * loop: the worker serves other requests while the downstream call is in flight), and so does this
+ * solver — but it takes each revisit for an independent Poisson arrival, while in the network a
+ * request comes back only once its earlier visits and calls are done: when the station has a
+ * backlog, fewer requests are out at their callees, fewer come back, and the revisits see less
+ * queue than the time average (Pollaczek–Khinchine). No product form covers it (FCFS with
+ * per-visit service times), so compare and report take those figures from the DES (at-rate.ts).
+ */
+export const REVISIT_MARK = 'visited several times by one request';
+
 /** How far the pooled queue can be from join-the-shortest-queue (measured with this DES). */
 export const JSQ_NOTE = 'least-connections across replicas is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas and up to 20% on p95 (less at lower load or fewer replicas); --method des when that matters';
 
@@ -324,7 +336,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   if (replicated.length && balance === 'least-connections') warnings.push(`analytic: ${JSQ_NOTE} (${replicated.map((s) => s.id).join(', ')})`);
   if (replicated.some((s) => s.servers > 1) && balance === 'round-robin') warnings.push('analytic: round-robin replicas with several servers each: Allen–Cunneen GI/G/c with Erlang arrivals (an approximation; exact only for one server per replica and exponential service)');
   const revisited = revisitedStations(c, demands, w.mix, sol.stations);
-  if (revisited.length) warnings.push(`analytic: ${revisited.join(', ')} ${revisited.length > 1 ? 'are' : 'is'} visited several times by one request with other work in between (the gateway/BFF shape); each visit is solved as an independent Poisson arrival. Against the DES up to 80% of saturation (fan-out and bundled-blueprint matrix tests): mean latency within −10% to +30% (mostly over), p95 within −30% to +70%; the gap grows toward saturation. Use --method des where that matters (30 s of simulated time takes about a second)`);
+  if (revisited.length) warnings.push(`analytic: ${revisited.join(', ')} ${revisited.length > 1 ? 'are' : 'is'} ${REVISIT_MARK} with other work in between (the gateway/BFF shape); each visit is solved as an independent Poisson arrival. Against the DES up to 80% of saturation (fan-out and bundled-blueprint matrix tests): mean latency within −10% to +30% (mostly over), p95 within −30% to +70%; the gap grows toward saturation. Use --method des where that matters (30 s of simulated time takes about a second)`);
   const operations: OperationResult[] = sol.ops.map((op) => {
     const [p50, p90, p95, p99, p999] = latencyQuantiles(op, [0.5, 0.9, 0.95, 0.99, 0.999]).map(fin);
     return {

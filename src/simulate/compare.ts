@@ -3,6 +3,7 @@
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
 import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, namedApproximations, saturation } from './analytic.js';
+import { figuresAtRate } from './at-rate.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
 import { saturatedWarning } from './overload.js';
@@ -29,7 +30,10 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const rate = w.rate ?? 100;
   const compiled = new Map<string, Compiled>(layouts.map((l) => [l, compile(bp, l)]));
   const lowLoad = layouts.map((l) => analyze(bp, l, { ...o, rate: o.lowRate ?? 1, compiled: compiled.get(l)! }));
-  const atRate = layouts.map((l) => analyze(bp, l, { ...o, rate, compiled: compiled.get(l)! }));
+  // At the compared rate queueing matters: a layout whose analytic figures would rest on the
+  // revisit approximation gets the DES's (at-rate.ts), and a note says so.
+  const figures = layouts.map((l) => figuresAtRate(bp, l, rate, { compiled: compiled.get(l)!, ...(o.mix ? { mix: o.mix } : {}), ...(o.host ? { host: o.host } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }));
+  const atRate = figures.map((f) => f.result);
   const [a, b] = [layouts[0]!, layouts[1] ?? layouts[0]!];
   const ca = compiled.get(a)!;
   const cb = compiled.get(b)!;
@@ -100,7 +104,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
   };
 }
 
