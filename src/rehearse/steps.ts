@@ -159,16 +159,26 @@ export function dataMoveText(moves: readonly DataMoveNotDone[]): string {
 
 /** Per-window figures of the routes a step watches. */
 export interface WindowStats {
-  /** op → requests, errors (5xx, timeouts, connection failures) and p95 in ms (null: no request) */
-  ops: Record<string, { requests: number; errors: number; p95: number | null }>;
+  /**
+   * op → requests, errors (5xx, timeouts, connection failures) and p95 in ms (null: no request)
+   * over `samples` latencies (those after the window's settling time; may be fewer than requests)
+   */
+  ops: Record<string, { requests: number; errors: number; p95: number | null; samples?: number }>;
 }
+
+/**
+ * Below this many latencies a window's p95 is its slowest request or next to it: one GC pause or
+ * a neighbour's burst on a shared machine, not the new unit. Such a p95 is reported, not judged.
+ */
+export const MIN_P95_SAMPLES = 20;
 
 export type Breach = { trigger: Trigger; value: number };
 
 /**
  * The triggers a window breaks. error-rate: errors / requests over the step's routes (the routes
  * the unit takes over, whichever unit served them: a canary that breaks them shows there);
- * p95: the operation's p95 in the window. A window with no request breaks nothing.
+ * p95: the operation's p95 in the window, judged once it holds MIN_P95_SAMPLES latencies. A
+ * window with no request breaks nothing.
  */
 export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats): Breach[] {
   const out: Breach[] = [];
@@ -182,8 +192,9 @@ export function breaches(triggers: readonly Trigger[], ops: readonly string[], w
       }
       if (n > 0 && e / n > t.above) out.push({ trigger: t, value: e / n });
     } else if (t.kind === 'p95') {
-      const p = w.ops[t.op]?.p95;
-      if (p !== null && p !== undefined && p > t.aboveMs) out.push({ trigger: t, value: p });
+      const o = w.ops[t.op];
+      const p = o?.p95;
+      if (p !== null && p !== undefined && (o!.samples ?? o!.requests) >= MIN_P95_SAMPLES && p > t.aboveMs) out.push({ trigger: t, value: p });
     }
   }
   return out;

@@ -28,7 +28,7 @@ export interface RehearseFlags {
 export const BREAK_ENV = 'ARCHSIM_REHEARSE_BREAK';
 
 export async function action(file: string, f: RehearseFlags): Promise<number> {
-  const stepMs = durationFlag('--step-duration', f.stepDuration ?? '30s');
+  const stepMs = durationFlag('--step-duration', f.stepDuration ?? '6s');
   const drainMs = durationFlag('--drain', f.drain ?? '2s', { zero: true });
   const warmupS = durationFlag('--warmup', f.warmup ?? '5s', { zero: true }) / 1000;
   const rateText = f.rate ?? '50%';
