@@ -25,7 +25,7 @@ import { planScenario } from '../loadtest/layout-run.js';
 import { createScenario } from '../loadtest/scenarios/profile.js';
 import { gatewayControl } from '../run/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../run/layout.js';
-import { breaches, dataMoveText, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
+import { alreadyBroken, breaches, dataMoveText, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -59,6 +59,8 @@ export interface StepReport {
   /** the window's failed requests by "operation status" (any route, not only the step's) */
   failures: Record<string, number>;
   breaches: { description: string; value: number }[];
+  /** p95 budgets the old unit already broke in the baseline before this extraction: reported, not judged */
+  notJudged?: { description: string; baselineP95: number }[];
   rolledBack?: { afterMs: number; errorsCaused: number };
   /** supervision during the step: a unit crashed, was restarted, or was given up on */
   supervision?: SupervisionRecord[];
@@ -280,6 +282,14 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const failures: Record<string, number> = {};
   let total = { requests: 0, errors: 0 };
   let win = new Window();
+  /**
+   * The load since the last retire (at first: the warm-up), every route still on its current
+   * unit: the next extraction's baseline, frozen at its first weight change. A p95 budget the old
+   * unit already broke there is not the step's doing (see alreadyBroken).
+   */
+  let recent: Window | null = win;
+  const warmupWin = win;
+  let baseline: WindowStats | undefined;
   let done = false;
   const load = runDriver(
     { ...scenario, setup: async () => data },
@@ -295,6 +305,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       until: () => done,
       onResult: (op, ms, error, status) => {
         win.add(op, ms, error, status);
+        if (recent && recent !== win) recent.add(op, ms, error, status);
         total.requests++;
         if (error) {
           total.errors++;
@@ -377,6 +388,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           { unit: old.unit, port: old.port, weight: 100 - a.percent },
         ]);
         win = new Window(settleMs);
+        if (recent) {
+          baseline = baselineOf(recent, warmupWin);
+          recent = null;
+        }
+        const excused = alreadyBroken(a.triggers, baseline).map((x) => ({ description: x.trigger.description, baselineP95: round(x.baselineP95) }));
+        if (excused.length) line(`  not judged: ${excused.map((x) => `${x.description} (already ${x.baselineP95} ms before this extraction's first change)`).join('; ')}`);
         if (o.crashUnit === a.unit && !crashed) {
           // Tests only: the unit dies mid-step, as a process does; supervision must bring it back.
           crashed = true;
@@ -393,7 +410,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         const end = performance.now() + a.watchMs;
         while (performance.now() < end) {
           await sleep(Math.min(1000, Math.max(0, end - performance.now())));
-          found = breaches(a.triggers, a.ops, win.stats());
+          found = breaches(a.triggers, a.ops, win.stats(), baseline);
           if (found.length) break;
         }
         if (found.length) {
@@ -404,10 +421,10 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${found.map((b) => b.trigger.description).join('; ')} (${w.errors} errors)`);
           // Requests already sent to the broken unit finish; let them land in this step's window.
           await sleep(1000);
-          push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+          push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), ...(excused.length ? { notJudged: excused } : {}), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
           continue;
         }
-        push(report({ unit: a.unit, percent: a.percent }, a.ops));
+        push(report({ unit: a.unit, percent: a.percent, ...(excused.length ? { notJudged: excused } : {}) }, a.ops));
         continue;
       }
       // retire: the new unit alone serves the routes; requests the old one holds drain.
@@ -416,6 +433,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
       await sleep(a.drainMs);
       push(report({ unit: a.unit }, a.ops));
+      recent = new Window();
     }
   } finally {
     done = true;
@@ -441,6 +459,14 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
+}
+
+/** Per operation: the load since the last retire when it holds enough latencies, else the warm-up's. */
+function baselineOf(recent: Window, warmup: Window): WindowStats {
+  const r = recent.stats().ops;
+  const ops = { ...warmup.stats().ops };
+  for (const [op, s] of Object.entries(r)) if ((s.samples ?? 0) >= MIN_P95_SAMPLES) ops[op] = s;
+  return { ops };
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;

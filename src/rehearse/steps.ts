@@ -180,8 +180,9 @@ export type Breach = { trigger: Trigger; value: number };
  * p95: the operation's p95 in the window, judged once it holds MIN_P95_SAMPLES latencies. A
  * window with no request breaks nothing.
  */
-export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats): Breach[] {
+export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats, baseline?: WindowStats): Breach[] {
   const out: Breach[] = [];
+  const excused = new Set(alreadyBroken(triggers, baseline).map((x) => x.trigger));
   for (const t of triggers) {
     if (t.kind === 'error-rate') {
       let n = 0;
@@ -194,8 +195,25 @@ export function breaches(triggers: readonly Trigger[], ops: readonly string[], w
     } else if (t.kind === 'p95') {
       const o = w.ops[t.op];
       const p = o?.p95;
-      if (p !== null && p !== undefined && (o!.samples ?? o!.requests) >= MIN_P95_SAMPLES && p > t.aboveMs) out.push({ trigger: t, value: p });
+      if (p !== null && p !== undefined && (o!.samples ?? o!.requests) >= MIN_P95_SAMPLES && p > t.aboveMs && !excused.has(t)) out.push({ trigger: t, value: p });
     }
+  }
+  return out;
+}
+
+/**
+ * The p95 budgets the old unit already broke before the step changed anything (the baseline: the
+ * load just before the extraction's first weight change, every request on the old unit). A step
+ * cannot be blamed for those: on a saturated machine every route is over budget, the old ones
+ * too, and rolling back would say nothing about the new unit. Reported, not judged.
+ */
+export function alreadyBroken(triggers: readonly Trigger[], baseline?: WindowStats): { trigger: Extract<Trigger, { kind: 'p95' }>; baselineP95: number }[] {
+  if (!baseline) return [];
+  const out: { trigger: Extract<Trigger, { kind: 'p95' }>; baselineP95: number }[] = [];
+  for (const t of triggers) {
+    if (t.kind !== 'p95') continue;
+    const b = baseline.ops[t.op];
+    if (b && b.p95 !== null && (b.samples ?? b.requests) >= MIN_P95_SAMPLES && b.p95 > t.aboveMs) out.push({ trigger: t, baselineP95: b.p95 });
   }
   return out;
 }
