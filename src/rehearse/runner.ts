@@ -25,13 +25,15 @@ import { planScenario } from '../loadtest/layout-run.js';
 import { createScenario } from '../loadtest/scenarios/profile.js';
 import { gatewayControl } from '../run/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../run/layout.js';
-import { breaches, dataMoveText, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
+import { alreadyBroken, breaches, dataMoveText, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
   rate: { rps: number } | { fraction: number };
   /** seconds of load before the first action (pools and JIT settle) */
   warmupS?: number;
+  /** ms after each weight change whose latencies the step's percentiles leave out (default 1000); errors always count */
+  settleMs?: number;
   portOffset?: number;
   /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
   breakUnit?: string;
@@ -54,7 +56,11 @@ export interface StepReport {
   p95: number | null;
   /** whole-mix figures in the window */
   all: { requests: number; errors: number; p95: number | null };
+  /** the window's failed requests by "operation status" (any route, not only the step's) */
+  failures: Record<string, number>;
   breaches: { description: string; value: number }[];
+  /** p95 budgets the old unit already broke in the baseline before this extraction: reported, not judged */
+  notJudged?: { description: string; baselineP95: number }[];
   rolledBack?: { afterMs: number; errorsCaused: number };
   /** supervision during the step: a unit crashed, was restarted, or was given up on */
   supervision?: SupervisionRecord[];
@@ -76,7 +82,7 @@ export interface RehearsalReport {
   capacityRps?: number;
   steps: StepReport[];
   rolledBack: boolean;
-  totals: { requests: number; errors: number; errorKinds: Record<string, number> };
+  totals: { requests: number; errors: number; errorKinds: Record<string, number>; failures: Record<string, number> };
   messages: { event: string; acknowledged: number; recorded: number; delivered: number; lost: number; undelivered: number }[];
   /** the plan's data moves in the rehearsed phases: none is performed (the tables stay where they are) */
   dataMoves: { phase: number; unit: string; table: string; from: string; to: string; performed: false }[];
@@ -107,8 +113,21 @@ function overlayFor(bp: Blueprint, file: string, plan: Plan): { file: string; bp
 class Window {
   ops = new Map<string, { requests: number; errors: number; h: ReturnType<typeof newHistogram> }>();
   all = { requests: 0, errors: 0, h: newHistogram() };
+  /** "op status" (or "op kind" when nothing answered) → failed requests: what broke, where */
+  failures: Record<string, number> = {};
   readonly started = performance.now();
-  add(op: string, ms: number | null, error: string | null) {
+  /**
+   * Latencies of the first settleMs are left out of the percentiles (requests and errors are not):
+   * right after a weight change the fresh unit compiles its hot paths and fills its pools, and
+   * in a window of seconds those first requests would be the p95 by themselves.
+   */
+  constructor(readonly settleMs = 0) {}
+  add(op: string, ms: number | null, error: string | null, status: number | null = null) {
+    if (performance.now() - this.started < this.settleMs) ms = null;
+    if (error) {
+      const k = failureKey(op, error, status);
+      this.failures[k] = (this.failures[k] ?? 0) + 1;
+    }
     let s = this.ops.get(op);
     if (!s) this.ops.set(op, (s = { requests: 0, errors: 0, h: newHistogram() }));
     for (const x of [s, this.all]) {
@@ -119,7 +138,7 @@ class Window {
   }
   stats(): WindowStats {
     const ops: WindowStats['ops'] = {};
-    for (const [op, s] of this.ops) ops[op] = { requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null };
+    for (const [op, s] of this.ops) ops[op] = { requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null, samples: s.h.totalCount };
     return { ops };
   }
   of(ops: readonly string[]) {
@@ -137,6 +156,9 @@ class Window {
     return { requests, errors, p50: pct(50), p95: pct(95) };
   }
 }
+
+/** "groups.post-message 404", "relay.ack reset": the operation and what it got back. */
+export const failureKey = (op: string, error: string, status: number | null) => `${op} ${status ?? error}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -222,56 +244,100 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const stepMs = actions.filter((a) => a.kind === 'weights').reduce((s, a) => s + (a.kind === 'weights' ? a.watchMs : 0), 0);
   const drainMs = actions.reduce((s, a) => s + (a.kind === 'retire' ? a.drainMs : 0), 0);
   const warmupS = o.warmupS ?? 5;
+  const settleMs = o.settleMs ?? 1000;
+  notes.push(`each canary step's percentiles leave out its first ${settleMs / 1000} s (the new route warming up) and a p95 budget is judged from ${MIN_P95_SAMPLES} latencies on; errors count from the first request`);
   // Generous: unit starts take seconds each; the load stops as soon as the actions are done.
   const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 20 + 10;
   const mix = bp.workload?.mix ?? {};
   if (!Object.keys(mix).length) throw new Error(`blueprint ${bp.metadata.name} has no workload mix to drive`);
-  let rps: number;
-  let capacityRps: number | undefined;
-  if ('rps' in o.rate) rps = o.rate.rps;
-  else {
-    line('measuring capacity (closed model, 8 connections, 5 s)…');
-    const cap = createScenario(planScenario(bp, file, { model: 'closed', rate: null, users: 8, duration: 5, warmup: 1, thinkTime: 0, mix }));
-    const r = await runDriver(cap, { baseUrl: L.gatewayUrl, model: 'closed', connections: 8, duration: 5, warmup: 1 });
-    capacityRps = r.totals.throughput;
-    rps = Math.max(1, Math.round(capacityRps * o.rate.fraction * 10) / 10);
-    line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
-  }
-  const planned = planScenario(bp, file, { model: 'open', rate: rps, users: null, duration: durationS, warmup: 0, thinkTime: 0, mix });
+  // Seeded once, before the clock: the capacity measurement and the rehearsal's load share the
+  // data, and the load goes on from the request numbers the measurement reached (counters), so a
+  // single-use item (a refresh token, a relay message to acknowledge) is never sent twice: a
+  // spent one is a 401/404 the migration did not cause. Sized for the larger of the two runs.
+  const shape = (rate: number | null) =>
+    // Capacity unknown yet: sized as for a closed run of the whole rehearsal (the profile's caps apply).
+    rate === null ? ({ model: 'closed', rate: null, users: 8, duration: durationS, warmup: 6, thinkTime: 0, mix } as const) : ({ model: 'open', rate, users: null, duration: durationS, warmup: 0, thinkTime: 0, mix } as const);
+  const fixed = 'rps' in o.rate ? o.rate.rps : null;
+  const planned = planScenario(bp, file, shape(fixed));
   if (planned.placeholder) notes.push('no load profile beside the blueprint: requests are placeholders built from the routes (expect 4xx: they carry no authentication)');
   const scenario = createScenario(planned);
+  line('seeding through the public API…');
   const data = await scenario.setup!(L.gatewayUrl);
+  let rps: number;
+  let capacityRps: number | undefined;
+  let counters: Record<string, number> | undefined;
+  if (fixed !== null) rps = fixed;
+  else {
+    line('measuring capacity (closed model, 8 connections, 5 s)…');
+    const r = await runDriver({ ...scenario, setup: async () => data }, { baseUrl: L.gatewayUrl, model: 'closed', connections: 8, duration: 5, warmup: 1, data });
+    capacityRps = r.totals.throughput;
+    counters = r.counters;
+    rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
+    line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
+  }
   const before = await eventCounts(L);
   const emitting = emittingOps(bp);
   const acked = new Map<string, number>();
   const kinds: Record<string, number> = {};
+  const failures: Record<string, number> = {};
   let total = { requests: 0, errors: 0 };
   let win = new Window();
+  /**
+   * The load since the last retire (at first: the warm-up), every route still on its current
+   * unit: the next extraction's baseline, frozen at its first weight change. A p95 budget the old
+   * unit already broke there is not the step's doing (see alreadyBroken).
+   */
+  let recent: Window | null = win;
+  const warmupWin = win;
+  let baseline: WindowStats | undefined;
   let done = false;
   const load = runDriver(
     { ...scenario, setup: async () => data },
     {
       baseUrl: L.gatewayUrl,
+      data,
+      ...(counters ? { counters } : {}),
       model: 'open',
       rate: rps,
       duration: durationS,
       timeoutMs: 10_000,
       precise: false,
       until: () => done,
-      onResult: (op, ms, error) => {
-        win.add(op, ms, error);
+      onResult: (op, ms, error, status) => {
+        win.add(op, ms, error, status);
+        if (recent && recent !== win) recent.add(op, ms, error, status);
         total.requests++;
         if (error) {
           total.errors++;
           kinds[error] = (kinds[error] ?? 0) + 1;
+          const k = failureKey(op, error, status);
+          failures[k] = (failures[k] ?? 0) + 1;
         } else acked.set(op, (acked.get(op) ?? 0) + 1);
       },
     },
   );
+  /** An extraction's unit, started with the internal origins known now (units started before it, else the domains' current hosts). */
+  const startUnit = (a: Extract<Action, { kind: 'start-unit' }>) => {
+    const origins: Record<string, string> = {};
+    for (const u of resolveLayout(bp, a.layout).units) {
+      const host = started.has(u.name) ? u.name : hosting.get(u.domains[0]!);
+      if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
+    }
+    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
+  };
+  const starting = new Map<string, Promise<UnitInfo>>();
   const steps: StepReport[] = [];
+  // Each step's failures on the progress lines as they happen: which operation, which status.
+  const push = (st: StepReport) => {
+    steps.push(st);
+    const f = Object.entries(st.failures);
+    if (f.length) line(`  failed in this step: ${f.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+  };
   let rolledBack = false;
   try {
     await sleep(warmupS * 1000);
+    const early = Object.entries(win.failures);
+    if (early.length) line(`  failed during the warm-up (before any change): ${early.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     for (const a of actions) {
       if (rolledBack) break;
       line(describeAction(a));
@@ -281,20 +347,22 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         const w = win.of(ops);
         const all = win.of([...win.ops.keys()]);
         const events = supervision.slice(seen);
-        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
+        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, failures: { ...win.failures }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
       };
       if (a.kind === 'note') continue;
       if (a.kind === 'start-unit') {
-        const phase = resolveLayout(bp, a.layout);
-        const origins: Record<string, string> = {};
-        for (const u of phase.units) {
-          const host = started.has(u.name) ? u.name : hosting.get(u.domains[0]!);
-          if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
-        }
-        const info = await L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
+        const info = await (starting.get(a.unit) ?? startUnit(a));
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
-        steps.push(report({ unit: a.unit }, a.ops));
+        // The next extraction's unit starts now, while this one's canary steps are watched: it
+        // takes no traffic until its own steps, and a unit start is seconds of the rehearsal.
+        const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
+        if (next && !starting.has(next.unit)) {
+          const p = startUnit(next);
+          p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
+          starting.set(next.unit, p);
+        }
+        push(report({ unit: a.unit }, a.ops));
         continue;
       }
       const old = server.get(a.ops[0]!)!;
@@ -310,7 +378,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
           rolledBack = true;
           line(`  ${mine.name} could not be restarted: its routes are back on ${old.unit}`);
-          steps.push(report({ unit: mine.name, breaches: [{ description: `${mine.name} crashed and supervision could not restart it`, value: mine.restarts }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
+          push(report({ unit: mine.name, breaches: [{ description: `${mine.name} crashed and supervision could not restart it`, value: mine.restarts }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
           continue;
         }
       }
@@ -319,7 +387,13 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           { unit: a.unit, port: mine.port, weight: a.percent },
           { unit: old.unit, port: old.port, weight: 100 - a.percent },
         ]);
-        win = new Window();
+        win = new Window(settleMs);
+        if (recent) {
+          baseline = baselineOf(recent, warmupWin);
+          recent = null;
+        }
+        const excused = alreadyBroken(a.triggers, baseline).map((x) => ({ description: x.trigger.description, baselineP95: round(x.baselineP95) }));
+        if (excused.length) line(`  not judged: ${excused.map((x) => `${x.description} (already ${x.baselineP95} ms before this extraction's first change)`).join('; ')}`);
         if (o.crashUnit === a.unit && !crashed) {
           // Tests only: the unit dies mid-step, as a process does; supervision must bring it back.
           crashed = true;
@@ -336,7 +410,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         const end = performance.now() + a.watchMs;
         while (performance.now() < end) {
           await sleep(Math.min(1000, Math.max(0, end - performance.now())));
-          found = breaches(a.triggers, a.ops, win.stats());
+          found = breaches(a.triggers, a.ops, win.stats(), baseline);
           if (found.length) break;
         }
         if (found.length) {
@@ -347,10 +421,10 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${found.map((b) => b.trigger.description).join('; ')} (${w.errors} errors)`);
           // Requests already sent to the broken unit finish; let them land in this step's window.
           await sleep(1000);
-          steps.push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+          push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), ...(excused.length ? { notJudged: excused } : {}), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
           continue;
         }
-        steps.push(report({ unit: a.unit, percent: a.percent }, a.ops));
+        push(report({ unit: a.unit, percent: a.percent, ...(excused.length ? { notJudged: excused } : {}) }, a.ops));
         continue;
       }
       // retire: the new unit alone serves the routes; requests the old one holds drain.
@@ -358,7 +432,8 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       for (const op of a.ops) server.set(op, { unit: a.movedTo, port: mine.port });
       for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
       await sleep(a.drainMs);
-      steps.push(report({ unit: a.unit }, a.ops));
+      push(report({ unit: a.unit }, a.ops));
+      recent = new Window();
     }
   } finally {
     done = true;
@@ -379,11 +454,19 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     ...(capacityRps !== undefined ? { capacityRps } : {}),
     steps,
     rolledBack,
-    totals: { ...total, errorKinds: kinds },
+    totals: { ...total, errorKinds: kinds, failures },
     messages,
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
+}
+
+/** Per operation: the load since the last retire when it holds enough latencies, else the warm-up's. */
+function baselineOf(recent: Window, warmup: Window): WindowStats {
+  const r = recent.stats().ops;
+  const ops = { ...warmup.stats().ops };
+  for (const [op, s] of Object.entries(r)) if ((s.samples ?? 0) >= MIN_P95_SAMPLES) ops[op] = s;
+  return { ops };
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;

@@ -159,19 +159,30 @@ export function dataMoveText(moves: readonly DataMoveNotDone[]): string {
 
 /** Per-window figures of the routes a step watches. */
 export interface WindowStats {
-  /** op → requests, errors (5xx, timeouts, connection failures) and p95 in ms (null: no request) */
-  ops: Record<string, { requests: number; errors: number; p95: number | null }>;
+  /**
+   * op → requests, errors (5xx, timeouts, connection failures) and p95 in ms (null: no request)
+   * over `samples` latencies (those after the window's settling time; may be fewer than requests)
+   */
+  ops: Record<string, { requests: number; errors: number; p95: number | null; samples?: number }>;
 }
+
+/**
+ * Below this many latencies a window's p95 is its slowest request or next to it: one GC pause or
+ * a neighbour's burst on a shared machine, not the new unit. Such a p95 is reported, not judged.
+ */
+export const MIN_P95_SAMPLES = 20;
 
 export type Breach = { trigger: Trigger; value: number };
 
 /**
  * The triggers a window breaks. error-rate: errors / requests over the step's routes (the routes
  * the unit takes over, whichever unit served them: a canary that breaks them shows there);
- * p95: the operation's p95 in the window. A window with no request breaks nothing.
+ * p95: the operation's p95 in the window, judged once it holds MIN_P95_SAMPLES latencies. A
+ * window with no request breaks nothing.
  */
-export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats): Breach[] {
+export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats, baseline?: WindowStats): Breach[] {
   const out: Breach[] = [];
+  const excused = new Set(alreadyBroken(triggers, baseline).map((x) => x.trigger));
   for (const t of triggers) {
     if (t.kind === 'error-rate') {
       let n = 0;
@@ -182,9 +193,27 @@ export function breaches(triggers: readonly Trigger[], ops: readonly string[], w
       }
       if (n > 0 && e / n > t.above) out.push({ trigger: t, value: e / n });
     } else if (t.kind === 'p95') {
-      const p = w.ops[t.op]?.p95;
-      if (p !== null && p !== undefined && p > t.aboveMs) out.push({ trigger: t, value: p });
+      const o = w.ops[t.op];
+      const p = o?.p95;
+      if (p !== null && p !== undefined && (o!.samples ?? o!.requests) >= MIN_P95_SAMPLES && p > t.aboveMs && !excused.has(t)) out.push({ trigger: t, value: p });
     }
+  }
+  return out;
+}
+
+/**
+ * The p95 budgets the old unit already broke before the step changed anything (the baseline: the
+ * load just before the extraction's first weight change, every request on the old unit). A step
+ * cannot be blamed for those: on a saturated machine every route is over budget, the old ones
+ * too, and rolling back would say nothing about the new unit. Reported, not judged.
+ */
+export function alreadyBroken(triggers: readonly Trigger[], baseline?: WindowStats): { trigger: Extract<Trigger, { kind: 'p95' }>; baselineP95: number }[] {
+  if (!baseline) return [];
+  const out: { trigger: Extract<Trigger, { kind: 'p95' }>; baselineP95: number }[] = [];
+  for (const t of triggers) {
+    if (t.kind !== 'p95') continue;
+    const b = baseline.ops[t.op];
+    if (b && b.p95 !== null && (b.samples ?? b.requests) >= MIN_P95_SAMPLES && b.p95 > t.aboveMs) out.push({ trigger: t, baselineP95: b.p95 });
   }
   return out;
 }

@@ -13,13 +13,25 @@ export interface GatewayControl {
 
 export function gatewayControl(internalUrl: string, serviceSecret: string): GatewayControl {
   const signer = new ServiceAuth(new TextEncoder().encode(serviceSecret), CONTROL_CALLER, new Map(), new Map());
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${internalUrl}${path}`, {
+  const once = async (method: string, path: string, body?: unknown) =>
+    fetch(`${internalUrl}${path}`, {
       method,
       headers: { [SERVICE_TOKEN_HEADER]: await signer.token(), ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(10_000),
     });
+  const call = async (method: string, path: string, body?: unknown) => {
+    // Both calls are idempotent (a read; weights set whole, not shifted), so one that timed out
+    // is sent again: on a saturated machine the gateway may take seconds to answer its admin
+    // port, and a rehearsal must not end on that with its routes half moved.
+    let r: Response | undefined;
+    for (let attempt = 1; !r; attempt++) {
+      try {
+        r = await once(method, path, body);
+      } catch (e) {
+        if (attempt >= 3 || (e as Error).name !== 'TimeoutError') throw e;
+      }
+    }
     const text = await r.text();
     if (!r.ok) throw new Error(`gateway ${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as unknown;

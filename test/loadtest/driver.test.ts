@@ -266,31 +266,34 @@ describe('scenario bugs', () => {
 });
 
 describe('per-request results, the stop signal and the driver\'s own lateness', () => {
-  it('reports each request as it ends, warm-up included: operation, latency from the intended start, error kind', async () => {
+  it('reports each request as it ends, warm-up included: operation, latency from the intended start, error kind, status', async () => {
     const s = await server({ delayMs: 5 });
-    const seen: [string, number | null, string | null][] = [];
-    const r = await runDriver(createScenario({ id: 'x.get' }), { baseUrl: s.url, model: 'open', rate: 40, duration: 0.5, warmup: 0.25, onResult: (op, ms, e) => seen.push([op, ms, e]) });
+    const seen: [string, number | null, string | null, number | null][] = [];
+    const r = await runDriver(createScenario({ id: 'x.get' }), { baseUrl: s.url, model: 'open', rate: 40, duration: 0.5, warmup: 0.25, onResult: (op, ms, e, st) => seen.push([op, ms, e, st]) });
     // 0.75 s × 40/s: 30 requests ended, 20 of them measured.
     expect(seen).toHaveLength(30);
     expect(r.totals.requests).toBe(20);
-    for (const [op, ms, e] of seen) {
+    for (const [op, ms, e, st] of seen) {
       expect(op).toBe('x.get');
       expect(e).toBeNull();
+      expect(st).toBe(200);
       // The server waits 5 ms before it answers: never less, from the schedule.
       expect(ms).toBeGreaterThanOrEqual(5);
     }
     const bad = await server({ status: 503 });
     const errs: (string | null)[] = [];
     const lat: (number | null)[] = [];
-    await runDriver(createScenario(), { baseUrl: bad.url, model: 'closed', duration: 10, maxRequests: 3, onResult: (_op, ms, e) => (errs.push(e), lat.push(ms)) });
+    const codes: (number | null)[] = [];
+    await runDriver(createScenario(), { baseUrl: bad.url, model: 'closed', duration: 10, maxRequests: 3, onResult: (_op, ms, e, st) => (errs.push(e), lat.push(ms), codes.push(st)) });
     expect(errs).toEqual(['status_5xx', 'status_5xx', 'status_5xx']);
+    expect(codes).toEqual([503, 503, 503]);
     expect(lat.every((x) => x !== null && x > 0)).toBe(true);
     const port = bad.port;
     await bad.stop();
-    const refused: [number | null, string | null][] = [];
-    await runDriver(createScenario(), { baseUrl: `http://127.0.0.1:${port}`, model: 'closed', duration: 10, maxRequests: 2, onResult: (_op, ms, e) => refused.push([ms, e]) });
-    // Nothing answered: no latency.
-    expect(refused).toEqual([[null, 'connect'], [null, 'connect']]);
+    const refused: [number | null, string | null, number | null][] = [];
+    await runDriver(createScenario(), { baseUrl: `http://127.0.0.1:${port}`, model: 'closed', duration: 10, maxRequests: 2, onResult: (_op, ms, e, st) => refused.push([ms, e, st]) });
+    // Nothing answered: no latency, no status.
+    expect(refused).toEqual([[null, 'connect', null], [null, 'connect', null]]);
   });
 
   it('open: stops scheduling once until() says so, and what was sent still finishes', async () => {

@@ -14,19 +14,28 @@ const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', sta
 const relayPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'relay-service'))!.index;
 
 describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
-  it('moves relay to its own unit under load: no failed request, no lost or undelivered message', async () => {
-    const actions = rehearsalSteps(p, quantchat, { stepMs: 3000, drainMs: 1000, phases: [relayPhase] });
-    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 3 });
+  it('moves relay, then notifications, to their own units under load: no failed request, no lost or undelivered message', async () => {
+    const notifyPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'notification-service'))!.index;
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 3000, drainMs: 1000, phases: [relayPhase, notifyPhase] });
+    const lines: string[] = [];
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 3, onLine: (l) => lines.push(l) });
     expect(r.rolledBack, JSON.stringify({ steps: r.steps, totals: r.totals })).toBe(false);
-    expect(r.steps.map((s) => `${s.kind}${s.percent ?? ''}`)).toEqual(['start-unit', 'weights50', 'weights100', 'retire']);
+    const shape = ['start-unit', 'weights50', 'weights100', 'retire'];
+    expect(r.steps.map((s) => `${s.kind}${s.percent ?? ''}`)).toEqual([...shape, ...shape]);
+    expect(r.steps.filter((s) => s.kind === 'start-unit').map((s) => s.unit)).toEqual(['relay-service', 'notification-service']);
     // The relay routes were really served during the canary (the mix sends them 6% of requests).
-    const routed = r.steps.filter((s) => s.kind === 'weights').reduce((n, s) => n + s.requests, 0);
+    const routed = r.steps.filter((s) => s.kind === 'weights' && s.unit === 'relay-service').reduce((n, s) => n + s.requests, 0);
     expect(routed).toBeGreaterThan(0);
     expect(r.totals.requests).toBeGreaterThan(200);
-    expect(r.totals.errors, JSON.stringify(r.totals.errorKinds)).toBe(0);
-    // The relay extraction moves no table: the report says so, and lists no data move.
+    // Zero failures, and the per-operation breakdown agrees (it is what names a failure's cause).
+    expect(r.totals.errors, JSON.stringify(r.totals.failures)).toBe(0);
+    expect(r.totals.failures).toEqual({});
+    for (const s of r.steps) expect(s.failures, s.action).toEqual({});
+    expect(lines.join('\n')).not.toMatch(/failed (in this step|during the warm-up)/);
+    // Neither extraction moves a table: the report says so, and lists no data move.
     expect(r.dataMoves).toEqual([]);
     expect(r.notes.join('\n')).toMatch(/no rehearsed step moves data/);
+    expect(r.notes.join('\n')).toMatch(/percentiles leave out its first 1 s/);
     expect(r.supervision).toEqual([]);
     expect(r.messages.length).toBeGreaterThan(0);
     const sent = r.messages.find((m) => m.event === 'message.sent')!;
@@ -82,5 +91,11 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     expect(r.steps.at(-1)).toBe(step);
     expect(r.totals.errors).toBe(step.rolledBack!.errorsCaused);
     expect(Object.keys(r.totals.errorKinds)).toEqual(['status_5xx']);
+    // Each failure named: a relay operation answered 500, counted in the step that caused it.
+    const named = Object.entries(step.failures);
+    expect(named.length).toBeGreaterThan(0);
+    for (const [k] of named) expect(k).toMatch(/^relay\.(queue|pending|ack) 500$/);
+    expect(named.reduce((n, [, c]) => n + c, 0)).toBe(step.rolledBack!.errorsCaused);
+    expect(r.totals.failures).toEqual(step.failures);
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { readPlanFile } from '../../src/rehearse/plan-file.js';
-import { breaches, dataMoveText, describeAction, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { alreadyBroken, breaches, dataMoveText, describeAction, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
 
 const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
@@ -95,6 +95,38 @@ describe('triggers', () => {
     expect(breaches([er, p95], ops, { ops: {} })).toEqual([]);
     // Errors on routes the step does not move are not its errors.
     expect(breaches([er], ops, { ops: { 'b.z': { requests: 10, errors: 10, p95: 1 } } })).toEqual([]);
+  });
+
+  it('judges a p95 budget only from MIN_P95_SAMPLES latencies on (a handful is one slow request); errors need no minimum', () => {
+    const er = parseTrigger({ metric: 'error_rate(u)', above: 0.01, description: 'e' });
+    const p95 = parseTrigger({ metric: 'latency.p95(a.x)', above: 100, description: 'p' });
+    const w = (samples: number, errors = 0) => ({ ops: { 'a.x': { requests: 40, errors, p95: 450, samples } } });
+    expect(MIN_P95_SAMPLES).toBe(20);
+    expect(breaches([p95], ['a.x'], w(MIN_P95_SAMPLES - 1))).toEqual([]);
+    expect(breaches([p95], ['a.x'], w(MIN_P95_SAMPLES)).map((b) => b.value)).toEqual([450]);
+    // Without a sample count the requests stand in for it (every answered request measured).
+    expect(breaches([p95], ['a.x'], { ops: { 'a.x': { requests: 19, errors: 0, p95: 450 } } })).toEqual([]);
+    expect(breaches([p95], ['a.x'], { ops: { 'a.x': { requests: 20, errors: 0, p95: 450 } } })).toHaveLength(1);
+    // The settling second removes latencies, not requests: one error in 40 still trips 1%.
+    expect(breaches([er], ['a.x'], w(0, 1)).map((b) => b.value)).toEqual([0.025]);
+  });
+
+  it('does not blame a step for a p95 budget the old unit already broke before the extraction (reported instead)', () => {
+    const er = parseTrigger({ metric: 'error_rate(u)', above: 0.01, description: 'e' });
+    const p95 = parseTrigger({ metric: 'latency.p95(a.x)', above: 100, description: 'p' });
+    const now = { ops: { 'a.x': { requests: 40, errors: 1, p95: 450, samples: 40 } } };
+    const before = (p: number, samples = 30) => ({ ops: { 'a.x': { requests: samples, errors: 0, p95: p, samples } } });
+    // Already over budget before: the p95 breach is excused and listed; the error rate still trips.
+    expect(alreadyBroken([er, p95], before(120))).toEqual([{ trigger: p95, baselineP95: 120 }]);
+    expect(breaches([er, p95], ['a.x'], now, before(120)).map((b) => b.trigger.kind)).toEqual(['error-rate']);
+    // Within budget before (or at it): the new unit's breach is judged.
+    expect(alreadyBroken([p95], before(100))).toEqual([]);
+    expect(breaches([p95], ['a.x'], now, before(100)).map((b) => b.value)).toEqual([450]);
+    // A baseline of too few latencies excuses nothing; no baseline excuses nothing.
+    expect(alreadyBroken([p95], before(900, MIN_P95_SAMPLES - 1))).toEqual([]);
+    expect(breaches([p95], ['a.x'], now, before(900, MIN_P95_SAMPLES - 1))).toHaveLength(1);
+    expect(alreadyBroken([p95])).toEqual([]);
+    expect(alreadyBroken([p95], { ops: {} })).toEqual([]);
   });
 });
 

@@ -28,7 +28,7 @@ export interface RehearseFlags {
 export const BREAK_ENV = 'ARCHSIM_REHEARSE_BREAK';
 
 export async function action(file: string, f: RehearseFlags): Promise<number> {
-  const stepMs = durationFlag('--step-duration', f.stepDuration ?? '30s');
+  const stepMs = durationFlag('--step-duration', f.stepDuration ?? '6s');
   const drainMs = durationFlag('--drain', f.drain ?? '2s', { zero: true });
   const warmupS = durationFlag('--warmup', f.warmup ?? '5s', { zero: true }) / 1000;
   const rateText = f.rate ?? '50%';
@@ -78,7 +78,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
           s.p95 ?? '–',
           s.all.requests,
           s.all.errors,
-          [s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => b.description).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
+          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => b.description).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (old unit already at ${x.baselineP95} ms before)`), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
         ]),
       ),
     );
@@ -86,6 +86,8 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     out(table(['event', 'acknowledged', 'recorded', 'delivered', 'lost', 'undelivered'], r.messages.map((m) => [m.event, m.acknowledged, m.recorded, m.delivered, m.lost, m.undelivered])));
     out('');
     out(`requests ${r.totals.requests}, failed ${r.totals.errors}${r.totals.errors ? ` (${Object.entries(r.totals.errorKinds).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
+    // Which operation got which status, and in which step: the cause of a failure starts there.
+    if (r.totals.errors) out(`failed by operation and status: ${Object.entries(r.totals.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     if (r.supervision.length) {
       out('');
       out(table(['at s', 'unit', 'event', 'detail'], r.supervision.map((e) => [e.atS, e.unit, e.kind, e.detail])));

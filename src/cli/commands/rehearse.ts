@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<blueprint>', 'the blueprint the plan was made from (or its plan overlay)')
     .requiredOption('--plan <plan.json>', 'a plan from `archsim plan --out` (its .plan.json)')
     .option('--rate <rate>', 'open-model load: a fraction of the from layout’s capacity measured first (50%), or a rate (40/s)', '50%')
-    .option('--step-duration <d>', 'how long each canary step is watched (e.g. 30s)', '30s')
+    .option('--step-duration <d>', 'how long each canary step is watched; its first second\'s latencies are left out (the new route warming up)', '6s')
     .option('--drain <d>', 'how long the old route drains after it is retired', '2s')
     .option('--warmup <d>', 'load before the first step', '5s')
     .option('--phases <n,…>', 'rehearse only these phases (by index)')
@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--json', 'print the report (or the steps, with --dry-run) as JSON')
     .addHelpText(
       'after',
-      '\nEach canary step is one window: the step\'s routes are watched every second against the phase\'s rollback\ntriggers (p95 budgets, error rate); a breach sends every request back to the old unit at once and ends the\nrehearsal. At the end, what the services committed is read back: every acknowledged request of an operation\nthat emits an event must have its event recorded (outbox) and delivered (published, queue rows done).\nEvery unit, the extracted ones too, is supervised: a crash is restarted (backoff) and reported in its step.\nData stays in place: new units use the database holding their tables now; a step whose extraction moves\ntables says DATA MOVE NOT PERFORMED with the tables and stores (--json: dataMoves).\n  archsim plan system.yaml --from monolith --to microservices --out plan\n  archsim rehearse system.yaml --plan plan/system.plan.json --rate 50% --step-duration 30s\nExit codes: 0 every step held and no message was lost, 1 a step was rolled back, a request failed, a message\nwas lost or undelivered or a unit kept crashing, 2 bad input or usage.',
+      '\nEach canary step is one window: the step\'s routes are watched every second against the phase\'s rollback\ntriggers (p95 budgets, error rate); a breach sends every request back to the old unit at once and ends the\nrehearsal. At the end, what the services committed is read back: every acknowledged request of an operation\nthat emits an event must have its event recorded (outbox) and delivered (published, queue rows done).\nEvery unit, the extracted ones too, is supervised: a crash is restarted (backoff) and reported in its step.\nData stays in place: new units use the database holding their tables now; a step whose extraction moves\ntables says DATA MOVE NOT PERFORMED with the tables and stores (--json: dataMoves).\n  archsim plan system.yaml --from monolith --to microservices --out plan\n  archsim rehearse system.yaml --plan plan/system.plan.json --rate 50% --step-duration 6s\nExit codes: 0 every step held and no message was lost, 1 a step was rolled back, a request failed, a message\nwas lost or undelivered or a unit kept crashing, 2 bad input or usage.',
     )
     .action((bp: string, flags: RehearseFlags) => handle(async () => (await import('../actions/rehearse.js')).action(bp, flags)));
 }

@@ -57,10 +57,11 @@ export type DriverOptions = {
   onProgress?: (p: Progress) => void;
   /**
    * Called as each request ends (warm-up included): its operation, latency from the intended
-   * start (null when nothing answered) and error kind (null: a 2xx/3xx answer). For callers that
-   * cut the run into windows of their own (a migration rehearsal watching each canary step).
+   * start (null when nothing answered), error kind (null: a 2xx/3xx answer) and HTTP status (null
+   * when nothing answered). For callers that cut the run into windows of their own (a migration
+   * rehearsal watching each canary step, telling a 401 from a 404 at each cutover).
    */
-  onResult?: (op: string, ms: number | null, error: string | null) => void;
+  onResult?: (op: string, ms: number | null, error: string | null, status: number | null) => void;
   /** open model: stop scheduling new requests once this returns true (those in flight finish) */
   until?: () => boolean;
   /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
@@ -248,9 +249,11 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     const sentAt = performance.now();
     let kind: string | null = null;
     let answered = false;
+    let code: number | null = null;
     return exchange(pool, spec, timeoutMs)
       .then((status) => {
         answered = true;
+        code = status;
         kind = statusKind(status);
       })
       .catch((e: unknown) => {
@@ -261,7 +264,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         inFlight--;
         completed++;
         if (kind) errorsSoFar++;
-        o.onResult?.(op.id, answered ? end - intended : null, kind);
+        o.onResult?.(op.id, answered ? end - intended : null, kind, code);
         if (!measured) return;
         st.requests++;
         if (kind) addError(st.errors, kind);
