@@ -63,39 +63,32 @@ function folderGraph(root: string): Map<string, Set<string>> {
   return edges;
 }
 
-/** Strongly connected components of more than one folder (Tarjan), each sorted. */
+/** Every folder reachable from `start` by one or more imports. */
+function reachable(edges: Map<string, Set<string>>, start: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...(edges.get(start) ?? [])];
+  while (todo.length) {
+    const v = todo.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    todo.push(...(edges.get(v) ?? []));
+  }
+  return seen;
+}
+
+/** The cycles: groups of two or more folders that each reach all the others, each sorted. */
 function cycles(edges: Map<string, Set<string>>): string[][] {
-  let next = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
+  const nodes = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])])].sort();
+  const reach = new Map(nodes.map((v) => [v, reachable(edges, v)]));
   const out: string[][] = [];
-  const visit = (v: string): void => {
-    index.set(v, next);
-    low.set(v, next++);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const scc: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      if (scc.length > 1) out.push(scc.sort());
-    }
-  };
-  const nodes = new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])]);
-  for (const v of [...nodes].sort()) if (!index.has(v)) visit(v);
-  return out.sort((a, b) => a[0]!.localeCompare(b[0]!));
+  const placed = new Set<string>();
+  for (const v of nodes) {
+    if (placed.has(v) || !reach.get(v)!.has(v)) continue;
+    const group = nodes.filter((w) => w === v || (reach.get(v)!.has(w) && reach.get(w)!.has(v)));
+    for (const w of group) placed.add(w);
+    out.push(group);
+  }
+  return out;
 }
 
 describe('folder imports', () => {
