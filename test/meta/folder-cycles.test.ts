@@ -17,8 +17,6 @@ const KNOWN: string[][] = [
   ['src/errors', 'src/model'],
   // The plan's report sections and the report's plan figures.
   ['src/plan', 'src/report'],
-  // commands/ registers a command and lazily imports its action; actions share option types.
-  ['src/cli/actions', 'src/cli/commands'],
   // A unit mounts the domain modules; the domains use the runtime's helpers (db, errors, events).
   [
     'reference-services/domains',
