@@ -17,13 +17,13 @@ const BP = `${ROOT}blueprints/quantchat.yaml`;
 const LAYOUTS = ['monolith', 'microservices'];
 
 export async function run({ log }) {
-  const { engine, composeCommand } = await import('../dist/src/run/docker.js');
+  const { engine, composeCommand } = await import('../dist/reference-services/launcher/docker.js');
   const e = await engine();
   const cmd = await composeCommand();
   if (!e.ok || !cmd) throw new Error(`needs a Docker engine and compose: ${e.ok ? 'no compose command' : e.why}`);
-  const { composeUp, composeDown } = await import('../dist/src/run/compose.js');
-  const { ensureReferenceImage } = await import('../dist/src/run/compose-image.js');
-  const { startLayout } = await import('../dist/src/run/layout.js');
+  const { composeUp, composeDown } = await import('../dist/reference-services/launcher/compose.js');
+  const { ensureReferenceImage } = await import('../dist/reference-services/launcher/compose-image.js');
+  const { startLayout } = await import('../dist/reference-services/launcher/layout.js');
   const rows = [];
   const loadAtStart = os.loadavg()[0].toFixed(1);
   const t0 = performance.now();

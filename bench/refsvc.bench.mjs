@@ -107,7 +107,7 @@ async function p50Of(origin, opts, n = 1000) {
 }
 
 export async function run({ log }) {
-  const { startLayout } = await import('../dist/src/run/layout.js');
+  const { startLayout } = await import('../dist/reference-services/launcher/layout.js');
   const rows = [];
   // The machine is shared: the load around the run says how far its wall-clock figures can be trusted.
   const loadAtStart = os.loadavg()[0].toFixed(1);

@@ -46,7 +46,7 @@ export * as units from './model/units.js';
 export { generate, k6Script, TARGETS, GenerateError, type Target, type GenerateOptions, type GeneratedFile, type K6Options } from './generate/index.js';
 export { plan, PlanError, PlanSchema, OrderError, EFFORT_MODEL, COUPLING_WEIGHTS, type Plan, type PlanOptions, type PlanOutput } from './plan/index.js';
 export { writeFiles, type WriteResult, type WrittenFile, type WriteOptions } from './io/write-files.js';
-export { startLayout, PortInUseError, type RunningLayout, type StartOptions, type UnitInfo } from './run/layout.js';
+export { startLayout, PortInUseError, type RunningLayout, type StartOptions, type UnitInfo } from '../reference-services/launcher/layout.js';
 // Load testing and calibration: one call to measure, the driver and system-under-test seams.
 export { loadTest, runningUnderTest, trivialUnderTest, type LoadTestOptions } from './loadtest/load-test.js';
 export { DRIVERS, embeddedDriver, k6Driver, type LoadDriver, type DriveRequest } from './loadtest/drivers.js';

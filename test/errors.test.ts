@@ -6,7 +6,7 @@ import { NoChromium } from '../src/io/render-mermaid.js';
 import { LoopbackError } from '../src/loadtest/scenario.js';
 import { UnsupportedSystemError } from '../src/loadtest/layout-run.js';
 import { UnknownLayoutError } from '../src/model/resolve.js';
-import { PortInUseError } from '../src/run/layout.js';
+import { PortInUseError } from '../reference-services/launcher/layout.js';
 import { ScenarioError } from '../src/simulate/simulate.js';
 import { RatesError } from '../src/simulate/sweep.js';
 import { WorkloadError } from '../src/simulate/workload.js';

@@ -1,7 +1,7 @@
 // Load-testing a layout of the bundled reference services: start it, seed it, drive it, stop it.
 //
 // Starting: `startLayout(blueprintFile, layout, { db: 'embedded' })` from the reference-services
-// runner (src/run/layout.ts); its processes (units, gateway, PostgreSQL with its backends) are
+// runner (reference-services/launcher/layout.ts); its processes (units, gateway, PostgreSQL with its backends) are
 // measured by `processesOfLayout`.
 //
 // What the drivers send comes from the blueprint's load profile (src/loadtest/profile: the
@@ -19,7 +19,7 @@ import { combineWindows, describeMethod } from './replicate.js';
 import type { LoadTestResult, ProcessUsage } from './result.js';
 import type { ScenarioRef } from './scenario.js';
 import { loadTestTarget, loadTestTargetK6, type TargetRun } from './target.js';
-import { startLayout } from '../run/layout.js';
+import { startLayout } from '../../reference-services/launcher/layout.js';
 import { findLoadProfile } from './profile/load.js';
 import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
@@ -171,7 +171,7 @@ export function stopOnSignal(what: string, exit: (code: number) => void = (c) =>
  * library users that never start a layout do not load a program they do not run.
  */
 async function referenceServices() {
-  const [{ domainModules }, { durabilityOf }] = await Promise.all([import('../../reference-services/domains/index.js'), import('../../reference-services/runtime/postgres.js')]);
+  const { domainModules, durabilityOf } = await import('../../reference-services/launcher/under-test.js');
   return { domainModules, durabilityOf };
 }
 

@@ -63,7 +63,7 @@ function parseChain(
   file: string,
   read: ReadFile,
   seen: string[],
-): { ok: true; value: unknown; sources: YamlSource[] } | { ok: false; errors: Diagnostic[] } {
+): { ok: true; value: unknown; sources: YamlSource[]; size: number } | { ok: false; errors: Diagnostic[] } {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const isBase = seen.length > 1;
@@ -74,7 +74,7 @@ function parseChain(
     return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: `not an archsim blueprint (no apiVersion, kind, metadata, system or layouts at the top)${isBase ? ' — a base named by extends:' : ''}; its content is not shown`, severity: 'error' }] };
   }
   const ext = isPlainObject(parsed.value) ? parsed.value.extends : undefined;
-  if (ext === undefined) return { ok: true, value: parsed.value, sources: [parsed.source] };
+  if (ext === undefined) return { ok: true, value: parsed.value, sources: [parsed.source], size: text.length };
   const locate = locatorFor([parsed.source]);
   if (typeof ext !== 'string' || ext === '') return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends must be a file path')] };
   if (!BASE_EXT.test(ext)) return { ok: false, errors: [diagnostic(locate, ['extends'], 'extends must name a .yaml, .yml or .json file')] };
@@ -93,7 +93,7 @@ function parseChain(
   if (!base.ok) return base;
   const merged = overlay(base.value, parsed.value) as Record<string, unknown>;
   delete merged.extends;
-  return { ok: true, value: merged, sources: [parsed.source, ...base.sources] };
+  return { ok: true, value: merged, sources: [parsed.source, ...base.sources], size: text.length + base.size };
 }
 
 export function parseBlueprint(text: string, file: string, read: ReadFile = () => undefined): LoadResult {
@@ -104,7 +104,7 @@ export function parseBlueprint(text: string, file: string, read: ReadFile = () =
   if (!isPlainObject(value)) {
     return { ok: false, errors: [diagnostic(locate, [], 'a blueprint is a YAML mapping (apiVersion, kind, metadata, system, layouts…)')], warnings: [] };
   }
-  const v = validateWithSchema(Blueprint, value, locate, (p) => keysOfSchemaAt(Blueprint, p));
+  const v = validateWithSchema(Blueprint, value, locate, (p) => keysOfSchemaAt(Blueprint, p), chain.size);
   if (!v.ok) {
     // Report the semantic problems too, found on a copy with the broken values taken out, so
     // an author sees every mistake in one run rather than one layer at a time.

@@ -83,14 +83,24 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return v;
 }
 
-/** Validate `value` against `schema`; every problem comes back positioned. */
+/**
+ * Below this many characters of YAML, zod validates without its JIT. zod compiles a parser for
+ * each object schema the first time it meets one (`new Function`), which pays off only when the
+ * schema then checks many values: for a blueprint of a few dozen operations, compiling took
+ * longer than the whole validation without it (a tenth of `archsim validate`'s CPU, issue 11);
+ * a large file (thousands of operations) keeps the compiled parsers. Same result either way.
+ */
+export const JIT_FROM_CHARS = 64 * 1024;
+
+/** Validate `value` against `schema`; every problem comes back positioned. `size`: the input's length in characters (chooses zod's JIT, above). */
 export function validateWithSchema<S extends z.ZodType>(
   schema: S,
   value: unknown,
   locate: Locator,
   shapeKeys?: (path: (string | number)[]) => string[],
+  size = Infinity,
 ): { ok: true; data: z.output<S> } | { ok: false; errors: Diagnostic[] } {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, size < JIT_FROM_CHARS ? { jitless: true } : undefined);
   if (r.success) return { ok: true, data: r.data };
   const keys = shapeKeys ?? (() => []);
   const errors: Diagnostic[] = [];
@@ -124,7 +134,7 @@ export function parseYamlWith<S extends z.ZodType>(
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const locate = locatorFor([parsed.source]);
-  const r = validateWithSchema(schema, parsed.value, locate, (p) => keysOfSchemaAt(schema, p));
+  const r = validateWithSchema(schema, parsed.value, locate, (p) => keysOfSchemaAt(schema, p), text.length);
   // zod reports unknown keys after the other issues; a reader expects file order.
   return r.ok ? { ok: true, data: r.data, locate } : { ok: false, errors: sortDiagnostics(r.errors) };
 }

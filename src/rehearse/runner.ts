@@ -23,8 +23,8 @@ import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
 import { planScenario } from '../loadtest/layout-run.js';
 import { createScenario } from '../loadtest/scenarios/profile.js';
-import { gatewayControl } from '../run/gateway-control.js';
-import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../run/layout.js';
+import { gatewayControl } from '../../reference-services/launcher/gateway-control.js';
+import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { alreadyBroken, breaches, dataMoveText, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {

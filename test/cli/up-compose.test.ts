@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { composeCommand, docker, engine } from '../../src/run/docker.js';
-import { projectContainers } from '../../src/run/compose.js';
-import { NODE_BASE_IMAGE } from '../../src/run/compose-image.js';
+import { composeCommand, docker, engine } from '../../reference-services/launcher/docker.js';
+import { projectContainers } from '../../reference-services/launcher/compose.js';
+import { NODE_BASE_IMAGE } from '../../reference-services/launcher/compose-image.js';
 import { archsim, ROOT } from '../helpers/cli.js';
 import { api, newUser, profileReady, waitFor } from '../reference-services/helpers.js';
 

@@ -12,7 +12,7 @@ import { parseBlueprint } from '../../src/model/parse.js';
 import { callProtocol, resolveBlueprint, resolveLayout } from '../../src/model/resolve.js';
 import { LIMITS } from '../../src/model/limits.js';
 import { generate } from '../../src/generate/index.js';
-import { PortInUseError, startLayout } from '../../src/run/layout.js';
+import { PortInUseError, startLayout } from '../../reference-services/launcher/layout.js';
 
 /** A shop whose front fans out to a catalog and a cart; `patch` edits the text. */
 const SHOP = `apiVersion: archsim/v1

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLayout, type RunningLayout } from '../../src/run/layout.js';
+import { startLayout, type RunningLayout } from '../../reference-services/launcher/layout.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor, type Api, type User } from './helpers.js';
 import { hostileBodies, hostileValues } from './hostile-values.js';
 

@@ -5,7 +5,7 @@
 // and the connection (or a new one) serves the next request.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLayout, type RunningLayout } from '../../src/run/layout.js';
+import { startLayout, type RunningLayout } from '../../reference-services/launcher/layout.js';
 import { api, BLUEPRINT, newUser, type User } from './helpers.js';
 
 const MIB = 1024 * 1024;

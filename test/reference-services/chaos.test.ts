@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLayout, type RunningLayout, type UnitEvent } from '../../src/run/layout.js';
+import { startLayout, type RunningLayout, type UnitEvent } from '../../reference-services/launcher/layout.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor, type Api, type User } from './helpers.js';
 
 const trigger = join(tmpdir(), `archsim-chaos-${process.pid}-after-commit`);

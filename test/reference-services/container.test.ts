@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations as authMigrations } from '../../reference-services/domains/auth/migrations.js';
 import { CONTAINER_LABEL, DEFAULT_DB_IMAGE } from '../../reference-services/runtime/postgres.js';
-import { startLayout } from '../../src/run/layout.js';
+import { startLayout } from '../../reference-services/launcher/layout.js';
 import { archsim } from '../helpers/cli.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDatabases, startEmbedded, type PostgresHandle } from '../../reference-services/runtime/postgres.js';
 import { migrations as authMigrations } from '../../reference-services/domains/auth/migrations.js';
-import { startLayout } from '../../src/run/layout.js';
+import { startLayout } from '../../reference-services/launcher/layout.js';
 import { api, BLUEPRINT, newUser, sql } from './helpers.js';
 
 let pg: PostgresHandle;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startLayout, type RunningLayout } from '../../src/run/layout.js';
+import { startLayout, type RunningLayout } from '../../reference-services/launcher/layout.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor, type Api, type User } from './helpers.js';
 
 describe.each([

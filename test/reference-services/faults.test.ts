@@ -1,7 +1,7 @@
 // Fault isolation in the microservices layout, with real processes stopped and restarted
 // under steady traffic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLayout, type RunningLayout } from '../../src/run/layout.js';
+import { startLayout, type RunningLayout } from '../../reference-services/launcher/layout.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor, type Api, type User } from './helpers.js';
 
 let L: RunningLayout;

@@ -9,7 +9,7 @@ import { startGateway } from '../../reference-services/runtime/gateway.js';
 import { applyWeights, parseWeightsChange, pickUpstream } from '../../reference-services/runtime/gateway-weights.js';
 import { CONTROL_CALLER, SERVICE_AUDIENCE, SERVICE_TOKEN_HEADER, ServiceAuth } from '../../reference-services/runtime/service-auth.js';
 import { pathPattern, type RouteEntry } from '../../src/model/routes.js';
-import { gatewayControl } from '../../src/run/gateway-control.js';
+import { gatewayControl } from '../../reference-services/launcher/gateway-control.js';
 
 const SECRET = 'a'.repeat(64);
 const route = (op: string, method: string, path: string, unit: string, port: number): RouteEntry => ({ op, domain: op.split('.')[0]!, method, path, unit, port, pattern: pathPattern(path), prefix: path, websocket: false });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startLayout, type RunningLayout } from '../../src/run/layout.js';
+import { startLayout, type RunningLayout } from '../../reference-services/launcher/layout.js';
 import { ROOT } from '../helpers/cli.js';
 import { api, BLUEPRINT, newUser, profileReady, waitFor, type Api, type User } from './helpers.js';
 

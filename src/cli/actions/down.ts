@@ -1,6 +1,6 @@
 // `archsim down`: stop what a detached `archsim up` left running, process group by group.
 import { out, paint, printJson } from '../io.js';
-import { readState, clearState, alive, type RunState } from '../../run/state.js';
+import { readState, clearState, alive, type RunState } from '../../../reference-services/launcher/state.js';
 
 export async function action(opts: { json?: boolean }): Promise<number | void> {
   const s = readState();
@@ -62,7 +62,7 @@ async function downCompose(s: RunState, opts: { json?: boolean }, wait: (pid: nu
     process.kill(s.supervisorPid, 'SIGTERM');
     clean = await wait(s.supervisorPid, 120_000);
   }
-  const { composeDown, projectContainers } = await import('../../run/compose.js');
+  const { composeDown, projectContainers } = await import('../../../reference-services/launcher/compose.js');
   const removed = await composeDown(c);
   const left = await projectContainers(c.project);
   clearState();

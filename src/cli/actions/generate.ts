@@ -1,10 +1,9 @@
 // `archsim generate`: flags first, then the blueprint, one generate() call and the files written (never over a user's file without --force).
-import { TARGET_LIST } from '../commands/generate.js';
 import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, out, paint, printJson, table, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { loadBlueprint } from '../../io/load.js';
-import { generate, type GenerateOptions, type Target } from '../../generate/index.js';
+import { generate, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
 import { writeFiles } from '../../io/write-files.js';
 import { WriteRefused } from '../../io/write-set.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
@@ -40,7 +39,8 @@ export interface GenerateCliOptions {
 }
 
 export async function action(target: string, file: string, opts: GenerateCliOptions): Promise<number> {
-  if (!TARGET_LIST.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, TARGET_LIST)}; targets: ${TARGET_LIST.join(', ')}`);
+  const targets: readonly string[] = TARGETS;
+  if (!targets.includes(target)) throw new UsageError(`unknown target "${target}"${didYouMean(target, targets)}; targets: ${targets.join(', ')}`);
   if (!opts.out) throw new UsageError('--out <dir> is required (where to write the files)');
   // Flags first: a bad value is reported before any file is read.
   const gopts: GenerateOptions = {};

@@ -1,6 +1,6 @@
 // `archsim status`: the state `archsim up` keeps in .archsim/run.json, checked pid by pid.
 import { out, paint, printJson, table } from '../io.js';
-import { readState, alive, printableState, type RunState } from '../../run/state.js';
+import { readState, alive, printableState, type RunState } from '../../../reference-services/launcher/state.js';
 
 export async function action(opts: { json?: boolean }): Promise<number | void> {
   const s = readState();
@@ -41,7 +41,7 @@ export async function action(opts: { json?: boolean }): Promise<number | void> {
 /** --runtime compose: each container of the project as the engine sees it (state and health). */
 async function statusCompose(s: RunState, opts: { json?: boolean }): Promise<number> {
   const c = s.compose!;
-  const { projectContainers } = await import('../../run/compose.js');
+  const { projectContainers } = await import('../../../reference-services/launcher/compose.js');
   const found = await projectContainers(c.project);
   const services = c.services.map((name) => {
     const x = found.find((f) => f.service === name);

@@ -2,9 +2,9 @@
 import { choiceFlag, durationFlag, intFlag } from '../flags.js';
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';
-import { readState, alive, writeState, clearState, printableState, type RunState } from '../../run/state.js';
+import { readState, alive, writeState, clearState, printableState, type RunState } from '../../../reference-services/launcher/state.js';
 import { resolve, join } from 'node:path';
-import { startLayout, type RunningLayout, type UnitEvent } from '../../run/layout.js';
+import { startLayout, type RunningLayout, type UnitEvent } from '../../../reference-services/launcher/layout.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, existsSync, chmodSync } from 'node:fs';
 
@@ -216,7 +216,7 @@ async function detach(logDir: string, json: boolean): Promise<number> {
  * `archsim down` does.
  */
 async function composeRuntime(bp: string, opts: UpOpts, offset: number, gatewayPort: number | undefined, healthyWithinMs: number): Promise<number> {
-  const { composeUp, composeDown } = await import('../../run/compose.js');
+  const { composeUp, composeDown } = await import('../../../reference-services/launcher/compose.js');
   const t0 = Date.now();
   const c = await composeUp(bp, opts.layout, {
     portOffset: offset,

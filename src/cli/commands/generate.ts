@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { handle } from '../io.js';
 import type { GenerateCliOptions } from '../actions/generate.js';
 
+// The help's copy of the library's TARGETS (generate/index.ts), which the action checks against:
+// importing the library here would load it for every `--help`. test/cli/generate-targets.test.ts keeps both equal.
 export const TARGET_LIST = ['compose', 'k8s', 'gateway', 'monitoring', 'k6', 'scaffold', 'all'];
 
 export function register(program: Command): void {

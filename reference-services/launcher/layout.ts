@@ -11,11 +11,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBlueprint } from '../io/load.js';
-import { resolveLayout } from '../model/resolve.js';
-import type { RouteEntry } from '../model/routes.js';
-import { dbName, envKey } from '../../reference-services/runtime/names.js';
-import { ArchsimError } from '../errors.js';
+import { loadBlueprint } from '../../src/io/load.js';
+import { resolveLayout } from '../../src/model/resolve.js';
+import type { RouteEntry } from '../../src/model/routes.js';
+import { dbName, envKey } from '../runtime/names.js';
+import { ArchsimError } from '../../src/errors.js';
 
 export type DbMode = 'embedded' | 'url' | 'container';
 
@@ -228,7 +228,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   if (busy.length) throw new PortInUseError(`port${busy.length > 1 ? 's' : ''} in use: ${busy.join(', ')}; stop what holds ${busy.length > 1 ? 'them' : 'it'} (archsim down?) or pass --port-offset`);
 
   // PostgreSQL
-  const { startEmbedded, fromUrl, startContainer, ensureDatabases, freePort } = await import('../../reference-services/runtime/postgres.js');
+  const { startEmbedded, fromUrl, startContainer, ensureDatabases, freePort } = await import('../runtime/postgres.js');
   const mode: DbMode = opts.db ?? 'embedded';
   const tempData = mode === 'embedded' && !opts.dataDir;
   const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
@@ -329,7 +329,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     const log = join(logDir, 'gateway.log');
     const fd = openSync(log, 'a', 0o600);
     const upstreams = r.units.map((u) => `http://127.0.0.1:${u.port + offset}`);
-    const { streamedBodyLimits } = await import('../../reference-services/runtime/limits.js');
+    const { streamedBodyLimits } = await import('../runtime/limits.js');
     const cfg = { port: gwPort!, routes, upstreams, bodyLimits: streamedBodyLimits(mediaMaxBytes), internalPort: gwInternalPort, serviceSecret, units: r.units.map((u) => u.name) };
     const proc = spawn(process.execPath, [program('gateway-main')], { env: { ...env, ARCHSIM_GATEWAY: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);

@@ -1,4 +1,4 @@
-// The compose project of `up --runtime compose` (src/run/compose-file.ts), in-process: a valid
+// The compose project of `up --runtime compose` (reference-services/launcher/compose-file.ts), in-process: a valid
 // compose file, published on 127.0.0.1 only, secrets only as references, each unit told where
 // the others and PostgreSQL are, and the blueprint's path checked before it reaches a mount.
 import { readFileSync } from 'node:fs';
@@ -6,11 +6,11 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { resolveLayout } from '../../src/model/resolve.js';
-import { referenceCompose, SECRET_VARS, UNIT_UID } from '../../src/run/compose-file.js';
-import { quantchat } from '../generate/fixtures.js';
+import { resolveLayout } from '../../../src/model/resolve.js';
+import { referenceCompose, SECRET_VARS, UNIT_UID } from '../../../reference-services/launcher/compose-file.js';
+import { quantchat } from '../../generate/fixtures.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../schemas/compose-spec.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(readFileSync(new URL('../../../schemas/compose-spec.json', import.meta.url), 'utf8'));
 delete schema.$schema;
 const ajv = new Ajv({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);

@@ -1,9 +1,9 @@
-// What goes into the reference services' image (src/run/compose-image.ts): the built files the
+// What goes into the reference services' image (reference-services/launcher/compose-image.ts): the built files the
 // units and the gateway reach and their packages' production closure, nothing the CLI alone
 // needs; and a fingerprint that changes with the code.
 import { describe, expect, it } from 'vitest';
-import { dockerfile, fingerprint, imageContext, NODE_BASE_IMAGE } from '../../src/run/compose-image.js';
-import { ROOT } from '../helpers/cli.js';
+import { dockerfile, fingerprint, imageContext, NODE_BASE_IMAGE } from '../../../reference-services/launcher/compose-image.js';
+import { ROOT } from '../../helpers/cli.js';
 
 describe('reference services image', () => {
   const ctx = imageContext(ROOT);

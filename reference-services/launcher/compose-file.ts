@@ -5,11 +5,11 @@
 // as processes (the reference services keep every datastore's tables in PostgreSQL, whatever
 // engine the blueprint names: a layout's redis or minio is a database here, not a server).
 // Pure: data in, files out. Secrets are ${VAR} references to the project's .env, never values.
-import type { ResolvedLayout } from '../model/resolve.js';
-import { toYaml } from '../generate/common.js';
-import { dbName } from '../../reference-services/runtime/names.js';
-import { streamedBodyLimits } from '../../reference-services/runtime/limits.js';
-import { ArchsimError } from '../errors.js';
+import type { ResolvedLayout } from '../../src/model/resolve.js';
+import { toYaml } from '../../src/generate/common.js';
+import { dbName } from '../runtime/names.js';
+import { streamedBodyLimits } from '../runtime/limits.js';
+import { ArchsimError } from '../../src/errors.js';
 
 /** A blueprint path compose cannot carry as it is (a bind mount's `:`, an interpolated `$`). */
 export class ComposePathError extends ArchsimError {

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadBlueprint } from '../io/load.js';
-import { resolveLayout } from '../model/resolve.js';
-import { CONTAINER_LABEL, DEFAULT_DB_IMAGE } from '../../reference-services/runtime/postgres.js';
+import { loadBlueprint } from '../../src/io/load.js';
+import { resolveLayout } from '../../src/model/resolve.js';
+import { CONTAINER_LABEL, DEFAULT_DB_IMAGE } from '../runtime/postgres.js';
 import { referenceCompose } from './compose-file.js';
 import { ensureReferenceImage } from './compose-image.js';
 import { composeCommand, docker, DockerError, engine, run } from './docker.js';

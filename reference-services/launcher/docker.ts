@@ -1,7 +1,7 @@
 // The docker CLI and compose, run as child processes (argument arrays, never a shell), with a
 // timeout and bounded output. `up --runtime compose` and `down` go through here.
 import { spawn } from 'node:child_process';
-import { ArchsimError } from '../errors.js';
+import { ArchsimError } from '../../src/errors.js';
 
 /** Docker is missing, not answering, or refused what we asked: one line for the user (exit 2). */
 export class DockerError extends ArchsimError {

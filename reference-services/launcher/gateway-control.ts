@@ -1,8 +1,8 @@
 // The control plane's side of the gateway's admin endpoint (reference-services/runtime/gateway.ts):
 // read the routes' upstreams and change the weights of some routes in one step, authenticated
 // with a service token of the run signed for the control identity (never a unit's).
-import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../../reference-services/runtime/service-auth.js';
-import type { Upstream } from '../../reference-services/runtime/gateway-weights.js';
+import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
+import type { Upstream } from '../runtime/gateway-weights.js';
 
 export type { Upstream };
 
