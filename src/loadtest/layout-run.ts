@@ -8,8 +8,9 @@
 // sidecar <blueprint>.load.yaml or --load-profile): the embedded driver interprets it in its own
 // process, and the k6 driver runs the script `generate k6` renders from the same plan.
 import { pathToFileURL } from 'node:url';
-import { ArchsimError } from '../errors.js';
-import { k6Script, K6_SCRIPT_EXPORTS } from '../generate/k6.js';
+import { ArchsimError, UsageError } from '../errors.js';
+import { k6GrpcCalls, k6Script, K6_SCRIPT_EXPORTS } from '../generate/k6.js';
+import { gatewayKind, layoutToGenerate } from '../generate/common.js';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
@@ -259,6 +260,11 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
 
 /** The k6 script for a run: `generate k6`'s script for the same plan, pointed at BASE_URL. */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string, profile: LoadProfile | null = null, timeoutMs?: number): Promise<string> {
+  // The runner reads k6's HTTP metrics and writes the script alone: a gRPC operation (its script
+  // needs the .proto beside it and reports grpc_req_duration) is refused, not measured as nothing.
+  const r = layoutToGenerate(bp, layout);
+  const grpc = k6GrpcCalls(bp, r, Object.keys(plan.mix), gatewayKind(r, {}));
+  if (grpc.length) throw new UsageError(`--driver k6 measures HTTP operations; ${grpc.map((g) => `${g.id} (gRPC, ${g.unit})`).join(', ')} ${grpc.length === 1 ? 'is' : 'are'} served over gRPC: leave ${grpc.length === 1 ? 'it' : 'them'} out with --operations, or run the script of \`archsim generate k6\` with k6 itself`);
   return k6Script(bp, layout, {
     baseUrl,
     ...(plan.rate !== null ? { rate: plan.rate } : {}),
