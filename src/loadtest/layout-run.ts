@@ -258,13 +258,20 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   return { scenario: { module, options: sp }, notes };
 }
 
+/**
+ * Both drivers send HTTP requests and read HTTP figures: an operation served over gRPC (its
+ * unit's protocol) would be measured as errors, so it is refused in one line. The script of
+ * `generate k6` calls such operations with k6/net/grpc.
+ */
+export function refuseGrpcOperations(bp: Blueprint, layout: string, operations: string[]): void {
+  const r = layoutToGenerate(bp, layout);
+  const grpc = k6GrpcCalls(bp, r, operations, gatewayKind(r, {}));
+  if (grpc.length) throw new UsageError(`loadtest sends HTTP requests; ${grpc.map((g) => `${g.id} (gRPC, ${g.unit})`).join(', ')} ${grpc.length === 1 ? 'is' : 'are'} served over gRPC: leave ${grpc.length === 1 ? 'it' : 'them'} out of --operation, or run the script of \`archsim generate k6\` (it calls gRPC methods) with k6 itself`);
+}
+
 /** The k6 script for a run: `generate k6`'s script for the same plan, pointed at BASE_URL. */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string, profile: LoadProfile | null = null, timeoutMs?: number): Promise<string> {
-  // The runner reads k6's HTTP metrics and writes the script alone: a gRPC operation (its script
-  // needs the .proto beside it and reports grpc_req_duration) is refused, not measured as nothing.
-  const r = layoutToGenerate(bp, layout);
-  const grpc = k6GrpcCalls(bp, r, Object.keys(plan.mix), gatewayKind(r, {}));
-  if (grpc.length) throw new UsageError(`--driver k6 measures HTTP operations; ${grpc.map((g) => `${g.id} (gRPC, ${g.unit})`).join(', ')} ${grpc.length === 1 ? 'is' : 'are'} served over gRPC: leave ${grpc.length === 1 ? 'it' : 'them'} out with --operations, or run the script of \`archsim generate k6\` with k6 itself`);
+  refuseGrpcOperations(bp, layout, Object.keys(plan.mix));
   return k6Script(bp, layout, {
     baseUrl,
     ...(plan.rate !== null ? { rate: plan.rate } : {}),

@@ -16,7 +16,7 @@ import { generate } from '../../src/generate/index.js';
 import { grpcNames, protoFile } from '../../src/generate/grpc.js';
 import { k6Script } from '../../src/generate/k6.js';
 import { findK6 } from '../../src/loadtest/k6.js';
-import { k6ScriptForLayout } from '../../src/loadtest/layout-run.js';
+import { k6ScriptForLayout, refuseGrpcOperations } from '../../src/loadtest/layout-run.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -89,9 +89,10 @@ describe('k6 script for gRPC operations', () => {
     expect(cm.data['system.proto']).toBe(protoFile(bp));
   });
 
-  it('loadtest --driver k6 (which reads HTTP metrics) refuses a gRPC operation in one line', async () => {
+  it('loadtest (whose drivers send HTTP and read HTTP figures) refuses a gRPC operation in one line', async () => {
     const plan = { mix: { 'front.home': 1, 'a_b.get': 1 }, rate: 10, users: null, thinkTime: 0, duration: 2, warmup: 0 } as never;
-    await expect(k6ScriptForLayout(bp, 'split', plan, 'http://127.0.0.1:1')).rejects.toThrow(/^--driver k6 measures HTTP operations; a_b\.get \(gRPC, rpc-svc\) is served over gRPC/);
+    await expect(k6ScriptForLayout(bp, 'split', plan, 'http://127.0.0.1:1')).rejects.toThrow(/^loadtest sends HTTP requests; a_b\.get \(gRPC, rpc-svc\) is served over gRPC: leave it out of --operation/);
+    expect(() => refuseGrpcOperations(bp, 'split', ['front.home'])).not.toThrow();
   });
 
   it.skipIf(!k6)('k6 inspect parses the script with its .proto (skipped: no k6 on PATH and no K6_BIN)', () => {
