@@ -110,7 +110,9 @@ describe('k6 script for gRPC operations', () => {
   it.skipIf(!k6 || !hasNginx)('k6 drives the gRPC methods through the generated nginx and they answer OK (skipped without k6 or /usr/sbin/nginx)', async () => {
     const dir = join(tmp, 'run');
     mkdirSync(dir, { recursive: true });
-    const script = k6Script(bp, 'split', { rate: 20, duration: 2000, timeout: 5000 });
+    // Closed model (back to back): a busy machine slows it down but drops no iteration, so every
+    // operation of the order is sent.
+    const script = k6Script(bp, 'split', { users: 1, thinkTime: 0, duration: 2000, timeout: 5000 });
     writeFileSync(join(dir, 'load-test.js'), script);
     writeFileSync(join(dir, 'system.proto'), protoFile(bp));
     const def = protoLoader.loadSync(join(dir, 'system.proto'), { keepCase: true, defaults: true });
@@ -154,12 +156,11 @@ describe('k6 script for gRPC operations', () => {
       const code = await new Promise<number | null>((res) => run.once('exit', res));
       expect(code, out).toBe(0);
       const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { metrics: Record<string, Record<string, number>> };
-      // 20/s for 2 s: 40 iterations over 5 operations in turn (a busy machine may drop one or two:
-      // k6 counts them as dropped_iterations); every check passed, every call reached a server.
+      // Every iteration's check passed and every call reached a server.
       const passes = summary.metrics.checks!.passes!;
       expect(summary.metrics.checks!.fails, out).toBe(0);
-      expect(passes + (summary.metrics.dropped_iterations?.count ?? 0)).toBe(40);
-      expect(passes).toBeGreaterThanOrEqual(30);
+      expect(passes).toBe(summary.metrics.iterations!.count);
+      expect(passes).toBeGreaterThanOrEqual(5);
       expect(seen.length + httpSeen.length).toBe(passes);
       // k6 measured the gRPC calls as gRPC (grpc_req_duration), not as HTTP requests.
       expect(summary.metrics.grpc_req_duration!['p(95)']).toBeGreaterThan(0);
