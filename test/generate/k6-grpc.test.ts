@@ -57,6 +57,16 @@ describe('k6 script for gRPC operations', () => {
     expect(generate('k6', bp, 'split', { kind: 'traefik' })[0]!.content).toContain('const GRPC_PORTS = {"GRPC_ADDR":8000};');
   });
 
+  it('a route with regex characters and several parameters: the pattern captures exactly them', () => {
+    const odd = structuredClone(bp);
+    odd.system.domains['a_b']!.operations.get!.route = { method: 'GET', path: '/v1.0/a+b/{x}/(c)/{y}' };
+    const g = operationsOf(k6Script(odd, 'split')).find((o) => o.id === 'a_b.get')!.grpc!;
+    expect(g.params).toEqual(['x', 'y']);
+    const re = new RegExp(g.pattern);
+    expect(re.exec('/v1.0/a+b/7/(c)/hello%20there')?.slice(1)).toEqual(['7', 'hello%20there']);
+    for (const other of ['/v1x0/a+b/7/(c)/8', '/v1.0/aab/7/(c)/8', '/v1.0/a+b/7/c/8', '/v1.0/a+b/7/(c)/8/9']) expect(re.test(other), other).toBe(false);
+  });
+
   it('budgets of gRPC operations are thresholds on grpc_req_duration', () => {
     const withBudget = structuredClone(bp);
     withBudget.system.domains['a-b']!.operations['get-all']!.budget = { p95: 50 };
