@@ -15,13 +15,15 @@ function dnsName(...parts: string[]): string {
 
 const CONFIGMAP_LIMIT = 1024 * 1024;
 
-export function k6OperatorFiles(bp: Blueprint, layout: string, script: string, o: { parallelism: number; baseUrl?: string }): GeneratedFile[] {
+/** `files`: what the script loads beside itself (the gRPC contract), in the same ConfigMap (mounted as one directory). */
+export function k6OperatorFiles(bp: Blueprint, layout: string, script: string, o: { parallelism: number; baseUrl?: string; files?: { name: string; content: string }[] }): GeneratedFile[] {
   if (!Number.isInteger(o.parallelism) || o.parallelism < 1 || o.parallelism > 1000) throw new GenerateError(`--parallelism must be a whole number from 1 to 1000, not ${o.parallelism}`);
   if (!o.baseUrl) throw new GenerateError('--k6-operator needs --base-url: the address of the system as the runner pods reach it (e.g. http://my-system-gateway:8000)');
-  if (Buffer.byteLength(script) > CONFIGMAP_LIMIT - 4096) throw new GenerateError('k6-operator: the script is too large for a ConfigMap (1 MiB)');
+  const files = o.files ?? [];
+  if (Buffer.byteLength(script) + files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) > CONFIGMAP_LIMIT - 4096) throw new GenerateError('k6-operator: the script is too large for a ConfigMap (1 MiB)');
   const name = dnsName(bp.metadata.name, layout, 'load');
   const labels = { 'app.kubernetes.io/name': dnsName(bp.metadata.name), 'app.kubernetes.io/component': 'load-test', 'app.kubernetes.io/managed-by': 'archsim' };
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-script`, labels }, data: { 'load-test.js': script } };
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-script`, labels }, data: { 'load-test.js': script, ...Object.fromEntries(files.map((f) => [f.name, f.content])) } };
   const testRun = {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',

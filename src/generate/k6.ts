@@ -8,14 +8,22 @@
 // warm-up is its own scenario before it, whose requests are tagged warmup:<op> (not operation) so
 // they stay out of every per-operation figure; the request timeout is the run's. Thresholds come
 // from the operations' latency budgets. Pure: text in, text out.
-import { operationIndex } from '../model/resolve.js';
+//
+// A public operation of a unit that serves gRPC is a gRPC method (generate/grpc.ts names it), not
+// an HTTP route: the gateway passes it on as gRPC, so the script calls it with k6/net/grpc on the
+// system's .proto (written beside the script as system.proto), its path parameters (and query)
+// in `params`, its JSON body in `body_json`, its headers as metadata. HTTP operations stay HTTP.
+import { operationIndex, type ResolvedLayout } from '../model/resolve.js';
 
 import type { Blueprint } from '../model/schema.js';
 import type { LoadProfile } from '../loadtest/profile/schema.js';
 import { ProfileError, expectedCounts, scenarioPlan, type ScenarioPlan } from '../loadtest/profile/plan.js';
 import { RUNTIME_SOURCE, lpCycle } from '../loadtest/profile/runtime.js';
-import { GenerateError, gatewayPort, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, envName, gatewayKind, gatewayPort, layoutToGenerate, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { gatewayGrpcPort } from './gateway.js';
+import { grpcNames, grpcPath, protoFile, routedByGrpc } from './grpc.js';
 import { k6OperatorFiles } from './k6-operator.js';
+import { commentText } from './escape.js';
 
 export interface K6Options {
   /** Where requests go; default: __ENV.BASE_URL, else the gateway (or the unit) on 127.0.0.1. */
@@ -36,6 +44,60 @@ export interface K6Options {
   operations?: string[];
   /** How to build valid requests (setup, auth, bodies); without one, placeholder requests. */
   profile?: LoadProfile | null;
+  /** The gateway flavour the script goes through (where gRPC is taken); default: the layout's. */
+  gatewayKind?: GatewayKind;
+}
+
+/** Where the script finds the system's .proto for its gRPC operations: beside the script. */
+export const K6_PROTO_FILE = 'system.proto';
+
+/** A public operation the script calls as a gRPC method. */
+export interface K6GrpcCall {
+  /** the operation (domain.op) and the unit serving it */
+  id: string;
+  unit: string;
+  /** "<package>.<Service>/<Method>", as k6's client.invoke takes it */
+  method: string;
+  /** the environment variable holding the host:port to dial, and the port when it is unset */
+  target: string;
+  port: number;
+}
+
+/**
+ * The chosen operations served over gRPC, and where each is dialled: the gateway's gRPC listener
+ * where the layout declares a gateway (nginx and Kong take h2c on a port of their own, Traefik
+ * on its one port), else the serving unit itself (GRPC_ADDR or <UNIT>_GRPC_ADDR).
+ */
+export function k6GrpcCalls(bp: Blueprint, r: ResolvedLayout, operations: readonly string[], kind: GatewayKind): K6GrpcCall[] {
+  const byOp = new Map(r.routes.map((t) => [t.op, t]));
+  const names = grpcNames(bp);
+  const out: K6GrpcCall[] = [];
+  for (const id of operations) {
+    const t = byOp.get(id);
+    const u = t && r.units.find((x) => x.name === t.unit);
+    if (!t || !u || !routedByGrpc(u)) continue;
+    const method = grpcPath(names, t.domain, id.slice(t.domain.length + 1)).slice(1);
+    if (r.layout.gateway) out.push({ id, unit: u.name, method, target: 'GRPC_ADDR', port: kind === 'traefik' ? gatewayPort(r) : gatewayGrpcPort(r)! });
+    else out.push({ id, unit: u.name, method, target: `${envName(u.name)}_GRPC_ADDR`, port: u.port });
+  }
+  return out;
+}
+
+/** A route path as an anchored regex capturing each {param} (lpRequest encodes values: no "/"). */
+function captureParams(path: string): { pattern: string; params: string[] } {
+  const params: string[] = [];
+  const pattern = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const m = /^\{([^}]+)\}$/.exec(part);
+      if (m) {
+        params.push(m[1]!);
+        return '([^/]*)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    })
+    .join('');
+  return { pattern: `^${pattern}$`, params };
 }
 
 export const K6_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
@@ -113,6 +175,9 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   const entry = r.units.find((u) => u.name === r.routes[0]?.unit) ?? r.units[0]!;
   const defaultBase = (opts.baseUrl ?? `http://127.0.0.1:${r.layout.gateway ? gatewayPort(r) : entry.port}`).replace(/\/+$/, '');
   const usesWs = plan.operations.some((o) => o.method === 'WS');
+  const grpcCalls = new Map(k6GrpcCalls(bp, r, plan.operations.map((o) => o.id), opts.gatewayKind ?? gatewayKind(r, {})).map((g) => [g.id, g]));
+  // Each target the script dials, with its port when the variable is unset (on BASE_URL's host).
+  const grpcTargets = Object.fromEntries([...grpcCalls.values()].map((g) => [g.target, g.port]));
   const timeout = `${fmtMs(load.timeout)}ms`;
 
   // Scenarios: the warm-up (if any), then the measured load starting when the warm-up ends.
@@ -149,7 +214,8 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     const b = ops.get(o.id)!.op.budget;
     if (!b) continue;
     const conds = (['p50', 'p95', 'p99'] as const).filter((p) => b[p] !== undefined).map((p) => `${p === 'p50' ? 'med' : `p(${p.slice(1)})`}<${fmtMs(b[p]!)}`);
-    if (conds.length) thresholds[`${o.method === 'WS' ? 'ws_connecting' : 'http_req_duration'}{operation:${o.id}}`] = conds;
+    const metric = grpcCalls.has(o.id) ? 'grpc_req_duration' : o.method === 'WS' ? 'ws_connecting' : 'http_req_duration';
+    if (conds.length) thresholds[`${metric}{operation:${o.id}}`] = conds;
   }
   thresholds['http_req_failed{phase:measure}'] = ['rate<0.01'];
   thresholds['checks{phase:measure}'] = ['rate>0.99'];
@@ -163,6 +229,15 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     '// Generated by archsim; regenerate rather than edit. Needs k6 v0.53 or newer.',
     `// Run: k6 run -e BASE_URL=${defaultBase} load-test.js`,
   );
+  if (grpcCalls.size) {
+    L.push(
+      '// gRPC: these operations are methods of units that serve gRPC; the script calls them with',
+      `// k6/net/grpc on ${K6_PROTO_FILE} (keep it beside this script), in plain text (h2c), dialling`,
+      ...Object.entries(grpcTargets).map(([v, port]) => `// ${v} (default: BASE_URL's host, port ${port})`),
+      '// Route parameters and query go in `params`, the JSON body in `body_json`, headers as metadata:',
+      ...[...grpcCalls.values()].map((g) => `//   ${commentText(g.id)} (${commentText(g.unit)}): ${g.method}`),
+    );
+  }
   if (plan.placeholder) {
     L.push(
       '// No load profile was given: requests are placeholders built from the blueprint routes ({param} =',
@@ -172,12 +247,45 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   }
   L.push("import http from 'k6/http';");
   if (usesWs) L.push("import ws from 'k6/ws';");
+  if (grpcCalls.size) L.push("import grpc from 'k6/net/grpc';");
   L.push("import exec from 'k6/execution';", "import { check, sleep } from 'k6';", '');
   L.push(`const BASE_URL = (__ENV.BASE_URL || ${JSON.stringify(defaultBase)}).replace(/\\/+$/, '');`);
   L.push('// The load profile: setup steps (seeding, login) and default token.');
   L.push(`const PROFILE = ${j({ users: plan.profile.users, vars: plan.profile.vars, token: plan.profile.token, setup: plan.profile.setup })};`);
   L.push('// Each operation: its route and request template.');
-  L.push(`const OPERATIONS = ${j(plan.operations.map((o) => ({ id: o.id, method: o.method, path: o.path, t: o.t })))};`);
+  L.push(
+    `const OPERATIONS = ${j(
+      plan.operations.map((o) => {
+        const g = grpcCalls.get(o.id);
+        return { id: o.id, method: o.method, path: o.path, t: o.t, ...(g ? { grpc: { method: g.method, target: g.target, ...captureParams(o.path) } } : {}) };
+      }),
+    )};`,
+  );
+  if (grpcCalls.size) {
+    L.push(
+      '// gRPC: each target (an environment variable) and its address; one client per target and VU,',
+      "// loaded with the system's contract in the init context, connected at its first call.",
+      `const GRPC_PORTS = ${JSON.stringify(grpcTargets)};`,
+      '// BASE_URL\'s host (a name, an IPv4 address or a bracketed IPv6 one), without user or port.',
+      'function hostOf(url) {',
+      "  const rest = url.slice(url.indexOf('://') + 3);",
+      "  const end = rest.search(/[/?#]/);",
+      "  const hostPort = (end < 0 ? rest : rest.slice(0, end)).slice(rest.lastIndexOf('@', end < 0 ? rest.length : end) + 1);",
+      "  if (hostPort[0] === '[') return hostPort.slice(0, hostPort.indexOf(']') + 1);",
+      "  const colon = hostPort.lastIndexOf(':');",
+      "  return (colon < 0 ? hostPort : hostPort.slice(0, colon)) || '127.0.0.1';",
+      '}',
+      'const BASE_HOST = hostOf(BASE_URL);',
+      'const GRPC_ADDRS = {};',
+      'const GRPC_CLIENTS = {};',
+      'const GRPC_CONNECTED = {};',
+      'for (const v of Object.keys(GRPC_PORTS)) {',
+      "  GRPC_ADDRS[v] = __ENV[v] || BASE_HOST + ':' + GRPC_PORTS[v];",
+      '  GRPC_CLIENTS[v] = new grpc.Client();',
+      `  GRPC_CLIENTS[v].load(['.'], ${JSON.stringify(K6_PROTO_FILE)});`,
+      '}',
+    );
+  }
   L.push('// Requests each operation is expected to send (pools of single-use items are sized from it).');
   L.push(`const EXPECTED = ${JSON.stringify(plan.expected)};`);
   L.push('// The weighted round-robin order of the operations (one cycle), as the embedded driver sends them.');
@@ -234,11 +342,50 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       '  }',
     );
   }
+  if (grpcCalls.size) {
+    L.push(
+      '  if (op.grpc) {',
+      '    sendGrpc(op, r, warm ? { warmup: op.id } : { operation: op.id });',
+      '    return;',
+      '  }',
+    );
+  }
   L.push(
     '  const res = http.request(op.method, BASE_URL + r.path, bodyOf(r), { headers: r.headers, tags, timeout: TIMEOUT });',
     "  check(res, { 'status 2xx': (x) => x.status >= 200 && x.status < 300 }, tags);",
     '}',
     '',
+  );
+  if (grpcCalls.size) {
+    L.push(
+      '/** A gRPC operation: the route\'s parameters and query as params, the body as body_json, headers as metadata. */',
+      'function sendGrpc(op, r, tags) {',
+      "  const q = r.path.indexOf('?');",
+      '  const m = new RegExp(op.grpc.pattern).exec(q < 0 ? r.path : r.path.slice(0, q));',
+      '  const params = {};',
+      '  op.grpc.params.forEach((name, i) => (params[name] = m ? decodeURIComponent(m[i + 1]) : \'\'));',
+      '  if (q >= 0) {',
+      "    for (const kv of r.path.slice(q + 1).split('&')) {",
+      "      const e = kv.indexOf('=');",
+      '      if (e > 0) params[decodeURIComponent(kv.slice(0, e))] = decodeURIComponent(kv.slice(e + 1));',
+      '    }',
+      '  }',
+      '  // A binary body (bytes) has no field in the contract: refine the .proto to send one.',
+      "  const body_json = r.body === undefined || r.body === null ? '' : String(r.body);",
+      '  const metadata = {};',
+      "  for (const k of Object.keys(r.headers || {})) if (k !== 'content-type' && k !== 'content-length') metadata[k] = String(r.headers[k]);",
+      '  const v = op.grpc.target;',
+      '  if (!GRPC_CONNECTED[v]) {',
+      '    GRPC_CLIENTS[v].connect(GRPC_ADDRS[v], { plaintext: true, timeout: TIMEOUT });',
+      '    GRPC_CONNECTED[v] = true;',
+      '  }',
+      '  const res = GRPC_CLIENTS[v].invoke(op.grpc.method, { params, body_json }, { metadata, tags, timeout: TIMEOUT });',
+      "  check(res, { 'status OK': (x) => !!x && x.status === grpc.StatusOK }, tags);",
+      '}',
+      '',
+    );
+  }
+  L.push(
     'export function warmup(data) {',
     '  send(data, exec.scenario.iterationInTest, true);',
     '  if (THINK_TIME_S > 0) sleep(THINK_TIME_S);',
@@ -264,8 +411,13 @@ export function k6Files(bp: Blueprint, layout: string, opts: GenerateOptions = {
   if (opts.timeout !== undefined) k6opts.timeout = opts.timeout;
   if (opts.operations !== undefined) k6opts.operations = opts.operations;
   if (opts.loadProfile !== undefined) k6opts.profile = opts.loadProfile;
+  const r = layoutToGenerate(bp, layout);
+  k6opts.gatewayKind = gatewayKind(r, opts);
   const script = k6Script(bp, layout, k6opts);
   const files = [{ path: 'k6/load-test.js', content: script }];
-  if (opts.k6Operator) files.push(...k6OperatorFiles(bp, layout, script, { ...opts.k6Operator, ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}) }));
+  // The contract the script's gRPC client loads, only when it calls a gRPC operation.
+  const extra: GeneratedFile[] = k6GrpcCalls(bp, r, Object.keys(mixOf(bp, layout, opts.operations)), k6opts.gatewayKind).length ? [{ path: `k6/${K6_PROTO_FILE}`, content: protoFile(bp) }] : [];
+  files.push(...extra);
+  if (opts.k6Operator) files.push(...k6OperatorFiles(bp, layout, script, { ...opts.k6Operator, ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}), files: extra.map((f) => ({ name: f.path.slice('k6/'.length), content: f.content })) }));
   return files;
 }

@@ -1,9 +1,11 @@
 // Prometheus scrape configuration and a Grafana dashboard with the RED metrics (rate, errors,
 // duration) of every unit, read from prom-client's http_request_duration_seconds histogram,
 // which the scaffolded services export with method, route and status_code labels.
-// Only units archsim scaffolds over HTTP are scraped: they export /metrics (its gRPC scaffold has
-// no HTTP listener); an image, another runtime or a gRPC scaffold
-// is named in the header for its owner to add, never scraped blind.
+// Only units archsim scaffolds over HTTP are scraped: they serve /metrics on their one port. A
+// gRPC scaffold has no HTTP listener, and an image or another runtime is its owner's code: each
+// is named in the header for its owner to add a job, never scraped blind (k8s.ts annotates the
+// same pods; test/generate/monitoring.test.ts checks Prometheus, compose, Kubernetes and the
+// scaffold agree).
 import type { ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { exportsMetrics, generatedHeader, layoutToGenerate, toYaml, type GenerateOptions, type GeneratedFile } from './common.js';

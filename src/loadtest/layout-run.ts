@@ -8,8 +8,9 @@
 // sidecar <blueprint>.load.yaml or --load-profile): the embedded driver interprets it in its own
 // process, and the k6 driver runs the script `generate k6` renders from the same plan.
 import { pathToFileURL } from 'node:url';
-import { ArchsimError } from '../errors.js';
-import { k6Script, K6_SCRIPT_EXPORTS } from '../generate/k6.js';
+import { ArchsimError, UsageError } from '../errors.js';
+import { k6GrpcCalls, k6Script, K6_SCRIPT_EXPORTS } from '../generate/k6.js';
+import { gatewayKind, layoutToGenerate } from '../generate/common.js';
 import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import type { LoadPlan } from './plan.js';
@@ -257,8 +258,20 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   return { scenario: { module, options: sp }, notes };
 }
 
+/**
+ * Both drivers send HTTP requests and read HTTP figures: an operation served over gRPC (its
+ * unit's protocol) would be measured as errors, so it is refused in one line. The script of
+ * `generate k6` calls such operations with k6/net/grpc.
+ */
+export function refuseGrpcOperations(bp: Blueprint, layout: string, operations: string[]): void {
+  const r = layoutToGenerate(bp, layout);
+  const grpc = k6GrpcCalls(bp, r, operations, gatewayKind(r, {}));
+  if (grpc.length) throw new UsageError(`loadtest sends HTTP requests; ${grpc.map((g) => `${g.id} (gRPC, ${g.unit})`).join(', ')} ${grpc.length === 1 ? 'is' : 'are'} served over gRPC: leave ${grpc.length === 1 ? 'it' : 'them'} out of --operation, or run the script of \`archsim generate k6\` (it calls gRPC methods) with k6 itself`);
+}
+
 /** The k6 script for a run: `generate k6`'s script for the same plan, pointed at BASE_URL. */
 export async function k6ScriptForLayout(bp: Blueprint, layout: string, plan: LoadPlan, baseUrl: string, profile: LoadProfile | null = null, timeoutMs?: number): Promise<string> {
+  refuseGrpcOperations(bp, layout, Object.keys(plan.mix));
   return k6Script(bp, layout, {
     baseUrl,
     ...(plan.rate !== null ? { rate: plan.rate } : {}),

@@ -15,7 +15,7 @@ import type { Blueprint } from '../model/schema.js';
 import type { Progress } from './driver/index.js';
 import { DRIVERS, embeddedDriver, k6Driver } from './drivers.js';
 import { checkK6Version, findK6 } from './k6.js';
-import { capacityPlanOf, measureLevels, measurePlan, startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
+import { capacityPlanOf, measureLevels, measurePlan, refuseGrpcOperations, startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
 import { findLoadProfile } from './profile/load.js';
 import { planLoad, type LoadPlan, type PlanOverrides } from './plan.js';
 import type { ProcTarget } from './proc.js';
@@ -123,6 +123,8 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
     o.onSystem?.(o.target);
     // The driver's own checks (k6 present, a script given) come before anything starts.
     if (driver === k6Driver && !o.k6Script && !o.blueprint) throw new UsageError('--driver k6 with --target needs a blueprint (archsim writes the script) or --k6-script FILE');
+    // A gRPC operation of the blueprint is refused before anything starts (both drivers speak HTTP).
+    if (o.blueprint) refuseGrpcOperations(o.blueprint, o.targetLayout ?? Object.keys(o.blueprint.layouts)[0]!, Object.keys(plan.mix));
     const base = { bp: o.blueprint, plan, scenarioModule: o.scenarioModule, processes: o.processes, profile };
     const sut = o.target === 'trivial' ? await trivialUnderTest({ ...base, cpuMs: o.trivialCpuMs }) : runningUnderTest(o.target, base);
     try {

@@ -1,6 +1,9 @@
 // Acceptance: the generated QuantChat microservices repository installs from the real npm
 // registry, builds, passes its own tests, and a generated service starts, answers /health and
 // shuts down cleanly on SIGTERM.
+// Slow by nature (npm install from the registry, then tsc once per service): the limits are
+// ceilings for a busy shared machine (at load ~50 the QuantChat one took 602 s, `npm test` of its
+// eight services most of it; at 240 s it was killed); spawnSync blocks the event loop, so the child's timeout is what actually stops a run.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -56,9 +59,9 @@ describe('scaffold', () => {
       writeFileSync(join(dir, f.path), f.content);
     }
     const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-    const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env, timeout: 600_000 });
     expect(install.status, install.stderr).toBe(0);
-    const test = spawnSync(npm, ['test'], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    const test = spawnSync(npm, ['test'], { cwd: dir, encoding: 'utf8', env, timeout: 900_000 });
     expect(test.status, `${test.stdout}\n${test.stderr}`).toBe(0);
     const passed = [...test.stdout.matchAll(/^# pass (\d+)$/gm)].map((m) => Number(m[1]));
     expect(passed).toHaveLength(8); // one test run per service
@@ -92,7 +95,7 @@ describe('scaffold', () => {
     expect(logs).toContain('shutting down');
     // The repository's README names what was generated.
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('| `message-service` | messages | 8003 | 3 |');
-  }, 300_000);
+  }, 1_560_000);
 
   // The rpc fixture: two Node units serve gRPC, one HTTP unit calls them by gRPC. Installed from
   // the real registry, built, its own tests (real gRPC calls) pass, and one unit started as in
@@ -110,9 +113,9 @@ describe('scaffold', () => {
     const pkg = JSON.parse(files.find((f) => f.path === 'services/rpc-svc/package.json')!.content);
     expect(pkg.dependencies).toEqual(GRPC_VERSIONS);
     const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-    const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env, timeout: 600_000 });
     expect(install.status, install.stderr).toBe(0);
-    const test = spawnSync(npm, ['test'], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    const test = spawnSync(npm, ['test'], { cwd: dir, encoding: 'utf8', env, timeout: 900_000 });
     expect(test.status, `${test.stdout}\n${test.stderr}`).toBe(0);
     expect([...test.stdout.matchAll(/^# pass (\d+)$/gm)].map((m) => Number(m[1]))).toHaveLength(3);
     expect(test.stdout).not.toMatch(/^# fail [1-9]/m);
@@ -160,5 +163,5 @@ describe('scaffold', () => {
     }
     expect(await exited, logs).toBe(0);
     expect(logs).toContain('shutting down');
-  }, 300_000);
+  }, 1_560_000);
 });
