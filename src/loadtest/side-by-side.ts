@@ -10,10 +10,11 @@
 //
 // Alignment: k6 seeds in its own setup() (its script is the one `generate k6` writes) for an
 // unknown time; the embedded driver's data is seeded first (seedOnce, in this process), then k6
-// starts, and when k6's first scenario request shows in its JSON output (setup is over; its send
-// time is the stamp less its duration), the embedded driver starts, its schedule anchored on that
-// send: its measured window opens when k6's does plus half an interval. The offset is measured
-// and said. Both measure the same number of each operation (alignOrder).
+// and the embedded driver's process start together, the latter waiting, ready; when k6's first
+// scenario request shows in its JSON output (setup is over; its send time is the stamp less its
+// duration), the embedded driver is given its start: its schedule is anchored on that send, its
+// measured window opening when k6's does plus half an interval. The offset is measured and said.
+// Both measure the same number of each operation (alignOrder).
 //
 // Each driver keeps its own pinning (both on the driver core, the system on the others) and its
 // own data. k6 times each request from when it sent it, the embedded driver from its scheduled
@@ -69,31 +70,30 @@ export async function measureSideBySide(
   o = { ...o, replications: 1 };
   // The embedded driver's data first: k6 must not wait for it once its own setup() is over.
   const seeded = await seedOnce(sut, bp, [{ plan: share, windows: 1 }]);
-  let k6Start = 0;
-  let signal: () => void = () => undefined;
-  const started = new Promise<'started'>((resolve) => (signal = () => resolve('started')));
-  const k6Run = k6(shares.k6, (atMs) => {
-    k6Start = atMs;
-    signal();
-  });
   // Half an interval of each driver's schedule: the embedded driver's requests between k6's.
   const intendedMs = share.model === 'open' && share.rate ? 500 / share.rate : 0;
-  // k6 may end (or fail) without a scenario request ever showing: then nothing runs beside it.
-  const first = await Promise.race([started, k6Run.then(() => 'ended' as const, () => 'ended' as const)]);
-  if (first === 'ended') {
-    const viaK6 = await k6Run;
-    const embedded = await measurePlan(sut, bp, layout, share, o, null, seeded);
-    const note = sideBySideNote({ plan, shares, offsetMs: null, intendedMs, embeddedWarmupS: null });
-    return [withNote(viaK6, note), withNote(embedded, note)];
-  }
-  // k6's measured window opens plan.warmup after its first scenario request: the embedded
-  // driver opens its own half an interval later (a wall-clock time, so its process's start-up
-  // does not shift it; its schedule is anchored on it, so every request is interleaved).
-  const k6Window = k6Start + plan.warmup * 1000;
-  const measureAt = k6Window + intendedMs;
+  let k6Start: number | null = null;
+  let openAt: (ms: number) => void = () => undefined;
+  const measureAt = new Promise<number>((resolve) => (openAt = resolve));
+  const k6Run = k6(shares.k6, (atMs) => {
+    k6Start = atMs;
+    // k6's measured window opens plan.warmup after its first scenario request's send: the
+    // embedded driver's half an interval later (a wall-clock time; its schedule is anchored on
+    // it, so every request falls between two of k6's).
+    openAt(atMs + plan.warmup * 1000 + intendedMs);
+  });
+  // k6 may end (or fail) without a scenario request ever showing: the embedded driver then runs
+  // after it (not side by side), its window opening now.
+  void k6Run.then(
+    () => openAt(Date.now()),
+    () => openAt(Date.now()),
+  );
   // Its measured requests follow the same order of operations as k6's, which start after k6's
   // warm-up iterations: the same count of each operation in the window.
   const alignOrder = share.model === 'open' && share.rate ? k6WarmupIterations(share.rate, plan.warmup * 1000) : undefined;
+  // The embedded driver's process starts NOW, loads its scenario and data and waits, ready, for
+  // the time its window opens: started only when k6's setup() was over, its start-up (seconds
+  // on a loaded machine) outlasted the warm-up and its window opened late.
   const embeddedRun = measurePlan(sut, bp, layout, share, { ...o, measureAt, ...(alignOrder !== undefined ? { alignOrder } : {}) }, null, seeded);
   // Both to their end whatever happens to one (no driver left running under the other's error).
   const [a, b] = await Promise.allSettled([k6Run, embeddedRun]);
@@ -102,10 +102,11 @@ export async function measureSideBySide(
   // Where each schedule put its window: the embedded driver's start plus its warm-up, against k6's
   // first scenario request's send plus the warm-up.
   const w = b.value.windows[0];
-  const offsetMs = w ? Date.parse(w.started) + w.warmup * 1000 - k6Window : 0;
-  const embeddedWarmupS = w?.warmup ?? null;
+  const k6Window = k6Start === null ? null : k6Start + plan.warmup * 1000;
+  const offsetMs = k6Window === null ? null : w ? Date.parse(w.started) + w.warmup * 1000 - k6Window : 0;
+  const embeddedWarmupS = k6Window === null ? null : (w?.warmup ?? null);
   const note = sideBySideNote({ plan, shares, offsetMs, intendedMs, embeddedWarmupS });
-  const embedded = { ...b.value, run: { ...b.value.run, warmup: embeddedWarmupS ?? b.value.run.warmup } };
+  const embedded = { ...b.value, run: { ...b.value.run, warmup: w?.warmup ?? b.value.run.warmup } };
   return [withNote(a.value, note), withNote(embedded, note)];
 }
 
