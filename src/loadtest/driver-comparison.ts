@@ -50,6 +50,11 @@ export type DriverComparison = {
   timing: string;
   minSamples: number;
   operations: OperationComparison[];
+  /**
+   * How late the embedded driver started its requests (send − schedule), ms: its p50 from the
+   * schedule includes it, and a driver short of CPU (p99 over 10 ms) is slow to read answers too.
+   */
+  embeddedLag: { p50: number; p99: number } | null;
   /** operations compared on p50 (enough samples in both) */
   compared: number;
   /** the largest deltas over the operations compared (throughput: over all) */
@@ -108,6 +113,7 @@ export function compareDrivers(k6: LoadTestResult, embedded: LoadTestResult): Dr
     layout: embedded.run.layout ?? k6.run.layout,
     how,
     timing: TIMING,
+    embeddedLag: embedded.driver?.lag ? { p50: embedded.driver.lag.p50, p99: embedded.driver.lag.p99 } : null,
     minSamples: MIN_SAMPLES,
     operations,
     compared: compared.length,

@@ -8,7 +8,7 @@ import type { LoadPlan } from '../../src/loadtest/plan.js';
 
 const lat = (p50: number) => ({ min: 0.1, mean: p50, p50, p90: p50 * 2, p95: p50 * 3, p99: p50 * 4, max: p50 * 5 });
 type Op = { id: string; requests: number; p50: number; send?: number; errors?: number };
-function result(driver: 'k6' | 'embedded', ops: Op[], o: { duration?: number; layout?: string; notes?: string[] } = {}): LoadTestResult {
+function result(driver: 'k6' | 'embedded', ops: Op[], o: { duration?: number; layout?: string; notes?: string[]; lag?: { p50: number; p99: number; max: number } } = {}): LoadTestResult {
   const duration = o.duration ?? 15;
   const requests = ops.reduce((a, x) => a + x.requests, 0);
   return LoadTestResult.parse({
@@ -25,7 +25,7 @@ function result(driver: 'k6' | 'embedded', ops: Op[], o: { duration?: number; la
     })),
     totals: { requests, throughput: requests / duration, errors: { total: 0, byKind: {} }, latency: lat(1), dropped: 0 },
     processes: [],
-    driver: null,
+    driver: o.lag ? { pid: 2, cpuSeconds: 1, cpuUtilization: 0.1, rssMaxMiB: 40, lag: o.lag } : null,
   });
 }
 
@@ -101,7 +101,10 @@ describe('k6 beside the embedded driver, per operation', () => {
       result('embedded', [{ id: 'a.b', requests: 40, p50: 4 }], { layout: 'two' }),
     ]);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ layout: 'one', how: note, compared: 1, ok: true });
+    expect(list[0]).toMatchObject({ layout: 'one', how: note, compared: 1, ok: true, embeddedLag: null });
+    // The embedded driver's own lateness is carried beside the comparison (its p50 from the schedule includes it).
+    const lagged = compareDrivers(result('k6', [{ id: 'a.b', requests: 40, p50: 4 }]), result('embedded', [{ id: 'a.b', requests: 40, p50: 4 }], { lag: { p50: 0.2, p99: 14, max: 30 } }));
+    expect(lagged.embeddedLag).toEqual({ p50: 0.2, p99: 14 });
   });
 });
 

@@ -248,6 +248,7 @@ export function renderDriverComparison(results: LoadTestResult[]): string {
     parts.push(paint('bold', `${c.layout}: embedded vs k6, ${how} (${c.timing}; Δ p50 = k6 vs the embedded driver from the schedule, and from the send)`, process.stderr));
     parts.push(table(['operation', 'requests e/k6', 'Δ req/s', 'emb p50 sched', 'emb p50 send', 'k6 p50 send', 'Δ p50', 'Δ p50 send', `p50 within ${P50_TOLERANCE * 100}%`, 'errors e/k6'], rows));
     parts.push(`compared on p50: ${c.compared} of ${c.operations.length} operations (each driver measured at least ${c.minSamples} requests of them); largest Δ throughput ${pct(c.largest.throughput)}, largest Δ p50 ${pct(c.largest.p50)} (from the send: ${pct(c.largest.p50Send)})`);
+    if (c.embeddedLag) parts.push(`the embedded driver started its requests late by ${c.embeddedLag.p50} ms (p50), ${c.embeddedLag.p99} ms (p99)${c.embeddedLag.p99 > 10 ? ': it was short of CPU, which is in its p50s (from the schedule, and in reading answers)' : ''}`);
     if (c.how) parts.push(paint('dim', `note: ${c.how}`, process.stderr));
   }
   return parts.join('\n');
