@@ -387,6 +387,13 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   }
   L.push(
     'export function warmup(data) {',
+    ...(load.model === 'open' && load.warmup > 0
+      ? [
+          '  // A late k6 can start one warm-up iteration more than planned: its position is the',
+          "  // load's first, and a single-use item (a refresh token) would be spent twice. Skip it.",
+          '  if (exec.scenario.iterationInTest >= WARMUP_ITERATIONS) return;',
+        ]
+      : []),
     '  send(data, exec.scenario.iterationInTest, true);',
     '  if (THINK_TIME_S > 0) sleep(THINK_TIME_S);',
     '}',

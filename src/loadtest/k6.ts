@@ -361,8 +361,8 @@ export async function runK6(o: {
   /**
    * Called once, when k6 sends the first request of a scenario (setup() is over and the warm-up
    * or the load began), seen in its JSON output within about its flush period (0.2 s): another
-   * driver can then start beside it, on the same system state. `atMs`: k6's timestamp of that
-   * request (ms since the epoch).
+   * driver can then start beside it, on the same system state. `atMs`: when k6 sent that
+   * request (ms since the epoch; its timestamp, the request's end, less its duration).
    */
   onStarted?: (atMs: number) => void;
 }): Promise<K6Run> {
@@ -425,7 +425,7 @@ export async function runK6(o: {
 /**
  * Watch k6's NDJSON output as it grows for the first request outside setup() (setup's requests
  * carry k6's group "::setup"; archsim's script also tags them phase:setup), and call `onStarted`
- * once with k6's timestamp of that request. Polled every 100 ms, bounded reads from where the last one ended.
+ * once with the time k6 sent that request. Polled every 100 ms, bounded reads from where the last one ended.
  */
 export function watchScenarioStart(file: string, onStarted: (atMs: number) => void): { stop(): void } {
   let offset = 0;
@@ -453,8 +453,9 @@ export function watchScenarioStart(file: string, onStarted: (atMs: number) => vo
       const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) {
-        if (!line.includes('"http_reqs"') || !line.includes('"Point"')) continue;
-        let point: { time?: string; tags?: Record<string, string> } = {};
+        const metric = /^\{"metric":"(http_req_duration|http_req_blocked)","type":"Point"/.exec(line)?.[1];
+        if (!metric) continue;
+        let point: { time?: string; value?: number; tags?: Record<string, string> } = {};
         try {
           point = (JSON.parse(line) as { data?: typeof point }).data ?? {};
         } catch {
@@ -462,15 +463,25 @@ export function watchScenarioStart(file: string, onStarted: (atMs: number) => vo
         }
         const tags = point.tags ?? {};
         if (tags.group === '::setup' || tags.group === '::teardown' || tags.phase === 'setup') continue;
-        stop();
-        // k6's own timestamp of that request (nearer the scenario's start than this poll).
-        const at = point.time ? Date.parse(point.time) : NaN;
-        onStarted(Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now());
-        return;
+        if (metric === 'http_req_duration' && first === null) first = { time: point.time ?? '', ms: point.value ?? 0 };
+        // The blocked time (waiting for a connection, connecting) of the same request: same timestamp.
+        else if (metric === 'http_req_blocked' && first && point.time === first.time) first.ms += point.value ?? 0;
       }
+      if (first) return fire();
       // A partial last line is kept for the next read; one longer than the buffer is dropped.
       if (rest.length > buf.length) rest = '';
     }
+  };
+  /**
+   * k6 stamps a request's points with its END (measured: a 300 ms request stamped 300 ms after
+   * its send): the send is the stamp less its duration and blocked time. Anchoring another driver
+   * on the stamp itself put it one (first, cold, possibly slow) request late.
+   */
+  let first: { time: string; ms: number } | null = null;
+  const fire = () => {
+    stop();
+    const end = first!.time ? Date.parse(first!.time) : NaN;
+    onStarted(Number.isFinite(end) ? Math.min(end, Date.now()) - first!.ms : Date.now());
   };
   const timer = setInterval(poll, 100);
   return { stop };

@@ -302,8 +302,8 @@ export interface MeasureOptions {
   onLine?: (line: string) => void;
   /** one line per step (window, level) */
   log?: (line: string) => void;
-  /** the first window's measured part opens at this wall-clock time (ms since the epoch; its warm-up is what is left) */
-  measureAt?: number;
+  /** the first window's measured part opens at this wall-clock time (ms since the epoch; its warm-up is what is left); a promise: the driver process starts now and waits for it */
+  measureAt?: number | Promise<number>;
   /** the first window's first measured request takes this position in the mix's order (DriverOptions.alignOrder) */
   alignOrder?: number;
   /** each window's measured part opens and closes */

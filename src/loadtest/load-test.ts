@@ -149,11 +149,11 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
     }
     const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile, fastDb: !!o.fastDb });
     try {
-      const viaK6 = (onStarted?: (atMs: number) => void) => k6Driver.drive({ ...common, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, plan, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS, ...(onStarted ? { onStarted } : {}) });
-      // Both drivers: at the same time, on the same system state (side-by-side.ts).
+      const viaK6 = (p: LoadPlan, onStarted?: (atMs: number) => void) => k6Driver.drive({ ...common, plan: p, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, p, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS, ...(onStarted ? { onStarted } : {}) });
+      // Both drivers: at the same time, on the same system state, sharing the load (side-by-side.ts).
       if (drivers.includes(k6Driver) && drivers.includes(embeddedDriver)) results.push(...(await measureSideBySide(sut, o.blueprint!, layout, plan, mo, viaK6)));
       else if (driver === embeddedDriver) results.push(await measurePlan(sut, o.blueprint!, layout, plan, mo));
-      else results.push(await viaK6());
+      else results.push(await viaK6(plan));
     } finally {
       await sut.stop();
     }

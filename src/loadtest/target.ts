@@ -11,7 +11,9 @@ import { descendants, processUsage, sampleProcesses, type ProcSample, type ProcT
 import { assertLoopback, loadScenario, type ScenarioRef } from './scenario.js';
 import type { LoadTestResult } from './result.js';
 
-export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'> & {
+export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase' | 'measureAt'> & {
+  /** see ChildDriverOptions: a promise starts the driver now and opens its window when it gives the time */
+  measureAt?: number | Promise<number>;
   target: string;
   scenario: ScenarioRef;
   /** the system under test's processes, measured from /proc */
@@ -57,7 +59,9 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
   let driverPid: number | null = null;
   if (inProcess) {
     // Sharing a process (and maybe a core) with others: no busy waiting for timer precision.
-    report = await runDriver(await loadScenario(scenario), { precise: false, ...driverOptions, baseUrl: target, onProgress, onPhase });
+    const { measureAt, ...rest } = driverOptions;
+    const at = await measureAt;
+    report = await runDriver(await loadScenario(scenario), { precise: false, ...rest, ...(at !== undefined ? { measureAt: at } : {}), baseUrl: target, onProgress, onPhase });
   } else {
     const run = await runDriverInChild(scenario, { precise: plan.driver !== null, ...driverOptions, baseUrl: target }, { plan, onProgress, onPhase });
     report = run.report;

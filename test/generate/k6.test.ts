@@ -66,6 +66,9 @@ describe('k6', () => {
     expect(options.scenarios.load).toMatchObject({ rate: 25, timeUnit: '2s', duration: '4960ms', startTime: '2000ms', exec: 'load' });
     expect(script).toContain("const TIMEOUT = '1500ms';");
     expect(script).toContain('const WARMUP_ITERATIONS = 25;');
+    // An extra warm-up iteration (k6 late at the closing instant) would repeat the load's first
+    // position, spending a single-use item twice: the script skips it.
+    expect(script).toContain('if (exec.scenario.iterationInTest >= WARMUP_ITERATIONS) return;');
   });
 
   it('--users is constant-vus with think time', () => {

@@ -94,6 +94,25 @@ describe('beside another driver', () => {
     for (const id of positions.slice(17)) want[id] = (want[id] ?? 0) + 1;
     expect(Object.fromEntries(r.operations.map((o) => [o.id, o.requests]))).toEqual(want);
     expect(sent.slice(-20)).toEqual(positions.slice(17));
+    // The schedule is anchored on measureAt (its origin up to an interval in the past), so its
+    // instants are measureAt ± whole intervals: in a known phase with the other driver's.
+    expect(Math.abs(Date.parse(r.started) + r.warmup * 1000 - measureAt)).toBeLessThanOrEqual(2);
+  });
+
+  it('in its own process, started ahead: waits ready until a promised measureAt, then opens its window at it', async () => {
+    const s = await server();
+    let give: (ms: number) => void = () => undefined;
+    const promised = new Promise<number>((resolve) => (give = resolve));
+    let measureAt = 0;
+    let readyAt = 0;
+    // The time is known only once the child has loaded and waits (after its start-up, seconds on a busy machine).
+    const run = runDriverInChild(trivialScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 1, warmup: 10, measureAt: promised }, { onReady: () => setTimeout(() => give((measureAt = (readyAt = Date.now()) + 600)), 200) });
+    const { report } = await run;
+    expect(readyAt).toBeGreaterThan(0);
+    expect(Math.abs(Date.parse(report.started) + report.warmup * 1000 - measureAt)).toBeLessThanOrEqual(2);
+    expect(report.warmup).toBeLessThanOrEqual(0.6);
+    expect(report.totals.requests).toBe(20);
+    expect(report.totals.errors.total).toBe(0);
   });
 });
 

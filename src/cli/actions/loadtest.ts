@@ -3,6 +3,7 @@ import { choiceFlag, intFlag, listFlag, millisFlag, rateFlag, secondsFlag } from
 import { err, paint, printJson, table, UsageError, CheckFailed } from '../io.js';
 import type { LoadTestResult } from '../../loadtest/result.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
+import { compareAll, P50_TOLERANCE } from '../../loadtest/driver-comparison.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadBlueprint } from '../../io/load.js';
 import { requireLayout } from '../options.js';
@@ -122,7 +123,8 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
     progress.done();
   }
 
-  const output = results.length === 1 ? results[0]! : { schemaVersion: 1, results };
+  // Both drivers: the per-operation comparison beside the results (parseResults reads `results` only).
+  const output = results.length === 1 ? results[0]! : { schemaVersion: 1, results, ...(drivers.length > 1 ? { comparisons: compareAll(results) } : {}) };
   if (o.out) writeFileSync(o.out, `${JSON.stringify(output, null, 2)}\n`);
   if (o.json) printJson(output);
   else err(renderResults(results));
@@ -238,25 +240,16 @@ export function renderComparison(results: LoadTestResult[]): string {
  */
 export function renderDriverComparison(results: LoadTestResult[]): string {
   const parts: string[] = [];
-  const layouts = [...new Set(results.map((r) => r.run.layout ?? r.run.target))];
-  for (const l of layouts) {
-    const k6 = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'k6');
-    const emb = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'embedded');
-    if (!k6 || !emb) continue;
-    const ids = [...new Set([...emb.operations, ...k6.operations].map((o) => o.id))];
-    const pct = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(((b - a) / a) * 100).toFixed(1)}%` : '-');
-    const rows = ids.map((id) => {
-      const e = emb.operations.find((o) => o.id === id);
-      const k = k6.operations.find((o) => o.id === id);
-      // Closed model: the embedded driver's latency is already from the send.
-      const eSend = e?.serviceTime ?? (emb.run.model === 'closed' ? e?.latency : null);
-      return [id, e?.throughput?.toFixed(2) ?? '-', k?.throughput?.toFixed(2) ?? '-', pct(e?.throughput, k?.throughput), e?.latency?.p50.toFixed(2) ?? '-', eSend?.p50.toFixed(2) ?? '-', k?.latency?.p50.toFixed(2) ?? '-', pct(eSend?.p50, k?.latency?.p50), `${e?.errors.total ?? '-'}/${k?.errors.total ?? '-'}`];
-    });
-    const together = emb.run.notes.find((n) => n.startsWith('side by side:'));
-    const how = together && !/not side by side/.test(together) ? 'driven side by side, at the same time' : 'driven one after the other';
-    parts.push(paint('bold', `${l}: embedded vs k6, ${how} (p50 ms: embedded from the schedule and from the send, k6 from the send; Δ p50 = k6 vs embedded from the send)`, process.stderr));
-    parts.push(table(['operation', 'emb req/s', 'k6 req/s', 'Δ req/s', 'emb p50 sched', 'emb p50 send', 'k6 p50 send', 'Δ p50', 'errors e/k6'], rows));
-    if (together) parts.push(paint('dim', `note: ${together}`, process.stderr));
+  const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+  const ms = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+  for (const c of compareAll(results)) {
+    const rows = c.operations.map((o) => [o.id, `${o.requests.embedded ?? '-'}/${o.requests.k6 ?? '-'}`, pct(o.throughput.delta), ms(o.p50.embeddedFromSchedule), ms(o.p50.embeddedFromSend), ms(o.p50.k6), pct(o.deltaP50), pct(o.deltaP50Send), o.p50Verdict === 'not enough samples' ? `not enough samples (< ${c.minSamples})` : o.p50Verdict, `${o.errors.embedded}/${o.errors.k6}`]);
+    const how = c.how && !/not side by side/.test(c.how) ? 'driven side by side, at the same time, sharing the load' : 'driven one after the other';
+    parts.push(paint('bold', `${c.layout}: embedded vs k6, ${how} (${c.timing}; Δ p50 = k6 vs the embedded driver from the schedule, and from the send)`, process.stderr));
+    parts.push(table(['operation', 'requests e/k6', 'Δ req/s', 'emb p50 sched', 'emb p50 send', 'k6 p50 send', 'Δ p50', 'Δ p50 send', `p50 within ${P50_TOLERANCE * 100}%`, 'errors e/k6'], rows));
+    parts.push(`compared on p50: ${c.compared} of ${c.operations.length} operations (each driver measured at least ${c.minSamples} requests of them); largest Δ throughput ${pct(c.largest.throughput)}, largest Δ p50 ${pct(c.largest.p50)} (from the send: ${pct(c.largest.p50Send)})`);
+    if (c.embeddedLag) parts.push(`the embedded driver started its requests late by ${c.embeddedLag.p50} ms (p50), ${c.embeddedLag.p99} ms (p99)${c.embeddedLag.p99 > 10 ? ': it was short of CPU, which is in its p50s (from the schedule, and in reading answers)' : ''}`);
+    if (c.how) parts.push(paint('dim', `note: ${c.how}`, process.stderr));
   }
   return parts.join('\n');
 }

@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--fast-db', 'embedded PostgreSQL without crash safety (fsync, synchronous_commit, full_page_writes off); default durable, as a real deployment')
     .option('--connections <n>', 'open model: bound on requests in flight')
     .option('--timeout <d>', 'per-request timeout (default 5s)')
-    .option('--driver <name>', 'embedded (nothing to install), k6 (k6 v0.53+ on PATH or K6_BIN), or both (the same layout, one after the other, side by side)', 'embedded')
+    .option('--driver <name>', 'embedded (nothing to install), k6 (k6 v0.53+ on PATH or K6_BIN), or both (the same layout, both at the same time, each at half the load, compared per operation)', 'embedded')
     .option('--load-profile <file>', 'how to build valid requests (setup, login, bodies); default: <blueprint>.load.yaml beside the blueprint')
     .option('--think-time <d>', 'closed model (--users): how long a user waits after each answer')
     .option('--target <url>', 'load-test a system already running at this loopback URL (or "trivial": start the built-in trivial endpoint)')

@@ -12,15 +12,26 @@ export type { DriverOptions, DriverReport, Progress, DriverOperation } from './r
 export type ChildRun = { report: DriverReport; pid: number; notes: string[] };
 
 /**
+ * The child's options; `measureAt` may be a promise: the child is then started, loads its
+ * scenario and data, and waits, ready, until the promise gives the time (beside k6, whose setup()
+ * ends at a time nobody knows beforehand: a process started only then, on a busy machine, took
+ * longer than the warm-up to begin).
+ */
+export type ChildDriverOptions = Omit<DriverOptions, 'onProgress' | 'onPhase' | 'measureAt'> & { measureAt?: number | Promise<number> };
+
+/**
  * Run the driver in its own Node process, pinned to the plan's driver core (taskset -a -p), so
  * its CPU is separate from the system under test's and its own usage can be reported.
  * The scenario is a module reference: the child imports it.
  */
 export function runDriverInChild(
   scenario: ScenarioRef,
-  options: Omit<DriverOptions, 'onProgress' | 'onPhase'>,
-  opts: { plan?: PinPlan; onProgress?: (p: Progress) => void; onPhase?: (phase: 'measure' | 'end') => void } = {},
+  childOptions: ChildDriverOptions,
+  opts: { plan?: PinPlan; onProgress?: (p: Progress) => void; onPhase?: (phase: 'measure' | 'end') => void; onReady?: () => void } = {},
 ): Promise<ChildRun> {
+  const { measureAt, ...rest } = childOptions;
+  const deferred = measureAt instanceof Promise ? measureAt : null;
+  const options: Omit<DriverOptions, 'onProgress' | 'onPhase'> = deferred ? rest : { ...rest, ...(measureAt !== undefined ? { measureAt } : {}) };
   const child = fork(runnableFile(import.meta.url, './child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const notes = opts.plan ? pinDriver(child.pid!, opts.plan) : [];
   const limitMs = ((options.warmup ?? 0) + options.duration) * 1000 + (options.timeoutMs ?? 5000) + 30_000;
@@ -35,7 +46,8 @@ export function runDriverInChild(
         child.kill('SIGKILL');
         finish(new Error(`the driver did not finish ${what} within ${Math.round(ms / 1000)} s`));
       }, ms);
-    let killer = kill('its setup and load', SETUP_MS + limitMs);
+    // Waiting for its start time is bounded by whoever gives it (k6's own run limit).
+    let killer = kill('its setup and load', SETUP_MS + limitMs + (deferred ? 15 * 60_000 : 0));
     let loading = false;
     const finish = (e: Error | null, report?: DriverReport) => {
       if (settled) return;
@@ -54,11 +66,18 @@ export function runDriverInChild(
         opts.onProgress?.(m.progress);
       }
       else if (m.type === 'phase' && m.phase) opts.onPhase?.(m.phase);
+      else if (m.type === 'ready' && deferred) {
+        opts.onReady?.();
+        void deferred.then(
+          (at) => child.connected && child.send({ type: 'go', measureAt: at }),
+          () => child.kill('SIGKILL'),
+        );
+      }
       else if (m.type === 'done') finish(null, m.report);
       else if (m.type === 'error') finish(new Error(m.message));
     });
     child.once('error', (e) => finish(e));
     child.once('exit', (code) => finish(new Error(`the driver exited ${code} before reporting`)));
-    child.send({ type: 'start', scenario, options });
+    child.send({ type: 'start', scenario, options, awaitGo: !!deferred });
   });
 }

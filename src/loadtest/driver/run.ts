@@ -168,7 +168,9 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   if (o.model === 'open' && !(o.rate && o.rate > 0)) throw new Error('the open model needs a rate');
   // Beside another driver the warm-up is what is left until measureAt, in whole intervals of the
   // open model's schedule (so the window holds exactly rate × duration requests).
-  const left = o.measureAt !== undefined ? Math.max(0, o.measureAt - Date.now()) / 1000 : null;
+  const wallAtStart = Date.now();
+  const perfAtStart = performance.now();
+  const left = o.measureAt !== undefined ? Math.max(0, o.measureAt - wallAtStart) / 1000 : null;
   const warmup = left === null ? (o.warmup ?? 0) : o.model === 'open' && o.rate ? Math.ceil(left * o.rate - 1e-9) / o.rate : Math.round(left * 1000) / 1000;
   const timeoutMs = o.timeoutMs ?? 5000;
   const maxLagMs = o.maxLagMs ?? timeoutMs;
@@ -207,8 +209,12 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   // values mean the driver, not the system, fell behind.
   const lag = newHistogram();
   const cpu0 = process.cpuUsage();
-  const started = new Date().toISOString();
-  const t0 = performance.now();
+  // The schedule's origin. Beside another driver (open model) it is put up to one interval in the
+  // past so that the measured window opens exactly at measureAt: the schedule's instants are then
+  // measureAt ± whole intervals, in a known phase with the other driver's (interleaved, not at
+  // whatever instant this process happened to start).
+  const t0 = left !== null && o.model === 'open' && o.rate ? perfAtStart + left * 1000 - warmup * 1000 : performance.now();
+  const started = new Date(wallAtStart + (t0 - perfAtStart)).toISOString();
   // A microsecond early: the request scheduled at the boundary is measured whatever the rounding.
   const measureFrom = t0 + warmup * 1000 - 1e-3;
   const endAt = measureFrom + o.duration * 1000;

@@ -1,0 +1,135 @@
+// k6 and the embedded driver compared per operation, from two results of one side-by-side run
+// (`loadtest --driver both`). Pure: results in, a comparison out; the CLI prints it and puts it in
+// the JSON output, the k6 bench and the k6 tests read it.
+//
+// What is compared, and how:
+// - Throughput: each driver's completed requests over its own measured duration (not the rounded
+//   `throughput` figure: the embedded driver rounds to 0.01/s, which alone made 0.6% of a
+//   7-request operation). Both drivers run the same share of the load, so the figures compare as
+//   they are. A count's resolution is one request: below 50 requests 2% is less than one, so one
+//   request's difference (an iteration k6 started a moment too late to fall in its window) is
+//   within; two are not.
+// - p50: k6 times each request from when it sent it; the embedded driver (open model) from its
+//   scheduled start, and also from the send (its service time). Both are shown; the verdict is on
+//   the figure the acceptance names (k6 from the send against the embedded driver from the
+//   schedule), and the like-for-like difference (both from the send) is beside it.
+// - Enough samples: a median of a few requests is noise (one slow request of 4 moves it by the
+//   whole spread). An operation is compared only when each driver measured at least
+//   MIN_SAMPLES of it: with n samples the distribution-free 95% interval of a median spans the
+//   order statistics n/2 ± 0.98·√n, i.e. the 30th to the 70th percentile at n = 30 (rounded outwards). Below that
+//   the row says "not enough samples" rather than pass or fail.
+import type { LoadTestResult, MeasuredOperation } from './result.js';
+
+/** Each driver must have measured at least this many requests of an operation to compare its p50. */
+export const MIN_SAMPLES = 30;
+/** Acceptance: throughput per operation within 2%, p50 within 25%. */
+export const THROUGHPUT_TOLERANCE = 0.02;
+export const P50_TOLERANCE = 0.25;
+
+export type OperationComparison = {
+  id: string;
+  requests: { k6: number | null; embedded: number | null };
+  /** requests per second of each driver's measured duration */
+  throughput: { k6: number | null; embedded: number | null; delta: number | null };
+  /** ms; k6 from the send, the embedded driver from the schedule and from the send */
+  p50: { k6: number | null; embeddedFromSchedule: number | null; embeddedFromSend: number | null };
+  /** |k6 − embedded (schedule)| / embedded (schedule); |k6 − embedded (send)| / embedded (send) */
+  deltaP50: number | null;
+  deltaP50Send: number | null;
+  /** the percentiles of the order statistics that bound a 95% interval of the median with the fewer samples */
+  medianInterval: { loPercentile: number; hiPercentile: number } | null;
+  errors: { k6: number; embedded: number };
+  throughputVerdict: 'within' | 'outside' | 'missing';
+  p50Verdict: 'within' | 'outside' | 'not enough samples' | 'missing';
+};
+
+export type DriverComparison = {
+  layout: string | null;
+  /** how the two were driven (the side-by-side note), null when not side by side */
+  how: string | null;
+  timing: string;
+  minSamples: number;
+  operations: OperationComparison[];
+  /**
+   * How late the embedded driver started its requests (send − schedule), ms: its p50 from the
+   * schedule includes it, and a driver short of CPU (p99 over 10 ms) is slow to read answers too.
+   */
+  embeddedLag: { p50: number; p99: number } | null;
+  /** operations compared on p50 (enough samples in both) */
+  compared: number;
+  /** the largest deltas over the operations compared (throughput: over all) */
+  largest: { throughput: number | null; p50: number | null; p50Send: number | null };
+  ok: boolean;
+};
+
+/** The percentiles bounding a distribution-free 95% interval of a median of n samples. */
+export function medianIntervalPercentiles(n: number): { loPercentile: number; hiPercentile: number } | null {
+  if (n < 1) return null;
+  const half = 0.98 * Math.sqrt(n);
+  const lo = Math.max(0, Math.floor(n / 2 - half)) / n;
+  const hi = Math.min(n, Math.ceil(n / 2 + half)) / n;
+  return { loPercentile: Math.round(lo * 1000) / 10, hiPercentile: Math.round(hi * 1000) / 10 };
+}
+
+const rel = (a: number | null | undefined, b: number | null | undefined) => (a !== null && a !== undefined && b ? Math.abs(a - b) / b : null);
+const perSecond = (o: MeasuredOperation | undefined, duration: number) => (o && o.requests !== null && duration > 0 ? o.requests / duration : null);
+
+export const TIMING = 'k6 times each request from when it sent it; the embedded driver from its scheduled start (and, as its service time, from the send)';
+
+export function compareDrivers(k6: LoadTestResult, embedded: LoadTestResult): DriverComparison {
+  const ids = [...new Set([...embedded.operations, ...k6.operations].map((o) => o.id))];
+  const operations = ids.map((id): OperationComparison => {
+    const e = embedded.operations.find((o) => o.id === id);
+    const k = k6.operations.find((o) => o.id === id);
+    const tk = perSecond(k, k6.run.duration);
+    const te = perSecond(e, embedded.run.duration);
+    const dThr = rel(tk, te);
+    // Closed model: the embedded driver's latency is already from the send.
+    const eSend = e?.serviceTime ?? (embedded.run.model === 'closed' ? e?.latency : null) ?? null;
+    const pk = k?.latency?.p50 ?? null;
+    const pe = e?.latency?.p50 ?? null;
+    const n = Math.min(k?.requests ?? 0, e?.requests ?? 0);
+    const dP50 = rel(pk, pe);
+    return {
+      id,
+      requests: { k6: k?.requests ?? null, embedded: e?.requests ?? null },
+      throughput: { k6: tk, embedded: te, delta: dThr },
+      p50: { k6: pk, embeddedFromSchedule: pe, embeddedFromSend: eSend?.p50 ?? null },
+      deltaP50: dP50,
+      deltaP50Send: rel(pk, eSend?.p50),
+      medianInterval: medianIntervalPercentiles(n),
+      errors: { k6: k?.errors.total ?? 0, embedded: e?.errors.total ?? 0 },
+      throughputVerdict: dThr === null ? 'missing' : dThr <= THROUGHPUT_TOLERANCE || Math.abs((k?.requests ?? 0) - (e?.requests ?? 0)) <= 1 ? 'within' : 'outside',
+      p50Verdict: dP50 === null ? 'missing' : n < MIN_SAMPLES ? 'not enough samples' : dP50 <= P50_TOLERANCE ? 'within' : 'outside',
+    };
+  });
+  const compared = operations.filter((o) => o.p50Verdict === 'within' || o.p50Verdict === 'outside');
+  const max = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null);
+    return v.length ? Math.max(...v) : null;
+  };
+  const how = embedded.run.notes.find((n) => n.startsWith('side by side:')) ?? null;
+  return {
+    layout: embedded.run.layout ?? k6.run.layout,
+    how,
+    timing: TIMING,
+    embeddedLag: embedded.driver?.lag ? { p50: embedded.driver.lag.p50, p99: embedded.driver.lag.p99 } : null,
+    minSamples: MIN_SAMPLES,
+    operations,
+    compared: compared.length,
+    largest: { throughput: max(operations.map((o) => o.throughput.delta)), p50: max(compared.map((o) => o.deltaP50)), p50Send: max(compared.map((o) => o.deltaP50Send)) },
+    ok: operations.every((o) => o.throughputVerdict === 'within' && o.p50Verdict !== 'outside' && o.p50Verdict !== 'missing') && compared.length > 0,
+  };
+}
+
+/** Every layout's comparison in a list of results (the k6 result and the embedded one of each). */
+export function compareAll(results: readonly LoadTestResult[]): DriverComparison[] {
+  const layouts = [...new Set(results.map((r) => r.run.layout ?? r.run.target))];
+  const out: DriverComparison[] = [];
+  for (const l of layouts) {
+    const k6 = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'k6');
+    const emb = results.find((r) => (r.run.layout ?? r.run.target) === l && r.run.driver === 'embedded');
+    if (k6 && emb) out.push(compareDrivers(k6, emb));
+  }
+  return out;
+}
