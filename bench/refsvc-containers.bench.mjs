@@ -9,7 +9,7 @@ import { fmtMs, ROOT } from './lib.mjs';
 
 export const title = 'Reference services in containers: cold start per layout';
 export const method = [
-  'Containers: `composeUp` (what `archsim up --runtime compose` runs) from nothing to every container\'s healthcheck green: the compose project written, `docker-compose up -d` (Debian\'s 1.29; `docker compose` where the v2 plugin exists) creating the network, the volume and every container on the engine\'s vfs storage (each container a full copy of its image), PostgreSQL initialising its cluster and databases, each unit migrating and answering /ready, the gateway last; then `down` (containers, network, volume removed), timed too. The image of the reference services is built once before (its build time is its own row; an unchanged tree reuses it).',
+  'Containers: `composeUp` (what `archsim up --runtime compose` runs) from nothing to every container\'s healthcheck green: the compose project written, `docker-compose up -d` (Debian\'s 1.29; `docker compose` where the v2 plugin exists) creating the network, the volume and every container on the engine\'s storage driver (a row names it: overlay2 mounts the image\'s layers, vfs copies the whole image for each container), PostgreSQL initialising its cluster and databases, each unit migrating and answering /ready, the gateway last; then `down` (containers, network, volume removed), timed too. The image of the reference services is built once before (its build time is its own row; an unchanged tree reuses it).',
   'Processes: `startLayout` (what `archsim up` runs) for the same layout in the same run, one after the other, on the embedded PostgreSQL: the process cold start of the `refsvc` bench, measured beside the containers so the machine\'s load hits both alike.',
 ].join('\n\n');
 
@@ -61,7 +61,9 @@ export async function run({ log }) {
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
-  rows.push({ name: 'compose command, Docker engine', value: `${cmd.join(' ')}, engine ${e.version}` });
+  const { docker } = await import('../dist/src/run/docker.js');
+  const driver = (await docker(['info', '--format', '{{.Driver}}'], { allowFail: true })).stdout.trim() || '?';
+  rows.push({ name: 'compose command, Docker engine, storage driver', value: `${cmd.join(' ')}, engine ${e.version}, ${driver}` });
   rows.push({ name: 'machine load average (1 min) at the start / end of the run, 2 cores shared', value: `${loadAtStart} / ${os.loadavg()[0].toFixed(1)}` });
   return rows;
 }

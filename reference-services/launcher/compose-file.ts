@@ -26,6 +26,8 @@ const GATEWAY_MAIN = ['node', '/app/dist/reference-services/runtime/gateway-main
 export const BLUEPRINT_MOUNT = '/blueprint';
 const MEDIA_DIR = '/data/media';
 const PG_USER = 'archsim';
+/** PostgreSQL's CPU weight (Docker's default for a container: 1024). */
+export const PG_CPU_SHARES = 4096;
 /** Variables of the project's .env (mode 0600): the only place the secrets are written. */
 export const SECRET_VARS = ['ARCHSIM_PG_PASSWORD', 'ARCHSIM_JWT_SECRET', 'ARCHSIM_SERVICE_SECRET'] as const;
 
@@ -203,6 +205,10 @@ export function referenceCompose(r: ResolvedLayout, o: ReferenceComposeOptions):
     // Root only to initialise the data directory; the server itself runs as postgres (the entrypoint drops to it).
     environment: { POSTGRES_USER: PG_USER, POSTGRES_PASSWORD: '${ARCHSIM_PG_PASSWORD}', POSTGRES_DB: eventsDb },
     command: ['-c', 'max_connections=400', '-c', 'shared_buffers=64MB'],
+    // Four times a unit's CPU weight when the machine is short of CPU: every unit waits for this
+    // server (its initialisation, then each unit's migrations and pools), and with equal weights
+    // eight starting units left it a ninth of the containers' share (initdb took minutes at load 40).
+    cpu_shares: PG_CPU_SHARES,
     volumes: ['pgdata:/var/lib/postgresql/data', './initdb:/docker-entrypoint-initdb.d:ro'],
     // Over TCP: the official image's init server listens on the socket only, so this waits for the real one.
     healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', PG_USER, '-d', eventsDb], interval: '2s', timeout: '10s', retries: 5, start_period: '300s' },

@@ -17,8 +17,11 @@ export interface Tx extends Queryable {
 export interface Db extends Queryable {
   tx<T>(fn: (q: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
-  /** Open every connection of the pool now (a kept pool then never connects under load). */
-  warm(): Promise<void>;
+  /**
+   * Open every connection of the pool now (a kept pool then never connects under load), one
+   * after another; a connection the server is not ready for yet is retried until `untilMs`.
+   */
+  warm(untilMs?: number): Promise<void>;
   end(): Promise<void>;
   pool: pg.Pool;
 }
@@ -75,11 +78,25 @@ export function openDb(url: string, max = 10, o: PoolOptions = {}): Db {
     async ping() {
       await pool.query('SELECT 1');
     },
-    async warm() {
-      const clients = await Promise.allSettled(Array.from({ length: max }, () => pool.connect()));
-      for (const c of clients) if (c.status === 'fulfilled') c.value.release();
-      const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
-      if (failed) throw failed.reason as Error;
+    async warm(untilMs = 0) {
+      // One at a time, each held so the next is a new one: eight units opening every pool at
+      // once, as a server that just started became ready, was a burst of forks and SCRAM
+      // handshakes the server, short of CPU on a busy machine, answered after pg's connect
+      // timeout (the unit then failed and its container restarted from scratch).
+      const end = Date.now() + untilMs;
+      const held: pg.PoolClient[] = [];
+      try {
+        while (held.length < max) {
+          try {
+            held.push(await pool.connect());
+          } catch (e) {
+            if (!notYet(e) || Date.now() >= end) throw e;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
+      } finally {
+        for (const c of held) c.release();
+      }
     },
     end: () => pool.end(),
   };

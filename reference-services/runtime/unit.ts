@@ -325,7 +325,8 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   for (const domain of unit.domains) await migrate(dbOf(domain), domain, domainModules[domain]!.migrations);
   await events.migrate();
   // Kept pools opened in full now, while nothing else uses the thread pool (see PoolOptions.keep).
-  if (o.db?.keep) await Promise.all([...pools.values(), ...(queueDb ? [queueDb] : [])].map((d) => d.warm()));
+  // A pool after another (each opens its connections one at a time: Db.warm), within the wait.
+  if (o.db?.keep) for (const d of [...pools.values(), ...(queueDb ? [queueDb] : [])]) await d.warm(o.db.waitForMs ?? 0);
   ready = true;
 
   const host = o.host ?? '127.0.0.1';

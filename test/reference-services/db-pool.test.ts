@@ -54,4 +54,22 @@ describe('unit pools for a server elsewhere', () => {
       await db.end();
     }
   });
+
+  it('warm retries a server that is not there yet until its deadline, then reports why', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const db = openDb(`postgres://postgres:x@127.0.0.1:${port}/postgres`, 2, { keep: true });
+    try {
+      const t0 = Date.now();
+      const e = await db.warm(2_000).then(() => undefined, (err: { code?: string }) => err);
+      expect(e?.code).toBe('ECONNREFUSED');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2_000);
+      // Without a deadline, the first refusal is the answer.
+      const t1 = Date.now();
+      await expect(db.warm()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      expect(Date.now() - t1).toBeLessThan(2_000);
+      expect(db.pool.totalCount).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
 });

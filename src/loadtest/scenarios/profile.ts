@@ -26,6 +26,8 @@ async function inOrder<T, R>(items: T[], n: number, f: (x: T) => Promise<R>): Pr
   return out;
 }
 
+const SETUP_REQUEST_TIMEOUT_MS = 120_000;
+
 /** Drive the profile's setup against `base`; the data the requests are built from. */
 export async function runSetup(plan: Pick<ScenarioPlan, 'profile' | 'expected'>, base: string, run = Date.now().toString(36)): Promise<unknown> {
   const g = lpSetup(plan.profile, plan.expected, run);
@@ -40,7 +42,9 @@ export async function runSetup(plan: Pick<ScenarioPlan, 'profile' | 'expected'>,
     const responses = await inOrder(v.requests!, 8, async (r) => {
       const s = spec(r);
       try {
-        const res = await fetch(base + s.path, { method: s.method, headers: s.headers, body: s.body as never, signal: AbortSignal.timeout(30_000) });
+        // Set-up is not measured: a slow server (a password hash per user, in a container short
+        // of CPU on a busy machine: over 30 s at load 54 on two cores) gets two minutes a request.
+        const res = await fetch(base + s.path, { method: s.method, headers: s.headers, body: s.body as never, signal: AbortSignal.timeout(SETUP_REQUEST_TIMEOUT_MS) });
         return { status: res.status, body: await res.text() };
       } catch (e) {
         return { status: 0, error: (e as Error).message, body: '' };

@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { resolveLayout } from '../../../src/model/resolve.js';
-import { referenceCompose, SECRET_VARS, UNIT_UID } from '../../../reference-services/launcher/compose-file.js';
+import { PG_CPU_SHARES, referenceCompose, SECRET_VARS, UNIT_UID } from '../../../reference-services/launcher/compose-file.js';
 import { quantchat } from '../../generate/fixtures.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../schemas/compose-spec.json', import.meta.url), 'utf8'));
@@ -58,6 +58,8 @@ describe('referenceCompose', () => {
     // No ordering: every container is created at once; each unit waits for PostgreSQL itself,
     // opens its pools in full before it is ready and keeps them (UNIT_DB).
     for (const s of Object.values(doc.services)) expect(s.depends_on).toBeUndefined();
+    // PostgreSQL, which every unit waits for, outweighs a unit for CPU; the units keep Docker's default.
+    for (const [name, s] of Object.entries(doc.services)) expect(s.cpu_shares, name).toBe(name === 'archsim-postgres' ? PG_CPU_SHARES : undefined);
     expect(msg.db).toEqual({ connectTimeoutMs: 30_000, keep: true, waitForMs: 240_000 });
     // One database per datastore (the events database is the server's own POSTGRES_DB).
     expect(f.initSql.trim().split('\n')).toHaveLength(Object.keys(quantchat.layouts.microservices!.datastores).length);
