@@ -25,6 +25,11 @@ describe('queueOf: one station per balancing policy', () => {
     expect(q.pWait).toBeCloseTo(0.1, 12);
     expect(q.theta).toBeCloseTo(2 / 5 - 0.1, 12);
     expect(q.k).toBeCloseTo(0.75, 12);
+    // 2 replicas × 2 servers: c = 4 (not 2 / 2), a = 1; Erlang C by hand: B(4, 1) = 1/65.
+    const four = queueOf(2, 2, 0.2, 5, 1, 'least-connections');
+    expect(four.pWait).toBeCloseTo(1 / 65 / (0.75 + 0.25 / 65), 12);
+    expect(four.theta).toBeCloseTo(4 / 5 - 0.2, 12);
+    expect(four.k).toBe(1);
   });
 
   it('random splits the stream: each replica an M/M/c′ with λ/R', () => {
@@ -54,11 +59,17 @@ describe('queueOf: one station per balancing policy', () => {
   });
 });
 
-describe('analyze: M/M/1 (exponential 10 ms at 50/s, ρ 0.5)', () => {
+// Results are computed inside each test, never at collection: Stryker switches a mutant on when
+// the tests start, so a figure computed while the file loads would be the unmutated one.
+const mm1 = () => {
   const r = analyze(queue({ mean: 10 }), 'one', { rate: 50, mix });
-  const op = r.operations[0]!;
+  return { r, op: r.operations[0]! };
+};
+
+describe('analyze: M/M/1 (exponential 10 ms at 50/s, ρ 0.5)', () => {
 
   it('mean s/(1−ρ) = 20 ms; percentiles of the gamma fit of mean 20 and variance 100 + 300', () => {
+    const { op } = mm1();
     expect(op.latency.mean).toBeCloseTo(20, 9);
     // service variance 100 (exponential), wait variance (2·P/θ² − (P/θ)²) = 400 − 100
     expect(op.latency.p50).toBeCloseTo(gammaQuantile(20, 400, 0.5), 9);
@@ -69,6 +80,7 @@ describe('analyze: M/M/1 (exponential 10 ms at 50/s, ρ 0.5)', () => {
   });
 
   it('counts, throughput, the station, the bottleneck and Little’s law', () => {
+    const { r, op } = mm1();
     expect(op).toMatchObject({ id: 'a.op', count: 3000, throughput: 50, errors: 0, errorRate: 0 });
     expect(r.stations).toHaveLength(1);
     const s = r.stations[0]!;
@@ -92,6 +104,7 @@ describe('analyze: M/M/1 (exponential 10 ms at 50/s, ρ 0.5)', () => {
   });
 
   it('one station, no network hop: no network row and no named approximation', () => {
+    const { r } = mm1();
     expect(r.stations.map((s) => s.id)).toEqual(['ua']);
     expect(namedApproximations(r)).toEqual([]);
   });
@@ -157,20 +170,39 @@ describe('analyze: the shapes with a closed form', () => {
     expect(r.operations[0]!.latency.mean).toBe(Infinity);
   });
 
+  it('replicas × servers share the load: 3 × 2 at 300/s of 10 ms is ρ 0.5', () => {
+    const r = analyze(queue({ mean: 10, replicas: 3, servers: 2 }), 'one', { rate: 300, mix });
+    expect(r.stations[0]!.utilization).toBeCloseTo(0.5, 12);
+  });
+
+  it('a station the mix never visits is idle: no load, no wait', () => {
+    // Only the callees' own route: the front unit and the other callee see nothing.
+    const r = analyze(fanout({ callees: 2 }), 'one', { rate: 50, mix: { 's0.get': 1 } });
+    for (const id of ['bff', 'svc1']) {
+      const s = r.stations.find((x) => x.id === id)!;
+      expect(s).toMatchObject({ utilization: 0, waitProbability: 0, meanQueue: 0, visitRate: 0 });
+    }
+  });
+
   it('a target rate prices the fleet at that rate', () => {
     const r = analyze(queue({ mean: 10 }), 'one', { rate: 50, mix, targetRate: 200 });
     expect(r.cost.atTarget).toBeDefined();
   });
 });
 
-describe('saturation: the first station, or the shared host, to reach ρ = 1', () => {
+const oneStation = () => {
   const c = compile(queue({ mean: 10 }), 'one');
-  const d = opDemands(c);
+  return { c, d: opDemands(c) };
+};
+
+describe('saturation: the first station, or the shared host, to reach ρ = 1', () => {
   it('the station at 1000 × servers / demand', () => {
+    const { c, d } = oneStation();
     expect(saturation(c, d, mix)).toEqual({ rate: 100, station: 'ua' });
     expect(saturation(c, d, mix, { cores: 4 })).toEqual({ rate: 100, station: 'ua' });
   });
   it('the host when its cores run out first', () => {
+    const { c, d } = oneStation();
     expect(saturation(c, d, mix, { cores: 0.5 })).toEqual({ rate: 50, station: 'host' });
   });
   it('replicas and servers multiply the station’s capacity', () => {
@@ -180,9 +212,8 @@ describe('saturation: the first station, or the shared host, to reach ρ = 1', (
 });
 
 describe('solve and latencyQuantiles', () => {
-  const c = compile(queue({ mean: 10 }), 'one');
-  const d = opDemands(c);
   it('only limits the operations solved, never the stations’ load', () => {
+    const { c, d } = oneStation();
     const all = solve(c, d, mix, 50);
     expect(all.ops.map((o) => o.id)).toEqual(['a.op']);
     expect(solve(c, d, mix, 50, undefined, 'least-connections', []).ops).toEqual([]);
@@ -191,11 +222,20 @@ describe('solve and latencyQuantiles', () => {
     expect(all.stations[0]!.cs2).toBeCloseTo(1, 9);
     expect(all.stations[0]!.psFactor).toBeCloseTo(2, 12);
   });
+  it('a mix entry without demands is skipped (only the listed operations are solved)', () => {
+    const { c, d } = oneStation();
+    const s = solve(c, d, { 'a.op': 1, 'gone.op': 1 }, 50, undefined, 'least-connections', ['a.op']);
+    expect(s.stations[0]!.rho).toBeCloseTo(0.5, 12);
+    expect(s.ops[0]!.mean).toBeCloseTo(20, 9);
+  });
   it('a host at or over its cores inflates to Infinity', () => {
+    const { c, d } = oneStation();
     expect(solve(c, d, mix, 100, { cores: 1 }).inflate).toBe(Infinity);
+    expect(solve(c, d, mix, 150, { cores: 1 }).inflate).toBe(Infinity);
     expect(solve(c, d, mix, 50, { cores: 1 }).inflate).toBeCloseTo(2, 12);
   });
   it('unbounded mean: every percentile unbounded', () => {
+    const { c, d } = oneStation();
     const op = solve(c, d, mix, 120).ops[0]!;
     expect(latencyQuantiles(op, [0.5, 0.99])).toEqual([Infinity, Infinity]);
   });
