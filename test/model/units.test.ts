@@ -48,6 +48,7 @@ describe('units at their boundaries, and the messages', () => {
     expect(parseSize('2GiB')).toEqual({ ok: false, message: '"2GiB" is over the maximum size of 1GiB' });
     expect(ok(parseMoney(1e9))).toBe(1e9);
     expect(parseMoney(2e9)).toEqual({ ok: false, message: '"2000000000" is over the maximum amount of money of $1000000000' });
+    expect(parseMoney('$2000000000')).toEqual({ ok: false, message: '"$2000000000" is over the maximum amount of money of $1000000000' });
     expect(parseDuration('1e400ms')).toEqual({ ok: false, message: '"1e400ms" is not a finite duration' });
   });
 
@@ -71,6 +72,7 @@ describe('units at their boundaries, and the messages', () => {
     expect(ok(parseRate('2k/s'))).toBe(2000);
     expect(ok(parseRate('2/s'))).toBe(2);
     expect(ok(parseMoney(' $3 '))).toBe(3);
+    expect(ok(parseSize(' 2KiB '))).toBe(2048);
     expect(ok(parseMoney(0))).toBe(0);
     expect(ok(parsePercent(' 70% '))).toBeCloseTo(0.7, 12);
   });

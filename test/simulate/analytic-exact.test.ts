@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, latencyQuantiles, namedApproximations, queueOf, saturation, solve } from '../../src/simulate/analytic.js';
 import { compile } from '../../src/simulate/compile.js';
 import { opDemands } from '../../src/simulate/demand.js';
-import { gammaQuantile, md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
+import { gammaCdf, gammaQuantile, md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { fanout, network, queue } from './builder.js';
 
@@ -142,6 +142,20 @@ describe('analyze: the shapes with a closed form', () => {
     expect(l.mean).toBeCloseTo(10 + 2 * (5 / 6), 9);
     expect(l.p50).toBeCloseTo(10, 6);
     expect(l.p90).toBeGreaterThan(10.5);
+  });
+
+  it('less variable service (lognormal, cv 0.5): the wait and its variance scaled by k = (1 + cs²)/2', () => {
+    // P(wait) 0.5, θ 0.05/ms, k 0.625: mean wait 0.5·0.625/0.05 = 6.25 ms, wait variance
+    // (2·0.5/0.05² − 10²)·k² = 300·0.390625. Service variance 25 < 0.5·10²: the two-part fit, no
+    // wait (gamma 10, 25) or a wait (gamma 10 + 12.5, 25 + vc), vc = (wVar + wMean²)/0.5 − 12.5².
+    const r = analyze(queue({ mean: 10, dist: 'lognormal', cv: 0.5 }), 'one', { rate: 50, mix });
+    const l = r.operations[0]!.latency;
+    expect(l.mean).toBeCloseTo(16.25, 9);
+    const wVar = 300 * 0.625 ** 2;
+    const vc = (wVar + 6.25 ** 2) / 0.5 - 12.5 ** 2;
+    const cdf = (t: number) => 0.5 * gammaCdf(10, 25, t) + 0.5 * gammaCdf(22.5, 25 + vc, t);
+    expect(cdf(l.p95)).toBeCloseTo(0.95, 6);
+    expect(cdf(l.p50)).toBeCloseTo(0.5, 6);
   });
 
   it('processor sharing: mean s/(1−ρ), variance of M/M/1-PS', () => {
