@@ -260,6 +260,12 @@ describe('the approximations each result names', () => {
     const r = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 50, mix });
     expect(namedApproximations(r)).toEqual([expect.stringMatching(/^analytic: least-connections across replicas .*\(ua\)$/)]);
   });
+  it('least-connections is the default balancing, in the figures as in the warnings', () => {
+    // 2 replicas × 1 server at 100/s of 10 ms: the pooled M/M/2 at a = 1, P(wait) = 1/3, wait 1/3 / 0.1.
+    const r = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 100, mix });
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(10 + 10 / 3, 9);
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 100, mix, balance: 'least-connections' }).operations[0]!.latency.mean, 12);
+  });
   it('round-robin: named only with several servers per replica', () => {
     const one = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 50, mix, balance: 'round-robin' });
     expect(namedApproximations(one)).toEqual([]);
