@@ -37,7 +37,8 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `${dir}/mutation.html` },
   jsonReporter: { fileName: `${dir}/mutation.json` },
-  // Two cores: one test process per core.
+  // Two cores: one test process per core. On a machine shared with other work, pass
+  // `--concurrency 1` (and run under nice -n 19): a second process there only adds timeouts.
   concurrency: 2,
   timeoutMS: 10_000,
   timeoutFactor: 2,

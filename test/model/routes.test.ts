@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
-import { matchersByUnit, matchRoute, pathPattern, prefixesByUnit, type RouteEntry } from '../../src/model/routes.js';
+import { matchersByUnit, matchRoute, pathPattern, prefixesByUnit, prefixOverlaps, routeSpecificity, type RouteEntry } from '../../src/model/routes.js';
 import { routeTable } from '../../src/model/resolve.js';
 
 const bp = loadBlueprint(new URL('../../blueprints/quantchat.yaml', import.meta.url).pathname).blueprint;
@@ -42,5 +42,49 @@ describe('route table', () => {
     // "/orders" would capture "/orders" (a's /{id}) and "/orders/a" (b's /{id}/a): a regex. No
     // other route has three segments: "/api/v1/orders" is safe.
     expect(m.get('c')).toEqual({ prefixes: ['/api/v1/orders'], regexes: [{ pattern: '^/orders/[^/]+/?$', path: '/orders/{id}', priority: 4 }] });
+  });
+});
+
+describe('route matching details', () => {
+  const e = (path: string, unit: string, o: { method?: string; websocket?: boolean } = {}): RouteEntry => ({ op: `${unit}.${path}`, domain: unit, method: o.method ?? 'GET', path, unit, port: 1, pattern: pathPattern(path), prefix: path.split('{')[0]!, websocket: o.websocket ?? false });
+
+  it('specificity: segments × 10, −5 per parameter, then the literal length in thousandths', () => {
+    expect(routeSpecificity('/a/b')).toBeCloseTo(30 + 4 / 1000, 12);
+    expect(routeSpecificity('/a/{id}')).toBeCloseTo(30 - 5 + (7 - 4) / 1000, 12);
+    expect(routeSpecificity('/a')).toBeCloseTo(20 + 2 / 1000, 12);
+  });
+
+  it('patterns escape what a path may hold literally', () => {
+    expect(pathPattern('/a.b/{id}')).toBe('^/a\\.b/[^/]+/?$');
+    expect(new RegExp(pathPattern('/a.b')).test('/axb')).toBe(false);
+  });
+
+  it('the method must match, except that a WebSocket route answers the GET of its upgrade', () => {
+    const post = [e('/x', 'u', { method: 'POST' })];
+    expect(matchRoute(post, 'GET', '/x')).toBeUndefined();
+    expect(matchRoute(post, 'POST', '/x')?.unit).toBe('u');
+    const ws = [e('/ws', 'w', { method: 'WS', websocket: true })];
+    expect(matchRoute(ws, 'GET', '/ws')?.unit).toBe('w');
+    expect(matchRoute(ws, 'POST', '/ws')).toBeUndefined();
+  });
+
+  it('a prefix overlaps a route when every segment is equal or faces a parameter', () => {
+    expect(prefixOverlaps(['a'], ['a', 'b'])).toBe(true);
+    expect(prefixOverlaps(['a'], ['{id}'])).toBe(true);
+    expect(prefixOverlaps(['a'], ['b'])).toBe(false);
+    expect(prefixOverlaps(['a', 'b'], ['a'])).toBe(false);
+  });
+
+  it('prefixes: each once, sorted, a shorter one absorbing the paths under it but not its look-alikes', () => {
+    const m = matchersByUnit([e('/b', 'u'), e('/a/x', 'u'), e('/a', 'u'), e('/ab', 'u'), e('/c/d/e', 'u'), e('/c/d/e/{id}', 'u'), e('/z', 'v')]);
+    expect(m.get('u')).toEqual({ prefixes: ['/a', '/ab', '/b', '/c/d/e'], regexes: [] });
+    expect(m.get('v')).toEqual({ prefixes: ['/z'], regexes: [] });
+  });
+
+  it('prefixesByUnit leaves out a unit reached only by regexes', () => {
+    const table = [e('/{id}', 'a'), e('/{id}/a', 'b'), e('/x', 'b'), e('/orders/{id}', 'c'), e('/api/v1/orders/{id}', 'c')];
+    const p = prefixesByUnit(table);
+    expect([...p.keys()]).toEqual(['c']);
+    expect(p.get('c')).toEqual(['/api/v1/orders']);
   });
 });
