@@ -3,4 +3,4 @@
 // PostgreSQL runs. One module, imported lazily by src/loadtest/layout-run.ts, so the load tester
 // reaches the reference services only through this folder (test/structure.test.ts checks it).
 export { domainModules } from '../domains/index.js';
-export { durabilityOf } from '../runtime/postgres.js';
+export { durabilityOf, settleAfterLoad } from '../runtime/postgres.js';
