@@ -64,11 +64,9 @@ describe('host model: one-thread units on shared cores (layered queueing)', () =
   });
 });
 
-describe('host model: background CPU (timers, pollers) takes cores from everything', () => {
-  // One one-thread unit on one core that is busy 50% of the time with background work: a request
-  // running alone gets half the core, so the unit is an M/M/1 at μ/2: mean 1/(μ/2 − λ).
-  const withBackground = (bg: number) =>
-    bp(`apiVersion: archsim/v1
+// One one-thread unit (1 ms exponential work) on a one-vCPU box, with `bg` cores of background.
+const withBackground = (bg: number) =>
+  bp(`apiVersion: archsim/v1
 kind: Blueprint
 metadata: { name: background }
 system:
@@ -86,6 +84,10 @@ layouts:
 catalog:
   box: { vcpu: 1, usdPerMonth: $1 }
 `);
+
+describe('host model: background CPU (timers, pollers) takes cores from everything', () => {
+  // One one-thread unit on one core that is busy 50% of the time with background work: a request
+  // running alone gets half the core, so the unit is an M/M/1 at μ/2: mean 1/(μ/2 − λ).
 
   it('DES: half a core of background makes one core an M/M/1 at half the speed', () => {
     const m = simulate(withBackground(0.5), 'l', { method: 'des', rate: 300, host: { cores: 1, driverCpu: 0 }, duration: 400_000, warmup: 10_000, seed: 7 }).littleCheck.meanResponse;
@@ -122,23 +124,7 @@ describe('host model: work that finds the core idle runs slower (idleSlowdown)',
   //   E[R] = E[W] + (1 − U)·E[S0] + U·E[S] = 1.083 + 1.25 = 2.333 ms.
   // A slowdown charged to every request that merely follows another (the core never idled)
   // gives U = 0.6 and 3.7 ms; none gives M/M/1's 1.667 ms.
-  const one = bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: slowdown }
-system:
-  domains:
-    a:
-      operations:
-        op: { route: GET /a, cpu: { dist: exp, mean: 1ms } }
-workload: { rate: 100/s, mix: { a.op: 1 } }
-layouts:
-  l:
-    units:
-      u1: { domains: "*", port: 8001, instance: box, workers: 1, discipline: fcfs }
-    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
-catalog:
-  box: { vcpu: 1, usdPerMonth: $1 }
-`);
+  const one = withBackground(0);
   const host = { cores: 1, driverCpu: 0, idleSlowdown: 0.5 };
   it('DES: utilization and mean response of the exceptional-first-service queue', () => {
     const r = simulate(one, 'l', { method: 'des', rate: 400, host, duration: 400_000, warmup: 10_000, seed: 7 });
