@@ -40,8 +40,13 @@ export function slowdownPoint(run: LoadTestResult): { busy: number; cpuMs: numbe
   return { busy: Math.min(1, (cpu + driver) / (host.cores * T)), cpuMs: (Math.max(0, cpu - idle * T) * 1000) / n, requests: n };
 }
 
-/** β from the runs, or null when they cannot tell it (one load, loads too alike, CPU per request not falling with load). */
+/**
+ * β from the runs, or null when they cannot tell it: one load, loads too alike, CPU per request
+ * not falling with load, or a run without its no-load reading (then a constant background, spread
+ * over more requests at a higher rate, would look the same as a host getting faster).
+ */
 export function fitIdleSlowdown(runs: readonly LoadTestResult[]): SlowdownFit | null {
+  if (runs.some((r) => !r.idle)) return null;
   const points = runs.map(slowdownPoint).filter((p): p is NonNullable<typeof p> => !!p);
   if (points.length < 2) return null;
   const xs = points.map((p) => 1 - p.busy);

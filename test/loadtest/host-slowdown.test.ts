@@ -52,6 +52,8 @@ describe('host idle slowdown: fitted from runs at several loads', () => {
     expect(fitIdleSlowdown([50, 100, 150].map((r, i) => run(r, 5 + i)))).toBeNull(); // rises: not this effect
     expect(fitIdleSlowdown([onHost(100, 5, 0.8), onHost(100, 5, 0.8)])).toBeNull();
     expect(fitIdleSlowdown([onHost(100, 5, 0.8)])).toBeNull();
+    // Without the runs' no-load reading a background spread over more requests looks the same.
+    expect(fitIdleSlowdown([50, 100, 150].map((r) => ({ ...onHost(r, 5, 0.8), idle: undefined })))).toBeNull();
   });
 });
 

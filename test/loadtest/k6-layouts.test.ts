@@ -81,7 +81,7 @@ describe('k6 and the embedded driver on a started layout, side by side', () => {
     const show = (o: DriverComparison['operations'][number]) => `${o.id}: requests ${JSON.stringify(o.requests)}, p50 ${JSON.stringify(o.p50)}, Δ ${o.deltaP50}`;
     for (const o of c.operations) {
       expect(o.throughputVerdict, show(o)).toBe('within');
-      expect(['within', 'not enough samples'], show(o)).toContain(o.p50Verdict);
+      expect(o.p50Verdict, show(o)).not.toBe('missing');
       // "not enough samples" only where one driver really measured fewer than the minimum.
       if (o.p50Verdict === 'not enough samples') expect(Math.min(o.requests.k6!, o.requests.embedded!), show(o)).toBeLessThan(c.minSamples);
       else expect(o.deltaP50!, show(o)).toBeLessThanOrEqual(CI_P50_TOLERANCE);
