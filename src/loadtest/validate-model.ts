@@ -98,6 +98,8 @@ export interface LayoutComparison {
 export interface Direction {
   calibrateOn: string;
   overlay: string;
+  /** the host's idle slowdown β fitted on the calibration's runs (null: none could be fitted) */
+  idleSlowdown: number | null;
   /** what the calibration read: layout and start time of every run (never a predicted layout's) */
   inputs: { layout: string; started: string; rate: number | null }[];
   layouts: LayoutComparison[];
@@ -219,6 +221,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   return {
     calibrateOn,
     overlay: overlayPath,
+    idleSlowdown: cal.host?.idleSlowdown ?? null,
     inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, rate: r.run.rate })),
     layouts: out,
     summary: {
@@ -275,6 +278,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
+      ...directions.map((d) => (d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform
         ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}`
         : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',

@@ -20,6 +20,7 @@ const v: ModelValidation = {
     {
       calibrateOn: 'mono<script>',
       overlay: '/tmp/x.yaml',
+      idleSlowdown: null,
       inputs: [{ layout: 'mono<script>', started: 't', rate: 10 }],
       layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10)], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25 } }],
       summary: { p50: 0.2, p95: 0.2, maxThroughput: 0.25 },
