@@ -1,20 +1,13 @@
 // The units' pools as the compose runtime configures them (UnitOptions.db): a unit waits for a
 // server that starts after it, opens a kept pool in full before it is ready, and gives up at once
 // on an error that waiting cannot fix. Real PostgreSQL (an embedded cluster started late).
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startEmbedded, type PostgresHandle } from '../../reference-services/runtime/postgres.js';
+import { freePort } from '../../reference-services/runtime/postgres.js';
 import { openDb, waitForDb } from '../../reference-services/runtime/db.js';
-import { sql } from './helpers.js';
+import { scratchCluster, sql } from './helpers.js';
 
-const dataDir = join(tmpdir(), `archsim-dbpool-${process.pid}-${Date.now()}`);
-let pg: PostgresHandle | undefined;
-afterAll(async () => {
-  await pg?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const cluster = scratchCluster('dbpool');
+afterAll(() => cluster.cleanup());
 
 describe('unit pools for a server elsewhere', () => {
   it('waits for a server that starts later, opens a kept pool in full, and fails at once on a wrong password', { timeout: 180_000 }, async () => {
@@ -27,7 +20,7 @@ describe('unit pools for a server elsewhere', () => {
       (e: { code?: string }) => ({ ms: Date.now() - t0, code: e.code }),
     );
     await new Promise((r) => setTimeout(r, 1500));
-    pg = await startEmbedded({ dataDir, port });
+    const pg = await cluster.start(port);
     const url = pg.url('postgres');
     // The early pool's password is wrong: its wait ends with PostgreSQL's refusal as soon as the
     // server answers, not at the deadline.

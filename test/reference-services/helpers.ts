@@ -1,5 +1,9 @@
 // Shared by the reference-services suites: a tiny JSON client, users, and waiting.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { freePort, startEmbedded, type PostgresHandle } from '../../reference-services/runtime/postgres.js';
 import { ROOT } from '../helpers/cli.js';
 
 export const BLUEPRINT = `${ROOT}blueprints/quantchat.yaml`;
@@ -76,4 +80,24 @@ export async function sql<T extends Record<string, unknown> = Record<string, unk
   } finally {
     await c.end();
   }
+}
+
+/**
+ * A throwaway embedded PostgreSQL cluster for one test file: `start` it (on a given port, or a
+ * free one) when the test wants it, and register `cleanup` in afterAll (stops it if started,
+ * removes its data folder).
+ */
+export function scratchCluster(tag: string) {
+  const dataDir = join(tmpdir(), `archsim-${tag}-${process.pid}-${Date.now()}`);
+  let handle: PostgresHandle | undefined;
+  return {
+    async start(port?: number): Promise<PostgresHandle> {
+      handle = await startEmbedded({ dataDir, port: port ?? (await freePort()) });
+      return handle;
+    },
+    async cleanup(): Promise<void> {
+      await handle?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

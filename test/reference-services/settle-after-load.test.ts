@@ -2,23 +2,16 @@
 // every database vacuumed and analysed, one checkpoint, so autovacuum and a WAL-triggered
 // checkpoint do not land in a measured window. Real PostgreSQL (embedded, durable; 18: checkpoints
 // are counted in pg_stat_checkpointer).
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureDatabases, freePort, settleAfterLoad, startEmbedded, type PostgresHandle } from '../../reference-services/runtime/postgres.js';
-import { sql } from './helpers.js';
+import { ensureDatabases, settleAfterLoad } from '../../reference-services/runtime/postgres.js';
+import { scratchCluster, sql } from './helpers.js';
 
-const dataDir = join(tmpdir(), `archsim-settle-${process.pid}-${Date.now()}`);
-let pg: PostgresHandle | undefined;
-afterAll(async () => {
-  await pg?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const cluster = scratchCluster('settle');
+afterAll(() => cluster.cleanup());
 
 describe('settleAfterLoad', () => {
   it('vacuums and analyses every database, checkpoints once, and reports (never throws) what it could not do', { timeout: 180_000 }, async () => {
-    pg = await startEmbedded({ dataDir, port: await freePort() });
+    const pg = await cluster.start();
     await ensureDatabases(pg, ['archsim_a', 'archsim_b']);
     const urls = [pg.url('archsim_a'), pg.url('archsim_b'), pg.url('archsim_a')];
     for (const u of urls.slice(0, 2)) {
