@@ -1,9 +1,11 @@
 // `archsim calibrate --platform`: what this machine's runtime costs, measured once and apart from
 // any layout. Today: the CPU of one HTTP call on the client side and on the server side, and per
 // KiB of payload, with the reference services' own stacks (fastify server, undici client) in two
-// processes over loopback; and the CPU of the reference gateway per request it proxies. A
-// calibration overlay then carries these as every layout's `network.cpuPerCall`,
-// `network.cpuPerKiB` and `gateway.cpu` instead of the blueprint's hand-written figures.
+// processes over loopback; the CPU of the reference gateway per request it proxies; and an event
+// sent to another unit through the services' PostgreSQL queue (reference-services/launcher/
+// event-queue-bench.ts). A calibration overlay then carries these as every layout's
+// `network.cpuPerCall`, `network.cpuPerKiB`, `gateway.cpu` and `broker` figures instead of the
+// blueprint's hand-written ones.
 //
 // The calls are paced (one connection, one request every PACE_MS), not sent back to back: calls
 // between units arrive mostly one at a time, and each then pays its own wake-up, read and write
@@ -15,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { z } from 'zod';
-import { readProc } from './proc.js';
+import { readProc, sampleProcesses } from './proc.js';
 import { runnableFile } from './runnable.js';
 
 export const PlatformCosts = z.strictObject({
@@ -35,6 +37,14 @@ export const PlatformCosts = z.strictObject({
   }),
   /** the reference gateway's own CPU per proxied request (64-byte bodies), ms; absent in files written before it was measured */
   gateway: z.strictObject({ perRequestMs: z.number().min(0), requests: z.number().int().positive() }).optional(),
+  /**
+   * An event whose consumer is another unit, on the reference services' PostgreSQL queue, ms of
+   * CPU per event beyond one consumed in the producer's process: the producer's publishing, the
+   * consumer's claim, the server's queue work. Absent in files written before it was measured.
+   */
+  events: z
+    .strictObject({ publishMs: z.number().min(0), consumeMs: z.number().min(0), queueMs: z.number().min(0), events: z.number().int().positive(), paceMs: z.number().min(0) })
+    .optional(),
   /** ms between the measured calls (one connection); absent: back to back (older files) */
   paceMs: z.number().min(0).optional(),
   /** what the overlay sets in every layout's `network` */
@@ -118,13 +128,23 @@ export function fitHttp(small: Sample, large: Sample): PlatformCosts['http'] {
   return { clientPerCallMs: r(per(small, 'clientCpu')), serverPerCallMs: r(per(small, 'serverCpu')), clientPerKiBMs: r(slope('clientCpu')), serverPerKiBMs: r(slope('serverCpu')), requests: small.requests, payloads: [small.bytes, large.bytes] };
 }
 
-export async function measurePlatform(o: { requests?: number; log?: (l: string) => void } = {}): Promise<PlatformCosts> {
+/** CPU seconds of a process and its descendants (a PostgreSQL server and its backends), exited ones included. */
+function treeCpu(pid: number): number {
+  let cpu = 0;
+  for (const [p, s] of sampleProcesses([{ unit: 'postgres', pid, tree: true }]).stats[0] ?? []) cpu += s.cpuSeconds + (p === pid ? s.childCpuSeconds : 0);
+  return cpu;
+}
+
+export async function measurePlatform(o: { requests?: number; events?: number; log?: (l: string) => void } = {}): Promise<PlatformCosts> {
   const requests = o.requests ?? 2000;
   o.log?.(`HTTP calls, one every ${PACE_MS} ms: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes; then ${requests} through the reference gateway`);
   const small = await onePayload(64, requests, false);
   const large = await onePayload(16 * 1024, requests, false);
   const viaGateway = await onePayload(64, requests, true);
   const http = fitHttp(small, large);
+  // Through the launcher: the load tester reaches the reference services only there.
+  const { measureEventQueue } = await import('../../reference-services/launcher/under-test.js');
+  const events = await measureEventQueue({ treeCpu, ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) });
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
   const cpus = os.cpus();
   return {
@@ -134,9 +154,13 @@ export async function measurePlatform(o: { requests?: number; log?: (l: string) 
     loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
     http,
     gateway: { perRequestMs: r4((viaGateway.gatewayCpu * 1000) / viaGateway.requests), requests: viaGateway.requests },
+    events,
     paceMs: PACE_MS,
     // The blueprint's network figures are per side: the mean of the two sides.
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
-    notes: ['not yet measured here: an event published and consumed on the PostgreSQL queue, connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those'],
+    notes: [
+      `an event to another unit: ${events.publishMs} ms more for its producer, ${events.consumeMs} ms for its consumer and ${events.queueMs} ms more for PostgreSQL than one consumed in the producer's process (${events.events} events, one every ${events.paceMs} ms): every layout's broker figures`,
+      'not yet measured here: connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those',
+    ],
   };
 }

@@ -180,6 +180,7 @@ export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
     ...p,
     http: { ...p.http, clientPerCallMs: k(p.http.clientPerCallMs), serverPerCallMs: k(p.http.serverPerCallMs), clientPerKiBMs: k(p.http.clientPerKiBMs), serverPerKiBMs: k(p.http.serverPerKiBMs) },
     ...(p.gateway ? { gateway: { ...p.gateway, perRequestMs: k(p.gateway.perRequestMs) } } : {}),
+    ...(p.events ? { events: { ...p.events, publishMs: k(p.events.publishMs), consumeMs: k(p.events.consumeMs), queueMs: k(p.events.queueMs) } } : {}),
     network: { cpuPerCall: k(p.network.cpuPerCall), cpuPerKiB: k(p.network.cpuPerKiB) },
     notes: [...p.notes, `CPU figures divided by ${Math.round(slowdown * 1000) / 1000}: measured one call at a time on idle cores, used as a busy core's`],
   };
@@ -280,7 +281,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
       ...directions.map((d) => (d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform
-        ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}`
+        ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`
         : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',
     ],
   };

@@ -276,6 +276,10 @@ export const Broker = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   cpu: Distribution.prefault('0.1ms').describe('broker CPU per message'),
   latency: Duration.prefault('1ms').describe('publish-to-deliver latency'),
+  // The client library's own work per message (a queue insert, a claim and an acknowledgement),
+  // which is not an HTTP call's: `calibrate --platform` measures it on the PostgreSQL queue.
+  publishCpu: Duration.optional().describe("CPU at the publishing unit per message, besides serialization (default: the network's cpuPerCall)"),
+  consumeCpu: Duration.optional().describe("CPU at the consuming unit per delivery, besides deserialization (default: the network's cpuPerCall)"),
 });
 
 /**

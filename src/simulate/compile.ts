@@ -225,6 +225,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   const unitStation = (unit: string) => stationIndex.get(`unit:${unit}`)!;
   const unitByName = new Map(r.units.map((u) => [u.name, u]));
   const serCpu = (bytes: number, h: Hop) => h.cpuPerCall + (h.cpuPerKiB * bytes) / KIB;
+  /** A broker client's CPU per message on one side: its own per-message figure where given, else an HTTP call's, plus serialization. */
+  const brokerSide = (perMessage: number | undefined, bytes: number) => (perMessage ?? http.cpuPerCall) + (http.cpuPerKiB * bytes) / KIB;
   /** The hop costs of the protocol a unit serves (what the gateway and direct events use). */
   const hopTo = (unit: string) => r.hop[unitByName.get(unit)!.protocol];
 
@@ -265,7 +267,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         if (broker >= 0) {
           g.visit(broker, distOf(L.broker!.cpu, 0));
           g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
-          opBody(g, c, cu, serCpu(payload, http));
+          opBody(g, c, cu, brokerSide(L.broker!.consumeCpu, payload));
         } else if (cu === fromUnit) {
           opBody(g, c, cu, 0);
         } else {
@@ -333,7 +335,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     let publish = 0;
     for (const e of o.op.emits) {
       g.tally.publishes++;
-      if (broker >= 0) publish += serCpu(rb.events.get(e)?.payload ?? bp.system.defaults.payload.event, http);
+      if (broker >= 0) publish += brokerSide(L.broker!.publishCpu, rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
     if (o.op.pool && o.op.pool.mean > 0) g.visit(stationIndex.get(`pool:${unit} (thread pool)`)!, distOf(o.op.pool, 0));

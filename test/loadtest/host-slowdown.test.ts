@@ -67,6 +67,7 @@ describe('platform costs measured on idle cores, used as a busy core’s', () =>
       loadAverage: 1,
       http: { clientPerCallMs: 0.5, serverPerCallMs: 0.4, clientPerKiBMs: 0.002, serverPerKiBMs: 0.001, requests: 10, payloads: [64] },
       gateway: { perRequestMs: 1, requests: 10 },
+      events: { publishMs: 0.25, consumeMs: 1, queueMs: 0.5, events: 100, paceMs: 5 },
       paceMs: 2,
       network: { cpuPerCall: 0.45, cpuPerKiB: 0.0015 },
       notes: [],
@@ -74,6 +75,7 @@ describe('platform costs measured on idle cores, used as a busy core’s', () =>
     const b = onBusyCores(p, 1.25);
     expect(b.http).toMatchObject({ clientPerCallMs: 0.4, serverPerCallMs: 0.32, clientPerKiBMs: 0.0016, serverPerKiBMs: 0.0008 });
     expect(b.gateway!.perRequestMs).toBe(0.8);
+    expect(b.events).toEqual({ publishMs: 0.2, consumeMs: 0.8, queueMs: 0.4, events: 100, paceMs: 5 });
     expect(b.network).toEqual({ cpuPerCall: 0.36, cpuPerKiB: 0.0012 });
     expect(b.notes.at(-1)).toMatch(/divided by 1\.25/);
   });

@@ -1,5 +1,6 @@
 // calibrate --platform: the HTTP microbenchmark (real fastify server, real undici client, two
-// processes), the fit, and the overlay carrying the figures as every layout's network CPU.
+// processes), the event microbenchmark (the units' EventRouter on a real embedded PostgreSQL),
+// the fits, and the overlay carrying the figures as every layout's network and broker CPU.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { calibrate, overlayYaml } from '../../src/loadtest/calibrate.js';
 import { fitHttp, measurePlatform, PlatformCosts } from '../../src/loadtest/platform.js';
+import { eventCosts } from '../../reference-services/launcher/event-queue-bench.js';
 import { ROOT } from '../helpers/cli.js';
 
 describe('platform costs', () => {
@@ -19,8 +21,15 @@ describe('platform costs', () => {
     expect(h.serverPerKiBMs).toBeCloseTo(0.02, 4);
   });
 
+  it('an event to another unit costs what its remote path adds to the local one, per event', () => {
+    const c = eventCosts({ producerCpu: 0.3, consumerCpu: 0, serverCpu: 0.5, events: 1000 }, { producerCpu: 0.4, consumerCpu: 0.7, serverCpu: 1.4, events: 1000 }, 5);
+    expect(c).toEqual({ publishMs: 0.1, consumeMs: 0.7, queueMs: 0.9, events: 1000, paceMs: 5 });
+    // Noise can make the remote producer cheaper than the local one: no negative cost.
+    expect(eventCosts({ producerCpu: 0.5, consumerCpu: 0, serverCpu: 2, events: 500 }, { producerCpu: 0.4, consumerCpu: 0.2, serverCpu: 1, events: 500 }, 5)).toMatchObject({ publishMs: 0, queueMs: 0, consumeMs: 0.4 });
+  });
+
   it('measures HTTP call CPU on both sides and the reference gateway’s per request, with real processes, and the overlay sets every layout’s network from it', async () => {
-    const p = PlatformCosts.parse(await measurePlatform({ requests: 400 }));
+    const p = PlatformCosts.parse(await measurePlatform({ requests: 400, events: 150 }));
     expect(p.http.clientPerCallMs).toBeGreaterThan(0);
     expect(p.http.serverPerCallMs).toBeGreaterThan(0);
     expect(p.http.clientPerCallMs).toBeLessThan(20);
@@ -30,6 +39,12 @@ describe('platform costs', () => {
     expect(p.gateway!.perRequestMs).toBeLessThan(20);
     expect(p.paceMs).toBeGreaterThan(0);
     expect(p.network.cpuPerCall).toBeCloseTo((p.http.clientPerCallMs + p.http.serverPerCallMs) / 2, 3);
+    // An event through the queue: the consumer claims it (a transaction of its own) and the
+    // server does the queue's inserts, claims and updates; both cost something, and not seconds.
+    expect(p.events!.events).toBe(150);
+    expect(p.events!.consumeMs).toBeGreaterThan(0);
+    expect(p.events!.queueMs).toBeGreaterThan(0);
+    for (const k of ['publishMs', 'consumeMs', 'queueMs'] as const) expect(p.events![k]).toBeLessThan(50);
 
     const BP = join(ROOT, 'blueprints/quantchat.yaml');
     const bp = loadBlueprint(BP).blueprint;
@@ -40,8 +55,16 @@ describe('platform costs', () => {
     writeFileSync(file, overlayYaml(bp, cal, { extendsPath: BP, sources: ['x'], platform: p }));
     const o = loadBlueprint(file).blueprint;
     for (const l of Object.keys(bp.layouts)) expect(o.layouts[l]!.network.cpuPerCall).toBeCloseTo(p.network.cpuPerCall, 4);
+    // every layout with a broker gets the queue's figures; its kind and instance stay the blueprint's
+    const brokered = Object.keys(bp.layouts).filter((l) => bp.layouts[l]!.broker);
+    expect(brokered.length).toBeGreaterThan(0);
+    for (const l of brokered) {
+      expect(o.layouts[l]!.broker).toMatchObject({ kind: bp.layouts[l]!.broker!.kind, instance: bp.layouts[l]!.broker!.instance, publishCpu: p.events!.publishMs, consumeCpu: p.events!.consumeMs });
+      expect(o.layouts[l]!.broker!.cpu.mean).toBeCloseTo(p.events!.queueMs, 4);
+    }
+    for (const l of Object.keys(bp.layouts).filter((x) => !bp.layouts[x]!.broker)) expect(o.layouts[l]!.broker).toBeUndefined();
     // the rest of each layout is the blueprint's own
     expect(o.layouts.microservices!.network.latency).toBe(bp.layouts.microservices!.network.latency);
     expect(Object.keys(o.layouts.microservices!.units)).toEqual(Object.keys(bp.layouts.microservices!.units));
-  }, 120_000);
+  }, 180_000);
 });
