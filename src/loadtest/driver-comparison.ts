@@ -14,10 +14,21 @@
 //   the figure the acceptance names (k6 from the send against the embedded driver from the
 //   schedule), and the like-for-like difference (both from the send) is beside it.
 // - Enough samples: a median of a few requests is noise (one slow request of 4 moves it by the
-//   whole spread). An operation is compared only when each driver measured at least
-//   MIN_SAMPLES of it: with n samples the distribution-free 95% interval of a median spans the
-//   order statistics n/2 ± 0.98·√n, i.e. the 30th to the 70th percentile at n = 30 (rounded outwards). Below that
-//   the row says "not enough samples" rather than pass or fail.
+//   whole spread). An operation gets a within/outside verdict only when each driver measured at
+//   least MIN_SAMPLES of it: with n samples the distribution-free 95% interval of a median spans the
+//   order statistics n/2 ± 0.98·√n, i.e. the 30th to the 70th percentile at n = 30 (rounded
+//   outwards).
+// - With fewer, an interval instead of silence: the 95% interval of the ratio of the two p50s
+//   (k6 / embedded), from each median's standard error √(π/2)·σ/√n in log terms (exact for a
+//   lognormal latency, asymptotic in n), σ the wider of the two drivers' spreads read from their
+//   own p50 and p90 (σ = ln(p90/p50)/1.2816 for a lognormal; the p90 of a noisy run is wide, so the
+//   interval errs wide). When the whole interval lies beyond 25% either way the drivers differ on
+//   that operation, few samples or not: "differs", a failure. Otherwise "not enough samples", the
+//   interval shown: the samples cannot tell. This is honest about what a 15 s run can show: at
+//   σ ≈ 0.7 (a loaded machine) two drivers measuring the very same latency differ by more than 25%
+//   in one run of twenty with ~100 requests each, so below that only large differences are proven.
+// - The whole mix: the p50 of every measured request (both drivers measured the same count of each
+//   operation, so the same mix), over all the window's requests: within/outside at 25%.
 import type { LoadTestResult, MeasuredOperation } from './result.js';
 
 /** Each driver must have measured at least this many requests of an operation to compare its p50. */
@@ -40,7 +51,17 @@ export type OperationComparison = {
   medianInterval: { loPercentile: number; hiPercentile: number } | null;
   errors: { k6: number; embedded: number };
   throughputVerdict: 'within' | 'outside' | 'missing';
-  p50Verdict: 'within' | 'outside' | 'not enough samples' | 'missing';
+  /** 95% interval of the ratio k6 p50 / embedded p50 (from the schedule); null without both p50s and p90s */
+  ratioInterval: { lo: number; hi: number } | null;
+  p50Verdict: 'within' | 'outside' | 'differs' | 'not enough samples' | 'missing';
+};
+
+export type MixComparison = {
+  requests: { k6: number; embedded: number };
+  /** ms, every measured request of the mix: k6 from the send, the embedded driver from the schedule */
+  p50: { k6: number | null; embedded: number | null };
+  deltaP50: number | null;
+  verdict: 'within' | 'outside' | 'not enough samples' | 'missing';
 };
 
 export type DriverComparison = {
@@ -57,6 +78,8 @@ export type DriverComparison = {
   embeddedLag: { p50: number; p99: number } | null;
   /** operations compared on p50 (enough samples in both) */
   compared: number;
+  /** every request of the mix together */
+  mix: MixComparison;
   /** the largest deltas over the operations compared (throughput: over all) */
   largest: { throughput: number | null; p50: number | null; p50Send: number | null };
   ok: boolean;
@@ -69,6 +92,23 @@ export function medianIntervalPercentiles(n: number): { loPercentile: number; hi
   const lo = Math.max(0, Math.floor(n / 2 - half)) / n;
   const hi = Math.min(n, Math.ceil(n / 2 + half)) / n;
   return { loPercentile: Math.round(lo * 1000) / 10, hiPercentile: Math.round(hi * 1000) / 10 };
+}
+
+/** z of a two-sided 95% interval */
+const Z95 = 1.959964;
+/** the lognormal's 90th percentile is e^(1.2816·σ) times its median */
+const Z90 = 1.281552;
+
+/**
+ * 95% interval of the ratio of two medians a/b measured on na and nb samples, each latency's spread
+ * σ read from its p50 and p90 as a lognormal's (the wider of the two used for both).
+ */
+export function medianRatioInterval(a: { p50: number; p90: number; n: number }, b: { p50: number; p90: number; n: number }): { lo: number; hi: number } | null {
+  if (!(a.p50 > 0 && b.p50 > 0 && a.n > 0 && b.n > 0)) return null;
+  const sigma = Math.max(Math.log(Math.max(a.p90, a.p50) / a.p50), Math.log(Math.max(b.p90, b.p50) / b.p50)) / Z90;
+  const se = Math.sqrt(Math.PI / 2) * sigma * Math.sqrt(1 / a.n + 1 / b.n);
+  const ratio = a.p50 / b.p50;
+  return { lo: ratio * Math.exp(-Z95 * se), hi: ratio * Math.exp(Z95 * se) };
 }
 
 const rel = (a: number | null | undefined, b: number | null | undefined) => (a !== null && a !== undefined && b ? Math.abs(a - b) / b : null);
@@ -90,6 +130,9 @@ export function compareDrivers(k6: LoadTestResult, embedded: LoadTestResult): Dr
     const pe = e?.latency?.p50 ?? null;
     const n = Math.min(k?.requests ?? 0, e?.requests ?? 0);
     const dP50 = rel(pk, pe);
+    const interval = k?.latency && e?.latency ? medianRatioInterval({ p50: k.latency.p50, p90: k.latency.p90, n: k.requests ?? 0 }, { p50: e.latency.p50, p90: e.latency.p90, n: e.requests ?? 0 }) : null;
+    // Beyond the tolerance whichever end of the interval is true.
+    const differs = interval !== null && (interval.lo > 1 + P50_TOLERANCE || interval.hi < 1 - P50_TOLERANCE);
     return {
       id,
       requests: { k6: k?.requests ?? null, embedded: e?.requests ?? null },
@@ -98,15 +141,25 @@ export function compareDrivers(k6: LoadTestResult, embedded: LoadTestResult): Dr
       deltaP50: dP50,
       deltaP50Send: rel(pk, eSend?.p50),
       medianInterval: medianIntervalPercentiles(n),
+      ratioInterval: interval,
       errors: { k6: k?.errors.total ?? 0, embedded: e?.errors.total ?? 0 },
       throughputVerdict: dThr === null ? 'missing' : dThr <= THROUGHPUT_TOLERANCE || Math.abs((k?.requests ?? 0) - (e?.requests ?? 0)) <= 1 ? 'within' : 'outside',
-      p50Verdict: dP50 === null ? 'missing' : n < MIN_SAMPLES ? 'not enough samples' : dP50 <= P50_TOLERANCE ? 'within' : 'outside',
+      p50Verdict: dP50 === null ? 'missing' : n >= MIN_SAMPLES ? (dP50 <= P50_TOLERANCE ? 'within' : 'outside') : differs ? 'differs' : 'not enough samples',
     };
   });
   const compared = operations.filter((o) => o.p50Verdict === 'within' || o.p50Verdict === 'outside');
   const max = (xs: (number | null)[]) => {
     const v = xs.filter((x): x is number => x !== null);
     return v.length ? Math.max(...v) : null;
+  };
+  const mixN = { k6: k6.totals.requests, embedded: embedded.totals.requests };
+  const mixP50 = { k6: k6.totals.latency?.p50 ?? null, embedded: embedded.totals.latency?.p50 ?? null };
+  const mixDelta = rel(mixP50.k6, mixP50.embedded);
+  const mix: MixComparison = {
+    requests: mixN,
+    p50: mixP50,
+    deltaP50: mixDelta,
+    verdict: mixDelta === null ? 'missing' : Math.min(mixN.k6, mixN.embedded) < MIN_SAMPLES ? 'not enough samples' : mixDelta <= P50_TOLERANCE ? 'within' : 'outside',
   };
   const how = embedded.run.notes.find((n) => n.startsWith('side by side:')) ?? null;
   return {
@@ -117,8 +170,9 @@ export function compareDrivers(k6: LoadTestResult, embedded: LoadTestResult): Dr
     minSamples: MIN_SAMPLES,
     operations,
     compared: compared.length,
+    mix,
     largest: { throughput: max(operations.map((o) => o.throughput.delta)), p50: max(compared.map((o) => o.deltaP50)), p50Send: max(compared.map((o) => o.deltaP50Send)) },
-    ok: operations.every((o) => o.throughputVerdict === 'within' && o.p50Verdict !== 'outside' && o.p50Verdict !== 'missing') && compared.length > 0,
+    ok: operations.every((o) => o.throughputVerdict === 'within' && o.p50Verdict !== 'outside' && o.p50Verdict !== 'differs' && o.p50Verdict !== 'missing') && compared.length > 0 && mix.verdict === 'within',
   };
 }
 
