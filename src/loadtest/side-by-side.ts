@@ -46,7 +46,7 @@ export function sharedPlans(plan: LoadPlan): { k6: LoadPlan; embedded: LoadPlan 
 export function sideBySideNote(o: { plan: LoadPlan; shares: { k6: LoadPlan; embedded: LoadPlan }; offsetMs: number | null; intendedMs: number; embeddedWarmupS: number | null }): string {
   const load =
     o.plan.model === 'open'
-      ? `sharing the load: each at ${o.shares.k6.rate}/s, ${o.plan.rate}/s together (the rate asked for), the embedded driver's schedule interleaved with k6's (its requests half an interval, ${o.intendedMs.toFixed(1)} ms, after k6's; the same operations measured, in an order rotated by half a cycle of the mix so that no request follows the other driver's request of the same operation)`
+      ? `sharing the load: each at ${o.shares.k6.rate}/s, ${o.plan.rate}/s together (the rate asked for), the embedded driver's schedule interleaved with k6's (its requests half an interval, ${o.intendedMs.toFixed(1)} ms, after k6's; the same operations measured, in an order rotated by half a cycle of the mix, so that both drivers' requests follow the same mix of the other's, not each embedded request k6's of the same operation)`
       : `sharing the users: k6 ${o.shares.k6.users}, the embedded driver ${o.shares.embedded.users}, ${o.plan.users} together`;
   const when =
     o.offsetMs === null

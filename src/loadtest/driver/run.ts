@@ -42,8 +42,8 @@ export type DriverOptions = {
   alignOrder?: number;
   /**
    * With alignOrder, beside another driver whose schedule this one's is interleaved with: send the
-   * same measured positions in the order interleavedOffset gives (no request right after the
-   * other driver's request of the same operation; see interleave.ts).
+   * same measured positions in the order interleavedOffset gives (not each right after the other
+   * driver's request of the same operation; see interleave.ts).
    */
   interleaved?: boolean;
   /** stop after this many requests (warm-up included) */
