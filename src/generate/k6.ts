@@ -197,7 +197,14 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     const base = { executor: 'constant-arrival-rate', rate: n, timeUnit, preAllocatedVUs: pre, maxVUs: max, gracefulStop };
     if (load.warmup > 0) {
       warmupIterations = k6WarmupIterations(rate, load.warmup);
-      scenarios.warmup = { ...base, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
+      // Its VUs free by the time the load starts, so the load reuses them and their open
+      // connections: with the load's gracefulStop the two scenarios overlapped in k6's plan and
+      // the load got fresh VUs, each opening a connection in the measured window's first second
+      // (25 of 375 requests at 25/s × 15 s, measured 23% slower than their operation's median),
+      // while the embedded driver was warm. A warm-up request still in flight then is cut (its
+      // figures are not measured); 0 new connections in the measured window with this stop.
+      const warmStop = `${fmtMs(load.warmup - 500 / rate >= 1000 ? 500 / rate : 0)}ms`;
+      scenarios.warmup = { ...base, gracefulStop: warmStop, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
     }
     scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
   } else {

@@ -309,6 +309,8 @@ export interface MeasureOptions {
   measureAt?: number | Promise<number>;
   /** the first window's first measured request takes this position in the mix's order (DriverOptions.alignOrder) */
   alignOrder?: number;
+  /** with alignOrder: interleaved with another driver's schedule, the same positions rotated (DriverOptions.interleaved) */
+  interleaved?: boolean;
   /** each window's measured part opens and closes */
   onPhase?: (phase: 'measure' | 'end') => void;
 }
@@ -437,7 +439,7 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
       counters: { ...seed.counters },
       seed: ++seed.windows,
       ...(i === 0 && o.measureAt !== undefined ? { measureAt: o.measureAt } : {}),
-      ...(i === 0 && o.alignOrder !== undefined ? { alignOrder: o.alignOrder } : {}),
+      ...(i === 0 && o.alignOrder !== undefined ? { alignOrder: o.alignOrder, ...(o.interleaved ? { interleaved: true } : {}) } : {}),
       onPhase,
       onReport: (r) => Object.assign(seed.counters, r.counters),
     });

@@ -14,7 +14,11 @@
 // scenario request shows in its JSON output (setup is over; its send time is the stamp less its
 // duration), the embedded driver is given its start: its schedule is anchored on that send, its
 // measured window opening when k6's does plus half an interval. The offset is measured and said.
-// Both measure the same number of each operation (alignOrder).
+// Both measure the same positions of the mix's order, so the same number of each operation
+// (alignOrder), but the embedded driver sends them rotated by about half a cycle, alternately one
+// way and the other (driver/interleave.ts): in step, its every request came 20 ms after k6's
+// request of the same operation, and an operation's p50 differed by that neighbour (a send right
+// after a send is slower), not by the driver.
 //
 // Each driver keeps its own pinning (both on the driver core, the system on the others) and its
 // own data. k6 times each request from when it sent it, the embedded driver from its scheduled
@@ -42,7 +46,7 @@ export function sharedPlans(plan: LoadPlan): { k6: LoadPlan; embedded: LoadPlan 
 export function sideBySideNote(o: { plan: LoadPlan; shares: { k6: LoadPlan; embedded: LoadPlan }; offsetMs: number | null; intendedMs: number; embeddedWarmupS: number | null }): string {
   const load =
     o.plan.model === 'open'
-      ? `sharing the load: each at ${o.shares.k6.rate}/s, ${o.plan.rate}/s together (the rate asked for), the embedded driver's schedule interleaved with k6's (its requests half an interval, ${o.intendedMs.toFixed(1)} ms, after k6's)`
+      ? `sharing the load: each at ${o.shares.k6.rate}/s, ${o.plan.rate}/s together (the rate asked for), the embedded driver's schedule interleaved with k6's (its requests half an interval, ${o.intendedMs.toFixed(1)} ms, after k6's; the same operations measured, in an order rotated by half a cycle of the mix, so that both drivers' requests follow the same mix of the other's, not each embedded request k6's of the same operation)`
       : `sharing the users: k6 ${o.shares.k6.users}, the embedded driver ${o.shares.embedded.users}, ${o.plan.users} together`;
   const when =
     o.offsetMs === null
@@ -94,7 +98,7 @@ export async function measureSideBySide(
   // The embedded driver's process starts NOW, loads its scenario and data and waits, ready, for
   // the time its window opens: started only when k6's setup() was over, its start-up (seconds
   // on a loaded machine) outlasted the warm-up and its window opened late.
-  const embeddedRun = measurePlan(sut, bp, layout, share, { ...o, measureAt, ...(alignOrder !== undefined ? { alignOrder } : {}) }, null, seeded);
+  const embeddedRun = measurePlan(sut, bp, layout, share, { ...o, measureAt, ...(alignOrder !== undefined ? { alignOrder, interleaved: true } : {}) }, null, seeded);
   // Both to their end whatever happens to one (no driver left running under the other's error).
   const [a, b] = await Promise.allSettled([k6Run, embeddedRun]);
   if (a.status === 'rejected') throw a.reason;

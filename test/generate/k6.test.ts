@@ -64,6 +64,12 @@ describe('k6', () => {
     const { options } = evaluate(script).mod;
     expect(options.scenarios.warmup).toMatchObject({ rate: 25, timeUnit: '2s', duration: '1960ms', exec: 'warmup', tags: { phase: 'warmup' } });
     expect(options.scenarios.load).toMatchObject({ rate: 25, timeUnit: '2s', duration: '4960ms', startTime: '2000ms', exec: 'load' });
+    // The warm-up stops by the load's start (its 1960 ms plus 40 ms): k6 then hands its VUs, with
+    // their open connections, to the load instead of fresh ones (real k6: 25 new connections in
+    // the measured window with a longer stop, 0 with this); the load keeps the timeout's stop.
+    expect(options.scenarios.warmup.gracefulStop).toBe('40ms');
+    expect(options.scenarios.load.gracefulStop).toBe('2500ms');
+    expect(evaluate(k6Script(quantchat, 'monolith', { rate: 12.5, duration: 5000, warmup: 1000 })).mod.options.scenarios.warmup).toMatchObject({ duration: '1000ms', gracefulStop: '0ms' });
     expect(script).toContain("const TIMEOUT = '1500ms';");
     expect(script).toContain('const WARMUP_ITERATIONS = 25;');
     // An extra warm-up iteration (k6 late at the closing instant) would repeat the load's first

@@ -1,7 +1,7 @@
 // k6 against the embedded driver per operation (pure): throughput from the counts, p50 compared
 // only with enough samples, the verdicts the k6 bench and the k6 layout tests read.
 import { describe, expect, it } from 'vitest';
-import { compareAll, compareDrivers, medianIntervalPercentiles, MIN_SAMPLES } from '../../src/loadtest/driver-comparison.js';
+import { compareAll, compareDrivers, medianIntervalPercentiles, medianRatioInterval, MIN_SAMPLES, normalUpperQuantile } from '../../src/loadtest/driver-comparison.js';
 import { sharedPlans } from '../../src/loadtest/side-by-side.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
 import type { LoadPlan } from '../../src/loadtest/plan.js';
@@ -53,9 +53,16 @@ describe('k6 beside the embedded driver, per operation', () => {
     const by = (id: string) => c.operations.find((o) => o.id === id)!;
     expect(by('a.small').throughput.delta).toBe(0);
     expect(by('a.small').throughputVerdict).toBe('within');
-    // 9 ms against 3 ms is 200%, but on 7 requests: not a verdict either way.
+    // 9 ms against 3 ms is 200%, but on 7 requests (fewer than 10: no interval either): no verdict.
     expect(by('a.small').deltaP50).toBeCloseTo(2, 6);
+    expect(by('a.small').ratioInterval).toBeNull();
     expect(by('a.small').p50Verdict).toBe('not enough samples');
+    // The two others get an interval, 95% together: each at z for 1.25% a side.
+    expect(c.intervals.operations).toBe(2);
+    expect(c.intervals.z).toBeCloseTo(2.2414, 3);
+    // σ = ln 2 / 1.2816 from p90 = 2 × p50: 1.6 × e^(±2.2414·1.2533·0.541·√(2/40)) = 1.14…2.25.
+    expect(by('a.slow').ratioInterval!.lo).toBeCloseTo(1.139, 2);
+    expect(by('a.slow').ratioInterval!.hi).toBeCloseTo(2.248, 2);
     expect(by('a.big').deltaP50).toBeCloseTo(0.1, 6);
     expect(by('a.big').deltaP50Send).toBeCloseTo(0.5 / 3.9, 6);
     expect(by('a.big').p50Verdict).toBe('within');
@@ -65,6 +72,54 @@ describe('k6 beside the embedded driver, per operation', () => {
     expect(c.ok).toBe(false);
     expect(c.minSamples).toBe(MIN_SAMPLES);
     expect(c.timing).toMatch(/k6 .* from when it sent it; the embedded driver from its scheduled start/);
+  });
+
+  it('with few samples, an interval: "not enough samples" when it reaches within 25%, "differs" beyond', () => {
+    const k6 = result('k6', [
+      { id: 'a.near', requests: 12, p50: 5 },
+      { id: 'a.far', requests: 12, p50: 3.5 },
+      { id: 'a.one', requests: 1, p50: 30 },
+    ]);
+    const emb = result('embedded', [
+      { id: 'a.near', requests: 12, p50: 3.5 },
+      { id: 'a.far', requests: 12, p50: 10 },
+      { id: 'a.one', requests: 1, p50: 10 },
+    ]);
+    const c = compareDrivers(k6, emb);
+    const by = (id: string) => c.operations.find((o) => o.id === id)!;
+    // 95% together over the two with 12 requests (z = 2.24): 43% apart, 0.77…2.65, reaching
+    // below 1.25: cannot tell.
+    expect(c.intervals).toMatchObject({ minSamples: 10, operations: 2 });
+    expect(by('a.near').p50Verdict).toBe('not enough samples');
+    expect(by('a.near').ratioInterval!.lo).toBeCloseTo(0.768, 2);
+    // k6 at 0.35 × the embedded driver's: 0.19…0.65, wholly below 0.75.
+    expect(by('a.far').p50Verdict).toBe('differs');
+    expect(by('a.far').ratioInterval!.hi).toBeCloseTo(0.651, 2);
+    // One request each (3× apart): its p90 is its p50, no spread to read: no interval, no verdict.
+    expect(by('a.one').ratioInterval).toBeNull();
+    expect(by('a.one').p50Verdict).toBe('not enough samples');
+    expect(c.ok).toBe(false);
+    // Narrower with more samples, wider with more spread; none without a p50.
+    const i = (n: number, p90: number) => medianRatioInterval({ p50: 4, p90, n }, { p50: 4, p90: 8, n });
+    expect(i(100, 8)!.hi - i(100, 8)!.lo).toBeLessThan(i(10, 8)!.hi - i(10, 8)!.lo);
+    expect(i(10, 16)!.hi).toBeGreaterThan(i(10, 8)!.hi);
+    expect(i(10, 8)!.lo * i(10, 8)!.hi).toBeCloseTo(1, 9);
+    expect(medianRatioInterval({ p50: 0, p90: 1, n: 5 }, { p50: 4, p90: 8, n: 5 })).toBeNull();
+    expect(medianRatioInterval({ p50: 4, p90: 8, n: 9 }, { p50: 4, p90: 8, n: 50 })).toBeNull();
+    expect(medianRatioInterval({ p50: 4, p90: 8, n: 10 }, { p50: 4, p90: 8, n: 10 })).not.toBeNull();
+    // The quantile: 1.96 for 2.5%, 2.77 for 2.5% over nine.
+    expect(normalUpperQuantile(0.025)).toBeCloseTo(1.96, 2);
+    expect(normalUpperQuantile(0.025 / 9)).toBeCloseTo(2.773, 2);
+  });
+
+  it('the whole mix: the p50 of every measured request, within 25% or not', () => {
+    const ops = [{ id: 'a.b', requests: 40, p50: 4 }];
+    const withTotal = (r: LoadTestResult, p50: number) => ({ ...r, totals: { ...r.totals, latency: { ...r.totals.latency!, p50 } } });
+    const c = compareDrivers(withTotal(result('k6', ops), 6), withTotal(result('embedded', ops), 4));
+    expect(c.mix).toEqual({ requests: { k6: 40, embedded: 40 }, p50: { k6: 6, embedded: 4 }, deltaP50: 0.5, verdict: 'outside' });
+    expect(c.operations[0]!.p50Verdict).toBe('within');
+    expect(c.ok).toBe(false);
+    expect(compareDrivers(withTotal(result('k6', ops), 4.8), withTotal(result('embedded', ops), 4)).mix.verdict).toBe('within');
   });
 
   it('throughput: one request is a count’s resolution, three of 100 are outside 2%', () => {

@@ -99,6 +99,21 @@ describe('beside another driver', () => {
     expect(Math.abs(Date.parse(r.started) + r.warmup * 1000 - measureAt)).toBeLessThanOrEqual(2);
   });
 
+  it('interleaved: measures the same positions from alignOrder on, sent in the rotated order', async () => {
+    const s = await server();
+    const sent: string[] = [];
+    const scenario = { operations: ['a', 'b', 'c'].map((id, i) => ({ id, weight: [5, 3, 2][i]!, build: () => (sent.push(id), { method: 'GET', path: '/' }) })) };
+    const r = await runDriver(scenario, { baseUrl: s.url, model: 'open', rate: 20, duration: 1, warmup: 10, measureAt: Date.now() + 300, alignOrder: 17, interleaved: true });
+    const order = weightedPicker([5, 3, 2]);
+    const positions = Array.from({ length: 37 }, () => ['a', 'b', 'c'][order()]!);
+    // 20 measured over a cycle of 10: positions 17…26 rotated by 5, then 27…36 by 10 + 1 − 5 = 6.
+    const want = [...positions.slice(22, 27), ...positions.slice(17, 22), ...positions.slice(33, 37), ...positions.slice(27, 33)];
+    expect(sent.slice(-20)).toEqual(want);
+    const counts: Record<string, number> = {};
+    for (const id of positions.slice(17)) counts[id] = (counts[id] ?? 0) + 1;
+    expect(Object.fromEntries(r.operations.map((o) => [o.id, o.requests]))).toEqual(counts);
+  });
+
   it('in its own process, started ahead: waits ready until a promised measureAt, then opens its window at it', async () => {
     const s = await server();
     let give: (ms: number) => void = () => undefined;

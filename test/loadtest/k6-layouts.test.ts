@@ -87,6 +87,11 @@ describe('k6 and the embedded driver on a started layout, side by side', () => {
       else expect(o.deltaP50!, show(o)).toBeLessThanOrEqual(CI_P50_TOLERANCE);
     }
     // messages.send (30% of the mix) has 45 requests a driver: it is always compared.
+    // The whole mix (every measured request, the same count of each operation in both drivers).
+    expect(c.mix.requests).toEqual({ k6: viaK6!.totals.requests, embedded: embedded!.totals.requests });
+    expect(c.mix.deltaP50!, JSON.stringify(c.mix)).toBeLessThanOrEqual(CI_P50_TOLERANCE);
+    // The embedded driver's measured requests are k6's positions rotated (not in step with k6's).
+    expect(note).toMatch(/in an order rotated by half a cycle of the mix/);
     const send = c.operations.find((o) => o.id === 'messages.send')!;
     expect(send.p50Verdict, show(send)).not.toBe('not enough samples');
     expect(send.deltaP50!, show(send)).toBeLessThanOrEqual(CI_P50_TOLERANCE);

@@ -243,11 +243,14 @@ export function renderDriverComparison(results: LoadTestResult[]): string {
   const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
   const ms = (x: number | null) => (x === null ? '-' : x.toFixed(2));
   for (const c of compareAll(results)) {
-    const rows = c.operations.map((o) => [o.id, `${o.requests.embedded ?? '-'}/${o.requests.k6 ?? '-'}`, pct(o.throughput.delta), ms(o.p50.embeddedFromSchedule), ms(o.p50.embeddedFromSend), ms(o.p50.k6), pct(o.deltaP50), pct(o.deltaP50Send), o.p50Verdict === 'not enough samples' ? `not enough samples (< ${c.minSamples})` : o.p50Verdict, `${o.errors.embedded}/${o.errors.k6}`]);
+    const ratio = (i: { lo: number; hi: number } | null) => (i === null ? '-' : `${i.lo.toFixed(2)}–${i.hi.toFixed(2)}`);
+    const verdict = (v: string) => (v === 'not enough samples' ? `not enough samples (< ${c.minSamples})` : v === 'differs' ? `differs (few samples, but beyond ${P50_TOLERANCE * 100}%)` : v);
+    const rows = c.operations.map((o) => [o.id, `${o.requests.embedded ?? '-'}/${o.requests.k6 ?? '-'}`, pct(o.throughput.delta), ms(o.p50.embeddedFromSchedule), ms(o.p50.embeddedFromSend), ms(o.p50.k6), pct(o.deltaP50), pct(o.deltaP50Send), ratio(o.ratioInterval), verdict(o.p50Verdict), `${o.errors.embedded}/${o.errors.k6}`]);
     const how = c.how && !/not side by side/.test(c.how) ? 'driven side by side, at the same time, sharing the load' : 'driven one after the other';
     parts.push(paint('bold', `${c.layout}: embedded vs k6, ${how} (${c.timing}; Δ p50 = k6 vs the embedded driver from the schedule, and from the send)`, process.stderr));
-    parts.push(table(['operation', 'requests e/k6', 'Δ req/s', 'emb p50 sched', 'emb p50 send', 'k6 p50 send', 'Δ p50', 'Δ p50 send', `p50 within ${P50_TOLERANCE * 100}%`, 'errors e/k6'], rows));
-    parts.push(`compared on p50: ${c.compared} of ${c.operations.length} operations (each driver measured at least ${c.minSamples} requests of them); largest Δ throughput ${pct(c.largest.throughput)}, largest Δ p50 ${pct(c.largest.p50)} (from the send: ${pct(c.largest.p50Send)})`);
+    parts.push(table(['operation', 'requests e/k6', 'Δ req/s', 'emb p50 sched', 'emb p50 send', 'k6 p50 send', 'Δ p50', 'Δ p50 send', 'k6/emb p50 interval', `p50 within ${P50_TOLERANCE * 100}%`, 'errors e/k6'], rows));
+    parts.push(`compared on p50: ${c.compared} of ${c.operations.length} operations (each driver measured at least ${c.minSamples} requests of them; with ${c.intervals.minSamples} to ${c.minSamples - 1}, "differs" when the interval of the ratio k6/emb p50 lies wholly beyond ${P50_TOLERANCE * 100}%: 95% for the ${c.intervals.operations} operations with an interval together, z = ${c.intervals.z.toFixed(2)}); largest Δ throughput ${pct(c.largest.throughput)}, largest Δ p50 ${pct(c.largest.p50)} (from the send: ${pct(c.largest.p50Send)})`);
+    parts.push(`the whole mix (${c.mix.requests.embedded}/${c.mix.requests.k6} requests): p50 embedded ${ms(c.mix.p50.embedded)} ms (from the schedule), k6 ${ms(c.mix.p50.k6)} ms (from the send), Δ ${pct(c.mix.deltaP50)}: ${c.mix.verdict}`);
     if (c.embeddedLag) parts.push(`the embedded driver started its requests late by ${c.embeddedLag.p50} ms (p50), ${c.embeddedLag.p99} ms (p99)${c.embeddedLag.p99 > 10 ? ': it was short of CPU, which is in its p50s (from the schedule, and in reading answers)' : ''}`);
     if (c.how) parts.push(paint('dim', `note: ${c.how}`, process.stderr));
   }

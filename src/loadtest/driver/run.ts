@@ -14,6 +14,7 @@ import { addError, emptyErrors, mergeErrors, type Errors, type Latency } from '.
 import { newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
 import { errorKind, statusKind } from './classify.js';
 import { round, selfUsage } from '../proc.js';
+import { interleavedOffset } from './interleave.js';
 
 export type DriverOptions = {
   baseUrl: string;
@@ -39,6 +40,12 @@ export type DriverOptions = {
    * its warm-up iterations). Whole-number weights only (one cycle is their sum).
    */
   alignOrder?: number;
+  /**
+   * With alignOrder, beside another driver whose schedule this one's is interleaved with: send the
+   * same measured positions in the order interleavedOffset gives (not each right after the other
+   * driver's request of the same operation; see interleave.ts).
+   */
+  interleaved?: boolean;
   /** stop after this many requests (warm-up included) */
   maxRequests?: number;
   /** per request (default 5000 ms) */
@@ -190,18 +197,22 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   const weights = scenario.operations.map((x) => x.weight);
   const nextInOrder = weightedPicker(weights);
   const cycle = weights.every((w) => Number.isInteger(w)) ? weights.reduce((a, b) => a + b, 0) : 0;
-  let position = 0;
-  let aligned = o.alignOrder === undefined || cycle === 0;
-  /** The operation of the request scheduled at `intended` (the first measured one aligned to alignOrder). */
+  // One cycle of the order (the weighted round robin repeats after the weights' sum), read by
+  // position once the measured window opens.
+  const order = (() => {
+    const picker = weightedPicker(weights);
+    return Array.from({ length: cycle }, () => picker());
+  })();
+  const align = o.alignOrder !== undefined && cycle > 0;
+  // The measured positions both drivers share (the window holds exactly rate × duration).
+  const shared = o.model === 'open' && o.rate ? Math.floor(o.duration * o.rate + 1e-6) : 0;
+  let measuredPicks = 0;
+  /** The operation of the request scheduled at `intended`: from alignOrder on (interleaved: rotated) once measured. */
   const pick = (intended: number) => {
-    if (!aligned && intended >= measureFrom) {
-      aligned = true;
-      const skip = (((o.alignOrder! - position) % cycle) + cycle) % cycle;
-      for (let j = 0; j < skip; j++) nextInOrder();
-      position += skip;
-    }
-    position++;
-    return nextInOrder();
+    if (!align || intended < measureFrom) return nextInOrder();
+    const m = measuredPicks++;
+    const offset = o.interleaved ? interleavedOffset(m, shared, cycle) : m;
+    return order[(o.alignOrder! + offset) % cycle]!;
   };
   const ops: OpState[] = scenario.operations.map((x) => ({ id: x.id, n: o.counters?.[x.id] ?? 0, requests: 0, errors: emptyErrors(), latency: newHistogram(), service: newHistogram() }));
   const total = newHistogram();
