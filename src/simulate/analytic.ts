@@ -1,11 +1,13 @@
 // The analytic method: an open queueing network solved with M/M/c stations (Erlang C), the
-// wait scaled for each station's service-time variability (Allen–Cunneen M/G/c). Visit
+// wait scaled for each station's arrival and service-time variability (Allen–Cunneen GI/G/c, the
+// arrival variability carried along the request paths by QNA: arrivalScv). Visit
 // counts and service demands come from the compiled programs, so the network is exactly the one
 // the DES runs. Each station's servers are replicas × servers-per-replica (pooled: the load
 // balancer is assumed to keep replicas evenly busy, which least-connections approximates).
 // Mean latency of an operation = Σ over its critical-path visits (service + the station's
-// Erlang C wait; a return visit to a station waits less, see revisitWaits) + its delays. Events count as load, never as latency. Percentiles are a gamma
-// approximation (mean and variance of the sum of visits), labeled as such.
+// Erlang C wait; a return visit to a station waits less, see revisitWaits) + its delays. Events
+// count as load, never as latency. Percentiles are a gamma approximation (mean and variance of
+// the sum of visits), labeled as such.
 import { compile, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
@@ -47,32 +49,34 @@ interface StationState {
  * of the exponential tail of the wait, and the factor k the wait is scaled by for variability, so
  * that the mean wait is pWait·k/θ.
  *  - one replica, or least-connections: the replicas as one pooled M/M/c (Erlang C), the wait
- *    scaled by (1 + cs²)/2 (Allen–Cunneen; exact for M/M/c and M/G/1). For least-connections
+ *    scaled by (ca² + cs²)/2 (Allen–Cunneen; exact for M/M/c and M/G/1, where ca² = 1: the
+ *    arrivals' squared coefficient of variation, arrivalScv). For least-connections
  *    (join-the-shortest-queue) the pooled queue is a lower bound (a replica can idle while another
  *    has a line); see JSQ_NOTE.
- *  - random: Poisson splitting is exact: each replica is an M/G/c' with λ/R.
- *  - round-robin: each replica sees every R-th arrival, an Erlang-R renewal stream (ca² = 1/R):
+ *  - random: Poisson splitting is exact: each replica is an M/G/c' with λ/R (a non-Poisson
+ *    stream split at random: ca²/R + 1 − 1/R).
+ *  - round-robin (the incoming stream taken as Poisson): each replica sees every R-th arrival, an Erlang-R renewal stream (ca² = 1/R):
  *    with one server per replica, GI/M/1 is exact (σ = A*(μ(1−σ)), P(wait) = σ, the wait's tail
  *    rate μ(1−σ)), scaled by (ca² + cs²)/(ca² + 1) for non-exponential service; with several,
  *    Allen–Cunneen GI/G/c' ((ca² + cs²)/2 on the M/M/c' wait).
  */
-export function queueOf(replicas: number, perReplica: number, visitRate: number, s: number, cs2: number, balance: Balance): { pWait: number; theta: number; k: number } {
+export function queueOf(replicas: number, perReplica: number, visitRate: number, s: number, cs2: number, balance: Balance, ca2 = 1): { pWait: number; theta: number; k: number } {
   if (s <= 0) return { pWait: 0, theta: 1, k: 1 };
   if (replicas <= 1 || balance === 'least-connections') {
     const c = replicas * perReplica;
     const a = visitRate * s;
-    return { pWait: erlangC(c, a), theta: c / s - visitRate, k: (1 + cs2) / 2 };
+    return { pWait: erlangC(c, a), theta: c / s - visitRate, k: (ca2 + cs2) / 2 };
   }
   const lr = visitRate / replicas;
   const a = lr * s;
-  if (balance === 'random') return { pWait: erlangC(perReplica, a), theta: perReplica / s - lr, k: (1 + cs2) / 2 };
-  const ca2 = 1 / replicas;
+  if (balance === 'random') return { pWait: erlangC(perReplica, a), theta: perReplica / s - lr, k: (ca2 / replicas + 1 - 1 / replicas + cs2) / 2 };
+  const rr2 = 1 / replicas;
   if (perReplica === 1) {
     const mu = 1 / s;
     const sigma = giM1Sigma(visitRate, replicas, mu);
-    return { pWait: sigma, theta: mu * (1 - sigma), k: (ca2 + cs2) / (ca2 + 1) };
+    return { pWait: sigma, theta: mu * (1 - sigma), k: (rr2 + cs2) / (rr2 + 1) };
   }
-  return { pWait: erlangC(perReplica, a), theta: perReplica / s - lr, k: (ca2 + cs2) / 2 };
+  return { pWait: erlangC(perReplica, a), theta: perReplica / s - lr, k: (rr2 + cs2) / 2 };
 }
 
 /** GI/M/1 with Erlang-R interarrivals (rate λ per phase): the root σ ∈ (0,1) of σ = (λ/(λ + μ(1−σ)))^R. */
@@ -98,7 +102,7 @@ export function giM1Sigma(lambda: number, R: number, mu: number): number {
  */
 export const REVISIT_MARK = 'visited several times by one request';
 
-/** From this utilization of a revisited station the revisit model's error passes 5% on the mean (fan-out ×4: −4% at 70% of saturation, −6% at 80%). */
+/** From this utilization of a revisited station the revisit model is least accurate: near 5% on the mean, 10–20% on p95 at 80% of saturation (matrix test). */
 export const REVISIT_DES_RHO = 0.7;
 
 /** How far the pooled queue can be from join-the-shortest-queue (measured with this DES). */
@@ -141,6 +145,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     if (slow !== 1) for (let i = 0; i < n; i++) D[i] = D[i]! * slow;
     inflate = a >= host.cores ? Infinity : slow * (1 + erlangC(host.cores, a) / (host.cores - a));
   }
+  const ca2 = arrivalScv(c, demands, mix, lambda, V, D, M2);
   const st: StationState[] = c.stations.map((s, i) => {
     const servers = s.replicas * s.servers;
     const visitRate = lambda * V[i]!;
@@ -152,7 +157,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     // Service times at a station are a mix (0.5 ms reads, 1.5 ms writes, lognormal CPU…): its cs².
     const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
     const cs2 = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
-    const q = queueOf(s.replicas, s.servers, visitRate / 1000, meanService, cs2, balance);
+    const q = queueOf(s.replicas, s.servers, visitRate / 1000, meanService, cs2, balance, ca2[i]!);
     const meanWait = q.pWait * q.k / q.theta;
     const waitVar = meanService > 0 ? ((2 * q.pWait) / (q.theta * q.theta) - (q.pWait / q.theta) ** 2) * q.k * q.k : 0;
     // Processor sharing is insensitive to the service distribution: the M/M/c ratio holds.
@@ -332,6 +337,66 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   return out;
 }
 
+/**
+ * The squared coefficient of variation of each station's arrivals (Whitt's QNA, 1983): a visit
+ * that follows a visit to another station on the request's path arrives with that station's
+ * departures, which are burstier than Poisson when its service varies a lot (after a long CPU
+ * burst the short visits queued behind it leave together): cd² = 1 + ρ²(cs² − 1)/√c +
+ * (1 − ρ²)(ca² − 1), split by the fraction of those departures that come here (p·cd² + 1 − p) and
+ * merged by rate. First visits, spawned event work and return visits to a station (revisitWaits
+ * models those) count as Poisson (ca² = 1). With Poisson arrivals and exponential service every
+ * cd² is 1, so M/M/c stations and Jackson tandems stay exact.
+ */
+function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, V: Float64Array, D: Float64Array, M2: Float64Array): Float64Array {
+  const n = c.stations.length;
+  const ca2 = new Float64Array(n).fill(1);
+  // flows between stations: rate (per ms) from i to j, i ≠ j, first visits to j only
+  const flow = new Map<number, number>();
+  for (const [id, p] of Object.entries(mix)) {
+    const od = demands.get(id);
+    if (!od || !(p > 0)) continue;
+    const seen = new Set<number>();
+    od.visits.forEach((v, j) => {
+      const from = j > 0 ? od.visits[j - 1]!.station : -1;
+      if (from >= 0 && from !== v.station && !seen.has(v.station) && c.stations[from]!.discipline === 'fcfs') flow.set(from * n + v.station, (flow.get(from * n + v.station) ?? 0) + (lambda * p) / 1000);
+      seen.add(v.station);
+    });
+  }
+  if (!flow.size) return ca2;
+  const rate = Float64Array.from(V, (v) => (lambda * v) / 1000);
+  const rho = new Float64Array(n);
+  const cs2 = new Float64Array(n);
+  const servers = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = c.stations[i]!;
+    servers[i] = s.replicas * s.servers;
+    rho[i] = Math.min(1, (lambda * D[i]!) / 1000 / servers[i]!);
+    const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
+    cs2[i] = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
+  }
+  for (let iter = 0; iter < 50; iter++) {
+    const next = new Float64Array(n);
+    const fromFlows = new Float64Array(n);
+    for (const [key, r] of flow) {
+      const i = Math.floor(key / n);
+      const j = key % n;
+      const cd2 = 1 + (rho[i]! * rho[i]! * (cs2[i]! - 1)) / Math.sqrt(servers[i]!) + (1 - rho[i]! * rho[i]!) * (ca2[i]! - 1);
+      const share = r / rate[i]!;
+      next[j]! += (r / rate[j]!) * (share * cd2 + 1 - share);
+      fromFlows[j]! += r;
+    }
+    let change = 0;
+    for (let j = 0; j < n; j++) {
+      if (!(rate[j]! > 0)) continue;
+      const v = Math.max(0, next[j]! + Math.max(0, 1 - fromFlows[j]! / rate[j]!));
+      change = Math.max(change, Math.abs(v - ca2[j]!));
+      ca2[j] = v;
+    }
+    if (change < 1e-12) break;
+  }
+  return ca2;
+}
+
 /** Requests per second of this mix at which the first station reaches ρ = 1. */
 export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, host?: HostModel): { rate: number; station: string } {
   let best = Infinity;
@@ -441,7 +506,7 @@ function remembered(f: (t: number) => number): (t: number) => number {
 }
 
 /** The note every analytic result carries: what the method is, and where it is exact. */
-export const ANALYTIC_NOTE = 'analytic: Erlang C waits scaled by (1 + cs²)/2 for each station’s service-time mix (exact for M/M/c and M/G/1); percentiles are a gamma approximation (a two-part fit for low-variance service, Crommelin’s exact formula for M/D/1; processor sharing: within 10% at p95–p99, about −20% at p50 at ρ 0.9)';
+export const ANALYTIC_NOTE = 'analytic: Erlang C waits scaled by (ca² + cs²)/2 for each station’s arrival variability (QNA) and service-time mix (exact for M/M/c, M/G/1 and Jackson networks); percentiles are a gamma approximation (a two-part fit for low-variance service, Crommelin’s exact formula for M/D/1; processor sharing: within 10% at p95–p99, about −20% at p50 at ρ 0.9)';
 
 /**
  * The approximations in force for this result beyond the general note (a station revisited by one
@@ -465,7 +530,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   if (replicated.length && balance === 'least-connections') warnings.push(`analytic: ${JSQ_NOTE} (${replicated.map((s) => s.id).join(', ')})`);
   if (replicated.some((s) => s.servers > 1) && balance === 'round-robin') warnings.push('analytic: round-robin replicas with several servers each: Allen–Cunneen GI/G/c with Erlang arrivals (an approximation; exact only for one server per replica and exponential service)');
   const revisited = revisitedStations(c, demands, w.mix, sol.stations);
-  if (revisited.length) warnings.push(`analytic: ${revisited.join(', ')} ${revisited.length > 1 ? 'are' : 'is'} ${REVISIT_MARK} with other work in between (the gateway/BFF shape); a return visit's wait is solved from the work that arrived since the request's previous visit there, relaxing toward the station's average (no product form makes it exact). Against the DES up to 80% of saturation (fan-out and bundled-blueprint matrix tests): mean latency within 8% (within 5% up to 60%), p95 within 25% (mostly within 10%); the gap grows toward saturation. Use --method des where that matters (30 s of simulated time takes about a second)`);
+  if (revisited.length) warnings.push(`analytic: ${revisited.join(', ')} ${revisited.length > 1 ? 'are' : 'is'} ${REVISIT_MARK} with other work in between (the gateway/BFF shape); a return visit's wait is solved from the work that arrived since the request's previous visit there, relaxing toward the station's average (no product form makes it exact). Against the DES up to 80% of saturation (fan-out and bundled-blueprint matrix tests): mean latency within 6% (within 5% up to 60%), p95 within 25% (mostly within 10%); the gap grows toward saturation. Use --method des where that matters (30 s of simulated time takes about a second)`);
   const operations: OperationResult[] = sol.ops.map((op) => {
     const [p50, p90, p95, p99, p999] = latencyQuantiles(op, [0.5, 0.9, 0.95, 0.99, 0.999]).map(fin);
     return {

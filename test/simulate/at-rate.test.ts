@@ -15,20 +15,19 @@ const bp = fanout({ callees: 4, front: 1, callee: 0.5 });
 const sat = analyze(bp, 'one', { rate: 1, mix }).saturationThroughput;
 
 describe('figures at the rate', () => {
-  it('fan-out at 80% of saturation: the DES, within 5% (mean) and 10% (p95) of a 5× longer DES; the analytic is not', () => {
+  it('fan-out at 80% of saturation: the DES, within 5% (mean) and 10% (p95) of a 5× longer DES, closer than the analytic', () => {
     const rate = 0.8 * sat;
     const f = figuresAtRate(bp, 'one', rate, { compiled: compile(bp, 'one'), mix });
     expect(f.result.method).toBe('des');
-    expect(f.note).toMatch(/^one at \d+\/s: latencies from the DES \(60000 simulated requests in 3 replications, seed 1\), not the analytic method: bff is visited several times by one request, at ρ 0\.80, where the analytic method's revisit model is off by more than 5%$/);
+    expect(f.note).toMatch(/^one at \d+\/s: latencies from the DES \(60000 simulated requests in 3 replications, seed 1\), not the analytic method: bff is visited several times by one request, at ρ 0\.80, near saturation, where the analytic method's revisit model is least accurate$/);
     const ref = simulate(bp, 'one', { rate, mix, duration: 5000 + ((5 * DES_REQUESTS) / 5 / rate) * 1000, warmup: 5000, seed: 99, replications: 5 });
     const [got, want] = [f.result.operations[0]!.latency, ref.operations[0]!.latency];
     console.log(`fan-out ×4 at ${Math.round(rate)}/s: mean ${got.mean.toFixed(2)} vs ${want.mean.toFixed(2)} ms, p95 ${got.p95.toFixed(2)} vs ${want.p95.toFixed(2)} ms`);
     expect(Math.abs(got.mean - want.mean) / want.mean).toBeLessThan(0.05);
     expect(Math.abs(got.p95 - want.p95) / want.p95).toBeLessThan(0.1);
-    // what the DES figures replace: the analytic mean, off by more than 5% here (under: −6%)
+    // what the DES figures replace: the analytic figures, further from the reference (−5% on the mean)
     const a = analyze(bp, 'one', { rate, mix }).operations[0]!.latency;
     console.log(`  analytic: mean ${a.mean.toFixed(2)} ms, p95 ${a.p95.toFixed(2)} ms`);
-    expect(Math.abs(a.mean - want.mean) / want.mean).toBeGreaterThan(0.05);
     expect(Math.abs(a.mean - want.mean)).toBeGreaterThan(Math.abs(got.mean - want.mean));
   }, 120_000);
 
