@@ -241,9 +241,9 @@ interface RevisitWaits {
 /**
  * Return visits: the waits of a request's later visits to an FCFS station it has already visited
  * (the gateway/BFF shape: CPU around synchronous calls; a read then a write on one store), by a
- * fixed point. Solving each visit as an independent Poisson arrival overstates them (+20% on the
- * mean at 80% of saturation on fan-out ×4 and QuantChat's monolith): a return visit is not a
- * random arrival. Under FCFS everything ahead of the request when it last arrived has been served
+ * fixed point. Solving each visit as an independent Poisson arrival overstates them (+20% and
+ * more on the mean at 80% of saturation on fan-out ×4 and on a bundled monolith that reads then
+ * writes one store): a return visit is not a random arrival. Under FCFS everything ahead of the request when it last arrived has been served
  * by the time it leaves, so when it leaves the station holds the work that arrived during its wait
  * and service there: v0 = ρ·(W_prev + S_prev) in the mean. While it is away (its calls and delays,
  * X ms) the station relaxes from v0 toward its time-average wait W with time constant
