@@ -5,7 +5,7 @@ import type { Blueprint } from '../model/schema.js';
 import { checklist as runChecklist } from '../model/checklist.js';
 import { lint } from '../model/lint.js';
 import { toMermaid } from '../model/mermaid.js';
-import { namedApproximations, saturation } from '../simulate/analytic.js';
+import { namedApproximations, REVISIT_DES_RHO, saturation } from '../simulate/analytic.js';
 import { figuresAtRate } from '../simulate/at-rate.js';
 import { compile } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
@@ -56,7 +56,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   notes.push(...runs.notes);
   /** layouts whose analytic figures rest on a named approximation (the report's method line says so) */
   const approximated: string[] = [];
-  /** layouts whose figures at the rate come from the DES (the analytic ones would rest on the revisit approximation) */
+  /** layouts whose figures at the rate come from the DES (the analytic ones would rest on the revisit model near saturation) */
   const simulated: string[] = [];
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
@@ -96,7 +96,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     bp,
     file: o.file,
     generator: o.generator,
-    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request, which the analytic model overstates toward saturation; the load curves stay analytic)` : ''}; fault isolation from seeded discrete-event runs of the failure scenarios.`,
+    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ ${REVISIT_DES_RHO}, where the analytic revisit model is least accurate; the load curves stay analytic)` : ''}; fault isolation from seeded discrete-event runs of the failure scenarios.`,
     rate,
     layouts,
     checklist: {

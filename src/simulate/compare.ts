@@ -31,7 +31,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const compiled = new Map<string, Compiled>(layouts.map((l) => [l, compile(bp, l)]));
   const lowLoad = layouts.map((l) => analyze(bp, l, { ...o, rate: o.lowRate ?? 1, compiled: compiled.get(l)! }));
   // At the compared rate queueing matters: a layout whose analytic figures would rest on the
-  // revisit approximation gets the DES's (at-rate.ts), and a note says so.
+  // revisit model near saturation gets the DES's (at-rate.ts), and a note says so.
   const figures = layouts.map((l) => figuresAtRate(bp, l, rate, { compiled: compiled.get(l)!, ...(o.mix ? { mix: o.mix } : {}), ...(o.host ? { host: o.host } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }));
   const atRate = figures.map((f) => f.result);
   const [a, b] = [layouts[0]!, layouts[1] ?? layouts[0]!];

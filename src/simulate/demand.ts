@@ -3,8 +3,8 @@ import { distMean, distVar, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } fro
 
 /** Per top-level operation: what one request does to each station. */
 export interface OpDemand {
-  /** critical path: station of each visit, its mean and variance */
-  visits: { station: number; mean: number; variance: number }[];
+  /** critical path: station of each visit, its mean and variance, and the mean of the delays (latency, waits) just before it */
+  visits: { station: number; mean: number; variance: number; before: number }[];
   delayMean: number;
   delayVar: number;
   hops: number;
@@ -52,12 +52,15 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
     const visits: OpDemand['visits'] = [];
     let delayMean = 0;
     let delayVar = 0;
+    let before = 0;
     for (let pc = 0; pc < code.length; pc += W) {
       if (code[pc] === OP_VISIT) {
         const d = c.dists[code[pc + 2]!]!;
-        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d) });
+        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d), before });
+        before = 0;
       } else if (code[pc] === OP_DELAY) {
         const d = c.dists[code[pc + 1]!]!;
+        before += distMean(d);
         delayMean += distMean(d);
         delayVar += distVar(d);
       }
