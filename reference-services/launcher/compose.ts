@@ -121,6 +121,8 @@ export interface ContainerState {
   state: string;
   health: string;
   ports: string[];
+  /** its main process on this machine (0 when not running): what the load tester measures */
+  pid: number;
 }
 
 /** The project's containers (running or not), from the engine, by compose's project label. */
@@ -130,7 +132,7 @@ export async function projectContainers(project: string): Promise<ContainerState
   const info = JSON.parse((await docker(['inspect', ...ids])).stdout) as {
     Id: string;
     Config: { Labels: Record<string, string> };
-    State: { Status: string; Health?: { Status: string } };
+    State: { Status: string; Health?: { Status: string }; Pid?: number };
     NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
   }[];
   return info.map((i) => ({
@@ -139,6 +141,7 @@ export async function projectContainers(project: string): Promise<ContainerState
     state: i.State.Status,
     health: i.State.Health?.Status ?? 'none',
     ports: Object.values(i.NetworkSettings.Ports ?? {}).flatMap((b) => (b ?? []).map((x) => `${x.HostIp}:${x.HostPort}`)),
+    pid: i.State.Pid ?? 0,
   }));
 }
 
