@@ -265,7 +265,9 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     if (grpcPort !== undefined && gatewayKind(r, opts) !== 'traefik') published.add(grpcPort);
   }
   if (opts.monitoring) monitoringServices(r, services, volumes, published);
-  return { name: bp.metadata.name, services, volumes };
+  // No top-level `name`: Compose v1 (docker-compose 1.29, what Debian ships) refuses the file
+  // with it; the project is named after the folder, or `-p`.
+  return { services, volumes };
 }
 
 /** Names of the monitoring services in a layout's compose file (beside its units, stores and broker). */
