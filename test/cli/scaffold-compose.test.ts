@@ -43,9 +43,14 @@ if (skip) console.warn(`scaffold compose test skipped: ${skip}`);
 describe.skipIf(skip !== undefined)('generated scaffold: docker compose up --build', () => {
   const dir = mkdtempSync(join(tmpdir(), 'archsim-scaffold-compose-'));
   const project = `archsim-scaffold-${randomBytes(3).toString('hex')}`;
+  /** Untagged images before the builds: the classic builder leaves each build stage as one, removed after. */
+  let untaggedBefore = new Set<string>();
+  const untagged = async () => new Set((await docker(['image', 'ls', '-q', '--no-trunc', '--filter', 'dangling=true'], { allowFail: true })).stdout.split('\n').filter(Boolean));
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
     await docker(['image', 'rm', ...BUILT], { allowFail: true });
+    const stages = [...(await untagged())].filter((id) => !untaggedBefore.has(id));
+    if (stages.length) await docker(['image', 'rm', ...stages], { allowFail: true });
   });
 
   it('builds offline from the installed packages, comes up healthy, the gateway answers every route; down leaves nothing', { timeout: 1_800_000 }, async () => {
@@ -64,6 +69,7 @@ describe.skipIf(skip !== undefined)('generated scaffold: docker compose up --bui
     const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: out, encoding: 'utf8', timeout: 600_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
     expect(install.status, install.stderr).toBe(0);
 
+    untaggedBefore = await untagged();
     const [bin, ...pre] = (await composeCommand())!;
     const compose = (args: string[], timeoutMs: number) =>
       // The classic builder (docker-compose 1.29 uses it anyway), COMPOSE_HTTP_TIMEOUT as compose.ts gives it.
