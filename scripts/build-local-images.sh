@@ -9,7 +9,14 @@
 #                generated compose files name (Debian inside, not Alpine).
 #   node:20-bookworm-slim  a minimal Debian bookworm with this machine's Node 20 binary in
 #                /usr/local/bin (as the official image has it): the base of the reference
-#                services' image, which `archsim up --runtime compose` builds from the repository.
+#                services' image, which `archsim up --runtime compose` builds from the repository;
+#                also tagged node:20-slim, which the generated scaffolds' Dockerfiles name (the
+#                official node:20-slim is bookworm-slim too). No npm in it: nothing archsim
+#                generates runs npm in an image build.
+#   nginxinc/nginx-unprivileged:1.27-alpine  Debian bookworm's nginx (1.22) run as uid 101 with
+#                `daemon off`, its default logs on stdout/stderr and wget for the health check,
+#                as the official image: the gateway the generated compose files name for an
+#                nginx gateway (Debian inside, not Alpine).
 # Cached: an image this script built from the same inputs is kept; a tag that exists and was not
 # built here (e.g. the real image, pulled) is never replaced. --force rebuilds ours.
 # Needs root, docker (an engine answering) and mmdebstrap. Usage: scripts/build-local-images.sh [--force]
@@ -59,9 +66,10 @@ keep_image() {
 
 build_postgres() {
   local tag=postgres:16
-  # The inputs' fingerprint: this script, the entrypoint and the suite.
+  # The inputs' fingerprint: how it is built (these functions, not the whole script: a change to
+  # another image's recipe leaves this one), the entrypoint and the suite.
   local fp
-  fp=$(cat "$0" "$here/images/postgres-entrypoint.sh" <(echo "$suite") | sha256sum | cut -c1-16)
+  fp=$(cat <(declare -f build_postgres build_base) "$here/images/postgres-entrypoint.sh" <(echo "$suite") | sha256sum | cut -c1-16)
   keep_image "$tag" "$fp" && return 0
   build_base
   local ctx
@@ -94,7 +102,7 @@ build_node() {
   node_bin=$(readlink -f "$(command -v node)")
   version=$("$node_bin" --version)
   case "$version" in v20.*) ;; *) echo "the node on PATH is $version, not Node 20: $tag not built" >&2; return 1 ;; esac
-  fp=$(cat "$0" <(echo "$suite $version") | sha256sum | cut -c1-16)
+  fp=$(cat <(declare -f build_node) <(echo "$suite $version") | sha256sum | cut -c1-16)
   keep_image "$tag" "$fp" && return 0
   local tmp
   tmp=$(mktemp -d)
@@ -111,6 +119,45 @@ build_node() {
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8' \
     --change 'CMD ["node"]' "$tmp/rootfs.tar" "$tag" >/dev/null
   echo "built $tag in $((SECONDS - t0)) s"
+}
+
+# The nginx gateway image the generated compose files name: Debian's nginx, unprivileged (uid 101,
+# as the official image), every path it writes under /tmp (the generated nginx.conf puts its pid
+# and temporary files there; the default logs, opened before the configuration is read, go to
+# stdout/stderr), wget for the health check.
+build_nginx() {
+  local tag=nginxinc/nginx-unprivileged:1.27-alpine fp
+  fp=$(cat <(declare -f build_nginx) <(echo "$suite") | sha256sum | cut -c1-16)
+  keep_image "$tag" "$fp" && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  echo "building $tag from Debian $suite's packages…"
+  local t0=$SECONDS
+  mmdebstrap --quiet --variant=minbase --include=nginx,wget \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --customize-hook='ln -sf /dev/stdout "$1/var/log/nginx/access.log" && ln -sf /dev/stderr "$1/var/log/nginx/error.log"' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
+    "$suite" "$tmp/rootfs.tar" $mirror
+  docker import --change "LABEL org.archsim.build=$fp" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8' \
+    --change 'USER 101' --change 'EXPOSE 8080' \
+    --change 'CMD ["nginx", "-g", "daemon off;"]' "$tmp/rootfs.tar" "$tag" >/dev/null
+  echo "built $tag in $((SECONDS - t0)) s"
+}
+
+# node:20-slim, the scaffolds' base: the same image as node:20-bookworm-slim, unless it exists and
+# was not built here.
+alias_node() {
+  local alias=node:20-slim have
+  have=$(docker image inspect -f '{{ index .Config.Labels "org.archsim.build" }}' "$alias" 2>/dev/null || echo absent)
+  if [ "$have" = absent ] || { [ -n "$have" ] && [ "$have" != "<no value>" ]; }; then
+    docker tag node:20-bookworm-slim "$alias"
+    echo "tagged $alias (the same image)"
+  else
+    echo "$alias exists and was not built here: kept"
+  fi
 }
 
 # Other names the generated files use for the same server: tagged to it unless they exist and
@@ -134,5 +181,7 @@ command -v mmdebstrap >/dev/null || { echo "mmdebstrap is not installed (apt-get
 build_postgres
 alias_postgres
 build_node
+alias_node
+build_nginx
 # Earlier builds of ours that a rebuild left untagged (each a full copy on vfs storage).
 docker image prune -f --filter label=org.archsim.build >/dev/null

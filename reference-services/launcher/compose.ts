@@ -108,11 +108,25 @@ export async function composeUp(bpPath: string, layoutName: string, o: ComposeUp
     await run(bin!, [...pre, ...composeArgs(c), 'up', '-d', '--no-build'], { timeoutMs: within + 60_000, cwd: dir, env: COMPOSE_ENV });
     await untilHealthy(c, Math.max(within - (Date.now() - t0), 1_000));
   } catch (e) {
+    // One line for the user; the containers' last log lines kept in a file beside the project's
+    // folder (which down removes), named in that line.
     const tail = await logsTail(c).catch(() => '');
     await composeDown(c).catch(() => undefined);
-    throw new DockerError(`${(e as Error).message.split('\n')[0]}${tail ? `\n${tail}` : ''}`);
+    const logs = join(base, `${project}.log`);
+    const kept = tail !== '' && keepFile(logs, `${tail}\n`);
+    throw new DockerError(`${project}: ${(e as Error).message.split('\n')[0]}; the containers are removed${kept ? `, their last log lines are in ${logs}` : ''}`);
   }
   return c;
+}
+
+/** Write a new file (never over one, never through a link), owner-only; false when it cannot be. */
+function keepFile(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface ContainerState {
@@ -121,6 +135,8 @@ export interface ContainerState {
   state: string;
   health: string;
   ports: string[];
+  /** its main process on this machine (0 when not running): what the load tester measures */
+  pid: number;
 }
 
 /** The project's containers (running or not), from the engine, by compose's project label. */
@@ -130,7 +146,7 @@ export async function projectContainers(project: string): Promise<ContainerState
   const info = JSON.parse((await docker(['inspect', ...ids])).stdout) as {
     Id: string;
     Config: { Labels: Record<string, string> };
-    State: { Status: string; Health?: { Status: string } };
+    State: { Status: string; Health?: { Status: string }; Pid?: number };
     NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
   }[];
   return info.map((i) => ({
@@ -139,6 +155,7 @@ export async function projectContainers(project: string): Promise<ContainerState
     state: i.State.Status,
     health: i.State.Health?.Status ?? 'none',
     ports: Object.values(i.NetworkSettings.Ports ?? {}).flatMap((b) => (b ?? []).map((x) => `${x.HostIp}:${x.HostPort}`)),
+    pid: i.State.Pid ?? 0,
   }));
 }
 

@@ -7,6 +7,17 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ArchsimError } from '../../src/errors.js';
+
+/**
+ * A PostgreSQL container that could not be set up: no engine answers, the image is not there and
+ * cannot be pulled, or it never accepts connections. The user's environment or --db-image: one
+ * line, exit 2 (as the compose runtime's DockerError).
+ */
+export class ContainerError extends ArchsimError {
+  override name = 'ContainerError';
+  readonly kind = 'usage';
+}
 
 export interface PostgresHandle {
   kind: 'embedded' | 'url' | 'container';
@@ -159,6 +170,18 @@ export const CONTAINER_LABEL = 'org.archsim.run';
  * off (its image cannot be pulled everywhere, and archsim removes what it starts itself), unless
  * the caller's environment says otherwise.
  */
+/** Why a container did not start, in the user's terms: no engine, an image that is not there, or the engine's own words. */
+async function whyNotStarted(tc: typeof import('testcontainers'), image: string, e: Error): Promise<string> {
+  const cause = e.message.split('\n')[0]!.trim();
+  const local = await tc
+    .getContainerRuntimeClient()
+    .then((client) => client.image.exists(tc.ImageName.fromString(image)))
+    .catch(() => undefined);
+  if (local === undefined) return `no Docker engine answers (${cause})`;
+  if (!local) return `the image is not on this Docker engine and could not be pulled (scripts/build-local-images.sh builds ${DEFAULT_DB_IMAGE} from Debian's packages): ${cause}`;
+  return cause;
+}
+
 export async function startContainer(opts: { image?: string; durable?: boolean } = {}): Promise<PostgresHandle> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   let tc: typeof import('testcontainers');
@@ -187,8 +210,8 @@ export async function startContainer(opts: { image?: string; durable?: boolean }
     .withWaitStrategy(tc.Wait.forLogMessage(/database system is ready to accept connections/))
     .withStartupTimeout(120_000)
     .start()
-    .catch((e: Error) => {
-      throw new Error(`--db container: could not start ${image} (is a Docker engine running, and the image there? scripts/build-local-images.sh builds it from Debian's packages): ${e.message.split('\n')[0]}`);
+    .catch(async (e: Error) => {
+      throw new ContainerError(`--db container: could not start ${image}: ${await whyNotStarted(tc, image, e)}`);
     });
   const port = started.getMappedPort(5432);
   const url = (db: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
@@ -197,7 +220,7 @@ export async function startContainer(opts: { image?: string; durable?: boolean }
     await untilAccepting(url('postgres'), 60_000);
   } catch (e) {
     await stop().catch(() => undefined);
-    throw new Error(`--db container: ${image} started but never accepted connections: ${(e as Error).message}`);
+    throw new ContainerError(`--db container: ${image} started but never accepted connections (does it honour the postgres image's POSTGRES_* variables?): ${(e as Error).message.split('\n')[0]}`);
   }
   return { kind: 'container', port, containerId: started.getId(), url, stop };
 }

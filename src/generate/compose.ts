@@ -220,8 +220,10 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     const fsVolumes = w.stores.filter((s) => s.engine === 'filesystem').map((s) => `${s.name}-data:/data/${s.name}`);
     const svc: Record<string, unknown> = {
       image: imageOf(bp, u),
-      // A unit with its own image is run as it is; any other is built from services/<unit>.
-      ...(u.image === undefined ? { build: { context: `./services/${u.name}` } } : {}),
+      // A unit with its own image is run as it is; archsim's scaffold is built from the
+      // repository root (its Dockerfile copies the packages npm installed there); any other
+      // from services/<unit>, where its code goes.
+      ...(u.image !== undefined ? {} : isScaffolded(u) ? { build: { context: '.', dockerfile: `services/${u.name}/Dockerfile` } } : { build: { context: `./services/${u.name}` } }),
       user: `${APP_UID}:${APP_UID}`,
       read_only: true,
       tmpfs: ['/tmp'],
@@ -232,8 +234,10 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     };
     // Behind a gateway only the gateway is published; without one, each unit with public
     // routes publishes its own port (one replica: a host port is one container's).
+    // Published on the loopback interface: a local run, not an exposure to the network (Docker's
+    // published ports bypass the host's firewall).
     if (!hasGateway && u.replicas === 1 && routed.has(u.name) && !published.has(u.port)) {
-      svc.ports = [`${u.port}:${u.port}`];
+      svc.ports = [`127.0.0.1:${u.port}:${u.port}`];
       published.add(u.port);
     }
     if (fsVolumes.length) svc.volumes = fsVolumes;
@@ -261,7 +265,9 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     if (grpcPort !== undefined && gatewayKind(r, opts) !== 'traefik') published.add(grpcPort);
   }
   if (opts.monitoring) monitoringServices(r, services, volumes, published);
-  return { name: bp.metadata.name, services, volumes };
+  // No top-level `name`: Compose v1 (docker-compose 1.29, what Debian ships) refuses the file
+  // with it; the project is named after the folder, or `-p`.
+  return { services, volumes };
 }
 
 /** Names of the monitoring services in a layout's compose file (beside its units, stores and broker). */
@@ -321,7 +327,7 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
   // nginx and Kong take gRPC (h2c) on a listener of its own (gateway.gatewayGrpcPort); Traefik on its one port.
   const grpcPort = kind === 'traefik' ? undefined : gatewayGrpcPort(r);
   const common = {
-    ports: [`${port}:${port}`, ...(grpcPort !== undefined ? [`${grpcPort}:${grpcPort}`] : [])],
+    ports: [`127.0.0.1:${port}:${port}`, ...(grpcPort !== undefined ? [`127.0.0.1:${grpcPort}:${grpcPort}`] : [])],
     depends_on: depends,
     read_only: true,
     tmpfs: ['/tmp'],

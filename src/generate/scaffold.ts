@@ -260,30 +260,45 @@ const TSCONFIG = json({
   include: ['src', 'test'],
 });
 
+/**
+ * A scaffolded unit's image, built from the repository root (compose's build context ".") with
+ * the packages `npm install` put in the root node_modules: building the image fetches nothing, so
+ * it builds offline and behind a registry mirror alike, with the versions the lock pins. The
+ * build stage compiles with that TypeScript; the image keeps the compiled code and the packages
+ * minus the build-only ones. (Every package the scaffold pins is pure JavaScript, so a
+ * node_modules installed on macOS or Windows serves the Linux image as well.)
+ */
 function dockerfile(u: ResolvedUnit, grpc: boolean): string {
-  return `# ${u.name}: build with TypeScript, run as a non-root user on node:20-slim.
+  const dir = `services/${u.name}`;
+  return `# ${u.name}: built from the repository root with the packages \`npm install\` put there (so:
+# npm install, then docker compose up --build). The image build copies them and fetches nothing:
+# it works offline and behind a registry mirror. Runs as a non-root user on node:20-slim.
 FROM node:20-slim AS build
 WORKDIR /app
-COPY package.json ./
-RUN npm install --no-audit --no-fund
-COPY tsconfig.json ./
-COPY src ./src
-RUN npx tsc -p tsconfig.json
+COPY node_modules ./node_modules
+COPY ${dir}/package.json ${dir}/tsconfig.json ./${dir}/
+COPY ${dir}/src ./${dir}/src
+RUN node node_modules/typescript/bin/tsc -p ${dir}/tsconfig.json \\
+ && rm -rf node_modules/typescript node_modules/@types node_modules/undici-types node_modules/.bin
 
 FROM node:20-slim
 ENV NODE_ENV=production
-WORKDIR /app
-COPY package.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist/src ./dist/src
-${grpc ? 'COPY proto ./proto\n' : ''}USER ${APP_UID}:${APP_UID}
+WORKDIR /app/${dir}
+COPY --from=build /app/node_modules /app/node_modules
+COPY ${dir}/package.json ./
+COPY --from=build /app/${dir}/dist/src ./dist/src
+${grpc ? `COPY ${dir}/proto ./proto\n` : ''}USER ${APP_UID}:${APP_UID}
 EXPOSE ${u.port}
 ENV PORT=${u.port}
 CMD ["node", "dist/src/main.js"]
 `;
 }
 
-const DOCKERIGNORE = 'node_modules\ndist\ntest\n*.log\n.env\n';
+/**
+ * What the image builds may read of the repository (the root is their context): the installed
+ * packages and each service's sources, not its local builds, tests, secrets or VCS history.
+ */
+const DOCKERIGNORE = '.git\n.env\n**/*.log\nservices/*/dist\nservices/*/test\nservices/*/node_modules\nk8s\n';
 
 function metricsTs(): string {
   return `// Prometheus metrics: the default process metrics and the request duration histogram the
@@ -872,9 +887,18 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
     '',
     '```sh',
     'cp .env.example .env   # then set every change-me value (e.g. openssl rand -hex 24)',
+    ...(scaffolded.length ? ['npm install            # the images are built from these packages'] : []),
     'docker compose up --build',
     '```',
     '',
+    ...(scaffolded.length
+      ? [
+          'The TypeScript services\' images are built from the repository root with the packages `npm install`',
+          'put in `node_modules`: the image build fetches nothing, so it works offline and behind a',
+          'registry mirror (the base image `node:20-slim` comes from your Docker registry or mirror).',
+          '',
+        ]
+      : []),
     '## Deploy to Kubernetes',
     '',
     'Create the Secrets listed in `k8s/kustomization.yaml` (the manifests reference them, never',
@@ -906,6 +930,7 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
   files.push({ path: 'README.md', content: readme(bp, r, eps, opts) });
   files.push({ path: '.gitignore', content: 'node_modules/\ndist/\n.env\n*.log\n' });
   if (scaffolded.length) {
+    files.push({ path: '.dockerignore', content: DOCKERIGNORE });
     files.push({ path: 'package.json', content: rootPackage(bp, r, scaffolded) });
     files.push({ path: '.nvmrc', content: '20\n' });
   }
@@ -919,7 +944,6 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: `${base}/package.json`, content: servicePackage(bp, u, grpc) });
     files.push({ path: `${base}/tsconfig.json`, content: TSCONFIG });
     files.push({ path: `${base}/Dockerfile`, content: dockerfile(u, grpc) });
-    files.push({ path: `${base}/.dockerignore`, content: DOCKERIGNORE });
     if (serves) {
       // A gRPC unit: a method per operation it holds, public ones being what the gateway routes.
       const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));

@@ -178,10 +178,25 @@ async function referenceServices() {
   return { domainModules, durabilityOf, settleAfterLoad };
 }
 
-export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: { portOffset?: number; profile?: LoadProfile | null; fastDb?: boolean } = {}): Promise<SystemUnderTest> {
+/** Where a started layout runs: processes on this machine (default), or containers through compose. */
+export type LayoutRuntime = 'process' | 'compose';
+
+export interface StartOptions {
+  portOffset?: number;
+  profile?: LoadProfile | null;
+  fastDb?: boolean;
+  runtime?: LayoutRuntime;
+  /** --runtime compose: every container healthy within this (default 60 s) */
+  healthyWithinMs?: number;
+  /** progress lines (the compose runtime's image build, its start) */
+  log?: (line: string) => void;
+}
+
+export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: StartOptions = {}): Promise<SystemUnderTest> {
   const { domainModules, durabilityOf, settleAfterLoad } = await referenceServices();
   checkRunnable(bp, domainModules);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
+  if (opts.runtime === 'compose') return composeUnderTest(bp, blueprintFile, layout, plan, planned, opts);
   const signals = stopOnSignal(`layout ${layout}`);
   // Every measured layout carries the per-operation CPU instrumentation (the same overhead for a
   // calibration layout and a predicted one).
@@ -204,6 +219,45 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
     const units = running.units.map((u) => ({ name: u.name, url: u.internalUrl ?? u.url }));
     const afterLoad = () => settleAfterLoad(Object.values(running.databases));
     return { baseUrl: running.gatewayUrl, units, database, processes: processesOfLayout(running), scenario, notes, plan: planned, afterLoad, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * The layout in containers (`archsim up --runtime compose`'s project: a unit each, the gateway,
+ * PostgreSQL), loaded through its published entry on 127.0.0.1. What is measured: each
+ * container's processes, found on this machine by their main process (the engine runs them in
+ * this kernel). What is not: the units' per-operation profile (their internal listeners are on
+ * the project's network only) and PostgreSQL's settings (not published); the notes say so.
+ * Stopping removes the project (containers, network, volume), on a signal too.
+ */
+async function composeUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, planned: ScenarioPlan, opts: StartOptions): Promise<SystemUnderTest> {
+  const { composeUp, composeDown, projectContainers } = await import('../../reference-services/launcher/compose.js');
+  const signals = stopOnSignal(`layout ${layout} (containers)`);
+  let c;
+  try {
+    c = await signals.guard(composeUp(blueprintFile, layout, { portOffset: opts.portOffset ?? 0, ...(opts.healthyWithinMs !== undefined ? { healthyWithinMs: opts.healthyWithinMs } : {}), ...(opts.log ? { log: opts.log } : {}) }));
+  } catch (e) {
+    signals.dispose();
+    throw e;
+  }
+  const running = c;
+  const down = () => composeDown(running).then(() => undefined);
+  signals.started({ stop: down });
+  const stop = () => down().finally(() => (signals.signalled ? undefined : signals.dispose()));
+  try {
+    const role = (service: string): ProcTarget['role'] => (service === running.services.postgres ? 'datastore' : service === running.services.gateway ? 'gateway' : 'unit');
+    const processes: ProcTarget[] = (await projectContainers(running.project))
+      .filter((x) => x.pid > 0)
+      .map((x) => ({ unit: x.service === running.services.postgres ? 'postgres' : x.service, role: role(x.service), pid: x.pid, tree: true }));
+    const { scenario, notes } = await seedAndScenario(bp, layout, plan, planned);
+    notes.push(
+      `layout ${layout} in containers: compose project ${running.project} (image ${running.image}); each container measured by its processes on this machine`,
+      'in containers the units\' per-operation CPU profile is not read (their internal listeners are on the project\'s network only), nor PostgreSQL\'s settings (database: null)',
+    );
+    return { baseUrl: running.entryUrl, units: [], database: null, processes, scenario, notes, plan: planned, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -301,6 +355,10 @@ export interface MeasureOptions {
   replications?: number;
   /** PostgreSQL in the fast, not durable mode */
   fastDb?: boolean;
+  /** where the layout runs (default: processes) */
+  runtime?: LayoutRuntime;
+  /** --runtime compose: every container healthy within this */
+  healthyWithinMs?: number;
   onProgress?: (p: Progress) => void;
   onLine?: (line: string) => void;
   /** one line per step (window, level) */
@@ -313,6 +371,18 @@ export interface MeasureOptions {
   interleaved?: boolean;
   /** each window's measured part opens and closes */
   onPhase?: (phase: 'measure' | 'end') => void;
+}
+
+/** How to start the layout, from a run's options. */
+export function startOptions(o: MeasureOptions): StartOptions {
+  return {
+    portOffset: o.portOffset ?? 0,
+    fastDb: o.fastDb ?? false,
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.runtime ? { runtime: o.runtime } : {}),
+    ...(o.healthyWithinMs !== undefined ? { healthyWithinMs: o.healthyWithinMs } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  };
 }
 
 /** Warm-up of the windows after the first: the system is warm, the new driver process is not. */
@@ -460,7 +530,7 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
  * measure through here.
  */
 export async function measureLayoutWith(drivers: readonly DriverName[], bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, o: MeasureOptions = {}): Promise<LoadTestResult[]> {
-  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, { portOffset: o.portOffset ?? 0, fastDb: o.fastDb ?? false, ...(o.profile !== undefined ? { profile: o.profile } : {}) });
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, plan, startOptions(o));
   const results: LoadTestResult[] = [];
   try {
     for (const driver of drivers) {
@@ -507,7 +577,7 @@ export async function measureLayout(bp: Blueprint, blueprintFile: string, layout
  * Returns the capacity run followed by one result per level.
  */
 export async function measureLevels(bp: Blueprint, blueprintFile: string, layout: string, openPlan: LoadPlan, capacityPlan: LoadPlan, fractions: readonly number[], o: MeasureOptions = {}): Promise<{ capacity: LoadTestResult; levels: LoadTestResult[] }> {
-  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, openPlan, { portOffset: o.portOffset ?? 0, fastDb: o.fastDb ?? false, ...(o.profile !== undefined ? { profile: o.profile } : {}) });
+  const sut = await startLayoutUnderTest(bp, blueprintFile, layout, openPlan, startOptions(o));
   try {
     const capacity = await measurePlan(sut, bp, layout, capacityPlan, o);
     const x = capacity.totals.throughput;

@@ -15,7 +15,7 @@ import type { Blueprint } from '../model/schema.js';
 import type { Progress } from './driver/index.js';
 import { DRIVERS, embeddedDriver, k6Driver } from './drivers.js';
 import { checkK6Version, findK6 } from './k6.js';
-import { capacityPlanOf, measureLevels, measurePlan, refuseGrpcOperations, startLayoutUnderTest, k6ScriptForLayout, type SystemUnderTest } from './layout-run.js';
+import { capacityPlanOf, measureLevels, measurePlan, refuseGrpcOperations, startLayoutUnderTest, startOptions, k6ScriptForLayout, type LayoutRuntime, type MeasureOptions, type SystemUnderTest } from './layout-run.js';
 import { findLoadProfile } from './profile/load.js';
 import { planLoad, type LoadPlan, type PlanOverrides } from './plan.js';
 import type { ProcTarget } from './proc.js';
@@ -90,6 +90,10 @@ export interface LoadTestOptions extends PlanOverrides {
   levels?: number[];
   /** layouts: PostgreSQL in the fast, not durable mode (an explicit choice) */
   fastDb?: boolean;
+  /** layouts: where each runs, processes on this machine (default) or containers through compose */
+  runtime?: LayoutRuntime;
+  /** layouts, runtime compose: every container healthy within this (default 60 s) */
+  healthyWithinMs?: number;
   /** a new system starts (its layout name, or the target) */
   onSystem?: (label: string) => void;
   onProgress?: (p: Progress) => void;
@@ -102,6 +106,8 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   if (!o.target && layouts.length === 0) throw new UsageError('say what to load: --layout NAME (with a blueprint file) or --target URL');
   if (o.target && layouts.length) throw new UsageError('--layouts starts each layout in turn; with --target name at most one --layout');
   if (layouts.length && (!o.blueprint || !o.blueprintFile)) throw new UsageError('--layout needs a blueprint file');
+  if (o.runtime === 'compose' && o.target) throw new UsageError('--runtime starts the --layout; a --target is already running');
+  if (o.runtime === 'compose' && o.fastDb) throw new UsageError('--fast-db goes with --runtime process (the compose file\'s PostgreSQL is durable)');
   let plan: LoadPlan;
   try {
     plan = planLoad(o.blueprint, { operations: o.operations, rate: o.levels ? 1 : o.rate, users: o.levels ? undefined : o.users, ...(o.thinkTime !== undefined ? { thinkTime: o.thinkTime } : {}), duration: o.duration ?? (o.blueprint ? undefined : 10), warmup: o.warmup });
@@ -140,14 +146,27 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
   }
   for (const layout of layouts) {
     o.onSystem?.(layout);
-    const mo = { portOffset: o.portOffset ?? 0, timeoutMs: o.timeoutMs, connections: o.connections, pin: o.pin, replications: o.replications ?? 1, fastDb: !!o.fastDb, profile, onProgress: o.onProgress };
+    const mo: MeasureOptions = {
+      portOffset: o.portOffset ?? 0,
+      timeoutMs: o.timeoutMs,
+      connections: o.connections,
+      pin: o.pin,
+      replications: o.replications ?? 1,
+      fastDb: !!o.fastDb,
+      profile,
+      ...(o.runtime ? { runtime: o.runtime } : {}),
+      ...(o.healthyWithinMs !== undefined ? { healthyWithinMs: o.healthyWithinMs } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      // The containers' start (an image build, compose's progress) says what it is doing.
+      ...(o.runtime === 'compose' && o.onLine ? { log: o.onLine } : {}),
+    };
     if (o.levels) {
       if (drivers.length > 1 || driver !== embeddedDriver) throw new UsageError('--levels starts a layout with the embedded driver: use it with --layout, not --driver k6');
       const { capacity, levels } = await measureLevels(o.blueprint!, o.blueprintFile!, layout, plan, capacityPlanOf(plan, o.users ?? 16), o.levels, mo);
       results.push(capacity, ...levels);
       continue;
     }
-    const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, { portOffset: o.portOffset ?? 0, profile, fastDb: !!o.fastDb });
+    const sut = await startLayoutUnderTest(o.blueprint!, o.blueprintFile!, layout, plan, startOptions(mo));
     try {
       const viaK6 = (p: LoadPlan, onStarted?: (atMs: number) => void) => k6Driver.drive({ ...common, plan: p, sut, layout, k6Script: () => k6ScriptForLayout(o.blueprint!, layout, p, sut.baseUrl, !sut.plan || sut.plan.placeholder ? null : sut.plan.profile, o.timeoutMs), k6Exports: K6_SCRIPT_EXPORTS, ...(onStarted ? { onStarted } : {}) });
       // Both drivers: at the same time, on the same system state, sharing the load (side-by-side.ts).

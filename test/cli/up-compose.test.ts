@@ -108,6 +108,25 @@ describe.skipIf(skip !== undefined)('up --runtime compose', () => {
     await upServeLoadDown('monolith', 19100, 8000 + 19100, 2);
   });
 
+  // `loadtest --runtime compose`: the layout started in containers by the load test itself,
+  // loaded through its entry, each container's processes measured, the project removed after.
+  it('loadtest --layout monolith --runtime compose: containers started, 10 s of the workload mix with 0 errors, every container measured, nothing left', { timeout: 1_800_000 }, async () => {
+    const lt = archsim(['loadtest', BP, '--layout', 'monolith', '--runtime', 'compose', '--healthy-within', '600s', '--port-offset', '19300', '--rate', '20/s', '--duration', '10s', '--warmup', '2s', '--no-pin', '--json'], { cwd, timeoutMs: 1_500_000 });
+    expect(lt.code, lt.stderr).toBe(0);
+    const result = JSON.parse(lt.stdout);
+    expect(result.totals.requests).toBeGreaterThan(100);
+    expect(result.totals.errors.total, JSON.stringify(result.totals.errors)).toBe(0);
+    const note = (result.run.notes as string[]).find((n) => n.startsWith('layout monolith in containers: compose project '));
+    expect(note, JSON.stringify(result.run.notes)).toBeDefined();
+    const project = /compose project (archsim-[a-z0-9-]+)/.exec(note!)![1]!;
+    // The unit's and PostgreSQL's containers, measured by their processes on this machine: busy under load.
+    const byName = new Map((result.processes as { unit: string; cpuSeconds: number }[]).map((p) => [p.unit, p]));
+    expect([...byName.keys()].sort()).toEqual(['backend', 'postgres']);
+    for (const p of byName.values()) expect(p.cpuSeconds, p.unit).toBeGreaterThan(0);
+    expect(result.run.database).toBeNull();
+    expect(await leftovers(project)).toEqual([]);
+  });
+
   // Eight units, the gateway and PostgreSQL, created at once. Under a load test's bursts (the
   // setup registers every user at once) the units serve from kept pools: a new connection's
   // SCRAM and DNS work would queue behind the scrypt hashes on libuv's pool (compose-file.ts UNIT_DB).
@@ -127,6 +146,21 @@ describe('up --runtime compose: input checks (no Docker needed)', () => {
       [['--healthy-within', 'soon'], '--healthy-within soon: expected a positive duration'],
     ] as const) {
       const r = archsim(['up', BP, '--layout', 'monolith', ...(args[0] === '--runtime' ? [] : ['--runtime', 'compose']), ...args], { cwd: tmpdir() });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(line);
+    }
+  });
+
+  it('loadtest --runtime: checked before anything starts, one line and exit 2', () => {
+    for (const [args, line] of [
+      [['--target', 'http://127.0.0.1:1', '--runtime', 'compose'], '--runtime compose starts the --layout in containers'],
+      [['--layout', 'monolith', '--runtime', 'compose', '--fast-db'], '--fast-db goes with --runtime process'],
+      [['--layout', 'monolith', '--runtime', 'kubernetes'], '--runtime'],
+      [['--layout', 'monolith', '--healthy-within', '60s'], '--healthy-within goes with --runtime compose'],
+      [['--layout', 'monolith', '--runtime', 'compose', '--healthy-within', 'soon'], '--healthy-within soon: expected a positive duration'],
+    ] as const) {
+      const r = archsim(['loadtest', BP, ...args], { cwd: tmpdir() });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(line);

@@ -151,8 +151,8 @@ describe('a gateway only where the layout declares one', () => {
     const services = compose(files).services;
     expect(services.gateway).toBeUndefined();
     expect(files.map((f) => f.path).filter((p) => p.startsWith('gateway/'))).toEqual([]);
-    expect(services.web!.ports).toEqual(['8080:8080']);
-    expect(services['orders-svc']!.ports).toEqual(['8090:8090']);
+    expect(services.web!.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(services['orders-svc']!.ports).toEqual(['127.0.0.1:8090:8090']);
     expect(services['catalog-svc']!.ports).toBeUndefined();
     // The monolith's `generate all` writes no gateway config either.
     expect(generate('all', bp, 'mono').map((f) => f.path).filter((p) => p.startsWith('gateway/'))).toEqual([]);
@@ -200,7 +200,7 @@ describe('monitoring in compose', () => {
     expect(compose(generate('compose', bp, 'split')).services.prometheus).toBeUndefined();
     const text = SHOP.replace('units: { app: { domains: "*", port: 8080 } }', 'units: { prometheus: { domains: "*", port: 8080 } }');
     const services = compose(generate('all', load(text), 'mono')).services;
-    expect(services.prometheus!.build).toEqual({ context: './services/prometheus' });
+    expect(services.prometheus!.build).toEqual({ context: '.', dockerfile: 'services/prometheus/Dockerfile' });
     expect(services['prometheus-2']!.image).toMatch(/^prom\/prometheus:/);
     expect(services.grafana!.environment.PROMETHEUS_URL).toBe('http://prometheus-2:9090');
   });

@@ -63,7 +63,7 @@ describe('compose', () => {
     const s = doc.services;
     const units = ['auth-service', 'user-service', 'message-service', 'group-service', 'media-service', 'relay-service', 'notification-service', 'websocket-service'];
     for (const u of units) {
-      expect(s[u]!.build).toEqual({ context: `./services/${u}` });
+      expect(s[u]!.build).toEqual({ context: '.', dockerfile: `services/${u}/Dockerfile` });
       expect(s[u]!.image).toBe(`archsim/quantchat-${u}:latest`);
       expect(s[u]!.healthcheck.test.join(' ')).toContain('/health');
       for (const dep of Object.values(s[u]!.depends_on as Record<string, { condition: string }>)) expect(dep.condition).toBe('service_healthy');
@@ -84,7 +84,7 @@ describe('compose', () => {
     expect(s.gateway!.image).toMatch(/^kong:/);
     expect(s.gateway!.environment.KONG_DATABASE).toBe('off');
     expect(s.gateway!.volumes).toEqual(['./gateway/kong.yml:/kong/kong.yml:ro']);
-    expect(s.gateway!.ports).toEqual(['8000:8000']);
+    expect(s.gateway!.ports).toEqual(['127.0.0.1:8000:8000']);
     expect(files.map((f) => f.path)).toEqual(['.env.example', 'docker-compose.yml', 'gateway/kong.yml']);
     const published = Object.entries(s).filter(([, v]) => v.ports).map(([k]) => k);
     expect(published).toEqual(['gateway']);
@@ -93,7 +93,7 @@ describe('compose', () => {
   it('publishes the monolith directly when there is no gateway', () => {
     const { doc } = composeOf(quantchat, 'monolith');
     expect(doc.services.gateway).toBeUndefined();
-    expect(doc.services.backend!.ports).toEqual(['8000:8000']);
+    expect(doc.services.backend!.ports).toEqual(['127.0.0.1:8000:8000']);
     // The filesystem store is a named volume mounted into the unit, not a service.
     expect(doc.services.uploads).toBeUndefined();
     expect(doc.services.backend!.volumes).toEqual(['uploads-data:/data/uploads']);

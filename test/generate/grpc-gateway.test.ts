@@ -115,7 +115,7 @@ describe('gateway gRPC routes', () => {
     for (const kind of ['nginx', 'kong', 'traefik']) {
       const doc = parse(generate('compose', bp, 'split', { kind: kind as 'nginx' }).find((f) => f.path === 'docker-compose.yml')!.content);
       expect(validateCompose(doc), JSON.stringify(validateCompose.errors)).toBe(true);
-      expect(doc.services.gateway.ports).toEqual(kind === 'traefik' ? ['8000:8000'] : ['8000:8000', '8001:8001']);
+      expect(doc.services.gateway.ports).toEqual(kind === 'traefik' ? ['127.0.0.1:8000:8000'] : ['127.0.0.1:8000:8000', '127.0.0.1:8001:8001']);
       if (kind === 'kong') expect(doc.services.gateway.environment.KONG_PROXY_LISTEN).toBe('0.0.0.0:8000, 0.0.0.0:8001 http2');
     }
   });

@@ -86,7 +86,7 @@ describe.skipIf(skip !== undefined)('--db container (testcontainers)', () => {
   });
 
   it('`up --db container` then a killed supervisor: `down` still removes the container', { timeout: 240_000 }, async () => {
-    const up = archsim(['up', BLUEPRINT, '--layout', 'monolith', '--db', 'container', '--port-offset', '19100', '--detach', '--json'], { cwd, timeoutMs: 180_000 });
+    const up = archsim(['up', BLUEPRINT, '--layout', 'monolith', '--db', 'container', '--port-offset', '19000', '--detach', '--json'], { cwd, timeoutMs: 180_000 });
     expect(up.code, up.stderr).toBe(0);
     const state = JSON.parse(up.stdout);
     expect(state.postgres.kind).toBe('container');

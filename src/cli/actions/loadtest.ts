@@ -1,5 +1,5 @@
 // `archsim loadtest`: flags first, then one loadTest() call; the result on stdout (--json) or a file, progress and summary on stderr.
-import { choiceFlag, intFlag, listFlag, millisFlag, rateFlag, secondsFlag } from '../flags.js';
+import { choiceFlag, durationFlag, intFlag, listFlag, millisFlag, rateFlag, secondsFlag } from '../flags.js';
 import { err, paint, printJson, table, UsageError, CheckFailed } from '../io.js';
 import type { LoadTestResult } from '../../loadtest/result.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
@@ -36,6 +36,8 @@ export type Opts = {
   replications?: string;
   levels?: string;
   fastDb?: boolean;
+  runtime?: string;
+  healthyWithin?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -72,6 +74,10 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
     if (o.target || o.driver === 'k6') throw new UsageError('--levels starts a layout with the embedded driver: use it with --layout, not --target or --driver k6');
     if (rate !== undefined) throw new UsageError('--levels sets the rates itself (fractions of the measured capacity); leave out --rate');
   }
+  const runtime = choiceFlag('--runtime', o.runtime ?? 'process', ['process', 'compose'] as const);
+  if (runtime === 'compose' && !layouts.length) throw new UsageError('--runtime compose starts the --layout in containers: name one (with a blueprint file)');
+  if (runtime !== 'compose' && o.healthyWithin !== undefined) throw new UsageError('--healthy-within goes with --runtime compose');
+  const healthyWithinMs = o.healthyWithin === undefined ? undefined : durationFlag('--healthy-within', o.healthyWithin);
   if (replications > 1 && (o.target || o.driver === 'k6' || o.driver === 'both')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout and --driver embedded');
 
   if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
@@ -112,6 +118,8 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
       replications,
       ...(levels ? { levels } : {}),
       fastDb: !!o.fastDb,
+      ...(runtime === 'compose' ? { runtime } : {}),
+      ...(healthyWithinMs !== undefined ? { healthyWithinMs } : {}),
       connections,
       pin: o.pin,
       portOffset,

@@ -174,6 +174,18 @@ async function supervise(): Promise<number> {
   return new Promise((res) => child.on('exit', (code, signal) => res(code ?? (signal ? 1 : 0))));
 }
 
+/**
+ * Why a detached supervisor ended before the layout was up, from its log: its error, the last
+ * `archsim:` line that is not progress ("starting …", "building …") nor the ARCHSIM_DEBUG hint
+ * (the error is printed last), with the kind its exit code says: 2 a usage error, else internal.
+ */
+export function supervisorFailure(log: string, code: number | null): Error {
+  const lines = log.trim().split('\n').filter(Boolean);
+  const said = lines.filter((l) => l.startsWith('archsim: ') && !l.startsWith('archsim: (set ARCHSIM_DEBUG'));
+  const line = (said.at(-1) ?? lines.at(-1) ?? `the supervisor exited (${code ?? 'signal'})`).replace(/^archsim: /, '');
+  return code === 2 ? new UsageError(line) : new Error(line.replace(/^internal error: /, ''));
+}
+
 async function detach(logDir: string, json: boolean): Promise<number> {
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'up.log');
@@ -186,6 +198,9 @@ async function detach(logDir: string, json: boolean): Promise<number> {
     env: { ...process.env, ARCHSIM_UP_SUPERVISOR: '1' },
   });
   child.unref();
+  // The supervisor's exit code says how it failed (2: the user's input or environment, 1: a bug).
+  let exitCode: number | null = null;
+  child.once('exit', (code) => (exitCode = code));
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const s = readState();
@@ -201,9 +216,8 @@ async function detach(logDir: string, json: boolean): Promise<number> {
       return 0;
     }
     if (!alive(child.pid)) {
-      const text = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim() : '';
-      const line = text.split('\n').filter((l) => l.startsWith('archsim:'))[0] ?? text.split('\n').slice(-1)[0] ?? 'exited';
-      throw new UsageError(line.replace(/^archsim: /, ''));
+      await new Promise((r) => setTimeout(r, 100)); // the exit event, if not in yet
+      throw supervisorFailure(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '', exitCode);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

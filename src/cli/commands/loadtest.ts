@@ -17,6 +17,8 @@ export function register(program: Command): void {
     .option('--warmup <d>', 'load before measuring, driven but not recorded (default: the workload warmup, or 10s so JIT and connection pools settle)')
     .option('--replications <n>', 'measured windows back to back after the warm-up; figures get 95% intervals over them', '1')
     .option('--levels <list>', 'with --layout: measure the capacity (closed model, --users, default 16), then open-model runs at these fractions of it, e.g. 25%,50%,75%')
+    .option('--runtime <runtime>', 'with --layout: process (each unit a process on this machine) or compose (the layout in containers, as `archsim up --runtime compose`; removed after)', 'process')
+    .option('--healthy-within <duration>', 'with --runtime compose: how long the containers may take to be healthy (default 60s)')
     .option('--fast-db', 'embedded PostgreSQL without crash safety (fsync, synchronous_commit, full_page_writes off); default durable, as a real deployment')
     .option('--connections <n>', 'open model: bound on requests in flight')
     .option('--timeout <d>', 'per-request timeout (default 5s)')
