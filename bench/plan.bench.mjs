@@ -9,7 +9,7 @@ import { BIN, fmtMs, median, ROOT, timeCommand } from './lib.mjs';
 
 export const title = 'Migration plan';
 export const method =
-  'In-process: `plan()` from dist/ on blueprints/quantchat.yaml, monolith → microservices with --growth 15%/month (loading excluded), median of 15 runs after 3 warm-ups. Whole process: `archsim plan blueprints/quantchat.yaml --from monolith --to microservices --growth 15%/month --out DIR --force` (load, plan, overlay check, three files written), median of 7 runs after a warm-up, beside `archsim validate` on the same blueprint (process start and loading) in the same run. Rehearsal: `archsim rehearse blueprints/quantchat.yaml --plan DIR/quantchat.plan.json --rate 50% --json` (default 6 s steps whose first second is left out of the percentiles; embedded durable PostgreSQL, the monolith behind a gateway, seeded once, capacity measured first, then all eight extractions at 10/50/100%, each next unit started while the current extraction is watched), one run, wall time of the whole process. The machine is shared: the 1-minute load average is recorded before and after.';
+  'In-process: `plan()` from dist/ on blueprints/quantchat.yaml, monolith → microservices with --growth 15%/month (loading excluded), median of 15 runs after 3 warm-ups. Whole process: `archsim plan blueprints/quantchat.yaml --from monolith --to microservices --growth 15%/month --out DIR --force` (load, plan, overlay check, three files written), median of 7 runs after a warm-up, beside `archsim validate` on the same blueprint (process start and loading) in the same run. Rehearsal: `archsim rehearse blueprints/quantchat.yaml --plan DIR/quantchat.plan.json --rate 50% --json` (default 6 s steps whose first second is left out of the percentiles, a p95 budget judged on the new unit’s own latencies beside the old unit’s in the same seconds, a step watched up to 3× longer for 20 of them; embedded durable PostgreSQL, the monolith behind a gateway, seeded once, capacity measured first, then all eight extractions at 10/50/100%, each next unit booted during the previous drain with its pools opened, each moved table backfilled and verified in its target database before the first canary step), one run, wall time of the whole process. The machine is shared: the 1-minute load average is recorded before and after.';
 
 export async function run({ log }) {
   const loadBefore = os.loadavg()[0];
@@ -59,7 +59,15 @@ export async function run({ log }) {
     { name: 'rehearsal: messages acknowledged / recorded / lost / undelivered', value: rep.messages.map((m) => `${m.event} ${m.acknowledged}/${m.recorded}/${m.lost}/${m.undelivered}`).join('; '), goal: '0 lost', pass: lost === 0 && undelivered === 0 },
     { name: 'rehearsal: worst whole-mix p95 in a canary window', value: `${worstP95.toFixed(1)} ms` },
     { name: 'rehearsal: failed requests by operation and status', value: Object.entries(rep.totals.failures ?? {}).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none' },
-    { name: 'rehearsal: data moves of the plan not performed (tables stay in place)', value: rep.dataMoves?.length ? [...new Set(rep.dataMoves.map((m) => `phase ${m.phase} ${m.unit}`))].join(', ') + ` (${rep.dataMoves.length} tables)` : 'none' },
+    {
+      name: 'rehearsal: data moves backfilled and verified (counts, checksums) / not done; dual write, cut-over, drop not rehearsed',
+      value: (rep.dataMoves ?? []).map((m) => `${m.table} ${m.backfill ? `${m.backfill.rows} rows ${m.backfill.verified ? 'verified' : 'MISMATCH'}` : m.error ? `FAILED (${m.error})` : `not done (${m.notPerformed})`}`).join('; ') || 'none',
+      goal: 'every PostgreSQL move verified',
+      pass: (rep.dataMoves ?? []).every((m) => !m.error && (!m.backfill || m.backfill.verified)) && (rep.dataMoves ?? []).some((m) => m.backfill),
+    },
+    { name: 'rehearsal: canary p95 budgets not judged (why)', value: canary.flatMap((x) => (x.notJudged ?? []).map((n) => `phase ${x.phase} ${x.percent}%: ${n.why}`)).join('; ') || 'none' },
+    { name: 'rehearsal: p95 of each 50% step (and any judged-out or breached one) by answering unit, new / old, ms', value: canary.filter((x) => x.byUnit && Object.keys(x.byUnit).length > 1 && (x.percent === 50 || x.notJudged?.length || x.breaches.length)).map((x) => `phase ${x.phase} ${x.percent}%: ${x.unit} ${x.byUnit[x.unit]?.p95 ?? '–'} / ${Object.entries(x.byUnit).filter(([u]) => u !== x.unit).map(([u, f]) => `${u} ${f.p95 ?? '–'}`).join(', ')}`).join('; ') || 'none' },
+    { name: 'rehearsal: steps watched longer for the new unit\'s latencies', value: `${canary.filter((x) => x.extendedMs).length} steps, ${(canary.reduce((n, x) => n + (x.extendedMs ?? 0), 0) / 1000).toFixed(1)} s in all` },
     { name: 'rehearsal: unit crashes restarted / given up', value: `${(rep.supervision ?? []).filter((e) => e.kind === 'restarted').length} / ${(rep.failedUnits ?? []).length}`, goal: '0 given up', pass: !(rep.failedUnits ?? []).length },
     { name: 'load average (1 min), before / after', value: `${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${os.cpus().length} cores` },
   ];

@@ -54,6 +54,12 @@ export async function backfillAndVerify(sourceUrl: string, targetUrl: string, ta
   await src.connect();
   try {
     await dst.connect();
+    // The copy starts by emptying its tables: never on the source itself (two URLs, one database,
+    // as --db url gives every datastore without a variable of its own). Both connections are
+    // backends of one server when the source sees the target's pid on its own database.
+    const dstPid = (await dst.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const same = await src.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND datname = current_database()', [dstPid]);
+    if (sourceUrl === targetUrl || same.rowCount) throw new Error('the source and the target are the same database: nothing to copy');
     const out: TableCopy[] = [];
     await src.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {

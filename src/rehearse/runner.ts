@@ -304,7 +304,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const drainMs = actions.reduce((s, a) => s + (a.kind === 'retire' ? a.drainMs : 0), 0);
   const warmupS = o.warmupS ?? 5;
   const settleMs = o.settleMs ?? 1000;
-  notes.push(`each canary step's percentiles leave out its first ${settleMs / 1000} s (the new route warming up) and a p95 budget is judged from ${MIN_P95_SAMPLES} latencies on; errors count from the first request`);
+  notes.push(`each canary step's percentiles leave out its first ${settleMs / 1000} s (the new route warming up); a p95 budget is judged on the new unit's own latencies, from ${MIN_P95_SAMPLES} of them on (a step is watched up to ${EXTEND_WATCH}× longer to get them), beside the old unit's in the same seconds; errors count from the first request`);
   // Generous: unit starts take seconds each; the load stops as soon as the actions are done.
   const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 20 + 10;
   const mix = bp.workload?.mix ?? {};

@@ -73,6 +73,11 @@ describe('backfillAndVerify (real PostgreSQL)', () => {
       ['parent', 1235, true],
       ['child', copies[1]!.rows, true],
     ]);
+    // The same database under two URLs is refused before anything is emptied.
+    const alias = `${src}?application_name=alias`;
+    expect(alias).not.toBe(src);
+    await expect(backfillAndVerify(src, alias, [{ schema: 'g', table: 'parent' }])).rejects.toThrow(/the same database/);
+    expect(await tableChecksum(src, { schema: 'g', table: 'parent' })).toMatch(/^1235:/);
     // A table the source does not have is named; an identifier that is not a plain name is refused.
     await expect(backfillAndVerify(src, dst, [{ schema: 'g', table: 'nope' }])).rejects.toThrow(/table g\.nope is not in the source database/);
     await expect(backfillAndVerify(src, dst, [{ schema: 'g', table: 'x; DROP TABLE g.parent' }])).rejects.toThrow(/not a plain table name/);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { rehearse } from '../../src/rehearse/runner.js';
 import { rehearsalSteps } from '../../src/rehearse/steps.js';
+import { resolveLayout } from '../../src/model/resolve.js';
 import { quantchat } from '../generate/fixtures.js';
 import { BLUEPRINT } from '../reference-services/helpers.js';
 
@@ -27,11 +28,14 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     expect(r.steps.map((s) => `${s.kind}${s.percent ?? ''}`)).toEqual([...shape, ...shape, ...shape]);
     expect(r.steps.filter((s) => s.kind === 'start-unit').map((s) => s.unit)).toEqual(['relay-service', 'notification-service', 'group-service']);
     // Each canary step's routes by the unit that answered (the gateway's upstream header): only
-    // the new and the old unit, every request accounted for, the old one gone at 100%.
+    // the new unit and the one serving them until then (the from layout's: the plan's own name
+    // for it in a later phase's layout may differ), every request accounted for, the old one
+    // gone at 100%.
+    const fromUnits = resolveLayout(quantchat, p.from).units.map((u) => u.name);
     for (const s of r.steps.filter((x) => x.kind === 'weights')) {
       const a = actions.find((x) => x.kind === 'weights' && x.unit === s.unit && x.percent === s.percent) as Extract<(typeof actions)[number], { kind: 'weights' }>;
       const units = Object.keys(s.byUnit ?? {});
-      for (const u of units) expect([a.unit, a.from], s.action).toContain(u);
+      for (const u of units) expect([a.unit, ...fromUnits], s.action).toContain(u);
       expect(Object.values(s.byUnit ?? {}).reduce((n, f) => n + f.requests, 0), s.action).toBe(s.requests);
       if (s.percent === 100) expect(units.filter((u) => u !== a.unit), s.action).toEqual([]);
     }
