@@ -29,15 +29,14 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     expect(r.steps.filter((s) => s.kind === 'start-unit').map((s) => s.unit)).toEqual(['relay-service', 'notification-service', 'group-service']);
     // Each canary step's routes by the unit that answered (the gateway's upstream header): only
     // the new unit and the one serving them until then (the from layout's: the plan's own name
-    // for it in a later phase's layout may differ), every request accounted for, the old one
-    // gone at 100%.
+    // for it in a later phase's layout may differ), every request accounted for. (At 100% the old
+    // unit may still answer requests it was sent before the change: they end in this window.)
     const fromUnits = resolveLayout(quantchat, p.from).units.map((u) => u.name);
     for (const s of r.steps.filter((x) => x.kind === 'weights')) {
       const a = actions.find((x) => x.kind === 'weights' && x.unit === s.unit && x.percent === s.percent) as Extract<(typeof actions)[number], { kind: 'weights' }>;
       const units = Object.keys(s.byUnit ?? {});
       for (const u of units) expect([a.unit, ...fromUnits], s.action).toContain(u);
       expect(Object.values(s.byUnit ?? {}).reduce((n, f) => n + f.requests, 0), s.action).toBe(s.requests);
-      if (s.percent === 100) expect(units.filter((u) => u !== a.unit), s.action).toEqual([]);
     }
     expect(r.steps.filter((s) => s.unit === 'relay-service' && s.kind === 'weights').reduce((n, s) => n + (s.byUnit?.['relay-service']?.requests ?? 0), 0)).toBeGreaterThan(0);
     // The relay routes were really served during the canary (the mix sends them 6% of requests).
