@@ -63,7 +63,8 @@ export interface StepReport {
   all: { requests: number; errors: number; p95: number | null };
   /** the window's failed requests by "operation status" (any route, not only the step's) */
   failures: Record<string, number>;
-  breaches: { description: string; value: number }[];
+  /** each broken trigger; a p95 one with the old unit's p95 of the operation in the same seconds (like with like) */
+  breaches: { description: string; value: number; oldP95?: number | null }[];
   /**
    * p95 budgets the step was not judged on, each with why: the old route broke it too (in the same
    * seconds, or just before the change), or the new route answered too few requests to have a p95
@@ -484,10 +485,13 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           rolledBack = true;
           const afterMs = Math.round(performance.now() - win.started);
           const w = win.of(a.ops);
-          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${found.map((b) => `${b.trigger.description} (${round(b.value)})`).join('; ')} (${w.errors} errors)`);
+          const stats = win.stats();
+          const oldP95 = (b: Breach) => (b.trigger.kind === 'p95' ? (stats.ops[b.trigger.op]?.byUnit?.[old.unit]?.p95 ?? null) : undefined);
+          const shown = found.map((b) => ({ description: b.trigger.description, value: round(b.value), ...(oldP95(b) !== undefined ? { oldP95: oldP95(b) === null ? null : round(oldP95(b)!) } : {}) }));
+          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${shown.map((b) => `${b.description} (${b.value}${b.oldP95 !== undefined ? `; ${old.unit} ${b.oldP95 ?? '–'} ms in the same seconds` : ''})`).join('; ')} (${w.errors} errors)`);
           // Requests already sent to the broken unit finish; let them land in this step's window.
           await sleep(1000);
-          push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+          push(report({ unit: a.unit, percent: a.percent, breaches: shown, ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
           continue;
         }
         // The old route's latest figures in this step: the next step's baseline (at 100% no
