@@ -2,9 +2,9 @@
 // read the routes' upstreams and change the weights of some routes in one step, authenticated
 // with a service token of the run signed for the control identity (never a unit's).
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
-import type { Upstream } from '../runtime/gateway-weights.js';
+import { UPSTREAM_HEADER, type Upstream } from '../runtime/gateway-weights.js';
 
-export type { Upstream };
+export { UPSTREAM_HEADER, type Upstream };
 
 export interface GatewayControl {
   routes(): Promise<{ op: string; unit: string; upstreams: Upstream[] }[]>;

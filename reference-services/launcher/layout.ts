@@ -65,6 +65,11 @@ export interface AddUnitOptions {
   internalOrigins: Record<string, string>;
   /** Tests only: fault injection for this unit (e.g. "answer-500"). */
   faults?: string;
+  /**
+   * Open every connection of its pools before it reports ready (UnitOptions.db.keep), as a unit
+   * that will take traffic at once should: its first requests then never wait for a connection.
+   */
+  warmPools?: boolean;
 }
 
 export interface SuperviseOptions {
@@ -136,6 +141,12 @@ export interface RunningLayout {
    * (drained) by stopUnit or stop. The returned info follows its restarts (pid, state).
    */
   addUnit(o: AddUnitOptions): Promise<UnitInfo>;
+  /**
+   * A database for a datastore the run does not have yet (a table move's target), in the run's
+   * server, with these domains' schemas migrated: the URL. With --db url it is the datastore's
+   * DATABASE_URL_<DATASTORE>, else undefined (the caller says the move cannot be rehearsed).
+   */
+  prepareDatastore(store: string, domains: readonly string[]): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -467,6 +478,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
         ...(opts.peers ? { peers: opts.peers } : {}),
         crossUnitEvents: true,
         ...(a.faults ? { faults: a.faults } : {}),
+        ...(a.warmPools ? { db: { keep: true } } : {}),
       };
       const info: UnitInfo = { name: a.unit, domains: u.domains, port, url: `http://127.0.0.1:${port}`, internalUrl, pid: 0, log, state: 'up', restarts: 0 };
       infos.set(a.unit, info);
@@ -497,6 +509,26 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       }
       held.delete(a.unit);
       return info;
+    },
+    async prepareDatastore(store, domains) {
+      let url: string | undefined = databases[store];
+      if (!url) {
+        if (mode === 'url') url = env[envKey(store)];
+        else {
+          await ensureDatabases(pgh, [dbName(store)]);
+          url = pgh.url(dbName(store));
+        }
+      }
+      if (!url) return undefined;
+      const { openDb, migrate } = await import('../runtime/db.js');
+      const { domainModules } = await import('../domains/index.js');
+      const db = openDb(url, 1);
+      try {
+        for (const d of domains) if (domainModules[d]) await migrate(db, d, domainModules[d].migrations);
+      } finally {
+        await db.end();
+      }
+      return url;
     },
     async startUnit(name) {
       held.delete(name);

@@ -13,6 +13,13 @@ export interface Upstream {
 /** op ("domain.op") → its upstreams; a route absent from the map goes to its table unit. */
 export type WeightTable = ReadonlyMap<string, readonly Upstream[]>;
 
+/**
+ * The response header naming the unit that answered a proxied request: a client watching a
+ * canary tells the new route's latencies from the old route's in the same seconds (the
+ * gateways a plan generates say the same with their upstream logs).
+ */
+export const UPSTREAM_HEADER = 'x-archsim-upstream';
+
 /** Bounds of a change request, so a caller cannot make the gateway hold or scan much. */
 export const WEIGHTS_LIMITS = { bodyBytes: 64 * 1024, upstreams: 16, weight: 1000 } as const;
 

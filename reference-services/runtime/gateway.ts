@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { RouteEntry } from '../../src/model/routes.js';
 import { HttpError, badRequest, forbidden, notFound } from './errors.js';
-import { applyWeights, parseWeightsChange, pickUpstream, WEIGHTS_LIMITS, type Upstream, type WeightTable } from './gateway-weights.js';
+import { applyWeights, parseWeightsChange, pickUpstream, UPSTREAM_HEADER, WEIGHTS_LIMITS, type Upstream, type WeightTable } from './gateway-weights.js';
 import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 
@@ -159,6 +159,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
         });
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+        out[UPSTREAM_HEADER] = target.unit;
         res.writeHead(up.statusCode, out);
         await pipeline(up.body, res);
         return;

@@ -2,9 +2,13 @@
 // reference services. It starts the plan's `from` layout (with a gateway in front, the event
 // queue between processes, and every unit of the plan accepted as a peer), keeps an open-model
 // load running through the gateway (the embedded driver, in this process, each request's result
-// reported back so every canary step is its own window), and for each action: starts the
-// extracted unit with the run's databases (data stays in place: the rehearsal moves traffic,
-// not tables, and every output names the steps whose data moves it leaves out), shifts the gateway's weights (one atomic change on its admin endpoint), watches
+// and the unit that answered it reported back, so every canary step is its own window and the
+// new route's latencies are told from the old route's), and for each action: starts the
+// extracted unit (its pools opened before it is ready; the next one boots during the previous
+// extraction's drain, never during a judged step) with the run's databases, backfills and
+// verifies a copy of each table the extraction moves in its target database (the unit keeps
+// the tables where they are: dual write, cut-over and drop are not rehearsed, and every output
+// says so), shifts the gateway's weights (one atomic change on its admin endpoint), watches
 // the step's triggers every second and rolls back (all weight back to the old unit) on a breach,
 // and retires the old route once the new unit has it all. Every unit, the ones it adds included,
 // is supervised: a crash is restarted and reported in the step it happened in. At the end it reads back what the
@@ -23,9 +27,10 @@ import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
 import { planScenario } from '../loadtest/layout-run.js';
 import { createScenario } from '../loadtest/scenarios/profile.js';
-import { gatewayControl } from '../../reference-services/launcher/gateway-control.js';
+import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
-import { alreadyBroken, breaches, dataMoveText, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type WindowStats } from './steps.js';
+import { backfillAndVerify } from './backfill.js';
+import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -58,12 +63,33 @@ export interface StepReport {
   all: { requests: number; errors: number; p95: number | null };
   /** the window's failed requests by "operation status" (any route, not only the step's) */
   failures: Record<string, number>;
-  breaches: { description: string; value: number }[];
-  /** p95 budgets the old unit already broke in the baseline before this extraction: reported, not judged */
-  notJudged?: { description: string; baselineP95: number }[];
+  /** each broken trigger; a p95 one with the old unit's p95 of the operation in the same seconds (like with like) */
+  breaches: { description: string; value: number; oldP95?: number | null }[];
+  /**
+   * p95 budgets the step was not judged on, each with why: the old route broke it too (in the same
+   * seconds, or just before the change), or the new route answered too few requests to have a p95
+   */
+  notJudged?: { description: string; why: string }[];
+  /** the step's routes by the unit that answered them (the gateway's upstream header): like with like */
+  byUnit?: Record<string, { requests: number; errors: number; p50: number | null; p95: number | null }>;
+  /** ms the step was watched past its duration, waiting for the new route's MIN_P95_SAMPLES latencies */
+  extendedMs?: number;
   rolledBack?: { afterMs: number; errorsCaused: number };
   /** supervision during the step: a unit crashed, was restarted, or was given up on */
   supervision?: SupervisionRecord[];
+}
+
+export interface DataMoveReport {
+  phase: number;
+  unit: string;
+  table: string;
+  from: string;
+  to: string;
+  /** null: not backfilled (`notPerformed` says why) */
+  backfill: { rows: number; verified: boolean; checksum: string; copyChecksum: string; ms: number; droppedForeignKeys: string[] } | null;
+  notPerformed?: string;
+  /** the backfill was attempted and failed (the rehearsal fails) */
+  error?: string;
 }
 
 export interface SupervisionRecord {
@@ -84,8 +110,12 @@ export interface RehearsalReport {
   rolledBack: boolean;
   totals: { requests: number; errors: number; errorKinds: Record<string, number>; failures: Record<string, number> };
   messages: { event: string; acknowledged: number; recorded: number; delivered: number; lost: number; undelivered: number }[];
-  /** the plan's data moves in the rehearsed phases: none is performed (the tables stay where they are) */
-  dataMoves: { phase: number; unit: string; table: string; from: string; to: string; performed: false }[];
+  /**
+   * The plan's data moves in the rehearsed phases. Backfill and verify are rehearsed (`backfill`:
+   * the rows copied to the target database at one snapshot of the source, counts and checksums
+   * compared); dual write, cut-over and drop are not: the units keep the tables where they are.
+   */
+  dataMoves: DataMoveReport[];
   /** every supervision event of the run, in order (also in the step each happened in) */
   supervision: SupervisionRecord[];
   /** units supervision gave up on (crashed more than it restarts): the rehearsal failed */
@@ -110,8 +140,13 @@ function overlayFor(bp: Blueprint, file: string, plan: Plan): { file: string; bp
 }
 
 /** One window's figures, per operation and for the whole mix. */
+type Figures = { requests: number; errors: number; h: ReturnType<typeof newHistogram> };
+const figures = (): Figures => ({ requests: 0, errors: 0, h: newHistogram() });
+
 class Window {
-  ops = new Map<string, { requests: number; errors: number; h: ReturnType<typeof newHistogram> }>();
+  ops = new Map<string, Figures>();
+  /** op → answering unit → figures (requests the gateway answered itself, or that failed unanswered, have no unit) */
+  units = new Map<string, Map<string, Figures>>();
   all = { requests: 0, errors: 0, h: newHistogram() };
   /** "op status" (or "op kind" when nothing answered) → failed requests: what broke, where */
   failures: Record<string, number> = {};
@@ -122,24 +157,50 @@ class Window {
    * in a window of seconds those first requests would be the p95 by themselves.
    */
   constructor(readonly settleMs = 0) {}
-  add(op: string, ms: number | null, error: string | null, status: number | null = null) {
+  add(op: string, ms: number | null, error: string | null, status: number | null = null, unit: string | null = null) {
     if (performance.now() - this.started < this.settleMs) ms = null;
     if (error) {
       const k = failureKey(op, error, status);
       this.failures[k] = (this.failures[k] ?? 0) + 1;
     }
     let s = this.ops.get(op);
-    if (!s) this.ops.set(op, (s = { requests: 0, errors: 0, h: newHistogram() }));
-    for (const x of [s, this.all]) {
+    if (!s) this.ops.set(op, (s = figures()));
+    const targets = [s, this.all];
+    if (unit !== null) {
+      let byUnit = this.units.get(op);
+      if (!byUnit) this.units.set(op, (byUnit = new Map()));
+      let u = byUnit.get(unit);
+      if (!u) byUnit.set(unit, (u = figures()));
+      targets.push(u);
+    }
+    for (const x of targets) {
       x.requests++;
       if (error) x.errors++;
       if (ms !== null) recordMs(x.h, ms);
     }
   }
   stats(): WindowStats {
+    const fig = (s: Figures): RouteFigures => ({ requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null, samples: s.h.totalCount });
     const ops: WindowStats['ops'] = {};
-    for (const [op, s] of this.ops) ops[op] = { requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null, samples: s.h.totalCount };
+    for (const [op, s] of this.ops) {
+      const byUnit = this.units.get(op);
+      ops[op] = { ...fig(s), ...(byUnit ? { byUnit: Object.fromEntries([...byUnit].map(([u, f]) => [u, fig(f)])) } : {}) };
+    }
     return { ops };
+  }
+  /** The step's routes per answering unit: requests, errors, p50 and p95 (ms). */
+  byUnit(ops: readonly string[]): NonNullable<StepReport['byUnit']> {
+    const merged = new Map<string, Figures>();
+    for (const op of ops)
+      for (const [u, f] of this.units.get(op) ?? []) {
+        const m = merged.get(u) ?? figures();
+        m.requests += f.requests;
+        m.errors += f.errors;
+        m.h.add(f.h);
+        merged.set(u, m);
+      }
+    const pct = (h: Figures['h'], p: number) => (h.totalCount ? Math.round((h.getValueAtPercentile(p) / 1000) * 100) / 100 : null);
+    return Object.fromEntries([...merged].map(([u, f]) => [u, { requests: f.requests, errors: f.errors, p50: pct(f.h, 50), p95: pct(f.h, 95) }]));
   }
   of(ops: readonly string[]) {
     const h = newHistogram();
@@ -169,14 +230,13 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
   const ov = overlayFor(given, blueprintFile, plan);
   const bp = ov.bp;
   const notes: string[] = [];
-  const dataMoves: RehearsalReport['dataMoves'] = [];
+  const dataMoves: DataMoveReport[] = [];
   for (const a of actions) {
     if (a.kind !== 'start-unit' || !a.dataMoves.length) continue;
-    for (const m of a.dataMoves) dataMoves.push({ phase: a.phase, unit: a.unit, ...m, performed: false });
-    notes.push(`phase ${a.phase} (${a.unit}): ${dataMoveText(a.dataMoves)}`);
+    for (const m of a.dataMoves) dataMoves.push({ phase: a.phase, unit: a.unit, ...m, backfill: null, notPerformed: 'the rehearsal ended before this extraction' });
   }
   if (!dataMoves.length) notes.push('no rehearsed step moves data to another datastore (the plan keeps these tables where they are)');
-  else notes.push('data stays in place: each new unit uses the database holding its domains’ tables now');
+  else notes.push('data moves: backfill and verify are rehearsed (each moved table copied to its target database at one snapshot, counts and checksums compared) before the extraction’s first canary step; dual write, cut-over and drop are not: each new unit keeps using the database holding its domains’ tables now, and the copy is left unused');
   // Supervision: a crashed unit (the from layout's or one the rehearsal adds) is restarted with
   // backoff; each event is recorded with its time and shows in the step it happened in.
   const supervision: SupervisionRecord[] = [];
@@ -218,7 +278,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
       env: { ...process.env, ARCHSIM_EXTENDS_ANYWHERE: process.env.ARCHSIM_EXTENDS_ANYWHERE ?? '' },
     });
     // The load profile sits beside the blueprint the user named (NAME.load.yaml), not the overlay.
-    const r = await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0, supervision);
+    const r = await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0, supervision, dataMoves);
     const failedUnits = [...new Set(supervision.filter((x) => x.kind === 'gave-up').map((x) => x.unit))];
     return { ...r, dataMoves, supervision, failedUnits };
   } finally {
@@ -229,7 +289,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
 
 type Driven = Omit<RehearsalReport, 'dataMoves' | 'supervision' | 'failedUnits'>;
 
-async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, actions: Action[], o: RehearseOptions, notes: string[], line: (s: string) => void, t0: number, supervision: readonly SupervisionRecord[]): Promise<Driven> {
+async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, actions: Action[], o: RehearseOptions, notes: string[], line: (s: string) => void, t0: number, supervision: readonly SupervisionRecord[], dataMoves: DataMoveReport[]): Promise<Driven> {
   const control = gatewayControl(L.gateway!.internalUrl, L.serviceSecret);
   // Who serves each route now (op → unit and port), and each running unit's internal origin.
   const server = new Map<string, { unit: string; port: number }>();
@@ -245,7 +305,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const drainMs = actions.reduce((s, a) => s + (a.kind === 'retire' ? a.drainMs : 0), 0);
   const warmupS = o.warmupS ?? 5;
   const settleMs = o.settleMs ?? 1000;
-  notes.push(`each canary step's percentiles leave out its first ${settleMs / 1000} s (the new route warming up) and a p95 budget is judged from ${MIN_P95_SAMPLES} latencies on; errors count from the first request`);
+  notes.push(`each canary step's percentiles leave out its first ${settleMs / 1000} s (the new route warming up); a p95 budget is judged on the new unit's own latencies, from ${MIN_P95_SAMPLES} of them on (a step is watched up to ${EXTEND_WATCH}× longer to get them), beside the old unit's in the same seconds; errors count from the first request`);
   // Generous: unit starts take seconds each; the load stops as soon as the actions are done.
   const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 20 + 10;
   const mix = bp.workload?.mix ?? {};
@@ -303,9 +363,10 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       timeoutMs: 10_000,
       precise: false,
       until: () => done,
-      onResult: (op, ms, error, status) => {
-        win.add(op, ms, error, status);
-        if (recent && recent !== win) recent.add(op, ms, error, status);
+      tagHeader: UPSTREAM_HEADER,
+      onResult: (op, ms, error, status, unit) => {
+        win.add(op, ms, error, status, unit);
+        if (recent && recent !== win) recent.add(op, ms, error, status, unit);
         total.requests++;
         if (error) {
           total.errors++;
@@ -323,7 +384,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       const host = started.has(u.name) ? u.name : hosting.get(u.domains[0]!);
       if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
     }
-    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
+    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, warmPools: true, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
   };
   const starting = new Map<string, Promise<UnitInfo>>();
   const steps: StepReport[] = [];
@@ -354,14 +415,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         const info = await (starting.get(a.unit) ?? startUnit(a));
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
-        // The next extraction's unit starts now, while this one's canary steps are watched: it
-        // takes no traffic until its own steps, and a unit start is seconds of the rehearsal.
-        const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
-        if (next && !starting.has(next.unit)) {
-          const p = startUnit(next);
-          p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
-          starting.set(next.unit, p);
-        }
+        if (a.dataMoves.length) await rehearseDataMoves(L, bp, plan, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit), line);
         push(report({ unit: a.unit }, a.ops));
         continue;
       }
@@ -392,8 +446,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           baseline = baselineOf(recent, warmupWin);
           recent = null;
         }
-        const excused = alreadyBroken(a.triggers, baseline).map((x) => ({ description: x.trigger.description, baselineP95: round(x.baselineP95) }));
-        if (excused.length) line(`  not judged: ${excused.map((x) => `${x.description} (already ${x.baselineP95} ms before this extraction's first change)`).join('; ')}`);
+        const routes: CanaryRoutes = { unit: a.unit, from: old.unit };
         if (o.crashUnit === a.unit && !crashed) {
           // Tests only: the unit dies mid-step, as a process does; supervision must bring it back.
           crashed = true;
@@ -407,30 +460,63 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           }, Math.min(1000, a.watchMs / 3)).unref();
         }
         let found: Breach[] = [];
+        const check = () => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes)).length > 0;
         const end = performance.now() + a.watchMs;
         while (performance.now() < end) {
           await sleep(Math.min(1000, Math.max(0, end - performance.now())));
-          found = breaches(a.triggers, a.ops, win.stats(), baseline);
-          if (found.length) break;
+          if (check()) break;
         }
+        // A budget is judged on the new route's own latencies: a step whose new route has
+        // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
+        // times its duration), as a canary analysis waits for its minimum sample.
+        const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
+        const extendUntil = end + EXTEND_WATCH * a.watchMs;
+        while (!found.length && waiting() && performance.now() < extendUntil) {
+          await sleep(1000);
+          check();
+        }
+        const extendedMs = Math.max(0, Math.round(performance.now() - end));
+        const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
+        const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes) }] : []));
+        if (notJudged.length) line(`  not judged: ${notJudged.map((x) => `${x.description} (${x.why})`).join('; ')}`);
+        const judged = { byUnit: win.byUnit(a.ops), ...(extendedMs >= 500 ? { extendedMs } : {}), ...(notJudged.length ? { notJudged } : {}) };
         if (found.length) {
           await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
           rolledBack = true;
           const afterMs = Math.round(performance.now() - win.started);
           const w = win.of(a.ops);
-          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${found.map((b) => b.trigger.description).join('; ')} (${w.errors} errors)`);
+          const stats = win.stats();
+          const oldP95 = (b: Breach) => (b.trigger.kind === 'p95' ? (stats.ops[b.trigger.op]?.byUnit?.[old.unit]?.p95 ?? null) : undefined);
+          const shown = found.map((b) => ({ description: b.trigger.description, value: round(b.value), ...(oldP95(b) !== undefined ? { oldP95: oldP95(b) === null ? null : round(oldP95(b)!) } : {}) }));
+          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${shown.map((b) => `${b.description} (${b.value}${b.oldP95 !== undefined ? `; ${old.unit} ${b.oldP95 ?? '–'} ms in the same seconds` : ''})`).join('; ')} (${w.errors} errors)`);
           // Requests already sent to the broken unit finish; let them land in this step's window.
           await sleep(1000);
-          push(report({ unit: a.unit, percent: a.percent, breaches: found.map((b) => ({ description: b.trigger.description, value: round(b.value) })), ...(excused.length ? { notJudged: excused } : {}), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+          push(report({ unit: a.unit, percent: a.percent, breaches: shown, ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
           continue;
         }
-        push(report({ unit: a.unit, percent: a.percent, ...(excused.length ? { notJudged: excused } : {}) }, a.ops));
+        // The old route's latest figures in this step: the next step's baseline (at 100% no
+        // request goes to the old route, and its figures of the moment before stand in).
+        const now = win.stats();
+        for (const op of a.ops) {
+          const f = now.ops[op]?.byUnit?.[old.unit];
+          if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
+        }
+        push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
         continue;
       }
       // retire: the new unit alone serves the routes; requests the old one holds drain.
       await control.setWeights(a.ops, [{ unit: a.movedTo, port: mine.port, weight: 100 }]);
       for (const op of a.ops) server.set(op, { unit: a.movedTo, port: mine.port });
       for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
+      // The next extraction's unit starts now, during this drain, not while canary steps are
+      // watched: a node process booting (modules, migrations, its pools opened) takes a core for
+      // a second or more, and on a small host that lands in the p95 of whatever step is judged.
+      const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
+      if (next && !starting.has(next.unit)) {
+        const p = startUnit(next);
+        p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
+        starting.set(next.unit, p);
+      }
       await sleep(a.drainMs);
       push(report({ unit: a.unit }, a.ops));
       recent = new Window();
@@ -459,6 +545,72 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
+}
+
+/**
+ * Backfill and verify of an extraction's table moves, grouped by target and source database:
+ * each target database is created in the run's server with the extraction's domains' schemas,
+ * then filled from one snapshot of the source and checked. A target that is not a PostgreSQL
+ * datastore (object storage, a filesystem) cannot be, and says so; a failure is recorded, the
+ * load goes on, and the rehearsal fails.
+ */
+async function rehearseDataMoves(L: RunningLayout, bp: Blueprint, plan: Plan, a: Extract<Action, { kind: 'start-unit' }>, moves: DataMoveReport[], line: (s: string) => void): Promise<void> {
+  const engines = new Map<string, string>();
+  for (const p of plan.phases) for (const d of resolveLayout(bp, p.layout).datastores) engines.set(d.name, d.engine);
+  // The reference services keep each domain's tables in a schema named after the domain.
+  const domainOf = (table: string) => a.domains.find((d) => bp.system.domains[d]?.tables.includes(table));
+  const byTarget = new Map<string, DataMoveReport[]>();
+  for (const m of moves) {
+    const bad = [m.from, m.to].find((s) => engines.get(s) !== 'postgres');
+    if (bad) m.notPerformed = `${bad} is ${engines.has(bad) ? `a ${engines.get(bad)} datastore` : 'not a datastore of the plan’s layouts'}, not a database the rehearsal can copy rows to or from`;
+    else if (!domainOf(m.table)) m.notPerformed = `no domain of ${a.unit} owns table ${m.table}`;
+    else byTarget.set(m.to, [...(byTarget.get(m.to) ?? []), m]);
+  }
+  for (const [to, ms] of byTarget) {
+    const t0 = performance.now();
+    try {
+      const url = await L.prepareDatastore(to, [...new Set(ms.map((m) => domainOf(m.table)!))]);
+      if (!url) {
+        for (const m of ms) m.notPerformed = `no database for ${to} in this run (with --db url, set its DATABASE_URL_ variable)`;
+        continue;
+      }
+      const bySource = new Map<string, DataMoveReport[]>();
+      for (const m of ms) {
+        const src = L.databaseOf(domainOf(m.table)!);
+        bySource.set(src, [...(bySource.get(src) ?? []), m]);
+      }
+      for (const [src, group] of bySource) {
+        const copies = await backfillAndVerify(src, url, group.map((m) => ({ schema: domainOf(m.table)!, table: m.table })));
+        const ms = Math.round(performance.now() - t0);
+        for (const c of copies) {
+          const m = group.find((x) => x.table === c.table)!;
+          m.backfill = { rows: c.rows, verified: c.verified, checksum: c.checksum, copyChecksum: c.copyChecksum, ms, droppedForeignKeys: c.droppedForeignKeys };
+          delete m.notPerformed;
+        }
+        const bad = copies.filter((c) => !c.verified);
+        line(`  backfilled into ${to}: ${copies.map((c) => `${c.table} ${c.rows} rows`).join(', ')} in ${ms} ms${copies.some((c) => c.droppedForeignKeys.length) ? ` (foreign keys to tables that stay behind dropped in the copy: ${copies.flatMap((c) => c.droppedForeignKeys).join(', ')})` : ''}; ${bad.length ? `VERIFY FAILED for ${bad.map((c) => `${c.table} (source ${c.checksum}, copy ${c.copyChecksum})`).join(', ')}` : 'counts and checksums match'}`);
+      }
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      for (const m of ms) if (!m.backfill) (m.error = msg), delete m.notPerformed;
+      line(`  backfill into ${to} failed: ${msg}`);
+    }
+  }
+  for (const m of moves) if (m.notPerformed && !m.backfill) line(`  ${m.table} (${m.from} → ${m.to}) not backfilled: ${m.notPerformed}`);
+}
+
+/** A step is watched at most this many times its duration more, for the new route's latencies. */
+const EXTEND_WATCH = 3;
+
+const p95Triggers = (ts: readonly Trigger[]) => ts.filter((t): t is Extract<Trigger, { kind: 'p95' }> => t.kind === 'p95');
+
+/** Why a p95 budget was not judged in a step, in one line. */
+function whyNotJudged(v: P95Verdict, routes: CanaryRoutes): string {
+  if (v.verdict === 'too-few') return `${v.samples} latencies of ${routes.unit} in the window, fewer than ${MIN_P95_SAMPLES}`;
+  if (v.verdict !== 'excused') return '';
+  return v.when === 'same-window'
+    ? `${routes.unit} at ${round(v.p95)} ms, ${routes.from} at ${round(v.oldP95)} ms in the same seconds: both over, the host's doing`
+    : `${routes.unit} at ${round(v.p95)} ms, ${routes.from} already at ${round(v.oldP95)} ms just before the change`;
 }
 
 /** Per operation: the load since the last retire when it holds enough latencies, else the warm-up's. */

@@ -26,9 +26,10 @@ export type Action =
       ops: string[];
       /**
        * The plan's data moves of this extraction (tables whose datastore changes). The rehearsal
-       * does not perform them: the unit works on the tables where they are; said in every output.
+       * backfills and verifies a copy of each in its target database; the unit keeps working on
+       * the tables where they are (no dual write, cut-over or drop): said in every output.
        */
-      dataMoves: DataMoveNotDone[];
+      dataMoves: PlannedDataMove[];
     }
   | {
       kind: 'weights';
@@ -46,8 +47,8 @@ export type Action =
   | { kind: 'retire'; phase: number; layout: string; unit: string; movedTo: string; ops: string[]; drainMs: number }
   | { kind: 'note'; phase: number; layout: string; text: string };
 
-/** A table the plan moves to another datastore in this step, which the rehearsal leaves in place. */
-export interface DataMoveNotDone {
+/** A table the plan moves to another datastore in this step. */
+export interface PlannedDataMove {
   table: string;
   from: string;
   to: string;
@@ -147,23 +148,41 @@ export function describeAction(a: Action): string {
 }
 
 /**
- * What the plan moves and the rehearsal does not, in one line: the unit runs on the tables
- * where they are, so the dual write, backfill, verify and cut-over of these tables are untested.
+ * What the plan moves and how much of it the rehearsal does, in one line: a copy is backfilled
+ * and verified in the target, but the unit runs on the tables where they are, so the dual write,
+ * cut-over and drop of these tables are untested.
  */
-export function dataMoveText(moves: readonly DataMoveNotDone[]): string {
+export function dataMoveText(moves: readonly PlannedDataMove[]): string {
   const by = new Map<string, string[]>();
   for (const m of moves) by.set(`${m.from} → ${m.to}`, [...(by.get(`${m.from} → ${m.to}`) ?? []), m.table]);
   const parts = [...by].map(([route, tables]) => `${tables.join(', ')} (${route})`);
-  return `DATA MOVE NOT PERFORMED: the plan moves ${parts.join('; ')}; the rehearsal leaves ${moves.length === 1 ? 'it' : 'them'} where ${moves.length === 1 ? 'it is' : 'they are'} (dual write, backfill, verify and cut-over not rehearsed)`;
+  const it = moves.length === 1;
+  return `DATA MOVE PARTLY REHEARSED: the plan moves ${parts.join('; ')}; the rehearsal backfills and verifies a copy in the target database (counts and checksums), the unit keeps using ${it ? 'the table where it is' : 'the tables where they are'} (dual write, cut-over and drop not rehearsed)`;
+}
+
+/** One route's (or one operation's) figures in a window. */
+export interface RouteFigures {
+  requests: number;
+  errors: number;
+  /** ms; null: no latency after the window's settling time */
+  p95: number | null;
+  /** latencies the p95 is over (those after the settling time; may be fewer than requests) */
+  samples?: number;
 }
 
 /** Per-window figures of the routes a step watches. */
 export interface WindowStats {
   /**
-   * op → requests, errors (5xx, timeouts, connection failures) and p95 in ms (null: no request)
-   * over `samples` latencies (those after the window's settling time; may be fewer than requests)
+   * op → requests, errors (5xx, timeouts, connection failures) and p95 in ms over the window, and
+   * the same per unit that answered (`byUnit`, from the gateway's upstream header) when known.
    */
-  ops: Record<string, { requests: number; errors: number; p95: number | null; samples?: number }>;
+  ops: Record<string, RouteFigures & { byUnit?: Record<string, RouteFigures> }>;
+}
+
+/** The two routes of a canary step: the new unit and the one it takes the routes from. */
+export interface CanaryRoutes {
+  unit: string;
+  from: string;
 }
 
 /**
@@ -172,17 +191,24 @@ export interface WindowStats {
  */
 export const MIN_P95_SAMPLES = 20;
 
+/**
+ * The new route is blamed for a p95 budget the old route broke too in the same seconds only when
+ * it is this much slower than the old route: both over budget at once is the host (the shared
+ * database, the CPU), and a p95 of 20 to 100 latencies moves by a few tens of percent by itself.
+ */
+export const CONCURRENT_SLOWER = 1.5;
+
 export type Breach = { trigger: Trigger; value: number };
+
+const enough = (f: RouteFigures | undefined): f is RouteFigures & { p95: number } => !!f && f.p95 !== null && (f.samples ?? f.requests) >= MIN_P95_SAMPLES;
 
 /**
  * The triggers a window breaks. error-rate: errors / requests over the step's routes (the routes
  * the unit takes over, whichever unit served them: a canary that breaks them shows there);
- * p95: the operation's p95 in the window, judged once it holds MIN_P95_SAMPLES latencies. A
- * window with no request breaks nothing.
+ * p95: see judgeP95. A window with no request breaks nothing.
  */
-export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats, baseline?: WindowStats): Breach[] {
+export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats, baseline?: WindowStats, routes?: CanaryRoutes): Breach[] {
   const out: Breach[] = [];
-  const excused = new Set(alreadyBroken(triggers, baseline).map((x) => x.trigger));
   for (const t of triggers) {
     if (t.kind === 'error-rate') {
       let n = 0;
@@ -193,19 +219,51 @@ export function breaches(triggers: readonly Trigger[], ops: readonly string[], w
       }
       if (n > 0 && e / n > t.above) out.push({ trigger: t, value: e / n });
     } else if (t.kind === 'p95') {
-      const o = w.ops[t.op];
-      const p = o?.p95;
-      if (p !== null && p !== undefined && (o!.samples ?? o!.requests) >= MIN_P95_SAMPLES && p > t.aboveMs && !excused.has(t)) out.push({ trigger: t, value: p });
+      const v = judgeP95(t, w, baseline, routes);
+      if (v.verdict === 'breach') out.push({ trigger: t, value: v.p95 });
     }
   }
   return out;
 }
 
+export type P95Verdict =
+  | { verdict: 'breach'; p95: number }
+  | { verdict: 'held'; p95: number | null }
+  /** the new route has fewer than MIN_P95_SAMPLES latencies in the window yet */
+  | { verdict: 'too-few'; samples: number }
+  /** over budget, but the old route was too (now, or just before the extraction): the host, not the step */
+  | { verdict: 'excused'; p95: number; oldP95: number; when: 'same-window' | 'before' };
+
+/**
+ * A p95 budget, like with like. With the answering unit known (`routes` and the window's byUnit):
+ * the new route's p95 in the window, judged from MIN_P95_SAMPLES of its own latencies (at 10% a
+ * mixed p95 is the canary's upper half by construction, and a handful of its requests). Over the
+ * budget, it is excused when the old route, in the same seconds, was over the budget too and the
+ * new one is not CONCURRENT_SLOWER times slower than it; at 100% (no old route left in the
+ * window) when the old route was over it just before (`baseline`). Without byUnit: the
+ * operation's p95 over both routes, excused by the baseline alone (the figures before the change).
+ */
+export function judgeP95(t: Extract<Trigger, { kind: 'p95' }>, w: WindowStats, baseline?: WindowStats, routes?: CanaryRoutes): P95Verdict {
+  const op = w.ops[t.op];
+  const split = routes && op?.byUnit;
+  const mine = split ? op.byUnit![routes.unit] : op;
+  if (!enough(mine)) return { verdict: 'too-few', samples: mine ? (mine.samples ?? mine.requests) : 0 };
+  if (mine.p95 <= t.aboveMs) return { verdict: 'held', p95: mine.p95 };
+  const old = split ? op.byUnit![routes.from] : undefined;
+  if (enough(old)) {
+    if (old.p95 > t.aboveMs && mine.p95 <= CONCURRENT_SLOWER * old.p95) return { verdict: 'excused', p95: mine.p95, oldP95: old.p95, when: 'same-window' };
+    return { verdict: 'breach', p95: mine.p95 };
+  }
+  const before = alreadyBroken([t], baseline)[0];
+  if (before) return { verdict: 'excused', p95: mine.p95, oldP95: before.baselineP95, when: 'before' };
+  return { verdict: 'breach', p95: mine.p95 };
+}
+
 /**
  * The p95 budgets the old unit already broke before the step changed anything (the baseline: the
- * load just before the extraction's first weight change, every request on the old unit). A step
- * cannot be blamed for those: on a saturated machine every route is over budget, the old ones
- * too, and rolling back would say nothing about the new unit. Reported, not judged.
+ * old route's most recent figures before this step). A step cannot be blamed for those: on a
+ * saturated machine every route is over budget, the old ones too, and rolling back would say
+ * nothing about the new unit. Reported, not judged.
  */
 export function alreadyBroken(triggers: readonly Trigger[], baseline?: WindowStats): { trigger: Extract<Trigger, { kind: 'p95' }>; baselineP95: number }[] {
   if (!baseline) return [];
@@ -213,7 +271,7 @@ export function alreadyBroken(triggers: readonly Trigger[], baseline?: WindowSta
   for (const t of triggers) {
     if (t.kind !== 'p95') continue;
     const b = baseline.ops[t.op];
-    if (b && b.p95 !== null && (b.samples ?? b.requests) >= MIN_P95_SAMPLES && b.p95 > t.aboveMs) out.push({ trigger: t, baselineP95: b.p95 });
+    if (enough(b) && b.p95 > t.aboveMs) out.push({ trigger: t, baselineP95: b.p95 });
   }
   return out;
 }

@@ -300,6 +300,17 @@ describe('scenario bugs', () => {
 });
 
 describe('per-request results, the stop signal and the driver\'s own lateness', () => {
+  it('passes a response header of each answer to onResult when asked (tagHeader, any case), null otherwise', async () => {
+    const s = await server();
+    const tags: (string | null)[] = [];
+    await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 3, tagHeader: 'Content-Type', onResult: (_op, _ms, _e, _st, tag) => tags.push(tag) });
+    expect(tags).toEqual(['text/plain', 'text/plain', 'text/plain']);
+    const none: (string | null)[] = [];
+    await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 2, tagHeader: 'x-absent', onResult: (_op, _ms, _e, _st, tag) => none.push(tag) });
+    await runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 2, onResult: (_op, _ms, _e, _st, tag) => none.push(tag) });
+    expect(none).toEqual([null, null, null, null]);
+  });
+
   it('reports each request as it ends, warm-up included: operation, latency from the intended start, error kind, status', async () => {
     const s = await server({ delayMs: 5 });
     const seen: [string, number | null, string | null, number | null][] = [];

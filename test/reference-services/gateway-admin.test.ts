@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../reference-services/runtime/gateway.js';
-import { applyWeights, parseWeightsChange, pickUpstream } from '../../reference-services/runtime/gateway-weights.js';
+import { applyWeights, parseWeightsChange, pickUpstream, UPSTREAM_HEADER } from '../../reference-services/runtime/gateway-weights.js';
 import { CONTROL_CALLER, SERVICE_AUDIENCE, SERVICE_TOKEN_HEADER, ServiceAuth } from '../../reference-services/runtime/service-auth.js';
 import { pathPattern, type RouteEntry } from '../../src/model/routes.js';
 import { gatewayControl } from '../../reference-services/launcher/gateway-control.js';
@@ -36,7 +36,10 @@ afterAll(async () => {
 async function served(path: string, n = 40): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
-    const t = await (await fetch(`${gw.url}${path}`)).text();
+    const res = await fetch(`${gw.url}${path}`);
+    const t = await res.text();
+    // The gateway names the unit that answered (a canary's latencies are told apart by it).
+    expect(res.headers.get(UPSTREAM_HEADER)).toBe(t);
     out[t] = (out[t] ?? 0) + 1;
   }
   return out;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { readPlanFile } from '../../src/rehearse/plan-file.js';
-import { alreadyBroken, breaches, dataMoveText, describeAction, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { alreadyBroken, breaches, CONCURRENT_SLOWER, dataMoveText, describeAction, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
 
 const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
@@ -51,7 +51,7 @@ describe('rehearsalSteps', () => {
     expect(() => rehearsalSteps(broken, quantchat, { stepMs: 1000 })).toThrow(/not a route of blueprint quantchat/);
   });
 
-  it('names the data moves of each extraction, which the rehearsal does not perform', () => {
+  it('names the data moves of each extraction, and what of them the rehearsal does (backfill and verify of a copy, not the cut-over)', () => {
     const start = (unit: string) => steps.find((a) => a.kind === 'start-unit' && a.unit === unit) as Extract<Action, { kind: 'start-unit' }>;
     expect(start('relay-service').dataMoves).toEqual([]);
     expect(describeAction(start('relay-service'))).not.toMatch(/DATA MOVE/);
@@ -59,7 +59,7 @@ describe('rehearsalSteps', () => {
     const planned = p.phases.flatMap((ph) => ph.extractions).find((e) => e.unit === 'group-service')!.data;
     expect(planned.length).toBeGreaterThan(0);
     expect(groups.dataMoves).toEqual(planned.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store })));
-    expect(describeAction(groups)).toMatch(/DATA MOVE NOT PERFORMED: the plan moves groups, group_members, group_messages \(main → group-db\); the rehearsal leaves them where they are/);
+    expect(describeAction(groups)).toMatch(/DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); the rehearsal backfills and verifies a copy in the target database \(counts and checksums\), the unit keeps using the tables where they are \(dual write, cut-over and drop not rehearsed\)/);
     // Moves to two stores are listed per store.
     expect(dataMoveText([
       { table: 'a', from: 'main', to: 'x' },
@@ -127,6 +127,38 @@ describe('triggers', () => {
     expect(breaches([p95], ['a.x'], now, before(900, MIN_P95_SAMPLES - 1))).toHaveLength(1);
     expect(alreadyBroken([p95])).toEqual([]);
     expect(alreadyBroken([p95], { ops: {} })).toEqual([]);
+  });
+
+  it('judges a p95 budget like with like: the new route’s own latencies, against the old route’s in the same seconds', () => {
+    const p95 = parseTrigger({ metric: 'latency.p95(a.x)', above: 200, description: 'p' }) as Extract<ReturnType<typeof parseTrigger>, { kind: 'p95' }>;
+    const routes = { unit: 'new', from: 'old' };
+    const fig = (p: number | null, samples: number) => ({ requests: samples, errors: 0, p95: p, samples });
+    // Mixed over both routes the operation is over budget; split, the figures say whose it is.
+    const w = (mine: [number | null, number], old: [number | null, number]) => ({ ops: { 'a.x': { ...fig(260, mine[1] + old[1]), byUnit: { new: fig(...mine), old: fig(...old) } } } });
+    expect(CONCURRENT_SLOWER).toBe(1.5);
+    // The new route over budget while the old one holds it at the same moment: the step's doing.
+    expect(judgeP95(p95, w([260, 30], [120, 200]), undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
+    expect(breaches([p95], ['a.x'], w([260, 30], [120, 200]), undefined, routes).map((b) => b.value)).toEqual([260]);
+    // Both over budget in the same seconds, the new one not 1.5 × slower: the host's, not judged.
+    expect(judgeP95(p95, w([300, 30], [201, 200]), undefined, routes)).toEqual({ verdict: 'excused', p95: 300, oldP95: 201, when: 'same-window' });
+    expect(breaches([p95], ['a.x'], w([300, 30], [201, 200]), undefined, routes)).toEqual([]);
+    expect(judgeP95(p95, w([301.5, 30], [201, 200]), undefined, routes).verdict).toBe('excused');
+    expect(judgeP95(p95, w([301.6, 30], [201, 200]), undefined, routes)).toEqual({ verdict: 'breach', p95: 301.6 });
+    // Within budget: held, whatever the mixed p95 (a slow old route is not the new one's fault).
+    expect(judgeP95(p95, w([200, 30], [900, 200]), undefined, routes)).toEqual({ verdict: 'held', p95: 200 });
+    // Too few of the new route's own latencies: not judged, however slow (the mixed p95 is over).
+    expect(judgeP95(p95, w([900, MIN_P95_SAMPLES - 1], [120, 200]), undefined, routes)).toEqual({ verdict: 'too-few', samples: MIN_P95_SAMPLES - 1 });
+    expect(breaches([p95], ['a.x'], w([900, MIN_P95_SAMPLES - 1], [120, 200]), undefined, routes)).toEqual([]);
+    expect(judgeP95(p95, { ops: { 'a.x': { ...fig(260, 40), byUnit: { old: fig(260, 40) } } } }, undefined, routes)).toEqual({ verdict: 'too-few', samples: 0 });
+    // 100%: no old-route latency in the window; the old route's figures just before decide.
+    const alone = { ops: { 'a.x': { ...fig(260, 40), byUnit: { new: fig(260, 40) } } } };
+    expect(judgeP95(p95, alone, undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
+    expect(judgeP95(p95, alone, { ops: { 'a.x': fig(150, 40) } }, routes)).toEqual({ verdict: 'breach', p95: 260 });
+    expect(judgeP95(p95, alone, { ops: { 'a.x': fig(240, 40) } }, routes)).toEqual({ verdict: 'excused', p95: 260, oldP95: 240, when: 'before' });
+    // An old route with too few latencies in the window is no comparison: the baseline decides.
+    expect(judgeP95(p95, w([260, 30], [900, 5]), undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
+    // Without the per-unit split (no upstream header): the operation's p95, as before.
+    expect(judgeP95(p95, { ops: { 'a.x': fig(260, 40) } }, undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
   });
 });
 

@@ -1,7 +1,7 @@
 // `archsim rehearse`: the plan file read as hostile input, the step planner's actions, then the
 // live runner (or, with --dry-run, the actions printed). Exit 1 when a step was rolled back, a
-// request failed, a message was lost or left undelivered, or a unit kept crashing (supervision
-// gave up on it). A crash that was restarted is reported, not a failure by itself.
+// request failed, a message was lost or left undelivered, a unit kept crashing (supervision
+// gave up on it), or a table's backfill failed or did not verify. A crash that was restarted is reported, not a failure by itself.
 import { loadBlueprint } from '../../io/load.js';
 import { InputError } from '../../errors.js';
 import { readPlanFile } from '../../rehearse/plan-file.js';
@@ -63,6 +63,8 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
   const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
   const lost = r.messages.reduce((s, m) => s + m.lost + m.undelivered, 0);
+  // A backfill that failed or whose copy does not match its source is a failed rehearsal.
+  const badMoves = r.dataMoves.filter((m) => m.error !== undefined || (m.backfill && !m.backfill.verified)).length;
   if (f.json) printJson(r);
   else {
     out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
@@ -78,7 +80,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
           s.p95 ?? '–',
           s.all.requests,
           s.all.errors,
-          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => b.description).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (old unit already at ${x.baselineP95} ms before)`), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
+          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => `${b.description}: ${b.value}${b.oldP95 !== undefined ? ` ms, old unit ${b.oldP95 ?? '–'} ms in the same seconds` : ''}`).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (${x.why})`), ...(s.kind === 'weights' && s.byUnit ? [`p95 by unit: ${Object.entries(s.byUnit).map(([u, f]) => `${u} ${f.p95 ?? '–'} ms of ${f.requests}`).join(', ')}`] : []), ...(s.extendedMs ? [`watched ${(s.extendedMs / 1000).toFixed(1)} s longer for the new route's latencies`] : []), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
         ]),
       ),
     );
@@ -93,7 +95,16 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
       out(table(['at s', 'unit', 'event', 'detail'], r.supervision.map((e) => [e.atS, e.unit, e.kind, e.detail])));
     }
     if (r.failedUnits.length) out(`units that kept crashing (supervision gave up): ${r.failedUnits.join(', ')}`);
+    if (r.dataMoves.length) {
+      out('');
+      out(
+        table(
+          ['phase', 'table', 'move', 'backfill rows', 'verify', 'ms'],
+          r.dataMoves.map((m) => [m.phase, m.table, `${m.from} → ${m.to}`, m.backfill?.rows ?? '–', m.backfill ? (m.backfill.verified ? 'counts and checksums match' : `MISMATCH (source ${m.backfill.checksum}, copy ${m.backfill.copyChecksum})`) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed}`, m.backfill?.ms ?? '–']),
+        ),
+      );
+    }
     for (const n of r.notes) out(`- ${n}`);
   }
-  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 ? EXIT.failed : EXIT.ok;
+  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 || badMoves > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -66,9 +66,15 @@ export type DriverOptions = {
    * Called as each request ends (warm-up included): its operation, latency from the intended
    * start (null when nothing answered), error kind (null: a 2xx/3xx answer) and HTTP status (null
    * when nothing answered). For callers that cut the run into windows of their own (a migration
-   * rehearsal watching each canary step, telling a 401 from a 404 at each cutover).
+   * rehearsal watching each canary step, telling a 401 from a 404 at each cutover). `tag`: the
+   * answer's `tagHeader` value (null when absent or not asked for).
    */
-  onResult?: (op: string, ms: number | null, error: string | null, status: number | null) => void;
+  onResult?: (op: string, ms: number | null, error: string | null, status: number | null, tag: string | null) => void;
+  /**
+   * A response header passed to onResult as `tag`, e.g. the gateway's x-archsim-upstream: which
+   * unit answered, so a canary's latencies are told from the old route's in the same window.
+   */
+  tagHeader?: string;
   /** open model: stop scheduling new requests once this returns true (those in flight finish) */
   until?: () => boolean;
   /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
@@ -129,7 +135,7 @@ type OpState = { id: string; n: number; requests: number; errors: Errors; latenc
  * a quarter less CPU per request than pool.request(), which builds a body stream per response.
  * The timeout is ours: undici's own timers are coarse (sub-second timeouts fire late).
  */
-function exchange(pool: Pool, spec: RequestSpec, timeoutMs: number): Promise<number> {
+function exchange(pool: Pool, spec: RequestSpec, timeoutMs: number, tag?: { header: string; value: string | null }): Promise<number> {
   return new Promise((resolve, reject) => {
     let status = 0;
     let controller: { abort(reason: Error): void } | undefined;
@@ -154,8 +160,12 @@ function exchange(pool: Pool, spec: RequestSpec, timeoutMs: number): Promise<num
           // Timed out while still queued in the pool: do not send it late.
           if (settled) c.abort(Object.assign(new Error('timed out before it was sent'), { code: 'ARCHSIM_TIMEOUT' }));
         },
-        onResponseStart(_c, code) {
+        onResponseStart(_c, code, headers) {
           status = code;
+          if (tag) {
+            const v = headers[tag.header];
+            tag.value = typeof v === 'string' ? v : null;
+          }
         },
         onResponseData() {},
         onResponseEnd() {
@@ -267,7 +277,8 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     let kind: string | null = null;
     let answered = false;
     let code: number | null = null;
-    return exchange(pool, spec, timeoutMs)
+    const tag = o.tagHeader ? { header: o.tagHeader.toLowerCase(), value: null as string | null } : undefined;
+    return exchange(pool, spec, timeoutMs, tag)
       .then((status) => {
         answered = true;
         code = status;
@@ -281,7 +292,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         inFlight--;
         completed++;
         if (kind) errorsSoFar++;
-        o.onResult?.(op.id, answered ? end - intended : null, kind, code);
+        o.onResult?.(op.id, answered ? end - intended : null, kind, code, tag?.value ?? null);
         if (!measured) return;
         st.requests++;
         if (kind) addError(st.errors, kind);
