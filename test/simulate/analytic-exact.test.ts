@@ -117,6 +117,15 @@ describe('analyze: the shapes with a closed form', () => {
     expect(r.host).toEqual({ cores: 1, driverCpu: 0 });
   });
 
+  it('background CPU is load on the shared host: a quarter core more makes the M/M/1-PS factor 1/(1 − 0.75): mean 20 + 3 × 10', () => {
+    const bp = queue({ mean: 10 });
+    bp.system.defaults.backgroundCpu = 0.25;
+    // Host load a = λ·D + background = 50/s × 10 ms + 0.25 = 0.75 of the one core; the station's own
+    // queue (ρ = 0.5, response 20 ms) is left unstretched, its 10 ms of service stretched by 1/(1 − a).
+    const r = analyze(bp, 'one', { rate: 50, mix, host: { cores: 1, driverCpu: 0 } });
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(20 + 3 * 10, 9);
+  });
+
   it('a tandem exponential then constant station: 20 + 5 + the M/D/1 wait ρs/(2(1−ρ)) = 5/6', () => {
     const r = analyze(network([{ mean: 10 }, { mean: 5, dist: 'const', cv: 0 }]), 'one', { rate: 50, mix });
     expect(r.operations[0]!.latency.mean).toBeCloseTo(25 + 5 / 6, 9);
