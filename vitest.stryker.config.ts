@@ -58,6 +58,7 @@ export default defineConfig({
       'test/**/cli.test.ts',
       'test/report/report-cli.test.ts',
       'test/report/examples.test.ts',
+      'test/report/answers.test.ts',
       // npm install and tsc of generated projects.
       'test/generate/scaffold.test.ts',
       'test/generate/scaffold-typecheck.test.ts',
