@@ -49,6 +49,17 @@ describe('lineChart', () => {
     expect([...svg.matchAll(/text-anchor="end">([\d.]+)</g)].map((m) => m[1])).toEqual(['0', '5', '10', '15', '20', '25', '30']);
   });
 
+  it('steps at their boundaries: range / 5 of exactly 1.5, 3 and 7 × 10ⁿ take the next step up', () => {
+    const yLabels = (yMax: number) => [...lineChart({ ...two(), yMax }).matchAll(/text-anchor="end">([\d.]+)</g)].map((m) => m[1]);
+    expect(yLabels(7.5)).toEqual(['0', '2', '4', '6', '8']);
+    expect(yLabels(15)).toEqual(['0', '5', '10', '15']);
+    expect(yLabels(35)).toEqual(['0', '10', '20', '30', '40']);
+    // Just below each boundary, the step below.
+    expect(yLabels(7)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(yLabels(14)).toEqual(['0', '2', '4', '6', '8', '10', '12', '14']);
+    expect(yLabels(30)).toEqual(['0', '5', '10', '15', '20', '25', '30']);
+  });
+
   it('a series with no finite point draws no path but keeps its legend entry', () => {
     const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'gone', points: [[10, Infinity]] }] });
     expect(svg).not.toContain('<path');
