@@ -1,12 +1,22 @@
-// Mutation testing of the pure core and the load driver: `npm run mutate` (all folders) or
-// `npm run mutate -- --mutate 'src/model/**/*.ts'` (one folder). Not run in CI (too slow for every
-// submission); see the README's "Working on archsim" for when to run it. The HTML report
-// (every surviving mutant, by file) is written to reports/mutation/mutation.html, the per-folder
-// scores by `node scripts/mutation-scores.mjs`.
-// ARCHSIM_MUTATION_DIR (default reports/mutation) lets two folder runs go side by side without
-// sharing a report or an incremental file.
-const dir = process.env.ARCHSIM_MUTATION_DIR ?? 'reports/mutation';
-// Test processes inherit this: a test whose latency bound cannot hold in a mutation run (the
+// Mutation testing of the pure core and the load driver, one folder per Stryker run:
+// `npm run mutate` (scripts/mutate.mjs: every folder in turn, then the scores) or
+// `npm run mutate -- report model` (those folders). The folders and each one's tests are in
+// scripts/mutation-folders.mjs; ARCHSIM_MUTATION_FOLDER names the folder of this run. Not run in CI
+// (too slow for every submission); see the README's "Working on archsim" for when to run it.
+// Each folder's HTML report (every surviving mutant, by file) is written to
+// reports/mutation/<folder>/mutation.html, the per-folder scores by scripts/mutation-scores.mjs.
+// Without ARCHSIM_MUTATION_FOLDER (`npx stryker run --mutate 'src/x.ts:1-80'` for a quick look at
+// a range) the tests are the union of all folders' and the report goes to reports/mutation/adhoc;
+// ARCHSIM_MUTATION_DIR overrides where.
+import { MUTATION_FOLDERS } from './scripts/mutation-folders.mjs';
+
+const folder = process.env.ARCHSIM_MUTATION_FOLDER;
+if (folder && !MUTATION_FOLDERS[folder]) {
+  throw new Error(`ARCHSIM_MUTATION_FOLDER=${folder}: not one of ${Object.keys(MUTATION_FOLDERS).join(', ')}`);
+}
+const dir = process.env.ARCHSIM_MUTATION_DIR ?? `reports/mutation/${folder ?? 'adhoc'}`;
+// Test processes inherit these: vitest.stryker.config.ts picks the folder's tests from
+// ARCHSIM_MUTATION_FOLDER, and a test whose latency bound cannot hold in a mutation run (the
 // instrumented driver, cold, on shared cores) skips there, and only there.
 process.env.ARCHSIM_MUTATION_RUN = '1';
 
@@ -15,16 +25,7 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.stryker.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
-  mutate: [
-    'src/model/**/*.ts',
-    'src/simulate/**/*.ts',
-    'src/generate/**/*.ts',
-    'src/report/**/*.ts',
-    'src/loadtest/driver/**/*.ts',
-    // The driver's child-process entry runs from dist/ in its own process (runDriverInChild forks
-    // the built file), so a mutant of the source can never run there.
-    '!src/loadtest/driver/child.ts',
-  ],
+  mutate: folder ? MUTATION_FOLDERS[folder].mutate : Object.values(MUTATION_FOLDERS).flatMap((f) => f.mutate),
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: zod schemas and their descriptions, CSS, constant tables,
   // regular expressions) can only be tested by re-running every test of the folder for each one:
@@ -45,7 +46,8 @@ export default {
   // The sandbox needs sources, tests, blueprints, scenarios and dist/ (the driver tests start the
   // built trivial server as a process: build first); not earlier output.
   ignorePatterns: ['.stryker-tmp*', 'coverage', 'test-output', '.archsim', 'reports/mutation*', 'reference-services/**/node_modules'],
-  tempDirName: '.stryker-tmp',
+  // Its own sandbox per folder, so two folders can run side by side on a machine with the cores.
+  tempDirName: `.stryker-tmp-${folder ?? 'adhoc'}`,
   cleanTempDir: 'always',
   thresholds: { high: 80, low: 70, break: null },
 };

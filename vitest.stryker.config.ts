@@ -7,6 +7,10 @@
 import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+// A plain .mjs module shared with stryker.config.mjs and scripts/mutate.mjs.
+import { MUTATION_FOLDERS } from './scripts/mutation-folders.mjs';
+
+type Folder = { mutate: string[]; tests: string[]; exclude?: string[] };
 
 /**
  * Stryker runs a mutant's covering tests with bail: the first failing test ends the run. Vitest's
@@ -30,33 +34,31 @@ class FailedThenFastestFirst extends BaseSequencer {
   }
 }
 
-// ARCHSIM_MUTATION_TESTS (comma-separated globs) narrows the tests for a one-folder run, e.g.
-// ARCHSIM_MUTATION_TESTS='test/model/**/*.test.ts' with --mutate 'src/model/**/*.ts': a faster
-// run, but mutants that only another folder's tests kill then count as survivors.
+// The tests of the folder under mutation (ARCHSIM_MUTATION_FOLDER, set by scripts/mutate.mjs; the
+// lists and why are in scripts/mutation-folders.mjs), or of all folders when none is named.
+// ARCHSIM_MUTATION_TESTS (comma-separated globs) narrows further for a quick look at one file, e.g.
+// ARCHSIM_MUTATION_TESTS='test/simulate/analytic-exact.test.ts' with --mutate
+// 'src/simulate/analytic.ts:60-140': mutants only the other tests kill then count as survivors.
+const all = MUTATION_FOLDERS as Record<string, Folder>;
+const named = process.env.ARCHSIM_MUTATION_FOLDER;
+const folders = named ? [all[named]!] : Object.values(all);
 const only = process.env.ARCHSIM_MUTATION_TESTS?.split(',').filter(Boolean);
-
-const ALL = [
-  'test/model/**/*.test.ts',
-  'test/simulate/**/*.test.ts',
-  'test/generate/**/*.test.ts',
-  'test/report/**/*.test.ts',
-  'test/loadtest/driver.test.ts',
-  'test/hostile/property.test.ts',
-  'test/plan/plan.test.ts',
-  'test/errors.test.ts',
-];
-const include = only?.length ? only : ALL;
+const include = only?.length ? only : folders.flatMap((f) => f.tests);
+// A file one folder leaves out (the long DES comparisons) stays out of the all-folders run too.
+const folderExcludes = folders.flatMap((f) => f.exclude ?? []);
 
 export default defineConfig({
   test: {
     include,
     exclude: [
       ...configDefaults.exclude,
+      ...(only?.length ? [] : folderExcludes),
       'test/**/golden/**',
       // The built CLI in another process.
       'test/**/cli.test.ts',
       'test/report/report-cli.test.ts',
       'test/report/examples.test.ts',
+      'test/report/answers.test.ts',
       // npm install and tsc of generated projects.
       'test/generate/scaffold.test.ts',
       'test/generate/scaffold-typecheck.test.ts',

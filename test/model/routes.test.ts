@@ -81,6 +81,19 @@ describe('route matching details', () => {
     expect(m.get('v')).toEqual({ prefixes: ['/z'], regexes: [] });
   });
 
+  it('one regex per pattern: two methods on one path need no second matcher', () => {
+    // b's /x keeps a from "/" (and from "/x": a's /{id} matches "/x" too), so both of a's routes need
+    // a regex; GET comes before POST in the table order, so the one kept has GET's priority.
+    const m = matchersByUnit([e('/{id}', 'a', { method: 'POST' }), e('/{id}', 'a'), e('/x', 'b')]);
+    expect(m.get('a')).toEqual({ prefixes: [], regexes: [{ pattern: '^/[^/]+/?$', path: '/{id}', priority: 2 }] });
+    expect(m.get('b')).toEqual({ prefixes: [], regexes: [{ pattern: '^/x/?$', path: '/x', priority: 3 }] });
+  });
+
+  it('a unit that owns "/" keeps "/" alone: it absorbs every other prefix of that unit', () => {
+    const m = matchersByUnit([e('/', 'u'), e('/users/{id}', 'u'), e('/a/b/c/d', 'u')]);
+    expect(m.get('u')).toEqual({ prefixes: ['/'], regexes: [] });
+  });
+
   it('prefixesByUnit leaves out a unit reached only by regexes', () => {
     const table = [e('/{id}', 'a'), e('/{id}/a', 'b'), e('/x', 'b'), e('/orders/{id}', 'c'), e('/api/v1/orders/{id}', 'c')];
     const p = prefixesByUnit(table);

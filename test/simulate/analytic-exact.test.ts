@@ -117,6 +117,15 @@ describe('analyze: the shapes with a closed form', () => {
     expect(r.host).toEqual({ cores: 1, driverCpu: 0 });
   });
 
+  it('background CPU is load on the shared host: a quarter core more makes the M/M/1-PS factor 1/(1 − 0.75): mean 20 + 3 × 10', () => {
+    const bp = queue({ mean: 10 });
+    bp.system.defaults.backgroundCpu = 0.25;
+    // Host load a = λ·D + background = 50/s × 10 ms + 0.25 = 0.75 of the one core; the station's own
+    // queue (ρ = 0.5, response 20 ms) is left unstretched, its 10 ms of service stretched by 1/(1 − a).
+    const r = analyze(bp, 'one', { rate: 50, mix, host: { cores: 1, driverCpu: 0 } });
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(20 + 3 * 10, 9);
+  });
+
   it('a tandem, constant station then exponential: 5 + the M/D/1 wait 5/6, then 10 + a wait for departures smoother than Poisson', () => {
     // a.op calls b.op first (calls precede the CPU burst), so ub (constant 5 ms, Poisson arrivals:
     // M/D/1 exactly) feeds ua (exponential 10 ms). ub's departures are smoother than Poisson:

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm run mutate [-- FOLDER ...] [-- stryker options]`: mutation testing, one Stryker run per
+// folder of scripts/mutation-folders.mjs (report, driver, model, simulate, generate; all of them
+// when none is named), each with its own tests, report and incremental file under
+// reports/mutation/<folder>/. Then the per-folder scores of every folder that has a report.
+// Any other argument goes to each Stryker run, e.g. `npm run mutate -- model --concurrency 1`
+// (a machine shared with other work: one test process, and run it under nice -n 19).
+// Each folder's wall time is printed and kept in reports/mutation/<folder>/time.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { FOLDER_NAMES } from './mutation-folders.mjs';
+
+const args = process.argv.slice(2);
+const folders = args.filter((a) => FOLDER_NAMES.includes(a));
+const strykerArgs = args.filter((a) => !FOLDER_NAMES.includes(a));
+const unknown = strykerArgs.find((a, i) => !a.startsWith('-') && !(i > 0 && strykerArgs[i - 1].startsWith('--') && !strykerArgs[i - 1].includes('=')));
+if (unknown) {
+  console.error(`mutate: ${unknown} is not a folder (one of ${FOLDER_NAMES.join(', ')}) nor a Stryker option`);
+  process.exit(2);
+}
+const run = folders.length ? folders : FOLDER_NAMES;
+// The driver tests start the built trivial server and fork the built driver child.
+if (run.includes('driver') && !existsSync('dist/src/loadtest/driver/child.js')) {
+  console.error('mutate: the driver tests need dist/ (npm run build first)');
+  process.exit(2);
+}
+
+const times = [];
+let failed = 0;
+for (const folder of run) {
+  const started = Date.now();
+  console.log(`\n== ${folder}: npx stryker run ${strykerArgs.join(' ')}`);
+  const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  times.push({ folder, seconds, status: r.status });
+  if (r.status !== 0) failed++;
+  mkdirSync(`reports/mutation/${folder}`, { recursive: true });
+  writeFileSync(`reports/mutation/${folder}/time.json`, JSON.stringify({ seconds, finished: new Date().toISOString(), status: r.status, args: strykerArgs }) + '\n');
+}
+console.log('\nwall time per folder:');
+for (const t of times) console.log(`  ${t.folder.padEnd(9)} ${Math.floor(t.seconds / 60)} min ${t.seconds % 60} s${t.status === 0 ? '' : ` (stryker exited ${t.status})`}`);
+
+const reports = FOLDER_NAMES.map((f) => `reports/mutation/${f}/mutation.json`).filter((f) => existsSync(f));
+if (reports.length) spawnSync(process.execPath, ['scripts/mutation-scores.mjs', ...reports], { stdio: 'inherit' });
+process.exit(failed ? 1 : 0);

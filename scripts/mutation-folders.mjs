@@ -1,0 +1,59 @@
+// The folders `npm run mutate` tests, one Stryker run each (scripts/mutate.mjs), and the tests each
+// run executes. Read by stryker.config.mjs (what to mutate, where the reports go) and by
+// vitest.stryker.config.ts (which tests run).
+//
+// Why one run per folder with its own tests: Stryker's dry run maps every mutant to the tests
+// that cover it (perTest), and a surviving mutant runs all of them. A mutant of the loader is
+// covered by every test that loads a blueprint, including the simulator's DES comparisons
+// (seconds each); with one test set for all five folders a survivor of src/model paid for them.
+// Each folder's list is its own exact/unit tests, plus the few other tests written to pin that
+// folder's behaviour. A mutant only another folder's tests would kill counts as a survivor here:
+// the scores are a lower bound, and a survivor of that kind asks for a test in the folder itself.
+//
+// Left out everywhere: tests that run the built CLI or a script in another process (they exercise
+// dist/, never the mutated source), generated-project installs, the loader fuzz.
+
+/** @type {Record<string, { mutate: string[], tests: string[], exclude?: string[], note: string }>} */
+export const MUTATION_FOLDERS = {
+  report: {
+    mutate: ['src/report/**/*.ts'],
+    tests: ['test/report/**/*.test.ts'],
+    // Not the bundled examples rebuilt byte for byte (examples-in-process: a whole report of two
+    // real blueprints, 4 s on a quiet machine and 20 s at load 30, paid by every surviving mutant
+    // of build, markdown and html): small-report.test.ts checks a hand-worked report in
+    // milliseconds. answers.test.ts runs the built CLI (vitest.stryker.config.ts leaves it out).
+    exclude: ['test/report/examples-in-process.test.ts'],
+    note: 'in-process report tests: figures, budget, baseline, wording, charts, a hand-worked small report',
+  },
+  driver: {
+    mutate: [
+      'src/loadtest/driver/**/*.ts',
+      // The child-process entry runs from dist/ in its own process (runDriverInChild forks the
+      // built file), so a mutant of the source can never run there.
+      '!src/loadtest/driver/child.ts',
+    ],
+    tests: ['test/loadtest/driver.test.ts'],
+    note: 'the embedded driver against the trivial server in another process (real HTTP); build first',
+  },
+  model: {
+    mutate: ['src/model/**/*.ts'],
+    tests: ['test/model/**/*.test.ts', 'test/errors.test.ts'],
+    note: 'loader, lint, routes, units, checklist, mermaid (the fuzz in test/model/property.test.ts left out)',
+  },
+  simulate: {
+    mutate: ['src/simulate/**/*.ts'],
+    // Not the DES-against-theory comparisons (closed-form, queueing, matrix: tens of seconds of
+    // simulation per run, and a surviving mutant runs every covering test): the exact tests check
+    // the same formulas by hand-worked values in milliseconds.
+    tests: ['test/simulate/**/*.test.ts'],
+    exclude: ['test/simulate/closed-form.test.ts', 'test/simulate/queueing.test.ts', 'test/simulate/matrix.test.ts'],
+    note: 'the simulator tests except the long DES-against-theory comparisons',
+  },
+  generate: {
+    mutate: ['src/generate/**/*.ts'],
+    tests: ['test/generate/**/*.test.ts', 'test/hostile/property.test.ts'],
+    note: 'generator tests and goldens (scaffold installs and typecheck left out)',
+  },
+};
+
+export const FOLDER_NAMES = Object.keys(MUTATION_FOLDERS);
