@@ -7,12 +7,12 @@
 // at a time; back to back, the drains batch them and each costs a fraction.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BenchStart } from '../runtime/event-bench-main.js';
 import { ensureDatabases, startEmbedded } from '../runtime/postgres.js';
+import { program } from './layout.js';
 
 export type EventQueueRun = { producerCpu: number; consumerCpu: number; serverCpu: number; events: number };
 
@@ -38,20 +38,11 @@ export function eventCosts(local: EventQueueRun, remote: EventQueueRun, paceMs: 
   };
 }
 
-/** The child program, built (dist/reference-services/runtime/event-bench-main.js). */
-function program(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const p = join(dir, 'dist', 'reference-services', 'runtime', 'event-bench-main.js');
-  if (!existsSync(p)) throw new Error(`${p} is missing: build first (npm run build)`);
-  return p;
-}
-
 type Msg = { type: 'ready' | 'measure' | 'done'; cpuSeconds?: number };
 
 /** A child that resolves `ready`, `measure` and `done` in turn; it fails the run if it exits early. */
 function child(start: BenchStart) {
-  const proc: ChildProcess = fork(program(), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const proc: ChildProcess = fork(program('event-bench-main'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let err = '';
   proc.stderr!.on('data', (b: Buffer) => (err = (err + b).slice(-2000)));
   const waits = new Map<Msg['type'], { promise: Promise<Msg>; resolve: (m: Msg) => void }>();

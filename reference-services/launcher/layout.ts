@@ -161,7 +161,8 @@ export function projectRoot(): string {
   return dir;
 }
 
-function program(name: 'unit-main' | 'gateway-main'): string {
+/** A runtime program, built: dist/reference-services/runtime/<name>.js. */
+export function program(name: 'unit-main' | 'gateway-main' | 'event-bench-main'): string {
   const p = join(projectRoot(), 'dist', 'reference-services', 'runtime', `${name}.js`);
   if (!existsSync(p)) throw new Error(`${p} is missing: run \`npx tsc -p tsconfig.json\` first`);
   return p;
