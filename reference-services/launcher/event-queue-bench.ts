@@ -38,11 +38,15 @@ export function eventCosts(local: EventQueueRun, remote: EventQueueRun, paceMs: 
   };
 }
 
+/** The caller's register of what it started (src/loadtest/scratch-processes.ts), so a signal can end it. */
+type Tracker = { child<T extends ChildProcess>(p: T): T; stopping(stop: () => Promise<unknown>): () => void };
+
 type Msg = { type: 'ready' | 'measure' | 'done'; cpuSeconds?: number };
 
 /** A child that resolves `ready`, `measure` and `done` in turn; it fails the run if it exits early. */
-function child(start: BenchStart) {
-  const proc: ChildProcess = fork(program('event-bench-main'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+function child(start: BenchStart, track?: Tracker) {
+  const forked: ChildProcess = fork(program('event-bench-main'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const proc = track ? track.child(forked) : forked;
   let err = '';
   proc.stderr!.on('data', (b: Buffer) => (err = (err + b).slice(-2000)));
   const waits = new Map<Msg['type'], { promise: Promise<Msg>; resolve: (m: Msg) => void }>();
@@ -73,13 +77,20 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * Measure on a scratch cluster. `treeCpu(pid)` reads a process's CPU seconds with its
  * descendants (PostgreSQL's backends): the caller's /proc reader.
  */
-export async function measureEventQueue(o: { treeCpu: (pid: number) => number; events?: number; warmup?: number; paceMs?: number; log?: (l: string) => void }): Promise<EventQueueCosts> {
+export async function measureEventQueue(o: { treeCpu: (pid: number) => number; events?: number; warmup?: number; paceMs?: number; log?: (l: string) => void; track?: Tracker }): Promise<EventQueueCosts> {
   const events = o.events ?? 1000;
   const warmup = o.warmup ?? 200;
   const paceMs = o.paceMs ?? 5;
   const limit = 60_000 + (events + warmup) * paceMs * 4;
   const dataDir = join(tmpdir(), `archsim-pg-platform-${process.pid}-${randomBytes(3).toString('hex')}`);
-  const pg = await startEmbedded({ dataDir, durable: true });
+  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+  // Registered before the cluster is up: a signal while it starts stops it once it has started.
+  const starting = startEmbedded({ dataDir, durable: true });
+  const untrack = o.track?.stopping(() => starting.then((c) => c.stop()).finally(removeDir));
+  const pg = await starting.catch((e: unknown) => {
+    untrack?.();
+    throw e;
+  });
   const kids: ChildProcess[] = [];
   try {
     const pid = pg.pid;
@@ -88,11 +99,11 @@ export async function measureEventQueue(o: { treeCpu: (pid: number) => number; e
     const run = async (mode: 'local' | 'remote'): Promise<EventQueueRun> => {
       let consumer: ReturnType<typeof child> | undefined;
       if (mode === 'remote') {
-        consumer = child({ role: 'consumer', queueUrl: pg.url('bench_events'), warmup, events });
+        consumer = child({ role: 'consumer', queueUrl: pg.url('bench_events'), warmup, events }, o.track);
         kids.push(consumer.proc);
         await within(consumer.next('ready'), limit, 'consumer start');
       }
-      const producer = child({ role: 'producer', mode, outboxUrl: pg.url(mode === 'local' ? 'bench_local' : 'bench_outbox'), queueUrl: pg.url('bench_events'), warmup, events, paceMs });
+      const producer = child({ role: 'producer', mode, outboxUrl: pg.url(mode === 'local' ? 'bench_local' : 'bench_outbox'), queueUrl: pg.url('bench_events'), warmup, events, paceMs }, o.track);
       kids.push(producer.proc);
       await within(producer.next('measure'), limit, `${mode} warm-up`);
       const before = o.treeCpu(pid);
@@ -106,7 +117,8 @@ export async function measureEventQueue(o: { treeCpu: (pid: number) => number; e
     return eventCosts(local, remote, paceMs);
   } finally {
     for (const k of kids) if (k.exitCode === null) k.kill();
+    untrack?.();
     await pg.stop().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDir();
   }
 }

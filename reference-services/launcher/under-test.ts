@@ -5,3 +5,5 @@
 export { domainModules } from '../domains/index.js';
 export { durabilityOf, settleAfterLoad } from '../runtime/postgres.js';
 export { measureEventQueue } from './event-queue-bench.js';
+// The platform benchmark runs the reference gateway alone, in front of its echo server.
+export { program } from './layout.js';

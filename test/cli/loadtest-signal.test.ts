@@ -105,3 +105,53 @@ describe.each([
     }
   });
 });
+
+/** The command line of a live process (empty once it is gone). */
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+};
+
+// The platform measurement (`calibrate --platform`, and the first minute of validate-model) forks
+// its own benchmark children and a scratch PostgreSQL. A signal in either phase ends them all and
+// the CLI with 128 + the signal: before, the benchmark gateway outlived a Ctrl-C in the HTTP phase.
+describe.each([
+  { phase: 'HTTP calls through the benchmark gateway', signal: 'SIGINT' as const, marker: /gateway-main\.js/ },
+  { phase: 'events on the scratch PostgreSQL', signal: 'SIGTERM' as const, marker: /event-bench-main\.js/ },
+])('signals: calibrate --platform during $phase', ({ signal, marker }) => {
+  it('stops its children and scratch cluster and exits', { timeout: 300_000 }, async () => {
+    const p = spawn(process.execPath, [`${ROOT}bin/archsim`, 'calibrate', '--platform'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stdout.resume();
+    p.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((res) => p.on('exit', (code, sig) => res({ code, signal: sig })));
+    let procs: number[] = [];
+    try {
+      await until(() => p.exitCode !== null || descendants(p.pid!).some((d) => marker.test(cmdline(d))), 240_000, `a process matching ${marker}`, 50);
+      expect(p.exitCode, stderr).toBeNull();
+      procs = descendants(p.pid!);
+      if (marker.source.startsWith('event')) expect(procs.map(cmdline).some((c) => /postgres/.test(c)), procs.map(cmdline).join('\n')).toBe(true);
+      p.kill(signal);
+      const { code, signal: killedBy } = await Promise.race([
+        exited,
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`the CLI did not exit within 90 s of ${signal}; still running: ${descendants(p.pid!).map(cmdline).join('; ') || 'none'}\n${stderr}`)), 90_000)),
+      ]);
+      expect(killedBy, stderr).toBeNull();
+      expect(code, stderr).toBe(128 + (signal === 'SIGINT' ? 2 : 15));
+      expect(stderr).toContain(`${signal}: stopping the platform measurement (its benchmark processes and scratch PostgreSQL stop)`);
+      await until(() => procs.every((pid) => !alive(pid)), 20_000, `processes ${procs.filter(alive).map(cmdline).join('; ')} gone`);
+    } finally {
+      for (const pid of procs.filter(alive)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      p.kill('SIGKILL');
+    }
+  });
+});

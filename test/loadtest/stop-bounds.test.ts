@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { stopOnSignal } from '../../src/loadtest/layout-run.js';
+import { stopOnSignal } from '../../src/loadtest/stop-on-signal.js';
 import { stopPostmaster } from '../../reference-services/runtime/postgres.js';
 
 /** A process that ignores the given signals (its "ready" line says the handlers are in place). */
