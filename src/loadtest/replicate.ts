@@ -101,7 +101,7 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
       dropped: ws.reduce((a, w) => a + w.totals.dropped, 0),
     },
     processes,
-    driver: drivers.length ? { ...drivers[0]!, cpuSeconds: r4(driverCpu), cpuUtilization: r4(driverCpu / Math.max(1e-9, duration)), rssMaxMiB: Math.max(...drivers.map((d) => d.rssMaxMiB ?? 0)) } : null,
+    driver: drivers.length ? { ...drivers[0]!, cpuSeconds: r4(driverCpu), cpuUtilization: r4(driverCpu / Math.max(1e-9, duration)), rssMaxMiB: Math.max(...drivers.map((d) => d.rssMaxMiB ?? 0)), ...worstLag(drivers) } : null,
     windows: ws.map(windowOf),
     intervals,
   };
@@ -113,4 +113,22 @@ export function describeMethod(o: { driver: string; model: 'open' | 'closed'; ra
   const db = o.durable === true ? 'PostgreSQL durable (fsync, synchronous_commit, full_page_writes on)' : o.durable === false ? 'PostgreSQL in the fast NOT durable mode (--fast-db)' : 'database settings not known';
   const windows = o.windows > 1 ? `${o.windows} measured windows of ${o.window} s back to back, figures the windows' mean with 95% Student-t intervals` : `one measured window of ${o.window} s (no interval: pass --replications N)`;
   return `${o.driver} driver, ${load}; warm-up ${o.warmup} s driven and not measured; ${windows}; ${db}; CPU of every process read from /proc per window${o.idle ? ', and with no load once the seeding’s work had settled (its background)' : ''}`;
+}
+
+/**
+ * The windows' lateness as the worst window's (a backlog in one window is what a reader must
+ * see, not an average that hides it), with the requests that waited for a connection summed.
+ */
+function worstLag(drivers: readonly NonNullable<LoadTestResult['driver']>[]): { lag?: NonNullable<NonNullable<LoadTestResult['driver']>['lag']> } {
+  const lags = drivers.map((d) => d.lag).filter((l): l is NonNullable<typeof l> => !!l);
+  if (!lags.length) return {};
+  const waits = lags.map((l) => l.waitedForConnection);
+  return {
+    lag: {
+      p50: Math.max(...lags.map((l) => l.p50)),
+      p99: Math.max(...lags.map((l) => l.p99)),
+      max: Math.max(...lags.map((l) => l.max)),
+      ...(waits.every((w) => w !== undefined) ? { waitedForConnection: waits.reduce((a, w) => a + w!, 0) } : {}),
+    },
+  };
 }

@@ -160,8 +160,12 @@ export const LoadTestResult = z.strictObject({
     cpuSeconds: z.number().min(0),
     cpuUtilization: z.number().min(0),
     rssMaxMiB: z.number().min(0).nullable(),
-    /** open model: how late the driver started requests after their scheduled time, ms */
-    lag: z.strictObject({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
+    /**
+     * open model: how late the driver started requests after their scheduled time, ms (several
+     * windows: the worst window's); `waitedForConnection`, the measured requests due while every
+     * connection waited on an answer (the system's backlog; absent in older results)
+     */
+    lag: z.strictObject({ p50: z.number(), p99: z.number(), max: z.number(), waitedForConnection: z.number().int().min(0).optional() }).optional(),
   }).nullable(),
   /** per-operation CPU per unit over the measured windows (reference services started by archsim) */
   profile: z.array(OperationProfile).default([]),

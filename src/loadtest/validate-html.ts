@@ -1,7 +1,7 @@
 // validate-model's page: per direction and layout, latency against load, predicted (lines) and
 // measured (points with their 95% intervals), p50 and p95 of the whole mix, and the error table.
 // Pure: the validation in, one self-contained HTML document out (no scripts, no remote assets).
-import type { Direction, LayoutComparison, ModelValidation } from './validate-model.js';
+import type { Direction, LayoutComparison, LevelComparison, ModelValidation } from './validate-model.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
@@ -36,11 +36,20 @@ ${line((x) => x.total.predicted.p50, 'p50 pred')}${line((x) => x.total.predicted
 </svg>`;
 }
 
+/** The level's two error cells: the medians, or "saturated (both)" with each side's reason. */
+function errorCells(x: LevelComparison): string {
+  const { measured, predicted } = x.saturated;
+  const why = [measured ? `measured: ${measured}` : '', predicted ? `predicted: ${predicted}` : ''].filter(Boolean).join('; ');
+  if (measured && predicted) return `<td colspan="2" title="${esc(why)}">saturated (both)</td>`;
+  const tag = why ? ` <small title="${esc(why)}">(${measured ? 'meas.' : 'pred.'} saturated)</small>` : '';
+  return `<td>${pct(x.median.p50).replace('+', '')}${tag}</td><td>${pct(x.median.p95).replace('+', '')}${tag}</td>`;
+}
+
 function layoutSection(l: LayoutComparison): string {
   const rows = l.levels
     .map(
       (x) =>
-        `<tr><td>${Math.round(x.fraction * 100)}%</td><td>${num(x.rate, 1)}</td><td>${num(x.total.predicted.p50)}</td><td>${num(x.total.measured.p50)}${x.total.measured.p50Interval ? ` <small>(${num(x.total.measured.p50Interval.lo)}–${num(x.total.measured.p50Interval.hi)})</small>` : ''}</td><td>${num(x.total.predicted.p95)}</td><td>${num(x.total.measured.p95)}${x.total.measured.p95Interval ? ` <small>(${num(x.total.measured.p95Interval.lo)}–${num(x.total.measured.p95Interval.hi)})</small>` : ''}</td><td>${pct(x.median.p50).replace('+', '')}</td><td>${pct(x.median.p95).replace('+', '')}</td></tr>`,
+        `<tr><td>${Math.round(x.fraction * 100)}%</td><td>${num(x.rate, 1)}</td><td>${num(x.total.predicted.p50)}</td><td>${num(x.total.measured.p50)}${x.total.measured.p50Interval ? ` <small>(${num(x.total.measured.p50Interval.lo)}–${num(x.total.measured.p50Interval.hi)})</small>` : ''}</td><td>${num(x.total.predicted.p95)}</td><td>${num(x.total.measured.p95)}${x.total.measured.p95Interval ? ` <small>(${num(x.total.measured.p95Interval.lo)}–${num(x.total.measured.p95Interval.hi)})</small>` : ''}</td>${errorCells(x)}</tr>`,
     )
     .join('\n');
   const mt = l.maxThroughput;
@@ -54,7 +63,7 @@ ${rows}
 
 function directionSection(d: Direction): string {
   return `<h2>Calibrated on ${esc(d.calibrateOn)}</h2>
-<p>Median |error| over the predicted layouts: p50 ${pct(d.summary.p50).replace('+', '')}, p95 ${pct(d.summary.p95).replace('+', '')}, maximum throughput ${pct(d.summary.maxThroughput).replace('+', '')}. Calibration layout reproduced: worst level p50 ${pct(d.reproduced.p50).replace('+', '')}, p95 ${pct(d.reproduced.p95).replace('+', '')}, maximum throughput ${pct(d.reproduced.maxThroughput).replace('+', '')}.</p>
+<p>Median |error| over the predicted layouts: p50 ${pct(d.summary.p50).replace('+', '')}, p95 ${pct(d.summary.p95).replace('+', '')}, maximum throughput ${pct(d.summary.maxThroughput).replace('+', '')}. Calibration layout reproduced: worst level p50 ${pct(d.reproduced.p50).replace('+', '')}, p95 ${pct(d.reproduced.p95).replace('+', '')}, maximum throughput ${pct(d.reproduced.maxThroughput).replace('+', '')}. Predicted levels compared on latency: ${d.saturation.compared} (saturated when measured only: ${d.saturation.measuredOnly}, when predicted only: ${d.saturation.predictedOnly}); saturated on both sides and not compared: ${d.saturation.both}.</p>
 <p><small>Calibration inputs (${d.inputs.length} runs, all of layout ${esc([...new Set(d.inputs.map((i) => i.layout))].join(', '))}): ${esc(d.inputs.map((i) => `${i.rate}/s at ${i.started}`).join('; '))}</small></p>
 ${d.layouts.map(layoutSection).join('\n')}`;
 }

@@ -84,8 +84,15 @@ export interface LevelComparison {
   rate: number;
   operations: OperationComparison[];
   total: { predicted: { p50: number; p95: number }; measured: { p50: number; p95: number; p50Interval: Interval | null; p95Interval: Interval | null } };
-  /** median |error| over the operations at this level */
+  /** median |error| over the operations at this level (not a number when both sides say saturated) */
   median: { p50: number; p95: number };
+  /**
+   * Whether each side found the level beyond what the layout sustains, and why (null: it did
+   * not). Latencies of a saturated level grow with the run's length: when both sides say so they
+   * agree and the level's latency errors are left out of the medians; when only one does, its
+   * errors stay in (a prediction that misses saturation is a miss).
+   */
+  saturated: { measured: string | null; predicted: string | null };
 }
 
 export interface LayoutComparison {
@@ -105,6 +112,8 @@ export interface Direction {
   layouts: LayoutComparison[];
   /** medians over the predicted layouts' levels */
   summary: { p50: number; p95: number; maxThroughput: number };
+  /** the predicted layouts' levels: compared on latency, saturated on both sides, or on one side only */
+  saturation: { compared: number; both: number; measuredOnly: number; predictedOnly: number };
   /** the calibration layout reproduced: the worst level's median |error|, and the throughput error */
   reproduced: { p50: number; p95: number; maxThroughput: number };
 }
@@ -120,11 +129,31 @@ export interface ModelValidation {
 /** Relative error of a prediction: (predicted − measured) / measured. */
 export const relError = (predicted: number, measured: number): number => (measured > 0 ? (predicted - measured) / measured : Number.NaN);
 
+/** The largest finite value (not a number if there is none). */
+export function worst(xs: readonly number[]): number {
+  const f = xs.filter(Number.isFinite);
+  return f.length ? Math.max(...f) : Number.NaN;
+}
+
 export function median(xs: number[]): number {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (!s.length) return Number.NaN;
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * A measured level the layout did not keep up with: half its requests were due while every one
+ * of the driver's connections waited on an answer (the driver runs on its own core: started
+ * this late, only a backlog explains it), or it completed clearly less than was offered. Pure.
+ */
+export const BACKLOG_LAG_MS = 5;
+export function measuredSaturation(r: LoadTestResult): string | null {
+  const lag = r.driver?.lag;
+  if (lag && lag.p50 > BACKLOG_LAG_MS) return `half the requests started ${lag.p50} ms or more after their scheduled time (the driver's connections all waiting on answers: a backlog)`;
+  const offered = r.run.rate;
+  if (offered && r.totals.throughput < 0.95 * offered) return `completed ${r.totals.throughput}/s of ${offered}/s offered`;
+  return null;
 }
 
 /** Compare a prediction with a measurement at one level: pure. */
@@ -148,13 +177,37 @@ export function compareLevel(fraction: number, predicted: ReturnType<typeof simu
   const wmean = (f: (x: OperationComparison) => number) => operations.reduce((a, x) => a + weight(x.id) * f(x), 0) / W;
   const wiv = (k: 'p50Interval' | 'p95Interval'): Interval | null =>
     operations.every((x) => x.measured[k]) && operations.length ? { mean: wmean((x) => x.measured[k]!.mean), lo: wmean((x) => x.measured[k]!.lo), hi: wmean((x) => x.measured[k]!.hi), n: operations[0]!.measured[k]!.n, level: 0.95 } : null;
+  const sat = predicted.saturated;
+  const saturated = { measured: measuredSaturation(measured), predicted: sat ? `${sat.station} saturated (ρ=${sat.utilization.toFixed(2)}, by ${sat.by})` : null };
   return {
     fraction,
     rate: measured.run.rate ?? 0,
     operations,
     total: { predicted: { p50: wmean((x) => x.predicted.p50), p95: wmean((x) => x.predicted.p95) }, measured: { p50: wmean((x) => x.measured.p50), p95: wmean((x) => x.measured.p95), p50Interval: wiv('p50Interval'), p95Interval: wiv('p95Interval') } },
-    median: { p50: median(operations.map((o) => Math.abs(o.error.p50))), p95: median(operations.map((o) => Math.abs(o.error.p95))) },
+    ...levelMedians(operations, saturated),
+    saturated,
   };
+}
+
+function levelMedians(operations: readonly OperationComparison[], saturated: LevelComparison['saturated']): Pick<LevelComparison, 'median'> {
+  if (saturated.measured && saturated.predicted) return { median: { p50: Number.NaN, p95: Number.NaN } };
+  return { median: { p50: median(operations.map((o) => Math.abs(o.error.p50))), p95: median(operations.map((o) => Math.abs(o.error.p95))) } };
+}
+
+/** How the predicted layouts' levels split by saturation. Pure. */
+export function saturationCounts(levels: readonly LevelComparison[]): Direction['saturation'] {
+  const c = { compared: 0, both: 0, measuredOnly: 0, predictedOnly: 0 };
+  for (const x of levels) {
+    const m = !!x.saturated.measured;
+    const p = !!x.saturated.predicted;
+    if (m && p) c.both++;
+    else {
+      c.compared++;
+      if (m) c.measuredOnly++;
+      if (p) c.predictedOnly++;
+    }
+  }
+  return c;
 }
 
 /**
@@ -230,9 +283,11 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
       p95: median(predicted.flatMap((l) => l.levels.map((x) => x.median.p95))),
       maxThroughput: median(predicted.map((l) => Math.abs(l.maxThroughput.error))),
     },
+    saturation: saturationCounts(predicted.flatMap((l) => l.levels)),
     reproduced: {
-      p50: Math.max(...cal0.levels.map((x) => x.median.p50)),
-      p95: Math.max(...cal0.levels.map((x) => x.median.p95)),
+      // the worst level compared (levels both sides call saturated are not compared)
+      p50: worst(cal0.levels.map((x) => x.median.p50)),
+      p95: worst(cal0.levels.map((x) => x.median.p95)),
       maxThroughput: Math.abs(cal0.maxThroughput.error),
     },
   };

@@ -369,7 +369,24 @@ describe('per-request results, the stop signal and the driver\'s own lateness', 
     expect(r.operations[0]!.latency).toEqual(r.totals.latency);
     expect(r.driver.lag!.p50).toBeGreaterThanOrEqual(20);
     expect(r.operations[0]!.serviceTime!.p50).toBeLessThan(r.totals.latency!.p50 - 15);
-    expect(r.notes.join(' ')).toMatch(/the driver started requests late \(p99 [\d.]+ ms after their scheduled time\)/);
+    expect(r.notes.join(' ')).toMatch(/the driver started requests late \(p99 [\d.]+ ms after their scheduled time\) with connections free: it was short of CPU/);
+    // One connection was always free (each answer is immediate): no request waited for one.
+    expect(r.driver.lag!.waitedForConnection).toBe(0);
+  });
+
+  it('open: requests due while every connection waits on an answer are the system\'s backlog, counted and named as such', async () => {
+    // Each answer takes 100 ms and the driver has 2 connections: at most 20 answers a second
+    // against 50 a second offered. All but the first two measured requests find both busy.
+    const s = await server({ delayMs: 100 });
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 1, connections: 2 });
+    expect(r.totals.requests).toBe(50);
+    expect(r.driver.lag!.waitedForConnection).toBeGreaterThanOrEqual(45);
+    expect(r.driver.lag!.waitedForConnection).toBeLessThanOrEqual(50);
+    // Two answers per 100 ms for 50 requests: the last one starts about 2.4 s after it was due.
+    expect(r.driver.lag!.max).toBeGreaterThan(1500);
+    const note = r.notes.find((n) => n.startsWith('the driver started requests late'));
+    expect(note).toMatch(new RegExp(`: ${r.driver.lag!.waitedForConnection} of 50 measured requests \\([\\d.]+%\\) were due while all 2 connections waited on answers, so the system was holding a backlog`));
+    expect(note).not.toContain('short of CPU');
   });
 
   it('open without the precise wait still sends on schedule and reports no lateness of its own', async () => {

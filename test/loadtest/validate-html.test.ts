@@ -4,12 +4,13 @@ import { validationHtml } from '../../src/loadtest/validate-html.js';
 import type { ModelValidation } from '../../src/loadtest/validate-model.js';
 
 const iv = (mean: number) => ({ mean, lo: mean * 0.9, hi: mean * 1.1, n: 2, level: 0.95 });
-const level = (fraction: number, rate: number, pred: number, meas: number) => ({
+const level = (fraction: number, rate: number, pred: number, meas: number, saturated: { measured: string | null; predicted: string | null } = { measured: null, predicted: null }) => ({
   fraction,
   rate,
   operations: [{ id: 'a.b', predicted: { p50: pred, p95: pred * 2 }, measured: { p50: meas, p95: meas * 2, p50Interval: iv(meas), p95Interval: iv(meas * 2) }, error: { p50: (pred - meas) / meas, p95: (pred - meas) / meas } }],
   total: { predicted: { p50: pred, p95: pred * 2 }, measured: { p50: meas, p95: meas * 2, p50Interval: iv(meas), p95Interval: iv(meas * 2) } },
-  median: { p50: Math.abs(pred - meas) / meas, p95: Math.abs(pred - meas) / meas },
+  median: saturated.measured && saturated.predicted ? { p50: Number.NaN, p95: Number.NaN } : { p50: Math.abs(pred - meas) / meas, p95: Math.abs(pred - meas) / meas },
+  saturated,
 });
 
 const v: ModelValidation = {
@@ -22,9 +23,10 @@ const v: ModelValidation = {
       overlay: '/tmp/x.yaml',
       idleSlowdown: null,
       inputs: [{ layout: 'mono<script>', started: 't', rate: 10 }],
-      layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10)], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25 } }],
+      layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10), level(0.75, 30, 900, 700, { measured: 'lag "<b>"', predicted: 'db<i> saturated' }), level(0.9, 36, 12, 400, { measured: 'backlog', predicted: null })], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25 } }],
       summary: { p50: 0.2, p95: 0.2, maxThroughput: 0.25 },
       reproduced: { p50: 0.05, p95: 0.05, maxThroughput: 0.02 },
+      saturation: { compared: 3, both: 1, measuredOnly: 1, predictedOnly: 0 },
     },
   ],
   notes: ['<b>note</b>'],
@@ -39,9 +41,15 @@ describe('validationHtml', () => {
     expect(html).toContain('embedded driver &amp; &quot;quotes&quot;');
     expect(html.match(/<svg /g)).toHaveLength(1);
     expect(html.match(/<polyline class="p50 pred"/g)).toHaveLength(1);
-    expect(html.match(/<circle class="p95"/g)).toHaveLength(2);
+    expect(html.match(/<circle class="p95"/g)).toHaveLength(4);
     // the interval bars: one per measured point
-    expect(html.match(/<line class="p50"/g)).toHaveLength(2);
+    expect(html.match(/<line class="p50"/g)).toHaveLength(4);
+    // A level saturated on both sides is not compared; each side's reason is in its title, escaped.
+    expect(html).toContain('<td colspan="2" title="measured: lag &quot;&lt;b&gt;&quot;; predicted: db&lt;i&gt; saturated">saturated (both)</td>');
+    expect(html).not.toMatch(/<i>|"<b>"/);
+    // Saturated when measured only: its errors stay, marked.
+    expect(html).toContain('97% <small title="measured: backlog">(meas. saturated)</small>');
+    expect(html).toContain('Predicted levels compared on latency: 3 (saturated when measured only: 1, when predicted only: 0); saturated on both sides and not compared: 1.');
     expect(html).toMatch(/Maximum throughput of the mix: predicted 50\/s, measured 40\/s \(95%: 36–44\), error \+25%/);
     expect(html).not.toMatch(/https?:\/\//);
   });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { didYouMean } from '../../model/diagnostics.js';
-import { validateModel, parseSavedRuns, type SavedRuns } from '../../loadtest/validate-model.js';
+import { validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
 import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
 
@@ -73,14 +73,33 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   for (const d of v.directions) {
     out(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')})`);
     const rows = d.layouts.flatMap((l) =>
-      l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, abs(x.median.p50), abs(x.median.p95)]),
+      l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, ...levelVerdict(x, abs)]),
     );
     out(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95'], rows));
     out(table(['layout', 'max throughput pred', 'measured (95%)', 'error'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error)])));
     out(`median |error| over the predicted layouts: p50 ${abs(d.summary.p50)}, p95 ${abs(d.summary.p95)}, max throughput ${abs(d.summary.maxThroughput)}; ${d.calibrateOn} reproduced within p50 ${abs(d.reproduced.p50)}, p95 ${abs(d.reproduced.p95)}, max throughput ${abs(d.reproduced.maxThroughput)}`);
+    out(saturationLine(d));
+    for (const l of d.layouts)
+      for (const x of l.levels)
+        if (x.saturated.measured || x.saturated.predicted)
+          out(`  ${l.layout} at ${Math.round(x.fraction * 100)}%: measured ${x.saturated.measured ? `saturated: ${x.saturated.measured}` : 'steady'}; predicted ${x.saturated.predicted ? `saturated: ${x.saturated.predicted}` : 'steady'}`);
     out(`calibrated blueprint: ${d.overlay}`);
   }
   out(`\nmachine: ${v.machine.cores} × ${v.machine.cpu}, Node ${v.machine.node}, load average ${v.machine.loadAverage.join(' → ')}`);
   if (flags.html) out(`wrote ${flags.html}`);
   for (const n of v.notes) err(`note: ${n}`);
+}
+
+/** A level's two error columns: the medians, or why there are none, and which side alone saw saturation. */
+function levelVerdict(x: LevelComparison, abs: (v: number) => string): [string, string] {
+  const { measured, predicted } = x.saturated;
+  if (measured && predicted) return ['saturated (both)', 'saturated (both)'];
+  const tag = measured ? ' (meas. saturated)' : predicted ? ' (pred. saturated)' : '';
+  return [`${abs(x.median.p50)}${tag}`, `${abs(x.median.p95)}${tag}`];
+}
+
+/** How many predicted levels were compared on latency, and how many saturated on one side or both. */
+export function saturationLine(d: Direction): string {
+  const s = d.saturation;
+  return `predicted levels compared on latency: ${s.compared} (of which saturated when measured only: ${s.measuredOnly}, when predicted only: ${s.predictedOnly}); saturated on both sides, not compared: ${s.both}`;
 }

@@ -122,7 +122,7 @@ export type DriverReport = {
   warmup: number;
   operations: DriverOperation[];
   totals: { requests: number; throughput: number; errors: Errors; latency: Latency | null; dropped: number };
-  driver: { pid: number; cpuSeconds: number; cpuUtilization: number; rssMaxMiB: number; lag?: { p50: number; p99: number; max: number } };
+  driver: { pid: number; cpuSeconds: number; cpuUtilization: number; rssMaxMiB: number; lag?: { p50: number; p99: number; max: number; waitedForConnection: number } };
   notes: string[];
   /** each operation's next request number (pass it as `counters` to continue in another window) */
   counters: Record<string, number>;
@@ -135,6 +135,19 @@ type OpState = { id: string; n: number; requests: number; errors: Errors; latenc
  * a quarter less CPU per request than pool.request(), which builds a body stream per response.
  * The timeout is ours: undici's own timers are coarse (sub-second timeouts fire late).
  */
+/**
+ * Why the driver started requests late. Requests due while every connection was busy waited for
+ * the system (a backlog: the run's connections all held by slow answers); otherwise the driver
+ * itself was short of CPU. Either way the wait is inside the latencies (they count from the
+ * schedule). Pure.
+ */
+export function lateNote(p99: number, waitedForConnection: number, requests: number, connections: number): string {
+  const share = requests > 0 ? waitedForConnection / requests : 0;
+  if (share >= 0.01)
+    return `the driver started requests late (p99 ${p99} ms after their scheduled time): ${waitedForConnection} of ${requests} measured requests (${Math.round(share * 1000) / 10}%) were due while all ${connections} connections waited on answers, so the system was holding a backlog; that wait is inside the latencies`;
+  return `the driver started requests late (p99 ${p99} ms after their scheduled time) with connections free: it was short of CPU, and that lag is inside the latencies`;
+}
+
 function exchange(pool: Pool, spec: RequestSpec, timeoutMs: number, tag?: { header: string; value: string | null }): Promise<number> {
   return new Promise((resolve, reject) => {
     let status = 0;
@@ -229,6 +242,12 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   // Open model: how late the driver itself started requests (send − intended start). Large
   // values mean the driver, not the system, fell behind.
   const lag = newHistogram();
+  // Measured requests whose scheduled time came while every connection was busy: their lateness
+  // is the system's backlog (the run's connections all waiting on answers), not the driver's CPU.
+  let waitedForConnection = 0;
+  // The last instant the pump found a request due and every connection busy: any request
+  // scheduled at or before it waited for a connection.
+  let fullAt = Number.NEGATIVE_INFINITY;
   const cpu0 = process.cpuUsage();
   // The schedule's origin. Beside another driver (open model) it is put up to one interval in the
   // past so that the measured window opens exactly at measureAt: the schedule's instants are then
@@ -297,7 +316,10 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         st.requests++;
         if (kind) addError(st.errors, kind);
         // Failures without an answer (refused, reset, timed out) have no latency to record.
-        if (o.model === 'open') recordMs(lag, sentAt - intended);
+        if (o.model === 'open') {
+          recordMs(lag, sentAt - intended);
+          if (intended <= fullAt) waitedForConnection++;
+        }
         if (answered) {
           recordMs(st.latency, end - intended);
           recordMs(total, end - intended);
@@ -380,6 +402,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
           }
           if (inFlight >= connections) {
             blocked = true;
+            fullAt = now;
             break;
           }
           next++;
@@ -444,8 +467,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   const requests = operations.reduce((a, x) => a + x.requests, 0);
   if (buildError) notes.push(`the scenario failed to build requests (counted as errors of kind "other"): ${buildError}`);
   const lagSummary = o.model === 'open' ? summarize(lag) : null;
-  if (lagSummary && lagSummary.p99 > 10)
-    notes.push(`the driver started requests late (p99 ${lagSummary.p99} ms after their scheduled time): it was short of CPU, and that lag is inside the latencies`);
+  if (lagSummary && lagSummary.p99 > 10) notes.push(lateNote(lagSummary.p99, waitedForConnection, requests, connections));
   if (dropped > 0) notes.push(`${dropped} requests were dropped: the system fell more than ${maxLagMs} ms behind the schedule; latency percentiles understate the queueing`);
   return {
     model: o.model,
@@ -456,7 +478,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     warmup,
     operations,
     totals: { requests, throughput: round(requests / o.duration, 2), errors: mergeErrors(operations.map((x) => x.errors)), latency: summarize(total), dropped },
-    driver: { ...selfUsage(cpu0, wall), ...(lagSummary ? { lag: { p50: lagSummary.p50, p99: lagSummary.p99, max: lagSummary.max } } : {}) },
+    driver: { ...selfUsage(cpu0, wall), ...(lagSummary ? { lag: { p50: lagSummary.p50, p99: lagSummary.p99, max: lagSummary.max, waitedForConnection } } : {}) },
     notes,
     counters: Object.fromEntries(ops.map((s) => [s.id, s.n])),
   };
