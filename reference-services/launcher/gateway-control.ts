@@ -2,13 +2,19 @@
 // read the routes' upstreams and change the weights of some routes in one step, authenticated
 // with a service token of the run signed for the control identity (never a unit's).
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
-import { UPSTREAM_HEADER, type Upstream } from '../runtime/gateway-weights.js';
+import { TAP_HEADER, UPSTREAM_HEADER, type Upstream } from '../runtime/gateway-weights.js';
 
-export { UPSTREAM_HEADER, type Upstream };
+export { TAP_HEADER, UPSTREAM_HEADER, type Upstream };
 
 export interface GatewayControl {
   routes(): Promise<{ op: string; unit: string; upstreams: Upstream[] }[]>;
   setWeights(ops: readonly string[], upstreams: readonly Upstream[]): Promise<void>;
+  /**
+   * The request header that makes the public listener name the unit that answered
+   * (UPSTREAM_HEADER): the control identity's current token, renewed a minute before it
+   * expires (ask again at least every minute).
+   */
+  tapHeaders(): Promise<Record<string, string>>;
 }
 
 export function gatewayControl(internalUrl: string, serviceSecret: string): GatewayControl {
@@ -42,6 +48,9 @@ export function gatewayControl(internalUrl: string, serviceSecret: string): Gate
     },
     async setWeights(ops, upstreams) {
       await call('PUT', '/admin/routes/weights', { ops, upstreams });
+    },
+    async tapHeaders() {
+      return { [TAP_HEADER]: await signer.token() };
     },
   };
 }

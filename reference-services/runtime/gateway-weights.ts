@@ -16,9 +16,18 @@ export type WeightTable = ReadonlyMap<string, readonly Upstream[]>;
 /**
  * The response header naming the unit that answered a proxied request: a client watching a
  * canary tells the new route's latencies from the old route's in the same seconds (the
- * gateways a plan generates say the same with their upstream logs).
+ * gateways a plan generates say the same with their upstream logs). Only for a request that
+ * carries TAP_HEADER with the control identity's token: unit names are the layout's internals,
+ * not a public client's business.
  */
 export const UPSTREAM_HEADER = 'x-archsim-upstream';
+
+/**
+ * The request header with which the control plane (the rehearsal's load) asks for
+ * UPSTREAM_HEADER: a service token of the run for the control identity. The gateway never
+ * forwards it to a unit, and ignores (without a word) any value that is not such a token.
+ */
+export const TAP_HEADER = 'x-archsim-tap';
 
 /** Bounds of a change request, so a caller cannot make the gateway hold or scan much. */
 export const WEIGHTS_LIMITS = { bodyBytes: 64 * 1024, upstreams: 16, weight: 1000 } as const;

@@ -9,6 +9,10 @@
 // forwarded finish where they went, and a request whose upstream refuses the connection (a unit
 // not yet or no longer listening) is retried on another upstream of the route when it has no
 // body (it never reached the first one, so that is safe whatever the method).
+// Which unit answered (x-archsim-upstream) is told only to the control plane: a request whose
+// x-archsim-tap header holds the control identity's token of this run (gateway-weights.ts).
+// Everyone else gets no unit name, whatever they send; the tap header never reaches a unit, and
+// a unit's own x-archsim-upstream never reaches a client.
 // Bodies over the route's limit get 413 from the gateway itself, never proxied: declared ones
 // at once, streamed ones as soon as the limit is passed; the rest of the body is read and
 // discarded (bounded) so the client, still sending, reads the answer instead of a reset.
@@ -20,11 +24,17 @@ import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { RouteEntry } from '../../src/model/routes.js';
 import { HttpError, badRequest, forbidden, notFound } from './errors.js';
-import { applyWeights, parseWeightsChange, pickUpstream, UPSTREAM_HEADER, WEIGHTS_LIMITS, type Upstream, type WeightTable } from './gateway-weights.js';
+import { applyWeights, parseWeightsChange, pickUpstream, TAP_HEADER, UPSTREAM_HEADER, WEIGHTS_LIMITS, type Upstream, type WeightTable } from './gateway-weights.js';
 import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
+/** Request headers that are the gateway's own business, never forwarded. */
+const NOT_FORWARDED = new Set([...HOP, TAP_HEADER]);
+/** Response headers a unit cannot set for the client (the gateway decides who learns the upstream). */
+const NOT_RETURNED = new Set([...HOP, UPSTREAM_HEADER]);
+/** A tap token longer than this is not even checked (a service token is about 200 characters). */
+const TAP_MAX_CHARS = 2048;
 
 export interface GatewayOptions {
   port: number;
@@ -86,6 +96,18 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
     fail(res, 413, 'payload_too_large', `request body over ${limit} bytes`, rid, drained ? {} : { connection: 'close' });
   };
 
+  // Tapped requests (the control plane's load) learn which unit answered; the check is a cache
+  // lookup once a token has been verified, and a request without the header pays nothing.
+  const tapAuth = o.serviceSecret ? new ServiceAuth(new TextEncoder().encode(o.serviceSecret), 'gateway', new Map([[CONTROL_CALLER, []]]), new Map()) : undefined;
+  const tapped = (req: IncomingMessage): Promise<boolean> | false => {
+    const h = req.headers[TAP_HEADER];
+    if (!tapAuth || typeof h !== 'string' || h.length > TAP_MAX_CHARS) return false;
+    return tapAuth.verify(h).then(
+      (caller) => caller === CONTROL_CALLER,
+      () => false,
+    );
+  };
+
   // Readiness of the upstreams, checked at most every 500 ms whatever the probe rate.
   let readyCache: { at: number; ok: Promise<boolean> } | undefined;
   const upstreamsReady = () => {
@@ -117,7 +139,8 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
     const r = match(req.method ?? 'GET', url);
     if (!r) return fail(res, 404, 'not_found', `no route ${req.method} ${url.split('?')[0]}`, rid);
     const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !NOT_FORWARDED.has(k)) headers[k] = v;
+    const tap = tapped(req);
     headers['x-request-id'] = rid;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
@@ -158,8 +181,8 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
           bodyTimeout: 30_000,
         });
         const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
-        out[UPSTREAM_HEADER] = target.unit;
+        for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !NOT_RETURNED.has(k)) out[k] = v;
+        if (tap && (await tap)) out[UPSTREAM_HEADER] = target.unit;
         res.writeHead(up.statusCode, out);
         await pipeline(up.body, res);
         return;
@@ -186,7 +209,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
     upstream.once('connect', () => {
       upstream.setTimeout(0);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() !== TAP_HEADER) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       if (!req.headers['x-request-id']) lines.push(`x-request-id: ${randomUUID()}`);
       upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length) upstream.write(head);

@@ -11,6 +11,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import type { Blueprint } from '../../src/model/schema.js';
 import { forbidden, unauthorized } from './errors.js';
+import { lazyHs256Key } from './hs256-key.js';
 
 export const SERVICE_AUDIENCE = 'archsim-internal';
 /** Header carrying the service token on internal HTTP calls. */
@@ -41,27 +42,34 @@ export class ServiceAuth {
   private signed?: { token: string; exp: number };
   private signing?: Promise<string>;
   private readonly verified = new Map<string, { unit: string; exp: number }>();
+  /** The run's service secret imported once (hs256-key.ts). */
+  private readonly key: ReturnType<typeof lazyHs256Key>;
 
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     /** this unit's name (the `sub` of the tokens it signs) */
     readonly unit: string,
     /** unit name → its domains, for every unit of the layout */
     private readonly domainsOfUnit: Map<string, readonly string[]>,
     private readonly calls: Map<string, Set<string>>,
-  ) {}
+  ) {
+    this.key = lazyHs256Key(secret);
+  }
 
   /** This unit's current service token (signed once, renewed a minute before it expires). */
   token(): Promise<string> | string {
     const now = Date.now() / 1000;
     if (this.signed && this.signed.exp - now > RENEW_BEFORE_SECONDS) return this.signed.token;
-    this.signing ??= new SignJWT({ typ: 'service' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(this.unit)
-      .setAudience(SERVICE_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(now) + TTL_SECONDS)
-      .sign(this.secret)
+    this.signing ??= this.key()
+      .then((key) =>
+        new SignJWT({ typ: 'service' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(this.unit)
+          .setAudience(SERVICE_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime(Math.floor(now) + TTL_SECONDS)
+          .sign(key),
+      )
       .then((token) => {
         this.signed = { token, exp: Math.floor(now) + TTL_SECONDS };
         this.signing = undefined;
@@ -78,8 +86,9 @@ export class ServiceAuth {
     if (hit && hit.exp > now) return hit.unit;
     let unit: string;
     let exp: number;
+    const key = await this.key();
     try {
-      const { payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'], audience: SERVICE_AUDIENCE });
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], audience: SERVICE_AUDIENCE });
       if (payload.typ !== 'service' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('not a service token');
       unit = payload.sub;
       exp = payload.exp;

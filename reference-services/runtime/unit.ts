@@ -208,6 +208,8 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   // While draining, each finished response closes its connection, so a keep-alive client
   // (the gateway, another unit) does not hold the process open after its last request.
   let draining = false;
+  // The request line is written at info (the logger's level is fixed for the unit's life).
+  const logRequests = ['trace', 'debug', 'info'].includes(o.logLevel ?? 'info');
   for (const server of [app, internal]) {
     // Hooks: request context first (so every later step sees the request id), then metrics/logs.
     server.addHook('onRequest', (req, reply, done) => {
@@ -229,7 +231,9 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
       if (route === '/metrics' || route === '/health' || route === '/ready') return;
       const ms = reply.elapsedTime;
       metrics.observe(req.method, route, reply.statusCode, ms / 1000);
-      req.log.info({ method: req.method, route, url: redactText(req.url), status: reply.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+      // Built only when written: at the rehearsal's and load tests' level (warn) the line's
+      // arguments (the URL's redaction is a few regular expressions) were computed per request for nothing.
+      if (logRequests) req.log.info({ method: req.method, route, url: redactText(req.url), status: reply.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
     });
     server.setErrorHandler((e: Error & { validation?: unknown[]; validationContext?: string; statusCode?: number; code?: string }, req, reply) => {
       // A body refused for its size: read and drop the rest (bounded) rather than close the

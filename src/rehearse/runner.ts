@@ -351,6 +351,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const warmupWin = win;
   let baseline: WindowStats | undefined;
   let done = false;
+  // The gateway names the answering unit only to the control identity (its tap header); the
+  // token is read per request and renewed well before it expires, however long the run.
+  let tap = await control.tapHeaders();
+  const renewTap = setInterval(() => void control.tapHeaders().then((h) => (tap = h), () => undefined), 30_000);
+  renewTap.unref();
   const load = runDriver(
     { ...scenario, setup: async () => data },
     {
@@ -364,6 +369,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       precise: false,
       until: () => done,
       tagHeader: UPSTREAM_HEADER,
+      extraHeaders: () => tap,
       onResult: (op, ms, error, status, unit) => {
         win.add(op, ms, error, status, unit);
         if (recent && recent !== win) recent.add(op, ms, error, status, unit);
@@ -524,7 +530,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   } finally {
     done = true;
   }
-  const final = await load;
+  const final = await load.finally(() => clearInterval(renewTap));
   // A unit still coming back from a crash (a rollback ended the steps early) is waited for, so
   // the report says whether it came back: at most a minute.
   const restarting = () => [...started.values()].filter((u) => u.state === 'restarting');

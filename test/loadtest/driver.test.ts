@@ -311,6 +311,25 @@ describe('per-request results, the stop signal and the driver\'s own lateness', 
     expect(none).toEqual([null, null, null, null]);
   });
 
+  it('adds extraHeaders to every request, read as each is sent, the scenario\'s own headers winning', async () => {
+    const { createServer } = await import('node:http');
+    const seen: { tap?: string; own?: string }[] = [];
+    const echo = createServer((req, res) => {
+      seen.push({ tap: req.headers['x-tap'] as string | undefined, own: req.headers['x-own'] as string | undefined });
+      res.end('ok');
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (echo.address() as { port: number }).port;
+      let n = 0;
+      const scenario = { name: 'hdr', operations: [{ id: 'get', weight: 1, build: () => ({ method: 'GET', path: '/', headers: { 'x-own': 'scenario' } }) }] };
+      await runDriver(scenario, { baseUrl: `http://127.0.0.1:${port}`, model: 'closed', connections: 1, duration: 10, maxRequests: 3, extraHeaders: () => ({ 'x-tap': `t${++n}`, 'x-own': 'extra' }) });
+      expect(seen).toEqual([1, 2, 3].map((i) => ({ tap: `t${i}`, own: 'scenario' })));
+    } finally {
+      await new Promise((r) => echo.close(r));
+    }
+  });
+
   it('reports each request as it ends, warm-up included: operation, latency from the intended start, error kind, status', async () => {
     const s = await server({ delayMs: 5 });
     const seen: [string, number | null, string | null, number | null][] = [];

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../reference-services/runtime/gateway.js';
-import { applyWeights, parseWeightsChange, pickUpstream, UPSTREAM_HEADER } from '../../reference-services/runtime/gateway-weights.js';
+import { applyWeights, parseWeightsChange, pickUpstream, TAP_HEADER, UPSTREAM_HEADER } from '../../reference-services/runtime/gateway-weights.js';
 import { CONTROL_CALLER, SERVICE_AUDIENCE, SERVICE_TOKEN_HEADER, ServiceAuth } from '../../reference-services/runtime/service-auth.js';
 import { pathPattern, type RouteEntry } from '../../src/model/routes.js';
 import { gatewayControl } from '../../reference-services/launcher/gateway-control.js';
@@ -17,9 +17,17 @@ const ROUTES = [route('relay.fetch', 'GET', '/api/v1/relay', 'old', 18411), rout
 
 let servers: Server[] = [];
 let gw: Awaited<ReturnType<typeof startGateway>>;
+/** Request headers each upstream received, last first (the tap header must never arrive). */
+const received: Record<string, string | string[] | undefined>[] = [];
 const named = (name: string, port: number) =>
   new Promise<Server>((res) => {
-    const s = createServer((_req, r) => r.end(name));
+    const s = createServer((req, r) => {
+      received.unshift(req.headers);
+      received.length = Math.min(received.length, 50);
+      // A unit naming itself (or anyone) in the gateway's header: the client must not get it.
+      r.setHeader(UPSTREAM_HEADER, `spoofed-by-${name}`);
+      r.end(name);
+    });
     s.listen(port, '127.0.0.1', () => res(s));
   });
 
@@ -32,11 +40,15 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-/** Who served n requests of a route through the public listener. */
+/** The control plane's tap header (what the rehearsal's load sends). */
+const tap = async () => (await gatewayControl(gw.internalUrl!, SECRET).tapHeaders()) as Record<string, string>;
+
+/** Who served n requests of a route through the public listener (asked as the control plane). */
 async function served(path: string, n = 40): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
+  const headers = await tap();
   for (let i = 0; i < n; i++) {
-    const res = await fetch(`${gw.url}${path}`);
+    const res = await fetch(`${gw.url}${path}`, { headers });
     const t = await res.text();
     // The gateway names the unit that answered (a canary's latencies are told apart by it).
     expect(res.headers.get(UPSTREAM_HEADER)).toBe(t);
@@ -105,6 +117,55 @@ describe('gateway admin endpoint: hostile callers change nothing', () => {
     for (const b of bad) expect((await put(token, b)).status, JSON.stringify(b).slice(0, 80)).toBe(400);
     expect((await put(token, 'x'.repeat(70 * 1024))).status).toBe(413);
     expect(await served('/api/v1/relay', 20)).toEqual({ old: 20 });
+  });
+});
+
+describe('gateway: which unit answered is the control plane\'s to know', () => {
+  it('tells a normal client, and anyone sending a tap header that is not the control identity\'s token, no unit name', async () => {
+    const forged = await sign(CONTROL_CALLER, 'not-the-secret-of-this-run');
+    const expired = await sign(CONTROL_CALLER, SECRET, Math.floor(Date.now() / 1000) - 60);
+    const notService = await sign(CONTROL_CALLER, SECRET, '5m', { typ: 'access' });
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: CONTROL_CALLER, typ: 'service', aud: SERVICE_AUDIENCE })).toString('base64url')}.`;
+    const unitToken = await new ServiceAuth(new TextEncoder().encode(SECRET), 'old', new Map(), new Map()).token();
+    const valid = (await tap())[TAP_HEADER]!;
+    const attempts: (Record<string, string> | undefined)[] = [
+      undefined,
+      { [TAP_HEADER]: '' },
+      { [TAP_HEADER]: '1' },
+      { [TAP_HEADER]: 'not.a.jwt' },
+      { [TAP_HEADER]: forged },
+      { [TAP_HEADER]: expired },
+      { [TAP_HEADER]: notService },
+      { [TAP_HEADER]: none },
+      { [TAP_HEADER]: await sign('stranger') },
+      { [TAP_HEADER]: unitToken },
+      // The real token, but not where the gateway looks for it, or padded past the bound.
+      { [SERVICE_TOKEN_HEADER]: valid },
+      { authorization: `Bearer ${valid}` },
+      { [TAP_HEADER]: `${valid}${' '.repeat(3000)}x` },
+    ];
+    for (const headers of attempts) {
+      for (const path of ['/api/v1/relay', '/api/v1/me']) {
+        const res = await fetch(`${gw.url}${path}`, headers ? { headers } : {});
+        expect(res.status).toBe(200);
+        expect(await res.text()).toMatch(/^(old|new)$/);
+        // Neither the gateway's name for the unit nor the one the unit tried to set.
+        expect(res.headers.get(UPSTREAM_HEADER), `${path} with ${JSON.stringify(headers)?.slice(0, 60)}`).toBeNull();
+        expect([...res.headers.keys()].filter((k) => k.startsWith('x-archsim'))).toEqual([]);
+      }
+    }
+  });
+
+  it('names the unit to the control identity, and never forwards its tap token to the unit', async () => {
+    const headers = await tap();
+    const res = await fetch(`${gw.url}/api/v1/me`, { headers });
+    const body = await res.text();
+    expect(res.headers.get(UPSTREAM_HEADER)).toBe(body);
+    expect(received[0]?.[TAP_HEADER]).toBeUndefined();
+    expect(JSON.stringify(received[0])).not.toContain(headers[TAP_HEADER]!);
+    // A forged one is not forwarded either.
+    await fetch(`${gw.url}/api/v1/me`, { headers: { [TAP_HEADER]: 'not.a.jwt' } }).then((r) => r.text());
+    expect(received[0]?.[TAP_HEADER]).toBeUndefined();
   });
 });
 

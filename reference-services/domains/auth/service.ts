@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { SignJWT, jwtVerify } from 'jose';
 import type { DomainContext } from '../../runtime/context.js';
 import { conflict, notFound, unauthorized } from '../../runtime/errors.js';
+import { lazyHs256Key } from '../../runtime/hs256-key.js';
 import type { AuthClient, Principal } from './client.js';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
@@ -48,8 +49,12 @@ export class AuthService implements AuthClient {
   private revokedSince = new Date(0);
   private loaded?: Promise<void>;
   private refresher?: NodeJS.Timeout;
+  /** The JWT secret imported once (hs256-key.ts: jose re-imports raw bytes on every call). */
+  private readonly key: ReturnType<typeof lazyHs256Key>;
 
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(private readonly ctx: DomainContext) {
+    this.key = lazyHs256Key(ctx.config.jwtSecret);
+  }
 
   /** Load revocations made since the last load (by this or another auth process). */
   private async loadRevoked() {
@@ -172,7 +177,8 @@ export class AuthService implements AuthClient {
   }
 
   private async issue(user: UserRow) {
-    const { jwtSecret, accessTtlSeconds, refreshTtlSeconds } = this.ctx.config;
+    const { accessTtlSeconds, refreshTtlSeconds } = this.ctx.config;
+    const key = await this.key();
     const jti = randomUUID();
     const accessToken = await new SignJWT({ typ: 'access', usr: user.username })
       .setProtectedHeader({ alg: 'HS256' })
@@ -180,21 +186,23 @@ export class AuthService implements AuthClient {
       .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime(`${accessTtlSeconds}s`)
-      .sign(jwtSecret);
+      .sign(key);
     const refreshToken = await new SignJWT({ typ: 'refresh' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setJti(jti)
       .setIssuedAt()
       .setExpirationTime(`${refreshTtlSeconds}s`)
-      .sign(jwtSecret);
+      .sign(key);
     await this.ctx.db.query(`INSERT INTO auth.sessions (jti, user_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [jti, user.id, refreshTtlSeconds]);
     return { accessToken, refreshToken, tokenType: 'bearer', expiresIn: accessTtlSeconds, user: publicUser(user) };
   }
 
   private async verify(token: string, typ: 'access' | 'refresh') {
+    // Outside the try: a key that cannot be imported is our failure (500), not the caller's token (401).
+    const key = await this.key();
     try {
-      const { payload } = await jwtVerify(token, this.ctx.config.jwtSecret, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
       if (payload.typ !== typ || typeof payload.sub !== 'string') throw new Error('wrong token type');
       return payload as typeof payload & { sub: string };
     } catch {

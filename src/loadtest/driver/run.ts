@@ -75,6 +75,12 @@ export type DriverOptions = {
    * unit answered, so a canary's latencies are told from the old route's in the same window.
    */
   tagHeader?: string;
+  /**
+   * Headers added to every request, read as each is sent (a token that is renewed stays
+   * current), e.g. the gateway's x-archsim-tap with the control identity's token, which is what
+   * makes the gateway name the answering unit (tagHeader). The scenario's own headers win.
+   */
+  extraHeaders?: () => Record<string, string>;
   /** open model: stop scheduling new requests once this returns true (those in flight finish) */
   until?: () => boolean;
   /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
@@ -297,7 +303,7 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     let answered = false;
     let code: number | null = null;
     const tag = o.tagHeader ? { header: o.tagHeader.toLowerCase(), value: null as string | null } : undefined;
-    return exchange(pool, spec, timeoutMs, tag)
+    return exchange(pool, o.extraHeaders ? { ...spec, headers: { ...o.extraHeaders(), ...spec.headers } } : spec, timeoutMs, tag)
       .then((status) => {
         answered = true;
         code = status;
