@@ -36,8 +36,9 @@ export const MUTATION_FOLDERS = {
       // built file), so a mutant of the source can never run there.
       '!src/loadtest/driver/child.ts',
     ],
-    tests: ['test/loadtest/driver.test.ts'],
-    note: 'the embedded driver against the trivial server in another process (real HTTP); build first',
+    // interleave.test.ts: the exact offsets of interleave.ts (pure, milliseconds).
+    tests: ['test/loadtest/driver.test.ts', 'test/loadtest/interleave.test.ts'],
+    note: 'the embedded driver against the trivial server in another process (real HTTP), and the interleaving offsets; build first',
   },
   model: {
     mutate: ['src/model/**/*.ts'],
