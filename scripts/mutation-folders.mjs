@@ -21,9 +21,13 @@ export const MUTATION_FOLDERS = {
     // Not the bundled examples rebuilt byte for byte (examples-in-process: a whole report of two
     // real blueprints, 4 s on a quiet machine and 20 s at load 30, paid by every surviving mutant
     // of build, markdown and html): small-report.test.ts checks a hand-worked report in
-    // milliseconds. answers.test.ts runs the built CLI (vitest.stryker.config.ts leaves it out).
+    // milliseconds, and the exact tests each section: markdown-exact and html-exact (hand-made
+    // report data with budgets, a baseline, faults, a load test, a diagram: report-data.ts),
+    // collect-exact (a small blueprint's structure, faults, lint, checklist, runReport's baseline
+    // and budgets) and collect-des (the DES figures near a revisited station's saturation, about a
+    // second). answers.test.ts runs the built CLI (vitest.stryker.config.ts leaves it out).
     exclude: ['test/report/examples-in-process.test.ts'],
-    note: 'in-process report tests: figures, budget, baseline, wording, charts, a hand-worked small report',
+    note: 'in-process report tests: figures, budget, baseline, wording, charts, a hand-worked small report, exact markdown/html/collect/run',
   },
   driver: {
     mutate: [
@@ -32,8 +36,9 @@ export const MUTATION_FOLDERS = {
       // built file), so a mutant of the source can never run there.
       '!src/loadtest/driver/child.ts',
     ],
-    tests: ['test/loadtest/driver.test.ts'],
-    note: 'the embedded driver against the trivial server in another process (real HTTP); build first',
+    // interleave.test.ts: the exact offsets of interleave.ts (pure, milliseconds).
+    tests: ['test/loadtest/driver.test.ts', 'test/loadtest/interleave.test.ts'],
+    note: 'the embedded driver against the trivial server in another process (real HTTP), and the interleaving offsets; build first',
   },
   model: {
     mutate: ['src/model/**/*.ts'],
