@@ -321,8 +321,8 @@ export function jsqWait(R: number, c: number, lambda: number, s: number): JsqRes
   for (; (T <= 2 || phaseCount(R, T) <= JSQ_MORE_PHASES) && T <= 24; T++) {
     seq.push(jockeyChain(R, c, lambda, s, T));
     const l = seq.length;
-    // converged: the last increment is below 1e-6 of the wait
-    if (l >= 2 && Math.abs(seq[l - 1]!.wait - seq[l - 2]!.wait) <= 1e-6 * seq[l - 1]!.wait) break;
+    // converged: the last increment is below 1e-4 of the wait (the extrapolation adds the rest)
+    if (l >= 2 && Math.abs(seq[l - 1]!.wait - seq[l - 2]!.wait) <= 1e-4 * seq[l - 1]!.wait) break;
   }
   const l = seq.length;
   let wait = seq[l - 1]!.wait;
