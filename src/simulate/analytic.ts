@@ -115,7 +115,7 @@ export const REVISIT_MARK = 'visited several times by one request';
 export const REVISIT_DES_RHO = 0.7;
 
 /** Least-connections across replicas, as solved (jsq.ts), with its measured bound. */
-export const JSQ_NOTE = 'least-connections across replicas is solved as join-the-shortest-queue by the threshold-jockeying chain of Adan, van Houtum & van der Wal (1994) (replicas’ queues kept within T jobs of each other, T raised while the chain is small, the rest extrapolated), service variability by Allen–Cunneen: against the DES within 3% on the mean and 10% on p95 (exponential service, up to 8 replicas, ρ ≤ 0.9)';
+export const JSQ_NOTE = 'least-connections across replicas is solved as join-the-shortest-queue by the threshold-jockeying chain of Adan, van Houtum & van der Wal (1994) (replicas’ queues kept within T jobs of each other, T raised while the chain is small, the rest extrapolated), service variability by Allen–Cunneen: against the DES within 3% on the mean and 10% on p95 with exponential service (up to 8 replicas, ρ ≤ 0.9); with variable service (cs² up to 2.5) up to 7% above it on the mean and 20% on p95 (3 replicas of 2 workers, lognormal cv 1.5, at 60–80% of saturation, where the pooled queue is within 1% on the mean)';
 
 /** With more replicas than the chain is solved for: the pooled queue, a lower bound. */
 export const JSQ_POOLED_NOTE = 'least-connections across many replicas (more than 8) or with highly variable service (cs² above 2.5) is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas and up to 20% on p95 (less at lower load); --method des when that matters';

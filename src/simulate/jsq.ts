@@ -293,7 +293,10 @@ function luSolve(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): 
  * one long job on the chosen replica, which the scaled exponential chain overstates in the tail:
  * on a bundled blueprint whose replicated unit mixes 5 ms requests with 1.5 s uploads (cs² 4.7)
  * its p95 was 13–34% above the DES at 30% of saturation, where the pooled queue was within 8%.
- * Lognormal service with cs² 2.25 stays within 4% on the mean and 1% on p95 at ρ 0.6.
+ * Lognormal service with cs² 2.25 on 2 replicas of one server stays within 4% on the mean and
+ * 1% on p95 at ρ 0.6 (the pooled queue: −6%, −12%); on 3 replicas of 2 servers the chain is
+ * +4% / +17% at ρ 0.6 and +7% / +8% at 0.8, where the pooled queue is within 1% on the mean: the
+ * warning (JSQ_NOTE) states that bound.
  */
 export const JSQ_MAX_CS2 = 2.5;
 

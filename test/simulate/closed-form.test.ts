@@ -45,6 +45,22 @@ describe('replicas by balancing policy (8 replicas of one server, exponential 10
 });
 
 describe('join-the-shortest-queue chain (jsq.ts)', () => {
+  it('variable service (3 replicas of 2 workers, lognormal cv 1.5, 60% and 80% of saturation): within the bound the warning states (7% on the mean, 20% on p95), never below the DES by more than its interval', () => {
+    const bp = queue({ replicas: 3, servers: 2, dist: 'lognormal', cv: 1.5 });
+    const sat = analyze(bp, 'one', { rate: 1, mix }).saturationThroughput;
+    for (const f of [0.6, 0.8]) {
+      const r = analyze(bp, 'one', { rate: f * sat, mix });
+      expect(r.warnings.some((w) => w.includes('up to 7% above it on the mean and 20% on p95'))).toBe(true);
+      const a = r.operations[0]!.latency;
+      const d = simulate(bp, 'one', { rate: f * sat, mix, duration: 5000 + (400_000 / 4 / (f * sat)) * 1000, warmup: 5000, seed: 7, replications: 4 }).operations[0]!;
+      const gm = (a.mean - d.latency.mean) / d.latency.mean;
+      expect(gm).toBeLessThanOrEqual(0.07);
+      expect(gm).toBeGreaterThan(-d.ci95!.mean.halfWidth / d.latency.mean);
+      expect(rel(a.p95, d.latency.p95)).toBeLessThanOrEqual(0.2);
+    }
+  }, 120_000);
+
+
   it('spread 1 is the pooled M/M/Rc exactly (no server idles while a job waits): mean wait and P(wait) by Erlang C', () => {
     for (const [R, c, rho] of [[2, 1, 0.5], [4, 1, 0.8], [3, 2, 0.9], [8, 1, 0.9]] as const) {
       const lambda = (rho * R * c) / 10;
