@@ -33,7 +33,7 @@ interface Phases {
 
 const phaseCache = new Map<string, Phases>();
 
-/** All ways to place R replicas at the levels m … m + T with at least one at m. */
+/** All ways to place R replicas at the levels m … m + T (T ≥ 1) with at least one at m. */
 function phasesOf(R: number, T: number): Phases {
   const key = `${R}/${T}`;
   const hit = phaseCache.get(key);
@@ -43,10 +43,7 @@ function phasesOf(R: number, T: number): Phases {
     if (parts === 1) list.push([...pre, left]);
     else for (let x = 0; x <= left; x++) rec([...pre, x], left - x, parts - 1);
   };
-  for (let c0 = 1; c0 <= R; c0++) {
-    if (T === 0) list.push([c0]);
-    else rec([c0], R - c0, T);
-  }
+  for (let c0 = 1; c0 <= R; c0++) rec([c0], R - c0, T);
   const counts = new Int32Array(list.length * (T + 1));
   const index = new Map<string, number>();
   list.forEach((c, i) => {
@@ -78,9 +75,10 @@ export interface JsqResult {
 /**
  * Mean wait and P(wait) of R replicas of c exponential servers each (mean service s ms), Poisson
  * arrivals at λ per ms, each arrival joining a replica with the fewest jobs, with the queue
- * lengths' spread limited to T (see the file's comment). ρ = λs/(Rc) < 1.
+ * lengths' spread limited to T ≥ 1 (see the file's comment). ρ = λs/(Rc) < 1.
  */
 export function jockeyChain(R: number, c: number, lambda: number, s: number, T: number): { wait: number; pWait: number } {
+  if (!(T >= 1)) throw new RangeError('the spread T is at least 1');
   const { counts, n: P, index } = phasesOf(R, T);
   const w = T + 1;
   const rho = (lambda * s) / (R * c);
@@ -97,10 +95,7 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
   const key = (a: number[]) => index.get(a.join(','))!;
   for (let i = 0; i < P; i++) {
     const c0 = Array.from(counts.subarray(i * w, i * w + w));
-    if (T === 0) {
-      arrTo[i] = i;
-      arrUp[i] = c0[0] === 1 ? 1 : 0;
-    } else if (c0[0]! > 1) {
+    if (c0[0]! > 1) {
       const a = [...c0];
       a[0]!--;
       a[1]!++;
@@ -118,14 +113,14 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
       a[j - 1]!++;
       innerTo[i * w + j] = key(a);
     }
-    if (T >= 1 && c0[T]! > 0) {
+    if (c0[T]! > 0) {
       // the spread would become T + 1: a job moves from a longest queue to the emptied place
       const a = [...c0];
       a[T]!--;
       a[T - 1]!++;
       depTo[i] = key(a);
     } else {
-      depTo[i] = key([1, c0[0]! - 1, ...c0.slice(1, T)].slice(0, w));
+      depTo[i] = key([1, c0[0]! - 1, ...c0.slice(1, T)]);
       depDown[i] = 1;
     }
   }
