@@ -3,7 +3,8 @@
 // file takes milliseconds: it is what the mutation run of src/simulate/analytic.ts leans on, and
 // each expectation is exact (a bound on both sides), not a tolerance against a simulation.
 import { describe, expect, it } from 'vitest';
-import { analyze, latencyQuantiles, namedApproximations, queueOf, saturation, solve } from '../../src/simulate/analytic.js';
+import { analyze, AUTOSCALE_MARK, latencyQuantiles, namedApproximations, queueOf, saturation, solve } from '../../src/simulate/analytic.js';
+import { loadBlueprint } from '../../src/io/load.js';
 import { compile } from '../../src/simulate/compile.js';
 import { jockeyChain, jsqApplies, jsqWait } from '../../src/simulate/jsq.js';
 import { opDemands } from '../../src/simulate/demand.js';
@@ -299,6 +300,14 @@ describe('the approximations each result names', () => {
     expect(r.operations[0]!.latency.mean).toBeCloseTo(10 + jsqWait(2, 1, 0.1, 10)!.wait, 9);
     expect(r.operations[0]!.latency.mean).toBeGreaterThan(10 + 10 / 3);
     expect(r.operations[0]!.latency.mean).toBeCloseTo(analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 100, mix, balance: 'least-connections' }).operations[0]!.latency.mean, 12);
+  });
+  it('autoscaled units: named with their starting replicas, range and target (the solver has no time), and only where they are', () => {
+    const { blueprint } = loadBlueprint('blueprints/chatpop.yaml');
+    const r = analyze(blueprint, 'phase3');
+    expect(namedApproximations(r).filter((w) => w.includes(AUTOSCALE_MARK))).toEqual([
+      expect.stringContaining('(photo-service: 2 of 2–10 on 70% CPU; chat-service: 2 of 2–10 on 70% CPU; websocket-service: 2 of 2–50 on 5000 connections a replica; payment-service: 2 of 2–5 on 50 requests a replica)'),
+    ]);
+    expect(analyze(queue({ replicas: 2 }), 'one', { rate: 50, mix }).warnings.some((w) => w.includes(AUTOSCALE_MARK))).toBe(false);
   });
   it('round-robin: named only with several servers per replica', () => {
     const one = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 50, mix, balance: 'round-robin' });
