@@ -357,7 +357,10 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
       if (!revisits(i) && factor[i] === 1) continue;
       const s = st[i]!;
       // (a return after a long visit can wait more than W, so relief can be negative: kept finite)
-      const f = (1 - s.rho) / Math.max(1 - s.rho + relief[i]!, 0.05 * (1 - s.rho));
+      const next = (1 - s.rho) / Math.max(1 - s.rho + relief[i]!, 0.05 * (1 - s.rho));
+      // Past 20 rounds, half steps: a lightly loaded station with several servers (a wait of
+      // microseconds) can otherwise flip between two values for ever.
+      const f = iter < 20 ? next : (next + factor[i]!) / 2;
       change = Math.max(change, Math.abs(f - factor[i]!));
       factor[i] = f;
       s.meanWait = base[i]!.meanWait * f;
