@@ -54,12 +54,12 @@ describe('return visits', () => {
   });
 
   it('four workers, visits of different lengths back to back (a monolith calling in process) at 80% of saturation: short then long within 5% (mean) and 10% (p95) of the DES, long then short above it by no more than the warning states (the one-server form: +55% and +30%)', () => {
-    for (const [first, second, lo, hi, pHi] of [[0.1, 0.5, -0.05, 0.05, 0.1], [0.5, 0.1, 0, 0.2, 0.22]] as const) {
+    for (const [first, second, lo, hi, pHi] of [[0.1, 0.5, -0.05, 0.05, 0.1], [0.5, 0.1, 0, 0.2, 0.23]] as const) {
       const bp = twice(4, { a: first, b: second });
       const sat = analyze(bp, 'one', { rate: 1, mix: { 'a.op': 1 } }).saturationThroughput;
       const rate = 0.8 * sat;
       const a = analyze(bp, 'one', { rate, mix: { 'a.op': 1 } });
-      expect(a.warnings.some((w) => w.includes('several servers is solved the same way') && w.includes('+15% on the mean and +18% on p95'))).toBe(true);
+      expect(a.warnings.some((w) => w.includes('several servers is solved the same way') && w.includes('+18% on the mean and +21% on p95'))).toBe(true);
       const d = simulate(bp, 'one', { rate, mix: { 'a.op': 1 }, duration: 5000 + (300_000 / 4 / rate) * 1000, warmup: 5000, seed: 9, replications: 4 }).operations[0]!;
       const al = a.operations[0]!.latency;
       const gm = (al.mean - d.latency.mean) / d.latency.mean;
