@@ -3,7 +3,9 @@
 // mutation run can afford for every mutant (examples-in-process.test.ts rebuilds the bundled
 // examples byte for byte, seconds each).
 //
-// a.op runs 10 ms (exponential) on ua (1 replica) and calls b.op, 5 ms on ub (2 replicas); the mix
+// a.op runs 10 ms (exponential) on ua (1 replica) and calls b.op, 5 ms on ub (1 replica of 2
+// workers: one queue, so M/M/2 exactly; replicas under least-connections are solved as
+// join-the-shortest-queue, which has no closed form); the mix
 // is half each at 100/s. ua: ρ = 50/s × 10 ms = 0.5, M/M/1 response 10 / 0.5 = 20 ms. ub: 100/s ×
 // 5 ms = 0.5 Erlang on 2 servers, Erlang C = 0.1, wait 0.1 / (2/5 − 0.1) = 1/3 ms, response
 // 16/3 ms. So a.op 20 + 16/3 = 25.333 ms, b.op 5.333 ms; ua saturates first, at 200/s of the mix;
@@ -12,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReport, runReport } from '../../src/report/run.js';
 import { network } from '../simulate/builder.js';
 
-const run = () => runReport(network([{ mean: 10 }, { mean: 5, replicas: 2 }]), { file: 'built.yaml', generator: 'archsim test', layouts: ['one'], scenarios: [], loadtests: [], points: 3 });
+const run = () => runReport(network([{ mean: 10 }, { mean: 5, servers: 2 }]), { file: 'built.yaml', generator: 'archsim test', layouts: ['one'], scenarios: [], loadtests: [], points: 3 });
 
 describe('a report worked out by hand', () => {
   it('JSON: saturation, utilization, latency means, hops and throughput alone', () => {
@@ -20,7 +22,7 @@ describe('a report worked out by hand', () => {
     expect(report.workload.rateRps).toBe(100);
     const l = report.layouts[0]!;
     expect(l.name).toBe('one');
-    expect(l.structure.units.map((u) => [u.name, u.replicas, u.domains])).toEqual([['ua', 1, ['a']], ['ub', 2, ['b']]]);
+    expect(l.structure.units.map((u) => [u.name, u.replicas, u.domains])).toEqual([['ua', 1, ['a']], ['ub', 1, ['b']]]);
     expect(l.saturation).toEqual({ throughputRps: 200, bottleneck: 'ua', utilizationAtWorkload: 0.5 });
     expect(l.stations).toEqual([{ id: 'ua', utilization: 0.5 }, { id: 'ub', utilization: 0.25 }]);
     expect(l.operations.map((o) => [o.id, o.route, o.meanMs, o.hops, o.units, o.maxThroughputRps])).toEqual([
@@ -39,7 +41,7 @@ describe('a report worked out by hand', () => {
       perMillionRequestsUsd: 0,
       items: [
         { component: 'ua', kind: 'unit', instance: null, count: 1, usdEach: 0, usdPerMonth: 0 },
-        { component: 'ub', kind: 'unit', instance: null, count: 2, usdEach: 0, usdPerMonth: 0 },
+        { component: 'ub', kind: 'unit', instance: null, count: 1, usdEach: 0, usdPerMonth: 0 },
       ],
     });
     expect(report.summary).toBe('one: saturates at 200/s (bottleneck ua), $0 per month.');

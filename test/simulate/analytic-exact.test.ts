@@ -3,8 +3,10 @@
 // file takes milliseconds: it is what the mutation run of src/simulate/analytic.ts leans on, and
 // each expectation is exact (a bound on both sides), not a tolerance against a simulation.
 import { describe, expect, it } from 'vitest';
-import { analyze, latencyQuantiles, namedApproximations, queueOf, saturation, solve } from '../../src/simulate/analytic.js';
+import { analyze, AUTOSCALE_MARK, latencyQuantiles, namedApproximations, queueOf, saturation, solve } from '../../src/simulate/analytic.js';
+import { loadBlueprint } from '../../src/io/load.js';
 import { compile } from '../../src/simulate/compile.js';
+import { jockeyChain, jsqApplies, jsqWait } from '../../src/simulate/jsq.js';
 import { opDemands } from '../../src/simulate/demand.js';
 import { gammaCdf, gammaQuantile, md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
 import { simulate } from '../../src/simulate/simulate.js';
@@ -19,17 +21,31 @@ describe('queueOf: one station per balancing policy', () => {
     expect(queueOf(4, 2, 0.1, 0, 0.5, 'round-robin')).toEqual({ pWait: 0, theta: 1, k: 1 });
   });
 
-  it('least-connections pools the replicas into one M/M/c, the wait scaled by (1 + cs²)/2', () => {
-    // 2 replicas × 1 server, 0.1 visits/ms of 5 ms: c = 2, a = 0.5.
+  it('least-connections: join-the-shortest-queue from the jockeying chain, the wait scaled by (1 + cs²)/2', () => {
+    // 2 replicas × 1 server, 0.1 visits/ms of 5 ms: the chain's wait and P(wait), the pooled M/M/2
+    // (c = 2, a = 0.5: P(wait) 0.1, wait 0.1 / (2/5 − 0.1)) below it.
     const q = queueOf(2, 1, 0.1, 5, 0.5, 'least-connections');
-    expect(q.pWait).toBeCloseTo(0.1, 12);
-    expect(q.theta).toBeCloseTo(2 / 5 - 0.1, 12);
+    const j = jsqWait(2, 1, 0.1, 5)!;
+    expect(q.pWait).toBe(j.pWait);
+    expect((q.pWait * q.k) / q.theta).toBeCloseTo(j.wait * 0.75, 12);
     expect(q.k).toBeCloseTo(0.75, 12);
-    // 2 replicas × 2 servers: c = 4 (not 2 / 2), a = 1; Erlang C by hand: B(4, 1) = 1/65.
-    const four = queueOf(2, 2, 0.2, 5, 1, 'least-connections');
+    expect(j.wait).toBeGreaterThan(0.1 / (2 / 5 - 0.1));
+    // spread 1 of the chain is that pooled queue exactly
+    expect(jockeyChain(2, 1, 0.1, 5, 1).pWait).toBeCloseTo(0.1, 12);
+    expect(jockeyChain(2, 1, 0.1, 5, 1).wait).toBeCloseTo(0.1 / (2 / 5 - 0.1), 12);
+  });
+
+  it('least-connections with highly variable service (cs² above 2.5) or more than 8 replicas: the pooled M/M/c', () => {
+    // 2 replicas × 2 servers, cs² 3: c = 4 (not 2 / 2), a = 1; Erlang C by hand: B(4, 1) = 1/65.
+    const four = queueOf(2, 2, 0.2, 5, 3, 'least-connections');
     expect(four.pWait).toBeCloseTo(1 / 65 / (0.75 + 0.25 / 65), 12);
     expect(four.theta).toBeCloseTo(4 / 5 - 0.2, 12);
-    expect(four.k).toBe(1);
+    expect(four.k).toBe(2);
+    expect(jsqApplies(2, 2.5)).toBe(true);
+    expect(jsqApplies(2, 2.51)).toBe(false);
+    expect(jsqApplies(8, 1)).toBe(true);
+    expect(jsqApplies(9, 1)).toBe(false);
+    expect(jsqApplies(1, 1)).toBe(false);
   });
 
   it('random splits the stream: each replica an M/M/c′ with λ/R', () => {
@@ -272,15 +288,26 @@ describe('solve and latencyQuantiles', () => {
 });
 
 describe('the approximations each result names', () => {
-  it('replicas under least-connections: the pooled-queue lower bound, naming the station', () => {
+  it('replicas under least-connections: the jockeying chain, naming the station; the pooled-queue lower bound where the chain is not used', () => {
     const r = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 50, mix });
-    expect(namedApproximations(r)).toEqual([expect.stringMatching(/^analytic: least-connections across replicas .*\(ua\)$/)]);
+    expect(namedApproximations(r)).toEqual([expect.stringMatching(/^analytic: least-connections across replicas is solved as join-the-shortest-queue by the threshold-jockeying chain .*\(ua\)$/)]);
+    const wide = analyze(queue({ mean: 10, replicas: 2, dist: 'lognormal', cv: 2 }), 'one', { rate: 50, mix });
+    expect(namedApproximations(wide)).toEqual([expect.stringMatching(/^analytic: least-connections across many replicas \(more than 8\) or with highly variable service .*lower bound on join-the-shortest-queue.*\(ua\)$/)]);
   });
   it('least-connections is the default balancing, in the figures as in the warnings', () => {
-    // 2 replicas × 1 server at 100/s of 10 ms: the pooled M/M/2 at a = 1, P(wait) = 1/3, wait 1/3 / 0.1.
+    // 2 replicas × 1 server at 100/s of 10 ms: the chain's wait, above the pooled M/M/2 at a = 1 (P(wait) = 1/3, wait 1/3 / 0.1).
     const r = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 100, mix });
-    expect(r.operations[0]!.latency.mean).toBeCloseTo(10 + 10 / 3, 9);
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(10 + jsqWait(2, 1, 0.1, 10)!.wait, 9);
+    expect(r.operations[0]!.latency.mean).toBeGreaterThan(10 + 10 / 3);
     expect(r.operations[0]!.latency.mean).toBeCloseTo(analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 100, mix, balance: 'least-connections' }).operations[0]!.latency.mean, 12);
+  });
+  it('autoscaled units: named with their starting replicas, range and target (the solver has no time), and only where they are', () => {
+    const { blueprint } = loadBlueprint('blueprints/chatpop.yaml');
+    const r = analyze(blueprint, 'phase3');
+    expect(namedApproximations(r).filter((w) => w.includes(AUTOSCALE_MARK))).toEqual([
+      expect.stringContaining('(photo-service: 2 of 2–10 on 70% CPU; chat-service: 2 of 2–10 on 70% CPU; websocket-service: 2 of 2–50 on 5000 connections a replica; payment-service: 2 of 2–5 on 50 requests a replica)'),
+    ]);
+    expect(analyze(queue({ replicas: 2 }), 'one', { rate: 50, mix }).warnings.some((w) => w.includes(AUTOSCALE_MARK))).toBe(false);
   });
   it('round-robin: named only with several servers per replica', () => {
     const one = analyze(queue({ mean: 10, replicas: 2 }), 'one', { rate: 50, mix, balance: 'round-robin' });

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, giM1Sigma } from '../../src/simulate/analytic.js';
 import { compile } from '../../src/simulate/compile.js';
-import { md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
+import { jockeyChain, jsqWait, phaseCount } from '../../src/simulate/jsq.js';
+import { erlangC, md1WaitCdf, mm1PsVariance, mmcWait } from '../../src/simulate/queueing.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { queue } from './builder.js';
 
@@ -31,12 +32,61 @@ describe('replicas by balancing policy (8 replicas of one server, exponential 10
     expect(Math.abs(d.ci95!.mean.mean - a.mean)).toBeLessThan(Math.max(3 * d.ci95!.mean.halfWidth, 0.02 * a.mean));
   });
 
-  it('least-connections: the pooled M/M/8 is named as a lower bound, and the DES is above it', () => {
-    const r = analyze(bp, 'one', { rate: 640, mix });
+  it('least-connections: join-the-shortest-queue by the jockeying chain, named, within 3% of the DES (the pooled M/M/8 was 11% low)', () => {
+    const r = analyze(bp, 'one', { rate: 720, mix });
+    expect(r.warnings.some((w) => w.includes('threshold-jockeying chain of Adan, van Houtum & van der Wal'))).toBe(true);
+    const a = r.operations[0]!.latency;
+    const pooled = 10 + mmcWait(8, 0.72, 10);
+    expect(a.mean).toBeGreaterThan(pooled * 1.1);
+    const d = simulate(bp, 'one', { rate: 720, mix, duration: 150_000, warmup: 5000, seed: 5, replications: 3 }).operations[0]!;
+    expect(Math.abs(d.ci95!.mean.mean - a.mean)).toBeLessThan(Math.max(3 * d.ci95!.mean.halfWidth, 0.03 * a.mean));
+    expect(rel(a.p95, d.latency.p95)).toBeLessThan(0.1);
+  });
+});
+
+describe('join-the-shortest-queue chain (jsq.ts)', () => {
+  it('variable service (3 replicas of 2 workers, lognormal cv 1.5, 60% and 80% of saturation): within the bound the warning states (7% on the mean, 20% on p95), never below the DES by more than its interval', () => {
+    const bp = queue({ replicas: 3, servers: 2, dist: 'lognormal', cv: 1.5 });
+    const sat = analyze(bp, 'one', { rate: 1, mix }).saturationThroughput;
+    for (const f of [0.6, 0.8]) {
+      const r = analyze(bp, 'one', { rate: f * sat, mix });
+      expect(r.warnings.some((w) => w.includes('up to 7% above it on the mean and 20% on p95'))).toBe(true);
+      const a = r.operations[0]!.latency;
+      const d = simulate(bp, 'one', { rate: f * sat, mix, duration: 5000 + (400_000 / 4 / (f * sat)) * 1000, warmup: 5000, seed: 7, replications: 4 }).operations[0]!;
+      const gm = (a.mean - d.latency.mean) / d.latency.mean;
+      expect(gm).toBeLessThanOrEqual(0.07);
+      expect(gm).toBeGreaterThan(-d.ci95!.mean.halfWidth / d.latency.mean);
+      expect(rel(a.p95, d.latency.p95)).toBeLessThanOrEqual(0.2);
+    }
+  }, 120_000);
+
+
+  it('spread 1 is the pooled M/M/Rc exactly (no server idles while a job waits): mean wait and P(wait) by Erlang C', () => {
+    for (const [R, c, rho] of [[2, 1, 0.5], [4, 1, 0.8], [3, 2, 0.9], [8, 1, 0.9]] as const) {
+      const lambda = (rho * R * c) / 10;
+      const x = jockeyChain(R, c, lambda, 10, 1);
+      expect(x.wait).toBeCloseTo(mmcWait(R * c, lambda, 10), 8);
+      expect(x.pWait).toBeCloseTo(erlangC(R * c, lambda * 10), 10);
+    }
+  });
+
+  it('wider spreads wait longer, by shrinking steps (the series jsqWait extrapolates)', () => {
+    const w = [1, 2, 3, 4].map((T) => jockeyChain(4, 1, 0.32, 10, T).wait);
+    for (let i = 1; i < 4; i++) expect(w[i]!).toBeGreaterThan(w[i - 1]!);
+    expect(w[3]! - w[2]!).toBeLessThan((w[2]! - w[1]!) * 0.5);
+    expect(w[2]! - w[1]!).toBeLessThan((w[1]! - w[0]!) * 0.5);
+    const j = jsqWait(4, 1, 0.32, 10)!;
+    expect(j.wait).toBeGreaterThan(w[2]!);
+    expect(j.wait).toBeLessThan(w[2]! + (w[2]! - w[1]!));
+  });
+
+  it('two replicas: the spread is raised until the chain converges; too many replicas are left to the pooled queue, named', () => {
+    expect(jsqWait(2, 1, 0.16, 10)!.spread).toBeGreaterThan(5);
+    expect(phaseCount(4, 3)).toBe(20);
+    expect(jsqWait(12, 1, 1, 10)).toBeUndefined();
+    const r = analyze(queue({ replicas: 12 }), 'one', { rate: 1000, mix });
     expect(r.warnings.some((w) => w.includes('lower bound on join-the-shortest-queue'))).toBe(true);
-    const d = simulate(bp, 'one', { rate: 640, mix, duration: 150_000, warmup: 5000, seed: 5 }).operations[0]!.latency;
-    expect(d.mean).toBeGreaterThan(r.operations[0]!.latency.mean * 0.98);
-    expect(rel(d.mean, r.operations[0]!.latency.mean)).toBeLessThan(0.14);
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(10 + mmcWait(12, 1, 10), 9);
   });
 });
 

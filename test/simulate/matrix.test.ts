@@ -12,7 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import type { Blueprint } from '../../src/model/schema.js';
-import { analyze } from '../../src/simulate/analytic.js';
+import { analyze, AUTOSCALE_MARK } from '../../src/simulate/analytic.js';
+import { compile } from '../../src/simulate/compile.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import type { Balance, SimulationResult } from '../../src/simulate/types.js';
 import { fanout, queue } from './builder.js';
@@ -40,7 +41,8 @@ for (const balance of ['least-connections', 'round-robin', 'random'] as const) c
  * warning states (up to 80% of saturation): the mean and the p95, as a fraction of the DES.
  */
 const NAMED = [
-  { re: /visited several times by one request.*mean latency within 6% \(within 5% up to 60%\), p95 within 25%/, mean: 0.06, p95: 0.25 },
+  { re: /visited several times by one request.*mean latency within 7% \(within 5% up to 60%\), p95 within 25%/, mean: 0.07, p95: 0.25 },
+  { re: /threshold-jockeying chain.*within 3% on the mean and 10% on p95 with exponential service.*up to 7% above it on the mean and 20% on p95/, mean: 0.07, p95: 0.2 },
   { re: /lower bound on join-the-shortest-queue.*up to 14% above it on the mean.*20% on p95/, mean: 0.14, p95: 0.2 },
   { re: /Allen–Cunneen GI\/G\/c with Erlang arrivals/, mean: 0.1, p95: 0.2 },
 ];
@@ -63,7 +65,14 @@ describe('analytic against DES', () => {
           const o = { rate, ...(k.balance ? { balance: k.balance } : {}) };
           const a = analyze(k.bp, k.layout, o);
           const duration = Math.max(20_000, (REQUESTS / 5 / rate) * 1000);
-          const d = simulate(k.bp, k.layout, { ...o, duration, warmup: 5000, seed: 11, replications: 5 });
+          // Like with like: the analytic method solves a fixed fleet (an autoscaled unit at its
+          // starting replicas, which its result says: AUTOSCALE_MARK), so the DES runs that fleet
+          // too. Left to scale, a long DES adds replicas above the target (chatpop at 80%: mean
+          // −18%, p95 −50% against the fixed fleet) — a different system, not an approximation.
+          const fixed = compile(k.bp, k.layout);
+          const compiled = { ...fixed, stations: fixed.stations.map(({ autoscale: _, ...s }) => s) };
+          if (fixed.stations.some((s) => s.autoscale)) expect(a.warnings.some((w) => w.includes(AUTOSCALE_MARK))).toBe(true);
+          const d = simulate(k.bp, k.layout, { ...o, compiled, duration, warmup: 5000, seed: 11, replications: 5 });
           const named = NAMED.filter((n) => a.warnings.some((w) => n.re.test(w)));
           const bound = { mean: Math.max(0.05, ...named.map((n) => n.mean)), p95: Math.max(0.1, ...named.map((n) => n.p95)) };
           const dm = mixMean(d);
