@@ -69,7 +69,7 @@ export interface StepReport {
    * p95 budgets the step was not judged on, each with why: the old route broke it too (in the same
    * seconds, or just before the change), or the new route answered too few requests to have a p95
    */
-  notJudged?: { description: string; why: string }[];
+  notJudged?: { description: string; why: string; cause: 'old-route-over' | 'too-few' }[];
   /** the step's routes by the unit that answered them (the gateway's upstream header): like with like */
   byUnit?: Record<string, { requests: number; errors: number; p50: number | null; p95: number | null }>;
   /** ms the step was watched past its duration, waiting for the new route's MIN_P95_SAMPLES latencies */
@@ -483,7 +483,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         }
         const extendedMs = Math.max(0, Math.round(performance.now() - end));
         const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
-        const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes) }] : []));
+        const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes), cause: v.verdict === 'too-few' ? ('too-few' as const) : ('old-route-over' as const) }] : []));
         if (notJudged.length) line(`  not judged: ${notJudged.map((x) => `${x.description} (${x.why})`).join('; ')}`);
         const judged = { byUnit: win.byUnit(a.ops), ...(extendedMs >= 500 ? { extendedMs } : {}), ...(notJudged.length ? { notJudged } : {}) };
         if (found.length) {
@@ -609,6 +609,18 @@ async function rehearseDataMoves(L: RunningLayout, bp: Blueprint, plan: Plan, a:
 const EXTEND_WATCH = 3;
 
 const p95Triggers = (ts: readonly Trigger[]) => ts.filter((t): t is Extract<Trigger, { kind: 'p95' }> => t.kind === 'p95');
+
+/**
+ * The canary steps whose p95 budgets went unjudged because the old route was over budget too:
+ * the host, not the extraction, could not carry the rate, so those cutovers were not a judged
+ * canary. One line for the summary, or null when every step was judged. Pure.
+ */
+export function unjudgedLine(steps: readonly Pick<StepReport, 'phase' | 'notJudged'>[]): string | null {
+  const over = steps.filter((s) => s.notJudged?.some((x) => x.cause === 'old-route-over'));
+  if (!over.length) return null;
+  const phases = [...new Set(over.map((s) => s.phase))].sort((a, b) => a - b);
+  return `p95 budgets not judged in ${over.length} canary step${over.length === 1 ? '' : 's'} (phase${phases.length === 1 ? '' : 's'} ${phases.join(', ')}): the old route was over budget in the same seconds, so the host could not carry this rate; at a lower --rate those steps are judged`;
+}
 
 /** Why a p95 budget was not judged in a step, in one line. */
 function whyNotJudged(v: P95Verdict, routes: CanaryRoutes): string {

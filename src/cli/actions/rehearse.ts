@@ -58,7 +58,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     else for (const a of actions) out(describeAction(a));
     return EXIT.ok;
   }
-  const { rehearse } = await import('../../rehearse/runner.js');
+  const { rehearse, unjudgedLine } = await import('../../rehearse/runner.js');
   const breakUnit = process.env[BREAK_ENV];
   if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
   const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
@@ -90,6 +90,8 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     out(`requests ${r.totals.requests}, failed ${r.totals.errors}${r.totals.errors ? ` (${Object.entries(r.totals.errorKinds).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
     // Which operation got which status, and in which step: the cause of a failure starts there.
     if (r.totals.errors) out(`failed by operation and status: ${Object.entries(r.totals.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    const unjudged = unjudgedLine(r.steps);
+    if (unjudged) out(unjudged);
     if (r.supervision.length) {
       out('');
       out(table(['at s', 'unit', 'event', 'detail'], r.supervision.map((e) => [e.atS, e.unit, e.kind, e.detail])));
