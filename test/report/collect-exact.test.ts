@@ -152,7 +152,7 @@ describe('collect, by hand', () => {
     expect(report.method).toBe(method('split'));
     expect(notes).toHaveLength(2);
     expect(notes[0]).toBe('scenario cart-svc-down does not apply to mono: no unit "cart-svc" in mono');
-    expect(notes[1]!.startsWith('split at 20/s: analytic: least-connections across replicas is solved as one pooled M/M/c queue')).toBe(true);
+    expect(notes[1]!.startsWith('split at 20/s: analytic: least-connections across replicas is solved as join-the-shortest-queue by the threshold-jockeying chain of Adan, van Houtum & van der Wal (1994)')).toBe(true);
     expect(Object.keys(diagrams)).toEqual(['mono', 'split']);
     expect(diagrams.mono!.startsWith('flowchart LR\n')).toBe(true);
     expect(diagrams.mono).toContain('db_pg[("pg<br/>postgres")]');
