@@ -29,6 +29,17 @@ function descendants(root: number): number[] {
   walk(root);
   return out;
 }
+/** Whatever a test's outcome, nothing it started outlives it: SIGKILL what is left, and the CLI. */
+function killAll(procs: readonly number[], cli: { kill(s: NodeJS.Signals): boolean }) {
+  for (const pid of procs.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  cli.kill('SIGKILL');
+}
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -93,15 +104,7 @@ describe.each([
       await until(() => procs.every((pid) => !alive(pid)), 20_000, `processes ${procs.filter(alive).join(', ')} gone`);
       for (const port of ports) expect(await portFree(port), `port ${port}`).toBe(true);
     } finally {
-      // Whatever the outcome, nothing of this test outlives it.
-      for (const pid of procs.filter(alive)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-      p.kill('SIGKILL');
+      killAll(procs, p);
     }
   });
 });
@@ -147,14 +150,7 @@ describe.each([
       expect(stderr).toContain(`${signal}: stopping the platform measurement (its benchmark processes and scratch PostgreSQL stop)`);
       await until(() => procs.every((pid) => !alive(pid)), 20_000, `processes ${procs.filter(alive).map(cmdline).join('; ')} gone`);
     } finally {
-      for (const pid of procs.filter(alive)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-      p.kill('SIGKILL');
+      killAll(procs, p);
     }
   });
 });
