@@ -18,6 +18,7 @@ import type { Blueprint, Dist } from '../model/schema.js';
 import { simulate } from '../simulate/simulate.js';
 import { hostOfRuns } from './host-of-runs.js';
 import type { PlatformCosts } from './platform.js';
+import { meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
 
@@ -70,6 +71,12 @@ export type Calibration = {
   } | null;
   /** the host's idle slowdown fitted on the runs (HostModel.idleSlowdown), or null */
   host?: SlowdownFit | null;
+  /**
+   * The platform's cold-visit table (HostModel.coldVisit) when the calibration had one: taken out
+   * of the operations' figures at the runs' pace, charged by predictions at each layout's own. It
+   * replaces `host` (the idle slowdown is then not fitted).
+   */
+  cold?: { table: ColdVisit } | null;
   warnings: string[];
 };
 
@@ -220,7 +227,7 @@ export function measuredIdle(results: readonly LoadTestResult[], match: (p: { un
   return xs.length && xs.every((v): v is number => v !== null) ? ss.mean(xs) : null;
 }
 
-export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; fit: UnitFit } | null {
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts, cold?: { table: ColdVisit; workers: number }): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; coldMs: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
@@ -228,8 +235,9 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; poolSeconds: number }>();
   // Per run: CPU outside the unit's operations, its public requests, the calls other units sent it.
   const perRun = profiles.map((p, i) => {
-    const run = { other: 0, publicCalls: 0, servedRemotely: 0, seconds: results[i]!.run.duration };
+    const run = { other: 0, publicCalls: 0, servedRemotely: 0, seconds: results[i]!.run.duration, cpu: 0 };
     for (const o of p!.operations) {
+      run.cpu += o.cpuSeconds;
       if (!idx.has(o.operation) || unitOfDomain.get(idx.get(o.operation)!.domain) !== unit) {
         run.other += o.cpuSeconds;
         continue;
@@ -257,18 +265,41 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
       ? splitUnattributed(perRun, unattributed)
       : { background: idle, perCallMs: publicPerCall(perRun, unattributed.map((u, i) => Math.max(0, u - idle * perRun[i]!.seconds))) };
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
+  const coldMs = cold ? coldAtRuns(cold.table, cold.workers, perRun) : 0;
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
     if (a.calls === 0) continue;
     // The client side of its calls to other units is the simulator's network CPU too.
     const self = (a.cpu * 1000) / a.calls;
     const clientMs = (hops?.remoteOut.get(id) ?? 0) * (hops?.clientMs ?? 0);
-    const own = Math.max(self * 0.05, self - clientMs) + (isPublic(id) ? overheadMs : 0);
+    // A request from outside woke the unit: what that wake cost at the runs' pace is the
+    // simulator's to charge (HostModel.coldVisit), by the pace of the layout it predicts.
+    const fresh = isPublic(id) ? 1 : (hops?.remoteIn.get(id) ?? 0);
+    const own = Math.max(self * 0.05, self - clientMs + (isPublic(id) ? overheadMs : 0) - fresh * coldMs);
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
   const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: round(background), r2: null };
-  return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), fit };
+  return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), coldMs: round(coldMs), fit };
+}
+
+/**
+ * The mean extra CPU a request from outside paid for waking the unit in these runs: per run,
+ * (1 − U)·E[extra after an exponential gap] at the rate such requests reached each process (the
+ * analytic model's own expression, cold-visit.ts), weighted by the runs' requests.
+ */
+export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { publicCalls: number; servedRemotely: number; seconds: number; cpu: number }[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const r of runs) {
+    const arrivals = r.publicCalls + r.servedRemotely;
+    if (!(arrivals > 0) || !(r.seconds > 0)) continue;
+    const w = Math.max(1, workers);
+    const busy = Math.min(1, r.cpu / r.seconds / w);
+    sum += arrivals * (1 - busy) * meanColdExtra(table, arrivals / r.seconds / w / 1000);
+    n += arrivals;
+  }
+  return n > 0 ? sum / n : 0;
 }
 
 /** ms of CPU per public request: all of `cpu` (seconds per run) over the runs' public requests. */
@@ -484,9 +515,13 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const requestsOf = new Map(measured.map((id, j) => [id, ss.sum(counts.map((c) => c[j]!))]));
   const perSide = r.layout.network.cpuPerCall;
   const hops: HopCosts = { clientMs: opts.platform?.http.clientPerCallMs ?? perSide, serverMs: opts.platform?.http.serverPerCallMs ?? perSide, ...hopCounts(r, new Map(measured.map((id) => [id, rb.callTree(id)])), requestsOf) };
+  // Processes woken after idling (the platform's cold-visit table): a request from outside wakes
+  // a unit, and what that cost at the runs' pace leaves the operations' figures.
+  const platformCold = opts.platform?.coldVisit?.table;
+  const cold = platformCold ? { table: platformCold } : null;
   const backgrounds: Record<string, number> = {};
   for (const u of r.units) {
-    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops);
+    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops, cold ? { table: cold.table, workers: u.workers } : undefined);
     if (!inst) continue;
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);
@@ -499,6 +534,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       if (existing) Object.assign(existing, { cpuMs: Math.max(0.001, d.cpuMs), poolMs: d.poolMs || null });
       else operations.push({ id, unit: u.name, cpuMs: Math.max(0.001, d.cpuMs), wasCpuMs: ref.op.cpu.mean, poolMs: d.poolMs || null, db: null });
     }
+    if (inst.coldMs > 0) warnings.push(`${u.name}: ${inst.coldMs} ms of CPU per request from outside was its wake-up at the runs' pace (the platform's cold-visit table), taken out of the operations' figures: the simulator charges it by each layout's own pace`);
     if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
     backgrounds[u.name] = inst.backgroundCpu;
   }
@@ -519,7 +555,11 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   operations.sort((a, b) => a.id.localeCompare(b.id));
   // The figures above are pooled over runs at different loads: on a host whose work costs more
   // when it starts on an idle core, they are a busy core's cost times the runs' mean slowdown.
-  const host = fitIdleSlowdown(results);
+  // Not with a cold-visit table: that models the same fall in CPU per request, process by process
+  // and by each layout's own pace, where the idle slowdown is one host-wide factor fitted on a few
+  // loads. On the 2026-12-01 11:50 runs the fitted slowdown (3.16×) made the monolith's predicted
+  // capacity 381/s against 203/s measured (+88%); with the table instead, +21% (reports/BENCHMARKS.md).
+  const host = cold ? null : fitIdleSlowdown(results);
   if (host) {
     const k = 1 / host.pooledFactor;
     for (const o of operations) {
@@ -530,7 +570,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     warnings.push(`the host's work costs ${round(1 + host.idleSlowdown)}× on an idle core (${host.points.map((p) => `${Math.round(p.busy * 100)}% busy: ${p.cpuMs} ms/request`).join(', ')}); the CPU and query figures are a busy core's (÷ ${host.pooledFactor}, the runs' mean), and predictions model the slowdown`);
   }
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results, background, host?.idleSlowdown);
+    const fit = residualWaits(bp, layout, operations, results, background, host?.idleSlowdown, cold?.table);
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -549,6 +589,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     operations,
     background,
     host,
+    cold,
     warnings,
   };
 }
@@ -600,7 +641,7 @@ function storeBackground(datastores: Blueprint['layouts'][string]['datastores'],
  * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
  * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
  */
-export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background'], idleSlowdown = 0): { waits: Map<string, number>; note?: string } {
+export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background'], idleSlowdown = 0, coldVisit?: ColdVisit): { waits: Map<string, number>; note?: string } {
   const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
   const base = open[0];
   if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
@@ -609,7 +650,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
   const calibrated = applyCalibration(bp, ops, layout, background);
-  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown } });
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(coldVisit ? { coldVisit } : {}) } });
   const waits = new Map<string, number>();
   for (const m of measured) {
     const p = predicted.operations.find((o) => o.id === m.id);

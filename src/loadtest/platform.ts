@@ -17,6 +17,8 @@ import { z } from 'zod';
 import { readProc, sampleProcesses } from './proc.js';
 import { runnableFile } from './runnable.js';
 import { ScratchProcesses, type ScratchTracker } from './scratch-processes.js';
+import { ColdVisit } from '../simulate/cold-visit.js';
+import { coldTable, measureColdVisits } from './cold-visit-bench.js';
 import { stopOnSignal } from './stop-on-signal.js';
 
 export const PlatformCosts = z.strictObject({
@@ -43,6 +45,21 @@ export const PlatformCosts = z.strictObject({
    */
   events: z
     .strictObject({ publishMs: z.number().min(0), consumeMs: z.number().min(0), queueMs: z.number().min(0), events: z.number().int().positive(), paceMs: z.number().min(0) })
+    .optional(),
+  /**
+   * A process woken after idling: the server side of one call at several paces (cold-visit-bench.ts),
+   * and the table the simulator charges from it (HostModel.coldVisit). Absent in files written
+   * before it was measured, or where the kernel gives no per-thread schedstat.
+   */
+  coldVisit: z
+    .strictObject({
+      table: ColdVisit,
+      /** the pace the table's extras are relative to (the HTTP figures' own) */
+      basePaceMs: z.number().positive(),
+      /** the server's main-thread CPU with no calls, ms per second (taken out of each pace) */
+      idleMsPerS: z.number().min(0),
+      points: z.array(z.strictObject({ paceMs: z.number().positive(), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+    })
     .optional(),
   /** ms between the measured calls (one connection); absent: back to back (older files) */
   paceMs: z.number().min(0).optional(),
@@ -141,7 +158,9 @@ export async function measurePlatform(o: { requests?: number; events?: number; l
     const large = await onePayload(16 * 1024, requests, scratch);
     const viaGateway = await onePayload(64, requests, scratch, program('gateway-main'));
     const events = await signals.guard(measureEventQueue({ treeCpu, track: scratch, ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) }));
-    return platformCosts(fitHttp(small, large), viaGateway, events);
+    o.log?.('a process woken after idling: the server side of one call at paces from 2 to 150 ms');
+    const sweep = await measureColdVisits(scratch);
+    return platformCosts(fitHttp(small, large), viaGateway, events, sweep);
   } catch (e) {
     // A signal's stop kills the children under the benchmark, which then fails: that stop ends
     // the process (with 128 + the signal), not this error.
@@ -152,7 +171,8 @@ export async function measurePlatform(o: { requests?: number; events?: number; l
   }
 }
 
-function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>): PlatformCosts {
+function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Awaited<ReturnType<typeof measureColdVisits>>): PlatformCosts {
+  const table = sweep ? coldTable(sweep.points, sweep.idleMsPerMs) : null;
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
   const cpus = os.cpus();
   return {
@@ -163,11 +183,15 @@ function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: 
     http,
     gateway: { perRequestMs: r4((viaGateway.gatewayCpu * 1000) / viaGateway.requests), requests: viaGateway.requests },
     events,
+    ...(sweep && table
+      ? { coldVisit: { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: sweep.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs) })) } }
+      : {}),
     paceMs: PACE_MS,
     // The blueprint's network figures are per side: the mean of the two sides.
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
     notes: [
       `an event to another unit: ${events.publishMs} ms more for its producer, ${events.consumeMs} ms for its consumer and ${events.queueMs} ms more for PostgreSQL than one consumed in the producer's process (${events.events} events, one every ${events.paceMs} ms): every layout's broker figures`,
+      ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${table.gapMs.map((g, i) => `+${table.extraMs[i]} ms after ${g} ms`).join(', ')} (the server side of one call, against calls ${PACE_MS} ms apart): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
       'not yet measured here: connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those',
     ],
   };

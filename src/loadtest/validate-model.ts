@@ -20,6 +20,7 @@ import { capacityPlanOf, measureLevels } from './layout-run.js';
 import { hostOfRuns } from './host-of-runs.js';
 import { planLoad } from './plan.js';
 import { measurePlatform, PlatformCosts } from './platform.js';
+import type { ColdVisit } from '../simulate/cold-visit.js';
 import { LoadTestResult, type Interval } from './result.js';
 
 export interface ValidateModelOptions {
@@ -107,6 +108,8 @@ export interface Direction {
   overlay: string;
   /** the host's idle slowdown β fitted on the calibration's runs (null: none could be fitted) */
   idleSlowdown: number | null;
+  /** the cold-visit table the predictions charged (the platform's), or null */
+  coldVisit: ColdVisit | null;
   /** what the calibration read: layout and start time of every run (never a predicted layout's) */
   inputs: { layout: string; started: string; rate: number | null }[];
   layouts: LayoutComparison[];
@@ -258,7 +261,10 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   const calibrated = loadBlueprint(overlayPath).blueprint;
   // The host the runs had, and how much slower its work ran when it found a core idle (fitted
   // on the calibration's runs: a property of this machine, so every layout's prediction has it).
-  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0 };
+  // With the platform's cold-visit table, a visit that finds its process idle pays its extra
+  // by the predicted layout's own pace (the calibration took the calibration layout's out).
+  const coldVisit = cal.cold?.table;
+  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, ...(coldVisit ? { coldVisit } : {}) };
   const out: LayoutComparison[] = [];
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);
@@ -276,6 +282,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
     calibrateOn,
     overlay: overlayPath,
     idleSlowdown: cal.host?.idleSlowdown ?? null,
+    coldVisit: coldVisit ?? null,
     inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, rate: r.run.rate })),
     layouts: out,
     summary: {
@@ -334,7 +341,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
-      ...directions.map((d) => (d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
+      ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform
         ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`
         : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',

@@ -13,6 +13,7 @@ import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
+import { COLD_KINDS, meanColdExtra } from './cold-visit.js';
 import { erlangC, gammaCdfOf, gammaQuantile, md1WaitCdf, quantileOf } from './queueing.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
@@ -138,6 +139,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   const D = new Float64Array(n);
   const V = new Float64Array(n);
   const M2 = new Float64Array(n);
+  const F = new Float64Array(n);
   for (const [id, p] of Object.entries(mix)) {
     const od = demands.get(id);
     if (!od) continue;
@@ -145,6 +147,19 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
       D[i]! += p * od.loadDemand[i]!;
       V[i]! += p * od.loadVisits[i]!;
       M2[i]! += p * od.loadM2[i]!;
+      F[i]! += p * od.loadFresh[i]!;
+    }
+  }
+  // Cold visits (HostModel.coldVisit): each fresh visit to a process station costs its extra, which
+  // also raises the station's load (before the host's own queueing stretches it).
+  const cold = coldPerVisit(c, host, lambda, D, V, F);
+  if (cold) {
+    for (let i = 0; i < n; i++) {
+      const x = cold[i]!;
+      if (!(x > 0)) continue;
+      const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
+      D[i]! += F[i]! * x;
+      M2[i]! += F[i]! * (x * x + 2 * x * m1);
     }
   }
   // A shared host: all stations' work shares its cores, which stretches every service time on a
@@ -201,7 +216,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     for (let j = 0; j < od.visits.length; j++) {
       const v = od.visits[j]!;
       const s = st[v.station]!;
-      const service = v.mean * inflate;
+      const service = (v.fresh && cold ? v.mean + cold[v.station]! : v.mean) * inflate;
       if (c.stations[v.station]!.discipline === 'ps') {
         // PS response of a visit: mean service × psFactor; its variance from M/M/1-PS (mm1PsVariance:
         // (2+ρ)/(2−ρ) × the squared mean for exponential service), the extra term scaling with the
@@ -434,6 +449,72 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
   return ca2;
 }
 
+/**
+ * Extra ms per fresh visit at each process station (0 elsewhere), or null without a cold-visit
+ * table. A fresh visit finds a server idle with probability 1 − a (a: the server's utilization,
+ * the extra included) and then ends an idle period that is exponential with the server's
+ * fresh-visit rate (exact for one server under Poisson arrivals; on c servers each is taken as
+ * seeing 1/c of the visits). With m the mean extra after such a gap, a = a0 + b·x gives the
+ * fixed point in closed form: x = (1 − a0)·m / (1 + b·m).
+ */
+function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, D: Float64Array, V: Float64Array, F: Float64Array): Float64Array | null {
+  const cv = host?.coldVisit;
+  if (!cv) return null;
+  const x = new Float64Array(c.stations.length);
+  c.stations.forEach((s, i) => {
+    if (!COLD_KINDS.has(s.kind) || !(F[i]! > 0) || !(V[i]! > 0)) return;
+    const servers = s.replicas * s.servers;
+    const a0 = (lambda * D[i]!) / 1000 / servers;
+    if (a0 >= 1) return;
+    const b = (lambda * F[i]!) / 1000 / servers;
+    const m = meanColdExtra(cv, (lambda * F[i]!) / 1000 / servers);
+    x[i] = ((1 - a0) * m) / (1 + b * m);
+  });
+  return x;
+}
+
+/**
+ * saturation() with cold visits: the extra work shrinks as stations get busy, but a station that
+ * is not the bottleneck keeps paying it, so the rate at which a station or the host fills up is
+ * found by bisection between 0 and the rate without the extra (which only adds work).
+ */
+function coldSaturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, host: HostModel, warm: { rate: number; station: string }): { rate: number; station: string } {
+  if (!Number.isFinite(warm.rate)) return warm;
+  const n = c.stations.length;
+  const hostCores = Math.max(host.cores - c.background, MIN_HOST_CORES);
+  const full = (lambda: number): string | null => {
+    const D = new Float64Array(n);
+    const V = new Float64Array(n);
+    const F = new Float64Array(n);
+    for (const [id, p] of Object.entries(mix)) {
+      const od = demands.get(id);
+      if (od)
+        for (let i = 0; i < n; i++) {
+          D[i]! += p * od.loadDemand[i]!;
+          V[i]! += p * od.loadVisits[i]!;
+          F[i]! += p * od.loadFresh[i]!;
+        }
+    }
+    const x = coldPerVisit(c, host, lambda, D, V, F)!;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const d = D[i]! + F[i]! * x[i]!;
+      total += d;
+      const s = c.stations[i]!;
+      if ((lambda * d) / 1000 >= s.replicas * s.servers) return s.id;
+    }
+    return (lambda * total) / 1000 >= hostCores ? 'host' : null;
+  };
+  let lo = 0;
+  let hi = warm.rate;
+  for (let k = 0; k < 60 && hi - lo > 1e-9 * hi; k++) {
+    const mid = (lo + hi) / 2;
+    if (full(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { rate: hi, station: full(hi) ?? warm.station };
+}
+
 /** Requests per second of this mix at which the first station reaches ρ = 1. */
 export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, host?: HostModel): { rate: number; station: string } {
   let best = Infinity;
@@ -444,6 +525,7 @@ export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Rec
     const od = demands.get(id);
     if (od) for (let i = 0; i < n; i++) D[i]! += p * od.loadDemand[i]!;
   }
+  if (host?.coldVisit) return coldSaturation(c, demands, mix, host, saturation(c, demands, mix, { ...host, coldVisit: undefined }));
   let total = 0;
   for (let i = 0; i < n; i++) {
     total += D[i]!;

@@ -3,8 +3,12 @@ import { distMean, distVar, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } fro
 
 /** Per top-level operation: what one request does to each station. */
 export interface OpDemand {
-  /** critical path: station of each visit, its mean and variance, and the mean of the delays (latency, waits) just before it */
-  visits: { station: number; mean: number; variance: number; before: number }[];
+  /**
+   * critical path: station of each visit, its mean and variance, the mean of the delays (latency,
+   * waits) just before it, and whether it is fresh: not the straight continuation of a visit to the
+   * same station (the same process carrying on, which finds it warm; see cold-visit.ts)
+   */
+  visits: { station: number; mean: number; variance: number; before: number; fresh: boolean }[];
   delayMean: number;
   delayVar: number;
   hops: number;
@@ -15,21 +19,31 @@ export interface OpDemand {
   loadDemand: Float64Array;
   /** Σ E[S²] of the visits per station (for the service-time variability of each station) */
   loadM2: Float64Array;
+  /** of loadVisits, the fresh ones per station */
+  loadFresh: Float64Array;
+}
+
+/** Is the instruction at pc a visit that continues the visit just before it (same station, nothing between)? */
+function continues(code: Int32Array, pc: number): boolean {
+  return pc >= W && code[pc - W] === OP_VISIT && code[pc - W + 1] === code[pc + 1];
 }
 
 export function opDemands(c: Compiled): Map<string, OpDemand> {
   const n = c.stations.length;
-  const spawnLoad = new Map<number, { v: Float64Array; d: Float64Array; m2: Float64Array }>();
-  const loadOf = (p: number, depth = 0): { v: Float64Array; d: Float64Array; m2: Float64Array } => {
+  type Load = { v: Float64Array; d: Float64Array; m2: Float64Array; f: Float64Array };
+  const spawnLoad = new Map<number, Load>();
+  const loadOf = (p: number, depth = 0): Load => {
     const hit = spawnLoad.get(p);
     if (hit) return hit;
     const v = new Float64Array(n);
     const d = new Float64Array(n);
     const m2 = new Float64Array(n);
+    const f = new Float64Array(n);
     const code = c.programs[p]!.code;
     for (let pc = 0; pc < code.length; pc += W) {
       if (code[pc] === OP_VISIT) {
         v[code[pc + 1]!]! += 1;
+        if (!continues(code, pc)) f[code[pc + 1]!]! += 1;
         const dd = c.dists[code[pc + 2]!]!;
         d[code[pc + 1]!]! += distMean(dd);
         m2[code[pc + 1]!]! += distVar(dd) + distMean(dd) ** 2;
@@ -39,10 +53,11 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
           v[i]! += sub.v[i]!;
           d[i]! += sub.d[i]!;
           m2[i]! += sub.m2[i]!;
+          f[i]! += sub.f[i]!;
         }
       }
     }
-    const r = { v, d, m2 };
+    const r = { v, d, m2, f };
     spawnLoad.set(p, r);
     return r;
   };
@@ -56,7 +71,7 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
     for (let pc = 0; pc < code.length; pc += W) {
       if (code[pc] === OP_VISIT) {
         const d = c.dists[code[pc + 2]!]!;
-        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d), before });
+        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d), before, fresh: !continues(code, pc) });
         before = 0;
       } else if (code[pc] === OP_DELAY) {
         const d = c.dists[code[pc + 1]!]!;
@@ -66,7 +81,7 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
       }
     }
     const load = loadOf(p);
-    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, networkMs: c.programs[p]!.tally.networkMs, loadVisits: load.v, loadDemand: load.d, loadM2: load.m2 });
+    out.set(id, { visits, delayMean, delayVar, hops: c.programs[p]!.tally.hops, networkMs: c.programs[p]!.tally.networkMs, loadVisits: load.v, loadDemand: load.d, loadM2: load.m2, loadFresh: load.f });
   }
   return out;
 }

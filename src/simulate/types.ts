@@ -1,6 +1,7 @@
 // The results the simulation engine hands to the report, compare, sweep and load-test code.
 // These names are a contract: other areas build on them, so extend, do not rename.
 // All times are milliseconds, rates per second, money US dollars, utilizations fractions.
+import type { ColdVisit } from './cold-visit.js';
 import type { LayoutCost } from './cost.js';
 import type { Dist, Profile } from '../model/schema.js';
 
@@ -126,6 +127,12 @@ export interface HostModel {
    * descheduled): calibration fits it from runs at several loads (calibrate.ts). Default 0.
    */
   idleSlowdown?: number;
+  /**
+   * Extra CPU of a visit that finds its process (a unit's event loop, the gateway) idle, against
+   * how long it was idle: measured per machine by `calibrate --platform` (cold-visit.ts). Absent:
+   * none.
+   */
+  coldVisit?: ColdVisit;
 }
 
 export interface SimulationResult {

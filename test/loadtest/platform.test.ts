@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { calibrate, overlayYaml } from '../../src/loadtest/calibrate.js';
-import { fitHttp, measurePlatform, PlatformCosts } from '../../src/loadtest/platform.js';
+import { fitHttp, measurePlatform, PACE_MS, PlatformCosts } from '../../src/loadtest/platform.js';
+import { COLD_PACES, coldTable } from '../../src/loadtest/cold-visit-bench.js';
 import { eventCosts } from '../../reference-services/launcher/event-queue-bench.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -19,6 +20,30 @@ describe('platform costs', () => {
     // 16 KiB each way = 32 KiB per call
     expect(h.clientPerKiBMs).toBeCloseTo(0.01, 4);
     expect(h.serverPerKiBMs).toBeCloseTo(0.02, 4);
+  });
+
+  it('the cold-visit table: extra CPU over the base pace, the idle background taken out, never falling, gaps net of the call', () => {
+    expect(COLD_PACES[0]).toBe(PACE_MS);
+    const pts = [
+      { paceMs: 2, calls: 300, serverMs: 0.2, wallMs: 0.5 },
+      { paceMs: 5, calls: 300, serverMs: 0.3, wallMs: 0.5 },
+      { paceMs: 15, calls: 100, serverMs: 0.5, wallMs: 1 },
+      // noise: cheaper than the 15 ms pace, kept at the 15 ms extra
+      { paceMs: 50, calls: 30, serverMs: 0.45, wallMs: 1 },
+      { paceMs: 150, calls: 20, serverMs: 1.0, wallMs: 1 },
+    ];
+    // idle background 0.001 ms per ms: 0.002 at the base, 0.15 at 150 ms
+    const t = coldTable(pts, 0.001)!;
+    expect(t.gapMs).toEqual([4.5, 14, 49, 149]);
+    expect(t.extraMs[0]).toBeCloseTo(0.3 - 0.005 - (0.2 - 0.002), 4);
+    expect(t.extraMs[1]).toBeCloseTo(0.5 - 0.015 - 0.198, 4);
+    expect(t.extraMs[2]).toBe(t.extraMs[1]);
+    expect(t.extraMs[3]).toBeCloseTo(1.0 - 0.15 - 0.198, 4);
+    // a sweep slower at the base than anywhere: no negative extra
+    expect(coldTable([{ paceMs: 2, calls: 10, serverMs: 1, wallMs: 0.5 }, { paceMs: 5, calls: 10, serverMs: 0.5, wallMs: 0.5 }], 0)!.extraMs).toEqual([0]);
+    // nothing to compare with
+    expect(coldTable([pts[0]!], 0)).toBeNull();
+    expect(coldTable([], 0)).toBeNull();
   });
 
   it('an event to another unit costs what its remote path adds to the local one, per event', () => {
@@ -45,6 +70,18 @@ describe('platform costs', () => {
     expect(p.events!.consumeMs).toBeGreaterThan(0);
     expect(p.events!.queueMs).toBeGreaterThan(0);
     for (const k of ['publishMs', 'consumeMs', 'queueMs'] as const) expect(p.events![k]).toBeLessThan(50);
+    // The cold-visit sweep: every pace measured on the server's main thread (schedstat, which
+    // every Linux this runs on has), and a table whose gaps grow and whose extras never fall.
+    const cv = p.coldVisit!;
+    expect(cv.points.map((x) => x.paceMs)).toEqual([...COLD_PACES]);
+    expect(cv.basePaceMs).toBe(p.paceMs);
+    for (const x of cv.points) {
+      expect(x.serverMs).toBeGreaterThan(0);
+      expect(x.serverMs).toBeLessThan(50);
+    }
+    expect(cv.table.gapMs.length).toBeGreaterThanOrEqual(2);
+    cv.table.extraMs.forEach((x, i) => i > 0 && expect(x).toBeGreaterThanOrEqual(cv.table.extraMs[i - 1]!));
+    expect(p.notes.some((n) => n.startsWith('a process woken after idling pays more CPU'))).toBe(true);
 
     const BP = join(ROOT, 'blueprints/quantchat.yaml');
     const bp = loadBlueprint(BP).blueprint;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadBlueprint } from '../../src/io/load.js';
-import { applyCalibration, calibrate, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
+import { ColdVisit } from '../../src/simulate/cold-visit.js';
+import { applyCalibration, calibrate, coldAtRuns, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
@@ -216,6 +217,45 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(split.overheadMs).toBeCloseTo(3, 6);
     const out = instrumentedDemands(bp, [r], 'auth-service', unitOf, { ...hops, remoteOut: new Map([['auth.me', 1]]) })!;
     expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
+  });
+
+  it('takes out what waking the unit cost at the runs’ pace (the cold-visit table), per request from outside', () => {
+    const profile = (unit: string, ops: { operation: string; cpuSeconds: number; spans: number }[]) => ({ unit, mainThreadCpuSeconds: 1, offMainCpuSeconds: 0, loopSeconds: 1, operations: ops.map((o) => ({ ...o, loopSeconds: o.cpuSeconds, poolTasks: 0, poolSeconds: 0 })) });
+    const base = run({});
+    const r = LoadTestResult.parse({ ...base, profile: [profile('auth-service', [{ operation: 'auth.me', cpuSeconds: 0.2, spans: 100 }, { operation: 'auth.verify-token', cpuSeconds: 0.3, spans: 300 }])] });
+    const unitOf = rb.layout('microservices').unitOfDomain;
+    const hops = { clientMs: 0, serverMs: 0, remoteOut: new Map<string, number>(), remoteIn: new Map([['auth.verify-token', 2 / 3]]) };
+    // a flat table: every wake after any idle gap costs 0.3 ms
+    const table = ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.3] });
+    const warm = instrumentedDemands(bp, [r], 'auth-service', unitOf, hops)!;
+    const cold = instrumentedDemands(bp, [r], 'auth-service', unitOf, hops, { table, workers: 1 })!;
+    // 100 public + 200 remote arrivals; the unit busy 0.5 s of the run: (1 − 0.5/T)·0.3 ms each
+    const T = r.run.duration;
+    const perArrival = (1 - 0.5 / T) * 0.3;
+    expect(cold.coldMs).toBeCloseTo(perArrival, 4);
+    expect(coldAtRuns(table, 1, [{ publicCalls: 100, servedRemotely: 200, seconds: T, cpu: 0.5 }])).toBeCloseTo(perArrival, 9);
+    // auth.me (public: every run woke the unit) pays it all; verify-token two thirds of it
+    expect(warm.perOp.get('auth.me')!.cpuMs - cold.perOp.get('auth.me')!.cpuMs).toBeCloseTo(perArrival, 3);
+    expect(warm.perOp.get('auth.verify-token')!.cpuMs - cold.perOp.get('auth.verify-token')!.cpuMs).toBeCloseTo((2 / 3) * perArrival, 3);
+    // two workers: each sees half the arrivals and half the busy time
+    expect(coldAtRuns(table, 2, [{ publicCalls: 100, servedRemotely: 200, seconds: T, cpu: 0.5 }])).toBeCloseTo((1 - 0.25 / T) * 0.3, 9);
+    // no arrivals: nothing to take out
+    expect(coldAtRuns(table, 1, [{ publicCalls: 0, servedRemotely: 0, seconds: T, cpu: 0.5 }])).toBe(0);
+  });
+
+  it('with the platform’s cold-visit table, calibration charges it and fits no idle slowdown; without one it fits the slowdown', () => {
+    const saved = parseSavedRuns(readFileSync(join(ROOT, 'reports/validate-model-runs.json'), 'utf8'), 'reports/validate-model-runs.json');
+    const levels = saved.layouts.monolith!.levels;
+    const platform = saved.platform!;
+    expect(platform.coldVisit).toBeUndefined();
+    const without = calibrate(bp, levels, { layout: 'monolith', platform });
+    expect(without.cold).toBeNull();
+    expect(without.host).not.toBeNull();
+    const table = ColdVisit.parse({ gapMs: [3, 10, 30, 100], extraMs: [0.05, 0.2, 0.35, 0.6] });
+    const withCold = calibrate(bp, levels, { layout: 'monolith', platform: { ...platform, coldVisit: { table, basePaceMs: 2, idleMsPerS: 0.7, points: [] } } });
+    expect(withCold.host).toBeNull();
+    expect(withCold.cold).toEqual({ table });
+    expect(withCold.warnings.some((w) => /^backend: [0-9.]+ ms of CPU per request from outside was its wake-up/.test(w))).toBe(true);
   });
 });
 

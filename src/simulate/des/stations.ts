@@ -4,6 +4,7 @@
 // host's PS pool), or joins the replica's own PS pool. Busy and waiting time-areas per replica
 // give utilization and queue lengths; visits and waits per station give P(wait).
 import { MIN_HOST_CORES, type Compiled } from '../compile.js';
+import { COLD_KINDS, coldExtra, type ColdVisit } from '../cold-visit.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
@@ -76,6 +77,14 @@ export class Stations {
   private readonly hostPool: PsPool | null;
   private readonly leastConn: boolean;
   private readonly random: boolean;
+  // Cold visits (HostModel.coldVisit): per replica, a stack of its free servers' idle-since times,
+  // the most recently freed on top (the process that just finished a step and carries on at once
+  // is the one that takes it: a gap of 0). Only for process stations (units, gateway).
+  private readonly cold: ColdVisit | null;
+  private readonly coldStation: Uint8Array;
+  private readonly freeBase: Int32Array;
+  private readonly freeTop: Int32Array;
+  private readonly freeAt: Float64Array;
 
   constructor(
     c: Compiled,
@@ -85,6 +94,7 @@ export class Stations {
     hostCores: number | undefined,
     private readonly rng: Rng,
     hostIdleSlowdown = 0,
+    cold: ColdVisit | null = null,
   ) {
     this.leastConn = balance === 'least-connections';
     this.random = balance === 'random';
@@ -121,6 +131,21 @@ export class Stations {
     this.last = new Float64Array(nr);
     this.busyArea = new Float64Array(nr);
     this.waitArea = new Float64Array(nr);
+    this.cold = cold;
+    this.coldStation = Uint8Array.from(c.stations, (st) => (cold && COLD_KINDS.has(st.kind) ? 1 : 0));
+    this.freeBase = new Int32Array(nr);
+    this.freeTop = new Int32Array(nr);
+    let slots = 0;
+    c.stations.forEach((_, i) => {
+      for (let k = 0; k < this.allocated[i]!; k++) {
+        const r = this.firstReplica[i]! + k;
+        this.freeBase[r] = slots;
+        // every server starts free, idle since time 0
+        this.freeTop[r] = this.coldStation[i] ? this.servers[i]! : 0;
+        if (this.coldStation[i]) slots += this.servers[i]!;
+      }
+    });
+    this.freeAt = new Float64Array(slots);
     const done = (t: Token) => this.serviceDone(t);
     // The units' background work (timers, pollers) holds part of the host's cores all the time.
     this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done, hostIdleSlowdown) : null;
@@ -199,8 +224,9 @@ export class Stations {
     this.touch(r);
     const pool = this.pool[r]!;
     if (pool) {
+      const extra = this.busy[r]! < this.cap[r]! ? this.wake(r, s) : 0;
       this.busy[r]!++;
-      const work = this.sampler.sample(d) * this.slow[s]!;
+      const work = this.sampler.sample(d) * this.slow[s]! + extra;
       this.work[s]! += work;
       this.served[s]!++;
       pool.add(t, work);
@@ -208,7 +234,7 @@ export class Stations {
     }
     if (this.busy[r]! < this.servers[s]!) {
       this.busy[r]!++;
-      this.serve(t, s, d);
+      this.serve(t, s, d, this.wake(r, s));
     } else {
       this.waited[s]!++;
       this.waiting[r]!.push(t);
@@ -218,9 +244,21 @@ export class Stations {
     return true;
   }
 
-  /** A server takes token t: its work runs on a dedicated core, or on the host's shared cores. */
-  private serve(t: Token, s: number, d: number): void {
-    const work = this.sampler.sample(d) * this.slow[s]!;
+  /** Replica r's most recently freed server is taken: the extra CPU its idle gap costs (0 unless cold visits apply). */
+  private wake(r: number, s: number): number {
+    if (!this.coldStation[s]) return 0;
+    const top = --this.freeTop[r]!;
+    return coldExtra(this.cold!, this.sim.now - this.freeAt[this.freeBase[r]! + top]!);
+  }
+
+  /** One of replica r's servers goes idle now. */
+  private rest(r: number): void {
+    if (this.coldStation[this.stationOf[r]!]) this.freeAt[this.freeBase[r]! + this.freeTop[r]!++] = this.sim.now;
+  }
+
+  /** A server takes token t: its work (plus a cold visit's extra) runs on a dedicated core, or on the host's shared cores. */
+  private serve(t: Token, s: number, d: number, extra = 0): void {
+    const work = this.sampler.sample(d) * this.slow[s]! + extra;
     this.work[s]! += work;
     this.served[s]!++;
     if (this.hostPool) this.hostPool.add(t, work);
@@ -235,7 +273,7 @@ export class Stations {
       this.queued[r]!--;
       const next = this.waiting[r]!.shift();
       this.serve(next, this.stationOf[r]!, next.dist);
-    } else this.busy[r]!--;
+    } else if (--this.busy[r]! < this.cap[r]!) this.rest(r);
     this.sim.exec(t);
   }
 

@@ -1,4 +1,5 @@
 // What the DES takes and gives back (simulate.ts turns DesRaw into a SimulationResult).
+import type { ColdVisit } from '../cold-visit.js';
 import type { Profile } from '../../model/schema.js';
 import type { Balance } from '../types.js';
 
@@ -35,6 +36,8 @@ export interface DesOptions {
   hostCores?: number;
   /** see HostModel.idleSlowdown */
   hostIdleSlowdown?: number;
+  /** see HostModel.coldVisit */
+  coldVisit?: ColdVisit;
   scenario?: DesScenario;
   /** autoscaler period, ms */
   autoscalePeriod?: number;

@@ -1,0 +1,60 @@
+// A process's wake-up cost: work that reaches a process after it has been idle costs more CPU than
+// the same work arriving while it is busy, and more the longer it was idle (its caches, TLB and
+// branch predictors were taken over by the host's other processes in the meantime).
+//
+// Measured on this project's 2-core host with one fastify server answering one paced client, the
+// server's main thread spent 0.12 ms per call with calls 1 ms apart, 0.40 ms 10 ms apart and
+// 0.87 ms 100 ms apart, for the same handler. A unit of a microservices layout sees a visit every
+// few tens of milliseconds where the monolith's one process sees several per millisecond, so a
+// per-call figure measured on one layout is wrong on the other (the reference services' handlers
+// ran about 1 ms slower per call in microservices than in the monolith, in the same code).
+//
+// The cost is a table measured by `calibrate --platform` (platform.ts): extra ms of CPU against the
+// idle gap before the visit, relative to the pace the platform's per-call figures were measured at
+// (so those figures and this table never count the same CPU twice). Between two points it is
+// linear in log(gap); below the first point it is 0 and beyond the last it stays at the last.
+import { z } from 'zod';
+
+export const ColdVisit = z
+  .strictObject({
+    /** idle gaps, ms, strictly increasing */
+    gapMs: z.array(z.number().positive()).min(1).max(64),
+    /** extra CPU of a visit after that gap, ms (non-negative) */
+    extraMs: z.array(z.number().min(0)).min(1).max(64),
+  })
+  .refine((c) => c.gapMs.length === c.extraMs.length, { message: 'gapMs and extraMs must have the same length' })
+  .refine((c) => c.gapMs.every((g, i) => i === 0 || g > c.gapMs[i - 1]!), { message: 'gapMs must be strictly increasing' });
+export type ColdVisit = z.output<typeof ColdVisit>;
+
+/** Extra ms of CPU of a visit that finds its process idle for `gap` ms. */
+export function coldExtra(c: ColdVisit, gap: number): number {
+  const G = c.gapMs;
+  const X = c.extraMs;
+  if (!(gap > G[0]!)) return gap === G[0] ? X[0]! : 0;
+  const last = G.length - 1;
+  if (gap >= G[last]!) return X[last]!;
+  let i = 1;
+  while (G[i]! < gap) i++;
+  // linear in log(gap) between points i − 1 and i
+  const f = Math.log(gap / G[i - 1]!) / Math.log(G[i]! / G[i - 1]!);
+  return X[i - 1]! + f * (X[i]! - X[i - 1]!);
+}
+
+/** Quadrature points: the midpoints of K equally likely slices of an exponential of rate 1. */
+const K = 48;
+const UNIT_GAPS = Float64Array.from({ length: K }, (_, k) => -Math.log(1 - (k + 0.5) / K));
+
+/**
+ * Mean extra CPU of a visit whose idle gap is exponential with rate `perMs` (per ms): the gap a
+ * Poisson stream's arrival ends (an M/G/1 idle period is exponential with the arrival rate).
+ * 0 for a rate that is not positive and finite (no visits, no extra).
+ */
+export function meanColdExtra(c: ColdVisit, perMs: number): number {
+  if (!(perMs > 0) || !Number.isFinite(perMs)) return 0;
+  let s = 0;
+  for (let k = 0; k < K; k++) s += coldExtra(c, UNIT_GAPS[k]! / perMs);
+  return s / K;
+}
+
+/** The stations whose servers are processes that go cold: the units' event loops and the gateway. */
+export const COLD_KINDS: ReadonlySet<string> = new Set(['unit', 'gateway']);
