@@ -40,6 +40,12 @@ export interface ValidateModelOptions {
   connections: number;
   portOffset?: number;
   fastDb?: boolean;
+  /**
+   * cold (default): the platform's cold-visit table when it has one (calibrate.ts takes it out at
+   * the runs' pace, predictions charge it by each layout's own); slowdown: the host-wide idle
+   * slowdown fitted on the calibration's runs, the table left out (how predictions were made before it)
+   */
+  idleModel?: 'cold' | 'slowdown';
   /** given every measured run (capacity and levels, per layout) as soon as they are all in, before predicting (the CLI writes them for --runs-out) */
   onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
@@ -242,6 +248,12 @@ export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
   };
 }
 
+/** The platform measurement without its cold-visit table (--idle-model slowdown). */
+function withoutColdVisits(p: PlatformCosts): PlatformCosts {
+  const { coldVisit: _dropped, ...rest } = p;
+  return rest;
+}
+
 /**
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
@@ -328,8 +340,9 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
-  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, platform)];
-  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, platform));
+  const forPrediction = platform && o.idleModel === 'slowdown' ? withoutColdVisits(platform) : platform;
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction));
   const load1 = os.loadavg();
   const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {

@@ -166,6 +166,31 @@ describe('saved runs', () => {
     expect(p.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('validate-model --idle-model: the platform’s cold-visit table by default, the fitted idle slowdown on request, anything else one line and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const saved = JSON.parse(readFileSync(join(ROOT, 'reports/validate-model-runs.json'), 'utf8'));
+    saved.platform.coldVisit = { table: { gapMs: [3, 10, 30, 100], extraMs: [0.05, 0.2, 0.35, 0.6] }, basePaceMs: 2, idleMsPerS: 0.7, points: [] };
+    const runs = join(dir, 'runs.json');
+    writeFileSync(runs, JSON.stringify(saved));
+    const args = ['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', runs, '--json'];
+    const cold = archsim(args);
+    expect(cold.code).toBe(0);
+    const c = JSON.parse(cold.stdout);
+    expect(c.directions[0].coldVisit).toEqual(saved.platform.coldVisit.table);
+    expect(c.directions[0].idleSlowdown).toBeNull();
+    expect(c.notes.some((n: string) => n.includes("pays the platform's cold-visit table (+0.05 ms after 3 ms, +0.2 ms after 10 ms, +0.35 ms after 30 ms, +0.6 ms after 100 ms)"))).toBe(true);
+    const slow = archsim([...args, '--idle-model', 'slowdown']);
+    expect(slow.code).toBe(0);
+    const s = JSON.parse(slow.stdout);
+    expect(s.directions[0].coldVisit).toBeNull();
+    expect(s.directions[0].idleSlowdown).toBeGreaterThan(0);
+    // the two models give different predictions from the same runs
+    expect(s.directions[0].layouts[0].maxThroughput.predicted).not.toBeCloseTo(c.directions[0].layouts[0].maxThroughput.predicted, 0);
+    const bad = archsim([...args, '--idle-model', 'warm']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(['archsim: --idle-model: "warm" is not cold or slowdown']);
+  });
+
   it('validate-model never writes its output through a link (hostile: -o is a symlink to a file outside)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const runs = join(dir, 'runs.json');

@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .option('--replications <n>', 'measured windows per level (95% intervals over them)', '2')
     .option('--connections <n>', 'connections of the capacity (closed model) runs', '16')
     .option('--port-offset <n>', 'add N to every port of the started layouts', '0')
+    .option('--idle-model <m>', 'how work that finds its process or core idle is charged: cold (the platform’s cold-visit table, per process by its own pace; the default when the platform measurement has one) or slowdown (one host-wide idle slowdown fitted on the calibration’s runs)')
     .option('--fast-db', 'PostgreSQL without crash safety (fsync… off): faster, describes no real deployment')
     .option('--html <file>', 'write the page of predicted against measured latency-against-load here')
     .option('--runs-out <file>', 'also write every measured run (per layout: capacity and levels) here, for --from-runs')
