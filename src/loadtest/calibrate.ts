@@ -673,7 +673,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
 function platformNetwork(
   bp: Blueprint,
   p: PlatformCosts,
-): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string }; gateway?: { cpu: string }; broker?: { cpu: string; publishCpu: string; consumeCpu: string } }> {
+): Record<string, { network: { cpuPerCall: string; cpuPerKiB: string; latency?: string }; gateway?: { cpu: string }; broker?: { cpu: string; publishCpu: string; consumeCpu: string } }> {
   const h = p.http;
   const kib = (bp.system.defaults.payload.request + bp.system.defaults.payload.response) / 1024;
   // The gateway's own measured CPU per request where the platform file has it; else one call's two sides.
@@ -682,7 +682,8 @@ function platformNetwork(
     Object.entries(bp.layouts).map(([name, l]) => [
       name,
       {
-        network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us` },
+        // The calibrated layouts run on this machine: a hop is the loopback's, where measured.
+        network: { cpuPerCall: `${p.network.cpuPerCall}ms`, cpuPerKiB: `${Math.round(p.network.cpuPerKiB * 1e6) / 1000}us`, ...(h.oneWayMs !== undefined ? { latency: `${Math.round(h.oneWayMs * 1e6) / 1000}us` } : {}) },
         ...(l.gateway ? { gateway: { cpu: `${round(gatewayMs)}ms` } } : {}),
         // The queue's server work is the broker's; each side's client work is its unit's.
         ...(l.broker && p.events ? { broker: { cpu: `${p.events.queueMs}ms`, publishCpu: `${p.events.publishMs}ms`, consumeCpu: `${p.events.consumeMs}ms` } } : {}),
@@ -741,7 +742,7 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
     ...cal.warnings.map((w) => `# Warning: ${w}`),
     ...(o.platform
       ? [
-          `# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call); a gateway's CPU per request is one call's client and server side.`,
+          `# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call)${o.platform.http.oneWayMs !== undefined ? `, and ${o.platform.http.oneWayMs} ms one-way latency per hop (this machine's loopback, where the blueprint's latency describes a network)` : ''}; a gateway's CPU per request is one call's client and server side.`,
           ...(o.platform.events
             ? [`# Broker figures of every layout with a broker, from the same measurement of an event on the reference services' PostgreSQL queue: ${o.platform.events.queueMs} ms of the server's CPU per delivery, ${o.platform.events.publishMs} ms at the publishing unit, ${o.platform.events.consumeMs} ms at the consuming unit.`]
             : []),

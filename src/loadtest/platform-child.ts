@@ -23,12 +23,16 @@ async function client(m: ClientStart): Promise<void> {
     const r = await pool.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
     JSON.parse(await r.body.text());
   };
+  // Paced calls' own round trips (request sent to answer read), for the loopback's latency.
+  let callMs = 0;
   const paced = async (n: number) => {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const wait = t0 + i * m.paceMs - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const s = performance.now();
       await one();
+      callMs += performance.now() - s;
     }
   };
   const run = async (n: number) => {
@@ -39,12 +43,13 @@ async function client(m: ClientStart): Promise<void> {
     }));
   };
   await run(m.warmup);
+  callMs = 0;
   process.send?.({ type: 'measure' });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await run(m.requests);
   const c = process.cpuUsage(c0);
-  process.send?.({ type: 'done', cpuSeconds: (c.user + c.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000 }, () => process.exit(0));
+  process.send?.({ type: 'done', cpuSeconds: (c.user + c.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000, callSeconds: callMs / 1000 }, () => process.exit(0));
 }
 
 const role = process.argv[2];

@@ -35,6 +35,12 @@ export const PlatformCosts = z.strictObject({
     serverPerKiBMs: z.number().min(0),
     requests: z.number().int().positive(),
     payloads: z.array(z.number().int().min(0)),
+    /**
+     * one-way latency of a call over loopback, ms: half of a paced call's round trip less both
+     * sides' CPU (what the layouts run on this machine pay per hop, where the blueprint's
+     * network.latency describes a network). Absent in files written before it was measured.
+     */
+    oneWayMs: z.number().min(0).optional(),
   }),
   /** the reference gateway's own CPU per proxied request (64-byte bodies), ms; absent in files written before it was measured */
   gateway: z.strictObject({ perRequestMs: z.number().min(0), requests: z.number().int().positive() }).optional(),
@@ -69,7 +75,7 @@ export const PlatformCosts = z.strictObject({
 });
 export type PlatformCosts = z.output<typeof PlatformCosts>;
 
-type Sample = { clientCpu: number; serverCpu: number; gatewayCpu: number; requests: number; bytes: number };
+type Sample = { clientCpu: number; serverCpu: number; gatewayCpu: number; requests: number; bytes: number; /** the paced calls' round trips, summed (s) */ callSeconds?: number };
 
 /** ms between two measured calls: sparse enough that each call is alone on the wire (a call takes well under 1 ms here). */
 export const PACE_MS = 2;
@@ -107,19 +113,19 @@ async function onePayload(bytes: number, requests: number, track: ScratchTracker
     const cli = track.child(fork(file, ['client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     let before = 0;
     let gwBefore = 0;
-    const done = await new Promise<{ cpuSeconds: number }>((res, rej) => {
-      cli.on('message', (m: { type: string; cpuSeconds?: number }) => {
+    const done = await new Promise<{ cpuSeconds: number; callSeconds?: number }>((res, rej) => {
+      cli.on('message', (m: { type: string; cpuSeconds?: number; callSeconds?: number }) => {
         if (m.type === 'measure') {
           before = readProc(srv.pid!)?.cpuSeconds ?? 0;
           gwBefore = gw ? (readProc(gw.proc.pid!)?.cpuSeconds ?? 0) : 0;
-        } else if (m.type === 'done') res({ cpuSeconds: m.cpuSeconds! });
+        } else if (m.type === 'done') res({ cpuSeconds: m.cpuSeconds!, ...(m.callSeconds !== undefined ? { callSeconds: m.callSeconds } : {}) });
       });
       cli.once('exit', (c) => (c ? rej(new Error(`the benchmark client exited ${c}`)) : undefined));
       cli.send({ type: 'client', url: gw?.url ?? `http://127.0.0.1:${port}`, requests, warmup: Math.max(200, requests / 5), bytes, concurrency: 1, paceMs: PACE_MS });
     });
     const after = readProc(srv.pid!)?.cpuSeconds ?? 0;
     const gwAfter = gw ? (readProc(gw.proc.pid!)?.cpuSeconds ?? 0) : 0;
-    return { clientCpu: done.cpuSeconds, serverCpu: Math.max(0, after - before), gatewayCpu: Math.max(0, gwAfter - gwBefore), requests, bytes };
+    return { clientCpu: done.cpuSeconds, serverCpu: Math.max(0, after - before), gatewayCpu: Math.max(0, gwAfter - gwBefore), requests, bytes, ...(done.callSeconds !== undefined ? { callSeconds: done.callSeconds } : {}) };
   } finally {
     srv.kill();
     gw?.proc.kill();
@@ -132,7 +138,9 @@ export function fitHttp(small: Sample, large: Sample): PlatformCosts['http'] {
   const kib = (2 * (large.bytes - small.bytes)) / 1024; // echoed: request and response
   const slope = (side: 'clientCpu' | 'serverCpu') => Math.max(0, (per(large, side) - per(small, side)) / kib);
   const r = (x: number) => Math.round(x * 10000) / 10000;
-  return { clientPerCallMs: r(per(small, 'clientCpu')), serverPerCallMs: r(per(small, 'serverCpu')), clientPerKiBMs: r(slope('clientCpu')), serverPerKiBMs: r(slope('serverCpu')), requests: small.requests, payloads: [small.bytes, large.bytes] };
+  // The loopback's one-way latency: what a paced call's round trip leaves after both sides' CPU.
+  const oneWay = small.callSeconds !== undefined ? Math.max(0, ((small.callSeconds * 1000) / small.requests - per(small, 'clientCpu') - per(small, 'serverCpu')) / 2) : undefined;
+  return { clientPerCallMs: r(per(small, 'clientCpu')), serverPerCallMs: r(per(small, 'serverCpu')), clientPerKiBMs: r(slope('clientCpu')), serverPerKiBMs: r(slope('serverCpu')), requests: small.requests, payloads: [small.bytes, large.bytes], ...(oneWay !== undefined ? { oneWayMs: r(oneWay) } : {}) };
 }
 
 /** CPU seconds of a process and its descendants (a PostgreSQL server and its backends), exited ones included. */
