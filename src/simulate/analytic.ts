@@ -13,7 +13,7 @@ import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
-import { erlangC, gammaCdfOf, gammaQuantile, md1WaitCdf, quantileOf } from './queueing.js';
+import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
@@ -510,36 +510,48 @@ export function latencyQuantile(op: SolvedOp, p: number): number {
 }
 
 /**
- * latencyQuantile at several p: one cdf serves every search, and it remembers its values, since
- * each search starts by bracketing at the same points (mean, 2 × mean, …). Same figures as one
- * latencyQuantile per p, bit for bit.
+ * latencyQuantile at several p: one cdf serves every search, and its values at the points where
+ * every search starts (mean, 2 × mean, …: quantileSearch's brackets) are computed once. Same
+ * figures as one latencyQuantile per p, bit for bit.
  */
 export function latencyQuantiles(op: SolvedOp, ps: readonly number[]): number[] {
   if (!Number.isFinite(op.mean)) return ps.map(() => Infinity);
+  const brackets: number[] = [];
   if (op.md1) {
     const { lambda, D, add } = op.md1;
-    const cdf = remembered((t) => md1WaitCdf(lambda, D, t));
-    return ps.map((p) => add + D + quantileOf(cdf, p, D));
+    const cdf = new Md1Cdf(lambda, D);
+    return ps.map((p) => add + D + quantileSearch(cdf, p, D, brackets));
   }
   const x = op.split;
   const lowVariance = x.sMean > 0 && x.sVar < 0.5 * x.sMean * x.sMean && x.wMean > 0 && x.pWait > 0;
   if (!lowVariance) return ps.map((p) => gammaQuantile(op.mean, op.variance, p));
   const mc = x.wMean / x.pWait;
   const vc = Math.max(0, (x.wVar + x.wMean * x.wMean) / x.pWait - mc * mc);
-  const noWait = gammaCdfOf(x.sMean, x.sVar);
-  const waited = gammaCdfOf(x.sMean + mc, x.sVar + vc);
-  const cdf = remembered((t) => (1 - x.pWait) * noWait(t) + x.pWait * waited(t));
-  return ps.map((p) => quantileOf(cdf, p, op.mean));
+  const cdf = new TwoPartCdf(x.pWait, new GammaCdf(x.sMean, x.sVar), new GammaCdf(x.sMean + mc, x.sVar + vc));
+  return ps.map((p) => quantileSearch(cdf, p, op.mean, brackets));
 }
 
-/** A pure function of one number with its values kept (for the few dozen points of a search). */
-function remembered(f: (t: number) => number): (t: number) => number {
-  const seen = new Map<number, number>();
-  return (t) => {
-    let v = seen.get(t);
-    if (v === undefined) seen.set(t, (v = f(t)));
-    return v;
-  };
+/** The M/D/1 wait's cdf (Crommelin). */
+class Md1Cdf implements Cdf {
+  constructor(
+    private readonly lambda: number,
+    private readonly D: number,
+  ) {}
+  at(t: number): number {
+    return md1WaitCdf(this.lambda, this.D, t);
+  }
+}
+
+/** No wait (probability 1 − pWait) or a wait: the two-part fit of latencyQuantiles. */
+class TwoPartCdf implements Cdf {
+  constructor(
+    private readonly pWait: number,
+    private readonly noWait: GammaCdf,
+    private readonly waited: GammaCdf,
+  ) {}
+  at(t: number): number {
+    return (1 - this.pWait) * this.noWait.at(t) + this.pWait * this.waited.at(t);
+  }
 }
 
 /** The note every analytic result carries: what the method is, and where it is exact. */
