@@ -296,8 +296,9 @@ interface RevisitWaits {
 function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, st: StationState[], inflate: number): Map<string, RevisitWaits> {
   const n = c.stations.length;
   const revisits = (i: number) => c.stations[i]!.discipline === 'fcfs' && st[i]!.meanWait > 0 && Number.isFinite(st[i]!.meanWait);
+  const out = new Map<string, RevisitWaits>();
   // per operation: the index of the previous visit to the same station (−1 for a first visit)
-  const plan: { id: string; p: number; od: OpDemand; prev: Int32Array }[] = [];
+  const plan: { p: number; od: OpDemand; prev: Int32Array; k: Float64Array; slope: Float64Array; start: Float64Array }[] = [];
   for (const [id, p] of Object.entries(mix)) {
     const od = demands.get(id);
     if (!od || !(p > 0)) continue;
@@ -312,22 +313,23 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
       }
       last.set(v.station, j);
     });
-    if (any) plan.push({ id, p, od, prev });
+    if (!any) continue;
+    const x = { p, od, prev, k: new Float64Array(od.visits.length).fill(1), slope: new Float64Array(od.visits.length), start: new Float64Array(od.visits.length) };
+    plan.push(x);
+    out.set(id, { k: x.k, slope: x.slope, prev });
   }
-  const out = new Map<string, RevisitWaits>();
   if (!plan.length) return out;
   const base = st.map((s) => ({ meanWait: s.meanWait, waitVar: s.waitVar }));
   const factor = new Float64Array(n).fill(1);
   const relief = new Float64Array(n);
-  for (const x of plan) out.set(x.id, { k: new Float64Array(x.od.visits.length).fill(1), slope: new Float64Array(x.od.visits.length), prev: x.prev });
   for (let iter = 0; iter < 100; iter++) {
     relief.fill(0);
     for (const x of plan) {
-      const { k, slope } = out.get(x.id)!;
+      const { k, slope, start } = x;
       const vs = x.od.visits;
-      // start[j]: when visit j arrives, from the request's start (means)
+      // start[j]: when visit j arrives, from the request's start (means); every round writes
+      // start[j] before reading it (a previous visit's), so the array is reused
       let t = 0;
-      const start = new Float64Array(vs.length);
       for (let j = 0; j < vs.length; j++) {
         const v = vs[j]!;
         const s = st[v.station]!;
@@ -347,9 +349,10 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
           // as a deviation from the time average W, weighted by P(wait) (see the comment above)
           const v0 = s.servers <= 1 ? s.rho * before : Math.max(0, s.meanWait + s.pWait * (s.rho * (s.meanWait * k[i]! - s.meanWait) + (s.rho - (s.servers - 1) / s.servers) * (vs[i]!.mean * inflate - s.meanService)));
           const tau = (((1 + s.cs2) / 2 + 1) * s.meanService) / (s.servers * (1 - s.rho));
-          const a = s.meanWait > 0 ? (s.meanWait + (v0 - s.meanWait) * Math.exp(-away / tau)) / s.meanWait : 1;
+          const relax = Math.exp(-away / tau);
+          const a = s.meanWait > 0 ? (s.meanWait + (v0 - s.meanWait) * relax) / s.meanWait : 1;
           k[j] = a;
-          slope[j] = s.rho * Math.exp(-away / tau);
+          slope[j] = s.rho * relax;
           relief[v.station]! += ((lambda * x.p * v.mean) / 1000 / s.servers) * (1 - a);
         }
         t += service + s.meanWait * k[j]!;
@@ -411,12 +414,26 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
     const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
     cs2[i] = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
   }
+  // the flows as arrays, in the map's order (the sums below add in that order)
+  const m = flow.size;
+  const fromOf = new Int32Array(m);
+  const toOf = new Int32Array(m);
+  const flowRate = new Float64Array(m);
+  let f = 0;
+  for (const [key, r] of flow) {
+    fromOf[f] = Math.floor(key / n);
+    toOf[f] = key % n;
+    flowRate[f++] = r;
+  }
+  const next = new Float64Array(n);
+  const fromFlows = new Float64Array(n);
   for (let iter = 0; iter < 50; iter++) {
-    const next = new Float64Array(n);
-    const fromFlows = new Float64Array(n);
-    for (const [key, r] of flow) {
-      const i = Math.floor(key / n);
-      const j = key % n;
+    next.fill(0);
+    fromFlows.fill(0);
+    for (let f = 0; f < m; f++) {
+      const i = fromOf[f]!;
+      const j = toOf[f]!;
+      const r = flowRate[f]!;
       const cd2 = 1 + (rho[i]! * rho[i]! * (cs2[i]! - 1)) / Math.sqrt(servers[i]!) + (1 - rho[i]! * rho[i]!) * (ca2[i]! - 1);
       const share = r / rate[i]!;
       next[j]! += (r / rate[j]!) * (share * cd2 + 1 - share);
