@@ -8,7 +8,7 @@
 // Erlang C wait; a return visit to a station waits less, see revisitWaits) + its delays. Events
 // count as load, never as latency. Percentiles are a gamma approximation (mean and variance of
 // the sum of visits), labeled as such.
-import { compile, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
+import { compile, compileWarns, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
@@ -583,10 +583,21 @@ export function namedApproximations(r: SimulationResult): string[] {
   return r.method === 'analytic' ? r.warnings.filter((w) => w.startsWith('analytic: ') && w !== ANALYTIC_NOTE) : [];
 }
 
+/**
+ * The layout compiled for a solve of this mix. Only the mix's programs are read, and compiling
+ * only those gives the same result unless some operation's compilation warns (compileWarns: the
+ * warnings are part of the result).
+ */
+function compileMix(bp: Blueprint, layout: string, mix: Record<string, number>, o: AnalyzeOptions): Compiled {
+  const entries = o.compileOptions?.entries ?? (compileWarns(bp, layout) ? undefined : Object.keys(mix));
+  return compile(bp, layout, { ...o.compileOptions, ...(entries ? { entries } : {}), ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
+}
+
 export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): SimulationResult {
   const w = workloadFor(bp, o);
-  const c = o.compiled ?? compile(bp, layout, { ...o.compileOptions, ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
-  const demands = opDemands(c);
+  const c = o.compiled ?? compileMix(bp, layout, w.mix, o);
+  // the mix's operations alone: nothing here reads another's
+  const demands = opDemands(c, Object.keys(w.mix));
   const lambda = w.kind === 'closed' ? closedThroughput(c, demands, w, o.host, o.balance) : w.rate!;
   const sol = solve(c, demands, w.mix, lambda, o.host, o.balance);
   const seconds = (w.duration - w.warmup) / 1000;

@@ -17,7 +17,11 @@ export interface OpDemand {
   loadM2: Float64Array;
 }
 
-export function opDemands(c: Compiled): Map<string, OpDemand> {
+/**
+ * Per top-level operation (or only those of `ids` that are operations: the analytic solve reads
+ * its mix's alone, a third of QuantChat's), what one request does to each station.
+ */
+export function opDemands(c: Compiled, ids?: Iterable<string>): Map<string, OpDemand> {
   const n = c.stations.length;
   const spawnLoad = new Map<number, { v: Float64Array; d: Float64Array; m2: Float64Array }>();
   const loadOf = (p: number, depth = 0): { v: Float64Array; d: Float64Array; m2: Float64Array } => {
@@ -47,7 +51,8 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
     return r;
   };
   const out = new Map<string, OpDemand>();
-  for (const [id, p] of c.entry) {
+  const entries: Iterable<readonly [string, number]> = ids ? [...ids].filter((id) => c.entry.has(id)).map((id) => [id, c.entry.get(id)!] as const) : c.entry;
+  for (const [id, p] of entries) {
     const code = c.programs[p]!.code;
     const visits: OpDemand['visits'] = [];
     let delayMean = 0;
