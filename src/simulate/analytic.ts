@@ -8,13 +8,13 @@
 // Erlang C wait; a return visit to a station waits less, see revisitWaits) + its delays. Events
 // count as load, never as latency. Percentiles are a gamma approximation (mean and variance of
 // the sum of visits), labeled as such.
-import { compile, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
+import { compile, compileWarns, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
 import { COLD_KINDS, meanColdExtra } from './cold-visit.js';
-import { erlangC, gammaCdfOf, gammaQuantile, md1WaitCdf, quantileOf } from './queueing.js';
+import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
@@ -311,8 +311,9 @@ interface RevisitWaits {
 function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, st: StationState[], inflate: number): Map<string, RevisitWaits> {
   const n = c.stations.length;
   const revisits = (i: number) => c.stations[i]!.discipline === 'fcfs' && st[i]!.meanWait > 0 && Number.isFinite(st[i]!.meanWait);
+  const out = new Map<string, RevisitWaits>();
   // per operation: the index of the previous visit to the same station (−1 for a first visit)
-  const plan: { id: string; p: number; od: OpDemand; prev: Int32Array }[] = [];
+  const plan: { p: number; od: OpDemand; prev: Int32Array; k: Float64Array; slope: Float64Array; start: Float64Array }[] = [];
   for (const [id, p] of Object.entries(mix)) {
     const od = demands.get(id);
     if (!od || !(p > 0)) continue;
@@ -327,22 +328,23 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
       }
       last.set(v.station, j);
     });
-    if (any) plan.push({ id, p, od, prev });
+    if (!any) continue;
+    const x = { p, od, prev, k: new Float64Array(od.visits.length).fill(1), slope: new Float64Array(od.visits.length), start: new Float64Array(od.visits.length) };
+    plan.push(x);
+    out.set(id, { k: x.k, slope: x.slope, prev });
   }
-  const out = new Map<string, RevisitWaits>();
   if (!plan.length) return out;
   const base = st.map((s) => ({ meanWait: s.meanWait, waitVar: s.waitVar }));
   const factor = new Float64Array(n).fill(1);
   const relief = new Float64Array(n);
-  for (const x of plan) out.set(x.id, { k: new Float64Array(x.od.visits.length).fill(1), slope: new Float64Array(x.od.visits.length), prev: x.prev });
   for (let iter = 0; iter < 100; iter++) {
     relief.fill(0);
     for (const x of plan) {
-      const { k, slope } = out.get(x.id)!;
+      const { k, slope, start } = x;
       const vs = x.od.visits;
-      // start[j]: when visit j arrives, from the request's start (means)
+      // start[j]: when visit j arrives, from the request's start (means); every round writes
+      // start[j] before reading it (a previous visit's), so the array is reused
       let t = 0;
-      const start = new Float64Array(vs.length);
       for (let j = 0; j < vs.length; j++) {
         const v = vs[j]!;
         const s = st[v.station]!;
@@ -362,9 +364,10 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
           // as a deviation from the time average W, weighted by P(wait) (see the comment above)
           const v0 = s.servers <= 1 ? s.rho * before : Math.max(0, s.meanWait + s.pWait * (s.rho * (s.meanWait * k[i]! - s.meanWait) + (s.rho - (s.servers - 1) / s.servers) * (vs[i]!.mean * inflate - s.meanService)));
           const tau = (((1 + s.cs2) / 2 + 1) * s.meanService) / (s.servers * (1 - s.rho));
-          const a = s.meanWait > 0 ? (s.meanWait + (v0 - s.meanWait) * Math.exp(-away / tau)) / s.meanWait : 1;
+          const relax = Math.exp(-away / tau);
+          const a = s.meanWait > 0 ? (s.meanWait + (v0 - s.meanWait) * relax) / s.meanWait : 1;
           k[j] = a;
-          slope[j] = s.rho * Math.exp(-away / tau);
+          slope[j] = s.rho * relax;
           relief[v.station]! += ((lambda * x.p * v.mean) / 1000 / s.servers) * (1 - a);
         }
         t += service + s.meanWait * k[j]!;
@@ -426,12 +429,26 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
     const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
     cs2[i] = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
   }
+  // the flows as arrays, in the map's order (the sums below add in that order)
+  const m = flow.size;
+  const fromOf = new Int32Array(m);
+  const toOf = new Int32Array(m);
+  const flowRate = new Float64Array(m);
+  let f = 0;
+  for (const [key, r] of flow) {
+    fromOf[f] = Math.floor(key / n);
+    toOf[f] = key % n;
+    flowRate[f++] = r;
+  }
+  const next = new Float64Array(n);
+  const fromFlows = new Float64Array(n);
   for (let iter = 0; iter < 50; iter++) {
-    const next = new Float64Array(n);
-    const fromFlows = new Float64Array(n);
-    for (const [key, r] of flow) {
-      const i = Math.floor(key / n);
-      const j = key % n;
+    next.fill(0);
+    fromFlows.fill(0);
+    for (let f = 0; f < m; f++) {
+      const i = fromOf[f]!;
+      const j = toOf[f]!;
+      const r = flowRate[f]!;
       const cd2 = 1 + (rho[i]! * rho[i]! * (cs2[i]! - 1)) / Math.sqrt(servers[i]!) + (1 - rho[i]! * rho[i]!) * (ca2[i]! - 1);
       const share = r / rate[i]!;
       next[j]! += (r / rate[j]!) * (share * cd2 + 1 - share);
@@ -592,36 +609,48 @@ export function latencyQuantile(op: SolvedOp, p: number): number {
 }
 
 /**
- * latencyQuantile at several p: one cdf serves every search, and it remembers its values, since
- * each search starts by bracketing at the same points (mean, 2 × mean, …). Same figures as one
- * latencyQuantile per p, bit for bit.
+ * latencyQuantile at several p: one cdf serves every search, and its values at the points where
+ * every search starts (mean, 2 × mean, …: quantileSearch's brackets) are computed once. Same
+ * figures as one latencyQuantile per p, bit for bit.
  */
 export function latencyQuantiles(op: SolvedOp, ps: readonly number[]): number[] {
   if (!Number.isFinite(op.mean)) return ps.map(() => Infinity);
+  const brackets: number[] = [];
   if (op.md1) {
     const { lambda, D, add } = op.md1;
-    const cdf = remembered((t) => md1WaitCdf(lambda, D, t));
-    return ps.map((p) => add + D + quantileOf(cdf, p, D));
+    const cdf = new Md1Cdf(lambda, D);
+    return ps.map((p) => add + D + quantileSearch(cdf, p, D, brackets));
   }
   const x = op.split;
   const lowVariance = x.sMean > 0 && x.sVar < 0.5 * x.sMean * x.sMean && x.wMean > 0 && x.pWait > 0;
   if (!lowVariance) return ps.map((p) => gammaQuantile(op.mean, op.variance, p));
   const mc = x.wMean / x.pWait;
   const vc = Math.max(0, (x.wVar + x.wMean * x.wMean) / x.pWait - mc * mc);
-  const noWait = gammaCdfOf(x.sMean, x.sVar);
-  const waited = gammaCdfOf(x.sMean + mc, x.sVar + vc);
-  const cdf = remembered((t) => (1 - x.pWait) * noWait(t) + x.pWait * waited(t));
-  return ps.map((p) => quantileOf(cdf, p, op.mean));
+  const cdf = new TwoPartCdf(x.pWait, new GammaCdf(x.sMean, x.sVar), new GammaCdf(x.sMean + mc, x.sVar + vc));
+  return ps.map((p) => quantileSearch(cdf, p, op.mean, brackets));
 }
 
-/** A pure function of one number with its values kept (for the few dozen points of a search). */
-function remembered(f: (t: number) => number): (t: number) => number {
-  const seen = new Map<number, number>();
-  return (t) => {
-    let v = seen.get(t);
-    if (v === undefined) seen.set(t, (v = f(t)));
-    return v;
-  };
+/** The M/D/1 wait's cdf (Crommelin). */
+class Md1Cdf implements Cdf {
+  constructor(
+    private readonly lambda: number,
+    private readonly D: number,
+  ) {}
+  at(t: number): number {
+    return md1WaitCdf(this.lambda, this.D, t);
+  }
+}
+
+/** No wait (probability 1 − pWait) or a wait: the two-part fit of latencyQuantiles. */
+class TwoPartCdf implements Cdf {
+  constructor(
+    private readonly pWait: number,
+    private readonly noWait: GammaCdf,
+    private readonly waited: GammaCdf,
+  ) {}
+  at(t: number): number {
+    return (1 - this.pWait) * this.noWait.at(t) + this.pWait * this.waited.at(t);
+  }
 }
 
 /** The note every analytic result carries: what the method is, and where it is exact. */
@@ -636,10 +665,21 @@ export function namedApproximations(r: SimulationResult): string[] {
   return r.method === 'analytic' ? r.warnings.filter((w) => w.startsWith('analytic: ') && w !== ANALYTIC_NOTE) : [];
 }
 
+/**
+ * The layout compiled for a solve of this mix. Only the mix's programs are read, and compiling
+ * only those gives the same result unless some operation's compilation warns (compileWarns: the
+ * warnings are part of the result).
+ */
+function compileMix(bp: Blueprint, layout: string, mix: Record<string, number>, o: AnalyzeOptions): Compiled {
+  const entries = o.compileOptions?.entries ?? (compileWarns(bp, layout) ? undefined : Object.keys(mix));
+  return compile(bp, layout, { ...o.compileOptions, ...(entries ? { entries } : {}), ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
+}
+
 export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): SimulationResult {
   const w = workloadFor(bp, o);
-  const c = o.compiled ?? compile(bp, layout, { ...o.compileOptions, ...(o.host ? { driverCpu: o.host.driverCpu ?? 0.05 } : {}) });
-  const demands = opDemands(c);
+  const c = o.compiled ?? compileMix(bp, layout, w.mix, o);
+  // the mix's operations alone: nothing here reads another's
+  const demands = opDemands(c, Object.keys(w.mix));
   const lambda = w.kind === 'closed' ? closedThroughput(c, demands, w, o.host, o.balance) : w.rate!;
   const sol = solve(c, demands, w.mix, lambda, o.host, o.balance);
   const seconds = (w.duration - w.warmup) / 1000;

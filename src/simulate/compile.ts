@@ -147,6 +147,8 @@ export interface CompileOptions {
 
 const KIB = 1024;
 
+const DIST_KIND = { const: D_CONST, exp: D_EXP, lognormal: D_LOGNORMAL, gamma: D_GAMMA, uniform: D_UNIFORM } as const;
+
 /** A shared host's cores left to requests never go below this (background at or over its cores). */
 export const MIN_HOST_CORES = 0.01;
 
@@ -156,9 +158,12 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   const L = r.layout;
   const warnings: string[] = [];
   const stations: StationDef[] = [];
-  const stationIndex = new Map<string, number>();
-  const addStation = (s: StationDef) => {
-    stationIndex.set(`${s.kind}:${s.id}`, stations.length);
+  // station index by name, per kind looked up (a unit by its name, its thread pool by the unit's)
+  const unitIndex = new Map<string, number>();
+  const poolIndex = new Map<string, number>();
+  const storeIndex = new Map<string, number>();
+  const addStation = (s: StationDef, index?: Map<string, number>, name = s.id) => {
+    index?.set(name, stations.length);
     stations.push(s);
   };
   const vcpu = (instance: string | undefined) => (instance ? (bp.catalog[instance]?.vcpu ?? 1) : 1);
@@ -176,17 +181,20 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   const totalReplicas = r.units.reduce((s, u) => s + u.replicas * u.workers, 0);
   for (const u of r.units) {
     const autoscale = opts.autoscale?.[u.name] ?? u.autoscale;
-    addStation({
-      id: u.name,
-      kind: 'unit',
-      replicas: u.replicas,
-      // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
-      // A unit without an instance is a bare queueing model: one server per worker.
-      servers: u.instance ? Math.min(u.workers, Math.ceil(vcpu(u.instance))) : u.workers,
-      discipline: u.discipline,
-      domains: u.domains,
-      ...(autoscale ? { autoscale } : {}),
-    });
+    addStation(
+      {
+        id: u.name,
+        kind: 'unit',
+        replicas: u.replicas,
+        // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
+        // A unit without an instance is a bare queueing model: one server per worker.
+        servers: u.instance ? Math.min(u.workers, Math.ceil(vcpu(u.instance))) : u.workers,
+        discipline: u.discipline,
+        domains: u.domains,
+        ...(autoscale ? { autoscale } : {}),
+      },
+      unitIndex,
+    );
   }
   // A unit's thread pool (libuv) is its own station: `threadPool` servers per worker, beside the
   // event loop, so a burst of scrypt queues for the 4 threads while the loop goes on serving; on a
@@ -194,13 +202,13 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   // declare pool work get one. (An autoscaled unit's pool keeps its starting replicas: a bound.)
   for (const u of r.units) {
     const usesPool = u.domains.some((d) => Object.values(bp.system.domains[d]?.operations ?? {}).some((op) => op.pool && op.pool.mean > 0));
-    if (usesPool) addStation({ id: `${u.name} (thread pool)`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] });
+    if (usesPool) addStation({ id: `${u.name} (thread pool)`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] }, poolIndex, u.name);
   }
   // A memory store is the unit's own state: no server, no station (its queries run on the unit).
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
     const cores = d.cores ?? vcpu(d.instance);
     // The connection pool caps concurrency only when it is smaller than the cores.
-    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [] });
+    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [] }, storeIndex);
   }
   let broker = -1;
   if (L.broker) {
@@ -215,14 +223,13 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       dists.push({ kind: D_CONST, mean: 0, cv: 0, add, min: 0, max: 0 });
       return dists.length - 1;
     }
-    const kind = { const: D_CONST, exp: D_EXP, lognormal: D_LOGNORMAL, gamma: D_GAMMA, uniform: D_UNIFORM }[d.dist];
-    dists.push({ kind, mean: d.mean, cv: d.cv, add, min: d.min ?? 0, max: d.max ?? 0 });
+    dists.push({ kind: DIST_KIND[d.dist], mean: d.mean, cv: d.cv, add, min: d.min ?? 0, max: d.max ?? 0 });
     return dists.length - 1;
   };
   const constDist = (ms: number) => distOf(undefined, ms);
 
   const http = r.hop.http;
-  const unitStation = (unit: string) => stationIndex.get(`unit:${unit}`)!;
+  const unitStation = (unit: string) => unitIndex.get(unit)!;
   const unitByName = new Map(r.units.map((u) => [u.name, u]));
   const serCpu = (bytes: number, h: Hop) => h.cpuPerCall + (h.cpuPerKiB * bytes) / KIB;
   /** A broker client's CPU per message on one side: its own per-message figure where given, else an HTTP call's, plus serialization. */
@@ -243,12 +250,18 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   const gen = (critical: boolean) => new Gen(critical, latencyDist);
 
-  /** The blueprint's policy of a call (every default applied), overridden by the scenario's. */
-  const policyFor = (node: CallNode): EdgeDef => {
-    const [caller, callee] = [node.caller.id, node.callee.id];
-    const id = `${caller} → ${callee}`;
-    const p = { ...node.call, ...(opts.edgePolicies?.[id] ?? opts.edgePolicies?.[callee]) };
-    return { id, caller, callee, retries: p.retries, backoff: p.backoff, optional: p.optional, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
+  /**
+   * The blueprint's policy of a call (every default applied), overridden by the scenario's, as
+   * an edge when it frames the call (a timeout, retries, optional or a circuit breaker), else
+   * undefined: most calls have none, and compile runs for every analytic solve.
+   */
+  const framedEdge = (node: CallNode): EdgeDef | undefined => {
+    const caller = node.caller.id;
+    const callee = node.callee.id;
+    const over = opts.edgePolicies && (opts.edgePolicies[`${caller} → ${callee}`] ?? opts.edgePolicies[callee]);
+    const p = over ? { ...node.call, ...over } : node.call;
+    if (!(p.timeout !== undefined || p.retries > 0 || p.optional || p.circuitBreaker)) return undefined;
+    return { id: `${caller} → ${callee}`, caller, callee, retries: p.retries, backoff: p.backoff, optional: p.optional, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
   };
 
   const spawnProgram = (event: string, consumer: string, fromUnit: string): number => {
@@ -299,10 +312,9 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         warnings.push(`${callee.domain} is placed in no unit of ${r.name}; calls to ${callee.id} are skipped`);
         continue;
       }
-      const edge = policyFor(node);
-      const framed = edge.timeout !== undefined || edge.retries > 0 || edge.optional || edge.circuitBreaker !== undefined;
+      const edge = framedEdge(node);
       let begin = -1;
-      if (framed) {
+      if (edge) {
         let ei = edgeIndex.get(edge.id);
         if (ei === undefined) {
           ei = edges.length;
@@ -326,7 +338,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         opBody(g, callee, cu, ser, node.children);
         g.hop(h);
       }
-      if (framed) {
+      if (edge) {
         const end = g.emit(OP_END, g.code[begin + 1]!);
         g.code[begin + 2] = end;
       }
@@ -338,7 +350,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       if (broker >= 0) publish += brokerSide(L.broker!.publishCpu, rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
-    if (o.op.pool && o.op.pool.mean > 0) g.visit(stationIndex.get(`pool:${unit} (thread pool)`)!, distOf(o.op.pool, 0));
+    if (o.op.pool && o.op.pool.mean > 0) g.visit(poolIndex.get(unit)!, distOf(o.op.pool, 0));
     if (o.op.wait) g.delay(distOf(o.op.wait, 0));
     const db = o.op.db;
     if (db.reads + db.writes > 0) {
@@ -346,7 +358,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       if (!here.store) warnings.push(`${o.id} queries a database but ${o.domain} has no datastore in ${r.name}; queries skipped`);
       else {
         // In-process state: the queries are the unit's own CPU.
-        const s = here.store.engine === 'memory' ? unitStation(unit) : stationIndex.get(`datastore:${here.store.name}`)!;
+        const s = here.store.engine === 'memory' ? unitStation(unit) : storeIndex.get(here.store.name)!;
         for (let i = 0; i < db.reads; i++) g.visit(s, distOf(here.read, 0));
         for (let i = 0; i < db.writes; i++) g.visit(s, distOf(here.write, 0));
       }
@@ -387,6 +399,23 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   const background = r.units.reduce((sum, u) => sum + u.backgroundCpu * u.replicas * u.workers, 0) + r.datastores.reduce((sum, d) => sum + d.backgroundCpu, 0);
   return { blueprint: bp.metadata.name, layout: r, stations, dists, edges, programs, entry, networkLatency: http.latency, background, warnings: [...new Set(warnings)] };
+}
+
+/**
+ * Whether compiling some operation of this layout adds a warning: compile's only warnings are a
+ * call tree cut, a domain placed in no unit and queries with no datastore, each a property of one
+ * operation (its tree, its domain, its queries), checked here for every operation. When there is
+ * none, compiling only some entries gives the warnings compiling them all does (none), so the
+ * analytic solve compiles its mix's operations alone (a third of QuantChat's) with the same result.
+ */
+export function compileWarns(bp: Blueprint, layoutName: string): boolean {
+  const rb = resolveBlueprint(bp);
+  const r = rb.layout(layoutName);
+  for (const o of rb.operations) {
+    if (rb.callTree(o.id).cut.length || !r.unitOfDomain.has(o.domain)) return true;
+    if (o.op.db.reads + o.op.db.writes > 0 && !r.operations.get(o.id)?.store) return true;
+  }
+  return false;
 }
 
 const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });

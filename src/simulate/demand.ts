@@ -28,7 +28,11 @@ function continues(code: Int32Array, pc: number): boolean {
   return pc >= W && code[pc - W] === OP_VISIT && code[pc - W + 1] === code[pc + 1];
 }
 
-export function opDemands(c: Compiled): Map<string, OpDemand> {
+/**
+ * Per top-level operation (or only those of `ids` that are operations: the analytic solve reads
+ * its mix's alone, a third of QuantChat's), what one request does to each station.
+ */
+export function opDemands(c: Compiled, ids?: Iterable<string>): Map<string, OpDemand> {
   const n = c.stations.length;
   type Load = { v: Float64Array; d: Float64Array; m2: Float64Array; f: Float64Array };
   const spawnLoad = new Map<number, Load>();
@@ -62,7 +66,8 @@ export function opDemands(c: Compiled): Map<string, OpDemand> {
     return r;
   };
   const out = new Map<string, OpDemand>();
-  for (const [id, p] of c.entry) {
+  const entries: Iterable<readonly [string, number]> = ids ? [...ids].filter((id) => c.entry.has(id)).map((id) => [id, c.entry.get(id)!] as const) : c.entry;
+  for (const [id, p] of entries) {
     const code = c.programs[p]!.code;
     const visits: OpDemand['visits'] = [];
     let delayMean = 0;

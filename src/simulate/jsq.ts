@@ -28,12 +28,22 @@ interface Phases {
   /** counts[i·(T+1) + j]: replicas at the level + j in phase i */
   counts: Int32Array;
   n: number;
-  index: Map<string, number>;
+  // Per phase: where an arrival takes it (up: level + 1, or same level) and where a departure
+  // from the shortest queues takes it (down: level − 1, or same level after a jockey).
+  arrTo: Int32Array;
+  arrUp: Uint8Array;
+  depTo: Int32Array;
+  depDown: Uint8Array;
+  /** departures from level + j (j ≥ 1): the phase they lead to, −1 if none hold that level */
+  innerTo: Int32Array;
+  /** the phases an arrival raises a level from */
+  upRows: number[];
 }
 
+/** The phases and their transitions depend on R and T alone: kept (a sweep solves the same R and T at every rate). */
 const phaseCache = new Map<string, Phases>();
 
-/** All ways to place R replicas at the levels m … m + T (T ≥ 1) with at least one at m. */
+/** All ways to place R replicas at the levels m … m + T (T ≥ 1) with at least one at m, and the transitions between them. */
 function phasesOf(R: number, T: number): Phases {
   const key = `${R}/${T}`;
   const hit = phaseCache.get(key);
@@ -50,7 +60,48 @@ function phasesOf(R: number, T: number): Phases {
     counts.set(c, i * (T + 1));
     index.set(c.join(','), i);
   });
-  const p = { counts, n: list.length, index };
+  const P = list.length;
+  const w = T + 1;
+  const arrTo = new Int32Array(P);
+  const arrUp = new Uint8Array(P);
+  const depTo = new Int32Array(P);
+  const depDown = new Uint8Array(P);
+  const innerTo = new Int32Array(P * w).fill(-1);
+  const at = (a: number[]) => index.get(a.join(','))!;
+  for (let i = 0; i < P; i++) {
+    const c0 = Array.from(counts.subarray(i * w, i * w + w));
+    if (c0[0]! > 1) {
+      const a = [...c0];
+      a[0]!--;
+      a[1]!++;
+      arrTo[i] = at(a);
+    } else {
+      const a = [...c0.slice(1), 0];
+      a[0]!++;
+      arrTo[i] = at(a);
+      arrUp[i] = 1;
+    }
+    for (let j = 1; j <= T; j++) {
+      if (!c0[j]) continue;
+      const a = [...c0];
+      a[j]!--;
+      a[j - 1]!++;
+      innerTo[i * w + j] = at(a);
+    }
+    if (c0[T]! > 0) {
+      // the spread would become T + 1: a job moves from a longest queue to the emptied place
+      const a = [...c0];
+      a[T]!--;
+      a[T - 1]!++;
+      depTo[i] = at(a);
+    } else {
+      depTo[i] = at([1, c0[0]! - 1, ...c0.slice(1, T)]);
+      depDown[i] = 1;
+    }
+  }
+  const upRows: number[] = [];
+  for (let i = 0; i < P; i++) if (arrUp[i]) upRows.push(i);
+  const p = { counts, n: P, arrTo, arrUp, depTo, depDown, innerTo, upRows };
   phaseCache.set(key, p);
   return p;
 }
@@ -79,57 +130,17 @@ export interface JsqResult {
  */
 export function jockeyChain(R: number, c: number, lambda: number, s: number, T: number): { wait: number; pWait: number } {
   if (!(T >= 1)) throw new RangeError('the spread T is at least 1');
-  const { counts, n: P, index } = phasesOf(R, T);
+  const { counts, n: P, arrTo, arrUp, depTo, depDown, innerTo, upRows } = phasesOf(R, T);
   const w = T + 1;
   const rho = (lambda * s) / (R * c);
   const M = Math.min(20_000, c + T + 5 + Math.ceil(Math.log(1e-14) / (R * Math.log(rho))));
   const mu = (level: number) => Math.min(level, c) / s;
-  // Per phase: where an arrival takes it (up: level + 1, or same level) and where a departure
-  // from the shortest queues takes it (down: level − 1, or same level after a jockey).
-  const arrTo = new Int32Array(P);
-  const arrUp = new Uint8Array(P);
-  const depTo = new Int32Array(P);
-  const depDown = new Uint8Array(P);
-  /** departures from level + j (j ≥ 1): the phase they lead to, −1 if none hold that level */
-  const innerTo = new Int32Array(P * w).fill(-1);
-  const key = (a: number[]) => index.get(a.join(','))!;
-  for (let i = 0; i < P; i++) {
-    const c0 = Array.from(counts.subarray(i * w, i * w + w));
-    if (c0[0]! > 1) {
-      const a = [...c0];
-      a[0]!--;
-      a[1]!++;
-      arrTo[i] = key(a);
-    } else {
-      const a = [...c0.slice(1), 0];
-      a[0]!++;
-      arrTo[i] = key(a);
-      arrUp[i] = 1;
-    }
-    for (let j = 1; j <= T; j++) {
-      if (!c0[j]) continue;
-      const a = [...c0];
-      a[j]!--;
-      a[j - 1]!++;
-      innerTo[i * w + j] = key(a);
-    }
-    if (c0[T]! > 0) {
-      // the spread would become T + 1: a job moves from a longest queue to the emptied place
-      const a = [...c0];
-      a[T]!--;
-      a[T - 1]!++;
-      depTo[i] = key(a);
-    } else {
-      depTo[i] = key([1, c0[0]! - 1, ...c0.slice(1, T)]);
-      depDown[i] = 1;
-    }
-  }
-  // X = −(local block at level m) − R_{m+1}·D_{m+1}; R_m = U_{m−1}·X⁻¹ (rows only where U has an entry)
+  // X = −(local block at level m) − R_{m+1}·D_{m+1}; R_m = U_{m−1}·X⁻¹, which has rows only where U
+  // has an entry: Rm[m] keeps those, row k for phase upRows[k] (the others are zero)
+  const up = upRows.length;
   const Rm: Float64Array[] = new Array(M + 1);
   const X = new Float64Array(P * P);
   const piv = new Int32Array(P);
-  const upRows: number[] = [];
-  for (let i = 0; i < P; i++) if (arrUp[i]) upRows.push(i);
   const local = (m: number, out: Float64Array, sign: number) => {
     out.fill(0);
     for (let i = 0; i < P; i++) {
@@ -162,10 +173,11 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
     local(m, X, -1);
     if (next) {
       // (R_{m+1} D_{m+1})[a][b] = Σ_i R[a][i] · D[i][b]; D[i][depTo[i]] = c0_i · μ(m + 1) where depDown
-      for (const a of upRows) {
+      for (let k = 0; k < up; k++) {
+        const a = upRows[k]!;
         for (let i = 0; i < P; i++) {
           if (!depDown[i]) continue;
-          const r = next[a * P + i]!;
+          const r = next[k * P + i]!;
           if (r !== 0) X[a * P + depTo[i]!]! -= r * counts[i * w]! * mu(m + 1);
         }
       }
@@ -178,13 +190,13 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
         X[j * P + i] = t;
       }
     lu(X, P, piv);
-    const out = new Float64Array(P * P);
-    for (const i of upRows) {
+    const out = new Float64Array(up * P);
+    for (let k = 0; k < up; k++) {
       // row i of R_m = λ · row arrTo[i] of X⁻¹ = λ · (solution of Xᵀy = e_t)
       y.fill(0);
-      y[arrTo[i]!] = 1;
+      y[arrTo[upRows[k]!]!] = 1;
       luSolve(X, P, piv, y);
-      for (let j = 0; j < P; j++) out[i * P + j] = lambda * y[j]!;
+      for (let j = 0; j < P; j++) out[k * P + j] = lambda * y[j]!;
     }
     Rm[m] = out;
     next = out;
@@ -193,11 +205,11 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
   const A = new Float64Array(P * P);
   local(0, A, 1);
   if (next) {
-    for (const a of upRows)
+    for (let k = 0; k < up; k++)
       for (let i = 0; i < P; i++) {
         if (!depDown[i]) continue;
-        const r = next[a * P + i]!;
-        if (r !== 0) A[a * P + depTo[i]!]! += r * counts[i * w]! * mu(1);
+        const r = next[k * P + i]!;
+        if (r !== 0) A[upRows[k]! * P + depTo[i]!]! += r * counts[i * w]! * mu(1);
       }
   }
   // solve Aᵀ π = 0 with the last equation replaced by π_0 summing to 1 (scaled below)
@@ -212,15 +224,18 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
   let jobs = 0;
   let waits = 0;
   let cur = pi;
+  let nx = new Float64Array(P);
   for (let m = 0; m <= M; m++) {
     if (m > 0) {
       const r = Rm[m]!;
-      const nx = new Float64Array(P);
-      for (const a of upRows) {
-        const x = cur[a]!;
-        if (x !== 0) for (let j = 0; j < P; j++) nx[j]! += x * r[a * P + j]!;
+      nx.fill(0);
+      for (let k = 0; k < up; k++) {
+        const x = cur[upRows[k]!]!;
+        if (x !== 0) for (let j = 0; j < P; j++) nx[j]! += x * r[k * P + j]!;
       }
+      const t = cur;
       cur = nx;
+      nx = t; // π_0 (pi) is not read again: its array takes the next level
     }
     for (let i = 0; i < P; i++) {
       const x = cur[i]!;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, AUTOSCALE_MARK, latencyQuantiles, namedApproximations, queueOf, saturation, solve } from '../../src/simulate/analytic.js';
 import { loadBlueprint } from '../../src/io/load.js';
-import { compile } from '../../src/simulate/compile.js';
+import { compile, compileWarns } from '../../src/simulate/compile.js';
 import { jockeyChain, jsqApplies, jsqWait } from '../../src/simulate/jsq.js';
 import { opDemands } from '../../src/simulate/demand.js';
 import { gammaCdf, gammaQuantile, md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
@@ -284,6 +284,47 @@ describe('solve and latencyQuantiles', () => {
     const { c, d } = oneStation();
     const op = solve(c, d, mix, 120).ops[0]!;
     expect(latencyQuantiles(op, [0.5, 0.99])).toEqual([Infinity, Infinity]);
+  });
+});
+
+describe('the mix alone: what analyze compiles and reads', () => {
+  const { blueprint: qc } = loadBlueprint('blueprints/quantchat.yaml');
+
+  it('opDemands of some operations: those that are entries, each as in the full map', () => {
+    const c = compile(qc, 'microservices');
+    const all = opDemands(c);
+    const some = opDemands(c, ['auth.me', 'no.such-op', 'messages.send']);
+    expect([...some.keys()]).toEqual(['auth.me', 'messages.send']);
+    expect(some.get('auth.me')).toEqual(all.get('auth.me'));
+    expect(some.get('messages.send')).toEqual(all.get('messages.send'));
+  });
+
+  it('a layout no operation warns on compiles the mix alone, with the result of compiling every operation', () => {
+    for (const layout of Object.keys(qc.layouts)) {
+      expect(compileWarns(qc, layout), layout).toBe(false);
+      for (const balance of ['least-connections', 'round-robin'] as const) {
+        expect(analyze(qc, layout, { balance }), layout).toEqual(analyze(qc, layout, { balance, compiled: compile(qc, layout) }));
+      }
+    }
+  });
+
+  it('where an operation outside the mix warns (its domain in no unit), it is compiled too and its warning kept', () => {
+    const bp = structuredClone(qc);
+    delete bp.layouts.microservices!.units['notification-service'];
+    expect(compileWarns(bp, 'microservices')).toBe(true);
+    const r = analyze(bp, 'microservices', { mix: { 'auth.me': 1 } });
+    expect(r.warnings).toContain('notifications is placed in no unit of microservices; notifications.email does nothing');
+    expect(r).toEqual(analyze(bp, 'microservices', { mix: { 'auth.me': 1 }, compiled: compile(bp, 'microservices') }));
+    // compiled for the mix alone, the warning would be lost
+    expect(compile(bp, 'microservices', { entries: ['auth.me'] }).warnings).toEqual([]);
+  });
+
+  it('a cycle of calls in an operation outside the mix warns too', () => {
+    const bp = structuredClone(qc);
+    const search = bp.system.domains.users!.operations.search!;
+    search.calls = [...search.calls, { ...search.calls[0]!, op: 'users.search' }];
+    expect(compileWarns(bp, 'microservices')).toBe(true);
+    expect(analyze(bp, 'microservices', { mix: { 'auth.me': 1 } }).warnings).toContain('cycle of synchronous calls at users.search → users.search (cut here)');
   });
 });
 
