@@ -16,7 +16,7 @@
 // event in an outbox, and every event must be delivered (outbox published, queue rows done).
 import { join, resolve } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { shortClient } from '../../reference-services/runtime/postgres.js';
 import { stringify } from 'yaml';
 import { loadBlueprint } from '../io/load.js';
@@ -30,7 +30,8 @@ import { createScenario } from '../loadtest/scenarios/profile.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { backfillAndVerify } from './backfill.js';
-import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
+import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -40,6 +41,8 @@ export interface RehearseOptions {
   /** ms after each weight change whose latencies the step's percentiles leave out (default 1000); errors always count */
   settleMs?: number;
   portOffset?: number;
+  /** cores of the host everything shares (default: this machine's), for each phase's predicted capacity */
+  cores?: number;
   /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
   breakUnit?: string;
   /** Tests only: this extracted unit is killed (SIGKILL) once, a second into its first canary step. */
@@ -106,6 +109,13 @@ export interface RehearsalReport {
   from: string;
   rateRps: number;
   capacityRps?: number;
+  /**
+   * Each rehearsed phase's rate and why: with a share (--rate 50%), that share of the phase's own
+   * capacity expected on this host, lowered further when the layout in place was over its p95
+   * budgets before the phase's first canary step; with a fixed rate, the rate and a warning where
+   * a phase's predicted capacity on this host is below it.
+   */
+  phaseRates: PhaseRate[];
   steps: StepReport[];
   rolledBack: boolean;
   totals: { requests: number; errors: number; errorKinds: Record<string, number>; failures: Record<string, number> };
@@ -156,9 +166,15 @@ class Window {
    * right after a weight change the fresh unit compiles its hot paths and fills its pools, and
    * in a window of seconds those first requests would be the p95 by themselves.
    */
-  constructor(readonly settleMs = 0) {}
+  /**
+   * fromIntended: leave out the latencies of requests *scheduled* in the first settleMs, not
+   * those that ended there: after the rate was lowered, requests queued at the higher rate end
+   * late, and their latencies are the old rate's backlog, not the new rate's.
+   */
+  constructor(readonly settleMs = 0, readonly fromIntended = false) {}
   add(op: string, ms: number | null, error: string | null, status: number | null = null, unit: string | null = null) {
-    if (performance.now() - this.started < this.settleMs) ms = null;
+    const now = performance.now();
+    if (this.fromIntended ? ms !== null && now - ms < this.started + this.settleMs : now - this.started < this.settleMs) ms = null;
     if (error) {
       const k = failureKey(op, error, status);
       this.failures[k] = (this.failures[k] ?? 0) + 1;
@@ -335,13 +351,35 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
     line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
   }
+  // Each phase's rate: the requested share of its own capacity expected on this host (the
+  // shared-host model scaled by the from layout's measured/predicted), checked live before its
+  // first canary step (see rates.ts). The load follows rateNow.
+  const cores = o.cores ?? availableParallelism();
+  const rehearsed = [...new Map(actions.filter((a) => a.kind === 'start-unit').map((a) => [a.phase, a.layout])).entries()];
+  const rates = phaseRates({
+    rate: o.rate,
+    startRps: rps,
+    ...(capacityRps !== undefined ? { measuredFromRps: capacityRps } : {}),
+    predictedFromRps: predictedOnHost(bp, plan.from, cores),
+    cores,
+    phases: rehearsed.map(([phase, layout]) => ({ phase, layout, predictedRps: predictedOnHost(bp, layout, cores) })),
+  });
+  for (const r of rates) if (r.warning) line(`WARNING: ${r.warning}`);
+  notes.push(`hosts: the plan's per-phase figures assume a machine per unit (each unit on its own catalog instance, the simulator's default); this rehearsal ran every unit of each phase on this one host of ${cores} cores, so its latencies and capacities are this host's, not the plan's: each phase's rate is in phaseRates (the text output's "rate by phase")`);
+  const rateOf = new Map(rates.map((r) => [r.phase, r]));
+  // Every p95 budget of a phase (not only the extraction's own): before its first canary step,
+  // any of them broken by the layout in place is the host not carrying the rate.
+  const budgetsOf = (phase: number) => (plan.phases.find((p) => p.index === phase)?.canary?.rollback ?? []).map(parseTrigger);
+  let rateNow = rps;
   const before = await eventCounts(L);
   const emitting = emittingOps(bp);
   const acked = new Map<string, number>();
   const kinds: Record<string, number> = {};
   const failures: Record<string, number> = {};
   let total = { requests: 0, errors: 0 };
-  let win = new Window();
+  // The warm-up: its first second of schedule left out of its percentiles (cold pools and JIT),
+  // as it is the first phase's evidence for the live rate check and a fallback baseline.
+  let win = new Window(1000, true);
   /**
    * The load since the last retire (at first: the warm-up), every route still on its current
    * unit: the next extraction's baseline, frozen at its first weight change. A p95 budget the old
@@ -349,6 +387,9 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
    */
   let recent: Window | null = win;
   const warmupWin = win;
+  /** The last window with a whole layout in place (the warm-up, then each held 100% step) and its rate: the live rate check's evidence. */
+  let lastFull: { w: Window; rps: number } = { w: warmupWin, rps };
+  const checked = new Set<number>();
   let baseline: WindowStats | undefined;
   let done = false;
   // The gateway names the answering unit only to the control identity (its tap header); the
@@ -364,6 +405,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       ...(counters ? { counters } : {}),
       model: 'open',
       rate: rps,
+      rateNow: () => rateNow,
       duration: durationS,
       timeoutMs: 10_000,
       precise: false,
@@ -400,6 +442,59 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     const f = Object.entries(st.failures);
     if (f.length) line(`  failed in this step: ${f.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   };
+  /**
+   * A phase's rate, before its first canary step: its planned rate when lower than the load's,
+   * then the live check: the layout in place must hold every p95 budget of the phase at the rate.
+   * Evidence: the last window with a whole layout in place (held at a rate at least this one: it
+   * holds at this one; over budget at a higher rate: a fresh window at this one is measured);
+   * over budget at this rate, the rate is lowered (a share only: a fixed rate is kept, with a
+   * warning) and checked again on a fresh window, at most MAX_LOWERINGS times.
+   */
+  const fitRate = async (pr: PhaseRate, budgets: Trigger[]) => {
+    const share = 'fraction' in o.rate;
+    if (share && pr.rateRps < rateNow) {
+      line(`  phase ${pr.phase}: rate ${rateNow}/s → ${pr.rateRps}/s: ${pr.why}`);
+      rateNow = pr.rateRps;
+    } else line(`  phase ${pr.phase}: rate ${rateNow}/s: ${pr.why}`);
+    let evidence = lastFull;
+    for (let lowered = 0; ; ) {
+      const over = overBudget(budgets, evidence.w.stats());
+      const step = nextRateStep({ share, rateRps: rateNow, evidenceRps: evidence.rps, overBudget: over.length, lowered });
+      if (step.kind === 'hold') break;
+      if (step.kind === 'measure') {
+        evidence = await freshWindow();
+        continue;
+      }
+      const shown = over.map((x) => `${x.op} p95 ${round(x.p95)} ms > ${x.budget} ms`).join(', ');
+      if (step.kind === 'warn') {
+        const w = `before its first canary step the layout in place was over budget at the fixed ${rateNow}/s (${shown}): the host cannot carry it, so this phase's p95 budgets may go unjudged`;
+        pr.warning = pr.warning ? `${pr.warning}; ${w}` : w;
+        line(`  WARNING: phase ${pr.phase}: ${w}`);
+        break;
+      }
+      if (step.kind === 'give-up') {
+        const w = `still over budget at ${rateNow}/s before its first canary step (${shown}) after ${lowered} lowering${lowered === 1 ? '' : 's'}: its p95 budgets may go unjudged`;
+        pr.warning = pr.warning ? `${pr.warning}; ${w}` : w;
+        line(`  WARNING: phase ${pr.phase}: ${w}`);
+        break;
+      }
+      const why = `the layout in place over budget at ${evidence.rps}/s before the change: ${shown}`;
+      line(`  phase ${pr.phase}: rate ${rateNow}/s → ${step.toRps}/s: ${why}`);
+      (pr.lowered ??= []).push({ fromRps: rateNow, toRps: step.toRps, why });
+      rateNow = step.toRps;
+      lowered++;
+      evidence = await freshWindow();
+    }
+    pr.ranAtRps = rateNow;
+  };
+  /** RATE_CHECK_MS of load at the current rate, the first RATE_SETTLE_MS of schedule left out (the higher rate's backlog): also the next canary step's baseline. */
+  const freshWindow = async () => {
+    const w = new Window(RATE_SETTLE_MS, true);
+    recent = w;
+    const at = rateNow;
+    await sleep(RATE_CHECK_MS);
+    return { w, rps: at };
+  };
   let rolledBack = false;
   try {
     await sleep(warmupS * 1000);
@@ -422,6 +517,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
         if (a.dataMoves.length) await rehearseDataMoves(L, bp, plan, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit), line);
+        const pr = rateOf.get(a.phase);
+        if (pr && !checked.has(a.phase)) {
+          checked.add(a.phase);
+          await fitRate(pr, budgetsOf(a.phase));
+        }
         push(report({ unit: a.unit }, a.ops));
         continue;
       }
@@ -507,6 +607,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           const f = now.ops[op]?.byUnit?.[old.unit];
           if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
         }
+        if (a.percent === 100) lastFull = { w: win, rps: rateNow };
         push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
         continue;
       }
@@ -544,6 +645,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     from: plan.from,
     rateRps: rps,
     ...(capacityRps !== undefined ? { capacityRps } : {}),
+    phaseRates: rates,
     steps,
     rolledBack,
     totals: { ...total, errorKinds: kinds, failures },
@@ -604,6 +706,10 @@ async function rehearseDataMoves(L: RunningLayout, bp: Blueprint, plan: Plan, a:
   }
   for (const m of moves) if (m.notPerformed && !m.backfill) line(`  ${m.table} (${m.from} → ${m.to}) not backfilled: ${m.notPerformed}`);
 }
+
+/** The live rate check's fresh window: this long at the new rate, its first RATE_SETTLE_MS of schedule left out. */
+const RATE_CHECK_MS = 4000;
+const RATE_SETTLE_MS = 1500;
 
 /** A step is watched at most this many times its duration more, for the new route's latencies. */
 const EXTEND_WATCH = 3;

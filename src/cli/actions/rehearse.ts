@@ -59,6 +59,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     return EXIT.ok;
   }
   const { rehearse, unjudgedLine } = await import('../../rehearse/runner.js');
+  const { rateLine } = await import('../../rehearse/rates.js');
   const breakUnit = process.env[BREAK_ENV];
   if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
   const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
@@ -67,7 +68,13 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   const badMoves = r.dataMoves.filter((m) => m.error !== undefined || (m.backfill && !m.backfill.verified)).length;
   if (f.json) printJson(r);
   else {
-    out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
+    const lowered = r.phaseRates.some((x) => (x.ranAtRps ?? x.rateRps) < r.rateRps);
+    out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${lowered ? ' at first' : ''}${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
+    // The rate each phase ran at and why (a share fits each phase's capacity on this host).
+    if (r.phaseRates.length) {
+      out('rate by phase:');
+      for (const x of r.phaseRates) out(`  ${rateLine(x)}`);
+    }
     out(
       table(
         ['step', 'window s', 'requests', 'errors', 'p50 ms', 'p95 ms', 'all requests', 'all errors', 'outcome'],
