@@ -31,7 +31,7 @@ import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launch
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { backfillAndVerify } from './backfill.js';
 import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
-import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type MoveStepStatus, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -93,6 +93,8 @@ export interface DataMoveReport {
   notPerformed?: string;
   /** the backfill was attempted and failed (the rehearsal fails) */
   error?: string;
+  /** the plan's five steps of the move, each with whether the rehearsal ran it and what it did or why not */
+  steps?: MoveStepStatus[];
 }
 
 export interface SupervisionRecord {
@@ -252,7 +254,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
     for (const m of a.dataMoves) dataMoves.push({ phase: a.phase, unit: a.unit, ...m, backfill: null, notPerformed: 'the rehearsal ended before this extraction' });
   }
   if (!dataMoves.length) notes.push('no rehearsed step moves data to another datastore (the plan keeps these tables where they are)');
-  else notes.push('data moves: backfill and verify are rehearsed (each moved table copied to its target database at one snapshot, counts and checksums compared) before the extraction’s first canary step; dual write, cut-over and drop are not: each new unit keeps using the database holding its domains’ tables now, and the copy is left unused');
+  else notes.push('data moves: of the plan’s five steps per table, backfill and verify are rehearsed for a move between two PostgreSQL databases (each moved table copied to its target database at one snapshot, counts and checksums compared) before the extraction’s first canary step; dual write, cut-over and drop are not: each new unit keeps using the database holding its domains’ tables now, and the copy is left unused; a move to or from another kind of store is not rehearsed at all (dataMoves[].steps says which step ran, per table)');
   // Supervision: a crashed unit (the from layout's or one the rehearsal adds) is restarted with
   // backoff; each event is recorded with its time and shows in the step it happened in.
   const supervision: SupervisionRecord[] = [];
@@ -296,6 +298,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
     // The load profile sits beside the blueprint the user named (NAME.load.yaml), not the overlay.
     const r = await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0, supervision, dataMoves);
     const failedUnits = [...new Set(supervision.filter((x) => x.kind === 'gave-up').map((x) => x.unit))];
+    for (const m of dataMoves) m.steps = moveStepStatus(m);
     return { ...r, dataMoves, supervision, failedUnits };
   } finally {
     await L?.stop();

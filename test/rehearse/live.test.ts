@@ -55,6 +55,8 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
       expect(m.error, m.table).toBeUndefined();
       expect(m.backfill?.verified, m.table).toBe(true);
       expect(m.backfill!.copyChecksum).toBe(m.backfill!.checksum);
+      // Of the five steps, exactly the two that ran say so.
+      expect(m.steps!.filter((x) => x.ran).map((x) => x.step), m.table).toEqual(['backfill', 'verify']);
     }
     // The load profile seeds groups with members and messages: every table has rows to copy.
     for (const m of r.dataMoves) expect(m.backfill!.rows, m.table).toBeGreaterThan(0);

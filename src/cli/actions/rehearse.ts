@@ -108,8 +108,17 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
       out('');
       out(
         table(
-          ['phase', 'table', 'move', 'backfill rows', 'verify', 'ms'],
-          r.dataMoves.map((m) => [m.phase, m.table, `${m.from} → ${m.to}`, m.backfill?.rows ?? '–', m.backfill ? (m.backfill.verified ? 'counts and checksums match' : `MISMATCH (source ${m.backfill.checksum}, copy ${m.backfill.copyChecksum})`) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed}`, m.backfill?.ms ?? '–']),
+          ['phase', 'table', 'move', 'steps run', 'not run', 'backfill rows', 'verify', 'ms'],
+          r.dataMoves.map((m) => [
+            m.phase,
+            m.table,
+            `${m.from} → ${m.to}`,
+            (m.steps ?? []).filter((x) => x.ran).map((x) => x.step).join(', ') || 'none',
+            (m.steps ?? []).filter((x) => !x.ran).map((x) => x.step).join(', '),
+            m.backfill?.rows ?? '–',
+            m.backfill ? (m.backfill.verified ? 'counts and checksums match' : `MISMATCH (source ${m.backfill.checksum}, copy ${m.backfill.copyChecksum})`) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed}`,
+            m.backfill?.ms ?? '–',
+          ]),
         ),
       );
     }
