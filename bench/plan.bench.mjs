@@ -59,7 +59,7 @@ export async function run({ log }) {
     { name: 'rehearsal: messages acknowledged / recorded / lost / undelivered', value: rep.messages.map((m) => `${m.event} ${m.acknowledged}/${m.recorded}/${m.lost}/${m.undelivered}`).join('; '), goal: '0 lost', pass: lost === 0 && undelivered === 0 },
     {
       name: 'rehearsal: rate per phase, planned → ran (lowerings before the first canary step)',
-      value: (rep.phaseRates ?? []).map((r) => `phase ${r.phase} ${r.rateRps} → ${r.ranAtRps ?? r.rateRps}/s${r.lowered?.length ? ` (${r.lowered.length}: ${r.lowered.map((l) => l.why.replace(/^the layout in place over budget at [0-9.]+\/s before the change: /, '')).join('; ')})` : ''}${r.warning ? ' WARNING' : ''}`).join('; ') || 'none',
+      value: (rep.phaseRates ?? []).map((r) => `phase ${r.phase} ${r.rateRps} → ${r.ranAtRps === undefined ? "not reached" : `${r.ranAtRps}/s`}${r.lowered?.length ? ` (${r.lowered.length}: ${r.lowered.map((l) => l.why.replace(/^the layout in place over budget at [0-9.]+\/s before the change: /, '')).join('; ')})` : ''}${r.warning ? ' WARNING' : ''}`).join('; ') || 'none',
     },
     { name: 'rehearsal: canary steps whose p95 budgets went unjudged because the old route was over budget too (the host)', value: `${canary.filter((x) => x.notJudged?.some((n) => n.cause === 'old-route-over')).length} of ${canary.length} (phases ${[...new Set(canary.filter((x) => x.notJudged?.some((n) => n.cause === 'old-route-over')).map((x) => x.phase))].join(', ') || 'none'})`, goal: '0', pass: !canary.some((x) => x.notJudged?.some((n) => n.cause === 'old-route-over')) },
     { name: 'rehearsal: worst whole-mix p95 in a canary window', value: `${worstP95.toFixed(1)} ms` },

@@ -31,7 +31,7 @@ export interface PhaseRate {
   warning?: string;
   /** each lowering by the live check before the phase's first canary step */
   lowered?: { fromRps: number; toRps: number; why: string }[];
-  /** the rate the phase's canary steps ran at (after any lowering) */
+  /** the rate the phase's canary steps ran at (after any lowering); absent: the rehearsal ended before the phase */
   ranAtRps?: number;
 }
 
@@ -160,7 +160,8 @@ export function nextRateStep(i: { share: boolean; rateRps: number; evidenceRps: 
 
 /** One line per phase for the summary: the rate it ran at and why. */
 export function rateLine(r: PhaseRate): string {
-  const ran = r.ranAtRps ?? r.rateRps;
+  // A phase the rehearsal never reached (a rollback ended it first) only had a planned rate.
+  const ran = r.ranAtRps === undefined ? `planned ${r.rateRps}/s, not reached` : `${r.ranAtRps}/s`;
   const low = r.lowered?.length ? `; lowered before its first canary step: ${r.lowered.map((l) => `${l.fromRps} → ${l.toRps}/s (${l.why})`).join(', ')}` : '';
-  return `phase ${r.phase} (${r.layout}): ${ran}/s: ${r.why}${low}${r.warning ? `; WARNING: ${r.warning}` : ''}`;
+  return `phase ${r.phase} (${r.layout}): ${ran}: ${r.why}${low}${r.warning ? `; WARNING: ${r.warning}` : ''}`;
 }

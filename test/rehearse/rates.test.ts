@@ -80,7 +80,9 @@ describe('lowerRate', () => {
 describe('rateLine', () => {
   it('says the rate a phase ran at, why, each lowering and a warning', () => {
     expect(rateLine({ phase: 7, layout: 'phase-7', predictedRps: 488, expectedRps: 292.8, rateRps: 146.4, why: 'w', lowered: [{ fromRps: 146.4, toRps: 102.5, why: 'x over' }], ranAtRps: 102.5 })).toBe('phase 7 (phase-7): 102.5/s: w; lowered before its first canary step: 146.4 → 102.5/s (x over)');
-    expect(rateLine({ phase: 2, layout: 'p', predictedRps: null, expectedRps: null, rateRps: 40, why: 'the fixed --rate 40/s', warning: 'W' })).toBe('phase 2 (p): 40/s: the fixed --rate 40/s; WARNING: W');
+    expect(rateLine({ phase: 2, layout: 'p', predictedRps: null, expectedRps: null, rateRps: 40, why: 'the fixed --rate 40/s', warning: 'W', ranAtRps: 40 })).toBe('phase 2 (p): 40/s: the fixed --rate 40/s; WARNING: W');
+    // never reached: only its planned rate
+    expect(rateLine({ phase: 8, layout: 'phase-8', predictedRps: 485.8, expectedRps: 94.8, rateRps: 47.4, why: 'w' })).toBe('phase 8 (phase-8): planned 47.4/s, not reached: w');
   });
 });
 
