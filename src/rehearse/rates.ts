@@ -7,7 +7,9 @@
 // what the model predicted for it; and, since that model can be far off for a layout it was not
 // calibrated on, the rate is checked live before each extraction's first canary step: the layout
 // in place at that rate holding its p95 budgets (overBudget) or the rate lowered (lowerRate) and
-// checked again. Rates never go up: each phase starts at most at the previous phase's rate.
+// checked again, and during each canary step: both routes over budget in the same seconds is the
+// host, and the step is watched again at a lower rate (nextRateStep decides both). Rates never go
+// up: each phase starts at most at the previous phase's rate.
 import { analyze } from '../simulate/analytic.js';
 import type { Blueprint } from '../model/schema.js';
 import { MIN_P95_SAMPLES, type Trigger, type WindowStats } from './steps.js';

@@ -77,6 +77,13 @@ export interface StepReport {
   byUnit?: Record<string, { requests: number; errors: number; p50: number | null; p95: number | null }>;
   /** ms the step was watched past its duration, waiting for the new route's MIN_P95_SAMPLES latencies */
   extendedMs?: number;
+  /** the load's rate during the step (requests per second) */
+  rateRps?: number;
+  /**
+   * Both routes were over budget (the host's doing, nothing judged): the rate was lowered to
+   * this and the same step watched again, reported as the next step.
+   */
+  rewatchedAtRps?: number;
   rolledBack?: { afterMs: number; errorsCaused: number };
   /** supervision during the step: a unit crashed, was restarted, or was given up on */
   supervision?: SupervisionRecord[];
@@ -503,16 +510,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     await sleep(warmupS * 1000);
     const early = Object.entries(win.failures);
     if (early.length) line(`  failed during the warm-up (before any change): ${early.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    for (const a of actions) {
+    stepLoop: for (const a of actions) {
       if (rolledBack) break;
       line(describeAction(a));
       win = new Window();
-      const seen = supervision.length;
+      let seen = supervision.length;
       const report = (extra: Partial<StepReport>, ops: readonly string[] = []): StepReport => {
         const w = win.of(ops);
         const all = win.of([...win.ops.keys()]);
         const events = supervision.slice(seen);
-        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, failures: { ...win.failures }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
+        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, rateRps: rateNow, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, failures: { ...win.failures }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
       };
       if (a.kind === 'note') continue;
       if (a.kind === 'start-unit') {
@@ -568,51 +575,72 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
             }
           }, Math.min(1000, a.watchMs / 3)).unref();
         }
-        let found: Breach[] = [];
-        const check = () => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes)).length > 0;
-        const end = performance.now() + a.watchMs;
-        while (performance.now() < end) {
-          await sleep(Math.min(1000, Math.max(0, end - performance.now())));
-          if (check()) break;
+        for (;;) {
+          let found: Breach[] = [];
+          const check = () => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes)).length > 0;
+          const end = performance.now() + a.watchMs;
+          while (performance.now() < end) {
+            await sleep(Math.min(1000, Math.max(0, end - performance.now())));
+            if (check()) break;
+          }
+          // A budget is judged on the new route's own latencies: a step whose new route has
+          // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
+          // times its duration), as a canary analysis waits for its minimum sample.
+          const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
+          const extendUntil = end + EXTEND_WATCH * a.watchMs;
+          while (!found.length && waiting() && performance.now() < extendUntil) {
+            await sleep(1000);
+            check();
+          }
+          const extendedMs = Math.max(0, Math.round(performance.now() - end));
+          const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
+          const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes), cause: v.verdict === 'too-few' ? ('too-few' as const) : ('old-route-over' as const) }] : []));
+          if (notJudged.length) line(`  not judged: ${notJudged.map((x) => `${x.description} (${x.why})`).join('; ')}`);
+          const judged = { byUnit: win.byUnit(a.ops), ...(extendedMs >= 500 ? { extendedMs } : {}), ...(notJudged.length ? { notJudged } : {}) };
+          if (found.length) {
+            await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
+            rolledBack = true;
+            const afterMs = Math.round(performance.now() - win.started);
+            const w = win.of(a.ops);
+            const stats = win.stats();
+            const oldP95 = (b: Breach) => (b.trigger.kind === 'p95' ? (stats.ops[b.trigger.op]?.byUnit?.[old.unit]?.p95 ?? null) : undefined);
+            const shown = found.map((b) => ({ description: b.trigger.description, value: round(b.value), ...(oldP95(b) !== undefined ? { oldP95: oldP95(b) === null ? null : round(oldP95(b)!) } : {}) }));
+            line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${shown.map((b) => `${b.description} (${b.value}${b.oldP95 !== undefined ? `; ${old.unit} ${b.oldP95 ?? '–'} ms in the same seconds` : ''})`).join('; ')} (${w.errors} errors)`);
+            // Requests already sent to the broken unit finish; let them land in this step's window.
+            await sleep(1000);
+            push(report({ unit: a.unit, percent: a.percent, breaches: shown, ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+            continue stepLoop;
+          }
+          // Both routes over budget: the host, not the step, and nothing was judged. With a share
+          // as the rate, the rate is lowered and the same step watched again (at most
+          // MAX_LOWERINGS lowerings per phase, with those made before its first step).
+          const pr = rateOf.get(a.phase);
+          const hostOver = notJudged.filter((x) => x.cause === 'old-route-over');
+          const next = pr ? nextRateStep({ share: 'fraction' in o.rate, rateRps: rateNow, evidenceRps: rateNow, overBudget: hostOver.length, lowered: pr.lowered?.length ?? 0 }) : null;
+          if (pr && next?.kind === 'lower') {
+            const to = next.toRps;
+            const why = `both routes over budget in the ${a.percent}% step at ${rateNow}/s: ${hostOver.map((x) => x.why).join('; ')}`;
+            line(`  phase ${a.phase}: rate ${rateNow}/s → ${to}/s: ${why}; the step is watched again at the lower rate`);
+            (pr.lowered ??= []).push({ fromRps: rateNow, toRps: to, why });
+            push(report({ unit: a.unit, percent: a.percent, ...judged, rewatchedAtRps: to }, a.ops));
+            rateNow = to;
+            pr.ranAtRps = to;
+            seen = supervision.length;
+            // The higher rate's backlog is left out: only requests scheduled after it settled count.
+            win = new Window(Math.max(settleMs, RATE_SETTLE_MS), true);
+            continue;
+          }
+          // The old route's latest figures in this step: the next step's baseline (at 100% no
+          // request goes to the old route, and its figures of the moment before stand in).
+          const now = win.stats();
+          for (const op of a.ops) {
+            const f = now.ops[op]?.byUnit?.[old.unit];
+            if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
+          }
+          if (a.percent === 100) lastFull = { w: win, rps: rateNow };
+          push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
+          continue stepLoop;
         }
-        // A budget is judged on the new route's own latencies: a step whose new route has
-        // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
-        // times its duration), as a canary analysis waits for its minimum sample.
-        const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
-        const extendUntil = end + EXTEND_WATCH * a.watchMs;
-        while (!found.length && waiting() && performance.now() < extendUntil) {
-          await sleep(1000);
-          check();
-        }
-        const extendedMs = Math.max(0, Math.round(performance.now() - end));
-        const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
-        const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes), cause: v.verdict === 'too-few' ? ('too-few' as const) : ('old-route-over' as const) }] : []));
-        if (notJudged.length) line(`  not judged: ${notJudged.map((x) => `${x.description} (${x.why})`).join('; ')}`);
-        const judged = { byUnit: win.byUnit(a.ops), ...(extendedMs >= 500 ? { extendedMs } : {}), ...(notJudged.length ? { notJudged } : {}) };
-        if (found.length) {
-          await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
-          rolledBack = true;
-          const afterMs = Math.round(performance.now() - win.started);
-          const w = win.of(a.ops);
-          const stats = win.stats();
-          const oldP95 = (b: Breach) => (b.trigger.kind === 'p95' ? (stats.ops[b.trigger.op]?.byUnit?.[old.unit]?.p95 ?? null) : undefined);
-          const shown = found.map((b) => ({ description: b.trigger.description, value: round(b.value), ...(oldP95(b) !== undefined ? { oldP95: oldP95(b) === null ? null : round(oldP95(b)!) } : {}) }));
-          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${shown.map((b) => `${b.description} (${b.value}${b.oldP95 !== undefined ? `; ${old.unit} ${b.oldP95 ?? '–'} ms in the same seconds` : ''})`).join('; ')} (${w.errors} errors)`);
-          // Requests already sent to the broken unit finish; let them land in this step's window.
-          await sleep(1000);
-          push(report({ unit: a.unit, percent: a.percent, breaches: shown, ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
-          continue;
-        }
-        // The old route's latest figures in this step: the next step's baseline (at 100% no
-        // request goes to the old route, and its figures of the moment before stand in).
-        const now = win.stats();
-        for (const op of a.ops) {
-          const f = now.ops[op]?.byUnit?.[old.unit];
-          if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
-        }
-        if (a.percent === 100) lastFull = { w: win, rps: rateNow };
-        push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
-        continue;
       }
       // retire: the new unit alone serves the routes; requests the old one holds drain.
       await control.setWeights(a.ops, [{ unit: a.movedTo, port: mine.port, weight: 100 }]);
@@ -724,8 +752,9 @@ const p95Triggers = (ts: readonly Trigger[]) => ts.filter((t): t is Extract<Trig
  * the host, not the extraction, could not carry the rate, so those cutovers were not a judged
  * canary. One line for the summary, or null when every step was judged. Pure.
  */
-export function unjudgedLine(steps: readonly Pick<StepReport, 'phase' | 'notJudged'>[]): string | null {
-  const over = steps.filter((s) => s.notJudged?.some((x) => x.cause === 'old-route-over'));
+export function unjudgedLine(steps: readonly Pick<StepReport, 'phase' | 'notJudged' | 'rewatchedAtRps'>[]): string | null {
+  // A step watched again at a lower rate is judged (or not) in its re-watch, reported after it.
+  const over = steps.filter((s) => s.rewatchedAtRps === undefined && s.notJudged?.some((x) => x.cause === 'old-route-over'));
   if (!over.length) return null;
   const phases = [...new Set(over.map((s) => s.phase))].sort((a, b) => a - b);
   return `p95 budgets not judged in ${over.length} canary step${over.length === 1 ? '' : 's'} (phase${phases.length === 1 ? '' : 's'} ${phases.join(', ')}): the old route was over budget in the same seconds, so the host could not carry this rate; at a lower --rate those steps are judged`;

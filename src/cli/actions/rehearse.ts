@@ -77,9 +77,10 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     }
     out(
       table(
-        ['step', 'window s', 'requests', 'errors', 'p50 ms', 'p95 ms', 'all requests', 'all errors', 'outcome'],
+        ['step', 'rate /s', 'window s', 'requests', 'errors', 'p50 ms', 'p95 ms', 'all requests', 'all errors', 'outcome'],
         r.steps.map((s) => [
           s.kind === 'weights' ? `phase ${s.phase}: ${s.unit} ${s.percent}%` : s.kind === 'start-unit' ? `phase ${s.phase}: start ${s.unit}` : `phase ${s.phase}: retire ${s.unit}`,
+          s.rateRps ?? '–',
           s.seconds,
           s.requests,
           s.errors,
@@ -87,7 +88,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
           s.p95 ?? '–',
           s.all.requests,
           s.all.errors,
-          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => `${b.description}: ${b.value}${b.oldP95 !== undefined ? ` ms, old unit ${b.oldP95 ?? '–'} ms in the same seconds` : ''}`).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (${x.why})`), ...(s.kind === 'weights' && s.byUnit ? [`p95 by unit: ${Object.entries(s.byUnit).map(([u, f]) => `${u} ${f.p95 ?? '–'} ms of ${f.requests}`).join(', ')}`] : []), ...(s.extendedMs ? [`watched ${(s.extendedMs / 1000).toFixed(1)} s longer for the new route's latencies`] : []), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
+          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => `${b.description}: ${b.value}${b.oldP95 !== undefined ? ` ms, old unit ${b.oldP95 ?? '–'} ms in the same seconds` : ''}`).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : s.rewatchedAtRps !== undefined ? `both routes over budget: watched again at ${s.rewatchedAtRps}/s` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (${x.why})`), ...(s.kind === 'weights' && s.byUnit ? [`p95 by unit: ${Object.entries(s.byUnit).map(([u, f]) => `${u} ${f.p95 ?? '–'} ms of ${f.requests}`).join(', ')}`] : []), ...(s.extendedMs ? [`watched ${(s.extendedMs / 1000).toFixed(1)} s longer for the new route's latencies`] : []), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
         ]),
       ),
     );
