@@ -174,8 +174,6 @@ class Window {
    * Latencies of the first settleMs are left out of the percentiles (requests and errors are not):
    * right after a weight change the fresh unit compiles its hot paths and fills its pools, and
    * in a window of seconds those first requests would be the p95 by themselves.
-   */
-  /**
    * fromIntended: leave out the latencies of requests *scheduled* in the first settleMs, not
    * those that ended there: after the rate was lowered, requests queued at the higher rate end
    * late, and their latencies are the old rate's backlog, not the new rate's.
