@@ -47,6 +47,7 @@ export function renderPlanMarkdown(p: Plan): string {
   if (p.notes.length) L.push('');
 
   L.push('## Figures per phase', '', `Workload: the blueprint's, ${p.phases[0]?.figures?.rateRps ?? '—'}/s. ${mdText(p.howObtained)}`, '');
+  if (p.figuresHost) L.push(`**Hosts:** ${mdText(p.figuresHost)}`, '');
   L.push('| phase | layout | units | cost/month | mean latency | saturates at | bottleneck | fault isolation | person-days |', '|---|---|---:|---:|---:|---:|---|---:|---:|');
   for (const ph of p.phases) {
     const f = ph.figures;

@@ -165,6 +165,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       'Figures: archsim’s analytic queueing network on the blueprint’s workload, per phase layout (the same as archsim simulate OVERLAY --layout phase-N --method analytic). Fault isolation: the share of the workload whose synchronous path avoids a unit, averaged over each unit down. Effort: the documented effort model (README), not a measurement.',
   };
   out.gantt = gantt(out, o.start ?? '2026-01-05');
+  out.figuresHost = FIGURES_HOST;
   return { plan: out, overlay: { layouts: Object.fromEntries(drafts.map((d) => [d.name, layoutInput(d.layout)])) } };
 }
 
@@ -238,3 +239,12 @@ function safe(s: string): string {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * What the per-phase figures assume about hosts, said in every output of the plan: the simulator
+ * gives each unit its catalog instance (a machine per unit), while `archsim rehearse` runs every
+ * unit of a phase on one host, where each extraction adds processes and hops on the same cores
+ * and a late phase carries less than the source layout, not more as these figures may say.
+ */
+export const FIGURES_HOST =
+  'These figures assume a machine per unit (each unit on its own catalog instance, the simulator’s default), not one shared host. archsim rehearse runs every unit of a phase on one host: there each extraction adds processes and network hops on the same cores, so a later phase’s capacity is lower than on its own machines, often lower than the source layout’s (for one host of N cores: archsim simulate OVERLAY --layout phase-N --host-cores N; the rehearsal fits its rate to each phase’s capacity on its host).';

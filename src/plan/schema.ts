@@ -118,6 +118,12 @@ export const Plan = z.object({
   gantt: z.string(),
   /** how the figures were obtained */
   howObtained: z.string(),
+  /**
+   * On what hosts the figures are: each unit on a machine of its own (its catalog instance, the
+   * simulator's default), not one shared host as a rehearsal runs them. Optional so plans written
+   * before it was added still read.
+   */
+  figuresHost: z.string().optional(),
 });
 
 export type Plan = z.infer<typeof Plan>;

@@ -16,7 +16,7 @@
 // event in an outbox, and every event must be delivered (outbox published, queue rows done).
 import { join, resolve } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { shortClient } from '../../reference-services/runtime/postgres.js';
 import { stringify } from 'yaml';
 import { loadBlueprint } from '../io/load.js';
@@ -30,7 +30,8 @@ import { createScenario } from '../loadtest/scenarios/profile.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { backfillAndVerify } from './backfill.js';
-import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
+import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type MoveStepStatus, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -40,6 +41,8 @@ export interface RehearseOptions {
   /** ms after each weight change whose latencies the step's percentiles leave out (default 1000); errors always count */
   settleMs?: number;
   portOffset?: number;
+  /** cores of the host everything shares (default: this machine's), for each phase's predicted capacity */
+  cores?: number;
   /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
   breakUnit?: string;
   /** Tests only: this extracted unit is killed (SIGKILL) once, a second into its first canary step. */
@@ -74,6 +77,13 @@ export interface StepReport {
   byUnit?: Record<string, { requests: number; errors: number; p50: number | null; p95: number | null }>;
   /** ms the step was watched past its duration, waiting for the new route's MIN_P95_SAMPLES latencies */
   extendedMs?: number;
+  /** the load's rate during the step (requests per second) */
+  rateRps?: number;
+  /**
+   * Both routes were over budget (the host's doing, nothing judged): the rate was lowered to
+   * this and the same step watched again, reported as the next step.
+   */
+  rewatchedAtRps?: number;
   rolledBack?: { afterMs: number; errorsCaused: number };
   /** supervision during the step: a unit crashed, was restarted, or was given up on */
   supervision?: SupervisionRecord[];
@@ -90,6 +100,8 @@ export interface DataMoveReport {
   notPerformed?: string;
   /** the backfill was attempted and failed (the rehearsal fails) */
   error?: string;
+  /** the plan's five steps of the move, each with whether the rehearsal ran it and what it did or why not */
+  steps?: MoveStepStatus[];
 }
 
 export interface SupervisionRecord {
@@ -106,6 +118,13 @@ export interface RehearsalReport {
   from: string;
   rateRps: number;
   capacityRps?: number;
+  /**
+   * Each rehearsed phase's rate and why: with a share (--rate 50%), that share of the phase's own
+   * capacity expected on this host, lowered further when the layout in place was over its p95
+   * budgets before the phase's first canary step; with a fixed rate, the rate and a warning where
+   * a phase's predicted capacity on this host is below it.
+   */
+  phaseRates: PhaseRate[];
   steps: StepReport[];
   rolledBack: boolean;
   totals: { requests: number; errors: number; errorKinds: Record<string, number>; failures: Record<string, number> };
@@ -155,10 +174,14 @@ class Window {
    * Latencies of the first settleMs are left out of the percentiles (requests and errors are not):
    * right after a weight change the fresh unit compiles its hot paths and fills its pools, and
    * in a window of seconds those first requests would be the p95 by themselves.
+   * fromIntended: leave out the latencies of requests *scheduled* in the first settleMs, not
+   * those that ended there: after the rate was lowered, requests queued at the higher rate end
+   * late, and their latencies are the old rate's backlog, not the new rate's.
    */
-  constructor(readonly settleMs = 0) {}
+  constructor(readonly settleMs = 0, readonly fromIntended = false) {}
   add(op: string, ms: number | null, error: string | null, status: number | null = null, unit: string | null = null) {
-    if (performance.now() - this.started < this.settleMs) ms = null;
+    const now = performance.now();
+    if (this.fromIntended ? ms !== null && now - ms < this.started + this.settleMs : now - this.started < this.settleMs) ms = null;
     if (error) {
       const k = failureKey(op, error, status);
       this.failures[k] = (this.failures[k] ?? 0) + 1;
@@ -236,7 +259,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
     for (const m of a.dataMoves) dataMoves.push({ phase: a.phase, unit: a.unit, ...m, backfill: null, notPerformed: 'the rehearsal ended before this extraction' });
   }
   if (!dataMoves.length) notes.push('no rehearsed step moves data to another datastore (the plan keeps these tables where they are)');
-  else notes.push('data moves: backfill and verify are rehearsed (each moved table copied to its target database at one snapshot, counts and checksums compared) before the extraction’s first canary step; dual write, cut-over and drop are not: each new unit keeps using the database holding its domains’ tables now, and the copy is left unused');
+  else notes.push('data moves: of the plan’s five steps per table, backfill and verify are rehearsed for a move between two PostgreSQL databases (each moved table copied to its target database at one snapshot, counts and checksums compared) before the extraction’s first canary step; dual write, cut-over and drop are not: each new unit keeps using the database holding its domains’ tables now, and the copy is left unused; a move to or from another kind of store is not rehearsed at all (dataMoves[].steps says which step ran, per table)');
   // Supervision: a crashed unit (the from layout's or one the rehearsal adds) is restarted with
   // backoff; each event is recorded with its time and shows in the step it happened in.
   const supervision: SupervisionRecord[] = [];
@@ -280,6 +303,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
     // The load profile sits beside the blueprint the user named (NAME.load.yaml), not the overlay.
     const r = await drive(L, bp, blueprintFile, plan, actions, o, notes, line, t0, supervision, dataMoves);
     const failedUnits = [...new Set(supervision.filter((x) => x.kind === 'gave-up').map((x) => x.unit))];
+    for (const m of dataMoves) m.steps = moveStepStatus(m);
     return { ...r, dataMoves, supervision, failedUnits };
   } finally {
     await L?.stop();
@@ -335,13 +359,35 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
     line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
   }
+  // Each phase's rate: the requested share of its own capacity expected on this host (the
+  // shared-host model scaled by the from layout's measured/predicted), checked live before its
+  // first canary step (see rates.ts). The load follows rateNow.
+  const cores = o.cores ?? availableParallelism();
+  const rehearsed = [...new Map(actions.filter((a) => a.kind === 'start-unit').map((a) => [a.phase, a.layout])).entries()];
+  const rates = phaseRates({
+    rate: o.rate,
+    startRps: rps,
+    ...(capacityRps !== undefined ? { measuredFromRps: capacityRps } : {}),
+    predictedFromRps: predictedOnHost(bp, plan.from, cores),
+    cores,
+    phases: rehearsed.map(([phase, layout]) => ({ phase, layout, predictedRps: predictedOnHost(bp, layout, cores) })),
+  });
+  for (const r of rates) if (r.warning) line(`WARNING: ${r.warning}`);
+  notes.push(`hosts: the plan's per-phase figures assume a machine per unit (each unit on its own catalog instance, the simulator's default); this rehearsal ran every unit of each phase on this one host of ${cores} cores, so its latencies and capacities are this host's, not the plan's: each phase's rate is in phaseRates (the text output's "rate by phase")`);
+  const rateOf = new Map(rates.map((r) => [r.phase, r]));
+  // Every p95 budget of a phase (not only the extraction's own): before its first canary step,
+  // any of them broken by the layout in place is the host not carrying the rate.
+  const budgetsOf = (phase: number) => (plan.phases.find((p) => p.index === phase)?.canary?.rollback ?? []).map(parseTrigger);
+  let rateNow = rps;
   const before = await eventCounts(L);
   const emitting = emittingOps(bp);
   const acked = new Map<string, number>();
   const kinds: Record<string, number> = {};
   const failures: Record<string, number> = {};
   let total = { requests: 0, errors: 0 };
-  let win = new Window();
+  // The warm-up: its first second of schedule left out of its percentiles (cold pools and JIT),
+  // as it is the first phase's evidence for the live rate check and a fallback baseline.
+  let win = new Window(1000, true);
   /**
    * The load since the last retire (at first: the warm-up), every route still on its current
    * unit: the next extraction's baseline, frozen at its first weight change. A p95 budget the old
@@ -349,6 +395,9 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
    */
   let recent: Window | null = win;
   const warmupWin = win;
+  /** The last window with a whole layout in place (the warm-up, then each held 100% step) and its rate: the live rate check's evidence. */
+  let lastFull: { w: Window; rps: number } = { w: warmupWin, rps };
+  const checked = new Set<number>();
   let baseline: WindowStats | undefined;
   let done = false;
   // The gateway names the answering unit only to the control identity (its tap header); the
@@ -364,6 +413,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       ...(counters ? { counters } : {}),
       model: 'open',
       rate: rps,
+      rateNow: () => rateNow,
       duration: durationS,
       timeoutMs: 10_000,
       precise: false,
@@ -400,21 +450,74 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     const f = Object.entries(st.failures);
     if (f.length) line(`  failed in this step: ${f.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   };
+  /**
+   * A phase's rate, before its first canary step: its planned rate when lower than the load's,
+   * then the live check: the layout in place must hold every p95 budget of the phase at the rate.
+   * Evidence: the last window with a whole layout in place (held at a rate at least this one: it
+   * holds at this one; over budget at a higher rate: a fresh window at this one is measured);
+   * over budget at this rate, the rate is lowered (a share only: a fixed rate is kept, with a
+   * warning) and checked again on a fresh window, at most MAX_LOWERINGS times.
+   */
+  const fitRate = async (pr: PhaseRate, budgets: Trigger[]) => {
+    const share = 'fraction' in o.rate;
+    if (share && pr.rateRps < rateNow) {
+      line(`  phase ${pr.phase}: rate ${rateNow}/s → ${pr.rateRps}/s: ${pr.why}`);
+      rateNow = pr.rateRps;
+    } else line(`  phase ${pr.phase}: rate ${rateNow}/s: ${pr.why}`);
+    let evidence = lastFull;
+    for (let lowered = 0; ; ) {
+      const over = overBudget(budgets, evidence.w.stats());
+      const step = nextRateStep({ share, rateRps: rateNow, evidenceRps: evidence.rps, overBudget: over.length, lowered });
+      if (step.kind === 'hold') break;
+      if (step.kind === 'measure') {
+        evidence = await freshWindow();
+        continue;
+      }
+      const shown = over.map((x) => `${x.op} p95 ${round(x.p95)} ms > ${x.budget} ms`).join(', ');
+      if (step.kind === 'warn') {
+        const w = `before its first canary step the layout in place was over budget at the fixed ${rateNow}/s (${shown}): the host cannot carry it, so this phase's p95 budgets may go unjudged`;
+        pr.warning = pr.warning ? `${pr.warning}; ${w}` : w;
+        line(`  WARNING: phase ${pr.phase}: ${w}`);
+        break;
+      }
+      if (step.kind === 'give-up') {
+        const w = `still over budget at ${rateNow}/s before its first canary step (${shown}) after ${lowered} lowering${lowered === 1 ? '' : 's'}: its p95 budgets may go unjudged`;
+        pr.warning = pr.warning ? `${pr.warning}; ${w}` : w;
+        line(`  WARNING: phase ${pr.phase}: ${w}`);
+        break;
+      }
+      const why = `the layout in place over budget at ${evidence.rps}/s before the change: ${shown}`;
+      line(`  phase ${pr.phase}: rate ${rateNow}/s → ${step.toRps}/s: ${why}`);
+      (pr.lowered ??= []).push({ fromRps: rateNow, toRps: step.toRps, why });
+      rateNow = step.toRps;
+      lowered++;
+      evidence = await freshWindow();
+    }
+    pr.ranAtRps = rateNow;
+  };
+  /** RATE_CHECK_MS of load at the current rate, the first RATE_SETTLE_MS of schedule left out (the higher rate's backlog): also the next canary step's baseline. */
+  const freshWindow = async () => {
+    const w = new Window(RATE_SETTLE_MS, true);
+    recent = w;
+    const at = rateNow;
+    await sleep(RATE_CHECK_MS);
+    return { w, rps: at };
+  };
   let rolledBack = false;
   try {
     await sleep(warmupS * 1000);
     const early = Object.entries(win.failures);
     if (early.length) line(`  failed during the warm-up (before any change): ${early.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    for (const a of actions) {
+    stepLoop: for (const a of actions) {
       if (rolledBack) break;
       line(describeAction(a));
       win = new Window();
-      const seen = supervision.length;
+      let seen = supervision.length;
       const report = (extra: Partial<StepReport>, ops: readonly string[] = []): StepReport => {
         const w = win.of(ops);
         const all = win.of([...win.ops.keys()]);
         const events = supervision.slice(seen);
-        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, failures: { ...win.failures }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
+        return { action: describeAction(a), phase: a.phase, kind: a.kind, seconds: Math.round((performance.now() - win.started) / 100) / 10, rateRps: rateNow, ...w, all: { requests: all.requests, errors: all.errors, p95: all.p95 }, failures: { ...win.failures }, breaches: [], ...(events.length ? { supervision: events } : {}), ...extra };
       };
       if (a.kind === 'note') continue;
       if (a.kind === 'start-unit') {
@@ -422,6 +525,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
         if (a.dataMoves.length) await rehearseDataMoves(L, bp, plan, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit), line);
+        const pr = rateOf.get(a.phase);
+        if (pr && !checked.has(a.phase)) {
+          checked.add(a.phase);
+          await fitRate(pr, budgetsOf(a.phase));
+        }
         push(report({ unit: a.unit }, a.ops));
         continue;
       }
@@ -465,50 +573,72 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
             }
           }, Math.min(1000, a.watchMs / 3)).unref();
         }
-        let found: Breach[] = [];
-        const check = () => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes)).length > 0;
-        const end = performance.now() + a.watchMs;
-        while (performance.now() < end) {
-          await sleep(Math.min(1000, Math.max(0, end - performance.now())));
-          if (check()) break;
+        for (;;) {
+          let found: Breach[] = [];
+          const check = () => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes)).length > 0;
+          const end = performance.now() + a.watchMs;
+          while (performance.now() < end) {
+            await sleep(Math.min(1000, Math.max(0, end - performance.now())));
+            if (check()) break;
+          }
+          // A budget is judged on the new route's own latencies: a step whose new route has
+          // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
+          // times its duration), as a canary analysis waits for its minimum sample.
+          const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
+          const extendUntil = end + EXTEND_WATCH * a.watchMs;
+          while (!found.length && waiting() && performance.now() < extendUntil) {
+            await sleep(1000);
+            check();
+          }
+          const extendedMs = Math.max(0, Math.round(performance.now() - end));
+          const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
+          const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes), cause: v.verdict === 'too-few' ? ('too-few' as const) : ('old-route-over' as const) }] : []));
+          if (notJudged.length) line(`  not judged: ${notJudged.map((x) => `${x.description} (${x.why})`).join('; ')}`);
+          const judged = { byUnit: win.byUnit(a.ops), ...(extendedMs >= 500 ? { extendedMs } : {}), ...(notJudged.length ? { notJudged } : {}) };
+          if (found.length) {
+            await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
+            rolledBack = true;
+            const afterMs = Math.round(performance.now() - win.started);
+            const w = win.of(a.ops);
+            const stats = win.stats();
+            const oldP95 = (b: Breach) => (b.trigger.kind === 'p95' ? (stats.ops[b.trigger.op]?.byUnit?.[old.unit]?.p95 ?? null) : undefined);
+            const shown = found.map((b) => ({ description: b.trigger.description, value: round(b.value), ...(oldP95(b) !== undefined ? { oldP95: oldP95(b) === null ? null : round(oldP95(b)!) } : {}) }));
+            line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${shown.map((b) => `${b.description} (${b.value}${b.oldP95 !== undefined ? `; ${old.unit} ${b.oldP95 ?? '–'} ms in the same seconds` : ''})`).join('; ')} (${w.errors} errors)`);
+            // Requests already sent to the broken unit finish; let them land in this step's window.
+            await sleep(1000);
+            push(report({ unit: a.unit, percent: a.percent, breaches: shown, ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
+            continue stepLoop;
+          }
+          // Both routes over budget: the host, not the step, and nothing was judged. With a share
+          // as the rate, the rate is lowered and the same step watched again (at most
+          // MAX_LOWERINGS lowerings per phase, with those made before its first step).
+          const pr = rateOf.get(a.phase);
+          const hostOver = notJudged.filter((x) => x.cause === 'old-route-over');
+          const next = pr ? nextRateStep({ share: 'fraction' in o.rate, rateRps: rateNow, evidenceRps: rateNow, overBudget: hostOver.length, lowered: pr.lowered?.length ?? 0 }) : null;
+          if (pr && next?.kind === 'lower') {
+            const to = next.toRps;
+            const why = `both routes over budget in the ${a.percent}% step at ${rateNow}/s: ${hostOver.map((x) => x.why).join('; ')}`;
+            line(`  phase ${a.phase}: rate ${rateNow}/s → ${to}/s: ${why}; the step is watched again at the lower rate`);
+            (pr.lowered ??= []).push({ fromRps: rateNow, toRps: to, why });
+            push(report({ unit: a.unit, percent: a.percent, ...judged, rewatchedAtRps: to }, a.ops));
+            rateNow = to;
+            pr.ranAtRps = to;
+            seen = supervision.length;
+            // The higher rate's backlog is left out: only requests scheduled after it settled count.
+            win = new Window(Math.max(settleMs, RATE_SETTLE_MS), true);
+            continue;
+          }
+          // The old route's latest figures in this step: the next step's baseline (at 100% no
+          // request goes to the old route, and its figures of the moment before stand in).
+          const now = win.stats();
+          for (const op of a.ops) {
+            const f = now.ops[op]?.byUnit?.[old.unit];
+            if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
+          }
+          if (a.percent === 100) lastFull = { w: win, rps: rateNow };
+          push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
+          continue stepLoop;
         }
-        // A budget is judged on the new route's own latencies: a step whose new route has
-        // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
-        // times its duration), as a canary analysis waits for its minimum sample.
-        const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
-        const extendUntil = end + EXTEND_WATCH * a.watchMs;
-        while (!found.length && waiting() && performance.now() < extendUntil) {
-          await sleep(1000);
-          check();
-        }
-        const extendedMs = Math.max(0, Math.round(performance.now() - end));
-        const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
-        const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes), cause: v.verdict === 'too-few' ? ('too-few' as const) : ('old-route-over' as const) }] : []));
-        if (notJudged.length) line(`  not judged: ${notJudged.map((x) => `${x.description} (${x.why})`).join('; ')}`);
-        const judged = { byUnit: win.byUnit(a.ops), ...(extendedMs >= 500 ? { extendedMs } : {}), ...(notJudged.length ? { notJudged } : {}) };
-        if (found.length) {
-          await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
-          rolledBack = true;
-          const afterMs = Math.round(performance.now() - win.started);
-          const w = win.of(a.ops);
-          const stats = win.stats();
-          const oldP95 = (b: Breach) => (b.trigger.kind === 'p95' ? (stats.ops[b.trigger.op]?.byUnit?.[old.unit]?.p95 ?? null) : undefined);
-          const shown = found.map((b) => ({ description: b.trigger.description, value: round(b.value), ...(oldP95(b) !== undefined ? { oldP95: oldP95(b) === null ? null : round(oldP95(b)!) } : {}) }));
-          line(`  rolled back after ${(afterMs / 1000).toFixed(1)} s: ${shown.map((b) => `${b.description} (${b.value}${b.oldP95 !== undefined ? `; ${old.unit} ${b.oldP95 ?? '–'} ms in the same seconds` : ''})`).join('; ')} (${w.errors} errors)`);
-          // Requests already sent to the broken unit finish; let them land in this step's window.
-          await sleep(1000);
-          push(report({ unit: a.unit, percent: a.percent, breaches: shown, ...judged, byUnit: win.byUnit(a.ops), rolledBack: { afterMs, errorsCaused: win.of(a.ops).errors } }, a.ops));
-          continue;
-        }
-        // The old route's latest figures in this step: the next step's baseline (at 100% no
-        // request goes to the old route, and its figures of the moment before stand in).
-        const now = win.stats();
-        for (const op of a.ops) {
-          const f = now.ops[op]?.byUnit?.[old.unit];
-          if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
-        }
-        push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
-        continue;
       }
       // retire: the new unit alone serves the routes; requests the old one holds drain.
       await control.setWeights(a.ops, [{ unit: a.movedTo, port: mine.port, weight: 100 }]);
@@ -544,6 +674,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     from: plan.from,
     rateRps: rps,
     ...(capacityRps !== undefined ? { capacityRps } : {}),
+    phaseRates: rates,
     steps,
     rolledBack,
     totals: { ...total, errorKinds: kinds, failures },
@@ -605,6 +736,10 @@ async function rehearseDataMoves(L: RunningLayout, bp: Blueprint, plan: Plan, a:
   for (const m of moves) if (m.notPerformed && !m.backfill) line(`  ${m.table} (${m.from} → ${m.to}) not backfilled: ${m.notPerformed}`);
 }
 
+/** The live rate check's fresh window: this long at the new rate, its first RATE_SETTLE_MS of schedule left out. */
+const RATE_CHECK_MS = 4000;
+const RATE_SETTLE_MS = 1500;
+
 /** A step is watched at most this many times its duration more, for the new route's latencies. */
 const EXTEND_WATCH = 3;
 
@@ -615,8 +750,9 @@ const p95Triggers = (ts: readonly Trigger[]) => ts.filter((t): t is Extract<Trig
  * the host, not the extraction, could not carry the rate, so those cutovers were not a judged
  * canary. One line for the summary, or null when every step was judged. Pure.
  */
-export function unjudgedLine(steps: readonly Pick<StepReport, 'phase' | 'notJudged'>[]): string | null {
-  const over = steps.filter((s) => s.notJudged?.some((x) => x.cause === 'old-route-over'));
+export function unjudgedLine(steps: readonly Pick<StepReport, 'phase' | 'notJudged' | 'rewatchedAtRps'>[]): string | null {
+  // A step watched again at a lower rate is judged (or not) in its re-watch, reported after it.
+  const over = steps.filter((s) => s.rewatchedAtRps === undefined && s.notJudged?.some((x) => x.cause === 'old-route-over'));
   if (!over.length) return null;
   const phases = [...new Set(over.map((s) => s.phase))].sort((a, b) => a - b);
   return `p95 budgets not judged in ${over.length} canary step${over.length === 1 ? '' : 's'} (phase${phases.length === 1 ? '' : 's'} ${phases.join(', ')}): the old route was over budget in the same seconds, so the host could not carry this rate; at a lower --rate those steps are judged`;

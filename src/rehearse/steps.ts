@@ -52,6 +52,37 @@ export interface PlannedDataMove {
   table: string;
   from: string;
   to: string;
+  /** the stores' engines (from the plan); absent in actions built before they were recorded */
+  engines?: { from: string; to: string };
+}
+
+/** Whether the rehearsal can copy a move's rows: both stores PostgreSQL (unknown engines: assumed so, the runner checks). */
+export const copyable = (m: PlannedDataMove) => !m.engines || (m.engines.from === 'postgres' && m.engines.to === 'postgres');
+
+/** The five steps of a table move, in the plan's order (src/plan/stores.ts). */
+export const MOVE_STEPS = ['dual write', 'backfill', 'verify', 'cut over', 'drop the old copy'] as const;
+
+/** One step of one table move in a rehearsal: whether it ran, and what it did or why not. */
+export interface MoveStepStatus {
+  step: (typeof MOVE_STEPS)[number];
+  ran: boolean;
+  detail: string;
+}
+
+/**
+ * Which of a move's five steps the rehearsal ran, from what it did (`backfill`, or why not).
+ * Backfill and verify run for a move between two PostgreSQL databases; dual write, cut-over and
+ * drop never do: the units keep reading and writing the tables where they are.
+ */
+export function moveStepStatus(m: { table: string; from: string; to: string; unit: string; backfill: { rows: number; verified: boolean; ms: number } | null; notPerformed?: string; error?: string }): MoveStepStatus[] {
+  const why = m.error !== undefined ? `failed: ${m.error}` : `not done: ${m.notPerformed ?? 'no copy was made'}`;
+  return [
+    { step: 'dual write', ran: false, detail: `not rehearsed: the services write ${m.table} to ${m.from} only (the copy in ${m.to} is of one instant)` },
+    { step: 'backfill', ran: m.backfill !== null, detail: m.backfill ? `${m.backfill.rows} rows copied to ${m.to} at one snapshot of ${m.from}, ${m.backfill.ms} ms` : why },
+    { step: 'verify', ran: m.backfill !== null, detail: m.backfill ? (m.backfill.verified ? 'counts and checksums match' : 'counts or checksums differ') : `not done: nothing was copied` },
+    { step: 'cut over', ran: false, detail: `not rehearsed: ${m.unit} reads and writes ${m.table} in ${m.from}` },
+    { step: 'drop the old copy', ran: false, detail: `not rehearsed: ${m.table} stays in ${m.from}, where the services use it` },
+  ];
 }
 
 export class StepsError extends Error {}
@@ -103,7 +134,7 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
         if (!op) throw new StepsError(`phase ${phase.index}: route "${r}" of ${e.unit} is not a route of blueprint ${bp.metadata.name}`);
         return op;
       });
-      const dataMoves = e.data.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store }));
+      const dataMoves = e.data.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store, engines: { from: d.from.engine, to: d.to.engine } }));
       out.push({ kind: 'start-unit', phase: phase.index, layout: phase.layout, unit: e.unit, domains: e.domains, from, ops, dataMoves });
       // This extraction's own triggers: its unit's error rate, its domains' budgets.
       const own = triggers.filter((t) => (t.kind === 'error-rate' ? t.unit === e.unit : t.kind === 'p95' ? e.domains.includes(t.op.split('.')[0]!) : true));
@@ -148,16 +179,24 @@ export function describeAction(a: Action): string {
 }
 
 /**
- * What the plan moves and how much of it the rehearsal does, in one line: a copy is backfilled
- * and verified in the target, but the unit runs on the tables where they are, so the dual write,
- * cut-over and drop of these tables are untested.
+ * What the plan moves and which of its steps the rehearsal runs, in one line: a copy of each
+ * table between two PostgreSQL databases is backfilled and verified in the target; dual write,
+ * cut-over and drop are not rehearsed (the unit runs on the tables where they are), nor is any
+ * step of a move to or from a store that is not PostgreSQL (files, object storage).
  */
 export function dataMoveText(moves: readonly PlannedDataMove[]): string {
-  const by = new Map<string, string[]>();
-  for (const m of moves) by.set(`${m.from} → ${m.to}`, [...(by.get(`${m.from} → ${m.to}`) ?? []), m.table]);
-  const parts = [...by].map(([route, tables]) => `${tables.join(', ')} (${route})`);
+  const byRoute = (ms: readonly PlannedDataMove[]) => {
+    const by = new Map<string, string[]>();
+    for (const m of ms) by.set(`${m.from} → ${m.to}`, [...(by.get(`${m.from} → ${m.to}`) ?? []), m.table]);
+    return [...by].map(([route, tables]) => `${tables.join(', ')} (${route})`).join('; ');
+  };
+  const ok = moves.filter(copyable);
+  const not = moves.filter((m) => !copyable(m));
   const it = moves.length === 1;
-  return `DATA MOVE PARTLY REHEARSED: the plan moves ${parts.join('; ')}; the rehearsal backfills and verifies a copy in the target database (counts and checksums), the unit keeps using ${it ? 'the table where it is' : 'the tables where they are'} (dual write, cut-over and drop not rehearsed)`;
+  const kept = `the unit keeps using ${it ? 'the table where it is' : 'the tables where they are'}`;
+  const notCopied = not.length ? `; no step of ${not.map((m) => `${m.table} (${m.from} is ${m.engines!.from}, ${m.to} ${m.engines!.to}: not databases the rehearsal copies rows between)`).join(', ')}` : '';
+  if (!ok.length) return `DATA MOVE NOT REHEARSED: the plan moves ${byRoute(moves)}; rehearsed: none of its steps${notCopied}; ${kept}`;
+  return `DATA MOVE PARTLY REHEARSED: the plan moves ${byRoute(moves)}; rehearsed: backfill and verify${not.length ? ` of ${ok.map((m) => m.table).join(', ')}` : ''} (a copy in the target database at one snapshot, counts and checksums compared); not rehearsed: dual write, cut-over and drop${notCopied}; ${kept}`;
 }
 
 /** One route's (or one operation's) figures in a window. */

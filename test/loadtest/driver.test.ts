@@ -371,6 +371,23 @@ describe('per-request results, the stop signal and the driver\'s own lateness', 
     expect(r.totals.errors.total).toBe(0);
   });
 
+  it('open: follows rateNow from the next request on and ends at its duration, not after a count', async () => {
+    const s = await server();
+    let ended = 0;
+    const t = performance.now();
+    // 100/s for the first 50 answers (0.5 s), then 20/s for the 1.5 s left: 50 + 30 = 80, not 200.
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 2, rateNow: () => (ended >= 50 ? 20 : 100), onResult: () => ended++ });
+    const wall = performance.now() - t;
+    expect(r.totals.requests).toBeGreaterThanOrEqual(77);
+    expect(r.totals.requests).toBeLessThanOrEqual(83);
+    expect(r.totals.errors.total).toBe(0);
+    expect(wall).toBeGreaterThan(1900);
+    expect(wall).toBeLessThan(3500);
+    // A constant rateNow is the fixed schedule: exactly rate × duration.
+    const same = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 1, rateNow: () => 50 });
+    expect(same.totals.requests).toBe(50);
+  });
+
   it('open: measures latency from the intended start even when the driver itself starts a request late, and says so', async () => {
     const s = await server();
     // Each request's build() holds the driver's event loop for 20 ms after its scheduled start:

@@ -9,6 +9,7 @@ import { parseBlueprint } from '../../src/model/parse.js';
 import { renderPlanHtml } from '../../src/plan/html.js';
 import { renderPlanMarkdown } from '../../src/plan/markdown.js';
 import { OrderError, plan, PlanError, PlanSchema } from '../../src/plan/index.js';
+import { FIGURES_HOST } from '../../src/plan/plan.js';
 import { planJsonSchema } from '../../src/plan/schema.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { analyze } from '../../src/simulate/analytic.js';
@@ -35,6 +36,26 @@ describe('plan: QuantChat monolith → microservices', () => {
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(onDisk);
     expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(validate({ ...json, phases: 'none' })).toBe(false);
+  });
+
+  it('says its figures assume a machine per unit, not one shared host, in JSON, markdown and HTML (a plan without it still reads)', () => {
+    expect(p.figuresHost).toBe(FIGURES_HOST);
+    expect(FIGURES_HOST).toMatch(/^These figures assume a machine per unit \(each unit on its own catalog instance, the simulator’s default\), not one shared host\. archsim rehearse runs every unit of a phase on one host/);
+    const md = renderPlanMarkdown(p);
+    // Under the figures' heading, before their table.
+    const at = md.indexOf('**Hosts:** These figures assume a machine per unit');
+    expect(at).toBeGreaterThan(md.indexOf('## Figures per phase'));
+    expect(at).toBeLessThan(md.indexOf('| phase | layout |'));
+    expect(renderPlanHtml(p)).toContain('<strong>Hosts:</strong> These figures assume a machine per unit');
+    const { figuresHost: _, ...older } = JSON.parse(JSON.stringify(p));
+    expect(PlanSchema.safeParse(older).success).toBe(true);
+    expect(renderPlanMarkdown(older)).not.toContain('**Hosts:**');
+    // Why it matters: on one 2-core host the last phase saturates well below its figure.
+    const loaded = loadOverlay('quantchat', overlay.layouts);
+    if (!loaded.ok) throw new Error('overlay');
+    const last = p.phases.at(-1)!;
+    const shared = analyze(loaded.blueprint, last.layout, { host: { cores: 2 } }).saturationThroughput;
+    expect(shared).toBeLessThan(0.6 * last.figures!.saturationRps);
   });
 
   it('extracts relay first, by coupling, and explains every step', () => {

@@ -39,7 +39,10 @@ describe('archsim rehearse (CLI, no layout started)', { timeout: 120_000 }, () =
     expect(actions.filter((a) => a.kind === 'start-unit')).toHaveLength(8);
     // A step whose extraction moves tables says plainly how much of the move the rehearsal does.
     const g = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--phases', '6']);
-    expect(g.stdout.split('\n')[0]).toMatch(/start group-service .*; DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); .*backfills and verifies a copy.*\(dual write, cut-over and drop not rehearsed\)/);
+    expect(g.stdout.split('\n')[0]).toMatch(/start group-service .*; DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); rehearsed: backfill and verify \(.*\); not rehearsed: dual write, cut-over and drop; /);
+    // Media's files go to object storage: that move is named as not rehearsed at all.
+    const media = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--phases', '4']);
+    expect(media.stdout.split('\n')[0]).toMatch(/rehearsed: backfill and verify of media_attachments \(.*\); not rehearsed: dual write, cut-over and drop; no step of media_objects \(uploads is \w+, minio \w+: not databases the rehearsal copies rows between\)/);
     const moved = (actions as { kind: string; dataMoves?: unknown[] }[]).filter((a) => a.kind === 'start-unit' && a.dataMoves!.length);
     expect(moved.length).toBe(4);
   });

@@ -55,12 +55,17 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
       expect(m.error, m.table).toBeUndefined();
       expect(m.backfill?.verified, m.table).toBe(true);
       expect(m.backfill!.copyChecksum).toBe(m.backfill!.checksum);
+      // Of the five steps, exactly the two that ran say so.
+      expect(m.steps!.filter((x) => x.ran).map((x) => x.step), m.table).toEqual(['backfill', 'verify']);
     }
     // The load profile seeds groups with members and messages: every table has rows to copy.
     for (const m of r.dataMoves) expect(m.backfill!.rows, m.table).toBeGreaterThan(0);
     expect(r.notes.join('\n')).toMatch(/backfill and verify are rehearsed .*dual write, cut-over and drop are not/);
     expect(lines.join('\n')).toMatch(/backfilled into group-db: groups \d+ rows, group_members \d+ rows, group_messages \d+ rows in \d+ ms; counts and checksums match/);
     expect(r.notes.join('\n')).toMatch(/percentiles leave out its first 1 s/);
+    // A fixed rate is kept through every phase (a share would fit each phase's own capacity).
+    expect(r.phaseRates.map((x) => [x.phase, x.rateRps, x.ranAtRps, x.why])).toEqual([relayPhase, notifyPhase, groupsPhase].map((ph) => [ph, 30, 30, 'the fixed --rate 30/s']));
+    expect(r.notes.join('\n')).toMatch(/hosts: the plan's per-phase figures assume a machine per unit .* this one host of \d+ cores/);
     expect(r.supervision).toEqual([]);
     expect(r.messages.length).toBeGreaterThan(0);
     const sent = r.messages.find((m) => m.event === 'message.sent')!;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { readPlanFile } from '../../src/rehearse/plan-file.js';
-import { alreadyBroken, breaches, CONCURRENT_SLOWER, dataMoveText, describeAction, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { alreadyBroken, breaches, CONCURRENT_SLOWER, dataMoveText, describeAction, MOVE_STEPS, moveStepStatus, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
 
 const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
@@ -58,16 +58,43 @@ describe('rehearsalSteps', () => {
     const groups = start('group-service');
     const planned = p.phases.flatMap((ph) => ph.extractions).find((e) => e.unit === 'group-service')!.data;
     expect(planned.length).toBeGreaterThan(0);
-    expect(groups.dataMoves).toEqual(planned.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store })));
-    expect(describeAction(groups)).toMatch(/DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); the rehearsal backfills and verifies a copy in the target database \(counts and checksums\), the unit keeps using the tables where they are \(dual write, cut-over and drop not rehearsed\)/);
-    // Moves to two stores are listed per store.
+    expect(groups.dataMoves).toEqual(planned.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store, engines: { from: 'postgres', to: 'postgres' } })));
+    expect(describeAction(groups)).toMatch(/; DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); rehearsed: backfill and verify \(a copy in the target database at one snapshot, counts and checksums compared\); not rehearsed: dual write, cut-over and drop; the unit keeps using the tables where they are$/);
+    // Moves to two stores are listed per store; a move between stores that are not both
+    // PostgreSQL is named as not rehearsed at all, and the rehearsed steps name their tables.
+    const pg = { from: 'postgres', to: 'postgres' };
     expect(dataMoveText([
-      { table: 'a', from: 'main', to: 'x' },
-      { table: 'b', from: 'up', to: 'y' },
-    ])).toMatch(/moves a \(main → x\); b \(up → y\)/);
+      { table: 'a', from: 'main', to: 'x', engines: pg },
+      { table: 'b', from: 'up', to: 'y', engines: { from: 'filesystem', to: 'minio' } },
+    ])).toBe('DATA MOVE PARTLY REHEARSED: the plan moves a (main → x); b (up → y); rehearsed: backfill and verify of a (a copy in the target database at one snapshot, counts and checksums compared); not rehearsed: dual write, cut-over and drop; no step of b (up is filesystem, y minio: not databases the rehearsal copies rows between); the unit keeps using the tables where they are');
+    expect(dataMoveText([{ table: 'b', from: 'up', to: 'y', engines: { from: 'filesystem', to: 'minio' } }])).toBe(
+      'DATA MOVE NOT REHEARSED: the plan moves b (up → y); rehearsed: none of its steps; no step of b (up is filesystem, y minio: not databases the rehearsal copies rows between); the unit keeps using the table where it is',
+    );
+    // Actions without engines (written before they were recorded) are taken as PostgreSQL moves.
+    expect(dataMoveText([{ table: 'a', from: 'main', to: 'x' }])).toMatch(/^DATA MOVE PARTLY REHEARSED: the plan moves a \(main → x\); rehearsed: backfill and verify \(/);
     // Every data move of the plan is named by some step.
     const named = steps.flatMap((a) => (a.kind === 'start-unit' ? a.dataMoves.map((m) => m.table) : []));
     expect(named.sort()).toEqual(p.phases.flatMap((ph) => ph.extractions.filter((e) => e.from && e.routes.length).flatMap((e) => e.data.map((d) => d.table))).sort());
+  });
+
+  it('says per table move which of its five steps ran: backfill and verify when a copy was made, never dual write, cut-over or drop', () => {
+    const m = { table: 'groups', from: 'main', to: 'group-db', unit: 'group-service' };
+    const done = moveStepStatus({ ...m, backfill: { rows: 16, verified: true, ms: 120 } });
+    expect(done.map((x) => x.step)).toEqual([...MOVE_STEPS]);
+    expect(done.map((x) => [x.step, x.ran])).toEqual([['dual write', false], ['backfill', true], ['verify', true], ['cut over', false], ['drop the old copy', false]]);
+    expect(done.map((x) => x.detail)).toEqual([
+      'not rehearsed: the services write groups to main only (the copy in group-db is of one instant)',
+      '16 rows copied to group-db at one snapshot of main, 120 ms',
+      'counts and checksums match',
+      'not rehearsed: group-service reads and writes groups in main',
+      'not rehearsed: groups stays in main, where the services use it',
+    ]);
+    expect(moveStepStatus({ ...m, backfill: { rows: 16, verified: false, ms: 1 } })[2]).toEqual({ step: 'verify', ran: true, detail: 'counts or checksums differ' });
+    const notDone = moveStepStatus({ ...m, backfill: null, notPerformed: 'uploads is a filesystem datastore' });
+    expect(notDone.filter((x) => x.ran)).toEqual([]);
+    expect(notDone[1]!.detail).toBe('not done: uploads is a filesystem datastore');
+    expect(notDone[2]!.detail).toBe('not done: nothing was copied');
+    expect(moveStepStatus({ ...m, backfill: null, error: 'connection refused' })[1]!.detail).toBe('failed: connection refused');
   });
 
   it('describes every action in one line', () => {

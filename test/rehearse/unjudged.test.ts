@@ -16,6 +16,8 @@ describe('unjudgedLine', () => {
     expect(unjudgedLine(steps)).toBe(
       'p95 budgets not judged in 3 canary steps (phases 7, 9): the old route was over budget in the same seconds, so the host could not carry this rate; at a lower --rate those steps are judged',
     );
+    // A step watched again at a lower rate is not counted: its re-watch (the next step) is.
+    expect(unjudgedLine([{ phase: 7, notJudged: [over('p95 of a.b')], rewatchedAtRps: 70 }, { phase: 7 }])).toBeNull();
     expect(unjudgedLine([{ phase: 4, notJudged: [over('p95 of a.b')] }])).toBe(
       'p95 budgets not judged in 1 canary step (phase 4): the old route was over budget in the same seconds, so the host could not carry this rate; at a lower --rate those steps are judged',
     );

@@ -59,6 +59,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     return EXIT.ok;
   }
   const { rehearse, unjudgedLine } = await import('../../rehearse/runner.js');
+  const { rateLine } = await import('../../rehearse/rates.js');
   const breakUnit = process.env[BREAK_ENV];
   if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
   const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
@@ -67,12 +68,19 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   const badMoves = r.dataMoves.filter((m) => m.error !== undefined || (m.backfill && !m.backfill.verified)).length;
   if (f.json) printJson(r);
   else {
-    out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
+    const lowered = r.phaseRates.some((x) => (x.ranAtRps ?? x.rateRps) < r.rateRps);
+    out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${lowered ? ' at first' : ''}${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
+    // The rate each phase ran at and why (a share fits each phase's capacity on this host).
+    if (r.phaseRates.length) {
+      out('rate by phase:');
+      for (const x of r.phaseRates) out(`  ${rateLine(x)}`);
+    }
     out(
       table(
-        ['step', 'window s', 'requests', 'errors', 'p50 ms', 'p95 ms', 'all requests', 'all errors', 'outcome'],
+        ['step', 'rate /s', 'window s', 'requests', 'errors', 'p50 ms', 'p95 ms', 'all requests', 'all errors', 'outcome'],
         r.steps.map((s) => [
           s.kind === 'weights' ? `phase ${s.phase}: ${s.unit} ${s.percent}%` : s.kind === 'start-unit' ? `phase ${s.phase}: start ${s.unit}` : `phase ${s.phase}: retire ${s.unit}`,
+          s.rateRps ?? '–',
           s.seconds,
           s.requests,
           s.errors,
@@ -80,7 +88,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
           s.p95 ?? '–',
           s.all.requests,
           s.all.errors,
-          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => `${b.description}: ${b.value}${b.oldP95 !== undefined ? ` ms, old unit ${b.oldP95 ?? '–'} ms in the same seconds` : ''}`).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (${x.why})`), ...(s.kind === 'weights' && s.byUnit ? [`p95 by unit: ${Object.entries(s.byUnit).map(([u, f]) => `${u} ${f.p95 ?? '–'} ms of ${f.requests}`).join(', ')}`] : []), ...(s.extendedMs ? [`watched ${(s.extendedMs / 1000).toFixed(1)} s longer for the new route's latencies`] : []), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
+          [...(Object.keys(s.failures).length ? [`failed: ${Object.entries(s.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`] : []), s.rolledBack ? `ROLLED BACK after ${(s.rolledBack.afterMs / 1000).toFixed(1)} s (${s.breaches.map((b) => `${b.description}: ${b.value}${b.oldP95 !== undefined ? ` ms, old unit ${b.oldP95 ?? '–'} ms in the same seconds` : ''}`).join('; ')}; ${s.rolledBack.errorsCaused} errors caused)` : s.rewatchedAtRps !== undefined ? `both routes over budget: watched again at ${s.rewatchedAtRps}/s` : 'held', ...(s.notJudged ?? []).map((x) => `not judged: ${x.description} (${x.why})`), ...(s.kind === 'weights' && s.byUnit ? [`p95 by unit: ${Object.entries(s.byUnit).map(([u, f]) => `${u} ${f.p95 ?? '–'} ms of ${f.requests}`).join(', ')}`] : []), ...(s.extendedMs ? [`watched ${(s.extendedMs / 1000).toFixed(1)} s longer for the new route's latencies`] : []), ...(s.supervision ?? []).map((e) => `${e.unit} ${e.kind}`)].join('; '),
         ]),
       ),
     );
@@ -101,8 +109,17 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
       out('');
       out(
         table(
-          ['phase', 'table', 'move', 'backfill rows', 'verify', 'ms'],
-          r.dataMoves.map((m) => [m.phase, m.table, `${m.from} → ${m.to}`, m.backfill?.rows ?? '–', m.backfill ? (m.backfill.verified ? 'counts and checksums match' : `MISMATCH (source ${m.backfill.checksum}, copy ${m.backfill.copyChecksum})`) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed}`, m.backfill?.ms ?? '–']),
+          ['phase', 'table', 'move', 'steps run', 'not run', 'backfill rows', 'verify', 'ms'],
+          r.dataMoves.map((m) => [
+            m.phase,
+            m.table,
+            `${m.from} → ${m.to}`,
+            (m.steps ?? []).filter((x) => x.ran).map((x) => x.step).join(', ') || 'none',
+            (m.steps ?? []).filter((x) => !x.ran).map((x) => x.step).join(', '),
+            m.backfill?.rows ?? '–',
+            m.backfill ? (m.backfill.verified ? 'counts and checksums match' : `MISMATCH (source ${m.backfill.checksum}, copy ${m.backfill.copyChecksum})`) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed}`,
+            m.backfill?.ms ?? '–',
+          ]),
         ),
       );
     }

@@ -83,6 +83,13 @@ export type DriverOptions = {
   extraHeaders?: () => Record<string, string>;
   /** open model: stop scheduling new requests once this returns true (those in flight finish) */
   until?: () => boolean;
+  /**
+   * Open model: the rate from now on, read as each request is scheduled (`rate` is the first). A
+   * change re-anchors the schedule at the next request's intended start under the old rate, so
+   * requests already due stay due, and the run ends at its duration's end, not after a count.
+   * For a caller that lowers its load between windows (a rehearsal fitting each phase's capacity).
+   */
+  rateNow?: () => number;
   /** called when the measured window opens (after warm-up) and when the last request is answered: sample /proc then */
   onPhase?: (phase: 'measure' | 'end') => void;
   /**
@@ -368,8 +375,22 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
   }
 
   async function openLoop(): Promise<void> {
-    const interval = 1000 / o.rate!;
-    let count = Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate! + 1e-6));
+    let interval = 1000 / o.rate!;
+    // A variable rate: request n is due at anchorT + (n − anchorN) × interval; the run ends by time.
+    let anchorT = t0;
+    let anchorN = 0;
+    let current = o.rate!;
+    const variable = o.rateNow !== undefined;
+    let count = variable ? maxRequests : Math.min(maxRequests, Math.floor((warmup + o.duration) * o.rate! + 1e-6));
+    const due = (n: number) => anchorT + (n - anchorN) * interval;
+    const follow = () => {
+      const r = o.rateNow!();
+      if (!(r > 0) || r === current) return;
+      anchorT = due(next);
+      anchorN = next;
+      current = r;
+      interval = 1000 / r;
+    };
     let next = 0;
     await new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -392,8 +413,13 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         const now = performance.now();
         let blocked = false;
         if (o.until?.()) count = next;
+        if (variable) follow();
         while (next < count) {
-          const intended = t0 + next * interval;
+          const intended = due(next);
+          if (variable && intended >= endAt) {
+            count = next;
+            break;
+          }
           if (intended > now) break;
           if (now - intended > maxLagMs) {
             // Too late to start: count it as dropped (an error of its own kind), do not send it.
@@ -423,8 +449,8 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
         timer = undefined;
         immediate = undefined;
         // If every slot is busy a completion calls pump; the timer then only covers drops by lag.
-        const due = t0 + next * interval + (blocked ? maxLagMs + 1 : 0);
-        const wait = due - performance.now();
+        const at = due(next) + (blocked ? maxLagMs + 1 : 0);
+        const wait = at - performance.now();
         // Timers fire a millisecond or more late (and round sub-millisecond delays up to 1 ms):
         // wake a little early and cover the last stretch on the event loop, so the driver's own
         // lateness does not count as the system's latency.
