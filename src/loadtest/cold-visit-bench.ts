@@ -58,7 +58,7 @@ export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number): Co
  * Run the sweep against a fresh echo server. `calls(pace)`: how many measured calls at that pace
  * (a few seconds each); every pace has a short warm-up at its own pace first.
  */
-export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: number) => number = (p) => Math.round(Math.min(300, Math.max(20, 1500 / p)))): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
+export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: number) => number = (p) => Math.round(Math.min(250, Math.max(20, 1000 / p)))): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
   const file = runnableFile(import.meta.url, './platform-child.js');
   const srv = track.child(fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let pool: Pool | undefined;
@@ -83,10 +83,10 @@ export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: n
       }
     };
     // JIT and the connection settle first; then the server's background with no calls.
-    await paced(1000, 1);
+    await paced(600, 1);
     const i0 = mainThreadMs(srv.pid!)!;
     const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 1500));
     const idleMsPerMs = Math.max(0, (mainThreadMs(srv.pid!)! - i0) / (performance.now() - t0));
     const points: ColdPoint[] = [];
     for (const pace of COLD_PACES) {
