@@ -557,8 +557,9 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   // when it starts on an idle core, they are a busy core's cost times the runs' mean slowdown.
   // Not with a cold-visit table: that models the same fall in CPU per request, process by process
   // and by each layout's own pace, where the idle slowdown is one host-wide factor fitted on a few
-  // loads. On the 2026-12-01 11:50 runs the fitted slowdown (3.16×) made the monolith's predicted
-  // capacity 381/s against 203/s measured (+88%); with the table instead, +21% (reports/BENCHMARKS.md).
+  // loads. On the 2026-12-01 14:52 runs the fitted slowdown (2.90×) made the monolith's predicted
+  // capacity 343/s against 224/s measured (+53%); with the table instead, 241/s (+8%)
+  // (reports/BENCHMARKS.md; `validate-model --idle-model slowdown` still runs it).
   const host = cold ? null : fitIdleSlowdown(results);
   if (host) {
     const k = 1 / host.pooledFactor;
