@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { checklist, deriveAnswers, firstExtraction, recommend, score, targetLayout } from '../../src/model/checklist.js';
 import { parseBlueprint } from '../../src/model/parse.js';
+import { Blueprint } from '../../src/model/schema.js';
 
 function bp(text: string) {
   const r = parseBlueprint(`apiVersion: archsim/v1\nkind: Blueprint\n${text}`, 'c.yaml');
@@ -236,5 +237,24 @@ describe('the checklist', () => {
     const c = checklist();
     expect(Object.keys(c)).toEqual(['score', 'total', 'recommendation', 'items', 'note']);
     expect(c.items.every((i) => i.source === 'unanswered' && !i.checked && !('derived' in i))).toBe(true);
+  });
+});
+
+describe('a blueprint without layouts, or without domains', () => {
+  const draft = (domains: Record<string, unknown>) => Blueprint.parse({ apiVersion: 'archsim/v1', kind: 'Blueprint', metadata: { name: 'nl' }, system: { domains }, layouts: {} });
+
+  it('no target: communication judged without one, no boundary or independence answer, no unit for the first extraction', () => {
+    const bp = draft({ a: { operations: { x: { calls: ['b.y'] } } }, b: { operations: { y: {} } }, c: {} });
+    expect(targetLayout(bp)).toBeUndefined();
+    expect(deriveAnswers(bp)).toEqual({ communication: { value: false, reason: 'no events, no broker and no call between units' } });
+    expect(firstExtraction(bp)).toEqual({ domain: 'c', why: 'fewest dependencies: linked to nothing (score 0; next a 1)', order: ['c', 'a', 'b'] });
+    const c = checklist({ blueprint: bp });
+    expect([c.blueprint, 'targetLayout' in c, c.firstExtraction?.domain]).toEqual(['nl', false, 'c']);
+  });
+
+  it('one domain: nothing next; no domain: no first extraction at all', () => {
+    expect(firstExtraction(draft({ only: {} }))).toEqual({ domain: 'only', why: 'fewest dependencies: linked to nothing (score 0; next none)', order: ['only'] });
+    expect(firstExtraction(draft({}))).toBeUndefined();
+    expect('firstExtraction' in checklist({ blueprint: draft({}) })).toBe(false);
   });
 });
