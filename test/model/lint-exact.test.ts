@@ -1,7 +1,7 @@
 // lint on one small hand-made blueprint that breaks every rule once, each finding compared whole
 // (rule, severity, layout, path, message and why), and the rules' thresholds at their boundaries.
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../src/model/lint.js';
+import { lint, sharedDatastoreLint } from '../../src/model/lint.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 
 function bp(text: string) {
@@ -10,7 +10,7 @@ function bp(text: string) {
   return r.blueprint;
 }
 
-const ALL = bp(`metadata: { name: all }
+const ALL_TEXT = `metadata: { name: all }
 system:
   domains:
     front:
@@ -67,7 +67,23 @@ layouts:
       db: { engine: postgres, tables: [tf] }
       rest: { engine: mysql, tables: "*" }
 catalog: { small: { usdPerMonth: $5, vcpu: 2 }, half: { usdPerMonth: $1, vcpu: 0.5 } }
-`);
+`;
+const ALL = bp(ALL_TEXT);
+/** ALL with one more layout: the five units of spread and three idle ones. */
+const WIDE = bp(ALL_TEXT.replace('catalog:', `  wide:
+    units:
+      f: { domains: [front], port: 1 }
+      ua: { domains: [a], port: 2 }
+      ub: { domains: [b], port: 3 }
+      uc: { domains: [c], port: 4 }
+      ud: { domains: [d, e], port: 5 }
+      i1: { domains: [], port: 6 }
+      i2: { domains: [], port: 7 }
+      i3: { domains: [], port: 8 }
+    datastores:
+      db: { engine: postgres, tables: [tf] }
+      rest: { engine: postgres, tables: "*" }
+catalog:`));
 
 const WHY = {
   shared: 'The shared-database anti-pattern: units that share a database are coupled through its schema (a migration for one can break the other), its connection limit and its load, and cannot be deployed or scaled on their own. Give each unit its own database and reach the other unit’s data through its API or events.',
@@ -157,5 +173,21 @@ describe('lint, every rule on one blueprint', () => {
     expect(fs.filter((f) => f.rule === 'extraction-order')).toEqual([ORDER]);
     expect(fs.filter((f) => f.severity === 'error').map((f) => `${f.layout} ${f.rule}`)).toEqual(['spread shared-datastore', 'spread sync-cycle', 'two shared-datastore', 'grpcs shared-datastore', 'grpcs sync-cycle']);
     expect(fs).toHaveLength(12 + 6 + 8);
+  });
+});
+
+describe('lint, more edges', () => {
+  it('"most" of 7 other units is 4: three dependants or dependencies are no longer a hub or critical', () => {
+    const fs = lint(WIDE, 'wide');
+    expect(fs.filter((f) => f.rule === 'hub-unit' || f.rule === 'critical-dependency')).toEqual([]);
+    expect(fs.filter((f) => f.rule === 'sync-cycle').map((f) => f.message)).toEqual(['units call each other synchronously in a cycle: ub → uc → ub (b.x → c.y; c.y → b.z)']);
+  });
+
+  it('sharedDatastoreLint: only the shared-datastore findings of one layout, errors first; none with one unit', () => {
+    expect(sharedDatastoreLint(ALL, 'spread').map((f) => [f.severity, f.message])).toEqual([
+      ['error', 'postgres datastore "pg" is shared by 2 units: ua (a: ta); ub (b: tb)'],
+      ['warning', 'redis datastore "cache" is shared by 2 units: uc (c: tc); ud (d: td)'],
+    ]);
+    expect(sharedDatastoreLint(ALL, 'solo')).toEqual([]);
   });
 });
