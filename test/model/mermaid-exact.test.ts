@@ -227,3 +227,84 @@ describe('toMermaid, whole diagrams of a small blueprint', () => {
     expect(() => toMermaid(bp, 'split', { operation: 'front.nope' })).toThrow(new Error('unknown operation "front.nope"'));
   });
 });
+
+describe('toMermaid, the remaining branches', () => {
+  const r = parseBlueprint(
+    `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: mini }
+system:
+  domains:
+    p: { tables: [t1], operations: { go: { route: GET /go, calls: [q.x], emits: [local] }, on: { internal: true } } }
+    q: { tables: [t2], operations: { x: { internal: true, cpu: 1.234ms, db: { reads: 1 } } } }
+  events:
+    local: { consumers: [p.on] }
+layouts:
+  l:
+    broker: { kind: redis }
+    units:
+      a: { domains: [p], port: 1 }
+      b: { domains: [q], port: 2 }
+    datastores:
+      s1: { engine: postgres, tables: [t1] }
+      s2: { engine: redis, tables: [t2] }
+`,
+    'mini.yaml',
+  );
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+  const mini = r.blueprint;
+
+  it('an event with only in-unit consumers is not published to the broker; the second datastore is the one queried', () => {
+    expect(toMermaid(mini, 'l', { operation: 'p.go' })).toBe(
+      lines(
+        'sequenceDiagram',
+        '  actor ext_client as Client',
+        '  participant u_a as a',
+        '  participant u_b as b',
+        '  participant db_s2 as s2 (redis)',
+        '  ext_client->>u_a: GET /go',
+        '  Note over u_a: p.go: 1 ms CPU',
+        '  u_a->>+u_b: q.x',
+        '  Note over u_b: q.x: 1.23 ms CPU',
+        '  u_b->>db_s2: 1 read',
+        '  db_s2-->>u_b: rows',
+        '  u_b-->>-u_a: q.x response',
+        '  u_a-)u_a: local → p.on (in-process, async)',
+        '  u_a-->>ext_client: response',
+      ),
+    );
+  });
+
+  it('an internal operation: a note to start, no response at the end', () => {
+    expect(toMermaid(mini, 'l', { operation: 'q.x' })).toBe(
+      lines('sequenceDiagram', '  participant u_b as b', '  participant db_s2 as s2 (redis)', '  Note over u_b: q.x (internal, started by a call or an event)', '  Note over u_b: q.x: 1.23 ms CPU', '  u_b->>db_s2: 1 read', '  db_s2-->>u_b: rows'),
+    );
+  });
+
+  it('a flowchart: events between units only, datastores listed even when in-process', () => {
+    expect(toMermaid(mini, 'l')).toBe(
+      lines(
+        'flowchart LR',
+        '  ext_client([Client])',
+        '  mq_broker[/"redis broker"/]',
+        '  subgraph units [Units]',
+        '    u_a["a<br/>p<br/>×1 · :1"]',
+        '    u_b["b<br/>q<br/>×1 · :2"]',
+        '  end',
+        '  subgraph data [Datastores]',
+        '    db_s1[("s1<br/>postgres")]',
+        '    db_s2[("s2<br/>redis")]',
+        '  end',
+        '  ext_client --> u_a',
+        '  u_a -->|"1 call"| u_b',
+        '  u_a --> db_s1',
+        '  u_b --> db_s2',
+      ),
+    );
+  });
+
+  it('no datastore at all: no Datastores subgraph', () => {
+    const none = parseBlueprint('apiVersion: archsim/v1\nkind: Blueprint\nmetadata: { name: none }\nsystem: { domains: { p: { operations: { go: { route: GET /go } } } } }\nlayouts: { l: { units: { a: { domains: "*", port: 1 } } } }\n', 'none.yaml');
+    expect(none.ok && toMermaid(none.blueprint, 'l')).toBe(lines('flowchart LR', '  ext_client([Client])', '  subgraph units [Unit]', '    u_a["a<br/>p<br/>×1 · :1"]', '  end', '  ext_client --> u_a'));
+  });
+});
