@@ -19,7 +19,7 @@ system:
         go: { route: GET /go, calls: [b.x, { op: c.x, protocol: grpc }, c.y, a.in], emits: [ev] }
         in: { internal: true, db: { read: 1ms } }
     b: { tables: [b1], operations: { x: { internal: true, calls: [c.x] } } }
-    c: { tables: [c1], operations: { x: { internal: true }, y: { internal: true } } }
+    c: { tables: [c1], operations: { x: { internal: true }, y: { internal: true, route: GET /y } } }
     d: { tables: [d1], operations: { c: { internal: true } } }
   events:
     ev: { consumers: [d.c] }
@@ -45,14 +45,37 @@ layouts:
       db: { engine: mysql, tables: "*" }
 `;
 
-const loaded = parseBlueprint(WIRED, 'w.yaml');
-if (!loaded.ok) throw new Error(loaded.errors.map((e) => `${e.line}:${e.col} ${e.message}`).join('\n'));
-const rb = resolveBlueprint(loaded.blueprint);
+/**
+ * A new blueprint object for each test: resolution is memoized per object, and a mutation run
+ * counts only what runs inside a test (Stryker's per-test coverage), so each test resolves its
+ * own copy instead of sharing one resolved at module load.
+ */
+function fresh() {
+  const loaded = parseBlueprint(WIRED, 'w.yaml');
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => `${e.line}:${e.col} ${e.message}`).join('\n'));
+  return resolveBlueprint(loaded.blueprint);
+}
+
+describe('the system, resolved', () => {
+  it('internal: as written, else true exactly when there is no route; only public operations are routed', () => {
+    const rb = fresh();
+    expect(rb.operations.map((o) => [o.id, o.op.internal])).toEqual([
+      ['a.go', false],
+      ['a.in', true],
+      ['b.x', true],
+      ['c.x', true],
+      ['c.y', true],
+      ['d.c', true],
+    ]);
+    expect(rb.layout('l').routes.map((r) => r.op)).toEqual(['a.go']);
+    expect([rb.hasLayout('l'), rb.hasLayout('toString'), rb.layoutNames]).toEqual([true, false, ['l', 'plain']]);
+  });
+});
 
 describe('a layout, resolved', () => {
-  const r = rb.layout('l');
   const wiring = (name: string) =>
-    rb.layout(name).wiring.map((w) => ({ unit: w.unit.name, stores: w.stores.map((s) => s.name), calls: w.calls.map((u) => u.name), callProtocols: w.callProtocols, serves: w.serves, usesBroker: w.usesBroker }));
+    fresh()
+      .layout(name).wiring.map((w) => ({ unit: w.unit.name, stores: w.stores.map((s) => s.name), calls: w.calls.map((u) => u.name), callProtocols: w.callProtocols, serves: w.serves, usesBroker: w.usesBroker }));
 
   it('wiring: stores but not the in-process one, calls by protocol (the call’s, else the callee unit’s, else the layout’s), what each serves, the broker for emitters and consumers', () => {
     expect(wiring('l')).toEqual([
@@ -66,6 +89,7 @@ describe('a layout, resolved', () => {
   });
 
   it('queries go to the first relational store of the domain, else its first; times: the operation’s, the store’s, the memory or the system defaults', () => {
+    const r = fresh().layout('l');
     expect(Object.fromEntries([...r.storesOfDomain])).toEqual({ a: ['kv', 'pg', 'pg2'], b: ['mem'], c: ['kv'], d: ['files'] });
     expect([...r.operations.values()].map((p) => [p.ref.id, p.unit?.name, p.store?.name, p.read.mean, p.write.mean])).toEqual([
       ['a.go', 'ua', 'pg', 2, 4],
@@ -78,12 +102,13 @@ describe('a layout, resolved', () => {
   });
 
   it('hop costs: gRPC takes each figure it gives, else the HTTP one', () => {
-    expect(r.hop).toEqual({ http: { latency: 1, cpuPerCall: 0.2, cpuPerKiB: 0.003 }, grpc: { latency: 1, cpuPerCall: 0.05, cpuPerKiB: 0.003 } });
+    const rb = fresh();
+    expect(rb.layout('l').hop).toEqual({ http: { latency: 1, cpuPerCall: 0.2, cpuPerKiB: 0.003 }, grpc: { latency: 1, cpuPerCall: 0.05, cpuPerKiB: 0.003 } });
     expect(rb.layout('plain').hop).toEqual({ http: { latency: 0.25, cpuPerCall: 0.1, cpuPerKiB: 0.005 }, grpc: { latency: 0.25, cpuPerCall: 0.1, cpuPerKiB: 0.005 } });
   });
 
   it('routes: public operations only, with their unit, port, pattern and prefix', () => {
-    expect(r.routes).toEqual([{ op: 'a.go', domain: 'a', method: 'GET', path: '/go', unit: 'ua', port: 1, pattern: '^/go/?$', prefix: '/go', websocket: false }]);
+    expect(fresh().layout('l').routes).toEqual([{ op: 'a.go', domain: 'a', method: 'GET', path: '/go', unit: 'ua', port: 1, pattern: '^/go/?$', prefix: '/go', websocket: false }]);
   });
 });
 
@@ -125,6 +150,6 @@ describe('call trees cut where they must be', () => {
   });
 
   it('an unknown root is an error', () => {
-    expect(() => rb.callTree('a.nope')).toThrow(new Error('unknown operation "a.nope"'));
+    expect(() => fresh().callTree('a.nope')).toThrow(new Error('unknown operation "a.nope"'));
   });
 });
