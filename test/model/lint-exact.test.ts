@@ -191,3 +191,54 @@ describe('lint, more edges', () => {
     expect(sharedDatastoreLint(ALL, 'solo')).toEqual([]);
   });
 });
+
+describe('lint, cycles and gRPC figures', () => {
+  const RING = bp(`metadata: { name: ring }
+system:
+  domains:
+    x: { operations: { a: { route: GET /a, calls: [y.b] }, d: { internal: true }, e: { internal: true } } }
+    y: { operations: { b: { internal: true, calls: [z.c] } } }
+    z: { operations: { c: { internal: true, calls: [x.d] } } }
+    w: { operations: { f: { route: GET /f, calls: [x.e, { op: y.b, protocol: grpc }] } } }
+layouts:
+  ring:
+    units:
+      ux: { domains: [x], port: 1 }
+      uy: { domains: [y], port: 2 }
+      uz: { domains: [z], port: 3 }
+      uw: { domains: [w], port: 4 }
+  chord:
+    protocol: grpc
+    network: { grpc: { cpuPerKiB: 1us } }
+    units:
+      ux: { domains: [x, w], port: 1 }
+      uy: { domains: [y], port: 2 }
+      uz: { domains: [z], port: 3 }
+  calls:
+    protocol: grpc
+    network: { grpc: { cpuPerCall: 0.05ms } }
+    units:
+      ux: { domains: [x, w], port: 1 }
+      rest: { domains: "*", port: 2 }
+  three:
+    protocol: grpc
+    units:
+      ux: { domains: [x], port: 1 }
+      rest: { domains: "*", port: 2 }
+`);
+
+  it('a cycle through three units, named from its first unit, each hop by its first call', () => {
+    const cycles = (l: string) => lint(RING, l).filter((f) => f.rule === 'sync-cycle').map((f) => [f.path.join('.'), f.message]);
+    expect(cycles('ring')).toEqual([['system.domains.x.operations.a.calls.0', 'units call each other synchronously in a cycle: ux → uy → uz → ux (x.a → y.b; y.b → z.c; z.c → x.d)']]);
+    expect(cycles('chord')).toEqual([['system.domains.x.operations.a.calls.0', 'units call each other synchronously in a cycle: ux → uy → uz → ux (x.a → y.b; y.b → z.c; z.c → x.d)']]);
+  });
+
+  it('gRPC hints: one gRPC call of a unit whose other calls are HTTP; none once cpuPerCall or cpuPerKiB is set; exactly three calls listed whole; calls inside a unit are no hops', () => {
+    const grpc = (l: string) => lint(RING, l).filter((f) => f.rule === 'grpc-hop-cost').map((f) => f.message);
+    expect(grpc('ring')).toEqual(['1 gRPC call between units (w.f → y.b) cost the HTTP figures: network.cpuPerCall 0.1 ms and cpuPerKiB 0.005 ms per side']);
+    expect(grpc('chord')).toEqual([]);
+    expect(grpc('calls')).toEqual([]);
+    // three: x.a → y.b, w.f → y.b (w is in rest with y: in-process), y.b → z.c and z.c → x.d.
+    expect(grpc('three')).toEqual(['3 gRPC calls between units (x.a → y.b, z.c → x.d, w.f → x.e) cost the HTTP figures: network.cpuPerCall 0.1 ms and cpuPerKiB 0.005 ms per side']);
+  });
+});

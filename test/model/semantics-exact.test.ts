@@ -121,3 +121,29 @@ describe('semantic checks, each at its place', () => {
     expect(at(r, 'warnings')).toEqual([]);
   });
 });
+
+describe('semantic checks at their boundaries', () => {
+  const base = (domains: string, layout: string, workload = '') =>
+    parseBlueprint(`apiVersion: archsim/v1\nkind: Blueprint\nmetadata: { name: s }\nsystem:\n  domains:\n${domains}layouts:\n  l:\n${layout}${workload}`, 's.yaml');
+  const all = (r: ReturnType<typeof parseBlueprint>) => [...(r.ok ? [] : r.errors), ...r.warnings].map((e) => `${e.line}:${e.col} ${e.message}`);
+
+  it('a cycle closed twice by the same pair of calls is reported once', () => {
+    const r = base('    a: { operations: { x: { route: GET /x, calls: [b.y] } } }\n    b: { operations: { y: { internal: true, calls: [a.x, a.x] } } }\n', '    units: { u: { domains: "*", port: 1 } }\n');
+    expect(all(r)).toEqual(['7:53 cycle of synchronous calls: a.x → b.y → a.x']);
+  });
+
+  it('autoscale min equal to max, a closed workload (users alone), a memory store holding two tables of one unit: all fine', () => {
+    const r = base(
+      '    a: { tables: [t1, t2], operations: { x: { route: GET /x } } }\n',
+      '    units: { u: { domains: "*", port: 1, autoscale: { min: 2, max: 2 } } }\n    datastores: { m: { engine: memory, tables: "*" } }\n',
+      'workload: { users: 10, mix: { a.x: 1 } }\n',
+    );
+    expect(all(r)).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('one unit with events and no broker: no warning about events between units', () => {
+    const r = base('    a: { operations: { x: { route: GET /x, emits: [e] }, y: { internal: true } } }\n  events: { e: { consumers: [a.y] } }\n', '    units: { u: { domains: "*", port: 1 } }\n');
+    expect(all(r)).toEqual([]);
+  });
+});
