@@ -95,3 +95,28 @@ describe('schema errors, positioned', () => {
     expect(keysOfSchemaAt(Blueprint, ['metadata', 'name', 'deeper'])).toEqual([]);
   });
 });
+
+describe('positions and names, the remaining cases', () => {
+  it('keys through a union on the path (a call written as a mapping), and none past a scalar', () => {
+    expect(keysOfSchemaAt(Blueprint, ['system', 'domains', 'a', 'operations', 'x', 'calls', 0, 'circuitBreaker'])).toEqual(['failureThreshold', 'window', 'minCalls', 'openFor']);
+    expect(keysOfSchemaAt(Blueprint, ['system', 'domains', 'a', 'operations', 'x', 'calls', 0, 'nope'])).toEqual([]);
+    expect(keysOfSchemaAt(Blueprint, ['layouts', 'l', 'units', 'u', 'autoscale'])).toEqual(['min', 'max', 'metric', 'target', 'targetUtilization', 'scaleUpDelay', 'coldStart']);
+  });
+
+  it('an unknown key under a call mapping gets a suggestion from the call’s keys', () => {
+    const r = parseBlueprint(BAD.replace('calls: [b.y], rout: 1', 'calls: [{ op: b.y, retrys: 2 }], route2: 1'), 'bad.yaml');
+    expect(r.ok ? [] : r.errors.filter((e) => e.line === 9).map((e) => `${e.col} ${e.message}`)).toEqual([
+      '42 expected one of "const", "exp", "lognormal", "gamma", "uniform", got "zipf"',
+      '80 unknown key "retrys" (did you mean "retries"?)',
+      '94 unknown key "route2" (did you mean "route"?)',
+    ]);
+  });
+
+  it('a long invalid name is quoted up to 80 characters', () => {
+    const name = `9${'x'.repeat(99)}`;
+    const r = parseBlueprint(BAD.replace('    1bad: {}', `    ${name}: {}`), 'bad.yaml');
+    const e = r.ok ? undefined : r.errors.find((x) => x.line === 15);
+    expect(e?.message).toBe(`invalid name ${JSON.stringify(name).slice(0, 80)}: a name: letters, digits, - and _, starting with a letter, at most 63 characters`);
+    expect(JSON.stringify(name).slice(0, 80)).toHaveLength(80);
+  });
+});
