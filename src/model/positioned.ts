@@ -25,6 +25,18 @@ export function diagnostic(locate: Locator, path: (string | number)[], message: 
 
 type Issue = z.core.$ZodIssue;
 
+/**
+ * The value is not of the type this schema (or branch) wants at all: a type miss at its root, or
+ * a union at its root whose every branch is one. Duration, itself a union of a string and a
+ * number, fails that way inside Distribution's union when the author wrote a mapping.
+ */
+function isRootTypeMiss(i: Issue): boolean {
+  if (i.path.length) return false;
+  if (i.code === 'invalid_type') return true;
+  const branches = i.code === 'invalid_union' ? ((i as { errors?: Issue[][] }).errors ?? []) : [];
+  return branches.length > 0 && branches.every((b) => b.some(isRootTypeMiss));
+}
+
 /** zod reports a union failure with every branch's issues; keep the branch the author meant. */
 function bestBranch(issue: Issue & { code: 'invalid_union' }): Issue[] {
   const branches = (issue as { errors?: Issue[][] }).errors ?? [];
@@ -33,7 +45,7 @@ function bestBranch(issue: Issue & { code: 'invalid_union' }): Issue[] {
   for (const b of branches) {
     if (!b.length) continue;
     // A branch that failed at its root on the value's type is the wrong branch, not a mistake.
-    const rootTypeMiss = b.some((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const rootTypeMiss = b.some(isRootTypeMiss);
     const score = (rootTypeMiss ? 1000 : 0) + b.length;
     if (score < bestScore) {
       bestScore = score;
