@@ -271,8 +271,8 @@ describe('calls between units in a calibration on a layout with hops', () => {
   it('with the platform’s cold-visit table, calibration charges it and fits no idle slowdown; without one it fits the slowdown', () => {
     const saved = parseSavedRuns(readFileSync(join(ROOT, 'reports/validate-model-runs.json'), 'utf8'), 'reports/validate-model-runs.json');
     const levels = saved.layouts.monolith!.levels;
-    const platform = saved.platform!;
-    expect(platform.coldVisit).toBeUndefined();
+    // the saved platform measurement without its table (runs saved before it was measured had none)
+    const { coldVisit: _table, ...platform } = saved.platform!;
     const without = calibrate(bp, levels, { layout: 'monolith', platform });
     expect(without.cold).toBeNull();
     expect(without.host).not.toBeNull();
