@@ -406,7 +406,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
  * call tree cut, a domain placed in no unit and queries with no datastore, each a property of one
  * operation (its tree, its domain, its queries), checked here for every operation. When there is
  * none, compiling only some entries gives the warnings compiling them all does (none), so the
- * analytic solve compiles its mix's operations alone (a third of QuantChat's) with the same result.
+ * analytic solve compiles its mix's operations alone (a third of a bundled blueprint's) with the same result.
  */
 export function compileWarns(bp: Blueprint, layoutName: string): boolean {
   const rb = resolveBlueprint(bp);

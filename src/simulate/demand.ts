@@ -30,7 +30,7 @@ function continues(code: Int32Array, pc: number): boolean {
 
 /**
  * Per top-level operation (or only those of `ids` that are operations: the analytic solve reads
- * its mix's alone, a third of QuantChat's), what one request does to each station.
+ * its mix's alone, a third of a bundled blueprint's), what one request does to each station.
  */
 export function opDemands(c: Compiled, ids?: Iterable<string>): Map<string, OpDemand> {
   const n = c.stations.length;
