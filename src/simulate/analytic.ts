@@ -499,19 +499,20 @@ function coldSaturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record
   if (!Number.isFinite(warm.rate)) return warm;
   const n = c.stations.length;
   const hostCores = Math.max(host.cores - c.background, MIN_HOST_CORES);
+  // Per-request demands do not depend on the rate: summed once, not at every bisection step.
+  const D = new Float64Array(n);
+  const V = new Float64Array(n);
+  const F = new Float64Array(n);
+  for (const [id, p] of Object.entries(mix)) {
+    const od = demands.get(id);
+    if (od)
+      for (let i = 0; i < n; i++) {
+        D[i]! += p * od.loadDemand[i]!;
+        V[i]! += p * od.loadVisits[i]!;
+        F[i]! += p * od.loadFresh[i]!;
+      }
+  }
   const full = (lambda: number): string | null => {
-    const D = new Float64Array(n);
-    const V = new Float64Array(n);
-    const F = new Float64Array(n);
-    for (const [id, p] of Object.entries(mix)) {
-      const od = demands.get(id);
-      if (od)
-        for (let i = 0; i < n; i++) {
-          D[i]! += p * od.loadDemand[i]!;
-          V[i]! += p * od.loadVisits[i]!;
-          F[i]! += p * od.loadFresh[i]!;
-        }
-    }
     const x = coldPerVisit(c, host, lambda, D, V, F)!;
     let total = 0;
     for (let i = 0; i < n; i++) {
