@@ -74,13 +74,18 @@ export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: n
       const r = await pool!.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
       JSON.parse(await r.body.text());
     };
-    const paced = async (n: number, pace: number) => {
+    /** n calls, one every `pace` ms; resolves with the calls' summed round trips, ms */
+    const paced = async (n: number, pace: number): Promise<number> => {
       const t0 = performance.now();
+      let wall = 0;
       for (let i = 0; i < n; i++) {
         const wait = t0 + i * pace - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const s = performance.now();
         await one();
+        wall += performance.now() - s;
       }
+      return wall;
     };
     // JIT and the connection settle first; then the server's background with no calls.
     await paced(600, 1);
@@ -93,15 +98,7 @@ export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: n
       const n = calls(pace);
       await paced(5, pace);
       const c0 = mainThreadMs(srv.pid!)!;
-      let wall = 0;
-      const start = performance.now();
-      for (let i = 0; i < n; i++) {
-        const wait = start + i * pace - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const s = performance.now();
-        await one();
-        wall += performance.now() - s;
-      }
+      const wall = await paced(n, pace);
       points.push({ paceMs: pace, calls: n, serverMs: (mainThreadMs(srv.pid!)! - c0) / n, wallMs: wall / n });
     }
     return { points, idleMsPerMs };
