@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { addressInUse, freePort, portFree } from '../runtime/free-port.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,13 +168,7 @@ export function program(name: 'unit-main' | 'gateway-main' | 'event-bench-main')
   return p;
 }
 
-export function portFree(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-  });
-}
+export { portFree };
 
 async function waitReady(url: string, proc: ChildProcess, log: string, timeoutMs: number, probe = '/ready'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -240,7 +234,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   if (busy.length) throw new PortInUseError(`port${busy.length > 1 ? 's' : ''} in use: ${busy.join(', ')}; stop what holds ${busy.length > 1 ? 'them' : 'it'} (archsim down?) or pass --port-offset`);
 
   // PostgreSQL
-  const { startEmbedded, fromUrl, startContainer, ensureDatabases, freePort } = await import('../runtime/postgres.js');
+  const { startEmbedded, fromUrl, startContainer, ensureDatabases } = await import('../runtime/postgres.js');
   const mode: DbMode = opts.db ?? 'embedded';
   const tempData = mode === 'embedded' && !opts.dataDir;
   const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
@@ -336,7 +330,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   let gateway: RunningLayout['gateway'];
   const routes = r.routes.map((e) => ({ ...e, port: e.port + offset }));
   // Chosen once, like the units' internal ports, so a restarted gateway keeps its admin address.
-  const gwInternalPort = gwPort ? await freePort() : 0;
+  let gwInternalPort = gwPort ? await freePort() : 0;
   const spawnGateway = async () => {
     const log = join(logDir, 'gateway.log');
     const fd = openSync(log, 'a', 0o600);
@@ -406,12 +400,50 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     // Temp logs go with the run (pass logDir to keep them, as `archsim up` does).
     if (!opts.logDir) await rm(logDir, { recursive: true, force: true }).catch(() => undefined);
   };
-  try {
-    await Promise.all(r.units.map((u) => spawnUnit(u.name)));
-    if (gwPort) await spawnGateway();
-  } catch (e) {
-    await stopAll();
-    throw e;
+  // Listen failures at start: a public port taken since the check above is the user's to free
+  // (exit 2); an internal port taken since it was drawn (free-port.ts says how) is drawn again
+  // and every process restarted, since each unit was told the others' internal addresses.
+  const takenPorts = () => {
+    const tailOf = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : '');
+    const publicTaken: string[] = [];
+    const internalTaken: string[] = [];
+    for (const [key, p] of procs) {
+      if (p.exitCode === null && p.signalCode === null) continue;
+      const info = infoOf(key);
+      if (!info) continue;
+      const tail = tailOf(info.log);
+      if (addressInUse(tail, info.port)) publicTaken.push(`${info.port} (${key === GW ? 'gateway' : `unit ${key}`})`);
+      else if (addressInUse(tail, Number(new URL(info.internalUrl).port))) internalTaken.push(key);
+    }
+    return { publicTaken, internalTaken };
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const spawned = await Promise.allSettled(r.units.map((u) => spawnUnit(u.name)));
+      const failed = spawned.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (gwPort) await spawnGateway();
+      break;
+    } catch (e) {
+      const { publicTaken, internalTaken } = takenPorts();
+      if (publicTaken.length) {
+        await stopAll();
+        throw new PortInUseError(`port${publicTaken.length > 1 ? 's' : ''} taken while the layout started: ${publicTaken.join(', ')}; stop what holds ${publicTaken.length > 1 ? 'them' : 'it'} or pass --port-offset`);
+      }
+      if (!internalTaken.length || attempt >= 3) {
+        await stopAll();
+        throw e;
+      }
+      await Promise.all([...procs.values()].map((p) => killGroup(p)));
+      for (const key of internalTaken) {
+        const port = await freePort();
+        if (key === GW) gwInternalPort = port;
+        else {
+          internalPorts.set(key, port);
+          internalOrigins[key] = `http://127.0.0.1:${port}`;
+        }
+      }
+    }
   }
   started = true;
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ArchsimError } from '../../src/errors.js';
@@ -31,16 +31,8 @@ export interface PostgresHandle {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+/** Re-exported for the callers that start a server on a port of their own choosing. */
+export { freePort };
 
 const USER = 'postgres';
 /** The password of clusters made before passwords were random (a reused --data-dir). */
