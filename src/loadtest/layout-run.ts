@@ -256,6 +256,12 @@ export interface MeasureOptions {
   profile?: LoadProfile | null;
   /** measured windows back to back after one warm-up (default 1) */
   replications?: number;
+  /**
+   * Load levels (measureLevels): each window lasts long enough for at least this many requests at
+   * its rate (up to MAX_LEVEL_WINDOW_S), so a low level's percentiles rest on as many samples as a
+   * high one's. Default 0: every window lasts the plan's duration.
+   */
+  minRequests?: number;
   /** PostgreSQL in the fast, not durable mode */
   fastDb?: boolean;
   /** where the layout runs (default: processes) */
@@ -486,7 +492,10 @@ export async function measureLevels(bp: Blueprint, blueprintFile: string, layout
     const x = capacity.totals.throughput;
     if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
     // Later levels: the system is warm; a short warm-up settles the new rate's queues.
-    const plans = fractions.map((f) => ({ f, plan: { ...openPlan, rate: Math.max(1, Math.round(f * x * 10) / 10), model: 'open' as const, users: null, warmup: Math.min(openPlan.warmup, 5) } }));
+    const plans = fractions.map((f) => {
+      const rate = Math.max(1, Math.round(f * x * 10) / 10);
+      return { f, plan: { ...openPlan, rate, duration: levelWindow(openPlan.duration, rate, o.minRequests ?? 0), model: 'open' as const, users: null, warmup: Math.min(openPlan.warmup, 5) } };
+    });
     // One seeding for every level's windows (the capacity run's mix has no single-use operations;
     // the levels' pools are sized for all their windows together).
     const seeded = await seedOnce(sut, bp, plans.map(({ plan }) => ({ plan, windows: Math.max(1, o.replications ?? 1) })));
@@ -496,6 +505,18 @@ export async function measureLevels(bp: Blueprint, blueprintFile: string, layout
   } finally {
     await sut.stop();
   }
+}
+
+/** The longest a load level's window is stretched to reach its minimum number of requests, s. */
+export const MAX_LEVEL_WINDOW_S = 60;
+
+/**
+ * A load level's measured window, s: the plan's, or longer so that about `minRequests` requests
+ * fall in it at `rate` (a p95 of ten requests is their largest one), at most MAX_LEVEL_WINDOW_S.
+ */
+export function levelWindow(duration: number, rate: number, minRequests: number): number {
+  if (!(minRequests > 0) || !(rate > 0)) return duration;
+  return Math.max(duration, Math.min(MAX_LEVEL_WINDOW_S, Math.ceil(minRequests / rate)));
 }
 
 /** "25%,50%,0.75" → [0.25, 0.5, 0.75]; each in (0, 1.5]. */

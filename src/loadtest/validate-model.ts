@@ -16,7 +16,7 @@ import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';
 import { calibrate, overlayYaml } from './calibrate.js';
-import { capacityPlanOf, measureLevels } from './layout-run.js';
+import { capacityPlanOf, MAX_LEVEL_WINDOW_S, measureLevels } from './layout-run.js';
 import { hostOfRuns } from './host-of-runs.js';
 import { planLoad } from './plan.js';
 import { measurePlatform, PlatformCosts } from './platform.js';
@@ -36,6 +36,8 @@ export interface ValidateModelOptions {
   warmup: number;
   /** measured windows per level */
   replications: number;
+  /** each level's windows hold at least this many requests at its rate (layout-run.ts levelWindow); 0: --duration only */
+  minRequests?: number;
   /** connections of the closed (capacity) runs */
   connections: number;
   portOffset?: number;
@@ -335,8 +337,8 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       measured.set(layout, saved);
       continue;
     }
-    log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each`);
-    measured.set(layout, await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, fastDb: o.fastDb ?? false, log }));
+    log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each${o.minRequests ? ` (longer where a level needs it for ${o.minRequests} requests, up to ${MAX_LEVEL_WINDOW_S} s)` : ''}`);
+    measured.set(layout, await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, minRequests: o.minRequests ?? 0, fastDb: o.fastDb ?? false, log }));
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));

@@ -189,6 +189,11 @@ describe('saved runs', () => {
     const bad = archsim([...args, '--idle-model', 'warm']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual(['archsim: --idle-model: "warm" is not cold or slowdown']);
+    for (const v of ['-1', 'many', '100001']) {
+      const r = archsim([...args, '--min-requests', v]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`archsim: --min-requests ${v}: expected a whole number from 0 to 100000`]);
+    }
   });
 
   it('validate-model never writes its output through a link (hostile: -o is a symlink to a file outside)', () => {

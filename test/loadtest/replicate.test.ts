@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineWindows, describeMethod, interval, tQuantile975 } from '../../src/loadtest/replicate.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
-import { parseLevels } from '../../src/loadtest/layout-run.js';
+import { levelWindow, MAX_LEVEL_WINDOW_S, parseLevels } from '../../src/loadtest/layout-run.js';
 
 const lat = (p50: number, p95: number) => ({ min: 0.1, mean: p50, p50, p90: p95 * 0.9, p95, p99: p95 * 1.2, max: p95 * 2 });
 function win(p50: number, p95: number, thr: number, cpu: number): LoadTestResult {
@@ -66,5 +66,23 @@ describe('load levels', () => {
     expect(() => parseLevels('200%')).toThrow(/at most 150%/);
     expect(() => parseLevels('half')).toThrow(/not a fraction/);
     expect(() => parseLevels('')).toThrow(/no load levels/);
+  });
+});
+
+describe('a load level\'s window', () => {
+  it('lasts long enough for the minimum number of requests at its rate, within its bounds', () => {
+    // 300 requests at 9.4/s: 31.9 s, rounded up to whole seconds.
+    expect(levelWindow(3, 9.4, 300)).toBe(32);
+    // Exactly enough at the plan's own duration: not stretched; one request short: one second more.
+    expect(levelWindow(3, 100, 300)).toBe(3);
+    expect(levelWindow(3, 100, 301)).toBe(4);
+    // Never shorter than the plan's duration.
+    expect(levelWindow(10, 500, 300)).toBe(10);
+    // A very low rate stops at the cap, not at hours.
+    expect(levelWindow(3, 1, 300)).toBe(MAX_LEVEL_WINDOW_S);
+    expect(MAX_LEVEL_WINDOW_S).toBe(60);
+    // No minimum (0) or a rate of 0: the plan's duration.
+    expect(levelWindow(3, 9.4, 0)).toBe(3);
+    expect(levelWindow(3, 0, 300)).toBe(3);
   });
 });

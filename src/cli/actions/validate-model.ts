@@ -18,6 +18,7 @@ export interface Flags {
   duration: string;
   warmup: string;
   replications: string;
+  minRequests: string;
   connections: string;
   portOffset: string;
   fastDb?: boolean;
@@ -35,6 +36,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   const warmup = secondsFlag('--warmup', flags.warmup, { zero: true });
   const replications = intFlag('--replications', flags.replications);
   const connections = intFlag('--connections', flags.connections);
+  const minRequests = intFlag('--min-requests', flags.minRequests, 0, 100_000);
   const portOffset = intFlag('--port-offset', flags.portOffset, 0, 50_000);
   const idleModel = flags.idleModel ?? 'cold';
   if (idleModel !== 'cold' && idleModel !== 'slowdown') throw new UsageError(`--idle-model: "${flags.idleModel}" is not cold or slowdown`);
@@ -62,7 +64,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   }
   // Outputs never overwrite an input, and are written through the staged writer (no links followed).
   const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : [])];
-  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, connections, portOffset, fastDb: !!flags.fastDb, idleModel, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
+  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
   if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });

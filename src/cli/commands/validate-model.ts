@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .option('--duration <s>', 'seconds per measured window', '5')
     .option('--warmup <s>', 'seconds of warm-up (driven, not measured) before each layout’s first window', '10')
     .option('--replications <n>', 'measured windows per level (95% intervals over them)', '2')
+    .option('--min-requests <n>', 'a level’s window lasts long enough for this many requests at its rate (up to 60 s), so low levels’ percentiles rest on enough samples; 0: --duration only', '300')
     .option('--connections <n>', 'connections of the capacity (closed model) runs', '16')
     .option('--port-offset <n>', 'add N to every port of the started layouts', '0')
     .option('--idle-model <m>', 'how work that finds its process or core idle is charged: cold (the platform’s cold-visit table, per process by its own pace; the default when the platform measurement has one) or slowdown (one host-wide idle slowdown fitted on the calibration’s runs)')
