@@ -362,12 +362,20 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   // The processes measured, mapped to the layout's units and datastores.
   const single = r.units.length === 1 ? r.units[0]!.name : null;
   const targets: Target[] = [];
-  const cpuOf = (x: LoadTestResult, t: { kind: string; name: string }) =>
-    ss.sum(
-      x.processes
-        .filter((p) => (t.kind === 'datastore' ? p.role === 'datastore' && p.unit === t.name : p.role !== 'datastore' && p.role !== 'driver' && (p.unit === t.name || (p.role === 'sut' && single === t.name))))
-        .map((p) => p.cpuSeconds),
-    );
+  const processesOf = (x: LoadTestResult, t: { kind: string; name: string }) => x.processes.filter((p) => (t.kind === 'datastore' ? p.role === 'datastore' && p.unit === t.name : p.role !== 'datastore' && p.role !== 'driver' && (p.unit === t.name || (p.role === 'sut' && single === t.name))));
+  // A database's maintenance (autovacuum, checkpoints) lands in bursts, in whichever run was
+  // measured when it came: each run is charged the runs' average per request instead.
+  const maintenancePerRequest = (t: { kind: string; name: string }) => {
+    const m = results.map((x) => ss.sum(processesOf(x, t).map((p) => p.maintenanceCpuSeconds ?? 0)));
+    const n = results.map((x) => x.totals.requests);
+    return ss.sum(n) > 0 ? ss.sum(m) / ss.sum(n) : 0;
+  };
+  const cpuOf = (x: LoadTestResult, t: { kind: string; name: string }) => {
+    const ps = processesOf(x, t);
+    const maintained = ps.some((p) => p.maintenanceCpuSeconds !== undefined);
+    const own = ss.sum(ps.map((p) => p.cpuSeconds - (p.maintenanceCpuSeconds ?? 0)));
+    return maintained ? own + maintenancePerRequest(t) * x.totals.requests : own;
+  };
   for (const u of r.units) if (results.every((x) => x.processes.some((p) => p.role !== 'datastore' && (p.unit === u.name || (p.role === 'sut' && single === u.name))))) targets.push({ kind: 'unit', name: u.name, stores: [] });
   for (const d of r.datastores) if (results.every((x) => x.processes.some((p) => p.role === 'datastore' && p.unit === d.name))) targets.push({ kind: 'datastore', name: d.name, stores: [d.name] });
   // One PostgreSQL server holding every relational store's database (the reference services'

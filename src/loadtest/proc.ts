@@ -19,6 +19,8 @@ export function clockTicks(): number {
 export type ProcStat = {
   pid: number;
   ppid: number;
+  /** a PostgreSQL maintenance process (autovacuum, checkpointer, background writer): see maintenanceProcess */
+  maintenance?: boolean;
   /** user + system CPU seconds of the process itself */
   cpuSeconds: number;
   /** user + system CPU seconds of its children that have exited and been waited for */
@@ -52,6 +54,30 @@ export function readProc(pid: number): ProcStat | undefined {
     /* exited between the two reads */
   }
   return { pid, ppid: f(4), cpuSeconds: (f(14) + f(15)) / tck, childCpuSeconds: (f(16) + f(17)) / tck, vmHwmKiB, vmRssKiB };
+}
+
+/**
+ * PostgreSQL's maintenance processes, by their process title: autovacuum (launcher and workers),
+ * the checkpointer and the background writer. Their work is caused by earlier writes but lands in
+ * bursts (an autovacuum pass, a checkpoint), seconds after the writes and in whichever window is
+ * being measured then: a run keeps it apart (ProcessUsage.maintenanceCpuSeconds) so a calibration
+ * can charge it as a long-run average instead of to the window it fell in.
+ */
+const MAINTENANCE = /^postgres: (?:autovacuum (?:launcher|worker)|checkpointer|background writer)\b/;
+/** A client backend's title ends in its client's address: "host(port) state" or "[local] state". */
+const CLIENT = / (?:\S+\(\d+\)|\[local\])(?: |$)/;
+export function maintenanceProcess(cmdline: string): boolean {
+  // A role named "autovacuum" connected to a database named "worker" is still a client.
+  return MAINTENANCE.test(cmdline) && !CLIENT.test(cmdline);
+}
+
+function cmdlineOf(pid: number): string {
+  try {
+    // NUL-separated arguments; a process that rewrites its title (PostgreSQL) has one string.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
 }
 
 /** Every live descendant of a process (children, grandchildren…), from the ppids in /proc/N/stat. */
@@ -93,7 +119,7 @@ export function sampleProcesses(targets: readonly ProcTarget[], now: number = pe
     const m = new Map<number, ProcStat>();
     for (const pid of [t.pid, ...(t.tree ? descendants(t.pid) : [])]) {
       const s = readProc(pid);
-      if (s) m.set(pid, s);
+      if (s) m.set(pid, t.tree && pid !== t.pid && maintenanceProcess(cmdlineOf(pid)) ? { ...s, maintenance: true } : s);
     }
     return m;
   });
@@ -112,10 +138,23 @@ export function processUsage(before: ProcSample, after: ProcSample): ProcessUsag
     const j = before.targets.findIndex((x) => x.pid === t.pid && !!x.tree === !!t.tree);
     const b = before.stats[j] ?? new Map<number, ProcStat>();
     let cpu = 0;
+    let maintenance = 0;
+    let hasMaintenance = false;
     let hwm: number | null = null;
     for (const [pid, s] of a) {
-      cpu += s.cpuSeconds - (b.get(pid)?.cpuSeconds ?? 0);
-      if (t.tree && pid === t.pid) cpu += s.childCpuSeconds - (b.get(pid)?.childCpuSeconds ?? 0);
+      const d = s.cpuSeconds - (b.get(pid)?.cpuSeconds ?? 0);
+      cpu += d;
+      if (s.maintenance) {
+        hasMaintenance = true;
+        maintenance += d;
+      }
+      if (t.tree && pid === t.pid) {
+        // Children that exited in between: under PostgreSQL, autovacuum workers (client
+        // backends of the kept pools live as long as the run).
+        const exited = s.childCpuSeconds - (b.get(pid)?.childCpuSeconds ?? 0);
+        cpu += exited;
+        maintenance += exited;
+      }
       if (s.vmHwmKiB !== null) hwm = (hwm ?? 0) + s.vmHwmKiB;
     }
     // A root that exited before the second sample: report what we saw.
@@ -128,6 +167,7 @@ export function processUsage(before: ProcSample, after: ProcSample): ProcessUsag
       cpuSeconds,
       cpuUtilization: round(cpuSeconds / wall, 3),
       rssMaxMiB: hwm === null ? null : round(hwm / 1024, 1),
+      ...(hasMaintenance ? { maintenanceCpuSeconds: Math.min(cpuSeconds, Math.max(0, round(maintenance, 3))) } : {}),
     };
   });
 }

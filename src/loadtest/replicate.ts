@@ -85,7 +85,8 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
     const same = ws.map((w) => w.processes.find((q) => q.unit === p.unit && q.role === p.role)).filter((q): q is typeof p => !!q);
     const cpuSeconds = r4(same.reduce((a, q) => a + q.cpuSeconds, 0));
     const rss = same.map((q) => q.rssMaxMiB).filter((v): v is number => v !== null);
-    return { ...p, cpuSeconds, cpuUtilization: r4(cpuSeconds / Math.max(1e-9, duration)), rssMaxMiB: rss.length ? Math.max(...rss) : null };
+    const maint = same.filter((q) => q.maintenanceCpuSeconds !== undefined);
+    return { ...p, cpuSeconds, cpuUtilization: r4(cpuSeconds / Math.max(1e-9, duration)), rssMaxMiB: rss.length ? Math.max(...rss) : null, ...(maint.length ? { maintenanceCpuSeconds: r4(maint.reduce((a, q) => a + q.maintenanceCpuSeconds!, 0)) } : {}) };
   });
   const drivers = ws.map((w) => w.driver).filter((d): d is NonNullable<LoadTestResult['driver']> => !!d);
   const driverCpu = drivers.reduce((a, d) => a + d.cpuSeconds, 0);

@@ -50,6 +50,12 @@ export const ProcessUsage = z.strictObject({
   cpuUtilization: z.number().min(0),
   /** peak resident set (VmHWM), MiB */
   rssMaxMiB: z.number().min(0).nullable(),
+  /**
+   * of cpuSeconds, PostgreSQL's maintenance (autovacuum, checkpointer, background writer, and
+   * children that exited): bursts caused by earlier writes (proc.ts maintenanceProcess); absent
+   * for processes that have none
+   */
+  maintenanceCpuSeconds: z.number().min(0).optional(),
 });
 export type ProcessUsage = z.output<typeof ProcessUsage>;
 

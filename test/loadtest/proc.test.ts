@@ -1,7 +1,9 @@
 // /proc readings and taskset pinning, on real processes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { descendants, processUsage, readProc, sampleProcesses } from '../../src/loadtest/proc.js';
+import { descendants, maintenanceProcess, processUsage, readProc, sampleProcesses, type ProcSample } from '../../src/loadtest/proc.js';
+import { scratchCluster } from '../reference-services/helpers.js';
+import pg from 'pg';
 import { allowedCpus, pinPid, pinnedCommand, pinSut, planPinning, taskset } from '../../src/loadtest/pin.js';
 import { sutPids } from '../../src/loadtest/target.js';
 
@@ -83,4 +85,55 @@ describe('pinning', () => {
     expect(pinSut(pids, { driver: '1', sut: '0' })).toEqual([]);
     for (const pid of [parent.pid!, ...kids]) expect(allowedCpus(pid)).toBe('0');
   });
+});
+
+describe('PostgreSQL maintenance, kept apart', () => {
+  it('tells maintenance processes from client backends by their title (hostile: a role named like one)', () => {
+    for (const t of ['postgres: checkpointer ', 'postgres: background writer ', 'postgres: autovacuum launcher ', 'postgres: autovacuum worker ', 'postgres: autovacuum worker archsim_main']) expect(maintenanceProcess(t)).toBe(true);
+    for (const t of ['postgres: walwriter ', 'postgres: archsim archsim_main 127.0.0.1(41234) idle', 'postgres: autovacuum worker 127.0.0.1(41234) idle', 'postgres: checkpointer checkpointer [local] SELECT', 'postgres: logical replication launcher ', '/usr/lib/postgresql/bin/postgres -D /tmp/x', 'node unit-main.js', '']) expect(maintenanceProcess(t)).toBe(false);
+  });
+
+  it('counts a tree\'s maintenance processes and its exited children as maintenance, within its CPU', () => {
+    const stat = (pid: number, cpu: number, child: number, maintenance?: boolean) => ({ pid, ppid: 1, cpuSeconds: cpu, childCpuSeconds: child, vmHwmKiB: 1024, vmRssKiB: 1024, ...(maintenance ? { maintenance } : {}) });
+    const targets = [{ unit: 'postgres', role: 'datastore' as const, pid: 10, tree: true }];
+    const before: ProcSample = { at: 0, targets, stats: [new Map([[10, stat(10, 1, 2)], [11, stat(11, 5, 0)], [12, stat(12, 3, 0, true)]])] };
+    // 2 s later: the root +0.1, a backend +0.5, the checkpointer +0.25, an exited autovacuum worker's 0.4 in the root's children
+    const after: ProcSample = { at: 2000, targets, stats: [new Map([[10, stat(10, 1.1, 2.4)], [11, stat(11, 5.5, 0)], [12, stat(12, 3.25, 0, true)]])] };
+    const [u] = processUsage(before, after);
+    expect(u!.cpuSeconds).toBe(1.25);
+    expect(u!.maintenanceCpuSeconds).toBe(0.65);
+    expect(u!.cpuUtilization).toBe(0.625);
+    // A tree without any maintenance process reports none (absent, not 0).
+    const plain: ProcSample = { at: 2000, targets, stats: [new Map([[10, stat(10, 1.1, 2)], [11, stat(11, 5.5, 0)]])] };
+    expect(processUsage({ ...before, stats: [new Map([[10, stat(10, 1, 2)], [11, stat(11, 5, 0)]])] }, plain)[0]!.maintenanceCpuSeconds).toBeUndefined();
+  });
+
+  const cluster = scratchCluster('proc-maintenance');
+  afterEach(async () => cluster.cleanup());
+  it('a real cluster\'s checkpoint shows in its maintenance CPU, and a query does not', async () => {
+    const h = await cluster.start();
+    const c = new pg.Client({ connectionString: h.url('postgres') });
+    await c.connect();
+    try {
+      const targets = [{ unit: 'postgres', role: 'datastore' as const, pid: h.pid!, tree: true }];
+      // Work of a client backend only: no maintenance.
+      let before = sampleProcesses(targets);
+      await c.query('SELECT count(*) FROM generate_series(1, 3000000)');
+      let u = processUsage(before, sampleProcesses(targets))[0]!;
+      expect(u.cpuSeconds).toBeGreaterThan(0.05);
+      expect(u.maintenanceCpuSeconds).toBeDefined();
+      expect(u.maintenanceCpuSeconds!).toBeLessThan(u.cpuSeconds / 4);
+      // Dirty many pages in shared buffers (an INSERT … SELECT, not CREATE TABLE AS, whose
+      // bulk-write ring writes its own pages), then a checkpoint: the checkpointer writes them.
+      await c.query('CREATE TABLE t (id int, v text)');
+      await c.query('INSERT INTO t SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 100000) g');
+      before = sampleProcesses(targets);
+      await c.query('CHECKPOINT');
+      u = processUsage(before, sampleProcesses(targets))[0]!;
+      expect(u.maintenanceCpuSeconds!).toBeGreaterThan(0);
+      expect(u.maintenanceCpuSeconds!).toBeLessThanOrEqual(u.cpuSeconds);
+    } finally {
+      await c.end();
+    }
+  }, 120_000);
 });
