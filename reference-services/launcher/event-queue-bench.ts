@@ -77,7 +77,11 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * Measure on a scratch cluster. `treeCpu(pid)` reads a process's CPU seconds with its
  * descendants (PostgreSQL's backends): the caller's /proc reader.
  */
-export async function measureEventQueue(o: { treeCpu: (pid: number) => number; events?: number; warmup?: number; paceMs?: number; log?: (l: string) => void; track?: Tracker }): Promise<EventQueueCosts> {
+/**
+ * `onCluster`: more measurement on the same scratch cluster once the event runs are done (the
+ * platform's database cold-visit sweep), so the platform starts one PostgreSQL, not two.
+ */
+export async function measureEventQueue(o: { treeCpu: (pid: number) => number; events?: number; warmup?: number; paceMs?: number; log?: (l: string) => void; track?: Tracker; onCluster?: (url: (database: string) => string) => Promise<void> }): Promise<EventQueueCosts> {
   const events = o.events ?? 1000;
   const warmup = o.warmup ?? 200;
   const paceMs = o.paceMs ?? 5;
@@ -114,6 +118,7 @@ export async function measureEventQueue(o: { treeCpu: (pid: number) => number; e
     o.log?.(`events: ${events} one every ${paceMs} ms (after ${warmup} unmeasured), consumed in the producer's process, then by another process through the PostgreSQL queue`);
     const local = await run('local');
     const remote = await run('remote');
+    await o.onCluster?.((d) => pg.url(d));
     return eventCosts(local, remote, paceMs);
   } finally {
     for (const k of kids) if (k.exitCode === null) k.kill();

@@ -5,5 +5,6 @@
 export { domainModules } from '../domains/index.js';
 export { durabilityOf, settleAfterLoad } from '../runtime/postgres.js';
 export { measureEventQueue } from './event-queue-bench.js';
+export { measureDbColdVisits } from './db-cold-bench.js';
 // The platform benchmark runs the reference gateway alone, in front of its echo server.
 export { program } from './layout.js';

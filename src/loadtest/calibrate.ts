@@ -16,9 +16,11 @@ import { stringify } from 'yaml';
 import { operationIndex, resolveBlueprint, type CallNode, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
 import { simulate } from '../simulate/simulate.js';
+import { compile } from '../simulate/compile.js';
+import { opDemands } from '../simulate/demand.js';
 import { hostOfRuns } from './host-of-runs.js';
 import type { PlatformCosts } from './platform.js';
-import { meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
+import { coldTables, meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
 
@@ -76,7 +78,7 @@ export type Calibration = {
    * of the operations' figures at the runs' pace, charged by predictions at each layout's own. It
    * replaces `host` (the idle slowdown is then not fitted).
    */
-  cold?: { table: ColdVisit } | null;
+  cold?: { table: ColdVisit | null; dbTable?: ColdVisit | null } | null;
   warnings: string[];
 };
 
@@ -302,6 +304,31 @@ export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { p
   return n > 0 ? sum / n : 0;
 }
 
+/**
+ * For a database process serving `stores`: the CPU seconds a run's queries paid for waking their
+ * connections, from the compiled calibration layout (each operation's fresh visits to each
+ * relational store, demand.ts) and the analytic model's own expression (cold-visit.ts): per store,
+ * fresh queries × (1 − U) × E[extra after an exponential gap] at their rate per server.
+ */
+function databaseColdAtRuns(bp: Blueprint, layout: string, ops: readonly string[]) {
+  const c = compile(bp, layout);
+  const demands = opDemands(c, ops);
+  const tables = coldTables(c.stations, { coldVisitDb: { gapMs: [1], extraMs: [0] } });
+  return (table: ColdVisit, stores: readonly string[], counts: readonly number[], seconds: number, cpuSeconds: number): number => {
+    if (!(seconds > 0)) return 0;
+    let total = 0;
+    c.stations.forEach((st, i) => {
+      if (!tables[i] || !stores.includes(st.id)) return;
+      const servers = Math.max(1, st.replicas * st.servers);
+      const fresh = ops.reduce((a, id, j) => a + (counts[j] ?? 0) * (demands.get(id)?.loadFresh[i] ?? 0), 0);
+      if (!(fresh > 0)) return;
+      const busy = Math.min(1, cpuSeconds / seconds / servers);
+      total += (fresh * (1 - busy) * meanColdExtra(table, fresh / seconds / servers / 1000)) / 1000;
+    });
+    return total;
+  };
+}
+
 /** ms of CPU per public request: all of `cpu` (seconds per run) over the runs' public requests. */
 function publicPerCall(runs: readonly { publicCalls: number }[], cpu: readonly number[]): number {
   const calls = ss.sum(runs.map((r) => r.publicCalls));
@@ -394,6 +421,8 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   // scales: factors of callees, weighted over the operations that reach them.
   const direct = new Map<string, number>();
   const scales = new Map<string, Map<string, { sum: number; weight: number }>>();
+  const dbCold = opts.platform?.coldVisitDb?.table;
+  const dbColdAtRun = dbCold ? databaseColdAtRuns(bp, layout, measured) : null;
   for (const t of targets) {
     const priors = measured.map((id) => priorAt(r, trees.get(id)!, t));
     const prior = priors.map((m) => ss.sum([...m.values()]) / 1000); // seconds per request
@@ -404,7 +433,12 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     // given to the units whose pollers cause it, below).
     const dsIdle = t.kind === 'datastore' ? measuredIdle(results, (p) => p.role === 'datastore' && p.unit === t.name) : null;
     if (dsIdle !== null) databaseIdle.set(t.name, dsIdle);
-    const y = results.map((x, i) => Math.max(0, cpuOf(x, t) - (dsIdle ?? 0) * secs[i]!));
+    // Queries that found their connection idle paid the database's cold-visit extra at the runs'
+    // pace: out of the per-query figures, as the units' wake-ups are (the simulator charges it by
+    // each layout's own pace).
+    const coldDb = t.kind === 'datastore' && dbCold && dbColdAtRun ? results.map((x, i) => dbColdAtRun(dbCold, t.stores, counts[i]!, secs[i]!, cpuOf(x, t))) : null;
+    if (coldDb && ss.sum(coldDb) > 0) warnings.push(`${t.name}: ${round((ss.sum(coldDb) * 1000) / Math.max(1, ss.sum(results.map((x) => x.totals.requests))))} ms of CPU per request was its connections' wake-up at the runs' pace (the platform's database cold-visit table), taken out of the query figures: the simulator charges it by each layout's own pace`);
+    const y = results.map((x, i) => Math.max(0, cpuOf(x, t) - (dsIdle ?? 0) * secs[i]! - (coldDb?.[i] ?? 0)));
     let D: number[];
     let idle: number | null = null;
     let method: UnitFit['method'];
@@ -526,10 +560,10 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   // Processes woken after idling (the platform's cold-visit table): a request from outside wakes
   // a unit, and what that cost at the runs' pace leaves the operations' figures.
   const platformCold = opts.platform?.coldVisit?.table;
-  const cold = platformCold ? { table: platformCold } : null;
+  const cold = platformCold || dbCold ? { table: platformCold ?? null, ...(dbCold ? { dbTable: dbCold } : {}) } : null;
   const backgrounds: Record<string, number> = {};
   for (const u of r.units) {
-    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops, cold ? { table: cold.table, workers: u.workers } : undefined);
+    const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops, cold?.table ? { table: cold.table, workers: u.workers } : undefined);
     if (!inst) continue;
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);
@@ -579,7 +613,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     warnings.push(`the host's work costs ${round(1 + host.idleSlowdown)}× on an idle core (${host.points.map((p) => `${Math.round(p.busy * 100)}% busy: ${p.cpuMs} ms/request`).join(', ')}); the CPU and query figures are a busy core's (÷ ${host.pooledFactor}, the runs' mean), and predictions model the slowdown`);
   }
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results, background, host?.idleSlowdown, cold?.table);
+    const fit = residualWaits(bp, layout, operations, results, background, host?.idleSlowdown, cold?.table ?? undefined, cold?.dbTable ?? undefined);
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -650,7 +684,7 @@ function storeBackground(datastores: Blueprint['layouts'][string]['datastores'],
  * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
  * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
  */
-export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background'], idleSlowdown = 0, coldVisit?: ColdVisit): { waits: Map<string, number>; note?: string } {
+export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background'], idleSlowdown = 0, coldVisit?: ColdVisit, coldVisitDb?: ColdVisit): { waits: Map<string, number>; note?: string } {
   const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
   const base = open[0];
   if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
@@ -659,7 +693,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
   const calibrated = applyCalibration(bp, ops, layout, background);
-  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(coldVisit ? { coldVisit } : {}) } });
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
   const waits = new Map<string, number>();
   for (const m of measured) {
     const p = predicted.operations.find((o) => o.id === m.id);

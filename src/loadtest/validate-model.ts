@@ -118,6 +118,8 @@ export interface Direction {
   idleSlowdown: number | null;
   /** the cold-visit table the predictions charged (the platform's), or null */
   coldVisit: ColdVisit | null;
+  /** the platform's database cold-visit table the direction's calibration and predictions used (HostModel.coldVisitDb) */
+  coldVisitDb: ColdVisit | null;
   /** what the calibration read: layout and start time of every run (never a predicted layout's) */
   inputs: { layout: string; started: string; rate: number | null }[];
   layouts: LayoutComparison[];
@@ -252,7 +254,7 @@ export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
 
 /** The platform measurement without its cold-visit table (--idle-model slowdown). */
 function withoutColdVisits(p: PlatformCosts): PlatformCosts {
-  const { coldVisit: _dropped, ...rest } = p;
+  const { coldVisit: _dropped, coldVisitDb: _droppedDb, ...rest } = p;
   return rest;
 }
 
@@ -278,7 +280,8 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   // With the platform's cold-visit table, a visit that finds its process idle pays its extra
   // by the predicted layout's own pace (the calibration took the calibration layout's out).
   const coldVisit = cal.cold?.table;
-  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, ...(coldVisit ? { coldVisit } : {}) };
+  const coldVisitDb = cal.cold?.dbTable;
+  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
   const out: LayoutComparison[] = [];
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);
@@ -297,6 +300,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
     overlay: overlayPath,
     idleSlowdown: cal.host?.idleSlowdown ?? null,
     coldVisit: coldVisit ?? null,
+    coldVisitDb: coldVisitDb ?? null,
     inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, rate: r.run.rate })),
     layouts: out,
     summary: {
@@ -356,6 +360,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
+      ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform
         ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`

@@ -13,7 +13,7 @@ import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
-import { COLD_KINDS, meanColdExtra } from './cold-visit.js';
+import { coldTables, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
@@ -475,11 +475,12 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
  * fixed point in closed form: x = (1 − a0)·m / (1 + b·m).
  */
 function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, D: Float64Array, V: Float64Array, F: Float64Array): Float64Array | null {
-  const cv = host?.coldVisit;
-  if (!cv) return null;
+  if (!host?.coldVisit && !host?.coldVisitDb) return null;
+  const tables = coldTables(c.stations, host);
   const x = new Float64Array(c.stations.length);
   c.stations.forEach((s, i) => {
-    if (!COLD_KINDS.has(s.kind) || !(F[i]! > 0) || !(V[i]! > 0)) return;
+    const cv = tables[i];
+    if (!cv || !(F[i]! > 0) || !(V[i]! > 0)) return;
     const servers = s.replicas * s.servers;
     const a0 = (lambda * D[i]!) / 1000 / servers;
     if (a0 >= 1) return;
@@ -543,7 +544,7 @@ export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Rec
     const od = demands.get(id);
     if (od) for (let i = 0; i < n; i++) D[i]! += p * od.loadDemand[i]!;
   }
-  if (host?.coldVisit) return coldSaturation(c, demands, mix, host, saturation(c, demands, mix, { ...host, coldVisit: undefined }));
+  if (host?.coldVisit || host?.coldVisitDb) return coldSaturation(c, demands, mix, host, saturation(c, demands, mix, { ...host, coldVisit: undefined, coldVisitDb: undefined }));
   let total = 0;
   for (let i = 0; i < n; i++) {
     total += D[i]!;

@@ -58,3 +58,17 @@ export function meanColdExtra(c: ColdVisit, perMs: number): number {
 
 /** The stations whose servers are processes that go cold: the units' event loops and the gateway. */
 export const COLD_KINDS: ReadonlySet<string> = new Set(['unit', 'gateway']);
+
+/**
+ * Relational datastores, whose connections are each served by a process (PostgreSQL's backends)
+ * or a thread of their own that goes cold between queries: they pay the database's table.
+ */
+export const COLD_DB_ENGINES: ReadonlySet<string> = new Set(['postgres', 'mysql']);
+
+/**
+ * The table each station pays (null: none): the process table for units and the gateway, the
+ * database table for relational datastores. `tables` holds what the host model has.
+ */
+export function coldTables(stations: readonly { kind: string; engine?: string }[], tables: { coldVisit?: ColdVisit | undefined; coldVisitDb?: ColdVisit | undefined } | undefined): (ColdVisit | null)[] {
+  return stations.map((s) => (COLD_KINDS.has(s.kind) ? (tables?.coldVisit ?? null) : s.kind === 'datastore' && s.engine !== undefined && COLD_DB_ENGINES.has(s.engine) ? (tables?.coldVisitDb ?? null) : null));
+}

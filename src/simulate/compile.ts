@@ -65,6 +65,8 @@ export interface StationDef {
   /** unit name for units; for scenarios that name a domain */
   domains: string[];
   autoscale?: Autoscale;
+  /** datastores: the engine (which cold-visit table its connections pay, cold-visit.ts) */
+  engine?: string;
 }
 
 export interface EdgeDef {
@@ -208,7 +210,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
     const cores = d.cores ?? vcpu(d.instance);
     // The connection pool caps concurrency only when it is smaller than the cores.
-    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [] }, storeIndex);
+    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [], engine: d.engine }, storeIndex);
   }
   let broker = -1;
   if (L.broker) {

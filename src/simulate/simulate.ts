@@ -67,6 +67,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
       ...(o.balance ? { balance: o.balance } : {}),
       ...(o.host ? { hostCores: o.host.cores, hostIdleSlowdown: o.host.idleSlowdown ?? 0 } : {}),
       ...(o.host?.coldVisit ? { coldVisit: o.host.coldVisit } : {}),
+      ...(o.host?.coldVisitDb ? { coldVisitDb: o.host.coldVisitDb } : {}),
       ...(resolved?.ok ? { scenario: resolved.value.des } : {}),
       ...(o.onProgress ? { onProgress: (f: number) => o.onProgress!(f, i) } : {}),
     });

@@ -133,6 +133,11 @@ export interface HostModel {
    * none.
    */
   coldVisit?: ColdVisit;
+  /**
+   * The same for a relational datastore's connection (a PostgreSQL backend) that idled between
+   * queries: measured per machine by `calibrate --platform` (db-cold-bench.ts). Absent: none.
+   */
+  coldVisitDb?: ColdVisit;
 }
 
 export interface SimulationResult {

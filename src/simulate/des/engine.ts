@@ -6,6 +6,7 @@
 //
 // Tokens and events are pooled in typed arrays: the steady state allocates nothing, which is
 // what makes a million requests take about a second.
+import { coldTables } from '../cold-visit.js';
 import { OP_BEGIN, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../compile.js';
 import type { WorkloadSpec } from '../types.js';
 import { Arrivals } from './arrivals.js';
@@ -54,7 +55,7 @@ class Sim {
     this.sampler = new Sampler(c, this.rng);
     this.lanes = this.sampler.lanes;
     this.programs = c.programs.map((p) => p.code);
-    this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng, o.hostIdleSlowdown ?? 0, o.coldVisit ?? null);
+    this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng, o.hostIdleSlowdown ?? 0, coldTables(c.stations, o));
     this.calls = new Calls(c, this, this.tokens);
     this.arrivals = new Arrivals(c, w, o.scenario, this, this.rng);
     this.measure = new Measure(this.arrivals.opIds.length, o.scenario, w.warmup, w.duration, this.stations);

@@ -4,7 +4,7 @@
 // host's PS pool), or joins the replica's own PS pool. Busy and waiting time-areas per replica
 // give utilization and queue lengths; visits and waits per station give P(wait).
 import { MIN_HOST_CORES, type Compiled } from '../compile.js';
-import { COLD_KINDS, coldExtra, type ColdVisit } from '../cold-visit.js';
+import { coldExtra, type ColdVisit } from '../cold-visit.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
@@ -79,8 +79,9 @@ export class Stations {
   private readonly random: boolean;
   // Cold visits (HostModel.coldVisit): per replica, a stack of its free servers' idle-since times,
   // the most recently freed on top (the process that just finished a step and carries on at once
-  // is the one that takes it: a gap of 0). Only for process stations (units, gateway).
-  private readonly cold: ColdVisit | null;
+  // is the one that takes it: a gap of 0). Only for stations with a table (cold-visit.ts coldTables:
+  // units, the gateway, relational datastores' connections).
+  private readonly cold: readonly (ColdVisit | null)[];
   private readonly coldStation: Uint8Array;
   private readonly freeBase: Int32Array;
   private readonly freeTop: Int32Array;
@@ -94,7 +95,7 @@ export class Stations {
     hostCores: number | undefined,
     private readonly rng: Rng,
     hostIdleSlowdown = 0,
-    cold: ColdVisit | null = null,
+    cold: readonly (ColdVisit | null)[] = [],
   ) {
     this.leastConn = balance === 'least-connections';
     this.random = balance === 'random';
@@ -132,7 +133,7 @@ export class Stations {
     this.busyArea = new Float64Array(nr);
     this.waitArea = new Float64Array(nr);
     this.cold = cold;
-    this.coldStation = Uint8Array.from(c.stations, (st) => (cold && COLD_KINDS.has(st.kind) ? 1 : 0));
+    this.coldStation = Uint8Array.from(c.stations, (_, i) => (cold[i] ? 1 : 0));
     this.freeBase = new Int32Array(nr);
     this.freeTop = new Int32Array(nr);
     let slots = 0;
@@ -248,7 +249,7 @@ export class Stations {
   private wake(r: number, s: number): number {
     if (!this.coldStation[s]) return 0;
     const top = --this.freeTop[r]!;
-    return coldExtra(this.cold!, this.sim.now - this.freeAt[this.freeBase[r]! + top]!);
+    return coldExtra(this.cold[s]!, this.sim.now - this.freeAt[this.freeBase[r]! + top]!);
   }
 
   /** One of replica r's servers goes idle now. */

@@ -38,6 +38,8 @@ export interface DesOptions {
   hostIdleSlowdown?: number;
   /** see HostModel.coldVisit */
   coldVisit?: ColdVisit;
+  /** see HostModel.coldVisitDb */
+  coldVisitDb?: ColdVisit;
   scenario?: DesScenario;
   /** autoscaler period, ms */
   autoscalePeriod?: number;
