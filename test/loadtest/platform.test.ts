@@ -1,6 +1,7 @@
 // calibrate --platform: the HTTP microbenchmark (real fastify server, real undici client, two
 // processes), the event microbenchmark (the units' EventRouter on a real embedded PostgreSQL),
 // the fits, and the overlay carrying the figures as every layout's network and broker CPU.
+import { DB_COLD_PACES } from '../../reference-services/launcher/db-cold-bench.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,17 @@ describe('platform costs', () => {
     expect(cv.table.gapMs.length).toBeGreaterThanOrEqual(2);
     cv.table.extraMs.forEach((x, i) => i > 0 && expect(x).toBeGreaterThanOrEqual(cv.table.extraMs[i - 1]!));
     expect(p.notes.some((n) => n.startsWith('a process woken after idling pays more CPU'))).toBe(true);
+    // The database's sweep: a PostgreSQL backend's lookups at every pace (its own schedstat); a
+    // lookup costs more than nothing and less than a millisecond or two of CPU.
+    const db = p.coldVisitDb!;
+    expect(db.points.map((x) => x.paceMs)).toEqual([...DB_COLD_PACES]);
+    expect(db.basePaceMs).toBe(DB_COLD_PACES[0]);
+    for (const x of db.points) {
+      expect(x.serverMs).toBeGreaterThan(0);
+      expect(x.serverMs).toBeLessThan(5);
+    }
+    db.table.extraMs.forEach((x, i) => i > 0 && expect(x).toBeGreaterThanOrEqual(db.table.extraMs[i - 1]!));
+    expect(p.notes.some((n) => n.startsWith('a PostgreSQL backend woken after idling'))).toBe(true);
 
     const BP = join(ROOT, 'blueprints/quantchat.yaml');
     const bp = loadBlueprint(BP).blueprint;

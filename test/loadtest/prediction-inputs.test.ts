@@ -277,7 +277,7 @@ describe('calls between units in a calibration on a layout with hops', () => {
     const saved = parseSavedRuns(readFileSync(join(ROOT, 'reports/validate-model-runs.json'), 'utf8'), 'reports/validate-model-runs.json');
     const levels = saved.layouts.monolith!.levels;
     // the saved platform measurement without its table (runs saved before it was measured had none)
-    const { coldVisit: _table, ...platform } = saved.platform!;
+    const { coldVisit: _table, coldVisitDb: _dbTable, ...platform } = saved.platform!;
     const without = calibrate(bp, levels, { layout: 'monolith', platform });
     expect(without.cold).toBeNull();
     expect(without.host).not.toBeNull();
@@ -286,6 +286,33 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(withCold.host).toBeNull();
     expect(withCold.cold).toEqual({ table });
     expect(withCold.warnings.some((w) => /^backend: [0-9.]+ ms of CPU per request from outside was its wake-up/.test(w))).toBe(true);
+  });
+
+  it('with the platform’s database table, the database’s query figures lose its connections’ wake-ups at the runs’ pace', () => {
+    const saved = parseSavedRuns(readFileSync(join(ROOT, 'reports/validate-model-runs.json'), 'utf8'), 'reports/validate-model-runs.json');
+    const levels = saved.layouts.monolith!.levels;
+    const { coldVisit: _table, coldVisitDb: _dbTable, ...platform } = saved.platform!;
+    const dbTable = ColdVisit.parse({ gapMs: [4, 13, 47, 148], extraMs: [0.06, 0.16, 0.24, 0.29] });
+    // both with the process table, so neither fits the idle slowdown: only the database table differs
+    const table = ColdVisit.parse({ gapMs: [3, 10, 30, 100], extraMs: [0.05, 0.2, 0.35, 0.6] });
+    const base = { ...platform, coldVisit: { table, basePaceMs: 2, idleMsPerS: 0.7, points: [] } };
+    const without = calibrate(bp, levels, { layout: 'monolith', platform: base, residualWaits: false });
+    const withDb = calibrate(bp, levels, { layout: 'monolith', platform: { ...base, coldVisitDb: { table: dbTable, basePaceMs: 2, idleMsPerS: 0, points: [] } }, residualWaits: false });
+    expect(without.cold).toEqual({ table });
+    expect(withDb.cold).toEqual({ table, dbTable });
+    // and the database table alone also turns the idle slowdown off (it models the same fall)
+    expect(calibrate(bp, levels, { layout: 'monolith', platform: { ...platform, coldVisitDb: { table: dbTable, basePaceMs: 2, idleMsPerS: 0, points: [] } }, residualWaits: false }).host).toBeNull();
+    const line = withDb.warnings.find((w) => /^postgres: [0-9.]+ ms of CPU per request was its connections' wake-up at the runs' pace/.test(w));
+    expect(line).toBeDefined();
+    const perRequest = Number(/^postgres: ([0-9.]+) ms/.exec(line!)![1]);
+    // a few fresh queries a request, each at most the table's largest extra
+    expect(perRequest).toBeGreaterThan(0.01);
+    expect(perRequest).toBeLessThan(10 * 0.29);
+    // the database's fitted figures fall; the units' do not move
+    const db = (c: typeof without) => c.fits.find((f) => f.kind === 'datastore')!.demands.reduce((a, d) => a + d.measuredMs, 0);
+    expect(db(withDb)).toBeLessThan(db(without));
+    const unit = (c: typeof without) => c.fits.find((f) => f.kind === 'unit')!.demands.map((d) => d.measuredMs);
+    expect(unit(withDb)).toEqual(unit(without));
   });
 });
 
