@@ -49,7 +49,16 @@ export const outboxMigrations = [
   `CREATE INDEX IF NOT EXISTS outbox_pending ON archsim_outbox.outbox (domain, id) WHERE published_at IS NULL`,
 ];
 
-const CHANNEL = 'archsim_events';
+/**
+ * The NOTIFY channel of a consumer domain's units. One channel per consuming domain, so an event
+ * wakes only the units that consume it: on one shared channel PostgreSQL signalled every
+ * listening backend and every unit parsed every notification (eight of them per event in an
+ * eight-unit layout, for one or two consumers), CPU no broker spends. A hash keeps the name a
+ * plain identifier (LISTEN takes no parameter) whatever the blueprint calls its domains.
+ */
+export function channelOf(domain: string): string {
+  return `archsim_ev_${createHash('sha256').update(domain).digest('hex').slice(0, 24)}`;
+}
 
 /**
  * The id of an event a consumer emits because of another one: the same for every delivery of
@@ -185,14 +194,14 @@ export class EventRouter {
              INSERT INTO events.queue (event_id, event, consumer, payload, request_id)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[])
              ON CONFLICT (event_id, consumer) DO NOTHING RETURNING 1)
-           SELECT pg_notify($6, $7) FROM (SELECT count(*) FROM rows) AS n`,
+           SELECT pg_notify(ch, $7) FROM unnest($6::text[]) AS ch, (SELECT count(*) FROM rows) AS n`,
           [
             remote.map((r) => r.row.event_id),
             remote.map((r) => r.row.event),
             remote.map((r) => r.consumer),
             remote.map((r) => JSON.stringify(r.row.payload)),
             remote.map((r) => r.row.request_id),
-            CHANNEL,
+            [...new Set(remote.map((r) => channelOf(r.consumer.split('.')[0]!)))],
             [...new Set(remote.map((r) => r.consumer))].join(','),
           ],
         );
@@ -243,7 +252,7 @@ export class EventRouter {
           if (!n.payload || n.payload.split(',').some((x) => this.handlers.has(x))) this.kick();
         });
         await c.connect();
-        await c.query(`LISTEN ${CHANNEL}`);
+        for (const ch of new Set([...this.handlers.keys()].map((h) => channelOf(h.split('.')[0]!)))) await c.query(`LISTEN ${ch}`);
         this.listener = c;
       } catch (e) {
         this.log.warn({ err: (e as Error).message }, 'events LISTEN failed; polling only');

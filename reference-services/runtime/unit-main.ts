@@ -1,6 +1,7 @@
 // The program of one unit: `node unit-main.js` with ARCHSIM_UNIT (JSON: blueprint path, layout,
 // unit, ports, databases, internal origins of the other units, secrets, config). Started by `archsim up` / startLayout.
 import { loadBlueprint } from '../../src/io/load.js';
+import { stopWithParent } from './orphan-watch.js';
 import { startUnit } from './unit.js';
 
 interface UnitEnv {
@@ -55,7 +56,10 @@ async function main() {
       relayTtlSeconds: env.relayTtlSeconds ?? 7 * 86400,
     },
   });
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     unit.app.log.info({ signal }, 'shutting down: draining in-flight requests');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
@@ -63,6 +67,7 @@ async function main() {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  stopWithParent((why) => stop(why));
 }
 
 main().catch((e: Error) => {
