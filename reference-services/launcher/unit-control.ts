@@ -1,0 +1,39 @@
+// The control plane's side of a unit's admin endpoint (reference-services/runtime/unit.ts,
+// POST /admin/domain-db): hold a domain's database work, switch the domain to another database,
+// or release it unchanged. Authenticated like the gateway's admin endpoint, with a service token
+// of the run signed for the control identity.
+import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
+
+export interface UnitControl {
+  /** Resolves once the domain's work under way on the unit has finished and new work waits (at most `drainMs`). */
+  hold(domain: string, url: string, drainMs?: number): Promise<void>;
+  switchTo(domain: string): Promise<void>;
+  release(domain: string): Promise<void>;
+}
+
+export function unitControl(internalUrl: string, serviceSecret: string): UnitControl {
+  const signer = new ServiceAuth(new TextEncoder().encode(serviceSecret), CONTROL_CALLER, new Map(), new Map());
+  const post = async (body: Record<string, unknown>, timeoutMs: number) => {
+    const r = await fetch(`${internalUrl}/admin/domain-db`, {
+      method: 'POST',
+      headers: { [SERVICE_TOKEN_HEADER]: await signer.token(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    // The answer never holds the URL (it carries the database password): only the unit's message.
+    const text = await r.text();
+    if (r.ok) return;
+    let message = text.slice(0, 200);
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {
+      /* not JSON: its start */
+    }
+    throw new Error(`${String(body.action)} ${String(body.domain)}: ${r.status} ${message}`);
+  };
+  return {
+    hold: (domain, url, drainMs = 5000) => post({ action: 'hold', domain, url, drainMs }, drainMs + 15_000),
+    switchTo: (domain) => post({ action: 'switch', domain }, 10_000),
+    release: (domain) => post({ action: 'release', domain }, 10_000),
+  };
+}
