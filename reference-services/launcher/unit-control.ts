@@ -5,10 +5,14 @@
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
 
 export interface UnitControl {
-  /** Resolves once the domain's work under way on the unit has finished and new work waits (at most `drainMs`). */
-  hold(domain: string, url: string, drainMs?: number): Promise<void>;
-  switchTo(domain: string): Promise<void>;
-  release(domain: string): Promise<void>;
+  /**
+   * Resolves once the domain's work under way on the unit has finished and new work waits (at
+   * most `drainMs`), with when the unit closed the gate (Date.now() on this host).
+   */
+  hold(domain: string, url: string, drainMs?: number): Promise<{ closedAt: number }>;
+  /** The domain switched and its gate opened, with when. */
+  switchTo(domain: string): Promise<{ openedAt: number }>;
+  release(domain: string): Promise<{ openedAt: number }>;
 }
 
 export function unitControl(internalUrl: string, serviceSecret: string): UnitControl {
@@ -22,7 +26,7 @@ export function unitControl(internalUrl: string, serviceSecret: string): UnitCon
     });
     // The answer never holds the URL (it carries the database password): only the unit's message.
     const text = await r.text();
-    if (r.ok) return;
+    if (r.ok) return JSON.parse(text) as { closedAt?: number; openedAt?: number };
     let message = text.slice(0, 200);
     try {
       message = (JSON.parse(text) as { message?: string }).message ?? message;
@@ -32,8 +36,8 @@ export function unitControl(internalUrl: string, serviceSecret: string): UnitCon
     throw new Error(`${String(body.action)} ${String(body.domain)}: ${r.status} ${message}`);
   };
   return {
-    hold: (domain, url, drainMs = 5000) => post({ action: 'hold', domain, url, drainMs }, drainMs + 15_000),
-    switchTo: (domain) => post({ action: 'switch', domain }, 10_000),
-    release: (domain) => post({ action: 'release', domain }, 10_000),
+    hold: async (domain, url, drainMs = 5000) => ({ closedAt: (await post({ action: 'hold', domain, url, drainMs }, drainMs + 15_000)).closedAt ?? Date.now() }),
+    switchTo: async (domain) => ({ openedAt: (await post({ action: 'switch', domain }, 10_000)).openedAt ?? Date.now() }),
+    release: async (domain) => ({ openedAt: (await post({ action: 'release', domain }, 10_000)).openedAt ?? Date.now() }),
   };
 }

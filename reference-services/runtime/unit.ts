@@ -376,9 +376,11 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         if (d.held || holds.has(domain)) throw conflict(`${domain} is already held`);
         // Opened in full before the gate closes: the hold lasts the drain and the verify, not connects.
         const db = openDb(req.body.url, 10, o.db);
+        let closedAt = 0;
         try {
           await migrate(db, 'archsim_outbox', outboxMigrations);
           await db.warm();
+          closedAt = Date.now();
           await d.hold(req.body.drainMs ?? 5000);
         } catch (e) {
           await db.end().catch(() => undefined);
@@ -393,7 +395,8 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         }, HOLD_MAX_MS);
         timer.unref();
         holds.set(domain, { db, timer });
-        return { held: domain };
+        // When the gate closed (this host's clock, like the control plane's): how long writes waited.
+        return { held: domain, closedAt };
       }
       const h = holds.get(domain);
       if (!h) throw conflict(`${domain} is not held`);
@@ -406,11 +409,12 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         events.addOutbox(h.db, domain);
         d.switchTo(h.db);
         app.log.warn({ domain }, 'domain moved to another database');
-        return { switched: domain };
+        return { switched: domain, openedAt: Date.now() };
       }
       d.release();
+      const openedAt = Date.now();
       await h.db.end().catch(() => undefined);
-      return { released: domain };
+      return { released: domain, openedAt };
     },
   );
 

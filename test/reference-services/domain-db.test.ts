@@ -106,13 +106,16 @@ describe('a unit’s admin endpoint: a domain moved while it serves (real monoli
     expect((await post(ctl, { action: 'switch', domain: 'groups' })).status).toBe(409);
     expect((await call('GET', `/api/v1/groups/${before.body.id}`, { token: u.token })).status).toBe(200);
 
-    await control.hold('groups', target);
+    const { closedAt } = await control.hold('groups', target);
     await expect(control.hold('groups', target)).rejects.toThrow(/409 groups is already held/);
     // Held: a groups request waits; a request of another domain does not.
     const waiting = call('GET', `/api/v1/groups/${before.body.id}`, { token: u.token });
     expect((await call('GET', `/api/v1/users/${u.id}`, { token: u.token })).status).toBe(200);
     expect(await settled(waiting, 500)).toBe(false);
-    await control.switchTo('groups');
+    const { openedAt } = await control.switchTo('groups');
+    // The unit says when its gate closed and opened: the wait the request above went through.
+    expect(openedAt - closedAt).toBeGreaterThanOrEqual(500);
+    expect(openedAt - closedAt).toBeLessThan(30_000);
     // It ran on the new database, which holds no group yet: not found, not an error.
     expect((await waiting).status).toBe(404);
     const after = await call('POST', '/api/v1/groups', { token: u.token, body: { name: 'in group-db' } });
