@@ -1,17 +1,20 @@
 // The control plane's side of a unit's admin endpoint (reference-services/runtime/unit.ts,
-// POST /admin/domain-db): hold a domain's database work, switch the domain to another database,
-// or release it unchanged. Authenticated like the gateway's admin endpoint, with a service token
+// POST /admin/domain-db): prepare a domain's move to another database, hold the domain's
+// database work, switch the domain there, or release it unchanged. Authenticated like the gateway's admin endpoint, with a service token
 // of the run signed for the control identity.
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
 
 export interface UnitControl {
+  /** The unit opens a pool on the new database (every connection), the domain untouched. */
+  prepare(domain: string, url: string): Promise<void>;
   /**
    * Resolves once the domain's work under way on the unit has finished and new work waits (at
    * most `drainMs`), with when the unit closed the gate (Date.now() on this host).
    */
-  hold(domain: string, url: string, drainMs?: number): Promise<{ closedAt: number }>;
-  /** The domain switched and its gate opened, with when. */
+  hold(domain: string, drainMs?: number): Promise<{ closedAt: number }>;
+  /** The domain switched to the prepared database and its gate opened, with when. */
   switchTo(domain: string): Promise<{ openedAt: number }>;
+  /** The gate opened (if held) and the prepared pool closed, nothing switched. */
   release(domain: string): Promise<{ openedAt: number }>;
 }
 
@@ -36,7 +39,8 @@ export function unitControl(internalUrl: string, serviceSecret: string): UnitCon
     throw new Error(`${String(body.action)} ${String(body.domain)}: ${r.status} ${message}`);
   };
   return {
-    hold: async (domain, url, drainMs = 5000) => ({ closedAt: (await post({ action: 'hold', domain, url, drainMs }, drainMs + 15_000)).closedAt ?? Date.now() }),
+    prepare: async (domain, url) => void (await post({ action: 'prepare', domain, url }, 30_000)),
+    hold: async (domain, drainMs = 5000) => ({ closedAt: (await post({ action: 'hold', domain, drainMs }, drainMs + 10_000)).closedAt ?? Date.now() }),
     switchTo: async (domain) => ({ openedAt: (await post({ action: 'switch', domain }, 10_000)).openedAt ?? Date.now() }),
     release: async (domain) => ({ openedAt: (await post({ action: 'release', domain }, 10_000)).openedAt ?? Date.now() }),
   };

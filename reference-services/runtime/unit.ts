@@ -81,7 +81,7 @@ export interface RunningUnit {
   close(): Promise<void>;
 }
 
-/** A hold of a domain's database the control plane did not follow up is released after this long. */
+/** A prepared move of a domain's database (and its hold) the control plane did not follow up is released after this long. */
 const HOLD_MAX_MS = 30_000;
 
 function validationFields(e: { validation?: { instancePath?: string; params?: Record<string, unknown> }[]; validationContext?: string }): string[] {
@@ -335,12 +335,14 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   });
 
   // The control plane moves a local domain to another database while the unit serves (a table
-  // move's cut-over, `archsim rehearse`): POST /admin/domain-db {action: "hold", domain, url}
-  // opens a pool on the new database (its outbox migrated), closes the domain's gate and answers
-  // once the domain's work under way has finished; "switch" points the domain there and opens
-  // the gate; "release" opens it unchanged. The control identity's token only (401 without a
-  // valid token of the run, 403 for a unit's), checked before the body is read. A hold the
-  // control plane does not follow up is released by itself after HOLD_MAX_MS.
+  // move's cut-over, `archsim rehearse`): POST /admin/domain-db {action: "prepare", domain, url}
+  // opens a pool on the new database (its outbox migrated, every connection opened), "hold"
+  // closes the domain's gate and answers once the domain's work under way has finished, "switch"
+  // points the domain at the new database and opens the gate, "release" opens it unchanged and
+  // closes the prepared pool. Preparing apart from holding keeps the connects out of the time
+  // the domain's work waits. The control identity's token only (401 without a valid token of
+  // the run, 403 for a unit's), checked before the body is read. A preparation the control plane
+  // does not follow up is released by itself after HOLD_MAX_MS.
   const adminAuth = new ServiceAuth(o.serviceSecret, o.unit, new Map([...domainsOfUnit, [CONTROL_CALLER, []]]), new Map());
   internal.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/admin/')) return;
@@ -348,9 +350,17 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     const caller = await adminAuth.verify(typeof h === 'string' ? h : undefined);
     if (caller !== CONTROL_CALLER) throw forbidden(`unit ${caller} may not move a domain's database`);
   });
-  const holds = new Map<string, { db: Db; timer: NodeJS.Timeout }>();
+  const prepared = new Map<string, { db: Db; timer: NodeJS.Timeout }>();
   let moved = 0;
-  internal.post<{ Body: { action: 'hold' | 'switch' | 'release'; domain: string; url?: string; drainMs?: number } }>(
+  const discard = async (domain: string, d: DomainDb) => {
+    const p = prepared.get(domain);
+    if (!p) return;
+    clearTimeout(p.timer);
+    prepared.delete(domain);
+    if (d.held) d.release();
+    await p.db.end().catch(() => undefined);
+  };
+  internal.post<{ Body: { action: 'prepare' | 'hold' | 'switch' | 'release'; domain: string; url?: string; drainMs?: number } }>(
     '/admin/domain-db',
     {
       schema: {
@@ -359,7 +369,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
           required: ['action', 'domain'],
           additionalProperties: false,
           properties: {
-            action: { enum: ['hold', 'switch', 'release'] },
+            action: { enum: ['prepare', 'hold', 'switch', 'release'] },
             domain: { type: 'string', maxLength: 64 },
             url: { type: 'string', maxLength: 2048, pattern: '^postgres(ql)?://' },
             drainMs: { type: 'integer', minimum: 1, maximum: 30_000 },
@@ -371,50 +381,53 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
       const { action, domain } = req.body;
       const d = local.has(domain) ? domainDbs.get(domain) : undefined;
       if (!d) throw new HttpError(404, 'not_found', `no domain ${domain} in this unit`);
-      if (action === 'hold') {
-        if (!req.body.url) throw badRequest('hold needs the url of the new database', ['url']);
-        if (d.held || holds.has(domain)) throw conflict(`${domain} is already held`);
-        // Opened in full before the gate closes: the hold lasts the drain and the verify, not connects.
+      if (action === 'prepare') {
+        if (!req.body.url) throw badRequest('prepare needs the url of the new database', ['url']);
+        if (prepared.has(domain)) throw conflict(`${domain} is already prepared`);
         const db = openDb(req.body.url, 10, o.db);
-        let closedAt = 0;
         try {
           await migrate(db, 'archsim_outbox', outboxMigrations);
           await db.warm();
-          closedAt = Date.now();
-          await d.hold(req.body.drainMs ?? 5000);
         } catch (e) {
           await db.end().catch(() => undefined);
-          if (e instanceof HttpError) throw e;
-          throw conflict(`${domain} not held: ${redactText((e as Error).message)}`);
+          throw conflict(`${domain} not prepared: ${redactText((e as Error).message)}`);
         }
         const timer = setTimeout(() => {
-          holds.delete(domain);
-          d.release();
-          void db.end().catch(() => undefined);
-          app.log.warn({ domain }, 'a hold of the domain was not followed up: released');
+          void discard(domain, d);
+          app.log.warn({ domain }, 'a prepared move of the domain was not followed up: released');
         }, HOLD_MAX_MS);
         timer.unref();
-        holds.set(domain, { db, timer });
-        // When the gate closed (this host's clock, like the control plane's): how long writes waited.
+        prepared.set(domain, { db, timer });
+        return { prepared: domain };
+      }
+      const p = prepared.get(domain);
+      if (action === 'release') {
+        if (!p) throw conflict(`${domain} is not prepared`);
+        await discard(domain, d);
+        return { released: domain, openedAt: Date.now() };
+      }
+      if (action === 'hold') {
+        if (!p) throw conflict(`${domain} is not prepared`);
+        if (d.held) throw conflict(`${domain} is already held`);
+        // When the gate closed (this host's clock, like the control plane's): how long work waited.
+        const closedAt = Date.now();
+        try {
+          await d.hold(req.body.drainMs ?? 5000);
+        } catch (e) {
+          throw conflict(`${domain} not held: ${redactText((e as Error).message)}`);
+        }
         return { held: domain, closedAt };
       }
-      const h = holds.get(domain);
-      if (!h) throw conflict(`${domain} is not held`);
-      clearTimeout(h.timer);
-      holds.delete(domain);
-      if (action === 'switch') {
-        // Its pool is the unit's from now on (readiness, close); events recorded from now on are
-        // drained from there, those recorded before from the old database as until now.
-        pools.set(`${domain} (moved ${++moved})`, h.db);
-        events.addOutbox(h.db, domain);
-        d.switchTo(h.db);
-        app.log.warn({ domain }, 'domain moved to another database');
-        return { switched: domain, openedAt: Date.now() };
-      }
-      d.release();
-      const openedAt = Date.now();
-      await h.db.end().catch(() => undefined);
-      return { released: domain, openedAt };
+      if (!p || !d.held) throw conflict(`${domain} is not held`);
+      clearTimeout(p.timer);
+      prepared.delete(domain);
+      // Its pool is the unit's from now on (readiness, close); events recorded from now on are
+      // drained from there, those recorded before from the old database as until now.
+      pools.set(`${domain} (moved ${++moved})`, p.db);
+      events.addOutbox(p.db, domain);
+      d.switchTo(p.db);
+      app.log.warn({ domain }, 'domain moved to another database');
+      return { switched: domain, openedAt: Date.now() };
     },
   );
 

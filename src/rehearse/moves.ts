@@ -169,23 +169,35 @@ export async function cutOver(ctx: MoveContext, m: ActiveMove): Promise<string |
   const names = hosts.map((h) => h.name).join(' and ');
   const atS = ctx.atS();
   const t0 = performance.now();
-  const held: typeof units = [];
+  /** units with a pool open on the new copy (released on a give-up) */
+  const prepared: typeof units = [];
   /** when each unit closed the domain's gate (this host's clock) */
   const closed: number[] = [];
   const giveUp = async (why: string) => {
-    await Promise.all(held.map((u) => u.c.release(m.domain).catch(() => undefined)));
+    await Promise.all(prepared.map((u) => u.c.release(m.domain).catch(() => undefined)));
     await stopDualWrite(m.dual).catch(() => undefined);
     m.state = 'stopped';
     for (const r of m.reports) r.notPerformed = `${why}: nothing was switched (${names} released on the old copy in ${m.from}), the extraction rolled back, the old copy kept`;
     return why;
   };
-  const holds = await Promise.allSettled(
+  // Pools on the new copy opened first (connects take a while on a busy host), then the gates
+  // closed: the domain's work waits for the drain, the verify and the switch only.
+  const prep = await Promise.allSettled(
     units.map(async (u) => {
-      closed.push((await u.c.hold(m.domain, m.targetUrl, HOLD_DRAIN_MS)).closedAt);
-      held.push(u);
+      await u.c.prepare(m.domain, m.targetUrl);
+      prepared.push(u);
     }),
   );
-  const holdMs = Math.round(performance.now() - t0);
+  const prepMs = Math.round(performance.now() - t0);
+  const th = performance.now();
+  const holds = prep.some((x) => x.status === 'rejected')
+    ? prep
+    : await Promise.allSettled(
+        units.map(async (u) => {
+          closed.push((await u.c.hold(m.domain, HOLD_DRAIN_MS)).closedAt);
+        }),
+      );
+  const holdMs = Math.round(performance.now() - th);
   const failed = holds.find((h): h is PromiseRejectedResult => h.status === 'rejected');
   if (failed) {
     const why = `the cut-over could not hold ${m.domain}'s writes (${message(failed.reason)})`;
@@ -215,23 +227,20 @@ export async function cutOver(ctx: MoveContext, m: ActiveMove): Promise<string |
     return giveUp(why);
   }
   await syncSequences(m.sourceUrl, m.targetUrl, m.domain);
-  const switched: string[] = [];
   const cutAtS = ctx.atS();
-  let opened = 0;
-  for (const u of units) {
-    try {
-      opened = Math.max(opened, (await u.c.switchTo(m.domain)).openedAt);
-      switched.push(u.name);
-    } catch (e) {
-      // Units switched already write the new copy: the data cannot be put back by a rollback.
-      const why = `the cut-over switched ${switched.join(', ') || 'no unit'} but not ${u.name} (${message(e)})`;
-      for (const r of m.reports) (r.error = why), (r.record!['cut over'] = { atS, ok: false, detail: why });
-      for (const x of units.filter((x) => !switched.includes(x.name) && x !== u)) await x.c.release(m.domain).catch(() => undefined);
-      m.state = 'stopped';
-      ctx.line(`  CUT-OVER FAILED: ${why}`);
-      return why;
-    }
+  const switches = await Promise.allSettled(units.map(async (u) => ({ name: u.name, openedAt: (await u.c.switchTo(m.domain)).openedAt })));
+  const switched = switches.flatMap((x) => (x.status === 'fulfilled' ? [x.value.name] : []));
+  const notSwitched = switches.flatMap((x, i) => (x.status === 'rejected' ? [`${units[i]!.name} (${message(x.reason)})`] : []));
+  if (notSwitched.length) {
+    // Units switched already write the new copy: the data cannot be put back by a rollback.
+    const why = `the cut-over switched ${switched.join(', ') || 'no unit'} but not ${notSwitched.join(', ')}`;
+    for (const r of m.reports) (r.error = why), (r.record!['cut over'] = { atS: cutAtS, ok: false, detail: why });
+    for (const u of units.filter((x) => !switched.includes(x.name))) await u.c.release(m.domain).catch(() => undefined);
+    m.state = 'stopped';
+    ctx.line(`  CUT-OVER FAILED: ${why}`);
+    return why;
   }
+  const opened = Math.max(...switches.map((x) => (x.status === 'fulfilled' ? x.value.openedAt : 0)));
   ctx.L.moveDomain(m.domain, m.targetUrl);
   // From the first gate closed to the last opened: the longest any of the domain's work waited.
   const heldMs = Math.max(0, opened - Math.min(...closed));
@@ -239,7 +248,7 @@ export async function cutOver(ctx: MoveContext, m: ActiveMove): Promise<string |
   await stopDualWrite(m.dual).catch((e) => (stopped = `the stream could not be stopped: ${message(e)}`));
   m.state = 'cut-over';
   for (const r of m.reports) r.record!['cut over'] = { atS: cutAtS, ok: true, rows: rowsOf(cmp, r.table)?.rows ?? 0, ms: heldMs, detail: `${names} switched ${m.domain} to ${m.to} after the verify; its database work waited ${heldMs} ms (held, none refused); ${stopped}` };
-  ctx.line(`  cut over: ${names} switched ${m.domain} to ${m.to} (${cmp.tables.map((t) => `${t.table} ${t.rows} rows`).join(', ')} verified in ${cmp.ms} ms; holds in place after ${holdMs} ms, the new pools opened first; writes held ${heldMs} ms)`);
+  ctx.line(`  cut over: ${names} switched ${m.domain} to ${m.to} (${cmp.tables.map((t) => `${t.table} ${t.rows} rows`).join(', ')} verified in ${cmp.ms} ms; new pools opened in ${prepMs} ms before the holds, which were in place after ${holdMs} ms; writes held ${heldMs} ms)`);
   return null;
 }
 

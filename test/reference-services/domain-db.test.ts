@@ -93,21 +93,27 @@ describe('a unit’s admin endpoint: a domain moved while it serves (real monoli
     // Hostile callers: no token, a unit's own token, a forged one; nothing is held.
     const post = (headers: Record<string, string>, body: unknown) => fetch(`${unit.internalUrl}/admin/domain-db`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const sign = (sub: string, secret = L!.serviceSecret) => new SignJWT({ typ: 'service' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setAudience(SERVICE_AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret));
-    const hold = { action: 'hold', domain: 'groups', url: target };
+    const hold = { action: 'prepare', domain: 'groups', url: target };
     expect((await post({}, hold)).status).toBe(401);
     expect((await post({ [SERVICE_TOKEN_HEADER]: await sign('backend') }, hold)).status).toBe(403);
     expect((await post({ [SERVICE_TOKEN_HEADER]: await sign('archsim:control', 'b'.repeat(64)) }, hold)).status).toBe(401);
     const control = unitControl(unit.internalUrl, L.serviceSecret);
     // Bad bodies from the control identity: refused, nothing held.
     const ctl = { [SERVICE_TOKEN_HEADER]: await sign('archsim:control') };
-    expect((await post(ctl, { action: 'hold', domain: 'groups' })).status).toBe(400);
-    expect((await post(ctl, { action: 'hold', domain: 'groups', url: 'file:///etc/passwd' })).status).toBe(400);
-    expect((await post(ctl, { action: 'hold', domain: 'nope', url: target })).status).toBe(404);
+    expect((await post(ctl, { action: 'prepare', domain: 'groups' })).status).toBe(400);
+    expect((await post(ctl, { action: 'prepare', domain: 'groups', url: 'file:///etc/passwd' })).status).toBe(400);
+    expect((await post(ctl, { action: 'prepare', domain: 'nope', url: target })).status).toBe(404);
+    expect((await post(ctl, { action: 'hold', domain: 'groups' })).status).toBe(409);
     expect((await post(ctl, { action: 'switch', domain: 'groups' })).status).toBe(409);
     expect((await call('GET', `/api/v1/groups/${before.body.id}`, { token: u.token })).status).toBe(200);
 
-    const { closedAt } = await control.hold('groups', target);
-    await expect(control.hold('groups', target)).rejects.toThrow(/409 groups is already held/);
+    await control.prepare('groups', target);
+    await expect(control.prepare('groups', target)).rejects.toThrow(/409 groups is already prepared/);
+    // Prepared, not held: a switch is refused, and the domain still serves from main.
+    await expect(control.switchTo('groups')).rejects.toThrow(/409 groups is not held/);
+    expect((await call('GET', `/api/v1/groups/${before.body.id}`, { token: u.token })).status).toBe(200);
+    const { closedAt } = await control.hold('groups');
+    await expect(control.hold('groups')).rejects.toThrow(/409 groups is already held/);
     // Held: a groups request waits; a request of another domain does not.
     const waiting = call('GET', `/api/v1/groups/${before.body.id}`, { token: u.token });
     expect((await call('GET', `/api/v1/users/${u.id}`, { token: u.token })).status).toBe(200);
@@ -130,8 +136,10 @@ describe('a unit’s admin endpoint: a domain moved while it serves (real monoli
     expect((await call('GET', `/api/v1/groups/${after.body.id}`, { token: u.token })).status).toBe(200);
     expect((await call('GET', `/api/v1/groups/${before.body.id}`, { token: u.token })).status).toBe(404);
     // Release: the gate opens with nothing changed.
-    await control.hold('groups', L.databases.main!);
+    await control.prepare('groups', L.databases.main!);
+    await control.hold('groups');
     await control.release('groups');
+    await expect(control.release('groups')).rejects.toThrow(/409 groups is not prepared/);
     expect((await call('GET', `/api/v1/groups/${after.body.id}`, { token: u.token })).status).toBe(200);
   });
 });
