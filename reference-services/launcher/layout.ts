@@ -35,6 +35,11 @@ export interface StartOptions {
    * the fast throwaway mode (`--fast-db`), which no real deployment runs.
    */
   durable?: boolean;
+  /**
+   * The embedded server with wal_level=logical (a table move's dual write replicates the old copy
+   * to the new one: the rehearsal). Embedded only; another server says its own wal_level.
+   */
+  logicalReplication?: boolean;
   /** Port of the gateway when the layout has none in the blueprint (monolith): default no gateway. */
   gatewayPort?: number;
   jwtSecret?: string;
@@ -124,8 +129,13 @@ export interface RunningLayout {
   routes: RouteEntry[];
   /** datastore → URL, plus "events" for the cross-unit queue */
   databases: Record<string, string>;
-  /** The database URL holding a domain's schema. */
+  /** The database URL holding a domain's schema (after a cut-over: the new one). */
   databaseOf(domain: string): string;
+  /**
+   * A domain's schema now lives in another database (a table move's cut-over switched the units
+   * hosting it): databaseOf and units added from now on use it.
+   */
+  moveDomain(domain: string, url: string): void;
   postgres: { kind: DbMode; port?: number; dataDir?: string; pid?: number; containerId?: string };
   jwtSecret: string;
   /** The run's service-token secret (tests use it to call internal operations as a unit would). */
@@ -239,7 +249,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   const tempData = mode === 'embedded' && !opts.dataDir;
   const dataDir = opts.dataDir ?? join(tmpdir(), `archsim-pg-${layoutName}-${process.pid}-${randomBytes(3).toString('hex')}`);
   let pgh;
-  if (mode === 'embedded') pgh = await startEmbedded({ dataDir, durable: opts.durable ?? true });
+  if (mode === 'embedded') pgh = await startEmbedded({ dataDir, durable: opts.durable ?? true, ...(opts.logicalReplication ? { logical: true } : {}) });
   else if (mode === 'container') pgh = await startContainer({ ...(opts.dbImage ? { image: opts.dbImage } : {}), durable: opts.durable ?? true });
   else {
     const base = opts.databaseUrl ?? env.DATABASE_URL;
@@ -247,6 +257,12 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     pgh = fromUrl(base);
   }
   const databases: Record<string, string> = {};
+  /** domain → its database after a cut-over (moveDomain): a unit (re)started from then on uses it */
+  const movedDomains = new Map<string, string>();
+  const movedOf = (domains: readonly string[]) => {
+    const m = domains.filter((d) => movedDomains.has(d));
+    return m.length ? { domainDatabases: Object.fromEntries(m.map((d) => [d, movedDomains.get(d)!])) } : {};
+  };
   try {
     if (mode === 'url') {
       // With a given server, each datastore gets its own URL or shares DATABASE_URL's database
@@ -304,6 +320,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       port,
       internalPort: internalPorts.get(name)!,
       databases,
+      ...movedOf(u.domains),
       ...(r.units.length > 1 || opts.crossUnitEvents ? { eventsDatabase: databases.events } : {}),
       ...(opts.peers ? { peers: opts.peers } : {}),
       ...(opts.crossUnitEvents ? { crossUnitEvents: true } : {}),
@@ -452,6 +469,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     const stores = names.map((n) => r.datastores.find((d) => d.name === n)!);
     return (stores.find((s) => s.engine === 'postgres' || s.engine === 'mysql') ?? stores[0])?.name;
   };
+  const urlOfDomain = (domain: string) => movedDomains.get(domain) ?? databases[storeOfDomain(domain) ?? ''] ?? databases.events!;
   let stopped: Promise<void> | undefined;
   return {
     blueprint: bpAbs,
@@ -465,7 +483,10 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
     },
     routes,
     databases,
-    databaseOf: (domain) => databases[storeOfDomain(domain) ?? ''] ?? databases.events!,
+    databaseOf: urlOfDomain,
+    moveDomain(domain, url) {
+      movedDomains.set(domain, url);
+    },
     postgres: { kind: mode, ...(pgh.port ? { port: pgh.port } : {}), ...(mode === 'embedded' ? { dataDir } : {}), ...(pgh.pid ? { pid: pgh.pid } : {}), ...(pgh.containerId ? { containerId: pgh.containerId } : {}) },
     jwtSecret,
     serviceSecret,
@@ -491,7 +512,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       const dbs: Record<string, string> = {};
       for (const s of ra.datastores) {
         const d = u.domains.find((x) => (ra.storesOfDomain.get(x) ?? []).includes(s.name)) ?? [...ra.storesOfDomain].find(([, st]) => st.includes(s.name))?.[0];
-        dbs[s.name] = d ? (databases[storeOfDomain(d) ?? ''] ?? databases.events!) : databases.events!;
+        dbs[s.name] = d ? urlOfDomain(d) : databases.events!;
       }
       const log = join(logDir, `${a.unit}.log`);
       const cfg = {
@@ -519,7 +540,7 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       // configuration) after the backoff, and reported through supervise.onEvent.
       const spawnAdded = async () => {
         const fd = openSync(log, 'a', 0o600);
-        const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
+        const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify({ ...cfg, ...movedOf(u.domains) }) }, detached: true, stdio: ['ignore', fd, fd] });
         closeSync(fd);
         procs.set(a.unit, proc);
         info.pid = proc.pid ?? 0;
@@ -555,9 +576,12 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       if (!url) return undefined;
       const { openDb, migrate } = await import('../runtime/db.js');
       const { domainModules } = await import('../domains/index.js');
+      const { outboxMigrations } = await import('../runtime/events.js');
       const db = openDb(url, 1);
       try {
         for (const d of domains) if (domainModules[d]) await migrate(db, d, domainModules[d].migrations);
+        // A domain cut over to this database records its events here (outbox, same transaction).
+        if (domains.length) await migrate(db, 'archsim_outbox', outboxMigrations);
       } finally {
         await db.end();
       }

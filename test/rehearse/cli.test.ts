@@ -39,10 +39,10 @@ describe('archsim rehearse (CLI, no layout started)', { timeout: 120_000 }, () =
     expect(actions.filter((a) => a.kind === 'start-unit')).toHaveLength(8);
     // A step whose extraction moves tables says plainly how much of the move the rehearsal does.
     const g = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--phases', '6']);
-    expect(g.stdout.split('\n')[0]).toMatch(/start group-service .*; DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); rehearsed: backfill and verify \(.*\); not rehearsed: dual write, cut-over and drop; /);
+    expect(g.stdout.split('\n')[0]).toMatch(/start group-service .*; DATA MOVE REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); rehearsed: dual write \(logical replication from the old copy\), backfill .*, verify .*, cut-over .*, drop of the old copy \(after the drain\)$/);
     // Media's files go to object storage: that move is named as not rehearsed at all.
     const media = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--phases', '4']);
-    expect(media.stdout.split('\n')[0]).toMatch(/rehearsed: backfill and verify of media_attachments \(.*\); not rehearsed: dual write, cut-over and drop; no step of media_objects \(uploads is \w+, minio \w+: not databases the rehearsal copies rows between\)/);
+    expect(media.stdout.split('\n')[0]).toMatch(/DATA MOVE PARTLY REHEARSED: .*; rehearsed for media_attachments: dual write .*; no step of media_objects \(uploads is \w+, minio \w+: not databases the rehearsal copies rows between\)$/);
     const moved = (actions as { kind: string; dataMoves?: unknown[] }[]).filter((a) => a.kind === 'start-unit' && a.dataMoves!.length);
     expect(moved.length).toBe(4);
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { rehearse } from '../../src/rehearse/runner.js';
-import { rehearsalSteps } from '../../src/rehearse/steps.js';
+import { MOVE_STEPS, rehearsalSteps } from '../../src/rehearse/steps.js';
 import { resolveLayout } from '../../src/model/resolve.js';
 import { quantchat } from '../generate/fixtures.js';
 import { BLUEPRINT } from '../reference-services/helpers.js';
@@ -15,7 +15,7 @@ const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', sta
 const relayPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'relay-service'))!.index;
 
 describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
-  it('moves relay, notifications and groups to their own units under load, backfilling and verifying the group tables: no failed request, no lost or undelivered message', async () => {
+  it('moves relay, notifications and groups to their own units under load, the group tables moved to their own database in five steps: no failed request, no lost or undelivered message', async () => {
     const notifyPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'notification-service'))!.index;
     const groupsPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'group-service'))!.index;
     // The groups phase is here for its data move; its p95 budget is left out (judged in
@@ -48,20 +48,35 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     expect(r.totals.failures).toEqual({});
     for (const s of r.steps) expect(s.failures, s.action).toEqual({});
     expect(lines.join('\n')).not.toMatch(/failed (in this step|during the warm-up)/);
-    // Relay and notifications move no table; groups moves three (main → group-db): each copied
-    // into a group-db database of the run at one snapshot, counts and checksums equal.
+    // Relay and notifications move no table; groups moves three (main → group-db), in five steps:
+    // the dual write (logical replication) and the backfill before the first canary step, the
+    // verify and the cut-over at the retire, the drop of the old copy after the drain, in order.
     expect(r.dataMoves.map((m) => [m.unit, m.table, m.from, m.to])).toEqual(['groups', 'group_members', 'group_messages'].map((t) => ['group-service', t, 'main', 'group-db']));
     for (const m of r.dataMoves) {
       expect(m.error, m.table).toBeUndefined();
       expect(m.backfill?.verified, m.table).toBe(true);
       expect(m.backfill!.copyChecksum).toBe(m.backfill!.checksum);
-      // Of the five steps, exactly the two that ran say so.
-      expect(m.steps!.filter((x) => x.ran).map((x) => x.step), m.table).toEqual(['backfill', 'verify']);
+      expect(m.steps!.map((x) => [x.step, x.ran, x.ok]), m.table).toEqual([...MOVE_STEPS].map((x) => [x, true, true]));
+      const at = m.steps!.map((x) => x.atS!);
+      expect([...at].sort((a, b) => a - b), m.table).toEqual(at);
+      // The cut-over comes after the canary (at the retire), the drop after the drain.
+      const steps = r.steps.filter((x) => x.phase === groupsPhase);
+      expect(at[3]! - at[1]!, m.table).toBeGreaterThanOrEqual(steps.filter((x) => x.kind === 'weights').reduce((n, x) => n + x.seconds, 0) - 1);
+      expect(at[4]! - at[3]!, m.table).toBeGreaterThanOrEqual(1);
+      expect(m.steps![2]!.detail, m.table).toMatch(/^\d+ rows, counts and checksums equal in main and group-db \(groups's writes held on backend and group-service; the stream caught up in \d+ ms\)$/);
+      expect(m.steps![3]!.detail, m.table).toMatch(/^backend and group-service switched groups to group-db after the verify; its database work waited \d+ ms \(held, none refused\); the stream stopped$/);
+      expect(m.steps![4]!.detail, m.table).toBe("groups, group_members, group_messages dropped from main after backend's route was retired and drained; no unit uses it (each one serving groups was switched at the cut-over)");
     }
     // The load profile seeds groups with members and messages: every table has rows to copy.
     for (const m of r.dataMoves) expect(m.backfill!.rows, m.table).toBeGreaterThan(0);
-    expect(r.notes.join('\n')).toMatch(/backfill and verify are rehearsed .*dual write, cut-over and drop are not/);
-    expect(lines.join('\n')).toMatch(/backfilled into group-db: groups \d+ rows, group_members \d+ rows, group_messages \d+ rows in \d+ ms; counts and checksums match/);
+    // Messages posted to groups through the canary, after the backfill, reached the new copy
+    // (the dual write): the verify counted more rows than the backfill copied, all equal.
+    const posts = r.dataMoves.find((m) => m.table === 'group_messages')!;
+    expect(posts.steps![2]!.rows!).toBeGreaterThan(posts.backfill!.rows);
+    expect(r.notes.join('\n')).toMatch(/data moves: a move between two PostgreSQL databases runs the plan’s five steps/);
+    expect(lines.join('\n')).toMatch(/dual write main → group-db started \(logical replication of schema groups\); backfilled groups \d+ rows, group_members \d+ rows, group_messages \d+ rows in \d+ ms; counts and checksums match the snapshot/);
+    expect(lines.join('\n')).toMatch(/cut over: backend and group-service switched groups to group-db/);
+    expect(lines.join('\n')).toMatch(/dropped the old copy of groups in main/);
     expect(r.notes.join('\n')).toMatch(/percentiles leave out its first 1 s/);
     // A fixed rate is kept through every phase (a share would fit each phase's own capacity).
     expect(r.phaseRates.map((x) => [x.phase, x.rateRps, x.ranAtRps, x.why])).toEqual([relayPhase, notifyPhase, groupsPhase].map((ph) => [ph, 30, 30, 'the fixed --rate 30/s']));
@@ -127,5 +142,35 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     for (const [k] of named) expect(k).toMatch(/^relay\.(queue|pending|ack) 500$/);
     expect(named.reduce((n, [, c]) => n + c, 0)).toBe(step.rolledBack!.errorsCaused);
     expect(r.totals.failures).toEqual(step.failures);
+  });
+
+  it('blocks the cut-over when the copies differ (a row missing from the new copy), rolls the extraction back and keeps the old copy: no failed request, no lost message', async () => {
+    const groupsPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'group-service'))!.index;
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 3000, drainMs: 1000, phases: [groupsPhase] }).map((a) => (a.kind === 'weights' ? { ...a, triggers: a.triggers.filter((t) => t.kind !== 'p95') } : a));
+    const lines: string[] = [];
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 3, tamperCopy: 'group_members', onLine: (l) => lines.push(l) });
+    expect(r.rolledBack).toBe(true);
+    // The canary ran (50, 100); at the retire the verify failed and the routes went back.
+    expect(r.steps.map((s) => `${s.kind}${s.percent ?? ''}`)).toEqual(['start-unit', 'weights50', 'weights100', 'retire']);
+    const retire = r.steps[3]!;
+    expect(retire.rolledBack).toBeDefined();
+    expect(retire.breaches.map((b) => b.description)).toEqual([expect.stringMatching(/^the verify before the cut-over found groups\.group_members \(main (\d+) rows, group-db (\d+)\) different$/)]);
+    const [, src, dst] = /main (\d+) rows, group-db (\d+)/.exec(retire.breaches[0]!.description)!;
+    expect(Number(dst)).toBe(Number(src) - 1);
+    for (const m of r.dataMoves) {
+      expect(m.steps!.map((x) => [x.step, x.ran]), m.table).toEqual([['dual write', true], ['backfill', true], ['verify', true], ['cut over', false], ['drop the old copy', false]]);
+      // The verify is of the domain's tables together: one differs, none cuts over.
+      expect(m.steps![2]!.ok, m.table).toBe(false);
+      expect(m.steps![3]!.detail, m.table).toMatch(/^not done: the verify before the cut-over found .* different: nothing was switched \(backend and group-service released on the old copy in main\), the extraction rolled back, the old copy kept$/);
+    }
+    expect(r.dataMoves.find((m) => m.table === 'group_members')!.steps![2]!.detail).toMatch(/^MISMATCH: main \d+ rows \(\d+:-?\d+\), group-db \d+ rows \(\d+:-?\d+\) after \d+ ms with groups's writes held$/);
+    expect(r.dataMoves.find((m) => m.table === 'groups')!.steps![2]!.detail).toMatch(/^\d+ rows, counts and checksums equal in main and group-db \(groups's writes held on backend and group-service; but group_members still differed after \d+ ms\)$/);
+    expect(lines.join('\n')).toMatch(/VERIFY FAILED: .*: cut-over stopped/);
+    // Nothing was switched, so nothing the services acknowledged is only in the copy.
+    expect(r.totals.errors, JSON.stringify(r.totals.failures)).toBe(0);
+    for (const m of r.messages) {
+      expect(m.lost, m.event).toBe(0);
+      expect(m.undelivered, m.event).toBe(0);
+    }
   });
 });

@@ -51,7 +51,7 @@ describe('rehearsalSteps', () => {
     expect(() => rehearsalSteps(broken, quantchat, { stepMs: 1000 })).toThrow(/not a route of blueprint quantchat/);
   });
 
-  it('names the data moves of each extraction, and what of them the rehearsal does (backfill and verify of a copy, not the cut-over)', () => {
+  it('names the data moves of each extraction, and that the rehearsal runs all five steps of a PostgreSQL move, none of another', () => {
     const start = (unit: string) => steps.find((a) => a.kind === 'start-unit' && a.unit === unit) as Extract<Action, { kind: 'start-unit' }>;
     expect(start('relay-service').dataMoves).toEqual([]);
     expect(describeAction(start('relay-service'))).not.toMatch(/DATA MOVE/);
@@ -59,42 +59,48 @@ describe('rehearsalSteps', () => {
     const planned = p.phases.flatMap((ph) => ph.extractions).find((e) => e.unit === 'group-service')!.data;
     expect(planned.length).toBeGreaterThan(0);
     expect(groups.dataMoves).toEqual(planned.map((d) => ({ table: d.table, from: d.from.store, to: d.to.store, engines: { from: 'postgres', to: 'postgres' } })));
-    expect(describeAction(groups)).toMatch(/; DATA MOVE PARTLY REHEARSED: the plan moves groups, group_members, group_messages \(main → group-db\); rehearsed: backfill and verify \(a copy in the target database at one snapshot, counts and checksums compared\); not rehearsed: dual write, cut-over and drop; the unit keeps using the tables where they are$/);
+    const all = "dual write (logical replication from the old copy), backfill (at the stream's snapshot), verify (counts and checksums, writes held), cut-over (every unit serving the domain switched to the new copy at the retire), drop of the old copy (after the drain)";
+    expect(describeAction(groups).endsWith(`; DATA MOVE REHEARSED: the plan moves groups, group_members, group_messages (main → group-db); rehearsed: ${all}`)).toBe(true);
     // Moves to two stores are listed per store; a move between stores that are not both
     // PostgreSQL is named as not rehearsed at all, and the rehearsed steps name their tables.
     const pg = { from: 'postgres', to: 'postgres' };
     expect(dataMoveText([
       { table: 'a', from: 'main', to: 'x', engines: pg },
       { table: 'b', from: 'up', to: 'y', engines: { from: 'filesystem', to: 'minio' } },
-    ])).toBe('DATA MOVE PARTLY REHEARSED: the plan moves a (main → x); b (up → y); rehearsed: backfill and verify of a (a copy in the target database at one snapshot, counts and checksums compared); not rehearsed: dual write, cut-over and drop; no step of b (up is filesystem, y minio: not databases the rehearsal copies rows between); the unit keeps using the tables where they are');
+    ])).toBe(`DATA MOVE PARTLY REHEARSED: the plan moves a (main → x); b (up → y); rehearsed for a: ${all}; no step of b (up is filesystem, y minio: not databases the rehearsal copies rows between)`);
     expect(dataMoveText([{ table: 'b', from: 'up', to: 'y', engines: { from: 'filesystem', to: 'minio' } }])).toBe(
       'DATA MOVE NOT REHEARSED: the plan moves b (up → y); rehearsed: none of its steps; no step of b (up is filesystem, y minio: not databases the rehearsal copies rows between); the unit keeps using the table where it is',
     );
     // Actions without engines (written before they were recorded) are taken as PostgreSQL moves.
-    expect(dataMoveText([{ table: 'a', from: 'main', to: 'x' }])).toMatch(/^DATA MOVE PARTLY REHEARSED: the plan moves a \(main → x\); rehearsed: backfill and verify \(/);
+    expect(dataMoveText([{ table: 'a', from: 'main', to: 'x' }])).toBe(`DATA MOVE REHEARSED: the plan moves a (main → x); rehearsed: ${all}`);
     // Every data move of the plan is named by some step.
     const named = steps.flatMap((a) => (a.kind === 'start-unit' ? a.dataMoves.map((m) => m.table) : []));
     expect(named.sort()).toEqual(p.phases.flatMap((ph) => ph.extractions.filter((e) => e.from && e.routes.length).flatMap((e) => e.data.map((d) => d.table))).sort());
   });
 
-  it('says per table move which of its five steps ran: backfill and verify when a copy was made, never dual write, cut-over or drop', () => {
-    const m = { table: 'groups', from: 'main', to: 'group-db', unit: 'group-service' };
-    const done = moveStepStatus({ ...m, backfill: { rows: 16, verified: true, ms: 120 } });
-    expect(done.map((x) => x.step)).toEqual([...MOVE_STEPS]);
-    expect(done.map((x) => [x.step, x.ran])).toEqual([['dual write', false], ['backfill', true], ['verify', true], ['cut over', false], ['drop the old copy', false]]);
-    expect(done.map((x) => x.detail)).toEqual([
-      'not rehearsed: the services write groups to main only (the copy in group-db is of one instant)',
-      '16 rows copied to group-db at one snapshot of main, 120 ms',
-      'counts and checksums match',
-      'not rehearsed: group-service reads and writes groups in main',
-      'not rehearsed: groups stays in main, where the services use it',
+  it('says per table move what each of its five steps did, when, and why a step did not run', () => {
+    const record = {
+      'dual write': { atS: 40.1, ok: true, detail: 'logical replication of schema groups' },
+      backfill: { atS: 40.1, ok: true, rows: 16, ms: 120, detail: '16 rows copied' },
+      verify: { atS: 70.5, ok: true, rows: 21, ms: 12, detail: '21 rows, counts and checksums equal' },
+    };
+    const partial = moveStepStatus({ record, notPerformed: 'the rehearsal ended before the cut-over (rolled back)' });
+    expect(partial.map((x) => x.step)).toEqual([...MOVE_STEPS]);
+    expect(partial).toEqual([
+      { step: 'dual write', ran: true, ok: true, atS: 40.1, detail: 'logical replication of schema groups' },
+      { step: 'backfill', ran: true, ok: true, atS: 40.1, rows: 16, ms: 120, detail: '16 rows copied' },
+      { step: 'verify', ran: true, ok: true, atS: 70.5, rows: 21, ms: 12, detail: '21 rows, counts and checksums equal' },
+      { step: 'cut over', ran: false, detail: 'not done: the rehearsal ended before the cut-over (rolled back)' },
+      { step: 'drop the old copy', ran: false, detail: 'not done: the rehearsal ended before the cut-over (rolled back)' },
     ]);
-    expect(moveStepStatus({ ...m, backfill: { rows: 16, verified: false, ms: 1 } })[2]).toEqual({ step: 'verify', ran: true, detail: 'counts or checksums differ' });
-    const notDone = moveStepStatus({ ...m, backfill: null, notPerformed: 'uploads is a filesystem datastore' });
+    // A failed step is reported as run and not ok.
+    expect(moveStepStatus({ record: { ...record, verify: { ...record.verify, ok: false, detail: 'MISMATCH' } } })[2]).toEqual({ step: 'verify', ran: true, ok: false, atS: 70.5, rows: 21, ms: 12, detail: 'MISMATCH' });
+    const notDone = moveStepStatus({ notPerformed: 'uploads is a filesystem datastore' });
     expect(notDone.filter((x) => x.ran)).toEqual([]);
-    expect(notDone[1]!.detail).toBe('not done: uploads is a filesystem datastore');
-    expect(notDone[2]!.detail).toBe('not done: nothing was copied');
-    expect(moveStepStatus({ ...m, backfill: null, error: 'connection refused' })[1]!.detail).toBe('failed: connection refused');
+    expect(notDone.map((x) => x.detail)).toEqual(MOVE_STEPS.map(() => 'not done: uploads is a filesystem datastore'));
+    // An error wins over the reason the rest was not done; nothing said: not reached.
+    expect(moveStepStatus({ error: 'connection refused', notPerformed: 'x' })[0]!.detail).toBe('not done: connection refused');
+    expect(moveStepStatus({})[4]!.detail).toBe('not done: not reached');
   });
 
   it('describes every action in one line', () => {

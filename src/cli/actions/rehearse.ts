@@ -1,7 +1,7 @@
 // `archsim rehearse`: the plan file read as hostile input, the step planner's actions, then the
 // live runner (or, with --dry-run, the actions printed). Exit 1 when a step was rolled back, a
 // request failed, a message was lost or left undelivered, a unit kept crashing (supervision
-// gave up on it), or a table's backfill failed or did not verify. A crash that was restarted is reported, not a failure by itself.
+// gave up on it), or a table move's step failed (a backfill or verify that found the copies different, a cut-over or drop not done). A crash that was restarted is reported, not a failure by itself.
 import { loadBlueprint } from '../../io/load.js';
 import { InputError } from '../../errors.js';
 import { readPlanFile } from '../../rehearse/plan-file.js';
@@ -64,8 +64,9 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
   const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
   const lost = r.messages.reduce((s, m) => s + m.lost + m.undelivered, 0);
-  // A backfill that failed or whose copy does not match its source is a failed rehearsal.
-  const badMoves = r.dataMoves.filter((m) => m.error !== undefined || (m.backfill && !m.backfill.verified)).length;
+  // A move step that failed (a backfill or a verify that found the copies different, a cut-over
+  // or a drop that did not happen) is a failed rehearsal.
+  const badMoves = r.dataMoves.filter((m) => m.error !== undefined || (m.backfill && !m.backfill.verified) || (m.steps ?? []).some((x) => x.ran && x.ok === false)).length;
   if (f.json) printJson(r);
   else {
     const lowered = r.phaseRates.some((x) => (x.ranAtRps ?? x.rateRps) < r.rateRps);
@@ -109,17 +110,22 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
       out('');
       out(
         table(
-          ['phase', 'table', 'move', 'steps run', 'not run', 'backfill rows', 'verify', 'ms'],
-          r.dataMoves.map((m) => [
-            m.phase,
-            m.table,
-            `${m.from} → ${m.to}`,
-            (m.steps ?? []).filter((x) => x.ran).map((x) => x.step).join(', ') || 'none',
-            (m.steps ?? []).filter((x) => !x.ran).map((x) => x.step).join(', '),
-            m.backfill?.rows ?? '–',
-            m.backfill ? (m.backfill.verified ? 'counts and checksums match' : `MISMATCH (source ${m.backfill.checksum}, copy ${m.backfill.copyChecksum})`) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed}`,
-            m.backfill?.ms ?? '–',
-          ]),
+          ['phase', 'table', 'move', 'steps run (at s)', 'not run', 'backfill rows', 'verify rows', 'verify', 'writes held ms'],
+          r.dataMoves.map((m) => {
+            const st = (name: string) => (m.steps ?? []).find((x) => x.step === name);
+            const verify = st('verify');
+            return [
+              m.phase,
+              m.table,
+              `${m.from} → ${m.to}`,
+              (m.steps ?? []).filter((x) => x.ran).map((x) => `${x.step}${x.ok === false ? ' FAILED' : ''} (${x.atS})`).join(', ') || 'none',
+              (m.steps ?? []).filter((x) => !x.ran).map((x) => x.step).join(', ') || '–',
+              m.backfill?.rows ?? '–',
+              verify?.rows ?? '–',
+              verify?.ran ? (verify.ok ? 'counts and checksums equal' : verify.detail) : m.error ? `FAILED: ${m.error}` : `not done: ${m.notPerformed ?? 'not reached'}`,
+              st('cut over')?.ms ?? '–',
+            ];
+          }),
         ),
       );
     }
