@@ -100,10 +100,19 @@ describe('golden files: the stores fixture', () => {
     ['gateway', 'rabbit', { kind: 'traefik', canary }],
     ['gateway', 'rabbit', { kind: 'nginx', canary }],
     ['monitoring', 'rabbit', {}],
+    ['scaffold', 'rabbit', { withDatastores: true }],
     ['k6', 'rabbit', { users: 3, thinkTime: 1500, warmup: 2000, duration: 10000, timeout: 800 }],
     ['k6', 'sqs-bus', { rate: 7, warmup: 3000, duration: 4000, baseUrl: 'http://example.test:8080/', k6Operator: { parallelism: 2 } }],
   ] as const)('%s of layout %s with %j matches the checked-in bytes', (target, layout, opts) => {
     const name = `stores-${target}-${layout}${Object.keys(opts).length ? `-${Object.keys(opts).sort().join('-')}` : ''}${'kind' in opts ? `-${opts.kind}` : ''}`;
     matchesGolden(name, generate(target, stores, layout, opts as GenerateOptions));
+  });
+
+  // The gRPC scaffold: servers, health checks and clients of units that serve gRPC, names that
+  // collide once made protobuf identifiers (test/fixtures/generate/rpc.yaml).
+  it('scaffold of the rpc fixture, layout split, matches the checked-in bytes', () => {
+    const rpc = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
+    if (!rpc.ok) throw new Error(rpc.errors.map(formatDiagnostic).join('\n'));
+    matchesGolden('scaffold-rpc-split', generate('scaffold', rpc.blueprint, 'split'));
   });
 });
