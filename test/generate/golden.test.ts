@@ -110,9 +110,21 @@ describe('golden files: the stores fixture', () => {
 
   // The gRPC scaffold: servers, health checks and clients of units that serve gRPC, names that
   // collide once made protobuf identifiers (test/fixtures/generate/rpc.yaml).
+  const rpcParsed = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
+  if (!rpcParsed.ok) throw new Error(rpcParsed.errors.map(formatDiagnostic).join('\n'));
+  const rpc = rpcParsed.blueprint;
   it('scaffold of the rpc fixture, layout split, matches the checked-in bytes', () => {
-    const rpc = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
-    if (!rpc.ok) throw new Error(rpc.errors.map(formatDiagnostic).join('\n'));
-    matchesGolden('scaffold-rpc-split', generate('scaffold', rpc.blueprint, 'split'));
+    matchesGolden('scaffold-rpc-split', generate('scaffold', rpc, 'split'));
+  });
+  // Its gateways (gRPC services and routes, a gRPC canary), Gateway API routes and the k6 script's gRPC calls.
+  it.each([
+    ['gateway', { kind: 'kong', canary: { unit: 'oi-svc', percent: 20 } }],
+    ['gateway', { kind: 'traefik', canary: { unit: 'oi-svc', percent: 20 } }],
+    ['k8s', { ingress: 'gateway-api', canary: { unit: 'oi-svc', percent: 20 } }],
+    ['compose', { kind: 'kong' }],
+    ['k6', { k6Operator: { parallelism: 3 }, baseUrl: 'http://rpc-gw:8000' }],
+  ] as const)('%s of the rpc fixture with %j matches the checked-in bytes', (target, opts) => {
+    const name = `rpc-${target}-${Object.entries(opts).map(([k, v]) => (k === 'kind' || k === 'ingress' ? v : k)).join('-')}`;
+    matchesGolden(name, generate(target, rpc, 'split', opts as GenerateOptions));
   });
 });
