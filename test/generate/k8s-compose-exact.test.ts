@@ -150,4 +150,36 @@ layouts:
     expect(doc.services['grafana-2']!.environment.PROMETHEUS_URL).toBe('http://prometheus-3:9091');
     expect(doc.services['grafana-2']!.environment.GF_SERVER_HTTP_PORT).toBe('3001');
   });
+
+  it('a unit spanning two object stores gets each one’s keys: the first as S3_*, the other by its name', () => {
+    const two = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: two }
+system: { domains: { a: { tables: [x, y], operations: { get: { route: GET /a, cpu: 1ms, db: { reads: 1 } } } } } }
+layouts:
+  l:
+    units: { app: { domains: [a], port: 8000 } }
+    datastores: { blobs: { engine: minio, tables: [x] }, archive: { engine: s3, tables: [y], port: 9100 } }
+`);
+    const env = (composeDocument(two, 'l') as { services: Record<string, Obj> }).services.app!.environment;
+    expect(Object.entries(env).filter(([k]) => /^(S3|BLOBS|ARCHIVE)_/.test(k))).toEqual([
+      ['S3_ENDPOINT', 'http://blobs:9000'],
+      ['S3_BUCKET', 'blobs'],
+      ['S3_ACCESS_KEY', '${BLOBS_ACCESS_KEY}'],
+      ['S3_SECRET_KEY', '${BLOBS_SECRET_KEY}'],
+      ['ARCHIVE_URL', 'http://archive:9100'],
+      ['ARCHIVE_ACCESS_KEY', '${ARCHIVE_ACCESS_KEY}'],
+      ['ARCHIVE_SECRET_KEY', '${ARCHIVE_SECRET_KEY}'],
+    ]);
+    // The same keys from the archive's Secret in Kubernetes, which the instructions list.
+    const dep = k8sObjects(two, 'l').flatMap((g) => g.objects as Obj[]).find((o) => o.kind === 'Deployment')!;
+    expect(dep.spec.template.spec.containers[0].env.filter((e: Obj) => e.name.startsWith('ARCHIVE_'))).toEqual([
+      { name: 'ARCHIVE_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'archive-credentials', key: 'access-key' } } },
+      { name: 'ARCHIVE_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'archive-credentials', key: 'secret-key' } } },
+    ]);
+    expect(secretNames(two, layoutToGenerate(two, 'l'), {})).toEqual([
+      { name: 'archive-credentials', keys: ['access-key', 'secret-key'] },
+      { name: 'blobs-credentials', keys: ['access-key', 'secret-key'] },
+    ]);
+  });
 });
