@@ -299,10 +299,15 @@ export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
   }
   // Every further store by its own name, so a unit that spans several stores reaches all. A
   // filesystem store is a mounted directory, not a server: it gets its _DIR below, never a URL.
+  // An object store's URL holds no credentials: its keys come beside it, as the first one's do.
   for (const s of w.stores) {
     if (s === rel || s === cache || s === obj || s.engine === 'filesystem') continue;
-    if (s.engine === 'minio' || s.engine === 's3') env.push({ name: `${envName(s.name)}_URL`, value: storeUrl(s) });
-    else secret(`${envName(s.name)}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
+    const v = envName(s.name);
+    if (s.engine === 'minio' || s.engine === 's3') {
+      env.push({ name: `${v}_URL`, value: storeUrl(s) });
+      secret(`${v}_ACCESS_KEY`, `\${${v}_ACCESS_KEY}`, `${s.name}-credentials`, 'access-key');
+      secret(`${v}_SECRET_KEY`, `\${${v}_SECRET_KEY}`, `${s.name}-credentials`, 'secret-key');
+    } else secret(`${v}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
   }
   const fsStores = w.stores.filter((s) => s.engine === 'filesystem');
   for (const s of fsStores) env.push({ name: `${envName(s.name)}_DIR`, value: `/data/${s.name}` });

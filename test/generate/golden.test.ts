@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, TARGETS } from '../../src/generate/index.js';
+import { generate, TARGETS, type GenerateOptions } from '../../src/generate/index.js';
 import { pairs, quantchat } from './fixtures.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { parseBlueprint } from '../../src/model/parse.js';
@@ -73,5 +73,58 @@ describe('golden files: scaffold of the shop fixture, layout split', () => {
     const parsed = parseBlueprint(text, 'shop.yaml');
     if (!parsed.ok) throw new Error(parsed.errors.map(formatDiagnostic).join('\n'));
     matchesGolden('scaffold-shop-split', generate('scaffold', parsed.blueprint, 'split'));
+  });
+});
+
+// Every datastore engine, broker kind, autoscale metric and runtime the generators treat apart
+// (test/fixtures/generate/stores.yaml), in the files the matrix above never writes: compose per
+// broker kind (with the monitoring services beside a gateway), Kubernetes with the datastores'
+// StatefulSets and with Gateway API routes, each gateway kind with a canary split.
+describe('golden files: the stores fixture', () => {
+  const text = readFileSync(new URL('../fixtures/generate/stores.yaml', import.meta.url), 'utf8');
+  const parsed = parseBlueprint(text, 'stores.yaml');
+  if (!parsed.ok) throw new Error(parsed.errors.map(formatDiagnostic).join('\n'));
+  const stores = parsed.blueprint;
+  const canary = { unit: 'search', percent: 30 };
+  it.each([
+    ['compose', 'rabbit', { monitoring: true }],
+    ['compose', 'redis-bus', {}],
+    ['compose', 'pg-bus', {}],
+    ['compose', 'kafka-bus', {}],
+    ['compose', 'nats-bus', {}],
+    ['compose', 'sqs-bus', {}],
+    ['k8s', 'rabbit', { withDatastores: true }],
+    ['k8s', 'rabbit', { ingress: 'gateway-api', canary }],
+    ['k8s', 'redis-bus', { canary: { unit: 'redis', percent: 100 } }],
+    ['gateway', 'rabbit', { canary }],
+    ['gateway', 'rabbit', { kind: 'traefik', canary }],
+    ['gateway', 'rabbit', { kind: 'nginx', canary }],
+    ['monitoring', 'rabbit', {}],
+    ['scaffold', 'rabbit', { withDatastores: true }],
+    ['k6', 'rabbit', { users: 3, thinkTime: 1500, warmup: 2000, duration: 10000, timeout: 800 }],
+    ['k6', 'sqs-bus', { rate: 7, warmup: 3000, duration: 4000, baseUrl: 'http://example.test:8080/', k6Operator: { parallelism: 2 } }],
+  ] as const)('%s of layout %s with %j matches the checked-in bytes', (target, layout, opts) => {
+    const name = `stores-${target}-${layout}${Object.keys(opts).length ? `-${Object.keys(opts).sort().join('-')}` : ''}${'kind' in opts ? `-${opts.kind}` : ''}`;
+    matchesGolden(name, generate(target, stores, layout, opts as GenerateOptions));
+  });
+
+  // The gRPC scaffold: servers, health checks and clients of units that serve gRPC, names that
+  // collide once made protobuf identifiers (test/fixtures/generate/rpc.yaml).
+  const rpcParsed = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
+  if (!rpcParsed.ok) throw new Error(rpcParsed.errors.map(formatDiagnostic).join('\n'));
+  const rpc = rpcParsed.blueprint;
+  it('scaffold of the rpc fixture, layout split, matches the checked-in bytes', () => {
+    matchesGolden('scaffold-rpc-split', generate('scaffold', rpc, 'split'));
+  });
+  // Its gateways (gRPC services and routes, a gRPC canary), Gateway API routes and the k6 script's gRPC calls.
+  it.each([
+    ['gateway', { kind: 'kong', canary: { unit: 'oi-svc', percent: 20 } }],
+    ['gateway', { kind: 'traefik', canary: { unit: 'oi-svc', percent: 20 } }],
+    ['k8s', { ingress: 'gateway-api', canary: { unit: 'oi-svc', percent: 20 } }],
+    ['compose', { kind: 'kong' }],
+    ['k6', { k6Operator: { parallelism: 3 }, baseUrl: 'http://rpc-gw:8000' }],
+  ] as const)('%s of the rpc fixture with %j matches the checked-in bytes', (target, opts) => {
+    const name = `rpc-${target}-${Object.entries(opts).map(([k, v]) => (k === 'kind' || k === 'ingress' ? v : k)).join('-')}`;
+    matchesGolden(name, generate(target, rpc, 'split', opts as GenerateOptions));
   });
 });
