@@ -56,6 +56,7 @@ export const outboxMigrations = [
  * eight-unit layout, for one or two consumers), CPU no broker spends. A hash keeps the name a
  * plain identifier (LISTEN takes no parameter) whatever the blueprint calls its domains.
  */
+const CHANNEL_NAME = /^archsim_ev_[0-9a-f]{24}$/;
 export function channelOf(domain: string): string {
   return `archsim_ev_${createHash('sha256').update(domain).digest('hex').slice(0, 24)}`;
 }
@@ -264,7 +265,11 @@ export class EventRouter {
           if (!n.payload || n.payload.split(',').some((x) => this.handlers.has(x))) this.kick();
         });
         await c.connect();
-        for (const ch of new Set([...this.handlers.keys()].map((h) => channelOf(h.split('.')[0]!)))) await c.query(`LISTEN ${ch}`);
+        for (const ch of new Set([...this.handlers.keys()].map((h) => channelOf(h.split('.')[0]!)))) {
+          // LISTEN takes no parameter: the name is interpolated, so it must be the hash's shape.
+          if (!CHANNEL_NAME.test(ch)) throw new Error(`not a channel name: ${ch}`);
+          await c.query(`LISTEN ${ch}`);
+        }
         this.listener = c;
       } catch (e) {
         this.log.warn({ err: (e as Error).message }, 'events LISTEN failed; polling only');

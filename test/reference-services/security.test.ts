@@ -188,8 +188,9 @@ describe('input', () => {
     };
     walk(join(ROOT, 'reference-services'));
     // Identifiers cannot be parameters; these few interpolate only names checked against
-    // /^[a-z_][a-z0-9_]*$/ or constants, and are listed here so a new one fails the test.
-    const allowed = ['CREATE SCHEMA IF NOT EXISTS ${schema}', '${schema}.schema_migrations', 'LISTEN ${CHANNEL}', 'CREATE DATABASE ${n}'];
+    // /^[a-z_][a-z0-9_]*$/, constants, or a channel that is a hash (events.ts channelOf, checked
+    // against its own pattern before use), and are listed here so a new one fails the test.
+    const allowed = ['CREATE SCHEMA IF NOT EXISTS ${schema}', '${schema}.schema_migrations', 'LISTEN ${ch}', 'CREATE DATABASE ${n}'];
     const offenders: string[] = [];
     for (const f of files) {
       const src = readFileSync(f, 'utf8');
