@@ -30,9 +30,11 @@ describe('settleAndReadIdle', () => {
 
   it('gives up at its limit and says so; the reading then shows the work', async () => {
     const p = await busyFor(60_000);
-    const { idle, notes } = await settleAndReadIdle([{ unit: 'spinner', role: 'unit', pid: p.pid! }], { limitMs: 1500, idleSeconds: 0.5 });
+    const { idle, notes } = await settleAndReadIdle([{ unit: 'spinner', role: 'unit', pid: p.pid! }], { limitMs: 1500, idleSeconds: 1 });
     expect(notes.join(' ')).toMatch(/still busy 2 s after the seeding/);
-    // A spinning process on a shared machine gets at least some of a core.
-    expect(idle[0]!.cpuUtilization).toBeGreaterThan(0.1);
+    // A spinning process on a shared machine gets at least some of a core: above what a settled
+    // process may use (SETTLED_CORES_PER_PROCESS, 0.05), though a loaded CI machine gave it only
+    // 0.079 of a core over half a second.
+    expect(idle[0]!.cpuUtilization).toBeGreaterThan(0.05);
   });
 });
