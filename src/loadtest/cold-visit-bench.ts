@@ -8,26 +8,16 @@
 // idle that long (HostModel.coldVisit, src/simulate/cold-visit.ts). The server's background (its
 // timers while idle) is measured apart and taken out, so a slow pace is not charged for it twice.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { ColdVisit } from '../simulate/cold-visit.js';
+import { pacedSweep, schedstatMs, type PacePoint } from '../io/paced-sweep.js';
 import { runnableFile } from './runnable.js';
 import type { ScratchTracker } from './scratch-processes.js';
 
 /** ms between calls, the first being the base the others are compared with */
 export const COLD_PACES = [2, 5, 15, 50, 150] as const;
 
-export type ColdPoint = { paceMs: number; calls: number; serverMs: number; wallMs: number };
-
-/** The main thread's CPU time so far, ms; null where the kernel gives no schedstat. */
-export function mainThreadMs(pid: number): number | null {
-  try {
-    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
-    return Number.isFinite(ns) ? ns / 1e6 : null;
-  } catch {
-    return null;
-  }
-}
+export type ColdPoint = PacePoint;
 
 /**
  * The table from the sweep's points (pure). Each pace's idle gap is the pace less the call's own
@@ -67,41 +57,13 @@ export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: n
       srv.once('message', (m: { port: number }) => res(m.port));
       srv.once('exit', (c) => rej(new Error(`the cold-visit benchmark server exited ${c}`)));
     });
-    if (mainThreadMs(srv.pid!) === null) return null;
     pool = new Pool(`http://127.0.0.1:${port}`, { connections: 1, pipelining: 1 });
     const body = JSON.stringify({ data: 'x'.repeat(53) });
     const one = async () => {
       const r = await pool!.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
       JSON.parse(await r.body.text());
     };
-    /** n calls, one every `pace` ms; resolves with the calls' summed round trips, ms */
-    const paced = async (n: number, pace: number): Promise<number> => {
-      const t0 = performance.now();
-      let wall = 0;
-      for (let i = 0; i < n; i++) {
-        const wait = t0 + i * pace - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const s = performance.now();
-        await one();
-        wall += performance.now() - s;
-      }
-      return wall;
-    };
-    // JIT and the connection settle first; then the server's background with no calls.
-    await paced(600, 1);
-    const i0 = mainThreadMs(srv.pid!)!;
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 1500));
-    const idleMsPerMs = Math.max(0, (mainThreadMs(srv.pid!)! - i0) / (performance.now() - t0));
-    const points: ColdPoint[] = [];
-    for (const pace of COLD_PACES) {
-      const n = calls(pace);
-      await paced(5, pace);
-      const c0 = mainThreadMs(srv.pid!)!;
-      const wall = await paced(n, pace);
-      points.push({ paceMs: pace, calls: n, serverMs: (mainThreadMs(srv.pid!)! - c0) / n, wallMs: wall / n });
-    }
-    return { points, idleMsPerMs };
+    return await pacedSweep(one, () => schedstatMs(srv.pid!), COLD_PACES, calls);
   } finally {
     await pool?.close();
     srv.kill();

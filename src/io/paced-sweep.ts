@@ -1,0 +1,57 @@
+// One process answering one caller at several paces, its CPU per call read from
+// /proc/<pid>/schedstat (ns: /proc/<pid>/stat counts 10 ms ticks, too coarse for a few dozen calls
+// of a fraction of a millisecond). The cold-visit sweeps of `calibrate --platform` run through
+// here: the echo server's main thread (src/loadtest/cold-visit-bench.ts) and a PostgreSQL backend
+// (reference-services/launcher/db-cold-bench.ts). I/O only; the tables are made from its points
+// by the pure coldTable.
+import { readFileSync } from 'node:fs';
+
+/** One pace's reading: calls made, the process's CPU per call and the caller's round trip per call, ms. */
+export type PacePoint = { paceMs: number; calls: number; serverMs: number; wallMs: number };
+
+/** A process's (or, for a thread id, a thread's) CPU time so far, ms; null where the kernel gives no schedstat. */
+export function schedstatMs(pid: number): number | null {
+  try {
+    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Drive `one` (one call to the measured process) at each of `paces`, ms apart. First 600 calls 1 ms
+ * apart (JIT, caches, the connection), then 1.5 s with no calls for the process's background,
+ * then per pace 5 unmeasured calls and `calls(pace)` measured ones. `cpuMs` reads the process's
+ * CPU so far. Null when it cannot be read.
+ */
+export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
+  if (cpuMs() === null) return null;
+  /** n calls, one every `pace` ms; resolves with the calls' summed round trips, ms */
+  const paced = async (n: number, pace: number): Promise<number> => {
+    const t0 = performance.now();
+    let wall = 0;
+    for (let i = 0; i < n; i++) {
+      const wait = t0 + i * pace - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const s = performance.now();
+      await one();
+      wall += performance.now() - s;
+    }
+    return wall;
+  };
+  await paced(600, 1);
+  const i0 = cpuMs()!;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, 1500));
+  const idleMsPerMs = Math.max(0, (cpuMs()! - i0) / (performance.now() - t0));
+  const points: PacePoint[] = [];
+  for (const pace of paces) {
+    const n = calls(pace);
+    await paced(5, pace);
+    const c0 = cpuMs()!;
+    const wall = await paced(n, pace);
+    points.push({ paceMs: pace, calls: n, serverMs: (cpuMs()! - c0) / n, wallMs: wall / n });
+  }
+  return { points, idleMsPerMs };
+}
