@@ -5,12 +5,13 @@
 // `up`, the load tests and the reference-services tests all start layouts through this.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { addressInUse, freePort, portFree } from '../runtime/free-port.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTail } from '../../src/io/read-input.js';
 import { loadBlueprint } from '../../src/io/load.js';
 import { resolveLayout } from '../../src/model/resolve.js';
 import type { RouteEntry } from '../../src/model/routes.js';
@@ -184,7 +185,7 @@ async function waitReady(url: string, proc: ChildProcess, log: string, timeoutMs
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null || proc.signalCode !== null) {
-      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-6).join('\n') : '';
+      const tail = readTail(log).split('\n').slice(-6).join('\n');
       throw new Error(`${url} exited before ready (code ${proc.exitCode ?? proc.signalCode}):\n${tail}`);
     }
     try {
@@ -421,14 +422,13 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
   // (exit 2); an internal port taken since it was drawn (free-port.ts says how) is drawn again
   // and every process restarted, since each unit was told the others' internal addresses.
   const takenPorts = () => {
-    const tailOf = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : '');
     const publicTaken: string[] = [];
     const internalTaken: string[] = [];
     for (const [key, p] of procs) {
       if (p.exitCode === null && p.signalCode === null) continue;
       const info = infoOf(key);
       if (!info) continue;
-      const tail = tailOf(info.log);
+      const tail = readTail(info.log, 4000);
       if (addressInUse(tail, info.port)) publicTaken.push(`${info.port} (${key === GW ? 'gateway' : `unit ${key}`})`);
       else if (addressInUse(tail, Number(new URL(info.internalUrl).port))) internalTaken.push(key);
     }

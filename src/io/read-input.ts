@@ -107,3 +107,29 @@ export function readInputOrUndefined(path: string): string | undefined {
   const r = readInput(path);
   return r.ok ? r.text : undefined;
 }
+
+/**
+ * The last `maxBytes` of a file (a log another process writes), as text; '' when it cannot be
+ * read. Bounded whatever the file's size: a unit that logged for hours is read only at its end.
+ * A multi-byte character cut at the start comes out as U+FFFD.
+ */
+export function readTail(path: string, maxBytes = 16 * 1024): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
+  } catch {
+    return '';
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return '';
+    const n = Math.min(st.size, maxBytes);
+    const buf = Buffer.alloc(n);
+    const got = n > 0 ? readSync(fd, buf, 0, n, st.size - n) : 0;
+    return buf.subarray(0, got).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,4 +1,5 @@
 // `archsim up`: run a layout for real, supervised in its own process group (or detached), until a signal stops it in order.
+import { readTail } from '../../io/read-input.js';
 import { choiceFlag, durationFlag, intFlag } from '../flags.js';
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';
@@ -6,7 +7,7 @@ import { readState, alive, writeState, clearState, printableState, type RunState
 import { resolve, join } from 'node:path';
 import { startLayout, type RunningLayout, type UnitEvent } from '../../../reference-services/launcher/layout.js';
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdirSync, openSync, chmodSync } from 'node:fs';
 
 export interface UpOpts {
   layout: string;
@@ -217,7 +218,7 @@ async function detach(logDir: string, json: boolean): Promise<number> {
     }
     if (!alive(child.pid)) {
       await new Promise((r) => setTimeout(r, 100)); // the exit event, if not in yet
-      throw supervisorFailure(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '', exitCode);
+      throw supervisorFailure(readTail(logFile), exitCode);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
