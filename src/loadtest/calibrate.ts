@@ -392,10 +392,16 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const processesOf = (x: LoadTestResult, t: { kind: string; name: string }) => x.processes.filter((p) => (t.kind === 'datastore' ? p.role === 'datastore' && p.unit === t.name : p.role !== 'datastore' && p.role !== 'driver' && (p.unit === t.name || (p.role === 'sut' && single === t.name))));
   // A database's maintenance (autovacuum, checkpoints) lands in bursts, in whichever run was
   // measured when it came: each run is charged the runs' average per request instead.
+  const maintenance = new Map<string, number>();
   const maintenancePerRequest = (t: { kind: string; name: string }) => {
-    const m = results.map((x) => ss.sum(processesOf(x, t).map((p) => p.maintenanceCpuSeconds ?? 0)));
-    const n = results.map((x) => x.totals.requests);
-    return ss.sum(n) > 0 ? ss.sum(m) / ss.sum(n) : 0;
+    const key = `${t.kind}:${t.name}`;
+    let v = maintenance.get(key);
+    if (v === undefined) {
+      const m = ss.sum(results.map((x) => ss.sum(processesOf(x, t).map((p) => p.maintenanceCpuSeconds ?? 0))));
+      const n = ss.sum(results.map((x) => x.totals.requests));
+      maintenance.set(key, (v = n > 0 ? m / n : 0));
+    }
+    return v;
   };
   const cpuOf = (x: LoadTestResult, t: { kind: string; name: string }) => {
     const ps = processesOf(x, t);
@@ -436,9 +442,10 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     // Queries that found their connection idle paid the database's cold-visit extra at the runs'
     // pace: out of the per-query figures, as the units' wake-ups are (the simulator charges it by
     // each layout's own pace).
-    const coldDb = t.kind === 'datastore' && dbCold && dbColdAtRun ? results.map((x, i) => dbColdAtRun(dbCold, t.stores, counts[i]!, secs[i]!, cpuOf(x, t))) : null;
+    const cpu = results.map((x) => cpuOf(x, t));
+    const coldDb = t.kind === 'datastore' && dbCold && dbColdAtRun ? results.map((_, i) => dbColdAtRun(dbCold, t.stores, counts[i]!, secs[i]!, cpu[i]!)) : null;
     if (coldDb && ss.sum(coldDb) > 0) warnings.push(`${t.name}: ${round((ss.sum(coldDb) * 1000) / Math.max(1, ss.sum(results.map((x) => x.totals.requests))))} ms of CPU per request was its connections' wake-up at the runs' pace (the platform's database cold-visit table), taken out of the query figures: the simulator charges it by each layout's own pace`);
-    const y = results.map((x, i) => Math.max(0, cpuOf(x, t) - (dsIdle ?? 0) * secs[i]! - (coldDb?.[i] ?? 0)));
+    const y = results.map((_, i) => Math.max(0, cpu[i]! - (dsIdle ?? 0) * secs[i]! - (coldDb?.[i] ?? 0)));
     let D: number[];
     let idle: number | null = null;
     let method: UnitFit['method'];
