@@ -83,7 +83,8 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  */
 export async function measureEventQueue(o: { treeCpu: (pid: number) => number; events?: number; warmup?: number; paceMs?: number; log?: (l: string) => void; track?: Tracker; onCluster?: (url: (database: string) => string) => Promise<void> }): Promise<EventQueueCosts> {
   const events = o.events ?? 1000;
-  const warmup = o.warmup ?? 200;
+  // V8 optimises the producer's and consumer's paths over the first thousand events or so.
+  const warmup = o.warmup ?? 1000;
   const paceMs = o.paceMs ?? 5;
   const limit = 60_000 + (events + warmup) * paceMs * 4;
   const dataDir = join(tmpdir(), `archsim-pg-platform-${process.pid}-${randomBytes(3).toString('hex')}`);

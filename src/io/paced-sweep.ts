@@ -20,12 +20,12 @@ export function schedstatMs(pid: number): number | null {
 }
 
 /**
- * Drive `one` (one call to the measured process) at each of `paces`, ms apart. First 600 calls 1 ms
- * apart (JIT, caches, the connection), then 1.5 s with no calls for the process's background,
+ * Drive `one` (one call to the measured process) at each of `paces`, ms apart (0: back to back).
+ * First `warmup` calls back to back and 600 1 ms apart (JIT, caches, the connection), then 1.5 s with no calls for the process's background,
  * then per pace 5 unmeasured calls and `calls(pace)` measured ones. `cpuMs` reads the process's
  * CPU so far. Null when it cannot be read.
  */
-export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
+export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number, warmup = 3000): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
   if (cpuMs() === null) return null;
   /** n calls, one every `pace` ms; resolves with the calls' summed round trips, ms */
   const paced = async (n: number, pace: number): Promise<number> => {
@@ -40,6 +40,9 @@ export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => numbe
     }
     return wall;
   };
+  // Warm (V8 optimises the path over thousands of calls: see platform.ts WARMUP_CALLS), then a
+  // while at a gentle pace so the measured paces start from the same state.
+  await paced(warmup, 0);
   await paced(600, 1);
   const i0 = cpuMs()!;
   const t0 = performance.now();

@@ -1,12 +1,17 @@
 // `calibrate --platform`'s cold-visit sweep: the server side of one HTTP call (the platform's
-// fastify echo server, one undici connection) at several paces, from calls a few ms apart to calls
-// 150 ms apart, the server's main thread's CPU per call read from /proc/<pid>/schedstat (ns, where
-// /proc/<pid>/stat counts 10 ms ticks: too coarse for 20 calls of half a millisecond).
+// fastify echo server, one undici connection), first back to back, then at paces from calls a
+// few ms apart to calls 150 ms apart, the server's main thread's CPU per call read from
+// /proc/<pid>/schedstat (ns, where /proc/<pid>/stat counts 10 ms ticks: too coarse for 20 calls
+// of half a millisecond).
 //
-// What a call costs beyond the same call at the platform's base pace (PACE_MS, where its
-// per-call figures are measured) is the table the simulator charges a visit that finds its process
-// idle that long (HostModel.coldVisit, src/simulate/cold-visit.ts). The server's background (its
-// timers while idle) is measured apart and taken out, so a slow pace is not charged for it twice.
+// What a call costs beyond the same call back to back (a busy process: where the platform's
+// per-call figures are measured, PACE_MS 0) is the table the simulator charges a visit that finds
+// its process idle that long (HostModel.coldVisit, src/simulate/cold-visit.ts). The base is a busy
+// process, not calls a couple of ms apart, because that is where a layout at its capacity runs:
+// measured here the same call costs 0.10 ms back to back and 0.32 ms 2 ms apart, and with a 2-ms
+// base the monolith's calibration carried that difference into its capacity (predicted 231/s
+// against 339/s measured, 2026-12-01). The server's background (its timers while idle) is
+// measured apart and taken out, so a slow pace is not charged for it twice.
 import { fork } from 'node:child_process';
 import { Pool } from 'undici';
 import { ColdVisit } from '../simulate/cold-visit.js';
@@ -14,32 +19,39 @@ import { pacedSweep, schedstatMs, type PacePoint } from '../io/paced-sweep.js';
 import { runnableFile } from './runnable.js';
 import type { ScratchTracker } from './scratch-processes.js';
 
-/** ms between calls, the first being the base the others are compared with */
-export const COLD_PACES = [2, 5, 15, 50, 150] as const;
+/** ms between calls, the first (0: back to back) being the base the others are compared with */
+export const COLD_PACES = [0, 2, 5, 15, 50, 150] as const;
 
 export type ColdPoint = PacePoint;
 
 /**
- * The table from the sweep's points (pure). Each pace's idle gap is the pace less the call's own
- * round trip; its extra is its CPU per call less the base pace's, after each has its share of the
- * idle background (`idleMsPerMs` × pace) taken out. Kept non-decreasing in the gap (a longer idle
- * cannot warm a process up: a dip is noise) and never negative. Null when the points cannot make
- * a table (no base, no slower pace).
+ * The table from the sweep's points (pure). A point's idle gap is what the server idles per call:
+ * the call's cycle (its pace, or its round trip when calls go back to back) less the server's own
+ * CPU, the idle time the simulator's gap is (stations.ts: from a server's release to its next
+ * visit). Its extra is its CPU per call less the base's, after each has its share of the idle
+ * background (`idleMsPerMs` × cycle) taken out. The base is the table's first point, at extra 0:
+ * below its gap a visit pays nothing, and between it and the next the extra grows linearly in
+ * log(gap) (cold-visit.ts). Kept non-decreasing in the gap (a longer idle cannot warm a process
+ * up: a dip is noise) and never negative. Null when the points cannot make a table (no base, no
+ * slower pace).
  */
 export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number): ColdVisit | null {
   const base = points[0];
   if (!base || points.length < 2) return null;
-  const own = (p: ColdPoint) => p.serverMs - idleMsPerMs * p.paceMs;
-  const gapMs: number[] = [];
-  const extraMs: number[] = [];
+  const cycle = (p: ColdPoint) => Math.max(p.paceMs, p.wallMs);
+  const own = (p: ColdPoint) => p.serverMs - idleMsPerMs * cycle(p);
+  const gapOf = (p: ColdPoint) => Math.round(Math.max(cycle(p) - p.serverMs, 1e-3) * 1000) / 1000;
+  const gapMs: number[] = [gapOf(base)];
+  const extraMs: number[] = [0];
   let top = 0;
   for (const p of points.slice(1)) {
-    const gap = Math.max(p.paceMs - p.wallMs, 1e-3);
-    if (gapMs.length && gap <= gapMs[gapMs.length - 1]!) continue;
+    const gap = gapOf(p);
+    if (gap <= gapMs[gapMs.length - 1]!) continue;
     top = Math.max(top, own(p) - own(base), 0);
-    gapMs.push(Math.round(gap * 1000) / 1000);
+    gapMs.push(gap);
     extraMs.push(Math.round(top * 10000) / 10000);
   }
+  if (gapMs.length < 2) return null;
   const t = ColdVisit.safeParse({ gapMs, extraMs });
   return t.success ? t.data : null;
 }
@@ -48,7 +60,7 @@ export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number): Co
  * Run the sweep against a fresh echo server. `calls(pace)`: how many measured calls at that pace
  * (a few seconds each); every pace has a short warm-up at its own pace first.
  */
-export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: number) => number = (p) => Math.round(Math.min(250, Math.max(20, 1000 / p)))): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
+export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(250, Math.max(20, 1000 / p))) : 250)): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
   const file = runnableFile(import.meta.url, './platform-child.js');
   const srv = track.child(fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let pool: Pool | undefined;
@@ -63,7 +75,7 @@ export async function measureColdVisits(track: ScratchTracker, calls: (paceMs: n
       const r = await pool!.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
       JSON.parse(await r.body.text());
     };
-    return await pacedSweep(one, () => schedstatMs(srv.pid!), COLD_PACES, calls);
+    return await pacedSweep(one, () => schedstatMs(srv.pid!), COLD_PACES, calls, warmup);
   } finally {
     await pool?.close();
     srv.kill();

@@ -33,7 +33,11 @@ export function slowdownPoint(run: LoadTestResult): { busy: number; cpuMs: numbe
   const T = run.run.duration;
   const n = run.totals.requests;
   if (!(T > 0) || !(n > 0)) return null;
-  const cpu = ss.sum(run.processes.filter((p) => p.role !== 'driver').map((p) => p.cpuSeconds));
+  // A database's maintenance (autovacuum, checkpoints: proc.ts) comes in bursts of seconds that
+  // fall in one run and not the next; in a run it lands in, it reads as the host getting slower
+  // per request (1.6 s of autovacuum in one 3-s window). The calibration charges it on its own,
+  // averaged over the runs, so the slope is fitted on the rest.
+  const cpu = ss.sum(run.processes.filter((p) => p.role !== 'driver').map((p) => p.cpuSeconds - (p.maintenanceCpuSeconds ?? 0)));
   const idle = run.idle ? ss.sum(run.idle.filter((p) => p.role !== 'driver').map((p) => p.cpuUtilization)) : 0;
   const host = hostOfRuns([run]);
   const driver = host.driverCpu > 0 ? (run.driver?.cpuSeconds ?? 0) : 0;

@@ -5,7 +5,7 @@
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 
-/** paceMs > 0: one connection, a request every paceMs (each alone on the wire, as calls between units mostly are); 0: `concurrency` back to back */
+/** paceMs > 0: one connection, a request every paceMs; 0: `concurrency` connections back to back (one connection: each call's round trip timed too) */
 type ClientStart = { type: 'client'; url: string; requests: number; warmup: number; bytes: number; concurrency: number; paceMs: number };
 
 async function server(): Promise<void> {
@@ -23,7 +23,7 @@ async function client(m: ClientStart): Promise<void> {
     const r = await pool.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
     JSON.parse(await r.body.text());
   };
-  // Paced calls' own round trips (request sent to answer read), for the loopback's latency.
+  // The calls' own round trips on one connection (request sent to answer read), for the loopback's latency.
   let callMs = 0;
   const paced = async (n: number) => {
     const t0 = performance.now();
@@ -36,7 +36,7 @@ async function client(m: ClientStart): Promise<void> {
     }
   };
   const run = async (n: number) => {
-    if (m.paceMs > 0) return paced(n);
+    if (m.paceMs > 0 || m.concurrency === 1) return paced(n);
     let left = n;
     await Promise.all(Array.from({ length: m.concurrency }, async () => {
       while (left-- > 0) await one();

@@ -47,6 +47,20 @@ describe('host idle slowdown: fitted from runs at several loads', () => {
     expect(fit.pooledFactor).toBeCloseTo(w.reduce((a, [n, f]) => a + n * f, 0) / w.reduce((a, [n]) => a + n, 0), 3);
   });
 
+  it('fits on the work without the database maintenance: a burst in one run does not tilt the line', () => {
+    const runs = [50, 100, 150].map((r) => onHost(r, 5, 0.8, 0.02));
+    // 3 s of autovacuum in the middle run, marked as maintenance (proc.ts): the same β and D.
+    const burst = (r: LoadTestResult, s: number) => LoadTestResult.parse({ ...r, processes: r.processes.map((p) => (p.role === 'datastore' ? { ...p, cpuSeconds: p.cpuSeconds + s, maintenanceCpuSeconds: s } : p)) });
+    const marked = runs.map((r, i) => (i === 1 ? burst(r, 3) : burst(r, 0)));
+    const fit = fitIdleSlowdown(marked)!;
+    expect(fit.idleSlowdown).toBeCloseTo(0.8, 3);
+    expect(fit.busyMs).toBeCloseTo(5, 3);
+    expect(slowdownPoint(marked[1]!)).toEqual(slowdownPoint(runs[1]!));
+    // Unmarked, the same burst reads as the middle load being 3 ms a request dearer.
+    const unmarked = runs.map((r, i) => (i === 1 ? LoadTestResult.parse({ ...r, processes: r.processes.map((p) => (p.role === 'datastore' ? { ...p, cpuSeconds: p.cpuSeconds + 3 } : p)) }) : r));
+    expect(slowdownPoint(unmarked[1]!)!.cpuMs - slowdownPoint(runs[1]!)!.cpuMs).toBeCloseTo(3, 6);
+  });
+
   it('gives none when CPU per request does not fall with load, or the runs had one load', () => {
     expect(fitIdleSlowdown([50, 100, 150].map((r) => run(r, 5)))).toBeNull();
     expect(fitIdleSlowdown([50, 100, 150].map((r, i) => run(r, 5 + i)))).toBeNull(); // rises: not this effect
