@@ -268,10 +268,11 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   const inputs = own.levels;
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
   const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
-  // The platform's calls were measured one at a time, each finding its core idle: with the
-  // host's idle slowdown known, their busy-core cost is what the simulator's figures must be
-  // (it applies the slowdown itself to work that finds a core idle).
-  const plat = platform && cal.host ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
+  // A platform file whose calls were paced (before 2026-12-01) measured each call finding its core
+  // idle: with the host's idle slowdown known, their busy-core cost is what the simulator's
+  // figures must be (it applies the slowdown itself to work that finds a core idle). Calls
+  // measured back to back (paceMs 0) are a busy process's already.
+  const plat = platform && cal.host && platform.paceMs !== 0 ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
   const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
   writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(plat ? { platform: plat } : {}) }));
   const calibrated = loadBlueprint(overlayPath).blueprint;
