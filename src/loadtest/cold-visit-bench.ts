@@ -60,7 +60,7 @@ export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number): Co
  * Run the sweep against a fresh echo server. `calls(pace)`: how many measured calls at that pace
  * (a few seconds each); every pace has a short warm-up at its own pace first.
  */
-export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(250, Math.max(20, 1000 / p))) : 250)): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
+export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(250, Math.max(20, 1000 / p))) : 250), paces: readonly number[] = COLD_PACES): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
   const file = runnableFile(import.meta.url, './platform-child.js');
   const srv = track.child(fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let pool: Pool | undefined;
@@ -75,9 +75,22 @@ export async function measureColdVisits(track: ScratchTracker, warmup?: number, 
       const r = await pool!.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
       JSON.parse(await r.body.text());
     };
-    return await pacedSweep(one, () => schedstatMs(srv.pid!), COLD_PACES, calls, warmup);
+    return await pacedSweep(one, () => schedstatMs(srv.pid!), paces, calls, warmup);
   } finally {
     await pool?.close();
     srv.kill();
   }
+}
+
+/**
+ * The machine's speed now: the same echo server's main-thread CPU per call, back to back after a
+ * warm-up (about 3 s). Taken before each layout's measurement, so a comparison can tell a layout
+ * that is dearer from a machine that was slower while it ran (the shared host's speed drifts:
+ * the monolith's CPU per request was 2.9 ms at 17:53 and 5.1 ms at 20:48 on 2026-12-01, same
+ * code). Null where the kernel gives no schedstat.
+ */
+export async function speedProbe(track: ScratchTracker, calls = 2000): Promise<{ serverMs: number; calls: number } | null> {
+  const sweep = await measureColdVisits(track, 2000, () => calls, [0]);
+  const p = sweep?.points[0];
+  return p ? { serverMs: Math.round(p.serverMs * 10000) / 10000, calls: p.calls } : null;
 }

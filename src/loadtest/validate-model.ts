@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { loadBlueprint } from '../io/load.js';
+import { ScratchProcesses } from './scratch-processes.js';
+import { speedProbe } from './cold-visit-bench.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';
@@ -59,7 +61,15 @@ export interface ValidateModelOptions {
 export const SavedRuns = z.strictObject({
   kind: z.literal('archsim/validate-model-runs'),
   blueprint: z.string(),
-  layouts: z.record(z.string(), z.strictObject({ capacity: LoadTestResult, levels: z.array(LoadTestResult).min(1) })),
+  layouts: z.record(
+    z.string(),
+    z.strictObject({
+      capacity: LoadTestResult,
+      levels: z.array(LoadTestResult).min(1),
+      /** the machine's speed just before this layout was measured (cold-visit-bench.ts speedProbe) */
+      probe: z.strictObject({ serverMs: z.number().positive(), calls: z.number().int().positive(), started: z.string() }).optional(),
+    }),
+  ),
   /** the runtime's HTTP costs on the machine, measured before the layouts */
   platform: PlatformCosts.optional(),
 });
@@ -237,7 +247,20 @@ export function asRun(bp: Blueprint, layout: string, run: LoadTestResult): Bluep
   return out;
 }
 
-type Measured = { capacity: LoadTestResult; levels: LoadTestResult[] };
+type Measured = SavedRuns['layouts'][string];
+
+/**
+ * The speed probes taken before each layout, as one note (none when no layout has one): each
+ * layout's figure and its ratio to the first probed layout's. The same work each time, so a ratio
+ * away from 1 is the machine, not the layout. Pure.
+ */
+export function probeNotes(measured: ReadonlyMap<string, Measured>): string[] {
+  const probed = [...measured].filter(([, m]) => m.probe);
+  if (!probed.length) return [];
+  const first = probed[0]![1].probe!.serverMs;
+  const parts = probed.map(([l, m]) => `${l} ${m.probe!.serverMs} ms (×${(m.probe!.serverMs / first).toFixed(2)})`);
+  return [`machine speed before each layout (an echo server's CPU per call back to back, the same work each time; ×: against the first): ${parts.join(', ')}; not applied to the predictions`];
+}
 
 /** Platform costs measured on idle cores, as a busy core's: every CPU figure divided by `slowdown`. */
 export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
@@ -342,8 +365,13 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       measured.set(layout, saved);
       continue;
     }
+    const scratch = new ScratchProcesses();
+    const started = new Date().toISOString();
+    const probe = await speedProbe(scratch).finally(() => scratch.stop());
+    if (probe) log(`machine speed before ${layout}: ${probe.serverMs} ms of an echo server's CPU per call, back to back`);
     log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each${o.minRequests ? ` (longer where a level needs it for ${o.minRequests} requests, up to ${MAX_LEVEL_WINDOW_S} s)` : ''}`);
-    measured.set(layout, await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, minRequests: o.minRequests ?? 0, fastDb: o.fastDb ?? false, log }));
+    const runs = await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, minRequests: o.minRequests ?? 0, fastDb: o.fastDb ?? false, log });
+    measured.set(layout, { ...runs, ...(probe ? { probe: { ...probe, started } } : {}) });
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
@@ -360,6 +388,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     notes: [
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
+      ...probeNotes(measured),
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
