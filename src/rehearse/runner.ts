@@ -34,7 +34,7 @@ import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '
 import { cutOver, dropOld, startMoves, type ActiveMove, type DataMoveReport, type MoveContext } from './moves.js';
 import { stopDualWrite } from './data-move.js';
 import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
-import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export type { DataMoveReport };
 
@@ -590,9 +590,20 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           }
           // A budget is judged on the new route's own latencies: a step whose new route has
           // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
-          // times its duration), as a canary analysis waits for its minimum sample.
-          const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
+          // times its duration), as a canary analysis waits for its minimum sample; but only
+          // while the pace of its latencies so far can reach the minimum by then (a route with a
+          // few percent of the mix at a 10% step cannot: waiting the whole extension for it
+          // judged nothing more and cost the run tens of seconds).
           const extendUntil = end + EXTEND_WATCH * a.watchMs;
+          const waiting = () => {
+            if (a.percent === 0) return false;
+            const now = performance.now();
+            const countedMs = now - win.started - win.settleMs;
+            return p95Triggers(a.triggers).some((t) => {
+              const v = judgeP95(t, win.stats(), baseline, routes);
+              return v.verdict === 'too-few' && v.samples > 0 && canReachMinimum(v.samples, countedMs, extendUntil - now);
+            });
+          };
           while (!found.length && waiting() && performance.now() < extendUntil) {
             await sleep(1000);
             check();
