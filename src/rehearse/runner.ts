@@ -28,7 +28,8 @@ import type { Plan } from '../plan/schema.js';
 import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
 import { planScenario } from '../loadtest/layout-run.js';
-import { createScenario } from '../loadtest/scenarios/profile.js';
+import { createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
+import { expectedCounts } from '../loadtest/profile/plan.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { cutOver, dropOld, startMoves, type ActiveMove, type DataMoveReport, type MoveContext } from './moves.js';
@@ -50,6 +51,8 @@ export interface RehearseOptions {
   cores?: number;
   /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
   breakUnit?: string;
+  /** Tests only: the unit started with fault "refuse-switch" (it refuses a table move's cut-over: the others must be switched back). */
+  refuseSwitch?: string;
   /** Tests only: this extracted unit is killed (SIGKILL) once, a second into its first canary step. */
   crashUnit?: string;
   /** Tests only: a row of this moved table is deleted from its new copy alone just before the cut-over's verify (it must block the cut-over). */
@@ -335,7 +338,17 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     // Capacity unknown yet: sized as for a closed run of the whole rehearsal (the profile's caps apply).
     rate === null ? ({ model: 'closed', rate: null, users: 8, duration: durationS, warmup: 6, thinkTime: 0, mix } as const) : ({ model: 'open', rate, users: null, duration: durationS, warmup: 0, thinkTime: 0, mix } as const);
   const fixed = 'rps' in o.rate ? o.rate.rps : null;
-  const planned = planScenario(bp, file, shape(fixed));
+  const cores = o.cores ?? availableParallelism();
+  const predictedFromRps = predictedOnHost(bp, plan.from, cores);
+  // With a share as the rate, the rate is known only after the capacity run. Every refresh token
+  // in the pools is a login (a password hash: tens of ms of CPU each), and sizing the pools for
+  // any rate at all (the closed shape's bound) made the seeding 2,000 logins, most of them never
+  // used. So the pools are seeded for the capacity run (its 6 s at CAPACITY_SEED_FACTOR × the
+  // model's capacity of the from layout on this host, which measured below it in every run here),
+  // and topped up once the rate is known: to what the load can send at that rate over its whole
+  // duration (the load never goes above it, nor on past its duration).
+  const capacityShape = { model: 'open', rate: CAPACITY_SEED_FACTOR * (predictedFromRps ?? 1000), users: null, duration: 5, warmup: 1, thinkTime: 0, mix } as const;
+  const planned = planScenario(bp, file, fixed !== null ? shape(fixed) : capacityShape);
   if (planned.placeholder) notes.push('no load profile beside the blueprint: requests are placeholders built from the routes (expect 4xx: they carry no authentication)');
   const scenario = createScenario(planned);
   line('seeding through the public API…');
@@ -351,17 +364,20 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     counters = r.counters;
     rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
     line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
+    const want = expectedCounts(mix, { rate: rps, users: null, duration: durationS, warmup: 0 });
+    for (const [op, n] of Object.entries(counters)) want[op] = (want[op] ?? 0) + n;
+    const added = await topUpPools(planned.profile, data, planned.expected, want, L.gatewayUrl);
+    if (added.length) line(`  pools topped up for ${rps}/s over ${durationS} s: ${added.map((x) => `${x.step} +${x.added}`).join(', ')}`);
   }
   // Each phase's rate: the requested share of its own capacity expected on this host (the
   // shared-host model scaled by the from layout's measured/predicted), checked live before its
   // first canary step (see rates.ts). The load follows rateNow.
-  const cores = o.cores ?? availableParallelism();
   const rehearsed = [...new Map(actions.filter((a) => a.kind === 'start-unit').map((a) => [a.phase, a.layout])).entries()];
   const rates = phaseRates({
     rate: o.rate,
     startRps: rps,
     ...(capacityRps !== undefined ? { measuredFromRps: capacityRps } : {}),
-    predictedFromRps: predictedOnHost(bp, plan.from, cores),
+    predictedFromRps,
     cores,
     phases: rehearsed.map(([phase, layout]) => ({ phase, layout, predictedRps: predictedOnHost(bp, layout, cores) })),
   });
@@ -433,9 +449,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       const host = started.has(u.name) ? u.name : hosting.get(u.domains[0]!);
       if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
     }
-    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, warmPools: true, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
+    const faults = [o.breakUnit === a.unit ? 'answer-500' : '', o.refuseSwitch === a.unit ? 'refuse-switch' : ''].filter(Boolean).join(',');
+    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, warmPools: true, ...(faults ? { faults } : {}) });
   };
   const starting = new Map<string, Promise<UnitInfo>>();
+  /** extracted unit → when its old unit's weight on the extraction's routes went to 0 (the drain counts from then) */
+  const zeroWeightAt = new Map<string, number>();
   // Table moves: each extraction's, started before its first canary step, cut over at its retire.
   const moving = new Map<string, ActiveMove[]>();
   /** the moves' new databases: a domain cut over records its events there (read back at the end) */
@@ -524,14 +543,22 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       };
       if (a.kind === 'note') continue;
       if (a.kind === 'start-unit') {
-        const info = await (starting.get(a.unit) ?? startUnit(a));
+        // The dual write and backfill run while the unit boots: neither needs the other (the
+        // unit uses the old copy until the cut-over), and one waiting for the other was seconds
+        // of every extraction with a table move.
+        const [booted, moved] = await Promise.allSettled([
+          starting.get(a.unit) ?? startUnit(a),
+          a.dataMoves.length ? startMoves(mctx, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit)) : Promise.resolve([]),
+        ]);
+        if (moved.status === 'fulfilled') {
+          moving.set(a.unit, moved.value);
+          for (const m of moved.value) moveDbs.add(m.targetUrl);
+        }
+        if (booted.status === 'rejected') throw booted.reason;
+        if (moved.status === 'rejected') throw moved.reason;
+        const info = booted.value;
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
-        if (a.dataMoves.length) {
-          const ms = await startMoves(mctx, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit));
-          moving.set(a.unit, ms);
-          for (const m of ms) moveDbs.add(m.targetUrl);
-        }
         const pr = rateOf.get(a.phase);
         if (pr && !checked.has(a.phase)) {
           checked.add(a.phase);
@@ -558,10 +585,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         }
       }
       if (a.kind === 'weights') {
+        if (a.percent === 100) zeroWeightAt.delete(a.unit);
         await control.setWeights(a.ops, [
           { unit: a.unit, port: mine.port, weight: a.percent },
           { unit: old.unit, port: old.port, weight: 100 - a.percent },
         ]);
+        if (a.percent === 100) zeroWeightAt.set(a.unit, performance.now());
         win = new Window(settleMs);
         if (recent) {
           baseline = baselineOf(recent, warmupWin);
@@ -663,6 +692,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       const hostedBefore = new Map(hosting);
       for (const op of a.ops) server.set(op, { unit: a.movedTo, port: mine.port });
       for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
+      // The next extraction's unit starts now, during this cut-over and drain, not while canary
+      // steps are watched: a node process booting (modules, migrations, its pools opened) takes
+      // a core for a second or more, and on a small host that lands in the p95 of whatever step
+      // is judged. It boots beside the cut-over (it serves other domains, on their databases).
+      const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
+      if (next && !starting.has(next.unit)) {
+        const p = startUnit(next);
+        p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
+        starting.set(next.unit, p);
+      }
       // The extraction's table moves cut over now: the old route is retired, and every unit
       // serving the domain switches to the new copy once the verify passed (moves.ts). A verify
       // that fails (or a unit that cannot hold the domain's writes) switches nothing: the
@@ -679,16 +718,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         push(report({ unit: a.movedTo, breaches: [{ description: why, value: m.reports.filter((r) => r.record?.verify && !r.record.verify.ok).length }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
         continue stepLoop;
       }
-      // The next extraction's unit starts now, during this drain, not while canary steps are
-      // watched: a node process booting (modules, migrations, its pools opened) takes a core for
-      // a second or more, and on a small host that lands in the p95 of whatever step is judged.
-      const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
-      if (next && !starting.has(next.unit)) {
-        const p = startUnit(next);
-        p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
-        starting.set(next.unit, p);
-      }
-      await sleep(a.drainMs);
+      // The drain counts from the moment the old unit got its last request on these routes (the
+      // weight change that gave it 0%, a whole canary step ago), not from the retire: what it
+      // still held has had that long to finish, and a fixed sleep here was seconds per phase.
+      const drainedAt = (zeroWeightAt.get(a.movedTo) ?? performance.now()) + a.drainMs;
+      await sleep(Math.max(0, drainedAt - performance.now()));
       // Drained, and no unit uses the old copy any more (each one serving the domain switched).
       for (const m of cut) if (m.state === 'cut-over') await dropOld(mctx, m, old.unit);
       push(report({ unit: a.unit }, a.ops));
@@ -731,6 +765,9 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
 /** The live rate check's fresh window: this long at the new rate, its first RATE_SETTLE_MS of schedule left out. */
 const RATE_CHECK_MS = 4000;
 const RATE_SETTLE_MS = 1500;
+
+/** The capacity run's pools are seeded for this many times the model's capacity of the from layout on this host. */
+const CAPACITY_SEED_FACTOR = 1.5;
 
 /** A step is watched at most this many times its duration more, for the new route's latencies. */
 const EXTEND_WATCH = 3;
