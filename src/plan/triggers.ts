@@ -91,7 +91,8 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
         const s = solve(c, demands, mix, rate, undefined, undefined, []).stations[i]!;
         return s.meanWait === Infinity ? Infinity : (s.visitRate * s.meanWait) / 1000;
       };
-      return finish(q(r0), crossing(q, t.above, sat).rate);
+      const now = q(r0);
+      return finish(now, crossing(q, t.above, sat, { rate: r0, value: now }).rate);
     }
     default: {
       const lat = /^latency(?:\.(p50|p90|p95|p99|mean))?$/.exec(name);
@@ -102,7 +103,8 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
         if (!Number.isFinite(o.mean)) return Infinity;
         return p === 0 ? o.mean : gammaQuantile(o.mean, o.variance, p);
       };
-      return finish(f(r0), crossing(f, t.above, sat).rate);
+      const now = f(r0);
+      return finish(now, crossing(f, t.above, sat, { rate: r0, value: now }).rate);
     }
   }
 }
@@ -116,7 +118,7 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
  * close to linear in the rate (exactly so for the mean of an M/M/1 queue, 1 − ρ over the service
  * time), so a few secant steps land within the precision where bisection took 19 solves.
  */
-export function crossing(f: (rate: number) => number, above: number, sat: number): { rate: number | null; evaluations: number } {
+export function crossing(f: (rate: number) => number, above: number, sat: number, known?: { rate: number; value: number }): { rate: number | null; evaluations: number } {
   let evaluations = 0;
   const g = (rate: number) => {
     evaluations++;
@@ -126,8 +128,11 @@ export function crossing(f: (rate: number) => number, above: number, sat: number
   let b = sat * 0.9999;
   let gb = g(b);
   if (!(gb < 0)) return { rate: null, evaluations };
-  let a = 0;
-  let ga = g(a);
+  // The lower end: today's rate when its value is known and under `above` (already computed by
+  // the caller, and nearer the crossing than no load, so the first secant lands nearer too).
+  const under = known && known.rate > 0 && known.rate < b && known.value < above;
+  let a = under ? known.rate : 0;
+  let ga = under ? (known.value > 0 ? 1 / known.value : Infinity) - 1 / above : g(0);
   // Over `above` even with no load: it fires at any rate.
   if (!(ga > 0)) return { rate: 0, evaluations };
   const tol = sat / 2 ** 18;

@@ -20,6 +20,18 @@ describe('crossing', () => {
     expect(r.evaluations).toBeLessThanOrEqual(5);
   });
 
+  it('starts from a known point under the budget (today\'s rate, already solved) instead of no load', () => {
+    const r = crossing(mm1, 10, sat, { rate: 100, value: mm1(100) });
+    expect(r.rate!).toBeGreaterThanOrEqual(400);
+    expect(r.rate!).toBeLessThanOrEqual(400 + tol);
+    // the saturation probe, a secant step, the closing probe: the known point costs nothing
+    expect(r.evaluations).toBeLessThanOrEqual(4);
+    // A known point already over the budget is no lower end: the search starts from no load.
+    const over = crossing(mm1, 10, sat, { rate: 450, value: mm1(450) });
+    expect(over.rate!).toBeGreaterThanOrEqual(400);
+    expect(over.rate!).toBeLessThanOrEqual(400 + tol);
+  });
+
   it('a curved crossing (a p95 growing as the square of the M/M/1 mean) is found to the same precision', () => {
     const f = (rate: number) => mm1(rate) ** 2 / 4 + 1;
     // (2/(1−0.002r))²/4 + 1 = 50 → 1/(1−0.002r) = 7 → r = 500·6/7
