@@ -156,7 +156,7 @@ function overlayFor(bp: Blueprint, file: string, plan: Plan): { file: string; bp
 type Figures = { requests: number; errors: number; h: ReturnType<typeof newHistogram> };
 const figures = (): Figures => ({ requests: 0, errors: 0, h: newHistogram() });
 
-class Window {
+export class Window {
   ops = new Map<string, Figures>();
   /** op → answering unit → figures (requests the gateway answered itself, or that failed unanswered, have no unit) */
   units = new Map<string, Map<string, Figures>>();
@@ -195,6 +195,35 @@ class Window {
       if (error) x.errors++;
       if (ms !== null) recordMs(x.h, ms);
     }
+  }
+  /**
+   * Several windows' figures as one (the percentiles over all their latencies), for evidence
+   * gathered across windows at one rate with one layout in place.
+   */
+  static merged(ws: readonly Window[]): Window {
+    const out = new Window();
+    const into = (t: Figures, f: Figures) => {
+      t.requests += f.requests;
+      t.errors += f.errors;
+      t.h.add(f.h);
+    };
+    for (const w of new Set(ws)) {
+      for (const [op, f] of w.ops) {
+        if (!out.ops.has(op)) out.ops.set(op, figures());
+        into(out.ops.get(op)!, f);
+      }
+      for (const [op, byUnit] of w.units) {
+        if (!out.units.has(op)) out.units.set(op, new Map());
+        const m = out.units.get(op)!;
+        for (const [u, f] of byUnit) {
+          if (!m.has(u)) m.set(u, figures());
+          into(m.get(u)!, f);
+        }
+      }
+      into(out.all, w.all);
+      for (const [k, n] of Object.entries(w.failures)) out.failures[k] = (out.failures[k] ?? 0) + n;
+    }
+    return out;
   }
   stats(): WindowStats {
     const fig = (s: Figures): RouteFigures => ({ requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null, samples: s.h.totalCount });
@@ -486,7 +515,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       line(`  phase ${pr.phase}: rate ${rateNow}/s → ${pr.rateRps}/s: ${pr.why}`);
       rateNow = pr.rateRps;
     } else line(`  phase ${pr.phase}: rate ${rateNow}/s: ${pr.why}`);
-    let evidence = lastFull;
+    // The last whole layout's window and the load since the retire after it (the same rate, the
+    // same routes in place): a budget of an operation with a few percent of the mix has its
+    // MIN_P95_SAMPLES latencies across both where one window of seconds had too few to judge, and
+    // a phase whose layout in place is over budget is lowered here, not in a canary step watched
+    // again at each lower rate.
+    let evidence = { w: recent ? Window.merged([lastFull.w, recent]) : lastFull.w, rps: lastFull.rps };
     for (let lowered = 0; ; ) {
       const over = overBudget(budgets, evidence.w.stats());
       const step = nextRateStep({ share, rateRps: rateNow, evidenceRps: evidence.rps, overBudget: over.length, lowered });
