@@ -135,6 +135,11 @@ export interface RehearsalReport {
   failedUnits: string[];
   notes: string[];
   seconds: number;
+  /**
+   * The load reached its duration (or failed) before the steps were done: the steps from `phase`
+   * on ran without it and judged nothing (the rehearsal failed). Seconds since the start.
+   */
+  loadEnded?: { atS: number; phase: number | null };
 }
 
 /** The blueprint file the units load: the plan's overlay when the blueprint lacks the phase layouts. */
@@ -471,6 +476,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       },
     },
   );
+  // The load has a duration (its pools are sized from it): one that ends before the steps do
+  // leaves them without load, judging nothing, which must not pass for a held step.
+  let loadEnded: { atS: number; phase: number | null } | undefined;
+  let phaseNow: number | null = null;
+  load.then(
+    () => {
+      if (!done) loadEnded = { atS: Math.round((performance.now() - t0) / 100) / 10, phase: phaseNow };
+    },
+    () => undefined,
+  );
   /** An extraction's unit, started with the internal origins known now (units started before it, else the domains' current hosts). */
   const startUnit = (a: Extract<Action, { kind: 'start-unit' }>) => {
     const origins: Record<string, string> = {};
@@ -566,6 +581,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     if (early.length) line(`  failed during the warm-up (before any change): ${early.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     stepLoop: for (const a of actions) {
       if (rolledBack) break;
+      phaseNow = a.phase;
+      if (loadEnded) {
+        line(`LOAD ENDED at ${loadEnded.atS} s (its duration, ${durationS} s, passed: a paused or very slow run), before phase ${loadEnded.phase ?? a.phase}'s steps were done: the rehearsal stops here, its remaining steps not run`);
+        notes.push(`the load ended at ${loadEnded.atS} s, its duration of ${durationS} s passed before the steps were done (a paused or very slow run): the rehearsal stopped at phase ${a.phase}, its steps from there not run; the run failed`);
+        break;
+      }
       line(describeAction(a));
       win = new Window();
       let seen = supervision.length;
@@ -793,6 +814,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     messages,
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
+    ...(loadEnded ? { loadEnded } : {}),
   };
 }
 
