@@ -1,6 +1,6 @@
 // The control plane's side of a unit's admin endpoint (reference-services/runtime/unit.ts,
 // POST /admin/domain-db): prepare a domain's move to another database, hold the domain's
-// database work, switch the domain there, or release it unchanged. Authenticated like the gateway's admin endpoint, with a service token
+// database work, point it there with its work still held, switch the domain there, or release it unchanged. Authenticated like the gateway's admin endpoint, with a service token
 // of the run signed for the control identity.
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from '../runtime/service-auth.js';
 
@@ -12,6 +12,8 @@ export interface UnitControl {
    * most `drainMs`), with when the unit closed the gate (Date.now() on this host).
    */
   hold(domain: string, drainMs?: number): Promise<{ closedAt: number }>;
+  /** The held domain pointed at the prepared database, its gate still closed (release points it back). */
+  point(domain: string): Promise<void>;
   /** The domain switched to the prepared database and its gate opened, with when. */
   switchTo(domain: string): Promise<{ openedAt: number }>;
   /** The gate opened (if held) and the prepared pool closed, nothing switched. */
@@ -41,6 +43,7 @@ export function unitControl(internalUrl: string, serviceSecret: string): UnitCon
   return {
     prepare: async (domain, url) => void (await post({ action: 'prepare', domain, url }, 30_000)),
     hold: async (domain, drainMs = 5000) => ({ closedAt: (await post({ action: 'hold', domain, drainMs }, drainMs + 10_000)).closedAt ?? Date.now() }),
+    point: async (domain) => void (await post({ action: 'point', domain }, 10_000)),
     switchTo: async (domain) => ({ openedAt: (await post({ action: 'switch', domain }, 10_000)).openedAt ?? Date.now() }),
     release: async (domain) => ({ openedAt: (await post({ action: 'release', domain }, 10_000)).openedAt ?? Date.now() }),
   };

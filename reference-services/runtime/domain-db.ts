@@ -3,7 +3,8 @@
 // domain goes through here. `hold` closes a gate (new work of the domain waits at it) and
 // resolves once the work already under way has finished, so nothing of the domain touches its
 // database any more; `switchTo` then points the domain at the new database and opens the gate
-// (the waiting work runs there), `release` opens it unchanged (the cut-over was called off).
+// (the waiting work runs there), `release` opens it unchanged (the cut-over was called off);
+// `point` moves it with the gate still closed (a cut-over over several units: all point, then all open).
 // Work started from inside work of the same domain already under way (a nested call that comes
 // back to the domain, in this process) passes the gate: it belongs to work the hold waits for.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -16,6 +17,12 @@ export interface DomainDb extends Db {
   readonly held: boolean;
   /** Close the gate and wait until no work of the domain is under way (at most `drainMs`: then the gate opens again and this throws). */
   hold(drainMs: number): Promise<void>;
+  /**
+   * Point the domain at `db` with the gate still closed (after hold): nothing of the domain runs
+   * on it until switchTo opens the gate, and pointing back costs nothing (a cut-over over several
+   * units points them all before any opens, so one that cannot switch undoes the others cleanly).
+   */
+  point(db: Db): void;
   /** Point the domain at `db` and open the gate (after hold). */
   switchTo(db: Db): void;
   /** Open the gate, nothing changed. */
@@ -82,6 +89,10 @@ export function domainDb(initial: Db): DomainDb {
         open();
         throw new Error(`${n} operation${n === 1 ? '' : 's'} still under way after ${drainMs} ms`);
       }
+    },
+    point(db) {
+      if (!gate) throw new Error('point without a hold');
+      current = db;
     },
     switchTo(db) {
       if (!gate) throw new Error('switch without a hold');

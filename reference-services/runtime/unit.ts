@@ -337,9 +337,10 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   // The control plane moves a local domain to another database while the unit serves (a table
   // move's cut-over, `archsim rehearse`): POST /admin/domain-db {action: "prepare", domain, url}
   // opens a pool on the new database (its outbox migrated, every connection opened), "hold"
-  // closes the domain's gate and answers once the domain's work under way has finished, "switch"
-  // points the domain at the new database and opens the gate, "release" opens it unchanged and
-  // closes the prepared pool. Preparing apart from holding keeps the connects out of the time
+  // closes the domain's gate and answers once the domain's work under way has finished, "point"
+  // points the held domain at the new database with the gate still closed, "switch" points it
+  // there (if not pointed yet) and opens the gate, "release" opens it on the database it was on
+  // (pointed back if pointed) and closes the prepared pool. Preparing apart from holding keeps the connects out of the time
   // the domain's work waits. The control identity's token only (401 without a valid token of
   // the run, 403 for a unit's), checked before the body is read. A preparation the control plane
   // does not follow up is released by itself after HOLD_MAX_MS.
@@ -350,17 +351,21 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
     const caller = await adminAuth.verify(typeof h === 'string' ? h : undefined);
     if (caller !== CONTROL_CALLER) throw forbidden(`unit ${caller} may not move a domain's database`);
   });
-  const prepared = new Map<string, { db: Db; timer: NodeJS.Timeout }>();
+  /** prepared moves; `previous`: the database a pointed domain was on (a release points it back) */
+  const prepared = new Map<string, { db: Db; timer: NodeJS.Timeout; previous?: Db }>();
   let moved = 0;
   const discard = async (domain: string, d: DomainDb) => {
     const p = prepared.get(domain);
     if (!p) return;
     clearTimeout(p.timer);
     prepared.delete(domain);
+    // Pointed at the new database with the gate closed: back where it was before the gate opens
+    // (nothing ran on the new one).
+    if (p.previous && d.held) d.point(p.previous);
     if (d.held) d.release();
     await p.db.end().catch(() => undefined);
   };
-  internal.post<{ Body: { action: 'prepare' | 'hold' | 'switch' | 'release'; domain: string; url?: string; drainMs?: number } }>(
+  internal.post<{ Body: { action: 'prepare' | 'hold' | 'point' | 'switch' | 'release'; domain: string; url?: string; drainMs?: number } }>(
     '/admin/domain-db',
     {
       schema: {
@@ -369,7 +374,7 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
           required: ['action', 'domain'],
           additionalProperties: false,
           properties: {
-            action: { enum: ['prepare', 'hold', 'switch', 'release'] },
+            action: { enum: ['prepare', 'hold', 'point', 'switch', 'release'] },
             domain: { type: 'string', maxLength: 64 },
             url: { type: 'string', maxLength: 2048, pattern: '^postgres(ql)?://' },
             drainMs: { type: 'integer', minimum: 1, maximum: 30_000 },
@@ -419,6 +424,16 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
         return { held: domain, closedAt };
       }
       if (!p || !d.held) throw conflict(`${domain} is not held`);
+      if (action === 'point') {
+        // Test-only fault "refuse-switch": this unit cannot be switched (a cut-over over several
+        // units must undo the ones that could).
+        if (o.faults?.split(',').includes('refuse-switch')) throw conflict(`${domain} not pointed: fault injection: refuse-switch (tests only)`);
+        if (!p.previous) {
+          p.previous = d.current;
+          d.point(p.db);
+        }
+        return { pointed: domain };
+      }
       clearTimeout(p.timer);
       prepared.delete(domain);
       // Its pool is the unit's from now on (readiness, close); events recorded from now on are

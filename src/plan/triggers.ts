@@ -1,7 +1,7 @@
 // When to move on: for each trigger of a phase, the workload rate at which it fires (the
 // blueprint's mix, scaled), and with a growth rate the month that rate is reached. CPU and
 // queue triggers come from the analytic network (utilization is linear in the rate; latency and
-// queue are found by bisection below saturation); connection and rate triggers scale with the
+// queue are found below saturation by a bracketed secant search: crossing()); connection and rate triggers scale with the
 // workload. Pure.
 import type { Blueprint, Layout } from '../model/schema.js';
 import { saturation, solve } from '../simulate/analytic.js';
@@ -91,7 +91,8 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
         const s = solve(c, demands, mix, rate, undefined, undefined, []).stations[i]!;
         return s.meanWait === Infinity ? Infinity : (s.visitRate * s.meanWait) / 1000;
       };
-      return finish(q(r0), bisect(q, t.above, sat));
+      const now = q(r0);
+      return finish(now, crossing(q, t.above, sat, { rate: r0, value: now }).rate);
     }
     default: {
       const lat = /^latency(?:\.(p50|p90|p95|p99|mean))?$/.exec(name);
@@ -102,22 +103,62 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
         if (!Number.isFinite(o.mean)) return Infinity;
         return p === 0 ? o.mean : gammaQuantile(o.mean, o.variance, p);
       };
-      return finish(f(r0), bisect(f, t.above, sat));
+      const now = f(r0);
+      return finish(now, crossing(f, t.above, sat, { rate: r0, value: now }).rate);
     }
   }
 }
 
-/** The rate in (0, saturation) where an increasing f crosses `above`; null when it never does. */
-function bisect(f: (rate: number) => number, above: number, sat: number): number | null {
-  let hi = sat * 0.9999;
-  if (!(f(hi) > above)) return null;
-  let lo = 0;
-  for (let i = 0; i < 18; i++) {
-    const mid = (lo + hi) / 2;
-    if (f(mid) > above) hi = mid;
-    else lo = mid;
+/**
+ * The rate in (0, saturation) where an increasing f crosses `above`; null when it never does.
+ * Found as the root of 1/f(rate) − 1/above by the Illinois variant of regula falsi, to the
+ * precision 18 bisection steps gave (saturation / 2^18), returning the bracket's upper end (f is
+ * over `above` there). Why not bisection: each evaluation is a whole network solve, and near
+ * saturation the least-connections chains are the costliest part of `archsim plan`; 1/latency is
+ * close to linear in the rate (exactly so for the mean of an M/M/1 queue, 1 − ρ over the service
+ * time), so a few secant steps land within the precision where bisection took 19 solves.
+ */
+export function crossing(f: (rate: number) => number, above: number, sat: number, known?: { rate: number; value: number }): { rate: number | null; evaluations: number } {
+  let evaluations = 0;
+  const g = (rate: number) => {
+    evaluations++;
+    const v = f(rate);
+    return (v > 0 ? 1 / v : Infinity) - 1 / above;
+  };
+  let b = sat * 0.9999;
+  let gb = g(b);
+  if (!(gb < 0)) return { rate: null, evaluations };
+  // The lower end: today's rate when its value is known and under `above` (already computed by
+  // the caller, and nearer the crossing than no load, so the first secant lands nearer too).
+  const under = known && known.rate > 0 && known.rate < b && known.value < above;
+  let a = under ? known.rate : 0;
+  let ga = under ? (known.value > 0 ? 1 / known.value : Infinity) - 1 / above : g(0);
+  // Over `above` even with no load: it fires at any rate.
+  if (!(ga > 0)) return { rate: 0, evaluations };
+  const tol = sat / 2 ** 18;
+  /** the end the last step replaced */
+  let last: 'a' | 'b' | null = null;
+  for (let i = 0; i < 64 && b - a > tol; i++) {
+    let x = Number.isFinite(ga) ? (a * gb - b * ga) / (gb - ga) : (a + b) / 2;
+    // A secant approaches the root from one side: once it puts the root within a tolerance of
+    // the end it keeps moving, a probe just past it closes the bracket from the other side.
+    if (last === 'a' && x - a < tol) x = a + 0.99 * tol;
+    else if (last === 'b' && b - x < tol) x = b - 0.99 * tol;
+    if (!(x > a && x < b)) x = (a + b) / 2;
+    const gx = g(x);
+    if (gx > 0) {
+      if (last === 'a') gb /= 2; // b kept twice: halve its weight (Illinois), or it is kept for ever
+      a = x;
+      ga = gx;
+      last = 'a';
+    } else {
+      if (last === 'b') ga /= 2;
+      b = x;
+      gb = gx;
+      last = 'b';
+    }
   }
-  return hi;
+  return { rate: b, evaluations };
 }
 
 /** Months until the rate grows from r0 to fire at `growth` per month (0: already there). */

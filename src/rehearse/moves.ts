@@ -228,11 +228,25 @@ export async function cutOver(ctx: MoveContext, m: ActiveMove): Promise<string |
   }
   await syncSequences(m.sourceUrl, m.targetUrl, m.domain);
   const cutAtS = ctx.atS();
+  // Every unit points at the new copy with its gate still closed, and the gates open only once
+  // all of them have: a unit that cannot switch gets the others pointed back (the release) before
+  // any of the domain's work ran on the new copy, so a failed switch is undone, not a split with
+  // part of the domain's writes on each copy.
+  const points = await Promise.allSettled(units.map((u) => u.c.point(m.domain)));
+  const refused = points.flatMap((x, i) => (x.status === 'rejected' ? [`${units[i]!.name} (${message(x.reason)})`] : []));
+  if (refused.length) {
+    const back = units.filter((_, i) => points[i]!.status === 'fulfilled').map((u) => u.name);
+    const why = `the cut-over could not switch ${refused.join(', ')} to ${m.to}`;
+    for (const r of m.reports) r.record!['cut over'] = { atS: cutAtS, ok: false, ms: Math.round(performance.now() - t0), detail: `${why}; ${back.length ? `${back.join(', ')}, pointed at ${m.to} with ${m.domain}'s work still held, pointed back to ${m.from}` : 'no unit switched'}: no work of ${m.domain} ran on ${m.to}` };
+    ctx.line(`  CUT-OVER UNDONE: ${why}${back.length ? `; ${back.join(', ')} pointed back to ${m.from} before any work ran on ${m.to}` : ''}`);
+    return giveUp(why);
+  }
   const switches = await Promise.allSettled(units.map(async (u) => ({ name: u.name, openedAt: (await u.c.switchTo(m.domain)).openedAt })));
   const switched = switches.flatMap((x) => (x.status === 'fulfilled' ? [x.value.name] : []));
   const notSwitched = switches.flatMap((x, i) => (x.status === 'rejected' ? [`${units[i]!.name} (${message(x.reason)})`] : []));
   if (notSwitched.length) {
-    // Units switched already write the new copy: the data cannot be put back by a rollback.
+    // Every unit was pointed, and these opened on the new copy: they write there already, so
+    // the data cannot be put back by a rollback (a unit failing between its point and its switch).
     const why = `the cut-over switched ${switched.join(', ') || 'no unit'} but not ${notSwitched.join(', ')}`;
     for (const r of m.reports) (r.error = why), (r.record!['cut over'] = { atS: cutAtS, ok: false, detail: why });
     for (const u of units.filter((x) => !switched.includes(x.name))) await u.c.release(m.domain).catch(() => undefined);

@@ -28,13 +28,14 @@ import type { Plan } from '../plan/schema.js';
 import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
 import { planScenario } from '../loadtest/layout-run.js';
-import { createScenario } from '../loadtest/scenarios/profile.js';
+import { createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
+import { expectedCounts } from '../loadtest/profile/plan.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { cutOver, dropOld, startMoves, type ActiveMove, type DataMoveReport, type MoveContext } from './moves.js';
 import { stopDualWrite } from './data-move.js';
 import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
-import { breaches, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export type { DataMoveReport };
 
@@ -50,6 +51,8 @@ export interface RehearseOptions {
   cores?: number;
   /** Tests only: the unit started with fault "answer-500" (every public route answers 500). */
   breakUnit?: string;
+  /** Tests only: the unit started with fault "refuse-switch" (it refuses a table move's cut-over: the others must be switched back). */
+  refuseSwitch?: string;
   /** Tests only: this extracted unit is killed (SIGKILL) once, a second into its first canary step. */
   crashUnit?: string;
   /** Tests only: a row of this moved table is deleted from its new copy alone just before the cut-over's verify (it must block the cut-over). */
@@ -132,6 +135,11 @@ export interface RehearsalReport {
   failedUnits: string[];
   notes: string[];
   seconds: number;
+  /**
+   * The load reached its duration (or failed) before the steps were done: the steps from `phase`
+   * on ran without it and judged nothing (the rehearsal failed). Seconds since the start.
+   */
+  loadEnded?: { atS: number; phase: number | null };
 }
 
 /** The blueprint file the units load: the plan's overlay when the blueprint lacks the phase layouts. */
@@ -153,7 +161,7 @@ function overlayFor(bp: Blueprint, file: string, plan: Plan): { file: string; bp
 type Figures = { requests: number; errors: number; h: ReturnType<typeof newHistogram> };
 const figures = (): Figures => ({ requests: 0, errors: 0, h: newHistogram() });
 
-class Window {
+export class Window {
   ops = new Map<string, Figures>();
   /** op → answering unit → figures (requests the gateway answered itself, or that failed unanswered, have no unit) */
   units = new Map<string, Map<string, Figures>>();
@@ -192,6 +200,35 @@ class Window {
       if (error) x.errors++;
       if (ms !== null) recordMs(x.h, ms);
     }
+  }
+  /**
+   * Several windows' figures as one (the percentiles over all their latencies), for evidence
+   * gathered across windows at one rate with one layout in place.
+   */
+  static merged(ws: readonly Window[]): Window {
+    const out = new Window();
+    const into = (t: Figures, f: Figures) => {
+      t.requests += f.requests;
+      t.errors += f.errors;
+      t.h.add(f.h);
+    };
+    for (const w of new Set(ws)) {
+      for (const [op, f] of w.ops) {
+        if (!out.ops.has(op)) out.ops.set(op, figures());
+        into(out.ops.get(op)!, f);
+      }
+      for (const [op, byUnit] of w.units) {
+        if (!out.units.has(op)) out.units.set(op, new Map());
+        const m = out.units.get(op)!;
+        for (const [u, f] of byUnit) {
+          if (!m.has(u)) m.set(u, figures());
+          into(m.get(u)!, f);
+        }
+      }
+      into(out.all, w.all);
+      for (const [k, n] of Object.entries(w.failures)) out.failures[k] = (out.failures[k] ?? 0) + n;
+    }
+    return out;
   }
   stats(): WindowStats {
     const fig = (s: Figures): RouteFigures => ({ requests: s.requests, errors: s.errors, p95: s.h.totalCount ? s.h.getValueAtPercentile(95) / 1000 : null, samples: s.h.totalCount });
@@ -335,7 +372,17 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     // Capacity unknown yet: sized as for a closed run of the whole rehearsal (the profile's caps apply).
     rate === null ? ({ model: 'closed', rate: null, users: 8, duration: durationS, warmup: 6, thinkTime: 0, mix } as const) : ({ model: 'open', rate, users: null, duration: durationS, warmup: 0, thinkTime: 0, mix } as const);
   const fixed = 'rps' in o.rate ? o.rate.rps : null;
-  const planned = planScenario(bp, file, shape(fixed));
+  const cores = o.cores ?? availableParallelism();
+  const predictedFromRps = predictedOnHost(bp, plan.from, cores);
+  // With a share as the rate, the rate is known only after the capacity run. Every refresh token
+  // in the pools is a login (a password hash: tens of ms of CPU each), and sizing the pools for
+  // any rate at all (the closed shape's bound) made the seeding 2,000 logins, most of them never
+  // used. So the pools are seeded for the capacity run (its 6 s at CAPACITY_SEED_FACTOR × the
+  // model's capacity of the from layout on this host, which measured below it in every run here),
+  // and topped up once the rate is known: to what the load can send at that rate over its whole
+  // duration (the load never goes above it, nor on past its duration).
+  const capacityShape = { model: 'open', rate: CAPACITY_SEED_FACTOR * (predictedFromRps ?? 1000), users: null, duration: 5, warmup: 1, thinkTime: 0, mix } as const;
+  const planned = planScenario(bp, file, fixed !== null ? shape(fixed) : capacityShape);
   if (planned.placeholder) notes.push('no load profile beside the blueprint: requests are placeholders built from the routes (expect 4xx: they carry no authentication)');
   const scenario = createScenario(planned);
   line('seeding through the public API…');
@@ -351,17 +398,20 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     counters = r.counters;
     rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
     line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
+    const want = expectedCounts(mix, { rate: rps, users: null, duration: durationS, warmup: 0 });
+    for (const [op, n] of Object.entries(counters)) want[op] = (want[op] ?? 0) + n;
+    const added = await topUpPools(planned.profile, data, planned.expected, want, L.gatewayUrl);
+    if (added.length) line(`  pools topped up for ${rps}/s over ${durationS} s: ${added.map((x) => `${x.step} +${x.added}`).join(', ')}`);
   }
   // Each phase's rate: the requested share of its own capacity expected on this host (the
   // shared-host model scaled by the from layout's measured/predicted), checked live before its
   // first canary step (see rates.ts). The load follows rateNow.
-  const cores = o.cores ?? availableParallelism();
   const rehearsed = [...new Map(actions.filter((a) => a.kind === 'start-unit').map((a) => [a.phase, a.layout])).entries()];
   const rates = phaseRates({
     rate: o.rate,
     startRps: rps,
     ...(capacityRps !== undefined ? { measuredFromRps: capacityRps } : {}),
-    predictedFromRps: predictedOnHost(bp, plan.from, cores),
+    predictedFromRps,
     cores,
     phases: rehearsed.map(([phase, layout]) => ({ phase, layout, predictedRps: predictedOnHost(bp, layout, cores) })),
   });
@@ -426,6 +476,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       },
     },
   );
+  // The load has a duration (its pools are sized from it): one that ends before the steps do
+  // leaves them without load, judging nothing, which must not pass for a held step.
+  let loadEnded: { atS: number; phase: number | null } | undefined;
+  let phaseNow: number | null = null;
+  load.then(
+    () => {
+      if (!done) loadEnded = { atS: Math.round((performance.now() - t0) / 100) / 10, phase: phaseNow };
+    },
+    () => undefined,
+  );
   /** An extraction's unit, started with the internal origins known now (units started before it, else the domains' current hosts). */
   const startUnit = (a: Extract<Action, { kind: 'start-unit' }>) => {
     const origins: Record<string, string> = {};
@@ -433,9 +493,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       const host = started.has(u.name) ? u.name : hosting.get(u.domains[0]!);
       if (host && internal.has(host)) origins[u.name] = internal.get(host)!;
     }
-    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, warmPools: true, ...(o.breakUnit === a.unit ? { faults: 'answer-500' } : {}) });
+    const faults = [o.breakUnit === a.unit ? 'answer-500' : '', o.refuseSwitch === a.unit ? 'refuse-switch' : ''].filter(Boolean).join(',');
+    return L.addUnit({ layout: a.layout, unit: a.unit, internalOrigins: origins, warmPools: true, ...(faults ? { faults } : {}) });
   };
   const starting = new Map<string, Promise<UnitInfo>>();
+  /** extracted unit → when its old unit's weight on the extraction's routes went to 0 (the drain counts from then) */
+  const zeroWeightAt = new Map<string, number>();
   // Table moves: each extraction's, started before its first canary step, cut over at its retire.
   const moving = new Map<string, ActiveMove[]>();
   /** the moves' new databases: a domain cut over records its events there (read back at the end) */
@@ -467,7 +530,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       line(`  phase ${pr.phase}: rate ${rateNow}/s → ${pr.rateRps}/s: ${pr.why}`);
       rateNow = pr.rateRps;
     } else line(`  phase ${pr.phase}: rate ${rateNow}/s: ${pr.why}`);
-    let evidence = lastFull;
+    // The last whole layout's window and the load since the retire after it (the same rate, the
+    // same routes in place): a budget of an operation with a few percent of the mix has its
+    // MIN_P95_SAMPLES latencies across both where one window of seconds had too few to judge, and
+    // a phase whose layout in place is over budget is lowered here, not in a canary step watched
+    // again at each lower rate.
+    let evidence = { w: recent ? Window.merged([lastFull.w, recent]) : lastFull.w, rps: lastFull.rps };
     for (let lowered = 0; ; ) {
       const over = overBudget(budgets, evidence.w.stats());
       const step = nextRateStep({ share, rateRps: rateNow, evidenceRps: evidence.rps, overBudget: over.length, lowered });
@@ -513,6 +581,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     if (early.length) line(`  failed during the warm-up (before any change): ${early.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     stepLoop: for (const a of actions) {
       if (rolledBack) break;
+      phaseNow = a.phase;
+      if (loadEnded) {
+        line(`LOAD ENDED at ${loadEnded.atS} s (its duration, ${durationS} s, passed: a paused or very slow run), before phase ${loadEnded.phase ?? a.phase}'s steps were done: the rehearsal stops here, its remaining steps not run`);
+        notes.push(`the load ended at ${loadEnded.atS} s, its duration of ${durationS} s passed before the steps were done (a paused or very slow run): the rehearsal stopped at phase ${a.phase}, its steps from there not run; the run failed`);
+        break;
+      }
       line(describeAction(a));
       win = new Window();
       let seen = supervision.length;
@@ -524,14 +598,22 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       };
       if (a.kind === 'note') continue;
       if (a.kind === 'start-unit') {
-        const info = await (starting.get(a.unit) ?? startUnit(a));
+        // The dual write and backfill run while the unit boots: neither needs the other (the
+        // unit uses the old copy until the cut-over), and one waiting for the other was seconds
+        // of every extraction with a table move.
+        const [booted, moved] = await Promise.allSettled([
+          starting.get(a.unit) ?? startUnit(a),
+          a.dataMoves.length ? startMoves(mctx, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit)) : Promise.resolve([]),
+        ]);
+        if (moved.status === 'fulfilled') {
+          moving.set(a.unit, moved.value);
+          for (const m of moved.value) moveDbs.add(m.targetUrl);
+        }
+        if (booted.status === 'rejected') throw booted.reason;
+        if (moved.status === 'rejected') throw moved.reason;
+        const info = booted.value;
         started.set(a.unit, info);
         internal.set(a.unit, info.internalUrl);
-        if (a.dataMoves.length) {
-          const ms = await startMoves(mctx, a, dataMoves.filter((m) => m.phase === a.phase && m.unit === a.unit));
-          moving.set(a.unit, ms);
-          for (const m of ms) moveDbs.add(m.targetUrl);
-        }
         const pr = rateOf.get(a.phase);
         if (pr && !checked.has(a.phase)) {
           checked.add(a.phase);
@@ -558,10 +640,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         }
       }
       if (a.kind === 'weights') {
+        if (a.percent === 100) zeroWeightAt.delete(a.unit);
         await control.setWeights(a.ops, [
           { unit: a.unit, port: mine.port, weight: a.percent },
           { unit: old.unit, port: old.port, weight: 100 - a.percent },
         ]);
+        if (a.percent === 100) zeroWeightAt.set(a.unit, performance.now());
         win = new Window(settleMs);
         if (recent) {
           baseline = baselineOf(recent, warmupWin);
@@ -590,9 +674,20 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           }
           // A budget is judged on the new route's own latencies: a step whose new route has
           // answered some but fewer than MIN_P95_SAMPLES is watched on (at most EXTEND_WATCH
-          // times its duration), as a canary analysis waits for its minimum sample.
-          const waiting = () => a.percent > 0 && p95Triggers(a.triggers).some((t) => { const v = judgeP95(t, win.stats(), baseline, routes); return v.verdict === 'too-few' && v.samples > 0; });
+          // times its duration), as a canary analysis waits for its minimum sample; but only
+          // while the pace of its latencies so far can reach the minimum by then (a route with a
+          // few percent of the mix at a 10% step cannot: waiting the whole extension for it
+          // judged nothing more and cost the run tens of seconds).
           const extendUntil = end + EXTEND_WATCH * a.watchMs;
+          const waiting = () => {
+            if (a.percent === 0) return false;
+            const now = performance.now();
+            const countedMs = now - win.started - win.settleMs;
+            return p95Triggers(a.triggers).some((t) => {
+              const v = judgeP95(t, win.stats(), baseline, routes);
+              return v.verdict === 'too-few' && v.samples > 0 && canReachMinimum(v.samples, countedMs, extendUntil - now);
+            });
+          };
           while (!found.length && waiting() && performance.now() < extendUntil) {
             await sleep(1000);
             check();
@@ -652,6 +747,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       const hostedBefore = new Map(hosting);
       for (const op of a.ops) server.set(op, { unit: a.movedTo, port: mine.port });
       for (const d of resolveLayout(bp, a.layout).units.find((u) => u.name === a.movedTo)?.domains ?? []) hosting.set(d, a.movedTo);
+      // The next extraction's unit starts now, during this cut-over and drain, not while canary
+      // steps are watched: a node process booting (modules, migrations, its pools opened) takes
+      // a core for a second or more, and on a small host that lands in the p95 of whatever step
+      // is judged. It boots beside the cut-over (it serves other domains, on their databases).
+      const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
+      if (next && !starting.has(next.unit)) {
+        const p = startUnit(next);
+        p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
+        starting.set(next.unit, p);
+      }
       // The extraction's table moves cut over now: the old route is retired, and every unit
       // serving the domain switches to the new copy once the verify passed (moves.ts). A verify
       // that fails (or a unit that cannot hold the domain's writes) switches nothing: the
@@ -668,16 +773,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         push(report({ unit: a.movedTo, breaches: [{ description: why, value: m.reports.filter((r) => r.record?.verify && !r.record.verify.ok).length }], rolledBack: { afterMs: Math.round(performance.now() - win.started), errorsCaused: win.of(a.ops).errors } }, a.ops));
         continue stepLoop;
       }
-      // The next extraction's unit starts now, during this drain, not while canary steps are
-      // watched: a node process booting (modules, migrations, its pools opened) takes a core for
-      // a second or more, and on a small host that lands in the p95 of whatever step is judged.
-      const next = actions.slice(actions.indexOf(a) + 1).find((x): x is Extract<Action, { kind: 'start-unit' }> => x.kind === 'start-unit');
-      if (next && !starting.has(next.unit)) {
-        const p = startUnit(next);
-        p.catch(() => undefined); // awaited (and thrown) at its own step; a rollback may leave it unawaited
-        starting.set(next.unit, p);
-      }
-      await sleep(a.drainMs);
+      // The drain counts from the moment the old unit got its last request on these routes (the
+      // weight change that gave it 0%, a whole canary step ago), not from the retire: what it
+      // still held has had that long to finish, and a fixed sleep here was seconds per phase.
+      const drainedAt = (zeroWeightAt.get(a.movedTo) ?? performance.now()) + a.drainMs;
+      await sleep(Math.max(0, drainedAt - performance.now()));
       // Drained, and no unit uses the old copy any more (each one serving the domain switched).
       for (const m of cut) if (m.state === 'cut-over') await dropOld(mctx, m, old.unit);
       push(report({ unit: a.unit }, a.ops));
@@ -714,12 +814,16 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     messages,
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
+    ...(loadEnded ? { loadEnded } : {}),
   };
 }
 
 /** The live rate check's fresh window: this long at the new rate, its first RATE_SETTLE_MS of schedule left out. */
 const RATE_CHECK_MS = 4000;
 const RATE_SETTLE_MS = 1500;
+
+/** The capacity run's pools are seeded for this many times the model's capacity of the from layout on this host. */
+const CAPACITY_SEED_FACTOR = 1.5;
 
 /** A step is watched at most this many times its duration more, for the new route's latencies. */
 const EXTEND_WATCH = 3;

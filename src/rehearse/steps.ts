@@ -246,6 +246,18 @@ export interface CanaryRoutes {
 export const MIN_P95_SAMPLES = 20;
 
 /**
+ * Whether a route with `samples` latencies gathered over `countedMs` will, at that pace, have
+ * MIN_P95_SAMPLES of them within `remainingMs` more: the watch of a step is extended for its new
+ * route's latencies only while this holds. Pure.
+ */
+export function canReachMinimum(samples: number, countedMs: number, remainingMs: number): boolean {
+  if (samples >= MIN_P95_SAMPLES) return true;
+  if (!(remainingMs > 0)) return false;
+  if (!(countedMs > 0)) return true; // no pace yet to project from
+  return samples + (samples / countedMs) * remainingMs >= MIN_P95_SAMPLES;
+}
+
+/**
  * The new route is blamed for a p95 budget the old route broke too in the same seconds only when
  * it is this much slower than the old route: both over budget at once is the host (the shared
  * database, the CPU), and a p95 of 20 to 100 latencies moves by a few tens of percent by itself.

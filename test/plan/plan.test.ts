@@ -129,7 +129,7 @@ describe('plan: QuantChat monolith → microservices', () => {
     const rho = r.stations.find((s) => s.id === 'backend')!.utilization;
     expect(t.fireRps).toBeCloseTo((0.7 * 200) / rho, 0);
     expect(t.month).toBe(Math.ceil(Math.log(t.fireRps! / 200) / Math.log(1.15)));
-    // A latency trigger is found by bisection: just above it the p95 is over the budget.
+    // A latency trigger is found by a bracketed search: just above it the p95 is over the budget.
     const lat = p.phases[2]!.triggers.find((x) => x.metric?.startsWith('latency.p95'))!;
     const loaded = loadOverlay('quantchat', overlay.layouts);
     if (!loaded.ok) throw new Error('overlay does not load');

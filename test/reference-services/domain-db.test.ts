@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const settled = async (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => true, () => true), sleep(ms).then(() => false)]);
 
 describe('a domain’s database handle (real PostgreSQL)', () => {
-  it('holds new work at its gate until the work under way ends, then runs it on the database it was switched to; nested work passes; a drain too slow opens the gate again', { timeout: 120_000 }, async () => {
+  it('holds new work at its gate until the work under way ends, then runs it on the database it was switched to; nested work passes; a drain too slow opens the gate again; pointed with the gate closed, it runs nothing until opened, and points back', { timeout: 120_000 }, async () => {
     const pg = await cluster.start();
     await ensureDatabases(pg, ['dd_a', 'dd_b']);
     const a = openDb(pg.url('dd_a'), 4);
@@ -71,6 +71,24 @@ describe('a domain’s database handle (real PostgreSQL)', () => {
       expect(await where()).toBe('dd_b');
       await long;
       expect(() => d.switchTo(a)).toThrow(/switch without a hold/);
+      expect(() => d.point(a)).toThrow(/point without a hold/);
+      // Pointed with the gate closed: nothing runs until the gate opens, and pointing back
+      // before it opens leaves the domain where it was (a cut-over over several units undone).
+      await d.hold(5000);
+      d.point(a);
+      expect(d.current).toBe(a);
+      expect(d.held).toBe(true);
+      const queued = where();
+      expect(await settled(queued, 150)).toBe(false);
+      d.point(b);
+      d.release();
+      expect(await queued).toBe('dd_b');
+      // Pointed, then switched: the waiting work runs on the new database.
+      await d.hold(5000);
+      d.point(a);
+      const queued2 = where();
+      d.switchTo(a);
+      expect(await queued2).toBe('dd_a');
     } finally {
       await a.end();
       await b.end();

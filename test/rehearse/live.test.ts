@@ -173,4 +173,31 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
       expect(m.undelivered, m.event).toBe(0);
     }
   });
+
+  it('undoes a cut-over that one unit refuses: the unit that could switch is pointed back before any work ran on the new copy, the extraction rolled back: no failed request, no lost message', async () => {
+    const groupsPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'group-service'))!.index;
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 3000, drainMs: 1000, phases: [groupsPhase] }).map((a) => (a.kind === 'weights' ? { ...a, triggers: a.triggers.filter((t) => t.kind !== 'p95') } : a));
+    const lines: string[] = [];
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 3, refuseSwitch: 'group-service', onLine: (l) => lines.push(l) });
+    expect(r.rolledBack).toBe(true);
+    expect(r.steps.map((s) => `${s.kind}${s.percent ?? ''}`)).toEqual(['start-unit', 'weights50', 'weights100', 'retire']);
+    const retire = r.steps[3]!;
+    expect(retire.rolledBack).toBeDefined();
+    expect(retire.breaches.map((b) => b.description)).toEqual([expect.stringMatching(/^the cut-over could not switch group-service \(point groups: 409 groups not pointed: fault injection: refuse-switch \(tests only\)\) to group-db$/)]);
+    for (const m of r.dataMoves) {
+      // The verify passed; the cut-over ran and failed, and was undone.
+      expect(m.steps!.map((x) => [x.step, x.ran, x.ok]), m.table).toEqual([['dual write', true, true], ['backfill', true, true], ['verify', true, true], ['cut over', true, false], ['drop the old copy', false, undefined]]);
+      expect(m.steps![3]!.detail, m.table).toMatch(/^the cut-over could not switch group-service \(.*\) to group-db; backend, pointed at group-db with groups's work still held, pointed back to main: no work of groups ran on group-db$/);
+      expect(m.steps![4]!.detail, m.table).toMatch(/: nothing was switched \(backend and group-service released on the old copy in main\), the extraction rolled back, the old copy kept$/);
+      expect(m.error, m.table).toBeUndefined();
+    }
+    expect(lines.join('\n')).toMatch(/CUT-OVER UNDONE: .*; backend pointed back to main before any work ran on group-db/);
+    // The undo broke no request, and what was acknowledged was recorded and delivered.
+    expect(r.totals.errors, JSON.stringify(r.totals.failures)).toBe(0);
+    for (const m of r.messages) {
+      expect(m.lost, m.event).toBe(0);
+      expect(m.undelivered, m.event).toBe(0);
+    }
+    expect(r.messages.find((m) => m.event === 'group.message-stored')!.acknowledged).toBeGreaterThan(0);
+  });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { readPlanFile } from '../../src/rehearse/plan-file.js';
-import { alreadyBroken, breaches, CONCURRENT_SLOWER, dataMoveText, describeAction, MOVE_STEPS, moveStepStatus, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { alreadyBroken, breaches, canReachMinimum, CONCURRENT_SLOWER, dataMoveText, describeAction, MOVE_STEPS, moveStepStatus, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
 
 const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
@@ -192,6 +192,23 @@ describe('triggers', () => {
     expect(judgeP95(p95, w([260, 30], [900, 5]), undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
     // Without the per-unit split (no upstream header): the operation's p95, as before.
     expect(judgeP95(p95, { ops: { 'a.x': fig(260, 40) } }, undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
+  });
+});
+
+describe('canReachMinimum (how long a step waits for its new route’s latencies)', () => {
+  it('waits while the pace so far reaches MIN_P95_SAMPLES within the time left, and no longer', () => {
+    // 10 latencies in 5 s: 2/s; 5 s more gives exactly 20.
+    expect(canReachMinimum(10, 5000, 5000)).toBe(true);
+    expect(canReachMinimum(10, 5000, 4999)).toBe(false);
+    // A few percent of the mix at a 10% step: 2 latencies in 5 s, 18 s left: 9.2, never 20.
+    expect(canReachMinimum(2, 5000, 18_000)).toBe(false);
+    // The same route at 50%: 8 in 5 s, 18 s left: 36.8.
+    expect(canReachMinimum(8, 5000, 18_000)).toBe(true);
+  });
+  it('enough already: true; no time left: false; no pace yet: true', () => {
+    expect(canReachMinimum(MIN_P95_SAMPLES, 5000, 0)).toBe(true);
+    expect(canReachMinimum(MIN_P95_SAMPLES - 1, 5000, 0)).toBe(false);
+    expect(canReachMinimum(1, 0, 1000)).toBe(true);
   });
 });
 

@@ -1,10 +1,10 @@
 // `archsim plan`: flags checked, one plan() call, the overlay checked to load before anything is written.
+// (The HTML renderer is this action's one further lazy import: only --format html needs it.)
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadBlueprint, readText } from '../../io/load.js';
 import { writeFiles } from '../../io/write-files.js';
 import { parseBlueprint } from '../../model/parse.js';
-import { renderPlanHtml } from '../../plan/html.js';
 import { plan, PlanError, OrderError, parseEffort } from '../../plan/index.js';
 import { renderPlanMarkdown } from '../../plan/markdown.js';
 import { EXIT, out, printJson, table, UsageError, err } from '../io.js';
@@ -81,7 +81,9 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
     throw e;
   }
   const p = result.plan;
-  const rendered = format === 'json' ? JSON.stringify(p, null, 2) + '\n' : format === 'html' ? renderPlanHtml(p) : renderPlanMarkdown(p);
+  // The HTML renderer (marked, the charts) is loaded only for --format html: the default
+  // markdown plan has no use for it, and it was a part of every plan's start.
+  const rendered = format === 'json' ? JSON.stringify(p, null, 2) + '\n' : format === 'html' ? (await import('../../plan/html.js')).renderPlanHtml(p) : renderPlanMarkdown(p);
   const problems = p.phases.flatMap((ph) => ph.problems.map((x) => `${ph.layout}: ${x}`));
   if (dir) {
     const rel = path.relative(path.resolve(dir), path.resolve(file)).split(path.sep).join('/');

@@ -1,7 +1,7 @@
 // `archsim rehearse`: the plan file read as hostile input, the step planner's actions, then the
 // live runner (or, with --dry-run, the actions printed). Exit 1 when a step was rolled back, a
 // request failed, a message was lost or left undelivered, a unit kept crashing (supervision
-// gave up on it), or a table move's step failed (a backfill or verify that found the copies different, a cut-over or drop not done). A crash that was restarted is reported, not a failure by itself.
+// gave up on it), a table move's step failed (a backfill or verify that found the copies different, a cut-over or drop not done), or the load ended before the steps did. A crash that was restarted is reported, not a failure by itself.
 import { loadBlueprint } from '../../io/load.js';
 import { InputError } from '../../errors.js';
 import { readPlanFile } from '../../rehearse/plan-file.js';
@@ -101,6 +101,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     if (r.totals.errors) out(`failed by operation and status: ${Object.entries(r.totals.failures).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     const unjudged = unjudgedLine(r.steps);
     if (unjudged) out(unjudged);
+    if (r.loadEnded) out(`LOAD ENDED at ${r.loadEnded.atS} s, before the steps were done: the rehearsal stopped at phase ${r.loadEnded.phase ?? '–'} (failed)`);
     if (r.supervision.length) {
       out('');
       out(table(['at s', 'unit', 'event', 'detail'], r.supervision.map((e) => [e.atS, e.unit, e.kind, e.detail])));
@@ -131,5 +132,5 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     }
     for (const n of r.notes) out(`- ${n}`);
   }
-  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 || badMoves > 0 ? EXIT.failed : EXIT.ok;
+  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 || badMoves > 0 || r.loadEnded ? EXIT.failed : EXIT.ok;
 }

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .requiredOption('--plan <plan.json>', 'a plan from `archsim plan --out` (its .plan.json)')
     .option('--rate <rate>', 'open-model load: a share of capacity (50%: of the from layout’s, measured first, then of each phase’s own on this host, lowered when the layout in place is over budget), or a fixed rate (40/s)', '50%')
     .option('--step-duration <d>', 'how long each canary step is watched; its first second\'s latencies are left out (the new route warming up)', '6s')
-    .option('--drain <d>', 'how long the old route drains after it is retired', '2s')
+    .option('--drain <d>', 'how long the old route drains after its last request (from the 100% step), before its copy of moved tables is dropped', '2s')
     .option('--warmup <d>', 'load before the first step', '5s')
     .option('--phases <n,…>', 'rehearse only these phases (by index)')
     .option('--port-offset <n>', 'add n to every blueprint port', '0')

@@ -254,9 +254,13 @@ export interface Runtime {
   lpSetup(profile: unknown, expected: Record<string, number>, run: string): Generator<SetupYield, unknown, SetupResponse[] | undefined>;
   lpRequest(op: OperationRef, data: unknown, ctx: RequestCtx, defaultToken: string | null): WireRequest;
   lpCycle(weights: number[]): { cycle: number[]; rank: number[]; perCycle: number[] };
+  /** a setup step's iterations (for a `for: count` step: from the expected counts) */
+  lpIterations(step: unknown, data: unknown, expected: Record<string, number>): { i: number; r: number; user: unknown; peer: unknown }[];
+  lpHttp(method: string, path: string, token: string | null, headers: unknown, t: unknown, scope: unknown): WireRequest;
+  lpSave(save: unknown, scope: unknown, text: string): void;
 }
 
 // The same text, evaluated once in Node. (new Function: the source is this module's own constant.)
-const runtime = new Function(`${RUNTIME_SOURCE}\nreturn { lpGet, lpEval, lpRender, lpBytes, lpSetup, lpRequest, lpCycle };`)() as Runtime;
+const runtime = new Function(`${RUNTIME_SOURCE}\nreturn { lpGet, lpEval, lpRender, lpBytes, lpSetup, lpRequest, lpCycle, lpIterations, lpHttp, lpSave };`)() as Runtime;
 
-export const { lpGet, lpEval, lpRender, lpBytes, lpSetup, lpRequest, lpCycle } = runtime;
+export const { lpGet, lpEval, lpRender, lpBytes, lpSetup, lpRequest, lpCycle, lpIterations, lpHttp, lpSave } = runtime;

@@ -1,7 +1,7 @@
 // A load profile as the embedded driver's scenario: setup() runs the profile's setup steps with
 // fetch (a step's requests several at a time), and each operation builds its requests with the
 // same interpreter the generated k6 script carries (../profile/runtime.ts).
-import { lpBytes, lpRequest, lpSetup } from '../profile/runtime.js';
+import { lpBytes, lpHttp, lpIterations, lpRender, lpRequest, lpSave, lpSetup } from '../profile/runtime.js';
 import type { RequestSpec, RequestScenario } from '../scenario.js';
 import type { ScenarioPlan } from '../profile/plan.js';
 
@@ -39,20 +39,71 @@ export async function runSetup(plan: Pick<ScenarioPlan, 'profile' | 'expected'>,
       step = g.next();
       continue;
     }
-    const responses = await inOrder(v.requests!, 8, async (r) => {
-      const s = spec(r);
-      try {
-        // Set-up is not measured: a slow server (a password hash per user, in a container short
-        // of CPU on a busy machine: over 30 s at load 54 on two cores) gets two minutes a request.
-        const res = await fetch(base + s.path, { method: s.method, headers: s.headers, body: s.body as never, signal: AbortSignal.timeout(SETUP_REQUEST_TIMEOUT_MS) });
-        return { status: res.status, body: await res.text() };
-      } catch (e) {
-        return { status: 0, error: (e as Error).message, body: '' };
-      }
-    });
-    step = g.next(responses);
+    step = g.next(await sendAll(v.requests!, base));
   }
   return step.value;
+}
+
+/** A batch of setup requests, eight in flight, responses in order (a failure is status 0). */
+function sendAll(requests: Wire[], base: string): Promise<{ status: number; body: string; error?: string }[]> {
+  return inOrder(requests, 8, async (r) => {
+    const s = spec(r);
+    try {
+      // Set-up is not measured: a slow server (a password hash per user, in a container short
+      // of CPU on a busy machine: over 30 s at load 54 on two cores) gets two minutes a request.
+      const res = await fetch(base + s.path, { method: s.method, headers: s.headers, body: s.body as never, signal: AbortSignal.timeout(SETUP_REQUEST_TIMEOUT_MS) });
+      return { status: res.status, body: await res.text() };
+    } catch (e) {
+      return { status: 0, error: (e as Error).message, body: '' };
+    }
+  });
+}
+
+type CountStep = { name?: string; for?: { count?: unknown }; request: { method: string; path: string; token?: string; headers?: unknown }; save?: unknown; optional?: boolean; retry?: { attempts: number; interval: number } };
+type SetupData = { run: string; vars: unknown; users: unknown[]; pool: unknown };
+
+/**
+ * More of the setup's pools for a longer run than the setup was sized for: each `for: count`
+ * step (single-use things: refresh tokens, messages to acknowledge) run for the iterations from
+ * the count `had` gave it up to the count `want` gives, with the same users and templates, the
+ * items appended to the same pools (a request numbered past the first size takes a fresh one).
+ * Lets a run seed what a short first window needs and top up once it knows how long the rest
+ * runs: each refresh token is a login (a password hash), and sizing them all for an unknown rate
+ * was most of a rehearsal's seeding. Returns the items added per step.
+ */
+export async function topUpPools(profile: { setup?: unknown[] }, data: unknown, had: Record<string, number>, want: Record<string, number>, base: string): Promise<{ step: string; added: number }[]> {
+  const d = data as SetupData;
+  const out: { step: string; added: number }[] = [];
+  for (const raw of profile.setup ?? []) {
+    const step = raw as CountStep;
+    if (step.for?.count === undefined) continue;
+    const label = step.name ?? `${step.request.method} ${step.request.path}`;
+    const from = lpIterations(step, d, had).length;
+    let pending = lpIterations(step, d, want)
+      .slice(from)
+      .map((it) => ({ scope: { run: d.run, vars: d.vars, users: d.users, pool: d.pool, i: it.i, r: it.r, user: it.user, peer: it.peer, opSeq: it.i, random: Math.random }, tries: 0 }));
+    let added = 0;
+    while (pending.length) {
+      const q = step.request;
+      const requests = pending.map((p) => lpHttp(q.method, lpRender(q.path, p.scope) as string, q.token ? (lpRender(q.token, p.scope) as string) : null, q.headers, q, p.scope));
+      const responses = await sendAll(requests, base);
+      const again: typeof pending = [];
+      for (const [j, p] of pending.entries()) {
+        const res = responses[j]!;
+        if (res.status >= 200 && res.status < 300) {
+          lpSave(step.save, p.scope, res.body);
+          added++;
+        } else if (step.retry && p.tries + 1 < step.retry.attempts) {
+          p.tries++;
+          again.push(p);
+        } else if (!step.optional) throw new Error(`setup step "${label}" (top-up): ${requests[j]!.method} ${requests[j]!.path} answered ${res.status || res.error || 'nothing'} ${res.body.slice(0, 200)}`);
+      }
+      if (again.length) await new Promise((r) => setTimeout(r, step.retry!.interval));
+      pending = again;
+    }
+    if (added) out.push({ step: label, added });
+  }
+  return out;
 }
 
 export function createScenario(plan: ScenarioPlan): RequestScenario {
