@@ -8,8 +8,9 @@
 // blueprint's hand-written ones.
 //
 // The calls go back to back on one connection (PACE_MS 0): a busy process's cost per call, which
-// is what a layout at its capacity pays. A call that finds its process idle costs more (0.32 ms a
-// side 2 ms apart against 0.10 back to back, measured here): that is the cold-visit table's, from
+// is what a layout at its capacity pays. A call that finds its process idle costs more (a warm
+// echo server's main thread: 0.137 ms a call 2 ms apart, 0.056 ms back to back, measured here on
+// 2026-12-01): that is the cold-visit table's, from
 // the sweep that starts at this same base, charged by the simulator per visit by the idle gap
 // each layout's own pace gives (src/simulate/cold-visit.ts). Until 2026-12-01 the calls were paced
 // 2 ms apart, and a calibrated layout at capacity was charged the idle cost on every call.
@@ -93,7 +94,7 @@ export type PlatformCosts = z.output<typeof PlatformCosts>;
 
 type Sample = { clientCpu: number; serverCpu: number; gatewayCpu: number; requests: number; bytes: number; /** the paced calls' round trips, summed (s) */ callSeconds?: number };
 
-/** ms between two measured calls: sparse enough that each call is alone on the wire (a call takes well under 1 ms here). */
+/** ms between two measured calls; 0: back to back on one connection (a busy process's cost; see the top of this file). */
 export const PACE_MS = 0;
 
 /**
