@@ -120,6 +120,28 @@ describe('costAt: the replicas each unit needs at a target utilization, and the 
     expect(l[0]!.utilization).toBeCloseTo(0.704, 12);
   });
 
+  it('stations replicas cannot fix: the load spread over replicas × servers (a 2-replica gateway of 1 ms, a 2-core datastore)', () => {
+    const bp = priced({ rate: '50/s', mix: { 'a.op': 1 } });
+    bp.layouts.one!.gateway!.cpu = { dist: 'const', mean: 1, cv: 0 };
+    bp.layouts.one!.datastores.db!.cores = 2;
+    // 300/s: db 1.2 busy of 2 cores = 0.6, gateway 0.3 of 2 = 0.15: no limit
+    expect(costAt(bp, 'one', 300).limits).toEqual([]);
+    // 400/s: db 1.6 / 2 = 0.8
+    const at400 = costAt(bp, 'one', 400).limits;
+    expect(at400.map((l) => l.station)).toEqual(['db']);
+    expect(at400[0]!.utilization).toBeCloseTo(0.8, 12);
+    // 1500/s: the gateway 1.5 / 2 = 0.75 too
+    const at1500 = costAt(bp, 'one', 1500).limits;
+    expect(at1500.map((l) => l.station)).toEqual(['gateway', 'db']);
+    expect(at1500[0]!.utilization).toBeCloseTo(0.75, 12);
+    expect(at1500[1]!.utilization).toBeCloseTo(3, 12);
+  });
+
+  it('a mix naming no compiled operation asks nothing of any station', () => {
+    const bp = priced({ rate: '50/s', mix: { 'a.op': 1 } });
+    expect(costAt(bp, 'one', 1000, { mix: { 'no.such': 1 } })).toMatchObject({ replicas: { u: 1, v: 2 }, limits: [] });
+  });
+
   it('the mix: the blueprint workload by default, or the one given; a mix without a.op leaves u at 1', () => {
     const bp = priced({ rate: '50/s', mix: { 'a.op': 1, 'b.list': 1 } });
     // half the requests are a.op: at 282/s, 141/s of 10 ms on u → 2 replicas
@@ -146,6 +168,8 @@ describe('workloadFor', () => {
     const bp = priced({ rate: '50/s', mix: { 'a.op': 1 } });
     expect(workloadFor(bp, { requests: 1000 })).toEqual({ kind: 'open', rate: 50, duration: 20_000, warmup: 0, mix: { 'a.op': 1 }, requests: 1000 });
     expect(workloadFor(bp, { requests: 1000, rate: 200 }).duration).toBe(5000);
+    // without a count, no `requests` key at all
+    expect(Object.keys(workloadFor(bp))).toEqual(['kind', 'rate', 'duration', 'warmup', 'mix']);
     expect(workloadFor(priced(), { requests: 1000 }).duration).toBe(10_000);
     // with a duration, or closed, the count does not set it
     expect(workloadFor(bp, { requests: 1000, duration: 3000 }).duration).toBe(3000);
@@ -265,9 +289,24 @@ describe('overload: the wording, and the backlog trend of a DES run', () => {
     expect(backlogTrend([100, 100, 100, 100, 110, 120, 130, 140], 0).growing).toBe(false);
   });
 
-  it('a late hockey stick is caught on the last quarter', () => {
-    const b = backlogTrend([...Array(12).fill(5), 5, 105, 205, 305], 1000);
-    expect(b).toEqual({ growth: 300, noise: 0, growing: true });
+  it('a late hockey stick is caught on the last quarter, against 2% of the arrivals in that quarter (3/15 of the window)', () => {
+    const stick = [...Array(12).fill(5), 5, 105, 205, 305];
+    expect(backlogTrend(stick, 1000)).toEqual({ growth: 300, noise: 0, growing: true });
+    expect(backlogTrend(stick, 10_000)).toEqual({ growth: 300, noise: 0, growing: true });
+    expect(backlogTrend(stick, 74_999)).toEqual({ growth: 300, noise: 0, growing: true });
+    // 0.02 × 75,000 × 3/15 = 300: not beyond
+    expect(backlogTrend(stick, 75_000)).toEqual({ growth: 300, noise: 0, growing: false });
+  });
+
+  it('each bound at its boundary: the growth beyond 20 (plus 5σ), the end beyond twice the first half plus 20', () => {
+    const line = (n: number, from: number, step: number) => Array.from({ length: n }, (_, i) => from + step * i);
+    // 11 samples from −30 by 2: growth exactly 20, noise 0 (the end −10 is far above 2 × −25 + 20)
+    expect(backlogTrend(line(11, -30, 2), 0)).toEqual({ growth: 20, noise: 0, growing: false });
+    expect(backlogTrend(line(11, -45, 3), 0)).toEqual({ growth: 30, noise: 0, growing: true });
+    // 0, 5, …, 35: the first half's mean (of samples 0–3) 7.5, the end 35 = 2 × 7.5 + 20
+    expect(backlogTrend(line(8, 0, 5), 0)).toEqual({ growth: 35, noise: 0, growing: false });
+    // 0, 10, …, 70: the first half 15, the end 70 > 50 (sample 4 is not in the first half: with it, 25 and 70 = 70)
+    expect(backlogTrend(line(8, 0, 10), 0)).toEqual({ growth: 70, noise: 0, growing: true });
   });
 
   it('a stable count: the largest growth of the three windows, not growing', () => {
