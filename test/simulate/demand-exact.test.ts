@@ -2,6 +2,7 @@
 // (cold-visit.ts), worked out by hand on blueprints built here. No simulation: milliseconds, for
 // the mutation run of src/simulate.
 import { describe, expect, it } from 'vitest';
+import { parseBlueprint } from '../../src/model/parse.js';
 import { Blueprint } from '../../src/model/schema.js';
 import { compile } from '../../src/simulate/compile.js';
 import { ColdVisit, coldExtra, coldTables } from '../../src/simulate/cold-visit.js';
@@ -102,6 +103,33 @@ describe('opDemands', () => {
     expect([...a.loadDemand]).toEqual([5]);
     expect([...a.loadM2]).toEqual([17]);
     expect([...a.loadFresh]).toEqual([1]);
+  });
+
+  it('an event whose consumer emits it again: the spawned work counted 16 levels deep, then cut', () => {
+    const r = parseBlueprint(
+      [
+        'apiVersion: archsim/v1',
+        'kind: Blueprint',
+        'metadata: { name: loop }',
+        'system:',
+        '  domains:',
+        '    a: { operations: { op: { route: GET /a, cpu: 1ms, emits: [tick] } } }',
+        '    t: { operations: { handle: { internal: true, cpu: 2ms, emits: [tick] } } }',
+        '  events: { tick: { consumers: [t.handle] } }',
+        'layouts:',
+        '  one:',
+        '    units: { u: { domains: [a], port: 8000 }, w: { domains: [t], port: 8001 } }',
+        '    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }',
+      ].join('\n'),
+      'loop.yaml',
+    );
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+    const c = compile(r.blueprint, 'one');
+    expect(c.stations.map((s) => s.id)).toEqual(['u', 'w']);
+    const a = opDemands(c).get('a.op')!;
+    expect([...a.loadVisits]).toEqual([1, 16]);
+    expect([...a.loadDemand]).toEqual([1, 32]);
+    expect([...a.loadFresh]).toEqual([1, 16]);
   });
 });
 
