@@ -309,6 +309,11 @@ describe('overload: the wording, and the backlog trend of a DES run', () => {
     expect(backlogTrend(line(8, 0, 10), 0)).toEqual({ growth: 70, noise: 0, growing: true });
   });
 
+  it('no window with a positive trend: the first verdict (growth 0, noise 0) stands, a later tie does not replace it', () => {
+    // the whole window's slope is exactly 0 (noise √(200/6)); the second half and last quarter fall
+    expect(backlogTrend([0, 10, 0, 10, 10, 0, 10, 0], 0)).toEqual({ growth: 0, noise: 0, growing: false });
+  });
+
   it('a stable count: the largest growth of the three windows, not growing', () => {
     const b = backlogTrend([5, 3, 6, 4, 5, 7, 4, 5, 6, 3, 5], 10_000);
     expect(b.growing).toBe(false);
