@@ -211,3 +211,33 @@ describe('kubernetes canaries at their ends (the stores fixture: search’s rout
     ]);
   });
 });
+
+describe('kubernetes routing of gRPC units', () => {
+  const rpc = load(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'));
+  const onlyRpc = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: only-rpc }
+system:
+  domains:
+    a: { operations: { get: { route: GET /a, cpu: 1ms } } }
+layouts:
+  l:
+    gateway: { kind: nginx, port: 8000 }
+    protocol: grpc
+    units:
+      svc: { domains: [a], port: 50051 }
+`);
+  const routing = (b: Blueprint, layout: string, opts: object) => k8sObjects(b, layout, opts).flatMap((g) => g.objects as Obj[]).filter((o) => /Route|Ingress/.test(o.kind));
+
+  it('GRPCRoute: a backend of weight 0 is left out (a gRPC canary at 0% goes to the monolith alone, at 100% to itself alone)', () => {
+    const oiRefs = (percent: number) => routing(rpc, 'split', { ingress: 'gateway-api', canary: { unit: 'oi-svc', percent } }).find((o) => o.kind === 'GRPCRoute')!.spec.rules[1].backendRefs;
+    expect(oiRefs(0)).toEqual([{ name: 'rpc-svc', port: 50051, weight: 100 }]);
+    expect(oiRefs(100)).toEqual([{ name: 'oi-svc', port: 50051, weight: 100 }]);
+  });
+
+  it('a layout whose public routes are all gRPC gets no HTTP Ingress or HTTPRoute, only the gRPC one', () => {
+    const path = { path: '/only_rpc.v1.A/Get', pathType: 'Exact', backend: { service: { name: 'svc', port: { number: 50051 } } } };
+    expect(routing(onlyRpc, 'l', {}).map((o) => [o.kind, o.metadata.name, o.spec.rules])).toEqual([['Ingress', 'only-rpc-grpc', [{ http: { paths: [path] } }]]]);
+    expect(routing(onlyRpc, 'l', { ingress: 'gateway-api' }).map((o) => [o.kind, o.metadata.name])).toEqual([['GRPCRoute', 'only-rpc-grpc']]);
+  });
+});
