@@ -8,6 +8,7 @@ import {
   checkCanary,
   dbName,
   envName,
+  gatewayKind,
   gatewayPort,
   GenerateError,
   isNodeRuntime,
@@ -163,6 +164,85 @@ describe('layout helpers', () => {
     expect(all).toContain('k6/load-test.js');
     // With the monitoring files, compose runs Prometheus and Grafana.
     expect(generate('all', bp, 'star').find((f) => f.path === 'docker-compose.yml')!.content).toMatch(/^ {2}prometheus:$/m);
+  });
+});
+
+/** A unit per engine of its only store (MySQL, MinIO, S3 with "-" in their names), one with an S3 store before a MinIO one; Kafka and RabbitMQ brokers. */
+const engines = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: engines }
+system:
+  domains:
+    a: { tables: [t1], operations: { x: { route: GET /a, cpu: 1ms, db: { reads: 1 }, emits: [e.v] } } }
+    b: { tables: [t2], operations: { y: { route: GET /b, cpu: 1ms, db: { reads: 1 } } } }
+    c: { tables: [t3], operations: { z: { route: GET /c, cpu: 1ms, db: { reads: 1 } } } }
+  events:
+    e.v: { consumers: [c.z] }
+layouts:
+  kafka:
+    gateway: { kind: traefik, port: 8080 }
+    broker: { kind: kafka }
+    units:
+      ua: { domains: [a], port: 8000 }
+      ub: { domains: [b], port: 8001 }
+      uc: { domains: [c], port: 8002 }
+    datastores:
+      orders-db: { engine: mysql, tables: [t1] }
+      media-store: { engine: minio, tables: [t2] }
+      cold-s3: { engine: s3, tables: [t3] }
+  rabbit:
+    gateway: { kind: alb, port: 8080 }
+    broker: { kind: rabbitmq }
+    units:
+      ua: { domains: [a], port: 8000 }
+      rest: { domains: [b, c], port: 8001 }
+    datastores:
+      main: { engine: postgres, tables: [t1] }
+      cold-s3: { engine: s3, tables: [t3] }
+      media-store: { engine: minio, tables: [t2] }
+`);
+
+describe('a unit environment by store engine and broker kind', () => {
+  const env = (layout: string, unit: string) => {
+    const r = layoutToGenerate(engines, layout);
+    return unitEnv(engines, r, r.wiring.find((w) => w.unit.name === unit)!).slice(3);
+  };
+  const keys = (prefix: string, store: string) => [
+    { name: `${prefix}_ACCESS_KEY`, secret: { compose: `\${${envOf(store)}_ACCESS_KEY}`, secretName: `${store}-credentials`, key: 'access-key' } },
+    { name: `${prefix}_SECRET_KEY`, secret: { compose: `\${${envOf(store)}_SECRET_KEY}`, secretName: `${store}-credentials`, key: 'secret-key' } },
+  ];
+  const envOf = (store: string) => store.toUpperCase().replace(/-/g, '_');
+
+  it('MySQL alone is the DATABASE_URL; MinIO or S3 alone is S3_* with the bucket named for the store ("-" kept); Kafka’s URL holds no credentials, so it is a plain value', () => {
+    expect(env('kafka', 'ua')).toEqual([
+      { name: 'DATABASE_URL', secret: { compose: 'mysql://${ORDERS_DB_USER}:${ORDERS_DB_PASSWORD}@orders-db:3306/orders_db', secretName: 'orders-db-credentials', key: 'url' } },
+      { name: 'BROKER_URL', value: 'kafka:9092' },
+    ]);
+    expect(env('kafka', 'ub')).toEqual([{ name: 'S3_ENDPOINT', value: 'http://media-store:9000' }, { name: 'S3_BUCKET', value: 'media-store' }, ...keys('S3', 'media-store')]);
+    expect(env('kafka', 'uc')).toEqual([{ name: 'S3_ENDPOINT', value: 'http://cold-s3:9000' }, { name: 'S3_BUCKET', value: 'cold-s3' }, ...keys('S3', 'cold-s3'), { name: 'BROKER_URL', value: 'kafka:9092' }]);
+  });
+
+  it('a RabbitMQ URL holds credentials: a secret; a second object store that is MinIO gets its own URL and keys', () => {
+    const amqp = { name: 'BROKER_URL', secret: { compose: 'amqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/', secretName: 'rabbitmq-credentials', key: 'url' } };
+    expect(env('rabbit', 'ua')).toEqual([
+      { name: 'DATABASE_URL', secret: { compose: 'postgres://${MAIN_USER}:${MAIN_PASSWORD}@main:5432/main', secretName: 'main-credentials', key: 'url' } },
+      amqp,
+    ]);
+    expect(env('rabbit', 'rest')).toEqual([
+      { name: 'S3_ENDPOINT', value: 'http://cold-s3:9000' },
+      { name: 'S3_BUCKET', value: 'cold-s3' },
+      ...keys('S3', 'cold-s3'),
+      { name: 'MEDIA_STORE_URL', value: 'http://media-store:9000' },
+      ...keys('MEDIA_STORE', 'media-store'),
+      amqp,
+    ]);
+  });
+
+  it('gatewayKind: the option, else the layout’s kong, traefik or nginx, else nginx', () => {
+    expect(gatewayKind(layoutToGenerate(engines, 'kafka'), {})).toBe('traefik');
+    expect(gatewayKind(layoutToGenerate(engines, 'rabbit'), {})).toBe('nginx');
+    expect(gatewayKind(layoutToGenerate(engines, 'rabbit'), { kind: 'kong' })).toBe('kong');
+    expect(gatewayKind(layoutToGenerate(bp, 'three'), {})).toBe('nginx');
   });
 });
 
@@ -346,6 +426,11 @@ spec:
     const cut = (layout: string) => parseAllDocuments(k6OperatorFiles(longer, layout, script, { parallelism: 1, baseUrl: 'http://x' })[0]!.content)[1]!.toJS().metadata.name;
     expect(cut('l-xyz123')).toBe(`${name}-l-xyz123-loa`);
     expect(cut('l-xy-ab-cde')).toBe(`${name}-l-xy-ab-cde`);
+  });
+
+  it('a run of "-" in a layout name (a DNS label may hold one) becomes one "-"', () => {
+    const odd = load(`apiVersion: archsim/v1\nkind: Blueprint\nmetadata: { name: odd }\nsystem: { domains: { a: { operations: { x: { route: GET /x, cpu: 1ms } } } } }\nlayouts: { l--x: { units: { u: { domains: "*", port: 8000 } } } }\n`);
+    expect(parseAllDocuments(k6OperatorFiles(odd, 'l--x', script, { parallelism: 1, baseUrl: 'http://x' })[0]!.content)[1]!.toJS().metadata.name).toBe('odd-l-x-load');
   });
 
   it('the ConfigMap holds the script and its files up to 1 MiB less 4 KiB, byte for byte', () => {

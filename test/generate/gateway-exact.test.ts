@@ -3,6 +3,7 @@
 // routes), the gRPC listener's port, and where the k6 script dials gRPC. Milliseconds each.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { layoutToGenerate } from '../../src/generate/common.js';
 import { gatewayGrpcPort, gatewayRoutes, grpcPathRegex, nginxLocations, traefikRule } from '../../src/generate/gateway.js';
 import { generate } from '../../src/generate/index.js';
@@ -126,5 +127,15 @@ describe('gRPC through the gateway', () => {
     ]);
     expect(k6GrpcCalls(rpc, layoutToGenerate(rpc, 'gated'), ['items.get'], 'traefik')).toEqual([{ id: 'items.get', unit: 'items', method: 'rpc.v1.Items/Get', target: 'GRPC_ADDR', port: 8000 }]);
     expect(k6GrpcCalls(rpc, layoutToGenerate(rpc, 'direct'), ['items.get', 'nope.x'], 'nginx')).toEqual([{ id: 'items.get', unit: 'items', method: 'rpc.v1.Items/Get', target: 'ITEMS_GRPC_ADDR', port: 8002 }]);
+  });
+});
+
+describe('Kong upstream targets at a canary’s ends', () => {
+  it('a target of weight 0 is left out: at 0% the monolith alone, at 100% the canary alone, at 50% both', () => {
+    const targets = (percent: number) => (parseYaml(generate('gateway', stores, 'rabbit', { kind: 'kong', canary: { unit: 'search', percent } })[0]!.content) as { upstreams: { name: string; targets: unknown[] }[] }).upstreams.map((u) => [u.name, u.targets]);
+    const api = { target: 'api:8000', weight: 100 };
+    expect(targets(0)).toEqual([['api.upstream', [api]], ['search.upstream', [api]]]);
+    expect(targets(100)).toEqual([['api.upstream', [api]], ['search.upstream', [{ target: 'search:8080', weight: 100 }]]]);
+    expect(targets(50)).toEqual([['api.upstream', [api]], ['search.upstream', [{ target: 'search:8080', weight: 50 }, { target: 'api:8000', weight: 50 }]]]);
   });
 });

@@ -1,6 +1,7 @@
 // Kubernetes and compose values worked out by hand: replicas under autoscaling at both ends of
 // its range, the HPA's metric and bounds, CPU in millicores, volume sizes, health checks by
 // runtime, the monitoring services' names and ports when a unit already has them. Milliseconds each.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { composeDocument, healthTest, monitoringNames } from '../../src/generate/compose.js';
 import { layoutToGenerate } from '../../src/generate/common.js';
@@ -181,5 +182,62 @@ layouts:
       { name: 'archive-credentials', keys: ['access-key', 'secret-key'] },
       { name: 'blobs-credentials', keys: ['access-key', 'secret-key'] },
     ]);
+  });
+});
+
+describe('kubernetes canaries at their ends (the stores fixture: search’s routes overlap api’s, so some are regexes)', () => {
+  const stores = load(readFileSync(new URL('../fixtures/generate/stores.yaml', import.meta.url), 'utf8'));
+  const routing = (opts: object) => k8sObjects(stores, 'rabbit', opts).flatMap((g) => g.objects as Obj[]).filter((o) => /Route|Ingress/.test(o.kind));
+  const refsOf = (percent: number) => routing({ ingress: 'gateway-api', canary: { unit: 'search', percent } })[0]!.spec.rules.map((r: Obj) => r.backendRefs);
+
+  it('Gateway API: a backend of weight 0 is left out of the rule (0%: the monolith alone; 100%: the canary alone), 50% keeps both', () => {
+    expect(refsOf(0)).toEqual([[{ name: 'api', port: 8000, weight: 100 }], [{ name: 'api', port: 8000, weight: 100 }]]);
+    expect(refsOf(100)).toEqual([[{ name: 'api', port: 8000, weight: 100 }], [{ name: 'search', port: 8080, weight: 100 }]]);
+    expect(refsOf(50)).toEqual([
+      [{ name: 'api', port: 8000, weight: 100 }],
+      [
+        { name: 'search', port: 8080, weight: 50 },
+        { name: 'api', port: 8000, weight: 50 },
+      ],
+    ]);
+  });
+
+  it('Ingress: the canary Ingress carries the canary’s prefixes and regexes to it, with use-regex, at the canary’s weight', () => {
+    const canary = routing({ canary: { unit: 'search', percent: 0 } }).find((o) => o.metadata.name === 'stores-canary-search')!;
+    expect(canary.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '0', 'nginx.ingress.kubernetes.io/use-regex': 'true' });
+    expect(canary.spec.rules[0].http.paths).toEqual([
+      { path: '/feed', pathType: 'Prefix', backend: { service: { name: 'search', port: { number: 8080 } } } },
+      { path: '^/api/items/search/[^/]+/?$', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
+    ]);
+  });
+});
+
+describe('kubernetes routing of gRPC units', () => {
+  const rpc = load(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'));
+  const onlyRpc = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: only-rpc }
+system:
+  domains:
+    a: { operations: { get: { route: GET /a, cpu: 1ms } } }
+layouts:
+  l:
+    gateway: { kind: nginx, port: 8000 }
+    protocol: grpc
+    units:
+      svc: { domains: [a], port: 50051 }
+`);
+  const routing = (b: Blueprint, layout: string, opts: object) => k8sObjects(b, layout, opts).flatMap((g) => g.objects as Obj[]).filter((o) => /Route|Ingress/.test(o.kind));
+
+  it('GRPCRoute: a backend of weight 0 is left out (a gRPC canary at 0% goes to the monolith alone, at 100% to itself alone)', () => {
+    const oiRefs = (percent: number) => routing(rpc, 'split', { ingress: 'gateway-api', canary: { unit: 'oi-svc', percent } }).find((o) => o.kind === 'GRPCRoute')!.spec.rules[1].backendRefs;
+    expect(oiRefs(0)).toEqual([{ name: 'rpc-svc', port: 50051, weight: 100 }]);
+    expect(oiRefs(100)).toEqual([{ name: 'oi-svc', port: 50051, weight: 100 }]);
+  });
+
+  it('a layout whose public routes are all gRPC gets no HTTP Ingress or HTTPRoute, only the gRPC one', () => {
+    const path = { path: '/only_rpc.v1.A/Get', pathType: 'Exact', backend: { service: { name: 'svc', port: { number: 50051 } } } };
+    expect(routing(onlyRpc, 'l', {}).map((o) => [o.kind, o.metadata.name, o.spec.rules])).toEqual([['Ingress', 'only-rpc-grpc', [{ http: { paths: [path] } }]]]);
+    expect(routing(onlyRpc, 'l', { ingress: 'gateway-api' }).map((o) => [o.kind, o.metadata.name])).toEqual([['GRPCRoute', 'only-rpc-grpc']]);
   });
 });
