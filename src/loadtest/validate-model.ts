@@ -291,11 +291,11 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   const inputs = own.levels;
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
   const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
-  // A platform file whose calls were paced (before 2026-12-01) measured each call finding its core
-  // idle: with the host's idle slowdown known, their busy-core cost is what the simulator's
+  // A platform file whose calls were paced (2026-11-30 to 12-01) measured each call finding its
+  // core idle: with the host's idle slowdown known, their busy-core cost is what the simulator's
   // figures must be (it applies the slowdown itself to work that finds a core idle). Calls
-  // measured back to back (paceMs 0) are a busy process's already.
-  const plat = platform && cal.host && platform.paceMs !== 0 ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
+  // measured back to back (paceMs 0, or absent in the oldest files) are a busy process's already.
+  const plat = platform && cal.host && (platform.paceMs ?? 0) > 0 ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
   const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
   writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(plat ? { platform: plat } : {}) }));
   const calibrated = loadBlueprint(overlayPath).blueprint;
@@ -393,7 +393,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform
-        ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : platform.paceMs === 0 ? ' (back to back)' : ''}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`
+        ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ' (back to back)'}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`
         : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',
     ],
   };

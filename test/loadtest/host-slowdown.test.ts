@@ -94,3 +94,25 @@ describe('platform costs measured on idle cores, used as a busy core’s', () =>
     expect(b.notes.at(-1)).toMatch(/divided by 1\.25/);
   });
 });
+
+describe('which platform files the calibration divides by the idle slowdown', () => {
+  it('paced calls (each found its core idle) are divided; back to back, or the oldest files without a pace, are a busy process’s and are not', async () => {
+    const { readFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { predictDirection, SavedRuns } = await import('../../src/loadtest/validate-model.js');
+    const { loadBlueprint } = await import('../../src/io/load.js');
+    const saved = SavedRuns.parse(JSON.parse(readFileSync('test/fixtures/validate-model-runs-2026-12-01T1510.json', 'utf8')));
+    // Without the cold-visit tables the calibration fits the slowdown (β 3 on these runs).
+    const { coldVisit: _c, coldVisitDb: _d, paceMs: _p, ...plat } = saved.platform!;
+    const bp = loadBlueprint('blueprints/quantchat.yaml').blueprint;
+    const overlayCpu = (pace: number | undefined) => {
+      const d = predictDirection(bp, 'blueprints/quantchat.yaml', 'monolith', ['monolith'], new Map(Object.entries(saved.layouts)), mkdtempSync(join(tmpdir(), 'archsim-busy-')), { ...plat, ...(pace === undefined ? {} : { paceMs: pace }) });
+      expect(d.idleSlowdown).toBe(3);
+      return /cpuPerCall: ([\d.]+)ms/.exec(readFileSync(d.overlay, 'utf8'))![1];
+    };
+    expect(overlayCpu(2)).toBe(String(Math.round((plat.network.cpuPerCall / 4) * 10000) / 10000));
+    expect(overlayCpu(0)).toBe(String(plat.network.cpuPerCall));
+    expect(overlayCpu(undefined)).toBe(String(plat.network.cpuPerCall));
+  }, 120_000);
+});
