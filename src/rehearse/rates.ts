@@ -167,3 +167,34 @@ export function rateLine(r: PhaseRate): string {
   const low = r.lowered?.length ? `; lowered before its first canary step: ${r.lowered.map((l) => `${l.fromRps} → ${l.toRps}/s (${l.why})`).join(', ')}` : '';
   return `phase ${r.phase} (${r.layout}): ${ran}: ${r.why}${low}${r.warning ? `; WARNING: ${r.warning}` : ''}`;
 }
+
+/**
+ * A phase's capacity on this host from what the layout in place really cost: `cpuSecondsPerRequest`
+ * is the CPU of every process of the rehearsal (units, gateway, PostgreSQL, the load itself) per
+ * request over the previous phase's held 100% step, so this host's `cores` carry about
+ * cores / cpuSecondsPerRequest requests a second of that layout; the phase's own layout is that
+ * times the model's ratio of the two (`predictedRps` / `predictedPrevRps`, at most 1: an
+ * extraction adds hops and processes). The model's capacity of a layout with many processes on a
+ * shared host was about twice what they measured (issue 12); the CPU they burn is not a model.
+ * Null when nothing was measured.
+ */
+export function measuredCapacity(i: { cpuSecondsPerRequest: number; cores: number; predictedRps: number | null; predictedPrevRps: number | null }): number | null {
+  if (!(i.cpuSecondsPerRequest > 0) || !(i.cores > 0)) return null;
+  const ratio = i.predictedRps !== null && i.predictedPrevRps !== null && i.predictedPrevRps > 0 ? Math.min(1, i.predictedRps / i.predictedPrevRps) : 1;
+  return (i.cores / i.cpuSecondsPerRequest) * ratio;
+}
+
+/** A rate check's window is waited on this much longer for its own requests' answers. */
+export const BACKLOG_WAIT_MS = 6000;
+/** Below this share of a window's due requests answered, the host is holding a backlog. */
+export const ANSWERED_SHARE = 0.95;
+
+/**
+ * Whether a rate check's window is behind its schedule: fewer than ANSWERED_SHARE of the requests
+ * due in it (its rate × its counted seconds: the open model's schedule is exact) have an answer.
+ * A host holding a backlog answers seconds late, so its window has next to no latencies and no
+ * p95 over budget: this is what says it is over. Never with too few due to judge (MIN_P95_SAMPLES).
+ */
+export function behindSchedule(answered: number, due: number): boolean {
+  return due >= MIN_P95_SAMPLES && answered < ANSWERED_SHARE * due;
+}

@@ -28,13 +28,14 @@ import type { Plan } from '../plan/schema.js';
 import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
 import { planScenario } from '../loadtest/layout-run.js';
-import { createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
-import { expectedCounts } from '../loadtest/profile/plan.js';
+import { countedOps, createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
+import { POOL_AHEAD_S, POOL_LOW_S, POOL_TOP_UP_IN_FLIGHT, poolsLow, poolWant } from './pool-reserve.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
 import { startLayout, type RunningLayout, type UnitEvent, type UnitInfo } from '../../reference-services/launcher/layout.js';
 import { cutOver, dropOld, startMoves, type ActiveMove, type DataMoveReport, type MoveContext } from './moves.js';
 import { stopDualWrite } from './data-move.js';
-import { nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
+import { BACKLOG_WAIT_MS, behindSchedule, measuredCapacity, MIN_RATE, nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
+import { descendants, readProc } from '../loadtest/proc.js';
 import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
 
 export type { DataMoveReport };
@@ -178,9 +179,11 @@ export class Window {
    * late, and their latencies are the old rate's backlog, not the new rate's.
    */
   constructor(readonly settleMs = 0, readonly fromIntended = false) {}
+  /** fromIntended: latencies of requests scheduled from this moment on are left out too (a window closed on its schedule, waited on for its own answers). */
+  scheduleEnd = Infinity;
   add(op: string, ms: number | null, error: string | null, status: number | null = null, unit: string | null = null) {
     const now = performance.now();
-    if (this.fromIntended ? ms !== null && now - ms < this.started + this.settleMs : now - this.started < this.settleMs) ms = null;
+    if (this.fromIntended ? ms !== null && (now - ms < this.started + this.settleMs || now - ms >= this.scheduleEnd) : now - this.started < this.settleMs) ms = null;
     if (error) {
       const k = failureKey(op, error, status);
       this.failures[k] = (this.failures[k] ?? 0) + 1;
@@ -200,6 +203,10 @@ export class Window {
       if (error) x.errors++;
       if (ms !== null) recordMs(x.h, ms);
     }
+  }
+  /** How many latencies the window holds (over every operation). */
+  latencies(): number {
+    return this.all.h.totalCount;
   }
   /**
    * Several windows' figures as one (the percentiles over all their latencies), for evidence
@@ -379,8 +386,8 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   // any rate at all (the closed shape's bound) made the seeding 2,000 logins, most of them never
   // used. So the pools are seeded for the capacity run (its 6 s at CAPACITY_SEED_FACTOR × the
   // model's capacity of the from layout on this host, which measured below it in every run here),
-  // and topped up once the rate is known: to what the load can send at that rate over its whole
-  // duration (the load never goes above it, nor on past its duration).
+  // and topped up once the rate is known, for the load's first POOL_AHEAD_S seconds; then kept
+  // that far ahead while it runs (pool-reserve.ts).
   const capacityShape = { model: 'open', rate: CAPACITY_SEED_FACTOR * (predictedFromRps ?? 1000), users: null, duration: 5, warmup: 1, thinkTime: 0, mix } as const;
   const planned = planScenario(bp, file, fixed !== null ? shape(fixed) : capacityShape);
   if (planned.placeholder) notes.push('no load profile beside the blueprint: requests are placeholders built from the routes (expect 4xx: they carry no authentication)');
@@ -390,6 +397,8 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   let rps: number;
   let capacityRps: number | undefined;
   let counters: Record<string, number> | undefined;
+  /** the counts the single-use pools are sized for (pool-reserve.ts) */
+  let sizedFor: Record<string, number> = planned.expected;
   if (fixed !== null) rps = fixed;
   else {
     line('measuring capacity (closed model, 8 connections, 5 s)…');
@@ -398,10 +407,10 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     counters = r.counters;
     rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
     line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
-    const want = expectedCounts(mix, { rate: rps, users: null, duration: durationS, warmup: 0 });
-    for (const [op, n] of Object.entries(counters)) want[op] = (want[op] ?? 0) + n;
+    const want = poolWant(mix, counters, rps, warmupS + POOL_AHEAD_S, planned.expected);
     const added = await topUpPools(planned.profile, data, planned.expected, want, L.gatewayUrl);
-    if (added.length) line(`  pools topped up for ${rps}/s over ${durationS} s: ${added.map((x) => `${x.step} +${x.added}`).join(', ')}`);
+    sizedFor = want;
+    if (added.length) line(`  pools topped up for the load's first ${warmupS + POOL_AHEAD_S} s at ${rps}/s (then kept ${POOL_AHEAD_S} s ahead of it): ${added.map((x) => `${x.step} +${x.added}`).join(', ')}`);
   }
   // Each phase's rate: the requested share of its own capacity expected on this host (the
   // shared-host model scaled by the from layout's measured/predicted), checked live before its
@@ -439,7 +448,19 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   let recent: Window | null = win;
   const warmupWin = win;
   /** The last window with a whole layout in place (the warm-up, then each held 100% step) and its rate: the live rate check's evidence. */
-  let lastFull: { w: Window; rps: number } = { w: warmupWin, rps };
+  let lastFull: { w: Window; rps: number; phase?: number; cpuPerRequest?: number } = { w: warmupWin, rps };
+  // The CPU of every process of the rehearsal (this one with its load, the units, the gateway,
+  // PostgreSQL and its backends: all descendants), read from /proc around each 100% step: what
+  // the layout in place really costs a request on this host (measuredCapacity in rates.ts).
+  const treeCpu = (): Map<number, number> => {
+    const m = new Map<number, number>();
+    for (const pid of [process.pid, ...descendants(process.pid)]) {
+      const st = readProc(pid);
+      if (st) m.set(pid, st.cpuSeconds);
+    }
+    return m;
+  };
+  const cpuSince = (before: Map<number, number>) => [...treeCpu()].reduce((t, [pid, c]) => t + Math.max(0, c - (before.get(pid) ?? 0)), 0);
   const checked = new Set<number>();
   let baseline: WindowStats | undefined;
   let done = false;
@@ -448,8 +469,46 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   let tap = await control.tapHeaders();
   const renewTap = setInterval(() => void control.tapHeaders().then((h) => (tap = h), () => undefined), 30_000);
   renewTap.unref();
+  // Each operation's next request number (the driver numbers them from the capacity run's
+  // counters on): how far into its pool the load has reached.
+  const next: Record<string, number> = { ...(counters ?? {}) };
+  const numbered = {
+    ...scenario,
+    setup: async () => data,
+    operations: scenario.operations.map((op) => ({
+      ...op,
+      build: (ctx: Parameters<typeof op.build>[0]) => {
+        if (ctx.opSeq + 1 > (next[op.id] ?? 0)) next[op.id] = ctx.opSeq + 1;
+        return op.build(ctx);
+      },
+    })),
+  };
+  // The pools kept POOL_AHEAD_S seconds ahead of the load: a background top-up, a few requests
+  // in flight, whenever one is fewer than POOL_LOW_S seconds ahead (one at a time). A failed one
+  // (the unit serving the setup's route down mid-step) is said once and tried again a second later.
+  const pooled = countedOps(planned.profile);
+  const topUps = { runs: 0, added: new Map<string, number>(), failed: [] as string[] };
+  let toppingUp: Promise<void> | null = null;
+  const reserve = setInterval(() => {
+    if (toppingUp || done || !poolsLow(pooled, mix, sizedFor, next, rateNow, POOL_LOW_S).length) return;
+    const want = poolWant(mix, next, rateNow, POOL_AHEAD_S, sizedFor);
+    toppingUp = topUpPools(planned.profile, data, sizedFor, want, L.gatewayUrl, { inFlight: POOL_TOP_UP_IN_FLIGHT })
+      .then(
+        (added) => {
+          sizedFor = want;
+          topUps.runs++;
+          for (const x of added) topUps.added.set(x.step, (topUps.added.get(x.step) ?? 0) + x.added);
+        },
+        (e: Error) => {
+          if (!topUps.failed.length) line(`  pool top-up failed (tried again in a second): ${e.message}`);
+          topUps.failed.push(e.message);
+        },
+      )
+      .finally(() => (toppingUp = null));
+  }, 1000);
+  reserve.unref();
   const load = runDriver(
-    { ...scenario, setup: async () => data },
+    numbered,
     {
       baseUrl: L.gatewayUrl,
       data,
@@ -476,7 +535,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
       },
     },
   );
-  // The load has a duration (its pools are sized from it): one that ends before the steps do
+  // The load has a duration (a cap: the steps end it): one that ends before the steps do
   // leaves them without load, judging nothing, which must not pass for a held step.
   let loadEnded: { atS: number; phase: number | null } | undefined;
   let phaseNow: number | null = null;
@@ -535,16 +594,33 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     // MIN_P95_SAMPLES latencies across both where one window of seconds had too few to judge, and
     // a phase whose layout in place is over budget is lowered here, not in a canary step watched
     // again at each lower rate.
-    let evidence = { w: recent ? Window.merged([lastFull.w, recent]) : lastFull.w, rps: lastFull.rps };
+    // What the layout in place cost a request at its 100% step: this phase at the share of the
+    // capacity that gives on this host, when that is below the model's (the model's was twice too
+    // high for the late layouts, and a backfill under that load held a backlog of seconds).
+    if (share && lastFull.cpuPerRequest !== undefined) {
+      const prevPredicted = lastFull.phase === undefined ? predictedFromRps : (rateOf.get(lastFull.phase)?.predictedRps ?? null);
+      const cap = measuredCapacity({ cpuSecondsPerRequest: lastFull.cpuPerRequest, cores, predictedRps: pr.predictedRps, predictedPrevRps: prevPredicted });
+      const to = cap === null ? null : Math.max(MIN_RATE, Math.round((o.rate as { fraction: number }).fraction * cap * 10) / 10);
+      if (to !== null && to < rateNow) {
+        const why = `the layout in place took ${(lastFull.cpuPerRequest * 1000).toFixed(1)} ms of CPU a request (every process of the rehearsal) at its 100% step at ${lastFull.rps}/s: about ${Math.round(cap!)}/s on ${cores} cores for this phase's layout`;
+        line(`  phase ${pr.phase}: rate ${rateNow}/s → ${to}/s: ${why}`);
+        (pr.lowered ??= []).push({ fromRps: rateNow, toRps: to, why });
+        rateNow = to;
+      }
+    }
+    let evidence: Awaited<ReturnType<typeof freshWindow>> = { w: recent ? Window.merged([lastFull.w, recent]) : lastFull.w, rps: lastFull.rps };
     for (let lowered = 0; ; ) {
       const over = overBudget(budgets, evidence.w.stats());
-      const step = nextRateStep({ share, rateRps: rateNow, evidenceRps: evidence.rps, overBudget: over.length, lowered });
+      const step = nextRateStep({ share, rateRps: rateNow, evidenceRps: evidence.rps, overBudget: over.length + (evidence.behind ? 1 : 0), lowered });
       if (step.kind === 'hold') break;
       if (step.kind === 'measure') {
         evidence = await freshWindow();
         continue;
       }
-      const shown = over.map((x) => `${x.op} p95 ${round(x.p95)} ms > ${x.budget} ms`).join(', ');
+      const shown = [
+        ...over.map((x) => `${x.op} p95 ${round(x.p95)} ms > ${x.budget} ms`),
+        ...(evidence.behind ? [`${evidence.behind.answered} of its ${evidence.behind.due} requests answered ${BACKLOG_WAIT_MS / 1000} s after the window (a backlog)`] : []),
+      ].join(', ');
       if (step.kind === 'warn') {
         const w = `before its first canary step the layout in place was over budget at the fixed ${rateNow}/s (${shown}): the host cannot carry it, so this phase's p95 budgets may go unjudged`;
         pr.warning = pr.warning ? `${pr.warning}; ${w}` : w;
@@ -567,12 +643,19 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     pr.ranAtRps = rateNow;
   };
   /** RATE_CHECK_MS of load at the current rate, the first RATE_SETTLE_MS of schedule left out (the higher rate's backlog): also the next canary step's baseline. */
-  const freshWindow = async () => {
+  const freshWindow = async (): Promise<{ w: Window; rps: number; behind?: { answered: number; due: number } }> => {
     const w = new Window(RATE_SETTLE_MS, true);
+    w.scheduleEnd = w.started + RATE_CHECK_MS;
     recent = w;
     const at = rateNow;
     await sleep(RATE_CHECK_MS);
-    return { w, rps: at };
+    // A host holding a backlog answers the window's own requests seconds late, and a window read
+    // at its end then has next to no latencies: under budget by having none (2026-12-01 23:53, a
+    // p50 of 8 s in the step that followed). Its requests are waited for, up to BACKLOG_WAIT_MS.
+    const due = (at * (RATE_CHECK_MS - RATE_SETTLE_MS)) / 1000;
+    const until = performance.now() + BACKLOG_WAIT_MS;
+    while (behindSchedule(w.latencies(), due) && performance.now() < until) await sleep(200);
+    return { w, rps: at, ...(behindSchedule(w.latencies(), due) ? { behind: { answered: w.latencies(), due: Math.floor(due) } } : {}) };
   };
   let rolledBack = false;
   try {
@@ -647,6 +730,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         ]);
         if (a.percent === 100) zeroWeightAt.set(a.unit, performance.now());
         win = new Window(settleMs);
+        let cpuAt = { cpu: a.percent === 100 ? treeCpu() : null, t: performance.now() };
         if (recent) {
           baseline = baselineOf(recent, warmupWin);
           recent = null;
@@ -666,8 +750,15 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         }
         for (;;) {
           let found: Breach[] = [];
-          const check = () => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes)).length > 0;
           const end = performance.now() + a.watchMs;
+          const extendUntil = end + EXTEND_WATCH * a.watchMs;
+          // Mid-step, a new route over budget waits for the old route's latencies in the same
+          // seconds while they can still reach the minimum (judgeP95); the final check does not.
+          const oldCanReach = (samples: number) => {
+            const now = performance.now();
+            return canReachMinimum(samples, now - win.started - win.settleMs, extendUntil - now);
+          };
+          const check = (final = false) => (found = breaches(a.triggers, a.ops, win.stats(), baseline, routes, final ? undefined : oldCanReach)).length > 0;
           while (performance.now() < end) {
             await sleep(Math.min(1000, Math.max(0, end - performance.now())));
             if (check()) break;
@@ -678,13 +769,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
           // while the pace of its latencies so far can reach the minimum by then (a route with a
           // few percent of the mix at a 10% step cannot: waiting the whole extension for it
           // judged nothing more and cost the run tens of seconds).
-          const extendUntil = end + EXTEND_WATCH * a.watchMs;
           const waiting = () => {
             if (a.percent === 0) return false;
             const now = performance.now();
             const countedMs = now - win.started - win.settleMs;
             return p95Triggers(a.triggers).some((t) => {
-              const v = judgeP95(t, win.stats(), baseline, routes);
+              const v = judgeP95(t, win.stats(), baseline, routes, oldCanReach);
               return v.verdict === 'too-few' && v.samples > 0 && canReachMinimum(v.samples, countedMs, extendUntil - now);
             });
           };
@@ -692,6 +782,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
             await sleep(1000);
             check();
           }
+          if (!found.length) check(true);
           const extendedMs = Math.max(0, Math.round(performance.now() - end));
           const verdicts = p95Triggers(a.triggers).map((t) => [t, judgeP95(t, win.stats(), baseline, routes)] as const);
           const notJudged = verdicts.flatMap(([t, v]) => (v.verdict === 'excused' || v.verdict === 'too-few' ? [{ description: t.description, why: whyNotJudged(v, routes), cause: v.verdict === 'too-few' ? ('too-few' as const) : ('old-route-over' as const) }] : []));
@@ -728,6 +819,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
             seen = supervision.length;
             // The higher rate's backlog is left out: only requests scheduled after it settled count.
             win = new Window(Math.max(settleMs, RATE_SETTLE_MS), true);
+            cpuAt = { cpu: a.percent === 100 ? treeCpu() : null, t: performance.now() };
             continue;
           }
           // The old route's latest figures in this step: the next step's baseline (at 100% no
@@ -737,7 +829,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
             const f = now.ops[op]?.byUnit?.[old.unit];
             if (f && (f.samples ?? 0) >= MIN_P95_SAMPLES) baseline = { ops: { ...baseline?.ops, [op]: f } };
           }
-          if (a.percent === 100) lastFull = { w: win, rps: rateNow };
+          if (a.percent === 100) {
+            const sec = (performance.now() - cpuAt.t) / 1000;
+            const cpu = cpuAt.cpu ? cpuSince(cpuAt.cpu) : 0;
+            lastFull = { w: win, rps: rateNow, phase: a.phase, ...(cpuAt.cpu && sec > 0 && rateNow > 0 && cpu > 0 ? { cpuPerRequest: cpu / (rateNow * sec) } : {}) };
+          }
           push(report({ unit: a.unit, percent: a.percent, ...judged }, a.ops));
           continue stepLoop;
         }
@@ -793,7 +889,13 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
         for (const r of m.reports) r.notPerformed = `the rehearsal ended before the cut-over${rolledBack ? ' (rolled back)' : ''}: the units kept using ${m.from}, the stream was stopped`;
       }
   }
-  const final = await load.finally(() => clearInterval(renewTap));
+  const final = await load.finally(() => {
+    clearInterval(renewTap);
+    clearInterval(reserve);
+  });
+  await toppingUp;
+  if (topUps.runs || topUps.failed.length)
+    notes.push(`single-use pools kept ${POOL_AHEAD_S} s ahead of the load while it ran: ${topUps.runs} background top-up${topUps.runs === 1 ? '' : 's'} (${POOL_TOP_UP_IN_FLIGHT} requests in flight)${topUps.added.size ? `, ${[...topUps.added].map(([k, n]) => `${k} +${n}`).join(', ')}` : ''}${topUps.failed.length ? `; ${topUps.failed.length} failed (first: ${topUps.failed[0]})` : ''}`);
   // A unit still coming back from a crash (a rollback ended the steps early) is waited for, so
   // the report says whether it came back: at most a minute.
   const restarting = () => [...started.values()].filter((u) => u.state === 'restarting');
@@ -845,7 +947,7 @@ export function unjudgedLine(steps: readonly Pick<StepReport, 'phase' | 'notJudg
 
 /** Why a p95 budget was not judged in a step, in one line. */
 function whyNotJudged(v: P95Verdict, routes: CanaryRoutes): string {
-  if (v.verdict === 'too-few') return `${v.samples} latencies of ${routes.unit} in the window, fewer than ${MIN_P95_SAMPLES}`;
+  if (v.verdict === 'too-few') return `${v.samples} latencies of ${v.route === 'old' ? routes.from : routes.unit} in the window, fewer than ${MIN_P95_SAMPLES}`;
   if (v.verdict !== 'excused') return '';
   return v.when === 'same-window'
     ? `${routes.unit} at ${round(v.p95)} ms, ${routes.from} at ${round(v.oldP95)} ms in the same seconds: both over, the host's doing`

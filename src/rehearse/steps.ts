@@ -273,7 +273,7 @@ const enough = (f: RouteFigures | undefined): f is RouteFigures & { p95: number 
  * the unit takes over, whichever unit served them: a canary that breaks them shows there);
  * p95: see judgeP95. A window with no request breaks nothing.
  */
-export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats, baseline?: WindowStats, routes?: CanaryRoutes): Breach[] {
+export function breaches(triggers: readonly Trigger[], ops: readonly string[], w: WindowStats, baseline?: WindowStats, routes?: CanaryRoutes, oldCanReach?: (samples: number) => boolean): Breach[] {
   const out: Breach[] = [];
   for (const t of triggers) {
     if (t.kind === 'error-rate') {
@@ -285,7 +285,7 @@ export function breaches(triggers: readonly Trigger[], ops: readonly string[], w
       }
       if (n > 0 && e / n > t.above) out.push({ trigger: t, value: e / n });
     } else if (t.kind === 'p95') {
-      const v = judgeP95(t, w, baseline, routes);
+      const v = judgeP95(t, w, baseline, routes, oldCanReach);
       if (v.verdict === 'breach') out.push({ trigger: t, value: v.p95 });
     }
   }
@@ -295,8 +295,12 @@ export function breaches(triggers: readonly Trigger[], ops: readonly string[], w
 export type P95Verdict =
   | { verdict: 'breach'; p95: number }
   | { verdict: 'held'; p95: number | null }
-  /** the new route has fewer than MIN_P95_SAMPLES latencies in the window yet */
-  | { verdict: 'too-few'; samples: number }
+  /**
+   * the new route has fewer than MIN_P95_SAMPLES latencies in the window yet; or (route 'old',
+   * mid-step only) the new route is over budget and the old one, which may be over it too in the
+   * same seconds, has fewer than that yet, with time to reach them
+   */
+  | { verdict: 'too-few'; samples: number; route?: 'old' }
   /** over budget, but the old route was too (now, or just before the extraction): the host, not the step */
   | { verdict: 'excused'; p95: number; oldP95: number; when: 'same-window' | 'before' };
 
@@ -309,7 +313,7 @@ export type P95Verdict =
  * window) when the old route was over it just before (`baseline`). Without byUnit: the
  * operation's p95 over both routes, excused by the baseline alone (the figures before the change).
  */
-export function judgeP95(t: Extract<Trigger, { kind: 'p95' }>, w: WindowStats, baseline?: WindowStats, routes?: CanaryRoutes): P95Verdict {
+export function judgeP95(t: Extract<Trigger, { kind: 'p95' }>, w: WindowStats, baseline?: WindowStats, routes?: CanaryRoutes, oldCanReach?: (samples: number) => boolean): P95Verdict {
   const op = w.ops[t.op];
   const split = routes && op?.byUnit;
   const mine = split ? op.byUnit![routes.unit] : op;
@@ -320,6 +324,14 @@ export function judgeP95(t: Extract<Trigger, { kind: 'p95' }>, w: WindowStats, b
     if (old.p95 > t.aboveMs && mine.p95 <= CONCURRENT_SLOWER * old.p95) return { verdict: 'excused', p95: mine.p95, oldP95: old.p95, when: 'same-window' };
     return { verdict: 'breach', p95: mine.p95 };
   }
+  // Mid-step, the old route still answering in these seconds but short of its minimum: wait for
+  // it rather than fall back to the baseline. Judged a second into a 50% step, the new route had
+  // its 20 latencies and the old one 15, both over budget on a host that could not carry the rate
+  // (259.6 and 203.9 ms against 200): the baseline from before the burst blamed the new unit and
+  // rolled back a sound extraction. The caller says whether the old route can still reach the
+  // minimum; at the step's end it gives nothing and the baseline decides, as before.
+  const oldSamples = old ? (old.samples ?? old.requests) : 0;
+  if (oldSamples > 0 && oldCanReach?.(oldSamples)) return { verdict: 'too-few', samples: oldSamples, route: 'old' };
   const before = alreadyBroken([t], baseline)[0];
   if (before) return { verdict: 'excused', p95: mine.p95, oldP95: before.baselineP95, when: 'before' };
   return { verdict: 'breach', p95: mine.p95 };

@@ -3,8 +3,8 @@
 // canary step) and its lowering steps.
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
-import { LOWER_FACTOR, lowerRate, MAX_LOWERINGS, MIN_RATE, nextRateStep, overBudget, phaseRates, predictedOnHost, rateLine } from '../../src/rehearse/rates.js';
-import type { Trigger } from '../../src/rehearse/steps.js';
+import { ANSWERED_SHARE, BACKLOG_WAIT_MS, behindSchedule, measuredCapacity, LOWER_FACTOR, lowerRate, MAX_LOWERINGS, MIN_RATE, nextRateStep, overBudget, phaseRates, predictedOnHost, rateLine } from '../../src/rehearse/rates.js';
+import { MIN_P95_SAMPLES, type Trigger } from '../../src/rehearse/steps.js';
 
 const phases = [
   { phase: 1, layout: 'phase-1', predictedRps: 608 },
@@ -111,5 +111,38 @@ describe('nextRateStep', () => {
     expect(nextRateStep({ ...base, lowered: 2 })).toEqual({ kind: 'lower', toRps: 70 });
     expect(nextRateStep({ ...base, lowered: 3 })).toEqual({ kind: 'give-up' });
     expect(nextRateStep({ ...base, rateRps: 1, evidenceRps: 1 })).toEqual({ kind: 'give-up' });
+  });
+});
+
+describe('measuredCapacity (a phase’s capacity from the CPU the layout in place took)', () => {
+  it('is the cores over the CPU a request, times the model’s ratio of the two layouts, at most 1', () => {
+    // 8 ms a request on 2 cores: 250/s; the next layout 488.1 against 512.2 predicted.
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0.008, cores: 2, predictedRps: 488.1, predictedPrevRps: 512.2 })).toBeCloseTo((250 * 488.1) / 512.2, 9);
+    // A layout the model puts above the one in place is not raised above what was measured.
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0.008, cores: 2, predictedRps: 600, predictedPrevRps: 500 })).toBe(250);
+    // No prediction for either: the measured figure alone.
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0.004, cores: 4, predictedRps: null, predictedPrevRps: 500 })).toBe(1000);
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0.004, cores: 4, predictedRps: 300, predictedPrevRps: null })).toBe(1000);
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0.004, cores: 4, predictedRps: 300, predictedPrevRps: 0 })).toBe(1000);
+    // Nothing measured: null.
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0, cores: 2, predictedRps: 1, predictedPrevRps: 1 })).toBeNull();
+    expect(measuredCapacity({ cpuSecondsPerRequest: Number.NaN, cores: 2, predictedRps: 1, predictedPrevRps: 1 })).toBeNull();
+    expect(measuredCapacity({ cpuSecondsPerRequest: 0.01, cores: 0, predictedRps: 1, predictedPrevRps: 1 })).toBeNull();
+  });
+});
+
+describe('behindSchedule (a rate check’s window with its answers still owed)', () => {
+  it('is behind below 95% of the due requests answered, from 20 due on', () => {
+    expect([BACKLOG_WAIT_MS, ANSWERED_SHARE]).toEqual([6000, 0.95]);
+    // 166/s over 2.5 s: 415 due, 95% of it 394.25: 395 answered is on schedule, 394 behind.
+    expect(behindSchedule(395, 415)).toBe(false);
+    expect(behindSchedule(394, 415)).toBe(true);
+    // The 2026-12-01 23:53 window: a backlog of seconds, a handful answered.
+    expect(behindSchedule(3, 415)).toBe(true);
+    expect(behindSchedule(415, 415)).toBe(false);
+    // Too few due to say anything (a low rate): never behind.
+    expect(behindSchedule(0, MIN_P95_SAMPLES - 0.5)).toBe(false);
+    expect(behindSchedule(0, MIN_P95_SAMPLES)).toBe(true);
+    expect(behindSchedule(19, 20)).toBe(false);
   });
 });

@@ -190,6 +190,25 @@ describe('triggers', () => {
     expect(judgeP95(p95, alone, { ops: { 'a.x': fig(240, 40) } }, routes)).toEqual({ verdict: 'excused', p95: 260, oldP95: 240, when: 'before' });
     // An old route with too few latencies in the window is no comparison: the baseline decides.
     expect(judgeP95(p95, w([260, 30], [900, 5]), undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
+    // Mid-step, while the old route can still reach the minimum, its latencies are waited for
+    // (the rollback of 2026-12-01 23:38: new 259.6 ms of 20+, old 203.9 ms of fewer than 20).
+    const asked: number[] = [];
+    const canReach = (n: number) => (asked.push(n), true);
+    expect(judgeP95(p95, w([259.6, 25], [203.9, 15]), undefined, routes, canReach)).toEqual({ verdict: 'too-few', samples: 15, route: 'old' });
+    expect(asked).toEqual([15]);
+    expect(breaches([p95], ['a.x'], w([259.6, 25], [203.9, 15]), undefined, routes, canReach)).toEqual([]);
+    // ... and once it has them, compared like with like: both over, the host's.
+    expect(judgeP95(p95, w([259.6, 25], [203.9, 20]), undefined, routes, canReach)).toEqual({ verdict: 'excused', p95: 259.6, oldP95: 203.9, when: 'same-window' });
+    // Not when it cannot reach them in the time left, nor with no old latency at all, nor at the
+    // step's end (no callback): the baseline decides, a breach here.
+    expect(judgeP95(p95, w([259.6, 25], [203.9, 15]), undefined, routes, () => false)).toEqual({ verdict: 'breach', p95: 259.6 });
+    expect(judgeP95(p95, w([259.6, 25], [null, 0]), undefined, routes, canReach)).toEqual({ verdict: 'breach', p95: 259.6 });
+    expect(judgeP95(p95, w([259.6, 25], [203.9, 15]), undefined, routes)).toEqual({ verdict: 'breach', p95: 259.6 });
+    expect(breaches([p95], ['a.x'], w([259.6, 25], [203.9, 15]), undefined, routes).map((b) => b.value)).toEqual([259.6]);
+    // A new route within budget is held whatever the old route's count; one short of its own
+    // minimum is its own too-few (no route field).
+    expect(judgeP95(p95, w([150, 25], [203.9, 15]), undefined, routes, canReach)).toEqual({ verdict: 'held', p95: 150 });
+    expect(judgeP95(p95, w([900, 5], [203.9, 15]), undefined, routes, canReach)).toEqual({ verdict: 'too-few', samples: 5 });
     // Without the per-unit split (no upstream header): the operation's p95, as before.
     expect(judgeP95(p95, { ops: { 'a.x': fig(260, 40) } }, undefined, routes)).toEqual({ verdict: 'breach', p95: 260 });
   });

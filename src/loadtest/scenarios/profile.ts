@@ -44,9 +44,9 @@ export async function runSetup(plan: Pick<ScenarioPlan, 'profile' | 'expected'>,
   return step.value;
 }
 
-/** A batch of setup requests, eight in flight, responses in order (a failure is status 0). */
-function sendAll(requests: Wire[], base: string): Promise<{ status: number; body: string; error?: string }[]> {
-  return inOrder(requests, 8, async (r) => {
+/** A batch of setup requests, `inFlight` at a time (eight: the seeding has the machine to itself), responses in order (a failure is status 0). */
+function sendAll(requests: Wire[], base: string, inFlight = 8): Promise<{ status: number; body: string; error?: string }[]> {
+  return inOrder(requests, inFlight, async (r) => {
     const s = spec(r);
     try {
       // Set-up is not measured: a slow server (a password hash per user, in a container short
@@ -71,7 +71,7 @@ type SetupData = { run: string; vars: unknown; users: unknown[]; pool: unknown }
  * runs: each refresh token is a login (a password hash), and sizing them all for an unknown rate
  * was most of a rehearsal's seeding. Returns the items added per step.
  */
-export async function topUpPools(profile: { setup?: unknown[] }, data: unknown, had: Record<string, number>, want: Record<string, number>, base: string): Promise<{ step: string; added: number }[]> {
+export async function topUpPools(profile: { setup?: unknown[] }, data: unknown, had: Record<string, number>, want: Record<string, number>, base: string, o: { inFlight?: number } = {}): Promise<{ step: string; added: number }[]> {
   const d = data as SetupData;
   const out: { step: string; added: number }[] = [];
   for (const raw of profile.setup ?? []) {
@@ -86,7 +86,7 @@ export async function topUpPools(profile: { setup?: unknown[] }, data: unknown, 
     while (pending.length) {
       const q = step.request;
       const requests = pending.map((p) => lpHttp(q.method, lpRender(q.path, p.scope) as string, q.token ? (lpRender(q.token, p.scope) as string) : null, q.headers, q, p.scope));
-      const responses = await sendAll(requests, base);
+      const responses = await sendAll(requests, base, o.inFlight);
       const again: typeof pending = [];
       for (const [j, p] of pending.entries()) {
         const res = responses[j]!;
@@ -104,6 +104,16 @@ export async function topUpPools(profile: { setup?: unknown[] }, data: unknown, 
     if (added) out.push({ step: label, added });
   }
   return out;
+}
+
+/** The operations whose expected count sizes a setup step's pool (`for: { count: { expected: OP } }`): the single-use pools topUpPools can grow. */
+export function countedOps(profile: { setup?: unknown[] }): string[] {
+  const out = new Set<string>();
+  for (const raw of profile.setup ?? []) {
+    const c = (raw as CountStep).for?.count;
+    if (c && typeof c === 'object' && typeof (c as { expected?: unknown }).expected === 'string') out.add((c as { expected: string }).expected);
+  }
+  return [...out];
 }
 
 export function createScenario(plan: ScenarioPlan): RequestScenario {
