@@ -35,6 +35,13 @@ export interface PhaseRate {
   lowered?: { fromRps: number; toRps: number; why: string }[];
   /** the rate the phase's canary steps ran at (after any lowering); absent: the rehearsal ended before the phase */
   ranAtRps?: number;
+  /**
+   * What the layout in place cost at the previous phase's held 100% step (every process of the
+   * rehearsal, from /proc): ms of CPU a request, at what rate, and the capacity on this host it
+   * gives for this phase's layout (measuredCapacity); with a share as the rate, the phase runs
+   * at most at that share of it. Absent: nothing measured yet (the first phase) or a fixed rate.
+   */
+  measured?: { cpuMsPerRequest: number; atRps: number; capacityRps: number };
 }
 
 /** A lowering of the live check multiplies the rate by this. */

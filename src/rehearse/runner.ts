@@ -58,6 +58,10 @@ export interface RehearseOptions {
   crashUnit?: string;
   /** Tests only: a row of this moved table is deleted from its new copy alone just before the cut-over's verify (it must block the cut-over). */
   tamperCopy?: string;
+  /** Tests only: the load's duration in seconds instead of the generous one from the steps (a load that ends before the steps do must stop the rehearsal and fail it). */
+  loadSeconds?: number;
+  /** Tests only: how far ahead of the load the single-use pools are kept, in seconds (POOL_AHEAD_S; a top-up starts below two thirds of it), counted from what the load needs rather than what the capacity run's seeding left, so a short run tops them up in the background. */
+  poolAheadS?: number;
   onLine?: (line: string) => void;
 }
 
@@ -368,7 +372,9 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const settleMs = o.settleMs ?? 1000;
   notes.push(`each canary step's percentiles leave out its first ${settleMs / 1000} s (the new route warming up); a p95 budget is judged on the new unit's own latencies, from ${MIN_P95_SAMPLES} of them on (a step is watched up to ${EXTEND_WATCH}× longer to get them), beside the old unit's in the same seconds; errors count from the first request`);
   // Generous: unit starts take seconds each; the load stops as soon as the actions are done.
-  const durationS = warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 20 + 10;
+  const durationS = o.loadSeconds ?? warmupS + (stepMs + drainMs) / 1000 + actions.filter((a) => a.kind === 'start-unit').length * 20 + 10;
+  const aheadS = o.poolAheadS ?? POOL_AHEAD_S;
+  const lowS = o.poolAheadS !== undefined ? (o.poolAheadS * 2) / 3 : POOL_LOW_S;
   const mix = bp.workload?.mix ?? {};
   if (!Object.keys(mix).length) throw new Error(`blueprint ${bp.metadata.name} has no workload mix to drive`);
   // Seeded once, before the clock: the capacity measurement and the rehearsal's load share the
@@ -407,10 +413,12 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     counters = r.counters;
     rps = Math.max(1, Math.round(capacityRps * (o.rate as { fraction: number }).fraction * 10) / 10);
     line(`capacity ${capacityRps}/s: rehearsing at ${rps}/s`);
-    const want = poolWant(mix, counters, rps, warmupS + POOL_AHEAD_S, planned.expected);
+    const want = poolWant(mix, counters, rps, warmupS + aheadS, planned.expected);
     const added = await topUpPools(planned.profile, data, planned.expected, want, L.gatewayUrl);
-    sizedFor = want;
-    if (added.length) line(`  pools topped up for the load's first ${warmupS + POOL_AHEAD_S} s at ${rps}/s (then kept ${POOL_AHEAD_S} s ahead of it): ${added.map((x) => `${x.step} +${x.added}`).join(', ')}`);
+    // Tests only (poolAheadS): counted from what the load needs, not from what the capacity run's
+    // seeding left over, so a run of seconds tops its pools up in the background as a long one does.
+    sizedFor = o.poolAheadS !== undefined ? poolWant(mix, counters, rps, warmupS + aheadS) : want;
+    if (added.length) line(`  pools topped up for the load's first ${warmupS + aheadS} s at ${rps}/s (then kept ${aheadS} s ahead of it): ${added.map((x) => `${x.step} +${x.added}`).join(', ')}`);
   }
   // Each phase's rate: the requested share of its own capacity expected on this host (the
   // shared-host model scaled by the from layout's measured/predicted), checked live before its
@@ -490,8 +498,8 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   const topUps = { runs: 0, added: new Map<string, number>(), failed: [] as string[] };
   let toppingUp: Promise<void> | null = null;
   const reserve = setInterval(() => {
-    if (toppingUp || done || !poolsLow(pooled, mix, sizedFor, next, rateNow, POOL_LOW_S).length) return;
-    const want = poolWant(mix, next, rateNow, POOL_AHEAD_S, sizedFor);
+    if (toppingUp || done || !poolsLow(pooled, mix, sizedFor, next, rateNow, lowS).length) return;
+    const want = poolWant(mix, next, rateNow, aheadS, sizedFor);
     toppingUp = topUpPools(planned.profile, data, sizedFor, want, L.gatewayUrl, { inFlight: POOL_TOP_UP_IN_FLIGHT })
       .then(
         (added) => {
@@ -600,6 +608,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     if (share && lastFull.cpuPerRequest !== undefined) {
       const prevPredicted = lastFull.phase === undefined ? predictedFromRps : (rateOf.get(lastFull.phase)?.predictedRps ?? null);
       const cap = measuredCapacity({ cpuSecondsPerRequest: lastFull.cpuPerRequest, cores, predictedRps: pr.predictedRps, predictedPrevRps: prevPredicted });
+      if (cap !== null) pr.measured = { cpuMsPerRequest: Math.round(lastFull.cpuPerRequest * 1e5) / 100, atRps: lastFull.rps, capacityRps: Math.round(cap * 10) / 10 };
       const to = cap === null ? null : Math.max(MIN_RATE, Math.round((o.rate as { fraction: number }).fraction * cap * 10) / 10);
       if (to !== null && to < rateNow) {
         const why = `the layout in place took ${(lastFull.cpuPerRequest * 1000).toFixed(1)} ms of CPU a request (every process of the rehearsal) at its 100% step at ${lastFull.rps}/s: about ${Math.round(cap!)}/s on ${cores} cores for this phase's layout`;
@@ -895,7 +904,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
   });
   await toppingUp;
   if (topUps.runs || topUps.failed.length)
-    notes.push(`single-use pools kept ${POOL_AHEAD_S} s ahead of the load while it ran: ${topUps.runs} background top-up${topUps.runs === 1 ? '' : 's'} (${POOL_TOP_UP_IN_FLIGHT} requests in flight)${topUps.added.size ? `, ${[...topUps.added].map(([k, n]) => `${k} +${n}`).join(', ')}` : ''}${topUps.failed.length ? `; ${topUps.failed.length} failed (first: ${topUps.failed[0]})` : ''}`);
+    notes.push(`single-use pools kept ${aheadS} s ahead of the load while it ran: ${topUps.runs} background top-up${topUps.runs === 1 ? '' : 's'} (${POOL_TOP_UP_IN_FLIGHT} request${POOL_TOP_UP_IN_FLIGHT === 1 ? '' : 's'} in flight)${topUps.added.size ? `, ${[...topUps.added].map(([k, n]) => `${k} +${n}`).join(', ')}` : ''}${topUps.failed.length ? `; ${topUps.failed.length} failed (first: ${topUps.failed[0]})` : ''}`);
   // A unit still coming back from a crash (a rollback ended the steps early) is waited for, so
   // the report says whether it came back: at most a minute.
   const restarting = () => [...started.values()].filter((u) => u.state === 'restarting');

@@ -3,6 +3,7 @@
 // real PostgreSQL (durable), real HTTP through the gateway whose weights change at run time.
 // A full rehearsal of every phase is `npm run bench -- plan`.
 import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
 import { plan } from '../../src/plan/index.js';
 import { rehearse } from '../../src/rehearse/runner.js';
 import { MOVE_STEPS, rehearsalSteps } from '../../src/rehearse/steps.js';
@@ -125,6 +126,51 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     expect(full.requests).toBeGreaterThan(0);
     expect(full.errors).toBe(0);
     for (const m of r.messages) expect(m.lost, m.event).toBe(0);
+  });
+
+  it('at a share of the measured capacity: the second phase fitted to the CPU the first one took a request, the single-use pools kept ahead in the background, none used twice: no failed request', async () => {
+    const notifyPhase = p.phases.find((ph) => ph.extractions.some((e) => e.unit === 'notification-service'))!.index;
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 3000, drainMs: 1000, phases: [relayPhase, notifyPhase] }).map((a) => (a.kind === 'weights' ? { ...a, triggers: a.triggers.filter((t) => t.kind !== 'p95') } : a));
+    const lines: string[] = [];
+    // Pools kept 6 s ahead (a top-up below 4 s): a run of this length tops them up as it goes.
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { fraction: 0.3 }, warmupS: 3, poolAheadS: 6, onLine: (l) => lines.push(l) });
+    expect(r.rolledBack, JSON.stringify({ steps: r.steps, totals: r.totals })).toBe(false);
+    expect(r.capacityRps).toBeGreaterThan(0);
+    expect(r.rateRps).toBe(Math.max(1, Math.round(r.capacityRps! * 0.3 * 10) / 10));
+    // A refresh token or a relay message used twice would be a 401 or 404 here.
+    expect(r.totals.errors, JSON.stringify(r.totals.failures)).toBe(0);
+    // (The capacity run's pools may already cover the load's first 9 s: then nothing is topped up before it.)
+    expect(lines.join('\n')).not.toMatch(/pools topped up for the load's first (?!9 s at [\d.]+\/s \(then kept 6 s ahead of it\))/);
+    const kept = r.notes.find((n) => n.startsWith('single-use pools kept 6 s ahead of the load while it ran: '));
+    expect(kept, r.notes.join('\n')).toMatch(/: [1-9]\d* background top-ups? \(1 request in flight\), refresh tokens [^;]*\+[1-9]/);
+    expect(kept).not.toMatch(/failed/);
+    // The second phase: what the first one's layout cost a request at its 100% step, and a rate
+    // at most 30% of the capacity that gives on this host.
+    const first = r.phaseRates.find((x) => x.phase === relayPhase)!;
+    const second = r.phaseRates.find((x) => x.phase === notifyPhase)!;
+    expect(first.measured).toBeUndefined();
+    expect(second.measured, JSON.stringify(second)).toBeDefined();
+    expect(second.measured!.atRps).toBe(first.ranAtRps);
+    expect(second.measured!.cpuMsPerRequest).toBeGreaterThan(0);
+    const cores = availableParallelism();
+    expect(second.measured!.capacityRps).toBeGreaterThan(0);
+    expect(second.measured!.capacityRps).toBeLessThanOrEqual(((cores * 1000) / second.measured!.cpuMsPerRequest) * 1.01);
+    expect(second.ranAtRps!).toBeLessThanOrEqual(Math.max(1, second.measured!.capacityRps * 0.3) + 0.1);
+    expect(second.ranAtRps!).toBeLessThanOrEqual(first.ranAtRps!);
+    for (const m of r.messages) expect(m.lost, m.event).toBe(0);
+  });
+
+  it('stops a rehearsal whose load ended before its steps did, and says the run failed', async () => {
+    const actions = rehearsalSteps(p, quantchat, { stepMs: 4000, drainMs: 1000, phases: [relayPhase] });
+    const lines: string[] = [];
+    const r = await rehearse(BLUEPRINT, p, actions, { rate: { rps: 30 }, warmupS: 2, loadSeconds: 6, onLine: (l) => lines.push(l) });
+    expect(r.loadEnded, JSON.stringify(r.steps.map((x) => x.action))).toBeDefined();
+    expect(r.loadEnded!.phase).toBe(relayPhase);
+    expect(r.loadEnded!.atS).toBeGreaterThan(0);
+    expect(lines.join('\n')).toMatch(/LOAD ENDED at [\d.]+ s \(its duration, 6 s, passed/);
+    expect(r.notes.some((n) => /^the load ended at [\d.]+ s, its duration of 6 s passed before the steps were done .*the run failed$/.test(n)), r.notes.join('\n')).toBe(true);
+    // Not every step ran: the rehearsal stopped at the first one after the load ended.
+    expect(r.steps.length).toBeLessThan(actions.length);
   });
 
   it('rolls a broken step back (the new unit answers 500) within 10 s, counting the errors it caused', async () => {
