@@ -634,3 +634,99 @@ describe('a run with the driver in its own pinned process', () => {
     }
   });
 });
+
+// Written for the mutation run of run.ts (issue 20): multi-second runs, so last in this file.
+describe('progress, phases and hard stops, exactly', () => {
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('progress counts every ended request, failed answers and failed builds alike, at about a second; nothing reports after the run', async () => {
+    const s = await server({ status: 503 });
+    const answered: { elapsed: number; sent: number; completed: number; errors: number; dropped: number; rate: number }[] = [];
+    const unbuilt: typeof answered = [];
+    const scenario = { operations: [{ id: 'x.get', weight: 1, build: (): never => { throw new Error('no'); } }] };
+    // Side by side: 1.2 s each.
+    await Promise.all([
+      runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 50, duration: 1.2, onProgress: (p) => answered.push(p) }),
+      runDriver(scenario, { baseUrl: s.url, model: 'open', rate: 20, duration: 1.2, onProgress: (p) => unbuilt.push(p) }),
+    ]);
+    // A run of 1.2 s reports once (twice if a loaded machine kept it past 2 s).
+    const reports = [answered.length, unbuilt.length];
+    expect(Math.min(...reports)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...reports)).toBeLessThanOrEqual(2);
+    const [a] = answered as [(typeof answered)[0]];
+    // About a second in: 50/s sent, each a 503 (an error), nearly all answered.
+    expect(a.elapsed).toBeGreaterThanOrEqual(0.9);
+    expect(a.elapsed).toBeLessThanOrEqual(1.6);
+    expect(a.sent).toBeLessThanOrEqual(50 * (a.elapsed + 0.05) + 1);
+    expect(a.completed).toBeGreaterThanOrEqual(30);
+    expect(a.completed).toBeLessThanOrEqual(a.sent);
+    expect(a.errors).toBe(a.completed);
+    expect(a.rate).toBe(a.completed);
+    expect(a.dropped).toBe(0);
+    // A build that throws ends its request at once: sent, ended and failed together.
+    const [b] = unbuilt as [(typeof unbuilt)[0]];
+    expect(b.sent).toBeGreaterThanOrEqual(15);
+    expect(b.sent).toBeLessThanOrEqual(20 * (b.elapsed + 0.05) + 1);
+    expect(b.completed).toBe(b.sent);
+    expect(b.errors).toBe(b.sent);
+    // The ticker stops with the run.
+    await pause(1100);
+    expect([answered.length, unbuilt.length]).toEqual(reports);
+  });
+
+  it('reports progress during the warm-up without a p95, and a run that ends inside its warm-up never opens its measured window', async () => {
+    const s = await server();
+    const seen: { total: number; p95: number | null; elapsed: number }[] = [];
+    const warm = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.2, warmup: 1.5, onProgress: (p) => seen.push(p) });
+    expect(warm.totals.requests).toBe(4);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.total).toBe(1.7);
+    // At about 1 s nothing measured yet.
+    expect(seen[0]!.elapsed).toBeLessThan(1.5);
+    expect(seen[0]!.p95).toBeNull();
+    const phases: string[] = [];
+    const short = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 1, warmup: 1, maxRequests: 3, onPhase: (p) => phases.push(p) });
+    expect(short.totals.requests).toBe(0);
+    expect(phases).toEqual(['end']);
+    // Its 'measure' timer (due at 1 s) was cleared with the run.
+    await pause(1100);
+    expect(phases).toEqual(['end']);
+  });
+
+  it('hard stops: open, a timeout and a second after the last scheduled start; closed, likewise, whatever a connection is doing', async () => {
+    const s = await server({ delayMs: 300 });
+    const t = performance.now();
+    const [open, closed] = await Promise.all([
+      // Ten requests due in 0.5 s, one connection, 300 ms each: the last would end at about 3 s. The
+      // lag bound is out of the way, so none is dropped: the hard stop at 0.5 + 0.5 + 1 = 2 s ends it.
+      runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.5, connections: 1, timeoutMs: 500, maxLagMs: 10_000 }).then((r) => [r, performance.now() - t] as const),
+      // One request, then a 10 s think time: the hard stop at 0.2 + 1 + 1 = 2.2 s ends it.
+      runDriver(createScenario(), { baseUrl: s.url, model: 'closed', duration: 0.2, timeoutMs: 1000, thinkTimeMs: 10_000 }).then((r) => [r, performance.now() - t] as const),
+    ]);
+    const [o, openWall] = open;
+    expect(openWall).toBeGreaterThanOrEqual(1950);
+    expect(openWall).toBeLessThan(2900);
+    // One connection: exactly one request was in flight whenever a timer fired.
+    expect(o.notes.filter((n) => n.startsWith('hard stop'))).toEqual(['hard stop: 1 requests still in flight 1500 ms after the last scheduled start were abandoned']);
+    expect(o.totals.dropped).toBe(0);
+    expect(o.totals.requests).toBeGreaterThanOrEqual(3);
+    expect(o.totals.requests).toBeLessThanOrEqual(7);
+    const [c, closedWall] = closed;
+    expect(closedWall).toBeGreaterThanOrEqual(2150);
+    expect(closedWall).toBeLessThan(5000);
+    expect(c.notes).toEqual(['hard stop: requests still in flight were abandoned']);
+    expect(c.totals.requests).toBe(1);
+  });
+
+  it('open: drops during the warm-up are not counted, each measured one is, and the request numbers count sent and dropped ones', async () => {
+    // As above, falling behind: 2 connections, 300 ms each, 100/s, drop after 200 ms late.
+    const s = await server({ delayMs: 300 });
+    let ended = 0;
+    const r = await runDriver(createScenario(), { baseUrl: s.url, model: 'open', rate: 100, duration: 1, warmup: 0.5, connections: 2, maxLagMs: 200, onResult: () => ended++ });
+    expect(r.totals.dropped).toBeGreaterThan(50);
+    expect(r.totals.errors.byKind.dropped).toBe(r.totals.dropped);
+    // The measured window's 100 scheduled requests, each sent or dropped; the warm-up's 50 not among them.
+    expect(r.operations[0]!.requests + r.totals.dropped).toBe(100);
+    expect(r.counters).toEqual({ 'trivial.get': ended + r.totals.dropped });
+  });
+});
