@@ -50,18 +50,32 @@ describe('topUpPools over real HTTP', () => {
     let inFlight = 0;
     let most = 0;
     let n = 0;
+    // Answers are held until `hold` requests are in flight at once (or 500 ms passed, for a last
+    // short batch), so the most in flight is exactly what the client allows, on a busy machine too.
+    let hold = 2;
+    let pending: (() => void)[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const now = pending;
+      pending = [];
+      for (const f of now) f();
+    };
     const server = createServer((req, res) => {
       inFlight++;
       most = Math.max(most, inFlight);
       let body = '';
       req.on('data', (c) => (body += c));
-      req.on('end', () =>
-        setTimeout(() => {
+      req.on('end', () => {
+        pending.push(() => {
           inFlight--;
           const who = JSON.parse(body).username;
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${who}-${n++}` }));
-        }, 15),
-      );
+        });
+        if (pending.length >= hold) release();
+        else timer ??= setTimeout(release, 500);
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +92,7 @@ describe('topUpPools over real HTTP', () => {
       expect(most).toBe(2);
       // The default eight in flight; the cap (60) bounds what is wanted beyond it.
       most = 0;
+      hold = 8;
       const capped = await topUpPools(profile, data, { 'auth.refresh': 20 }, { 'auth.refresh': 1000 }, base);
       expect(capped).toEqual([{ step: 'tokens', added: 60 - 36 }]);
       expect(most).toBe(8);
