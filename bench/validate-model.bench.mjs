@@ -7,10 +7,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from './lib.mjs';
 
-const ARGS = ['--levels', '25%,50%,75%', '--replications', '2', '--duration', '3', '--warmup', '5', '--connections', '16', '--reverse', 'microservices'];
+const ARGS = ['--levels', '25%,50%,75%', '--replications', '3', '--duration', '2', '--min-requests', '200', '--warmup', '5', '--connections', '16', '--reverse', 'microservices'];
 
 export const title = 'Prediction error: validate-model (every layout, three load levels, both directions)';
-export const method = `One run of \`archsim validate-model blueprints/quantchat.yaml ${ARGS.join(' ')}\` on this machine: durable embedded PostgreSQL, every unit its own process, the embedded driver pinned to its own core; each layout's capacity measured (closed model, 16 connections), then open-model runs at 25/50/75% of it, 2 windows of 3 s each (longer at a low level: at least 300 requests a window, the command's --min-requests default, up to 60 s) after a 5 s warm-up (shortened from the command's 10 s default to fit the bench's time goal); the calibration reads only the calibration layout's runs (per-operation CPU from the services' instrumentation). Errors are |predicted − measured| / measured; "median |error|" is the median over the predicted layouts' levels of each level's median over operations; intervals are 95% over the windows.`;
+export const method = `One run of \`archsim validate-model blueprints/quantchat.yaml ${ARGS.join(' ')}\` on this machine: durable embedded PostgreSQL, every unit its own process, the embedded driver pinned to its own core; each layout's capacity measured (closed model, 16 connections), then open-model runs at 25/50/75% of it, 3 windows of 2 s each (longer at a low level: at least 200 requests a window, up to 60 s; three windows rather than two of the same total length, so a 95% interval uses Student t with 2 degrees of freedom, 4.30, not 12.71) after a 5 s warm-up (shortened from the command's 10 s default to fit the bench's time goal); the calibration reads only the calibration layout's runs (per-operation CPU from the services' instrumentation). Errors are |predicted − measured| / measured; "median |error|" is the median over the predicted layouts' levels of each level's median over operations; intervals are 95% over the windows.`;
 
 export async function run({ log }) {
   const dir = mkdtempSync(join(tmpdir(), 'archsim-bench-vm-'));

@@ -229,7 +229,7 @@ export function measuredIdle(results: readonly LoadTestResult[], match: (p: { un
   return xs.length && xs.every((v): v is number => v !== null) ? ss.mean(xs) : null;
 }
 
-export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts, cold?: { table: ColdVisit; workers: number }): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; coldMs: number; fit: UnitFit } | null {
+export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts, cold?: { table: ColdVisit; workers: number }): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; coldMs: number; coldPerWork: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
@@ -268,6 +268,8 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
       : { background: idle, perCallMs: publicPerCall(perRun, unattributed.map((u, i) => Math.max(0, u - idle * perRun[i]!.seconds))) };
   const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
   const coldMs = cold ? coldAtRuns(cold.table, cold.workers, perRun) : 0;
+  // The table's work-proportional part: extra ms per ms of the visit's own CPU at the runs' pace.
+  const coldPerWork = cold?.table.workFactor ? coldAtRuns(cold.table, cold.workers, perRun, 1) - coldMs : 0;
   const perOp = new Map<string, { cpuMs: number; poolMs: number; calls: number }>();
   for (const [id, a] of acc) {
     if (a.calls === 0) continue;
@@ -277,20 +279,22 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     // A request from outside woke the unit: what that wake cost at the runs' pace is the
     // simulator's to charge (HostModel.coldVisit), by the pace of the layout it predicts.
     const fresh = isPublic(id) ? 1 : (hops?.remoteIn.get(id) ?? 0);
-    const own = Math.max(self * 0.05, self - clientMs + (isPublic(id) ? overheadMs : 0) - fresh * coldMs);
+    // measured = own + fresh × (coldMs + coldPerWork × own): solved for own
+    const own = Math.max(self * 0.05, (self - clientMs + (isPublic(id) ? overheadMs : 0) - fresh * coldMs) / (1 + fresh * coldPerWork));
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
   const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: round(background), r2: null };
-  return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), coldMs: round(coldMs), fit };
+  return { perOp, overheadMs: round(overheadMs), backgroundCpu: round(background), coldMs: round(coldMs), coldPerWork: round(coldPerWork), fit };
 }
 
 /**
  * The mean extra CPU a request from outside paid for waking the unit in these runs: per run,
  * (1 − U)·E[extra after an exponential gap] at the rate such requests reached each process (the
- * analytic model's own expression, cold-visit.ts), weighted by the runs' requests.
+ * analytic model's own expression, cold-visit.ts), weighted by the runs' requests. `work`: the
+ * visit's own CPU, ms, for a table with a work-proportional part (linear in it).
  */
-export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { publicCalls: number; servedRemotely: number; seconds: number; cpu: number }[]): number {
+export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { publicCalls: number; servedRemotely: number; seconds: number; cpu: number }[], work = 0): number {
   let sum = 0;
   let n = 0;
   for (const r of runs) {
@@ -298,7 +302,7 @@ export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { p
     if (!(arrivals > 0) || !(r.seconds > 0)) continue;
     const w = Math.max(1, workers);
     const busy = Math.min(1, r.cpu / r.seconds / w);
-    sum += arrivals * (1 - busy) * meanColdExtra(table, arrivals / r.seconds / w / 1000);
+    sum += arrivals * (1 - busy) * meanColdExtra(table, arrivals / r.seconds / w / 1000, work);
     n += arrivals;
   }
   return n > 0 ? sum / n : 0;
@@ -573,7 +577,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
       if (existing) Object.assign(existing, { cpuMs: Math.max(0.001, d.cpuMs), poolMs: d.poolMs || null });
       else operations.push({ id, unit: u.name, cpuMs: Math.max(0.001, d.cpuMs), wasCpuMs: ref.op.cpu.mean, poolMs: d.poolMs || null, db: null });
     }
-    if (inst.coldMs > 0) warnings.push(`${u.name}: ${inst.coldMs} ms of CPU per request from outside was its wake-up at the runs' pace (the platform's cold-visit table), taken out of the operations' figures: the simulator charges it by each layout's own pace`);
+    if (inst.coldMs > 0) warnings.push(`${u.name}: ${inst.coldMs} ms of CPU per request from outside${inst.coldPerWork > 0 ? `, plus ${inst.coldPerWork} × its own work,` : ''} was its wake-up at the runs' pace (the platform's cold-visit table), taken out of the operations' figures: the simulator charges it by each layout's own pace`);
     if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
     backgrounds[u.name] = inst.backgroundCpu;
   }

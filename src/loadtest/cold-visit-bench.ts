@@ -35,32 +35,50 @@ export type ColdPoint = PacePoint;
  * up: a dip is noise) and never negative. Null when the points cannot make a table (no base, no
  * slower pace).
  */
-export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number): ColdVisit | null {
+export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number, work?: WorkSweep): ColdVisit | null {
   const base = points[0];
   if (!base || points.length < 2) return null;
   const cycle = (p: ColdPoint) => Math.max(p.paceMs, p.wallMs);
-  const own = (p: ColdPoint) => p.serverMs - idleMsPerMs * cycle(p);
+  const own = (p: ColdPoint, idle = idleMsPerMs) => p.serverMs - idle * cycle(p);
   const gapOf = (p: ColdPoint) => Math.round(Math.max(cycle(p) - p.serverMs, 1e-3) * 1000) / 1000;
+  // The work sweep's handler does `perCall` more than the echo back to back; its extra beyond the
+  // echo's at the same pace, per ms of that work, is the work-proportional part (cold-visit.ts).
+  const wBase = work?.points[0];
+  const perWork = wBase && work!.points.length === points.length && work!.points.every((p, i) => p.paceMs === points[i]!.paceMs) ? own(wBase, work!.idleMsPerMs) - own(base) : 0;
+  const workFactor: number[] | null = perWork > 0 ? [0] : null;
   const gapMs: number[] = [gapOf(base)];
   const extraMs: number[] = [0];
   let top = 0;
-  for (const p of points.slice(1)) {
+  let topW = 0;
+  points.slice(1).forEach((p, j) => {
     const gap = gapOf(p);
-    if (gap <= gapMs[gapMs.length - 1]!) continue;
-    top = Math.max(top, own(p) - own(base), 0);
+    if (gap <= gapMs[gapMs.length - 1]!) return;
+    const echoExtra = own(p) - own(base);
+    top = Math.max(top, echoExtra, 0);
     gapMs.push(gap);
     extraMs.push(Math.round(top * 10000) / 10000);
-  }
+    if (workFactor) {
+      const wp = work!.points[j + 1]!;
+      topW = Math.max(topW, (own(wp, work!.idleMsPerMs) - own(wBase!, work!.idleMsPerMs) - echoExtra) / perWork, 0);
+      workFactor.push(Math.round(topW * 1000) / 1000);
+    }
+  });
   if (gapMs.length < 2) return null;
-  const t = ColdVisit.safeParse({ gapMs, extraMs });
+  const t = ColdVisit.safeParse({ gapMs, extraMs, ...(workFactor ? { workFactor } : {}) });
   return t.success ? t.data : null;
 }
+
+/** The same sweep against a handler with a working set (`/work`): what makes the table's workFactor. */
+export type WorkSweep = { points: readonly ColdPoint[]; idleMsPerMs: number };
+
+/** Rows of the working set the `/work` handler touches per call (platform-child.ts): about 0.4 ms of CPU beyond the echo here. */
+export const WORK_TOUCHES = 1600;
 
 /**
  * Run the sweep against a fresh echo server. `calls(pace)`: how many measured calls at that pace
  * (a few seconds each); every pace has a short warm-up at its own pace first.
  */
-export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(250, Math.max(20, 1000 / p))) : 250), paces: readonly number[] = COLD_PACES): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
+export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(250, Math.max(20, 1000 / p))) : 250), paces: readonly number[] = COLD_PACES, path = '/echo'): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
   const file = runnableFile(import.meta.url, './platform-child.js');
   const srv = track.child(fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let pool: Pool | undefined;
@@ -72,7 +90,7 @@ export async function measureColdVisits(track: ScratchTracker, warmup?: number, 
     pool = new Pool(`http://127.0.0.1:${port}`, { connections: 1, pipelining: 1 });
     const body = JSON.stringify({ data: 'x'.repeat(53) });
     const one = async () => {
-      const r = await pool!.request({ path: '/echo', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const r = await pool!.request({ path, method: 'POST', headers: { 'content-type': 'application/json' }, body });
       JSON.parse(await r.body.text());
     };
     return await pacedSweep(one, () => schedstatMs(srv.pid!), paces, calls, warmup);

@@ -11,6 +11,24 @@ type ClientStart = { type: 'client'; url: string; requests: number; warmup: numb
 async function server(): Promise<void> {
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
   app.post('/echo', async (req) => req.body);
+  // A handler with a working set (the cold-visit sweep's /work, cold-visit-bench.ts): `n` lookups
+  // at random in 20,000 objects (about 4 MB) and a 40-row answer, so a visit after an idle gap
+  // reloads a working set as a service's handler does, which a bare echo barely has.
+  const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `user-${i}`, email: `u${i}@example.com`, tags: [i % 7, i % 11, i % 13], score: (i * 7919) % 1000 }));
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  let seed = 1;
+  app.post<{ Querystring: { n?: string } }>('/work', async (req) => {
+    const n = Math.min(10_000, Math.max(1, Number(req.query.n) || 1));
+    const out: unknown[] = [];
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const r = byName.get(`user-${seed % 20_000}`)!;
+      sum += r.score * r.tags[0]!;
+      if (out.length < 40) out.push({ ...r, sum });
+    }
+    return JSON.parse(JSON.stringify({ out, sum }));
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const a = app.server.address();
   process.send?.({ type: 'ready', port: typeof a === 'object' && a ? a.port : 0 });

@@ -21,7 +21,7 @@ import { readProc, sampleProcesses } from './proc.js';
 import { runnableFile } from './runnable.js';
 import { ScratchProcesses, type ScratchTracker } from './scratch-processes.js';
 import { ColdVisit } from '../simulate/cold-visit.js';
-import { coldTable, measureColdVisits } from './cold-visit-bench.js';
+import { coldTable, measureColdVisits, WORK_TOUCHES } from './cold-visit-bench.js';
 import { stopOnSignal } from './stop-on-signal.js';
 
 export const PlatformCosts = z.strictObject({
@@ -68,6 +68,14 @@ export const PlatformCosts = z.strictObject({
       /** the server's main-thread CPU with no calls, ms per second (taken out of each pace) */
       idleMsPerS: z.number().min(0),
       points: z.array(z.strictObject({ paceMs: z.number().min(0), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+      /** the same sweep against a handler with a working set (its rows touched per call): the table's workFactor. Absent in older files. */
+      work: z
+        .strictObject({
+          touches: z.number().int().positive(),
+          idleMsPerS: z.number().min(0),
+          points: z.array(z.strictObject({ paceMs: z.number().min(0), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+        })
+        .optional(),
     })
     .optional(),
   /**
@@ -201,9 +209,10 @@ export async function measurePlatform(o: { requests?: number; events?: number; w
       dbSweep = await measureDbColdVisits(url('bench_local'), warmup);
     };
     const events = await signals.guard(measureEventQueue({ treeCpu, track: scratch, onCluster, warmup: Math.min(warmup, 1000), ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) }));
-    o.log?.('a process woken after idling: the server side of one call at paces from 2 to 150 ms');
+    o.log?.('a process woken after idling: the server side of one call at paces from 2 to 150 ms, a bare echo and then a handler with a working set');
     const sweep = await measureColdVisits(scratch, warmup);
-    return platformCosts(fitHttp(small, large), viaGateway, events, sweep, dbSweep);
+    const workSweep = await measureColdVisits(scratch, warmup, undefined, undefined, `/work?n=${WORK_TOUCHES}`);
+    return platformCosts(fitHttp(small, large), viaGateway, events, sweep, dbSweep, workSweep);
   } catch (e) {
     // A signal's stop kills the children under the benchmark, which then fails: that stop ends
     // the process (with 128 + the signal), not this error.
@@ -217,14 +226,15 @@ export async function measurePlatform(o: { requests?: number; events?: number; w
 type Sweep = Awaited<ReturnType<typeof measureColdVisits>>;
 
 /** A sweep's points and table as the platform file keeps them; undefined when it made no table. */
-function sweepEntry(sweep: Sweep) {
-  const table = sweep ? coldTable(sweep.points, sweep.idleMsPerMs) : null;
+function sweepEntry(sweep: Sweep, work: Sweep = null) {
+  const table = sweep ? coldTable(sweep.points, sweep.idleMsPerMs, work ?? undefined) : null;
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
-  return sweep && table ? { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: sweep.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs) })) } : undefined;
+  const pointsOf = (s: NonNullable<Sweep>) => s.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs) }));
+  return sweep && table ? { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: pointsOf(sweep), ...(work && table.workFactor ? { work: { touches: WORK_TOUCHES, idleMsPerS: Math.round(work.idleMsPerMs * 1e6) / 1000, points: pointsOf(work) } } : {}) } : undefined;
 }
 
-function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Sweep, dbSweep: Sweep = null): PlatformCosts {
-  const cold = sweepEntry(sweep);
+function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Sweep, dbSweep: Sweep = null, workSweep: Sweep = null): PlatformCosts {
+  const cold = sweepEntry(sweep, workSweep);
   const table = cold?.table ?? null;
   const db = sweepEntry(dbSweep);
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
@@ -244,7 +254,7 @@ function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: 
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
     notes: [
       `an event to another unit: ${events.publishMs} ms more for its producer, ${events.consumeMs} ms for its consumer and ${events.queueMs} ms more for PostgreSQL than one consumed in the producer's process (${events.events} events, one every ${events.paceMs} ms): every layout's broker figures`,
-      ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${table.gapMs.map((g, i) => `+${table.extraMs[i]} ms after ${g} ms`).join(', ')} (the server side of one call, against calls ${paceWords()}): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
+      ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${table.gapMs.map((g, i) => `+${table.extraMs[i]} ms${table.workFactor ? ` + ${table.workFactor[i]} × its own work` : ''} after ${g} ms`).join(', ')} (the server side of one call, against calls ${paceWords()}${table.workFactor ? `; the part per ms of own work from a handler touching ${WORK_TOUCHES} rows of a 4 MB working set, beyond the echo's extra` : ''}): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
       ...(db ? [`a PostgreSQL backend woken after idling: ${db.table.gapMs.map((g, i) => `+${db.table.extraMs[i]} ms after ${g} ms`).join(', ')} (a primary-key lookup, against lookups ${db.basePaceMs ? `${db.basePaceMs} ms apart` : 'back to back'}): charged by the simulator to every query that finds its relational datastore's connection idle`] : []),
       'not yet measured here: connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those',
     ],

@@ -485,7 +485,8 @@ function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, 
     const a0 = (lambda * D[i]!) / 1000 / servers;
     if (a0 >= 1) return;
     const b = (lambda * F[i]!) / 1000 / servers;
-    const m = meanColdExtra(cv, (lambda * F[i]!) / 1000 / servers);
+    // the table's work-proportional part at the station's mean visit (linear in the work: exact in the mean)
+    const m = meanColdExtra(cv, (lambda * F[i]!) / 1000 / servers, D[i]! / V[i]!);
     x[i] = ((1 - a0) * m) / (1 + b * m);
   });
   return x;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { calibrate, overlayYaml } from '../../src/loadtest/calibrate.js';
 import { fitHttp, measurePlatform, PACE_MS, PlatformCosts } from '../../src/loadtest/platform.js';
-import { COLD_PACES, coldTable } from '../../src/loadtest/cold-visit-bench.js';
+import { COLD_PACES, coldTable, WORK_TOUCHES } from '../../src/loadtest/cold-visit-bench.js';
 import { eventCosts } from '../../reference-services/launcher/event-queue-bench.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -58,6 +58,16 @@ describe('platform costs', () => {
     expect(coldTable([{ paceMs: 0, calls: 10, serverMs: 1, wallMs: 1.2 }, { paceMs: 5, calls: 10, serverMs: 0.5, wallMs: 0.5 }], 0)).toEqual({ gapMs: [0.2, 4.5], extraMs: [0, 0] });
     // a pace whose gap is no longer than the one before adds no point
     expect(coldTable([{ paceMs: 0, calls: 10, serverMs: 0.1, wallMs: 3 }, { paceMs: 2, calls: 10, serverMs: 0.2, wallMs: 2.5 }, { paceMs: 5, calls: 10, serverMs: 0.3, wallMs: 0.5 }], 0)).toEqual({ gapMs: [2.9, 4.7], extraMs: [0, 0.2] });
+    // With the same sweep against a handler that does 0.4 ms more back to back: its extra beyond
+    // the echo's, per ms of that work, at each kept point (never falling; none without the base).
+    const work = { idleMsPerMs: 0.001, points: pts.map((p, i) => ({ ...p, serverMs: p.serverMs + 0.4 + [0, 0.04, 0.2, 0.1, 0.6, 0.8][i]! })) };
+    const tw = coldTable(pts, 0.001, work)!;
+    expect(tw.gapMs).toEqual(t.gapMs);
+    expect(tw.extraMs).toEqual(t.extraMs);
+    expect(tw.workFactor).toEqual([0, 0.1, 0.5, 0.5, 1.5, 2]);
+    // a work sweep of other paces, or no dearer than the echo: no workFactor
+    expect(coldTable(pts, 0.001, { idleMsPerMs: 0.001, points: work.points.slice(1) })!.workFactor).toBeUndefined();
+    expect(coldTable(pts, 0.001, { idleMsPerMs: 0.001, points: pts })!.workFactor).toBeUndefined();
     // nothing to compare with
     expect(coldTable([pts[0]!], 0)).toBeNull();
     expect(coldTable([], 0)).toBeNull();
@@ -104,6 +114,14 @@ describe('platform costs', () => {
     expect(cv.table.gapMs.length).toBeGreaterThanOrEqual(2);
     cv.table.extraMs.forEach((x, i) => i > 0 && expect(x).toBeGreaterThanOrEqual(cv.table.extraMs[i - 1]!));
     expect(p.notes.some((n) => n.startsWith('a process woken after idling pays more CPU'))).toBe(true);
+    // the working-set handler's sweep, at the same paces, makes the table's work-proportional part
+    expect(cv.work!.touches).toBe(WORK_TOUCHES);
+    expect(cv.work!.points.map((x) => x.paceMs)).toEqual([...COLD_PACES]);
+    // back to back it does more than the echo (the rows it touches) and less than 20 ms a call
+    expect(cv.work!.points[0]!.serverMs).toBeGreaterThan(cv.points[0]!.serverMs);
+    expect(cv.work!.points[0]!.serverMs).toBeLessThan(20);
+    expect(cv.table.workFactor!.length).toBe(cv.table.gapMs.length);
+    cv.table.workFactor!.forEach((x, i) => i > 0 && expect(x).toBeGreaterThanOrEqual(cv.table.workFactor![i - 1]!));
     // The database's sweep: a PostgreSQL backend's lookups at every pace (its own schedstat); a
     // lookup costs more than nothing and less than a millisecond or two of CPU.
     const db = p.coldVisitDb!;

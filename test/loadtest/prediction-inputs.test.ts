@@ -275,6 +275,19 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(coldAtRuns(table, 2, [{ publicCalls: 100, servedRemotely: 200, seconds: T, cpu: 0.5 }])).toBeCloseTo((1 - 0.25 / T) * 0.3, 9);
     // no arrivals: nothing to take out
     expect(coldAtRuns(table, 1, [{ publicCalls: 0, servedRemotely: 0, seconds: T, cpu: 0.5 }])).toBe(0);
+    // A table whose extra grows with the visit's own work (0.3 ms + 2 × own): measured = own +
+    // fresh·(1 − U)(0.3 + 2·own), solved for own. auth.me measured 2 ms a call, one wake each.
+    const worked = ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.3], workFactor: [2] });
+    expect(coldAtRuns(worked, 1, [{ publicCalls: 100, servedRemotely: 200, seconds: T, cpu: 0.5 }], 1.5)).toBeCloseTo((1 - 0.5 / T) * (0.3 + 2 * 1.5), 9);
+    const w = instrumentedDemands(bp, [r], 'auth-service', unitOf, hops, { table: worked, workers: 1 })!;
+    const idle = 1 - 0.5 / T;
+    const me = w.perOp.get('auth.me')!.cpuMs;
+    expect(me).toBeCloseTo((warm.perOp.get('auth.me')!.cpuMs - idle * 0.3) / (1 + idle * 2), 3);
+    // round trip: the solved figure plus its wake at the runs' pace is what was measured
+    expect(me + idle * (0.3 + 2 * me)).toBeCloseTo(warm.perOp.get('auth.me')!.cpuMs, 3);
+    const vt = w.perOp.get('auth.verify-token')!.cpuMs;
+    expect(vt + (2 / 3) * idle * (0.3 + 2 * vt)).toBeCloseTo(warm.perOp.get('auth.verify-token')!.cpuMs, 3);
+    expect(w.coldMs).toBeCloseTo(perArrival, 4);
   });
 
   it('with the platform’s cold-visit table, calibration charges it and fits no idle slowdown; without one it fits the slowdown', () => {

@@ -2,7 +2,7 @@
 // a real echo server's CPU per call back to back, kept in the saved runs and reported as ratios.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { speedProbe } from '../../src/loadtest/cold-visit-bench.js';
+import { measureColdVisits, speedProbe } from '../../src/loadtest/cold-visit-bench.js';
 import { ScratchProcesses } from '../../src/loadtest/scratch-processes.js';
 import { probeNotes, SavedRuns } from '../../src/loadtest/validate-model.js';
 
@@ -19,6 +19,23 @@ describe('machine speed probe', () => {
       expect(p!.calls).toBe(300);
       expect(p!.serverMs).toBeGreaterThan(0.005);
       expect(p!.serverMs).toBeLessThan(5);
+    } finally {
+      await scratch.stop();
+    }
+  }, 120_000);
+
+  it('the working-set handler (/work) bounds its rows: a hostile n of 10^12 touches at most 10,000, junk touches one', async () => {
+    const scratch = new ScratchProcesses();
+    try {
+      const at = async (n: string) => (await measureColdVisits(scratch, 20, () => 40, [0], `/work?n=${n}`))!.points[0]!.serverMs;
+      const huge = await at('1000000000000');
+      const cap = await at('10000');
+      const junk = await at('abc');
+      // 10^12 lookups would take hours: it costs what the cap costs (a few ms here), not more
+      expect(huge).toBeLessThan(50);
+      expect(huge).toBeLessThan(cap * 3);
+      expect(cap).toBeGreaterThan(junk);
+      expect(junk).toBeLessThan(5);
     } finally {
       await scratch.stop();
     }

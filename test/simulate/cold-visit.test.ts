@@ -35,6 +35,28 @@ describe('the cold-visit table', () => {
     expect(meanColdExtra(table, 1)).toBeLessThan(meanColdExtra(table, 0.1));
     expect(meanColdExtra(table, 0.1)).toBeLessThan(meanColdExtra(table, 0.01));
   });
+  it('adds workFactor × the visit’s own work, interpolated the same way (none without a workFactor)', () => {
+    const w = ColdVisit.parse({ gapMs: [1, 10, 100], extraMs: [0.1, 0.4, 0.8], workFactor: [0.5, 1, 3] });
+    expect(coldExtra(w, 0.5, 2)).toBe(0);
+    expect(coldExtra(w, 1, 2)).toBeCloseTo(0.1 + 0.5 * 2, 12);
+    expect(coldExtra(w, Math.sqrt(10), 2)).toBeCloseTo(0.25 + 0.75 * 2, 12);
+    expect(coldExtra(w, Math.sqrt(1000), 2)).toBeCloseTo(0.6 + 2 * 2, 12);
+    expect(coldExtra(w, 1e9, 2)).toBeCloseTo(0.8 + 3 * 2, 12);
+    expect(coldExtra(w, 10, 0)).toBeCloseTo(0.4, 12);
+    expect(coldExtra(table, 10, 5)).toBeCloseTo(0.4, 12);
+    // linear in the work, so the mean visit's work gives the mean
+    const m0 = meanColdExtra(w, 0.05, 0);
+    const m1 = meanColdExtra(w, 0.05, 1);
+    expect(meanColdExtra(w, 0.05, 3)).toBeCloseTo(m0 + 3 * (m1 - m0), 12);
+    expect(m1 - m0).toBeGreaterThan(1);
+    expect(m1 - m0).toBeLessThan(3);
+  });
+  it('rejects a workFactor of another length, negative or absurd', () => {
+    expect(ColdVisit.safeParse({ gapMs: [1, 2], extraMs: [0, 0], workFactor: [1] }).success).toBe(false);
+    expect(ColdVisit.safeParse({ gapMs: [1], extraMs: [0], workFactor: [-1] }).success).toBe(false);
+    expect(ColdVisit.safeParse({ gapMs: [1], extraMs: [0], workFactor: [1e6] }).success).toBe(false);
+    expect(ColdVisit.safeParse({ gapMs: [1], extraMs: [0], workFactor: [2] }).success).toBe(true);
+  });
   it('rejects tables that are out of order or of unequal lengths', () => {
     expect(ColdVisit.safeParse({ gapMs: [10, 1], extraMs: [0, 0] }).success).toBe(false);
     expect(ColdVisit.safeParse({ gapMs: [1, 1], extraMs: [0, 0] }).success).toBe(false);
@@ -76,6 +98,27 @@ describe('one unit whose every wake after idling costs 0.5 ms more (exceptional 
     expect(r.littleCheck.meanResponse).toBeLessThan(2.125 * 1.08);
     // a saturated unit never idles: capacity stays 1000/s
     expect(r.saturationThroughput).toBeCloseTo(1000, 3);
+  });
+});
+
+describe('one unit whose wake after idling costs 0.5 ms plus half its own work (exceptional first service S0 = 1.5·S + 0.5)', () => {
+  // Exponential S of mean 1 ms, λ = 0.4/ms: E[S0] = 2, E[S0²] = 2.25·2 + 1.5 + 0.25 = 6.25.
+  // U = λ(E[S] + (1 − U)(E[S0] − E[S])) → U = 0.8 / 1.4. Welch with ρ = 0.4, ρ0 = 0.8:
+  // E[W] = 0.4·2/1.2 + 0.4·(6.25 − 2)/(2·1.4) = 0.66667 + 0.60714; E[R] = E[W] + (1 − U)·2 + U·1.
+  const one = queue({ mean: 1 });
+  const host = { cores: 64, driverCpu: 0, coldVisit: ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.5], workFactor: [0.5] }) };
+  const U = 0.8 / 1.4;
+  const R = 0.8 / 1.2 + (0.4 * 4.25) / 2.8 + (1 - U) * 2 + U;
+  it('DES: the utilization and mean response of the exact queue', () => {
+    const r = simulate(one, 'one', { method: 'des', rate: 400, host, duration: 400_000, warmup: 10_000, seed: 3 });
+    expect(r.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(U, 2);
+    expect(r.littleCheck.meanResponse).toBeGreaterThan(R * 0.97);
+    expect(r.littleCheck.meanResponse).toBeLessThan(R * 1.03);
+  });
+  it('analytic: the utilization exactly; the mean within 10%', () => {
+    const r = simulate(one, 'one', { method: 'analytic', rate: 400, host });
+    expect(r.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(U, 6);
+    expect(Math.abs(r.littleCheck.meanResponse / R - 1)).toBeLessThan(0.1);
   });
 });
 

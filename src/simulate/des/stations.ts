@@ -225,9 +225,10 @@ export class Stations {
     this.touch(r);
     const pool = this.pool[r]!;
     if (pool) {
-      const extra = this.busy[r]! < this.cap[r]! ? this.wake(r, s) : 0;
+      const gap = this.busy[r]! < this.cap[r]! ? this.wake(r) : -1;
       this.busy[r]!++;
-      const work = this.sampler.sample(d) * this.slow[s]! + extra;
+      const own = this.sampler.sample(d) * this.slow[s]!;
+      const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
       this.work[s]! += work;
       this.served[s]!++;
       pool.add(t, work);
@@ -235,7 +236,7 @@ export class Stations {
     }
     if (this.busy[r]! < this.servers[s]!) {
       this.busy[r]!++;
-      this.serve(t, s, d, this.wake(r, s));
+      this.serve(t, s, d, this.wake(r));
     } else {
       this.waited[s]!++;
       this.waiting[r]!.push(t);
@@ -245,11 +246,11 @@ export class Stations {
     return true;
   }
 
-  /** Replica r's most recently freed server is taken: the extra CPU its idle gap costs (0 unless cold visits apply). */
-  private wake(r: number, s: number): number {
-    if (!this.coldStation[s]) return 0;
+  /** Replica r's most recently freed server is taken: how long it was idle, ms (-1 unless cold visits apply). */
+  private wake(r: number): number {
+    if (!this.coldStation[this.stationOf[r]!]) return -1;
     const top = --this.freeTop[r]!;
-    return coldExtra(this.cold[s]!, this.sim.now - this.freeAt[this.freeBase[r]! + top]!);
+    return this.sim.now - this.freeAt[this.freeBase[r]! + top]!;
   }
 
   /** One of replica r's servers goes idle now. */
@@ -258,8 +259,10 @@ export class Stations {
   }
 
   /** A server takes token t: its work (plus a cold visit's extra) runs on a dedicated core, or on the host's shared cores. */
-  private serve(t: Token, s: number, d: number, extra = 0): void {
-    const work = this.sampler.sample(d) * this.slow[s]! + extra;
+  private serve(t: Token, s: number, d: number, gap = -1): void {
+    const own = this.sampler.sample(d) * this.slow[s]!;
+    // a cold visit's extra grows with the visit's own work (cold-visit.ts)
+    const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
     this.work[s]! += work;
     this.served[s]!++;
     if (this.hostPool) this.hostPool.add(t, work);
