@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadBlueprint } from '../../src/io/load.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
-import { applyCalibration, calibrate, coldAtRuns, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, coldAtRuns, firstVisitShare, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
@@ -251,6 +251,21 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(split.overheadMs).toBeCloseTo(3, 6);
     const out = instrumentedDemands(bp, [r], 'auth-service', unitOf, { ...hops, remoteOut: new Map([['auth.me', 1]]) })!;
     expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
+  });
+
+  it('finds whose CPU is the first thing a unit does for an arrival: an in-process callee before its caller, a remote callee at its own unit', () => {
+    const ids = ['messages.send', 'auth.login'];
+    const trees = new Map(ids.map((id) => [id, rb.callTree(id)]));
+    const requests = new Map([['messages.send', 100], ['auth.login', 10]]);
+    // monolith: messages.send runs verify-token in process first, then check-contact, then its own CPU
+    const mono = firstVisitShare(rb.layout('monolith'), trees, requests);
+    expect(Object.fromEntries(mono)).toEqual({ 'auth.verify-token': 1, 'users.check-contact': 0, 'messages.send': 0, 'auth.login': 1 });
+    // microservices: both callees arrive over the network at units of their own, and the caller's
+    // own CPU follows its remote calls, which left its unit idle for their length: a wake too
+    const micro = firstVisitShare(rb.layout('microservices'), trees, requests);
+    expect(Object.fromEntries(micro)).toEqual({ 'auth.verify-token': 1, 'users.check-contact': 1, 'messages.send': 1, 'auth.login': 1 });
+    // no requests of a root: none of its operations
+    expect(firstVisitShare(rb.layout('monolith'), trees, new Map([['auth.login', 5]])).has('messages.send')).toBe(false);
   });
 
   it('takes out what waking the unit cost at the runs’ pace (the cold-visit table), per request from outside', () => {
