@@ -101,4 +101,32 @@ describe('generator', () => {
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.01);
     expect(Math.abs(g / n - 4)).toBeLessThan(0.02);
   });
+
+  it('draws the exponential (the ziggurat) with its moments, its tail and its whole distribution', () => {
+    const r = new Rng(5);
+    const n = 1_000_000;
+    const bins = new Float64Array(100);
+    let s = 0;
+    let s2 = 0;
+    let over4 = 0;
+    let tail = 0;
+    for (let i = 0; i < n; i++) {
+      const x = r.exp1();
+      s += x;
+      s2 += x * x;
+      if (x > 4) over4++;
+      // past R = 7.697…: drawn only by the tail branch
+      if (x > 7.7) tail++;
+      bins[Math.floor((1 - Math.exp(-x)) * 100)]!++;
+    }
+    // bounds at about 5 standard errors
+    expect(Math.abs(s / n - 1)).toBeLessThan(0.005);
+    expect(Math.abs(s2 / n - 2)).toBeLessThan(0.025);
+    expect(Math.abs(over4 / n - Math.exp(-4))).toBeLessThan(7e-4);
+    expect(Math.abs(tail / n - Math.exp(-7.7))).toBeLessThan(1.1e-4);
+    expect(tail).toBeGreaterThan(0);
+    // F(X) is uniform: every percentile bin holds n/100 ± 5σ
+    for (const b of bins) expect(Math.abs(b - n / 100)).toBeLessThan(500);
+    expect(new Rng(5).exp(3)).toBe(3 * new Rng(5).exp1());
+  });
 });

@@ -24,7 +24,10 @@ function twice(workers: number, mean: { a: number; b: number } = { a: 1, b: 1 })
 }
 
 describe('return visits', () => {
-  it('fan-out ×4, one page at 30/60/80% of saturation: mean within 5%, p95 within 10% of a 300,000-request DES (the independent-visit model was +37% at 80%)', () => {
+  // Both DES checks below run 1,200,000 requests: the model's gaps sit near their bounds (about
+  // −4.2% against 5% here, +21.5% against 23% on the four-worker p95), and at 300,000 requests the
+  // DES's own noise (±1%) decided the verdict at some seeds (the four-worker p95 failed at 1 of 6).
+  it('fan-out ×4, one page at 30/60/80% of saturation: mean within 5%, p95 within 10% of a 1,200,000-request DES (the independent-visit model was +37% at 80%)', () => {
     const bp = fanout({ callees: 4, front: 1, callee: 0.5 });
     const sat = analyze(bp, 'one', { rate: 1, mix }).saturationThroughput;
     const rows: string[] = [];
@@ -32,7 +35,7 @@ describe('return visits', () => {
       for (const [f, bound] of [[0.3, 0.02], [0.6, 0.03], [0.8, 0.05]] as const) {
         const rate = f * sat;
         const a = analyze(bp, 'one', { rate, mix }).operations[0]!.latency;
-        const d = simulate(bp, 'one', { rate, mix, duration: 5000 + (300_000 / 4 / rate) * 1000, warmup: 5000, seed: 5, replications: 4 }).operations[0]!;
+        const d = simulate(bp, 'one', { rate, mix, duration: 5000 + (1_200_000 / 4 / rate) * 1000, warmup: 5000, seed: 5, replications: 4 }).operations[0]!;
         const gm = (a.mean - d.latency.mean) / d.latency.mean;
         const gp = (a.p95 - d.latency.p95) / d.latency.p95;
         rows.push(`${f * 100}%: mean ${a.mean.toFixed(2)} vs ${d.latency.mean.toFixed(2)} ms (${(gm * 100).toFixed(1)}%, DES ±${((d.ci95!.mean.halfWidth / d.latency.mean) * 100).toFixed(1)}%), p95 ${a.p95.toFixed(2)} vs ${d.latency.p95.toFixed(2)} ms (${(gp * 100).toFixed(1)}%)`);
@@ -60,7 +63,7 @@ describe('return visits', () => {
       const rate = 0.8 * sat;
       const a = analyze(bp, 'one', { rate, mix: { 'a.op': 1 } });
       expect(a.warnings.some((w) => w.includes('several servers is solved the same way') && w.includes('+18% on the mean and +21% on p95'))).toBe(true);
-      const d = simulate(bp, 'one', { rate, mix: { 'a.op': 1 }, duration: 5000 + (300_000 / 4 / rate) * 1000, warmup: 5000, seed: 9, replications: 4 }).operations[0]!;
+      const d = simulate(bp, 'one', { rate, mix: { 'a.op': 1 }, duration: 5000 + (1_200_000 / 4 / rate) * 1000, warmup: 5000, seed: 9, replications: 4 }).operations[0]!;
       const al = a.operations[0]!.latency;
       const gm = (al.mean - d.latency.mean) / d.latency.mean;
       const gp = (al.p95 - d.latency.p95) / d.latency.p95;

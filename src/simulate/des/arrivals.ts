@@ -89,7 +89,7 @@ export class Arrivals {
     let t = from;
     const inv = 1000 / s.lmax;
     for (;;) {
-      t += -inv * Math.log(1 - this.rng.next());
+      t += inv * this.rng.exp1();
       if (t >= s.to) return;
       if (!s.profile || this.rng.next() * s.lmax < rateAt(s.profile, s.base, t)) break;
     }

@@ -24,22 +24,55 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
+    return (this.bits() >>> 0) / 4294967296;
+  }
+
+  /** The next 32 random bits, as an int32 (optimized code keeps it a machine word, never a boxed double). */
+  private bits(): number {
     const st = this.s;
     const a = st[0]!;
     const b = st[1]!;
-    const r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+    const r = Math.imul(rotl(Math.imul(b, 5), 7), 9);
     const c = st[2]! ^ a;
     const d = st[3]! ^ b;
     st[0] = a ^ d;
     st[1] = b ^ c;
     st[2] = c ^ (b << 9);
     st[3] = rotl(d, 11);
-    return r / 4294967296;
+    return r;
   }
 
   /** Exponential with this mean. */
   exp(mean: number): number {
-    return -mean * Math.log(1 - this.next());
+    return mean * this.exp1();
+  }
+
+  /**
+   * Standard exponential (mean 1) by Marsaglia and Tsang's ziggurat (J. Stat. Softw. 5(8), 2000,
+   * REXP): one 32-bit draw, its low 8 bits pick one of 256 equal-area layers and its high 24 bits
+   * a point in that layer, accepted at once 98.9% of the time; only the layers' wedges and the
+   * tail past R need exp() or log(). The same distribution as −log(1 − U), exactly (to 2^−24 of a
+   * layer's width), at a fraction of its cost: most of the DES's draws are exponential.
+   */
+  exp1(): number {
+    const r = this.bits();
+    const i = r & 255;
+    const j = r >>> 8;
+    if (j < ZIG_K[i]!) return j * ZIG_W[i]!;
+    return this.exp1Slow(i, j);
+  }
+
+  /** A draw that fell outside layer i's rectangle: the tail (layer 0) or the wedge test. */
+  private exp1Slow(i: number, j: number): number {
+    for (;;) {
+      if (i === 0) return ZIG_R - Math.log(1 - this.next());
+      const x = j * ZIG_W[i]!;
+      if (ZIG_F[i]! + this.next() * (ZIG_F[i - 1]! - ZIG_F[i]!) < Math.exp(-x)) return x;
+      const r = this.bits();
+      i = r & 255;
+      j = r >>> 8;
+      if (j < ZIG_K[i]!) return j * ZIG_W[i]!;
+    }
   }
 
   /** Standard normal (Marsaglia's polar method, the second value kept for the next call). */
@@ -78,6 +111,34 @@ export class Rng {
       const u = 1 - this.next();
       if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
     }
+  }
+}
+
+// The exponential ziggurat's tables (Marsaglia and Tsang 2000, 256 layers, R = 7.697…, layer
+// area V = 3.9496…e−3), for the 24-bit point within a layer: a draw j of layer i is accepted
+// when j < ZIG_K[i] and is then j · ZIG_W[i]; ZIG_F[i] is exp(−x_i) at the layer's edge.
+const ZIG_R = 7.69711747013104972;
+const ZIG_K = new Int32Array(256);
+const ZIG_W = new Float64Array(256);
+const ZIG_F = new Float64Array(256);
+{
+  const m = 16777216; // 2^24
+  const v = 3.949659822581572e-3;
+  let de = ZIG_R;
+  let te = de;
+  const q = v / Math.exp(-de);
+  ZIG_K[0] = Math.floor((de / q) * m);
+  ZIG_K[1] = 0;
+  ZIG_W[0] = q / m;
+  ZIG_W[255] = de / m;
+  ZIG_F[0] = 1;
+  ZIG_F[255] = Math.exp(-de);
+  for (let i = 254; i >= 1; i--) {
+    de = -Math.log(v / de + Math.exp(-de));
+    ZIG_K[i + 1] = Math.floor((de / te) * m);
+    te = de;
+    ZIG_F[i] = Math.exp(-de);
+    ZIG_W[i] = de / m;
   }
 }
 

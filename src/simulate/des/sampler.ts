@@ -61,7 +61,7 @@ export class Sampler {
     const k = this.kind[d]!;
     const m = this.mean[d]!;
     let x: number;
-    if (k === D_EXP) x = -m * Math.log(1 - this.rng.next());
+    if (k === D_EXP) x = m * this.rng.exp1();
     else if (k === D_LOGNORMAL) x = Math.exp(this.a[d]! + this.b[d]! * this.rng.normal());
     else if (k === D_CONST) x = m;
     else if (k === D_GAMMA) x = this.rng.gamma(this.a[d]!) * this.b[d]!;
