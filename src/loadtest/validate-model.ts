@@ -50,6 +50,15 @@ export interface ValidateModelOptions {
    * slowdown fitted on the calibration's runs, the table left out (how predictions were made before it)
    */
   idleModel?: 'cold' | 'slowdown';
+  /**
+   * none (default): every layout predicted for the machine as the calibration layout's runs found
+   * it; probe: a predicted layout's figures for the machine's speed while that layout was measured
+   * (its speed probe's ratio to the calibration layout's, speedRatio). Not the default: on
+   * 2026-12-02 it tracked the drift between the single-process layouts (the monolith's own code
+   * measured 0.89× and 1.37× its speed, the probe said 0.89× and 1.32×) but not microservices'
+   * (the probe said 1.56× faster, it measured as predicted). Without probes on both layouts, none.
+   */
+  speedCorrection?: 'probe' | 'none';
   /** given every measured run (capacity and levels, per layout) as soon as they are all in, before predicting (the CLI writes them for --runs-out) */
   onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
@@ -67,7 +76,7 @@ export const SavedRuns = z.strictObject({
       capacity: LoadTestResult,
       levels: z.array(LoadTestResult).min(1),
       /** the machine's speed just before this layout was measured (cold-visit-bench.ts speedProbe) */
-      probe: z.strictObject({ serverMs: z.number().positive(), calls: z.number().int().positive(), started: z.string() }).optional(),
+      probe: z.strictObject({ serverMs: z.number().positive(), calls: z.number().int().positive(), started: z.string(), afterMs: z.number().positive().optional() }).optional(),
     }),
   ),
   /** the runtime's HTTP costs on the machine, measured before the layouts */
@@ -117,6 +126,8 @@ export interface LevelComparison {
 export interface LayoutComparison {
   layout: string;
   role: 'calibrated' | 'predicted';
+  /** the machine's speed while this layout ran against while the calibration layout did (CPU per probe call, ×), applied to the prediction; null: not applied */
+  speed: number | null;
   levels: LevelComparison[];
   maxThroughput: { predicted: number; measured: number; measuredInterval: Interval | null; error: number };
 }
@@ -135,6 +146,8 @@ export interface Direction {
   layouts: LayoutComparison[];
   /** medians over the predicted layouts' levels */
   summary: { p50: number; p95: number; maxThroughput: number };
+  /** the same without the machine-speed correction (null: none was applied) */
+  uncorrected: { p50: number; p95: number; maxThroughput: number } | null;
   /** the predicted layouts' levels: compared on latency, saturated on both sides, or on one side only */
   saturation: { compared: number; both: number; measuredOnly: number; predictedOnly: number };
   /** the calibration layout reproduced: the worst level's median |error|, and the throughput error */
@@ -254,12 +267,38 @@ type Measured = SavedRuns['layouts'][string];
  * layout's figure and its ratio to the first probed layout's. The same work each time, so a ratio
  * away from 1 is the machine, not the layout. Pure.
  */
-export function probeNotes(measured: ReadonlyMap<string, Measured>): string[] {
+/** A layout's probe figure: the geometric mean of the probes before and after it where both were taken. */
+function probeMs(p: NonNullable<Measured['probe']>): number {
+  return p.afterMs ? Math.sqrt(p.serverMs * p.afterMs) : p.serverMs;
+}
+
+/**
+ * How much dearer the same work was while `layout` ran than while `calibrateOn` did: the ratio of
+ * their speed probes (the same echo server's CPU per call, cold-visit-bench.ts speedProbe), or null
+ * without a probe on either. Pure.
+ */
+export function speedRatio(measured: ReadonlyMap<string, Measured>, layout: string, calibrateOn: string): number | null {
+  const a = measured.get(layout)?.probe;
+  const b = measured.get(calibrateOn)?.probe;
+  return a && b ? probeMs(a) / probeMs(b) : null;
+}
+
+/**
+ * A prediction for a machine k times slower: every CPU cost ×k. On a host where a request's time is
+ * CPU (the reference services on one machine: loopback hops take microseconds), that system at
+ * rate λ is the calibrated one at rate kλ with every time ×k. So simulate at kλ and scale its
+ * latencies (what compareLevel reads), and divide its maximum throughput by k. Pure.
+ */
+export function atSpeed<T extends { operations: { latency: { p50: number; p95: number } }[] }>(r: T, k: number): T {
+  return k === 1 ? r : { ...r, operations: r.operations.map((o) => ({ ...o, latency: { ...o.latency, p50: o.latency.p50 * k, p95: o.latency.p95 * k } })) };
+}
+
+export function probeNotes(measured: ReadonlyMap<string, Measured>, applied = false): string[] {
   const probed = [...measured].filter(([, m]) => m.probe);
   if (!probed.length) return [];
-  const first = probed[0]![1].probe!.serverMs;
-  const parts = probed.map(([l, m]) => `${l} ${m.probe!.serverMs} ms (×${(m.probe!.serverMs / first).toFixed(2)})`);
-  return [`machine speed before each layout (an echo server's CPU per call back to back, the same work each time; ×: against the first): ${parts.join(', ')}; not applied to the predictions`];
+  const first = probeMs(probed[0]![1].probe!);
+  const parts = probed.map(([l, m]) => `${l} ${m.probe!.afterMs ? `${m.probe!.serverMs} before, ${m.probe!.afterMs} after` : m.probe!.serverMs} ms (×${(probeMs(m.probe!) / first).toFixed(2)})`);
+  return [`machine speed before${probed.some(([, m]) => m.probe!.afterMs) ? ' and after' : ''} each layout (an echo server's CPU per call back to back, the same work each time; ×: against the first): ${parts.join(', ')}; ${applied ? "applied: each predicted layout's figures are for the machine as its own probe found it (CPU costs × its ratio to the calibration layout's)" : 'not applied to the predictions (--speed-correction probe applies them)'}`];
 }
 
 /** Platform costs measured on idle cores, as a busy core's: every CPU figure divided by `slowdown`. */
@@ -285,7 +324,7 @@ function withoutColdVisits(p: PlatformCosts): PlatformCosts {
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
  */
-export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts): Direction {
+export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none'): Direction {
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's level runs, nothing else (a test checks it).
   const inputs = own.levels;
@@ -307,18 +346,32 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   const coldVisitDb = cal.cold?.dbTable;
   const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
   const out: LayoutComparison[] = [];
+  const raw: LayoutComparison[] = [];
+  const compareAt = (layout: string, m: Measured, k: number): LayoutComparison => {
+    const ran = asRun(calibrated, layout, m.levels[0]!);
+    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, atSpeed(simulate(ran, layout, { method: 'des', rate: r.run.rate! * k, duration: 60_000, warmup: 5_000, seed: 1, host }), k), r));
+    const closedMix = m.capacity.operations.map((o) => o.id);
+    const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
+    const predictedMax = analyze(ran, layout, { rate: 1, host, mix: mixOf }).saturationThroughput / k;
+    return { layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', speed: k === 1 ? null : Math.round(k * 1000) / 1000, levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput) } };
+  };
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);
     if (!m) continue;
-    const ran = asRun(calibrated, layout, m.levels[0]!);
-    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, simulate(ran, layout, { method: 'des', rate: r.run.rate!, duration: 60_000, warmup: 5_000, seed: 1, host }), r));
-    const closedMix = m.capacity.operations.map((o) => o.id);
-    const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
-    const predictedMax = analyze(ran, layout, { rate: 1, host, mix: mixOf }).saturationThroughput;
-    out.push({ layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput) } });
+    // The calibration layout is reproduced as its own runs found the machine; another layout at
+    // the machine's speed while it ran (its probe against the calibration layout's).
+    const k = layout !== calibrateOn && speedCorrection === 'probe' ? (speedRatio(measured, layout, calibrateOn) ?? 1) : 1;
+    out.push(compareAt(layout, m, k));
+    if (k !== 1) raw.push(compareAt(layout, m, 1));
+    else if (layout !== calibrateOn) raw.push(out[out.length - 1]!);
   }
   const predicted = out.filter((l) => l.role === 'predicted');
   const cal0 = out.find((l) => l.role === 'calibrated')!;
+  const medians = (ls: readonly LayoutComparison[]) => ({
+    p50: median(ls.flatMap((l) => l.levels.map((x) => x.median.p50))),
+    p95: median(ls.flatMap((l) => l.levels.map((x) => x.median.p95))),
+    maxThroughput: median(ls.map((l) => Math.abs(l.maxThroughput.error))),
+  });
   return {
     calibrateOn,
     overlay: overlayPath,
@@ -327,11 +380,8 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
     coldVisitDb: coldVisitDb ?? null,
     inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, rate: r.run.rate })),
     layouts: out,
-    summary: {
-      p50: median(predicted.flatMap((l) => l.levels.map((x) => x.median.p50))),
-      p95: median(predicted.flatMap((l) => l.levels.map((x) => x.median.p95))),
-      maxThroughput: median(predicted.map((l) => Math.abs(l.maxThroughput.error))),
-    },
+    summary: medians(predicted),
+    uncorrected: predicted.some((l) => l.speed !== null) ? medians(raw) : null,
     saturation: saturationCounts(predicted.flatMap((l) => l.levels)),
     reproduced: {
       // the worst level compared (levels both sides call saturated are not compared)
@@ -371,13 +421,17 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     if (probe) log(`machine speed before ${layout}: ${probe.serverMs} ms of an echo server's CPU per call, back to back`);
     log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each${o.minRequests ? ` (longer where a level needs it for ${o.minRequests} requests, up to ${MAX_LEVEL_WINDOW_S} s)` : ''}`);
     const runs = await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, minRequests: o.minRequests ?? 0, fastDb: o.fastDb ?? false, log });
-    measured.set(layout, { ...runs, ...(probe ? { probe: { ...probe, started } } : {}) });
+    // and after it: the machine's speed drifts within minutes, so the layout's figure is the two's geometric mean
+    const after = probe ? await (async () => { const s2 = new ScratchProcesses(); return speedProbe(s2).finally(() => s2.stop()); })() : null;
+    if (after) log(`machine speed after ${layout}: ${after.serverMs} ms`);
+    measured.set(layout, { ...runs, ...(probe ? { probe: { ...probe, started, ...(after ? { afterMs: after.serverMs } : {}) } } : {}) });
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
   const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
   const forPrediction = platform && o.idleModel === 'slowdown' ? withoutColdVisits(platform) : platform;
-  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction)];
-  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction));
+  const speed = o.speedCorrection ?? 'none';
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, speed)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, speed));
   const load1 = os.loadavg();
   const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {
@@ -388,7 +442,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     notes: [
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
-      ...probeNotes(measured),
+      ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
       'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process',
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms${d.coldVisit!.workFactor ? ` + ${d.coldVisit!.workFactor[i]} × its own work` : ''} after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),

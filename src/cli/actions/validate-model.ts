@@ -23,6 +23,7 @@ export interface Flags {
   portOffset: string;
   fastDb?: boolean;
   idleModel?: string;
+  speedCorrection?: string;
   html?: string;
   runsOut?: string;
   fromRuns?: string;
@@ -40,6 +41,8 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   const portOffset = intFlag('--port-offset', flags.portOffset, 0, 50_000);
   const idleModel = flags.idleModel ?? 'cold';
   if (idleModel !== 'cold' && idleModel !== 'slowdown') throw new UsageError(`--idle-model: "${flags.idleModel}" is not cold or slowdown`);
+  const speedCorrection = flags.speedCorrection ?? 'none';
+  if (speedCorrection !== 'probe' && speedCorrection !== 'none') throw new UsageError(`--speed-correction: "${flags.speedCorrection}" is not probe or none`);
   let levels: number[];
   try {
     levels = parseLevels(flags.levels);
@@ -64,7 +67,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   }
   // Outputs never overwrite an input, and are written through the staged writer (no links followed).
   const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : [])];
-  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
+  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
   if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });
@@ -81,8 +84,9 @@ export async function action(file: string, flags: Flags): Promise<number | void>
       l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, ...levelVerdict(x, abs)]),
     );
     out(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95'], rows));
-    out(table(['layout', 'max throughput pred', 'measured (95%)', 'error'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error)])));
+    out(table(['layout', 'max throughput pred', 'measured (95%)', 'error', 'machine speed'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error), l.speed === null ? '' : `×${l.speed.toFixed(2)} applied`])));
     out(`median |error| over the predicted layouts: p50 ${abs(d.summary.p50)}, p95 ${abs(d.summary.p95)}, max throughput ${abs(d.summary.maxThroughput)}; ${d.calibrateOn} reproduced within p50 ${abs(d.reproduced.p50)}, p95 ${abs(d.reproduced.p95)}, max throughput ${abs(d.reproduced.maxThroughput)}`);
+    if (d.uncorrected) out(`without the machine-speed correction: p50 ${abs(d.uncorrected.p50)}, p95 ${abs(d.uncorrected.p95)}, max throughput ${abs(d.uncorrected.maxThroughput)}`);
     out(saturationLine(d));
     for (const l of d.layouts)
       for (const x of l.levels)

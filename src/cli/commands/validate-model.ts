@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option('--min-requests <n>', 'a level’s window lasts long enough for this many requests at its rate (up to 60 s), so low levels’ percentiles rest on enough samples; 0: --duration only', '300')
     .option('--connections <n>', 'connections of the capacity (closed model) runs', '16')
     .option('--port-offset <n>', 'add N to every port of the started layouts', '0')
+    .option('--speed-correction <c>', 'none (default): every layout predicted for the machine as the calibration layout’s runs found it; probe: each predicted layout for the machine as the speed probe taken before and after it found it (its CPU cost ratio to the calibration layout’s, shown per layout): it tracks the drift between single-process layouts, not yet multi-process ones')
     .option('--idle-model <m>', 'how work that finds its process or core idle is charged: cold (the platform’s cold-visit table, per process by its own pace; the default when the platform measurement has one) or slowdown (one host-wide idle slowdown fitted on the calibration’s runs)')
     .option('--fast-db', 'PostgreSQL without crash safety (fsync… off): faster, describes no real deployment')
     .option('--html <file>', 'write the page of predicted against measured latency-against-load here')
