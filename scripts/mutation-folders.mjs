@@ -39,7 +39,8 @@ export const MUTATION_FOLDERS = {
     // interleave.test.ts: the exact offsets of interleave.ts (pure, milliseconds). driver-exact:
     // run.ts's exact figures and edges in runs of a second or less (first in a mutation run: the
     // sequencer puts the faster file first, and a mutant's tests stop at the first failure).
-    tests: ['test/loadtest/driver-exact.test.ts', 'test/loadtest/driver.test.ts', 'test/loadtest/interleave.test.ts'],
+    // driver-watchdog.test.ts: the child watchdog's limits and message (watchdog.ts, pure).
+    tests: ['test/loadtest/driver-watchdog.test.ts', 'test/loadtest/driver-exact.test.ts', 'test/loadtest/driver.test.ts', 'test/loadtest/interleave.test.ts'],
     note: 'the embedded driver against the trivial server in another process (real HTTP), and the interleaving offsets; build first',
   },
   model: {

@@ -62,6 +62,9 @@ describe('scenario and options at their edges', () => {
     const r = await runDriver(scenario, { baseUrl: s.url, model: 'closed', duration: 10, maxRequests: 2 });
     expect(r.totals.errors).toEqual({ total: 2, byKind: { other: 2 } });
     expect(r.notes).toEqual(['the scenario failed to build requests (counted as errors of kind "other"): s.get: build() threw: no token here']);
+    // Throughput is per second of the measured duration (10 s), the operation's as the totals'.
+    expect(r.operations.map((x) => [x.id, x.requests, x.throughput])).toEqual([['s.get', 2, 0.2]]);
+    expect(r.totals.throughput).toBe(0.2);
   });
 
   it('ignores alignOrder when a weight is not a whole number (the order has no cycle): the plain weighted order', async () => {

@@ -5,6 +5,7 @@ import { runnableFile } from '../runnable.js';
 import { pinDriver, type PinPlan } from '../pin.js';
 import type { ScenarioRef } from '../scenario.js';
 import type { DriverOptions, DriverReport, Progress } from './run.js';
+import { watchdogLimits, watchdogMessage, type WatchdogLimit } from './watchdog.js';
 
 export { runDriver } from './run.js';
 export type { DriverOptions, DriverReport, Progress, DriverOperation } from './run.js';
@@ -34,20 +35,18 @@ export function runDriverInChild(
   const options: Omit<DriverOptions, 'onProgress' | 'onPhase'> = deferred ? rest : { ...rest, ...(measureAt !== undefined ? { measureAt } : {}) };
   const child = fork(runnableFile(import.meta.url, './child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const notes = opts.plan ? pinDriver(child.pid!, opts.plan) : [];
-  const limitMs = ((options.warmup ?? 0) + options.duration) * 1000 + (options.timeoutMs ?? 5000) + 30_000;
   // The scenario's setup (seeding through the public API) runs before the load and can take a
   // while on a busy machine or a durable database: the limit on the load starts with its first
-  // progress report; setup gets its own.
-  const SETUP_MS = 180_000;
+  // progress report; setup gets its own (watchdog.ts, with the wait for a promised start).
+  const limits = watchdogLimits(childOptions);
   return new Promise<ChildRun>((resolve, reject) => {
     let settled = false;
-    const kill = (what: string, ms: number) =>
+    const kill = (limit: WatchdogLimit) =>
       setTimeout(() => {
         child.kill('SIGKILL');
-        finish(new Error(`the driver did not finish ${what} within ${Math.round(ms / 1000)} s`));
-      }, ms);
-    // Waiting for its start time is bounded by whoever gives it (k6's own run limit).
-    let killer = kill('its setup and load', SETUP_MS + limitMs + (deferred ? 15 * 60_000 : 0));
+        finish(new Error(watchdogMessage(limit)));
+      }, limit.ms);
+    let killer = kill(limits.setup);
     let loading = false;
     const finish = (e: Error | null, report?: DriverReport) => {
       if (settled) return;
@@ -61,7 +60,7 @@ export function runDriverInChild(
         if (!loading) {
           loading = true;
           clearTimeout(killer);
-          killer = kill('its load', limitMs);
+          killer = kill(limits.load);
         }
         opts.onProgress?.(m.progress);
       }
