@@ -75,7 +75,7 @@ export const SavedRuns = z.strictObject({
     z.strictObject({
       capacity: LoadTestResult,
       levels: z.array(LoadTestResult).min(1),
-      /** the machine's speed just before this layout was measured (cold-visit-bench.ts speedProbe) */
+      /** the machine's speed just before this layout was measured, and `afterMs` just after (cold-visit-bench.ts speedProbe) */
       probe: z.strictObject({ serverMs: z.number().positive(), calls: z.number().int().positive(), started: z.string(), afterMs: z.number().positive().optional() }).optional(),
     }),
   ),
@@ -392,6 +392,12 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   };
 }
 
+/** One speed probe on an echo server of its own, stopped after (null where the kernel gives no schedstat). */
+async function probeOnce(): Promise<Awaited<ReturnType<typeof speedProbe>>> {
+  const scratch = new ScratchProcesses();
+  return speedProbe(scratch).finally(() => scratch.stop());
+}
+
 export async function validateModel(file: string, o: ValidateModelOptions): Promise<ModelValidation> {
   const log = o.log ?? (() => undefined);
   const { blueprint: bp } = loadBlueprint(file);
@@ -415,14 +421,13 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       measured.set(layout, saved);
       continue;
     }
-    const scratch = new ScratchProcesses();
     const started = new Date().toISOString();
-    const probe = await speedProbe(scratch).finally(() => scratch.stop());
+    const probe = await probeOnce();
     if (probe) log(`machine speed before ${layout}: ${probe.serverMs} ms of an echo server's CPU per call, back to back`);
     log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each${o.minRequests ? ` (longer where a level needs it for ${o.minRequests} requests, up to ${MAX_LEVEL_WINDOW_S} s)` : ''}`);
     const runs = await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, minRequests: o.minRequests ?? 0, fastDb: o.fastDb ?? false, log });
     // and after it: the machine's speed drifts within minutes, so the layout's figure is the two's geometric mean
-    const after = probe ? await (async () => { const s2 = new ScratchProcesses(); return speedProbe(s2).finally(() => s2.stop()); })() : null;
+    const after = probe ? await probeOnce() : null;
     if (after) log(`machine speed after ${layout}: ${after.serverMs} ms`);
     measured.set(layout, { ...runs, ...(probe ? { probe: { ...probe, started, ...(after ? { afterMs: after.serverMs } : {}) } } : {}) });
   }
