@@ -41,8 +41,9 @@ export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number, wor
   const cycle = (p: ColdPoint) => Math.max(p.paceMs, p.wallMs);
   const own = (p: ColdPoint, idle = idleMsPerMs) => p.serverMs - idle * cycle(p);
   const gapOf = (p: ColdPoint) => Math.round(Math.max(cycle(p) - p.serverMs, 1e-3) * 1000) / 1000;
-  // The work sweep's handler does `perCall` more than the echo back to back; its extra beyond the
-  // echo's at the same pace, per ms of that work, is the work-proportional part (cold-visit.ts).
+  // The work sweep's handler does `perWork` ms more than the echo back to back; its extra beyond
+  // the echo's at the same pace, per ms of that work, is the work-proportional part (cold-visit.ts).
+  // Only when both sweeps ran the same paces, and the handler measured dearer than the echo.
   const wBase = work?.points[0];
   const perWork = wBase && work!.points.length === points.length && work!.points.every((p, i) => p.paceMs === points[i]!.paceMs) ? own(wBase, work!.idleMsPerMs) - own(base) : 0;
   const workFactor: number[] | null = perWork > 0 ? [0] : null;
