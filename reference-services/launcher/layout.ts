@@ -332,6 +332,12 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
       mediaMaxBytes,
       logLevel: opts.logLevel ?? 'info',
       ...(opts.faults?.[name] ? { faults: opts.faults[name] } : {}),
+      // Every pool opened in full before the unit reports ready and kept (as the compose runtime
+      // does, UNIT_DB): a real deployment's pools are warm. A lazily grown pool opened connections
+      // under load (a fork and a SCRAM handshake each, 20 ms and more of CPU measured) and closed
+      // them after 30 s idle, so runs at a low rate paid the churn again and again in their
+      // measured windows: 40 new connections in 20 s of microservices at 28/s, 2026-12-02.
+      db: { keep: true },
     };
     const proc = spawn(process.execPath, [unitMain], { env: { ...env, ARCHSIM_UNIT: JSON.stringify(cfg) }, detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);

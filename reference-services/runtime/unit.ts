@@ -65,10 +65,10 @@ export interface UnitOptions {
   /** Use the cross-unit event queue even as the layout's only unit (units of other layouts may consume or produce). */
   crossUnitEvents?: boolean;
   /**
-   * How the unit uses PostgreSQL when it is another machine's or container's (the compose
-   * runtime): its pools' connect limit, pools kept and opened in full before the unit is ready
-   * (`keep`), and how long to wait for a server that starts after the unit (`waitForMs`).
-   * Unset (the process runtime): pools as before, the server already up.
+   * How the unit uses PostgreSQL: its pools' connect limit, pools kept and opened in full before
+   * the unit is ready (`keep`: both runtimes set it, a deployment's pools are warm), and how long
+   * to wait for a server that starts after the unit (`waitForMs`, the compose runtime). Unset
+   * (tests that start a unit directly): pools grow on demand, the server already up.
    */
   db?: PoolOptions & { waitForMs?: number };
 }

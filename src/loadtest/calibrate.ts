@@ -23,6 +23,11 @@ import type { PlatformCosts } from './platform.js';
 import { coldTables, meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
+import { databaseIdleCores, fitQueue, type QueueFit } from './queue-cpu.js';
+import { dbName } from '../../reference-services/runtime/names.js';
+
+/** The reference services' event queue lives in this store's database on the shared server. */
+const QUEUE_STORE = 'events';
 
 export type UnitFit = {
   /** unit or datastore name */
@@ -79,6 +84,12 @@ export type Calibration = {
    * replaces `host` (the idle slowdown is then not fitted).
    */
   cold?: { table: ColdVisit | null; dbTable?: ColdVisit | null } | null;
+  /**
+   * The event queue's server CPU per delivery, measured on the calibration layout's own queue
+   * database (queue-cpu.ts) and kept out of the queries' figures; null when the layout has no
+   * broker or the runs did not read the server's databases.
+   */
+  queue?: QueueFit | null;
   warnings: string[];
 };
 
@@ -463,6 +474,9 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const scales = new Map<string, Map<string, { sum: number; weight: number }>>();
   const dbCold = opts.platform?.coldVisitDb?.table;
   const dbColdAtRun = dbCold ? databaseColdAtRuns(bp, layout, measured) : null;
+  // The shared server's event queue (the broker of a layout with one), read apart: the broker's
+  // per delivery, not the queries'.
+  let queue: QueueFit | null = null;
   for (const t of targets) {
     const priors = measured.map((id) => priorAt(r, trees.get(id)!, t));
     const prior = priors.map((m) => ss.sum([...m.values()]) / 1000); // seconds per request
@@ -476,10 +490,20 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     // Queries that found their connection idle paid the database's cold-visit extra at the runs'
     // pace: out of the per-query figures, as the units' wake-ups are (the simulator charges it by
     // each layout's own pace).
-    const cpu = results.map((x) => cpuOf(x, t));
+    let cpu = results.map((x) => cpuOf(x, t));
+    const q = t.kind === 'datastore' && shared.includes(t.name) ? fitQueue(rb, r, results, t.name, dbName(QUEUE_STORE), measured, counts) : null;
+    if (q) {
+      queue = q;
+      cpu = cpu.map((c, i) => Math.max(0, c - q.cpuSeconds[i]!));
+      warnings.push(
+        `${t.name}: the event queue's database (${q.database}) used ${round((ss.sum(q.cpuSeconds) * 1000) / Math.max(1, ss.sum(results.map((x) => x.totals.requests))))} ms of CPU per request, ${q.perDeliveryMs} ms per delivery through the broker (${ss.sum(q.deliveries)} deliveries): the broker's, out of the query figures`,
+      );
+    }
     const coldDb = t.kind === 'datastore' && dbCold && dbColdAtRun ? results.map((_, i) => dbColdAtRun(dbCold, t.stores, counts[i]!, secs[i]!, cpu[i]!)) : null;
     if (coldDb && ss.sum(coldDb) > 0) warnings.push(`${t.name}: ${round((ss.sum(coldDb) * 1000) / Math.max(1, ss.sum(results.map((x) => x.totals.requests))))} ms of CPU per request was its connections' wake-up at the runs' pace (the platform's database cold-visit table), taken out of the query figures: the simulator charges it by each layout's own pace`);
-    const y = results.map((_, i) => Math.max(0, cpu[i]! - (dsIdle ?? 0) * secs[i]! - (coldDb?.[i] ?? 0)));
+    // With the queue's database read apart, so is its share of the idle reading (its pollers').
+    const idleOf = (i: number) => Math.max(0, (dsIdle ?? 0) - (q ? databaseIdleCores(results[i]!, q.server, q.database) : 0));
+    const y = results.map((_, i) => Math.max(0, cpu[i]! - idleOf(i) * secs[i]! - (coldDb?.[i] ?? 0)));
     let D: number[];
     let idle: number | null = null;
     let method: UnitFit['method'];
@@ -675,6 +699,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     background,
     host,
     cold,
+    queue,
     warnings,
   };
 }
@@ -833,12 +858,25 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
             : []),
         ]
       : ['# Network figures: the blueprint’s own (no platform calibration applied).']),
+    ...(Object.values(bp.layouts).some((l) => l.broker)
+      ? [
+          `# Layouts with a broker: a consumer in the publishing unit runs there after the commit (the reference services' outbox), only consumers in other units go through the queue${cal.queue ? `; the queue's server CPU is ${cal.queue.perDeliveryMs} ms per delivery, measured on ${cal.layout}'s own queue (database ${cal.queue.database}: ${round(ss.sum(cal.queue.cpuSeconds))} s of CPU for ${ss.sum(cal.queue.deliveries)} deliveries)` : ''}.`,
+        ]
+      : []),
   ];
   const layouts = o.platform ? platformNetwork(bp, o.platform) : undefined;
   // Background CPU: every unit process of any layout gets the calibration's median per process;
   // the calibration layout's own units keep what each showed.
   const bg = cal.background;
   const layoutsOut: Record<string, Record<string, unknown>> = { ...(layouts ?? {}) };
+  // Every layout with a broker: the reference services run a consumer in the publishing unit
+  // right after the commit (their outbox), and the queue's server CPU per delivery is the
+  // calibration layout's own where it has a queue (queue-cpu.ts), else the platform's.
+  for (const [name, l] of Object.entries(bp.layouts)) {
+    if (!l.broker) continue;
+    const prev = (layoutsOut[name]?.broker ?? {}) as Record<string, unknown>;
+    layoutsOut[name] = { ...layoutsOut[name], broker: { ...prev, ...(cal.queue ? { cpu: `${cal.queue.perDeliveryMs}ms` } : {}), localDelivery: 'in-process' } };
+  }
   if (bg) {
     if (Object.keys(bg.perUnit).length) layoutsOut[cal.layout] = { ...layoutsOut[cal.layout], units: Object.fromEntries(Object.entries(bg.perUnit).map(([u, v]) => [u, { backgroundCpu: v }])) };
     for (const [name, l] of Object.entries(bp.layouts)) {

@@ -21,6 +21,8 @@ export type ProcStat = {
   ppid: number;
   /** a PostgreSQL maintenance process (autovacuum, checkpointer, background writer): see maintenanceProcess */
   maintenance?: boolean;
+  /** a PostgreSQL client backend: the database it serves (see backendDatabase) */
+  database?: string;
   /** user + system CPU seconds of the process itself */
   cpuSeconds: number;
   /** user + system CPU seconds of its children that have exited and been waited for */
@@ -71,6 +73,16 @@ export function maintenanceProcess(cmdline: string): boolean {
   return MAINTENANCE.test(cmdline) && !CLIENT.test(cmdline);
 }
 
+/**
+ * The database a PostgreSQL client backend serves, from its title ("postgres: user database
+ * host(port) state"), or undefined for any other process. A database name with a space in it
+ * cannot be told from the title: it is read as its first word.
+ */
+const BACKEND = /^postgres: \S+ (\S+) (?:\S+\(\d+\)|\[local\])(?: |$)/;
+export function backendDatabase(cmdline: string): string | undefined {
+  return BACKEND.exec(cmdline)?.[1];
+}
+
 function cmdlineOf(pid: number): string {
   try {
     // NUL-separated arguments; a process that rewrites its title (PostgreSQL) has one string.
@@ -119,7 +131,14 @@ export function sampleProcesses(targets: readonly ProcTarget[], now: number = pe
     const m = new Map<number, ProcStat>();
     for (const pid of [t.pid, ...(t.tree ? descendants(t.pid) : [])]) {
       const s = readProc(pid);
-      if (s) m.set(pid, t.tree && pid !== t.pid && maintenanceProcess(cmdlineOf(pid)) ? { ...s, maintenance: true } : s);
+      if (!s) continue;
+      if (!t.tree || pid === t.pid) {
+        m.set(pid, s);
+        continue;
+      }
+      const title = cmdlineOf(pid);
+      const database = backendDatabase(title);
+      m.set(pid, maintenanceProcess(title) ? { ...s, maintenance: true } : database !== undefined ? { ...s, database } : s);
     }
     return m;
   });
@@ -141,9 +160,11 @@ export function processUsage(before: ProcSample, after: ProcSample): ProcessUsag
     let maintenance = 0;
     let hasMaintenance = false;
     let hwm: number | null = null;
+    const databases = new Map<string, number>();
     for (const [pid, s] of a) {
       const d = s.cpuSeconds - (b.get(pid)?.cpuSeconds ?? 0);
       cpu += d;
+      if (s.database !== undefined) databases.set(s.database, (databases.get(s.database) ?? 0) + d);
       if (s.maintenance) {
         hasMaintenance = true;
         maintenance += d;
@@ -168,6 +189,7 @@ export function processUsage(before: ProcSample, after: ProcSample): ProcessUsag
       cpuUtilization: round(cpuSeconds / wall, 3),
       rssMaxMiB: hwm === null ? null : round(hwm / 1024, 1),
       ...(hasMaintenance ? { maintenanceCpuSeconds: Math.min(cpuSeconds, Math.max(0, round(maintenance, 3))) } : {}),
+      ...(databases.size ? { databaseCpuSeconds: Object.fromEntries([...databases].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, Math.max(0, round(v, 3))])) } : {}),
     };
   });
 }

@@ -86,7 +86,16 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
     const cpuSeconds = r4(same.reduce((a, q) => a + q.cpuSeconds, 0));
     const rss = same.map((q) => q.rssMaxMiB).filter((v): v is number => v !== null);
     const maint = same.filter((q) => q.maintenanceCpuSeconds !== undefined);
-    return { ...p, cpuSeconds, cpuUtilization: r4(cpuSeconds / Math.max(1e-9, duration)), rssMaxMiB: rss.length ? Math.max(...rss) : null, ...(maint.length ? { maintenanceCpuSeconds: r4(maint.reduce((a, q) => a + q.maintenanceCpuSeconds!, 0)) } : {}) };
+    const dbs = new Map<string, number>();
+    for (const q of same) for (const [k, v] of Object.entries(q.databaseCpuSeconds ?? {})) dbs.set(k, (dbs.get(k) ?? 0) + v);
+    return {
+      ...p,
+      cpuSeconds,
+      cpuUtilization: r4(cpuSeconds / Math.max(1e-9, duration)),
+      rssMaxMiB: rss.length ? Math.max(...rss) : null,
+      ...(maint.length ? { maintenanceCpuSeconds: r4(maint.reduce((a, q) => a + q.maintenanceCpuSeconds!, 0)) } : {}),
+      ...(dbs.size ? { databaseCpuSeconds: Object.fromEntries([...dbs].map(([k, v]) => [k, r4(v)])) } : {}),
+    };
   });
   const drivers = ws.map((w) => w.driver).filter((d): d is NonNullable<LoadTestResult['driver']> => !!d);
   const driverCpu = drivers.reduce((a, d) => a + d.cpuSeconds, 0);

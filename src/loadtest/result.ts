@@ -56,6 +56,12 @@ export const ProcessUsage = z.strictObject({
    * for processes that have none
    */
   maintenanceCpuSeconds: z.number().min(0).optional(),
+  /**
+   * of cpuSeconds, a PostgreSQL server's client backends by the database they serve (from each
+   * backend's process title): which database's queries the CPU went to, e.g. the event queue's
+   * apart from the stores'; absent for processes that are not a database server
+   */
+  databaseCpuSeconds: z.record(z.string().max(200), z.number().min(0)).optional(),
 });
 export type ProcessUsage = z.output<typeof ProcessUsage>;
 

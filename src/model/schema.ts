@@ -280,6 +280,13 @@ export const Broker = z.strictObject({
   // which is not an HTTP call's: `calibrate --platform` measures it on the PostgreSQL queue.
   publishCpu: Duration.optional().describe("CPU at the publishing unit per message, besides serialization (default: the network's cpuPerCall)"),
   consumeCpu: Duration.optional().describe("CPU at the consuming unit per delivery, besides deserialization (default: the network's cpuPerCall)"),
+  // With a transactional outbox (the reference services), a consumer in the publishing unit runs
+  // right there after the commit, and only consumers in other units pay the broker; a unit that
+  // subscribes to its own topics sends every event through the broker.
+  localDelivery: z
+    .enum(['broker', 'in-process'])
+    .default('broker')
+    .describe('how an event reaches a consumer in the unit that published it: through the broker (default), or in process (a transactional outbox: only other units pay the broker)'),
 });
 
 /**

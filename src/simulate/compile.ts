@@ -266,6 +266,14 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     return { id: `${caller} → ${callee}`, caller, callee, retries: p.retries, backoff: p.backoff, optional: p.optional, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
   };
 
+  /** Whether an event published in `fromUnit` goes through the broker: some consumer of it is elsewhere, or the layout's broker delivers local consumers too. */
+  const viaBroker = (event: string, fromUnit: string): boolean =>
+    L.broker?.localDelivery !== 'in-process' ||
+    (rb.events.get(event)?.consumers ?? []).some((c) => {
+      const d = rb.operationIndex.get(c)?.domain;
+      return d !== undefined && r.unitOfDomain.get(d) !== fromUnit;
+    });
+
   const spawnProgram = (event: string, consumer: string, fromUnit: string): number => {
     const key = `${event}|${consumer}|${fromUnit}`;
     const hit = spawnCache.get(key);
@@ -279,7 +287,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       const cu = r.unitOfDomain.get(c.domain);
       const payload = rb.events.get(event)?.payload ?? bp.system.defaults.payload.event;
       if (cu) {
-        if (broker >= 0) {
+        if (broker >= 0 && !(cu === fromUnit && L.broker!.localDelivery === 'in-process')) {
           g.visit(broker, distOf(L.broker!.cpu, 0));
           g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
           opBody(g, c, cu, brokerSide(L.broker!.consumeCpu, payload));
@@ -349,7 +357,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     let publish = 0;
     for (const e of o.op.emits) {
       g.tally.publishes++;
-      if (broker >= 0) publish += brokerSide(L.broker!.publishCpu, rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
+      if (broker >= 0 && viaBroker(e, unit)) publish += brokerSide(L.broker!.publishCpu, rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
     if (o.op.pool && o.op.pool.mean > 0) g.visit(poolIndex.get(unit)!, distOf(o.op.pool, 0));

@@ -1,7 +1,7 @@
 // /proc readings and taskset pinning, on real processes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { descendants, maintenanceProcess, processUsage, readProc, sampleProcesses, type ProcSample } from '../../src/loadtest/proc.js';
+import { backendDatabase, descendants, maintenanceProcess, processUsage, readProc, sampleProcesses, type ProcSample } from '../../src/loadtest/proc.js';
 import { scratchCluster } from '../reference-services/helpers.js';
 import pg from 'pg';
 import { allowedCpus, pinPid, pinnedCommand, pinSut, planPinning, taskset } from '../../src/loadtest/pin.js';
@@ -108,6 +108,28 @@ describe('PostgreSQL maintenance, kept apart', () => {
     expect(processUsage({ ...before, stats: [new Map([[10, stat(10, 1, 2)], [11, stat(11, 5, 0)]])] }, plain)[0]!.maintenanceCpuSeconds).toBeUndefined();
   });
 
+  it('reads a client backend\'s database from its title, and nothing from any other process (hostile titles)', () => {
+    expect(backendDatabase('postgres: postgres archsim_events 127.0.0.1(41234) idle')).toBe('archsim_events');
+    expect(backendDatabase('postgres: archsim archsim_main [local] SELECT')).toBe('archsim_main');
+    expect(backendDatabase('postgres: u my-db ::1(5) idle in transaction')).toBe('my-db');
+    expect(backendDatabase('postgres: postgres archsim_events 127.0.0.1(41234)')).toBe('archsim_events');
+    for (const t of ['postgres: checkpointer ', 'postgres: autovacuum worker archsim_main', 'postgres: walwriter ', 'postgres: logical replication launcher ', '/usr/lib/postgresql/bin/postgres -D /tmp/x', 'node unit-main.js archsim_main 127.0.0.1(1) idle', 'postgres: a b c(d) idle', ''])
+      expect(backendDatabase(t)).toBeUndefined();
+  });
+
+  it('sums a tree\'s client backends by database, within its CPU; none for a tree without backends', () => {
+    const stat = (pid: number, cpu: number, database?: string) => ({ pid, ppid: 1, cpuSeconds: cpu, childCpuSeconds: 0, vmHwmKiB: 1024, vmRssKiB: 1024, ...(database ? { database } : {}) });
+    const targets = [{ unit: 'postgres', role: 'datastore' as const, pid: 10, tree: true }];
+    const before: ProcSample = { at: 0, targets, stats: [new Map([[10, stat(10, 1)], [11, stat(11, 5, 'archsim_events')], [12, stat(12, 3, 'archsim_main')], [13, stat(13, 2, 'archsim_events')]])] };
+    // 1 s later: events +0.3 and +0.2, main +0.25, a new events backend with 0.125 in all, the root +0.1
+    const after: ProcSample = { at: 1000, targets, stats: [new Map([[10, stat(10, 1.1)], [11, stat(11, 5.3, 'archsim_events')], [12, stat(12, 3.25, 'archsim_main')], [13, stat(13, 2.2, 'archsim_events')], [14, stat(14, 0.125, 'archsim_events')]])] };
+    const [u] = processUsage(before, after);
+    expect(u!.cpuSeconds).toBe(0.975);
+    expect(u!.databaseCpuSeconds).toEqual({ archsim_events: 0.625, archsim_main: 0.25 });
+    const noBackends: ProcSample = { at: 1000, targets, stats: [new Map([[10, stat(10, 1.5)]])] };
+    expect(processUsage({ ...before, stats: [new Map([[10, stat(10, 1)]])] }, noBackends)[0]!.databaseCpuSeconds).toBeUndefined();
+  });
+
   const cluster = scratchCluster('proc-maintenance');
   afterEach(async () => cluster.cleanup());
   it('a real cluster\'s checkpoint shows in its maintenance CPU, and a query does not', async () => {
@@ -121,6 +143,9 @@ describe('PostgreSQL maintenance, kept apart', () => {
       await c.query('SELECT count(*) FROM generate_series(1, 3000000)');
       let u = processUsage(before, sampleProcesses(targets))[0]!;
       expect(u.cpuSeconds).toBeGreaterThan(0.05);
+      // The query's CPU is its backend's, read by the database it serves.
+      expect(u.databaseCpuSeconds?.postgres ?? 0).toBeGreaterThan(u.cpuSeconds / 2);
+      expect(u.databaseCpuSeconds!.postgres!).toBeLessThanOrEqual(u.cpuSeconds);
       expect(u.maintenanceCpuSeconds).toBeDefined();
       expect(u.maintenanceCpuSeconds!).toBeLessThan(u.cpuSeconds / 4);
       // Dirty many pages in shared buffers (an INSERT … SELECT, not CREATE TABLE AS, whose

@@ -49,6 +49,18 @@ describe('intervals over windows', () => {
     expect(LoadTestResult.parse(JSON.parse(JSON.stringify(r)))).toBeTruthy();
   });
 
+  it('adds a database server’s CPU per database over the windows (a database one window lacks counts 0 there)', () => {
+    const withDbs = (cpu: number, dbs: Record<string, number>) => {
+      const w = win(2, 6, 40, 1);
+      return LoadTestResult.parse({ ...w, processes: [...w.processes, { unit: 'postgres', role: 'datastore', pid: 3, cpuSeconds: cpu, cpuUtilization: cpu / 10, rssMaxMiB: 30, databaseCpuSeconds: dbs }] });
+    };
+    const r = combineWindows([withDbs(1, { archsim_events: 0.25, archsim_main: 0.5 }), withDbs(0.75, { archsim_main: 0.5 })], 'how');
+    const pg = r.processes.find((p) => p.unit === 'postgres')!;
+    expect(pg.cpuSeconds).toBe(1.75);
+    expect(pg.databaseCpuSeconds).toEqual({ archsim_events: 0.25, archsim_main: 1 });
+    expect(r.processes.find((p) => p.unit === 'app')!.databaseCpuSeconds).toBeUndefined();
+  });
+
   it('says how a result was obtained', () => {
     const m = describeMethod({ driver: 'embedded', model: 'open', rate: 20, warmup: 10, windows: 3, window: 10, durable: true, level: { fraction: 0.5, capacity: 40 } });
     expect(m).toMatch(/warm-up 10 s driven and not measured/);

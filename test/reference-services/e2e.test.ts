@@ -20,9 +20,16 @@ describe.each([
 
   // Logs kept for the last test, which greps them for secrets.
   const logDir = join(tmpdir(), `archsim-e2e-logs-${layout}-${process.pid}`);
+  // The units' PostgreSQL connections once the layout is ready (every pool opened in full and
+  // kept, as a deployment's): the suite's traffic must neither open nor close one.
+  const backends = async () => (await sql<{ pid: number }>(L.databases.events!, `SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY pid`)).map((r) => r.pid);
+  let atReady: number[] = [];
   beforeAll(async () => {
     L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info', logDir });
     call = api(L.gatewayUrl);
+    // the event listeners connect just after a unit reports ready
+    await new Promise((r) => setTimeout(r, 1000));
+    atReady = await backends();
   });
   afterAll(async () => {
     await L?.stop();
@@ -241,5 +248,11 @@ describe.each([
     console.log(`[e2e ${layout}] ${lines} log lines in ${files.length} files, ${leaks.length} with a secret`);
     expect(lines).toBeGreaterThan(50);
     expect(leaks).toEqual([]);
+  });
+
+  it('opened every pool in full before it was ready, and kept each connection through the suite', async () => {
+    // ten connections a pool, at least one pool a unit
+    expect(atReady.length).toBeGreaterThanOrEqual(L.units.length * 10);
+    expect(await backends()).toEqual(atReady);
   });
 });
