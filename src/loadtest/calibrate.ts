@@ -23,7 +23,7 @@ import type { PlatformCosts } from './platform.js';
 import { coldTables, meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
-import { databaseIdleCores, fitQueue, type QueueFit } from './queue-cpu.js';
+import { databaseIdleCores, fitQueue, queueShare, type QueueFit } from './queue-cpu.js';
 import { dbName } from '../../reference-services/runtime/names.js';
 
 /** The reference services' event queue lives in this store's database on the shared server. */
@@ -204,6 +204,10 @@ export type HopCosts = {
    * firstVisitShare); absent: taken as its share of arrivals (1 for a public operation, remoteIn).
    */
   firstShare?: Map<string, number>;
+  /** consumer op id → share of its deliveries that came through the event queue (queueShare) */
+  queueIn?: Map<string, number>;
+  /** ms of CPU the consuming unit spends per delivery from the queue, besides the handler (its claim transaction: the broker's consumeCpu) */
+  consumeMs?: number;
 };
 
 /**
@@ -286,7 +290,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; poolSeconds: number }>();
   // Per run: CPU outside the unit's operations, its public requests, the calls other units sent it.
   const perRun = profiles.map((p, i) => {
-    const run = { other: 0, publicCalls: 0, servedRemotely: 0, seconds: results[i]!.run.duration, cpu: 0 };
+    const run = { other: 0, publicCalls: 0, servedRemotely: 0, queued: 0, seconds: results[i]!.run.duration, cpu: 0 };
     for (const o of p!.operations) {
       run.cpu += o.cpuSeconds;
       if (!idx.has(o.operation) || unitOfDomain.get(idx.get(o.operation)!.domain) !== unit) {
@@ -295,6 +299,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
       }
       if (isPublic(o.operation)) run.publicCalls += o.spans;
       run.servedRemotely += o.spans * (hops?.remoteIn.get(o.operation) ?? 0);
+      run.queued += o.spans * (hops?.queueIn?.get(o.operation) ?? 0);
       const a = acc.get(o.operation) ?? { cpu: 0, calls: 0, poolTasks: 0, poolSeconds: 0 };
       a.cpu += o.cpuSeconds;
       a.calls += o.spans;
@@ -307,7 +312,8 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   // The pool's own threads where the results keep them apart; older results: every thread off the main one.
   const offMain = ss.sum(profiles.map((p) => p!.poolThreadsCpuSeconds ?? p!.offMainCpuSeconds));
   // The server side of calls from other units is the simulator's network CPU, not this unit's.
-  const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0)) / 1000));
+  // So is the claim around each delivery from the queue (the broker's consumeCpu at this unit).
+  const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0) + r.queued * (hops?.consumeMs ?? 0)) / 1000));
   // Measured with no load, the background is known: what is left of the unattributed CPU is per
   // public request. Else a regression over the runs has to tell the two apart.
   const idle = measuredIdle(results, (p) => p.unit === unit && p.role !== 'datastore' && p.role !== 'driver');
@@ -327,7 +333,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     const clientMs = (hops?.remoteOut.get(id) ?? 0) * (hops?.clientMs ?? 0);
     // A request from outside woke the unit: what that wake cost at the runs' pace is the
     // simulator's to charge (HostModel.coldVisit), by the pace of the layout it predicts.
-    const fresh = isPublic(id) ? 1 : (hops?.remoteIn.get(id) ?? 0);
+    const fresh = isPublic(id) ? 1 : (hops?.remoteIn.get(id) ?? 0) + (hops?.queueIn?.get(id) ?? 0);
     // measured = own + fresh × coldMs + first × coldPerWork × own, solved for own: the
     // work-proportional part only where its CPU is the arrival's first visit (firstVisitShare)
     const first = hops?.firstShare?.get(id) ?? fresh;
@@ -345,11 +351,12 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
  * analytic model's own expression, cold-visit.ts), weighted by the runs' requests. `work`: the
  * visit's own CPU, ms, for a table with a work-proportional part (linear in it).
  */
-export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { publicCalls: number; servedRemotely: number; seconds: number; cpu: number }[], work = 0): number {
+export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { publicCalls: number; servedRemotely: number; queued?: number; seconds: number; cpu: number }[], work = 0): number {
   let sum = 0;
   let n = 0;
   for (const r of runs) {
-    const arrivals = r.publicCalls + r.servedRemotely;
+    // a delivery from the queue arrives from outside too
+    const arrivals = r.publicCalls + r.servedRemotely + (r.queued ?? 0);
     if (!(arrivals > 0) || !(r.seconds > 0)) continue;
     const w = Math.max(1, workers);
     const busy = Math.min(1, r.cpu / r.seconds / w);
@@ -622,7 +629,15 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const requestsOf = new Map(measured.map((id, j) => [id, ss.sum(counts.map((c) => c[j]!))]));
   const perSide = r.layout.network.cpuPerCall;
   const callTrees = new Map(measured.map((id) => [id, rb.callTree(id)]));
-  const hops: HopCosts = { clientMs: opts.platform?.http.clientPerCallMs ?? perSide, serverMs: opts.platform?.http.serverPerCallMs ?? perSide, ...hopCounts(r, callTrees, requestsOf), firstShare: firstVisitShare(r, callTrees, requestsOf) };
+  const hops: HopCosts = {
+    clientMs: opts.platform?.http.clientPerCallMs ?? perSide,
+    serverMs: opts.platform?.http.serverPerCallMs ?? perSide,
+    ...hopCounts(r, callTrees, requestsOf),
+    firstShare: firstVisitShare(r, callTrees, requestsOf),
+    queueIn: queueShare(rb, r, requestsOf),
+    // the same figure the simulator charges the consuming unit per delivery (compile.ts brokerSide)
+    consumeMs: opts.platform?.events?.consumeMs ?? bp.layouts[layout]!.broker?.consumeCpu ?? perSide,
+  };
   // Processes woken after idling (the platform's cold-visit table): a request from outside wakes
   // a unit, and what that cost at the runs' pace leaves the operations' figures.
   const platformCold = opts.platform?.coldVisit?.table;

@@ -103,3 +103,30 @@ export function fitQueue(
   const cpu = cpuSeconds.reduce((a, b) => a + b, 0);
   return { database, server, cpuSeconds, deliveries, perDeliveryMs: Math.round((cpu / total) * 1e7) / 1e4 };
 }
+
+/**
+ * Consumer operation → the share of its deliveries that came through the queue (a publisher in
+ * another unit), over the measured roots' requests (`requests`: root → count) and their call
+ * trees' runs; consumers in the publishing unit run in process (the reference services' outbox).
+ * The rest of a consumer's deliveries are in-process calls after a commit.
+ */
+export function queueShare(rb: ResolvedBlueprint, r: ResolvedLayout, requests: ReadonlyMap<string, number>): Map<string, number> {
+  const all = new Map<string, number>();
+  const viaQueue = new Map<string, number>();
+  const unitOf = (opId: string) => {
+    const d = rb.operationIndex.get(opId)?.domain;
+    return d === undefined ? undefined : r.unitOfDomain.get(d);
+  };
+  const publish = (opId: string, times: number, depth: number) => {
+    const op = rb.operationIndex.get(opId);
+    if (!op || depth > MAX_EVENT_DEPTH) return;
+    for (const e of op.op.emits)
+      for (const c of rb.events.get(e)?.consumers ?? []) {
+        all.set(c, (all.get(c) ?? 0) + times);
+        if (r.layout.broker && unitOf(c) !== unitOf(opId)) viaQueue.set(c, (viaQueue.get(c) ?? 0) + times);
+        publish(c, times, depth + 1);
+      }
+  };
+  for (const [root, n] of requests) for (const [opId, times] of rb.callTree(root).runs) publish(opId, times * n, 0);
+  return new Map([...all].filter(([, n]) => n > 0).map(([c, n]) => [c, (viaQueue.get(c) ?? 0) / n]));
+}

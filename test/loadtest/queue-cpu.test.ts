@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
-import { calibrate, overlayYaml } from '../../src/loadtest/calibrate.js';
-import { brokerDeliveries, databaseIdleCores, fitQueue } from '../../src/loadtest/queue-cpu.js';
+import { calibrate, instrumentedDemands, overlayYaml } from '../../src/loadtest/calibrate.js';
+import { brokerDeliveries, databaseIdleCores, fitQueue, queueShare } from '../../src/loadtest/queue-cpu.js';
 import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { Blueprint } from '../../src/model/schema.js';
@@ -75,6 +75,18 @@ describe('deliveries through the broker', () => {
     });
     // the op's ping, then echo's ping four levels down: 1 + 4
     expect(deliveries(bp, 'one', 'a.op')).toBe(5);
+  });
+});
+
+describe('the share of a consumer’s deliveries that come through the queue', () => {
+  it('is its deliveries from publishers in other units over all of them; none without a broker', () => {
+    const bp = chain('in-process');
+    const rb = resolveBlueprint(bp);
+    // a.op ×10: a.done → b.take (other unit) and a.log (same unit); b.done from ub → a.log (other unit)
+    const share = queueShare(rb, rb.layout('two'), new Map([['a.op', 10], ['a.quiet', 50]]));
+    expect(Object.fromEntries(share)).toEqual({ 'b.take': 1, 'a.log': 0.5 });
+    expect(Object.fromEntries(queueShare(rb, rb.layout('one'), new Map([['a.op', 10]])))).toEqual({ 'b.take': 0, 'a.log': 0 });
+    expect(queueShare(rb, rb.layout('two'), new Map([['a.quiet', 10]])).size).toBe(0);
   });
 });
 
@@ -166,5 +178,40 @@ describe('the queue’s CPU in a calibration', () => {
     const db = cal.fits.find((f) => f.name === 'postgres')!;
     // the queue's 2 ms per send lands on messages.send's queries
     expect(db.demands.find((d) => d.op === 'messages.send')!.measuredMs).toBeCloseTo((QUERY['messages.send'] + PER_DELIVERY) * 1000, 3);
+  });
+});
+
+describe('a consumer unit’s claims', () => {
+  it('leave the CPU outside any operation as the broker’s consumeCpu per delivery from the queue, not the public requests’', () => {
+    // relay-service in strangler-relay: 100 public relay.pending at 0.5 ms, 1,000 deliveries of
+    // relay.enqueue from the queue at 0.2 ms, and outside any operation 0.8 ms a delivery (the
+    // claims) plus 0.1 ms a public request (HTTP parsing)
+    const base = run({ 'messages.send': 1000, 'users.get': 0 }, 10);
+    const r = LoadTestResult.parse({
+      ...base,
+      operations: [...base.operations, { id: 'relay.pending', requests: 100, throughput: 10, errors: { total: 0, byKind: {} }, latency: base.totals.latency }],
+      profile: [
+        {
+          unit: 'relay-service',
+          mainThreadCpuSeconds: 1.09,
+          offMainCpuSeconds: 0,
+          loopSeconds: 1.09,
+          operations: [
+            { operation: 'relay.pending', spans: 100, loopSeconds: 0.05, cpuSeconds: 0.05, poolTasks: 0, poolSeconds: 0 },
+            { operation: 'relay.enqueue', spans: 1000, loopSeconds: 0.2, cpuSeconds: 0.2, poolTasks: 0, poolSeconds: 0 },
+            { operation: '(unattributed)', spans: 0, loopSeconds: 0.81, cpuSeconds: 0.81, poolTasks: 0, poolSeconds: 0 },
+          ],
+        },
+      ],
+    });
+    const rb = resolveBlueprint(qc);
+    const hops = { clientMs: 0, serverMs: 0, remoteOut: new Map<string, number>(), remoteIn: new Map<string, number>(), queueIn: new Map([['relay.enqueue', 1]]), consumeMs: 0.8 };
+    const d = instrumentedDemands(qc, [r], 'relay-service', rb.layout('strangler-relay').unitOfDomain, hops)!;
+    expect(d.overheadMs).toBeCloseTo(0.1, 6);
+    expect(d.perOp.get('relay.pending')!.cpuMs).toBeCloseTo(0.5 + 0.1, 6);
+    expect(d.perOp.get('relay.enqueue')!.cpuMs).toBeCloseTo(0.2, 6);
+    // without the queue's share, the claims land on the public requests: 8 ms more on each
+    const blind = instrumentedDemands(qc, [r], 'relay-service', rb.layout('strangler-relay').unitOfDomain, { ...hops, queueIn: new Map() })!;
+    expect(blind.overheadMs).toBeCloseTo(8.1, 6);
   });
 });

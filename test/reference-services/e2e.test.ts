@@ -25,7 +25,8 @@ describe.each([
   const backends = async () => (await sql<{ pid: number }>(L.databases.events!, `SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() ORDER BY pid`)).map((r) => r.pid);
   let atReady: number[] = [];
   beforeAll(async () => {
-    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info', logDir });
+    // Profiled as a load test runs them (per-operation CPU counters on /metrics).
+    L = await startLayout(BLUEPRINT, layout, { portOffset, logLevel: 'info', logDir, env: { ...process.env, ARCHSIM_PROFILE_OPS: '1' } });
     call = api(L.gatewayUrl);
     // the event listeners connect just after a unit reports ready
     await new Promise((r) => setTimeout(r, 1000));
@@ -108,6 +109,18 @@ describe.each([
     const after = await call('GET', `/api/v1/messages/conversation/${bob.id}`, { token: alice.token });
     expect(after.body.messages).toHaveLength(4);
     expect(after.body.messages.find((m: { id: string }) => m.id === sent[0].id).isRead).toBe(true);
+  });
+
+  it('profiles each delivery as a span of its consumer operation, in its own unit', async () => {
+    // The sends above published message.sent; notifications.notify consumed each (in process in
+    // the monolith, from the queue in microservices): its CPU is the consumer's, not outside any operation.
+    const unit = L.units.find((u) => u.domains.includes('notifications'))!;
+    const counter = async (name: string) => {
+      const m = await (await fetch(`${unit.internalUrl}/metrics`)).text();
+      return Number(new RegExp(`${name}\\{[^}]*operation="notifications\\.notify"[^}]*\\} ([0-9.e+-]+)`).exec(m)?.[1] ?? 0);
+    };
+    await waitFor(async () => (await counter('archsim_op_spans_total')) >= 1, 10_000, 'a notifications.notify span');
+    expect(await counter('archsim_op_loop_seconds_total')).toBeGreaterThan(0);
   });
 
   it('records a notification for each message (outbox with attempt and outcome)', async () => {
