@@ -13,19 +13,17 @@ import type { LoadTestResult, ProcessUsage } from './result.js';
 const MAX_EVENT_DEPTH = 4;
 
 /**
- * Deliveries through the broker per request of a root operation, from its call tree's runs
- * (operation → times per request): each event an operation publishes reaches each consumer
- * through the broker, except a consumer in the publishing unit when the broker delivers those in
- * process (`local`: the layout's localDelivery unless given); a consumer's own events count
- * too, down a few levels (compile.ts spawns them alike).
+ * Every event delivery a set of operation runs causes (operation → times), per consumer: all of
+ * them, and those whose consumer is in another unit than the publisher. A consumer's own events
+ * count too, down a few levels (compile.ts spawns them alike).
  */
-export function brokerDeliveries(rb: ResolvedBlueprint, r: ResolvedLayout, runs: ReadonlyMap<string, number>, local = r.layout.broker?.localDelivery === 'in-process'): number {
-  if (!r.layout.broker) return 0;
+function deliveriesOf(rb: ResolvedBlueprint, r: ResolvedLayout, runs: Iterable<readonly [string, number]>): { all: Map<string, number>; elsewhere: Map<string, number> } {
+  const all = new Map<string, number>();
+  const elsewhere = new Map<string, number>();
   const unitOf = (opId: string) => {
     const d = rb.operationIndex.get(opId)?.domain;
     return d === undefined ? undefined : r.unitOfDomain.get(d);
   };
-  let n = 0;
   const publish = (opId: string, times: number, depth: number) => {
     const op = rb.operationIndex.get(opId);
     if (!op || depth > MAX_EVENT_DEPTH) return;
@@ -34,12 +32,27 @@ export function brokerDeliveries(rb: ResolvedBlueprint, r: ResolvedLayout, runs:
       for (const c of rb.events.get(e)?.consumers ?? []) {
         const to = unitOf(c);
         if (to === undefined) continue;
-        if (!(local && to === from)) n += times;
+        all.set(c, (all.get(c) ?? 0) + times);
+        if (to !== from) elsewhere.set(c, (elsewhere.get(c) ?? 0) + times);
         publish(c, times, depth + 1);
       }
   };
   for (const [opId, times] of runs) publish(opId, times, 0);
-  return n;
+  return { all, elsewhere };
+}
+
+const total = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/**
+ * Deliveries through the broker per request of a root operation, from its call tree's runs
+ * (operation → times per request): each event an operation publishes reaches each consumer
+ * through the broker, except a consumer in the publishing unit when the broker delivers those in
+ * process (`local`: the layout's localDelivery unless given).
+ */
+export function brokerDeliveries(rb: ResolvedBlueprint, r: ResolvedLayout, runs: ReadonlyMap<string, number>, local = r.layout.broker?.localDelivery === 'in-process'): number {
+  if (!r.layout.broker) return 0;
+  const d = deliveriesOf(rb, r, runs);
+  return total(local ? d.elsewhere : d.all);
 }
 
 /** The CPU seconds a database server's backends spent serving one database in a run, or null when the run did not read them. */
@@ -111,22 +124,7 @@ export function fitQueue(
  * The rest of a consumer's deliveries are in-process calls after a commit.
  */
 export function queueShare(rb: ResolvedBlueprint, r: ResolvedLayout, requests: ReadonlyMap<string, number>): Map<string, number> {
-  const all = new Map<string, number>();
-  const viaQueue = new Map<string, number>();
-  const unitOf = (opId: string) => {
-    const d = rb.operationIndex.get(opId)?.domain;
-    return d === undefined ? undefined : r.unitOfDomain.get(d);
-  };
-  const publish = (opId: string, times: number, depth: number) => {
-    const op = rb.operationIndex.get(opId);
-    if (!op || depth > MAX_EVENT_DEPTH) return;
-    for (const e of op.op.emits)
-      for (const c of rb.events.get(e)?.consumers ?? []) {
-        all.set(c, (all.get(c) ?? 0) + times);
-        if (r.layout.broker && unitOf(c) !== unitOf(opId)) viaQueue.set(c, (viaQueue.get(c) ?? 0) + times);
-        publish(c, times, depth + 1);
-      }
-  };
-  for (const [root, n] of requests) for (const [opId, times] of rb.callTree(root).runs) publish(opId, times * n, 0);
-  return new Map([...all].filter(([, n]) => n > 0).map(([c, n]) => [c, (viaQueue.get(c) ?? 0) / n]));
+  const runs = [...requests].flatMap(([root, n]) => [...rb.callTree(root).runs].map(([opId, times]) => [opId, times * n] as const));
+  const { all, elsewhere } = deliveriesOf(rb, r, runs);
+  return new Map([...all].filter(([, n]) => n > 0).map(([c, n]) => [c, r.layout.broker ? (elsewhere.get(c) ?? 0) / n : 0]));
 }
