@@ -48,17 +48,21 @@ describe('event heap', () => {
   });
 
   it('lanes are FIFO rings that grow, each with its head time', () => {
-    const l = new Lanes(2);
+    // Two delays (distributions 0 and 1: 0.5 as a mean, 0.25 as an added constant), one lane each.
+    const clock = { now: 0 };
+    const l = new Lanes(2, clock, Float64Array.of(0.5, 0), Float64Array.of(0, 0.25));
     expect([...l.head]).toEqual([Infinity, Infinity]);
     for (let i = 0; i < 5000; i++) {
-      l.push(1, i, i);
+      clock.now = i;
+      l.push(1, 1, i);
       // Interleaved pops on lane 0 keep its ring wrapping while lane 1 grows.
-      l.push(0, i, i + 7);
+      l.push(0, 0, i + 7);
+      expect(l.head[0]).toBe(i + 0.5);
       expect(l.pop(0)).toBe(i + 7);
     }
     expect(l.head[0]).toBe(Infinity);
     for (let i = 0; i < 5000; i++) {
-      expect(l.head[1]).toBe(i);
+      expect(l.head[1]).toBe(i + 0.25);
       expect(l.pop(1)).toBe(i);
     }
     expect(l.size[1]).toBe(0);

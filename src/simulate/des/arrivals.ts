@@ -78,15 +78,19 @@ export class Arrivals {
 
   /** Schedule the first arrival of every stream and every user's first request. */
   start(): void {
-    this.streams.forEach((s, i) => this.schedule(i, s.from));
+    this.streams.forEach((_, i) => this.schedule(i, true));
     if (this.w.kind === 'closed') for (let u = 0; u < this.w.users!; u++) this.sim.at(this.thinkTime(), EV_USER, u, 0);
   }
 
-  /** Stream i's next arrival after `from` (thinning: candidates at the peak rate, kept with rate(t)/peak). */
-  private schedule(i: number, from: number): void {
+  /**
+   * Stream i's next arrival after its start (`first`) or after now (thinning: candidates at the
+   * peak rate, kept with rate(t)/peak). It reads the time rather than being passed it: a double
+   * passed to a call V8 does not inline is boxed on the heap, and this runs on every arrival.
+   */
+  private schedule(i: number, first: boolean): void {
     const s = this.streams[i]!;
     if (s.made >= s.limit) return;
-    let t = from;
+    let t = first ? s.from : this.sim.now;
     const inv = 1000 / s.lmax;
     for (;;) {
       t += inv * this.rng.exp1();
@@ -96,8 +100,13 @@ export class Arrivals {
     this.sim.at(t, EV_ARRIVAL, i, 0);
   }
 
+  /**
+   * An entry of a cumulative table, by one uniform draw: Rng.next() spelt out, because where this
+   * is inlined the budget for inlining next() was often spent, and a double returned from a call
+   * is boxed on the heap (the int32 bits never are).
+   */
   private pick(cum: Float64Array): number {
-    const u = this.rng.next();
+    const u = (this.rng.bits() >>> 0) / 4294967296;
     let i = 0;
     while (cum[i]! <= u && i < cum.length - 1) i++;
     return i;
@@ -109,7 +118,7 @@ export class Arrivals {
     s.made++;
     const k = this.pick(s.cum);
     this.sim.startRequest(s.op[k]!, s.prog[k]!, -1);
-    this.schedule(i, this.sim.now);
+    this.schedule(i, false);
   }
 
   /** EV_USER: user u's think time is over. */

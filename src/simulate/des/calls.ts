@@ -143,7 +143,8 @@ export class Calls {
     while (i >= 0 && frames[i]!.gen !== gen) i--;
     if (i < 0 || (t.detachedAt >= 0 && i <= t.detachedAt)) return;
     // The request goes on in a fresh token from the failed call; t stays as the callee's work.
-    const k = this.tokens.take(t.code, t.start);
+    const k = this.tokens.take(t.code);
+    k.start = t.start;
     k.op = t.op;
     k.user = t.user;
     k.window = t.window;

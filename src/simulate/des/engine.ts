@@ -34,7 +34,7 @@ class Sim {
   private readonly lanes: Lanes;
   private readonly rng: Rng;
   private readonly sampler: Sampler;
-  private readonly tokens = new Tokens();
+  private readonly tokens = new Tokens(this);
   private readonly stations: Stations;
   private readonly calls: Calls;
   private readonly arrivals: Arrivals;
@@ -52,13 +52,13 @@ class Sim {
     private readonly o: DesOptions,
   ) {
     this.rng = new Rng(o.seed);
-    this.sampler = new Sampler(c, this.rng);
+    this.sampler = new Sampler(c, this.rng, this);
     this.lanes = this.sampler.lanes;
     this.programs = c.programs.map((p) => p.code);
     this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng, o.hostIdleSlowdown ?? 0, coldTables(c.stations, o));
     this.calls = new Calls(c, this, this.tokens);
     this.arrivals = new Arrivals(c, w, o.scenario, this, this.rng);
-    this.measure = new Measure(this.arrivals.opIds.length, o.scenario, w.warmup, w.duration, this.stations);
+    this.measure = new Measure(this.arrivals.opIds.length, o.scenario, w.warmup, w.duration, this.stations, this);
     this.control = new Control(c, this, this.stations, this.measure, o.scenario?.faults ?? [], o.autoscalePeriod ?? 5000);
   }
 
@@ -85,7 +85,7 @@ class Sim {
     const m = this.measure;
     let events = 0;
     for (;;) {
-      let t = heap.size > 0 ? heap.t[0]! : Infinity;
+      let t = heap.t[0]!; // Infinity when the heap is empty
       let lane = -1;
       for (let l = 0; l < nl; l++) {
         if (laneHead[l]! < t) {
@@ -110,12 +110,14 @@ class Sim {
       const id = heap.id[0]!;
       const aux = heap.aux[0]!;
       heap.pop();
+      // Service completions are most of the heap's events (about 10 in 11 on QuantChat): tested first.
+      if (kind === EV_SERVICE_DONE) {
+        this.stations.serviceDone(toks[id]!);
+        continue;
+      }
       switch (kind) {
         case EV_RESUME:
           this.exec(toks[id]!);
-          break;
-        case EV_SERVICE_DONE:
-          this.stations.serviceDone(toks[id]!);
           break;
         case EV_ARRIVAL:
           this.arrivals.arrive(id);
@@ -134,6 +136,12 @@ class Sim {
           break;
       }
     }
+    return this.result(events);
+  }
+
+  /** What the run measured (once, when the loop is over). */
+  private result(events: number): DesRaw {
+    const m = this.measure;
     if (!m.station) m.stop(this.now);
     // A run that ended before the window did (nothing left to happen): the backlog stayed as it was.
     m.sampleBacklog(Infinity);
@@ -147,7 +155,7 @@ class Sim {
       hist: m.hist,
       windows: m.windows,
       station: m.station!,
-      measured: end - this.w.warmup,
+      measured: this.w.duration - this.w.warmup,
       arrivals: m.arrivals,
       inSystemArea: m.inSystemIntegral,
       events,
@@ -164,16 +172,16 @@ class Sim {
     if (m.inSystem >= MAX_IN_SYSTEM) {
       // Far past saturation: refuse rather than let the backlog eat the memory (counted as errors).
       this.rejected++;
-      m.refuse(op, this.now);
+      m.refuse(op);
       if (user >= 0) this.arrivals.thinkThen(user);
       return;
     }
-    const t = this.tokens.take(this.programs[prog]!, this.now);
+    const t = this.tokens.take(this.programs[prog]!);
     t.op = op;
     t.user = user;
-    t.window = m.windowAt(this.now);
+    t.window = m.windowAt();
     this.started++;
-    m.enter(this.now);
+    m.enter();
     this.exec(t);
   }
 
@@ -184,7 +192,7 @@ class Sim {
       return;
     }
     this.finished++;
-    this.measure.leave(t.op, t.start, t.window, ok, this.now);
+    this.measure.leave(t, ok);
     if (t.user >= 0 && this.now < this.w.duration) this.arrivals.thinkThen(t.user);
     this.tokens.release(t);
   }
@@ -210,12 +218,15 @@ class Sim {
       } else if (ins === OP_DELAY) {
         const d = code[pc + 1]!;
         const lane = this.sampler.laneOf[d]!;
-        if (lane >= 0) this.lanes.push(lane, this.now + this.sampler.mean[d]! + this.sampler.add[d]!, t.id);
-        else this.at(this.now + this.sampler.sample(d), EV_RESUME, t.id, 0);
+        if (lane >= 0) this.lanes.push(lane, d, t.id);
+        else {
+          this.sampler.draw(d);
+          this.at(this.now + this.sampler.drawn[0]!, EV_RESUME, t.id, 0);
+        }
         return;
       } else if (ins === OP_SPAWN) {
         // Event work runs detached from the request: nobody waits for it.
-        this.exec(this.tokens.take(this.programs[code[pc + 1]!]!, this.now));
+        this.exec(this.tokens.take(this.programs[code[pc + 1]!]!));
       } else if (ins === OP_BEGIN) {
         if (this.calls.begin(t, pc, code[pc + 1]!, code[pc + 2]!)) return;
       } else if (ins === OP_END) {

@@ -2,7 +2,9 @@
 // max and histogram per operation; per failure window), requests in the system over time
 // (Little's law), and the stations' time-integrals over the measured window.
 import { BUCKETS, bucketOf } from './histogram.js';
+import type { Clock } from './kernel.js';
 import type { Stations, StationTotals } from './stations.js';
+import type { Token } from './tokens.js';
 import type { DesRaw, DesScenario } from './types.js';
 
 export const BACKLOG_SAMPLES = 20;
@@ -43,6 +45,12 @@ export class Measure {
     readonly warmup: number,
     readonly end: number,
     private readonly stations: Stations,
+    /**
+     * The engine's clock. The per-request calls read it (and take the token, not its start time)
+     * rather than being passed the time: a double passed to a call V8 does not inline is boxed on
+     * the heap, and these run on every request.
+     */
+    private readonly clock: Clock,
   ) {
     this.count = new Float64Array(nops);
     this.errors = new Float64Array(nops);
@@ -72,7 +80,8 @@ export class Measure {
   }
 
   /** The failure window a request starting now belongs to, or −1. */
-  windowAt(now: number): number {
+  windowAt(): number {
+    const now = this.clock.now;
     for (let i = 0; i < this.windowSpan.length; i++) {
       const x = this.windowSpan[i]!;
       if (now >= x.from && now < x.to) return i;
@@ -80,23 +89,27 @@ export class Measure {
     return -1;
   }
 
-  /** A request enters the system. */
-  enter(now: number): void {
+  /** A request enters the system now. */
+  enter(): void {
+    const now = this.clock.now;
     if (now >= this.warmup && now < this.end) this.arrivals++;
     this.inSystemTo(now);
     this.inSystem++;
   }
 
   /** A request refused at the door (past MAX_IN_SYSTEM): an error of its operation. */
-  refuse(op: number, now: number): void {
+  refuse(op: number): void {
+    const now = this.clock.now;
     if (now >= this.warmup && now < this.end) {
       this.count[op]!++;
       this.errors[op]!++;
     }
   }
 
-  /** A request of operation op, started at `start`, leaves the system now. */
-  leave(op: number, start: number, window: number, ok: boolean, now: number): void {
+  /** Request t (of operation t.op, started at t.start) leaves the system now. */
+  leave(t: Token, ok: boolean): void {
+    const now = this.clock.now;
+    const { op, start, window } = t;
     const lat = now - start;
     this.inSystemTo(now);
     this.inSystem--;

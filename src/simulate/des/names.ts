@@ -23,7 +23,7 @@
 //   engine.ts    Sim.startRequest, exec, finish        a token runs the operation's program
 //   stations.ts  Stations.visit, pick, touch, serve,   OP_VISIT: a replica, a server or the line
 //                serviceDone
-//   sampler.ts   Sampler.sample                        the service time (or a delay's)
+//   sampler.ts   Sampler.draw                          the service time (or a delay's)
 //   kernel.ts    EventHeap.push, pop; Lanes.push, pop  the future-event list
 //   engine.ts    Sim.run                               the loop hands each event to its handler
 //   calls.ts     Calls.begin, end                      OP_BEGIN/OP_END of a call with a policy

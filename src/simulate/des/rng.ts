@@ -28,7 +28,7 @@ export class Rng {
   }
 
   /** The next 32 random bits, as an int32 (optimized code keeps it a machine word, never a boxed double). */
-  private bits(): number {
+  bits(): number {
     const st = this.s;
     const a = st[0]!;
     const b = st[1]!;
@@ -59,19 +59,35 @@ export class Rng {
     const i = r & 255;
     const j = r >>> 8;
     if (j < ZIG_K[i]!) return j * ZIG_W[i]!;
-    return this.exp1Slow(i, j);
+    // The slow path's value comes back through a typed array, not as its return: where exp1 is
+    // inlined, a call's return would make the result an untyped (tagged) value on both paths, and
+    // the fast path's double would be boxed on the heap at every draw.
+    this.exp1Slow(i, j);
+    return this.slow[0]!;
   }
 
-  /** A draw that fell outside layer i's rectangle: the tail (layer 0) or the wedge test. */
-  private exp1Slow(i: number, j: number): number {
+  /** The value of the last exp1Slow(). */
+  private readonly slow = new Float64Array(1);
+
+  /** A draw that fell outside layer i's rectangle (the tail, layer 0, or the wedge test): its value into slow[0]. */
+  private exp1Slow(i: number, j: number): void {
     for (;;) {
-      if (i === 0) return ZIG_R - Math.log(1 - this.next());
+      if (i === 0) {
+        this.slow[0] = ZIG_R - Math.log(1 - this.next());
+        return;
+      }
       const x = j * ZIG_W[i]!;
-      if (ZIG_F[i]! + this.next() * (ZIG_F[i - 1]! - ZIG_F[i]!) < Math.exp(-x)) return x;
+      if (ZIG_F[i]! + this.next() * (ZIG_F[i - 1]! - ZIG_F[i]!) < Math.exp(-x)) {
+        this.slow[0] = x;
+        return;
+      }
       const r = this.bits();
       i = r & 255;
       j = r >>> 8;
-      if (j < ZIG_K[i]!) return j * ZIG_W[i]!;
+      if (j < ZIG_K[i]!) {
+        this.slow[0] = j * ZIG_W[i]!;
+        return;
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 // Service times and delays: the compiled distributions flattened into typed arrays, sampled
 // from the run's one generator (the order of draws is part of determinism).
 import { D_CONST, D_EXP, D_GAMMA, D_LOGNORMAL, D_UNIFORM, OP_DELAY, W, type Compiled } from '../compile.js';
-import { Lanes } from './kernel.js';
+import { Lanes, type Clock } from './kernel.js';
 import type { Rng } from './rng.js';
 
 export class Sampler {
@@ -16,7 +16,7 @@ export class Sampler {
   /** one lane per distinct constant delay */
   readonly lanes: Lanes;
 
-  constructor(c: Compiled, private readonly rng: Rng) {
+  constructor(c: Compiled, private readonly rng: Rng, clock: Clock) {
     const nd = c.dists.length;
     this.kind = new Int32Array(nd);
     this.mean = new Float64Array(nd);
@@ -54,10 +54,18 @@ export class Sampler {
         this.laneOf[i] = l;
       }
     });
-    this.lanes = new Lanes(laneByValue.size);
+    this.lanes = new Lanes(laneByValue.size, clock, this.mean, this.add);
   }
 
-  sample(d: number): number {
+  /** The value of the last draw() (see there). */
+  readonly drawn = new Float64Array(1);
+
+  /**
+   * Draw from distribution d into drawn[0]. The value goes through a typed array, not a return:
+   * a double returned from a call V8 does not inline is boxed on the heap, and this runs about
+   * ten times per request (the boxes were most of what a run allocated).
+   */
+  draw(d: number): void {
     const k = this.kind[d]!;
     const m = this.mean[d]!;
     let x: number;
@@ -66,6 +74,6 @@ export class Sampler {
     else if (k === D_CONST) x = m;
     else if (k === D_GAMMA) x = this.rng.gamma(this.a[d]!) * this.b[d]!;
     else x = this.a[d]! + this.b[d]! * this.rng.next();
-    return x + this.add[d]!;
+    this.drawn[0] = x + this.add[d]!;
   }
 }

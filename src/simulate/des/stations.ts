@@ -227,7 +227,8 @@ export class Stations {
     if (pool) {
       const gap = this.busy[r]! < this.cap[r]! ? this.wake(r) : -1;
       this.busy[r]!++;
-      const own = this.sampler.sample(d) * this.slow[s]!;
+      this.sampler.draw(d);
+      const own = this.sampler.drawn[0]! * this.slow[s]!;
       const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
       this.work[s]! += work;
       this.served[s]!++;
@@ -260,7 +261,8 @@ export class Stations {
 
   /** A server takes token t: its work (plus a cold visit's extra) runs on a dedicated core, or on the host's shared cores. */
   private serve(t: Token, s: number, d: number, gap = -1): void {
-    const own = this.sampler.sample(d) * this.slow[s]!;
+    this.sampler.draw(d);
+    const own = this.sampler.drawn[0]! * this.slow[s]!;
     // a cold visit's extra grows with the visit's own work (cold-visit.ts)
     const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
     this.work[s]! += work;

@@ -1,5 +1,6 @@
 // Tokens: the DES's processes. A token runs one compiled program (a request, or detached work);
 // tokens are pooled and reused, so starting a request allocates nothing in the steady state.
+import type { Clock } from './kernel.js';
 
 /** An open call with a resilience policy (OP_BEGIN … OP_END). */
 export interface Frame {
@@ -45,8 +46,14 @@ export class Tokens {
   readonly all: Token[] = [];
   private readonly free: Token[] = [];
 
+  /**
+   * `clock`: the engine's, read by take() for the start time rather than passed it (a double
+   * passed to a call V8 does not inline is boxed on the heap, and take runs on every request).
+   */
+  constructor(private readonly clock: Clock) {}
+
   /** A token reset to run `code` from the start as detached work, started now. */
-  take(code: Int32Array, now: number): Token {
+  take(code: Int32Array): Token {
     let t = this.free.pop();
     if (!t) {
       t = new Token(this.all.length);
@@ -60,7 +67,7 @@ export class Tokens {
     t.detachedAt = -1;
     t.nextAttempt = 0;
     t.window = -1;
-    t.start = now;
+    t.start = this.clock.now;
     return t;
   }
 
