@@ -61,7 +61,7 @@ for (const report of reports)
 // `mutate` globs), less those some report holds at the same place with the same change. A file
 // edited since its run counts its moved mutants as unmeasured too (Stryker's incremental diff
 // would carry most of them over): the count is what a run must at most retest.
-const notMeasured = new Map(); // folder -> { count, files: [{ path, count, of }] }
+const notMeasured = new Map(); // folder -> { count, of, files: [{ path, count, of }] }
 if (unmeasured) {
   const { Instrumenter } = await import('@stryker-mutator/instrumenter');
   const quiet = new Proxy({}, { get: (_, k) => (String(k).startsWith('is') ? () => false : () => {}) });
@@ -93,7 +93,8 @@ if (unmeasured) {
   }
   for (const folder of FOLDERS) {
     const here = [...perFile].filter(([p, e]) => p.startsWith(`${folder}/`) && e.count).map(([path, e]) => ({ path, ...e }));
-    notMeasured.set(folder, { count: here.reduce((a, e) => a + e.count, 0), files: here.sort((a, b) => a.path.localeCompare(b.path)) });
+    const all = [...perFile].filter(([p]) => p.startsWith(`${folder}/`)).reduce((a, [, e]) => a + e.of, 0);
+    notMeasured.set(folder, { count: here.reduce((a, e) => a + e.count, 0), of: all, files: here.sort((a, b) => a.path.localeCompare(b.path)) });
   }
 }
 
@@ -125,7 +126,7 @@ for (const folder of FOLDERS) {
       survived: c.Survived,
       noCoverage: c.NoCoverage,
       other: c.other,
-      ...(unmeasured ? { notMeasured: notMeasured.get(folder)?.count ?? 0 } : {}),
+      ...(unmeasured ? { notMeasured: notMeasured.get(folder)?.count ?? 0, mutants: notMeasured.get(folder)?.of ?? 0 } : {}),
     });
 }
 console.table(rows);

@@ -86,6 +86,14 @@ function digest(raw: DesRaw): string {
   return h.digest('hex');
 }
 
+/** A unit whose operation also waits on something outside (an exponential wait: a sampled delay, not a lane). */
+function withWait(): Blueprint {
+  const bp = network([{ servers: 2, mean: 4 }]);
+  const op = bp.system.domains['a']!.operations['op']!;
+  op.wait = { ...op.cpu! };
+  return bp;
+}
+
 const cold = ColdVisit.parse({ gapMs: [1, 10, 100], extraMs: [0.1, 0.4, 0.9], workFactor: [0, 0.5, 1] });
 
 const cases: Case[] = [
@@ -164,6 +172,27 @@ const cases: Case[] = [
       'clientTimeout: 1s',
     ]),
   },
+  // Added after the first mutation run of des/ (2026-12-02), for paths no case above took:
+  // cold visits and a slow fault inside a PS unit's own pool, a crash at a station with a queue, a
+  // sampled (not constant) delay.
+  {
+    name: 'PS unit with cold visits, slowed',
+    bp: network([{ discipline: 'ps', servers: 2, replicas: 2, mean: 5 }], { latency: 1 }),
+    layout: 'one',
+    w: { rate: 60 },
+    seed: 18,
+    coldVisit: cold,
+    sc: scenario(['name: slow-ps', 'workload: { duration: 3s, warmup: 200ms }', 'failures:', '  - { domain: a, at: 1s, for: 1s, slow: 3 }']),
+  },
+  {
+    name: 'a crash at a station with a queue',
+    bp: network([{ servers: 1, mean: 10 }, { servers: 1, mean: 2 }]),
+    layout: 'one',
+    w: { rate: 95, mix: { 'a.op': 1 } },
+    seed: 19,
+    sc: scenario(['name: crash', 'workload: { duration: 3s }', 'failures:', '  - { domain: a, at: 1s, for: 300ms, down: true }', '  - { domain: b, at: 2s, for: 300ms, down: true }', 'clientTimeout: 1s']),
+  },
+  { name: 'a sampled wait', bp: withWait(), layout: 'one', w: { rate: 200, duration: 1500, mix: { 'a.op': 1 } }, seed: 20 },
 ];
 
 describe('the DES is bit-for-bit what it was for a seed, in short runs', () => {
