@@ -193,6 +193,28 @@ const cases: Case[] = [
     sc: scenario(['name: crash', 'workload: { duration: 3s }', 'failures:', '  - { domain: a, at: 1s, for: 300ms, down: true }', '  - { domain: b, at: 2s, for: 300ms, down: true }', 'clientTimeout: 1s']),
   },
   { name: 'a sampled wait', bp: withWait(), layout: 'one', w: { rate: 200, duration: 1500, mix: { 'a.op': 1 } }, seed: 20 },
+  // Timeouts that fire (the callee's work goes on detached, nested two deep), a retry after one,
+  // an optional call behind a breaker that opens; and a PS unit past saturation (a pool of more
+  // than 64 jobs: its heap grows and sifts).
+  {
+    name: 'timeouts that fire, nested, with a retry and an optional call behind a breaker',
+    bp: network([{ servers: 2, mean: 2 }, { servers: 1, mean: 8 }, { servers: 1, mean: 8 }]),
+    layout: 'one',
+    w: { rate: 70, mix: { 'a.op': 1 } },
+    seed: 21,
+    sc: scenario([
+      'name: timeouts',
+      'workload: { duration: 3s, warmup: 200ms }',
+      'calls:',
+      '  b.op: { timeout: 15ms, retries: 1, backoff: 5ms }',
+      '  c.op:',
+      '    timeout: 10ms',
+      '    optional: true',
+      '    circuitBreaker: { failureThreshold: 50%, window: 500ms, minCalls: 5, openFor: 200ms }',
+      'clientTimeout: 100ms',
+    ]),
+  },
+  { name: 'an overloaded PS unit', bp: network([{ discipline: 'ps', servers: 1, mean: 10 }]), layout: 'one', w: { rate: 150, duration: 2000, mix: { 'a.op': 1 } }, seed: 22 },
 ];
 
 describe('the DES is bit-for-bit what it was for a seed, in short runs', () => {
