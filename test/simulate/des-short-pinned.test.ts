@@ -214,6 +214,25 @@ const cases: Case[] = [
       'clientTimeout: 100ms',
     ]),
   },
+  // 'messaging spike, autoscaled' above never left its 3 starting replicas (the mutation run
+  // found allocated = min(max, start) surviving): here the target is low enough to scale out to the
+  // max during the spike and back in after it, on every autoscaler period.
+  {
+    name: 'an autoscaled unit that scales out and in',
+    bp: qc,
+    layout: 'microservices',
+    w: { rate: 50 },
+    seed: 23,
+    autoscalePeriod: 250,
+    sc: scenario([
+      'name: scale',
+      'workload: { duration: 6s, warmup: 200ms }',
+      'load:',
+      '  - { at: 500ms, for: 2500ms, rate: 400/s, mix: { messages.conversation: 1 } }',
+      'autoscale:',
+      '  messages: { min: 1, max: 6, targetUtilization: 5%, scaleUpDelay: 300ms, coldStart: 200ms }',
+    ]),
+  },
   { name: 'an overloaded PS unit', bp: network([{ discipline: 'ps', servers: 1, mean: 10 }]), layout: 'one', w: { rate: 150, duration: 2000, mix: { 'a.op': 1 } }, seed: 22 },
 ];
 
