@@ -146,8 +146,8 @@ if (markdown) {
   const out = [
     '# Surviving mutants',
     '',
-    'Written by `node scripts/mutation-scores.mjs --markdown reports/MUTATION-SURVIVORS.md <mutation.json …>` from',
-    "Stryker's JSON reports (`npm run mutate`; see the README's \"Working on archsim\"). Each row is a",
+    'Written by `node scripts/mutation-scores.mjs --markdown reports/MUTATION-SURVIVORS.md` from every folder\'s',
+    "`reports/mutation/<folder>/incremental.json` (`npm run mutate`; see the README's \"Working on archsim\"). Each row is a",
     'change to the code that no test noticed: kill it with a test that asserts the exact behaviour, or,',
     'when the change truly cannot alter behaviour, mark it `// Stryker disable next-line MUTATOR: why`.',
     '',
