@@ -2,7 +2,7 @@
 // `npm run mutate [-- FOLDER ...] [-- stryker options]`: mutation testing, one Stryker run per
 // folder of scripts/mutation-folders.mjs (report, driver, model, simulate, generate; all of them
 // when none is named), each with its own tests, report and incremental file under
-// reports/mutation/<folder>/. Then the per-folder scores of every folder that has a report.
+// reports/mutation/<folder>/. Then the per-folder scores of every folder's incremental file.
 // Any other argument goes to each Stryker run, e.g. `npm run mutate -- model --concurrency 1`
 // (a machine shared with other work: one test process, and run it under nice -n 19).
 // Each folder's wall time is printed and kept in reports/mutation/<folder>/time.json.
@@ -40,6 +40,6 @@ for (const folder of run) {
 console.log('\nwall time per folder:');
 for (const t of times) console.log(`  ${t.folder.padEnd(9)} ${Math.floor(t.seconds / 60)} min ${t.seconds % 60} s${t.status === 0 ? '' : ` (stryker exited ${t.status})`}`);
 
-const reports = FOLDER_NAMES.map((f) => `reports/mutation/${f}/mutation.json`).filter((f) => existsSync(f));
-if (reports.length) spawnSync(process.execPath, ['scripts/mutation-scores.mjs', ...reports], { stdio: 'inherit' });
+// Every folder's incremental file (all its runs so far, narrowed ones included), not only this run's.
+spawnSync(process.execPath, ['scripts/mutation-scores.mjs'], { stdio: 'inherit' });
 process.exit(failed ? 1 : 0);
