@@ -23,11 +23,7 @@ import type { PlatformCosts } from './platform.js';
 import { coldTables, meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
-import { databaseIdleCores, fitQueue, queueShare, type QueueFit } from './queue-cpu.js';
-import { dbName } from '../../reference-services/runtime/names.js';
-
-/** The reference services' event queue lives in this store's database on the shared server. */
-const QUEUE_STORE = 'events';
+import { databaseIdleCores, fitQueue, QUEUE_DATABASE, queueShare, type QueueFit } from './queue-cpu.js';
 
 export type UnitFit = {
   /** unit or datastore name */
@@ -498,7 +494,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     // pace: out of the per-query figures, as the units' wake-ups are (the simulator charges it by
     // each layout's own pace).
     let cpu = results.map((x) => cpuOf(x, t));
-    const q = t.kind === 'datastore' && shared.includes(t.name) ? fitQueue(rb, r, results, t.name, dbName(QUEUE_STORE), measured, counts) : null;
+    const q = t.kind === 'datastore' && shared.includes(t.name) ? fitQueue(rb, r, results, t.name, QUEUE_DATABASE, measured, counts) : null;
     if (q) {
       queue = q;
       cpu = cpu.map((c, i) => Math.max(0, c - q.cpuSeconds[i]!));

@@ -9,6 +9,13 @@
 import type { ResolvedBlueprint, ResolvedLayout } from '../model/resolve.js';
 import type { LoadTestResult, ProcessUsage } from './result.js';
 
+/**
+ * The reference services' event queue database on the shared server (their `events` store's,
+ * runtime/names.ts dbName). Written out here: the load tester reaches the services only through
+ * their launcher (test/meta/folder-cycles.test.ts); queue-cpu.test.ts checks the two agree.
+ */
+export const QUEUE_DATABASE = 'archsim_events';
+
 /** How deep a chain of events (a consumer that publishes in turn) is followed. */
 const MAX_EVENT_DEPTH = 4;
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
 import { calibrate, instrumentedDemands, overlayYaml } from '../../src/loadtest/calibrate.js';
-import { brokerDeliveries, databaseIdleCores, fitQueue, queueShare } from '../../src/loadtest/queue-cpu.js';
+import { brokerDeliveries, databaseIdleCores, fitQueue, QUEUE_DATABASE, queueShare } from '../../src/loadtest/queue-cpu.js';
+import { dbName } from '../../reference-services/runtime/names.js';
 import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { Blueprint } from '../../src/model/schema.js';
@@ -93,6 +94,11 @@ describe('the share of a consumer’s deliveries that come through the queue', (
 const BP = join(ROOT, 'blueprints/quantchat.yaml');
 const qc = loadBlueprint(BP).blueprint;
 const QUEUE_DB = 'archsim_events';
+
+it('names the queue database as the reference services do', () => {
+  expect(QUEUE_DATABASE).toBe(dbName('events'));
+  expect(QUEUE_DATABASE).toBe(QUEUE_DB);
+});
 // What the runs below pretend: PostgreSQL query CPU per request, the queue's per delivery, idle cores.
 const QUERY = { 'messages.send': 0.0009, 'users.get': 0.0006 } as const;
 const PER_DELIVERY = 0.002;
