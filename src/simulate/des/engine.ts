@@ -110,7 +110,7 @@ class Sim {
       const id = heap.id[0]!;
       const aux = heap.aux[0]!;
       heap.pop();
-      // Service completions are most of the heap's events (about 10 in 11 on QuantChat): tested first.
+      // Service completions are most of the heap's events (about 10 in 11 on the bundled microservices blueprint): tested first.
       if (kind === EV_SERVICE_DONE) {
         this.stations.serviceDone(toks[id]!);
         continue;

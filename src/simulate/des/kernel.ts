@@ -103,7 +103,7 @@ export interface Clock {
  *
  * A push names the delay's distribution rather than passing the time: the lanes read the clock
  * and the delay themselves, because a double passed to a call V8 does not inline is boxed on the
- * heap, and this call runs six times per QuantChat request.
+ * heap, and this call runs about six times per request of a microservices layout.
  */
 export class Lanes {
   readonly head: Float64Array;
