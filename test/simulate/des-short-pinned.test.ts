@@ -13,7 +13,6 @@
 // beside a few readable figures; a deliberate change of the model regenerates it with
 // `npx vitest run test/simulate/des-short-pinned.test.ts -u`, said in the commit, as for
 // pinned.test.ts.
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import type { Blueprint } from '../../src/model/schema.js';
@@ -21,9 +20,9 @@ import { ColdVisit } from '../../src/simulate/cold-visit.js';
 import { compile } from '../../src/simulate/compile.js';
 import { runDes, type DesOptions, type DesRaw } from '../../src/simulate/des/engine.js';
 import { parseScenario, resolveScenario, scenarioCompileOptions, type Scenario } from '../../src/simulate/scenario.js';
-import type { Balance } from '../../src/simulate/types.js';
 import { workloadFor, type WorkloadOptions } from '../../src/simulate/workload.js';
 import { network } from './builder.js';
+import { digest } from './des-digest.js';
 
 const { blueprint: qc } = loadBlueprint('blueprints/quantchat.yaml');
 
@@ -33,18 +32,12 @@ const scenario = (lines: string[]): Scenario => {
   return r.scenario;
 };
 
-interface Case {
+/** A run: the engine's own options (DesOptions), a blueprint's layout and workload, a scenario. */
+interface Case extends Omit<DesOptions, 'scenario' | 'onProgress'> {
   name: string;
   bp: Blueprint;
   layout: string;
   w: WorkloadOptions;
-  seed: number;
-  balance?: Balance;
-  hostCores?: number;
-  hostIdleSlowdown?: number;
-  coldVisit?: ColdVisit;
-  coldVisitDb?: ColdVisit;
-  autoscalePeriod?: number;
   sc?: Scenario;
 }
 
@@ -71,20 +64,6 @@ function run(k: Case): { raw: DesRaw; progress: number[] } {
   return { raw: runDes(c, w, o), progress };
 }
 
-/** sha256 over every number the run returned, in a fixed order, as float64 bits (pinned.test.ts's). */
-function digest(raw: DesRaw): string {
-  const h = createHash('sha256');
-  const nums = (a: ArrayLike<number>) => h.update(Buffer.from(Float64Array.from(a).buffer));
-  h.update(raw.opIds.join('\n'));
-  for (const a of [raw.count, raw.errors, raw.done, raw.sum, raw.max, raw.hist, raw.backlog]) nums(a);
-  for (const key of Object.keys(raw.station).sort()) nums(raw.station[key as keyof DesRaw['station']]);
-  for (const win of raw.windows) {
-    h.update(win.label);
-    for (const a of [win.ok, win.total, win.hist, win.max]) nums(a);
-  }
-  nums([raw.measured, raw.arrivals, raw.inSystemArea, raw.events, raw.requests, raw.unfinished, raw.rejected]);
-  return h.digest('hex');
-}
 
 /** A unit whose operation also waits on something outside (an exponential wait: a sampled delay, not a lane). */
 function withWait(): Blueprint {

@@ -11,7 +11,6 @@
 // The golden file changes only with a deliberate change of the model (compile.ts, the workload,
 // the order of random draws): then regenerate it with `npx vitest run test/simulate/pinned.test.ts -u`
 // and say why in the commit. A faster engine must leave it as it is.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
@@ -22,6 +21,7 @@ import { parseScenario, resolveScenario, scenarioCompileOptions, type Scenario }
 import type { Balance } from '../../src/simulate/types.js';
 import { workloadFor, type WorkloadOptions } from '../../src/simulate/workload.js';
 import { network } from './builder.js';
+import { digest } from './des-digest.js';
 
 const { blueprint: qc } = loadBlueprint('blueprints/quantchat.yaml');
 
@@ -55,20 +55,6 @@ function run(k: Case): DesRaw {
   return runDes(c, w, o);
 }
 
-/** sha256 over every number the run returned, in a fixed order, as float64 bits. */
-function digest(raw: DesRaw): string {
-  const h = createHash('sha256');
-  const nums = (a: ArrayLike<number>) => h.update(Buffer.from(Float64Array.from(a).buffer));
-  h.update(raw.opIds.join('\n'));
-  for (const a of [raw.count, raw.errors, raw.done, raw.sum, raw.max, raw.hist, raw.backlog]) nums(a);
-  for (const key of Object.keys(raw.station).sort()) nums(raw.station[key as keyof DesRaw['station']]);
-  for (const win of raw.windows) {
-    h.update(win.label);
-    for (const a of [win.ok, win.total, win.hist, win.max]) nums(a);
-  }
-  nums([raw.measured, raw.arrivals, raw.inSystemArea, raw.events, raw.requests, raw.unfinished, raw.rejected]);
-  return h.digest('hex');
-}
 
 const cases: Case[] = [
   // The benchmark's run, shortened.
