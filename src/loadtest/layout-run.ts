@@ -327,6 +327,8 @@ export interface Seeded {
   counters: Record<string, number>;
   /** windows driven so far (each gets its own random seed) */
   windows: number;
+  /** the request counts per operation the pools were sized for */
+  expected: Record<string, number>;
   /** each process's CPU with no load, read once the seeding's work had settled */
   idle: ProcessUsage[];
   /** said in the results when the system did not settle */
@@ -375,18 +377,52 @@ const windowWarmup = (plan: LoadPlan, i: number) => (i === 0 ? plan.warmup : Mat
  */
 export async function seedOnce(sut: SystemUnderTest, bp: Blueprint, plans: readonly { plan: LoadPlan; windows: number }[]): Promise<Seeded> {
   const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
+  const expected = expectedOfPlans(plans);
+  const sp = planScenario(bp, null, plans[0]!.plan, profile);
+  const { runSetup } = await import('./scenarios/profile.js');
+  const data = await runSetup({ profile: sp.profile, expected }, sut.baseUrl);
+  return { data, counters: {}, windows: 0, expected, ...(await settleAfterSeeding(sut)) };
+}
+
+/** Requests per operation that the windows of these plans are expected to make, warm-ups included. */
+function expectedOfPlans(plans: readonly { plan: LoadPlan; windows: number }[]): Record<string, number> {
   const expected: Record<string, number> = {};
   for (const { plan, windows } of plans)
     for (let i = 0; i < windows; i++)
       for (const [id, n] of Object.entries(expectedCounts(plan.mix, { ...plan, warmup: windowWarmup(plan, i) }))) expected[id] = (expected[id] ?? 0) + n;
-  const sp = planScenario(bp, null, plans[0]!.plan, profile);
-  const { runSetup } = await import('./scenarios/profile.js');
-  const data = await runSetup({ profile: sp.profile, expected }, sut.baseUrl);
-  // The seeding is a bulk load: the database's vacuum and checkpoint now, before the settle and
-  // the no-load reading, rather than by autovacuum inside a measured window.
+  return expected;
+}
+
+/**
+ * The seeding (or a load run) is a bulk load: the database's vacuum and checkpoint now, before
+ * the settle and the no-load reading, rather than by autovacuum inside a measured window.
+ */
+async function settleAfterSeeding(sut: SystemUnderTest): Promise<Pick<Seeded, 'idle' | 'notes'>> {
   const problems = (await sut.afterLoad?.()) ?? [];
   const settled = await settleAndReadIdle(sut.processes);
-  return { data, counters: {}, windows: 0, ...settled, notes: [...settled.notes, ...(sut.afterLoad ? [problems.length ? `after the seeding, the database's maintenance was not all done: ${problems.join('; ')}` : 'after the seeding: VACUUM (ANALYZE) of every database and a CHECKPOINT, before the no-load reading'] : [])] };
+  return { idle: settled.idle, notes: [...settled.notes, ...(sut.afterLoad ? [problems.length ? `after the seeding, the database's maintenance was not all done: ${problems.join('; ')}` : 'after the seeding: VACUUM (ANALYZE) of every database and a CHECKPOINT, before the no-load reading'] : [])] };
+}
+
+/**
+ * The same system seeded for more windows: the data already there is kept (its users,
+ * conversations and groups: most of a seeding's time, a password hash per user), only the pools
+ * of single-use items (refresh tokens, messages to acknowledge) are grown from what `seeded` was
+ * sized for to what the new plans need, then the database is vacuumed and the no-load reading
+ * taken again (the earlier windows' writes are settled out of the new ones). Measured on the
+ * reference services: re-seeding a started layout for its load levels took 20–25 s of a
+ * layout's 2–4 minutes in validate-model; topping up takes the pools' logins only.
+ */
+export async function seedMore(sut: SystemUnderTest, bp: Blueprint, seeded: Seeded, plans: readonly { plan: LoadPlan; windows: number }[]): Promise<Seeded> {
+  const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
+  const want = expectedOfPlans(plans);
+  // A pool holds what every window so far and every new one takes: the counters say how far the
+  // earlier windows' requests got, and the new windows' requests are numbered after them.
+  const total: Record<string, number> = { ...seeded.expected };
+  for (const [id, n] of Object.entries(want)) total[id] = Math.max(total[id] ?? 0, seeded.counters[id] ?? 0) + n;
+  const sp = planScenario(bp, null, plans[0]!.plan, profile);
+  const { topUpPools } = await import('./scenarios/profile.js');
+  await topUpPools(sp.profile as { setup?: unknown[] }, seeded.data, seeded.expected, total, sut.baseUrl);
+  return { ...seeded, expected: total, ...(await settleAfterSeeding(sut)) };
 }
 
 /**
@@ -488,7 +524,9 @@ export async function measureLayout(bp: Blueprint, blueprintFile: string, layout
 export async function measureLevels(bp: Blueprint, blueprintFile: string, layout: string, openPlan: LoadPlan, capacityPlan: LoadPlan, fractions: readonly number[], o: MeasureOptions = {}): Promise<{ capacity: LoadTestResult; levels: LoadTestResult[] }> {
   const sut = await startLayoutUnderTest(bp, blueprintFile, layout, openPlan, startOptions(o));
   try {
-    const capacity = await measurePlan(sut, bp, layout, capacityPlan, o);
+    const replications = Math.max(1, o.replications ?? 1);
+    const forCapacity = await seedOnce(sut, bp, [{ plan: capacityPlan, windows: replications }]);
+    const capacity = await measurePlan(sut, bp, layout, capacityPlan, o, null, forCapacity);
     const x = capacity.totals.throughput;
     if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
     // Later levels: the system is warm; a short warm-up settles the new rate's queues.
@@ -496,9 +534,9 @@ export async function measureLevels(bp: Blueprint, blueprintFile: string, layout
       const rate = Math.max(1, Math.round(f * x * 10) / 10);
       return { f, plan: { ...openPlan, rate, duration: levelWindow(openPlan.duration, rate, o.minRequests ?? 0), model: 'open' as const, users: null, warmup: Math.min(openPlan.warmup, 5) } };
     });
-    // One seeding for every level's windows (the capacity run's mix has no single-use operations;
-    // the levels' pools are sized for all their windows together).
-    const seeded = await seedOnce(sut, bp, plans.map(({ plan }) => ({ plan, windows: Math.max(1, o.replications ?? 1) })));
+    // The capacity run's data serves the levels too; only the single-use pools (left out of the
+    // capacity run's mix) are grown, once for every level's windows together.
+    const seeded = await seedMore(sut, bp, forCapacity, plans.map(({ plan }) => ({ plan, windows: replications })));
     const levels: LoadTestResult[] = [];
     for (const { f, plan } of plans) levels.push(await measurePlan(sut, bp, layout, plan, o, { fraction: f, capacity: x }, seeded));
     return { capacity, levels };

@@ -10,11 +10,14 @@ import { expect, it } from 'vitest';
 import { archsim } from '../helpers/cli.js';
 import { loadBlueprint } from '../../src/io/load.js';
 
+type Run = { operations: { id: string; requests: number }[]; totals: { errors: { total: number } } };
+
 it('validate-model calibrates on the monolith, predicts microservices at a load level, and the reverse', () => {
   const dir = mkdtempSync(join(tmpdir(), 'archsim-vm-'));
   const out = join(dir, 'vm.json');
   const html = join(dir, 'vm.html');
-  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--min-requests', '40', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html], { timeoutMs: 540_000 });
+  const runsOut = join(dir, 'runs.json');
+  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--min-requests', '40', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html, '--runs-out', runsOut], { timeoutMs: 540_000 });
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/median \|error\| over the predicted layouts: p50 \d+%, p95 \d+%, max throughput \d+%/);
@@ -42,6 +45,16 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
     // The calibrated overlay is a valid blueprint that extends the original.
     expect(readFileSync(d.overlay, 'utf8')).toMatch(/^extends: /m);
     expect(loadBlueprint(d.overlay).blueprint.metadata.name).toBe('quantchat');
+  }
+  // The levels run on the capacity run's data, their single-use pools grown for them (seedMore):
+  // every request of every level found its item (a refresh token is used once), none failed.
+  const runs = JSON.parse(readFileSync(runsOut, 'utf8'));
+  for (const [layout, m] of Object.entries(runs.layouts) as [string, { capacity: Run; levels: Run[] }][]) {
+    expect(m.capacity.operations.some((o) => o.id === 'auth.refresh'), layout).toBe(false);
+    for (const level of m.levels) {
+      expect(level.totals.errors.total, layout).toBe(0);
+      expect(level.operations.find((o) => o.id === 'auth.refresh')?.requests, layout).toBeGreaterThan(0);
+    }
   }
   const page = readFileSync(html, 'utf8');
   expect(page).toMatch(/<svg[^>]+aria-label="latency against load, microservices"/);
