@@ -85,7 +85,7 @@ class Sim {
     const m = this.measure;
     let events = 0;
     for (;;) {
-      let t = heap.next[0]!; // Infinity when there is no event
+      let t = heap.t[0]!; // Infinity when the heap is empty
       let lane = -1;
       for (let l = 0; l < nl; l++) {
         if (laneHead[l]! < t) {
@@ -106,10 +106,10 @@ class Sim {
         this.exec(toks[lanes.pop(lane)]!);
         continue;
       }
-      heap.take();
-      const kind = heap.kind;
-      const id = heap.id;
-      const aux = heap.aux;
+      const kind = heap.k[0]!;
+      const id = heap.id[0]!;
+      const aux = heap.aux[0]!;
+      heap.pop();
       // Service completions are most of the heap's events (about 10 in 11 on the bundled microservices blueprint): tested first.
       if (kind === EV_SERVICE_DONE) {
         this.stations.serviceDone(toks[id]!);

@@ -7,101 +7,16 @@
 // on a tie, then the lowest lane).
 
 export class EventHeap {
-  // The binary heap proper: times, kinds, ids, auxes in parallel arrays. t[0] is Infinity while
-  // it is empty.
-  private t = new Float64Array(1024).fill(Infinity, 0, 1);
-  private k = new Int32Array(1024);
-  private ids = new Int32Array(1024);
-  private auxes = new Int32Array(1024);
-  /** events in the binary heap */
-  private n = 0;
   /**
-   * The event held back from the heap (see push), earlier than every event in it: its time is
-   * next[0] and its fields these.
+   * Event times; t[0] is Infinity while the heap is empty, so the loop reads the next time from
+   * here alone (a branch to an Infinity constant it had never taken made that time an untyped
+   * value, and the loop boxed it on the heap at every event).
    */
-  private holding = false;
-  private heldKind = 0;
-  private heldId = 0;
-  private heldAux = 0;
-  /**
-   * The earliest event's time, Infinity when there is none. The loop reads it from here alone (a
-   * branch to an Infinity constant it had never taken made that time an untyped value, and the
-   * loop boxed it on the heap at every event).
-   */
-  readonly next = new Float64Array(1).fill(Infinity);
-  /** The event take() removed. */
-  kind = 0;
-  id = 0;
-  aux = 0;
-
-  /** events waiting */
-  get size(): number {
-    return this.holding ? this.n + 1 : this.n;
-  }
-
-  /**
-   * Schedule an event. Most events a handler schedules are earlier than any other (a service
-   * completion a fraction of a millisecond away, while the next arrival is milliseconds away), so
-   * the loop takes them next: such an event is held beside the heap rather than sifted to its
-   * root and straight back out. Holding must not change the order of events with equal times,
-   * which a binary heap decides by its shape: an event is held only when pushing it and popping
-   * it would have left the heap exactly as it was (undisturbed()), and a held event goes into the
-   * heap before any later push, as it would have been there first.
-   */
-  push(time: number, kind: number, id: number, aux: number): void {
-    if (this.holding) {
-      this.holding = false;
-      this.insert(this.next[0]!, this.heldKind, this.heldId, this.heldAux);
-    }
-    if (time < this.t[0]! && this.undisturbed()) {
-      this.holding = true;
-      this.next[0] = time;
-      this.heldKind = kind;
-      this.heldId = id;
-      this.heldAux = aux;
-    } else {
-      this.insert(time, kind, id, aux);
-      this.next[0] = this.t[0]!;
-    }
-  }
-
-  /** Remove the earliest event into kind, id and aux (its time is next[0]). */
-  take(): void {
-    if (this.holding) {
-      this.holding = false;
-      this.kind = this.heldKind;
-      this.id = this.heldId;
-      this.aux = this.heldAux;
-    } else {
-      this.kind = this.k[0]!;
-      this.id = this.ids[0]!;
-      this.aux = this.auxes[0]!;
-      this.pop();
-    }
-    this.next[0] = this.t[0]!;
-  }
-
-  /**
-   * Whether pushing an event earlier than all (it sifts up from slot n to the root, moving the
-   * events on that path down one level) and popping it again (the last event, the one from slot
-   * n's parent q, sifts down from the root) puts every event back where it was. The sift-down
-   * retraces the path unless a comparison on it meets equal times: an ancestor of q as early as
-   * q's event (the sift stops above q), or, where the path goes to a right child, its parent's
-   * event as early as the left child's (the sift goes left). Without equal times it always does.
-   */
-  private undisturbed(): boolean {
-    const T = this.t;
-    let i = (this.n - 1) >> 1;
-    if (i <= 0) return true;
-    const tq = T[i]!;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!(T[p]! < tq)) return false;
-      if ((i & 1) === 0 && !(T[p]! < T[i - 1]!)) return false;
-      i = p;
-    }
-    return true;
-  }
+  t = new Float64Array(1024).fill(Infinity, 0, 1);
+  k = new Int32Array(1024);
+  id = new Int32Array(1024);
+  aux = new Int32Array(1024);
+  size = 0;
 
   private grow(): void {
     const n = this.t.length * 2;
@@ -109,23 +24,23 @@ export class EventHeap {
     t.set(this.t);
     const k = new Int32Array(n);
     k.set(this.k);
-    const ids = new Int32Array(n);
-    ids.set(this.ids);
-    const auxes = new Int32Array(n);
-    auxes.set(this.auxes);
+    const id = new Int32Array(n);
+    id.set(this.id);
+    const aux = new Int32Array(n);
+    aux.set(this.aux);
     this.t = t;
     this.k = k;
-    this.ids = ids;
-    this.auxes = auxes;
+    this.id = id;
+    this.aux = aux;
   }
 
-  private insert(time: number, kind: number, id: number, aux: number): void {
-    if (this.n === this.t.length) this.grow();
+  push(time: number, kind: number, id: number, aux: number): void {
+    if (this.size === this.t.length) this.grow();
     const T = this.t;
     const K = this.k;
-    const I = this.ids;
-    const A = this.auxes;
-    let i = this.n++;
+    const I = this.id;
+    const A = this.aux;
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (T[p]! <= time) break;
@@ -141,17 +56,17 @@ export class EventHeap {
     A[i] = aux;
   }
 
-  /** Remove the binary heap's top. */
-  private pop(): void {
-    const n = --this.n;
+  /** Remove the top; the caller has read t[0], k[0], id[0], aux[0] first. */
+  pop(): void {
+    const n = --this.size;
     if (n === 0) {
       this.t[0] = Infinity;
       return;
     }
     const T = this.t;
     const K = this.k;
-    const I = this.ids;
-    const A = this.auxes;
+    const I = this.id;
+    const A = this.aux;
     const time = T[n]!;
     const kind = K[n]!;
     const id = I[n]!;
