@@ -94,6 +94,9 @@ export default defineConfig({
     // child and time real HTTP, and their time is the requests', not the start.
     pool: (process.env.ARCHSIM_MUTATION_POOL as 'forks' | 'threads' | undefined) ?? (folders.some((f) => f.pool === 'forks') ? 'forks' : 'threads'),
     sequence: { sequencer: FailedThenFastestFirst },
+    // After the first failure (the mutant is killed), the run's later files are not even imported
+    // (scripts/mutation-bail-runner.mjs): with one shared worker vitest would import each of them.
+    runner: './scripts/mutation-bail-runner.mjs',
     // ARCHSIM_MUTATION_TIMING=FILE: one JSON line per run (the dry run, then each mutant) with
     // vitest's own time per test file, to see where a mutant's time goes.
     reporters: ['default', ...(process.env.ARCHSIM_MUTATION_TIMING ? [new MutationTimingReporter(process.env.ARCHSIM_MUTATION_TIMING)] : [])],
