@@ -9,8 +9,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // A plain .mjs module shared with stryker.config.mjs and scripts/mutate.mjs.
 import { MUTATION_FOLDERS } from './scripts/mutation-folders.mjs';
+import MutationTimingReporter from './scripts/mutation-timing-reporter.mjs';
 
-type Folder = { mutate: string[]; tests: string[]; exclude?: string[] };
+type Folder = { mutate: string[]; tests: string[]; exclude?: string[]; pool?: 'forks' | 'threads' };
 
 /**
  * Stryker runs a mutant's covering tests with bail: the first failing test ends the run. Vitest's
@@ -73,13 +74,32 @@ export default defineConfig({
     retry: include.some((g) => g.includes('loadtest')) ? 2 : 0,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    pool: 'forks',
-    // Each mutant's tests import the modules afresh (Stryker assumes it: a mutant of module-level
-    // code is switched on while the module loads). ARCHSIM_MUTATION_ISOLATE=0 keeps them loaded
-    // between mutants: faster under load (about 1.7× in one comparison here), but a mutant of
-    // module-level code can then survive falsely: a quick look, not the recorded scores.
-    isolate: process.env.ARCHSIM_MUTATION_ISOLATE !== '0',
+    // Stryker's runner starts one vitest run per mutant, with one worker (maxWorkers 1). Not
+    // isolated, vitest hands that worker all the run's files at once and stops it when the run
+    // ends (vitest 4's pool: a worker is kept for the next task only while the queue holds one,
+    // and a run is a single task): every mutant's run starts a fresh worker, so no module state
+    // (jsq.ts's caches, resolve.ts's memo) crosses from one mutant to the next, and a mutant's
+    // files share the modules they import instead of importing them again each (about 0.3-0.7 s
+    // a file instrumented). What a shared worker changes: in the dry run, a cache that one file's
+    // test fills (jsq.ts's, resolve.ts's memo of a fixture object two files import) is read, not
+    // computed, by another file's, so only the first test counts as covering that code and only it
+    // runs for its mutants (a mutant the second alone would kill survives: the score stays a lower
+    // bound, never inflated). ARCHSIM_MUTATION_ISOLATE=1 isolates each file again (a file that
+    // must not share module state with another of its run; none in the lists today: every folder's
+    // list passes with one shared worker). Measured on analytic.ts 266-330 (32 mutants, reports/
+    // BENCHMARKS.md issue 20): 7.5 s a mutant isolated, 4.5 s shared.
+    isolate: process.env.ARCHSIM_MUTATION_ISOLATE === '1',
+    // A worker thread starts about 0.1-0.2 s sooner than a forked process, once per mutant. The
+    // driver's tests keep their own process (forks; MUTATION_FOLDERS' `pool`): they fork the built
+    // child and time real HTTP, and their time is the requests', not the start.
+    pool: (process.env.ARCHSIM_MUTATION_POOL as 'forks' | 'threads' | undefined) ?? (folders.some((f) => f.pool === 'forks') ? 'forks' : 'threads'),
     sequence: { sequencer: FailedThenFastestFirst },
-    reporters: ['default'],
+    // After the first failure (the mutant is killed), the run's later files are not even imported
+    // (scripts/mutation-bail-runner.mjs): with one shared worker vitest would import each of them.
+    runner: './scripts/mutation-bail-runner.mjs',
+    // ARCHSIM_MUTATION_TIMING=FILE: one JSON line per run (the dry run, then each mutant) with
+    // vitest's own time per test file, to see where a mutant's time goes.
+    reporters: ['default', ...(process.env.ARCHSIM_MUTATION_TIMING ? [new MutationTimingReporter(process.env.ARCHSIM_MUTATION_TIMING)] : [])],
+    ...(process.env.ARCHSIM_MUTATION_TIMING ? { experimental: { importDurations: { limit: 100 } } } : {}),
   },
 });

@@ -13,7 +13,7 @@
 // Left out everywhere: tests that run the built CLI or a script in another process (they exercise
 // dist/, never the mutated source), generated-project installs, the loader fuzz.
 
-/** @type {Record<string, { mutate: string[], tests: string[], exclude?: string[], note: string }>} */
+/** @type {Record<string, { mutate: string[], tests: string[], exclude?: string[], pool?: 'forks' | 'threads', note: string }>} */
 export const MUTATION_FOLDERS = {
   report: {
     mutate: ['src/report/**/*.ts'],
@@ -41,6 +41,8 @@ export const MUTATION_FOLDERS = {
     // sequencer puts the faster file first, and a mutant's tests stop at the first failure).
     // driver-watchdog.test.ts: the child watchdog's limits and message (watchdog.ts, pure).
     tests: ['test/loadtest/driver-watchdog.test.ts', 'test/loadtest/driver-exact.test.ts', 'test/loadtest/driver.test.ts', 'test/loadtest/interleave.test.ts'],
+    // A process of their own (vitest.stryker.config.ts runs the other folders in a worker thread).
+    pool: 'forks',
     note: 'the embedded driver against the trivial server in another process (real HTTP), and the interleaving offsets; build first',
   },
   model: {
@@ -55,10 +57,9 @@ export const MUTATION_FOLDERS = {
     // the same formulas by hand-worked values in milliseconds. Nor revisit.test.ts (a 300,000-
     // request fan-out DES at three loads: 23 s of its 28 s, paid by every surviving mutant of the
     // analytic model, the queueing formulas and the DES engine it covers).
-    // On a loaded machine the runs of 2026-12-01 narrowed further to the millisecond files
-    // (ARCHSIM_MUTATION_TESTS, reports/BENCHMARKS.md) and kept modules loaded between mutants
-    // (ARCHSIM_MUTATION_ISOLATE=0): sound for every file here but jsq.ts, whose module-level caches
-    // (phaseCache, memo) would carry one mutant's phases and waits into the next; run it isolated.
+    // jsq.ts's module-level caches (phaseCache, memo) are safe with the shared worker of
+    // vitest.stryker.config.ts: a worker lives for one mutant's run, and inside it every file sees
+    // the same mutant.
     // Nor pinned.test.ts: its one test runs 13 DES cases of 5,000-10,000 requests, 15-25 s under
     // Stryker's instrumentation, paid by every surviving mutant of des/ and compile.ts; the same
     // paths (and a few more) are pinned bit for bit in des-short-pinned.test.ts, 17 short cases of

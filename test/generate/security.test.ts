@@ -8,7 +8,10 @@ import { pairs } from './fixtures.js';
 
 type Obj = Record<string, any>;
 
-const all = pairs.map((p) => ({ ...p, files: generate('all', p.bp, p.layout, { withDatastores: true }) }));
+// Each test generates its pair's files itself: generated once at module level, the files were
+// made before Stryker switches a mutant on (npm run mutate), so no generator mutant could fail
+// these checks.
+const filesOf = (p: (typeof pairs)[number]) => generate('all', p.bp, p.layout, { withDatastores: true });
 
 // Shapes of real secrets: private keys, cloud keys, tokens, and credentials inside URLs.
 const SECRET_PATTERNS = [
@@ -23,7 +26,9 @@ const SECRET_PATTERNS = [
 ];
 
 describe('security', () => {
-  it.each(all)('$name: no container runs as root (k8s, Dockerfiles, compose)', ({ bp, layout, files }) => {
+  it.each(pairs)('$name: no container runs as root (k8s, Dockerfiles, compose)', (p) => {
+    const { bp, layout } = p;
+    const files = filesOf(p);
     for (const f of files.filter((x) => x.path.startsWith('k8s/') && x.path !== 'k8s/kustomization.yaml')) {
       for (const d of parseAllDocuments(f.content)) {
         const o = d.toJS() as Obj;
@@ -52,7 +57,8 @@ describe('security', () => {
     }
   });
 
-  it.each(all)('$name: every container has resource limits and health probes', ({ files }) => {
+  it.each(pairs)('$name: every container has resource limits and health probes', (p) => {
+    const files = filesOf(p);
     for (const f of files.filter((x) => x.path.startsWith('k8s/') && x.path !== 'k8s/kustomization.yaml')) {
       for (const d of parseAllDocuments(f.content)) {
         const pod = (d.toJS() as Obj).spec?.template?.spec;
@@ -73,7 +79,8 @@ describe('security', () => {
     }
   });
 
-  it.each(all)('$name: no secret value appears in any generated file', ({ files }) => {
+  it.each(pairs)('$name: no secret value appears in any generated file', (p) => {
+    const files = filesOf(p);
     const env = files.find((f) => f.path === '.env.example')!.content;
     const secretValues = [...env.matchAll(/^[A-Z0-9_]*(PASSWORD|SECRET)[A-Z0-9_]*=(.+)$/gm)].map((m) => m[2]!);
     expect(secretValues.length).toBeGreaterThan(0);

@@ -112,12 +112,14 @@ describe('automatic failure scenarios', () => {
 // Acceptance (issue 17): the second bundled system, which no seed describes, gets fault
 // isolation in compare for its own units and datastores, and the layouts differ as they should.
 describe('the second bundled system (hotel-reservation): compare shows fault isolation', () => {
-  const hotel = loadBlueprint(new URL('../../blueprints/hotel-reservation.yaml', import.meta.url).pathname).blueprint;
-  const layouts = Object.keys(hotel.layouts);
-  const cmp = compare(hotel, layouts, { scenarios: autoScenarios(hotel), duration: 20_000 });
-  const row = (scenario: string, layout: string) => cmp.faultIsolation.find((r) => r.failure.startsWith(`${scenario}:`) && r.layout === layout)!;
-
-  it('a unit-down row for each of its domains and a store-down row for each domain with tables, in every layout', () => {
+  // One test, the comparison computed inside it: computed in the describe body it ran while the
+  // file loaded, on every mutation run that scheduled the file (seconds), and before Stryker
+  // switches a mutant on, so no mutant could change what these assertions read.
+  it('a unit-down row for each of its domains and a store-down row for each domain with tables, in every layout; isolation grows with the split', () => {
+    const hotel = loadBlueprint(new URL('../../blueprints/hotel-reservation.yaml', import.meta.url).pathname).blueprint;
+    const layouts = Object.keys(hotel.layouts);
+    const cmp = compare(hotel, layouts, { scenarios: autoScenarios(hotel), duration: 20_000 });
+    const row = (scenario: string, layout: string) => cmp.faultIsolation.find((r) => r.failure.startsWith(`${scenario}:`) && r.layout === layout)!;
     expect(layouts).toEqual(['monolith', 'three-services', 'microservices']);
     const domains = Object.keys(hotel.system.domains);
     const stateful = domains.filter((d) => (hotel.system.domains[d]!.tables ?? []).length > 0);
@@ -128,9 +130,8 @@ describe('the second bundled system (hotel-reservation): compare shows fault iso
     }
     // Named from this blueprint only: no row of another system's scenarios.
     for (const r of cmp.faultIsolation) expect(r.failure).toMatch(/^auto:/);
-  });
 
-  it('isolation grows with the split: one unit or store down takes less of the system', () => {
+    // Isolation grows with the split: one unit or store down takes less of the system.
     // user down: the monolith is all down; split off, search and recommendations keep working.
     expect(row('auto:user-down', 'monolith').overall).toBe(0);
     expect(row('auto:user-down', 'microservices').success['frontend.hotels']).toBeGreaterThan(0.99);
