@@ -87,7 +87,11 @@ describe.skipIf(skip !== undefined)('up --runtime compose', () => {
 
       // A 10 s real load test of the blueprint's workload mix through the entry: no errors. (Its
       // set-up signs users up, scrypt in the containers: over 180 s at load 58 on two cores.)
-      const lt = archsim(['loadtest', BP, '--target', state.gatewayUrl, '--layout', layout, '--rate', '20/s', '--duration', '10s', '--warmup', '2s', '--no-pin', '--json'], { cwd, timeoutMs: 480_000 });
+      // This checks that every request is served, not how fast: in the whole suite's load the
+      // eight-unit layout once fell more than the default 5 s behind the schedule with all 16
+      // connections waiting, and the driver dropped 5 requests. 64 connections and 15 s let such
+      // a stall pass; a request that fails or is never answered still counts.
+      const lt = archsim(['loadtest', BP, '--target', state.gatewayUrl, '--layout', layout, '--rate', '20/s', '--duration', '10s', '--warmup', '2s', '--connections', '64', '--timeout', '15s', '--no-pin', '--json'], { cwd, timeoutMs: 480_000 });
       expect(lt.code, lt.stderr).toBe(0);
       const result = JSON.parse(lt.stdout);
       expect(result.totals.requests).toBeGreaterThan(100);
