@@ -421,8 +421,10 @@ export async function seedMore(sut: SystemUnderTest, bp: Blueprint, seeded: Seed
   for (const [id, n] of Object.entries(want)) total[id] = Math.max(total[id] ?? 0, seeded.counters[id] ?? 0) + n;
   const sp = planScenario(bp, null, plans[0]!.plan, profile);
   const { topUpPools } = await import('./scenarios/profile.js');
-  await topUpPools(sp.profile as { setup?: unknown[] }, seeded.data, seeded.expected, total, sut.baseUrl);
-  return { ...seeded, expected: total, ...(await settleAfterSeeding(sut)) };
+  const added = await topUpPools(sp.profile, seeded.data, seeded.expected, total, sut.baseUrl);
+  const settled = await settleAfterSeeding(sut);
+  const grown = added.filter((a) => a.added > 0).map((a) => `${a.step} +${a.added}`);
+  return { ...seeded, expected: total, idle: settled.idle, notes: [`the earlier windows' seeded data kept; pools of single-use items grown: ${grown.length ? grown.join(', ') : 'none needed'}`, ...settled.notes] };
 }
 
 /**

@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { archsim } from '../helpers/cli.js';
 import { loadBlueprint } from '../../src/io/load.js';
 
-type Run = { operations: { id: string; requests: number }[]; totals: { errors: { total: number } } };
+type Run = { run: { notes: string[] }; operations: { id: string; requests: number }[]; totals: { errors: { total: number } } };
 
 it('validate-model calibrates on the monolith, predicts microservices at a load level, and the reverse', () => {
   const dir = mkdtempSync(join(tmpdir(), 'archsim-vm-'));
@@ -54,6 +54,8 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
     for (const level of m.levels) {
       expect(level.totals.errors.total, layout).toBe(0);
       expect(level.operations.find((o) => o.id === 'auth.refresh')?.requests, layout).toBeGreaterThan(0);
+      // and the result says so: the refresh tokens' pool grown by a positive count
+      expect(level.run.notes.join('\n'), layout).toMatch(/seeded data kept; pools of single-use items grown: .*refresh tokens \([^)]*\) \+[1-9]\d*/);
     }
   }
   const page = readFileSync(html, 'utf8');
