@@ -34,7 +34,7 @@ export function createMetrics(unit: string) {
     byOp('archsim_op_pool_seconds_total', 'submission-to-completion time of those pool tasks', (t) => t.poolMs / 1000);
     new client.Gauge({
       name: 'archsim_thread_cpu_seconds_total',
-      help: 'CPU of this process by thread: main (event loop), boot (V8 workers present at start), later (libuv pool)',
+      help: 'CPU of this process by thread: main (event loop), boot (V8 workers present at start), later (libuv pool: the threads its start-up probe found, and any started after)',
       labelNames: ['thread'],
       registers: [registry],
       collect() {

@@ -12,6 +12,7 @@
 // Off unless ARCHSIM_PROFILE_OPS=1 (the load tester sets it for every layout it measures, so a
 // calibration layout and a predicted layout carry the same instrumentation overhead).
 import { createHook } from 'node:async_hooks';
+import { pbkdf2 } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { requestContext } from './request-context.js';
 
@@ -27,8 +28,15 @@ export class OpProfiler {
   readonly ops = new Map<string, OpTotals>();
   private readonly stack: { op: string; t0: number; child: number }[] = [];
   private readonly pending = new Map<number, { op: string; t0: number }>();
-  /** threads alive before the first pool task: V8's own workers, not libuv's pool */
+  /** threads alive when the profiler started: V8's own workers, and libuv's pool if it already ran a task */
   readonly bootThreads = new Set(threadIds());
+  /**
+   * libuv's pool threads among the boot threads, found by findPoolThreads(). Node's module loader
+   * reads files through the pool before any service code runs, so the pool is usually there at
+   * boot already, and "born later" alone missed it: every result up to 2026-12-02 read 0 s of pool
+   * CPU with scrypt running (its CPU counted with V8's workers).
+   */
+  readonly poolThreads = new Set<number>();
 
   /** `now`: the clock around callbacks (tests pass one that only the work advances, so preemption on a busy host cannot blur them). */
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -100,9 +108,24 @@ export class OpProfiler {
     return this;
   }
 
+  /**
+   * Tell libuv's pool threads apart by what they do: a few short hashes on the pool at once (twice
+   * its size, so every thread takes at least one however the core is shared), and the threads
+   * whose CPU grew by at least half a hash are the pool's. About 20 ms of CPU, once, at start.
+   */
+  async findPoolThreads(): Promise<void> {
+    const before = new Map(threadIds().map((t) => [t, threadNs(t)]));
+    const size = Math.max(1, Math.min(1024, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+    const started = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: 2 * size }, () => new Promise<void>((res) => pbkdf2('archsim', 'pool-probe', 2000, 32, 'sha256', () => res()))));
+    // half of one hash's share of the elapsed time: a thread that ran one hash is well above it
+    const floor = Number(process.hrtime.bigint() - started) / (4 * size);
+    for (const [tid, ns] of before) if (tid !== process.pid && threadNs(tid) - ns >= floor) this.poolThreads.add(tid);
+  }
+
   /** Counters for /metrics: per operation, plus the process's threads' CPU. */
   snapshot(): { ops: Record<string, OpTotals>; threads: ThreadCpu } {
-    return { ops: Object.fromEntries(this.ops), threads: threadCpu(this.bootThreads) };
+    return { ops: Object.fromEntries(this.ops), threads: threadCpu(this.bootThreads, this.poolThreads) };
   }
 }
 
@@ -127,17 +150,27 @@ function threadSeconds(tid: number): number {
   }
 }
 
+/** CPU time of one thread of this process so far, ns (schedstat; 0 where the kernel gives none). */
+function threadNs(tid: number): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * CPU of this process by thread: the main thread (the event loop and all JavaScript), the
- * threads that existed at start (V8's platform workers: GC, compilation), and the threads
- * started later (libuv's pool, created at its first task).
+ * threads that existed at start (V8's platform workers: GC, compilation) less the pool's, and
+ * libuv's pool: the boot threads `pool` names (OpProfiler.findPoolThreads) and any thread started
+ * later (a pool created at its first task).
  */
-export function threadCpu(boot: ReadonlySet<number>): ThreadCpu {
+export function threadCpu(boot: ReadonlySet<number>, pool: ReadonlySet<number> = new Set()): ThreadCpu {
   const out = { mainSeconds: 0, bootThreadsSeconds: 0, laterThreadsSeconds: 0 };
   for (const tid of threadIds()) {
     const s = threadSeconds(tid);
     if (tid === process.pid) out.mainSeconds += s;
-    else if (boot.has(tid)) out.bootThreadsSeconds += s;
+    else if (boot.has(tid) && !pool.has(tid)) out.bootThreadsSeconds += s;
     else out.laterThreadsSeconds += s;
   }
   return out;

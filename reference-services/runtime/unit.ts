@@ -478,6 +478,9 @@ export async function startUnit(o: UnitOptions): Promise<RunningUnit> {
   // Kept pools opened in full now, while nothing else uses the thread pool (see PoolOptions.keep).
   // A pool after another (each opens its connections one at a time: Db.warm), within the wait.
   if (o.db?.keep) for (const d of [...pools.values(), ...(queueDb ? [queueDb] : [])]) await d.warm(o.db.waitForMs ?? 0);
+  // Which threads are libuv's pool, while nothing else runs on it (op-cpu.ts): its CPU is then
+  // the pool's in every profile, apart from V8's own workers.
+  await opProfiler?.findPoolThreads();
   ready = true;
 
   const host = o.host ?? '127.0.0.1';

@@ -278,6 +278,21 @@ export function measuredIdle(results: readonly LoadTestResult[], match: (p: { un
   return xs.length && xs.every((v): v is number => v !== null) ? ss.mean(xs) : null;
 }
 
+/**
+ * The CPU of a unit's thread pool in one window, seconds. The pool's own threads where the profile
+ * tells them apart. Where it could not (poolThreadsCpuSeconds 0 although pool tasks ran: Node's
+ * module loader reads files through the pool before any service code runs, so its threads were
+ * already there when the profiler took the boot threads; every result up to 2026-12-02 reads
+ * so) and in results older than the field: every thread off the main one. That also counts V8's
+ * own workers (GC, compilation), a few tenths of a ms per request against a scrypt hash's tens
+ * of ms; dropping the pool instead lost about 1.4 ms per monolith request (measured 2026-12-02).
+ */
+export function poolCpuSeconds(p: { offMainCpuSeconds: number; poolThreadsCpuSeconds?: number | undefined; operations: readonly { poolTasks: number }[] }): number {
+  if (p.poolThreadsCpuSeconds !== undefined && p.poolThreadsCpuSeconds > 0) return p.poolThreadsCpuSeconds;
+  if (p.poolThreadsCpuSeconds === undefined || p.operations.some((o) => o.poolTasks > 0)) return p.offMainCpuSeconds;
+  return 0;
+}
+
 export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestResult[], unit: string, unitOfDomain: ReadonlyMap<string, string>, hops?: HopCosts, cold?: { table: ColdVisit; workers: number }): { perOp: Map<string, { cpuMs: number; poolMs: number; calls: number }>; overheadMs: number; backgroundCpu: number; coldMs: number; coldPerWork: number; fit: UnitFit } | null {
   const profiles = results.map((x) => x.profile.find((p) => p.unit === unit));
   if (!profiles.length || profiles.some((p) => !p)) return null;
@@ -305,8 +320,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     }
     return run;
   });
-  // The pool's own threads where the results keep them apart; older results: every thread off the main one.
-  const offMain = ss.sum(profiles.map((p) => p!.poolThreadsCpuSeconds ?? p!.offMainCpuSeconds));
+  const offMain = ss.sum(profiles.map((p) => poolCpuSeconds(p!)));
   // The server side of calls from other units is the simulator's network CPU, not this unit's.
   // So is the claim around each delivery from the queue (the broker's consumeCpu at this unit).
   const unattributed = perRun.map((r) => Math.max(0, r.other - (r.servedRemotely * (hops?.serverMs ?? 0) + r.queued * (hops?.consumeMs ?? 0)) / 1000));

@@ -167,6 +167,8 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   // stations' own queues are computed from their unstretched demand: stretching those too counts
   // the host's queueing twice (checked against the DES: within ~15% up to 90% host load).
   let inflate = 1;
+  let lowFactor = 1;
+  let lowWait = 0;
   if (host) {
     let total = 0;
     for (let i = 0; i < n; i++) total += D[i]!;
@@ -178,8 +180,31 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     const a = beta > 0 ? Math.min(host.cores, (work * (1 + beta) + c.background) / (1 + (work * beta) / host.cores)) : work + c.background;
     const slow = beta > 0 ? 1 + beta * Math.max(0, 1 - a / host.cores) : 1;
     if (slow !== 1) for (let i = 0; i < n; i++) D[i] = D[i]! * slow;
-    inflate = a >= host.cores ? Infinity : slow * (1 + erlangC(host.cores, a) / (host.cores - a));
+    // The units' thread pools run on the cores the rest leaves (the DES's low-priority host pool,
+    // ps-pool.ts): the rest sees a host loaded by its own work only (an M/M/c-PS at that load). A
+    // pool visit runs at the share the rest leaves, after the work it finds: the residual work of
+    // every class (Σ ρᵢ·mᵢ for exponential service) cleared at that share. Exact in the mean for
+    // M/M/1 with preemptive priority (S/(1−ρH) + R/((1−ρH)(1−ρ))); on more cores an
+    // approximation (the M/M/c waiting probability in place of ρ).
+    let poolWork = 0;
+    let residual = 0;
+    for (let i = 0; i < n; i++) {
+      if (c.stations[i]!.kind === 'pool') poolWork += D[i]!;
+      if (V[i]! > 0) residual += ((lambda * D[i]!) / 1000) * (D[i]! / V[i]!);
+    }
+    const k = host.cores;
+    const aHigh = poolWork > 0 && work > 0 ? a * (1 - (lambda * poolWork) / 1000 / (work + c.background)) : a;
+    inflate = a >= k ? Infinity : slow * (1 + erlangC(k, aHigh) / (k - aHigh));
+    if (poolWork > 0) {
+      lowFactor = a >= k ? Infinity : (slow * k) / (k - aHigh);
+      lowWait = a >= k ? Infinity : a > 0 ? ((erlangC(k, a) / a) * residual) / (k * (1 - aHigh / k) * (1 - a / k)) : 0;
+    } else lowFactor = inflate;
   }
+  const isLow = (station: number) => host !== undefined && c.stations[station]!.kind === 'pool';
+  /** the host's stretch of a visit's service at this station */
+  const inflateOf = (station: number) => (isLow(station) ? lowFactor : inflate);
+  /** the wait on the host before a thread-pool visit runs (0 elsewhere) */
+  const hostWaitOf = (station: number) => (isLow(station) ? lowWait : 0);
   const ca2 = arrivalScv(c, demands, mix, lambda, V, D, M2);
   const st: StationState[] = c.stations.map((s, i) => {
     const servers = s.replicas * s.servers;
@@ -216,13 +241,14 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     for (let j = 0; j < od.visits.length; j++) {
       const v = od.visits[j]!;
       const s = st[v.station]!;
-      const service = (v.fresh && cold ? v.mean + cold[v.station]! : v.mean) * inflate;
+      const f = inflateOf(v.station);
+      const service = (v.fresh && cold ? v.mean + cold[v.station]! : v.mean) * f;
       if (c.stations[v.station]!.discipline === 'ps') {
         // PS response of a visit: mean service × psFactor; its variance from M/M/1-PS (mm1PsVariance:
         // (2+ρ)/(2−ρ) × the squared mean for exponential service), the extra term scaling with the
         // service's own variability.
         const r = 1 - 1 / s.psFactor;
-        const vv = (v.variance * inflate * inflate + service * service * ((2 * r) / (2 - r))) * s.psFactor * s.psFactor;
+        const vv = (v.variance * f * f + service * service * ((2 * r) / (2 - r))) * s.psFactor * s.psFactor;
         mean += service * s.psFactor;
         variance += vv;
         sMean += service * s.psFactor;
@@ -242,12 +268,13 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
             wv += 2 * chain[j]!;
           }
         }
-        mean += service + wait;
-        variance += v.variance * inflate * inflate + wv;
+        const hw = hostWaitOf(v.station);
+        mean += service + wait + hw;
+        variance += v.variance * f * f + wv + hw * hw;
         sMean += service;
-        sVar += v.variance * inflate * inflate;
-        wMean += wait;
-        wVar += wv;
+        sVar += v.variance * f * f;
+        wMean += wait + hw;
+        wVar += wv + hw * hw;
         if (wait > 0) noWait *= 1 - s.pWait;
       }
     }
@@ -261,7 +288,7 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     }
     return { id, p, mean, variance, split: { sMean, sVar, wMean, wVar, pWait: 1 - noWait }, md1, waits: w };
   });
-  return { stations: st, ops, inflate };
+  return { stations: st, ops, inflate, inflateOf, hostWaitOf };
 }
 
 interface RevisitWaits {
@@ -747,7 +774,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   for (const op of sol.ops) {
     const od = demands.get(op.id)!;
     let r = od.delayMean;
-    od.visits.forEach((v, j) => (r += c.stations[v.station]!.discipline === 'ps' ? v.mean * sol.inflate * sol.stations[v.station]!.psFactor : v.mean * sol.inflate + sol.stations[v.station]!.meanWait * (op.waits ? op.waits.k[j]! : 1)));
+    od.visits.forEach((v, j) => (r += c.stations[v.station]!.discipline === 'ps' ? v.mean * sol.inflateOf(v.station) * sol.stations[v.station]!.psFactor : v.mean * sol.inflateOf(v.station) + sol.hostWaitOf(v.station) + sol.stations[v.station]!.meanWait * (op.waits ? op.waits.k[j]! : 1)));
     L += ((lambda * op.p) / 1000) * r;
   }
   const W = sol.ops.reduce((a, op) => a + op.p * op.mean, 0);

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
-import { applyCalibration, calibrate, nnls, overlayYaml } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, nnls, overlayYaml, poolCpuSeconds } from '../../src/loadtest/calibrate.js';
 import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
 import { operationIndex } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
@@ -287,5 +287,22 @@ describe('calibrate from the services’ own instrumentation', () => {
     expect(mixed.operations).toEqual(own.operations);
     expect(mixed.runs).toHaveLength(1);
     expect(() => calibrate(bp, [profiled('microservices', 1)], { layout: 'monolith' })).toThrow(/no result measured layout "monolith"/);
+  });
+});
+
+describe('poolCpuSeconds: the CPU of a unit’s thread pool in a window', () => {
+  const ops = (poolTasks: number) => [{ poolTasks }, { poolTasks: 0 }];
+  it('is the pool threads’ own CPU where the profile told them apart', () => {
+    expect(poolCpuSeconds({ offMainCpuSeconds: 1.5, poolThreadsCpuSeconds: 1.1, operations: ops(22) })).toBe(1.1);
+  });
+  it('is every thread off the main one when pool tasks ran but no pool thread was told apart (the pool was born before the profiler looked)', () => {
+    // the 2026-12-02 monolith at 61.3/s: 22 scrypt hashes, 1.02 s off the main thread, 0 "pool"
+    expect(poolCpuSeconds({ offMainCpuSeconds: 1.02, poolThreadsCpuSeconds: 0, operations: ops(22) })).toBe(1.02);
+  });
+  it('is 0 when no pool task ran (V8’s own workers are not the pool)', () => {
+    expect(poolCpuSeconds({ offMainCpuSeconds: 0.3, poolThreadsCpuSeconds: 0, operations: ops(0) })).toBe(0);
+  });
+  it('is every thread off the main one in results older than the field', () => {
+    expect(poolCpuSeconds({ offMainCpuSeconds: 0.7, operations: ops(0) })).toBe(0.7);
   });
 });

@@ -1,6 +1,6 @@
 // The per-operation CPU profile: event-loop self time per operation (nested calls charged to the
 // callee), pool tasks per operation, thread CPU from /proc. Real async_hooks, real scrypt.
-import { scrypt } from 'node:crypto';
+import { pbkdf2, scrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OpProfiler, UNATTRIBUTED } from '../../reference-services/runtime/op-cpu.js';
 import { requestContext } from '../../reference-services/runtime/request-context.js';
@@ -86,4 +86,23 @@ describe('OpProfiler', () => {
     expect(off).toBeGreaterThan(0.02);
     expect(off).toBeGreaterThan(s.threads.mainSeconds - before.mainSeconds);
   });
+
+  it('tells the pool’s threads apart when the pool was already running at start (as Node’s module loader leaves it)', async () => {
+    // the pool exists before the profiler looks: born-later alone would count none of its CPU as the pool's
+    await new Promise<void>((res) => pbkdf2('x', 'y', 10, 16, 'sha256', () => res()));
+    const p = new OpProfiler().start();
+    await p.findPoolThreads();
+    const size = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    expect(p.poolThreads.size).toBeGreaterThan(0);
+    expect(p.poolThreads.size).toBeLessThanOrEqual(size);
+    expect(p.poolThreads.has(process.pid)).toBe(false);
+    const before = p.snapshot().threads;
+    for (let i = 0; i < 4; i++) await new Promise<void>((res, rej) => scrypt('pw', 'salt', 32, { N: 1 << 14 }, (e) => (e ? rej(e) : res())));
+    const after = p.snapshot().threads;
+    const pool = after.laterThreadsSeconds - before.laterThreadsSeconds;
+    const v8 = after.bootThreadsSeconds - before.bootThreadsSeconds;
+    expect(pool).toBeGreaterThan(0.02);
+    expect(pool).toBeGreaterThan(v8);
+  });
 });
+

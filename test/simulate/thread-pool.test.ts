@@ -4,7 +4,9 @@
 // - one pool thread, exponential pool work: the pool is an M/M/1 behind the loop;
 // - four pool threads at the same load: an M/M/4 (Erlang C), far less waiting;
 // - on a shared host of one core, the pool's work competes with the loop's for that core, so the
-//   host is an M/M/1 at the sum of both demands (the layered model of host-layered.test.ts).
+//   host is an M/M/1 at the sum of both demands (the layered model of host-layered.test.ts);
+// - there the event loop's work comes first (a thread that mostly sleeps preempts a CPU-bound one
+//   on Linux; ps-pool.ts): M/M/1 with preemptive priority, each class's mean in closed form.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/simulate/compile.js';
 import { erlangC } from '../../src/simulate/queueing.js';
@@ -83,5 +85,47 @@ layouts:
     const r = des(withPool(4), 150, 1);
     expect(r.littleCheck.meanResponse).toBeGreaterThan(10 * 0.9);
     expect(r.littleCheck.meanResponse).toBeLessThan(10 * 1.1);
+  });
+
+  it('on a one-core host the event loop comes first: M/M/1 with preemptive priority, both classes exact in the mean', () => {
+    // plain: 2 ms of loop work, hash: 4 ms of pool work (and 1 µs of loop), 100/s each.
+    // Loop (high class): ρH = 0.2, T = 2 / (1 − 0.2) = 2.5 ms, whatever the pool does; plain
+    // processor sharing of the core would give 2 / (1 − 0.6) = 5 ms.
+    // Pool (low class): T = S/(1 − ρH) + R/((1 − ρH)(1 − ρ)), R = Σ ρᵢ·Sᵢ = 0.2·2 + 0.4·4 = 2:
+    // 4/0.8 + 2/(0.8·0.4) = 5 + 6.25 = 11.25 ms.
+    const b = bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: priority }
+system:
+  domains:
+    a:
+      operations:
+        hash: { route: POST /hash, cpu: { dist: const, mean: 0.001ms }, pool: { dist: exp, mean: 4ms } }
+        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
+workload: { rate: 200/s, mix: { a.hash: 1, a.plain: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001, threadPool: 4 }
+    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
+`);
+    const mix = { 'a.hash': 1, 'a.plain': 1 };
+    const host = { cores: 1, driverCpu: 0 };
+    const d = simulate(b, 'l', { method: 'des', rate: 200, mix, duration: 400_000, warmup: 10_000, seed: 5, host });
+    const mean = (r: typeof d, id: string) => r.operations.find((o) => o.id === id)!.latency.mean;
+    expect(mean(d, 'a.plain')).toBeGreaterThan(2.5 * 0.95);
+    expect(mean(d, 'a.plain')).toBeLessThan(2.5 * 1.05);
+    expect(mean(d, 'a.hash')).toBeGreaterThan(11.25 * 0.94);
+    expect(mean(d, 'a.hash')).toBeLessThan(11.25 * 1.06);
+    // The analytic method: the pool visit by the same closed form; the loop's work exactly as if
+    // the pool's were not there (its own 100/s alone), which is 3 ms and not 2.5 here because the
+    // layered host model stretches the loop's service on top of its own M/M/1 wait (a single
+    // station is its worst case: host-layered.test.ts).
+    const a = simulate(b, 'l', { method: 'analytic', rate: 200, mix, host });
+    expect(mean(a, 'a.hash')).toBeGreaterThan(11.25 * 0.97);
+    expect(mean(a, 'a.hash')).toBeLessThan(11.25 * 1.03);
+    const alone = simulate(b, 'l', { method: 'analytic', rate: 100, mix: { 'a.plain': 1 }, host });
+    // (the hash's 1 µs of loop work per request is the only high-priority load the mix adds)
+    expect(mean(a, 'a.plain')).toBeCloseTo(mean(alone, 'a.plain'), 3);
   });
 });

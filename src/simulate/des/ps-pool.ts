@@ -8,6 +8,14 @@
 // a job of work s entering at v finishes when v reaches v + s. A min-heap of finishing levels and
 // one wake-up event (rescheduled, by version, whenever n changes) make each arrival and
 // completion O(log n).
+//
+// Priority (`above`): a pool whose jobs get only the cores another pool's jobs leave free, as the
+// host's thread-pool work (scrypt, zlib) does beside the event loops and database backends. Linux's
+// scheduler lets a thread that mostly sleeps preempt a CPU-bound one when it wakes, so a short visit
+// of an event loop barely notices a 50 ms scrypt hash on its core, where plain processor sharing
+// would run the visit at half speed for the hash's whole length. Strict priority is the limit of
+// that; past the upper pool's saturation the lower one starves, as a hog does on a host that
+// has no core left (only near saturation, where no prediction is sharp).
 import { EV_POOL_WAKE } from './names.js';
 import type { Token } from './tokens.js';
 
@@ -42,11 +50,29 @@ export class PsPool {
     private readonly onDone: (t: Token) => void,
     /** a job that finds a core idle runs 1 + this times its work (HostModel.idleSlowdown) */
     private readonly idleSlowdown = 0,
-  ) {}
+    /** the pool whose jobs come first: this one runs on the cores they leave (see the top) */
+    private readonly above: PsPool | null = null,
+  ) {
+    if (above) above.below = this;
+  }
+
+  /** the pool that runs on what this one leaves, told whenever n changes */
+  private below: PsPool | null = null;
+
+  /** cores this pool's jobs share now */
+  private avail(): number {
+    return this.above ? Math.max(0, this.cores - this.above.n) : this.cores;
+  }
+
+  /** each job's rate now (ms of work per ms) */
+  private rate(): number {
+    const c = this.avail();
+    return this.n <= c ? 1 : c / this.n;
+  }
 
   private advance(): void {
     const now = this.sim.now;
-    if (this.n > 0) this.v += (now - this.last) * (this.n <= this.cores ? 1 : this.cores / this.n);
+    if (this.n > 0) this.v += (now - this.last) * this.rate();
     this.last = now;
     if (this.v > 1048576) {
       const F = this.fv;
@@ -57,8 +83,9 @@ export class PsPool {
 
   /** Token t joins with `work` ms of service to receive. */
   add(t: Token, work: number): void {
-    if (this.idleSlowdown > 0 && this.n < this.cores && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
+    if (this.idleSlowdown > 0 && this.n < this.avail() && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
     this.advance();
+    this.below?.advance();
     if (this.n === this.fv.length) {
       const f = new Float64Array(this.fv.length * 2);
       f.set(this.fv);
@@ -78,13 +105,16 @@ export class PsPool {
     F[i] = fv;
     T[i] = t;
     this.schedule();
+    this.below?.schedule();
   }
 
   private schedule(): void {
     // Versions travel in an Int32 event field: wrap as it does.
     this.version = (this.version + 1) | 0;
     if (this.n === 0) return;
-    const rate = this.n <= this.cores ? 1 : this.cores / this.n;
+    const rate = this.rate();
+    // no core left by the pool above: its next change reschedules this one
+    if (rate <= 0) return;
     this.sim.at(this.sim.now + Math.max(0, (this.fv[0]! - this.v) / rate), EV_POOL_WAKE, this.index, this.version);
   }
 
@@ -92,6 +122,7 @@ export class PsPool {
   wake(version: number): void {
     if (version !== this.version) return;
     this.advance();
+    this.below?.advance();
     const F = this.fv;
     const T = this.tok;
     let k = 0;
@@ -118,6 +149,7 @@ export class PsPool {
       T[i] = tk;
     }
     this.schedule();
+    this.below?.schedule();
     // onDone may add to this pool (a token's next visit), never wake it: the scratch list is safe.
     for (let j = 0; j < k; j++) this.onDone(this.done[j]!);
   }

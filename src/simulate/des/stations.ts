@@ -75,6 +75,10 @@ export class Stations {
   readonly pools: PsPool[] = [];
   /** --host-cores: every FCFS server's work shares these cores */
   private readonly hostPool: PsPool | null;
+  /** --host-cores: the thread pools' work, on the cores hostPool's leaves (ps-pool.ts, priority) */
+  private readonly hostLowPool: PsPool | null;
+  /** per station: 1 for a unit's thread pool (its work goes to hostLowPool) */
+  private readonly lowPriority: Uint8Array;
   private readonly leastConn: boolean;
   private readonly random: boolean;
   // Cold visits (HostModel.coldVisit): per replica, a stack of its free servers' idle-since times,
@@ -150,6 +154,8 @@ export class Stations {
     const done = (t: Token) => this.serviceDone(t);
     // The units' background work (timers, pollers) holds part of the host's cores all the time.
     this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done, hostIdleSlowdown) : null;
+    this.lowPriority = Uint8Array.from(c.stations, (s) => (s.kind === 'pool' ? 1 : 0));
+    this.hostLowPool = this.hostPool && this.lowPriority.includes(1) ? this.newPool(Math.max(hostCores! - c.background, MIN_HOST_CORES), done, hostIdleSlowdown, this.hostPool) : null;
     for (let s = 0; s < S; s++) {
       const ps = c.stations[s]!.discipline === 'ps';
       for (let k = 0; k < this.allocated[s]!; k++) {
@@ -161,8 +167,8 @@ export class Stations {
     }
   }
 
-  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0): PsPool {
-    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown);
+  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0, above: PsPool | null = null): PsPool {
+    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown, above);
     this.pools.push(p);
     return p;
   }
@@ -267,7 +273,7 @@ export class Stations {
     const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
     this.work[s]! += work;
     this.served[s]!++;
-    if (this.hostPool) this.hostPool.add(t, work);
+    if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }
 
