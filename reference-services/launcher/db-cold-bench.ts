@@ -8,14 +8,14 @@
 import pg from 'pg';
 import { pacedSweep, schedstatMs, type PacePoint } from '../../src/io/paced-sweep.js';
 
-/** ms between queries, the first being the base (0: back to back, the HTTP sweep's own base) */
-export const DB_COLD_PACES = [0, 2, 5, 15, 50, 150] as const;
+/** ms between queries, the first being the base (0: back to back, the HTTP sweep's own base); up to 1.5 s as the HTTP sweep's (cold-visit-bench.ts) */
+export const DB_COLD_PACES = [0, 2, 5, 15, 50, 150, 500, 1500] as const;
 
 /**
  * The sweep on database `url` (a scratch cluster's: it creates its own small table). `queries(pace)`:
  * measured queries at that pace. Null where the kernel gives no schedstat for the backend.
  */
-export async function measureDbColdVisits(url: string, warmup?: number, queries: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(400, Math.max(25, 1500 / p))) : 400)): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
+export async function measureDbColdVisits(url: string, warmup?: number, queries: (paceMs: number) => number = (p) => (p <= 0 ? 400 : p >= 500 ? Math.max(4, Math.round(3000 / p)) : Math.round(Math.min(400, Math.max(25, 1500 / p))))): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

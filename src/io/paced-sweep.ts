@@ -22,14 +22,14 @@ export function schedstatMs(pid: number): number | null {
 /**
  * Drive `one` (one call to the measured process) at each of `paces`, ms apart (0: back to back).
  * First `warmup` calls back to back and 600 1 ms apart (JIT, caches, the connection), then 1.5 s with no calls for the process's background,
- * then per pace 5 unmeasured calls and `calls(pace)` measured ones. `cpuMs` reads the process's
+ * then per pace 5 unmeasured calls (1 from 500 ms) and `calls(pace)` measured ones. `cpuMs` reads the process's
  * CPU so far. Null when it cannot be read.
  */
 export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number, warmup = 3000): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
   if (cpuMs() === null) return null;
-  /** n calls, one every `pace` ms; resolves with the calls' summed round trips, ms */
-  const paced = async (n: number, pace: number): Promise<number> => {
-    const t0 = performance.now();
+  /** n calls, one every `pace` ms, the first `after` ms from now; resolves with the calls' summed round trips, ms */
+  const paced = async (n: number, pace: number, after = 0): Promise<number> => {
+    const t0 = performance.now() + after;
     let wall = 0;
     for (let i = 0; i < n; i++) {
       const wait = t0 + i * pace - performance.now();
@@ -51,9 +51,12 @@ export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => numbe
   const points: PacePoint[] = [];
   for (const pace of paces) {
     const n = calls(pace);
-    await paced(5, pace);
+    // into the pace's rhythm first; one call at the slow paces (each is cold anyway, and 5 of them would be 7.5 s at 1.5 s)
+    await paced(pace >= 500 ? 1 : 5, pace);
     const c0 = cpuMs()!;
-    const wall = await paced(n, pace);
+    // the first measured call a whole pace after the last unmeasured one: its gap is the pace's
+    // too (it used to follow at once, warm: one call in n, a quarter of them at 1.5 s)
+    const wall = await paced(n, pace, pace);
     points.push({ paceMs: pace, calls: n, serverMs: (cpuMs()! - c0) / n, wallMs: wall / n });
   }
   return { points, idleMsPerMs };

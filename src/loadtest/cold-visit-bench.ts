@@ -1,6 +1,6 @@
 // `calibrate --platform`'s cold-visit sweep: the server side of one HTTP call (the platform's
 // fastify echo server, one undici connection), first back to back, then at paces from calls a
-// few ms apart to calls 150 ms apart, the server's main thread's CPU per call read from
+// few ms apart to calls 1.5 s apart, the server's main thread's CPU per call read from
 // /proc/<pid>/schedstat (ns, where /proc/<pid>/stat counts 10 ms ticks: too coarse for 20 calls
 // of half a millisecond).
 //
@@ -19,8 +19,16 @@ import { pacedSweep, schedstatMs, type PacePoint } from '../io/paced-sweep.js';
 import { runnableFile } from './runnable.js';
 import type { ScratchTracker } from './scratch-processes.js';
 
-/** ms between calls, the first (0: back to back) being the base the others are compared with */
-export const COLD_PACES = [0, 2, 5, 15, 50, 150] as const;
+/**
+ * ms between calls, the first (0: back to back) being the base the others are compared with. Up to
+ * 1.5 s: a microservice visited less than once a second goes colder still than after 150 ms (a
+ * bare echo here: +0.47 ms of CPU after 150 ms idle, +1.06 after 500 ms, +1.52 after 1.5 s;
+ * 2026-12-02), and the table holds its last extra beyond its last gap.
+ */
+export const COLD_PACES = [0, 2, 5, 15, 50, 150, 500, 1500] as const;
+
+/** Measured calls at a pace: a few seconds' worth, at least 20 below 500 ms (6 at 500 ms, 4 at 1.5 s: 3 and 6 s). */
+export const coldCalls = (paceMs: number): number => (paceMs <= 0 ? 250 : paceMs >= 500 ? Math.max(4, Math.round(3000 / paceMs)) : Math.round(Math.min(250, Math.max(20, 1000 / paceMs))));
 
 export type ColdPoint = PacePoint;
 
@@ -79,7 +87,7 @@ export const WORK_TOUCHES = 1600;
  * Run the sweep against a fresh echo server. `calls(pace)`: how many measured calls at that pace
  * (a few seconds each); every pace has a short warm-up at its own pace first.
  */
-export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = (p) => (p > 0 ? Math.round(Math.min(250, Math.max(20, 1000 / p))) : 250), paces: readonly number[] = COLD_PACES, path = '/echo'): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
+export async function measureColdVisits(track: ScratchTracker, warmup?: number, calls: (paceMs: number) => number = coldCalls, paces: readonly number[] = COLD_PACES, path = '/echo'): Promise<{ points: ColdPoint[]; idleMsPerMs: number } | null> {
   const file = runnableFile(import.meta.url, './platform-child.js');
   const srv = track.child(fork(file, ['server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   let pool: Pool | undefined;

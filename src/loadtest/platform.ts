@@ -209,11 +209,11 @@ export async function measurePlatform(o: { requests?: number; events?: number; w
     const viaGateway = await onePayload(64, requests, warmup, scratch, program('gateway-main'));
     let dbSweep: Awaited<ReturnType<typeof measureDbColdVisits>> = null;
     const onCluster = async (url: (database: string) => string) => {
-      o.log?.('a PostgreSQL backend woken after idling: one connection’s primary-key lookups at paces from 2 to 150 ms');
+      o.log?.('a PostgreSQL backend woken after idling: one connection’s primary-key lookups at paces from 2 ms to 1.5 s');
       dbSweep = await measureDbColdVisits(url('bench_local'), warmup);
     };
     const events = await signals.guard(measureEventQueue({ treeCpu, track: scratch, onCluster, warmup: Math.min(warmup, 1000), ...(o.events ? { events: o.events } : {}), ...(o.log ? { log: o.log } : {}) }));
-    o.log?.('a process woken after idling: the server side of one call at paces from 2 to 150 ms, a bare echo and then a handler with a working set');
+    o.log?.('a process woken after idling: the server side of one call at paces from 2 ms to 1.5 s, a bare echo and then a handler with a working set');
     const sweep = await measureColdVisits(scratch, warmup);
     const workSweep = await measureColdVisits(scratch, warmup, undefined, undefined, `/work?n=${WORK_TOUCHES}`);
     return platformCosts(fitHttp(small, large), viaGateway, events, sweep, dbSweep, workSweep);

@@ -1,0 +1,34 @@
+// The paced sweep behind the cold-visit tables: each pace's measured calls are exactly the
+// calls(pace) it says, each one a whole pace after the call before it (the first measured call
+// included: it used to follow the last unmeasured one at once, a warm call among cold ones).
+import { describe, expect, it } from 'vitest';
+import { pacedSweep } from '../../src/io/paced-sweep.js';
+
+describe('pacedSweep', () => {
+  it('measures calls(pace) calls per pace, every measured call a pace after the one before', async () => {
+    const at: number[] = [];
+    let cpu = 0;
+    // each call costs exactly 1 ms of "CPU": a pace's serverMs is 1 only if its count is right
+    const one = async () => {
+      at.push(performance.now());
+      cpu += 1;
+    };
+    const paces = [0, 40, 120];
+    const calls = (p: number) => (p === 0 ? 7 : p >= 100 ? 3 : 4);
+    const r = await pacedSweep(one, () => cpu, paces, calls, 10);
+    expect(r).not.toBeNull();
+    expect(r!.points.map((p) => [p.paceMs, p.calls, p.serverMs])).toEqual([
+      [0, 7, 1],
+      [40, 4, 1],
+      [120, 3, 1],
+    ]);
+    // 10 warm-up, 600 at 1 ms; then per pace 5 unmeasured (1 from 500 ms: none here) and the measured
+    expect(at.length).toBe(10 + 600 + (5 + 7) + (5 + 4) + (5 + 3));
+    const measured120 = at.slice(-3);
+    const before = at[at.length - 4]!;
+    // the first measured call at 120 ms waits its pace after the last unmeasured one (timers fire late, never early)
+    expect(measured120[0]! - before).toBeGreaterThanOrEqual(119);
+    // the idle reading: no calls, no CPU
+    expect(r!.idleMsPerMs).toBe(0);
+  }, 20_000);
+});
