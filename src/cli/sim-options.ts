@@ -26,6 +26,7 @@ export interface SimFlags {
   balance?: string;
   requests?: string;
   targetRate?: string;
+  arrivals?: string;
   json?: boolean;
 }
 
@@ -70,5 +71,9 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin', 'random'] as const);
   if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);
   if (f.targetRate !== undefined) o.targetRate = rateFlag('--target-rate', f.targetRate);
+  if (f.arrivals !== undefined) {
+    o.arrivals = choiceFlag('--arrivals', f.arrivals, ['poisson', 'paced'] as const);
+    if (o.arrivals === 'paced' && o.users !== undefined) throw new UsageError('--arrivals paced needs an open workload (--rate), not --users');
+  }
   return o;
 }

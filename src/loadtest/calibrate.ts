@@ -18,7 +18,7 @@ import type { Blueprint, Dist } from '../model/schema.js';
 import { simulate } from '../simulate/simulate.js';
 import { compile } from '../simulate/compile.js';
 import { opDemands } from '../simulate/demand.js';
-import { hostOfRuns } from './host-of-runs.js';
+import { arrivalsOf, hostOfRuns } from './host-of-runs.js';
 import type { PlatformCosts } from './platform.js';
 import { coldTables, meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
@@ -785,7 +785,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
   const calibrated = applyCalibration(bp, ops, layout, background);
-  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, ...arrivalsOf(base), mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
   const waits = new Map<string, number>();
   for (const m of measured) {
     const p = predicted.operations.find((o) => o.id === m.id);

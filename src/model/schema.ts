@@ -343,6 +343,10 @@ export const Workload = z.strictObject({
   users: int(1, LIMITS.users, 'users').optional().describe('closed workload: concurrent users'),
   thinkTime: Distribution.optional().describe('closed workload: think time between a user’s requests'),
   profile: Profile.optional(),
+  arrivals: z
+    .enum(['poisson', 'paced'])
+    .optional()
+    .describe('open workload: how requests arrive — poisson (independent clients, the default) or paced (evenly spaced, the mix in a fixed interleaved order: what a load driver at a constant rate sends, archsim’s own and k6’s constant-arrival-rate alike)'),
   duration: Duration.refine((v) => v > 0, 'a workload duration must be above 0s').prefault('60s'),
   warmup: Duration.prefault('0s'),
   connections: int(0, LIMITS.users, 'connections').optional().describe('concurrent WebSocket connections'),

@@ -142,6 +142,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     const w = bp.workload;
     if (w.rate === undefined && w.users === undefined && !w.profile) err(['workload'], 'a workload needs rate (open), users (closed) or a profile');
     if (w.rate !== undefined && w.users !== undefined) err(['workload', 'users'], 'give rate (open workload) or users (closed workload), not both');
+    if (w.users !== undefined && w.arrivals === 'paced') err(['workload', 'arrivals'], 'paced arrivals need an open workload (rate), not users: a closed workload’s requests come when its users’ think times end');
     for (const id of Object.keys(w.mix)) checkOp(['workload', 'mix', id], id, 'mix entry');
   }
   return out;

@@ -83,7 +83,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
 
 function pickWorkload(o: SimulateOptions) {
   const out: Record<string, unknown> = {};
-  for (const k of ['rate', 'users', 'thinkTime', 'duration', 'warmup', 'mix', 'profile', 'requests'] as const) if (o[k] !== undefined) out[k] = o[k];
+  for (const k of ['rate', 'users', 'thinkTime', 'duration', 'warmup', 'mix', 'profile', 'requests', 'arrivals'] as const) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }
 

@@ -20,6 +20,11 @@ export interface WorkloadSpec {
   users?: number;
   thinkTime?: Dist;
   profile?: Profile;
+  /**
+   * open: 'paced' when requests come evenly spaced with the mix in a fixed interleaved order (a
+   * load driver's constant rate); absent for Poisson arrivals
+   */
+  arrivals?: 'paced';
   /** simulated time, ms */
   duration: number;
   /** simulated time excluded from the statistics, ms */

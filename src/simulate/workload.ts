@@ -14,6 +14,8 @@ export interface WorkloadOptions {
   mix?: Record<string, number>;
   profile?: Profile;
   requests?: number;
+  /** open workloads: Poisson (default) or evenly spaced arrivals */
+  arrivals?: 'poisson' | 'paced';
 }
 
 export class WorkloadError extends ArchsimError {
@@ -38,13 +40,16 @@ export function workloadFor(bp: Blueprint, o: WorkloadOptions = {}): WorkloadSpe
   if (!(duration > 0)) throw new WorkloadError('the duration must be positive');
   if (warmup >= duration) throw new WorkloadError('the warm-up must be shorter than the duration');
   const requests = o.requests !== undefined ? { requests: o.requests } : {};
+  const arrivals = o.arrivals ?? w?.arrivals;
   if (users !== undefined) {
+    // A closed workload's requests come when its users' think times end: no arrival process to choose.
+    if (arrivals === 'paced') throw new WorkloadError('paced arrivals need an open workload (a rate), not users');
     return { kind: 'closed', users, thinkTime: o.thinkTime ?? w?.thinkTime ?? { dist: 'exp', mean: 1000, cv: 1 }, duration, warmup, mix: probs, ...requests };
   }
   const profile = o.rate !== undefined ? o.profile : (o.profile ?? w?.profile);
   const base = o.rate ?? w?.rate ?? 100;
   if (!(base > 0)) throw new WorkloadError('the rate must be positive');
-  const spec: WorkloadSpec = { kind: 'open', rate: base, duration, warmup, mix: probs, ...requests };
+  const spec: WorkloadSpec = { kind: 'open', rate: base, duration, warmup, mix: probs, ...requests, ...(arrivals === 'paced' ? { arrivals } : {}) };
   if (profile && profile.kind !== 'constant') {
     spec.profile = profile;
     spec.rate = meanRate(profile, base, duration);

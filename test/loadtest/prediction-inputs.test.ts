@@ -10,7 +10,7 @@ import { loadBlueprint } from '../../src/io/load.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
 import { applyCalibration, calibrate, coldAtRuns, firstVisitShare, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
-import { cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
+import { arrivalsOf, cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
 import { parseSavedRuns } from '../../src/loadtest/validate-model.js';
@@ -121,9 +121,9 @@ describe('platform costs in a calibration overlay', () => {
 });
 
 describe('latency the CPU figures leave unexplained', () => {
-  it('becomes the operation’s wait: the least-loaded run’s measured p50 minus the calibrated prediction', () => {
+  it('becomes the operation’s wait: the least-loaded run’s measured p50 minus the calibrated prediction (of the run as the driver sent it: paced arrivals)', () => {
     const cal = calibrate(bp, [run({ p50: 5 })], { layout: 'monolith', residualWaits: false });
-    const base = simulate(applyCalibration(bp, cal.operations, 'monolith'), 'monolith', { method: 'des', rate: 20, mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } });
+    const base = simulate(applyCalibration(bp, cal.operations, 'monolith'), 'monolith', { method: 'des', rate: 20, arrivals: 'paced', mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } });
     const predicted = base.operations.find((o) => o.id === 'users.get')!.latency.p50;
     const measured = predicted + 3;
     const { waits } = residualWaits(bp, 'monolith', cal.operations, [run({ p50: measured })]);
@@ -131,8 +131,22 @@ describe('latency the CPU figures leave unexplained', () => {
     // The overlay carries it, and the calibrated blueprint then predicts the measured p50.
     const full = calibrate(bp, [run({ p50: measured })], { layout: 'monolith' });
     expect(full.operations.find((o) => o.id === 'users.get')!.waitMs).toBeCloseTo(3, 1);
-    const again = simulate(applyCalibration(bp, full.operations, 'monolith'), 'monolith', { method: 'des', rate: 20, mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } });
+    const again = simulate(applyCalibration(bp, full.operations, 'monolith'), 'monolith', { method: 'des', rate: 20, arrivals: 'paced', mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } });
     expect(again.operations.find((o) => o.id === 'users.get')!.latency.p50).toBeCloseTo(measured, 0);
+  });
+
+  it('is measured against the run as the driver sent it (evenly spaced), not against Poisson arrivals, which queue far more near capacity', () => {
+    const busy = run({ rate: 700, requests: 7000, p50: 5 });
+    expect(arrivalsOf(busy)).toEqual({ arrivals: 'paced' });
+    expect(arrivalsOf(LoadTestResult.parse({ ...busy, run: { ...busy.run, model: 'closed', rate: null } }))).toEqual({});
+    const cal = calibrate(bp, [busy], { layout: 'monolith', residualWaits: false });
+    const at = (arrivals: 'poisson' | 'paced') =>
+      simulate(applyCalibration(bp, cal.operations, 'monolith'), 'monolith', { method: 'des', rate: 700, arrivals, mix: { 'users.get': 1 }, duration: 60_000, warmup: 5_000, seed: 1, host: { cores: 4, driverCpu: 0.05 } }).operations.find((o) => o.id === 'users.get')!.latency.p50;
+    const paced = at('paced');
+    const poisson = at('poisson');
+    expect(poisson - paced).toBeGreaterThan(0.3);
+    const { waits } = residualWaits(bp, 'monolith', cal.operations, [run({ rate: 700, requests: 7000, p50: paced + 2 })]);
+    expect(waits.get('users.get')).toBeCloseTo(2, 1);
   });
 
   it('reads the least window of a replicated run (a window disturbed from outside does not become a wait), and never a negative wait', () => {

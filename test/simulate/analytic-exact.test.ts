@@ -146,9 +146,12 @@ describe('analyze: the shapes with a closed form', () => {
     // a.op calls b.op first (calls precede the CPU burst), so ub (constant 5 ms, Poisson arrivals:
     // M/D/1 exactly) feeds ua (exponential 10 ms). ub's departures are smoother than Poisson:
     // QNA's cd² = 1 + ρ²(cs² − 1) = 1 − 0.25² = 0.9375, so ua waits 10 × (0.9375 + 1)/2 = 9.6875 ms
-    // instead of M/M/1's 10. A 16,000 s DES gives 25.23 ± 0.10 ms; Poisson arrivals at ua would say 25.83.
+    // instead of M/M/1's 10, times the Krämer–Langenbach-Belz correction for ca² < 1 (klbFactor,
+    // ρ 0.5: exp(−2·0.5·0.0625²/(3·0.5·1.9375)) = 0.99866). A 16,000 s DES gives 25.23 ± 0.10 ms;
+    // Poisson arrivals at ua would say 25.83.
     const r = analyze(network([{ mean: 10 }, { mean: 5, dist: 'const', cv: 0 }]), 'one', { rate: 50, mix });
-    expect(r.operations[0]!.latency.mean).toBeCloseTo(5 + 5 / 6 + 10 + 10 * ((1 - 0.25 ** 2 + 1) / 2), 9);
+    const klb = Math.exp((-2 * 0.5 * 0.0625 ** 2) / (3 * 0.5 * (0.9375 + 1)));
+    expect(r.operations[0]!.latency.mean).toBeCloseTo(5 + 5 / 6 + 10 + 10 * ((1 - 0.25 ** 2 + 1) / 2) * klb, 9);
     const ub = r.stations.find((s) => s.id === 'ub')!;
     expect(ub.utilization).toBeCloseTo(0.25, 12);
     expect(ub.waitProbability).toBeCloseTo(0.25, 12);
@@ -167,11 +170,14 @@ describe('analyze: the shapes with a closed form', () => {
   it('two constant stations: the two-part fit keeps P(no wait) = 0.75² as a point mass at the service sum', () => {
     // sMean 10, sVar 0: the no-wait part is a point at 10 ms with probability 0.5625 ≥ 0.5.
     // The second station's arrivals are the first's departures (QNA cd² = 1 − 0.25²), so its wait
-    // is the M/D/1 5/6 scaled by 0.9375. (In truth it never waits: a constant 5 ms server sends
-    // its departures at least 5 ms apart; the DES gives 10.83 ms. QNA's two moments cannot see it.)
+    // is the M/D/1 5/6 scaled by 0.9375 and by the Krämer–Langenbach-Belz correction (ρ 0.25,
+    // ca² 0.9375, cs² 0: exp(−2·0.75·0.0625²/(3·0.25·0.9375))). (In truth it never waits: a
+    // constant 5 ms server sends its departures at least 5 ms apart; the DES gives 10.83 ms. QNA's
+    // two moments cannot see it.)
     const r = analyze(network([{ mean: 5, dist: 'const', cv: 0 }, { mean: 5, dist: 'const', cv: 0 }]), 'one', { rate: 50, mix });
     const l = r.operations[0]!.latency;
-    expect(l.mean).toBeCloseTo(10 + 5 / 6 + (5 / 6) * (1 - 0.25 ** 2), 9);
+    const klb = Math.exp((-2 * 0.75 * 0.0625 ** 2) / (3 * 0.25 * 0.9375));
+    expect(l.mean).toBeCloseTo(10 + 5 / 6 + (5 / 6) * (1 - 0.25 ** 2) * klb, 9);
     expect(l.p50).toBeCloseTo(10, 6);
     expect(l.p90).toBeGreaterThan(10.5);
   });

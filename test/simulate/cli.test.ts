@@ -30,6 +30,23 @@ describe('archsim simulate', () => {
     expect(r.stdout).toMatch(/at 1000\/s/);
   });
 
+  it('--arrivals paced: the requests evenly spaced, said in the table and the JSON; queues shorter than Poisson’s at the same rate', () => {
+    const args = ['simulate', QC, '-l', 'monolith', '--rate', '600', '--duration', '20s', '--warmup', '2s'];
+    const paced = archsim([...args, '--arrivals', 'paced', '--json']);
+    const poisson = archsim([...args, '--json']);
+    expect(paced.code).toBe(0);
+    const a = JSON.parse(paced.stdout);
+    const b = JSON.parse(poisson.stdout);
+    expect(a.workload.arrivals).toBe('paced');
+    expect(b.workload.arrivals).toBeUndefined();
+    const mean = (r: { operations: { latency: { mean: number }; throughput: number }[] }) => r.operations.reduce((x, o) => x + o.latency.mean * o.throughput, 0) / r.operations.reduce((x, o) => x + o.throughput, 0);
+    expect(mean(a)).toBeLessThan(mean(b));
+    const table = archsim([...args, '--arrivals', 'paced']);
+    expect(table.stdout.split('\n')[0]).toContain('600/s, paced arrivals (evenly spaced)');
+    const analytic = archsim([...args, '--arrivals', 'paced', '--method', 'analytic']);
+    expect(analytic.stdout).toContain('paced arrivals (evenly spaced) enter with ca² = 0');
+  });
+
   it('runs a bundled scenario by name and shows the fault-isolation table', () => {
     const r = archsim(['simulate', QC, '-l', 'monolith', '--scenario', 'database-failure']);
     expect(r.code).toBe(0);
@@ -43,6 +60,8 @@ describe('archsim simulate', () => {
       ['--layout', 'monolith', '--rate', '10', '--users', '5'],
       ['--layout', 'monolith', '--method', 'magic'],
       ['--layout', 'monolith', '--duration', 'forever'],
+      ['--layout', 'monolith', '--arrivals', 'bursty'],
+      ['--layout', 'monolith', '--users', '5', '--arrivals', 'paced'],
     ]) {
       const r = archsim(['simulate', QC, ...args]);
       expect(r.code, args.join(' ')).toBe(2);

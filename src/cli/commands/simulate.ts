@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .option('--scenario <file|auto:name>', 'a failure/load scenario: a YAML file, the name of a bundled one (database-failure), or an automatic one (auto:<name>)')
     .option('--host-cores <n>', 'run everything on one host of N cores (processor sharing): predicts a run on this machine')
     .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
+    .option('--arrivals <a>', 'open workload: poisson (independent clients; default: the blueprint workload’s, else poisson) or paced (evenly spaced, the mix in a fixed interleaved order, as archsim loadtest and k6 at a constant rate send them)')
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')

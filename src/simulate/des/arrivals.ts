@@ -1,5 +1,11 @@
 // Where requests come from: open streams (Poisson, thinned for a rate profile; a scenario adds
 // streams for its loads) and closed users (think, request, wait for the answer, think again).
+// A paced stream (workload `arrivals: paced`) is what a load driver at a constant rate sends:
+// requests evenly spaced at 1/rate (the rate of the moment under a profile), each taking the next
+// operation of the mix in a fixed interleaved order (smooth weighted round robin, the order
+// archsim's driver uses: loadtest/scenario.ts weightedPicker). Its queues are far shorter than
+// Poisson's at the same rate (D/M/1 at ρ 0.5 waits half as often as M/M/1), so predicting a
+// driver's run with Poisson arrivals overstates every wait.
 import type { Profile } from '../../model/schema.js';
 import type { Compiled } from '../compile.js';
 import type { WorkloadSpec } from '../types.js';
@@ -32,6 +38,10 @@ interface Stream extends MixTable {
   /** stop after this many requests (benchmarks) */
   limit: number;
   made: number;
+  /** paced: the smooth weighted round robin's running credits per mix entry (null: Poisson) */
+  credit: Float64Array | null;
+  /** the mix's weights (probabilities), for the round robin */
+  weight: Float64Array;
 }
 
 export class Arrivals {
@@ -66,13 +76,16 @@ export class Arrivals {
       if (entries.length) cum[entries.length - 1] = 1;
       return { cum, op, prog };
     };
+    const weights = (t: MixTable) => Float64Array.from(t.cum, (c, i) => c - (i > 0 ? t.cum[i - 1]! : 0));
     this.userMix = table(w.mix);
     if (w.kind === 'open') {
       const base = w.profile ? (w.profile.kind === 'spike' ? w.profile.base : w.rate!) : w.rate!;
-      this.streams.push({ from: 0, to: w.duration, base, ...(w.profile ? { profile: w.profile } : {}), lmax: maxRate(w.profile, base), ...this.userMix, limit: w.requests ?? Infinity, made: 0 });
+      const paced = w.arrivals === 'paced';
+      this.streams.push({ from: 0, to: w.duration, base, ...(w.profile ? { profile: w.profile } : {}), lmax: maxRate(w.profile, base), ...this.userMix, limit: w.requests ?? Infinity, made: 0, credit: paced ? new Float64Array(this.userMix.cum.length) : null, weight: weights(this.userMix) });
     }
     for (const l of scenario?.loads ?? []) {
-      this.streams.push({ from: l.from, to: Math.min(l.to, w.duration), base: l.rate, ...(l.profile ? { profile: l.profile } : {}), lmax: maxRate(l.profile, l.rate), ...table(l.mix), limit: Infinity, made: 0 });
+      const t = table(l.mix);
+      this.streams.push({ from: l.from, to: Math.min(l.to, w.duration), base: l.rate, ...(l.profile ? { profile: l.profile } : {}), lmax: maxRate(l.profile, l.rate), ...t, limit: Infinity, made: 0, credit: null, weight: weights(t) });
     }
   }
 
@@ -91,6 +104,18 @@ export class Arrivals {
     const s = this.streams[i]!;
     if (s.made >= s.limit) return;
     let t = first ? s.from : this.sim.now;
+    if (s.credit) {
+      // Evenly spaced at the rate of the moment; the first at a random phase of one interval (a
+      // driver's start is not aligned with anything the model knows).
+      // Under a profile the gap is the rate's at the last arrival, as the driver follows its rate;
+      // where the rate is 0 it looks again a peak interval later.
+      let r = rateAt(s.profile, s.base, t);
+      while (!(r > 0) && t < s.to) r = rateAt(s.profile, s.base, (t += 1000 / s.lmax));
+      const gap = 1000 / r;
+      t += first ? gap * this.rng.next() : gap;
+      if (t < s.to) this.sim.at(t, EV_ARRIVAL, i, 0);
+      return;
+    }
     const inv = 1000 / s.lmax;
     for (;;) {
       t += inv * this.rng.exp1();
@@ -112,11 +137,22 @@ export class Arrivals {
     return i;
   }
 
+  /** Smooth weighted round robin: every entry gains its weight, the richest goes and pays the total (1). */
+  private next(credit: Float64Array, weight: Float64Array): number {
+    let best = 0;
+    for (let i = 0; i < credit.length; i++) {
+      credit[i]! += weight[i]!;
+      if (credit[i]! > credit[best]!) best = i;
+    }
+    credit[best]! -= 1;
+    return best;
+  }
+
   /** EV_ARRIVAL of stream i. */
   arrive(i: number): void {
     const s = this.streams[i]!;
     s.made++;
-    const k = this.pick(s.cum);
+    const k = s.credit ? this.next(s.credit, s.weight) : this.pick(s.cum);
     this.sim.startRequest(s.op[k]!, s.prog[k]!, -1);
     this.schedule(i, false);
   }
