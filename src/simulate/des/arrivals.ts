@@ -91,7 +91,7 @@ export class Arrivals {
 
   /** Schedule the first arrival of every stream and every user's first request. */
   start(): void {
-    this.streams.forEach((_, i) => this.schedule(i, true));
+    this.streams.forEach((s, i) => (s.credit ? this.paced(i, s, true) : this.schedule(i, true)));
     if (this.w.kind === 'closed') for (let u = 0; u < this.w.users!; u++) this.sim.at(this.thinkTime(), EV_USER, u, 0);
   }
 
@@ -104,18 +104,6 @@ export class Arrivals {
     const s = this.streams[i]!;
     if (s.made >= s.limit) return;
     let t = first ? s.from : this.sim.now;
-    if (s.credit) {
-      // Evenly spaced at the rate of the moment; the first at a random phase of one interval (a
-      // driver's start is not aligned with anything the model knows).
-      // Under a profile the gap is the rate's at the last arrival, as the driver follows its rate;
-      // where the rate is 0 it looks again a peak interval later.
-      let r = rateAt(s.profile, s.base, t);
-      while (!(r > 0) && t < s.to) r = rateAt(s.profile, s.base, (t += 1000 / s.lmax));
-      const gap = 1000 / r;
-      t += first ? gap * this.rng.next() : gap;
-      if (t < s.to) this.sim.at(t, EV_ARRIVAL, i, 0);
-      return;
-    }
     const inv = 1000 / s.lmax;
     for (;;) {
       t += inv * this.rng.exp1();
@@ -137,13 +125,24 @@ export class Arrivals {
     return i;
   }
 
-  /** Smooth weighted round robin: every entry gains its weight, the richest goes and pays the total (1). */
+  /**
+   * A paced stream's next arrival (in place of schedule): evenly spaced at the rate of the moment,
+   * as the driver follows its rate (where the rate is 0, looked up again a peak interval later);
+   * the first at a random phase of one interval (a driver's start is aligned with nothing the
+   * model knows).
+   */
+  private paced(i: number, s: Stream, first: boolean): void {
+    let t = first ? s.from : this.sim.now;
+    let r = rateAt(s.profile, s.base, t);
+    while (!(r > 0) && t < s.to) r = rateAt(s.profile, s.base, (t += 1000 / s.lmax));
+    t += (first ? this.rng.next() : 1) * (1000 / r);
+    if (t < s.to && s.made < s.limit) this.sim.at(t, EV_ARRIVAL, i, 0);
+  }
+
+  /** A paced stream's operation (in place of pick), smooth weighted round robin: every entry gains its weight, the richest goes and pays the total (1). */
   private next(credit: Float64Array, weight: Float64Array): number {
     let best = 0;
-    for (let i = 0; i < credit.length; i++) {
-      credit[i]! += weight[i]!;
-      if (credit[i]! > credit[best]!) best = i;
-    }
+    for (let i = 0; i < credit.length; i++) if ((credit[i]! += weight[i]!) > credit[best]!) best = i;
     credit[best]! -= 1;
     return best;
   }
@@ -154,7 +153,8 @@ export class Arrivals {
     s.made++;
     const k = s.credit ? this.next(s.credit, s.weight) : this.pick(s.cum);
     this.sim.startRequest(s.op[k]!, s.prog[k]!, -1);
-    this.schedule(i, false);
+    if (s.credit) this.paced(i, s, false);
+    else this.schedule(i, false);
   }
 
   /** EV_USER: user u's think time is over. */
