@@ -7,6 +7,7 @@ import { analyze, klbFactor, PACED_NOTE } from '../../src/simulate/analytic.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { workloadFor } from '../../src/simulate/workload.js';
 import { weightedPicker } from '../../src/loadtest/scenario.js';
+import { nextOfMix } from '../../src/simulate/des/arrivals.js';
 import { Blueprint } from '../../src/model/schema.js';
 import { checkSemantics } from '../../src/model/semantics.js';
 import { queue } from './builder.js';
@@ -103,6 +104,36 @@ describe('the mix in the driver’s order', () => {
     const pick = weightedPicker([3, 1]);
     const order = Array.from({ length: 8 }, () => pick());
     expect(order).toEqual([0, 0, 1, 0, 0, 0, 1, 0]);
+  });
+});
+
+describe('the paced stream itself', () => {
+  it('takes the mix in exactly the driver’s order (ties to the first entry), for any weights', () => {
+    for (const weights of [[3, 1], [1, 1], [1, 2, 3], [5, 1, 1, 1], [0.5, 0.25, 0.25], [2, 7, 1, 1, 4]]) {
+      const total = weights.reduce((a, b) => a + b, 0);
+      const credit = new Float64Array(weights.length);
+      const weight = Float64Array.from(weights, (w) => w / total);
+      const driver = weightedPicker(weights);
+      const des = Array.from({ length: 60 }, () => nextOfMix(credit, weight));
+      expect(des, weights.join(':')).toEqual(Array.from({ length: 60 }, () => driver()));
+    }
+  });
+
+  it('starts exactly rate × duration requests, and stops at --requests', () => {
+    const bp = queue({ mean: 1 });
+    const r = simulate(bp, 'one', { rate: 50, mix, arrivals: 'paced', duration: 20_000, warmup: 0, seed: 4 });
+    expect(r.stats!.requests).toBe(1000);
+    const n = simulate(bp, 'one', { rate: 50, mix, arrivals: 'paced', requests: 300, duration: 20_000, warmup: 0, seed: 4 });
+    expect(n.stats!.requests).toBe(300);
+  });
+
+  it('follows a profile’s rate, and carries on past a moment where the rate is 0 (a diurnal profile with min 0)', () => {
+    const bp = queue({ mean: 1 });
+    // 0 → 100/s → 0 over 20 s: 1,000 requests in all (the mean rate is 50/s), none lost at the 0/s start
+    const profile = { kind: 'diurnal' as const, min: 0, max: 100, period: 20_000 };
+    const r = simulate(bp, 'one', { rate: 50, profile, mix, arrivals: 'paced', duration: 20_000, warmup: 0, seed: 6 });
+    expect(r.stats!.requests).toBeGreaterThan(950);
+    expect(r.stats!.requests).toBeLessThan(1050);
   });
 });
 

@@ -14,6 +14,19 @@ import { EV_ARRIVAL, EV_USER } from './names.js';
 import type { Rng } from './rng.js';
 import type { DesScenario } from './types.js';
 
+/**
+ * A paced stream's next operation (in place of Arrivals.pick): smooth weighted round robin, the
+ * driver's order (loadtest/scenario.ts weightedPicker). Every entry gains its weight (the weights
+ * sum to 1); the richest, the first on a tie, goes and pays 1.
+ */
+export function nextOfMix(credit: Float64Array, weight: Float64Array): number {
+  let best = 0;
+  // a tie within rounding is a tie (the driver's integer weights tie exactly)
+  for (let i = 0; i < credit.length; i++) if ((credit[i]! += weight[i]!) > credit[best]! + 1e-9) best = i;
+  credit[best]! -= 1;
+  return best;
+}
+
 export interface ArrivalHost {
   readonly now: number;
   at(time: number, kind: number, id: number, aux: number): void;
@@ -126,32 +139,28 @@ export class Arrivals {
   }
 
   /**
-   * A paced stream's next arrival (in place of schedule): evenly spaced at the rate of the moment,
-   * as the driver follows its rate (where the rate is 0, looked up again a peak interval later);
-   * the first at a random phase of one interval (a driver's start is aligned with nothing the
-   * model knows).
+   * A paced stream's next arrival (in place of schedule): one request's worth of the rate later
+   * (∫ rate = 1, the rate taken piecewise constant over a peak interval, so a rate near 0 only
+   * slows the stream), evenly spaced at a constant rate; the first at a random phase of one
+   * interval (a driver's start is aligned with nothing the model knows).
    */
   private paced(i: number, s: Stream, first: boolean): void {
     let t = first ? s.from : this.sim.now;
-    let r = rateAt(s.profile, s.base, t);
-    while (!(r > 0) && t < s.to) r = rateAt(s.profile, s.base, (t += 1000 / s.lmax));
-    t += (first ? this.rng.next() : 1) * (1000 / r);
+    const step = 1000 / s.lmax;
+    let need = first ? this.rng.next() : 1;
+    for (let r = rateAt(s.profile, s.base, t); (r * step) / 1000 < need && t < s.to; r = rateAt(s.profile, s.base, t)) {
+      need -= (r * step) / 1000;
+      t += step;
+    }
+    t += (need * 1000) / rateAt(s.profile, s.base, t);
     if (t < s.to && s.made < s.limit) this.sim.at(t, EV_ARRIVAL, i, 0);
-  }
-
-  /** A paced stream's operation (in place of pick), smooth weighted round robin: every entry gains its weight, the richest goes and pays the total (1). */
-  private next(credit: Float64Array, weight: Float64Array): number {
-    let best = 0;
-    for (let i = 0; i < credit.length; i++) if ((credit[i]! += weight[i]!) > credit[best]!) best = i;
-    credit[best]! -= 1;
-    return best;
   }
 
   /** EV_ARRIVAL of stream i. */
   arrive(i: number): void {
     const s = this.streams[i]!;
     s.made++;
-    const k = s.credit ? this.next(s.credit, s.weight) : this.pick(s.cum);
+    const k = s.credit ? nextOfMix(s.credit, s.weight) : this.pick(s.cum);
     this.sim.startRequest(s.op[k]!, s.prog[k]!, -1);
     if (s.credit) this.paced(i, s, false);
     else this.schedule(i, false);

@@ -30,7 +30,7 @@
 //   tokens.ts    Tokens.take, release                  the pooled process
 //   measure.ts   Measure.enter, leave                  what a finished request adds to the figures
 //
-// A paced stream's request (workload `arrivals: paced`) runs Arrivals.paced and next in place of
+// A paced stream's request (workload `arrivals: paced`) runs Arrivals.paced and nextOfMix in place of
 // schedule and pick; the test counts that path too.
 //
 // An event is four numbers (time, kind, id, aux). What id and aux mean depends on the kind:
