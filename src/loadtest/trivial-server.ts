@@ -45,8 +45,18 @@ export function serve(o: TrivialOptions): Promise<number> {
         res.writeHead(o.status ?? 200, { 'content-type': 'text/plain', 'content-length': '2' });
         res.end('ok');
       };
-      if (o.delayMs) setTimeout(reply, o.delayMs);
-      else reply();
+      if (o.delayMs) {
+        // At least delayMs of real time: a timer counts on libuv's millisecond loop clock, cached
+        // when the loop iteration began, so setTimeout(5) can fire after 4.95 ms (seen in CI).
+        const until = performance.now() + o.delayMs;
+        const wait = (): void => {
+          const left = until - performance.now();
+          if (left <= 0) reply();
+          else if (left > 1) setTimeout(wait, left - 1);
+          else setImmediate(wait);
+        };
+        setTimeout(wait, o.delayMs);
+      } else reply();
     });
   });
   server.keepAliveTimeout = 60_000;
