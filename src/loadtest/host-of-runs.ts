@@ -20,7 +20,8 @@ export function cpuListSize(list: string): number {
  * open workload evenly spaced with the mix in a fixed interleaved order (the embedded driver's
  * schedule and weighted round robin; k6's constant-arrival-rate executor), so a prediction of the
  * run simulates paced arrivals. Poisson arrivals at the same rate queue far more (at 75% of a
- * monolith's capacity the DES said p50 30 ms with Poisson, 22 ms paced; measured 7.7 ms).
+ * monolith's capacity, 2026-12-02 15:28 runs: p50 30 ms predicted with Poisson, 12 ms paced; 7.7 ms
+ * measured).
  * As simulate options: `{ arrivals: 'paced' }`, or nothing (a closed run has no arrival process).
  */
 export function arrivalsOf(r: LoadTestResult): { arrivals?: 'paced' } {

@@ -1,7 +1,7 @@
 // Where requests come from: open streams (Poisson, thinned for a rate profile; a scenario adds
 // streams for its loads) and closed users (think, request, wait for the answer, think again).
 // A paced stream (workload `arrivals: paced`) is what a load driver at a constant rate sends:
-// requests evenly spaced at 1/rate (the rate of the moment under a profile), each taking the next
+// requests evenly spaced at 1/rate (under a profile, one request's worth of its rate apart), each taking the next
 // operation of the mix in a fixed interleaved order (smooth weighted round robin, the order
 // archsim's driver uses: loadtest/scenario.ts weightedPicker). Its queues are far shorter than
 // Poisson's at the same rate (D/M/1 at ρ 0.5 waits half as often as M/M/1), so predicting a
