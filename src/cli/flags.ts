@@ -41,6 +41,13 @@ export function percentFlag(flag: string, v: string): number {
   return r.value;
 }
 
+/** A plain number from 0 to 1 ("0.5"). */
+export function fractionFlag(flag: string, v: string): number {
+  const n = BARE.test(v) ? Number(v) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} ${v}: expected a number from 0 to 1, such as 0.5`);
+  return n;
+}
+
 /** A whole number ≥ min (and ≤ max when given). */
 export function intFlag(flag: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^\s*-?[0-9]+\s*$/.test(v) ? Number(v) : NaN;

@@ -13,7 +13,7 @@ export function renderSimulation(r: SimulationResult): string {
   const load = w.kind === 'open' ? `${rate(w.rate ?? 0)}/s${w.profile ? ` (${w.profile.kind} profile)` : ''}${w.arrivals === 'paced' ? ', paced arrivals (evenly spaced)' : ''}` : `${w.users} users, think ${fms(w.thinkTime?.mean ?? 0)} ms`;
   const parts: string[] = [];
   const how = r.method === 'des' ? `DES, seed ${r.seed}${r.replications > 1 ? `, ${r.replications} replications (±95% CI)` : ''}` : 'analytic M/M/c network';
-  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · host of ${r.host.cores} cores` : ''));
+  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · host of ${r.host.cores} cores${r.host.poolWeight !== undefined ? `, thread pools at weight ${r.host.poolWeight}` : ''}` : ''));
   parts.push('');
   const ci = r.operations.some((o) => o.ci95);
   parts.push(

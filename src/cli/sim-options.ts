@@ -9,7 +9,7 @@ import type { Blueprint } from '../model/schema.js';
 import { parseScenario, type Scenario } from '../simulate/scenario.js';
 import type { SimulateOptions } from '../simulate/simulate.js';
 import { UsageError } from '../errors.js';
-import { choiceFlag, durationFlag, intFlag, rateFlag } from './flags.js';
+import { choiceFlag, durationFlag, fractionFlag, intFlag, rateFlag } from './flags.js';
 
 export interface SimFlags {
   layout?: string;
@@ -23,6 +23,7 @@ export interface SimFlags {
   replications?: string;
   scenario?: string;
   hostCores?: string;
+  poolWeight?: string;
   balance?: string;
   requests?: string;
   targetRate?: string;
@@ -68,6 +69,10 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   if (f.method !== undefined) o.method = choiceFlag('--method', f.method, ['des', 'analytic'] as const);
   if (f.replications !== undefined) o.replications = intFlag('--replications', f.replications, 1, LIMITS.replications);
   if (f.hostCores !== undefined) o.host = { cores: intFlag('--host-cores', f.hostCores, 1, 4096) };
+  if (f.poolWeight !== undefined) {
+    if (!o.host) throw new UsageError('--pool-weight needs --host-cores (it is how the host shares its cores)');
+    o.host.poolWeight = fractionFlag('--pool-weight', f.poolWeight);
+  }
   if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin', 'random'] as const);
   if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);
   if (f.targetRate !== undefined) o.targetRate = rateFlag('--target-rate', f.targetRate);

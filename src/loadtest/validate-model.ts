@@ -23,6 +23,7 @@ import { arrivalsOf, hostOfRuns } from './host-of-runs.js';
 import { planLoad } from './plan.js';
 import { measurePlatform, PlatformCosts } from './platform.js';
 import type { ColdVisit } from '../simulate/cold-visit.js';
+import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
 import { LoadTestResult, type Interval } from './result.js';
 
 export interface ValidateModelOptions {
@@ -448,7 +449,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
-      'predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)',
+      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process (the units’ thread pools at weight ${DEFAULT_POOL_WEIGHT} against the rest: src/simulate/pool-weight.ts); the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms${d.coldVisit!.workFactor ? ` + ${d.coldVisit!.workFactor[i]} × its own work` : ''} after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform

@@ -15,6 +15,7 @@ import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
 import { coldTables, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
+import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
@@ -198,7 +199,11 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     // pool visit runs at the share the rest leaves, after the work it finds: the residual work of
     // every class (Σ ρᵢ·mᵢ for exponential service) cleared at that share. Exact in the mean for
     // M/M/1 with preemptive priority (S/(1−ρH) + R/((1−ρH)(1−ρ))); on more cores an
-    // approximation (the M/M/c waiting probability in place of ρ).
+    // approximation (the M/M/c waiting probability in place of ρ). With a pool weight w between
+    // (HostModel.poolWeight, discriminatory sharing) the rest sees w of the pool's load and the
+    // pool's stretch and wait go linearly from priority's to plain sharing's: an interpolation,
+    // exact at both ends only (the DES shares the cores by weight exactly).
+    const w = Math.min(1, Math.max(0, host.poolWeight ?? DEFAULT_POOL_WEIGHT));
     let poolWork = 0;
     let residual = 0;
     for (let i = 0; i < n; i++) {
@@ -206,11 +211,13 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
       if (V[i]! > 0) residual += ((lambda * D[i]!) / 1000) * (D[i]! / V[i]!);
     }
     const k = host.cores;
-    const aHigh = poolWork > 0 && work > 0 ? a * (1 - (lambda * poolWork) / 1000 / (work + c.background)) : a;
+    const aPriority = poolWork > 0 && work > 0 ? a * (1 - (lambda * poolWork) / 1000 / (work + c.background)) : a;
+    const aHigh = aPriority + w * (a - aPriority);
     inflate = a >= k ? Infinity : slow * (1 + erlangC(k, aHigh) / (k - aHigh));
     if (poolWork > 0) {
-      lowFactor = a >= k ? Infinity : (slow * k) / (k - aHigh);
-      lowWait = a >= k ? Infinity : a > 0 ? ((erlangC(k, a) / a) * residual) / (k * (1 - aHigh / k) * (1 - a / k)) : 0;
+      const shared = a >= k ? Infinity : slow * (1 + erlangC(k, a) / (k - a));
+      lowFactor = a >= k ? Infinity : (1 - w) * ((slow * k) / (k - aPriority)) + w * shared;
+      lowWait = a >= k ? Infinity : a > 0 ? ((1 - w) * ((erlangC(k, a) / a) * residual)) / (k * (1 - aPriority / k) * (1 - a / k)) : 0;
     } else lowFactor = inflate;
   }
   const isLow = (station: number) => host !== undefined && c.stations[station]!.kind === 'pool';
@@ -822,7 +829,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
     workload: w,
     seed: 0,
     replications: 1,
-    ...(o.host ? { host: o.host } : {}),
+    ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}),
     operations,
     stations,
     bottleneck,

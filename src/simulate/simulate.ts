@@ -13,6 +13,7 @@ import { BUCKETS, percentile } from './des/histogram.js';
 import { backlogTrend, saturatedWarning } from './overload.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
+import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 import type { Balance, FaultRow, Interval, Method, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import { workloadFor, WorkloadError } from './workload.js';
 import { LIMITS } from '../model/limits.js';
@@ -65,7 +66,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
     const raw = runDes(c, w, {
       seed: repSeed,
       ...(o.balance ? { balance: o.balance } : {}),
-      ...(o.host ? { hostCores: o.host.cores, hostIdleSlowdown: o.host.idleSlowdown ?? 0 } : {}),
+      ...(o.host ? { hostCores: o.host.cores, hostIdleSlowdown: o.host.idleSlowdown ?? 0, hostPoolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } : {}),
       ...(o.host?.coldVisit ? { coldVisit: o.host.coldVisit } : {}),
       ...(o.host?.coldVisitDb ? { coldVisitDb: o.host.coldVisitDb } : {}),
       ...(resolved?.ok ? { scenario: resolved.value.des } : {}),
@@ -191,7 +192,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     workload: w,
     seed,
     replications: 1,
-    ...(o.host ? { host: o.host } : {}),
+    ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}),
     operations,
     stations,
     bottleneck,

@@ -143,6 +143,13 @@ export interface HostModel {
    * queries: measured per machine by `calibrate --platform` (db-cold-bench.ts). Absent: none.
    */
   coldVisitDb?: ColdVisit;
+  /**
+   * The units' thread-pool work (scrypt, zlib) against everything else on the host's cores: each
+   * pool job's share of a core relative to another process's (discriminatory processor sharing).
+   * 0: strict priority for the rest (the pool runs on what it leaves); 1: plain sharing. Default
+   * DEFAULT_POOL_WEIGHT (pool-weight.ts, where it was measured).
+   */
+  poolWeight?: number;
 }
 
 export interface SimulationResult {

@@ -47,6 +47,42 @@ describe('archsim simulate', () => {
     expect(analytic.stdout).toContain('paced arrivals (evenly spaced) enter with ca² = 0');
   });
 
+  it('--pool-weight with --host-cores: the thread pools’ share of the host, said in the table and the JSON (default 0.5)', () => {
+    // a login whose password hash runs on the unit's thread pool, beside plain requests
+    const file = join(tmp, 'pooled.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: pooled }
+system:
+  domains:
+    a:
+      operations:
+        login: { route: POST /login, cpu: 0.05ms, pool: { dist: exp, mean: 4ms } }
+        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
+workload: { rate: 200/s, mix: { a.login: 1, a.plain: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001, threadPool: 4, instance: small }
+catalog:
+  small: { vcpu: 1, memoryMiB: 512, usdPerMonth: 5 }
+`,
+    );
+    const args = ['simulate', file, '-l', 'l', '--duration', '60s', '--warmup', '2s', '--host-cores', '1'];
+    const dflt = archsim([...args, '--json']);
+    expect(dflt.code, dflt.stderr).toBe(0);
+    expect(JSON.parse(dflt.stdout).host).toMatchObject({ cores: 1, poolWeight: 0.5 });
+    const first = archsim([...args, '--pool-weight', '0', '--json']);
+    const even = archsim([...args, '--pool-weight', '1', '--json']);
+    const mean = (o: { stdout: string }, id: string) => JSON.parse(o.stdout).operations.find((x: { id: string }) => x.id === id).latency.mean;
+    // the hash waits for the plain requests' CPU with weight 0, shares the core evenly with 1
+    expect(mean(even, 'a.login')).toBeLessThan(mean(first, 'a.login'));
+    expect(mean(even, 'a.plain')).toBeGreaterThan(mean(first, 'a.plain'));
+    expect(archsim([...args, '--pool-weight', '0.25']).stdout.split('\n')[0]).toContain('host of 1 cores, thread pools at weight 0.25');
+  });
+
   it('runs a bundled scenario by name and shows the fault-isolation table', () => {
     const r = archsim(['simulate', QC, '-l', 'monolith', '--scenario', 'database-failure']);
     expect(r.code).toBe(0);
@@ -62,6 +98,9 @@ describe('archsim simulate', () => {
       ['--layout', 'monolith', '--duration', 'forever'],
       ['--layout', 'monolith', '--arrivals', 'bursty'],
       ['--layout', 'monolith', '--users', '5', '--arrivals', 'paced'],
+      ['--layout', 'monolith', '--pool-weight', '0.5'],
+      ['--layout', 'monolith', '--host-cores', '1', '--pool-weight', '1.5'],
+      ['--layout', 'monolith', '--host-cores', '1', '--pool-weight', 'half'],
     ]) {
       const r = archsim(['simulate', QC, ...args]);
       expect(r.code, args.join(' ')).toBe(2);

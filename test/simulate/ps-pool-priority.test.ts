@@ -50,10 +50,10 @@ class Loop implements Scheduler {
   }
 }
 
-function host(cores: number) {
+function host(cores: number, weight = 0) {
   const loop = new Loop();
   const high = new PsPool(0, cores, loop, loop.finished);
-  const low = new PsPool(1, cores, loop, loop.finished, 0, high);
+  const low = new PsPool(1, cores, loop, loop.finished, 0, high, weight);
   loop.pools.push(high, low);
   return { loop, high, low };
 }
@@ -115,6 +115,47 @@ describe('PsPool with a pool above it (the host’s thread pools)', () => {
     expect(loop.done).toEqual([
       { name: 'b', at: 8 },
       { name: 'a', at: 13 },
+    ]);
+  });
+
+  it('one core, weight 0.5: a job below gets half the share of one above, and they finish as worked out by hand', () => {
+    const { loop, high, low } = host(1, 0.5);
+    loop.later(0, () => low.add(loop.token('hash'), 10));
+    loop.later(2, () => high.add(loop.token('visit'), 3));
+    loop.run();
+    // 0–2 the hash alone (8 left); from 2 the visit at 1/1.5 = 2/3 of the core and the hash at 1/3:
+    // the visit's 3 ms take 4.5 (done at 6.5), the hash gets 1.5 of them (6.5 left): done at 13
+    expect(loop.done).toEqual([
+      { name: 'visit', at: 6.5 },
+      { name: 'hash', at: 13 },
+    ]);
+  });
+
+  it('one core, weight 1: plain sharing across both pools', () => {
+    const { loop, high, low } = host(1, 1);
+    loop.later(0, () => low.add(loop.token('hash'), 10));
+    loop.later(2, () => high.add(loop.token('visit'), 3));
+    loop.run();
+    // as the single plain pool below: the visit at half speed from 2, done at 8; the hash at 13
+    expect(loop.done).toEqual([
+      { name: 'visit', at: 8 },
+      { name: 'hash', at: 13 },
+    ]);
+  });
+
+  it('two cores, weight 0.5: two jobs above and one below get 0.8 and 0.4 of a core; a job below changes the rate above', () => {
+    const { loop, high, low } = host(2, 0.5);
+    loop.later(0, () => high.add(loop.token('v1'), 4));
+    loop.later(0, () => high.add(loop.token('v2'), 8));
+    loop.later(1, () => low.add(loop.token('hash'), 2));
+    loop.run();
+    // 0–1 v1 and v2 a core each (3 and 7 left). From 1 the weights are 1 + 1 + 0.5: v1 and v2 at
+    // 2/2.5 = 0.8, the hash at 0.4. v1 done at 1 + 3/0.8 = 4.75 (v2 has 4 left, the hash 0.5);
+    // then one above and one below, each a core: the hash done at 5.25, v2 at 8.75
+    expect(loop.done).toEqual([
+      { name: 'v1', at: 4.75 },
+      { name: 'hash', at: 5.25 },
+      { name: 'v2', at: 8.75 },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/simulate/compile.js';
 import { erlangC } from '../../src/simulate/queueing.js';
 import { simulate } from '../../src/simulate/simulate.js';
+import { DEFAULT_POOL_WEIGHT } from '../../src/simulate/pool-weight.js';
 import { bp } from './helpers.js';
 
 function withPool(threads: number, poolMean = '4ms', cpu = '0.001ms') {
@@ -87,7 +88,7 @@ layouts:
     expect(r.littleCheck.meanResponse).toBeLessThan(10 * 1.1);
   });
 
-  it('on a one-core host the event loop comes first: M/M/1 with preemptive priority, both classes exact in the mean', () => {
+  it('with pool weight 0 the event loop comes first: M/M/1 with preemptive priority, both classes exact in the mean', () => {
     // plain: 2 ms of loop work, hash: 4 ms of pool work (and 1 µs of loop), 100/s each.
     // Loop (high class): ρH = 0.2, T = 2 / (1 − 0.2) = 2.5 ms, whatever the pool does; plain
     // processor sharing of the core would give 2 / (1 − 0.6) = 5 ms.
@@ -110,7 +111,7 @@ layouts:
     network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
 `);
     const mix = { 'a.hash': 1, 'a.plain': 1 };
-    const host = { cores: 1, driverCpu: 0 };
+    const host = { cores: 1, driverCpu: 0, poolWeight: 0 };
     const d = simulate(b, 'l', { method: 'des', rate: 200, mix, duration: 400_000, warmup: 10_000, seed: 5, host });
     const mean = (r: typeof d, id: string) => r.operations.find((o) => o.id === id)!.latency.mean;
     expect(mean(d, 'a.plain')).toBeGreaterThan(2.5 * 0.95);
@@ -127,5 +128,41 @@ layouts:
     const alone = simulate(b, 'l', { method: 'analytic', rate: 100, mix: { 'a.plain': 1 }, host });
     // (the hash's 1 µs of loop work per request is the only high-priority load the mix adds)
     expect(mean(a, 'a.plain')).toBeCloseTo(mean(alone, 'a.plain'), 3);
+  });
+
+  it('a pool weight between 0 and 1 puts both classes between priority and plain sharing, in the DES and the analytic method', () => {
+    // the priority example above (ρ 0.2 of loop work, 0.4 of pool work on one core)
+    const b = bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: weighted }
+system:
+  domains:
+    a:
+      operations:
+        hash: { route: POST /hash, cpu: { dist: const, mean: 0.001ms }, pool: { dist: exp, mean: 4ms } }
+        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
+workload: { rate: 200/s, mix: { a.hash: 1, a.plain: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001, threadPool: 4 }
+    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
+`);
+    const mix = { 'a.hash': 1, 'a.plain': 1 };
+    const at = (method: 'des' | 'analytic', poolWeight: number) => {
+      const r = simulate(b, 'l', { method, rate: 200, mix, duration: 200_000, warmup: 10_000, seed: 5, host: { cores: 1, driverCpu: 0, poolWeight } });
+      return { plain: r.operations.find((o) => o.id === 'a.plain')!.latency.mean, hash: r.operations.find((o) => o.id === 'a.hash')!.latency.mean };
+    };
+    for (const method of ['des', 'analytic'] as const) {
+      const [p0, pHalf, p1] = [at(method, 0), at(method, 0.5), at(method, 1)];
+      // the loop's work waits more as the pool's weight grows, the pool's less
+      expect(pHalf.plain).toBeGreaterThan(p0.plain * 1.03);
+      expect(pHalf.plain).toBeLessThan(p1.plain * 0.97);
+      expect(pHalf.hash).toBeLessThan(p0.hash * 0.99);
+      expect(pHalf.hash).toBeGreaterThan(p1.hash * 1.01);
+    }
+    // and the default is the measured weight, not priority
+    const dflt = simulate(b, 'l', { method: 'des', rate: 200, mix, duration: 200_000, warmup: 10_000, seed: 5, host: { cores: 1, driverCpu: 0 } });
+    expect(dflt.operations.find((o) => o.id === 'a.plain')!.latency.mean).toBe(at('des', DEFAULT_POOL_WEIGHT).plain);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { handle } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
 import { AUTO_SCENARIO_HELP, HOP_COST_HELP } from '../scenario-help.js';
+import { DEFAULT_POOL_WEIGHT } from '../../simulate/pool-weight.js';
 
 export function register(program: Command): void {
   program
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .option('--replications <k>', 'independent runs for 95% confidence intervals', '1')
     .option('--scenario <file|auto:name>', 'a failure/load scenario: a YAML file, the name of a bundled one (database-failure), or an automatic one (auto:<name>)')
     .option('--host-cores <n>', 'run everything on one host of N cores (processor sharing): predicts a run on this machine')
+    .option('--pool-weight <w>', `with --host-cores: the thread pools' work (password hashing, compression) against the rest of the host, 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}, measured on Linux`)
     .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
     .option('--arrivals <a>', 'open workload: poisson (independent clients; default: the blueprint workload’s, else poisson) or paced (evenly spaced, the mix in a fixed interleaved order, as archsim loadtest and k6 at a constant rate send them)')
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')

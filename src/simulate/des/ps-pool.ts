@@ -9,8 +9,9 @@
 // one wake-up event (rescheduled, by version, whenever n changes) make each arrival and
 // completion O(log n).
 //
-// Priority (`above`): a pool whose jobs get only the cores another pool's jobs leave free, as the
-// host's thread-pool work (scrypt, zlib) does beside the event loops and database backends. Linux's
+// Weighted sharing (`above`, `weight`): a pool whose jobs get `weight` of what each job of another
+// pool gets (discriminatory processor sharing), the host's thread-pool work (scrypt, zlib) beside
+// the event loops and database backends; weight 0 is strict priority, described next. Linux's
 // scheduler lets a thread that mostly sleeps preempt a CPU-bound one when it wakes, so a short visit
 // of an event loop barely notices a 50 ms scrypt hash on its core, where plain processor sharing
 // would run the visit at half speed for the hash's whole length. Strict priority is the limit of
@@ -21,6 +22,9 @@
 // against 0.97 (processor sharing: about 1.8), its p90 at 4.3; four at once made it 3.9 ms, close
 // to sharing (4.4). Strict priority fits the reference services' loads, where a second hash
 // rarely overlaps the first; a pool kept busy by several at once is slower for the loop than this.
+// But a request is many such visits (the loop, a database backend, the loop again), and one more
+// measurement (pool-weight.ts, 2026-12-03) put the reference services' requests beside hashes
+// half-way between priority and an even share: the host's default weight is 0.5.
 // The analytic method's counterpart is in analytic.ts (solve, the host's pool classes).
 import { EV_POOL_WAKE } from './names.js';
 import type { Token } from './tokens.js';
@@ -58,22 +62,39 @@ export class PsPool {
     private readonly idleSlowdown = 0,
     /** the pool whose jobs come first: this one runs on the cores they leave (see the top) */
     private readonly above: PsPool | null = null,
+    /**
+     * With `above`: this pool's jobs' weight against the upper pool's (discriminatory processor
+     * sharing): 0 is strict priority, 1 plain sharing of the cores by every job of both pools.
+     */
+    private readonly weight = 0,
   ) {
-    if (above) above.below = this;
+    if (above) {
+      above.below = this;
+      above.belowWeight = weight;
+    }
   }
+
+  /** the lower pool's weight (set by it), when this pool has one below */
+  private belowWeight = 0;
 
   /** the pool that runs on what this one leaves, told whenever n changes */
   private below: PsPool | null = null;
 
-  /** cores this pool's jobs share now */
+  /** cores this pool's jobs share now: what the pool above leaves of them */
   private avail(): number {
-    return this.above ? Math.max(0, this.cores - this.above.n) : this.cores;
+    return this.above ? Math.max(0, this.cores - this.above.n * this.above.rate()) : this.cores;
   }
 
-  /** each job's rate now (ms of work per ms) */
-  private rate(): number {
+  /**
+   * Each job's rate now (ms of work per ms). An upper pool's n jobs share the cores with the
+   * lower pool's m jobs counted at their weight w, n + w·m in all, each of its own at most one
+   * core; the lower pool's jobs share what that leaves (also at most one core each). With w = 0
+   * that is strict priority, with w = 1 every job of both at min(1, cores / (n + m)).
+   */
+  rate(): number {
     const c = this.avail();
-    return this.n <= c ? 1 : c / this.n;
+    const share = this.below && this.belowWeight > 0 ? this.n + this.belowWeight * this.below.n : this.n;
+    return share <= c ? 1 : c / share;
   }
 
   private advance(): void {
@@ -92,6 +113,7 @@ export class PsPool {
     if (this.idleSlowdown > 0 && this.n < this.avail() && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
     this.advance();
     this.below?.advance();
+    if (this.weight > 0) this.above!.advance();
     if (this.n === this.fv.length) {
       const f = new Float64Array(this.fv.length * 2);
       f.set(this.fv);
@@ -112,6 +134,7 @@ export class PsPool {
     T[i] = t;
     this.schedule();
     this.below?.schedule();
+    if (this.weight > 0) this.above!.schedule();
   }
 
   private schedule(): void {
@@ -129,6 +152,7 @@ export class PsPool {
     if (version !== this.version) return;
     this.advance();
     this.below?.advance();
+    if (this.weight > 0) this.above!.advance();
     const F = this.fv;
     const T = this.tok;
     let k = 0;
@@ -156,6 +180,7 @@ export class PsPool {
     }
     this.schedule();
     this.below?.schedule();
+    if (this.weight > 0) this.above!.schedule();
     // onDone may add to this pool (a token's next visit), never wake it: the scratch list is safe.
     for (let j = 0; j < k; j++) this.onDone(this.done[j]!);
   }

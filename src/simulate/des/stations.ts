@@ -100,6 +100,8 @@ export class Stations {
     private readonly rng: Rng,
     hostIdleSlowdown = 0,
     cold: readonly (ColdVisit | null)[] = [],
+    /** HostModel.poolWeight: the thread pools' jobs' weight against the rest's (ps-pool.ts) */
+    hostPoolWeight = 0,
   ) {
     this.leastConn = balance === 'least-connections';
     this.random = balance === 'random';
@@ -155,7 +157,7 @@ export class Stations {
     // The units' background work (timers, pollers) holds part of the host's cores all the time.
     this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done, hostIdleSlowdown) : null;
     this.lowPriority = Uint8Array.from(c.stations, (s) => (s.kind === 'pool' ? 1 : 0));
-    this.hostLowPool = this.hostPool && this.lowPriority.includes(1) ? this.newPool(Math.max(hostCores! - c.background, MIN_HOST_CORES), done, hostIdleSlowdown, this.hostPool) : null;
+    this.hostLowPool = this.hostPool && this.lowPriority.includes(1) ? this.newPool(Math.max(hostCores! - c.background, MIN_HOST_CORES), done, hostIdleSlowdown, this.hostPool, hostPoolWeight) : null;
     for (let s = 0; s < S; s++) {
       const ps = c.stations[s]!.discipline === 'ps';
       for (let k = 0; k < this.allocated[s]!; k++) {
@@ -167,8 +169,8 @@ export class Stations {
     }
   }
 
-  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0, above: PsPool | null = null): PsPool {
-    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown, above);
+  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0, above: PsPool | null = null, weight = 0): PsPool {
+    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown, above, weight);
     this.pools.push(p);
     return p;
   }

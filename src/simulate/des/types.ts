@@ -36,6 +36,8 @@ export interface DesOptions {
   hostCores?: number;
   /** see HostModel.idleSlowdown */
   hostIdleSlowdown?: number;
+  /** see HostModel.poolWeight (default 0: strict priority) */
+  hostPoolWeight?: number;
   /** see HostModel.coldVisit */
   coldVisit?: ColdVisit;
   /** see HostModel.coldVisitDb */
