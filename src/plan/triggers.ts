@@ -80,7 +80,7 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
     case 'cpu': {
       const i = station(arg);
       if (i < 0) return { ...base, note: `no unit or datastore "${arg}" in this layout` };
-      const rho = solve(c, demands, mix, r0, undefined, undefined, []).stations[i]!.rho;
+      const rho = solve(c, demands, mix, r0, { only: [] }).stations[i]!.rho;
       const above = t.above > 1 ? t.above / 100 : t.above;
       return finish(rho, rho > 0 ? (above * r0) / rho : null);
     }
@@ -88,7 +88,7 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
       const i = station(arg);
       if (i < 0) return { ...base, note: `no unit or datastore "${arg}" in this layout` };
       const q = (rate: number) => {
-        const s = solve(c, demands, mix, rate, undefined, undefined, []).stations[i]!;
+        const s = solve(c, demands, mix, rate, { only: [] }).stations[i]!;
         return s.meanWait === Infinity ? Infinity : (s.visitRate * s.meanWait) / 1000;
       };
       const now = q(r0);
@@ -99,7 +99,7 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
       if (!lat || !arg || !(arg in mix)) return { ...base, note: lat ? `${arg ?? '(none)'} is not in the workload mix` : `cannot evaluate metric "${t.metric}"` };
       const p = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, mean: 0 }[lat[1] ?? 'mean']!;
       const f = (rate: number) => {
-        const o = solve(c, demands, mix, rate, undefined, undefined, [arg]).ops.find((x) => x.id === arg)!;
+        const o = solve(c, demands, mix, rate, { only: [arg] }).ops.find((x) => x.id === arg)!;
         if (!Number.isFinite(o.mean)) return Infinity;
         return p === 0 ? o.mean : gammaQuantile(o.mean, o.variance, p);
       };

@@ -148,7 +148,17 @@ export const JSQ_POOLED_NOTE = 'least-connections across many replicas (more tha
  * limits the per-operation results to these operations (the stations always see the whole mix):
  * a search over the rate for one operation's latency needs no other.
  */
-export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, host?: HostModel, balance: Balance = 'least-connections', only?: readonly string[], entryScv = 1) {
+export interface SolveOptions {
+  /** a shared host (HostModel): every station's work on its cores */
+  host?: HostModel | undefined;
+  balance?: Balance | undefined;
+  /** the operations to give results for (default: every one in the mix) */
+  only?: readonly string[] | undefined;
+  /** the squared coefficient of variation of the entry arrivals: 1 Poisson (default), 0 paced */
+  entryScv?: number | undefined;
+}
+export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, lambda: number, o: SolveOptions = {}) {
+  const { host, balance = 'least-connections', only, entryScv = 1 } = o;
   const n = c.stations.length;
   const D = new Float64Array(n);
   const V = new Float64Array(n);
@@ -642,7 +652,7 @@ function closedThroughput(c: Compiled, demands: Map<string, OpDemand>, w: Worklo
   let hi = Math.min(sat * 0.999999, (1000 * N) / Math.max(Z, 1e-9));
   for (let i = 0; i < 100; i++) {
     const x = (lo + hi) / 2;
-    const s = solve(c, demands, w.mix, x, host, balance);
+    const s = solve(c, demands, w.mix, x, { host, balance });
     const R = s.ops.reduce((a, o) => a + o.p * o.mean, 0);
     if ((x * (R + Z)) / 1000 < N) lo = x;
     else hi = x;
@@ -752,7 +762,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   // the mix's operations alone: nothing here reads another's
   const demands = opDemands(c, Object.keys(w.mix));
   const lambda = w.kind === 'closed' ? closedThroughput(c, demands, w, o.host, o.balance) : w.rate!;
-  const sol = solve(c, demands, w.mix, lambda, o.host, o.balance, undefined, w.arrivals === 'paced' ? 0 : 1);
+  const sol = solve(c, demands, w.mix, lambda, { host: o.host, balance: o.balance, entryScv: w.arrivals === 'paced' ? 0 : 1 });
   const seconds = (w.duration - w.warmup) / 1000;
   const warnings = [...c.warnings, ANALYTIC_NOTE];
   if (w.arrivals === 'paced') warnings.push(`analytic: ${PACED_NOTE}`);

@@ -64,7 +64,7 @@ describe('planner shortcuts give the long way’s answers', () => {
     const c = compile(qc, 'microservices');
     const d = opDemands(c);
     const all = solve(c, d, qc.workload!.mix, 150);
-    const one = solve(c, d, qc.workload!.mix, 150, undefined, undefined, ['messages.send']);
+    const one = solve(c, d, qc.workload!.mix, 150, { only: ['messages.send'] });
     expect(one.ops).toEqual([all.ops.find((o) => o.id === 'messages.send')]);
     expect(one.stations).toEqual(all.stations);
   });

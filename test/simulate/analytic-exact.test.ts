@@ -130,7 +130,7 @@ describe('analyze: the shapes with a closed form', () => {
   it('a shared host of one core stretches service by its M/M/1-PS factor 1/(1 − 0.5): mean 20 + 10', () => {
     const r = analyze(queue({ mean: 10 }), 'one', { rate: 50, mix, host: { cores: 1, driverCpu: 0 } });
     expect(r.operations[0]!.latency.mean).toBeCloseTo(30, 9);
-    expect(r.host).toEqual({ cores: 1, driverCpu: 0 });
+    expect(r.host).toEqual({ cores: 1, driverCpu: 0, poolWeight: 0.5 });
   });
 
   it('background CPU is load on the shared host: a quarter core more makes the M/M/1-PS factor 1/(1 − 0.75): mean 20 + 3 × 10', () => {
@@ -268,23 +268,23 @@ describe('solve and latencyQuantiles', () => {
     const { c, d } = oneStation();
     const all = solve(c, d, mix, 50);
     expect(all.ops.map((o) => o.id)).toEqual(['a.op']);
-    expect(solve(c, d, mix, 50, undefined, 'least-connections', []).ops).toEqual([]);
-    expect(solve(c, d, mix, 50, undefined, 'least-connections', []).stations[0]!.rho).toBeCloseTo(0.5, 12);
+    expect(solve(c, d, mix, 50, { only: [] }).ops).toEqual([]);
+    expect(solve(c, d, mix, 50, { only: [] }).stations[0]!.rho).toBeCloseTo(0.5, 12);
     expect(all.inflate).toBe(1);
     expect(all.stations[0]!.cs2).toBeCloseTo(1, 9);
     expect(all.stations[0]!.psFactor).toBeCloseTo(2, 12);
   });
   it('a mix entry without demands is skipped (only the listed operations are solved)', () => {
     const { c, d } = oneStation();
-    const s = solve(c, d, { 'a.op': 1, 'gone.op': 1 }, 50, undefined, 'least-connections', ['a.op']);
+    const s = solve(c, d, { 'a.op': 1, 'gone.op': 1 }, 50, { only: ['a.op'] });
     expect(s.stations[0]!.rho).toBeCloseTo(0.5, 12);
     expect(s.ops[0]!.mean).toBeCloseTo(20, 9);
   });
   it('a host at or over its cores inflates to Infinity', () => {
     const { c, d } = oneStation();
-    expect(solve(c, d, mix, 100, { cores: 1 }).inflate).toBe(Infinity);
-    expect(solve(c, d, mix, 150, { cores: 1 }).inflate).toBe(Infinity);
-    expect(solve(c, d, mix, 50, { cores: 1 }).inflate).toBeCloseTo(2, 12);
+    expect(solve(c, d, mix, 100, { host: { cores: 1 } }).inflate).toBe(Infinity);
+    expect(solve(c, d, mix, 150, { host: { cores: 1 } }).inflate).toBe(Infinity);
+    expect(solve(c, d, mix, 50, { host: { cores: 1 } }).inflate).toBeCloseTo(2, 12);
   });
   it('unbounded mean: every percentile unbounded', () => {
     const { c, d } = oneStation();
