@@ -66,13 +66,17 @@ export class PsPool {
      * With `above`: this pool's jobs' weight against the upper pool's (discriminatory processor
      * sharing): 0 is strict priority, 1 plain sharing of the cores by every job of both pools.
      */
-    private readonly weight = 0,
+    weight = 0,
   ) {
     if (above) {
       above.below = this;
       above.belowWeight = weight;
     }
+    this.weighted = weight > 0 ? above : null;
   }
+
+  /** the pool above when this one's jobs count in its sharing (weight > 0): told of every change of n */
+  private readonly weighted: PsPool | null;
 
   /** the lower pool's weight (set by it), when this pool has one below */
   private belowWeight = 0;
@@ -113,7 +117,7 @@ export class PsPool {
     if (this.idleSlowdown > 0 && this.n < this.avail() && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
     this.advance();
     this.below?.advance();
-    if (this.weight > 0) this.above!.advance();
+    this.weighted?.advance();
     if (this.n === this.fv.length) {
       const f = new Float64Array(this.fv.length * 2);
       f.set(this.fv);
@@ -134,7 +138,7 @@ export class PsPool {
     T[i] = t;
     this.schedule();
     this.below?.schedule();
-    if (this.weight > 0) this.above!.schedule();
+    this.weighted?.schedule();
   }
 
   private schedule(): void {
@@ -152,7 +156,7 @@ export class PsPool {
     if (version !== this.version) return;
     this.advance();
     this.below?.advance();
-    if (this.weight > 0) this.above!.advance();
+    this.weighted?.advance();
     const F = this.fv;
     const T = this.tok;
     let k = 0;
@@ -180,7 +184,7 @@ export class PsPool {
     }
     this.schedule();
     this.below?.schedule();
-    if (this.weight > 0) this.above!.schedule();
+    this.weighted?.schedule();
     // onDone may add to this pool (a token's next visit), never wake it: the scratch list is safe.
     for (let j = 0; j < k; j++) this.onDone(this.done[j]!);
   }
