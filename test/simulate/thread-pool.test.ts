@@ -32,6 +32,26 @@ layouts:
     network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
 `);
 }
+/** One unit: `plain` 2 ms of loop work, `hash` 4 ms of pool work (and 1 µs of loop), 100/s each. */
+function loopAndHash() {
+  return bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: priority }
+system:
+  domains:
+    a:
+      operations:
+        hash: { route: POST /hash, cpu: { dist: const, mean: 0.001ms }, pool: { dist: exp, mean: 4ms } }
+        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
+workload: { rate: 200/s, mix: { a.hash: 1, a.plain: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001, threadPool: 4 }
+    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
+`);
+}
+
 const des = (b: ReturnType<typeof withPool>, rate: number, host?: number) =>
   simulate(b, 'l', { method: 'des', rate, mix: { 'a.hash': 1 }, duration: 400_000, warmup: 10_000, seed: 3, ...(host ? { host: { cores: host, driverCpu: 0 } } : {}) });
 
@@ -94,22 +114,7 @@ layouts:
     // processor sharing of the core would give 2 / (1 − 0.6) = 5 ms.
     // Pool (low class): T = S/(1 − ρH) + R/((1 − ρH)(1 − ρ)), R = Σ ρᵢ·Sᵢ = 0.2·2 + 0.4·4 = 2:
     // 4/0.8 + 2/(0.8·0.4) = 5 + 6.25 = 11.25 ms.
-    const b = bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: priority }
-system:
-  domains:
-    a:
-      operations:
-        hash: { route: POST /hash, cpu: { dist: const, mean: 0.001ms }, pool: { dist: exp, mean: 4ms } }
-        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
-workload: { rate: 200/s, mix: { a.hash: 1, a.plain: 1 } }
-layouts:
-  l:
-    units:
-      u: { domains: "*", port: 8001, threadPool: 4 }
-    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
-`);
+    const b = loopAndHash();
     const mix = { 'a.hash': 1, 'a.plain': 1 };
     const host = { cores: 1, driverCpu: 0, poolWeight: 0 };
     const d = simulate(b, 'l', { method: 'des', rate: 200, mix, duration: 400_000, warmup: 10_000, seed: 5, host });
@@ -132,22 +137,7 @@ layouts:
 
   it('a pool weight between 0 and 1 puts both classes between priority and plain sharing, in the DES and the analytic method', () => {
     // the priority example above (ρ 0.2 of loop work, 0.4 of pool work on one core)
-    const b = bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: weighted }
-system:
-  domains:
-    a:
-      operations:
-        hash: { route: POST /hash, cpu: { dist: const, mean: 0.001ms }, pool: { dist: exp, mean: 4ms } }
-        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
-workload: { rate: 200/s, mix: { a.hash: 1, a.plain: 1 } }
-layouts:
-  l:
-    units:
-      u: { domains: "*", port: 8001, threadPool: 4 }
-    network: { latency: 0ms, cpuPerCall: 0ms, cpuPerKiB: 0ms }
-`);
+    const b = loopAndHash();
     const mix = { 'a.hash': 1, 'a.plain': 1 };
     const at = (method: 'des' | 'analytic', poolWeight: number) => {
       const r = simulate(b, 'l', { method, rate: 200, mix, duration: 200_000, warmup: 10_000, seed: 5, host: { cores: 1, driverCpu: 0, poolWeight } });
