@@ -1,6 +1,7 @@
 // Text views of simulation results (the --json output is the result itself).
 import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
 import { paint, table } from './io.js';
+import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
 
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
@@ -130,7 +131,7 @@ export function renderComparison(c: ComparisonResult): string {
 
 export function renderSweep(s: SweepResult): string {
   const parts: string[] = [];
-  parts.push(h(`${s.layout}: latency against load (${s.method})`));
+  parts.push(h(`${s.layout}: latency against load (${s.method})`) + (s.host ? ` · host of ${s.host.cores} cores, thread pools at weight ${s.host.poolWeight ?? DEFAULT_POOL_WEIGHT}` : ''));
   parts.push(
     table(
       ['rate/s', 'throughput/s', 'mean ms', 'worst p95 ms', 'errors', 'bottleneck ρ', 'mean (log scale)'],

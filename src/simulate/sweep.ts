@@ -9,6 +9,7 @@ import type { Method, SimulationResult, SweepResult } from './types.js';
 import type { SimulateOptions } from './simulate.js';
 import { workloadFor } from './workload.js';
 import { ArchsimError } from '../errors.js';
+import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 
 export class RatesError extends ArchsimError {
   override name = 'RatesError';
@@ -63,7 +64,7 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
   });
   const base = points[0]?.meanLatency ?? 0;
   const knee = points.find((p) => !(p.meanLatency <= 2 * base))?.rate ?? null;
-  return { layout, method, points, knee, saturationThroughput: sat.rate };
+  return { layout, method, points, knee, saturationThroughput: sat.rate, ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}) };
 }
 
 /** An analytic sweep: instant, the means of the M/M/c network. */

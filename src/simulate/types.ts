@@ -236,4 +236,6 @@ export interface SweepResult {
   /** where the latency curve bends: the first rate where mean latency exceeds twice its low-load value */
   knee: number | null;
   saturationThroughput: number;
+  /** the host every point ran on (--host-cores), its pool weight resolved; absent: each unit on its own instance */
+  host?: HostModel;
 }

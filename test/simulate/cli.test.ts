@@ -8,6 +8,25 @@ import { archsim } from '../helpers/cli.js';
 const QC = 'blueprints/quantchat.yaml';
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-sim-'));
 
+/** A login whose password hash runs on the unit's thread pool, beside plain requests. */
+const POOLED = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: pooled }
+system:
+  domains:
+    a:
+      operations:
+        login: { route: POST /login, cpu: 0.05ms, pool: { dist: exp, mean: 4ms } }
+        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
+workload: { rate: 200/s, mix: { a.login: 1, a.plain: 1 } }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 8001, threadPool: 4, instance: small }
+catalog:
+  small: { vcpu: 1, memoryMiB: 512, usdPerMonth: 5 }
+`;
+
 describe('archsim simulate', () => {
   it('prints a SimulationResult as JSON, the same for the same seed', () => {
     const a = archsim(['simulate', QC, '--layout', 'microservices', '--rate', '300', '--duration', '20s', '--seed', '5', '--json']);
@@ -50,26 +69,7 @@ describe('archsim simulate', () => {
   it('--pool-weight with --host-cores: the thread pools’ share of the host, said in the table and the JSON (default 0.5)', () => {
     // a login whose password hash runs on the unit's thread pool, beside plain requests
     const file = join(tmp, 'pooled.yaml');
-    writeFileSync(
-      file,
-      `apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: pooled }
-system:
-  domains:
-    a:
-      operations:
-        login: { route: POST /login, cpu: 0.05ms, pool: { dist: exp, mean: 4ms } }
-        plain: { route: GET /plain, cpu: { dist: exp, mean: 2ms } }
-workload: { rate: 200/s, mix: { a.login: 1, a.plain: 1 } }
-layouts:
-  l:
-    units:
-      u: { domains: "*", port: 8001, threadPool: 4, instance: small }
-catalog:
-  small: { vcpu: 1, memoryMiB: 512, usdPerMonth: 5 }
-`,
-    );
+    writeFileSync(file, POOLED);
     const args = ['simulate', file, '-l', 'l', '--duration', '60s', '--warmup', '2s', '--host-cores', '1'];
     const dflt = archsim([...args, '--json']);
     expect(dflt.code, dflt.stderr).toBe(0);
@@ -216,5 +216,32 @@ describe('archsim sweep', () => {
     const r = archsim(['sweep', QC, '-l', 'monolith', '--rates', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not a rate range/);
+  });
+
+  it('--pool-weight with --host-cores: every point on that host, said in the header and the JSON', () => {
+    const file = join(tmp, 'pooled-sweep.yaml');
+    writeFileSync(file, POOLED);
+    const args = ['sweep', file, '-l', 'l', '--rates', '50,200', '--method', 'analytic', '--host-cores', '2'];
+    const dflt = JSON.parse(archsim([...args, '--json']).stdout);
+    expect(dflt.host).toEqual({ cores: 2, poolWeight: 0.5 });
+    const w0 = archsim([...args, '--pool-weight', '0', '--json']);
+    expect(w0.code, w0.stderr).toBe(0);
+    expect(JSON.parse(w0.stdout).host).toEqual({ cores: 2, poolWeight: 0 });
+    // the logins' hashes wait behind the plain requests at weight 0, share the cores at 1: the
+    // worst p95 (the logins') falls as the weight rises, at each rate
+    const w1 = JSON.parse(archsim([...args, '--pool-weight', '1', '--json']).stdout);
+    const p95s = (r: { points: { p95: number }[] }) => r.points.map((p) => p.p95);
+    for (let i = 0; i < 2; i++) {
+      expect(p95s(JSON.parse(w0.stdout))[i]).toBeGreaterThan(p95s(dflt)[i]!);
+      expect(p95s(dflt)[i]).toBeGreaterThan(p95s(w1)[i]!);
+    }
+    expect(archsim([...args, '--pool-weight', '0.25']).stdout.split('\n')[0]).toContain('host of 2 cores, thread pools at weight 0.25');
+    // without a host the header names none
+    expect(archsim(['sweep', QC, '-l', 'monolith', '--rates', '50,100', '--method', 'analytic']).stdout.split('\n')[0]).not.toContain('host of');
+    for (const bad of [['--pool-weight', '0.5'], ['--host-cores', '2', '--pool-weight', '2']]) {
+      const r = archsim(['sweep', QC, '-l', 'monolith', '--rates', '50,100', ...bad]);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { handle } from '../io.js';
+import { DEFAULT_POOL_WEIGHT } from '../../simulate/pool-weight.js';
 import type { SweepFlags } from '../actions/sweep.js';
 
 export function register(program: Command): void {
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .option('--warmup <duration>', 'DES: warm-up per point', '3s')
     .option('--seed <n>', 'DES: random seed', '1')
     .option('--host-cores <n>', 'run everything on one host of N cores')
+    .option('--pool-weight <w>', `with --host-cores: the thread pools' work (password hashing, compression) against the rest of the host, 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}`)
     .option('--workers <n>', 'DES: worker threads (default: all cores)')
     .option('--json', 'print the SweepResult as JSON')
     .addHelpText('after', '\nExample:\n  archsim sweep system.yaml --layout monolith --rates 50..700x14\nExit codes: 0 done, 2 bad input.')
