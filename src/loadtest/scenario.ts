@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runnableFile } from './runnable.js';
 import { ArchsimError } from '../errors.js';
+import { nextOfMix } from '../simulate/des/arrivals.js';
 
 export type RequestSpec = {
   method: string;
@@ -73,20 +74,15 @@ export function trivialScenario(options?: { path?: string; id?: string }): Scena
 
 /**
  * Smooth weighted round-robin (nginx's): deterministic, and every prefix of the sequence holds
- * each operation close to its share, so short runs still see the intended mix.
+ * each operation close to its share, so short runs still see the intended mix. The simulator's
+ * paced arrivals take the same order from the same function (simulate/des/arrivals.ts nextOfMix),
+ * so a prediction of a driver's run sends the mix in the driver's order.
  */
 export function weightedPicker(weights: readonly number[]): () => number {
-  const current = weights.map(() => 0);
   const total = weights.reduce((a, b) => a + b, 0);
-  return () => {
-    let best = 0;
-    for (let i = 0; i < weights.length; i++) {
-      current[i]! += weights[i]!;
-      if (current[i]! > current[best]!) best = i;
-    }
-    current[best]! -= total;
-    return best;
-  };
+  const share = Float64Array.from(weights, (w) => w / total);
+  const credit = new Float64Array(weights.length);
+  return () => nextOfMix(credit, share);
 }
 
 /** mulberry32: a small seeded generator for ctx.random (the driver is not pure; this keeps runs repeatable). */
