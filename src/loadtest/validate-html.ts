@@ -64,7 +64,7 @@ ${rows}
 function directionSection(d: Direction): string {
   return `<h2>Calibrated on ${esc(d.calibrateOn)}</h2>
 <p>Median |error| over the predicted layouts: p50 ${pct(d.summary.p50).replace('+', '')}, p95 ${pct(d.summary.p95).replace('+', '')}, maximum throughput ${pct(d.summary.maxThroughput).replace('+', '')}. Calibration layout reproduced: worst level p50 ${pct(d.reproduced.p50).replace('+', '')}, p95 ${pct(d.reproduced.p95).replace('+', '')}, maximum throughput ${pct(d.reproduced.maxThroughput).replace('+', '')}. Predicted levels compared on latency: ${d.saturation.compared} (saturated when measured only: ${d.saturation.measuredOnly}, when predicted only: ${d.saturation.predictedOnly}); saturated on both sides and not compared: ${d.saturation.both}.</p>
-<p><small>Calibration inputs (${d.inputs.length} runs, all of layout ${esc([...new Set(d.inputs.map((i) => i.layout))].join(', '))}): ${esc(d.inputs.map((i) => `${i.rate}/s at ${i.started}`).join('; '))}</small></p>
+<p><small>Calibration inputs (${d.inputs.length} runs, all of layout ${esc([...new Set(d.inputs.map((i) => i.layout))].join(', '))}): ${esc(d.inputs.map((i) => `${i.model === 'closed' ? 'capacity (closed)' : `${i.rate}/s`} at ${i.started}`).join('; '))}</small></p>
 ${d.layouts.map(layoutSection).join('\n')}`;
 }
 

@@ -143,7 +143,7 @@ export interface Direction {
   /** the platform's database cold-visit table the direction's calibration and predictions used (HostModel.coldVisitDb) */
   coldVisitDb: ColdVisit | null;
   /** what the calibration read: layout and start time of every run (never a predicted layout's) */
-  inputs: { layout: string; started: string; rate: number | null }[];
+  inputs: { layout: string; started: string; model: 'open' | 'closed'; rate: number | null }[];
   layouts: LayoutComparison[];
   /** medians over the predicted layouts' levels */
   summary: { p50: number; p95: number; maxThroughput: number };
@@ -327,8 +327,11 @@ function withoutColdVisits(p: PlatformCosts): PlatformCosts {
  */
 export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none'): Direction {
   const own = measured.get(calibrateOn)!;
-  // The calibration's inputs: this layout's level runs, nothing else (a test checks it).
-  const inputs = own.levels;
+  // The calibration's inputs: this layout's runs, nothing else (a test checks it). Its capacity
+  // run too: a process kept busy there costs what it costs with no cold visit at all (the
+  // monolith's messages.conversation handler 0.40 ms there against 0.63–1.03 ms at 75–25% of
+  // capacity, 2026-12-03 03:04), which the levels alone leave to the cold-visit table's estimate.
+  const inputs = [...own.levels, own.capacity];
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
   const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
   // A platform file whose calls were paced (2026-11-30 to 12-01) measured each call finding its
@@ -379,7 +382,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
     idleSlowdown: cal.host?.idleSlowdown ?? null,
     coldVisit: coldVisit ?? null,
     coldVisitDb: coldVisitDb ?? null,
-    inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, rate: r.run.rate })),
+    inputs: inputs.map((r) => ({ layout: r.run.layout!, started: r.run.started, model: r.run.model, rate: r.run.rate ?? null })),
     layouts: out,
     summary: medians(predicted),
     uncorrected: predicted.some((l) => l.speed !== null) ? medians(raw) : null,

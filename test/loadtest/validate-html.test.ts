@@ -22,7 +22,7 @@ const v: ModelValidation = {
       calibrateOn: 'mono<script>',
       overlay: '/tmp/x.yaml',
       idleSlowdown: null,
-      inputs: [{ layout: 'mono<script>', started: 't', rate: 10 }],
+      inputs: [{ layout: 'mono<script>', started: 't', model: 'open', rate: 10 }, { layout: 'mono<script>', started: 'u', model: 'closed', rate: null }],
       layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10), level(0.75, 30, 900, 700, { measured: 'lag "<b>"', predicted: 'db<i> saturated' }), level(0.9, 36, 12, 400, { measured: 'backlog', predicted: null })], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25 } }],
       summary: { p50: 0.2, p95: 0.2, maxThroughput: 0.25 },
       reproduced: { p50: 0.05, p95: 0.05, maxThroughput: 0.02 },
@@ -39,6 +39,8 @@ describe('validationHtml', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('micro&lt;/svg&gt;&lt;script&gt;');
     expect(html).toContain('embedded driver &amp; &quot;quotes&quot;');
+    // the calibration's inputs: a level by its rate, the capacity run by its name
+    expect(html).toContain('10/s at t; capacity (closed) at u');
     expect(html.match(/<svg /g)).toHaveLength(1);
     expect(html.match(/<polyline class="p50 pred"/g)).toHaveLength(1);
     expect(html.match(/<circle class="p95"/g)).toHaveLength(4);

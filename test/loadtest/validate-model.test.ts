@@ -28,6 +28,8 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
   for (const d of v.directions) {
     // No measurement of a predicted layout feeds its own prediction.
     expect(new Set(d.inputs.map((i: { layout: string }) => i.layout))).toEqual(new Set([d.calibrateOn]));
+    // its capacity run (closed) and its one level (open)
+    expect(d.inputs.map((i: { model: string }) => i.model).sort()).toEqual(['closed', 'open']);
     expect(d.layouts.map((l: { layout: string; role: string }) => `${l.layout}:${l.role}`)).toEqual(d.calibrateOn === 'monolith' ? ['monolith:calibrated', 'microservices:predicted'] : ['microservices:calibrated', 'monolith:predicted']);
     for (const l of d.layouts) {
       expect(l.levels).toHaveLength(1);

@@ -79,7 +79,8 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   const iv = (x: { lo: number; hi: number } | null) => (x ? ` (${x.lo.toFixed(1)}–${x.hi.toFixed(1)})` : '');
   out(`how measured: ${v.method}`);
   for (const d of v.directions) {
-    out(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')})`);
+    const closed = d.inputs.filter((i) => i.model === 'closed').length;
+    out(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')}${closed ? `: its capacity run and ${d.inputs.length - closed} load levels` : ''})`);
     const rows = d.layouts.flatMap((l) =>
       l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, ...levelVerdict(x, abs)]),
     );
