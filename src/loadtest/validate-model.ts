@@ -450,7 +450,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     directions,
     notes: [
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
-      'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s level runs only',
+      'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
       `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process (the units’ thread pools at weight ${DEFAULT_POOL_WEIGHT} against the rest: src/simulate/pool-weight.ts); the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
