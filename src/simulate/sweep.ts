@@ -31,8 +31,11 @@ export function parseRates(spec: string): number[] {
   const lo = Number(m[1]);
   const hi = Number(m[2]);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
-  if (!(lo > 0)) throw new RatesError(`rate range "${spec}": the first rate must be above 0 (e.g. 10..${m[2]})`);
+  // the example starts a tenth of the way up (0..10 → 1..10), a positive rate whatever the end
+  if (!(lo > 0)) throw new RatesError(`rate range "${spec}": the first rate must be above 0 (e.g. ${hi > 0 ? round(hi / 10) : 1}..${hi > 0 ? m[2] : 10})`);
   if (hi < lo) throw new RatesError(`rate range "${spec}": it runs from low to high, and ${m[1]}/s is above ${m[2]}/s (write ${m[2]}..${m[1]})`);
+  // a range of one rate is that rate once, however many points were asked for
+  if (hi === lo) return [lo];
   if (m[3] !== undefined) {
     const step = Number(m[3]);
     if (!(step > 0)) throw new RatesError(`rate range "${spec}": the step must be positive`);

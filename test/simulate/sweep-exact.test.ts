@@ -1,0 +1,113 @@
+// The sweep, exactly: every form of a rate range and every refusal, and the curve of an M/M/1
+// queue (10 ms exponential service, μ = 100/s: mean response 10 / (1 − λ/100) ms, its p95 ln 20 ×
+// that), whose knee and saturation are known in closed form.
+import { describe, expect, it } from 'vitest';
+import { parseRates, RatesError, sweepAnalytic, sweepCurve } from '../../src/simulate/sweep.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import { queue } from './builder.js';
+
+describe('parseRates', () => {
+  it('a range of n points (20 unless given), a step, a list; a trailing /s and spaces are fine', () => {
+    expect(parseRates('10..20x3')).toEqual([10, 15, 20]);
+    expect(parseRates('10..20x1')).toEqual([10]);
+    const twenty = parseRates('50..2000');
+    expect(twenty).toHaveLength(20);
+    expect(twenty.slice(0, 3)).toEqual([50, 152.632, 255.263]); // 1950/19 apart, to the thousandth
+    expect(twenty.at(-1)).toBe(2000);
+    expect(parseRates('1..2:0.3')).toEqual([1, 1.3, 1.6, 1.9]);
+    expect(parseRates('50..2000:50')).toEqual(Array.from({ length: 40 }, (_, i) => 50 + 50 * i));
+    expect(parseRates('100/s')).toEqual([100]);
+    expect(parseRates('50..60x2/s')).toEqual([50, 60]);
+    expect(parseRates(' 100,200 ')).toEqual([100, 200]);
+    // one rate, however many points were asked for
+    expect(parseRates('5..5')).toEqual([5]);
+    expect(parseRates('5..5x40')).toEqual([5]);
+  });
+
+  it('refuses, saying what to write instead', () => {
+    const refusal = (spec: string) => {
+      try {
+        parseRates(spec);
+      } catch (e) {
+        expect(e).toBeInstanceOf(RatesError);
+        return (e as Error).message;
+      }
+      throw new Error(`${spec} was accepted`);
+    };
+    expect(refusal('0,100')).toBe('rates "0,100": "0" is not a rate above 0 (write e.g. 100,200,400)');
+    expect(refusal('lots')).toBe('"lots" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
+    expect(refusal('1..2:')).toBe('"1..2:" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
+    expect(refusal('100,,200')).toBe('"100,,200" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
+    expect(refusal('1.2.3..4')).toBe('"1.2.3..4" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
+    expect(refusal('0..10')).toBe('rate range "0..10": the first rate must be above 0 (e.g. 1..10)');
+    expect(refusal('0..0')).toBe('rate range "0..0": the first rate must be above 0 (e.g. 1..10)');
+    expect(refusal('2000..50')).toBe('rate range "2000..50": it runs from low to high, and 2000/s is above 50/s (write 50..2000)');
+    expect(refusal('1..2:0')).toBe('rate range "1..2:0": the step must be positive');
+    expect(refusal('1..100000:1')).toBe('rate range "1..100000:1" has 100000 points; at most 10000');
+    expect(parseRates('1..10000:1')).toHaveLength(10_000);
+    expect(refusal('1..2x0')).toBe('rate range "1..2x0": 1 to 10000 points');
+    expect(refusal('1..2x10001')).toBe('rate range "1..2x10001": 1 to 10000 points');
+    expect(parseRates('1..2x10000')).toHaveLength(10_000);
+  });
+});
+
+describe('the curve of an M/M/1 queue', () => {
+  const mm1 = queue({ mean: 10 });
+  const mean = (rate: number) => 10 / (1 - rate / 100);
+  const rates = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+  const s = sweepAnalytic(mm1, 'one', rates);
+
+  it('every point is the closed form: mean, p95, throughput, the bottleneck’s utilization', () => {
+    expect(s.layout).toBe('one');
+    expect(s.method).toBe('analytic');
+    expect(s.points.map((p) => p.rate)).toEqual(rates);
+    s.points.forEach((p, i) => {
+      const r = rates[i]!;
+      expect(p.meanLatency, `${r}/s`).toBeCloseTo(mean(r), 6);
+      // (the analytic percentile is within 1% of the exponential's)
+      expect(Math.abs(p.p95 / (Math.log(20) * mean(r)) - 1), `${r}/s`).toBeLessThan(0.01);
+      expect(p.throughput, `${r}/s`).toBeCloseTo(r, 6);
+      expect(p.bottleneckUtilization, `${r}/s`).toBeCloseTo(r / 100, 9);
+      expect(p.errorRate).toBe(0);
+      expect(p.saturated).toBeUndefined();
+    });
+    expect(s.saturationThroughput).toBeCloseTo(100, 9);
+    expect(s.host).toBeUndefined();
+  });
+
+  it('the knee is the first rate whose mean is more than twice the first point’s', () => {
+    // 2 × 11.11 = 22.2 ms: 50/s gives 20 (not yet), 60/s gives 25
+    expect(s.knee).toBe(60);
+    // a curve that never doubles has no knee
+    expect(sweepAnalytic(mm1, 'one', [10, 20, 30]).knee).toBeNull();
+    // exactly twice is not past it: 50/s is 20 ms, twice 10 ms at ~0/s
+    expect(sweepAnalytic(mm1, 'one', [1e-9, 50, 51]).knee).toBe(51);
+  });
+
+  it('past saturation an analytic point carries the saturation rate, marked saturated', () => {
+    const over = sweepAnalytic(mm1, 'one', [50, 150]);
+    expect(over.points[1]!.throughput).toBeCloseTo(100, 9);
+    expect(over.points[1]!.saturated).toBeDefined();
+    expect(over.points[0]!.saturated).toBeUndefined();
+  });
+
+  it('DES points make the same curve from their own counts', () => {
+    const results = [10, 70].map((rate) => ({ rate, result: simulate(mm1, 'one', { method: 'des', rate, duration: 400_000, warmup: 10_000, seed: 2 }) }));
+    const d = sweepCurve(mm1, 'one', 'des', results);
+    expect(d.method).toBe('des');
+    d.points.forEach((p) => {
+      expect(p.meanLatency / mean(p.rate)).toBeGreaterThan(0.95);
+      expect(p.meanLatency / mean(p.rate)).toBeLessThan(1.05);
+      expect(p.throughput / p.rate).toBeGreaterThan(0.97);
+      expect(p.throughput / p.rate).toBeLessThan(1.03);
+    });
+    expect(d.saturationThroughput).toBeCloseTo(100, 9);
+    // 33 ms at 70/s against 11 at 10/s: three times
+    expect(d.knee).toBe(70);
+  });
+
+  it('a host is stated with its pool weight resolved', () => {
+    expect(sweepAnalytic(mm1, 'one', [10], { host: { cores: 2 } }).host).toEqual({ cores: 2, poolWeight: 0.5 });
+    expect(sweepAnalytic(mm1, 'one', [10], { host: { cores: 2, poolWeight: 0 } }).host).toEqual({ cores: 2, poolWeight: 0 });
+  });
+});
