@@ -48,6 +48,29 @@ describe('figures at the rate', () => {
     expect(f.result.warnings.some((w) => w.includes('bff is visited several times by one request'))).toBe(true);
   });
 
+  it('switches to the DES at ρ 0.70 of the revisited station exactly, not before', () => {
+    const c = compile(bp, 'one');
+    const perRate = analyze(bp, 'one', { rate: 1, mix }).stations.find((x) => x.id === 'bff')!.utilization;
+    const at70 = 0.7 / perRate;
+    expect(figuresAtRate(bp, 'one', at70 * 0.999, { compiled: c, mix }).result.method).toBe('analytic');
+    const f = figuresAtRate(bp, 'one', at70 * 1.001, { compiled: c, mix, seed: 7 });
+    expect(f.result.method).toBe('des');
+    expect(f.note).toContain(', seed 7), not the analytic method: bff is visited several times by one request, at ρ 0.70,');
+  }, 60_000);
+
+  it('a fast layout runs at least 20 s of measured time per replication: more requests than 60,000', () => {
+    const fast = fanout({ callees: 4, front: 0.1, callee: 0.05, cpuPerCall: 0.01 });
+    const fsat = analyze(fast, 'one', { rate: 1, mix }).saturationThroughput;
+    const rate = 0.8 * fsat;
+    expect(rate).toBeGreaterThan(1000);
+    const f = figuresAtRate(fast, 'one', rate, { compiled: compile(fast, 'one'), mix });
+    expect(f.result.method).toBe('des');
+    // 20 s × the rate per replication, three replications
+    expect(f.note).toContain(`(${Math.round(rate * 20) * 3} simulated requests in 3 replications, seed 1)`);
+    expect(f.result.workload.duration).toBe(25_000);
+    expect(f.result.workload.warmup).toBe(5_000);
+  }, 60_000);
+
   it('compare: the at-rate column of a fan-out layout is the DES, and a note says so', () => {
     const rate = Math.round(0.8 * sat);
     const r = compare(bp, ['one'], { rate, mix });
