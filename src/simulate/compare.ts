@@ -10,7 +10,7 @@ import { saturatedWarning } from './overload.js';
 import type { LayoutCost } from './cost.js';
 import type { Scenario } from './scenario.js';
 import { runFaults } from './fault-runs.js';
-import type { ComparisonResult, OperationDelta, SimulationResult } from './types.js';
+import type { ComparisonResult, HostModel, OperationDelta, SimulationResult } from './types.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
 
 export interface CompareOptions extends WorkloadOptions {
@@ -73,7 +73,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       const idx = c.stations.findIndex((x) => x.id === s.station);
       if (idx < 0) {
         // The shared host's cores are the limit (compare with a calibration host).
-        causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by the host's ${o.host?.cores ?? '?'} shared cores`);
+        causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by the host's ${cores(o.host?.cores)}`);
         continue;
       }
       const dd = d.get(id)!.loadDemand[idx]!;
@@ -104,7 +104,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b), ...faults.notes],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes],
   };
 }
 
@@ -162,6 +162,11 @@ function costCauses(c: LayoutCost): string[] {
     byKind.set(i.kind, k);
   }
   return [...byKind.entries()].map(([kind, k]) => `${kind}s: $${Math.round(k.usd * 100) / 100} (${k.names.join(', ')})`);
+}
+
+/** "1 shared core", "2 shared cores" ("?" when the host is not known). */
+function cores(n: number | undefined): string {
+  return `${n ?? '?'} shared core${n === 1 ? '' : 's'}`;
 }
 
 /** "2 replicas × 2 workers", "4 workers", "3 replicas", "1 replica": what serves a unit's requests. */
@@ -229,7 +234,7 @@ function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, C
 }
 
 /** Why one layout holds more (or not): which station limits each single-operation workload. */
-function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<string, Compiled>, keyOps: string[], a: string, b: string): string[] {
+function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<string, Compiled>, keyOps: string[], a: string, b: string, host?: HostModel): string[] {
   const out: string[] = [];
   const ra = rows.find((r) => r.layout === a);
   const rb = rows.find((r) => r.layout === b);
@@ -237,14 +242,20 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
   out.push(`workload mix: ${b} saturates at ${Math.round(rb.mix)}/s (${rb.bottleneck}) vs ${a} at ${Math.round(ra.mix)}/s (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
   for (const id of keyOps) {
     const cb = compiled.get(b)!;
-    const s = saturation(cb, opDemands(cb), { [id]: 1 });
-    const st = cb.stations.find((x) => x.id === s.station)!;
+    const s = saturation(cb, opDemands(cb), { [id]: 1 }, host);
+    const st = cb.stations.find((x) => x.id === s.station);
+    const want = Math.round(2 * rb.byOperation[id]!);
+    if (!Number.isFinite(want) || want <= 0) continue;
+    if (!st) {
+      // The shared host's cores are the limit: twice the rate takes twice the cores.
+      const needed = Math.ceil((want / s.rate) * (host?.cores ?? 1));
+      out.push(`${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by the host's ${cores(host?.cores)}; twice that (${want}/s) would need ${needed} cores at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`);
+      continue;
+    }
     const idx = cb.stations.indexOf(st);
     const D = opDemands(cb).get(id)!.loadDemand[idx]!;
     const fixable = st.kind === 'unit';
     // What doubling it would take: the question a capacity plan asks next.
-    const want = Math.round(2 * rb.byOperation[id]!);
-    if (!Number.isFinite(want) || want <= 0) continue;
     const needed = Math.ceil((want * D) / 1000);
     out.push(
       `${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${want}/s) would need ${needed} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`,

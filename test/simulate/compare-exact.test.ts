@@ -45,6 +45,42 @@ catalog:
   big: { vcpu: 2, memoryMiB: 1024, usdPerMonth: 20 }
 `;
 
+// Another: a 12-ms operation calling a 1-ms one, and a 1-ms one with a 20-ms database read; a
+// monolith of 4 workers beside a gRPC split; every instance 4 vCPU (the database's 4 servers).
+const YAML2 = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: cmp2 }
+system:
+  defaults: { payload: { request: 0B, response: 0B }, db: { read: 20ms, write: 1ms } }
+  domains:
+    d:
+      tables: [t]
+      operations:
+        big: { route: GET /big, cpu: { dist: const, mean: 12ms }, calls: [ { op: e.get } ] }
+        query: { route: GET /q, cpu: { dist: const, mean: 1ms }, db: { reads: 1 } }
+    e:
+      tables: []
+      operations:
+        get: { route: GET /e, cpu: { dist: const, mean: 1ms } }
+workload: { rate: 10/s, mix: { d.big: 1, d.query: 1 } }
+layouts:
+  one:
+    units:
+      mono: { domains: "*", port: 8000, workers: 4, instance: big }
+    datastores:
+      db: { engine: postgres, tables: "*", instance: big }
+  rpc:
+    protocol: grpc
+    units:
+      ud: { domains: [d], port: 8001, instance: big }
+      ue: { domains: [e], port: 8002, instance: big }
+    datastores:
+      db: { engine: postgres, tables: "*", instance: big }
+    network: { latency: 0.5ms, grpc: { cpuPerCall: 0.05ms } }
+catalog:
+  big: { vcpu: 4, memoryMiB: 1024, usdPerMonth: 20 }
+`;
+
 const parsed = parseBlueprint(YAML, 'cmp.yaml');
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
 const bp = parsed.blueprint;
@@ -125,3 +161,39 @@ describe('compare, worked by hand', () => {
     expect(g.notes).toContain('a.op alone: two 469/s, gw 242/s, limited by ub (4.13 ms per request); twice that (484/s) would need 2 replica cores there at ρ=1, 3 at 70%');
   });
 });
+
+describe('compare, worked by hand: figures of 10 ms and more, a database bottleneck, gRPC, a shared host', () => {
+  const p2 = parseBlueprint(YAML2, 'cmp2.yaml');
+  if (!p2.ok) throw new Error(JSON.stringify(p2.errors));
+  const bp2 = p2.blueprint;
+
+  it('on their own instances: the database limits the monolith, the lone d worker the split', () => {
+    const r = compare(bp2, ['one', 'rpc']);
+    // gRPC hops at 0.5 ms and 0.05 ms a side; the split's d unit has one server where mono has 4
+    expect(op(r, 'd.big').causes).toEqual(['2 extra network hops (+1.00 ms)', 'serialization of 1 remote call (+0.10 ms)', '1 replica vs 4 workers (ud vs mono)']);
+    expect(op(r, 'd.query').causes).toEqual(['1 replica vs 4 workers (ud vs mono)']);
+    // one: the database does 20 ms for half the mix, 10 ms a request, on 4 servers: 400/s;
+    // d.big alone 4000 / 13 = 308/s (its callee runs in process); rpc: ud does 12.1 ms a d.big
+    expect(r.saturation[0]!.causes).toEqual(['db (datastore, 4 servers) does 10.0 ms of work per request of the mix → saturates at 400/s', 'd.big alone: 308/s, limited by mono (13.0 ms per request on 4 servers)', 'd.query alone: 200/s, limited by db (20.0 ms per request on 4 servers)']);
+    expect(r.saturation[1]!.causes).toEqual(['ud (unit, 1 server) does 6.53 ms of work per request of the mix → saturates at 153/s', 'd.big alone: 83/s, limited by ud (12.1 ms per request on 1 server)', 'd.query alone: 200/s, limited by db (20.0 ms per request on 4 servers)']);
+    expect(r.notes).toContain('gRPC hop cost in rpc: 0.50 ms one-way latency + 0.05 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.rpc.network.grpc, the HTTP figures for what it leaves out)');
+    expect(r.notes.some((n) => n.startsWith('hop cost in') || n.startsWith('HTTP hop cost'))).toBe(false);
+    expect(r.notes).toContain('workload mix: rpc saturates at 153/s (ud) vs one at 400/s (db): ×0.38');
+    // a unit: replica cores; the database: cores, which more replicas of the services do not add
+    expect(r.notes).toContain('d.big alone: one 308/s, rpc 83/s, limited by ud (12.1 ms per request); twice that (166/s) would need 3 replica cores there at ρ=1, 5 at 70%');
+    expect(r.notes).toContain('d.query alone: one 200/s, rpc 200/s, limited by db (20.0 ms per request, and replicas of the services do not scale it); twice that (400/s) would need 8 cores there at ρ=1, 12 at 70%');
+  });
+
+  it('on one shared core: the host limits everything, said in the rows and the notes alike', () => {
+    const r = compare(bp2, ['one', 'rpc'], { host: { cores: 1 } });
+    const rows = r.saturation.map((x) => x.causes);
+    expect(rows[0]).toEqual([expect.stringMatching(/^d\.big alone: \d+\/s, limited by the host's 1 shared core$/), expect.stringMatching(/^d\.query alone: \d+\/s, limited by the host's 1 shared core$/)]);
+    expect(rows[1]).toHaveLength(2);
+    const alone = r.saturation[1]!.byOperation['d.big']!;
+    const want = Math.round(2 * alone);
+    const needed = Math.ceil(want / alone);
+    expect(r.notes).toContain(`d.big alone: one ${Math.round(r.saturation[0]!.byOperation['d.big']!)}/s, rpc ${Math.round(alone)}/s, limited by the host's 1 shared core; twice that (${want}/s) would need ${needed} cores at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`);
+    expect(r.notes.some((n) => /limited by (ud|db|mono) /.test(n))).toBe(false);
+  });
+});
+
