@@ -195,11 +195,49 @@ export type HopCosts = {
   remoteOut: Map<string, number>;
   /** op id → share of its runs that arrived over the network from another unit */
   remoteIn: Map<string, number>;
+  /**
+   * op id → share of its runs whose own CPU is the first thing its unit does for that arrival (see
+   * firstVisitShare); absent: taken as its share of arrivals (1 for a public operation, remoteIn).
+   */
+  firstShare?: Map<string, number>;
   /** consumer op id → share of its deliveries that came through the event queue (queueShare) */
   queueIn?: Map<string, number>;
   /** ms of CPU the consuming unit spends per delivery from the queue, besides the handler (its claim transaction: the broker's consumeCpu) */
   consumeMs?: number;
 };
+
+/**
+ * Per operation, the share of its runs in which its own CPU is the first visit its unit makes
+ * after idling: for the arrival that brought the request there, or after a remote call returns
+ * (compile.ts's order: an in-process call's callee runs first, a remote call's serialization is a
+ * visit of the caller's unit, and the operation's own CPU comes after its calls). Those visits are
+ * the ones the simulator charges a cold visit's work-proportional part at a gap of milliseconds
+ * or more (cold-visit.ts); a visit after the unit's own in-process work and queries finds it idle
+ * for a fraction of a millisecond, where the measured part is about 0. So calibration takes that
+ * part out of these operations' figures alone, in this share (at the arrivals' gap: after a
+ * remote call the gap is shorter, so this errs towards taking out too much). Pure.
+ */
+export function firstVisitShare(r: ResolvedLayout, trees: ReadonlyMap<string, { calls: readonly CallNode[] }>, requests: ReadonlyMap<string, number>): Map<string, number> {
+  const unitOf = (o: CallNode['callee']) => r.unitOfDomain.get(o.domain);
+  const runs = new Map<string, number>();
+  const first = new Map<string, number>();
+  const add = (m: Map<string, number>, id: string, n: number) => m.set(id, (m.get(id) ?? 0) + n);
+  /** one run of `op` at its unit, `n` times; `woke`: the unit has already done something for this arrival. Returns woke after it. */
+  const visit = (id: string, calls: readonly CallNode[], woke: boolean, n: number): boolean => {
+    for (const node of calls) {
+      if (unitOf(node.caller) === unitOf(node.callee)) woke = visit(node.callee.id, node.children, woke, n);
+      else {
+        visit(node.callee.id, node.children, false, n); // an arrival at the callee's unit
+        woke = false; // this unit idled for the call's length: what follows wakes it again
+      }
+    }
+    add(runs, id, n);
+    if (!woke) add(first, id, n);
+    return true;
+  };
+  for (const [root, t] of trees) visit(root, t.calls, false, requests.get(root) ?? 0);
+  return new Map([...runs].filter(([, n]) => n > 0).map(([id, n]) => [id, (first.get(id) ?? 0) / n]));
+}
 
 /** Remote calls of a layout per operation, from the measured roots' call trees and request counts. */
 export function hopCounts(r: ResolvedLayout, trees: ReadonlyMap<string, { calls: readonly CallNode[] }>, requests: ReadonlyMap<string, number>): Pick<HopCosts, 'remoteOut' | 'remoteIn'> {
@@ -306,10 +344,10 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     // A request from outside woke the unit: what that wake cost at the runs' pace is the
     // simulator's to charge (HostModel.coldVisit), by the pace of the layout it predicts.
     const fresh = isPublic(id) ? 1 : (hops?.remoteIn.get(id) ?? 0) + (hops?.queueIn?.get(id) ?? 0);
-    // measured = own + fresh × coldMs + coldPerWork × own, solved for own: the work-proportional
-    // part on all of it, as the simulator charges it (every visit a request makes to a process
-    // carries the factor its arrival there found: stations.ts withCold)
-    const own = Math.max(self * 0.05, (self - clientMs + (isPublic(id) ? overheadMs : 0) - fresh * coldMs) / (1 + coldPerWork));
+    // measured = own + fresh × coldMs + first × coldPerWork × own, solved for own: the
+    // work-proportional part only where its CPU is the arrival's first visit (firstVisitShare)
+    const first = hops?.firstShare?.get(id) ?? fresh;
+    const own = Math.max(self * 0.05, (self - clientMs + (isPublic(id) ? overheadMs : 0) - fresh * coldMs) / (1 + first * coldPerWork));
     const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
@@ -605,6 +643,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     clientMs: opts.platform?.http.clientPerCallMs ?? perSide,
     serverMs: opts.platform?.http.serverPerCallMs ?? perSide,
     ...hopCounts(r, callTrees, requestsOf),
+    firstShare: firstVisitShare(r, callTrees, requestsOf),
     queueIn: queueShare(rb, r, requestsOf),
     // the same figure the simulator charges the consuming unit per delivery (compile.ts brokerSide)
     consumeMs: opts.platform?.events?.consumeMs ?? bp.layouts[layout]!.broker?.consumeCpu ?? perSide,

@@ -13,7 +13,7 @@ import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
-import { COLD_KINDS, coldTables, meanColdExtra } from './cold-visit.js';
+import { coldTables, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
@@ -563,10 +563,8 @@ function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, 
     const a0 = (lambda * D[i]!) / 1000 / servers;
     if (a0 >= 1) return;
     const b = (lambda * F[i]!) / 1000 / servers;
-    // the table's work-proportional part (linear in the work: exact in the mean): at a process, on
-    // all the work a fresh visit brings (a request carries its arrival's factor to every visit it
-    // makes there: des/stations.ts withCold), elsewhere on the mean visit's
-    const m = meanColdExtra(cv, (lambda * F[i]!) / 1000 / servers, COLD_KINDS.has(s.kind) ? D[i]! / F[i]! : D[i]! / V[i]!);
+    // the table's work-proportional part at the station's mean visit (linear in the work: exact in the mean)
+    const m = meanColdExtra(cv, (lambda * F[i]!) / 1000 / servers, D[i]! / V[i]!);
     x[i] = ((1 - a0) * m) / (1 + b * m);
   });
   return x;

@@ -18,12 +18,7 @@
 // a handler that touches more of it reloads more (measured 2026-12-01: after 50 ms idle a handler
 // doing 0.19 ms of work beyond a bare echo paid 0.48 ms more than the echo's own extra, 2.5× that
 // work; after 5 ms, 0.8×). `workFactor` is that slope per gap: extra = extraMs(gap) + workFactor(gap)
-// × the visit's own CPU. Absent: the bare table (files written before it was measured). At a process
-// (a unit, the gateway) a request pays the factor its arrival found on every visit it makes there,
-// not only the first: its later visits, after its queries or calls ran other processes on the
-// core, touch parts of the working set the first did not warm (the monolith's
-// messages.conversation handler, run after a token check and two queries, cost 1.03, 0.79 and
-// 0.63 ms of CPU at 25, 50 and 75% of capacity and 0.40 ms at capacity, 2026-12-03 03:04 runs).
+// × the visit's own CPU. Absent: the bare table (files written before it was measured).
 import { z } from 'zod';
 
 export const ColdVisit = z
@@ -54,11 +49,6 @@ export function coldExtra(c: ColdVisit, gap: number, work = 0): number {
   const f = Math.log(gap / G[i - 1]!) / Math.log(G[i]! / G[i - 1]!);
   const x = X[i - 1]! + f * (X[i]! - X[i - 1]!);
   return W ? x + (W[i - 1]! + f * (W[i]! - W[i - 1]!)) * work : x;
-}
-
-/** The work-proportional part of coldExtra at `gap`: extra ms per ms of the visit's own CPU (0 without a workFactor). */
-export function coldWorkFactor(c: ColdVisit, gap: number): number {
-  return c.workFactor ? coldExtra(c, gap, 1) - coldExtra(c, gap, 0) : 0;
 }
 
 /** Quadrature points: the midpoints of K equally likely slices of an exponential of rate 1. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadBlueprint } from '../../src/io/load.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
-import { applyCalibration, calibrate, coldAtRuns, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, coldAtRuns, firstVisitShare, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { arrivalsOf, cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
@@ -267,6 +267,21 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
   });
 
+  it('finds whose CPU is the first thing a unit does for an arrival: an in-process callee before its caller, a remote callee at its own unit', () => {
+    const ids = ['messages.send', 'auth.login'];
+    const trees = new Map(ids.map((id) => [id, rb.callTree(id)]));
+    const requests = new Map([['messages.send', 100], ['auth.login', 10]]);
+    // monolith: messages.send runs verify-token in process first, then check-contact, then its own CPU
+    const mono = firstVisitShare(rb.layout('monolith'), trees, requests);
+    expect(Object.fromEntries(mono)).toEqual({ 'auth.verify-token': 1, 'users.check-contact': 0, 'messages.send': 0, 'auth.login': 1 });
+    // microservices: both callees arrive over the network at units of their own, and the caller's
+    // own CPU follows its remote calls, which left its unit idle for their length: a wake too
+    const micro = firstVisitShare(rb.layout('microservices'), trees, requests);
+    expect(Object.fromEntries(micro)).toEqual({ 'auth.verify-token': 1, 'users.check-contact': 1, 'messages.send': 1, 'auth.login': 1 });
+    // no requests of a root: none of its operations
+    expect(firstVisitShare(rb.layout('monolith'), trees, new Map([['auth.login', 5]])).has('messages.send')).toBe(false);
+  });
+
   it('takes out what waking the unit cost at the runs’ pace (the cold-visit table), per request from outside', () => {
     const profile = (unit: string, ops: { operation: string; cpuSeconds: number; spans: number }[]) => ({ unit, mainThreadCpuSeconds: 1, offMainCpuSeconds: 0, loopSeconds: 1, operations: ops.map((o) => ({ ...o, loopSeconds: o.cpuSeconds, poolTasks: 0, poolSeconds: 0 })) });
     const base = run({});
@@ -290,10 +305,7 @@ describe('calls between units in a calibration on a layout with hops', () => {
     // no arrivals: nothing to take out
     expect(coldAtRuns(table, 1, [{ publicCalls: 0, servedRemotely: 0, seconds: T, cpu: 0.5 }])).toBe(0);
     // A table whose extra grows with the visit's own work (0.3 ms + 2 × own): measured = own +
-    // fresh·(1 − U)·0.3 + (1 − U)·2·own, solved for own: the fixed part per wake, the
-    // work-proportional part on all of an operation's CPU (every run of it belongs to an arrival
-    // at the unit, and the simulator charges that arrival's factor on all its visits there).
-    // auth.me measured 2 ms a call, one wake each.
+    // fresh·(1 − U)(0.3 + 2·own), solved for own. auth.me measured 2 ms a call, one wake each.
     const worked = ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.3], workFactor: [2] });
     expect(coldAtRuns(worked, 1, [{ publicCalls: 100, servedRemotely: 200, seconds: T, cpu: 0.5 }], 1.5)).toBeCloseTo((1 - 0.5 / T) * (0.3 + 2 * 1.5), 9);
     const w = instrumentedDemands(bp, [r], 'auth-service', unitOf, hops, { table: worked, workers: 1 })!;
@@ -303,8 +315,7 @@ describe('calls between units in a calibration on a layout with hops', () => {
     // round trip: the solved figure plus its wake at the runs' pace is what was measured
     expect(me + idle * (0.3 + 2 * me)).toBeCloseTo(warm.perOp.get('auth.me')!.cpuMs, 3);
     const vt = w.perOp.get('auth.verify-token')!.cpuMs;
-    // verify-token: two thirds of its runs woke the unit, all of them pay the factor
-    expect(vt + (2 / 3) * idle * 0.3 + idle * 2 * vt).toBeCloseTo(warm.perOp.get('auth.verify-token')!.cpuMs, 3);
+    expect(vt + (2 / 3) * idle * (0.3 + 2 * vt)).toBeCloseTo(warm.perOp.get('auth.verify-token')!.cpuMs, 3);
     expect(w.coldMs).toBeCloseTo(perArrival, 4);
   });
 

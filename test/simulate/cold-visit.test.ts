@@ -2,7 +2,7 @@
 // idle costs extra CPU by how long it was idle. Checked against the M/G/1 with exceptional first
 // service (Welch 1964) and the table's own arithmetic; the DES and the analytic method must agree.
 import { describe, expect, it } from 'vitest';
-import { ColdVisit, coldExtra, coldWorkFactor, meanColdExtra } from '../../src/simulate/cold-visit.js';
+import { ColdVisit, coldExtra, meanColdExtra } from '../../src/simulate/cold-visit.js';
 import { compile } from '../../src/simulate/compile.js';
 import { opDemands } from '../../src/simulate/demand.js';
 import { simulate } from '../../src/simulate/simulate.js';
@@ -143,53 +143,3 @@ describe('a lightly loaded unit on a measured-shape table', () => {
     expect(r.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(0.1, 9);
   });
 });
-
-describe('a request carries its arrival’s coldness to every visit it makes to a process', () => {
-  // A front unit serializes a call (its first visit), waits about 2 ms for the callee, then does
-  // the rest of its work (its second visit). The table's work factor is 0 after 1 ms idle and 1
-  // after 100 ms: at 1 request/s the arrival finds the front unit idle for about a second (factor
-  // 1), the second visit finds it idle for only the call's 2 ms (factor 0.15 by itself). Measured
-  // on the monolith, a handler run after the request's first visit and two queries cost as much
-  // more at low load as the first (2026-12-03): the second visit pays the arrival's factor too.
-  const bp = fanout({ callees: 1, front: 2, callee: 1, latency: 0.5, cpuPerCall: 0.1, dist: 'const' });
-  const coldVisit = ColdVisit.parse({ gapMs: [1, 100], extraMs: [0, 0], workFactor: [0, 1] });
-  const warmHost = { cores: 64, driverCpu: 0 };
-  const host = { ...warmHost, coldVisit };
-  const demand = (r: ReturnType<typeof simulate>, id: string) => r.stations.find((s) => s.id === id)!.demandPerRequest;
-  // the mean factor an arrival finds: exponential idle gaps of mean 1 s (the table's own quadrature)
-  const meanFactor = meanColdExtra(coldVisit, 0.001, 1) - meanColdExtra(coldVisit, 0.001, 0);
-
-  it('the table’s factor by gap: 0 at 1 ms, 1 from 100 ms, log-linear between', () => {
-    expect(coldWorkFactor(coldVisit, 1)).toBe(0);
-    expect(coldWorkFactor(coldVisit, 10)).toBeCloseTo(0.5, 12);
-    expect(coldWorkFactor(coldVisit, 1000)).toBe(1);
-    expect(coldWorkFactor(ColdVisit.parse({ gapMs: [1], extraMs: [0.3] }), 50)).toBe(0);
-    expect(meanFactor).toBeGreaterThan(0.97);
-  });
-
-  it('DES: both of the front unit’s visits cost (1 + the arrival’s factor) × their work', () => {
-    const warm = simulate(bp, 'one', { method: 'des', rate: 1, host: warmHost, duration: 2_000_000, warmup: 10_000, seed: 3 });
-    const cold = simulate(bp, 'one', { method: 'des', rate: 1, host, duration: 2_000_000, warmup: 10_000, seed: 3 });
-    // the front unit's work doubles with its arrival's factor, as the callee's does (one visit);
-    // charged by each visit's own gap the front unit would cost (1 + 1) × 0.1 + (1 + 0.15) × the rest: × 1.2
-    expect(demand(cold, 'bff') / demand(warm, 'bff') - 1).toBeCloseTo(meanFactor, 1);
-    expect(demand(cold, 'bff') / demand(warm, 'bff')).toBeGreaterThan(1.95);
-    expect(demand(cold, 'svc0') / demand(warm, 'svc0') - 1).toBeCloseTo(meanFactor, 1);
-  });
-
-  it('analytic: the fresh visits’ factor applied to all of the unit’s work per request, within 3% of the DES', () => {
-    const a = simulate(bp, 'one', { method: 'analytic', rate: 1, host });
-    const d = simulate(bp, 'one', { method: 'des', rate: 1, host, duration: 2_000_000, warmup: 10_000, seed: 3 });
-    const aw = simulate(bp, 'one', { method: 'analytic', rate: 1, host: warmHost });
-    expect(demand(a, 'bff') / demand(aw, 'bff')).toBeGreaterThan(1.95);
-    expect(Math.abs(demand(a, 'bff') / demand(d, 'bff') - 1)).toBeLessThan(0.03);
-  });
-
-  it('a busy unit carries nothing: a request queued behind another pays no factor on any visit', () => {
-    // near the front unit's capacity the arrivals queue; its work per request approaches the warm figure
-    const slow = simulate(bp, 'one', { method: 'des', rate: 900, host, duration: 200_000, warmup: 10_000, seed: 3 });
-    const warm = simulate(bp, 'one', { method: 'des', rate: 900, host: warmHost, duration: 200_000, warmup: 10_000, seed: 3 });
-    expect(demand(slow, 'bff') / demand(warm, 'bff')).toBeLessThan(1.05);
-  });
-});
-

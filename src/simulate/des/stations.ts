@@ -4,13 +4,13 @@
 // host's PS pool), or joins the replica's own PS pool. Busy and waiting time-areas per replica
 // give utilization and queue lengths; visits and waits per station give P(wait).
 import { MIN_HOST_CORES, type Compiled } from '../compile.js';
-import { COLD_KINDS, coldExtra, coldWorkFactor, type ColdVisit } from '../cold-visit.js';
+import { coldExtra, type ColdVisit } from '../cold-visit.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
 import type { Rng } from './rng.js';
 import type { Sampler } from './sampler.js';
-import { COLD_SLOTS, TokenQueue, type Token } from './tokens.js';
+import { TokenQueue, type Token } from './tokens.js';
 
 /** What stations need from the engine: the clock, scheduling, and a token's next step. */
 export interface StationHost {
@@ -87,8 +87,6 @@ export class Stations {
   // units, the gateway, relational datastores' connections).
   private readonly cold: readonly (ColdVisit | null)[];
   private readonly coldStation: Uint8Array;
-  /** stations whose requests carry their arrival's work factor to every visit (processes: units, the gateway) */
-  private readonly carries: Uint8Array;
   private readonly freeBase: Int32Array;
   private readonly freeTop: Int32Array;
   private readonly freeAt: Float64Array;
@@ -142,7 +140,6 @@ export class Stations {
     this.waitArea = new Float64Array(nr);
     this.cold = cold;
     this.coldStation = Uint8Array.from(c.stations, (_, i) => (cold[i] ? 1 : 0));
-    this.carries = Uint8Array.from(c.stations, (st, i) => (cold[i] && COLD_KINDS.has(st.kind) ? 1 : 0));
     this.freeBase = new Int32Array(nr);
     this.freeTop = new Int32Array(nr);
     let slots = 0;
@@ -274,42 +271,12 @@ export class Stations {
   private serve(t: Token, s: number, d: number, gap = -1): void {
     this.sampler.draw(d);
     const own = this.sampler.drawn[0]! * this.slow[s]!;
-    const work = this.coldStation[s] ? this.withCold(t, s, gap, own) : own;
+    // a cold visit's extra grows with the visit's own work (cold-visit.ts)
+    const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
     this.work[s]! += work;
     this.served[s]!++;
     if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
-  }
-
-  /**
-   * A visit's work at a station with a cold-visit table (cold-visit.ts). A database's connection
-   * pays per visit, by its own idle gap. A process (a unit, the gateway) pays the table's fixed
-   * part when the visit wakes it, and the work-proportional part on every visit the request makes
-   * to it at the factor its arrival there found: what went cold is the process's working set,
-   * and a request's later visits (after its queries, which ran other processes on the core) touch
-   * parts of it the first did not warm. Measured: the monolith's messages.conversation handler,
-   * run after a token check and two queries, cost 1.03, 0.79, 0.63 ms of CPU at 25, 50, 75% of
-   * capacity and 0.40 ms at capacity (2026-12-03 03:04 runs), the fall the factor gives.
-   */
-  private withCold(t: Token, s: number, gap: number, own: number): number {
-    const c = this.cold[s]!;
-    if (!this.carries[s]) return gap >= 0 ? own + coldExtra(c, gap, own) : own;
-    let wf = gap >= 0 ? coldWorkFactor(c, gap) : 0;
-    const r = t.replica;
-    const at = t.coldAt;
-    const n = t.coldUsed < COLD_SLOTS ? t.coldUsed : COLD_SLOTS;
-    let k = 0;
-    while (k < n && at[k] !== r) k++;
-    if (k < n) {
-      // a later visit: the colder of its arrival's factor and its own gap's
-      if (t.coldFactor[k]! > wf) wf = t.coldFactor[k]!;
-      else t.coldFactor[k] = wf;
-    } else {
-      const j = t.coldUsed++ % COLD_SLOTS;
-      at[j] = r;
-      t.coldFactor[j] = wf;
-    }
-    return own * (1 + wf) + (gap >= 0 ? coldExtra(c, gap, 0) : 0);
   }
 
   /** EV_SERVICE_DONE or a pool's completion: free the server (or give it to the next in line). */

@@ -15,9 +15,6 @@ export interface Frame {
   gen: number;
 }
 
-/** Processes a request remembers its arrival's coldness at (a gateway, a few units; beyond, the oldest is forgotten). */
-export const COLD_SLOTS = 6;
-
 export class Token {
   code: Int32Array = new Int32Array(0);
   pc = 0;
@@ -41,14 +38,6 @@ export class Token {
   nextAttempt = 0;
   /** scenario failure window the request started in, or −1 */
   window = -1;
-  /**
-   * The process replicas this request has visited and the cold-visit work factor its arrival at
-   * each found (stations.ts withCold): the first `coldUsed` slots, then round robin over the
-   * oldest. Typed arrays made once per token, so a request allocates nothing.
-   */
-  readonly coldAt = new Int32Array(COLD_SLOTS);
-  readonly coldFactor = new Float64Array(COLD_SLOTS);
-  coldUsed = 0;
   constructor(readonly id: number) {}
 }
 
@@ -78,7 +67,6 @@ export class Tokens {
     t.detachedAt = -1;
     t.nextAttempt = 0;
     t.window = -1;
-    t.coldUsed = 0;
     t.start = this.clock.now;
     return t;
   }
