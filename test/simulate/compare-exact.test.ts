@@ -4,7 +4,7 @@
 // Split layouts pay 1 ms one-way per hop and 0.1 ms + 0.01 ms/KiB of CPU per side of a call.
 import { describe, expect, it } from 'vitest';
 import { parseBlueprint } from '../../src/model/parse.js';
-import { compare } from '../../src/simulate/compare.js';
+import { compare, keyOperations } from '../../src/simulate/compare.js';
 
 const YAML = `apiVersion: archsim/v1
 kind: Blueprint
@@ -40,6 +40,18 @@ layouts:
       ua: { domains: [a], port: 8001, instance: small }
       ub: { domains: [b], port: 8002, instance: small }
     network: { latency: 1ms, cpuPerCall: 0.1ms, cpuPerKiB: 0.01ms }
+  rep:
+    units:
+      ur: { domains: "*", port: 8000, replicas: 3, instance: small }
+  plain:
+    units:
+      ua: { domains: [a], port: 8001, instance: small }
+      ub: { domains: [b], port: 8002, instance: small }
+  kib:
+    units:
+      ua: { domains: [a], port: 8001, instance: small }
+      ub: { domains: [b], port: 8002, instance: small }
+    network: { cpuPerKiB: 0.02ms }
 catalog:
   small: { vcpu: 1, memoryMiB: 512, usdPerMonth: 5 }
   big: { vcpu: 2, memoryMiB: 1024, usdPerMonth: 20 }
@@ -149,6 +161,45 @@ describe('compare, worked by hand', () => {
     expect(w.cost.map((c) => c.causes)).toEqual([['units: $5 (mono)'], ['units: $60 (uw ×3)']]);
   });
 
+  it('replicas of one worker are named as replicas alone', () => {
+    expect(op(compare(bp, ['one', 'rep']), 'a.op').causes).toEqual(['3 replicas vs 1 replica (ur vs mono)']);
+  });
+
+  it('a gateway’s two hops are its own cause, apart from the hops between units', () => {
+    // mono against the gateway and two units: the units' hops (2 × 1 ms) without the gateway's
+    const g = compare(bp, ['one', 'gw']);
+    const causes = op(g, 'a.op').causes;
+    expect(causes[0]).toBe('2 extra network hops (+2.00 ms)');
+    expect(causes[1]).toMatch(/^serialization of 1 remote call \(\+0\.\d\d ms\)$/);
+    expect(causes[2]).toMatch(/^gateway hop \(\+2\.\d\d ms\)$/);
+    expect(causes).toHaveLength(3);
+    // and the other way: the gateway hop taken away
+    expect(op(compare(bp, ['gw', 'one']), 'a.light').causes).toEqual([expect.stringMatching(/^gateway hop \(−2\.\d\d ms\)$/)]);
+  });
+
+  it('says whose hop figures a layout runs on: archsim’s defaults, or the blueprint’s even when it sets one figure', () => {
+    expect(compare(bp, ['one', 'plain']).notes).toContain("hop cost in plain: 0.25 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (archsim's defaults; set layouts.plain.network to change them)");
+    expect(compare(bp, ['one', 'kib']).notes).toContain('hop cost in kib: 0.25 ms one-way latency + 0.10 ms CPU per side + 0.02 ms per KiB per side (blueprint layouts.kib.network)');
+  });
+
+  it('one layout alone: its figures, no differences, no mix comparison', () => {
+    const r1 = compare(bp, ['two']);
+    expect(r1.layouts).toEqual(['two']);
+    expect(op(r1, 'a.op').delta).toBe(0);
+    expect(op(r1, 'a.op').causes).toEqual([]);
+    expect(r1.notes.some((n) => n.startsWith('workload mix:') || n.includes('the largest difference') || / alone: /.test(n))).toBe(false);
+    expect(r1.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)');
+  });
+
+  it('key operations: the busiest (ties by name), then the first to saturate alone, once if the same', () => {
+    const alone: Record<string, number> = { x: 100, y: 50, z: 200 };
+    expect(keyOperations({ x: 1, y: 3, z: 1 }, (id) => alone[id]!)).toEqual(['y']);
+    expect(keyOperations({ z: 2, x: 2, y: 1 }, (id) => alone[id]!)).toEqual(['x', 'y']);
+    expect(keyOperations({ z: 5, x: 1 }, (id) => alone[id]!)).toEqual(['z', 'x']);
+    expect(keyOperations({ x: 1, z: 1 }, () => 10)).toEqual(['x']);
+    expect(keyOperations({}, () => 1)).toEqual([]);
+  });
+
   it('a gateway is its own cause, not counted among the hops', () => {
     const g = compare(bp, ['two', 'gw']);
     const cause = op(g, 'a.op').causes;
@@ -194,6 +245,11 @@ describe('compare, worked by hand: figures of 10 ms and more, a database bottlen
     const needed = Math.ceil(want / alone);
     expect(r.notes).toContain(`d.big alone: one ${Math.round(r.saturation[0]!.byOperation['d.big']!)}/s, rpc ${Math.round(alone)}/s, limited by the host's 1 shared core; twice that (${want}/s) would need ${needed} cores at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`);
     expect(r.notes.some((n) => /limited by (ud|db|mono) /.test(n))).toBe(false);
+    // two cores: d.big is limited by rpc's lone d worker (12.1 ms: 83/s), d.query by the host's
+    // two cores (about 10.5 ms of host CPU a query: 95/s); twice that takes twice the cores
+    const r2 = compare(bp2, ['one', 'rpc'], { host: { cores: 2 } });
+    expect(r2.notes).toContain('d.big alone: one 154/s, rpc 83/s, limited by ud (12.1 ms per request); twice that (166/s) would need 3 replica cores there at ρ=1, 5 at 70%');
+    expect(r2.notes).toContain("d.query alone: one 95/s, rpc 95/s, limited by the host's 2 shared cores; twice that (190/s) would need 4 cores at ρ=1, 6 at 70%");
   });
 });
 
