@@ -328,7 +328,7 @@ function withoutColdVisits(p: PlatformCosts): PlatformCosts {
 export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none'): Direction {
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's runs, nothing else (a test checks it). Its capacity
-  // run too: a process kept busy there costs what it costs with no cold visit at all (the
+  // run too: a process kept busy there pays few cold visits (the
   // monolith's messages.conversation handler 0.40 ms there against 0.63–1.03 ms at 75–25% of
   // capacity, 2026-12-03 03:04), which the levels alone leave to the cold-visit table's estimate.
   const inputs = [...own.levels, own.capacity];
