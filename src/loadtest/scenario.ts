@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runnableFile } from './runnable.js';
 import { ArchsimError } from '../errors.js';
-import { nextOfMix } from '../simulate/des/arrivals.js';
+import { nextOfMix } from '../model/mix-order.js';
 
 export type RequestSpec = {
   method: string;
@@ -75,7 +75,7 @@ export function trivialScenario(options?: { path?: string; id?: string }): Scena
 /**
  * Smooth weighted round-robin (nginx's): deterministic, and every prefix of the sequence holds
  * each operation close to its share, so short runs still see the intended mix. The simulator's
- * paced arrivals take the same order from the same function (simulate/des/arrivals.ts nextOfMix),
+ * paced arrivals take the same order from the same function (model/mix-order.ts nextOfMix),
  * so a prediction of a driver's run sends the mix in the driver's order.
  */
 export function weightedPicker(weights: readonly number[]): () => number {

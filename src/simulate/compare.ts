@@ -19,7 +19,7 @@ export interface CompareOptions extends WorkloadOptions {
   scenarios?: Scenario[];
   seed?: number;
   /** every unit of a layout on one host of this many cores (this machine), instead of each on its own instance */
-  host?: import('./types.js').HostModel;
+  host?: HostModel;
 }
 
 const ms = (x: number) => `${Math.abs(x) < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;

@@ -54,7 +54,8 @@ describe('a request through the DES', () => {
     expect(total).toBeLessThan(400);
     // A paced stream's request takes Arrivals.paced and next in place of schedule and pick (names.ts).
     const arrivals = readFileSync(`${DIR}arrivals.ts`, 'utf8');
-    const lines = arrivals.split('\n');
+    // nextOfMix is the driver's too, so it lives beside the workload (model/mix-order.ts)
+    const lines = readFileSync('src/model/mix-order.ts', 'utf8').split('\n');
     const at = lines.findIndex((l) => l.startsWith('export function nextOfMix('));
     expect(at, 'nextOfMix').toBeGreaterThanOrEqual(0);
     const nextOfMix = lines.findIndex((l, i) => i > at && l === '}') - at + 1;

@@ -80,7 +80,7 @@ describe('archsim simulate', () => {
     // the hash waits for the plain requests' CPU with weight 0, shares the core evenly with 1
     expect(mean(even, 'a.login')).toBeLessThan(mean(first, 'a.login'));
     expect(mean(even, 'a.plain')).toBeGreaterThan(mean(first, 'a.plain'));
-    expect(archsim([...args, '--pool-weight', '0.25']).stdout.split('\n')[0]).toContain('host of 1 cores, thread pools at weight 0.25');
+    expect(archsim([...args, '--pool-weight', '0.25']).stdout.split('\n')[0]).toContain('host of 1 core, thread pools at weight 0.25');
   });
 
   it('runs a bundled scenario by name and shows the fault-isolation table', () => {

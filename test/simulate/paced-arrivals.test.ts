@@ -7,7 +7,7 @@ import { analyze, klbFactor, PACED_NOTE } from '../../src/simulate/analytic.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { workloadFor } from '../../src/simulate/workload.js';
 import { weightedPicker } from '../../src/loadtest/scenario.js';
-import { nextOfMix } from '../../src/simulate/des/arrivals.js';
+import { nextOfMix } from '../../src/model/mix-order.js';
 import { Blueprint } from '../../src/model/schema.js';
 import { checkSemantics } from '../../src/model/semantics.js';
 import { queue } from './builder.js';

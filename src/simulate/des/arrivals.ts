@@ -3,9 +3,10 @@
 // A paced stream (workload `arrivals: paced`) is what a load driver at a constant rate sends:
 // requests evenly spaced at 1/rate (under a profile, one request's worth of its rate apart), each taking the next
 // operation of the mix in a fixed interleaved order (smooth weighted round robin, the order
-// archsim's driver uses: loadtest/scenario.ts weightedPicker). Its queues are far shorter than
+// archsim's driver uses: model/mix-order.ts nextOfMix). Its queues are far shorter than
 // Poisson's at the same rate (D/M/1 at ρ 0.5 waits half as often as M/M/1), so predicting a
 // driver's run with Poisson arrivals overstates every wait.
+import { nextOfMix } from '../../model/mix-order.js';
 import type { Profile } from '../../model/schema.js';
 import type { Compiled } from '../compile.js';
 import type { WorkloadSpec } from '../types.js';
@@ -13,19 +14,6 @@ import { maxRate, rateAt } from '../workload.js';
 import { EV_ARRIVAL, EV_USER } from './names.js';
 import type { Rng } from './rng.js';
 import type { DesScenario } from './types.js';
-
-/**
- * A paced stream's next operation (in place of Arrivals.pick): smooth weighted round robin, the
- * driver's order (loadtest/scenario.ts weightedPicker). Every entry gains its weight (the weights
- * sum to 1); the richest, the first on a tie, goes and pays 1.
- */
-export function nextOfMix(credit: Float64Array, weight: Float64Array): number {
-  let best = 0;
-  // a tie within rounding is a tie (the driver's integer weights tie exactly)
-  for (let i = 0; i < credit.length; i++) if ((credit[i]! += weight[i]!) > credit[best]! + 1e-9) best = i;
-  credit[best]! -= 1;
-  return best;
-}
 
 export interface ArrivalHost {
   readonly now: number;

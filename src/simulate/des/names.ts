@@ -31,7 +31,8 @@
 //   measure.ts   Measure.enter, leave                  what a finished request adds to the figures
 //
 // A paced stream's request (workload `arrivals: paced`) runs Arrivals.paced and nextOfMix in place of
-// schedule and pick; the test counts that path too.
+// schedule and pick (nextOfMix lives in model/mix-order.ts, shared with the load driver); the test
+// counts that path too.
 //
 // An event is four numbers (time, kind, id, aux). What id and aux mean depends on the kind:
 
