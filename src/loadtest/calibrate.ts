@@ -298,7 +298,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   if (!profiles.length || profiles.some((p) => !p)) return null;
   const idx = operationIndex(bp);
   const isPublic = (id: string) => !!idx.get(id)!.op.route;
-  const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; poolSeconds: number }>();
+  const acc = new Map<string, { cpu: number; calls: number; poolTasks: number; taskSeconds: number }>();
   // Per run: CPU outside the unit's operations, its public requests, the calls other units sent it.
   const perRun = profiles.map((p, i) => {
     const run = { other: 0, publicCalls: 0, servedRemotely: 0, queued: 0, seconds: results[i]!.run.duration, cpu: 0 };
@@ -311,11 +311,11 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
       if (isPublic(o.operation)) run.publicCalls += o.spans;
       run.servedRemotely += o.spans * (hops?.remoteIn.get(o.operation) ?? 0);
       run.queued += o.spans * (hops?.queueIn?.get(o.operation) ?? 0);
-      const a = acc.get(o.operation) ?? { cpu: 0, calls: 0, poolTasks: 0, poolSeconds: 0 };
+      const a = acc.get(o.operation) ?? { cpu: 0, calls: 0, poolTasks: 0, taskSeconds: Infinity };
       a.cpu += o.cpuSeconds;
       a.calls += o.spans;
       a.poolTasks += o.poolTasks;
-      a.poolSeconds += o.poolSeconds;
+      if (o.poolTasks > 0 && o.poolSeconds > 0) a.taskSeconds = Math.min(a.taskSeconds, o.poolSeconds / o.poolTasks);
       acc.set(o.operation, a);
     }
     return run;
@@ -331,7 +331,13 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     idle === null
       ? splitUnattributed(perRun, unattributed)
       : { background: idle, perCallMs: publicPerCall(perRun, unattributed.map((u, i) => Math.max(0, u - idle * perRun[i]!.seconds))) };
-  const poolTotal = [...acc.values()].reduce((s, a) => s + a.poolSeconds, 0);
+  // The pool's CPU goes to the operations by their share of its work: each one's tasks times its
+  // time per task in the run where that was least. Not by the tasks' wall time as it came: a task
+  // waits in the pool behind others (four threads on the unit's cores), so a cheap file read queued
+  // behind password hashes took 54 ms a download in the monolith's capacity run (0.13 ms at its
+  // lowest level) and was handed a hash's worth of CPU (9.9 ms a download, measured 2026-12-03).
+  const poolWork = (a: { poolTasks: number; taskSeconds: number }) => (Number.isFinite(a.taskSeconds) ? a.poolTasks * a.taskSeconds : 0);
+  const poolTotal = [...acc.values()].reduce((s, a) => s + poolWork(a), 0);
   const coldMs = cold ? coldAtRuns(cold.table, cold.workers, perRun) : 0;
   // The table's work-proportional part: extra ms per ms of the visit's own CPU at the runs' pace.
   const coldPerWork = cold?.table.workFactor ? coldAtRuns(cold.table, cold.workers, perRun, 1) - coldMs : 0;
@@ -348,7 +354,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
     // work-proportional part only where its CPU is the arrival's first visit (firstVisitShare)
     const first = hops?.firstShare?.get(id) ?? fresh;
     const own = Math.max(self * 0.05, (self - clientMs + (isPublic(id) ? overheadMs : 0) - fresh * coldMs) / (1 + first * coldPerWork));
-    const pool = poolTotal > 0 ? (offMain * 1000 * (a.poolSeconds / poolTotal)) / a.calls : 0;
+    const pool = poolTotal > 0 ? (offMain * 1000 * (poolWork(a) / poolTotal)) / a.calls : 0;
     perOp.set(id, { cpuMs: round(own), poolMs: round(pool), calls: a.calls });
   }
   const fit: UnitFit = { name: unit, kind: 'unit', method: 'instrumented', demands: [...perOp].map(([op, d]) => ({ op, measuredMs: d.cpuMs, blueprintMs: idx.get(op)!.op.cpu.mean })), idleCpuPerSecond: round(background), r2: null };

@@ -267,6 +267,26 @@ describe('calls between units in a calibration on a layout with hops', () => {
     expect(out.perOp.get('auth.me')!.cpuMs).toBeCloseTo(2 - 0.2 + 3, 4);
   });
 
+  it('gives the thread pool’s CPU to the operations by their tasks at their least-queued time per task, not by the wall time they waited behind others', () => {
+    // The monolith: a password hash (auth.login, 40 ms of pool CPU) and four file reads per
+    // download (0.1 ms each). At the low run each task's wall time is its own; at the busy run the
+    // reads queued behind hashes (50 ms a read): by wall time they would take ~38% of the pool.
+    const op = (operation: string, spans: number, poolTasks: number, poolSeconds: number) => ({ operation, spans, loopSeconds: 0.01, cpuSeconds: 0.01, poolTasks, poolSeconds });
+    const at = (poolCpu: number, ops: ReturnType<typeof op>[]) => LoadTestResult.parse({ ...run({}), profile: [{ unit: 'backend', mainThreadCpuSeconds: 1, offMainCpuSeconds: poolCpu, poolThreadsCpuSeconds: poolCpu, loopSeconds: 1, operations: ops }] });
+    const low = at(0.404, [op('auth.login', 10, 10, 0.5), op('media.download', 10, 40, 0.004)]);
+    const busy = at(0.808, [op('auth.login', 20, 20, 2.0), op('media.download', 20, 80, 4.0)]);
+    const d = instrumentedDemands(bp, [low, busy], 'backend', rb.layout('monolith').unitOfDomain)!;
+    const work = { login: 30 * 0.05, download: 120 * 0.0001 };
+    expect(d.perOp.get('media.download')!.poolMs).toBeCloseTo((1212 * work.download) / (work.login + work.download) / 30, 3);
+    expect(d.perOp.get('auth.login')!.poolMs).toBeCloseTo((1212 * work.login) / (work.login + work.download) / 30, 3);
+    // close to the truth (0.4 and 40 ms), where the wall-time shares gave the reads 24.9 ms
+    expect(d.perOp.get('media.download')!.poolMs).toBeLessThan(0.4);
+    expect(d.perOp.get('auth.login')!.poolMs).toBeGreaterThan(40);
+    expect(d.perOp.get('auth.login')!.poolMs).toBeLessThan(40.1);
+    // together they get all of the pool's CPU
+    expect(d.perOp.get('media.download')!.poolMs + d.perOp.get('auth.login')!.poolMs).toBeCloseTo(1212 / 30, 3);
+  });
+
   it('finds whose CPU is the first thing a unit does for an arrival: an in-process callee before its caller, a remote callee at its own unit', () => {
     const ids = ['messages.send', 'auth.login'];
     const trees = new Map(ids.map((id) => [id, rb.callTree(id)]));
