@@ -138,6 +138,18 @@ describe('a lightly loaded unit on a measured-shape table', () => {
     expect(Math.abs(ud / ua - 1)).toBeLessThan(0.015);
     expect(ua).toBeGreaterThan(0.1 + 0.05 * 0.3);
   });
+  it('analytic, 2 replicas × 3 workers at six times the rate: each of the 6 servers sees a sixth of the visits, so the same utilization', () => {
+    const six = queue({ mean: 2, replicas: 2, servers: 3 });
+    const a = simulate(six, 'one', { method: 'analytic', rate: 300, host });
+    const m = meanColdExtra(table, 0.05);
+    const x = (0.9 * m) / (1 + 0.05 * m);
+    expect(a.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(0.1 + 0.05 * x, 6);
+    // a busy station pays less: at 5 times that rate (a0 0.5, b 0.25/ms) the extra per visit is
+    // (1 − 0.5)·m′/(1 + 0.25·m′) with m′ at the higher rate
+    const busy = simulate(six, 'one', { method: 'analytic', rate: 1500, host });
+    const m5 = meanColdExtra(table, 0.25);
+    expect(busy.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(0.5 + 0.25 * ((0.5 * m5) / (1 + 0.25 * m5)), 6);
+  });
   it('without a table nothing changes', () => {
     const r = simulate(one, 'one', { method: 'analytic', rate: 50, host: { cores: 64, driverCpu: 0 } });
     expect(r.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(0.1, 9);
