@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadBlueprint } from '../../src/io/load.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
-import { applyCalibration, calibrate, coldAtRuns, firstVisitShare, hopCounts, instrumentedDemands, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
+import { applyCalibration, calibrate, coldAtRuns, firstVisitShare, hopCounts, instrumentedDemands, lowerMedian, overlayYaml, residualWaits, splitUnattributed } from '../../src/loadtest/calibrate.js';
 import { resolveBlueprint } from '../../src/model/resolve.js';
 import { arrivalsOf, cpuListSize, hostOfRuns } from '../../src/loadtest/host-of-runs.js';
 import type { PlatformCosts } from '../../src/loadtest/platform.js';
@@ -149,10 +149,18 @@ describe('latency the CPU figures leave unexplained', () => {
     expect(waits.get('users.get')).toBeCloseTo(2, 1);
   });
 
-  it('reads the least window of a replicated run (a window disturbed from outside does not become a wait), and never a negative wait', () => {
+  it('reads the windows’ median of a replicated run (a window disturbed from outside does not become a wait), and never a negative wait', () => {
     const cal = calibrate(bp, [run({})], { layout: 'monolith', residualWaits: false });
+    // two windows: the lower one; here below the prediction, so no wait at all
     const quiet = residualWaits(bp, 'monolith', cal.operations, [run({ p50: 400, windowsP50: [800, 0.001] })]);
     expect(quiet.waits.has('users.get')).toBe(false);
+    // three windows, one disturbed (800 ms): the middle one's gap, not the disturbed one's nor the least's
+    const base = residualWaits(bp, 'monolith', cal.operations, [run({ p50: 5, windowsP50: [5, 5, 5] })]).waits.get('users.get') ?? 0;
+    const three = residualWaits(bp, 'monolith', cal.operations, [run({ p50: 400, windowsP50: [800, 5, 7] })]);
+    expect(three.waits.get('users.get')).toBeCloseTo(base + 2, 3);
+    expect(lowerMedian([800, 5, 7])).toBe(7);
+    expect(lowerMedian([3, 1, 4, 2])).toBe(2);
+    expect(lowerMedian([9])).toBe(9);
     const closed = residualWaits(bp, 'monolith', cal.operations, [LoadTestResult.parse({ ...run({}), run: { ...run({}).run, model: 'closed', rate: null } })]);
     expect(closed.waits.size).toBe(0);
     expect(closed.note).toMatch(/no open-model run/);
