@@ -48,11 +48,17 @@ catalog:
   box: { vcpu: 2, usdPerMonth: $10 }
 `);
 
-describe('autoScenarios: exact content', () => {
+// Computed inside each `it`, never in a describe body: Stryker switches a mutant on when the
+// tests start, so scenarios built while the file loads would never see it.
+const scenarios = () => {
   const all = autoScenarios(shop());
-  const byName = new Map(all.map((s) => [s.name, s]));
+  return { all, byName: new Map(all.map((s) => [s.name, s])) };
+};
+
+describe('autoScenarios: exact content', () => {
 
   it('names in order: domains down and slow, the data groups, the broker, the spike', () => {
+    const { all } = scenarios();
     expect(all.map((s) => s.name)).toEqual([
       'auto:web-down',
       'auto:web-slow',
@@ -73,6 +79,7 @@ describe('autoScenarios: exact content', () => {
   });
 
   it('a unit down and slowed: its domain by role, from 15 s for 15 s, on a 45 s run with a 5 s warm-up', () => {
+    const { byName } = scenarios();
     const down = byName.get('auto:cart-down')!;
     expect(down.description).toBe('The unit running cart is down for 15 s (a crash and restart).');
     expect(down.workload).toEqual({ duration: 45_000, warmup: 5000 });
@@ -85,6 +92,7 @@ describe('autoScenarios: exact content', () => {
   });
 
   it('a data group: down by its first table, described with its engine and tables', () => {
+    const { byName } = scenarios();
     const pg = byName.get('auto:orders-orders-down')!;
     expect(pg.description).toBe('The postgres store holding orders (orders) is down for 15 s.');
     expect(pg.failures).toEqual([{ description: 'postgres store of orders down', table: 'orders', at: 15_000, for: 15_000, down: true }]);
@@ -94,6 +102,7 @@ describe('autoScenarios: exact content', () => {
   });
 
   it('the broker where any layout has one, none where no layout has', () => {
+    const { byName } = scenarios();
     expect(byName.get('auto:broker-down')!.failures).toEqual([{ description: 'broker down', broker: true, at: 15_000, for: 15_000, down: true }]);
     const noBroker = shop();
     delete noBroker.layouts.split!.broker;
@@ -101,6 +110,7 @@ describe('autoScenarios: exact content', () => {
   });
 
   it('the spike: the busiest operation at ×4 its usual rate, the extra as a stream of its own', () => {
+    const { byName } = scenarios();
     // web.home is 3 of 4 of 40/s = 30/s; ×4 adds 90/s
     expect(busiestOperation(shop())).toEqual({ id: 'web.home', rate: 30 });
     const s = byName.get('auto:spike-web.home')!;
@@ -111,6 +121,7 @@ describe('autoScenarios: exact content', () => {
   });
 
   it('the client gives up after 2 s, or twice the slowest operation’s p99 at low load when that is longer', () => {
+    const { all } = scenarios();
     for (const s of all) expect(s.clientTimeout).toBe(2000);
     // web.home at 600 ms of CPU: its p99 at 1/s in the first layout, twice, rounded to the ms
     const slow = shop({ slowCpu: '600ms' });
