@@ -334,7 +334,7 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
   // The pool's CPU goes to the operations by their share of its work: each one's tasks times its
   // time per task in the run where that was least. Not by the tasks' wall time as it came: a task
   // waits in the pool behind others (four threads on the unit's cores), so a cheap file read queued
-  // behind password hashes took 54 ms a download in the monolith's capacity run (0.13 ms at its
+  // behind password hashes took 54 ms a download in the monolith's capacity run (0.5 ms at its
   // lowest level) and was handed a hash's worth of CPU (9.9 ms a download, measured 2026-12-03).
   const poolWork = (a: { poolTasks: number; taskSeconds: number }) => (Number.isFinite(a.taskSeconds) ? a.poolTasks * a.taskSeconds : 0);
   const poolTotal = [...acc.values()].reduce((s, a) => s + poolWork(a), 0);
