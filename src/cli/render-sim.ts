@@ -2,6 +2,7 @@
 import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
 import { paint, table } from './io.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
+import { plural } from '../words.js';
 
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
@@ -155,5 +156,5 @@ function bar(x: number, pts: { meanLatency: number }[]): string {
 
 /** "host of 1 core", "host of 2 cores": the header's host. */
 function hostOf(cores: number): string {
-  return `host of ${cores} core${cores === 1 ? '' : 's'}`;
+  return `host of ${plural(cores, 'core')}`;
 }

@@ -4,6 +4,7 @@
 import { unitEdges } from './dependencies.js';
 import { callProtocol, isPublic, operationIndex, primaryStore, resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
+import { plural } from '../words.js';
 
 export interface MermaidOptions {
   /** "domain.operation": draw this operation's request as a sequence diagram */
@@ -47,10 +48,6 @@ function label(...lines: string[]): string {
 /** Text of a sequence-diagram message: no ; (a statement separator) or # (an entity start). */
 function text(s: string): string {
   return s.replace(/;/g, ',').replace(/#/g, 'no. ').replace(/\n/g, ' ');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function flowchart(bp: Blueprint, r: ResolvedLayout): string {

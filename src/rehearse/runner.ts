@@ -37,6 +37,7 @@ import { stopDualWrite } from './data-move.js';
 import { BACKLOG_WAIT_MS, behindSchedule, measuredCapacity, MIN_RATE, nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
 import { descendants, readProc } from '../loadtest/proc.js';
 import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { plural } from '../words.js';
 
 export type { DataMoveReport };
 
@@ -433,7 +434,7 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     phases: rehearsed.map(([phase, layout]) => ({ phase, layout, predictedRps: predictedOnHost(bp, layout, cores) })),
   });
   for (const r of rates) if (r.warning) line(`WARNING: ${r.warning}`);
-  notes.push(`hosts: the plan's per-phase figures assume a machine per unit (each unit on its own catalog instance, the simulator's default); this rehearsal ran every unit of each phase on this one host of ${cores} core${cores === 1 ? '' : 's'}, so its latencies and capacities are this host's, not the plan's: each phase's rate is in phaseRates (the text output's "rate by phase")`);
+  notes.push(`hosts: the plan's per-phase figures assume a machine per unit (each unit on its own catalog instance, the simulator's default); this rehearsal ran every unit of each phase on this one host of ${plural(cores, 'core')}, so its latencies and capacities are this host's, not the plan's: each phase's rate is in phaseRates (the text output's "rate by phase")`);
   const rateOf = new Map(rates.map((r) => [r.phase, r]));
   // Every p95 budget of a phase (not only the extraction's own): before its first canary step,
   // any of them broken by the layout in place is the host not carrying the rate.

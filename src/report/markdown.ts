@@ -2,6 +2,7 @@
 // block the code host renders, a collapsed details section). Pure: report data in, text out.
 import { formatFigure } from './figures.js';
 import type { LayoutReport, Report } from './schema.js';
+import { plural } from '../words.js';
 
 export interface MarkdownOptions {
   /** Mermaid flowchart text per layout name. */
@@ -107,7 +108,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const differ = r.layouts.some((l) => l.cost.monthlyUsd !== cheapest);
   rows.push(['monthly cost', ...r.layouts.map((l) => (differ && l.cost.monthlyUsd === cheapest ? `**${usd(l.cost.monthlyUsd)}**` : usd(l.cost.monthlyUsd)))]);
   rows.push(['cost per million requests', ...r.layouts.map((l) => usd(l.cost.perMillionRequestsUsd))]);
-  rows.push(['lint', ...r.layouts.map((l) => `${count(l.lint.errors, 'error')}, ${count(l.lint.warnings, 'warning')}`)]);
+  rows.push(['lint', ...r.layouts.map((l) => `${plural(l.lint.errors, 'error')}, ${plural(l.lint.warnings, 'warning')}`)]);
   out.push(`Workload: ${rps(r.workload.rateRps)} of the blueprint's mix. ${r.method}`, '', tableMd(head, rows, ['l', ...names.map(() => 'r' as const)]), '');
 
   if (r.budgets) {
@@ -179,8 +180,6 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   out.push('</details>', '', `<sub>${r.generator} · blueprint ${r.blueprint.file}</sub>`, '');
   return out.join('\n');
 }
-
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** The busiest operation of the mix and the one that saturates first alone in the first layout. */
 function keyOperations(r: Report): string[] {
