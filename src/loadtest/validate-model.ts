@@ -64,6 +64,9 @@ export interface ValidateModelOptions {
   onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
   fromRuns?: SavedRuns;
+  /** this machine's platform measurement (`calibrate --platform`), used instead of measuring it first (and in place of the saved runs' own); `platformFile` names it in the notes */
+  platform?: PlatformCosts;
+  platformFile?: string;
   log?: (line: string) => void;
 }
 
@@ -413,11 +416,15 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   const load0 = os.loadavg();
   // The runtime's own costs (an HTTP call's CPU on each side) are what a layout that splits
   // units adds; no layout's runs can show them to a calibration on a layout without hops.
-  let platform = o.fromRuns?.platform;
-  if (!o.fromRuns) {
+  let platform = o.platform ?? o.fromRuns?.platform;
+  if (o.platform) log(`platform costs from ${o.platformFile ?? 'the given measurement'} (measured ${o.platform.measured}), not measured again`);
+  else if (!o.fromRuns) {
     log('measuring the platform: CPU of an HTTP call on the client and the server side, and of the gateway per request');
     platform = await measurePlatform({ log });
   }
+  // A layout's probe after it is the next one's before it: nothing runs between the two.
+  type Probe = { serverMs: number; calls: number } | null;
+  let lastProbe: Probe = null;
   for (const layout of all) {
     const saved = o.fromRuns?.layouts[layout];
     if (o.fromRuns) {
@@ -426,13 +433,14 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       continue;
     }
     const started = new Date().toISOString();
-    const probe = await probeOnce();
-    if (probe) log(`machine speed before ${layout}: ${probe.serverMs} ms of an echo server's CPU per call, back to back`);
+    const probe: Probe = lastProbe ?? (await probeOnce());
+    if (probe) log(`machine speed before ${layout}: ${probe.serverMs} ms of an echo server's CPU per call, back to back${lastProbe ? ' (the probe after the layout before)' : ''}`);
     log(`measuring ${layout}: capacity (${o.connections} connections), then ${o.levels.map((f) => `${Math.round(f * 100)}%`).join(', ')} of it, ${o.replications} × ${o.duration} s each${o.minRequests ? ` (longer where a level needs it for ${o.minRequests} requests, up to ${MAX_LEVEL_WINDOW_S} s)` : ''}`);
     const runs = await measureLevels(bp, file, layout, open, capacity, o.levels, { portOffset: o.portOffset ?? 0, timeoutMs: 10_000, replications: o.replications, minRequests: o.minRequests ?? 0, fastDb: o.fastDb ?? false, log });
     // and after it: the machine's speed drifts within minutes, so the layout's figure is the two's geometric mean
-    const after = probe ? await probeOnce() : null;
+    const after: Probe = probe ? await probeOnce() : null;
     if (after) log(`machine speed after ${layout}: ${after.serverMs} ms`);
+    lastProbe = after;
     measured.set(layout, { ...runs, ...(probe ? { probe: { ...probe, started, ...(after ? { afterMs: after.serverMs } : {}) } } : {}) });
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
@@ -456,7 +464,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${d.coldVisitDb!.gapMs.map((g, i) => `+${d.coldVisitDb!.extraMs[i]} ms after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${d.coldVisit.gapMs.map((g, i) => `+${d.coldVisit!.extraMs[i]} ms${d.coldVisit!.workFactor ? ` + ${d.coldVisit!.workFactor[i]} × its own work` : ''} after ${g} ms`).join(', ')}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform
-        ? `network and gateway CPU from this machine’s platform measurement: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ' (back to back)'}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`
+        ? `network and gateway CPU from this machine’s platform measurement${o.platform ? ` (${o.platformFile ?? 'given'}, measured ${o.platform.measured})` : ''}: ${platform.http.clientPerCallMs} ms (client) + ${platform.http.serverPerCallMs} ms (server) per HTTP call${platform.paceMs ? ` (one every ${platform.paceMs} ms)` : ' (back to back)'}, ${platform.gateway ? `${platform.gateway.perRequestMs} ms per request through the gateway` : 'the gateway as one call’s two sides'}${platform.events ? `; broker CPU from an event on the PostgreSQL queue: ${platform.events.queueMs} ms (server), ${platform.events.publishMs} ms (publisher), ${platform.events.consumeMs} ms (consumer) per event` : ''}`
         : 'network and gateway CPU: the blueprint’s own figures (no platform measurement in the saved runs)',
     ],
   };

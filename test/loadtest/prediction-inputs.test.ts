@@ -2,7 +2,7 @@
 // cores, the driver on or off them), the runtime's HTTP costs (network and gateway CPU), the
 // latency the CPU figures leave unexplained (a wait), and saved runs to predict from again.
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -220,6 +220,52 @@ describe('saved runs', () => {
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([`archsim: --min-requests ${v}: expected a whole number from 0 to 100000`]);
     }
+  });
+
+  it('validate-model --platform-costs predicts with this machine’s platform file in place of the saved one; another machine’s, or a broken file, is one line and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));
+    const runs = join(dir, 'runs.json');
+    writeFileSync(runs, JSON.stringify(saved));
+    const args = ['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--from-runs', runs, '--json'];
+    const own = archsim(args);
+    expect(own.code).toBe(0);
+    // The same platform with HTTP calls three times dearer, measured "on this machine".
+    const dear = structuredClone(saved.platform);
+    dear.machine = { cores: availableParallelism(), cpuModel: cpus()[0]!.model.trim(), node: process.version };
+    dear.measured = '2026-12-03T10:00:00.000Z';
+    for (const k of ['clientPerCallMs', 'serverPerCallMs'] as const) dear.http[k] *= 3;
+    dear.network.cpuPerCall *= 3;
+    const file = join(dir, 'platform.json');
+    writeFileSync(file, JSON.stringify(dear));
+    const r = archsim([...args, '--platform-costs', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`platform costs from ${file} (measured 2026-12-03T10:00:00.000Z), not measured again`);
+    const v = JSON.parse(r.stdout);
+    expect(v.notes.find((n: string) => n.startsWith('network and gateway CPU'))).toContain(`(${file}, measured 2026-12-03T10:00:00.000Z): ${dear.http.clientPerCallMs} ms (client) + ${dear.http.serverPerCallMs} ms (server) per HTTP call`);
+    // Dearer calls: microservices (every hop an HTTP call) predicted slower, and no faster at capacity.
+    const micro = (x: { directions: { layouts: { layout: string; levels: { total: { predicted: { p50: number } } }[]; maxThroughput: { predicted: number } }[] }[] }) => x.directions[0]!.layouts.find((l) => l.layout === 'microservices')!;
+    const base = micro(JSON.parse(own.stdout));
+    expect(micro(v).levels[0]!.total.predicted.p50).toBeGreaterThan(base.levels[0]!.total.predicted.p50 * 1.05);
+    expect(micro(v).maxThroughput.predicted).toBeLessThan(base.maxThroughput.predicted);
+    // Another machine's measurement would price every call wrongly: refused.
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ ...dear, machine: { ...dear.machine, cores: 999 } }));
+    const o = archsim([...args, '--platform-costs', other]);
+    expect(o.code).toBe(2);
+    expect(o.stderr.trim().split('\n')).toEqual([`archsim: --platform-costs: ${other}: measured on another machine (999 cores, this machine ${availableParallelism()}); measure this one: archsim calibrate --platform -o FILE`]);
+    // Hostile: not JSON, and JSON of the wrong shape.
+    const junk = join(dir, 'junk.json');
+    writeFileSync(junk, '{"kind": "archsim-platform", ');
+    const j = archsim([...args, '--platform-costs', junk]);
+    expect(j.code).toBe(2);
+    expect(j.stderr.trim().split('\n')).toHaveLength(1);
+    expect(j.stderr).toMatch(/--platform-costs: .*junk\.json: cannot read it as JSON/);
+    writeFileSync(junk, JSON.stringify({ ...dear, http: { ...dear.http, clientPerCallMs: -1 } }));
+    const w = archsim([...args, '--platform-costs', junk]);
+    expect(w.code).toBe(2);
+    expect(w.stderr.trim().split('\n')).toHaveLength(1);
+    expect(w.stderr).toMatch(/junk\.json: http\.clientPerCallMs: /);
   });
 
   it('validate-model never writes its output through a link (hostile: -o is a symlink to a file outside)', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineWindows, describeMethod, interval, tQuantile975 } from '../../src/loadtest/replicate.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
-import { levelWindow, MAX_LEVEL_WINDOW_S, parseLevels } from '../../src/loadtest/layout-run.js';
+import { levelWarmup, levelWindow, MAX_LEVEL_WINDOW_S, parseLevels } from '../../src/loadtest/layout-run.js';
 
 const lat = (p50: number, p95: number) => ({ min: 0.1, mean: p50, p50, p90: p95 * 0.9, p95, p99: p95 * 1.2, max: p95 * 2 });
 function win(p50: number, p95: number, thr: number, cpu: number): LoadTestResult {
@@ -96,5 +96,16 @@ describe('a load level\'s window', () => {
     // No minimum (0) or a rate of 0: the plan's duration.
     expect(levelWindow(3, 9.4, 0)).toBe(3);
     expect(levelWindow(3, 0, 300)).toBe(3);
+  });
+});
+
+describe('a load level\'s warm-up', () => {
+  it('is up to 5 s for the first level after the capacity run and the re-warm of 2 s for each later one, never above --warmup', () => {
+    expect(levelWarmup(10, 0)).toBe(5);
+    expect(levelWarmup(10, 1)).toBe(2);
+    expect(levelWarmup(10, 2)).toBe(2);
+    expect(levelWarmup(3, 0)).toBe(3);
+    expect(levelWarmup(1, 1)).toBe(1);
+    expect(levelWarmup(0, 0)).toBe(0);
   });
 });

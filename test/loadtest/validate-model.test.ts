@@ -60,6 +60,14 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
       expect(level.run.notes.join('\n'), layout).toMatch(/seeded data kept; pools of single-use items grown: .*refresh tokens \([^)]*\) \+[1-9]\d*/);
     }
   }
+  // The speed probe after the monolith is the one before microservices (nothing runs between
+  // them); a kernel without schedstat gives no probe on either.
+  const [first, second] = [runs.layouts.monolith.probe, runs.layouts.microservices.probe];
+  expect(!!first).toBe(!!second);
+  if (first) {
+    expect(first.afterMs).toBeGreaterThan(0);
+    expect(second.serverMs).toBe(first.afterMs);
+  }
   const page = readFileSync(html, 'utf8');
   expect(page).toMatch(/<svg[^>]+aria-label="latency against load, microservices"/);
   expect(page).toMatch(/Calibrated on microservices/);

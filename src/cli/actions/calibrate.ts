@@ -3,7 +3,8 @@ import { out, err, paint, printJson, table, UsageError } from '../io.js';
 import { existsSync } from 'node:fs';
 import { writeOneFile, WriteRefused } from '../../io/write-set.js';
 import { readInput } from '../../io/read-input.js';
-import { measurePlatform, PlatformCosts } from '../../loadtest/platform.js';
+import { measurePlatform } from '../../loadtest/platform.js';
+import { readPlatformFile } from '../platform-file.js';
 import { dirname, relative, resolve } from 'node:path';
 import { loadBlueprint } from '../../io/load.js';
 import { parseResults } from '../../loadtest/result.js';
@@ -32,19 +33,7 @@ export async function action(files: string[], opts: { blueprint?: string; layout
   if (!opts.blueprint) throw new UsageError('--blueprint FILE is required (the blueprint the runs measured)');
   if (!files.length) throw new UsageError('give the result files to calibrate from (archsim loadtest --out)');
   let platform;
-  if (opts.platformCosts) {
-    const t = readInput(opts.platformCosts);
-    if (!t.ok) throw new UsageError(`${opts.platformCosts}: ${t.message}`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(t.text);
-    } catch (e) {
-      throw new UsageError(`${opts.platformCosts}: cannot read it as JSON (${(e as Error).message.split('\n')[0]})`);
-    }
-    const r = PlatformCosts.safeParse(raw);
-    if (!r.success) throw new UsageError(`${opts.platformCosts}: ${r.error.issues[0]!.path.join('.') || '(root)'}: ${r.error.issues[0]!.message}`);
-    platform = r.data;
-  }
+  if (opts.platformCosts) platform = readPlatformFile(opts.platformCosts, '--platform-costs');
   const blueprintFile = opts.blueprint;
   if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`${opts.out} exists; pass --force to overwrite it`);
   const perFile = files.map((f) => {

@@ -9,6 +9,7 @@ import { didYouMean } from '../../model/diagnostics.js';
 import { validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
 import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
+import { otherMachine, readPlatformFile, thisMachine } from '../platform-file.js';
 
 export interface Flags {
   calibrateOn: string;
@@ -27,6 +28,7 @@ export interface Flags {
   html?: string;
   runsOut?: string;
   fromRuns?: string;
+  platformCosts?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -65,9 +67,19 @@ export async function action(file: string, flags: Flags): Promise<number | void>
       throw new UsageError((e as Error).message);
     }
   }
+  // A platform measured once on this machine (`calibrate --platform`): another machine's would
+  // price every HTTP call, gateway and wake-up wrongly.
+  let platform;
+  if (flags.platformCosts) {
+    platform = readPlatformFile(flags.platformCosts, '--platform-costs');
+    const here = thisMachine();
+    const other = otherMachine(platform, here);
+    if (other) throw new UsageError(`--platform-costs: ${flags.platformCosts}: ${other}; measure this one: archsim calibrate --platform -o FILE`);
+    if (platform.machine.node !== here.node) err(`archsim: --platform-costs: ${flags.platformCosts} was measured with Node ${platform.machine.node}, this is ${here.node}: its HTTP costs may differ`);
+  }
   // Outputs never overwrite an input, and are written through the staged writer (no links followed).
-  const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : [])];
-  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), log: (l) => err(`archsim: ${l}`) });
+  const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : []), ...(flags.platformCosts ? [flags.platformCosts] : [])];
+  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(`archsim: ${l}`) });
   if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });

@@ -23,6 +23,7 @@ export function register(program: Command): void {
     .option('--html <file>', 'write the page of predicted against measured latency-against-load here')
     .option('--runs-out <file>', 'also write every measured run (per layout: capacity and levels) here, for --from-runs')
     .option('--from-runs <file>', 'predict from the runs an earlier --runs-out saved, without measuring again')
+    .option('--platform-costs <file>', 'this machine’s platform measurement (archsim calibrate --platform -o FILE), used instead of measuring it first (about 2 minutes); with --from-runs, in place of the saved one')
     .option('-o, --out <file>', 'write the comparison JSON here')
     .option('--force', 'overwrite --out and --html')
     .option('--json', 'print the comparison as JSON')
