@@ -66,7 +66,11 @@ export const MUTATION_FOLDERS = {
     // milliseconds each, and simulate() in simulate-short-pinned.test.ts (2026-12-02: the DES files
     // went from about 15 s a mutant to about 3.5 s).
     tests: ['test/simulate/**/*.test.ts'],
-    exclude: ['test/simulate/closed-form.test.ts', 'test/simulate/queueing.test.ts', 'test/simulate/matrix.test.ts', 'test/simulate/revisit.test.ts', 'test/simulate/pinned.test.ts'],
+    // Nor hotel-fault-isolation.test.ts (issue 17's acceptance: compare's automatic failure
+    // scenarios of a whole blueprint through the DES, 3 s plain, over the 60 s test timeout with the
+    // DES files instrumented: 2026-12-03 the run's dry run failed on it); fault-runs and the
+    // scenario files' exact tests pin the same rows on small blueprints.
+    exclude: ['test/simulate/closed-form.test.ts', 'test/simulate/queueing.test.ts', 'test/simulate/matrix.test.ts', 'test/simulate/revisit.test.ts', 'test/simulate/pinned.test.ts', 'test/simulate/hotel-fault-isolation.test.ts'],
     note: 'the simulator tests except the long DES-against-theory comparisons',
   },
   generate: {
