@@ -12,7 +12,6 @@ import type { Scenario } from './scenario.js';
 import { runFaults } from './fault-runs.js';
 import type { ComparisonResult, HostModel, OperationDelta, SimulationResult } from './types.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
-import { plural } from '../words.js';
 
 export interface CompareOptions extends WorkloadOptions {
   /** rate for "low load" latencies (default 1/s: no queueing to speak of) */
@@ -167,13 +166,13 @@ function costCauses(c: LayoutCost): string[] {
 
 /** "1 shared core", "2 shared cores" ("?" when the host is not known). */
 function cores(n: number | undefined): string {
-  return n === undefined ? '? shared cores' : plural(n, 'shared core');
+  return `${n ?? '?'} shared core${n === 1 ? '' : 's'}`;
 }
 
 /** "2 replicas × 2 workers", "4 workers", "3 replicas", "1 replica": what serves a unit's requests. */
 function servers(st: { replicas: number; servers: number }): string {
-  const r = plural(st.replicas, 'replica');
-  const w = plural(st.servers, 'worker');
+  const r = `${st.replicas} replica${st.replicas === 1 ? '' : 's'}`;
+  const w = `${st.servers} worker${st.servers === 1 ? '' : 's'}`;
   if (st.replicas > 1 && st.servers > 1) return `${r} × ${w}`;
   return st.servers > 1 ? w : r;
 }
