@@ -25,6 +25,15 @@ export function schedstatMs(pid: number): number | null {
  * then per pace 5 unmeasured calls (1 from 500 ms) and `calls(pace)` measured ones. `cpuMs` reads the process's
  * CPU so far. Null when it cannot be read.
  */
+/**
+ * Resolves once performance.now() has reached `at`. One timer is not enough: it can fire up to a
+ * couple of ms early against performance.now() (libuv reads its loop clock once per iteration
+ * and Node keeps whole ms: a pace of 120 ms once measured 118.3), so what is left is waited again.
+ */
+export async function until(at: number): Promise<void> {
+  for (let left = at - performance.now(); left > 0; left = at - performance.now()) await new Promise((r) => setTimeout(r, Math.ceil(left)));
+}
+
 export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number, warmup = 3000): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
   if (cpuMs() === null) return null;
   /** n calls, one every `pace` ms, the first `after` ms from now; resolves with the calls' summed round trips, ms */
@@ -32,8 +41,7 @@ export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => numbe
     const t0 = performance.now() + after;
     let wall = 0;
     for (let i = 0; i < n; i++) {
-      const wait = t0 + i * pace - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await until(t0 + i * pace);
       const s = performance.now();
       await one();
       wall += performance.now() - s;

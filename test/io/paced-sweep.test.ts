@@ -2,7 +2,7 @@
 // calls(pace) it says, each one a whole pace after the call before it (the first measured call
 // included: it used to follow the last unmeasured one at once, a warm call among cold ones).
 import { describe, expect, it } from 'vitest';
-import { pacedSweep } from '../../src/io/paced-sweep.js';
+import { pacedSweep, until } from '../../src/io/paced-sweep.js';
 
 describe('pacedSweep', () => {
   it('measures calls(pace) calls per pace, every measured call a pace after the one before', async () => {
@@ -26,9 +26,25 @@ describe('pacedSweep', () => {
     expect(at.length).toBe(10 + 600 + (5 + 7) + (5 + 4) + (5 + 3));
     const measured120 = at.slice(-3);
     const before = at[at.length - 4]!;
-    // the first measured call at 120 ms waits its pace after the last unmeasured one (timers fire late, never early)
-    expect(measured120[0]! - before).toBeGreaterThanOrEqual(119);
+    // the first measured call at 120 ms waits its pace after the last unmeasured one (never early:
+    // `until` waits again when a timer fires before performance.now() reaches the target)
+    expect(measured120[0]! - before).toBeGreaterThanOrEqual(120);
+    expect(measured120[0]! - before).toBeLessThan(160);
     // the idle reading: no calls, no CPU
     expect(r!.idleMsPerMs).toBe(0);
   }, 20_000);
+
+  it('until: never resolves before its target time, whatever fraction of a millisecond is left', async () => {
+    for (const ms of [0.2, 0.7, 1.5, 3.3, 10.9, 25.01]) {
+      const target = performance.now() + ms;
+      await until(target);
+      const now = performance.now();
+      expect(now, `${ms} ms`).toBeGreaterThanOrEqual(target);
+      expect(now - target, `${ms} ms`).toBeLessThan(50);
+    }
+    // a target already past resolves at once
+    const t = performance.now();
+    await until(t - 5);
+    expect(performance.now() - t).toBeLessThan(20);
+  });
 });
