@@ -3,7 +3,7 @@
 // reverse direction (calibrated on microservices, predicting the monolith) from the same runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT } from './lib.mjs';
 
@@ -17,11 +17,14 @@ const PLATFORM = join(ROOT, 'reports', 'validate-model-platform.json');
 const PLATFORM_MAX_AGE_DAYS = 7;
 
 /** Why the kept platform file cannot serve this run (null: it can). */
-function stalePlatform() {
+async function stalePlatform() {
   if (!existsSync(PLATFORM)) return 'none kept';
-  const p = JSON.parse(readFileSync(PLATFORM, 'utf8'));
-  const here = { cores: availableParallelism(), cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version };
-  if (p.machine?.cores !== here.cores || p.machine?.cpuModel !== here.cpuModel || p.machine?.node !== here.node) return `the kept one is another machine's (${p.machine?.cores} × ${p.machine?.cpuModel}, Node ${p.machine?.node})`;
+  // the CLI's own checks (src/cli/platform-file.ts), and Node must match too: its HTTP costs are the runtime's
+  const { otherMachine, readPlatformFile, thisMachine } = await import('../dist/src/cli/platform-file.js');
+  const p = readPlatformFile(PLATFORM, 'the bench');
+  const here = thisMachine();
+  const other = otherMachine(p, here) ?? (p.machine.node !== here.node ? `measured with Node ${p.machine.node}` : null);
+  if (other) return `the kept one was ${other}`;
   const days = (Date.now() - Date.parse(p.measured)) / 86_400_000;
   return days > PLATFORM_MAX_AGE_DAYS ? `the kept one is ${days.toFixed(0)} days old` : null;
 }
@@ -35,7 +38,7 @@ export async function run({ log }) {
   const dir = mkdtempSync(join(tmpdir(), 'archsim-bench-vm-'));
   const out = join(dir, 'vm.json');
   const load0 = loadavg()[0];
-  const stale = stalePlatform();
+  const stale = await stalePlatform();
   let platformMinutes = null;
   if (stale) {
     log(`measuring the platform (${stale}): archsim calibrate --platform -o reports/validate-model-platform.json`);

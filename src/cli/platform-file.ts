@@ -1,8 +1,8 @@
 // Reading a platform measurement (`archsim calibrate --platform -o FILE`) named on the command line:
 // bounded read, JSON, then the PlatformCosts schema; every failure one line naming the file.
-import os from 'node:os';
 import { readInput } from '../io/read-input.js';
 import { PlatformCosts } from '../loadtest/platform.js';
+import { machine } from '../loadtest/assemble.js';
 import { UsageError } from './io.js';
 
 export function readPlatformFile(file: string, flag: string): PlatformCosts {
@@ -19,9 +19,10 @@ export function readPlatformFile(file: string, flag: string): PlatformCosts {
   return r.data;
 }
 
-/** This machine as a platform file records its own. */
+/** This machine as a platform file records its own (a result file's machine without its OS). */
 export function thisMachine(): PlatformCosts['machine'] {
-  return { cores: os.availableParallelism(), cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version };
+  const { cores, cpuModel, node } = machine();
+  return { cores, cpuModel, node };
 }
 
 /**
