@@ -15,12 +15,13 @@ import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import { stopOnSignal } from './stop-on-signal.js';
 import type { LoadPlan } from './plan.js';
-import type { Progress } from './driver/index.js';
+import { DriverProcesses, type Progress } from './driver/index.js';
 import { processUsage, sampleProcesses, type ProcTarget } from './proc.js';
 import { combineWindows, describeMethod } from './replicate.js';
 import type { LoadTestResult, ProcessUsage } from './result.js';
 import type { ScenarioRef } from './scenario.js';
-import { loadTestTarget, loadTestTargetK6, type TargetRun } from './target.js';
+import { loadTestTarget, loadTestTargetK6, sutPids, type TargetRun } from './target.js';
+import { unpinSut } from './pin.js';
 import { startLayout } from '../../reference-services/launcher/layout.js';
 import { findLoadProfile } from './profile/load.js';
 import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
@@ -280,6 +281,8 @@ export interface MeasureOptions {
   interleaved?: boolean;
   /** each window's measured part opens and closes */
   onPhase?: (phase: 'measure' | 'end') => void;
+  /** windows of several plans back to back: their driver processes, each started a window ahead (measurePlan makes its own for its windows) */
+  drivers?: DriverProcesses;
 }
 
 /** How to start the layout, from a run's options. */
@@ -315,6 +318,7 @@ function windowRun(sut: SystemUnderTest, scenario: ScenarioRef, bp: Blueprint, l
     layout,
     notes: [...sut.notes, ...(plan.model === 'open' ? ['embedded driver: latency counts from each request’s scheduled start, so queueing behind a stalled system is included'] : [])],
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    ...(o.drivers ? { drivers: o.drivers } : {}),
   };
 }
 
@@ -438,6 +442,16 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
   const profile = sut.plan && !sut.plan.placeholder ? sut.plan.profile : null;
   const { scenario } = await seedAndScenario(bp, layout, plan, planScenario(bp, null, plan, profile));
   const seed = seeded ?? (await seedOnce(sut, bp, [{ plan, windows: n }]));
+  // Several windows: each one's driver process started during the one before (DriverProcesses).
+  const own = !o.drivers && n > 1 ? new DriverProcesses() : null;
+  try {
+    return await measureWindows(sut, bp, layout, plan, own ? { ...o, drivers: own } : o, level, scenario, seed, n);
+  } finally {
+    own?.close();
+  }
+}
+
+async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, level: LoadTestResult['run']['level'], scenario: ScenarioRef, seed: Seeded, n: number): Promise<LoadTestResult> {
   const windows: LoadTestResult[] = [];
   for (let i = 0; i < n; i++) {
     const warmup = windowWarmup(plan, i);
@@ -525,10 +539,12 @@ export async function measureLayout(bp: Blueprint, blueprintFile: string, layout
  */
 export async function measureLevels(bp: Blueprint, blueprintFile: string, layout: string, openPlan: LoadPlan, capacityPlan: LoadPlan, fractions: readonly number[], o: MeasureOptions = {}): Promise<{ capacity: LoadTestResult; levels: LoadTestResult[] }> {
   const sut = await startLayoutUnderTest(bp, blueprintFile, layout, openPlan, startOptions(o));
+  // One chain of driver processes for the capacity run's windows and every level's.
+  const drivers = new DriverProcesses();
   try {
     const replications = Math.max(1, o.replications ?? 1);
     const forCapacity = await seedOnce(sut, bp, [{ plan: capacityPlan, windows: replications }]);
-    const capacity = await measurePlan(sut, bp, layout, capacityPlan, o, null, forCapacity);
+    const capacity = await measurePlan(sut, bp, layout, capacityPlan, { ...o, drivers }, null, forCapacity);
     const x = capacity.totals.throughput;
     if (!(x > 0)) throw new Error(`${layout}: the capacity run completed no requests; cannot place load levels`);
     const plans = fractions.map((f, i) => {
@@ -537,11 +553,15 @@ export async function measureLevels(bp: Blueprint, blueprintFile: string, layout
     });
     // The capacity run's data serves the levels too; only the single-use pools (left out of the
     // capacity run's mix) are grown, once for every level's windows together.
+    // The top-up's password hashes (a login per refresh token) on every core: nothing is measured
+    // while it runs, and the next window pins the system again (loadTestTarget).
+    unpinSut(sutPids(sut.processes));
     const seeded = await seedMore(sut, bp, forCapacity, plans.map(({ plan }) => ({ plan, windows: replications })));
     const levels: LoadTestResult[] = [];
-    for (const { f, plan } of plans) levels.push(await measurePlan(sut, bp, layout, plan, o, { fraction: f, capacity: x }, seeded));
+    for (const { f, plan } of plans) levels.push(await measurePlan(sut, bp, layout, plan, { ...o, drivers }, { fraction: f, capacity: x }, seeded));
     return { capacity, levels };
   } finally {
+    drivers.close();
     await sut.stop();
   }
 }

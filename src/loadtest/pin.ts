@@ -49,6 +49,16 @@ export function pinSut(pids: readonly number[], plan: PinPlan): string[] {
   return notes;
 }
 
+/**
+ * Let the system under test use every core again (between measured windows: seeding that hashes
+ * passwords runs twice as fast on two cores as on the one it is pinned to). Where taskset is
+ * missing nothing was pinned; a process that is gone is skipped.
+ */
+export function unpinSut(pids: readonly number[], cores: number = os.availableParallelism()): void {
+  if (!taskset() || cores < 2) return;
+  for (const pid of pids) pinPid(pid, `0-${cores - 1}`);
+}
+
 /** Pin the driver process to the plan's driver core. */
 export function pinDriver(pid: number, plan: PinPlan): string[] {
   if (!plan.driver) return [];

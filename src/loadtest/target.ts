@@ -3,7 +3,7 @@
 // own process, and return the result. `archsim loadtest --target` and the layout runner
 // (layout-run.ts) both come through here.
 import { embeddedResult } from './assemble.js';
-import { runDriverInChild, runDriver, type DriverReport, type Progress } from './driver/index.js';
+import { runDriverInChild, runDriver, type DriverProcesses, type DriverReport, type Progress } from './driver/index.js';
 import type { DriverOptions } from './driver/run.js';
 import { k6Result, K6ScriptError, runK6, type K6Exports } from './k6.js';
 import { planPinning, pinSut } from './pin.js';
@@ -30,6 +30,8 @@ export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'
   onPhase?: (phase: 'measure' | 'end') => void;
   /** the driver's own report, before it becomes the result (its `counters` continue in the next window) */
   onReport?: (r: DriverReport) => void;
+  /** windows back to back: the driver process comes from here (started one window ahead) */
+  drivers?: DriverProcesses;
 };
 
 /**
@@ -54,7 +56,7 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
     else after = sampleProcesses(targets);
     o.onPhase?.(phase);
   };
-  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, onReport, ...driverOptions } = o;
+  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, onReport, drivers, ...driverOptions } = o;
   let report;
   let driverPid: number | null = null;
   if (inProcess) {
@@ -63,7 +65,7 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
     const at = await measureAt;
     report = await runDriver(await loadScenario(scenario), { precise: false, ...rest, ...(at !== undefined ? { measureAt: at } : {}), baseUrl: target, onProgress, onPhase });
   } else {
-    const run = await runDriverInChild(scenario, { precise: plan.driver !== null, ...driverOptions, baseUrl: target }, { plan, onProgress, onPhase });
+    const run = await runDriverInChild(scenario, { precise: plan.driver !== null, ...driverOptions, baseUrl: target }, { plan, onProgress, onPhase, ...(drivers ? { drivers } : {}) });
     report = run.report;
     driverPid = run.pid;
     notes.push(...run.notes);
