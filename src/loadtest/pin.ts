@@ -3,7 +3,7 @@
 // nothing is pinned and the plan says why (the result carries the note).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 let tasksetPath: string | null | undefined;
 export function taskset(): string | null {
@@ -28,11 +28,42 @@ export function planPinning(cores: number = os.availableParallelism(), opts: { d
   return { driver: String(last), sut: last === 1 ? '0' : `0-${last - 1}` };
 }
 
-/** Pin a running process and all its threads (-a) to a core list like "0" or "0-2". */
+/**
+ * The core list every thread of a process may run on now, as the kernel writes it ("0", "0-1"),
+ * or null when its threads differ or it cannot be read.
+ */
+export function affinityOf(pid: number): string | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  let list: string | null = null;
+  for (const task of tasks) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+    } catch {
+      continue; // a thread that ended meanwhile
+    }
+    const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(status);
+    if (!m || (list !== null && list !== m[1])) return null;
+    list = m[1]!;
+  }
+  return list;
+}
+
+/**
+ * Pin a running process and all its threads (-a) to a core list like "0" or "0-2". One already
+ * there in every thread is left alone: a microservices layout is 135 processes with PostgreSQL's
+ * backends, and a taskset for each took 0.43–0.66 s before every window (2026-12-03).
+ */
 export function pinPid(pid: number, cpuList: string): { ok: boolean; message?: string } {
   if (!taskset()) return { ok: false, message: 'taskset not found' };
   // taskset -a on a pid that is gone finds no threads and still exits 0.
   if (!existsSync(`/proc/${pid}`)) return { ok: false, message: `no process ${pid}` };
+  if (affinityOf(pid) === cpuList) return { ok: true };
   const r = spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { encoding: 'utf8' });
   if (r.status === 0) return { ok: true };
   return { ok: false, message: (r.stderr || r.error?.message || `taskset exited ${r.status}`).trim().split('\n')[0] };

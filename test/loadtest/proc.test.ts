@@ -1,10 +1,12 @@
 // /proc readings and taskset pinning, on real processes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { backendDatabase, descendants, maintenanceProcess, processUsage, readProc, sampleProcesses, type ProcSample } from '../../src/loadtest/proc.js';
 import { scratchCluster } from '../reference-services/helpers.js';
 import pg from 'pg';
-import { allowedCpus, pinPid, pinnedCommand, pinSut, planPinning, taskset } from '../../src/loadtest/pin.js';
+import { affinityOf, allowedCpus, pinPid, pinnedCommand, pinSut, planPinning, taskset } from '../../src/loadtest/pin.js';
 import { sutPids } from '../../src/loadtest/target.js';
 
 const children: ChildProcess[] = [];
@@ -68,6 +70,33 @@ describe('pinning', () => {
     expect(pinPid(c.pid!, '0').ok).toBe(true);
     expect(allowedCpus(c.pid!)).toBe('0');
     expect(pinPid(2 ** 22 + 12345, '0').ok).toBe(false);
+  });
+
+  const twoCores = !!taskset() && os.availableParallelism() >= 2;
+  it.skipIf(!twoCores)(`re-pins a process only where a thread is elsewhere${twoCores ? '' : ' (skipped: needs taskset and two cores)'}`, () => {
+    // A Node process: several threads (V8's workers, libuv's), all pinned by one `taskset -a`.
+    const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    children.push(c);
+    const threads = () => readdirSync(`/proc/${c.pid}/task`).map((t) => /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${c.pid}/task/${t}/status`, 'utf8'))?.[1]);
+    // Node starts its threads after exec: wait for them.
+    for (const until = Date.now() + 5000; threads().length < 2 && Date.now() < until; ) spawnSync('sleep', ['0.05']);
+    expect(threads().length).toBeGreaterThan(1);
+    expect(pinPid(c.pid!, '0').ok).toBe(true);
+    expect(affinityOf(c.pid!)).toBe('0');
+    expect(new Set(threads())).toEqual(new Set(['0']));
+    // Already there: nothing changes, and it says ok.
+    expect(pinPid(c.pid!, '0').ok).toBe(true);
+    expect(affinityOf(c.pid!)).toBe('0');
+    // One thread moved elsewhere (its main thread, without -a): the threads differ, so the
+    // process is pinned again, every thread of it.
+    expect(spawnSync('taskset', ['-p', '-c', '1', String(c.pid)]).status).toBe(0);
+    expect(affinityOf(c.pid!)).toBeNull();
+    expect(pinPid(c.pid!, '0').ok).toBe(true);
+    expect(new Set(threads())).toEqual(new Set(['0']));
+    // Another core list than the one it has: pinned there.
+    expect(pinPid(c.pid!, '0-1').ok).toBe(true);
+    expect(affinityOf(c.pid!)).toBe('0-1');
+    expect(affinityOf(2 ** 22 + 12345)).toBeNull();
   });
 
   it.skipIf(!taskset())(`pins a tree target's children that were forked before the run (PostgreSQL's backends)${taskset() ? '' : ' (skipped: taskset not installed)'}`, async () => {
