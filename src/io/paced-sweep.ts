@@ -20,12 +20,6 @@ export function schedstatMs(pid: number): number | null {
 }
 
 /**
- * Drive `one` (one call to the measured process) at each of `paces`, ms apart (0: back to back).
- * First `warmup` calls back to back and 600 1 ms apart (JIT, caches, the connection), then 1.5 s with no calls for the process's background,
- * then per pace 5 unmeasured calls (1 from 500 ms) and `calls(pace)` measured ones. `cpuMs` reads the process's
- * CPU so far. Null when it cannot be read.
- */
-/**
  * Resolves once performance.now() has reached `at`. One timer is not enough: it can fire up to a
  * couple of ms early against performance.now() (libuv reads its loop clock once per iteration
  * and Node keeps whole ms: a pace of 120 ms once measured 118.3), so what is left is waited again.
@@ -34,6 +28,12 @@ export async function until(at: number): Promise<void> {
   for (let left = at - performance.now(); left > 0; left = at - performance.now()) await new Promise((r) => setTimeout(r, Math.ceil(left)));
 }
 
+/**
+ * Drive `one` (one call to the measured process) at each of `paces`, ms apart (0: back to back).
+ * First `warmup` calls back to back and 600 1 ms apart (JIT, caches, the connection), then 1.5 s with no calls for the process's background,
+ * then per pace 5 unmeasured calls (1 from 500 ms) and `calls(pace)` measured ones. `cpuMs` reads the process's
+ * CPU so far. Null when it cannot be read.
+ */
 export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number, warmup = 3000): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
   if (cpuMs() === null) return null;
   /** n calls, one every `pace` ms, the first `after` ms from now; resolves with the calls' summed round trips, ms */
