@@ -41,17 +41,23 @@ export function affinityOf(pid: number): string | null {
   }
   let list: string | null = null;
   for (const task of tasks) {
-    let status: string;
-    try {
-      status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
-    } catch {
-      continue; // a thread that ended meanwhile
-    }
-    const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(status);
-    if (!m || (list !== null && list !== m[1])) return null;
-    list = m[1]!;
+    const here = cpusAllowed(`/proc/${pid}/task/${task}/status`);
+    if (here === undefined) continue; // a thread that ended meanwhile
+    if (here === null || (list !== null && list !== here)) return null;
+    list = here;
   }
   return list;
+}
+
+/** A /proc status file's Cpus_allowed_list (undefined: the file is gone; null: no such line). */
+function cpusAllowed(statusFile: string): string | null | undefined {
+  let status: string;
+  try {
+    status = readFileSync(statusFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return /^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1] ?? null;
 }
 
 /**
@@ -103,9 +109,7 @@ export function pinnedCommand(cpuList: string | null, cmd: string, args: string[
   return ['taskset', ['-c', cpuList, cmd, ...args]];
 }
 
-/** The cores a process may run on now (from /proc/<pid>/status Cpus_allowed_list). */
+/** The cores a process (its main thread) may run on now (from /proc/<pid>/status Cpus_allowed_list). */
 export function allowedCpus(pid: number): string | null {
-  const r = spawnSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
-  const m = /list:\s*(\S+)/.exec(r.stdout ?? '');
-  return m ? m[1]! : null;
+  return cpusAllowed(`/proc/${pid}/status`) ?? null;
 }
