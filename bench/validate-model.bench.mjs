@@ -21,7 +21,13 @@ async function stalePlatform() {
   if (!existsSync(PLATFORM)) return 'none kept';
   // the CLI's own checks (src/cli/platform-file.ts), and Node must match too: its HTTP costs are the runtime's
   const { otherMachine, readPlatformFile, thisMachine } = await import('../dist/src/cli/platform-file.js');
-  const p = readPlatformFile(PLATFORM, 'the bench');
+  let p;
+  try {
+    p = readPlatformFile(PLATFORM, 'the bench');
+  } catch (e) {
+    // a broken or truncated kept file is measured again, not the end of the bench
+    return `the kept one is unreadable (${e.message})`;
+  }
   const here = thisMachine();
   const other = otherMachine(p, here) ?? (p.machine.node !== here.node ? `measured with Node ${p.machine.node}` : null);
   if (other) return `the kept one was ${other}`;
