@@ -40,7 +40,14 @@ export const MUTATION_FOLDERS = {
     // run.ts's exact figures and edges in runs of a second or less (first in a mutation run: the
     // sequencer puts the faster file first, and a mutant's tests stop at the first failure).
     // driver-watchdog.test.ts: the child watchdog's limits and message (watchdog.ts, pure).
-    tests: ['test/loadtest/driver-watchdog.test.ts', 'test/loadtest/driver-exact.test.ts', 'test/loadtest/driver.test.ts', 'test/loadtest/interleave.test.ts'],
+    // driver-processes.test.ts: DriverProcesses (index.ts), driver processes started a window ahead.
+    tests: [
+      'test/loadtest/driver-watchdog.test.ts',
+      'test/loadtest/driver-exact.test.ts',
+      'test/loadtest/driver.test.ts',
+      'test/loadtest/interleave.test.ts',
+      'test/loadtest/driver-processes.test.ts',
+    ],
     // A process of their own (vitest.stryker.config.ts runs the other folders in a worker thread).
     pool: 'forks',
     note: 'the embedded driver against the trivial server in another process (real HTTP), and the interleaving offsets; build first',

@@ -20,7 +20,7 @@ import { compile } from '../simulate/compile.js';
 import { opDemands } from '../simulate/demand.js';
 import { arrivalsOf, hostOfRuns } from './host-of-runs.js';
 import type { PlatformCosts } from './platform.js';
-import { coldTables, meanColdExtra, type ColdVisit } from '../simulate/cold-visit.js';
+import { coldTables, meanColdTotal, type ColdVisit } from '../simulate/cold-visit.js';
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
 import { databaseIdleCores, fitQueue, QUEUE_DATABASE, queueShare, type QueueFit } from './queue-cpu.js';
@@ -365,7 +365,8 @@ export function instrumentedDemands(bp: Blueprint, results: readonly LoadTestRes
  * The mean extra CPU a request from outside paid for waking the unit in these runs: per run,
  * (1 − U)·E[extra after an exponential gap] at the rate such requests reached each process (the
  * analytic model's own expression, cold-visit.ts), weighted by the runs' requests. `work`: the
- * visit's own CPU, ms, for a table with a work-proportional part (linear in it).
+ * visit's own CPU, ms, for a table with a work-proportional part (linear in it). The part after the
+ * answer (afterMs) is in: the process's CPU, which the operations' figures share out, holds it.
  */
 export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { publicCalls: number; servedRemotely: number; queued?: number; seconds: number; cpu: number }[], work = 0): number {
   let sum = 0;
@@ -376,7 +377,7 @@ export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { p
     if (!(arrivals > 0) || !(r.seconds > 0)) continue;
     const w = Math.max(1, workers);
     const busy = Math.min(1, r.cpu / r.seconds / w);
-    sum += arrivals * (1 - busy) * meanColdExtra(table, arrivals / r.seconds / w / 1000, work);
+    sum += arrivals * (1 - busy) * meanColdTotal(table, arrivals / r.seconds / w / 1000, work);
     n += arrivals;
   }
   return n > 0 ? sum / n : 0;
@@ -401,7 +402,7 @@ function databaseColdAtRuns(bp: Blueprint, layout: string, ops: readonly string[
       const fresh = ops.reduce((a, id, j) => a + (counts[j] ?? 0) * (demands.get(id)?.loadFresh[i] ?? 0), 0);
       if (!(fresh > 0)) return;
       const busy = Math.min(1, cpuSeconds / seconds / servers);
-      total += (fresh * (1 - busy) * meanColdExtra(table, fresh / seconds / servers / 1000)) / 1000;
+      total += (fresh * (1 - busy) * meanColdTotal(table, fresh / seconds / servers / 1000)) / 1000;
     });
     return total;
   };

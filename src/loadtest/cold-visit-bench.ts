@@ -33,14 +33,37 @@ export const coldCalls = (paceMs: number): number => (paceMs <= 0 ? 250 : paceMs
 export type ColdPoint = PacePoint;
 
 /**
+ * Weighted least-squares fit of `y` that never decreases (pool-adjacent violators): a dip between
+ * two paces is noise, and so is a rise that the next pace takes back. Pooling the offending paces
+ * (weighted by their calls) rather than carrying the highest one on keeps one noisy pace of a few
+ * calls from setting every longer gap's extra: a 150-ms pace of 20 calls once read 2.3 ms where
+ * the 500-ms and 1.5-s paces read 1.5 and 0.8, and a running maximum charged 2.2 ms to every visit
+ * after 150 ms.
+ */
+export function nonDecreasing(y: readonly number[], w: readonly number[]): number[] {
+  const blocks: { v: number; w: number; n: number }[] = [];
+  y.forEach((v, i) => {
+    blocks.push({ v, w: w[i]!, n: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2]!.v > blocks[blocks.length - 1]!.v) {
+      const b = blocks.pop()!;
+      const a = blocks.pop()!;
+      blocks.push({ v: (a.v * a.w + b.v * b.w) / (a.w + b.w), w: a.w + b.w, n: a.n + b.n });
+    }
+  });
+  return blocks.flatMap((b) => Array<number>(b.n).fill(b.v));
+}
+
+/**
  * The table from the sweep's points (pure). A point's idle gap is what the server idles per call:
  * the call's cycle (its pace, or its round trip when calls go back to back) less the server's own
  * CPU, the idle time the simulator's gap is (stations.ts: from a server's release to its next
  * visit). Its extra is its CPU per call less the base's, after each has its share of the idle
  * background (`idleMsPerMs` × cycle) taken out. The base is the table's first point, at extra 0:
  * below its gap a visit pays nothing, and between it and the next the extra grows linearly in
- * log(gap) (cold-visit.ts). Kept non-decreasing in the gap (a longer idle cannot warm a process
- * up: a dip is noise) and never negative. Null when the points cannot make a table (no base, no
+ * log(gap) (cold-visit.ts). Fitted non-decreasing in the gap (nonDecreasing: a longer idle cannot
+ * warm a process up) and never negative. Where the points read each call's own window (`pathMs`),
+ * the extra on the request's path is from those and the rest of the pace's extra is `afterMs`;
+ * otherwise all of it is on the path. Null when the points cannot make a table (no base, no
  * slower pace).
  */
 export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number, work?: WorkSweep): ColdVisit | null {
@@ -48,32 +71,45 @@ export function coldTable(points: readonly ColdPoint[], idleMsPerMs: number, wor
   if (!base || points.length < 2) return null;
   const cycle = (p: ColdPoint) => Math.max(p.paceMs, p.wallMs);
   const own = (p: ColdPoint, idle = idleMsPerMs) => p.serverMs - idle * cycle(p);
+  // a call's own window: its round trip (and the settle after it, too short for the background to count)
+  const onPath = (p: ColdPoint, b: ColdPoint, idle = idleMsPerMs) => (p.pathMs ?? p.serverMs) - idle * p.wallMs - own(b, idle);
   const gapOf = (p: ColdPoint) => Math.round(Math.max(cycle(p) - p.serverMs, 1e-3) * 1000) / 1000;
   // The work sweep's handler does `perWork` ms more than the echo back to back; its extra beyond
   // the echo's at the same pace, per ms of that work, is the work-proportional part (cold-visit.ts).
   // Only when both sweeps ran the same paces, and the handler measured dearer than the echo.
   const wBase = work?.points[0];
   const perWork = wBase && work!.points.length === points.length && work!.points.every((p, i) => p.paceMs === points[i]!.paceMs) ? own(wBase, work!.idleMsPerMs) - own(base) : 0;
-  const workFactor: number[] | null = perWork > 0 ? [0] : null;
-  const gapMs: number[] = [gapOf(base)];
-  const extraMs: number[] = [0];
-  let top = 0;
-  let topW = 0;
+  // the paces whose gap is longer than every shorter pace's (a pace whose round trip outlasted it is left out)
+  const kept: number[] = [];
+  let lastGap = gapOf(base);
   points.slice(1).forEach((p, j) => {
-    const gap = gapOf(p);
-    if (gap <= gapMs[gapMs.length - 1]!) return;
-    const echoExtra = own(p) - own(base);
-    top = Math.max(top, echoExtra, 0);
-    gapMs.push(gap);
-    extraMs.push(Math.round(top * 10000) / 10000);
-    if (workFactor) {
-      const wp = work!.points[j + 1]!;
-      topW = Math.max(topW, (own(wp, work!.idleMsPerMs) - own(wBase!, work!.idleMsPerMs) - echoExtra) / perWork, 0);
-      workFactor.push(Math.round(topW * 1000) / 1000);
-    }
+    if (gapOf(p) <= lastGap) return;
+    lastGap = gapOf(p);
+    kept.push(j + 1);
   });
-  if (gapMs.length < 2) return null;
-  const t = ColdVisit.safeParse({ gapMs, extraMs, ...(workFactor ? { workFactor } : {}) });
+  if (kept.length === 0) return null;
+  const split = kept.every((i) => points[i]!.pathMs !== undefined);
+  const weights = kept.map((i) => points[i]!.calls);
+  const r4 = (x: number) => Math.round(Math.max(0, x) * 10000) / 10000;
+  const total = nonDecreasing(kept.map((i) => own(points[i]!) - own(base)), weights);
+  const path = split ? nonDecreasing(kept.map((i) => onPath(points[i]!, base)), weights) : total;
+  const gapMs = [gapOf(base), ...kept.map((i) => gapOf(points[i]!))];
+  const extraMs = [0, ...path.map(r4)];
+  const afterMs = split ? [0, ...total.map((t, k) => r4(t - Math.max(0, path[k]!)))] : null;
+  let workFactor: number[] | null = null;
+  if (perWork > 0) {
+    const wIdle = work!.idleMsPerMs;
+    // the handler's extra beyond the echo's, on the path where both read it (the work is the visit's own)
+    const wSplit = split && kept.every((i) => work!.points[i]!.pathMs !== undefined);
+    const per = kept.map((i) => {
+      const wp = work!.points[i]!;
+      const p = points[i]!;
+      const extra = wSplit ? onPath(wp, wBase!, wIdle) - onPath(p, base) : own(wp, wIdle) - own(wBase!, wIdle) - (own(p) - own(base));
+      return extra / perWork;
+    });
+    workFactor = [0, ...nonDecreasing(per, weights).map((x) => Math.round(Math.max(0, x) * 1000) / 1000)];
+  }
+  const t = ColdVisit.safeParse({ gapMs, extraMs, ...(workFactor ? { workFactor } : {}), ...(afterMs ? { afterMs } : {}) });
   return t.success ? t.data : null;
 }
 

@@ -20,9 +20,12 @@ import { z } from 'zod';
 import { readProc, sampleProcesses } from './proc.js';
 import { runnableFile } from './runnable.js';
 import { ScratchProcesses, type ScratchTracker } from './scratch-processes.js';
-import { ColdVisit } from '../simulate/cold-visit.js';
+import { ColdVisit, coldTableWords } from '../simulate/cold-visit.js';
 import { coldTable, measureColdVisits, WORK_TOUCHES } from './cold-visit-bench.js';
 import { stopOnSignal } from './stop-on-signal.js';
+
+/** One pace of a cold-visit sweep (src/io/paced-sweep.ts PacePoint); `pathMs` absent in files written before calls' own windows were read. */
+const PacePoint = z.strictObject({ paceMs: z.number().min(0), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0), pathMs: z.number().optional() });
 
 export const PlatformCosts = z.strictObject({
   kind: z.literal('archsim-platform'),
@@ -67,13 +70,13 @@ export const PlatformCosts = z.strictObject({
       basePaceMs: z.number().min(0),
       /** the server's main-thread CPU with no calls, ms per second (taken out of each pace) */
       idleMsPerS: z.number().min(0),
-      points: z.array(z.strictObject({ paceMs: z.number().min(0), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+      points: z.array(PacePoint),
       /** the same sweep against a handler with a working set (its rows touched per call): the table's workFactor. Absent in older files. */
       work: z
         .strictObject({
           touches: z.number().int().positive(),
           idleMsPerS: z.number().min(0),
-          points: z.array(z.strictObject({ paceMs: z.number().min(0), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+          points: z.array(PacePoint),
         })
         .optional(),
     })
@@ -89,7 +92,7 @@ export const PlatformCosts = z.strictObject({
       basePaceMs: z.number().min(0),
       /** the backend's CPU with no queries, ms per second */
       idleMsPerS: z.number().min(0),
-      points: z.array(z.strictObject({ paceMs: z.number().min(0), calls: z.number().int().positive(), serverMs: z.number(), wallMs: z.number().min(0) })),
+      points: z.array(PacePoint),
     })
     .optional(),
   /** ms between the measured calls (one connection); absent: back to back (older files) */
@@ -233,7 +236,7 @@ type Sweep = Awaited<ReturnType<typeof measureColdVisits>>;
 function sweepEntry(sweep: Sweep, work: Sweep = null) {
   const table = sweep ? coldTable(sweep.points, sweep.idleMsPerMs, work ?? undefined) : null;
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
-  const pointsOf = (s: NonNullable<Sweep>) => s.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs) }));
+  const pointsOf = (s: NonNullable<Sweep>) => s.points.map((p) => ({ paceMs: p.paceMs, calls: p.calls, serverMs: r4(p.serverMs), wallMs: r4(p.wallMs), ...(p.pathMs !== undefined ? { pathMs: r4(p.pathMs) } : {}) }));
   return sweep && table ? { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: pointsOf(sweep), ...(work && table.workFactor ? { work: { touches: WORK_TOUCHES, idleMsPerS: Math.round(work.idleMsPerMs * 1e6) / 1000, points: pointsOf(work) } } : {}) } : undefined;
 }
 
@@ -258,8 +261,8 @@ function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: 
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
     notes: [
       `an event to another unit: ${events.publishMs} ms more for its producer, ${events.consumeMs} ms for its consumer and ${events.queueMs} ms more for PostgreSQL than one consumed in the producer's process (${events.events} events, one every ${events.paceMs} ms): every layout's broker figures`,
-      ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${table.gapMs.map((g, i) => `+${table.extraMs[i]} ms${table.workFactor ? ` + ${table.workFactor[i]} × its own work` : ''} after ${g} ms`).join(', ')} (the server side of one call, against calls ${paceWords()}${table.workFactor ? `; the part per ms of own work from a handler touching ${WORK_TOUCHES} rows of a 4 MB working set, beyond the echo's extra` : ''}): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
-      ...(db ? [`a PostgreSQL backend woken after idling: ${db.table.gapMs.map((g, i) => `+${db.table.extraMs[i]} ms after ${g} ms`).join(', ')} (a primary-key lookup, against lookups ${db.basePaceMs ? `${db.basePaceMs} ms apart` : 'back to back'}): charged by the simulator to every query that finds its relational datastore's connection idle`] : []),
+      ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${coldTableWords(table)} (the server side of one call, against calls ${paceWords()}${table.workFactor ? `; the part per ms of own work from a handler touching ${WORK_TOUCHES} rows of a 4 MB working set, beyond the echo's extra` : ''}): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
+      ...(db ? [`a PostgreSQL backend woken after idling: ${coldTableWords(db.table)} (a primary-key lookup, against lookups ${db.basePaceMs ? `${db.basePaceMs} ms apart` : 'back to back'}): charged by the simulator to every query that finds its relational datastore's connection idle`] : []),
       'not yet measured here: connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those',
     ],
   };

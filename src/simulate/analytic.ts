@@ -13,7 +13,7 @@ import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
-import { coldTables, meanColdExtra } from './cold-visit.js';
+import { coldTables, meanColdAfter, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
@@ -176,10 +176,13 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
   }
   // Cold visits (HostModel.coldVisit): each fresh visit to a process station costs its extra, which
   // also raises the station's load (before the host's own queueing stretches it).
-  const cold = coldPerVisit(c, host, lambda, D, V, F);
-  if (cold) {
+  // The part after the answer (afterMs) holds the server too: in the load and in the service the
+  // station's queue sees, not in the visit's own time (the cold[] read on a request's path).
+  const coldBoth = coldPerVisit(c, host, lambda, D, V, F);
+  const cold = coldBoth?.path ?? null;
+  if (coldBoth) {
     for (let i = 0; i < n; i++) {
-      const x = cold[i]!;
+      const x = coldBoth.path[i]! + coldBoth.after[i]!;
       if (!(x > 0)) continue;
       const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
       D[i]! += F[i]! * x;
@@ -545,17 +548,19 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
 }
 
 /**
- * Extra ms per fresh visit at each process station (0 elsewhere), or null without a cold-visit
- * table. A fresh visit finds a server idle with probability 1 − a (a: the server's utilization,
- * the extra included) and then ends an idle period that is exponential with the server's
- * fresh-visit rate (exact for one server under Poisson arrivals; on c servers each is taken as
- * seeing 1/c of the visits). With m the mean extra after such a gap, a = a0 + b·x gives the
- * fixed point in closed form: x = (1 − a0)·m / (1 + b·m).
+ * Extra ms per fresh visit at each process station (0 elsewhere), on the visit's path and after its
+ * answer (cold-visit.ts afterMs), or null without a cold-visit table. A fresh visit finds a server
+ * idle with probability 1 − a (a: the server's utilization, the extra included) and then ends an
+ * idle period that is exponential with the server's fresh-visit rate (exact for one server under
+ * Poisson arrivals; on c servers each is taken as seeing 1/c of the visits). With m the mean extra
+ * after such a gap (m = m_path + m_after), a = a0 + b·x gives the fixed point in closed form:
+ * x = (1 − a0)·m / (1 + b·m), split between the two parts as m is.
  */
-function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, D: Float64Array, V: Float64Array, F: Float64Array): Float64Array | null {
+function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, D: Float64Array, V: Float64Array, F: Float64Array): { path: Float64Array; after: Float64Array } | null {
   if (!host?.coldVisit && !host?.coldVisitDb) return null;
   const tables = coldTables(c.stations, host);
-  const x = new Float64Array(c.stations.length);
+  const path = new Float64Array(c.stations.length);
+  const after = new Float64Array(c.stations.length);
   c.stations.forEach((s, i) => {
     const cv = tables[i];
     if (!cv || !(F[i]! > 0) || !(V[i]! > 0)) return;
@@ -564,10 +569,14 @@ function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, 
     if (a0 >= 1) return;
     const b = (lambda * F[i]!) / 1000 / servers;
     // the table's work-proportional part at the station's mean visit (linear in the work: exact in the mean)
-    const m = meanColdExtra(cv, (lambda * F[i]!) / 1000 / servers, D[i]! / V[i]!);
-    x[i] = ((1 - a0) * m) / (1 + b * m);
+    const perMs = (lambda * F[i]!) / 1000 / servers;
+    const mp = meanColdExtra(cv, perMs, D[i]! / V[i]!);
+    const ma = meanColdAfter(cv, perMs);
+    const k = (1 - a0) / (1 + b * (mp + ma));
+    path[i] = k * mp;
+    after[i] = k * ma;
   });
-  return x;
+  return { path, after };
 }
 
 /**
@@ -596,7 +605,7 @@ function coldSaturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record
     const x = coldPerVisit(c, host, lambda, D, V, F)!;
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const d = D[i]! + F[i]! * x[i]!;
+      const d = D[i]! + F[i]! * (x.path[i]! + x.after[i]!);
       total += d;
       const s = c.stations[i]!;
       if ((lambda * d) / 1000 >= s.replicas * s.servers) return s.id;

@@ -19,6 +19,16 @@
 // doing 0.19 ms of work beyond a bare echo paid 0.48 ms more than the echo's own extra, 2.5× that
 // work; after 5 ms, 0.8×). `workFactor` is that slope per gap: extra = extraMs(gap) + workFactor(gap)
 // × the visit's own CPU. Absent: the bare table (files written before it was measured).
+//
+// Not all of a wake-up's CPU is on the request's path. Measured per call (2026-12-03, the echo
+// server's main thread from just before a call to just after its answer): 0.28 ms more after 150 ms
+// idle than back to back; measured over the whole pace (every call and the idle time between, less
+// the idle background): 2.2 ms more. The rest runs after the answer (V8's idle-time and
+// memory-reducing GC, timers re-armed), on the same thread: it delays no one that is not queued
+// behind it, but it holds the process and the host's cores. `afterMs` is that part per gap: the
+// simulator keeps the server busy for it after the visit (stations.ts), and the analytic method
+// counts it in the station's load, not in the visit's own time. Absent: every extra is on the path
+// (tables measured before the split).
 import { z } from 'zod';
 
 export const ColdVisit = z
@@ -29,9 +39,12 @@ export const ColdVisit = z
     extraMs: z.array(z.number().min(0)).min(1).max(64),
     /** extra CPU per ms of the visit's own CPU after that gap (non-negative); absent: none */
     workFactor: z.array(z.number().min(0).max(100)).min(1).max(64).optional(),
+    /** extra CPU after the visit's answer, off the request's path, ms (non-negative); absent: none */
+    afterMs: z.array(z.number().min(0)).min(1).max(64).optional(),
   })
   .refine((c) => c.gapMs.length === c.extraMs.length, { message: 'gapMs and extraMs must have the same length' })
   .refine((c) => !c.workFactor || c.workFactor.length === c.gapMs.length, { message: 'workFactor and gapMs must have the same length' })
+  .refine((c) => !c.afterMs || c.afterMs.length === c.gapMs.length, { message: 'afterMs and gapMs must have the same length' })
   .refine((c) => c.gapMs.every((g, i) => i === 0 || g > c.gapMs[i - 1]!), { message: 'gapMs must be strictly increasing' });
 export type ColdVisit = z.output<typeof ColdVisit>;
 
@@ -51,6 +64,25 @@ export function coldExtra(c: ColdVisit, gap: number, work = 0): number {
   return W ? x + (W[i - 1]! + f * (W[i]! - W[i - 1]!)) * work : x;
 }
 
+/** Extra ms of CPU after the answer of a visit that found its process idle for `gap` ms (0 without `afterMs`). */
+export function coldAfter(c: ColdVisit, gap: number): number {
+  const A = c.afterMs;
+  if (!A) return 0;
+  const G = c.gapMs;
+  if (!(gap > G[0]!)) return gap === G[0] ? A[0]! : 0;
+  const last = G.length - 1;
+  if (gap >= G[last]!) return A[last]!;
+  let i = 1;
+  while (G[i]! < gap) i++;
+  const f = Math.log(gap / G[i - 1]!) / Math.log(G[i]! / G[i - 1]!);
+  return A[i - 1]! + f * (A[i]! - A[i - 1]!);
+}
+
+/** The table in words, one entry per gap: "+0.28 ms + 0.04 × its own work (+1.9 ms after the answer) after 148 ms". */
+export function coldTableWords(c: ColdVisit): string {
+  return c.gapMs.map((g, i) => `+${c.extraMs[i]} ms${c.workFactor ? ` + ${c.workFactor[i]} × its own work` : ''}${c.afterMs ? ` (+${c.afterMs[i]} ms after the answer)` : ''} after ${g} ms`).join(', ');
+}
+
 /** Quadrature points: the midpoints of K equally likely slices of an exponential of rate 1. */
 const K = 48;
 const UNIT_GAPS = Float64Array.from({ length: K }, (_, k) => -Math.log(1 - (k + 0.5) / K));
@@ -66,6 +98,19 @@ export function meanColdExtra(c: ColdVisit, perMs: number, work = 0): number {
   let s = 0;
   for (let k = 0; k < K; k++) s += coldExtra(c, UNIT_GAPS[k]! / perMs, work);
   return s / K;
+}
+
+/** meanColdExtra's counterpart for the part after the answer (coldAfter). */
+export function meanColdAfter(c: ColdVisit, perMs: number): number {
+  if (!c.afterMs || !(perMs > 0) || !Number.isFinite(perMs)) return 0;
+  let s = 0;
+  for (let k = 0; k < K; k++) s += coldAfter(c, UNIT_GAPS[k]! / perMs);
+  return s / K;
+}
+
+/** All the extra CPU of such a visit, on its path and after it: what a process's CPU counters see. */
+export function meanColdTotal(c: ColdVisit, perMs: number, work = 0): number {
+  return meanColdExtra(c, perMs, work) + meanColdAfter(c, perMs);
 }
 
 /** The stations whose servers are processes that go cold: the units' event loops and the gateway. */

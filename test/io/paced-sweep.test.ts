@@ -2,7 +2,7 @@
 // calls(pace) it says, each one a whole pace after the call before it (the first measured call
 // included: it used to follow the last unmeasured one at once, a warm call among cold ones).
 import { describe, expect, it } from 'vitest';
-import { pacedSweep, until } from '../../src/io/paced-sweep.js';
+import { pacedSweep, SETTLE_MS, until } from '../../src/io/paced-sweep.js';
 
 describe('pacedSweep', () => {
   it('measures calls(pace) calls per pace, every measured call a pace after the one before', async () => {
@@ -32,6 +32,23 @@ describe('pacedSweep', () => {
     expect(measured120[0]! - before).toBeLessThan(160);
     // the idle reading: no calls, no CPU
     expect(r!.idleMsPerMs).toBe(0);
+  }, 20_000);
+
+  it("splits a call's CPU: pathMs is what ran until its answer had settled, serverMs all of it", async () => {
+    let cpu = 0;
+    // 1 ms on the answer's path, 2 more 10 ms later (a timer after the answer: idle-time GC's kind)
+    const one = async () => {
+      cpu += 1;
+      setTimeout(() => (cpu += 2), SETTLE_MS + 7);
+    };
+    const r = await pacedSweep(one, () => cpu, [0, 40, 60], (p) => (p === 0 ? 5 : 3), 10);
+    const [base, p40, p60] = r!.points;
+    // back to back the later part lands among the calls: all of it is the calls', and no pathMs
+    expect(base!.pathMs).toBeUndefined();
+    expect(p40!.serverMs).toBe(3);
+    expect(p40!.pathMs).toBe(1);
+    expect(p60!.pathMs).toBe(1);
+    expect(p60!.serverMs).toBe(3);
   }, 20_000);
 
   it('until: never resolves before its target time, whatever fraction of a millisecond is left', async () => {

@@ -69,15 +69,30 @@ describe('driver processes started a window ahead', () => {
     await runDriverInChild(trivialScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.25, warmup: 0 }, { drivers });
     const dead = drivers.next!;
     process.kill(dead, 'SIGKILL');
+    expect(await gone(dead)).toBe(true);
     // Until this process has seen the exit the chain cannot know (a death in the same instant
     // as the take fails that window: "the driver exited null before reporting").
-    const until = performance.now() + 5000;
+    const until = performance.now() + 3000;
     while (drivers.next !== null && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(drivers.next).toBeNull();
     const c = await runDriverInChild(trivialScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.25, warmup: 0 }, { drivers });
     expect(c.pid).not.toBe(dead);
     expect(c.report.totals.requests).toBe(5);
-  });
+  }, 20_000);
+
+  it('reports the window’s phases to onPhase, in order, and only progress to onProgress', async () => {
+    const s = await startTrivialServer();
+    servers.push(s);
+    const drivers = new DriverProcesses();
+    chains.push(drivers);
+    const phases: unknown[] = [];
+    const progress: unknown[] = [];
+    const r = await runDriverInChild(trivialScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 1.2, warmup: 0 }, { drivers, onPhase: (p) => phases.push(p), onProgress: (p) => progress.push(p) });
+    expect(r.report.totals.requests).toBe(24);
+    expect(phases).toEqual(['measure', 'end']);
+    expect(progress.length).toBeGreaterThan(0);
+    for (const p of progress) expect(p).toMatchObject({ elapsed: expect.any(Number) });
+  }, 20_000);
 
   it('does not keep its parent alive, and exits with it', async () => {
     // A parent that runs one window and never closes the chain must still exit by itself, and

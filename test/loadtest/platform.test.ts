@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { calibrate, overlayYaml } from '../../src/loadtest/calibrate.js';
 import { fitHttp, measurePlatform, PACE_MS, PlatformCosts } from '../../src/loadtest/platform.js';
-import { COLD_PACES, coldTable, WORK_TOUCHES } from '../../src/loadtest/cold-visit-bench.js';
+import { COLD_PACES, coldTable, nonDecreasing, WORK_TOUCHES } from '../../src/loadtest/cold-visit-bench.js';
 import { eventCosts } from '../../reference-services/launcher/event-queue-bench.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -39,7 +39,7 @@ describe('platform costs', () => {
       { paceMs: 2, calls: 300, serverMs: 0.2, wallMs: 0.5 },
       { paceMs: 5, calls: 300, serverMs: 0.3, wallMs: 0.5 },
       { paceMs: 15, calls: 100, serverMs: 0.5, wallMs: 1 },
-      // noise: cheaper than the 15 ms pace, kept at the 15 ms extra
+      // noise: cheaper than the 15 ms pace; the two are pooled, weighted by their calls
       { paceMs: 50, calls: 30, serverMs: 0.45, wallMs: 1 },
       { paceMs: 150, calls: 20, serverMs: 1.0, wallMs: 1 },
     ];
@@ -51,7 +51,9 @@ describe('platform costs', () => {
     expect(t.extraMs[0]).toBe(0);
     expect(t.extraMs[1]).toBeCloseTo(0.2 - 0.002 - base, 4);
     expect(t.extraMs[2]).toBeCloseTo(0.3 - 0.005 - base, 4);
-    expect(t.extraMs[3]).toBeCloseTo(0.5 - 0.015 - base, 4);
+    // 15 ms (100 calls) and 50 ms (30 calls) read 0.38525 and 0.30025: both get their weighted mean
+    expect(t.extraMs[3]).toBe(Math.round((((0.5 - 0.015 - base) * 100 + (0.45 - 0.05 - base) * 30) / 130) * 1e4) / 1e4);
+    expect(t.extraMs[3]).toBe(0.3656);
     expect(t.extraMs[4]).toBe(t.extraMs[3]);
     expect(t.extraMs[5]).toBeCloseTo(1.0 - 0.15 - base, 4);
     // a sweep slower at the base than anywhere: no negative extra
@@ -64,7 +66,10 @@ describe('platform costs', () => {
     const tw = coldTable(pts, 0.001, work)!;
     expect(tw.gapMs).toEqual(t.gapMs);
     expect(tw.extraMs).toEqual(t.extraMs);
-    expect(tw.workFactor).toEqual([0, 0.1, 0.5, 0.5, 1.5, 2]);
+    // per ms of work 0.1, 0.5, 0.25, 1.5, 2: the 5 ms (300 calls) and 15 ms (100) paces pooled to 0.4375 (0.43749… in floating point)
+    expect(tw.workFactor).toEqual([0, 0.1, 0.437, 0.437, 1.5, 2]);
+    // points read before each call's own window was: every extra on the path, no afterMs
+    expect(t.afterMs).toBeUndefined();
     // a work sweep of other paces, or no dearer than the echo: no workFactor
     expect(coldTable(pts, 0.001, { idleMsPerMs: 0.001, points: work.points.slice(1) })!.workFactor).toBeUndefined();
     expect(coldTable(pts, 0.001, { idleMsPerMs: 0.001, points: pts })!.workFactor).toBeUndefined();
@@ -72,6 +77,37 @@ describe('platform costs', () => {
     expect(coldTable([pts[0]!], 0)).toBeNull();
     expect(coldTable([], 0)).toBeNull();
     expect(coldTable([{ paceMs: 0, calls: 10, serverMs: 0.1, wallMs: 3 }, { paceMs: 2, calls: 10, serverMs: 0.2, wallMs: 2.5 }], 0)).toBeNull();
+  });
+
+  it('the cold-visit table split: the extra on the call’s path from its own window, the rest of the pace’s after the answer', () => {
+    // base 0.1 ms back to back; at 15 and 150 ms the whole pace reads more than the calls' own windows
+    const pts = [
+      { paceMs: 0, calls: 300, serverMs: 0.1, wallMs: 0.25 },
+      { paceMs: 15, calls: 100, serverMs: 0.5, wallMs: 1, pathMs: 0.4 },
+      { paceMs: 150, calls: 20, serverMs: 2.5, wallMs: 1, pathMs: 0.45 },
+    ];
+    const t = coldTable(pts, 0)!;
+    expect(t.gapMs).toEqual([0.15, 14.5, 147.5]);
+    expect(t.extraMs).toEqual([0, 0.3, 0.35]);
+    expect(t.afterMs).toEqual([0, 0.1, 2.05]);
+    // a window that read more than its whole pace (noise between the two reads): nothing after
+    expect(coldTable([pts[0]!, { ...pts[1]!, pathMs: 0.6 }], 0)!.afterMs).toEqual([0, 0]);
+    // one pace without its own windows: the table cannot split, all of it on the path as before
+    const { pathMs: _, ...whole } = pts[2]!;
+    const unsplit = coldTable([pts[0]!, pts[1]!, whole], 0)!;
+    expect(unsplit.afterMs).toBeUndefined();
+    expect(unsplit.extraMs).toEqual([0, 0.4, 2.4]);
+    // the work-proportional part comes from the handler's own windows too
+    const work = { idleMsPerMs: 0, points: pts.map((p, i) => ({ ...p, serverMs: p.serverMs + 0.4 + [0, 3, 3][i]!, ...(p.pathMs === undefined ? {} : { pathMs: p.pathMs + 0.4 + [0, 0.2, 0.4][i]! }) })) };
+    expect(coldTable(pts, 0, work)!.workFactor).toEqual([0, 0.5, 1]);
+  });
+
+  it('nonDecreasing: the weighted least-squares fit that never falls (pool-adjacent violators)', () => {
+    expect(nonDecreasing([1, 2, 3], [1, 1, 1])).toEqual([1, 2, 3]);
+    // one noisy high pace of few calls among longer ones: pooled, not carried on
+    expect(nonDecreasing([0.3, 2.3, 1.5, 0.8], [100, 20, 6, 4])).toEqual([0.3, (2.3 * 20 + 1.5 * 6 + 0.8 * 4) / 30, (2.3 * 20 + 1.5 * 6 + 0.8 * 4) / 30, (2.3 * 20 + 1.5 * 6 + 0.8 * 4) / 30]);
+    expect(nonDecreasing([3, 1], [1, 3])).toEqual([1.5, 1.5]);
+    expect(nonDecreasing([], [])).toEqual([]);
   });
 
   it('an event to another unit costs what its remote path adds to the local one, per event', () => {

@@ -2,7 +2,7 @@
 // idle costs extra CPU by how long it was idle. Checked against the M/G/1 with exceptional first
 // service (Welch 1964) and the table's own arithmetic; the DES and the analytic method must agree.
 import { describe, expect, it } from 'vitest';
-import { ColdVisit, coldExtra, meanColdExtra } from '../../src/simulate/cold-visit.js';
+import { ColdVisit, coldAfter, coldExtra, coldTableWords, meanColdAfter, meanColdExtra, meanColdTotal } from '../../src/simulate/cold-visit.js';
 import { compile } from '../../src/simulate/compile.js';
 import { opDemands } from '../../src/simulate/demand.js';
 import { simulate } from '../../src/simulate/simulate.js';
@@ -62,6 +62,53 @@ describe('the cold-visit table', () => {
     expect(ColdVisit.safeParse({ gapMs: [1, 1], extraMs: [0, 0] }).success).toBe(false);
     expect(ColdVisit.safeParse({ gapMs: [1, 2], extraMs: [0] }).success).toBe(false);
     expect(ColdVisit.safeParse({ gapMs: [1], extraMs: [-0.1] }).success).toBe(false);
+  });
+});
+
+describe('the part after the answer (afterMs)', () => {
+  const split = ColdVisit.parse({ gapMs: [1, 10, 100], extraMs: [0.1, 0.4, 0.8], afterMs: [0, 1, 3] });
+  it('is interpolated as the extra is, 0 without afterMs, and adds to the extra in the total', () => {
+    expect(coldAfter(split, 0.5)).toBe(0);
+    expect(coldAfter(split, 1)).toBe(0);
+    expect(coldAfter(split, 10)).toBeCloseTo(1, 12);
+    expect(coldAfter(split, Math.sqrt(1000))).toBeCloseTo(2, 12);
+    expect(coldAfter(split, 1e6)).toBe(3);
+    expect(coldAfter(table, 50)).toBe(0);
+    // the on-path part is unchanged by it
+    expect(coldExtra(split, 50)).toBe(coldExtra(table, 50));
+    expect(meanColdAfter(table, 0.01)).toBe(0);
+    expect(meanColdAfter(split, 0)).toBe(0);
+    const flat = ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.2], afterMs: [0.7] });
+    expect(meanColdAfter(flat, 0.3)).toBeCloseTo(0.7, 12);
+    expect(meanColdTotal(flat, 0.3)).toBeCloseTo(0.9, 12);
+    expect(meanColdTotal(split, 0.01, 2)).toBeCloseTo(meanColdExtra(split, 0.01, 2) + meanColdAfter(split, 0.01), 12);
+  });
+  it('rejects an afterMs of another length or negative', () => {
+    expect(ColdVisit.safeParse({ gapMs: [1, 10], extraMs: [0, 1], afterMs: [0] }).success).toBe(false);
+    expect(ColdVisit.safeParse({ gapMs: [1, 10], extraMs: [0, 1], afterMs: [0, -0.1] }).success).toBe(false);
+  });
+  it('says each part in words', () => {
+    expect(coldTableWords(ColdVisit.parse({ gapMs: [1, 10], extraMs: [0, 0.3], afterMs: [0, 2] }))).toBe('+0 ms (+0 ms after the answer) after 1 ms, +0.3 ms (+2 ms after the answer) after 10 ms');
+    expect(coldTableWords(ColdVisit.parse({ gapMs: [10], extraMs: [0.3], workFactor: [1.5] }))).toBe('+0.3 ms + 1.5 × its own work after 10 ms');
+  });
+});
+
+describe('one unit whose every wake after idling costs 0.5 ms after its answer (the server held, the request not)', () => {
+  // As the exceptional-first-service queue below (S0 = S + 0.5 for a request finding the unit
+  // idle: the same work for the server, so the same waits, E[W] = 0.875 ms, U = 0.5), except that
+  // the request leaves after its own S: E[R] = E[W] + E[S] = 1.875 ms (2.125 with the extra on its path).
+  const one = queue({ mean: 1 });
+  const host = { cores: 64, driverCpu: 0, coldVisit: ColdVisit.parse({ gapMs: [1e-6], extraMs: [0], afterMs: [0.5] }) };
+  it('DES: the utilization and mean response of the exact queue', () => {
+    const r = simulate(one, 'one', { method: 'des', rate: 400, host, duration: 400_000, warmup: 10_000, seed: 3 });
+    expect(r.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(0.5, 2);
+    expect(r.littleCheck.meanResponse).toBeGreaterThan(1.875 * 0.97);
+    expect(r.littleCheck.meanResponse).toBeLessThan(1.875 * 1.03);
+  });
+  it('analytic: the utilization exactly; the mean within 10%', () => {
+    const r = simulate(one, 'one', { method: 'analytic', rate: 400, host });
+    expect(r.stations.find((s) => s.id === 'ua')!.utilization).toBeCloseTo(0.5, 6);
+    expect(Math.abs(r.littleCheck.meanResponse / 1.875 - 1)).toBeLessThan(0.1);
   });
 });
 

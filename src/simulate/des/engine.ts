@@ -24,6 +24,9 @@ import { MAX_IN_SYSTEM, type DesOptions, type DesRaw } from './types.js';
 export type { DesFault, DesLoad, DesOptions, DesRaw, DesScenario } from './types.js';
 export { MAX_IN_SYSTEM } from './types.js';
 
+/** The program of a token that only holds a server (Stations.serviceDone): it ends when its work does. */
+const NO_PROGRAM = new Int32Array(0);
+
 export function runDes(c: Compiled, w: WorkloadSpec, o: DesOptions): DesRaw {
   return new Sim(c, w, o).run();
 }
@@ -199,6 +202,10 @@ class Sim {
 
   fail(t: Token): boolean {
     return this.calls.fail(t);
+  }
+
+  idleToken(): Token {
+    return this.tokens.take(NO_PROGRAM);
   }
 
   /** Run token t's program from t.pc until it has to wait (a visit, a delay, a backoff) or ends. */

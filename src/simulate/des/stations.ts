@@ -4,7 +4,7 @@
 // host's PS pool), or joins the replica's own PS pool. Busy and waiting time-areas per replica
 // give utilization and queue lengths; visits and waits per station give P(wait).
 import { MIN_HOST_CORES, type Compiled } from '../compile.js';
-import { coldExtra, type ColdVisit } from '../cold-visit.js';
+import { coldAfter, coldExtra, type ColdVisit } from '../cold-visit.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
 import { PsPool } from './ps-pool.js';
@@ -20,6 +20,8 @@ export interface StationHost {
   exec(t: Token): void;
   /** the token's current step failed; true when it stopped running */
   fail(t: Token): boolean;
+  /** a token with no program, to hold a server for work no request waits for (a cold visit's afterMs) */
+  idleToken(): Token;
 }
 
 /** Time-integrals per station, for windows (measurement, autoscaler periods). */
@@ -238,6 +240,7 @@ export class Stations {
       this.sampler.draw(d);
       const own = this.sampler.drawn[0]! * this.slow[s]!;
       const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
+      if (gap >= 0) t.after = coldAfter(this.cold[s]!, gap);
       this.work[s]! += work;
       this.served[s]!++;
       pool.add(t, work);
@@ -273,15 +276,35 @@ export class Stations {
     const own = this.sampler.drawn[0]! * this.slow[s]!;
     // a cold visit's extra grows with the visit's own work (cold-visit.ts)
     const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
+    if (gap >= 0) t.after = coldAfter(this.cold[s]!, gap);
     this.work[s]! += work;
     this.served[s]!++;
-    if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
+    this.run(t, s, work);
+  }
+
+  /** Token t holds a server of station s (at replica t.replica) for `work` ms of CPU. */
+  private run(t: Token, s: number, work: number): void {
+    const pool = this.pool[t.replica];
+    if (pool) pool.add(t, work);
+    else if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }
 
   /** EV_SERVICE_DONE or a pool's completion: free the server (or give it to the next in line). */
   serviceDone(t: Token): void {
     const r = t.replica;
+    if (t.after > 0) {
+      // The answer is out and the token goes on; the process carries on with the wake-up's work
+      // that follows an answer (cold-visit.ts afterMs), and its server with it.
+      const g = this.sim.idleToken();
+      g.replica = r;
+      const s = this.stationOf[r]!;
+      this.work[s]! += t.after;
+      this.run(g, s, t.after);
+      t.after = 0;
+      this.sim.exec(t);
+      return;
+    }
     this.touch(r);
     if (this.queued[r]! > 0 && !this.pool[r]) {
       this.queued[r]!--;

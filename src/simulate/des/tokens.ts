@@ -38,6 +38,8 @@ export class Token {
   nextAttempt = 0;
   /** scenario failure window the request started in, or −1 */
   window = -1;
+  /** a cold visit's CPU after its answer (cold-visit.ts afterMs), ms: its server stays busy for it once the token moves on */
+  after = 0;
   constructor(readonly id: number) {}
 }
 
@@ -67,6 +69,7 @@ export class Tokens {
     t.detachedAt = -1;
     t.nextAttempt = 0;
     t.window = -1;
+    t.after = 0;
     t.start = this.clock.now;
     return t;
   }
