@@ -50,8 +50,10 @@ export async function until(at: number): Promise<void> {
  */
 export async function pacedSweep(one: () => Promise<unknown>, cpuMs: () => number | null, paces: readonly number[], calls: (paceMs: number) => number, warmup = 3000): Promise<{ points: PacePoint[]; idleMsPerMs: number } | null> {
   if (cpuMs() === null) return null;
-  /** n calls, one every `pace` ms, the first `after` ms from now; resolves with the calls' summed round trips, ms */
-  /** n calls, one every `pace` ms, the first `after` ms from now; each call's own CPU window pushed to `path` when given */
+  /**
+   * n calls, one every `pace` ms, the first `after` ms from now; resolves with the calls' summed
+   * round trips, ms. With `path`, each call's own CPU window (SETTLE_MS) is pushed to it.
+   */
   const paced = async (n: number, pace: number, after = 0, path?: number[]): Promise<number> => {
     const t0 = performance.now() + after;
     let wall = 0;

@@ -48,34 +48,26 @@ export const ColdVisit = z
   .refine((c) => c.gapMs.every((g, i) => i === 0 || g > c.gapMs[i - 1]!), { message: 'gapMs must be strictly increasing' });
 export type ColdVisit = z.output<typeof ColdVisit>;
 
-/** Extra ms of CPU of a visit that finds its process idle for `gap` ms, the visit's own CPU being `work` ms. */
-export function coldExtra(c: ColdVisit, gap: number, work = 0): number {
-  const G = c.gapMs;
-  const X = c.extraMs;
-  const W = c.workFactor;
-  if (!(gap > G[0]!)) return gap === G[0] ? X[0]! + (W ? W[0]! * work : 0) : 0;
+/** A per-gap column of the table at `gap`: 0 below the first gap, linear in log(gap) between points, flat beyond the last. */
+function at(G: readonly number[], Y: readonly number[], gap: number): number {
+  if (!(gap > G[0]!)) return gap === G[0] ? Y[0]! : 0;
   const last = G.length - 1;
-  if (gap >= G[last]!) return X[last]! + (W ? W[last]! * work : 0);
+  if (gap >= G[last]!) return Y[last]!;
   let i = 1;
   while (G[i]! < gap) i++;
-  // linear in log(gap) between points i − 1 and i
   const f = Math.log(gap / G[i - 1]!) / Math.log(G[i]! / G[i - 1]!);
-  const x = X[i - 1]! + f * (X[i]! - X[i - 1]!);
-  return W ? x + (W[i - 1]! + f * (W[i]! - W[i - 1]!)) * work : x;
+  return Y[i - 1]! + f * (Y[i]! - Y[i - 1]!);
+}
+
+/** Extra ms of CPU of a visit that finds its process idle for `gap` ms, the visit's own CPU being `work` ms (on the request's path). */
+export function coldExtra(c: ColdVisit, gap: number, work = 0): number {
+  const x = at(c.gapMs, c.extraMs, gap);
+  return c.workFactor ? x + at(c.gapMs, c.workFactor, gap) * work : x;
 }
 
 /** Extra ms of CPU after the answer of a visit that found its process idle for `gap` ms (0 without `afterMs`). */
 export function coldAfter(c: ColdVisit, gap: number): number {
-  const A = c.afterMs;
-  if (!A) return 0;
-  const G = c.gapMs;
-  if (!(gap > G[0]!)) return gap === G[0] ? A[0]! : 0;
-  const last = G.length - 1;
-  if (gap >= G[last]!) return A[last]!;
-  let i = 1;
-  while (G[i]! < gap) i++;
-  const f = Math.log(gap / G[i - 1]!) / Math.log(G[i]! / G[i - 1]!);
-  return A[i - 1]! + f * (A[i]! - A[i - 1]!);
+  return c.afterMs ? at(c.gapMs, c.afterMs, gap) : 0;
 }
 
 /** The table in words, one entry per gap: "+0.28 ms + 0.04 × its own work (+1.9 ms after the answer) after 148 ms". */
