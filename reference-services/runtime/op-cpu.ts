@@ -21,8 +21,34 @@ export type OpTotals = { loopMs: number; spans: number; poolTasks: number; poolM
 /** What callbacks outside any request go to (timers, the event-queue poller, HTTP parsing before routing). */
 export const UNATTRIBUTED = '(unattributed)';
 
-/** async_hooks resource types whose work runs on libuv's thread pool (crypto, zlib, fs, dns). */
-const POOL_TYPES = new Set(['SCRYPTREQUEST', 'PBKDF2REQUEST', 'RANDOMBYTESREQUEST', 'HASHREQUEST', 'ZLIB', 'FSREQCALLBACK', 'GETADDRINFOREQWRAP']);
+/**
+ * async_hooks resource types whose work runs on libuv's thread pool (crypto, zlib, fs, dns). The
+ * crypto jobs are every async one Node has, WebCrypto's among them: a JWT signed or verified with
+ * `crypto.subtle` (HS256 in jose, as the auth domain does for every authenticated request) is a
+ * SIGNREQUEST on the pool, queued behind whatever password hashes are there. Until 2026-12-03 only
+ * scrypt, pbkdf2, random bytes and digests were counted, and a refresh's three token operations
+ * looked like event-loop work that waited for nothing. `fs.promises` requests (FSREQPROMISE) run
+ * there too.
+ */
+export const POOL_TYPES: ReadonlySet<string> = new Set([
+  'SCRYPTREQUEST',
+  'PBKDF2REQUEST',
+  'RANDOMBYTESREQUEST',
+  'RANDOMPRIMEREQUEST',
+  'CHECKPRIMEREQUEST',
+  'HASHREQUEST',
+  'SIGNREQUEST',
+  'VERIFYREQUEST',
+  'CIPHERREQUEST',
+  'DERIVEBITSREQUEST',
+  'KEYGENREQUEST',
+  'KEYPAIRGENREQUEST',
+  'KEYEXPORTREQUEST',
+  'ZLIB',
+  'FSREQCALLBACK',
+  'FSREQPROMISE',
+  'GETADDRINFOREQWRAP',
+]);
 
 export class OpProfiler {
   readonly ops = new Map<string, OpTotals>();

@@ -2,7 +2,7 @@
 // callee), pool tasks per operation, thread CPU from /proc. Real async_hooks, real scrypt.
 import { pbkdf2, scrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OpProfiler, UNATTRIBUTED } from '../../reference-services/runtime/op-cpu.js';
+import { OpProfiler, POOL_TYPES, UNATTRIBUTED } from '../../reference-services/runtime/op-cpu.js';
 import { requestContext } from '../../reference-services/runtime/request-context.js';
 
 // The work's own clock: advanced only by spin(), so the host's load (preemption) cannot blur the
@@ -85,6 +85,26 @@ describe('OpProfiler', () => {
     const off = s.threads.bootThreadsSeconds + s.threads.laterThreadsSeconds - before.bootThreadsSeconds - before.laterThreadsSeconds;
     expect(off).toBeGreaterThan(0.02);
     expect(off).toBeGreaterThan(s.threads.mainSeconds - before.mainSeconds);
+  });
+
+  it('counts a token signed and verified with WebCrypto (a JWT’s HS256) as pool tasks of its operation', async () => {
+    const p = new OpProfiler().start();
+    const key = await crypto.subtle.importKey('raw', new Uint8Array(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    await requestContext.run({ requestId: 'r', op: 'auth.refresh' }, async () => {
+      p.span('auth.refresh');
+      const sig = await crypto.subtle.sign('HMAC', key, new Uint8Array(16));
+      expect(await crypto.subtle.verify('HMAC', key, sig, new Uint8Array(16))).toBe(true);
+      await crypto.subtle.sign('HMAC', key, new Uint8Array(16));
+    });
+    expect(p.snapshot().ops['auth.refresh']!.poolTasks).toBe(3);
+  });
+
+  it('knows every async crypto job of this Node as a pool type (a new one would go uncounted)', () => {
+    const providers = Object.keys((process as unknown as { binding(n: string): { Providers: Record<string, number> } }).binding('async_wrap').Providers);
+    const crypto = providers.filter((k) => /REQUEST$/.test(k) && !['HTTPCLIENTREQUEST', 'HTTPINCOMINGMESSAGE', 'SHUTDOWNWRAP', 'WRITEWRAP'].includes(k) && !/^(FS|GETADDRINFO|GETNAMEINFO|QUERY|PIPECONNECT|TCPCONNECT|SEND|UDPSEND|STATWATCHER)/.test(k));
+    expect(crypto.length).toBeGreaterThan(5);
+    for (const k of crypto) expect(POOL_TYPES.has(k), k).toBe(true);
+    expect(POOL_TYPES.has('FSREQPROMISE')).toBe(true);
   });
 
   it('tells the pool’s threads apart when the pool was already running at start (as Node’s module loader leaves it)', async () => {
