@@ -62,6 +62,9 @@ describe('a request through the DES', () => {
     const paced = total - methodLines(arrivals, 'Arrivals', 'schedule') - methodLines(arrivals, 'Arrivals', 'pick') + methodLines(arrivals, 'Arrivals', 'paced') + nextOfMix;
     expect(readFileSync(`${DIR}names.ts`, 'utf8')).toContain('runs Arrivals.paced and nextOfMix in place of');
     expect(paced).toBeLessThan(400);
+    // A visit that woke its process with work after its answer (cold-visit.ts afterMs) takes Stations.holdAfter too.
+    expect(readFileSync(`${DIR}names.ts`, 'utf8')).toContain('also runs Stations.holdAfter');
+    expect(total + methodLines(readFileSync(`${DIR}stations.ts`, 'utf8'), 'Stations', 'holdAfter')).toBeLessThan(400);
     // every file on the path is named for one part of the engine (no engine.ts holding it all)
     expect(new Set(table.map((x) => x.file)).size).toBeGreaterThanOrEqual(8);
   });

@@ -22,7 +22,7 @@
 //   arrivals.ts  Arrivals.arrive, schedule, pick       an open-workload arrival picks its operation
 //   engine.ts    Sim.startRequest, exec, finish        a token runs the operation's program
 //   stations.ts  Stations.visit, pick, touch, serve,   OP_VISIT: a replica, a server or the line
-//                serviceDone
+//                run, serviceDone
 //   sampler.ts   Sampler.draw                          the service time (or a delay's)
 //   kernel.ts    EventHeap.push, pop; Lanes.push, pop  the future-event list
 //   engine.ts    Sim.run                               the loop hands each event to its handler
@@ -32,7 +32,8 @@
 //
 // A paced stream's request (workload `arrivals: paced`) runs Arrivals.paced and nextOfMix in place of
 // schedule and pick (nextOfMix lives in model/mix-order.ts, shared with the load driver); the test
-// counts that path too.
+// counts that path too. A visit that woke its process with work after the answer (cold-visit.ts
+// afterMs) also runs Stations.holdAfter, counted with the rest.
 //
 // An event is four numbers (time, kind, id, aux). What id and aux mean depends on the kind:
 

@@ -56,7 +56,7 @@ export class Stations {
   // opens and copies them when it closes (what comes after is never read).
   readonly visits: Float64Array;
   readonly waited: Float64Array;
-  /** service work handed out (sampled) and visits that got it */
+  /** service work handed out (sampled, with a cold visit's extra and the work after its answer) and visits that got it */
   readonly work: Float64Array;
   readonly served: Float64Array;
   readonly maxActive: Int32Array;
@@ -233,22 +233,13 @@ export class Stations {
     t.replica = r;
     this.visits[s]!++;
     this.touch(r);
-    const pool = this.pool[r]!;
-    if (pool) {
-      const gap = this.busy[r]! < this.cap[r]! ? this.wake(r) : -1;
+    // A free server takes the visit; a PS replica takes every visit at once, sharing its cores
+    // (run: its pool), and only one that finds a core free wakes it.
+    const free = this.busy[r]! < this.cap[r]!;
+    if (free || this.pool[r]) {
+      const gap = free ? this.wake(r) : -1;
       this.busy[r]!++;
-      this.sampler.draw(d);
-      const own = this.sampler.drawn[0]! * this.slow[s]!;
-      const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
-      if (gap >= 0) t.after = coldAfter(this.cold[s]!, gap);
-      this.work[s]! += work;
-      this.served[s]!++;
-      pool.add(t, work);
-      return true;
-    }
-    if (this.busy[r]! < this.servers[s]!) {
-      this.busy[r]!++;
-      this.serve(t, s, d, this.wake(r));
+      this.serve(t, s, d, gap);
     } else {
       this.waited[s]!++;
       this.waiting[r]!.push(t);
@@ -270,20 +261,20 @@ export class Stations {
     if (this.coldStation[this.stationOf[r]!]) this.freeAt[this.freeBase[r]! + this.freeTop[r]!++] = this.sim.now;
   }
 
-  /** A server takes token t: its work (plus a cold visit's extra) runs on a dedicated core, or on the host's shared cores. */
+  /** A server takes token t: its work (plus a cold visit's extra) runs on a dedicated core, on the host's shared cores, or in its PS replica's pool. */
   private serve(t: Token, s: number, d: number, gap = -1): void {
     this.sampler.draw(d);
     const own = this.sampler.drawn[0]! * this.slow[s]!;
     // a cold visit's extra grows with the visit's own work (cold-visit.ts)
     const work = gap >= 0 ? own + coldExtra(this.cold[s]!, gap, own) : own;
     if (gap >= 0) t.after = coldAfter(this.cold[s]!, gap);
-    this.work[s]! += work;
     this.served[s]!++;
     this.run(t, s, work);
   }
 
   /** Token t holds a server of station s (at replica t.replica) for `work` ms of CPU. */
   private run(t: Token, s: number, work: number): void {
+    this.work[s]! += work;
     const pool = this.pool[t.replica];
     if (pool) pool.add(t, work);
     else if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
@@ -292,25 +283,27 @@ export class Stations {
 
   /** EV_SERVICE_DONE or a pool's completion: free the server (or give it to the next in line). */
   serviceDone(t: Token): void {
+    if (t.after > 0) return this.holdAfter(t);
     const r = t.replica;
-    if (t.after > 0) {
-      // The answer is out and the token goes on; the process carries on with the wake-up's work
-      // that follows an answer (cold-visit.ts afterMs), and its server with it.
-      const g = this.sim.idleToken();
-      g.replica = r;
-      const s = this.stationOf[r]!;
-      this.work[s]! += t.after;
-      this.run(g, s, t.after);
-      t.after = 0;
-      this.sim.exec(t);
-      return;
-    }
     this.touch(r);
     if (this.queued[r]! > 0 && !this.pool[r]) {
       this.queued[r]!--;
       const next = this.waiting[r]!.shift();
       this.serve(next, this.stationOf[r]!, next.dist);
     } else if (--this.busy[r]! < this.cap[r]!) this.rest(r);
+    this.sim.exec(t);
+  }
+
+  /**
+   * Token t's visit is answered and it goes on, but its process carries on with the wake-up's work
+   * that follows an answer (cold-visit.ts afterMs): a token with no program holds the server for
+   * it, and its own serviceDone frees the server.
+   */
+  private holdAfter(t: Token): void {
+    const g = this.sim.idleToken();
+    g.replica = t.replica;
+    this.run(g, this.stationOf[t.replica]!, t.after);
+    t.after = 0;
     this.sim.exec(t);
   }
 
