@@ -79,6 +79,14 @@ export function coldTableWords(c: ColdVisit): string {
 const K = 48;
 const UNIT_GAPS = Float64Array.from({ length: K }, (_, k) => -Math.log(1 - (k + 0.5) / K));
 
+/** The mean of f(gap) over an exponential gap of rate `perMs` (per ms), by the quadrature above; 0 for a rate that is not positive and finite. */
+function overExpGaps(perMs: number, f: (gap: number) => number): number {
+  if (!(perMs > 0) || !Number.isFinite(perMs)) return 0;
+  let s = 0;
+  for (let k = 0; k < K; k++) s += f(UNIT_GAPS[k]! / perMs);
+  return s / K;
+}
+
 /**
  * Mean extra CPU of a visit whose idle gap is exponential with rate `perMs` (per ms): the gap a
  * Poisson stream's arrival ends (an M/G/1 idle period is exponential with the arrival rate).
@@ -86,18 +94,12 @@ const UNIT_GAPS = Float64Array.from({ length: K }, (_, k) => -Math.log(1 - (k + 
  * (its part of the extra is linear in it, so the mean visit's work gives the mean).
  */
 export function meanColdExtra(c: ColdVisit, perMs: number, work = 0): number {
-  if (!(perMs > 0) || !Number.isFinite(perMs)) return 0;
-  let s = 0;
-  for (let k = 0; k < K; k++) s += coldExtra(c, UNIT_GAPS[k]! / perMs, work);
-  return s / K;
+  return overExpGaps(perMs, (gap) => coldExtra(c, gap, work));
 }
 
 /** meanColdExtra's counterpart for the part after the answer (coldAfter). */
 export function meanColdAfter(c: ColdVisit, perMs: number): number {
-  if (!c.afterMs || !(perMs > 0) || !Number.isFinite(perMs)) return 0;
-  let s = 0;
-  for (let k = 0; k < K; k++) s += coldAfter(c, UNIT_GAPS[k]! / perMs);
-  return s / K;
+  return c.afterMs ? overExpGaps(perMs, (gap) => coldAfter(c, gap)) : 0;
 }
 
 /** All the extra CPU of such a visit, on its path and after it: what a process's CPU counters see. */
