@@ -64,7 +64,9 @@ function child(start: BenchStart, track?: Tracker) {
   failed.catch(() => undefined);
   proc.on('message', (m: Msg) => slot(m.type).resolve(m));
   proc.send(start);
-  return { proc, next: (t: Msg['type']) => Promise.race([slot(t).promise, failed]) };
+  // `end`: PostgreSQL's CPU has been read; the child may now close its connections and exit.
+  const end = () => void (proc.connected && proc.send({ type: 'end' }));
+  return { proc, next: (t: Msg['type']) => Promise.race([slot(t).promise, failed]), end };
 }
 
 /** Bound a step: a stalled child fails the benchmark instead of hanging it. */
@@ -116,7 +118,11 @@ export async function measureEventQueue(o: { treeCpu: (pid: number) => number; e
       await within(producer.next('measure'), limit, `${mode} warm-up`);
       const before = o.treeCpu(pid);
       const [p, c] = await within(Promise.all([producer.next('done'), consumer?.next('done')]), limit, `${mode} run`);
+      // Read while both children still hold their connections (they close on `end`): a backend
+      // exiting during the read can be missed by it.
       const serverCpu = Math.max(0, o.treeCpu(pid) - before);
+      producer.end();
+      consumer?.end();
       return { producerCpu: p.cpuSeconds ?? 0, consumerCpu: c?.cpuSeconds ?? 0, serverCpu, events };
     };
     o.log?.(`events: ${events} one every ${paceMs} ms (after ${warmup} unmeasured), consumed in the producer's process, then by another process through the PostgreSQL queue`);

@@ -8,7 +8,10 @@
 //   consumer  LISTENs and claims `sink.take` rows from the queue, as a consumer unit does.
 //
 // Each reports over IPC: `ready`, then `measure` when its warm-up is done (producer), and
-// `done` with its own CPU seconds over the measured events. The parent reads PostgreSQL's.
+// `done` with its own CPU seconds over the measured events. The parent reads PostgreSQL's, then
+// sends `end`: only then do the pools close. Closed at once, their backends exited while the
+// parent read the server's process tree, and a backend reaped between the postmaster's reading
+// and its own was counted nowhere (a CI run measured the remote path's extra as 0).
 import { EventRouter } from './events.js';
 import { openDb, type Db } from './db.js';
 import type { Logger } from './context.js';
@@ -20,6 +23,20 @@ export type BenchStart =
 const EVENT = 'bench.pinged';
 const CONSUMER = 'sink.take';
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Resolves when the parent has read PostgreSQL's CPU and says `end`; a parent gone ends us too. */
+const ended = new Promise<void>((resolve) => {
+  process.on('message', (m: { type?: string }) => m?.type === 'end' && resolve());
+  process.once('disconnect', () => resolve());
+});
+
+/** Report `done`, keep the connections open until the parent's `end`, then close them and exit. */
+async function finish(cpu: NodeJS.CpuUsage, close: () => Promise<unknown>): Promise<void> {
+  process.send?.({ type: 'done', cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+  await ended;
+  await close().catch(() => undefined);
+  process.exit(0);
+}
 
 async function producer(m: Extract<BenchStart, { role: 'producer' }>): Promise<void> {
   const outbox = openDb(m.outboxUrl, 4);
@@ -65,29 +82,29 @@ async function producer(m: Extract<BenchStart, { role: 'producer' }>): Promise<v
   await published(m.warmup + m.events);
   const c = process.cpuUsage(c0);
   await router.stop();
-  process.send?.({ type: 'done', cpuSeconds: (c.user + c.system) / 1e6 }, () => void Promise.all([outbox.end(), queue?.end()]).finally(() => process.exit(0)));
+  await finish(c, () => Promise.all([outbox.end(), queue?.end()]));
 }
 
 async function consumer(m: Extract<BenchStart, { role: 'consumer' }>): Promise<void> {
   const queue = openDb(m.queueUrl, 4);
   let taken = 0;
   let c0: NodeJS.CpuUsage | undefined;
-  let finish: (() => void) | undefined;
+  let caughtUp: (() => void) | undefined;
   const router = new EventRouter(new Map([[EVENT, [CONSUMER]]]), (d) => d === 'sink', quiet, () => queue, queue, m.queueUrl);
   router.on(CONSUMER, async () => {
     taken++;
     // The clock starts once the warm-up's events are in: the measured ones cost what follows.
     if (taken === m.warmup) c0 = process.cpuUsage();
-    if (taken === m.warmup + m.events) finish?.();
+    if (taken === m.warmup + m.events) caughtUp?.();
   });
   await router.migrate();
-  const done = new Promise<void>((r) => (finish = r));
+  const done = new Promise<void>((r) => (caughtUp = r));
   await router.start(500);
   process.send?.({ type: 'ready' });
   await done;
   const c = process.cpuUsage(c0);
   await router.stop();
-  process.send?.({ type: 'done', cpuSeconds: (c.user + c.system) / 1e6 }, () => void queue.end().finally(() => process.exit(0)));
+  await finish(c, () => queue.end());
 }
 
 process.once('message', (m: BenchStart) => void (m.role === 'producer' ? producer(m) : consumer(m)).catch((e: Error) => {
