@@ -58,7 +58,7 @@ export async function run({ log }) {
   // The raw runs are kept beside this file: `archsim validate-model … --from-runs
   // reports/validate-model-runs.json` predicts from them again without measuring.
   const runs = join(ROOT, 'reports', 'validate-model-runs.json');
-  const r = spawnSync(process.execPath, [BIN, 'validate-model', 'blueprints/quantchat.yaml', ...ARGS, '--port-offset', '21000', '-o', out, '--html', join(dir, 'vm.html'), '--runs-out', runs, '--platform-costs', PLATFORM, '--force'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, 'validate-model', 'blueprints/quantchat.yaml', ...ARGS, '--port-offset', '21000', '-o', out, '--html', join(dir, 'vm.html'), '--runs-out', runs, '--platform-costs', PLATFORM, '--calibrated-dir', dir, '--force'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   if (r.status !== 0) throw new Error(`validate-model exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const minutes = (Date.now() - t0) / 60000;
   const v = JSON.parse(readFileSync(out, 'utf8'));

@@ -67,7 +67,19 @@ export interface ValidateModelOptions {
   /** this machine's platform measurement (`calibrate --platform`), used instead of measuring it first (and in place of the saved runs' own); `platformFile` names it in the notes */
   platform?: PlatformCosts;
   platformFile?: string;
+  /**
+   * where the calibrated blueprints go, one per direction (`<name>.calibrated-on-<layout>.yaml`,
+   * see `overlayName`), written by `writeOverlay`; default a fresh directory under the system's
+   * temporary one, written there directly
+   */
+  calibratedDir?: string;
+  writeOverlay?: (path: string, text: string) => void;
   log?: (line: string) => void;
+}
+
+/** The calibrated blueprint's file name for a direction: the CLI checks it before measuring. */
+export function overlayName(blueprint: string, calibrateOn: string): string {
+  return `${blueprint}.calibrated-on-${calibrateOn}.yaml`;
 }
 
 /** The raw measurements of one validate-model loop, as `--runs-out` writes them. */
@@ -101,6 +113,10 @@ export function parseSavedRuns(text: string, file: string): SavedRuns {
     const i = r.error.issues[0]!;
     throw new Error(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
   }
+  // A run filed under another layout would calibrate or be compared as that layout's.
+  for (const [layout, m] of Object.entries(r.data.layouts))
+    for (const [where, run] of [['capacity', m.capacity] as const, ...m.levels.map((x, i) => [`levels.${i}`, x] as const)])
+      if (run.run.layout !== layout) throw new Error(`${file}: layouts.${layout}.${where}.run.layout: "${run.run.layout}", not "${layout}"`);
   return r.data;
 }
 
@@ -328,7 +344,7 @@ function withoutColdVisits(p: PlatformCosts): PlatformCosts {
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
  */
-export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none'): Direction {
+export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none', writeOverlay: (path: string, text: string) => void = writeFileSync): Direction {
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's runs, nothing else (a test checks it). Its capacity
   // run too: a process kept busy there pays few cold visits (the
@@ -342,8 +358,8 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   // figures must be (it applies the slowdown itself to work that finds a core idle). Calls
   // measured back to back (paceMs 0, or absent in the oldest files) are a busy process's already.
   const plat = platform && cal.host && (platform.paceMs ?? 0) > 0 ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
-  const overlayPath = join(dir, `${bp.metadata.name}.calibrated-on-${calibrateOn}.yaml`);
-  writeFileSync(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(plat ? { platform: plat } : {}) }));
+  const overlayPath = join(dir, overlayName(bp.metadata.name, calibrateOn));
+  writeOverlay(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(plat ? { platform: plat } : {}) }));
   const calibrated = loadBlueprint(overlayPath).blueprint;
   // The host the runs had, and how much slower its work ran when it found a core idle (fitted
   // on the calibration's runs: a property of this machine, so every layout's prediction has it).
@@ -444,11 +460,12 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
     measured.set(layout, { ...runs, ...(probe ? { probe: { ...probe, started, ...(after ? { afterMs: after.serverMs } : {}) } } : {}) });
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
-  const dir = mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
+  const dir = o.calibratedDir ?? mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
+  const write = o.writeOverlay ?? ((path: string, text: string) => writeFileSync(path, text));
   const forPrediction = platform && o.idleModel === 'slowdown' ? withoutColdVisits(platform) : platform;
   const speed = o.speedCorrection ?? 'none';
-  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, speed)];
-  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, speed));
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, speed, write)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, speed, write));
   const load1 = os.loadavg();
   const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {

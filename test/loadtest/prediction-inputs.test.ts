@@ -280,6 +280,56 @@ describe('saved runs', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
   });
+
+  it('refuses saved runs filed under another layout than the one they measured (exit 2, the field named)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const runs = join(dir, 'runs.json');
+    writeFileSync(runs, JSON.stringify({ kind: 'archsim/validate-model-runs', blueprint: 'quantchat', layouts: { monolith: { capacity: run({}), levels: [run({})] }, microservices: { capacity: run({}), levels: [run({})] } } }));
+    const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--from-runs', runs]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`archsim: ${runs}: layouts.microservices.capacity.run.layout: "monolith", not "microservices"`);
+  });
+
+  describe('--calibrated-dir: where the calibrated blueprints go', () => {
+    const savedRuns = (dir: string) => {
+      const runs = join(dir, 'runs.json');
+      const modular = () => ({ ...run({}), run: { ...run({}).run, layout: 'modular-monolith' } });
+      writeFileSync(runs, JSON.stringify({ kind: 'archsim/validate-model-runs', blueprint: 'quantchat', layouts: { monolith: { capacity: run({}), levels: [run({})] }, 'modular-monolith': { capacity: modular(), levels: [modular()] } } }));
+      return runs;
+    };
+    const args = (runs: string, out: string) => ['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--reverse', 'modular-monolith', '--from-runs', runs, '--calibrated-dir', out];
+
+    it('writes one per direction there (creating the directory), each a blueprint that loads, and names it in the output', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'archsim-caldir-'));
+      const out = join(dir, 'new', 'calibrated');
+      const r = archsim(args(savedRuns(dir), out));
+      expect(r.code, r.stderr).toBe(0);
+      for (const l of ['monolith', 'modular-monolith']) {
+        const f = join(out, `quantchat.calibrated-on-${l}.yaml`);
+        expect(r.stdout).toContain(`calibrated blueprint: ${f}`);
+        expect(Object.keys(loadBlueprint(f).blueprint.layouts)).toEqual(Object.keys(bp.layouts));
+      }
+      // Run again: the files are there, so the command refuses before predicting, and --force overwrites.
+      const again = archsim(args(savedRuns(dir), out));
+      expect(again.code).toBe(2);
+      expect(again.stderr.trim().split('\n')).toEqual([`archsim: ${join(out, 'quantchat.calibrated-on-monolith.yaml')} exists; use --force to overwrite`]);
+      expect(archsim([...args(savedRuns(dir), out), '--force']).code).toBe(0);
+    });
+
+    it('never writes through a link (hostile: the calibrated blueprint’s name is a symlink to a file outside) and refuses a file as the directory', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'archsim-caldir-'));
+      const victim = join(dir, 'victim.txt');
+      writeFileSync(victim, 'keep me');
+      symlinkSync(victim, join(dir, 'quantchat.calibrated-on-monolith.yaml'));
+      const r = archsim([...args(savedRuns(dir), dir), '--force']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(victim, 'utf8')).toBe('keep me');
+      const f = archsim(args(savedRuns(dir), victim));
+      expect(f.code).toBe(2);
+      expect(f.stderr.trim()).toBe(`archsim: --calibrated-dir: ${victim} is not a directory`);
+    });
+  });
 });
 
 describe('calls between units in a calibration on a layout with hops', () => {

@@ -17,7 +17,7 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
   const out = join(dir, 'vm.json');
   const html = join(dir, 'vm.html');
   const runsOut = join(dir, 'runs.json');
-  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--min-requests', '40', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html, '--runs-out', runsOut], { timeoutMs: 540_000 });
+  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--min-requests', '40', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html, '--runs-out', runsOut, '--calibrated-dir', dir], { timeoutMs: 540_000 });
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/median \|error\| over the predicted layouts: p50 \d+%, p95 \d+%, max throughput \d+%/);

@@ -2,11 +2,12 @@
 import { intFlag, listFlag, secondsFlag } from '../flags.js';
 import { err, out, printJson, table, UsageError } from '../io.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { didYouMean } from '../../model/diagnostics.js';
-import { validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
+import { overlayName, validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
 import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
 import { otherMachine, readPlatformFile, thisMachine } from '../platform-file.js';
@@ -29,6 +30,7 @@ export interface Flags {
   runsOut?: string;
   fromRuns?: string;
   platformCosts?: string;
+  calibratedDir?: string;
   out?: string;
   force?: boolean;
   json?: boolean;
@@ -57,6 +59,17 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   const predict = flags.predict ? listFlag(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
   const reverse = flags.reverse ? listFlag(flags.reverse) : [];
   for (const l of [flags.calibrateOn, ...predict, ...reverse]) if (!bp.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
+  // The calibrated blueprints' directory: refused now, not after minutes of measuring, when a
+  // file there would be overwritten without --force or the directory is not one.
+  const calibratedDir = flags.calibratedDir;
+  if (calibratedDir !== undefined) {
+    const st = lstatSync(calibratedDir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new UsageError(`--calibrated-dir: ${calibratedDir} is not a directory`);
+    for (const l of [flags.calibrateOn, ...reverse]) {
+      const f = join(calibratedDir, overlayName(bp.metadata.name, l));
+      if (lstatSync(f, { throwIfNoEntry: false }) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
+    }
+  }
   let fromRuns;
   if (flags.fromRuns) {
     const t = readInput(flags.fromRuns);
@@ -79,7 +92,8 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   }
   // Outputs never overwrite an input, and are written through the staged writer (no links followed).
   const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : []), ...(flags.platformCosts ? [flags.platformCosts] : [])];
-  const v = await validateModel(file, { calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(`archsim: ${l}`) });
+  if (calibratedDir !== undefined) mkdirSync(calibratedDir, { recursive: true });
+  const v = await validateModel(file, { ...(calibratedDir !== undefined ? { calibratedDir, writeOverlay: (p: string, text: string) => writeOneFile(p, text, { force: !!flags.force, inputs }) } : {}), calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(`archsim: ${l}`) });
   if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });

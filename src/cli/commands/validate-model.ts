@@ -24,8 +24,9 @@ export function register(program: Command): void {
     .option('--runs-out <file>', 'also write every measured run (per layout: capacity and levels) here, for --from-runs')
     .option('--from-runs <file>', 'predict from the runs an earlier --runs-out saved, without measuring again')
     .option('--platform-costs <file>', 'this machine’s platform measurement (archsim calibrate --platform -o FILE), used instead of measuring it first (about 2 minutes); with --from-runs, in place of the saved one')
+    .option('--calibrated-dir <dir>', 'write the calibrated blueprints (one per direction, <name>.calibrated-on-<layout>.yaml) here, creating it if needed (default: a new temporary directory; the output names it)')
     .option('-o, --out <file>', 'write the comparison JSON here')
-    .option('--force', 'overwrite --out and --html')
+    .option('--force', 'overwrite --out, --html, --runs-out and the calibrated blueprints')
     .option('--json', 'print the comparison as JSON')
     .addHelpText('after', '\nThe prediction models this machine as the runs had it: all units, PostgreSQL and the load driver share its cores.\nErrors are (predicted − measured) / measured. Exit 0 when the loop ran; the errors are figures, not a pass/fail check.')
     .action((file: string, flags: Flags) => handle(async () => (await import('../actions/validate-model.js')).action(file, flags)));
