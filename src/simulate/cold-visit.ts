@@ -50,10 +50,15 @@ export type ColdVisit = z.output<typeof ColdVisit>;
 
 /** A per-gap column of the table at `gap`: 0 below the first gap, linear in log(gap) between points, flat beyond the last. */
 function at(G: readonly number[], Y: readonly number[], gap: number): number {
+  // At a knot either branch gives its value (the segment before it ends there, the one after starts
+  // there), up to the last bit of rounding: the comparisons' boundaries are free, hence disabled.
+  // Stryker disable next-line EqualityOperator: at G[0] the interpolation below gives Y[0] exactly (f = 0)
   if (!(gap > G[0]!)) return gap === G[0] ? Y[0]! : 0;
   const last = G.length - 1;
+  // Stryker disable next-line EqualityOperator: at G[last] the interpolation gives Y[last] (f = 1)
   if (gap >= G[last]!) return Y[last]!;
   let i = 1;
+  // Stryker disable next-line EqualityOperator: at an inner knot both segments give its value
   while (G[i]! < gap) i++;
   const f = Math.log(gap / G[i - 1]!) / Math.log(G[i]! / G[i - 1]!);
   return Y[i - 1]! + f * (Y[i]! - Y[i - 1]!);
@@ -83,6 +88,7 @@ const UNIT_GAPS = Float64Array.from({ length: K }, (_, k) => -Math.log(1 - (k + 
 function overExpGaps(perMs: number, f: (gap: number) => number): number {
   if (!(perMs > 0) || !Number.isFinite(perMs)) return 0;
   let s = 0;
+  // Stryker disable next-line EqualityOperator: one more point reads UNIT_GAPS[K], undefined, and at(NaN) is 0
   for (let k = 0; k < K; k++) s += f(UNIT_GAPS[k]! / perMs);
   return s / K;
 }
@@ -114,12 +120,12 @@ export const COLD_KINDS: ReadonlySet<string> = new Set(['unit', 'gateway']);
  * Relational datastores, whose connections are each served by a process (PostgreSQL's backends)
  * or a thread of their own that goes cold between queries: they pay the database's table.
  */
-export const COLD_DB_ENGINES: ReadonlySet<string> = new Set(['postgres', 'mysql']);
+export const COLD_DB_ENGINES: ReadonlySet<string | undefined> = new Set(['postgres', 'mysql']);
 
 /**
  * The table each station pays (null: none): the process table for units and the gateway, the
  * database table for relational datastores. `tables` holds what the host model has.
  */
 export function coldTables(stations: readonly { kind: string; engine?: string }[], tables: { coldVisit?: ColdVisit | undefined; coldVisitDb?: ColdVisit | undefined } | undefined): (ColdVisit | null)[] {
-  return stations.map((s) => (COLD_KINDS.has(s.kind) ? (tables?.coldVisit ?? null) : s.kind === 'datastore' && s.engine !== undefined && COLD_DB_ENGINES.has(s.engine) ? (tables?.coldVisitDb ?? null) : null));
+  return stations.map((s) => (COLD_KINDS.has(s.kind) ? (tables?.coldVisit ?? null) : s.kind === 'datastore' && COLD_DB_ENGINES.has(s.engine) ? (tables?.coldVisitDb ?? null) : null));
 }

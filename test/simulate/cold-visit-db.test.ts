@@ -24,10 +24,11 @@ function withStore(engine: string) {
 
 describe('which station pays which table', () => {
   it('units and the gateway the process table, relational datastores the database table, other engines none', () => {
-    const stations = [{ kind: 'unit' }, { kind: 'gateway' }, { kind: 'datastore', engine: 'postgres' }, { kind: 'datastore', engine: 'mysql' }, { kind: 'datastore', engine: 'redis' }, { kind: 'datastore' }, { kind: 'pool' }, { kind: 'broker' }, { kind: 'driver' }];
-    expect(coldTables(stations, { coldVisit: unitTable, coldVisitDb: dbTable })).toEqual([unitTable, unitTable, dbTable, dbTable, null, null, null, null, null]);
-    expect(coldTables(stations, { coldVisit: unitTable })).toEqual([unitTable, unitTable, null, null, null, null, null, null, null]);
-    expect(coldTables(stations, { coldVisitDb: dbTable })).toEqual([null, null, dbTable, dbTable, null, null, null, null, null]);
+    // the last: an engine on a station that is not a datastore (a broker on PostgreSQL, say) is no database's connection
+    const stations = [{ kind: 'unit' }, { kind: 'gateway' }, { kind: 'datastore', engine: 'postgres' }, { kind: 'datastore', engine: 'mysql' }, { kind: 'datastore', engine: 'redis' }, { kind: 'datastore' }, { kind: 'pool' }, { kind: 'broker' }, { kind: 'driver' }, { kind: 'broker', engine: 'postgres' }];
+    expect(coldTables(stations, { coldVisit: unitTable, coldVisitDb: dbTable })).toEqual([unitTable, unitTable, dbTable, dbTable, null, null, null, null, null, null]);
+    expect(coldTables(stations, { coldVisit: unitTable })).toEqual([unitTable, unitTable, null, null, null, null, null, null, null, null]);
+    expect(coldTables(stations, { coldVisitDb: dbTable })).toEqual([null, null, dbTable, dbTable, null, null, null, null, null, null]);
     expect(coldTables(stations, undefined)).toEqual(stations.map(() => null));
   });
 
