@@ -344,7 +344,7 @@ function withoutColdVisits(p: PlatformCosts): PlatformCosts {
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
  */
-export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none', writeOverlay: (path: string, text: string) => void = writeFileSync): Direction {
+export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none', writeOverlay: (path: string, text: string) => void = (path, text) => writeFileSync(path, text)): Direction {
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's runs, nothing else (a test checks it). Its capacity
   // run too: a process kept busy there pays few cold visits (the
@@ -461,11 +461,10 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   }
   if (o.onRuns && !o.fromRuns) o.onRuns({ kind: 'archsim/validate-model-runs', blueprint: bp.metadata.name, layouts: Object.fromEntries(measured), ...(platform ? { platform } : {}) });
   const dir = o.calibratedDir ?? mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
-  const write = o.writeOverlay ?? ((path: string, text: string) => writeFileSync(path, text));
   const forPrediction = platform && o.idleModel === 'slowdown' ? withoutColdVisits(platform) : platform;
   const speed = o.speedCorrection ?? 'none';
-  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, speed, write)];
-  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, speed, write));
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, speed, o.writeOverlay)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, speed, o.writeOverlay));
   const load1 = os.loadavg();
   const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {
