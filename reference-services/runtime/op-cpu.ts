@@ -135,27 +135,60 @@ export class OpProfiler {
   }
 
   /**
-   * Tell libuv's pool threads apart by what they do: a few short hashes on the pool at once (twice
-   * its size, so every thread takes at least one however the core is shared), and the threads
-   * whose CPU grew by at least half a hash are the pool's. About 20 ms of CPU, once, at start.
+   * Tell libuv's pool threads apart by what they do: rounds of hashes on the pool (twice its size
+   * a round) until `size` threads stand clear of the rest (poolThreadsFrom), at least two rounds
+   * and at most PROBE_ROUNDS_MAX. One round was not enough on a loaded host (CI, 2026-12-03 and -04): a thread
+   * woken late found the round's hashes taken, was missed, and the scrypts it later ran were
+   * counted as V8's. About 40 ms of CPU, once, at start.
    */
   async findPoolThreads(): Promise<void> {
-    const before = new Map(threadIds().map((t) => [t, threadNs(t)]));
     const size = Math.max(1, Math.min(1024, Number(process.env.UV_THREADPOOL_SIZE) || 4));
-    const started = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: 2 * size }, () => new Promise<void>((res) => pbkdf2('archsim', 'pool-probe', 2000, 32, 'sha256', () => res()))));
-    // half of one hash's share of the elapsed time: a thread that ran one hash is well above it.
-    // At most the pool's size of them, the busiest: a V8 worker that collected garbage meanwhile
-    // can pass the floor too (CI, 2026-12-02: 5 threads found with a pool of 4), never a whole hash.
-    const floor = Number(process.hrtime.bigint() - started) / (4 * size);
-    const grown = [...before].filter(([tid]) => tid !== process.pid).map(([tid, ns]) => [tid, threadNs(tid) - ns] as const);
-    for (const [tid] of grown.filter(([, d]) => d >= floor).sort((a, b) => b[1] - a[1]).slice(0, size)) this.poolThreads.add(tid);
+    const rounds: Map<number, number>[] = [];
+    for (let r = 0; r < PROBE_ROUNDS_MAX; r++) {
+      const before = new Map(
+        threadIds()
+          .filter((tid) => tid !== process.pid)
+          .map((tid) => [tid, threadNs(tid)]),
+      );
+      await Promise.all(Array.from({ length: 2 * size }, () => new Promise<void>((res) => pbkdf2('archsim', 'pool-probe', PROBE_ITERATIONS, 32, 'sha256', () => res()))));
+      rounds.push(new Map([...before].map(([tid, ns]) => [tid, threadNs(tid) - ns])));
+      if (r >= 1 && poolThreadsFrom(rounds, size, 2 * size).settled) break;
+    }
+    for (const tid of poolThreadsFrom(rounds, size, 2 * size).threads) this.poolThreads.add(tid);
   }
 
   /** Counters for /metrics: per operation, plus the process's threads' CPU. */
   snapshot(): { ops: Record<string, OpTotals>; threads: ThreadCpu } {
     return { ops: Object.fromEntries(this.ops), threads: threadCpu(this.bootThreads, this.poolThreads) };
   }
+}
+
+/** One probe hash: about 2.5 ms of CPU on this machine, long enough that a pool thread woken a little late still finds one queued. */
+const PROBE_ITERATIONS = 10_000;
+const PROBE_ROUNDS_MAX = 8;
+
+/**
+ * The pool's threads from the probe: `rounds` holds each round's CPU growth per thread (ns),
+ * `hashes` the hashes a round ran. A hash's cost is the round's whole growth over `hashes`; a
+ * thread's score is its growth over all rounds, in hashes. The pool's threads are the (at most
+ * `size`) highest scores of at least half a hash. `settled` says the answer is clear: the
+ * `size`-th score is at least one hash and twice the next one's. A V8 worker compiling or
+ * collecting garbage during a round grows too (CI, 2026-12-02: five threads over half a hash with
+ * a pool of four); a pool thread gains about two hashes a round, so more rounds part them.
+ */
+export function poolThreadsFrom(rounds: readonly ReadonlyMap<number, number>[], size: number, hashes: number): { threads: number[]; settled: boolean } {
+  const score = new Map<number, number>();
+  for (const round of rounds) {
+    let total = 0;
+    for (const d of round.values()) total += Math.max(0, d);
+    if (total <= 0) continue;
+    const hash = total / hashes;
+    for (const [tid, d] of round) score.set(tid, (score.get(tid) ?? 0) + Math.max(0, d) / hash);
+  }
+  const ranked = [...score].filter(([, s]) => s >= 0.5).sort((a, b) => b[1] - a[1]);
+  const last = ranked[size - 1]?.[1] ?? 0;
+  const next = ranked[size]?.[1] ?? 0;
+  return { threads: ranked.slice(0, size).map(([tid]) => tid), settled: last >= 1 && next * 2 <= last };
 }
 
 export type ThreadCpu = { mainSeconds: number; bootThreadsSeconds: number; laterThreadsSeconds: number };

@@ -1,8 +1,9 @@
 // The per-operation CPU profile: event-loop self time per operation (nested calls charged to the
 // callee), pool tasks per operation, thread CPU from /proc. Real async_hooks, real scrypt.
+import { spawn } from 'node:child_process';
 import { pbkdf2, scrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OpProfiler, POOL_TYPES, UNATTRIBUTED } from '../../reference-services/runtime/op-cpu.js';
+import { OpProfiler, POOL_TYPES, UNATTRIBUTED, poolThreadsFrom } from '../../reference-services/runtime/op-cpu.js';
 import { requestContext } from '../../reference-services/runtime/request-context.js';
 
 // The work's own clock: advanced only by spin(), so the host's load (preemption) cannot blur the
@@ -124,5 +125,83 @@ describe('OpProfiler', () => {
     expect(pool).toBeGreaterThan(0.02);
     expect(pool).toBeGreaterThan(v8);
   });
+
+  it('finds the same pool threads every time on a host kept busy (two spinning processes per core)', async () => {
+    await new Promise<void>((res) => pbkdf2('x', 'y', 10, 16, 'sha256', () => res()));
+    const { cpus } = await import('node:os');
+    const spinners = Array.from({ length: 2 * cpus().length }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+    try {
+      const size = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+      const found: number[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const p = new OpProfiler().start();
+        await p.findPoolThreads();
+        found.push([...p.poolThreads].sort());
+      }
+      for (const f of found) expect(f).toEqual(found[0]);
+      expect(found[0]).toHaveLength(size);
+    } finally {
+      for (const s of spinners) s.kill('SIGKILL');
+    }
+  });
 });
 
+describe('poolThreadsFrom (which threads ran the probe hashes)', () => {
+  const ms = 1e6;
+  it('takes the threads that ran hashes, at most the pool\'s size', () => {
+    // a round of 8 hashes of 2.5 ms on a pool of 4: two each
+    const round = new Map([
+      [1, 5 * ms],
+      [2, 5 * ms],
+      [3, 5 * ms],
+      [4, 5 * ms],
+      [5, 0],
+    ]);
+    const r = poolThreadsFrom([round, round], 4, 8);
+    expect(r.threads.sort()).toEqual([1, 2, 3, 4]);
+    expect(r.settled).toBe(true);
+  });
+
+  it('a pool thread that got no hash in the first round is found in the next, not a V8 worker busy compiling', () => {
+    // round 1: thread 4 woke late and ran nothing, V8 worker 9 compiled for 1.5 ms
+    const r1 = new Map([
+      [1, 7.5 * ms],
+      [2, 5 * ms],
+      [3, 7.5 * ms],
+      [4, 0],
+      [9, 1.5 * ms],
+    ]);
+    const one = poolThreadsFrom([r1], 4, 8);
+    expect(one.settled).toBe(false);
+    const r2 = new Map([
+      [1, 5 * ms],
+      [2, 5 * ms],
+      [3, 5 * ms],
+      [4, 5 * ms],
+      [9, 0.2 * ms],
+    ]);
+    const two = poolThreadsFrom([r1, r2], 4, 8);
+    expect(two.threads.sort()).toEqual([1, 2, 3, 4]);
+    expect(two.settled).toBe(true);
+  });
+
+  it('is not settled while a fifth thread is close to the fourth, and never names more than the pool', () => {
+    const r = new Map([
+      [1, 6 * ms],
+      [2, 6 * ms],
+      [3, 6 * ms],
+      [4, 2.5 * ms],
+      [9, 2 * ms],
+    ]);
+    const got = poolThreadsFrom([r], 4, 8);
+    expect(got.settled).toBe(false);
+    expect(got.threads).toHaveLength(4);
+    expect(got.threads).not.toContain(9);
+  });
+
+  it('names nothing from rounds where no thread grew, and ignores threads whose clock went back', () => {
+    expect(poolThreadsFrom([new Map([[1, 0]])], 4, 8)).toEqual({ threads: [], settled: false });
+    const r = poolThreadsFrom([new Map([[1, 5 * ms], [2, -3 * ms]])], 1, 2);
+    expect(r.threads).toEqual([1]);
+  });
+});
