@@ -172,7 +172,7 @@ class Sim {
   // ── a request's life ───────────────────────────────────────────────────────
   startRequest(op: number, prog: number, user: number): void {
     const m = this.measure;
-    if (m.inSystem >= MAX_IN_SYSTEM) {
+    if (m.inSystem >= (this.o.maxInSystem ?? MAX_IN_SYSTEM)) {
       // Far past saturation: refuse rather than let the backlog eat the memory (counted as errors).
       this.rejected++;
       m.refuse(op);

@@ -97,7 +97,7 @@ export class Measure {
     this.inSystem++;
   }
 
-  /** A request refused at the door (past MAX_IN_SYSTEM): an error of its operation. */
+  /** A request refused at the door (the system full: MAX_IN_SYSTEM): an error of its operation, if it arrived in the measured window. */
   refuse(op: number): void {
     const now = this.clock.now;
     if (now >= this.warmup && now < this.end) {

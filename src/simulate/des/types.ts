@@ -45,6 +45,8 @@ export interface DesOptions {
   scenario?: DesScenario;
   /** autoscaler period, ms */
   autoscalePeriod?: number;
+  /** refuse arrivals while this many requests are in the system (default MAX_IN_SYSTEM; tests set it low to reach the refusal in a short run) */
+  maxInSystem?: number;
   /** called every ~1% of simulated time (progress) */
   onProgress?: (fraction: number) => void;
 }
@@ -69,7 +71,7 @@ export interface DesRaw {
   unfinished: number;
   /** requests in the system at evenly spaced times across the measured window (measure.ts) */
   backlog: Float64Array;
-  /** requests refused because the system already held MAX_IN_SYSTEM */
+  /** requests refused because the system already held MAX_IN_SYSTEM (or DesOptions.maxInSystem) */
   rejected: number;
 }
 
