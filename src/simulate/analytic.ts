@@ -11,7 +11,7 @@
 import { compile, compileWarns, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
-import { saturatedWarning } from './overload.js';
+import { analyticSaturated, saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
 import { coldTables, meanColdAfter, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
@@ -828,7 +828,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);
-  const saturated = sol.stations.some((s) => s.rho >= 1) ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'offered load' as const } : undefined;
+  const saturated = analyticSaturated(sol.stations, bottleneck, w.kind === 'open' ? lambda : undefined, sat);
   if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization));
   // Little's law, with L summed station by station (in service + waiting + in flight).
   let L = 0;
