@@ -137,4 +137,10 @@ describe('host model: work that finds the core idle runs slower (idleSlowdown)',
     expect(r.stations.find((s) => s.id === 'u1')!.utilization).toBeCloseTo(0.5, 6);
     expect(r.saturationThroughput).toBeCloseTo(1000, 6);
   });
+  it('analytic, with a quarter of the core taken by background work: the core idles less, so less of the work runs slow', () => {
+    // The core's busy fraction U = (λT(1 + β) + bg)/(1 + λTβ) = (0.6 + 0.25)/1.2 = 0.70833; work
+    // runs 1 + β(1 − U) = 1.14583× slower on average, so the unit is busy 0.4 × 1.14583 = 0.45833.
+    const r = simulate(withBackground(0.25), 'l', { method: 'analytic', rate: 400, host });
+    expect(r.stations.find((s) => s.id === 'u1')!.utilization).toBeCloseTo(0.4 * (1 + 0.5 * (1 - 0.85 / 1.2)), 6);
+  });
 });

@@ -155,4 +155,32 @@ layouts:
     const dflt = simulate(b, 'l', { method: 'des', rate: 200, mix, duration: 200_000, warmup: 10_000, seed: 5, host: { cores: 1, driverCpu: 0 } });
     expect(dflt.operations.find((o) => o.id === 'a.plain')!.latency.mean).toBe(at('des', DEFAULT_POOL_WEIGHT).plain);
   });
+
+  it('analytic, one core: both classes at pool weights 0, ½ and 1, worked by hand from the stated model', () => {
+    // The example above: loop work ρ 0.2 (plain, 2 ms), pool work ρ 0.4 (hash, 4 ms), a = 0.6.
+    // The loop sees w of the pool's load, aH = 0.2 + 0.4w: its 2 ms stretched by the host's
+    // 1 + aH/(1 − aH), plus its own M/G/1 wait (0.5 ms): plain = 3, 3.833, 5.5 ms.
+    // A hash waits that 0.5 ms too for its 1 µs of loop work, then runs its 4 ms on the pool,
+    // stretched linearly in w from priority's 1/(1 − 0.2) = 1.25 to sharing's 1 + 0.6/0.4 = 2.5,
+    // after waiting (1 − w)·R/((1 − 0.2)(1 − 0.6)) behind the rest, R the stations' residual work
+    // Σ ρ·(mean service of a visit there) = 0.2001 × 1.0005 (the loop's visits, 2 ms and 1 µs
+    // alike) + 0.4 × 4 = 1.8002 ms (exact per class would be 2: the model's approximation).
+    // hash = 0.5 + 4 × (1.25, 1.875, 2.5) + (5.626, 2.813, 0) = 11.126, 10.813, 10.5 ms, plus a
+    // few µs (the 1 µs stretched, the four-thread pool's own queue).
+    const b = loopAndHash();
+    const mix = { 'a.hash': 1, 'a.plain': 1 };
+    const at = (poolWeight: number) => {
+      const r = simulate(b, 'l', { method: 'analytic', rate: 200, mix, host: { cores: 1, driverCpu: 0, poolWeight } });
+      return { plain: r.operations.find((o) => o.id === 'a.plain')!.latency.mean, hash: r.operations.find((o) => o.id === 'a.hash')!.latency.mean };
+    };
+    const near = (x: number, want: number) => expect(Math.abs(x / want - 1), `${x} against ${want}`).toBeLessThan(0.001);
+    const [w0, wHalf, w1] = [at(0), at(0.5), at(1)];
+    near(w0.plain, 3);
+    near(wHalf.plain, 2 / 0.6 + 0.5);
+    near(w1.plain, 5.5);
+    const wait = 1.8002 / (0.8 * 0.4);
+    near(w0.hash, 0.5 + 4 * 1.25 + wait);
+    near(wHalf.hash, 0.5 + 4 * 1.875 + wait / 2);
+    near(w1.hash, 0.5 + 4 * 2.5);
+  });
 });
