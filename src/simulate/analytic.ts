@@ -828,7 +828,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);
-  const saturated = analyticSaturated(sol.stations, bottleneck, w.kind === 'open' ? lambda : undefined, sat);
+  const saturated = analyticSaturated(w.kind === 'open' ? lambda : undefined, sat);
   if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization));
   // Little's law, with L summed station by station (in service + waiting + in flight).
   let L = 0;

@@ -8,15 +8,14 @@ export function saturatedWarning(station: string, utilization: number): string {
 }
 
 /**
- * The analytic method's saturated run: a station at ρ ≥ 1 (named as the bottleneck), or an open
- * rate at or past the mix's saturation rate where no station is (the shared host's cores full:
- * `saturation()` names it "host"). The DES says the same from the same offered load (simulate.ts).
- * Until 2026-12-04 a host-bound overload printed infinite latencies and no warning.
+ * The analytic method's saturated run: an open rate at or past the mix's saturation rate, which is
+ * where the first station reaches ρ = 1 or, on a shared host, its cores fill ("host"). The DES
+ * says the same from the same offered load (simulate.ts). Until 2026-12-04 only a station at
+ * ρ ≥ 1 was flagged, and a host-bound overload printed infinite latencies and no warning.
+ * A closed workload's throughput stays below saturation: never flagged.
  */
-export function analyticSaturated(stationRhos: readonly { rho: number }[], bottleneck: { station: string; utilization: number }, rate: number | undefined, sat: { rate: number; station: string }): { station: string; utilization: number; by: 'offered load' } | undefined {
-  if (stationRhos.some((s) => s.rho >= 1)) return { station: bottleneck.station, utilization: bottleneck.utilization, by: 'offered load' };
-  const offered = rate !== undefined && Number.isFinite(sat.rate) && sat.rate > 0 ? rate / sat.rate : 0;
-  return offered >= 1 ? { station: sat.station, utilization: offered, by: 'offered load' } : undefined;
+export function analyticSaturated(rate: number | undefined, sat: { rate: number; station: string }): { station: string; utilization: number; by: 'offered load' } | undefined {
+  return rate !== undefined && rate >= sat.rate ? { station: sat.station, utilization: rate / sat.rate, by: 'offered load' } : undefined;
 }
 
 export interface Backlog {
