@@ -137,9 +137,9 @@ export class OpProfiler {
   /**
    * Tell libuv's pool threads apart by what they do: rounds of hashes on the pool (twice its size
    * a round) until `size` threads stand clear of the rest (poolThreadsFrom), at least two rounds
-   * and at most PROBE_ROUNDS_MAX. One round was not enough on a loaded host (CI, 2026-12-03 and -04): a thread
-   * woken late found the round's hashes taken, was missed, and the scrypts it later ran were
-   * counted as V8's. About 40 ms of CPU, once, at start.
+   * and at most PROBE_ROUNDS_MAX. One round was not enough on a loaded host (CI, 2026-12-03): a
+   * thread woken late found the round's hashes taken, was missed, and the scrypts it later ran
+   * were counted as V8's (scripts/pool-probe.mjs). About 40 ms of CPU, once, at start.
    */
   async findPoolThreads(): Promise<void> {
     const size = Math.max(1, Math.min(1024, Number(process.env.UV_THREADPOOL_SIZE) || 4));
