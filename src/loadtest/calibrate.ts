@@ -170,6 +170,8 @@ export type CalibrateOptions = {
   residualWaits?: boolean;
   /** the machine's HTTP costs (calibrate --platform): what a call between units costs each side */
   platform?: PlatformCosts;
+  /** HostModel.poolWeight in the fit's own predictions (the residual waits): default the simulator's */
+  poolWeight?: number;
 };
 
 /**
@@ -711,7 +713,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     warnings.push(`the host's work costs ${round(1 + host.idleSlowdown)}× on an idle core (${host.points.map((p) => `${Math.round(p.busy * 100)}% busy: ${p.cpuMs} ms/request`).join(', ')}); the CPU and query figures are a busy core's (÷ ${host.pooledFactor}, the runs' mean), and predictions model the slowdown`);
   }
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results, background, host?.idleSlowdown, cold?.table ?? undefined, cold?.dbTable ?? undefined);
+    const fit = residualWaits(bp, layout, operations, results, background, { idleSlowdown: host?.idleSlowdown, coldVisit: cold?.table ?? undefined, coldVisitDb: cold?.dbTable ?? undefined, poolWeight: opts.poolWeight });
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -789,7 +791,15 @@ function storeBackground(datastores: Blueprint['layouts'][string]['datastores'],
  * the same rate, mix and host (the host the runs had: see host-of-runs.ts). Only positive
  * differences above 0.05 ms are kept; a prediction above the measurement is left alone.
  */
-export function residualWaits(bp: Blueprint, layout: string, ops: readonly CalibratedOperation[], results: readonly LoadTestResult[], background?: Calibration['background'], idleSlowdown = 0, coldVisit?: ColdVisit, coldVisitDb?: ColdVisit): { waits: Map<string, number>; note?: string } {
+export function residualWaits(
+  bp: Blueprint,
+  layout: string,
+  ops: readonly CalibratedOperation[],
+  results: readonly LoadTestResult[],
+  background?: Calibration['background'],
+  h: { idleSlowdown?: number | undefined; coldVisit?: ColdVisit | undefined; coldVisitDb?: ColdVisit | undefined; poolWeight?: number | undefined } = {},
+): { waits: Map<string, number>; note?: string } {
+  const { idleSlowdown = 0, coldVisit, coldVisitDb, poolWeight } = h;
   const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
   const base = open[0];
   if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
@@ -798,7 +808,7 @@ export function residualWaits(bp: Blueprint, layout: string, ops: readonly Calib
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
   const calibrated = applyCalibration(bp, ops, layout, background);
-  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, ...arrivalsOf(base), mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, ...arrivalsOf(base), mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
   const waits = new Map<string, number>();
   for (const m of measured) {
     const p = predicted.operations.find((o) => o.id === m.id);

@@ -60,6 +60,13 @@ export interface ValidateModelOptions {
    * (the probe said 1.56× faster, it measured as predicted). Without probes on both layouts, none.
    */
   speedCorrection?: 'probe' | 'none';
+  /**
+   * How the host shares its cores between the units' thread-pool work (password hashes) and the
+   * rest, in the calibration's fit and every prediction (HostModel.poolWeight): default
+   * DEFAULT_POOL_WEIGHT (pool-weight.ts, where it was measured). For working on the model with
+   * saved runs: the weight is the one host figure not measured per run.
+   */
+  poolWeight?: number;
   /** given every measured run (capacity and levels, per layout) as soon as they are all in, before predicting (the CLI writes them for --runs-out) */
   onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
@@ -344,7 +351,19 @@ function withoutColdVisits(p: PlatformCosts): PlatformCosts {
  * One direction: calibrate on `calibrateOn`'s runs alone, predict every layout in `layouts`.
  * Pure apart from writing the overlay file (the simulator loads it as a user would).
  */
-export function predictDirection(bp: Blueprint, file: string, calibrateOn: string, layouts: string[], measured: ReadonlyMap<string, Measured>, dir: string, platform?: PlatformCosts, speedCorrection: 'probe' | 'none' = 'none', writeOverlay: (path: string, text: string) => void = (path, text) => writeFileSync(path, text)): Direction {
+export function predictDirection(
+  bp: Blueprint,
+  file: string,
+  calibrateOn: string,
+  layouts: string[],
+  measured: ReadonlyMap<string, Measured>,
+  dir: string,
+  platform?: PlatformCosts,
+  o: { speedCorrection?: 'probe' | 'none'; writeOverlay?: (path: string, text: string) => void; poolWeight?: number } = {},
+): Direction {
+  const speedCorrection = o.speedCorrection ?? 'none';
+  const writeOverlay = o.writeOverlay ?? ((path: string, text: string) => writeFileSync(path, text));
+  const poolWeight = o.poolWeight ?? DEFAULT_POOL_WEIGHT;
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's runs, nothing else (a test checks it). Its capacity
   // run too: a process kept busy there pays few cold visits (the
@@ -352,7 +371,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   // capacity, 2026-12-03 03:04), which the levels alone leave to the cold-visit table's estimate.
   const inputs = [...own.levels, own.capacity];
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
-  const cal = calibrate(bp, inputs, { layout: calibrateOn, ...(platform ? { platform } : {}) });
+  const cal = calibrate(bp, inputs, { layout: calibrateOn, poolWeight, ...(platform ? { platform } : {}) });
   // A platform file whose calls were paced (2026-11-30 to 12-01) measured each call finding its
   // core idle: with the host's idle slowdown known, their busy-core cost is what the simulator's
   // figures must be (it applies the slowdown itself to work that finds a core idle). Calls
@@ -367,7 +386,7 @@ export function predictDirection(bp: Blueprint, file: string, calibrateOn: strin
   // by the predicted layout's own pace (the calibration took the calibration layout's out).
   const coldVisit = cal.cold?.table;
   const coldVisitDb = cal.cold?.dbTable;
-  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
+  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, poolWeight, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
   const out: LayoutComparison[] = [];
   const raw: LayoutComparison[] = [];
   const compareAt = (layout: string, m: Measured, k: number): LayoutComparison => {
@@ -463,8 +482,9 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   const dir = o.calibratedDir ?? mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
   const forPrediction = platform && o.idleModel === 'slowdown' ? withoutColdVisits(platform) : platform;
   const speed = o.speedCorrection ?? 'none';
-  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, speed, o.writeOverlay)];
-  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, speed, o.writeOverlay));
+  const how = { speedCorrection: speed, ...(o.writeOverlay ? { writeOverlay: o.writeOverlay } : {}), ...(o.poolWeight !== undefined ? { poolWeight: o.poolWeight } : {}) };
+  const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, how)];
+  for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, how));
   const load1 = os.loadavg();
   const anyRun = measured.get(o.calibrateOn)!.levels[0]!;
   return {
@@ -476,7 +496,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
-      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process (the units’ thread pools at weight ${DEFAULT_POOL_WEIGHT} against the rest: src/simulate/pool-weight.ts); the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
+      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process (the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'}); the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${coldTableWords(d.coldVisitDb!)}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${coldTableWords(d.coldVisit)}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform

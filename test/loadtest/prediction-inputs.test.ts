@@ -222,6 +222,38 @@ describe('saved runs', () => {
     }
   });
 
+  it('validate-model --pool-weight: the thread pools’ share of the host in the calibration and every prediction; default the measured one; out of 0–1 one line and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const args = (w: string[], out: string) => ['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', SAVED_RUNS, '--calibrated-dir', join(dir, out), '--json', ...w];
+    const runs = [[], ['--pool-weight', '0'], ['--pool-weight', '1']].map((w, i) => {
+      const r = archsim(args(w, `w${i}`));
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout) as { notes: string[]; directions: { overlay: string; layouts: { layout: string; levels: { total: { predicted: { p95: number } } }[] }[] }[] };
+    });
+    const [byDefault, zero, one] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
+    expect(byDefault.notes.find((n) => n.startsWith('predictions:'))).toContain('the units’ thread pools at weight 0.5 against the rest: src/simulate/pool-weight.ts');
+    expect(one.notes.find((n) => n.startsWith('predictions:'))).toContain('the units’ thread pools at weight 1 against the rest: --pool-weight');
+    // The saved runs hash a password at every login on the monolith's one core: with an even
+    // share the loop's requests wait longer beside a hash than with the loop first, at every level.
+    const p95 = (v: typeof byDefault) => v.directions[0]!.layouts.find((l) => l.layout === 'monolith')!.levels.map((x) => x.total.predicted.p95);
+    p95(one).forEach((x, i) => expect(x).toBeGreaterThan(p95(zero)[i]!));
+    // The calibration's own fit reads the weight too: the waits it leaves unexplained differ.
+    type Overlay = { system: { domains: Record<string, { operations: Record<string, { wait?: { mean: string } }> }> } };
+    const waits = (v: typeof byDefault) => {
+      const o = parse(readFileSync(v.directions[0]!.overlay, 'utf8')) as Overlay;
+      return Object.entries(o.system.domains).flatMap(([d, x]) => Object.entries(x.operations).flatMap(([n, op]) => (op.wait ? [[`${d}.${n}`, parseFloat(op.wait.mean)] as const] : [])));
+    };
+    // An even share predicts the light run slower, so less of its latency is left as a wait.
+    const total = (w: ReturnType<typeof waits>) => w.reduce((a, [, ms]) => a + ms, 0);
+    expect(waits(zero).length).toBeGreaterThan(3);
+    expect(total(waits(one))).toBeLessThan(total(waits(zero)));
+    for (const bad of ['1.5', '-0.1', 'even']) {
+      const r = archsim(args(['--pool-weight', bad], 'bad'));
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`archsim: --pool-weight ${bad}: expected a number from 0 to 1, such as 0.5`]);
+    }
+  });
+
   it('validate-model --platform-costs predicts with this machine’s platform file in place of the saved one; another machine’s, or a broken file, is one line and exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));

@@ -1,3 +1,4 @@
+import { DEFAULT_POOL_WEIGHT } from '../../simulate/pool-weight.js';
 import type { Command } from 'commander';
 import { handle } from '../io.js';
 import type { Flags } from '../actions/validate-model.js';
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .option('--port-offset <n>', 'add N to every port of the started layouts', '0')
     .option('--speed-correction <c>', 'none (default): every layout predicted for the machine as the calibration layout’s runs found it; probe: each predicted layout for the machine as the speed probe taken before and after it found it (its CPU cost ratio to the calibration layout’s, shown per layout): it tracks the drift between single-process layouts, not yet multi-process ones')
     .option('--idle-model <m>', 'how work that finds its process or core idle is charged: cold (the platform’s cold-visit table, per process by its own pace; the default when the platform measurement has one) or slowdown (one host-wide idle slowdown fitted on the calibration’s runs)')
+    .option('--pool-weight <w>', `how the host shares its cores between the services' thread-pool work (password hashes) and the rest, in the calibration and every prediction: 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}, measured on Linux (src/simulate/pool-weight.ts)`)
     .option('--fast-db', 'PostgreSQL without crash safety (fsync… off): faster, describes no real deployment')
     .option('--html <file>', 'write the page of predicted against measured latency-against-load here')
     .option('--runs-out <file>', 'also write every measured run (per layout: capacity and levels) here, for --from-runs')
