@@ -24,6 +24,7 @@ export interface SimFlags {
   scenario?: string;
   hostCores?: string;
   poolWeight?: string;
+  cpuSharing?: string;
   balance?: string;
   requests?: string;
   targetRate?: string;
@@ -72,6 +73,11 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
   if (f.poolWeight !== undefined) {
     if (!o.host) throw new UsageError('--pool-weight needs --host-cores (it is how the host shares its cores)');
     o.host.poolWeight = fractionFlag('--pool-weight', f.poolWeight);
+  }
+  if (f.cpuSharing !== undefined) {
+    if (!o.host) throw new UsageError('--cpu-sharing needs --host-cores (it is how the host shares its cores)');
+    o.host.sharing = choiceFlag('--cpu-sharing', f.cpuSharing, ['thread', 'process'] as const);
+    if (o.host.sharing === 'process' && o.host.poolWeight !== undefined) throw new UsageError('--pool-weight weighs the thread pools in thread sharing; with --cpu-sharing process a pool thread shares its process’s part like any other');
   }
   if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin', 'random'] as const);
   if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);

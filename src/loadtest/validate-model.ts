@@ -67,6 +67,8 @@ export interface ValidateModelOptions {
    * saved runs: the weight is the one host figure not measured per run.
    */
   poolWeight?: number;
+  /** HostModel.sharing in the calibration's fit and every prediction (default: the platform file's measured cpuSharing, else thread) */
+  sharing?: 'thread' | 'process';
   /** given every measured run (capacity and levels, per layout) as soon as they are all in, before predicting (the CLI writes them for --runs-out) */
   onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
@@ -359,11 +361,12 @@ export function predictDirection(
   measured: ReadonlyMap<string, Measured>,
   dir: string,
   platform?: PlatformCosts,
-  o: { speedCorrection?: 'probe' | 'none'; writeOverlay?: (path: string, text: string) => void; poolWeight?: number } = {},
+  o: { speedCorrection?: 'probe' | 'none'; writeOverlay?: (path: string, text: string) => void; poolWeight?: number; sharing?: 'thread' | 'process' } = {},
 ): Direction {
   const speedCorrection = o.speedCorrection ?? 'none';
   const writeOverlay = o.writeOverlay ?? ((path: string, text: string) => writeFileSync(path, text));
   const poolWeight = o.poolWeight ?? DEFAULT_POOL_WEIGHT;
+  const sharing = o.sharing ?? 'thread';
   const own = measured.get(calibrateOn)!;
   // The calibration's inputs: this layout's runs, nothing else (a test checks it). Its capacity
   // run too: a process kept busy there pays few cold visits (the
@@ -371,7 +374,7 @@ export function predictDirection(
   // capacity, 2026-12-03 03:04), which the levels alone leave to the cold-visit table's estimate.
   const inputs = [...own.levels, own.capacity];
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
-  const cal = calibrate(bp, inputs, { layout: calibrateOn, poolWeight, ...(platform ? { platform } : {}) });
+  const cal = calibrate(bp, inputs, { layout: calibrateOn, poolWeight, sharing, ...(platform ? { platform } : {}) });
   // A platform file whose calls were paced (2026-11-30 to 12-01) measured each call finding its
   // core idle: with the host's idle slowdown known, their busy-core cost is what the simulator's
   // figures must be (it applies the slowdown itself to work that finds a core idle). Calls
@@ -386,7 +389,7 @@ export function predictDirection(
   // by the predicted layout's own pace (the calibration took the calibration layout's out).
   const coldVisit = cal.cold?.table;
   const coldVisitDb = cal.cold?.dbTable;
-  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, poolWeight, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
+  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, poolWeight, sharing, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
   const out: LayoutComparison[] = [];
   const raw: LayoutComparison[] = [];
   const compareAt = (layout: string, m: Measured, k: number): LayoutComparison => {
@@ -482,7 +485,10 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   const dir = o.calibratedDir ?? mkdtempSync(join(os.tmpdir(), 'archsim-validate-'));
   const forPrediction = platform && o.idleModel === 'slowdown' ? withoutColdVisits(platform) : platform;
   const speed = o.speedCorrection ?? 'none';
-  const how = { speedCorrection: speed, ...(o.writeOverlay ? { writeOverlay: o.writeOverlay } : {}), ...(o.poolWeight !== undefined ? { poolWeight: o.poolWeight } : {}) };
+  // The host shares its cores as the platform measurement found (per process on a Linux with autogroup), unless told.
+  const sharing = o.sharing ?? platform?.cpuSharing?.rule ?? 'thread';
+  if (sharing === 'process' && o.poolWeight !== undefined) throw new UsageError(`--pool-weight weighs the thread pools in thread sharing; the host here shares per process${o.sharing ? '' : ' (as the platform measurement found this machine)'}: give --cpu-sharing thread with it`);
+  const how = { speedCorrection: speed, ...(o.writeOverlay ? { writeOverlay: o.writeOverlay } : {}), ...(o.poolWeight !== undefined ? { poolWeight: o.poolWeight } : {}), sharing };
   const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, how)];
   for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, how));
   const load1 = os.loadavg();
@@ -496,7 +502,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
-      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process (the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'}); the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
+      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process)` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${coldTableWords(d.coldVisitDb!)}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${coldTableWords(d.coldVisit)}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform

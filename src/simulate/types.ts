@@ -150,6 +150,14 @@ export interface HostModel {
    * DEFAULT_POOL_WEIGHT (pool-weight.ts, where it was measured).
    */
   poolWeight?: number;
+  /**
+   * How the cores are shared. thread (default): every job of every process alike (processor
+   * sharing, the thread pools' at poolWeight). process: equally between the processes with work,
+   * then between each process's jobs (Linux's autogroup: a unit's event loop and its pool threads
+   * split one share, each database backend has its own; des/host-groups.ts). The DES models it;
+   * the analytic method solves the host as thread sharing and says so.
+   */
+  sharing?: 'thread' | 'process';
 }
 
 export interface SimulationResult {

@@ -131,6 +131,9 @@ describe('platform costs', () => {
     expect(p.gateway!.perRequestMs).toBeLessThan(20);
     // back to back on one connection: a busy process's cost per call (the cold-visit table adds the idle's)
     expect(p.paceMs).toBe(0);
+    // how a core is shared, measured first (cpu-sharing.test.ts checks the rule itself); said in the notes
+    expect(p.cpuSharing?.seconds).toBe(1);
+    expect(p.notes.filter((n) => n.startsWith(`a core is shared ${p.cpuSharing!.rule === 'process' ? 'between processes first' : 'between threads alike'}`))).toHaveLength(1);
     expect(p.network.cpuPerCall).toBeCloseTo((p.http.clientPerCallMs + p.http.serverPerCallMs) / 2, 3);
     // An event through the queue: the consumer claims it (a transaction of its own) and the
     // server does the queue's inserts, claims and updates; both cost something, and not seconds.

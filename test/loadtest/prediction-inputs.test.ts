@@ -254,6 +254,42 @@ describe('saved runs', () => {
     }
   });
 
+  it('validate-model --cpu-sharing: the host shared per process or per thread, by default as the platform file found the machine; said in the notes; a bad value or a pool weight with per-process sharing is one line and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));
+    const args = (runs: string, out: string, more: string[] = []) => ['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', runs, '--calibrated-dir', join(dir, out), '--json', ...more];
+    type V = { notes: string[]; directions: { layouts: { layout: string; levels: { total: { predicted: { p95: number } } }[] }[] }[] };
+    const run = (a: string[]) => {
+      const r = archsim(a);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as V;
+    };
+    const note = (v: V) => v.notes.find((n) => n.startsWith('predictions:'))!;
+    const p95 = (v: V) => v.directions[0]!.layouts.find((l) => l.layout === 'monolith')!.levels.map((x) => x.total.predicted.p95);
+    // The fixture's platform file predates the measurement: thread sharing, as before.
+    const thread = run(args(SAVED_RUNS, 't'));
+    expect(note(thread)).toContain('the units’ thread pools at weight 0.5');
+    const told = run(args(SAVED_RUNS, 'p', ['--cpu-sharing', 'process']));
+    expect(note(told)).toContain('(per process, then among each process’s threads: --cpu-sharing; a database connection is a process)');
+    expect(p95(told)).not.toEqual(p95(thread));
+    // A platform file that measured per-process sharing makes it the default.
+    saved.platform.cpuSharing = { rule: 'process', oneThreadShare: 0.5, seconds: 1 };
+    const runs = join(dir, 'runs.json');
+    writeFileSync(runs, JSON.stringify(saved));
+    const measured = run(args(runs, 'm'));
+    expect(note(measured)).toContain('as the platform measurement found this machine');
+    expect(p95(measured)).toEqual(p95(told));
+    expect(p95(run(args(runs, 'mt', ['--cpu-sharing', 'thread'])))).toEqual(p95(thread));
+    for (const [more, line] of [
+      [['--cpu-sharing', 'core'], 'archsim: --cpu-sharing core: expected thread or process'],
+      [['--pool-weight', '1'], 'archsim: --pool-weight weighs the thread pools in thread sharing; the host here shares per process (as the platform measurement found this machine): give --cpu-sharing thread with it'],
+    ] as const) {
+      const r = archsim(args(runs, 'bad', [...more]));
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([line]);
+    }
+  });
+
   it('validate-model --platform-costs predicts with this machine’s platform file in place of the saved one; another machine’s, or a broken file, is one line and exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));

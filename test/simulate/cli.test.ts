@@ -83,6 +83,24 @@ describe('archsim simulate', () => {
     expect(archsim([...args, '--pool-weight', '0.25']).stdout.split('\n')[0]).toContain('host of 1 core, thread pools at weight 0.25');
   });
 
+  it('--cpu-sharing process: one process’s loop and pool threads split its share (here the only process: an even share, as --pool-weight 1), said in the header; the analytic method says it does not model it', () => {
+    const file = join(tmp, 'pooled.yaml');
+    writeFileSync(file, POOLED);
+    const args = ['simulate', file, '-l', 'l', '--duration', '60s', '--warmup', '2s', '--host-cores', '1'];
+    const proc = archsim([...args, '--cpu-sharing', 'process', '--json']);
+    expect(proc.code, proc.stderr).toBe(0);
+    expect(JSON.parse(proc.stdout).host).toMatchObject({ cores: 1, sharing: 'process' });
+    const even = archsim([...args, '--pool-weight', '1', '--json']);
+    const mean = (o: { stdout: string }, id: string) => JSON.parse(o.stdout).operations.find((x: { id: string }) => x.id === id).latency.mean;
+    // (the load driver's CPU on the host is a process of its own: close to, not exactly, an even share)
+    for (const id of ['a.login', 'a.plain']) expect(Math.abs(mean(proc, id) / mean(even, id) - 1)).toBeLessThan(0.03);
+    const first = archsim([...args, '--pool-weight', '0', '--json']);
+    expect(mean(proc, 'a.plain')).toBeGreaterThan(mean(first, 'a.plain') * 1.1);
+    expect(archsim([...args, '--cpu-sharing', 'process']).stdout.split('\n')[0]).toContain('host of 1 core, shared per process');
+    const analytic = archsim([...args, '--cpu-sharing', 'process', '--method', 'analytic']);
+    expect(analytic.stdout).toContain('note: the analytic method shares the host per thread (the thread pools at their weight); sharing per process is the DES’s (--method des)');
+  });
+
   it('runs a bundled scenario by name and shows the fault-isolation table', () => {
     const r = archsim(['simulate', QC, '-l', 'monolith', '--scenario', 'database-failure']);
     expect(r.code).toBe(0);
@@ -101,6 +119,9 @@ describe('archsim simulate', () => {
       ['--layout', 'monolith', '--pool-weight', '0.5'],
       ['--layout', 'monolith', '--host-cores', '1', '--pool-weight', '1.5'],
       ['--layout', 'monolith', '--host-cores', '1', '--pool-weight', 'half'],
+      ['--layout', 'monolith', '--cpu-sharing', 'process'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-sharing', 'cores'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-sharing', 'process', '--pool-weight', '1'],
     ]) {
       const r = archsim(['simulate', QC, ...args]);
       expect(r.code, args.join(' ')).toBe(2);

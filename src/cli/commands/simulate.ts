@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .option('--scenario <file|auto:name>', 'a failure/load scenario: a YAML file, the name of a bundled one (database-failure), or an automatic one (auto:<name>)')
     .option('--host-cores <n>', 'run everything on one host of N cores (processor sharing): predicts a run on this machine')
     .option('--pool-weight <w>', `with --host-cores: the thread pools' work (password hashing, compression) against the rest of the host, 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}, measured on Linux`)
+    .option('--cpu-sharing <how>', 'with --host-cores: thread (default: every thread alike, the pools at --pool-weight) or process (equally between processes, then between each one’s threads, as Linux’s autogroup does; a database connection is a process): DES only')
     .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
     .option('--arrivals <a>', 'open workload: poisson (independent clients; default: the blueprint workload’s, else poisson) or paced (evenly spaced, the mix in a fixed interleaved order, as archsim loadtest and k6 at a constant rate send them)')
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')

@@ -26,6 +26,7 @@
 // measurement (pool-weight.ts, 2026-12-03) put the reference services' requests beside hashes
 // half-way between priority and an even share: the host's default weight is 0.5.
 // The analytic method's counterpart is in analytic.ts (solve, the host's pool classes).
+import type { SharedCores } from './host-groups.js';
 import { EV_POOL_WAKE } from './names.js';
 import type { Token } from './tokens.js';
 
@@ -67,6 +68,8 @@ export class PsPool {
      * sharing): 0 is strict priority, 1 plain sharing of the cores by every job of both pools.
      */
     weight = 0,
+    /** a process of a host shared per process (host-groups.ts): its cores are what that host allots it */
+    private readonly shared: SharedCores | null = null,
   ) {
     if (above) {
       above.below = this;
@@ -86,6 +89,7 @@ export class PsPool {
 
   /** cores this pool's jobs share now: what the pool above leaves of them */
   private avail(): number {
+    if (this.shared) return this.shared.coresOf(this);
     return this.above ? Math.max(0, this.cores - this.above.n * this.above.rate()) : this.cores;
   }
 
@@ -101,7 +105,7 @@ export class PsPool {
     return share <= c ? 1 : c / share;
   }
 
-  private advance(): void {
+  advance(): void {
     const now = this.sim.now;
     if (this.n > 0) this.v += (now - this.last) * this.rate();
     this.last = now;
@@ -114,10 +118,8 @@ export class PsPool {
 
   /** Token t joins with `work` ms of service to receive. */
   add(t: Token, work: number): void {
-    if (this.idleSlowdown > 0 && this.n < this.avail() && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
-    this.advance();
-    this.below?.advance();
-    this.weighted?.advance();
+    if (this.idleSlowdown > 0 && (this.shared ? this.shared.jobs < this.cores : this.n < this.avail()) && this.freedAt !== this.sim.now) work *= 1 + this.idleSlowdown;
+    this.advanceAll();
     if (this.n === this.fv.length) {
       const f = new Float64Array(this.fv.length * 2);
       f.set(this.fv);
@@ -136,12 +138,26 @@ export class PsPool {
     }
     F[i] = fv;
     T[i] = t;
+    this.scheduleAll();
+  }
+
+  /** This pool and every pool whose rate depends on its job count, brought up to now. */
+  private advanceAll(): void {
+    if (this.shared) return this.shared.advanceAll();
+    this.advance();
+    this.below?.advance();
+    this.weighted?.advance();
+  }
+
+  /** After a job count changed: the wake-ups of this pool and of every pool sharing with it. */
+  private scheduleAll(): void {
+    if (this.shared) return this.shared.changed();
     this.schedule();
     this.below?.schedule();
     this.weighted?.schedule();
   }
 
-  private schedule(): void {
+  schedule(): void {
     // Versions travel in an Int32 event field: wrap as it does.
     this.version = (this.version + 1) | 0;
     if (this.n === 0) return;
@@ -154,9 +170,7 @@ export class PsPool {
   /** EV_POOL_WAKE: hand every finished job to onDone. */
   wake(version: number): void {
     if (version !== this.version) return;
-    this.advance();
-    this.below?.advance();
-    this.weighted?.advance();
+    this.advanceAll();
     const F = this.fv;
     const T = this.tok;
     let k = 0;
@@ -182,9 +196,7 @@ export class PsPool {
       F[i] = fv;
       T[i] = tk;
     }
-    this.schedule();
-    this.below?.schedule();
-    this.weighted?.schedule();
+    this.scheduleAll();
     // onDone may add to this pool (a token's next visit), never wake it: the scratch list is safe.
     for (let j = 0; j < k; j++) this.onDone(this.done[j]!);
   }

@@ -7,6 +7,7 @@ import { MIN_HOST_CORES, type Compiled } from '../compile.js';
 import { coldAfter, coldExtra, type ColdVisit } from '../cold-visit.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
+import { ProcessSharedHost, processOfReplica, type SharedCores } from './host-groups.js';
 import { PsPool } from './ps-pool.js';
 import type { Rng } from './rng.js';
 import type { Sampler } from './sampler.js';
@@ -75,8 +76,8 @@ export class Stations {
   private readonly pool: (PsPool | null)[] = [];
   /** every pool, by its index in EV_POOL_WAKE events */
   readonly pools: PsPool[] = [];
-  /** --host-cores: every FCFS server's work shares these cores */
-  private readonly hostPool: PsPool | null;
+  /** --host-cores: every FCFS server's work shares these cores (per thread, or per process: host-groups.ts) */
+  private readonly hostPool: PsPool | ProcessSharedHost | null;
   /** --host-cores: the thread pools' work, on the cores hostPool's leaves (ps-pool.ts, priority) */
   private readonly hostLowPool: PsPool | null;
   /** per station: 1 for a unit's thread pool (its work goes to hostLowPool) */
@@ -104,6 +105,8 @@ export class Stations {
     cold: readonly (ColdVisit | null)[] = [],
     /** HostModel.poolWeight: the thread pools' jobs' weight against the rest's (ps-pool.ts) */
     hostPoolWeight = 0,
+    /** HostModel.sharing: the host's cores shared per thread (PS of every job) or per process (host-groups.ts) */
+    hostSharing: 'thread' | 'process' = 'thread',
   ) {
     this.leastConn = balance === 'least-connections';
     this.random = balance === 'random';
@@ -157,9 +160,18 @@ export class Stations {
     this.freeAt = new Float64Array(slots);
     const done = (t: Token) => this.serviceDone(t);
     // The units' background work (timers, pollers) holds part of the host's cores all the time.
-    this.hostPool = hostCores ? this.newPool(Math.max(hostCores - c.background, MIN_HOST_CORES), done, hostIdleSlowdown) : null;
+    const hostLeft = Math.max((hostCores ?? 0) - c.background, MIN_HOST_CORES);
     this.lowPriority = Uint8Array.from(c.stations, (s) => (s.kind === 'pool' ? 1 : 0));
-    this.hostLowPool = this.hostPool && this.lowPriority.includes(1) ? this.newPool(Math.max(hostCores! - c.background, MIN_HOST_CORES), done, hostIdleSlowdown, this.hostPool, hostPoolWeight) : null;
+    if (hostCores && hostSharing === 'process') {
+      // Per process: a thread pool's work shares its unit's process's share (no weight), so no lower pool.
+      const procs = processOfReplica(c.stations, this.firstReplica, this.allocated);
+      this.hostPool = new ProcessSharedHost(hostLeft, procs.of, procs.count, (shared) => this.newPool(hostLeft, done, hostIdleSlowdown, null, 0, shared));
+      this.hostLowPool = null;
+    } else {
+      const host = hostCores ? this.newPool(hostLeft, done, hostIdleSlowdown) : null;
+      this.hostPool = host;
+      this.hostLowPool = host && this.lowPriority.includes(1) ? this.newPool(hostLeft, done, hostIdleSlowdown, host, hostPoolWeight) : null;
+    }
     for (let s = 0; s < S; s++) {
       const ps = c.stations[s]!.discipline === 'ps';
       for (let k = 0; k < this.allocated[s]!; k++) {
@@ -171,8 +183,8 @@ export class Stations {
     }
   }
 
-  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0, above: PsPool | null = null, weight = 0): PsPool {
-    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown, above, weight);
+  private newPool(cores: number, onDone: (t: Token) => void, idleSlowdown = 0, above: PsPool | null = null, weight = 0, shared: SharedCores | null = null): PsPool {
+    const p = new PsPool(this.pools.length, cores, this.sim, onDone, idleSlowdown, above, weight, shared);
     this.pools.push(p);
     return p;
   }

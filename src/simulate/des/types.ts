@@ -38,6 +38,8 @@ export interface DesOptions {
   hostIdleSlowdown?: number;
   /** see HostModel.poolWeight (default 0: strict priority) */
   hostPoolWeight?: number;
+  /** see HostModel.sharing (default thread) */
+  hostSharing?: 'thread' | 'process';
   /** see HostModel.coldVisit */
   coldVisit?: ColdVisit;
   /** see HostModel.coldVisitDb */
