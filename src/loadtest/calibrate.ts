@@ -172,7 +172,7 @@ export type CalibrateOptions = {
   platform?: PlatformCosts;
   /** HostModel.poolWeight in the fit's own predictions (the residual waits): default the simulator's */
   poolWeight?: number;
-  /** HostModel.sharing in the fit's own predictions: default thread */
+  /** HostModel.sharing in the fit's own predictions: default the platform measurement's, else thread */
   sharing?: 'thread' | 'process';
 };
 
@@ -715,7 +715,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     warnings.push(`the host's work costs ${round(1 + host.idleSlowdown)}× on an idle core (${host.points.map((p) => `${Math.round(p.busy * 100)}% busy: ${p.cpuMs} ms/request`).join(', ')}); the CPU and query figures are a busy core's (÷ ${host.pooledFactor}, the runs' mean), and predictions model the slowdown`);
   }
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results, background, { idleSlowdown: host?.idleSlowdown, coldVisit: cold?.table ?? undefined, coldVisitDb: cold?.dbTable ?? undefined, poolWeight: opts.poolWeight, sharing: opts.sharing });
+    const fit = residualWaits(bp, layout, operations, results, background, { idleSlowdown: host?.idleSlowdown, coldVisit: cold?.table ?? undefined, coldVisitDb: cold?.dbTable ?? undefined, poolWeight: opts.poolWeight, sharing: opts.sharing ?? opts.platform?.cpuSharing?.rule });
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -909,6 +909,9 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
           `# Network CPU of every layout from \`archsim calibrate --platform\` (${o.platform.measured}, ${o.platform.machine.cores} cores, ${o.platform.machine.cpuModel}): ${o.platform.network.cpuPerCall} ms per call and ${o.platform.network.cpuPerKiB} ms per KiB on each side (client ${o.platform.http.clientPerCallMs}, server ${o.platform.http.serverPerCallMs} ms per call)${o.platform.http.oneWayMs !== undefined ? `, and ${o.platform.http.oneWayMs} ms one-way latency per hop (this machine's loopback, where the blueprint's latency describes a network)` : ''}; a gateway's CPU per request is one call's client and server side.`,
           ...(o.platform.events
             ? [`# Broker figures of every layout with a broker, from the same measurement of an event on the reference services' PostgreSQL queue: ${o.platform.events.queueMs} ms of the server's CPU per delivery, ${o.platform.events.publishMs} ms at the publishing unit, ${o.platform.events.consumeMs} ms at the consuming unit.`]
+            : []),
+          ...(o.platform.cpuSharing?.rule === 'process'
+            ? [`# This machine shares a core per process (Linux's autogroup: a one-thread process beside a two-thread one ran ${Math.round(o.platform.cpuSharing.oneThreadShare * 100)}% of it): simulate it on this host with --host-cores N --cpu-sharing process.`]
             : []),
         ]
       : ['# Network figures: the blueprint’s own (no platform calibration applied).']),

@@ -12,6 +12,9 @@
  * with 0.5; without logins every weight gives 4.74/8.39 and 2.97/6.20. A request's CPU comes in
  * many short bursts (the loop, then a database backend, then the loop again), and each burst that
  * wakes beside a running hash may wait out part of its slice: more than priority, less than an
- * even share.
+ * even share. That host shares a core per process (Linux's autogroup, measured 2026-12-04: each
+ * unit and each PostgreSQL backend a share of its own, a unit's loop and pool threads splitting
+ * one), which this weight stood in for: HostModel.sharing 'process' models it with no weight
+ * (des/host-groups.ts), and validate-model uses it where the platform measurement found it.
  */
 export const DEFAULT_POOL_WEIGHT = 0.5;

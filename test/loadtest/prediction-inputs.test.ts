@@ -118,6 +118,15 @@ describe('platform costs in a calibration overlay', () => {
     // 0.83 measured, not 0.16 + 0.15 (one bare call's two sides)
     expect(loaded.layouts['microservices']!.gateway!.cpu.mean).toBeCloseTo(0.83 + kib * 0.01, 4);
   });
+
+  it('says how to simulate the host when the platform found it sharing per process, and only then', () => {
+    const cal = calibrate(bp, [run({})], { layout: 'monolith', residualWaits: false });
+    const text = (p: PlatformCosts) => overlayYaml(bp, cal, { extendsPath: BP, sources: ['monolith at 20/s'], platform: p });
+    const line = "# This machine shares a core per process (Linux's autogroup: a one-thread process beside a two-thread one ran 50% of it): simulate it on this host with --host-cores N --cpu-sharing process.";
+    expect(text({ ...platform, cpuSharing: { rule: 'process', oneThreadShare: 0.5, seconds: 1 } }).split('\n')).toContain(line);
+    expect(text({ ...platform, cpuSharing: { rule: 'thread', oneThreadShare: 0.34, seconds: 1 } })).not.toContain('per process');
+    expect(text(platform)).not.toContain('per process');
+  });
 });
 
 describe('latency the CPU figures leave unexplained', () => {

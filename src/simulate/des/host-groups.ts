@@ -84,7 +84,6 @@ export class ProcessSharedHost implements SharedCores {
     return p === this.singles ? this.single * p.n : this.alloc[p.index - this.processes[0]!.index]!;
   }
 
-
   advanceAll(): void {
     for (const p of this.processes) p.advance();
     this.singles.advance();

@@ -13,7 +13,8 @@
 //   token    t   a running program: a request from outside (op ≥ 0) or detached work (op = −1:
 //                an event's consumers, or a callee's work the caller stopped waiting for).
 //   pool         a processor-sharing pool of cores (ps-pool.ts): a PS replica's own cores, or
-//                the shared host (--host-cores).
+//                the shared host (--host-cores); shared per process, one pool a process
+//                (host-groups.ts).
 //   program pc   instructions of 4 int32s (compile.ts: OP_VISIT station dist, OP_DELAY dist,
 //                OP_SPAWN program, OP_BEGIN edge endPc, OP_END edge).
 //
