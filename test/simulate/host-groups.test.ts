@@ -4,19 +4,24 @@
 // processes' mapping from a compiled layout, and the whole DES against thread sharing where the
 // two must agree (one process: its threads share the core evenly, poolWeight 1).
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/simulate/compile.js';
+import { compile, type StationDef } from '../../src/simulate/compile.js';
 import { ProcessSharedHost, processOfReplica } from '../../src/simulate/des/host-groups.js';
 import { PsPool } from '../../src/simulate/des/ps-pool.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { bp } from './helpers.js';
 import { Loop } from './ps-loop.js';
 
-/** A host of `cores` whose replica r runs in process processOf[r] (-1: a connection, its own process). */
-function host(cores: number, processOf: number[]) {
+/**
+ * A host of `cores` whose replica r runs in process processOf[r] (-1: a connection, its own
+ * process). `before`: pools numbered ahead of the host's (the engine numbers every pool in one
+ * list); `idleSlowdown`: HostModel.idleSlowdown.
+ */
+function host(cores: number, processOf: number[], o: { before?: number; idleSlowdown?: number } = {}) {
   const loop = new Loop();
+  for (let i = 0; i < (o.before ?? 0); i++) loop.pools.push(new PsPool(loop.pools.length, 1, loop, loop.finished));
   const count = Math.max(0, ...processOf) + 1;
   const h = new ProcessSharedHost(cores, Int32Array.from(processOf), count, (shared) => {
-    const p = new PsPool(loop.pools.length, cores, loop, loop.finished, 0, null, 0, shared);
+    const p = new PsPool(loop.pools.length, cores, loop, loop.finished, o.idleSlowdown ?? 0, null, 0, shared);
     loop.pools.push(p);
     return p;
   });
@@ -44,6 +49,41 @@ describe('a host shared per process', () => {
       { name: 'loop', at: 11 },
       { name: 'hash', at: 17 },
     ]);
+  });
+
+  it('the same with the host’s pools numbered after others (the engine’s one list of pools)', () => {
+    const { loop, job } = host(1, [0, 1], { before: 3 });
+    loop.later(0, () => job('loop', 1, 4));
+    loop.later(0, () => job('hash', 1, 10));
+    loop.later(2, () => job('visit', 0, 3));
+    loop.run();
+    expect(loop.done).toEqual([
+      { name: 'visit', at: 8 },
+      { name: 'loop', at: 11 },
+      { name: 'hash', at: 17 },
+    ]);
+  });
+
+  it('four cores, two connections and a process of three jobs (another process idle, the pools numbered after others): each connection a core, the process the two left (⅔ a job)', () => {
+    const { loop, job } = host(4, [0, 1, -1], { before: 2 });
+    loop.later(0, () => job('db1', 2, 2));
+    loop.later(0, () => job('db2', 2, 2));
+    for (const n of ['a', 'b', 'c']) loop.later(0, () => job(n, 0, 2));
+    loop.run();
+    // three processes on four cores: a connection can use one core, so both take one and the
+    // process shares the two left (⅔ a job); at 2 the connections are done and a, b, c have ⅔
+    // left, then a core each: done at 2 + ⅔
+    expect(loop.done.map((d) => `${d.name}@${d.at}`).sort()).toEqual(['a@2.666667', 'b@2.666667', 'c@2.666667', 'db1@2', 'db2@2']);
+  });
+
+  it('idle slowdown: a job that finds a core idle (fewer jobs on the host than cores) costs 1 + β, one that finds them all busy does not', () => {
+    const { loop, job } = host(1, [0, 1], { idleSlowdown: 0.5 });
+    loop.later(0, () => job('first', 0, 2));
+    loop.later(1, () => job('second', 1, 2));
+    loop.run();
+    // first: 2 × 1.5 = 3 of work; alone 0–1 (2 left), then ½ each: second (no slowdown, the core
+    // was busy) and first both have 2 left at 1: done together at 5
+    expect(loop.done.map((d) => `${d.name}@${d.at}`).sort()).toEqual(['first@5', 'second@5']);
   });
 
   it('one core: every database connection is a process of its own', () => {
@@ -123,6 +163,18 @@ layouts:
 `;
 
 describe('the processes of a compiled layout', () => {
+  it('numbers them replica by replica, exactly (a hand-made station list: a gateway, a unit of two replicas and its pool, a datastore, a broker, a driver)', () => {
+    const st = (id: string, kind: StationDef['kind'], replicas: number): StationDef => ({ id, kind, replicas, servers: 1, discipline: 'fcfs', domains: [] });
+    const stations = [st('gateway', 'gateway', 1), st('u', 'unit', 2), st('db', 'datastore', 2), st('u (thread pool)', 'pool', 2), st('broker', 'broker', 1), st('driver', 'driver', 1)];
+    const alloc = Int32Array.from(stations, (s) => s.replicas);
+    const first = new Int32Array(stations.length);
+    stations.forEach((s, i) => (first[i] = i ? first[i - 1]! + alloc[i - 1]! : 0));
+    const { of, count } = processOfReplica(stations, first, alloc);
+    // gateway 0; u's replicas 1, 2; db's two connections none; the pool's replicas u's; broker none; driver 3
+    expect([...of]).toEqual([0, 1, 2, -1, -1, 1, 2, -1, 3]);
+    expect(count).toBe(4);
+  });
+
   it('a unit replica and its thread pool are one process, each replica another, a datastore’s connections none', () => {
     const c = compile(bp(layout), 'two');
     const first = new Int32Array(c.stations.length);
