@@ -16,8 +16,8 @@ const [S, W, P] = process.argv.slice(2);
 const seconds = Number(S ?? 6);
 const workMs = Number(W ?? 0.3);
 const paceMs = Number(P ?? 5);
-if (!(seconds > 0 && workMs > 0 && paceMs > 0)) {
-  console.error('usage: node scripts/slice-probe.mjs [seconds] [workMs] [paceMs]');
+if (![seconds, workMs, paceMs].every((x) => Number.isFinite(x) && x > 0) || seconds > 600) {
+  console.error('usage: node scripts/slice-probe.mjs [seconds ≤ 600] [workMs] [paceMs] (positive numbers)');
   process.exit(2);
 }
 if (os.availableParallelism() < 2 || spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status !== 0) {

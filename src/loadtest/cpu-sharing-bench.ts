@@ -4,9 +4,10 @@
 // unit, and as every PostgreSQL backend puts itself), pinned to one core: one spins one thread,
 // the other two. Per process the first gets half the core; per thread, a third. The simulator's
 // host follows the answer (HostModel.sharing; des/host-groups.ts).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { z } from 'zod';
+import { taskset } from './pin.js';
 import { readProc } from './proc.js';
 import type { ScratchTracker } from './scratch-processes.js';
 
@@ -42,7 +43,7 @@ const spinner = (threads: number, ms: number) =>
  * says nothing of it and the simulator keeps thread sharing).
  */
 export async function measureCpuSharing(o: { seconds?: number; track?: ScratchTracker } = {}): Promise<CpuSharing | null> {
-  if (spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status !== 0) return null;
+  if (!taskset()) return null;
   const seconds = o.seconds ?? 1;
   // Node starts and its worker thread with it in well under half a second; measure after that.
   const settle = 500;
