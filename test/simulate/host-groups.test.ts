@@ -35,34 +35,22 @@ function host(cores: number, processOf: number[], o: { before?: number; idleSlow
 }
 
 describe('a host shared per process', () => {
-  it('one core: a one-job process gets half beside a two-job process, whose jobs get a quarter each (thread sharing: a third each)', () => {
-    const { loop, job } = host(1, [0, 1]);
-    loop.later(0, () => job('loop', 1, 4));
-    loop.later(0, () => job('hash', 1, 10));
-    loop.later(2, () => job('visit', 0, 3));
-    loop.run();
-    // 0–2 process 1 alone, its two jobs at ½: loop 3 left, hash 9. From 2 the visit at ½ and each
-    // of process 1's at ¼: the visit's 3 take 6 (done at 8), by then loop has 1.5 left and hash
-    // 7.5. From 8 process 1 alone again: loop at ½ done at 11, hash 6 left then, alone: done at 17.
-    expect(loop.done).toEqual([
-      { name: 'visit', at: 8 },
-      { name: 'loop', at: 11 },
-      { name: 'hash', at: 17 },
-    ]);
-  });
-
-  it('the same with the host’s pools numbered after others (the engine’s one list of pools)', () => {
-    const { loop, job } = host(1, [0, 1], { before: 3 });
-    loop.later(0, () => job('loop', 1, 4));
-    loop.later(0, () => job('hash', 1, 10));
-    loop.later(2, () => job('visit', 0, 3));
-    loop.run();
-    expect(loop.done).toEqual([
-      { name: 'visit', at: 8 },
-      { name: 'loop', at: 11 },
-      { name: 'hash', at: 17 },
-    ]);
-  });
+  for (const before of [0, 3])
+    it(`one core: a one-job process gets half beside a two-job process, whose jobs get a quarter each (thread sharing: a third each)${before ? '; the host’s pools numbered after others (the engine’s one list of pools)' : ''}`, () => {
+      const { loop, job } = host(1, [0, 1], { before });
+      loop.later(0, () => job('loop', 1, 4));
+      loop.later(0, () => job('hash', 1, 10));
+      loop.later(2, () => job('visit', 0, 3));
+      loop.run();
+      // 0–2 process 1 alone, its two jobs at ½: loop 3 left, hash 9. From 2 the visit at ½ and each
+      // of process 1's at ¼: the visit's 3 take 6 (done at 8), by then loop has 1.5 left and hash
+      // 7.5. From 8 process 1 alone again: loop at ½ done at 11, hash 6 left then, alone: done at 17.
+      expect(loop.done).toEqual([
+        { name: 'visit', at: 8 },
+        { name: 'loop', at: 11 },
+        { name: 'hash', at: 17 },
+      ]);
+    });
 
   it('four cores, two connections and a process of three jobs (another process idle, the pools numbered after others): each connection a core, the process the two left (⅔ a job)', () => {
     const { loop, job } = host(4, [0, 1, -1], { before: 2 });
