@@ -22,6 +22,16 @@ export function durationFlag(flag: string, v: string, o: { zero?: boolean } = {}
   return r.value;
 }
 
+/**
+ * A scheduler's time slice (--cpu-slice), ms: a duration of at most a second (a bare number is
+ * seconds, as for every duration, so "--cpu-slice 3" is refused rather than taken as 3 s).
+ */
+export function sliceFlag(flag: string, v: string): number {
+  const ms = durationFlag(flag, v);
+  if (ms > 1000) throw new UsageError(`${flag} ${v}: a time slice is at most 1s; give a unit, e.g. 3ms`);
+  return ms;
+}
+
 /** Seconds, for the options that count in seconds (load tests): same syntax as durationFlag. */
 export function secondsFlag(flag: string, v: string, o: { zero?: boolean } = {}): number {
   return durationFlag(flag, v, o) / 1000;

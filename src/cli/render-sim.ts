@@ -15,7 +15,7 @@ export function renderSimulation(r: SimulationResult): string {
   const load = w.kind === 'open' ? `${rate(w.rate ?? 0)}/s${w.profile ? ` (${w.profile.kind} profile)` : ''}${w.arrivals === 'paced' ? ', paced arrivals (evenly spaced)' : ''}` : `${w.users} users, think ${fms(w.thinkTime?.mean ?? 0)} ms`;
   const parts: string[] = [];
   const how = r.method === 'des' ? `DES, seed ${r.seed}${r.replications > 1 ? `, ${r.replications} replications (±95% CI)` : ''}` : 'analytic M/M/c network';
-  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · ${hostOf(r.host.cores)}${r.host.sharing === 'process' ? ', shared per process' : r.host.poolWeight !== undefined ? `, thread pools at weight ${r.host.poolWeight}` : ''}` : ''));
+  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · ${hostOf(r.host.cores)}${r.host.sharing === 'process' ? `, shared per process${r.host.slice ? ` in ${r.host.slice} ms slices` : ''}` : r.host.poolWeight !== undefined ? `, thread pools at weight ${r.host.poolWeight}` : ''}` : ''));
   parts.push('');
   const ci = r.operations.some((o) => o.ci95);
   parts.push(
@@ -132,7 +132,7 @@ export function renderComparison(c: ComparisonResult): string {
 
 export function renderSweep(s: SweepResult): string {
   const parts: string[] = [];
-  parts.push(h(`${s.layout}: latency against load (${s.method})`) + (s.host ? ` · ${hostOf(s.host.cores)}, ${s.host.sharing === 'process' ? 'shared per process' : `thread pools at weight ${s.host.poolWeight ?? DEFAULT_POOL_WEIGHT}`}` : ''));
+  parts.push(h(`${s.layout}: latency against load (${s.method})`) + (s.host ? ` · ${hostOf(s.host.cores)}, ${s.host.sharing === 'process' ? `shared per process${s.host.slice ? ` in ${s.host.slice} ms slices` : ''}` : `thread pools at weight ${s.host.poolWeight ?? DEFAULT_POOL_WEIGHT}`}` : ''));
   parts.push(
     table(
       ['rate/s', 'throughput/s', 'mean ms', 'worst p95 ms', 'errors', 'bottleneck ρ', 'mean (log scale)'],

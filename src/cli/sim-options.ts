@@ -9,7 +9,7 @@ import type { Blueprint } from '../model/schema.js';
 import { parseScenario, type Scenario } from '../simulate/scenario.js';
 import type { SimulateOptions } from '../simulate/simulate.js';
 import { UsageError } from '../errors.js';
-import { choiceFlag, durationFlag, fractionFlag, intFlag, rateFlag } from './flags.js';
+import { choiceFlag, durationFlag, fractionFlag, intFlag, rateFlag, sliceFlag } from './flags.js';
 
 export interface SimFlags {
   layout?: string;
@@ -25,6 +25,7 @@ export interface SimFlags {
   hostCores?: string;
   poolWeight?: string;
   cpuSharing?: string;
+  cpuSlice?: string;
   balance?: string;
   requests?: string;
   targetRate?: string;
@@ -78,6 +79,12 @@ export function simulateOptions(f: SimFlags): SimulateOptions {
     if (!o.host) throw new UsageError('--cpu-sharing needs --host-cores (it is how the host shares its cores)');
     o.host.sharing = choiceFlag('--cpu-sharing', f.cpuSharing, ['thread', 'process'] as const);
     if (o.host.sharing === 'process' && o.host.poolWeight !== undefined) throw new UsageError('--pool-weight weighs the thread pools in thread sharing; with --cpu-sharing process a pool thread shares its process’s part like any other');
+  }
+  if (f.cpuSlice !== undefined) {
+    if (!o.host) throw new UsageError('--cpu-slice needs --host-cores (it is how the host hands out its cores)');
+    if (o.host.sharing === 'thread' || o.host.poolWeight !== undefined) throw new UsageError('--cpu-slice hands the cores out per process (--cpu-sharing process), not per thread at --pool-weight');
+    o.host.sharing = 'process';
+    o.host.slice = sliceFlag('--cpu-slice', f.cpuSlice);
   }
   if (f.balance !== undefined) o.balance = choiceFlag('--balance', f.balance, ['least-connections', 'round-robin', 'random'] as const);
   if (f.requests !== undefined) o.requests = intFlag('--requests', f.requests, 1, LIMITS.desRequests);

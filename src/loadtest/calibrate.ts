@@ -174,6 +174,8 @@ export type CalibrateOptions = {
   poolWeight?: number;
   /** HostModel.sharing in the fit's own predictions: default the platform measurement's, else thread */
   sharing?: 'thread' | 'process';
+  /** HostModel.slice in the fit's own predictions (with per-process sharing) */
+  slice?: number;
 };
 
 /**
@@ -715,7 +717,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     warnings.push(`the host's work costs ${round(1 + host.idleSlowdown)}× on an idle core (${host.points.map((p) => `${Math.round(p.busy * 100)}% busy: ${p.cpuMs} ms/request`).join(', ')}); the CPU and query figures are a busy core's (÷ ${host.pooledFactor}, the runs' mean), and predictions model the slowdown`);
   }
   if (opts.residualWaits !== false) {
-    const fit = residualWaits(bp, layout, operations, results, background, { idleSlowdown: host?.idleSlowdown, coldVisit: cold?.table ?? undefined, coldVisitDb: cold?.dbTable ?? undefined, poolWeight: opts.poolWeight, sharing: opts.sharing ?? opts.platform?.cpuSharing?.rule });
+    const fit = residualWaits(bp, layout, operations, results, background, { idleSlowdown: host?.idleSlowdown, coldVisit: cold?.table ?? undefined, coldVisitDb: cold?.dbTable ?? undefined, poolWeight: opts.poolWeight, sharing: opts.sharing ?? opts.platform?.cpuSharing?.rule, slice: opts.slice });
     if (fit.note) warnings.push(fit.note);
     for (const [id, ms] of fit.waits) {
       const existing = operations.find((o) => o.id === id);
@@ -799,9 +801,9 @@ export function residualWaits(
   ops: readonly CalibratedOperation[],
   results: readonly LoadTestResult[],
   background?: Calibration['background'],
-  h: { idleSlowdown?: number | undefined; coldVisit?: ColdVisit | undefined; coldVisitDb?: ColdVisit | undefined; poolWeight?: number | undefined; sharing?: 'thread' | 'process' | undefined } = {},
+  h: { idleSlowdown?: number | undefined; coldVisit?: ColdVisit | undefined; coldVisitDb?: ColdVisit | undefined; poolWeight?: number | undefined; sharing?: 'thread' | 'process' | undefined; slice?: number | undefined } = {},
 ): { waits: Map<string, number>; note?: string } {
-  const { idleSlowdown = 0, coldVisit, coldVisitDb, poolWeight, sharing } = h;
+  const { idleSlowdown = 0, coldVisit, coldVisitDb, poolWeight, sharing, slice } = h;
   const open = results.filter((x) => x.run.model === 'open' && x.run.rate && x.totals.requests > 0).sort((a, b) => a.run.rate! - b.run.rate!);
   const base = open[0];
   if (!base) return { waits: new Map(), note: 'no open-model run: unexplained latency not fitted (the operations keep no extra wait)' };
@@ -810,7 +812,7 @@ export function residualWaits(
   if (!measured.length) return { waits: new Map(), note: 'the least-loaded run has no latency per operation: unexplained latency not fitted' };
   const mix = Object.fromEntries(measured.map((o) => [o.id, o.requests ?? 0]));
   const calibrated = applyCalibration(bp, ops, layout, background);
-  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, ...arrivalsOf(base), mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(sharing ? { sharing } : {}), ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
+  const predicted = simulate(calibrated, layout, { method: 'des', rate: base.run.rate!, ...arrivalsOf(base), mix, duration: 60_000, warmup: 5_000, seed: 1, host: { ...hostOfRuns([base]), idleSlowdown, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(sharing ? { sharing } : {}), ...(sharing === 'process' && slice ? { slice } : {}), ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) } });
   const waits = new Map<string, number>();
   for (const m of measured) {
     const p = predicted.operations.find((o) => o.id === m.id);

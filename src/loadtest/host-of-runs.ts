@@ -34,7 +34,7 @@ export function arrivalsOf(r: LoadTestResult): { arrivals?: 'paced' } {
  * the system's host. Unpinned runs shared every core with the driver, whose CPU per request
  * is the runs' median.
  */
-export function hostOfRuns(runs: readonly LoadTestResult[]): Required<Omit<HostModel, 'coldVisit' | 'coldVisitDb' | 'poolWeight' | 'sharing'>> {
+export function hostOfRuns(runs: readonly LoadTestResult[]): Required<Omit<HostModel, 'coldVisit' | 'coldVisitDb' | 'poolWeight' | 'sharing' | 'slice'>> {
   const sut = runs[0]?.run.pinning?.sut;
   if (sut && runs.every((r) => r.run.pinning?.sut === sut)) return { cores: Math.max(1, cpuListSize(sut)), driverCpu: 0, idleSlowdown: 0 };
   const perRequest = runs.filter((r) => r.driver && r.totals.requests > 0).map((r) => (r.driver!.cpuSeconds * 1000) / r.totals.requests);

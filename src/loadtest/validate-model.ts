@@ -69,6 +69,8 @@ export interface ValidateModelOptions {
   poolWeight?: number;
   /** HostModel.sharing in the calibration's fit and every prediction (default: the platform file's measured cpuSharing, else thread) */
   sharing?: 'thread' | 'process';
+  /** HostModel.slice in the calibration's fit and every prediction (with per-process sharing) */
+  slice?: number;
   /** given every measured run (capacity and levels, per layout) as soon as they are all in, before predicting (the CLI writes them for --runs-out) */
   onRuns?: (saved: SavedRuns) => void;
   /** predict from runs an earlier `runsOut` saved instead of measuring again */
@@ -361,7 +363,7 @@ export function predictDirection(
   measured: ReadonlyMap<string, Measured>,
   dir: string,
   platform?: PlatformCosts,
-  o: { speedCorrection?: 'probe' | 'none'; writeOverlay?: (path: string, text: string) => void; poolWeight?: number; sharing?: 'thread' | 'process' } = {},
+  o: { speedCorrection?: 'probe' | 'none'; writeOverlay?: (path: string, text: string) => void; poolWeight?: number; sharing?: 'thread' | 'process'; slice?: number } = {},
 ): Direction {
   const speedCorrection = o.speedCorrection ?? 'none';
   const writeOverlay = o.writeOverlay ?? ((path: string, text: string) => writeFileSync(path, text));
@@ -374,7 +376,8 @@ export function predictDirection(
   // capacity, 2026-12-03 03:04), which the levels alone leave to the cold-visit table's estimate.
   const inputs = [...own.levels, own.capacity];
   if (inputs.some((r) => r.run.layout !== calibrateOn)) throw new Error('a calibration input is not from the calibration layout');
-  const cal = calibrate(bp, inputs, { layout: calibrateOn, poolWeight, sharing, ...(platform ? { platform } : {}) });
+  const slice = o.slice !== undefined ? { slice: o.slice } : {};
+  const cal = calibrate(bp, inputs, { layout: calibrateOn, poolWeight, sharing, ...slice, ...(platform ? { platform } : {}) });
   // A platform file whose calls were paced (2026-11-30 to 12-01) measured each call finding its
   // core idle: with the host's idle slowdown known, their busy-core cost is what the simulator's
   // figures must be (it applies the slowdown itself to work that finds a core idle). Calls
@@ -389,7 +392,7 @@ export function predictDirection(
   // by the predicted layout's own pace (the calibration took the calibration layout's out).
   const coldVisit = cal.cold?.table;
   const coldVisitDb = cal.cold?.dbTable;
-  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, poolWeight, sharing, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
+  const host = { ...hostOfRuns(inputs), idleSlowdown: cal.host?.idleSlowdown ?? 0, poolWeight, sharing, ...slice, ...(coldVisit ? { coldVisit } : {}), ...(coldVisitDb ? { coldVisitDb } : {}) };
   const out: LayoutComparison[] = [];
   const raw: LayoutComparison[] = [];
   const compareAt = (layout: string, m: Measured, k: number): LayoutComparison => {
@@ -488,7 +491,8 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
   // The host shares its cores as the platform measurement found (per process on a Linux with autogroup), unless told.
   const sharing = o.sharing ?? platform?.cpuSharing?.rule ?? 'thread';
   if (sharing === 'process' && o.poolWeight !== undefined) throw new UsageError(`--pool-weight weighs the thread pools in thread sharing; the host here shares per process${o.sharing ? '' : ' (as the platform measurement found this machine)'}: give --cpu-sharing thread with it`);
-  const how = { speedCorrection: speed, ...(o.writeOverlay ? { writeOverlay: o.writeOverlay } : {}), ...(o.poolWeight !== undefined ? { poolWeight: o.poolWeight } : {}), sharing };
+  if (o.slice !== undefined && sharing !== 'process') throw new UsageError(`--cpu-slice hands the cores out per process; the host here shares per thread${o.sharing ? ' (--cpu-sharing thread)' : ' (the platform measurement found no per-process sharing, or there is none)'}: give --cpu-sharing process with it`);
+  const how = { speedCorrection: speed, ...(o.writeOverlay ? { writeOverlay: o.writeOverlay } : {}), ...(o.poolWeight !== undefined ? { poolWeight: o.poolWeight } : {}), sharing, ...(o.slice !== undefined ? { slice: o.slice } : {}) };
   const directions = [predictDirection(bp, file, o.calibrateOn, all, measured, dir, forPrediction, how)];
   for (const r of o.reverse ?? []) directions.push(predictDirection(bp, file, r, [o.calibrateOn], measured, dir, forPrediction, how));
   const load1 = os.loadavg();
@@ -502,7 +506,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
-      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process)` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
+      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process${o.slice !== undefined ? `; handed out in ${o.slice} ms time slices: --cpu-slice` : ''})` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${coldTableWords(d.coldVisitDb!)}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${coldTableWords(d.coldVisit)}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform

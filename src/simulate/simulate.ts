@@ -54,7 +54,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
   if (method === 'analytic') {
     const r = analyze(bp, layout, { ...o, ...wopts, compiled: c });
     if (sc) r.warnings.push(`scenario "${sc.name}" needs the DES method; the analytic result ignores it`);
-    if (o.host?.sharing === 'process') r.warnings.push('the analytic method shares the host per thread (the thread pools at their weight); sharing per process is the DES’s (--method des)');
+    if (o.host?.sharing === 'process') r.warnings.push(`the analytic method shares the host per thread (the thread pools at their weight); sharing per process${o.host.slice ? ' in time slices' : ''} is the DES’s (--method des)`);
     return tidy(r);
   }
   const w = workloadFor(bp, wopts);
@@ -67,7 +67,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
     const raw = runDes(c, w, {
       seed: repSeed,
       ...(o.balance ? { balance: o.balance } : {}),
-      ...(o.host ? { hostCores: o.host.cores, hostIdleSlowdown: o.host.idleSlowdown ?? 0, hostPoolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT, ...(o.host.sharing ? { hostSharing: o.host.sharing } : {}) } : {}),
+      ...(o.host ? { hostCores: o.host.cores, hostIdleSlowdown: o.host.idleSlowdown ?? 0, hostPoolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT, ...(o.host.sharing ? { hostSharing: o.host.sharing } : {}), ...(o.host.slice ? { hostSlice: o.host.slice } : {}) } : {}),
       ...(o.host?.coldVisit ? { coldVisit: o.host.coldVisit } : {}),
       ...(o.host?.coldVisitDb ? { coldVisitDb: o.host.coldVisitDb } : {}),
       ...(resolved?.ok ? { scenario: resolved.value.des } : {}),

@@ -158,6 +158,12 @@ export interface HostModel {
    * the analytic method solves the host as thread sharing and says so.
    */
   sharing?: 'thread' | 'process';
+  /**
+   * With sharing 'process': the cores handed out in time slices of this many ms, as Linux's
+   * scheduler does (des/sliced-host.ts: a waking process preempts one that has run well ahead of
+   * it, others take turns), rather than shared continuously. Absent: continuous sharing. DES only.
+   */
+  slice?: number;
 }
 
 export interface SimulationResult {

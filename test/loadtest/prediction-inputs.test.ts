@@ -263,7 +263,7 @@ describe('saved runs', () => {
     }
   });
 
-  it('validate-model --cpu-sharing: the host shared per process or per thread, by default as the platform file found the machine; said in the notes; a bad value or a pool weight with per-process sharing is one line and exit 2', () => {
+  it('validate-model --cpu-sharing and --cpu-slice: the host shared per process or per thread, by default as the platform file found the machine, per process in time slices when asked; said in the notes; a bad value, a pool weight with per-process sharing or slices with thread sharing is one line and exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));
     const args = (runs: string, out: string, more: string[] = []) => ['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', runs, '--calibrated-dir', join(dir, out), '--json', ...more];
@@ -289,9 +289,16 @@ describe('saved runs', () => {
     expect(note(measured)).toContain('as the platform measurement found this machine');
     expect(p95(measured)).toEqual(p95(told));
     expect(p95(run(args(runs, 'mt', ['--cpu-sharing', 'thread'])))).toEqual(p95(thread));
+    // Time slices (--cpu-slice): per process only; said in the note; other figures than continuous sharing.
+    const sliced = run(args(runs, 's', ['--cpu-slice', '3ms']));
+    expect(note(sliced)).toContain('a database connection is a process; handed out in 3 ms time slices: --cpu-slice)');
+    expect(p95(sliced)).not.toEqual(p95(measured));
     for (const [more, line] of [
       [['--cpu-sharing', 'core'], 'archsim: --cpu-sharing core: expected thread or process'],
       [['--pool-weight', '1'], 'archsim: --pool-weight weighs the thread pools in thread sharing; the host here shares per process (as the platform measurement found this machine): give --cpu-sharing thread with it'],
+      [['--cpu-sharing', 'thread', '--cpu-slice', '3ms'], 'archsim: --cpu-slice hands the cores out per process; the host here shares per thread (--cpu-sharing thread): give --cpu-sharing process with it'],
+      [['--cpu-slice', 'soon'], 'archsim: --cpu-slice soon: expected a positive duration such as 30 (seconds), 30s, 500ms or 2m'],
+      [['--cpu-slice', '3'], 'archsim: --cpu-slice 3: a time slice is at most 1s; give a unit, e.g. 3ms'],
     ] as const) {
       const r = archsim(args(runs, 'bad', [...more]));
       expect(r.code).toBe(2);

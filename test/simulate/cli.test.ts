@@ -101,6 +101,21 @@ describe('archsim simulate', () => {
     expect(analytic.stdout).toContain('note: the analytic method shares the host per thread (the thread pools at their weight); sharing per process is the DES’s (--method des)');
   });
 
+  it('--cpu-slice: per process in time slices (implies --cpu-sharing process), in the JSON and the header, other figures than continuous sharing; the analytic method says it does not model it', () => {
+    const file = join(tmp, 'pooled.yaml');
+    writeFileSync(file, POOLED);
+    const args = ['simulate', file, '-l', 'l', '--duration', '60s', '--warmup', '2s', '--host-cores', '1'];
+    const sliced = archsim([...args, '--cpu-slice', '3ms', '--json']);
+    expect(sliced.code, sliced.stderr).toBe(0);
+    expect(JSON.parse(sliced.stdout).host).toMatchObject({ cores: 1, sharing: 'process', slice: 3 });
+    const continuous = archsim([...args, '--cpu-sharing', 'process', '--json']);
+    const mean = (o: { stdout: string }, id: string) => JSON.parse(o.stdout).operations.find((x: { id: string }) => x.id === id).latency.mean;
+    expect(mean(sliced, 'a.plain')).not.toBe(mean(continuous, 'a.plain'));
+    expect(archsim([...args, '--cpu-slice', '3ms']).stdout.split('\n')[0]).toContain('host of 1 core, shared per process in 3 ms slices');
+    const analytic = archsim([...args, '--cpu-slice', '3ms', '--method', 'analytic']);
+    expect(analytic.stdout).toContain('note: the analytic method shares the host per thread (the thread pools at their weight); sharing per process in time slices is the DES’s (--method des)');
+  });
+
   it('runs a bundled scenario by name and shows the fault-isolation table', () => {
     const r = archsim(['simulate', QC, '-l', 'monolith', '--scenario', 'database-failure']);
     expect(r.code).toBe(0);
@@ -122,6 +137,12 @@ describe('archsim simulate', () => {
       ['--layout', 'monolith', '--cpu-sharing', 'process'],
       ['--layout', 'monolith', '--host-cores', '1', '--cpu-sharing', 'cores'],
       ['--layout', 'monolith', '--host-cores', '1', '--cpu-sharing', 'process', '--pool-weight', '1'],
+      ['--layout', 'monolith', '--cpu-slice', '3ms'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', 'often'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', '0ms'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', '3'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-sharing', 'thread', '--cpu-slice', '3ms'],
+      ['--layout', 'monolith', '--host-cores', '1', '--pool-weight', '0.5', '--cpu-slice', '3ms'],
     ]) {
       const r = archsim(['simulate', QC, ...args]);
       expect(r.code, args.join(' ')).toBe(2);

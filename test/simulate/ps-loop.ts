@@ -1,5 +1,5 @@
 // A minimal event loop for the PS pools' hand-worked timelines (ps-pool-priority.test.ts,
-// host-groups.test.ts): no compiled blueprint, so each sharing rule is checked exactly.
+// host-groups.test.ts, sliced-host.test.ts): no compiled blueprint, so each sharing rule is checked exactly.
 import { EV_POOL_WAKE } from '../../src/simulate/des/names.js';
 import type { PsPool, Scheduler } from '../../src/simulate/des/ps-pool.js';
 import { Token } from '../../src/simulate/des/tokens.js';
@@ -9,7 +9,8 @@ export class Loop implements Scheduler {
   now = 0;
   private q: { time: number; seq: number; kind: number; id: number; aux: number }[] = [];
   private seq = 0;
-  readonly pools: PsPool[] = [];
+  /** what EV_POOL_WAKE events name: PS pools, or a host of time slices (sliced-host.ts) */
+  readonly pools: Pick<PsPool, 'wake'>[] = [];
   readonly done: { name: string; at: number }[] = [];
   private readonly names = new Map<Token, string>();
   private readonly starts: { at: number; run: () => void }[] = [];

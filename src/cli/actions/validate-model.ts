@@ -1,5 +1,5 @@
 // `archsim validate-model`: calibrate on one layout, predict the others, measure them, print predicted against measured.
-import { choiceFlag, fractionFlag, intFlag, listFlag, secondsFlag } from '../flags.js';
+import { choiceFlag, fractionFlag, sliceFlag, intFlag, listFlag, secondsFlag } from '../flags.js';
 import { err, out, printJson, table, UsageError } from '../io.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
 import { existsSync, lstatSync, mkdirSync } from 'node:fs';
@@ -28,6 +28,7 @@ export interface Flags {
   speedCorrection?: string;
   poolWeight?: string;
   cpuSharing?: string;
+  cpuSlice?: string;
   html?: string;
   runsOut?: string;
   fromRuns?: string;
@@ -51,6 +52,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   if (speedCorrection !== 'probe' && speedCorrection !== 'none') throw new UsageError(`--speed-correction: "${flags.speedCorrection}" is not probe or none`);
   const poolWeight = flags.poolWeight !== undefined ? fractionFlag('--pool-weight', flags.poolWeight) : undefined;
   const sharing = flags.cpuSharing !== undefined ? choiceFlag('--cpu-sharing', flags.cpuSharing, ['thread', 'process'] as const) : undefined;
+  const slice = flags.cpuSlice !== undefined ? sliceFlag('--cpu-slice', flags.cpuSlice) : undefined;
   let levels: number[];
   try {
     levels = parseLevels(flags.levels);
@@ -97,7 +99,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   // Outputs never overwrite an input, and are written through the staged writer (no links followed).
   const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : []), ...(flags.platformCosts ? [flags.platformCosts] : [])];
   if (calibratedDir !== undefined) mkdirSync(calibratedDir, { recursive: true });
-  const v = await validateModel(file, { ...(calibratedDir !== undefined ? { calibratedDir, writeOverlay: (p: string, text: string) => writeOneFile(p, text, { force: !!flags.force, inputs }) } : {}), calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(sharing ? { sharing } : {}), ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(`archsim: ${l}`) });
+  const v = await validateModel(file, { ...(calibratedDir !== undefined ? { calibratedDir, writeOverlay: (p: string, text: string) => writeOneFile(p, text, { force: !!flags.force, inputs }) } : {}), calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(sharing ? { sharing } : {}), ...(slice !== undefined ? { slice } : {}), ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(`archsim: ${l}`) });
   if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });

@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--host-cores <n>', 'run everything on one host of N cores (processor sharing): predicts a run on this machine')
     .option('--pool-weight <w>', `with --host-cores: the thread pools' work (password hashing, compression) against the rest of the host, 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}, measured on Linux`)
     .option('--cpu-sharing <how>', 'with --host-cores: thread (default: every thread alike, the pools at --pool-weight) or process (equally between processes, then between each one’s threads, as Linux’s autogroup does; a database connection is a process): DES only')
+    .option('--cpu-slice <duration>', 'with --host-cores: hand the cores out per process in time slices of this length (e.g. 3ms), as Linux’s scheduler does, rather than sharing them continuously: a waking process preempts one that has run well ahead, others take turns (implies --cpu-sharing process; DES only)')
     .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
     .option('--arrivals <a>', 'open workload: poisson (independent clients; default: the blueprint workload’s, else poisson) or paced (evenly spaced, the mix in a fixed interleaved order, as archsim loadtest and k6 at a constant rate send them)')
     .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')

@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option('--host-cores <n>', 'run everything on one host of N cores')
     .option('--pool-weight <w>', `with --host-cores: the thread pools' work (password hashing, compression) against the rest of the host, 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}`)
     .option('--cpu-sharing <how>', 'with --host-cores: thread (default: every thread alike, the pools at --pool-weight) or process (equally between processes, then between each one’s threads, as Linux’s autogroup does; a database connection is a process): DES only')
+    .option('--cpu-slice <duration>', 'with --host-cores: hand the cores out per process in time slices of this length (e.g. 3ms), as Linux’s scheduler does, rather than sharing them continuously: a waking process preempts one that has run well ahead, others take turns (implies --cpu-sharing process; DES only)')
     .option('--workers <n>', 'DES: worker threads (default: all cores)')
     .option('--json', 'print the SweepResult as JSON')
     .addHelpText('after', '\nExample:\n  archsim sweep system.yaml --layout monolith --rates 50..700x14\nExit codes: 0 done, 2 bad input.')

@@ -58,7 +58,7 @@ class Sim {
     this.sampler = new Sampler(c, this.rng, this);
     this.lanes = this.sampler.lanes;
     this.programs = c.programs.map((p) => p.code);
-    this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng, o.hostIdleSlowdown ?? 0, coldTables(c.stations, o), o.hostPoolWeight ?? 0, o.hostSharing ?? 'thread');
+    this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng, o.hostIdleSlowdown ?? 0, coldTables(c.stations, o), o.hostPoolWeight ?? 0, o.hostSharing ?? 'thread', o.hostSlice ?? 0);
     this.calls = new Calls(c, this, this.tokens);
     this.arrivals = new Arrivals(c, w, o.scenario, this, this.rng);
     this.measure = new Measure(this.arrivals.opIds.length, o.scenario, w.warmup, w.duration, this.stations, this);

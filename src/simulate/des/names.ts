@@ -14,7 +14,8 @@
 //                an event's consumers, or a callee's work the caller stopped waiting for).
 //   pool         a processor-sharing pool of cores (ps-pool.ts): a PS replica's own cores, or
 //                the shared host (--host-cores); shared per process, one pool a process
-//                (host-groups.ts).
+//                (host-groups.ts); or, in time slices (--cpu-slice), the one host object of
+//                sliced-host.ts, which EV_POOL_WAKE names like a pool (aux: its core and turn).
 //   program pc   instructions of 4 int32s (compile.ts: OP_VISIT station dist, OP_DELAY dist,
 //                OP_SPAWN program, OP_BEGIN edge endPc, OP_END edge).
 //

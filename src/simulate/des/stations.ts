@@ -7,6 +7,7 @@ import { MIN_HOST_CORES, type Compiled } from '../compile.js';
 import { coldAfter, coldExtra, type ColdVisit } from '../cold-visit.js';
 import type { Balance } from '../types.js';
 import { EV_SERVICE_DONE } from './names.js';
+import { SlicedHost } from './sliced-host.js';
 import { ProcessSharedHost, processOfReplica, type SharedCores } from './host-groups.js';
 import { PsPool } from './ps-pool.js';
 import type { Rng } from './rng.js';
@@ -75,9 +76,9 @@ export class Stations {
   /** a PS replica's own pool of cores, or null (FCFS servers) */
   private readonly pool: (PsPool | null)[] = [];
   /** every pool, by its index in EV_POOL_WAKE events */
-  readonly pools: PsPool[] = [];
+  readonly pools: (PsPool | SlicedHost)[] = [];
   /** --host-cores: every FCFS server's work shares these cores (per thread, or per process: host-groups.ts) */
-  private readonly hostPool: PsPool | ProcessSharedHost | null;
+  private readonly hostPool: PsPool | ProcessSharedHost | SlicedHost | null;
   /** --host-cores: the thread pools' work, on the cores hostPool's leaves (ps-pool.ts, priority) */
   private readonly hostLowPool: PsPool | null;
   /** per station: 1 for a unit's thread pool (its work goes to hostLowPool) */
@@ -107,6 +108,8 @@ export class Stations {
     hostPoolWeight = 0,
     /** HostModel.sharing: the host's cores shared per thread (PS of every job) or per process (host-groups.ts) */
     hostSharing: 'thread' | 'process' = 'thread',
+    /** HostModel.slice: with per-process sharing, the cores handed out in slices of this many ms (sliced-host.ts); 0: continuous sharing */
+    hostSlice = 0,
   ) {
     this.leastConn = balance === 'least-connections';
     this.random = balance === 'random';
@@ -162,7 +165,14 @@ export class Stations {
     // The units' background work (timers, pollers) holds part of the host's cores all the time.
     const hostLeft = Math.max((hostCores ?? 0) - c.background, MIN_HOST_CORES);
     this.lowPriority = Uint8Array.from(c.stations, (s) => (s.kind === 'pool' ? 1 : 0));
-    if (hostCores && hostSharing === 'process') {
+    if (hostCores && hostSharing === 'process' && hostSlice > 0) {
+      // Per process in time slices (sliced-host.ts): one host object, its thread pools' work inside it.
+      const procs = processOfReplica(c.stations, this.firstReplica, this.allocated);
+      const h = new SlicedHost(this.pools.length, hostLeft, hostSlice, this.sim, done, procs.of, procs.count, hostIdleSlowdown);
+      this.pools.push(h);
+      this.hostPool = h;
+      this.hostLowPool = null;
+    } else if (hostCores && hostSharing === 'process') {
       // Per process: a thread pool's work shares its unit's process's share (no weight), so no lower pool.
       const procs = processOfReplica(c.stations, this.firstReplica, this.allocated);
       this.hostPool = new ProcessSharedHost(hostLeft, procs.of, procs.count, (shared) => this.newPool(hostLeft, done, hostIdleSlowdown, null, 0, shared));
@@ -289,6 +299,7 @@ export class Stations {
     this.work[s]! += work;
     const pool = this.pool[t.replica];
     if (pool) pool.add(t, work);
+    else if (this.hostPool instanceof SlicedHost) this.hostPool.add(t, work, this.lowPriority[s] === 1);
     else if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }

@@ -40,6 +40,8 @@ export interface DesOptions {
   hostPoolWeight?: number;
   /** see HostModel.sharing (default thread) */
   hostSharing?: 'thread' | 'process';
+  /** see HostModel.slice (ms; with hostSharing 'process') */
+  hostSlice?: number;
   /** see HostModel.coldVisit */
   coldVisit?: ColdVisit;
   /** see HostModel.coldVisitDb */
