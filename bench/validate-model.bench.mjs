@@ -76,6 +76,8 @@ export async function run({ log }) {
     rows.push({ name: `calibrated on ${d.calibrateOn}, predicted layouts: median |error| maximum throughput`, value: pct(d.summary.maxThroughput), goal: '≤ 10%', pass: d.summary.maxThroughput <= 0.1 });
     // Levels both sides call saturated are out of the latency medians: say how many, and how many only one side did.
     rows.push({ name: `calibrated on ${d.calibrateOn}, predicted levels: compared on latency / saturated on both sides (not compared) / saturated when measured only / when predicted only`, value: `${d.saturation.compared} / ${d.saturation.both} / ${d.saturation.measuredOnly} / ${d.saturation.predictedOnly}` });
+    // What the measurement itself can tell apart: its windows' 95% interval around each figure.
+    if (d.withinInterval) rows.push({ name: `calibrated on ${d.calibrateOn}, predicted layouts: predictions inside the measurement's own 95% interval, p50 / p95 (of ${d.withinInterval.figures} operation-levels)`, value: `${pct(d.withinInterval.p50)} / ${pct(d.withinInterval.p95)}` });
     for (const l of d.layouts.filter((x) => x.role === 'predicted')) {
       const m = l.maxThroughput;
       const iv = m.measuredInterval ? ` [${m.measuredInterval.lo.toFixed(0)}–${m.measuredInterval.hi.toFixed(0)}]` : '';

@@ -183,6 +183,8 @@ export interface Direction {
   saturation: { compared: number; both: number; measuredOnly: number; predictedOnly: number };
   /** the calibration layout reproduced: the worst level's median |error|, and the throughput error */
   reproduced: { p50: number; p95: number; maxThroughput: number };
+  /** the predicted layouts' figures inside the measurement's own 95% interval (withinInterval); null: no interval (one window a level) */
+  withinInterval: { p50: number; p95: number; figures: number } | null;
 }
 
 export interface ModelValidation {
@@ -259,6 +261,33 @@ export function compareLevel(fraction: number, predicted: ReturnType<typeof simu
 function levelMedians(operations: readonly OperationComparison[], saturated: LevelComparison['saturated']): Pick<LevelComparison, 'median'> {
   if (saturated.measured && saturated.predicted) return { median: { p50: Number.NaN, p95: Number.NaN } };
   return { median: { p50: median(operations.map((o) => Math.abs(o.error.p50))), p95: median(operations.map((o) => Math.abs(o.error.p95))) } };
+}
+
+/**
+ * The share of the predicted figures (each operation's p50 and p95 at each level compared on
+ * latency) that fall inside the measurement's 95% interval over its windows: where the
+ * measurement cannot tell the prediction from what it found itself. A median |error| of 30% means
+ * little when a level's windows disagree by as much (on this shared machine the same layout
+ * measured twice minutes apart differs by 22–29% on p50: BENCHMARKS session 18). Figures without
+ * an interval (one window) are left out; null when none has one. Pure.
+ */
+export function withinInterval(levels: readonly LevelComparison[]): Direction['withinInterval'] {
+  let figures = 0;
+  let p50 = 0;
+  let p95 = 0;
+  const inside = (x: number, iv: Interval) => x >= iv.lo && x <= iv.hi;
+  for (const lv of levels) {
+    if (lv.saturated.measured && lv.saturated.predicted) continue;
+    for (const op of lv.operations) {
+      const a = op.measured.p50Interval;
+      const b = op.measured.p95Interval;
+      if (!a || !b) continue;
+      figures++;
+      if (inside(op.predicted.p50, a)) p50++;
+      if (inside(op.predicted.p95, b)) p95++;
+    }
+  }
+  return figures ? { p50: p50 / figures, p95: p95 / figures, figures } : null;
 }
 
 /** How the predicted layouts' levels split by saturation. Pure. */
@@ -437,6 +466,7 @@ export function predictDirection(
       p95: worst(cal0.levels.map((x) => x.median.p95)),
       maxThroughput: Math.abs(cal0.maxThroughput.error),
     },
+    withinInterval: withinInterval(predicted.flatMap((l) => l.levels)),
   };
 }
 

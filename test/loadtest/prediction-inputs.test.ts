@@ -289,6 +289,9 @@ describe('saved runs', () => {
     expect(note(measured)).toContain('as the platform measurement found this machine');
     expect(p95(measured)).toEqual(p95(told));
     expect(p95(run(args(runs, 'mt', ['--cpu-sharing', 'thread'])))).toEqual(p95(thread));
+    // The text output says how many predicted figures fall inside the measurement's own interval.
+    const text = archsim(args(runs, 'txt').filter((x) => x !== '--json'));
+    expect(text.stdout).toMatch(/inside the measurement's own 95% interval \(over its windows\): p50 \d+%, p95 \d+% of the predicted layouts' \d+ operation-levels/);
     // Time slices (--cpu-slice): per process only; said in the note; other figures than continuous sharing.
     const sliced = run(args(runs, 's', ['--cpu-slice', '3ms']));
     expect(note(sliced)).toContain('a database connection is a process; handed out in 3 ms time slices: --cpu-slice)');

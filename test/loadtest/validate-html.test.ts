@@ -27,6 +27,7 @@ const v: ModelValidation = {
       summary: { p50: 0.2, p95: 0.2, maxThroughput: 0.25 },
       reproduced: { p50: 0.05, p95: 0.05, maxThroughput: 0.02 },
       saturation: { compared: 3, both: 1, measuredOnly: 1, predictedOnly: 0 },
+      withinInterval: { p50: 0.25, p95: 0.5, figures: 4 },
     },
   ],
   notes: ['<b>note</b>'],
@@ -52,6 +53,9 @@ describe('validationHtml', () => {
     // Saturated when measured only: its errors stay, marked.
     expect(html).toContain('97% <small title="measured: backlog">(meas. saturated)</small>');
     expect(html).toContain('Predicted levels compared on latency: 3 (saturated when measured only: 1, when predicted only: 0); saturated on both sides and not compared: 1.');
+    expect(html).toContain('Inside the measurement’s own 95% interval (over its windows): p50 25%, p95 50% of 4 operation-levels.'.replace('’', "'"));
+    // without intervals (one window a level), no such sentence
+    expect(validationHtml({ ...v, directions: [{ ...v.directions[0]!, withinInterval: null }] })).not.toContain('Inside the measurement');
     expect(html).toMatch(/Maximum throughput of the mix: predicted 50\/s, measured 40\/s \(95%: 36–44\), error \+25%/);
     expect(html).not.toMatch(/https?:\/\//);
   });

@@ -3,7 +3,7 @@
 // prediction both say "saturated" the level is not compared on latency; when only one does, its
 // errors stay in the medians.
 import { describe, expect, it } from 'vitest';
-import { BACKLOG_LAG_MS, compareLevel, measuredSaturation, saturationCounts, worst, type LevelComparison } from '../../src/loadtest/validate-model.js';
+import { BACKLOG_LAG_MS, compareLevel, measuredSaturation, saturationCounts, withinInterval, worst, type LevelComparison } from '../../src/loadtest/validate-model.js';
 import { combineWindows } from '../../src/loadtest/replicate.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
 import type { simulate } from '../../src/simulate/simulate.js';
@@ -78,5 +78,28 @@ describe('comparing a level', () => {
     expect(saturationCounts(levels)).toEqual({ compared: 3, both: 2, measuredOnly: 1, predictedOnly: 1 });
     expect(worst(levels.map((x) => x.median.p50))).toBe(0.9);
     expect(Number.isNaN(worst([Number.NaN]))).toBe(true);
+  });
+});
+
+describe('predictions inside the measurement’s own interval', () => {
+  const iv = (lo: number, hi: number) => ({ mean: (lo + hi) / 2, lo, hi, n: 3, level: 0.95 });
+  const op = (p50: number, p95: number, i50: ReturnType<typeof iv> | null, i95: ReturnType<typeof iv> | null) => ({ id: 'a.read', predicted: { p50, p95 }, measured: { p50: 10, p95: 30, p50Interval: i50, p95Interval: i95 }, error: { p50: 0, p95: 0 } });
+  const level = (ops: ReturnType<typeof op>[], saturated: LevelComparison['saturated'] = { measured: null, predicted: null }): LevelComparison => ({ fraction: 0.5, rate: 100, operations: ops, total: { predicted: { p50: 0, p95: 0 }, measured: { p50: 0, p95: 0, p50Interval: null, p95Interval: null } }, median: { p50: 0, p95: 0 }, saturated });
+
+  it('counts a figure on either bound as inside and one just beyond as outside, p50 and p95 apart; leaves out figures without an interval and levels saturated on both sides', () => {
+    const levels = [
+      level([op(8, 20, iv(8, 12), iv(20, 40)), op(12, 40.01, iv(8, 12), iv(20, 40)), op(7.99, 30, iv(8, 12), iv(20, 40)), op(10, 30, null, null)]),
+      // only the prediction saturated: still counted (a miss stays a miss)
+      level([op(50, 90, iv(8, 12), iv(20, 40))], { measured: null, predicted: 'host saturated' }),
+      // both saturated: not compared
+      level([op(10, 30, iv(8, 12), iv(20, 40))], { measured: 'backlog', predicted: 'host saturated' }),
+    ];
+    // 4 figures: p50 inside for the first two (on the bounds), p95 inside for the first and third
+    expect(withinInterval(levels)).toEqual({ p50: 0.5, p95: 0.5, figures: 4 });
+  });
+
+  it('is null when no figure has an interval (one window a level)', () => {
+    expect(withinInterval([level([op(10, 30, null, null)])])).toBeNull();
+    expect(withinInterval([])).toBeNull();
   });
 });

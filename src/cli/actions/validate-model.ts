@@ -119,6 +119,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
     out(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95'], rows));
     out(table(['layout', 'max throughput pred', 'measured (95%)', 'error', 'machine speed'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error), l.speed === null ? '' : `×${l.speed.toFixed(2)} applied`])));
     out(`median |error| over the predicted layouts: p50 ${abs(d.summary.p50)}, p95 ${abs(d.summary.p95)}, max throughput ${abs(d.summary.maxThroughput)}; ${d.calibrateOn} reproduced within p50 ${abs(d.reproduced.p50)}, p95 ${abs(d.reproduced.p95)}, max throughput ${abs(d.reproduced.maxThroughput)}`);
+    if (d.withinInterval) out(`inside the measurement's own 95% interval (over its windows): p50 ${abs(d.withinInterval.p50)}, p95 ${abs(d.withinInterval.p95)} of the predicted layouts' ${d.withinInterval.figures} operation-levels`);
     if (d.uncorrected) out(`without the machine-speed correction: p50 ${abs(d.uncorrected.p50)}, p95 ${abs(d.uncorrected.p95)}, max throughput ${abs(d.uncorrected.maxThroughput)}`);
     out(saturationLine(d));
     for (const l of d.layouts)
