@@ -8,12 +8,17 @@ import { SlicedHost } from '../../src/simulate/des/sliced-host.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { bp } from './helpers.js';
 import { Loop } from './ps-loop.js';
+import type { Token } from '../../src/simulate/des/tokens.js';
 
 /** A sliced host on `cores`; replica r runs in process processOf[r] (−1: a connection, its own). */
-function host(cores: number, slice: number, processOf: number[], o: { gran?: number; credit?: number; idleSlowdown?: number } = {}) {
+function host(cores: number, slice: number, processOf: number[], o: { gran?: number; credit?: number; idleSlowdown?: number; then?: (name: string) => void } = {}) {
   const loop = new Loop();
   const count = Math.max(0, ...processOf) + 1;
-  const h = new SlicedHost(loop.pools.length, cores, slice, loop, loop.finished, Int32Array.from(processOf), count, o.idleSlowdown ?? 0, o);
+  const onDone = (t: Token) => {
+    loop.finished(t);
+    o.then?.(loop.done[loop.done.length - 1]!.name);
+  };
+  const h = new SlicedHost(loop.pools.length, cores, slice, loop, onDone, Int32Array.from(processOf), count, o.idleSlowdown ?? 0, o);
   loop.pools.push(h);
   /** a job of `work` ms at replica r, on its unit's thread pool when `pool` */
   const job = (name: string, r: number, work: number, pool = false) => {
@@ -72,17 +77,140 @@ describe('a host of time slices', () => {
     expect(done()).toEqual(['x@4', 'y@4']);
   });
 
-  it('idle slowdown: a job that finds a core idle costs 1 + β; one that waited for its turn does not', () => {
-    const { loop, job, done } = host(1, 10, [0, 1], { idleSlowdown: 0.5, gran: Infinity });
-    loop.later(0, () => job('first', 0, 2));
-    loop.later(1, () => job('second', 1, 2));
+  it('idle slowdown: a job that finds a core idle costs 1 + β (at any time, a fresh core too); one that came the instant a job left (a busy period going on), or waited for its turn, does not', () => {
+    let follow: (() => void) | null = null;
+    const { loop, job, done } = host(1, 10, [0, 1], { idleSlowdown: 0.5, gran: Infinity, then: (n) => n === 'first' && follow?.() });
+    follow = () => job('next', 0, 2);
+    loop.later(1, () => job('first', 0, 2));
+    loop.later(5, () => job('second', 1, 2));
+    loop.later(20, () => job('late', 1, 2));
     loop.run();
-    expect(done()).toEqual(['first@3', 'second@5']);
+    // first 1–4 (2 × 1.5, the core idle); its follow-up takes the core the instant first leaves
+    // it: 4–6 at its own 2; second, waiting since 5, 6–8; late finds the core idle: 20–23
+    expect(done()).toEqual(['first@4', 'next@6', 'second@8', 'late@23']);
   });
 
-  it('refuses a slice that is not a positive number', () => {
+  it('serves the line least-served first and the earliest of equals first, past the line’s first sixteen (it grows)', () => {
+    const { loop, job, done } = host(1, 1, [0, 1, 2, 3], { gran: Infinity, credit: 0 });
+    loop.later(0, () => job('x', 0, 2));
+    loop.later(0, () => job('y', 1, 1));
+    loop.later(0, () => job('z', 2, 1));
+    loop.later(1.5, () => job('w', 3, 1));
+    loop.run();
+    // x 0–1 (v 1) goes back behind y and z (v 0); w wakes at 1.5 at v 0 and passes x (v 1)
+    expect(done()).toEqual(['y@2', 'z@3', 'w@4', 'x@5']);
+    const many = host(1, 10, [-1], { gran: Infinity, credit: 0 });
+    for (let i = 0; i < 20; i++) many.loop.later(0, () => many.job(`q${i}`, 0, 1));
+    many.loop.run();
+    expect(many.done()).toEqual(Array.from({ length: 20 }, (_, i) => `q${i}@${i + 1}`));
+  });
+
+  it('a process’s own jobs wait in order, past sixteen of them', () => {
+    const { loop, job, done } = host(1, 10, [0], { gran: Infinity, credit: 0 });
+    for (let i = 0; i < 20; i++) loop.later(0, () => job(`j${i}`, 0, 1));
+    loop.run();
+    expect(done()).toEqual(Array.from({ length: 20 }, (_, i) => `j${i}@${i + 1}`));
+  });
+
+  it('a waking process preempts a connection’s long query too, and the query resumes with what it has left', () => {
+    const run = (gran: number) => {
+      const { loop, job, done } = host(1, 10, [-1, 0], { gran, credit: 3 });
+      loop.later(0, () => job('query', 0, 6));
+      loop.later(4, () => job('visit', 1, 1));
+      loop.run();
+      return done();
+    };
+    // at 4 the query (placed at −3) is at v 1, the visit at max(0, 1 − 3) = 0: 1 ahead, over 0.5
+    expect(run(0.5)).toEqual(['visit@5', 'query@7']);
+    expect(run(Infinity)).toEqual(['query@6', 'visit@7']);
+  });
+
+  it('on two cores a waker preempts the process furthest ahead, and each core’s later turns still end', () => {
+    const { loop, job, done } = host(2, 10, [0, 1, 2], { gran: 0.5, credit: 2 });
+    loop.later(0, () => job('h1', 0, 10));
+    loop.later(2, () => job('h2', 1, 10));
+    loop.later(5, () => job('w', 2, 1));
+    loop.run();
+    // h2 starts at max(0, 2 − 2) = 0; at 5 h1 is at v 5, h2 at 3, w at 3 − 2 = 1: h1 gives way
+    // (4 ahead), w 5–6 on its core, h1's 5 left 6–11; h2 2–12 untouched
+    expect(done()).toEqual(['w@6', 'h1@11', 'h2@12']);
+  });
+
+  it('a connection’s query that wakes preempts a process that has run well ahead, as a process does', () => {
+    const { loop, job, done } = host(1, 10, [0, -1], { gran: 0.5, credit: 3 });
+    loop.later(0, () => job('hog', 0, 10));
+    loop.later(4, () => job('query', 1, 1));
+    loop.run();
+    // the query wakes at v 4 − 3 = 1, the hog is at 4: the query runs 4–5, the hog's 6 left 5–11
+    expect(done()).toEqual(['query@5', 'hog@11']);
+  });
+
+  it('a preempted hash waits as pool work: its process’s loop job that comes meanwhile goes first', () => {
+    const { loop, job, done } = host(1, 10, [0, 0, 1], { gran: 0.5, credit: 3 });
+    loop.later(0, () => job('hash', 1, 6, true));
+    loop.later(2, () => job('visit', 2, 1));
+    loop.later(2.5, () => job('loop', 0, 1));
+    loop.run();
+    // the visit (v max(0, 2 − 3) = 0) preempts the hash at v 2; the loop job comes at 2.5 while
+    // its process waits: after the visit (3) the loop 3–4, the hash's 4 left 4–8
+    expect(done()).toEqual(['visit@3', 'loop@4', 'hash@8']);
+  });
+
+  it('on a fractional core a preempted job keeps what it had done at the core’s speed', () => {
+    const { loop, job, done } = host(0.5, 10, [0, 1], { gran: 0.5, credit: 1 });
+    loop.later(0, () => job('hog', 0, 10));
+    loop.later(4, () => job('visit', 1, 1));
+    loop.run();
+    // half speed: by 4 the hog has done 2 (v 2), the visit wakes at v 1 and preempts it: 4–6;
+    // the hog's 8 left take 16: 6–22
+    expect(done()).toEqual(['visit@6', 'hog@22']);
+  });
+
+  it('on two cores a waker preempts the process furthest ahead, on whichever core it runs', () => {
+    const { loop, job, done } = host(2, 10, [0, 1, 2], { gran: 0.5, credit: 2 });
+    loop.later(0, () => job('x', 1, 9));
+    loop.later(10, () => job('a', 0, 20));
+    loop.later(10, () => job('b', 1, 20));
+    loop.later(12, () => job('w', 2, 1));
+    loop.run();
+    // x leaves process 1 at v 9; at 10 a starts on core 0 at v 0, b on core 1 at its own 9; at
+    // 12 w wakes at v 0: b (11) is furthest ahead and gives way on core 1: w 12–13, b's 18 left
+    // 13–23 and 23–31; a 10–20, 20–30 (had core 0 given way, a would finish last)
+    expect(done()).toEqual(['x@9', 'w@13', 'a@30', 'b@31']);
+  });
+
+  it('a process with more than one job waiting takes a core for each as they free', () => {
+    const { loop, job, done } = host(2, 10, [0, 1, 2], { gran: Infinity, credit: 0 });
+    loop.later(0, () => job('a', 1, 1));
+    loop.later(0, () => job('b', 2, 1));
+    loop.later(0, () => job('j1', 0, 1));
+    loop.later(0, () => job('j2', 0, 1));
+    loop.run();
+    expect(done()).toEqual(['a@1', 'b@1', 'j1@2', 'j2@2']);
+  });
+
+  it('within a process nothing is preempted: its loop’s job waits for its own hash’s turn to end', () => {
+    const { loop, job, done } = host(1, 10, [0, 0], { gran: 0.5, credit: 3 });
+    loop.later(0, () => job('hash', 1, 6, true));
+    loop.later(2, () => job('loop', 0, 1));
+    loop.run();
+    expect(done()).toEqual(['hash@6', 'loop@7']);
+  });
+
+  it('a hash whose turn ended waits as pool work: a loop job that comes meanwhile goes first', () => {
+    const { loop, job, done } = host(1, 2, [0, 0, -1], { gran: Infinity, credit: 0 });
+    loop.later(0, () => job('hash', 1, 4, true));
+    loop.later(0, () => job('query', 2, 2));
+    loop.later(3, () => job('loop', 0, 1));
+    loop.run();
+    // hash 0–2, query 2–4; the loop job came at 3 while its process waited: loop 4–5, hash 5–7
+    expect(done()).toEqual(['query@4', 'loop@5', 'hash@7']);
+  });
+
+  it('refuses a slice or cores that are not positive numbers', () => {
     const loop = new Loop();
     for (const slice of [0, -1, Number.NaN, Infinity]) expect(() => new SlicedHost(0, 1, slice, loop, loop.finished, new Int32Array(1), 1)).toThrow(/slice/);
+    for (const cores of [0, -1, Number.NaN]) expect(() => new SlicedHost(0, cores, 3, loop, loop.finished, new Int32Array(1), 1)).toThrow(/cores/);
   });
 });
 
