@@ -57,6 +57,8 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
     if (o.host?.sharing === 'process') r.warnings.push(`the analytic method shares the host per thread (the thread pools at their weight); sharing per process${o.host.slice ? ' in time slices' : ''} is the DES’s (--method des)`);
     return tidy(r);
   }
+  // (the CLI refuses it; a caller that passes slices with thread sharing has a bug, not bad input)
+  if (o.host?.slice !== undefined && o.host.sharing !== 'process') throw new Error('host.slice needs host.sharing "process" (time slices are handed out per process)');
   const w = workloadFor(bp, wopts);
   const seed = o.seed ?? 1;
   const k = Math.max(1, o.replications ?? 1);

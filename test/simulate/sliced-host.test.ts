@@ -11,20 +11,22 @@ import { Loop } from './ps-loop.js';
 import type { Token } from '../../src/simulate/des/tokens.js';
 
 /** A sliced host on `cores`; replica r runs in process processOf[r] (−1: a connection, its own). */
-function host(cores: number, slice: number, processOf: number[], o: { gran?: number; credit?: number; idleSlowdown?: number; then?: (name: string) => void } = {}) {
+/** `pools`: the replicas that are a unit's thread pool (their jobs wait behind their process's loop's). */
+function host(cores: number, slice: number, processOf: number[], o: { gran?: number; credit?: number; idleSlowdown?: number; pools?: number[]; then?: (name: string) => void } = {}) {
   const loop = new Loop();
   const count = Math.max(0, ...processOf) + 1;
   const onDone = (t: Token) => {
     loop.finished(t);
     o.then?.(loop.done[loop.done.length - 1]!.name);
   };
-  const h = new SlicedHost(loop.pools.length, cores, slice, loop, onDone, Int32Array.from(processOf), count, o.idleSlowdown ?? 0, o);
+  const pool = Uint8Array.from(processOf, (_, r) => (o.pools?.includes(r) ? 1 : 0));
+  const h = new SlicedHost(loop.pools.length, cores, slice, loop, onDone, Int32Array.from(processOf), count, pool, o.idleSlowdown ?? 0, o);
   loop.pools.push(h);
-  /** a job of `work` ms at replica r, on its unit's thread pool when `pool` */
-  const job = (name: string, r: number, work: number, pool = false) => {
+  /** a job of `work` ms at replica r */
+  const job = (name: string, r: number, work: number) => {
     const t = loop.token(name);
     t.replica = r;
-    h.add(t, work, pool);
+    h.add(t, work);
   };
   const done = () => loop.done.map((d) => `${d.name}@${d.at}`);
   return { loop, job, done };
@@ -58,8 +60,8 @@ describe('a host of time slices', () => {
 
   it('a process runs its event loop’s job before its thread pool’s; a connection is a process of its own', () => {
     // replica 0: unit u (process 0), replica 1: u's thread pool (process 0), replica 2: a connection
-    const { loop, job, done } = host(1, 2, [0, 0, -1], { gran: Infinity, credit: 0 });
-    loop.later(0, () => job('hash', 1, 6, true));
+    const { loop, job, done } = host(1, 2, [0, 0, -1], { gran: Infinity, credit: 0, pools: [1] });
+    loop.later(0, () => job('hash', 1, 6));
     loop.later(0, () => job('query', 2, 2));
     loop.later(1, () => job('loop', 0, 1));
     loop.run();
@@ -146,8 +148,8 @@ describe('a host of time slices', () => {
   });
 
   it('a preempted hash waits as pool work: its process’s loop job that comes meanwhile goes first', () => {
-    const { loop, job, done } = host(1, 10, [0, 0, 1], { gran: 0.5, credit: 3 });
-    loop.later(0, () => job('hash', 1, 6, true));
+    const { loop, job, done } = host(1, 10, [0, 0, 1], { gran: 0.5, credit: 3, pools: [1] });
+    loop.later(0, () => job('hash', 1, 6));
     loop.later(2, () => job('visit', 2, 1));
     loop.later(2.5, () => job('loop', 0, 1));
     loop.run();
@@ -190,16 +192,16 @@ describe('a host of time slices', () => {
   });
 
   it('within a process nothing is preempted: its loop’s job waits for its own hash’s turn to end', () => {
-    const { loop, job, done } = host(1, 10, [0, 0], { gran: 0.5, credit: 3 });
-    loop.later(0, () => job('hash', 1, 6, true));
+    const { loop, job, done } = host(1, 10, [0, 0], { gran: 0.5, credit: 3, pools: [1] });
+    loop.later(0, () => job('hash', 1, 6));
     loop.later(2, () => job('loop', 0, 1));
     loop.run();
     expect(done()).toEqual(['hash@6', 'loop@7']);
   });
 
   it('a hash whose turn ended waits as pool work: a loop job that comes meanwhile goes first', () => {
-    const { loop, job, done } = host(1, 2, [0, 0, -1], { gran: Infinity, credit: 0 });
-    loop.later(0, () => job('hash', 1, 4, true));
+    const { loop, job, done } = host(1, 2, [0, 0, -1], { gran: Infinity, credit: 0, pools: [1] });
+    loop.later(0, () => job('hash', 1, 4));
     loop.later(0, () => job('query', 2, 2));
     loop.later(3, () => job('loop', 0, 1));
     loop.run();
@@ -209,8 +211,8 @@ describe('a host of time slices', () => {
 
   it('refuses a slice or cores that are not positive numbers', () => {
     const loop = new Loop();
-    for (const slice of [0, -1, Number.NaN, Infinity]) expect(() => new SlicedHost(0, 1, slice, loop, loop.finished, new Int32Array(1), 1)).toThrow(/slice/);
-    for (const cores of [0, -1, Number.NaN]) expect(() => new SlicedHost(0, cores, 3, loop, loop.finished, new Int32Array(1), 1)).toThrow(/cores/);
+    for (const slice of [0, -1, Number.NaN, Infinity]) expect(() => new SlicedHost(0, 1, slice, loop, loop.finished, new Int32Array(1), 1, new Uint8Array(1))).toThrow(/slice/);
+    for (const cores of [0, -1, Number.NaN]) expect(() => new SlicedHost(0, cores, 3, loop, loop.finished, new Int32Array(1), 1, new Uint8Array(1))).toThrow(/cores/);
   });
 });
 

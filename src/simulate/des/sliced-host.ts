@@ -164,6 +164,8 @@ export class SlicedHost {
     /** per replica: its process (host-groups.ts processOfReplica), −1 for a connection (each its own) */
     private readonly processOf: Int32Array,
     processes: number,
+    /** per replica: 1 for a unit's thread pool (its work waits behind its process's event loop's) */
+    private readonly poolReplica: Uint8Array,
     /** a job that finds a core idle runs 1 + this times its work (HostModel.idleSlowdown) */
     private readonly idleSlowdown = 0,
     /** preemption threshold and sleeper credit, ms (default: SLICE_GRAN and SLICE_CREDIT of the slice) */
@@ -194,9 +196,10 @@ export class SlicedHost {
     this.v = new Float64Array(processes);
   }
 
-  /** Token t (at replica t.replica) joins with `work` ms of CPU; `pool`: it runs on its unit's thread pool. */
-  add(t: Token, work: number, pool: boolean): void {
+  /** Token t (at replica t.replica: its process, and whether it is a unit's thread pool) joins with `work` ms of CPU. */
+  add(t: Token, work: number): void {
     const p = this.processOf[t.replica]!;
+    const pool = this.poolReplica[t.replica] === 1;
     const waking = p === SINGLE || this.held[p] === 0;
     let v = 0;
     if (waking) {

@@ -168,7 +168,9 @@ export class Stations {
     if (hostCores && hostSharing === 'process' && hostSlice > 0) {
       // Per process in time slices (sliced-host.ts): one host object, its thread pools' work inside it.
       const procs = processOfReplica(c.stations, this.firstReplica, this.allocated);
-      const h = new SlicedHost(this.pools.length, hostLeft, hostSlice, this.sim, done, procs.of, procs.count, hostIdleSlowdown);
+      const poolReplica = new Uint8Array(nr);
+      c.stations.forEach((st, i) => st.kind === 'pool' && poolReplica.fill(1, this.firstReplica[i]!, this.firstReplica[i]! + this.allocated[i]!));
+      const h = new SlicedHost(this.pools.length, hostLeft, hostSlice, this.sim, done, procs.of, procs.count, poolReplica, hostIdleSlowdown);
       this.pools.push(h);
       this.hostPool = h;
       this.hostLowPool = null;
@@ -299,7 +301,6 @@ export class Stations {
     this.work[s]! += work;
     const pool = this.pool[t.replica];
     if (pool) pool.add(t, work);
-    else if (this.hostPool instanceof SlicedHost) this.hostPool.add(t, work, this.lowPriority[s] === 1);
     else if (this.hostPool) (this.hostLowPool && this.lowPriority[s] ? this.hostLowPool : this.hostPool).add(t, work);
     else this.sim.at(this.sim.now + work, EV_SERVICE_DONE, t.id, 0);
   }
