@@ -107,6 +107,15 @@ describe('a host of time slices', () => {
     expect(many.done()).toEqual(Array.from({ length: 20 }, (_, i) => `q${i}@${i + 1}`));
   });
 
+  it('a connection’s long query whose slice ran out waits at the CPU it has had, behind a query that has had less', () => {
+    const { loop, job, done } = host(1, 2, [-1], { gran: Infinity, credit: 0 });
+    loop.later(0, () => job('long', 0, 5));
+    loop.later(1, () => job('short', 0, 1));
+    loop.run();
+    // long 0–2 (v 2); short woke at 1 at v 1: short 2–3, long's 3 left 3–5 and 5–6
+    expect(done()).toEqual(['short@3', 'long@6']);
+  });
+
   it('a process’s own jobs wait in order, past sixteen of them', () => {
     const { loop, job, done } = host(1, 10, [0], { gran: Infinity, credit: 0 });
     for (let i = 0; i < 20; i++) loop.later(0, () => job(`j${i}`, 0, 1));
@@ -243,6 +252,10 @@ describe('the DES on a host of time slices', () => {
   const b = bp(layout);
   const run = (host: object, rate = 100) => simulate(b, 'two', { method: 'des', rate, duration: 120_000, warmup: 5_000, seed: 3, host: { cores: 1, driverCpu: 0, sharing: 'process', ...host } });
   const mean = (r: ReturnType<typeof run>, id: string) => r.operations.find((o) => o.id === id)!.latency.mean;
+
+  it('refuses slices with per-thread sharing (a caller’s bug: the CLI never asks for it)', () => {
+    expect(() => run({ sharing: 'thread', slice: 3 })).toThrow('host.slice needs host.sharing "process"');
+  });
 
   it('slices going to zero are continuous sharing per process (within 3% on every operation’s mean)', () => {
     const continuous = run({});

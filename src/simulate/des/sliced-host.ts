@@ -16,7 +16,7 @@
 // `gran`. Another process's hog (a hash, a long query) is thus preempted by a waking event loop;
 // two bursty processes mostly take turns. Within a process nothing is preempted: its event loop's
 // job waits for its pool's running turn to end (letting the loop preempt its own pool predicted
-// far worse on the saved runs: the monolith's own p50 at 75% −48% against +1%, BENCHMARKS
+// far worse on the saved runs: the monolith's own p50 at 75% −48% against about 0, BENCHMARKS
 // session 21). Processor sharing is the limit of slices going to zero.
 //
 // Fractional cores (the units' background work takes part of the host: stations.ts hostLeft) are
@@ -238,8 +238,9 @@ export class SlicedHost {
     const left = this.leftAfter[c]!;
     const p = this.procOn[c]!;
     const pool = this.poolOn[c] === 1;
-    this.free(c, this.vOn[c]! + this.turnOn[c]!);
-    if (left > 0) this.wait(t, left, p, pool);
+    const v = this.vOn[c]! + this.turnOn[c]!;
+    this.free(c, v);
+    if (left > 0) this.wait(t, left, p, pool, v);
     else if (p !== SINGLE) {
       this.held[p]!--;
       if (!this.queued[p] && this.loopJobs[p]!.size + this.poolJobs[p]!.size > 0) this.enqueue(p);
@@ -280,12 +281,11 @@ export class SlicedHost {
     const pool = this.poolOn[c] === 1;
     const v = this.vOn[c]! + done;
     this.free(c, v);
-    if (p === SINGLE) this.line.push(t, left, SINGLE, v);
-    else this.wait(t, left, p, pool);
+    this.wait(t, left, p, pool, v);
   }
 
-  /** Job t of process p (or a connection's, v its own) waits for a core. */
-  private wait(t: Token, work: number, p: number, pool: boolean, v = 0): void {
+  /** Job t of process p waits for a core (its process in line at the process's v), or a connection's job at `v`, its own. */
+  private wait(t: Token, work: number, p: number, pool: boolean, v: number): void {
     if (p === SINGLE) return this.line.push(t, work, SINGLE, v);
     (pool ? this.poolJobs[p]! : this.loopJobs[p]!).push(t, work, 0, 0);
     if (!this.queued[p] && !this.running(p)) this.enqueue(p);
