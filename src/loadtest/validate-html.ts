@@ -49,13 +49,13 @@ function layoutSection(l: LayoutComparison): string {
   const rows = l.levels
     .map(
       (x) =>
-        `<tr><td>${Math.round(x.fraction * 100)}%</td><td>${num(x.rate, 1)}</td><td>${num(x.total.predicted.p50)}</td><td>${num(x.total.measured.p50)}${x.total.measured.p50Interval ? ` <small>(${num(x.total.measured.p50Interval.lo)}–${num(x.total.measured.p50Interval.hi)})</small>` : ''}</td><td>${num(x.total.predicted.p95)}</td><td>${num(x.total.measured.p95)}${x.total.measured.p95Interval ? ` <small>(${num(x.total.measured.p95Interval.lo)}–${num(x.total.measured.p95Interval.hi)})</small>` : ''}</td>${errorCells(x)}</tr>`,
+        `<tr><td>${Math.round(x.fraction * 100)}%</td><td>${num(x.rate, 1)}</td><td>${num(x.total.predicted.p50)}</td><td>${num(x.total.measured.p50)}${x.total.measured.p50Interval ? ` <small>(${num(x.total.measured.p50Interval.lo)}–${num(x.total.measured.p50Interval.hi)})</small>` : ''}</td><td>${num(x.total.predicted.p95)}</td><td>${num(x.total.measured.p95)}${x.total.measured.p95Interval ? ` <small>(${num(x.total.measured.p95Interval.lo)}–${num(x.total.measured.p95Interval.hi)})</small>` : ''}</td>${errorCells(x)}<td>${num(x.cpu.predicted)} / ${x.cpu.measured === null ? '—' : `${num(x.cpu.measured)} <small>(${pct(x.cpu.error)})</small>`}</td></tr>`,
     )
     .join('\n');
   const mt = l.maxThroughput;
   return `<section><h3>${esc(l.layout)} <small>(${l.role})</small></h3>
 ${chart(l)}
-<table><thead><tr><th>level</th><th>req/s</th><th>p50 pred</th><th>p50 measured (95%)</th><th>p95 pred</th><th>p95 measured (95%)</th><th>median |err| p50</th><th>median |err| p95</th></tr></thead><tbody>
+<table><thead><tr><th>level</th><th>req/s</th><th>p50 pred</th><th>p50 measured (95%)</th><th>p95 pred</th><th>p95 measured (95%)</th><th>median |err| p50</th><th>median |err| p95</th><th>CPU of the requests, cores: pred / measured</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 <p>Maximum throughput of the mix: predicted ${num(mt.predicted, 0)}/s, measured ${num(mt.measured, 0)}/s${mt.measuredInterval ? ` (95%: ${num(mt.measuredInterval.lo, 0)}–${num(mt.measuredInterval.hi, 0)})` : ''}, error ${pct(mt.error)}.</p></section>`;

@@ -152,6 +152,27 @@ export interface LevelComparison {
    * errors stay in (a prediction that misses saturation is a miss).
    */
   saturated: { measured: string | null; predicted: string | null };
+  /**
+   * CPU the requests took, in cores, in all and split between the units' processes (their event
+   * loops and thread pools, the gateway) and the database servers (the queries, and the broker's
+   * queue where it is the database's): predicted, every station's work but the driver's; measured,
+   * every process of the system under test less what it used with no load (its background, which
+   * the model also keeps apart); measured null where the run read no CPU. Latency near capacity
+   * follows utilization steeply (1/(1−ρ)): a few points of CPU missing here is where a high level's
+   * latency goes missing.
+   */
+  cpu: CpuComparison;
+}
+
+export interface CpuShare {
+  predicted: number;
+  measured: number | null;
+}
+export interface CpuComparison extends CpuShare {
+  /** (predicted − measured) / measured of the total; not a number without a measurement */
+  error: number;
+  units: CpuShare;
+  databases: CpuShare;
 }
 
 export interface LayoutComparison {
@@ -255,6 +276,35 @@ export function compareLevel(fraction: number, predicted: ReturnType<typeof simu
     total: { predicted: { p50: wmean((x) => x.predicted.p50), p95: wmean((x) => x.predicted.p95) }, measured: { p50: wmean((x) => x.measured.p50), p95: wmean((x) => x.measured.p95), p50Interval: wiv('p50Interval'), p95Interval: wiv('p95Interval') } },
     ...levelMedians(operations, saturated),
     saturated,
+    cpu: cpuComparison(predicted, measured),
+  };
+}
+
+/** Station kinds whose work runs in a database server's processes (the queue of a broker is the database's: QUEUE_DATABASE). */
+const DATABASE_KINDS: ReadonlySet<string> = new Set(['datastore', 'broker']);
+
+/** The requests' CPU, predicted against measured (LevelComparison.cpu). Pure. */
+export function cpuComparison(predicted: ReturnType<typeof simulate>, measured: LoadTestResult): CpuComparison {
+  let units = 0;
+  let databases = 0;
+  for (const s of predicted.stations) {
+    if (s.kind === 'driver' || s.kind === 'network') continue;
+    if (DATABASE_KINDS.has(s.kind)) databases += s.cpu;
+    else units += s.cpu;
+  }
+  const sut = measured.processes.filter((x) => x.role !== 'driver');
+  const read = sut.length > 0 && sut.every((x) => Number.isFinite(x.cpuUtilization));
+  const idleOf = (pid: number) => measured.idle?.find((x) => x.pid === pid)?.cpuUtilization ?? 0;
+  const busy = (xs: typeof sut) => (read ? xs.reduce((a, x) => a + Math.max(0, x.cpuUtilization - idleOf(x.pid)), 0) : null);
+  const mUnits = busy(sut.filter((x) => x.role !== 'datastore'));
+  const mDatabases = busy(sut.filter((x) => x.role === 'datastore'));
+  const total = mUnits === null || mDatabases === null ? null : mUnits + mDatabases;
+  return {
+    predicted: units + databases,
+    measured: total,
+    error: total === null ? Number.NaN : relError(units + databases, total),
+    units: { predicted: units, measured: mUnits },
+    databases: { predicted: databases, measured: mDatabases },
   };
 }
 

@@ -818,13 +818,14 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
       meanQueue: Number.isFinite(x.meanWait) ? queued[i]! : Infinity,
       demandPerRequest: x.demand,
       visitRate: x.visitRate,
+      cpu: (x.demand * lambda) / 1000,
       waitProbability: x.pWait,
     };
   });
   const hopsPerRequest = sol.ops.reduce((a, op) => a + op.p * demands.get(op.id)!.hops, 0);
   const networkMs = sol.ops.reduce((a, op) => a + op.p * demands.get(op.id)!.networkMs, 0);
   if (networkMs > 0 && hopsPerRequest > 0) {
-    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (lambda * networkMs) / 1000, demandPerRequest: networkMs, visitRate: lambda * hopsPerRequest });
+    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (lambda * networkMs) / 1000, demandPerRequest: networkMs, visitRate: lambda * hopsPerRequest, cpu: 0 });
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);

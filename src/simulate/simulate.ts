@@ -142,6 +142,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
       meanQueue: st.wait[g]! / raw.measured,
       demandPerRequest: overloaded ? (st.served[g]! > 0 ? (st.work[g]! / st.served[g]!) * visitsPerRequest[g]! : 0) : completed > 0 ? st.busy[g]! / completed : 0,
       visitRate: st.visits[g]! / T,
+      cpu: st.work[g]! / raw.measured,
       waitProbability: st.visits[g]! > 0 ? st.waited[g]! / st.visits[g]! : 0,
     };
     if (s.autoscale) r.maxReplicas = st.maxActive[g]!;
@@ -157,7 +158,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     networkMs += (op.count / Math.max(completed, 1)) * t.networkMs;
   }
   if (networkMs > 0 && hops > 0) {
-    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * networkMs) / 1000, demandPerRequest: networkMs, visitRate: X * hops });
+    stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * networkMs) / 1000, demandPerRequest: networkMs, visitRate: X * hops, cpu: 0 });
   }
   const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const saturated = offered >= 1 ? { station: sat.station, utilization: offered, by: 'offered load' as const } : backlog.growing ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'backlog' as const } : undefined;
@@ -251,6 +252,7 @@ function combine(reps: SimulationResult[]): SimulationResult {
     utilization: avg((r) => r.stations[i]!.utilization),
     meanQueue: avg((r) => r.stations[i]!.meanQueue),
     demandPerRequest: avg((r) => r.stations[i]!.demandPerRequest),
+    cpu: avg((r) => r.stations[i]!.cpu),
     visitRate: avg((r) => r.stations[i]!.visitRate),
     ...(s.waitProbability !== undefined ? { waitProbability: avg((r) => r.stations[i]!.waitProbability ?? 0) } : {}),
   }));

@@ -83,6 +83,12 @@ export interface StationResult {
   meanQueue: number;
   /** mean service demand per top-level request at this station, ms */
   demandPerRequest: number;
+  /**
+   * CPU the station's work took, in cores (work handed out per second of the measured window, a
+   * cold visit's extra included; the network: 0). On a shared host this is not utilization, which
+   * counts time a server holds a core share, stretched by the processes beside it.
+   */
+  cpu: number;
   /** visits per second */
   visitRate: number;
   /** probability a visit waits for a server (Erlang C in the analytic method) */

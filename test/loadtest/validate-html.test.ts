@@ -11,6 +11,7 @@ const level = (fraction: number, rate: number, pred: number, meas: number, satur
   total: { predicted: { p50: pred, p95: pred * 2 }, measured: { p50: meas, p95: meas * 2, p50Interval: iv(meas), p95Interval: iv(meas * 2) } },
   median: saturated.measured && saturated.predicted ? { p50: Number.NaN, p95: Number.NaN } : { p50: Math.abs(pred - meas) / meas, p95: Math.abs(pred - meas) / meas },
   saturated,
+  cpu: { predicted: rate / 100, measured: fraction === 0.9 ? null : rate / 80, error: fraction === 0.9 ? Number.NaN : 0.8 - 1, units: { predicted: rate / 100, measured: null }, databases: { predicted: 0, measured: null } },
 });
 
 const v: ModelValidation = {
@@ -57,6 +58,9 @@ describe('validationHtml', () => {
     // without intervals (one window a level), no such sentence
     expect(validationHtml({ ...v, directions: [{ ...v.directions[0]!, withinInterval: null }] })).not.toContain('Inside the measurement');
     expect(html).toMatch(/Maximum throughput of the mix: predicted 50\/s, measured 40\/s \(95%: 36–44\), error \+25%/);
+    // the requests' CPU per level, predicted / measured, or the prediction alone
+    expect(html).toContain('<td>0.20 / 0.25 <small>(-20%)</small></td>');
+    expect(html).toContain('<td>0.36 / —</td>');
     expect(html).not.toMatch(/https?:\/\//);
   });
 });

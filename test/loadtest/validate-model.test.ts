@@ -23,6 +23,7 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
   expect(r.stdout).toMatch(/median \|error\| over the predicted layouts: p50 \d+%, p95 \d+%, max throughput \d+%/);
   expect(r.stdout).toMatch(/warm-up 2 s driven and not measured/);
   expect(r.stdout).toMatch(/PostgreSQL durable/);
+  expect(r.stdout).toMatch(/CPU of the requests, predicted against measured \(median over the levels\): monolith \(cal\.\) units [+-]\d+%, databases [+-]\d+%/);
   const v = JSON.parse(readFileSync(out, 'utf8'));
   expect(v.directions.map((d: { calibrateOn: string }) => d.calibrateOn)).toEqual(['monolith', 'microservices']);
   for (const d of v.directions) {
@@ -41,6 +42,13 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
         expect(Number.isFinite(o.predicted.p50), o.id).toBe(true);
         expect(o.error.p50).toBeCloseTo((o.predicted.p50 - o.measured.p50) / o.measured.p50, 9);
       }
+      // the requests' CPU: both sides read, units and databases each part of it
+      const cpu = l.levels[0].cpu;
+      expect(cpu.predicted).toBeGreaterThan(0);
+      expect(cpu.measured).toBeGreaterThan(0);
+      expect(cpu.units.measured + cpu.databases.measured).toBeCloseTo(cpu.measured, 9);
+      expect(cpu.units.predicted + cpu.databases.predicted).toBeCloseTo(cpu.predicted, 9);
+      expect(cpu.databases.measured).toBeGreaterThan(0);
       expect(l.maxThroughput.measured).toBeGreaterThan(0);
       expect(l.maxThroughput.predicted).toBeGreaterThan(0);
     }

@@ -25,9 +25,9 @@ function run(o: { rate: number; throughput: number; lagP50?: number; waited?: nu
   });
 }
 
-/** A simulation result with only what compareLevel reads: each operation's p50/p95, and `saturated`. */
+/** A simulation result with only what compareLevel reads: each operation's p50/p95, `saturated`, and no stations (no CPU). */
 function predicted(p50: number, p95: number, saturated?: { station: string; utilization: number; by: 'offered load' | 'backlog' }): ReturnType<typeof simulate> {
-  return { operations: ['a.read', 'a.write'].map((id) => ({ id, latency: { p50, p95 } })), ...(saturated ? { saturated } : {}) } as unknown as ReturnType<typeof simulate>;
+  return { operations: ['a.read', 'a.write'].map((id) => ({ id, latency: { p50, p95 } })), stations: [], ...(saturated ? { saturated } : {}) } as unknown as ReturnType<typeof simulate>;
 }
 
 describe('a measured level the layout did not keep up with', () => {

@@ -62,7 +62,7 @@ describe('the rows and warnings of one run', () => {
     const r = simulate(network([{ dist: 'const', mean: 2 }, { dist: 'const', mean: 3 }], { latency: 1 }), 'one', { rate: 50, duration: 2000, mix, seed: 1 });
     const X = r.operations[0]!.throughput;
     expect(r.stations.map((s) => s.id)).toEqual(['ua', 'ub', 'network']);
-    expect(r.stations[2]).toEqual({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: expect.closeTo((X * 2) / 1000, 6), demandPerRequest: 2, visitRate: expect.closeTo(X * 2, 6) });
+    expect(r.stations[2]).toEqual({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: expect.closeTo((X * 2) / 1000, 6), demandPerRequest: 2, visitRate: expect.closeTo(X * 2, 6), cpu: 0 });
   });
 
   it("the compiler's warnings come first in the result's", () => {
