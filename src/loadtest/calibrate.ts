@@ -534,6 +534,10 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     // With the queue's database read apart, so is its share of the idle reading (its pollers').
     const idleOf = (i: number) => Math.max(0, (dsIdle ?? 0) - (q ? databaseIdleCores(results[i]!, q.server, q.database) : 0));
     const y = results.map((_, i) => Math.max(0, cpu[i]! - idleOf(i) * secs[i]! - (coldDb?.[i] ?? 0)));
+    if (t.kind === 'datastore') {
+      const spread = perRequestSpread(results.map((x, i) => ({ throughput: x.totals.throughput, requests: x.totals.requests, cpuSeconds: y[i]! })));
+      if (spread) warnings.push(`${t.name}: ${spread}`);
+    }
     let D: number[];
     let idle: number | null = null;
     let method: UnitFit['method'];
@@ -740,6 +744,28 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     queue,
     warnings,
   };
+}
+
+/** A database's CPU per request at the lightest run this many times its figure at the heaviest, or more, is worth a warning. */
+export const SPREAD_WARN = 1.5;
+
+/**
+ * How a process's CPU per request (its wake-ups at the runs' pace already out) changes from the
+ * lightest run to the heaviest, when it falls by SPREAD_WARN× or more: a sentence for the
+ * calibration's warnings, else null. Pure. The calibration pools its runs into one figure per
+ * operation, so where the real figure falls with load the light levels are predicted cheap and
+ * the capacity dear. Measured on the reference services' monolith (reports/BENCHMARKS.md,
+ * session 22): the database's CPU 2.8–3.7 ms a request at 25% of capacity and 1.0–1.35 at
+ * capacity, most of it durable commits, whose flush overlapping commits share.
+ */
+export function perRequestSpread(runs: readonly { throughput: number; requests: number; cpuSeconds: number }[]): string | null {
+  const read = runs.filter((r) => r.requests > 0 && r.throughput > 0);
+  if (read.length < 2) return null;
+  const light = read.reduce((a, r) => (r.throughput < a.throughput ? r : a));
+  const heavy = read.reduce((a, r) => (r.throughput > a.throughput ? r : a));
+  const ms = (r: (typeof read)[number]) => (r.cpuSeconds * 1000) / r.requests;
+  if (light === heavy || ms(heavy) <= 0 || ms(light) < SPREAD_WARN * ms(heavy)) return null;
+  return `CPU per request ${round(ms(light))} ms at ${round(light.throughput)}/s against ${round(ms(heavy))} ms at ${round(heavy.throughput)}/s (×${round(ms(light) / ms(heavy))}): it falls with load (a durable commit's flush is shared by the commits that overlap it), and the figures here pool the runs, so a prediction at light load has too little of this CPU and one near capacity too much`;
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
