@@ -765,7 +765,8 @@ export function perRequestSpread(runs: readonly { throughput: number; requests: 
   const heavy = read.reduce((a, r) => (r.throughput > a.throughput ? r : a));
   const ms = (r: (typeof read)[number]) => (r.cpuSeconds * 1000) / r.requests;
   if (light === heavy || ms(heavy) <= 0 || ms(light) < SPREAD_WARN * ms(heavy)) return null;
-  return `CPU per request ${round(ms(light))} ms at ${round(light.throughput)}/s against ${round(ms(heavy))} ms at ${round(heavy.throughput)}/s (×${round(ms(light) / ms(heavy))}): it falls with load (a durable commit's flush is shared by the commits that overlap it), and the figures here pool the runs, so a prediction at light load has too little of this CPU and one near capacity too much`;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return `CPU per request ${r2(ms(light))} ms at ${r2(light.throughput)}/s against ${r2(ms(heavy))} ms at ${r2(heavy.throughput)}/s (×${r2(ms(light) / ms(heavy))}): it falls with load (work that overlapping requests share, e.g. a durable commit's flush shared by the commits that overlap it), and the figures here pool the runs, so a prediction at light load has too little of this CPU and one near capacity too much`;
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;

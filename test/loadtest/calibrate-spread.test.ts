@@ -16,11 +16,13 @@ describe('perRequestSpread', () => {
       { throughput: 140, requests: 1400, cpuSeconds: 2.8 }, // 2 ms: between, not compared
     ];
     expect(perRequestSpread(runs)).toBe(
-      'CPU per request 3 ms at 70/s against 1 ms at 270/s (×3): it falls with load (a durable commit’s flush is shared by the commits that overlap it), and the figures here pool the runs, so a prediction at light load has too little of this CPU and one near capacity too much'.replace('’', "'"),
+      'CPU per request 3 ms at 70/s against 1 ms at 270/s (×3): it falls with load (work that overlapping requests share, e.g. a durable commit’s flush shared by the commits that overlap it), and the figures here pool the runs, so a prediction at light load has too little of this CPU and one near capacity too much'.replace('’', "'"),
     );
     // exactly 1.5× warns, just under does not
     expect(perRequestSpread([{ throughput: 100, requests: 100, cpuSeconds: 0.15 }, { throughput: 200, requests: 200, cpuSeconds: 0.2 }])).toMatch(/^CPU per request 1\.5 ms at 100\/s against 1 ms at 200\/s \(×1\.5\)/);
     expect(perRequestSpread([{ throughput: 100, requests: 100, cpuSeconds: 0.1499 }, { throughput: 200, requests: 200, cpuSeconds: 0.2 }])).toBeNull();
+    // figures to two decimals
+    expect(perRequestSpread([{ throughput: 68.6667, requests: 618, cpuSeconds: 1.3832 }, { throughput: 276.3333, requests: 1658, cpuSeconds: 1.5527 }])).toMatch(/^CPU per request 2\.24 ms at 68\.67\/s against 0\.94 ms at 276\.33\/s \(×2\.39\)/);
     // rising with load (contention) is not this warning's
     expect(perRequestSpread([{ throughput: 100, requests: 100, cpuSeconds: 0.1 }, { throughput: 200, requests: 200, cpuSeconds: 0.6 }])).toBeNull();
   });
