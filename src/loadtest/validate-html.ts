@@ -1,10 +1,10 @@
 // validate-model's page: per direction and layout, latency against load, predicted (lines) and
 // measured (points with their 95% intervals), p50 and p95 of the whole mix, and the error table.
 // Pure: the validation in, one self-contained HTML document out (no scripts, no remote assets).
-import type { Direction, LayoutComparison, LevelComparison, ModelValidation } from './validate-model.js';
+import { signedPct, type Direction, type LayoutComparison, type LevelComparison, type ModelValidation } from './validate-model.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
+const pct = signedPct;
 const num = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 function chart(l: LayoutComparison): string {

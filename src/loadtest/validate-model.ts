@@ -216,6 +216,9 @@ export interface ModelValidation {
   notes: string[];
 }
 
+/** A relative figure as a signed whole percentage ("+12%", "-4%"), or "—" when it is not a number. */
+export const signedPct = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
+
 /** Relative error of a prediction: (predicted − measured) / measured. */
 export const relError = (predicted: number, measured: number): number => (measured > 0 ? (predicted - measured) / measured : Number.NaN);
 

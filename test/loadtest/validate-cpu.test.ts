@@ -82,9 +82,8 @@ describe('the requests’ CPU at a level (validate-model)', () => {
   });
 
   it('prints as a table cell and one line per direction', () => {
-    const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
-    expect(cpuCell({ predicted: 0.9, measured: 0.94, error: 0.9 / 0.94 - 1, units: { predicted: 0, measured: 0 }, databases: { predicted: 0, measured: 0 } }, pct)).toBe('0.90/0.94 -4%');
-    expect(cpuCell({ predicted: 0.9, measured: null, error: Number.NaN, units: { predicted: 0.9, measured: null }, databases: { predicted: 0, measured: null } }, pct)).toBe('0.90/—');
+    expect(cpuCell({ predicted: 0.9, measured: 0.94, error: 0.9 / 0.94 - 1, units: { predicted: 0, measured: 0 }, databases: { predicted: 0, measured: 0 } })).toBe('0.90/0.94 -4%');
+    expect(cpuCell({ predicted: 0.9, measured: null, error: Number.NaN, units: { predicted: 0.9, measured: null }, databases: { predicted: 0, measured: null } })).toBe('0.90/—');
     const lv = (u: [number, number], d: [number, number]) => ({ cpu: { predicted: u[0] + d[0], measured: u[1] + d[1], error: 0, units: { predicted: u[0], measured: u[1] }, databases: { predicted: d[0], measured: d[1] } } }) as unknown as LevelComparison;
     const d = {
       layouts: [
@@ -93,7 +92,7 @@ describe('the requests’ CPU at a level (validate-model)', () => {
         { layout: 'unread', role: 'predicted', levels: [{ cpu: { predicted: 1, measured: null, error: Number.NaN, units: { predicted: 1, measured: null }, databases: { predicted: 0, measured: null } } } as unknown as LevelComparison] },
       ],
     } as unknown as Direction;
-    expect(cpuLine(d, pct)).toBe('CPU of the requests, predicted against measured (median over the levels): monolith (cal.) units -10%, databases -20%; micro units +10%, databases +0%');
-    expect(cpuLine({ layouts: [d.layouts[2]!] } as unknown as Direction, pct)).toBeNull();
+    expect(cpuLine(d)).toBe('CPU of the requests, predicted against measured (median over the levels): monolith (cal.) units -10%, databases -20%; micro units +10%, databases +0%');
+    expect(cpuLine({ layouts: [d.layouts[2]!] } as unknown as Direction)).toBeNull();
   });
 });

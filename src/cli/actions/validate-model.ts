@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { didYouMean } from '../../model/diagnostics.js';
-import { median, overlayName, relError, validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
+import { median, overlayName, relError, signedPct, validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
 import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
 import { otherMachine, readPlatformFile, thisMachine } from '../platform-file.js';
@@ -105,7 +105,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });
   }
   if (flags.json) return printJson(v);
-  const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%` : '—');
+  const pct = signedPct;
   const abs = (x: number) => pct(x).replace('+', '');
   const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '∞');
   const iv = (x: { lo: number; hi: number } | null) => (x ? ` (${x.lo.toFixed(1)}–${x.hi.toFixed(1)})` : '');
@@ -114,7 +114,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
     const closed = d.inputs.filter((i) => i.model === 'closed').length;
     out(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')}${closed ? `: its capacity run and ${d.inputs.length - closed} load levels` : ''})`);
     const rows = d.layouts.flatMap((l) =>
-      l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, ...levelVerdict(x, abs), cpuCell(x.cpu, pct)]),
+      l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, ...levelVerdict(x, abs), cpuCell(x.cpu)]),
     );
     out(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95', 'CPU pred/meas'], rows));
     out(table(['layout', 'max throughput pred', 'measured (95%)', 'error', 'machine speed'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error), l.speed === null ? '' : `×${l.speed.toFixed(2)} applied`])));
@@ -122,7 +122,7 @@ export async function action(file: string, flags: Flags): Promise<number | void>
     if (d.withinInterval) out(`inside the measurement's own 95% interval (over its windows): p50 ${abs(d.withinInterval.p50)}, p95 ${abs(d.withinInterval.p95)} of the predicted layouts' ${d.withinInterval.figures} operation-levels`);
     if (d.uncorrected) out(`without the machine-speed correction: p50 ${abs(d.uncorrected.p50)}, p95 ${abs(d.uncorrected.p95)}, max throughput ${abs(d.uncorrected.maxThroughput)}`);
     out(saturationLine(d));
-    const cpu = cpuLine(d, pct);
+    const cpu = cpuLine(d);
     if (cpu) out(cpu);
     for (const l of d.layouts)
       for (const x of l.levels)
@@ -136,17 +136,17 @@ export async function action(file: string, flags: Flags): Promise<number | void>
 }
 
 /** Per layout, the median error over its levels of the requests' CPU, units' processes and database servers apart (null: no level read CPU). */
-export function cpuLine(d: Direction, pct: (x: number) => string): string | null {
+export function cpuLine(d: Direction): string | null {
   const err = (xs: readonly { predicted: number; measured: number | null }[]) => median(xs.filter((x) => x.measured !== null).map((x) => relError(x.predicted, x.measured!)));
   const parts = d.layouts
     .filter((l) => l.levels.some((x) => x.cpu.measured !== null))
-    .map((l) => `${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''} units ${pct(err(l.levels.map((x) => x.cpu.units)))}, databases ${pct(err(l.levels.map((x) => x.cpu.databases)))}`);
+    .map((l) => `${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''} units ${signedPct(err(l.levels.map((x) => x.cpu.units)))}, databases ${signedPct(err(l.levels.map((x) => x.cpu.databases)))}`);
   return parts.length ? `CPU of the requests, predicted against measured (median over the levels): ${parts.join('; ')}` : null;
 }
 
 /** A level's CPU of the requests in cores, predicted / measured and the error ("0.90/0.94 −4%"), or the prediction alone. */
-export function cpuCell(c: LevelComparison['cpu'], pct: (x: number) => string): string {
-  return c.measured === null ? `${c.predicted.toFixed(2)}/—` : `${c.predicted.toFixed(2)}/${c.measured.toFixed(2)} ${pct(c.error)}`;
+export function cpuCell(c: LevelComparison['cpu']): string {
+  return c.measured === null ? `${c.predicted.toFixed(2)}/—` : `${c.predicted.toFixed(2)}/${c.measured.toFixed(2)} ${signedPct(c.error)}`;
 }
 
 /** A level's two error columns: the medians, or why there are none, and which side alone saw saturation. */

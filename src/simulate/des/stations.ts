@@ -169,7 +169,7 @@ export class Stations {
       // Per process in time slices (sliced-host.ts): one host object, its thread pools' work inside it.
       const procs = processOfReplica(c.stations, this.firstReplica, this.allocated);
       const poolReplica = new Uint8Array(nr);
-      c.stations.forEach((st, i) => st.kind === 'pool' && poolReplica.fill(1, this.firstReplica[i]!, this.firstReplica[i]! + this.allocated[i]!));
+      c.stations.forEach((_, i) => this.lowPriority[i] === 1 && poolReplica.fill(1, this.firstReplica[i]!, this.firstReplica[i]! + this.allocated[i]!));
       const h = new SlicedHost(this.pools.length, hostLeft, hostSlice, this.sim, done, procs.of, procs.count, poolReplica, hostIdleSlowdown);
       this.pools.push(h);
       this.hostPool = h;
