@@ -27,6 +27,7 @@ import { findLoadProfile } from './profile/load.js';
 import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
 import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
+import { unsettledNote, windowsOnceSettled } from './settling.js';
 
 export type SystemUnderTest = {
   baseUrl: string;
@@ -452,7 +453,9 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
 }
 
 async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, level: LoadTestResult['run']['level'], scenario: ScenarioRef, seed: Seeded, n: number): Promise<LoadTestResult> {
-  const { windows, dropped } = await windowsOnceWarm<LoadTestResult>(n, plan.model === 'closed', (w) => w.totals.throughput, async (i) => {
+  // A first window that had not settled (settling.ts) is dropped and one more measured.
+  const closed = plan.model === 'closed';
+  const { windows, dropped } = await windowsOnceSettled<LoadTestResult>(n, closed, (w) => ({ throughput: w.totals.throughput, p50: w.totals.latency?.p50 ?? 0 }), async (i) => {
     const warmup = windowWarmup(plan, i);
     o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
     // The units' own counters around the measured window (async reads started at each edge).
@@ -476,63 +479,21 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
     const [b, a] = await Promise.all([atStart, atEnd]);
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
     return { ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle };
-  }, (x) => o.log?.(`${layout}: the first window (${round1(x)}/s) was still warming up: dropped, one more measured`));
+  }, () => o.log?.(`${layout}: the first window had not settled (settling.ts): dropped, one more measured`));
   // What the dropped windows were: driven, not measured (the warm-up grew by their time).
   const warmup = plan.warmup + dropped.length * (plan.duration + REWARM_SECONDS);
   if (dropped.length) {
-    const note = `${dropped.length === 1 ? 'the first window' : `the first ${dropped.length} windows`} (${dropped.map((x) => `${round1(x)}/s`).join(', ')}) ran below ${Math.round(WARMING_RATIO * 100)}% of the later windows' median throughput: the system was still warming up (JIT, connection pools, caches), so ${dropped.length === 1 ? 'it was' : 'they were'} driven and not measured, the warm-up ${warmup} s in all`;
+    const note = unsettledNote(closed, dropped, warmup);
     windows.forEach((w) => w.run.notes.push(note));
   }
   const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level, idle: seed.idle.length > 0 });
   const r = combineWindows(windows, method);
   r.profile = sut.units.map((u) => windows.map((w) => w.profile.find((p) => p.unit === u.name)).filter((p): p is NonNullable<typeof p> => !!p)).filter((l) => l.length === windows.length).map(sumProfiles);
   // The reported warm-up is the first window's (the one that settles JIT and pools), with any
-  // window dropped as still warming.
+  // window dropped as not settled.
   return { ...r, run: { ...r.run, warmup } };
 }
 
-/**
- * A closed run's first window below this share of the later windows' median throughput was still
- * warming up. On four sets of validate-model runs of 2026-12-04 (5 s warm-up, 16 connections,
- * three 2 s windows) the first capacity window was the lowest in 17 of 20 runs, up to 38% below
- * the others' median (the monolith 183/s against 295 and 299; microservices 55/s against 67 and
- * 79, still rising); this ratio drops it in 10 of the 20.
- */
-export const WARMING_RATIO = 0.9;
-/** At most this many windows are dropped as still warming; past it the run is what it is. */
-export const MAX_WARMING_WINDOWS = 2;
-
-/**
- * Whether a closed run's windows, their throughputs in order, open with one still warming up: the
- * first below WARMING_RATIO × the median of the others. Pure. An open run's throughput is its
- * arrival rate whatever the system's warmth, so only a closed run can say.
- */
-export function stillWarming(throughputs: readonly number[]): boolean {
-  if (throughputs.length < 2) return false;
-  const rest = [...throughputs.slice(1)].sort((a, b) => a - b);
-  const m = rest.length % 2 ? rest[(rest.length - 1) / 2]! : (rest[rest.length / 2 - 1]! + rest[rest.length / 2]!) / 2;
-  return throughputs[0]! < WARMING_RATIO * m;
-}
-
-/**
- * `n` windows measured in turn by `measure(i)`; for a closed run, while the first is still warming
- * (stillWarming over `throughput` of each), it is dropped and one more measured, at most
- * MAX_WARMING_WINDOWS times. The windows kept and the dropped ones' throughputs, in order.
- */
-export async function windowsOnceWarm<T>(n: number, closed: boolean, throughput: (w: T) => number, measure: (i: number) => Promise<T>, onDrop?: (throughput: number) => void): Promise<{ windows: T[]; dropped: number[] }> {
-  const windows: T[] = [];
-  const dropped: number[] = [];
-  for (let i = 0; i < n + dropped.length; i++) {
-    windows.push(await measure(i));
-    if (closed && windows.length === n && dropped.length < MAX_WARMING_WINDOWS && stillWarming(windows.map(throughput))) {
-      dropped.push(throughput(windows.shift()!));
-      onDrop?.(dropped[dropped.length - 1]!);
-    }
-  }
-  return { windows, dropped };
-}
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /**
  * One measured run of a layout: start it, drive the plan with each driver in turn (each seeds
