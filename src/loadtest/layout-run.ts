@@ -27,7 +27,7 @@ import { findLoadProfile } from './profile/load.js';
 import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from './profile/plan.js';
 import type { LoadProfile } from './profile/schema.js';
 import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
-import { unsettledNote, windowsOnceSettled } from './settling.js';
+import { settlingWords, unsettledNote, windowsOnceSettled } from './settling.js';
 
 export type SystemUnderTest = {
   baseUrl: string;
@@ -479,7 +479,7 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
     const [b, a] = await Promise.all([atStart, atEnd]);
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
     return { ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle };
-  }, () => o.log?.(`${layout}: the first window had not settled (settling.ts): dropped, one more measured`));
+  }, (d) => o.log?.(`${layout}: the first window (${settlingWords(closed, d)}) had not settled: dropped, one more measured`));
   // What the dropped windows were: driven, not measured (the warm-up grew by their time).
   const warmup = plan.warmup + dropped.length * (plan.duration + REWARM_SECONDS);
   if (dropped.length) {
@@ -493,7 +493,6 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
   // window dropped as not settled.
   return { ...r, run: { ...r.run, warmup } };
 }
-
 
 /**
  * One measured run of a layout: start it, drive the plan with each driver in turn (each seeds

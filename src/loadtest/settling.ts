@@ -15,6 +15,7 @@
 // 0.86–1.09 times the others' median in half of them and 2.6–34 times in 7 (microservices at 75%:
 // 177.5 ms, then 9.9 and 11.8), where it set the level's mean p50 by itself. A level that is truly
 // saturated gets slower window after window, so its first window is never the one dropped.
+import { median } from 'simple-statistics';
 
 /** What a window says of its settling. */
 export type Settling = { throughput: number; p50: number };
@@ -25,11 +26,6 @@ export const WARMING_RATIO = 0.9;
 export const SETTLING_FACTOR = 2.5;
 /** At most this many windows are dropped; past it the run is what it is. */
 export const MAX_UNSETTLED_WINDOWS = 2;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** Whether the windows, in order, open with one that had not settled (see the top of this file). */
 export function firstUnsettled(closed: boolean, windows: readonly Settling[]): boolean {
@@ -60,11 +56,14 @@ export async function windowsOnceSettled<T>(n: number, closed: boolean, settling
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** What a dropped window showed, in a few words: its throughput for a closed run, its p50 for an open one. */
+export const settlingWords = (closed: boolean, d: Settling): string => (closed ? `${round1(d.throughput)}/s` : `p50 ${round1(d.p50)} ms`);
+
 /** The note a run's result carries when windows were dropped: what they showed, and the warm-up in all (s). */
 export function unsettledNote(closed: boolean, dropped: readonly Settling[], warmup: number): string {
   const which = dropped.length === 1 ? 'the first window' : `the first ${dropped.length} windows`;
   const verb = dropped.length === 1 ? 'it was' : 'they were';
   return closed
-    ? `${which} (${dropped.map((d) => `${round1(d.throughput)}/s`).join(', ')}) ran below ${Math.round(WARMING_RATIO * 100)}% of the later windows' median throughput: the system was still warming up (JIT, connection pools, caches), so ${verb} driven and not measured, the warm-up ${warmup} s in all`
+    ? `${which} (${dropped.map((d) => settlingWords(true, d)).join(', ')}) ran below ${Math.round(WARMING_RATIO * 100)}% of the later windows' median throughput: the system was still warming up (JIT, connection pools, caches), so ${verb} driven and not measured, the warm-up ${warmup} s in all`
     : `${which} (p50 ${dropped.map((d) => `${round1(d.p50)} ms`).join(', ')}) ran over ${SETTLING_FACTOR}× the later windows' median p50: the system had not settled at this rate (a transient that then cleared), so ${verb} driven and not measured, the warm-up ${warmup} s in all`;
 }
