@@ -14,6 +14,11 @@ export interface Res<T = any> {
   ms: number;
 }
 
+/** A hang fails the test; see api(). */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** Answers slower than this are logged, so a CI run that nearly timed out says where. */
+const SLOW_MS = 5_000;
+
 export function api(base: string) {
   return async function call<T = any>(method: string, path: string, opts: { body?: unknown; token?: string; raw?: Uint8Array; headers?: Record<string, string> } = {}): Promise<Res<T>> {
     const t0 = performance.now();
@@ -28,16 +33,28 @@ export function api(base: string) {
       headers['content-type'] ??= 'application/json';
     }
     // A hang fails the test, but not a request that a starved CI machine answers slowly: on two
-    // shared cores with container builds beside it, one of ~800 hostile requests once took 15 s.
-    const r = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-    const text = await r.text();
+    // shared cores with container builds beside it, one of ~800 hostile requests once took 15 s,
+    // and in another run one gave no answer in 30 s (not reproduced here under CPU and fsync
+    // load: the slowest then was under 1 s). The error names the request, and slow answers are
+    // logged, so the next such run says which request it was.
+    let r: Response;
+    let text: string;
+    try {
+      r = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      text = await r.text();
+    } catch (e) {
+      const took = Math.round(performance.now() - t0);
+      throw new Error(`${method} ${path.slice(0, 200)}: ${(e as Error).name === 'TimeoutError' ? 'no answer' : (e as Error).message} after ${took} ms`, { cause: e });
+    }
+    const ms = performance.now() - t0;
+    if (ms > SLOW_MS) console.warn(`[api] slow: ${method} ${path.slice(0, 200)} answered ${r.status} after ${Math.round(ms)} ms`);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       /* not JSON */
     }
-    return { status: r.status, body: parsed as T, ms: performance.now() - t0 };
+    return { status: r.status, body: parsed as T, ms };
   };
 }
 
