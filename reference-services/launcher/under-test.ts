@@ -4,6 +4,7 @@
 // reaches the reference services only through this folder (test/structure.test.ts checks it).
 export { domainModules } from '../domains/index.js';
 export { durabilityOf, settleAfterLoad } from '../runtime/postgres.js';
+export { openEventBacklog } from '../runtime/event-backlog.js';
 export { measureEventQueue } from './event-queue-bench.js';
 export { measureDbColdVisits } from './db-cold-bench.js';
 // The platform benchmark runs the reference gateway alone, in front of its echo server.

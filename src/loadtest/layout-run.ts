@@ -28,6 +28,7 @@ import { expectedCounts, scenarioPlan, ProfileError, type ScenarioPlan } from '.
 import type { LoadProfile } from './profile/schema.js';
 import { profileDelta, scrapeUnits, sumProfiles, type UnitCounters } from './op-profile.js';
 import { settlingWords, unsettledNote, windowsOnceSettled } from './settling.js';
+import { chargeDeferredWork, deferredNote, type Drain, type WindowBacklog } from './deferred-work.js';
 
 export type SystemUnderTest = {
   baseUrl: string;
@@ -42,6 +43,8 @@ export type SystemUnderTest = {
   notes: string[];
   /** after the seeding's bulk load: the database's own maintenance done now, not in a measured window; returns what could not be done */
   afterLoad?(): Promise<string[]>;
+  /** events waiting to be handled (outbox and queue rows): absent where the databases cannot be read (containers) */
+  eventBacklog?: { read(): Promise<number>; close(): Promise<void> };
   stop(): Promise<void>;
 };
 
@@ -79,8 +82,8 @@ export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
  * library users that never start a layout do not load a program they do not run.
  */
 async function referenceServices() {
-  const { domainModules, durabilityOf, settleAfterLoad } = await import('../../reference-services/launcher/under-test.js');
-  return { domainModules, durabilityOf, settleAfterLoad };
+  const { domainModules, durabilityOf, settleAfterLoad, openEventBacklog } = await import('../../reference-services/launcher/under-test.js');
+  return { domainModules, durabilityOf, settleAfterLoad, openEventBacklog };
 }
 
 /** Where a started layout runs: processes on this machine (default), or containers through compose. */
@@ -98,7 +101,7 @@ export interface StartOptions {
 }
 
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: StartOptions = {}): Promise<SystemUnderTest> {
-  const { domainModules, durabilityOf, settleAfterLoad } = await referenceServices();
+  const { domainModules, durabilityOf, settleAfterLoad, openEventBacklog } = await referenceServices();
   checkRunnable(bp, domainModules);
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
   if (opts.runtime === 'compose') return composeUnderTest(bp, blueprintFile, layout, plan, planned, opts);
@@ -114,8 +117,12 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
   }
   signals.started(started);
   const running = started;
+  let eventBacklog: SystemUnderTest['eventBacklog'];
   // The normal end gives the signals back (a signal's stop ends the process itself).
-  const stop = () => running.stop().finally(() => (signals.signalled ? undefined : signals.dispose()));
+  const stop = () =>
+    (eventBacklog?.close() ?? Promise.resolve())
+      .then(() => running.stop())
+      .finally(() => (signals.signalled ? undefined : signals.dispose()));
   try {
     const settings = await durabilityOf(running.databases.events!);
     const database = { engine: 'postgres', durable: Object.values(settings).every((v) => v === 'on'), settings };
@@ -123,7 +130,12 @@ export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string,
     if (!database.durable) notes.push(`PostgreSQL NOT durable (${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}): writes cost less than on any real deployment`);
     const units = running.units.map((u) => ({ name: u.name, url: u.internalUrl ?? u.url }));
     const afterLoad = () => settleAfterLoad(Object.values(running.databases));
-    return { baseUrl: running.gatewayUrl, units, database, processes: processesOfLayout(running), scenario, notes, plan: planned, afterLoad, stop };
+    // Without it a run still measures, but cannot charge a saturated window for the events it left.
+    eventBacklog = await openEventBacklog(Object.values(running.databases)).catch((e: Error) => {
+      notes.push(`events left queued by the load are not counted (their databases could not be read: ${e.message})`);
+      return undefined;
+    });
+    return { baseUrl: running.gatewayUrl, units, database, processes: processesOfLayout(running), scenario, notes, plan: planned, afterLoad, eventBacklog, stop };
   } catch (e) {
     await stop();
     throw e;
@@ -455,15 +467,24 @@ export async function measurePlan(sut: SystemUnderTest, bp: Blueprint, layout: s
 async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: string, plan: LoadPlan, o: MeasureOptions, level: LoadTestResult['run']['level'], scenario: ScenarioRef, seed: Seeded, n: number): Promise<LoadTestResult> {
   // A first window that had not settled (settling.ts) is dropped and one more measured.
   const closed = plan.model === 'closed';
-  const { windows, dropped } = await windowsOnceSettled<LoadTestResult>(n, closed, (w) => ({ throughput: w.totals.throughput, p50: w.totals.latency?.p50 ?? 0 }), async (i) => {
+  const queued = new WeakMap<LoadTestResult, WindowBacklog>();
+  const { windows: measured, dropped } = await windowsOnceSettled<LoadTestResult>(n, closed, (w) => ({ throughput: w.totals.throughput, p50: w.totals.latency?.p50 ?? 0 }), async (i) => {
     const warmup = windowWarmup(plan, i);
     o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
     // The units' own counters around the measured window (async reads started at each edge).
     let atStart: Promise<Map<string, UnitCounters>> | undefined;
     let atEnd: Promise<Map<string, UnitCounters>> | undefined;
+    // The events waiting at each edge: their growth is work this window's requests left undone.
+    let queuedAtStart: Promise<number> | undefined;
+    let queuedAtEnd: Promise<number> | undefined;
     const onPhase = (phase: 'measure' | 'end') => {
-      if (phase === 'measure') atStart = scrapeUnits(sut.units);
-      else atEnd = scrapeUnits(sut.units);
+      if (phase === 'measure') {
+        atStart = scrapeUnits(sut.units);
+        queuedAtStart = sut.eventBacklog?.read();
+      } else {
+        atEnd = scrapeUnits(sut.units);
+        queuedAtEnd = sut.eventBacklog?.read();
+      }
       o.onPhase?.(phase);
     };
     const w = await loadTestTarget({
@@ -476,10 +497,13 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
       onPhase,
       onReport: (r) => Object.assign(seed.counters, r.counters),
     });
-    const [b, a] = await Promise.all([atStart, atEnd]);
+    const [b, a, q0, q1] = await Promise.all([atStart, atEnd, queuedAtStart, queuedAtEnd]);
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
-    return { ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle };
+    const result: LoadTestResult = { ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle };
+    if (q0 !== undefined && q1 !== undefined) queued.set(result, { start: q0, end: q1 });
+    return result;
   }, (d) => o.log?.(`${layout}: the first window (${settlingWords(closed, d)}) had not settled: dropped, one more measured`));
+  const windows = await withDeferredWork(sut, measured, queued, seed.idle, closed, o.log);
   // What the dropped windows were: driven, not measured (the warm-up grew by their time).
   const warmup = plan.warmup + dropped.length * (plan.duration + REWARM_SECONDS);
   if (dropped.length) {
@@ -492,6 +516,40 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
   // The reported warm-up is the first window's (the one that settles JIT and pools), with any
   // window dropped as not settled.
   return { ...r, run: { ...r.run, warmup } };
+}
+
+/** The longest a drain after the load is waited for, s. */
+export const DRAIN_LIMIT_S = 60;
+
+/**
+ * When events were left queued as the load stopped: wait for them to drain (at most
+ * DRAIN_LIMIT_S), measure the processes' CPU meanwhile above their idle background, and charge
+ * each window with its share (deferred-work.ts); the windows carry a note saying so.
+ */
+async function withDeferredWork(sut: SystemUnderTest, windows: LoadTestResult[], queued: WeakMap<LoadTestResult, WindowBacklog>, idle: readonly ProcessUsage[], closed: boolean, log?: (line: string) => void): Promise<LoadTestResult[]> {
+  const probe = sut.eventBacklog;
+  const backlog = windows.map((w) => queued.get(w));
+  if (!probe || backlog.some((b) => !b)) return windows;
+  const at = await probe.read();
+  if (at === 0) return windows;
+  const before = sampleProcesses(sut.processes);
+  const t0 = performance.now();
+  let left = at;
+  while (left > 0 && performance.now() - t0 < DRAIN_LIMIT_S * 1000) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = await probe.read();
+  }
+  const after = sampleProcesses(sut.processes);
+  const seconds = (performance.now() - t0) / 1000;
+  const usage = processUsage(before, after).map((p) => {
+    const still = idle.find((q) => q.unit === p.unit && q.role === p.role)?.cpuUtilization ?? 0;
+    return { ...p, cpuSeconds: Math.max(0, p.cpuSeconds - still * seconds) };
+  });
+  const drain: Drain = { events: at - left, seconds, processes: usage, complete: left === 0 };
+  const charged = chargeDeferredWork(windows, backlog as WindowBacklog[], drain);
+  const note = deferredNote(backlog as WindowBacklog[], drain, closed, windows, charged);
+  log?.(note);
+  return charged.map((w) => ({ ...w, run: { ...w.run, notes: [...w.run.notes, note] } }));
 }
 
 /**
