@@ -475,15 +475,15 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
     let atStart: Promise<Map<string, UnitCounters>> | undefined;
     let atEnd: Promise<Map<string, UnitCounters>> | undefined;
     // The events waiting at each edge: their growth is work this window's requests left undone.
-    let queuedAtStart: Promise<number> | undefined;
-    let queuedAtEnd: Promise<number> | undefined;
+    let queuedAtStart: Promise<number | undefined> | undefined;
+    let queuedAtEnd: Promise<number | undefined> | undefined;
     const onPhase = (phase: 'measure' | 'end') => {
       if (phase === 'measure') {
         atStart = scrapeUnits(sut.units);
-        queuedAtStart = sut.eventBacklog?.read();
+        queuedAtStart = readBacklog(sut);
       } else {
         atEnd = scrapeUnits(sut.units);
-        queuedAtEnd = sut.eventBacklog?.read();
+        queuedAtEnd = readBacklog(sut);
       }
       o.onPhase?.(phase);
     };
@@ -518,6 +518,9 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
   return { ...r, run: { ...r.run, warmup } };
 }
 
+/** The events waiting now, or undefined when they cannot be read (the window is then not charged: a reading never fails a run). */
+const readBacklog = (sut: SystemUnderTest): Promise<number | undefined> | undefined => sut.eventBacklog?.read().catch(() => undefined);
+
 /** The longest a drain after the load is waited for, s. */
 export const DRAIN_LIMIT_S = 60;
 
@@ -530,14 +533,19 @@ async function withDeferredWork(sut: SystemUnderTest, windows: LoadTestResult[],
   const probe = sut.eventBacklog;
   const backlog = windows.map((w) => queued.get(w));
   if (!probe || backlog.some((b) => !b)) return windows;
-  const at = await probe.read();
+  const at = await probe.read().catch(() => 0);
   if (at === 0) return windows;
   const before = sampleProcesses(sut.processes);
   const t0 = performance.now();
   let left = at;
-  while (left > 0 && performance.now() - t0 < DRAIN_LIMIT_S * 1000) {
-    await new Promise((r) => setTimeout(r, 200));
-    left = await probe.read();
+  try {
+    while (left > 0 && performance.now() - t0 < DRAIN_LIMIT_S * 1000) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await probe.read();
+    }
+  } catch (e) {
+    const note = `events left queued when the load stopped: ${at}, not charged (the backlog could not be read while it drained: ${(e as Error).message})`;
+    return windows.map((w) => ({ ...w, run: { ...w.run, notes: [...w.run.notes, note] } }));
   }
   const after = sampleProcesses(sut.processes);
   const seconds = (performance.now() - t0) / 1000;
