@@ -9,6 +9,7 @@
 // After the windows the backlog is drained and measured (its CPU per event); each window is
 // charged with the events its own requests left (the backlog's growth across it), and a closed
 // window's throughput is what the system sustains doing that work too. Pure.
+import { round } from './proc.js';
 import type { LoadTestResult, ProcessUsage } from './result.js';
 
 /** Events waiting at a window's measured start and end. */
@@ -27,7 +28,7 @@ export interface Drain {
   complete: boolean;
 }
 
-const r4 = (x: number) => Math.round(x * 10000) / 10000;
+const r4 = (x: number) => round(x, 4);
 const same = (a: { unit: string; role?: string }, b: { unit: string; role?: string }) => a.unit === b.unit && (a.role ?? 'unit') === (b.role ?? 'unit');
 
 /**
