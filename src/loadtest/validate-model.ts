@@ -15,12 +15,12 @@ import { loadBlueprint } from '../io/load.js';
 import { ScratchProcesses } from './scratch-processes.js';
 import { speedProbe } from './cold-visit-bench.js';
 import type { Blueprint } from '../model/schema.js';
-import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';
 import { calibrate, overlayYaml } from './calibrate.js';
 import { capacityPlanOf, MAX_LEVEL_WINDOW_S, measureLevels } from './layout-run.js';
 import { arrivalsOf, hostOfRuns } from './host-of-runs.js';
 import { planLoad } from './plan.js';
+import { predictCapacity } from './predict-capacity.js';
 import { measurePlatform, PlatformCosts } from './platform.js';
 import { coldTableWords, type ColdVisit } from '../simulate/cold-visit.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
@@ -181,7 +181,8 @@ export interface LayoutComparison {
   /** the machine's speed while this layout ran against while the calibration layout did (CPU per probe call, ×), applied to the prediction; null: not applied */
   speed: number | null;
   levels: LevelComparison[];
-  maxThroughput: { predicted: number; measured: number; measuredInterval: Interval | null; error: number };
+  /** method: how the prediction was made (predict-capacity.ts): the DES of the capacity run's connections, or the analytic saturation rate of an open one */
+  maxThroughput: { predicted: number; measured: number; measuredInterval: Interval | null; error: number; method: 'closed' | 'saturation' };
 }
 
 export interface Direction {
@@ -427,6 +428,14 @@ export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
   };
 }
 
+/** How the maximum throughputs were predicted (predict-capacity.ts), in words. */
+export function capacityNote(directions: readonly Direction[]): string {
+  const by = new Set(directions.flatMap((d) => d.layouts.map((l) => l.maxThroughput.method)));
+  const closed = 'maximum throughput predicted as it was measured: the DES of the capacity run’s connections back to back (closed model, no think time, 60 s, seed 1) on the same host';
+  const open = 'maximum throughput of an open capacity run: the analytic rate at which the first station or the host reaches ρ = 1';
+  return by.has('closed') && by.has('saturation') ? `${closed}; ${open}` : by.has('saturation') ? open : closed;
+}
+
 /** The platform measurement without its cold-visit table (--idle-model slowdown). */
 function withoutColdVisits(p: PlatformCosts): PlatformCosts {
   const { coldVisit: _dropped, coldVisitDb: _droppedDb, ...rest } = p;
@@ -482,8 +491,9 @@ export function predictDirection(
     const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, atSpeed(simulate(ran, layout, { method: 'des', rate: r.run.rate! * k, ...arrivalsOf(r), duration: 60_000, warmup: 5_000, seed: 1, host }), k), r));
     const closedMix = m.capacity.operations.map((o) => o.id);
     const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
-    const predictedMax = analyze(ran, layout, { rate: 1, host, mix: mixOf }).saturationThroughput / k;
-    return { layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', speed: k === 1 ? null : Math.round(k * 1000) / 1000, levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput) } };
+    const cap = predictCapacity(ran, layout, m.capacity, mixOf, host);
+    const predictedMax = cap.rate / k;
+    return { layout, role: layout === calibrateOn ? 'calibrated' : 'predicted', speed: k === 1 ? null : Math.round(k * 1000) / 1000, levels, maxThroughput: { predicted: predictedMax, measured: m.capacity.totals.throughput, measuredInterval: m.capacity.intervals.total?.throughput ?? null, error: relError(predictedMax, m.capacity.totals.throughput), method: cap.method } };
   };
   for (const layout of [calibrateOn, ...layouts.filter((l) => l !== calibrateOn)]) {
     const m = measured.get(layout);
@@ -590,6 +600,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
       `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process${o.slice !== undefined ? `; handed out in ${o.slice} ms time slices: --cpu-slice` : ''})` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
+      capacityNote(directions),
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${coldTableWords(d.coldVisitDb!)}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${coldTableWords(d.coldVisit)}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
       platform

@@ -24,7 +24,7 @@ const v: ModelValidation = {
       overlay: '/tmp/x.yaml',
       idleSlowdown: null,
       inputs: [{ layout: 'mono<script>', started: 't', model: 'open', rate: 10 }, { layout: 'mono<script>', started: 'u', model: 'closed', rate: null }],
-      layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10), level(0.75, 30, 900, 700, { measured: 'lag "<b>"', predicted: 'db<i> saturated' }), level(0.9, 36, 12, 400, { measured: 'backlog', predicted: null })], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25 } }],
+      layouts: [{ layout: 'micro</svg><script>alert(1)</script>', role: 'predicted', levels: [level(0.25, 10, 5, 4), level(0.5, 20, 8, 10), level(0.75, 30, 900, 700, { measured: 'lag "<b>"', predicted: 'db<i> saturated' }), level(0.9, 36, 12, 400, { measured: 'backlog', predicted: null })], maxThroughput: { predicted: 50, measured: 40, measuredInterval: iv(40), error: 0.25, method: 'closed' } }],
       summary: { p50: 0.2, p95: 0.2, maxThroughput: 0.25 },
       reproduced: { p50: 0.05, p95: 0.05, maxThroughput: 0.02 },
       saturation: { compared: 3, both: 1, measuredOnly: 1, predictedOnly: 0 },

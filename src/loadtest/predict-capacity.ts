@@ -1,0 +1,39 @@
+// The maximum throughput a model predicts for a measured capacity run, predicted the way the run
+// measured it. The load tester measures capacity with a closed model (N connections back to back,
+// layout-run.ts), so the prediction is the DES's throughput of N users without think time on the
+// same host: the same quantity, not the open model's saturation rate.
+//
+// Why not the analytic saturation rate (what validate-model used until 2026-12-05): it is the rate
+// at which one station or the host reaches ρ = 1 with each process paying its cold-visit extra
+// (cold-visit.ts) by its own CPU utilization. On a saturated host a process waits for a core
+// rather than idling, so its visits find it busy and pay little extra; the analytic rate kept
+// charging them and came out 21–27% low on microservices (78/s against 104 measured, 2026-12-05
+// 01:27 runs), where the DES of 16 connections, whose processes go idle only when they are, gives
+// 98/s. An open capacity run (a user's own) keeps the analytic rate: it has no connection count.
+import type { Blueprint } from '../model/schema.js';
+import { analyze } from '../simulate/analytic.js';
+import { simulate } from '../simulate/simulate.js';
+import type { HostModel } from '../simulate/types.js';
+import type { LoadTestResult } from './result.js';
+
+export type CapacityPrediction = {
+  /** requests per second */
+  rate: number;
+  /** 'closed': the DES of the run's connections; 'saturation': the analytic open-model saturation rate */
+  method: 'closed' | 'saturation';
+};
+
+/** Simulated time of the closed prediction, and its warm-up: the same as the levels' predictions (validate-model.ts). */
+const DURATION_MS = 60_000;
+const WARMUP_MS = 5_000;
+
+/**
+ * The capacity `bp`'s `layout` is predicted to have for the capacity run `run` (its mix `mix`) on
+ * `host`. Deterministic (seed 1).
+ */
+export function predictCapacity(bp: Blueprint, layout: string, run: LoadTestResult, mix: Record<string, number>, host: HostModel): CapacityPrediction {
+  const users = run.run.model === 'closed' ? run.run.connections : null;
+  if (!users) return { rate: analyze(bp, layout, { rate: 1, host, mix }).saturationThroughput, method: 'saturation' };
+  const r = simulate(bp, layout, { method: 'des', users, thinkTime: { dist: 'const', mean: 0, cv: 0 }, mix, duration: DURATION_MS, warmup: WARMUP_MS, seed: 1, host });
+  return { rate: r.operations.reduce((a, o) => a + o.throughput, 0), method: 'closed' };
+}
