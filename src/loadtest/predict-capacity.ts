@@ -3,13 +3,15 @@
 // layout-run.ts), so the prediction is the DES's throughput of N users without think time on the
 // same host: the same quantity, not the open model's saturation rate.
 //
-// Why not the analytic saturation rate (what validate-model used until 2026-12-05): it is the rate
-// at which one station or the host reaches ρ = 1 with each process paying its cold-visit extra
-// (cold-visit.ts) by its own CPU utilization. On a saturated host a process waits for a core
-// rather than idling, so its visits find it busy and pay little extra; the analytic rate kept
-// charging them and came out 21–27% low on microservices (78/s against 104 measured, 2026-12-05
-// 01:27 runs), where the DES of 16 connections, whose processes go idle only when they are, gives
-// 98/s. An open capacity run (a user's own) keeps the analytic rate: it has no connection count.
+// Why not the analytic saturation rate (what validate-model used until 2026-12-05): it is another
+// quantity, the rate at which an open workload's queues grow without bound, and the closed
+// figure depends on the connections (two 1 ms units on one core: 400/s with 2 connections, 500
+// with 4 or more). And its cold visits (cold-visit.ts) are a mean-field estimate: each process
+// pays its extra by how often it holds work, taken from the mean number of busy processes, which
+// on a layout of many small processes leaves most extras in place until the host is nearly full:
+// microservices came out at 78/s against 104 measured (2026-12-05 01:27 runs), where the DES of
+// 16 connections, whose processes go idle only when they are, gives 98/s. An open capacity run
+// (a user's own) keeps the analytic rate: it has no connection count.
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from '../simulate/analytic.js';
 import { simulate } from '../simulate/simulate.js';

@@ -549,33 +549,64 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
 
 /**
  * Extra ms per fresh visit at each process station (0 elsewhere), on the visit's path and after its
- * answer (cold-visit.ts afterMs), or null without a cold-visit table. A fresh visit finds a server
- * idle with probability 1 − a (a: the server's utilization, the extra included) and then ends an
+ * answer (cold-visit.ts afterMs), or null without a cold-visit table. A fresh visit finds its
+ * server idle with probability 1 − o, o the share of time the server holds work; it then ends an
  * idle period that is exponential with the server's fresh-visit rate (exact for one server under
- * Poisson arrivals; on c servers each is taken as seeing 1/c of the visits). With m the mean extra
- * after such a gap (m = m_path + m_after), a = a0 + b·x gives the fixed point in closed form:
- * x = (1 − a0)·m / (1 + b·m), split between the two parts as m is.
+ * Poisson arrivals; on c servers each is taken as seeing 1/c of the visits).
+ *
+ * o is the server's CPU load a (its extra included) stretched by the host it shares: its work runs
+ * at the share of a core the other busy servers leave it, so o = a·max(1, (1 + B)/cores) with B
+ * the mean number of other servers holding work (every station's servers, their own o each, and
+ * the units' background). Until 2026-12-05 o was a alone: every process paid its extras by its own
+ * CPU load, a few percent, however full the host, so two 1 ms units on one core with 0.5 ms a
+ * wake-up were said to saturate at 400/s where the DES runs 480/s steady (its processes wait for
+ * the core instead of idling), and their mean at 300/s was 13.3 ms against the DES's 7.1 (now
+ * 6.9; the DES's extra per visit 0.24 ms, this 0.25). With m the mean extra after an idle gap
+ * (m_path + m_after) and a = a0 + b·x, a server's fixed point for a given stretch I is
+ * closed-form, x = (1 − a0·I)·m / (1 + b·I·m), 0 where a0·I ≥ 1; the stretches, which depend on
+ * every server's o, are iterated to their fixed point (damped: more extras mean more busy servers
+ * and fewer extras).
  */
 function coldPerVisit(c: Compiled, host: HostModel | undefined, lambda: number, D: Float64Array, V: Float64Array, F: Float64Array): { path: Float64Array; after: Float64Array } | null {
   if (!host?.coldVisit && !host?.coldVisitDb) return null;
   const tables = coldTables(c.stations, host);
-  const path = new Float64Array(c.stations.length);
-  const after = new Float64Array(c.stations.length);
-  c.stations.forEach((s, i) => {
+  const n = c.stations.length;
+  const servers = c.stations.map((s) => s.replicas * s.servers);
+  // Per server: its own load, its fresh-visit load, and the mean extra after an idle gap (path, after).
+  const a0 = new Float64Array(n);
+  const b = new Float64Array(n);
+  const mp = new Float64Array(n);
+  const ma = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    a0[i] = (lambda * D[i]!) / 1000 / servers[i]!;
     const cv = tables[i];
-    if (!cv || !(F[i]! > 0) || !(V[i]! > 0)) return;
-    const servers = s.replicas * s.servers;
-    const a0 = (lambda * D[i]!) / 1000 / servers;
-    if (a0 >= 1) return;
-    const b = (lambda * F[i]!) / 1000 / servers;
+    if (!cv || !(F[i]! > 0) || !(V[i]! > 0) || a0[i]! >= 1) continue;
+    b[i] = (lambda * F[i]!) / 1000 / servers[i]!;
     // the table's work-proportional part at the station's mean visit (linear in the work: exact in the mean)
-    const perMs = (lambda * F[i]!) / 1000 / servers;
-    const mp = meanColdExtra(cv, perMs, D[i]! / V[i]!);
-    const ma = meanColdAfter(cv, perMs);
-    const k = (1 - a0) / (1 + b * (mp + ma));
-    path[i] = k * mp;
-    after[i] = k * ma;
-  });
+    mp[i] = meanColdExtra(cv, b[i]!, D[i]! / V[i]!);
+    ma[i] = meanColdAfter(cv, b[i]!);
+  }
+  const path = new Float64Array(n);
+  const after = new Float64Array(n);
+  const o = new Float64Array(n);
+  const cores = host.cores;
+  for (let round = 0; round < 200; round++) {
+    let busy = c.background;
+    for (let i = 0; i < n; i++) busy += servers[i]! * o[i]!;
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(a0[i]! > 0)) continue;
+      const I = Math.max(1, (1 + busy - o[i]!) / cores);
+      const m = mp[i]! + ma[i]!;
+      const k = m > 0 ? Math.max(0, 1 - a0[i]! * I) / (1 + b[i]! * I * m) : 0;
+      path[i] = k * mp[i]!;
+      after[i] = k * ma[i]!;
+      const next = Math.min(1, (a0[i]! + b[i]! * k * m) * I);
+      change = Math.max(change, Math.abs(next - o[i]!));
+      o[i] = o[i]! + 0.5 * (next - o[i]!);
+    }
+    if (change < 1e-10) break;
+  }
   return { path, after };
 }
 
