@@ -3,6 +3,7 @@
 // analytic saturation rate. Checked on hand-worked queueing networks (test/simulate/builder.ts).
 import { describe, expect, it } from 'vitest';
 import { predictCapacity } from '../../src/loadtest/predict-capacity.js';
+import { capacityNote, type Direction } from '../../src/loadtest/validate-model.js';
 import type { LoadTestResult } from '../../src/loadtest/result.js';
 import { analyze } from '../../src/simulate/analytic.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
@@ -50,5 +51,18 @@ describe('predictCapacity', () => {
   it('is deterministic: the same inputs give the same figure', () => {
     const host = { cores: 1, driverCpu: 0, coldVisit: flat };
     expect(predictCapacity(bp, 'one', run('closed', 4), mix, host)).toEqual(predictCapacity(bp, 'one', run('closed', 4), mix, host));
+  });
+});
+
+describe('capacityNote', () => {
+  const dir = (...methods: ('closed' | 'saturation')[]) => ({ layouts: methods.map((method) => ({ maxThroughput: { method } })) }) as unknown as Direction;
+  it('says how the maximum throughputs were predicted: closed, open, or both', () => {
+    expect(capacityNote([dir('closed', 'closed'), dir('closed')])).toBe(
+      'maximum throughput predicted as it was measured: the DES of the capacity run’s connections back to back (closed model, no think time, 60 s, seed 1) on the same host',
+    );
+    expect(capacityNote([dir('saturation')])).toBe('maximum throughput of an open capacity run: the analytic rate at which the first station or the host reaches ρ = 1');
+    const both = capacityNote([dir('closed'), dir('saturation')]);
+    expect(both.startsWith('maximum throughput predicted as it was measured')).toBe(true);
+    expect(both.endsWith('; maximum throughput of an open capacity run: the analytic rate at which the first station or the host reaches ρ = 1')).toBe(true);
   });
 });
