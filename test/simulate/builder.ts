@@ -61,3 +61,18 @@ export function fanout(o: { callees: number; front?: number; callee?: number; la
     catalog: {},
   });
 }
+
+/**
+ * Any domains and units as layout `one`, free network (no latency, no CPU per call), empty
+ * payloads: for shapes network() and fanout() do not make.
+ */
+export function system(domains: Record<string, unknown>, units: Record<string, unknown>, name = 'built'): BlueprintT {
+  return Blueprint.parse({
+    apiVersion: 'archsim/v1',
+    kind: 'Blueprint',
+    metadata: { name },
+    system: { domains, defaults: { payload: { request: '0B', response: '0B' } } },
+    layouts: { one: { units, network: { latency: '0ms', cpuPerCall: '0ms', cpuPerKiB: '0ms' } } },
+    catalog: {},
+  });
+}

@@ -8,9 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/simulate/analytic.js';
 import { simulate } from '../../src/simulate/simulate.js';
-import { Blueprint } from '../../src/model/schema.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
-import { network, queue } from './builder.js';
+import { network, queue, system } from './builder.js';
 
 const flat = ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.5] });
 
@@ -81,20 +80,13 @@ describe('saturation with cold visits (analytic)', () => {
   it('a mix of two operations, one calling the second unit twice: the CPU within 2% of the DES’s, and saturation where it fills the host, as the DES finds it (867/s, below the warm 885/s)', () => {
     // a.page (30%) does 1 ms and calls b.get twice; a.ping (70%) does 0.5 ms alone: unit ub sees
     // two visits a page (visits and fresh visits per request ≠ 1, mix weights ≠ 1)
-    const bp = Blueprint.parse({
-      apiVersion: 'archsim/v1',
-      kind: 'Blueprint',
-      metadata: { name: 'mixed' },
-      system: {
-        domains: {
-          a: { tables: [], operations: { page: { route: 'GET /page', cpu: { dist: 'const', mean: '1ms' }, calls: [{ op: 'b.get' }, { op: 'b.get' }] }, ping: { route: 'GET /ping', cpu: { dist: 'const', mean: '0.5ms' } } } },
-          b: { tables: [], operations: { get: { route: 'GET /get', cpu: { dist: 'const', mean: '0.8ms' } } } },
-        },
-        defaults: { payload: { request: '0B', response: '0B' } },
+    const bp = system(
+      {
+        a: { tables: [], operations: { page: { route: 'GET /page', cpu: { dist: 'const', mean: '1ms' }, calls: [{ op: 'b.get' }, { op: 'b.get' }] }, ping: { route: 'GET /ping', cpu: { dist: 'const', mean: '0.5ms' } } } },
+        b: { tables: [], operations: { get: { route: 'GET /get', cpu: { dist: 'const', mean: '0.8ms' } } } },
       },
-      layouts: { one: { units: { ua: { domains: ['a'], port: 8000 }, ub: { domains: ['b'], port: 8001 } }, network: { latency: '0ms', cpuPerCall: '0ms', cpuPerKiB: '0ms' } } },
-      catalog: {},
-    });
+      { ua: { domains: ['a'], port: 8000 }, ub: { domains: ['b'], port: 8001 } },
+    );
     const sloped = ColdVisit.parse({ gapMs: [0.5, 50], extraMs: [0, 1], workFactor: [0, 1] });
     const host = { cores: 1, driverCpu: 0, coldVisit: sloped };
     const mix = { 'a.page': 3, 'a.ping': 7 };
