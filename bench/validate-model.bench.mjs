@@ -87,5 +87,10 @@ export async function run({ log }) {
   rows.push({ name: 'the loop (every layout measured, both directions predicted), minutes', value: minutes.toFixed(1), goal: '≤ 10', pass: minutes <= 10 });
   rows.push({ name: 'platform costs (once per machine, reports/validate-model-platform.json)', value: platformMinutes === null ? `kept, measured ${platform.measured}` : `measured this run (${stale}): ${platformMinutes.toFixed(1)} min more` });
   rows.push({ name: 'load average (1 min) at start → end (2 cores, shared machine)', value: `${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}` });
+  // The echo probe between layouts does the same work each time: its spread is how far the shared
+  // machine's speed moved during the run (2026-12-05 04:06: 0.060–0.090 ms, and the monolith's own
+  // code measured 184/s as one layout and 306/s as the next), which no model of a layout predicts.
+  const probes = Object.values(JSON.parse(readFileSync(runs, 'utf8')).layouts ?? {}).flatMap((l) => [l.probe?.serverMs, l.probe?.afterMs]).filter((x) => Number.isFinite(x) && x > 0);
+  if (probes.length) rows.push({ name: 'machine speed during the run: an echo server’s CPU per call between the layouts (the same work each time), min – max', value: `${Math.min(...probes).toFixed(4)} – ${Math.max(...probes).toFixed(4)} ms (×${(Math.max(...probes) / Math.min(...probes)).toFixed(2)})` });
   return rows;
 }
