@@ -561,7 +561,8 @@ function arrivalScv(c: Compiled, demands: Map<string, OpDemand>, mix: Record<str
  * CPU load, a few percent, however full the host, so two 1 ms units on one core with 0.5 ms a
  * wake-up were said to saturate at 400/s where the DES runs 480/s steady (its processes wait for
  * the core instead of idling), and their mean at 300/s was 13.3 ms against the DES's 7.1 (now
- * 6.9; the DES's extra per visit 0.24 ms, this 0.25). With m the mean extra after an idle gap
+ * 10.1: the host's own stretch, M/M/1-PS, over-counts beside one other process; the extra per
+ * visit 0.21 ms against the DES's 0.24). With m the mean extra after an idle gap
  * (m_path + m_after) and a = a0 + b·x, a server's fixed point for a given stretch I is
  * closed-form, x = (1 − a0·I)·m / (1 + b·I·m), 0 where a0·I ≥ 1; the stretches, which depend on
  * every server's o, are iterated to their fixed point (damped: more extras mean more busy servers
