@@ -25,17 +25,16 @@ export type CapacityPrediction = {
   method: 'closed' | 'saturation';
 };
 
-/** Simulated time of the closed prediction, and its warm-up: the same as the levels' predictions (validate-model.ts). */
-const DURATION_MS = 60_000;
-const WARMUP_MS = 5_000;
+/** How long every validate-model prediction simulates (the levels' and this one), and its warm-up, ms; seed 1. */
+export const PREDICTION = { durationMs: 60_000, warmupMs: 5_000, seed: 1 } as const;
 
 /**
  * The capacity `bp`'s `layout` is predicted to have for the capacity run `run` (its mix `mix`) on
- * `host`. Deterministic (seed 1).
+ * `host`. Deterministic (PREDICTION's seed).
  */
 export function predictCapacity(bp: Blueprint, layout: string, run: LoadTestResult, mix: Record<string, number>, host: HostModel): CapacityPrediction {
   const users = run.run.model === 'closed' ? run.run.connections : null;
   if (!users) return { rate: analyze(bp, layout, { rate: 1, host, mix }).saturationThroughput, method: 'saturation' };
-  const r = simulate(bp, layout, { method: 'des', users, thinkTime: { dist: 'const', mean: 0, cv: 0 }, mix, duration: DURATION_MS, warmup: WARMUP_MS, seed: 1, host });
+  const r = simulate(bp, layout, { method: 'des', users, thinkTime: { dist: 'const', mean: 0, cv: 0 }, mix, duration: PREDICTION.durationMs, warmup: PREDICTION.warmupMs, seed: PREDICTION.seed, host });
   return { rate: r.operations.reduce((a, o) => a + o.throughput, 0), method: 'closed' };
 }

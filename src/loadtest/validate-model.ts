@@ -20,7 +20,7 @@ import { calibrate, overlayYaml } from './calibrate.js';
 import { capacityPlanOf, MAX_LEVEL_WINDOW_S, measureLevels } from './layout-run.js';
 import { arrivalsOf, hostOfRuns } from './host-of-runs.js';
 import { planLoad } from './plan.js';
-import { predictCapacity } from './predict-capacity.js';
+import { PREDICTION, predictCapacity } from './predict-capacity.js';
 import { measurePlatform, PlatformCosts } from './platform.js';
 import { coldTableWords, type ColdVisit } from '../simulate/cold-visit.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
@@ -431,7 +431,7 @@ export function onBusyCores(p: PlatformCosts, slowdown: number): PlatformCosts {
 /** How the maximum throughputs were predicted (predict-capacity.ts), in words. */
 export function capacityNote(directions: readonly Direction[]): string {
   const by = new Set(directions.flatMap((d) => d.layouts.map((l) => l.maxThroughput.method)));
-  const closed = 'maximum throughput predicted as it was measured: the DES of the capacity run’s connections back to back (closed model, no think time, 60 s, seed 1) on the same host';
+  const closed = `maximum throughput predicted as it was measured: the DES of the capacity run’s connections back to back (closed model, no think time, ${PREDICTION.durationMs / 1000} s, seed ${PREDICTION.seed}) on the same host`;
   const open = 'maximum throughput of an open capacity run: the analytic rate at which the first station or the host reaches ρ = 1';
   return by.has('closed') && by.has('saturation') ? `${closed}; ${open}` : by.has('saturation') ? open : closed;
 }
@@ -488,7 +488,7 @@ export function predictDirection(
   const raw: LayoutComparison[] = [];
   const compareAt = (layout: string, m: Measured, k: number): LayoutComparison => {
     const ran = asRun(calibrated, layout, m.levels[0]!);
-    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, atSpeed(simulate(ran, layout, { method: 'des', rate: r.run.rate! * k, ...arrivalsOf(r), duration: 60_000, warmup: 5_000, seed: 1, host }), k), r));
+    const levels = m.levels.map((r) => compareLevel(r.run.level?.fraction ?? 0, atSpeed(simulate(ran, layout, { method: 'des', rate: r.run.rate! * k, ...arrivalsOf(r), duration: PREDICTION.durationMs, warmup: PREDICTION.warmupMs, seed: PREDICTION.seed, host }), k), r));
     const closedMix = m.capacity.operations.map((o) => o.id);
     const mixOf = Object.fromEntries(closedMix.map((id) => [id, bp.workload?.mix[id] ?? 1]));
     const cap = predictCapacity(ran, layout, m.capacity, mixOf, host);
@@ -599,7 +599,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
-      `predictions: the calibrated blueprint simulated (DES, 60 s, seed 1) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process${o.slice !== undefined ? `; handed out in ${o.slice} ms time slices: --cpu-slice` : ''})` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
+      `predictions: the calibrated blueprint simulated (DES, ${PREDICTION.durationMs / 1000} s, seed ${PREDICTION.seed}) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process${o.slice !== undefined ? `; handed out in ${o.slice} ms time slices: --cpu-slice` : ''})` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       capacityNote(directions),
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${coldTableWords(d.coldVisitDb!)}), taken out of the calibration at its runs' pace and charged by each layout's own`),
       ...directions.map((d) => (d.coldVisit ? `calibrated on ${d.calibrateOn}: a process woken after idling pays the platform's cold-visit table (${coldTableWords(d.coldVisit)}), taken out of the calibration at its runs' pace and charged by each layout's own; no idle slowdown fitted` : d.idleSlowdown !== null ? `calibrated on ${d.calibrateOn}: work that starts on an idle core costs ${Math.round((1 + d.idleSlowdown) * 1000) / 1000}× (the host's idle slowdown, fitted on its runs); CPU figures are a busy core's` : `calibrated on ${d.calibrateOn}: no idle slowdown fitted (the runs could not tell it)`)),
