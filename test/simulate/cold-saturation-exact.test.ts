@@ -9,9 +9,23 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/simulate/analytic.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
+import type { Blueprint } from '../../src/model/schema.js';
+import type { HostModel } from '../../src/simulate/types.js';
 import { network, queue, system } from './builder.js';
 
 const flat = ColdVisit.parse({ gapMs: [1e-6], extraMs: [0.5] });
+
+/**
+ * Each of units ua and ub: its CPU, in cores, by the analytic method and by a 100 s DES at each
+ * rate. `check(analytic, des, rate)` asserts on every pair.
+ */
+function againstDes(bp: Blueprint, mix: Record<string, number>, host: HostModel, rates: number[], check: (analytic: number, des: number, rate: number) => void): void {
+  for (const rate of rates) {
+    const a = analyze(bp, 'one', { rate, mix, host });
+    const d = simulate(bp, 'one', { method: 'des', rate, mix, duration: 100_000, warmup: 5_000, seed: 1, host });
+    for (const id of ['ua', 'ub']) check(a.stations.find((x) => x.id === id)!.cpu, d.stations.find((x) => x.id === id)!.cpu, rate);
+  }
+}
 
 describe('saturation with cold visits (analytic)', () => {
   it('two 1 ms units on one core: the host fills at the warm 500/s, as the DES finds (steady at 480/s)', () => {
@@ -32,17 +46,11 @@ describe('saturation with cold visits (analytic)', () => {
   it('below saturation the extras are paid as the DES pays them: each unit’s CPU within 3% of the DES’s, at 100, 300 and 450/s', () => {
     const bp = network([{ mean: 1, dist: 'const' }, { mean: 1, dist: 'const' }]);
     const host = { cores: 1, driverCpu: 0, coldVisit: flat };
-    for (const rate of [100, 300, 450]) {
-      const a = analyze(bp, 'one', { rate, mix: { 'a.op': 1 }, host });
-      const d = simulate(bp, 'one', { method: 'des', rate, mix: { 'a.op': 1 }, duration: 100_000, warmup: 5_000, seed: 1, host });
-      for (const id of ['ua', 'ub']) {
-        const ax = a.stations.find((x) => x.id === id)!.cpu;
-        const dx = d.stations.find((x) => x.id === id)!.cpu;
-        // the extras are a real part of it: the warm CPU is rate/1000 cores
-        expect(ax).toBeGreaterThan((rate / 1000) * 1.05);
-        expect(Math.abs(ax - dx) / dx).toBeLessThan(0.03);
-      }
-    }
+    againstDes(bp, { 'a.op': 1 }, host, [100, 300, 450], (ax, dx, rate) => {
+      // the extras are a real part of it: the warm CPU is rate/1000 cores
+      expect(ax).toBeGreaterThan((rate / 1000) * 1.05);
+      expect(Math.abs(ax - dx) / dx).toBeLessThan(0.03);
+    });
   });
 
   it('a table that grows with the idle gap and with the visit’s work: each unit’s CPU within 2% of the DES’s at 20, 100, 300 and 450/s', () => {
@@ -51,16 +59,10 @@ describe('saturation with cold visits (analytic)', () => {
     const sloped = ColdVisit.parse({ gapMs: [0.5, 50], extraMs: [0, 1], workFactor: [0, 1] });
     const bp = network([{ mean: 1, dist: 'const' }, { mean: 1, dist: 'const' }]);
     const host = { cores: 1, driverCpu: 0, coldVisit: sloped };
-    for (const rate of [20, 100, 300, 450]) {
-      const a = analyze(bp, 'one', { rate, mix: { 'a.op': 1 }, host });
-      const d = simulate(bp, 'one', { method: 'des', rate, mix: { 'a.op': 1 }, duration: 100_000, warmup: 5_000, seed: 1, host });
-      for (const id of ['ua', 'ub']) {
-        const ax = a.stations.find((x) => x.id === id)!.cpu;
-        const dx = d.stations.find((x) => x.id === id)!.cpu;
-        expect(ax).toBeGreaterThan((rate / 1000) * 1.04);
-        expect(Math.abs(ax - dx) / dx).toBeLessThan(0.02);
-      }
-    }
+    againstDes(bp, { 'a.op': 1 }, host, [20, 100, 300, 450], (ax, dx, rate) => {
+      expect(ax).toBeGreaterThan((rate / 1000) * 1.04);
+      expect(Math.abs(ax - dx) / dx).toBeLessThan(0.02);
+    });
   });
 
   it('a 2 ms unit beside a 1 ms one on 1.5 cores: one busy thread cannot fill 1.5 cores, so the 1 ms unit keeps paying, and the host fills where the CPU with its extras reaches 1.5 cores, below the warm 500/s', () => {
@@ -90,15 +92,7 @@ describe('saturation with cold visits (analytic)', () => {
     const sloped = ColdVisit.parse({ gapMs: [0.5, 50], extraMs: [0, 1], workFactor: [0, 1] });
     const host = { cores: 1, driverCpu: 0, coldVisit: sloped };
     const mix = { 'a.page': 3, 'a.ping': 7 };
-    for (const rate of [50, 400, 700]) {
-      const a = analyze(bp, 'one', { rate, mix, host });
-      const d = simulate(bp, 'one', { method: 'des', rate, mix, duration: 100_000, warmup: 5_000, seed: 1, host });
-      for (const id of ['ua', 'ub']) {
-        const ax = a.stations.find((x) => x.id === id)!.cpu;
-        const dx = d.stations.find((x) => x.id === id)!.cpu;
-        expect(Math.abs(ax - dx) / dx).toBeLessThan(0.02);
-      }
-    }
+    againstDes(bp, mix, host, [50, 400, 700], (ax, dx) => expect(Math.abs(ax - dx) / dx).toBeLessThan(0.02));
     // warm: 0.3 × (1 + 1.6) + 0.7 × 0.5 = 1.13 ms a request on one core, 885/s; ub, beside one
     // other thread, still idles near it and pays: the host fills where the CPU reaches the core
     const sat = analyze(bp, 'one', { rate: 1, mix, host }).saturationThroughput;
