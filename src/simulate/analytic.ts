@@ -16,6 +16,7 @@ import { jsqApplies, jsqWait } from './jsq.js';
 import { coldTables, meanColdAfter, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
+import { hostFull, hostSaturation, threadStretch } from './host-threads.js';
 import type { Balance, HostModel, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
 import type { Blueprint } from '../model/schema.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
@@ -134,6 +135,23 @@ export const AUTOSCALE_MARK = 'autoscaled units are solved at their starting rep
 /** Paced arrivals, as solved. */
 export const PACED_NOTE = 'paced arrivals (evenly spaced) enter with ca² = 0 and are carried along the request paths by QNA, each wait by Allen–Cunneen with the Krämer–Langenbach-Belz correction (an approximation: exact waits need the DES, which sends them evenly spaced; D/M/1 within 1% on the mean from ρ 0.5 up, 6% at ρ 0.3, where the wait is a few hundredths of a service); percentiles keep the exponential tail of the wait';
 
+/**
+ * The words of the shared-host warning (HostModel: every process of a layout on one host's cores).
+ * solve() stretches each visit's service by an M/M/c processor-sharing host's response/service
+ * ratio and queues each station on its own unstretched work: a host of jobs, not of threads. A
+ * thread holds at most one core, so two busy processes on two cores do not contend at all, which
+ * the ratio charges them; and a busy thread (a database connection) beside many light ones is
+ * slowed by their work, which its queue does not see. Where a station fills is solved with its
+ * threads (host-threads.ts). Measured against 200 s DES runs (BENCHMARKS, session 26): the bounds
+ * in the warning. compare takes its figures at the rate from the DES on a shared host (at-rate.ts).
+ */
+export const HOST_MARK = 'on a shared host, contention between the processes’ threads is approximated';
+
+/** The shared-host warning, with its measured bound. */
+export function hostWarning(cores: number): string {
+  return `analytic: ${HOST_MARK} (${cores} core${cores === 1 ? '' : 's'}): each visit is stretched by an M/M/c processor-sharing host's factor and each station queues on its own work, so a few busy threads on several cores are charged contention they cannot make, and a busy thread's queue misses the others slowing it. Against the DES (a bundled system's five layouts and small networks, 1–4 cores, 30–90% of the DES's capacity): mean latency from −33% to +62% (many small services within 2% up to 60%, −9% to −31% at 90%; one application process and its database on 2 cores +25% at 60%, +62% at 90%); saturation within −1.4% to +4.8% (each thread slowed by the others busy beside it: host-threads.ts). --method des for figures on a shared host (compare takes them from it)`;
+}
+
 /** From this utilization of a revisited station the revisit model is least accurate: 5–7% on the mean, 10–20% on p95 at 80% of saturation (matrix test). */
 export const REVISIT_DES_RHO = 0.7;
 
@@ -233,6 +251,12 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
       lowWait = a >= k ? Infinity : a > 0 ? ((1 - w) * ((erlangC(k, a) / a) * residual)) / (k * (1 - aPriority / k) * (1 - a / k)) : 0;
     } else lowFactor = inflate;
   }
+  // A station's threads are slowed by the others busy beside them on the host's cores
+  // (host-threads.ts): a lone busy thread fills before the host does, and its station is then
+  // saturated. Below that its queue is solved on its own work, as above (stretching it too was
+  // tried: closer near saturation on many-process layouts, further everywhere else; BENCHMARKS
+  // session 26).
+  const threads = host ? threadStretch(c, lambda, D, Math.max(host.cores - c.background, MIN_HOST_CORES)).stretch : null;
   const isLow = (station: number) => host !== undefined && c.stations[station]!.kind === 'pool';
   /** the host's stretch of a visit's service at this station */
   const inflateOf = (station: number) => (isLow(station) ? lowFactor : inflate);
@@ -246,7 +270,8 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     const meanService = V[i]! > 0 ? demand / V[i]! : 0;
     const a = (lambda * demand) / 1000;
     const rho = a / servers;
-    if (rho >= 1) return { servers, visitRate, demand, rho, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity, cs2: 1 };
+    const busy = threads ? (a * threads[i]!) / servers : rho;
+    if (busy >= 1) return { servers, visitRate, demand, rho: busy, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity, cs2: 1 };
     // Service times at a station are a mix (0.5 ms reads, 1.5 ms writes, lognormal CPU…): its cs².
     const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
     const cs2 = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
@@ -633,16 +658,12 @@ function coldSaturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record
         F[i]! += p * od.loadFresh[i]!;
       }
   }
+  // a station fills when its threads, slowed by the others busy on the host, cannot keep up
+  const d = new Float64Array(n);
   const full = (lambda: number): string | null => {
     const x = coldPerVisit(c, host, lambda, D, V, F)!;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const d = D[i]! + F[i]! * (x.path[i]! + x.after[i]!);
-      total += d;
-      const s = c.stations[i]!;
-      if ((lambda * d) / 1000 >= s.replicas * s.servers) return s.id;
-    }
-    return (lambda * total) / 1000 >= hostCores ? 'host' : null;
+    for (let i = 0; i < n; i++) d[i] = D[i]! + F[i]! * (x.path[i]! + x.after[i]!);
+    return hostFull(c, lambda, d, hostCores);
   };
   let lo = 0;
   let hi = warm.rate;
@@ -681,7 +702,9 @@ export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Rec
     best = (1000 * hostCores) / total;
     station = 'host';
   }
-  return { rate: best, station };
+  // On a shared host a station's threads are slowed by the others busy beside them: it can fill
+  // below both limits (host-threads.ts).
+  return host ? hostSaturation(c, D, hostCores, { rate: best, station }) : { rate: best, station };
 }
 
 /** Closed workload: the throughput X with X = N / (R(X) + Z), by bisection on the open solution. */
@@ -807,6 +830,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   const seconds = (w.duration - w.warmup) / 1000;
   const warnings = [...c.warnings, ANALYTIC_NOTE];
   if (w.arrivals === 'paced') warnings.push(`analytic: ${PACED_NOTE}`);
+  if (o.host) warnings.push(hostWarning(o.host.cores));
   const balance = o.balance ?? 'least-connections';
   const replicated = c.stations.filter((s, i) => s.replicas > 1 && sol.stations[i]!.visitRate > 0);
   if (replicated.length && balance === 'least-connections') {

@@ -1,10 +1,12 @@
 // The figures of one layout at one rate, for compare and report: the analytic solution, unless
 // it rests on the revisit approximation (analytic.ts REVISIT_MARK) with a revisited station at
 // ρ ≥ REVISIT_DES_RHO, where that model is least accurate (near 5% on the mean, 10–20% on p95 at
-// 80% of saturation). There the figures come from a seeded DES instead (deterministic: the same
-// inputs give the same result), and a note says so with what it ran; below it the analytic result
-// carries the revisit warning with its bound. Its cost: DES_REQUESTS simulated requests per
-// such layout, about 0.1–0.4 s of one core (docs/commands-simulate.md, compare). Pure.
+// 80% of saturation), or on the shared-host approximation (HOST_MARK: every process on one host's
+// cores, compare --calibration; −33% to +62% on the mean). There the figures come from a seeded
+// DES instead (deterministic: the same inputs give the same result), and a note says so with what
+// it ran; below it the analytic result carries the revisit warning with its bound. Its cost:
+// DES_REQUESTS simulated requests per such layout, about 0.1–0.4 s of one core (1 s on a shared
+// host; docs/commands-simulate.md, compare). Pure.
 import type { Blueprint } from '../model/schema.js';
 import { analyze, REVISIT_DES_RHO, REVISIT_MARK } from './analytic.js';
 import type { Compiled } from './compile.js';
@@ -25,17 +27,27 @@ export interface AtRate {
 export function figuresAtRate(bp: Blueprint, layout: string, rate: number, o: { compiled: Compiled; mix?: Record<string, number>; host?: HostModel; seed?: number }): AtRate {
   const base = { rate, compiled: o.compiled, ...(o.mix ? { mix: o.mix } : {}), ...(o.host ? { host: o.host } : {}) };
   const a = analyze(bp, layout, base);
-  const revisit = a.warnings.find((w) => w.includes(REVISIT_MARK));
-  // Past saturation the analytic answer (unbounded, the station named) is the right one.
-  if (!revisit || a.saturated) return { result: a };
-  const stations = revisit.slice('analytic: '.length, revisit.indexOf(REVISIT_MARK)).replace(/ (is|are) $/, '');
-  const busiest = Math.max(...stations.split(', ').flatMap((id) => a.stations.filter((s) => s.id === id && s.kind !== 'network').map((s) => s.utilization)));
-  if (!(busiest >= REVISIT_DES_RHO)) return { result: a };
+  // Past saturation the analytic answer (unbounded, the station named) is the right one: on a
+  // shared host too, where the analytic saturation is within −1.4% to +4.8% of the DES's
+  // (host-threads.ts), so past it the DES is saturated or within a few percent of it.
+  if (a.saturated) return { result: a };
+  const why = o.host ? `on a host of ${o.host.cores} core${o.host.cores === 1 ? '' : 's'} shared by every process, where the analytic method's host model is an approximation (−33% to +62% on the mean against the DES)` : revisitReason(a);
+  if (!why) return { result: a };
   // Long enough for DES_REQUESTS in all, and never under 20 s of measured time per replication.
   const measured = Math.max(20_000, ((DES_REQUESTS / DES_REPLICATIONS) * 1000) / rate);
   const d = simulate(bp, layout, { ...base, method: 'des', duration: WARMUP_MS + measured, warmup: WARMUP_MS, seed: o.seed ?? 1, replications: DES_REPLICATIONS });
   return {
     result: d,
-    note: `${layout} at ${Math.round(rate)}/s: latencies from the DES (${Math.round((rate * measured) / 1000) * DES_REPLICATIONS} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method: ${stations} ${stations.includes(',') ? 'are' : 'is'} ${REVISIT_MARK}, at ρ ${busiest.toFixed(2)}, near saturation, where the analytic method's revisit model is least accurate`,
+    note: `${layout} at ${Math.round(rate)}/s: latencies from the DES (${Math.round((rate * measured) / 1000) * DES_REPLICATIONS} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method: ${why}`,
   };
+}
+
+/** Why the revisit model should not give these figures (a revisited station near saturation), or null. */
+function revisitReason(a: SimulationResult): string | null {
+  const revisit = a.warnings.find((w) => w.includes(REVISIT_MARK));
+  if (!revisit) return null;
+  const stations = revisit.slice('analytic: '.length, revisit.indexOf(REVISIT_MARK)).replace(/ (is|are) $/, '');
+  const busiest = Math.max(...stations.split(', ').flatMap((id) => a.stations.filter((s) => s.id === id && s.kind !== 'network').map((s) => s.utilization)));
+  if (!(busiest >= REVISIT_DES_RHO)) return null;
+  return `${stations} ${stations.includes(',') ? 'are' : 'is'} ${REVISIT_MARK}, at ρ ${busiest.toFixed(2)}, near saturation, where the analytic method's revisit model is least accurate`;
 }
