@@ -58,13 +58,50 @@ describe('threads on a shared host', () => {
     expect(t.stretch[at('ub')]).toBeLessThan(1.5);
   });
 
-  it(`past ${MAX_EXACT_THREADS} threads the busy count is taken at its mean: 600 one-worker replicas on 4 cores`, () => {
+  it(`past ${MAX_EXACT_THREADS} threads the busy count is taken at its mean: 600 one-worker replicas on 4 cores at 3.5 cores of work, s = 1/(4 − 3.5·599/600)`, () => {
+    // each thread's stretch is (1 + the other busy threads)/4 with the others busy 599/600 of
+    // 3.5·s: 4s = 1 + 3.5·s·599/600
     const { c, D, at } = units([{ ms: 1, replicas: 600 }]);
-    const t = threadStretch(c, 2000, D, 4);
-    const busy = t.busy[at('ua')]!;
-    // (1 + the other busy threads) / 4 cores, the other busy threads 599 of 600's share of `busy`
-    expect(t.stretch[at('ua')]).toBeCloseTo(Math.max(1, (1 + busy - busy / 600) / 4), 6);
-    expect(Number.isFinite(busy)).toBe(true);
+    const t = threadStretch(c, 3500, D, 4);
+    expect(t.stretch[at('ua')]).toBeCloseTo(1 / (4 - (3.5 * 599) / 600), 6);
+    expect(t.busy[at('ua')]).toBeCloseTo(3.5 / (4 - (3.5 * 599) / 600), 6);
+    // below the cores' worth of threads nothing is stretched
+    expect(threadStretch(c, 2000, D, 4).stretch[at('ua')]).toBe(1);
+  });
+
+  it('the stretches are a fixed point: each equals 1 / E[min(1, C/(1 + K))] with K summed thread by thread (threads busy 0.05 and 0.84, where undoing the sum from one end only would not hold)', () => {
+    // 12 replicas of a 2-worker unit nearly always busy, beside 3 threads busy 2/3 of the time and
+    // 4 busy a twentieth of it, on 24 cores (work 22.9)
+    const { c, D } = units([{ ms: 10, servers: 2, replicas: 12 }, { ms: 1, replicas: 3 }, { ms: 0.1, replicas: 4 }]);
+    const cores = 24;
+    const t = threadStretch(c, 2000, D, cores);
+    const p = Array.from(t.busy, (b, i) => (t.threads[i]! > 0 ? Math.min(1, b / t.threads[i]!) : 0));
+    expect(Math.max(...p)).toBeGreaterThan(0.8);
+    expect(Math.min(...p.filter((x) => x > 0))).toBeLessThan(0.06);
+    for (let i = 0; i < c.stations.length; i++) {
+      if (t.threads[i]! === 0) continue;
+      // the other threads' busy count, convolved one thread at a time (this thread left out)
+      let dist = [1];
+      t.threads.forEach((n, j) => {
+        for (let k = 0; k < n - (j === i ? 1 : 0); k++) dist = [...dist, 0].map((x, m) => x * (1 - p[j]!) + (m > 0 ? dist[m - 1]! * p[j]! : 0));
+      });
+      const speed = dist.reduce((acc, x, k) => acc + x * Math.min(1, cores / (1 + k)), 0);
+      expect(t.stretch[i]).toBeCloseTo(1 / speed, 7);
+    }
+  });
+
+  it('names the station furthest past its threads when several are full, and the host first when its cores are', () => {
+    // at 1000/s: ua's two workers carry 3 cores of work (1.5 a thread), ub's one thread 2 (2 a thread)
+    const { c, D } = units([{ ms: 3, servers: 2 }, { ms: 2 }]);
+    expect(hostFull(c, 1000, D, 8)).toBe('ub');
+    expect(hostFull(c, 1000, D, 5)).toBe('host');
+    expect(hostFull(c, 400, D, 8)).toBeNull();
+  });
+
+  it('an upper bound that is no rate (none, or unbounded) comes back as it is', () => {
+    const { c, D } = units([{ ms: 1 }]);
+    expect(hostSaturation(c, D, 2, { rate: Infinity, station: '' })).toEqual({ rate: Infinity, station: '' });
+    expect(hostSaturation(c, D, 2, { rate: 0, station: 'ua' })).toEqual({ rate: 0, station: 'ua' });
   });
 
   it('a station with no work has no threads and no stretch to speak of; a host of less than a core slows even a lone thread', () => {
@@ -73,6 +110,7 @@ describe('threads on a shared host', () => {
     const t = threadStretch(c, 100, D, 0.5);
     expect(t.threads[at('ub')]).toBe(0);
     expect(t.busy[at('ub')]).toBe(0);
+    expect(t.stretch[at('ub')]).toBe(1);
     expect(t.stretch[at('ua')]).toBeCloseTo(2, 9);
     expect(hostSaturation(c, D, 0.5, { rate: 1000, station: 'ua' }).rate).toBeCloseTo(500, 3);
   });
