@@ -274,7 +274,9 @@ export function solve(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
     const a = (lambda * demand) / 1000;
     const rho = a / servers;
     const busy = threads ? (a * threads[i]!) / servers : rho;
-    if (busy >= 1) return { servers, visitRate, demand, rho: busy, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity, cs2: 1 };
+    // ρ as offered where that is past 1 already (far into overload every thread's stretch is the
+    // host's, and says nothing); otherwise the threads' stretched load that fills them
+    if (busy >= 1) return { servers, visitRate, demand, rho: rho >= 1 ? rho : busy, meanService, pWait: 1, meanWait: Infinity, waitVar: Infinity, psFactor: Infinity, cs2: 1 };
     // Service times at a station are a mix (0.5 ms reads, 1.5 ms writes, lognormal CPU…): its cs².
     const m1 = V[i]! > 0 ? D[i]! / V[i]! : 0;
     const cs2 = m1 > 0 ? Math.max(0, M2[i]! / V[i]! / (m1 * m1) - 1) : 1;
