@@ -57,6 +57,23 @@ describe('the analytic method on a shared host', () => {
   }, 120_000);
 });
 
+describe('a station its threads fill', () => {
+  it('is saturated with ρ ≥ 1 just past the saturation, though its own work is below its threads; far past it, ρ is the offered load', () => {
+    const host = { cores: 4, driverCpu: 0 };
+    const sat = analyze(qc, 'microservices', { rate: 1, host }).saturationThroughput!;
+    const near = analyze(qc, 'microservices', { rate: sat * 1.01, host });
+    const db = near.stations.find((s) => s.id === 'message-db')!;
+    // its own work fills 0.9 of its one connection; its wall-clock load, stretched, is past it
+    expect(db.cpu).toBeLessThan(0.95);
+    expect(db.utilization).toBeGreaterThanOrEqual(1);
+    expect(near.saturated?.station).toBe('message-db');
+    expect(near.operations.find((o) => o.id === 'messages.send')!.latency.mean).toBe(Infinity);
+    const far = analyze(qc, 'microservices', { rate: 100_000, host });
+    const fdb = far.stations.find((s) => s.id === 'message-db')!;
+    expect(fdb.utilization).toBeCloseTo(fdb.cpu, 9);
+  });
+});
+
 describe('figures at the rate on a shared host', () => {
   it('come from the DES, within 5% (mean) and 10% (p95) of a 5× longer DES where the analytic mean is off by more than 15%', () => {
     const rate = 354; // 60% of the modular monolith's capacity on 2 cores (590/s)
