@@ -150,9 +150,14 @@ export const HOST_MARK = 'on a shared host, contention between the processes’ 
 /** The host model's measured range of error on the mean latency against the DES (the warning's, and compare's note when it takes the DES instead). */
 export const HOST_LATENCY_RANGE = '−33% to +62%';
 
+/** `1 core`, `2 cores`, `1.5 cores`: a host's cores in words (the warning's, and at-rate.ts's note). */
+export function coresWord(n: number): string {
+  return `${n} core${n === 1 ? '' : 's'}`;
+}
+
 /** The shared-host warning, with its measured bound. */
 export function hostWarning(cores: number): string {
-  return `analytic: ${HOST_MARK} (${cores} core${cores === 1 ? '' : 's'}): each visit is stretched by an M/M/c processor-sharing host's factor and each station queues on its own work, so a few busy threads on several cores are charged contention they cannot make, and a busy thread's queue misses the others slowing it. Against the DES (a bundled system's five layouts and small networks, 1–4 cores, 30–90% of the DES's capacity): mean latency from ${HOST_LATENCY_RANGE} (many small services within 2% up to 60%, −9% to −31% at 90%; one application process and its database on 2 cores +25% at 60%, +62% at 90%); saturation within −1.4% to +4.8% (each thread slowed by the others busy beside it: host-threads.ts). --method des for figures on a shared host (compare takes them from it)`;
+  return `analytic: ${HOST_MARK} (${coresWord(cores)}): each visit is stretched by an M/M/c processor-sharing host's factor and each station queues on its own work, so a few busy threads on several cores are charged contention they cannot make, and a busy thread's queue misses the others slowing it. Against the DES (a bundled system's five layouts and small networks, 1–4 cores, 30–90% of the DES's capacity): mean latency from ${HOST_LATENCY_RANGE} (many small services within 2% up to 60%, −9% to −31% at 90%; one application process and its database on 2 cores +25% at 60%, +62% at 90%); saturation within −1.4% to +4.8% (each thread slowed by the others busy beside it: host-threads.ts). --method des for figures on a shared host (compare takes them from it)`;
 }
 
 /** From this utilization of a revisited station the revisit model is least accurate: 5–7% on the mean, 10–20% on p95 at 80% of saturation (matrix test). */

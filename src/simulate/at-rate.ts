@@ -5,10 +5,10 @@
 // cores, compare --calibration; −33% to +62% on the mean). There the figures come from a seeded
 // DES instead (deterministic: the same inputs give the same result), and a note says so with what
 // it ran; below it the analytic result carries the revisit warning with its bound. Its cost:
-// DES_REQUESTS simulated requests per such layout, about 0.1–0.4 s of one core (1 s on a shared
-// host; docs/commands-simulate.md, compare). Pure.
+// DES_REQUESTS simulated requests per such layout, about 0.1–0.4 s of one core (on a 2-core
+// shared host, 0.7–0.9 s for a five-layout compare in all; docs/commands-simulate.md). Pure.
 import type { Blueprint } from '../model/schema.js';
-import { analyze, HOST_LATENCY_RANGE, REVISIT_DES_RHO, REVISIT_MARK } from './analytic.js';
+import { analyze, coresWord, HOST_LATENCY_RANGE, REVISIT_DES_RHO, REVISIT_MARK } from './analytic.js';
 import type { Compiled } from './compile.js';
 import { simulate } from './simulate.js';
 import type { HostModel, SimulationResult } from './types.js';
@@ -31,7 +31,7 @@ export function figuresAtRate(bp: Blueprint, layout: string, rate: number, o: { 
   // shared host too, where the analytic saturation is within −1.4% to +4.8% of the DES's
   // (host-threads.ts), so past it the DES is saturated or within a few percent of it.
   if (a.saturated) return { result: a };
-  const why = o.host ? `on a host of ${o.host.cores} core${o.host.cores === 1 ? '' : 's'} shared by every process, where the analytic method's host model is an approximation (${HOST_LATENCY_RANGE} on the mean against the DES)` : revisitReason(a);
+  const why = o.host ? `on a host of ${coresWord(o.host.cores)} shared by every process, where the analytic method's host model is an approximation (${HOST_LATENCY_RANGE} on the mean against the DES)` : revisitReason(a);
   if (!why) return { result: a };
   // Long enough for DES_REQUESTS in all, and never under 20 s of measured time per replication.
   const measured = Math.max(20_000, ((DES_REQUESTS / DES_REPLICATIONS) * 1000) / rate);
