@@ -18,7 +18,7 @@
 // - No module of ours is both bundled and loaded from dist/src in one process (the CLI front
 //   imports nothing from dist/src at run time), so classes such as ArchsimError stay one class
 //   and `instanceof` keeps working.
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
@@ -41,8 +41,12 @@ const ownUrl = {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return { contents: text, loader: 'js', resolveDir: dirname(args.path) };
       const rel = relative(outdir, args.path).split(sep).join('/');
+      // Through esbuild's define, not a text replace: define rewrites the expression only, where a
+      // text replace also rewrote generated code's templates that print `import.meta.url` (the gRPC
+      // scaffold's proto.ts then read its .proto files from archsim's own dist folder).
+      const code = transformSync(text, { define: { 'import.meta.url': '__archsimOwnUrl' }, loader: 'js', format: 'esm' }).code;
       return {
-        contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+        contents: `const __archsimOwnUrl = new URL(${JSON.stringify(rel)}, import.meta.url).href;\n${code}`,
         loader: 'js',
         resolveDir: dirname(args.path),
       };

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseBlueprint } from '../../src/model/parse.js';
+import { generate } from '../../src/generate/index.js';
 import { archsim } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-gen-cli-'));
@@ -67,5 +69,22 @@ describe('archsim generate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message as RegExp);
+  });
+
+  // The CLI is a bundle of the library (scripts/bundle-cli.mjs rewrites each module's own
+  // import.meta.url): what it writes must be the library's files byte for byte. The bundler once
+  // rewrote the gRPC scaffold's template text too, and every Node gRPC unit read its .proto files
+  // from archsim's own dist folder.
+  it('writes exactly the files the library generates, gRPC scaffolds included', () => {
+    const fixture = new URL('../fixtures/generate/rpc.yaml', import.meta.url);
+    const parsed = parseBlueprint(readFileSync(fixture, 'utf8'), 'rpc.yaml');
+    if (!parsed.ok) throw new Error('rpc fixture does not load');
+    const out = join(tmp, 'same-bytes');
+    const r = archsim(['generate', 'all', fixture.pathname, '--layout', 'split', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = generate('all', parsed.blueprint, 'split');
+    expect(files.some((f) => f.content.includes("new URL('../../proto/', import.meta.url)"))).toBe(true);
+    for (const f of files) expect(readFileSync(join(out, f.path), 'utf8'), f.path).toBe(f.content);
   });
 });
