@@ -131,6 +131,20 @@ export function checkSemantics(bp: Blueprint): Problem[] {
       }
     }
 
+    // One namespace for what runs: in compose and Kubernetes every unit and server datastore is a
+    // service named as it is, and a layout's gateway is the service "gateway". Two of one name
+    // would be one service (the generators kept the last and dropped the other without a word).
+    for (const [sn, s] of Object.entries(layout.datastores)) {
+      if (s.engine === 'memory') continue;
+      if (Object.hasOwn(layout.units, sn)) err([...lp, 'datastores', sn], `datastore "${sn}" has the name of unit "${sn}": each runs as a service of its own name in compose and Kubernetes; rename one`);
+    }
+    if (layout.gateway) {
+      const clash = (kind: string) => `${kind} "gateway" has the name of the layout's gateway, which runs as the service "gateway" in compose and Kubernetes; rename it`;
+      if (Object.hasOwn(layout.units, 'gateway')) err([...lp, 'units', 'gateway'], clash('unit'));
+      const store = layout.datastores.gateway;
+      if (store && store.engine !== 'memory') err([...lp, 'datastores', 'gateway'], clash('datastore'));
+    }
+
     // Events need a way across units.
     if (!layout.broker && Object.keys(layout.units).length > 1 && eventNames.length) {
       warn([...lp], `layout has ${Object.keys(layout.units).length} units and events but no broker; events between units will be modelled as direct HTTP calls`);

@@ -146,4 +146,21 @@ describe('semantic checks at their boundaries', () => {
     const r = base('    a: { operations: { x: { route: GET /x, emits: [e] }, y: { internal: true } } }\n  events: { e: { consumers: [a.y] } }\n', '    units: { u: { domains: "*", port: 1 } }\n');
     expect(all(r)).toEqual([]);
   });
+
+  // compose and Kubernetes name a service after its unit or datastore, and the gateway "gateway":
+  // two of one name were one service (the generators dropped the unit without a word).
+  it('a datastore named as a unit, and a unit or datastore named "gateway" beside a gateway: an error each; a memory store or no gateway: fine', () => {
+    const domains = '    a: { tables: [t], operations: { x: { route: GET /x } } }\n';
+    const clash = base(domains, '    gateway: { kind: kong, port: 80 }\n    units: { api: { domains: "*", port: 1 }, gateway: { domains: [], port: 2 } }\n    datastores: { api: { engine: postgres, tables: "*" } }\n');
+    expect(all(clash)).toEqual([
+      '10:55 unit "gateway" has the name of the layout\'s gateway, which runs as the service "gateway" in compose and Kubernetes; rename it',
+      '11:24 datastore "api" has the name of unit "api": each runs as a service of its own name in compose and Kubernetes; rename one',
+      '10:66 unit "gateway" runs no domain',
+    ]);
+    const store = base(domains, '    gateway: { kind: kong, port: 80 }\n    units: { api: { domains: "*", port: 1 } }\n    datastores: { gateway: { engine: postgres, tables: "*" } }\n');
+    expect(all(store)).toEqual(['11:28 datastore "gateway" has the name of the layout\'s gateway, which runs as the service "gateway" in compose and Kubernetes; rename it']);
+    const fine = base(domains, '    units: { gateway: { domains: "*", port: 1 } }\n    datastores: { gateway: { engine: memory, tables: "*" } }\n');
+    expect(all(fine)).toEqual([]);
+  });
 });
+
