@@ -13,6 +13,7 @@
 // Demand that lands only on callees (another unit, or queries made by callees) scales them.
 import * as ss from 'simple-statistics';
 import { stringify } from 'yaml';
+import { commentText } from '../generate/escape.js';
 import { operationIndex, resolveBlueprint, type CallNode, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint, Dist } from '../model/schema.js';
 import { simulate } from '../simulate/simulate.js';
@@ -972,5 +973,12 @@ export function overlayYaml(bp: Blueprint, cal: Calibration, o: { extendsPath: s
   }
   const system = { ...(bg ? { defaults: { backgroundCpu: bg.perProcess } } : {}), domains };
   const body = stringify({ extends: o.extendsPath, system, ...(Object.keys(layoutsOut).length ? { layouts: layoutsOut } : {}) }, { lineWidth: 0 });
-  return `${header.join('\n')}\n${body}`;
+  // One comment line per entry: the machine, the run files' names and started times, operation
+  // ids and warnings come from result files (hostile input), and a line break in any of them
+  // would start a line of YAML the overlay then applies (a title, a workload, a catalog price).
+  const asComment = (line: string) => {
+    const lead = /^# */.exec(line)?.[0] ?? '';
+    return `${lead || '# '}${commentText(line.slice(lead.length), Infinity)}`;
+  };
+  return `${header.map(asComment).join('\n')}\n${body}`;
 }

@@ -131,6 +131,26 @@ describe('calibrate', () => {
   });
 });
 
+describe('the overlay header is comments only, whatever the result files hold', () => {
+  // A result file is hostile input: its machine, node, os and started strings, and the run
+  // files' names, are printed in the header, and a line break there used to start YAML the
+  // overlay then applied (a title, a one-request workload, a catalog price of $0).
+  it('line breaks in the machine, the times and the file names stay inside one comment line each', () => {
+    const evil = '\nmetadata: { name: quantchat, title: INJECTED }\nworkload: { rate: 1/s }\r\ncatalog: { x: 1 }\u2028#';
+    const hostile = runs.map((r) => LoadTestResult.parse({ ...r, run: { ...r.run, started: `2026${evil}`, machine: { cores: 2, cpuModel: `EPYC${evil}`, node: `v20${evil}`, os: `linux${evil}` } } }));
+    const cal = calibrate(bp, hostile);
+    const text = overlayYaml(bp, cal, { extendsPath: BP, sources: runs.map((_, i) => `r${i}${evil}.json`) });
+    const benign = overlayYaml(bp, calibrate(bp, runs), { extendsPath: BP, sources: runs.map((_, i) => `r${i}.json`) });
+    const lines = text.split('\n');
+    const header = lines.slice(0, lines.findIndex((l) => !l.startsWith('#')));
+    expect(header.length).toBe(benign.split('\n').findIndex((l) => !l.startsWith('#')));
+    expect(header.find((l) => l.startsWith('# Machine:'))).toBe('# Machine: 2 cores, EPYC metadata: { name: quantchat, title: INJECTED } workload: { rate: 1/s } catalog: { x: 1 } #, Node v20 metadata: { name: quantchat, title: INJECTED } workload: { rate: 1/s } catalog: { x: 1 } #, linux metadata: { name: quantchat, title: INJECTED } workload: { rate: 1/s } catalog: { x: 1 } #.');
+    const body = (t: string) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    expect(body(text)).toBe(body(benign));
+    expect(text).not.toMatch(/^(metadata|workload|catalog):/m);
+  });
+});
+
 describe('archsim calibrate', () => {
   it('writes the overlay, refuses to overwrite without --force, and prints JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-calcli-'));
