@@ -66,6 +66,7 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   if (opts.k6Operator) gopts.k6Operator = { parallelism: intFlag('--parallelism', opts.parallelism ?? '1', 1, 1000) };
 
   const { blueprint: loaded, files: inputs } = loadBlueprint(file);
+  const readFrom: string[] = [];
   const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
   if (planned) opts.layout = planned.layout;
   // A phase layout from the plan file joins a new blueprint object (resolved models are memoized per object).
@@ -78,13 +79,18 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
 
   // A GenerateError (a canary naming no unit, an operation without a route) is a usage error by kind.
   if (target === 'k6' || target === 'all') {
-    gopts.loadProfile = findLoadProfile({ ...(opts.loadProfile ? { file: opts.loadProfile } : {}), blueprintFile: file, bp: blueprint })?.profile ?? null;
+    const found = findLoadProfile({ ...(opts.loadProfile ? { file: opts.loadProfile } : {}), blueprintFile: file, bp: blueprint });
+    gopts.loadProfile = found?.profile ?? null;
+    if (found) readFrom.push(found.file);
+    if (opts.loadProfile !== undefined) readFrom.push(opts.loadProfile);
   }
   const files = generate(target as Target, blueprint, layout, gopts);
+  // Every file this run read is an input the output may not overwrite, --force or not.
+  if (opts.plan !== undefined) readFrom.push(opts.plan);
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
   let result;
   try {
-    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs });
+    result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs: [...inputs, ...readFrom] });
   } catch (e) {
     if (e instanceof WriteRefused) throw new UsageError(`cannot write to ${opts.out}: ${e.message}`);
     // A file system refusal (permissions, a file where a directory must go) is the user's to fix.

@@ -55,7 +55,7 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
   if (f.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(f.start)) throw new UsageError(`--start ${f.start}: expected YYYY-MM-DD`);
   const effort = parseEffort(f.effort);
   if (effort.error) throw new UsageError(effort.error);
-  const { blueprint } = loadBlueprint(file);
+  const { blueprint, files: inputs } = loadBlueprint(file);
   const name = blueprint.metadata.name;
   const dir = f.out;
   const overlayFile = dir ? path.join(dir, `${name}.plan.yaml`) : `${name}.plan.yaml`;
@@ -98,7 +98,7 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
       { path: `${name}.plan.json`, content: JSON.stringify(p, null, 2) + '\n' },
       ...(format === 'json' ? [] : [{ path: `${name}.plan.${format}`, content: rendered }]),
     ];
-    const w = writeFiles(dir, files, { force: f.force === true });
+    const w = writeFiles(dir, files, { force: f.force === true, inputs });
     if (w.conflicts.length) {
       for (const c of w.conflicts) err(`archsim: ${path.join(dir, c)} exists with other content`);
       err('archsim: nothing written (use --force to overwrite)');

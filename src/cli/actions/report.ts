@@ -163,7 +163,7 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
 
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
-    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true, [...inputFiles, ...(flags.baseline ? [flags.baseline] : []), ...(flags.budget ? [flags.budget] : []), ...(flags.loadtest ?? [])]));
+    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true, [...inputFiles, ...[flags.baseline, flags.budget, flags.calibration, flags.answers, flags.plan].filter((f): f is string => f !== undefined), ...(flags.loadtest ?? []), ...(flags.scenario ?? [])]));
   }
   if (flags.json) {
     printJson({ summary: report.summary, files: written, budgets: report.budgets, baselineChanges: report.baseline?.changes.length ?? null });
