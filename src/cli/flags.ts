@@ -29,6 +29,9 @@ export function durationFlag(flag: string, v: string, o: { zero?: boolean } = {}
 export function sliceFlag(flag: string, v: string): number {
   const ms = durationFlag(flag, v);
   if (ms > 1000) throw new UsageError(`${flag} ${v}: a time slice is at most 1s; give a unit, e.g. 3ms`);
+  // Each slice is an event of the DES: a nanosecond slice turned a second of simulated time into
+  // a billion events (a run that never ended). Linux's own slices are around 0.75–3 ms.
+  if (ms < 0.1) throw new UsageError(`${flag} ${v}: a time slice is at least 100us (Linux's are about 3ms)`);
   return ms;
 }
 

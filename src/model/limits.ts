@@ -37,6 +37,11 @@ export const LIMITS = {
   usd: 1e9,
   /** Requests one DES run may simulate over all replications (rate × duration × replications). */
   desRequests: 20_000_000,
+  /**
+   * Their compiled program words (requests × words a request, simulate.ts wordsPerRequest): the
+   * request budget at QuantChat microservices' 52 words a request (about 30 s here).
+   */
+  desWords: 1_000_000_000,
   /** A call's count (times the caller makes it per run of its operation). */
   callCount: 1000,
   /** Calls in one request's call tree, counts multiplied down the tree: the DES runs every one. */

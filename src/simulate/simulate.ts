@@ -62,7 +62,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
   const w = workloadFor(bp, wopts);
   const seed = o.seed ?? 1;
   const k = Math.max(1, o.replications ?? 1);
-  checkDesBudget(w, k);
+  checkDesBudget(w, k, wordsPerRequest(c, w));
   const reps: SimulationResult[] = [];
   for (let i = 0; i < k; i++) {
     const repSeed = (seed + Math.imul(i, 0x9e3779b9)) >>> 0;
@@ -296,7 +296,7 @@ export function tidy<T>(v: T): T {
  * The DES's cost grows with the requests it simulates; a run beyond the budget (a rate of
  * 1M/s for a week, a million replications) would not finish. Say so up front, with the way out.
  */
-export function checkDesBudget(w: WorkloadSpec, replications: number): void {
+export function checkDesBudget(w: WorkloadSpec, replications: number, words = 0): void {
   if (replications > LIMITS.replications) throw new WorkloadError(`at most ${LIMITS.replications} replications, got ${replications}`);
   if (w.duration > LIMITS.simulatedMs) throw new WorkloadError(`the simulated duration ${Math.round(w.duration / 1000)}s is over the maximum of ${LIMITS.simulatedMs / 1000}s (about 116 days)`);
   const perRun =
@@ -308,4 +308,21 @@ export function checkDesBudget(w: WorkloadSpec, replications: number): void {
       `this simulation would process about ${Math.round(total).toLocaleString('en-US')} requests, over the DES budget of ${LIMITS.desRequests.toLocaleString('en-US')}; shorten --duration, lower --rate or --replications, or use --method analytic`,
     );
   }
+  // Requests alone do not bound the time: a request whose call tree runs thousands of calls costs
+  // thousands of times one that runs a few (a run within the request budget took minutes).
+  if (total * words > LIMITS.desWords) {
+    throw new WorkloadError(
+      `this simulation would run about ${Math.round(total).toLocaleString('en-US')} requests of ${Math.round(words).toLocaleString('en-US')} program words each, over the DES budget of ${LIMITS.desWords.toLocaleString('en-US')} words (${(LIMITS.desWords / LIMITS.desRequests).toLocaleString('en-US')} a request over the request budget); shorten --duration, lower --rate or --replications, or use --method analytic`,
+    );
+  }
+}
+
+/** The compiled program's length a request runs, over the mix: what one DES request costs, within a small factor. */
+export function wordsPerRequest(c: Compiled, w: WorkloadSpec): number {
+  let words = 0;
+  for (const [op, p] of Object.entries(w.mix)) {
+    const i = c.entry.get(op);
+    if (i !== undefined) words += p * c.programs[i]!.code.length;
+  }
+  return words;
 }

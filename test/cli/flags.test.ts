@@ -6,10 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { choiceFlag, collectList, durationFlag, intFlag, listFlag, millisFlag, percentFlag, rateFlag, secondsFlag, sizeFlag } from '../../src/cli/flags.js';
+import { choiceFlag, collectList, durationFlag, intFlag, listFlag, millisFlag, percentFlag, rateFlag, secondsFlag, sizeFlag, sliceFlag } from '../../src/cli/flags.js';
 import { BIN, ROOT } from '../helpers/cli.js';
 
 describe('the flag parsers', () => {
+  it('a time slice is 100us to 1s: a nanosecond slice made a DES run of a billion events', () => {
+    expect(sliceFlag('--cpu-slice', '100us')).toBe(0.1);
+    expect(sliceFlag('--cpu-slice', '1s')).toBe(1000);
+    expect(() => sliceFlag('--cpu-slice', '99us')).toThrow(new UsageError("--cpu-slice 99us: a time slice is at least 100us (Linux's are about 3ms)"));
+    expect(() => sliceFlag('--cpu-slice', '1001ms')).toThrow(UsageError);
+  });
   const cases: [string, (v: string) => number, [string, number][], string[]][] = [
     ['rate', (v) => rateFlag('--rate', v), [['200', 200], ['200/s', 200], ['12k/min', 200], ['1.5', 1.5], ['7200/h', 2], ['1M/d', 1e6 / 86400]], ['fast', '-5', '0', '0/s', '200/fortnight', '', '1e999']],
     ['duration', (v) => durationFlag('--duration', v), [['30', 30_000], ['30s', 30_000], ['2m', 120_000], ['500ms', 500], ['1.5s', 1500], ['1h', 3_600_000]], ['soon', '-1', '0', '0s', '5 parsecs', '']],

@@ -140,6 +140,8 @@ describe('archsim simulate', () => {
       ['--layout', 'monolith', '--cpu-slice', '3ms'],
       ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', 'often'],
       ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', '0ms'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', '1ns'],
+      ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', '99us'],
       ['--layout', 'monolith', '--host-cores', '1', '--cpu-slice', '3'],
       ['--layout', 'monolith', '--host-cores', '1', '--cpu-sharing', 'thread', '--cpu-slice', '3ms'],
       ['--layout', 'monolith', '--host-cores', '1', '--pool-weight', '0.5', '--cpu-slice', '3ms'],
