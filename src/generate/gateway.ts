@@ -3,7 +3,7 @@
 import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import { matchersByUnit, type RegexMatcher } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
-import { byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 import { grpcNames, grpcRoutes, routedByGrpc } from './grpc.js';
 
 /**
@@ -74,17 +74,19 @@ export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOption
 /**
  * The port an nginx-based gateway (nginx, Kong) takes gRPC on, when a unit it routes serves gRPC.
  * Plain-text HTTP/2 (h2c, what gRPC clients speak without TLS) and HTTP/1.1 cannot share one
- * nginx listener, so gRPC gets its own: the next port above the gateway's no unit uses. Traefik
- * tells the two apart on one port and needs none.
+ * nginx listener, so gRPC gets its own: the next port above the gateway's no unit uses, else
+ * (a gateway at the top of the range) the nearest below it down to 1024, the unprivileged ports
+ * the gateway itself is held to. Monitoring picks its ports after this one (compose.freePort).
+ * Traefik tells the two apart on one port and needs none.
  */
 export function gatewayGrpcPort(r: ResolvedLayout): number | undefined {
   const routed = new Set(r.routes.map((t) => t.unit));
   if (!r.units.some((u) => routedByGrpc(u) && routed.has(u.name))) return undefined;
   const port = gatewayPort(r);
   const used = new Set([port, ...r.units.map((u) => u.port)]);
-  let p = port + 1;
-  while (used.has(p)) p++;
-  return p;
+  for (let p = port + 1; p <= 65535; p++) if (!used.has(p)) return p;
+  for (let p = port - 1; p >= 1024; p--) if (!used.has(p)) return p;
+  throw new GenerateError(`gateway: no free port for the gRPC listener of layout ${r.name}: the units take every port from 1024 to 65535 beside the gateway's ${port}`);
 }
 
 /** A regex matching exactly one gRPC method path (its dots are literal). */
@@ -183,6 +185,14 @@ function nginxVar(unit: string): string {
 }
 
 /**
+ * The longest variable name nginx's default variables_hash_bucket_size (64) holds on a 64-bit
+ * build: an entry is a pointer, the name and 2 bytes, aligned to 8, and a bucket ends in an
+ * 8-byte pointer (ngx_hash_init). A longer one ("backend_" and a unit of 39+ characters) stops
+ * nginx at start-up ("could not build variables_hash").
+ */
+const NGINX_DEFAULT_VAR_MAX = 46;
+
+/**
  * nginx.conf for an unprivileged nginx (nginxinc/nginx-unprivileged). Backends are resolved at
  * request time through Docker's DNS (resolver 127.0.0.11): nginx starts before the services
  * exist and follows containers as they come and go. A canary is a split_clients on the request
@@ -208,6 +218,9 @@ function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefine
     '    }',
     '',
   );
+  // 128 holds a name of up to 110 characters: "backend_" and any unit name (at most 50).
+  // Emitted only when needed, so the configuration of short names stays as it was.
+  if (routes.some((g) => nginxVar(g.unit).length > NGINX_DEFAULT_VAR_MAX)) L.push('    variables_hash_bucket_size 128;', '');
   for (const g of routes) {
     if (g.backends.length > 1) {
       L.push(`    # canary: ${g.backends.map((b) => `${b.weight}% to ${b.unit}`).join(', ')}`);

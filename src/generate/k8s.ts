@@ -1,6 +1,7 @@
 // Kubernetes manifests for a layout: per unit a Deployment, Service, ConfigMap and (when it
 // autoscales) an HPA; an Ingress or Gateway API HTTPRoute from the route table; datastores as
 // StatefulSets on request; a kustomization.yaml listing every file. Secrets by reference only.
+import { createHash } from 'node:crypto';
 import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
 import {
@@ -26,10 +27,29 @@ import { gatewayRoutes } from './gateway.js';
 
 type Obj = Record<string, unknown>;
 
+/** Kubernetes refuses a label value longer than this. */
+const LABEL_VALUE_MAX = 63;
+
+/**
+ * A label value of at most 63 characters. A longer one (names may be 50 characters each, so
+ * "<system>-<unit>" may be 101) keeps its start and ends in 8 hex digits of its SHA-256: distinct
+ * values stay distinct, and the same value always gives the same label, so a selector still
+ * matches its pods. A shorter value is unchanged.
+ */
+export function labelValue(value: string): string {
+  if (value.length <= LABEL_VALUE_MAX) return value;
+  const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  // A label value must end in a letter or digit before the "-": trim what the cut left dangling.
+  const head = value.slice(0, LABEL_VALUE_MAX - hash.length - 1).replace(/[^A-Za-z0-9]+$/, '');
+  return `${head}-${hash}`;
+}
+
+const instance = (bp: Blueprint, name: string) => labelValue(`${bp.metadata.name}-${name}`);
+
 function labels(bp: Blueprint, name: string, component: string): Record<string, string> {
   return {
     'app.kubernetes.io/name': name,
-    'app.kubernetes.io/instance': `${bp.metadata.name}-${name}`,
+    'app.kubernetes.io/instance': instance(bp, name),
     'app.kubernetes.io/component': component,
     'app.kubernetes.io/part-of': bp.metadata.name,
     'app.kubernetes.io/managed-by': 'archsim',
@@ -37,7 +57,18 @@ function labels(bp: Blueprint, name: string, component: string): Record<string, 
 }
 
 function selector(bp: Blueprint, name: string): Record<string, string> {
-  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${bp.metadata.name}-${name}` };
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance(bp, name) };
+}
+
+/**
+ * archsim's own folders beside the units' in k8s/. A unit with one of these names would share
+ * the folder with the stores' files (unit "volumes" and filesystem store "service" both wrote
+ * volumes/service.yaml): its files go to "unit_<name>/", which no unit can take ("_" is not in
+ * a DNS label). Every other unit keeps "<name>/".
+ */
+const OWN_FOLDERS = new Set(['volumes', 'datastores']);
+export function unitFolder(unit: string): string {
+  return OWN_FOLDERS.has(unit) ? `unit_${unit}` : unit;
 }
 
 const cpu = (vcpu: number) => `${Math.max(1, Math.round(vcpu * 1000))}m`;
@@ -394,10 +425,11 @@ export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions 
   for (const w of r.wiring) {
     const env = unitEnv(bp, r, w);
     const u = w.unit;
-    out.push({ file: `${u.name}/deployment.yaml`, objects: [deployment(bp, r, u, env)] });
-    out.push({ file: `${u.name}/service.yaml`, objects: [service(bp, u.name, u.port, 'service', false, portName(u))] });
-    out.push({ file: `${u.name}/configmap.yaml`, objects: [configMap(bp, u, env)] });
-    if (u.autoscale) out.push({ file: `${u.name}/hpa.yaml`, objects: [hpa(bp, u)] });
+    const dir = unitFolder(u.name);
+    out.push({ file: `${dir}/deployment.yaml`, objects: [deployment(bp, r, u, env)] });
+    out.push({ file: `${dir}/service.yaml`, objects: [service(bp, u.name, u.port, 'service', false, portName(u))] });
+    out.push({ file: `${dir}/configmap.yaml`, objects: [configMap(bp, u, env)] });
+    if (u.autoscale) out.push({ file: `${dir}/hpa.yaml`, objects: [hpa(bp, u)] });
   }
   const fsStores = r.datastores.filter((d) => d.engine === 'filesystem');
   for (const d of fsStores) {
