@@ -70,13 +70,15 @@ interface DomainInfo {
   remote?: { unit: ResolvedUnit; protocol: Protocol; said: Protocol; scaffolded: boolean };
 }
 
-const pascal = (s: string) => s.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _p, c: string) => c.toUpperCase());
+// A name is letters, digits, - and _, starting with a letter: a separator before a letter or digit
+// goes, and so does any "-" left over ("a--b", "x-"), which no identifier may hold.
+const pascal = (s: string) => s.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _p, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9_$]/g, '');
 const camel = (s: string) => pascal(s).replace(/^./, (c) => c.toLowerCase());
 
-/** Distinct identifiers for distinct names ("a-b" and "a_b" both camel-case to "aB"). */
-function uniqueIdents(names: string[], f: (s: string) => string): Map<string, string> {
+/** Distinct identifiers for distinct names ("a-b" and "a_b" both camel-case to "aB"), none in `reserved`. */
+function uniqueIdents(names: string[], f: (s: string) => string, reserved: string[] = []): Map<string, string> {
   const out = new Map<string, string>();
-  const used = new Set<string>();
+  const used = new Set(reserved);
   for (const n of names) {
     let id = f(n);
     for (let i = 2; used.has(id); i++) id = `${f(n)}${i}`;
@@ -161,7 +163,8 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
   }
   const names = [...u.domains, ...[...called.keys()].sort(byCodeUnit)];
   const keys = uniqueIdents(names, camel);
-  const stems = uniqueIdents(names, pascal);
+  // A domain "clients" would otherwise import create<Stem> = createClients into clients.ts, which declares its own.
+  const stems = uniqueIdents(names, pascal, ['Clients']);
   const infos: DomainInfo[] = names.map((name) => {
     const d = bp.system.domains[name]!;
     const opNames = held.has(name) ? Object.keys(d.operations) : Object.keys(d.operations).filter((n) => called.get(name)!.has(n));
@@ -426,8 +429,24 @@ function paramsSchema(e: Endpoint): unknown {
   return { type: 'object', properties: Object.fromEntries(e.params.map((p) => [p, { type: 'string', minLength: 1 }])), required: e.params };
 }
 
-/** A TypeScript property name: bare when it is an identifier, else a string literal. */
-const prop = (p: string) => (/^[A-Za-z_$][\w$]*$/.test(p) ? p : tsString(p));
+/**
+ * A property name for a type member or a method of an object literal: bare when it is an
+ * identifier, else a string literal. "new" is quoted too: bare at the start of a type member,
+ * `new(input): R` is a construct signature, not a method named new. Not for `key: value` in an
+ * object literal, where "__proto__" would set the prototype (jsValue computes that key).
+ */
+const prop = (p: string) => (/^[A-Za-z_$][\w$]*$/.test(p) && p !== 'new' ? p : tsString(p));
+
+/**
+ * A JSON value as a JavaScript expression: JSON's own text, but a "__proto__" key is computed
+ * (["__proto__"]), since `"__proto__": v` in an object literal sets the prototype instead of
+ * making a property (a route parameter {__proto__} would vanish from its schema).
+ */
+function jsValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(jsValue).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k === '__proto__' ? `[${tsString(k)}]` : tsString(k)}:${jsValue(x)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
 
 function routesTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): string {
   const byName = new Map(domains.map((d) => [d.name, d]));
@@ -472,6 +491,10 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): stri
   } else {
     L.push('  void options; // no internal endpoints: no other unit calls this one');
   }
+  // fastify answers HEAD on every GET route by itself: on a path that has the blueprint's own HEAD
+  // route too, that would declare HEAD twice, and the app would not start.
+  const shape = (url: string) => url.replace(/:[^/]+/g, ':');
+  const heads = new Set(eps.filter((e) => e.method === 'HEAD').map((e) => shape(e.url)));
   for (const e of eps) {
     const d = byName.get(e.domain)!;
     const o = d.ops.find((x) => x.name === e.name)!;
@@ -481,7 +504,7 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): stri
     const input = e.internal ? 'req.body' : '{ params: req.params, body: req.body }';
     L.push(`  // ${commentText(e.summary)}${e.websocket ? ' (a WebSocket endpoint: add @fastify/websocket and upgrade here)' : ''}`);
     L.push(
-      `  app.route({ method: ${tsString(e.method)}, url: ${tsString(e.url)}, schema: ${JSON.stringify(schema)},${e.internal ? ' onRequest: internal,' : ''} handler: async (req) => clients.${d.key}.${o.method}(${input} as ${d.key}Contract.${o.type}Input) });`,
+      `  app.route({ method: ${tsString(e.method)}, url: ${tsString(e.url)}, schema: ${jsValue(schema)},${e.method === 'GET' && heads.has(shape(e.url)) ? ' exposeHeadRoute: false,' : ''}${e.internal ? ' onRequest: internal,' : ''} handler: async (req) => clients.${d.key}.${o.method}(${input} as ${d.key}Contract.${o.type}Input) });`,
     );
   }
   L.push('}', '');
@@ -504,7 +527,7 @@ function contractTs(bp: Blueprint, d: DomainInfo): string {
   }
   L.push(`/** What the ${d.name} domain answers${d.held ? '' : ' to this unit'}: in-process where the domain is held, over the network otherwise. */`);
   L.push(`export interface ${d.stem}Client {`);
-  for (const o of d.ops) L.push(`  /** ${commentText(o.id)} */`, `  ${o.method}(input: ${o.type}Input): Promise<${o.type}Result>;`);
+  for (const o of d.ops) L.push(`  /** ${commentText(o.id)} */`, `  ${prop(o.method)}(input: ${o.type}Input): Promise<${o.type}Result>;`);
   L.push('}', '');
   return L.join('\n');
 }
@@ -526,7 +549,7 @@ function handlersTs(bp: Blueprint, d: DomainInfo): string {
   ];
   for (const o of d.ops) {
     L.push(`    /** ${commentText(`${o.id}: ${o.summary}`)} */`);
-    L.push(`    async ${o.method}(input: contract.${o.type}Input): Promise<contract.${o.type}Result> {`);
+    L.push(`    async ${prop(o.method)}(input: contract.${o.type}Input): Promise<contract.${o.type}Result> {`);
     L.push(`      // TODO: implement ${commentText(o.id)}${o.calls.length ? `; calls ${commentText(o.calls.join(', '))}` : ''}.`);
     L.push('      void input;', `      throw new NotImplemented(${tsString(o.id)});`, '    },');
   }
@@ -555,7 +578,7 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames): st
   L.push('', 'export interface Clients {');
   for (const d of domains) {
     const where = d.held ? 'in-process' : d.remote ? `${d.remote.unit.name}, by ${d.remote.protocol === 'grpc' ? 'gRPC' : 'HTTP'}` : 'no unit of this layout';
-    L.push(`  /** ${commentText(`${d.name}: ${where}`)} */`, `  ${d.key}: ${d.stem}Client;`);
+    L.push(`  /** ${commentText(`${d.name}: ${where}`)} */`, `  ${prop(d.key)}: ${d.stem}Client;`);
   }
   L.push('}', '', 'export function createClients(env: Record<string, string | undefined> = process.env): Clients {');
   if (helpers.includes('httpClient') || helpers.includes('grpcClient')) L.push("  const token = env.SERVICE_TOKEN ?? '';");
@@ -719,7 +742,13 @@ test('every route is registered and answers 501 until implemented', async () => 
     const headers = r.internal ? { 'x-service-token': TOKEN } : {};
     const res = await app.inject({ method: r.method as 'GET', url, headers, ...(withBody ? { payload: {} } : {}) });
     assert.equal(res.statusCode, 501, \`\${r.method} \${url}\`);
-    assert.equal(res.json().operation, r.operation);
+${
+  eps.some((e) => e.method === 'HEAD')
+    ? `    // A reply to HEAD has no body to name the operation: that it has none is what to check.
+    if (r.method === 'HEAD') assert.equal(res.body, '', \`\${r.method} \${url}\`);
+    else assert.equal(res.json().operation, r.operation);`
+    : '    assert.equal(res.json().operation, r.operation);'
+}
   }
   await app.close();
 });
