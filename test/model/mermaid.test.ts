@@ -86,7 +86,7 @@ layouts:
       end: { domains: [end], port: 1, instance: c }
       a-b: { domains: [a-b], port: 2, instance: c }
       a-b-x: { domains: [a_b], port: 3, instance: c }
-    datastores: { end: { engine: postgres, tables: "*" } }
+    datastores: { graph: { engine: postgres, tables: "*" } }
 catalog: { c: { usdPerMonth: $1 } }
 `,
       'ids.yaml',
@@ -94,7 +94,7 @@ catalog: { c: { usdPerMonth: $1 } }
     if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
     const out = toMermaid(r.blueprint, 'l');
     const ids = declared(out);
-    expect(ids).toEqual(['ext_client', 'u_end', 'u_a_b', 'u_a_b_x', 'db_end']);
+    expect(ids).toEqual(['ext_client', 'u_end', 'u_a_b', 'u_a_b_x', 'db_graph']);
     expect(out).toContain('u_end -->|"1 call"| u_a_b\n');
     const seq = toMermaid(r.blueprint, 'l', { operation: 'end.go' });
     expect(seq).toContain('participant u_end as end');
