@@ -5,15 +5,27 @@
 // (YAML, JSON) go through their libraries instead (toYaml, JSON.stringify).
 
 /**
+ * Bidirectional-text controls (LRM, RLM, ALM, the embeddings and overrides U+202A–202E, the
+ * isolates U+2066–2069). In source they reorder what an editor or a review tool shows, so a
+ * comment can appear to end where it does not, or code can read other than it runs ("Trojan
+ * Source", CVE-2021-42574). Generated files never need them.
+ */
+const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
+/** What commentText turns into a space: C0, DEL, C1, U+2028/9 and the bidi controls. */
+const NOT_IN_COMMENTS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]+`, 'g');
+/** What tsString writes as \uXXXX beyond JSON.stringify's escapes (which cover C0). */
+const NOT_RAW_IN_LITERALS = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g');
+
+/**
  * Text safe inside a `//` line comment or a `/* … *\/` block comment of TypeScript (and inside
  * a `#` comment of YAML, nginx, Dockerfiles): one line, no comment terminator, no control
  * characters. Line terminators (including U+2028/U+2029, which JavaScript treats as line
- * breaks) become spaces, so nothing after them can start a statement.
+ * breaks) become spaces, so nothing after them can start a statement; so do C1 controls and
+ * bidi controls, so nothing can reorder the comment as displayed.
  */
 export function commentText(s: string, max = 500): string {
   const flat = s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ')
+    .replace(NOT_IN_COMMENTS, ' ')
     .replace(/\*\//g, '* /')
     .replace(/\/\*/g, '/ *')
     .replace(/\s+/g, ' ')
@@ -23,9 +35,11 @@ export function commentText(s: string, max = 500): string {
 
 /** A TypeScript/JavaScript string literal (double-quoted, every special character escaped). */
 export function tsString(s: string): string {
-  // JSON.stringify escapes quotes, backslashes and control characters; U+2028/9 are legal in
-  // string literals since ES2019 but escaped anyway for older tooling.
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  // JSON.stringify escapes quotes, backslashes and C0 controls. The rest are written as \uXXXX,
+  // which means the same string: U+2028/9 (legal in literals since ES2019, but line breaks to
+  // older tooling), DEL and C1 (invisible, some are terminal controls), and bidi controls, which
+  // would reorder the literal and the code after it as displayed (Trojan Source).
+  return JSON.stringify(s).replace(NOT_RAW_IN_LITERALS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -12,16 +12,39 @@ export interface Diagnostic {
   severity: Severity;
 }
 
+/**
+ * Characters a terminal acts on rather than shows: C0 (ESC starts colour, cursor and OSC 52
+ * clipboard / OSC 8 link sequences; \r returns to the line start so what follows overwrites it),
+ * DEL, C1 (U+009B is a one-character CSI), the line separators U+2028/9 and the bidi controls
+ * that reorder the rest of the line.
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * User text made safe to print on a terminal: every control character is shown as an escape
+ * (\x1b, \r, \u202e), so a line stays one line and nothing in a blueprint can move the cursor,
+ * recolour the output, write the clipboard or hide a link. Everything else is kept as is.
+ */
+export function terminalText(s: string): string {
+  return s.replace(TERMINAL_CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return SHORT[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
 export function formatPath(path: readonly (string | number)[]): string {
   return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : /^[\w-]+$/.test(p) ? `.${p}` : `["${p}"]`))
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? terminalText(p) : /^[\w-]+$/.test(p) ? `.${p}` : `["${terminalText(p.replace(/["\\]/g, '\\$&'))}"]`))
     .join('');
 }
 
+/** One line, whatever the file name, path or message hold (they quote blueprint text). */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.path.length ? `${formatPath(d.path)}: ` : '';
   const sev = d.severity === 'warning' ? 'warning: ' : '';
-  return `${d.file}:${d.line}:${d.col}: ${sev}${where}${d.message}`;
+  return terminalText(`${d.file}:${d.line}:${d.col}: ${sev}${where}${d.message}`);
 }
 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -39,15 +39,39 @@ class Ids {
   }
 }
 
+/**
+ * Characters that must never reach Mermaid text: every line break Mermaid or a Markdown renderer
+ * honours (Mermaid turns a lone \r into a new line; U+0085, U+2028 and U+2029 end lines too), the
+ * other C0/C1 controls and DEL, and the bidi controls that reorder what is shown. A free text
+ * (an event name, a route) holding one could end its statement and start another, or close the
+ * Markdown fence a report wraps the diagram in.
+ */
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * One line of inert text. `%%` starts a comment and `%%{…}%%` a directive (Mermaid finds
+ * directives anywhere, even mid-line), so every % that another % follows becomes the entity #37;.
+ * Backticks become #96;: a backtick opens a Markdown string in a quoted label, and a run of three
+ * is a Markdown fence. Mermaid decodes #…; entities after parsing, so they show as the character.
+ */
+function inert(s: string): string {
+  return s.replace(BREAKS, ' ').replace(/%(?=%)/g, '#37;').replace(/`/g, '#96;');
+}
+
 /** Text inside a quoted label: quotes and angle brackets as entities, line breaks as <br/>. */
 function label(...lines: string[]): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '#quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // A # of the text itself becomes #35; first, so "#quot;" in a name shows as typed, not as ".
+  const esc = (s: string) => inert(s.replace(/#/g, '#35;')).replace(/&/g, '&amp;').replace(/"/g, '#quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `"${lines.map(esc).join('<br/>')}"`;
 }
 
-/** Text of a sequence-diagram message: no ; (a statement separator) or # (an entity start). */
+/**
+ * Text of a sequence-diagram message or alias: no ; (a statement separator) or # (a comment start
+ * before Mermaid's entity step), one line, and angle brackets as entities (<br/> would break it).
+ */
 function text(s: string): string {
-  return s.replace(/;/g, ',').replace(/#/g, 'no. ').replace(/\n/g, ' ');
+  return inert(s.replace(/;/g, ',').replace(/#/g, 'no. ')).replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
 function flowchart(bp: Blueprint, r: ResolvedLayout): string {

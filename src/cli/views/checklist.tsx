@@ -3,6 +3,7 @@
 import { useEffect, useReducer } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { CHECKLIST, recommend, type ChecklistItem } from '../../model/checklist.js';
+import { terminalText } from '../../model/diagnostics.js';
 
 export interface ChecklistViewProps {
   items: ChecklistItem[];
@@ -54,7 +55,9 @@ export function ChecklistView({ items: initial, title, onDone }: ChecklistViewPr
   const colour = rec.id === 'modular-monolith' ? 'yellow' : rec.id === 'gradual-migration' ? 'cyan' : 'green';
   return (
     <Box flexDirection="column">
-      <Text bold>{title ?? 'Are you ready for microservices?'} (seed 001 decision framework)</Text>
+      {/* The title and the derived reasons quote the blueprint (its name, event names): escaped, so
+          they cannot drive the terminal. */}
+      <Text bold>{terminalText(title ?? 'Are you ready for microservices?')} (seed 001 decision framework)</Text>
       {CHECKLIST.map((g) => (
         <Box key={g.id} flexDirection="column" marginTop={1}>
           <Text bold underline>
@@ -65,8 +68,8 @@ export function ChecklistView({ items: initial, title, onDone }: ChecklistViewPr
               <Text key={it.id} inverse={i === cursor && !done}>
                 {i === cursor ? '❯ ' : '  '}
                 {it.checked ? '[x] ' : '[ ] '}
-                {it.text}
-                {it.source === 'derived' && it.derived ? <Text dimColor>{`  (from the blueprint: ${it.derived.reason})`}</Text> : null}
+                {terminalText(it.text)}
+                {it.source === 'derived' && it.derived ? <Text dimColor>{`  (from the blueprint: ${terminalText(it.derived.reason)})`}</Text> : null}
               </Text>
             ),
           )}

@@ -3,8 +3,11 @@
 import React from 'react';
 import { Box, Text, render } from 'ink';
 import type { Progress } from '../../loadtest/driver/run.js';
+import { terminalText } from '../../model/diagnostics.js';
 
-export function LoadTestProgress({ label, p }: { label: string; p: Progress | null }) {
+export function LoadTestProgress({ label: raw, p }: { label: string; p: Progress | null }) {
+  // The label names the system under test, which comes from the blueprint: escaped for the terminal.
+  const label = terminalText(raw);
   if (!p) return <Text dimColor>{label}: starting…</Text>;
   const pct = Math.min(1, p.elapsed / Math.max(p.total, 1e-9));
   const width = 24;
