@@ -4,6 +4,7 @@
 // blueprint text is hostile input. Pure.
 import { Marked } from 'marked';
 import { lineChart } from '../report/charts.js';
+import { CSP, noAutolinks, safeLinkRenderers } from '../report/html.js';
 import { renderPlanMarkdown } from './markdown.js';
 import type { Plan } from './schema.js';
 
@@ -14,8 +15,18 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7d
 code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}pre{background:#f6f8fa;padding:.5rem;overflow-x:auto}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}.timeline{overflow-x:auto}`;
 
-/** Markdown → HTML with every raw HTML token shown as text. */
-const md = new Marked({ gfm: true, async: false, renderer: { html: ({ text }: { text: string }) => esc(text) } });
+/**
+ * Markdown → HTML with every raw HTML token shown as text, bare addresses as text, and links and
+ * images limited as in the report (noAutolinks, safeLinkRenderers: web, mail and in-page links
+ * only, images as their alt text): a plan file read back with `report --plan` is hostile input
+ * like a blueprint.
+ */
+const md = new Marked({ gfm: true, async: false, tokenizer: noAutolinks, renderer: { html: ({ text }: { text: string }) => esc(text), ...safeLinkRenderers } });
+
+/** Markdown → HTML as the plan page renders it (for testing the rules above on their own). */
+export function planMarkdownToHtml(text: string): string {
+  return md.parse(text) as string;
+}
 
 /** Phases as bars on a day axis (the gantt without a renderer). */
 export function timeline(p: Plan): string {
@@ -72,6 +83,7 @@ export function renderPlanHtml(p: Plan): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>archsim plan: ${esc(p.blueprint)}</title>
 <style>${CSS}</style>

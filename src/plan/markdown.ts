@@ -3,9 +3,32 @@
 // for markdown here (the HTML renderer escapes for HTML on its own). Pure.
 import type { Plan, PlanPhase } from './schema.js';
 
-/** Markdown-safe inline text: no table breaks, no emphasis, no HTML, no line breaks. */
+/**
+ * Markdown-safe inline text: no table breaks, no emphasis, no HTML, no links or images, no line
+ * breaks. `&` is escaped too, so an entity such as `&lt;` or `&#106;` shows as typed rather than
+ * as the character it names. Two characters are left alone where markdown cannot read them, so
+ * ordinary names and sentences read in the markdown as they are: `_` between two letters or
+ * digits (GFM never opens or closes emphasis inside a word: `photo_analyses`), and `>` between
+ * spaces after the start (a comparison, `Team size > 5`: with `<` escaped, `>` can only begin a
+ * block quote, at the start).
+ */
 export function mdText(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  const word = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+  const space = (c: string | undefined) => c !== undefined && /\s/.test(c);
+  const plain = (c: string, at: number) =>
+    c === '_' ? word(s[at - 1]) && word(s[at + 1]) : c === '>' ? space(s[at - 1]) && space(s[at + 1]) && s.slice(0, at).trim() !== '' : false;
+  return s.replace(/[\\`*_{}[\]<>|#!~&]/g, (c, at: number) => (plain(c, at) ? c : `\\${c}`)).replace(/[\r\n]+/g, ' ');
+}
+
+/**
+ * A fenced code block the text cannot close: the fence is one backtick longer than the longest
+ * backtick run inside (at least three), since a run as long as the fence would end the block and
+ * let the rest be read as markdown.
+ */
+export function fenced(info: string, text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text}\n${fence}`;
 }
 
 /** A code span (GFM: a table's pipe still needs its backslash inside one); plain text when it cannot be one. */
@@ -57,7 +80,8 @@ export function renderPlanMarkdown(p: Plan): string {
   }
   L.push('');
 
-  L.push('## Schedule', '', '```mermaid', p.gantt.trimEnd(), '```', '');
+  // The gantt is read back from a plan file, so it may hold a fence of its own: see fenced().
+  L.push('## Schedule', '', fenced('mermaid', p.gantt.trimEnd()), '');
 
   for (const ph of p.phases) {
     L.push(`## Phase ${ph.index}: ${mdText(ph.layout)}${ph.declared && ph.declared !== ph.layout ? ` = ${mdText(ph.declared)}` : ''}`, '');
@@ -67,7 +91,7 @@ export function renderPlanMarkdown(p: Plan): string {
       L.push(`- Why here: ${mdText(e.why)}`);
       if (e.from) L.push(`- Routes move from ${mdText(e.from.unit)} (port ${e.from.port}): ${e.routes.map(code).join(', ') || 'none (internal and event consumers only)'}`);
       for (const d of e.data) {
-        L.push(`- Table ${mdText(d.table)}: ${mdText(d.from.store)} (${d.from.engine}) → ${mdText(d.to.store)} (${d.to.engine})`);
+        L.push(`- Table ${mdText(d.table)}: ${mdText(d.from.store)} (${mdText(d.from.engine)}) → ${mdText(d.to.store)} (${mdText(d.to.engine)})`);
         d.steps.forEach((s, i) => L.push(`  ${i + 1}. ${mdText(s)}`));
       }
       L.push('');

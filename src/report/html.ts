@@ -1,6 +1,6 @@
 // The HTML report: one self-contained file (inline CSS and SVG, no script, no network fetch,
 // a Content-Security-Policy that forbids both) with the markdown report's content, the layout diagrams rendered to SVG, and two charts.
-import { Marked, type Tokens } from 'marked';
+import { Marked, type RendererThis, type Tokens } from 'marked';
 import { lineChart } from './charts.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './schema.js';
@@ -31,28 +31,52 @@ const OWN_BLOCK_HTML = /^(?:\s|<\/?details>|<summary>[^<>]*<\/summary>)*$/;
 const OWN_INLINE_HTML = /^<\/?sub>$/;
 
 /**
+ * Links keep only http(s), mailto and in-page targets (any other link becomes its text: no
+ * `javascript:`, no relative path to a local file); images become their alt text, so a page
+ * never loads anything. Markdown text from hostile input is escaped before it gets here; these
+ * are the second line, and the plan's HTML (plan/html.ts) uses them too.
+ */
+export const safeLinkRenderers = {
+  link(this: RendererThis, token: Tokens.Link): string {
+    const text = this.parser.parseInline(token.tokens);
+    if (!/^(https?:|mailto:|#)/i.test(token.href)) return text;
+    return `<a href="${escHtml(token.href)}"${token.title ? ` title="${escHtml(token.title)}"` : ''}>${text}</a>`;
+  },
+  image(token: Tokens.Image): string {
+    return escHtml(token.text);
+  },
+};
+
+/**
+ * A bare address in text (GFM's extended autolink: www.…, http(s)://…, a@b.c) stays text. Only
+ * hostile text holds one (the report writes none itself), and it arrives escaped for markdown, so
+ * a link made from it would carry the escapes' backslashes into its target. Returning undefined,
+ * not false, keeps marked from falling back to its own autolink tokenizer.
+ */
+export const noAutolinks = { url: (): undefined => undefined };
+
+/**
  * Markdown → HTML where every name, title and path from a blueprint or result file stays text:
- * raw HTML in the markdown is escaped unless it is the report's own fixed markup, and links
- * keep only http(s), mailto and in-page targets.
+ * raw HTML in the markdown is escaped unless it is the report's own fixed markup, bare addresses
+ * stay text (noAutolinks), and links and images are limited as safeLinkRenderers says.
  */
 const markdownToHtml = new Marked({
   async: false,
   gfm: true,
+  tokenizer: noAutolinks,
   renderer: {
     html(token: Tokens.HTML | Tokens.Tag): string {
       const own = token.block ? OWN_BLOCK_HTML.test(token.text) : OWN_INLINE_HTML.test(token.text.trim());
       return own ? token.text : escHtml(token.text);
     },
-    link(token: Tokens.Link): string {
-      const text = this.parser.parseInline(token.tokens);
-      if (!/^(https?:|mailto:|#)/i.test(token.href)) return text;
-      return `<a href="${escHtml(token.href)}"${token.title ? ` title="${escHtml(token.title)}"` : ''}>${text}</a>`;
-    },
-    image(token: Tokens.Image): string {
-      return escHtml(token.text);
-    },
+    ...safeLinkRenderers,
   },
 });
+
+/** Markdown → HTML with the report's renderer (for testing the link and image rules on their own). */
+export function reportMarkdownToHtml(md: string): string {
+  return markdownToHtml.parse(md) as string;
+}
 
 /** An SVG from mermaid-cli made safe to inline: no script, no external references. */
 function inlineSvg(svg: string): string {
@@ -82,19 +106,24 @@ export function charts(r: Report): string[] {
 }
 
 export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
-  // The markdown carries the content; each mermaid block becomes its rendered SVG.
-  const md = renderMarkdown(r, { diagrams: opts.diagrams });
+  // The markdown carries the content; each mermaid block becomes its rendered SVG. The markdown
+  // is written with a key in place of each diagram's source, and the key's code block is swapped
+  // for the SVG: the layout name is escaped in the markdown, so it cannot be read back from there.
   const blocks = new Map<string, string>();
-  const withPlaceholders = md.replace(/### Layout ([^\n]+)\n\n```mermaid\n[\s\S]*?```/g, (_m, name: string) => {
+  const keys: Record<string, string> = {};
+  for (const [name, source] of Object.entries(opts.diagrams ?? {})) {
+    if (!source) continue;
     const key = `DIAGRAM_${blocks.size}`;
     const svg = opts.diagramSvgs?.[name];
-    blocks.set(key, svg ? `<div class="diagram">${inlineSvg(svg)}</div>` : `<pre>${escHtml(opts.diagrams?.[name] ?? '')}</pre>`);
-    return `### Layout ${name}\n\n${key}`;
-  });
-  let body = markdownToHtml.parse(withPlaceholders) as string;
-  for (const [key, html] of blocks) body = body.replace(`<p>${key}</p>`, html);
+    keys[name] = key;
+    blocks.set(key, svg ? `<div class="diagram">${inlineSvg(svg)}</div>` : `<pre>${escHtml(source)}</pre>`);
+  }
+  let body = markdownToHtml.parse(renderMarkdown(r, { diagrams: keys })) as string;
+  // Replacer functions, not replacement strings: the SVG and chart text hold names from the
+  // blueprint, and a string replacement would expand their $' and $` into the page around them.
+  for (const [key, html] of blocks) body = body.replace(`<pre><code class="language-mermaid">${key}\n</code></pre>`, () => html);
   const chartHtml = `<h3>Load and cost</h3><div class="charts">${charts(r).join('')}</div>`;
-  body = body.replace('<h3>Lint</h3>', `${chartHtml}\n<h3>Lint</h3>`);
+  body = body.replace('<h3>Lint</h3>', () => `${chartHtml}\n<h3>Lint</h3>`);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -3,16 +3,22 @@
 import { formatFigure } from './figures.js';
 import type { LayoutReport, Report } from './schema.js';
 import { plural } from '../words.js';
+import { code, fenced, mdText } from '../plan/markdown.js';
 
 export interface MarkdownOptions {
   /** Mermaid flowchart text per layout name. */
   diagrams?: Record<string, string>;
 }
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Every name, title, path and message here comes from a blueprint, a load-test result or a
+// baseline file: hostile text. Each goes through mdText (one line; backslash before every
+// character that could start markup, table pipes included) where it is interpolated, so what
+// the report adds itself (bold, code spans, the details block) stays markup and nothing else does.
+const t = mdText;
 
+/** A table row of cells that are markdown already (escaped where interpolated, see t). */
 function row(cells: string[]): string {
-  return `| ${cells.map(esc).join(' | ')} |`;
+  return `| ${cells.join(' | ')} |`;
 }
 
 function tableMd(head: string[], rows: string[][], align?: ('l' | 'r')[]): string {
@@ -25,7 +31,12 @@ const usd = (v: number) => formatFigure(v, 'USD');
 const rps = (v: number) => formatFigure(v, '/s');
 const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
-export function summaryLine(r: Report): string {
+/**
+ * The summary line, in markdown. `text` is applied to each name in it: the markdown report passes
+ * mdText; the default leaves names as they are for the plain-text summary (report/run.ts strips
+ * the bold and prints it), where a backslash before each `_` would only be noise.
+ */
+export function summaryLine(r: Report, text: (s: string) => string = (s) => s): string {
   const ls = r.layouts;
   if (!ls.length) return 'No layouts.';
   const parts: string[] = [];
@@ -36,13 +47,13 @@ export function summaryLine(r: Report): string {
     const ratio = a.saturation.throughputRps > 0 ? b.saturation.throughputRps / a.saturation.throughputRps : NaN;
     const latency = Math.abs(dLat) < 0.005 ? 'the same mean latency' : dLat > 0 ? `${ms(dLat)} slower per request on average` : `${ms(-dLat)} faster per request on average`;
     parts.push(
-      `**${b.name}** vs **${a.name}** at ${rps(r.workload.rateRps)}: ${latency}, ` +
+      `**${text(b.name)}** vs **${text(a.name)}** at ${rps(r.workload.rateRps)}: ${latency}, ` +
         `${Number.isFinite(ratio) ? `${Math.round(ratio * 100) / 100}×` : '—'} the sustainable throughput (${rps(b.saturation.throughputRps)} vs ${rps(a.saturation.throughputRps)}), ` +
         `${usd(b.cost.monthlyUsd)} vs ${usd(a.cost.monthlyUsd)} per month.`,
     );
   } else {
     const l = ls[0]!;
-    parts.push(`**${l.name}**: saturates at ${rps(l.saturation.throughputRps)} (bottleneck ${l.saturation.bottleneck}), ${usd(l.cost.monthlyUsd)} per month.`);
+    parts.push(`**${text(l.name)}**: saturates at ${rps(l.saturation.throughputRps)} (bottleneck ${text(l.saturation.bottleneck)}), ${usd(l.cost.monthlyUsd)} per month.`);
   }
   if (r.budgets) {
     const broken = r.budgets.results.filter((x) => !x.pass).length;
@@ -80,8 +91,8 @@ export function weightedMean(l: LayoutReport, mix: Record<string, number>): numb
 
 export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const out: string[] = [];
-  const names = r.layouts.map((l) => l.name);
-  out.push(`## archsim: ${r.blueprint.title}`, '', summaryLine(r), '');
+  const names = r.layouts.map((l) => t(l.name));
+  out.push(`## archsim: ${t(r.blueprint.title)}`, '', summaryLine(r, t), '');
 
   // The side-by-side table a reader of seed 001 wants.
   const mixOps = Object.keys(r.workload.mix);
@@ -89,19 +100,19 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const rows: string[][] = [];
   for (const id of mixOps) {
     rows.push([
-      `${id} p50 / p95`,
+      `${t(id)} p50 / p95`,
       ...r.layouts.map((l) => {
         const o = l.operations.find((x) => x.id === id);
         return o ? `${ms(o.p50Ms)} / ${ms(o.p95Ms)}` : '—';
       }),
     ]);
   }
-  rows.push(['max throughput (workload mix)', ...r.layouts.map((l) => `${rps(l.saturation.throughputRps)} (${l.saturation.bottleneck})`)]);
+  rows.push(['max throughput (workload mix)', ...r.layouts.map((l) => `${rps(l.saturation.throughputRps)} (${t(l.saturation.bottleneck)})`)]);
   for (const id of keyOperations(r)) {
-    rows.push([`max throughput, ${id} alone`, ...r.layouts.map((l) => rps(l.operations.find((o) => o.id === id)?.maxThroughputRps ?? 0))]);
+    rows.push([`max throughput, ${t(id)} alone`, ...r.layouts.map((l) => rps(l.operations.find((o) => o.id === id)?.maxThroughputRps ?? 0))]);
   }
   for (const sc of faultScenarios(r)) {
-    rows.push([`fault: ${sc}`, ...r.layouts.map((l) => isolationCell(l, sc))]);
+    rows.push([`fault: ${t(sc)}`, ...r.layouts.map((l) => isolationCell(l, sc))]);
   }
   // Bold marks the one cell that answers "which is cheapest" (none when they all cost the same).
   const cheapest = Math.min(...r.layouts.map((l) => l.cost.monthlyUsd));
@@ -109,6 +120,8 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   rows.push(['monthly cost', ...r.layouts.map((l) => (differ && l.cost.monthlyUsd === cheapest ? `**${usd(l.cost.monthlyUsd)}**` : usd(l.cost.monthlyUsd)))]);
   rows.push(['cost per million requests', ...r.layouts.map((l) => usd(l.cost.perMillionRequestsUsd))]);
   rows.push(['lint', ...r.layouts.map((l) => `${plural(l.lint.errors, 'error')}, ${plural(l.lint.warnings, 'warning')}`)]);
+  // The method is archsim's own sentence (its code spans are markup); the layout names in it are
+  // blueprint names, which the schema keeps to letters, digits, - and _.
   out.push(`Workload: ${rps(r.workload.rateRps)} of the blueprint's mix. ${r.method}`, '', tableMd(head, rows, ['l', ...names.map(() => 'r' as const)]), '');
 
   if (r.budgets) {
@@ -116,7 +129,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(
       tableMd(
         ['', 'budget', 'layout', 'value'],
-        r.budgets.results.map((b) => [b.pass ? '✅' : '❌', `\`${b.budget}\``, b.layout, b.text.replace(/^.*: (value|change) /, '')]),
+        r.budgets.results.map((b) => [b.pass ? '✅' : '❌', code(b.budget), t(b.layout), t(b.text.replace(/^.*: (value|change) /, ''))]),
       ),
       '',
     );
@@ -126,11 +139,11 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(`### Changes since the baseline`, '');
     if (!r.baseline.changes.length) out.push('No figure changed.', '');
     else {
-      out.push(tableMd(['layout', 'change', 'cause'], r.baseline.changes.map((c) => [c.layout, c.text, c.causes.join('; ') || '—'])), '');
+      out.push(tableMd(['layout', 'change', 'cause'], r.baseline.changes.map((c) => [t(c.layout), t(c.text), c.causes.map(t).join('; ') || '—'])), '');
     }
   }
 
-  const findings = r.layouts.flatMap((l) => l.lint.findings.filter((f) => f.severity !== 'info').map((f) => [l.name, f.severity, f.rule, f.message]));
+  const findings = r.layouts.flatMap((l) => l.lint.findings.filter((f) => f.severity !== 'info').map((f) => [t(l.name), t(f.severity), t(f.rule), t(f.message)]));
   out.push('### Lint', '');
   out.push(findings.length ? tableMd(['layout', 'severity', 'rule', 'finding'], findings) : 'No findings.', '');
 
@@ -139,45 +152,45 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(
       '### Readiness checklist',
       '',
-      `Score **${c.score}/${c.of}**: ${c.recommendation}.${c.firstToExtract ? ` First to extract: **${c.firstToExtract}**.` : ''}${c.answered.length ? ` Answered: ${c.answered.join('; ')}.` : ''}${c.derived.length ? ` Derived from the blueprint: ${c.derived.join('; ')}.` : ''}${c.answered.length ? '' : ' Questions the blueprint cannot answer count as no: pass `--answers` (as for `archsim checklist`) to score them.'}`,
+      `Score **${c.score}/${c.of}**: ${t(c.recommendation)}.${c.firstToExtract ? ` First to extract: **${t(c.firstToExtract)}**.` : ''}${c.answered.length ? ` Answered: ${c.answered.map(t).join('; ')}.` : ''}${c.derived.length ? ` Derived from the blueprint: ${c.derived.map(t).join('; ')}.` : ''}${c.answered.length ? '' : ' Questions the blueprint cannot answer count as no: pass `--answers` (as for `archsim checklist`) to score them.'}`,
       '',
     );
   }
 
   if (r.loadtests.length) {
     out.push('### Measured (load tests)', '');
-    const lt = r.loadtests.flatMap((t) => t.operations.map((o) => [t.layout, t.driver, o.id, rps(o.throughput), ms(o.p50Ms), ms(o.p95Ms), String(o.errors)]));
+    const lt = r.loadtests.flatMap((run) => run.operations.map((o) => [t(run.layout), t(run.driver), t(o.id), rps(o.throughput), ms(o.p50Ms), ms(o.p95Ms), String(o.errors)]));
     out.push(tableMd(['layout', 'driver', 'operation', 'throughput', 'p50', 'p95', 'errors'], lt, ['l', 'l', 'l', 'r', 'r', 'r', 'r']), '');
   }
 
   for (const l of r.layouts) {
     const d = opts.diagrams?.[l.name];
     if (!d) continue;
-    out.push(`### Layout ${l.name}`, '', '```mermaid', d.trimEnd(), '```', '');
+    out.push(`### Layout ${t(l.name)}`, '', fenced('mermaid', d.trimEnd()), '');
   }
 
   out.push('<details>', '<summary>Details: cost items, utilization, latency per operation</summary>', '');
   for (const l of r.layouts) {
-    out.push(`#### ${l.name}`, '');
+    out.push(`#### ${t(l.name)}`, '');
     out.push(
       tableMd(
         ['cost item', 'count', 'each', 'per month'],
-        [...l.cost.items.map((i) => [i.component, String(i.count), usd(i.usdEach), usd(i.usdPerMonth)]), ['**total**', '', '', `**${usd(l.cost.monthlyUsd)}**`]],
+        [...l.cost.items.map((i) => [t(i.component), String(i.count), usd(i.usdEach), usd(i.usdPerMonth)]), ['**total**', '', '', `**${usd(l.cost.monthlyUsd)}**`]],
         ['l', 'r', 'r', 'r'],
       ),
       '',
     );
-    out.push(tableMd(['station', 'utilization'], l.stations.map((s) => [s.id, pct(s.utilization)]), ['l', 'r']), '');
+    out.push(tableMd(['station', 'utilization'], l.stations.map((s) => [t(s.id), pct(s.utilization)]), ['l', 'r']), '');
     out.push(
       tableMd(
         ['operation', 'mean', 'p50', 'p95', 'p99', 'hops', 'max alone'],
-        l.operations.map((o) => [o.id, ms(o.meanMs), ms(o.p50Ms), ms(o.p95Ms), ms(o.p99Ms), String(o.hops), rps(o.maxThroughputRps)]),
+        l.operations.map((o) => [t(o.id), ms(o.meanMs), ms(o.p50Ms), ms(o.p95Ms), ms(o.p99Ms), String(o.hops), rps(o.maxThroughputRps)]),
         ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
       '',
     );
   }
-  out.push('</details>', '', `<sub>${r.generator} · blueprint ${r.blueprint.file}</sub>`, '');
+  out.push('</details>', '', `<sub>${t(r.generator)} · blueprint ${t(r.blueprint.file)}</sub>`, '');
   return out.join('\n');
 }
 
