@@ -67,6 +67,17 @@ interface StationState {
  *    rate μ(1−σ)), scaled by (ca² + cs²)/(ca² + 1) for non-exponential service; with several,
  *    Allen–Cunneen GI/G/c' ((ca² + cs²)/2 on the M/M/c' wait).
  */
+/**
+ * Whether the chain gave this station's least-connections wait (queueOf), else the pooled queue
+ * stood in: the note names each station by what it really got (jsqWait refuses an answer that is
+ * not a probability or lies below the pooled queue's). Cached in jsq.ts, so asking again is cheap.
+ */
+function chainSolves(replicas: number, perReplica: number, st: { visitRate: number; meanService: number; cs2: number }): boolean {
+  if (!jsqApplies(replicas, st.cs2)) return false;
+  const j = jsqWait(replicas, perReplica, st.visitRate / 1000, st.meanService);
+  return j !== undefined && j.wait > 0;
+}
+
 export function queueOf(replicas: number, perReplica: number, visitRate: number, s: number, cs2: number, balance: Balance, ca2 = 1): { pWait: number; theta: number; k: number } {
   if (s <= 0) return { pWait: 0, theta: 1, k: 1 };
   if (balance === 'least-connections' && jsqApplies(replicas, cs2)) {
@@ -167,7 +178,7 @@ export const REVISIT_DES_RHO = 0.7;
 export const JSQ_NOTE = 'least-connections across replicas is solved as join-the-shortest-queue by the threshold-jockeying chain of Adan, van Houtum & van der Wal (1994) (replicas’ queues kept within T jobs of each other, T raised while the chain is small, the rest extrapolated), service variability by Allen–Cunneen: against the DES within 3% on the mean and 10% on p95 with exponential service (up to 8 replicas, ρ ≤ 0.9); with variable service (cs² up to 2.5) up to 7% above it on the mean and 20% on p95 (3 replicas of 2 workers, lognormal cv 1.5, at 60–80% of saturation, where the pooled queue is within 1% on the mean)';
 
 /** With more replicas than the chain is solved for: the pooled queue, a lower bound. */
-export const JSQ_POOLED_NOTE = 'least-connections across many replicas (more than 8) or with highly variable service (cs² above 2.5) is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas and up to 20% on p95 (less at lower load); --method des when that matters';
+export const JSQ_POOLED_NOTE = 'least-connections across many replicas (more than 8) or with highly variable service (cs² above 2.5), or where the chain gives no valid answer, is solved as one pooled M/M/c queue (Erlang C), a lower bound on join-the-shortest-queue: the DES is up to 14% above it on the mean at ρ 0.9 with 8 replicas and up to 20% on p95 (less at lower load); --method des when that matters';
 
 /**
  * Solve the network at arrival rate λ for a mix; the core of `analyze` and of sweeps. `only`
@@ -777,8 +788,15 @@ export function latencyQuantiles(op: SolvedOp, ps: readonly number[]): number[] 
     return ps.map((p) => add + D + quantileSearch(cdf, p, D, brackets));
   }
   const x = op.split;
-  const lowVariance = x.sMean > 0 && x.sVar < 0.5 * x.sMean * x.sMean && x.wMean > 0 && x.pWait > 0;
-  if (!lowVariance) return ps.map((p) => gammaQuantile(op.mean, op.variance, p));
+  const waits = x.sMean > 0 && x.wMean > 0 && x.pWait > 0;
+  const lowVariance = waits && x.sVar < 0.5 * x.sMean * x.sMean;
+  // A one-gamma fit of shape below 1 has its mode at 0: where the work itself is not that skewed
+  // (cs² ≤ 1) and rare long waits carry the variance, most requests would take less than their
+  // own work (a unit mixing 0.01 ms and 5 s requests gave p50 = p99 = 0 for the short ones, below
+  // their mean). The two-part fit keeps the requests that never wait at their own work. Work that
+  // is itself that skewed (lognormal cv 1.5) keeps the one fit, which matches it.
+  const skewed = waits && op.variance > op.mean * op.mean && x.sVar <= x.sMean * x.sMean;
+  if (!lowVariance && !skewed) return ps.map((p) => gammaQuantile(op.mean, op.variance, p));
   const mc = x.wMean / x.pWait;
   const vc = Math.max(0, (x.wVar + x.wMean * x.wMean) / x.pWait - mc * mc);
   const cdf = new TwoPartCdf(x.pWait, new GammaCdf(x.sMean, x.sVar), new GammaCdf(x.sMean + mc, x.sVar + vc));
@@ -844,7 +862,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   const balance = o.balance ?? 'least-connections';
   const replicated = c.stations.filter((s, i) => s.replicas > 1 && sol.stations[i]!.visitRate > 0);
   if (replicated.length && balance === 'least-connections') {
-    const pooled = replicated.filter((s) => !jsqApplies(s.replicas, sol.stations[c.stations.indexOf(s)]!.cs2));
+    const pooled = replicated.filter((s) => !chainSolves(s.replicas, s.servers, sol.stations[c.stations.indexOf(s)]!));
     const chained = replicated.filter((s) => !pooled.includes(s));
     if (chained.length) warnings.push(`analytic: ${JSQ_NOTE} (${chained.map((s) => s.id).join(', ')})`);
     if (pooled.length) warnings.push(`analytic: ${JSQ_POOLED_NOTE} (${pooled.map((s) => s.id).join(', ')})`);

@@ -16,6 +16,8 @@
 // shortest queue and a departure lowers it only from one kind of phase, so those blocks have at
 // most one entry per row and the products with them are sparse.
 
+import { mmcWait } from './queueing.js';
+
 /**
  * Phases per level: spread 2 is solved up to JSQ_MAX_PHASES (8 replicas), larger spreads while
  * they have at most JSQ_MORE_PHASES (the chain's cost grows as the cube of its phases: a solve
@@ -132,9 +134,15 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
   if (!(T >= 1)) throw new RangeError('the spread T is at least 1');
   const { counts, n: P, arrTo, arrUp, depTo, depDown, innerTo, upRows } = phasesOf(R, T);
   const w = T + 1;
-  const rho = (lambda * s) / (R * c);
+  // Time is counted in mean service times inside the chain (rates: a = λs per service time, a
+  // server's 1): the answer depends on s only through λs, so wait/s and P(wait) are the same at
+  // every s by construction, and the rates are of the size of the normalisation row of ones in
+  // the level-0 solve whatever s is (in ms they were not: which row won a pivot then depended on
+  // s, see luSolve).
+  const a = lambda * s;
+  const rho = a / (R * c);
   const M = Math.min(20_000, c + T + 5 + Math.ceil(Math.log(1e-14) / (R * Math.log(rho))));
-  const mu = (level: number) => Math.min(level, c) / s;
+  const mu = (level: number) => Math.min(level, c);
   // X = −(local block at level m) − R_{m+1}·D_{m+1}; R_m = U_{m−1}·X⁻¹, which has rows only where U
   // has an entry: Rm[m] keeps those, row k for phase upRows[k] (the others are zero)
   const up = upRows.length;
@@ -146,8 +154,8 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
     for (let i = 0; i < P; i++) {
       let leave = 0;
       if (!arrUp[i] || m < M) {
-        leave += lambda;
-        if (!arrUp[i]) out[i * P + arrTo[i]!]! += sign * lambda;
+        leave += a;
+        if (!arrUp[i]) out[i * P + arrTo[i]!]! += sign * a;
       }
       for (let j = 1; j <= T; j++) {
         const to = innerTo[i * w + j]!;
@@ -189,14 +197,14 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
         X[i * P + j] = X[j * P + i]!;
         X[j * P + i] = t;
       }
-    lu(X, P, piv);
+    if (!lu(X, P, piv)) return { wait: NaN, pWait: NaN };
     const out = new Float64Array(up * P);
     for (let k = 0; k < up; k++) {
-      // row i of R_m = λ · row arrTo[i] of X⁻¹ = λ · (solution of Xᵀy = e_t)
+      // row i of R_m = a · row arrTo[i] of X⁻¹ = a · (solution of Xᵀy = e_t)
       y.fill(0);
       y[arrTo[upRows[k]!]!] = 1;
       luSolve(X, P, piv, y);
-      for (let j = 0; j < P; j++) out[k * P + j] = lambda * y[j]!;
+      for (let j = 0; j < P; j++) out[k * P + j] = a * y[j]!;
     }
     Rm[m] = out;
     next = out;
@@ -218,10 +226,10 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
   for (let j = 0; j < P; j++) At[(P - 1) * P + j] = 1;
   const pi = new Float64Array(P);
   pi[P - 1] = 1;
-  lu(At, P, piv);
+  if (!lu(At, P, piv)) return { wait: NaN, pWait: NaN };
   luSolve(At, P, piv, pi);
   let total = 0;
-  let jobs = 0;
+  let queued = 0;
   let waits = 0;
   let cur = pi;
   let nx = new Float64Array(P);
@@ -241,18 +249,26 @@ export function jockeyChain(R: number, c: number, lambda: number, s: number, T: 
       const x = cur[i]!;
       if (x === 0) continue;
       total += x;
+      // jobs waiting (beyond the c in service) in each replica: the wait by Little's law, not
+      // as response − s, which cancels to nothing when waits are rare (R = 8, c = 2, ρ 0.1:
+      // the wait is 1e-12 of s, and response − s kept 3 digits of it)
       let k = 0;
-      for (let j = 0; j <= T; j++) k += counts[i * w + j]! * (m + j);
-      jobs += x * k;
+      for (let j = 0; j <= T; j++) if (m + j > c) k += counts[i * w + j]! * (m + j - c);
+      queued += x * k;
       if (m >= c) waits += x;
     }
   }
-  const response = jobs / total / lambda;
-  return { wait: Math.max(0, response - s), pWait: waits / total };
+  // the exact zero skips above (r !== 0, x === 0) only pass over terms that are 0 anyway
+  return { wait: (queued / total / a) * s, pWait: waits / total };
 }
 
-/** In-place LU factorization with partial pivoting of an n × n row-major matrix. */
-function lu(a: Float64Array, n: number, piv: Int32Array): void {
+/**
+ * In-place LU factorization with partial pivoting of an n × n row-major matrix, LAPACK's way:
+ * an interchange swaps whole rows, the multipliers already stored left of the pivot included, so
+ * that P·A = L·U with P all the interchanges (luSolve applies them all before L). False when a
+ * pivot column is all zero (the matrix is singular: the caller has no answer, not a guess).
+ */
+function lu(a: Float64Array, n: number, piv: Int32Array): boolean {
   for (let k = 0; k < n; k++) {
     let p = k;
     let best = Math.abs(a[k * n + k]!);
@@ -271,15 +287,25 @@ function lu(a: Float64Array, n: number, piv: Int32Array): void {
         a[p * n + j] = t;
       }
     const d = a[k * n + k]!;
-    if (d === 0) continue;
+    if (!(d !== 0) || !Number.isFinite(d)) return false;
     for (let i = k + 1; i < n; i++) {
       const f = (a[i * n + k]! /= d);
       if (f !== 0) for (let j = k + 1; j < n; j++) a[i * n + j]! -= f * a[k * n + j]!;
     }
   }
+  return true;
 }
 
-/** Solve (the matrix lu() factorized) · x = b in place. */
+/**
+ * Solve (the matrix lu() factorized) · x = b in place: b ← P·b (every interchange, in order),
+ * then L and U. The interchanges must all come first: lu() moved the stored multipliers with
+ * their rows, so column k of L is in the final row order, not the order at step k. Interleaving
+ * them with the elimination (LINPACK's way, right only when the multipliers stay put) paired
+ * each multiplier with another row's b whenever a later pivot swapped rows below k: the level-0
+ * solve, whose normalisation row of ones won or lost pivots against rates in 1/ms, so by the
+ * value of s (8 replicas at ρ 0.3: s from 0.8 to 7.65 ms), came out as π ≈ 1e-49 instead of
+ * summing to 1, a wait of 246·s and P(wait) 8.5.
+ */
 function luSolve(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): void {
   for (let k = 0; k < n; k++) {
     const p = piv[k]!;
@@ -288,12 +314,15 @@ function luSolve(a: Float64Array, n: number, piv: Int32Array, b: Float64Array): 
       b[k] = b[p]!;
       b[p] = t;
     }
-    for (let i = k + 1; i < n; i++) b[i]! -= a[i * n + k]! * b[k]!;
+  }
+  for (let k = 0; k < n; k++) {
+    const x = b[k]!;
+    if (x !== 0) for (let i = k + 1; i < n; i++) b[i]! -= a[i * n + k]! * x;
   }
   for (let k = n - 1; k >= 0; k--) {
     let x = b[k]!;
     for (let j = k + 1; j < n; j++) x -= a[k * n + j]! * b[j]!;
-    b[k] = a[k * n + k]! !== 0 ? x / a[k * n + k]! : 0;
+    b[k] = x / a[k * n + k]!; // lu() left no zero pivot
   }
 }
 
@@ -318,10 +347,23 @@ export function jsqApplies(replicas: number, cs2: number): boolean {
 const memo = new Map<string, JsqResult>();
 
 /**
+ * Whether a chain's answer can be right: finite, P(wait) a probability, and the wait not below
+ * the pooled M/M/Rc's (spread 1 is that queue, and wider spreads only add waits: a replica may
+ * idle while another has a line). The tolerances are rounding's: spread 1 meets Erlang C to
+ * 1e-13 (relative) over R ≤ 8, c ≤ 2, ρ 0.1–0.9. A chain that fails this was mis-solved (a
+ * luSolve that paired rows wrongly gave P(wait) 8.5 and a wait of 246·s): jsqWait then has no
+ * answer and the caller keeps the pooled queue.
+ */
+function plausible(x: { wait: number; pWait: number }, pooledWait: number): boolean {
+  return Number.isFinite(x.wait) && Number.isFinite(x.pWait) && x.pWait >= -1e-12 && x.pWait <= 1 + 1e-12 && x.wait >= pooledWait * (1 - 1e-9);
+}
+
+/**
  * Join-the-shortest-queue's mean wait and P(wait), exponential service: the jockeying chain at
  * spreads T = 1, 2, … (T > 2 while a level has at most JSQ_MORE_PHASES phases), the rest of the series
  * extrapolated geometrically from the last two increments (when there are two). Undefined when
- * even T = 2 is too large to solve (many replicas): the caller keeps the pooled queue and says so.
+ * even T = 2 is too large to solve (many replicas), or when an answer is impossible (plausible:
+ * a mis-solved chain): the caller keeps the pooled queue and says so.
  */
 export function jsqWait(R: number, c: number, lambda: number, s: number): JsqResult | undefined {
   if (!(lambda > 0) || !(s > 0) || lambda * s >= R * c) return undefined;
@@ -329,10 +371,14 @@ export function jsqWait(R: number, c: number, lambda: number, s: number): JsqRes
   const k = `${R}/${c}/${lambda}/${s}`;
   const hit = memo.get(k);
   if (hit) return hit;
+  const pooled = mmcWait(R * c, lambda, s);
   const seq: { wait: number; pWait: number }[] = [];
   let T = 1;
   for (; (T <= 2 || phaseCount(R, T) <= JSQ_MORE_PHASES) && T <= 24; T++) {
-    seq.push(jockeyChain(R, c, lambda, s, T));
+    const x = jockeyChain(R, c, lambda, s, T);
+    // a wrong spread would also bend the extrapolation: none is used
+    if (!plausible(x, pooled)) return undefined;
+    seq.push(x);
     const l = seq.length;
     // converged: the last increment is below 1e-4 of the wait (the extrapolation adds the rest)
     if (l >= 2 && Math.abs(seq[l - 1]!.wait - seq[l - 2]!.wait) <= 1e-4 * seq[l - 1]!.wait) break;
@@ -346,6 +392,7 @@ export function jsqWait(R: number, c: number, lambda: number, s: number): JsqRes
     const r = d1 > 0 ? d2 / d1 : 0;
     if (r > 0 && r < 0.9) wait += (d2 * r) / (1 - r);
   }
+  if (!plausible({ wait, pWait }, pooled)) return undefined;
   const out = { wait, pWait, spread: l };
   if (memo.size > 4096) memo.clear();
   memo.set(k, out);
