@@ -55,6 +55,9 @@ export interface DistDef {
   max: number;
 }
 
+/** A unit's thread-pool station is named after the unit with this suffix (its replicas are the unit's). */
+export const POOL_SUFFIX = ' (thread pool)';
+
 export interface StationDef {
   id: string;
   kind: StationKind;
@@ -204,7 +207,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   // declare pool work get one. (An autoscaled unit's pool keeps its starting replicas: a bound.)
   for (const u of r.units) {
     const usesPool = u.domains.some((d) => Object.values(bp.system.domains[d]?.operations ?? {}).some((op) => op.pool && op.pool.mean > 0));
-    if (usesPool) addStation({ id: `${u.name} (thread pool)`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] }, poolIndex, u.name);
+    if (usesPool) addStation({ id: `${u.name}${POOL_SUFFIX}`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] }, poolIndex, u.name);
   }
   // A memory store is the unit's own state: no server, no station (its queries run on the unit).
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {

@@ -1,7 +1,7 @@
 // Monthly cost of a layout, itemized from the catalog. Pure.
 import { resolveLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
-import { compile, type Compiled } from './compile.js';
+import { compile, POOL_SUFFIX, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
 import type { TargetCost } from './types.js';
 import { workloadFor } from './workload.js';
@@ -68,7 +68,7 @@ export interface CostAtOptions {
 
 /**
  * Replicas each unit needs to hold `rate` requests per second at the target utilization, and
- * the monthly bill at those counts. Stations replicas cannot fix (datastores, gateway, broker)
+ * the monthly bill at those counts. A unit's thread pool sizes its unit too. Stations replicas cannot fix (datastores, gateway, broker)
  * over the target are listed as limits.
  */
 export function costAt(bp: Blueprint, layoutName: string, rate: number, o: CostAtOptions = {}): TargetCost {
@@ -82,8 +82,14 @@ export function costAt(bp: Blueprint, layoutName: string, rate: number, o: CostA
     let D = 0;
     for (const [id, p] of Object.entries(mix)) D += p * (demands.get(id)?.loadDemand[i] ?? 0);
     const busy = (rate * D) / 1000; // servers busy on average
-    if (s.kind === 'unit') replicas[s.id] = Math.max(s.autoscale?.min ?? 1, 1, Math.ceil(busy / (s.servers * target) - 1e-9));
-    else if (busy / (s.replicas * s.servers) > target) limits.push({ station: s.id, utilization: busy / (s.replicas * s.servers) });
+    const need = Math.ceil(busy / (s.servers * target) - 1e-9);
+    if (s.kind === 'unit') replicas[s.id] = Math.max(replicas[s.id] ?? 1, s.autoscale?.min ?? 1, 1, need);
+    // A unit's thread pool grows with the unit's replicas (each process has its own threads):
+    // its load sizes the unit too.
+    else if (s.kind === 'pool' && s.id.endsWith(POOL_SUFFIX)) {
+      const unit = s.id.slice(0, -POOL_SUFFIX.length);
+      replicas[unit] = Math.max(replicas[unit] ?? 1, need);
+    } else if (busy / (s.replicas * s.servers) > target) limits.push({ station: s.id, utilization: busy / (s.replicas * s.servers) });
   });
   return { rate, targetUtilization: target, replicas, monthly: monthlyCost(bp, layoutName, replicas), limits };
 }

@@ -111,6 +111,14 @@ describe('costAt: the replicas each unit needs at a target utilization, and the 
     expect(costAt(bp, 'one', 140, { targetUtilization: 0.5 }).replicas).toEqual({ u: 2, v: 2 });
   });
 
+  it("a unit's thread pool sizes the unit (each replica brings its threads): 20 ms of pool work on v's 4 threads needs 2 replicas up to 280/s, 3 from 281/s; no limit", () => {
+    const bp = priced({ rate: '50/s', mix: { 'b.list': 1 } });
+    bp.system.domains.b!.operations.list!.pool = { dist: 'const', mean: 20, cv: 0 };
+    // 280/s × 20 ms = 5.6 threads busy; 5.6 / (4 threads × 0.7) = 2 exactly; v's own CPU (1 ms) needs 1, its autoscale minimum 2
+    expect(costAt(bp, 'one', 280)).toMatchObject({ replicas: { u: 1, v: 2 }, limits: [] });
+    expect(costAt(bp, 'one', 281)).toMatchObject({ replicas: { u: 1, v: 3 }, limits: [] });
+  });
+
   it('the datastore (one core, 4 ms a read) is a limit only above the target: 175/s is exactly 0.7, 176/s is over', () => {
     const bp = priced({ rate: '50/s', mix: { 'a.op': 1 } });
     expect(costAt(bp, 'one', 175).limits).toEqual([]);
