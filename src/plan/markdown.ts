@@ -1,6 +1,7 @@
 // The plan as markdown: order, phases (layout, data steps, figures, canary, triggers), effort
 // and the gantt. Text from the blueprint goes into table cells and code spans, so it is escaped
 // for markdown here (the HTML renderer escapes for HTML on its own). Pure.
+import { terminalText } from '../model/diagnostics.js';
 import type { Plan, PlanPhase } from './schema.js';
 
 /**
@@ -17,7 +18,9 @@ export function mdText(s: string): string {
   const space = (c: string | undefined) => c !== undefined && /\s/.test(c);
   const plain = (c: string, at: number) =>
     c === '_' ? word(s[at - 1]) && word(s[at + 1]) : c === '>' ? space(s[at - 1]) && space(s[at + 1]) && s.slice(0, at).trim() !== '' : false;
-  return s.replace(/[\\`*_{}[\]<>|#!~&]/g, (c, at: number) => (plain(c, at) ? c : `\\${c}`)).replace(/[\r\n]+/g, ' ');
+  // Control characters (ESC sequences, OSC 52 clipboard writes, \r, bidi overrides) have no place
+  // in Markdown and act on a terminal that shows it (`report` prints to stdout): shown as \x1b etc.
+  return terminalText(s.replace(/[\\`*_{}[\]<>|#!~&]/g, (c, at: number) => (plain(c, at) ? c : `\\${c}`)).replace(/[\r\n]+/g, ' '));
 }
 
 /**

@@ -266,3 +266,13 @@ describe('defect 1: the plan in markdown and HTML (a hostile --plan file, sweep 
     expect(planMarkdownToHtml(md)).toBe(html);
   });
 });
+
+describe('control characters in Markdown text', () => {
+  // `report` prints its Markdown to stdout: an ESC sequence or an OSC 52 clipboard write in a
+  // title acted on the terminal that showed it.
+  it('are shown escaped, so nothing reaches a terminal that moves the cursor or writes the clipboard', () => {
+    const t = mdText('Shop \u001b[31mRED\u001b[0m \u001b]52;c;ZXZpbA==\u0007 \u202eevil \u009b2J');
+    expect(t).toBe('Shop \\x1b\\[31mRED\\x1b\\[0m \\x1b\\]52;c;ZXZpbA==\\x07 \\u202eevil \\x9b2J');
+    expect(t).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+});
