@@ -7,7 +7,9 @@ import { plural } from '../words.js';
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
 const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
-const usd = (x: number) => `$${Number.isInteger(x) ? x : x.toFixed(2)}`;
+// A figure with no finite value (the cost per request when no request was served) reads "n/a",
+// never "$Infinity" or "$NaN"; the --json output carries it as null.
+const usd = (x: number) => (!Number.isFinite(x) ? 'n/a' : `$${Number.isInteger(x) ? x : x.toFixed(2)}`);
 const h = (s: string) => paint('bold', s);
 
 export function renderSimulation(r: SimulationResult): string {

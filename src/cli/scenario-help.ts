@@ -7,7 +7,8 @@ export const AUTO_SCENARIO_HELP = `
 Automatic failure scenarios (derived from any blueprint; named from its own domains, tables and operations):
   auto:<domain>-down          the unit running <domain> is down for 15 s
   auto:<domain>-slow          the unit running <domain> serves ×4 slower for 15 s
-  auto:<domain>-<engine>-down the datastore holding <domain>'s tables is down (one per store of the domain)
+  auto:<domain>-<engine>-down the datastore holding <domain>'s tables is down (one per store of the domain;
+                              auto:<domain>-store-down where the layouts keep them in different engines)
   auto:broker-down            the message broker is down (when a layout has one)
   auto:spike-<operation>      the busiest operation at ×4 its usual rate for 15 s
 An unknown auto: name lists the blueprint's own; \`archsim inspect\` lists them too.`;

@@ -146,7 +146,7 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
   out.communication = events.length
     ? {
         value: true,
-        reason: `${events.length} events declared (${events.slice(0, 3).join(', ')}${events.length > 3 ? ', …' : ''})${brokers.length ? `, carried by ${brokers[0]![1].broker!.kind} in ${brokers.map(([n]) => n).join(', ')}` : ''}`,
+        reason: `${events.length} events declared (${events.slice(0, 3).join(', ')}${events.length > 3 ? ', …' : ''})${brokers.length ? `, carried by ${carriers(brokers)}` : ''}`,
       }
     : brokers.length
       ? { value: true, reason: `a ${brokers[0]![1].broker!.kind} broker is declared in ${brokers[0]![0]}` }
@@ -168,6 +168,17 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
       : { value: true, reason: `no cycle of synchronous calls between the units of "${target}"` };
   }
   return out;
+}
+
+/**
+ * Which broker carries the events in which layouts, one kind per group ("rabbitmq in hybrid;
+ * kafka in microservices"): layouts may choose different brokers, and naming only the first
+ * layout's kind would put it in layouts that do not use it.
+ */
+function carriers(brokers: [string, Blueprint['layouts'][string]][]): string {
+  const byKind = new Map<string, string[]>();
+  for (const [name, l] of brokers) byKind.set(l.broker!.kind, [...(byKind.get(l.broker!.kind) ?? []), name]);
+  return [...byKind.entries()].map(([kind, names]) => `${kind} in ${names.join(', ')}`).join('; ');
 }
 
 /** Calls that cross a unit boundary in a layout, and how many carry a resilience policy. */

@@ -50,8 +50,12 @@ export function autoScenarios(bp: Blueprint): Scenario[] {
     });
   }
   for (const g of dataGroups(bp)) {
-    make(g.name, `The ${g.engine} store holding ${g.domain} (${g.tables.join(', ')}) is down for 15 s.`, {
-      failures: [{ description: `${g.engine} store of ${g.domain} down`, table: g.tables[0], ...WINDOW, down: true }],
+    // One scenario runs against every layout, so its words must be true in each: an engine is
+    // named up front only when every layout keeps these tables in it; otherwise each layout's
+    // own engine is listed ("postgres in monolith; redis in microservices").
+    const where = g.engine ? '' : ` (${g.engines})`;
+    make(g.name, `The ${g.engine ? `${g.engine} ` : ''}store holding ${g.domain} (${g.tables.join(', ')}) is down for 15 s${where}.`, {
+      failures: [{ description: `${g.engine ? `${g.engine} ` : ''}store of ${g.domain} down${where}`, table: g.tables[0], ...WINDOW, down: true }],
     });
   }
   const brokers = Object.values(bp.layouts).filter((l) => l.broker);
@@ -103,7 +107,10 @@ export function busiestOperation(bp: Blueprint): { id: string; rate: number } | 
 interface DataGroup {
   name: string;
   domain: string;
+  /** the engine holding the tables in every layout that stores them, or '' when layouts differ */
   engine: string;
+  /** each layout's engine, grouped: "postgres in monolith, hybrid; redis in microservices" */
+  engines: string;
   tables: string[];
 }
 
@@ -127,25 +134,33 @@ function dataGroups(bp: Blueprint): DataGroup[] {
       const key = where.join('\u0000');
       groups.set(key, [...(groups.get(key) ?? []), t]);
     }
-    const list = [...groups.values()].map((tables) => ({ tables, engine: engineOf(layouts, tables[0]!) }));
+    const list = [...groups.values()].map((tables) => ({ tables, ...enginesOf(layouts, tables[0]!) }));
     for (const g of list) {
-      const sameEngine = list.filter((x) => x.engine === g.engine).length > 1;
-      let name = sameEngine ? `${domain}-${g.tables[0]}-down` : `${domain}-${g.engine}-down`;
-      for (let i = 2; taken.has(name); i++) name = `${domain}-${g.engine}-${i}-down`;
+      // A group whose engine differs between layouts is named "store": an engine in its name
+      // would be false in some layout.
+      const label = g.engine || 'store';
+      const sameEngine = list.filter((x) => (x.engine || 'store') === label).length > 1;
+      let name = sameEngine ? `${domain}-${g.tables[0]}-down` : `${domain}-${label}-down`;
+      for (let i = 2; taken.has(name); i++) name = `${domain}-${label}-${i}-down`;
       taken.add(name);
-      out.push({ name, domain, engine: g.engine, tables: g.tables });
+      out.push({ name, domain, engine: g.engine, engines: g.engines, tables: g.tables });
     }
   }
   return out;
 }
 
-/** The engine that holds a table in most layouts (the first such, on a tie). */
-function engineOf(layouts: ReturnType<typeof resolveLayout>[], table: string): string {
-  const count = new Map<string, number>();
+/**
+ * The engine that holds a table in every layout that stores it ('' when they differ), and each
+ * layout's engine grouped by engine, engines in order of first appearance, layouts in blueprint
+ * order.
+ */
+function enginesOf(layouts: ReturnType<typeof resolveLayout>[], table: string): { engine: string; engines: string } {
+  const byEngine = new Map<string, string[]>();
   for (const r of layouts) {
     const s = r.storeOfTable.get(table);
     const e = s ? r.datastores.find((x) => x.name === s)?.engine : undefined;
-    if (e && e !== 'memory') count.set(e, (count.get(e) ?? 0) + 1);
+    if (e && e !== 'memory') byEngine.set(e, [...(byEngine.get(e) ?? []), r.name]);
   }
-  return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'datastore';
+  const engines = [...byEngine.entries()].map(([e, ls]) => `${e} in ${ls.join(', ')}`).join('; ');
+  return { engine: byEngine.size === 1 ? [...byEngine.keys()][0]! : '', engines };
 }

@@ -26,14 +26,32 @@ export interface PlanFlags {
   json?: boolean;
 }
 
-function percentOption(v: string, flag: string): number {
+/** A percentage as a fraction; `max` is the largest fraction that means something for the flag. */
+function percentOption(v: string, flag: string, max = 10): number {
   const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(%)?\s*(?:\/\s*(?:month|mo))?\s*$/.exec(v);
   if (!m) throw new UsageError(`${flag} ${v}: expected a percentage such as 15% (or 15%/month)`);
   const n = Number(m[1]);
   const frac = m[2] || n > 1 ? n / 100 : n;
-  if (!(frac >= 0) || frac > 10) throw new UsageError(`${flag} ${v}: out of range`);
+  if (!(frac >= 0) || frac > max) throw new UsageError(`${flag} ${v}: out of range (at most ${max * 100}%)`);
   return frac;
 }
+
+/**
+ * A start date the calendar has: the pattern alone lets 2025-13-45 and 2025-02-30 through, and
+ * they went into the gantt chart as written. A date is real when the UTC day built from its parts
+ * reads back the same parts (Date.UTC rolls 02-30 over into March).
+ */
+function startOption(v: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) throw new UsageError(`--start ${v}: expected YYYY-MM-DD`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) throw new UsageError(`--start ${v}: not a calendar date (expected YYYY-MM-DD)`);
+  return v;
+}
+
+/** Files an overlay may extend, by name (the loader's rule for `extends:`, src/model/parse.ts). */
+const EXTENDABLE = /\.(ya?ml|json)$/i;
 
 export async function action(file: string, f: PlanFlags): Promise<number> {
   const format = f.json ? 'json' : (f.format ?? 'md');
@@ -52,9 +70,16 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
     team = Number(f.team);
     if (!Number.isInteger(team) || team < 1) throw new UsageError(`--team ${f.team}: expected a whole number of developers ≥ 1`);
   }
-  if (f.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(f.start)) throw new UsageError(`--start ${f.start}: expected YYYY-MM-DD`);
+  if (f.start !== undefined) startOption(f.start);
+  const maxErrorRate = percentOption(f.maxErrorRate ?? '1%', '--max-error-rate', 1);
   const effort = parseEffort(f.effort);
   if (effort.error) throw new UsageError(effort.error);
+  // The overlay --out writes names the blueprint in `extends:`, and the loader follows only a
+  // .yaml, .yml or .json name there; a blueprint read from another name (bp.txt) would give an
+  // overlay no command could load. Refused before any work, with the way out.
+  if (f.out !== undefined && !EXTENDABLE.test(file)) {
+    throw new UsageError(`--out ${f.out}: the plan's overlay extends ${path.basename(file)}, and extends: must name a .yaml, .yml or .json file; copy or rename the blueprint to such a name (or leave out --out to print the plan)`);
+  }
   const { blueprint, files: inputs } = loadBlueprint(file);
   const name = blueprint.metadata.name;
   const dir = f.out;
@@ -67,7 +92,7 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
       to: f.to!,
       mode,
       canary: percents,
-      maxErrorRate: percentOption(f.maxErrorRate ?? '1%', '--max-error-rate'),
+      maxErrorRate,
       effort: effort.model,
       start: f.start ?? new Date().toISOString().slice(0, 10),
       overlayFile,
