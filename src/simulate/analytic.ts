@@ -11,7 +11,7 @@
 import { compile, compileWarns, MIN_HOST_CORES, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
-import { analyticSaturated, saturatedWarning } from './overload.js';
+import { analyticSaturated, profileMeanNote, profilePeak, profilePeakWarning, saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
 import { coldTables, meanColdAfter, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
@@ -915,6 +915,10 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   const sat = saturation(c, demands, w.mix, o.host);
   const saturated = analyticSaturated(w.kind === 'open' ? lambda : undefined, sat);
   if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization));
+  // A profile is solved at its mean rate, below saturation though its peak is not: say so, in the
+  // DES's words, and what the figures leave out (the 'analytic: ' note reaches compare and report).
+  const peak = w.kind === 'open' ? profilePeak(w.profile, w.duration, sat.rate, lambda) : undefined;
+  if (peak) warnings.push(profilePeakWarning(peak, sat.rate, w.duration), profileMeanNote(peak));
   // Little's law, with L summed station by station (in service + waiting + in flight).
   let L = 0;
   for (const op of sol.ops) {

@@ -1,6 +1,12 @@
 // Overload, said the same way by both methods. The analytic method knows it from ρ ≥ 1 at a
 // station; the DES from the offered load (the same ρ, from the compiled demands) or, when load
-// varies (scenarios, profiles, faults), from a backlog that grows along the measured window.
+// varies (scenarios, profiles, faults), from a backlog that grows along the measured window or
+// builds to a large line at some point in it. A profile whose peak passes the saturation rate is
+// named by both methods in one wording (profilePeakWarning): the analytic solves the mean rate and
+// would otherwise hide it, and the DES samples its backlog too sparsely to see every short spike.
+
+import type { Profile } from '../model/schema.js';
+import { rateAt } from './workload.js';
 
 /** The one wording of a saturated run (SimulationResult.warnings). */
 export function saturatedWarning(station: string, utilization: number): string {
@@ -76,4 +82,157 @@ export function backlogTrend(samples: ArrayLike<number>, arrivals: number): Back
     if (growing) break;
   }
   return best;
+}
+
+/** Where a load profile goes past the saturation rate within a run of `duration` ms. */
+export interface ProfilePeak {
+  /** the highest rate the profile reaches within the run, per second */
+  peak: number;
+  /** ms of the run spent above the saturation rate */
+  above: number;
+  /**
+   * the fluid line at its height: ∫(λ(t) − saturation rate)⁺ dt with the line draining at the
+   * saturation rate between peaks — what the peak leaves queued, whatever the queue's noise
+   */
+  backlog: number;
+  /** the profile's mean rate over the run, per second (the workload's rate: what the analytic method solves) */
+  mean: number;
+}
+
+/** Steps of the fluid line's integration: ≤ 1 request off for a 60 s run ≤ 100 000/s over. */
+const FLUID_STEPS = 20_000;
+
+/**
+ * The part of a profile above the saturation rate `sat` within [0, duration] ms, or undefined
+ * when it stays at or below it throughout (a spike scheduled after the run never happens). The
+ * time above is exact per kind (the rates are piecewise linear or a raised cosine); the backlog
+ * is the fluid line, integrated numerically.
+ */
+export function profilePeak(p: Profile | undefined, duration: number, sat: number, mean: number): ProfilePeak | undefined {
+  if (!p || p.kind === 'constant' || !Number.isFinite(sat) || !(duration > 0)) return undefined;
+  const above = timeAbove(p, duration, sat);
+  if (!(above > 0)) return undefined;
+  let line = 0;
+  let backlog = 0;
+  const dt = duration / FLUID_STEPS;
+  for (let i = 0; i < FLUID_STEPS; i++) {
+    const r = rateAt(p, 0, (i + 0.5) * dt);
+    line = Math.max(0, line + ((r - sat) * dt) / 1000);
+    if (line > backlog) backlog = line;
+  }
+  // the rate's highest point within the run: the sampled maximum can fall between steps
+  const peak = Math.max(...[0, duration, ...breakpoints(p, duration)].map((t) => rateAt(p, 0, t)));
+  return { peak, above, backlog, mean };
+}
+
+/** Times inside (0, duration) where a profile's rate changes course: the spike's edges (its plateau), the ramp's end, the cosine's tops. */
+function breakpoints(p: Exclude<Profile, { kind: 'constant' }>, duration: number): number[] {
+  const ts =
+    p.kind === 'spike' ? [p.at] : p.kind === 'ramp' ? [p.over] : Array.from({ length: Math.min(1e4, Math.ceil(duration / p.period) + 1) }, (_, k) => (k + 0.5) * p.period);
+  return ts.filter((t) => t > 0 && t < duration);
+}
+
+/** ms of [0, duration] where the profile's rate is above `sat`. */
+function timeAbove(p: Exclude<Profile, { kind: 'constant' }>, duration: number, sat: number): number {
+  switch (p.kind) {
+    case 'spike': {
+      const inside = Math.max(0, Math.min(duration, p.at + p.for) - Math.max(0, p.at));
+      return (p.peak > sat ? inside : 0) + (p.base > sat ? duration - inside : 0);
+    }
+    case 'ramp': {
+      const end = Math.min(p.over, duration);
+      const flat = p.to > sat ? duration - end : 0;
+      if (p.from === p.to) return p.from > sat ? duration : 0;
+      // the line crosses sat at t*; above after it when rising, before it when falling
+      const cross = Math.min(end, Math.max(0, (p.over * (sat - p.from)) / (p.to - p.from)));
+      return flat + (p.to > p.from ? end - cross : cross);
+    }
+    case 'diurnal': {
+      if (sat < p.min) return duration;
+      if (sat >= p.max) return 0;
+      // rate > sat ⇔ cos(2πt/period) < c, i.e. the phase within (θ, 2π − θ) of each period
+      const theta = Math.acos(1 - (2 * (sat - p.min)) / (p.max - p.min));
+      const lo = (theta / (2 * Math.PI)) * p.period;
+      const hi = p.period - lo;
+      const whole = Math.floor(duration / p.period);
+      const rest = duration - whole * p.period;
+      return whole * (hi - lo) + Math.max(0, Math.min(rest, hi) - lo);
+    }
+  }
+}
+
+/** A rate per second as the warnings print it: whole above 100, three digits below. */
+function perSecond(r: number): string {
+  return `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
+}
+
+/** ms as seconds, three significant digits (whole seconds from 100 s). */
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 100 ? Math.round(s) : Number(s.toPrecision(3))} s`;
+}
+
+/** A count of requests, two significant digits from ten (an estimate, or one sample of a noisy line). */
+function requests(n: number): string {
+  const k = n < 10 ? Math.round(n) : Number(n.toPrecision(2));
+  return `${k} request${k === 1 ? '' : 's'}`;
+}
+
+/** The one wording, both methods, of a profile whose peak passes the saturation rate. */
+export function profilePeakWarning(pk: ProfilePeak, sat: number, duration: number): string {
+  return `the load profile peaks at ${perSecond(pk.peak)}, above the saturation rate of ${perSecond(sat)} for ${seconds(pk.above)} of the ${seconds(duration)} run: requests queue during the peak (a line of about ${requests(Math.max(1, pk.backlog))} at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of ${perSecond(pk.mean)}`;
+}
+
+/** The analytic method's own note beside profilePeakWarning: what it solved instead. */
+export function profileMeanNote(pk: ProfilePeak): string {
+  return `analytic: solved at the load profile's mean rate of ${perSecond(pk.mean)}, so these latencies do not show the queue of its peak; --method des runs the profile`;
+}
+
+/** Seconds of work at the saturation rate a line must hold to count as a backlog (see backlogPeak). */
+export const BACKLOG_SECONDS = 1;
+
+export interface BacklogPeak {
+  /** the largest sample, its index, and the samples' median */
+  peak: number;
+  at: number;
+  median: number;
+  /** the first sample after the peak back within half the threshold of the median, or −1 */
+  drained: number;
+  /** the peak stood above the median by the threshold */
+  large: boolean;
+}
+
+/**
+ * A backlog that builds and drains inside the window (a spike, a fault that heals) leaves no trend
+ * over it; its height does. A request that joins a line of N behind the bottleneck waits about
+ * N / saturation rate for it, so a line of a second's work at the saturation rate (BACKLOG_SECONDS)
+ * above the run's usual count (the median sample: requests in service or in pure delays are
+ * there all along) is an overload a user sees, not noise. `floor` keeps slow systems, whose second
+ * of work is a handful of requests, from being flagged for a stable queue's excursions: the caller
+ * passes their servers plus 300, a line a stable single queue at ρ 0.95 reaches with probability
+ * 0.95^300 ≈ 2·10⁻⁷.
+ */
+export function backlogPeak(samples: ArrayLike<number>, satRate: number, floor: number): BacklogPeak {
+  const xs = Array.from(samples);
+  if (xs.length === 0) return { peak: 0, at: -1, median: 0, drained: -1, large: false };
+  const sorted = [...xs].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  let at = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[at]!) at = i;
+  const peak = xs[at]!;
+  const threshold = Math.max(Number.isFinite(satRate) ? satRate * BACKLOG_SECONDS : 0, floor);
+  let drained = -1;
+  for (let i = at + 1; i < xs.length; i++) {
+    if (xs[i]! - median <= threshold / 2) {
+      drained = i;
+      break;
+    }
+  }
+  return { peak, at, median, drained, large: peak - median >= threshold };
+}
+
+/** The DES's words for a backlog that built to a large line at some point of the window; sampleAt(i) is sample i's time in ms. */
+export function backlogPeakWarning(b: BacklogPeak, sampleAt: (i: number) => number): string {
+  const end = b.drained >= 0 ? `and had drained by ${seconds(sampleAt(b.drained))}` : 'and had not drained when the run stopped';
+  return `the backlog reached ${requests(b.peak)} in the system at ${seconds(sampleAt(b.at))} of the run, against ${Math.round(b.median)} at the median sample, ${end}: requests that arrived meanwhile waited behind it, so the latencies above are those of the overload, not of the mean rate`;
 }
