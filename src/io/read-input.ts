@@ -4,17 +4,24 @@
 // most a bounded number of bytes (raisable), as UTF-8 text (a binary file is refused without
 // echoing a byte of it), with a byte-order mark dropped.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { terminalText } from '../model/diagnostics.js';
 import { LIMITS, MAX_INPUT_ENV } from '../model/limits.js';
 import { parseSize } from '../model/units.js';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
 
-/** The size cap in bytes: ARCHSIM_MAX_INPUT_SIZE (set by --max-input-size) or the default. */
+/**
+ * The size cap in bytes: ARCHSIM_MAX_INPUT_SIZE (set by --max-input-size) or the default. A
+ * value that is not a size is refused as the flag refuses it (UsageError, exit 2): falling back
+ * to the default would leave the user believing the cap they set is in force.
+ */
 export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
   const v = env[MAX_INPUT_ENV];
   if (!v) return LIMITS.inputBytes;
-  const n = /^[0-9]+$/.test(v.trim()) ? Number(v) : parseSize(v).ok ? (parseSize(v) as { value: number }).value : NaN;
-  return Number.isFinite(n) && n > 0 ? n : LIMITS.inputBytes;
+  const r = /^[0-9]+$/.test(v.trim()) ? { ok: true as const, value: Number(v) } : parseSize(v);
+  if (!r.ok || !Number.isFinite(r.value) || !(r.value > 0)) throw new UsageError(`${MAX_INPUT_ENV}=${terminalText(v.slice(0, 80))}: expected a size such as 64MiB`);
+  return r.value;
 }
 
 /** "16 MiB" for messages. */

@@ -2,6 +2,8 @@
 // this one shape, so calibrate, validate-model and reports read one format. Times are in
 // milliseconds, rates per second, memory in MiB, CPU in seconds.
 import { z } from 'zod';
+import { formatDiagnostic } from '../model/diagnostics.js';
+import { flowDepthProblem, parseYaml } from '../model/yaml-source.js';
 
 /** Why requests failed. Keys are open (a driver may add its own), these are the ones archsim uses. */
 export const ERROR_KINDS = ['status_4xx', 'status_5xx', 'timeout', 'connect', 'reset', 'dropped', 'failed', 'other'] as const;
@@ -212,14 +214,27 @@ export function jsonSyntaxError(text: string, e: unknown): string {
   return `not JSON (syntax error at line ${line}, column ${col})`;
 }
 
-/** Parse a result file's JSON text; errors name the field. */
-export function parseResult(text: string, file = 'result.json'): LoadTestResult {
-  let raw: unknown;
+/**
+ * A result file's JSON, read as every other input is: nesting deeper than the YAML reader's
+ * limit is refused with its position first (JSON.parse takes 100,000 nested "[", but walking
+ * the value afterwards overflows the stack), then a syntax error is told by position.
+ */
+function readJson(text: string, file: string): unknown {
+  if (flowDepthProblem(text)) {
+    // parseYaml refuses such text before parsing anything, with the message and position the
+    // other readers give; the scan runs twice only on a file that is refused.
+    const parsed = parseYaml(text, file);
+    if (!parsed.ok) throw new Error(formatDiagnostic(parsed.errors[0]!));
+  }
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new Error(`${file}: ${jsonSyntaxError(text, e)}`);
   }
+}
+
+/** One result checked against the schema; errors name the file and the field. */
+function checkResult(raw: unknown, file: string): LoadTestResult {
   const r = LoadTestResult.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;
@@ -228,16 +243,16 @@ export function parseResult(text: string, file = 'result.json'): LoadTestResult 
   return r.data;
 }
 
+/** Parse a result file's JSON text; errors name the field. */
+export function parseResult(text: string, file = 'result.json'): LoadTestResult {
+  return checkResult(readJson(text, file), file);
+}
+
 /** A result file holds one result, or several (`loadtest --layouts a,b`: { schemaVersion, results }). */
 export function parseResults(text: string, file = 'result.json'): LoadTestResult[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: ${jsonSyntaxError(text, e)}`);
-  }
+  const raw = readJson(text, file);
   const list = raw && typeof raw === 'object' && Array.isArray((raw as { results?: unknown }).results) ? (raw as { results: unknown[] }).results : [raw];
-  return list.map((r, i) => parseResult(JSON.stringify(r), list.length > 1 ? `${file} results[${i}]` : file));
+  return list.map((r, i) => checkResult(r, list.length > 1 ? `${file} results[${i}]` : file));
 }
 
 export function emptyErrors(): Errors {

@@ -39,7 +39,7 @@ export const LIMITS = {
   desRequests: 20_000_000,
   /**
    * Their compiled program words (requests × words a request, simulate.ts wordsPerRequest): the
-   * request budget at QuantChat microservices' 52 words a request (about 30 s here).
+   * request budget at 50 words a request (a layout of eight services, a gateway and a broker: about 30 s here).
    */
   desWords: 1_000_000_000,
   /** A call's count (times the caller makes it per run of its operation). */

@@ -43,6 +43,12 @@ export function checkSemantics(bp: Blueprint): Problem[] {
       op.emits.forEach((e, i) => {
         if (!Object.hasOwn(bp.system.events, e)) err([...base, 'emits', i], `unknown event "${e}"${didYouMean(e, eventNames)}`);
       });
+      // Only a domain's tables put it in a datastore; without them the simulator has nowhere to
+      // send the queries and drops them (simulate/compile.ts), so the prediction leaves them out.
+      const queries = (op.db?.reads ?? 0) + (op.db?.writes ?? 0);
+      if (queries > 0 && !d.tables.length) {
+        warn([...base, 'db'], `${domain}.${name} makes ${queries} ${queries === 1 ? 'query' : 'queries'} but domain "${domain}" has no tables, so no datastore holds them: the simulator skips them (give the domain its tables)`);
+      }
       if (op.route) {
         const key = `${op.route.method} ${op.route.path}`;
         const other = routes.get(key);

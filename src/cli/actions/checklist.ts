@@ -4,6 +4,7 @@ import { checklist, QUESTION_IDS, type ChecklistItem, type ChecklistResult } fro
 import { loadBlueprint } from '../../io/load.js';
 import { requireLayout } from '../options.js';
 import { readAnswers } from '../answers.js';
+import { terminalView } from './inspect.js';
 
 export async function action(file: string | undefined, opts: { layout?: string; answers?: string; json?: boolean }): Promise<number | void> {
   let blueprint;
@@ -44,7 +45,9 @@ async function ask(result: ChecklistResult): Promise<ChecklistItem[]> {
   return final;
 }
 
-export function renderChecklist(r: ChecklistResult): string {
+export function renderChecklist(result: ChecklistResult): string {
+  // Names, event lists and reasons quote the blueprint: shown escaped, never as terminal control.
+  const r = terminalView(result);
   const lines: string[] = [];
   lines.push(paint('bold', `Readiness checklist (seed 001 decision framework)${r.blueprint ? ` for ${r.blueprint}` : ''}${r.targetLayout ? `, target layout ${r.targetLayout}` : ''}`));
   let group = '';

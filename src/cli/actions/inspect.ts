@@ -1,6 +1,6 @@
 // `archsim inspect`: what a blueprint holds, as plain data (the JSON) and as text.
 import { out, paint, printJson, table, UsageError } from '../io.js';
-import { didYouMean } from '../../model/diagnostics.js';
+import { didYouMean, terminalText } from '../../model/diagnostics.js';
 import { operations, resolveLayout } from '../../model/resolve.js';
 import type { Blueprint } from '../../model/schema.js';
 import { autoScenarioList } from '../../simulate/auto-scenarios.js';
@@ -72,7 +72,21 @@ export function inspectView(bp: Blueprint, only?: string) {
   };
 }
 
-export function renderInspect(v: InspectView): string {
+/**
+ * A view with every string in it made safe to print (terminalText): names, titles and
+ * descriptions come from the blueprint, whose quoted strings may hold escape sequences that
+ * recolour the terminal, write its clipboard (OSC 52) or overwrite a line (\r). The JSON
+ * output needs none of this: JSON escapes control characters itself.
+ */
+export function terminalView<T>(v: T): T {
+  if (typeof v === 'string') return terminalText(v) as T;
+  if (Array.isArray(v)) return v.map(terminalView) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, terminalView(x)])) as T;
+  return v;
+}
+
+export function renderInspect(view: InspectView): string {
+  const v = terminalView(view);
   const h = (s: string) => paint('bold', s);
   const parts: string[] = [];
   parts.push(`${h(v.title)} (${v.name}): ${v.domains.length} domains, ${v.operations.length} operations, ${v.events.length} events, ${v.layouts.length} layout${v.layouts.length === 1 ? "" : "s"}`);
