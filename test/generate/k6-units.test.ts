@@ -1,0 +1,93 @@
+// A layout without a gateway: each unit publishes its own public routes on its own port, so the
+// k6 script sends each request to the unit whose route it matches (BASE_URL_<UNIT> sets that
+// unit's address). It sent every request to the first unit, which answers 404 for the others'.
+// Checked with the real k6 binary against two real HTTP servers; skipped only without k6.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generate } from '../../src/generate/index.js';
+import { findK6 } from '../../src/loadtest/k6.js';
+import { parseBlueprint } from '../../src/model/parse.js';
+
+const k6 = findK6();
+const tmp = mkdtempSync(join(tmpdir(), 'archsim-k6-units-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const parsed = parseBlueprint(
+  `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: two }
+system:
+  domains:
+    orders:
+      operations:
+        get: { route: "GET /api/orders/{id}", cpu: 1ms }
+        create: { route: POST /api/orders, cpu: 1ms }
+    users:
+      operations:
+        get: { route: "GET /api/users/{id}", cpu: 1ms }
+layouts:
+  split:
+    units:
+      orders-svc: { domains: [orders], port: 8101 }
+      users-svc: { domains: [users], port: 8102 }
+  gw:
+    gateway: { kind: nginx, port: 8080 }
+    units:
+      orders-svc: { domains: [orders], port: 8101 }
+      users-svc: { domains: [users], port: 8102 }
+workload: { rate: 30/s, duration: 2s, mix: { orders.get: 1, orders.create: 1, users.get: 1 } }
+`,
+  'two.yaml',
+);
+if (!parsed.ok) throw new Error('fixture does not load');
+const bp = parsed.blueprint;
+const script = (layout: string) => generate('k6', bp, layout)[0]!.content;
+
+describe('k6 script of a layout without a gateway', () => {
+  it("names each unit's address and routes each request by its route; with a gateway, one BASE_URL as before", () => {
+    const s = script('split');
+    expect(s).toContain('// Run: k6 run -e BASE_URL_ORDERS_SVC=http://127.0.0.1:8101 -e BASE_URL_USERS_SVC=http://127.0.0.1:8102 load-test.js');
+    expect(s).toContain(`const UNIT_URLS = {"orders-svc": (__ENV.BASE_URL_ORDERS_SVC || "http://127.0.0.1:8101").replace(/\\/+$/, ''), "users-svc": (__ENV.BASE_URL_USERS_SVC || "http://127.0.0.1:8102").replace(/\\/+$/, '')};`);
+    expect(s).toContain('const res = http.request(op.method, baseOf(op.method, r.path) + r.path,');
+    const g = script('gw');
+    expect(g).not.toContain('baseOf');
+    expect(g).toContain('const res = http.request(op.method, BASE_URL + r.path,');
+  });
+
+  it.skipIf(!k6)('k6 run sends each operation to its own unit and none elsewhere (skipped: no k6 on PATH and no K6_BIN)', async () => {
+    const seen: Record<string, string[]> = { orders: [], users: [] };
+    const serve = (name: string) =>
+      new Promise<Server>((resolve) => {
+        const s = createServer((req, res) => {
+          seen[name]!.push(`${req.method} ${req.url}`);
+          const mine = req.url!.startsWith(`/api/${name}`);
+          res.writeHead(mine ? 200 : 404).end();
+        });
+        s.listen(0, '127.0.0.1', () => resolve(s));
+      });
+    const [orders, users] = [await serve('orders'), await serve('users')];
+    try {
+      writeFileSync(join(tmp, 'load-test.js'), script('split'));
+      const port = (s: Server) => (s.address() as AddressInfo).port;
+      const run = spawn(k6!, ['run', '--no-color', '--quiet', '-e', `BASE_URL_ORDERS_SVC=http://127.0.0.1:${port(orders)}`, '-e', `BASE_URL_USERS_SVC=http://127.0.0.1:${port(users)}`, 'load-test.js'], { cwd: tmp, env: { ...process.env, K6_NO_USAGE_REPORT: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      run.stdout.on('data', (b) => (out += b));
+      run.stderr.on('data', (b) => (out += b));
+      const code = await new Promise<number | null>((res) => run.once('exit', res));
+      expect(code, out).toBe(0);
+    } finally {
+      orders.close();
+      users.close();
+    }
+    // 30/s for 2 s: 60 requests, a third to users; every one at its own unit.
+    expect(seen.orders!.length + seen.users!.length).toBe(60);
+    expect(seen.users!.length).toBe(20);
+    expect(seen.orders!.every((l) => /^(GET|POST) \/api\/orders/.test(l))).toBe(true);
+    expect(seen.users!.every((l) => /^GET \/api\/users\//.test(l))).toBe(true);
+  }, 120_000);
+});
