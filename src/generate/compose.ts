@@ -23,6 +23,7 @@ import {
   storePort,
   toYaml,
   unitEnv,
+  unitHostPorts,
   type GenerateOptions,
   type GeneratedFile,
 } from './common.js';
@@ -205,7 +206,8 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   const broker = brokerName(r);
   // A gateway only where the layout declares one: the simulation models exactly that.
   const hasGateway = r.layout.gateway !== undefined;
-  const routed = new Set(r.routes.map((t) => t.unit));
+  // Without a gateway, each unit with public routes on the host, a clash moved to the next free port (common.ts).
+  const hostPorts = unitHostPorts(r);
   const published = new Set<number>();
 
   for (const w of r.wiring) {
@@ -236,9 +238,10 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     // routes publishes its own port (one replica: a host port is one container's).
     // Published on the loopback interface: a local run, not an exposure to the network (Docker's
     // published ports bypass the host's firewall).
-    if (!hasGateway && u.replicas === 1 && routed.has(u.name) && !published.has(u.port)) {
-      svc.ports = [`127.0.0.1:${u.port}:${u.port}`];
-      published.add(u.port);
+    const hostPort = hostPorts.get(u.name);
+    if (hostPort !== undefined) {
+      svc.ports = [`127.0.0.1:${hostPort}:${u.port}`];
+      published.add(hostPort);
     }
     if (fsVolumes.length) svc.volumes = fsVolumes;
     svc.healthcheck = hc(healthTest(u));

@@ -19,7 +19,7 @@ import type { Blueprint } from '../model/schema.js';
 import type { LoadProfile } from '../loadtest/profile/schema.js';
 import { ProfileError, expectedCounts, scenarioPlan, type ScenarioPlan } from '../loadtest/profile/plan.js';
 import { RUNTIME_SOURCE, lpCycle } from '../loadtest/profile/runtime.js';
-import { GenerateError, envName, gatewayKind, gatewayPort, layoutToGenerate, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, envName, gatewayKind, gatewayPort, layoutToGenerate, unitHostPorts, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 import { gatewayGrpcPort } from './gateway.js';
 import { grpcNames, grpcPath, protoFile, routedByGrpc } from './grpc.js';
 import { k6OperatorFiles } from './k6-operator.js';
@@ -181,7 +181,9 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   // (A base URL given by the caller, e.g. loadtest's target, is the one address: kept.)
   const perUnit = publicUnits.length > 1 && opts.baseUrl === undefined;
   const unitVar = (u: string) => `BASE_URL_${u.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-  const unitUrls = Object.fromEntries(publicUnits.map((u) => [u, `http://127.0.0.1:${r.units.find((x) => x.name === u)!.port}`]));
+  // Where compose publishes each (unitHostPorts: a port two units share moves to the next free one).
+  const hostPorts = unitHostPorts(r);
+  const unitUrls = Object.fromEntries(publicUnits.map((u) => [u, `http://127.0.0.1:${hostPorts.get(u) ?? r.units.find((x) => x.name === u)!.port}`]));
   /** The script's expression for the base URL of a request with this method and path. */
   const base = (method: string, path: string) => (perUnit ? `baseOf(${method}, ${path})` : 'BASE_URL');
   const usesWs = plan.operations.some((o) => o.method === 'WS');

@@ -35,6 +35,10 @@ layouts:
     units:
       orders-svc: { domains: [orders], port: 8101 }
       users-svc: { domains: [users], port: 8102 }
+  same:
+    units:
+      orders-svc: { domains: [orders], port: 8101 }
+      users-svc: { domains: [users], port: 8101 }
   gw:
     gateway: { kind: nginx, port: 8080 }
     units:
@@ -57,6 +61,13 @@ describe('k6 script of a layout without a gateway', () => {
     const g = script('gw');
     expect(g).not.toContain('baseOf');
     expect(g).toContain('const res = http.request(op.method, BASE_URL + r.path,');
+  });
+
+  it('two units on one port: compose publishes the second on the next free host port (it was not published at all), and the script sends to it', () => {
+    const compose = generate('compose', bp, 'same').find((f) => f.path === 'docker-compose.yml')!.content;
+    expect(compose).toMatch(/orders-svc:[\s\S]*?ports:\n\s+- "127\.0\.0\.1:8101:8101"\n/);
+    expect(compose).toMatch(/users-svc:[\s\S]*?ports:\n\s+- "127\.0\.0\.1:8102:8101"\n/);
+    expect(script('same')).toContain('// Run: k6 run -e BASE_URL_ORDERS_SVC=http://127.0.0.1:8101 -e BASE_URL_USERS_SVC=http://127.0.0.1:8102 load-test.js');
   });
 
   it.skipIf(!k6)('k6 run sends each operation to its own unit and none elsewhere (skipped: no k6 on PATH and no K6_BIN)', async () => {
