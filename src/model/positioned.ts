@@ -71,16 +71,19 @@ function flatten(issues: readonly Issue[], prefix: (string | number)[] = []): { 
   return out;
 }
 
-function messageOf(issue: Issue, value: unknown, knownKeys: (path: (string | number)[]) => string[]): string {
+function messageOf(issue: Issue, value: unknown, knownKeys: (path: (string | number)[]) => string[], quote = true): string {
+  // quote false: the file is not a blueprint (answers, budgets, results, profiles…) and could be
+  // any file the user pointed at (a credentials file): say the kind of value, never the value.
+  const shown = (v: unknown) => (quote ? JSON.stringify(v) : `a ${typeof v}`);
   switch (issue.code) {
     case 'invalid_type': {
       if (typeof value === 'number' && !Number.isFinite(value)) return `expected a finite number, got ${value}`;
-      const got = value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+      const got = value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : quote ? `${typeof value} ${JSON.stringify(value)}` : `a ${typeof value}`;
       if (value === undefined) return `required: expected ${issue.expected}`;
       return `expected ${issue.expected}, got ${got}`;
     }
     case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown(value)}`;
     default:
       return issue.message;
   }
@@ -111,6 +114,7 @@ export function validateWithSchema<S extends z.ZodType>(
   locate: Locator,
   shapeKeys?: (path: (string | number)[]) => string[],
   size = Infinity,
+  quoteValues = true,
 ): { ok: true; data: z.output<S> } | { ok: false; errors: Diagnostic[] } {
   const r = schema.safeParse(value, size < JIT_FROM_CHARS ? { jitless: true } : undefined);
   if (r.success) return { ok: true, data: r.data };
@@ -132,7 +136,7 @@ export function validateWithSchema<S extends z.ZodType>(
       }
       continue;
     }
-    errors.push(diagnostic(locate, path, messageOf(issue, valueAt(value, path), keys)));
+    errors.push(diagnostic(locate, path, messageOf(issue, valueAt(value, path), keys, quoteValues)));
   }
   return { ok: false, errors };
 }
@@ -146,7 +150,8 @@ export function parseYamlWith<S extends z.ZodType>(
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const locate = locatorFor([parsed.source]);
-  const r = validateWithSchema(schema, parsed.value, locate, (p) => keysOfSchemaAt(schema, p), text.length);
+  // Not a blueprint: errors name the kind of a wrong value, never the value (README, Security).
+  const r = validateWithSchema(schema, parsed.value, locate, (p) => keysOfSchemaAt(schema, p), text.length, false);
   // zod reports unknown keys after the other issues; a reader expects file order.
   return r.ok ? { ok: true, data: r.data, locate } : { ok: false, errors: sortDiagnostics(r.errors) };
 }
