@@ -155,6 +155,6 @@ layouts:
     writeFileSync(join(dir, 'bad.json'), '{\n  "schemaVersion": 1,\n  "run": 3\n}\n');
     const bad = archsim(['report', 'blueprints/quantchat.yaml', '--no-faults', '--loadtest', join(dir, 'bad.json')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`${join(dir, 'bad.json')}:3:10: run: expected object, got number 3`);
+    expect(bad.stderr).toContain(`${join(dir, 'bad.json')}:3:10: run: expected object, got a number`);
   });
 });
