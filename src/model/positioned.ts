@@ -74,7 +74,7 @@ function flatten(issues: readonly Issue[], prefix: (string | number)[] = []): { 
 function messageOf(issue: Issue, value: unknown, knownKeys: (path: (string | number)[]) => string[], quote = true): string {
   // quote false: the file is not a blueprint (answers, budgets, results, profiles…) and could be
   // any file the user pointed at (a credentials file): say the kind of value, never the value.
-  const shown = (v: unknown) => (quote ? JSON.stringify(v) : `a ${typeof v}`);
+  const shown = (v: unknown) => (quote ? JSON.stringify(v) : v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`);
   switch (issue.code) {
     case 'invalid_type': {
       if (typeof value === 'number' && !Number.isFinite(value)) return `expected a finite number, got ${value}`;
