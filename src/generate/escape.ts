@@ -10,7 +10,9 @@
  * comment can appear to end where it does not, or code can read other than it runs ("Trojan
  * Source", CVE-2021-42574). Generated files never need them.
  */
-const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
+import { BIDI_CONTROLS } from '../model/diagnostics.js';
+
+const BIDI = BIDI_CONTROLS;
 /** What commentText turns into a space: C0, DEL, C1, U+2028/9 and the bidi controls. */
 const NOT_IN_COMMENTS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]+`, 'g');
 /** What tsString writes as \uXXXX beyond JSON.stringify's escapes (which cover C0). */

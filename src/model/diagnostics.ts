@@ -19,7 +19,11 @@ export interface Diagnostic {
  * that reorder the rest of the line.
  */
 // eslint-disable-next-line no-control-regex
-const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** Bidi controls (Trojan Source): they reorder what a reader sees. One list for every target. */
+export const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+/** C0, DEL, C1, the line and paragraph separators and the bidi controls: a regexp character class. */
+export const CONTROL_CLASS = `[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`;
+const TERMINAL_CONTROLS = new RegExp(CONTROL_CLASS, 'g');
 const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**

@@ -1,6 +1,7 @@
 // Mermaid diagrams of a layout: a flowchart of what runs where and who talks to whom, or a
 // sequence diagram of one operation's request through that layout. Pure and deterministic:
 // the same blueprint gives the same text, byte for byte.
+import { CONTROL_CLASS } from './diagnostics.js';
 import { unitEdges } from './dependencies.js';
 import { callProtocol, isPublic, operationIndex, primaryStore, resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
@@ -47,7 +48,7 @@ class Ids {
  * Markdown fence a report wraps the diagram in.
  */
 // eslint-disable-next-line no-control-regex
-const BREAKS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+const BREAKS = new RegExp(`${CONTROL_CLASS}+`, 'g');
 
 /**
  * One line of inert text. `%%` starts a comment and `%%{…}%%` a directive (Mermaid finds
