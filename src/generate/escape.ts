@@ -3,6 +3,7 @@
 // variable reference in the file it lands in. Each function here makes text inert for one
 // target; generators call them rather than interpolating raw strings. Structured formats
 // (YAML, JSON) go through their libraries instead (toYaml, JSON.stringify).
+import { BIDI_CONTROLS } from '../model/diagnostics.js';
 
 /**
  * Bidirectional-text controls (LRM, RLM, ALM, the embeddings and overrides U+202A–202E, the
@@ -10,8 +11,6 @@
  * comment can appear to end where it does not, or code can read other than it runs ("Trojan
  * Source", CVE-2021-42574). Generated files never need them.
  */
-import { BIDI_CONTROLS } from '../model/diagnostics.js';
-
 const BIDI = BIDI_CONTROLS;
 /** What commentText turns into a space: C0, DEL, C1, U+2028/9 and the bidi controls. */
 const NOT_IN_COMMENTS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]+`, 'g');
