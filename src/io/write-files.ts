@@ -2,9 +2,9 @@
 // and nothing is written), write the set all or nothing (io/write-set.ts: staged, moved in at
 // the end, no symbolic link followed), and report each file's size, hash and what happened to it.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkTarget, insidePath, writeSet } from './write-set.js';
+import { checkTarget, insidePath, outputFolder, writeSet } from './write-set.js';
 
 export interface FileToWrite {
   path: string;
@@ -37,7 +37,7 @@ export interface WriteOptions {
 
 export function writeFiles(dir: string, files: readonly FileToWrite[], opts: WriteOptions = {}): WriteResult {
   const root = resolve(dir);
-  const rootStat = existsSync(root) ? lstatSync(root) : undefined;
+  const rootStat = outputFolder(dir);
   const plan = files.map((f) => {
     const rel = insidePath(f.path);
     const full = join(root, rel);

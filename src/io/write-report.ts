@@ -2,13 +2,12 @@
 // nothing (io/write-set.ts), so a reader never sees half a report or a mix of two.
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { checkTarget, writeSet, WriteRefused } from './write-set.js';
-import { existsSync } from 'node:fs';
+import { checkTarget, outputFolder, writeSet, WriteRefused } from './write-set.js';
 import { resolve } from 'node:path';
 
 export function writeReportFiles(dir: string, files: { name: string; content: string }[], force: boolean, inputs: readonly string[] = []): { path: string; bytes: number }[] {
   try {
-    const existing = existsSync(dir) ? files.filter((f) => checkTarget(resolve(dir), f.name)).map((f) => join(dir, f.name)) : [];
+    const existing = outputFolder(dir) ? files.filter((f) => checkTarget(resolve(dir), f.name)).map((f) => join(dir, f.name)) : [];
     if (existing.length && !force) throw new UsageError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
     writeSet(dir, files.map((f) => ({ path: f.name, data: f.content })), { inputs });
   } catch (e) {

@@ -4,7 +4,7 @@
 // (.archsim-stage-XXXXXX, created by mkdtemp, so nothing can be planted there in advance), each
 // opened exclusively. Only when every file is written are they moved into place by rename (the
 // same file system, so each move is atomic); a file being replaced is first moved aside, and on
-// any failure every move is undone. A symbolic link anywhere below the output folder (a
+// any failure every move is undone. A symbolic link at the output folder or anywhere below it (a
 // subfolder, a target file) is refused rather than followed, and so is writing over one of the
 // command's own input files.
 import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -59,6 +59,17 @@ export function checkTarget(root: string, rel: string): import('node:fs').Stats 
   return undefined;
 }
 
+/**
+ * What stands at the output folder `dir` (undefined: nothing yet), refusing a symbolic link
+ * there: a link planted where --out points (a checked-in `out -> ~/.ssh`) would put every file
+ * beside the user's own. The folder it points to, given instead, is written as any folder.
+ */
+export function outputFolder(dir: string): import('node:fs').Stats | undefined {
+  const st = lstat(resolve(dir));
+  if (st?.isSymbolicLink()) throw new WriteRefused(`${dir} is a symbolic link; archsim does not write through links (give the folder it points to, or another --out)`);
+  return st;
+}
+
 /** The real paths of the inputs, to refuse writing over any of them. */
 function realPaths(files: readonly string[]): Set<string> {
   const out = new Set<string>();
@@ -76,12 +87,12 @@ function realPaths(files: readonly string[]): Set<string> {
  * Write `files` under `dir` all or nothing. Existing files are replaced (the caller decides
  * beforehand whether that is allowed). `inputs` are files the command read: none may be written.
  */
-export function writeSet(dir: string, files: readonly StagedFile[], opts: { inputs?: readonly string[] } = {}): void {
+export function writeSet(dir: string, files: readonly StagedFile[], opts: { inputs?: readonly string[]; folderOfFile?: boolean } = {}): void {
   const rootPath = resolve(dir);
-  const rootStat = lstat(rootPath);
-  if (rootStat && !rootStat.isDirectory() && !(rootStat.isSymbolicLink() && lstat(realpathSync(rootPath))?.isDirectory())) {
-    throw new WriteRefused(`${dir} is not a directory`);
-  }
+  // `folderOfFile`: dir is only where a file named by --out goes, an ancestor like any other (a
+  // link there, /tmp on macOS, is followed as the rest of the path is); the file itself is checked.
+  const rootStat = opts.folderOfFile ? lstat(rootPath) : outputFolder(dir);
+  if (rootStat && !rootStat.isDirectory() && !(opts.folderOfFile && rootStat.isSymbolicLink() && lstat(realpathSync(rootPath))?.isDirectory())) throw new WriteRefused(`${dir} is not a directory`);
   if (!rootStat) {
     const parent = dirname(rootPath);
     if (!lstat(parent)) throw new WriteRefused(`the folder ${dirname(dir) || '.'} does not exist (create it first)`);
@@ -145,9 +156,19 @@ export function writeSet(dir: string, files: readonly StagedFile[], opts: { inpu
  * when it is a link, a folder or one of `inputs`; otherwise written through the same staging.
  */
 export function writeOneFile(out: string, data: Buffer | string, opts: { force?: boolean; inputs?: readonly string[] } = {}): void {
+  const { dir, name } = checkOneFile(out, opts);
+  writeSet(dir, [{ path: name, data }], { inputs: opts.inputs, folderOfFile: true });
+}
+
+/**
+ * What writeOneFile would refuse, checked without writing: for a command that measures for
+ * minutes before it writes (loadtest --out), so that a bad --out is refused first.
+ */
+export function checkOneFile(out: string, opts: { force?: boolean; inputs?: readonly string[] } = {}): { dir: string; name: string } {
   const dir = dirname(resolve(out));
   const name = relative(dir, resolve(out));
   const st = lstat(dir) ? checkTarget(dir, name) : undefined;
   if (st && !opts.force) throw new WriteRefused(`${out} exists; pass --force to overwrite it`);
-  writeSet(dir, [{ path: name, data }], { inputs: opts.inputs });
+  if (realPaths(opts.inputs ?? []).has(join(lstat(dir) ? realpathSync(dir) : dir, name))) throw new WriteRefused(`${out} is one of this command's inputs; choose another output`);
+  return { dir, name };
 }

@@ -126,13 +126,19 @@ export function validateWithSchema<S extends z.ZodType>(
       const inner = (issue as { issues?: Issue[] }).issues ?? [];
       const rule = inner.map((i) => i.message).filter(Boolean)[0] ?? 'not a valid name';
       const key = path[path.length - 1];
-      errors.push(diagnostic(locate, path, `invalid name ${JSON.stringify(String(key)).slice(0, 80)}: ${rule}`, 'error', true));
+      errors.push(diagnostic(locate, path, quoteValues ? `invalid name ${JSON.stringify(String(key)).slice(0, 80)}: ${rule}` : `invalid name: ${rule}`, 'error', true));
       continue;
     }
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
         const kp = [...path, k];
-        errors.push(diagnostic(locate, kp, `unknown key "${k}"${didYouMean(k, keys(path))}`, 'error', true));
+        // Outside a blueprint the key is the file's content too: its position says which one,
+        // and what the mapping takes is the schema's (ours to show).
+        const known = keys(path);
+        const hint = didYouMean(k, known) || (known.length ? ` (this mapping takes ${known.map((x) => `"${x}"`).join(', ')})` : '');
+        if (quoteValues) errors.push(diagnostic(locate, kp, `unknown key "${k}"${didYouMean(k, known)}`, 'error', true));
+        // positioned at the key, the path printed up to its mapping (the key's name is not shown)
+        else errors.push({ ...diagnostic(locate, kp, `unknown key${hint}`, 'error', true), path: [...path] });
       }
       continue;
     }

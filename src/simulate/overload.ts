@@ -191,6 +191,14 @@ export function profileMeanNote(pk: ProfilePeak): string {
 /** Seconds of work at the saturation rate a line must hold to count as a backlog (see backlogPeak). */
 export const BACKLOG_SECONDS = 1;
 
+/**
+ * The line, beyond the servers, below which a backlog is never flagged (backlogPeak's floor): the
+ * length a stable single queue at ρ 0.95 exceeds with probability 0.95^n below 2·10⁻⁷ (n = 301),
+ * so a slow system whose second of work is a handful of requests is not flagged for a stable
+ * queue's excursions.
+ */
+export const STABLE_LINE_FLOOR = Math.ceil(Math.log(2e-7) / Math.log(0.95));
+
 export interface BacklogPeak {
   /** the largest sample, its index, and the samples' median */
   peak: number;
@@ -209,8 +217,7 @@ export interface BacklogPeak {
  * above the run's usual count (the median sample: requests in service or in pure delays are
  * there all along) is an overload a user sees, not noise. `floor` keeps slow systems, whose second
  * of work is a handful of requests, from being flagged for a stable queue's excursions: the caller
- * passes their servers plus 300, a line a stable single queue at ρ 0.95 reaches with probability
- * 0.95^300 ≈ 2·10⁻⁷.
+ * passes their servers plus STABLE_LINE_FLOOR.
  */
 export function backlogPeak(samples: ArrayLike<number>, satRate: number, floor: number): BacklogPeak {
   const xs = Array.from(samples);

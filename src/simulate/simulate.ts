@@ -10,7 +10,7 @@ import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
 import { BUCKETS, percentile } from './des/histogram.js';
-import { backlogPeak, backlogPeakWarning, backlogTrend, profilePeak, profilePeakWarning, saturatedWarning } from './overload.js';
+import { backlogPeak, backlogPeakWarning, backlogTrend, profilePeak, profilePeakWarning, saturatedWarning, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
@@ -124,7 +124,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   // A backlog that builds and drains inside the window has no trend over it, only a height: the
   // stations' servers (each may hold a request) plus the floor backlogPeak explains.
   const servers = c.stations.reduce((n, s) => n + s.servers * (s.autoscale?.max ?? s.replicas), 0);
-  const peakLine = backlogPeak(raw.backlog, sat.rate, servers + 300);
+  const peakLine = backlogPeak(raw.backlog, sat.rate, servers + STABLE_LINE_FLOOR);
   const peak = w.kind === 'open' && w.rate !== undefined ? profilePeak(w.profile, w.duration, sat.rate, w.rate) : undefined;
   const offered = w.kind === 'open' && w.rate !== undefined && Number.isFinite(sat.rate) ? w.rate / sat.rate : 0;
   // Past saturation busy/completed undercounts (the window's servers are all busy, on work of

@@ -36,19 +36,23 @@ describe('pacedSweep', () => {
 
   it("splits a call's CPU: pathMs is what ran until its answer had settled, serverMs all of it", async () => {
     let cpu = 0;
-    // 1 ms on the answer's path, 2 more 10 ms later (a timer after the answer: idle-time GC's kind)
+    // 1 ms on the answer's path, 2 more 100 ms later (a timer after the answer: idle-time GC's
+    // kind). The gaps are wide so that a loaded machine's late timers (CI saw 180 ms) cannot move
+    // the later part into the call's own window: the settle timer may be ~95 ms late, the paces
+    // leave the later part 200 ms to land before the next call (both under 500 ms, where the
+    // sweep warms a pace with five calls, so the last point's later part lands among those).
     const one = async () => {
       cpu += 1;
-      setTimeout(() => (cpu += 2), SETTLE_MS + 7);
+      setTimeout(() => (cpu += 2), SETTLE_MS + 97);
     };
-    const r = await pacedSweep(one, () => cpu, [0, 40, 60], (p) => (p === 0 ? 5 : 3), 10);
-    const [base, p40, p60] = r!.points;
+    const r = await pacedSweep(one, () => cpu, [0, 300, 450], (p) => (p === 0 ? 5 : 3), 10);
+    const [base, p300, p450] = r!.points;
     // back to back the later part lands among the calls: all of it is the calls', and no pathMs
     expect(base!.pathMs).toBeUndefined();
-    expect(p40!.serverMs).toBe(3);
-    expect(p40!.pathMs).toBe(1);
-    expect(p60!.pathMs).toBe(1);
-    expect(p60!.serverMs).toBe(3);
+    expect(p300!.serverMs).toBe(3);
+    expect(p300!.pathMs).toBe(1);
+    expect(p450!.pathMs).toBe(1);
+    expect(p450!.serverMs).toBe(3);
   }, 20_000);
 
   it('until: never resolves before its target time, whatever fraction of a millisecond is left', async () => {

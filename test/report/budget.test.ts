@@ -63,7 +63,7 @@ budgets:
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map(formatDiagnostic)).toEqual([
-      'b.yaml:5:1: budget: unknown key "budget" (did you mean "budgets"?)',
+      'b.yaml:5:1: unknown key (did you mean "budgets"?)',
     ]);
     const r2 = parseBudgets('budgets:\n  - p95(messages.send) << 150ms\n  - latncy(auth.login) < 3ms\n  - cost.monthly(x) < 3 USD\n', 'b.yaml');
     expect(!r2.ok && r2.errors.map(formatDiagnostic)).toEqual([

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
-import { backlogPeak, profilePeak } from '../../src/simulate/overload.js';
+import { backlogPeak, profilePeak, STABLE_LINE_FLOOR } from '../../src/simulate/overload.js';
 import { simulate } from '../../src/simulate/simulate.js';
 
 /** The spike blueprint: web at 1.05 ms of CPU per request of the mix on 2 × 2 servers → 952/s. */
@@ -106,5 +106,11 @@ describe('profilePeak and backlogPeak', () => {
     expect(backlogPeak(line, 2473, 304).large).toBe(false);
     expect(backlogPeak(line, 10, 2473).large).toBe(false);
     expect(backlogPeak(line, 10, 2472).large).toBe(true);
+  });
+
+  it("the floor is the shortest line a stable queue at ρ 0.95 passes with probability under 2·10⁻⁷", () => {
+    expect(STABLE_LINE_FLOOR).toBe(301);
+    expect(0.95 ** STABLE_LINE_FLOOR).toBeLessThan(2e-7);
+    expect(0.95 ** (STABLE_LINE_FLOOR - 1)).toBeGreaterThanOrEqual(2e-7);
   });
 });

@@ -4,7 +4,8 @@ import { err, paint, printJson, table, UsageError, CheckFailed } from '../io.js'
 import type { LoadTestResult } from '../../loadtest/result.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
 import { compareAll, P50_TOLERANCE } from '../../loadtest/driver-comparison.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { checkOneFile, writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { requireLayout } from '../options.js';
 import { loadTest } from '../../loadtest/load-test.js';
@@ -80,7 +81,9 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
   const healthyWithinMs = o.healthyWithin === undefined ? undefined : durationFlag('--healthy-within', o.healthyWithin);
   if (replications > 1 && (o.target || o.driver === 'k6' || o.driver === 'both')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout and --driver embedded');
 
-  if (o.out && existsSync(o.out) && !o.force) throw new UsageError(`${o.out} exists; pass --force to overwrite it`);
+  // Refused now, not after the run: an existing file without --force, a link, an input.
+  const inputs = [file, o.k6Script, o.loadProfile, o.scenario].filter((f): f is string => f !== undefined);
+  if (o.out) checkOneFile(o.out, { force: !!o.force, inputs });
   let k6Script: string | undefined;
   if (o.k6Script) {
     try {
@@ -133,7 +136,7 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
 
   // Both drivers: the per-operation comparison beside the results (parseResults reads `results` only).
   const output = results.length === 1 ? results[0]! : { schemaVersion: 1, results, ...(drivers.length > 1 ? { comparisons: compareAll(results) } : {}) };
-  if (o.out) writeFileSync(o.out, `${JSON.stringify(output, null, 2)}\n`);
+  if (o.out) writeOneFile(o.out, `${JSON.stringify(output, null, 2)}\n`, { force: !!o.force, inputs });
   if (o.json) printJson(output);
   else err(renderResults(results));
   if (!o.json && drivers.length > 1) err(renderDriverComparison(results));

@@ -57,7 +57,7 @@ describe('archsim checklist', () => {
     const r = archsim(['checklist', '--answers', a, '--json']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual([`${a}:2:8: ci-cd: expected boolean, got a string`, `${a}:3:1: gatway: unknown key "gatway" (did you mean "gateway"?)`]);
+    expect(r.stderr.trim().split('\n')).toEqual([`${a}:2:8: ci-cd: expected boolean, got a string`, `${a}:3:1: unknown key (did you mean "gateway"?)`]);
     const empty = archsim(['checklist', '--answers', answersFile('empty.yaml', ''), '--json']);
     expect(empty.code).toBe(0);
     expect(archsim(['checklist', '--answers', join(dir, 'missing.yaml')]).code).toBe(2);
