@@ -3,7 +3,7 @@
 // changed). Pure.
 import { type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../model/positioned.js';
-import { figuresOf, formatDelta, type FigureUnit } from './figures.js';
+import { figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
 import { Report, type Change, type LayoutReport } from './schema.js';
 
 /**
@@ -23,6 +23,9 @@ export function parseBaseline(text: string, file: string, blueprint?: string): {
 
 const EPS = 1e-6;
 
+/** JSON has no Infinity: an infinite figure is null in a change (its text says which it is). */
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
 export function diffReports(before: Report, after: Report): Change[] {
   const changes: Change[] = [];
   for (const a of after.layouts) {
@@ -36,16 +39,23 @@ export function diffReports(before: Report, after: Report): Change[] {
     const fa = figuresOf(a);
     for (const [name, fig] of fa) {
       const old = fb.get(name);
-      if (old && Math.abs(old.value - fig.value) <= EPS * Math.max(1, Math.abs(old.value))) continue;
-      const delta = old ? fig.value - old.value : null;
+      // To or from an infinite figure (a latency past saturation, a throughput nothing limits)
+      // there is no delta: the change says what it was and what it is. Equal infinities are no
+      // change (their difference is NaN), and the tolerance is only for finite figures (it is
+      // infinite itself when the old figure is).
+      const bounded = old !== undefined && Number.isFinite(old.value) && Number.isFinite(fig.value);
+      if (old && (old.value === fig.value || (bounded && Math.abs(old.value - fig.value) <= EPS * Math.max(1, Math.abs(old.value))))) continue;
+      const delta = old && bounded ? fig.value - old.value : null;
       const pct = old && old.value !== 0 && delta !== null ? (delta / Math.abs(old.value)) * 100 : null;
-      const text = old
-        ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
-        : `${name} is new`;
-      changes.push(entry(a.name, name, old?.value ?? null, fig.value, fig.unit, text, relatedCauses(name, b, a, causes), delta, pct));
+      const text = !old
+        ? `${name} is new`
+        : bounded
+          ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
+          : `${name} ${formatFigure(old.value, old.unit)} → ${formatFigure(fig.value, fig.unit)}`;
+      changes.push(entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, relatedCauses(name, b, a, causes), delta, pct));
     }
     for (const [name, old] of fb) {
-      if (!fa.has(name)) changes.push(entry(a.name, name, old.value, null, old.unit, `${name} is gone`, relatedCauses(name, b, a, causes)));
+      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, relatedCauses(name, b, a, causes)));
     }
   }
   for (const b of before.layouts) {

@@ -189,7 +189,8 @@ export function evaluateBudgets(
         figure: b.change ? `change.${b.figure}` : b.figure,
         comparator: b.comparator,
         limit: lim.value,
-        value,
+        // JSON has no Infinity: an unbounded latency or unlimited throughput is null (the text says which).
+        value: value !== null && Number.isFinite(value) ? value : null,
         unit,
         pass,
         text: `${pass ? 'ok' : 'BROKEN'}: ${b.text} in ${ln}: ${b.change ? 'change' : 'value'} ${shown}`,

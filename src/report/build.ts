@@ -34,6 +34,11 @@ export interface ReportInputs {
 const r3 = (n: number) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : n);
 const r2 = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : n);
 const r4 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10000) / 10000 : n);
+/**
+ * Latencies past saturation and throughputs no station limits are infinite; JSON has no Infinity
+ * (JSON.stringify would write null where the schema wanted a number), so they are null here.
+ */
+const finite = (n: number, round: (n: number) => number): number | null => (Number.isFinite(n) ? round(n) : null);
 
 /** Network hops on an operation's critical path, and the units it passes through. */
 export function pathOf(bp: Blueprint, layoutName: string, opId: string): { hops: number; units: string[] } {
@@ -64,13 +69,13 @@ export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport
     return {
       id: o.id,
       route: route ? `${route.method} ${route.path}` : null,
-      meanMs: r3(o.latency.mean),
-      p50Ms: r3(o.latency.p50),
-      p95Ms: r3(o.latency.p95),
-      p99Ms: r3(o.latency.p99),
+      meanMs: finite(o.latency.mean, r3),
+      p50Ms: finite(o.latency.p50, r3),
+      p95Ms: finite(o.latency.p95, r3),
+      p99Ms: finite(o.latency.p99, r3),
       hops: p.hops,
       units: p.units,
-      maxThroughputRps: r2(li.maxThroughputByOperation[o.id] ?? 0),
+      maxThroughputRps: finite(li.maxThroughputByOperation[o.id] ?? 0, r2),
     };
   });
   const scenarios = [...new Set(li.faults.map((f) => f.failure))];
@@ -90,7 +95,7 @@ export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport
       items: res.cost.monthly.items.map((i) => ({ ...i, instance: i.instance ?? null })),
     },
     saturation: {
-      throughputRps: r2(res.saturationThroughput),
+      throughputRps: finite(res.saturationThroughput, r2),
       bottleneck: res.bottleneck.station,
       utilizationAtWorkload: r4(res.bottleneck.utilization),
       ...(res.saturated ? { saturated: { ...res.saturated, utilization: r4(res.saturated.utilization) } } : {}),

@@ -9,18 +9,25 @@ export interface Figure {
   unit: FigureUnit;
 }
 
+/**
+ * Null in a report is an infinite figure: a latency past saturation (unbounded) or a throughput
+ * no station limits (unlimited). As +Infinity a budget still compares it the right way round
+ * (an unbounded p95 breaks "< 150ms", an unlimited throughput meets "> 1000/s").
+ */
+const inf = (v: number | null): number => v ?? Infinity;
+
 /** Every figure of a layout report, in a stable order. */
 export function figuresOf(l: LayoutReport): Map<string, Figure> {
   const f = new Map<string, Figure>();
   f.set('cost.monthly', { value: l.cost.monthlyUsd, unit: 'USD' });
   f.set('cost.perMillion', { value: l.cost.perMillionRequestsUsd, unit: 'USD' });
-  f.set('throughput', { value: l.saturation.throughputRps, unit: '/s' });
+  f.set('throughput', { value: inf(l.saturation.throughputRps), unit: '/s' });
   for (const o of l.operations) {
-    f.set(`mean(${o.id})`, { value: o.meanMs, unit: 'ms' });
-    f.set(`p50(${o.id})`, { value: o.p50Ms, unit: 'ms' });
-    f.set(`p95(${o.id})`, { value: o.p95Ms, unit: 'ms' });
-    f.set(`p99(${o.id})`, { value: o.p99Ms, unit: 'ms' });
-    f.set(`throughput(${o.id})`, { value: o.maxThroughputRps, unit: '/s' });
+    f.set(`mean(${o.id})`, { value: inf(o.meanMs), unit: 'ms' });
+    f.set(`p50(${o.id})`, { value: inf(o.p50Ms), unit: 'ms' });
+    f.set(`p95(${o.id})`, { value: inf(o.p95Ms), unit: 'ms' });
+    f.set(`p99(${o.id})`, { value: inf(o.p99Ms), unit: 'ms' });
+    f.set(`throughput(${o.id})`, { value: inf(o.maxThroughputRps), unit: '/s' });
     f.set(`hops(${o.id})`, { value: o.hops, unit: 'hops' });
   }
   for (const s of l.stations) f.set(`utilization(${s.id})`, { value: s.utilization, unit: 'ratio' });
@@ -35,6 +42,8 @@ export function figuresOf(l: LayoutReport): Map<string, Figure> {
 
 export function formatFigure(value: number | null, unit: FigureUnit | string): string {
   if (value === null) return '—';
+  // Never "Infinity ms": a latency past saturation is unbounded, a throughput nothing limits unlimited.
+  if (value === Infinity) return unit === '/s' ? 'unlimited' : 'unbounded';
   switch (unit) {
     case 'ms':
       // Stryker disable next-line EqualityOperator: at exactly 10 both roundings print 10.

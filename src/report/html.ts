@@ -93,7 +93,8 @@ export function charts(r: Report): string[] {
     xLabel: 'requests per second',
     yLabel: 'mean latency (ms)',
     series: r.layouts.map((l) => ({ name: l.name, points: l.sweep.filter((p) => p.meanMs !== null).map((p) => [p.rateRps, p.meanMs!] as [number, number]) })),
-    markers: r.layouts.map((l, i) => ({ x: l.saturation.throughputRps, label: `${l.name} saturates`, series: i })),
+    // No marker where nothing limits the mix (null): there is no saturation point to draw.
+    markers: r.layouts.flatMap((l, i) => (l.saturation.throughputRps === null ? [] : [{ x: l.saturation.throughputRps, label: `${l.name} saturates`, series: i }])),
     yMax: Math.max(10, ...r.layouts.flatMap((l) => l.sweep.map((p) => p.meanMs ?? 0)).filter((v) => v < 1e4)) * 1.05,
   });
   const cost = lineChart({

@@ -26,9 +26,11 @@ function tableMd(head: string[], rows: string[][], align?: ('l' | 'r')[]): strin
   return [row(head), `| ${sep.join(' | ')} |`, ...rows.map(row)].join('\n');
 }
 
-const ms = (v: number) => formatFigure(v, 'ms');
+// A null latency is unbounded (past saturation) and a null throughput unlimited (schema.ts):
+// formatFigure says so in words, never "Infinity ms" or "NaN".
+const ms = (v: number | null) => formatFigure(v ?? Infinity, 'ms');
 const usd = (v: number) => formatFigure(v, 'USD');
-const rps = (v: number) => formatFigure(v, '/s');
+const rps = (v: number | null) => formatFigure(v ?? Infinity, '/s');
 const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
 /**
@@ -44,8 +46,18 @@ export function summaryLine(r: Report, text: (s: string) => string = (s) => s): 
     const [a, b] = summaryPair(r);
     const meanOf = (l: LayoutReport) => weightedMean(l, r.workload.mix);
     const dLat = meanOf(b) - meanOf(a);
-    const ratio = a.saturation.throughputRps > 0 ? b.saturation.throughputRps / a.saturation.throughputRps : NaN;
-    const latency = Math.abs(dLat) < 0.005 ? 'the same mean latency' : dLat > 0 ? `${ms(dLat)} slower per request on average` : `${ms(-dLat)} faster per request on average`;
+    const ta = a.saturation.throughputRps;
+    const tb = b.saturation.throughputRps;
+    const ratio = ta !== null && tb !== null && ta > 0 ? tb / ta : NaN;
+    // Past saturation a mean is unbounded: no difference of means to state, say which is.
+    const unbounded = [a, b].filter((l) => !Number.isFinite(meanOf(l))).map((l) => `**${text(l.name)}**`);
+    const latency = unbounded.length
+      ? `mean latency unbounded in ${unbounded.join(' and ')} (past saturation)`
+      : Math.abs(dLat) < 0.005
+        ? 'the same mean latency'
+        : dLat > 0
+          ? `${ms(dLat)} slower per request on average`
+          : `${ms(-dLat)} faster per request on average`;
     parts.push(
       `**${text(b.name)}** vs **${text(a.name)}** at ${rps(r.workload.rateRps)}: ${latency}, ` +
         `${Number.isFinite(ratio) ? `${Math.round(ratio * 100) / 100}×` : '—'} the sustainable throughput (${rps(b.saturation.throughputRps)} vs ${rps(a.saturation.throughputRps)}), ` +
@@ -83,7 +95,9 @@ export function weightedMean(l: LayoutReport, mix: Record<string, number>): numb
   let w = 0;
   for (const o of l.operations) {
     const wt = mix[o.id] ?? 0;
-    sum += wt * o.meanMs;
+    if (!wt) continue;
+    // null: unbounded (past saturation), so the mix's mean is too.
+    sum += wt * (o.meanMs ?? Infinity);
     w += wt;
   }
   return w ? sum / w : 0;
@@ -109,7 +123,10 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   }
   rows.push(['max throughput (workload mix)', ...r.layouts.map((l) => `${rps(l.saturation.throughputRps)} (${t(l.saturation.bottleneck)})`)]);
   for (const id of keyOperations(r)) {
-    rows.push([`max throughput, ${t(id)} alone`, ...r.layouts.map((l) => rps(l.operations.find((o) => o.id === id)?.maxThroughputRps ?? 0))]);
+    rows.push([`max throughput, ${t(id)} alone`, ...r.layouts.map((l) => {
+      const o = l.operations.find((x) => x.id === id);
+      return o ? rps(o.maxThroughputRps) : '—';
+    })]);
   }
   for (const sc of faultScenarios(r)) {
     rows.push([`fault: ${t(sc)}`, ...r.layouts.map((l) => isolationCell(l, sc))]);
@@ -123,6 +140,12 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   // The method is archsim's own sentence (its code spans are markup); the layout names in it are
   // blueprint names, which the schema keeps to letters, digits, - and _.
   out.push(`Workload: ${rps(r.workload.rateRps)} of the blueprint's mix. ${r.method}`, '', tableMd(head, rows, ['l', ...names.map(() => 'r' as const)]), '');
+  // A layout past saturation has unbounded latencies: the reader of the comment must see why,
+  // not only the notes on the terminal that ran the report.
+  for (const l of r.layouts) {
+    const s = l.saturation.saturated;
+    if (s) out.push(`⚠️ **${t(l.name)}** is past saturation at ${rps(r.workload.rateRps)}: ${t(s.station)} at ρ=${s.utilization.toFixed(2)} (${t(s.by)}); its latencies are unbounded.`, '');
+  }
 
   if (r.budgets) {
     out.push('### Budgets', '');
@@ -200,6 +223,7 @@ function keyOperations(r: Report): string[] {
   const ids = Object.keys(mix);
   const first = r.layouts[0];
   if (!ids.length || !first) return [];
+  // Missing, or null (nothing limits it): never the heaviest.
   const alone = (id: string) => first.operations.find((o) => o.id === id)?.maxThroughputRps ?? Infinity;
   const busiest = [...ids].sort((x, y) => mix[y]! - mix[x]! || x.localeCompare(y))[0]!;
   const heaviest = [...ids].sort((x, y) => alone(x) - alone(y) || x.localeCompare(y))[0]!;

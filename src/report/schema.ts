@@ -7,6 +7,13 @@ import { Plan } from '../plan/schema.js';
 export const REPORT_SCHEMA_VERSION = 1;
 
 const Ms = z.number().describe('milliseconds');
+/**
+ * A latency that may be unbounded: null when the layout is past saturation at the report's rate
+ * (the queue grows without limit; JSON has no Infinity, and a report must parse as a baseline).
+ */
+const MsOrUnbounded = Ms.nullable().describe('milliseconds; null: unbounded (past saturation at the workload rate)');
+/** A throughput no station limits (an operation that does no work on any station) is null. */
+const RpsOrUnlimited = z.number().nullable().describe('requests per second; null: no station limits it');
 const Usd = z.number().describe('US dollars');
 
 export const CostItemJ = z.object({
@@ -21,16 +28,16 @@ export const CostItemJ = z.object({
 export const OperationFigures = z.object({
   id: z.string(),
   route: z.string().nullable(),
-  meanMs: Ms,
-  p50Ms: Ms,
-  p95Ms: Ms,
-  p99Ms: Ms,
+  meanMs: MsOrUnbounded,
+  p50Ms: MsOrUnbounded,
+  p95Ms: MsOrUnbounded,
+  p99Ms: MsOrUnbounded,
   /** Network hops on the request's critical path (gateway hop included). */
   hops: z.number().int(),
   /** Units the request passes through, in first-visit order. */
   units: z.array(z.string()),
   /** The highest rate this operation alone sustains in this layout (req/s). */
-  maxThroughputRps: z.number(),
+  maxThroughputRps: RpsOrUnlimited,
 });
 
 export const LayoutReport = z.object({
@@ -45,7 +52,7 @@ export const LayoutReport = z.object({
   }),
   cost: z.object({ monthlyUsd: Usd, perMillionRequestsUsd: Usd, items: z.array(CostItemJ) }),
   saturation: z.object({
-    throughputRps: z.number(),
+    throughputRps: RpsOrUnlimited,
     bottleneck: z.string(),
     utilizationAtWorkload: z.number(),
     /** present when the workload is past saturation (SimulationResult.saturated) */

@@ -27,7 +27,7 @@ Workload: 50/s of the blueprint's mix. Figures made by hand.
 | cart.view p50 / p95 | 3 ms / 12 ms | — |
 | max throughput (workload mix) | 320/s (app) | 480/s (cart) |
 | max throughput, cart.add alone | 400/s | 520/s |
-| max throughput, cart.view alone | 300/s | 0/s |
+| max throughput, cart.view alone | 300/s | — |
 | fault: db-down | 1/2 operations keep working | 1/2 operations keep working |
 | fault: cache-down | — | 1/1 operations keep working |
 | monthly cost | **$40** | $65.50 |
@@ -198,16 +198,17 @@ Score **0/8**: Stay. Questions the blueprint cannot answer count as no: pass \`-
     // cart.view now the busiest (and still the heaviest alone in mono): one row.
     r.workload.mix = { 'cart.add': 0.25, 'cart.view': 0.75 };
     let md = renderMarkdown(r);
-    expect(md).toContain('| max throughput (workload mix) | 320/s (app) | 480/s (cart) |\n| max throughput, cart.view alone | 300/s | 0/s |\n| fault: db-down |');
+    expect(md).toContain('| max throughput (workload mix) | 320/s (app) | 480/s (cart) |\n| max throughput, cart.view alone | 300/s | — |\n| fault: db-down |');
     // Equal weights and equal throughput alone: the first by name, both times.
     r.workload.mix = { 'cart.view': 0.5, 'cart.add': 0.5 };
     r.layouts[0]!.operations[1]!.maxThroughputRps = 400;
     md = renderMarkdown(r);
     expect(md).toContain('| max throughput (workload mix) | 320/s (app) | 480/s (cart) |\n| max throughput, cart.add alone | 400/s | 520/s |\n| fault: db-down |');
-    // An operation of the mix the first layout lacks counts as never saturating, so the other is heaviest.
+    // An operation of the mix the first layout lacks counts as never saturating, so the other is heaviest;
+    // a layout without the operation has no throughput for it (—, not 0/s).
     r.workload.mix = { 'cart.add': 0.4, 'cart.zap': 0.6 };
     md = renderMarkdown(r);
-    expect(md).toContain('| max throughput, cart.zap alone | 0/s | 0/s |\n| max throughput, cart.add alone | 400/s | 520/s |\n| fault: db-down |');
+    expect(md).toContain('| max throughput, cart.zap alone | — | — |\n| max throughput, cart.add alone | 400/s | 520/s |\n| fault: db-down |');
     expect(md).toContain('| cart.zap p50 / p95 | — | — |');
   });
 });
