@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith, type Locator } from '../model/positioned.js';
-import { figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
+import { budgetDigits, figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
 import type { BudgetResult, Change, LayoutReport } from './schema.js';
 
 export const BudgetFile = z.strictObject({
@@ -182,7 +182,10 @@ export function evaluateBudgets(
         if (b.unit === '%') unit = '%';
       } else value = fig.value;
       const pass = value !== null && compare(value, b.comparator, lim.value);
-      const shown = unit === '%' ? `${value === null ? '—' : `${Math.round(value * 10) / 10}%`}` : b.change && value !== null ? formatDelta(value, unit) : formatFigure(value, unit);
+      // The value with at least the limit's decimals: rounded more coarsely, a value just past a
+      // finely written limit reads as inside it ("BROKEN: throughput > 384.62/s: value 385/s").
+      const digits = budgetDigits(lim.value, unit);
+      const shown = unit === '%' ? `${value === null ? '—' : `${round(value, Math.max(1, digits))}%`}` : b.change && value !== null ? formatDelta(value, unit, digits) : formatFigure(value, unit, digits);
       results.push({
         budget: b.text,
         layout: ln,
@@ -198,4 +201,16 @@ export function evaluateBudgets(
     }
   }
   return errors.length ? { ok: false, errors } : { ok: true, results };
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * A budget's limit as the terminal line shows it, in the unit its value is shown in ("< 20.8%",
+ * not "< 0.20800000000000002" beside a value in %), with the decimals it was written with.
+ */
+export function formatLimit(r: Pick<BudgetResult, 'figure' | 'comparator' | 'limit' | 'unit'>): string {
+  const digits = budgetDigits(r.limit, r.unit);
+  if (r.unit === '%') return `${r.comparator} ${round(r.limit, digits)}%`;
+  return `${r.comparator} ${r.figure.startsWith('change.') ? formatDelta(r.limit, r.unit, digits) : formatFigure(r.limit, r.unit, digits)}`;
 }

@@ -50,41 +50,58 @@ export function figuresOf(l: LayoutReport): Map<string, Figure> {
   return f;
 }
 
-export function formatFigure(value: number | null, unit: FigureUnit | string): string {
+/**
+ * A figure for reading. `minDigits` asks for at least that many decimals (in the unit shown: %
+ * for a ratio), so a value set beside a limit written more finely than the default rounding is
+ * not rounded onto the other side of it ("385/s" against "> 384.62/s"): see budgetDigits.
+ */
+export function formatFigure(value: number | null, unit: FigureUnit | string, minDigits = 0): string {
   if (value === null) return '—';
   // Never "Infinity ms": a latency past saturation is unbounded, a throughput nothing limits unlimited.
   if (value === Infinity) return unit === '/s' ? 'unlimited' : 'unbounded';
   switch (unit) {
     case 'ms':
       // Stryker disable next-line EqualityOperator: at exactly 10 both roundings print 10.
-      return `${round(value, value < 10 ? 2 : 1)} ms`;
+      return `${round(value, Math.max(value < 10 ? 2 : 1, minDigits))} ms`;
     case 'USD':
-      return Number.isInteger(value) ? `$${value}` : `$${value.toFixed(2)}`;
+      return Number.isInteger(value) && !minDigits ? `$${value}` : `$${value.toFixed(Math.max(2, minDigits))}`;
     case '/s':
-      return `${round(value, 0)}/s`;
+      return `${round(value, minDigits)}/s`;
     case 'ratio':
-      return `${round(value * 100, 1)}%`;
+      return `${round(value * 100, Math.max(1, minDigits))}%`;
     default:
-      return `${round(value, 2)}`;
+      return `${round(value, Math.max(2, minDigits))}`;
   }
 }
 
-export function formatDelta(delta: number, unit: FigureUnit | string): string {
+/**
+ * The decimals a budget's limit has in the unit it is shown in (a ratio as %): 140.92 ms → 2,
+ * 0.208 (20.8%) → 1. The limit's own float noise (0.208 × 100 = 20.800000000000004) is not digits.
+ */
+export function budgetDigits(limit: number, unit: FigureUnit | string): number {
+  const shown = Number((unit === 'ratio' ? limit * 100 : limit).toPrecision(12));
+  const text = String(Math.abs(shown));
+  const dot = text.indexOf('.');
+  return dot < 0 || text.includes('e') ? 0 : text.length - dot - 1;
+}
+
+/** A signed change; `minDigits` as for formatFigure (a change budget's limit may be written finely). */
+export function formatDelta(delta: number, unit: FigureUnit | string, minDigits = 0): string {
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
   const abs = Math.abs(delta);
   switch (unit) {
     case 'ms':
       // Enough digits that a real change never prints as 0.
       // Stryker disable next-line EqualityOperator: at exactly 0.01 (10) both roundings print 0.01 (10).
-      return `${sign}${round(abs, abs < 0.01 ? 3 : abs < 10 ? 2 : 1)} ms`;
+      return `${sign}${round(abs, Math.max(abs < 0.01 ? 3 : abs < 10 ? 2 : 1, minDigits))} ms`;
     case 'USD':
-      return `${sign}$${Number.isInteger(abs) ? abs : abs.toFixed(2)}`;
+      return `${sign}$${Number.isInteger(abs) && !minDigits ? abs : abs.toFixed(Math.max(2, minDigits))}`;
     case '/s':
-      return `${sign}${round(abs, 0)}/s`;
+      return `${sign}${round(abs, minDigits)}/s`;
     case 'ratio':
-      return `${sign}${round(abs * 100, 1)} pp`;
+      return `${sign}${round(abs * 100, Math.max(1, minDigits))} pp`;
     default:
-      return `${sign}${round(abs, 2)}`;
+      return `${sign}${round(abs, Math.max(2, minDigits))}`;
   }
 }
 

@@ -15,7 +15,7 @@ import { renderPlanBody } from '../../plan/html.js';
 import { renderPlanMarkdown } from '../../plan/markdown.js';
 import { Plan } from '../../plan/schema.js';
 import { parseBaseline } from '../../report/baseline.js';
-import { parseBudgets, type ParsedBudgets } from '../../report/budget.js';
+import { formatLimit, parseBudgets, type ParsedBudgets } from '../../report/budget.js';
 import { runReport, renderReport, type ReportFormat } from '../../report/run.js';
 import type { Report } from '../../report/schema.js';
 import { readAnswers } from '../answers.js';
@@ -175,7 +175,8 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
   }
   if (run.broken.length) {
     const broken = run.broken.length;
-    for (const b of run.broken) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${b.comparator} ${b.limit}${b.unit === 'ms' || b.unit === '%' ? b.unit : b.unit === '/s' ? '/s' : b.unit === 'USD' ? ' USD' : ''})`);
+    // The limit in the unit and decimals the value is shown in (a ratio as %, not 0.20800000000000002).
+    for (const b of run.broken) err(`archsim: budget broken: ${b.text.replace(/^BROKEN: /, '')} (limit ${formatLimit(b)})`);
     throw new CheckFailed(`${broken} budget${broken > 1 ? 's' : ''} broken`);
   }
   return 0;
