@@ -78,8 +78,19 @@ export function reportMarkdownToHtml(md: string): string {
   return markdownToHtml.parse(md) as string;
 }
 
-/** An SVG from mermaid-cli made safe to inline: no script, no external references. */
-function inlineSvg(svg: string): string {
+/**
+ * An SVG from mermaid-cli made safe to inline: no script, no external references. mermaid-cli
+ * gives every diagram the same root id ("my-svg"), and every id and style rule inside starts
+ * with it: two diagrams in one page repeated some thirty ids (invalid HTML, and each diagram's
+ * arrows and styles resolved to the first one's). Each gets its own root id, `n` its place.
+ */
+function inlineSvg(svg: string, n: number): string {
+  const root = /<svg\b[^>]*?\sid="([A-Za-z][\w-]*)"/.exec(svg)?.[1];
+  if (root) {
+    // Only where the id is one (an id attribute, a #reference, url(#…)), never in text.
+    const own = new RegExp(`(id="|#)${root}(?=["_\\-\\s{),.:>\\[])`, 'g');
+    svg = svg.replace(own, (_, lead: string) => `${lead}archsim-diagram-${n}`);
+  }
   return svg
     .replace(/<\?xml[^>]*>/g, '')
     .replace(/<script[\s\S]*?<\/script>/gi, '')
@@ -117,7 +128,7 @@ export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
     const key = `DIAGRAM_${blocks.size}`;
     const svg = opts.diagramSvgs?.[name];
     keys[name] = key;
-    blocks.set(key, svg ? `<div class="diagram">${inlineSvg(svg)}</div>` : `<pre>${escHtml(source)}</pre>`);
+    blocks.set(key, svg ? `<div class="diagram">${inlineSvg(svg, blocks.size)}</div>` : `<pre>${escHtml(source)}</pre>`);
   }
   let body = markdownToHtml.parse(renderMarkdown(r, { diagrams: keys })) as string;
   // Replacer functions, not replacement strings: the SVG and chart text hold names from the

@@ -53,7 +53,7 @@ describe('renderHtml', () => {
       '<style>@import url(https://evil.test/x.css);.a{fill:url(http://evil.test/i.png)}.b{fill:url("https://evil.test/j.png")}.c{fill:url(data:image/png;base64,AA)}</style></svg>';
     const html = renderHtml(fullReport(), { diagrams: { mono: DIAGRAM }, diagramSvgs: { mono: svg } });
     expect(html).toContain(
-      '<h3>Layout mono</h3>\n<div class="diagram"><svg id="d"><g id="keep"/><style>.a{fill:none}.b{fill:none}.c{fill:url(data:image/png;base64,AA)}</style></svg></div>',
+      '<h3>Layout mono</h3>\n<div class="diagram"><svg id="archsim-diagram-0"><g id="keep"/><style>.a{fill:none}.b{fill:none}.c{fill:url(data:image/png;base64,AA)}</style></svg></div>',
     );
     expect(html).not.toContain('<pre>flowchart');
   });

@@ -77,7 +77,8 @@ describe('a report worked out by hand', () => {
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     // Given rendered SVGs, they replace the Mermaid text.
     const withSvg = renderReport('html', r, { one: '<svg id="drawn"></svg>' });
-    expect(withSvg).toContain('<svg id="drawn"></svg>');
+    // (its root id made the page's own: two diagrams must not share one, html-diagram-ids.test.ts)
+    expect(withSvg).toContain('<svg id="archsim-diagram-0"></svg>');
     expect(withSvg).not.toContain('u_ua --&gt;|&quot;1 call&quot;| u_ub');
   });
 });
