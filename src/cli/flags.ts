@@ -2,7 +2,7 @@
 // blueprint's own unit parsers (model/units.ts) so a flag accepts what a blueprint accepts.
 // A flag may also leave the unit out: a bare rate is per second, a bare duration is seconds, a
 // bare size is bytes, a bare percentage is percent. Every bad value is one line and exit 2.
-import { parseDuration, parsePercent, parseRate, parseSize } from '../model/units.js';
+import { parseDuration, parsePercent, parseRate, parseSize, type Parsed } from '../model/units.js';
 import { UsageError } from '../errors.js';
 
 const BARE = /^\s*[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?\s*$/i;
@@ -10,6 +10,7 @@ const BARE = /^\s*[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?\s*$/i;
 /** Requests per second: "200", "200/s", "12k/min", "1M/d". Positive. */
 export function rateFlag(flag: string, v: string): number {
   const r = parseRate(BARE.test(v) ? `${v.trim()}/s` : v);
+  overMaximum(flag, v, r);
   if (!r.ok || !(r.value > 0) || !Number.isFinite(r.value)) throw new UsageError(`${flag} ${v}: expected a positive rate such as 200 (per second), 200/s or 12k/min`);
   return r.value;
 }
@@ -17,6 +18,7 @@ export function rateFlag(flag: string, v: string): number {
 /** Milliseconds: "30" (seconds), "30s", "500ms", "2m". Positive unless `zero` allows 0. */
 export function durationFlag(flag: string, v: string, o: { zero?: boolean } = {}): number {
   const r = parseDuration(BARE.test(v) ? `${v.trim()}s` : v);
+  overMaximum(flag, v, r);
   const ok = r.ok && Number.isFinite(r.value) && (o.zero ? r.value >= 0 : r.value > 0);
   if (!ok) throw new UsageError(`${flag} ${v}: expected a ${o.zero ? '' : 'positive '}duration such as 30 (seconds), 30s, 500ms or 2m`);
   return r.value;
@@ -70,10 +72,25 @@ export function intFlag(flag: string, v: string, min = 1, max = Number.MAX_SAFE_
 
 /** A number of milliseconds ≥ 0 written as a plain number ("0.5"), or as a duration ("500us"). */
 export function millisFlag(flag: string, v: string): number {
-  if (BARE.test(v)) return Number(v);
-  const r = parseDuration(v);
+  // A bare number is milliseconds, held to what a duration may be: "1e309" was Infinity and
+  // `--trivial-cpu 1e308` a server spinning for ever on its first request (deaf to SIGTERM).
+  const r = BARE.test(v) ? parseDuration(`${v.trim()}ms`) : parseDuration(v);
+  overMaximum(flag, v, r);
   if (!r.ok || !(r.value >= 0)) throw new UsageError(`${flag} ${v}: expected milliseconds such as 0.5, or a duration such as 500us`);
   return r.value;
+}
+
+/**
+ * A value that is a rate or duration but over the largest one archsim takes ("2000000" is over
+ * 1M/s, "31d" over 30d) is refused with that reason, not with "expected a positive rate" that
+ * it already is.
+ */
+function overMaximum(flag: string, v: string, r: Parsed): void {
+  if (r.ok) return;
+  const over = / is over the maximum (\w+) of (\S+)$/.exec(r.message);
+  if (over) throw new UsageError(`${flag} ${v}: expected a ${over[1]} of at most ${over[2]}`);
+  const inf = / is not a finite (\w+)$/.exec(r.message);
+  if (inf) throw new UsageError(`${flag} ${v}: expected a finite ${inf[1]}`);
 }
 
 /** One of a fixed set of words. */

@@ -2,7 +2,7 @@
 // options, help; it imports only light modules such as io.ts and flags.ts) and its action does one
 // `await import('../actions/<name>.js')`, the command's single lazy boundary. The action module
 // imports everything it needs statically, so `archsim --help` loads commander and nothing else.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parseSize } from '../model/units.js';
 import * as validate from './commands/validate.js';
@@ -34,14 +34,26 @@ export function buildProgram(): Command {
   const program = new Command('archsim')
     .description('Plan a move from a monolith to services: check, simulate, generate, run and compare layouts of one blueprint.')
     .version(pkg.version, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    // commander's own parse errors (unknown option, missing value, missing argument) as every
+    // other usage error is: one line, "archsim: …", the hint on the same line (it wrote
+    // "error: …" and the hint on a second line).
+    .configureOutput({ outputError: (str, write) => write(`archsim: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`) })
     .configureHelp({ sortSubcommands: false })
     .option('--max-input-size <size>', 'largest input file archsim reads (default 16MiB); also ARCHSIM_MAX_INPUT_SIZE')
     .option('--allow-extends-anywhere', "let extends: name a base outside the extending file's folder tree and the working directory's; also ARCHSIM_EXTENDS_ANYWHERE=1")
     .exitOverride();
   // Global input policy, applied before any command reads a file. Kept in the environment so
   // the library's loader (and any child process) applies the same policy.
-  program.hook('preAction', (cmd) => {
+  program.hook('preAction', (cmd, action) => {
+    // A value option given twice with a value each time kept the last one silently ("--layout a
+    // --layout b" ran b), and an empty value ("--out ''", "--layout ''") read as no option at all
+    // in some commands: both refused here, for every command, before anything is read.
+    if (repeated.length) usage(`${repeated[0]!.flag} given twice (${repeated[0]!.values.map((v) => JSON.stringify(v)).join(', then ')}); give it once`);
+    for (const opt of action.options) {
+      const v = action.getOptionValue(opt.attributeName());
+      if (typeof v === 'string' && v.trim() === '' && action.getOptionValueSource(opt.attributeName()) === 'cli') usage(`${opt.long ?? opt.short}: empty value`);
+    }
+    for (const a of action.args) if (a.trim() === '') usage(`${action.name()}: an argument is empty`);
     const o = cmd.optsWithGlobals() as { maxInputSize?: string; allowExtendsAnywhere?: boolean };
     if (o.maxInputSize !== undefined) {
       const v = o.maxInputSize.trim();
@@ -60,7 +72,26 @@ export function buildProgram(): Command {
   );
   for (const c of commands) c.register(program);
   for (const c of program.commands) c.exitOverride();
+  // Record a single-value option given more than once (the preAction hook refuses it).
+  // Repeatable options have their own parser (collectList) and are left alone.
+  const repeated: { flag: string; values: string[] }[] = [];
+  for (const c of [program, ...program.commands]) {
+    for (const opt of c.options) {
+      if (opt.parseArg || opt.variadic || !(opt.required || opt.optional)) continue;
+      const seen: string[] = [];
+      opt.parseArg = ((value: string) => {
+        seen.push(value);
+        if (seen.length === 2) repeated.push({ flag: opt.long ?? opt.short ?? opt.flags, values: seen });
+        return value;
+      }) as Option['parseArg'];
+    }
+  }
   return program;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`archsim: ${message}\n`);
+  process.exit(2);
 }
 
 export async function run(argv: string[]): Promise<void> {

@@ -18,6 +18,11 @@ export async function prepare(file: string, flags: SimFlags) {
   const options = simulateOptions(flags);
   const { blueprint } = loadBlueprint(file);
   const layout = checkLayout(blueprint, flags.layout);
+  // Think time belongs to the closed model's users (--users, or a workload of users); on an open
+  // workload it was dropped without a word.
+  if (options.thinkTime !== undefined && options.users === undefined && (options.rate !== undefined || blueprint.workload?.users === undefined)) {
+    throw new UsageError('--think-time is how long a user waits in the closed model: it goes with --users (the workload here is an open model, at a rate)');
+  }
   let locate: Locate | undefined;
   if (flags.scenario) {
     const all = scenarioArg(blueprint, flags.scenario);

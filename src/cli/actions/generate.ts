@@ -52,7 +52,7 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   }
   if (opts.ingress !== undefined) gopts.ingress = choiceFlag('--ingress', opts.ingress, ['ingress', 'gateway-api'] as const);
   if (opts.withDatastores) gopts.withDatastores = true;
-  if (opts.baseUrl !== undefined) gopts.baseUrl = opts.baseUrl;
+  if (opts.baseUrl !== undefined) gopts.baseUrl = baseUrlFlag(opts.baseUrl);
   if (opts.rate !== undefined) gopts.rate = rateFlag('--rate', opts.rate);
   if (opts.duration !== undefined) gopts.duration = durationFlag('--duration', opts.duration);
   if (opts.operations !== undefined) gopts.operations = listFlag(opts.operations);
@@ -63,9 +63,21 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   if (opts.thinkTime !== undefined) gopts.thinkTime = durationFlag('--think-time', opts.thinkTime, { zero: true });
   if (opts.warmup !== undefined) gopts.warmup = durationFlag('--warmup', opts.warmup, { zero: true });
   if (opts.timeout !== undefined) gopts.timeout = durationFlag('--timeout', opts.timeout);
+  // k6's flags on another target, and the closed model's think time on an open one, were
+  // dropped without a word: the user believed a script or gateway they did not get.
+  const k6Only = (['baseUrl', 'rate', 'duration', 'operations', 'users', 'thinkTime', 'warmup', 'timeout', 'loadProfile', 'k6Operator'] as const).find((k) => opts[k] !== undefined);
+  if (k6Only && target !== 'k6' && target !== 'all') throw new UsageError(`--${kebab(k6Only)} applies to the k6 target (or all), not ${target}`);
+  const gatewayOnly = (['kind', 'canary'] as const).find((k) => opts[k] !== undefined);
+  if (gatewayOnly && target !== 'gateway' && target !== 'all') throw new UsageError(`--${gatewayOnly} applies to the gateway target (or all), not ${target}`);
+  if ((opts.ingress !== undefined || opts.withDatastores) && target !== 'k8s' && target !== 'all') throw new UsageError(`--${opts.ingress !== undefined ? 'ingress' : 'with-datastores'} applies to the k8s target (or all), not ${target}`);
+  if (opts.parallelism !== undefined && opts.parallelism !== '1' && !opts.k6Operator) throw new UsageError('--parallelism counts the k6-operator runner pods: it goes with --k6-operator');
   if (opts.k6Operator) gopts.k6Operator = { parallelism: intFlag('--parallelism', opts.parallelism ?? '1', 1, 1000) };
 
   const { blueprint: loaded, files: inputs } = loadBlueprint(file);
+  // Think time is the closed model's (--users, or a workload of users): an open model has none.
+  if (gopts.thinkTime !== undefined && gopts.users === undefined && (gopts.rate !== undefined || loaded.workload?.users === undefined || loaded.workload?.rate !== undefined)) {
+    throw new UsageError('--think-time is how long a user waits in the closed model: give --users (the workload here is an open model, at a rate)');
+  }
   const readFrom: string[] = [];
   const planned = opts.plan !== undefined || opts.phase !== undefined || opts.step !== undefined ? await planStep(loaded, target, opts) : undefined;
   if (planned) opts.layout = planned.layout;
@@ -156,4 +168,24 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
     .map((e) => ({ unit: e.unit, percent: step, from: e.from! }));
   if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
   return { layout: phase.layout, canaries, extra };
+}
+
+const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * --base-url: an http(s) URL and nothing else. It is written into the k6 script (a string and a
+ * `// Run:` comment): a newline in it ended the comment and put the rest in the script as code.
+ */
+function baseUrlFlag(v: string): string {
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {
+    u = undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || /[\s\u0000-\u001f\u007f"'`\\]/.test(v)) {
+    throw new UsageError(`--base-url ${JSON.stringify(v)}: expected an http:// or https:// URL such as http://my-gateway:8000`);
+  }
+  return v;
 }

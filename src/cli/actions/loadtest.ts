@@ -81,6 +81,18 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
   const healthyWithinMs = o.healthyWithin === undefined ? undefined : durationFlag('--healthy-within', o.healthyWithin);
   if (replications > 1 && (o.target || o.driver === 'k6' || o.driver === 'both')) throw new UsageError('--replications measures windows of a started layout with the embedded driver: use it with --layout and --driver embedded');
 
+  // Flags that only mean something beside another were dropped without a word (a --k6-script
+  // with --layout ran archsim's own script; a --port-offset with --target moved nothing): refused
+  // here, before anything starts.
+  if (!o.target) {
+    const targetOnly = ([['--scenario', o.scenario], ['--pid', o.pid], ['--db-pid', o.dbPid], ['--k6-script', o.k6Script], ['--trivial-cpu', o.trivialCpu]] as const).find(([, v]) => v !== undefined);
+    if (targetOnly) throw new UsageError(`${targetOnly[0]} goes with --target (a system already running); a started --layout is measured by archsim itself`);
+  } else {
+    if (o.trivialCpu !== undefined && o.target !== 'trivial') throw new UsageError('--trivial-cpu sets the work of the built-in endpoint: it goes with --target trivial');
+    if (o.fastDb) throw new UsageError('--fast-db starts PostgreSQL for a --layout; a --target runs its own database');
+    if (portOffset !== 0) throw new UsageError('--port-offset moves the ports of a started --layout; a --target already listens where it does');
+  }
+  if (connections !== undefined && users !== undefined && !levels) throw new UsageError('--connections bounds the open model\'s requests in flight; with --users the connections are the users');
   // Refused now, not after the run: an existing file without --force, a link, an input.
   const inputs = [file, o.k6Script, o.loadProfile, o.scenario].filter((f): f is string => f !== undefined);
   if (o.out) checkOneFile(o.out, { force: !!o.force, inputs });
@@ -97,6 +109,8 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
     bp = loadBlueprint(file).blueprint;
     for (const l of layouts) requireLayout(bp, l);
   }
+  // Think time belongs to the closed model's users (--users, or a workload of users).
+  if (thinkTime !== undefined && users === undefined && (rate !== undefined || bp?.workload?.users === undefined)) throw new UsageError('--think-time is how long a user waits in the closed model: it goes with --users');
   const progress = await progressSink(!!o.json);
   let results: LoadTestResult[];
   try {

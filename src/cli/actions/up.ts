@@ -42,8 +42,17 @@ export async function action(bp: string, opts: UpOpts): Promise<number> {
   }
   const offset = intFlag('--port-offset', opts.portOffset, 0, 50_000);
   const gatewayPort = opts.gatewayPort === undefined ? undefined : intFlag('--gateway-port', opts.gatewayPort, 1, 65_535);
+  // The embedded cluster's options mean nothing to a database archsim does not start: they were
+  // dropped without a word.
+  if (runtime === 'process' && opts.db !== 'embedded') {
+    if (opts.fastDb) throw new UsageError(`--fast-db sets up the embedded PostgreSQL; with --db ${opts.db} archsim does not configure the database`);
+    if (opts.dataDir !== undefined) throw new UsageError(`--data-dir keeps the embedded cluster; with --db ${opts.db} there is none`);
+  }
   const { blueprint } = loadBlueprint(bp);
   if (!blueprint.layouts[opts.layout]) throw new UsageError(`unknown layout "${opts.layout}"; ${bp} has ${Object.keys(blueprint.layouts).join(', ')}`);
+  // A layout with a gateway runs it on its own port (plus --port-offset): --gateway-port was ignored.
+  const declared = blueprint.layouts[opts.layout]!.gateway;
+  if (gatewayPort !== undefined && declared) throw new UsageError(`--gateway-port is for a layout without a gateway; ${opts.layout}'s gateway listens on ${declared.port} (move it with --port-offset)`);
   const prev = readState();
   if (prev && alive(prev.supervisorPid)) throw new UsageError(`a run is already up (${prev.layout}, pid ${prev.supervisorPid}); stop it with \`archsim down\``);
   if (prev?.compose) throw new UsageError(`a run is already up (${prev.layout}, compose project ${prev.compose.project}); stop it with \`archsim down\``);

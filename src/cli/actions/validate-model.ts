@@ -2,9 +2,9 @@
 import { choiceFlag, fractionFlag, sliceFlag, intFlag, listFlag, secondsFlag } from '../flags.js';
 import { err, out, printJson, table, UsageError } from '../io.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
-import { existsSync, lstatSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeOneFile } from '../../io/write-set.js';
+import { lstatSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkOneFile, writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { median, overlayName, relError, signedPct, validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
@@ -59,7 +59,15 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   } catch (e) {
     throw new UsageError(`--levels: ${(e as Error).message}`);
   }
-  for (const f of [flags.out, flags.html, flags.runsOut]) if (f && existsSync(f) && !flags.force) throw new UsageError(`${f} exists; use --force to overwrite`);
+  // Every output refused now, not after minutes of measuring: an existing file without --force, a
+  // link, an input, or two outputs naming one file (the second write failed, or replaced the first).
+  if (flags.runsOut && flags.fromRuns) throw new UsageError('--runs-out saves the runs this command measures; with --from-runs it measures none (the runs are already in that file)');
+  const outputs = ([['--out', flags.out], ['--html', flags.html], ['--runs-out', flags.runsOut]] as [string, string | undefined][]).filter((x): x is [string, string] => x[1] !== undefined);
+  for (const [flag, f] of outputs) {
+    const same = outputs.find(([g, other]) => g !== flag && resolve(other) === resolve(f));
+    if (same) throw new UsageError(`${flag} and ${same[0]} both name ${f}; give each output its own file`);
+    checkOneFile(f, { force: !!flags.force, inputs: [file, ...(flags.fromRuns ? [flags.fromRuns] : []), ...(flags.platformCosts ? [flags.platformCosts] : [])] });
+  }
   const bp = loadBlueprint(file).blueprint;
   const names = Object.keys(bp.layouts);
   const predict = flags.predict ? listFlag(flags.predict) : names.filter((n) => n !== flags.calibrateOn);
