@@ -66,8 +66,11 @@ describe('think time belongs to the closed model', () => {
 describe('generate: a flag of another target is refused, --base-url is a URL', () => {
   it("another target's flags", () => {
     refused(['generate', 'compose', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--rate', '100'], '--rate applies to the k6 target (or all), not compose');
-    refused(['generate', 'compose', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--kind', 'kong'], '--kind applies to the gateway target (or all), not compose');
-    refused(['generate', 'gateway', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--ingress', 'gateway-api'], '--ingress applies to the k8s target (or all), not gateway');
+    // compose and the scaffold write the gateway's config (--kind), Kubernetes' Ingresses split a canary:
+    // only the targets that write neither refuse them (generate/cli.test.ts runs compose --kind nginx)
+    refused(['generate', 'k8s', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--kind', 'kong'], '--kind applies to the gateway, compose, scaffold targets (or all), not k8s');
+    refused(['generate', 'monitoring', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--canary', 'backend=10'], '--canary applies to the gateway, compose, k8s, scaffold targets (or all), not monitoring');
+    refused(['generate', 'gateway', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--ingress', 'gateway-api'], '--ingress applies to the k8s and scaffold targets (or all), not gateway');
     refused(['generate', 'k6', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--parallelism', '5'], '--parallelism counts the k6-operator runner pods: it goes with --k6-operator');
     expect(lstatSync(join(dir, 'c'), { throwIfNoEntry: false })).toBeUndefined();
   });

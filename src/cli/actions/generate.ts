@@ -67,9 +67,13 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   // dropped without a word: the user believed a script or gateway they did not get.
   const k6Only = (['baseUrl', 'rate', 'duration', 'operations', 'users', 'thinkTime', 'warmup', 'timeout', 'loadProfile', 'k6Operator'] as const).find((k) => opts[k] !== undefined);
   if (k6Only && target !== 'k6' && target !== 'all') throw new UsageError(`--${kebab(k6Only)} applies to the k6 target (or all), not ${target}`);
+  // The gateway's flags reach every target that writes gateway config (compose and the scaffold
+  // carry the gateway's files; Kubernetes' Ingresses take the canary's split), the Kubernetes
+  // flags every target that writes manifests (the scaffold carries k8s/).
   const gatewayOnly = (['kind', 'canary'] as const).find((k) => opts[k] !== undefined);
-  if (gatewayOnly && target !== 'gateway' && target !== 'all') throw new UsageError(`--${gatewayOnly} applies to the gateway target (or all), not ${target}`);
-  if ((opts.ingress !== undefined || opts.withDatastores) && target !== 'k8s' && target !== 'all') throw new UsageError(`--${opts.ingress !== undefined ? 'ingress' : 'with-datastores'} applies to the k8s target (or all), not ${target}`);
+  const takesGateway = { kind: ['gateway', 'compose', 'scaffold', 'all'], canary: ['gateway', 'compose', 'k8s', 'scaffold', 'all'] } as const;
+  if (gatewayOnly && !(takesGateway[gatewayOnly] as readonly string[]).includes(target)) throw new UsageError(`--${gatewayOnly} applies to the ${takesGateway[gatewayOnly].slice(0, -1).join(', ')} targets (or all), not ${target}`);
+  if ((opts.ingress !== undefined || opts.withDatastores) && !['k8s', 'scaffold', 'all'].includes(target)) throw new UsageError(`--${opts.ingress !== undefined ? 'ingress' : 'with-datastores'} applies to the k8s and scaffold targets (or all), not ${target}`);
   if (opts.parallelism !== undefined && opts.parallelism !== '1' && !opts.k6Operator) throw new UsageError('--parallelism counts the k6-operator runner pods: it goes with --k6-operator');
   if (opts.k6Operator) gopts.k6Operator = { parallelism: intFlag('--parallelism', opts.parallelism ?? '1', 1, 1000) };
 
