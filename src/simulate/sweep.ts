@@ -9,6 +9,7 @@ import type { Method, SimulationResult, SweepResult } from './types.js';
 import type { SimulateOptions } from './simulate.js';
 import { workloadFor } from './workload.js';
 import { ArchsimError } from '../errors.js';
+import { parseRate } from '../model/units.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 
 export class RatesError extends ArchsimError {
@@ -19,25 +20,29 @@ export class RatesError extends ArchsimError {
 /** "50..2000" (20 points), "50..2000:50" (step 50), "50..2000x40" (40 points), "100,200,400" (a list). */
 export function parseRates(spec: string): number[] {
   const s = spec.trim().replace(/\/s$/, '');
-  // A list: numbers separated by commas ("100..10" is a range, not a list).
-  if (/^[0-9.]+(,[0-9.]+)*$/.test(s) && !s.includes('..')) {
-    const xs = s.split(',').map(Number);
-    const bad = s.split(',').find((x, i) => !(xs[i]! > 0));
-    if (bad !== undefined) throw new RatesError(`rates "${spec}": "${bad}" is not a rate above 0 (write e.g. 100,200,400)`);
+  const notRange = () => new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
+  // A list: rates separated by commas ("100..10" is a range, not a list).
+  if (!s.includes('..')) {
+    const parts = s.split(',');
+    const xs = parts.map(rateOf);
+    if (xs.some(Number.isNaN)) throw notRange();
+    const bad = parts.find((x, i) => !(xs[i]! > 0));
+    if (bad !== undefined) throw new RatesError(`rates "${spec}": "${bad.trim()}" is not a rate above 0 (write e.g. 100,200,400)`);
     return xs;
   }
-  const m = /^([0-9.]+)\s*\.\.\s*([0-9.]+)(?:(?::([0-9.]+))|(?:x([0-9]+)))?$/.exec(s);
-  if (!m) throw new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
-  const lo = Number(m[1]);
-  const hi = Number(m[2]);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RatesError(`"${spec}" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)`);
+  const m = /^(.+?)\s*\.\.\s*(.+?)(?::(.+)|x([0-9]+))?$/.exec(s);
+  if (!m) throw notRange();
+  const lo = rateOf(m[1]!);
+  const hi = rateOf(m[2]!);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw notRange();
   // the example starts a tenth of the way up (0..10 → 1..10), a positive rate whatever the end
   if (!(lo > 0)) throw new RatesError(`rate range "${spec}": the first rate must be above 0 (e.g. ${hi > 0 ? round(hi / 10) : 1}..${hi > 0 ? m[2] : 10})`);
-  if (hi < lo) throw new RatesError(`rate range "${spec}": it runs from low to high, and ${m[1]}/s is above ${m[2]}/s (write ${m[2]}..${m[1]})`);
+  if (hi < lo) throw new RatesError(`rate range "${spec}": it runs from low to high, and ${perSecond(m[1]!)} is above ${perSecond(m[2]!)} (write ${m[2]}..${m[1]})`);
   // a range of one rate is that rate once, however many points were asked for
   if (hi === lo) return [lo];
   if (m[3] !== undefined) {
-    const step = Number(m[3]);
+    const step = rateOf(m[3]);
+    if (Number.isNaN(step)) throw notRange();
     if (!(step > 0)) throw new RatesError(`rate range "${spec}": the step must be positive`);
     const n = Math.floor((hi - lo) / step + 1e-9) + 1;
     if (n > 10_000) throw new RatesError(`rate range "${spec}" has ${n} points; at most 10000`);
@@ -48,6 +53,20 @@ export function parseRates(spec: string): number[] {
   if (n === 1) return [lo];
   return Array.from({ length: n }, (_, i) => round(lo + ((hi - lo) * i) / (n - 1)));
 }
+
+/**
+ * One rate of a list or range, per second: a bare number (per second, as every rate flag reads
+ * it) or a rate with its unit as a blueprint writes it (200/s, 12k/min); NaN when it is neither.
+ */
+function rateOf(x: string): number {
+  const t = x.trim();
+  if (/^[0-9.]+$/.test(t)) return Number(t);
+  const r = parseRate(t);
+  return r.ok ? r.value : NaN;
+}
+
+/** A rate as the user wrote it, a bare number read per second. */
+const perSecond = (x: string) => (/^[0-9.]+$/.test(x.trim()) ? `${x.trim()}/s` : x.trim());
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -22,6 +22,10 @@ describe('parseRates', () => {
     // one rate, however many points were asked for
     expect(parseRates('5..5')).toEqual([5]);
     expect(parseRates('5..5x40')).toEqual([5]);
+    // rates with their units, as every other rate flag takes them
+    expect(parseRates('100/s,200/s')).toEqual([100, 200]);
+    expect(parseRates('6k/min..12k/min x3'.replace(' ', ''))).toEqual([100, 150, 200]);
+    expect(parseRates('1k/min..2k/min:500/min')).toEqual([16.667, 25, 33.333]);
   });
 
   it('refuses, saying what to write instead', () => {
@@ -42,6 +46,8 @@ describe('parseRates', () => {
     expect(refusal('0..10')).toBe('rate range "0..10": the first rate must be above 0 (e.g. 1..10)');
     expect(refusal('0..0')).toBe('rate range "0..0": the first rate must be above 0 (e.g. 1..10)');
     expect(refusal('2000..50')).toBe('rate range "2000..50": it runs from low to high, and 2000/s is above 50/s (write 50..2000)');
+    expect(refusal('12k/min..100/s')).toBe('rate range "12k/min..100/s": it runs from low to high, and 12k/min is above 100/s (write 100..12k/min)');
+    expect(refusal('100/parsec,200')).toBe('"100/parsec,200" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
     expect(refusal('1..2:0')).toBe('rate range "1..2:0": the step must be positive');
     expect(refusal('1..100000:1')).toBe('rate range "1..100000:1" has 100000 points; at most 10000');
     expect(parseRates('1..10000:1')).toHaveLength(10_000);

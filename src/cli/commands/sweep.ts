@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .description('latency against load for one layout: the curve, its knee and the saturation point (DES points run in parallel on worker threads)')
     .argument('<file>', 'blueprint YAML file')
     .option('-l, --layout <name>', 'the layout')
-    .requiredOption('--rates <range>', 'rates: 50..2000 (20 points), 50..2000:50 (step), 50..2000x40 (points) or 100,200,400')
+    .requiredOption('--rates <range>', 'rates per second: 50..2000 (20 points), 50..2000:50 (step), 50..2000x40 (points) or 100,200,400; each may carry a unit (6k/min..12k/min)')
     .option('--method <m>', 'des (default: the points run in parallel, about a second per point of 30 s simulated time on one core) or analytic (instant, but it overstates latency near saturation where a request visits a station several times; see the note it prints)', 'des')
     .option('--duration <duration>', 'DES: simulated time per point', '30s')
     .option('--warmup <duration>', 'DES: warm-up per point', '3s')
