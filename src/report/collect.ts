@@ -91,12 +91,15 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     };
   });
 
+  // The method line says only what was run: with no scenario (`--no-faults`, or none chosen)
+  // there is no fault isolation to account for.
+  const faultsRun = o.scenarios.length > 0;
   const ck = runChecklist({ blueprint: bp, ...(o.answers ? { answers: o.answers } : {}) });
   const report = buildReport({
     bp,
     file: o.file,
     generator: o.generator,
-    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ ${REVISIT_DES_RHO}, where the analytic revisit model is least accurate; the load curves stay analytic)` : ''}; fault isolation from seeded discrete-event runs of the failure scenarios.`,
+    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ ${REVISIT_DES_RHO}, where the analytic revisit model is least accurate; the load curves stay analytic)` : ''}${faultsRun ? '; fault isolation from seeded discrete-event runs of the failure scenarios' : ''}.`,
     rate,
     layouts,
     checklist: {

@@ -36,7 +36,7 @@ describe('collect near saturation of a revisited station', () => {
       "mono at 640/s: latencies from the DES (60000 simulated requests in 3 replications, seed 1), not the analytic method: app is visited several times by one request, at ρ 0.88, near saturation, where the analytic method's revisit model is least accurate",
     ]);
     expect(report.method).toBe(
-      'Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation); at 640/s in mono from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ 0.7, where the analytic revisit model is least accurate; the load curves stay analytic); fault isolation from seeded discrete-event runs of the failure scenarios.',
+      'Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation); at 640/s in mono from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ 0.7, where the analytic revisit model is least accurate; the load curves stay analytic).',
     );
     // The DES means lie above the analytic floor of the work itself (1.5 ms, 1 ms) and below 100 ms.
     const [home, ping] = report.layouts[0]!.operations;

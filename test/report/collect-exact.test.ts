@@ -62,8 +62,9 @@ const options = (over: Partial<RunReportOptions> = {}): RunReportOptions => ({
 });
 
 const APPROX = '(the notes `archsim report` prints name each approximation and its known bound; `archsim simulate --method des` gives simulated figures)';
-const method = (approximated: string) =>
-  `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation; in ${approximated} a station is revisited by one request or replicas share work by least connections, which the model approximates ${APPROX}); fault isolation from seeded discrete-event runs of the failure scenarios.`;
+/** The method line; `faults`: scenarios were run (with none, e.g. `--no-faults`, the line says nothing of fault isolation). */
+const method = (approximated: string, faults: boolean) =>
+  `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation; in ${approximated} a station is revisited by one request or replicas share work by least connections, which the model approximates ${APPROX})${faults ? '; fault isolation from seeded discrete-event runs of the failure scenarios' : ''}.`;
 const success = (home: number, ping: number) => [
   { id: 'web.home', successRate: home },
   { id: 'web.ping', successRate: ping },
@@ -149,7 +150,7 @@ describe('collect, by hand', () => {
       answered: ['Have monitoring/logging solution (Prometheus, Grafana): yes', 'Have on-call rotation: no'],
     });
     // Only split's replicas share work by least connections at 20/s.
-    expect(report.method).toBe(method('split'));
+    expect(report.method).toBe(method('split', true));
     expect(notes).toHaveLength(2);
     expect(notes[0]).toBe('scenario cart-svc-down does not apply to mono: no unit "cart-svc" in mono');
     expect(notes[1]!.startsWith('split at 20/s: analytic: least-connections across replicas is solved as join-the-shortest-queue by the threshold-jockeying chain of Adan, van Houtum & van der Wal (1994)')).toBe(true);
@@ -166,7 +167,8 @@ describe('collect, by hand', () => {
     expect(mono!.saturation).toEqual({ throughputRps: 727.27, bottleneck: 'app', utilizationAtWorkload: 1.1, saturated: { station: 'app', utilization: 1.1, by: 'offered load' } });
     expect(split!.saturation.saturated).toBeUndefined();
     expect(split!.saturation.utilizationAtWorkload).toBe(0.3);
-    expect(report.method).toBe(method('mono, split'));
+    // No scenario ran: the method line names none (it said "fault isolation from seeded discrete-event runs" regardless).
+    expect(report.method).toBe(method('mono, split', false));
     expect(notes).toHaveLength(4);
     expect(notes[0]).toBe('mono at 800/s: unstable: app is saturated (ρ=1.10); latencies are unbounded');
     expect(notes[1]!.startsWith('mono at 800/s: analytic: app is visited several times by one request')).toBe(true);
