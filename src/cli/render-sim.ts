@@ -76,9 +76,11 @@ export function renderFaults(rows: NonNullable<SimulationResult['faults']>): str
       const ok = Object.entries(f.success).filter(([, v]) => v >= 0.99).map(([k]) => k);
       const bad = Object.entries(f.success).filter(([, v]) => v < 0.99).map(([k, v]) => `${k} ${pct(v)}`);
       const p95s = Object.values(f.p95).sort((x, y) => x - y);
-      const med = p95s.length ? p95s[Math.floor(p95s.length / 2)]! : 0;
       const all = Object.keys(f.success).length;
-      return [f.failure, f.layout, pct(f.overall), fms(med), ok.length === all ? 'all' : ok.length ? `${ok.length} of ${all} ops` : 'none', bad.length > 6 ? `${bad.length} ops, e.g. ${bad.slice(0, 3).join(', ')}` : bad.join(', ') || '–'];
+      // With no request sent in the window, or none that succeeded, there is no latency to show:
+      // the p95 of requests that all failed is how fast they failed, and read as "0.00" ms.
+      const med = !p95s.length ? 'no requests' : Object.values(f.success).every((v) => v === 0) ? 'none succeeded' : fms(p95s[Math.floor(p95s.length / 2)]!);
+      return [f.failure, f.layout, pct(f.overall), med, ok.length === all ? 'all' : ok.length ? `${ok.length} of ${all} ops` : 'none', bad.length > 6 ? `${bad.length} ops, e.g. ${bad.slice(0, 3).join(', ')}` : bad.join(', ') || '–'];
     }),
   );
 }
@@ -93,8 +95,11 @@ function delta(x: number): string {
 export function renderComparison(c: ComparisonResult): string {
   const L = c.layouts;
   const parts: string[] = [];
+  // The workload rate as the notes spell it (simulate/compare.ts: "80/s"; rate() wrote "80.0/s"
+  // for any rate under 100): one rate, one spelling, in the header, the cost table and the notes.
+  const atRate = `${Number.isInteger(c.rate) ? c.rate : rate(c.rate)}/s`;
   parts.push(h(`${c.blueprint}: ${L.join(' vs ')} on the same work`));
-  parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 at ${rate(c.rate)}/s, ms`));
+  parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 at ${atRate}, ms`));
   parts.push(
     table(
       ['operation', ...L.map((l) => `${l} mean`), ...(L.length > 1 ? [`Δ ${L[1]} − ${L[0]}`] : []), ...L.map((l) => `${l} p95`), 'why'],
@@ -120,16 +125,32 @@ export function renderComparison(c: ComparisonResult): string {
           return i ? `${i.count > 1 ? `${i.count} × ${usd(i.usdEach)} = ` : ''}${usd(i.usdPerMonth)}` : '–';
         })]),
         ['total', ...c.cost.map((x) => usd(x.monthly.usdPerMonth))],
-        [`per million requests at ${rate(c.rate)}/s`, ...c.cost.map((x) => usd(x.perMillionRequests))],
+        [`per million requests at ${atRate}`, ...c.cost.map((x) => usd(x.perMillionRequests))],
       ],
     ),
   );
-  for (const x of c.cost) parts.push(`  ${x.layout}: ${x.causes.join('; ')}`);
+  for (const x of c.cost) parts.push(`  ${x.layout}: ${costBreakdown(x.monthly.items).join('; ')}`);
   if (c.notes.length) {
     parts.push('', h('Notes'));
     for (const n of c.notes) parts.push(`- ${n}`);
   }
   return parts.join('\n');
+}
+
+/**
+ * The cost per kind of component ("units: $7.50 (api ×2)"), in the table's own dollars (usd):
+ * the result's cost causes round to the cent but drop a trailing zero ("$7.5"), so the text under
+ * the table is built from the same items with the same formatter.
+ */
+function costBreakdown(items: ComparisonResult['cost'][number]['monthly']['items']): string[] {
+  const byKind = new Map<string, { usd: number; names: string[] }>();
+  for (const i of items) {
+    const k = byKind.get(i.kind) ?? { usd: 0, names: [] };
+    k.usd += i.usdPerMonth;
+    k.names.push(`${i.component}${i.count > 1 ? ` ×${i.count}` : ''}`);
+    byKind.set(i.kind, k);
+  }
+  return [...byKind.entries()].map(([kind, k]) => `${kind}s: ${usd(Math.round(k.usd * 100) / 100)} (${k.names.join(', ')})`);
 }
 
 export function renderSweep(s: SweepResult): string {
