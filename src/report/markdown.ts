@@ -1,7 +1,7 @@
 // The markdown report: fit for a pull-request comment (GitHub-flavoured: tables, a mermaid
 // block the code host renders, a collapsed details section). Pure: report data in, text out.
 import { formatFigure } from './figures.js';
-import type { LayoutReport, Report } from './schema.js';
+import type { LayoutReport, Report, ReportCalibration } from './schema.js';
 import { plural } from '../words.js';
 import { code, fenced, mdText } from '../plan/markdown.js';
 
@@ -107,6 +107,9 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   const out: string[] = [];
   const names = r.layouts.map((l) => t(l.name));
   out.push(`## archsim: ${t(r.blueprint.title)}`, '', summaryLine(r, t), '');
+  // Right under the summary: a reader of the comment must know which figures were measured
+  // (and where, and when) before reading any of them.
+  if (r.calibration) out.push(...calibrationMd(r.calibration), '');
 
   // The side-by-side table a reader of seed 001 wants.
   const mixOps = Object.keys(r.workload.mix);
@@ -215,6 +218,18 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   }
   out.push('</details>', '', `<sub>${t(r.generator)} · blueprint ${t(r.blueprint.file)}</sub>`, '');
   return out.join('\n');
+}
+
+/**
+ * Which figures a calibration sets, measured on which layout and host, and which are the
+ * blueprint's own: the notes `archsim report` prints on stderr (readCalibration's words, the
+ * ones `compare --calibration` prints), then when, from the runs the file's header lists. Every
+ * line is the file's text or name inside archsim's words: escaped whole (t), and each starts
+ * with archsim's own words, so none can begin a list, heading or quote of its own.
+ */
+function calibrationMd(c: ReportCalibration): string[] {
+  const when = c.runs.length ? `measured: ${c.runs.map(t).join('; ')}` : "measured: when is not known (the file's header lists no runs)";
+  return ["**Calibrated figures**: measured figures replace some of the blueprint's own, as follows.", '', ...c.notes.map((n) => `- ${t(n)}`), `- ${when}`];
 }
 
 /** The busiest operation of the mix and the one that saturates first alone in the first layout. */

@@ -8,13 +8,15 @@ import { evaluateBudgets, type ParsedBudgets } from './budget.js';
 import { collect, type CollectOptions } from './collect.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, summaryLine } from './markdown.js';
-import type { Report } from './schema.js';
+import type { Report, ReportCalibration } from './schema.js';
 
 export interface RunReportOptions extends CollectOptions {
   /** an earlier JSON report: every figure that changed is listed */
   baseline?: { file: string; report: Report };
   /** limits to check (a broken one is listed in report.budgets, not thrown) */
   budgets?: { file: string; parsed: ParsedBudgets };
+  /** the calibration overlay the blueprint's figures were taken from (report/calibration.ts): the writers say which figures are calibrated */
+  calibration?: ReportCalibration;
 }
 
 export interface ReportRun {
@@ -29,6 +31,7 @@ export interface ReportRun {
 /** Throws InputError when a budget names a figure the report does not have. */
 export function runReport(bp: Blueprint, o: RunReportOptions): ReportRun {
   const { report, diagrams, notes } = collect(bp, o);
+  if (o.calibration) report.calibration = o.calibration;
   if (o.baseline) report.baseline = { file: o.baseline.file, changes: diffReports(o.baseline.report, report) };
   let broken: ReportRun['broken'] = [];
   if (o.budgets) {

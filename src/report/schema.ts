@@ -110,6 +110,22 @@ export const LoadtestSummary = z.object({
   operations: z.array(z.object({ id: z.string(), throughput: z.number(), p50Ms: Ms, p95Ms: Ms, errors: z.number() })),
 });
 
+/**
+ * The calibration overlay the figures rest on (`report --calibration`): where and when it was
+ * measured and which figures it sets. Every string comes from the calibration file or its name:
+ * hostile text, escaped where a writer shows it.
+ */
+export const ReportCalibration = z.object({
+  file: z.string(),
+  layout: z.string().nullable().describe('the layout the calibration runs measured (null: the header names none)'),
+  machine: z.string().nullable().describe("the machine the runs were measured on, as the file's header names it (null: unknown)"),
+  runs: z.array(z.string()).describe("the measured runs as the file's header lists them: source, start time, driver, model, rate, duration, requests"),
+  calibrated: z.array(z.string()).describe('operations whose CPU, wait or query times come from the calibration'),
+  notes: z
+    .array(z.string())
+    .describe("which figures are calibrated and which are the blueprint's own (in the words of `archsim compare --calibration`), and the host model"),
+});
+
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generator: z.string(),
@@ -132,6 +148,8 @@ export const Report = z.object({
   baseline: z.object({ file: z.string(), changes: z.array(Change) }).nullable(),
   budgets: z.object({ file: z.string(), passed: z.boolean(), results: z.array(BudgetResult) }).nullable(),
   summary: z.string(),
+  /** present when the figures rest on a calibration overlay (`report --calibration`) */
+  calibration: ReportCalibration.optional(),
   /** a migration plan included with `report --plan` */
   plan: Plan.optional(),
 });
@@ -142,6 +160,7 @@ export type OperationFigures = z.infer<typeof OperationFigures>;
 export type Change = z.infer<typeof Change>;
 export type BudgetResult = z.infer<typeof BudgetResult>;
 export type LoadtestSummary = z.infer<typeof LoadtestSummary>;
+export type ReportCalibration = z.infer<typeof ReportCalibration>;
 
 export function reportJsonSchema(): Record<string, unknown> {
   return {

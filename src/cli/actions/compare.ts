@@ -8,6 +8,7 @@ import { chosenScenarios } from '../scenarios.js';
 import { compare } from '../../simulate/compare.js';
 import { readCalibration } from '../../loadtest/calibration-file.js';
 import { renderComparison } from '../render-sim.js';
+import { terminalText } from '../../model/diagnostics.js';
 
 export interface CompareFlags {
   layouts?: string;
@@ -40,8 +41,7 @@ export async function action(file: string, opts: CompareFlags): Promise<number |
     if (info.machine) host = { cores: info.machine.cores };
     provenance = [...info.lines, host ? `host model: every unit, PostgreSQL and the driver of a layout share the calibration host's ${host.cores} cores (figures for that machine)` : 'host model: none (the calibration names no machine): each unit on its own instance'];
   }
-  const layouts = opts.layouts ? listFlag(opts.layouts) : Object.keys(blueprint.layouts);
-  if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
+  const layouts = opts.layouts ? layoutsFlag(opts.layouts) : Object.keys(blueprint.layouts);
   layouts.forEach((l) => checkLayout(blueprint, l));
   const scenarios = opts.faults === false ? [] : chosenScenarios(blueprint, file, opts.scenario);
   const o = {
@@ -58,9 +58,23 @@ export async function action(file: string, opts: CompareFlags): Promise<number |
     const name = (e as { scenario?: string }).scenario;
     throw cliError(e, scenarios.find((s) => s.scenario.name === name)?.locate);
   }
-  result.notes.unshift(...provenance);
+  // The calibration's name and header are the file's text: the JSON carries them as they are,
+  // the terminal gets no control sequence from them.
+  result.notes.unshift(...(opts.json ? provenance : provenance.map(terminalText)));
   if (opts.json) printJson(result);
   else {
     out(renderComparison(result));
   }
+}
+
+/**
+ * `--layouts a,b` for report and compare: a layout named twice would be set beside itself
+ * ("monolith vs monolith", every difference zero): refused, as is an empty list.
+ */
+export function layoutsFlag(v: string): string[] {
+  const layouts = listFlag(v);
+  if (!layouts.length) throw new UsageError('--layouts: name at least one layout');
+  const twice = layouts.find((l, i) => layouts.indexOf(l) !== i);
+  if (twice !== undefined) throw new UsageError(`--layouts names ${terminalText(JSON.stringify(twice))} twice; name each layout once`);
+  return layouts;
 }

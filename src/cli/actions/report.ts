@@ -9,7 +9,7 @@ import { writeReportFiles } from '../../io/write-report.js';
 import { readCalibration } from '../../loadtest/calibration-file.js';
 import { LoadTestResult } from '../../loadtest/result.js';
 import { QUESTION_IDS } from '../../model/checklist.js';
-import { didYouMean, type Diagnostic } from '../../model/diagnostics.js';
+import { didYouMean, terminalText, type Diagnostic } from '../../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../../model/positioned.js';
 import { renderPlanBody } from '../../plan/html.js';
 import { renderPlanMarkdown } from '../../plan/markdown.js';
@@ -17,12 +17,14 @@ import { Plan } from '../../plan/schema.js';
 import { parseBaseline } from '../../report/baseline.js';
 import { formatLimit, parseBudgets, type ParsedBudgets } from '../../report/budget.js';
 import { runReport, renderReport, type ReportFormat } from '../../report/run.js';
-import type { Report } from '../../report/schema.js';
+import { reportCalibration } from '../../report/calibration.js';
+import type { Report, ReportCalibration } from '../../report/schema.js';
 import { readAnswers } from '../answers.js';
 import { choiceFlag, listFlag, rateFlag } from '../flags.js';
 import { CheckFailed, err, InputError, out, printJson, UsageError } from '../io.js';
 import { chosenScenarios, scenarioArg, type LoadedScenario } from '../scenarios.js';
 import { cliError } from '../sim-run.js';
+import { layoutsFlag } from './compare.js';
 
 const FORMATS = ['md', 'html', 'json'] as const satisfies readonly ReportFormat[];
 type Format = ReportFormat;
@@ -53,21 +55,24 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
   let blueprint = loaded.blueprint;
   const locate = loaded.locate;
   const inputFiles = loaded.files;
-  // Which figures are which (stated in the summary and on stderr).
+  // Which figures are which (stated on stderr, in the summary, and with a calibration in the
+  // report itself: report.calibration, which the markdown and HTML show).
   let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures)"];
+  let calibration: ReportCalibration | undefined;
   if (flags.calibration) {
     const text = readText(flags.calibration);
     if (text === undefined) throw new UsageError(`cannot read ${flags.calibration}`);
     try {
       const info = readCalibration(flags.calibration, text, blueprint);
       blueprint = info.blueprint;
-      provenance = [...info.lines, 'host model: each unit on its own instance (the report shows deployment figures with the calibrated CPU; `archsim compare --calibration` shows the calibration host)'];
+      calibration = reportCalibration(flags.calibration, text, info, 'host model: each unit on its own instance (the report shows deployment figures with the calibrated CPU; archsim compare --calibration shows the calibration host)');
+      provenance = calibration.notes;
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
   }
   const names = Object.keys(blueprint.layouts);
-  const layouts = flags.layouts ? listFlag(flags.layouts) : names;
+  const layouts = flags.layouts ? layoutsFlag(flags.layouts) : names;
   for (const l of layouts) if (!blueprint.layouts[l]) throw new UsageError(`unknown layout "${l}"${didYouMean(l, names)}; layouts: ${names.join(', ')}`);
 
   // Inputs that can be wrong are all read before any work, so mistakes come back at once.
@@ -147,6 +152,7 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
       ...(answers ? { answers } : {}),
       ...(baseline ? { baseline: { file: flags.baseline!, report: baseline } } : {}),
       ...(budgets ? { budgets: { file: flags.budget!, parsed: budgets } } : {}),
+      ...(calibration ? { calibration } : {}),
     });
   } catch (e) {
     // A scenario that fits no layout: positioned in its file when it has one.
@@ -154,7 +160,8 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
     throw cliError(e, scenarios.find((s) => s.scenario.name === name)?.locate);
   }
   const { report } = run;
-  for (const n of [...provenance, ...run.notes]) err(`archsim: note: ${n}`);
+  // The calibration's name and header are the file's text: no control sequence reaches the terminal.
+  for (const n of [...provenance, ...run.notes]) err(`archsim: note: ${terminalText(n)}`);
   if (flags.calibration) report.summary = `${report.summary} (${provenance[0]})`;
   if (plan) report.plan = plan;
 
@@ -169,7 +176,7 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
     printJson({ summary: report.summary, files: written, budgets: report.budgets, baselineChanges: report.baseline?.changes.length ?? null });
   } else if (flags.out) {
     for (const w of written) err(`wrote ${w.path} (${w.bytes} bytes)`);
-    out(report.summary);
+    out(terminalText(report.summary));
   } else {
     out(rendered[0]!.text);
   }
