@@ -167,6 +167,10 @@ export function writeOneFile(out: string, data: Buffer | string, opts: { force?:
 export function checkOneFile(out: string, opts: { force?: boolean; inputs?: readonly string[] } = {}): { dir: string; name: string } {
   const dir = dirname(resolve(out));
   const name = relative(dir, resolve(out));
+  // Said of the file the user named (checkTarget speaks of folders and of paths under --out).
+  const own = lstat(resolve(out));
+  if (own?.isSymbolicLink()) throw new WriteRefused(`${out} is a symbolic link; archsim does not write through links (remove it or choose another --out)`);
+  if (own?.isDirectory()) throw new WriteRefused(`${out} is a directory; --out names the file to write`);
   const st = lstat(dir) ? checkTarget(dir, name) : undefined;
   if (st && !opts.force) throw new WriteRefused(`${out} exists; pass --force to overwrite it`);
   if (realPaths(opts.inputs ?? []).has(join(lstat(dir) ? realpathSync(dir) : dir, name))) throw new WriteRefused(`${out} is one of this command's inputs; choose another output`);

@@ -150,6 +150,10 @@ describe('archsim plan (CLI)', { timeout: 300_000 }, () => {
       [['--plan', bad, '--phase', String(n), '--step', '10'], /phase \d+'s layout is not valid/],
       [['--plan', planFile, '--phase', '99', '--step', '10'], /--phase 99: expected 1/],
       [['--plan', planFile, '--phase', String(n), '--step', '150'], /--step 150/],
+      // decimal only: Number() read these as 16, 10 and 16
+      [['--plan', planFile, '--phase', String(n), '--step', '0x10'], /--step 0x10: expected a percentage/],
+      [['--plan', planFile, '--phase', String(n), '--step', '1e1'], /--step 1e1: expected a percentage/],
+      [['--plan', planFile, '--phase', '0x1', '--step', '10'], /--phase 0x1: expected 1/],
       [['--plan', join(tmp, 'missing.json'), '--phase', '1', '--step', '10'], /cannot read a plan/],
     ];
     for (const [args, re] of cases) {

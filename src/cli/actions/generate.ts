@@ -152,10 +152,12 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
   if (!parsed.success) throw new UsageError(`--plan ${opts.plan}: not an archsim plan (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
   const plan = parsed.data;
   if (plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${opts.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
-  const n = Number(opts.phase);
+  // Decimal digits only: Number() also read "0x10" as 16, "1e1" as 10 and " " as 0 (the rollback).
+  const n = /^\s*\d+\s*$/.test(String(opts.phase)) ? Number(opts.phase) : NaN;
   const last = plan.phases.length - 1;
   if (!Number.isInteger(n) || n < 1 || n > last) throw new UsageError(`--phase ${opts.phase}: expected 1 … ${last}`);
-  const step = Number(String(opts.step).replace(/%$/, ''));
+  const stepText = String(opts.step).trim().replace(/%$/, '');
+  const step = /^\d+(\.\d+)?$/.test(stepText) ? Number(stepText) : NaN;
   if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
   const phase = plan.phases[n]!;
   let extra: Record<string, Layout> | undefined;
