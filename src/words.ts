@@ -5,3 +5,11 @@
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * The workload's rate in compare's header, cost table and notes: one spelling everywhere
+ * ("80/s", "12.5/s"; the notes rounded 12.5 to 13 where the header kept it).
+ */
+export function rateText(r: number): string {
+  return `${Number.isInteger(r) ? r : Number(r.toFixed(2))}/s`;
+}

@@ -2,7 +2,7 @@
 import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
 import { paint, table } from './io.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
-import { plural } from '../words.js';
+import { plural, rateText } from '../words.js';
 
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
@@ -97,7 +97,7 @@ export function renderComparison(c: ComparisonResult): string {
   const parts: string[] = [];
   // The workload rate as the notes spell it (simulate/compare.ts: "80/s"; rate() wrote "80.0/s"
   // for any rate under 100): one rate, one spelling, in the header, the cost table and the notes.
-  const atRate = `${Number.isInteger(c.rate) ? c.rate : rate(c.rate)}/s`;
+  const atRate = rateText(c.rate);
   parts.push(h(`${c.blueprint}: ${L.join(' vs ')} on the same work`));
   parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 at ${atRate}, ms`));
   parts.push(

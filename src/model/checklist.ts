@@ -1,6 +1,7 @@
 // Seed 001's "Decision Framework": 16 readiness questions in four groups, a score (the number
 // of boxes checked) and a recommendation. With a blueprint, the answers it already knows are
 // derived, each with its reason, and the first unit to extract is named.
+import { plural } from '../words.js';
 import { extractionOrder, lint } from './lint.js';
 import { resolveLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
@@ -146,7 +147,7 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
   out.communication = events.length
     ? {
         value: true,
-        reason: `${events.length} events declared (${events.slice(0, 3).join(', ')}${events.length > 3 ? ', …' : ''})${brokers.length ? `, carried by ${carriers(brokers)}` : ''}`,
+        reason: `${plural(events.length, 'event')} declared (${events.slice(0, 3).join(', ')}${events.length > 3 ? ', …' : ''})${brokers.length ? `, carried by ${carriers(brokers)}` : ''}`,
       }
     : brokers.length
       ? { value: true, reason: `a ${brokers[0]![1].broker!.kind} broker is declared in ${brokers[0]![0]}` }

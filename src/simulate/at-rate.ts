@@ -7,6 +7,7 @@
 // it ran; below it the analytic result carries the revisit warning with its bound. Its cost:
 // DES_REQUESTS simulated requests per such layout, about 0.1–0.4 s of one core (on a 2-core
 // shared host, 0.7–0.9 s for a five-layout compare in all; docs/commands-simulate.md). Pure.
+import { rateText } from '../words.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze, coresWord, HOST_LATENCY_RANGE, REVISIT_DES_RHO, REVISIT_MARK } from './analytic.js';
 import type { Compiled } from './compile.js';
@@ -38,7 +39,7 @@ export function figuresAtRate(bp: Blueprint, layout: string, rate: number, o: { 
   const d = simulate(bp, layout, { ...base, method: 'des', duration: WARMUP_MS + measured, warmup: WARMUP_MS, seed: o.seed ?? 1, replications: DES_REPLICATIONS });
   return {
     result: d,
-    note: `${layout} at ${Math.round(rate)}/s: latencies from the DES (${Math.round((rate * measured) / 1000) * DES_REPLICATIONS} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method: ${why}`,
+    note: `${layout} at ${rateText(rate)}: latencies from the DES (${Math.round((rate * measured) / 1000) * DES_REPLICATIONS} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method: ${why}`,
   };
 }
 

@@ -1,6 +1,7 @@
 // Layouts side by side on the same work: latency per operation at low load, throughput at
 // saturation, fault isolation under the scenarios, monthly cost — each difference with its
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
+import { rateText } from '../words.js';
 import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, namedApproximations, saturation } from './analytic.js';
 import { figuresAtRate } from './at-rate.js';
@@ -104,13 +105,13 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${Math.round(rate)}/s: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes],
   };
 }
 
 /** The p95 column at the compared rate is analytic: the approximations in force there, layout by layout. */
 function approximationNotes(atRate: SimulationResult[], rate: number): string[] {
-  return atRate.flatMap((r) => namedApproximations(r).map((w) => `${r.layout} at ${Math.round(rate)}/s: ${w}`));
+  return atRate.flatMap((r) => namedApproximations(r).map((w) => `${r.layout} at ${rateText(rate)}: ${w}`));
 }
 
 function pick(o: CompareOptions): WorkloadOptions {

@@ -145,6 +145,7 @@ describe('derived answers, value and reason', () => {
   it('events: at most three named, then "…", and the brokers that carry them; a broker alone; nothing', () => {
     expect(deriveAnswers(COUPLED).communication).toEqual({ value: true, reason: '4 events declared (e1, e2, e3, …), carried by rabbitmq in split; nats in other' });
     expect(deriveAnswers(small('threeev', '  events: { e1: {}, e2: {}, e3: {} }\n', MONO)).communication).toEqual({ value: true, reason: '3 events declared (e1, e2, e3)' });
+    expect(deriveAnswers(small('oneev', '  events: { e1: {} }\n', MONO)).communication).toEqual({ value: true, reason: '1 event declared (e1)' });
     const brokers = small('brk', '', MONO + '  b1:\n    broker: { kind: kafka }\n    units:\n      all: { domains: "*", port: 1 }\n  b2:\n    broker: { kind: nats }\n    units:\n      all: { domains: "*", port: 1 }\n');
     expect(deriveAnswers(brokers)).toEqual({ communication: { value: true, reason: 'a kafka broker is declared in b1' }, ...clean('mono') });
     expect(deriveAnswers(small('none', '', MONO))).toEqual({ communication: { value: false, reason: 'no events, no broker and no call between units of "mono"' }, ...clean('mono') });

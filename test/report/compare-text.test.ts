@@ -46,6 +46,10 @@ describe('compare text', () => {
     expect(text).not.toContain('80.0');
     // A rate that is not whole keeps its decimal.
     expect(renderComparison(compare(SHOP(), ['mono'], { rate: 12.5 }))).toContain('p95 at 12.5/s, ms');
+    // and the notes spell it the same (they rounded it: "split at 13/s")
+    const frac = renderComparison(compare(SHOP(), ['mono', 'split'], { rate: 12.5 }));
+    expect(lines(frac, (l) => l.startsWith('- split at 12.5/s: analytic: least-connections'))).toHaveLength(1);
+    expect(frac).not.toContain('13/s');
   });
 
   it('the cost breakdown under the table in the table\'s dollars: "$7.50", never "$7.5"', () => {
