@@ -61,7 +61,14 @@ export function timeline(p: Plan): string {
 
 export function planCharts(p: Plan): string[] {
   const withF = p.phases.filter((ph) => ph.figures);
-  const series = (name: string, v: (ph: (typeof withF)[number]) => number) => ({ name, points: withF.map((ph) => [ph.index, v(ph)] as [number, number]) });
+  // A phase over capacity has no finite latency (null): it has no point on that chart.
+  const series = (name: string, v: (ph: (typeof withF)[number]) => number | null) => ({
+    name,
+    points: withF.flatMap((ph) => {
+      const y = v(ph);
+      return y === null ? [] : [[ph.index, y] as [number, number]];
+    }),
+  });
   return [
     lineChart({ title: 'Monthly cost per phase', xLabel: 'phase', yLabel: 'US dollars per month', series: [series('cost', (ph) => ph.figures!.monthlyUsd)] }),
     lineChart({ title: 'Mean latency of the mix per phase', xLabel: 'phase', yLabel: 'ms', series: [series('mean latency', (ph) => ph.figures!.meanMs)] }),

@@ -40,7 +40,8 @@ export function code(s: string): string {
 }
 
 const usd = (x: number) => `$${Math.round(x * 100) / 100}`;
-const ms = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : '∞');
+/** null (or Infinity): no finite latency, the layout is over capacity at the rate. */
+const ms = (x: number | null) => (x !== null && Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : '∞');
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 export function fireText(t: PlanPhase['triggers'][number], growth: boolean): string {
@@ -124,7 +125,7 @@ export function renderPlanMarkdown(p: Plan): string {
     if (ph.triggers.length) {
       L.push(ph.index < p.phases.length - 1 ? 'Move to the next phase when:' : 'Outgrows the target when:', '', `| trigger | metric | now | fires |`, '|---|---|---:|---|');
       for (const t of ph.triggers) {
-        L.push(`| ${mdText(t.description)} (${t.source}) | ${t.metric ? `${code(t.metric)} > ${t.above}` : '—'} | ${t.now ?? '—'} | ${fireText(t, p.growthPerMonth !== undefined)} |`);
+        L.push(`| ${mdText(t.description)} (${t.source}) | ${t.metric ? `${code(t.metric)} > ${t.above}` : '—'} | ${t.now === null ? '∞' : (t.now ?? '—')} | ${fireText(t, p.growthPerMonth !== undefined)} |`);
       }
       L.push('');
     }

@@ -132,7 +132,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       notes: d.notes,
       problems: d.problems,
       sharedDatastores: shared,
-      ...(figs ? { figures: figs } : {}),
+      ...(figs ? { figures: planFigures(figs) } : {}),
       ...(effort ? { effort } : {}),
       ...(canaryOut ? { canary: canaryOut } : {}),
       triggers,
@@ -189,14 +189,14 @@ function dataSteps(t: { table: string; from: { store: string }; to: { store: str
 }
 
 function rollbackTriggers(bp: Blueprint, domains: string[], figs: PhaseFigures | undefined, maxErrorRate: number, units: string[]) {
-  const out: { metric: string; above: number; description: string; predicted?: number }[] = [];
+  const out: NonNullable<PlanPhase['canary']>['rollback'] = [];
   for (const d of domains) {
     for (const [n, op] of Object.entries(bp.system.domains[d]!.operations)) {
       const b = op.budget?.p95;
       if (b === undefined || !isPublic(op)) continue;
       const id = `${d}.${n}`;
       const predicted = figs?.p95Ms[id];
-      out.push({ metric: `latency.p95(${id})`, above: b, description: `p95 of ${id} above its ${b} ms budget`, ...(predicted !== undefined ? { predicted: round(predicted) } : {}) });
+      out.push({ metric: `latency.p95(${id})`, above: b, description: `p95 of ${id} above its ${b} ms budget`, ...(predicted !== undefined ? { predicted: finite(predicted) } : {}) });
     }
   }
   for (const u of units) out.push({ metric: `error_rate(${u})`, above: maxErrorRate, description: `errors on ${u}'s routes above ${round(maxErrorRate * 100)}%` });
@@ -239,6 +239,22 @@ function safe(s: string): string {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * A latency as the plan holds it: null where the simulator has no finite value (the layout is
+ * over capacity at the workload's rate). JSON has no Infinity: JSON.stringify wrote null, and
+ * every reader of the plan file (rehearse, report --plan, generate --plan) then refused it.
+ */
+const finite = (x: number): number | null => (Number.isFinite(x) ? round(x) : null);
+
+/** The figures as the plan holds them: unbounded latencies as null (see finite()), the rest as computed. */
+function planFigures(f: PhaseFigures): NonNullable<PlanPhase['figures']> {
+  return {
+    ...f,
+    meanMs: Number.isFinite(f.meanMs) ? f.meanMs : null,
+    p95Ms: Object.fromEntries(Object.entries(f.p95Ms).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+  };
+}
 
 /**
  * What the per-phase figures assume about hosts, said in every output of the plan: the simulator

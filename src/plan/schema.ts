@@ -4,13 +4,20 @@
 import { z } from 'zod';
 
 const Num = z.number();
+/**
+ * A latency that may have no finite value: null when the layout is over capacity at the rate (its
+ * queues grow without bound). JSON has no Infinity (JSON.stringify writes null), so the plan says
+ * null itself, and a plan read back (rehearse, report --plan, generate --plan) reads the same.
+ */
+const Unbounded = z.number().nullable();
 
 export const TriggerFire = z.object({
   description: z.string(),
   metric: z.string().optional(),
   above: Num.optional(),
   source: z.enum(['declared', 'derived']),
-  now: Num.optional(),
+  /** the value at today's workload (null: no finite value, over capacity) */
+  now: Unbounded.optional(),
   fireRps: Num.nullable().optional(),
   fireConnections: Num.optional(),
   month: Num.nullable().optional(),
@@ -29,8 +36,8 @@ export const RollbackTrigger = z.object({
   metric: z.string(),
   above: Num,
   description: z.string(),
-  /** the simulator's figure for the phase at 100%, to compare with the threshold */
-  predicted: Num.optional(),
+  /** the simulator's figure for the phase at 100%, to compare with the threshold (null: over capacity) */
+  predicted: Unbounded.optional(),
 });
 
 export const DataMove = z.object({
@@ -54,8 +61,9 @@ export const Extraction = z.object({
 export const Figures = z.object({
   rateRps: Num,
   monthlyUsd: Num,
-  meanMs: Num,
-  p95Ms: z.record(z.string(), Num),
+  /** null: over capacity at the workload's rate */
+  meanMs: Unbounded,
+  p95Ms: z.record(z.string(), Unbounded),
   saturationRps: Num,
   bottleneck: z.object({ station: z.string(), utilization: Num }),
   maxUnitUtilization: z.object({ unit: z.string(), utilization: Num }),

@@ -16,8 +16,8 @@ export interface TriggerFire {
   above?: number;
   /** where it came from: the blueprint's layout, or derived by the planner */
   source: 'declared' | 'derived';
-  /** the value at today's workload */
-  now?: number;
+  /** the value at today's workload; null: none finite (over capacity: JSON has no Infinity) */
+  now?: number | null;
   /** requests per second of the workload mix at which it fires; null: never below saturation */
   fireRps?: number | null;
   /** the workload's concurrent connections at that rate, when the workload has connections */
@@ -54,7 +54,7 @@ export function evaluateTrigger(t: Layout['triggers'][number], source: TriggerFi
   const sat = saturation(c, demands, mix).rate;
   const station = (id: string | undefined) => c.stations.findIndex((s) => s.id === id && (s.kind === 'unit' || s.kind === 'datastore' || s.kind === 'gateway' || s.kind === 'broker'));
   const finish = (now: number, fire: number | null): TriggerFire => {
-    const out: TriggerFire = { ...base, now: round(now), fireRps: fire === null ? null : round(fire) };
+    const out: TriggerFire = { ...base, now: Number.isFinite(now) ? round(now) : null, fireRps: fire === null ? null : round(fire) };
     const conns = ctx.bp.workload?.connections;
     if (fire !== null && conns !== undefined && r0 > 0) out.fireConnections = Math.round((conns * fire) / r0);
     if (ctx.growth !== undefined) out.month = monthOf(r0, fire, ctx.growth);
