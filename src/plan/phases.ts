@@ -3,7 +3,7 @@
 // code until the cut-over), moves their tables, and adds the gateway and broker the split needs.
 // The last phase is the target layout itself. Every derived layout is checked with the same
 // semantic checks the loader runs. Pure.
-import { resolveLayout, type ResolvedLayout } from '../model/resolve.js';
+import { isPublic, resolveLayout, type ResolvedLayout } from '../model/resolve.js';
 import { checkSemantics } from '../model/semantics.js';
 import type { Blueprint, Datastore, Layout, Unit } from '../model/schema.js';
 import { continuations, deriveOrder, movesBetween, OrderError, orderRisks, pinOrder, type Move } from './order.js';
@@ -112,6 +112,7 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
   const layout = declared ? clone(bp.layouts[declared]!) : derive(bp, cur, tgt, moves, notes);
   // The chain of phases is linked by the planner (phase-1 → phase-2 …), not by the declared next.
   delete layout.next;
+  canarySides(bp, cur, tgt, layout, extractions, moves, declared !== undefined, notes);
   if (declared) {
     for (const [t, f] of continuations(cur, tgt)) notes.push(`${f} continues as ${t} (the domains the others leave it, same instance: a rename, no traffic shift)`);
     const matched = matchStores(cur, tgt);
@@ -122,6 +123,30 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
     .filter((p) => p.severity === 'error' && p.path[0] === 'layouts' && p.path[1] === name)
     .map((p) => `${p.path.join('.')}: ${p.message}`);
   return { name, ...(declared ? { declared } : {}), layout, extractions, notes, problems };
+}
+
+/**
+ * The canary's old side as this phase's layout has it. The canary runs in the phase's layout
+ * (`generate gateway --plan P --phase N` writes that layout's gateway, its hosts the layout's
+ * units), while routeSource() names the old unit as the layout before had it: a unit the phase
+ * renames (`X-old` beside a new unit named X; a declared layout's continuation, QuantChat's
+ * backend running on as monolith) or moves to another port (the gateway takes its port) was
+ * named where nothing listens, so the canary's old share of the requests went to a host the
+ * phase does not have, or to the gateway's own port. A unit the phase retires keeps the name and
+ * port it had before (it runs until the retire), and the phase says so.
+ */
+function canarySides(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, layout: Layout, extractions: Extraction[], moves: Move[], declared: boolean, notes: string[]): void {
+  const built = new Set(moves.map((m) => m.unit));
+  const renamed = new Map<string, string>();
+  if (declared) for (const [t, f] of continuations(cur, tgt)) renamed.set(f, t);
+  else for (const u of cur.units) if (built.has(u.name) && layout.units[`${u.name}-old`]) renamed.set(u.name, `${u.name}-old`);
+  for (const e of extractions) {
+    if (!e.from) continue;
+    const name = renamed.get(e.from.unit) ?? e.from.unit;
+    const unit = built.has(name) ? undefined : layout.units[name];
+    if (unit) e.from = { unit: name, port: unit.port };
+    else if (e.domains.some((d) => Object.values(bp.system.domains[d]!.operations).some(isPublic))) notes.push(`${e.from.unit} (port ${e.from.port}) is not in this phase's layout: it serves ${e.unit}'s routes until the canary's last step and then retires, so the canary's gateway configs name it as the layout before had it`);
+  }
 }
 
 /** The unit that served most of these domains' operations before (the canary's old side). */

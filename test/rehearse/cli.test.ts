@@ -27,11 +27,11 @@ describe('archsim rehearse (CLI, no layout started)', { timeout: 120_000 }, () =
     const r = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--step-duration', '5s', '--phases', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
-      'phase 2 (phase-2): start relay-service (relay), taking 3 routes from backend',
-      "phase 2: 10% of relay-service's routes to relay-service, 90% to backend; watch 5 s: errors on relay-service's routes above 1%",
-      "phase 2: 50% of relay-service's routes to relay-service, 50% to backend; watch 5 s: errors on relay-service's routes above 1%",
-      "phase 2: 100% of relay-service's routes to relay-service, 0% to backend; watch 5 s: errors on relay-service's routes above 1%",
-      "phase 2: retire backend's routes (relay.queue, relay.pending, relay.ack), now relay-service's; drain 2 s",
+      'phase 2 (phase-2): start relay-service (relay), taking 3 routes from monolith',
+      "phase 2: 10% of relay-service's routes to relay-service, 90% to monolith; watch 5 s: errors on relay-service's routes above 1%",
+      "phase 2: 50% of relay-service's routes to relay-service, 50% to monolith; watch 5 s: errors on relay-service's routes above 1%",
+      "phase 2: 100% of relay-service's routes to relay-service, 0% to monolith; watch 5 s: errors on relay-service's routes above 1%",
+      "phase 2: retire monolith's routes (relay.queue, relay.pending, relay.ack), now relay-service's; drain 2 s",
     ]);
     const j = archsim(['rehearse', 'blueprints/quantchat.yaml', '--plan', planFile, '--dry-run', '--json']);
     expect(j.code).toBe(0);

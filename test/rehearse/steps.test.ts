@@ -19,11 +19,11 @@ describe('rehearsalSteps', () => {
 
   it('per extraction: start the unit, 10/50/100 along the canary, then retire the old route', () => {
     const first = steps.filter((a) => a.kind !== 'note').slice(0, 5);
-    expect(kinds(first)).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:backend']);
+    expect(kinds(first)).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:monolith']);
     const w = first[1] as Extract<Action, { kind: 'weights' }>;
     expect(w.weights).toEqual([
       { unit: 'relay-service', weight: 10 },
-      { unit: 'backend', weight: 90 },
+      { unit: 'monolith', weight: 90 },
     ]);
     expect(w.ops.sort()).toEqual(['relay.ack', 'relay.pending', 'relay.queue'].sort());
     expect(w.watchMs).toBe(30_000);
@@ -43,7 +43,7 @@ describe('rehearsalSteps', () => {
   });
 
   it('selects phases, and refuses a phase the plan does not have or a route the blueprint does not', () => {
-    expect(kinds(rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [2] }))).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:backend']);
+    expect(kinds(rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [2] }))).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:monolith']);
     expect(() => rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [42] })).toThrow(StepsError);
     expect(() => rehearsalSteps(p, quantchat, { stepMs: 0 })).toThrow(/step duration/);
     const broken = structuredClone(p);
@@ -105,7 +105,7 @@ describe('rehearsalSteps', () => {
 
   it('describes every action in one line', () => {
     for (const a of steps) expect(describeAction(a)).not.toContain('\n');
-    expect(describeAction(steps.find((a) => a.kind === 'weights')!)).toMatch(/^phase 2: 10% of relay-service's routes to relay-service, 90% to backend; watch 30 s: errors on relay-service's routes above 1%$/);
+    expect(describeAction(steps.find((a) => a.kind === 'weights')!)).toMatch(/^phase 2: 10% of relay-service's routes to relay-service, 90% to monolith; watch 30 s: errors on relay-service's routes above 1%$/);
   });
 });
 
