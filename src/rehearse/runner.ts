@@ -27,7 +27,7 @@ import type { Blueprint } from '../model/schema.js';
 import type { Plan } from '../plan/schema.js';
 import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
-import { planScenario } from '../loadtest/layout-run.js';
+import { planScenario, UnsupportedSystemError } from '../loadtest/layout-run.js';
 import { countedOps, createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
 import { POOL_AHEAD_S, POOL_LOW_S, POOL_TOP_UP_IN_FLIGHT, poolsLow, poolWant } from './pool-reserve.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
@@ -286,10 +286,27 @@ export const failureKey = (op: string, error: string, status: number | null) => 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Only the reference services can be rehearsed: a blueprint with a domain they do not implement
+ * has nothing to start. Refused before anything starts, one line and exit 2 (as loadtest does):
+ * the run used to start PostgreSQL and the layout's first unit, which exited on the unknown domain,
+ * and the rehearsal ended as an internal error.
+ */
+export async function checkRehearsable(bp: Blueprint): Promise<void> {
+  const { domainModules } = await import('../../reference-services/launcher/under-test.js');
+  const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+  if (missing.length) {
+    throw new UnsupportedSystemError(
+      `rehearse runs a plan on the bundled reference services, which implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start (--dry-run prints the plan's steps without starting anything)`,
+    );
+  }
+}
+
 export async function rehearse(blueprintFile: string, plan: Plan, actions: Action[], o: RehearseOptions): Promise<RehearsalReport> {
   const t0 = performance.now();
   const line = o.onLine ?? (() => undefined);
   const { blueprint: given } = loadBlueprint(blueprintFile);
+  await checkRehearsable(given);
   const ov = overlayFor(given, blueprintFile, plan);
   const bp = ov.bp;
   const notes: string[] = [];
