@@ -26,12 +26,16 @@ export interface PlanFlags {
   json?: boolean;
 }
 
-/** A percentage as a fraction; `max` is the largest fraction that means something for the flag. */
+/**
+ * A percentage as a fraction; `max` is the largest fraction that means something for the flag.
+ * A bare number is a percentage, as in every percentage flag (cli/flags.ts percentFlag): it was
+ * read as a fraction up to 1 and a percentage above, so `--growth 1` meant 100% a month while
+ * `--growth 2` meant 2%, and `--max-error-rate 1` (100%) never rolled a canary back.
+ */
 function percentOption(v: string, flag: string, max = 10): number {
   const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(%)?\s*(?:\/\s*(?:month|mo))?\s*$/.exec(v);
   if (!m) throw new UsageError(`${flag} ${v}: expected a percentage such as 15% (or 15%/month)`);
-  const n = Number(m[1]);
-  const frac = m[2] || n > 1 ? n / 100 : n;
+  const frac = Number(m[1]) / 100;
   if (!(frac >= 0) || frac > max) throw new UsageError(`${flag} ${v}: out of range (at most ${max * 100}%)`);
   return frac;
 }
