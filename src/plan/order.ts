@@ -66,8 +66,8 @@ function pendingUnits(rf: ResolvedLayout, rt: ResolvedLayout): string[] {
 
 /**
  * target unit → the source unit it continues: on the same instance, with the domains the other
- * new units leave it. When several qualify, the one with the most domains (then operations) is
- * the remainder; one continuation per source unit.
+ * new units leave it. When several qualify, the one of the same name is the remainder, else the
+ * one with the most domains (then the first by name); one continuation per source unit.
  */
 export function continuations(rf: ResolvedLayout, rt: ResolvedLayout): Map<string, string> {
   const pending = pendingUnits(rf, rt);
@@ -80,7 +80,9 @@ export function continuations(rf: ResolvedLayout, rt: ResolvedLayout): Map<strin
       const others = new Set(pending.filter((x) => x !== n).flatMap(domainsOf));
       return sameSet(f.domains.filter((d) => !others.has(d)), t.domains);
     });
-    const best = candidates.sort((x, y) => domainsOf(y).length - domainsOf(x).length || (x < y ? -1 : 1))[0];
+    // The unit of the same name first: a source "web" and a target "web" (with a new "uploader"
+    // beside it) is web going on, not web renamed uploader and a new web built in its place.
+    const best = candidates.sort((x, y) => Number(y === f.name) - Number(x === f.name) || domainsOf(y).length - domainsOf(x).length || (x < y ? -1 : 1))[0];
     if (best) out.set(best, f.name);
   }
   return out;

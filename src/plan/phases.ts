@@ -114,7 +114,8 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
   delete layout.next;
   canarySides(bp, cur, tgt, layout, extractions, moves, declared !== undefined, notes);
   if (declared) {
-    for (const [t, f] of continuations(cur, tgt)) notes.push(`${f} continues as ${t} (the domains the others leave it, same instance: a rename, no traffic shift)`);
+    // A unit that keeps its name is not renamed: nothing to say (it said "X continues as X").
+    for (const [t, f] of continuations(cur, tgt)) if (t !== f) notes.push(`${f} continues as ${t} (the domains the others leave it, same instance: a rename, no traffic shift)`);
     const matched = matchStores(cur, tgt);
     for (const [t, f] of matched) if (t !== f) notes.push(`datastore ${f} continues as ${t} (same engine and tables: resized or renamed, no data move)`);
   }
