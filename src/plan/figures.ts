@@ -8,7 +8,11 @@ import type { Compiled } from '../simulate/compile.js';
 import type { SimulationResult } from '../simulate/types.js';
 
 export interface PhaseFigures {
+  /** the workload's open rate; 0 for a closed workload (users and thinkTimeMs say what it is) */
   rateRps: number;
+  /** a closed workload: its concurrent users and their mean think time */
+  users?: number;
+  thinkTimeMs?: number;
   monthlyUsd: number;
   /** mix-weighted mean latency, ms */
   meanMs: number;
@@ -35,6 +39,8 @@ export function phaseFigures(bp: Blueprint, layout: string, compiled: Compiled):
     result: r,
     figures: {
       rateRps: r.workload.rate ?? 0,
+      // A closed workload has no rate: the plan said "the blueprint's, 0/s".
+      ...(r.workload.kind === 'closed' && r.workload.users !== undefined ? { users: r.workload.users, thinkTimeMs: r.workload.thinkTime?.mean ?? 0 } : {}),
       monthlyUsd: r.cost.monthly.usdPerMonth,
       meanMs,
       p95Ms: Object.fromEntries(r.operations.map((o) => [o.id, o.latency.p95])),

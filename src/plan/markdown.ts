@@ -53,6 +53,13 @@ export function fireText(t: PlanPhase['triggers'][number], growth: boolean): str
   return parts.join(', ');
 }
 
+/** The workload the figures are at: an open rate, or a closed workload's users (it has no rate). */
+function workloadText(f: PlanPhase['figures']): string {
+  if (!f) return '—';
+  if (f.users !== undefined) return `${f.users} users, each thinking ${f.thinkTimeMs ?? 0} ms between requests (closed)`;
+  return `${f.rateRps}/s`;
+}
+
 export function renderPlanMarkdown(p: Plan): string {
   const L: string[] = [];
   L.push(`# Migration plan: ${mdText(p.blueprint)}, ${mdText(p.from)} → ${mdText(p.to)}`, '');
@@ -73,7 +80,7 @@ export function renderPlanMarkdown(p: Plan): string {
   for (const n of p.notes) L.push(`- ${mdText(n)}`);
   if (p.notes.length) L.push('');
 
-  L.push('## Figures per phase', '', `Workload: the blueprint's, ${p.phases[0]?.figures?.rateRps ?? '—'}/s. ${mdText(p.howObtained)}`, '');
+  L.push('## Figures per phase', '', `Workload: the blueprint's, ${workloadText(p.phases[0]?.figures)}. ${mdText(p.howObtained)}`, '');
   if (p.figuresHost) L.push(`**Hosts:** ${mdText(p.figuresHost)}`, '');
   L.push('| phase | layout | units | cost/month | mean latency | saturates at | bottleneck | fault isolation | person-days |', '|---|---|---:|---:|---:|---:|---|---:|---:|');
   for (const ph of p.phases) {

@@ -59,7 +59,10 @@ export const Extraction = z.object({
 });
 
 export const Figures = z.object({
+  /** the workload's open rate; 0 for a closed workload (users, thinkTimeMs) */
   rateRps: Num,
+  users: Num.optional(),
+  thinkTimeMs: Num.optional(),
   monthlyUsd: Num,
   /** null: over capacity at the workload's rate */
   meanMs: Unbounded,

@@ -1,0 +1,43 @@
+// A closed workload (users and a think time, no rate): the plan's figures are at those users, and
+// the plan says so. It said "Workload: the blueprint's, 0/s".
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { parseBlueprint } from '../../src/model/parse.js';
+import { renderPlanMarkdown } from '../../src/plan/markdown.js';
+import { plan } from '../../src/plan/index.js';
+
+const YAML = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: closed-shop }
+system:
+  domains:
+    catalog: { tables: [products], operations: { list: { route: GET /products, cpu: 2ms, db: { reads: 2 } } } }
+    checkout: { tables: [orders], operations: { place: { route: POST /orders, cpu: 4ms, db: { writes: 2 } } } }
+layouts:
+  mono:
+    units: { app: { domains: "*", port: 8080, instance: vm } }
+    datastores: { db: { engine: postgres, tables: "*" } }
+  split:
+    units:
+      catalog-svc: { domains: [catalog], port: 8081, instance: small }
+      checkout-svc: { domains: [checkout], port: 8082, instance: small }
+    datastores: { db: { engine: postgres, tables: "*" } }
+workload: { users: 30, thinkTime: 1s, mix: { catalog.list: 3, checkout.place: 1 } }
+catalog:
+  vm: { vcpu: 2, usdPerMonth: $20 }
+  small: { vcpu: 1, usdPerMonth: $8 }
+`;
+
+describe('plan: a closed workload', () => {
+  const r = parseBlueprint(YAML, join(tmpdir(), 'closed-shop.yaml'));
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+  const { plan: p } = plan(r.blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
+
+  it('names its users and think time, not a rate of 0/s', () => {
+    expect(p.phases[0]!.figures).toMatchObject({ rateRps: 0, users: 30, thinkTimeMs: 1000 });
+    const md = renderPlanMarkdown(p);
+    expect(md).toContain("Workload: the blueprint's, 30 users, each thinking 1000 ms between requests (closed). Figures:");
+    expect(md).not.toContain('0/s.');
+  });
+});
