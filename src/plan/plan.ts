@@ -203,9 +203,13 @@ function rollbackTriggers(bp: Blueprint, domains: string[], figs: PhaseFigures |
   return out;
 }
 
-/** A Mermaid gantt: per phase, build, data and canary one after the other. */
+/**
+ * A Mermaid gantt: per phase, build, data and canary one after the other. Its durations are the
+ * effort model's working days (the plan says "about N working days"), so weekends are excluded:
+ * without it Mermaid counted calendar days and the chart ended about two sevenths too early.
+ */
 function gantt(p: Plan, start: string): string {
-  const L = ['gantt', `    title ${safe(`${p.blueprint} ${p.from} to ${p.to}`)}`, '    dateFormat YYYY-MM-DD', '    axisFormat %d %b'];
+  const L = ['gantt', `    title ${safe(`${p.blueprint} ${p.from} to ${p.to}`)}`, '    dateFormat YYYY-MM-DD', '    axisFormat %d %b', '    excludes weekends'];
   let prevId: string | undefined;
   for (const ph of p.phases) {
     if (!ph.effort) continue;
