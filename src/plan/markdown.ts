@@ -100,7 +100,8 @@ export function renderPlanMarkdown(p: Plan): string {
     for (const e of ph.extractions) {
       L.push(`### Extract ${mdText(e.unit)} (${e.domains.map(mdText).join(', ')})`, '');
       L.push(`- Why here: ${mdText(e.why)}`);
-      if (e.from) L.push(`- Routes move from ${mdText(e.from.unit)} (port ${e.from.port}): ${e.routes.map(code).join(', ') || 'none (internal and event consumers only)'}`);
+      if (e.sources) L.push(`- Routes move from ${e.sources.map((x) => `${mdText(x.unit)} (port ${x.port}): ${x.routes.map(code).join(', ')}`).join('; from ')}`);
+      else if (e.from) L.push(`- Routes move from ${mdText(e.from.unit)} (port ${e.from.port}): ${e.routes.map(code).join(', ') || 'none (internal and event consumers only)'}`);
       for (const d of e.data) {
         L.push(`- Table ${mdText(d.table)}: ${mdText(d.from.store)} (${mdText(d.from.engine)}) → ${mdText(d.to.store)} (${mdText(d.to.engine)})`);
         d.steps.forEach((s, i) => L.push(`  ${i + 1}. ${mdText(s)}`));

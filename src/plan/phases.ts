@@ -16,6 +16,11 @@ export interface Extraction {
   domains: string[];
   /** where the unit's routes went before this phase (the canary's other side) */
   from: { unit: string; port: number } | undefined;
+  /**
+   * Each unit the domains come from, when more than one (a target that merges units): the canary
+   * shifts all the routes against `from` alone, so the plan lists the others and says so.
+   */
+  sources?: { unit: string; port: number; domains: string[] }[];
   tables: TableMove[];
   move: Move;
 }
@@ -107,7 +112,8 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
   const notes: string[] = [];
   const extractions: Extraction[] = moves.map((m) => {
     const tables = tableMoves(cur, tgt, m.domains.flatMap((d) => bp.system.domains[d]!.tables));
-    return { unit: m.unit, domains: m.domains, from: routeSource(bp, cur, m.domains), tables, move: m };
+    const sources = sourcesOf(cur, m.domains);
+    return { unit: m.unit, domains: m.domains, from: routeSource(bp, cur, m.domains), ...(sources.length > 1 ? { sources } : {}), tables, move: m };
   });
   const layout = declared ? clone(bp.layouts[declared]!) : derive(bp, cur, tgt, moves, notes);
   // The chain of phases is linked by the planner (phase-1 → phase-2 …), not by the declared next.
@@ -141,6 +147,12 @@ function canarySides(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, la
   const renamed = new Map<string, string>();
   if (declared) for (const [t, f] of continuations(cur, tgt)) renamed.set(f, t);
   else for (const u of cur.units) if (built.has(u.name) && layout.units[`${u.name}-old`]) renamed.set(u.name, `${u.name}-old`);
+  const side = (from: { unit: string; port: number }) => {
+    const name = renamed.get(from.unit) ?? from.unit;
+    const unit = built.has(name) ? undefined : layout.units[name];
+    return unit ? { unit: name, port: unit.port } : from;
+  };
+  for (const e of extractions) if (e.sources) e.sources = e.sources.map((x) => ({ ...side(x), domains: x.domains }));
   for (const e of extractions) {
     if (!e.from) continue;
     const name = renamed.get(e.from.unit) ?? e.from.unit;
@@ -148,6 +160,16 @@ function canarySides(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, la
     if (unit) e.from = { unit: name, port: unit.port };
     else if (e.domains.some((d) => Object.values(bp.system.domains[d]!.operations).some(isPublic))) notes.push(`${e.from.unit} (port ${e.from.port}) is not in this phase's layout: it serves ${e.unit}'s routes until the canary's last step and then retires, so the canary's gateway configs name it as the layout before had it`);
   }
+}
+
+/** The units these domains were in before, in the order of the domains. */
+function sourcesOf(cur: ResolvedLayout, domains: string[]): { unit: string; port: number; domains: string[] }[] {
+  const by = new Map<string, string[]>();
+  for (const d of domains) {
+    const u = cur.unitOfDomain.get(d);
+    if (u) by.set(u, [...(by.get(u) ?? []), d]);
+  }
+  return [...by].map(([unit, ds]) => ({ unit, port: cur.units.find((x) => x.name === unit)!.port, domains: ds }));
 }
 
 /** The unit that served most of these domains' operations before (the canary's old side). */

@@ -89,15 +89,26 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       ? triggerDefs.map((t) => evaluateTrigger(t, declaredTriggers.length ? 'declared' : 'derived', { bp: all, compiled, demands, workload: workload!, ...(o.growth !== undefined ? { growth: o.growth } : {}) }))
       : triggerDefs.map((t) => ({ description: t.description, source: 'declared' as const, note: 'no workload to evaluate it against' }));
     const shared = sharedDatastoreLint(all, layoutName).map((f) => f.message);
-    const extractions = d.extractions.map((e) => ({
-      unit: e.unit,
-      domains: e.domains,
-      ...(e.from ? { from: e.from } : {}),
-      why: e.move.why,
-      score: e.move.score,
-      routes: routesOf(bp, e.domains),
-      data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, e.from?.unit ?? 'the old unit', e.unit) })),
-    }));
+    const extractions = d.extractions.map((e) => {
+      // Routes from several units: listed per unit, and the phase says the canary cannot do it.
+      const sources = (e.sources ?? []).map((x) => ({ unit: x.unit, port: x.port, routes: routesOf(bp, x.domains) })).filter((x) => x.routes.length);
+      if (e.from && sources.length > 1) {
+        const others = sources.filter((x) => x.unit !== e.from!.unit);
+        d.notes.push(
+          `${e.unit} takes routes from ${sources.length} units (${sources.map((x) => `${x.unit}: ${x.routes.join(', ')}`).join('; ')}): the canary steps, generate gateway --plan and rehearse shift all of them against ${e.from.unit} alone, whose share of ${others.map((x) => x.unit).join(' and ')}'s routes it cannot serve; shift those by hand, or declare a layout between them in the next: chain, where ${e.unit} takes one unit's domains`,
+        );
+      }
+      return {
+        unit: e.unit,
+        domains: e.domains,
+        ...(e.from ? { from: e.from } : {}),
+        ...(sources.length > 1 ? { sources } : {}),
+        why: e.move.why,
+        score: e.move.score,
+        routes: routesOf(bp, e.domains),
+        data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, e.from?.unit ?? 'the old unit', e.unit) })),
+      };
+    });
     let effort: PlanPhase['effort'];
     if (index > 0) {
       const ef = phaseEffort(bp, d, prev, team, canary.length, model);

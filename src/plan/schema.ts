@@ -51,6 +51,12 @@ export const Extraction = z.object({
   unit: z.string(),
   domains: z.array(z.string()),
   from: z.object({ unit: z.string(), port: z.number().int() }).optional(),
+  /**
+   * When the routes come from more than one unit (a target that merges units): each unit and its
+   * routes. The canary steps, `generate gateway --plan` and `rehearse` shift every route against
+   * `from` alone; the phase's notes say so.
+   */
+  sources: z.array(z.object({ unit: z.string(), port: z.number().int(), routes: z.array(z.string()) })).optional(),
   /** one line: why it goes here */
   why: z.string(),
   score: Num,

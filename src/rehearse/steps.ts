@@ -143,6 +143,12 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
     }
     const triggers = phase.canary.rollback.map(parseTrigger);
     for (const e of moving) {
+      // The runner shifts an extraction's routes against one old unit (the one serving its first
+      // route): a unit that takes routes from several (a merge) would send the others' share to a
+      // unit that does not serve them, and roll back a sound move on the errors.
+      if (e.sources && e.sources.length > 1) {
+        throw new StepsError(`phase ${phase.index}: ${e.unit} takes routes from ${e.sources.map((x) => x.unit).join(' and ')}; a rehearsal shifts an extraction's routes against one old unit (declare a layout between them in the blueprint's next: chain, where ${e.unit} takes one unit's domains)`);
+      }
       const from = e.from!.unit;
       const ops = e.routes.map((r) => {
         const op = byRoute.get(r.replace(/\s+/, ' '));
