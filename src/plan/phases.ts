@@ -244,7 +244,9 @@ function derive(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moves: 
   const multi = Object.keys(units).length > 1;
   if (multi && !layout.gateway) {
     layout.gateway = clone(tgt.layout.gateway) ?? { kind: 'nginx', port: 8000, replicas: 1, cpu: { dist: 'exp', mean: 0.2, cv: 1 } };
-    notes.push(`a ${layout.gateway.kind} gateway goes in front (strangler fig: it routes each domain to its unit)`);
+    // "an nginx", "an alb", "an envoy" gateway: the article goes by the name's sound.
+    const article = /^(nginx|alb|envoy)$/.test(layout.gateway.kind) ? 'an' : 'a';
+    notes.push(`${article} ${layout.gateway.kind} gateway goes in front (strangler fig: it routes each domain to its unit)`);
   }
   if (multi && !layout.broker && tgt.layout.broker) {
     layout.broker = clone(tgt.layout.broker);

@@ -77,6 +77,8 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
   const phases: PlanPhase[] = [];
   let day = 0;
   let prev = { gateway: !!source.layout.gateway, broker: !!source.layout.broker };
+  /** the layout before this phase (whose gateway a canary runs on) */
+  let before = source.layout;
   [source, ...drafts].forEach((d, index) => {
     const layoutName = d.name;
     // The figures and triggers read the workload mix's operations only: compile those.
@@ -118,6 +120,13 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     }
     prev = { gateway: prev.gateway || !!d.layout.gateway, broker: prev.broker || !!d.layout.broker };
     const withRoutes = extractions.filter((e) => e.routes.length && e.from);
+    // A target declared without a gateway: the phases before it put one in front to shift routes,
+    // and this phase, the target itself, has none. Its canary still runs on that gateway, which
+    // then retires: every client must learn each unit's address, a change the plan must name.
+    if (index > 0 && withRoutes.length && !d.layout.gateway && before.gateway) {
+      d.notes.push(`${d.declared ?? layoutName} declares no gateway: this phase's canary runs on the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}), which retires once the last step holds; from then on clients call each unit on its own port (${Object.entries(d.layout.units).map(([n, u]) => `${n} ${u.port}`).join(', ')})`);
+    }
+    before = d.layout;
     const gw = `archsim generate gateway ${overlayFile} --plan ${planFile} --phase ${index}`;
     const canaryOut =
       index > 0 && withRoutes.length

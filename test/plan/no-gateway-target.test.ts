@@ -1,0 +1,54 @@
+// A target declared without a gateway: the first phase puts one in front to shift routes, and the
+// last phase (the target itself) has none, while its canary still shifts routes on that gateway.
+// The plan said nothing of the gateway going away, nor that clients then need each unit's address.
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { parseBlueprint } from '../../src/model/parse.js';
+import { plan } from '../../src/plan/index.js';
+import { quantchat } from '../generate/fixtures.js';
+
+const YAML = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: tiny-shop }
+system:
+  domains:
+    catalog: { tables: [products], operations: { list: { route: GET /products, cpu: 2ms, db: { reads: 2 } } } }
+    checkout: { tables: [orders], operations: { place: { route: POST /orders, cpu: 4ms, db: { writes: 2 }, calls: [catalog.list] } } }
+layouts:
+  mono:
+    units: { app: { domains: "*", port: 8080, instance: vm } }
+    datastores: { db: { engine: postgres, tables: "*" } }
+  split:
+    units:
+      catalog-svc: { domains: [catalog], port: 8081, instance: small }
+      checkout-svc: { domains: [checkout], port: 8082, instance: small }
+    datastores:
+      catalog-db: { engine: postgres, tables: [products] }
+      orders-db: { engine: postgres, tables: [orders] }
+workload: { rate: 20/s, mix: { catalog.list: 3, checkout.place: 1 } }
+catalog:
+  vm: { vcpu: 2, usdPerMonth: $20 }
+  small: { vcpu: 1, usdPerMonth: $8 }
+`;
+
+describe('plan: a target without a gateway', () => {
+  const r = parseBlueprint(YAML, join(tmpdir(), 'tiny-shop.yaml'));
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
+  const { plan: p } = plan(r.blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
+
+  it('says the last canary runs on the gateway before, which then retires, and where clients go', () => {
+    expect(p.phases.map((ph) => ph.layoutInput.gateway === undefined)).toEqual([true, false, true]);
+    expect(p.phases[1]!.notes).toContain('an nginx gateway goes in front (strangler fig: it routes each domain to its unit)');
+    expect(p.phases[2]!.canary).toBeDefined();
+    expect(p.phases[2]!.notes).toContain(
+      "split declares no gateway: this phase's canary runs on the nginx gateway of the layout before (port 8000), which retires once the last step holds; from then on clients call each unit on its own port (catalog-svc 8081, checkout-svc 8082)",
+    );
+    expect(p.phases[1]!.notes.join('\n')).not.toContain('declares no gateway');
+  });
+
+  it('a target with a gateway says nothing of the kind', () => {
+    const qc = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' }).plan;
+    expect(qc.phases.flatMap((ph) => ph.notes).filter((n) => n.includes('declares no gateway'))).toEqual([]);
+  });
+});
