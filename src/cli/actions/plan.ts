@@ -1,5 +1,6 @@
 // `archsim plan`: flags checked, one plan() call, the overlay checked to load before anything is written.
 // (The HTML renderer is this action's one further lazy import: only --format html needs it.)
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadBlueprint, readText } from '../../io/load.js';
@@ -84,6 +85,10 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
   if (f.out !== undefined && !EXTENDABLE.test(file)) {
     throw new UsageError(`--out ${f.out}: the plan's overlay extends ${path.basename(file)}, and extends: must name a .yaml, .yml or .json file; copy or rename the blueprint to such a name (or leave out --out to print the plan)`);
   }
+  // An --out that is a file: refused before any work, as generate does (the writer reached it
+  // as an internal error, "ENOTDIR … lstat", exit 1). A link is the writer's to refuse.
+  const outStat = f.out !== undefined ? lstatSync(f.out, { throwIfNoEntry: false }) : undefined;
+  if (outStat && !outStat.isDirectory() && !outStat.isSymbolicLink()) throw new UsageError(`--out ${f.out} is a file, not a directory`);
   const { blueprint, files: inputs } = loadBlueprint(file);
   const name = blueprint.metadata.name;
   const dir = f.out;
