@@ -132,8 +132,9 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
   if (!(o.stepMs > 0)) throw new StepsError('the step duration must be above 0');
   const byRoute = opsByRoute(bp);
   const out: Action[] = [];
-  const known = new Set(plan.phases.map((p) => p.index));
-  for (const n of o.phases ?? []) if (!known.has(n)) throw new StepsError(`phase ${n}: the plan has phases ${[...known].join(', ')}`);
+  // Phase 0 is the source layout, nothing to rehearse (--phases takes 1 on): not offered.
+  const known = new Set(plan.phases.map((p) => p.index).filter((n) => n > 0));
+  for (const n of o.phases ?? []) if (!known.has(n)) throw new StepsError(`phase ${n}: the plan has phases ${[...known].join(', ') || 'none to rehearse'}`);
   for (const phase of plan.phases) {
     if (phase.index === 0 || (o.phases && !o.phases.includes(phase.index))) continue;
     const moving = phase.extractions.filter((e) => e.from && e.routes.length);

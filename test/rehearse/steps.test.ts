@@ -45,6 +45,8 @@ describe('rehearsalSteps', () => {
   it('selects phases, and refuses a phase the plan does not have or a route the blueprint does not', () => {
     expect(kinds(rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [2] }))).toEqual(['start-unit:relay-service', 'relay-service@10', 'relay-service@50', 'relay-service@100', 'retire:monolith']);
     expect(() => rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [42] })).toThrow(StepsError);
+    // Phase 0 is the source layout (--phases takes 1 on): the phases offered start at 1.
+    expect(() => rehearsalSteps(p, quantchat, { stepMs: 1000, phases: [42] })).toThrow(new StepsError('phase 42: the plan has phases 1, 2, 3, 4, 5, 6, 7, 8, 9'));
     expect(() => rehearsalSteps(p, quantchat, { stepMs: 0 })).toThrow(/step duration/);
     const broken = structuredClone(p);
     broken.phases[2]!.extractions[0]!.routes = ['GET /no/such/route'];
