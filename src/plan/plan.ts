@@ -123,8 +123,13 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     // A target declared without a gateway: the phases before it put one in front to shift routes,
     // and this phase, the target itself, has none. Its canary still runs on that gateway, which
     // then retires: every client must learn each unit's address, a change the plan must name.
-    if (index > 0 && withRoutes.length && !d.layout.gateway && before.gateway) {
-      d.notes.push(`${d.declared ?? layoutName} declares no gateway: this phase's canary runs on the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}), which retires once the last step holds; from then on clients call each unit on its own port (${Object.entries(d.layout.units).map(([n, u]) => `${n} ${u.port}`).join(', ')})`);
+    if (index > 0 && withRoutes.length && !d.layout.gateway) {
+      const ports = Object.entries(d.layout.units).map(([n, u]) => `${n} ${u.port}`).join(', ');
+      d.notes.push(
+        before.gateway
+          ? `${d.declared ?? layoutName} declares no gateway: this phase's canary runs on the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}), which retires once the last step holds; from then on clients call each unit on its own port (${ports})`
+          : `neither ${d.declared ?? layoutName} nor the layout before has a gateway: shifting routes by weight needs one in front for this phase's canary (generate gateway --plan writes its config), retired once the last step holds; clients then call each unit on its own port (${ports})`,
+      );
     }
     before = d.layout;
     const gw = `archsim generate gateway ${overlayFile} --plan ${planFile} --phase ${index}`;

@@ -47,8 +47,17 @@ describe('plan: a target without a gateway', () => {
     expect(p.phases[1]!.notes.join('\n')).not.toContain('declares no gateway');
   });
 
+  it('nor a gateway before it: the canary needs one, and the plan says so', () => {
+    const back = plan(r.blueprint, { from: 'split', to: 'mono', start: '2026-01-05' }).plan;
+    expect(back.phases).toHaveLength(2);
+    expect(back.phases[1]!.canary).toBeDefined();
+    expect(back.phases[1]!.notes).toContain(
+      "neither mono nor the layout before has a gateway: shifting routes by weight needs one in front for this phase's canary (generate gateway --plan writes its config), retired once the last step holds; clients then call each unit on its own port (app 8080)",
+    );
+  });
+
   it('a target with a gateway says nothing of the kind', () => {
     const qc = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' }).plan;
-    expect(qc.phases.flatMap((ph) => ph.notes).filter((n) => n.includes('declares no gateway'))).toEqual([]);
+    expect(qc.phases.flatMap((ph) => ph.notes).filter((n) => /declares no gateway|has a gateway/.test(n))).toEqual([]);
   });
 });
