@@ -55,6 +55,16 @@ function startOption(v: string): string {
   return v;
 }
 
+/**
+ * Today on the user's calendar, YYYY-MM-DD. The UTC date (toISOString) started the schedule on
+ * yesterday or tomorrow wherever the local day is not UTC's (east of UTC in the morning, west
+ * of it in the evening).
+ */
+function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 /** Files an overlay may extend, by name (the loader's rule for `extends:`, src/model/parse.ts). */
 const EXTENDABLE = /\.(ya?ml|json)$/i;
 
@@ -103,7 +113,7 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
       canary: percents,
       maxErrorRate,
       effort: effort.model,
-      start: f.start ?? new Date().toISOString().slice(0, 10),
+      start: f.start ?? today(),
       overlayFile,
       planFile,
       ...(f.order ? { order: f.order.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
