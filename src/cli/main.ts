@@ -95,6 +95,14 @@ function usage(message: string): never {
 }
 
 export async function run(argv: string[]): Promise<void> {
+  // A reader that stopped early (`archsim … --json | head -1`) closes the pipe: what it wanted was
+  // written, so stop quietly as Unix tools do, not with Node's EPIPE stack trace.
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

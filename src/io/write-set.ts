@@ -67,6 +67,8 @@ export function checkTarget(root: string, rel: string): import('node:fs').Stats 
 export function outputFolder(dir: string): import('node:fs').Stats | undefined {
   const st = lstat(resolve(dir));
   if (st?.isSymbolicLink()) throw new WriteRefused(`${dir} is a symbolic link; archsim does not write through links (give the folder it points to, or another --out)`);
+  // A file there: every path under it would fail with ENOTDIR, an internal error.
+  if (st && !st.isDirectory()) throw new WriteRefused(`${dir} is not a directory`);
   return st;
 }
 

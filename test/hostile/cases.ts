@@ -149,6 +149,7 @@ export const CASES: HostileCase[] = [
   // 11. internal errors on bad input
   { item: 11, name: '2,000 levels of block nesting', code: 2, setup: (d) => ['validate', bp(d, `${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`)], check: says(/levels deep/) },
   { item: 11, name: '--out into a missing folder', code: 2, setup: (d) => ['report', bp(d), '--no-faults', '--out', 'missing/deeper/out'] },
+  { item: 11, name: 'report --out where a file stands: one line, not ENOTDIR', code: 2, setup: (d) => (writeFileSync(join(d, 'out'), 'x'), ['report', bp(d), '--no-faults', '--format', 'md', '--out', 'out']), check: says(/out is not a directory/) },
   { item: 11, name: '--out where a file stands', code: 2, setup: (d) => (writeFileSync(join(d, 'out'), 'x'), ['generate', 'compose', bp(d), '--layout', 'mono', '--out', 'out']) },
   // 12. non-finite numbers
   { item: 12, name: 'cpu: 1e309ms', code: 2, setup: (d) => ['validate', bp(d, sub('cpu: 2ms', 'cpu: 1e309ms'))], check: says(/finite/) },
