@@ -1,6 +1,7 @@
 // The effort model: person-days per phase from what moves, turned into calendar days by the
 // team size. Every constant is here, documented in the README, and adjustable with
 // `archsim plan --effort key=value,…`. A model to argue with, not a promise. Pure.
+import { plural } from '../words.js';
 import { operationEdges, domainOf } from '../model/dependencies.js';
 import { isPublic } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
@@ -51,7 +52,7 @@ export function phaseEffort(bp: Blueprint, p: PhaseDraft, prev: { gateway: boole
     const v = n * each;
     if (kind === 'build') build += v;
     else data += v;
-    items.push(`${what}: ${n} × ${each} = ${round(v)} person-days`);
+    items.push(`${what}: ${n} × ${each} = ${plural(round(v), 'person-day')}`);
   };
   const ex = p.extractions;
   add(ex.length, model.perUnit, 'new units');

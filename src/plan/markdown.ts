@@ -1,6 +1,7 @@
 // The plan as markdown: order, phases (layout, data steps, figures, canary, triggers), effort
 // and the gantt. Text from the blueprint goes into table cells and code spans, so it is escaped
 // for markdown here (the HTML renderer escapes for HTML on its own). Pure.
+import { plural } from '../words.js';
 import { terminalText } from '../model/diagnostics.js';
 import type { Plan, PlanPhase } from './schema.js';
 
@@ -64,7 +65,7 @@ export function renderPlanMarkdown(p: Plan): string {
   const L: string[] = [];
   L.push(`# Migration plan: ${mdText(p.blueprint)}, ${mdText(p.from)} → ${mdText(p.to)}`, '');
   L.push(
-    `${p.phases.length - 1} phase${p.phases.length === 2 ? '' : 's'} (${p.mode === 'auto' ? 'declared `next:` chain, steps that build several ungated units split per unit' : p.mode === 'unit' ? 'one unit per phase' : 'one phase per declared layout'}), team of ${p.team}, canary ${p.canaryPercents.join('% → ')}%, about ${p.totals.calendarDays} working days (${p.totals.personDays} person-days).`,
+    `${p.phases.length - 1} phase${p.phases.length === 2 ? '' : 's'} (${p.mode === 'auto' ? 'declared `next:` chain, steps that build several ungated units split per unit' : p.mode === 'unit' ? 'one unit per phase' : 'one phase per declared layout'}), team of ${p.team}, canary ${p.canaryPercents.join('% → ')}%, about ${plural(p.totals.calendarDays, 'working day')} (${plural(p.totals.personDays, 'person-day')}).`,
     '',
   );
   L.push('## Extraction order', '');

@@ -28,6 +28,12 @@ function loadOverlay(file: string, layouts: Record<string, unknown>) {
 describe('plan: QuantChat monolith → microservices', () => {
   const { plan: p, overlay } = plan(quantchat, { from: 'monolith', to: 'microservices', growth: 0.15, start });
 
+  it('counts one person-day in the singular ("= 1 person-days" before)', () => {
+    const items = p.phases.flatMap((ph) => ph.effort?.items ?? []);
+    expect(items).toContain('internal operations moved: 2 × 0.5 = 1 person-day');
+    expect(items.filter((i) => / = 1 person-days$/.test(i))).toEqual([]);
+  });
+
   it('matches its own schema, and the checked-in JSON Schema (ajv) validates it', () => {
     const json = JSON.parse(JSON.stringify(p));
     expect(PlanSchema.safeParse(json).success).toBe(true);
