@@ -45,6 +45,19 @@ describe('--calibration', () => {
     expect(mono(c)).toBeLessThan(mono(p) / 2);
   }, 180_000);
 
+  it('names what else the overlay sets (a broker, the network) rather than call it the blueprint\'s own', () => {
+    const more = join(dir, 'quantchat.more.yaml');
+    writeFileSync(more, `# Machine: 2 cores, x.\nextends: ${join(ROOT, 'blueprints/quantchat.yaml')}\nsystem:\n  domains:\n    messages:\n      operations:\n        send:\n          cpu: 9ms\nlayouts:\n  microservices:\n    broker: { kind: rabbitmq, instance: mq-10usd, port: 5672, consumeCpu: 0.5ms }\n`);
+    const r = archsim(['compare', 'blueprints/quantchat.yaml', '--layouts', 'monolith,microservices', '--no-faults', '--json', '--calibration', more]);
+    expect(r.code, r.stderr).toBe(0);
+    const notes = JSON.parse(r.stdout).notes as string[];
+    expect(notes[1]).toBe('also from the calibration: layouts.microservices.broker');
+    expect(notes[2]).toMatch(/^the blueprint's own: operations .*; everything else \(payloads, instances, replicas, costs…\)$/);
+    // the plain overlay above sets nothing else, and says network is the blueprint's own
+    const plain = JSON.parse(archsim(['compare', 'blueprints/quantchat.yaml', '--layouts', 'monolith', '--no-faults', '--json', '--calibration', overlay]).stdout).notes as string[];
+    expect(plain[1]).toMatch(/network, payloads, instances, replicas and costs$/);
+  }, 180_000);
+
   it('refuses a calibration it cannot read, or one of another blueprint (exit 2, one line)', () => {
     const r = archsim(['compare', 'blueprints/quantchat.yaml', '--no-faults', '--calibration', join(dir, 'missing.yaml')]);
     expect(r.code).toBe(2);
