@@ -63,6 +63,13 @@ describe('think time belongs to the closed model', () => {
   });
 });
 
+describe('simulate --method analytic: the DES-only flags are refused, not ignored', () => {
+  it('--replications and --seed', () => {
+    refused(['simulate', BP, '-l', 'monolith', '--method', 'analytic', '--replications', '5'], "--replications is the DES's (--method des): the analytic method solves the model once, with no random draws");
+    refused(['simulate', BP, '-l', 'monolith', '--method', 'analytic', '--seed', '7'], "--seed is the DES's (--method des): the analytic method solves the model once, with no random draws");
+  });
+});
+
 describe('generate: a flag of another target is refused, --base-url is a URL', () => {
   it("another target's flags", () => {
     refused(['generate', 'compose', BP, '-l', 'monolith', '--out', join(dir, 'c'), '--rate', '100'], '--rate applies to the k6 target (or all), not compose');
@@ -108,7 +115,7 @@ describe('validate-model: every output checked before measuring', () => {
     refused([...VM, '--runs-out', join(dir, 'runs.json')], '--runs-out saves the runs this command measures; with --from-runs it measures none (the runs are already in that file)');
     const link = join(dir, 'link.json');
     symlinkSync(join(dir, 'nowhere.json'), link);
-    refused([...VM, '--out', link], 'link.json under the output folder is a symbolic link; archsim does not write through links (remove it or choose another --out)');
+    refused([...VM, '--out', link], `${link} is a symbolic link; archsim does not write through links (remove it or choose another --out)`);
     expect(lstatSync(f, { throwIfNoEntry: false })).toBeUndefined();
   });
 });

@@ -1,11 +1,17 @@
 // `archsim simulate`: one simulation (in a worker with a progress bar on a terminal).
-import { out, printJson } from '../io.js';
+import { out, printJson, UsageError } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
 import { prepare, runSimulation } from '../sim-run.js';
 import { renderSimulation } from '../render-sim.js';
 
 export async function action(file: string, opts: SimFlags): Promise<number | void> {
   const { blueprint, layout, options, locate } = await prepare(file, opts);
+  // The analytic method has one answer: a seed or replications (the DES's) changed nothing, without a word.
+  if (options.method === 'analytic') {
+    // (both have defaults, 1: only another value was asked for)
+    const des = (options.replications ?? 1) > 1 ? '--replications' : (options.seed ?? 1) !== 1 ? '--seed' : undefined;
+    if (des) throw new UsageError(`${des} is the DES's (--method des): the analytic method solves the model once, with no random draws`);
+  }
   const result = await runSimulation(blueprint, layout, options, locate, !opts.json);
   if (opts.json) printJson(result);
   else out(renderSimulation(result));
