@@ -38,6 +38,8 @@ export interface Budget {
   unit: string;
   layouts: string[] | undefined;
   path: (string | number)[];
+  /** where `layouts` was written: the entry's own `layout:`, or the file's (one place for every budget) */
+  layoutsPath: (string | number)[];
 }
 
 export interface ParsedBudgets {
@@ -87,6 +89,7 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
       unit: dollar ? 'USD' : unit === '$' ? 'USD' : (unit ?? ''),
       layouts: asList(typeof entry === 'string' ? data.layout : (entry.layout ?? data.layout)),
       path,
+      layoutsPath: typeof entry !== 'string' && entry.layout !== undefined ? ['budgets', i, 'layout'] : ['layout'],
     });
   });
   return errors.length ? { ok: false, errors } : { ok: true, value: { file, budgets, locate } };
@@ -149,6 +152,8 @@ export function evaluateBudgets(
   const errors: Diagnostic[] = [];
   const results: BudgetResult[] = [];
   const names = layouts.map((l) => l.name);
+  // A missing layout is said where it is written: once for the file's `layout:`, not per budget.
+  const saidMissing = new Set<string>();
   for (const b of parsed.budgets) {
     // Said once per budget, not once per layout it applies to.
     if (b.change && !changes) {
@@ -159,7 +164,9 @@ export function evaluateBudgets(
     for (const ln of scope) {
       const l = layouts.find((x) => x.name === ln);
       if (!l) {
-        errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" is not in the report${didYouMean(ln, names)}; report layouts: ${names.join(', ')}`));
+        const key = `${JSON.stringify(b.layoutsPath)} ${ln}`;
+        if (!saidMissing.has(key)) errors.push(diagnostic(parsed.locate, b.layoutsPath, `layout "${ln}" is not in the report${didYouMean(ln, names)}; report layouts: ${names.join(', ')}`));
+        saidMissing.add(key);
         continue;
       }
       const figs = figuresOf(l);

@@ -73,12 +73,12 @@ budgets:
     ]);
   });
 
-  it('reports an unknown operation or layout at the budget line', () => {
+  it('reports an unknown operation at the budget line, an unknown layout where it is named', () => {
     const b = parse('budgets:\n  - p95(messages.snd) < 150ms\n  - { check: "cost.monthly < 1 USD", layout: micro }\n');
     const r = evaluateBudgets(b, [layoutFixture()], undefined);
     expect(!r.ok && r.errors.map(formatDiagnostic)).toEqual([
       'budget.yaml:2:5: budgets[0]: layout "microservices" has no figure p95(messages.snd) (did you mean "p95(messages.send)"?)',
-      'budget.yaml:3:14: budgets[1].check: layout "micro" is not in the report; report layouts: microservices',
+      'budget.yaml:3:46: budgets[1].layout: layout "micro" is not in the report; report layouts: microservices',
     ]);
   });
 });
@@ -154,9 +154,10 @@ describe('budget units and change texts', () => {
   it('needs an argument where the figure has one, and names a layout not in the report', () => {
     const r = parseBudgets('budgets:\n  - p95 < 3ms\n  - throughput(auth.login) > 1/s\n', 'b.yaml');
     expect(!r.ok && r.errors.map(formatDiagnostic)).toEqual(['b.yaml:2:5: budgets[0]: p95 needs an argument, e.g. p95(messages.send)']);
-    const b = parse('layout: [microservices, monolit]\nbudgets:\n  - cost.monthly < 1000 USD\n');
+    // the file's own `layout:` is where the name is wrong: said there, once, however many budgets
+    const b = parse('layout: [microservices, monolit]\nbudgets:\n  - cost.monthly < 1000 USD\n  - cost.monthly < 2000 USD\n');
     const e = evaluateBudgets(b, [layoutFixture(), layoutFixture('monolith')], undefined);
-    expect(!e.ok && e.errors.map(formatDiagnostic)).toEqual(['budget.yaml:3:5: budgets[0]: layout "monolit" is not in the report (did you mean "monolith"?); report layouts: microservices, monolith']);
+    expect(!e.ok && e.errors.map(formatDiagnostic)).toEqual(['budget.yaml:1:9: layout: layout "monolit" is not in the report (did you mean "monolith"?); report layouts: microservices, monolith']);
   });
 });
 
