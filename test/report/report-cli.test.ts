@@ -156,5 +156,19 @@ layouts:
     const bad = archsim(['report', 'blueprints/quantchat.yaml', '--no-faults', '--loadtest', join(dir, 'bad.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`${join(dir, 'bad.json')}:3:10: run: expected object, got a number`);
+    // a run of this blueprint whose operation or layout it no longer has: refused where it stands
+    const renamed = structuredClone(measured);
+    const k = renamed.operations.findIndex((o: { id: string }) => o.id === 'messages.send');
+    renamed.operations[k].id = 'messages.post';
+    writeFileSync(join(dir, 'renamed.json'), JSON.stringify(renamed, null, 2));
+    const stale = archsim(['report', 'blueprints/quantchat.yaml', '--no-faults', '--loadtest', join(dir, 'renamed.json')]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr.trim().split('\n')).toHaveLength(1);
+    expect(stale.stderr).toMatch(/renamed\.json:\d+:\d+: operations\[\d+\]\.id: operation "messages\.post" is not in quantchat \(did you mean "messages\.[a-z-]+"\?\): a result of another version of the blueprint\?/);
+    const gone = { ...structuredClone(measured), run: { ...measured.run, layout: 'monolithic' } };
+    writeFileSync(join(dir, 'gone.json'), JSON.stringify(gone, null, 2));
+    const layout = archsim(['report', 'blueprints/quantchat.yaml', '--no-faults', '--loadtest', join(dir, 'gone.json')]);
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toMatch(/gone\.json:\d+:\d+: run\.layout: this load test ran layout "monolithic", which quantchat does not have \(did you mean "monolith"\?\)/);
   });
 });

@@ -9,6 +9,8 @@ import { writeReportFiles } from '../../io/write-report.js';
 import { readCalibration } from '../../loadtest/calibration-file.js';
 import { LoadTestResult } from '../../loadtest/result.js';
 import { QUESTION_IDS } from '../../model/checklist.js';
+import { operationIndex } from '../../model/resolve.js';
+import type { Blueprint } from '../../model/schema.js';
 import { didYouMean, terminalText, type Diagnostic } from '../../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../../model/positioned.js';
 import { renderPlanBody } from '../../plan/html.js';
@@ -122,7 +124,7 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
   for (const f of flags.loadtest ?? []) {
     const t = readOrFail(f);
     if (t === undefined) continue;
-    const r = await readLoadtest(t, f, blueprint.metadata.name);
+    const r = await readLoadtest(t, f, blueprint);
     if (r.ok) loadtests.push(...r.value);
     else problems.push(...r.errors);
   }
@@ -214,7 +216,8 @@ async function diagramSvgs(diagrams: Record<string, string>): Promise<Record<str
  * Load-test result files (one result, or `{ results }` from `loadtest --layouts`), validated by
  * the load tester's own schema with positioned errors, summarized for the report.
  */
-async function readLoadtest(text: string, file: string, blueprint: string) {
+async function readLoadtest(text: string, file: string, bp: Blueprint) {
+  const blueprint = bp.metadata.name;
   // A file with "results" holds several runs; anything else is judged as one run, so a broken
   // single result is told what a result needs.
   let several = false;
@@ -237,6 +240,17 @@ async function readLoadtest(text: string, file: string, blueprint: string) {
       : [],
   );
   if (foreign.length) return { ok: false as const, errors: foreign.slice(0, 1) };
+  // A run of this blueprint whose layout or operations it no longer has (renamed, removed since):
+  // set beside the predictions by name, they would compare with nothing, or with something else.
+  const ops = operationIndex(bp);
+  const stale = results.flatMap((x, i) => {
+    if (x.run.blueprint === null) return [];
+    const at = several ? ['results', i] : [];
+    if (x.run.layout !== null && !bp.layouts[x.run.layout]) return [diagnostic(r.locate, [...at, 'run', 'layout'], `this load test ran layout ${JSON.stringify(x.run.layout.slice(0, 80))}, which ${blueprint} does not have${didYouMean(x.run.layout, Object.keys(bp.layouts))}; layouts: ${Object.keys(bp.layouts).join(', ')}`)];
+    const k = x.operations.findIndex((o) => !ops.has(o.id));
+    return k < 0 ? [] : [diagnostic(r.locate, [...at, 'operations', k, 'id'], `operation ${JSON.stringify(x.operations[k]!.id.slice(0, 80))} is not in ${blueprint}${didYouMean(x.operations[k]!.id, ops.keys())}: a result of another version of the blueprint?`)];
+  });
+  if (stale.length) return { ok: false as const, errors: stale.slice(0, 1) };
   return {
     ok: true as const,
     value: results.map((x) => ({
