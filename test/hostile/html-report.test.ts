@@ -21,7 +21,9 @@ function hostileReport(): string {
   const bp = readFileSync(join(ROOT, 'test/fixtures/loadtest/trivial.yaml'), 'utf8').replace('metadata: { name: trivial }', `metadata: { name: trivial, title: ${JSON.stringify(XSS)} }`);
   writeFileSync(join(dir, 'bp.yaml'), bp);
   const result = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/loadtest/quantchat-monolith-result.json'), 'utf8'));
-  result.run.blueprint = 'trivial';
+  // a run against a --target (no blueprint named): its operation names are whatever it measured,
+  // so they reach the page unchecked (a result naming this blueprint must use its operations)
+  result.run.blueprint = null;
   result.run.layout = 'single';
   result.run.notes = [XSS];
   result.operations = result.operations.slice(0, 2);
