@@ -116,7 +116,7 @@ describe('blueprint text printed by inspect and checklist', () => {
   it('checklist shows the event names in its derived reasons escaped', () => {
     const text = renderChecklist(checklist({ blueprint: ansiBlueprint() }));
     expect(CONTROL.test(text)).toBe(false);
-    expect(text.split('\n').find((l) => l.includes('communication strategy'))).toBe(`  [x] Have inter-service communication strategy  (derived: 1 events declared (ev${SHOWN}))`);
+    expect(text.split('\n').find((l) => l.includes('communication strategy'))).toBe(`  [x] Have inter-service communication strategy  (derived: 1 event declared (ev${SHOWN}))`);
   });
 });
 

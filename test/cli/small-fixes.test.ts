@@ -87,7 +87,7 @@ describe('simulate text: a cost per million requests with no request served', ()
     const c = compare(blueprint(), ['mono', 'micro'], { rate: 0.0001 });
     c.cost[0]!.perMillionRequests = Infinity; // as for a layout that served nothing
     const row = renderComparison(c).split('\n').find((l) => l.includes('per million requests at'));
-    expect(row).toBe('per million requests at 0.0/s  n/a   $190258.75');
+    expect(row).toBe('per million requests at 0/s  n/a   $190258.75');
   });
 });
 
@@ -109,9 +109,9 @@ describe('automatic scenarios: a store whose engine differs between layouts', ()
 
 describe('checklist: events carried by different brokers', () => {
   it('names each layout’s broker, layouts grouped by broker kind', () => {
-    expect(deriveAnswers(blueprint()).communication).toEqual({ value: true, reason: '1 events declared (order.placed), carried by rabbitmq in hybrid; kafka in micro' });
+    expect(deriveAnswers(blueprint()).communication).toEqual({ value: true, reason: '1 event declared (order.placed), carried by rabbitmq in hybrid; kafka in micro' });
     const twoRabbits = blueprint(SHOP.replace('kind: kafka', 'kind: rabbitmq'));
-    expect(deriveAnswers(twoRabbits).communication).toEqual({ value: true, reason: '1 events declared (order.placed), carried by rabbitmq in hybrid, micro' });
+    expect(deriveAnswers(twoRabbits).communication).toEqual({ value: true, reason: '1 event declared (order.placed), carried by rabbitmq in hybrid, micro' });
   });
 });
 
