@@ -136,8 +136,8 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
  * The canary's old side as this phase's layout has it. The canary runs in the phase's layout
  * (`generate gateway --plan P --phase N` writes that layout's gateway, its hosts the layout's
  * units), while routeSource() names the old unit as the layout before had it: a unit the phase
- * renames (`X-old` beside a new unit named X; a declared layout's continuation, QuantChat's
- * backend running on as monolith) or moves to another port (the gateway takes its port) was
+ * renames (`X-old` beside a new unit named X; a declared layout's continuation, a unit
+ * `backend` running on as `monolith`) or moves to another port (the gateway takes its port) was
  * named where nothing listens, so the canary's old share of the requests went to a host the
  * phase does not have, or to the gateway's own port. A unit the phase retires keeps the name and
  * port it had before (it runs until the retire), and the phase says so.
