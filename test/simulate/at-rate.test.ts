@@ -19,7 +19,7 @@ describe('figures at the rate', () => {
     const rate = 0.8 * sat;
     const f = figuresAtRate(bp, 'one', rate, { compiled: compile(bp, 'one'), mix });
     expect(f.result.method).toBe('des');
-    expect(f.note).toMatch(/^one at \d+\/s: latencies from the DES \(60000 simulated requests in 3 replications, seed 1\), not the analytic method: bff is visited several times by one request, at ρ 0\.80, near saturation, where the analytic method's revisit model is least accurate$/);
+    expect(f.note).toMatch(/^one at [\d.]+\/s: latencies from the DES \(60000 simulated requests in 3 replications, seed 1\), not the analytic method: bff is visited several times by one request, at ρ 0\.80, near saturation, where the analytic method's revisit model is least accurate$/);
     const ref = simulate(bp, 'one', { rate, mix, duration: 5000 + ((5 * DES_REQUESTS) / 5 / rate) * 1000, warmup: 5000, seed: 99, replications: 5 });
     const [got, want] = [f.result.operations[0]!.latency, ref.operations[0]!.latency];
     console.log(`fan-out ×4 at ${Math.round(rate)}/s: mean ${got.mean.toFixed(2)} vs ${want.mean.toFixed(2)} ms, p95 ${got.p95.toFixed(2)} vs ${want.p95.toFixed(2)} ms`);
