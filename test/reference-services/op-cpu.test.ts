@@ -185,6 +185,23 @@ describe('poolThreadsFrom (which threads ran the probe hashes)', () => {
     expect(two.settled).toBe(true);
   });
 
+  it('a V8 worker\'s one burst does not settle in place of a pool thread woken late: the fourth must average ¾ of a hash a round', () => {
+    // round 1: pool thread 4 woke late (nothing), V8 worker 9 compiled for about a hash's worth
+    const r1 = new Map([[1, 7.5 * ms], [2, 7.5 * ms], [3, 5 * ms], [4, 0], [9, 3 * ms]]);
+    // round 2: 4 caught the end of one hash, 9 nearly quiet
+    const r2 = new Map([[1, 7.5 * ms], [2, 7.5 * ms], [3, 5 * ms], [4, 1.25 * ms], [9, 0.25 * ms]]);
+    const two = poolThreadsFrom([r1, r2], 4, 8);
+    // 9 scores 1.14 hashes, 4 under half of one: the old rule (the fourth ≥ 1 hash and twice the
+    // fifth) settled here, on 9; a pool thread averages 2 a round, so 1.14 in two rounds is not one
+    expect(two.threads).toContain(9);
+    expect(two.settled).toBe(false);
+    const r3 = new Map([[1, 5 * ms], [2, 5 * ms], [3, 5 * ms], [4, 5 * ms], [9, 0]]);
+    const r4 = new Map([[1, 5 * ms], [2, 5 * ms], [3, 5 * ms], [4, 5 * ms], [9, 0]]);
+    const four = poolThreadsFrom([r1, r2, r3, r4], 4, 8);
+    expect(four.threads.sort()).toEqual([1, 2, 3, 4]);
+    expect(four.settled).toBe(true);
+  });
+
   it('is not settled while a fifth thread is close to the fourth, and never names more than the pool', () => {
     const r = new Map([
       [1, 6 * ms],
