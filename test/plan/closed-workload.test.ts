@@ -1,9 +1,7 @@
 // A closed workload (users and a think time, no rate): the plan's figures are at those users, and
 // the plan says so. It said "Workload: the blueprint's, 0/s".
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseBlueprint } from '../../src/model/parse.js';
+import { bp } from '../simulate/helpers.js';
 import { renderPlanMarkdown } from '../../src/plan/markdown.js';
 import { plan } from '../../src/plan/index.js';
 
@@ -30,9 +28,8 @@ catalog:
 `;
 
 describe('plan: a closed workload', () => {
-  const r = parseBlueprint(YAML, join(tmpdir(), 'closed-shop.yaml'));
-  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
-  const { plan: p } = plan(r.blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
+  const blueprint = bp(YAML);
+  const { plan: p } = plan(blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
 
   it('names its users and think time, not a rate of 0/s', () => {
     expect(p.phases[0]!.figures).toMatchObject({ rateRps: 0, users: 30, thinkTimeMs: 1000 });

@@ -4,10 +4,8 @@
 // uploader, a new web was built in its place (the old one running as web-old, the canary "web
 // 10%, web 90%"), and uploader was never built. And a unit that keeps its name was said to
 // "continue as" itself.
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseBlueprint } from '../../src/model/parse.js';
+import { bp } from '../simulate/helpers.js';
 import { renderPlanMarkdown } from '../../src/plan/markdown.js';
 import { plan } from '../../src/plan/index.js';
 
@@ -51,9 +49,8 @@ catalog:
 `;
 
 describe('plan: a target unit named like the source unit is that unit going on', () => {
-  const r = parseBlueprint(YAML, join(tmpdir(), 'photo-box.yaml'));
-  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
-  const { plan: p } = plan(r.blueprint, { from: 'mono', to: 'scaled', start: '2026-01-05' });
+  const blueprint = bp(YAML);
+  const { plan: p } = plan(blueprint, { from: 'mono', to: 'scaled', start: '2026-01-05' });
 
   it('builds the two new units, and web keeps its name and port', () => {
     expect(p.order.map((o) => o.unit)).toEqual(['thumbnailer', 'uploader']);

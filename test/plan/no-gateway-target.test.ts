@@ -1,10 +1,8 @@
 // A target declared without a gateway: the first phase puts one in front to shift routes, and the
 // last phase (the target itself) has none, while its canary still shifts routes on that gateway.
 // The plan said nothing of the gateway going away, nor that clients then need each unit's address.
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseBlueprint } from '../../src/model/parse.js';
+import { bp } from '../simulate/helpers.js';
 import { plan } from '../../src/plan/index.js';
 import { quantchat } from '../generate/fixtures.js';
 
@@ -33,9 +31,8 @@ catalog:
 `;
 
 describe('plan: a target without a gateway', () => {
-  const r = parseBlueprint(YAML, join(tmpdir(), 'tiny-shop.yaml'));
-  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
-  const { plan: p } = plan(r.blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
+  const blueprint = bp(YAML);
+  const { plan: p } = plan(blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
 
   it('says the last canary runs on the gateway before, which then retires, and where clients go', () => {
     expect(p.phases.map((ph) => ph.layoutInput.gateway === undefined)).toEqual([true, false, true]);
@@ -48,7 +45,7 @@ describe('plan: a target without a gateway', () => {
   });
 
   it('nor a gateway before it: the canary needs one, and the plan says so', () => {
-    const back = plan(r.blueprint, { from: 'split', to: 'mono', start: '2026-01-05' }).plan;
+    const back = plan(blueprint, { from: 'split', to: 'mono', start: '2026-01-05' }).plan;
     expect(back.phases).toHaveLength(2);
     expect(back.phases[1]!.canary).toBeDefined();
     expect(back.phases[1]!.notes).toContain(
