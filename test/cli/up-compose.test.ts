@@ -30,6 +30,21 @@ async function noCompose(): Promise<string | undefined> {
 const skip = await noCompose();
 if (skip) console.warn(`compose runtime tests skipped: ${skip}`);
 
+/**
+ * What each container of a project says of itself (restarts, exit code, health, its log's end):
+ * printed with a failed load test's errors, whose cause is otherwise gone with the project.
+ */
+async function containerReport(project: string): Promise<string> {
+  const ids = (await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
+  const lines: string[] = [];
+  for (const id of ids) {
+    const i = (await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.service"}} restarts={{.RestartCount}} state={{.State.Status}} exit={{.State.ExitCode}} oom={{.State.OOMKilled}} health={{if .State.Health}}{{.State.Health.Status}}{{end}}', id], { allowFail: true })).stdout.trim();
+    const log = await docker(['logs', '--tail', '15', id], { allowFail: true });
+    lines.push(`== ${i}`, ...`${log.stdout}${log.stderr}`.trim().split('\n').map((l) => `   ${l.slice(0, 300)}`));
+  }
+  return lines.join('\n');
+}
+
 /** What the engine still has of a project: containers, networks, volumes (by compose's label). */
 async function leftovers(project: string): Promise<string[]> {
   const label = `label=com.docker.compose.project=${project}`;
@@ -95,7 +110,9 @@ describe.skipIf(skip !== undefined)('up --runtime compose', () => {
       expect(lt.code, lt.stderr).toBe(0);
       const result = JSON.parse(lt.stdout);
       expect(result.totals.requests).toBeGreaterThan(100);
-      expect(result.totals.errors.total, JSON.stringify(result.totals.errors)).toBe(0);
+      const errors = result.totals.errors.total as number;
+      const byOp = (result.operations as { id: string; errors: { total: number; byKind: object } }[]).filter((o) => o.errors.total).map((o) => `${o.id} ${JSON.stringify(o.errors.byKind)}`);
+      expect(errors, errors ? `${JSON.stringify(result.totals.errors)}; by operation: ${byOp.join(', ')}\n${await containerReport(project)}` : '').toBe(0);
     } finally {
       // Down whatever happened above (an assertion failing there is the one reported).
       down = archsim(['down', '--json'], { cwd, timeoutMs: 300_000 });

@@ -2,13 +2,15 @@
 // level placed from it, calibrate on one layout's runs only, predict the other, and the reverse
 // direction from the same measurements. The errors are a benchmark figure (reports/BENCHMARKS.md),
 // not a test threshold; here the loop must run, report every figure, and keep each
-// calibration's inputs to its own layout.
+// calibration's inputs to its own layout. The platform (HTTP calls, gateway, events) comes from
+// the saved file stamped as this machine's: its measurement has its own test (platform.test.ts).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { archsim } from '../helpers/cli.js';
 import { loadBlueprint } from '../../src/io/load.js';
+import { platformFileForThisMachine } from '../helpers/platform.js';
 
 type Run = { run: { notes: string[] }; operations: { id: string; requests: number }[]; totals: { errors: { total: number } } };
 
@@ -17,9 +19,10 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
   const out = join(dir, 'vm.json');
   const html = join(dir, 'vm.html');
   const runsOut = join(dir, 'runs.json');
-  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--min-requests', '40', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html, '--runs-out', runsOut, '--calibrated-dir', dir], { timeoutMs: 540_000 });
+  const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'microservices', '--reverse', 'microservices', '--levels', '50%', '--replications', '2', '--duration', '2', '--min-requests', '40', '--warmup', '2', '--connections', '8', '--port-offset', '21000', '-o', out, '--html', html, '--runs-out', runsOut, '--calibrated-dir', dir, '--platform-costs', platformFileForThisMachine()], { timeoutMs: 540_000 });
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/platform costs from \S+platform\.json \(measured [^)]+\), not measured again/);
   expect(r.stdout).toMatch(/median \|error\| over the predicted layouts: p50 \d+%, p95 \d+%, max throughput \d+%/);
   expect(r.stdout).toMatch(/warm-up 2 s driven and not measured/);
   expect(r.stdout).toMatch(/PostgreSQL durable/);
