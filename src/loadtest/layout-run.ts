@@ -69,8 +69,9 @@ export type StartedProcesses = {
  * it is measured as one process named "postgres" (calibrate spreads it over the relational stores).
  */
 export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
-  const out: ProcTarget[] = running.units.map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
-  if (running.gateway) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
+  // A unit that could not be spawned has pid 0: no process to measure (and its "tree" is the machine's).
+  const out: ProcTarget[] = running.units.filter((u) => u.pid > 1).map((u) => ({ unit: u.name, role: 'unit', pid: u.pid, tree: true }));
+  if (running.gateway && running.gateway.pid > 1) out.push({ unit: 'gateway', role: 'gateway', pid: running.gateway.pid, tree: true });
   if (running.postgres.pid) out.push({ unit: 'postgres', role: 'datastore', pid: running.postgres.pid, tree: true });
   return out;
 }
@@ -496,6 +497,8 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
       ...(i === 0 && o.alignOrder !== undefined ? { alignOrder: o.alignOrder, ...(o.interleaved ? { interleaved: true } : {}) } : {}),
       onPhase,
       onReport: (r) => Object.assign(seed.counters, r.counters),
+      // archsim's own layout, windows back to back: it stays pinned until unpinSut or its stop
+      keepPinned: true,
     });
     const [b, a, q0, q1] = await Promise.all([atStart, atEnd, queuedAtStart, queuedAtEnd]);
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];

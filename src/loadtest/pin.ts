@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readProc } from './proc.js';
 
 let tasksetPath: string | null | undefined;
 export function taskset(): string | null {
@@ -67,6 +68,7 @@ function cpusAllowed(statusFile: string): string | null | undefined {
  */
 export function pinPid(pid: number, cpuList: string): { ok: boolean; message?: string } {
   if (!taskset()) return { ok: false, message: 'taskset not found' };
+  if (!Number.isInteger(pid) || pid <= 1) return { ok: false, message: `no process ${pid} to pin` };
   // taskset -a on a pid that is gone finds no threads and still exits 0.
   if (!existsSync(`/proc/${pid}`)) return { ok: false, message: `no process ${pid}` };
   if (affinityOf(pid) === cpuList) return { ok: true };
@@ -75,15 +77,47 @@ export function pinPid(pid: number, cpuList: string): { ok: boolean; message?: s
   return { ok: false, message: (r.stderr || r.error?.message || `taskset exited ${r.status}`).trim().split('\n')[0] };
 }
 
-/** Pin the system under test: every pid given (and its threads) to the plan's SUT cores. */
-export function pinSut(pids: readonly number[], plan: PinPlan): string[] {
+/**
+ * Processes pinning must never move: init (pid 1, and 0, its parent in /proc) and archsim with its
+ * ancestors. Pinning any of them pins whatever they start later (a shell, the next test, every
+ * later session: a unit that failed to spawn once had pid 0, and the tree under it is every
+ * process on the machine).
+ */
+export function unpinnable(self: number = process.pid): Set<number> {
+  const out = new Set<number>([0, 1]);
+  for (let pid: number | undefined = self; pid !== undefined && pid > 1 && !out.has(pid); pid = readProc(pid)?.ppid) out.add(pid);
+  return out;
+}
+
+/** What pinSut did: its notes, and how to give every process it moved its cores back. */
+export type Pinned = { notes: string[]; restore(): void };
+
+/**
+ * Pin the system under test: every pid given (and its threads) to the plan's SUT cores, except
+ * init and archsim's own line (unpinnable). `restore` sets each moved process back to the cores
+ * it had: a user's own system (`loadtest --target --pid`) must not stay on one core after the run.
+ */
+export function pinSut(pids: readonly number[], plan: PinPlan): Pinned {
   const notes: string[] = [];
-  if (!plan.sut) return notes;
-  for (const pid of pids) {
+  const moved: [number, string][] = [];
+  if (!plan.sut) return { notes, restore: () => undefined };
+  const never = unpinnable();
+  for (const pid of new Set(pids)) {
+    if (never.has(pid)) {
+      notes.push(`not pinned: pid ${pid} is ${pid <= 1 ? 'the machine’s init' : 'archsim itself or a process it runs under'}`);
+      continue;
+    }
+    const before = affinityOf(pid) ?? allowedCpus(pid);
     const r = pinPid(pid, plan.sut);
     if (!r.ok) notes.push(`could not pin pid ${pid}: ${r.message}`);
+    else if (before && before !== plan.sut) moved.push([pid, before]);
   }
-  return notes;
+  return {
+    notes,
+    restore: () => {
+      for (const [pid, cpus] of moved) pinPid(pid, cpus);
+    },
+  };
 }
 
 /**
@@ -91,9 +125,10 @@ export function pinSut(pids: readonly number[], plan: PinPlan): string[] {
  * passwords runs twice as fast on two cores as on the one it is pinned to). Where taskset is
  * missing nothing was pinned; a process that is gone is skipped.
  */
-export function unpinSut(pids: readonly number[], cores: number = os.availableParallelism()): void {
-  if (!taskset() || cores < 2) return;
-  for (const pid of pids) pinPid(pid, `0-${cores - 1}`);
+export function unpinSut(pids: readonly number[], cpus: string | null = allowedCpus(process.pid)): void {
+  if (!taskset() || !cpus) return;
+  const never = unpinnable();
+  for (const pid of pids) if (!never.has(pid)) pinPid(pid, cpus);
 }
 
 /** Pin the driver process to the plan's driver core. */

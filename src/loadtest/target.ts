@@ -6,7 +6,7 @@ import { embeddedResult } from './assemble.js';
 import { runDriverInChild, runDriver, type DriverProcesses, type DriverReport, type Progress } from './driver/index.js';
 import type { DriverOptions } from './driver/run.js';
 import { k6Result, K6ScriptError, runK6, type K6Exports } from './k6.js';
-import { planPinning, pinSut } from './pin.js';
+import { planPinning, pinSut, unpinnable, type PinPlan } from './pin.js';
 import { descendants, processUsage, sampleProcesses, type ProcSample, type ProcTarget } from './proc.js';
 import { assertLoopback, loadScenario, type ScenarioRef } from './scenario.js';
 import type { LoadTestResult } from './result.js';
@@ -20,6 +20,12 @@ export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'
   processes?: ProcTarget[];
   /** pin driver and system to separate cores (default true where possible) */
   pin?: boolean;
+  /**
+   * leave the system pinned after the run (archsim's own started layout between back-to-back
+   * windows: re-pinning 135 processes cost half a second a window); by default every process
+   * moved gets its cores back, as a user's own system must
+   */
+  keepPinned?: boolean;
   /** run the driver in this process instead of a pinned child (tests, one-core machines) */
   inProcess?: boolean;
   blueprint?: string | null;
@@ -41,14 +47,24 @@ export type TargetRun = Omit<DriverOptions, 'baseUrl' | 'onProgress' | 'onPhase'
  * driver's too, so the "system under test on its own cores" would not hold.
  */
 export function sutPids(targets: readonly ProcTarget[]): number[] {
-  return targets.flatMap((t) => [t.pid, ...(t.tree ? descendants(t.pid) : [])]);
+  // Never the tree under init or under archsim's own line: that is every process (unpinnable).
+  const never = unpinnable();
+  return targets.filter((t) => !never.has(t.pid)).flatMap((t) => [t.pid, ...(t.tree ? descendants(t.pid) : [])]);
 }
 
 export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
   assertLoopback(o.target);
   const plan = planPinning(undefined, { disable: o.pin === false || o.inProcess });
   const targets = o.processes ?? [];
-  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(sutPids(targets), plan)];
+  const pinned = pinSut(sutPids(targets), plan);
+  try {
+    return await driveTarget(o, plan, targets, [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinned.notes]);
+  } finally {
+    if (!o.keepPinned) pinned.restore();
+  }
+}
+
+async function driveTarget(o: TargetRun, plan: PinPlan, targets: ProcTarget[], notes: string[]): Promise<LoadTestResult> {
   let before: ProcSample | undefined;
   let after: ProcSample | undefined;
   const onPhase = (phase: 'measure' | 'end') => {
@@ -56,7 +72,7 @@ export async function loadTestTarget(o: TargetRun): Promise<LoadTestResult> {
     else after = sampleProcesses(targets);
     o.onPhase?.(phase);
   };
-  const { target, scenario, processes: _p, pin: _pin, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, onReport, drivers, ...driverOptions } = o;
+  const { target, scenario, processes: _p, pin: _pin, keepPinned: _k, inProcess, blueprint, layout, notes: _n, onProgress, onPhase: _op, onReport, drivers, ...driverOptions } = o;
   let report;
   let driverPid: number | null = null;
   if (inProcess) {
@@ -112,10 +128,16 @@ export async function loadTestTargetK6(o: {
   assertLoopback(o.target);
   const targets = o.processes ?? [];
   const plan = planPinning(undefined, { disable: o.pin === false });
-  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinSut(sutPids(targets), plan)];
+  const pinned = pinSut(sutPids(targets), plan);
+  const notes = [...(o.notes ?? []), ...(plan.note ? [plan.note] : []), ...pinned.notes];
   const before = sampleProcesses(targets);
   const started = new Date().toISOString();
-  const run = await runK6({ script: o.script, operations: o.operations, target: o.target, cpuList: plan.driver, onLine: o.onLine, ...(o.exports ? { exports: o.exports } : {}), ...(o.onStarted ? { onStarted: o.onStarted } : {}) });
+  let run: Awaited<ReturnType<typeof runK6>>;
+  try {
+    run = await runK6({ script: o.script, operations: o.operations, target: o.target, cpuList: plan.driver, onLine: o.onLine, ...(o.exports ? { exports: o.exports } : {}), ...(o.onStarted ? { onStarted: o.onStarted } : {}) });
+  } finally {
+    pinned.restore();
+  }
   const after = sampleProcesses(targets);
   const hosts = [...(run.counts.hosts?.entries() ?? [])].map(([h, n]) => `${h} (${n})`).join(', ');
   notes.push(`k6 v${run.version}: latency counts from when k6 sent each request; every request went to ${hosts || 'no host'} (checked in k6's output); process CPU covers the whole k6 run (setup and warm-up included)`);

@@ -4,7 +4,7 @@ import { err, paint, printJson, table, UsageError, CheckFailed } from '../io.js'
 import type { LoadTestResult } from '../../loadtest/result.js';
 import { parseLevels } from '../../loadtest/layout-run.js';
 import { compareAll, P50_TOLERANCE } from '../../loadtest/driver-comparison.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { checkOneFile, writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { requireLayout } from '../options.js';
@@ -12,6 +12,7 @@ import { loadTest } from '../../loadtest/load-test.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
 import { progressLine } from '../views/progress-line.js';
 import { type Progress } from '../../loadtest/driver/run.js';
+import { unpinnable } from '../../loadtest/pin.js';
 
 export type Opts = {
   portOffset?: string;
@@ -195,8 +196,15 @@ async function progressSink(json: boolean): Promise<Sink> {
 function parsePids(list: string[], role: 'unit' | 'datastore') {
   return list.map((s) => {
     const m = /^([^=]+)=(\d+)$/.exec(s);
-    if (!m) throw new UsageError(`--${role === 'unit' ? 'pid' : 'db-pid'} wants NAME=PID, not "${s}"`);
-    return { unit: m[1]!, role, pid: Number(m[2]), tree: role === 'datastore' };
+    const flag = `--${role === 'unit' ? 'pid' : 'db-pid'}`;
+    if (!m) throw new UsageError(`${flag} wants NAME=PID, not "${s}"`);
+    const pid = Number(m[2]);
+    // Init's and archsim's own line are never the system under test: pinning them (and the tree
+    // under them) would move every process on the machine to one core for good.
+    if (pid <= 1) throw new UsageError(`${flag} ${s}: pid ${pid} is the machine's init, not a process of the system under test`);
+    if (unpinnable().has(pid)) throw new UsageError(`${flag} ${s}: pid ${pid} is archsim or a process it runs under (its shell), not the system under test`);
+    if (!existsSync(`/proc/${pid}`)) throw new UsageError(`${flag} ${s}: no process ${pid} on this machine`);
+    return { unit: m[1]!, role, pid, tree: role === 'datastore' };
   });
 }
 
