@@ -94,6 +94,8 @@ function cmdlineOf(pid: number): string {
 
 /** Every live descendant of a process (children, grandchildren…), from the ppids in /proc/N/stat. */
 export function descendants(root: number): number[] {
+  // Under 0 and 1 is every process on the machine: never a system's own tree.
+  if (!Number.isInteger(root) || root <= 1) return [];
   let entries: string[];
   try {
     entries = readdirSync('/proc');

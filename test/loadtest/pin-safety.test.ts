@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { affinityOf, pinSut, taskset, unpinnable } from '../../src/loadtest/pin.js';
 import { sutPids } from '../../src/loadtest/target.js';
+import { descendants } from '../../src/loadtest/proc.js';
 import { startTrivialServer } from '../../src/loadtest/trivial-server.js';
 import { archsim } from '../helpers/cli.js';
 
@@ -20,6 +21,9 @@ describe('what pinning never touches', () => {
   });
 
   it('the tree under pid 0 or 1 is not the system under test (it is every process)', () => {
+    expect(descendants(0)).toEqual([]);
+    expect(descendants(1)).toEqual([]);
+    expect(descendants(process.ppid)).toContain(process.pid); // a real tree is still walked
     expect(sutPids([{ unit: 'u', role: 'unit', pid: 0, tree: true }])).toEqual([]);
     expect(sutPids([{ unit: 'u', role: 'unit', pid: 1, tree: true }])).toEqual([]);
     expect(sutPids([{ unit: 'me', role: 'unit', pid: process.pid, tree: true }])).toEqual([]);

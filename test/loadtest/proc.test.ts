@@ -111,8 +111,13 @@ describe('pinning', () => {
     expect(pids).toEqual(expect.arrayContaining([parent.pid!, ...kids]));
     // without tree, the process alone
     expect(sutPids([{ unit: 'u', pid: parent.pid! }])).toEqual([parent.pid!]);
-    expect(pinSut(pids, { driver: '1', sut: '0' })).toEqual([]);
+    const before = new Map(pids.map((pid) => [pid, allowedCpus(pid)]));
+    const pinned = pinSut(pids, { driver: '1', sut: '0' });
+    expect(pinned.notes).toEqual([]);
     for (const pid of [parent.pid!, ...kids]) expect(allowedCpus(pid)).toBe('0');
+    // and each gets its own cores back
+    pinned.restore();
+    for (const pid of [parent.pid!, ...kids]) expect(allowedCpus(pid)).toBe(before.get(pid));
   });
 });
 

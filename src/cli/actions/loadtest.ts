@@ -64,7 +64,6 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
   const connections = o.connections === undefined ? undefined : intFlag('--connections', o.connections);
   const portOffset = intFlag('--port-offset', o.portOffset ?? '0', 0, 50_000);
   const trivialCpuMs = o.trivialCpu === undefined ? undefined : millisFlag('--trivial-cpu', o.trivialCpu);
-  const processes = [...parsePids(o.pid ?? [], 'unit'), ...parsePids(o.dbPid ?? [], 'datastore')];
   const replications = o.replications === undefined ? 1 : intFlag('--replications', o.replications);
   let levels: number[] | undefined;
   if (o.levels !== undefined) {
@@ -93,6 +92,7 @@ export async function action(file: string | undefined, o: Opts): Promise<number>
     if (o.fastDb) throw new UsageError('--fast-db starts PostgreSQL for a --layout; a --target runs its own database');
     if (portOffset !== 0) throw new UsageError('--port-offset moves the ports of a started --layout; a --target already listens where it does');
   }
+  const processes = [...parsePids(o.pid ?? [], 'unit'), ...parsePids(o.dbPid ?? [], 'datastore')];
   if (connections !== undefined && users !== undefined && !levels) throw new UsageError('--connections bounds the open model\'s requests in flight; with --users the connections are the users');
   // Refused now, not after the run: an existing file without --force, a link, an input.
   const inputs = [file, o.k6Script, o.loadProfile, o.scenario].filter((f): f is string => f !== undefined);
