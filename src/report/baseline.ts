@@ -28,6 +28,7 @@ const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : nul
 
 export function diffReports(before: Report, after: Report): Change[] {
   const changes: Change[] = [];
+  const workload = workloadCauses(before, after);
   for (const a of after.layouts) {
     const b = before.layouts.find((l) => l.name === a.name);
     if (!b) {
@@ -52,10 +53,10 @@ export function diffReports(before: Report, after: Report): Change[] {
         : bounded
           ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
           : `${name} ${formatFigure(old.value, old.unit)} → ${formatFigure(fig.value, fig.unit)}`;
-      changes.push(entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, relatedCauses(name, b, a, causes), delta, pct));
+      changes.push(entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)], delta, pct));
     }
     for (const [name, old] of fb) {
-      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, relatedCauses(name, b, a, causes)));
+      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)]));
     }
   }
   for (const b of before.layouts) {
@@ -120,6 +121,38 @@ function structuralCauses(b: LayoutReport, a: LayoutReport): Cause[] {
     }
   }
   return out;
+}
+
+/**
+ * What changed in how both reports were computed rather than in the layouts: the workload's rate
+ * and mix, and the method. Without them a baseline taken at 200/s and a report at 400/s showed
+ * every latency up with no cause, or with a structural change that had nothing to do with it.
+ */
+type WorkloadCauses = { rate: string[]; mix: string[]; method: string[] };
+
+function workloadCauses(b: Report, a: Report): WorkloadCauses {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const rate = b.workload.rateRps !== a.workload.rateRps ? [`workload rate ${formatFigure(b.workload.rateRps, '/s')} → ${formatFigure(a.workload.rateRps, '/s')}`] : [];
+  const shares: string[] = [];
+  for (const op of new Set([...Object.keys(b.workload.mix), ...Object.keys(a.workload.mix)])) {
+    const x = b.workload.mix[op] ?? 0;
+    const y = a.workload.mix[op] ?? 0;
+    if (Math.abs(x - y) > EPS) shares.push(`${op} ${pct(x)} → ${pct(y)}`);
+  }
+  const mix = shares.length ? [`workload mix: ${shares.slice(0, 3).join(', ')}${shares.length > 3 ? ` and ${shares.length - 3} more` : ''}`] : [];
+  const method = b.method !== a.method ? ['computed another way (the reports’ methods differ)'] : [];
+  return { rate, mix, method };
+}
+
+/** The workload and method causes a figure depends on (first: they move every such figure). */
+function workloadRelated(figure: string, w: WorkloadCauses): string[] {
+  const family = /^([\w.]+)(?:\(|$)/.exec(figure)?.[1] ?? figure;
+  const perOp = figure.includes('(');
+  if (['mean', 'p50', 'p95', 'p99', 'utilization', 'success'].includes(family)) return [...w.rate, ...w.mix, ...w.method];
+  // the mix's saturation throughput; an operation's own maximum is the same at any workload
+  if (family === 'throughput') return perOp ? w.method : [...w.mix, ...w.method];
+  if (family === 'cost.perMillion') return w.rate;
+  return [];
 }
 
 /** Which structural causes explain a changed figure. */
