@@ -64,12 +64,15 @@ export class Stations {
   readonly maxActive: Int32Array;
   // Per replica (index r).
   private readonly stationOf: Int32Array;
-  /** servers of the replica's station (copied here: touch() runs twice per visit) */
+  /** servers of the replica's station (copied here: read on every visit and completion) */
   private readonly cap: Int32Array;
   private readonly busy: Int32Array;
-  /** tokens in the replica's waiting line (its length, kept beside it for touch() and pick()) */
+  /** tokens in the replica's waiting line (its length, kept beside it for the areas and pick()) */
   private readonly queued: Int32Array;
-  private readonly last: Float64Array;
+  // Time-areas of busy servers and waiting tokens, kept as running sums: each server taken adds
+  // −now, each freed +now (so the area up to T is the sum plus the count now × T, totals()).
+  // This replaced bringing an area up to now (a read of its last time, a multiply, two writes)
+  // before every change: twice per visit.
   private readonly busyArea: Float64Array;
   private readonly waitArea: Float64Array;
   private readonly waiting: TokenQueue[] = [];
@@ -143,7 +146,6 @@ export class Stations {
     this.cap = new Int32Array(nr);
     this.busy = new Int32Array(nr);
     this.queued = new Int32Array(nr);
-    this.last = new Float64Array(nr);
     this.busyArea = new Float64Array(nr);
     this.waitArea = new Float64Array(nr);
     this.cold = cold;
@@ -201,19 +203,6 @@ export class Stations {
     return p;
   }
 
-  /** Bring replica r's busy and waiting time-areas up to now. */
-  private touch(r: number): void {
-    const now = this.sim.now;
-    const dt = now - this.last[r]!;
-    if (dt > 0) {
-      const b = this.busy[r]!;
-      const c = this.cap[r]!;
-      this.busyArea[r]! += (b < c ? b : c) * dt;
-      this.waitArea[r]! += this.queued[r]! * dt;
-      this.last[r] = now;
-    }
-  }
-
   /** Bring station s's replica-time area up to now (before its active count changes). */
   touchActive(s: number): void {
     const dt = this.sim.now - this.activeLast[s]!;
@@ -256,17 +245,19 @@ export class Stations {
     const r = this.pick(s);
     t.replica = r;
     this.visits[s]!++;
-    this.touch(r);
     // A free server takes the visit; a PS replica takes every visit at once, sharing its cores
     // (run: its pool), and only one that finds a core free wakes it.
     const free = this.busy[r]! < this.cap[r]!;
     if (free || this.pool[r]) {
       const gap = free ? this.wake(r) : -1;
+      // past its servers a PS replica's extra visits share them: the busy servers stay at cap
+      if (free) this.busyArea[r]! -= this.sim.now;
       this.busy[r]!++;
       this.serve(t, s, d, gap);
     } else {
       this.waited[s]!++;
       this.waiting[r]!.push(t);
+      this.waitArea[r]! -= this.sim.now;
       this.queued[r]!++;
       t.dist = d;
     }
@@ -309,12 +300,17 @@ export class Stations {
   serviceDone(t: Token): void {
     if (t.after > 0) return this.holdAfter(t);
     const r = t.replica;
-    this.touch(r);
     if (this.queued[r]! > 0 && !this.pool[r]) {
+      // the server goes straight to the next in line: busy unchanged, one fewer waiting
+      this.waitArea[r]! += this.sim.now;
       this.queued[r]!--;
       const next = this.waiting[r]!.shift();
       this.serve(next, this.stationOf[r]!, next.dist);
-    } else if (--this.busy[r]! < this.cap[r]!) this.rest(r);
+    } else if (--this.busy[r]! < this.cap[r]!) {
+      // a server went idle (with more visits than servers in a PS replica, none did)
+      this.busyArea[r]! += this.sim.now;
+      this.rest(r);
+    }
     this.sim.exec(t);
   }
 
@@ -335,7 +331,7 @@ export class Stations {
   crash(s: number): void {
     for (let k = 0; k < this.allocated[s]!; k++) {
       const r = this.firstReplica[s]! + k;
-      this.touch(r);
+      this.waitArea[r]! += this.queued[r]! * this.sim.now;
       this.queued[r] = 0;
       for (const t of this.waiting[r]!.drain()) if (!this.sim.fail(t)) this.sim.exec(t);
     }
@@ -352,9 +348,10 @@ export class Stations {
       active[s] = this.activeArea[s]!;
       for (let k = 0; k < this.allocated[s]!; k++) {
         const r = this.firstReplica[s]! + k;
-        this.touch(r);
-        busy[s]! += this.busyArea[r]!;
-        wait[s]! += this.waitArea[r]!;
+        const b = this.busy[r]!;
+        const c = this.cap[r]!;
+        busy[s]! += this.busyArea[r]! + (b < c ? b : c) * this.sim.now;
+        wait[s]! += this.waitArea[r]! + this.queued[r]! * this.sim.now;
       }
     }
     return { busy, wait, active, visits: Float64Array.from(this.visits), waited: Float64Array.from(this.waited), work: Float64Array.from(this.work), served: Float64Array.from(this.served) };
