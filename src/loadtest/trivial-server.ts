@@ -63,6 +63,9 @@ export function serve(o: TrivialOptions): Promise<number> {
   return new Promise((resolve) => server.listen(o.port ?? 0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
 
+/** How long stop() waits for the server to exit on SIGTERM before it kills it. */
+export const STOP_GRACE_MS = 2000;
+
 export type TrivialServer = { url: string; port: number; pid: number; child: ChildProcess; stop(): Promise<void> };
 
 /** Start the trivial server as a child process (optionally through a command prefix such as taskset). */
@@ -97,7 +100,13 @@ export async function startTrivialServer(o: TrivialOptions = {}, prefix: string[
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        // A server spinning through a long --trivial-cpu request runs no signal handler until the
+        // request is done (an hour for --trivial-cpu 1h): SIGKILL after a grace period.
+        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
