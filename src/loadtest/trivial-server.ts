@@ -127,8 +127,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     stallMs: arg(argv, '--stall-ms'),
     status: arg(argv, '--status'),
   });
-  process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
+  // Heard before the port is told: a parent that stops the server as soon as it reads the line
+  // found it killed by the signal (exit code null) one time in five.
   process.on('SIGTERM', () => process.exit(0));
+  process.stdout.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
   // Never outlive the parent that started us: it holds our stdin open.
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('error', () => process.exit(0));

@@ -23,7 +23,7 @@
 //
 //   arrivals.ts  Arrivals.arrive, schedule, pick       an open-workload arrival picks its operation
 //   engine.ts    Sim.startRequest, exec, finish        a token runs the operation's program
-//   stations.ts  Stations.visit, pick, touch, serve,   OP_VISIT: a replica, a server or the line
+//   stations.ts  Stations.visit, pick, serve,          OP_VISIT: a replica, a server or the line
 //                run, serviceDone
 //   sampler.ts   Sampler.draw                          the service time (or a delay's)
 //   kernel.ts    EventHeap.push, pop; Lanes.push, pop  the future-event list
