@@ -48,7 +48,9 @@ describe('archsim up supervision and signals', () => {
 
     // kill -9 the unit: the supervisor restarts it and says so; run.json holds the new pid.
     process.kill(unit0, 'SIGKILL');
-    await until(() => existsSync(join(cwd, '.archsim', 'run.json')) && state().units[0].pid !== unit0 && state().units[0].state === 'up', 120_000, 'restart recorded');
+    // run.json and the supervisor's line come from different writes: wait for both (on a loaded
+    // CI machine the line came after run.json said up).
+    await until(() => existsSync(join(cwd, '.archsim', 'run.json')) && state().units[0].pid !== unit0 && state().units[0].state === 'up' && /unit backend restarted/.test(stderr), 120_000, 'restart recorded');
     expect(stderr).toMatch(/unit backend \(pid \d+\) died \(SIGKILL\); restarting/);
     expect(stderr).toMatch(/unit backend restarted \(pid \d+, restart 1\)/);
     const st = archsim(['status', '--json'], { cwd });
@@ -62,7 +64,7 @@ describe('archsim up supervision and signals', () => {
     const gw0 = state().gateway.pid as number;
     expect(gw0).toBeGreaterThan(0);
     process.kill(gw0, 'SIGKILL');
-    await until(() => existsSync(join(cwd, '.archsim', 'run.json')) && state().gateway.pid !== gw0 && state().gateway.state === 'up', 120_000, 'gateway restart recorded');
+    await until(() => existsSync(join(cwd, '.archsim', 'run.json')) && state().gateway.pid !== gw0 && state().gateway.state === 'up' && /the gateway restarted/.test(stderr), 120_000, 'gateway restart recorded');
     expect(stderr).toMatch(new RegExp(`the gateway \\(pid ${gw0}\\) died \\(SIGKILL\\); restarting in \\d+ ms`));
     expect(stderr).toMatch(/the gateway restarted \(pid \d+, restart 1\)/);
     const gst = JSON.parse(archsim(['status', '--json'], { cwd }).stdout);

@@ -24,7 +24,10 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/platform costs from \S+platform\.json \(measured [^)]+\), not measured again/);
   expect(r.stdout).toMatch(/median \|error\| over the predicted layouts: p50 \d+%, p95 \d+%, max throughput \d+%/);
-  expect(r.stdout).toMatch(/warm-up 2 s driven and not measured/);
+  // 2 s, or more where a first window that had not settled was dropped into it (settling.ts)
+  const warmup = /warm-up (\d+(?:\.\d+)?) s driven and not measured/.exec(r.stdout);
+  expect(Number(warmup?.[1])).toBeGreaterThanOrEqual(2);
+  if (Number(warmup![1]) > 2) expect(r.stderr).toMatch(/the first window \([^)]*\) had not settled: dropped, one more measured/);
   expect(r.stdout).toMatch(/PostgreSQL durable/);
   expect(r.stdout).toMatch(/CPU of the requests, predicted against measured \(median over the levels\): monolith \(cal\.\) units [+-]\d+%, databases [+-]\d+%/);
   const v = JSON.parse(readFileSync(out, 'utf8'));
