@@ -44,18 +44,35 @@ export async function runSetup(plan: Pick<ScenarioPlan, 'profile' | 'expected'>,
   return step.value;
 }
 
-/** A batch of setup requests, `inFlight` at a time (eight: the seeding has the machine to itself), responses in order (a failure is status 0). */
-function sendAll(requests: Wire[], base: string, inFlight = 8): Promise<{ status: number; body: string; error?: string }[]> {
+/** Tries of one setup request that failed before any answer (a connection reset or closed). */
+export const SETUP_TRANSPORT_TRIES = 3;
+
+/**
+ * A batch of setup requests, `inFlight` at a time (eight: the seeding has the machine to itself),
+ * responses in order (a failure is status 0). A request that got no answer because its connection
+ * failed is sent again, up to SETUP_TRANSPORT_TRIES in all: a kept-alive connection the server
+ * closed as the request went out ("other side closed") failed a top-up login in CI and the whole
+ * validate-model run with it. Not a timeout (two minutes already) and not an answer, whatever
+ * its status: those are the system's.
+ */
+export function sendAll(requests: Wire[], base: string, inFlight = 8): Promise<{ status: number; body: string; error?: string }[]> {
   return inOrder(requests, inFlight, async (r) => {
     const s = spec(r);
-    try {
-      // Set-up is not measured: a slow server (a password hash per user, in a container short
-      // of CPU on a busy machine: over 30 s at load 54 on two cores) gets two minutes a request.
-      const res = await fetch(base + s.path, { method: s.method, headers: s.headers, body: s.body as never, signal: AbortSignal.timeout(SETUP_REQUEST_TIMEOUT_MS) });
-      return { status: res.status, body: await res.text() };
-    } catch (e) {
-      return { status: 0, error: (e as Error).message, body: '' };
+    let error = '';
+    for (let attempt = 1; attempt <= SETUP_TRANSPORT_TRIES; attempt++) {
+      try {
+        // Set-up is not measured: a slow server (a password hash per user, in a container short
+        // of CPU on a busy machine: over 30 s at load 54 on two cores) gets two minutes a request.
+        const res = await fetch(base + s.path, { method: s.method, headers: s.headers, body: s.body as never, signal: AbortSignal.timeout(SETUP_REQUEST_TIMEOUT_MS) });
+        return { status: res.status, body: await res.text() };
+      } catch (e) {
+        const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+        error = `${(e as Error).message}${cause?.message || cause?.code ? ` (${cause.message || cause.code})` : ''}`;
+        if ((e as Error).name === 'TimeoutError' || attempt === SETUP_TRANSPORT_TRIES) break;
+        await new Promise((ok) => setTimeout(ok, 100 * attempt));
+      }
     }
+    return { status: 0, error, body: '' };
   });
 }
 
