@@ -6,21 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { diffReports, parseBaseline } from '../../src/report/baseline.js';
 import type { Report } from '../../src/report/schema.js';
-import { layoutFixture } from './fixture.js';
+import { layoutFixture, reportFixture } from './fixture.js';
 
-const report = (l: ReturnType<typeof layoutFixture>): Report => ({
-  schemaVersion: 1,
-  generator: 'archsim test',
-  blueprint: { name: 'q', title: 'Q', file: 'q.yaml' },
-  method: 'analytic',
-  workload: { rateRps: 200, mix: { 'messages.send': 1 } },
-  layouts: [l],
-  checklist: null,
-  loadtests: [],
-  baseline: null,
-  budgets: null,
-  summary: '',
-});
+const report = (l: ReturnType<typeof layoutFixture>): Report => reportFixture(l);
 
 const causesOf = (b: ReturnType<typeof layoutFixture>, a: ReturnType<typeof layoutFixture>, figure: string) => diffReports(report(b), report(a)).find((c) => c.figure === figure)?.causes;
 

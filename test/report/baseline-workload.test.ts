@@ -4,21 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffReports } from '../../src/report/baseline.js';
 import type { LayoutReport, Report } from '../../src/report/schema.js';
-import { layoutFixture } from './fixture.js';
+import { layoutFixture, reportFixture } from './fixture.js';
 
-const report = (l: LayoutReport, workload: Report['workload'], method = 'analytic'): Report => ({
-  schemaVersion: 1,
-  generator: 'archsim test',
-  blueprint: { name: 'q', title: 'Q', file: 'q.yaml' },
-  method,
-  workload,
-  layouts: [l],
-  checklist: null,
-  loadtests: [],
-  baseline: null,
-  budgets: null,
-  summary: '',
-});
+const report = (l: LayoutReport, workload: Report['workload'], method = 'analytic'): Report => reportFixture(l, { workload, method });
 
 /** The fixture with every workload-dependent figure moved, and the ones that are not kept. */
 function busier(): LayoutReport {

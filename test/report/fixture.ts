@@ -1,5 +1,5 @@
 // A small layout report built by hand, for testing budgets and diffs in isolation.
-import type { LayoutReport } from '../../src/report/schema.js';
+import type { LayoutReport, Report } from '../../src/report/schema.js';
 
 export function layoutFixture(name = 'microservices', over: Partial<{ replicas: number; hops: number; p95: number; cost: number }> = {}): LayoutReport {
   return {
@@ -29,5 +29,22 @@ export function layoutFixture(name = 'microservices', over: Partial<{ replicas: 
     lint: { errors: 0, warnings: 2, findings: [] },
     sweep: [],
     costCurve: [],
+  };
+}
+
+/** A report of one layout (the fixture's blueprint "q", analytic, 200/s of messages.send unless given). */
+export function reportFixture(l: LayoutReport, over: Partial<Pick<Report, 'method' | 'workload'>> = {}): Report {
+  return {
+    schemaVersion: 1,
+    generator: 'archsim test',
+    blueprint: { name: 'q', title: 'Q', file: 'q.yaml' },
+    method: over.method ?? 'analytic',
+    workload: over.workload ?? { rateRps: 200, mix: { 'messages.send': 1 } },
+    layouts: [l],
+    checklist: null,
+    loadtests: [],
+    baseline: null,
+    budgets: null,
+    summary: '',
   };
 }
