@@ -135,8 +135,9 @@ function workloadCauses(b: Report, a: Report): WorkloadCauses {
   const rate = b.workload.rateRps !== a.workload.rateRps ? [`workload rate ${formatFigure(b.workload.rateRps, '/s')} → ${formatFigure(a.workload.rateRps, '/s')}`] : [];
   const shares: string[] = [];
   for (const op of new Set([...Object.keys(b.workload.mix), ...Object.keys(a.workload.mix)])) {
-    const x = b.workload.mix[op] ?? 0;
-    const y = a.workload.mix[op] ?? 0;
+    // own keys only: an operation named "constructor" or "__proto__" in a baseline is a name, not Object's
+    const x = Object.hasOwn(b.workload.mix, op) ? b.workload.mix[op]! : 0;
+    const y = Object.hasOwn(a.workload.mix, op) ? a.workload.mix[op]! : 0;
     if (Math.abs(x - y) > EPS) shares.push(`${op} ${pct(x)} → ${pct(y)}`);
   }
   const mix = shares.length ? [`workload mix: ${shares.slice(0, 3).join(', ')}${shares.length > 3 ? ` and ${shares.length - 3} more` : ''}`] : [];

@@ -54,4 +54,9 @@ describe('a baseline at another workload or by another method', () => {
     const d = diffReports(report(layoutFixture(), { rateRps: 200, mix: MIX }), report(busier(), { rateRps: 200, mix: { ...MIX } }));
     expect(causes(d, 'p95(messages.send)')).toEqual(['utilization of auth-service 12% → 24%', 'utilization of message-service 21% → 42%']);
   });
+
+  it('hostile operation names in a baseline’s mix are names: "constructor" is a share like any other', () => {
+    const d = diffReports(report(layoutFixture(), { rateRps: 200, mix: JSON.parse('{"constructor": 0.5, "messages.send": 0.5}') }), report(busier(), { rateRps: 200, mix: { 'messages.send': 1 } }));
+    expect(causes(d, 'p95(auth.login)')![0]).toBe('workload mix: constructor 50% → 0%, messages.send 50% → 100%');
+  });
 });
