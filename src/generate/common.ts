@@ -20,9 +20,11 @@ export interface GenerateOptions {
   canary?: { unit: string; percent: number };
   /**
    * A migration plan's canary step (`generate gateway --plan`): each new unit gets `percent` of
-   * its routes, the unit they came from (possibly retired in this layout) the rest.
+   * its routes, the unit they came from (possibly retired in this layout) the rest. A unit that
+   * takes routes from several units lists each with its routes ("METHOD /path"): each unit's
+   * routes are split against it.
    */
-  canaries?: { unit: string; percent: number; from: { unit: string; port: number } }[];
+  canaries?: { unit: string; percent: number; from: { unit: string; port: number }; sources?: { unit: string; port: number; routes: string[] }[] }[];
   /** Kubernetes routing object: an Ingress (default) or a Gateway API HTTPRoute. */
   ingress?: 'ingress' | 'gateway-api';
   /** Kubernetes: also emit StatefulSets for the datastores. */

@@ -1,17 +1,24 @@
 // Gateway configurations from the shared route table: Kong (declarative, DB-less), Traefik
 // (file provider) and nginx. A canary splits one unit's routes between it and the monolith.
 import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
-import { matchersByUnit, type RegexMatcher } from '../model/routes.js';
+import { matchersByUnit, type RegexMatcher, type RouteEntry } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { GenerateError, byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 import { grpcNames, grpcRoutes, routedByGrpc } from './grpc.js';
 
 /**
- * One unit's share of the gateway: its prefixes, the exact regexes of its routes no prefix can
- * take without capturing another unit's (model/routes matchersByUnit), and where they go
- * (weights sum to 100).
+ * One route group of the gateway: a unit's prefixes, the exact regexes of its routes no prefix can
+ * take without capturing another group's (model/routes matchersByUnit), and where they go
+ * (weights sum to 100). A unit is one group, except a plan's merged unit (below).
  */
 export interface GatewayRoute {
+  /**
+   * The group's name in the gateway's configuration (Kong service, Traefik router, nginx
+   * variable): the unit's, or, for a unit of a migration plan that takes routes from several
+   * units, one group per unit they come from ("edge-from-gamma-svc"), each split between the new
+   * unit and its own old one, which is the only one that can serve it.
+   */
+  name: string;
   unit: string;
   prefixes: string[];
   regexes: RegexMatcher[];
@@ -23,35 +30,80 @@ export interface GatewayRoute {
   backends: { unit: string; host: string; port: number; weight: number }[];
 }
 
+type Canary = NonNullable<GenerateOptions['canaries']>[number];
+type OldSide = Canary['from'];
+
 export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): GatewayRoute[] {
   const canary = checkCanary(bp, r, opts);
-  // Prefixes and regexes are worked out among the HTTP units only: a gRPC unit's routes travel
+  const groups = routeGroups(r, opts.canaries ?? []);
+  // Prefixes and regexes are worked out among the HTTP groups only: a gRPC unit's routes travel
   // on method paths no HTTP route can share.
   const grpcUnits = new Set(r.units.filter(routedByGrpc).map((u) => u.name));
-  const matchers = matchersByUnit(r.routes.filter((t) => !grpcUnits.has(t.unit)));
-  const routed = new Set(r.routes.map((t) => t.unit));
-  const names = r.units.some((u) => grpcUnits.has(u.name) && routed.has(u.name)) ? grpcNames(bp) : undefined;
-  const grpc = new Map(r.units.filter((u) => grpcUnits.has(u.name) && routed.has(u.name)).map((u) => [u.name, grpcRoutes(bp, r, u, names)]));
+  const isGrpc = (group: string) => grpcUnits.has(groups.of.get(group)!.unit.name);
+  const matchers = matchersByUnit(groups.table.filter((t) => !isGrpc(t.unit)));
+  const names = groups.table.some((t) => isGrpc(t.unit)) ? grpcNames(bp) : undefined;
   const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
-  return r.units
-    .filter((u) => matchers.has(u.name) || (grpc.get(u.name)?.length ?? 0) > 0)
-    .map((u) => ({
+  return [...groups.of]
+    .map(([name, { unit: u, from }]) => ({ name, u, from, grpc: isGrpc(name) ? grpcRoutes(bp, groups.table, name, names) : [] }))
+    .filter(({ name, grpc }) => matchers.has(name) || grpc.length > 0)
+    .map(({ name, u, from, grpc }) => ({
+      name,
       unit: u.name,
-      prefixes: matchers.get(u.name)?.prefixes ?? [],
-      regexes: matchers.get(u.name)?.regexes ?? [],
-      grpc: grpc.get(u.name) ?? [],
-      backends: planStep(opts, u, backend) ??
+      prefixes: matchers.get(name)?.prefixes ?? [],
+      regexes: matchers.get(name)?.regexes ?? [],
+      grpc,
+      backends: planStep(opts, u, backend, from) ??
         (canary && canary.unit.name === u.name
           ? [backend(u, canary.percent), backend(canary.monolith, 100 - canary.percent)]
           : [backend(u, 100)]),
     }));
 }
 
-/** A plan's canary step for this unit: the new unit and the one its routes came from. */
-function planStep(opts: GenerateOptions, u: ResolvedUnit, backend: (u: ResolvedUnit, w: number) => GatewayRoute['backends'][number]): GatewayRoute['backends'] | undefined {
+/**
+ * The gateway's route groups and the route table relabelled by group. A plan's canary whose unit
+ * takes routes from several units (a target that merges them) lists each unit and its routes
+ * (`sources`, routes as "METHOD /path"): each becomes a group of its own, so its old share goes
+ * to the unit that served it before, not to one of them for all. A route no source lists stays
+ * in the unit's own group, against the canary's `from`.
+ */
+function routeGroups(r: ResolvedLayout, canaries: readonly Canary[]): { table: RouteEntry[]; of: Map<string, { unit: ResolvedUnit; from?: OldSide }> } {
+  // Group names are new names in the configuration: none may be a unit's, nor meet one in nginx's
+  // variable names (where "-" and "_" are one).
+  const taken = new Set(r.units.map((u) => nginxVar(u.name)));
+  const unique = (base: string) => {
+    let name = base;
+    for (let i = 2; taken.has(nginxVar(name)); i++) name = `${base}-${i}`;
+    taken.add(nginxVar(name));
+    return name;
+  };
+  const of = new Map<string, { unit: ResolvedUnit; from?: OldSide }>();
+  const groupOfRoute = new Map<string, string>();
+  for (const u of r.units) {
+    of.set(u.name, { unit: u });
+    const sources = canaries.find((c) => c.unit === u.name)?.sources ?? [];
+    if (sources.length < 2) continue;
+    for (const s of sources) {
+      const name = unique(`${u.name}-from-${s.unit}`);
+      of.set(name, { unit: u, from: { unit: s.unit, port: s.port } });
+      for (const route of s.routes) groupOfRoute.set(`${u.name}\u0000${route}`, name);
+    }
+  }
+  const table = r.routes.map((t) => {
+    const group = groupOfRoute.get(`${t.unit}\u0000${t.method} ${t.path}`);
+    return group ? { ...t, unit: group } : t;
+  });
+  return { table, of };
+}
+
+/**
+ * A plan's canary step for this unit: the new unit and the one its routes came from (`from`: a
+ * route group's own old unit, else the canary's).
+ */
+function planStep(opts: GenerateOptions, u: ResolvedUnit, backend: (u: ResolvedUnit, w: number) => GatewayRoute['backends'][number], from?: OldSide): GatewayRoute['backends'] | undefined {
   const c = opts.canaries?.find((x) => x.unit === u.name);
   if (!c) return undefined;
-  const old = { unit: c.from.unit, host: c.from.unit, port: c.from.port, weight: 100 - c.percent };
+  const side = from ?? c.from;
+  const old = { unit: side.unit, host: side.unit, port: side.port, weight: 100 - c.percent };
   // The ends of the canary are plain routes (step 0 is the rollback: everything to the old unit).
   if (c.percent <= 0) return [{ ...old, weight: 100 }];
   if (c.percent >= 100) return [backend(u, 100)];
@@ -100,9 +152,9 @@ function kong(routes: GatewayRoute[], header: string): string {
     _format_version: '3.0',
     _transform: true,
     services: routes.map((g) => ({
-      name: g.unit,
+      name: g.name,
       // A host naming an upstream makes Kong balance over the upstream's weighted targets.
-      host: `${g.unit}.upstream`,
+      host: `${g.name}.upstream`,
       port: g.backends[0]!.port,
       // A gRPC unit is proxied as gRPC (HTTP/2 to the upstream); its routes take gRPC requests only.
       protocol: g.grpc.length ? 'grpc' : 'http',
@@ -111,15 +163,15 @@ function kong(routes: GatewayRoute[], header: string): string {
       write_timeout: 60000,
       retries: 2,
       routes: [
-        ...(g.prefixes.length ? [{ name: `${g.unit}-routes`, paths: g.prefixes, strip_path: false, preserve_host: true, protocols: ['http', 'https'] }] : []),
+        ...(g.prefixes.length ? [{ name: `${g.name}-routes`, paths: g.prefixes, strip_path: false, preserve_host: true, protocols: ['http', 'https'] }] : []),
         // A regex path starts with "~"; regex_priority orders regex routes (higher first).
-        ...g.regexes.map((x, i) => ({ name: `${g.unit}_re${i + 1}`, paths: [`~${x.pattern}`], regex_priority: x.priority, strip_path: false, preserve_host: true, protocols: ['http', 'https'] })),
+        ...g.regexes.map((x, i) => ({ name: `${g.name}_re${i + 1}`, paths: [`~${x.pattern}`], regex_priority: x.priority, strip_path: false, preserve_host: true, protocols: ['http', 'https'] })),
         // A Kong path is a prefix ("/pkg.S/Get" would also take "/pkg.S/GetAll"): each method is an exact regex.
-        ...(g.grpc.length ? [{ name: `${g.unit}-grpc`, paths: g.grpc.map((p) => `~${grpcPathRegex(p)}`), strip_path: false, preserve_host: true, protocols: ['grpc', 'grpcs'] }] : []),
+        ...(g.grpc.length ? [{ name: `${g.name}-grpc`, paths: g.grpc.map((p) => `~${grpcPathRegex(p)}`), strip_path: false, preserve_host: true, protocols: ['grpc', 'grpcs'] }] : []),
       ],
     })),
     upstreams: routes.map((g) => ({
-      name: `${g.unit}.upstream`,
+      name: `${g.name}.upstream`,
       algorithm: 'round-robin',
       // A gRPC server has no HTTP /health: Kong checks that it accepts connections.
       healthchecks: {
@@ -164,15 +216,17 @@ function traefik(routes: GatewayRoute[], header: string): string {
   });
   for (const g of routes) {
     const split = g.backends.length > 1;
-    const service = split ? `${g.unit}-canary` : g.unit;
-    if (g.prefixes.length) routers[g.unit] = { rule: traefikRule(g.prefixes), entryPoints: ['web'], service };
+    // Unsplit, the router goes to its one backend's service: at a plan's step 0 (the rollback)
+    // that is the old unit, not the group's own (a router named a service no file defined).
+    const service = split ? `${g.name}-canary` : g.backends[0]!.unit;
+    if (g.prefixes.length) routers[g.name] = { rule: traefikRule(g.prefixes), entryPoints: ['web'], service };
     // Traefik's entry point takes HTTP/1.1 and h2c alike: gRPC needs no entry point of its own.
-    if (g.grpc.length) routers[g.unit] = { rule: g.grpc.map((p) => `Path(\`${p}\`)`).join(' || '), entryPoints: ['web'], service };
+    if (g.grpc.length) routers[g.name] = { rule: g.grpc.map((p) => `Path(\`${p}\`)`).join(' || '), entryPoints: ['web'], service };
     // An explicit priority (higher first) replaces Traefik's default, the rule's length, which
     // would rank regexes by how long they are written, not by how specific they are.
-    g.regexes.forEach((x, i) => (routers[`${g.unit}_re${i + 1}`] = { rule: `PathRegexp(\`${x.pattern}\`)`, priority: x.priority, entryPoints: ['web'], service }));
+    g.regexes.forEach((x, i) => (routers[`${g.name}_re${i + 1}`] = { rule: `PathRegexp(\`${x.pattern}\`)`, priority: x.priority, entryPoints: ['web'], service }));
     if (split) {
-      services[`${g.unit}-canary`] = { weighted: { services: g.backends.map((b) => ({ name: b.unit, weight: b.weight })) } };
+      services[`${g.name}-canary`] = { weighted: { services: g.backends.map((b) => ({ name: b.unit, weight: b.weight })) } };
     }
     for (const b of g.backends) if (!services[b.unit]) services[b.unit] = server(b, g.grpc.length > 0);
   }
@@ -218,13 +272,15 @@ function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefine
     '    }',
     '',
   );
-  // 128 holds a name of up to 110 characters: "backend_" and any unit name (at most 50).
-  // Emitted only when needed, so the configuration of short names stays as it was.
-  if (routes.some((g) => nginxVar(g.unit).length > NGINX_DEFAULT_VAR_MAX)) L.push('    variables_hash_bucket_size 128;', '');
+  // 128 holds a name of up to 110 characters ("backend_" and any unit name, at most 50), 256 one
+  // of up to 238 (a merged unit's route group, "<unit>-from-<unit>"). Emitted only when needed,
+  // so the configuration of short names stays as it was.
+  const longest = Math.max(...routes.map((g) => nginxVar(g.name).length));
+  if (longest > NGINX_DEFAULT_VAR_MAX) L.push(`    variables_hash_bucket_size ${longest > 110 ? 256 : 128};`, '');
   for (const g of routes) {
     if (g.backends.length > 1) {
       L.push(`    # canary: ${g.backends.map((b) => `${b.weight}% to ${b.unit}`).join(', ')}`);
-      L.push(`    split_clients "\${request_id}" $${nginxVar(g.unit)} {`);
+      L.push(`    split_clients "\${request_id}" $${nginxVar(g.name)} {`);
       g.backends.forEach((b, i) => {
         const share = i === g.backends.length - 1 ? '*' : `${b.weight}%`;
         L.push(`        ${share.padEnd(4)} ${b.host}:${b.port};`);
@@ -235,8 +291,8 @@ function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefine
   L.push('    server {', `        listen ${port};`, '', '        location = /gateway/health {', '            access_log off;', '            default_type text/plain;', '            return 200 "ok\\n";', '        }', '');
   const proxy = (g: GatewayRoute, loc: string) => {
     L.push(`        location ${loc} {`);
-    if (g.backends.length > 1) L.push(`            proxy_pass http://$${nginxVar(g.unit)};`);
-    else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            proxy_pass http://$${nginxVar(g.unit)};`);
+    if (g.backends.length > 1) L.push(`            proxy_pass http://$${nginxVar(g.name)};`);
+    else L.push(`            set $${nginxVar(g.name)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            proxy_pass http://$${nginxVar(g.name)};`);
     L.push(
       '            proxy_http_version 1.1;',
       '            proxy_set_header Host $host;',
@@ -262,8 +318,8 @@ function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefine
     for (const g of grpc) {
       for (const p of g.grpc) {
         L.push(`        location = ${p} {`);
-        if (g.backends.length > 1) L.push(`            grpc_pass grpc://$${nginxVar(g.unit)};`);
-        else L.push(`            set $${nginxVar(g.unit)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            grpc_pass grpc://$${nginxVar(g.unit)};`);
+        if (g.backends.length > 1) L.push(`            grpc_pass grpc://$${nginxVar(g.name)};`);
+        else L.push(`            set $${nginxVar(g.name)} ${g.backends[0]!.host}:${g.backends[0]!.port};`, `            grpc_pass grpc://$${nginxVar(g.name)};`);
         L.push('            grpc_set_header X-Request-Id $request_id;', '            grpc_set_header X-Forwarded-For $proxy_add_x_forwarded_for;', '        }');
       }
     }

@@ -2,7 +2,8 @@
 // per operation. Gateways route a gRPC unit's public operations by these method paths
 // ("/<package>.<Service>/<Method>"), and the scaffold's .proto, server and clients use the same
 // names, so a route, a server and a client always agree. Pure.
-import { operationIndex, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
+import { operationIndex, type ResolvedUnit } from '../model/resolve.js';
+import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { byCodeUnit, unitProtocol } from './common.js';
 
@@ -65,11 +66,12 @@ export function routedByGrpc(u: ResolvedUnit): boolean {
 }
 
 /**
- * The public operations of a gRPC unit as method paths (sorted): what a gateway sends to it. An
- * internal operation is never routed, as it is never routed over HTTP.
+ * The public operations of a gRPC unit (or of one of its gateway's route groups: `unit` is the
+ * group's name in `routes`) as method paths (sorted): what a gateway sends to it. An internal
+ * operation is never routed, as it is never routed over HTTP.
  */
-export function grpcRoutes(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, names: GrpcNames = grpcNames(bp)): string[] {
-  const own = r.routes.filter((t) => t.unit === u.name);
+export function grpcRoutes(bp: Blueprint, routes: readonly RouteEntry[], unit: string, names: GrpcNames = grpcNames(bp)): string[] {
+  const own = routes.filter((t) => t.unit === unit);
   if (!own.length) return [];
   const ops = operationIndex(bp);
   return own

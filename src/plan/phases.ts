@@ -18,7 +18,7 @@ export interface Extraction {
   from: { unit: string; port: number } | undefined;
   /**
    * Each unit the domains come from, when more than one (a target that merges units): the canary
-   * shifts all the routes against `from` alone, so the plan lists the others and says so.
+   * shifts each unit's routes against it (generate gateway --plan); a rehearsal refuses it.
    */
   sources?: { unit: string; port: number; domains: string[] }[];
   tables: TableMove[];

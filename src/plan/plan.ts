@@ -92,12 +92,12 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       : triggerDefs.map((t) => ({ description: t.description, source: 'declared' as const, note: 'no workload to evaluate it against' }));
     const shared = sharedDatastoreLint(all, layoutName).map((f) => f.message);
     const extractions = d.extractions.map((e) => {
-      // Routes from several units: listed per unit, and the phase says the canary cannot do it.
+      // Routes from several units: listed per unit; each unit's routes shift against it. A
+      // rehearsal shifts an extraction against one old unit, and the phase says so.
       const sources = (e.sources ?? []).map((x) => ({ unit: x.unit, port: x.port, routes: routesOf(bp, x.domains) })).filter((x) => x.routes.length);
       if (e.from && sources.length > 1) {
-        const others = sources.filter((x) => x.unit !== e.from!.unit);
         d.notes.push(
-          `${e.unit} takes routes from ${sources.length} units (${sources.map((x) => `${x.unit}: ${x.routes.join(', ')}`).join('; ')}): the canary steps, generate gateway --plan and rehearse shift all of them against ${e.from.unit} alone, whose share of ${others.map((x) => x.unit).join(' and ')}'s routes it cannot serve; shift those by hand, or declare a layout between them in the next: chain, where ${e.unit} takes one unit's domains`,
+          `${e.unit} takes routes from ${sources.length} units (${sources.map((x) => `${x.unit}: ${x.routes.join(', ')}`).join('; ')}): the canary steps and generate gateway --plan shift each unit's routes against that unit; rehearse shifts an extraction against one old unit and refuses this phase (declare a layout between them in the next: chain, where ${e.unit} takes one unit's domains, to rehearse it)`,
         );
       }
       return {
@@ -138,10 +138,18 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
         ? {
             steps: canary.map((p) => ({
               percent: p,
-              weights: withRoutes.flatMap((e) => [
-                { route: e.unit, to: e.unit, weight: p },
-                { route: e.unit, to: e.from!.unit, weight: 100 - p },
-              ]),
+              // A merged unit's routes: one pair per unit they come from ("edge from gamma-svc").
+              weights: withRoutes.flatMap((e) =>
+                e.sources
+                  ? e.sources.flatMap((x) => [
+                      { route: `${e.unit} from ${x.unit}`, to: e.unit, weight: p },
+                      { route: `${e.unit} from ${x.unit}`, to: x.unit, weight: 100 - p },
+                    ])
+                  : [
+                      { route: e.unit, to: e.unit, weight: p },
+                      { route: e.unit, to: e.from!.unit, weight: 100 - p },
+                    ],
+              ),
               command: `${gw} --step ${p} --out gateway/${layoutName}/step-${p}`,
             })),
             rollback: rollbackTriggers(bp, extractions.flatMap((e) => e.domains), figs, maxErrorRate, withRoutes.map((e) => e.unit)),

@@ -53,8 +53,8 @@ export const Extraction = z.object({
   from: z.object({ unit: z.string(), port: z.number().int() }).optional(),
   /**
    * When the routes come from more than one unit (a target that merges units): each unit and its
-   * routes. The canary steps, `generate gateway --plan` and `rehearse` shift every route against
-   * `from` alone; the phase's notes say so.
+   * routes. The canary steps and `generate gateway --plan` shift each unit's routes against that
+   * unit; `rehearse` shifts an extraction against `from` alone and refuses the phase.
    */
   sources: z.array(z.object({ unit: z.string(), port: z.number().int(), routes: z.array(z.string()) })).optional(),
   /** one line: why it goes here */

@@ -2,10 +2,6 @@
 // gateway at the top of the port range: every generated label, object name, path, nginx
 // variable and port must still be one Kubernetes, nginx and compose accept.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { layoutToGenerate } from '../../src/generate/common.js';
@@ -15,6 +11,7 @@ import { k6GrpcCalls } from '../../src/generate/k6.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
+import { hasNginx, NGINX, nginxTest } from '../helpers/nginx.js';
 
 type Obj = Record<string, any>;
 
@@ -278,29 +275,8 @@ layouts:
     expect(confOf(long50('a').slice(0, 39)).split('\n')).toContain(DIRECTIVE);
   });
 
-  const nginx = spawnSync('nginx', ['-v'], { encoding: 'utf8' }).error === undefined;
-  /** `nginx -t` on a configuration: its exit code and what it said. */
-  function nginxTest(conf: string): { status: number | null; stderr: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'archsim-nginx-'));
-    try {
-      writeFileSync(join(dir, 'nginx.conf'), conf);
-      // -p and -e keep nginx off its compiled-in prefix and error log, which need root. Its
-      // stdout is a file: the configuration opens /dev/stdout, which a socket (what spawnSync's
-      // pipes are) cannot be reopened as.
-      const out = openSync(join(dir, 'stdout'), 'w');
-      try {
-        const r = spawnSync('nginx', ['-t', '-q', '-p', `${dir}/`, '-e', 'stderr', '-c', join(dir, 'nginx.conf')], { encoding: 'utf8', stdio: ['ignore', out, 'pipe'] });
-        return { status: r.status, stderr: r.stderr };
-      } finally {
-        closeSync(out);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
-  it('nginx -t accepts the configuration for 50-, 39- and 38-character units (skipped without nginx on PATH)', (ctx) => {
-    ctx.skip(!nginx, 'nginx is not on PATH: cannot run nginx -t');
+  it('nginx -t accepts the configuration for 50-, 39- and 38-character units (skipped without /usr/sbin/nginx)', (ctx) => {
+    ctx.skip(!hasNginx, `${NGINX} is absent: cannot run nginx -t`);
     for (const unit of [UNIT50, long50('a').slice(0, 39), long50('a').slice(0, 38)]) expect(nginxTest(confOf(unit))).toEqual({ status: 0, stderr: '' });
     // The failure the directive prevents, so the check above is not vacuous.
     const without = confOf(UNIT50).replace(`${DIRECTIVE}\n\n`, '');

@@ -1,8 +1,10 @@
 // A target that merges units: the new unit takes routes from several units. The plan named one
 // of them as the source of every route ("Routes move from gamma-svc: GET /gamma, GET /delta",
 // though delta-svc served /delta) and its canary shifted them all against that one. It now lists
-// each unit's routes, says the canary cannot shift them (generate gateway --plan and rehearse take
-// one old unit per extraction), and rehearse refuses such a plan, dry run included (exit 2).
+// each unit's routes, shifts each unit's routes against that unit (the gateway's side:
+// test/plan/merge-gateway.test.ts), and rehearse, which takes one old unit per extraction,
+// refuses such a plan, dry run included (exit 2).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -12,48 +14,11 @@ import { plan, PlanSchema } from '../../src/plan/index.js';
 import { rehearsalSteps, StepsError } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
 
-const YAML = `apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: consolidate }
-system:
-  domains:
-    alpha: { tables: [a1], operations: { get: { route: GET /alpha, cpu: 1ms, db: { reads: 1 }, calls: [beta.lookup] } } }
-    beta:
-      tables: [b1]
-      operations:
-        lookup: { internal: true, cpu: 0.5ms, db: { reads: 1 } }
-        put: { route: POST /beta, cpu: 1ms, db: { writes: 1 } }
-    gamma: { tables: [g1], operations: { list: { route: GET /gamma, cpu: 1ms, db: { reads: 3 } } } }
-    delta: { tables: [d1], operations: { ping: { route: GET /delta, cpu: 0.2ms } } }
-layouts:
-  micro:
-    gateway: { kind: kong, port: 8000 }
-    units:
-      alpha-svc: { domains: [alpha], port: 8001, instance: small }
-      beta-svc: { domains: [beta], port: 8002, instance: small }
-      gamma-svc: { domains: [gamma], port: 8003, instance: small }
-      delta-svc: { domains: [delta], port: 8004, instance: small }
-    datastores:
-      alpha-db: { engine: postgres, tables: [a1] }
-      beta-db: { engine: postgres, tables: [b1] }
-      gamma-db: { engine: postgres, tables: [g1] }
-      delta-db: { engine: postgres, tables: [d1] }
-  merged:
-    gateway: { kind: kong, port: 8000 }
-    units:
-      core: { domains: [alpha, beta], port: 8010, instance: big }
-      edge: { domains: [gamma, delta], port: 8011, instance: big }
-    datastores:
-      core-db: { engine: postgres, tables: [a1, b1] }
-      edge-db: { engine: postgres, tables: [g1, d1] }
-workload: { rate: 50/s, mix: { alpha.get: 3, beta.put: 1, gamma.list: 1, delta.ping: 1 } }
-catalog:
-  small: { vcpu: 1, usdPerMonth: $10 }
-  big: { vcpu: 2, usdPerMonth: $20 }
-`;
+/** Four services merged into two: edge takes gamma-svc's and delta-svc's routes. */
+const CONSOLIDATE = readFileSync(new URL('../fixtures/plan/consolidate.yaml', import.meta.url), 'utf8');
 
 describe('plan: a target that merges units', () => {
-  const r = parseBlueprint(YAML, join(tmpdir(), 'consolidate.yaml'));
+  const r = parseBlueprint(CONSOLIDATE, join(tmpdir(), 'consolidate.yaml'));
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '));
   const bp = r.blueprint;
   const { plan: p } = plan(bp, { from: 'micro', to: 'merged', start: '2026-01-05' });
@@ -69,7 +34,7 @@ describe('plan: a target that merges units', () => {
     const md = renderPlanMarkdown(p);
     expect(md).toContain('- Routes move from gamma-svc (port 8003): `GET /gamma`; from delta-svc (port 8004): `GET /delta`\n');
     expect(phase.notes).toContain(
-      "edge takes routes from 2 units (gamma-svc: GET /gamma; delta-svc: GET /delta): the canary steps, generate gateway --plan and rehearse shift all of them against gamma-svc alone, whose share of delta-svc's routes it cannot serve; shift those by hand, or declare a layout between them in the next: chain, where edge takes one unit's domains",
+      "edge takes routes from 2 units (gamma-svc: GET /gamma; delta-svc: GET /delta): the canary steps and generate gateway --plan shift each unit's routes against that unit; rehearse shifts an extraction against one old unit and refuses this phase (declare a layout between them in the next: chain, where edge takes one unit's domains, to rehearse it)",
     );
   });
 

@@ -169,11 +169,41 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
     if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
     extra = { [phase.layout]: l.data };
   }
+  const layoutOf = (i: number): Layout => {
+    const name = plan.phases[i]!.layout;
+    if (i === n && extra) return extra[name]!;
+    if (Object.hasOwn(blueprint.layouts, name)) return blueprint.layouts[name]!;
+    const l = Layout.safeParse({ ...plan.phases[i]!.layoutInput, next: undefined });
+    if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${i}'s layout is not valid (${l.error.issues[0]?.message})`);
+    return l.data;
+  };
+  const oldSide = oldSideCheck(opts.plan, n, [layoutOf(n - 1), layoutOf(n)]);
   const canaries = phase.extractions
-    .filter((e) => e.from && e.routes.length)
-    .map((e) => ({ unit: e.unit, percent: step, from: e.from! }));
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.from && e.routes.length)
+    .map(({ e, i }) => ({
+      unit: e.unit,
+      percent: step,
+      from: oldSide(`extractions[${i}].from`, e.from!),
+      ...(e.sources && e.sources.length > 1 ? { sources: e.sources.map((x, j) => ({ ...oldSide(`extractions[${i}].sources[${j}]`, x), routes: x.routes })) } : {}),
+    }));
   if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
   return { layout: phase.layout, canaries, extra };
+}
+
+/**
+ * A canary's old side (the unit a route comes from) goes into the gateway's configuration as a
+ * host and a port: it must be a unit of the phase or of the phase before it (a retired unit keeps
+ * its place there until the canary ends) on that unit's port. A plan file is input like any
+ * other: a hostile one put configuration text where a host name goes. The error names where the
+ * wrong value is, never the value.
+ */
+function oldSideCheck(file: string, n: number, layouts: Layout[]) {
+  return (where: string, side: { unit: string; port: number }) => {
+    const ok = layouts.some((l) => Object.hasOwn(l.units, side.unit) && l.units[side.unit]!.port === side.port);
+    if (!ok) throw new UsageError(`--plan ${file}: phase ${n}'s ${where} is not a unit of phase ${n - 1} or ${n} on its port`);
+    return { unit: side.unit, port: side.port };
+  };
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
