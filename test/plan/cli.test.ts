@@ -154,7 +154,7 @@ describe('archsim plan (CLI)', { timeout: 300_000 }, () => {
       [['--plan', planFile, '--phase', String(n), '--step', '0x10'], /--step 0x10: expected a percentage/],
       [['--plan', planFile, '--phase', String(n), '--step', '1e1'], /--step 1e1: expected a percentage/],
       [['--plan', planFile, '--phase', '0x1', '--step', '10'], /--phase 0x1: expected 1/],
-      [['--plan', join(tmp, 'missing.json'), '--phase', '1', '--step', '10'], /cannot read a plan/],
+      [['--plan', join(tmp, 'missing.json'), '--phase', '1', '--step', '10'], /--plan \S+missing\.json: no such file/],
     ];
     for (const [args, re] of cases) {
       const r = archsim(['generate', 'gateway', 'blueprints/quantchat.yaml', ...args, '--out', join(tmp, 'never')]);

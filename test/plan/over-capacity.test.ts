@@ -70,7 +70,7 @@ describe('plan: a source layout over capacity at the workload rate', () => {
     const file = join(tmp, 'hot-shop.plan.json');
     writeFileSync(file, JSON.stringify(p, null, 2));
     expect(PlanSchema.safeParse(JSON.parse(JSON.stringify(p))).success).toBe(true);
-    const r = readPlanFile(file, 'hot-shop');
+    const r = readPlanFile(file, loaded.blueprint);
     expect(r.ok, JSON.stringify(r)).toBe(true);
   });
 

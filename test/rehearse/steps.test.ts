@@ -240,27 +240,27 @@ describe('readPlanFile (hostile input)', () => {
     return f;
   };
   it('reads a plan of the blueprint', () => {
-    const r = readPlanFile(write('ok.json', JSON.stringify(p, null, 2)), 'quantchat');
+    const r = readPlanFile(write('ok.json', JSON.stringify(p, null, 2)), quantchat);
     expect(r.ok).toBe(true);
   });
   it('positions a syntax error and a schema error, and refuses another blueprint’s plan', () => {
-    const syntax = readPlanFile(write('syntax.json', '{\n  "kind": "archsim-plan",\n  "version": 1,,\n}'), 'quantchat');
+    const syntax = readPlanFile(write('syntax.json', '{\n  "kind": "archsim-plan",\n  "version": 1,,\n}'), quantchat);
     expect(syntax.ok).toBe(false);
     if (!syntax.ok && 'errors' in syntax) expect(syntax.errors[0]!.line).toBe(3);
     const json = JSON.stringify({ ...p, phases: [{ ...p.phases[0], index: 'zero' }] }, null, 2);
-    const schema = readPlanFile(write('schema.json', json), 'quantchat');
+    const schema = readPlanFile(write('schema.json', json), quantchat);
     expect(schema.ok).toBe(false);
     if (!schema.ok && 'errors' in schema) {
       const line = json.split('\n').findIndex((l) => l.includes('"zero"')) + 1;
       expect(schema.errors[0]).toMatchObject({ line, path: ['phases', 0, 'index'] });
     }
-    const other = readPlanFile(write('other.json', JSON.stringify({ ...p, blueprint: 'another' })), 'quantchat');
+    const other = readPlanFile(write('other.json', JSON.stringify({ ...p, blueprint: 'another' })), quantchat);
     expect(!other.ok && 'errors' in other && other.errors[0]!.message).toMatch(/plan of blueprint "another", not of "quantchat"/);
   });
   it('refuses what is not a regular text file, without quoting it', () => {
-    const dir = readPlanFile(tmp, 'quantchat');
+    const dir = readPlanFile(tmp, quantchat);
     expect(!dir.ok && 'message' in dir && dir.message).toMatch(/directory/);
-    const bin = readPlanFile(write('bin.json', '\u0000\u0001\u00ff'.repeat(10)), 'quantchat');
+    const bin = readPlanFile(write('bin.json', '\u0000\u0001\u00ff'.repeat(10)), quantchat);
     expect(bin.ok).toBe(false);
   });
 });

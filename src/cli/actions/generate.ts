@@ -1,14 +1,14 @@
 // `archsim generate`: flags first, then the blueprint, one generate() call and the files written (never over a user's file without --force).
 import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
-import { EXIT, err, out, paint, printJson, table, UsageError } from '../io.js';
+import { EXIT, err, out, paint, printJson, table, InputError, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { loadBlueprint } from '../../io/load.js';
 import { generate, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
 import { writeFiles } from '../../io/write-files.js';
 import { WriteRefused } from '../../io/write-set.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
-import { existsSync, statSync, readFileSync } from 'node:fs';
-import { PlanSchema } from '../../plan/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { readPlanFile } from '../../rehearse/plan-file.js';
 import { Layout, type Blueprint } from '../../model/schema.js';
 import { checkSemantics } from '../../model/semantics.js';
 
@@ -134,24 +134,19 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
 /**
  * `--plan P --phase N --step S`: the phase's layout (added from the plan when the blueprint is
  * not the plan's overlay) and its canary weights at step S. The plan file is input like any
- * other: checked against the plan schema and the blueprint's semantics.
+ * other (rehearse/plan-file.ts: bounded, positioned, its canaries' units checked against its layouts)
+ * and the phase's layout against the blueprint's semantics.
  */
 async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliOptions) {
   if (target !== 'gateway') throw new UsageError('--plan, --phase and --step apply to the gateway target');
   if (opts.plan === undefined || opts.phase === undefined || opts.step === undefined) throw new UsageError('--plan, --phase and --step go together');
   if (opts.layout !== undefined) throw new UsageError('--layout and --plan exclude each other: the plan names the phase layout');
-  let raw: unknown;
-  try {
-    if (statSync(opts.plan).size > 64 * 1024 * 1024) throw new UsageError(`--plan ${opts.plan}: larger than 64 MiB`);
-    raw = JSON.parse(readFileSync(opts.plan, 'utf8'));
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`--plan ${opts.plan}: cannot read a plan (${(e as Error).message})`);
+  const read = readPlanFile(opts.plan, blueprint);
+  if (!read.ok) {
+    if ('errors' in read) throw new InputError(read.errors);
+    throw new UsageError(`--plan ${read.message}`);
   }
-  const parsed = PlanSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`--plan ${opts.plan}: not an archsim plan (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
-  const plan = parsed.data;
-  if (plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${opts.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+  const plan = read.plan;
   // Decimal digits only: Number() also read "0x10" as 16, "1e1" as 10 and " " as 0 (the rollback).
   const n = /^\s*\d+\s*$/.test(String(opts.phase)) ? Number(opts.phase) : NaN;
   const last = plan.phases.length - 1;
@@ -169,41 +164,12 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
     if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
     extra = { [phase.layout]: l.data };
   }
-  const layoutOf = (i: number): Layout => {
-    const name = plan.phases[i]!.layout;
-    if (i === n && extra) return extra[name]!;
-    if (Object.hasOwn(blueprint.layouts, name)) return blueprint.layouts[name]!;
-    const l = Layout.safeParse({ ...plan.phases[i]!.layoutInput, next: undefined });
-    if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${i}'s layout is not valid (${l.error.issues[0]?.message})`);
-    return l.data;
-  };
-  const oldSide = oldSideCheck(opts.plan, n, [layoutOf(n - 1), layoutOf(n)]);
+  // readPlanFile checked that every unit named here is one of the layouts' on its port.
   const canaries = phase.extractions
-    .map((e, i) => ({ e, i }))
-    .filter(({ e }) => e.from && e.routes.length)
-    .map(({ e, i }) => ({
-      unit: e.unit,
-      percent: step,
-      from: oldSide(`extractions[${i}].from`, e.from!),
-      ...(e.sources && e.sources.length > 1 ? { sources: e.sources.map((x, j) => ({ ...oldSide(`extractions[${i}].sources[${j}]`, x), routes: x.routes })) } : {}),
-    }));
+    .filter((e) => e.from && e.routes.length)
+    .map((e) => ({ unit: e.unit, percent: step, from: e.from!, ...(e.sources && e.sources.length > 1 ? { sources: e.sources } : {}) }));
   if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
   return { layout: phase.layout, canaries, extra };
-}
-
-/**
- * A canary's old side (the unit a route comes from) goes into the gateway's configuration as a
- * host and a port: it must be a unit of the phase or of the phase before it (a retired unit keeps
- * its place there until the canary ends) on that unit's port. A plan file is input like any
- * other: a hostile one put configuration text where a host name goes. The error names where the
- * wrong value is, never the value.
- */
-function oldSideCheck(file: string, n: number, layouts: Layout[]) {
-  return (where: string, side: { unit: string; port: number }) => {
-    const ok = layouts.some((l) => Object.hasOwn(l.units, side.unit) && l.units[side.unit]!.port === side.port);
-    if (!ok) throw new UsageError(`--plan ${file}: phase ${n}'s ${where} is not a unit of phase ${n - 1} or ${n} on its port`);
-    return { unit: side.unit, port: side.port };
-  };
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

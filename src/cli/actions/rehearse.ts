@@ -5,6 +5,7 @@
 import { loadBlueprint } from '../../io/load.js';
 import { InputError } from '../../errors.js';
 import { readPlanFile } from '../../rehearse/plan-file.js';
+import { terminalText } from '../../model/diagnostics.js';
 import { describeAction, rehearsalSteps, StepsError } from '../../rehearse/steps.js';
 import { durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, out, printJson, table, UsageError } from '../io.js';
@@ -41,7 +42,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   const phases = f.phases !== undefined ? listFlag(f.phases).map((p) => intFlag('--phases', p, 1)) : undefined;
   const portOffset = intFlag('--port-offset', f.portOffset ?? '0', 0, 30_000);
   const { blueprint } = loadBlueprint(file);
-  const read = readPlanFile(f.plan, blueprint.metadata.name);
+  const read = readPlanFile(f.plan, blueprint);
   if (!read.ok) {
     if ('errors' in read) throw new InputError(read.errors);
     throw new UsageError(`--plan ${read.message}`);
@@ -55,14 +56,16 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   }
   if (f.dryRun) {
     if (f.json) printJson({ actions });
-    else for (const a of actions) out(describeAction(a));
+    // A plan's text (domains, tables, stores) is shown, never obeyed: no control character reaches
+    // the terminal raw.
+    else for (const a of actions) out(terminalText(describeAction(a)));
     return EXIT.ok;
   }
   const { rehearse, unjudgedLine } = await import('../../rehearse/runner.js');
   const { rateLine } = await import('../../rehearse/rates.js');
   const breakUnit = process.env[BREAK_ENV];
   if (breakUnit) err(`archsim: ${BREAK_ENV}=${breakUnit}: that unit answers 500 on purpose (tests only)`);
-  const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(l) });
+  const r = await rehearse(file, read.plan, actions, { rate, warmupS, portOffset, ...(breakUnit ? { breakUnit } : {}), onLine: (l) => err(terminalText(l)) });
   const lost = r.messages.reduce((s, m) => s + m.lost + m.undelivered, 0);
   // A move step that failed (a backfill or a verify that found the copies different, a cut-over
   // or a drop that did not happen) is a failed rehearsal.
@@ -70,7 +73,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   if (f.json) printJson(r);
   else {
     const lowered = r.phaseRates.some((x) => (x.ranAtRps ?? x.rateRps) < r.rateRps);
-    out(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${lowered ? ' at first' : ''}${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`);
+    out(terminalText(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${lowered ? ' at first' : ''}${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`));
     // The rate each phase ran at and why (a share fits each phase's capacity on this host).
     if (r.phaseRates.length) {
       out('rate by phase:');
