@@ -16,7 +16,7 @@ export type PlanFileResult = { ok: true; plan: Plan } | { ok: false; errors: Dia
 export function readPlanFile(file: string, bp: Blueprint): PlanFileResult {
   const blueprint = bp.metadata.name;
   const read = readInput(file);
-  if (!read.ok) return { ok: false, message: `${file}: ${read.message}` };
+  if (!read.ok) return { ok: false, message: read.message };
   const r = parseYamlWith(Plan, read.text, file);
   if (!r.ok) return { ok: false, errors: r.errors };
   if (r.data.blueprint !== blueprint) {

@@ -94,7 +94,7 @@ describe('archsim plan (CLI)', { timeout: 300_000 }, () => {
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).plan.order[0].unit).toBe('relay-service');
     const wrong = archsim(['report', 'blueprints/chatpop.yaml', '--no-faults', '--plan', planFile]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/is a plan of "quantchat", not of "chatpop"/);
+    expect(wrong.stderr).toMatch(/quantchat\.plan\.json:\d+:\d+: blueprint: this is a plan of blueprint "quantchat", not of "chatpop"/);
   });
 
   it('never overwrites without --force', () => {

@@ -1,4 +1,5 @@
-// A plan file's units are checked against its layouts before anything uses them. A hand-edited
+// A plan file's units are checked against its layouts before anything uses them (generate
+// gateway --plan, rehearse and report --plan read it with one reader). A hand-edited
 // or hostile plan named units that do not exist (the rehearsal's dry run printed them, escape
 // sequences included, and exit 0) and old sides whose name and port went into the gateway's
 // config as written ("monolith;\n}\nserver { listen 9;" on port 99999 reached nginx.conf).
@@ -73,6 +74,12 @@ describe('the commands that read a plan refuse one whose units do not fit (exit 
 
   it('generate gateway --plan', () => {
     const r = archsim(['generate', 'gateway', 'blueprints/quantchat.yaml', '--plan', file, '--phase', String(i), '--step', '10', '--out', join(tmp, 'gw')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(want);
+  });
+
+  it('report --plan', () => {
+    const r = archsim(['report', 'blueprints/quantchat.yaml', '--no-faults', '--plan', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(want);
   });

@@ -144,7 +144,7 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
   const read = readPlanFile(opts.plan, blueprint);
   if (!read.ok) {
     if ('errors' in read) throw new InputError(read.errors);
-    throw new UsageError(`--plan ${read.message}`);
+    throw new UsageError(`--plan ${opts.plan}: ${read.message}`);
   }
   const plan = read.plan;
   // Decimal digits only: Number() also read "0x10" as 16, "1e1" as 10 and " " as 0 (the rollback).

@@ -45,7 +45,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   const read = readPlanFile(f.plan, blueprint);
   if (!read.ok) {
     if ('errors' in read) throw new InputError(read.errors);
-    throw new UsageError(`--plan ${read.message}`);
+    throw new UsageError(`--plan ${f.plan}: ${read.message}`);
   }
   let actions;
   try {

@@ -15,7 +15,8 @@ import { didYouMean, terminalText, type Diagnostic } from '../../model/diagnosti
 import { diagnostic, parseYamlWith } from '../../model/positioned.js';
 import { renderPlanBody } from '../../plan/html.js';
 import { renderPlanMarkdown } from '../../plan/markdown.js';
-import { Plan } from '../../plan/schema.js';
+import type { Plan } from '../../plan/schema.js';
+import { readPlanFile } from '../../rehearse/plan-file.js';
 import { parseBaseline } from '../../report/baseline.js';
 import { formatLimit, parseBudgets, type ParsedBudgets } from '../../report/budget.js';
 import { runReport, renderReport, type ReportFormat } from '../../report/run.js';
@@ -130,13 +131,11 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
   }
   let plan: Plan | undefined;
   if (flags.plan) {
-    const t = readOrFail(flags.plan);
-    if (t !== undefined) {
-      const r = parseYamlWith(Plan, t, flags.plan);
-      if (r.ok) plan = r.data;
-      else problems.push(...r.errors);
-    }
-    if (plan && plan.blueprint !== blueprint.metadata.name) throw new UsageError(`--plan ${flags.plan} is a plan of "${plan.blueprint}", not of "${blueprint.metadata.name}"`);
+    // The plan reader rehearse and generate use: schema, blueprint and units, all positioned.
+    const r = readPlanFile(flags.plan, blueprint);
+    if (r.ok) plan = r.plan;
+    else if ('errors' in r) problems.push(...r.errors);
+    else problems.push({ file: flags.plan, line: 1, col: 1, path: [], message: r.message, severity: 'error' });
   }
   if (problems.length) throw new InputError(problems);
 
