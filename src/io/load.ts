@@ -23,8 +23,20 @@ function inside(folder: string, file: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-/** The reader the loader uses for bases: confined to the naming file's folder tree or the working directory's. */
-export function baseReader(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ReadFile {
+/**
+ * The reader the loader uses for bases: confined to the naming file's folder tree or the working
+ * directory's, or one of `trusted` (files the command already loaded as the user's own: an
+ * overlay archsim writes to a temporary folder and loads back extends the user's blueprint,
+ * wherever that is).
+ */
+export function baseReader(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd(), trusted: readonly string[] = []): ReadFile {
+  const trustedReal = new Set(trusted.flatMap((t) => {
+    try {
+      return [realpathSync(t)];
+    } catch {
+      return [];
+    }
+  }));
   return (path: string, from?: string): ReadResult => {
     if (from && env[EXTENDS_ANYWHERE_ENV] !== '1') {
       let real: string;
@@ -37,7 +49,7 @@ export function baseReader(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       } catch {
         return readInput(path); // missing: the reader says so
       }
-      if (!inside(folder, real) && !inside(work, real)) {
+      if (!inside(folder, real) && !inside(work, real) && !trustedReal.has(real)) {
         return { ok: false, message: `outside the folder of ${from} and the working directory; a base must be in one of them or below (pass --allow-extends-anywhere to allow it)` };
       }
     }
@@ -46,17 +58,17 @@ export function baseReader(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 }
 
 /** Load and validate a blueprint file; every problem comes back positioned. */
-export function loadBlueprintResult(path: string): LoadResult {
+export function loadBlueprintResult(path: string, trustedBases: readonly string[] = []): LoadResult {
   const r = readInput(path);
   if (!r.ok) {
     return { ok: false, errors: [{ file: path, line: 1, col: 1, path: [], message: r.message, severity: 'error' }], warnings: [] };
   }
-  return parseBlueprint(r.text, path, baseReader());
+  return parseBlueprint(r.text, path, baseReader(process.env, process.cwd(), trustedBases));
 }
 
 /** Load a blueprint or throw an InputError listing every problem. */
-export function loadBlueprint(path: string): Loaded {
-  const r = loadBlueprintResult(path);
+export function loadBlueprint(path: string, trustedBases: readonly string[] = []): Loaded {
+  const r = loadBlueprintResult(path, trustedBases);
   if (!r.ok) throw new InputError(r.errors);
   return r;
 }

@@ -476,7 +476,9 @@ export function predictDirection(
   const plat = platform && cal.host && (platform.paceMs ?? 0) > 0 ? onBusyCores(platform, 1 + cal.host.idleSlowdown) : platform;
   const overlayPath = join(dir, overlayName(bp.metadata.name, calibrateOn));
   writeOverlay(overlayPath, overlayYaml(bp, cal, { extendsPath: file.startsWith('/') ? file : join(process.cwd(), file), sources: inputs.map((r) => `${r.run.layout} at ${r.run.rate}/s`), ...(plat ? { platform: plat } : {}) }));
-  const calibrated = loadBlueprint(overlayPath).blueprint;
+  // The overlay extends the user's blueprint wherever it is (the temporary folder is neither
+  // beside it nor the working directory): that one base is trusted, it is what this run loaded.
+  const calibrated = loadBlueprint(overlayPath, [file]).blueprint;
   // The host the runs had, and how much slower its work ran when it found a core idle (fitted
   // on the calibration's runs: a property of this machine, so every layout's prediction has it).
   // With the platform's cold-visit table, a visit that finds its process idle pays its extra

@@ -201,6 +201,24 @@ describe('saved runs', () => {
     expect(p.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('validate-model --from-runs from another working directory: its own calibrated overlay (in a temporary folder) loads back the blueprint it extends', () => {
+    // The overlay extends the user's blueprint by its absolute path; neither the temporary folder
+    // nor this working directory holds it, which the extends: confinement refused (exit 2) for any
+    // user not running from the blueprint's own folder or above it.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'archsim-cwd-'));
+    const r = archsim(['validate-model', join(ROOT, 'blueprints/quantchat.yaml'), '--predict', 'modular-monolith', '--from-runs', SAVED_RUNS, '--json'], { cwd: elsewhere });
+    expect(r.stderr).not.toMatch(/outside the folder/);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { directions: { layouts: { layout: string }[] }[] };
+    expect(out.directions[0]!.layouts.map((l) => l.layout)).toEqual(['monolith', 'modular-monolith']);
+    // A base the run did not load is still confined: the overlay's trust is that one file.
+    const other = join(elsewhere, 'other.yaml');
+    writeFileSync(other, `extends: ${join(ROOT, 'blueprints/chatpop.yaml')}\n`);
+    const refused = archsim(['validate', other], { cwd: tmpdir() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/outside the folder/);
+  });
+
   it('validate-model --idle-model: the platform’s cold-visit table by default, the fitted idle slowdown on request, anything else one line and exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));
