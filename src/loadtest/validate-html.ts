@@ -2,8 +2,9 @@
 // measured (points with their 95% intervals), p50 and p95 of the whole mix, and the error table.
 // Pure: the validation in, one self-contained HTML document out (no scripts, no remote assets).
 import { signedPct, type Direction, type LayoutComparison, type LevelComparison, type ModelValidation } from './validate-model.js';
+import { markupText } from '../model/markup.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = markupText;
 const pct = signedPct;
 const num = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 

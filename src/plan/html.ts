@@ -7,8 +7,9 @@ import { lineChart } from '../report/charts.js';
 import { CSP, noAutolinks, safeLinkRenderers } from '../report/html.js';
 import { renderPlanMarkdown } from './markdown.js';
 import type { Plan } from './schema.js';
+import { markupText } from '../model/markup.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = markupText;
 
 const CSS = `body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1b1f24;line-height:1.45}
 table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7de;padding:.3rem .6rem}th{background:#f6f8fa}

@@ -1,5 +1,6 @@
 // Small, dependency-free SVG line charts for the HTML report: latency against load and monthly
 // cost against load. Pure and deterministic (fixed precision), so reports diff cleanly.
+import { markupText } from '../model/markup.js';
 
 export interface Series {
   name: string;
@@ -28,7 +29,7 @@ const M = { l: 64, r: 16, t: 36, b: 48 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
 const f = (n: number) => (Math.round(n * 10) / 10).toString();
-const escXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escXml = markupText;
 
 function niceStep(range: number, ticks: number): number {
   const raw = range / ticks;

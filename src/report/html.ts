@@ -4,6 +4,7 @@ import { Marked, type RendererThis, type Tokens } from 'marked';
 import { lineChart } from './charts.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './schema.js';
+import { markupText } from '../model/markup.js';
 
 export interface HtmlOptions {
   /** Mermaid source per layout (kept in the page as a fallback when no SVG is given). */
@@ -18,7 +19,7 @@ td[align=right],th[align=right]{text-align:right}code{background:#f6f8fa;padding
 .diagram{overflow-x:auto;border:1px solid #d0d7de;border-radius:6px;padding:.5rem;margin:.5rem 0 1rem}.diagram svg{max-width:100%;height:auto}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}details{margin:1rem 0}pre{background:#f6f8fa;padding:.5rem;overflow-x:auto}`;
 
-export const escHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escHtml = markupText;
 
 /**
  * The page runs no script and loads nothing: inline styles and data: images only. A name that

@@ -219,6 +219,26 @@ describe('saved runs', () => {
     expect(refused.stderr).toMatch(/outside the folder/);
   });
 
+  it('validate-model --from-runs: the saved runs’ text reaches the terminal with its control characters escaped, and the HTML page escaped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));
+    for (const l of Object.values(saved.layouts) as { capacity: { run: { method: string; notes: string[] } }; levels: { run: { method: string; notes: string[] } }[] }[])
+      for (const x of [l.capacity, ...l.levels]) {
+        x.run.method += ' <b>bold</b>\u001b]0;owned\u0007';
+        x.run.notes.push('<img src=x onerror=alert(1)>\u001b[2J');
+      }
+    const runs = join(dir, 'runs.json');
+    writeFileSync(runs, JSON.stringify(saved));
+    const html = join(dir, 'page.html');
+    const r = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', runs, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('<b>bold</b>\\x1b]0;owned\\x07');
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(page).not.toMatch(/<b>bold|<img src=x|\u001b/);
+  });
+
   it('validate-model --idle-model: the platform’s cold-visit table by default, the fitted idle slowdown on request, anything else one line and exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));

@@ -6,7 +6,7 @@ import { lstatSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkOneFile, writeOneFile } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
-import { didYouMean } from '../../model/diagnostics.js';
+import { didYouMean, terminalText } from '../../model/diagnostics.js';
 import { median, overlayName, relError, signedPct, validateModel, parseSavedRuns, type Direction, type LevelComparison, type SavedRuns } from '../../loadtest/validate-model.js';
 import { readInput } from '../../io/read-input.js';
 import { validationHtml } from '../../loadtest/validate-html.js';
@@ -107,40 +107,43 @@ export async function action(file: string, flags: Flags): Promise<number | void>
   // Outputs never overwrite an input, and are written through the staged writer (no links followed).
   const inputs = [file, ...(flags.fromRuns ? [flags.fromRuns] : []), ...(flags.platformCosts ? [flags.platformCosts] : [])];
   if (calibratedDir !== undefined) mkdirSync(calibratedDir, { recursive: true });
-  const v = await validateModel(file, { ...(calibratedDir !== undefined ? { calibratedDir, writeOverlay: (p: string, text: string) => writeOneFile(p, text, { force: !!flags.force, inputs }) } : {}), calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(sharing ? { sharing } : {}), ...(slice !== undefined ? { slice } : {}), ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(`archsim: ${l}`) });
+  const v = await validateModel(file, { ...(calibratedDir !== undefined ? { calibratedDir, writeOverlay: (p: string, text: string) => writeOneFile(p, text, { force: !!flags.force, inputs }) } : {}), calibrateOn: flags.calibrateOn, predict, reverse, levels, duration, warmup, replications, minRequests, connections, portOffset, fastDb: !!flags.fastDb, idleModel, speedCorrection, ...(poolWeight !== undefined ? { poolWeight } : {}), ...(sharing ? { sharing } : {}), ...(slice !== undefined ? { slice } : {}), ...(flags.runsOut ? { onRuns: (saved: SavedRuns) => writeOneFile(flags.runsOut!, `${JSON.stringify(saved)}\n`, { force: !!flags.force, inputs }) } : {}), ...(fromRuns ? { fromRuns } : {}), ...(platform ? { platform, platformFile: flags.platformCosts! } : {}), log: (l) => err(terminalText(`archsim: ${l}`)) });
   if (flags.out) writeOneFile(flags.out, `${JSON.stringify(v, null, 2)}\n`, { force: !!flags.force, inputs });
   if (flags.html) {
     writeOneFile(flags.html, validationHtml(v), { force: !!flags.force, inputs });
   }
   if (flags.json) return printJson(v);
+  // Saved runs are input: their method and notes, and the layout names they carry, reach the
+  // terminal through terminalText, line by line (a table keeps its line breaks).
+  const say = (text: string) => out(text.split('\n').map(terminalText).join('\n'));
   const pct = signedPct;
   const abs = (x: number) => pct(x).replace('+', '');
   const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '∞');
   const iv = (x: { lo: number; hi: number } | null) => (x ? ` (${x.lo.toFixed(1)}–${x.hi.toFixed(1)})` : '');
-  out(`how measured: ${v.method}`);
+  say(`how measured: ${v.method}`);
   for (const d of v.directions) {
     const closed = d.inputs.filter((i) => i.model === 'closed').length;
-    out(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')}${closed ? `: its capacity run and ${d.inputs.length - closed} load levels` : ''})`);
+    say(`\ncalibrated on ${d.calibrateOn} (inputs: ${d.inputs.length} runs of ${[...new Set(d.inputs.map((i) => i.layout))].join(', ')}${closed ? `: its capacity run and ${d.inputs.length - closed} load levels` : ''})`);
     const rows = d.layouts.flatMap((l) =>
       l.levels.map((x) => [`${l.layout}${l.role === 'calibrated' ? ' (cal.)' : ''}`, `${Math.round(x.fraction * 100)}% = ${x.rate.toFixed(1)}/s`, ms(x.total.predicted.p50), `${ms(x.total.measured.p50)}${iv(x.total.measured.p50Interval)}`, ms(x.total.predicted.p95), `${ms(x.total.measured.p95)}${iv(x.total.measured.p95Interval)}`, ...levelVerdict(x, abs), cpuCell(x.cpu)]),
     );
-    out(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95', 'CPU pred/meas'], rows));
-    out(table(['layout', 'max throughput pred', 'measured (95%)', 'error', 'machine speed'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error), l.speed === null ? '' : `×${l.speed.toFixed(2)} applied`])));
-    out(`median |error| over the predicted layouts: p50 ${abs(d.summary.p50)}, p95 ${abs(d.summary.p95)}, max throughput ${abs(d.summary.maxThroughput)}; ${d.calibrateOn} reproduced within p50 ${abs(d.reproduced.p50)}, p95 ${abs(d.reproduced.p95)}, max throughput ${abs(d.reproduced.maxThroughput)}`);
-    if (d.withinInterval) out(`inside the measurement's own 95% interval (over its windows): p50 ${abs(d.withinInterval.p50)}, p95 ${abs(d.withinInterval.p95)} of the predicted layouts' ${d.withinInterval.figures} operation-levels`);
-    if (d.uncorrected) out(`without the machine-speed correction: p50 ${abs(d.uncorrected.p50)}, p95 ${abs(d.uncorrected.p95)}, max throughput ${abs(d.uncorrected.maxThroughput)}`);
-    out(saturationLine(d));
+    say(table(['layout', 'level', 'p50 pred', 'p50 meas (95%)', 'p95 pred', 'p95 meas (95%)', 'med |err| p50', 'med |err| p95', 'CPU pred/meas'], rows));
+    say(table(['layout', 'max throughput pred', 'measured (95%)', 'error', 'machine speed'], d.layouts.map((l) => [l.layout, `${l.maxThroughput.predicted.toFixed(0)}/s`, `${l.maxThroughput.measured.toFixed(0)}/s${iv(l.maxThroughput.measuredInterval)}`, pct(l.maxThroughput.error), l.speed === null ? '' : `×${l.speed.toFixed(2)} applied`])));
+    say(`median |error| over the predicted layouts: p50 ${abs(d.summary.p50)}, p95 ${abs(d.summary.p95)}, max throughput ${abs(d.summary.maxThroughput)}; ${d.calibrateOn} reproduced within p50 ${abs(d.reproduced.p50)}, p95 ${abs(d.reproduced.p95)}, max throughput ${abs(d.reproduced.maxThroughput)}`);
+    if (d.withinInterval) say(`inside the measurement's own 95% interval (over its windows): p50 ${abs(d.withinInterval.p50)}, p95 ${abs(d.withinInterval.p95)} of the predicted layouts' ${d.withinInterval.figures} operation-levels`);
+    if (d.uncorrected) say(`without the machine-speed correction: p50 ${abs(d.uncorrected.p50)}, p95 ${abs(d.uncorrected.p95)}, max throughput ${abs(d.uncorrected.maxThroughput)}`);
+    say(saturationLine(d));
     const cpu = cpuLine(d);
-    if (cpu) out(cpu);
+    if (cpu) say(cpu);
     for (const l of d.layouts)
       for (const x of l.levels)
         if (x.saturated.measured || x.saturated.predicted)
-          out(`  ${l.layout} at ${Math.round(x.fraction * 100)}%: measured ${x.saturated.measured ? `saturated: ${x.saturated.measured}` : 'steady'}; predicted ${x.saturated.predicted ? `saturated: ${x.saturated.predicted}` : 'steady'}`);
-    out(`calibrated blueprint: ${d.overlay}`);
+          say(`  ${l.layout} at ${Math.round(x.fraction * 100)}%: measured ${x.saturated.measured ? `saturated: ${x.saturated.measured}` : 'steady'}; predicted ${x.saturated.predicted ? `saturated: ${x.saturated.predicted}` : 'steady'}`);
+    say(`calibrated blueprint: ${d.overlay}`);
   }
-  out(`\nmachine: ${v.machine.cores} × ${v.machine.cpu}, Node ${v.machine.node}, load average ${v.machine.loadAverage.join(' → ')}`);
-  if (flags.html) out(`wrote ${flags.html}`);
-  for (const n of v.notes) err(`note: ${n}`);
+  say(`\nmachine: ${v.machine.cores} × ${v.machine.cpu}, Node ${v.machine.node}, load average ${v.machine.loadAverage.join(' → ')}`);
+  if (flags.html) say(`wrote ${flags.html}`);
+  for (const n of v.notes) err(terminalText(`note: ${n}`));
 }
 
 /** Per layout, the median error over its levels of the requests' CPU, units' processes and database servers apart (null: no level read CPU). */
