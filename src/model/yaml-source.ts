@@ -47,6 +47,19 @@ function syntaxMessage(m: string): string {
   return plain;
 }
 
+/**
+ * The mistake behind most syntax errors in a blueprint: a route with a parameter written without
+ * quotes inside a `{ … }` map (`write: { route: POST /books/{id}, … }`). In a flow map a `{`
+ * opens another map, and the parser's own words ("Unexpected flow-map-start") do not say that.
+ * A plain value after `: ` or `, ` that holds a `{` on the error's line (or the one before it,
+ * where the parser often stops) gets the hint; the value itself is never quoted back.
+ */
+function braceHint(text: string, lines: LineCounter, line: number): string {
+  const at = (n: number) => (n >= 1 && n - 1 < lines.lineStarts.length ? text.slice(lines.lineStarts[n - 1], lines.lineStarts[n] ?? text.length) : '');
+  const unquotedBrace = /[{,]\s*[\w.-]+:\s+[^\s"'{[][^,"'{}]*\{/;
+  return unquotedBrace.test(at(line)) || unquotedBrace.test(at(line - 1)) ? ' (a "{" inside an unquoted value in a { … } map opens another map: quote the value, as in route: "GET /books/{id}")' : '';
+}
+
 function error(file: string, lines: LineCounter, offset: number, message: string): Diagnostic {
   const p = lines.linePos(offset);
   return { file, line: p.line, col: p.col, path: [], message, severity: 'error' };
@@ -226,9 +239,10 @@ export function parseYamlSlow(text: string, file: string): ParsedYaml {
   if (overflow) return { ok: false, errors: [error(file, lines, 0, `nested more than ${LIMITS.yamlDepth} levels deep`)] };
   if (problems.length) {
     // One syntax mistake can cascade into thousands of follow-on errors; the first few say it.
-    const shown = problems.slice(0, LIMITS.errorsPerFile).map((e) => {
+    const shown = problems.slice(0, LIMITS.errorsPerFile).map((e, i) => {
       const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-      return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${syntaxMessage(e.message)}`, severity: 'error' as const };
+      const hint = i === 0 ? braceHint(text, lines, pos.line) : '';
+      return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${syntaxMessage(e.message)}${hint}`, severity: 'error' as const };
     });
     if (problems.length > shown.length) {
       const next = problems[shown.length]!;

@@ -83,6 +83,17 @@ describe('syntax errors', () => {
     expect(parseYamlSlow('a: 1\n', 'y.yaml')).toMatchObject({ ok: true, value: { a: 1 } });
   });
 
+  it('an unquoted route with a parameter inside a { … } map gets a hint to quote it (its first error only); other mistakes do not', () => {
+    const HINT = ' (a "{" inside an unquoted value in a { … } map opens another map: quote the value, as in route: "GET /books/{id}")';
+    const e = errs('ops:\n  write: { route: POST /books/{id}/reviews, cpu: 1ms }\n');
+    expect(e[0]).toBe(`y.yaml:2:31 YAML syntax: Unexpected flow-map-start at node end${HINT}`);
+    expect(e.slice(1).some((x) => x.includes('quote the value'))).toBe(false);
+    // Quoted, or in a block map (where a plain value may hold "{"), it parses.
+    expect(parseYamlSlow('ops:\n  write: { route: "POST /books/{id}/reviews", cpu: 1ms }\n', 'y.yaml').ok).toBe(true);
+    expect(parseYamlSlow('ops:\n  write:\n    route: POST /books/{id}/reviews\n', 'y.yaml').ok).toBe(true);
+    expect(errs('a: [1, 2\nb: { c: 1 }\n')[0]).not.toContain('quote the value');
+  });
+
   it(`at most ${LIMITS.errorsPerFile} of them, then how many more and where the next is`, () => {
     const e = errs(Array.from({ length: 60 }, (_, i) => `k${i}: [\n`).join(''));
     expect(e).toHaveLength(LIMITS.errorsPerFile + 1);
