@@ -102,7 +102,7 @@ function scoreMove(bp: Blueprint, rf: ResolvedLayout, rt: ResolvedLayout, unit: 
   const sync = [...nb].filter(([, s]) => s).map(([u]) => u).sort();
   const events = [...nb].filter(([, s]) => !s).map(([u]) => u).sort();
   // Tables whose data must move to another datastore.
-  const tables = tableMoves(rf, rt, domains.flatMap((d) => bp.system.domains[d]!.tables)).map((m) => ({ table: m.table, engine: m.from.engine }));
+  const tables = tableMoves(rf, rt, domains.flatMap((d) => bp.system.domains[d]!.tables)).map((m) => ({ table: m.table, engine: m.from.engine, to: m.to.engine }));
   const findings = targetFindings.filter((f) => f.path[2] === 'units' && f.path[3] === unit);
   const flags: string[] = [];
   if (findings.some((f) => f.rule === 'hub-unit')) flags.push('hub');
@@ -124,7 +124,8 @@ function scoreMove(bp: Blueprint, rf: ResolvedLayout, rt: ResolvedLayout, unit: 
   const parts = [
     `${sync.length} synchronous neighbour${sync.length === 1 ? '' : 's'}${sync.length ? ` (${sync.join(', ')})` : ''}`,
     `${events.length} by events only${events.length ? ` (${events.join(', ')})` : ''}`,
-    `${tables.length} table${tables.length === 1 ? '' : 's'} to move${tables.length ? ` (${tables.map((t) => `${t.table}: ${t.engine}`).join(', ')})` : ''}`,
+    // The engine it is in, and the one it goes to when that is another (postgres → mysql).
+    `${tables.length} table${tables.length === 1 ? '' : 's'} to move${tables.length ? ` (${tables.map((t) => `${t.table}: ${t.engine === t.to ? t.engine : `${t.engine} → ${t.to}`}`).join(', ')})` : ''}`,
     ...(flags.length ? [`lint: ${flags.join(', ')} in ${rt.name}`] : []),
     ...(checklistFirst ? ['the checklist’s first to extract'] : []),
   ];
