@@ -119,3 +119,15 @@ describe('validate-model: every output checked before measuring', () => {
     expect(lstatSync(f, { throwIfNoEntry: false })).toBeUndefined();
   });
 });
+
+describe('-o is --out on every command that writes to a path', () => {
+  it('each command whose help offers --out offers -o too (report had --out alone)', () => {
+    const commands = [...archsim(['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    expect(commands.length).toBeGreaterThan(10);
+    // An option line of its own (rehearse's help names `archsim plan --out` in a description).
+    const withOut = commands.filter((c) => /^\s+(-o, )?--out </m.test(archsim([c, '--help']).stdout));
+    expect(withOut).toContain('report');
+    expect(withOut.length).toBeGreaterThanOrEqual(7);
+    for (const c of withOut) expect(archsim([c, '--help']).stdout, c).toMatch(/^\s+-o, --out </m);
+  });
+});

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .argument('<file>', 'blueprint YAML file')
     .option('--layouts <a,b,…>', 'layouts to compare (default: every layout of the blueprint)')
     .option('--format <fmt>', 'md, html, json, or a comma list (e.g. md,json)', 'md')
-    .option('--out <dir>', 'write report.<ext> files into this folder (default: print one format on stdout)')
+    .option('-o, --out <dir>', 'write report.<ext> files into this folder (default: print one format on stdout)')
     .option('--baseline <report.json>', 'an earlier JSON report: list every figure that changed and why')
     .option('--budget <budget.yaml>', 'limits to enforce; a broken budget exits 1')
     .option('--loadtest <result.json...>', 'load-test results to show beside the predictions')
