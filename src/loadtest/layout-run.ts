@@ -187,11 +187,11 @@ async function composeUnderTest(bp: Blueprint, blueprintFile: string, layout: st
  * implement (their domain modules), never by the blueprint's name: a blueprint whose domains
  * they do not all implement has nothing to start.
  */
-function checkRunnable(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>): void {
+export function checkRunnable(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>, instead = 'load-test a running system with --target URL (and a load profile)'): void {
   const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
   if (missing.length) {
     throw new UnsupportedSystemError(
-      `the bundled reference services implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start — load-test a running system with --target URL (and a load profile)`,
+      `the bundled reference services implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start — ${instead}`,
     );
   }
 }
