@@ -163,6 +163,9 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (w.rate === undefined && w.users === undefined && !w.profile) err(['workload'], 'a workload needs rate (open), users (closed) or a profile');
     if (w.rate !== undefined && w.users !== undefined) err(['workload', 'users'], 'give rate (open workload) or users (closed workload), not both');
     if (w.users !== undefined && w.arrivals === 'paced') err(['workload', 'arrivals'], 'paced arrivals need an open workload (rate), not users: a closed workload’s requests come when its users’ think times end');
+    // Each of these was read by one model only and silently ignored by the other.
+    if (w.users !== undefined && w.profile) err(['workload', 'profile'], 'a profile shapes an open workload’s rate over time; a closed workload (users) has no rate to shape: give rate instead of users, or drop the profile');
+    if (w.users === undefined && w.thinkTime !== undefined) err(['workload', 'thinkTime'], 'thinkTime is the wait between a user’s requests in a closed workload (users); an open workload (rate) has none');
     for (const id of Object.keys(w.mix)) checkOp(['workload', 'mix', id], id, 'mix entry');
   }
   return out;

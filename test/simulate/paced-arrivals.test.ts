@@ -155,4 +155,18 @@ describe('where paced arrivals do not apply', () => {
     const issues = checkSemantics(withUsers);
     expect(issues.some((d) => d.severity === 'error' && d.path.join('.') === 'workload.arrivals' && /open workload/.test(d.message))).toBe(true);
   });
+
+  it('a profile on a closed workload, and a think time on an open one, are blueprint errors (each was silently ignored)', () => {
+    const bp = queue();
+    const at = (workload: object) => checkSemantics({ ...bp, workload: { duration: 60_000, warmup: 0, mix, ...workload } as never }).filter((d) => d.severity === 'error').map((d) => `${d.path.join('.')}: ${d.message}`);
+    expect(at({ users: 5, profile: { kind: 'ramp', from: 10, to: 50, over: 60_000 } })).toEqual([
+      'workload.profile: a profile shapes an open workload’s rate over time; a closed workload (users) has no rate to shape: give rate instead of users, or drop the profile',
+    ]);
+    expect(at({ rate: 10, thinkTime: { dist: 'exp', mean: 500, cv: 1 } })).toEqual([
+      'workload.thinkTime: thinkTime is the wait between a user’s requests in a closed workload (users); an open workload (rate) has none',
+    ]);
+    expect(at({ profile: { kind: 'spike', base: 10, peak: 50, at: 1000, for: 1000 }, thinkTime: { dist: 'exp', mean: 500, cv: 1 } })).toHaveLength(1);
+    expect(at({ users: 5, thinkTime: { dist: 'exp', mean: 500, cv: 1 } })).toEqual([]);
+    expect(at({ rate: 10, profile: { kind: 'ramp', from: 10, to: 50, over: 60_000 } })).toEqual([]);
+  });
 });
