@@ -59,7 +59,9 @@ function flatten(issues: readonly Issue[], prefix: (string | number)[] = []): { 
   const out: { path: (string | number)[]; issue: Issue }[] = [];
   for (const i of issues) {
     const path = [...prefix, ...(i.path as (string | number)[])];
-    if (i.code === 'invalid_union') {
+    // A union with words of its own (quantity(): "a duration, e.g. 9ms") says them; another
+    // (zod's "Invalid input") is read through the branch that came closest.
+    if (i.code === 'invalid_union' && i.message === 'Invalid input') {
       const branch = bestBranch(i as Issue & { code: 'invalid_union' });
       if (branch.length) {
         out.push(...flatten(branch, path));

@@ -8,9 +8,19 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { parseDuration, parseMoney, parsePercent, parseRate, parseSize, type Parsed } from './units.js';
 
+/** A quantity's words for a value of no quantity's type: its kind only, never the value itself. */
+function quantityError(input: unknown, kind: string, example: string): string {
+  if (input === undefined) return `required: ${kind}, e.g. ${example}`;
+  if (typeof input === 'number') return `expected a finite number, got ${input}`;
+  const got = input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input === 'object' ? 'a mapping' : `a ${typeof input}`;
+  return `expected ${kind}, e.g. ${example}, got ${got}`;
+}
+
 function quantity(kind: string, parse: (v: string | number) => Parsed, example: string, pattern: string) {
+  // Its own words when missing or of another type ("required: a duration, e.g. 9ms"), not the
+  // union's first branch's ("required: expected string"): flatten() in positioned.ts keeps them.
   return z
-    .union([z.string(), z.number()])
+    .union([z.string(), z.number()], { error: (iss) => quantityError(iss.input, kind, example) })
     .transform((v, ctx) => {
       const r = parse(v);
       if (r.ok) return r.value;

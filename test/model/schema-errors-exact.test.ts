@@ -41,10 +41,10 @@ describe('schema errors, positioned', () => {
       '7:15 expected array, got a mapping',
       '9:42 expected one of "const", "exp", "lognormal", "gamma", "uniform", got "zipf"',
       '9:75 unknown key "rout" (did you mean "route"?)',
-      '10:19 expected string, got a list',
+      '10:19 expected a duration, e.g. 9ms, got a list',
       '10:39 expected a finite number, got Infinity',
       '10:47 unknown key "colour"',
-      '11:19 expected string, got null',
+      '11:19 expected a duration, e.g. 9ms, got null',
       '11:33 unknown event "nope"',
       '14:20 a duration needs a unit, e.g. "5ms"',
       '15:5 invalid name "1bad": a name: letters, digits, - and _, starting with a letter, at most 63 characters',
@@ -119,5 +119,15 @@ describe('positions and names, the remaining cases', () => {
     const e = r.ok ? undefined : r.errors.find((x) => x.line === 15);
     expect(e?.message).toBe(`invalid name ${JSON.stringify(name).slice(0, 80)}: a name: letters, digits, - and _, starting with a letter, at most 63 characters`);
     expect(JSON.stringify(name).slice(0, 80)).toHaveLength(80);
+  });
+
+  it('a quantity (duration, rate, size, money) missing or of another type says which quantity, never the value', () => {
+    const at = (workload: unknown) => {
+      const r = parseYamlWith(Workload, JSON.stringify(workload), 'w.json');
+      return r.ok ? [] : r.errors.map((e) => `${e.path.join('.')}: ${e.message}`);
+    };
+    expect(at({ rate: '10/s', profile: { kind: 'ramp', from: '1/s', to: '5/s' }, mix: { 'a.b': 1 } })).toEqual(['profile.over: required: a duration, e.g. 9ms']);
+    expect(at({ rate: true, mix: { 'a.b': 1 } })).toEqual(['rate: expected a rate, e.g. 200/s, got a boolean']);
+    expect(at({ rate: '10/s', duration: ['secret'], mix: { 'a.b': 1 } })).toEqual(['duration: expected a duration, e.g. 9ms, got a list']);
   });
 });
