@@ -147,7 +147,7 @@ function workloadCauses(b: Report, a: Report): WorkloadCauses {
 
 /** The workload and method causes a figure depends on (first: they move every such figure). */
 function workloadRelated(figure: string, w: WorkloadCauses): string[] {
-  const family = /^([\w.]+)(?:\(|$)/.exec(figure)?.[1] ?? figure;
+  const family = figure.split('(')[0]!; // "p95(messages.send)" → "p95"; "cost.perMillion" as it is
   const perOp = figure.includes('(');
   if (['mean', 'p50', 'p95', 'p99', 'utilization', 'success'].includes(family)) return [...w.rate, ...w.mix, ...w.method];
   // the mix's saturation throughput; an operation's own maximum is the same at any workload

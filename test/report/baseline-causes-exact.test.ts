@@ -1,0 +1,88 @@
+// The baseline diff's causes, by exact values, where mutation testing found them unchecked
+// (src/report/baseline.ts): which structural change a per-operation figure, a station's
+// utilization and a replica count are explained by; the mix's "and N more" at exactly three
+// shares; the relative change of a figure that went to or from infinity (none, not 0%).
+import { describe, expect, it } from 'vitest';
+import { diffReports } from '../../src/report/baseline.js';
+import type { LayoutReport } from '../../src/report/schema.js';
+import { layoutFixture, reportFixture } from './fixture.js';
+
+const change = (changes: ReturnType<typeof diffReports>, figure: string) => changes.find((c) => c.figure === figure);
+
+/** The fixture plus a third unit (users-service) that only auth.me runs on. */
+function withUsers(over: { usersReplicas?: number; usersInstance?: string; meHops?: number; authReplicas?: number } = {}): LayoutReport {
+  const l = layoutFixture();
+  l.structure.units = [
+    { ...l.structure.units[0]!, replicas: over.authReplicas ?? 2 },
+    l.structure.units[1]!,
+    { name: 'users-service', replicas: over.usersReplicas ?? 1, instance: over.usersInstance ?? 'svc-512mb', domains: ['users'] },
+  ];
+  l.stations = [...l.stations, { id: 'users-service', utilization: 0.05 }];
+  l.operations = [...l.operations, { id: 'auth.me', route: 'GET /api/v1/auth/me', meanMs: 2, p50Ms: 1.8, p95Ms: 4, p99Ms: 6, hops: over.meHops ?? 1, units: ['users-service'], maxThroughputRps: 3000 }];
+  return l;
+}
+
+describe('baseline causes (exact)', () => {
+  it('a latency is explained by its own hop change first, then by another operation’s hop change on a unit it shares (“more load on shared units”), never by one on units it does not touch', () => {
+    const before = withUsers();
+    const after = withUsers({ meHops: 2 });
+    after.operations = after.operations.map((o) => (o.id === 'messages.send' ? { ...o, hops: 4, p95Ms: 16 } : o.id === 'auth.login' ? { ...o, p95Ms: 11 } : o.id === 'auth.me' ? { ...o, p95Ms: 5 } : o));
+    const d = diffReports(reportFixture(before), reportFixture(after));
+    // messages.send runs on message-service and auth-service: its own hop change, then nothing of auth.me (users-service).
+    expect(change(d, 'p95(messages.send)')!.causes).toEqual(['messages.send: 1 network hop added (3 → 4)']);
+    // auth.login runs on auth-service, which messages.send shares: that operation's change is more load there.
+    expect(change(d, 'p95(auth.login)')!.causes).toEqual(['more load on shared units: messages.send: 1 network hop added (3 → 4)']);
+    // auth.me shares no unit with messages.send.
+    expect(change(d, 'p95(auth.me)')!.causes).toEqual(['auth.me: 1 network hop added (1 → 2)']);
+    expect(change(d, 'hops(auth.me)')!.causes).toEqual(['auth.me: 1 network hop added (1 → 2)']);
+  });
+
+  it('an operation only the baseline had is matched by the baseline’s units (its removal and its latencies are explained there)', () => {
+    const before = withUsers();
+    const after = withUsers({ usersInstance: 'svc-1gb' });
+    after.operations = after.operations.filter((o) => o.id !== 'auth.me');
+    const d = diffReports(reportFixture(before), reportFixture(after));
+    expect(change(d, 'p95(auth.me)')).toMatchObject({ text: 'p95(auth.me) is gone', causes: ['users-service instance svc-512mb → svc-1gb'] });
+    // A cause on another unit does not reach messages.send.
+    expect(change(d, 'p95(messages.send)')).toBeUndefined();
+  });
+
+  it('an operation that moved to another unit is explained by the changes of the units it runs on now, as well as before', () => {
+    const before = withUsers();
+    before.operations = before.operations.map((o) => (o.id === 'auth.me' ? { ...o, units: ['auth-service'] } : o));
+    const after = withUsers({ usersInstance: 'svc-1gb' });
+    after.operations = after.operations.map((o) => (o.id === 'auth.me' ? { ...o, p95Ms: 9 } : o));
+    const d = diffReports(reportFixture(before), reportFixture(after));
+    expect(change(d, 'p95(auth.me)')!.causes).toEqual(['users-service instance svc-512mb → svc-1gb']);
+  });
+
+  it('a station’s utilization names the changes of its own unit only; a replica count the changes of its unit only', () => {
+    const before = withUsers();
+    const after = withUsers({ usersReplicas: 3, authReplicas: 4 });
+    after.stations = after.stations.map((s) => ({ ...s, utilization: s.utilization / 2 }));
+    const d = diffReports(reportFixture(before), reportFixture(after));
+    expect(change(d, 'utilization(users-service)')!.causes).toEqual(['users-service replicas 1 → 3']);
+    expect(change(d, 'utilization(auth-service)')!.causes).toEqual(['auth-service replicas 2 → 4']);
+    expect(change(d, 'utilization(message-service)')!.causes).toEqual([]);
+    expect(change(d, 'replicas(users-service)')!.causes).toEqual(['users-service replicas 1 → 3']);
+    expect(change(d, 'replicas(auth-service)')!.causes).toEqual(['auth-service replicas 2 → 4']);
+  });
+
+  it('three mix shares that moved are named all, with no “and 0 more”; a share that moved by exactly the tolerance is not', () => {
+    const l = layoutFixture();
+    const moved = layoutFixture(undefined, { p95: 20 });
+    const d = diffReports(
+      reportFixture(l, { workload: { rateRps: 200, mix: { 'messages.send': 0.5, 'auth.login': 0.3, 'auth.me': 0.2 } } }),
+      reportFixture(moved, { workload: { rateRps: 200, mix: { 'messages.send': 0.2, 'auth.login': 0.5, 'auth.me': 0.3, 'users.get': 1e-6 } } }),
+    );
+    expect(change(d, 'p95(messages.send)')!.causes[0]).toBe('workload mix: messages.send 50% → 20%, auth.login 30% → 50%, auth.me 20% → 30%');
+  });
+
+  it('a figure to or from infinity has no delta and no relative change (not 0%)', () => {
+    const before = layoutFixture();
+    const after = layoutFixture();
+    after.operations = after.operations.map((o) => (o.id === 'auth.login' ? { ...o, p95Ms: null } : o));
+    const d = diffReports(reportFixture(before), reportFixture(after));
+    expect(change(d, 'p95(auth.login)')).toMatchObject({ before: 10.2, after: null, delta: null, pct: null, text: 'p95(auth.login) 10.2 ms → unbounded' });
+  });
+});
