@@ -164,9 +164,10 @@ function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes:
   let picked: Cause[] = [];
   if (family.startsWith('cost')) picked = causes.filter((c) => c.costly);
   else if (['mean', 'p50', 'p95', 'p99', 'throughput', 'hops'].includes(family) && arg) {
-    const op = a.operations.find((o) => o.id === arg) ?? b.operations.find((o) => o.id === arg);
-    const units = new Set([...(op?.units ?? []), ...(b.operations.find((o) => o.id === arg)?.units ?? [])]);
-    picked = causes.filter((c) => c.op === arg || (!c.op && c.units.some((u) => units.has(u))) || (c.op && c.op !== arg && c.units.some((u) => units.has(u))));
+    // The units it runs on now and the ones it ran on (an operation can move, or be gone).
+    const units = new Set([a, b].flatMap((r) => r.operations.find((o) => o.id === arg)?.units ?? []));
+    // its own change (a hop), and any change on a unit it runs on (another operation's: more load there)
+    picked = causes.filter((c) => c.op === arg || c.units.some((u) => units.has(u)));
     const hopCause = picked.find((c) => c.op === arg);
     const others = picked.filter((c) => c !== hopCause);
     const stationNotes = utilizationNotes(b, a, [...units]);
