@@ -85,4 +85,16 @@ describe('baseline causes (exact)', () => {
     const d = diffReports(reportFixture(before), reportFixture(after));
     expect(change(d, 'p95(auth.login)')).toMatchObject({ before: 10.2, after: null, delta: null, pct: null, text: 'p95(auth.login) 10.2 ms → unbounded' });
   });
+
+  it('a rate change is the first cause of every latency family and of a fault’s success rate; not of the lint counts', () => {
+    const before = layoutFixture();
+    before.faultIsolation = [{ scenario: 'auth-down: 10s–20s', description: 'auth down', operations: [{ id: 'auth.login', successRate: 0.5 }] }];
+    const after = layoutFixture();
+    after.operations = after.operations.map((o) => (o.id === 'auth.login' ? { ...o, meanMs: o.meanMs! * 2, p50Ms: o.p50Ms! * 2, p95Ms: o.p95Ms! * 2, p99Ms: o.p99Ms! * 2 } : o));
+    after.faultIsolation = [{ scenario: 'auth-down: 10s–20s', description: 'auth down', operations: [{ id: 'auth.login', successRate: 0.4 }] }];
+    after.lint = { ...after.lint, warnings: 3 };
+    const d = diffReports(reportFixture(before, { workload: { rateRps: 200, mix: { 'auth.login': 1 } } }), reportFixture(after, { workload: { rateRps: 400, mix: { 'auth.login': 1 } } }));
+    for (const f of ['mean(auth.login)', 'p50(auth.login)', 'p95(auth.login)', 'p99(auth.login)', 'success(auth-down:auth.login)']) expect(change(d, f)!.causes, f).toEqual(['workload rate 200/s → 400/s']);
+    expect(change(d, 'lint.warnings')!.causes).toEqual([]);
+  });
 });
