@@ -67,13 +67,13 @@ export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOp
  * in the unit's own group, against the canary's `from`.
  */
 function routeGroups(r: ResolvedLayout, canaries: readonly Canary[]): { table: RouteEntry[]; of: Map<string, { unit: ResolvedUnit; from?: OldSide }> } {
-  // Group names are new names in the configuration: none may be a unit's, nor meet one in nginx's
-  // variable names (where "-" and "_" are one).
-  const taken = new Set(r.units.map((u) => nginxVar(u.name)));
+  // Group names are new names in the configuration: none may be a unit's. (Unit names are DNS
+  // labels, so nginx's variable names, "-" made "_", stay apart as the names do.)
+  const taken = new Set(r.units.map((u) => u.name));
   const unique = (base: string) => {
     let name = base;
-    for (let i = 2; taken.has(nginxVar(name)); i++) name = `${base}-${i}`;
-    taken.add(nginxVar(name));
+    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+    taken.add(name);
     return name;
   };
   const of = new Map<string, { unit: ResolvedUnit; from?: OldSide }>();
