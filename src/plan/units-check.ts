@@ -14,22 +14,25 @@ export interface PlanUnitProblem {
   message: string;
 }
 
+/**
+ * A phase's layout: the blueprint's (a declared one, or the plan's overlay's), else the plan's own
+ * copy (`layoutInput`, its `next:` left out: it names a layout of the overlay). `own` says which.
+ */
+export function phaseLayout(bp: Blueprint, phase: Plan['phases'][number]): { ok: true; layout: Layout; own: boolean } | { ok: false; message: string } {
+  if (Object.hasOwn(bp.layouts, phase.layout)) return { ok: true, layout: bp.layouts[phase.layout]!, own: false };
+  const parsed = Layout.safeParse({ ...phase.layoutInput, next: undefined });
+  return parsed.success ? { ok: true, layout: parsed.data, own: true } : { ok: false, message: `phase ${phase.index}'s layout is not valid (${parsed.error.issues[0]?.message})` };
+}
+
 export function planUnitProblems(plan: Plan, bp: Blueprint): PlanUnitProblem[] {
   const problems: PlanUnitProblem[] = [];
   const layouts = new Map<number, Layout | undefined>();
-  // A phase's layout: the blueprint's (a declared one, or the overlay's), else the plan's own copy.
   const layoutOf = (i: number): Layout | undefined => {
     if (layouts.has(i)) return layouts.get(i);
-    const ph = plan.phases[i]!;
-    let l: Layout | undefined;
-    if (Object.hasOwn(bp.layouts, ph.layout)) l = bp.layouts[ph.layout];
-    else {
-      const parsed = Layout.safeParse({ ...ph.layoutInput, next: undefined });
-      if (parsed.success) l = parsed.data;
-      else problems.push({ path: ['phases', i, 'layoutInput'], message: `phase ${i}'s layout is not valid (${parsed.error.issues[0]?.message})` });
-    }
-    layouts.set(i, l);
-    return l;
+    const l = phaseLayout(bp, plan.phases[i]!);
+    if (!l.ok) problems.push({ path: ['phases', i, 'layoutInput'], message: l.message });
+    layouts.set(i, l.ok ? l.layout : undefined);
+    return layouts.get(i);
   };
   plan.phases.forEach((ph, i) => {
     if (i === 0) return;

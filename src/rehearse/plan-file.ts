@@ -2,8 +2,8 @@
 // bounded reader (regular files only, size cap, UTF-8), JSON parsed as YAML so every problem
 // comes back as file:line:col, checked against the plan's zod schema, refused when it is a plan
 // of another blueprint, and when its canaries name units its layouts do not have (plan/
-// units-check.ts: those names reach gateway configs and the terminal). Read by `rehearse` and by
-// `generate gateway --plan`.
+// units-check.ts: those names reach gateway configs and the terminal). Read by `rehearse`,
+// `generate gateway --plan` and `report --plan`.
 import type { Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../model/positioned.js';
 import type { Blueprint } from '../model/schema.js';

@@ -9,6 +9,7 @@ import { WriteRefused } from '../../io/write-set.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
 import { existsSync, statSync } from 'node:fs';
 import { readPlanFile } from '../../rehearse/plan-file.js';
+import { phaseLayout } from '../../plan/index.js';
 import { Layout, type Blueprint } from '../../model/schema.js';
 import { checkSemantics } from '../../model/semantics.js';
 
@@ -156,13 +157,13 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
   if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
   const phase = plan.phases[n]!;
   let extra: Record<string, Layout> | undefined;
-  if (!Object.hasOwn(blueprint.layouts, phase.layout)) {
-    // The phase alone joins the blueprint: its `next:` names a layout of the overlay, not needed here.
-    const l = Layout.safeParse({ ...phase.layoutInput, next: undefined });
-    if (!l.success) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout is not valid (${l.error.issues[0]?.message})`);
-    const problems = checkSemantics({ ...blueprint, layouts: { [phase.layout]: l.data } }).filter((p) => p.severity === 'error');
+  const l = phaseLayout(blueprint, phase);
+  if (!l.ok) throw new UsageError(`--plan ${opts.plan}: ${l.message}`);
+  if (l.own) {
+    // The phase alone joins the blueprint.
+    const problems = checkSemantics({ ...blueprint, layouts: { [phase.layout]: l.layout } }).filter((p) => p.severity === 'error');
     if (problems.length) throw new UsageError(`--plan ${opts.plan}: phase ${n}'s layout does not fit the blueprint (${problems[0]!.path.join('.')}: ${problems[0]!.message})`);
-    extra = { [phase.layout]: l.data };
+    extra = { [phase.layout]: l.layout };
   }
   // readPlanFile checked that every unit named here is one of the layouts' on its port.
   const canaries = phase.extractions
