@@ -182,13 +182,18 @@ async function composeUnderTest(bp: Blueprint, blueprintFile: string, layout: st
   }
 }
 
+/** The blueprint's domains the reference services do not implement (by name). */
+export function missingDomains(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+}
+
 /**
  * Whether the bundled reference services can run this blueprint, decided by what they
  * implement (their domain modules), never by the blueprint's name: a blueprint whose domains
  * they do not all implement has nothing to start.
  */
 export function checkRunnable(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>, instead = 'load-test a running system with --target URL (and a load profile)'): void {
-  const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+  const missing = missingDomains(bp, domainModules);
   if (missing.length) {
     throw new UnsupportedSystemError(
       `the bundled reference services implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start — ${instead}`,

@@ -27,7 +27,7 @@ import type { Blueprint } from '../model/schema.js';
 import type { Plan } from '../plan/schema.js';
 import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
-import { planScenario, UnsupportedSystemError } from '../loadtest/layout-run.js';
+import { missingDomains, planScenario, UnsupportedSystemError } from '../loadtest/layout-run.js';
 import { countedOps, createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
 import { POOL_AHEAD_S, POOL_LOW_S, POOL_TOP_UP_IN_FLIGHT, poolsLow, poolWant } from './pool-reserve.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
@@ -294,7 +294,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function checkRehearsable(bp: Blueprint): Promise<void> {
   const { domainModules } = await import('../../reference-services/launcher/under-test.js');
-  const missing = Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+  const missing = missingDomains(bp, domainModules);
   if (missing.length) {
     throw new UnsupportedSystemError(
       `rehearse runs a plan on the bundled reference services, which implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start (--dry-run prints the plan's steps without starting anything)`,
