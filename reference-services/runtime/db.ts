@@ -39,15 +39,42 @@ export interface PoolOptions {
 }
 
 function wrap(c: pg.Pool | pg.PoolClient): Queryable {
+  const send = c instanceof pg.Pool ? pooled(c) : (sql: string, params: unknown[]) => c.query(sql, params);
   return {
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      const r = await c.query(sql, params as unknown[]);
+      const r = await send(sql, params as unknown[]);
       return r.rows as T[];
     },
     async one<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      const r = await c.query(sql, params as unknown[]);
+      const r = await send(sql, params as unknown[]);
       return r.rows[0] as T | undefined;
     },
+  };
+}
+
+/**
+ * One query on a connection of the pool, as pool.query runs it (a failed query's connection is
+ * released with its error, which closes it), but sent from this caller's own async context:
+ * pool.query hands a connection that was busy to the waiting query inside the callback that freed
+ * it, so a queued query went out in the context of the request before it, and the per-operation
+ * CPU profile (op-cpu.ts, which charges a reply to its query's sender) gave its rows to that one.
+ */
+function pooled(pool: pg.Pool) {
+  return async (sql: string, params: unknown[]) => {
+    const client = await pool.connect();
+    // an error on the connection while it is out: the query rejects with it (pool.query listens too)
+    const quiet = () => undefined;
+    client.on('error', quiet);
+    let failed: Error | undefined;
+    try {
+      return await client.query(sql, params);
+    } catch (e) {
+      failed = e as Error;
+      throw e;
+    } finally {
+      client.off('error', quiet);
+      client.release(failed);
+    }
   };
 }
 

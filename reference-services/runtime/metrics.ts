@@ -32,6 +32,11 @@ export function createMetrics(unit: string) {
     byOp('archsim_op_spans_total', 'calls of the operation served here (requests, in-process internal calls)', (t) => t.spans);
     byOp('archsim_op_pool_tasks_total', "tasks the operation handed to libuv's thread pool (scrypt…)", (t) => t.poolTasks);
     byOp('archsim_op_pool_seconds_total', 'submission-to-completion time of those pool tasks', (t) => t.poolMs / 1000);
+    // How the profile attributes a client socket's callbacks (a query's rows, a remote call's
+    // answer): to the operation that sent the request (op-cpu.ts). Results keep it, so runs
+    // measured before it are known for what they are.
+    const info = new client.Gauge({ name: 'archsim_op_profile_info', help: 'how the per-operation profile charges a reply read on a client socket: replies="sender", to the operation that sent the request', labelNames: ['replies'], registers: [registry] });
+    info.set({ replies: 'sender' }, 1);
     new client.Gauge({
       name: 'archsim_thread_cpu_seconds_total',
       help: 'CPU of this process by thread: main (event loop), boot (V8 workers present at start), later (libuv pool: the threads its start-up probe found, and any started after)',

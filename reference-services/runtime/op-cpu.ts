@@ -9,11 +9,22 @@
 // thread was preempted, so the per-operation figures are used as *shares* of the main thread's
 // CPU, which /proc/<pid>/task/<pid>/stat gives exactly (see `threadCpu`).
 //
+// A client socket's callbacks (a reply read and parsed: a query's rows, a remote call's answer)
+// are charged to the operation that wrote the request now on it, not to the socket's own context:
+// async_hooks run a socket's callbacks in the context the socket was *created* in, which for a
+// pooled connection is the first request that opened it (undici's keep-alive pool) or none at all
+// (the pg pool, opened at start by warm()). Until 2026-12-05 a microservice's query results were
+// "(unattributed)" and shared out over its few public requests (user-service's users.get read
+// 2.5 ms a request against the monolith's 0.2), and remote answers went to whichever operation
+// had opened the connection.
+//
 // Off unless ARCHSIM_PROFILE_OPS=1 (the load tester sets it for every layout it measures, so a
 // calibration layout and a predicted layout carry the same instrumentation overhead).
-import { createHook } from 'node:async_hooks';
+import { AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
 import { pbkdf2 } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { requestContext } from './request-context.js';
 
 export type OpTotals = { loopMs: number; spans: number; poolTasks: number; poolMs: number };
@@ -50,9 +61,52 @@ export const POOL_TYPES: ReadonlySet<string> = new Set([
   'GETADDRINFOREQWRAP',
 ]);
 
+/**
+ * A client socket's handle → the operation whose request was last sent on it (UNATTRIBUTED when
+ * sent outside any request: a poller's query). A request/reply connection (pg, undici with
+ * pipelining 1) carries one request at a time, so the reply read next is that operation's. pg
+ * writes a query in its caller's context, so the write tells. undici does not always: a request
+ * queued in the pool is sent from the completion of the one before, in that one's context (and a
+ * connection's first sender's). Its diagnostics channel names the socket a request's headers go
+ * out on, and the request's handler is an AsyncResource made in its caller's context, which
+ * answers whose request it is (undici 7's Request keeps it under a symbol named "handler";
+ * test/reference-services/op-cpu-sockets.test.ts fails if that changes).
+ */
+const socketOwner = new WeakMap<object, string>();
+let socketOwnersTracked = false;
+
+/** The operation of the context an undici request was made in, or null where the request does not say. */
+function undiciRequestOp(request: object): string | null {
+  const key = Object.getOwnPropertySymbols(request).find((k) => k.description === 'handler');
+  const handler = key ? (request as Record<symbol, unknown>)[key] : null;
+  return handler instanceof AsyncResource ? handler.runInAsyncScope(() => requestContext.getStore()?.op ?? UNATTRIBUTED) : null;
+}
+
+/** Record every client socket's sender (once per process; sockets a server accepted are left alone: what arrives on them is the next request, routed later). */
+function trackSocketOwners(): void {
+  if (socketOwnersTracked) return;
+  socketOwnersTracked = true;
+  const undiciSockets = new WeakSet<object>();
+  subscribe('undici:client:sendHeaders', (m) => {
+    const { request, socket } = m as { request: object; socket: Socket & { _handle?: object | null } };
+    undiciSockets.add(socket);
+    if (socket._handle) socketOwner.set(socket._handle, undiciRequestOp(request) ?? requestContext.getStore()?.op ?? UNATTRIBUTED);
+  });
+  const write = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket & { server?: unknown; _handle?: object | null }, ...args: unknown[]) {
+    if (!this.server && this._handle && !undiciSockets.has(this)) socketOwner.set(this._handle, requestContext.getStore()?.op ?? UNATTRIBUTED);
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof write;
+}
+
+/** One running callback. `followed`: its operation is a client socket's (or inherited from one), not its async context's, and what it schedules follows it. */
+type Frame = { op: string; t0: number; child: number; followed: boolean };
+
 export class OpProfiler {
   readonly ops = new Map<string, OpTotals>();
-  private readonly stack: { op: string; t0: number; child: number }[] = [];
+  private readonly stack: Frame[] = [];
+  /** resources created inside a followed callback (the reply's parsing scheduling its next steps) → that callback's operation */
+  private readonly inherited = new WeakMap<object, string>();
   private readonly pending = new Map<number, { op: string; t0: number }>();
   /** threads alive when the profiler started: V8's own workers, and libuv's pool if it already ran a task */
   readonly bootThreads = new Set(threadIds());
@@ -105,10 +159,13 @@ export class OpProfiler {
 
   start(): this {
     const now = this.now;
+    trackSocketOwners();
     createHook({
-      init: (id, type) => {
+      init: (id, type, _trigger, resource) => {
+        const top = this.stack[this.stack.length - 1];
+        if (top?.followed) this.inherited.set(resource, top.op);
         if (!POOL_TYPES.has(type)) return;
-        const op = requestContext.getStore()?.op ?? UNATTRIBUTED;
+        const op = top?.followed ? top.op : (requestContext.getStore()?.op ?? UNATTRIBUTED);
         this.pending.set(id, { op, t0: now() });
       },
       before: (id) => {
@@ -119,7 +176,9 @@ export class OpProfiler {
           a.poolTasks++;
           a.poolMs += now() - p.t0;
         }
-        this.stack.push({ op: requestContext.getStore()?.op ?? UNATTRIBUTED, t0: now(), child: 0 });
+        const resource = executionAsyncResource();
+        const followed = this.inherited.get(resource) ?? socketOwner.get(resource);
+        this.stack.push({ op: followed ?? requestContext.getStore()?.op ?? UNATTRIBUTED, t0: now(), child: 0, followed: followed !== undefined });
       },
       after: () => {
         const top = this.stack.pop();

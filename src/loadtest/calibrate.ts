@@ -508,6 +508,10 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   // The shared server's event queue (the broker of a layout with one), read apart: the broker's
   // per delivery, not the queries'.
   let queue: QueueFit | null = null;
+  // Notes on a process's fitted figures: said only where the fit is kept (a unit the services'
+  // instrumentation measured has its operations' CPU read instead, and a note on the fit it
+  // replaced described figures no prediction uses).
+  const fitNotes: { key: string; text: string }[] = [];
   for (const t of targets) {
     const priors = measured.map((id) => priorAt(r, trees.get(id)!, t));
     const prior = priors.map((m) => ss.sum([...m.values()]) / 1000); // seconds per request
@@ -597,7 +601,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
         // (they are shared between operations and a request count cannot separate them).
         let ownMs = measuredMs - others;
         if (ownMs < own * 0.05) {
-          warnings.push(`${root} on ${t.name}: measured ${round(measuredMs)} ms per request is below what its calls alone take in the blueprint (${round(others)} ms); kept 5% of its own value`);
+          fitNotes.push({ key, text: `${root} on ${t.name}: measured ${round(measuredMs)} ms per request is below what its calls alone take in the blueprint (${round(others)} ms); kept 5% of its own value` });
           ownMs = own * 0.05;
         }
         direct.set(`${root}|${key}`, ownMs / own);
@@ -671,9 +675,11 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   const platformCold = opts.platform?.coldVisit?.table;
   const cold = platformCold || dbCold ? { table: platformCold ?? null, ...(dbCold ? { dbTable: dbCold } : {}) } : null;
   const backgrounds: Record<string, number> = {};
+  const unsent: string[] = [];
   for (const u of r.units) {
     const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops, cold?.table ? { table: cold.table, workers: u.workers } : undefined);
     if (!inst) continue;
+    if (results.some((x) => x.profile.find((p) => p.unit === u.name)?.replies !== 'sender')) unsent.push(u.name);
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);
     else fits.push(inst.fit);
@@ -689,6 +695,12 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
     backgrounds[u.name] = inst.backgroundCpu;
   }
+  if (unsent.length)
+    warnings.push(
+      `${unsent.join(', ')}: profiled before replies were charged to the operation that sent the request (runs measured before 2026-12-05): a query's rows counted outside any operation and were shared over the public requests, a remote call's answer went to the operation that opened the connection; measure again for per-operation figures that hold`,
+    );
+  const instrumented = new Set(fits.filter((f) => f.method === 'instrumented').map((f) => `unit:${f.name}`));
+  warnings.push(...fitNotes.filter((n) => !instrumented.has(n.key)).map((n) => n.text));
   // With no load the database still answers each unit's pollers (the event queue, the outbox):
   // measured on one layout it is shared evenly by that layout's unit processes, so a layout with
   // more processes keeps the database busier (measured idle here: 0.004 cores with one unit,

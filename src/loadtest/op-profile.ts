@@ -6,12 +6,15 @@ import type { OperationProfile } from './result.js';
 export type UnitCounters = {
   ops: Map<string, { loop: number; spans: number; poolTasks: number; pool: number }>;
   threads: { main: number; boot: number; later: number };
+  /** how the unit charges a reply read on a client socket (archsim_op_profile_info), when it says */
+  replies?: 'sender';
 };
 
 /** The archsim_* lines of a Prometheus text exposition. */
 export function parseProfileMetrics(text: string): UnitCounters {
   const ops: UnitCounters['ops'] = new Map();
   const threads = { main: 0, boot: 0, later: 0 };
+  let replies: UnitCounters['replies'];
   const line = /^(archsim_[a-z_]+)\{([^}]*)\}\s+([-+0-9.eE]+|NaN)$/;
   for (const raw of text.split('\n')) {
     const m = line.exec(raw.trim());
@@ -19,6 +22,10 @@ export function parseProfileMetrics(text: string): UnitCounters {
     const [, name, labels, value] = m;
     const v = Number(value);
     const label = (k: string) => new RegExp(`${k}="((?:[^"\\\\]|\\\\.)*)"`).exec(labels!)?.[1]?.replace(/\\(.)/g, '$1');
+    if (name === 'archsim_op_profile_info') {
+      if (label('replies') === 'sender' && v === 1) replies = 'sender';
+      continue;
+    }
     if (name === 'archsim_thread_cpu_seconds_total') {
       const t = label('thread') as keyof typeof threads | undefined;
       if (t && t in threads) threads[t] = v;
@@ -34,7 +41,7 @@ export function parseProfileMetrics(text: string): UnitCounters {
     else continue;
     ops.set(op, e);
   }
-  return { ops, threads };
+  return { ops, threads, ...(replies ? { replies } : {}) };
 }
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -60,6 +67,7 @@ export function profileDelta(unit: string, before: UnitCounters, after: UnitCoun
     offMainCpuSeconds: r6(offMain),
     poolThreadsCpuSeconds: r6(poolThreads),
     loopSeconds: r6(loopTotal),
+    ...(before.replies === 'sender' && after.replies === 'sender' ? { replies: 'sender' as const } : {}),
     operations: rows
       .filter((r) => r.spans > 0 || r.loopSeconds > 0)
       .map((r) => ({ ...r, loopSeconds: r6(r.loopSeconds), poolSeconds: r6(r.poolSeconds), cpuSeconds: r6(loopTotal > 0 ? (r.loopSeconds / loopTotal) * main : 0) }))
@@ -78,7 +86,8 @@ export function sumProfiles(list: readonly OperationProfile[]): OperationProfile
     }
   const sum = (k: 'mainThreadCpuSeconds' | 'offMainCpuSeconds' | 'loopSeconds') => r6(list.reduce((s, p) => s + p[k], 0));
   const pool = list.every((p) => p.poolThreadsCpuSeconds !== undefined) ? { poolThreadsCpuSeconds: r6(list.reduce((s, p) => s + p.poolThreadsCpuSeconds!, 0)) } : {};
-  return { unit: first.unit, mainThreadCpuSeconds: sum('mainThreadCpuSeconds'), offMainCpuSeconds: sum('offMainCpuSeconds'), ...pool, loopSeconds: sum('loopSeconds'), operations: [...ops.values()].sort((x, y) => x.operation.localeCompare(y.operation)) };
+  const replies = list.every((p) => p.replies === 'sender') ? { replies: 'sender' as const } : {};
+  return { unit: first.unit, mainThreadCpuSeconds: sum('mainThreadCpuSeconds'), offMainCpuSeconds: sum('offMainCpuSeconds'), ...pool, loopSeconds: sum('loopSeconds'), ...replies, operations: [...ops.values()].sort((x, y) => x.operation.localeCompare(y.operation)) };
 }
 
 /** Scrape every unit's counters now (undici's fetch; a unit that does not answer is left out). */

@@ -105,6 +105,12 @@ export const OperationProfile = z.strictObject({
   poolThreadsCpuSeconds: z.number().min(0).optional(),
   /** event-loop time timed in callbacks (wall clock; the shares below come from it) */
   loopSeconds: z.number().min(0),
+  /**
+   * "sender": a reply read on a client socket (a query's rows, a remote call's answer) is charged
+   * to the operation that sent the request. Absent in results measured before 2026-12-05, whose
+   * replies went to no operation (the database pool's) or to the one that opened the connection.
+   */
+  replies: z.literal('sender').optional(),
   operations: z.array(
     z.strictObject({
       operation: z.string(),

@@ -407,6 +407,14 @@ export function atSpeed<T extends { operations: { latency: { p50: number; p95: n
   return k === 1 ? r : { ...r, operations: r.operations.map((o) => ({ ...o, latency: { ...o.latency, p50: o.latency.p50 * k, p95: o.latency.p95 * k } })) };
 }
 
+/** A note naming the layouts whose saved runs were profiled before replies were charged to their sender (op-cpu.ts). */
+export function profileNotes(measured: ReadonlyMap<string, Measured>): string[] {
+  const older = [...measured].filter(([, m]) => [m.capacity, ...m.levels].some((r) => r.profile.some((p) => p.replies !== 'sender'))).map(([l]) => l);
+  return older.length
+    ? [`the per-operation CPU of ${older.join(', ')} was profiled before replies were charged to the operation that sent the request (runs measured before 2026-12-05): a query's rows counted outside any operation, a remote call's answer went to the operation that opened the connection; measure again for per-operation figures that hold`]
+    : [];
+}
+
 export function probeNotes(measured: ReadonlyMap<string, Measured>, applied = false): string[] {
   const probed = [...measured].filter(([, m]) => m.probe);
   if (!probed.length) return [];
@@ -601,6 +609,7 @@ export async function validateModel(file: string, o: ValidateModelOptions): Prom
       `capacity runs leave out the single-use operations (${Object.keys(open.mix).filter((id) => !(id in capacity.mix)).join(', ') || 'none'})`,
       'each layout is measured once; every direction reuses those measurements, and calibrates on its own layout’s runs only (its capacity run and its levels)',
       ...probeNotes(measured, directions.some((d) => d.uncorrected !== null)),
+      ...profileNotes(measured),
       `predictions: the calibrated blueprint simulated (DES, ${PREDICTION.durationMs / 1000} s, seed ${PREDICTION.seed}) on the host the runs had: the system’s cores (pinned runs: the cores the system was pinned to, the driver on its own) shared by every process ${sharing === 'process' ? `(per process, then among each process’s threads: ${o.sharing ? '--cpu-sharing' : 'as the platform measurement found this machine'}; a database connection is a process${o.slice !== undefined ? `; handed out in ${o.slice} ms time slices: --cpu-slice` : ''})` : `(the units’ thread pools at weight ${o.poolWeight ?? DEFAULT_POOL_WEIGHT} against the rest: ${o.poolWeight === undefined ? 'src/simulate/pool-weight.ts' : '--pool-weight'})`}; the requests arriving as the driver sent them (open model: evenly spaced, the mix in its interleaved order: paced arrivals)`,
       capacityNote(directions),
       ...directions.filter((d) => d.coldVisitDb).map((d) => `calibrated on ${d.calibrateOn}: a query that finds its database connection idle pays the platform's database cold-visit table (${coldTableWords(d.coldVisitDb!)}), taken out of the calibration at its runs' pace and charged by each layout's own`),

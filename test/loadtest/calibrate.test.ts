@@ -270,6 +270,32 @@ describe('calibrate from the services’ own instrumentation', () => {
     expect(login.pool).toMatchObject({ dist: 'const', mean: 5 });
   });
 
+  it('says a note on a fitted figure only where the fit is kept: not for a unit whose operations the instrumentation measured', () => {
+    // users.get's CPU left out of the backend's: the regression gives it nothing, less than its calls
+    const starved = runs.map((r) => {
+      const n = r.operations.find((o) => o.id === 'users.get')!.requests;
+      return LoadTestResult.parse({ ...r, processes: r.processes.map((p) => (p.unit === 'backend' ? { ...p, cpuSeconds: p.cpuSeconds - n * TRUE_CPU['users.get'] } : p)) });
+    });
+    const note = /^users\.get on backend: .*calls alone take/;
+    expect(calibrate(bp, starved, { layout: 'monolith' }).warnings.some((w) => note.test(w))).toBe(true);
+    // the same runs with the services' profile: users.get's CPU is read, and the fit's note is gone
+    const profile = profiled('monolith', 1).profile;
+    const cal = calibrate(bp, starved.map((r) => LoadTestResult.parse({ ...r, profile })), { layout: 'monolith' });
+    expect(cal.fits.find((f) => f.name === 'backend')!.method).toBe('instrumented');
+    expect(cal.warnings.filter((w) => note.test(w))).toEqual([]);
+    // a datastore's fitted figures are kept, and so are their notes (none here)
+    expect(cal.fits.find((f) => f.kind === 'datastore')!.method).not.toBe('instrumented');
+  });
+
+  it('says when the profile predates replies charged to their sender (a query’s rows then counted outside any operation)', () => {
+    const older = /^backend: profiled before replies were charged to the operation that sent the request/;
+    expect(calibrate(bp, [profiled('monolith', 1)], { layout: 'monolith' }).warnings.filter((w) => older.test(w))).toHaveLength(1);
+    const sender = (r: LoadTestResult) => LoadTestResult.parse({ ...r, profile: r.profile.map((p) => ({ ...p, replies: 'sender' })) });
+    expect(calibrate(bp, [sender(profiled('monolith', 1))], { layout: 'monolith' }).warnings.filter((w) => older.test(w))).toEqual([]);
+    // one older run among newer ones is enough to say it
+    expect(calibrate(bp, [sender(profiled('monolith', 1)), profiled('monolith', 1)], { layout: 'monolith' }).warnings.filter((w) => older.test(w))).toHaveLength(1);
+  });
+
   it('with a no-load reading, keeps the measured background apart and gives the database’s to the units', () => {
     // 0.12 s unattributed over 10 s: 0.01 cores of it is the unit's background, the rest (0.02 s
     // over 1200 public requests) per request. The database idles at 0.004 cores (the pollers).

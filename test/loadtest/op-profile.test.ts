@@ -36,4 +36,19 @@ describe('operation profile', () => {
     expect(twice.operations.find((o) => o.operation === 'messages.send')!.spans).toBe(60);
     expect(twice.mainThreadCpuSeconds).toBe(3);
   });
+
+  it('keeps how the unit charged its replies (to their sender) only when the unit said so before and after, and in a sum only when every window did', () => {
+    const info = 'archsim_op_profile_info{replies="sender",unit="app"} 1\n';
+    const said = (t: string) => parseProfileMetrics(info + t);
+    expect(said(text(2, 10, 3, 0.2)).replies).toBe('sender');
+    expect(parseProfileMetrics(text(2, 10, 3, 0.2)).replies).toBeUndefined();
+    expect(parseProfileMetrics('archsim_op_profile_info{replies="creator",unit="app"} 1\n' + text(2, 10, 3, 0.2)).replies).toBeUndefined();
+    const now = profileDelta('app', said(text(2, 10, 3, 0.2)), said(text(5, 40, 4.5, 0.6)));
+    expect(now.replies).toBe('sender');
+    // a unit of an older build (restarted in between, say) says nothing
+    const old = profileDelta('app', parseProfileMetrics(text(2, 10, 3, 0.2)), said(text(5, 40, 4.5, 0.6)));
+    expect(old.replies).toBeUndefined();
+    expect(sumProfiles([now, now]).replies).toBe('sender');
+    expect(sumProfiles([now, old]).replies).toBeUndefined();
+  });
 });

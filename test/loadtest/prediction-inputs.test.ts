@@ -239,6 +239,27 @@ describe('saved runs', () => {
     expect(page).not.toMatch(/<b>bold|<img src=x|\u001b/);
   });
 
+  it('validate-model --from-runs says which layouts were profiled before replies were charged to their sender, and says nothing of runs profiled since', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
+    const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));
+    const runs = join(dir, 'runs.json');
+    const note = /profiled before replies were charged to the operation that sent the request/;
+    const older = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', SAVED_RUNS]);
+    expect(older.code, older.stderr).toBe(0);
+    // the layouts this prediction reads: the calibration's and the predicted one
+    expect(older.stderr).toMatch(/note: the per-operation CPU of monolith, modular-monolith was profiled before/);
+    // every profile of every layout's runs says "sender": no note; one layout that does not: that one named
+    type Run = { profile: { replies?: string }[] };
+    for (const l of Object.values(saved.layouts) as { capacity: Run; levels: Run[] }[]) for (const x of [l.capacity, ...l.levels]) for (const p of x.profile) p.replies = 'sender';
+    writeFileSync(runs, JSON.stringify(saved));
+    const newer = archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', runs]);
+    expect(newer.code, newer.stderr).toBe(0);
+    expect(newer.stdout + newer.stderr).not.toMatch(note);
+    delete saved.layouts['modular-monolith'].levels[1].profile[0].replies;
+    writeFileSync(runs, JSON.stringify(saved));
+    expect(archsim(['validate-model', 'blueprints/quantchat.yaml', '--predict', 'modular-monolith', '--from-runs', runs]).stderr).toMatch(/note: the per-operation CPU of modular-monolith was profiled before/);
+  });
+
   it('validate-model --idle-model: the platform’s cold-visit table by default, the fitted idle slowdown on request, anything else one line and exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'archsim-runs-'));
     const saved = JSON.parse(readFileSync(SAVED_RUNS, 'utf8'));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLayout, type RunningLayout } from '../../reference-services/launcher/layout.js';
+import { parseProfileMetrics } from '../../src/loadtest/op-profile.js';
 import { api, BLUEPRINT, newUser, profileReady, sql, waitFor, type Api, type User } from './helpers.js';
 
 describe.each([
@@ -121,6 +122,8 @@ describe.each([
     };
     await waitFor(async () => (await counter('archsim_op_spans_total')) >= 1, 10_000, 'a notifications.notify span');
     expect(await counter('archsim_op_loop_seconds_total')).toBeGreaterThan(0);
+    // every unit says its replies are charged to their sender, which a load test's results keep
+    for (const u of L.units) expect(parseProfileMetrics(await (await fetch(`${u.internalUrl}/metrics`)).text()).replies, u.name).toBe('sender');
   });
 
   it('records a notification for each message (outbox with attempt and outcome)', async () => {
