@@ -25,6 +25,7 @@ import { coldTables, meanColdTotal, type ColdVisit } from '../simulate/cold-visi
 import type { LoadTestResult } from './result.js';
 import { fitIdleSlowdown, type SlowdownFit } from './host-slowdown.js';
 import { databaseIdleCores, fitQueue, QUEUE_DATABASE, queueShare, type QueueFit } from './queue-cpu.js';
+import { PROFILED_BEFORE_SENDER, repliesBySender } from './op-profile.js';
 
 export type UnitFit = {
   /** unit or datastore name */
@@ -679,7 +680,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
   for (const u of r.units) {
     const inst = instrumentedDemands(bp, results, u.name, r.unitOfDomain, hops, cold?.table ? { table: cold.table, workers: u.workers } : undefined);
     if (!inst) continue;
-    if (results.some((x) => x.profile.find((p) => p.unit === u.name)?.replies !== 'sender')) unsent.push(u.name);
+    if (results.some((x) => !x.profile.some((p) => p.unit === u.name && repliesBySender(p)))) unsent.push(u.name);
     const i = fits.findIndex((f) => f.kind === 'unit' && f.name === u.name);
     if (i >= 0) fits.splice(i, 1, inst.fit);
     else fits.push(inst.fit);
@@ -695,10 +696,7 @@ export function calibrate(bp: Blueprint, all: readonly LoadTestResult[], opts: C
     if (inst.overheadMs > 0) warnings.push(`${u.name}: ${inst.overheadMs} ms of CPU per public request outside any operation (HTTP parsing before routing), added to each public operation`);
     backgrounds[u.name] = inst.backgroundCpu;
   }
-  if (unsent.length)
-    warnings.push(
-      `${unsent.join(', ')}: profiled before replies were charged to the operation that sent the request (runs measured before 2026-12-05): a query's rows counted outside any operation and were shared over the public requests, a remote call's answer went to the operation that opened the connection; measure again for per-operation figures that hold`,
-    );
+  if (unsent.length) warnings.push(`${unsent.join(', ')}: ${PROFILED_BEFORE_SENDER}`);
   const instrumented = new Set(fits.filter((f) => f.method === 'instrumented').map((f) => `unit:${f.name}`));
   warnings.push(...fitNotes.filter((n) => !instrumented.has(n.key)).map((n) => n.text));
   // With no load the database still answers each unit's pollers (the event queue, the outbox):

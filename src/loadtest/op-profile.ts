@@ -44,6 +44,13 @@ export function parseProfileMetrics(text: string): UnitCounters {
   return { ops, threads, ...(replies ? { replies } : {}) };
 }
 
+/** Whether a profile charged a reply read on a client socket to the operation that sent the request (every result since 2026-12-05). */
+export const repliesBySender = (p: OperationProfile): boolean => p.replies === 'sender';
+
+/** What a profile from before that means, for whoever names the processes or layouts it covers. */
+export const PROFILED_BEFORE_SENDER =
+  "profiled before replies were charged to the operation that sent the request (runs measured before 2026-12-05): a query's rows counted outside any operation and were shared over the public requests, a remote call's answer went to the operation that opened the connection; measure again for per-operation figures that hold";
+
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
@@ -86,7 +93,7 @@ export function sumProfiles(list: readonly OperationProfile[]): OperationProfile
     }
   const sum = (k: 'mainThreadCpuSeconds' | 'offMainCpuSeconds' | 'loopSeconds') => r6(list.reduce((s, p) => s + p[k], 0));
   const pool = list.every((p) => p.poolThreadsCpuSeconds !== undefined) ? { poolThreadsCpuSeconds: r6(list.reduce((s, p) => s + p.poolThreadsCpuSeconds!, 0)) } : {};
-  const replies = list.every((p) => p.replies === 'sender') ? { replies: 'sender' as const } : {};
+  const replies = list.every(repliesBySender) ? { replies: 'sender' as const } : {};
   return { unit: first.unit, mainThreadCpuSeconds: sum('mainThreadCpuSeconds'), offMainCpuSeconds: sum('offMainCpuSeconds'), ...pool, loopSeconds: sum('loopSeconds'), ...replies, operations: [...ops.values()].sort((x, y) => x.operation.localeCompare(y.operation)) };
 }
 

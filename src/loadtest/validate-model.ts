@@ -25,6 +25,7 @@ import { measurePlatform, PlatformCosts } from './platform.js';
 import { coldTableWords, type ColdVisit } from '../simulate/cold-visit.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
 import { LoadTestResult, type Interval } from './result.js';
+import { PROFILED_BEFORE_SENDER, repliesBySender } from './op-profile.js';
 
 export interface ValidateModelOptions {
   calibrateOn: string;
@@ -409,10 +410,8 @@ export function atSpeed<T extends { operations: { latency: { p50: number; p95: n
 
 /** A note naming the layouts whose saved runs were profiled before replies were charged to their sender (op-cpu.ts). */
 export function profileNotes(measured: ReadonlyMap<string, Measured>): string[] {
-  const older = [...measured].filter(([, m]) => [m.capacity, ...m.levels].some((r) => r.profile.some((p) => p.replies !== 'sender'))).map(([l]) => l);
-  return older.length
-    ? [`the per-operation CPU of ${older.join(', ')} was profiled before replies were charged to the operation that sent the request (runs measured before 2026-12-05): a query's rows counted outside any operation, a remote call's answer went to the operation that opened the connection; measure again for per-operation figures that hold`]
-    : [];
+  const older = [...measured].filter(([, m]) => [m.capacity, ...m.levels].some((r) => !r.profile.every(repliesBySender))).map(([l]) => l);
+  return older.length ? [`the per-operation CPU of ${older.join(', ')} was ${PROFILED_BEFORE_SENDER}`] : [];
 }
 
 export function probeNotes(measured: ReadonlyMap<string, Measured>, applied = false): string[] {
