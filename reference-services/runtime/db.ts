@@ -53,11 +53,11 @@ function wrap(c: pg.Pool | pg.PoolClient): Queryable {
 }
 
 /**
- * One query on a connection of the pool, as pool.query runs it (a failed query's connection is
- * released with its error, which closes it), but sent from this caller's own async context:
- * pool.query hands a connection that was busy to the waiting query inside the callback that freed
- * it, so a queued query went out in the context of the request before it, and the per-operation
- * CPU profile (op-cpu.ts, which charges a reply to its query's sender) gave its rows to that one.
+ * One query on a connection of the pool, as pool.query runs it, but sent from this caller's own
+ * async context: pool.query hands a connection that was busy to the waiting query inside the
+ * callback that freed it, so a queued query went out in the context of the request before it, and
+ * the per-operation CPU profile (op-cpu.ts, which charges a reply to its query's sender) gave its
+ * rows to that one.
  */
 function pooled(pool: pg.Pool) {
   return async (sql: string, params: unknown[]) => {
@@ -69,13 +69,24 @@ function pooled(pool: pg.Pool) {
     try {
       return await client.query(sql, params);
     } catch (e) {
-      failed = e as Error;
+      // pool.query closes the connection of any failed query; one the server refused and
+      // survived (a unique violation, a statement timeout) is healthy, and closing it made a
+      // kept pool open a new one, SCRAM handshake and all, while serving.
+      if (!refusedOnly(e)) failed = e as Error;
       throw e;
     } finally {
       client.off('error', quiet);
       client.release(failed);
     }
   };
+}
+
+/**
+ * An error PostgreSQL reported for the statement alone (severity ERROR): the connection is still
+ * good. FATAL and PANIC end the session, and a client-side error may leave it mid-protocol.
+ */
+function refusedOnly(e: unknown): boolean {
+  return e instanceof pg.DatabaseError && e.severity === 'ERROR';
 }
 
 export function openDb(url: string, max = 10, o: PoolOptions = {}): Db {

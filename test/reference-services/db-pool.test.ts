@@ -66,3 +66,60 @@ describe('unit pools for a server elsewhere', () => {
     }
   });
 });
+
+describe('a kept pool and failed queries', () => {
+  const own = scratchCluster('dbpool-failed');
+  afterAll(() => own.cleanup());
+
+  it('keeps a connection the server only refused a statement on, and drops one the server ended', { timeout: 120_000 }, async () => {
+    const pg = await own.start();
+    const url = pg.url('postgres');
+    await sql(url, 'CREATE TABLE taken (id int PRIMARY KEY)');
+    await sql(url, 'INSERT INTO taken VALUES (1)');
+    const db = openDb(url, 3, { keep: true, connectTimeoutMs: 30_000 });
+    const backends = async () =>
+      (await sql<{ pid: number }>(url, `SELECT pid FROM pg_stat_activity WHERE datname = 'postgres' AND pid <> pg_backend_pid() AND backend_type = 'client backend' ORDER BY pid`)).map((r) => r.pid);
+    try {
+      await db.warm();
+      const before = await backends();
+      expect(before).toHaveLength(3);
+      // Hostile: a burst of duplicate keys and a division by zero. Each is refused with its own
+      // code, and the same three server processes serve on (pool.query closed each one).
+      const dup = await Promise.all(Array.from({ length: 9 }, () => db.query('INSERT INTO taken VALUES (1)').then(() => 'ok', (e: { code?: string }) => e.code)));
+      expect(dup).toEqual(Array(9).fill('23505'));
+      await expect(db.query('SELECT 1 / $1::int', [0])).rejects.toMatchObject({ code: '22012' });
+      expect(await backends()).toEqual(before);
+      expect([db.pool.totalCount, db.pool.idleCount]).toEqual([3, 3]);
+
+      // A session the server ends (FATAL) under a running query: that connection leaves the pool
+      // and the next queries are served by the others, not handed the dead one.
+      const running = db.query('SELECT pg_backend_pid() AS pid, pg_sleep(30)').then(() => 'finished', (e: { code?: string }) => e.code);
+      await new Promise((r) => setTimeout(r, 300));
+      const [victim] = await sql<{ pid: number }>(url, `SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_backend_pid()%' AND pid <> pg_backend_pid()`);
+      await sql(url, 'SELECT pg_terminate_backend($1)', [victim!.pid]);
+      expect(await running).toBe('57P01');
+      const pids = await Promise.all(Array.from({ length: 6 }, async () => (await db.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!.pid));
+      expect(pids).not.toContain(victim!.pid);
+      expect(db.pool.totalCount).toBeLessThanOrEqual(3);
+    } finally {
+      await db.end();
+    }
+
+    // One connection and a query waiting for it when the server ends its session: the waiting
+    // query gets a new connection, not the dying one (released as healthy, it was handed over at
+    // once and failed with 'Connection terminated unexpectedly').
+    const one = openDb(url, 1, { keep: true, connectTimeoutMs: 30_000 });
+    try {
+      await one.warm();
+      const first = one.query('SELECT pg_backend_pid() AS pid, pg_sleep(30)').then(() => 'finished', (e: { code?: string }) => e.code);
+      const waiting = one.one<{ ok: number }>('SELECT 1 AS ok').then((r) => r!.ok, (e: Error) => e.message);
+      await new Promise((r) => setTimeout(r, 300));
+      const [held] = await sql<{ pid: number }>(url, `SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_backend_pid()%' AND pid <> pg_backend_pid()`);
+      await sql(url, 'SELECT pg_terminate_backend($1)', [held!.pid]);
+      expect(await first).toBe('57P01');
+      expect(await waiting).toBe(1);
+    } finally {
+      await one.end();
+    }
+  });
+});
