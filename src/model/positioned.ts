@@ -80,8 +80,8 @@ function messageOf(issue: Issue, value: unknown, knownKeys: (path: (string | num
   switch (issue.code) {
     case 'invalid_type': {
       if (typeof value === 'number' && !Number.isFinite(value)) return `expected a finite number, got ${value}`;
-      const got = value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : quote ? `${typeof value} ${JSON.stringify(value)}` : `a ${typeof value}`;
       if (value === undefined) return `required: expected ${issue.expected}`;
+      const got = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : quote ? `${typeof value} ${JSON.stringify(value)}` : `a ${typeof value}`;
       return `expected ${issue.expected}, got ${got}`;
     }
     case 'invalid_value':

@@ -51,13 +51,15 @@ function syntaxMessage(m: string): string {
  * The mistake behind most syntax errors in a blueprint: a route with a parameter written without
  * quotes inside a `{ … }` map (`write: { route: POST /books/{id}, … }`). In a flow map a `{`
  * opens another map, and the parser's own words ("Unexpected flow-map-start") do not say that.
- * A plain value after `: ` or `, ` that holds a `{` on the error's line (or the one before it,
- * where the parser often stops) gets the hint; the value itself is never quoted back.
+ * A plain value after `{` or `,` and its key that holds a `{` on the error's line or the one
+ * before it (where the parser often stops; the two read as one, so a map written over several
+ * lines counts) gets the hint; the value itself is never quoted back.
  */
 function braceHint(text: string, lines: LineCounter, line: number): string {
   const at = (n: number) => (n >= 1 && n - 1 < lines.lineStarts.length ? text.slice(lines.lineStarts[n - 1], lines.lineStarts[n] ?? text.length) : '');
   const unquotedBrace = /[{,]\s*[\w.-]+:\s+[^\s"'{[][^,"'{}]*\{/;
-  return unquotedBrace.test(at(line)) || unquotedBrace.test(at(line - 1)) ? ' (a "{" inside an unquoted value in a { … } map opens another map: quote the value, as in route: "GET /books/{id}")' : '';
+  // the two lines as one: a flow map written over several lines has its "{" or "," on the line before
+  return unquotedBrace.test(at(line - 1) + at(line)) ? ' (a "{" inside an unquoted value in a { … } map opens another map: quote the value, as in route: "GET /books/{id}")' : '';
 }
 
 function error(file: string, lines: LineCounter, offset: number, message: string): Diagnostic {

@@ -99,7 +99,11 @@ export interface ProfilePeak {
   mean: number;
 }
 
-/** Steps of the fluid line's integration: ≤ 1 request off for a 60 s run ≤ 100 000/s over. */
+/**
+ * Steps of the fluid line's integration. A smooth profile's line is off by far less than a
+ * request; a spike's edges are each placed to within one step (duration / 20 000), so its line is
+ * off by at most a step's worth of its excess (1.5 requests for 500/s over in a 60 s run).
+ */
 const FLUID_STEPS = 20_000;
 
 /**
@@ -125,10 +129,22 @@ export function profilePeak(p: Profile | undefined, duration: number, sat: numbe
   return { peak, above, backlog, mean };
 }
 
-/** Times inside (0, duration) where a profile's rate changes course: the spike's edges (its plateau), the ramp's end, the cosine's tops. */
+/**
+ * Times inside (0, duration) where a profile's rate may be highest besides the run's ends: the
+ * spike's start (its plateau), the cosine's tops. A ramp has none: rising, it is highest from
+ * `over` on, the run's end included; falling, at 0.
+ */
 function breakpoints(p: Exclude<Profile, { kind: 'constant' }>, duration: number): number[] {
-  const ts =
-    p.kind === 'spike' ? [p.at] : p.kind === 'ramp' ? [p.over] : Array.from({ length: Math.min(1e4, Math.ceil(duration / p.period) + 1) }, (_, k) => (k + 0.5) * p.period);
+  let ts: number[];
+  switch (p.kind) {
+    case 'spike':
+      ts = [p.at];
+      break;
+    case 'ramp':
+      return [];
+    case 'diurnal':
+      ts = Array.from({ length: Math.min(1e4, Math.ceil(duration / p.period) + 1) }, (_, k) => (k + 0.5) * p.period);
+  }
   return ts.filter((t) => t > 0 && t < duration);
 }
 

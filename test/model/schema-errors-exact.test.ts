@@ -57,6 +57,37 @@ describe('schema errors, positioned', () => {
     expect(r.errors.every((e) => e.file === 'bad.yaml' && e.severity === 'error')).toBe(true);
   });
 
+  it("a quantity given an infinite number or a mapping, and a workload's fields the other model reads", () => {
+    const base = (w: string) => `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: q }
+system:
+  domains:
+    a:
+      operations:
+        x: { route: GET /x, cpu: 1ms }
+layouts:
+  l:
+    units:
+      u: { domains: "*", port: 80, instance: c }
+${w}
+catalog:
+  c: { vcpu: 2, usdPerMonth: $10 }
+`;
+    const errs = (w: string) => {
+      const r = parseBlueprint(base(w), 'q.yaml');
+      return r.ok ? [] : r.errors.map((e) => `${e.line}:${e.col} ${e.message}`);
+    };
+    expect(errs('workload: { rate: .inf, duration: { a: 1 }, mix: { a.x: 1 } }')).toEqual(['13:19 expected a finite number, got Infinity', '13:35 expected a duration, e.g. 9ms, got a mapping']);
+    // each was read by one method only and silently ignored by the other
+    expect(errs('workload: { users: 5, profile: { kind: spike, base: 1/s, peak: 5/s, at: 1s, for: 1s }, mix: { a.x: 1 } }')).toEqual([
+      '13:32 a profile shapes an open workload’s rate over time; a closed workload (users) has no rate to shape: give rate instead of users, or drop the profile',
+    ]);
+    expect(errs('workload: { rate: 5/s, thinkTime: 1s, mix: { a.x: 1 } }')).toEqual(['13:35 thinkTime is the wait between a user’s requests in a closed workload (users); an open workload (rate) has none']);
+    expect(errs('workload: { users: 5, thinkTime: 1s, mix: { a.x: 1 } }')).toEqual([]);
+    expect(errs('workload: { rate: 5/s, profile: { kind: spike, base: 1/s, peak: 5/s, at: 1s, for: 1s }, mix: { a.x: 1 } }')).toEqual([]);
+  });
+
   it('a distribution with an unknown kind names the kinds (the mapping branch of the union, not the duration’s)', () => {
     // Duration is itself a union (a string or a number): inside Distribution's union a mapping
     // fails it at the root in both of its branches, which makes it the wrong branch, as a plain

@@ -92,6 +92,15 @@ describe('syntax errors', () => {
     expect(parseYamlSlow('ops:\n  write: { route: "POST /books/{id}/reviews", cpu: 1ms }\n', 'y.yaml').ok).toBe(true);
     expect(parseYamlSlow('ops:\n  write:\n    route: POST /books/{id}/reviews\n', 'y.yaml').ok).toBe(true);
     expect(errs('a: [1, 2\nb: { c: 1 }\n')[0]).not.toContain('quote the value');
+    // on the first line; with no space after the "{", or two after the key's colon
+    expect(errs('write: { route: POST /b/{id}, cpu: 1ms }\n')[0]).toBe(`y.yaml:1:25 YAML syntax: Unexpected flow-map-start at node end${HINT}`);
+    expect(errs('ops:\n  write: {route: POST /b/{id}, cpu: 1ms}\n')[0]).toBe(`y.yaml:2:26 YAML syntax: Unexpected flow-map-start at node end${HINT}`);
+    expect(errs('ops:\n  write: { route:  POST /b/{id}, cpu: 1ms }\n')[0]).toBe(`y.yaml:2:28 YAML syntax: Unexpected flow-map-start at node end${HINT}`);
+    // a map written over two lines: the route on the second, its "," at the end of the first
+    expect(errs('ops:\n  w: { a: 1,\n    route: POST /b/{id} }\n')[0]).toBe(`y.yaml:3:20 YAML syntax: Unexpected flow-map-start at node end${HINT}`);
+    // a route in a block map (valid) beside another mistake: no hint
+    expect(errs('ops:\n  write:\n    route: POST /b/{id}\nb: [1, 2\n')).toEqual(['y.yaml:5:1 YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]']);
+    expect(errs('ops:\n  write:\n    route: POST /b/{id}\n  b: [1, 2\n')[0]).not.toContain('quote the value');
   });
 
   it(`at most ${LIMITS.errorsPerFile} of them, then how many more and where the next is`, () => {

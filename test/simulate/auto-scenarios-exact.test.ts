@@ -146,6 +146,74 @@ describe('autoScenarios: edges', () => {
     expect(names.filter((n) => n === 'auto:broker-down')).toHaveLength(1);
   });
 
+  it("a table whose engine differs between layouts: a 'store' scenario listing each layout's engine (memory left out)", () => {
+    const b = bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: stores }
+system:
+  domains:
+    a:
+      tables: [t1, t2]
+      operations:
+        get: { route: GET /, cpu: 1ms, db: { reads: 1 } }
+layouts:
+  one:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      pg: { engine: postgres, tables: "*", instance: box }
+  two:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      r: { engine: redis, tables: [t1], instance: box }
+      p: { engine: postgres, tables: [t2], instance: box }
+  three:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      m: { engine: memory, tables: [t1] }
+      p: { engine: postgres, tables: [t2], instance: box }
+workload: { rate: 10/s, mix: { a.get: 1 } }
+catalog:
+  box: { vcpu: 2, usdPerMonth: $10 }
+`);
+    const byName = new Map(autoScenarios(b).map((x) => [x.name, x]));
+    const store = byName.get('auto:a-store-down')!;
+    expect(store.description).toBe('The store holding a (t1) is down for 15 s (postgres in one; redis in two).');
+    expect(store.failures).toEqual([{ description: 'store of a down (postgres in one; redis in two)', table: 't1', at: 15_000, for: 15_000, down: true }]);
+    const pg = byName.get('auto:a-postgres-down')!;
+    expect(pg.description).toBe('The postgres store holding a (t2) is down for 15 s.');
+    expect(pg.failures[0]!.table).toBe('t2');
+  });
+
+  it("a data group's name taken by another group of its domain gets -2 after its engine", () => {
+    const b = bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: clash }
+system:
+  domains:
+    a:
+      tables: [redis, x, y]
+      operations:
+        get: { route: GET /, cpu: 1ms, db: { reads: 1 } }
+layouts:
+  one:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      p1: { engine: postgres, tables: [redis], instance: box }
+      p2: { engine: postgres, tables: [x], instance: box }
+      kv: { engine: redis, tables: [y], instance: box }
+workload: { rate: 10/s, mix: { a.get: 1 } }
+catalog:
+  box: { vcpu: 2, usdPerMonth: $10 }
+`);
+    // two postgres groups are named by their first tables (a-redis, a-x); the redis group then finds a-redis taken
+    const data = autoScenarios(b).filter((x) => x.failures.some((f) => 'table' in f));
+    expect(data.map((x) => [x.name, x.failures[0]!.table])).toEqual([
+      ['auto:a-redis-down', 'redis'],
+      ['auto:a-x-down', 'x'],
+      ['auto:a-redis-2-down', 'y'],
+    ]);
+  });
+
   it('busiest: a tie goes to the first id in order; a closed workload prices the share at 100/s', () => {
     expect(busiestOperation(shop({ workload: 'workload: { rate: 40/s, mix: { web.home: 1, web.checkout: 1 } }' }))).toEqual({ id: 'web.checkout', rate: 20 });
     expect(busiestOperation(shop({ workload: 'workload: { users: 5, mix: { web.home: 1, web.checkout: 3 } }' }))).toEqual({ id: 'web.checkout', rate: 75 });

@@ -2,7 +2,7 @@
 // operation, cost line and note, exactly. Two domains; a.op (2 ms, constant) calls b.get (4 ms),
 // a.light (0.5 ms) calls nothing; the mix is 1 a.op to 3 a.light. Payloads 1 KiB out, 2 KiB back.
 // Split layouts pay 1 ms one-way per hop and 0.1 ms + 0.01 ms/KiB of CPU per side of a call.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseBlueprint } from '../../src/model/parse.js';
 import { compare, keyOperations } from '../../src/simulate/compare.js';
 
@@ -99,7 +99,12 @@ const bp = parsed.blueprint;
 const op = (r: ReturnType<typeof compare>, id: string) => r.operations.find((o) => o.id === id)!;
 
 describe('compare, worked by hand', () => {
-  const r = compare(bp, ['one', 'two']);
+  // Computed before each test, not while the file loads: Stryker switches a mutant on when the
+  // tests start, so a comparison made at collection never sees it.
+  let r: ReturnType<typeof compare>;
+  beforeEach(() => {
+    r = compare(bp, ['one', 'two']);
+  });
 
   it('latency causes: the split adds two hops and one call’s serialization, nothing else', () => {
     // serialization, both sides: 2 × (0.1 + 0.01 × (1 + 2 KiB)) = 0.26 ms; hops 2 × 1 ms
@@ -133,6 +138,18 @@ describe('compare, worked by hand', () => {
   });
 
   it('notes: whose hop figures, the largest difference and what it is made of, the mix and each key operation', () => {
+    // every note, in order: the approximation in force at the compared rate first (ub's two
+    // replicas balanced by least connections), then the hop costs, the difference, the saturations
+    const jsq = r.atRate[1]!.warnings.filter((w) => w.startsWith('analytic: least-connections'));
+    expect(jsq).toHaveLength(1);
+    expect(r.notes).toEqual([
+      `two at 50/s: ${jsq[0]}`,
+      'hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)',
+      'a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
+      'workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07',
+      'a.light alone: one 2000/s, two 2000/s, limited by ua (0.50 ms per request); twice that (4000/s) would need 2 replica cores there at ρ=1, 3 at 70%',
+      'a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 3 replica cores there at ρ=1, 5 at 70%',
+    ]);
     expect(r.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)');
     expect(r.notes.some((n) => n.startsWith('hop cost in one'))).toBe(false);
     expect(r.notes).toContain('a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');

@@ -117,6 +117,8 @@ describe('costAt: the replicas each unit needs at a target utilization, and the 
     // 280/s × 20 ms = 5.6 threads busy; 5.6 / (4 threads × 0.7) = 2 exactly; v's own CPU (1 ms) needs 1, its autoscale minimum 2
     expect(costAt(bp, 'one', 280)).toMatchObject({ replicas: { u: 1, v: 2 }, limits: [] });
     expect(costAt(bp, 'one', 281)).toMatchObject({ replicas: { u: 1, v: 3 }, limits: [] });
+    // a pool that needs one replica leaves what the unit itself needs (its autoscale minimum, 2)
+    expect(costAt(bp, 'one', 10).replicas).toEqual({ u: 1, v: 2 });
   });
 
   it('the datastore (one core, 4 ms a read) is a limit only above the target: 175/s is exactly 0.7, 176/s is over', () => {

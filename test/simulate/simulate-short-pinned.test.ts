@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { ColdVisit } from '../../src/simulate/cold-visit.js';
 import { parseScenario, type Scenario } from '../../src/simulate/scenario.js';
-import { checkDesBudget, ScenarioError, simulate, tidy } from '../../src/simulate/simulate.js';
+import type { Compiled } from '../../src/simulate/compile.js';
+import { checkDesBudget, ScenarioError, simulate, tidy, wordsPerRequest } from '../../src/simulate/simulate.js';
 import type { WorkloadSpec } from '../../src/simulate/types.js';
 import { WorkloadError } from '../../src/simulate/workload.js';
 import { network } from './builder.js';
@@ -132,6 +133,20 @@ describe('the DES budget and tidy(), at their edges', () => {
     expect(() => checkDesBudget(closed(1, 20_000_001, 1), 1)).toThrow(new WorkloadError(msg('20,000,001')));
     expect(() => checkDesBudget(closed(1, 20_000_001, 0.5), 1)).toThrow(new WorkloadError(msg('20,000,001')));
     expect(() => checkDesBudget(closed(2, 20_000_000, 0.5), 1)).toThrow(new WorkloadError(msg('40,000,000')));
+  });
+
+  it('a billion program words pass, more are refused with the requests, the words and the budget', () => {
+    const msg = (n: string, words: string) =>
+      `this simulation would run about ${n} requests of ${words} program words each, over the DES budget of 1,000,000,000 words (50 a request over the request budget); shorten --duration, lower --rate or --replications, or use --method analytic`;
+    expect(() => checkDesBudget(open(1000, 1_000_000), 1, 1000)).not.toThrow();
+    expect(() => checkDesBudget(open(1000, 1_000_000), 1, 1000.5)).toThrow(new WorkloadError(msg('1,000,000', '1,001')));
+    expect(() => checkDesBudget(open(1000, 500_000), 2, 1000.5)).toThrow(new WorkloadError(msg('1,000,000', '1,001')));
+    expect(() => checkDesBudget(open(1000, 1_000_000), 1)).not.toThrow();
+  });
+
+  it("wordsPerRequest: each operation's program length by its share of the mix, operations with no program left out", () => {
+    const c = { entry: new Map([['a', 0], ['b', 1]]), programs: [{ code: new Int32Array(10) }, { code: new Int32Array(30) }] } as unknown as Compiled;
+    expect(wordsPerRequest(c, { ...open(1, 1000), mix: { a: 0.25, b: 0.75, gone: 1 } } as WorkloadSpec)).toBe(25);
   });
 
   it('tidy keeps integers and infinities, rounds the rest to 6 significant digits, deep', () => {

@@ -54,6 +54,14 @@ describe('parseRates', () => {
     expect(refusal('1..2x0')).toBe('rate range "1..2x0": 1 to 10000 points');
     expect(refusal('1..2x10001')).toBe('rate range "1..2x10001": 1 to 10000 points');
     expect(parseRates('1..2x10000')).toHaveLength(10_000);
+    // the offending rate as written, without the space after its comma; spaces inside a list are fine
+    expect(refusal('100, 0')).toBe('rates "100, 0": "0" is not a rate above 0 (write e.g. 100,200,400)');
+    expect(parseRates('100, 200')).toEqual([100, 200]);
+    // nothing before the dots, or a step that is not a rate: not a range
+    expect(refusal('..5')).toBe('"..5" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
+    expect(refusal('1..2:abc')).toBe('"1..2:abc" is not a rate range (e.g. 50..2000, 50..2000:50, 50..2000x40, 100,200,400)');
+    // the example starts a tenth of the way to the end the user gave
+    expect(refusal('0..500')).toBe('rate range "0..500": the first rate must be above 0 (e.g. 50..500)');
   });
 });
 
