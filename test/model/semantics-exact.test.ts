@@ -161,6 +161,9 @@ describe('semantic checks at their boundaries', () => {
     expect(all(store)).toEqual(['11:28 datastore "gateway" has the name of the layout\'s gateway, which runs as the service "gateway" in compose and Kubernetes; rename it']);
     const fine = base(domains, '    units: { gateway: { domains: "*", port: 1 } }\n    datastores: { gateway: { engine: memory, tables: "*" } }\n');
     expect(all(fine)).toEqual([]);
+    // in-process state (engine memory) runs as no service: its name may be the gateway's
+    const memory = base(domains, '    gateway: { kind: kong, port: 80 }\n    units: { api: { domains: "*", port: 1 } }\n    datastores: { gateway: { engine: memory, tables: "*" } }\n');
+    expect(all(memory)).toEqual([]);
   });
 });
 

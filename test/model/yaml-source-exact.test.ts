@@ -101,6 +101,10 @@ describe('syntax errors', () => {
     // a route in a block map (valid) beside another mistake: no hint
     expect(errs('ops:\n  write:\n    route: POST /b/{id}\nb: [1, 2\n')).toEqual(['y.yaml:5:1 YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]']);
     expect(errs('ops:\n  write:\n    route: POST /b/{id}\n  b: [1, 2\n')[0]).not.toContain('quote the value');
+    // a duplicate key on the line after a block route: that line is read with it, and holds no "{" or "," before its key
+    expect(errs('ops:\n  write:\n    route: POST /b/{id}\n    route: x\n')[0]).not.toContain('quote the value');
+    // only the error's lines are read: the same words quoted elsewhere in the file give no hint
+    expect(errs('a: "{ route: GET /b/{id} }"\nb: 1\nc: 2\nd: [1, 2\n')[0]).not.toContain('quote the value');
   });
 
   it(`at most ${LIMITS.errorsPerFile} of them, then how many more and where the next is`, () => {

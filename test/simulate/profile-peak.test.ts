@@ -6,10 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { backlogPeak, profilePeak, STABLE_LINE_FLOOR } from '../../src/simulate/overload.js';
+import { parseScenario } from '../../src/simulate/scenario.js';
 import { simulate } from '../../src/simulate/simulate.js';
 
 /** The spike blueprint: web at 1.05 ms of CPU per request of the mix on 2 × 2 servers → 952/s. */
-function blueprint(peak: string): Blueprint {
+function blueprint(peak: string, warmup = ''): Blueprint {
+  return withWorkload(`  profile: { kind: spike, base: 50/s, peak: ${peak}, at: 20s, for: 10s }\n  duration: 60s${warmup ? `\n  warmup: ${warmup}` : ''}`);
+}
+
+/** The same system under any workload (its lines, indented under workload:). */
+function withWorkload(workload: string): Blueprint {
   const text = `apiVersion: archsim/v1
 kind: Blueprint
 metadata: { name: profiles }
@@ -27,8 +33,7 @@ layouts:
     datastores:
       db: { engine: postgres, instance: c2, tables: "*" }
 workload:
-  profile: { kind: spike, base: 50/s, peak: ${peak}, at: 20s, for: 10s }
-  duration: 60s
+${workload}
   mix: { web.page: 9, web.post: 1 }
 catalog:
   c2: { vcpu: 2, usdPerMonth: $20 }
@@ -64,6 +69,26 @@ describe('a profile that peaks above the saturation rate', () => {
       'the backlog reached 2500 requests in the system at 30 s of the run, against 0 at the median sample, and had drained by 33 s: requests that arrived meanwhile waited behind it, so the latencies above are those of the overload, not of the mean rate',
       PEAK_WARNING,
     ]);
+  });
+});
+
+describe('the backlog in the DES: where its samples fall, and what alone marks a run saturated', () => {
+  it('with a warm-up the samples span the measured window: 2.7 s apart from 6 s, so the line is seen at 30.3 s', () => {
+    const d = simulate(blueprint('1200/s', '6s'), 'one', { seed: 1 });
+    expect(d.saturated).toEqual({ station: 'web', utilization: 1.26, by: 'backlog' });
+    expect(d.warnings[1]).toBe(
+      'the backlog reached 2200 requests in the system at 30.3 s of the run, against 0 at the median sample, and had drained by 33 s: requests that arrived meanwhile waited behind it, so the latencies above are those of the overload, not of the mean rate',
+    );
+  });
+
+  it('a line a fault builds and that drains (no load profile) is the fault row’s to show: not saturated, no backlog warning', () => {
+    const sc = parseScenario(['name: slow-web', 'failures:', '  - { description: web slowed, domain: web, at: 20s, for: 10s, slow: 4 }'].join('\n'), 's.yaml');
+    if (!sc.ok) throw new Error(JSON.stringify(sc.errors));
+    // 500/s against 238/s while slowed: about 2600 requests queue in those 10 s, seconds of wait
+    const f = simulate(withWorkload('  rate: 500/s\n  duration: 60s'), 'one', { seed: 1, scenario: sc.scenario });
+    expect(f.faults![0]!.p95['web.page']).toBeGreaterThan(3000);
+    expect(f.saturated).toBeUndefined();
+    expect(f.warnings).toEqual(['scenario: web slowed → unit web (runs web) slow ×4']);
   });
 });
 
