@@ -83,8 +83,8 @@ export function processesOfLayout(running: StartedProcesses): ProcTarget[] {
  * library users that never start a layout do not load a program they do not run.
  */
 async function referenceServices() {
-  const { domainModules, durabilityOf, settleAfterLoad, openEventBacklog } = await import('../../reference-services/launcher/under-test.js');
-  return { domainModules, durabilityOf, settleAfterLoad, openEventBacklog };
+  const { domainModules, moduleSurfaces, durabilityOf, settleAfterLoad, openEventBacklog } = await import('../../reference-services/launcher/under-test.js');
+  return { domainModules, moduleSurfaces, durabilityOf, settleAfterLoad, openEventBacklog };
 }
 
 /** Where a started layout runs: processes on this machine (default), or containers through compose. */
@@ -102,8 +102,9 @@ export interface StartOptions {
 }
 
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: StartOptions = {}): Promise<SystemUnderTest> {
-  const { domainModules, durabilityOf, settleAfterLoad, openEventBacklog } = await referenceServices();
+  const { domainModules, moduleSurfaces, durabilityOf, settleAfterLoad, openEventBacklog } = await referenceServices();
   checkRunnable(bp, domainModules);
+  checkServed(bp, await moduleSurfaces(domainModules));
   const planned = planScenario(bp, blueprintFile, plan, opts.profile);
   if (opts.runtime === 'compose') return composeUnderTest(bp, blueprintFile, layout, plan, planned, opts);
   const signals = stopOnSignal(`layout ${layout}`);
@@ -185,6 +186,48 @@ async function composeUnderTest(bp: Blueprint, blueprintFile: string, layout: st
 /** The blueprint's domains the reference services do not implement (by name). */
 export function missingDomains(bp: Blueprint, domainModules: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(bp.system.domains).filter((d) => !Object.hasOwn(domainModules, d));
+}
+
+/** What a bundled domain module serves (reference-services/launcher/surface.ts reads it). */
+export interface ServedSurface {
+  routes: readonly string[];
+  internal: readonly string[];
+  consumers: readonly string[];
+}
+
+/** A route as the router matches it: WS is an upgrade of a GET, and a parameter's name does not matter ({id}, :id). */
+const routeKey = (method: string, path: string) => `${method === 'WS' ? 'GET' : method} ${path.replace(/\{[^}/]*\}|:[^/]+/g, ':')}`;
+
+/**
+ * The blueprint's operations, in domains the reference services implement, that they do not
+ * serve: a public one whose method and route their module does not register, an internal one
+ * with no handler, an event consumer with no consumer. Each as "domain.op (why)". Pure.
+ */
+export function unservedOperations(bp: Blueprint, surfaces: Readonly<Record<string, ServedSurface>>): string[] {
+  const consumers = new Set(Object.values(bp.system.events).flatMap((e) => e.consumers as string[]));
+  const out: string[] = [];
+  for (const [d, domain] of Object.entries(bp.system.domains)) {
+    const s = surfaces[d];
+    if (!s) continue;
+    const routes = new Set(s.routes.map((r) => routeKey(r.slice(0, r.indexOf(' ')), r.slice(r.indexOf(' ') + 1))));
+    for (const [name, op] of Object.entries(domain.operations)) {
+      const id = `${d}.${name}`;
+      if (op.route) {
+        if (!routes.has(routeKey(op.route.method, op.route.path))) out.push(`${id} (${op.route.method} ${op.route.path}: no such route in their ${d} module)`);
+      } else if (consumers.has(id)) {
+        if (!s.consumers.includes(name)) out.push(`${id} (an event consumer their ${d} module does not have)`);
+      } else if (!s.internal.includes(name)) out.push(`${id} (an internal operation their ${d} module does not serve)`);
+    }
+  }
+  return out;
+}
+
+/** Refuses a blueprint whose operations the reference services do not serve (unservedOperations), before anything starts. */
+export function checkServed(bp: Blueprint, surfaces: Readonly<Record<string, ServedSurface>>, instead = 'load-test a running system with --target URL (and a load profile)'): void {
+  const missing = unservedOperations(bp, surfaces);
+  if (!missing.length) return;
+  const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+  throw new UnsupportedSystemError(`the bundled reference services do not serve every operation of "${bp.metadata.name}": ${shown}; they would answer other routes than the blueprint's — ${instead}`);
 }
 
 /**

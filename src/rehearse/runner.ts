@@ -27,7 +27,7 @@ import type { Blueprint } from '../model/schema.js';
 import type { Plan } from '../plan/schema.js';
 import { runDriver } from '../loadtest/driver/index.js';
 import { newHistogram, recordMs } from '../loadtest/driver/histogram.js';
-import { missingDomains, planScenario, UnsupportedSystemError } from '../loadtest/layout-run.js';
+import { checkServed, missingDomains, planScenario, UnsupportedSystemError } from '../loadtest/layout-run.js';
 import { countedOps, createScenario, topUpPools } from '../loadtest/scenarios/profile.js';
 import { POOL_AHEAD_S, POOL_LOW_S, POOL_TOP_UP_IN_FLIGHT, poolsLow, poolWant } from './pool-reserve.js';
 import { gatewayControl, UPSTREAM_HEADER } from '../../reference-services/launcher/gateway-control.js';
@@ -293,13 +293,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * and the rehearsal ended as an internal error.
  */
 export async function checkRehearsable(bp: Blueprint): Promise<void> {
-  const { domainModules } = await import('../../reference-services/launcher/under-test.js');
+  const { domainModules, moduleSurfaces } = await import('../../reference-services/launcher/under-test.js');
   const missing = missingDomains(bp, domainModules);
   if (missing.length) {
     throw new UnsupportedSystemError(
       `rehearse runs a plan on the bundled reference services, which implement the domains ${Object.keys(domainModules).join(', ')}; "${bp.metadata.name}" also has ${missing.join(', ')}, so there is nothing to start (--dry-run prints the plan's steps without starting anything)`,
     );
   }
+  checkServed(bp, await moduleSurfaces(domainModules), "--dry-run prints the plan's steps without starting anything");
 }
 
 export async function rehearse(blueprintFile: string, plan: Plan, actions: Action[], o: RehearseOptions): Promise<RehearsalReport> {

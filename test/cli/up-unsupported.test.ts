@@ -38,3 +38,30 @@ describe('archsim up on a system the reference services do not implement', { tim
     expect(existsSync(join(tmp, '.archsim'))).toBe(false);
   });
 });
+
+// The reference services' own domain names over other routes: the same refusal, naming what they
+// do not serve (they would have started and answered their own routes, not the blueprint's).
+const SAME_NAMES = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: half-auth }
+system:
+  domains:
+    auth: { tables: [users], operations: { login: { route: POST /login, cpu: 1ms, db: { reads: 1 } } } }
+layouts:
+  mono:
+    units: { app: { domains: "*", port: 8080 } }
+    datastores: { db: { engine: postgres, tables: "*" } }
+`;
+
+describe('archsim up on the reference domains with routes they do not serve', { timeout: 60_000 }, () => {
+  it('refused before anything starts, one line, exit 2', () => {
+    const bp = join(tmp, 'half-auth.yaml');
+    writeFileSync(bp, SAME_NAMES);
+    const r = archsim(['up', bp, '--layout', 'mono'], { cwd: tmp });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr.trim().split('\n')).toEqual([
+      "archsim: the bundled reference services do not serve every operation of \"half-auth\": auth.login (POST /login: no such route in their auth module); they would answer other routes than the blueprint's — generate runnable services for it with `archsim generate scaffold` (or all) and run those",
+    ]);
+    expect(existsSync(join(tmp, '.archsim'))).toBe(false);
+  });
+});

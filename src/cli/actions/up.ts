@@ -3,8 +3,8 @@ import { readTail } from '../../io/read-input.js';
 import { choiceFlag, durationFlag, intFlag } from '../flags.js';
 import { out, paint, printJson, table, UsageError } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';
-import { checkRunnable } from '../../loadtest/layout-run.js';
-import { domainModules } from '../../../reference-services/launcher/under-test.js';
+import { checkRunnable, checkServed } from '../../loadtest/layout-run.js';
+import { domainModules, moduleSurfaces } from '../../../reference-services/launcher/under-test.js';
 import { readState, alive, writeState, clearState, printableState, type RunState } from '../../../reference-services/launcher/state.js';
 import { resolve, join } from 'node:path';
 import { startLayout, type RunningLayout, type UnitEvent } from '../../../reference-services/launcher/layout.js';
@@ -54,7 +54,9 @@ export async function action(bp: string, opts: UpOpts): Promise<number> {
   if (!blueprint.layouts[opts.layout]) throw new UsageError(`unknown layout "${opts.layout}"; ${bp} has ${Object.keys(blueprint.layouts).join(', ')}`);
   // Before anything starts: a blueprint of another system started PostgreSQL and its first unit,
   // which exited on the first domain it did not implement (an internal error).
-  checkRunnable(blueprint, domainModules, 'generate runnable services for it with `archsim generate scaffold` (or all) and run those');
+  const instead = 'generate runnable services for it with `archsim generate scaffold` (or all) and run those';
+  checkRunnable(blueprint, domainModules, instead);
+  checkServed(blueprint, await moduleSurfaces(domainModules), instead);
   // A layout with a gateway runs it on its own port (plus --port-offset): --gateway-port was ignored.
   const declared = blueprint.layouts[opts.layout]!.gateway;
   if (gatewayPort !== undefined && declared) throw new UsageError(`--gateway-port is for a layout without a gateway; ${opts.layout}'s gateway listens on ${declared.port} (move it with --port-offset)`);
