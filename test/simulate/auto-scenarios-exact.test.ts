@@ -153,7 +153,7 @@ metadata: { name: stores }
 system:
   domains:
     a:
-      tables: [t1, t2]
+      tables: [t1, t2, t3]
       operations:
         get: { route: GET /, cpu: 1ms, db: { reads: 1 } }
 layouts:
@@ -165,22 +165,27 @@ layouts:
     units: { app: { domains: "*", port: 8080, instance: box } }
     datastores:
       r: { engine: redis, tables: [t1], instance: box }
-      p: { engine: postgres, tables: [t2], instance: box }
+      p: { engine: postgres, tables: [t2, t3], instance: box }
   three:
     units: { app: { domains: "*", port: 8080, instance: box } }
     datastores:
       m: { engine: memory, tables: [t1] }
-      p: { engine: postgres, tables: [t2], instance: box }
+      p: { engine: postgres, tables: [t2, t3], instance: box }
+  four:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      r: { engine: redis, tables: [t1], instance: box }
+      p: { engine: postgres, tables: [t2, t3], instance: box }
 workload: { rate: 10/s, mix: { a.get: 1 } }
 catalog:
   box: { vcpu: 2, usdPerMonth: $10 }
 `);
     const byName = new Map(autoScenarios(b).map((x) => [x.name, x]));
     const store = byName.get('auto:a-store-down')!;
-    expect(store.description).toBe('The store holding a (t1) is down for 15 s (postgres in one; redis in two).');
-    expect(store.failures).toEqual([{ description: 'store of a down (postgres in one; redis in two)', table: 't1', at: 15_000, for: 15_000, down: true }]);
+    expect(store.description).toBe('The store holding a (t1) is down for 15 s (postgres in one; redis in two, four).');
+    expect(store.failures).toEqual([{ description: 'store of a down (postgres in one; redis in two, four)', table: 't1', at: 15_000, for: 15_000, down: true }]);
     const pg = byName.get('auto:a-postgres-down')!;
-    expect(pg.description).toBe('The postgres store holding a (t2) is down for 15 s.');
+    expect(pg.description).toBe('The postgres store holding a (t2, t3) is down for 15 s.');
     expect(pg.failures[0]!.table).toBe('t2');
   });
 

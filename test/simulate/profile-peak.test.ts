@@ -101,6 +101,11 @@ describe('a profile that peaks below the saturation rate', () => {
       "the load profile peaks at 1000/s, above the saturation rate of 952/s for 10 s of the 60 s run: requests queue during the peak (a line of about 480 requests at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of 208/s",
       "analytic: solved at the load profile's mean rate of 208/s, so these latencies do not show the queue of its peak; --method des runs the profile",
     ]);
+    // the DES names the same peak, but its line (about 480) is under a second of work at the
+    // saturation rate (952): not saturated, no backlog warning
+    const over = simulate(blueprint('1000/s'), 'one', { seed: 1 });
+    expect(over.saturated).toBeUndefined();
+    expect(over.warnings.map((w) => w.slice(0, 40))).toEqual(['the load profile peaks at 1000/s, above ']);
     const a = simulate(bp, 'one', { method: 'analytic' });
     const d = simulate(bp, 'one', { seed: 1 });
     expect(a.warnings.filter((w) => w.includes('load profile'))).toEqual([]);
