@@ -18,25 +18,30 @@ export interface ModuleSurface {
 const idle = async () => undefined;
 const quiet = { info: idle, warn: idle, error: idle, debug: idle, trace: idle, fatal: idle, child: () => quiet };
 
-export async function moduleSurface(domain: string, mod: DomainModule<any>): Promise<ModuleSurface> {
-  const ctx = { domain, unit: domain, db: {}, clients: {}, emit: idle, config: {}, log: quiet, authenticate: idle } as unknown as DomainContext;
+/**
+ * Every module's surface, by domain: all registered on one instance, as the monolith registers
+ * them, each inside a scope of its own whose route hook records that domain's routes, and read
+ * once the plugins have loaded, without compiling their schemas (one instance per module, made
+ * ready, took twice as long: 440 against 220 ms the first time in a process).
+ */
+export async function moduleSurfaces(modules: Readonly<Record<string, DomainModule<any>>>): Promise<Record<string, ModuleSurface>> {
+  const out: Record<string, ModuleSurface> = {};
   const app = Fastify({ logger: false });
-  const routes: string[] = [];
-  app.addHook('onRoute', (r) => {
-    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
-  });
+  for (const [domain, mod] of Object.entries(modules)) {
+    const routes: string[] = [];
+    out[domain] = { routes, internal: Object.keys(mod.internal?.({} as never) ?? {}).map(kebab), consumers: Object.keys(mod.consumers?.({} as never) ?? {}) };
+    const ctx = { domain, unit: domain, db: {}, clients: {}, emit: idle, config: {}, log: quiet, authenticate: idle } as unknown as DomainContext;
+    void app.register(async (scope) => {
+      scope.addHook('onRoute', (r) => {
+        for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
+      });
+      await scope.register(mod.routes({} as never, ctx));
+    });
+  }
   try {
-    await app.register(mod.routes({} as never, ctx));
-    await app.ready();
+    await app.after();
   } finally {
     await app.close();
   }
-  return { routes, internal: Object.keys(mod.internal?.({} as never) ?? {}).map(kebab), consumers: Object.keys(mod.consumers?.({} as never) ?? {}) };
-}
-
-/** Every module's surface, by domain. */
-export async function moduleSurfaces(modules: Readonly<Record<string, DomainModule<any>>>): Promise<Record<string, ModuleSurface>> {
-  const out: Record<string, ModuleSurface> = {};
-  for (const [d, mod] of Object.entries(modules)) out[d] = await moduleSurface(d, mod);
   return out;
 }
