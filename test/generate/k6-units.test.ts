@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
+import { k6Script } from '../../src/generate/k6.js';
 import { findK6 } from '../../src/loadtest/k6.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 
@@ -61,6 +62,24 @@ describe('k6 script of a layout without a gateway', () => {
     const g = script('gw');
     expect(g).not.toContain('baseOf');
     expect(g).toContain('const res = http.request(op.method, BASE_URL + r.path,');
+  });
+
+  it("the script's own routing, run: each request to the unit whose method and route it matches, a query string ignored, BASE_URL otherwise", () => {
+    const s = script('split');
+    const from = s.indexOf('const UNIT_URLS');
+    const to = s.indexOf('\n}\n', s.indexOf('function baseOf')) + 2;
+    expect(from).toBeGreaterThan(0);
+    // the generated k6 code, run as k6 would run it
+    const baseOf = new Function('__ENV', 'BASE_URL', `${s.slice(from, to)}\nreturn baseOf;`)({ BASE_URL_USERS_SVC: 'http://users:9/' }, 'http://base') as (m: string, p: string) => string;
+    expect(baseOf('GET', '/api/orders/7')).toBe('http://127.0.0.1:8101');
+    expect(baseOf('POST', '/api/orders')).toBe('http://127.0.0.1:8101');
+    expect(baseOf('GET', '/api/users/3?fields=a#top')).toBe('http://users:9');
+    expect(baseOf('DELETE', '/api/orders/7')).toBe('http://base');
+    expect(baseOf('GET', '/api/other')).toBe('http://base');
+    // a base URL given by the caller (loadtest's target) is the one address: no per-unit routing
+    const given = k6Script(bp, 'split', { baseUrl: 'http://target:1' });
+    expect(given).not.toContain('baseOf');
+    expect(given).toContain('const BASE_URL = (__ENV.BASE_URL || "http://target:1")');
   });
 
   it('two units on one port: compose publishes the second on the next free host port (it was not published at all), and the script sends to it', () => {

@@ -58,9 +58,12 @@ function load(yaml: string) {
   return r.blueprint;
 }
 
-const files = generate('scaffold', load(YAML), 'split');
+// Generated on first use inside a test, not while the file loads: Stryker switches a mutant on
+// when the tests start, so files generated at collection never saw it.
+let generated: ReturnType<typeof generate> | undefined;
+const files = () => (generated ??= generate('scaffold', load(YAML), 'split'));
 const file = (path: string) => {
-  const f = files.find((x) => x.path === path);
+  const f = files().find((x) => x.path === path);
   if (!f) throw new Error(`not generated: ${path}`);
   return f.content;
 };
@@ -160,7 +163,7 @@ describe('scaffold: names from the blueprint in generated code', () => {
   });
 
   it('every service compiles with its own tsconfig and passes its own tests', async () => {
-    for (const f of files) {
+    for (const f of files()) {
       const p = join(tmp, f.path);
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, f.content);
