@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run mutate [-- FOLDER ...] [-- stryker options]`: mutation testing, one Stryker run per
+// `npm run mutate [-- FOLDER ...] [--since REF] [-- stryker options]`: mutation testing, one Stryker run per
 // folder of scripts/mutation-folders.mjs (report, driver, model, simulate, generate; all of them
 // when none is named), each with its own tests, report and incremental file under
 // reports/mutation/<folder>/. Then the per-folder scores of every folder's incremental file.
@@ -8,11 +8,25 @@
 // Each folder's wall time is printed and kept in reports/mutation/<folder>/time.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { FOLDER_NAMES } from './mutation-folders.mjs';
+import { changedRanges } from './changed-ranges.mjs';
+import { FOLDER_NAMES, MUTATION_FOLDERS } from './mutation-folders.mjs';
 
-const args = process.argv.slice(2);
+const argv = process.argv.slice(2);
+// --since REF: mutate only the lines each folder changed since REF (scripts/changed-ranges.mjs),
+// all of their mutants retested (--force); a folder with no changed line is skipped.
+const sinceAt = argv.indexOf('--since');
+const since = sinceAt >= 0 ? argv[sinceAt + 1] : undefined;
+if (sinceAt >= 0 && (!since || since.startsWith('-'))) {
+  console.error('mutate: --since needs a commit (e.g. --since main~5)');
+  process.exit(2);
+}
+const args = sinceAt >= 0 ? argv.filter((_, i) => i !== sinceAt && i !== sinceAt + 1) : argv;
 const folders = args.filter((a) => FOLDER_NAMES.includes(a));
 const strykerArgs = args.filter((a) => !FOLDER_NAMES.includes(a));
+if (since && strykerArgs.some((a) => a === '--mutate' || a.startsWith('--mutate='))) {
+  console.error('mutate: --since chooses what to mutate; give it or --mutate, not both');
+  process.exit(2);
+}
 const unknown = strykerArgs.find((a, i) => !a.startsWith('-') && !(i > 0 && strykerArgs[i - 1].startsWith('--') && !strykerArgs[i - 1].includes('=')));
 if (unknown) {
   console.error(`mutate: ${unknown} is not a folder (one of ${FOLDER_NAMES.join(', ')}) nor a Stryker option`);
@@ -29,8 +43,18 @@ const times = [];
 let failed = 0;
 for (const folder of run) {
   const started = Date.now();
-  console.log(`\n== ${folder}: npx stryker run ${strykerArgs.join(' ')}`);
-  const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });
+  let extra = [];
+  if (since) {
+    const ranges = changedRanges(since, MUTATION_FOLDERS[folder]);
+    if (!ranges.length) {
+      console.log(`\n== ${folder}: no line changed since ${since}, skipped`);
+      continue;
+    }
+    extra = ['--force', '--mutate', ranges.join(',')];
+    console.log(`\n== ${folder}: ${ranges.length} changed range(s) since ${since}`);
+  }
+  console.log(`\n== ${folder}: npx stryker run ${[...strykerArgs, ...extra.slice(0, 2)].join(' ')}`);
+  const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs, ...extra], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });
   const seconds = Math.round((Date.now() - started) / 1000);
   times.push({ folder, seconds, status: r.status });
   if (r.status !== 0) failed++;
