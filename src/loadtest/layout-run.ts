@@ -207,8 +207,9 @@ export function unservedOperations(bp: Blueprint, surfaces: Readonly<Record<stri
   const consumers = new Set(Object.values(bp.system.events).flatMap((e) => e.consumers as string[]));
   const out: string[] = [];
   for (const [d, domain] of Object.entries(bp.system.domains)) {
-    const s = surfaces[d];
-    if (!s) continue;
+    // own keys only: a domain may be called "constructor" (a valid name, and a key of every object)
+    if (!Object.hasOwn(surfaces, d)) continue;
+    const s = surfaces[d]!;
     const routes = new Set(s.routes.map((r) => routeKey(r.slice(0, r.indexOf(' ')), r.slice(r.indexOf(' ') + 1))));
     for (const [name, op] of Object.entries(domain.operations)) {
       const id = `${d}.${name}`;

@@ -58,6 +58,14 @@ describe('what the reference services serve', () => {
     expect(() => checkServed(qc(), s)).not.toThrow();
   });
 
+  it('hostile: a domain named as a key every object has is one the services do not implement, not a crash', async () => {
+    const s = await moduleSurfaces(domainModules);
+    const odd = edited((bp) => {
+      bp.system.domains.constructor = { ...bp.system.domains.auth!, tables: [] };
+    });
+    expect(unservedOperations(odd, s)).toEqual([]);
+  });
+
   it('more than five: the first five and how many more', async () => {
     const s = await moduleSurfaces(domainModules);
     const many = edited((bp) => {
