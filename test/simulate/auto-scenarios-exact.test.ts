@@ -48,6 +48,23 @@ catalog:
   box: { vcpu: 2, usdPerMonth: $10 }
 `);
 
+/** A blueprint of one domain `a` with these tables and these layouts (YAML under layouts:). */
+const oneDomain = (tables: string, layouts: string) =>
+  bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: stores }
+system:
+  domains:
+    a:
+      tables: [${tables}]
+      operations:
+        get: { route: GET /, cpu: 1ms, db: { reads: 1 } }
+layouts:
+${layouts}workload: { rate: 10/s, mix: { a.get: 1 } }
+catalog:
+  box: { vcpu: 2, usdPerMonth: $10 }
+`);
+
 // Computed inside each `it`, never in a describe body: Stryker switches a mutant on when the
 // tests start, so scenarios built while the file loads would never see it.
 const scenarios = () => {
@@ -147,17 +164,7 @@ describe('autoScenarios: edges', () => {
   });
 
   it("a table whose engine differs between layouts: a 'store' scenario listing each layout's engine (memory left out)", () => {
-    const b = bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: stores }
-system:
-  domains:
-    a:
-      tables: [t1, t2, t3]
-      operations:
-        get: { route: GET /, cpu: 1ms, db: { reads: 1 } }
-layouts:
-  one:
+    const b = oneDomain('t1, t2, t3', `  one:
     units: { app: { domains: "*", port: 8080, instance: box } }
     datastores:
       pg: { engine: postgres, tables: "*", instance: box }
@@ -176,9 +183,6 @@ layouts:
     datastores:
       r: { engine: redis, tables: [t1], instance: box }
       p: { engine: postgres, tables: [t2, t3], instance: box }
-workload: { rate: 10/s, mix: { a.get: 1 } }
-catalog:
-  box: { vcpu: 2, usdPerMonth: $10 }
 `);
     const byName = new Map(autoScenarios(b).map((x) => [x.name, x]));
     const store = byName.get('auto:a-store-down')!;
@@ -190,25 +194,12 @@ catalog:
   });
 
   it("a data group's name taken by another group of its domain gets -2 after its engine", () => {
-    const b = bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: clash }
-system:
-  domains:
-    a:
-      tables: [redis, x, y]
-      operations:
-        get: { route: GET /, cpu: 1ms, db: { reads: 1 } }
-layouts:
-  one:
+    const b = oneDomain('redis, x, y', `  one:
     units: { app: { domains: "*", port: 8080, instance: box } }
     datastores:
       p1: { engine: postgres, tables: [redis], instance: box }
       p2: { engine: postgres, tables: [x], instance: box }
       kv: { engine: redis, tables: [y], instance: box }
-workload: { rate: 10/s, mix: { a.get: 1 } }
-catalog:
-  box: { vcpu: 2, usdPerMonth: $10 }
 `);
     // two postgres groups are named by their first tables (a-redis, a-x); the redis group then finds a-redis taken
     const data = autoScenarios(b).filter((x) => x.failures.some((f) => 'table' in f));
