@@ -12,6 +12,15 @@ import { changedRanges } from './changed-ranges.mjs';
 import { FOLDER_NAMES, MUTATION_FOLDERS } from './mutation-folders.mjs';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(`Usage: npm run mutate -- [FOLDER ...] [--since COMMIT] [stryker options]
+
+One Stryker run per folder (${FOLDER_NAMES.join(', ')}; all when none is named), then every folder's score.
+  --since COMMIT   mutate only the lines each folder changed since COMMIT, all retested
+  other options    passed to each Stryker run, e.g. --concurrency 1 (a shared machine, under nice -n 19)
+Exit 0 when every run finished, 1 when one failed, 2 on a usage error.`);
+  process.exit(0);
+}
 // --since REF: mutate only the lines each folder changed since REF (scripts/changed-ranges.mjs),
 // all of their mutants retested (--force); a folder with no changed line is skipped.
 const sinceAt = argv.indexOf('--since');

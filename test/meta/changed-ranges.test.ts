@@ -53,5 +53,8 @@ describe('rangesFromDiff', () => {
     expect([none.status, none.stderr.trim()]).toEqual([2, 'mutate: --since needs a commit (e.g. --since main~5)']);
     const both = run('model', '--since', 'HEAD', '--mutate', 'src/model/units.ts');
     expect([both.status, both.stderr.trim()]).toEqual([2, 'mutate: --since chooses what to mutate; give it or --mutate, not both']);
+    const help = run('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--since COMMIT   mutate only the lines each folder changed since COMMIT, all retested');
   });
 });
