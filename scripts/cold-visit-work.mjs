@@ -3,6 +3,8 @@
 // touch a 20,000-object (about 4 MB) structure 100, 400 or 1,600 times, each warmed with 3,000
 // calls, then the server main thread's CPU per call (schedstat) back to back and at paces of
 // 2-150 ms. Recorded in reports/BENCHMARKS.md (2026-12-01 session 5).
+// `--touches 100,400,1600,6400,25600` sets the handlers (default 100,400,1600): the larger ones
+// reach the milliseconds of work per visit a monolith's handlers do (2026-12-06 session 33).
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 const role = process.argv[2];
@@ -37,7 +39,9 @@ if (role === 'server') {
   const call = async (path) => { const r = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"data":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}' }); await r.body.text(); };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const paced = async (path, n, pace) => { const t0 = performance.now(); for (let i = 0; i < n; i++) { const w = t0 + i * pace - performance.now(); if (w > 0) await sleep(w); await call(path); } };
-  const paths = ['/echo', '/work?n=100', '/work?n=400', '/work?n=1600'];
+  const ti = process.argv.indexOf('--touches');
+  const touches = ti > 0 ? process.argv[ti + 1].split(',').map(Number) : [100, 400, 1600];
+  const paths = ['/echo', ...touches.map((n) => `/work?n=${n}`)];
   for (const p of paths) await paced(p, 3000, 0);
   const res = {};
   for (const pace of [0, 2, 5, 15, 50, 150]) {

@@ -89,7 +89,10 @@ export const MUTATION_FOLDERS = {
     // paid by every surviving mutant of gateway.ts and k8s.ts; the exact tests pin the same routes
     // per blueprint. Left out by vitest.stryker.config.ts: cli.test.ts (the built CLI),
     // scaffold.test.ts and scaffold-typecheck.test.ts (npm install and tsc of generated projects).
-    tests: ['test/generate/**/*.test.ts'],
+    // Plus the plan's merged-units gateway test: its in-process gatewayRoutes cases are the only
+    // ones with a canary taking routes from several units (gateway.ts routeGroups' sources); its
+    // CLI cases run the built dist, cover no mutant, and so run once, in the dry run.
+    tests: ['test/generate/**/*.test.ts', 'test/plan/merge-gateway.test.ts'],
     note: 'generator tests and goldens (the CLI, scaffold installs and typecheck, the random property tests left out)',
   },
 };

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 
@@ -59,8 +59,13 @@ function load(yaml: string) {
 }
 
 // Generated on first use inside a test, not while the file loads: Stryker switches a mutant on
-// when the tests start, so files generated at collection never saw it.
+// when the tests start, so files generated at collection never saw it. And again in each test:
+// a mutation run runs only the tests that covered a mutant, and with one generation for the file
+// only the first test would have covered anything.
 let generated: ReturnType<typeof generate> | undefined;
+beforeEach(() => {
+  generated = undefined;
+});
 const files = () => (generated ??= generate('scaffold', load(YAML), 'split'));
 const file = (path: string) => {
   const f = files().find((x) => x.path === path);
