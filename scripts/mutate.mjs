@@ -29,6 +29,10 @@ if (sinceAt >= 0 && (!since || since.startsWith('-'))) {
   console.error('mutate: --since needs a commit (e.g. --since main~5)');
   process.exit(2);
 }
+if (since && spawnSync('git', ['rev-parse', '--verify', '--quiet', `${since}^{commit}`], { stdio: 'ignore' }).status !== 0) {
+  console.error(`mutate: --since ${since}: not a commit of this repository`);
+  process.exit(2);
+}
 const args = sinceAt >= 0 ? argv.filter((_, i) => i !== sinceAt && i !== sinceAt + 1) : argv;
 const folders = args.filter((a) => FOLDER_NAMES.includes(a));
 const strykerArgs = args.filter((a) => !FOLDER_NAMES.includes(a));

@@ -47,10 +47,13 @@ describe('rangesFromDiff', () => {
     expect(rangesFromDiff('')).toEqual([]);
   });
 
-  it('npm run mutate refuses --since without a commit, and --since with --mutate', () => {
+  it('npm run mutate refuses --since without a commit or with one git does not know, and --since with --mutate', () => {
     const run = (...a: string[]) => spawnSync(process.execPath, ['scripts/mutate.mjs', ...a], { encoding: 'utf8' });
     const none = run('model', '--since');
     expect([none.status, none.stderr.trim()]).toEqual([2, 'mutate: --since needs a commit (e.g. --since main~5)']);
+    // a commit git does not know: one line, not git's error and a stack trace
+    const bad = run('model', '--since', 'no-such-commit');
+    expect([bad.status, bad.stderr]).toEqual([2, 'mutate: --since no-such-commit: not a commit of this repository\n']);
     const both = run('model', '--since', 'HEAD', '--mutate', 'src/model/units.ts');
     expect([both.status, both.stderr.trim()]).toEqual([2, 'mutate: --since chooses what to mutate; give it or --mutate, not both']);
     const help = run('--help');
