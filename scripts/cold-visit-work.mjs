@@ -40,7 +40,12 @@ if (role === 'server') {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const paced = async (path, n, pace) => { const t0 = performance.now(); for (let i = 0; i < n; i++) { const w = t0 + i * pace - performance.now(); if (w > 0) await sleep(w); await call(path); } };
   const ti = process.argv.indexOf('--touches');
-  const touches = ti > 0 ? process.argv[ti + 1].split(',').map(Number) : [100, 400, 1600];
+  const touches = ti > 0 ? String(process.argv[ti + 1] ?? '').split(',').map(Number) : [100, 400, 1600];
+  if (!touches.every((n) => Number.isInteger(n) && n >= 1 && n <= 32000)) {
+    console.error(`cold-visit-work: --touches takes whole numbers from 1 to 32000, comma-separated (got ${JSON.stringify(process.argv[ti + 1] ?? '')})`);
+    srv.kill();
+    process.exit(2);
+  }
   const paths = ['/echo', ...touches.map((n) => `/work?n=${n}`)];
   for (const p of paths) await paced(p, 3000, 0);
   const res = {};
