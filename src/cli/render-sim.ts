@@ -99,7 +99,10 @@ export function renderComparison(c: ComparisonResult): string {
   // for any rate under 100): one rate, one spelling, in the header, the cost table and the notes.
   const atRate = rateText(c.rate);
   parts.push(h(`${c.blueprint}: ${L.join(' vs ')} on the same work`));
-  parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 at ${atRate}, ms`));
+  // Under a load profile the p95 column is the profile's (its mean rate in the header), from a DES where its peak passes saturation.
+  const profile = c.atRate.some((r) => r.workload.kind === 'open' && r.workload.profile);
+  const simulated = profile && c.atRate.some((r) => r.method === 'des' && r.workload.profile);
+  parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 ${simulated ? `under the load profile (mean ${atRate})` : profile ? `at ${atRate} (the load profile's mean rate)` : `at ${atRate}`}, ms`));
   parts.push(
     table(
       ['operation', ...L.map((l) => `${l} mean`), ...(L.length > 1 ? [`Δ ${L[1]} − ${L[0]}`] : []), ...L.map((l) => `${l} p95`), 'why'],

@@ -9,6 +9,7 @@ import { opDemands } from '../simulate/demand.js';
 import { workloadFor } from '../simulate/workload.js';
 import { EFFORT_MODEL, phaseEffort, type EffortModel } from './effort.js';
 import { phaseFigures, type PhaseFigures } from './figures.js';
+import { overloadNotes } from '../simulate/overload.js';
 import { layoutInput } from './overlay.js';
 import { buildPhases, withLayouts, type PhaseDraft, type PhaseMode } from './phases.js';
 import type { Plan, PlanPhase } from './schema.js';
@@ -83,7 +84,11 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     const layoutName = d.name;
     // The figures and triggers read the workload mix's operations only: compile those.
     const compiled = workload ? compile(all, layoutName, { entries: Object.keys(workload.mix) }) : undefined;
-    const figs = compiled ? phaseFigures(all, layoutName, compiled).figures : undefined;
+    const pf = compiled ? phaseFigures(all, layoutName, compiled) : undefined;
+    const figs = pf?.figures;
+    // The workload past this phase's saturation (its rate, or its load profile's peak): the
+    // figures are the mean rate's, so the phase says it, in the simulator's words.
+    if (pf) d.notes.push(...overloadNotes(pf.result));
     const declaredTriggers = d.declared ? (bp.layouts[d.declared]?.triggers ?? []) : [];
     const triggerDefs = declaredTriggers.length || !figs ? declaredTriggers : derivedTriggers(bp, figs.maxUnitUtilization, figs.p95Ms);
     const demands = compiled ? opDemands(compiled) : undefined;

@@ -2,6 +2,7 @@
 // saturation (deterministic, so baselines diff exactly), fault isolation from the scenario
 // runs (seeded DES), load and cost curves, lint, checklist and diagrams. Pure.
 import type { Blueprint } from '../model/schema.js';
+import { rateText } from '../words.js';
 import { checklist as runChecklist } from '../model/checklist.js';
 import { lint } from '../model/lint.js';
 import { toMermaid } from '../model/mermaid.js';
@@ -58,17 +59,19 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   const approximated: string[] = [];
   /** layouts whose figures at the rate come from the DES (the analytic ones would rest on the revisit model near saturation) */
   const simulated: string[] = [];
+  /** layouts whose figures come from a DES of the workload's load profile (its peak passes their saturation) */
+  const profiled: string[] = [];
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
-    const fig = figuresAtRate(bp, l, rate, { compiled: c });
+    const fig = figuresAtRate(bp, l, rate, { compiled: c, ...(w.kind === 'open' && w.profile ? { profile: w.profile } : {}) });
     const result = fig.result;
     if (fig.note) {
       notes.push(fig.note);
-      simulated.push(l);
+      (fig.result.workload.kind === 'open' && fig.result.workload.profile ? profiled : simulated).push(l);
     }
-    if (result.saturated) notes.push(`${l} at ${rate}/s: ${saturatedWarning(result.saturated.station, result.saturated.utilization)}`);
+    if (result.saturated) notes.push(`${l} at ${rateText(rate)}: ${saturatedWarning(result.saturated.station, result.saturated.utilization)}`);
     const approx = namedApproximations(result);
-    for (const w of approx) notes.push(`${l} at ${rate}/s: ${w}`);
+    for (const w of approx) notes.push(`${l} at ${rateText(rate)}: ${w}`);
     if (approx.length) approximated.push(l);
     const d = opDemands(c);
     const maxThroughputByOperation: Record<string, number> = {};
@@ -99,7 +102,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     bp,
     file: o.file,
     generator: o.generator,
-    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ ${REVISIT_DES_RHO}, where the analytic revisit model is least accurate; the load curves stay analytic)` : ''}${faultsRun ? '; fault isolation from seeded discrete-event runs of the failure scenarios' : ''}.`,
+    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ ${REVISIT_DES_RHO}, where the analytic revisit model is least accurate; the load curves stay analytic)` : ''}${profiled.length ? `; in ${profiled.join(', ')} from seeded discrete-event runs of the load profile over the workload's duration (its peak passes their saturation rate, which the analytic method, solved at the mean rate of ${rateText(rate)}, cannot show; the load curves stay analytic)` : ''}${faultsRun ? '; fault isolation from seeded discrete-event runs of the failure scenarios' : ''}.`,
     rate,
     layouts,
     checklist: {

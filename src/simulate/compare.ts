@@ -33,7 +33,9 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const lowLoad = layouts.map((l) => analyze(bp, l, { ...o, rate: o.lowRate ?? 1, compiled: compiled.get(l)! }));
   // At the compared rate queueing matters: a layout whose analytic figures would rest on the
   // revisit model near saturation gets the DES's (at-rate.ts), and a note says so.
-  const figures = layouts.map((l) => figuresAtRate(bp, l, rate, { compiled: compiled.get(l)!, ...(o.mix ? { mix: o.mix } : {}), ...(o.host ? { host: o.host } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }));
+  // A load profile (the blueprint's, unless --rate replaced it) goes with the figures: past
+  // saturation at its peak they come from a DES of the profile (at-rate.ts).
+  const figures = layouts.map((l) => figuresAtRate(bp, l, rate, { compiled: compiled.get(l)!, ...(o.mix ? { mix: o.mix } : {}), ...(o.host ? { host: o.host } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(w.kind === 'open' && w.profile ? { profile: w.profile } : {}) }));
   const atRate = figures.map((f) => f.result);
   const [a, b] = [layouts[0]!, layouts[1] ?? layouts[0]!];
   const ca = compiled.get(a)!;
@@ -136,7 +138,8 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
   if (Math.abs(tb.serializationMs - ta.serializationMs) > 1e-9) out.push(`serialization of ${Math.abs(dr)} remote call${Math.abs(dr) === 1 ? '' : 's'} (${signed(tb.serializationMs - ta.serializationMs)})`);
   if (tb.gateway !== ta.gateway) out.push(`gateway hop (${tb.gateway ? '+' : '−'}${ms(tb.gateway ? tb.gatewayMs : ta.gatewayMs)})`);
   // Queueing at the compared rate on the stations this operation visits.
-  for (const [layout, c, r] of [[a, ca, ra], [b, cb, rb]] as const) {
+  // One layout compared with itself: its queueing said once.
+  for (const [layout, c, r] of (a === b ? [[a, ca, ra]] : [[a, ca, ra], [b, cb, rb]]) as readonly (readonly [string, Compiled, SimulationResult])[]) {
     const d = opDemands(c).get(id)!;
     const seen = new Set<number>();
     for (const v of d.visits) {

@@ -194,9 +194,20 @@ function requests(n: number): string {
   return `${k} request${k === 1 ? '' : 's'}`;
 }
 
+/**
+ * What a result says of overload, for a command that shows its figures without its warnings
+ * (plan's phases): saturated at the rate, or a load profile whose peak passes saturation.
+ */
+export function overloadNotes(r: { saturated?: { station: string; utilization: number } | undefined; warnings: readonly string[] }): string[] {
+  return [...(r.saturated ? [saturatedWarning(r.saturated.station, r.saturated.utilization)] : []), ...r.warnings.filter((w) => w.startsWith(PROFILE_PEAK_MARK))];
+}
+
+/** How profilePeakWarning begins: what finds it among a result's warnings. */
+export const PROFILE_PEAK_MARK = 'the load profile peaks at';
+
 /** The one wording, both methods, of a profile whose peak passes the saturation rate. */
 export function profilePeakWarning(pk: ProfilePeak, sat: number, duration: number): string {
-  return `the load profile peaks at ${perSecond(pk.peak)}, above the saturation rate of ${perSecond(sat)} for ${seconds(pk.above)} of the ${seconds(duration)} run: requests queue during the peak (a line of about ${requests(Math.max(1, pk.backlog))} at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of ${perSecond(pk.mean)}`;
+  return `${PROFILE_PEAK_MARK} ${perSecond(pk.peak)}, above the saturation rate of ${perSecond(sat)} for ${seconds(pk.above)} of the ${seconds(duration)} run: requests queue during the peak (a line of about ${requests(Math.max(1, pk.backlog))} at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of ${perSecond(pk.mean)}`;
 }
 
 /** The analytic method's own note beside profilePeakWarning: what it solved instead. */
