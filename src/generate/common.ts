@@ -4,6 +4,7 @@ import { Document, visit, type Scalar } from 'yaml';
 import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
 import { ArchsimError } from '../errors.js';
+import { NOT_RAW_IN_YAML } from './escape.js';
 
 export interface GeneratedFile {
   /** Relative to the output directory, with forward slashes. */
@@ -366,13 +367,19 @@ export function toYaml(value: unknown, header?: string): string {
     Scalar(_key, node: Scalar) {
       if (typeof node.value !== 'string') return;
       const s = node.value;
-      if (AMBIGUOUS.test(s) || /^[-+0-9.:_]+$/.test(s) || s.includes(': ') || s.includes(' #') || /^[*&!%@`'"{[|>?,]/.test(s) || s === '') {
+      NOT_RAW_IN_YAML.lastIndex = 0;
+      const special = NOT_RAW_IN_YAML.test(s);
+      if (special || AMBIGUOUS.test(s) || /^[-+0-9.:_]+$/.test(s) || s.includes(': ') || s.includes(' #') || /^[*&!%@`'"{[|>?,]/.test(s) || s === '') {
         node.type = 'QUOTE_DOUBLE';
       }
     },
   });
   if (header) doc.commentBefore = header.split('\n').map((l) => (l ? ` ${l}` : '')).join('\n');
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  // The library writes C1, U+2028/9 and bidi controls raw even in double quotes: a YAML 1.1 reader
+  // (kubectl, PyYAML) takes NEL and U+2028/9 for line breaks and stops parsing, and bidi controls
+  // reorder the file as shown. Every scalar holding one is double-quoted (above), where \uXXXX is
+  // the same character; comments and keys archsim writes hold none (commentText, names).
+  return doc.toString({ lineWidth: 0, indentSeq: true }).replace(NOT_RAW_IN_YAML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function generatedHeader(bp: Blueprint, layout: string, what: string): string {

@@ -44,6 +44,18 @@ export function tsString(s: string): string {
 }
 
 /**
+ * JSON for generated JavaScript (data a script carries, e.g. a load profile): JSON.stringify,
+ * with DEL, C1, U+2028/9 and the bidi controls written as \uXXXX (the same value) for the reasons
+ * tsString gives.
+ */
+export function jsonText(v: unknown, indent?: number): string {
+  return JSON.stringify(v, null, indent).replace(NOT_RAW_IN_LITERALS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Characters a generated YAML file never holds raw: C1 (NEL is a line break to YAML 1.1 readers), U+2028/9, the bidi controls. */
+export const NOT_RAW_IN_YAML = NOT_RAW_IN_LITERALS;
+
+/**
  * A value for docker compose: compose interpolates `$VAR` and `${VAR}` in every value, so a
  * literal `$` is written `$$`.
  */

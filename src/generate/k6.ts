@@ -23,7 +23,7 @@ import { GenerateError, envName, gatewayKind, gatewayPort, layoutToGenerate, uni
 import { gatewayGrpcPort } from './gateway.js';
 import { grpcNames, grpcPath, protoFile, routedByGrpc } from './grpc.js';
 import { k6OperatorFiles } from './k6-operator.js';
-import { commentText, tsString } from './escape.js';
+import { commentText, jsonText, tsString } from './escape.js';
 
 export interface K6Options {
   /** Where requests go; default: __ENV.BASE_URL, else the gateway (or the unit) on 127.0.0.1. */
@@ -240,7 +240,8 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   thresholds['checks{phase:measure}'] = ['rate>0.99'];
   const options = { scenarios, thresholds, setupTimeout: '10m', discardResponseBodies: true, summaryTrendStats: K6_TREND_STATS };
 
-  const j = (v: unknown) => JSON.stringify(v, null, 2);
+  // The profile's data is the user's text: C1, U+2028/9 and bidi controls written as \uXXXX.
+  const j = (v: unknown) => jsonText(v, 2);
   const describe = load.model === 'open' ? `${fmtMs(load.rate!)} requests/s` : `${load.users} users${load.thinkTime ? ` with ${fmtMs(load.thinkTime)} ms think time` : ''}`;
   const L: string[] = [];
   L.push(

@@ -95,9 +95,13 @@ const DeployName = z
   .regex(DNS_LABEL, DNS_LABEL_RULE);
 /** An environment variable name (POSIX: letters, digits and _, not starting with a digit). */
 const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name: letters, digits and _, not starting with a digit');
-/** Free text that ends up in generated files as one value: no control characters but tab. */
+/**
+ * Free text that ends up in generated files as one value: no control characters but tab; no C1
+ * (NEL is a line break to YAML 1.1 readers such as kubectl), U+2028/9 or bidi controls either
+ * (the generated files escape them, but no environment value needs one).
+ */
 // eslint-disable-next-line no-control-regex
-const EnvValue = z.string().max(4096).regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, 'an environment value on one line, without control characters (at most 4096 characters)');
+const EnvValue = z.string().max(4096).regex(/^[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/, 'an environment value on one line, without control, line-separator or bidirectional-text characters (at most 4096 characters)');
 /** An OCI image reference: [registry[:port]/]path[:tag][@digest]. */
 const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const Image = z.string().max(255).regex(IMAGE, 'an image reference such as registry.example.com/team/app:1.2 (lower-case path, optional :tag and @sha256:digest)');

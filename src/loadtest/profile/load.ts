@@ -1,6 +1,7 @@
 // Reading a load profile: `--load-profile FILE`, else `<blueprint>.load.yaml` beside the
 // blueprint. Problems come back positioned (file:line:col), as for blueprints.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInput } from '../../io/read-input.js';
 import { loadBlueprintResult } from '../../io/load.js';
 import type { LoadResult } from '../../model/parse.js';
 import { InputError } from '../../errors.js';
@@ -34,14 +35,11 @@ export function parseLoadProfile(text: string, file: string, bp: Blueprint | nul
 export function findLoadProfile(o: { file?: string; blueprintFile?: string | null; bp: Blueprint | null }): { profile: LoadProfile; file: string } | null {
   const file = o.file ?? (o.blueprintFile && existsSync(sidecarOf(o.blueprintFile)) ? sidecarOf(o.blueprintFile) : undefined);
   if (!file) return null;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError([{ file, line: 1, col: 1, path: [], message: 'cannot read the load profile', severity: 'error' }]);
-  }
-  if (text.length > MAX_BYTES) throw new InputError([{ file, line: 1, col: 1, path: [], message: `a load profile is at most ${MAX_BYTES} bytes`, severity: 'error' }]);
-  return { profile: parseLoadProfile(text, file, o.bp), file };
+  // The one hostile-file reader (io/read-input.ts): a regular file only (a FIFO would block, a
+  // device never ends), bounded while it reads, UTF-8 text.
+  const r = readInput(file, MAX_BYTES);
+  if (!r.ok) throw new InputError([{ file, line: 1, col: 1, path: [], message: r.message.startsWith('is larger than') ? `a load profile is at most ${MAX_BYTES} bytes` : r.message.startsWith('is ') ? `the load profile ${r.message}` : `cannot read the load profile: ${r.message}`, severity: 'error' }]);
+  return { profile: parseLoadProfile(r.text, file, o.bp), file };
 }
 
 /**

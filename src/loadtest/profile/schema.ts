@@ -12,6 +12,12 @@ import { Duration } from '../../model/schema.js';
 
 const Template = z.unknown().describe('a value with {{expr}} placeholders');
 
+/** Path segments that would reach the interpreter's prototypes (runtime.ts lpForbidden refuses them too). */
+const FORBIDDEN_SEGMENT = /(^|\.)(__proto__|constructor|prototype)(\.|\[\]$|$)/;
+
+/** A save target or a `with` name: a dotted path that never steps through a prototype. */
+const ScopePath = z.string().refine((k) => !FORBIDDEN_SEGMENT.test(k), { message: 'a path may not name __proto__, constructor or prototype' });
+
 const Body = {
   json: Template.optional().describe('a JSON body (templated)'),
   body: z.string().optional().describe('a raw text body (templated)'),
@@ -49,13 +55,13 @@ export const SetupStep = z.strictObject({
     .optional()
     .describe('default: once per user'),
   request: SetupRequest,
-  save: z.record(z.string(), Template).optional().describe('target ("user.token", "peer.inbox[]", "pool.refresh[]") → source ("$.json.path" in the response, or a template)'),
+  save: z.record(ScopePath, Template).optional().describe('target ("user.token", "peer.inbox[]", "pool.refresh[]") → source ("$.json.path" in the response, or a template)'),
   optional: z.boolean().optional().describe('a failed request is ignored (e.g. already exists)'),
   retry: z.strictObject({ attempts: z.number().int().min(1).max(1000), interval: Duration.prefault('100ms') }).optional().describe('retry until 2xx (eventually consistent reads)'),
 });
 
 export const OperationRequest = z.strictObject({
-  with: z.record(z.string(), z.string()).optional().describe('bindings evaluated first, in order (name → expr)'),
+  with: z.record(ScopePath, z.string()).optional().describe('bindings evaluated first, in order (name → expr)'),
   params: z.record(z.string(), Template).optional().describe('values for the route’s {param}s'),
   query: z.record(z.string(), Template).optional(),
   token: z.string().nullable().optional().describe('bearer token (templated); null: none; default: the profile’s token'),

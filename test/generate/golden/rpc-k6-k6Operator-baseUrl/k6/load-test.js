@@ -167,12 +167,22 @@ export const options = {
 
 // The load profile interpreter (archsim src/loadtest/profile/runtime.ts), shared with the embedded driver.
 
+/**
+ * Names a path may not step through: reading them reaches the runtime's own objects and writing
+ * them changes every object's prototype (the schema refuses them too; this holds for any input).
+ */
+function lpForbidden(k) {
+  return k === '__proto__' || k === 'constructor' || k === 'prototype';
+}
+
 /** A dotted path into an object ("user.contacts.0"); undefined when any step is missing. */
 function lpGet(obj, path) {
   let v = obj;
   for (const k of path.split('.')) {
     if (k === '') continue;
+    if (lpForbidden(k)) throw new Error('"' + path + '": a path may not name ' + k);
     if (v === null || v === undefined) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(Object(v), k)) return undefined;
     v = v[k];
   }
   return v;
@@ -289,6 +299,7 @@ function lpSave(save, scope, text) {
   for (const target of Object.keys(save)) {
     const append = target.slice(-2) === '[]';
     const parts = (append ? target.slice(0, -2) : target).split('.');
+    for (const p of parts) if (lpForbidden(p)) throw new Error('save "' + target + '": a path may not name ' + p);
     const last = parts.pop();
     let obj = scope;
     for (const p of parts) {
@@ -353,7 +364,10 @@ function lpRequest(op, data, ctx, defaultToken) {
   const users = data.users || [];
   const scope = { run: data.run, vars: data.vars, users, pool: data.pool, seq: ctx.seq, opSeq: ctx.opSeq, random: ctx.random };
   scope.user = users.length ? users[Math.floor(ctx.random() * users.length)] : undefined;
-  if (t.with) for (const k of Object.keys(t.with)) scope[k] = lpEval(t.with[k], scope);
+  if (t.with) for (const k of Object.keys(t.with)) {
+    if (lpForbidden(k)) throw new Error(op.id + ': with may not bind ' + k);
+    scope[k] = lpEval(t.with[k], scope);
+  }
   let path = op.path.replace(/\{([^}]+)\}/g, (_m, name) => {
     const v = t.params && t.params[name] !== undefined ? lpRender(t.params[name], scope) : undefined;
     if (v === undefined) throw new Error(op.id + ': no value for {' + name + '} (give requests.' + op.id + '.params.' + name + ')');
