@@ -23,19 +23,24 @@ export function renderSimulation(r: SimulationResult): string {
   parts.push(
     table(
       ['operation', 'count', 'req/s', 'mean ms', ...(ci ? ['±'] : []), 'p50', 'p90', 'p95', 'p99', 'max', 'errors'],
-      r.operations.map((o) => [
-        o.id,
-        o.count,
-        rate(o.throughput),
-        fms(o.latency.mean),
-        ...(ci ? [o.ci95 ? fms(o.ci95.mean.halfWidth) : ''] : []),
-        fms(o.latency.p50),
-        fms(o.latency.p90),
-        fms(o.latency.p95),
-        fms(o.latency.p99),
-        fms(o.latency.max),
-        o.errors ? `${o.errors} (${pct(o.errorRate)})` : '0',
-      ]),
+      r.operations.map((o) => {
+        // A DES run in which no request of the operation finished has no latency to show (not 0 ms).
+        const none = r.method === 'des' && o.count === 0;
+        const lat = (x: number) => (none ? '–' : fms(x));
+        return [
+          o.id,
+          o.count,
+          rate(o.throughput),
+          lat(o.latency.mean),
+          ...(ci ? [o.ci95 && !none ? fms(o.ci95.mean.halfWidth) : ''] : []),
+          lat(o.latency.p50),
+          lat(o.latency.p90),
+          lat(o.latency.p95),
+          lat(o.latency.p99),
+          lat(o.latency.max),
+          o.errors ? `${o.errors} (${pct(o.errorRate)})` : '0',
+        ];
+      }),
     ),
   );
   parts.push('', h('Stations'));
@@ -80,6 +85,8 @@ export function renderFaults(rows: NonNullable<SimulationResult['faults']>): str
       // With no request sent in the window, or none that succeeded, there is no latency to show:
       // the p95 of requests that all failed is how fast they failed, and read as "0.00" ms.
       const med = !p95s.length ? 'no requests' : Object.values(f.success).every((v) => v === 0) ? 'none succeeded' : fms(p95s[Math.floor(p95s.length / 2)]!);
+      // No request sent during the failure (it fell outside the run): nothing survived or failed.
+      if (all === 0) return [f.failure, f.layout, '–', med, '–', '–'];
       return [f.failure, f.layout, pct(f.overall), med, ok.length === all ? 'all' : ok.length ? `${ok.length} of ${all} ops` : 'none', bad.length > 6 ? `${bad.length} ops, e.g. ${bad.slice(0, 3).join(', ')}` : bad.join(', ') || '–'];
     }),
   );

@@ -265,6 +265,32 @@ export function backlogPeak(samples: ArrayLike<number>, satRate: number, floor: 
   return { peak, at, median, drained, large: peak - median >= threshold };
 }
 
+/**
+ * A line a scenario's failure built (the layout, slowed or partly down, served less than the
+ * offered load): not an overload of the layout (not `saturated`), but a user must see it beside
+ * the figures the line inflated. sampleAt(i) is sample i's time in ms.
+ */
+export function failureBacklogWarning(samples: ArrayLike<number>, satRate: number, floor: number, sampleAt: (i: number) => number): string | undefined {
+  const xs = Array.from(samples);
+  if (xs.length === 0) return undefined;
+  let at = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[at]!) at = i;
+  // Against the line before it built (a failure may span most of the window, so the median
+  // sample can be inside it), by backlogPeak's threshold.
+  const base = Math.min(...xs.slice(0, at + 1));
+  const threshold = Math.max(Number.isFinite(satRate) ? satRate * BACKLOG_SECONDS : 0, floor);
+  if (xs[at]! - base < threshold) return undefined;
+  let drained = -1;
+  for (let i = at + 1; i < xs.length; i++) {
+    if (xs[i]! - base <= threshold / 2) {
+      drained = i;
+      break;
+    }
+  }
+  const end = drained >= 0 ? `and had drained by ${seconds(sampleAt(drained))}` : `and ${requests(xs[xs.length - 1]!)} were still in it at the window's end`;
+  return `under the scenario's failures the backlog reached ${requests(xs[at]!)} in the system at ${seconds(sampleAt(at))} of the run, from ${Math.round(base)} before it built, ${end}: the layout served less than the offered load while failing, so requests queued and the latencies above include that wait (the fault rows show each failure's own)`;
+}
+
 /** The DES's words for a backlog that built to a large line at some point of the window; sampleAt(i) is sample i's time in ms. */
 export function backlogPeakWarning(b: BacklogPeak, sampleAt: (i: number) => number): string {
   const end = b.drained >= 0 ? `and had drained by ${seconds(sampleAt(b.drained))}` : 'and had not drained when the run stopped';

@@ -10,7 +10,7 @@ import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
 import { BUCKETS, percentile } from './des/histogram.js';
-import { backlogPeak, backlogPeakWarning, backlogTrend, profilePeak, profilePeakWarning, saturatedWarning, STABLE_LINE_FLOOR } from './overload.js';
+import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, profilePeak, profilePeakWarning, saturatedWarning, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
@@ -81,10 +81,23 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
   const r = k === 1 ? reps[0]! : combine(reps);
   if (sc) {
     r.scenario = sc.name;
-    if (resolved?.ok) r.warnings.push(...resolved.value.hits.map((h) => `scenario: ${h}`));
+    if (resolved?.ok) {
+      r.warnings.push(...resolved.value.hits.map((h) => `scenario: ${h}`));
+      // A window the run never reaches: its row has no request, so nothing "survived" it.
+      for (const win of resolved.value.des.windows) {
+        if (win.from >= w.duration) r.warnings.push(`scenario: "${win.label}" starts at ${fmtSeconds(win.from)}, after the run's ${fmtSeconds(w.duration)}: it never happened (its row has no requests); lengthen the run (--duration) or move it`);
+      }
+    }
   }
+  // An operation none of whose requests finished in the measured window: its latencies are not
+  // measured (the tables show –), not 0 ms.
+  const unmeasured = r.operations.filter((op) => op.count === 0 && (w.mix[op.id] ?? 0) > 0).map((op) => op.id);
+  if (unmeasured.length) r.warnings.push(`${unmeasured.join(', ')}: no request finished in the measured window (${fmtSeconds(w.duration - w.warmup)} at this rate and mix), so ${unmeasured.length === 1 ? 'its latencies are' : 'their latencies are'} not measured; run longer (--duration) for ${unmeasured.length === 1 ? 'it' : 'them'}`);
   return tidy(r);
 }
+
+/** ms as seconds for a warning: "30 s", "0.5 s". */
+const fmtSeconds = (ms: number): string => `${Number((ms / 1000).toPrecision(4))} s`;
 
 function pickWorkload(o: SimulateOptions) {
   const out: Record<string, unknown> = {};
@@ -193,6 +206,11 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     if (saturated.by === 'backlog' && transient) warnings.push(backlogPeakWarning(peakLine, (i) => w.warmup + (i * (w.duration - w.warmup)) / BACKLOG_SAMPLES));
   }
   if (peak) warnings.push(profilePeakWarning(peak, sat.rate, w.duration));
+  // A line a failure built, the layout itself not saturated: said, though not flagged saturated.
+  else if (!saturated && (o.scenario?.failures.length ?? 0) > 0) {
+    const line = failureBacklogWarning(raw.backlog, sat.rate, servers + STABLE_LINE_FLOOR, (i) => w.warmup + (i * (w.duration - w.warmup)) / BACKLOG_SAMPLES);
+    if (line) warnings.push(line);
+  }
   if (raw.unfinished > 0) warnings.push(`${raw.unfinished} requests were still in the system when the run stopped (overload): counted as neither success nor failure`);
   const faults: FaultRow[] = raw.windows.map((win) => {
     const success: Record<string, number> = {};

@@ -74,12 +74,12 @@ describe('compare text', () => {
     ]);
   });
 
-  it('a failure window in which no request was sent shows no latency ("no requests", was "0.00")', () => {
+  it('a failure window in which no request was sent shows no latency ("no requests", was "0.00") and claims no survival (–, was "100%" and "all")', () => {
     // 1 ms of failure at 1/s: no request arrives in it (seed 1).
     const blip = Scenario.parse({ name: 'blip', workload: { duration: '10s', warmup: '0s' }, failures: [{ storeOf: 'cart', at: '5s', for: '1ms' }] });
     const c = compare(SHOP(), ['mono'], { rate: 1, scenarios: [blip], seed: 1 });
     expect(c.faultIsolation.map((f) => [f.layout, f.success, f.p95])).toEqual([['mono', {}, {}]]);
     const rows = lines(renderComparison(c), (l) => l.startsWith('blip'));
-    expect(rows.map((r) => r.split(/ {2,}/))).toEqual([['blip: down: datastore pg (holds cart)', 'mono', '100%', 'no requests', 'all', '–']]);
+    expect(rows.map((r) => r.split(/ {2,}/))).toEqual([['blip: down: datastore pg (holds cart)', 'mono', '–', 'no requests', '–', '–']]);
   });
 });

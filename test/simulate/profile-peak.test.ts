@@ -81,14 +81,32 @@ describe('the backlog in the DES: where its samples fall, and what alone marks a
     );
   });
 
-  it('a line a fault builds and that drains (no load profile) is the fault row’s to show: not saturated, no backlog warning', () => {
+  it('a line a fault builds and that drains (no load profile): not saturated (the layout is not), but the line is said', () => {
     const sc = parseScenario(['name: slow-web', 'failures:', '  - { description: web slowed, domain: web, at: 20s, for: 10s, slow: 4 }'].join('\n'), 's.yaml');
     if (!sc.ok) throw new Error(JSON.stringify(sc.errors));
     // 500/s against 238/s while slowed: about 2600 requests queue in those 10 s, seconds of wait
     const f = simulate(withWorkload('  rate: 500/s\n  duration: 60s'), 'one', { seed: 1, scenario: sc.scenario });
     expect(f.faults![0]!.p95['web.page']).toBeGreaterThan(3000);
     expect(f.saturated).toBeUndefined();
-    expect(f.warnings).toEqual(['scenario: web slowed → unit web (runs web) slow ×4']);
+    expect(f.warnings).toEqual([
+      "under the scenario's failures the backlog reached 2600 requests in the system at 30 s of the run, from 0 before it built, and had drained by 36 s: the layout served less than the offered load while failing, so requests queued and the latencies above include that wait (the fault rows show each failure's own)",
+      'scenario: web slowed → unit web (runs web) slow ×4',
+    ]);
+  });
+
+  it('a failure over most of the window: a line that grows along it is an overload by its trend (saturated by the backlog)', () => {
+    const sc = parseScenario(['name: slow-long', 'failures:', '  - { description: web slowed, domain: web, at: 2s, for: 56s, slow: 4 }'].join('\n'), 's.yaml');
+    if (!sc.ok) throw new Error(JSON.stringify(sc.errors));
+    const f = simulate(withWorkload('  rate: 500/s\n  duration: 60s'), 'one', { seed: 1, scenario: sc.scenario });
+    expect(f.saturated?.by).toBe('backlog');
+    expect(f.warnings.some((w) => w.startsWith("under the scenario's failures"))).toBe(false);
+  });
+
+  it('a failure that leaves the layout with room (a short slowdown at low load): no line, no warning', () => {
+    const sc = parseScenario(['name: mild', 'failures:', '  - { description: web slowed, domain: web, at: 20s, for: 10s, slow: 1.5 }'].join('\n'), 's.yaml');
+    if (!sc.ok) throw new Error(JSON.stringify(sc.errors));
+    const f = simulate(withWorkload('  rate: 100/s\n  duration: 60s'), 'one', { seed: 1, scenario: sc.scenario });
+    expect(f.warnings).toEqual(['scenario: web slowed → unit web (runs web) slow ×1.5']);
   });
 });
 
