@@ -2,7 +2,7 @@
 // DES sweep runs its points in parallel at the edge (src/cli/sweep-pool.ts); this file only
 // turns points into a curve. Pure.
 import type { Blueprint } from '../model/schema.js';
-import { analyze, saturation } from './analytic.js';
+import { analyze, namedApproximations, saturation } from './analytic.js';
 import { compile } from './compile.js';
 import { opDemands } from './demand.js';
 import type { Method, SimulationResult, SweepResult } from './types.js';
@@ -49,8 +49,8 @@ export function parseRates(spec: string): number[] {
     return Array.from({ length: n }, (_, i) => round(lo + i * step));
   }
   const n = m[4] !== undefined ? Number(m[4]) : 20;
-  if (n < 1 || n > 10_000) throw new RatesError(`rate range "${spec}": 1 to 10000 points`);
-  if (n === 1) return [lo];
+  // One point of a range would be its first rate only, the rest of the range dropped unsaid.
+  if (n < 2 || n > 10_000) throw new RatesError(`rate range "${spec}": 2 to 10000 points (for one rate, give it alone: ${perSecond(m[1]!)})`);
   return Array.from({ length: n }, (_, i) => round(lo + ((hi - lo) * i) / (n - 1)));
 }
 
@@ -70,6 +70,9 @@ const perSecond = (x: string) => (/^[0-9.]+$/.test(x.trim()) ? `${x.trim()}/s` :
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** A rate for a note: whole from 100/s, three significant digits below. */
+const rateWords = (r: number) => `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
+
 /** The curve from computed points (any method). */
 export function sweepCurve(bp: Blueprint, layout: string, method: Method, results: { rate: number; result: SimulationResult }[], o: SimulateOptions = {}): SweepResult {
   const c = compile(bp, layout);
@@ -85,8 +88,18 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
     return { rate, meanLatency: mean, p95, throughput: result.method === 'analytic' ? Math.min(tp, sat.rate) : tp, errorRate: done > 0 ? errs / done : 0, bottleneckUtilization: result.bottleneck.utilization, ...(result.saturated ? { saturated: result.saturated } : {}) };
   });
   const base = points[0]?.meanLatency ?? 0;
-  const knee = points.find((p) => !(p.meanLatency <= 2 * base))?.rate ?? null;
-  return { layout, method, points, knee, saturationThroughput: sat.rate, ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}) };
+  const at = points.findIndex((p) => !(p.meanLatency <= 2 * base));
+  const notes: string[] = [];
+  let knee = at >= 0 ? points[at]!.rate : null;
+  // The first point past twice the low-load latency lies beyond saturation: the curve bent
+  // somewhere below saturation, between two points too far apart to say where.
+  if (knee !== null && knee > sat.rate && at > 0) {
+    notes.push(`the knee lies between ${rateWords(points[at - 1]!.rate)} and the saturation rate of ${rateWords(sat.rate)}, where no point was computed: sweep up to about ${rateWords(sat.rate)} to place it`);
+    knee = null;
+  }
+  // The approximations the analytic points rest on, named once (each with its known bound).
+  for (const r of results) for (const w of namedApproximations(r.result)) if (!notes.includes(w)) notes.push(w);
+  return { layout, method, points, knee, saturationThroughput: sat.rate, ...(notes.length ? { notes } : {}), ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}) };
 }
 
 /** An analytic sweep: instant, the means of the M/M/c network. */

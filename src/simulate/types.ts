@@ -256,6 +256,8 @@ export interface SweepResult {
   /** where the latency curve bends: the first rate where mean latency exceeds twice its low-load value */
   knee: number | null;
   saturationThroughput: number;
+  /** what the curve cannot show (a knee between points too far apart) and the analytic approximations its points rest on */
+  notes?: string[];
   /** the host every point ran on (--host-cores), its pool weight resolved; absent: each unit on its own instance */
   host?: HostModel;
 }

@@ -3,13 +3,13 @@
 // that), whose knee and saturation are known in closed form.
 import { describe, expect, it } from 'vitest';
 import { parseRates, RatesError, sweepAnalytic, sweepCurve } from '../../src/simulate/sweep.js';
+import { bp } from './helpers.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { queue } from './builder.js';
 
 describe('parseRates', () => {
   it('a range of n points (20 unless given), a step, a list; a trailing /s and spaces are fine', () => {
     expect(parseRates('10..20x3')).toEqual([10, 15, 20]);
-    expect(parseRates('10..20x1')).toEqual([10]);
     const twenty = parseRates('50..2000');
     expect(twenty).toHaveLength(20);
     expect(twenty.slice(0, 3)).toEqual([50, 152.632, 255.263]); // 1950/19 apart, to the thousandth
@@ -51,8 +51,10 @@ describe('parseRates', () => {
     expect(refusal('1..2:0')).toBe('rate range "1..2:0": the step must be positive');
     expect(refusal('1..100000:1')).toBe('rate range "1..100000:1" has 100000 points; at most 10000');
     expect(parseRates('1..10000:1')).toHaveLength(10_000);
-    expect(refusal('1..2x0')).toBe('rate range "1..2x0": 1 to 10000 points');
-    expect(refusal('1..2x10001')).toBe('rate range "1..2x10001": 1 to 10000 points');
+    expect(refusal('1..2x0')).toBe('rate range "1..2x0": 2 to 10000 points (for one rate, give it alone: 1/s)');
+    // one point of a range would silently drop the rest of it
+    expect(refusal('50..500x1')).toBe('rate range "50..500x1": 2 to 10000 points (for one rate, give it alone: 50/s)');
+    expect(refusal('1..2x10001')).toBe('rate range "1..2x10001": 2 to 10000 points (for one rate, give it alone: 1/s)');
     expect(parseRates('1..2x10000')).toHaveLength(10_000);
     // the offending rate as written, without the space after its comma; spaces inside a list are fine
     expect(refusal('100, 0')).toBe('rates "100, 0": "0" is not a rate above 0 (write e.g. 100,200,400)');
@@ -96,6 +98,36 @@ describe('the curve of an M/M/1 queue', () => {
     expect(sweepAnalytic(mm1, 'one', [10, 20, 30]).knee).toBeNull();
     // exactly twice is not past it: 50/s is 20 ms, twice 10 ms at ~0/s
     expect(sweepAnalytic(mm1, 'one', [1e-9, 50, 51]).knee).toBe(51);
+  });
+
+  it('a first point past the knee that lies beyond saturation places no knee there: a note says it lies below saturation, unsampled', () => {
+    const far = sweepAnalytic(mm1, 'one', [10, 150, 1000]);
+    expect(far.knee).toBeNull();
+    expect(far.notes).toEqual(['the knee lies between 10/s and the saturation rate of 100/s, where no point was computed: sweep up to about 100/s to place it']);
+    // one point below saturation past the knee: that is the knee, no note
+    expect(sweepAnalytic(mm1, 'one', [10, 95, 150]).knee).toBe(95);
+    expect(sweepAnalytic(mm1, 'one', [10, 95, 150]).notes).toBeUndefined();
+  });
+
+  it('the analytic approximations its points rest on are its notes, each once', () => {
+    const twice = bp(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: twice }
+system:
+  domains:
+    web: { tables: [p], operations: { home: { route: GET /, cpu: 1ms, calls: [cart.get] } } }
+    cart: { tables: [c], operations: { get: { internal: true, cpu: 0.5ms } } }
+layouts:
+  mono:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores: { pg: { engine: postgres, tables: "*", instance: box } }
+workload: { rate: 20/s, mix: { web.home: 1 } }
+catalog:
+  box: { vcpu: 4, usdPerMonth: $10 }
+`);
+    const n = sweepAnalytic(twice, 'mono', [100, 200, 300]).notes ?? [];
+    expect(n).toHaveLength(1);
+    expect(n[0]).toMatch(/^analytic: app is visited several times by one request with other work in between/);
   });
 
   it('past saturation an analytic point carries the saturation rate, marked saturated', () => {
