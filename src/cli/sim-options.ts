@@ -35,8 +35,12 @@ export interface SimFlags {
 
 export const BUNDLED_SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
 
+/** A blueprint of the system alone (layouts: {}): what a command that needs a layout says. */
+export const NO_LAYOUTS = 'the blueprint declares no layouts: add one under layouts: (a command that simulates, draws or generates needs one)';
+
 export function checkLayout(bp: Blueprint, name: string | undefined): string {
   const names = Object.keys(bp.layouts);
+  if (!names.length) throw new UsageError(NO_LAYOUTS);
   if (!name) {
     if (names.length === 1) return names[0]!;
     throw new UsageError(`--layout is required; layouts: ${names.join(', ')}`);

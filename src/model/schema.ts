@@ -364,7 +364,12 @@ export const Workload = z.strictObject({
   duration: Duration.refine((v) => v > 0, 'a workload duration must be above 0s').prefault('60s'),
   warmup: Duration.prefault('0s'),
   connections: int(0, LIMITS.users, 'connections').optional().describe('concurrent WebSocket connections'),
-  mix: z.record(OpRef, z.number().positive().max(1e9)).describe('relative weight of each operation'),
+  // An empty mix leaves every command that runs the workload nothing to send (simulate, compare,
+  // report, loadtest): refused here, where it is written.
+  mix: z
+    .record(OpRef, z.number().positive().max(1e9))
+    .refine((m) => Object.keys(m).length > 0, 'the workload mix names no operation: give at least one a weight (e.g. { orders.create: 1 })')
+    .describe('relative weight of each operation'),
 });
 
 export const CatalogEntry = z.strictObject({

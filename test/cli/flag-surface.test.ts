@@ -20,7 +20,9 @@ describe("commander's parse errors are one line like every other usage error", (
   it('unknown option, with its suggestion, and a missing argument', () => {
     refused(['inspect', BP, '--layuot', 'x'], "unknown option '--layuot' (Did you mean --layout?) (run with --help for usage)");
     refused(['validate'], "missing required argument 'files' (run with --help for usage)");
-    refused(['graph', BP], "required option '-l, --layout <name>' not specified (run with --help for usage)");
+    refused(['up', BP], "required option '-l, --layout <name>' not specified (run with --help for usage)");
+    // graph takes the only layout by itself; with several it names them
+    refused(['graph', BP], '--layout is required; layouts: monolith, modular-monolith, strangler-relay, microservices, proposed-7');
   });
 });
 

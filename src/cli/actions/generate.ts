@@ -4,6 +4,7 @@ import { EXIT, err, out, paint, printJson, table, InputError, UsageError } from 
 import { didYouMean } from '../../model/diagnostics.js';
 import { loadBlueprint } from '../../io/load.js';
 import { generate, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
+import { NO_LAYOUTS } from '../sim-options.js';
 import { writeFiles } from '../../io/write-files.js';
 import { WriteRefused } from '../../io/write-set.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
@@ -91,6 +92,7 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   if (planned) gopts.canaries = planned.canaries;
   const layouts = Object.keys(blueprint.layouts);
   const layout = opts.layout ?? (layouts.length === 1 ? layouts[0]! : undefined);
+  if (!layouts.length) throw new UsageError(NO_LAYOUTS);
   if (!layout) throw new UsageError(`--layout is required; layouts: ${layouts.join(', ')}`);
   if (!blueprint.layouts[layout]) throw new UsageError(`unknown layout "${layout}"${didYouMean(layout, layouts)}; layouts: ${layouts.join(', ')}`);
 

@@ -4,7 +4,7 @@ import { out, printJson, UsageError } from '../io.js';
 import { writeOneFile, WriteRefused } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { toMermaid } from '../../model/mermaid.js';
-import { requireLayout } from '../options.js';
+import { checkLayout } from '../sim-options.js';
 import { operationIndex } from '../../model/resolve.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { renderMermaid } from '../../io/render-mermaid.js';
@@ -12,12 +12,12 @@ import { renderMermaid } from '../../io/render-mermaid.js';
 const FORMATS = ['mermaid', 'svg', 'png'] as const;
 type Format = (typeof FORMATS)[number];
 
-export async function action(file: string, opts: { layout: string; operation?: string; format: string; out?: string; force?: boolean; json?: boolean }): Promise<number | void> {
+export async function action(file: string, opts: { layout?: string; operation?: string; format: string; out?: string; force?: boolean; json?: boolean }): Promise<number | void> {
   const format: Format = choiceFlag('--format', opts.format, FORMATS);
   if (format === 'png' && !opts.out) throw new UsageError('--format png needs --out <file> (binary output is not written to a terminal)');
   if (opts.json && format !== 'mermaid' && !opts.out) throw new UsageError('--json with svg or png needs --out <file>');
   const { blueprint, files: inputs } = loadBlueprint(file);
-  const layout = requireLayout(blueprint, opts.layout)!;
+  const layout = checkLayout(blueprint, opts.layout);
   if (opts.operation !== undefined && !operationIndex(blueprint).has(opts.operation)) {
     const ids = [...operationIndex(blueprint).keys()];
     throw new UsageError(`unknown operation "${opts.operation}"${didYouMean(opts.operation, ids)} (write domain.operation)`);
