@@ -340,7 +340,13 @@ export function gatewayKind(r: ResolvedLayout, opts: GenerateOptions): GatewayKi
 export function gatewayPort(r: ResolvedLayout): number {
   if (r.layout.gateway && r.layout.gateway.port >= 1024) return r.layout.gateway.port;
   const used = new Set(r.units.map((u) => u.port));
-  return [8000, 8080, 8888, 18000].find((p) => !used.has(p))!;
+  // The usual ports first, then the next free one above 18000 (the units hold at most a few
+  // hundred ports, so one is always free below 65536).
+  const usual = [8000, 8080, 8888, 18000].find((p) => !used.has(p));
+  if (usual !== undefined) return usual;
+  let p = 18001;
+  while (used.has(p)) p++;
+  return p;
 }
 
 export function checkCanary(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): { unit: ResolvedUnit; monolith: ResolvedUnit; percent: number } | undefined {

@@ -4,7 +4,7 @@ import type { Blueprint } from '../model/schema.js';
 import { GenerateError, layoutToGenerate, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { gatewayFiles } from './gateway.js';
-import { k6Files } from './k6.js';
+import { k6Drivable, k6Files } from './k6.js';
 import { k8sFiles } from './k8s.js';
 import { monitoringFiles } from './monitoring.js';
 import { scaffoldFiles } from './scaffold.js';
@@ -31,7 +31,8 @@ export function generate(target: Target, bp: Blueprint, layout: string, opts: Ge
   if (!(TARGETS as readonly string[]).includes(target)) throw new GenerateError(`unknown target "${target}"; targets: ${TARGETS.join(', ')}`);
   let parts: Exclude<Target, 'all'>[] = [target as Exclude<Target, 'all'>];
   if (target === 'all') {
-    parts = ['scaffold', 'monitoring', 'k6'];
+    // k6 only where it has something to drive (a layout of event consumers alone has no route).
+    parts = ['scaffold', 'monitoring', ...(k6Drivable(bp, layout) ? (['k6'] as const) : [])];
     if (layoutToGenerate(bp, layout).layout.gateway) parts.push('gateway');
     opts = { ...opts, monitoring: true };
   }
@@ -47,7 +48,7 @@ export function generate(target: Target, bp: Blueprint, layout: string, opts: Ge
 }
 
 export { GenerateError, type GenerateOptions, type GeneratedFile, type GatewayKind } from './common.js';
-export { k6Script, type K6Options } from './k6.js';
+export { k6Drivable, k6Script, type K6Options } from './k6.js';
 export { composeDocument } from './compose.js';
 export { k8sObjects } from './k8s.js';
 export { gatewayRoutes } from './gateway.js';

@@ -115,6 +115,17 @@ function fmtMs(ms: number): string {
   return String(Math.round(ms * 1000) / 1000);
 }
 
+/** Whether a k6 script can drive the layout: some public operation of the workload has a route in it (`generate all` leaves k6 out otherwise). */
+export function k6Drivable(bp: Blueprint, layoutName: string): boolean {
+  try {
+    mixOf(bp, layoutName, undefined);
+    return true;
+  } catch (e) {
+    if (e instanceof GenerateError) return false;
+    throw e;
+  }
+}
+
 /** The workload's mix for the chosen operations (every public operation equally without a workload). */
 function mixOf(bp: Blueprint, layoutName: string, operations: string[] | undefined): Record<string, number> {
   const table = layoutToGenerate(bp, layoutName).routes;
@@ -122,7 +133,7 @@ function mixOf(bp: Blueprint, layoutName: string, operations: string[] | undefin
   const w = bp.workload;
   let mix: [string, number][] = w ? Object.entries(w.mix).filter(([op]) => byOp.has(op)) : table.map((t) => [t.op, 1]);
   if (operations) {
-    for (const op of operations) if (!byOp.has(op)) throw new GenerateError(`k6: "${op}" is not a public operation with a route; operations: ${table.map((t) => t.op).join(', ')}`);
+    for (const op of operations) if (!byOp.has(op)) throw new GenerateError(`k6: "${op}" is not a public operation with a route; ${table.length ? `operations: ${table.map((t) => t.op).join(', ')}` : `layout ${layoutName} has none`}`);
     const chosen = mix.filter(([op]) => operations.includes(op));
     mix = chosen.length ? chosen : operations.map((op) => [op, 1]);
   }

@@ -131,6 +131,14 @@ export const Route = z
       ctx.addIssue({ code: 'custom', message: `not a route path: ${ROUTE_PATH_RULE} (at most 512 characters)` });
       return z.NEVER;
     }
+    // A parameter named twice cannot be both values: the scaffold's contract would declare it
+    // twice (a type error) and its route schema list it twice (the server refuses to start).
+    const params = [...m[2]!.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((x) => x[1]!);
+    const twice = params.find((p, i) => params.indexOf(p) !== i);
+    if (twice) {
+      ctx.addIssue({ code: 'custom', message: `the route names the parameter {${twice}} twice: give each parameter its own name` });
+      return z.NEVER;
+    }
     return { method: m[1] as (typeof HTTP_METHODS)[number], path: m[2]! };
   })
   .meta({ description: 'METHOD /path, with {param} placeholders; WS for a WebSocket endpoint', pattern: ROUTE.source });

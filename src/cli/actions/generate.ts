@@ -3,7 +3,7 @@ import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } fr
 import { EXIT, err, out, paint, printJson, table, InputError, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { loadBlueprint } from '../../io/load.js';
-import { generate, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
+import { generate, k6Drivable, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
 import { NO_LAYOUTS } from '../sim-options.js';
 import { writeFiles } from '../../io/write-files.js';
 import { WriteRefused } from '../../io/write-set.js';
@@ -104,6 +104,8 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
     if (opts.loadProfile !== undefined) readFrom.push(opts.loadProfile);
   }
   const files = generate(target as Target, blueprint, layout, gopts);
+  // `all` leaves k6 out of a layout with nothing to drive (generate/index.ts): said, not silent.
+  if (target === 'all' && !k6Drivable(blueprint, layout)) err(`archsim: note: no k6 script: no public operation of the workload has a route in layout ${layout}`);
   // Every file this run read is an input the output may not overwrite, --force or not.
   if (opts.plan !== undefined) readFrom.push(opts.plan);
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);

@@ -1,0 +1,102 @@
+// Generation at the edges of a valid blueprint: a privileged gateway port whose usual fallbacks
+// the units all hold (it came out as "undefined" in every file), a route naming one parameter
+// twice (the scaffold then neither type-checked nor started), and `generate all` for a layout of
+// event consumers alone (k6 has nothing to drive: left out, not the whole run refused).
+import { describe, expect, it } from 'vitest';
+import { gatewayPort, layoutToGenerate } from '../../src/generate/common.js';
+import { generate, GenerateError, k6Drivable } from '../../src/generate/index.js';
+import { parseBlueprint } from '../../src/model/parse.js';
+import type { Blueprint } from '../../src/model/schema.js';
+
+const parsed = (text: string): Blueprint => {
+  const r = parseBlueprint(text, 'edge.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.blueprint;
+};
+
+const PORTS = parsed(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: ports }
+system:
+  domains:
+    a: { tables: [t], operations: { x: { route: GET /x, cpu: 1ms } } }
+    b: { operations: { y: { route: GET /y, cpu: 1ms } } }
+    c: { operations: { z: { route: GET /z, cpu: 1ms } } }
+    d: { operations: { w: { route: GET /w, cpu: 1ms } } }
+    e: { operations: { v: { route: GET /v, cpu: 1ms } } }
+layouts:
+  taken:
+    gateway: { kind: traefik, port: 80 }
+    units:
+      u1: { domains: [a], port: 8000 }
+      u2: { domains: [b], port: 8080 }
+      u3: { domains: [c], port: 8888 }
+      u4: { domains: [d], port: 18000 }
+      u5: { domains: [e], port: 18001 }
+    datastores: { db: { engine: postgres, tables: "*" } }
+`);
+
+describe('the gateway port', () => {
+  it('past the usual fallbacks: the next free port above 18000, the same in every generated file', () => {
+    expect(gatewayPort(layoutToGenerate(PORTS, 'taken'))).toBe(18002);
+    const files = generate('all', PORTS, 'taken', {});
+    for (const f of files) expect(f.content, f.path).not.toMatch(/:undefined|listen undefined|= undefined;/);
+    const compose = files.find((f) => f.path === 'docker-compose.yml')!.content;
+    expect(compose).toContain('--entrypoints.web.address=:18002');
+    expect(compose).toContain('"127.0.0.1:18002:18002"');
+  });
+});
+
+describe('a route parameter named twice', () => {
+  it('is refused where it is written', () => {
+    const r = parseBlueprint(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: dup }
+system:
+  domains:
+    a:
+      operations:
+        twice: { route: "GET /a/{id}/{id}", cpu: 1ms }
+        fine: { route: "GET /b/{id}/{other}", cpu: 1ms }
+layouts:
+  l: { units: { u: { domains: "*", port: 8000 } } }
+`, 'dup.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`)).toEqual(['8:25: the route names the parameter {id} twice: give each parameter its own name']);
+  });
+});
+
+const EVENTS = parsed(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: events }
+system:
+  domains:
+    ingest:
+      tables: [docs]
+      operations:
+        consume: { internal: true, cpu: 1ms, db: { writes: 1 }, emits: [doc.stored] }
+        update: { internal: true, cpu: 1ms }
+  events:
+    doc.stored: { consumers: [ingest.update] }
+layouts:
+  workers:
+    broker: { kind: rabbitmq }
+    units:
+      worker: { domains: "*", port: 8000 }
+    datastores: { db: { engine: postgres, tables: "*" } }
+workload: { rate: 10/s, mix: { ingest.consume: 1 } }
+`);
+
+describe('generate all for a layout with no route', () => {
+  it('leaves k6 out (k6Drivable false) and writes the rest; k6 alone says there is none', () => {
+    expect(k6Drivable(EVENTS, 'workers')).toBe(false);
+    const files = generate('all', EVENTS, 'workers', {});
+    expect(files.some((f) => f.path.startsWith('k6/'))).toBe(false);
+    expect(files.some((f) => f.path === 'docker-compose.yml')).toBe(true);
+    expect(files.some((f) => f.path.startsWith('services/worker/'))).toBe(true);
+    expect(() => generate('k6', EVENTS, 'workers', {})).toThrow(GenerateError);
+    expect(() => generate('k6', EVENTS, 'workers', { operations: ['ingest.update'] })).toThrow('k6: "ingest.update" is not a public operation with a route; layout workers has none');
+    expect(k6Drivable(PORTS, 'taken')).toBe(true);
+  });
+});
