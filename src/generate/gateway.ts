@@ -40,7 +40,9 @@ export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOp
   // on method paths no HTTP route can share.
   const grpcUnits = new Set(r.units.filter(routedByGrpc).map((u) => u.name));
   const isGrpc = (group: string) => grpcUnits.has(groups.of.get(group)!.unit.name);
-  const matchers = matchersByUnit(groups.table.filter((t) => !isGrpc(t.unit)));
+  const http = groups.table.filter((t) => !isGrpc(t.unit));
+  refuseMethodSplit(r, http, (g) => groups.of.get(g)!.unit.name);
+  const matchers = matchersByUnit(http);
   const names = groups.table.some((t) => isGrpc(t.unit)) ? grpcNames(bp) : undefined;
   const backend = (u: ResolvedUnit, weight: number) => ({ unit: u.name, host: u.name, port: u.port, weight });
   return [...groups.of]
@@ -57,6 +59,26 @@ export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOp
           ? [backend(u, canary.percent), backend(canary.monolith, 100 - canary.percent)]
           : [backend(u, 100)]),
     }));
+}
+
+/**
+ * Two routes of one path shape on different units, told apart only by method (GET /orders on one
+ * unit, POST /orders on another): the generated gateways and Ingresses route by path, so one unit
+ * would take both and the other's requests would fail there. Refused, with both named.
+ */
+function refuseMethodSplit(r: ResolvedLayout, table: readonly RouteEntry[], unitOf: (group: string) => string): void {
+  const first = new Map<string, RouteEntry>();
+  const clashes: string[] = [];
+  for (const t of [...table].sort((a, b) => byCodeUnit(a.path, b.path) || byCodeUnit(a.method, b.method))) {
+    const seen = first.get(t.pattern);
+    if (!seen) first.set(t.pattern, t);
+    else if (unitOf(seen.unit) !== unitOf(t.unit)) clashes.push(`${seen.method} ${seen.path} (unit ${unitOf(seen.unit)}) and ${t.method} ${t.path} (unit ${unitOf(t.unit)})`);
+  }
+  if (clashes.length) {
+    throw new GenerateError(
+      `layout ${r.name}: ${clashes[0]} differ only in method${clashes.length > 1 ? ` (and ${clashes.length - 1} more such pair${clashes.length > 2 ? 's' : ''})` : ''}; the generated gateway and Ingress route by path, so one unit would take both: serve them from one unit, or give them different paths`,
+    );
+  }
 }
 
 /**

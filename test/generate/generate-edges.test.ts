@@ -100,3 +100,38 @@ describe('generate all for a layout with no route', () => {
     expect(k6Drivable(PORTS, 'taken')).toBe(true);
   });
 });
+
+describe('routes of one path on two units, told apart by method', () => {
+  const SPLIT = parsed(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: split }
+system:
+  domains:
+    reads: { operations: { list: { route: GET /orders, cpu: 1ms }, one: { route: "GET /orders/{id}", cpu: 1ms } } }
+    writes: { operations: { create: { route: POST /orders, cpu: 1ms }, update: { route: "PUT /orders/{key}", cpu: 1ms } } }
+layouts:
+  gw:
+    gateway: { kind: kong, port: 8000 }
+    units:
+      r: { domains: [reads], port: 8001 }
+      w: { domains: [writes], port: 8002 }
+  one:
+    gateway: { kind: kong, port: 8000 }
+    units:
+      all: { domains: "*", port: 8001 }
+  direct:
+    units:
+      r: { domains: [reads], port: 8001 }
+      w: { domains: [writes], port: 8002 }
+`);
+
+  it('are refused by every target that routes by path (the gateway, k8s, compose with a gateway), both routes named', () => {
+    const msg = 'layout gw: GET /orders (unit r) and POST /orders (unit w) differ only in method (and 1 more such pair); the generated gateway and Ingress route by path, so one unit would take both: serve them from one unit, or give them different paths';
+    for (const t of ['gateway', 'k8s', 'compose', 'all'] as const) expect(() => generate(t, SPLIT, 'gw', {}), t).toThrow(msg);
+  });
+
+  it('are fine on one unit, and where no gateway routes them (each unit on its own port)', () => {
+    expect(generate('gateway', SPLIT, 'one', {}).length).toBeGreaterThan(0);
+    expect(generate('compose', SPLIT, 'direct', {}).length).toBeGreaterThan(0);
+  });
+});
