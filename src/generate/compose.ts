@@ -97,13 +97,25 @@ function storeService(d: ResolvedDatastore, bp: Blueprint): Record<string, unkno
       // minio, and s3 (MinIO stands in for S3 on a laptop)
       return {
         image: IMAGES.minio,
-        command: ['server', '/data', '--address', `:${port}`, '--console-address', ':9001'],
+        command: ['server', '/data', '--address', `:${port}`, '--console-address', `:${auxPort(9001, [port])}`],
         environment: { MINIO_ROOT_USER: need(`${v}_ACCESS_KEY`), MINIO_ROOT_PASSWORD: need(`${v}_SECRET_KEY`) },
         volumes: [`${d.name}-data:/data`],
         healthcheck: hc(['CMD', 'mc', 'ready', 'local']),
         ...limits,
       };
   }
+}
+
+/**
+ * A container's own helper listener (Kong's admin and status, Kafka's controller, MinIO's console,
+ * NATS's monitoring): its usual port, or the next one up that the container's other listeners
+ * (`taken`, the ports the blueprint gave it) leave free. Each service has its own network
+ * namespace, so only its own ports can clash.
+ */
+export function auxPort(usual: number, taken: readonly number[]): number {
+  let p = usual;
+  while (taken.includes(p)) p++;
+  return p;
 }
 
 function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown> {
@@ -144,17 +156,17 @@ function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown
         environment: {
           KAFKA_NODE_ID: '1',
           KAFKA_PROCESS_ROLES: 'broker,controller',
-          KAFKA_LISTENERS: `PLAINTEXT://:${port},CONTROLLER://:9093`,
+          KAFKA_LISTENERS: `PLAINTEXT://:${port},CONTROLLER://:${auxPort(9093, [port])}`,
           KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${name}:${port}`,
           KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-          KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: `1@localhost:${auxPort(9093, [port])}`,
           KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
         },
         volumes: [`${name}-data:/var/lib/kafka/data`],
         ...limits,
       };
     case 'nats':
-      return { image: IMAGES.nats, command: ['-js', '-p', String(port), '-m', '8222'], volumes: [`${name}-data:/data`], ...limits };
+      return { image: IMAGES.nats, command: ['-js', '-p', String(port), '-m', String(auxPort(8222, [port]))], volumes: [`${name}-data:/data`], ...limits };
     default:
       return { image: IMAGES.sqs, ...limits };
   }
@@ -339,6 +351,7 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
     restart: 'unless-stopped',
   };
   if (kind === 'kong') {
+    const kongAdmin = auxPort(8001, [port, grpcPort ?? 0]);
     return {
       image: IMAGES.kong,
       user: 'kong',
@@ -346,8 +359,8 @@ function gatewayService(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions)
         KONG_DATABASE: 'off',
         KONG_DECLARATIVE_CONFIG: '/kong/kong.yml',
         KONG_PROXY_LISTEN: grpcPort !== undefined ? `0.0.0.0:${port}, 0.0.0.0:${grpcPort} http2` : `0.0.0.0:${port}`,
-        KONG_ADMIN_LISTEN: '127.0.0.1:8001',
-        KONG_STATUS_LISTEN: '0.0.0.0:8100',
+        KONG_ADMIN_LISTEN: `127.0.0.1:${kongAdmin}`,
+        KONG_STATUS_LISTEN: `0.0.0.0:${auxPort(8100, [port, grpcPort ?? 0, kongAdmin])}`,
         KONG_PROXY_ACCESS_LOG: '/dev/stdout',
         KONG_PROXY_ERROR_LOG: '/dev/stderr',
         KONG_PREFIX: '/tmp/kong',

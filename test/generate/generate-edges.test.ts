@@ -135,3 +135,68 @@ layouts:
     expect(generate('compose', SPLIT, 'direct', {}).length).toBeGreaterThan(0);
   });
 });
+
+describe("a container's helper listeners and the ports the blueprint gives it", () => {
+  const AUX = parsed(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: auxports }
+system:
+  domains:
+    a:
+      tables: [blobs]
+      operations:
+        put: { route: "PUT /blobs/{key}", cpu: 1ms, db: { writes: 1 }, emits: [blob.put] }
+    b:
+      operations:
+        on-put: { internal: true, cpu: 1ms }
+  events:
+    blob.put: { consumers: [b.on-put] }
+layouts:
+  l:
+    gateway: { kind: kong, port: 8100 }
+    broker: { kind: nats, port: 8222 }
+    units:
+      api: { domains: [a], port: 8080 }
+      worker: { domains: [b], port: 8081 }
+    datastores:
+      blobstore: { engine: minio, tables: [blobs], port: 9001 }
+  kafka:
+    broker: { kind: kafka, port: 9093 }
+    units:
+      api: { domains: [a], port: 8080 }
+      worker: { domains: [b], port: 8081 }
+    datastores:
+      blobstore: { engine: minio, tables: [blobs] }
+  admin:
+    gateway: { kind: kong, port: 8001 }
+    units:
+      api: { domains: [a], port: 8080 }
+      worker: { domains: [b], port: 8081 }
+    datastores:
+      blobstore: { engine: minio, tables: [blobs] }
+workload: { rate: 1/s, mix: { a.put: 1 } }
+`);
+  const compose = (layout: string) => generate('compose', AUX, layout, {}).find((f) => f.path === 'docker-compose.yml')!.content;
+
+  it('move off a port the blueprint gave the same container (Kong status, NATS monitoring, MinIO console, Kafka controller, Kong admin)', () => {
+    const l = compose('l');
+    expect(l).toContain('KONG_PROXY_LISTEN: "0.0.0.0:8100"');
+    expect(l).toContain('KONG_STATUS_LISTEN: "0.0.0.0:8101"');
+    expect(l).toContain('KONG_ADMIN_LISTEN: "127.0.0.1:8001"');
+    expect(l).toMatch(/- -p\n\s+- "8222"\n\s+- -m\n\s+- "8223"/);
+    expect(l).toMatch(/- --address\n\s+- ":9001"\n\s+- --console-address\n\s+- ":9002"/);
+    const k = compose('kafka');
+    expect(k).toContain('KAFKA_LISTENERS: PLAINTEXT://:9093,CONTROLLER://:9094');
+    expect(k).toContain('KAFKA_CONTROLLER_QUORUM_VOTERS: 1@localhost:9094');
+    const a = compose('admin');
+    expect(a).toContain('KONG_PROXY_LISTEN: "0.0.0.0:8001"');
+    expect(a).toContain('KONG_ADMIN_LISTEN: "127.0.0.1:8002"');
+  });
+
+  it('keep their usual ports otherwise', () => {
+    const k = compose('kafka');
+    expect(k).toMatch(/--console-address\n\s+- ":9001"/);
+    const bundled = generate('compose', AUX, 'admin', {}).find((f) => f.path === 'docker-compose.yml')!.content;
+    expect(bundled).toContain('KONG_STATUS_LISTEN: "0.0.0.0:8100"');
+  });
+});
