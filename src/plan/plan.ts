@@ -100,6 +100,10 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       // Routes from several units: listed per unit; each unit's routes shift against it. A
       // rehearsal shifts an extraction against one old unit, and the phase says so.
       const sources = (e.sources ?? []).map((x) => ({ unit: x.unit, port: x.port, routes: routesOf(bp, x.domains) })).filter((x) => x.routes.length);
+      const merged = e.sources ?? [];
+      if (merged.length > 1 && sources.length <= 1) {
+        d.notes.push(`${e.unit} merges the domains of ${merged.length} units (${merged.map((x) => `${x.unit}: ${x.domains.join(', ')}`).join('; ')}); ${sources.length ? `only ${sources[0]!.unit}'s have routes to shift` : 'none of them has routes to shift'}, and each table's data moves from the unit that ran its domain`);
+      }
       if (e.from && sources.length > 1) {
         d.notes.push(
           `${e.unit} takes routes from ${sources.length} units (${sources.map((x) => `${x.unit}: ${x.routes.join(', ')}`).join('; ')}): the canary steps and generate gateway --plan shift each unit's routes against that unit; rehearse shifts an extraction against one old unit and refuses this phase (declare a layout between them in the next: chain, where ${e.unit} takes one unit's domains, to rehearse it)`,
@@ -113,7 +117,9 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
         why: e.move.why,
         score: e.move.score,
         routes: routesOf(bp, e.domains),
-        data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, e.from?.unit ?? 'the old unit', e.unit) })),
+        // Each table's dual write is its old owner's: the source unit that ran the table's domain
+        // (a target that merges units takes tables from several of them).
+        data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, ownerOf(bp, e, t.table), e.unit) })),
       };
     });
     let effort: PlanPhase['effort'];
@@ -213,6 +219,12 @@ function routesOf(bp: Blueprint, domains: string[]): string[] {
       .filter(isPublic)
       .map((op) => `${op.route!.method} ${op.route!.path}`),
   );
+}
+
+/** The unit of the layout before that ran the domain a table belongs to (a merged target's sources), else the extraction's route source. */
+function ownerOf(bp: Blueprint, e: { from?: { unit: string } | undefined; sources?: { unit: string; domains: string[] }[] }, table: string): string {
+  const domain = Object.entries(bp.system.domains).find(([, d]) => d.tables?.includes(table))?.[0];
+  return (domain !== undefined ? e.sources?.find((x) => x.domains.includes(domain))?.unit : undefined) ?? e.from?.unit ?? 'the old unit';
 }
 
 function dataSteps(t: { table: string; from: { store: string }; to: { store: string } }, oldUnit: string, newUnit: string): string[] {
