@@ -24,6 +24,8 @@ export interface CompareOptions extends WorkloadOptions {
 }
 
 const ms = (x: number) => `${Math.abs(x) < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
+/** A rate as compare's notes give it: whole from 100/s, three significant digits below. */
+const perSecond = (r: number) => `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
 
 export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}): ComparisonResult {
@@ -76,12 +78,12 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       const idx = c.stations.findIndex((x) => x.id === s.station);
       if (idx < 0) {
         // The shared host's cores are the limit (compare with a calibration host).
-        causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by the host's ${cores(o.host?.cores)}`);
+        causes.push(`${id} alone: ${perSecond(s.rate)}, limited by the host's ${cores(o.host?.cores)}`);
         continue;
       }
       const dd = d.get(id)!.loadDemand[idx]!;
       const st2 = c.stations[idx]!;
-      causes.push(`${id} alone: ${Math.round(s.rate)}/s, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
+      causes.push(`${id} alone: ${perSecond(s.rate)}, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
     }
     return { layout: l, mix: mixSat.rate, byOperation, bottleneck: mixSat.station, causes };
   });
@@ -248,21 +250,23 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
     const cb = compiled.get(b)!;
     const s = saturation(cb, opDemands(cb), { [id]: 1 }, host);
     const st = cb.stations.find((x) => x.id === s.station);
-    const want = Math.round(2 * rb.byOperation[id]!);
+    // Computed from the unrounded rates, shown as the table shows them (a rate under 100/s keeps
+    // three digits: "0.8/s" alone, "1.6/s" twice that, not "1/s" and "2/s").
+    const want = 2 * rb.byOperation[id]!;
     if (!Number.isFinite(want) || want <= 0) continue;
     if (!st) {
       // The shared host's cores are the limit: twice the rate takes twice the cores.
-      const needed = Math.ceil((want / s.rate) * (host?.cores ?? 1));
-      out.push(`${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by the host's ${cores(host?.cores)}; twice that (${want}/s) would need ${needed} cores at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`);
+      const work = (want / s.rate) * (host?.cores ?? 1);
+      out.push(`${id} alone: ${a} ${perSecond(ra.byOperation[id]!)}, ${b} ${perSecond(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${perSecond(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
       continue;
     }
     const idx = cb.stations.indexOf(st);
     const D = opDemands(cb).get(id)!.loadDemand[idx]!;
     const fixable = st.kind === 'unit';
     // What doubling it would take: the question a capacity plan asks next.
-    const needed = Math.ceil((want * D) / 1000);
+    const work = (want * D) / 1000;
     out.push(
-      `${id} alone: ${a} ${Math.round(ra.byOperation[id]!)}/s, ${b} ${Math.round(rb.byOperation[id]!)}/s, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${want}/s) would need ${needed} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`,
+      `${id} alone: ${a} ${perSecond(ra.byOperation[id]!)}, ${b} ${perSecond(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${perSecond(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`,
     );
   }
   return out;

@@ -148,7 +148,7 @@ describe('compare, worked by hand', () => {
       'a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
       'workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07',
       'a.light alone: one 2000/s, two 2000/s, limited by ua (0.50 ms per request); twice that (4000/s) would need 2 replica cores there at ρ=1, 3 at 70%',
-      'a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 3 replica cores there at ρ=1, 5 at 70%',
+      'a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 2 replica cores there at ρ=1, 3 at 70%',
     ]);
     expect(r.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)');
     expect(r.notes.some((n) => n.startsWith('hop cost in one'))).toBe(false);
@@ -156,7 +156,7 @@ describe('compare, worked by hand', () => {
     expect(r.notes).toContain('workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07');
     // twice a.light alone (4000/s) × 0.5 ms = 2 cores at ρ = 1, ⌈2 / 0.7⌉ = 3 at 70%
     expect(r.notes).toContain('a.light alone: one 2000/s, two 2000/s, limited by ua (0.50 ms per request); twice that (4000/s) would need 2 replica cores there at ρ=1, 3 at 70%');
-    expect(r.notes).toContain('a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 3 replica cores there at ρ=1, 5 at 70%');
+    expect(r.notes).toContain('a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 2 replica cores there at ρ=1, 3 at 70%');
   });
 
   it('the other way round and busier: fewer hops, negative serialization, the queueing that remains', () => {
@@ -248,25 +248,26 @@ describe('compare, worked by hand: figures of 10 ms and more, a database bottlen
     expect(r.notes.some((n) => n.startsWith('hop cost in') || n.startsWith('HTTP hop cost'))).toBe(false);
     expect(r.notes).toContain('workload mix: rpc saturates at 153/s (ud) vs one at 400/s (db): ×0.38');
     // a unit: replica cores; the database: cores, which more replicas of the services do not add
-    expect(r.notes).toContain('d.big alone: one 308/s, rpc 83/s, limited by ud (12.1 ms per request); twice that (166/s) would need 3 replica cores there at ρ=1, 5 at 70%');
+    // twice one lone worker's rate takes two workers exactly (computed from the unrounded rate, not from 166/s)
+    expect(r.notes).toContain('d.big alone: one 308/s, rpc 83/s, limited by ud (12.1 ms per request); twice that (166/s) would need 2 replica cores there at ρ=1, 3 at 70%');
     expect(r.notes).toContain('d.query alone: one 200/s, rpc 200/s, limited by db (20.0 ms per request, and replicas of the services do not scale it); twice that (400/s) would need 8 cores there at ρ=1, 12 at 70%');
   });
 
   it('on one shared core: the host limits everything, said in the rows and the notes alike', () => {
     const r = compare(bp2, ['one', 'rpc'], { host: { cores: 1 } });
     const rows = r.saturation.map((x) => x.causes);
-    expect(rows[0]).toEqual([expect.stringMatching(/^d\.big alone: \d+\/s, limited by the host's 1 shared core$/), expect.stringMatching(/^d\.query alone: \d+\/s, limited by the host's 1 shared core$/)]);
+    expect(rows[0]).toEqual([expect.stringMatching(/^d\.big alone: [\d.]+\/s, limited by the host's 1 shared core$/), expect.stringMatching(/^d\.query alone: [\d.]+\/s, limited by the host's 1 shared core$/)]);
     expect(rows[1]).toHaveLength(2);
     const alone = r.saturation[1]!.byOperation['d.big']!;
-    const want = Math.round(2 * alone);
-    const needed = Math.ceil(want / alone);
-    expect(r.notes).toContain(`d.big alone: one ${Math.round(r.saturation[0]!.byOperation['d.big']!)}/s, rpc ${Math.round(alone)}/s, limited by the host's 1 shared core; twice that (${want}/s) would need ${needed} cores at ρ=1, ${Math.ceil(needed / 0.7)} at 70%`);
+    // rates under 100/s keep three digits, as the saturation table shows them; on one core twice the rate takes two
+    expect(r.notes).toContain("d.big alone: one 76.9/s, rpc 76.3/s, limited by the host's 1 shared core; twice that (153/s) would need 2 cores at ρ=1, 3 at 70%");
+    expect(alone).toBeCloseTo(76.336, 2);
     expect(r.notes.some((n) => /limited by (ud|db|mono) /.test(n))).toBe(false);
     // two cores: d.big is limited by rpc's lone d worker (12.1 ms: 83/s), d.query by the host's
     // two cores (about 10.5 ms of host CPU a query: 95/s); twice that takes twice the cores
     const r2 = compare(bp2, ['one', 'rpc'], { host: { cores: 2 } });
-    expect(r2.notes).toContain('d.big alone: one 154/s, rpc 83/s, limited by ud (12.1 ms per request); twice that (166/s) would need 3 replica cores there at ρ=1, 5 at 70%');
-    expect(r2.notes).toContain("d.query alone: one 95/s, rpc 95/s, limited by the host's 2 shared cores; twice that (190/s) would need 4 cores at ρ=1, 6 at 70%");
+    expect(r2.notes).toContain('d.big alone: one 154/s, rpc 83/s, limited by ud (12.1 ms per request); twice that (166/s) would need 2 replica cores there at ρ=1, 3 at 70%');
+    expect(r2.notes).toContain("d.query alone: one 95.2/s, rpc 95.2/s, limited by the host's 2 shared cores; twice that (190/s) would need 4 cores at ρ=1, 6 at 70%");
   });
 });
 
