@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 import { findLoadProfile, parseLoadProfile } from '../../src/loadtest/profile/load.js';
 import { lpEval, lpRequest, lpSave } from '../../src/loadtest/profile/runtime.js';
 
@@ -80,5 +81,32 @@ describe('a load profile file is read like every file a user names', () => {
     writeFileSync(bin, Buffer.from([0x61, 0x00, 0x62]));
     expect(read(bin)).toBe(`${bin}:1:1: the load profile is not a text file (it contains NUL bytes)`);
     expect(read(join(dir, 'none.load.yaml'))).toBe(`${join(dir, 'none.load.yaml')}:1:1: cannot read the load profile: no such file`);
+  });
+});
+
+describe('a route parameter the profile leaves out', () => {
+  const bp = parseBlueprint(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: bills }
+system:
+  domains:
+    bill: { tables: [b], operations: { list: { route: "GET /bills/{acct}/items/{page}", cpu: 1ms }, all: { route: GET /bills, cpu: 1ms } } }
+layouts:
+  l: { units: { u: { domains: "*", port: 8000 } }, datastores: { db: { engine: postgres, tables: "*" } } }
+`, 'bills.yaml');
+
+  it('is refused where the operation is described, each missing one named, not when a driver first builds the request', () => {
+    if (!bp.ok) throw new Error(JSON.stringify(bp.errors));
+    const text = `${head}requests:\n  bill.list: { params: { acct: "a1" } }\n  bill.all: { query: { q: "x" } }\n`;
+    let got: string[] = [];
+    try {
+      parseLoadProfile(text, 'bills.load.yaml', bp.blueprint);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      got = e.diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}`);
+    }
+    expect(got).toEqual(['5:16: requests.bill.list.params.page is missing (the route is GET /bills/{acct}/items/{page})']);
+    // every parameter given: accepted
+    expect(() => parseLoadProfile(`${head}requests:\n  bill.list: { params: { acct: "a1", page: "{{i}}" } }\n`, 'bills.load.yaml', bp.blueprint)).not.toThrow();
   });
 });

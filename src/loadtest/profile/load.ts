@@ -26,6 +26,15 @@ export function parseLoadProfile(text: string, file: string, bp: Blueprint | nul
     const errors = Object.keys(r.data.requests)
       .filter((id) => !idx.has(id) || !isPublic(idx.get(id)!.op))
       .map((id) => diagnostic(r.locate, ['requests', id], `"${id}" is not a public operation of ${bp.metadata.name}`, 'error', true));
+    // Every {param} of an operation's route needs a value where the profile describes it: checked
+    // here, where it is written, not when a driver first builds the request.
+    for (const [id, t] of Object.entries(r.data.requests)) {
+      const route = idx.get(id)?.op.route;
+      if (!route || !isPublic(idx.get(id)!.op)) continue;
+      for (const m of route.path.matchAll(/\{([^}]+)\}/g)) {
+        if (t.params?.[m[1]!] === undefined) errors.push(diagnostic(r.locate, t.params ? ['requests', id, 'params'] : ['requests', id], `requests.${id}.params.${m[1]} is missing (the route is ${route.method} ${route.path})`, 'error', true));
+      }
+    }
     if (errors.length) throw new InputError(errors);
   }
   return r.data;
