@@ -722,6 +722,17 @@ function coldSaturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record
 }
 
 /** Requests per second of this mix at which the first station reaches ρ = 1. */
+/**
+ * The bottleneck with a shared host (--host-cores): where the host's cores limit the mix before any
+ * station does (saturation's station "host"), the host is the bottleneck, at the rate's share of
+ * its saturation rate; the stations' own utilizations leave out the other processes on the cores.
+ */
+export function hostBottleneck(b: { station: string; utilization: number }, sat: { rate: number; station: string }, rate: number): { station: string; utilization: number } {
+  if (sat.station !== 'host' || !(sat.rate > 0) || !Number.isFinite(sat.rate)) return b;
+  const u = rate / sat.rate;
+  return u > b.utilization ? { station: 'host', utilization: u } : b;
+}
+
 export function saturation(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, host?: HostModel): { rate: number; station: string } {
   let best = Infinity;
   let station = '';
@@ -942,8 +953,12 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   if (networkMs > 0 && hopsPerRequest > 0) {
     stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (lambda * networkMs) / 1000, demandPerRequest: networkMs, visitRate: lambda * hopsPerRequest, cpu: 0 });
   }
-  const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
   const sat = saturation(c, demands, w.mix, o.host);
+  const bottleneck = hostBottleneck(
+    stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 }),
+    sat,
+    lambda,
+  );
   const saturated = analyticSaturated(w.kind === 'open' ? lambda : undefined, sat);
   if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization));
   // A profile is solved at its mean rate, below saturation though its peak is not: say so, in the

@@ -4,7 +4,7 @@
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import type { Blueprint } from '../model/schema.js';
 import { ArchsimError } from '../errors.js';
-import { analyze, saturation, type AnalyzeOptions } from './analytic.js';
+import { analyze, hostBottleneck, saturation, type AnalyzeOptions } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
@@ -181,7 +181,11 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   if (networkMs > 0 && hops > 0) {
     stations.push({ id: 'network', kind: 'network', replicas: 0, cores: 0, discipline: 'ps', utilization: 0, meanQueue: (X * networkMs) / 1000, demandPerRequest: networkMs, visitRate: X * hops, cpu: 0 });
   }
-  const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
+  const bottleneck = hostBottleneck(
+    stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 }),
+    sat,
+    operations.reduce((x, op) => x + op.throughput, 0),
+  );
   // A line that built and drained under a profile that passes the saturation rate: past
   // saturation for part of the run, its ρ the peak's offered load (the window's measured
   // utilization averages the overload away). A fault's line that drains (a database down for
@@ -295,7 +299,9 @@ function combine(reps: SimulationResult[]): SimulationResult {
     visitRate: avg((r) => r.stations[i]!.visitRate),
     ...(s.waitProbability !== undefined ? { waitProbability: avg((r) => r.stations[i]!.waitProbability ?? 0) } : {}),
   }));
-  const bottleneck = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
+  // The host, when it was each replication's bottleneck (hostBottleneck), at their mean share.
+  const own = stations.reduce((b, s) => (s.utilization > b.utilization ? { station: s.id, utilization: s.utilization } : b), { station: '', utilization: -1 });
+  const bottleneck = reps.every((r) => r.bottleneck.station === 'host') ? { station: 'host', utilization: avg((r) => r.bottleneck.utilization) } : own;
   const lc = {
     arrivalRate: avg((r) => r.littleCheck.arrivalRate),
     meanResponse: avg((r) => r.littleCheck.meanResponse),

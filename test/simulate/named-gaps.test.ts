@@ -122,3 +122,20 @@ describe('the revisit model outside the shapes of its matrix', () => {
     }
   });
 });
+
+describe('the bottleneck on a shared host', () => {
+  it('is the host where its cores limit the mix before any station, in both methods, at the rate’s share of that limit', () => {
+    const host = { cores: 2 };
+    const sat = analyze(FANOUT, 'mono', { rate: 1, host }).saturationThroughput;
+    const rate = 0.9 * sat;
+    const a = analyze(FANOUT, 'mono', { rate, host });
+    expect(a.bottleneck.station).toBe('host');
+    expect(a.bottleneck.utilization).toBeCloseTo(0.9, 6);
+    const d = simulate(FANOUT, 'mono', { method: 'des', rate, host, duration: 60_000, warmup: 5_000, seed: 1 });
+    expect(d.bottleneck.station).toBe('host');
+    expect(d.bottleneck.utilization).toBeGreaterThan(0.85);
+    expect(d.bottleneck.utilization).toBeLessThan(0.95);
+    // without a host the busiest station stays the bottleneck
+    expect(analyze(FANOUT, 'mono', { rate: 100 }).bottleneck.station).not.toBe('host');
+  });
+});
