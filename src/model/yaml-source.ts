@@ -73,7 +73,34 @@ function error(file: string, lines: LineCounter, offset: number, message: string
  * the number of nodes once every alias is expanded (so a small file cannot expand into a huge
  * one). Returns the first problem found.
  */
-function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
+function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic[] {
+  const found = checkLimitsFirst(doc, file, lines);
+  return found ? [found] : [];
+}
+
+/**
+ * Keys that may not be: every __proto__ key and every mapping or list used as a key, in file
+ * order (they are independent mistakes, so all are said at once, up to the per-file limit).
+ */
+function badKeys(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic[] {
+  const out: { offset: number; d: Diagnostic }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length && out.length < LIMITS.errorsPerFile) {
+    const node = stack.pop();
+    if (!isCollection(node)) continue;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        const offset = (item.key as Node | null)?.range?.[0] ?? 0;
+        if (isScalar(item.key) && item.key.value === '__proto__') out.push({ offset, d: error(file, lines, offset, 'the key "__proto__" is not allowed (it would change an object\'s prototype)') });
+        else if (isCollection(item.key)) out.push({ offset, d: error(file, lines, offset, 'a key must be a plain value, not a mapping or list') });
+        else stack.push(item.value);
+      } else stack.push(item);
+    }
+  }
+  return out.sort((a, b) => a.offset - b.offset).map((x) => x.d);
+}
+
+function checkLimitsFirst(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
   // 1. Depth and __proto__ keys, iteratively; anchors collected for step 2.
   const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
   const anchors = new Map<string, { offset: number; node: unknown }[]>();
@@ -241,7 +268,11 @@ export function parseYamlSlow(text: string, file: string): ParsedYaml {
   if (overflow) return { ok: false, errors: [error(file, lines, 0, `nested more than ${LIMITS.yamlDepth} levels deep`)] };
   if (problems.length) {
     // One syntax mistake can cascade into thousands of follow-on errors; the first few say it.
-    const shown = problems.slice(0, LIMITS.errorsPerFile).map((e, i) => {
+    // A "{" in an unquoted value of a flow map (the brace hint) throws the rest of the file out of
+    // step: its follow-on errors say nothing more, so the first is shown alone with the count.
+    const firstPos = problems[0]!.linePos?.[0] ?? lines.linePos(problems[0]!.pos[0]);
+    const cascade = braceHint(text, lines, firstPos.line) !== '';
+    const shown = problems.slice(0, cascade ? 1 : LIMITS.errorsPerFile).map((e, i) => {
       const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
       const hint = i === 0 ? braceHint(text, lines, pos.line) : '';
       return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${syntaxMessage(e.message)}${hint}`, severity: 'error' as const };
@@ -254,7 +285,9 @@ export function parseYamlSlow(text: string, file: string): ParsedYaml {
     return { ok: false, errors: shown };
   }
   const limit = checkLimits(doc, file, lines);
-  if (limit) return { ok: false, errors: [limit] };
+  // A bad key is reported with every other bad key (the depth and alias limits, which stop the
+  // walk, are said alone).
+  if (limit.length) return { ok: false, errors: /__proto__|a key must be a plain value/.test(limit[0]!.message) ? badKeys(doc, file, lines) : limit };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: LIMITS.yamlAliases * 100 });
