@@ -128,7 +128,7 @@ export function validateWithSchema<S extends z.ZodType>(
       const inner = (issue as { issues?: Issue[] }).issues ?? [];
       const rule = inner.map((i) => i.message).filter(Boolean)[0] ?? 'not a valid name';
       const key = path[path.length - 1];
-      errors.push(diagnostic(locate, path, quoteValues ? `invalid name ${JSON.stringify(String(key)).slice(0, 80)}: ${rule}` : `invalid name: ${rule}`, 'error', true));
+      errors.push(diagnostic(locate, path, quoteValues ? `invalid name ${quotedName(String(key))}: ${rule}` : `invalid name: ${rule}`, 'error', true));
       continue;
     }
     if (issue.code === 'unrecognized_keys') {
@@ -199,4 +199,9 @@ export function keysOfSchemaAt(schema: z.ZodType, path: readonly (string | numbe
     if (!s) return [];
   }
   return shapeKeys(s);
+}
+
+/** A name for a message: quoted, and when long cut inside the quotes with an ellipsis (the path before it already holds the whole key). */
+function quotedName(key: string): string {
+  return JSON.stringify(key.length > 60 ? `${key.slice(0, 59)}…` : key);
 }

@@ -82,7 +82,7 @@ export const Distribution = z
   .meta({ description: 'a duration (mean of an exponential) or { dist, mean, cv } / { dist: uniform, min, max }' });
 
 const NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
-const Name = z.string().regex(NAME, 'a name: letters, digits, - and _, starting with a letter, at most 63 characters');
+const Name = z.string().regex(NAME, 'a name: ASCII letters (a–z, A–Z), digits, - and _, starting with a letter, at most 63 characters');
 /**
  * A name that becomes a Kubernetes object name, a compose service or project, a DNS host and
  * part of an npm package name: the strictest of them, an RFC 1123 DNS label (lower case).

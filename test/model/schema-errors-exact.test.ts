@@ -47,7 +47,7 @@ describe('schema errors, positioned', () => {
       '11:19 expected a duration, e.g. 9ms, got null',
       '11:33 unknown event "nope"',
       '14:20 a duration needs a unit, e.g. "5ms"',
-      '15:5 invalid name "1bad": a name: letters, digits, - and _, starting with a letter, at most 63 characters',
+      '15:5 invalid name "1bad": a name: ASCII letters (a–z, A–Z), digits, - and _, starting with a letter, at most 63 characters',
       '19:32 expected number, got string "80"',
       '19:48 Too small: expected number to be >=1',
       '20:10 required: expected number',
@@ -144,12 +144,15 @@ describe('positions and names, the remaining cases', () => {
     ]);
   });
 
-  it('a long invalid name is quoted up to 80 characters', () => {
+  it('a long invalid name is quoted with its first 59 characters and an ellipsis inside the quotes (it was cut after the 80th character, quote and all)', () => {
     const name = `9${'x'.repeat(99)}`;
     const r = parseBlueprint(BAD.replace('    1bad: {}', `    ${name}: {}`), 'bad.yaml');
     const e = r.ok ? undefined : r.errors.find((x) => x.line === 15);
-    expect(e?.message).toBe(`invalid name ${JSON.stringify(name).slice(0, 80)}: a name: letters, digits, - and _, starting with a letter, at most 63 characters`);
-    expect(JSON.stringify(name).slice(0, 80)).toHaveLength(80);
+    expect(e?.message).toBe(`invalid name "9${'x'.repeat(58)}…": a name: ASCII letters (a–z, A–Z), digits, - and _, starting with a letter, at most 63 characters`);
+    // a name of 60 characters is quoted whole
+    const sixty = `9${'x'.repeat(59)}`;
+    const r2 = parseBlueprint(BAD.replace('    1bad: {}', `    ${sixty}: {}`), 'bad.yaml');
+    expect((r2.ok ? undefined : r2.errors.find((x) => x.line === 15))?.message).toBe(`invalid name "${sixty}": a name: ASCII letters (a–z, A–Z), digits, - and _, starting with a letter, at most 63 characters`);
   });
 
   it('a quantity (duration, rate, size, money) missing or of another type says which quantity, never the value', () => {
