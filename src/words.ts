@@ -13,3 +13,14 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function rateText(r: number): string {
   return `${Number.isInteger(r) ? r : Number(r.toFixed(2))}/s`;
 }
+
+/** A rate in a warning or note: whole from 100/s, three significant digits below ("714/s", "0.8/s"). */
+export function rateWords(r: number): string {
+  return `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
+}
+
+/** ms as seconds in a warning or note: three significant digits, whole seconds from 100 s. */
+export function secondsWords(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 100 ? Math.round(s) : Number(s.toPrecision(3))} s`;
+}

@@ -1,7 +1,7 @@
 // Layouts side by side on the same work: latency per operation at low load, throughput at
 // saturation, fault isolation under the scenarios, monthly cost — each difference with its
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
-import { rateText } from '../words.js';
+import { rateText, rateWords } from '../words.js';
 import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, namedApproximations, saturation } from './analytic.js';
 import { figuresAtRate } from './at-rate.js';
@@ -24,8 +24,6 @@ export interface CompareOptions extends WorkloadOptions {
 }
 
 const ms = (x: number) => `${Math.abs(x) < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
-/** A rate as compare's notes give it: whole from 100/s, three significant digits below. */
-const perSecond = (r: number) => `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
 
 export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}): ComparisonResult {
@@ -78,12 +76,12 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       const idx = c.stations.findIndex((x) => x.id === s.station);
       if (idx < 0) {
         // The shared host's cores are the limit (compare with a calibration host).
-        causes.push(`${id} alone: ${perSecond(s.rate)}, limited by the host's ${cores(o.host?.cores)}`);
+        causes.push(`${id} alone: ${rateWords(s.rate)}, limited by the host's ${cores(o.host?.cores)}`);
         continue;
       }
       const dd = d.get(id)!.loadDemand[idx]!;
       const st2 = c.stations[idx]!;
-      causes.push(`${id} alone: ${perSecond(s.rate)}, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
+      causes.push(`${id} alone: ${rateWords(s.rate)}, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
     }
     return { layout: l, mix: mixSat.rate, byOperation, bottleneck: mixSat.station, causes };
   });
@@ -257,7 +255,7 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
     if (!st) {
       // The shared host's cores are the limit: twice the rate takes twice the cores.
       const work = (want / s.rate) * (host?.cores ?? 1);
-      out.push(`${id} alone: ${a} ${perSecond(ra.byOperation[id]!)}, ${b} ${perSecond(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${perSecond(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
+      out.push(`${id} alone: ${a} ${rateWords(ra.byOperation[id]!)}, ${b} ${rateWords(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
       continue;
     }
     const idx = cb.stations.indexOf(st);
@@ -266,7 +264,7 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
     // What doubling it would take: the question a capacity plan asks next.
     const work = (want * D) / 1000;
     out.push(
-      `${id} alone: ${a} ${perSecond(ra.byOperation[id]!)}, ${b} ${perSecond(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${perSecond(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`,
+      `${id} alone: ${a} ${rateWords(ra.byOperation[id]!)}, ${b} ${rateWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`,
     );
   }
   return out;

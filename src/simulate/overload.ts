@@ -5,6 +5,7 @@
 // named by both methods in one wording (profilePeakWarning): the analytic solves the mean rate and
 // would otherwise hide it, and the DES samples its backlog too sparsely to see every short spike.
 
+import { rateWords, secondsWords } from '../words.js';
 import type { Profile } from '../model/schema.js';
 import { rateAt } from './workload.js';
 
@@ -177,17 +178,6 @@ function timeAbove(p: Exclude<Profile, { kind: 'constant' }>, duration: number, 
   }
 }
 
-/** A rate per second as the warnings print it: whole above 100, three digits below. */
-function perSecond(r: number): string {
-  return `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
-}
-
-/** ms as seconds, three significant digits (whole seconds from 100 s). */
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${s >= 100 ? Math.round(s) : Number(s.toPrecision(3))} s`;
-}
-
 /** A count of requests, two significant digits from ten (an estimate, or one sample of a noisy line). */
 function requests(n: number): string {
   const k = n < 10 ? Math.round(n) : Number(n.toPrecision(2));
@@ -207,12 +197,12 @@ export const PROFILE_PEAK_MARK = 'the load profile peaks at';
 
 /** The one wording, both methods, of a profile whose peak passes the saturation rate. */
 export function profilePeakWarning(pk: ProfilePeak, sat: number, duration: number): string {
-  return `${PROFILE_PEAK_MARK} ${perSecond(pk.peak)}, above the saturation rate of ${perSecond(sat)} for ${seconds(pk.above)} of the ${seconds(duration)} run: requests queue during the peak (a line of about ${requests(Math.max(1, pk.backlog))} at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of ${perSecond(pk.mean)}`;
+  return `${PROFILE_PEAK_MARK} ${rateWords(pk.peak)}, above the saturation rate of ${rateWords(sat)} for ${secondsWords(pk.above)} of the ${secondsWords(duration)} run: requests queue during the peak (a line of about ${requests(Math.max(1, pk.backlog))} at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of ${rateWords(pk.mean)}`;
 }
 
 /** The analytic method's own note beside profilePeakWarning: what it solved instead. */
 export function profileMeanNote(pk: ProfilePeak): string {
-  return `analytic: solved at the load profile's mean rate of ${perSecond(pk.mean)}, so these latencies do not show the queue of its peak; --method des runs the profile`;
+  return `analytic: solved at the load profile's mean rate of ${rateWords(pk.mean)}, so these latencies do not show the queue of its peak; --method des runs the profile`;
 }
 
 /** Seconds of work at the saturation rate a line must hold to count as a backlog (see backlogPeak). */
@@ -251,18 +241,29 @@ export function backlogPeak(samples: ArrayLike<number>, satRate: number, floor: 
   if (xs.length === 0) return { peak: 0, at: -1, median: 0, drained: -1, large: false };
   const sorted = [...xs].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { median, ...lineAbove(xs, () => median, backlogThreshold(satRate, floor)) };
+}
+
+/** A second's work at the saturation rate (BACKLOG_SECONDS), never under `floor`: the height a line must stand above its base. */
+const backlogThreshold = (satRate: number, floor: number) => Math.max(Number.isFinite(satRate) ? satRate * BACKLOG_SECONDS : 0, floor);
+
+/**
+ * The samples' highest point, whether it stands `threshold` above the base (baseOf, given the
+ * peak's index), and the first sample after it back within half the threshold of the base (−1).
+ */
+function lineAbove(xs: readonly number[], baseOf: (at: number) => number, threshold: number): { peak: number; at: number; drained: number; large: boolean } {
   let at = 0;
   for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[at]!) at = i;
   const peak = xs[at]!;
-  const threshold = Math.max(Number.isFinite(satRate) ? satRate * BACKLOG_SECONDS : 0, floor);
+  const base = baseOf(at);
   let drained = -1;
   for (let i = at + 1; i < xs.length; i++) {
-    if (xs[i]! - median <= threshold / 2) {
+    if (xs[i]! - base <= threshold / 2) {
       drained = i;
       break;
     }
   }
-  return { peak, at, median, drained, large: peak - median >= threshold };
+  return { peak, at, drained, large: peak - base >= threshold };
 }
 
 /**
@@ -273,26 +274,17 @@ export function backlogPeak(samples: ArrayLike<number>, satRate: number, floor: 
 export function failureBacklogWarning(samples: ArrayLike<number>, satRate: number, floor: number, sampleAt: (i: number) => number): string | undefined {
   const xs = Array.from(samples);
   if (xs.length === 0) return undefined;
-  let at = 0;
-  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[at]!) at = i;
   // Against the line before it built (a failure may span most of the window, so the median
   // sample can be inside it), by backlogPeak's threshold.
-  const base = Math.min(...xs.slice(0, at + 1));
-  const threshold = Math.max(Number.isFinite(satRate) ? satRate * BACKLOG_SECONDS : 0, floor);
-  if (xs[at]! - base < threshold) return undefined;
-  let drained = -1;
-  for (let i = at + 1; i < xs.length; i++) {
-    if (xs[i]! - base <= threshold / 2) {
-      drained = i;
-      break;
-    }
-  }
-  const end = drained >= 0 ? `and had drained by ${seconds(sampleAt(drained))}` : `and ${requests(xs[xs.length - 1]!)} were still in it at the window's end`;
-  return `under the scenario's failures the backlog reached ${requests(xs[at]!)} in the system at ${seconds(sampleAt(at))} of the run, from ${Math.round(base)} before it built, ${end}: the layout served less than the offered load while failing, so requests queued and the latencies above include that wait (the fault rows show each failure's own)`;
+  const baseOf = (at: number) => Math.min(...xs.slice(0, at + 1));
+  const b = lineAbove(xs, baseOf, backlogThreshold(satRate, floor));
+  if (!b.large) return undefined;
+  const end = b.drained >= 0 ? `and had drained by ${secondsWords(sampleAt(b.drained))}` : `and ${requests(xs[xs.length - 1]!)} were still in it at the window's end`;
+  return `under the scenario's failures the backlog reached ${requests(b.peak)} in the system at ${secondsWords(sampleAt(b.at))} of the run, from ${Math.round(baseOf(b.at))} before it built, ${end}: the layout served less than the offered load while failing, so requests queued and the latencies above include that wait (the fault rows show each failure's own)`;
 }
 
 /** The DES's words for a backlog that built to a large line at some point of the window; sampleAt(i) is sample i's time in ms. */
 export function backlogPeakWarning(b: BacklogPeak, sampleAt: (i: number) => number): string {
-  const end = b.drained >= 0 ? `and had drained by ${seconds(sampleAt(b.drained))}` : 'and had not drained when the run stopped';
-  return `the backlog reached ${requests(b.peak)} in the system at ${seconds(sampleAt(b.at))} of the run, against ${Math.round(b.median)} at the median sample, ${end}: requests that arrived meanwhile waited behind it, so the latencies above are those of the overload, not of the mean rate`;
+  const end = b.drained >= 0 ? `and had drained by ${secondsWords(sampleAt(b.drained))}` : 'and had not drained when the run stopped';
+  return `the backlog reached ${requests(b.peak)} in the system at ${secondsWords(sampleAt(b.at))} of the run, against ${Math.round(b.median)} at the median sample, ${end}: requests that arrived meanwhile waited behind it, so the latencies above are those of the overload, not of the mean rate`;
 }

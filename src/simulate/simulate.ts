@@ -1,6 +1,7 @@
 // The front door of the engine: (blueprint, layout, workload, scenario) → SimulationResult,
 // by discrete-event simulation (default) or the analytic solver. Pure: the same inputs and
 // seed give the same result, byte for byte.
+import { secondsWords } from '../words.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import type { Blueprint } from '../model/schema.js';
 import { ArchsimError } from '../errors.js';
@@ -85,19 +86,16 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
       r.warnings.push(...resolved.value.hits.map((h) => `scenario: ${h}`));
       // A window the run never reaches: its row has no request, so nothing "survived" it.
       for (const win of resolved.value.des.windows) {
-        if (win.from >= w.duration) r.warnings.push(`scenario: "${win.label}" starts at ${fmtSeconds(win.from)}, after the run's ${fmtSeconds(w.duration)}: it never happened (its row has no requests); lengthen the run (--duration) or move it`);
+        if (win.from >= w.duration) r.warnings.push(`scenario: "${win.label}" starts at ${secondsWords(win.from)}, after the run's ${secondsWords(w.duration)}: it never happened (its row has no requests); lengthen the run (--duration) or move it`);
       }
     }
   }
   // An operation none of whose requests finished in the measured window: its latencies are not
   // measured (the tables show –), not 0 ms.
   const unmeasured = r.operations.filter((op) => op.count === 0 && (w.mix[op.id] ?? 0) > 0).map((op) => op.id);
-  if (unmeasured.length) r.warnings.push(`${unmeasured.join(', ')}: no request finished in the measured window (${fmtSeconds(w.duration - w.warmup)} at this rate and mix), so ${unmeasured.length === 1 ? 'its latencies are' : 'their latencies are'} not measured; run longer (--duration) for ${unmeasured.length === 1 ? 'it' : 'them'}`);
+  if (unmeasured.length) r.warnings.push(`${unmeasured.join(', ')}: no request finished in the measured window (${secondsWords(w.duration - w.warmup)} at this rate and mix), so ${unmeasured.length === 1 ? 'its latencies are' : 'their latencies are'} not measured; run longer (--duration) for ${unmeasured.length === 1 ? 'it' : 'them'}`);
   return tidy(r);
 }
-
-/** ms as seconds for a warning: "30 s", "0.5 s". */
-const fmtSeconds = (ms: number): string => `${Number((ms / 1000).toPrecision(4))} s`;
 
 function pickWorkload(o: SimulateOptions) {
   const out: Record<string, unknown> = {};

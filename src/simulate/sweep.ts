@@ -11,6 +11,7 @@ import { workloadFor } from './workload.js';
 import { ArchsimError } from '../errors.js';
 import { parseRate } from '../model/units.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
+import { rateWords } from '../words.js';
 
 export class RatesError extends ArchsimError {
   override name = 'RatesError';
@@ -70,8 +71,6 @@ const perSecond = (x: string) => (/^[0-9.]+$/.test(x.trim()) ? `${x.trim()}/s` :
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** A rate for a note: whole from 100/s, three significant digits below. */
-const rateWords = (r: number) => `${r >= 100 ? Math.round(r) : Number(r.toPrecision(3))}/s`;
 
 /** The curve from computed points (any method). */
 export function sweepCurve(bp: Blueprint, layout: string, method: Method, results: { rate: number; result: SimulationResult }[], o: SimulateOptions = {}): SweepResult {
