@@ -4,7 +4,7 @@ import { Document, visit, type Scalar } from 'yaml';
 import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
 import { ArchsimError } from '../errors.js';
-import { NOT_RAW_IN_YAML } from './escape.js';
+import { escapeNotRaw, hasNotRaw } from './escape.js';
 
 export interface GeneratedFile {
   /** Relative to the output directory, with forward slashes. */
@@ -373,9 +373,7 @@ export function toYaml(value: unknown, header?: string): string {
     Scalar(_key, node: Scalar) {
       if (typeof node.value !== 'string') return;
       const s = node.value;
-      NOT_RAW_IN_YAML.lastIndex = 0;
-      const special = NOT_RAW_IN_YAML.test(s);
-      if (special || AMBIGUOUS.test(s) || /^[-+0-9.:_]+$/.test(s) || s.includes(': ') || s.includes(' #') || /^[*&!%@`'"{[|>?,]/.test(s) || s === '') {
+      if (hasNotRaw(s) || AMBIGUOUS.test(s) || /^[-+0-9.:_]+$/.test(s) || s.includes(': ') || s.includes(' #') || /^[*&!%@`'"{[|>?,]/.test(s) || s === '') {
         node.type = 'QUOTE_DOUBLE';
       }
     },
@@ -385,7 +383,7 @@ export function toYaml(value: unknown, header?: string): string {
   // (kubectl, PyYAML) takes NEL and U+2028/9 for line breaks and stops parsing, and bidi controls
   // reorder the file as shown. Every scalar holding one is double-quoted (above), where \uXXXX is
   // the same character; comments and keys archsim writes hold none (commentText, names).
-  return doc.toString({ lineWidth: 0, indentSeq: true }).replace(NOT_RAW_IN_YAML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeNotRaw(doc.toString({ lineWidth: 0, indentSeq: true }));
 }
 
 export function generatedHeader(bp: Blueprint, layout: string, what: string): string {

@@ -14,8 +14,19 @@ import { BIDI_CONTROLS } from '../model/diagnostics.js';
 const BIDI = BIDI_CONTROLS;
 /** What commentText turns into a space: C0, DEL, C1, U+2028/9 and the bidi controls. */
 const NOT_IN_COMMENTS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]+`, 'g');
-/** What tsString writes as \uXXXX beyond JSON.stringify's escapes (which cover C0). */
+/** What tsString (and jsonText, and toYaml) writes as \uXXXX beyond JSON.stringify's escapes (which cover C0). */
 const NOT_RAW_IN_LITERALS = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g');
+const HAS_NOT_RAW = new RegExp(NOT_RAW_IN_LITERALS.source);
+
+/** Every DEL, C1, U+2028/9 and bidi control in `text` as \uXXXX (the same character in a JS, JSON or double-quoted YAML string). */
+export function escapeNotRaw(text: string): string {
+  return text.replace(NOT_RAW_IN_LITERALS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Whether `text` holds a character escapeNotRaw would escape. */
+export function hasNotRaw(text: string): boolean {
+  return HAS_NOT_RAW.test(text);
+}
 
 /**
  * Text safe inside a `//` line comment or a `/* … *\/` block comment of TypeScript (and inside
@@ -40,7 +51,7 @@ export function tsString(s: string): string {
   // which means the same string: U+2028/9 (legal in literals since ES2019, but line breaks to
   // older tooling), DEL and C1 (invisible, some are terminal controls), and bidi controls, which
   // would reorder the literal and the code after it as displayed (Trojan Source).
-  return JSON.stringify(s).replace(NOT_RAW_IN_LITERALS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeNotRaw(JSON.stringify(s));
 }
 
 /**
@@ -49,11 +60,8 @@ export function tsString(s: string): string {
  * tsString gives.
  */
 export function jsonText(v: unknown, indent?: number): string {
-  return JSON.stringify(v, null, indent).replace(NOT_RAW_IN_LITERALS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeNotRaw(JSON.stringify(v, null, indent));
 }
-
-/** Characters a generated YAML file never holds raw: C1 (NEL is a line break to YAML 1.1 readers), U+2028/9, the bidi controls. */
-export const NOT_RAW_IN_YAML = NOT_RAW_IN_LITERALS;
 
 /**
  * A value for docker compose: compose interpolates `$VAR` and `${VAR}` in every value, so a

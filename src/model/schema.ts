@@ -6,6 +6,7 @@
 // output is normalized: milliseconds, per second, bytes, US dollars, fractions.
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { BIDI_CONTROLS } from './diagnostics.js';
 import { parseDuration, parseMoney, parsePercent, parseRate, parseSize, type Parsed } from './units.js';
 
 /** A quantity's words for a value of no quantity's type: its kind only, never the value itself. */
@@ -101,7 +102,7 @@ const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environmen
  * (the generated files escape them, but no environment value needs one).
  */
 // eslint-disable-next-line no-control-regex
-const EnvValue = z.string().max(4096).regex(/^[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/, 'an environment value on one line, without control, line-separator or bidirectional-text characters (at most 4096 characters)');
+const EnvValue = z.string().max(4096).regex(new RegExp(`^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]*$`), 'an environment value on one line, without control, line-separator or bidirectional-text characters (at most 4096 characters)');
 /** An OCI image reference: [registry[:port]/]path[:tag][@digest]. */
 const IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const Image = z.string().max(255).regex(IMAGE, 'an image reference such as registry.example.com/team/app:1.2 (lower-case path, optional :tag and @sha256:digest)');
