@@ -71,13 +71,8 @@ function error(file: string, lines: LineCounter, offset: number, message: string
  * The loader's limits, checked on the parsed document before it becomes JavaScript values:
  * nesting depth (checked without recursion), keys that would reach an object's prototype, and
  * the number of nodes once every alias is expanded (so a small file cannot expand into a huge
- * one). Returns the first problem found.
+ * one). Returns the first problem found. (Keys that may not be are badKeys', checked first.)
  */
-function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic[] {
-  const found = checkLimitsFirst(doc, file, lines);
-  return found ? [found] : [];
-}
-
 /**
  * Keys that may not be: every __proto__ key and every mapping or list used as a key, in file
  * order (they are independent mistakes, so all are said at once, up to the per-file limit).
@@ -100,8 +95,8 @@ function badKeys(doc: Document.Parsed, file: string, lines: LineCounter): Diagno
   return out.sort((a, b) => a.offset - b.offset).map((x) => x.d);
 }
 
-function checkLimitsFirst(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
-  // 1. Depth and __proto__ keys, iteratively; anchors collected for step 2.
+function checkLimits(doc: Document.Parsed, file: string, lines: LineCounter): Diagnostic | undefined {
+  // 1. Depth, iteratively; anchors collected for step 2.
   const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
   const anchors = new Map<string, { offset: number; node: unknown }[]>();
   let aliases = 0;
@@ -121,13 +116,9 @@ function checkLimitsFirst(doc: Document.Parsed, file: string, lines: LineCounter
     if (!isCollection(node)) continue;
     if (depth >= LIMITS.yamlDepth) return error(file, lines, node.range?.[0] ?? 0, `nested more than ${LIMITS.yamlDepth} levels deep`);
     for (const item of node.items) {
-      if (isPair(item)) {
-        if (isScalar(item.key) && item.key.value === '__proto__') {
-          return error(file, lines, item.key.range?.[0] ?? 0, 'the key "__proto__" is not allowed (it would change an object\'s prototype)');
-        }
-        if (isCollection(item.key)) return error(file, lines, item.key.range?.[0] ?? 0, 'a key must be a plain value, not a mapping or list');
-        stack.push({ node: item.value, depth: depth + 1 });
-      } else stack.push({ node: item, depth: depth + 1 });
+      // (keys were checked before, all at once: badKeys)
+      if (isPair(item)) stack.push({ node: item.value, depth: depth + 1 });
+      else stack.push({ node: item, depth: depth + 1 });
     }
   }
   // An alias names the last anchor of that name before it. (yaml's Alias.resolve walks the
@@ -284,10 +275,12 @@ export function parseYamlSlow(text: string, file: string): ParsedYaml {
     }
     return { ok: false, errors: shown };
   }
+  // Bad keys are independent mistakes, all said at once; the depth, alias and size limits stop
+  // their walk, so the first is said alone.
+  const keys = badKeys(doc, file, lines);
+  if (keys.length) return { ok: false, errors: keys };
   const limit = checkLimits(doc, file, lines);
-  // A bad key is reported with every other bad key (the depth and alias limits, which stop the
-  // walk, are said alone).
-  if (limit.length) return { ok: false, errors: /__proto__|a key must be a plain value/.test(limit[0]!.message) ? badKeys(doc, file, lines) : limit };
+  if (limit) return { ok: false, errors: [limit] };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: LIMITS.yamlAliases * 100 });
