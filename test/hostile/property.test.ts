@@ -20,11 +20,13 @@ import { routeTable } from '../../src/model/resolve.js';
 import { matchRoute } from '../../src/model/routes.js';
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}[a-z0-9]$/);
-// Few distinct literals, so that routes of different units often share and overlap segments.
+// Few distinct literals, so that routes of different units often share and overlap segments. A
+// parameter is named by its position ({p0}, {p1}, …): a route may not name one twice, and two
+// routes of one shape are then one string (the unique paths stay unique shapes).
 const seg = fc.oneof(fc.constantFrom('a', 'b', 'x1', 'v1.2', 'a~b'), fc.stringMatching(/^[a-z0-9][a-z0-9._~-]{0,6}$/), fc.constant('{id}'));
 
 const blueprint = fc
-  .record({ units: fc.uniqueArray(label, { minLength: 1, maxLength: 4 }), paths: fc.uniqueArray(fc.array(seg, { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}`), { minLength: 1, maxLength: 8 }) })
+  .record({ units: fc.uniqueArray(label, { minLength: 1, maxLength: 4 }), paths: fc.uniqueArray(fc.array(seg, { minLength: 1, maxLength: 4 }).map((s) => `/${s.map((x, k) => (x === '{id}' ? `{p${k}}` : x)).join('/')}`), { minLength: 1, maxLength: 8 }) })
   .map(({ units, paths }) => {
     const domains = paths.map((p, i) => `    d${i}:\n      operations:\n        op: { route: "GET ${p}" }`).join('\n');
     const placed = units.map((u, i) => `      ${u}: { domains: [${paths.map((_, j) => `d${j}`).filter((_, j) => j % units.length === i).join(', ')}], port: ${8001 + i}, instance: s }`).filter((l) => !l.includes('domains: []'));
