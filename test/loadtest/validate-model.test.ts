@@ -31,6 +31,7 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
   expect(r.stdout).toMatch(/PostgreSQL durable/);
   expect(r.stdout).toMatch(/CPU of the requests, predicted against measured \(median over the levels\): monolith \(cal\.\) units [+-]\d+%, databases [+-]\d+%/);
   const v = JSON.parse(readFileSync(out, 'utf8'));
+  const databaseReadings: number[] = [];
   expect(v.directions.map((d: { calibrateOn: string }) => d.calibrateOn)).toEqual(['monolith', 'microservices']);
   for (const d of v.directions) {
     // No measurement of a predicted layout feeds its own prediction.
@@ -54,7 +55,10 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
       expect(cpu.measured).toBeGreaterThan(0);
       expect(cpu.units.measured + cpu.databases.measured).toBeCloseTo(cpu.measured, 9);
       expect(cpu.units.predicted + cpu.databases.predicted).toBeCloseTo(cpu.predicted, 9);
-      expect(cpu.databases.measured).toBeGreaterThan(0);
+      // a level's reading less the no-load one, never negative: a 2-s window of a light level can
+      // read at or under the no-load figure (noise), so each is only ≥ 0 and one must be above it
+      expect(cpu.databases.measured).toBeGreaterThanOrEqual(0);
+      databaseReadings.push(cpu.databases.measured);
       expect(l.maxThroughput.measured).toBeGreaterThan(0);
       expect(l.maxThroughput.predicted).toBeGreaterThan(0);
     }
@@ -62,6 +66,7 @@ it('validate-model calibrates on the monolith, predicts microservices at a load 
     expect(readFileSync(d.overlay, 'utf8')).toMatch(/^extends: /m);
     expect(loadBlueprint(d.overlay).blueprint.metadata.name).toBe('quantchat');
   }
+  expect(Math.max(...databaseReadings)).toBeGreaterThan(0);
   // The levels run on the capacity run's data, their single-use pools grown for them (seedMore):
   // every request of every level found its item (a refresh token is used once), none failed.
   const runs = JSON.parse(readFileSync(runsOut, 'utf8'));
