@@ -858,7 +858,8 @@ export function residualWaits(
     // The windows' median p50 where the run was replicated (the lower of the middle two for an
     // even count): one window disturbed by something outside the system must not become the
     // wait, and the least window, which was the rule until 2026-12-03, is biased low against
-    // the windows' mean that validate-model compares with (six saved run sets: the predicted
+    // the level's figure that validate-model compares with (the windows' mean until 2026-12-06,
+    // their pooled requests' p50 since, which one disturbed window moves as little; six saved run sets: the predicted
     // layouts' p50 error 24.6 → 22.5% forward and 28.3 → 26.9% reverse on the mean, the
     // monolith's own at 25% and 50% 11 / 13% → 6 / 10% on the 07:14 runs).
     const perWindow = base.windows.map((w) => w.operations.find((o) => o.id === m.id)?.p50).filter((v): v is number => typeof v === 'number' && v > 0);

@@ -15,7 +15,7 @@ import type { Blueprint } from '../model/schema.js';
 import { runnableFile } from './runnable.js';
 import { stopOnSignal } from './stop-on-signal.js';
 import type { LoadPlan } from './plan.js';
-import { DriverProcesses, type Progress } from './driver/index.js';
+import { DriverProcesses, type DriverReport, type Progress, type WindowHistograms } from './driver/index.js';
 import { processUsage, sampleProcesses, type ProcTarget } from './proc.js';
 import { combineWindows, describeMethod } from './replicate.js';
 import type { LoadTestResult, ProcessUsage } from './result.js';
@@ -518,6 +518,8 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
   // A first window that had not settled (settling.ts) is dropped and one more measured.
   const closed = plan.model === 'closed';
   const queued = new WeakMap<LoadTestResult, WindowBacklog>();
+  // Each window's latency histograms, from its driver's report, for the level's pooled percentiles.
+  const histograms = new WeakMap<LoadTestResult, WindowHistograms>();
   const { windows: measured, dropped } = await windowsOnceSettled<LoadTestResult>(n, closed, (w) => ({ throughput: w.totals.throughput, p50: w.totals.latency?.p50 ?? 0 }), async (i) => {
     const warmup = windowWarmup(plan, i);
     o.log?.(`${layout}: window ${i + 1}/${n}${plan.model === 'open' ? ` at ${plan.rate}/s` : `, ${plan.users} connections`} (${warmup} s warm-up, ${plan.duration} s measured)`);
@@ -537,6 +539,7 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
       }
       o.onPhase?.(phase);
     };
+    let report: DriverReport | undefined;
     const w = await loadTestTarget({
       ...windowRun(sut, scenario, bp, layout, plan, o, warmup),
       data: seed.data,
@@ -545,7 +548,10 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
       ...(i === 0 && o.measureAt !== undefined ? { measureAt: o.measureAt } : {}),
       ...(i === 0 && o.alignOrder !== undefined ? { alignOrder: o.alignOrder, ...(o.interleaved ? { interleaved: true } : {}) } : {}),
       onPhase,
-      onReport: (r) => Object.assign(seed.counters, r.counters),
+      onReport: (r) => {
+        Object.assign(seed.counters, r.counters);
+        report = r;
+      },
       // archsim's own layout, windows back to back: it stays pinned until unpinSut or its stop
       keepPinned: true,
     });
@@ -553,8 +559,10 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
     const profile = b && a ? [...a].filter(([u]) => b.has(u)).map(([u, after]) => profileDelta(u, b.get(u)!, after)) : [];
     const result: LoadTestResult = { ...w, run: { ...w.run, database: sut.database, level, notes: [...w.run.notes, ...seed.notes] }, profile, idle: seed.idle };
     if (q0 !== undefined && q1 !== undefined) queued.set(result, { start: q0, end: q1 });
+    if (report) histograms.set(result, report.histograms);
     return result;
   }, (d) => o.log?.(`${layout}: the first window (${settlingWords(closed, d)}) had not settled: dropped, one more measured`));
+  const pools = measured.map((w) => histograms.get(w));
   const windows = await withDeferredWork(sut, measured, queued, seed.idle, closed, o.log);
   // What the dropped windows were: driven, not measured (the warm-up grew by their time).
   const warmup = plan.warmup + dropped.length * (plan.duration + REWARM_SECONDS);
@@ -562,8 +570,8 @@ async function measureWindows(sut: SystemUnderTest, bp: Blueprint, layout: strin
     const note = unsettledNote(closed, dropped, warmup);
     windows.forEach((w) => w.run.notes.push(note));
   }
-  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level, idle: seed.idle.length > 0 });
-  const r = combineWindows(windows, method);
+  const method = describeMethod({ driver: 'embedded', model: plan.model, rate: plan.rate, connections: plan.users, warmup, windows: n, window: plan.duration, durable: sut.database?.durable ?? null, level, idle: seed.idle.length > 0, pooled: pools.every((h) => !!h) });
+  const r = combineWindows(windows, method, pools);
   r.profile = sut.units.map((u) => windows.map((w) => w.profile.find((p) => p.unit === u.name)).filter((p): p is NonNullable<typeof p> => !!p)).filter((l) => l.length === windows.length).map(sumProfiles);
   // The reported warm-up is the first window's (the one that settles JIT and pools), with any
   // window dropped as not settled.

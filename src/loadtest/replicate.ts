@@ -7,6 +7,8 @@
 // figure moves from window to window, which is what a user comparing two figures needs.
 import type { Interval, LoadTestResult, Latency, Window } from './result.js';
 import { mergeErrors } from './result.js';
+import { poolLatency } from './driver/histogram.js';
+import type { WindowHistograms } from './driver/run.js';
 
 /** Two-sided 97.5% quantiles of Student's t for 1…30 degrees of freedom (then ≈ normal). */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
@@ -53,10 +55,24 @@ function meanLatency(ls: readonly (Latency | null)[]): Latency | null {
 
 /**
  * Several windows of one run into one result: requests, errors and CPU seconds add up,
- * throughputs and percentiles are the windows' means, and `intervals` holds their 95% intervals.
+ * throughputs are the windows' means, and `intervals` holds their 95% intervals. Latency
+ * percentiles are those of all the windows' requests pooled when every window handed over its
+ * histograms (`histograms`, archsim's own driver), else the windows' means (k6, older runs).
  */
-export function combineWindows(ws: readonly LoadTestResult[], method: string): LoadTestResult {
+export function combineWindows(ws: readonly LoadTestResult[], method: string, histograms?: readonly (WindowHistograms | undefined)[]): LoadTestResult {
   if (ws.length === 0) throw new Error('no windows to combine');
+  // Every window's histograms (archsim's own driver): percentiles of the pooled requests.
+  const hs = histograms && histograms.length === ws.length && histograms.every((h) => !!h) ? (histograms as readonly WindowHistograms[]) : null;
+  const pooledOp = (id: string, k: 'latency' | 'service'): Latency | null | undefined => {
+    if (!hs) return undefined;
+    const encoded = hs.map((h) => (Object.hasOwn(h.operations, id) ? h.operations[id]![k] : undefined));
+    return encoded.every((e): e is string => e !== undefined) ? poolLatency(encoded) : undefined;
+  };
+  // A decoded histogram knows its extremes only to its buckets' width: the windows' own are exact.
+  const withExtremes = (pooled: Latency | null | undefined, ls: readonly (Latency | null | undefined)[]): Latency | null | undefined => {
+    const xs = ls.filter((l): l is Latency => !!l);
+    return pooled && xs.length ? { ...pooled, min: Math.min(...xs.map((l) => l.min)), max: Math.max(...xs.map((l) => l.max)) } : pooled;
+  };
   const first = ws[0]!;
   const duration = ws.reduce((a, w) => a + w.run.duration, 0);
   const ids = [...new Set(ws.flatMap((w) => w.operations.map((o) => o.id)))];
@@ -74,8 +90,8 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
       requests,
       throughput: os.every((o) => o.throughput !== null) ? r4(mean(thr)) : null,
       errors: mergeErrors(os.map((o) => o.errors)),
-      latency: meanLatency(lat),
-      ...(os.some((o) => o.serviceTime) ? { serviceTime: meanLatency(os.map((o) => o.serviceTime ?? null)) } : {}),
+      latency: withExtremes(pooledOp(id, 'latency'), lat) ?? meanLatency(lat),
+      ...(os.some((o) => o.serviceTime) ? { serviceTime: withExtremes(pooledOp(id, 'service'), os.map((o) => o.serviceTime)) ?? meanLatency(os.map((o) => o.serviceTime ?? null)) } : {}),
     };
   });
   const tl = ws.map((w) => w.totals.latency).filter((l): l is Latency => !!l);
@@ -107,7 +123,7 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
       requests: ws.reduce((a, w) => a + w.totals.requests, 0),
       throughput: r4(mean(ws.map((w) => w.totals.throughput))),
       errors: mergeErrors(ws.map((w) => w.totals.errors)),
-      latency: meanLatency(ws.map((w) => w.totals.latency)),
+      latency: hs ? withExtremes(poolLatency(hs.map((h) => h.total)), ws.map((w) => w.totals.latency))! : meanLatency(ws.map((w) => w.totals.latency)),
       dropped: ws.reduce((a, w) => a + w.totals.dropped, 0),
     },
     processes,
@@ -118,10 +134,11 @@ export function combineWindows(ws: readonly LoadTestResult[], method: string): L
 }
 
 /** One sentence on how a result was obtained (stored in run.method and printed with it). */
-export function describeMethod(o: { driver: string; model: 'open' | 'closed'; rate?: number | null; connections?: number | null; warmup: number; windows: number; window: number; durable?: boolean | null; level?: { fraction: number; capacity: number } | null; idle?: boolean }): string {
+export function describeMethod(o: { driver: string; model: 'open' | 'closed'; rate?: number | null; connections?: number | null; warmup: number; windows: number; window: number; durable?: boolean | null; level?: { fraction: number; capacity: number } | null; idle?: boolean; pooled?: boolean }): string {
   const load = o.model === 'open' ? `open model at ${o.rate}/s${o.level ? ` (${Math.round(o.level.fraction * 100)}% of the measured capacity ${Math.round(o.level.capacity)}/s)` : ''}` : `closed model, ${o.connections} connections without think time`;
   const db = o.durable === true ? 'PostgreSQL durable (fsync, synchronous_commit, full_page_writes on)' : o.durable === false ? 'PostgreSQL in the fast NOT durable mode (--fast-db)' : 'database settings not known';
-  const windows = o.windows > 1 ? `${o.windows} measured windows of ${o.window} s back to back, figures the windows' mean with 95% Student-t intervals` : `one measured window of ${o.window} s (no interval: pass --replications N)`;
+  const figures = o.pooled ? "latency percentiles over all their requests, throughputs the windows' mean, with 95% Student-t intervals over the windows" : "figures the windows' mean with 95% Student-t intervals";
+  const windows = o.windows > 1 ? `${o.windows} measured windows of ${o.window} s back to back, ${figures}` : `one measured window of ${o.window} s (no interval: pass --replications N)`;
   return `${o.driver} driver, ${load}; warm-up ${o.warmup} s driven and not measured; ${windows}; ${db}; CPU of every process read from /proc per window${o.idle ? ', and with no load once the seeding’s work had settled (its background)' : ''}`;
 }
 

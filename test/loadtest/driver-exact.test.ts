@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { startTrivialServer, type TrivialServer } from '../../src/loadtest/trivial-server.js';
 import { runDriver, runDriverInChild } from '../../src/loadtest/driver/index.js';
 import { lateNote } from '../../src/loadtest/driver/run.js';
+import { poolLatency } from '../../src/loadtest/driver/histogram.js';
+import hdr from 'hdr-histogram-js';
 import { createScenario } from '../../src/loadtest/scenarios/trivial.js';
 import { trivialScenario, weightedPicker } from '../../src/loadtest/scenario.js';
 
@@ -163,6 +165,17 @@ describe('figures bounded on both sides', () => {
       expect(m).toBeLessThan(1000);
     }
     expect(r.totals.latency!.max).toBeLessThan(1000);
+    // The histograms handed over for pooling a level's windows are the measured requests' own:
+    // decoded, the same figures (the extremes to a bucket's width, which pooling takes from here).
+    const decoded = (e: string) => hdr.decodeFromCompressedBase64(e, 32, false);
+    expect(decoded(r.histograms.total).totalCount).toBe(20);
+    const exact = (l: NonNullable<typeof r.totals.latency>) => ({ ...l, min: 0, max: 0 });
+    expect(exact(poolLatency([r.histograms.total])!)).toEqual(exact(r.totals.latency!));
+    for (const o of r.operations) {
+      expect(decoded(r.histograms.operations[o.id]!.latency).totalCount, o.id).toBe(o.requests);
+      expect(decoded(r.histograms.operations[o.id]!.service!).totalCount, o.id).toBe(o.requests);
+      if (o.latency) expect(exact(poolLatency([r.histograms.operations[o.id]!.latency])!), o.id).toEqual(exact(o.latency));
+    }
     expect(r.driver.lag!.max).toBeLessThan(1000);
     expect(r.driver.lag!.p50).toBeGreaterThanOrEqual(0);
     // The schedule starts when the run does (the warm-up is ahead of it, not behind).
@@ -198,6 +211,8 @@ describe('the driver in a child process', () => {
     const measureAt = Date.now() + 3000;
     const { report } = await runDriverInChild(trivialScenario(), { baseUrl: s.url, model: 'open', rate: 20, duration: 0.25, warmup: 0, measureAt });
     expect(report.warmup).toBeGreaterThan(0);
+    // its histograms come through the IPC channel as text, whole
+    expect(hdr.decodeFromCompressedBase64(report.histograms.total, 32, false).totalCount).toBe(report.totals.requests);
     expect(report.warmup).toBeLessThanOrEqual(3);
     expect(Math.abs(Date.parse(report.started) + report.warmup * 1000 - measureAt)).toBeLessThanOrEqual(2);
     expect(report.totals.requests).toBe(5);

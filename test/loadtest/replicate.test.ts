@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineWindows, describeMethod, interval, tQuantile975 } from '../../src/loadtest/replicate.js';
 import { LoadTestResult } from '../../src/loadtest/result.js';
+import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/loadtest/driver/histogram.js';
 import { levelWarmup, levelWindow, MAX_LEVEL_WINDOW_S, parseLevels } from '../../src/loadtest/layout-run.js';
 
 const lat = (p50: number, p95: number) => ({ min: 0.1, mean: p50, p50, p90: p95 * 0.9, p95, p99: p95 * 1.2, max: p95 * 2 });
@@ -47,6 +48,45 @@ describe('intervals over windows', () => {
     expect(r.driver!.cpuSeconds).toBe(3);
     // The combined result is still a valid result file.
     expect(LoadTestResult.parse(JSON.parse(JSON.stringify(r)))).toBeTruthy();
+  });
+
+  it("pools the windows' requests for the latency percentiles when every window handed over its histograms", () => {
+    // Two windows of 90 requests at 2 ms and 10 at 50 ms, one of 100 at 30 ms: the windows' p50s
+    // are 2, 2 and 30 (mean 11.3), but of all 300 requests 180 took 2 ms: the level's p50 is 2 ms.
+    const of = (values: [number, number][]) => {
+      const h = newHistogram();
+      for (const [ms, n] of values) for (let i = 0; i < n; i++) recordMs(h, ms);
+      return h;
+    };
+    const parts: [number, number][][] = [[[2, 90], [50, 10]], [[2, 90], [50, 10]], [[30, 100]]];
+    const hs = parts.map((p) => ({ operations: { 'a.b': { latency: encodeHistogram(of(p)) } }, total: encodeHistogram(of(p)) }));
+    const ws = parts.map((p) => {
+      const l = summarize(of(p))!;
+      const w = win(l.p50, l.p95, 10, 1);
+      return { ...w, operations: [{ ...w.operations[0]!, latency: l }], totals: { ...w.totals, latency: l } };
+    });
+    // (the extremes exact, as the windows had them: a decoded histogram's are its buckets' edges)
+    const all = { ...summarize(of(parts.flat()))!, max: 50 };
+    const meanP50 = (ws[0]!.operations[0]!.latency!.p50 + ws[1]!.operations[0]!.latency!.p50 + ws[2]!.operations[0]!.latency!.p50) / 3;
+    expect(meanP50).toBeCloseTo((2 + 2 + 30) / 3, 1);
+    const r = combineWindows(ws, 'how', hs);
+    expect(r.operations[0]!.latency).toEqual(all);
+    expect(r.totals.latency).toEqual(all);
+    expect(all.p50).toBeCloseTo(2, 2);
+    expect(all.p95).toBeCloseTo(50, 1);
+    // the intervals stay the windows' spread: mean of 2, 2 and 30
+    expect(r.intervals['a.b']!.p50!.mean).toBeCloseTo(meanP50, 3);
+    // a window without histograms (k6, a result from before): the windows' means, as before
+    const mixed = combineWindows(ws, 'how', [hs[0], undefined, hs[2]]);
+    expect(mixed.operations[0]!.latency!.p50).toBeCloseTo(meanP50, 3);
+    expect(mixed.totals.latency!.p50).toBeCloseTo(meanP50, 3);
+    // an operation missing from one window's histograms falls back alone
+    const missing = combineWindows(ws, 'how', [hs[0], hs[1], { operations: {}, total: hs[2]!.total }]);
+    expect(missing.operations[0]!.latency!.p50).toBeCloseTo(meanP50, 3);
+    expect(missing.totals.latency).toEqual(all);
+    // and the method says which
+    expect(describeMethod({ driver: 'embedded', model: 'open', rate: 20, warmup: 10, windows: 3, window: 10, durable: true, pooled: true })).toMatch(/3 measured windows of 10 s back to back, latency percentiles over all their requests, throughputs the windows' mean, with 95% Student-t intervals over the windows/);
+    expect(describeMethod({ driver: 'k6', model: 'open', rate: 20, warmup: 10, windows: 3, window: 10, durable: true })).toMatch(/figures the windows' mean with 95% Student-t intervals/);
   });
 
   it('adds a database server’s CPU per database over the windows (a database one window lacks counts 0 there)', () => {

@@ -8,7 +8,7 @@ import type { DriverOptions, DriverReport, Progress } from './run.js';
 import { watchdogLimits, watchdogMessage, type WatchdogLimit } from './watchdog.js';
 
 export { runDriver } from './run.js';
-export type { DriverOptions, DriverReport, Progress, DriverOperation } from './run.js';
+export type { DriverOptions, DriverReport, Progress, DriverOperation, WindowHistograms } from './run.js';
 
 export type ChildRun = { report: DriverReport; pid: number; notes: string[] };
 

@@ -11,7 +11,7 @@
 import { Pool } from 'undici';
 import { assertLoopback, seededRandom, weightedPicker, type RequestContext, type RequestSpec, type RequestScenario } from '../scenario.js';
 import { addError, emptyErrors, mergeErrors, type Errors, type Latency } from '../result.js';
-import { newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
+import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
 import { errorKind, statusKind } from './classify.js';
 import { round, selfUsage } from '../proc.js';
 import { interleavedOffset } from './interleave.js';
@@ -139,7 +139,12 @@ export type DriverReport = {
   notes: string[];
   /** each operation's next request number (pass it as `counters` to continue in another window) */
   counters: Record<string, number>;
+  /** the measured requests' latencies (encodeHistogram), per operation and in all, for pooling windows (replicate.ts) */
+  histograms: WindowHistograms;
 };
+
+/** A window's latency histograms, encoded: per operation id, and over all its requests. */
+export type WindowHistograms = { operations: Record<string, { latency: string; service?: string }>; total: string };
 
 type OpState = { id: string; n: number; requests: number; errors: Errors; latency: Histogram; service: Histogram };
 
@@ -513,5 +518,9 @@ export async function runDriver(scenario: RequestScenario, o: DriverOptions): Pr
     driver: { ...selfUsage(cpu0, wall), ...(lagSummary ? { lag: { p50: lagSummary.p50, p99: lagSummary.p99, max: lagSummary.max, waitedForConnection } } : {}) },
     notes,
     counters: Object.fromEntries(ops.map((s) => [s.id, s.n])),
+    histograms: {
+      operations: Object.fromEntries(ops.map((s) => [s.id, { latency: encodeHistogram(s.latency), ...(o.model === 'open' ? { service: encodeHistogram(s.service) } : {}) }])),
+      total: encodeHistogram(total),
+    },
   };
 }
