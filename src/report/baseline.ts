@@ -3,6 +3,7 @@
 // changed). Pure.
 import { type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../model/positioned.js';
+import { POOL_SUFFIX } from '../simulate/compile.js';
 import { figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
 import { Report, type Change, type LayoutReport } from './schema.js';
 
@@ -107,10 +108,11 @@ function structuralCauses(b: LayoutReport, a: LayoutReport): Cause[] {
   const ad = new Map(a.structure.datastores.map((d) => [d.name, d]));
   for (const [n, d] of ad) {
     const o = bd.get(n);
-    if (!o) out.push({ text: `datastore ${n} added`, units: [], costly: true });
-    else if (o.instance !== d.instance) out.push({ text: `datastore ${n} instance ${o.instance ?? 'none'} → ${d.instance ?? 'none'}`, units: [], costly: true });
+    // a datastore is its own station (utilization(<datastore>)): its change explains that figure
+    if (!o) out.push({ text: `datastore ${n} added`, units: [n], costly: true });
+    else if (o.instance !== d.instance) out.push({ text: `datastore ${n} instance ${o.instance ?? 'none'} → ${d.instance ?? 'none'}`, units: [n], costly: true });
   }
-  for (const n of bd.keys()) if (!ad.has(n)) out.push({ text: `datastore ${n} removed`, units: [], costly: true });
+  for (const n of bd.keys()) if (!ad.has(n)) out.push({ text: `datastore ${n} removed`, units: [n], costly: true });
   if (b.structure.gateway !== a.structure.gateway) out.push({ text: a.structure.gateway ? `gateway ${a.structure.gateway} added` : 'gateway removed', units: [], costly: true });
   if (b.structure.broker !== a.structure.broker) out.push({ text: a.structure.broker ? `broker ${a.structure.broker} added` : 'broker removed', units: [], costly: true });
   for (const o of a.operations) {
@@ -176,15 +178,23 @@ function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes:
     picked = causes.filter((c) => c.costly || c.op);
     if (b.saturation.bottleneck !== a.saturation.bottleneck) return [`bottleneck ${b.saturation.bottleneck} → ${a.saturation.bottleneck}`, ...picked.map((c) => c.text)];
   } else if (family === 'utilization' && arg) {
-    picked = causes.filter((c) => c.units.some((u) => arg.includes(u)));
+    picked = causes.filter((c) => c.units.some((u) => isStationOf(arg, u)));
   } else if (family === 'replicas' && arg) picked = causes.filter((c) => c.units.includes(arg));
   return picked.map((c) => c.text);
+}
+
+/**
+ * A station of unit (or datastore) `u`: its own, or its thread pool's. Not any station whose
+ * name starts with it: `app-admin` is not a station of `app`.
+ */
+function isStationOf(station: string, u: string): boolean {
+  return station === u || station === `${u}${POOL_SUFFIX}`;
 }
 
 function utilizationNotes(b: LayoutReport, a: LayoutReport, units: string[]): string[] {
   const notes: string[] = [];
   for (const s of a.stations) {
-    if (!units.some((u) => s.id === u || s.id.startsWith(`${u}`))) continue;
+    if (!units.some((u) => isStationOf(s.id, u))) continue;
     const old = b.stations.find((x) => x.id === s.id);
     if (old && Math.abs(old.utilization - s.utilization) > 0.0005) {
       notes.push(`utilization of ${s.id} ${Math.round(old.utilization * 1000) / 10}% → ${Math.round(s.utilization * 1000) / 10}%`);

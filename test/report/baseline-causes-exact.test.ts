@@ -68,6 +68,27 @@ describe('baseline causes (exact)', () => {
     expect(change(d, 'replicas(auth-service)')!.causes).toEqual(['auth-service replicas 2 → 4']);
   });
 
+  it('a station is its unit’s (or its thread pool’s) only, never another whose name starts the same; a datastore’s change explains its own utilization', () => {
+    // users-service beside users-service-admin, a unit whose name begins with it
+    const twin = (adminReplicas: number, dbInstance: string): LayoutReport => {
+      const l = withUsers();
+      l.structure.units = [...l.structure.units, { name: 'users-service-admin', replicas: adminReplicas, instance: 'svc-512mb', domains: ['admin'] }];
+      l.structure.datastores = l.structure.datastores.map((d) => ({ ...d, instance: dbInstance }));
+      l.stations = [...l.stations, { id: 'users-service-admin', utilization: 0.1 }, { id: 'users-service (thread pool)', utilization: 0.2 }, { id: 'message-db', utilization: 0.3 }];
+      return l;
+    };
+    const before = twin(1, 'pg-10usd');
+    const after = twin(3, 'pg-20usd');
+    after.stations = after.stations.map((s) => ({ ...s, utilization: s.utilization / 2 }));
+    after.operations = after.operations.map((o) => (o.id === 'auth.me' ? { ...o, p95Ms: 9 } : o));
+    const d = diffReports(reportFixture(before), reportFixture(after));
+    expect(change(d, 'utilization(users-service-admin)')!.causes).toEqual(['users-service-admin replicas 1 → 3']);
+    expect(change(d, 'utilization(users-service)')!.causes).toEqual([]);
+    expect(change(d, 'utilization(message-db)')!.causes).toEqual(['datastore message-db instance pg-10usd → pg-20usd']);
+    // auth.me runs on users-service: its own station and its pool's utilization, not the admin unit's
+    expect(change(d, 'p95(auth.me)')!.causes).toEqual(['utilization of users-service 5% → 2.5%', 'utilization of users-service (thread pool) 20% → 10%']);
+  });
+
   it('three mix shares that moved are named all, with no “and 0 more”; a share that moved by exactly the tolerance is not', () => {
     const l = layoutFixture();
     const moved = layoutFixture(undefined, { p95: 20 });

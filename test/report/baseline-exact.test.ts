@@ -135,13 +135,13 @@ describe('which cause explains which figure', () => {
     expect(causesOf(b, a, 'replicas(message-service)')).toEqual(['message-service replicas 3 → 4']);
   });
 
-  it('two domains moved in one go are named together; stations of a unit (its id as prefix) are on the path', () => {
+  it('two domains moved in one go are named together; a unit’s thread pool (its station) is on the path', () => {
     const b = layoutFixture();
-    b.stations.push({ id: 'auth-service/pool', utilization: 0.1 });
+    b.stations.push({ id: 'auth-service (thread pool)', utilization: 0.1 });
     const a = layoutFixture();
     a.structure.units[0] = { ...a.structure.units[0]!, domains: ['auth', 'users', 'relay'] };
-    a.stations.push({ id: 'auth-service/pool', utilization: 0.2 });
+    a.stations.push({ id: 'auth-service (thread pool)', utilization: 0.2 });
     a.operations[1] = { ...a.operations[1]!, p95Ms: 11 };
-    expect(causesOf(b, a, 'p95(auth.login)')).toEqual(['users, relay moved into auth-service', 'utilization of auth-service/pool 10% → 20%']);
+    expect(causesOf(b, a, 'p95(auth.login)')).toEqual(['users, relay moved into auth-service', 'utilization of auth-service (thread pool) 10% → 20%']);
   });
 });
