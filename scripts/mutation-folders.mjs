@@ -17,7 +17,9 @@
 export const MUTATION_FOLDERS = {
   report: {
     mutate: ['src/report/**/*.ts'],
-    tests: ['test/report/**/*.test.ts'],
+    // and profile-peak-commands (test/simulate): collect's DES figures and method line under a
+    // load profile whose peak passes a layout's saturation, about a second.
+    tests: ['test/report/**/*.test.ts', 'test/simulate/profile-peak-commands.test.ts'],
     // Not the bundled examples rebuilt byte for byte (examples-in-process: a whole report of two
     // real blueprints, 4 s on a quiet machine and 20 s at load 30, paid by every surviving mutant
     // of build, markdown and html): small-report.test.ts checks a hand-worked report in
@@ -27,7 +29,7 @@ export const MUTATION_FOLDERS = {
     // and budgets) and collect-des (the DES figures near a revisited station's saturation, about a
     // second). answers.test.ts runs the built CLI (vitest.stryker.config.ts leaves it out).
     exclude: ['test/report/examples-in-process.test.ts'],
-    note: 'in-process report tests: figures, budget, baseline, wording, charts, a hand-worked small report, exact markdown/html/collect/run',
+    note: 'in-process report tests: figures, budget, baseline, wording, charts, a hand-worked small report, exact markdown/html/collect/run, a load profile past saturation',
   },
   driver: {
     mutate: [

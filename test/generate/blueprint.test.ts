@@ -9,7 +9,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { parse, parseAllDocuments } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { parseBlueprint } from '../../src/model/parse.js';
@@ -54,10 +54,17 @@ function k8s(files: { path: string; content: string }[]): Obj[] {
   return objs;
 }
 
+// Generated in beforeEach, not in the describe's body: a mutation run attributes code run while
+// the file is collected to no test, so no check here would run against a generator's mutant.
 describe('a unit with image: and protocol: grpc', () => {
-  const files = generate('all', bp, 'split');
-  const services = compose(files).services;
-  const objs = k8s(files);
+  let files: ReturnType<typeof generate>;
+  let services: ReturnType<typeof compose>['services'];
+  let objs: ReturnType<typeof k8s>;
+  beforeEach(() => {
+    files = generate('all', bp, 'split');
+    services = compose(files).services;
+    objs = k8s(files);
+  });
   const deployment = (name: string) => objs.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!;
 
   it('compose runs the image as it is: no build, a gRPC health check, its own env, no NODE_ENV', () => {
@@ -104,8 +111,12 @@ describe('a unit with image: and protocol: grpc', () => {
 });
 
 describe('runtime: only Node units get TypeScript', () => {
-  const files = generate('all', bp, 'split');
-  const services = compose(files).services;
+  let files: ReturnType<typeof generate>;
+  let services: ReturnType<typeof compose>['services'];
+  beforeEach(() => {
+    files = generate('all', bp, 'split');
+    services = compose(files).services;
+  });
 
   it('a Go unit gets its deploy files, a build context, a runtime-neutral health check and a README note', () => {
     expect(files.filter((f) => f.path.startsWith('services/cart-svc/'))).toEqual([]);
