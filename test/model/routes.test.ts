@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
 import { matchersByUnit, matchRoute, pathPattern, prefixesByUnit, prefixOverlaps, routeSpecificity, type RouteEntry } from '../../src/model/routes.js';
 import { routeTable } from '../../src/model/resolve.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 
 const bp = loadBlueprint(new URL('../../blueprints/quantchat.yaml', import.meta.url).pathname).blueprint;
 
@@ -99,5 +100,38 @@ describe('route matching details', () => {
     const p = prefixesByUnit(table);
     expect([...p.keys()]).toEqual(['c']);
     expect(p.get('c')).toEqual(['/api/v1/orders']);
+  });
+});
+
+describe('a route parameter named twice', () => {
+  // Names of letters, digits and _ (a digit not first), compared exactly: {Id} and {id} are two.
+  const parse = (route: string) =>
+    parseBlueprint(
+      `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: dup }
+system:
+  domains:
+    a:
+      operations:
+        op: { route: "${route}", cpu: 1ms }
+layouts:
+  l: { units: { u: { domains: "*", port: 8000 } } }
+`,
+      'dup.yaml',
+    );
+  const errors = (route: string) => {
+    const r = parse(route);
+    return r.ok ? [] : r.errors.map((e) => `${e.line}:${e.col}: ${e.message}`);
+  };
+
+  it('is refused where it is written, naming the parameter', () => {
+    expect(errors('GET /a/{id}/{id}')).toEqual(['8:22: the route names the parameter {id} twice: give each parameter its own name']);
+    expect(errors('GET /a/{x}/{user_id2}/b/{user_id2}')).toEqual(['8:22: the route names the parameter {user_id2} twice: give each parameter its own name']);
+    expect(errors('GET /a/{_a}/{_a}')).toEqual(['8:22: the route names the parameter {_a} twice: give each parameter its own name']);
+  });
+
+  it('distinct names, however alike, are fine', () => {
+    for (const route of ['GET /a/{id}/{other}', 'GET /a/{Id}/{id}', 'GET /a/{id1}/{id2}', 'GET /a/{ab}/{a}', 'GET /a/{id}']) expect(errors(route), route).toEqual([]);
   });
 });

@@ -76,6 +76,11 @@ describe('the limits, each at its boundary', () => {
       'y.yaml:4:5 a key must be a plain value, not a mapping or list',
       'y.yaml:6:1 the key "__proto__" is not allowed (it would change an object\'s prototype)',
     ]);
+    // inside a list's items, block and flow, at any depth
+    expect(errs('a:\n  - x: 1\n  - { y: [ { __proto__: 1 } ] }\n')).toEqual(['y.yaml:3:14 the key "__proto__" is not allowed (it would change an object\'s prototype)']);
+    // a cap on how many: the per-file limit, no more
+    const many = Array.from({ length: LIMITS.errorsPerFile + 5 }, (_, i) => `k${i}: { __proto__: 1 }`).join('\n');
+    expect(errs(`${many}\n`)).toHaveLength(LIMITS.errorsPerFile);
   });
 
   it('an alias names the last anchor of its name before it', () => {

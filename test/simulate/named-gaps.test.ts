@@ -135,6 +135,11 @@ describe('the bottleneck on a shared host', () => {
     expect(d.bottleneck.station).toBe('host');
     expect(d.bottleneck.utilization).toBeGreaterThan(0.85);
     expect(d.bottleneck.utilization).toBeLessThan(0.95);
+    // over replications: the host when each says so, at their mean share
+    const reps = simulate(FANOUT, 'mono', { method: 'des', rate, host, duration: 30_000, warmup: 5_000, seed: 1, replications: 2 });
+    expect(reps.bottleneck.station).toBe('host');
+    expect(reps.bottleneck.utilization).toBeGreaterThan(0.85);
+    expect(reps.bottleneck.utilization).toBeLessThan(0.95);
     // without a host the busiest station stays the bottleneck
     expect(analyze(FANOUT, 'mono', { rate: 100 }).bottleneck.station).not.toBe('host');
   });

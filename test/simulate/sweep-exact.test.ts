@@ -98,6 +98,10 @@ describe('the curve of an M/M/1 queue', () => {
     expect(sweepAnalytic(mm1, 'one', [10, 20, 30]).knee).toBeNull();
     // exactly twice is not past it: 50/s is 20 ms, twice 10 ms at ~0/s
     expect(sweepAnalytic(mm1, 'one', [1e-9, 50, 51]).knee).toBe(51);
+    // 10/s gives 11.11 ms and 55/s 22.22 ms, twice it to the last bit: not past it either
+    const exact = sweepAnalytic(mm1, 'one', [10, 55, 61]);
+    expect(exact.points[1]!.meanLatency).toBe(2 * exact.points[0]!.meanLatency);
+    expect(exact.knee).toBe(61);
   });
 
   it('a first point past the knee that lies beyond saturation places no knee there: a note says it lies below saturation, unsampled', () => {
@@ -107,6 +111,8 @@ describe('the curve of an M/M/1 queue', () => {
     // one point below saturation past the knee: that is the knee, no note
     expect(sweepAnalytic(mm1, 'one', [10, 95, 150]).knee).toBe(95);
     expect(sweepAnalytic(mm1, 'one', [10, 95, 150]).notes).toBeUndefined();
+    // a point at the saturation rate itself is not beyond it: the knee is placed there
+    expect(sweepAnalytic(mm1, 'one', [10, 100]).knee).toBe(100);
   });
 
   it('the analytic approximations its points rest on are its notes, each once', () => {
