@@ -19,7 +19,50 @@ export function parseBaseline(text: string, file: string, blueprint?: string): {
     const shown = JSON.stringify(r.data.blueprint.name.slice(0, 80));
     return { ok: false, errors: [diagnostic(r.locate, ['blueprint', 'name'], `this baseline is a report of blueprint ${shown}, not of "${blueprint}"; a baseline must be an earlier report of the same blueprint`)] };
   }
+  const damage = damaged(r.data);
+  if (damage) return { ok: false, errors: [diagnostic(r.locate, damage.path, damage.message)] };
   return { ok: true, report: r.data };
+}
+
+/**
+ * What no report archsim writes holds, and a diff would take at its word: a negative figure (a
+ * p95 of −5 ms gave "+76 ms (+1519.4%)") and a layout, operation, station or unit listed twice
+ * (figures are looked up by name: for a layout the first entry won, for an operation the last,
+ * each silently). The first such place, positioned; never its value (the rule for files that
+ * are not blueprints, README Security).
+ */
+function damaged(report: Report): { path: (string | number)[]; message: string } | undefined {
+  const negative = (v: unknown, path: (string | number)[]): (string | number)[] | undefined => {
+    if (typeof v === 'number') return v < 0 ? path : undefined;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const p = negative(v[i], [...path, i]);
+        if (p) return p;
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const p = negative(x, [...path, k]);
+        if (p) return p;
+      }
+    }
+    return undefined;
+  };
+  const twice = <T>(items: readonly T[], key: (x: T) => string): number => {
+    const seen = new Set<string>();
+    return items.findIndex((x) => seen.size === seen.add(key(x)).size);
+  };
+  const again = (what: string) => `a second entry for the same ${what}; a report lists each ${what} once (a damaged or edited baseline?)`;
+  let i = twice(report.layouts, (l) => l.name);
+  if (i >= 0) return { path: ['layouts', i, 'name'], message: again('layout') };
+  for (const [k, l] of report.layouts.entries()) {
+    if ((i = twice(l.operations, (o) => o.id)) >= 0) return { path: ['layouts', k, 'operations', i, 'id'], message: again('operation') };
+    if ((i = twice(l.stations, (x) => x.id)) >= 0) return { path: ['layouts', k, 'stations', i, 'id'], message: again('station') };
+    if ((i = twice(l.structure.units, (u) => u.name)) >= 0) return { path: ['layouts', k, 'structure', 'units', i, 'name'], message: again('unit') };
+  }
+  // The figures (layouts) and the workload they are at; a report's own changes and budgets may be negative.
+  const at = negative(report.workload, ['workload']) ?? negative(report.layouts, ['layouts']);
+  if (at) return { path: at, message: 'a negative figure; no report holds one (a damaged or edited baseline?)' };
+  return undefined;
 }
 
 const EPS = 1e-6;

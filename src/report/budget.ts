@@ -9,7 +9,9 @@
 //     - change.cost.monthly < 20%     # against --baseline
 //     - { check: "p99(auth.login) < 300ms", layout: monolith }
 //
-// Parsing is positioned (file:line:col); evaluation is pure.
+// Parsing is positioned (file:line:col); evaluation is pure. A budget file is not a blueprint: an
+// error gives the position and the kind of what is wrong, never the file's text (a line, a name, a
+// value: README, Security). Names it shows are the report's own (its layouts, its figures).
 import { z } from 'zod';
 import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith, type Locator } from '../model/positioned.js';
@@ -62,12 +64,12 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
     const path = typeof entry === 'string' ? ['budgets', i] : ['budgets', i, 'check'];
     const m = EXPR.exec(line);
     if (!m) {
-      errors.push(diagnostic(locate, path, `"${line}" is not a budget; write FIGURE OP VALUE, e.g. "p95(messages.send) < 150ms" or "cost.monthly < 200 USD"`));
+      errors.push(diagnostic(locate, path, `not a budget; write FIGURE OP VALUE, e.g. "p95(messages.send) < 150ms" or "cost.monthly < 200 USD"`));
       return;
     }
     const [, change, family, arg, cmp, dollar, num, unit] = m;
     if (!FAMILIES.includes(family!)) {
-      errors.push(diagnostic(locate, path, `unknown figure "${family}"${didYouMean(family!, FAMILIES)}; figures: ${FAMILIES.join(', ')}`));
+      errors.push(diagnostic(locate, path, `unknown figure${didYouMean(family!, FAMILIES)}; figures: ${FAMILIES.join(', ')}`));
       return;
     }
     // throughput alone is the workload mix's; throughput(op) is one operation's.
@@ -77,7 +79,7 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
     }
     // Every figure is 0 or more: a negative limit cannot be meant (only a change can be negative).
     if (change === undefined && Number(num) < 0) {
-      errors.push(diagnostic(locate, path, `"${line.trim()}": the limit ${num}${unit ?? ''} is below 0, and ${family} never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.${family}${arg ? `(${arg})` : ''} < -5%")`));
+      errors.push(diagnostic(locate, path, `the limit is below 0, and ${family} never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.${family}${WITH_ARG.has(family!) ? '(…)' : ''} < -5%")`));
       return;
     }
     budgets.push({
@@ -157,7 +159,7 @@ export function evaluateBudgets(
   for (const b of parsed.budgets) {
     // Said once per budget, not once per layout it applies to.
     if (b.change && !changes) {
-      errors.push(diagnostic(parsed.locate, b.path, `${b.text}: change.* budgets need --baseline`));
+      errors.push(diagnostic(parsed.locate, b.path, `change.* budgets need --baseline`));
       continue;
     }
     const scope = b.layouts ?? names;
@@ -165,14 +167,14 @@ export function evaluateBudgets(
       const l = layouts.find((x) => x.name === ln);
       if (!l) {
         const key = `${JSON.stringify(b.layoutsPath)} ${ln}`;
-        if (!saidMissing.has(key)) errors.push(diagnostic(parsed.locate, b.layoutsPath, `layout "${ln}" is not in the report${didYouMean(ln, names)}; report layouts: ${names.join(', ')}`));
+        if (!saidMissing.has(key)) errors.push(diagnostic(parsed.locate, b.layoutsPath, `not a layout of the report${didYouMean(ln, names)}; report layouts: ${names.join(', ')}`));
         saidMissing.add(key);
         continue;
       }
       const figs = figuresOf(l);
       const fig = figs.get(b.figure);
       if (!fig) {
-        errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" has no figure ${b.figure}${didYouMean(b.figure, figs.keys())}`));
+        errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" has no such figure${didYouMean(b.figure, figs.keys())}`));
         continue;
       }
       const lim = limitIn(b, fig.unit);
@@ -184,15 +186,21 @@ export function evaluateBudgets(
       let unit: string = fig.unit;
       if (b.change) {
         const ch = changes!.find((c) => c.layout === ln && c.figure === b.figure);
-        // No change entry means the figure did not change.
-        value = b.unit === '%' ? (ch ? ch.pct : 0) : ch ? ch.delta : 0;
+        // No change entry means the figure did not change. The percentage is computed here from
+        // the exact delta: the change's `pct` is rounded to 2 decimals for the JSON, and compared
+        // (then rounded again for the text) it broke `> -10%` at −9.9995% and showed 9.4% where
+        // the diff table says +9.3%.
+        value = b.unit === '%' ? (ch ? exactPct(ch) : 0) : ch ? ch.delta : 0;
         if (b.unit === '%') unit = '%';
       } else value = fig.value;
       const pass = value !== null && compare(value, b.comparator, lim.value);
       // The value with at least the limit's decimals: rounded more coarsely, a value just past a
       // finely written limit reads as inside it ("BROKEN: throughput > 384.62/s: value 385/s").
-      const digits = budgetDigits(lim.value, unit);
-      const shown = unit === '%' ? `${value === null ? '—' : `${round(value, Math.max(1, digits))}%`}` : b.change && value !== null ? formatDelta(value, unit, digits) : formatFigure(value, unit, digits);
+      // And more where that rounding still lands on the wrong side of the limit (−9.9995% shown
+      // as −10% beside "> -10%", ok): the figure shown never contradicts the verdict.
+      const scale = unit === 'ratio' ? 100 : 1;
+      const digits = value === null ? budgetDigits(lim.value, unit) : agreeingDigits(value * scale, b.comparator, lim.value * scale, Math.max(unit === '%' ? 1 : 0, budgetDigits(lim.value, unit)));
+      const shown = unit === '%' ? `${value === null ? '—' : `${round(value, digits)}%`}` : b.change && value !== null ? formatDelta(value, unit, digits) : formatFigure(value, unit, digits);
       results.push({
         budget: b.text,
         layout: ln,
@@ -200,7 +208,8 @@ export function evaluateBudgets(
         comparator: b.comparator,
         limit: lim.value,
         // JSON has no Infinity: an unbounded latency or unlimited throughput is null (the text says which).
-        value: value !== null && Number.isFinite(value) ? value : null,
+        // A percentage to 4 decimals at least (the exact one is a long float), as many as shown if more.
+        value: value !== null && Number.isFinite(value) ? (unit === '%' ? round(value, Math.max(4, digits)) : value) : null,
         unit,
         pass,
         text: `${pass ? 'ok' : 'BROKEN'}: ${b.text} in ${ln}: ${b.change ? 'change' : 'value'} ${shown}`,
@@ -211,6 +220,22 @@ export function evaluateBudgets(
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** A change in percent from its exact delta (Change.pct is rounded for the JSON); the rounded one where there is no delta. */
+function exactPct(ch: Change): number | null {
+  return ch.delta !== null && ch.before !== null && ch.before !== 0 ? (ch.delta / Math.abs(ch.before)) * 100 : ch.pct;
+}
+
+/**
+ * The fewest decimals, from `min`, at which the value rounded compares with the limit as the
+ * exact value does (at most 9: past that the comparison's own tolerance decides).
+ */
+function agreeingDigits(value: number, c: Comparator, limit: number, min: number): number {
+  if (!Number.isFinite(value)) return min;
+  const verdict = compare(value, c, limit);
+  for (let d = min; d < 9; d++) if (compare(round(value, d), c, limit) === verdict) return d;
+  return 9;
+}
 
 /**
  * A budget's limit as the terminal line shows it, in the unit its value is shown in ("< 20.8%",

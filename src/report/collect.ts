@@ -7,6 +7,7 @@ import { checklist as runChecklist } from '../model/checklist.js';
 import { lint } from '../model/lint.js';
 import { toMermaid } from '../model/mermaid.js';
 import { namedApproximations, REVISIT_DES_RHO, saturation } from '../simulate/analytic.js';
+import { closedWorkloadError } from '../simulate/closed-workload.js';
 import { figuresAtRate } from '../simulate/at-rate.js';
 import { compile } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
@@ -43,9 +44,10 @@ export interface Collected {
 
 export function collect(bp: Blueprint, o: CollectOptions): Collected {
   const w = workloadFor(bp, o.rate !== undefined ? { rate: o.rate } : {});
-  const rate = w.rate ?? 100;
   const notes: string[] = [];
   const compiled = new Map(o.layouts.map((l) => [l, compile(bp, l)]));
+  if (w.kind === 'closed') throw closedWorkloadError(bp, w, compiled, 'a report compares layouts');
+  const rate = w.rate!;
   const sat = new Map(o.layouts.map((l) => [l, saturation(compiled.get(l)!, opDemands(compiled.get(l)!), w.mix)]));
   // One x axis for every layout's curves: up to 1.25 × the highest saturation point.
   const top = Math.max(rate * 2, ...[...sat.values()].map((s) => (Number.isFinite(s.rate) ? s.rate : 0))) * 1.25;

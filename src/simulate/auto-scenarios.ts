@@ -80,6 +80,17 @@ export function autoScenarioList(bp: Blueprint): AutoScenarioInfo[] {
   return autoScenarios(bp).map((s) => ({ name: s.name, description: s.description ?? '' }));
 }
 
+/** A closed workload's throughput in the first layout, req/s (0 if it cannot be computed). */
+function closedThroughput(bp: Blueprint): number {
+  const first = Object.keys(bp.layouts)[0];
+  if (!first) return 0;
+  try {
+    return analyze(bp, first).operations.reduce((sum, op) => sum + op.throughput, 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** The slowest operation's p99 at low load in the first layout, ms (0 if it cannot be computed). */
 function slowestP99(bp: Blueprint): number {
   const first = Object.keys(bp.layouts)[0];
@@ -101,7 +112,11 @@ export function busiestOperation(bp: Blueprint): { id: string; rate: number } | 
   }
   const top = Object.entries(w.mix).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   if (!top) return undefined;
-  return { id: top[0], rate: (w.rate ?? 100) * top[1] };
+  // A closed workload has no rate of its own: its throughput in the first layout (the one
+  // slowestP99 reads too), not an invented 100/s.
+  const rate = w.rate ?? closedThroughput(bp);
+  if (!(rate > 0)) return undefined;
+  return { id: top[0], rate: rate * top[1] };
 }
 
 interface DataGroup {

@@ -5,6 +5,7 @@ import { rateText, rateWords } from '../words.js';
 import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, namedApproximations, saturation } from './analytic.js';
 import { figuresAtRate } from './at-rate.js';
+import { closedWorkloadError } from './closed-workload.js';
 import { compile, type Compiled } from './compile.js';
 import { opDemands } from './demand.js';
 import { saturatedWarning } from './overload.js';
@@ -28,8 +29,9 @@ const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
 
 export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}): ComparisonResult {
   const w = workloadFor(bp, o);
-  const rate = w.rate ?? 100;
   const compiled = new Map<string, Compiled>(layouts.map((l) => [l, compile(bp, l)]));
+  if (w.kind === 'closed') throw closedWorkloadError(bp, w, compiled, 'compare sets the layouts');
+  const rate = w.rate!;
   const lowLoad = layouts.map((l) => analyze(bp, l, { ...o, rate: o.lowRate ?? 1, compiled: compiled.get(l)! }));
   // At the compared rate queueing matters: a layout whose analytic figures would rest on the
   // revisit model near saturation gets the DES's (at-rate.ts), and a note says so.

@@ -55,8 +55,9 @@ describe('limits', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => e.message)).toEqual([
-      '"p95(messages.send) < -5ms": the limit -5ms is below 0, and p95 never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.p95(messages.send) < -5%")',
-      '"cost.monthly < -5": the limit -5 is below 0, and cost.monthly never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.cost.monthly < -5%")',
+      // the line and its limit are the file's text, never quoted (README, Security)
+      'the limit is below 0, and p95 never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.p95(…) < -5%")',
+      'the limit is below 0, and cost.monthly never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.cost.monthly < -5%")',
     ]);
   });
 });
@@ -66,7 +67,7 @@ describe('change budgets', () => {
 
   it("each layout reads its own change; none means no change; a percentage of 0 before is '—' and breaks", () => {
     const layouts = [layoutFixture('monolith'), layoutFixture('microservices')];
-    const changes = [change('monolith', { delta: 30, pct: 20 }), change('microservices', { delta: 5, pct: null, before: 0 })];
+    const changes = [change('monolith', { before: 150, after: 180, delta: 30, pct: 20 }), change('microservices', { delta: 5, pct: null, before: 0 })];
     const r = results('budgets:\n  - change.cost.monthly <= 10 USD\n  - change.cost.monthly < 15%\n  - change.p95(messages.send) == 0ms\n', layouts, changes);
     expect(r.map((x) => x.text)).toEqual([
       'BROKEN: change.cost.monthly <= 10 USD in monolith: change +$30',

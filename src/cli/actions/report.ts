@@ -1,6 +1,6 @@
 // `archsim report`: every input read and checked first (all problems at once), then one
 // runReport() call, the formats rendered and written.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadBlueprint, readText } from '../../io/load.js';
 import { readInput } from '../../io/read-input.js';
@@ -19,6 +19,7 @@ import type { Plan } from '../../plan/schema.js';
 import { readPlanFile } from '../../rehearse/plan-file.js';
 import { parseBaseline } from '../../report/baseline.js';
 import { formatLimit, parseBudgets, type ParsedBudgets } from '../../report/budget.js';
+import { withTrustedGantt } from '../../report/plan-gantt.js';
 import { runReport, renderReport, type ReportFormat } from '../../report/run.js';
 import { reportCalibration } from '../../report/calibration.js';
 import type { Report, ReportCalibration } from '../../report/schema.js';
@@ -52,6 +53,12 @@ export interface ReportFlags {
 export async function action(file: string, flags: ReportFlags): Promise<number> {
   const formats = listFlag(flags.format).map((f) => choiceFlag('--format', f, FORMATS));
   if (!flags.out && formats.length > 1) throw new UsageError('several formats need --out DIR');
+  // Flags that mean nothing together are refused before anything is read (README, Commands).
+  // Without fault runs no scenario is read at all: a misspelt file passed in silence.
+  if (!flags.faults && flags.scenario?.length) throw new UsageError('--scenario and --no-faults mean nothing together: --scenario chooses the failure scenarios of the fault-isolation runs, which --no-faults skips');
+  // --json is a summary of the files --out writes; without --out the report is what stdout is for,
+  // and the summary took its place (an empty list of files, the report itself nowhere).
+  if (flags.json && !flags.out) throw new UsageError('--json prints a summary of the files --out writes; without --out, --format json prints the report itself as JSON');
   const rate = flags.rate ? rateFlag('--rate', flags.rate) : undefined;
 
   const loaded = loadBlueprint(file);
@@ -133,13 +140,19 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
   if (flags.plan) {
     // The plan reader rehearse and generate use: schema, blueprint and units, all positioned.
     const r = readPlanFile(flags.plan, blueprint);
-    if (r.ok) plan = r.plan;
+    if (r.ok) {
+      // Its gantt is text Mermaid runs (and a markdown fence could end inside it): the report
+      // shows the schedule rebuilt from the plan's fields instead (report/plan-gantt.ts).
+      const trusted = withTrustedGantt(r.plan);
+      plan = trusted.plan;
+      if (trusted.rebuilt) err(`archsim: note: ${terminalText(flags.plan)}: its gantt is not the schedule its phases give (edited?); the report shows the schedule rebuilt from the phases`);
+    }
     else if ('errors' in r) problems.push(...r.errors);
     else problems.push({ file: flags.plan, line: 1, col: 1, path: [], message: r.message, severity: 'error' });
   }
   if (problems.length) throw new InputError(problems);
 
-  const pkg = { default: JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string } };
+  const pkg = { default: JSON.parse(readFileSync(packageJson(), 'utf8')) as { version: string } };
   let run;
   try {
     run = runReport(blueprint, {
@@ -188,6 +201,16 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
     throw new CheckFailed(`${broken} budget${broken > 1 ? 's' : ''} broken`);
   }
   return 0;
+}
+
+/**
+ * package.json from dist/src/cli/actions (the build) or src/cli/actions (the sources, as the
+ * in-process tests run this command): the version the report names.
+ */
+function packageJson(): URL {
+  const built = new URL('../../../../package.json', import.meta.url);
+  const source = new URL('../../../package.json', import.meta.url);
+  return existsSync(built) || !existsSync(source) ? built : source;
 }
 
 /** `--plan`: the plan after the report (markdown under the report's heading level, HTML before </body>; JSON carries report.plan). */

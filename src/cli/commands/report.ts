@@ -16,12 +16,12 @@ export function register(program: Command): void {
     .option('--loadtest <result.json...>', 'load-test results to show beside the predictions')
     .option('--rate <r>', "the workload's rate (default: the blueprint's workload)")
     .option('--scenario <file|auto...>', `failure scenarios for fault isolation (${SCENARIO_DEFAULT_HELP})`)
-    .option('--no-faults', 'skip the fault-isolation runs')
+    .option('--no-faults', 'skip the fault-isolation runs (not with --scenario)')
     .option('-a, --answers <file>', 'readiness checklist answers (as for `archsim checklist --answers`): the report scores the same answers')
     .option('--plan <plan.json>', 'include a migration plan from `archsim plan --out` (its .plan.json)')
     .option('--force', 'overwrite existing report files in --out')
     .option('--calibration <file>', 'a calibration (archsim calibrate / validate-model overlay): report with its measured figures; the report says which are calibrated and for which host')
-    .option('--json', 'print a summary (files written, budgets) as JSON on stdout')
+    .option('--json', 'with --out: print a summary (files written, budgets) as JSON on stdout (the report itself as JSON: --format json)')
     .addHelpText(
       'after',
       `
@@ -34,7 +34,7 @@ Budget file (YAML):
     - lint.errors == 0
     - change.cost.monthly < 20%     # needs --baseline
 Figures: cost.monthly, cost.perMillion, throughput[(op)], mean|p50|p95|p99(op), hops(op),
-utilization(station), replicas(unit), lint.errors, lint.warnings.
+utilization(station), replicas(unit), success(scenario:op), lint.errors, lint.warnings.
 
 ${AUTO_SCENARIO_HELP}
 
