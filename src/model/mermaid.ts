@@ -67,12 +67,21 @@ function label(...lines: string[]): string {
   return `"${lines.map(esc).join('<br/>')}"`;
 }
 
+/** What a sequence-diagram text writes as Mermaid's #…; entity codes, so each shows as typed. */
+const SEQ_ENTITY: Record<string, string> = { '#': '#35;', ';': '#59;', '&': '#38;', '<': '#lt;', '>': '#gt;' };
+
 /**
- * Text of a sequence-diagram message or alias: no ; (a statement separator) or # (a comment start
- * before Mermaid's entity step), one line, and angle brackets as entities (<br/> would break it).
+ * Text of a sequence-diagram message or alias, one line, every character shown as typed. Mermaid
+ * reads a message up to the first # (a comment start) or ; (a statement separator), but turns each
+ * #code; into a placeholder before it parses, so both are written as codes (in one pass: the ; of
+ * #35; stays); & too, so that a renderer that decodes HTML references cannot turn a name's "&amp;"
+ * into "&". Angle brackets as codes: a <br/> would break the line. Last, a : that a # follows in
+ * the same word becomes #58;: Mermaid first drops the last ; of a line where "style" or "classDef"
+ * comes before such a ":…#" (its `style x fill:#f00;` clean-up), which would cut the final code of
+ * a name holding those words.
  */
 function text(s: string): string {
-  return inert(s.replace(/;/g, ',').replace(/#/g, 'no. ')).replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return inert(s.replace(/[#;&<>]/g, (c) => SEQ_ENTITY[c]!)).replace(/:(?=\S*#)/g, '#58;');
 }
 
 function flowchart(bp: Blueprint, r: ResolvedLayout): string {

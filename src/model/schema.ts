@@ -94,6 +94,13 @@ const DeployName = z
   .string()
   .max(LIMITS.k8sName, DNS_LABEL_RULE)
   .regex(DNS_LABEL, DNS_LABEL_RULE);
+/**
+ * An event name is free text (dots, spaces, any script: it names a topic, not a host or an
+ * identifier), shown in diagrams, reports and generated comments, which escape it. Blank, it names
+ * nothing anyone could tell apart or read. (Line breaks are kept on purpose: every output escapes
+ * them, and the hostile cases run such a name through `generate scaffold`.)
+ */
+const EventName = z.string().regex(/\S/, 'an event name needs a character other than spaces');
 /** An environment variable name (POSIX: letters, digits and _, not starting with a digit). */
 const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name: letters, digits and _, not starting with a digit');
 /**
@@ -235,7 +242,7 @@ export const System = z.strictObject({
     })
     .prefault({}),
   domains: z.record(Name, Domain),
-  events: z.record(z.string(), EventDef).default({}),
+  events: z.record(EventName, EventDef).default({}),
 });
 
 export const Autoscale = z.strictObject({

@@ -35,6 +35,12 @@ export const OP_DELAY = 2;
 export const OP_BEGIN = 3;
 export const OP_END = 4;
 export const OP_SPAWN = 5;
+/**
+ * OP_CHECK station: fail here if the station is down, else go on at once (no service, no time).
+ * A request still reaches the unit its operation runs on when it asks no work of it (`cpu: 0`
+ * and nothing else on the unit): without this it would pass a unit that is down untouched.
+ */
+export const OP_CHECK = 6;
 /** Each instruction is 4 int32s: opcode, a, b, c. */
 export const W = 4;
 
@@ -223,8 +229,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   const dists: DistDef[] = [];
   const distOf = (d: Dist | undefined, add: number): number => {
+    if (noWork(d, add)) return -1;
     if (!d || d.mean <= 0) {
-      if (add <= 0) return -1;
       dists.push({ kind: D_CONST, mean: 0, cv: 0, add, min: 0, max: 0 });
       return dists.length - 1;
     }
@@ -318,6 +324,15 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   function opBody(g: Gen, o: OperationRef, unit: string, extraCpu: number, calls: CallNode[] = treeOf(o)): void {
     if (!g.tally.units.includes(unit) && g.critical) g.tally.units.push(unit);
+    // Publishing an event: one serialization per event when it goes through a broker.
+    let publish = 0;
+    for (const e of o.op.emits) {
+      g.tally.publishes++;
+      if (broker >= 0 && viaBroker(e, unit)) publish += brokerSide(L.broker!.publishCpu, rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
+    }
+    // No CPU burst of its own (the burst below is dropped): the request must still be refused
+    // when the unit is down, on arrival, before its calls or queries run elsewhere.
+    if (noWork(o.op.cpu, extraCpu + publish)) g.emit(OP_CHECK, unitStation(unit));
     for (const node of calls) {
       const callee = node.callee;
       const cu = r.unitOfDomain.get(callee.domain);
@@ -355,12 +370,6 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         const end = g.emit(OP_END, g.code[begin + 1]!);
         g.code[begin + 2] = end;
       }
-    }
-    // Publishing an event: one serialization per event when it goes through a broker.
-    let publish = 0;
-    for (const e of o.op.emits) {
-      g.tally.publishes++;
-      if (broker >= 0 && viaBroker(e, unit)) publish += brokerSide(L.broker!.publishCpu, rb.events.get(e)?.payload ?? bp.system.defaults.payload.event);
     }
     g.visit(unitStation(unit), distOf(o.op.cpu, extraCpu + publish));
     if (o.op.pool && o.op.pool.mean > 0) g.visit(poolIndex.get(unit)!, distOf(o.op.pool, 0));
@@ -429,6 +438,11 @@ export function compileWarns(bp: Blueprint, layoutName: string): boolean {
     if (o.op.db.reads + o.op.db.writes > 0 && !r.operations.get(o.id)?.store) return true;
   }
   return false;
+}
+
+/** A distribution (plus a constant) that asks nothing: compile emits no visit for it. */
+function noWork(d: Dist | undefined, add: number): boolean {
+  return (!d || d.mean <= 0) && add <= 0;
 }
 
 const newTally = (): PathTally => ({ hops: 0, networkMs: 0, gatewayNetworkMs: 0, serializationMs: 0, gateway: false, gatewayMs: 0, remoteCalls: 0, grpcCalls: 0, inProcessCalls: 0, publishes: 0, units: [] });

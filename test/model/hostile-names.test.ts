@@ -59,7 +59,7 @@ catalog:
 }
 
 // Hostile event names and the one-line text each must become: in a flowchart label (entities
-// #35; #37; #96; and HTML &lt; &gt;) and in a sequence message (# is "no. ", < > are #lt; #gt;).
+// #35; #37; #96; and HTML &lt; &gt;) and in a sequence message (# ; & < > are #35; #59; #38; #lt; #gt;).
 // Every break (\n, \r, U+0085, U+2028/9, C0, bidi) becomes one space.
 const HOSTILE: { name: string; event: string; label: string; message: string }[] = [
   // t7: a new line and a comment: report --format html and graph --format svg failed to parse.
@@ -78,14 +78,15 @@ const HOSTILE: { name: string; event: string; label: string; message: string }[]
     name: 'fence, heading, HTML and an init directive',
     event: "ev2\n```\n<img src=x>\n## H\n%%{init: {'theme':'dark'}}%%",
     label: "ev2 #96;#96;#96; &lt;img src=x&gt; #35;#35; H #37;%{init: {'theme':'dark'}}#37;%",
-    message: "ev2 #96;#96;#96; #lt;img src=x#gt; no. no.  H #37;%{init: {'theme':'dark'}}#37;%",
+    // (a : with a # after it in the same word is #58;: see text() in mermaid.ts)
+    message: "ev2 #96;#96;#96; #lt;img src=x#gt; #35;#35; H #37;%{init: {'theme'#58;'dark'}}#37;%",
   },
   // The other line ends: NEL, LINE and PARAGRAPH SEPARATOR, vertical tab, form feed.
   { name: 'U+0085, U+2028, U+2029, VT, FF', event: 'ev2\u0085end\u2028end\u2029end\u000bend\u000cend', label: 'ev2 end end end end end', message: 'ev2 end end end end end' },
   // Bidi controls: the label would read in another order than it is.
   { name: 'bidi override and isolate', event: 'ev2\u202eend\u2066x\u2069', label: 'ev2 end x ', message: 'ev2 end x ' },
   // An entity typed by the user shows as typed, not as the character it names.
-  { name: 'an entity in the name', event: 'ev2#quot;', label: 'ev2#35;quot;', message: 'ev2no. quot,' },
+  { name: 'an entity in the name', event: 'ev2#quot;', label: 'ev2#35;quot;', message: 'ev2#35;quot#59;' },
 ];
 
 describe('Mermaid: free text stays inside its statement', () => {
@@ -105,8 +106,7 @@ describe('Mermaid: free text stays inside its statement', () => {
     expect(out.split('\n')).toHaveLength(benignFlow.split('\n').length);
   });
 
-  // text() already wrote a message's # as "no. ", so the entity case is left to the flowchart.
-  it.each(HOSTILE.filter((h) => h.name !== 'an entity in the name'))('$name: the sequence diagram is the benign one with the name escaped in its messages', ({ event, message }) => {
+  it.each(HOSTILE)('$name: the sequence diagram is the benign one with the name escaped in its messages', ({ event, message }) => {
     const out = toMermaid(shop(event), 'split', { operation: 'orders.create' });
     expect(out).toBe(benignSeq.replace('publish ev2\n', `publish ${message}\n`).replace('ev2 → billing.notify', `${message} → billing.notify`));
     expect(out.split('\n')).toHaveLength(benignSeq.split('\n').length);
