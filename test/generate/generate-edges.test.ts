@@ -130,6 +130,27 @@ layouts:
     for (const t of ['gateway', 'k8s', 'compose', 'all'] as const) expect(() => generate(t, SPLIT, 'gw', {}), t).toThrow(msg);
   });
 
+  it('one such pair is named alone; three say "2 more such pairs"', () => {
+    const pairs = (n: number) =>
+      parsed(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: pairs }
+system:
+  domains:
+    reads: { operations: { ${Array.from({ length: n }, (_, i) => `g${i}: { route: GET /p${i}, cpu: 1ms }`).join(', ')} } }
+    writes: { operations: { ${Array.from({ length: n }, (_, i) => `w${i}: { route: POST /p${i}, cpu: 1ms }`).join(', ')} } }
+layouts:
+  gw:
+    gateway: { kind: kong, port: 8000 }
+    units:
+      r: { domains: [reads], port: 8001 }
+      w: { domains: [writes], port: 8002 }
+`);
+    const tail = '; the generated gateway and Ingress route by path, so one unit would take both: serve them from one unit, or give them different paths';
+    expect(() => generate('gateway', pairs(1), 'gw', {})).toThrow(`layout gw: GET /p0 (unit r) and POST /p0 (unit w) differ only in method${tail}`);
+    expect(() => generate('gateway', pairs(3), 'gw', {})).toThrow(`layout gw: GET /p0 (unit r) and POST /p0 (unit w) differ only in method (and 2 more such pairs)${tail}`);
+  });
+
   it('are fine on one unit, and where no gateway routes them (each unit on its own port)', () => {
     expect(generate('gateway', SPLIT, 'one', {}).length).toBeGreaterThan(0);
     expect(generate('compose', SPLIT, 'direct', {}).length).toBeGreaterThan(0);
