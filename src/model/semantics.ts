@@ -89,6 +89,26 @@ export function checkSemantics(bp: Blueprint): Problem[] {
   }
   const tables = [...rb.tableOwners.keys()];
 
+  // The `next:` chain leads on to a last layout: one that comes back to a layout already on it
+  // never ends (monolith → mid → monolith), and `archsim plan` read such a chain as no chain at
+  // all while saying it followed it. One error per cycle, at the `next` that closes it (the walk
+  // starting from the first layout in the file that leads into the cycle).
+  const reported = new Set<string>();
+  for (const start of Object.keys(bp.layouts)) {
+    const seen: string[] = [];
+    let cur: string | undefined = start;
+    while (cur !== undefined && Object.hasOwn(bp.layouts, cur) && !seen.includes(cur)) {
+      seen.push(cur);
+      cur = bp.layouts[cur]!.next;
+    }
+    if (cur === undefined || !seen.includes(cur)) continue;
+    const cycle = seen.slice(seen.indexOf(cur));
+    if (cycle.some((l) => reported.has(l))) continue;
+    for (const l of cycle) reported.add(l);
+    const last = cycle.at(-1)!;
+    err(['layouts', last, 'next'], `the next: chain comes back to "${cur}" (${[...cycle, cur].join(' → ')}) and never ends; the last layout of a chain has no next`);
+  }
+
   // Layouts.
   for (const [ln, layout] of Object.entries(bp.layouts)) {
     const lp = ['layouts', ln];

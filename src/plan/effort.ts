@@ -3,7 +3,7 @@
 // `archsim plan --effort key=value,…`. A model to argue with, not a promise. Pure.
 import { plural } from '../words.js';
 import { operationEdges, domainOf } from '../model/dependencies.js';
-import { isPublic } from '../model/resolve.js';
+import { isPublic, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { PhaseDraft } from './phases.js';
 import { isRelational } from './stores.js';
@@ -43,7 +43,21 @@ export interface PhaseEffort {
   items: string[];
 }
 
-export function phaseEffort(bp: Blueprint, p: PhaseDraft, prev: { gateway: boolean; broker: boolean }, team: number, canarySteps: number, model: EffortModel): PhaseEffort {
+/** What a phase starts from and ends in, for what becomes remote in it. */
+export interface PhaseEffortContext {
+  /** whether any phase so far had a gateway, a broker (set up once) */
+  prev: { gateway: boolean; broker: boolean };
+  /** the layout before this phase and this phase's, resolved: domain → unit */
+  before: ResolvedLayout;
+  after: ResolvedLayout;
+  /** extractions whose routes the canary shifts (none: no canary, no canary days) */
+  shifted: number;
+  team: number;
+  canarySteps: number;
+}
+
+export function phaseEffort(bp: Blueprint, p: PhaseDraft, ctx: PhaseEffortContext, model: EffortModel): PhaseEffort {
+  const { prev, team, canarySteps } = ctx;
   const items: string[] = [];
   let build = 0;
   let data = 0;
@@ -59,11 +73,17 @@ export function phaseEffort(bp: Blueprint, p: PhaseDraft, prev: { gateway: boole
   const ops = ex.flatMap((e) => e.domains.flatMap((d) => Object.values(bp.system.domains[d]!.operations)));
   add(ops.filter(isPublic).length, model.perPublicOperation, 'public operations moved');
   add(ops.filter((o) => !isPublic(o)).length, model.perInternalOperation, 'internal operations moved');
-  const moved = new Set(ex.flatMap((e) => e.domains));
-  const crossing = operationEdges(bp).filter((e) => moved.has(domainOf(e.from)) !== moved.has(domainOf(e.to)));
+  // A call (an event flow) becomes remote where its two ends are in one unit before this phase
+  // and in two after it. Counting the edges that cross the moved domains counted one already
+  // remote again (order-svc's call to oven-svc, remote since oven-svc left, counted again when
+  // order-svc left) and missed those the last, declared, phase splits off a continuing unit, so
+  // the total depended on --phases; compared phase with phase, each is counted once.
+  const unitOf = (r: ResolvedLayout, op: string) => r.unitOfDomain.get(domainOf(op));
+  const crossing = operationEdges(bp).filter((e) => unitOf(ctx.before, e.from) === unitOf(ctx.before, e.to) && unitOf(ctx.after, e.from) !== unitOf(ctx.after, e.to));
   add(crossing.filter((e) => e.kind === 'sync').length, model.perRemoteCall, 'synchronous calls becoming remote');
   add(crossing.filter((e) => e.kind === 'event').length, model.perEventFlow, 'event flows crossing units');
-  const tables = ex.flatMap((e) => e.tables);
+  // The extractions' tables and those a continuing unit's move takes along (the same five steps).
+  const tables = [...ex.flatMap((e) => e.tables), ...(p.carried ?? []).flatMap((c) => c.tables)];
   add(tables.filter((t) => isRelational(t.from.engine) || isRelational(t.to.engine)).length, model.perRelationalTable, 'relational tables moved', 'data');
   add(tables.filter((t) => !isRelational(t.from.engine) && !isRelational(t.to.engine)).length, model.perOtherTable, 'other tables moved', 'data');
   if (p.layout.gateway && !prev.gateway) add(1, model.gateway, 'gateway set-up');
@@ -73,7 +93,8 @@ export function phaseEffort(bp: Blueprint, p: PhaseDraft, prev: { gateway: boole
     personDays: round(build + data),
     buildDays: Math.ceil(build / perDay),
     dataDays: Math.ceil(data / perDay),
-    canaryDays: ex.length ? canarySteps * model.canaryStepDays : 0,
+    // The canary watches routes shift: a phase that moves none (consumers, internal work) has none.
+    canaryDays: ctx.shifted ? canarySteps * model.canaryStepDays : 0,
     items,
   };
 }

@@ -35,6 +35,18 @@ export interface PhaseDraft {
   /** the store changes that are not data moves (a store renamed or resized) and other notes */
   notes: string[];
   problems: string[];
+  /**
+   * Tables whose datastore changes in this phase while their unit is built by no extraction (a
+   * unit that continues, renamed or not): their data moves all the same, in the five steps.
+   */
+  carried?: CarriedData[];
+}
+
+/** A continuing unit's tables that change datastore: `unit` as the phase has it, `oldUnit` as the layout before ran them. */
+export interface CarriedData {
+  unit: string;
+  oldUnit: string;
+  tables: TableMove[];
 }
 
 const clone = <T>(x: T): T => structuredClone(x);
@@ -52,6 +64,16 @@ export function declaredChain(bp: Blueprint, from: string, to: string): string[]
   return chain;
 }
 
+/** The layouts `next:` leads through from `from`, up to the first repeat (shown) or the end. */
+function walkNext(bp: Blueprint, from: string): string[] {
+  const out = [from];
+  for (let cur = bp.layouts[from]?.next; cur !== undefined; cur = bp.layouts[cur]?.next) {
+    out.push(cur);
+    if (out.indexOf(cur) !== out.length - 1 || !Object.hasOwn(bp.layouts, cur)) break;
+  }
+  return out;
+}
+
 /**
  * How the chain is cut into phases. "declared": one phase per layout of the `next:` chain.
  * "unit": one phase per unit built, ignoring the chain. "auto": the declared chain, except that
@@ -63,6 +85,11 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
   const chain = mode === 'unit' ? [from, to] : (declaredChain(bp, from, to) ?? [from, to]);
   const steps = chain.slice(1).map((b, i) => ({ a: chain[i]!, b, moves: movesBetween(bp, chain[i]!, b) }));
   const notes: string[] = [];
+  // A `next:` chain that leaves --from and never reaches --to: the plan goes straight to the
+  // target, and says so (it said it followed the declared chain).
+  if (mode !== 'unit' && chain.length === 2 && bp.layouts[from]?.next && bp.layouts[from]!.next !== to) {
+    notes.push(`the declared next: chain from ${from} (${walkNext(bp, from).join(' → ')}) does not reach ${to}: the phases go from ${from} to ${to} directly`);
+  }
   if (opts.order) {
     const known = steps.flatMap((s) => s.moves.map((m) => m.unit));
     for (const u of opts.order) if (!known.includes(u)) throw new OrderError(`--order: "${u}" is not a unit this migration builds; units to build: ${known.join(', ')}`);
@@ -119,17 +146,65 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
   // The chain of phases is linked by the planner (phase-1 → phase-2 …), not by the declared next.
   delete layout.next;
   canarySides(bp, cur, tgt, layout, extractions, moves, declared !== undefined, notes);
+  let carried: CarriedData[] = [];
   if (declared) {
-    // A unit that keeps its name is not renamed: nothing to say (it said "X continues as X").
-    for (const [t, f] of continuations(cur, tgt)) if (t !== f) notes.push(`${f} continues as ${t} (the domains the others leave it, same instance: a rename, no traffic shift)`);
+    for (const [t, f] of continuations(cur, tgt)) {
+      const note = continuationNote(cur, tgt, f, t);
+      if (note) notes.push(note);
+    }
+    // The same name on both sides, with other replicas: said, as a scale-out or -in (no code moves).
+    for (const u of tgt.units) {
+      const was = cur.units.find((x) => x.name === u.name && sameSet(x.domains, u.domains));
+      if (was && was.replicas !== u.replicas) notes.push(`${u.name} goes from ${replicas(was.replicas)} to ${replicas(u.replicas)} (no code moves, no traffic shift)`);
+    }
     const matched = matchStores(cur, tgt);
     for (const [t, f] of matched) if (t !== f) notes.push(`datastore ${f} continues as ${t} (same engine and tables: resized or renamed, no data move)`);
+    // Only the extractions' tables were listed: a continuing unit's (the monolith going on as
+    // billing-svc while invoices leaves postgres for mysql) changed store with no step, no effort
+    // and no note. Every table whose store changes here moves; those no extraction moves are its.
+    carried = carriedData(bp, cur, tgt, new Set(extractions.flatMap((e) => e.tables.map((x) => x.table))));
   }
   // Only this layout is checked (the blueprint's own layouts passed the loader already).
   const problems = checkSemantics({ ...bp, layouts: { [name]: layout } })
     .filter((p) => p.severity === 'error' && p.path[0] === 'layouts' && p.path[1] === name)
     .map((p) => `${p.path.join('.')}: ${p.message}`);
-  return { name, ...(declared ? { declared } : {}), layout, extractions, notes, problems };
+  return { name, ...(declared ? { declared } : {}), layout, extractions, notes, problems, ...(carried.length ? { carried } : {}) };
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+const replicas = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
+
+/**
+ * What a continuation is: a rename keeps the unit as it was under another name; other replicas
+ * make it a scale-out (or -in) as well, which is not a rename (ingest going from 1 to 1000
+ * replicas was called "a rename"). Nothing to say of a unit that keeps name and replicas.
+ */
+function continuationNote(cur: ResolvedLayout, tgt: ResolvedLayout, from: string, to: string): string | undefined {
+  const a = cur.units.find((u) => u.name === from)!;
+  const b = tgt.units.find((u) => u.name === to)!;
+  const scaled = a.replicas !== b.replicas ? `from ${replicas(a.replicas)} to ${replicas(b.replicas)}` : undefined;
+  if (from === to) return scaled ? `${to} keeps the domains the others leave it and goes ${scaled} (no code moves, no traffic shift)` : undefined;
+  return scaled
+    ? `${from} continues as ${to} (the domains the others leave it, same instance) and goes ${scaled}: renamed and ${b.replicas > a.replicas ? 'scaled out' : 'scaled in'}, no traffic shift`
+    : `${from} continues as ${to} (the domains the others leave it, same instance: a rename, no traffic shift)`;
+}
+
+/** Tables whose datastore changes between the layouts and that no extraction moves, by the target unit that owns them. */
+function carriedData(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moved: Set<string>): CarriedData[] {
+  const all = Object.values(bp.system.domains).flatMap((d) => d.tables);
+  const by = new Map<string, CarriedData>();
+  for (const m of tableMoves(cur, tgt, all)) {
+    if (moved.has(m.table)) continue;
+    const domain = Object.entries(bp.system.domains).find(([, d]) => d.tables.includes(m.table))![0];
+    const unit = tgt.unitOfDomain.get(domain);
+    const oldUnit = cur.unitOfDomain.get(domain);
+    if (!unit || !oldUnit) continue;
+    const key = `${unit}\u0000${oldUnit}`;
+    const entry = by.get(key) ?? { unit, oldUnit, tables: [] };
+    entry.tables.push(m);
+    by.set(key, entry);
+  }
+  return [...by.values()];
 }
 
 /**
@@ -242,11 +317,20 @@ function derive(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moves: 
   };
   delete layout.next;
   const multi = Object.keys(units).length > 1;
-  if (multi && !layout.gateway) {
+  // The routes this phase shifts from a unit of the layout before to a new one: the canary's work.
+  const shifted = moves.filter((m) => m.domains.some((d) => cur.unitOfDomain.has(d) && Object.values(bp.system.domains[d]!.operations).some(isPublic)));
+  if (multi && !layout.gateway && (tgt.layout.gateway || shifted.length)) {
     layout.gateway = clone(tgt.layout.gateway) ?? { kind: 'nginx', port: 8000, replicas: 1, cpu: { dist: 'exp', mean: 0.2, cv: 1 } };
     // "an nginx", "an alb", "an envoy" gateway: the article goes by the name's sound.
     const article = /^(nginx|alb|envoy)$/.test(layout.gateway.kind) ? 'an' : 'a';
-    notes.push(`${article} ${layout.gateway.kind} gateway goes in front (strangler fig: it routes each domain to its unit)`);
+    // The target's own gateway goes in early. A target without one got an nginx in every derived
+    // phase all the same, even one that shifts no route (a consumer-only unit), and the plan never
+    // said why nor that it goes: it is there only to shift this phase's routes by weight.
+    notes.push(
+      tgt.layout.gateway
+        ? `${article} ${layout.gateway.kind} gateway goes in front (strangler fig: it routes each domain to its unit)`
+        : `${article} ${layout.gateway.kind} gateway goes in front although ${tgt.name} declares none: this phase shifts the routes of ${shifted.map((m) => m.unit).join(', ')} from the unit that serves them by weight (the canary), which needs something in front of both; it retires when the migration reaches a layout without one`,
+    );
   }
   if (multi && !layout.broker && tgt.layout.broker) {
     layout.broker = clone(tgt.layout.broker);

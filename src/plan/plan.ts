@@ -2,7 +2,7 @@
 // data out (the plan and the overlay that holds its layouts); the CLI does the reading and
 // writing. See the README's "archsim plan" section for the models behind each figure.
 import { sharedDatastoreLint } from '../model/lint.js';
-import { isPublic } from '../model/resolve.js';
+import { isPublic, resolveLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { compile } from '../simulate/compile.js';
 import { opDemands } from '../simulate/demand.js';
@@ -80,6 +80,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
   let prev = { gateway: !!source.layout.gateway, broker: !!source.layout.broker };
   /** the layout before this phase (whose gateway a canary runs on) */
   let before = source.layout;
+  let resolvedBefore = resolveLayout(all, o.from);
   [source, ...drafts].forEach((d, index) => {
     const layoutName = d.name;
     // The figures and triggers read the workload mix's operations only: compile those.
@@ -122,15 +123,24 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
         data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, ownerOf(bp, e, t.table), e.unit) })),
       };
     });
+    // A continuing unit's tables that change store move in the same five steps, said here (the
+    // extractions list their own).
+    for (const c of d.carried ?? []) {
+      for (const t of c.tables) {
+        d.notes.push(`table ${t.table} of ${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} moves: ${t.from.store} (${t.from.engine}) → ${t.to.store} (${t.to.engine}), in five steps: ${dataSteps(t, c.oldUnit, c.unit).map((x, k) => `${k + 1}. ${x}`).join('; ')}`);
+      }
+    }
+    const withRoutes = extractions.filter((e) => e.routes.length && e.from);
+    const resolvedHere = resolveLayout(all, layoutName);
     let effort: PlanPhase['effort'];
     if (index > 0) {
-      const ef = phaseEffort(bp, d, prev, team, canary.length, model);
+      const ef = phaseEffort(bp, d, { prev, before: resolvedBefore, after: resolvedHere, shifted: withRoutes.length, team, canarySteps: canary.length }, model);
       const len = ef.buildDays + ef.dataDays + ef.canaryDays;
       effort = { ...ef, startDay: day, endDay: day + len };
       day += len;
     }
+    resolvedBefore = resolvedHere;
     prev = { gateway: prev.gateway || !!d.layout.gateway, broker: prev.broker || !!d.layout.broker };
-    const withRoutes = extractions.filter((e) => e.routes.length && e.from);
     // A target declared without a gateway: the phases before it put one in front to shift routes,
     // and this phase, the target itself, has none. Its canary still runs on that gateway, which
     // then retires: every client must learn each unit's address, a change the plan must name.
@@ -141,6 +151,10 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
           ? `${d.declared ?? layoutName} declares no gateway: this phase's canary runs on the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}), which retires once the last step holds; from then on clients call each unit on its own port (${ports})`
           : `neither ${d.declared ?? layoutName} nor the layout before has a gateway: shifting routes by weight needs one in front for this phase's canary (generate gateway --plan writes its config), retired once the last step holds; clients then call each unit on its own port (${ports})`,
       );
+    } else if (index > 0 && before.gateway && !d.layout.gateway) {
+      // No route shifts here, but the gateway of the layout before goes: said, not dropped silently.
+      const ports = Object.entries(d.layout.units).map(([n, u]) => `${n} ${u.port}`).join(', ');
+      d.notes.push(`${d.declared ?? layoutName} declares no gateway: the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}) retires with this phase; from then on clients call each unit on its own port (${ports})`);
     }
     before = d.layout;
     const gw = `archsim generate gateway ${overlayFile} --plan ${planFile} --phase ${index}`;
@@ -258,13 +272,15 @@ function rollbackTriggers(bp: Blueprint, domains: string[], figs: PhaseFigures |
  * effort model's working days (the plan says "about N working days"), so weekends are excluded:
  * without it Mermaid counted calendar days and the chart ended about two sevenths too early.
  */
-function gantt(p: Plan, start: string): string {
-  const L = ['gantt', `    title ${safe(`${p.blueprint} ${p.from} to ${p.to}`)}`, '    dateFormat YYYY-MM-DD', '    axisFormat %d %b', '    excludes weekends'];
+export function gantt(p: Plan, start: string, names: GanttNames = { text: safe, task: safe }): string {
+  const L = ['gantt', `    title ${names.text(`${p.blueprint} ${p.from} to ${p.to}`)}`, '    dateFormat YYYY-MM-DD', '    axisFormat %d %b', '    excludes weekends'];
   let prevId: string | undefined;
   for (const ph of p.phases) {
     if (!ph.effort) continue;
+    // Task ids are made from the phase's index (an integer, by the plan's schema), never read.
+    const index = Math.trunc(ph.index);
     const units = ph.extractions.map((e) => e.unit).join(' ') || 'layout change';
-    L.push(`    section ${safe(`${ph.layout} ${units}`)}`);
+    L.push(`    section ${names.text(`${ph.layout} ${units}`) || 'phase'}`);
     const tasks: [string, number][] = [
       [`build ${units}`, ph.effort.buildDays],
       ['move data', ph.effort.dataDays],
@@ -272,20 +288,23 @@ function gantt(p: Plan, start: string): string {
     ];
     let any = false;
     tasks.forEach(([name, days], k) => {
-      if (!days) return;
-      const id = `p${ph.index}t${k}`;
-      L.push(`    ${safe(name)} :${id}, ${prevId ? `after ${prevId}` : start}, ${days}d`);
+      if (!(Number.isFinite(days) && days > 0)) return;
+      const id = `p${index}t${k}`;
+      L.push(`    ${names.task(name)} :${id}, ${prevId ? `after ${prevId}` : start}, ${days}d`);
       prevId = id;
       any = true;
     });
     if (!any) {
-      const id = `p${ph.index}m`;
-      L.push(`    ${safe(`${ph.layout} in place`)} :milestone, ${id}, ${prevId ? `after ${prevId}` : start}, 0d`);
+      const id = `p${index}m`;
+      L.push(`    ${names.task(`${ph.layout} in place`)} :milestone, ${id}, ${prevId ? `after ${prevId}` : start}, 0d`);
       prevId = id;
     }
   }
   return L.join('\n') + '\n';
 }
+
+/** How a gantt's words are made safe: the title and sections (`text`), and task names (`task`). */
+export type GanttNames = { text: (s: string) => string; task: (s: string) => string };
 
 /** Mermaid gantt text: no colon, hash or semicolon (they end a task name or start a comment). */
 function safe(s: string): string {

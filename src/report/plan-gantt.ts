@@ -3,6 +3,7 @@
 // shows it. The schedule is rebuilt here from the plan's structured fields, the way `archsim plan`
 // writes it (src/plan/plan.ts, gantt()), with every name cut down to characters Mermaid cannot read
 // as syntax. Only the start date is taken from the file's text, and only when it is a real date.
+import { gantt } from '../plan/plan.js';
 import type { Plan } from '../plan/schema.js';
 
 /** The date `archsim plan` starts a schedule on when it is given none (src/plan/plan.ts). */
@@ -34,40 +35,9 @@ export function ganttStart(gantt: string): string {
   return DEFAULT_START;
 }
 
-/** A day count as the planner writes it (a number is digits, `.` and an exponent only: no syntax). */
-const days = (n: number) => (Number.isFinite(n) && n > 0 ? String(n) : '0');
-
-/** The plan's schedule as Mermaid gantt text, from its phases, efforts and canary steps alone. */
+/** The plan's schedule as Mermaid gantt text, from its phases, efforts and canary steps alone (the planner's own gantt, with these stricter names). */
 export function planGantt(p: Plan): string {
-  const start = ganttStart(p.gantt);
-  const L = ['gantt', `    title ${safe(`${p.blueprint} ${p.from} to ${p.to}`)}`, '    dateFormat YYYY-MM-DD', '    axisFormat %d %b', '    excludes weekends'];
-  let prevId: string | undefined;
-  for (const ph of p.phases) {
-    if (!ph.effort) continue;
-    // Task ids are made here from the phase's index (an integer by the schema), never read.
-    const index = Math.trunc(ph.index);
-    const units = ph.extractions.map((e) => e.unit).join(' ') || 'layout change';
-    L.push(`    section ${safe(`${ph.layout} ${units}`) || 'phase'}`);
-    const tasks: [string, number][] = [
-      [`build ${units}`, ph.effort.buildDays],
-      ['move data', ph.effort.dataDays],
-      [`canary ${p.canaryPercents.join(' ')}`, ph.effort.canaryDays],
-    ];
-    let any = false;
-    tasks.forEach(([name, n], k) => {
-      if (!n) return;
-      const id = `p${index}t${k}`;
-      L.push(`    ${taskName(name)} :${id}, ${prevId ? `after ${prevId}` : start}, ${days(n)}d`);
-      prevId = id;
-      any = true;
-    });
-    if (!any) {
-      const id = `p${index}m`;
-      L.push(`    ${taskName(`${ph.layout} in place`)} :milestone, ${id}, ${prevId ? `after ${prevId}` : start}, 0d`);
-      prevId = id;
-    }
-  }
-  return L.join('\n') + '\n';
+  return gantt(p, ganttStart(p.gantt), { text: safe, task: taskName });
 }
 
 /**

@@ -36,7 +36,10 @@ describe('plan: a target without a gateway', () => {
 
   it('says the last canary runs on the gateway before, which then retires, and where clients go', () => {
     expect(p.phases.map((ph) => ph.layoutInput.gateway === undefined)).toEqual([true, false, true]);
-    expect(p.phases[1]!.notes).toContain('an nginx gateway goes in front (strangler fig: it routes each domain to its unit)');
+    // The target has none: the gateway is there for this phase's canary, and the note says why.
+    expect(p.phases[1]!.notes).toContain(
+      'an nginx gateway goes in front although split declares none: this phase shifts the routes of catalog-svc from the unit that serves them by weight (the canary), which needs something in front of both; it retires when the migration reaches a layout without one',
+    );
     expect(p.phases[2]!.canary).toBeDefined();
     expect(p.phases[2]!.notes).toContain(
       "split declares no gateway: this phase's canary runs on the nginx gateway of the layout before (port 8000), which retires once the last step holds; from then on clients call each unit on its own port (catalog-svc 8081, checkout-svc 8082)",

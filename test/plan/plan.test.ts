@@ -173,9 +173,13 @@ describe('plan: ChatPop phase1 → phase3 (seed 003)', () => {
     const t = p.phases[0]!.triggers;
     expect(t.map((x) => x.description)).toEqual(chatpop.layouts.phase1!.triggers.map((x) => x.description));
     const conns = t.find((x) => x.metric === 'connections')!;
-    // The workload is the seed's 500 concurrent users: the 500-connection trigger fires now.
+    // The workload is the seed's 500 concurrent users and the trigger reads "above 500": not
+    // above today (500 is not above 500; "above" is strict for every metric), it fires with the
+    // first growth past today's load, month 1 (it said month 0, as a rate trigger at equality did
+    // while a latency one did not).
+    expect(conns.now).toBe(500);
     expect(conns.fireRps).toBe(40);
-    expect(conns.month).toBe(0);
+    expect(conns.month).toBe(1);
     const cpu = t.find((x) => x.metric === 'utilization(app)')!;
     expect(cpu.fireRps).toBeGreaterThan(40);
     expect(cpu.month).toBeGreaterThan(0);

@@ -40,7 +40,9 @@ describe('archsim rehearse on a system the reference services do not implement',
   const bp = join(tmp, 'tiny-shop.yaml');
   writeFileSync(bp, YAML);
   const out = join(tmp, 'plan');
-  const made = archsim(['plan', bp, '--from', 'mono', '--to', 'split', '--out', out]);
+  // from the blueprint's folder: the overlay's extends: must be loadable where it is used (a base
+  // outside both the overlay's folder and the working directory is refused, as the loader does)
+  const made = archsim(['plan', bp, '--from', 'mono', '--to', 'split', '--out', out], { cwd: tmp });
   const planFile = join(out, 'tiny-shop.plan.json');
 
   it('is refused before anything starts: one line, exit 2', () => {

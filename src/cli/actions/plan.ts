@@ -1,9 +1,9 @@
 // `archsim plan`: flags checked, one plan() call, the overlay checked to load before anything is written.
 // (The HTML renderer is this action's one further lazy import: only --format html needs it.)
-import { lstatSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { loadBlueprint, readText } from '../../io/load.js';
+import { baseReader, EXTENDS_ANYWHERE_ENV, loadBlueprint } from '../../io/load.js';
 import { writeFiles } from '../../io/write-files.js';
 import { parseBlueprint } from '../../model/parse.js';
 import { plan, PlanError, OrderError, parseEffort } from '../../plan/index.js';
@@ -68,7 +68,36 @@ function today(now = new Date()): string {
 /** Files an overlay may extend, by name (the loader's rule for `extends:`, src/model/parse.ts). */
 const EXTENDABLE = /\.(ya?ml|json)$/i;
 
+/** A path as the file system has it (links resolved), or as given when it does not exist yet. */
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    const dir = path.dirname(path.resolve(p));
+    return dir === path.resolve(p) ? dir : path.join(real(dir), path.basename(p));
+  }
+}
+
+/**
+ * Whether a command run from `cwd` loads an overlay in `outDir` that extends `blueprint`: the
+ * loader follows a base inside the overlay's folder tree or the working directory's
+ * (src/io/load.ts baseReader), unless extends-anywhere is on. Asked before the plan is made,
+ * whether or not --out exists yet (the loader's own check needs the folder to exist).
+ */
+function extendsLoads(blueprint: string, outDir: string, cwd: string): boolean {
+  if (process.env[EXTENDS_ANYWHERE_ENV] === '1') return true;
+  const b = real(blueprint);
+  const inside = (folder: string) => {
+    const rel = path.relative(folder, b);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  return inside(real(outDir)) || inside(real(cwd));
+}
+
 export async function action(file: string, f: PlanFlags): Promise<number> {
+  // --json is machine output on stdout: the plan, or with --out what was written. With another
+  // --format it was silently the one or the other; refused instead.
+  if (f.json && f.format !== undefined && f.format !== 'json') throw new UsageError(`--json and --format ${f.format} contradict each other (--json is --format json); give one of them`);
   const format = f.json ? 'json' : (f.format ?? 'md');
   if (!['md', 'html', 'json'].includes(format)) throw new UsageError(`--format ${format}: expected md, html or json`);
   const mode = f.phases ?? 'auto';
@@ -104,6 +133,22 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
   const dir = f.out;
   const overlayFile = dir ? path.join(dir, `${name}.plan.yaml`) : `${name}.plan.yaml`;
   const planFile = dir ? path.join(dir, `${name}.plan.json`) : `${name}.plan.json`;
+  if (dir) {
+    // A file this command read may not be written, --force or not (as report and graph refuse
+    // it): a blueprint that is the overlay --out writes (plan p/x.plan.yaml --out p) reached the
+    // load-back check as an overlay extending itself, "internal error: … extends cycle", exit 1.
+    const read = new Set(inputs.map(real));
+    const report = format === 'json' ? [] : [path.join(dir, `${name}.plan.${format}`)];
+    for (const o of [overlayFile, planFile, ...report]) if (read.has(real(o))) throw new UsageError(`${o} is one of this command's inputs; choose another output`);
+    // The overlay names the blueprint by a path relative to --out; the commands that read it
+    // follow that only inside --out's folder tree or their working directory's. From elsewhere
+    // (cd a; plan ../bp/x.yaml --out ../out) it was written, exit 0, and no command loaded it.
+    if (!extendsLoads(file, dir, process.cwd())) {
+      throw new UsageError(
+        `--out ${dir}: the overlay would extend ${path.relative(path.resolve(dir), path.resolve(file)).split(path.sep).join('/')}, outside ${dir} and the working directory, and no archsim command would load it; run archsim from a folder that holds both the blueprint and --out (or choose an --out that holds the blueprint's folder), or pass --allow-extends-anywhere to every command that reads the overlay`,
+      );
+    }
+  }
   let result;
   try {
     result = plan(blueprint, {
@@ -134,8 +179,9 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
     const overlayText =
       `# archsim plan: ${name} from ${p.from} to ${p.to}, one layout per phase (phase-1 … phase-${p.phases.length - 1}).\n# Generated; re-run archsim plan to change it. Every command reads it like the blueprint it extends.\n` +
       stringify({ extends: rel, layouts: result.overlay.layouts }, { lineWidth: 0, aliasDuplicateObjects: false });
-    // The overlay must load like any blueprint: check it before anything is written.
-    const check = parseBlueprint(overlayText, path.resolve(overlayFile), readText);
+    // The overlay must load like any blueprint, by the loader's own rules for extends: (the
+    // reader other commands use, from this working directory): checked before anything is written.
+    const check = parseBlueprint(overlayText, path.resolve(overlayFile), baseReader());
     if (!check.ok) throw new Error(`the plan's overlay does not validate (a bug in archsim plan): ${check.errors.map((e) => e.message).join('; ')}`);
     const files = [
       { path: `${name}.plan.yaml`, content: overlayText },
@@ -143,12 +189,14 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
       ...(format === 'json' ? [] : [{ path: `${name}.plan.${format}`, content: rendered }]),
     ];
     const w = writeFiles(dir, files, { force: f.force === true, inputs });
+    // --json: what was written, as JSON on stdout (as generate --json says it), not the table.
+    if (format === 'json') printJson({ blueprint: name, from: p.from, to: p.to, dir, ok: w.conflicts.length === 0, conflicts: w.conflicts.map((c) => path.join(dir, c)), files: w.files.map((x) => ({ ...x, path: path.join(dir, x.path) })) });
     if (w.conflicts.length) {
       for (const c of w.conflicts) err(`archsim: ${path.join(dir, c)} exists with other content`);
       err('archsim: nothing written (use --force to overwrite)');
       return EXIT.badInput;
     }
-    out(table(['status', 'file', 'bytes'], w.files.map((x) => [x.status, path.join(dir, x.path), x.bytes])));
+    if (format !== 'json') out(table(['status', 'file', 'bytes'], w.files.map((x) => [x.status, path.join(dir, x.path), x.bytes])));
   } else if (format === 'json') printJson(p);
   else out(rendered.trimEnd());
   if (problems.length) {

@@ -17,10 +17,10 @@ export function register(program: Command): void {
     .option('--max-error-rate <pct>', 'roll a canary back above this error rate (a bare number is a percentage: 1 is 1%)', '1%')
     .option('--effort <k=v,…>', 'adjust the effort model, e.g. perUnit=8,focus=0.5 (see the README)')
     .option('--start <date>', 'first day of the schedule, YYYY-MM-DD (default: today)')
-    .option('--format <f>', 'md, html or json', 'md')
+    .option('--format <f>', 'md, html or json (default md)')
     .option('-o, --out <dir>', 'write the overlay (<name>.plan.yaml), the plan (<name>.plan.json) and the report there')
     .option('--force', 'overwrite files in --out')
-    .option('--json', 'same as --format json')
+    .option('--json', 'same as --format json: the plan on stdout, or with --out the files written, as JSON')
     .addHelpText(
       'after',
       '\nThe overlay `extends:` the blueprint and holds the layouts phase-1 … phase-N, so every command works on a phase:\n  archsim plan system.yaml --from monolith --to microservices --growth 15%/month --out plan\n  archsim simulate plan/system.plan.yaml --layout phase-2 --method analytic\n  archsim generate gateway plan/system.plan.yaml --plan plan/system.plan.json --phase 2 --step 10 --out gw\nExit codes: 0 done, 1 a derived phase does not validate, 2 bad input or usage.',

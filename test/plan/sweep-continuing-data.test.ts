@@ -1,0 +1,60 @@
+// A table whose datastore changes moves in five steps whoever runs it (README "Data"). Only the
+// extractions' tables were listed: a unit that continues (the monolith going on as catalog-svc,
+// billing-svc, animal-svc) took its tables to another store, even another engine, with no step,
+// no effort and no note. None of these stores is a source store resized or renamed.
+import { describe, expect, it } from 'vitest';
+import { bp } from '../simulate/helpers.js';
+import { plan } from '../../src/plan/index.js';
+import { BAKERY, ENGINE_MOVE, ZOO } from './sweep-fixtures.js';
+
+const start = '2026-01-05';
+const moveNote = (table: string, unit: string, old: string, from: string, fromEngine: string, to: string, toEngine: string) =>
+  `table ${table} of ${unit} (${old} before) moves: ${from} (${fromEngine}) → ${to} (${toEngine}), in five steps: 1. dual write: ${old} writes ${table} to ${from} and ${to} (${from} stays the source of truth); 2. backfill: copy the existing rows of ${table} from ${from} to ${to}, in batches; 3. verify: compare counts and checksums of ${table} in both stores until they agree; 4. cut over: ${unit} reads and writes ${table} in ${to} only; ${from}'s copy is frozen; 5. drop the old copy: after the rollback window, drop ${table} from ${from}`;
+
+describe('plan: tables of a continuing unit that change store move too', () => {
+  it('engine-move: items leaves postgres for mongodb with catalog-svc (app renamed), in the data days and the effort', () => {
+    const p = plan(bp(ENGINE_MOVE), { from: 'mono', to: 'split', start }).plan;
+    const ph = p.phases[1]!;
+    expect(ph.extractions.map((e) => [e.unit, e.data.map((d) => d.table)])).toEqual([['ledger-svc', ['entries']]]);
+    expect(ph.notes).toEqual([
+      'app continues as catalog-svc (the domains the others leave it, same instance: a rename, no traffic shift)',
+      moveNote('items', 'catalog-svc', 'app', 'main', 'postgres', 'items-db', 'mongodb'),
+    ]);
+    // Two relational tables: entries (the extraction's) and items (the continuing unit's).
+    expect(ph.effort!.items).toContain('relational tables moved: 2 × 3 = 6 person-days');
+    expect(ph.effort!.dataDays).toBe(3);
+    expect(p.totals.personDays).toBe(15);
+  });
+
+  it('bakery: invoices goes from main (postgres) to bill-db (mysql) in phase 3, whatever --phases', () => {
+    for (const mode of ['auto', 'unit', 'declared'] as const) {
+      const p = plan(bp(BAKERY), { from: 'monolith', to: 'micro', mode, start }).plan;
+      const last = p.phases.at(-1)!;
+      expect(last.notes, mode).toContain(moveNote('invoices', 'billing-svc', 'app', 'main', 'postgres', 'bill-db', 'mysql'));
+      // ovens, orders, order_lines (extractions) and invoices: four relational tables in all.
+      const tables = p.phases.flatMap((x) => x.effort?.items ?? []).filter((i) => i.startsWith('relational tables moved'));
+      expect(tables.map((i) => Number(/: (\d+) ×/.exec(i)![1])).reduce((a, b) => a + b, 0), mode).toBe(4);
+    }
+  });
+
+  it('zoo: phase 4 moves keepers (keeper-svc), and animals and cages with animal-svc, the zoo unit going on', () => {
+    const p = plan(bp(ZOO), { from: 'mono', to: 'split', start }).plan;
+    const ph = p.phases[4]!;
+    expect(ph.extractions.map((e) => [e.unit, e.data.map((d) => `${d.table}: ${d.from.store} → ${d.to.store}`)])).toEqual([['keeper-svc', ['keepers: main → shared-pg']]]);
+    expect(ph.notes).toContain(moveNote('animals', 'animal-svc', 'zoo', 'main', 'postgres', 'shared-pg', 'postgres'));
+    expect(ph.notes).toContain(moveNote('cages', 'animal-svc', 'zoo', 'main', 'postgres', 'cages-mem', 'memory'));
+    expect(ph.effort!.items).toContain('relational tables moved: 3 × 3 = 9 person-days');
+    // Not a store renamed: main (every table) and shared-pg (two of them) have other tables.
+    expect(ph.notes.filter((n) => n.startsWith('datastore main continues'))).toEqual([]);
+  });
+
+  it('a store of the same engine and tables is still a rename, not a move', () => {
+    const text = ENGINE_MOVE.replace('items-db: { engine: mongodb', 'items-db: { engine: postgres').replace('entries-db: { engine: postgres, instance: db, tables: [entries] }', 'entries-db: { engine: postgres, instance: db, tables: [entries] }');
+    // Both tables in one postgres store named otherwise: main renamed, nothing moves.
+    const one = text.replace(/      items-db: .*\n      entries-db: .*\n/, '      pg: { engine: postgres, instance: db, tables: [items, entries] }\n');
+    const p = plan(bp(one), { from: 'mono', to: 'split', start }).plan;
+    expect(p.phases[1]!.extractions.flatMap((e) => e.data)).toEqual([]);
+    expect(p.phases[1]!.notes).toContain('datastore main continues as pg (same engine and tables: resized or renamed, no data move)');
+    expect(p.phases[1]!.notes.filter((n) => n.startsWith('table '))).toEqual([]);
+  });
+});
