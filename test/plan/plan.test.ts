@@ -173,13 +173,12 @@ describe('plan: ChatPop phase1 → phase3 (seed 003)', () => {
     const t = p.phases[0]!.triggers;
     expect(t.map((x) => x.description)).toEqual(chatpop.layouts.phase1!.triggers.map((x) => x.description));
     const conns = t.find((x) => x.metric === 'connections')!;
-    // The workload is the seed's 500 concurrent users and the trigger reads "above 500": not
-    // above today (500 is not above 500; "above" is strict for every metric), it fires with the
-    // first growth past today's load, month 1 (it said month 0, as a rate trigger at equality did
-    // while a latency one did not).
+    // The workload is the seed's 500 concurrent users and the seed's trigger is "500+": written
+    // `above: 499` ("above" is strict for every metric, and connections are whole), it has fired
+    // today, month 0.
     expect(conns.now).toBe(500);
-    expect(conns.fireRps).toBe(40);
-    expect(conns.month).toBe(1);
+    expect(conns.fireRps).toBeCloseTo(40 * 499 / 500, 6);
+    expect(conns.month).toBe(0);
     const cpu = t.find((x) => x.metric === 'utilization(app)')!;
     expect(cpu.fireRps).toBeGreaterThan(40);
     expect(cpu.month).toBeGreaterThan(0);
