@@ -63,7 +63,9 @@ function inert(s: string): string {
 /** Text inside a quoted label: quotes and angle brackets as entities, line breaks as <br/>. */
 function label(...lines: string[]): string {
   // A # of the text itself becomes #35; first, so "#quot;" in a name shows as typed, not as ".
-  const esc = (s: string) => inert(s.replace(/#/g, '#35;')).replace(/&/g, '&amp;').replace(/"/g, '#quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // A : followed by a # in the same word becomes #58; as in text(): Mermaid drops the last ; of
+  // a line where "style" or "classDef" precedes ":…#", which would cut an entity's ;.
+  const esc = (s: string) => inert(s.replace(/#/g, '#35;')).replace(/&/g, '&amp;').replace(/"/g, '#quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/:(?=\S*#)/g, '#58;');
   return `"${lines.map(esc).join('<br/>')}"`;
 }
 

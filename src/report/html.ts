@@ -110,7 +110,7 @@ export function charts(r: Report): string[] {
     yMax: Math.max(10, ...r.layouts.flatMap((l) => l.sweep.map((p) => p.meanMs ?? 0)).filter((v) => v < 1e4)) * 1.05,
   });
   const cost = lineChart({
-    title: 'Monthly cost to hold the load (replicas at target utilization)',
+    title: 'Monthly cost to hold the load (replicas at target utilization, up to the rate replicas can hold)',
     xLabel: 'requests per second',
     yLabel: 'US dollars per month',
     series: r.layouts.map((l) => ({ name: l.name, points: l.costCurve.map((p) => [p.rateRps, p.monthlyUsd] as [number, number]) })),

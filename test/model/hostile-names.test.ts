@@ -77,7 +77,7 @@ const HOSTILE: { name: string; event: string; label: string; message: string }[]
   {
     name: 'fence, heading, HTML and an init directive',
     event: "ev2\n```\n<img src=x>\n## H\n%%{init: {'theme':'dark'}}%%",
-    label: "ev2 #96;#96;#96; &lt;img src=x&gt; #35;#35; H #37;%{init: {'theme':'dark'}}#37;%",
+    label: "ev2 #96;#96;#96; &lt;img src=x&gt; #35;#35; H #37;%{init: {'theme'#58;'dark'}}#37;%",
     // (a : with a # after it in the same word is #58;: see text() in mermaid.ts)
     message: "ev2 #96;#96;#96; #lt;img src=x#gt; #35;#35; H #37;%{init: {'theme'#58;'dark'}}#37;%",
   },

@@ -105,10 +105,11 @@ describe('collect, by hand', () => {
       ['web.home', 2, ['web-svc', 'cart-svc']],
       ['web.ping', 1, ['web-svc']],
     ]);
-    for (const l of [mono!, split!]) {
-      expect(l.sweep.map((p) => p.rateRps)).toEqual([1667, 3333]);
-      expect(l.costCurve.map((p) => p.rateRps)).toEqual([1667, 3333]);
-    }
+    for (const l of [mono!, split!]) expect(l.sweep.map((p) => p.rateRps)).toEqual([1667, 3333]);
+    // The cost to hold each load: mono's limit is its app, which replicas scale, at both rates;
+    // split's is pg (2666.67/s), which they do not, so its curve ends before 3333/s.
+    expect(mono!.costCurve.map((p) => p.rateRps)).toEqual([1667, 3333]);
+    expect(split!.costCurve.map((p) => p.rateRps)).toEqual([1667]);
     // Past mono's saturation no latency; split still has one at 1667/s.
     expect(mono!.sweep.map((p) => p.meanMs)).toEqual([null, null]);
     expect(split!.sweep[0]!.meanMs! > 0 && split!.sweep[1]!.meanMs === null).toBe(true);

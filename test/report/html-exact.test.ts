@@ -82,7 +82,7 @@ describe('charts', () => {
     expect(latency).toContain('rotate(-90)" text-anchor="middle">mean latency (ms)</text>');
     // mono's two finite means; past saturation no point.
     expect(latency).toMatch(/<path d="M[\d.]+ [\d.]+ L[\d.]+ [\d.]+" fill="none" stroke="#1f77b4" stroke-width="2"><title>mono<\/title>/);
-    expect(cost).toContain('aria-label="Monthly cost to hold the load (replicas at target utilization)"');
+    expect(cost).toContain('aria-label="Monthly cost to hold the load (replicas at target utilization, up to the rate replicas can hold)"');
     expect(cost).toContain('text-anchor="middle">requests per second</text>');
     expect(cost).toContain('rotate(-90)" text-anchor="middle">US dollars per month</text>');
     // Cost, uncapped: 65.5 → step 10 (65.5 / 5 = 13.1 → 1 × 10), axis end 70.

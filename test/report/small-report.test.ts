@@ -69,7 +69,7 @@ describe('a report worked out by hand', () => {
     expect(html).toContain('<td>lint</td>\n<td align="right">0 errors, 0 warnings</td>');
     expect(html).toContain('u_ua --&gt;|&quot;1 call&quot;| u_ub');
     expect(html).toContain('aria-label="Mean latency of the workload mix against load"');
-    expect(html).toContain('aria-label="Monthly cost to hold the load (replicas at target utilization)"');
+    expect(html).toContain('aria-label="Monthly cost to hold the load (replicas at target utilization, up to the rate replicas can hold)"');
     expect(html).toMatch(/fill="#1f77b4">one saturates<\/text>/);
     // The latency curve plots the two points below saturation (250/s has none): one path, two points.
     const latency = html.slice(html.indexOf('aria-label="Mean latency'), html.indexOf('</svg>', html.indexOf('aria-label="Mean latency')));
