@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { diffReports } from './baseline.js';
+import { blueprintBudgets } from './blueprint-budgets.js';
 import { evaluateBudgets, type ParsedBudgets } from './budget.js';
 import { collect, type CollectOptions } from './collect.js';
 import { renderHtml } from './html.js';
@@ -13,7 +14,7 @@ import type { Report, ReportCalibration } from './schema.js';
 export interface RunReportOptions extends CollectOptions {
   /** an earlier JSON report: every figure that changed is listed */
   baseline?: { file: string; report: Report };
-  /** limits to check (a broken one is listed in report.budgets, not thrown) */
+  /** limits to check beside the blueprint's own operation budgets (a broken one is listed in report.budgets, not thrown) */
   budgets?: { file: string; parsed: ParsedBudgets };
   /** the calibration overlay the blueprint's figures were taken from (report/calibration.ts): the writers say which figures are calibrated */
   calibration?: ReportCalibration;
@@ -34,11 +35,20 @@ export function runReport(bp: Blueprint, o: RunReportOptions): ReportRun {
   if (o.calibration) report.calibration = o.calibration;
   if (o.baseline) report.baseline = { file: o.baseline.file, changes: diffReports(o.baseline.report, report) };
   let broken: ReportRun['broken'] = [];
-  if (o.budgets) {
-    const r = evaluateBudgets(o.budgets.parsed, report.layouts, report.baseline?.changes);
-    if (!r.ok) throw new InputError(r.errors);
-    report.budgets = { file: o.budgets.file, passed: r.results.every((x) => x.pass), results: r.results };
-    broken = r.results.filter((x) => !x.pass);
+  // The budget file's, then the blueprint's own operations' (blueprint-budgets.ts), in one table.
+  const located = o.locate;
+  const locate: ParsedBudgets['locate'] = located ? (path) => located([...path]) : () => ({ file: o.file, line: 1, col: 1 });
+  const own = blueprintBudgets(bp, report.layouts, o.file, locate);
+  const sets = [...(o.budgets ? [o.budgets] : []), ...(own.budgets.length ? [{ file: o.file, parsed: own }] : [])];
+  if (sets.length) {
+    const results: ReportRun['broken'] = [];
+    for (const set of sets) {
+      const r = evaluateBudgets(set.parsed, report.layouts, report.baseline?.changes);
+      if (!r.ok) throw new InputError(r.errors);
+      results.push(...r.results);
+    }
+    report.budgets = { file: sets.map((x) => x.file).join(', '), passed: results.every((x) => x.pass), results };
+    broken = results.filter((x) => !x.pass);
   }
   report.summary = summaryLine(report).replace(/\*\*/g, '');
   return { report, diagrams, notes, broken };

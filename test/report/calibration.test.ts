@@ -79,7 +79,8 @@ describe('report --calibration: the report itself says which figures are calibra
       '',
       'Workload: 200/s',
     ].join('\n');
-    expect(md).toContain(`per month.\n\n${block}`);
+    // the blueprint's own operation budgets are checked too (blueprint-budgets.ts): the summary says so
+    expect(md).toContain(`per month. ✅ all 4 budgets met.\n\n${block}`);
     expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
 
     // HTML (the same markdown through the report's renderer): text, no tag from the file, no heading of its own.
@@ -92,13 +93,13 @@ describe('report --calibration: the report itself says which figures are calibra
       '<li>measured: r`1`.json &lt;img src=x onerror=alert(1)&gt;: 2026-11-22T05:17:45.181Z, embedded driver, open model at 50/s, 10 s, 500 requests; [r2](https://evil.example/x): 2026-11-23T01:02:03.000Z , embedded driver, open model at 80/s, 10 s, 800 requests</li>',
     );
     expect(html).toContain(`<li>the blueprint&#39;s own: operations auth.register,`);
-    expect([...html.matchAll(/<h[1-6]>.*?<\/h[1-6]>/g)].map((m) => m[0])).toEqual(['<h2>archsim: QuantChat messaging app</h2>', '<h3>Load and cost</h3>', '<h3>Lint</h3>', '<h3>Readiness checklist</h3>', '<h4>monolith</h4>']);
+    expect([...html.matchAll(/<h[1-6]>.*?<\/h[1-6]>/g)].map((m) => m[0])).toEqual(['<h2>archsim: QuantChat messaging app</h2>', '<h3>Budgets</h3>', '<h3>Load and cost</h3>', '<h3>Lint</h3>', '<h3>Readiness checklist</h3>', '<h4>monolith</h4>']);
 
     // The terminal: the notes on stderr and the summary on stdout, with no control character from the file.
     expect(r.stderr).toContain(`archsim: note: calibrated (${dir}/cal\\n# HDR <img src=x> \`t\`.yaml, measured on layout monolith, host 2 cores, <script>alert(1)</script> [x](javascript:alert(1)) \`tick\` \\x1b]52;c;aGk=\\x07 EPYC, Node v20): CPU/wait/query times of 1 operation: messages.send\n`);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(r.stdout).toBe(
-      `monolith: saturates at 258/s (bottleneck backend), $32 per month. (calibrated (${dir}/cal\\n# HDR <img src=x> \`t\`.yaml, measured on layout monolith, host 2 cores, <script>alert(1)</script> [x](javascript:alert(1)) \`tick\` \\x1b]52;c;aGk=\\x07 EPYC, Node v20): CPU/wait/query times of 1 operation: messages.send)\n`,
+      `monolith: saturates at 258/s (bottleneck backend), $32 per month. ✅ all 4 budgets met. (calibrated (${dir}/cal\\n# HDR <img src=x> \`t\`.yaml, measured on layout monolith, host 2 cores, <script>alert(1)</script> [x](javascript:alert(1)) \`tick\` \\x1b]52;c;aGk=\\x07 EPYC, Node v20): CPU/wait/query times of 1 operation: messages.send)\n`,
     );
   });
 
