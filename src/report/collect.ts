@@ -90,8 +90,9 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
       faultDescriptions,
       // Only the loads the layout can hold: past the rate where a station replicas do not scale
       // (a datastore, the gateway, the broker) saturates, no number of replicas holds it, and a
-      // price there (the replicas' cost alone) read as a cost of holding it.
-      costCurve: rates.map((x) => costAt(bp, l, x, { compiled: c })).filter((t) => t.limits.every((s) => s.utilization < 1)),
+      // price there (the replicas' cost alone) read as a cost of holding it. At exactly its
+      // saturation rate (ρ = 1, however rounded) it does not hold either.
+      costCurve: rates.map((x) => costAt(bp, l, x, { compiled: c })).filter((t) => t.limits.every((s) => s.utilization < 1 - 1e-9)),
       lint: findings.map((f) => {
         const p = o.locate?.(f.path);
         return { rule: f.rule, severity: f.severity, message: f.message, where: p ? `${p.file}:${p.line}:${p.col}` : null };

@@ -60,6 +60,12 @@ describe('the blueprint’s operation budgets in a report', () => {
     expect(run.report.budgets!.results.map((x) => x.budget)).toEqual(['cost.monthly < 100 USD', 'p50(web.page) < 1000ms (the blueprint’s)', 'p95(web.page) < 1ms (the blueprint’s)', 'p99(web.ok) < 1000ms (the blueprint’s)']);
   });
 
+  it('an internal operation’s budget (no route, so no figure in any layout) is not checked, and breaks nothing', () => {
+    const internal = parseOk(TEXT.replace('none: { route: GET /none, cpu: 1ms }', 'none: { route: GET /none, cpu: 1ms, calls: [web.inner] }\n        inner: { internal: true, cpu: 1ms, budget: { p95: 1ms } }'));
+    const run = runReport(internal, { file: 'b.yaml', generator: 't', layouts: ['one'], scenarios: [], loadtests: [] });
+    expect(run.report.budgets!.results.map((x) => x.figure)).toEqual(['p50(web.page)', 'p95(web.page)', 'p99(web.ok)']);
+  });
+
   it('a blueprint without operation budgets has no budget table', () => {
     const run = runReport(parseOk(TEXT.replace(/, budget: \{[^}]*\}/g, '')), { file: 'b.yaml', generator: 't', layouts: ['one'], scenarios: [], loadtests: [] });
     expect(run.report.budgets).toBeNull();

@@ -160,6 +160,17 @@ describe('collect, by hand', () => {
     expect(diagrams.mono).toContain('db_pg[("pg<br/>postgres")]');
   });
 
+  it('the cost curve: every load the layout holds, with a database busier than the target and below 1; none at or past its saturation', () => {
+    // five points on the axis 3333.33: 666.67 … 3333.33/s, split's pg at ρ 0.25, 0.5, 0.75, 1, 1.25
+    const { report } = collect(SHOP, options({ points: 5 }));
+    const split = report.layouts.find((l) => l.name === 'split')!;
+    expect(split.sweep.map((p) => p.rateRps)).toEqual([667, 1333, 2000, 2667, 3333]);
+    // 2000/s: pg over the 70% target (replicas cannot lower it) but under 1: held, priced
+    expect(split.costCurve.map((p) => p.rateRps)).toEqual([667, 1333, 2000]);
+    const mono = report.layouts.find((l) => l.name === 'mono')!;
+    expect(mono.costCurve.map((p) => p.rateRps)).toEqual([667, 1333, 2000, 2667, 3333]);
+  });
+
   it('--rate past saturation: the workload, the axis from twice the rate, the saturation note and both approximations', () => {
     // 800/s: mono's ρ = 800 × 1.375 ms = 1.1. The axis: 1.25 × max(2 × 800, 2666.67) = 3333.33.
     const { report, notes } = collect(SHOP, options({ rate: 800 }));
