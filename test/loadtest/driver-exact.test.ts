@@ -90,6 +90,8 @@ describe('scenario and options at their edges', () => {
     expect(Date.parse(r.started)).toBeGreaterThanOrEqual(before);
     expect(Math.abs(Date.parse(r.started) + r.warmup * 1000 - (before + 300))).toBeLessThanOrEqual(50);
     expect(r.totals.requests).toBeGreaterThan(0);
+    // a closed run has no service time apart from its latency: no second histogram handed over
+    for (const o of r.operations) expect(Object.keys(r.histograms.operations[o.id]!), o.id).toEqual(['latency']);
   });
 
   it('passes a header sent twice as null (only a single value is a tag)', async () => {
