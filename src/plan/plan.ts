@@ -222,7 +222,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     howObtained:
       'Figures: archsim’s analytic queueing network on the blueprint’s workload, per phase layout (the same as archsim simulate OVERLAY --layout phase-N --method analytic). Fault isolation: the share of the workload whose synchronous path avoids a unit, averaged over each unit down. Effort: the documented effort model (README), not a measurement.',
   };
-  out.gantt = gantt(out, o.start ?? '2026-01-05');
+  out.gantt = gantt(out, o.start ?? DEFAULT_GANTT_START);
   out.figuresHost = FIGURES_HOST;
   return { plan: out, overlay: { layouts: Object.fromEntries(drafts.map((d) => [d.name, layoutInput(d.layout)])) } };
 }
@@ -266,6 +266,9 @@ function rollbackTriggers(bp: Blueprint, domains: string[], figs: PhaseFigures |
   for (const u of units) out.push({ metric: `error_rate(${u})`, above: maxErrorRate, description: `errors on ${u}'s routes above ${round(maxErrorRate * 100)}%` });
   return out;
 }
+
+/** The first day of a gantt given no start (the core reads no clock). */
+export const DEFAULT_GANTT_START = '2026-01-05';
 
 /**
  * A Mermaid gantt: per phase, build, data and canary one after the other. Its durations are the

@@ -3,11 +3,9 @@
 // shows it. The schedule is rebuilt here from the plan's structured fields, the way `archsim plan`
 // writes it (src/plan/plan.ts, gantt()), with every name cut down to characters Mermaid cannot read
 // as syntax. Only the start date is taken from the file's text, and only when it is a real date.
-import { gantt } from '../plan/plan.js';
+import { DEFAULT_GANTT_START, gantt } from '../plan/plan.js';
 import type { Plan } from '../plan/schema.js';
 
-/** The date `archsim plan` starts a schedule on when it is given none (src/plan/plan.ts). */
-const DEFAULT_START = '2026-01-05';
 
 /**
  * Gantt text: letters, digits, space, `.`, `_`, `-` only. This is stricter than the planner's own
@@ -32,7 +30,7 @@ export function ganttStart(gantt: string): string {
     const t = new Date(Date.UTC(y, mo - 1, d));
     if (t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d) return m[0];
   }
-  return DEFAULT_START;
+  return DEFAULT_GANTT_START;
 }
 
 /** The plan's schedule as Mermaid gantt text, from its phases, efforts and canary steps alone (the planner's own gantt, with these stricter names). */

@@ -7,6 +7,7 @@
 import { resolveLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from './analytic.js';
+import { closedThroughputOf } from './closed-workload.js';
 import { Scenario } from './scenario.js';
 import { workloadFor } from './workload.js';
 
@@ -85,7 +86,7 @@ function closedThroughput(bp: Blueprint): number {
   const first = Object.keys(bp.layouts)[0];
   if (!first) return 0;
   try {
-    return analyze(bp, first).operations.reduce((sum, op) => sum + op.throughput, 0);
+    return closedThroughputOf(bp, first);
   } catch {
     return 0;
   }

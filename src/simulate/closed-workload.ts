@@ -15,8 +15,13 @@ import type { WorkloadSpec } from './types.js';
  * simulate --method analytic` makes), so the rate to pass is at hand. `what`: "a report compares
  * layouts", "compare sets the layouts".
  */
+/** A layout's throughput under the blueprint's own (closed) workload, req/s: the analytic solve's. */
+export function closedThroughputOf(bp: Blueprint, layout: string, compiled?: Compiled): number {
+  return analyze(bp, layout, compiled ? { compiled } : {}).operations.reduce((sum, op) => sum + op.throughput, 0);
+}
+
 export function closedWorkloadError(bp: Blueprint, w: WorkloadSpec, compiled: ReadonlyMap<string, Compiled>, what: string): UsageError {
   const think = w.thinkTime?.mean ?? 0;
-  const throughputs = [...compiled].map(([l, c]) => `${rateText(analyze(bp, l, { compiled: c }).operations.reduce((sum, op) => sum + op.throughput, 0))} in ${l}`);
+  const throughputs = [...compiled].map(([l, c]) => `${rateText(closedThroughputOf(bp, l, c))} in ${l}`);
   return new UsageError(`the blueprint's workload is closed (${w.users} users, each thinking ${think} ms between requests): ${what} at one open rate, which a closed workload does not have (it serves ${throughputs.join(', ')}); pass --rate`);
 }
