@@ -8,6 +8,7 @@
 // Without ARCHSIM_MUTATION_FOLDER (`npx stryker run --mutate 'src/x.ts:1-80'` for a quick look at
 // a range) the tests are the union of all folders' and the report goes to reports/mutation/adhoc;
 // ARCHSIM_MUTATION_DIR overrides where.
+import { fileURLToPath } from 'node:url';
 import { MUTATION_FOLDERS } from './scripts/mutation-folders.mjs';
 
 const folder = process.env.ARCHSIM_MUTATION_FOLDER;
@@ -22,9 +23,12 @@ process.env.ARCHSIM_MUTATION_RUN = '1';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  testRunner: 'vitest',
+  // The vitest runner plus each test's position and context hash, so that an incremental run
+  // retests what a changed test killed, not everything its file's tests killed
+  // (scripts/stryker-located-runner.mjs says why).
+  testRunner: 'vitest-located',
   vitest: { configFile: 'vitest.stryker.config.ts' },
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', fileURLToPath(new URL('./scripts/stryker-located-runner.mjs', import.meta.url))],
   mutate: folder ? MUTATION_FOLDERS[folder].mutate : Object.values(MUTATION_FOLDERS).flatMap((f) => f.mutate),
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: zod schemas and their descriptions, CSS, constant tables,

@@ -94,6 +94,9 @@ export default defineConfig({
     // child and time real HTTP, and their time is the requests', not the start.
     pool: (process.env.ARCHSIM_MUTATION_POOL as 'forks' | 'threads' | undefined) ?? (folders.some((f) => f.pool === 'forks') ? 'forks' : 'threads'),
     sequence: { sequencer: FailedThenFastestFirst },
+    // Each test's start position, for scripts/stryker-located-runner.mjs (the incremental file's
+    // test identity).
+    includeTaskLocation: true,
     // After the first failure (the mutant is killed), the run's later files are not even imported
     // (scripts/mutation-bail-runner.mjs): with one shared worker vitest would import each of them.
     runner: './scripts/mutation-bail-runner.mjs',
