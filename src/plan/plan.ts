@@ -125,9 +125,10 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
     });
     // A continuing unit's tables that change store move in the same five steps, said here (the
     // extractions list their own).
-    for (const c of d.carried ?? []) {
-      for (const t of c.tables) {
-        d.notes.push(`table ${t.table} of ${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} moves: ${t.from.store} (${t.from.engine}) → ${t.to.store} (${t.to.engine}), in five steps: ${dataSteps(t, c.oldUnit, c.unit).map((x, k) => `${k + 1}. ${x}`).join('; ')}`);
+    const carried = (d.carried ?? []).map((c) => ({ unit: c.unit, oldUnit: c.oldUnit, data: c.tables.map((t) => ({ ...t, steps: dataSteps(t, c.oldUnit, c.unit) })) }));
+    for (const c of carried) {
+      for (const t of c.data) {
+        d.notes.push(`table ${t.table} of ${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} moves: ${t.from.store} (${t.from.engine}) → ${t.to.store} (${t.to.engine}), in five steps: ${t.steps.map((x, k) => `${k + 1}. ${x}`).join('; ')}`);
       }
     }
     const withRoutes = extractions.filter((e) => e.routes.length && e.from);
@@ -187,6 +188,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       ...(d.declared ? { declared: d.declared } : {}),
       units: Object.keys(d.layout.units),
       extractions,
+      ...(carried.length ? { carried } : {}),
       notes: d.notes,
       problems: d.problems,
       sharedDatastores: shared,

@@ -98,6 +98,11 @@ export const Phase = z.object({
   declared: z.string().optional(),
   units: z.array(z.string()),
   extractions: z.array(Extraction),
+  /**
+   * Tables of a unit that carries on into this phase (under its name or a new one) and change
+   * datastore: their data moves in the same five steps as an extraction's. Absent when none.
+   */
+  carried: z.array(z.object({ unit: z.string(), oldUnit: z.string(), data: z.array(DataMove) })).optional(),
   notes: z.array(z.string()),
   /** validation problems of the derived layout (none expected) */
   problems: z.array(z.string()),

@@ -137,6 +137,11 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
   for (const n of o.phases ?? []) if (!known.has(n)) throw new StepsError(`phase ${n}: the plan has phases ${[...known].join(', ') || 'none to rehearse'}`);
   for (const phase of plan.phases) {
     if (phase.index === 0 || (o.phases && !o.phases.includes(phase.index))) continue;
+    // A continuing unit's tables that change store: the rehearsal runs that unit as the layout
+    // before had it, against its old store, so those moves are not rehearsed; said, not skipped.
+    for (const c of phase.carried ?? []) {
+      out.push({ kind: 'note', phase: phase.index, layout: phase.layout, text: `${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} carries on and its data moves (${c.data.map((t) => `${t.table}: ${t.from.store} → ${t.to.store}`).join(', ')}): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's five steps for them stand` });
+    }
     const moving = phase.extractions.filter((e) => e.from && e.routes.length);
     if (!moving.length || !phase.canary) {
       out.push({ kind: 'note', phase: phase.index, layout: phase.layout, text: `${phase.layout} moves no routes: nothing to rehearse` });

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { bp } from '../simulate/helpers.js';
 import { plan } from '../../src/plan/index.js';
+import { Plan } from '../../src/plan/schema.js';
+import { rehearsalSteps } from '../../src/rehearse/steps.js';
 import { BAKERY, ENGINE_MOVE, ZOO } from './sweep-fixtures.js';
 
 const start = '2026-01-05';
@@ -24,6 +26,41 @@ describe('plan: tables of a continuing unit that change store move too', () => {
     expect(ph.effort!.items).toContain('relational tables moved: 2 × 3 = 6 person-days');
     expect(ph.effort!.dataDays).toBe(3);
     expect(p.totals.personDays).toBe(15);
+  });
+
+  it('the plan JSON carries them as data (rehearse and other readers see them), and a rehearsal says it does not move them', () => {
+    const blueprint = bp(ENGINE_MOVE);
+    const p = plan(blueprint, { from: 'mono', to: 'split', start }).plan;
+    const ph = p.phases[1]!;
+    expect(ph.carried).toEqual([
+      {
+        unit: 'catalog-svc',
+        oldUnit: 'app',
+        data: [
+          {
+            table: 'items',
+            from: { store: 'main', engine: 'postgres' },
+            to: { store: 'items-db', engine: 'mongodb' },
+            steps: [
+              'dual write: app writes items to main and items-db (main stays the source of truth)',
+              'backfill: copy the existing rows of items from main to items-db, in batches',
+              'verify: compare counts and checksums of items in both stores until they agree',
+              "cut over: catalog-svc reads and writes items in items-db only; main's copy is frozen",
+              'drop the old copy: after the rollback window, drop items from main',
+            ],
+          },
+        ],
+      },
+    ]);
+    // Phases with no such table have no field at all.
+    expect(p.phases.filter((x) => x.carried).map((x) => x.index)).toEqual([1]);
+    // Written and read back through the plan's own schema (what rehearse loads).
+    const back = Plan.parse(JSON.parse(JSON.stringify(p)));
+    expect(back.phases[1]!.carried).toEqual(ph.carried);
+    const notes = rehearsalSteps(back, blueprint, { stepMs: 1000, phases: [1] }).filter((a) => a.kind === 'note');
+    expect(notes.map((a) => (a.kind === 'note' ? a.text : ''))).toEqual([
+      "catalog-svc (app before) carries on and its data moves (items: main → items-db): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's five steps for them stand",
+    ]);
   });
 
   it('bakery: invoices goes from main (postgres) to bill-db (mysql) in phase 3, whatever --phases', () => {
