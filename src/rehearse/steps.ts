@@ -139,12 +139,16 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
     if (phase.index === 0 || (o.phases && !o.phases.includes(phase.index))) continue;
     // A continuing unit's tables that change store: the rehearsal runs that unit as the layout
     // before had it, against its old store, so those moves are not rehearsed; said, not skipped.
-    for (const c of phase.carried ?? []) {
-      out.push({ kind: 'note', phase: phase.index, layout: phase.layout, text: `${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} carries on and its data moves (${c.data.map((t) => `${t.table}: ${t.from.store} → ${t.to.store}`).join(', ')}): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's five steps for them stand` });
-    }
+    // Said after the phase's own steps.
+    const carried: Action[] = (phase.carried ?? []).map((c) => ({
+      kind: 'note',
+      phase: phase.index,
+      layout: phase.layout,
+      text: `${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} carries on and its data moves (${c.data.map((t) => `${t.table}: ${t.from.store} → ${t.to.store}`).join(', ')}): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's five steps for them stand`,
+    }));
     const moving = phase.extractions.filter((e) => e.from && e.routes.length);
     if (!moving.length || !phase.canary) {
-      out.push({ kind: 'note', phase: phase.index, layout: phase.layout, text: `${phase.layout} moves no routes: nothing to rehearse` });
+      out.push({ kind: 'note', phase: phase.index, layout: phase.layout, text: `${phase.layout} moves no routes: nothing to rehearse` }, ...carried);
       continue;
     }
     const triggers = phase.canary.rollback.map(parseTrigger);
@@ -187,6 +191,7 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
       }
       out.push({ kind: 'retire', phase: phase.index, layout: phase.layout, unit: from, movedTo: e.unit, ops, drainMs: o.drainMs ?? Math.min(o.stepMs, 2000) });
     }
+    out.push(...carried);
   }
   return out;
 }
