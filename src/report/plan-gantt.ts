@@ -6,7 +6,6 @@
 import { DEFAULT_GANTT_START, gantt } from '../plan/plan.js';
 import type { Plan } from '../plan/schema.js';
 
-
 /**
  * Gantt text: letters, digits, space, `.`, `_`, `-` only. This is stricter than the planner's own
  * rule (no `:`, `#`, `;`, `%`, line breaks), since here a name comes from a file, not a
@@ -26,9 +25,11 @@ const taskName = (s: string) => {
 /** The first real YYYY-MM-DD date in the file's gantt (its first task's start), else the planner's default. */
 export function ganttStart(gantt: string): string {
   for (const m of gantt.matchAll(/(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])/g)) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const t = new Date(Date.UTC(y, mo - 1, d));
-    if (t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d) return m[0];
+    // A day past the month's end (or month 13) rolls over into another date: not a real one.
+    // (setUTCFullYear, not Date.UTC: that one reads years 0–99 as 1900–1999)
+    const t = new Date(0);
+    t.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    if (t.toISOString().slice(0, 10) === m[0]) return m[0];
   }
   return DEFAULT_GANTT_START;
 }

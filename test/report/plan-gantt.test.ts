@@ -73,5 +73,20 @@ describe('report --plan: the gantt comes from the plan, not from the file’s te
     // No real date in the file's text: the planner's default start.
     expect(ganttStart(evil.gantt)).toBe('2026-01-05');
     expect(ganttStart('gantt\n a :p1t0, 2027-02-30, 1d\n b :p1t1, 2027-03-01, 1d')).toBe('2027-03-01');
+    // Runs of cut characters become one space each: the names read as words.
+    expect(g.split('\n')[1]).toBe('    title bakery mono init to x click p1t0 href javascript alert 1');
+    expect(g).toContain('\n    section b section x y z oven-svc\n');
+  });
+
+  it('takes the first real date of the file’s gantt as the start: a day or month that rolls over is not one', () => {
+    const first = (...dates: string[]) => ganttStart(`gantt\n${dates.map((d, i) => `    t${i} :p1t${i}, ${d}, 1d`).join('\n')}`);
+    expect(first('2027-13-05', '2027-04-01')).toBe('2027-04-01');
+    expect(first('2027-00-10', '2027-04-01')).toBe('2027-04-01');
+    expect(first('2027-02-29', '2028-02-29')).toBe('2028-02-29');
+    expect(first('2027-04-31', '2027-12-31')).toBe('2027-12-31');
+    expect(first('0000-01-01')).toBe('0000-01-01');
+    // Digits run on either side: not a date.
+    expect(first('12027-01-01')).toBe('2026-01-05');
+    expect(ganttStart('2027-01-011')).toBe('2026-01-05');
   });
 });
