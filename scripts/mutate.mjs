@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { changedRanges } from './changed-ranges.mjs';
+import { folderKilledWithoutKiller } from './incremental-stats.mjs';
 import { FOLDER_NAMES, MUTATION_FOLDERS } from './mutation-folders.mjs';
 
 const argv = process.argv.slice(2);
@@ -67,6 +68,8 @@ for (const folder of run) {
     console.log(`\n== ${folder}: ${ranges.length} changed range(s) since ${since}`);
   }
   console.log(`\n== ${folder}: npx stryker run ${[...strykerArgs, ...extra.slice(0, 2)].join(' ')}`);
+  const lost = since ? 0 : folderKilledWithoutKiller(folder);
+  if (lost) console.log(`== ${folder}: ${lost} killed mutant(s) in the incremental file name no killing test (recorded before tests had positions): retested this time, once`);
   const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs, ...extra], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });
   const seconds = Math.round((Date.now() - started) / 1000);
   times.push({ folder, seconds, status: r.status });

@@ -164,3 +164,17 @@ it('does not', () => { void f; });
     expect(contextHash(FILE, not, testRoot, src)).toBe(otherBefore);
   });
 });
+
+describe('the incremental file’s killed mutants without a killing test (what npm run mutate retests once)', () => {
+  it('counts killed mutants whose killedBy is missing or empty, and nothing else', async () => {
+    const { killedWithoutKiller } = await import('../../scripts/incremental-stats.mjs');
+    const report = {
+      files: {
+        'src/a.ts': { mutants: [{ status: 'Killed', killedBy: ['1'] }, { status: 'Killed', killedBy: [] }, { status: 'Killed' }, { status: 'Survived' }, { status: 'Timeout' }] },
+        'src/b.ts': { mutants: [{ status: 'Killed' }, { status: 'NoCoverage', killedBy: [] }] },
+      },
+    };
+    expect(killedWithoutKiller(report)).toBe(3);
+    expect(killedWithoutKiller({})).toBe(0);
+  });
+});

@@ -1,0 +1,28 @@
+// What a folder's incremental file says about the next `npm run mutate` before it starts.
+// Stryker reuses a killed mutant only while its killing test is unchanged; a killed mutant with
+// none recorded (files written before tests had positions, scripts/stryker-located-runner.mjs)
+// is retested by every run until one records it.
+import { existsSync, readFileSync } from 'node:fs';
+
+/**
+ * The killed mutants of an incremental report that name no killing test. Pure.
+ * @param {{ files?: Record<string, { mutants: { status: string, killedBy?: string[] }[] }> }} report
+ */
+export function killedWithoutKiller(report) {
+  let n = 0;
+  for (const file of Object.values(report.files ?? {})) {
+    for (const m of file.mutants) if (m.status === 'Killed' && !m.killedBy?.length) n++;
+  }
+  return n;
+}
+
+/** The count for a folder's committed file, or undefined when it has none or cannot be read. */
+export function folderKilledWithoutKiller(folder) {
+  const path = `reports/mutation/${folder}/incremental.json`;
+  if (!existsSync(path)) return undefined;
+  try {
+    return killedWithoutKiller(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
