@@ -17,6 +17,15 @@ import { FOLDER_NAMES } from './mutation-folders.mjs';
 import { recordedName } from './stryker-located-runner.mjs';
 import { testContextOf } from './test-context.mjs';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: node scripts/locate-incremental.mjs [FOLDER ...]
+
+Gives the tests of reports/mutation/<folder>/incremental.json (every folder when none is named:
+${FOLDER_NAMES.join(', ')}) the start position and context hash mutation runs now record, where the
+test file and its helpers are unchanged since that file's run. Idempotent.
+Exit 0 when done, 1 when vitest cannot list the tests, 2 on a usage error.`);
+  process.exit(0);
+}
 const folders = process.argv.slice(2).length ? process.argv.slice(2) : FOLDER_NAMES;
 const bad = folders.find((f) => !FOLDER_NAMES.includes(f));
 if (bad) {

@@ -161,7 +161,10 @@ export function analyseTestFile(source, fileName = 'test.ts') {
     return found;
   };
   walk(sf.statements, []);
-  return { units, tests };
+  // Declarations by the names they declare, once per file (every test's context walks them).
+  const byName = new Map();
+  for (const u of units) for (const n of u.names) byName.set(n, [...(byName.get(n) ?? []), u]);
+  return { units, tests, byName };
 }
 
 /** True when `chain` (a unit's describe chain) encloses or equals a test's chain. */
@@ -174,8 +177,7 @@ const encloses = (chain, testChain) => chain.every((id, i) => testChain[i] === i
  * context of its own tests only.
  */
 export function testContext(analysis, test) {
-  const byName = new Map();
-  for (const u of analysis.units) for (const n of u.names) byName.set(n, [...(byName.get(n) ?? []), u]);
+  const { byName } = analysis;
   const included = new Set();
   const pending = [];
   const include = (u) => {
