@@ -117,9 +117,9 @@ export function renderPlanMarkdown(p: Plan): string {
     }
     L.push('');
     if (ph.canary) {
-      L.push('Canary:', '', '| step | weights | gateway config |', '|---:|---|---|');
+      L.push('Canary:', '', '| step | weights (per moved route: new unit, old unit) | gateway config |', '|---:|---|---|');
       for (const s of ph.canary.steps) {
-        L.push(`| ${s.percent}% | ${s.weights.map((w) => `${mdText(w.to)} ${w.weight}%`).join(', ')} | ${code(s.command)} |`);
+        L.push(`| ${s.percent}% | ${weightsByRoute(s.weights).map((ws) => ws.map((w) => `${mdText(w.to)} ${w.weight}%`).join(', ')).join('; ')} | ${code(s.command)} |`);
       }
       L.push('', 'Roll back (to weight 0) when:', '');
       for (const r of ph.canary.rollback) L.push(`- ${mdText(r.description)}${r.predicted !== undefined ? ` (predicted ${ms(r.predicted)} at 100%)` : ''}`);
@@ -140,4 +140,19 @@ export function renderPlanMarkdown(p: Plan): string {
     }
   }
   return L.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * A canary step's weights, one group per route in the plan's order. A phase that moves several
+ * units off one old unit lists that unit once per route ("orders 10%, monolith 90%; users 10%,
+ * monolith 90%"): joined flat, it read as the old unit named twice with weights past 100%.
+ */
+export function weightsByRoute<W extends { route: string }>(weights: W[]): W[][] {
+  const groups = new Map<string, W[]>();
+  for (const w of weights) {
+    const g = groups.get(w.route);
+    if (g) g.push(w);
+    else groups.set(w.route, [w]);
+  }
+  return [...groups.values()];
 }
