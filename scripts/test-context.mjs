@@ -163,7 +163,13 @@ export function analyseTestFile(source, fileName = 'test.ts') {
   walk(sf.statements, []);
   // Declarations by the names they declare, once per file (every test's context walks them).
   const byName = new Map();
-  for (const u of units) for (const n of u.names) byName.set(n, [...(byName.get(n) ?? []), u]);
+  for (const u of units) {
+    for (const n of u.names) {
+      const list = byName.get(n);
+      if (list) list.push(u);
+      else byName.set(n, [u]);
+    }
+  }
   return { units, tests, byName };
 }
 
