@@ -28,7 +28,13 @@ export default {
   // (scripts/stryker-located-runner.mjs says why).
   testRunner: 'vitest-located',
   vitest: { configFile: 'vitest.stryker.config.ts' },
-  plugins: ['@stryker-mutator/vitest-runner', fileURLToPath(new URL('./scripts/stryker-located-runner.mjs', import.meta.url))],
+  // and the `checkpoint` reporter: the run so far, every minute, in checkpoint.json beside the
+  // incremental file, so that a stopped run of hours keeps what it tested (scripts/stryker-checkpoint.mjs).
+  plugins: [
+    '@stryker-mutator/vitest-runner',
+    fileURLToPath(new URL('./scripts/stryker-located-runner.mjs', import.meta.url)),
+    fileURLToPath(new URL('./scripts/stryker-checkpoint.mjs', import.meta.url)),
+  ],
   mutate: folder ? MUTATION_FOLDERS[folder].mutate : Object.values(MUTATION_FOLDERS).flatMap((f) => f.mutate),
   coverageAnalysis: 'perTest',
   // Static mutants (module-level code: zod schemas and their descriptions, CSS, constant tables,
@@ -39,7 +45,7 @@ export default {
   // Re-runs test only the mutants whose code or covering tests changed since the last run.
   incremental: true,
   incrementalFile: `${dir}/incremental.json`,
-  reporters: ['html', 'json', 'clear-text', 'progress'],
+  reporters: ['html', 'json', 'clear-text', 'progress', 'checkpoint'],
   htmlReporter: { fileName: `${dir}/mutation.html` },
   jsonReporter: { fileName: `${dir}/mutation.json` },
   // Stryker prepends `// @ts-nocheck` to every .js/.ts file under src/, test/ and lib/ of its

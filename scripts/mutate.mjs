@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { changedRanges } from './changed-ranges.mjs';
 import { folderKilledWithoutKiller } from './incremental-stats.mjs';
 import { FOLDER_NAMES, MUTATION_FOLDERS } from './mutation-folders.mjs';
+import { resumeFromCheckpoint } from './resume-checkpoint.mjs';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -68,6 +69,10 @@ for (const folder of run) {
     console.log(`\n== ${folder}: ${ranges.length} changed range(s) since ${since}`);
   }
   console.log(`\n== ${folder}: npx stryker run ${[...strykerArgs, ...extra.slice(0, 2)].join(' ')}`);
+  // A run of this folder that was stopped left its results so far (scripts/stryker-checkpoint.mjs):
+  // they become the incremental file, so this run tests only what that one had not.
+  const resumed = resumeFromCheckpoint(`reports/mutation/${folder}`);
+  if (resumed) console.log(`== ${folder}: ${resumed}`);
   const lost = since ? 0 : folderKilledWithoutKiller(folder);
   if (lost) console.log(`== ${folder}: ${lost} killed mutant(s) in the incremental file name no killing test (recorded before tests had positions): retested this time, once`);
   const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs, ...extra], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });

@@ -15,6 +15,7 @@
 //                    (reports/MUTATION-SURVIVORS.md is the committed one)
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { MUTATION_FOLDERS } from './mutation-folders.mjs';
+import { UNTESTED_REASON } from './stryker-checkpoint.mjs';
 
 const fail = (line) => {
   console.error(`mutation-scores: ${line}`);
@@ -101,12 +102,15 @@ if (unmeasured) {
 const rows = [];
 const survivors = [];
 for (const folder of FOLDERS) {
-  const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
+  // untested: mutants a stopped run had not reached (its checkpoint, scripts/stryker-checkpoint.mjs),
+  // out of the score until a run tests them.
+  const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0, untested: 0 };
   for (const [path, v] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
     if (!path.startsWith(`${folder}/`)) continue;
     const lines = v.source.split('\n');
     for (const m of [...v.mutants].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)) {
-      if (m.status in c) c[m.status]++;
+      if (m.status === 'Ignored' && m.statusReason === UNTESTED_REASON) c.untested++;
+      else if (m.status in c) c[m.status]++;
       else c.other++;
       if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
       const { start, end } = m.location;
@@ -126,6 +130,7 @@ for (const folder of FOLDERS) {
       survived: c.Survived,
       noCoverage: c.NoCoverage,
       other: c.other,
+      ...(c.untested ? { untested: c.untested } : {}),
       ...(unmeasured ? { notMeasured: notMeasured.get(folder)?.count ?? 0, mutants: notMeasured.get(folder)?.of ?? 0 } : {}),
     });
 }
