@@ -1,19 +1,29 @@
 // Before a folder's mutation run (scripts/mutate.mjs): a checkpoint left by a stopped run
 // (scripts/stryker-checkpoint.mjs) replaces the folder's incremental file, so the new run reuses
 // what the stopped one tested and tests what it had not.
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { untestedCount } from './stryker-checkpoint.mjs';
 
 /**
  * Put `dir`/checkpoint.json in place of `dir`/incremental.json. Returns the line to print, or
- * undefined when there is no checkpoint. An unreadable checkpoint is moved aside (never deleted:
- * it may be all a long run left) and the incremental file kept.
+ * undefined when there is no checkpoint. An unreadable checkpoint, or one older than the
+ * incremental file, is moved aside (never deleted: it may be all a long run left) and the
+ * incremental file kept.
  */
 export function resumeFromCheckpoint(dir) {
   const checkpoint = join(dir, 'checkpoint.json');
   if (!existsSync(checkpoint)) return undefined;
-  const when = statSync(checkpoint).mtime.toISOString().slice(0, 16).replace('T', ' ');
+  const written = statSync(checkpoint).mtime;
+  const when = written.toISOString().slice(0, 16).replace('T', ' ');
+  // A run that finished after the checkpoint was written (a Stryker run started by hand) holds
+  // newer results: the checkpoint is moved aside, not put over them.
+  const incremental = join(dir, 'incremental.json');
+  if (existsSync(incremental) && lstatSync(incremental).mtime > written) {
+    const aside = join(dir, `checkpoint.stale-${Date.now()}.json`);
+    renameSync(checkpoint, aside);
+    return `a stopped run's checkpoint (${when} UTC) is older than the incremental file: moved to ${aside}, the incremental file kept`;
+  }
   let report;
   try {
     report = JSON.parse(readFileSync(checkpoint, 'utf8'));
@@ -27,6 +37,23 @@ export function resumeFromCheckpoint(dir) {
   for (const f of Object.values(report.files)) results += f.mutants.length;
   const untested = untestedCount(report);
   // A rename: replaces a symlink at incremental.json rather than writing through it.
-  renameSync(checkpoint, join(dir, 'incremental.json'));
+  renameSync(checkpoint, incremental);
   return `resumed from a stopped run's checkpoint (${when} UTC): ${results - untested} result(s) kept, ${untested} mutant(s) it had not tested are tested now`;
+}
+
+// `node scripts/resume-checkpoint.mjs FOLDER ...`: do it now, without a run (to commit a stopped
+// run's results: the incremental file is the one to keep in git, not the checkpoint).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const folders = process.argv.slice(2);
+  if (!folders.length || folders.some((f) => f.startsWith('-'))) {
+    console.error('usage: node scripts/resume-checkpoint.mjs FOLDER ... (report, driver, model, simulate, generate)');
+    process.exit(2);
+  }
+  for (const folder of folders) {
+    if (!/^[a-z]+$/.test(folder) || !existsSync(join('reports/mutation', folder))) {
+      console.error(`resume-checkpoint: ${folder}: no reports/mutation/${folder}`);
+      process.exit(2);
+    }
+    console.log(`${folder}: ${resumeFromCheckpoint(join('reports/mutation', folder)) ?? 'no checkpoint'}`);
+  }
 }

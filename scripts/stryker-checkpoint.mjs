@@ -130,6 +130,7 @@ class CheckpointReporter {
     this.sources = new Map();
     this.lastWrite = Date.now();
     this.done = false;
+    this.wrote = false;
   }
   onDryRunCompleted({ result }) {
     this.tests = result.tests.map(({ id, name, fileName, startPosition }) => ({ id, name, fileName, startPosition: startPosition && { ...startPosition } }));
@@ -142,9 +143,14 @@ class CheckpointReporter {
     if (!this.done && Date.now() - this.lastWrite >= CHECKPOINT_EVERY_MS) this.write();
   }
   onMutationTestReportReady() {
-    // Stryker writes the incremental file next: the checkpoint has served.
+    // The whole report is made: no more checkpoints.
     this.done = true;
-    rmSync(this.file, { force: true });
+  }
+  wrapUp() {
+    // Called once Stryker has written the incremental file (MutationTestExecutor.execute): the
+    // checkpoint has served. Not earlier: a crash between the two would lose both. Only a
+    // checkpoint of this run's: another run's is resume-checkpoint.mjs's to judge.
+    if (this.done && this.wrote) rmSync(this.file, { force: true });
   }
   source(name) {
     // Read once: the sources as they were when the run reached them, not as edited since.
@@ -174,6 +180,7 @@ class CheckpointReporter {
       // The folder's directory is Stryker's to make at the end; a first run has none yet.
       mkdirSync(dirname(this.file), { recursive: true });
       writeFileNoFollow(this.file, JSON.stringify(report));
+      this.wrote = true;
     } catch (e) {
       // A checkpoint is a convenience: the run goes on without it.
       this.log.warn(`checkpoint: not written (${e instanceof Error ? e.message : e})`);

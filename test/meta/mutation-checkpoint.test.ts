@@ -1,7 +1,7 @@
 // A stopped mutation run keeps what it tested (scripts/stryker-checkpoint.mjs, scripts/resume-checkpoint.mjs):
 // the checkpoint is an incremental report Stryker's own differ reads, reusing the tested results
 // and testing the mutants the stopped run had not reached.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -153,10 +153,23 @@ describe('resumeFromCheckpoint', () => {
     const dir = mkdtempSync(join(root, 'resume-'));
     writeFileSync(join(dir, 'incremental.json'), '{"files":{}}');
     writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(report()));
+    utimesSync(join(dir, 'incremental.json'), new Date('2026-12-06T20:00:00Z'), new Date('2026-12-06T20:00:00Z'));
     const line = resumeFromCheckpoint(dir);
     expect(line).toMatch(/^resumed from a stopped run's checkpoint \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): 2 result\(s\) kept, 1 mutant\(s\) it had not tested are tested now$/);
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'incremental.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(report())));
+  });
+
+  it('moves aside a checkpoint older than the incremental file (a run finished since) and keeps the newer results', () => {
+    const dir = mkdtempSync(join(root, 'stale-'));
+    writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(report()));
+    writeFileSync(join(dir, 'incremental.json'), '{"files":{"newer":{"mutants":[]}}}');
+    utimesSync(join(dir, 'checkpoint.json'), new Date('2026-12-06T20:00:00Z'), new Date('2026-12-06T20:00:00Z'));
+    utimesSync(join(dir, 'incremental.json'), new Date('2026-12-06T21:00:00Z'), new Date('2026-12-06T21:00:00Z'));
+    expect(resumeFromCheckpoint(dir)).toMatch(/^a stopped run's checkpoint \(2026-12-06 20:00 UTC\) is older than the incremental file: moved to .*checkpoint\.stale-\d+\.json, the incremental file kept$/);
+    expect(readFileSync(join(dir, 'incremental.json'), 'utf8')).toBe('{"files":{"newer":{"mutants":[]}}}');
+    expect(readdirSync(dir).filter((f) => f.startsWith('checkpoint.stale-'))).toHaveLength(1);
+    expect(existsSync(join(dir, 'checkpoint.json'))).toBe(false);
   });
 
   it('does nothing without a checkpoint', () => {
