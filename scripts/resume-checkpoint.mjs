@@ -38,7 +38,7 @@ export function resumeFromCheckpoint(dir) {
   const untested = untestedCount(report);
   // A rename: replaces a symlink at incremental.json rather than writing through it.
   renameSync(checkpoint, incremental);
-  return `resumed from a stopped run's checkpoint (${when} UTC): ${results - untested} result(s) kept, ${untested} mutant(s) it had not tested are tested now`;
+  return `resumed from a stopped run's checkpoint (${when} UTC): ${results - untested} result(s) kept, ${untested} mutant(s) it had not tested yet, which the next run tests`;
 }
 
 // `node scripts/resume-checkpoint.mjs FOLDER ...`: do it now, without a run (to commit a stopped

@@ -155,7 +155,7 @@ describe('resumeFromCheckpoint', () => {
     writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify(report()));
     utimesSync(join(dir, 'incremental.json'), new Date('2026-12-06T20:00:00Z'), new Date('2026-12-06T20:00:00Z'));
     const line = resumeFromCheckpoint(dir);
-    expect(line).toMatch(/^resumed from a stopped run's checkpoint \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): 2 result\(s\) kept, 1 mutant\(s\) it had not tested are tested now$/);
+    expect(line).toMatch(/^resumed from a stopped run's checkpoint \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): 2 result\(s\) kept, 1 mutant\(s\) it had not tested yet, which the next run tests$/);
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'incremental.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(report())));
   });
