@@ -16,6 +16,18 @@ export function killedWithoutKiller(report) {
   return n;
 }
 
+/** The status reason of a mutant a stopped run had not tested yet (scripts/stryker-checkpoint.mjs). */
+export const UNTESTED_REASON = 'not tested yet: the run was stopped before it (scripts/stryker-checkpoint.mjs)';
+
+/** The mutants of a report that a stopped run left untested (out of the score until tested). Pure. */
+export function untestedCount(report) {
+  let n = 0;
+  for (const file of Object.values(report.files ?? {})) {
+    for (const m of file.mutants) if (m.status === 'Ignored' && m.statusReason === UNTESTED_REASON) n++;
+  }
+  return n;
+}
+
 /** The count for a folder's committed file, or undefined when it has none or cannot be read. */
 export function folderKilledWithoutKiller(folder) {
   const path = `reports/mutation/${folder}/incremental.json`;

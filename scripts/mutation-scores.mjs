@@ -15,7 +15,7 @@
 //                    (reports/MUTATION-SURVIVORS.md is the committed one)
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { MUTATION_FOLDERS } from './mutation-folders.mjs';
-import { UNTESTED_REASON } from './stryker-checkpoint.mjs';
+import { UNTESTED_REASON } from './incremental-stats.mjs';
 
 const fail = (line) => {
   console.error(`mutation-scores: ${line}`);

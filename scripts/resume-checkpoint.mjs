@@ -3,7 +3,10 @@
 // what the stopped one tested and tests what it had not.
 import { existsSync, lstatSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { untestedCount } from './stryker-checkpoint.mjs';
+import { untestedCount } from './incremental-stats.mjs';
+
+/** The largest checkpoint read (a whole src/simulate one is about 5 MB). */
+const MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024;
 
 /**
  * Put `dir`/checkpoint.json in place of `dir`/incremental.json. Returns the line to print, or
@@ -26,6 +29,7 @@ export function resumeFromCheckpoint(dir) {
   }
   let report;
   try {
+    if (statSync(checkpoint).size > MAX_CHECKPOINT_BYTES) throw new Error(`over ${MAX_CHECKPOINT_BYTES / 1024 / 1024} MiB`);
     report = JSON.parse(readFileSync(checkpoint, 'utf8'));
     if (!report || typeof report.files !== 'object' || report.files === null) throw new Error('no "files"');
   } catch (e) {
@@ -45,8 +49,13 @@ export function resumeFromCheckpoint(dir) {
 // run's results: the incremental file is the one to keep in git, not the checkpoint).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const folders = process.argv.slice(2);
+  const usage = 'usage: node scripts/resume-checkpoint.mjs FOLDER ... (report, driver, model, simulate, generate): put a stopped run\'s checkpoint in place of the folder\'s incremental file; exit 0, or 2 on a usage error';
+  if (folders.includes('--help') || folders.includes('-h')) {
+    console.log(usage);
+    process.exit(0);
+  }
   if (!folders.length || folders.some((f) => f.startsWith('-'))) {
-    console.error('usage: node scripts/resume-checkpoint.mjs FOLDER ... (report, driver, model, simulate, generate)');
+    console.error(usage);
     process.exit(2);
   }
   for (const folder of folders) {

@@ -16,8 +16,10 @@
 import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
+import { UNTESTED_REASON } from './incremental-stats.mjs';
 
-export const UNTESTED_REASON = 'not tested yet: the run was stopped before it (scripts/stryker-checkpoint.mjs)';
+export { UNTESTED_REASON, untestedCount } from './incremental-stats.mjs';
+
 /** How often a checkpoint is written, at most (a simulate report is about 9 MB: ~0.1 s to write). */
 export const CHECKPOINT_EVERY_MS = 60_000;
 
@@ -97,13 +99,6 @@ export function checkpointReport({ results, pending, tests, source, cwd, config,
     });
   }
   return { files, schemaVersion: '1.0', thresholds, testFiles, projectRoot: cwd, config, framework: { name: 'StrykerJS (checkpoint)' } };
-}
-
-/** The mutants of a report that a stopped run left untested. Pure. */
-export function untestedCount(report) {
-  let n = 0;
-  for (const f of Object.values(report.files ?? {})) for (const m of f.mutants) if (m.status === 'Ignored' && m.statusReason === UNTESTED_REASON) n++;
-  return n;
 }
 
 /**
