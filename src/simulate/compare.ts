@@ -75,6 +75,11 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     }
     for (const id of keyOps) {
       const s = saturation(c, d, { [id]: 1 }, o.host);
+      // An operation that does no work (a health check of 0 ms) has no rate at which it saturates.
+      if (!Number.isFinite(s.rate)) {
+        causes.push(`${id} alone: no work on any station, so no limit`);
+        continue;
+      }
       const idx = c.stations.findIndex((x) => x.id === s.station);
       if (idx < 0) {
         // The shared host's cores are the limit (compare with a calibration host).
@@ -132,12 +137,22 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
   // Hops between units, each at its own protocol's latency (the gateway's two are its own cause).
   const hopsA = ta.hops - (ta.gateway ? 2 : 0);
   const hopsB = tb.hops - (tb.gateway ? 2 : 0);
+  const unitHopsMs = tb.networkMs - tb.gatewayNetworkMs - (ta.networkMs - ta.gatewayNetworkMs);
   if (hopsB !== hopsA) {
     const d = hopsB - hopsA;
-    out.push(`${Math.abs(d)} ${d > 0 ? 'extra' : 'fewer'} network hop${Math.abs(d) > 1 ? 's' : ''} (${signed(tb.networkMs - tb.gatewayNetworkMs - (ta.networkMs - ta.gatewayNetworkMs))})`);
+    out.push(`${Math.abs(d)} ${d > 0 ? 'extra' : 'fewer'} network hop${Math.abs(d) > 1 ? 's' : ''} (${signed(unitHopsMs)})`);
+  } else if (Math.abs(unitHopsMs) > 1e-9) {
+    // The same hops at another latency (another layout's network, or gRPC where HTTP was).
+    out.push(`${hopsB} network hop${hopsB > 1 ? 's' : ''} at ${unitHopsMs > 0 ? 'a higher' : 'a lower'} latency (${signed(unitHopsMs)})`);
   }
-  const dr = tb.remoteCalls - ta.remoteCalls;
-  if (Math.abs(tb.serializationMs - ta.serializationMs) > 1e-9) out.push(`serialization of ${Math.abs(dr)} remote call${Math.abs(dr) === 1 ? '' : 's'} (${signed(tb.serializationMs - ta.serializationMs)})`);
+  // Serialization of the calls one layout makes and the other does not, or of the same calls at
+  // another cost per call or per KiB ("of 1 costlier remote call", not "of 0 remote calls").
+  const dSer = tb.serializationMs - ta.serializationMs;
+  if (Math.abs(dSer) > 1e-9) {
+    const same = tb.remoteCalls === ta.remoteCalls;
+    const n = same ? tb.remoteCalls : Math.abs(tb.remoteCalls - ta.remoteCalls);
+    out.push(`serialization of ${n}${same ? (dSer > 0 ? ' costlier' : ' cheaper') : ''} remote call${n === 1 ? '' : 's'} (${signed(dSer)})`);
+  }
   if (tb.gateway !== ta.gateway) out.push(`gateway hop (${tb.gateway ? '+' : '−'}${ms(tb.gateway ? tb.gatewayMs : ta.gatewayMs)})`);
   // Queueing at the compared rate on the stations this operation visits.
   // One layout compared with itself: its queueing said once.
@@ -159,15 +174,19 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
 }
 
 function costCauses(c: LayoutCost): string[] {
-  const byKind = new Map<string, { usd: number; count: number; names: string[] }>();
+  const byKind = new Map<string, { usd: number; names: string[] }>();
   for (const i of c.items) {
-    const k = byKind.get(i.kind) ?? { usd: 0, count: 0, names: [] };
+    const k = byKind.get(i.kind) ?? { usd: 0, names: [] };
     k.usd += i.usdPerMonth;
-    k.count += i.count;
     k.names.push(`${i.component}${i.count > 1 ? ` ×${i.count}` : ''}`);
     byKind.set(i.kind, k);
   }
   return [...byKind.entries()].map(([kind, k]) => `${kind}s: $${Math.round(k.usd * 100) / 100} (${k.names.join(', ')})`);
+}
+
+/** An operation's saturation rate alone, in words; one that does no work has none ("no limit", not "Infinity/s"). */
+function aloneWords(rate: number): string {
+  return Number.isFinite(rate) ? rateWords(rate) : 'no limit';
 }
 
 /** "1 shared core", "2 shared cores" ("?" when the host is not known). */
@@ -178,9 +197,9 @@ function cores(n: number | undefined): string {
 /** "2 replicas × 2 workers", "4 workers", "3 replicas", "1 replica": what serves a unit's requests. */
 function servers(st: { replicas: number; servers: number }): string {
   const r = `${st.replicas} replica${st.replicas === 1 ? '' : 's'}`;
-  const w = `${st.servers} worker${st.servers === 1 ? '' : 's'}`;
-  if (st.replicas > 1 && st.servers > 1) return `${r} × ${w}`;
-  return st.servers > 1 ? w : r;
+  if (st.servers === 1) return r;
+  const w = `${st.servers} workers`;
+  return st.replicas > 1 ? `${r} × ${w}` : w;
 }
 
 /**
@@ -245,7 +264,13 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
   const ra = rows.find((r) => r.layout === a);
   const rb = rows.find((r) => r.layout === b);
   if (!ra || !rb || a === b) return out;
-  out.push(`workload mix: ${b} saturates at ${Math.round(rb.mix)}/s (${rb.bottleneck}) vs ${a} at ${Math.round(ra.mix)}/s (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
+  if (Number.isFinite(ra.mix) && Number.isFinite(rb.mix)) {
+    out.push(`workload mix: ${b} saturates at ${Math.round(rb.mix)}/s (${rb.bottleneck}) vs ${a} at ${Math.round(ra.mix)}/s (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
+  } else {
+    // A mix of operations that do no work (health checks of 0 ms) has no saturation: said, not "Infinity/s".
+    const sat = (r: typeof ra) => (Number.isFinite(r.mix) ? `saturates at ${Math.round(r.mix)}/s (${r.bottleneck})` : 'never saturates (no work on any station)');
+    out.push(`workload mix: ${b} ${sat(rb)}, ${a} ${sat(ra)}`);
+  }
   for (const id of keyOps) {
     const cb = compiled.get(b)!;
     const s = saturation(cb, opDemands(cb), { [id]: 1 }, host);
@@ -257,7 +282,7 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
     if (!st) {
       // The shared host's cores are the limit: twice the rate takes twice the cores.
       const work = (want / s.rate) * (host?.cores ?? 1);
-      out.push(`${id} alone: ${a} ${rateWords(ra.byOperation[id]!)}, ${b} ${rateWords(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
+      out.push(`${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
       continue;
     }
     const idx = cb.stations.indexOf(st);
@@ -266,7 +291,7 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
     // What doubling it would take: the question a capacity plan asks next.
     const work = (want * D) / 1000;
     out.push(
-      `${id} alone: ${a} ${rateWords(ra.byOperation[id]!)}, ${b} ${rateWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`,
+      `${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`,
     );
   }
   return out;
