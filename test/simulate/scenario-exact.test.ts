@@ -5,6 +5,7 @@
 // so the file takes milliseconds: it is what the mutation run of src/simulate/scenario.ts leans on.
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/io/load.js';
+import { parseBlueprint } from '../../src/model/parse.js';
 import { compile } from '../../src/simulate/compile.js';
 import { parseScenario, resolveScenario, scenarioCompileOptions, type Scenario } from '../../src/simulate/scenario.js';
 
@@ -43,6 +44,7 @@ describe('resolveScenario: each kind of target', () => {
     expect(v.hits).toEqual(['down: unit media-service → unit media-service down']);
     expect(v.des.loads).toEqual([]);
     expect(v.des.clientTimeout).toBeUndefined();
+    expect('clientTimeout' in v.des).toBe(false);
     expect(v.workload).toEqual({});
   });
 
@@ -126,6 +128,10 @@ load: [{ for: 1s, rate: 5/s, mix: { nope.op: 1, messages.send: 1 } }]
     const p = problems('microservices', 'name: x\nfailures: [{ unit: media-servce, at: 1s, for: 1s }, { table: media_object, at: 1s, for: 1s }]\n');
     expect(p[0]!.message).toBe('no unit "media-servce" in microservices (did you mean "media-service"?)');
     expect(p[1]!.message).toBe('no table "media_object" (did you mean "media_objects"?)');
+    // an extra stream's operation and an autoscaled unit alike
+    expect(problems('microservices', 'name: x\nload: [{ for: 1s, rate: 5/s, mix: { messages.sen: 1 } }]\n')[0]!.message).toBe('"messages.sen" is not an operation (did you mean "messages.send"?)');
+    const a = scenarioCompileOptions(qc, 'microservices', yaml('name: x\nautoscale: { message-servce: { min: 1, max: 2 } }\n'));
+    expect(a.problems.map((x) => x.message)).toEqual(['"message-servce" is neither a unit of microservices nor a domain (did you mean "message-service"?)']);
   });
 });
 
@@ -149,6 +155,8 @@ clientTimeout: 2s
       { label: 'spike', from: 0, to: 2000 },
     ]);
     expect(v.hits).toEqual(['extra load 50/s on messages.send', 'spike']);
+    // without a description, a stream of two operations names both
+    expect(resolved('monolith', 'name: x\nload: [{ for: 1s, rate: 20/s, mix: { auth.login: 2, users.get: 1 } }]\n').hits).toEqual(['extra load 20/s on auth.login, users.get']);
     expect(v.des.clientTimeout).toBe(2000);
   });
 
@@ -176,5 +184,80 @@ describe('scenarioCompileOptions: autoscaling and call policies', () => {
       'media.resolve': { backoff: 20, circuitBreaker: expect.objectContaining({ minCalls: 5 }) },
     });
     expect(Object.keys(r.options.edgePolicies!['media.resolve']!)).toEqual(['backoff', 'circuitBreaker']);
+    // no field it did not set, not even as undefined
+    expect(Object.keys(r.options.edgePolicies!['messages.send → auth.verify-token']!)).toEqual(['timeout']);
+    expect(Object.keys(r.options.edgePolicies!['messages.send → users.check-contact']!)).toEqual(['retries', 'optional']);
+  });
+});
+
+// In-process state (engine memory) has no station of its own: a failure aimed at it, by name, by
+// the domain whose primary store it is, or by a table it holds, fails nothing and says why; the
+// same three aimed at a real datastore fail it. Also: a unit that is the first station (index 0),
+// a unit named "gateway" in a layout without a gateway, a domain with no datastore.
+describe('resolveScenario: in-process stores and the first station', () => {
+  const parsed = parseBlueprint(
+    `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: mem }
+system:
+  domains:
+    cart:
+      tables: [carts]
+      operations: { add: { route: POST /cart } }
+    pay:
+      tables: [payments]
+      operations: { charge: { route: POST /pay } }
+    ping:
+      tables: []
+      operations: { get: { route: GET /ping } }
+workload: { rate: 10/s, mix: { cart.add: 1 } }
+layouts:
+  one:
+    units:
+      gateway: { domains: "*", port: 8000 }
+    datastores:
+      sessions: { engine: memory, tables: [carts] }
+      ledger: { engine: postgres, tables: [payments] }
+`,
+    'mem.yaml',
+  );
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const bp = parsed.blueprint;
+  const run = (layout: string, failures: string) => resolveScenario(bp, compile(bp, layout), yaml(`name: x\nfailures:\n${failures}`));
+  const ok = (layout: string, failures: string) => {
+    const r = run(layout, failures);
+    if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
+    return r.value;
+  };
+
+  it('a memory store by name, by storeOf and by table: no fault, one line each saying it fails only with its unit', () => {
+    const c = compile(bp, 'one');
+    expect(c.stations.map((x) => `${x.kind} ${x.id}`)).toEqual(['unit gateway', 'datastore ledger']);
+    const v = ok('one', '  - { datastore: sessions, at: 1s, for: 1s }\n  - { storeOf: cart, at: 1s, for: 1s }\n  - { table: carts, at: 1s, for: 1s }\n');
+    expect(v.des.faults).toEqual([]);
+    expect(v.des.windows).toEqual([]);
+    expect(v.hits).toEqual(Array(3).fill('datastore sessions: in-process state (engine memory) of its unit in one, it fails only with the unit'));
+  });
+
+  it('the same three aimed at a real datastore fail it; a unit that is station 0 is found', () => {
+    const v = ok('one', '  - { datastore: ledger, at: 1s, for: 1s }\n  - { storeOf: pay, at: 2s, for: 1s }\n  - { table: payments, at: 3s, for: 1s }\n  - { unit: gateway, at: 4s, for: 1s }\n');
+    expect(v.des.faults.map((f) => [f.station, f.from])).toEqual([
+      [1, 1000],
+      [1, 2000],
+      [1, 3000],
+      [0, 4000],
+    ]);
+    expect(v.hits).toEqual(['down: datastore ledger → datastore ledger down', 'down: datastore ledger (holds pay) → datastore ledger (holds pay) down', 'down: datastore ledger (holds payments) → datastore ledger (holds payments) down', 'down: unit gateway → unit gateway down']);
+  });
+
+  it('the gateway of a layout that has none is not its unit named "gateway"', () => {
+    const v = ok('one', '  - { gateway: true, at: 1s, for: 1s }\n');
+    expect(v.des.faults).toEqual([]);
+    expect(v.hits).toEqual(['the gateway: not in one']);
+  });
+
+  it('a domain with no datastore is refused by name', () => {
+    const r = run('one', '  - { storeOf: ping, at: 1s, for: 1s }\n');
+    expect(r.ok ? [] : r.problems).toEqual([{ path: ['failures', 0, 'storeOf'], message: 'ping has no datastore in one' }]);
   });
 });
