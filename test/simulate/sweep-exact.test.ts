@@ -1,7 +1,7 @@
 // The sweep, exactly: every form of a rate range and every refusal, and the curve of an M/M/1
 // queue (10 ms exponential service, μ = 100/s: mean response 10 / (1 − λ/100) ms, its p95 ln 20 ×
 // that), whose knee and saturation are known in closed form.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseRates, RatesError, sweepAnalytic, sweepCurve } from '../../src/simulate/sweep.js';
 import { bp } from './helpers.js';
 import { simulate } from '../../src/simulate/simulate.js';
@@ -19,6 +19,7 @@ describe('parseRates', () => {
     expect(parseRates('100/s')).toEqual([100]);
     expect(parseRates('50..60x2/s')).toEqual([50, 60]);
     expect(parseRates(' 100,200 ')).toEqual([100, 200]);
+    expect(parseRates(' 10..20x3 ')).toEqual([10, 15, 20]);
     // one rate, however many points were asked for
     expect(parseRates('5..5')).toEqual([5]);
     expect(parseRates('5..5x40')).toEqual([5]);
@@ -34,6 +35,9 @@ describe('parseRates', () => {
         parseRates(spec);
       } catch (e) {
         expect(e).toBeInstanceOf(RatesError);
+        // a usage error: exit code 2 and its one line, by name
+        expect((e as RatesError).name).toBe('RatesError');
+        expect((e as RatesError).kind).toBe('usage');
         return (e as Error).message;
       }
       throw new Error(`${spec} was accepted`);
@@ -71,7 +75,12 @@ describe('the curve of an M/M/1 queue', () => {
   const mm1 = queue({ mean: 10 });
   const mean = (rate: number) => 10 / (1 - rate / 100);
   const rates = [10, 20, 30, 40, 50, 60, 70, 80, 90];
-  const s = sweepAnalytic(mm1, 'one', rates);
+  // Computed before each test, not while the file loads: Stryker switches a mutant on when the
+  // tests start, so a sweep made at collection never sees it.
+  let s: ReturnType<typeof sweepAnalytic>;
+  beforeEach(() => {
+    s = sweepAnalytic(mm1, 'one', rates);
+  });
 
   it('every point is the closed form: mean, p95, throughput, the bottleneck’s utilization', () => {
     expect(s.layout).toBe('one');
@@ -156,6 +165,24 @@ catalog:
     expect(d.saturationThroughput).toBeCloseTo(100, 9);
     // 33 ms at 70/s against 11 at 10/s: three times
     expect(d.knee).toBe(70);
+  });
+
+  it('DES points, by hand: the mean weighted by completed requests, the worst operation’s p95, errors over completions', () => {
+    // two operations: 300 done at 10 ms (p95 30, 3 errors) and 100 at 20 ms (p95 50, 1 error)
+    const op = (id: string, count: number, mean: number, p95: number, errors: number, throughput: number) => ({ id, count, errors, throughput, latency: { mean, p95 } });
+    const des = (operations: ReturnType<typeof op>[], utilization: number) => ({ method: 'des', operations, warnings: [], bottleneck: { station: 'ua', utilization } }) as unknown as Parameters<typeof sweepCurve>[3][number]['result'];
+    const d = sweepCurve(mm1, 'one', 'des', [
+      { rate: 20, result: des([op('a.op', 300, 10, 30, 3, 15), op('b.op', 100, 20, 50, 1, 5)], 0.2) },
+      // nothing completed: no mean and no error rate to speak of (0, not NaN)
+      { rate: 90, result: des([op('a.op', 0, 0, 0, 0, 0)], 0.9) },
+    ]);
+    expect(d.points).toEqual([
+      { rate: 20, meanLatency: 12.5, p95: 50, throughput: 20, errorRate: 0.01, bottleneckUtilization: 0.2 },
+      { rate: 90, meanLatency: 0, p95: 0, throughput: 0, errorRate: 0, bottleneckUtilization: 0.9 },
+    ]);
+    // no points: no curve, no knee
+    expect(sweepCurve(mm1, 'one', 'des', []).points).toEqual([]);
+    expect(sweepCurve(mm1, 'one', 'des', []).knee).toBeNull();
   });
 
   it('a host is stated with its pool weight resolved', () => {
