@@ -51,6 +51,30 @@ describe('the limits, each at its boundary', () => {
     expect(flowDepthProblem(`a: [b, ${many}`)).toEqual({ offset: 6 + D });
   });
 
+  it('a comment starts at "#" after a space, a tab, a line break or at the very start, and hides even a place where a value would start', () => {
+    const many = '['.repeat(D + 1);
+    // ": " inside the comment would open a value: the comment hides it (at the start of the text, and after a space)
+    expect(flowDepthProblem(`# a: ${many}\n`)).toBeUndefined();
+    expect(flowDepthProblem(`x: 1 # a: ${many}\n`)).toBeUndefined();
+    // inside a flow collection every "[" counts, unless it is in a comment: after a space, a tab, a line break
+    expect(flowDepthProblem(`a: [ # ${many}\n]\n`)).toBeUndefined();
+    expect(flowDepthProblem(`a: [\t# ${many}\n]\n`)).toBeUndefined();
+    expect(flowDepthProblem(`a: [\n# ${many}\n]\n`)).toBeUndefined();
+    // a comment on the last line, with no line break after it
+    expect(flowDepthProblem(`a: [ # ${many}`)).toBeUndefined();
+    // "#" right after other text is part of it, not a comment: the brackets after it count
+    // (the one "[" before it makes the 64th of them the 65th level)
+    expect(flowDepthProblem(`a: [x# ${many}\n]\n`)).toEqual({ offset: 6 + D });
+  });
+
+  it('a line break and a tab keep their place: a line starts a value, a tab after ": " keeps it open', () => {
+    const many = '['.repeat(D + 1);
+    // after a plain value, the next line's "[" starts a value again
+    expect(flowDepthProblem(`a: 1\n${many}`)).toEqual({ offset: 5 + D });
+    // a tab after ": " is white space: the "[" after it still opens a collection
+    expect(flowDepthProblem(`a: \t${many}`)).toEqual({ offset: 4 + D });
+  });
+
   it(`${LIMITS.yamlAliases} aliases pass, one more is refused at that alias`, () => {
     expect(errs(`a: &x 1\nb: [${list(LIMITS.yamlAliases, '*x')}]\n`)).toEqual([]);
     expect(errs(`a: &x 1\nb: [${list(LIMITS.yamlAliases + 1, '*x')}]\n`)).toEqual(['y.yaml:2:5 more than 1000 aliases (*name) in one document']);
