@@ -258,10 +258,11 @@ describe('defect 1: the plan in markdown and HTML (a hostile --plan file, sweep 
   it('links and images: web, mail and in-page links only, images as their alt text, bare addresses as text; the report and plan pages alike', () => {
     // Hostile text is escaped before it is markdown, so no link or image token comes from it; these
     // rules are the second line, the same for both pages (report/html.ts safeLinkRenderers, noAutolinks).
+    // The scheme must start the target: "javascript:…//https:" holds a web scheme, but is not one.
     const md =
-      'See [docs](https://x.test/a "T<i>"), [mail](mailto:a@x.test), [here](#lint), [bad](javascript:alert(1)), [Bad](JavaScript:alert(1)), [rel](docs/x.md) ![pic <b>](https://evil.example/p.png) ![local](p.png) https://evil.example/x www.evil.example';
+      'See [docs](https://x.test/a "T<i>"), [mail](mailto:a@x.test), [here](#lint), [bad](javascript:alert(1)), [Bad](JavaScript:alert(1)), [hid](javascript:alert(1)//https:), [data](data:text/html,x), [plain](http://x.test/b), [rel](docs/x.md) ![pic <b>](https://evil.example/p.png) ![local](p.png) https://evil.example/x www.evil.example';
     const html =
-      '<p>See <a href="https://x.test/a" title="T&lt;i&gt;">docs</a>, <a href="mailto:a@x.test">mail</a>, <a href="#lint">here</a>, bad, Bad, rel pic &lt;b&gt; local https://evil.example/x www.evil.example</p>\n';
+      '<p>See <a href="https://x.test/a" title="T&lt;i&gt;">docs</a>, <a href="mailto:a@x.test">mail</a>, <a href="#lint">here</a>, bad, Bad, hid, data, <a href="http://x.test/b">plain</a>, rel pic &lt;b&gt; local https://evil.example/x www.evil.example</p>\n';
     expect(reportMarkdownToHtml(md)).toBe(html);
     expect(planMarkdownToHtml(md)).toBe(html);
   });
