@@ -62,6 +62,23 @@ describe('limits', () => {
   });
 });
 
+describe('where a budget file’s mistakes are said', () => {
+  it('at the check of an object entry, at a plain entry, at the entry’s own layout key, at the file’s layout key once', () => {
+    const bad = parseBudgets('budgets:\n  - { check: "lots of money", layout: microservices }\n  - "also bad"\n', 'budget.yaml');
+    expect(bad.ok ? [] : bad.errors.map(formatDiagnostic)).toEqual([
+      'budget.yaml:2:14: budgets[0].check: not a budget; write FIGURE OP VALUE, e.g. "p95(messages.send) < 150ms" or "cost.monthly < 200 USD"',
+      'budget.yaml:3:5: budgets[1]: not a budget; write FIGURE OP VALUE, e.g. "p95(messages.send) < 150ms" or "cost.monthly < 200 USD"',
+    ]);
+    // an entry's own layouts (one missing) and the file's (missing: said once for the two entries that use it)
+    const parsed = parse('layout: nope\nbudgets:\n  - { check: "cost.monthly < 5 USD", layout: [microservices, mono] }\n  - cost.monthly < 5 USD\n  - { check: "cost.monthly < 5 USD" }\n');
+    const r = evaluateBudgets(parsed, [layoutFixture()], undefined);
+    expect(r.ok ? [] : r.errors.map(formatDiagnostic)).toEqual([
+      'budget.yaml:3:46: budgets[0].layout: not a layout of the report; report layouts: microservices',
+      'budget.yaml:1:9: layout: not a layout of the report; report layouts: microservices',
+    ]);
+  });
+});
+
 describe('change budgets', () => {
   const change = (layout: string, over: Partial<Change>): Change => ({ layout, figure: 'cost.monthly', before: 100, after: 110, delta: 10, pct: 10, unit: 'USD', text: '', causes: [], ...over });
 
