@@ -93,6 +93,8 @@ describe('compose', () => {
   it('uses the chosen gateway kind and mounts its file', () => {
     for (const kind of ['traefik', 'nginx'] as const) {
       const { doc, files } = composeOf(quantchat, 'microservices', { kind });
+      // each kind's gateway service is valid compose too (its command and health check are in the goldens)
+      expect(composeErrors(doc)).toEqual([]);
       const file = kind === 'traefik' ? 'gateway/traefik.yml' : 'gateway/nginx.conf';
       expect(files.map((f) => f.path)).toContain(file);
       expect(doc.services.gateway!.volumes[0]).toMatch(new RegExp(`^\\./${file.replace('.', '\\.')}:`));

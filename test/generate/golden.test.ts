@@ -93,6 +93,9 @@ describe('golden files: the stores fixture', () => {
     ['compose', 'kafka-bus', {}],
     ['compose', 'nats-bus', {}],
     ['compose', 'sqs-bus', {}],
+    // the gateway service of each other kind: its image, user, command and health check
+    ['compose', 'rabbit', { kind: 'traefik' }],
+    ['compose', 'rabbit', { kind: 'nginx' }],
     ['k8s', 'rabbit', { withDatastores: true }],
     ['k8s', 'rabbit', { ingress: 'gateway-api', canary }],
     ['k8s', 'redis-bus', { canary: { unit: 'redis', percent: 100 } }],
@@ -122,6 +125,8 @@ describe('golden files: the stores fixture', () => {
     ['gateway', { kind: 'traefik', canary: { unit: 'oi-svc', percent: 20 } }],
     ['k8s', { ingress: 'gateway-api', canary: { unit: 'oi-svc', percent: 20 } }],
     ['compose', { kind: 'kong' }],
+    // Traefik takes gRPC on its one web entrypoint: no port of its own for it
+    ['compose', { kind: 'traefik' }],
     ['k6', { k6Operator: { parallelism: 3 }, baseUrl: 'http://rpc-gw:8000' }],
   ] as const)('%s of the rpc fixture with %j matches the checked-in bytes', (target, opts) => {
     const name = `rpc-${target}-${Object.entries(opts).map(([k, v]) => (k === 'kind' || k === 'ingress' ? v : k)).join('-')}`;
