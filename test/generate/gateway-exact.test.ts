@@ -50,6 +50,18 @@ layouts:
     gateway: { kind: nginx, port: 8000 }
     units:
       web: { domains: [front, items], port: 8001 }
+  near-top:
+    gateway: { kind: nginx, port: 65534 }
+    protocol: grpc
+    units:
+      web: { domains: [front], port: 65533, protocol: http }
+      items: { domains: [items], port: 2000 }
+  top:
+    gateway: { kind: nginx, port: 65535 }
+    protocol: grpc
+    units:
+      web: { domains: [front], port: 65534, protocol: http }
+      items: { domains: [items], port: 2000 }
 `,
   'rpc.yaml',
 );
@@ -105,6 +117,9 @@ describe('gRPC through the gateway', () => {
     expect(gatewayGrpcPort(layoutToGenerate(rpc, 'traefik'))).toBe(9003);
     // No gRPC unit with a public route: no gRPC listener.
     expect(gatewayGrpcPort(layoutToGenerate(rpc, 'internal-only'))).toBeUndefined();
+    // 65535 is a port too; past it, the nearest free one below the gateway's
+    expect(gatewayGrpcPort(layoutToGenerate(rpc, 'near-top'))).toBe(65535);
+    expect(gatewayGrpcPort(layoutToGenerate(rpc, 'top'))).toBe(65533);
     const conf = generate('gateway', rpc, 'gated')[0]!.content;
     expect(conf).toContain('        listen 8000;\n');
     expect(conf).toContain('        listen 8003 http2;\n');
