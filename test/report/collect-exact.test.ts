@@ -198,6 +198,19 @@ describe('collect, by hand', () => {
   });
 });
 
+describe('collect: the fault runs at the report’s rate', () => {
+  // mono's app slowed ×4 for the whole run, with a 50 ms client timeout: at the blueprint's 20/s
+  // it is 11% busy and every request answers in time; at --rate 400 it would be 220% busy, so the
+  // line grows and requests time out. The fault runs take --rate as the workload does.
+  const slow = [Scenario.parse({ name: 'app-slow', workload: { duration: '10s', warmup: '0s' }, clientTimeout: '50ms', failures: [{ unit: 'app', slow: 4, at: '0s', for: '10s' }] })];
+  const homeSuccess = (rate?: number) => collect(SHOP, options({ layouts: ['mono'], scenarios: slow, ...(rate !== undefined ? { rate } : {}) })).report.layouts[0]!.faultIsolation[0]!.operations.find((o) => o.id === 'web.home')!.successRate;
+
+  it('at 20/s every request of the slowed layout succeeds; at --rate 400 most time out', () => {
+    expect(homeSuccess()).toBe(1);
+    expect(homeSuccess(400)).toBeLessThan(0.5);
+  });
+});
+
 describe('runReport', () => {
   it('a baseline: each changed figure listed; budgets: checked against the report, broken ones returned', () => {
     const before = collect(SHOP, options({ layouts: ['mono'] })).report;
