@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown, summaryLine, summaryPair, weightedMean } from '../../src/report/markdown.js';
 import type { LayoutReport, Report } from '../../src/report/schema.js';
 import { fullReport, layout, mono, op, split, unit } from './report-data.js';
+import { layoutFixture, reportFixture } from './fixture.js';
 
 const FULL = `## archsim: Shop
 
@@ -266,5 +267,36 @@ describe('the summary line', () => {
     expect(weightedMean(split(), { 'cart.add': 0.75, 'cart.view': 0.25 })).toBe(12.5);
     expect(weightedMean(mono(), { 'cart.add': 2, 'cart.view': 2 })).toBe(7);
     expect(weightedMean(mono(), { other: 1 })).toBe(0);
+  });
+});
+
+describe('the summary line of two layouts, by hand', () => {
+  // messages.send alone in the mix: its mean is the mix's. layoutFixture's is 6.2 ms, saturation 1850/s, $172.
+  const two = (b: (l: LayoutReport) => void, a: (l: LayoutReport) => void = () => {}): Report => {
+    const first = layoutFixture('mono');
+    const second = layoutFixture('micro', { cost: 200 });
+    a(first);
+    b(second);
+    const r = reportFixture(first);
+    r.layouts = [first, second];
+    return r;
+  };
+  const send = (l: LayoutReport) => l.operations.find((o) => o.id === 'messages.send')!;
+
+  it('slower, faster or the same mean (within 0.005 ms), and the throughput ratio', () => {
+    expect(summaryLine(two((l) => (send(l).meanMs = 8.7)))).toBe('**micro** vs **mono** at 200/s: 2.5 ms slower per request on average, 1× the sustainable throughput (1850/s vs 1850/s), $200 vs $172 per month.');
+    expect(summaryLine(two((l) => (send(l).meanMs = 5.2)))).toBe('**micro** vs **mono** at 200/s: 1 ms faster per request on average, 1× the sustainable throughput (1850/s vs 1850/s), $200 vs $172 per month.');
+    expect(summaryLine(two((l) => (send(l).meanMs = 6.204)))).toContain(': the same mean latency, ');
+    expect(summaryLine(two((l) => (send(l).meanMs = 6.206)))).toContain(': 0.01 ms slower per request on average, ');
+    expect(summaryLine(two((l) => (l.saturation.throughputRps = 3700)))).toContain(', 2× the sustainable throughput (3700/s vs 1850/s), ');
+  });
+
+  it('a mean past saturation is unbounded, said by name; no ratio against an unlimited or a zero throughput', () => {
+    expect(summaryLine(two((l) => (send(l).meanMs = null)))).toBe('**micro** vs **mono** at 200/s: mean latency unbounded in **micro** (past saturation), 1× the sustainable throughput (1850/s vs 1850/s), $200 vs $172 per month.');
+    expect(summaryLine(two((l) => (send(l).meanMs = null), (l) => (send(l).meanMs = null)))).toContain(': mean latency unbounded in **mono** and **micro** (past saturation), ');
+    // no station limits it (null): no ratio, the throughput unbounded
+    expect(summaryLine(two((l) => (l.saturation.throughputRps = null)))).toContain(', — the sustainable throughput (unlimited vs 1850/s), ');
+    expect(summaryLine(two(() => {}, (l) => (l.saturation.throughputRps = null)))).toContain(', — the sustainable throughput (1850/s vs unlimited), ');
+    expect(summaryLine(two(() => {}, (l) => (l.saturation.throughputRps = 0)))).toContain(', — the sustainable throughput (1850/s vs 0/s), ');
   });
 });
