@@ -233,6 +233,29 @@ layouts:
     expect(cycles('chord')).toEqual([['system.domains.x.operations.a.calls.0', 'units call each other synchronously in a cycle: ux → uy → uz → ux (x.a → y.b; y.b → z.c; z.c → x.d)']]);
   });
 
+  it('the shortest cycle from the first unit, not the whole strongly connected set in its order', () => {
+    // ux ⇄ uy, and uy → uz → uw → ux: all four units are one strongly connected set, and the
+    // shortest way round from ux is ux → uy → ux
+    const four = bp(`metadata: { name: four }
+system:
+  domains:
+    x: { operations: { a: { route: GET /a, calls: [y.b] }, d: { internal: true }, e: { internal: true } } }
+    y: { operations: { b: { internal: true, calls: [x.d, z.c] } } }
+    z: { operations: { c: { internal: true, calls: [w.f] } } }
+    w: { operations: { f: { internal: true, calls: [x.e] } } }
+layouts:
+  four:
+    units:
+      ux: { domains: [x], port: 1 }
+      uy: { domains: [y], port: 2 }
+      uz: { domains: [z], port: 3 }
+      uw: { domains: [w], port: 4 }
+`);
+    expect(lint(four, 'four').filter((f) => f.rule === 'sync-cycle').map((f) => [f.path.join('.'), f.message])).toEqual([
+      ['system.domains.x.operations.a.calls.0', 'units call each other synchronously in a cycle: ux → uy → ux (x.a → y.b; y.b → x.d)'],
+    ]);
+  });
+
   it('gRPC hints: one gRPC call of a unit whose other calls are HTTP; none once cpuPerCall or cpuPerKiB is set; exactly three calls listed whole; calls inside a unit are no hops', () => {
     const grpc = (l: string) => lint(RING, l).filter((f) => f.rule === 'grpc-hop-cost').map((f) => f.message);
     expect(grpc('ring')).toEqual(['1 gRPC call between units (w.f → y.b) cost the HTTP figures: network.cpuPerCall 0.1 ms and cpuPerKiB 0.005 ms per side']);
