@@ -143,4 +143,11 @@ describe('host model: work that finds the core idle runs slower (idleSlowdown)',
     const r = simulate(withBackground(0.25), 'l', { method: 'analytic', rate: 400, host });
     expect(r.stations.find((s) => s.id === 'u1')!.utilization).toBeCloseTo(0.4 * (1 + 0.5 * (1 - 0.85 / 1.2)), 6);
   });
+  it('analytic, on two cores: the host is busy a = λT(1 + β) / (1 + λTβ/c) of them, and work runs 1 + β(1 − a/c) slower', () => {
+    // λT = 0.4, β = 0.5, c = 2: a = 0.6 / (1 + 0.4 × 0.5 / 2) = 0.54545 cores busy; each idles
+    // 1 − a/2 of the time, so work runs 1 + 0.5 × 0.72727 = 1.36364× slower: the unit is busy 0.54545
+    const r = simulate(one, 'l', { method: 'analytic', rate: 400, host: { ...host, cores: 2 } });
+    const a = 0.6 / (1 + (0.4 * 0.5) / 2);
+    expect(r.stations.find((s) => s.id === 'u1')!.utilization).toBeCloseTo(0.4 * (1 + 0.5 * (1 - a / 2)), 6);
+  });
 });
