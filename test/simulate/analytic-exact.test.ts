@@ -10,7 +10,7 @@ import { jockeyChain, jsqApplies, jsqWait } from '../../src/simulate/jsq.js';
 import { opDemands } from '../../src/simulate/demand.js';
 import { gammaCdf, gammaQuantile, md1WaitCdf, mm1PsVariance } from '../../src/simulate/queueing.js';
 import { simulate } from '../../src/simulate/simulate.js';
-import { fanout, network, queue } from './builder.js';
+import { fanout, network, queue, system } from './builder.js';
 
 const mix = { 'a.op': 1 };
 
@@ -165,6 +165,27 @@ describe('analyze: the shapes with a closed form', () => {
     expect(l.p50).toBeCloseTo(10, 6);
     expect(md1WaitCdf(0.05, 10, l.p95 - 10)).toBeCloseTo(0.95, 6);
     expect(md1WaitCdf(0.05, 10, l.p99 - 10)).toBeCloseTo(0.99, 6);
+  });
+
+  it('the exact M/D/1 is for one FCFS server whose visits all take the same time: not two servers, not processor sharing, not a station of mixed constants', () => {
+    // two servers of 10 ms at 120/s (ρ 0.6 each): as one server it would be past saturation
+    const md2 = analyze(queue({ mean: 10, dist: 'const', cv: 0, servers: 2 }), 'one', { rate: 120, mix }).operations[0]!.latency;
+    expect(Number.isFinite(md2.p95)).toBe(true);
+    expect(md2.p50).toBeGreaterThanOrEqual(10);
+    expect(md2.p95).toBeLessThan(30);
+    // processor sharing at ρ 0.5: mean D/(1 − ρ) = 20 ms, and the median is no M/D/1 10 ms (requests share the server)
+    const ps = analyze(queue({ mean: 10, dist: 'const', cv: 0, discipline: 'ps' }), 'one', { rate: 50, mix }).operations[0]!.latency;
+    expect(ps.mean).toBeCloseTo(20, 9);
+    expect(ps.p50).toBeGreaterThan(12);
+    // one server, visits of 5 ms (a.op) and 15 ms (a.slow) alike often: a.op's median is its 5 ms and
+    // little more, not a constant of the station's mean 10 ms
+    const mixed = system(
+      { a: { tables: [], operations: { op: { route: 'GET /op', cpu: { dist: 'const', mean: '5ms', cv: 0 } }, slow: { route: 'GET /slow', cpu: { dist: 'const', mean: '15ms', cv: 0 } } } } },
+      { u: { domains: ['a'], port: 8000 } },
+    );
+    const op = analyze(mixed, 'one', { rate: 50, mix: { 'a.op': 1, 'a.slow': 1 } }).operations.find((o) => o.id === 'a.op')!.latency;
+    expect(op.p50).toBeGreaterThanOrEqual(5);
+    expect(op.p50).toBeLessThan(8);
   });
 
   it('two constant stations: the two-part fit keeps P(no wait) = 0.75² as a point mass at the service sum', () => {
