@@ -121,6 +121,7 @@ describe('autoScenarios: exact content', () => {
   it('the broker where any layout has one, none where no layout has', () => {
     const { byName } = scenarios();
     expect(byName.get('auto:broker-down')!.failures).toEqual([{ description: 'broker down', broker: true, at: 15_000, for: 15_000, down: true }]);
+    expect(byName.get('auto:broker-down')!.description).toBe('The message broker is down for 15 s (layouts without one dispatch events in process).');
     const noBroker = shop();
     delete noBroker.layouts.split!.broker;
     expect(autoScenarios(noBroker).map((s) => s.name)).not.toContain('auto:broker-down');
@@ -145,6 +146,13 @@ describe('autoScenarios: exact content', () => {
     const p99 = Math.max(...analyze(slow, 'mono', { rate: 1 }).operations.map((o) => o.latency.p99).filter(Number.isFinite));
     expect(p99).toBeGreaterThan(1000);
     for (const s of autoScenarios(slow)) expect(s.clientTimeout).toBe(Math.round(2 * p99));
+  });
+
+  it('an operation already past saturation at 1/s has no p99 to double: the 2 s stand', () => {
+    // web.home at 1.5 s of CPU on the one worker: 1/s is past its saturation, every p99 there is unbounded
+    const over = shop({ slowCpu: '1500ms' });
+    expect(analyze(over, 'mono', { rate: 1 }).operations.every((o) => !Number.isFinite(o.latency.p99))).toBe(true);
+    for (const s of autoScenarios(over)) expect(s.clientTimeout).toBe(2000);
   });
 });
 
