@@ -65,4 +65,28 @@ describe('runFaults', () => {
     expect(r.rows).toEqual([]);
     expect(r.notes).toEqual(['scenario calm in one: nothing to fail']);
   });
+
+  it('what a layout lacks, each said: its lines joined when nothing there fails', () => {
+    const absent = sc({ name: 'edges', failures: [{ gateway: true, at: '1s', for: '1s' }, { broker: true, at: '1s', for: '1s' }] });
+    expect(runFaults(bp, ['one'], [absent], { workload }).notes).toEqual(['scenario edges in one: the gateway: not in one; the broker: not in one']);
+  });
+
+  it('an autoscaled unit one layout lacks: a note there, a row where it fits', () => {
+    const solo = { ...bp, layouts: { ...bp.layouts, solo: { ...bp.layouts.one!, units: { ua: { ...bp.layouts.one!.units.ua!, domains: ['a', 'b'] } } } } };
+    const scaled = sc({ name: 'scaled', autoscale: { ub: { min: 1, max: 2 } }, failures: [{ domain: 'a', at: '5s', for: '5s', slow: 2 }] });
+    const r = runFaults(solo as typeof bp, ['one', 'solo'], [scaled], { workload });
+    expect(r.rows.map((x) => x.layout)).toEqual(['one']);
+    expect(r.notes).toHaveLength(1);
+    expect(r.notes[0]).toMatch(/^scenario scaled does not apply to solo: "ub" is neither a unit of solo nor a domain/);
+  });
+
+  it('the seed and the client timeout are part of the run: another seed, other figures; a timeout is never a cached run without one', () => {
+    const slow = (name: string, extra: Record<string, unknown> = {}) => sc({ name, failures: [{ unit: 'ub', at: '5s', for: '5s', slow: 8 }], ...extra });
+    const p95 = (seed: number) => runFaults(bp, ['one'], [slow('s')], { workload, seed }).rows[0]!.p95['a.op'];
+    expect(p95(3)).not.toBe(p95(4));
+    // the same failure, once without and once with a 30 ms client timeout: the second fails requests the first lets finish
+    const r = runFaults(bp, ['one'], [slow('plain'), slow('bounded', { clientTimeout: '30ms' })], { workload, seed: 3 });
+    expect(r.rows[0]!.success['a.op']).toBe(1);
+    expect(r.rows[1]!.success['a.op']).toBeLessThan(1);
+  });
 });
