@@ -34,9 +34,13 @@ describe('a damaged baseline', () => {
     ['a negative workload rate', (b) => (b.workload.rateRps = -4.987), 'workload.rateRps: a negative figure; no report holds one (a damaged or edited baseline?)'],
     ['a layout listed twice', (b) => b.layouts.push(structuredClone(b.layouts[0]!)), 'layouts[2].name: a second entry for the same layout; a report lists each layout once (a damaged or edited baseline?)'],
     ['an operation listed twice', (b) => b.layouts[0]!.operations.push({ ...b.layouts[0]!.operations[0]!, p95Ms: 4.987 }), 'layouts[0].operations[3].id: a second entry for the same operation; a report lists each operation once (a damaged or edited baseline?)'],
+    ['a station listed twice', (b) => b.layouts[1]!.stations.push({ ...b.layouts[1]!.stations[0]!, utilization: 0.4987 }), `layouts[1].stations[STATIONS].id: a second entry for the same station; a report lists each station once (a damaged or edited baseline?)`],
+    ['a unit listed twice', (b) => b.layouts[1]!.structure.units.push({ ...b.layouts[1]!.structure.units[0]!, replicas: 4987 }), `layouts[1].structure.units[UNITS].name: a second entry for the same unit; a report lists each unit once (a damaged or edited baseline?)`],
   ];
-  for (const [what, edit, message] of cases) {
+  for (const [what, edit, template] of cases) {
     it(`${what}: refused in one positioned line, exit 2, its value not quoted`, async () => {
+      // the pushed entry's place: after the layout's own
+      const message = template.replace('STATIONS', String(base.layouts[1]!.stations.length)).replace('UNITS', String(base.layouts[1]!.structure.units.length));
       const file = damaged(`${what.replace(/ /g, '-')}.json`, edit);
       const r = await report([BAKERY, '--no-faults', '--baseline', file]);
       expect(r.code).toBe(2);
