@@ -56,6 +56,8 @@ describe('Erlang C and the M/M/c and M/G/1 means', () => {
     expect(mg1Response(0.05, 10, 1)).toBeCloseTo(20, 12);
     expect(mg1Response(0.05, 10, 0)).toBeCloseTo(15, 12);
     expect(mg1Response(0.05, 10, 2)).toBeCloseTo(35, 12);
+    // at ρ 0.5 the divisor 2(1 − ρ) is 1; at ρ 0.8 it is 0.4: 10 + 8·2/0.4 = 50
+    expect(mg1Response(0.08, 10, 1)).toBeCloseTo(50, 12);
     expect(mg1Response(0.1, 10, 0)).toBe(Infinity);
     expect(mg1Response(0.2, 10, 1)).toBe(Infinity);
   });
