@@ -18,8 +18,6 @@ import { dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
 import { UNTESTED_REASON } from './incremental-stats.mjs';
 
-export { UNTESTED_REASON, untestedCount } from './incremental-stats.mjs';
-
 /** How often a checkpoint is written, at most (a simulate report is about 9 MB: ~0.1 s to write). */
 export const CHECKPOINT_EVERY_MS = 60_000;
 

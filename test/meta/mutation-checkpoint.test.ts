@@ -7,7 +7,8 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resumeFromCheckpoint } from '../../scripts/resume-checkpoint.mjs';
-import { checkpointReport, parseCarriedTestKey, UNTESTED_REASON, untestedCount, writeFileNoFollow } from '../../scripts/stryker-checkpoint.mjs';
+import { checkpointReport, parseCarriedTestKey, writeFileNoFollow } from '../../scripts/stryker-checkpoint.mjs';
+import { UNTESTED_REASON, untestedCount } from '../../scripts/incremental-stats.mjs';
 
 const root = mkdtempSync(join(tmpdir(), 'archsim-checkpoint-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
