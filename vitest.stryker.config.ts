@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // A plain .mjs module shared with stryker.config.mjs and scripts/mutate.mjs.
-import { MUTATION_FOLDERS } from './scripts/mutation-folders.mjs';
+import { MUTATION_FOLDERS, NEVER_IN_A_MUTATION_RUN } from './scripts/mutation-folders.mjs';
 import MutationTimingReporter from './scripts/mutation-timing-reporter.mjs';
 
 type Folder = { mutate: string[]; tests: string[]; exclude?: string[]; pool?: 'forks' | 'threads' };
@@ -54,18 +54,8 @@ export default defineConfig({
     exclude: [
       ...configDefaults.exclude,
       ...(only?.length ? [] : folderExcludes),
-      'test/**/golden/**',
-      // The built CLI in another process.
-      'test/**/cli.test.ts',
-      'test/report/report-cli.test.ts',
-      'test/report/examples.test.ts',
-      'test/report/answers.test.ts',
-      // npm install and tsc of generated projects.
-      'test/generate/scaffold.test.ts',
-      'test/generate/scaffold-typecheck.test.ts',
-      // The loader fuzz (thousands of damaged blueprints, a minute a run): it asserts the loader
-      // never throws, which the positioned-error tests below check precisely for each rule.
-      'test/model/property.test.ts',
+      // The generated projects' own tests, the built CLI, installs, the loader fuzz: the list says why.
+      ...NEVER_IN_A_MUTATION_RUN,
     ],
     // The driver tests time real HTTP: on a machine loaded by other work a first, cold run can miss
     // a latency bound that the next one meets. A mutant that breaks the code fails every attempt.

@@ -30,10 +30,19 @@ export function untestedCount(report) {
 
 /** The count for a folder's committed file, or undefined when it has none or cannot be read. */
 export function folderKilledWithoutKiller(folder) {
+  return folderCounts(folder)?.lost;
+}
+
+/**
+ * What a folder's incremental file leaves for the next run: mutants not tested yet, and killed
+ * ones naming no killing test. Undefined when it has none or it cannot be read.
+ */
+export function folderCounts(folder) {
   const path = `reports/mutation/${folder}/incremental.json`;
   if (!existsSync(path)) return undefined;
   try {
-    return killedWithoutKiller(JSON.parse(readFileSync(path, 'utf8')));
+    const report = JSON.parse(readFileSync(path, 'utf8'));
+    return { untested: untestedCount(report), lost: killedWithoutKiller(report) };
   } catch {
     return undefined;
   }

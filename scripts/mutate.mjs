@@ -9,7 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { changedRanges } from './changed-ranges.mjs';
-import { folderKilledWithoutKiller } from './incremental-stats.mjs';
+import { folderCounts } from './incremental-stats.mjs';
+import { currentDigest, readStamp, skipDecision, writeStamp } from './mutation-inputs.mjs';
 import { FOLDER_NAMES, MUTATION_FOLDERS } from './mutation-folders.mjs';
 import { resumeFromCheckpoint } from './resume-checkpoint.mjs';
 
@@ -19,6 +20,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
 
 One Stryker run per folder (${FOLDER_NAMES.join(', ')}; all when none is named), then every folder's score.
   --since COMMIT   mutate only the lines each folder changed since COMMIT, all retested
+  --rerun          run a folder even when nothing it reads changed since its last whole run
   other options    passed to each Stryker run, e.g. --concurrency 1 (a shared machine, under nice -n 19)
 Exit 0 when every run finished, 1 when one failed, 2 on a usage error.`);
   process.exit(0);
@@ -35,7 +37,8 @@ if (since && spawnSync('git', ['rev-parse', '--verify', '--quiet', `${since}^{co
   console.error(`mutate: --since ${since}: not a commit of this repository`);
   process.exit(2);
 }
-const args = sinceAt >= 0 ? argv.filter((_, i) => i !== sinceAt && i !== sinceAt + 1) : argv;
+const rerun = argv.includes('--rerun');
+const args = (sinceAt >= 0 ? argv.filter((_, i) => i !== sinceAt && i !== sinceAt + 1) : argv).filter((a) => a !== '--rerun');
 const folders = args.filter((a) => FOLDER_NAMES.includes(a));
 const strykerArgs = args.filter((a) => !FOLDER_NAMES.includes(a));
 if (since && strykerArgs.some((a) => a === '--mutate' || a.startsWith('--mutate='))) {
@@ -68,22 +71,40 @@ for (const folder of run) {
     extra = ['--force', '--mutate', ranges.join(',')];
     console.log(`\n== ${folder}: ${ranges.length} changed range(s) since ${since}`);
   }
+  const dir = `reports/mutation/${folder}`;
+  // A whole run (every source of the folder, all its tests) can record what it read, and be left
+  // out next time when none of that changed (scripts/mutation-inputs.mjs says what it reads).
+  const whole = !since && !process.env.ARCHSIM_MUTATION_TESTS && !strykerArgs.some((a) => a === '--mutate' || a.startsWith('--mutate=') || a === '-m');
+  const inputs = whole ? currentDigest(MUTATION_FOLDERS[folder]) : undefined;
+  if (whole && !rerun && !strykerArgs.includes('--force')) {
+    const d = skipDecision({ stamp: readStamp(dir), current: inputs, checkpoint: existsSync(`${dir}/checkpoint.json`), ...(folderCounts(folder) ?? { untested: undefined, lost: undefined }) });
+    if (d.skip) {
+      console.log(`\n== ${folder}: skipped, ${d.why} (--rerun runs it anyway)`);
+      times.push({ folder, seconds: 0, status: 0, skipped: true });
+      continue;
+    }
+    console.log(`\n== ${folder}: runs: ${d.why}`);
+  }
   console.log(`\n== ${folder}: npx stryker run ${[...strykerArgs, ...extra.slice(0, 2)].join(' ')}`);
   // A run of this folder that was stopped left its results so far (scripts/stryker-checkpoint.mjs):
   // they become the incremental file, so this run tests only what that one had not.
-  const resumed = resumeFromCheckpoint(`reports/mutation/${folder}`);
+  const resumed = resumeFromCheckpoint(dir);
   if (resumed) console.log(`== ${folder}: ${resumed}`);
-  const lost = since ? 0 : folderKilledWithoutKiller(folder);
+  const lost = since ? 0 : folderCounts(folder)?.lost;
   if (lost) console.log(`== ${folder}: ${lost} killed mutant(s) in the incremental file name no killing test (recorded before tests had positions): retested this time, once`);
   const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs, ...extra], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });
   const seconds = Math.round((Date.now() - started) / 1000);
   times.push({ folder, seconds, status: r.status });
   if (r.status !== 0) failed++;
-  mkdirSync(`reports/mutation/${folder}`, { recursive: true });
-  writeFileSync(`reports/mutation/${folder}/time.json`, JSON.stringify({ seconds, finished: new Date().toISOString(), status: r.status, args: strykerArgs }) + '\n');
+  // What this run read, as it started (the sandbox is a copy of that moment), once its results
+  // are complete: nothing left untested, every kill with its killing test.
+  const after = folderCounts(folder);
+  if (whole && r.status === 0 && after && !after.untested && !after.lost && !existsSync(`${dir}/checkpoint.json`)) writeStamp(dir, inputs);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/time.json`, JSON.stringify({ seconds, finished: new Date().toISOString(), status: r.status, args: strykerArgs }) + '\n');
 }
 console.log('\nwall time per folder:');
-for (const t of times) console.log(`  ${t.folder.padEnd(9)} ${Math.floor(t.seconds / 60)} min ${t.seconds % 60} s${t.status === 0 ? '' : ` (stryker exited ${t.status})`}`);
+for (const t of times) console.log(`  ${t.folder.padEnd(9)} ${t.skipped ? 'skipped (nothing it reads changed)' : `${Math.floor(t.seconds / 60)} min ${t.seconds % 60} s${t.status === 0 ? '' : ` (stryker exited ${t.status})`}`}`);
 
 // Every folder's incremental file (all its runs so far, narrowed ones included), not only this run's.
 spawnSync(process.execPath, ['scripts/mutation-scores.mjs'], { stdio: 'inherit' });

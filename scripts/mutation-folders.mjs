@@ -100,3 +100,23 @@ export const MUTATION_FOLDERS = {
 };
 
 export const FOLDER_NAMES = Object.keys(MUTATION_FOLDERS);
+
+/**
+ * Test files no folder's run executes, whatever its globs say (vitest.stryker.config.ts excludes
+ * them; scripts/mutation-inputs.mjs leaves them out of a folder's inputs).
+ */
+export const NEVER_IN_A_MUTATION_RUN = [
+  // The generated projects' own tests, kept as golden files.
+  'test/**/golden/**',
+  // The built CLI in another process.
+  'test/**/cli.test.ts',
+  'test/report/report-cli.test.ts',
+  'test/report/examples.test.ts',
+  'test/report/answers.test.ts',
+  // npm install and tsc of generated projects.
+  'test/generate/scaffold.test.ts',
+  'test/generate/scaffold-typecheck.test.ts',
+  // The loader fuzz (thousands of damaged blueprints, a minute a run): it asserts the loader
+  // never throws, which the positioned-error tests check precisely for each rule.
+  'test/model/property.test.ts',
+];
