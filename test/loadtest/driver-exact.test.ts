@@ -54,6 +54,8 @@ describe('the lateness note', () => {
     const cpu = 'the driver started requests late (p99 11 ms after their scheduled time) with connections free: it was short of CPU, and that lag is inside the latencies';
     expect(lateNote(11, 99, 10_000, 2)).toBe(cpu);
     expect(lateNote(11, 0, 0, 2)).toBe(cpu);
+    // Requests that waited for a connection but none measured (every one failed): no share to name.
+    expect(lateNote(11, 5, 0, 2)).toBe(cpu);
   });
 });
 

@@ -19,6 +19,21 @@ describe('interleavedOffset', () => {
     expect(interleavedOffset(-1, 5, 3)).toBe(-1);
   });
 
+  it('odd blocks of odd length rotate by one more than half the other way; a short last block rotates within itself', () => {
+    // cycle 3: block 0 by 1, block 1 by 3 + 1 − 1 = 3 (none), block 2 by 1 again.
+    expect(offsets(9, 3)).toEqual([1, 2, 0, 3, 4, 5, 7, 8, 6]);
+    // cycle 4 over 11: blocks by 2 and by 3, the last (positions 8–10, three long) by 1.
+    expect(offsets(11, 4)).toEqual([2, 3, 0, 1, 7, 4, 5, 6, 9, 10, 8]);
+  });
+
+  it('the position itself at each edge of the shared ones, and for an order of no length', () => {
+    // n itself is past the last shared position.
+    expect(interleavedOffset(5, 5, 3)).toBe(5);
+    // Before the first: a cycle of 4 would otherwise rotate -1 into -2.
+    expect(interleavedOffset(-1, 5, 4)).toBe(-1);
+    expect(interleavedOffset(2, 5, 0)).toBe(2);
+  });
+
   it('takes every shared position once, block by block (the same count of each operation as the other driver)', () => {
     for (const [n, cycle] of [[375, 100], [50, 100], [101, 7], [24, 5]] as const) {
       const o = offsets(n, cycle);

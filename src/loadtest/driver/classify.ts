@@ -6,6 +6,7 @@ export function statusKind(status: number): string | null {
 }
 
 export function errorKind(e: unknown): string {
+  // Stryker disable next-line StringLiteral: any text that is none of the codes below is the default case, as '' is
   const code = (e as { code?: string })?.code ?? '';
   switch (code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
