@@ -143,6 +143,7 @@ export function deriveAnswers(bp: Blueprint, layout?: string): Partial<Record<Qu
   // A strategy is a deliberate choice of how units talk: events (asynchronous), a broker, or
   // declared synchronous calls between units (HTTP or gRPC request/response) — all-synchronous
   // is a strategy too, and the blueprint says how resilient it is.
+  // Stryker disable next-line ObjectLiteral: without a target, {} reads as no calls too (undefined is falsy like 0)
   const remote = target ? crossUnitCalls(bp, target) : { calls: 0, guarded: 0 };
   out.communication = events.length
     ? {

@@ -164,7 +164,72 @@ describe('derived answers, value and reason', () => {
   });
 });
 
+// Two of each finding in one layout, and one broker kind in two layouts: how the lists join.
+const TWICE = bp(`metadata: { name: twice }
+system:
+  domains:
+    p: { tables: [t1], operations: { x: { route: GET /x, calls: [q.y] }, z: { internal: true } } }
+    q: { tables: [t2], operations: { y: { internal: true, calls: [p.z] } } }
+    s: { tables: [t3], operations: { x: { route: GET /s, calls: [t.y], emits: [e1] }, z: { internal: true } } }
+    t: { tables: [t4], operations: { y: { internal: true, calls: [s.z] } } }
+    w: { operations: { v: { internal: true } } }
+  events:
+    e1: { consumers: [w.v] }
+layouts:
+  four:
+    broker: { kind: kafka }
+    units:
+      u1: { domains: [p], port: 1 }
+      u2: { domains: [q], port: 2 }
+      u3: { domains: [s], port: 3 }
+      u4: { domains: [t, w], port: 4 }
+    datastores:
+      db1: { engine: postgres, tables: [t1, t2] }
+      db2: { engine: postgres, tables: [t3, t4] }
+  also:
+    broker: { kind: kafka }
+    units:
+      all: { domains: "*", port: 1 }
+    datastores:
+      db: { engine: postgres, tables: "*" }
+`);
+
+describe('answers that list several findings', () => {
+  it('two shared databases and two cycles, each list joined by "; "; one broker kind in two layouts named once with both', () => {
+    expect(deriveAnswers(TWICE)).toEqual({
+      communication: { value: true, reason: '1 event declared (e1), carried by kafka in four, also' },
+      'bounded-contexts': {
+        value: false,
+        reason: 'in "four": postgres datastore "db1" is shared by 2 units: u1 (p: t1); u2 (q: t2); postgres datastore "db2" is shared by 2 units: u3 (s: t3); u4 (t: t4)',
+      },
+      independence: {
+        value: false,
+        reason: 'in "four": units call each other synchronously in a cycle: u1 → u2 → u1 (p.x → q.y; q.y → p.z); units call each other synchronously in a cycle: u3 → u4 → u3 (s.x → t.y; t.y → s.z)',
+      },
+    });
+  });
+});
+
 describe('the first extraction', () => {
+  it('names each of its links, joined by commas', () => {
+    // a is linked to b and c by events only (0.5 each); b and c also call each other (1.5 each).
+    const linked = bp(`metadata: { name: linked }
+system:
+  domains:
+    a: { operations: { v: { internal: true } } }
+    b: { operations: { x: { route: GET /b, calls: [c.y], emits: [e1] } } }
+    c: { operations: { y: { internal: true, emits: [e2] } } }
+  events:
+    e1: { consumers: [a.v] }
+    e2: { consumers: [a.v] }
+layouts:
+  l:
+    units:
+      all: { domains: "*", port: 1 }
+`);
+    expect(firstExtraction(linked)?.why).toBe('fewest dependencies: linked to b (events), c (events) (score 1; next b 1.5)');
+  });
+
   it('names its links (events marked), its score and the next one; a tie only when it involves the first', () => {
     // r is linked to p by an event only (0.5); q and p tie at nothing: q 1, p 1.5.
     expect(firstExtraction(COUPLED)).toEqual({ domain: 'r', unit: 'down', layout: 'split', why: 'fewest dependencies: linked to p (events) (score 0.5; next q 1)', order: ['r', 'q', 'p'] });

@@ -165,5 +165,28 @@ describe('semantic checks at their boundaries', () => {
     const memory = base(domains, '    gateway: { kind: kong, port: 80 }\n    units: { api: { domains: "*", port: 1 } }\n    datastores: { gateway: { engine: memory, tables: "*" } }\n');
     expect(all(memory)).toEqual([]);
   });
+
+  it('paced arrivals with users (a closed workload): an error at arrivals; with a rate: fine', () => {
+    const domains = '    a: { operations: { x: { route: GET /x } } }\n';
+    const units = '    units: { u: { domains: "*", port: 1 } }\n';
+    expect(all(base(domains, units, 'workload: { users: 5, arrivals: paced, mix: { a.x: 1 } }\n'))).toEqual([
+      '10:33 paced arrivals need an open workload (rate), not users: a closed workload’s requests come when its users’ think times end',
+    ]);
+    expect(all(base(domains, units, 'workload: { rate: 5/s, arrivals: paced, mix: { a.x: 1 } }\n'))).toEqual([]);
+    expect(all(base(domains, units, 'workload: { users: 5, arrivals: poisson, mix: { a.x: 1 } }\n'))).toEqual([]);
+  });
+
+  it('two cycles through the same first operation: both, each from where it closes; a cycle entered from outside it: only its own operations', () => {
+    const two = base(
+      '    a: { operations: { x: { route: GET /x, calls: [b.y, c.z] } } }\n    b: { operations: { y: { internal: true, calls: [a.x] } } }\n    c: { operations: { z: { internal: true, calls: [a.x] } } }\n',
+      '    units: { u: { domains: "*", port: 1 } }\n',
+    );
+    expect(all(two)).toEqual(['7:53 cycle of synchronous calls: a.x → b.y → a.x', '8:53 cycle of synchronous calls: a.x → c.z → a.x']);
+    const entered = base(
+      '    a: { operations: { x: { route: GET /x, calls: [b.y] } } }\n    b: { operations: { y: { internal: true, calls: [c.z] } } }\n    c: { operations: { z: { internal: true, calls: [b.y] } } }\n',
+      '    units: { u: { domains: "*", port: 1 } }\n',
+    );
+    expect(all(entered)).toEqual(['8:53 cycle of synchronous calls: b.y → c.z → b.y']);
+  });
 });
 
