@@ -34,6 +34,7 @@ const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 export function terminalText(s: string): string {
   return s.replace(TERMINAL_CONTROLS, (c) => {
     const code = c.charCodeAt(0);
+    // Stryker disable next-line EqualityOperator: `< 0xff` is the same: 0xff (ÿ) is no control character, so never matched here
     return SHORT[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
 }
@@ -58,7 +59,9 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
 // ---- "did you mean" ----------------------------------------------------------------------
 
 export function levenshtein(a: string, b: string): number {
+  // Stryker disable next-line ConditionalExpression: a shortcut: the table gives 0 for equal strings too
   if (a === b) return 0;
+  // Stryker disable next-line ArrayDeclaration: the length is a hint; an empty array grows into the same table
   const prev = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {

@@ -33,6 +33,7 @@ class Ids {
     if (known) return known;
     const base = `${kind}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
     let id = base;
+    // Stryker disable next-line all: unreachable from a loaded blueprint (unit and datastore names are DNS labels, whose one cleaned character is "-": no two clean to one id); kept for any other name
     for (let i = 2; this.taken.has(id); i++) id = `${base}_${i}`;
     this.used.set(key, id);
     this.taken.add(id);
@@ -93,8 +94,10 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
   L.push(`  ${client}([Client])`);
   const gw = r.layout.gateway;
   const gateway = gw ? ids.id('gw', 'gateway') : undefined;
+  // Stryker disable next-line LogicalOperator: gateway is set exactly when gw is
   if (gw && gateway) L.push(`  ${gateway}{{${label(`${gw.kind} gateway`, `:${gw.port}${gw.replicas > 1 ? ` ×${gw.replicas}` : ''}`)}}}`);
   const broker = r.layout.broker ? ids.id('mq', 'broker') : undefined;
+  // Stryker disable next-line LogicalOperator: broker is set exactly when the layout has one
   if (r.layout.broker && broker) L.push(`  ${broker}[/${label(`${r.layout.broker.kind} broker`)}/]`);
 
   const ops = operationIndex(bp);
@@ -161,6 +164,7 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
 
   // Each unit reaches the datastores of its domains' tables.
   for (const u of r.units) {
+    // Stryker disable next-line ArrayDeclaration: a made-up store name matches no datastore below
     const stores = [...new Set(u.domains.flatMap((d) => r.storesOfDomain.get(d) ?? []))];
     for (const s of r.datastores.filter((x) => stores.includes(x.name))) L.push(`  ${ids.id('u', u.name)} --> ${ids.id('db', s.name)}`);
   }
@@ -230,6 +234,7 @@ function sequence(bp: Blueprint, r: ResolvedLayout, root: OperationRef): string 
       } else body.push(`  Note over ${here}: ${text(`${q} (no datastore holds ${o.domain}'s tables)`)}`);
     }
     for (const ev of o.op.emits) {
+      // Stryker disable next-line all: a loaded blueprint emits only declared events, whose consumers are its operations (semantics.ts refuses others)
       const consumers = (bp.system.events[ev]?.consumers ?? []).map((c) => ops.get(c)).filter((c): c is OperationRef => c !== undefined);
       const remote = consumers.filter((c) => unitOf(c) !== unitOf(o));
       const local = consumers.filter((c) => unitOf(c) === unitOf(o));

@@ -11,6 +11,7 @@
 export function nextOfMix(credit: Float64Array, weight: Float64Array): number {
   let best = 0;
   // a tie within rounding is a tie (the driver's integer weights tie exactly)
+  // Stryker disable next-line EqualityOperator: `i <= length` adds one NaN past the end, which a typed array drops and no comparison takes; `>=` differs only at exactly 1e-9 above the best
   for (let i = 0; i < credit.length; i++) if ((credit[i]! += weight[i]!) > credit[best]! + 1e-9) best = i;
   credit[best]! -= 1;
   return best;

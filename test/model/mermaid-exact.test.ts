@@ -303,6 +303,27 @@ layouts:
     );
   });
 
+  it('a gateway of one replica shows no ×; two counted calls on one edge are both named', () => {
+    const clash = parseBlueprint(
+      'apiVersion: archsim/v1\nkind: Blueprint\nmetadata: { name: clash }\nsystem:\n  domains:\n    p: { operations: { go: { route: GET /go, calls: [{ op: q.x, count: 2 }, { op: q.y, count: 3 }] } } }\n    q: { operations: { x: { internal: true }, y: { internal: true } } }\nlayouts:\n  l:\n    gateway: { kind: nginx, port: 80 }\n    units:\n      a-b: { domains: [p], port: 1 }\n      c: { domains: [q], port: 2 }\n',
+      'clash.yaml',
+    );
+    expect(clash.ok && toMermaid(clash.blueprint, 'l')).toBe(
+      lines(
+        'flowchart LR',
+        '  ext_client([Client])',
+        '  gw_gateway{{"nginx gateway<br/>:80"}}',
+        '  subgraph units [Units]',
+        '    u_a_b["a-b<br/>p<br/>×1 · :1"]',
+        '    u_c["c<br/>q<br/>×1 · :2"]',
+        '  end',
+        '  ext_client --> gw_gateway',
+        '  gw_gateway --> u_a_b',
+        '  u_a_b -->|"2 calls (×2, ×3)"| u_c',
+      ),
+    );
+  });
+
   it('no datastore at all: no Datastores subgraph', () => {
     const none = parseBlueprint('apiVersion: archsim/v1\nkind: Blueprint\nmetadata: { name: none }\nsystem: { domains: { p: { operations: { go: { route: GET /go } } } } }\nlayouts: { l: { units: { a: { domains: "*", port: 1 } } } }\n', 'none.yaml');
     expect(none.ok && toMermaid(none.blueprint, 'l')).toBe(lines('flowchart LR', '  ext_client([Client])', '  subgraph units [Unit]', '    u_a["a<br/>p<br/>×1 · :1"]', '  end', '  ext_client --> u_a'));
