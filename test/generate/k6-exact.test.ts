@@ -8,6 +8,7 @@ import { GenerateError } from '../../src/generate/common.js';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
+import { LoadProfile } from '../../src/loadtest/profile/schema.js';
 
 function load(workload: string): Blueprint {
   const r = parseBlueprint(
@@ -138,5 +139,11 @@ describe('k6 rates and lengths', () => {
     expect(script).toContain('"id": "a.put"');
     expect(script).not.toContain('"id": "a.get"');
     expect(() => k6Script(bp, 'direct', { operations: ['a.inner'] })).toThrow(new GenerateError('k6: "a.inner" is not a public operation with a route; operations: a.get, a.put'));
+  });
+
+  it('a load profile that cannot build a request: refused as a generate error, prefixed "k6: "', () => {
+    const bp = load('workload: { rate: 4/s, mix: { a.get: 1 } }\n');
+    const profile = LoadProfile.parse({ apiVersion: 'archsim/v1', kind: 'LoadProfile', requests: { 'a.get': {} } });
+    expect(() => k6Script(bp, 'direct', { profile })).toThrow(new GenerateError('k6: load profile: requests.a.get.params.id is missing (the route is GET /a/{id})'));
   });
 });
