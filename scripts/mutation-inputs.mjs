@@ -6,7 +6,8 @@
 // - the folder's sources (its `mutate` globs) and its tests (the test files its run executes),
 // - every repository module those tests import, directly or through others (the rest of src/,
 //   test helpers, the reference services, scripts): found by reading their relative imports,
-// - the data tests read (every file under test/ and blueprints/ that is not a module),
+// - the data tests read: every file that is not a module under blueprints/, test/fixtures/ and the
+//   test directories of the folder's tests (test/generate/ for its goldens),
 // - the lockfile and the mutation set-up itself (the Stryker and vitest configs, the runner plugins).
 // A change to any of them makes the next `npm run mutate` run the folder; that is more than
 // Stryker's incremental mode looks at (only the mutated files and the test files), on purpose: a
@@ -85,10 +86,14 @@ export function folderInputs(folder, files, read) {
       if (target && !reached.has(target)) stack.push(target);
     }
   }
+  // Data: the blueprints, the shared fixtures, and what lies beside the folder's tests (their
+  // goldens and snapshots), not the other folders' (a new golden of the generators is no input of
+  // the simulator's run).
+  const dataDirs = ['blueprints/', 'test/fixtures/', ...new Set(tests.map((p) => p.split('/').slice(0, 2).join('/') + '/'))];
   const inputs = new Set([
     ...reached,
     ...SETUP_FILES.filter((p) => known.has(p)),
-    ...files.filter((p) => /^(?:test|blueprints)\//.test(p) && !MODULE.test(p)),
+    ...files.filter((p) => !MODULE.test(p) && dataDirs.some((d) => p.startsWith(d))),
   ]);
   return [...inputs].sort();
 }

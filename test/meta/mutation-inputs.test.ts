@@ -2,7 +2,7 @@
 // (scripts/mutation-inputs.mjs): the folder's sources and tests, the modules they import, the data
 // under test/ and blueprints/, the lockfile and the mutation set-up.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,8 @@ describe('folderInputs', () => {
     'test/model/slow.test.ts': "import { m } from '../../src/cli/main.js';",
     'test/model/cli.test.ts': "import { m } from '../../src/cli/main.js';",
     'test/model/fixtures/a.yaml': 'name: a',
+    'test/fixtures/shared.json': '{}',
+    'test/report/golden/r.md': '# r',
     'blueprints/x.yaml': 'name: x',
     'test/report/html.test.ts': "import { h } from '../../src/report/html.js';",
     'package-lock.json': '{}',
@@ -69,7 +71,7 @@ describe('folderInputs', () => {
   const folder = { mutate: ['src/model/**/*.ts', '!src/model/child.ts'], tests: ['test/model/**/*.test.ts'], exclude: ['test/model/slow.test.ts'] };
   const inputs = folderInputs(folder, Object.keys(tree), (p: string) => tree[p]);
 
-  it('its sources, its tests and what they import, data under test/ and blueprints/, the set-up files', () => {
+  it('its sources, its tests and what they import, data beside its tests, the shared fixtures and blueprints, the set-up files', () => {
     expect(inputs).toEqual([
       'blueprints/x.yaml',
       'package-lock.json',
@@ -78,6 +80,7 @@ describe('folderInputs', () => {
       'src/model/types.ts',
       'src/report/html.ts',
       'stryker.config.mjs',
+      'test/fixtures/shared.json',
       'test/model/fixtures/a.yaml',
       'test/model/helpers.ts',
       'test/model/load.test.ts',
@@ -90,6 +93,8 @@ describe('folderInputs', () => {
     expect(inputs).not.toContain('src/cli/main.ts');
     expect(inputs).not.toContain('test/report/html.test.ts');
     expect(inputs).not.toContain('README.md');
+    // another folder's data
+    expect(inputs).not.toContain('test/report/golden/r.md');
   });
   it('an import cycle ends', () => {
     const cyc = { 'src/model/a.ts': "import './b.js';", 'src/model/b.ts': "import './a.js';" } as Record<string, string>;
@@ -104,6 +109,8 @@ describe('folderInputs', () => {
     expect(d).not.toContain('test/simulate/closed-form.test.ts');
     expect(d).not.toContain('test/model/lint-exact.test.ts');
     expect(d).not.toContain('src/generate/compose.ts');
+    expect(d).toContain('test/simulate/golden/' + readdirSync('test/simulate/golden')[0]);
+    expect(d.some((p) => p.startsWith('test/generate/golden/'))).toBe(false);
   });
 });
 
