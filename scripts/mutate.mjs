@@ -75,8 +75,14 @@ for (const folder of run) {
   // A whole run (every source of the folder, all its tests) can record what it read, and be left
   // out next time when none of that changed (scripts/mutation-inputs.mjs says what it reads).
   const whole = !since && !process.env.ARCHSIM_MUTATION_TESTS && !strykerArgs.some((a) => a === '--mutate' || a.startsWith('--mutate=') || a === '-m');
-  const inputs = whole ? currentDigest(MUTATION_FOLDERS[folder]) : undefined;
-  if (whole && !rerun && !strykerArgs.includes('--force')) {
+  let inputs;
+  try {
+    inputs = whole ? currentDigest(MUTATION_FOLDERS[folder]) : undefined;
+  } catch (e) {
+    // Not a git checkout (the files are listed by git): run the folder, record nothing.
+    console.log(`\n== ${folder}: what it reads cannot be listed (${e instanceof Error ? e.message.split('\n')[0] : e}): it runs, and its inputs are not recorded`);
+  }
+  if (inputs && !rerun && !strykerArgs.includes('--force')) {
     const d = skipDecision({ stamp: readStamp(dir), current: inputs, checkpoint: existsSync(`${dir}/checkpoint.json`), ...(folderCounts(folder) ?? { untested: undefined, lost: undefined }) });
     if (d.skip) {
       console.log(`\n== ${folder}: skipped, ${d.why} (--rerun runs it anyway)`);
@@ -99,7 +105,7 @@ for (const folder of run) {
   // What this run read, as it started (the sandbox is a copy of that moment), once its results
   // are complete: nothing left untested, every kill with its killing test.
   const after = folderCounts(folder);
-  if (whole && r.status === 0 && after && !after.untested && !after.lost && !existsSync(`${dir}/checkpoint.json`)) writeStamp(dir, inputs);
+  if (inputs && r.status === 0 && after && !after.untested && !after.lost && !existsSync(`${dir}/checkpoint.json`)) writeStamp(dir, inputs);
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/time.json`, JSON.stringify({ seconds, finished: new Date().toISOString(), status: r.status, args: strykerArgs }) + '\n');
 }
