@@ -28,11 +28,6 @@ export function untestedCount(report) {
   return n;
 }
 
-/** The count for a folder's committed file, or undefined when it has none or cannot be read. */
-export function folderKilledWithoutKiller(folder) {
-  return folderCounts(folder)?.lost;
-}
-
 /**
  * What a folder's incremental file leaves for the next run: mutants not tested yet, and killed
  * ones naming no killing test. Undefined when it has none or it cannot be read.

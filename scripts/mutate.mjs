@@ -21,6 +21,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
 One Stryker run per folder (${FOLDER_NAMES.join(', ')}; all when none is named), then every folder's score.
   --since COMMIT   mutate only the lines each folder changed since COMMIT, all retested
   --rerun          run a folder even when nothing it reads changed since its last whole run
+                   (without it such a folder is skipped: reports/mutation/<folder>/inputs.json)
   other options    passed to each Stryker run, e.g. --concurrency 1 (a shared machine, under nice -n 19)
 Exit 0 when every run finished, 1 when one failed, 2 on a usage error.`);
   process.exit(0);
@@ -82,8 +83,10 @@ for (const folder of run) {
     // Not a git checkout (the files are listed by git): run the folder, record nothing.
     console.log(`\n== ${folder}: what it reads cannot be listed (${e instanceof Error ? e.message.split('\n')[0] : e}): it runs, and its inputs are not recorded`);
   }
+  // What the incremental file leaves to test (read once: a folder's file is up to 9 MB of JSON).
+  let counts = folderCounts(folder);
   if (inputs && !rerun && !strykerArgs.includes('--force')) {
-    const d = skipDecision({ stamp: readStamp(dir), current: inputs, checkpoint: existsSync(`${dir}/checkpoint.json`), ...(folderCounts(folder) ?? { untested: undefined, lost: undefined }) });
+    const d = skipDecision({ stamp: readStamp(dir), current: inputs, checkpoint: existsSync(`${dir}/checkpoint.json`), ...(counts ?? { untested: undefined, lost: undefined }) });
     if (d.skip) {
       console.log(`\n== ${folder}: skipped, ${d.why} (--rerun runs it anyway)`);
       times.push({ folder, seconds: 0, status: 0, skipped: true });
@@ -95,8 +98,11 @@ for (const folder of run) {
   // A run of this folder that was stopped left its results so far (scripts/stryker-checkpoint.mjs):
   // they become the incremental file, so this run tests only what that one had not.
   const resumed = resumeFromCheckpoint(dir);
-  if (resumed) console.log(`== ${folder}: ${resumed}`);
-  const lost = since ? 0 : folderCounts(folder)?.lost;
+  if (resumed) {
+    console.log(`== ${folder}: ${resumed}`);
+    counts = folderCounts(folder);
+  }
+  const lost = since ? 0 : counts?.lost;
   if (lost) console.log(`== ${folder}: ${lost} killed mutant(s) in the incremental file name no killing test (recorded before tests had positions): retested this time, once`);
   const r = spawnSync('npx', ['stryker', 'run', ...strykerArgs, ...extra], { stdio: 'inherit', env: { ...process.env, ARCHSIM_MUTATION_FOLDER: folder } });
   const seconds = Math.round((Date.now() - started) / 1000);
