@@ -75,9 +75,10 @@ export function folderInputs(folder, files, read) {
   const known = new Set(files);
   const sources = files.filter((p) => source(p) && !notSource(p));
   const tests = files.filter((p) => test(p) && !notTest(p));
-  // The sources, the tests and every module they reach through relative imports.
+  // The sources, the tests, the set-up and every module they reach through relative imports (the
+  // runner plugin's scripts/test-context.mjs: how a test is told from its changed self).
   const reached = new Set();
-  const stack = [...sources, ...tests];
+  const stack = [...sources, ...tests, ...SETUP_FILES.filter((p) => known.has(p) && MODULE.test(p))];
   for (let path = stack.pop(); path !== undefined; path = stack.pop()) {
     if (reached.has(path)) continue;
     reached.add(path);
@@ -143,6 +144,17 @@ export function currentDigest(folder, cwd = '.') {
   return digest(inputs, readBytes);
 }
 
+// The characters a terminal acts on or reorders by: C0 and C1 controls, line and paragraph
+// separators, bidi marks and controls (the class src/model/diagnostics.ts's terminalText escapes;
+// a plain-node script cannot import the TypeScript source).
+const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+/** A repository-relative path: not absolute, no character of CONTROL. */
+const PLAIN_PATH = new RegExp(`^[^/${CONTROL}][^${CONTROL}]*$`);
+const CONTROL_CHARS = new RegExp(`[${CONTROL}]`, 'g');
+
+/** A path as printed on a terminal: each character of CONTROL shown as \\uXXXX. */
+export const shownPath = (p) => p.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** The largest inputs file read (a folder's is about 60 KB). */
 const MAX_STAMP_BYTES = 16 * 1024 * 1024;
 
@@ -153,10 +165,13 @@ const MAX_STAMP_BYTES = 16 * 1024 * 1024;
 export function readStamp(dir) {
   const path = join(dir, 'inputs.json');
   try {
-    if (!lstatSync(path).isFile() || lstatSync(path).size > MAX_STAMP_BYTES) return undefined;
+    const st = lstatSync(path);
+    if (!st.isFile() || st.size > MAX_STAMP_BYTES) return undefined;
     const stamp = JSON.parse(readFileSync(path, 'utf8'));
     const inputs = stamp?.inputs;
     if (!inputs || typeof inputs !== 'object' || Object.values(inputs).some((v) => typeof v !== 'string')) return undefined;
+    // Its paths are printed when they changed: a file that is not plain repository paths is no record.
+    if (Object.keys(inputs).some((k) => !PLAIN_PATH.test(k) || k.split('/').includes('..'))) return undefined;
     return { recorded: typeof stamp.recorded === 'string' ? stamp.recorded : '?', inputs };
   } catch {
     return undefined;
@@ -189,7 +204,7 @@ export function skipDecision({ stamp, current, checkpoint, untested, lost }) {
   if (!stamp) return { skip: false, why: 'no record of what its last whole run read (inputs.json)' };
   const changed = changedInputs(stamp.inputs, current);
   if (changed.length) {
-    const shown = changed.slice(0, 3).map((c) => `${c.path} ${c.how}`).join(', ');
+    const shown = changed.slice(0, 3).map((c) => `${shownPath(c.path)} ${c.how}`).join(', ');
     return { skip: false, why: `${changed.length} of its inputs changed since its last whole run (${shown}${changed.length > 3 ? ', …' : ''})` };
   }
   return { skip: true, why: `nothing its run reads has changed since its last whole run (${stamp.recorded}; ${Object.keys(current).length} files): its results stand` };

@@ -65,16 +65,18 @@ describe('folderInputs', () => {
     'blueprints/x.yaml': 'name: x',
     'test/report/html.test.ts': "import { h } from '../../src/report/html.js';",
     'package-lock.json': '{}',
-    'stryker.config.mjs': '',
+    'stryker.config.mjs': "import { x } from './scripts/setup-helper.mjs';",
+    'scripts/setup-helper.mjs': 'export const x = 1;',
     'README.md': '# r',
   };
   const folder = { mutate: ['src/model/**/*.ts', '!src/model/child.ts'], tests: ['test/model/**/*.test.ts'], exclude: ['test/model/slow.test.ts'] };
   const inputs = folderInputs(folder, Object.keys(tree), (p: string) => tree[p]);
 
-  it('its sources, its tests and what they import, data beside its tests, the shared fixtures and blueprints, the set-up files', () => {
+  it('its sources, its tests and what they import, data beside its tests, the shared fixtures and blueprints, the set-up files and what they import', () => {
     expect(inputs).toEqual([
       'blueprints/x.yaml',
       'package-lock.json',
+      'scripts/setup-helper.mjs',
       'src/model/load.ts',
       'src/model/parse.ts',
       'src/model/types.ts',
@@ -106,6 +108,8 @@ describe('folderInputs', () => {
     expect(d).toContain('test/simulate/helpers.ts');
     expect(d).toContain('src/model/parse.ts');
     expect(d).toContain('package-lock.json');
+    // how the located runner names a test: a change there changes every test's identity
+    expect(d).toContain('scripts/test-context.mjs');
     expect(d).not.toContain('test/simulate/closed-form.test.ts');
     expect(d).not.toContain('test/model/lint-exact.test.ts');
     expect(d).not.toContain('src/generate/compose.ts');
@@ -141,6 +145,10 @@ describe('skipDecision', () => {
       skip: false,
       why: '1 of its inputs changed since its last whole run (test/a.test.ts changed)',
     });
+    // A changed path is printed with its control characters escaped (a file of a hostile clone).
+    expect(skipDecision({ ...base, current: { 'src/a.ts': 'x', 'test/a.test.ts': 'y', 'test/\u001b[2Jx.ts': 'n' } }).why).toBe(
+      '1 of its inputs changed since its last whole run (test/\\u001b[2Jx.ts new)',
+    );
     const many = { 'src/b.ts': '1', 'src/c.ts': '2', 'src/d.ts': '3', 'test/a.test.ts': 'y' };
     expect(skipDecision({ ...base, current: many }).why).toBe('4 of its inputs changed since its last whole run (src/a.ts gone, src/b.ts new, src/c.ts new, …)');
   });
@@ -155,6 +163,12 @@ describe('readStamp and writeStamp', () => {
     expect(readStamp(dir)).toBeUndefined();
     writeFileSync(join(dir, 'inputs.json'), '{"inputs": {"src/a.ts": 1}}');
     expect(readStamp(dir)).toBeUndefined();
+    // Hostile paths (they are printed when they change): a terminal escape, an absolute path, a
+    // way out of the repository, a bidi override.
+    for (const key of ['src/\u001b]52;c;aGk=\u0007.ts', '/etc/passwd', 'src/../../x.ts', 'src/\u202egnp.ts']) {
+      writeFileSync(join(dir, 'inputs.json'), JSON.stringify({ inputs: { [key]: 'abc' } }));
+      expect(readStamp(dir), key).toBeUndefined();
+    }
     expect(readStamp(join(root, 'none'))).toBeUndefined();
   });
   it('never writes through a symlink at inputs.json (hostile), and does not read through one', () => {
