@@ -94,11 +94,9 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
   L.push(`  ${client}([Client])`);
   const gw = r.layout.gateway;
   const gateway = gw ? ids.id('gw', 'gateway') : undefined;
-  // Stryker disable next-line LogicalOperator: gateway is set exactly when gw is
-  if (gw && gateway) L.push(`  ${gateway}{{${label(`${gw.kind} gateway`, `:${gw.port}${gw.replicas > 1 ? ` ×${gw.replicas}` : ''}`)}}}`);
+  if (gw) L.push(`  ${gateway}{{${label(`${gw.kind} gateway`, `:${gw.port}${gw.replicas > 1 ? ` ×${gw.replicas}` : ''}`)}}}`);
   const broker = r.layout.broker ? ids.id('mq', 'broker') : undefined;
-  // Stryker disable next-line LogicalOperator: broker is set exactly when the layout has one
-  if (r.layout.broker && broker) L.push(`  ${broker}[/${label(`${r.layout.broker.kind} broker`)}/]`);
+  if (r.layout.broker) L.push(`  ${broker}[/${label(`${r.layout.broker.kind} broker`)}/]`);
 
   const ops = operationIndex(bp);
   const publicUnits = new Set<string>();

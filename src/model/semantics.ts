@@ -242,8 +242,10 @@ export function syncCycles(bp: Blueprint): string[][] {
       if (s === 0) visit(c.op);
       else if (s === 1) {
         const cyc = [...stack.slice(stack.indexOf(c.op)), c.op];
-        // Stryker disable next-line MethodExpression: one DFS closes a cycle only at its first-visited operation, so its key needs neither sorting nor dropping the repeated end
-        const key = [...cyc.slice(0, -1)].sort().join('|');
+        // The same pair of calls written twice closes the same cycle twice. Two different back
+        // edges never give one cycle in another order (a popped operation is never pushed again),
+        // so the path itself is the key.
+        const key = cyc.join('|');
         if (!seen.has(key)) {
           seen.add(key);
           cycles.push(cyc);
