@@ -498,7 +498,10 @@ function revisitWaits(c: Compiled, demands: Map<string, OpDemand>, mix: Record<s
           // as a deviation from the time average W, weighted by P(wait) (see the comment above)
           const v0 = s.servers <= 1 ? s.rho * before : Math.max(0, s.meanWait + s.pWait * (s.rho * (s.meanWait * k[i]! - s.meanWait) + (s.rho - (s.servers - 1) / s.servers) * (vs[i]!.mean * inflate - s.meanService)));
           const tau = (((1 + s.cs2) / 2 + 1) * s.meanService) / (s.servers * (1 - s.rho));
-          const relax = Math.exp(-away / tau);
+          // After a visit to a saturated station (an infinite wait) the request is away for
+          // ever: its return finds the time average (Infinity − Infinity would be NaN, and NaN
+          // would spread to every operation that visits this station).
+          const relax = Number.isFinite(t) ? Math.exp(-away / tau) : 0;
           const a = s.meanWait > 0 ? (s.meanWait + (v0 - s.meanWait) * relax) / s.meanWait : 1;
           k[j] = a;
           slope[j] = s.rho * relax;
