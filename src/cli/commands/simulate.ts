@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--cpu-slice <duration>', 'with --host-cores: hand the cores out per process in time slices of this length (e.g. 3ms), as Linux’s scheduler does, rather than sharing them continuously: a waking process preempts one that has run well ahead, others take turns (implies --cpu-sharing process; DES only)')
     .option('--balance <lb>', 'load balancing across replicas: least-connections (default), round-robin or random')
     .option('--arrivals <a>', 'open workload: poisson (independent clients; default: the blueprint workload’s, else poisson) or paced (evenly spaced, the mix in a fixed interleaved order, as archsim loadtest and k6 at a constant rate send them)')
-    .option('--requests <n>', 'stop after this many requests (sets the duration from the rate)')
+    .option('--requests <n>', 'stop after this many requests (sets the duration to the time the rate, or the load profile, takes to bring them)')
     .option('--target-rate <rate>', 'also price the fleet needed to hold this rate at 70% utilization')
     .option('--json', 'print the SimulationResult as JSON')
     .addHelpText('after', `${AUTO_SCENARIO_HELP}\n${HOP_COST_HELP}\n\nExamples:\n  archsim simulate system.yaml --layout microservices --rate 400\n  archsim simulate system.yaml -l monolith --scenario database-failure\n  archsim simulate system.yaml -l microservices --scenario auto:orders-down\n  archsim simulate system.yaml -l monolith --method analytic --json\nExit codes: 0 done, 2 bad input (positioned for scenario files).`)
