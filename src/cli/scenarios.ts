@@ -2,10 +2,13 @@
 // blueprint implies (`auto`, `auto:<name>`), and the default when nobody names any — the files
 // the blueprint lists under `scenarios:`, else every automatic scenario. The choice is made from
 // the blueprint's own data, never from its name.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { didYouMean } from '../model/diagnostics.js';
 import type { Blueprint } from '../model/schema.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { diagnostic, type Locator } from '../model/positioned.js';
+import { InputError } from '../errors.js';
 import { AUTO_PREFIX, autoScenarios } from '../simulate/auto-scenarios.js';
 import type { Scenario } from '../simulate/scenario.js';
 import { UsageError } from './io.js';
@@ -43,12 +46,60 @@ export function scenarioArg(bp: Blueprint, arg: string): LoadedScenario[] {
   return [loadScenario(scenarioPath(arg))];
 }
 
+/** The names of the bundled scenarios (scenarios/*.yaml), sorted. */
+export function bundledScenarioNames(): string[] {
+  try {
+    return readdirSync(BUNDLED_SCENARIOS)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -'.yaml'.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The blueprint's own `scenarios:` list, each entry read: a file relative to the blueprint, or a
+ * bundled scenario's name. An entry that names neither is a problem positioned at the entry in
+ * the blueprint (not at line 1 of a file that does not exist); a file that does not parse brings
+ * its own positioned problems. `validate` reports them; `compare` and `report` stop on them.
+ */
+export function blueprintScenarios(bp: Blueprint, blueprintFile: string, locate?: Locator): { scenarios: LoadedScenario[]; problems: Diagnostic[] } {
+  const scenarios: LoadedScenario[] = [];
+  const problems: Diagnostic[] = [];
+  (bp.scenarios ?? []).forEach((entry, i) => {
+    const path = scenarioPath(entry, dirname(blueprintFile));
+    if (!existsSync(path)) {
+      const names = bundledScenarioNames();
+      const shown = JSON.stringify(entry.slice(0, 200));
+      // A path (a slash, or .yaml) is a file the user meant; a bare word may be a bundled name.
+      const message =
+        entry.includes('/') || entry.endsWith('.yaml')
+          ? `no such scenario file: ${shown} (a path here is relative to this blueprint's folder)`
+          : `${shown} is neither a scenario file next to this blueprint nor a bundled scenario${didYouMean(entry, names)}; bundled: ${names.join(', ') || 'none'}`;
+      problems.push(locate ? diagnostic(locate, ['scenarios', i], message) : { file: blueprintFile, line: 1, col: 1, path: ['scenarios', i], message, severity: 'error' });
+      return;
+    }
+    try {
+      scenarios.push(loadScenario(path));
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.diagnostics);
+      else throw e;
+    }
+  });
+  return { scenarios, problems };
+}
+
 /**
  * The scenarios of `compare` and `report`: the ones asked for, else the blueprint's own list
  * (paths relative to the blueprint file), else every automatic scenario.
  */
-export function chosenScenarios(bp: Blueprint, blueprintFile: string, args: string[] | undefined): LoadedScenario[] {
+export function chosenScenarios(bp: Blueprint, blueprintFile: string, args: string[] | undefined, locate?: Locator): LoadedScenario[] {
   if (args?.length) return args.flatMap((a) => scenarioArg(bp, a));
-  if (bp.scenarios?.length) return bp.scenarios.map((s) => loadScenario(scenarioPath(s, dirname(blueprintFile))));
+  if (bp.scenarios?.length) {
+    const { scenarios, problems } = blueprintScenarios(bp, blueprintFile, locate);
+    if (problems.length) throw new InputError(problems);
+    return scenarios;
+  }
   return autoScenarios(bp).map((scenario) => ({ scenario }));
 }

@@ -23,7 +23,8 @@ export interface CompareFlags {
 export async function action(file: string, opts: CompareFlags): Promise<number | void> {
   const rate = opts.rate !== undefined ? rateFlag('--rate', opts.rate) : undefined;
   const seed = intFlag('--seed', opts.seed ?? '1', 0);
-  let { blueprint } = loadBlueprint(file);
+  const loaded = loadBlueprint(file);
+  let { blueprint } = loaded;
   // Which figures are which: plain compare uses the blueprint's own figures, each unit on
   // its own instance (a deployment); a calibration brings measured figures for its host.
   let provenance = ["figures: the blueprint's own; each unit on its own instance (deployment figures, not this machine)"];
@@ -43,7 +44,7 @@ export async function action(file: string, opts: CompareFlags): Promise<number |
   }
   const layouts = opts.layouts ? layoutsFlag(opts.layouts) : Object.keys(blueprint.layouts);
   layouts.forEach((l) => checkLayout(blueprint, l));
-  const scenarios = opts.faults === false ? [] : chosenScenarios(blueprint, file, opts.scenario);
+  const scenarios = opts.faults === false ? [] : chosenScenarios(blueprint, file, opts.scenario, loaded.locate);
   const o = {
     ...(rate !== undefined ? { rate } : {}),
     seed,

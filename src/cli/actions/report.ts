@@ -109,7 +109,7 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
   const scenarios: LoadedScenario[] = [];
   if (flags.faults) {
     // One at a time, so every broken scenario file is reported at once.
-    const asked = flags.scenario?.length ? flags.scenario.map((a) => () => scenarioArg(blueprint, a)) : [() => chosenScenarios(blueprint, file, undefined)];
+    const asked = flags.scenario?.length ? flags.scenario.map((a) => () => scenarioArg(blueprint, a)) : [() => chosenScenarios(blueprint, file, undefined, locate)];
     for (const get of asked) {
       try {
         scenarios.push(...get());

@@ -2,9 +2,21 @@
 import { loadBlueprintResult } from '../../io/load.js';
 import { validateLoadProfileFile } from '../../loadtest/profile/load.js';
 import { out, paint, printDiagnostics, printJson } from '../io.js';
+import type { LoadResult } from '../../model/parse.js';
 
-export function action(files: string[], opts: { json?: boolean }): number {
-  const results = files.map((file) => ({ file, r: file.endsWith('.load.yaml') ? validateLoadProfileFile(file) : loadBlueprintResult(file) }));
+/** A blueprint checked, with the failure scenarios it lists read (a missing or broken one is an error). */
+async function checkBlueprint(file: string): Promise<LoadResult> {
+  const r = loadBlueprintResult(file);
+  if (!r.ok || !r.blueprint.scenarios?.length) return r;
+  // Only a blueprint that lists scenarios loads the scenario reader (validate starts light).
+  const { blueprintScenarios } = await import('../scenarios.js');
+  const { problems } = blueprintScenarios(r.blueprint, file, r.locate);
+  return problems.length ? { ok: false, errors: problems, warnings: r.warnings } : r;
+}
+
+export async function action(files: string[], opts: { json?: boolean }): Promise<number> {
+  const results = [];
+  for (const file of files) results.push({ file, r: file.endsWith('.load.yaml') ? validateLoadProfileFile(file) : await checkBlueprint(file) });
   const bad = results.filter((x) => !x.r.ok).length;
   if (opts.json) {
     printJson({
