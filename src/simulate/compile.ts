@@ -178,6 +178,15 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     stations.push(s);
   };
   const vcpu = (instance: string | undefined) => (instance ? (bp.catalog[instance]?.vcpu ?? 1) : 1);
+  // A CPU quota is not a slower core: a request on a 0.25-vCPU instance runs at full speed until
+  // the period's quota is spent, then waits. The stations get whole cores (Math.ceil below), so
+  // their capacity is that of the whole cores: said once per instance, naming its stations.
+  const fractional = new Map<string, string[]>();
+  const wholeCores = (who: string, instance: string | undefined, servers: number) => {
+    // (one worker on 2.5 vCPU uses one core: nothing overstated)
+    if (!instance || !(servers > vcpu(instance))) return;
+    fractional.set(instance, [...(fractional.get(instance) ?? []), who]);
+  };
 
   let driver = -1;
   if (opts.driverCpu !== undefined) {
@@ -188,6 +197,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   if (L.gateway) {
     gateway = stations.length;
     addStation({ id: 'gateway', kind: 'gateway', replicas: L.gateway.replicas, servers: Math.ceil(vcpu(L.gateway.instance)), discipline: 'fcfs', domains: [] });
+    wholeCores('the gateway', L.gateway.instance, Math.ceil(vcpu(L.gateway.instance)));
   }
   const totalReplicas = r.units.reduce((s, u) => s + u.replicas * u.workers, 0);
   for (const u of r.units) {
@@ -206,6 +216,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       },
       unitIndex,
     );
+    wholeCores(u.name, u.instance, Math.min(u.workers, Math.ceil(vcpu(u.instance))));
   }
   // A unit's thread pool (libuv) is its own station: `threadPool` servers per worker, beside the
   // event loop, so a burst of scrypt queues for the 4 threads while the loop goes on serving; on a
@@ -219,12 +230,22 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
     const cores = d.cores ?? vcpu(d.instance);
     // The connection pool caps concurrency only when it is smaller than the cores.
-    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers: Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas)), discipline: 'fcfs', domains: [], engine: d.engine }, storeIndex);
+    const servers = Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas));
+    addStation({ id: d.name, kind: 'datastore', replicas: 1, servers, discipline: 'fcfs', domains: [], engine: d.engine }, storeIndex);
+    if (d.cores === undefined) wholeCores(d.name, d.instance, servers);
   }
   let broker = -1;
   if (L.broker) {
     broker = stations.length;
     addStation({ id: 'broker', kind: 'broker', replicas: 1, servers: Math.ceil(vcpu(L.broker.instance)), discipline: 'fcfs', domains: [] });
+    wholeCores('the broker', L.broker.instance, Math.ceil(vcpu(L.broker.instance)));
+  }
+  for (const [instance, who] of fractional) {
+    const v = vcpu(instance);
+    const whole = Math.ceil(v);
+    warnings.push(
+      `${instance} has ${v} vCPU, simulated as ${whole} whole core${whole === 1 ? '' : 's'} (${who.join(', ')}): capacity overstated up to ×${+(whole / v).toFixed(2)}, since a CPU quota caps the work per scheduling period and past ${v} of a core's load requests wait for the next one`,
+    );
   }
 
   const dists: DistDef[] = [];

@@ -125,3 +125,33 @@ describe('compile at its edges', () => {
     expect(compile(bp, 'one').stations.map((s) => s.id)).toEqual(['ua', 'ub']);
   });
 });
+
+describe('compile: stations on a fractional vCPU', () => {
+  const bp = (units: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    Blueprint.parse({
+      apiVersion: 'archsim/v1',
+      kind: 'Blueprint',
+      metadata: { name: 'q' },
+      system: { domains: { a: { operations: { op: { route: 'GET /a', cpu: '1ms' } } } } },
+      layouts: { one: { units, ...extra } },
+      catalog: { quarter: { vcpu: 0.25, usdPerMonth: 1 }, two: { vcpu: 2, usdPerMonth: 1 }, half3: { vcpu: 2.5, usdPerMonth: 1 } },
+    });
+  it('a quarter vCPU: one whole core, capacity overstated ×4, said once naming every station on it', () => {
+    const c = compile(bp({ u: { domains: ['a'], port: 8000, instance: 'quarter' } }, { gateway: { kind: 'nginx', port: 80, instance: 'quarter' } }), 'one');
+    expect(c.stations.find((s) => s.id === 'u')!.servers).toBe(1);
+    expect(c.warnings).toEqual([
+      "quarter has 0.25 vCPU, simulated as 1 whole core (the gateway, u): capacity overstated up to ×4, since a CPU quota caps the work per scheduling period and past 0.25 of a core's load requests wait for the next one",
+    ]);
+  });
+  it('whole vCPUs, and one worker on 2.5 vCPU (it uses one core): nothing to say', () => {
+    expect(compile(bp({ u: { domains: ['a'], port: 8000, instance: 'two', workers: 2 } }), 'one').warnings).toEqual([]);
+    expect(compile(bp({ u: { domains: ['a'], port: 8000, instance: 'half3', workers: 1 } }), 'one').warnings).toEqual([]);
+    // two workers on 2.5: 2 cores, still within the quota
+    expect(compile(bp({ u: { domains: ['a'], port: 8000, instance: 'half3', workers: 2 } }), 'one').warnings).toEqual([]);
+  });
+  it('three workers on 2.5 vCPU: 3 cores, over the quota', () => {
+    expect(compile(bp({ u: { domains: ['a'], port: 8000, instance: 'half3', workers: 3 } }), 'one').warnings).toEqual([
+      "half3 has 2.5 vCPU, simulated as 3 whole cores (u): capacity overstated up to ×1.2, since a CPU quota caps the work per scheduling period and past 2.5 of a core's load requests wait for the next one",
+    ]);
+  });
+});
