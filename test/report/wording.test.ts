@@ -6,6 +6,7 @@ import { collect } from '../../src/report/collect.js';
 import { renderMarkdown, summaryLine } from '../../src/report/markdown.js';
 import { analyze } from '../../src/simulate/analytic.js';
 import { compare } from '../../src/simulate/compare.js';
+import { simulate } from '../../src/simulate/simulate.js';
 import { bp } from '../simulate/helpers.js';
 
 // Three layouts, the most split one in the middle: the summary must pick it, not the last.
@@ -83,5 +84,16 @@ describe('compare and simulate wording', () => {
     expect(text).toContain('Little: not defined (overloaded: no steady state)');
     expect(text).not.toMatch(/L=- vs/);
     expect(renderSimulation(analyze(SHOP, 'mono', { rate: 10 }))).toMatch(/Little: L=[0-9.]+ vs λW=[0-9.]+/);
+  });
+
+  it('a saturated DES run (finite figures for its window, a line that grows) has no Little check either', () => {
+    const saturation = analyze(SHOP, 'mono', { rate: 10 }).saturationThroughput;
+    const over = simulate(SHOP, 'mono', { method: 'des', rate: saturation * 1.5, duration: 5_000, seed: 2 });
+    expect(over.saturated?.by).toBeDefined();
+    expect(Number.isFinite(over.littleCheck.meanInSystem)).toBe(true);
+    expect(renderSimulation(over)).toContain('Little: not defined (overloaded: no steady state)');
+    const under = simulate(SHOP, 'mono', { method: 'des', rate: saturation * 0.5, duration: 5_000, seed: 2 });
+    expect(under.saturated).toBeUndefined();
+    expect(renderSimulation(under)).toMatch(/Little: L=[0-9.]+ vs λW=[0-9.]+ \([0-9.]+% apart\)/);
   });
 });
