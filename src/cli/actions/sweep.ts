@@ -1,6 +1,6 @@
 // `archsim sweep`: latency against load, DES points on worker threads.
 import os from 'node:os';
-import { intFlag } from '../flags.js';
+import { durationFlag, intFlag } from '../flags.js';
 import { out, printJson } from '../io.js';
 import type { SimFlags } from '../sim-options.js';
 import { prepare, cliError } from '../sim-run.js';
@@ -14,9 +14,16 @@ export interface SweepFlags extends SimFlags {
   workers?: string;
 }
 
+/** The warm-up per point when none is given: 3 s, or a tenth of a run of 3 s or less (a short sweep must not be refused for a warm-up nobody asked for). */
+export function defaultWarmup(duration: string | undefined): string {
+  const ms = durationFlag('--duration', duration ?? '30s');
+  return ms > 3000 ? '3s' : `${ms / 10}ms`;
+}
+
 export async function action(file: string, opts: SweepFlags): Promise<number | void> {
   const workers = opts.workers ? intFlag('--workers', opts.workers) : undefined;
-  const { blueprint, layout, options } = await prepare(file, { ...opts, rate: undefined });
+  const warmup = opts.warmup ?? defaultWarmup(opts.duration);
+  const { blueprint, layout, options } = await prepare(file, { ...opts, warmup, rate: undefined });
   let rates: number[];
   try {
     rates = parseRates(opts.rates!);

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--rates <range>', 'rates per second: 50..2000 (20 points), 50..2000:50 (step), 50..2000x40 (points) or 100,200,400; each may carry a unit (6k/min..12k/min)')
     .option('--method <m>', 'des (default: the points run in parallel, about a second per point of 30 s simulated time on one core) or analytic (instant, but it overstates latency near saturation where a request visits a station several times; see the note it prints)', 'des')
     .option('--duration <duration>', 'DES: simulated time per point', '30s')
-    .option('--warmup <duration>', 'DES: warm-up per point', '3s')
+    .option('--warmup <duration>', 'DES: warm-up per point (default 3s, or a tenth of a --duration of 3s or less)')
     .option('--seed <n>', 'DES: random seed', '1')
     .option('--host-cores <n>', 'run everything on one host of N cores')
     .option('--pool-weight <w>', `with --host-cores: the thread pools' work (password hashing, compression) against the rest of the host, 0 (the rest first) to 1 (an even share); default ${DEFAULT_POOL_WEIGHT}`)
