@@ -14,6 +14,19 @@ import type { Plan, PlanPhase } from './schema.js';
  * spaces after the start (a comparison, `Team size > 5`: with `<` escaped, `>` can only begin a
  * block quote, at the start).
  */
+
+/**
+ * How the phases were cut, in the header's words. Auto mode follows a `next:` chain only when one
+ * leads through layouts between --from and --to; with none (the chain is just the two), every
+ * unit built is a phase of its own, and the header must not claim a declared chain.
+ */
+function howCut(p: Plan): string {
+  if (p.mode === 'unit') return 'one unit per phase';
+  if (p.mode === 'declared') return 'one phase per declared layout';
+  if (p.chain.length > 2) return `declared \`next:\` chain ${p.chain.map(mdText).join(' → ')}, steps that build several ungated units split per unit`;
+  return `no \`next:\` layouts between ${mdText(p.from)} and ${mdText(p.to)}: one unit per phase`;
+}
+
 export function mdText(s: string): string {
   const word = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
   const space = (c: string | undefined) => c !== undefined && /\s/.test(c);
@@ -65,7 +78,7 @@ export function renderPlanMarkdown(p: Plan): string {
   const L: string[] = [];
   L.push(`# Migration plan: ${mdText(p.blueprint)}, ${mdText(p.from)} → ${mdText(p.to)}`, '');
   L.push(
-    `${p.phases.length - 1} phase${p.phases.length === 2 ? '' : 's'} (${p.mode === 'auto' ? 'declared `next:` chain, steps that build several ungated units split per unit' : p.mode === 'unit' ? 'one unit per phase' : 'one phase per declared layout'}), team of ${p.team}, canary ${p.canaryPercents.join('% → ')}%, about ${plural(p.totals.calendarDays, 'working day')} (${plural(p.totals.personDays, 'person-day')}).`,
+    `${p.phases.length - 1} phase${p.phases.length === 2 ? '' : 's'} (${howCut(p)}), team of ${p.team}, canary ${p.canaryPercents.join('% → ')}%, about ${plural(p.totals.calendarDays, 'working day')} (${plural(p.totals.personDays, 'person-day')}).`,
     '',
   );
   L.push('## Extraction order', '');
