@@ -52,7 +52,9 @@ export function renderSimulation(r: SimulationResult): string {
   );
   parts.push('');
   parts.push(`bottleneck: ${r.bottleneck.station} at ${pct(r.bottleneck.utilization)} · saturation: ${rate(r.saturationThroughput)} req/s of this mix · ${little(r.littleCheck, r.saturated !== undefined)}`);
-  parts.push(`cost: ${usd(r.cost.monthly.usdPerMonth)}/month (${r.cost.monthly.items.filter((i) => i.usdPerMonth > 0).map((i) => `${i.component}${i.count > 1 ? ` ×${i.count}` : ''} ${usd(i.usdPerMonth)}`).join(', ')}) · ${usd(r.cost.perMillionRequests)} per million requests at this load`);
+  // (a bare queueing model has no instances: nothing to itemise, no empty brackets)
+  const items = r.cost.monthly.items.filter((i) => i.usdPerMonth > 0).map((i) => `${i.component}${i.count > 1 ? ` ×${i.count}` : ''} ${usd(i.usdPerMonth)}`);
+  parts.push(`cost: ${usd(r.cost.monthly.usdPerMonth)}/month${items.length ? ` (${items.join(', ')})` : ''} · ${usd(r.cost.perMillionRequests)} per million requests at this load`);
   if (r.cost.atTarget) {
     const t = r.cost.atTarget;
     parts.push(`at ${rate(t.rate)}/s and ${pct(t.targetUtilization)} utilization: ${usd(t.monthly.usdPerMonth)}/month with ${Object.entries(t.replicas).map(([u, n]) => `${u} ×${n}`).join(', ')}${t.limits.length ? `; replicas cannot fix ${t.limits.map((l) => `${l.station} (ρ=${l.utilization.toFixed(2)})`).join(', ')}` : ''}`);

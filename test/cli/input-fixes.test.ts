@@ -104,7 +104,7 @@ describe('blueprint text printed by inspect and checklist', () => {
     const text = renderInspect(inspectView(ansiBlueprint()));
     expect(CONTROL.test(text)).toBe(false);
     const lines = text.split('\n');
-    expect(lines[0]).toBe(`title${SHOWN} (shop): 1 domains, 1 operations, 1 events, 1 layout`);
+    expect(lines[0]).toBe(`title${SHOWN} (shop): 1 domain, 1 operation, 1 event, 1 layout`);
     expect(lines.find((l) => l.startsWith('ev\\'))).toBe(`ev${SHOWN}  orders.create`);
     expect(lines.find((l) => l.startsWith('  app '))).toBe(`  app   8000         1  cat${SHOWN}  orders`);
   });

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queue } from '../simulate/builder.js';
 import { action as planAction } from '../../src/cli/actions/plan.js';
 import { renderComparison, renderSimulation } from '../../src/cli/render-sim.js';
 import { exitCode, UsageError } from '../../src/errors.js';
@@ -81,6 +82,12 @@ describe('simulate text: a cost per million requests with no request served', ()
     expect(r.cost.perMillionRequests).toBe(Infinity);
     const cost = renderSimulation(r).split('\n').find((l) => l.startsWith('cost: '));
     expect(cost).toBe('cost: $20/month (app $10, db $10) · n/a per million requests at this load');
+  });
+
+  it('a bare queueing model (no instance, nothing to pay): the cost line without empty brackets', () => {
+    const r = simulate(queue({ dist: 'const', mean: 1 }), 'one', { method: 'analytic', rate: 10, mix: { 'a.op': 1 } });
+    const cost = renderSimulation(r).split('\n').find((l) => l.startsWith('cost: '));
+    expect(cost).toBe('cost: $0/month · $0 per million requests at this load');
   });
 
   it('the comparison table too', () => {

@@ -75,7 +75,7 @@ describe.each(bundled)('$name: every command, every layout', (b) => {
       expectClean(r, what);
       expect(r.code, `${what}: ${r.stderr}`).toBe(0);
     }
-    expect(v.stdout).toMatch(new RegExp(`✓ ${b.file}: ${b.name}, ${b.domains.length} domains, ${b.layouts.length} layouts`));
+    expect(v.stdout).toMatch(new RegExp(`✓ ${b.file}: ${b.name}, ${b.domains.length} domains?, ${b.layouts.length} layouts?`));
     expect(c.stdout).toMatch(/Score: \d+\/16 → /);
     expect(c.stdout).toMatch(/First to extract: /);
     for (const h of ['Domains', 'Events', 'Failure scenarios', ...b.layouts.map((l) => `Layout ${l}`)]) expect(i.stdout, `inspect: ${h}`).toContain(h);

@@ -1,5 +1,6 @@
 // `archsim inspect`: what a blueprint holds, as plain data (the JSON) and as text.
 import { out, paint, printJson, table, UsageError } from '../io.js';
+import { plural } from '../../words.js';
 import { didYouMean, terminalText } from '../../model/diagnostics.js';
 import { operations, resolveLayout } from '../../model/resolve.js';
 import type { Blueprint } from '../../model/schema.js';
@@ -89,7 +90,7 @@ export function renderInspect(view: InspectView): string {
   const v = terminalView(view);
   const h = (s: string) => paint('bold', s);
   const parts: string[] = [];
-  parts.push(`${h(v.title)} (${v.name}): ${v.domains.length} domains, ${v.operations.length} operations, ${v.events.length} events, ${v.layouts.length} layout${v.layouts.length === 1 ? "" : "s"}`);
+  parts.push(`${h(v.title)} (${v.name}): ${plural(v.domains.length, 'domain')}, ${plural(v.operations.length, 'operation')}, ${plural(v.events.length, 'event')}, ${plural(v.layouts.length, 'layout')}`);
   parts.push('', h('Domains'));
   parts.push(table(['domain', 'tables', 'operations'], v.domains.map((d) => [d.name, d.tables.join(', ') || '-', d.operations.join(', ')])));
   parts.push('', h('Events'));

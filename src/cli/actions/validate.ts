@@ -2,6 +2,7 @@
 import { loadBlueprintResult } from '../../io/load.js';
 import { validateLoadProfileFile } from '../../loadtest/profile/load.js';
 import { out, paint, printDiagnostics, printJson } from '../io.js';
+import { plural } from '../../words.js';
 import type { LoadResult } from '../../model/parse.js';
 
 /** A blueprint checked, with the failure scenarios it lists read (a missing or broken one is an error). */
@@ -33,7 +34,7 @@ export async function action(files: string[], opts: { json?: boolean }): Promise
     for (const { file, r } of results) {
       if (r.ok) {
         printDiagnostics(r.warnings);
-        out(`${paint('green', '✓')} ${file}: ${r.blueprint.metadata.name}, ${Object.keys(r.blueprint.system.domains).length} domains, ${Object.keys(r.blueprint.layouts).length} layouts`);
+        out(`${paint('green', '✓')} ${file}: ${r.blueprint.metadata.name}, ${plural(Object.keys(r.blueprint.system.domains).length, 'domain')}, ${plural(Object.keys(r.blueprint.layouts).length, 'layout')}`);
       } else {
         printDiagnostics([...r.errors, ...r.warnings]);
         out(`${paint('red', '✗')} ${file}: ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`);
