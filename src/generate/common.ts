@@ -391,25 +391,37 @@ export function generatedHeader(bp: Blueprint, layout: string, what: string): st
 }
 
 /**
- * Without a gateway, the host port each unit with public routes is published on (one replica: a
- * host port is one container's): its own port, or the next free one when a unit before it took
- * that port (each container has its own address, so two units may listen on one port, but the
- * host has one of each). compose publishes them so and the k6 script sends to them. Empty with a
- * gateway, which alone is published.
+ * Without a gateway, the host ports each unit with public routes is published on: one per
+ * replica (a host port is one container's), consecutive from its own port, or from the next free
+ * one when a unit before it took a port of that range (each container has its own address, so two
+ * units may listen on one port, but the host has one of each). compose publishes them so (a range
+ * for a replicated unit: each replica takes one) and the k6 script sends to them, spreading a
+ * replicated unit's requests over its replicas' ports. Empty with a gateway, which alone is
+ * published. A unit whose range no longer fits below 65536 is not published.
  */
-export function unitHostPorts(r: ResolvedLayout): Map<string, number> {
-  const out = new Map<string, number>();
+export function unitHostPortRanges(r: ResolvedLayout): Map<string, { first: number; count: number }> {
+  const out = new Map<string, { first: number; count: number }>();
   if (r.layout.gateway) return out;
   const routed = new Set(r.routes.map((t) => t.unit));
   const used = new Set<number>();
+  const free = (first: number, count: number) => {
+    for (let p = first; p < first + count; p++) if (used.has(p)) return false;
+    return true;
+  };
   for (const u of r.units) {
-    if (u.replicas !== 1 || !routed.has(u.name)) continue;
-    let p = u.port;
-    while (used.has(p) && p < 65535) p++;
-    if (used.has(p)) continue;
-    used.add(p);
-    out.set(u.name, p);
+    if (!routed.has(u.name)) continue;
+    const count = Math.max(1, u.replicas);
+    let first = u.port;
+    while (!free(first, count) && first + count - 1 < 65535) first++;
+    if (first + count - 1 > 65535 || !free(first, count)) continue;
+    for (let p = first; p < first + count; p++) used.add(p);
+    out.set(u.name, { first, count });
   }
   return out;
+}
+
+/** The first host port of each published unit (unitHostPortRanges). */
+export function unitHostPorts(r: ResolvedLayout): Map<string, number> {
+  return new Map([...unitHostPortRanges(r)].map(([u, x]) => [u, x.first]));
 }
 

@@ -23,7 +23,7 @@ import {
   storePort,
   toYaml,
   unitEnv,
-  unitHostPorts,
+  unitHostPortRanges,
   type GenerateOptions,
   type GeneratedFile,
 } from './common.js';
@@ -219,7 +219,7 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   // A gateway only where the layout declares one: the simulation models exactly that.
   const hasGateway = r.layout.gateway !== undefined;
   // Without a gateway, each unit with public routes on the host, a clash moved to the next free port (common.ts).
-  const hostPorts = unitHostPorts(r);
+  const hostPorts = unitHostPortRanges(r);
   const published = new Set<number>();
 
   for (const w of r.wiring) {
@@ -247,13 +247,15 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
       expose: [String(u.port)],
     };
     // Behind a gateway only the gateway is published; without one, each unit with public
-    // routes publishes its own port (one replica: a host port is one container's).
+    // routes publishes its own port, a replicated one a range of them (a host port is one
+    // container's: each replica takes one of the range).
     // Published on the loopback interface: a local run, not an exposure to the network (Docker's
     // published ports bypass the host's firewall).
     const hostPort = hostPorts.get(u.name);
     if (hostPort !== undefined) {
-      svc.ports = [`127.0.0.1:${hostPort}:${u.port}`];
-      published.add(hostPort);
+      const last = hostPort.first + hostPort.count - 1;
+      svc.ports = [`127.0.0.1:${hostPort.first}${last > hostPort.first ? `-${last}` : ''}:${u.port}`];
+      for (let p = hostPort.first; p <= last; p++) published.add(p);
     }
     if (fsVolumes.length) svc.volumes = fsVolumes;
     svc.healthcheck = hc(healthTest(u));

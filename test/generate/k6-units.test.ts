@@ -40,6 +40,10 @@ layouts:
     units:
       orders-svc: { domains: [orders], port: 8101 }
       users-svc: { domains: [users], port: 8101 }
+  rep:
+    units:
+      orders-svc: { domains: [orders], port: 8101, replicas: 2 }
+      users-svc: { domains: [users], port: 8102 }
   gw:
     gateway: { kind: nginx, port: 8080 }
     units:
@@ -57,7 +61,9 @@ describe('k6 script of a layout without a gateway', () => {
   it("names each unit's address and routes each request by its route; with a gateway, one BASE_URL as before", () => {
     const s = script('split');
     expect(s).toContain('// Run: k6 run -e BASE_URL_ORDERS_SVC=http://127.0.0.1:8101 -e BASE_URL_USERS_SVC=http://127.0.0.1:8102 load-test.js');
-    expect(s).toContain(`const UNIT_URLS = {"orders-svc": (__ENV.BASE_URL_ORDERS_SVC || "http://127.0.0.1:8101").replace(/\\/+$/, ''), "users-svc": (__ENV.BASE_URL_USERS_SVC || "http://127.0.0.1:8102").replace(/\\/+$/, '')};`);
+    expect(s).toContain(
+      `const UNIT_URLS = {"orders-svc": (__ENV.BASE_URL_ORDERS_SVC ? [__ENV.BASE_URL_ORDERS_SVC] : ["http://127.0.0.1:8101"]).map((x) => x.replace(/\\/+$/, '')), "users-svc": (__ENV.BASE_URL_USERS_SVC ? [__ENV.BASE_URL_USERS_SVC] : ["http://127.0.0.1:8102"]).map((x) => x.replace(/\\/+$/, ''))};`,
+    );
     expect(s).toContain('const res = http.request(op.method, baseOf(op.method, r.path) + r.path,');
     const g = script('gw');
     expect(g).not.toContain('baseOf');
@@ -87,6 +93,24 @@ describe('k6 script of a layout without a gateway', () => {
     expect(compose).toMatch(/orders-svc:[\s\S]*?ports:\n\s+- "127\.0\.0\.1:8101:8101"\n/);
     expect(compose).toMatch(/users-svc:[\s\S]*?ports:\n\s+- "127\.0\.0\.1:8102:8101"\n/);
     expect(script('same')).toContain('// Run: k6 run -e BASE_URL_ORDERS_SVC=http://127.0.0.1:8101 -e BASE_URL_USERS_SVC=http://127.0.0.1:8102 load-test.js');
+  });
+
+  it("a replicated unit: compose publishes a host port per replica, and the script takes them in turn (it sent to one port nothing listened on)", () => {
+    const compose = generate('compose', bp, 'rep').find((f) => f.path === 'docker-compose.yml')!.content;
+    expect(compose).toMatch(/orders-svc:[\s\S]*?ports:\n\s+- "127\.0\.0\.1:8101-8102:8101"\n/);
+    // 8102 is taken by orders-svc's second replica: users-svc moves to the next free port
+    expect(compose).toMatch(/users-svc:[\s\S]*?ports:\n\s+- "127\.0\.0\.1:8103:8102"\n/);
+    const s = script('rep');
+    expect(s).toContain('// Run: k6 run -e BASE_URL_USERS_SVC=http://127.0.0.1:8103 load-test.js (no gateway: each unit\'s routes go to its own address; orders-svc at 127.0.0.1:8101-8102, one port per replica, taken in turn)');
+    const from = s.indexOf('const UNIT_URLS');
+    const to = s.indexOf('\n}\n', s.indexOf('function baseOf')) + 2;
+    const make = (env: Record<string, string>) => new Function('__ENV', 'BASE_URL', `${s.slice(from, to)}\nreturn baseOf;`)(env, 'http://base') as (m: string, p: string) => string;
+    const baseOf = make({});
+    expect(['/api/orders/1', '/api/orders/2', '/api/orders/3'].map((p) => baseOf('GET', p))).toEqual(['http://127.0.0.1:8101', 'http://127.0.0.1:8102', 'http://127.0.0.1:8101']);
+    expect(baseOf('GET', '/api/users/1')).toBe('http://127.0.0.1:8103');
+    // BASE_URL_<UNIT> set: that one address for every request of the unit
+    const set = make({ BASE_URL_ORDERS_SVC: 'http://lb:80/' });
+    expect([set('GET', '/api/orders/1'), set('POST', '/api/orders')]).toEqual(['http://lb:80', 'http://lb:80']);
   });
 
   it.skipIf(!k6)('k6 run sends each operation to its own unit and none elsewhere (skipped: no k6 on PATH and no K6_BIN)', async () => {

@@ -122,11 +122,12 @@ describe('compose', () => {
     expect(healthTest({ ...unit('py'), protocol: 'grpc' })).toEqual(['CMD', 'grpc_health_probe', '-addr=127.0.0.1:8000', '-connect-timeout=3s', '-rpc-timeout=3s']);
   });
 
-  it('without a gateway, a routed unit of one replica publishes its port on the loopback; several replicas cannot', () => {
+  it('without a gateway, a routed unit publishes its port on the loopback; several replicas a range of host ports, one each', () => {
     const doc = composeDocument(bp, 'l') as { services: Record<string, Obj> };
-    expect(doc.services.over!.ports).toBeUndefined();
+    expect(doc.services.over!.ports).toEqual(['127.0.0.1:9090-9094:9090']);
     expect(doc.services.under!.ports).toEqual(['127.0.0.1:3000:3000']);
-    expect(doc.services.zero!.ports).toBeUndefined();
+    // 3001-3002: the next free after under's 3000 is zero's own 3001
+    expect(doc.services.zero!.ports).toEqual(['127.0.0.1:3001-3002:3001']);
     expect(doc.services.py!.ports).toEqual(['127.0.0.1:8000:8000']);
     expect(doc.services.py!.deploy).toEqual({ replicas: 1, resources: { limits: { cpus: '0.3333', memory: '1536M' } } });
   });
