@@ -952,7 +952,9 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
     };
   });
   // Waiting requests per station by Little's law over its visits (a return visit waits its own share).
-  const queued = sol.stations.map((x) => (x.visitRate * x.meanWait) / 1000);
+  // Processor sharing: the visits beyond its servers, by the time each visit is stretched (the
+  // FCFS wait of the station is not what its visits spend: for M/M/c-PS both give Erlang C's).
+  const queued = sol.stations.map((x, i) => (c.stations[i]!.discipline === 'ps' ? (x.visitRate * x.meanService * (x.psFactor - 1)) / 1000 : (x.visitRate * x.meanWait) / 1000));
   for (const op of sol.ops) {
     if (!op.waits) continue;
     demands.get(op.id)!.visits.forEach((v, j) => (queued[v.station]! -= ((lambda * op.p) / 1000) * sol.stations[v.station]!.meanWait * (1 - op.waits!.k[j]!)));

@@ -79,7 +79,7 @@ export interface StationResult {
   discipline: 'fcfs' | 'ps';
   /** busy servers / all servers, over the measured window (network: 0, it never queues) */
   utilization: number;
-  /** mean number waiting (not in service); network: mean messages in flight */
+  /** mean number waiting (not in service); processor sharing: the visits beyond its servers (all share them); network: mean messages in flight */
   meanQueue: number;
   /** mean service demand per top-level request at this station, ms */
   demandPerRequest: number;

@@ -69,6 +69,8 @@ export class Stations {
   private readonly busy: Int32Array;
   /** tokens in the replica's waiting line (its length, kept beside it for the areas and pick()) */
   private readonly queued: Int32Array;
+  /** per PS replica: visits beyond its cores (all are served at once, each at a share); their time-area is in waitArea */
+  private readonly shared: Int32Array;
   // Time-areas of busy servers and waiting tokens, kept as running sums: each server taken adds
   // −now, each freed +now (so the area up to T is the sum plus the count now × T, totals()).
   // This replaced bringing an area up to now (a read of its last time, a multiply, two writes)
@@ -146,6 +148,7 @@ export class Stations {
     this.cap = new Int32Array(nr);
     this.busy = new Int32Array(nr);
     this.queued = new Int32Array(nr);
+    this.shared = new Int32Array(nr);
     this.busyArea = new Float64Array(nr);
     this.waitArea = new Float64Array(nr);
     this.cold = cold;
@@ -250,8 +253,13 @@ export class Stations {
     const free = this.busy[r]! < this.cap[r]!;
     if (free || this.pool[r]) {
       const gap = free ? this.wake(r) : -1;
-      // past its servers a PS replica's extra visits share them: the busy servers stay at cap
+      // past its servers a PS replica's extra visits share them: the busy servers stay at cap,
+      // and the extra ones count as its queue (for M/M/c-PS the same mean as FCFS's waiting)
       if (free) this.busyArea[r]! -= this.sim.now;
+      else {
+        this.waitArea[r]! -= this.sim.now;
+        this.shared[r]!++;
+      }
       this.busy[r]!++;
       this.serve(t, s, d, gap);
     } else {
@@ -310,6 +318,10 @@ export class Stations {
       // a server went idle (with more visits than servers in a PS replica, none did)
       this.busyArea[r]! += this.sim.now;
       this.rest(r);
+    } else {
+      // a PS replica had more visits than cores: one fewer shares them
+      this.waitArea[r]! += this.sim.now;
+      this.shared[r]!--;
     }
     this.sim.exec(t);
   }
@@ -351,7 +363,7 @@ export class Stations {
         const b = this.busy[r]!;
         const c = this.cap[r]!;
         busy[s]! += this.busyArea[r]! + (b < c ? b : c) * this.sim.now;
-        wait[s]! += this.waitArea[r]! + this.queued[r]! * this.sim.now;
+        wait[s]! += this.waitArea[r]! + (this.queued[r]! + this.shared[r]!) * this.sim.now;
       }
     }
     return { busy, wait, active, visits: Float64Array.from(this.visits), waited: Float64Array.from(this.waited), work: Float64Array.from(this.work), served: Float64Array.from(this.served) };
