@@ -133,7 +133,10 @@ function deployment(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit, env: Retu
         },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: podSecurity,
+          // A port below 1024 needs root or CAP_NET_BIND_SERVICE, which the non-root, all-dropped
+          // container has not: the pod lowers the kernel's privileged-port line instead (a safe
+          // sysctl since Kubernetes 1.22, namespaced to the pod).
+          securityContext: u.port < 1024 ? { ...podSecurity, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] } : podSecurity,
           terminationGracePeriodSeconds: 30,
           containers: [
             {

@@ -4,6 +4,7 @@ import { EXIT, err, out, paint, printJson, table, InputError, UsageError } from 
 import { didYouMean } from '../../model/diagnostics.js';
 import { loadBlueprint } from '../../io/load.js';
 import { generate, k6Drivable, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
+import { gatewayPort, layoutToGenerate } from '../../generate/common.js';
 import { NO_LAYOUTS } from '../sim-options.js';
 import { writeFiles } from '../../io/write-files.js';
 import { WriteRefused } from '../../io/write-set.js';
@@ -104,6 +105,12 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
     if (opts.loadProfile !== undefined) readFrom.push(opts.loadProfile);
   }
   const files = generate(target as Target, blueprint, layout, gopts);
+  // The generated gateway runs as a non-root user, so a port below 1024 is moved (gatewayPort):
+  // said, not silent, with the port it listens on instead.
+  const gw = blueprint.layouts[layout]!.gateway;
+  if (gw && gw.port < 1024 && target !== 'monitoring') {
+    err(`archsim: note: the gateway's port ${gw.port} is privileged and the generated gateway runs as a non-root user: it listens on ${gatewayPort(layoutToGenerate(blueprint, layout))} instead (the published port and the k6 target too); put ${gw.port} in front of it (a load balancer or a port mapping)`);
+  }
   // `all` leaves k6 out of a layout with nothing to drive (generate/index.ts): said, not silent.
   if (target === 'all' && !k6Drivable(blueprint, layout)) err(`archsim: note: no k6 script: no public operation of the workload has a route in layout ${layout}`);
   // Every file this run read is an input the output may not overwrite, --force or not.
