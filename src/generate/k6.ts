@@ -15,7 +15,8 @@
 // in `params`, its JSON body in `body_json`, its headers as metadata. HTTP operations stay HTTP.
 import { operationIndex, type ResolvedLayout } from '../model/resolve.js';
 
-import type { Blueprint } from '../model/schema.js';
+import type { Blueprint, Profile } from '../model/schema.js';
+import { maxRate, rateAt } from '../simulate/workload.js';
 import type { LoadProfile } from '../loadtest/profile/schema.js';
 import { ProfileError, expectedCounts, scenarioPlan, type ScenarioPlan } from '../loadtest/profile/plan.js';
 import { RUNTIME_SOURCE, lpCycle } from '../loadtest/profile/runtime.js';
@@ -167,12 +168,71 @@ export function k6WarmupIterations(rate: number, warmupMs: number): number {
   return Math.max(0, Math.ceil((rate * warmupMs) / 1000 - (warmupMs - 500 / rate >= 1000 ? 0.5 : 0)));
 }
 
+/** A profile in a few words, for the script's first line. */
+function profileWords(p: Exclude<Profile, { kind: 'constant' }>): string {
+  const r = (x: number) => `${fmtMs(x)}/s`;
+  const sec = (x: number) => `${fmtMs(x / 1000)} s`;
+  switch (p.kind) {
+    case 'ramp':
+      return `${r(p.from)} to ${r(p.to)} over ${sec(p.over)}`;
+    case 'spike':
+      return `${r(p.base)}, ${r(p.peak)} from ${sec(p.at)} for ${sec(p.for)}`;
+    case 'diurnal':
+      return `${r(p.min)} to ${r(p.max)} every ${sec(p.period)}`;
+  }
+}
+
+/** At most this many k6 stages for a diurnal profile (a stage a twenty-fourth of its period). */
+const MAX_PROFILE_STAGES = 480;
+
+/**
+ * A workload's load profile as k6's ramping-arrival-rate stages over the measured window (its
+ * time 0 is the window's start, as the simulator's is the run's): k6 ramps linearly from each
+ * stage's rate to the next, so a ramp is one stage, a spike two instant steps ('0s' stages) and a
+ * diurnal curve a stage per twenty-fourth of its period. Rates per second. Pure.
+ */
+export function k6ProfileStages(p: Exclude<Profile, { kind: 'constant' }>, durationMs: number): { startRate: number; stages: { target: number; duration: string }[] } {
+  const ms = (x: number) => `${fmtMs(Math.max(0, x))}ms`;
+  switch (p.kind) {
+    case 'ramp': {
+      const over = Math.min(p.over, durationMs);
+      const reached = p.over > 0 ? p.from + ((p.to - p.from) * over) / p.over : p.to;
+      const stages = [{ target: reached, duration: ms(over) }];
+      if (durationMs > over) stages.push({ target: p.to, duration: ms(durationMs - over) });
+      return { startRate: p.from, stages };
+    }
+    case 'spike': {
+      const at = Math.min(p.at, durationMs);
+      const end = Math.min(p.at + p.for, durationMs);
+      const stages = [{ target: p.base, duration: ms(at) }];
+      if (end > at) stages.push({ target: p.peak, duration: '0s' }, { target: p.peak, duration: ms(end - at) }, { target: p.base, duration: '0s' });
+      if (durationMs > end) stages.push({ target: p.base, duration: ms(durationMs - end) });
+      return { startRate: p.base, stages };
+    }
+    case 'diurnal': {
+      const step = Math.max(p.period / 24, durationMs / MAX_PROFILE_STAGES);
+      const stages: { target: number; duration: string }[] = [];
+      for (let t = step; t < durationMs + step / 2; t += step) {
+        const to = Math.min(t, durationMs);
+        stages.push({ target: +rateAt(p, 0, to).toPrecision(6), duration: ms(to - (t - step)) });
+        if (to >= durationMs) break;
+      }
+      return { startRate: rateAt(p, 0, 0), stages };
+    }
+  }
+}
+
 export const K6_SCRIPT_EXPORTS = { execs: ['warmup', 'load'], setup: true, teardown: false, handleSummary: false, default: false } as const;
 
 export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
   const r = layoutToGenerate(bp, layoutName);
   const mix = mixOf(bp, layoutName, opts.operations);
   const load = loadOf(bp, opts);
+  // The workload's load profile drives the open model unless a rate is given (as in simulate,
+  // where --rate replaces the profile); the rate then is its starting one (the warm-up's).
+  const declared = bp.workload?.profile;
+  const profile = load.model === 'open' && opts.rate === undefined && declared && declared.kind !== 'constant' ? declared : undefined;
+  if (profile) load.rate = k6ProfileStages(profile, load.duration).startRate || load.rate;
   let plan: ScenarioPlan;
   try {
     plan = scenarioPlan(bp, mix, { rate: load.rate, users: load.users, thinkTime: load.thinkTime, duration: load.duration / 1000, warmup: load.warmup / 1000 }, opts.profile ?? null, { webSocket: true });
@@ -239,6 +299,23 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       scenarios.warmup = { ...base, gracefulStop: warmStop, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
     }
     scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
+    if (profile) {
+      // The profile's rates over the measured window (the warm-up runs at its starting rate).
+      const { startRate, stages } = k6ProfileStages(profile, load.duration);
+      const peak = maxRate(profile, rate);
+      scenarios.load = {
+        executor: 'ramping-arrival-rate',
+        startRate,
+        timeUnit: '1s',
+        stages,
+        preAllocatedVUs: Math.min(1000, Math.max(10, Math.ceil(peak))),
+        maxVUs: Math.min(2000, Math.max(10, Math.ceil((peak * load.timeout) / 1000))),
+        gracefulStop,
+        ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}),
+        exec: 'load',
+        tags: { phase: 'measure' },
+      };
+    }
   } else {
     const base = { executor: 'constant-vus', vus: load.users!, gracefulStop };
     if (load.warmup > 0) {
@@ -262,7 +339,11 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
 
   // The profile's data is the user's text: C1, U+2028/9 and bidi controls written as \uXXXX.
   const j = (v: unknown) => jsonText(v, 2);
-  const describe = load.model === 'open' ? `${fmtMs(load.rate!)} requests/s` : `${load.users} users${load.thinkTime ? ` with ${fmtMs(load.thinkTime)} ms think time` : ''}`;
+  const describe = profile
+    ? `the workload's ${profile.kind} profile (${profileWords(profile)})`
+    : load.model === 'open'
+      ? `${fmtMs(load.rate!)} requests/s`
+      : `${load.users} users${load.thinkTime ? ` with ${fmtMs(load.thinkTime)} ms think time` : ''}`;
   const L: string[] = [];
   L.push(
     `// k6 load test for ${bp.metadata.name}, layout ${layoutName}: ${describe} for ${fmtMs(load.duration / 1000)} s${load.warmup ? ` after a ${fmtMs(load.warmup / 1000)} s warm-up` : ''}.`,
