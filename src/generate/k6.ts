@@ -17,6 +17,7 @@ import { operationIndex, type ResolvedLayout } from '../model/resolve.js';
 
 import type { Blueprint, Profile } from '../model/schema.js';
 import { maxRate, rateAt } from '../simulate/workload.js';
+import { analyze } from '../simulate/analytic.js';
 import type { LoadProfile } from '../loadtest/profile/schema.js';
 import { ProfileError, expectedCounts, scenarioPlan, type ScenarioPlan } from '../loadtest/profile/plan.js';
 import { RUNTIME_SOURCE, lpCycle } from '../loadtest/profile/runtime.js';
@@ -155,7 +156,7 @@ function loadOf(bp: Blueprint, opts: K6Options): Load {
     thinkTime: users !== null ? (opts.thinkTime ?? w?.thinkTime?.mean ?? 0) : 0,
     duration: opts.duration ?? w?.duration ?? 60_000,
     warmup: opts.warmup ?? w?.warmup ?? 0,
-    timeout: opts.timeout ?? 5000,
+    timeout: opts.timeout ?? DEFAULT_K6_TIMEOUT_MS,
   };
 }
 
@@ -549,6 +550,26 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   return L.join('\n');
 }
 
+/** The request timeout a script gets when none is given: 5 s, unless the blueprint's own work is slower. */
+export const DEFAULT_K6_TIMEOUT_MS = 5000;
+
+/**
+ * 5 s, or three times the slowest operation's p99 with no load (its own work and calls, no queue:
+ * the analytic method at a thousandth of a request per second), in whole seconds up to 10 minutes: an export that
+ * takes two minutes must not be cut at 5 s and fail the script's error threshold. Pure.
+ */
+export function defaultTimeout(bp: Blueprint, layout: string, mix: Record<string, number>): number {
+  let slowest = 0;
+  try {
+    const r = analyze(bp, layout, { rate: 0.001, mix });
+    for (const o of r.operations) if (Number.isFinite(o.latency.p99)) slowest = Math.max(slowest, o.latency.p99);
+  } catch {
+    return DEFAULT_K6_TIMEOUT_MS; // (a layout the solver refuses: the generators say why elsewhere)
+  }
+  // (at most 10 minutes: the script's end waits that long for requests in flight)
+  return Math.min(600_000, Math.max(DEFAULT_K6_TIMEOUT_MS, Math.ceil((3 * slowest) / 1000) * 1000));
+}
+
 export function k6Files(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
   const k6opts: K6Options = {};
   if (opts.baseUrl !== undefined) k6opts.baseUrl = opts.baseUrl;
@@ -557,8 +578,8 @@ export function k6Files(bp: Blueprint, layout: string, opts: GenerateOptions = {
   if (opts.thinkTime !== undefined) k6opts.thinkTime = opts.thinkTime;
   if (opts.duration !== undefined) k6opts.duration = opts.duration;
   if (opts.warmup !== undefined) k6opts.warmup = opts.warmup;
-  if (opts.timeout !== undefined) k6opts.timeout = opts.timeout;
   if (opts.operations !== undefined) k6opts.operations = opts.operations;
+  k6opts.timeout = opts.timeout ?? defaultTimeout(bp, layout, mixOf(bp, layout, opts.operations));
   if (opts.loadProfile !== undefined) k6opts.profile = opts.loadProfile;
   const r = layoutToGenerate(bp, layout);
   k6opts.gatewayKind = gatewayKind(r, opts);

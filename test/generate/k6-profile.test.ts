@@ -127,3 +127,40 @@ describe('the generated script', () => {
     expect(most).toBeLessThanOrEqual(125);
   }, 120_000);
 });
+
+describe('the default request timeout', () => {
+  const slow = (cpu: string) =>
+    Blueprint.parse(
+      parse(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: slow }
+system:
+  domains:
+    a:
+      operations:
+        quick: { route: GET /q, cpu: 2ms }
+        render: { route: GET /r, cpu: ${cpu} }
+layouts:
+  one:
+    units:
+      app: { domains: [a], port: 8080 }
+workload: { rate: 1/s, mix: { a.quick: 9, a.render: 1 } }
+`),
+    );
+  const timeoutOf = (bp: Blueprint, opts = {}) => /const TIMEOUT = '(\d+)ms';/.exec(generate('k6', bp, 'one', opts)[0]!.content)![1];
+
+  it('5 s while every operation is quicker than a third of it', () => {
+    expect(timeoutOf(slow('1ms'))).toBe('5000');
+    expect(timeoutOf(slow('{ dist: const, mean: 1600ms }'))).toBe('5000');
+  });
+  it('three times the slowest p99 with no load, rounded up to whole seconds', () => {
+    // a constant 10 s render (and the default network hop around it): 3 × 10.00x s → 31 s
+    expect(timeoutOf(slow('{ dist: const, mean: 10s }'))).toBe('31000');
+    // an exponential 1.6 s one: its p99 is 4.6 × the mean, 7.37 s → 3 × that → 23 s
+    expect(timeoutOf(slow('1600ms'))).toBe('23000');
+  });
+  it('at most 10 minutes; --timeout given is kept', () => {
+    expect(timeoutOf(slow('{ dist: const, mean: 5m }'))).toBe('600000');
+    expect(timeoutOf(slow('{ dist: const, mean: 10s }'), { timeout: 2000 })).toBe('2000');
+  });
+});

@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--users <n>', 'k6: closed model, N users (constant-vus) instead of a rate')
     .option('--think-time <d>', 'k6: with --users, how long a user waits after each answer')
     .option('--warmup <d>', 'k6: load before measuring, in a scenario of its own left out of the figures')
-    .option('--timeout <d>', 'k6: per-request timeout (default 5s)')
+    .option('--timeout <d>', 'k6: per-request timeout (default 5s, or 3 × the slowest operation’s p99 with no load when that is longer, up to 10m)')
     .option('--load-profile <file>', 'k6: setup, login and request bodies (default: <blueprint>.load.yaml beside the blueprint)')
     .option('--k6-operator', 'k6: also write k6/testrun.yaml, a k6-operator TestRun with the script in a ConfigMap (needs --base-url)')
     .option('--parallelism <n>', 'k6: with --k6-operator, the number of runner pods', '1')
