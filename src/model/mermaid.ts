@@ -2,7 +2,7 @@
 // sequence diagram of one operation's request through that layout. Pure and deterministic:
 // the same blueprint gives the same text, byte for byte.
 import { CONTROL_CLASS } from './diagnostics.js';
-import { unitEdges } from './dependencies.js';
+import { domainOf, operationEdges, unitEdges } from './dependencies.js';
 import { callProtocol, isPublic, operationIndex, primaryStore, resolveBlueprint, type CallNode, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 import { plural } from '../words.js';
@@ -137,13 +137,17 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
   if (broker) {
     const published = new Map<string, Set<string>>();
     const delivered = new Map<string, Set<string>>();
-    for (const e of events) {
-      // An event edge points consumer → emitter; via is "emitter ⇒ event ⇒ consumer".
-      for (const v of e.via) {
-        const ev = v.split(' ⇒ ')[1]!;
-        (published.get(e.to) ?? published.set(e.to, new Set()).get(e.to)!).add(ev);
-        (delivered.get(e.from) ?? delivered.set(e.from, new Set()).get(e.from)!).add(ev);
-      }
+    // Every event goes through the broker, one its own unit consumes too, unless the broker
+    // delivers those in process (localDelivery, as the simulator does): from the operation-level
+    // edges, where no self-edge is dropped.
+    const inProcess = r.layout.broker!.localDelivery === 'in-process';
+    for (const e of operationEdges(bp)) {
+      if (e.kind !== 'event') continue;
+      const emitter = r.unitOfDomain.get(domainOf(e.to));
+      const consumer = r.unitOfDomain.get(domainOf(e.from));
+      if (emitter === undefined || consumer === undefined || (inProcess && emitter === consumer)) continue;
+      (published.get(emitter) ?? published.set(emitter, new Set()).get(emitter)!).add(e.event!);
+      (delivered.get(consumer) ?? delivered.set(consumer, new Set()).get(consumer)!).add(e.event!);
     }
     for (const u of r.units) {
       const evs = published.get(u.name);
@@ -234,8 +238,11 @@ function sequence(bp: Blueprint, r: ResolvedLayout, root: OperationRef): string 
     for (const ev of o.op.emits) {
       // Stryker disable next-line all: a loaded blueprint emits only declared events, whose consumers are its operations (semantics.ts refuses others)
       const consumers = (bp.system.events[ev]?.consumers ?? []).map((c) => ops.get(c)).filter((c): c is OperationRef => c !== undefined);
-      const remote = consumers.filter((c) => unitOf(c) !== unitOf(o));
-      const local = consumers.filter((c) => unitOf(c) === unitOf(o));
+      // A consumer in the publishing unit takes the event in process only without a broker or
+      // with one that delivers local consumers so (localDelivery); by default the broker does.
+      const viaBroker = (c: OperationRef) => unitOf(c) !== unitOf(o) || (r.layout.broker !== undefined && r.layout.broker.localDelivery !== 'in-process');
+      const remote = consumers.filter(viaBroker);
+      const local = consumers.filter((c) => !viaBroker(c));
       for (const c of local) body.push(`  ${here}-)${here}: ${text(`${ev} → ${c.id} (in-process, async)`)}`);
       if (!remote.length) continue;
       if (r.layout.broker) {

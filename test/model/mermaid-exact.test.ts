@@ -94,6 +94,7 @@ describe('toMermaid, whole diagrams of a small blueprint', () => {
         '  u_carts -->|"1 call ×2"| u_stock',
         '  u_web -.->|"order.placed"| mq_broker',
         '  u_carts -.->|"a&lt;b&gt;&amp;#quot;c#quot;;#35;1"| mq_broker',
+        '  mq_broker -.->|"order.placed"| u_web',
         '  mq_broker -.->|"order.placed"| u_carts',
         '  mq_broker -.->|"a&lt;b&gt;&amp;#quot;c#quot;;#35;1, order.placed"| u_mail',
         '  u_web --> db_pg',
@@ -158,9 +159,10 @@ describe('toMermaid, whole diagrams of a small blueprint', () => {
         '  Note over u_web: front.render: 500 µs CPU',
         '  u_web->>db_pg: 2 reads, 1 write',
         '  db_pg-->>u_web: rows',
-        '  u_web-)u_web: order.placed → front.render (in-process, async)',
+        // the broker delivers the publishing unit's own consumer too (localDelivery: broker, the default)
         '  u_web-)mq_broker: publish order.placed',
         '  mq_broker-)u_mail: order.placed → mail.send',
+        '  mq_broker-)u_web: order.placed → front.render',
         '  mq_broker-)u_carts: order.placed → cart.get',
         '  u_web-->>gw_gateway: response',
         '  gw_gateway-->>ext_client: response',
@@ -241,7 +243,7 @@ system:
     local: { consumers: [p.on] }
 layouts:
   l:
-    broker: { kind: redis }
+    broker: { kind: redis, localDelivery: in-process }
     units:
       a: { domains: [p], port: 1 }
       b: { domains: [q], port: 2 }
@@ -327,5 +329,41 @@ layouts:
   it('no datastore at all: no Datastores subgraph', () => {
     const none = parseBlueprint('apiVersion: archsim/v1\nkind: Blueprint\nmetadata: { name: none }\nsystem: { domains: { p: { operations: { go: { route: GET /go } } } } }\nlayouts: { l: { units: { a: { domains: "*", port: 1 } } } }\n', 'none.yaml');
     expect(none.ok && toMermaid(none.blueprint, 'l')).toBe(lines('flowchart LR', '  ext_client([Client])', '  subgraph units [Unit]', '    u_a["a<br/>p<br/>×1 · :1"]', '  end', '  ext_client --> u_a'));
+  });
+});
+
+describe('toMermaid: an event consumed in its own unit, through a broker that delivers local consumers (the default)', () => {
+  const text = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: own }
+system:
+  domains:
+    p: { operations: { go: { route: GET /go, emits: [local] }, on: { internal: true } } }
+  events:
+    local: { consumers: [p.on] }
+layouts:
+  l:
+    broker: { kind: kafka }
+    units:
+      a: { domains: [p], port: 1 }
+`;
+  const r = parseBlueprint(text, 'own.yaml');
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+
+  it('the flowchart draws the unit to the broker and back (the simulator sends it so)', () => {
+    const chart = toMermaid(r.blueprint, 'l');
+    expect(chart).toContain('  u_a -.->|"local"| mq_broker\n');
+    expect(chart).toContain('  mq_broker -.->|"local"| u_a\n');
+  });
+
+  it('the sequence publishes it and the broker delivers it back; with localDelivery: in-process it stays in the unit', () => {
+    const seq = toMermaid(r.blueprint, 'l', { operation: 'p.go' });
+    expect(seq).toContain('  u_a-)mq_broker: publish local\n  mq_broker-)u_a: local → p.on\n');
+    const inProcess = parseBlueprint(text.replace('broker: { kind: kafka }', 'broker: { kind: kafka, localDelivery: in-process }'), 'own.yaml');
+    if (!inProcess.ok) throw new Error('fixture');
+    const local = toMermaid(inProcess.blueprint, 'l', { operation: 'p.go' });
+    expect(local).toContain('  u_a-)u_a: local → p.on (in-process, async)\n');
+    expect(local).not.toContain('mq_broker');
+    expect(toMermaid(inProcess.blueprint, 'l')).not.toMatch(/-\.->/);
   });
 });

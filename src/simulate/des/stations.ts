@@ -253,13 +253,9 @@ export class Stations {
     const free = this.busy[r]! < this.cap[r]!;
     if (free || this.pool[r]) {
       const gap = free ? this.wake(r) : -1;
-      // past its servers a PS replica's extra visits share them: the busy servers stay at cap,
-      // and the extra ones count as its queue (for M/M/c-PS the same mean as FCFS's waiting)
+      // past its servers a PS replica's extra visits share them (busy stays at cap; share())
       if (free) this.busyArea[r]! -= this.sim.now;
-      else {
-        this.waitArea[r]! -= this.sim.now;
-        this.shared[r]!++;
-      }
+      else this.share(r, 1);
       this.busy[r]!++;
       this.serve(t, s, d, gap);
     } else {
@@ -270,6 +266,15 @@ export class Stations {
       t.dist = d;
     }
     return true;
+  }
+
+  /**
+   * A PS replica's visits beyond its cores, one more (d 1) or one fewer (−1), with their time-area:
+   * its queue (for M/M/c-PS the same mean as FCFS's waiting line).
+   */
+  private share(r: number, d: 1 | -1): void {
+    this.waitArea[r]! -= d * this.sim.now;
+    this.shared[r]! += d;
   }
 
   /** Replica r's most recently freed server is taken: how long it was idle, ms (-1 unless cold visits apply). */
@@ -318,11 +323,7 @@ export class Stations {
       // a server went idle (with more visits than servers in a PS replica, none did)
       this.busyArea[r]! += this.sim.now;
       this.rest(r);
-    } else {
-      // a PS replica had more visits than cores: one fewer shares them
-      this.waitArea[r]! += this.sim.now;
-      this.shared[r]!--;
-    }
+    } else this.share(r, -1); // a PS replica had more visits than cores: one fewer shares them
     this.sim.exec(t);
   }
 
