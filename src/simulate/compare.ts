@@ -25,6 +25,8 @@ export interface CompareOptions extends WorkloadOptions {
 }
 
 const ms = (x: number) => `${Math.abs(x) < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
+/** A hop's cost per KiB, below 0.1 ms in µs (the default 5 µs read "0.01 ms", twice its value). */
+const hop = (x: number) => (x !== 0 && Math.abs(x) < 0.1 ? `${+(x * 1000).toPrecision(3)} µs` : ms(x));
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
 
 export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}): ComparisonResult {
@@ -229,14 +231,14 @@ function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, C
     const grpc = remote.some((t) => t.grpcCalls > 0);
     if (http || !grpc) {
       out.push(
-        `${grpc ? 'HTTP ' : ''}hop cost in ${l}: ${ms(net.latency)} one-way latency + ${ms(net.cpuPerCall)} CPU per side + ${ms(net.cpuPerKiB)} per KiB per side (${declared ? `blueprint layouts.${l}.network` : `archsim's defaults; set layouts.${l}.network to change them`})`,
+        `${grpc ? 'HTTP ' : ''}hop cost in ${l}: ${ms(net.latency)} one-way latency + ${ms(net.cpuPerCall)} CPU per side + ${hop(net.cpuPerKiB)} per KiB per side (${declared ? `blueprint layouts.${l}.network` : `archsim's defaults; set layouts.${l}.network to change them`})`,
       );
     }
     if (grpc) {
       const h = c.layout.hop.grpc;
       const own = net.grpc.latency !== undefined || net.grpc.cpuPerCall !== undefined || net.grpc.cpuPerKiB !== undefined;
       out.push(
-        `gRPC hop cost in ${l}: ${ms(h.latency)} one-way latency + ${ms(h.cpuPerCall)} CPU per side + ${ms(h.cpuPerKiB)} per KiB per side (${own ? `blueprint layouts.${l}.network.grpc, the HTTP figures for what it leaves out` : `the HTTP figures: set layouts.${l}.network.grpc.cpuPerCall and cpuPerKiB to gRPC's own`})`,
+        `gRPC hop cost in ${l}: ${ms(h.latency)} one-way latency + ${ms(h.cpuPerCall)} CPU per side + ${hop(h.cpuPerKiB)} per KiB per side (${own ? `blueprint layouts.${l}.network.grpc, the HTTP figures for what it leaves out` : `the HTTP figures: set layouts.${l}.network.grpc.cpuPerCall and cpuPerKiB to gRPC's own`})`,
       );
     }
   }

@@ -144,13 +144,13 @@ describe('compare, worked by hand', () => {
     expect(jsq).toHaveLength(1);
     expect(r.notes).toEqual([
       `two at 50/s: ${jsq[0]}`,
-      'hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)',
+      'hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 10 µs per KiB per side (blueprint layouts.two.network)',
       'a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
       'workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07',
       'a.light alone: one 2000/s, two 2000/s, limited by ua (0.50 ms per request); twice that (4000/s) would need 2 replica cores there at ρ=1, 3 at 70%',
       'a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 2 replica cores there at ρ=1, 3 at 70%',
     ]);
-    expect(r.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)');
+    expect(r.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 10 µs per KiB per side (blueprint layouts.two.network)');
     expect(r.notes.some((n) => n.startsWith('hop cost in one'))).toBe(false);
     expect(r.notes).toContain('a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
     expect(r.notes).toContain('workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07');
@@ -168,7 +168,7 @@ describe('compare, worked by hand', () => {
     // mono limits both key operations; a.op alone: ⌈333 × 6 / 1000⌉ = 2 cores, ⌈2 / 0.7⌉ = 3
     expect(back.notes).toContain('a.op alone: two 469/s, one 167/s, limited by mono (6.00 ms per request); twice that (333/s) would need 2 replica cores there at ρ=1, 3 at 70%');
     // one makes no remote call: no hop-cost note for it, and no largest-difference note (one is faster)
-    expect(back.notes.filter((n) => n.startsWith('hop cost in'))).toEqual(['hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)']);
+    expect(back.notes.filter((n) => n.startsWith('hop cost in'))).toEqual(['hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 10 µs per KiB per side (blueprint layouts.two.network)']);
     expect(back.notes.some((n) => n.includes('the largest difference'))).toBe(false);
   });
 
@@ -195,8 +195,8 @@ describe('compare, worked by hand', () => {
   });
 
   it('says whose hop figures a layout runs on: archsim’s defaults, or the blueprint’s even when it sets one figure', () => {
-    expect(compare(bp, ['one', 'plain']).notes).toContain("hop cost in plain: 0.25 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (archsim's defaults; set layouts.plain.network to change them)");
-    expect(compare(bp, ['one', 'kib']).notes).toContain('hop cost in kib: 0.25 ms one-way latency + 0.10 ms CPU per side + 0.02 ms per KiB per side (blueprint layouts.kib.network)');
+    expect(compare(bp, ['one', 'plain']).notes).toContain("hop cost in plain: 0.25 ms one-way latency + 0.10 ms CPU per side + 5 µs per KiB per side (archsim's defaults; set layouts.plain.network to change them)");
+    expect(compare(bp, ['one', 'kib']).notes).toContain('hop cost in kib: 0.25 ms one-way latency + 0.10 ms CPU per side + 20 µs per KiB per side (blueprint layouts.kib.network)');
   });
 
   it('one layout alone: its figures, no differences, no mix comparison', () => {
@@ -205,7 +205,7 @@ describe('compare, worked by hand', () => {
     expect(op(r1, 'a.op').delta).toBe(0);
     expect(op(r1, 'a.op').causes).toEqual([]);
     expect(r1.notes.some((n) => n.startsWith('workload mix:') || n.includes('the largest difference') || / alone: /.test(n))).toBe(false);
-    expect(r1.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.two.network)');
+    expect(r1.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 10 µs per KiB per side (blueprint layouts.two.network)');
   });
 
   it('key operations: the busiest (ties by name), then the first to saturate alone, once if the same', () => {
@@ -244,7 +244,7 @@ describe('compare, worked by hand: figures of 10 ms and more, a database bottlen
     // d.big alone 4000 / 13 = 308/s (its callee runs in process); rpc: ud does 12.1 ms a d.big
     expect(r.saturation[0]!.causes).toEqual(['db (datastore, 4 servers) does 10.0 ms of work per request of the mix → saturates at 400/s', 'd.big alone: 308/s, limited by mono (13.0 ms per request on 4 servers)', 'd.query alone: 200/s, limited by db (20.0 ms per request on 4 servers)']);
     expect(r.saturation[1]!.causes).toEqual(['ud (unit, 1 server) does 6.53 ms of work per request of the mix → saturates at 153/s', 'd.big alone: 83/s, limited by ud (12.1 ms per request on 1 server)', 'd.query alone: 200/s, limited by db (20.0 ms per request on 4 servers)']);
-    expect(r.notes).toContain('gRPC hop cost in rpc: 0.50 ms one-way latency + 0.05 ms CPU per side + 0.01 ms per KiB per side (blueprint layouts.rpc.network.grpc, the HTTP figures for what it leaves out)');
+    expect(r.notes).toContain('gRPC hop cost in rpc: 0.50 ms one-way latency + 0.05 ms CPU per side + 5 µs per KiB per side (blueprint layouts.rpc.network.grpc, the HTTP figures for what it leaves out)');
     expect(r.notes.some((n) => n.startsWith('hop cost in') || n.startsWith('HTTP hop cost'))).toBe(false);
     expect(r.notes).toContain('workload mix: rpc saturates at 153/s (ud) vs one at 400/s (db): ×0.38');
     // a unit: replica cores; the database: cores, which more replicas of the services do not add
