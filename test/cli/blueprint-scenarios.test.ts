@@ -87,3 +87,12 @@ describe('compare and report stop at the entry, before simulating', () => {
     expect(r.stderr).not.toMatch(/no-such-scenario:1:1/);
   });
 });
+
+describe('validate: a load profile without its blueprint', () => {
+  it('says it needs the blueprint of the same name beside it, at the profile, not "x.yaml:1:1: no such file"', () => {
+    const f = write('lonely.load.yaml', 'apiVersion: archsim/v1\nkind: LoadProfile\nrequests: {}\n');
+    const r = archsim(['validate', f], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('lonely.load.yaml:1:1: a load profile is checked against its blueprint, lonely.yaml, which does not exist: put the blueprint beside it under that name');
+  });
+});

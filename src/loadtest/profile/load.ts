@@ -57,6 +57,11 @@ export function findLoadProfile(o: { file?: string; blueprintFile?: string | nul
  */
 export function validateLoadProfileFile(file: string): LoadResult {
   const bpFile = file.replace(/\.load\.yaml$/, '.yaml');
+  // A load profile is checked against its blueprint, the file of the same name without .load:
+  // without one, say that (not "broken.yaml:1:1: no such file", a file the user never named).
+  if (!existsSync(bpFile)) {
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: [], message: `a load profile is checked against its blueprint, ${bpFile}, which does not exist: put the blueprint beside it under that name`, severity: 'error' }], warnings: [] };
+  }
   const b = loadBlueprintResult(bpFile);
   if (!b.ok) return b;
   try {
