@@ -188,7 +188,9 @@ function bar(x: number, pts: { meanLatency: number }[]): string {
   const max = Math.max(...finite, 1e-9);
   const min = Math.max(Math.min(...finite), 1e-9);
   if (!Number.isFinite(x)) return `${'▓'.repeat(30)} unbounded`;
-  const f = max > min ? Math.log(x / min) / Math.log(max / min) : 0;
+  // The axis spans at least ×2: means that differ in the last digit (0.0500 and 0.0501 ms) drew
+  // as 1 and 30 blocks, a flat curve shown as a cliff.
+  const f = Math.log(x / min) / Math.max(Math.log(max / min), Math.LN2);
   return '▇'.repeat(Math.max(1, Math.round(1 + f * 29)));
 }
 
