@@ -420,8 +420,3 @@ export function unitHostPortRanges(r: ResolvedLayout): Map<string, { first: numb
   return out;
 }
 
-/** The first host port of each published unit (unitHostPortRanges). */
-export function unitHostPorts(r: ResolvedLayout): Map<string, number> {
-  return new Map([...unitHostPortRanges(r)].map(([u, x]) => [u, x.first]));
-}
-

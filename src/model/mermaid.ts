@@ -133,7 +133,6 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
   }
 
   // Events across units, dashed, through the broker when there is one.
-  const events = edges.filter((x) => x.kind === 'event');
   if (broker) {
     const published = new Map<string, Set<string>>();
     const delivered = new Map<string, Set<string>>();
@@ -158,7 +157,7 @@ function flowchart(bp: Blueprint, r: ResolvedLayout): string {
       if (evs) L.push(`  ${broker} -.->|${label([...evs].sort().join(', '))}| ${ids.id('u', u.name)}`);
     }
   } else {
-    for (const e of events) {
+    for (const e of edges.filter((x) => x.kind === 'event')) {
       const evs = [...new Set(e.via.map((v) => v.split(' ⇒ ')[1]!))].sort();
       L.push(`  ${ids.id('u', e.to)} -.->|${label(evs.join(', '))}| ${ids.id('u', e.from)}`);
     }

@@ -196,27 +196,29 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   let gateway = -1;
   if (L.gateway) {
     gateway = stations.length;
-    addStation({ id: 'gateway', kind: 'gateway', replicas: L.gateway.replicas, servers: Math.ceil(vcpu(L.gateway.instance)), discipline: 'fcfs', domains: [] });
-    wholeCores('the gateway', L.gateway.instance, Math.ceil(vcpu(L.gateway.instance)));
+    const servers = Math.ceil(vcpu(L.gateway.instance));
+    addStation({ id: 'gateway', kind: 'gateway', replicas: L.gateway.replicas, servers, discipline: 'fcfs', domains: [] });
+    wholeCores('the gateway', L.gateway.instance, servers);
   }
   const totalReplicas = r.units.reduce((s, u) => s + u.replicas * u.workers, 0);
   for (const u of r.units) {
     const autoscale = opts.autoscale?.[u.name] ?? u.autoscale;
+    // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
+    // A unit without an instance is a bare queueing model: one server per worker.
+    const servers = u.instance ? Math.min(u.workers, Math.ceil(vcpu(u.instance))) : u.workers;
     addStation(
       {
         id: u.name,
         kind: 'unit',
         replicas: u.replicas,
-        // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
-        // A unit without an instance is a bare queueing model: one server per worker.
-        servers: u.instance ? Math.min(u.workers, Math.ceil(vcpu(u.instance))) : u.workers,
+        servers,
         discipline: u.discipline,
         domains: u.domains,
         ...(autoscale ? { autoscale } : {}),
       },
       unitIndex,
     );
-    wholeCores(u.name, u.instance, Math.min(u.workers, Math.ceil(vcpu(u.instance))));
+    wholeCores(u.name, u.instance, servers);
   }
   // A unit's thread pool (libuv) is its own station: `threadPool` servers per worker, beside the
   // event loop, so a burst of scrypt queues for the 4 threads while the loop goes on serving; on a
@@ -237,8 +239,9 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   let broker = -1;
   if (L.broker) {
     broker = stations.length;
-    addStation({ id: 'broker', kind: 'broker', replicas: 1, servers: Math.ceil(vcpu(L.broker.instance)), discipline: 'fcfs', domains: [] });
-    wholeCores('the broker', L.broker.instance, Math.ceil(vcpu(L.broker.instance)));
+    const servers = Math.ceil(vcpu(L.broker.instance));
+    addStation({ id: 'broker', kind: 'broker', replicas: 1, servers, discipline: 'fcfs', domains: [] });
+    wholeCores('the broker', L.broker.instance, servers);
   }
   for (const [instance, who] of fractional) {
     const v = vcpu(instance);
