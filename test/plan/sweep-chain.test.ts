@@ -7,12 +7,12 @@ import { plan } from '../../src/plan/index.js';
 import { BAKERY } from './sweep-fixtures.js';
 import { renderPlanMarkdown } from '../../src/plan/markdown.js';
 
-describe('plan: a declared chain that does not reach the target', () => {
-  it('is named in the plan notes, and the phases go to the target directly', () => {
-    const text = BAKERY.replace('    next: micro\n', '    next: mid\n').replace(
-      '  micro:\n',
-      `  mid:
-    gateway: { kind: kong, instance: gw, port: 8000 }
+/** BAKERY with a layout `mid` between monolith and micro (monolith's next: mid), `midNext` its own next: line if any. */
+const withMid = (midNext: string) =>
+  BAKERY.replace('    next: micro\n', '    next: mid\n').replace(
+    '  micro:\n',
+    `  mid:
+${midNext}    gateway: { kind: kong, instance: gw, port: 8000 }
     units:
       core: { domains: [orders, billing, notify], port: 8001, instance: small }
       oven-svc: { domains: [ovens], port: 8002, instance: small }
@@ -21,7 +21,11 @@ describe('plan: a declared chain that does not reach the target', () => {
       oven-db: { engine: postgres, instance: pg, tables: [ovens] }
   micro:
 `,
-    );
+  );
+
+describe('plan: a declared chain that does not reach the target', () => {
+  it('is named in the plan notes, and the phases go to the target directly', () => {
+    const text = withMid('');
     const p = plan(bp(text), { from: 'monolith', to: 'micro', start: '2026-01-05' }).plan;
     expect(p.chain).toEqual(['monolith', 'micro']);
     expect(p.notes).toContain('the declared next: chain from monolith (monolith → mid) does not reach micro: the phases go from monolith to micro directly');
@@ -38,20 +42,7 @@ describe('plan markdown: the header says how the phases were cut', () => {
   });
 
   it('auto along a declared chain through a middle layout: the chain named', () => {
-    const text = BAKERY.replace('    next: micro\n', '    next: mid\n').replace(
-      '  micro:\n',
-      `  mid:
-    next: micro
-    gateway: { kind: kong, instance: gw, port: 8000 }
-    units:
-      core: { domains: [orders, billing, notify], port: 8001, instance: small }
-      oven-svc: { domains: [ovens], port: 8002, instance: small }
-    datastores:
-      main: { engine: postgres, instance: pg, tables: [orders, order_lines, invoices] }
-      oven-db: { engine: postgres, instance: pg, tables: [ovens] }
-  micro:
-`,
-    );
+    const text = withMid('    next: micro\n');
     expect(header(text, { from: 'monolith', to: 'micro' })).toContain('(declared `next:` chain monolith → mid → micro, steps that build several ungated units split per unit)');
     expect(header(text, { from: 'monolith', to: 'micro', mode: 'declared' })).toContain('(one phase per declared layout)');
     expect(header(text, { from: 'monolith', to: 'micro', mode: 'unit' })).toContain('(one unit per phase)');
