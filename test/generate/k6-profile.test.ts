@@ -2,8 +2,7 @@
 // ramping-arrival-rate stages over the measured window (the script ran a constant base rate, the
 // spike dropped without a word). --rate replaces the profile, as in simulate. Checked with the real
 // k6 binary against a real HTTP server that counts arrivals per second; skipped only without k6.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate } from '../../src/generate/index.js';
+import { runK6Script } from './k6-run.js';
 import { k6ProfileStages } from '../../src/generate/k6.js';
 import { findK6 } from '../../src/loadtest/k6.js';
 import { Blueprint } from '../../src/model/schema.js';
@@ -103,12 +103,7 @@ describe('the generated script', () => {
       s.listen(0, '127.0.0.1', () => resolve(s));
     });
     try {
-      writeFileSync(join(tmp, 'load-test.js'), script());
-      const run = spawn(k6!, ['run', '--no-color', '--quiet', '-e', `BASE_URL=http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'load-test.js'], { cwd: tmp, env: { ...process.env, K6_NO_USAGE_REPORT: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      run.stdout.on('data', (b) => (out += b));
-      run.stderr.on('data', (b) => (out += b));
-      const code = await new Promise<number | null>((res) => run.once('exit', res));
+      const { code, out } = await runK6Script(k6!, tmp, script(), { BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
       expect(code, out).toBe(0);
     } finally {
       server.close();

@@ -2,14 +2,14 @@
 // k6 script sends each request to the unit whose route it matches (BASE_URL_<UNIT> sets that
 // unit's address). It sent every request to the first unit, which answers 404 for the others'.
 // Checked with the real k6 binary against two real HTTP servers; skipped only without k6.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
+import { runK6Script } from './k6-run.js';
 import { k6Script } from '../../src/generate/k6.js';
 import { findK6 } from '../../src/loadtest/k6.js';
 import { parseBlueprint } from '../../src/model/parse.js';
@@ -126,13 +126,8 @@ describe('k6 script of a layout without a gateway', () => {
       });
     const [orders, users] = [await serve('orders'), await serve('users')];
     try {
-      writeFileSync(join(tmp, 'load-test.js'), script('split'));
       const port = (s: Server) => (s.address() as AddressInfo).port;
-      const run = spawn(k6!, ['run', '--no-color', '--quiet', '-e', `BASE_URL_ORDERS_SVC=http://127.0.0.1:${port(orders)}`, '-e', `BASE_URL_USERS_SVC=http://127.0.0.1:${port(users)}`, 'load-test.js'], { cwd: tmp, env: { ...process.env, K6_NO_USAGE_REPORT: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      run.stdout.on('data', (b) => (out += b));
-      run.stderr.on('data', (b) => (out += b));
-      const code = await new Promise<number | null>((res) => run.once('exit', res));
+      const { code, out } = await runK6Script(k6!, tmp, script('split'), { BASE_URL_ORDERS_SVC: `http://127.0.0.1:${port(orders)}`, BASE_URL_USERS_SVC: `http://127.0.0.1:${port(users)}` });
       expect(code, out).toBe(0);
     } finally {
       orders.close();
