@@ -16,6 +16,8 @@
 // Bodies over the route's limit get 413 from the gateway itself, never proxied: declared ones
 // at once, streamed ones as soon as the limit is passed; the rest of the body is read and
 // discarded (bounded) so the client, still sending, reads the answer instead of a reset.
+// A parsed (JSON) body is read whole before it is proxied; only a streamed route's (an upload)
+// goes through as it comes.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
@@ -25,7 +27,7 @@ import { Pool } from 'undici';
 import type { RouteEntry } from '../../src/model/routes.js';
 import { HttpError, badRequest, forbidden, notFound } from './errors.js';
 import { applyWeights, parseWeightsChange, pickUpstream, TAP_HEADER, UPSTREAM_HEADER, WEIGHTS_LIMITS, type Upstream, type WeightTable } from './gateway-weights.js';
-import { drainRefused, JSON_BODY_LIMIT } from './limits.js';
+import { drainRefused, JSON_BODY_LIMIT, readBounded } from './limits.js';
 import { CONTROL_CALLER, SERVICE_TOKEN_HEADER, ServiceAuth } from './service-auth.js';
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
@@ -147,12 +149,27 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
     const limit = o.bodyLimits?.[r.op] ?? o.bodyLimit ?? JSON_BODY_LIMIT;
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     if (hasBody && declared !== undefined && declared > limit) return tooLarge(req, res, rid, limit);
-    // A streamed body (no Content-Length) is metered on its way through.
+    // A parsed (JSON) body is read whole, within its limit, before anything goes upstream, as
+    // nginx does by default (proxy_request_buffering): the unit gets a complete body with its
+    // length whatever the client does. Streamed through, a unit that answered before reading it
+    // (401 from its onRequest hook) left the body half sent when the client stopped: the next
+    // request proxied on that upstream connection, or sent on the client's, hung until the 30-s
+    // timeout and then reset.
+    const streamed = o.bodyLimits?.[r.op] !== undefined;
     let over = false;
-    let body: NodeJS.ReadableStream | null = hasBody ? req : null;
-    if (hasBody && declared === undefined) {
+    let body: NodeJS.ReadableStream | Buffer | null = null;
+    if (hasBody && !streamed) {
+      const read = await readBounded(req, limit);
+      if (read === 'over') return tooLarge(req, res, rid, limit);
+      if (read === 'gone') return;
+      body = read;
+    } else if (hasBody) {
+      // A streamed route's body (an upload, larger) is passed on as it comes, metered on its way
+      // (a chunked one has no Content-Length to refuse up front). It goes through its own stream,
+      // so that what the unit leaves unread can be cut off upstream without touching the client's
+      // connection (below), and a client gone mid-body aborts it.
       let seen = 0;
-      body = req.pipe(
+      const metered = req.pipe(
         new Transform({
           transform(chunk: Buffer, _enc, cb) {
             seen += chunk.length;
@@ -164,6 +181,8 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
           },
         }),
       );
+      req.once('close', () => req.complete || metered.destroy(new Error('client closed mid-body')));
+      body = metered;
     }
     const ups = upstreamsOf(r);
     const tried = new Set<number>();
@@ -185,6 +204,14 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
         if (tap && (await tap)) out[UPSTREAM_HEADER] = target.unit;
         res.writeHead(up.statusCode, out);
         await pipeline(up.body, res);
+        if (hasBody && !req.complete && body && !Buffer.isBuffer(body)) {
+          // The unit answered before the whole upload came: its upstream connection waits for the
+          // rest, so the body is cut there (undici closes that connection, never reused), and the
+          // client's rest is read and dropped (bounded) so its connection serves the next request.
+          req.unpipe();
+          (body as Transform).destroy(new Error('answered before the body ended'));
+          drainRefused(req);
+        }
         return;
       } catch (e) {
         // Over the limit while streaming: whatever the upstream made of the cut body, it is a 413.
@@ -193,7 +220,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; in
         // Never sent (the unit is not listening): safe to try another upstream of the route.
         if (!hasBody && !res.headersSent && NOT_SENT.has(code) && pickUpstream(ups, 0, tried)) continue;
         fail(res, 503, 'unavailable', `${target.unit} unavailable (${code || (e as Error).message})`, rid);
-        if (hasBody) req.resume();
+        if (hasBody && !req.complete) drainRefused(req);
         return;
       }
     }

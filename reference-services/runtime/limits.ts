@@ -39,3 +39,37 @@ export function drainRefused(req: IncomingMessage): boolean {
   req.resume();
   return true;
 }
+
+/**
+ * Read a request's whole body, up to `limit` bytes: the body; 'over' as soon as it passes the
+ * limit (the rest is left unread: the caller answers 413 and drains it); 'gone' when the client
+ * closed before its end.
+ */
+export function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | 'over' | 'gone'> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let seen = 0;
+    let settled = false;
+    const settle = (r: Buffer | 'over' | 'gone') => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      resolve(r);
+    };
+    const onData = (c: Buffer) => {
+      seen += c.length;
+      if (seen > limit) {
+        req.pause();
+        return settle('over');
+      }
+      parts.push(c);
+    };
+    const onEnd = () => settle(Buffer.concat(parts, seen));
+    const onClose = () => settle(req.complete ? Buffer.concat(parts, seen) : 'gone');
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+  });
+}
