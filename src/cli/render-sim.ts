@@ -6,7 +6,8 @@ import { plural, rateText } from '../words.js';
 
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
-const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+// below 1/s three significant digits: a tenth of a request a second read 0.0/s, a saturation of 0.0667/s read 0.1/s
+const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 100 ? x.toFixed(0) : x >= 1 || x === 0 ? x.toFixed(1) : String(Number(x.toPrecision(3))));
 // A figure with no finite value (the cost per request when no request was served) reads "n/a",
 // never "$Infinity" or "$NaN"; the --json output carries it as null.
 const usd = (x: number) => (!Number.isFinite(x) ? 'n/a' : `$${Number.isInteger(x) ? x : x.toFixed(2)}`);

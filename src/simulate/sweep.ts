@@ -86,7 +86,10 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
     // Past saturation an open network cannot carry the offered rate: it carries the saturation rate.
     return { rate, meanLatency: mean, p95, throughput: result.method === 'analytic' ? Math.min(tp, sat.rate) : tp, errorRate: done > 0 ? errs / done : 0, bottleneckUtilization: result.bottleneck.utilization, ...(result.saturated ? { saturated: result.saturated } : {}) };
   });
-  const base = points[0]?.meanLatency ?? 0;
+  // The low-load mean is the curve's own start at no load (the analytic mix mean at a rate a
+  // millionth of saturation, where nothing queues), not the first point's: the knee of a sweep
+  // that starts high would otherwise move with where it starts.
+  const base = noLoadMean(bp, layout, sat.rate, o) ?? points[0]?.meanLatency ?? 0;
   const at = points.findIndex((p) => !(p.meanLatency <= 2 * base));
   const notes: string[] = [];
   let knee = at >= 0 ? points[at]!.rate : null;
@@ -106,4 +109,13 @@ export function sweepAnalytic(bp: Blueprint, layout: string, rates: number[], o:
   const compiled = compile(bp, layout);
   const results = rates.map((rate) => ({ rate, result: analyze(bp, layout, { ...o, rate, compiled }) }));
   return sweepCurve(bp, layout, 'analytic', results, o);
+}
+
+/** The mix's mean latency with no queueing (analytic, at a millionth of the saturation rate); null when it cannot be had. */
+function noLoadMean(bp: Blueprint, layout: string, satRate: number, o: SimulateOptions): number | null {
+  if (!(satRate > 0) || !Number.isFinite(satRate)) return null;
+  const r = analyze(bp, layout, { rate: satRate * 1e-6, ...(o.mix ? { mix: o.mix } : {}), ...(o.host ? { host: o.host } : {}), ...(o.balance ? { balance: o.balance } : {}) });
+  const tp = r.operations.reduce((s, x) => s + x.throughput, 0);
+  const mean = r.operations.reduce((s, x) => s + x.latency.mean * x.throughput, 0) / tp;
+  return Number.isFinite(mean) && mean > 0 ? mean : null;
 }

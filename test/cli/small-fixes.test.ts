@@ -166,3 +166,17 @@ describe('plan: flags that cannot mean anything', () => {
     expect(readdirSync(txt)).toEqual(['bp.txt']);
   });
 });
+
+describe('simulate text: rates below 1/s', () => {
+  it('three significant digits: 0.08/s and a saturation of 0.0167/s, not 0.1 and 0.0', () => {
+    // one server, 60 s of constant work: saturation 1/60 = 0.01667/s; 0.08/s is ρ 4.8
+    const r = simulate(queue({ dist: 'const', mean: 60_000 }), 'one', { method: 'analytic', rate: 0.08, mix: { 'a.op': 1 } });
+    const text = renderSimulation(r);
+    expect(text).toContain('0.08/s');
+    expect(text).toContain('saturation: 0.0167 req/s of this mix');
+    expect(text).not.toMatch(/\b0\.[01]\/s/);
+    const low = renderSimulation(simulate(queue({ dist: 'const', mean: 10 }), 'one', { method: 'analytic', rate: 0.01, mix: { 'a.op': 1 } }));
+    expect(low).toContain('0.01/s');
+    expect(low).not.toContain('0.0/s');
+  });
+});

@@ -100,17 +100,21 @@ describe('the curve of an M/M/1 queue', () => {
     expect(s.host).toBeUndefined();
   });
 
-  it('the knee is the first rate whose mean is more than twice the first point’s', () => {
-    // 2 × 11.11 = 22.2 ms: 50/s gives 20 (not yet), 60/s gives 25
+  it('the knee is the first rate whose mean is more than twice the no-load mean (10 ms here, whatever the first point)', () => {
+    // 2 × 10 = 20 ms: 50/s gives 20 (not yet), 60/s gives 25
     expect(s.knee).toBe(60);
     // a curve that never doubles has no knee
     expect(sweepAnalytic(mm1, 'one', [10, 20, 30]).knee).toBeNull();
-    // exactly twice is not past it: 50/s is 20 ms, twice 10 ms at ~0/s
+    // exactly twice is not past it: 50/s is 20 ms, twice 10 ms at no load (to a millionth)
     expect(sweepAnalytic(mm1, 'one', [1e-9, 50, 51]).knee).toBe(51);
-    // 10/s gives 11.11 ms and 55/s 22.22 ms, twice it to the last bit: not past it either
-    const exact = sweepAnalytic(mm1, 'one', [10, 55, 61]);
-    expect(exact.points[1]!.meanLatency).toBe(2 * exact.points[0]!.meanLatency);
-    expect(exact.knee).toBe(61);
+    // 55/s gives 22.2 ms: past twice the no-load 10 ms, though not past twice the first point's 11.1 ms × 2
+    expect(sweepAnalytic(mm1, 'one', [10, 55, 61]).knee).toBe(55);
+  });
+
+  it('the knee does not move with where the sweep starts', () => {
+    // Before, the base was the first point's mean: starting at 40/s (16.7 ms) put the knee at 70/s, at 45/s at 70/s, at 10/s at 60/s.
+    for (const rates of [[10, 20, 30, 40, 45, 50, 55, 60, 70], [40, 45, 50, 55, 60, 70], [45, 50, 55, 60, 70], [50, 55]]) expect(sweepAnalytic(mm1, 'one', rates).knee, rates.join(',')).toBe(55);
+    expect(sweepAnalytic(mm1, 'one', [60, 70]).knee).toBe(60);
   });
 
   it('a first point past the knee that lies beyond saturation places no knee there: a note says it lies below saturation, unsampled', () => {
