@@ -109,6 +109,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     const n = raw.count[i]!;
     const off = i * BUCKETS;
     const mx = raw.max[i]!;
+    const mn = raw.min[i]!;
     return {
       id,
       count: n,
@@ -117,10 +118,10 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
       errorRate: n > 0 ? raw.errors[i]! / n : 0,
       latency: {
         mean: n > 0 ? raw.sum[i]! / n : 0,
-        p50: percentile(raw.hist, off, n, 0.5, mx),
-        p90: percentile(raw.hist, off, n, 0.9, mx),
-        p95: percentile(raw.hist, off, n, 0.95, mx),
-        p99: percentile(raw.hist, off, n, 0.99, mx),
+        p50: percentile(raw.hist, off, n, 0.5, mx, mn),
+        p90: percentile(raw.hist, off, n, 0.9, mx, mn),
+        p95: percentile(raw.hist, off, n, 0.95, mx, mn),
+        p99: percentile(raw.hist, off, n, 0.99, mx, mn),
         max: mx,
       },
     };

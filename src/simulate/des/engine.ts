@@ -155,6 +155,7 @@ class Sim {
       done: m.done,
       sum: m.sum,
       max: m.max,
+      min: m.min,
       hist: m.hist,
       windows: m.windows,
       station: m.station!,

@@ -21,18 +21,19 @@ export function bucketValue(i: number): number {
  * Percentile q (0..1) of the histogram stored at offset `off` of `h` with `count` samples.
  * Within its bucket the rank is placed by interpolation (log-uniform across the bucket's width),
  * so the estimate moves continuously with the data: replications whose percentile falls in the
- * same 1% bucket still differ, and their confidence interval is not a false 0.00.
+ * same 1% bucket still differ, and their confidence interval is not a false 0.00. The estimate
+ * stays within the smallest and largest values recorded: a constant 10 ms read 9.987 ms at p50.
  */
-export function percentile(h: Uint32Array, off: number, count: number, q: number, max: number): number {
+export function percentile(h: Uint32Array, off: number, count: number, q: number, max: number, min = 0): number {
   if (count === 0) return 0;
   const rank = Math.max(1, Math.ceil(q * count));
   let cum = 0;
   for (let i = 0; i < BUCKETS; i++) {
     const n = h[off + i]!;
     if (cum + n >= rank) {
-      if (i === 0) return Math.min(BASE, max);
+      if (i === 0) return Math.max(Math.min(BASE, max), min);
       const f = (rank - cum - 0.5) / n;
-      return Math.min(BASE * Math.pow(GAMMA, i + f), max);
+      return Math.max(Math.min(BASE * Math.pow(GAMMA, i + f), max), min);
     }
     cum += n;
   }

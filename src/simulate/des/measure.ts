@@ -15,6 +15,8 @@ export class Measure {
   readonly done: Float64Array;
   readonly sum: Float64Array;
   readonly max: Float64Array;
+  /** the smallest latency per operation (Infinity before the first): percentiles never fall below it */
+  readonly min: Float64Array;
   readonly hist: Uint32Array;
   readonly windows: DesRaw['windows'];
   private readonly windowSpan: { from: number; to: number }[];
@@ -57,6 +59,7 @@ export class Measure {
     this.done = new Float64Array(nops);
     this.sum = new Float64Array(nops);
     this.max = new Float64Array(nops);
+    this.min = new Float64Array(nops).fill(Infinity);
     this.hist = new Uint32Array(nops * BUCKETS);
     this.windowSpan = (scenario?.windows ?? []).map((x) => ({ from: x.from, to: x.to }));
     this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops) }));
@@ -120,6 +123,7 @@ export class Measure {
       if (!ok) this.errors[op]!++;
       this.sum[op]! += lat;
       if (lat > this.max[op]!) this.max[op] = lat;
+      if (lat < this.min[op]!) this.min[op] = lat;
       this.hist[op * BUCKETS + bucketOf(lat)]!++;
     }
     if (window >= 0) {

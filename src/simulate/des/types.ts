@@ -63,6 +63,8 @@ export interface DesRaw {
   done: Float64Array;
   sum: Float64Array;
   max: Float64Array;
+  /** smallest latency per operation (Infinity with none) */
+  min: Float64Array;
   hist: Uint32Array;
   /** per window: ok and total per op, and histograms */
   windows: { label: string; ok: Float64Array; total: Float64Array; hist: Uint32Array; max: Float64Array }[];
