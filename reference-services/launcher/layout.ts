@@ -233,6 +233,9 @@ export async function startLayout(bpPath: string, layoutName: string, opts: Star
 
   const gwPort = r.layout.gateway ? r.layout.gateway.port + offset : opts.gatewayPort;
   const wanted = [...r.units.map((u) => ({ what: `unit ${u.name}`, port: u.port + offset })), ...(gwPort ? [{ what: 'gateway', port: gwPort }] : [])];
+  // A port the offset moved past the last one (an internal error from the listener before).
+  const past = wanted.filter((w) => w.port > 65_535);
+  if (past.length) throw new PortInUseError(`--port-offset ${offset} moves ${past.map((w) => `${w.what} to ${w.port}`).join(', ')}, past 65535: use an offset of at most ${offset - (Math.max(...past.map((w) => w.port)) - 65_535)}`);
   // Separate hosts may share a port (the blueprint allows it); on this one host they cannot.
   const first = new Map<number, string>();
   for (const w of wanted) {

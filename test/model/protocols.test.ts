@@ -12,6 +12,7 @@ import { parseBlueprint } from '../../src/model/parse.js';
 import { callProtocol, resolveBlueprint, resolveLayout } from '../../src/model/resolve.js';
 import { LIMITS } from '../../src/model/limits.js';
 import { generate } from '../../src/generate/index.js';
+import { loadBlueprint } from '../../src/io/load.js';
 import { PortInUseError, startLayout } from '../../reference-services/launcher/layout.js';
 
 /** A shop whose front fans out to a catalog and a cart; `patch` edits the text. */
@@ -232,5 +233,14 @@ describe('ports on one host', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('`up` refuses an offset that moves a port past 65535, naming it and the largest offset that fits (an internal error before)', async () => {
+    const bp = join(process.cwd(), 'blueprints', 'quantchat.yaml');
+    const highest = Math.max(...resolveLayout(loadBlueprint(bp).blueprint, 'microservices').units.map((u) => u.port));
+    const offset = 65_536 - highest;
+    const started = startLayout(bp, 'microservices', { portOffset: offset });
+    await expect(started).rejects.toThrow(PortInUseError);
+    await expect(startLayout(bp, 'microservices', { portOffset: offset })).rejects.toThrow(new RegExp(`^--port-offset ${offset} moves .*to 65536, past 65535: use an offset of at most ${offset - 1}$`));
   });
 });
