@@ -177,7 +177,7 @@ export function renderSweep(s: SweepResult): string {
       s.points.map((p) => [rate(p.rate), rate(p.throughput), fms(p.meanLatency), fms(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), p.saturated ? `${bar(p.meanLatency, s.points)} saturated` : bar(p.meanLatency, s.points)]),
     ),
   );
-  parts.push('', `knee (mean latency twice its low-load value): ${s.knee === null ? (s.notes?.some((n) => n.startsWith('the knee lies')) ? 'not placed (see the note)' : 'not reached') : `${rate(s.knee)}/s`} · saturation: ${rate(s.saturationThroughput)}/s`);
+  parts.push('', `knee (mean latency twice its no-load value): ${s.knee === null ? (s.notes?.some((n) => n.startsWith('the knee lies')) ? 'not placed (see the note)' : 'not reached') : `${rate(s.knee)}/s`} · saturation: ${rate(s.saturationThroughput)}/s`);
   for (const n of s.notes ?? []) parts.push(paint('yellow', `note: ${n}`));
   const over = s.points.filter((p) => p.saturated);
   if (over.length) parts.push(paint('yellow', `note: unstable from ${rate(over[0]!.rate)}/s: ${over[0]!.saturated!.station} is saturated (ρ=${over[0]!.saturated!.utilization.toFixed(2)}); latencies there are unbounded${s.method === 'des' ? ' (the DES figures at those rates grow with the run length)' : ''}`));

@@ -4,7 +4,8 @@
 import { type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../model/positioned.js';
 import { POOL_SUFFIX } from '../simulate/compile.js';
-import { figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
+import { exactPerMillion } from './build.js';
+import { exactFiguresOf, figuresOf, formatDelta, formatFigure, type Figure, type FigureUnit } from './figures.js';
 import { Report, type Change, type LayoutReport } from './schema.js';
 
 /**
@@ -82,6 +83,8 @@ export function diffReports(before: Report, after: Report): Change[] {
     const causes = structuralCauses(b, a);
     const fb = figuresOf(b);
     const fa = figuresOf(a);
+    const pb = pctFigures(before, b);
+    const pa = pctFigures(after, a);
     for (const [name, fig] of fa) {
       const old = fb.get(name);
       // To or from an infinite figure (a latency past saturation, a throughput nothing limits)
@@ -91,13 +94,18 @@ export function diffReports(before: Report, after: Report): Change[] {
       const bounded = old !== undefined && Number.isFinite(old.value) && Number.isFinite(fig.value);
       if (old && (old.value === fig.value || (bounded && Math.abs(old.value - fig.value) <= EPS * Math.max(1, Math.abs(old.value))))) continue;
       const delta = old && bounded ? fig.value - old.value : null;
-      const pct = old && old.value !== 0 && delta !== null ? (delta / Math.abs(old.value)) * 100 : null;
+      // The percentage from the figures as exact as they are known (pctFigures), the delta as the reports have them.
+      const was = pb.get(name)?.value ?? old?.value;
+      const now = pa.get(name)?.value ?? fig.value;
+      const pct = old && old.value !== 0 && was !== undefined && was !== 0 && delta !== null ? ((now - was) / Math.abs(was)) * 100 : null;
       const text = !old
         ? `${name} is new`
         : bounded
           ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
           : `${name} ${formatFigure(old.value, old.unit)} → ${formatFigure(fig.value, fig.unit)}`;
-      changes.push(entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)], delta, pct));
+      const change = entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)], delta, pct);
+      if (pct !== null) EXACT_PCT.set(change, pct);
+      changes.push(change);
     }
     for (const [name, old] of fb) {
       if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)]));
@@ -107,6 +115,27 @@ export function diffReports(before: Report, after: Report): Change[] {
     if (!after.layouts.some((l) => l.name === b.name)) changes.push(entry(b.name, 'layout', null, null, 'count', `layout ${b.name} removed`, []));
   }
   return changes;
+}
+
+/**
+ * The figures a percentage change is computed from: exact where this process computed them
+ * (figures.ts exactFiguresOf), and the cost per million requests recomputed from the monthly cost
+ * and the rate where that gives the report's 4-decimal figure back (build.ts exactPerMillion):
+ * from $0.2156 → $0.2334, +7/85 on the bill read +8.3% per million beside +8.2% a month.
+ */
+function pctFigures(r: Report, l: LayoutReport): Map<string, Figure> {
+  const f = exactFiguresOf(l);
+  const pm = f.get('cost.perMillion');
+  if (pm && pm.value === l.cost.perMillionRequestsUsd) f.set('cost.perMillion', { value: exactPerMillion(l.cost.monthlyUsd, pm.value, [r.workload.rateRps]), unit: pm.unit });
+  return f;
+}
+
+/** Each change's percentage unrounded (Change.pct is rounded to 2 decimals for the JSON): a change.* budget in % is judged on it. */
+const EXACT_PCT = new WeakMap<Change, number>();
+
+/** The percentage of a change diffReports made, unrounded; undefined for any other. */
+export function exactChangePct(ch: Change): number | undefined {
+  return EXACT_PCT.get(ch);
 }
 
 function entry(

@@ -15,7 +15,8 @@
 import { z } from 'zod';
 import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith, type Locator } from '../model/positioned.js';
-import { budgetDigits, figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
+import { exactChangePct } from './baseline.js';
+import { budgetDigits, exactFiguresOf, figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
 import type { BudgetResult, Change, LayoutReport } from './schema.js';
 
 export const BudgetFile = z.strictObject({
@@ -25,6 +26,8 @@ export const BudgetFile = z.strictObject({
 
 const FAMILIES = ['cost.monthly', 'cost.perMillion', 'throughput', 'mean', 'p50', 'p95', 'p99', 'hops', 'utilization', 'replicas', 'success', 'lint.errors', 'lint.warnings'];
 const WITH_ARG = new Set(['mean', 'p50', 'p95', 'p99', 'hops', 'utilization', 'replicas', 'success']);
+/** Figures that are fractions (shown in %): a bare limit on one is a fraction, from 0 to 1. */
+const RATIO_FAMILIES = new Set(['utilization', 'success']);
 const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 type Comparator = (typeof COMPARATORS)[number];
 
@@ -82,6 +85,21 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
       errors.push(diagnostic(locate, path, `the limit is below 0, and ${family} never is; write a limit of 0 or more (a negative limit is for change.* budgets, e.g. "change.${family}${WITH_ARG.has(family!) ? '(…)' : ''} < -5%")`));
       return;
     }
+    // A utilization or a success rate is a fraction: written with % it is a percentage, bare it is
+    // the fraction itself. A bare number past 1 was read as a percentage and one up to 1 as a
+    // fraction, so "< 1" meant 100% and "< 1.5" 1.5%: a bare number past 1 is refused, not guessed.
+    if (RATIO_FAMILIES.has(family!) && unit === undefined && dollar === undefined && Math.abs(Number(num)) > 1) {
+      errors.push(
+        diagnostic(
+          locate,
+          path,
+          change === undefined
+            ? `a limit on ${family} without % is a fraction from 0 to 1; write a percentage with %, e.g. "${family}(…) < 80%", or the fraction, e.g. "${family}(…) < 0.8"`
+            : `a limit on change.${family} without % is a change of the fraction, from -1 to 1 (0.05 is 5 percentage points); write e.g. "change.${family}(…) < 0.05", or a relative change with %, e.g. "change.${family}(…) < 10%"`,
+        ),
+      );
+      return;
+    }
     budgets.push({
       text: line.trim(),
       figure: arg ? `${family}(${arg})` : family!,
@@ -101,7 +119,8 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
 function limitIn(b: Budget, figUnit: FigureUnit): { value: number } | { error: string } {
   const u = b.unit;
   if (b.change && u === '%') return { value: b.limit };
-  if (u === '') return { value: figUnit === 'ratio' && b.limit > 1 ? b.limit / 100 : b.limit };
+  // bare: in the figure's own unit (a ratio's a fraction, parseBudgets refuses one past 1)
+  if (u === '') return { value: b.limit };
   switch (figUnit) {
     case 'ms':
       if (u === 'ms') return { value: b.limit };
@@ -124,7 +143,9 @@ function limitIn(b: Budget, figUnit: FigureUnit): { value: number } | { error: s
 }
 
 function compare(v: number, c: Comparator, limit: number): boolean {
-  const eps = 1e-9;
+  // A billionth (of the limit, past 1): figures are compared unrounded, and a sum or quotient
+  // that is the limit exactly may come out a float's last digit off it (85.00000000000001).
+  const eps = 1e-9 * Math.max(1, Math.abs(limit));
   switch (c) {
     case '<':
       return v < limit - eps;
@@ -177,12 +198,16 @@ export function evaluateBudgets(
         errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" has no such figure${didYouMean(b.figure, figs.keys())}`));
         continue;
       }
+      // Judged on the exact figure (where this process computed it), shown as the report shows it.
+      const exactFig = exactFiguresOf(l).get(b.figure) ?? fig;
       const lim = limitIn(b, fig.unit);
       if ('error' in lim) {
         errors.push(diagnostic(parsed.locate, b.path, lim.error));
         continue;
       }
       let value: number | null;
+      /** the value as the report shows it (rounded), where the verdict does not depend on more */
+      let shownValue: number | null;
       let unit: string = fig.unit;
       if (b.change) {
         const ch = changes!.find((c) => c.layout === ln && c.figure === b.figure);
@@ -192,15 +217,23 @@ export function evaluateBudgets(
         // the diff table says +9.3%.
         value = b.unit === '%' ? (ch ? exactPct(ch) : 0) : ch ? ch.delta : 0;
         if (b.unit === '%') unit = '%';
-      } else value = fig.value;
+        shownValue = value;
+      } else {
+        value = exactFig.value;
+        shownValue = fig.value;
+      }
       const pass = value !== null && compare(value, b.comparator, lim.value);
       // The value with at least the limit's decimals: rounded more coarsely, a value just past a
       // finely written limit reads as inside it ("BROKEN: throughput > 384.62/s: value 385/s").
       // And more where that rounding still lands on the wrong side of the limit (−9.9995% shown
-      // as −10% beside "> -10%", ok): the figure shown never contradicts the verdict.
+      // as −10% beside "> -10%", ok): the figure shown never contradicts the verdict. Those
+      // decimals are the exact figure's (1230.769/s beside ">= 1230.77/s", broken); where the
+      // report's rounded figure reads the same at them it is the one shown, as everywhere else.
       const scale = unit === 'ratio' ? 100 : 1;
-      const digits = value === null ? budgetDigits(lim.value, unit) : agreeingDigits(value * scale, b.comparator, lim.value * scale, Math.max(unit === '%' ? 1 : 0, budgetDigits(lim.value, unit)));
-      const shown = unit === '%' ? `${value === null ? '—' : `${round(value, digits)}%`}` : b.change && value !== null ? formatDelta(value, unit, digits) : formatFigure(value, unit, digits);
+      const min = Math.max(unit === '%' ? 1 : 0, budgetDigits(lim.value, unit));
+      const digits = value === null ? budgetDigits(lim.value, unit) : (agreeingDigits(value * scale, b.comparator, lim.value * scale, min, pass) ?? 9);
+      if (value !== null && shownValue !== value && round(shownValue! * scale, digits) !== round(value * scale, digits)) shownValue = value;
+      const shown = unit === '%' ? `${shownValue === null ? '—' : `${round(shownValue, digits)}%`}` : b.change && shownValue !== null ? formatDelta(shownValue, unit, digits) : formatFigure(shownValue, unit, digits);
       results.push({
         budget: b.text,
         layout: ln,
@@ -209,7 +242,9 @@ export function evaluateBudgets(
         limit: lim.value,
         // JSON has no Infinity: an unbounded latency or unlimited throughput is null (the text says which).
         // A percentage to 4 decimals at least (the exact one is a long float), as many as shown if more.
-        value: value !== null && Number.isFinite(value) ? (unit === '%' ? round(value, Math.max(4, digits)) : value) : null,
+        // An absolute figure as the report has it, or the exact one to the decimals shown where
+        // the verdict needed them (12.188%: 0.12188).
+        value: shownValue === null || !Number.isFinite(shownValue) ? null : unit === '%' ? round(shownValue, Math.max(4, digits)) : b.change || shownValue === fig.value ? shownValue : round(shownValue, Math.max(3, digits) + (unit === 'ratio' ? 2 : 0)),
         unit,
         pass,
         text: `${pass ? 'ok' : 'BROKEN'}: ${b.text} in ${ln}: ${b.change ? 'change' : 'value'} ${shown}`,
@@ -221,20 +256,23 @@ export function evaluateBudgets(
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** A change in percent from its exact delta (Change.pct is rounded for the JSON); the rounded one where there is no delta. */
+/**
+ * A change in percent unrounded (Change.pct is rounded for the JSON): the diff's own (baseline.ts,
+ * from the figures as exact as they are known), else from its delta; the rounded one where there is no delta.
+ */
 function exactPct(ch: Change): number | null {
-  return ch.delta !== null && ch.before !== null && ch.before !== 0 ? (ch.delta / Math.abs(ch.before)) * 100 : ch.pct;
+  return exactChangePct(ch) ?? (ch.delta !== null && ch.before !== null && ch.before !== 0 ? (ch.delta / Math.abs(ch.before)) * 100 : ch.pct);
 }
 
 /**
- * The fewest decimals, from `min`, at which the value rounded compares with the limit as the
- * exact value does (at most 9: past that the comparison's own tolerance decides).
+ * The fewest decimals, from `min`, at which the value rounded compares with the limit as
+ * `verdict` says (the exact value's verdict); none up to 9 when the value itself (a figure the
+ * report rounded) lands on the other side (past 9 the comparison's own tolerance decides).
  */
-function agreeingDigits(value: number, c: Comparator, limit: number, min: number): number {
+function agreeingDigits(value: number, c: Comparator, limit: number, min: number, verdict: boolean): number | undefined {
   if (!Number.isFinite(value)) return min;
-  const verdict = compare(value, c, limit);
-  for (let d = min; d < 9; d++) if (compare(round(value, d), c, limit) === verdict) return d;
-  return 9;
+  for (let d = min; d <= 9; d++) if (compare(round(value, d), c, limit) === verdict) return d;
+  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Small, dependency-free SVG line charts for the HTML report: latency against load and monthly
 // cost against load. Pure and deterministic (fixed precision), so reports diff cleanly.
-import { markupText } from '../model/markup.js';
+import { pageText } from './page-text.js';
 
 export interface Series {
   name: string;
@@ -29,7 +29,8 @@ const M = { l: 64, r: 16, t: 36, b: 48 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
 const f = (n: number) => (Math.round(n * 10) / 10).toString();
-const escXml = markupText;
+// Names come from the blueprint: on one line, controls and bidi characters shown as escapes, as in the page around it.
+const escXml = pageText;
 
 function niceStep(range: number, ticks: number): number {
   const raw = range / ticks;

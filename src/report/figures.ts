@@ -51,6 +51,40 @@ export function figuresOf(l: LayoutReport): Map<string, Figure> {
 }
 
 /**
+ * The exact figures behind a layout report built in this process (report/build.ts). The report
+ * keeps its figures rounded (the same inputs give the same bytes, and a diff sees no float
+ * noise), but a budget is judged on the exact figure: rounded, 1230.769/s met ">= 1230.77/s" and
+ * 12.1875% met ">= 12.19%". Not in the JSON; a report read back from a file has none.
+ */
+const EXACT = new WeakMap<LayoutReport, Map<string, { exact: number; rounded: number }>>();
+
+/** Remember `exact` (the same layout report, unrounded) as the exact figures of `rounded`. */
+export function rememberExactFigures(rounded: LayoutReport, exact: LayoutReport): void {
+  const shown = figuresOf(rounded);
+  const m = new Map<string, { exact: number; rounded: number }>();
+  for (const [name, f] of figuresOf(exact)) {
+    const r = shown.get(name);
+    if (r) m.set(name, { exact: f.value, rounded: r.value });
+  }
+  EXACT.set(rounded, m);
+}
+
+/**
+ * Every figure of a layout report, exact where this process computed it: a figure whose rounded
+ * value is still the one it was built with (an edited report's figure is taken as it now is).
+ */
+export function exactFiguresOf(l: LayoutReport): Map<string, Figure> {
+  const f = figuresOf(l);
+  const exact = EXACT.get(l);
+  if (!exact) return f;
+  for (const [name, fig] of f) {
+    const e = exact.get(name);
+    if (e && e.rounded === fig.value) f.set(name, { value: e.exact, unit: fig.unit });
+  }
+  return f;
+}
+
+/**
  * A figure for reading. `minDigits` asks for at least that many decimals (in the unit shown: %
  * for a ratio), so a value set beside a limit written more finely than the default rounding is
  * not rounded onto the other side of it ("385/s" against "> 384.62/s"): see budgetDigits.

@@ -5,6 +5,7 @@ import { lineChart } from './charts.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './schema.js';
 import { markupText } from '../model/markup.js';
+import { pageText } from './page-text.js';
 
 export interface HtmlOptions {
   /** Mermaid source per layout (kept in the page as a fallback when no SVG is given). */
@@ -143,7 +144,7 @@ export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>archsim: ${escHtml(r.blueprint.title)}</title>
+<title>archsim: ${pageText(r.blueprint.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>

@@ -1,7 +1,8 @@
 // The markdown report: fit for a pull-request comment (GitHub-flavoured: tables, a mermaid
 // block the code host renders, a collapsed details section). Pure: report data in, text out.
 import { formatFigure } from './figures.js';
-import type { LayoutReport, Report, ReportCalibration } from './schema.js';
+import { formatLimit } from './budget.js';
+import type { BudgetResult, LayoutReport, Report, ReportCalibration } from './schema.js';
 import { plural } from '../words.js';
 import { code, fenced, mdText } from '../plan/markdown.js';
 
@@ -32,6 +33,15 @@ const ms = (v: number | null) => formatFigure(v ?? Infinity, 'ms');
 const usd = (v: number) => formatFigure(v, 'USD');
 const rps = (v: number | null) => formatFigure(v ?? Infinity, '/s');
 const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
+
+/**
+ * A limit on a utilization or a success rate written without % is a fraction (0.5 is 50%): the
+ * budget's cell says what it was read as, " (read as < 50%)", so no one takes 0.5 for 0.5%.
+ * The report's own text (a comparator and a number), no name in it: nothing to escape.
+ */
+function readAs(b: BudgetResult): string {
+  return b.unit === 'ratio' && !/%\s*$/.test(b.budget) ? ` (read as ${formatLimit(b)})` : '';
+}
 
 /**
  * The summary line, in markdown. `text` is applied to each name in it: the markdown report passes
@@ -147,7 +157,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   // not only the notes on the terminal that ran the report.
   for (const l of r.layouts) {
     const s = l.saturation.saturated;
-    if (s) out.push(`⚠️ **${t(l.name)}** is past saturation at ${rps(r.workload.rateRps)}: ${t(s.station)} at ρ=${s.utilization.toFixed(2)} (${t(s.by)}); its latencies are unbounded.`, '');
+    if (s) out.push(`⚠️ **${t(l.name)}** is past saturation at ${rps(r.workload.rateRps)}: ${t(s.station)} at ρ=${s.utilization.toFixed(2)} (${t(s.by)}); ${s.eventsOnly ? 'only event work visits it: its backlog of events grows without bound, request latencies stay bounded' : 'its latencies are unbounded'}.`, '');
   }
 
   if (r.budgets) {
@@ -155,7 +165,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(
       tableMd(
         ['', 'budget', 'layout', 'value'],
-        r.budgets.results.map((b) => [b.pass ? '✅' : '❌', code(b.budget), t(b.layout), t(b.text.replace(/^.*: (value|change) /, ''))]),
+        r.budgets.results.map((b) => [b.pass ? '✅' : '❌', `${code(b.budget)}${readAs(b)}`, t(b.layout), t(b.text.replace(/^.*: (value|change) /, ''))]),
       ),
       '',
     );

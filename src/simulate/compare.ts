@@ -116,7 +116,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization, r.saturated!.eventsOnly)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes],
   };
 }
 
@@ -288,12 +288,21 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
       continue;
     }
     const idx = cb.stations.indexOf(st);
-    const D = opDemands(cb).get(id)!.loadDemand[idx]!;
+    const load = opDemands(cb).get(id)!.loadDemand;
+    const D = load[idx]!;
     const fixable = st.kind === 'unit';
     // What doubling it would take: the question a capacity plan asks next.
     const work = (want * D) / 1000;
+    // Every other station that would cap it below twice the rate: more cores at the first alone
+    // would gain nothing where a database limits it at the same rate.
+    const also = cb.stations.flatMap((x, i) => {
+      const d = load[i]!;
+      if (i === idx || !(d > 0)) return [];
+      const cap = (1000 * x.replicas * x.servers) / d;
+      return cap < want * (1 - 1e-9) ? [`${x.id} caps it at ${rateWords(cap)} (${Math.ceil((want * d) / 1000 - 1e-9)} cores there at ρ=1)`] : [];
+    });
     out.push(
-      `${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`,
+      `${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%${also.length ? `, and more beside it: ${also.join('; ')}` : ''}`,
     );
   }
   return out;

@@ -1,5 +1,5 @@
 // What one request of each operation asks of each station, read off the compiled programs.
-import { distMean, distVar, OP_CHECK, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } from './compile.js';
+import { D_LOGNORMAL, distMean, distVar, OP_CHECK, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } from './compile.js';
 
 /** Per top-level operation: what one request does to each station. */
 export interface OpDemand {
@@ -8,7 +8,7 @@ export interface OpDemand {
    * waits) just before it, and whether it is fresh: not the straight continuation of a visit to the
    * same station (the same process carrying on, which finds it warm; see cold-visit.ts)
    */
-  visits: { station: number; mean: number; variance: number; before: number; fresh: boolean }[];
+  visits: { station: number; mean: number; variance: number; before: number; fresh: boolean; /** its work is lognormal (analytic.ts latencyQuantiles: the family of the work's fit) */ lognormal: boolean }[];
   delayMean: number;
   delayVar: number;
   hops: number;
@@ -81,7 +81,7 @@ export function opDemands(c: Compiled, ids?: Iterable<string>): Map<string, OpDe
     for (let pc = 0; pc < code.length; pc += W) {
       if (code[pc] === OP_VISIT) {
         const d = c.dists[code[pc + 2]!]!;
-        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d), before, fresh: !continues(code, pc) });
+        visits.push({ station: code[pc + 1]!, mean: distMean(d), variance: distVar(d), before, fresh: !continues(code, pc), lognormal: d.kind === D_LOGNORMAL });
         before = 0;
       } else if (code[pc] === OP_DELAY) {
         const d = c.dists[code[pc + 1]!]!;

@@ -7,11 +7,27 @@
 
 import { rateWords, secondsWords } from '../words.js';
 import type { Profile } from '../model/schema.js';
+import type { Compiled } from './compile.js';
+import type { OpDemand } from './demand.js';
 import { rateAt } from './workload.js';
 
-/** The one wording of a saturated run (SimulationResult.warnings). */
-export function saturatedWarning(station: string, utilization: number): string {
-  return `unstable: ${station} is saturated (ρ=${utilization.toFixed(2)}); latencies are unbounded`;
+/**
+ * The one wording of a saturated run (SimulationResult.warnings). A station only event work
+ * visits (a consumer's database) bounds no request: its backlog of events grows instead, and the
+ * requests' latencies stay what they are ("latencies are unbounded" beside a finite p95 before).
+ */
+export function saturatedWarning(station: string, utilization: number, eventsOnly = false): string {
+  return eventsOnly
+    ? `unstable: ${station} is saturated (ρ=${utilization.toFixed(2)}) by event work alone: its backlog of events grows without bound (no request waits on it, so request latencies stay bounded)`
+    : `unstable: ${station} is saturated (ρ=${utilization.toFixed(2)}); latencies are unbounded`;
+}
+
+/** Is station `id` visited by event work only: on no request path of the mix's operations? ("host" is every process's.) */
+export function eventWorkOnly(c: Compiled, demands: Map<string, OpDemand>, mix: Record<string, number>, id: string): boolean {
+  const i = c.stations.findIndex((s) => s.id === id);
+  if (i < 0) return false;
+  for (const [op, p] of Object.entries(mix)) if (p > 0 && demands.get(op)?.visits.some((v) => v.station === i)) return false;
+  return true;
 }
 
 /**
@@ -21,8 +37,8 @@ export function saturatedWarning(station: string, utilization: number): string {
  * ρ ≥ 1 was flagged, and a host-bound overload printed infinite latencies and no warning.
  * A closed workload's throughput stays below saturation: never flagged.
  */
-export function analyticSaturated(rate: number | undefined, sat: { rate: number; station: string }): { station: string; utilization: number; by: 'offered load' } | undefined {
-  return rate !== undefined && rate >= sat.rate ? { station: sat.station, utilization: rate / sat.rate, by: 'offered load' } : undefined;
+export function analyticSaturated(rate: number | undefined, sat: { rate: number; station: string }, eventsOnly = false): { station: string; utilization: number; by: 'offered load'; eventsOnly?: true } | undefined {
+  return rate !== undefined && rate >= sat.rate ? { station: sat.station, utilization: rate / sat.rate, by: 'offered load', ...(eventsOnly ? { eventsOnly: true as const } : {}) } : undefined;
 }
 
 export interface Backlog {
@@ -188,8 +204,8 @@ function requests(n: number): string {
  * What a result says of overload, for a command that shows its figures without its warnings
  * (plan's phases): saturated at the rate, or a load profile whose peak passes saturation.
  */
-export function overloadNotes(r: { saturated?: { station: string; utilization: number } | undefined; warnings: readonly string[] }): string[] {
-  return [...(r.saturated ? [saturatedWarning(r.saturated.station, r.saturated.utilization)] : []), ...r.warnings.filter((w) => w.startsWith(PROFILE_PEAK_MARK))];
+export function overloadNotes(r: { saturated?: { station: string; utilization: number; eventsOnly?: true } | undefined; warnings: readonly string[] }): string[] {
+  return [...(r.saturated ? [saturatedWarning(r.saturated.station, r.saturated.utilization, r.saturated.eventsOnly)] : []), ...r.warnings.filter((w) => w.startsWith(PROFILE_PEAK_MARK))];
 }
 
 /** How profilePeakWarning begins: what finds it among a result's warnings. */

@@ -57,6 +57,30 @@ export function gammaQuantile(mean: number, variance: number, p: number): number
   return Math.max(0, k * theta * h * h * h);
 }
 
+/** The standard normal cdf Φ(z), by erfc's Chebyshev fit (Numerical Recipes; |error| < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** μ and σ of the log of a lognormal with this mean and variance. */
+function lognormalParams(mean: number, variance: number): { mu: number; sigma: number } {
+  const s2 = Math.log(1 + variance / (mean * mean));
+  return { mu: Math.log(mean) - s2 / 2, sigma: Math.sqrt(s2) };
+}
+
+/**
+ * Quantile of a lognormal with this mean and variance: the Fenton–Wilkinson fit of a sum of
+ * lognormal parts by its first two moments (exact for one part).
+ */
+export function lognormalQuantile(mean: number, variance: number, p: number): number {
+  if (!(variance > 0) || !(mean > 0)) return mean;
+  const { mu, sigma } = lognormalParams(mean, variance);
+  return Math.exp(mu + sigma * normalQuantile(p));
+}
+
 /** Two-sided 95% Student t quantile for df degrees of freedom. */
 export function t975(df: number): number {
   const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
@@ -145,6 +169,26 @@ export class GammaCdf implements Cdf {
   }
   at(x: number): number {
     return this.point ? (x >= this.mean ? 1 : 0) : gammaPWith(this.k, this.lnGammaK, x / this.scale);
+  }
+}
+
+/** lognormalQuantile's distribution as a cdf (a part of a two-part fit). */
+export class LognormalCdf implements Cdf {
+  private readonly mu: number;
+  private readonly sigma: number;
+  private readonly point: boolean;
+  constructor(
+    private readonly mean: number,
+    variance: number,
+  ) {
+    this.point = !(variance > 0) || !(mean > 0);
+    const { mu, sigma } = this.point ? { mu: 0, sigma: 0 } : lognormalParams(mean, variance);
+    this.mu = mu;
+    this.sigma = sigma;
+  }
+  at(x: number): number {
+    if (this.point) return x >= this.mean ? 1 : 0;
+    return x > 0 ? normalCdf((Math.log(x) - this.mu) / this.sigma) : 0;
   }
 }
 

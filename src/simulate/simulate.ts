@@ -11,7 +11,7 @@ import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
 import { BUCKETS, percentile } from './des/histogram.js';
-import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, profilePeak, profilePeakWarning, saturatedWarning, STABLE_LINE_FLOOR } from './overload.js';
+import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
@@ -191,7 +191,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   // 20 s) is the scenario's to report, not an overload of the layout: left as it was.
   const saturated =
     offered >= 1
-      ? { station: sat.station, utilization: offered, by: 'offered load' as const }
+      ? { station: sat.station, utilization: offered, by: 'offered load' as const, ...(eventWorkOnly(c, demands, w.mix, sat.station) ? { eventsOnly: true as const } : {}) }
       : backlog.growing
         ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'backlog' as const }
         : transient
@@ -204,7 +204,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   const warnings = [...c.warnings];
   if (raw.rejected > 0) warnings.push(`${raw.rejected} requests were refused (counted as errors): over a million requests were already in the system, far past saturation`);
   if (saturated) {
-    warnings.push(saturatedWarning(saturated.station, saturated.utilization));
+    warnings.push(saturatedWarning(saturated.station, saturated.utilization, 'eventsOnly' in saturated ? saturated.eventsOnly : undefined));
     if (saturated.by === 'backlog' && !transient) warnings.push(`the backlog grew by ${Math.round(backlog.growth)} requests over the measured window: the latencies above grow with the run length`);
     if (saturated.by === 'backlog' && transient) warnings.push(backlogPeakWarning(peakLine, (i) => w.warmup + (i * (w.duration - w.warmup)) / BACKLOG_SAMPLES));
   }

@@ -194,7 +194,7 @@ export interface SimulationResult {
    * compiled demands, or the measured utilization when only a growing backlog showed it), and how
    * it was found.
    */
-  saturated?: { station: string; utilization: number; by: 'offered load' | 'backlog' };
+  saturated?: { station: string; utilization: number; by: 'offered load' | 'backlog'; /** the station is visited by event work only: its events back up, requests are not held (overload.ts saturatedWarning) */ eventsOnly?: true };
   /** DES: events processed and requests simulated (for benchmarks) */
   stats?: { events: number; requests: number };
   /** scenario runs: per failure window, per operation success rate */
@@ -253,7 +253,7 @@ export interface SweepResult {
   layout: string;
   method: Method;
   points: { rate: number; meanLatency: number; p95: number; throughput: number; errorRate: number; bottleneckUtilization: number; saturated?: SimulationResult['saturated'] }[];
-  /** where the latency curve bends: the first rate where mean latency exceeds twice its low-load value */
+  /** where the latency curve bends: the first rate where mean latency exceeds twice its no-load value */
   knee: number | null;
   saturationThroughput: number;
   /** what the curve cannot show (a knee between points too far apart) and the analytic approximations its points rest on */

@@ -180,3 +180,21 @@ describe('simulate text: rates below 1/s', () => {
     expect(low).not.toContain('0.0/s');
   });
 });
+
+describe('simulate --json: an operation with no finished request', () => {
+  it('has null latencies, not 0 ms (the text shows –); measured operations and analytic results are unchanged', async () => {
+    const { unmeasuredAsNull } = await import('../../src/cli/actions/simulate.js');
+    const r = simulate(blueprint(), 'mono', { rate: 0.0001, duration: 10_000, seed: 1 });
+    const j = JSON.parse(JSON.stringify(unmeasuredAsNull(r))) as { operations: { count: number; latency: Record<string, unknown> }[] };
+    expect(j.operations.length).toBeGreaterThan(0);
+    for (const op of j.operations) {
+      expect(op.count).toBe(0);
+      expect(Object.values(op.latency).every((v) => v === null)).toBe(true);
+      expect(Object.keys(op.latency)).toEqual(expect.arrayContaining(['mean', 'p50', 'p95', 'p99', 'max']));
+    }
+    const measured = simulate(blueprint(), 'mono', { rate: 50, duration: 10_000, seed: 1 });
+    expect(unmeasuredAsNull(measured)).toEqual(measured);
+    const analytic = simulate(blueprint(), 'mono', { method: 'analytic', rate: 0.0001 });
+    expect(unmeasuredAsNull(analytic)).toBe(analytic);
+  });
+});

@@ -113,7 +113,8 @@ describe('budget boundaries (exact limit values)', () => {
   it('converts limits into the figure unit at the boundary (s, us, %, bare ratio)', () => {
     // p99(auth.login) is 15.9 ms; utilization(message-service) is 0.21.
     expect(verdicts(['p99(auth.login) <= 0.0159s', 'p99(auth.login) < 0.0159s', 'p99(auth.login) <= 15900us', 'p99(auth.login) < 15900us'])).toEqual([true, false, true, false]);
-    expect(verdicts(['utilization(message-service) <= 21%', 'utilization(message-service) < 21%', 'utilization(message-service) <= 21', 'utilization(message-service) < 0.21', 'utilization(message-service) <= 0.21'])).toEqual([true, false, true, false, true]);
+    // A bare number on a ratio is the fraction (budget-bare-ratio.test.ts: one past 1 is refused).
+    expect(verdicts(['utilization(message-service) <= 21%', 'utilization(message-service) < 21%', 'utilization(message-service) < 0.21', 'utilization(message-service) <= 0.21'])).toEqual([true, false, false, true]);
   });
 });
 
@@ -163,15 +164,16 @@ describe('budget units and change texts', () => {
 });
 
 describe('budget limits as ratios and percentages', () => {
-  it('reads a bare number above 1 as a percentage, 1 and below as a ratio', () => {
+  it('reads a bare number as the fraction (1 is 100%), a number with % as a percentage; a bare one past 1 is refused (budget-bare-ratio.test.ts)', () => {
     // utilization(message-service) is 0.21.
-    const b = parse('budgets:\n  - utilization(message-service) > 20\n  - utilization(message-service) <= 1\n  - utilization(message-service) < 0.2\n');
+    const b = parse('budgets:\n  - utilization(message-service) > 20%\n  - utilization(message-service) <= 1\n  - utilization(message-service) < 0.2\n');
     const r = evaluateBudgets(b, [layoutFixture()], undefined);
     expect(r.ok && r.results.map((x) => [x.pass, x.limit])).toEqual([
       [true, 0.2],
       [true, 1],
       [false, 0.2],
     ]);
+    expect(parseBudgets('budgets:\n  - utilization(message-service) > 20\n', 'budget.yaml').ok).toBe(false);
   });
 
   it('prints a % change to one decimal', () => {

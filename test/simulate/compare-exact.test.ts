@@ -225,8 +225,9 @@ describe('compare, worked by hand', () => {
     expect(op(g, 'a.light').causes).toEqual(cause);
     expect(g.cost.map((c) => c.causes)).toEqual([['units: $45 (ua, ub ×2)'], ['gateways: $5 (gateway)', 'units: $10 (ua, ub)']]);
     expect(g.notes).toContain('a.op: gw is +2.23 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization and the gateway); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
-    // ub has one server in gw: a.op alone 1000 / 4.13 = 242/s, twice that ⌈484 × 4.13 / 1000⌉ = 2 cores
-    expect(g.notes).toContain('a.op alone: two 469/s, gw 242/s, limited by ub (4.13 ms per request); twice that (484/s) would need 2 replica cores there at ρ=1, 3 at 70%');
+    // ub has one server in gw: a.op alone 1000 / 4.13 = 242/s, twice that ⌈484 × 4.13 / 1000⌉ = 2 cores;
+    // ua (2 ms + the call's CPU, 2.13 ms, one core) caps it at 469/s, below 484/s: named too
+    expect(g.notes).toContain('a.op alone: two 469/s, gw 242/s, limited by ub (4.13 ms per request); twice that (484/s) would need 2 replica cores there at ρ=1, 3 at 70%, and more beside it: ua caps it at 469/s (2 cores there at ρ=1)');
   });
 });
 

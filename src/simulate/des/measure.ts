@@ -116,11 +116,10 @@ export class Measure {
     const lat = now - start;
     this.inSystemTo(now);
     this.inSystem--;
-    if (lat > this.clientTimeout) ok = false;
     if (now >= this.warmup && now < this.end) this.done[op]!++;
     if (start >= this.warmup && start < this.end) {
       this.count[op]!++;
-      if (!ok) this.errors[op]!++;
+      if (!ok || lat > this.clientTimeout) this.errors[op]!++;
       this.sum[op]! += lat;
       if (lat > this.max[op]!) this.max[op] = lat;
       if (lat < this.min[op]!) this.min[op] = lat;
@@ -129,7 +128,7 @@ export class Measure {
     if (window >= 0) {
       const win = this.windows[window]!;
       win.total[op]!++;
-      if (ok) win.ok[op]!++;
+      if (ok && lat <= this.clientTimeout) win.ok[op]!++;
       win.hist[op * BUCKETS + bucketOf(lat)]!++;
       if (lat > win.max[op]!) win.max[op] = lat;
     }
