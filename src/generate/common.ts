@@ -89,11 +89,14 @@ export function callProtocolsOf(w: Wiring, callee: ResolvedUnit): Protocol[] {
 }
 
 /**
- * A Node unit: its runtime says node (or nothing: archsim's own default). Only these get a
- * TypeScript scaffold; a unit on any other runtime gets its deploy files and a note.
+ * A Node unit: its runtime says node (or nothing: archsim's own default): `node`, `nodejs` or
+ * `typescript` (any case), alone, right before a version (`node20`, `nodejs20.x`) or before
+ * anything but a letter, digit or "_" (`node/fastify`, `node-20`, `node 20`); not `nodex`,
+ * `deno`. Only these get a TypeScript scaffold; a unit on any other runtime gets its deploy
+ * files and a note.
  */
 export function isNodeRuntime(u: Pick<ResolvedUnit, 'runtime'>): boolean {
-  return u.runtime === undefined || /^(node|nodejs|typescript)(\b|\/)/i.test(u.runtime);
+  return u.runtime === undefined || /^(node|nodejs|typescript)(\d+(\.(\d+|x))*)?(?![a-z0-9_])/i.test(u.runtime);
 }
 
 /** archsim writes this unit's code: a Node unit with no image of its own. */
@@ -114,6 +117,36 @@ export function probeProtocol(u: ResolvedUnit): Protocol {
 /** Does the unit export Prometheus metrics on its port (archsim's HTTP scaffold does)? */
 export function exportsMetrics(u: ResolvedUnit): boolean {
   return isScaffolded(u) && unitProtocol(u) === 'http';
+}
+
+/**
+ * Paths archsim's HTTP scaffold serves itself: its probes (/health, /ready), its metrics
+ * (/metrics, what Prometheus scrapes) and the calls between units (/internal/…). A public route
+ * on one of them would be declared twice in the scaffold (fastify refuses to start) and the
+ * probes and Prometheus would reach the user's handler.
+ */
+export function isScaffoldPath(path: string): boolean {
+  const p = path.replace(/\/+$/, '');
+  return p === '/health' || p === '/ready' || p === '/metrics' || p === '/internal' || p.startsWith('/internal/');
+}
+
+/**
+ * Refuses (GenerateError: exit 2, one line) a layout where a unit archsim scaffolds as an HTTP
+ * service has a public route on one of the scaffold's own paths (isScaffoldPath), naming the
+ * first such route. A unit with an image, another runtime or gRPC serves what its own code says.
+ */
+export function refuseScaffoldPaths(r: ResolvedLayout): void {
+  const units = new Map(r.units.map((u) => [u.name, u]));
+  const bad = r.routes.filter((t) => {
+    const u = units.get(t.unit);
+    return u !== undefined && isScaffolded(u) && unitProtocol(u) === 'http' && isScaffoldPath(t.path);
+  });
+  if (!bad.length) return;
+  const t = bad[0]!;
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more such route${bad.length > 2 ? 's' : ''})` : '';
+  throw new GenerateError(
+    `layout ${r.name}: ${t.op} (unit ${t.unit}) has the public route ${t.method} ${t.path}${more}, a path archsim's scaffold serves itself (/health, /ready, /metrics, /internal/…: its probes, metrics and the calls between units); give the operation another path`,
+  );
 }
 
 /** Units that take calls from another unit of the layout (they serve internal operations). */
@@ -266,25 +299,34 @@ function brokerUrl(r: ResolvedLayout): string {
 }
 
 /**
- * A unit's environment: plain values (port, name, the layout's env, the URLs of the units it
- * calls) and secrets (connection URLs with credentials), as compose interpolations and as k8s
- * secretKeyRefs. Never a secret value.
+ * Variables archsim sets for a unit itself and for its own stores and broker, whether or not this
+ * unit has them: a callee's variable never takes one (a unit named `database`, `redis` or
+ * `broker` would otherwise overwrite the unit's DATABASE_URL, REDIS_URL or BROKER_URL).
  */
-export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
-  const env: EnvVar[] = [
+export const RESERVED_ENV: readonly string[] = [
+  'PORT',
+  'SERVICE_NAME',
+  'NODE_ENV',
+  SERVICE_TOKEN.variable,
+  'DATABASE_URL',
+  'REDIS_URL',
+  'BROKER_URL',
+  'S3_ENDPOINT',
+  'S3_BUCKET',
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+];
+
+/** A unit's environment without the addresses of the units it calls. */
+function ownEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): { head: EnvVar[]; tail: EnvVar[] } {
+  const head: EnvVar[] = [
     { name: 'PORT', value: String(w.unit.port) },
     { name: 'SERVICE_NAME', value: w.unit.name },
   ];
   // NODE_ENV means something only to a Node process; another image gets only what it asked for.
-  if (isNodeRuntime(w.unit)) env.push({ name: 'NODE_ENV', value: 'production' });
-  for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => byCodeUnit(a, b))) env.push({ name: k, value: v });
-  // An HTTP callee is a URL; a gRPC callee is a host:port target (what gRPC clients dial).
-  for (const c of w.calls) {
-    for (const p of callProtocolsOf(w, c)) {
-      if (p === 'grpc') env.push({ name: `${envName(c.name)}_GRPC_ADDR`, value: `${c.name}:${c.port}` });
-      else env.push({ name: `${envName(c.name)}_URL`, value: `http://${c.name}:${c.port}` });
-    }
-  }
+  if (isNodeRuntime(w.unit)) head.push({ name: 'NODE_ENV', value: 'production' });
+  for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => byCodeUnit(a, b))) head.push({ name: k, value: v });
+  const env: EnvVar[] = [];
   const secret = (name: string, compose: string, secretName: string, key: string) => env.push({ name, secret: { compose, secretName, key } });
   if (usesServiceToken(r, w)) secret(SERVICE_TOKEN.variable, `\${${SERVICE_TOKEN.variable}:?set ${SERVICE_TOKEN.variable} in .env (see .env.example)}`, serviceTokenSecret(bp), SERVICE_TOKEN.key);
   const firstOf = (engines: string[]) => w.stores.find((s) => engines.includes(s.engine));
@@ -320,6 +362,55 @@ export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
     if (url.includes('${')) secret('BROKER_URL', url, `${b}-credentials`, 'url');
     else env.push({ name: 'BROKER_URL', value: url });
   }
+  return { head, tail: env };
+}
+
+/**
+ * The variable holding a callee's address in a caller's environment, for each callee and protocol
+ * (key `${unit}\n${protocol}`): `<UNIT>_URL` for HTTP, `<UNIT>_GRPC_ADDR` for gRPC, unless that
+ * name is taken (RESERVED_ENV, a variable of the unit's own stores, broker or env:, another
+ * callee's): then `<UNIT>_SERVICE_URL` (`<UNIT>_SERVICE_GRPC_ADDR`), then `<UNIT>_SERVICE_2_URL`, ….
+ * compose, Kubernetes and the scaffold's clients all read it here.
+ */
+export function calleeVariables(bp: Blueprint, r: ResolvedLayout, w: Wiring): { get(callee: string, protocol: Protocol): string } {
+  const own = ownEnv(bp, r, w);
+  const taken = new Set<string>([...RESERVED_ENV, ...own.head.map((e) => e.name), ...own.tail.map((e) => e.name)]);
+  const names = new Map<string, string>();
+  const allocate = (callee: string, protocol: Protocol): string => {
+    const key = `${callee}\n${protocol}`;
+    const known = names.get(key);
+    if (known !== undefined) return known;
+    const base = envName(callee);
+    const suffix = protocol === 'grpc' ? '_GRPC_ADDR' : '_URL';
+    let name = `${base}${suffix}`;
+    for (let i = 1; taken.has(name); i++) name = `${base}_SERVICE${i === 1 ? '' : `_${i}`}${suffix}`;
+    taken.add(name);
+    names.set(key, name);
+    return name;
+  };
+  // The callees' own variables first, in wiring order, so a name never depends on who asks.
+  for (const c of w.calls) for (const p of callProtocolsOf(w, c)) allocate(c.name, p);
+  return { get: allocate };
+}
+
+/**
+ * A unit's environment: plain values (port, name, the layout's env, the URLs of the units it
+ * calls) and secrets (connection URLs with credentials), as compose interpolations and as k8s
+ * secretKeyRefs. Never a secret value. No name twice: a callee's variable steps aside
+ * (calleeVariables) rather than overwrite one of the unit's own.
+ */
+export function unitEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): EnvVar[] {
+  const own = ownEnv(bp, r, w);
+  const vars = calleeVariables(bp, r, w);
+  const env: EnvVar[] = [...own.head];
+  // An HTTP callee is a URL; a gRPC callee is a host:port target (what gRPC clients dial).
+  for (const c of w.calls) {
+    for (const p of callProtocolsOf(w, c)) {
+      if (p === 'grpc') env.push({ name: vars.get(c.name, p), value: `${c.name}:${c.port}` });
+      else env.push({ name: vars.get(c.name, p), value: `http://${c.name}:${c.port}` });
+    }
+  }
+  env.push(...own.tail);
   return env;
 }
 
@@ -357,6 +448,22 @@ export function checkCanary(bp: Blueprint, r: ResolvedLayout, opts: GenerateOpti
   if (monolith.name === unit.name) throw new GenerateError(`--canary: ${unit.name} is the layout's monolith; choose a unit that was split off`);
   const p = opts.canary.percent;
   if (!(p >= 0 && p <= 100)) throw new GenerateError(`--canary: percentage must be between 0 and 100, got ${p}`);
+  // The rest goes to the monolith: it must serve the canary unit's routes, as the old code of a
+  // strangler does. Domains are placed once, so only the "*" unit (the monolith, whose code still
+  // holds what was split off) can; and it must serve them as the gateway sends them (HTTP or
+  // gRPC). At 100% nothing goes to it.
+  if (p < 100) {
+    const star = r.layout.units[monolith.name]?.domains === '*';
+    const proto = (u: ResolvedUnit) => (unitProtocol(u) === 'grpc' ? 'gRPC' : 'HTTP');
+    if (!star) {
+      throw new GenerateError(
+        `--canary: the rest of ${unit.name}'s traffic would go to ${monolith.name}, which does not hold its domains (${unit.domains.join(', ') || 'none'}): layout ${r.name} has no "*" unit (the monolith whose code still serves them) to split with; use a plan step (generate gateway --plan) or 100%`,
+      );
+    }
+    if (unitProtocol(unit) !== unitProtocol(monolith)) {
+      throw new GenerateError(`--canary: ${unit.name} serves ${proto(unit)} but the monolith ${monolith.name} serves ${proto(monolith)}: the rest of its traffic would reach a server of the other protocol; use 100%`);
+    }
+  }
   return { unit, monolith, percent: p };
 }
 
@@ -397,7 +504,9 @@ export function generatedHeader(bp: Blueprint, layout: string, what: string): st
  * units may listen on one port, but the host has one of each). compose publishes them so (a range
  * for a replicated unit: each replica takes one) and the k6 script sends to them, spreading a
  * replicated unit's requests over its replicas' ports. Empty with a gateway, which alone is
- * published. A unit whose range no longer fits below 65536 is not published.
+ * published. A range that no longer fits below 65536 (a unit near the top, or replicas past it)
+ * takes the nearest free one below its port instead: every such unit is published, and the k6
+ * script sends where compose publishes.
  */
 export function unitHostPortRanges(r: ResolvedLayout): Map<string, { first: number; count: number }> {
   const out = new Map<string, { first: number; count: number }>();
@@ -411,9 +520,23 @@ export function unitHostPortRanges(r: ResolvedLayout): Map<string, { first: numb
   for (const u of r.units) {
     if (!routed.has(u.name)) continue;
     const count = Math.max(1, u.replicas);
-    let first = u.port;
-    while (!free(first, count) && first + count - 1 < 65535) first++;
-    if (first + count - 1 > 65535 || !free(first, count)) continue;
+    let first: number | undefined;
+    // Upward from its own port while the range fits, then downward from the highest start that fits.
+    for (let p = u.port; p + count - 1 <= 65535; p++) {
+      if (free(p, count)) {
+        first = p;
+        break;
+      }
+    }
+    if (first === undefined) {
+      for (let p = Math.min(u.port - 1, 65536 - count); p >= 1; p--) {
+        if (free(p, count)) {
+          first = p;
+          break;
+        }
+      }
+    }
+    if (first === undefined) throw new GenerateError(`layout ${r.name}: no free range of ${count} host ports for unit ${u.name} (one per replica) below 65536; give it fewer replicas or a gateway`);
     for (let p = first; p < first + count; p++) used.add(p);
     out.set(u.name, { first, count });
   }

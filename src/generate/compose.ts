@@ -18,6 +18,7 @@ import {
   isScaffolded,
   layoutToGenerate,
   probeProtocol,
+  refuseScaffoldPaths,
   resources,
   servedStores,
   storePort,
@@ -212,6 +213,7 @@ function freePort(used: Set<number>, preferred: number): number {
 
 export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOptions = {}): Record<string, unknown> {
   const r = layoutToGenerate(bp, layout);
+  refuseScaffoldPaths(r);
   const services: Record<string, unknown> = {};
   const volumes: Record<string, Record<string, never>> = {};
   const stores = servedStores(r);
@@ -412,6 +414,8 @@ export function composeFiles(bp: Blueprint, layout: string, opts: GenerateOption
     { path: 'docker-compose.yml', content: toYaml(doc, header) },
     { path: '.env.example', content: envExample(bp, layout, opts) },
   ];
-  if ((doc.services as Record<string, unknown>).gateway) files.push(...gatewayFiles(bp, r.name, opts));
+  // The layout's gateway, not a service of that name: without one, a unit or datastore may be
+  // called "gateway" (the model refuses the name only beside a layout's gateway).
+  if (r.layout.gateway) files.push(...gatewayFiles(bp, r.name, opts));
   return files;
 }

@@ -3,7 +3,7 @@
 import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import { matchersByUnit, type RegexMatcher, type RouteEntry } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
-import { GenerateError, byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
+import { GenerateError, byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, refuseScaffoldPaths, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
 import { grpcNames, grpcRoutes, routedByGrpc } from './grpc.js';
 
 /**
@@ -139,10 +139,39 @@ export function gatewayFileName(kind: GatewayKind): string {
 export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOptions): GeneratedFile[] {
   const r = layoutToGenerate(bp, layout);
   const kind = gatewayKind(r, opts);
+  refuseScaffoldPaths(r);
   const routes = gatewayRoutes(bp, r, opts);
+  refuseGatewayPaths(r, kind, routes);
   const header = generatedHeader(bp, layout, `${kind} gateway configuration: routes from the blueprint's route table.`);
   const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, header) : nginx(routes, gatewayPort(r), gatewayGrpcPort(r), header);
   return [{ path: gatewayFileName(kind), content }];
+}
+
+/**
+ * Paths the gateway answers itself, never a unit: nginx's `location = /gateway/health` (compose's
+ * health check of it; a route there is a duplicate location and nginx does not start), Traefik's
+ * ping on its web entry point (compose runs it with --ping.entrypoint=web: an internal router
+ * PathPrefix(`/ping`) of the highest priority takes every path that starts so, "/pings" too).
+ * Kong answers its status on a listener of its own. A route there is refused (GenerateError,
+ * exit 2), the first one named.
+ */
+function refuseGatewayPaths(r: ResolvedLayout, kind: GatewayKind, routes: GatewayRoute[]): void {
+  if (kind === 'kong') return;
+  const grpcUnits = new Set(r.units.filter(routedByGrpc).map((u) => u.name));
+  const bare = (p: string) => p.replace(/\/+$/, '');
+  const taken =
+    kind === 'nginx'
+      ? (p: string) => bare(p) === '/gateway/health' || p.startsWith('/gateway/health/')
+      : (p: string) => p.startsWith('/ping');
+  const what = kind === 'nginx' ? 'nginx gateway answers /gateway/health itself (its health check)' : 'Traefik gateway answers every path starting with /ping itself (its ping, the health check)';
+  // HTTP routes as written; a gRPC unit's routes travel as its method paths (Traefik takes them on its one port).
+  const bad = [
+    ...r.routes.filter((t) => !grpcUnits.has(t.unit) && taken(t.path)).map((t) => `${t.op} (unit ${t.unit}) has the public route ${t.method} ${t.path}`),
+    ...(kind === 'traefik' ? routes.flatMap((g) => g.grpc.filter(taken).map((p) => `unit ${g.unit} has the gRPC method ${p}`)) : []),
+  ];
+  if (!bad.length) return;
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more such route${bad.length > 2 ? 's' : ''})` : '';
+  throw new GenerateError(`layout ${r.name}: ${bad[0]}${more}, but the ${what}; give the operation another path, or use --kind kong`);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   isScaffolded,
   layoutToGenerate,
   probeProtocol,
+  refuseScaffoldPaths,
   resources,
   servedStores,
   storePort,
@@ -424,6 +425,7 @@ function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
 /** Every Kubernetes object, grouped by the file it goes in. */
 export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions = {}): { file: string; objects: Obj[] }[] {
   const r = layoutToGenerate(bp, layout);
+  refuseScaffoldPaths(r);
   const out: { file: string; objects: Obj[] }[] = [];
   for (const w of r.wiring) {
     const env = unitEnv(bp, r, w);

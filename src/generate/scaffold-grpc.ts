@@ -143,7 +143,7 @@ export function grpcClient<C>(target: string, domain: string, service: string, o
 `;
 
 /** The gRPC server of a unit: a method per operation it holds, the health service, token checks. */
-export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames: { name: string; key: string }[]): string {
+export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames: { name: string; file: string; key: string }[]): string {
   const services = [...new Set(methods.map((m) => m.service))];
   const used = domainNames.filter((d) => methods.some((m) => m.domain === d.name));
   const L = [
@@ -157,7 +157,7 @@ export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames
     "import { NotImplemented, RemoteError } from './errors.js';",
     "import { HEALTH_SERVICE, serviceDefinition, type WireInput, type WireResult } from './proto.js';",
     "import { SERVICE_TOKEN_HEADER, validServiceToken } from './service-auth.js';",
-    ...used.map((d) => `import type * as ${d.key}Contract from './contracts/${d.name}.js';`),
+    ...used.map((d) => `import type * as ${d.key}Contract from './contracts/${d.file}.js';`),
     '',
     `export const SERVICE = ${tsString(u.name)};`,
     '',

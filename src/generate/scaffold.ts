@@ -8,7 +8,7 @@
 import { callProtocol, operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
-import { APP_UID, byCodeUnit, envName, isScaffolded, layoutToGenerate, probeProtocol, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
+import { APP_UID, byCodeUnit, calleeVariables, isScaffolded, layoutToGenerate, probeProtocol, refuseScaffoldPaths, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { grpcNames, HEALTH_PROTO, protoFile, type GrpcNames } from './grpc.js';
@@ -60,6 +60,8 @@ interface OpInfo {
 /** A domain as one unit's code sees it: held (in-process, every operation) or called in another unit. */
 interface DomainInfo {
   name: string;
+  /** stem of its files (contracts/<file>.ts, handlers/<file>.ts), unique in the unit regardless of case */
+  file: string;
   /** identifier of its client in Clients, unique in the unit */
   key: string;
   /** PascalCase stem of its names (<Stem>Client, create<Stem>), unique in the unit */
@@ -84,6 +86,31 @@ function uniqueIdents(names: string[], f: (s: string) => string, reserved: strin
     for (let i = 2; used.has(id); i++) id = `${f(n)}${i}`;
     used.add(id);
     out.set(n, id);
+  }
+  return out;
+}
+
+/**
+ * File stems distinct regardless of case: "Default" and "default" would be one file on a
+ * case-insensitive file system (macOS, Windows), and tsc refuses two imports differing only in
+ * case. The first keeps its name; a later one gets "-2" (then "-3", …), free of every other.
+ */
+function uniqueFileNames(names: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  const later: string[] = [];
+  for (const n of names) {
+    if (seen.has(n.toLowerCase())) later.push(n);
+    else {
+      seen.add(n.toLowerCase());
+      out.set(n, n);
+    }
+  }
+  for (const n of later) {
+    let file = `${n}-2`;
+    for (let i = 3; seen.has(file.toLowerCase()); i++) file = `${n}-${i}`;
+    seen.add(file.toLowerCase());
+    out.set(n, file);
   }
   return out;
 }
@@ -165,6 +192,7 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
   const keys = uniqueIdents(names, camel);
   // A domain "clients" would otherwise import create<Stem> = createClients into clients.ts, which declares its own.
   const stems = uniqueIdents(names, pascal, ['Clients']);
+  const files = uniqueFileNames(names);
   const infos: DomainInfo[] = names.map((name) => {
     const d = bp.system.domains[name]!;
     const opNames = held.has(name) ? Object.keys(d.operations) : Object.keys(d.operations).filter((n) => called.get(name)!.has(n));
@@ -172,6 +200,7 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
     const types = uniqueIdents(opNames, pascal);
     const info: DomainInfo = {
       name,
+      file: files.get(name)!,
       key: keys.get(name)!,
       stem: stems.get(name)!,
       held: held.has(name),
@@ -459,7 +488,7 @@ function routesTs(u: ResolvedUnit, eps: Endpoint[], domains: DomainInfo[]): stri
     `import type { FastifyInstance${eps.some((e) => e.internal) ? ', FastifyReply, FastifyRequest' : ''} } from 'fastify';`,
     "import type { Clients } from './clients.js';",
     ...(eps.some((e) => e.internal) ? ["import { SERVICE_TOKEN_HEADER, validServiceToken } from './service-auth.js';"] : []),
-    ...used.map((d) => `import type * as ${d.key}Contract from './contracts/${d.name}.js';`),
+    ...used.map((d) => `import type * as ${d.key}Contract from './contracts/${d.file}.js';`),
     '',
     'export interface RouteInfo {',
     '  operation: string;',
@@ -540,7 +569,7 @@ function handlersTs(bp: Blueprint, d: DomainInfo): string {
     '// NotImplemented (501) until implemented. `clients` reaches every domain the operations call,',
     '// in this unit or another, through the same typed interface.',
     "import type { Clients } from '../clients.js';",
-    `import type * as contract from '../contracts/${d.name}.js';`,
+    `import type * as contract from '../contracts/${d.file}.js';`,
     "import { NotImplemented } from '../errors.js';",
     '',
     `export function create${d.stem}(clients: Clients): contract.${d.stem}Client {`,
@@ -558,15 +587,15 @@ function handlersTs(bp: Blueprint, d: DomainInfo): string {
 }
 
 /** Every domain the unit reaches, each as one typed client: in-process, over HTTP, or a gRPC note. */
-function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames): string {
+function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames, vars: { get(callee: string, protocol: Protocol): string }): string {
   const L = [
     `// The clients of ${u.name}: one typed client per domain its operations reach. A domain this unit`,
     '// holds is an in-process call (its handlers); a domain held by another unit is a call over the',
     '// network to that unit (POST /internal/<domain>/<operation>, or its gRPC method, with the',
     '// service token). A handler cannot tell which: moving a domain between units changes this',
     '// file, not the handlers.',
-    ...domains.map((d) => `import type { ${d.stem}Client } from './contracts/${d.name}.js';`),
-    ...domains.filter((d) => d.held).map((d) => `import { create${d.stem} } from './handlers/${d.name}.js';`),
+    ...domains.map((d) => `import type { ${d.stem}Client } from './contracts/${d.file}.js';`),
+    ...domains.filter((d) => d.held).map((d) => `import { create${d.stem} } from './handlers/${d.file}.js';`),
   ];
   const remote = domains.filter((d) => !d.held);
   const helpers = [
@@ -592,16 +621,17 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames): st
       L.push(`  clients.${d.key} = unplacedClient<${d.stem}Client>(${tsString(d.name)}, ${methods});`);
     } else {
       const c = d.remote.unit;
-      const v = envName(c.name);
+      // The variable compose and Kubernetes set for this callee (calleeVariables: never one of the unit's own).
+      const v = vars.get(c.name, d.remote.protocol);
       if (d.remote.protocol === 'grpc') {
         // [method, operation, gRPC method] triples, on the domain's service of the system's .proto.
         const s = names.services.get(d.name)!;
         const rpcs = `[${d.ops.map((o) => `[${tsString(o.method)}, ${tsString(o.name)}, ${tsString(s.methods.get(o.name)!)}]`).join(', ')}]`;
         if (!d.remote.scaffolded) L.push(`  // ${commentText(`${c.name} is not archsim's code: this client assumes it serves proto/system.proto; use its own .proto otherwise`)}.`);
-        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v}_GRPC_ADDR ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${tsString(`${names.package}.${s.service}`)}, ${rpcs}, token);`);
+        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v} ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${tsString(`${names.package}.${s.service}`)}, ${rpcs}, token);`);
       } else {
         if (d.remote.said === 'grpc') L.push(`  // ${commentText(`The blueprint says gRPC; ${c.name} is archsim's HTTP scaffold, so HTTP reaches it until both sides move to gRPC.`)}`);
-        L.push(`  clients.${d.key} = httpClient<${d.stem}Client>(env.${v}_URL ?? ${tsString(`http://${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods}, token);`);
+        L.push(`  clients.${d.key} = httpClient<${d.stem}Client>(env.${v} ?? ${tsString(`http://${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods}, token);`);
       }
     }
   }
@@ -952,6 +982,7 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
 
 export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
   const r = layoutToGenerate(bp, layout);
+  refuseScaffoldPaths(r);
   const table = r.routes;
   const files: GeneratedFile[] = [];
   const eps = new Map(r.units.map((u) => [u.name, endpoints(bp, r, u, table)]));
@@ -993,10 +1024,10 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: `${base}/src/errors.ts`, content: ERRORS_TS });
     files.push({ path: `${base}/src/service-auth.ts`, content: SERVICE_AUTH_TS });
     files.push({ path: `${base}/src/remote.ts`, content: remoteTs(grpc) });
-    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains, names) });
+    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains, names, calleeVariables(bp, r, r.wiring.find((w) => w.unit.name === u.name)!)) });
     for (const d of domains) {
-      files.push({ path: `${base}/src/contracts/${d.name}.ts`, content: contractTs(bp, d) });
-      if (d.held) files.push({ path: `${base}/src/handlers/${d.name}.ts`, content: handlersTs(bp, d) });
+      files.push({ path: `${base}/src/contracts/${d.file}.ts`, content: contractTs(bp, d) });
+      if (d.held) files.push({ path: `${base}/src/handlers/${d.file}.ts`, content: handlersTs(bp, d) });
     }
     files.push({
       path: `${base}/test/app.test.ts`,

@@ -48,7 +48,7 @@ layouts:
     units:
       one: { domains: [a], port: 8000, env: { b: "2", B: "3", a: "1" } }
       big: { domains: [b, c], port: 8080, runtime: Node/fastify }
-      last: { domains: [], port: 8888, runtime: nodejs20 }
+      last: { domains: [], port: 8888, runtime: nodex20 }
   tie:
     gateway: { kind: alb, port: 1023 }
     units:
@@ -84,9 +84,10 @@ describe('names', () => {
     expect(byCodeUnit('b', 'a')).toBe(1);
   });
 
-  it('a Node runtime is node, nodejs or typescript (any case), alone or before "/" or a word break', () => {
-    for (const rt of [undefined, 'node', 'Node/fastify', 'nodejs', 'NODEJS/express', 'typescript', 'node-20', 'node 20']) expect(isNodeRuntime({ runtime: rt }), String(rt)).toBe(true);
-    for (const rt of ['nodejs20', 'nodex', 'deno', 'python/node', 'bun', '']) expect(isNodeRuntime({ runtime: rt }), rt).toBe(false);
+  it('a Node runtime is node, nodejs or typescript (any case), alone, before a version (nodejs20.x) or before anything but a letter, digit or _', () => {
+    for (const rt of [undefined, 'node', 'Node/fastify', 'nodejs', 'NODEJS/express', 'typescript', 'node-20', 'node 20', 'nodejs20', 'node20', 'nodejs20.x', 'Node22.11.0/fastify', 'typescript5'])
+      expect(isNodeRuntime({ runtime: rt }), String(rt)).toBe(true);
+    for (const rt of ['nodex', 'nodex20', 'nodejs20x', 'node_20', 'deno', 'python/node', 'bun', '']) expect(isNodeRuntime({ runtime: rt }), rt).toBe(false);
     expect(isScaffolded({ runtime: 'node' })).toBe(true);
     expect(isScaffolded({ runtime: 'node', image: 'x:1' })).toBe(false);
     expect(isScaffolded({ runtime: 'go' })).toBe(false);
@@ -107,7 +108,7 @@ describe('layout helpers', () => {
       { name: 'BIG_URL', value: 'http://big:8080' },
       { name: 'SERVICE_TOKEN', secret: { compose: '${SERVICE_TOKEN:?set SERVICE_TOKEN in .env (see .env.example)}', secretName: 'shop-2-service-token', key: 'token' } },
     ]);
-    // Called, so it checks the token; "nodejs20" is no Node runtime: no NODE_ENV.
+    // Called, so it checks the token; "nodex20" is no Node runtime: no NODE_ENV.
     expect(env('big').map((e) => e.name)).toEqual(['PORT', 'SERVICE_NAME', 'NODE_ENV', 'SERVICE_TOKEN']);
     expect(env('last')).toEqual([
       { name: 'PORT', value: '8888' },
@@ -132,9 +133,20 @@ describe('layout helpers', () => {
   it('a canary: a known unit that is not the monolith, at 0 to 100 percent inclusive', () => {
     const r = layoutToGenerate(bp, 'three');
     expect(checkCanary(bp, r, {})).toBeUndefined();
+    const star = layoutToGenerate(bp, 'star');
     for (const percent of [0, 100, 37.5]) {
-      const c = checkCanary(bp, r, { canary: { unit: 'one', percent } })!;
-      expect([c.unit.name, c.monolith.name, c.percent]).toEqual(['one', 'big', percent]);
+      const c = checkCanary(bp, star, { canary: { unit: 'first', percent } })!;
+      expect([c.unit.name, c.monolith.name, c.percent]).toEqual(['first', 'rest', percent]);
+    }
+    // No "*" unit: the one with most domains does not hold the canary's; only 100% (nothing to it) passes.
+    const c = checkCanary(bp, r, { canary: { unit: 'one', percent: 100 } })!;
+    expect([c.unit.name, c.monolith.name, c.percent]).toEqual(['one', 'big', 100]);
+    for (const percent of [0, 99.999]) {
+      expect(() => checkCanary(bp, r, { canary: { unit: 'one', percent } })).toThrow(
+        new GenerateError(
+          `--canary: the rest of one's traffic would go to big, which does not hold its domains (a): layout three has no "*" unit (the monolith whose code still serves them) to split with; use a plan step (generate gateway --plan) or 100%`,
+        ),
+      );
     }
     for (const percent of [-0.001, 100.001, Number.NaN]) {
       expect(() => checkCanary(bp, r, { canary: { unit: 'one', percent } })).toThrow(new GenerateError(`--canary: percentage must be between 0 and 100, got ${percent}`));

@@ -17,7 +17,10 @@ function load(text: string, file: string): Blueprint {
   if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
   return r.blueprint;
 }
-const stores = load(readFileSync(new URL('../fixtures/generate/stores.yaml', import.meta.url), 'utf8'), 'stores.yaml');
+const storesText = readFileSync(new URL('../fixtures/generate/stores.yaml', import.meta.url), 'utf8');
+const stores = load(storesText, 'stores.yaml');
+/** The same, api running "*" (the same one domain): the monolith a --canary splits with. */
+const starred = load(storesText.replace('api: { domains: [api], port: 8000', 'api: { domains: "*", port: 8000'), 'stores.yaml');
 
 /** gRPC units behind a gateway whose next port (8001) a unit already has. */
 const rpc = load(
@@ -103,7 +106,7 @@ describe('a migration plan’s canary step', () => {
   });
 
   it('a plan step wins over --canary for its unit', () => {
-    const routes = gatewayRoutes(stores, layoutToGenerate(stores, 'rabbit'), { canary: { unit: 'search', percent: 10 }, canaries: [{ unit: 'search', percent: 60, from: { unit: 'legacy', port: 7000 } }] });
+    const routes = gatewayRoutes(starred, layoutToGenerate(starred, 'rabbit'), { canary: { unit: 'search', percent: 10 }, canaries: [{ unit: 'search', percent: 60, from: { unit: 'legacy', port: 7000 } }] });
     expect(routes.find((g) => g.unit === 'search')!.backends.map((b) => [b.unit, b.weight])).toEqual([
       ['search', 60],
       ['legacy', 40],
@@ -147,7 +150,7 @@ describe('gRPC through the gateway', () => {
 
 describe('Kong upstream targets at a canary’s ends', () => {
   it('a target of weight 0 is left out: at 0% the monolith alone, at 100% the canary alone, at 50% both', () => {
-    const targets = (percent: number) => (parseYaml(generate('gateway', stores, 'rabbit', { kind: 'kong', canary: { unit: 'search', percent } })[0]!.content) as { upstreams: { name: string; targets: unknown[] }[] }).upstreams.map((u) => [u.name, u.targets]);
+    const targets = (percent: number) => (parseYaml(generate('gateway', starred, 'rabbit', { kind: 'kong', canary: { unit: 'search', percent } })[0]!.content) as { upstreams: { name: string; targets: unknown[] }[] }).upstreams.map((u) => [u.name, u.targets]);
     const api = { target: 'api:8000', weight: 100 };
     expect(targets(0)).toEqual([['api.upstream', [api]], ['search.upstream', [api]]]);
     expect(targets(100)).toEqual([['api.upstream', [api]], ['search.upstream', [{ target: 'search:8080', weight: 100 }]]]);

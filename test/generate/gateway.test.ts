@@ -141,7 +141,8 @@ describe('gateway', () => {
   it.skipIf(!hasNginx)('nginx configs pass `nginx -t` for every layout, with and without a canary (skipped without /usr/sbin/nginx)', () => {
     const cases = pairs.map((p) => ({ ...p, opts: { kind: 'nginx' } as object }));
     cases.push({ ...pairs.find((p) => p.name === 'quantchat/strangler-relay')!, opts: { kind: 'nginx', canary: { unit: 'relay-service', percent: 10 } } });
-    cases.push({ ...pairs.find((p) => p.name === 'quantchat/microservices')!, opts: { kind: 'nginx', canary: { unit: 'message-service', percent: 25 } } });
+    // No "*" unit: only a whole canary (nothing to a monolith) is written.
+    cases.push({ ...pairs.find((p) => p.name === 'quantchat/microservices')!, opts: { kind: 'nginx', canary: { unit: 'message-service', percent: 100 } } });
     for (const [i, c] of cases.entries()) {
       const dir = join(tmp, `nginx-${i}`);
       mkdirSync(dir, { recursive: true });
@@ -211,10 +212,13 @@ describe('gateway', () => {
     expect(n).toMatch(/split_clients "\$\{request_id\}" \$backend_relay_service \{\n\s+10%\s+relay-service:8006;\n\s+\*\s+monolith:8080;/);
   });
 
-  it('in a layout without a "*" unit, the canary’s rest goes to the unit with the most domains', () => {
-    const k = KongConfig.parse(parse(gatewayFile(quantchat, 'proposed-7', { kind: 'kong', canary: { unit: 'auth-service', percent: 10 } }).content));
-    // message-service runs messages and relay: the most domains.
-    expect(k.upstreams.find((u) => u.name === 'auth-service.upstream')!.targets.map((t) => t.target)).toEqual(['auth-service:8001', 'message-service:8002']);
+  it('in a layout without a "*" unit, a canary is refused below 100%: no unit there serves the rest of its routes', () => {
+    expect(() => gatewayFile(quantchat, 'proposed-7', { kind: 'kong', canary: { unit: 'auth-service', percent: 10 } })).toThrow(
+      /^--canary: the rest of auth-service's traffic would go to message-service, which does not hold its domains \(auth\)/,
+    );
+    // At 100% nothing goes to it.
+    const k = KongConfig.parse(parse(gatewayFile(quantchat, 'proposed-7', { kind: 'kong', canary: { unit: 'auth-service', percent: 100 } }).content));
+    expect(k.upstreams.find((u) => u.name === 'auth-service.upstream')!.targets.map((t) => t.target)).toEqual(['auth-service:8001']);
   });
 
   it('rejects a canary on an unknown unit or on the monolith itself', () => {

@@ -27,11 +27,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const loaded = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8'), 'rpc.yaml');
 if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
 const bp = loaded.blueprint;
+// rpc-svc running "*" (the same two domains): the monolith an oi-svc canary splits with.
+const starredLoaded = parseBlueprint(readFileSync(new URL('../fixtures/generate/rpc.yaml', import.meta.url), 'utf8').replace('rpc-svc: { domains: [a-b, a_b]', 'rpc-svc: { domains: "*"'), 'rpc.yaml');
+if (!starredLoaded.ok) throw new Error(starredLoaded.errors.map((e) => e.message).join('\n'));
+const starred = starredLoaded.blueprint;
 const names = grpcNames(bp);
 const P = (d: string, op: string) => grpcPath(names, d, op);
 const RPC = [P('a-b', 'get-all'), P('a-b', 'get_all'), P('a_b', 'get')].sort();
 const OI = [P('operation-input', 'list')];
-const gw = (kind: string, opts: object = {}) => generate('gateway', bp, 'split', { kind, ...opts })[0]!.content;
+const gw = (kind: string, opts: object = {}) => generate('gateway', 'canary' in opts ? starred : bp, 'split', { kind, ...opts })[0]!.content;
 
 describe('gRPC names', () => {
   it('are distinct, valid protobuf identifiers even where names collide once mangled', () => {
@@ -76,7 +80,7 @@ describe('gateway gRPC routes', () => {
   });
 
   it('nginx canary: a gRPC unit’s split goes through split_clients to grpc_pass', () => {
-    // rpc-svc holds the most domains: the canary's rest goes there.
+    // rpc-svc runs "*": the canary's rest goes there.
     const conf = gw('nginx', { canary: { unit: 'oi-svc', percent: 20 } });
     expect(conf).toMatch(/split_clients "\$\{request_id\}" \$backend_oi_svc \{\n\s+20%\s+oi-svc:50051;\n\s+\*\s+rpc-svc:50051;/);
     expect(conf).toContain(`location = ${OI[0]} {\n            grpc_pass grpc://$backend_oi_svc;`);

@@ -84,7 +84,7 @@ layouts:
   split:
     gateway: { kind: nginx, port: 8000 }
     units:
-      ${UNITS[0]}: { domains: [prefs, files], port: 8080, autoscale: { min: 1, max: 3, metric: cpu } }
+      ${UNITS[0]}: { domains: "*", port: 8080, autoscale: { min: 1, max: 3, metric: cpu } }
       ${UNITS[1]}: { domains: [orders], port: 8081 }
       ${UNITS[2]}: { domains: [rpc], port: 8082, protocol: grpc }
     datastores:

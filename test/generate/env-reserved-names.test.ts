@@ -1,0 +1,103 @@
+// A callee's address variable never takes a name archsim uses for the caller's own stores, broker
+// or settings: units named `database`, `redis`, `broker` (and a user env key) keep their own
+// DATABASE_URL, REDIS_URL, BROKER_URL, and compose, Kubernetes and the scaffold agree on the name.
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { calleeVariables, layoutToGenerate, unitEnv } from '../../src/generate/common.js';
+import { generate } from '../../src/generate/index.js';
+import { formatDiagnostic } from '../../src/model/diagnostics.js';
+import { parseBlueprint } from '../../src/model/parse.js';
+import type { Blueprint } from '../../src/model/schema.js';
+
+function load(text: string): Blueprint {
+  const r = parseBlueprint(text, 'bp.yaml');
+  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
+  return r.blueprint;
+}
+
+const CLASH = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: envclash }
+system:
+  domains:
+    api:
+      tables: [orders, carts]
+      operations:
+        place: { route: "POST /orders", cpu: 1ms, db: { writes: 1 }, calls: [ledger.post, cache.get, queue.put, store.put, extra.go], emits: [placed] }
+    ledger: { tables: [entries], operations: { post: { internal: true, cpu: 0.5ms, db: { writes: 1 } } } }
+    cache: { operations: { get: { internal: true, cpu: 0.1ms } } }
+    queue: { operations: { put: { internal: true, cpu: 0.1ms }, take: { internal: true, cpu: 0.1ms } } }
+    store: { operations: { put: { internal: true, cpu: 0.1ms } } }
+    extra: { operations: { go: { internal: true, cpu: 0.1ms } } }
+  events:
+    placed: { consumers: [queue.take] }
+layouts:
+  clash:
+    gateway: { kind: nginx, port: 8000 }
+    broker: { kind: rabbitmq }
+    units:
+      api: { domains: [api], port: 8001, env: { EXTRA_URL: "http://mine:1" } }
+      database: { domains: [ledger], port: 8002 }
+      redis: { domains: [cache], port: 8003 }
+      broker: { domains: [queue], port: 8004 }
+      s3: { domains: [store], port: 8005 }
+      extra: { domains: [extra], port: 8006 }
+    datastores:
+      pg: { engine: postgres, tables: [orders, entries] }
+      kv: { engine: redis, tables: [carts] }
+workload:
+  rate: 10/s
+  mix: { api.place: 1 }
+`);
+
+describe('callee variables beside reserved ones', () => {
+  const r = layoutToGenerate(CLASH, 'clash');
+  const w = r.wiring.find((x) => x.unit.name === 'api')!;
+
+  it('unitEnv: each name once; the store/broker/env variables keep their values, colliding callees get <UNIT>_SERVICE_URL', () => {
+    const env = unitEnv(CLASH, r, w);
+    const names = env.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    const byName = new Map(env.map((e) => [e.name, e]));
+    expect(byName.get('DATABASE_URL')!.secret!.secretName).toBe('pg-credentials');
+    expect(byName.get('REDIS_URL')!.secret!.secretName).toBe('kv-credentials');
+    expect(byName.get('BROKER_URL')!.secret!.secretName).toBe('rabbitmq-credentials');
+    expect(byName.get('EXTRA_URL')!.value).toBe('http://mine:1');
+    expect(byName.get('DATABASE_SERVICE_URL')!.value).toBe('http://database:8002');
+    expect(byName.get('REDIS_SERVICE_URL')!.value).toBe('http://redis:8003');
+    expect(byName.get('BROKER_SERVICE_URL')!.value).toBe('http://broker:8004');
+    expect(byName.get('EXTRA_SERVICE_URL')!.value).toBe('http://extra:8006');
+    // No collision: the usual name.
+    expect(byName.get('S3_URL')!.value).toBe('http://s3:8005');
+    const vars = calleeVariables(CLASH, r, w);
+    expect(vars.get('database', 'http')).toBe('DATABASE_SERVICE_URL');
+    expect(vars.get('database', 'grpc')).toBe('DATABASE_GRPC_ADDR');
+    expect(vars.get('s3', 'http')).toBe('S3_URL');
+  });
+
+  it('compose and the k8s ConfigMap/Deployment carry the same names; the scaffold reads them', () => {
+    const files = generate('all', CLASH, 'clash', {});
+    const file = (p: string) => files.find((f) => f.path === p)!.content;
+    const compose = parse(file('docker-compose.yml'));
+    const envOf = compose.services.api.environment;
+    expect(envOf.DATABASE_URL).toMatch(/^postgres:\/\//);
+    expect(envOf.REDIS_URL).toMatch(/^redis:\/\//);
+    expect(envOf.BROKER_URL).toMatch(/^amqp:\/\//);
+    expect(envOf.DATABASE_SERVICE_URL).toBe('http://database:8002');
+    expect(envOf.BROKER_SERVICE_URL).toBe('http://broker:8004');
+    const cm = parse(file('k8s/api/configmap.yaml'));
+    expect(cm.data.DATABASE_SERVICE_URL).toBe('http://database:8002');
+    expect(cm.data.DATABASE_URL).toBeUndefined();
+    const dep = parseAllDocuments(file('k8s/api/deployment.yaml'))[0]!.toJSON();
+    const envNames = dep.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
+    expect(envNames).toContain('DATABASE_URL');
+    expect(envNames).not.toContain('DATABASE_SERVICE_URL');
+    const clients = file('services/api/src/clients.ts');
+    expect(clients).toContain('httpClient<LedgerClient>(env.DATABASE_SERVICE_URL ?? "http://database:8002"');
+    expect(clients).toContain('httpClient<CacheClient>(env.REDIS_SERVICE_URL ?? "http://redis:8003"');
+    expect(clients).toContain('httpClient<QueueClient>(env.BROKER_SERVICE_URL ?? "http://broker:8004"');
+    expect(clients).toContain('httpClient<StoreClient>(env.S3_URL ?? "http://s3:8005"');
+    expect(clients).toContain('httpClient<ExtraClient>(env.EXTRA_SERVICE_URL ?? "http://extra:8006"');
+    expect(clients).not.toMatch(/env\.(DATABASE|REDIS|BROKER)_URL/);
+  });
+});
