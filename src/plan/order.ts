@@ -50,14 +50,26 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
  * that unit continuing under a new name (the strangler's shrinking monolith), not a build.
  */
 export function movesBetween(bp: Blueprint, from: string, to: string): Move[] {
+  const s = moveScorer(bp, from, to);
+  return s.units.map((u) => s.score(u));
+}
+
+/**
+ * The units to build from `from` to `to`, and their scores. A unit's tables to move are those
+ * whose data leaves the store it is in just before its extraction (`before`, default `from`) for
+ * its store in `to`: what the phase that extracts it moves. Scored against `from` always, a unit
+ * extracted after others counted tables that no longer move by then (a monolith's database left
+ * with exactly the target store's tables continues as that store: no data move), and the order
+ * and its score said so while the phase itself moved nothing.
+ */
+export function moveScorer(bp: Blueprint, from: string, to: string): { units: string[]; score: (unit: string, before?: ResolvedLayout) => Move } {
   const rf = resolveLayout(bp, from);
   const rt = resolveLayout(bp, to);
   const cont = continuations(rf, rt);
   const findings = lint(bp, to).filter((f) => f.layout === to);
   const first = firstExtraction(bp, to);
-  return pendingUnits(rf, rt)
-    .filter((t) => !cont.has(t))
-    .map((t) => scoreMove(bp, rf, rt, t, findings, first?.domain));
+  const units = pendingUnits(rf, rt).filter((t) => !cont.has(t));
+  return { units, score: (unit, before) => scoreMove(bp, before ?? rf, rt, unit, findings, first?.domain) };
 }
 
 function pendingUnits(rf: ResolvedLayout, rt: ResolvedLayout): string[] {
@@ -165,12 +177,17 @@ export function pinOrder(moves: Move[], pinned: string[]): { order: Move[]; note
 
 /**
  * The risks of an order (derived or pinned): more coupled units moved before less coupled ones,
- * and hubs or critical dependencies moved in the first half.
+ * and hubs or critical dependencies moved in the first half. `scoreAt(i, x)`: the score a later
+ * unit x would have had in position i (its tables to move depend on who left before it; by
+ * default its own score).
  */
-export function orderRisks(order: Move[]): string[] {
+export function orderRisks(order: Move[], scoreAt: (i: number, x: Move) => number = (_, x) => x.score): string[] {
   const out: string[] = [];
   order.forEach((m, i) => {
-    const later = order.slice(i + 1).filter((x) => x.score < m.score);
+    const later = order
+      .slice(i + 1)
+      .map((x) => ({ unit: x.unit, score: scoreAt(i, x) }))
+      .filter((x) => x.score < m.score);
     if (later.length) out.push(`${m.unit} (score ${m.score}) goes before less coupled ${later.map((x) => `${x.unit} (${x.score})`).join(', ')}: more links become remote while the migration is least proven`);
     if (m.flags.length && i < Math.floor(order.length / 2)) out.push(`${m.unit} is a ${m.flags.join(' and ')} of the target and goes in the first half: every dependant gains a network hop early`);
   });

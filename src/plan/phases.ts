@@ -6,8 +6,9 @@
 import { isPublic, resolveLayout, type ResolvedLayout } from '../model/resolve.js';
 import { checkSemantics } from '../model/semantics.js';
 import type { Blueprint, Datastore, Layout, Unit } from '../model/schema.js';
-import { continuations, deriveOrder, movesBetween, OrderError, orderRisks, pinOrder, type Move } from './order.js';
+import { continuations, deriveOrder, moveScorer, OrderError, orderRisks, pinOrder, type Move } from './order.js';
 import { matchStores, tableMoves, type TableMove } from './stores.js';
+import { PlanError } from './errors.js';
 
 export type PhaseMode = 'auto' | 'unit' | 'declared';
 
@@ -83,7 +84,7 @@ function walkNext(bp: Blueprint, from: string): string[] {
 export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mode?: PhaseMode; order?: string[] } = {}) {
   const mode = opts.mode ?? 'auto';
   const chain = mode === 'unit' ? [from, to] : (declaredChain(bp, from, to) ?? [from, to]);
-  const steps = chain.slice(1).map((b, i) => ({ a: chain[i]!, b, moves: movesBetween(bp, chain[i]!, b) }));
+  const steps = chain.slice(1).map((b, i) => ({ a: chain[i]!, b, scorer: moveScorer(bp, chain[i]!, b) }));
   const notes: string[] = [];
   // A `next:` chain that leaves --from and never reaches --to: the plan goes straight to the
   // target, and says so (it said it followed the declared chain).
@@ -91,34 +92,59 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
     notes.push(`the declared next: chain from ${from} (${walkNext(bp, from).join(' → ')}) does not reach ${to}: the phases go from ${from} to ${to} directly`);
   }
   if (opts.order) {
-    const known = steps.flatMap((s) => s.moves.map((m) => m.unit));
+    const known = steps.flatMap((s) => s.scorer.units);
     for (const u of opts.order) if (!known.includes(u)) throw new OrderError(`--order: "${u}" is not a unit this migration builds; units to build: ${known.join(', ')}`);
   }
   const phases: PhaseDraft[] = [];
   const allMoves: Move[] = [];
+  /** per position of allMoves: the scores its step's units had there (from the same layout before) */
+  const scoresThere: Map<string, number>[] = [];
   let current = resolveLayout(bp, from);
-  for (const { a, b, moves } of steps) {
-    let order = deriveOrder(moves);
-    if (opts.order) {
-      const r = pinOrder(moves, opts.order.filter((u) => moves.some((m) => m.unit === u)));
-      order = r.order;
-      notes.push(...r.notes);
-    }
-    allMoves.push(...order);
+  for (const { a, b, scorer } of steps) {
+    const units = scorer.units;
+    const pinned = opts.order?.filter((u) => units.includes(u));
     const gated = (bp.layouts[a]?.triggers.length ?? 0) > 0;
-    const together = mode === 'declared' || (mode === 'auto' && chain.length > 2 && (gated || order.length <= 1));
-    if (together || order.length <= 1) {
+    const together = mode === 'declared' || (mode === 'auto' && chain.length > 2 && (gated || units.length <= 1));
+    if (together || units.length <= 1) {
+      // One phase builds them all: each one's tables move from the layout before that phase.
+      const moves = units.map((u) => scorer.score(u, current));
+      let order = deriveOrder(moves);
+      if (pinned) {
+        const r = pinOrder(moves, pinned);
+        order = r.order;
+        notes.push(...r.notes);
+      }
+      const there = new Map(moves.map((m) => [m.unit, m.score]));
+      for (const m of order) {
+        allMoves.push(m);
+        scoresThere.push(there);
+      }
       phases.push(phaseTo(bp, current, order, b, `phase-${phases.length + 1}`));
     } else {
-      order.forEach((m, k) => {
-        const last = k === order.length - 1;
-        phases.push(phaseTo(bp, current, [m], last ? b : undefined, `phase-${phases.length + 1}`, b));
+      // One phase per unit. Each is scored against the layout its phase starts from (its tables
+      // to move are those that phase moves: a store the units before it left with exactly the
+      // target's tables continues, no data move), and the least coupled there goes next; a
+      // pinned order first, in its order.
+      if (pinned) pinOrder(units.map((u) => scorer.score(u, current)), pinned); // refuses a unit listed twice
+      const queue = [...(pinned ?? [])];
+      const rest: string[] = [];
+      let remaining = [...units];
+      while (remaining.length) {
+        const candidates = remaining.map((u) => scorer.score(u, current));
+        const want = queue.shift();
+        const next = want !== undefined ? candidates.find((m) => m.unit === want)! : deriveOrder(candidates)[0]!;
+        if (want === undefined) rest.push(next.unit);
+        allMoves.push(next);
+        scoresThere.push(new Map(candidates.map((m) => [m.unit, m.score])));
+        remaining = remaining.filter((u) => u !== next.unit);
+        phases.push(phaseTo(bp, current, [next], remaining.length ? undefined : b, `phase-${phases.length + 1}`, b));
         current = resolved(bp, phases.at(-1)!);
-      });
+      }
+      if (pinned && rest.length) notes.push(`--order leaves out ${rest.join(', ')}; they follow in derived order`);
     }
     current = resolved(bp, phases.at(-1)!);
   }
-  return { chain, phases, moves: allMoves, notes, risks: orderRisks(allMoves) };
+  return { chain, phases, moves: allMoves, notes, risks: orderRisks(allMoves, (i, x) => scoresThere[i]!.get(x.unit) ?? x.score) };
 }
 
 /** Resolve a draft phase's layout against the blueprint. */
@@ -320,6 +346,11 @@ function derive(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moves: 
   // The routes this phase shifts from a unit of the layout before to a new one: the canary's work.
   const shifted = moves.filter((m) => m.domains.some((d) => cur.unitOfDomain.has(d) && Object.values(bp.system.domains[d]!.operations).some(isPublic)));
   if (multi && !layout.gateway && (tgt.layout.gateway || shifted.length)) {
+    // The gateway runs as the service "gateway" (compose, Kubernetes): a unit or datastore of that
+    // name cannot stand beside it (semantics.ts). Said here, as the user's to rename: the overlay
+    // failed its own validation before (an internal error, exit 1).
+    const named = units.gateway ? 'unit' : datastores.gateway ? 'datastore' : undefined;
+    if (named) throw new PlanError(`${named} "gateway" (in ${cur.name} and the phases after it): this plan's phases put a gateway in front (to shift ${shifted.length ? shifted.map((m) => m.unit).join(', ') : 'the routes'} by weight), and a gateway runs as the service "gateway"; rename the ${named} in the blueprint`);
     layout.gateway = clone(tgt.layout.gateway) ?? { kind: 'nginx', port: 8000, replicas: 1, cpu: { dist: 'exp', mean: 0.2, cv: 1 } };
     // "an nginx", "an alb", "an envoy" gateway: the article goes by the name's sound.
     const article = /^(nginx|alb|envoy)$/.test(layout.gateway.kind) ? 'an' : 'a';

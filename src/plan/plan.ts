@@ -37,9 +37,8 @@ export interface PlanOptions {
   planFile?: string;
 }
 
-export class PlanError extends Error {
-  override name = 'PlanError';
-}
+export { PlanError } from './errors.js';
+import { PlanError } from './errors.js';
 
 export interface PlanOutput {
   plan: Plan;

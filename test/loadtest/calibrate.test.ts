@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { loadBlueprint } from '../../src/io/load.js';
 import { applyCalibration, calibrate, nnls, overlayYaml, poolCpuSeconds } from '../../src/loadtest/calibrate.js';
 import { LoadTestResult, type LoadTestResultInput } from '../../src/loadtest/result.js';
-import { operationIndex } from '../../src/model/resolve.js';
+import { operationIndex, resolveBlueprint } from '../../src/model/resolve.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { archsim, ROOT } from '../helpers/cli.js';
 
@@ -50,13 +50,20 @@ const runs = [
   result({ 'auth.login': 100, 'messages.send': 600, 'users.get': 2500 }, 12),
 ];
 
-/** CPU one request of `root` runs on the monolith under a blueprint: itself and its calls. */
+/**
+ * CPU one request of `root` runs on the monolith under a blueprint: itself, its calls and the
+ * event consumers they set off (the monolith runs them too, and the simulator charges them).
+ */
 function expanded(b: Blueprint, root: string, field: 'cpu' | 'db'): number {
   const idx = operationIndex(b);
+  const placed = resolveBlueprint(b).layout('monolith').operations;
   const walk = (id: string): number => {
     const op = idx.get(id)!.op;
-    const own = field === 'cpu' ? op.cpu.mean : (op.db?.reads ?? 0) * (op.db?.read ?? b.system.defaults.db.read).mean + (op.db?.writes ?? 0) * (op.db?.write ?? b.system.defaults.db.write).mean;
-    return own + op.calls.reduce((a, c) => a + walk(c.op), 0);
+    // The queries on main, the measured database (not the Redis cache's or the uploads').
+    const here = placed.get(id)!;
+    const own = field === 'cpu' ? op.cpu.mean : here.store?.name === 'main' ? op.db.reads * here.read.mean + op.db.writes * here.write.mean : 0;
+    const consumers = op.emits.flatMap((e) => b.system.events[e]?.consumers ?? []);
+    return own + op.calls.reduce((a, c) => a + c.count * walk(c.op), 0) + consumers.reduce((a, c) => a + walk(c), 0);
   };
   return walk(root);
 }
