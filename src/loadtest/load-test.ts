@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { K6_SCRIPT_EXPORTS } from '../generate/k6.js';
 import type { Blueprint } from '../model/schema.js';
+import { resolveLayout } from '../model/resolve.js';
 import type { Progress } from './driver/index.js';
 import { DRIVERS, embeddedDriver, k6Driver } from './drivers.js';
 import { checkK6Version, findK6 } from './k6.js';
@@ -133,6 +134,8 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
     if (o.blueprint) refuseGrpcOperations(o.blueprint, o.targetLayout ?? Object.keys(o.blueprint.layouts)[0]!, Object.keys(plan.mix));
     const base = { bp: o.blueprint, plan, scenarioModule: o.scenarioModule, processes: o.processes, profile };
     const sut = o.target === 'trivial' ? await trivialUnderTest({ ...base, cpuMs: o.trivialCpuMs }) : runningUnderTest(o.target, base);
+    const split = o.blueprint && o.target !== 'trivial' ? splitTargetNote(o.blueprint, o.targetLayout ?? Object.keys(o.blueprint.layouts)[0]!, Object.keys(plan.mix), o.target) : undefined;
+    if (split) sut.notes.unshift(split);
     try {
       const script = o.k6Script;
       const layout = o.targetLayout ?? (o.blueprint ? Object.keys(o.blueprint.layouts)[0]! : null);
@@ -178,4 +181,22 @@ export async function loadTest(o: LoadTestOptions): Promise<LoadTestResult[]> {
     }
   }
   return results;
+}
+
+/**
+ * A layout with no gateway whose mix's operations are served by more than one unit: every request
+ * goes to the one --target, so the other units' operations answer 404 and count as the system's
+ * errors. Said first in the result's notes (nothing said it).
+ */
+export function splitTargetNote(bp: Blueprint, layout: string, ops: readonly string[], target: string): string | undefined {
+  const l = resolveLayout(bp, layout);
+  if (l.layout.gateway) return undefined;
+  const byUnit = new Map<string, string[]>();
+  for (const op of ops) {
+    const u = l.units.find((x) => x.domains.includes(op.split('.')[0]!));
+    if (u) byUnit.set(u.name, [...(byUnit.get(u.name) ?? []), op]);
+  }
+  if (byUnit.size < 2) return undefined;
+  const units = [...byUnit.entries()].map(([u, o]) => `${u} (${o.join(', ')})`).join('; ');
+  return `layout ${layout} has no gateway and its mix's operations are served by ${byUnit.size} units: ${units}; every request went to ${target}, so the operations of the units not listening there fail (404) and count as errors: measure one unit's operations with --operation, or put a gateway in front`;
 }
