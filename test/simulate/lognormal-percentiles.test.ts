@@ -5,6 +5,7 @@
 // DES with queueing.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulate/simulate.js';
+import { LOGNORMAL_NOTE } from '../../src/simulate/analytic.js';
 import { queue } from './builder.js';
 
 const MEAN = 5;
@@ -17,6 +18,9 @@ describe('analytic percentiles of lognormal work, cv 2', () => {
   it('with (almost) no queueing: the lognormal itself (p50 2.236, p90 9.43, p95 18.0, p99 57.0 ms), within 1%', () => {
     const r = simulate(queue({ dist: 'lognormal', mean: MEAN, cv: CV, servers: 2 }), 'one', { method: 'analytic', rate: 1, mix: { 'a.op': 1 } });
     const l = r.operations[0]!.latency;
+    // the fit in force is named, with its bounds
+    expect(r.warnings).toContain(`analytic: ${LOGNORMAL_NOTE} (a.op)`);
+    expect(simulate(queue({ dist: 'lognormal', mean: MEAN, cv: 0.8 }), 'one', { method: 'analytic', rate: 1, mix: { 'a.op': 1 } }).warnings.join('\n')).not.toContain(LOGNORMAL_NOTE);
     expect(l.p50).toBeCloseTo(exact(0), 1);
     expect(Math.abs(l.p50 / exact(0) - 1)).toBeLessThan(0.01);
     expect(Math.abs(l.p90 / exact(1.2815516) - 1)).toBeLessThan(0.01);
