@@ -36,7 +36,7 @@ import { cutOver, dropOld, startMoves, type ActiveMove, type DataMoveReport, typ
 import { stopDualWrite } from './data-move.js';
 import { BACKLOG_WAIT_MS, behindSchedule, measuredCapacity, MIN_RATE, nextRateStep, overBudget, phaseRates, predictedOnHost, type PhaseRate } from './rates.js';
 import { descendants, readProc } from '../loadtest/proc.js';
-import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WindowStats } from './steps.js';
+import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WarmupBreach, type WindowStats, warmupBreach } from './steps.js';
 import { plural } from '../words.js';
 
 export type { DataMoveReport };
@@ -146,6 +146,11 @@ export interface RehearsalReport {
    * on ran without it and judged nothing (the rehearsal failed). Seconds since the start.
    */
   loadEnded?: { atS: number; phase: number | null };
+  /**
+   * The warm-up, before any change, already failed more of its requests than the plan's
+   * strictest error-rate trigger allows: no step could be judged, none ran (the rehearsal failed).
+   */
+  baselineFailed?: WarmupBreach;
 }
 
 /** The blueprint file the units load: the plan's overlay when the blueprint lacks the phase layouts. */
@@ -686,11 +691,20 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     return { w, rps: at, ...(behindSchedule(w.latencies(), due) ? { behind: { answered: w.latencies(), due: Math.floor(due) } } : {}) };
   };
   let rolledBack = false;
+  let baselineFailed: RehearsalReport['baselineFailed'];
   try {
     await sleep(warmupS * 1000);
     const early = Object.entries(win.failures);
     if (early.length) line(`  failed during the warm-up (before any change): ${early.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
-    stepLoop: for (const a of actions) {
+    // A warm-up that already breaks the strictest error-rate trigger leaves nothing to judge: every
+    // step would roll back, and the report blamed the first extraction (placeholder requests
+    // without a load profile all answered 401). The rehearsal stops here, before any change.
+    baselineFailed = warmupBreach(actions, total, win.failures);
+    if (baselineFailed) {
+      line(`BASELINE FAILS: the warm-up, before any change, failed ${pctWords(baselineFailed.errorRate)} of its ${baselineFailed.requests} requests (${early.map(([k, n]) => `${k} ×${n}`).join(', ')}), above the plan's error-rate trigger of ${pctWords(baselineFailed.above)}: no step could be judged, the rehearsal stops before any change`);
+      notes.push(`the warm-up failed ${pctWords(baselineFailed.errorRate)} of its requests before any change (above the error-rate trigger of ${pctWords(baselineFailed.above)}): no step ran; the run failed. ${planned.placeholder ? 'There is no load profile beside the blueprint: the requests are placeholders without authentication; write one (NAME.load.yaml, docs/loadtest.md)' : 'Check the load profile\'s requests against the layout the plan starts from'}`);
+    }
+    stepLoop: for (const a of baselineFailed ? [] : actions) {
       if (rolledBack) break;
       phaseNow = a.phase;
       if (loadEnded) {
@@ -945,8 +959,11 @@ async function drive(L: RunningLayout, bp: Blueprint, file: string, plan: Plan, 
     notes: [...notes, ...final.notes],
     seconds: Math.round((performance.now() - t0) / 100) / 10,
     ...(loadEnded ? { loadEnded } : {}),
+    ...(baselineFailed ? { baselineFailed } : {}),
   };
 }
+
+const pctWords = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
 
 /** The live rate check's fresh window: this long at the new rate, its first RATE_SETTLE_MS of schedule left out. */
 const RATE_CHECK_MS = 4000;

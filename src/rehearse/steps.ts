@@ -354,6 +354,26 @@ export function judgeP95(t: Extract<Trigger, { kind: 'p95' }>, w: WindowStats, b
   return { verdict: 'breach', p95: mine.p95 };
 }
 
+/** A warm-up that already failed more of its requests than the strictest error-rate trigger allows. */
+export interface WarmupBreach {
+  errorRate: number;
+  above: number;
+  requests: number;
+  failures: Record<string, number>;
+}
+
+/**
+ * The warm-up's errors (before any change) against the plan's strictest error-rate trigger: past
+ * it, every step would breach whatever the new unit does (runner.ts stops there).
+ */
+export function warmupBreach(actions: readonly Action[], warm: { requests: number; errors: number }, failures: Record<string, number>): WarmupBreach | undefined {
+  const limits = actions.flatMap((a) => ('triggers' in a ? a.triggers : []).flatMap((t) => (t.kind === 'error-rate' ? [t.above] : [])));
+  if (!limits.length || warm.requests === 0) return undefined;
+  const above = Math.min(...limits);
+  const errorRate = warm.errors / warm.requests;
+  return errorRate > above ? { errorRate, above, requests: warm.requests, failures: { ...failures } } : undefined;
+}
+
 /**
  * The p95 budgets the old unit already broke before the step changed anything (the baseline: the
  * old route's most recent figures before this step). A step cannot be blamed for those: on a

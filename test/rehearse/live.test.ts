@@ -3,7 +3,9 @@
 // real PostgreSQL (durable), real HTTP through the gateway whose weights change at run time.
 // A full rehearsal of every phase is `npm run bench -- plan`.
 import { describe, expect, it } from 'vitest';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { plan } from '../../src/plan/index.js';
 import { rehearse } from '../../src/rehearse/runner.js';
 import { MOVE_STEPS, rehearsalSteps } from '../../src/rehearse/steps.js';
@@ -171,6 +173,26 @@ describe('archsim rehearse (live, short)', { timeout: 400_000 }, () => {
     expect(r.notes.some((n) => /^the load ended at [\d.]+ s, its duration of 6 s passed before the steps were done .*the run failed$/.test(n)), r.notes.join('\n')).toBe(true);
     // Not every step ran: the rehearsal stopped at the first one after the load ended.
     expect(r.steps.length).toBeLessThan(actions.length);
+  });
+
+  it('stops after the warm-up when it already breaks the error-rate trigger (no load profile: placeholder requests answer 401), before any change', async () => {
+    // The blueprint alone in a folder: no quantchat.load.yaml beside it.
+    const dir = mkdtempSync(join(tmpdir(), 'archsim-no-profile-'));
+    const bpFile = join(dir, 'quantchat.yaml');
+    copyFileSync(BLUEPRINT, bpFile);
+    try {
+      const actions = rehearsalSteps(p, quantchat, { stepMs: 4000, drainMs: 1000, phases: [relayPhase] });
+      const lines: string[] = [];
+      const r = await rehearse(bpFile, p, actions, { rate: { rps: 30 }, warmupS: 2, onLine: (l) => lines.push(l) });
+      expect(r.baselineFailed, lines.join('\n')).toBeDefined();
+      expect(r.baselineFailed!.errorRate).toBeGreaterThan(r.baselineFailed!.above);
+      expect(r.steps).toEqual([]);
+      expect(r.rolledBack).toBe(false);
+      expect(lines.join('\n')).toMatch(/BASELINE FAILS: the warm-up, before any change, failed [\d.]+% of its \d+ requests \(.*×\d+.*\), above the plan's error-rate trigger of [\d.]+%: no step could be judged/);
+      expect(r.notes.some((n) => n.includes('There is no load profile beside the blueprint')), r.notes.join('\n')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rolls a broken step back (the new unit answers 500) within 10 s, counting the errors it caused', async () => {

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/index.js';
 import { readPlanFile } from '../../src/rehearse/plan-file.js';
-import { alreadyBroken, breaches, canReachMinimum, CONCURRENT_SLOWER, dataMoveText, describeAction, MOVE_STEPS, moveStepStatus, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, type Action } from '../../src/rehearse/steps.js';
+import { alreadyBroken, breaches, canReachMinimum, CONCURRENT_SLOWER, dataMoveText, describeAction, MOVE_STEPS, moveStepStatus, judgeP95, MIN_P95_SAMPLES, parseTrigger, rehearsalSteps, StepsError, warmupBreach, type Action } from '../../src/rehearse/steps.js';
 import { quantchat } from '../generate/fixtures.js';
+
 
 const { plan: p } = plan(quantchat, { from: 'monolith', to: 'microservices', start: '2026-01-05' });
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-rehearse-'));
@@ -262,5 +263,19 @@ describe('readPlanFile (hostile input)', () => {
     expect(!dir.ok && 'message' in dir && dir.message).toMatch(/directory/);
     const bin = readPlanFile(write('bin.json', '\u0000\u0001\u00ff'.repeat(10)), quantchat);
     expect(bin.ok).toBe(false);
+  });
+});
+
+describe('warmupBreach: a warm-up that already breaks the strictest error-rate trigger', () => {
+  const trig = (above: number) => ({ kind: 'error-rate' as const, unit: 'u', above, description: `errors above ${above}` });
+  const act = (...triggers: ReturnType<typeof trig>[]) => ({ kind: 'weights', phase: 1, unit: 'u', triggers }) as unknown as Action;
+  it('is a breach above the strictest limit, and nothing at or below it', () => {
+    const actions = [act(trig(0.05)), act(trig(0.01))];
+    expect(warmupBreach(actions, { requests: 200, errors: 3 }, { 'a.op 401': 3 })).toEqual({ errorRate: 0.015, above: 0.01, requests: 200, failures: { 'a.op 401': 3 } });
+    expect(warmupBreach(actions, { requests: 200, errors: 2 }, {})).toBeUndefined();
+  });
+  it('nothing to judge without an error-rate trigger or without requests', () => {
+    expect(warmupBreach([act()], { requests: 10, errors: 10 }, {})).toBeUndefined();
+    expect(warmupBreach([act(trig(0.01))], { requests: 0, errors: 0 }, {})).toBeUndefined();
   });
 });

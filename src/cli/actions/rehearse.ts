@@ -105,6 +105,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     const unjudged = unjudgedLine(r.steps);
     if (unjudged) out(unjudged);
     if (r.loadEnded) out(`LOAD ENDED at ${r.loadEnded.atS} s, before the steps were done: the rehearsal stopped at phase ${r.loadEnded.phase ?? '–'} (failed)`);
+    if (r.baselineFailed) out(`BASELINE FAILS: the warm-up failed ${Math.round(r.baselineFailed.errorRate * 1000) / 10}% of its ${r.baselineFailed.requests} requests before any change (the plan's error-rate trigger: above ${Math.round(r.baselineFailed.above * 1000) / 10}%): no step ran (failed)`);
     if (r.supervision.length) {
       out('');
       out(table(['at s', 'unit', 'event', 'detail'], r.supervision.map((e) => [e.atS, e.unit, e.kind, e.detail])));
@@ -135,5 +136,5 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
     }
     for (const n of r.notes) out(`- ${n}`);
   }
-  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 || badMoves > 0 || r.loadEnded ? EXIT.failed : EXIT.ok;
+  return r.rolledBack || lost > 0 || r.totals.errors > 0 || r.failedUnits.length > 0 || badMoves > 0 || r.loadEnded || r.baselineFailed ? EXIT.failed : EXIT.ok;
 }
