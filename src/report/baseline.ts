@@ -4,7 +4,7 @@
 import { type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../model/positioned.js';
 import { POOL_SUFFIX } from '../simulate/compile.js';
-import { exactPerMillion } from './build.js';
+import { HOURS_PER_MONTH } from '../simulate/cost.js';
 import { exactFiguresOf, figuresOf, formatDelta, formatFigure, type Figure, type FigureUnit } from './figures.js';
 import { Report, type Change, type LayoutReport } from './schema.js';
 
@@ -119,15 +119,23 @@ export function diffReports(before: Report, after: Report): Change[] {
 
 /**
  * The figures a percentage change is computed from: exact where this process computed them
- * (figures.ts exactFiguresOf), and the cost per million requests recomputed from the monthly cost
- * and the rate where that gives the report's 4-decimal figure back (build.ts exactPerMillion):
- * from $0.2156 → $0.2334, +7/85 on the bill read +8.3% per million beside +8.2% a month.
+ * (figures.ts exactFiguresOf). A report read back from a file has only its rounded figures; its
+ * cost per million requests (4 decimals) is recomputed from the monthly bill (exact to the cent)
+ * and the workload's rate when that gives the written figure back: from $0.2156 → $0.2334, +7/85
+ * on the bill read +8.3% per million beside +8.2% a month.
  */
 function pctFigures(r: Report, l: LayoutReport): Map<string, Figure> {
   const f = exactFiguresOf(l);
   const pm = f.get('cost.perMillion');
-  if (pm && pm.value === l.cost.perMillionRequestsUsd) f.set('cost.perMillion', { value: exactPerMillion(l.cost.monthlyUsd, pm.value, [r.workload.rateRps]), unit: pm.unit });
+  if (pm && pm.value === l.cost.perMillionRequestsUsd) f.set('cost.perMillion', { value: perMillionFromBill(l.cost.monthlyUsd, pm.value, r.workload.rateRps), unit: pm.unit });
   return f;
+}
+
+/** The monthly bill over a month of requests at `rate`, when it rounds to the `written` 4-decimal figure; `written` otherwise. */
+function perMillionFromBill(usdPerMonth: number, written: number, rate: number): number {
+  if (!(rate > 0)) return written;
+  const v = (usdPerMonth / (rate * HOURS_PER_MONTH * 3600)) * 1e6;
+  return Math.round(v * 1e4) / 1e4 === written ? v : written;
 }
 
 /** Each change's percentage unrounded (Change.pct is rounded to 2 decimals for the JSON): a change.* budget in % is judged on it. */

@@ -4,7 +4,6 @@
 import { resolveBlueprint } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { FaultRow, SimulationResult, SweepResult, TargetCost } from '../simulate/types.js';
-import { HOURS_PER_MONTH } from '../simulate/cost.js';
 import { rememberExactFigures } from './figures.js';
 import { REPORT_SCHEMA_VERSION, type LayoutReport, type LoadtestSummary, type OperationFigures, type Report } from './schema.js';
 
@@ -68,22 +67,6 @@ interface Rounding {
 const ROUNDED: Rounding = { r2, r3, r4 };
 const EXACT: Rounding = { r2: (n) => n, r3: (n) => n, r4: (n) => n };
 
-/**
- * The cost per million requests unrounded: simulate/cost.ts gives it to 4 decimals ($0.2156 for
- * $85 at 150/s, exactly $0.215627…), and a budget or a percentage change from that was off in
- * the 4th significant digit. It is the monthly bill over the requests of a month at the
- * throughput served (the rate, or the operations' throughputs in a simulated run); the one of
- * those that gives the rounded figure back is taken, the rounded figure when none does.
- */
-export function exactPerMillion(usdPerMonth: number, rounded: number, throughputs: readonly number[]): number {
-  for (const x of throughputs) {
-    if (!(x > 0)) continue;
-    const v = (usdPerMonth / (x * HOURS_PER_MONTH * 3600)) * 1e6;
-    if (Math.round(v * 1e4) / 1e4 === rounded) return v;
-  }
-  return rounded;
-}
-
 /** A layout's report, its figures rounded; the exact ones are remembered for budgets (figures.ts exactFiguresOf). */
 export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport {
   const rounded = layoutReport(bp, li, ROUNDED);
@@ -124,9 +107,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4 }: Rounding)
     },
     cost: {
       monthlyUsd: r2(res.cost.monthly.usdPerMonth),
-      perMillionRequestsUsd: r4(
-        exactPerMillion(res.cost.monthly.usdPerMonth, res.cost.perMillionRequests, [res.workload.rate ?? 0, res.operations.reduce((s, o) => s + o.throughput, 0)]),
-      ),
+      perMillionRequestsUsd: r4(res.cost.perMillionRequests),
       items: res.cost.monthly.items.map((i) => ({ ...i, instance: i.instance ?? null })),
     },
     saturation: {

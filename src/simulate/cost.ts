@@ -49,14 +49,14 @@ export function round2(n: number): number {
 /** Hours in a month as cloud price lists count them. */
 export const HOURS_PER_MONTH = 730;
 
-/** Monthly bill divided by the requests served in a month at `rate` per second. */
+/**
+ * Monthly bill divided by the requests served in a month at `rate` per second. Exact: a budget or
+ * a percentage change is judged on it, and what prints it rounds for reading (report/build.ts to
+ * 4 decimals, simulate --json to 6 significant digits).
+ */
 export function perMillion(usdPerMonth: number, rate: number): number {
   if (!(rate > 0)) return Infinity;
-  return round4((usdPerMonth / (rate * HOURS_PER_MONTH * 3600)) * 1e6);
-}
-
-function round4(n: number): number {
-  return Math.round(n * 1e4) / 1e4;
+  return (usdPerMonth / (rate * HOURS_PER_MONTH * 3600)) * 1e6;
 }
 
 export interface CostAtOptions {

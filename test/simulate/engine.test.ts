@@ -111,7 +111,8 @@ describe('cost', () => {
     expect(monthlyCost(qc, 'monolith').usdPerMonth).toBe(32);
     expect(monthlyCost(qc, 'microservices').usdPerMonth).toBe(172);
     const r = analyze(qc, 'monolith', { rate: 200 });
-    expect(r.cost.perMillionRequests).toBeCloseTo((32 / (200 * 730 * 3600)) * 1e6, 3);
+    // exact, not rounded to 4 decimals ($0.0609 would be 0.03% off): budgets are judged on it
+    expect(r.cost.perMillionRequests).toBeCloseTo((32 / (200 * 730 * 3600)) * 1e6, 12);
     const t = costAt(qc, 'microservices', 2000);
     expect(t.replicas['message-service']).toBeGreaterThanOrEqual(3);
     expect(t.monthly.usdPerMonth).toBeGreaterThan(0);
