@@ -1,9 +1,10 @@
 // Before a folder's mutation run (scripts/mutate.mjs): a checkpoint left by a stopped run
 // (scripts/stryker-checkpoint.mjs) replaces the folder's incremental file, so the new run reuses
 // what the stopped one tested and tests what it had not.
-import { existsSync, lstatSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { untestedCount } from './incremental-stats.mjs';
+import { writeFileNoFollow } from './stryker-checkpoint.mjs';
 
 /** The largest checkpoint read (a whole src/simulate one is about 5 MB). */
 const MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024;
@@ -40,8 +41,12 @@ export function resumeFromCheckpoint(dir) {
   let results = 0;
   for (const f of Object.values(report.files)) results += f.mutants.length;
   const untested = untestedCount(report);
-  // A rename: replaces a symlink at incremental.json rather than writing through it.
-  renameSync(checkpoint, incremental);
+  // Laid out as Stryker writes its incremental file (two-space indent), so a resumed folder's diff
+  // in git shows the results that changed, not every line reflowed (the checkpoint is one line,
+  // written often during a run). writeFileNoFollow replaces a symlink at incremental.json rather
+  // than writing through it.
+  writeFileNoFollow(incremental, JSON.stringify(report, null, 2));
+  rmSync(checkpoint);
   return `resumed from a stopped run's checkpoint (${when} UTC): ${results - untested} result(s) kept, ${untested} mutant(s) it had not tested yet, which the next run tests`;
 }
 

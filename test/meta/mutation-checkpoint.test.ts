@@ -159,6 +159,8 @@ describe('resumeFromCheckpoint', () => {
     expect(line).toMatch(/^resumed from a stopped run's checkpoint \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): 2 result\(s\) kept, 1 mutant\(s\) it had not tested yet, which the next run tests$/);
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'incremental.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(report())));
+    // laid out as Stryker lays out its own incremental file, so git diffs only the changed results
+    expect(readFileSync(join(dir, 'incremental.json'), 'utf8')).toBe(JSON.stringify(report(), null, 2));
   });
 
   it('moves aside a checkpoint older than the incremental file (a run finished since) and keeps the newer results', () => {
