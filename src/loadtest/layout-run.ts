@@ -277,8 +277,10 @@ export function planScenario(bp: Blueprint, blueprintFile: string | null, plan: 
 export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadPlan, planned?: ScenarioPlan): Promise<{ scenario: ScenarioRef; notes: string[] }> {
   const sp = planned ?? planScenario(bp, null, plan);
   const module = pathToFileURL(runnableFile(import.meta.url, './scenarios/profile.js')).href;
-  const notes = [`layout ${layout}: seeded through the public API before the measured window (load profile setup)`];
-  if (sp.placeholder) notes.push('no load profile: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication)');
+  // Without a load profile nothing is seeded: saying both read as if a profile's setup had run.
+  const notes = sp.placeholder
+    ? [`layout ${layout}: no load profile, nothing seeded: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication)`]
+    : [`layout ${layout}: seeded through the public API before the measured window (load profile setup)`];
   return { scenario: { module, options: sp }, notes };
 }
 

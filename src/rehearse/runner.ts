@@ -38,6 +38,7 @@ import { BACKLOG_WAIT_MS, behindSchedule, measuredCapacity, MIN_RATE, nextRateSt
 import { descendants, readProc } from '../loadtest/proc.js';
 import { breaches, canReachMinimum, judgeP95, MIN_P95_SAMPLES, describeAction, moveStepStatus, parseTrigger, type Action, type Breach, type CanaryRoutes, type P95Verdict, type RouteFigures, type Trigger, type WarmupBreach, type WindowStats, warmupBreach } from './steps.js';
 import { plural } from '../words.js';
+import { frontGateway } from './front-gateway.js';
 
 export type { DataMoveReport };
 
@@ -339,17 +340,10 @@ export async function rehearse(blueprintFile: string, plan: Plan, actions: Actio
   // Every unit of every phase may call the others' internal operations with its own token.
   const peers: Record<string, string[]> = {};
   for (const p of plan.phases) for (const u of resolveLayout(bp, p.layout).units) peers[u.name] ??= u.domains;
-  const from = resolveLayout(bp, plan.from);
   const offset = o.portOffset ?? 0;
-  const usedPorts = new Set(plan.phases.flatMap((p) => resolveLayout(bp, p.layout).units.map((u) => u.port)));
-  let gatewayPort: number | undefined;
-  if (!from.layout.gateway) {
-    // The from layout has no gateway: put one in front on a port no unit of the plan uses.
-    gatewayPort = 8000;
-    while (usedPorts.has(gatewayPort)) gatewayPort++;
-    gatewayPort += offset;
-    notes.push(`${plan.from} has no gateway: the rehearsal puts one in front (port ${gatewayPort}), as the plan's first routed phase does`);
-  }
+  const front = frontGateway(bp, plan, offset);
+  const gatewayPort = front?.port;
+  if (front) notes.push(front.note);
   line(`starting ${plan.from} (PostgreSQL durable, a gateway, the event queue between processes)…`);
   let L: RunningLayout | undefined;
   try {
