@@ -324,7 +324,7 @@ function ownEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): { head: EnvVar[]; 
     { name: 'SERVICE_NAME', value: w.unit.name },
   ];
   // NODE_ENV means something only to a Node process; another image gets only what it asked for.
-  if (isNodeRuntime(w.unit)) head.push({ name: 'NODE_ENV', value: 'production' });
+  if (isNodeRuntime(w.unit) && !Object.hasOwn(w.unit.env, 'NODE_ENV')) head.push({ name: 'NODE_ENV', value: 'production' });
   for (const [k, v] of Object.entries(w.unit.env).sort(([a], [b]) => byCodeUnit(a, b))) head.push({ name: k, value: v });
   const env: EnvVar[] = [];
   const secret = (name: string, compose: string, secretName: string, key: string) => env.push({ name, secret: { compose, secretName, key } });
@@ -345,14 +345,23 @@ function ownEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): { head: EnvVar[]; 
   // Every further store by its own name, so a unit that spans several stores reaches all. A
   // filesystem store is a mounted directory, not a server: it gets its _DIR below, never a URL.
   // An object store's URL holds no credentials: its keys come beside it, as the first one's do.
+  // A further store named `database`, `redis` or `s3` would take the first store's DATABASE_URL,
+  // REDIS_URL or S3_ACCESS_KEY: its variables step aside to <STORE>_STORE_URL (…_STORE_2_URL).
+  // The .env names of its credentials (credentials()) are a separate namespace and stay.
+  const taken = new Set<string>([...RESERVED_ENV, ...head.map((e) => e.name), ...env.map((e) => e.name)]);
   for (const s of w.stores) {
     if (s === rel || s === cache || s === obj || s.engine === 'filesystem') continue;
     const v = envName(s.name);
-    if (s.engine === 'minio' || s.engine === 's3') {
-      env.push({ name: `${v}_URL`, value: storeUrl(s) });
-      secret(`${v}_ACCESS_KEY`, `\${${v}_ACCESS_KEY}`, `${s.name}-credentials`, 'access-key');
-      secret(`${v}_SECRET_KEY`, `\${${v}_SECRET_KEY}`, `${s.name}-credentials`, 'secret-key');
-    } else secret(`${v}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
+    const objectStore = s.engine === 'minio' || s.engine === 's3';
+    const names = (p: string) => (objectStore ? [`${p}_URL`, `${p}_ACCESS_KEY`, `${p}_SECRET_KEY`] : [`${p}_URL`]);
+    let p = v;
+    for (let i = 1; names(p).some((n) => taken.has(n)); i++) p = `${v}_STORE${i === 1 ? '' : `_${i}`}`;
+    for (const n of names(p)) taken.add(n);
+    if (objectStore) {
+      env.push({ name: `${p}_URL`, value: storeUrl(s) });
+      secret(`${p}_ACCESS_KEY`, `\${${v}_ACCESS_KEY}`, `${s.name}-credentials`, 'access-key');
+      secret(`${p}_SECRET_KEY`, `\${${v}_SECRET_KEY}`, `${s.name}-credentials`, 'secret-key');
+    } else secret(`${p}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
   }
   const fsStores = w.stores.filter((s) => s.engine === 'filesystem');
   for (const s of fsStores) env.push({ name: `${envName(s.name)}_DIR`, value: `/data/${s.name}` });
@@ -362,7 +371,11 @@ function ownEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): { head: EnvVar[]; 
     if (url.includes('${')) secret('BROKER_URL', url, `${b}-credentials`, 'url');
     else env.push({ name: 'BROKER_URL', value: url });
   }
-  return { head, tail: env };
+  // A variable the unit's env: sets itself (DATABASE_URL pointing at a managed database, say) is
+  // the user's: archsim's own value is left out rather than written after it, where compose and
+  // Kubernetes would take the last one. PORT, SERVICE_NAME and SERVICE_TOKEN cannot be set there
+  // (model/unit-env.ts).
+  return { head, tail: env.filter((e) => !Object.hasOwn(w.unit.env, e.name)) };
 }
 
 /**

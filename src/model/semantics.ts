@@ -4,6 +4,7 @@ import { didYouMean } from './diagnostics.js';
 import { LIMITS } from './limits.js';
 import { operationIndex, placeDomains, placeTables, resolveBlueprint } from './resolve.js';
 import type { Blueprint } from './schema.js';
+import { WIRED_UNIT_ENV } from './unit-env.js';
 
 export interface Problem {
   path: (string | number)[];
@@ -122,6 +123,9 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     for (const [un, u] of Object.entries(layout.units)) {
       if (u.instance !== undefined) checkCatalog(err, catalog, [...lp, 'units', un, 'instance'], u.instance);
       if (u.autoscale && u.autoscale.min > u.autoscale.max) err([...lp, 'units', un, 'autoscale', 'min'], `autoscale min ${u.autoscale.min} is above max ${u.autoscale.max}`);
+      // Set twice, the generated files carried both and the last won: compose kept archsim's
+      // value and dropped the user's without a word.
+      for (const k of Object.keys(u.env)) if (Object.hasOwn(WIRED_UNIT_ENV, k)) err([...lp, 'units', un, 'env', k], `env ${k} is set by archsim: ${WIRED_UNIT_ENV[k]}; leave it out of env:`);
     }
 
     for (const [sn, s] of Object.entries(layout.datastores)) if (s.instance !== undefined) checkCatalog(err, catalog, [...lp, 'datastores', sn, 'instance'], s.instance);

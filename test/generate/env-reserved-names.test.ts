@@ -101,3 +101,80 @@ describe('callee variables beside reserved ones', () => {
     expect(clients).not.toMatch(/env\.(DATABASE|REDIS|BROKER)_URL/);
   });
 });
+
+// A unit's further datastores by their own names (<STORE>_URL): one named `database`, `redis` or
+// `s3` took the first store's DATABASE_URL, REDIS_URL or S3_ACCESS_KEY, and compose kept the last.
+const STORES = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: stores }
+system:
+  domains:
+    api: { tables: [a, b, c, d, e, f, g], operations: { go: { route: GET /go, cpu: 1ms } } }
+layouts:
+  one:
+    units: { api: { domains: "*", port: 8001 } }
+    datastores:
+      main: { engine: postgres, tables: [a] }
+      database: { engine: postgres, tables: [b] }
+      kv: { engine: redis, tables: [c] }
+      redis: { engine: redis, tables: [d] }
+      files: { engine: minio, tables: [e] }
+      s3: { engine: minio, tables: [f] }
+      database-store: { engine: mysql, tables: [g] }
+`);
+
+describe('further datastores beside the first ones', () => {
+  const r = layoutToGenerate(STORES, 'one');
+  const w = r.wiring[0]!;
+
+  it('step aside to <STORE>_STORE_URL where their own name is taken; every name once', () => {
+    const env = unitEnv(STORES, r, w);
+    const names = env.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    const by = new Map(env.map((e) => [e.name, e.secret ? `${e.secret.secretName}/${e.secret.key} ${e.secret.compose}` : e.value]));
+    expect(by.get('DATABASE_URL')).toBe('main-credentials/url postgres://${MAIN_USER}:${MAIN_PASSWORD}@main:5432/main');
+    expect(by.get('REDIS_URL')).toBe('kv-credentials/url redis://:${KV_PASSWORD}@kv:6379/0');
+    expect(by.get('S3_ACCESS_KEY')).toBe('files-credentials/access-key ${FILES_ACCESS_KEY}');
+    expect(by.get('DATABASE_STORE_URL')).toBe('database-credentials/url postgres://${DATABASE_USER}:${DATABASE_PASSWORD}@database:5432/database');
+    expect(by.get('REDIS_STORE_URL')).toBe('redis-credentials/url redis://:${REDIS_PASSWORD}@redis:6379/0');
+    expect(by.get('S3_STORE_URL')).toBe('http://s3:9000');
+    expect(by.get('S3_STORE_ACCESS_KEY')).toBe('s3-credentials/access-key ${S3_ACCESS_KEY}');
+    expect(by.get('S3_STORE_SECRET_KEY')).toBe('s3-credentials/secret-key ${S3_SECRET_KEY}');
+    // "database-store" would be DATABASE_STORE_URL, which "database" took: the next free name
+    expect(by.get('DATABASE_STORE_STORE_URL')).toMatch(/^database-store-credentials\/url mysql:\/\//);
+  });
+
+  it('compose carries each store once, by those names', () => {
+    const compose = parse(generate('compose', STORES, 'one', {}).find((f) => f.path === 'docker-compose.yml')!.content);
+    const e = compose.services.api.environment;
+    expect(e.DATABASE_URL).toContain('@main:5432/main');
+    expect(e.DATABASE_STORE_URL).toContain('@database:5432/database');
+    expect(e.REDIS_URL).toContain('@kv:6379');
+    expect(e.REDIS_STORE_URL).toContain('@redis:6379');
+    expect(e.S3_ACCESS_KEY).toBe('${FILES_ACCESS_KEY}');
+    expect(e.S3_STORE_ACCESS_KEY).toBe('${S3_ACCESS_KEY}');
+  });
+});
+
+describe("a unit's env: sets a variable archsim would set", () => {
+  const b = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: mine }
+system:
+  domains:
+    api: { tables: [a], operations: { go: { route: GET /go, cpu: 1ms } } }
+layouts:
+  one:
+    units: { api: { domains: "*", port: 8001, env: { DATABASE_URL: "postgres://managed.example/db", NODE_ENV: staging } } }
+    datastores: { main: { engine: postgres, tables: [a] } }
+`);
+
+  it("the user's value is the one written, once (a managed database, a staging NODE_ENV)", () => {
+    const r = layoutToGenerate(b, 'one');
+    const env = unitEnv(b, r, r.wiring[0]!);
+    expect(env.filter((e) => e.name === 'DATABASE_URL')).toEqual([{ name: 'DATABASE_URL', value: 'postgres://managed.example/db' }]);
+    expect(env.filter((e) => e.name === 'NODE_ENV')).toEqual([{ name: 'NODE_ENV', value: 'staging' }]);
+    const compose = parse(generate('compose', b, 'one', {}).find((f) => f.path === 'docker-compose.yml')!.content);
+    expect(compose.services.api.environment.DATABASE_URL).toBe('postgres://managed.example/db');
+  });
+});
