@@ -14,6 +14,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generate/index.js';
+import type { GatewayKind } from '../../src/generate/common.js';
 import { grpcNames, grpcPath, protoFile } from '../../src/generate/grpc.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 import { composeErrors } from './compose-schema.js';
@@ -35,7 +36,7 @@ const names = grpcNames(bp);
 const P = (d: string, op: string) => grpcPath(names, d, op);
 const RPC = [P('a-b', 'get-all'), P('a-b', 'get_all'), P('a_b', 'get')].sort();
 const OI = [P('operation-input', 'list')];
-const gw = (kind: string, opts: object = {}) => generate('gateway', 'canary' in opts ? starred : bp, 'split', { kind, ...opts })[0]!.content;
+const gw = (kind: GatewayKind, opts: object = {}) => generate('gateway', 'canary' in opts ? starred : bp, 'split', { kind, ...opts })[0]!.content;
 
 describe('gRPC names', () => {
   it('are distinct, valid protobuf identifiers even where names collide once mangled', () => {

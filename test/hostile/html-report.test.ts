@@ -73,14 +73,14 @@ describe('hostile HTML report', () => {
         await page.goto(pathToFileURL(join(dir, 'page.html')).href, { waitUntil: 'load' });
         await new Promise((r) => setTimeout(r, 300));
         // Clicking every link must not run one either.
-        await page.$$eval('a', (as) => as.forEach((a) => (a as HTMLAnchorElement).click()));
+        await page.$$eval('a', (as) => as.forEach((a) => (a as unknown as { click(): void }).click()));
         await new Promise((r) => setTimeout(r, 200));
-        const pwned = await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? 0);
+        const pwned = await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned ?? 0);
         expect(pwned, `bypassCSP=${bypass}`).toBe(0);
         expect(dialogs).toEqual([]);
         // Nothing but the page itself is fetched (no image, no script, no network).
         expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
-        expect(await page.evaluate(() => document.title)).toContain('<script>');
+        expect(await page.title()).toContain('<script>');
         await page.close();
       }
     } finally {

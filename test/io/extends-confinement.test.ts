@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseReader } from '../../src/io/load.js';
+import type { ReadResult } from '../../src/io/read-input.js';
+
+/** baseReader's answer for `path` read from `from` (it never answers a bare string or nothing). */
+const read = (env: NodeJS.ProcessEnv, cwd: string, path: string, from: string) => baseReader(env, cwd)(path, from) as ReadResult;
 
 describe('extends confinement', () => {
   const root = mkdtempSync(join(tmpdir(), 'archsim-extends-'));
@@ -20,18 +24,18 @@ describe('extends confinement', () => {
   writeFileSync(outside, 'secret: x\n');
 
   it('reads a base in the working directory tree (an overlay written to --out)', () => {
-    const r = baseReader({}, project)(base, overlay);
+    const r = read({}, project, base, overlay);
     expect(r.ok).toBe(true);
   });
 
   it('refuses the same base when the working directory is elsewhere', () => {
-    const r = baseReader({}, join(project, 'out'))(base, overlay);
+    const r = read({}, join(project, 'out'), base, overlay);
     expect(r).toMatchObject({ ok: false });
     if (!r.ok) expect(r.message).toMatch(/outside the folder of .* and the working directory/);
   });
 
   it('refuses a base outside both, and allows it only when asked', () => {
-    expect(baseReader({}, project)(outside, overlay).ok).toBe(false);
-    expect(baseReader({ ARCHSIM_EXTENDS_ANYWHERE: '1' }, project)(outside, overlay).ok).toBe(true);
+    expect(read({}, project, outside, overlay).ok).toBe(false);
+    expect(read({ ARCHSIM_EXTENDS_ANYWHERE: '1' }, project, outside, overlay).ok).toBe(true);
   });
 });

@@ -280,7 +280,7 @@ describe('calibrate from the services’ own instrumentation', () => {
   it('says a note on a fitted figure only where the fit is kept: not for a unit whose operations the instrumentation measured', () => {
     // users.get's CPU left out of the backend's: the regression gives it nothing, less than its calls
     const starved = runs.map((r) => {
-      const n = r.operations.find((o) => o.id === 'users.get')!.requests;
+      const n = r.operations.find((o) => o.id === 'users.get')!.requests!;
       return LoadTestResult.parse({ ...r, processes: r.processes.map((p) => (p.unit === 'backend' ? { ...p, cpuSeconds: p.cpuSeconds - n * TRUE_CPU['users.get'] } : p)) });
     });
     const note = /^users\.get on backend: .*calls alone take/;

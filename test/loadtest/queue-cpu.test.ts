@@ -144,7 +144,7 @@ describe('the queue’s CPU in a calibration', () => {
     const rb = resolveBlueprint(qc);
     const r = rb.layout('strangler-relay');
     const measured = ['messages.send', 'users.get'];
-    const counts = runs.map((x) => measured.map((id) => x.operations.find((o) => o.id === id)!.requests));
+    const counts = runs.map((x) => measured.map((id) => x.operations.find((o) => o.id === id)!.requests!));
     const q = fitQueue(rb, r, runs, 'postgres', QUEUE_DB, measured, counts)!;
     expect(q.perDeliveryMs).toBeCloseTo(PER_DELIVERY * 1000, 4);
     // message.sent's relay consumer is the one in another unit: one delivery per send

@@ -61,7 +61,7 @@ describe('what the reference services serve', () => {
   it('hostile: a domain named as a key every object has is one the services do not implement, not a crash', async () => {
     const s = await moduleSurfaces(domainModules);
     const odd = edited((bp) => {
-      bp.system.domains.constructor = { ...bp.system.domains.auth!, tables: [] };
+      bp.system.domains['constructor' as string] = { ...bp.system.domains.auth!, tables: [] };
     });
     expect(unservedOperations(odd, s)).toEqual([]);
   });

@@ -84,7 +84,7 @@ describe('comparing a level', () => {
 describe('predictions inside the measurement’s own interval', () => {
   const iv = (lo: number, hi: number) => ({ mean: (lo + hi) / 2, lo, hi, n: 3, level: 0.95 });
   const op = (p50: number, p95: number, i50: ReturnType<typeof iv> | null, i95: ReturnType<typeof iv> | null) => ({ id: 'a.read', predicted: { p50, p95 }, measured: { p50: 10, p95: 30, p50Interval: i50, p95Interval: i95 }, error: { p50: 0, p95: 0 } });
-  const level = (ops: ReturnType<typeof op>[], saturated: LevelComparison['saturated'] = { measured: null, predicted: null }): LevelComparison => ({ fraction: 0.5, rate: 100, operations: ops, total: { predicted: { p50: 0, p95: 0 }, measured: { p50: 0, p95: 0, p50Interval: null, p95Interval: null } }, median: { p50: 0, p95: 0 }, saturated });
+  const level = (ops: ReturnType<typeof op>[], saturated: LevelComparison['saturated'] = { measured: null, predicted: null }): LevelComparison => ({ fraction: 0.5, rate: 100, operations: ops, total: { predicted: { p50: 0, p95: 0 }, measured: { p50: 0, p95: 0, p50Interval: null, p95Interval: null } }, median: { p50: 0, p95: 0 }, saturated, cpu: { predicted: 0, measured: null, error: Number.NaN, units: { predicted: 0, measured: null }, databases: { predicted: 0, measured: null } } });
 
   it('counts a figure on either bound as inside and one just beyond as outside, p50 and p95 apart; leaves out figures without an interval and levels saturated on both sides', () => {
     const levels = [

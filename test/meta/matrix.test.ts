@@ -142,7 +142,7 @@ describe.each(bundled)('$name: every command, every layout', (b) => {
     for (const l of b.layouts) expect(c.faultIsolation.some((f: { layout: string }) => f.layout === l), `fault isolation for ${l}`).toBe(true);
     if (!b.ownScenarios) {
       // A blueprint no seed describes: fault isolation for its own units and datastores, by name.
-      const failures = new Set(c.faultIsolation.map((f: { failure: string }) => f.failure));
+      const failures = new Set<string>(c.faultIsolation.map((f: { failure: string }) => f.failure));
       for (const d of b.domains) expect([...failures].some((f) => f.startsWith(`auto:${d}-down: `)), `unit of ${d} down`).toBe(true);
       for (const d of b.stateful) expect([...failures].some((f) => new RegExp(`^auto:\\S+: \\S+ store of ${d} down$`).test(f)), `store of ${d} down`).toBe(true);
     }

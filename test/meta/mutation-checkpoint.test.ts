@@ -41,8 +41,11 @@ const TESTS = [
 // A test an earlier run had and this one did not run: Stryker carries it over under its key.
 const CARRIED = `${rel(TEST)}@1:0\nf adds one, as it was`;
 
-function report() {
-  return checkpointReport({
+/** What checkpointReport writes, as far as these tests read it (the script is plain JavaScript). */
+type Report = { files: Record<string, { language: string; source: string; mutants: Record<string, unknown>[] }>; testFiles: Record<string, unknown> };
+
+function report(): Report {
+  return <Report>(<unknown>checkpointReport({
     results: [
       { ...KILLED, location: schema(KILLED.location), status: 'Killed', killedBy: [TESTS[0]!.id], coveredBy: [TESTS[0]!.id], testsCompleted: 1 },
       { ...SURVIVED, location: schema(SURVIVED.location), status: 'Survived', killedBy: undefined, coveredBy: [TESTS[1]!.id, CARRIED], testsCompleted: 2 },
@@ -53,7 +56,7 @@ function report() {
     cwd,
     config: { incremental: true },
     thresholds: { high: 80, low: 70, break: null },
-  });
+  }));
 }
 
 describe('checkpointReport', () => {
@@ -80,7 +83,7 @@ describe('checkpointReport', () => {
   });
 
   it('drops a test id no run knows of rather than inventing a test', () => {
-    const r = checkpointReport({
+    const r = <Report>(<unknown>checkpointReport({
       results: [{ ...KILLED, location: schema(KILLED.location), status: 'Killed', killedBy: ['nobody'], coveredBy: ['nobody', TESTS[0]!.id] }],
       pending: [],
       tests: TESTS,
@@ -88,7 +91,7 @@ describe('checkpointReport', () => {
       cwd,
       config: {},
       thresholds: {},
-    });
+    }));
     expect(r.files[rel(SRC)]!.mutants[0]).toMatchObject({ killedBy: [], coveredBy: ['0'] });
   });
 

@@ -71,7 +71,7 @@ describe.each([
     for (let i = 0; i < 5; i++) {
       const r = await fetch(`${L.gatewayUrl}/api/v1/groups`, { method: 'POST', headers, body: json, signal: AbortSignal.timeout(30_000) });
       statuses.push(r.status);
-      if (r.status === 413) expect((await r.json()).error).toMatch(/too_large|TOO_LARGE/i);
+      if (r.status === 413) expect(((await r.json()) as { error: string }).error).toMatch(/too_large|TOO_LARGE/i);
       else await r.body?.cancel();
       const stream = new ReadableStream({
         start(c) {

@@ -86,7 +86,7 @@ describe.each([
     // presence: connected → online (users.set-presence from the realtime domain)
     await waitFor(async () => (await call('GET', `/api/v1/users/${bob.id}`, { token: alice.token })).body.online === true, 5000, 'bob online');
 
-    const sent = [];
+    const sent: { id: string }[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await call('POST', '/api/v1/messages/send', { token: alice.token, body: { recipientId: bob.id, encryptedContent: `ct-${i}`, encryptedSessionKey: `sk-${i}` } });
       expect(r.status).toBe(201);
@@ -207,7 +207,7 @@ describe.each([
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ ready: true });
       expect((await fetch(`${u.url}/metrics`)).status).toBe(404);
-      const detail = await (await fetch(`${u.internalUrl}/ready`)).json();
+      const detail = (await (await fetch(`${u.internalUrl}/ready`)).json()) as { checks: unknown };
       expect(detail.checks).toBeTruthy();
       const metrics = await (await fetch(`${u.internalUrl}/metrics`)).text();
       expect(metrics).toContain('process_cpu_seconds_total');

@@ -112,7 +112,7 @@ describe('fault isolation (microservices)', () => {
     const stopping = L.stopUnit('media-service'); // SIGTERM while the upload streams
     const r = await upload;
     expect(r.status).toBe(201);
-    expect((await r.json()).size).toBe(chunks * 16 * 1024);
+    expect(((await r.json()) as { size: number }).size).toBe(chunks * 16 * 1024);
     await stopping;
     expect((await call('GET', '/api/v1/media/00000000-0000-4000-8000-000000000000', { token: alice.token })).status).toBe(503);
     await L.startUnit('media-service');

@@ -40,7 +40,7 @@ afterAll(async () => {
 async function post(path: string, type: string, body: string | Buffer, auth?: string) {
   const t0 = Date.now();
   const r = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': type, ...(auth ? { authorization: auth } : {}) }, body, signal: AbortSignal.timeout(5000) });
-  return { status: r.status, body: await r.json(), ms: Date.now() - t0 };
+  return { status: r.status, body: (await r.json()) as { n: number }, ms: Date.now() - t0 };
 }
 
 describe.each([

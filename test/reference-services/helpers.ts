@@ -24,9 +24,9 @@ export function api(base: string) {
     const t0 = performance.now();
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (opts.raw) {
-      body = opts.raw as unknown as BodyInit;
+      body = opts.raw as unknown as RequestInit['body'];
       headers['content-type'] ??= 'application/octet-stream';
     } else if (opts.body !== undefined) {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);

@@ -54,7 +54,7 @@ describe('archsim report', () => {
       page.on('request', (req) => !req.url().startsWith('file:') && !req.url().startsWith('data:') && problems.push(`request: ${req.url()}`));
       await page.setViewport({ width: 1200, height: 900 });
       await page.goto(`file://${join(dir, 'report.html')}`, { waitUntil: 'load' });
-      const stats = await page.evaluate(() => ({ tables: document.querySelectorAll('table').length, svgs: document.querySelectorAll('svg').length, h2: document.querySelector('h2')?.textContent }));
+      const stats = { tables: await page.$$eval('table', (x) => x.length), svgs: await page.$$eval('svg', (x) => x.length), h2: await page.$eval('h2', (x) => x.textContent).catch(() => undefined) };
       mkdirSync(join(ROOT, 'test-output'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test-output', 'report-quantchat.png'), fullPage: true });
       expect(problems).toEqual([]);

@@ -31,7 +31,7 @@ describe('a report worked out by hand', () => {
     ]);
     // Percentiles from the analytic solver's gamma fit (pinned by its own exact tests): ordered, and
     // the median of an M/M/1-dominated path below its mean.
-    for (const o of l.operations) expect(o.p50Ms < o.meanMs && o.meanMs < o.p95Ms && o.p95Ms < o.p99Ms).toBe(true);
+    for (const o of l.operations) expect(o.p50Ms! < o.meanMs! && o.meanMs! < o.p95Ms! && o.p95Ms! < o.p99Ms!).toBe(true);
     // The load curve: 3 points up to 1.25 × saturation (250/s); past saturation no latency.
     expect(l.sweep.map((p) => p.rateRps)).toEqual([83.3, 167, 250]);
     expect(l.sweep[2]).toEqual({ rateRps: 250, meanMs: null, p95Ms: null });

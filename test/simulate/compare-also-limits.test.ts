@@ -32,7 +32,7 @@ describe('compare: what doubling an operation would take', () => {
   it('names the database that caps it at the same rate, and what it would need', () => {
     const r = parseBlueprint(TEXT, 'same.yaml');
     if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
-    const c = compare(r.blueprint, ['alpha', 'beta'], { faults: false });
+    const c = compare(r.blueprint, ['alpha', 'beta']);
     const line = c.notes.find((n) => n.startsWith('orders.list alone'));
     expect(line).toMatch(/limited by (orders-svc|orders-db) /);
     expect(line).toMatch(/twice that \(4000\/s\) would need 4 (replica cores|cores) there at ρ=1, 6 at 70%, and more beside it: (orders-db|orders-svc) caps it at 2000\/s \(4 cores there at ρ=1\)$/);

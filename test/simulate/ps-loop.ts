@@ -18,7 +18,8 @@ export class Loop implements Scheduler {
     this.q.push({ time, seq: this.seq++, kind, id, aux });
   }
   token(name: string): Token {
-    const t = new Token();
+    // The id names it in a compiled program's tables; these hand-worked timelines have none.
+    const t = new Token(this.names.size);
     this.names.set(t, name);
     return t;
   }

@@ -72,7 +72,7 @@ describe('workloadFor and the DES: N requests under a profile', () => {
     const w = workloadFor(bp, { requests: 5000, profile: spike, mix: { 'a.op': 1 } });
     expect(w.duration).toBeCloseTo(22_222, -1);
     expect(w.rate).toBeCloseTo(meanRate(spike, 100, w.duration), 9);
-    expect((w.rate * w.duration) / 1000).toBeCloseTo(5000, -1);
+    expect((w.rate! * w.duration) / 1000).toBeCloseTo(5000, -1);
     const r = simulate(bp, 'one', { method: 'des', requests: 5000, profile: spike, mix: { 'a.op': 1 }, seed: 3 });
     const count = r.operations.reduce((s, o) => s + o.count, 0);
     // the run stops at N arrivals, or at the duration a few short of them
