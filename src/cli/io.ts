@@ -64,14 +64,27 @@ export async function handle(body: () => Promise<number | void> | number | void)
   process.exit(code);
 }
 
+/**
+ * One line for an internal error. A zod error's message is its issues as JSON, whose first line
+ * is "[": its first issue (path and message) says what broke instead.
+ */
+function internalMessage(e: unknown): string {
+  const issues = (e as { issues?: unknown })?.issues;
+  if (e instanceof Error && e.name === 'ZodError' && Array.isArray(issues) && issues.length) {
+    const first = issues[0] as { path?: unknown[]; message?: string };
+    const at = Array.isArray(first.path) && first.path.length ? `${first.path.join('.')}: ` : '';
+    return `${at}${first.message ?? 'invalid data'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+  }
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
+
 /** Print an error the way its kind is printed; the exit code comes from src/errors.ts. */
 export function reportError(e: unknown): number {
   const kind = errorKind(e);
   if (e instanceof InputError) printDiagnostics(e.diagnostics);
   else if (kind !== 'internal') err(`archsim: ${(e as Error).message}`);
   else {
-    const msg = e instanceof Error ? e.message : String(e);
-    err(`archsim: internal error: ${msg.split('\n')[0]}`);
+    err(`archsim: internal error: ${internalMessage(e)}`);
     if (process.env.ARCHSIM_DEBUG) err(String((e as Error)?.stack ?? e));
     else err('archsim: (set ARCHSIM_DEBUG=1 for a stack trace)');
   }

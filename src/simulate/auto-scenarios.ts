@@ -4,6 +4,7 @@
 // one scenario runs against every layout and the fault-isolation table compares like with like:
 // "the unit running cart is down" is the whole monolith in one layout and one service in
 // another. Names come from the blueprint's own domains, tables and operations. Pure.
+import { LIMITS } from '../model/limits.js';
 import { resolveLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { analyze } from './analytic.js';
@@ -67,9 +68,12 @@ export function autoScenarios(bp: Blueprint): Scenario[] {
   }
   const spike = busiestOperation(bp);
   if (spike) {
-    const extra = spike.rate * (SPIKE_FACTOR - 1);
+    // A rate above the largest one a blueprint may write (1M/s) is refused by the scenario's own
+    // schema: the spike of an operation past a third of that adds the most it may.
+    const extra = Math.min(spike.rate * (SPIKE_FACTOR - 1), LIMITS.ratePerSecond);
     const r = Math.round(extra * 100) / 100;
-    make(`spike-${spike.id}`, `${spike.id}, the busiest operation, at ×${SPIKE_FACTOR} its usual rate for 15 s (+${r}/s).`, {
+    const capped = extra < spike.rate * (SPIKE_FACTOR - 1);
+    make(`spike-${spike.id}`, capped ? `${spike.id}, the busiest operation, with ${r}/s more for 15 s (the largest rate a scenario may add; ×${SPIKE_FACTOR} its usual rate would be more).` : `${spike.id}, the busiest operation, at ×${SPIKE_FACTOR} its usual rate for 15 s (+${r}/s).`, {
       load: [{ description: `${spike.id} spike (+${r}/s)`, ...WINDOW, rate: `${r}/s`, mix: { [spike.id]: 1 } }],
     });
   }
