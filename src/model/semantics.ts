@@ -5,6 +5,7 @@ import { LIMITS } from './limits.js';
 import { operationIndex, placeDomains, placeTables, resolveBlueprint } from './resolve.js';
 import type { Blueprint } from './schema.js';
 import { WIRED_UNIT_ENV } from './unit-env.js';
+import { formatDuration, formatRate } from './units.js';
 
 export interface Problem {
   path: (string | number)[];
@@ -191,6 +192,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (w.users !== undefined && w.profile) err(['workload', 'profile'], 'a profile shapes an open workload’s rate over time; a closed workload (users) has no rate to shape: give rate instead of users, or drop the profile');
     if (w.users === undefined && w.thinkTime !== undefined) err(['workload', 'thinkTime'], 'thinkTime is the wait between a user’s requests in a closed workload (users); an open workload (rate) has none');
     for (const id of Object.keys(w.mix)) checkOp(['workload', 'mix', id], id, 'mix entry');
+    if (w.profile) profileWarnings(w.profile, w.duration, w.warmup, (path, m) => warn(['workload', 'profile', ...path], m));
   }
   return out;
 }
@@ -261,4 +263,26 @@ export function syncCycles(bp: Blueprint): string[][] {
   };
   for (const id of ops.keys()) if ((state.get(id) ?? 0) === 0) visit(id);
   return cycles;
+}
+
+/**
+ * A profile whose shape the run never shows: a spike after the run ends or over before the
+ * warm-up does, a "spike" below its base, a ramp that the run ends before it tops out. The run
+ * is [0, duration] with the warm-up inside it; simulate --duration may change that, so these are
+ * warnings about the blueprint's own duration, not errors. They ran as written before, silently.
+ */
+/** A time of the run as its blueprint writes it: seconds below an hour ("65s", not "1.08min"). */
+const seconds = (ms: number) => (ms < 3_600_000 ? `${+(ms / 1000).toFixed(3)}s` : formatDuration(ms));
+
+function profileWarnings(p: NonNullable<Blueprint['workload']>['profile'] & object, duration: number, warmup: number, warn: (path: string[], message: string) => void): void {
+  if (p.kind === 'spike') {
+    const end = p.at + p.for;
+    if (p.at >= duration) warn(['at'], `the spike at ${seconds(p.at)} starts after the run ends (its duration is ${seconds(duration)}): it never happens; start it earlier or give a longer duration`);
+    else if (end > duration) warn(['for'], `the spike runs from ${seconds(p.at)} to ${seconds(end)}, past the run's end at ${seconds(duration)}: only ${seconds(duration - p.at)} of it is run`);
+    if (end <= warmup && warmup > 0) warn(['at'], `the spike (${seconds(p.at)}–${seconds(end)}) is over before the warm-up ends at ${seconds(warmup)}: no measured request sees it`);
+    if (p.peak <= p.base) warn(['peak'], `the spike's peak ${formatRate(p.peak)} is not above its base ${formatRate(p.base)}: ${p.peak === p.base ? 'the rate never changes' : 'a dip, not a spike'}`);
+  } else if (p.kind === 'ramp' && p.over > duration) {
+    const reached = p.from + ((p.to - p.from) * duration) / p.over;
+    warn(['over'], `the ramp takes ${seconds(p.over)} to reach ${formatRate(p.to)}, longer than the run (${seconds(duration)}): it ends at ${formatRate(reached)}`);
+  }
 }
