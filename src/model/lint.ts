@@ -29,6 +29,7 @@ export const LINT_RULES = {
   'workers-over-vcpu': 'a unit with more workers than its instance has vCPUs (the extra workers add no cores)',
   'grpc-hop-cost': 'gRPC calls between units charged the HTTP hop costs, because the layout gives no network.grpc figure',
   'memory-state-replicas': 'an in-process (engine: memory) store in a unit with several replicas: each replica holds its own copy',
+  'unqueried-datastore': 'a datastore holding tables that no query reaches: each domain queries only its primary store',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -40,6 +41,7 @@ export interface LintOptions {
 }
 
 const RELATIONAL = new Set(['postgres', 'mysql', 'mongodb']);
+const BLOB_ENGINES = new Set(['minio', 's3', 'filesystem']);
 const SEVERITY_ORDER: Record<LintSeverity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Lint one layout, or every layout when none is named; system-wide findings come once. */
@@ -70,7 +72,7 @@ export function sharedDatastoreLint(bp: Blueprint, layout: string): Finding[] {
 }
 
 function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Finding[] {
-  const capacity = [...workerFindings(bp, r), ...memoryFindings(r)];
+  const capacity = [...workerFindings(bp, r), ...memoryFindings(r), ...unqueriedStoreFindings(r)];
   if (r.units.length < 2) return capacity;
   const edges = unitEdges(bp, r);
   return [
@@ -131,6 +133,36 @@ function memoryFindings(r: ResolvedLayout): Finding[] {
         why: 'In-process state is not shared: a write on one replica is not seen by the others, and a restart loses it. That is right for a cache or read-only data loaded at start-up; for anything else use a shared store (redis, a database) or one replica.',
       });
     }
+  }
+  return out;
+}
+
+/**
+ * A domain's queries go to one store, its primary (resolve.ts: the first postgres/mysql store
+ * among its tables, else its first): a second store of the domain (a redis for a cache table) is
+ * costed, drawn and failed in scenarios, but no request ever waits on it in the simulation.
+ */
+function unqueriedStoreFindings(r: ResolvedLayout): Finding[] {
+  const primaries = new Set([...r.primaryStoreOfDomain.values()].filter((s) => s !== undefined).map((s) => s!.name));
+  const out: Finding[] = [];
+  for (const s of r.datastores) {
+    if (primaries.has(s.name)) continue;
+    const tables = [...r.storeOfTable].filter(([, st]) => st === s.name).map(([t]) => t);
+    if (!tables.length) continue;
+    const domains = [...r.storesOfDomain].filter(([, st]) => st.includes(s.name)).map(([d]) => d);
+    const elsewhere = domains.map((d) => `${d}'s go to ${r.primaryStoreOfDomain.get(d)?.name ?? 'none'}`).join(', ');
+    // An object or file store holds blobs, which no blueprint figure describes: said, not warned.
+    const blobs = BLOB_ENGINES.has(s.engine);
+    out.push({
+      rule: 'unqueried-datastore',
+      severity: blobs ? 'info' : 'warning',
+      layout: r.name,
+      path: ['layouts', r.name, 'datastores', s.name, 'tables'],
+      message: `"${s.name}" (${s.engine}) holds ${tables.join(', ')} but no query reaches it: ${elsewhere}`,
+      why: blobs
+        ? "An object or file store's reads and writes are not simulated (an operation's queries go to its domain's primary store): its cost and its failure scenarios count, its latency does not. Put the transfer's time in the operation's cpu or wait if it matters."
+        : "archsim sends an operation's queries to its domain's primary store (the first postgres or mysql store among the domain's tables, else its first store), so this one is paid for and drawn but idle in every simulation. To model reads from a cache, put the cached table in a domain of its own (a get operation with db reads on this store) and have the readers call it.",
+    });
   }
   return out;
 }
