@@ -23,7 +23,7 @@ export const EFFORT_MODEL = {
   perRelationalTable: 3,
   /** any other table moved (cache keys, objects, files) */
   perOtherTable: 1,
-  /** the first gateway, the first broker */
+  /** the first gateway, the first broker (and each change of the broker's kind) */
   gateway: 3,
   broker: 3,
   /** watching each canary step before the next (calendar days, not person-days) */
@@ -88,6 +88,11 @@ export function phaseEffort(bp: Blueprint, p: PhaseDraft, ctx: PhaseEffortContex
   add(tables.filter((t) => !isRelational(t.from.engine) && !isRelational(t.to.engine)).length, model.perOtherTable, 'other tables moved', 'data');
   if (p.layout.gateway && !prev.gateway) add(1, model.gateway, 'gateway set-up');
   if (p.layout.broker && !prev.broker) add(1, model.broker, 'broker set-up');
+  // A broker of another kind (postgres's queue, then nats): set up like a first one, with the
+  // publishers switched over and the old one drained before it retires. It was counted nowhere.
+  const was = ctx.before.layout.broker?.kind;
+  const now = p.layout.broker?.kind;
+  if (was !== undefined && now !== undefined && was !== now) add(1, model.broker, `broker change (${was} → ${now}), the old one drained`);
   const perDay = Math.max(1, team) * model.focus;
   return {
     personDays: round(build + data),

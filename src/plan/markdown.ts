@@ -24,6 +24,10 @@ function howCut(p: Plan): string {
   if (p.mode === 'unit') return 'one unit per phase';
   if (p.mode === 'declared') return 'one phase per declared layout';
   if (p.chain.length > 2) return `declared \`next:\` chain ${p.chain.map(mdText).join(' → ')}, steps that build several ungated units split per unit`;
+  // A direct `next:` step gated by its source's triggers is one phase building its units together
+  // (the header said there was no `next:` and "one unit per phase" over a phase of four).
+  const built = p.phases.slice(1);
+  if (built.length === 1 && built[0]!.extractions.length > 1) return `declared \`next:\` step ${mdText(p.from)} → ${mdText(p.to)}, gated by ${mdText(p.from)}'s triggers: its units move together`;
   return `no \`next:\` layouts between ${mdText(p.from)} and ${mdText(p.to)}: one unit per phase`;
 }
 

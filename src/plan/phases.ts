@@ -5,7 +5,7 @@
 // semantic checks the loader runs. Pure.
 import { isPublic, resolveLayout, type ResolvedLayout } from '../model/resolve.js';
 import { checkSemantics } from '../model/semantics.js';
-import type { Blueprint, Datastore, Layout, Unit } from '../model/schema.js';
+import type { Blueprint, Datastore, Layout, Protocol, Unit } from '../model/schema.js';
 import { continuations, deriveOrder, moveScorer, OrderError, orderRisks, pinOrder, type Move } from './order.js';
 import { matchStores, tableMoves, type TableMove } from './stores.js';
 import { PlanError } from './errors.js';
@@ -83,7 +83,8 @@ function walkNext(bp: Blueprint, from: string): string[] {
  */
 export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mode?: PhaseMode; order?: string[] } = {}) {
   const mode = opts.mode ?? 'auto';
-  const chain = mode === 'unit' ? [from, to] : (declaredChain(bp, from, to) ?? [from, to]);
+  const declared = declaredChain(bp, from, to);
+  const chain = mode === 'unit' ? [from, to] : (declared ?? [from, to]);
   const steps = chain.slice(1).map((b, i) => ({ a: chain[i]!, b, scorer: moveScorer(bp, chain[i]!, b) }));
   const notes: string[] = [];
   // A `next:` chain that leaves --from and never reaches --to: the plan goes straight to the
@@ -104,7 +105,13 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
     const units = scorer.units;
     const pinned = opts.order?.filter((u) => units.includes(u));
     const gated = (bp.layouts[a]?.triggers.length ?? 0) > 0;
-    const together = mode === 'declared' || (mode === 'auto' && chain.length > 2 && (gated || units.length <= 1));
+    // A step of the declared chain, a direct one (`from` declares `next: to`) included: a gated
+    // one is one phase. The direct step was split per unit whatever its source's triggers, since
+    // only a chain through layouts between counted as declared.
+    const together = mode === 'declared' || (mode === 'auto' && declared !== undefined && (gated || units.length <= 1));
+    if (mode === 'auto' && chain.length === 2 && declared !== undefined && gated && units.length > 1) {
+      notes.push(`${a} declares next: ${b} and triggers: the step is one phase, its ${units.length} units built together (the architect gated the whole step on load)`);
+    }
     if (together || units.length <= 1) {
       // One phase builds them all: each one's tables move from the layout before that phase.
       const moves = units.map((u) => scorer.score(u, current));
@@ -190,11 +197,68 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
     // and no note. Every table whose store changes here moves; those no extraction moves are its.
     carried = carriedData(bp, cur, tgt, new Set(extractions.flatMap((e) => e.tables.map((x) => x.table))));
   }
+  notes.push(...protocolNotes(bp, cur, layout, moves, declared ? continuations(cur, tgt) : new Map()));
+  const broker = brokerNote(cur, layout);
+  if (broker) notes.push(broker);
   // Only this layout is checked (the blueprint's own layouts passed the loader already).
   const problems = checkSemantics({ ...bp, layouts: { [name]: layout } })
     .filter((p) => p.severity === 'error' && p.path[0] === 'layouts' && p.path[1] === name)
     .map((p) => `${p.path.join('.')}: ${p.message}`);
   return { name, ...(declared ? { declared } : {}), layout, extractions, notes, problems, ...(carried.length ? { carried } : {}) };
+}
+
+const protocolName = (p: Protocol) => (p === 'grpc' ? 'gRPC' : 'HTTP');
+
+/**
+ * Where a unit serves another protocol than what served its domains before: said in the phase
+ * that does it. An extracted unit serves its target protocol from the phase that builds it (its
+ * routes become gRPC methods at the gateway, or the reverse), a continuing unit that changes
+ * protocol (a declared layout's) changes it there; either way every caller switches then.
+ */
+function protocolNotes(bp: Blueprint, cur: ResolvedLayout, layout: Layout, moves: Move[], renamed: Map<string, string>): string[] {
+  const serves = (n: string) => layout.units[n]!.protocol ?? layout.protocol;
+  const before = (n: string) => cur.units.find((u) => u.name === n)?.protocol;
+  const routes = (domains: string[]) =>
+    domains.flatMap((d) =>
+      Object.values(bp.system.domains[d]!.operations)
+        .filter(isPublic)
+        .map((op) => `${op.route!.method} ${op.route!.path}`),
+    );
+  const callers = (n: string, p: Protocol, domains: string[]) => {
+    const r = routes(domains);
+    return `from this phase the units that call ${domains.join(', ')} call ${n} by ${protocolName(p)}${r.length ? `, and the gateway routes its public operations (${r.join(', ')}) as ${protocolName(p)}: their clients switch with this phase` : ''}`;
+  };
+  const out: string[] = [];
+  const built = new Set(moves.map((m) => m.unit));
+  for (const m of moves) {
+    if (!layout.units[m.unit]) continue;
+    const p = serves(m.unit);
+    const was = sourcesOf(cur, m.domains).filter((x) => before(x.unit) !== p);
+    if (!was.length) continue;
+    out.push(`${m.unit} serves ${protocolName(p)} where ${was.map((x) => `${x.unit} served ${x.domains.join(', ')} over ${protocolName(before(x.unit)!)}`).join('; ')}: ${callers(m.unit, p, m.domains)}`);
+  }
+  for (const [n, u] of Object.entries(layout.units)) {
+    if (built.has(n)) continue;
+    const old = renamed.get(n) ?? n;
+    const q = before(old);
+    const p = serves(n);
+    if (q === undefined || q === p) continue;
+    const domains = u.domains === '*' ? Object.keys(bp.system.domains) : u.domains;
+    out.push(`${old === n ? n : `${old} (continuing as ${n})`} switches from ${protocolName(q)} to ${protocolName(p)} in this phase: ${callers(n, p, domains)}`);
+  }
+  return out;
+}
+
+/**
+ * A broker of another kind than the layout before's (postgres's queue, then nats, then sqs): the
+ * publishers move to the new one in this phase, and the old one retires only once its in-flight
+ * events are drained (every consumer has processed what it holds), or they are lost.
+ */
+function brokerNote(cur: ResolvedLayout, layout: Layout): string | undefined {
+  const a = cur.layout.broker?.kind;
+  const b = layout.broker?.kind;
+  if (a === undefined || b === undefined || a === b) return undefined;
+  return `the broker changes from ${a} to ${b}: the ${b} broker is set up and the publishers switch to it; consumers keep reading ${a} until the events in flight there are drained (every consumer has processed them), and only then does the ${a} broker retire`;
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -305,7 +369,15 @@ function derive(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moves: 
       delete units[name];
       notes.push(`${name} of the source layout runs as ${name}-old until its domains move`);
     }
-    units[name] = { ...clone(tgt.layout.units[m.unit]!), domains: [...m.domains] };
+    // The unit serves what it serves in the target from the phase that builds it: its own
+    // protocol, else the target layout's. The derived layout keeps the source's layout-level
+    // protocol (the units not yet extracted serve what they served), so a unit that inherited the
+    // target's `protocol: grpc` served HTTP in every derived phase and switched, with no canary and
+    // no word, in the last one.
+    // (Written only where the inherited one would differ: the overlay stays as it was elsewhere.)
+    const unit: Unit = { ...clone(tgt.layout.units[m.unit]!), domains: [...m.domains] };
+    if (unit.protocol === undefined && tgt.layout.protocol !== cur.layout.protocol) unit.protocol = tgt.layout.protocol;
+    units[name] = unit;
   }
   // Tables: moved domains' tables go to their target store (or the source store it continues).
   const match = matchStores(cur, tgt);

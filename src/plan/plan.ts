@@ -3,7 +3,7 @@
 // writing. See the README's "archsim plan" section for the models behind each figure.
 import { sharedDatastoreLint } from '../model/lint.js';
 import { isPublic, resolveLayout } from '../model/resolve.js';
-import type { Blueprint } from '../model/schema.js';
+import type { Blueprint, Layout } from '../model/schema.js';
 import { compile } from '../simulate/compile.js';
 import { opDemands } from '../simulate/demand.js';
 import { workloadFor } from '../simulate/workload.js';
@@ -15,6 +15,7 @@ import { buildPhases, withLayouts, type PhaseDraft, type PhaseMode } from './pha
 import type { Plan, PlanPhase } from './schema.js';
 import { DATA_STEPS } from './stores.js';
 import { derivedTriggers, evaluateTrigger } from './triggers.js';
+import { portHolder } from './units-check.js';
 
 export interface PlanOptions {
   from: string;
@@ -148,7 +149,7 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       const ports = Object.entries(d.layout.units).map(([n, u]) => `${n} ${u.port}`).join(', ');
       d.notes.push(
         before.gateway
-          ? `${d.declared ?? layoutName} declares no gateway: this phase's canary runs on the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}), which retires once the last step holds; from then on clients call each unit on its own port (${ports})`
+          ? `${d.declared ?? layoutName} declares no gateway: this phase's canary runs on the ${before.gateway.kind} gateway of the layout before (port ${before.gateway.port}${borrowed(d.layout, before.gateway.port)}), which retires once the last step holds; from then on clients call each unit on its own port (${ports})`
           : `neither ${d.declared ?? layoutName} nor the layout before has a gateway: shifting routes by weight needs one in front for this phase's canary (generate gateway --plan writes its config), retired once the last step holds; clients then call each unit on its own port (${ports})`,
       );
     } else if (index > 0 && before.gateway && !d.layout.gateway) {
@@ -226,6 +227,16 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
   out.gantt = gantt(out, o.start ?? DEFAULT_GANTT_START);
   out.figuresHost = FIGURES_HOST;
   return { plan: out, overlay: { layouts: Object.fromEntries(drafts.map((d) => [d.name, layoutInput(d.layout)])) } };
+}
+
+/**
+ * Where the borrowed gateway cannot keep its port: a unit (datastore, broker) of the phase listens
+ * there, so `generate gateway --plan` writes it on a free port (phaseLayout() borrows it only
+ * where the port is free).
+ */
+function borrowed(layout: Layout, port: number): string {
+  const holder = portHolder(layout, port);
+  return holder === undefined ? '' : `, which ${holder} takes in this layout: generate gateway --plan writes the canary's gateway on a free port instead`;
 }
 
 function routesOf(bp: Blueprint, domains: string[]): string[] {

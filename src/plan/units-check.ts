@@ -14,14 +14,48 @@ export interface PlanUnitProblem {
   message: string;
 }
 
+type PhaseLayout = { ok: true; layout: Layout; own: boolean } | { ok: false; message: string };
+
 /**
- * A phase's layout: the blueprint's (a declared one, or the plan's overlay's), else the plan's own
- * copy (`layoutInput`, its `next:` left out: it names a layout of the overlay). `own` says which.
+ * A phase's layout as its canary runs: the blueprint's (a declared one, or the plan's overlay's),
+ * else the plan's own copy (`layoutInput`, its `next:` left out: it names a layout of the overlay).
+ * `own` is false when it is the blueprint's as it stands.
+ *
+ * A phase whose layout declares no gateway and that shifts routes runs its canary on the gateway
+ * of the layout before (the plan says so, with its port): that gateway is added, so
+ * `generate gateway --plan` writes the config of the gateway already running, on its port (it
+ * wrote a new one on port 8000 while the phases before listened on 8080). `before` is the plan's
+ * phase before; without it, the overlay's layout whose `next:` names this one (the plan links its
+ * phases so). A port some listener of the phase takes is not borrowed (the plan says so too).
  */
-export function phaseLayout(bp: Blueprint, phase: Plan['phases'][number]): { ok: true; layout: Layout; own: boolean } | { ok: false; message: string } {
+export function phaseLayout(bp: Blueprint, phase: Plan['phases'][number], before?: Plan['phases'][number]): PhaseLayout {
+  const own = ownLayout(bp, phase);
+  if (!own.ok || own.layout.gateway || !phase.canary) return own;
+  const prev = before ? ownLayout(bp, before) : overlayBefore(bp, phase.layout);
+  const gateway = prev?.ok ? prev.layout.gateway : undefined;
+  if (!gateway || portHolder(own.layout, gateway.port)) return own;
+  return { ok: true, layout: { ...own.layout, gateway: structuredClone(gateway) }, own: true };
+}
+
+function ownLayout(bp: Blueprint, phase: Plan['phases'][number]): PhaseLayout {
   if (Object.hasOwn(bp.layouts, phase.layout)) return { ok: true, layout: bp.layouts[phase.layout]!, own: false };
   const parsed = Layout.safeParse({ ...phase.layoutInput, next: undefined });
   return parsed.success ? { ok: true, layout: parsed.data, own: true } : { ok: false, message: `phase ${phase.index}'s layout is not valid (${parsed.error.issues[0]?.message})` };
+}
+
+/** The one layout of the blueprint whose `next:` names this one (the overlay's phase before). */
+function overlayBefore(bp: Blueprint, name: string): PhaseLayout | undefined {
+  const found = Object.entries(bp.layouts).filter(([, l]) => l.next === name);
+  return found.length === 1 ? { ok: true, layout: found[0]![1], own: false } : undefined;
+}
+
+/** What listens on this port in the layout (a unit, a datastore, the broker), if anything. */
+export function portHolder(l: Layout, port: number): string | undefined {
+  const unit = Object.entries(l.units).find(([, u]) => u.port === port)?.[0];
+  if (unit !== undefined) return unit;
+  const store = Object.entries(l.datastores).find(([, s]) => s.port === port)?.[0];
+  if (store !== undefined) return store;
+  return l.broker?.port === port ? 'broker' : undefined;
 }
 
 export function planUnitProblems(plan: Plan, bp: Blueprint): PlanUnitProblem[] {

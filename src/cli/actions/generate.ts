@@ -168,7 +168,7 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
   if (!(step >= 0 && step <= 100)) throw new UsageError(`--step ${opts.step}: expected a percentage from 0 (rollback) to 100`);
   const phase = plan.phases[n]!;
   let extra: Record<string, Layout> | undefined;
-  const l = phaseLayout(blueprint, phase);
+  const l = phaseLayout(blueprint, phase, plan.phases[n - 1]);
   if (!l.ok) throw new UsageError(`--plan ${opts.plan}: ${l.message}`);
   if (l.own) {
     // The phase alone joins the blueprint.
