@@ -193,6 +193,27 @@ export function servedStores(r: ResolvedLayout): ResolvedDatastore[] {
   return r.datastores.filter((d) => d.engine !== 'filesystem' && d.engine !== 'memory');
 }
 
+/** The filesystem stores a unit writes: each a volume mounted at /data/<store> (compose, Kubernetes). */
+export function filesystemStores(w: Wiring): ResolvedDatastore[] {
+  return w.stores.filter((s) => s.engine === 'filesystem');
+}
+
+/**
+ * For a unit whose image archsim does not build (an image, another runtime) and that writes
+ * filesystem stores: what its image must hold, one line (compose's header, the scaffold's README).
+ * compose runs it as APP_UID, and a new named volume takes the owner of the image's directory at
+ * its mount point, root's when the image has none: the unit could not write it. A directory in
+ * the image is one Dockerfile line and needs nothing at run time; an init service chowning the
+ * volume would run as root with CAP_CHOWN and one more image. (archsim's own Dockerfiles create
+ * it; Kubernetes sets fsGroup instead.) undefined when there is nothing to say.
+ */
+export function dataDirNote(w: Wiring): string | undefined {
+  const dirs = filesystemStores(w).map((s) => `/data/${s.name}`);
+  if (!dirs.length || isScaffolded(w.unit)) return undefined;
+  const list = dirs.join(' ');
+  return `${w.unit.name} runs as ${APP_UID}:${APP_UID} and writes ${dirs.join(', ')} (filesystem store volume${dirs.length > 1 ? 's' : ''}): its image must hold ${dirs.length > 1 ? 'those directories' : 'that directory'} owned by ${APP_UID} (RUN mkdir -p ${list} && chown ${APP_UID}:${APP_UID} ${list}), else a new volume is root's and not writable by it.`;
+}
+
 export function storePort(d: ResolvedDatastore): number {
   return d.port ?? ENGINE_PORT[d.engine] ?? 5432;
 }
@@ -204,12 +225,55 @@ export function monolithUnit(bp: Blueprint, r: ResolvedLayout): ResolvedUnit {
   return r.units.reduce((best, u) => (u.domains.length > best.domains.length ? u : best), r.units[0]!);
 }
 
-/** The broker's compose/k8s service name: its kind, unless a unit or store already has it. */
+/**
+ * The prefix of each served store's .env credentials (`<PREFIX>_USER`, `_PASSWORD`, `_ACCESS_KEY`,
+ * `_SECRET_KEY`): its envName, unless an earlier store has that prefix (`a-b` and `a--b` are both
+ * `A_B`): then `<PREFIX>_STORE`, `<PREFIX>_STORE_2`, …, so no two stores share a password.
+ * compose, .env.example and the units' connection URLs all read it here.
+ */
+export function storeEnvPrefixes(r: ResolvedLayout): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const d of servedStores(r)) {
+    const v = envName(d.name);
+    let p = v;
+    for (let i = 1; taken.has(p); i++) p = `${v}_STORE${i === 1 ? '' : `_${i}`}`;
+    taken.add(p);
+    out.set(d.name, p);
+  }
+  return out;
+}
+
+function storeEnvPrefix(r: ResolvedLayout, d: ResolvedDatastore): string {
+  return storeEnvPrefixes(r).get(d.name) ?? envName(d.name);
+}
+
+/**
+ * The broker's compose/k8s service name: its kind, else `<kind>-broker`, `<kind>-broker-2`, …: the
+ * first that no unit, datastore or the gateway is called and whose .env prefix (envName) no
+ * store's credentials use. Its service, volume (`<name>-data`), Secret (`<name>-credentials`) and
+ * .env variables are then its own: a datastore named `redis-broker` beside a redis broker keeps
+ * its service and password.
+ */
 export function brokerName(r: ResolvedLayout): string | undefined {
   const b = r.layout.broker;
   if (!b) return undefined;
-  const taken = new Set([...r.units.map((u) => u.name), ...r.datastores.map((d) => d.name)]);
-  return taken.has(b.kind) ? `${b.kind}-broker` : b.kind;
+  const taken = new Set([...r.units.map((u) => u.name), ...r.datastores.map((d) => d.name), 'gateway']);
+  const prefixes = new Set(storeEnvPrefixes(r).values());
+  const free = (n: string) => !taken.has(n) && !prefixes.has(envName(n));
+  if (free(b.kind)) return b.kind;
+  let n = `${b.kind}-broker`;
+  for (let i = 2; !free(n); i++) n = `${b.kind}-broker-${i}`;
+  return n;
+}
+
+/**
+ * How many replicas a unit starts with: its `replicas`, kept within its autoscale range (at least
+ * `min`, at most `max`). Kubernetes' Deployment and compose's `deploy.replicas` start the same
+ * count, and the host ports published for it (unitHostPortRanges) are one per such replica.
+ */
+export function startReplicas(u: Pick<ResolvedUnit, 'replicas' | 'autoscale'>): number {
+  return u.autoscale ? Math.max(1, u.autoscale.min, Math.min(u.replicas, u.autoscale.max)) : u.replicas;
 }
 
 export function brokerPort(r: ResolvedLayout): number {
@@ -237,7 +301,7 @@ export interface Credential {
 export function credentials(bp: Blueprint, r: ResolvedLayout): Credential[] {
   const out: Credential[] = [];
   for (const d of servedStores(r)) {
-    const v = envName(d.name);
+    const v = storeEnvPrefix(r, d);
     if (d.engine === 'postgres' || d.engine === 'mysql' || d.engine === 'mongodb') {
       out.push({ variable: `${v}_USER`, example: dbName(d.name), secret: false, comment: `${d.engine} user of ${d.name}` });
       out.push({ variable: `${v}_PASSWORD`, example: `change-me-${d.name}-password`, secret: true, comment: `${d.engine} password of ${d.name}` });
@@ -261,8 +325,8 @@ export function credentials(bp: Blueprint, r: ResolvedLayout): Credential[] {
 }
 
 /** Connection URL of a datastore, with ${VAR} references for its credentials. */
-function storeUrl(d: ResolvedDatastore): string {
-  const v = envName(d.name);
+function storeUrl(r: ResolvedLayout, d: ResolvedDatastore): string {
+  const v = storeEnvPrefix(r, d);
   const host = `${d.name}:${storePort(d)}`;
   switch (d.engine) {
     case 'postgres':
@@ -331,13 +395,13 @@ function ownEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): { head: EnvVar[]; 
   if (usesServiceToken(r, w)) secret(SERVICE_TOKEN.variable, `\${${SERVICE_TOKEN.variable}:?set ${SERVICE_TOKEN.variable} in .env (see .env.example)}`, serviceTokenSecret(bp), SERVICE_TOKEN.key);
   const firstOf = (engines: string[]) => w.stores.find((s) => engines.includes(s.engine));
   const rel = firstOf(['postgres', 'mysql', 'mongodb']);
-  if (rel) secret('DATABASE_URL', storeUrl(rel), `${rel.name}-credentials`, 'url');
+  if (rel) secret('DATABASE_URL', storeUrl(r, rel), `${rel.name}-credentials`, 'url');
   const cache = firstOf(['redis']);
-  if (cache) secret('REDIS_URL', storeUrl(cache), `${cache.name}-credentials`, 'url');
+  if (cache) secret('REDIS_URL', storeUrl(r, cache), `${cache.name}-credentials`, 'url');
   const obj = firstOf(['minio', 's3']);
   if (obj) {
-    const v = envName(obj.name);
-    env.push({ name: 'S3_ENDPOINT', value: storeUrl(obj) });
+    const v = storeEnvPrefix(r, obj);
+    env.push({ name: 'S3_ENDPOINT', value: storeUrl(r, obj) });
     env.push({ name: 'S3_BUCKET', value: dbName(obj.name).replace(/_/g, '-') });
     secret('S3_ACCESS_KEY', `\${${v}_ACCESS_KEY}`, `${obj.name}-credentials`, 'access-key');
     secret('S3_SECRET_KEY', `\${${v}_SECRET_KEY}`, `${obj.name}-credentials`, 'secret-key');
@@ -347,21 +411,22 @@ function ownEnv(bp: Blueprint, r: ResolvedLayout, w: Wiring): { head: EnvVar[]; 
   // An object store's URL holds no credentials: its keys come beside it, as the first one's do.
   // A further store named `database`, `redis` or `s3` would take the first store's DATABASE_URL,
   // REDIS_URL or S3_ACCESS_KEY: its variables step aside to <STORE>_STORE_URL (…_STORE_2_URL).
-  // The .env names of its credentials (credentials()) are a separate namespace and stay.
+  // The .env names of its credentials (storeEnvPrefixes) are a separate namespace and stay.
   const taken = new Set<string>([...RESERVED_ENV, ...head.map((e) => e.name), ...env.map((e) => e.name)]);
   for (const s of w.stores) {
     if (s === rel || s === cache || s === obj || s.engine === 'filesystem') continue;
     const v = envName(s.name);
+    const creds = storeEnvPrefix(r, s);
     const objectStore = s.engine === 'minio' || s.engine === 's3';
     const names = (p: string) => (objectStore ? [`${p}_URL`, `${p}_ACCESS_KEY`, `${p}_SECRET_KEY`] : [`${p}_URL`]);
     let p = v;
     for (let i = 1; names(p).some((n) => taken.has(n)); i++) p = `${v}_STORE${i === 1 ? '' : `_${i}`}`;
     for (const n of names(p)) taken.add(n);
     if (objectStore) {
-      env.push({ name: `${p}_URL`, value: storeUrl(s) });
-      secret(`${p}_ACCESS_KEY`, `\${${v}_ACCESS_KEY}`, `${s.name}-credentials`, 'access-key');
-      secret(`${p}_SECRET_KEY`, `\${${v}_SECRET_KEY}`, `${s.name}-credentials`, 'secret-key');
-    } else secret(`${p}_URL`, storeUrl(s), `${s.name}-credentials`, 'url');
+      env.push({ name: `${p}_URL`, value: storeUrl(r, s) });
+      secret(`${p}_ACCESS_KEY`, `\${${creds}_ACCESS_KEY}`, `${s.name}-credentials`, 'access-key');
+      secret(`${p}_SECRET_KEY`, `\${${creds}_SECRET_KEY}`, `${s.name}-credentials`, 'secret-key');
+    } else secret(`${p}_URL`, storeUrl(r, s), `${s.name}-credentials`, 'url');
   }
   const fsStores = w.stores.filter((s) => s.engine === 'filesystem');
   for (const s of fsStores) env.push({ name: `${envName(s.name)}_DIR`, value: `/data/${s.name}` });
@@ -532,7 +597,7 @@ export function unitHostPortRanges(r: ResolvedLayout): Map<string, { first: numb
   };
   for (const u of r.units) {
     if (!routed.has(u.name)) continue;
-    const count = Math.max(1, u.replicas);
+    const count = Math.max(1, startReplicas(u));
     let first: number | undefined;
     // Upward from its own port while the range fits, then downward from the highest start that fits.
     for (let p = u.port; p + count - 1 <= 65535; p++) {

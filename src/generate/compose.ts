@@ -8,8 +8,10 @@ import {
   brokerName,
   brokerPort,
   credentials,
+  dataDirNote,
   dbName,
   envName,
+  filesystemStores,
   gatewayKind,
   gatewayPort,
   generatedHeader,
@@ -21,6 +23,8 @@ import {
   refuseScaffoldPaths,
   resources,
   servedStores,
+  startReplicas,
+  storeEnvPrefixes,
   storePort,
   toYaml,
   unitEnv,
@@ -54,8 +58,7 @@ function need(v: string): string {
   return `\${${v}:?set ${v} in .env (see .env.example)}`;
 }
 
-function storeService(d: ResolvedDatastore, bp: Blueprint): Record<string, unknown> {
-  const v = envName(d.name);
+function storeService(d: ResolvedDatastore, bp: Blueprint, v: string): Record<string, unknown> {
   const res = resources(bp, d.instance);
   const limits = { deploy: { resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } } };
   const port = storePort(d);
@@ -162,12 +165,15 @@ function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown
           KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
           KAFKA_CONTROLLER_QUORUM_VOTERS: `1@localhost:${auxPort(9093, [port])}`,
           KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+          // The image's default log.dirs is under /tmp: its data would miss the volume below.
+          KAFKA_LOG_DIRS: '/var/lib/kafka/data',
         },
         volumes: [`${name}-data:/var/lib/kafka/data`],
         ...limits,
       };
     case 'nats':
-      return { image: IMAGES.nats, command: ['-js', '-p', String(port), '-m', String(auxPort(8222, [port]))], volumes: [`${name}-data:/data`], ...limits };
+      // -sd: JetStream's store on the volume (its default is a directory under /tmp).
+      return { image: IMAGES.nats, command: ['-js', '-sd', '/data', '-p', String(port), '-m', String(auxPort(8222, [port]))], volumes: [`${name}-data:/data`], ...limits };
     default:
       return { image: IMAGES.sqs, ...limits };
   }
@@ -217,6 +223,7 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   const services: Record<string, unknown> = {};
   const volumes: Record<string, Record<string, never>> = {};
   const stores = servedStores(r);
+  const envPrefixes = storeEnvPrefixes(r);
   const broker = brokerName(r);
   // A gateway only where the layout declares one: the simulation models exactly that.
   const hasGateway = r.layout.gateway !== undefined;
@@ -233,7 +240,9 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     const depends: Record<string, { condition: string }> = {};
     for (const s of w.stores) if (s.engine !== 'filesystem') depends[s.name] = { condition: 'service_healthy' };
     if (w.usesBroker && broker) depends[broker] = { condition: brokerHasHealthcheck(r) ? 'service_healthy' : 'service_started' };
-    const fsVolumes = w.stores.filter((s) => s.engine === 'filesystem').map((s) => `${s.name}-data:/data/${s.name}`);
+    // The image holds /data/<store> owned by the unit's user (scaffold Dockerfile, common.dataDirNote):
+    // a new volume takes that owner, so the read-only unit can write its store.
+    const fsVolumes = filesystemStores(w).map((s) => `${s.name}-data:/data/${s.name}`);
     const svc: Record<string, unknown> = {
       image: imageOf(bp, u),
       // A unit with its own image is run as it is; archsim's scaffold is built from the
@@ -262,13 +271,14 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     if (fsVolumes.length) svc.volumes = fsVolumes;
     svc.healthcheck = hc(healthTest(u));
     if (Object.keys(depends).length) svc.depends_on = depends;
-    svc.deploy = { replicas: u.replicas, resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } };
+    // As many as Kubernetes starts (an autoscaled unit: at least its min): compose does not scale.
+    svc.deploy = { replicas: startReplicas(u), resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } };
     svc.restart = 'unless-stopped';
     services[u.name] = svc;
   }
 
   for (const d of stores) {
-    services[d.name] = storeService(d, bp);
+    services[d.name] = storeService(d, bp, envPrefixes.get(d.name)!);
     volumes[`${d.name}-data`] = {};
   }
   for (const d of r.datastores.filter((s) => s.engine === 'filesystem')) volumes[`${d.name}-data`] = {};
@@ -283,7 +293,7 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     const grpcPort = gatewayGrpcPort(r);
     if (grpcPort !== undefined && gatewayKind(r, opts) !== 'traefik') published.add(grpcPort);
   }
-  if (opts.monitoring) monitoringServices(r, services, volumes, published);
+  if (opts.monitoring) monitoringServices(bp, r, services, volumes, published);
   // No top-level `name`: Compose v1 (docker-compose 1.29, what Debian ships) refuses the file
   // with it; the project is named after the folder, or `-p`.
   return { services, volumes };
@@ -295,8 +305,21 @@ export function monitoringNames(r: ResolvedLayout): { prometheus: string; grafan
   return { prometheus: freeName(taken, 'prometheus'), grafana: freeName(taken, 'grafana') };
 }
 
+/**
+ * The .env variable of Grafana's admin password: GRAFANA_ADMIN_PASSWORD, unless a store's or the
+ * broker's credentials have that name (a postgres store named `grafana-admin`): then
+ * GRAFANA_ADMIN_PASSWORD_2, …. Monitoring steps aside, not the store, so a store's variables are
+ * the same with and without monitoring (`compose` and `all`).
+ */
+export function grafanaPasswordVariable(bp: Blueprint, r: ResolvedLayout): string {
+  const taken = new Set(credentials(bp, r).map((c) => c.variable));
+  let v = 'GRAFANA_ADMIN_PASSWORD';
+  for (let i = 2; taken.has(v); i++) v = `GRAFANA_ADMIN_PASSWORD_${i}`;
+  return v;
+}
+
 /** Prometheus on monitoring/prometheus.yml and Grafana provisioned with it and the dashboard. */
-function monitoringServices(r: ResolvedLayout, services: Record<string, unknown>, volumes: Record<string, Record<string, never>>, published: Set<number>): void {
+function monitoringServices(bp: Blueprint, r: ResolvedLayout, services: Record<string, unknown>, volumes: Record<string, Record<string, never>>, published: Set<number>): void {
   const names = monitoringNames(r);
   const hardening = (memory: string) => ({
     read_only: true,
@@ -321,7 +344,7 @@ function monitoringServices(r: ResolvedLayout, services: Record<string, unknown>
     environment: {
       GF_SERVER_HTTP_PORT: String(grafanaPort),
       GF_SECURITY_ADMIN_USER: 'admin',
-      GF_SECURITY_ADMIN_PASSWORD: need('GRAFANA_ADMIN_PASSWORD'),
+      GF_SECURITY_ADMIN_PASSWORD: need(grafanaPasswordVariable(bp, r)),
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_LOG_MODE: 'console',
@@ -402,14 +425,15 @@ export function envExample(bp: Blueprint, layout: string, opts: GenerateOptions 
     '',
   ];
   for (const c of credentials(bp, r)) L.push(`# ${c.comment}`, `${c.variable}=${c.example}`);
-  if (opts.monitoring) L.push('# Grafana admin password (user admin)', 'GRAFANA_ADMIN_PASSWORD=change-me-grafana-password');
+  if (opts.monitoring) L.push('# Grafana admin password (user admin)', `${grafanaPasswordVariable(bp, r)}=change-me-grafana-password`);
   return L.join('\n') + '\n';
 }
 
 export function composeFiles(bp: Blueprint, layout: string, opts: GenerateOptions = {}): GeneratedFile[] {
   const r = layoutToGenerate(bp, layout);
   const doc = composeDocument(bp, layout, opts);
-  const header = generatedHeader(bp, layout, `docker compose for ${bp.metadata.name}, layout ${layout}. Start: cp .env.example .env (set the values), then docker compose up --build`);
+  const notes = r.wiring.map(dataDirNote).filter((n): n is string => n !== undefined);
+  const header = generatedHeader(bp, layout, [`docker compose for ${bp.metadata.name}, layout ${layout}. Start: cp .env.example .env (set the values), then docker compose up --build`, ...notes].join('\n'));
   const files: GeneratedFile[] = [
     { path: 'docker-compose.yml', content: toYaml(doc, header) },
     { path: '.env.example', content: envExample(bp, layout, opts) },

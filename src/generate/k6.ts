@@ -269,8 +269,18 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   const base = (method: string, path: string) => (perUnit ? `baseOf(${method}, ${path})` : 'BASE_URL');
   const usesWs = plan.operations.some((o) => o.method === 'WS');
   const grpcCalls = new Map(k6GrpcCalls(bp, r, plan.operations.map((o) => o.id), opts.gatewayKind ?? gatewayKind(r, {})).map((g) => [g.id, g]));
-  // Each target the script dials, with its port when the variable is unset (on BASE_URL's host).
-  const grpcTargets = Object.fromEntries([...grpcCalls.values()].map((g) => [g.target, g.port]));
+  // Each target the script dials, with its ports when the variable is unset (on BASE_URL's host):
+  // without a gateway, a unit's host ports as compose publishes them (unitHostPortRanges, as
+  // UNIT_URLS: one per replica, taken in turn; a port another unit took moves to a free one),
+  // else the one port (the gateway's gRPC listener; a caller's base URL keeps the unit's port).
+  const grpcTargets: Record<string, number[]> = {};
+  for (const g of grpcCalls.values()) {
+    const at = !r.layout.gateway && opts.baseUrl === undefined ? hostPorts.get(g.unit) : undefined;
+    grpcTargets[g.target] = at ? Array.from({ length: at.count }, (_, i) => at.first + i) : [g.port];
+  }
+  /** A unit dialled over gRPC without a gateway: the variable its calls read, for the Run line. */
+  const grpcVarOf = new Map([...grpcCalls.values()].filter((g) => g.target !== 'GRPC_ADDR').map((g) => [g.unit, g.target]));
+  const portsText = (ports: number[]) => (ports.length > 1 ? `ports ${ports[0]}-${ports[ports.length - 1]}, one per replica, taken in turn` : `port ${ports[0]}`);
   const timeout = `${fmtMs(load.timeout)}ms`;
 
   // Scenarios: the warm-up (if any), then the measured load starting when the warm-up ends.
@@ -352,7 +362,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     perUnit
       ? `// Run: k6 run ${publicUnits
           .filter((u) => unitUrls[u]!.length === 1)
-          .map((u) => `-e ${unitVar(u)}=${unitUrls[u]![0]} `)
+          .map((u) => (grpcVarOf.has(u) ? `-e ${grpcVarOf.get(u)}=${unitUrls[u]![0]!.slice('http://'.length)} ` : `-e ${unitVar(u)}=${unitUrls[u]![0]} `))
           .join('')}load-test.js (no gateway: each unit's routes go to its own address${replicatedAt(publicUnits.filter((u) => unitUrls[u]!.length > 1))})`
       : `// Run: k6 run -e BASE_URL=${commentText(defaultBase)} load-test.js`,
   );
@@ -360,7 +370,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     L.push(
       '// gRPC: these operations are methods of units that serve gRPC; the script calls them with',
       `// k6/net/grpc on ${K6_PROTO_FILE} (keep it beside this script), in plain text (h2c), dialling`,
-      ...Object.entries(grpcTargets).map(([v, port]) => `// ${v} (default: BASE_URL's host, port ${port})`),
+      ...Object.entries(grpcTargets).map(([v, ports]) => `// ${v} (default: BASE_URL's host, ${portsText(ports)})`),
       '// Route parameters and query go in `params`, the JSON body in `body_json`, headers as metadata:',
       ...[...grpcCalls.values()].map((g) => `//   ${commentText(g.id)} (${commentText(g.unit)}): ${g.method}`),
     );
@@ -406,8 +416,9 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   );
   if (grpcCalls.size) {
     L.push(
-      '// gRPC: each target (an environment variable) and its address; one client per target and VU,',
-      "// loaded with the system's contract in the init context, connected at its first call.",
+      '// gRPC: each target (an environment variable) and its addresses (a replicated unit: one per',
+      '// replica, taken in turn); one client per address and VU, loaded with the system\'s contract in',
+      '// the init context, connected at its first call.',
       `const GRPC_PORTS = ${JSON.stringify(grpcTargets)};`,
       '// BASE_URL\'s host (a name, an IPv4 address or a bracketed IPv6 one), without user or port.',
       'function hostOf(url) {',
@@ -422,10 +433,16 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       'const GRPC_ADDRS = {};',
       'const GRPC_CLIENTS = {};',
       'const GRPC_CONNECTED = {};',
+      'const GRPC_TURN = {};',
       'for (const v of Object.keys(GRPC_PORTS)) {',
-      "  GRPC_ADDRS[v] = __ENV[v] || BASE_HOST + ':' + GRPC_PORTS[v];",
-      '  GRPC_CLIENTS[v] = new grpc.Client();',
-      `  GRPC_CLIENTS[v].load(['.'], ${JSON.stringify(K6_PROTO_FILE)});`,
+      "  GRPC_ADDRS[v] = __ENV[v] ? [__ENV[v]] : GRPC_PORTS[v].map((port) => BASE_HOST + ':' + port);",
+      '  GRPC_CLIENTS[v] = GRPC_ADDRS[v].map(() => {',
+      '    const c = new grpc.Client();',
+      `    c.load(['.'], ${JSON.stringify(K6_PROTO_FILE)});`,
+      '    return c;',
+      '  });',
+      '  GRPC_CONNECTED[v] = GRPC_ADDRS[v].map(() => false);',
+      '  GRPC_TURN[v] = 0;',
       '}',
     );
   }
@@ -518,11 +535,12 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       '  const metadata = {};',
       "  for (const k of Object.keys(r.headers || {})) if (k !== 'content-type' && k !== 'content-length') metadata[k] = String(r.headers[k]);",
       '  const v = op.grpc.target;',
-      '  if (!GRPC_CONNECTED[v]) {',
-      '    GRPC_CLIENTS[v].connect(GRPC_ADDRS[v], { plaintext: true, timeout: TIMEOUT });',
-      '    GRPC_CONNECTED[v] = true;',
+      '  const i = GRPC_TURN[v]++ % GRPC_ADDRS[v].length;',
+      '  if (!GRPC_CONNECTED[v][i]) {',
+      '    GRPC_CLIENTS[v][i].connect(GRPC_ADDRS[v][i], { plaintext: true, timeout: TIMEOUT });',
+      '    GRPC_CONNECTED[v][i] = true;',
       '  }',
-      '  const res = GRPC_CLIENTS[v].invoke(op.grpc.method, { params, body_json }, { metadata, tags, timeout: TIMEOUT });',
+      '  const res = GRPC_CLIENTS[v][i].invoke(op.grpc.method, { params, body_json }, { metadata, tags, timeout: TIMEOUT });',
       "  check(res, { 'status OK': (x) => !!x && x.status === grpc.StatusOK }, tags);",
       '}',
       '',

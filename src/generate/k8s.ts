@@ -24,7 +24,7 @@ import {
   type GeneratedFile,
 } from './common.js';
 import { IMAGES } from './compose.js';
-import { gatewayRoutes } from './gateway.js';
+import { gatewayRoutes, grpcPathRegex, type GatewayRoute } from './gateway.js';
 
 type Obj = Record<string, unknown>;
 
@@ -209,31 +209,94 @@ function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
   };
 }
 
+/**
+ * The characters ingress-nginx accepts in an `Exact` or `Prefix` path: with
+ * `strict-validate-path-type` (on by default since controller 1.12) any other one ("." of a gRPC
+ * method or of "/terms.v2.html", "~") has the whole Ingress refused; such a path must be
+ * `ImplementationSpecific`.
+ */
+const PLAIN_PATH = /^\/[A-Za-z0-9/_-]*$/;
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A regex taking exactly what a prefix claims: the prefix itself and everything under "<prefix>/". */
+export function ingressPrefixRegex(prefix: string): string {
+  return prefix === '/' ? '^/' : `^${escapeRegex(prefix)}(?:/|$)`;
+}
+
+const segments = (path: string) => path.split('/').filter(Boolean);
+const isParamSegment = (s: string) => s.startsWith('{');
+
+/**
+ * Could some concrete path match both route paths, as ingress-nginx compares them (its regexes
+ * are case-insensitive)? Both must have as many segments, each pair equal or one a {param}.
+ */
+function mayMatchOnePath(a: string, b: string): boolean {
+  const x = segments(a);
+  const y = segments(b);
+  return x.length === y.length && x.every((s, i) => isParamSegment(s) || isParamSegment(y[i]!) || s.toLowerCase() === y[i]!.toLowerCase());
+}
+
+/**
+ * The exact regexes of the routes no prefix can take (model/routes matchersByUnit), most specific
+ * first, each made to exclude what a more specific route of another group (and any gRPC method,
+ * matched exactly) would take from it. ingress-nginx does not keep the manifest's order: it sorts
+ * a host's locations by descending path length (ties by descending path) and nginx takes the
+ * first regex that matches, so "^/[^/]+/?$" (GET /{code}) may be tried before "^/about/?$" (GET
+ * /about). With the more specific routes' paths excluded by a negative lookahead (PCRE, nginx's
+ * regex library), no two groups' regexes match one path, and the order no longer matters:
+ * "^(?!/about/?$|/robots\.txt/?$)/[^/]+/?$". The lookaheads are case-insensitive like the rest
+ * of the location, so the routes stay apart whatever the case of the request.
+ */
+export function ingressRegexes(routes: readonly GatewayRoute[]): { group: GatewayRoute; pattern: string; path: string }[] {
+  const all = routes.flatMap((g) => g.regexes.map((x) => ({ g, x }))).sort((a, b) => b.x.priority - a.x.priority);
+  const grpc = routes.flatMap((g) => g.grpc);
+  return all.map(({ g, x }) => {
+    const shadowed = [
+      ...grpc.filter((p) => mayMatchOnePath(p, x.path)).map((p) => grpcPathRegex(p).slice(1)),
+      ...all.filter((o) => o.g.name !== g.name && o.x.priority > x.priority && mayMatchOnePath(o.x.path, x.path)).map((o) => o.x.pattern.slice(1)),
+    ];
+    return { group: g, path: x.path, pattern: shadowed.length ? `^(?!${shadowed.join('|')})${x.pattern.slice(1)}` : x.pattern };
+  });
+}
+
 function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[] {
   const routes = gatewayRoutes(bp, r, opts);
   const portOf = new Map(r.units.map((u) => [u.name, u.port]));
-  const path = (p: string, unit: string) => ({ path: p, pathType: 'Prefix', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
-  // A route no prefix can take (model/routes matchersByUnit) is an exact regex: ingress-nginx
-  // reads ImplementationSpecific paths as regexes under its use-regex annotation, in a second
-  // Ingress so the prefixes above keep their plain Prefix meaning in this one.
-  const regexPath = (pattern: string, unit: string) => ({ path: pattern, pathType: 'ImplementationSpecific', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
+  const backend = (unit: string) => ({ service: { name: unit, port: { number: portOf.get(unit)! } } });
+  const regexes = ingressRegexes(routes);
+  // ingress-nginx reads every path of a host as a case-insensitive regex "^<path>", tried longest
+  // first, as soon as one Ingress of that host carries use-regex: a Prefix "/api/links" then
+  // takes "/api/linksfoo" too, before a shorter regex of another unit that should. So once one
+  // path needs a regex (a route no prefix can take, or a path Exact and Prefix may not hold),
+  // every path is written as a regex of exactly what it means, ImplementationSpecific, and
+  // every Ingress says use-regex. Otherwise the plain Prefix and Exact paths, as before.
+  const unplain = [...routes.flatMap((g) => [...g.prefixes, ...g.grpc])].filter((p) => !PLAIN_PATH.test(p));
+  const regexMode = regexes.length > 0 || unplain.length > 0;
+  const USE_REGEX: Record<string, string> = regexMode ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {};
+  const prefixPath = (p: string, unit: string) =>
+    regexMode ? { path: ingressPrefixRegex(p), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Prefix', backend: backend(unit) };
+  // A gRPC method is one exact path, proxied as gRPC: ingress-nginx's backend-protocol
+  // annotation holds for a whole Ingress, so gRPC routes get an Ingress of their own.
+  const grpcPath = (p: string, unit: string) =>
+    regexMode ? { path: grpcPathRegex(p), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Exact', backend: backend(unit) };
+  const regexPath = (pattern: string, unit: string) => ({ path: pattern, pathType: 'ImplementationSpecific', backend: backend(unit) });
   // The main and regex Ingresses send each route to its stable backend (during a canary, the unit the
   // routes come from, whatever the split); a canary gets a second Ingress with ingress-nginx's
   // canary annotations carrying the canary's weight. Pointing the main Ingress at the canary
   // would send it 100% (ingress-nginx splits between the two Ingresses, not within one).
-  const stableOf = (g: (typeof routes)[number]) => (g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!).unit;
-  // A gRPC method is one exact path, proxied as gRPC: ingress-nginx's backend-protocol
-  // annotation holds for a whole Ingress, so gRPC routes get an Ingress of their own.
-  const exactPath = (p: string, unit: string) => ({ path: p, pathType: 'Exact', backend: { service: { name: unit, port: { number: portOf.get(unit)! } } } });
+  const stableOf = (g: GatewayRoute) => (g.backends.length > 1 ? g.backends.find((b) => b.unit !== g.unit)! : g.backends[0]!).unit;
   const GRPC = { 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' };
-  const main = routes.flatMap((g) => g.prefixes.map((p) => path(p, stableOf(g))));
-  const grpcPaths = routes.flatMap((g) => g.grpc.map((p) => exactPath(p, stableOf(g))));
+  const main = routes.flatMap((g) => g.prefixes.map((p) => prefixPath(p, stableOf(g))));
+  const grpcPaths = routes.flatMap((g) => g.grpc.map((p) => grpcPath(p, stableOf(g))));
+  const annotated = (a: Record<string, string>) => (Object.keys(a).length ? { annotations: a } : {});
   const out: Obj[] = [];
-  if (main.length || !grpcPaths.length) {
+  // An Ingress rule needs at least one path: none without prefixes, unless it is the only one.
+  if (main.length || (!grpcPaths.length && !regexes.length)) {
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway') },
+      metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway'), ...annotated(USE_REGEX) },
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: main } }] },
     });
   }
@@ -241,20 +304,33 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: GRPC },
+      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: { ...GRPC, ...USE_REGEX } },
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: grpcPaths } }] },
     });
   }
-  const regexes = routes
-    .flatMap((g) => g.regexes.map((x) => ({ x, unit: stableOf(g) })))
-    .sort((a, b) => b.x.priority - a.x.priority);
   if (regexes.length) {
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: `${bp.metadata.name}-regex`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } },
-      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: regexes.map(({ x, unit }) => regexPath(x.pattern, unit)) } }] },
+      metadata: { name: `${bp.metadata.name}-regex`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: USE_REGEX },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: regexes.map((x) => regexPath(x.pattern, stableOf(x.group))) } }] },
     });
+  }
+  if (regexMode && out.length) {
+    const listed = unplain.slice(0, 3).join(', ') + (unplain.length > 3 ? ` and ${unplain.length - 3} more` : '');
+    NOTES.set(
+      out[0]!,
+      [
+        'ingress-nginx: every path in this file is an ImplementationSpecific regex, under use-regex.',
+        ...(unplain.length
+          ? [`Exact and Prefix paths may hold only A-Za-z0-9/_- (strict-validate-path-type, on by default since 1.12): ${listed} cannot be one.`]
+          : []),
+        'Once one Ingress of a host says use-regex, ingress-nginx reads every path of the host as a',
+        'case-insensitive regex "^<path>" and tries them longest first: so a prefix is written',
+        '^/prefix(?:/|$), a gRPC method ^/method$, and each route regex excludes (?!…) the more specific',
+        'routes of other units that it would otherwise take, so that the order does not matter.',
+      ].join('\n'),
+    );
   }
   for (const g of routes.filter((x) => x.backends.length > 1)) {
     const canary = g.backends.find((b) => b.unit === g.unit)!;
@@ -267,15 +343,33 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
         annotations: {
           'nginx.ingress.kubernetes.io/canary': 'true',
           'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),
-          ...(g.regexes.length ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {}),
+          ...USE_REGEX,
           ...(g.grpc.length ? GRPC : {}),
         },
       },
-      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: [...g.prefixes.map((p) => path(p, g.unit)), ...g.regexes.map((x) => regexPath(x.pattern, g.unit)), ...g.grpc.map((p) => exactPath(p, g.unit))] } }] },
+      // The same path strings as the main, gRPC and regex Ingresses: ingress-nginx pairs a canary
+      // with the Ingress of the same host and path.
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            http: {
+              paths: [
+                ...g.prefixes.map((p) => prefixPath(p, g.unit)),
+                ...regexes.filter((x) => x.group === g).map((x) => regexPath(x.pattern, g.unit)),
+                ...g.grpc.map((p) => grpcPath(p, g.unit)),
+              ],
+            },
+          },
+        ],
+      },
     });
   }
   return out;
 }
+
+/** Comments written before an object's YAML (k8sFiles), kept out of the objects themselves. */
+const NOTES = new WeakMap<Obj, string>();
 
 /** Gateway API routes: an HTTPRoute for the HTTP units, a GRPCRoute (v1) for the gRPC ones. */
 function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[] {
@@ -283,7 +377,6 @@ function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj
   const routes = all.filter((g) => !g.grpc.length);
   const grpc = all.filter((g) => g.grpc.length);
   const out: Obj[] = [];
-  const backendRefs = (g: (typeof all)[number]) => g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight }));
   if (grpc.length) {
     // A method path is "/<package>.<Service>/<Method>" (grpc.grpcPath): GRPCRoute matches the two parts.
     const split = (p: string) => ({ service: p.slice(1, p.lastIndexOf('/')), method: p.slice(p.lastIndexOf('/') + 1) });
@@ -293,7 +386,7 @@ function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj
       metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway') },
       spec: {
         parentRefs: [{ name: 'gateway' }],
-        rules: grpc.map((g) => ({ matches: g.grpc.map((p) => ({ method: { type: 'Exact', ...split(p) } })), backendRefs: backendRefs(g) })),
+        rules: grpc.map((g) => ({ matches: g.grpc.map((p) => ({ method: { type: 'Exact', ...split(p) } })), backendRefs: httpBackendRefs(g) })),
       },
     });
   }
@@ -301,19 +394,47 @@ function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj
   return out;
 }
 
-function httpRouteObject(bp: Blueprint, routes: ReturnType<typeof gatewayRoutes>): Obj {
+const httpBackendRefs = (g: GatewayRoute) => g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight }));
+
+/**
+ * The HTTPRoute's rules. The Gateway API ranks an `Exact` path match above every `PathPrefix`
+ * one, and those by length; between `RegularExpression` matches the precedence is
+ * implementation-specific, the first matching rule in list order where an implementation
+ * follows the spec's last tie-break. So: a group's prefixes as `PathPrefix`; a route without
+ * {param} that no prefix could take (GET /about beside another unit's GET /{code}, or GET
+ * /api/items beside another unit's GET /api/items/search/{q}) as `Exact` matches, the path and
+ * the path with the trailing "/" its regex allows, which rank above every regex everywhere; the
+ * {param} routes' `RegularExpression` matches after, most specific first (matchRoute's order).
+ * Neighbouring matches of one group share a rule (the first matching rule decides a tie, and
+ * both rules would go to the same backends).
+ */
+export function httpRouteRules(routes: readonly GatewayRoute[]): { matches: Obj[]; group: GatewayRoute }[] {
+  const entries: { match: Obj; group: GatewayRoute }[] = [];
+  for (const g of routes) {
+    for (const p of g.prefixes) entries.push({ match: { path: { type: 'PathPrefix', value: p } }, group: g });
+    for (const x of g.regexes.filter((x) => !x.path.includes('{'))) {
+      for (const value of [x.path, `${x.path}/`]) entries.push({ match: { path: { type: 'Exact', value } }, group: g });
+    }
+  }
+  const params = routes.flatMap((g) => g.regexes.filter((x) => x.path.includes('{')).map((x) => ({ g, x }))).sort((a, b) => b.x.priority - a.x.priority);
+  for (const { g, x } of params) entries.push({ match: { path: { type: 'RegularExpression', value: x.pattern } }, group: g });
+  const rules: { matches: Obj[]; group: GatewayRoute }[] = [];
+  for (const e of entries) {
+    const last = rules[rules.length - 1];
+    if (last && last.group === e.group) last.matches.push(e.match);
+    else rules.push({ matches: [e.match], group: e.group });
+  }
+  return rules;
+}
+
+function httpRouteObject(bp: Blueprint, routes: GatewayRoute[]): Obj {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway') },
     spec: {
       parentRefs: [{ name: 'gateway' }],
-      rules: routes.map((g) => ({
-        // RegularExpression is the Gateway API's implementation-specific match type for the
-        // routes no prefix can take (model/routes matchersByUnit).
-        matches: [...g.prefixes.map((p) => ({ path: { type: 'PathPrefix', value: p } })), ...g.regexes.map((x) => ({ path: { type: 'RegularExpression', value: x.pattern } }))],
-        backendRefs: g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight })),
-      })),
+      rules: httpRouteRules(routes).map((rule) => ({ matches: rule.matches, backendRefs: httpBackendRefs(rule.group) })),
     },
   };
 }
@@ -460,7 +581,8 @@ export function k8sFiles(bp: Blueprint, layout: string, opts: GenerateOptions = 
   const r = layoutToGenerate(bp, layout);
   const groups = k8sObjects(bp, layout, opts);
   const header = generatedHeader(bp, layout, 'Kubernetes manifests.');
-  const files = groups.map((g) => ({ path: `k8s/${g.file}`, content: g.objects.map((o, i) => toYaml(o, i === 0 ? header : undefined)).join('---\n') }));
+  const comment = (o: Obj, i: number) => [i === 0 ? header : undefined, NOTES.get(o)].filter((x) => x !== undefined).join('\n\n') || undefined;
+  const files = groups.map((g) => ({ path: `k8s/${g.file}`, content: g.objects.map((o, i) => toYaml(o, comment(o, i))).join('---\n') }));
   const secrets = secretNames(bp, r, opts);
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',

@@ -8,7 +8,7 @@
 import { callProtocol, operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
-import { APP_UID, byCodeUnit, calleeVariables, isScaffolded, layoutToGenerate, probeProtocol, refuseScaffoldPaths, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
+import { APP_UID, byCodeUnit, calleeVariables, dataDirNote, filesystemStores, isScaffolded, layoutToGenerate, probeProtocol, refuseScaffoldPaths, startReplicas, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { grpcNames, HEALTH_PROTO, protoFile, type GrpcNames } from './grpc.js';
@@ -300,8 +300,14 @@ const TSCONFIG = json({
  * minus the build-only ones. (Every package the scaffold pins is pure JavaScript, so a
  * node_modules installed on macOS or Windows serves the Linux image as well.)
  */
-function dockerfile(u: ResolvedUnit, grpc: boolean): string {
+function dockerfile(u: ResolvedUnit, grpc: boolean, dataDirs: string[]): string {
   const dir = `services/${u.name}`;
+  const dirs = dataDirs.join(' ');
+  // compose runs the unit as APP_UID on a read-only root: its filesystem stores' volumes must be
+  // its own from the start (the comment written with the line says how).
+  const data = dataDirs.length
+    ? `# The mount point${dataDirs.length > 1 ? 's' : ''} of its filesystem store${dataDirs.length > 1 ? 's' : ''}, owned by the user it runs as: a new named volume\n# takes the owner of the image's directory (root's when there is none), so the unit can write it.\nRUN mkdir -p ${dirs} && chown ${APP_UID}:${APP_UID} ${dirs}\n`
+    : '';
   return `# ${u.name}: built from the repository root with the packages \`npm install\` put there (so:
 # npm install, then docker compose up --build). The image build copies them and fetches nothing:
 # it works offline and behind a registry mirror. Runs as a non-root user on node:20-slim.
@@ -319,7 +325,7 @@ WORKDIR /app/${dir}
 COPY --from=build /app/node_modules /app/node_modules
 COPY ${dir}/package.json ./
 COPY --from=build /app/${dir}/dist/src ./dist/src
-${grpc ? `COPY ${dir}/proto ./proto\n` : ''}USER ${APP_UID}:${APP_UID}
+${grpc ? `COPY ${dir}/proto ./proto\n` : ''}${data}USER ${APP_UID}:${APP_UID}
 EXPOSE ${u.port}
 ENV PORT=${u.port}
 CMD ["node", "dist/src/main.js"]
@@ -888,7 +894,7 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
     ...r.units.map((u) => {
       const list = eps.get(u.name)!;
       const ops = u.domains.reduce((n, d) => n + Object.keys(bp.system.domains[d]?.operations ?? {}).length, 0);
-      return `| \`${u.name}\` | ${u.domains.join(', ')} | ${u.port} | ${u.replicas} | ${ops} | ${list.filter((e) => !e.internal).length} | ${list.filter((e) => e.internal).length} | ${u.protocol === 'grpc' ? 'gRPC' : 'HTTP'} | ${codeNote(u)} |`;
+      return `| \`${u.name}\` | ${u.domains.join(', ')} | ${u.port} | ${startReplicas(u)} | ${ops} | ${list.filter((e) => !e.internal).length} | ${list.filter((e) => e.internal).length} | ${u.protocol === 'grpc' ? 'gRPC' : 'HTTP'} | ${codeNote(u)} |`;
     }),
     '',
   ];
@@ -927,6 +933,9 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
           : `- \`${u.name}\` runs ${markdownText(u.runtime ?? 'another runtime')}: put its code and a \`Dockerfile\` in \`services/${u.name}/\` (compose builds it from there) and serve ${u.protocol === 'grpc' ? 'gRPC with the standard gRPC health service' : 'HTTP with a `/health` endpoint'} on port ${u.port}.`,
       );
     }
+    const dataNotes = r.wiring.map(dataDirNote).filter((n): n is string => n !== undefined);
+    // Unit and store names are DNS labels: nothing in the note is markdown.
+    if (dataNotes.length) L.push('', ...dataNotes.map((n) => `- ${n}`));
     if (r.wiring.some((w) => !isScaffolded(w.unit) && usesServiceToken(r, w))) {
       L.push('', 'Calls between services carry the layout\'s `SERVICE_TOKEN` (environment, from a secret) in the `x-service-token` header; an internal endpoint answers no caller without it.');
     }
@@ -1003,7 +1012,8 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     const serves = unitProtocol(u) === 'grpc';
     files.push({ path: `${base}/package.json`, content: servicePackage(bp, u, grpc) });
     files.push({ path: `${base}/tsconfig.json`, content: TSCONFIG });
-    files.push({ path: `${base}/Dockerfile`, content: dockerfile(u, grpc) });
+    const w = r.wiring.find((x) => x.unit.name === u.name)!;
+    files.push({ path: `${base}/Dockerfile`, content: dockerfile(u, grpc, filesystemStores(w).map((s) => `/data/${s.name}`)) });
     if (serves) {
       // A gRPC unit: a method per operation it holds, public ones being what the gateway routes.
       const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));

@@ -125,12 +125,15 @@ describe('gateway gRPC routes', () => {
     for (const o of objs) expect(() => new Ingress(o).validate()).not.toThrow();
     const main = objs.find((o) => o.metadata.name === 'rpc-shop2');
     const grpc = objs.find((o) => o.metadata.name === 'rpc-shop2-grpc');
-    expect(main.metadata.annotations).toBeUndefined();
-    expect(main.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/']);
-    expect(grpc.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC' });
+    // A method path holds ".", which ingress-nginx (strict-validate-path-type) refuses in an Exact
+    // path: each method is an exact regex, and with use-regex on the host every path is a regex.
+    const exact = (p: string) => `^${p.replace(/\./g, '\\.')}$`;
+    expect(main.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true' });
+    expect(main.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType])).toEqual([['^/', 'ImplementationSpecific']]);
+    expect(grpc.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC', 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(grpc.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.number])).toEqual([
-      ...RPC.map((p) => [p, 'Exact', 'rpc-svc', 50051]),
-      [OI[0], 'Exact', 'oi-svc', 50051],
+      ...RPC.map((p) => [exact(p), 'ImplementationSpecific', 'rpc-svc', 50051]),
+      [exact(OI[0]!), 'ImplementationSpecific', 'oi-svc', 50051],
     ]);
     // The gRPC units' Services say h2c to whatever balances them.
     const svc = parseAllDocuments(generate('k8s', bp, 'split').find((f) => f.path === 'k8s/rpc-svc/service.yaml')!.content)[0]!.toJS() as any;

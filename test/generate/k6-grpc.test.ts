@@ -51,10 +51,10 @@ describe('k6 script for gRPC operations', () => {
     const getAll = ops.find((o) => o.id === 'a-b.get-all')!.grpc!;
     expect(getAll).toEqual({ method: `${names.package}.AB/GetAll`, target: 'GRPC_ADDR', pattern: '^\\/ab\\/([^/]*)$', params: ['id'] });
     // nginx takes gRPC on its own h2c listener (8001 beside 8000): the default port of GRPC_ADDR.
-    expect(script).toContain('const GRPC_PORTS = {"GRPC_ADDR":8001};');
+    expect(script).toContain('const GRPC_PORTS = {"GRPC_ADDR":[8001]};');
     expect(script).toMatch(/^\/\/ GRPC_ADDR \(default: BASE_URL's host, port 8001\)$/m);
     // Traefik takes gRPC on its one port.
-    expect(generate('k6', bp, 'split', { kind: 'traefik' })[0]!.content).toContain('const GRPC_PORTS = {"GRPC_ADDR":8000};');
+    expect(generate('k6', bp, 'split', { kind: 'traefik' })[0]!.content).toContain('const GRPC_PORTS = {"GRPC_ADDR":[8000]};');
   });
 
   it('a route with regex characters and several parameters: the pattern captures exactly them', () => {
@@ -82,7 +82,7 @@ describe('k6 script for gRPC operations', () => {
     delete direct.layouts.split!.gateway;
     direct.layouts.split!.units['oi-svc']!.port = 50052;
     const script = k6Script(direct, 'split');
-    expect(script).toContain('const GRPC_PORTS = {"RPC_SVC_GRPC_ADDR":50051,"OI_SVC_GRPC_ADDR":50052};');
+    expect(script).toContain('const GRPC_PORTS = {"RPC_SVC_GRPC_ADDR":[50051],"OI_SVC_GRPC_ADDR":[50052]};');
     expect(operationsOf(script).find((o) => o.id === 'operation-input.list')!.grpc!.target).toBe('OI_SVC_GRPC_ADDR');
   });
 

@@ -124,10 +124,15 @@ describe('compose', () => {
 
   it('without a gateway, a routed unit publishes its port on the loopback; several replicas a range of host ports, one each', () => {
     const doc = composeDocument(bp, 'l') as { services: Record<string, Obj> };
-    expect(doc.services.over!.ports).toEqual(['127.0.0.1:9090-9094:9090']);
-    expect(doc.services.under!.ports).toEqual(['127.0.0.1:3000:3000']);
-    // 3001-3002: the next free after under's 3000 is zero's own 3001
-    expect(doc.services.zero!.ports).toEqual(['127.0.0.1:3001-3002:3001']);
+    // over: replicas 5 above its autoscale max 4 starts 4 replicas, as its Deployment does: 4 ports.
+    expect(doc.services.over!.ports).toEqual(['127.0.0.1:9090-9093:9090']);
+    expect((doc.services.over!.deploy as Obj).replicas).toBe(4);
+    // under: replicas 1 below its min 3 starts 3, as its Deployment does: 3000-3002.
+    expect(doc.services.under!.ports).toEqual(['127.0.0.1:3000-3002:3000']);
+    expect((doc.services.under!.deploy as Obj).replicas).toBe(3);
+    // zero: replicas 2 above its max 1 starts 1; its own 3001 is under's, 3003 the next free.
+    expect(doc.services.zero!.ports).toEqual(['127.0.0.1:3003:3001']);
+    expect((doc.services.zero!.deploy as Obj).replicas).toBe(1);
     expect(doc.services.py!.ports).toEqual(['127.0.0.1:8000:8000']);
     expect(doc.services.py!.deploy).toEqual({ replicas: 1, resources: { limits: { cpus: '0.3333', memory: '1536M' } } });
   });
@@ -193,14 +198,18 @@ describe('kubernetes canaries at their ends (the stores fixture: search’s rout
   const refsOf = (percent: number) => routing({ ingress: 'gateway-api', canary: { unit: 'search', percent } })[0]!.spec.rules.map((r: Obj) => r.backendRefs);
 
   it('Gateway API: a backend of weight 0 is left out of the rule (0%: the monolith alone; 100%: the canary alone), 50% keeps both', () => {
-    expect(refsOf(0)).toEqual([[{ name: 'api', port: 8000, weight: 100 }], [{ name: 'api', port: 8000, weight: 100 }]]);
-    expect(refsOf(100)).toEqual([[{ name: 'api', port: 8000, weight: 100 }], [{ name: 'search', port: 8080, weight: 100 }]]);
+    // Rules: api's prefix and Exact matches, search's (prefix and regex), api's {id} regex after
+    // search's more specific one (httpRouteRules).
+    const api = [{ name: 'api', port: 8000, weight: 100 }];
+    expect(refsOf(0)).toEqual([api, [{ name: 'api', port: 8000, weight: 100 }], api]);
+    expect(refsOf(100)).toEqual([api, [{ name: 'search', port: 8080, weight: 100 }], api]);
     expect(refsOf(50)).toEqual([
-      [{ name: 'api', port: 8000, weight: 100 }],
+      api,
       [
         { name: 'search', port: 8080, weight: 50 },
         { name: 'api', port: 8000, weight: 50 },
       ],
+      api,
     ]);
   });
 
@@ -208,7 +217,8 @@ describe('kubernetes canaries at their ends (the stores fixture: search’s rout
     const canary = routing({ canary: { unit: 'search', percent: 0 } }).find((o) => o.metadata.name === 'stores-canary-search')!;
     expect(canary.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '0', 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(canary.spec.rules[0].http.paths).toEqual([
-      { path: '/feed', pathType: 'Prefix', backend: { service: { name: 'search', port: { number: 8080 } } } },
+      // The host has regexes: every path is one (ingress-nginx reads them all so under use-regex).
+      { path: '^/feed(?:/|$)', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
       { path: '^/api/items/search/[^/]+/?$', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
     ]);
   });
@@ -239,7 +249,8 @@ layouts:
   });
 
   it('a layout whose public routes are all gRPC gets no HTTP Ingress or HTTPRoute, only the gRPC one', () => {
-    const path = { path: '/only_rpc.v1.A/Get', pathType: 'Exact', backend: { service: { name: 'svc', port: { number: 50051 } } } };
+    // A method path holds ".", which ingress-nginx refuses in an Exact path: an exact regex instead.
+    const path = { path: '^/only_rpc\\.v1\\.A/Get$', pathType: 'ImplementationSpecific', backend: { service: { name: 'svc', port: { number: 50051 } } } };
     expect(routing(onlyRpc, 'l', {}).map((o) => [o.kind, o.metadata.name, o.spec.rules])).toEqual([['Ingress', 'only-rpc-grpc', [{ http: { paths: [path] } }]]]);
     expect(routing(onlyRpc, 'l', { ingress: 'gateway-api' }).map((o) => [o.kind, o.metadata.name])).toEqual([['GRPCRoute', 'only-rpc-grpc']]);
   });

@@ -99,9 +99,10 @@ const OPERATIONS = [
     }
   }
 ];
-// gRPC: each target (an environment variable) and its address; one client per target and VU,
-// loaded with the system's contract in the init context, connected at its first call.
-const GRPC_PORTS = {"GRPC_ADDR":8001};
+// gRPC: each target (an environment variable) and its addresses (a replicated unit: one per
+// replica, taken in turn); one client per address and VU, loaded with the system's contract in
+// the init context, connected at its first call.
+const GRPC_PORTS = {"GRPC_ADDR":[8001]};
 // BASE_URL's host (a name, an IPv4 address or a bracketed IPv6 one), without user or port.
 function hostOf(url) {
   const rest = url.slice(url.indexOf('://') + 3);
@@ -115,10 +116,16 @@ const BASE_HOST = hostOf(BASE_URL);
 const GRPC_ADDRS = {};
 const GRPC_CLIENTS = {};
 const GRPC_CONNECTED = {};
+const GRPC_TURN = {};
 for (const v of Object.keys(GRPC_PORTS)) {
-  GRPC_ADDRS[v] = __ENV[v] || BASE_HOST + ':' + GRPC_PORTS[v];
-  GRPC_CLIENTS[v] = new grpc.Client();
-  GRPC_CLIENTS[v].load(['.'], "system.proto");
+  GRPC_ADDRS[v] = __ENV[v] ? [__ENV[v]] : GRPC_PORTS[v].map((port) => BASE_HOST + ':' + port);
+  GRPC_CLIENTS[v] = GRPC_ADDRS[v].map(() => {
+    const c = new grpc.Client();
+    c.load(['.'], "system.proto");
+    return c;
+  });
+  GRPC_CONNECTED[v] = GRPC_ADDRS[v].map(() => false);
+  GRPC_TURN[v] = 0;
 }
 // Requests each operation is expected to send (pools of single-use items are sized from it).
 const EXPECTED = {"a-b.get-all":120,"a_b.get":120,"a-b.get_all":120,"operation-input.list":120,"front.home":120};
@@ -469,11 +476,12 @@ function sendGrpc(op, r, tags) {
   const metadata = {};
   for (const k of Object.keys(r.headers || {})) if (k !== 'content-type' && k !== 'content-length') metadata[k] = String(r.headers[k]);
   const v = op.grpc.target;
-  if (!GRPC_CONNECTED[v]) {
-    GRPC_CLIENTS[v].connect(GRPC_ADDRS[v], { plaintext: true, timeout: TIMEOUT });
-    GRPC_CONNECTED[v] = true;
+  const i = GRPC_TURN[v]++ % GRPC_ADDRS[v].length;
+  if (!GRPC_CONNECTED[v][i]) {
+    GRPC_CLIENTS[v][i].connect(GRPC_ADDRS[v][i], { plaintext: true, timeout: TIMEOUT });
+    GRPC_CONNECTED[v][i] = true;
   }
-  const res = GRPC_CLIENTS[v].invoke(op.grpc.method, { params, body_json }, { metadata, tags, timeout: TIMEOUT });
+  const res = GRPC_CLIENTS[v][i].invoke(op.grpc.method, { params, body_json }, { metadata, tags, timeout: TIMEOUT });
   check(res, { 'status OK': (x) => !!x && x.status === grpc.StatusOK }, tags);
 }
 
