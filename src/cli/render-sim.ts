@@ -2,12 +2,13 @@
 import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
 import { paint, table } from './io.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
-import { plural, rateText } from '../words.js';
+import { plural, rateRound, rateText } from '../words.js';
 
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
 // below 1/s three significant digits: a tenth of a request a second read 0.0/s, a saturation of 0.0667/s read 0.1/s
-const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 100 ? x.toFixed(0) : x >= 1 || x === 0 ? x.toFixed(1) : String(Number(x.toPrecision(3))));
+// (words.ts rateRound: the one rule the reports and compare's notes share; a table keeps "80.0")
+const rate = (x: number) => (!Number.isFinite(x) ? '∞' : x >= 1 || x === 0 ? rateRound(x).toFixed(x >= 100 ? 0 : 1) : String(rateRound(x)));
 // A figure with no finite value (the cost per request when no request was served) reads "n/a",
 // never "$Infinity" or "$NaN"; the --json output carries it as null.
 const usd = (x: number) => (!Number.isFinite(x) ? 'n/a' : `$${Number.isInteger(x) ? x : x.toFixed(2)}`);
@@ -89,7 +90,8 @@ export function renderFaults(rows: NonNullable<SimulationResult['faults']>): str
       const all = Object.keys(f.success).length;
       // With no request sent in the window, or none that succeeded, there is no latency to show:
       // the p95 of requests that all failed is how fast they failed, and read as "0.00" ms.
-      const med = !p95s.length ? 'no requests' : Object.values(f.success).every((v) => v === 0) ? 'none succeeded' : fms(p95s[Math.floor(p95s.length / 2)]!);
+      // (An operation none of whose requests finished has a 0% and no p95: "none succeeded", not "no requests".)
+      const med = !Object.keys(f.success).length ? 'no requests' : Object.values(f.success).every((v) => v === 0) ? 'none succeeded' : fms(p95s[Math.floor(p95s.length / 2)]!);
       // No request sent during the failure (it fell outside the run): nothing survived or failed.
       if (all === 0) return [f.failure, f.layout, '–', med, '–', '–'];
       return [f.failure, f.layout, pct(f.overall), med, ok.length === all ? 'all' : ok.length ? `${ok.length} of ${all} ops` : 'none', bad.length > 6 ? `${bad.length} ops, e.g. ${bad.slice(0, 3).join(', ')}` : bad.join(', ') || '–'];
@@ -114,7 +116,7 @@ export function renderComparison(c: ComparisonResult): string {
   // Under a load profile the p95 column is the profile's (its mean rate in the header), from a DES where its peak passes saturation.
   const profile = c.atRate.some((r) => r.workload.kind === 'open' && r.workload.profile);
   const simulated = profile && c.atRate.some((r) => r.method === 'des' && r.workload.profile);
-  parts.push('', h(`Latency per operation: mean at 1/s (no queueing), p95 ${simulated ? `under the load profile (mean ${atRate})` : profile ? `at ${atRate} (the load profile's mean rate)` : `at ${atRate}`}, ms`));
+  parts.push('', h(`Latency per operation: mean with no load (no queueing), p95 ${simulated ? `under the load profile (mean ${atRate})` : profile ? `at ${atRate} (the load profile's mean rate)` : `at ${atRate}`}, ms`));
   parts.push(
     table(
       ['operation', ...L.map((l) => `${l} mean`), ...(L.length > 1 ? [`Δ ${L[1]} − ${L[0]}`] : []), ...L.map((l) => `${l} p95`), 'why'],

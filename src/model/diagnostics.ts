@@ -23,19 +23,27 @@ export interface Diagnostic {
 export const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 /** C0, DEL, C1, the line and paragraph separators and the bidi controls: a regexp character class. */
 export const CONTROL_CLASS = `[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`;
-const TERMINAL_CONTROLS = new RegExp(CONTROL_CLASS, 'g');
+/**
+ * What a terminal or a page shows as nothing: every format character (Unicode category Cf: the
+ * zero-width space U+200B, joiners U+200C/D, U+2060–U+2064, the byte-order mark U+FEFF, the soft
+ * hyphen U+00AD, the bidi controls above, the tag characters). A layout key "m\u200b" printed raw
+ * read as "m", a name that is not the one the reader sees.
+ */
+const TERMINAL_CONTROLS = new RegExp(`${CONTROL_CLASS}|\\p{Cf}`, 'gu');
 const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * User text made safe to print on a terminal: every control character is shown as an escape
- * (\x1b, \r, \u202e), so a line stays one line and nothing in a blueprint can move the cursor,
+ * User text made safe to print on a terminal: every control and format character is shown as an
+ * escape (\x1b, \r, \u202e, \u200b), so a line stays one line and nothing in a blueprint can move the cursor,
  * recolour the output, write the clipboard or hide a link. Everything else is kept as is.
  */
 export function terminalText(s: string): string {
   return s.replace(TERMINAL_CONTROLS, (c) => {
-    const code = c.charCodeAt(0);
+    const code = c.codePointAt(0)!;
     // Stryker disable next-line EqualityOperator: `< 0xff` is the same: 0xff (ÿ) is no control character, so never matched here
-    return SHORT[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    if (code <= 0xff && code !== 0xad) return SHORT[c] ?? `\\x${code.toString(16).padStart(2, '0')}`;
+    // A tag character (U+E0001…) is beyond the 16 bits of \uXXXX: \u{e0001}.
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
 

@@ -103,12 +103,12 @@ export function diffReports(before: Report, after: Report): Change[] {
         : bounded
           ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
           : `${name} ${formatFigure(old.value, old.unit)} → ${formatFigure(fig.value, fig.unit)}`;
-      const change = entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)], delta, pct);
+      const change = entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, a.name, workload), ...relatedCauses(name, b, a, causes)], delta, pct);
       if (pct !== null) EXACT_PCT.set(change, pct);
       changes.push(change);
     }
     for (const [name, old] of fb) {
-      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, [...workloadRelated(name, workload), ...relatedCauses(name, b, a, causes)]));
+      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, [...workloadRelated(name, a.name, workload), ...relatedCauses(name, b, a, causes)]));
     }
   }
   for (const b of before.layouts) {
@@ -210,7 +210,26 @@ function structuralCauses(b: LayoutReport, a: LayoutReport): Cause[] {
  * and mix, and the method. Without them a baseline taken at 200/s and a report at 400/s showed
  * every latency up with no cause, or with a structural change that had nothing to do with it.
  */
-type WorkloadCauses = { rate: string[]; mix: string[]; method: string[] };
+type WorkloadCauses = { rate: string[]; mix: string[]; method: (layout: string) => string[] };
+
+/** How a layout's figures at the workload rate were computed (collect.ts writes it into the method line). */
+type LayoutMethod = 'analytic' | 'des' | 'des-profile';
+const METHOD_WORDS: Record<LayoutMethod, string> = { analytic: 'the analytic model', des: 'seeded discrete-event runs', 'des-profile': 'discrete-event runs of the load profile' };
+
+/**
+ * Each layout's method, read from the report's method line (report/collect.ts): the layouts
+ * named in its "at R/s in a, b from seeded discrete-event runs instead" and "in a, b from seeded
+ * discrete-event runs of the load profile" clauses, every other analytic. Undefined for a line
+ * not of that form (another version's): then only the whole lines can be compared.
+ */
+export function layoutMethods(method: string): ((layout: string) => LayoutMethod) | undefined {
+  if (!method.startsWith('Latencies and throughputs from the analytic queueing model')) return undefined;
+  // Layout names are letters, digits, - and _ (model/schema.ts): a list of them holds no ; or (.
+  const names = (re: RegExp) => new Set(re.exec(method)?.[1]!.split(', ') ?? []);
+  const des = names(/; at [^;()]*?\/s in ([^;()]+?) from seeded discrete-event runs instead/);
+  const profile = names(/; in ([^;()]+?) from seeded discrete-event runs of the load profile/);
+  return (l) => (profile.has(l) ? 'des-profile' : des.has(l) ? 'des' : 'analytic');
+}
 
 function workloadCauses(b: Report, a: Report): WorkloadCauses {
   const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
@@ -223,17 +242,27 @@ function workloadCauses(b: Report, a: Report): WorkloadCauses {
     if (Math.abs(x - y) > EPS) shares.push(`${op} ${pct(x)} → ${pct(y)}`);
   }
   const mix = shares.length ? [`workload mix: ${shares.slice(0, 3).join(', ')}${shares.length > 3 ? ` and ${shares.length - 3} more` : ''}`] : [];
-  const method = b.method !== a.method ? ['computed another way (the reports’ methods differ)'] : [];
+  // Layout by layout: at 900/s one layout's figures from the DES and the others analytic, as at
+  // 1200/s, said "computed another way" of every layout's figures.
+  const mb = layoutMethods(b.method);
+  const ma = layoutMethods(a.method);
+  const method =
+    mb && ma
+      ? (l: string) => (mb(l) !== ma(l) ? [`computed another way (${METHOD_WORDS[mb(l)]} → ${METHOD_WORDS[ma(l)]})`] : [])
+      : () => (b.method !== a.method ? ['computed another way (the reports’ methods differ)'] : []);
   return { rate, mix, method };
 }
 
-/** The workload and method causes a figure depends on (first: they move every such figure). */
-function workloadRelated(figure: string, w: WorkloadCauses): string[] {
+/** The workload and method causes a figure of `layout` depends on (first: they move every such figure). */
+function workloadRelated(figure: string, layout: string, w: WorkloadCauses): string[] {
   const family = figure.split('(')[0]!; // "p95(messages.send)" → "p95"; "cost.perMillion" as it is
   const perOp = figure.includes('(');
-  if (['mean', 'p50', 'p95', 'p99', 'utilization', 'success'].includes(family)) return [...w.rate, ...w.mix, ...w.method];
+  // Only the figures at the workload rate are computed one way or another: saturation is always
+  // the analytic model's, success rates always the fault runs' DES.
+  if (['mean', 'p50', 'p95', 'p99', 'utilization'].includes(family)) return [...w.rate, ...w.mix, ...w.method(layout)];
+  if (family === 'success') return [...w.rate, ...w.mix];
   // the mix's saturation throughput; an operation's own maximum is the same at any workload
-  if (family === 'throughput') return perOp ? w.method : [...w.mix, ...w.method];
+  if (family === 'throughput') return perOp ? [] : w.mix;
   if (family === 'cost.perMillion') return w.rate;
   return [];
 }

@@ -171,6 +171,8 @@ export function evaluateBudgets(
   parsed: ParsedBudgets,
   layouts: readonly LayoutReport[],
   changes: readonly Change[] | undefined,
+  /** false when the report ran no fault isolation (--no-faults): a success(...) budget then has nothing to be judged on, said once */
+  faultsRun = true,
 ): { ok: true; results: BudgetResult[] } | { ok: false; errors: Diagnostic[] } {
   const errors: Diagnostic[] = [];
   const results: BudgetResult[] = [];
@@ -181,6 +183,12 @@ export function evaluateBudgets(
     // Said once per budget, not once per layout it applies to.
     if (b.change && !changes) {
       errors.push(diagnostic(parsed.locate, b.path, `change.* budgets need --baseline`));
+      continue;
+    }
+    // Success rates come from the fault-isolation runs: with none run, no layout has one. Said
+    // once, with the reason, not "has no such figure" once per layout.
+    if (!faultsRun && /^success\(/.test(b.figure)) {
+      errors.push(diagnostic(parsed.locate, b.path, `no success figures: the fault-isolation runs are off (--no-faults), so success(...) is not computed; drop --no-faults to check this budget`));
       continue;
     }
     const scope = b.layouts ?? names;

@@ -35,6 +35,8 @@ export interface ReportInputs {
 const r3 = (n: number) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : n);
 const r2 = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : n);
 const r4 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10000) / 10000 : n);
+/** A rate: to the cent from 1/s, three significant digits below (r2 kept 0.909/s as 0.91 and 0.004/s as 0). */
+const rr = (n: number) => (Number.isFinite(n) && n !== 0 && Math.abs(n) < 1 ? Number(n.toPrecision(3)) : r2(n));
 /**
  * Latencies past saturation and throughputs no station limits are infinite; JSON has no Infinity
  * (JSON.stringify would write null where the schema wanted a number), so they are null here.
@@ -63,9 +65,10 @@ interface Rounding {
   r2: (n: number) => number;
   r3: (n: number) => number;
   r4: (n: number) => number;
+  rr: (n: number) => number;
 }
-const ROUNDED: Rounding = { r2, r3, r4 };
-const EXACT: Rounding = { r2: (n) => n, r3: (n) => n, r4: (n) => n };
+const ROUNDED: Rounding = { r2, r3, r4, rr };
+const EXACT: Rounding = { r2: (n) => n, r3: (n) => n, r4: (n) => n, rr: (n) => n };
 
 /** A layout's report, its figures rounded; the exact ones are remembered for budgets (figures.ts exactFiguresOf). */
 export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport {
@@ -74,7 +77,7 @@ export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport
   return rounded;
 }
 
-function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4 }: Rounding): LayoutReport {
+function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4, rr }: Rounding): LayoutReport {
   const rb = resolveBlueprint(bp);
   const r = rb.layout(li.name);
   const res = li.result;
@@ -91,7 +94,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4 }: Rounding)
       p99Ms: finite(o.latency.p99, r3),
       hops: p.hops,
       units: p.units,
-      maxThroughputRps: finite(li.maxThroughputByOperation[o.id] ?? 0, r2),
+      maxThroughputRps: finite(li.maxThroughputByOperation[o.id] ?? 0, rr),
     };
   });
   const scenarios = [...new Set(li.faults.map((f) => f.failure))];
@@ -111,7 +114,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4 }: Rounding)
       items: res.cost.monthly.items.map((i) => ({ ...i, instance: i.instance ?? null })),
     },
     saturation: {
-      throughputRps: finite(res.saturationThroughput, r2),
+      throughputRps: finite(res.saturationThroughput, rr),
       bottleneck: res.bottleneck.station,
       utilizationAtWorkload: r4(res.bottleneck.utilization),
       ...(res.saturated ? { saturated: { ...res.saturated, utilization: r4(res.saturated.utilization) } } : {}),
@@ -123,7 +126,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4 }: Rounding)
       return {
         scenario: sc,
         description: li.faultDescriptions?.[sc] ?? sc,
-        operations: Object.entries(row.success).map(([id, s]) => ({ id, successRate: r4(s) })),
+        operations: Object.entries(row.success).map(([id, s]) => ({ id, successRate: r4(s), ...(row.unfinished?.[id] ? { unfinished: row.unfinished[id] } : {}) })),
       };
     }),
     lint: {
@@ -132,11 +135,11 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4 }: Rounding)
       findings: li.lint,
     },
     sweep: (li.sweep?.points ?? []).map((p) => ({
-      rateRps: r2(p.rate),
+      rateRps: rr(p.rate),
       meanMs: Number.isFinite(p.meanLatency) ? r3(p.meanLatency) : null,
       p95Ms: Number.isFinite(p.p95) ? r3(p.p95) : null,
     })),
-    costCurve: li.costCurve.map((c) => ({ rateRps: r2(c.rate), monthlyUsd: r2(c.monthly.usdPerMonth), replicas: c.replicas })),
+    costCurve: li.costCurve.map((c) => ({ rateRps: rr(c.rate), monthlyUsd: r2(c.monthly.usdPerMonth), replicas: c.replicas })),
   };
 }
 
@@ -149,7 +152,7 @@ export function buildReport(inp: ReportInputs): Report {
     generator: inp.generator,
     blueprint: { name: inp.bp.metadata.name, title: inp.bp.metadata.title ?? inp.bp.metadata.name, file: inp.file },
     method: inp.method,
-    workload: { rateRps: r2(inp.rate), mix: Object.fromEntries(Object.entries(mix).map(([k, w]) => [k, r4(w / total)])) },
+    workload: { rateRps: rr(inp.rate), mix: Object.fromEntries(Object.entries(mix).map(([k, w]) => [k, r4(w / total)])) },
     layouts,
     checklist: inp.checklist,
     loadtests: inp.loadtests,

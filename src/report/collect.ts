@@ -15,6 +15,7 @@ import { opDemands } from '../simulate/demand.js';
 import { saturatedWarning } from '../simulate/overload.js';
 import type { Scenario } from '../simulate/scenario.js';
 import { runFaults } from '../simulate/fault-runs.js';
+import { unfinishedNotes } from '../simulate/simulate.js';
 import { sweepAnalytic } from '../simulate/sweep.js';
 import type { FaultRow } from '../simulate/types.js';
 import { workloadFor } from '../simulate/workload.js';
@@ -56,7 +57,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
 
   // Fault isolation: every scenario on every layout (a scenario that fits none throws).
   const runs = runFaults(bp, o.layouts, o.scenarios, { seed: 1, ...(o.rate !== undefined ? { workload: { rate: o.rate } } : {}) });
-  notes.push(...runs.notes);
+  notes.push(...runs.notes, ...unfinishedNotes(runs.rows));
   /** layouts whose analytic figures rest on a named approximation (the report's method line says so) */
   const approximated: string[] = [];
   /** layouts whose figures at the rate come from the DES (the analytic ones would rest on the revisit model near saturation) */

@@ -1,5 +1,6 @@
 // Named figures of a layout report: what budgets test and baselines diff. One naming scheme for
 // both, so "p95(messages.send)" means the same thing in a budget file and in a diff line.
+import { rateNumber } from '../words.js';
 import type { LayoutReport } from './schema.js';
 
 export type FigureUnit = 'ms' | 'USD' | '/s' | 'count' | 'ratio' | 'hops' | 'replicas';
@@ -100,7 +101,8 @@ export function formatFigure(value: number | null, unit: FigureUnit | string, mi
     case 'USD':
       return Number.isInteger(value) && !minDigits ? `$${value}` : `$${value.toFixed(Math.max(2, minDigits))}`;
     case '/s':
-      return `${round(value, minDigits)}/s`;
+      // The one rule for rates (words.ts): 0.909/s, 3.6/s and 0.01/s, not 1/s, 4/s and 0/s.
+      return `${rateNumber(value, minDigits)}/s`;
     case 'ratio':
       return `${round(value * 100, Math.max(1, minDigits))}%`;
     default:
@@ -131,7 +133,7 @@ export function formatDelta(delta: number, unit: FigureUnit | string, minDigits 
     case 'USD':
       return `${sign}$${Number.isInteger(abs) && !minDigits ? abs : abs.toFixed(Math.max(2, minDigits))}`;
     case '/s':
-      return `${sign}${round(abs, minDigits)}/s`;
+      return `${sign}${rateNumber(abs, minDigits)}/s`;
     case 'ratio':
       return `${sign}${round(abs * 100, Math.max(1, minDigits))} pp`;
     default:

@@ -43,7 +43,7 @@ export function runReport(bp: Blueprint, o: RunReportOptions): ReportRun {
   if (sets.length) {
     const results: ReportRun['broken'] = [];
     for (const set of sets) {
-      const r = evaluateBudgets(set.parsed, report.layouts, report.baseline?.changes);
+      const r = evaluateBudgets(set.parsed, report.layouts, report.baseline?.changes, o.scenarios.length > 0);
       if (!r.ok) throw new InputError(r.errors);
       results.push(...r.results);
     }

@@ -64,7 +64,8 @@ export const LayoutReport = z.object({
     z.object({
       scenario: z.string(),
       description: z.string(),
-      operations: z.array(z.object({ id: z.string(), successRate: z.number() })),
+      // unfinished: requests sent during the failure still queued when the run ended (a 0% with all of them unfinished had none finish)
+      operations: z.array(z.object({ id: z.string(), successRate: z.number(), unfinished: z.number().int().optional() })),
     }),
   ),
   lint: z.object({

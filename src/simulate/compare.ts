@@ -1,7 +1,7 @@
 // Layouts side by side on the same work: latency per operation at low load, throughput at
 // saturation, fault isolation under the scenarios, monthly cost — each difference with its
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
-import { rateText, rateWords } from '../words.js';
+import { rateFigure, rateText } from '../words.js';
 import { Network, type Blueprint } from '../model/schema.js';
 import { analyze, namedApproximations, saturation } from './analytic.js';
 import { figuresAtRate } from './at-rate.js';
@@ -12,11 +12,12 @@ import { saturatedWarning } from './overload.js';
 import type { LayoutCost } from './cost.js';
 import type { Scenario } from './scenario.js';
 import { runFaults } from './fault-runs.js';
+import { unfinishedNotes } from './simulate.js';
 import type { ComparisonResult, HostModel, OperationDelta, SimulationResult } from './types.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
 
 export interface CompareOptions extends WorkloadOptions {
-  /** rate for "low load" latencies (default 1/s: no queueing to speak of) */
+  /** rate for "low load" latencies (default: lowLoadRate, where no station of any compared layout queues to speak of) */
   lowRate?: number;
   scenarios?: Scenario[];
   seed?: number;
@@ -34,7 +35,9 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const compiled = new Map<string, Compiled>(layouts.map((l) => [l, compile(bp, l)]));
   if (w.kind === 'closed') throw closedWorkloadError(bp, w, compiled, 'compare sets the layouts');
   const rate = w.rate!;
-  const lowLoad = layouts.map((l) => analyze(bp, l, { ...o, rate: o.lowRate ?? 1, compiled: compiled.get(l)! }));
+  // The "no queueing" means at a rate light for every compared layout (lowLoadRate).
+  const lowRate = o.lowRate ?? lowLoadRate(layouts.map((l) => saturation(compiled.get(l)!, opDemands(compiled.get(l)!), w.mix, o.host).rate));
+  const lowLoad = layouts.map((l) => analyze(bp, l, { ...o, rate: lowRate, compiled: compiled.get(l)! }));
   // At the compared rate queueing matters: a layout whose analytic figures would rest on the
   // revisit model near saturation gets the DES's (at-rate.ts), and a note says so.
   // A load profile (the blueprint's, unless --rate replaced it) goes with the figures: past
@@ -73,7 +76,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       const idx = c.stations.indexOf(st);
       let D = 0;
       for (const [id, p] of Object.entries(w.mix)) D += p * (d.get(id)?.loadDemand[idx] ?? 0);
-      causes.push(`${st.id} (${st.kind}, ${st.replicas * st.servers} server${st.replicas * st.servers > 1 ? 's' : ''}${st.replicas > 1 ? ` = ${st.replicas} replicas × ${st.servers}` : ''}) does ${ms(D)} of work per request of the mix → saturates at ${Math.round(mixSat.rate)}/s`);
+      causes.push(`${st.id} (${st.kind}, ${st.replicas * st.servers} server${st.replicas * st.servers > 1 ? 's' : ''}${st.replicas > 1 ? ` = ${st.replicas} replicas × ${st.servers}` : ''}) does ${ms(D)} of work per request of the mix → saturates at ${rateFigure(mixSat.rate)}`);
     }
     for (const id of keyOps) {
       const s = saturation(c, d, { [id]: 1 }, o.host);
@@ -85,12 +88,12 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       const idx = c.stations.findIndex((x) => x.id === s.station);
       if (idx < 0) {
         // The shared host's cores are the limit (compare with a calibration host).
-        causes.push(`${id} alone: ${rateWords(s.rate)}, limited by the host's ${cores(o.host?.cores)}`);
+        causes.push(`${id} alone: ${rateFigure(s.rate)}, limited by the host's ${cores(o.host?.cores)}`);
         continue;
       }
       const dd = d.get(id)!.loadDemand[idx]!;
       const st2 = c.stations[idx]!;
-      causes.push(`${id} alone: ${rateWords(s.rate)}, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
+      causes.push(`${id} alone: ${rateFigure(s.rate)}, limited by ${s.station} (${ms(dd)} per request on ${st2.replicas * st2.servers} server${st2.replicas * st2.servers > 1 ? 's' : ''})`);
     }
     return { layout: l, mix: mixSat.rate, byOperation, bottleneck: mixSat.station, causes };
   });
@@ -108,6 +111,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     blueprint: bp.metadata.name,
     layouts,
     lowLoad,
+    lowRate,
     atRate,
     rate,
     operations,
@@ -116,8 +120,25 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization, r.saturated!.eventsOnly)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization, r.saturated!.eventsOnly)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
   };
+}
+
+/**
+ * The rate of compare's "no queueing" means: the largest power of ten at most a millionth of the
+ * lowest saturation rate of the compared layouts' mix (sweep's no-load mean takes a millionth of
+ * saturation the same way), and at most 1/s. Not a fixed 1/s: a layout that saturates at 3.6/s
+ * queued there (ρ≈0.28: a 0.3 ms request waited behind 1.1 s ones, 256 ms in all), and one that
+ * saturates at 0.9/s had no mean at all. Nor a hundredth of saturation: the light request still
+ * waited 1.7 ms there. 1/s where nothing saturates.
+ */
+export function lowLoadRate(saturationRates: number[]): number {
+  const limits = saturationRates.filter((r) => Number.isFinite(r) && r > 0);
+  if (!limits.length) return 1;
+  const light = Math.min(...limits) * 1e-6;
+  // (the power of ten from its exponent, with a nudge: log10(0.001) is −2.9999999999999996;
+  // and as "1e-4", which 10 ** -4 is not: 0.00009999999999999999)
+  return Math.min(1, Number(`1e${Math.floor(Math.log10(light) + 1e-9)}`));
 }
 
 /** The p95 column at the compared rate is analytic: the approximations in force there, layout by layout. */
@@ -188,7 +209,7 @@ function costCauses(c: LayoutCost): string[] {
 
 /** An operation's saturation rate alone, in words; one that does no work has none ("no limit", not "Infinity/s"). */
 function aloneWords(rate: number): string {
-  return Number.isFinite(rate) ? rateWords(rate) : 'no limit';
+  return Number.isFinite(rate) ? rateFigure(rate) : 'no limit';
 }
 
 /** "1 shared core", "2 shared cores" ("?" when the host is not known). */
@@ -267,24 +288,24 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
   const rb = rows.find((r) => r.layout === b);
   if (!ra || !rb || a === b) return out;
   if (Number.isFinite(ra.mix) && Number.isFinite(rb.mix)) {
-    out.push(`workload mix: ${b} saturates at ${Math.round(rb.mix)}/s (${rb.bottleneck}) vs ${a} at ${Math.round(ra.mix)}/s (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
+    out.push(`workload mix: ${b} saturates at ${rateFigure(rb.mix)} (${rb.bottleneck}) vs ${a} at ${rateFigure(ra.mix)} (${ra.bottleneck}): ×${(rb.mix / ra.mix).toFixed(2)}`);
   } else {
     // A mix of operations that do no work (health checks of 0 ms) has no saturation: said, not "Infinity/s".
-    const sat = (r: typeof ra) => (Number.isFinite(r.mix) ? `saturates at ${Math.round(r.mix)}/s (${r.bottleneck})` : 'never saturates (no work on any station)');
+    const sat = (r: typeof ra) => (Number.isFinite(r.mix) ? `saturates at ${rateFigure(r.mix)} (${r.bottleneck})` : 'never saturates (no work on any station)');
     out.push(`workload mix: ${b} ${sat(rb)}, ${a} ${sat(ra)}`);
   }
   for (const id of keyOps) {
     const cb = compiled.get(b)!;
     const s = saturation(cb, opDemands(cb), { [id]: 1 }, host);
     const st = cb.stations.find((x) => x.id === s.station);
-    // Computed from the unrounded rates, shown as the table shows them (a rate under 100/s keeps
+    // Computed from the unrounded rates, shown as the table shows them (words.ts rateRound: a rate under 100/s keeps
     // three digits: "0.8/s" alone, "1.6/s" twice that, not "1/s" and "2/s").
     const want = 2 * rb.byOperation[id]!;
     if (!Number.isFinite(want) || want <= 0) continue;
     if (!st) {
       // The shared host's cores are the limit: twice the rate takes twice the cores.
       const work = (want / s.rate) * (host?.cores ?? 1);
-      out.push(`${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
+      out.push(`${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by the host's ${cores(host?.cores)}; twice that (${rateFigure(want)}) would need ${Math.ceil(work - 1e-9)} cores at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%`);
       continue;
     }
     const idx = cb.stations.indexOf(st);
@@ -299,10 +320,10 @@ function saturationNotes(rows: ComparisonResult['saturation'], compiled: Map<str
       const d = load[i]!;
       if (i === idx || !(d > 0)) return [];
       const cap = (1000 * x.replicas * x.servers) / d;
-      return cap < want * (1 - 1e-9) ? [`${x.id} caps it at ${rateWords(cap)} (${Math.ceil((want * d) / 1000 - 1e-9)} cores there at ρ=1)`] : [];
+      return cap < want * (1 - 1e-9) ? [`${x.id} caps it at ${rateFigure(cap)} (${Math.ceil((want * d) / 1000 - 1e-9)} cores there at ρ=1)`] : [];
     });
     out.push(
-      `${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateWords(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%${also.length ? `, and more beside it: ${also.join('; ')}` : ''}`,
+      `${id} alone: ${a} ${aloneWords(ra.byOperation[id]!)}, ${b} ${aloneWords(rb.byOperation[id]!)}, limited by ${st.id} (${ms(D)} per request${fixable ? '' : ', and replicas of the services do not scale it'}); twice that (${rateFigure(want)}) would need ${Math.ceil(work - 1e-9)} ${st.kind === 'unit' ? 'replica cores' : 'cores'} there at ρ=1, ${Math.ceil(work / 0.7 - 1e-9)} at 70%${also.length ? `, and more beside it: ${also.join('; ')}` : ''}`,
     );
   }
   return out;

@@ -218,18 +218,31 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   const faults: FaultRow[] = raw.windows.map((win) => {
     const success: Record<string, number> = {};
     const p95: Record<string, number> = {};
+    const unfinished: Record<string, number> = {};
     let ok = 0;
     let total = 0;
     raw.opIds.forEach((id, i) => {
       const n = win.total[i]!;
-      if (n === 0) return;
+      const sent = win.sent[i]!;
+      if (sent > n) unfinished[id] = sent - n;
+      // No request of it sent during the failure: nothing to say of it (it is not in `success`).
+      // Requests sent and none finished by the end of the run: none succeeded (0%, no p95), and
+      // all of them count against the overall rate. It was left out of both columns.
+      if (n === 0) {
+        if (sent > 0) {
+          success[id] = 0;
+          total += sent;
+        }
+        return;
+      }
       success[id] = win.ok[i]! / n;
       p95[id] = percentile(win.hist, i * BUCKETS, n, 0.95, win.max[i]!);
       ok += win.ok[i]!;
       total += n;
     });
-    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1 };
+    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1, ...(Object.keys(unfinished).length ? { unfinished } : {}) };
   });
+  warnings.push(...unfinishedNotes(faults));
   const target = o.targetRate !== undefined ? { atTarget: costAt(bp, layout, o.targetRate, { targetUtilization: o.targetUtilization, mix: w.mix, compiled: c }) } : {};
   return {
     blueprint: bp.metadata.name,
@@ -369,4 +382,17 @@ export function wordsPerRequest(c: Compiled, w: WorkloadSpec): number {
     if (i !== undefined) words += p * c.programs[i]!.code.length;
   }
   return words;
+}
+
+/**
+ * A note per fault row and operation none of whose requests sent during the failure finished
+ * before the run ended (its 0% is that, not failures), told apart from one that sent none (absent
+ * from the row).
+ */
+export function unfinishedNotes(rows: readonly FaultRow[]): string[] {
+  return rows.flatMap((f) =>
+    Object.entries(f.unfinished ?? {})
+      .filter(([id]) => f.p95[id] === undefined)
+      .map(([id, n]) => `${f.failure}${f.layout ? ` in ${f.layout}` : ''}: none of the ${n} ${id} request${n === 1 ? '' : 's'} sent during it finished before the run ended (still queued): counted as 0% success`),
+  );
 }

@@ -211,8 +211,14 @@ export interface FaultRow {
   success: Record<string, number>;
   /** operation id → p95 during the window, ms */
   p95: Record<string, number>;
-  /** fraction of all requests that succeeded in the window */
+  /** fraction of all requests that succeeded in the window (of those that finished, and every request of an operation none of whose finished) */
   overall: number;
+  /**
+   * operation id → requests sent in the window still unfinished when the run stopped (only
+   * operations with some). One in `success` at 0 with no `p95` had none finish; one absent from
+   * `success` had no request sent in the window at all.
+   */
+  unfinished?: Record<string, number>;
 }
 
 export interface OperationDelta {
@@ -230,8 +236,10 @@ export interface OperationDelta {
 export interface ComparisonResult {
   blueprint: string;
   layouts: string[];
-  /** low-load results (analytic), one per layout */
+  /** low-load results (analytic, at lowRate), one per layout */
   lowLoad: SimulationResult[];
+  /** the rate of the low-load results, req/s: 1/s, lower for a system that saturates below 1000/s (compare.ts lowLoadRate) */
+  lowRate: number;
   /** results at the compared rate, one per layout */
   atRate: SimulationResult[];
   rate: number;

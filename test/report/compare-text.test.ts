@@ -40,7 +40,7 @@ describe('compare text', () => {
     const c = compare(SHOP(), ['mono', 'split']);
     expect(c.rate).toBe(80);
     const text = renderComparison(c);
-    expect(lines(text, (l) => l.startsWith('Latency per operation'))).toEqual(['Latency per operation: mean at 1/s (no queueing), p95 at 80/s, ms']);
+    expect(lines(text, (l) => l.startsWith('Latency per operation'))).toEqual(['Latency per operation: mean with no load (no queueing), p95 at 80/s, ms']);
     expect(lines(text, (l) => l.startsWith('per million requests at'))).toEqual([expect.stringMatching(/^per million requests at 80\/s {2}/)]);
     expect(lines(text, (l) => l.startsWith('- split at 80/s: analytic: least-connections'))).toHaveLength(1);
     expect(text).not.toContain('80.0');

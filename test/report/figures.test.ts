@@ -66,7 +66,9 @@ describe('formatDelta', () => {
     expect(formatDelta(0, 'ms')).toBe('±0 ms');
     expect(formatDelta(-6, 'USD')).toBe('−$6');
     expect(formatDelta(0.5, 'USD')).toBe('+$0.50');
-    expect(formatDelta(-12.6, '/s')).toBe('−13/s');
+    // rates by the one rule (words.ts rateRound): a decimal from 1/s, whole from 100/s
+    expect(formatDelta(-12.6, '/s')).toBe('−12.6/s');
+    expect(formatDelta(-126.4, '/s')).toBe('−126/s');
     expect(formatDelta(0.0123, 'ratio')).toBe('+1.2 pp');
     expect(formatDelta(-0.0127, 'ratio')).toBe('−1.3 pp');
     expect(formatDelta(1.2345, 'hops')).toBe('+1.23');

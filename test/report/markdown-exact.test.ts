@@ -65,7 +65,7 @@ Score **3/8**: Stay with the monolith. First to extract: **cart (cart)**. Answer
 
 | layout | driver | operation | throughput | p50 | p95 | errors |
 | --- | --- | --- | ---: | ---: | ---: | ---: |
-| mono | k6 | cart.add | 50/s | 8.12 ms | 31.3 ms | 2 |
+| mono | k6 | cart.add | 49.6/s | 8.12 ms | 31.3 ms | 2 |
 
 ### Layout mono
 

@@ -83,7 +83,7 @@ describe('compare, worked by hand: the edges', () => {
     expect(op(r, 'orders.list').causes).toEqual([]);
     // the blueprint sets the latency alone: still the blueprint's figures, not archsim's defaults
     expect(hopNote(r)).toEqual(['hop cost in lat: 2.00 ms one-way latency + 0.10 ms CPU per side + 5 µs per KiB per side (blueprint layouts.lat.network)']);
-    expect(r.notes).toContain('orders.place: lat is +8.43 ms per request at low load, the largest difference (4 more one-way hops at 2.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
+    expect(r.notes).toContain('orders.place: lat is +8.44 ms per request at low load, the largest difference (4 more one-way hops at 2.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
   });
 
   it('the same hops at another latency and the same calls at another cost are causes, both ways', () => {
@@ -99,12 +99,12 @@ describe('compare, worked by hand: the edges', () => {
     const g = compare(bp, ['one', 'glat']);
     // 4 gRPC hops at 0.3 ms, not the HTTP latency of 1 ms the layout's network sets
     expect(op(g, 'orders.place').causes[0]).toBe('4 extra network hops (+1.20 ms)');
-    expect(g.notes).toContain('orders.place: glat is +1.63 ms per request at low load, the largest difference (4 more one-way hops, 1.20 ms in all, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
+    expect(g.notes).toContain('orders.place: glat is +1.64 ms per request at low load, the largest difference (4 more one-way hops, 1.20 ms in all, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
     expect(hopNote(g)).toEqual(['gRPC hop cost in glat: 0.30 ms one-way latency + 0.10 ms CPU per side + 5 µs per KiB per side (blueprint layouts.glat.network.grpc, the HTTP figures for what it leaves out)']);
     // gRPC's own CPU per KiB alone; its hops at the default 0.25 ms each (4 × 0.25 = 1 ms, not 4 / 0.25)
     const k = compare(bp, ['one', 'gkib']);
     expect(hopNote(k)).toEqual(['gRPC hop cost in gkib: 0.25 ms one-way latency + 0.10 ms CPU per side + 50 µs per KiB per side (blueprint layouts.gkib.network.grpc, the HTTP figures for what it leaves out)']);
-    expect(k.notes).toContain('orders.place: gkib is +1.79 ms per request at low load, the largest difference (4 more one-way hops at 0.25 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
+    expect(k.notes).toContain('orders.place: gkib is +1.80 ms per request at low load, the largest difference (4 more one-way hops at 0.25 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
     // the same 4 hops at 0.3 ms against 2 ms
     expect(op(compare(bp, ['lat', 'glat']), 'orders.place').causes).toEqual(['4 network hops at a lower latency (−6.80 ms)']);
   });
@@ -128,7 +128,7 @@ describe('compare, worked by hand: the edges', () => {
     const r = compare(bp, ['one', 'lat'], { mix: { 'orders.list': 3, 'orders.place': 1 } });
     expect(r.operations.map((o) => o.id)).toEqual(['orders.list', 'orders.place']);
     expect(r.notes.filter((n) => n.includes('the largest difference'))).toEqual([
-      'orders.place: lat is +8.43 ms per request at low load, the largest difference (4 more one-way hops at 2.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
+      'orders.place: lat is +8.44 ms per request at low load, the largest difference (4 more one-way hops at 2.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
     ]);
   });
 

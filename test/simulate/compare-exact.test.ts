@@ -145,14 +145,14 @@ describe('compare, worked by hand', () => {
     expect(r.notes).toEqual([
       `two at 50/s: ${jsq[0]}`,
       'hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 10 µs per KiB per side (blueprint layouts.two.network)',
-      'a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
+      'a.op: two is +2.26 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds',
       'workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07',
       'a.light alone: one 2000/s, two 2000/s, limited by ua (0.50 ms per request); twice that (4000/s) would need 2 replica cores there at ρ=1, 3 at 70%',
       'a.op alone: one 167/s, two 469/s, limited by ua (2.13 ms per request); twice that (939/s) would need 2 replica cores there at ρ=1, 3 at 70%',
     ]);
     expect(r.notes).toContain('hop cost in two: 1.00 ms one-way latency + 0.10 ms CPU per side + 10 µs per KiB per side (blueprint layouts.two.network)');
     expect(r.notes.some((n) => n.startsWith('hop cost in one'))).toBe(false);
-    expect(r.notes).toContain('a.op: two is +2.25 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
+    expect(r.notes).toContain('a.op: two is +2.26 ms per request at low load, the largest difference (2 more one-way hops at 1.00 ms each, plus serialization); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds');
     expect(r.notes).toContain('workload mix: two saturates at 1102/s (ua) vs one at 533/s (mono): ×2.07');
     // twice a.light alone (4000/s) × 0.5 ms = 2 cores at ρ = 1, ⌈2 / 0.7⌉ = 3 at 70%
     expect(r.notes).toContain('a.light alone: one 2000/s, two 2000/s, limited by ua (0.50 ms per request); twice that (4000/s) would need 2 replica cores there at ρ=1, 3 at 70%');

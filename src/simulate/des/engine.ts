@@ -183,7 +183,7 @@ class Sim {
     const t = this.tokens.take(this.programs[prog]!);
     t.op = op;
     t.user = user;
-    t.window = m.windowAt();
+    t.window = m.windowAt(op);
     this.started++;
     m.enter();
     this.exec(t);

@@ -62,7 +62,7 @@ export class Measure {
     this.min = new Float64Array(nops).fill(Infinity);
     this.hist = new Uint32Array(nops * BUCKETS);
     this.windowSpan = (scenario?.windows ?? []).map((x) => ({ from: x.from, to: x.to }));
-    this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops) }));
+    this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, sent: new Float64Array(nops), ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops) }));
     this.clientTimeout = scenario?.clientTimeout ?? Infinity;
     this.nextBacklogAt = warmup;
   }
@@ -82,12 +82,18 @@ export class Measure {
     this.inSystemLast = now;
   }
 
-  /** The failure window a request starting now belongs to, or −1. */
-  windowAt(): number {
+  /**
+   * The failure window a request of operation `op` starting now belongs to, or −1; counted there
+   * as sent (one that never finishes still counts: none of an operation's finishing is 0% success).
+   */
+  windowAt(op: number): number {
     const now = this.clock.now;
     for (let i = 0; i < this.windowSpan.length; i++) {
       const x = this.windowSpan[i]!;
-      if (now >= x.from && now < x.to) return i;
+      if (now >= x.from && now < x.to) {
+        this.windows[i]!.sent[op]!++;
+        return i;
+      }
     }
     return -1;
   }

@@ -13,11 +13,12 @@ describe('archsim lint', () => {
     expect(r.stderr).toContain('archsim: 1 finding at or above error');
   });
 
-  it('the monolith passes even at --fail-on warning; only the extraction order is reported', () => {
+  it('the monolith passes even at --fail-on warning; only the extraction order and its idle file store are reported', () => {
     const r = archsim(['lint', QC, '--layout', 'monolith', '--fail-on', 'warning']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/quantchat\.yaml:\d+:\d+: info extraction-order: extract relay first/);
-    expect(r.stdout).toContain('0 errors, 0 warnings, 1 info');
+    expect(r.stdout).toMatch(/quantchat\.yaml:\d+:\d+: info unqueried-datastore \[monolith\]: "uploads" \(filesystem\) holds media_objects/);
+    expect(r.stdout).toContain('0 errors, 0 warnings, 2 info');
   });
 
   it('--fail-on decides the exit code; --json gives located findings', () => {
