@@ -4,4 +4,4 @@ export { Plan as PlanSchema, type Plan, type PlanPhase, type PlanExtraction } fr
 export { OrderError, COUPLING_WEIGHTS, movesBetween, deriveOrder } from './order.js';
 export { EFFORT_MODEL, parseEffort, type EffortModel } from './effort.js';
 export { buildPhases, declaredChain, type PhaseMode } from './phases.js';
-export { phaseLayout, planUnitProblems, type PlanUnitProblem } from './units-check.js';
+export { phaseLayout, planUnitProblems, protocolSwitches, type PlanUnitProblem } from './units-check.js';

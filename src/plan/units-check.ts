@@ -49,6 +49,29 @@ function overlayBefore(bp: Blueprint, name: string): PhaseLayout | undefined {
   return found.length === 1 ? { ok: true, layout: found[0]![1], own: false } : undefined;
 }
 
+/**
+ * The canaries of phase `n` whose new unit serves another protocol than the unit its routes come
+ * from (an extraction onto gRPC of routes an HTTP unit served): a gateway splits one route's
+ * requests by weight, and a gRPC method and an HTTP path are not one route, so such a step has
+ * no weighted middle. Each as { unit, from, now, was }.
+ */
+export function protocolSwitches(bp: Blueprint, plan: Plan, n: number): { unit: string; from: string; now: string; was: string }[] {
+  const phase = plan.phases[n];
+  const before = plan.phases[n - 1];
+  if (!phase || !before) return [];
+  const here = phaseLayout(bp, phase, before);
+  const there = ownLayout(bp, before);
+  if (!here.ok || !there.ok) return [];
+  const protocolOf = (l: Layout, unit: string) => l.units[unit]?.protocol ?? l.protocol;
+  // The old side as it serves during the canary: a unit of this phase (one that carries on, under
+  // a new name perhaps) as the phase has it, else the layout before's.
+  const oldSide = (unit: string) => (Object.hasOwn(here.layout.units, unit) ? protocolOf(here.layout, unit) : Object.hasOwn(there.layout.units, unit) ? protocolOf(there.layout, unit) : undefined);
+  return phase.extractions
+    .filter((e) => e.from && e.routes.length && oldSide(e.from.unit) !== undefined)
+    .map((e) => ({ unit: e.unit, from: e.from!.unit, now: protocolOf(here.layout, e.unit), was: oldSide(e.from!.unit)! }))
+    .filter((s) => s.now !== s.was);
+}
+
 /** What listens on this port in the layout (a unit, a datastore, the broker), if anything. */
 export function portHolder(l: Layout, port: number): string | undefined {
   const unit = Object.entries(l.units).find(([, u]) => u.port === port)?.[0];

@@ -11,7 +11,7 @@ import { WriteRefused } from '../../io/write-set.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
 import { existsSync, statSync } from 'node:fs';
 import { readPlanFile } from '../../rehearse/plan-file.js';
-import { phaseLayout } from '../../plan/index.js';
+import { phaseLayout, protocolSwitches } from '../../plan/index.js';
 import { Layout, type Blueprint } from '../../model/schema.js';
 import { checkSemantics } from '../../model/semantics.js';
 
@@ -181,6 +181,17 @@ async function planStep(blueprint: Blueprint, target: string, opts: GenerateCliO
     .filter((e) => e.from && e.routes.length)
     .map((e) => ({ unit: e.unit, percent: step, from: e.from!, ...(e.sources && e.sources.length > 1 ? { sources: e.sources } : {}) }));
   if (!canaries.length) throw new UsageError(`phase ${n} moves no routes: it has no canary`);
+  // Only the end of a canary across protocols can be written: its routes are gRPC methods on one
+  // side and HTTP paths on the other, so a weight between them would send one side's requests to
+  // a unit that cannot serve them (and step 0 has no HTTP routes for the old unit's clients).
+  const switches = step < 100 ? protocolSwitches(blueprint, plan, n) : [];
+  if (switches.length) {
+    const s = switches[0]!;
+    const before = plan.phases[n - 1]!.layout;
+    throw new UsageError(
+      `--step ${opts.step}: phase ${n}'s ${s.unit} serves ${s.now} where ${s.from} served its routes over ${s.was}: a gateway cannot split requests between two protocols by weight; while clients still call over ${s.was}, run the layout before's gateway (generate gateway --layout ${before}), and --step 100 once they call ${s.unit} over ${s.now}`,
+    );
+  }
   return { layout: phase.layout, canaries, extra };
 }
 
