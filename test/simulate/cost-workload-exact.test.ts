@@ -83,12 +83,12 @@ describe('monthlyCost: every priced part, at the declared or overridden replicas
     expect(round2(-0.126)).toBe(-0.13);
   });
 
-  it('perMillion: the bill over a month of requests (730 h), to 4 decimals; unbounded at no rate', () => {
+  it('perMillion: the bill over a month of requests (730 h), exact (what prints it rounds); unbounded at no rate', () => {
     expect(HOURS_PER_MONTH).toBe(730);
     // 26,280 USD over 730 × 3,600 requests at 1/s: 10,000 per million
     expect(perMillion(730 * 36, 1)).toBe(10_000);
-    // 32 / (200 × 2,628,000) × 10⁶ = 0.060882… → 0.0609
-    expect(perMillion(32, 200)).toBe(0.0609);
+    // 32 / (200 × 2,628,000) × 10⁶ = 0.0608828006…, not rounded to 0.0609: a budget is judged on it
+    expect(perMillion(32, 200)).toBeCloseTo(0.060882800608828, 15);
     expect(perMillion(100, 0)).toBe(Infinity);
     expect(perMillion(100, -1)).toBe(Infinity);
     expect(perMillion(100, NaN)).toBe(Infinity);
