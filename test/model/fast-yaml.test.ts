@@ -42,6 +42,14 @@ describe('the loader’s fast path', () => {
     for (const t of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '<<: {a: 1}\n', '? a\n: 1\n', '[a]: 1\n', '~: 1\n', 'null: 1\n', ': 1\n', 'a: 1\na: 2\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', '__proto__: 1\n', 'a: [1, 2\n']) {
       expect(fastParse(t), t).toBeUndefined();
     }
+    // empty and null keys wherever a key starts: after indentation, a "- ", a "{" or a ","
+    for (const t of ['a:\n  : 1\n', '- : 1\n', '{a: 1, : 2}\n', '{: 1}\n', 'a:\n    NULL : 1\n', '- null: 1\n', 'a: {b: 1, ~: 2}\n', 'k : 1\n']) {
+      expect(fastParse(t), t).toBeUndefined();
+    }
+    // A key deep in indentation is found in one pass (one pattern for both tried a line of n
+    // spaces n² ways): 2,000 nested levels are handed on, to the depth limit's positioned error.
+    const deep = `${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`;
+    expect(fastParse(deep)).toBeUndefined();
     // parseYaml still answers them, positioned.
     const r = parseYaml('a: 1\na: 2\n', 'd.yaml');
     expect(r.ok).toBe(false);
