@@ -139,7 +139,10 @@ describe('platform costs', () => {
     // server does the queue's inserts, claims and updates; both cost something, and not seconds.
     expect(p.events!.events).toBe(1000);
     expect(p.events!.consumeMs).toBeGreaterThan(0);
-    expect(p.events!.queueMs).toBeGreaterThan(0);
+    // The server's part is the remote path's PostgreSQL CPU less the local one's, read in 10 ms
+    // ticks: on a loaded machine the difference came out at or under 0 (a CI run, 2026-12-07),
+    // which eventCosts clamps to 0 (its exact test is above). Never negative, never seconds.
+    expect(p.events!.queueMs).toBeGreaterThanOrEqual(0);
     for (const k of ['publishMs', 'consumeMs', 'queueMs'] as const) expect(p.events![k]).toBeLessThan(50);
     // The cold-visit sweep: every pace measured on the server's main thread (schedstat, which
     // every Linux this runs on has), and a table whose gaps grow and whose extras never fall.
