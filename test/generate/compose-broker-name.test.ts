@@ -5,17 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { brokerName, layoutToGenerate } from '../../src/generate/common.js';
 import { generate } from '../../src/generate/index.js';
-import { formatDiagnostic } from '../../src/model/diagnostics.js';
-import { parseBlueprint } from '../../src/model/parse.js';
-import type { Blueprint } from '../../src/model/schema.js';
-
-type Obj = Record<string, any>;
-
-function load(text: string): Blueprint {
-  const r = parseBlueprint(text, 'bp.yaml');
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.blueprint;
-}
+import { fileOf, load, type Obj } from './own-blueprint.js';
 
 // /tmp/unseen5/names2.yaml's layout `clash`, cut down: broker redis, datastores redis and redis-broker.
 const BP = load(`apiVersion: archsim/v1
@@ -64,8 +54,8 @@ layouts:
       kafka-broker: { engine: postgres, tables: [orders, order_cache, tickets] }
 `);
 
-const compose = (layout: string) => parse(generate('compose', BP, layout).find((f) => f.path === 'docker-compose.yml')!.content) as { services: Record<string, Obj>; volumes: Obj };
-const envLines = (layout: string) => generate('compose', BP, layout).find((f) => f.path === '.env.example')!.content.split('\n').filter((l) => /^[A-Z]/.test(l));
+const compose = (layout: string) => parse(fileOf(generate('compose', BP, layout), 'docker-compose.yml')) as { services: Record<string, Obj>; volumes: Obj };
+const envLines = (layout: string) => fileOf(generate('compose', BP, layout), '.env.example').split('\n').filter((l) => /^[A-Z]/.test(l));
 
 describe('broker name beside a datastore named <kind>-broker', () => {
   it('the broker steps aside to redis-broker-2; the store redis-broker keeps its service, volume and password', () => {

@@ -8,18 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { storeEnvPrefixes, layoutToGenerate } from '../../src/generate/common.js';
 import { composeDocument, envExample, grafanaPasswordVariable } from '../../src/generate/compose.js';
-import { formatDiagnostic } from '../../src/model/diagnostics.js';
-import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { pairs } from './fixtures.js';
-
-type Obj = Record<string, any>;
-
-function load(text: string): Blueprint {
-  const r = parseBlueprint(text, 'bp.yaml');
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.blueprint;
-}
+import { load, type Obj } from './own-blueprint.js';
 
 const BP = load(`apiVersion: archsim/v1
 kind: Blueprint

@@ -6,17 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate } from '../../src/generate/index.js';
-import { formatDiagnostic } from '../../src/model/diagnostics.js';
-import { parseBlueprint } from '../../src/model/parse.js';
-import type { Blueprint } from '../../src/model/schema.js';
-
-type Obj = Record<string, any>;
-
-function load(text: string): Blueprint {
-  const r = parseBlueprint(text, 'bp.yaml');
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.blueprint;
-}
+import { fileOf, load, type Obj } from './own-blueprint.js';
 
 const BP = load(`apiVersion: archsim/v1
 kind: Blueprint
@@ -48,7 +38,7 @@ layouts:
 `);
 
 const files = generate('scaffold', BP, 'l');
-const file = (path: string) => files.find((f) => f.path === path)!.content;
+const file = (path: string) => fileOf(files, path);
 const dockerfileTail = (unit: string) => {
   const d = file(`services/${unit}/Dockerfile`);
   return d.slice(d.indexOf(`COPY --from=build /app/services/${unit}/dist/src`));

@@ -5,45 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatDelta, formatFigure } from '../../src/report/figures.js';
 import { renderReport, runReport } from '../../src/report/run.js';
-import { bp } from '../simulate/helpers.js';
+import type { Blueprint } from '../../src/model/schema.js';
+import { REPORTER, SINGLE_WORKLOAD } from '../simulate/reporter.js';
 
-const REPORTER = (workload: string) =>
-  bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: cron-reporter, title: "Nightly reporter" }
-system:
-  domains:
-    reports:
-      tables: [report_runs]
-      operations:
-        generate:
-          route: POST /reports
-          cpu: { dist: uniform, min: 200ms, max: 2s }
-          db: { reads: 40, writes: 2 }
-          budget: { p95: 5s }
-        status:
-          route: GET /reports/{id}
-          cpu: { dist: const, mean: 0.3ms }
-          db: { reads: 1 }
-layouts:
-  only:
-    units:
-      worker: { domains: "*", port: 9000, instance: tiny }
-    datastores:
-      db: { engine: mysql, instance: tiny-db, tables: "*" }
-workload:
-${workload}
-catalog:
-  tiny: { kind: compute, vcpu: 0.25, memoryMiB: 512, usdPerMonth: $3.5 }
-  tiny-db: { kind: database, vcpu: 1, memoryMiB: 1024, usdPerMonth: 12 USD }
-`);
-
-const run = (b: ReturnType<typeof bp>, rate?: number) => runReport(b, { file: 'single.yaml', generator: 'archsim test', layouts: ['only'], scenarios: [], loadtests: [], points: 4, ...(rate !== undefined ? { rate } : {}) });
+const run = (b: Blueprint, rate?: number) => runReport(b, { file: 'single.yaml', generator: 'archsim test', layouts: ['only'], scenarios: [], loadtests: [], points: 4, ...(rate !== undefined ? { rate } : {}) });
 const lines = (text: string, re: RegExp) => text.split('\n').filter((l) => re.test(l));
 
 describe('report rates', () => {
   it('a small system (/tmp/unseen4/single.yaml at 0.01/s): its rates as the tables show them', () => {
-    const r = run(REPORTER('  rate: 0.01/s\n  duration: 1h\n  mix: { reports.generate: 1, reports.status: 3 }'));
+    const r = run(REPORTER(SINGLE_WORKLOAD));
     const md = renderReport('md', r);
     expect(lines(md, /^Workload: /).map((l) => l.slice(0, 46))).toEqual(["Workload: 0.01/s of the blueprint's mix. Laten"]);
     expect(lines(md, /^\*\*only\*\*: saturates/)).toEqual(['**only**: saturates at 3.6/s (bottleneck worker), $15.50 per month. ✅ all 1 budgets met.']);

@@ -6,41 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderComparison } from '../../src/cli/render-sim.js';
 import { compare, lowLoadRate } from '../../src/simulate/compare.js';
-import { bp } from './helpers.js';
+import { REPORTER, SINGLE_WORKLOAD } from './reporter.js';
 
-// /tmp/unseen4/single.yaml: reports.generate (uniform 200 ms–2 s, 40 reads, 2 writes) and
-// reports.status (0.3 ms, 1 read) on one quarter-core worker; `mix` and `rate` per case.
-const REPORTER = (workload: string) =>
-  bp(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: cron-reporter, title: "Nightly reporter" }
-system:
-  domains:
-    reports:
-      tables: [report_runs]
-      operations:
-        generate:
-          route: POST /reports
-          cpu: { dist: uniform, min: 200ms, max: 2s }
-          db: { reads: 40, writes: 2 }
-          budget: { p95: 5s }
-        status:
-          route: GET /reports/{id}
-          cpu: { dist: const, mean: 0.3ms }
-          db: { reads: 1 }
-layouts:
-  only:
-    units:
-      worker: { domains: "*", port: 9000, instance: tiny }
-    datastores:
-      db: { engine: mysql, instance: tiny-db, tables: "*" }
-workload:
-${workload}
-catalog:
-  tiny: { kind: compute, vcpu: 0.25, memoryMiB: 512, usdPerMonth: $3.5 }
-  tiny-db: { kind: database, vcpu: 1, memoryMiB: 1024, usdPerMonth: 12 USD }
-`);
-const SINGLE = () => REPORTER('  rate: 0.01/s\n  duration: 1h\n  mix: { reports.generate: 1, reports.status: 3 }');
+const SINGLE = () => REPORTER(SINGLE_WORKLOAD);
 const SLOWJOB = () => REPORTER('  rate: 0.1/s\n  duration: 1h\n  mix: { reports.generate: 1 }');
 
 const block = (text: string, head: string) => {
