@@ -24,15 +24,9 @@ import { grpcNames, grpcPackage, grpcPath, protoFile } from '../../src/generate/
 import { generate, TARGETS } from '../../src/generate/index.js';
 import { k6OperatorFiles } from '../../src/generate/k6-operator.js';
 import { grafanaDashboard, prometheusConfig } from '../../src/generate/monitoring.js';
-import { formatDiagnostic } from '../../src/model/diagnostics.js';
-import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
+import { load } from './own-blueprint.js';
 
-function load(text: string): Blueprint {
-  const r = parseBlueprint(text, 'bp.yaml');
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.blueprint;
-}
 
 /** Three units: `big` holds two domains, `a` and `b` one each; layout `tie` gives a and b one each. */
 const bp = load(`apiVersion: archsim/v1

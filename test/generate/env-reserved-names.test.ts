@@ -5,15 +5,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { calleeVariables, layoutToGenerate, unitEnv } from '../../src/generate/common.js';
 import { generate } from '../../src/generate/index.js';
-import { formatDiagnostic } from '../../src/model/diagnostics.js';
-import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
+import { load } from './own-blueprint.js';
 
-function load(text: string): Blueprint {
-  const r = parseBlueprint(text, 'bp.yaml');
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.blueprint;
-}
 
 const CLASH = load(`apiVersion: archsim/v1
 kind: Blueprint

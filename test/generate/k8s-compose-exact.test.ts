@@ -6,15 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { composeDocument, healthTest, monitoringNames } from '../../src/generate/compose.js';
 import { layoutToGenerate } from '../../src/generate/common.js';
 import { k8sObjects, secretNames } from '../../src/generate/k8s.js';
-import { formatDiagnostic } from '../../src/model/diagnostics.js';
-import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
+import { load } from './own-blueprint.js';
 
-function load(text: string): Blueprint {
-  const r = parseBlueprint(text, 'bp.yaml');
-  if (!r.ok) throw new Error(r.errors.map(formatDiagnostic).join('\n'));
-  return r.blueprint;
-}
 
 const bp = load(`apiVersion: archsim/v1
 kind: Blueprint
