@@ -3,8 +3,8 @@
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { diagnostic, keysOfSchemaAt, locatorFor, validateWithSchema, type Locator } from './positioned.js';
-import { Blueprint } from './schema.js';
-import { checkSemantics } from './semantics.js';
+import { Blueprint, Route } from './schema.js';
+import { checkSemantics, opRoutes, routeClashes, type OpRoute } from './semantics.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
 /**
@@ -110,7 +110,8 @@ export function parseBlueprint(text: string, file: string, read: ReadFile = () =
     // an author sees every mistake in one run rather than one layer at a time.
     const repaired = repair(value, v.errors.map((e) => e.path));
     const semantic = repaired ? semanticDiagnostics(repaired.blueprint, locate).filter((d) => !touches(d.path, repaired.paths)) : [];
-    const errors = sortDiagnostics([...v.errors, ...semantic.filter((d) => d.severity === 'error')]);
+    const skipped = skippedRouteErrors(value, locate, v.errors, repaired?.blueprint);
+    const errors = sortDiagnostics([...v.errors, ...semantic.filter((d) => d.severity === 'error'), ...skipped]);
     return { ok: false, errors, warnings: sortDiagnostics(semantic.filter((d) => d.severity === 'warning')) };
   }
   const problems = semanticDiagnostics(v.data, locate);
@@ -125,6 +126,58 @@ function semanticDiagnostics(bp: Blueprint, locate: Locator): Diagnostic[] {
 }
 
 type Path = (string | number)[];
+
+const pathKey = (p: Path) => JSON.stringify(p.map(String));
+
+/**
+ * Route errors the schema and the repaired copy cannot see. zod checks nothing under a record
+ * key that breaks its naming rule (an operation or a domain with an invalid name) and the repair
+ * drops that entry, so a bad route there, or one it shares with another operation, would show
+ * only in the run after the name is fixed. Neither check depends on the name (a clash names the
+ * operation as written): both are reported now, each once.
+ */
+function skippedRouteErrors(value: Record<string, unknown>, locate: Locator, reported: Diagnostic[], repaired: Blueprint | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const said = new Set(reported.map((d) => pathKey(d.path)));
+  const parsed: OpRoute[] = [];
+  for (const { id, path, route } of writtenRoutes(value)) {
+    const at = [...path, 'route'];
+    const r = validateWithSchema(Route, route, (p, key) => locate([...at, ...p], key));
+    if (r.ok) parsed.push({ id, path, route: r.data });
+    // the schema checked every route but the ones under an invalid name, and said what it found
+    else if (!said.has(pathKey(at))) out.push(...r.errors.map((e) => ({ ...e, path: [...at, ...e.path] })));
+  }
+  // Clashes the semantic check found among the repaired copy's routes are reported already.
+  const found = new Set(routeClashes(repaired ? opRoutes(repaired) : []).map((p) => pathKey(p.path)));
+  for (const p of routeClashes(parsed)) if (!found.has(pathKey(p.path))) out.push(diagnostic(locate, p.path, p.message));
+  return out;
+}
+
+/**
+ * domain.operation for a message. A name the schema refused may be anything (spaces, quotes,
+ * thousands of characters): then the whole id is quoted and each name cut to 60 characters
+ * (the diagnostic's path holds the names whole).
+ */
+function shownId(domain: string, name: string): string {
+  const plain = (s: string) => /^[\w-]{1,63}$/.test(s);
+  const cut = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
+  return plain(domain) && plain(name) ? `${domain}.${name}` : JSON.stringify(`${cut(domain)}.${cut(name)}`);
+}
+
+/** Every operation's route as the file has it, whatever the names, in document order. */
+function writtenRoutes(value: Record<string, unknown>): { id: string; path: Path; route: unknown }[] {
+  const out: { id: string; path: Path; route: unknown }[] = [];
+  const domains = isPlainObject(value.system) ? value.system.domains : undefined;
+  if (!isPlainObject(domains)) return out;
+  for (const [domain, d] of Object.entries(domains)) {
+    const ops = isPlainObject(d) ? d.operations : undefined;
+    if (!isPlainObject(ops)) continue;
+    for (const [name, op] of Object.entries(ops)) {
+      if (isPlainObject(op) && op.route !== undefined) out.push({ id: shownId(domain, name), path: ['system', 'domains', domain, 'operations', name], route: op.route });
+    }
+  }
+  return out;
+}
 
 function isPrefix(a: Path, b: Path): boolean {
   return a.length <= b.length && a.every((seg, i) => String(seg) === String(b[i]));

@@ -3,7 +3,7 @@
 import { didYouMean } from './diagnostics.js';
 import { LIMITS } from './limits.js';
 import { operationIndex, placeDomains, placeTables, resolveBlueprint } from './resolve.js';
-import type { Blueprint } from './schema.js';
+import type { Blueprint, Route } from './schema.js';
 import { WIRED_UNIT_ENV } from './unit-env.js';
 import { formatDuration, formatRate } from './units.js';
 
@@ -11,6 +11,43 @@ export interface Problem {
   path: (string | number)[];
   message: string;
   severity: 'error' | 'warning';
+}
+
+/** An operation's route and where the operation is written (for routeClashes). */
+export interface OpRoute {
+  /** "domain.operation", as written */
+  id: string;
+  /** the operation's document path */
+  path: (string | number)[];
+  route: Route;
+}
+
+/**
+ * Routes two operations share: each one after the first (in `ops` order, the document's) is an
+ * error at its route, naming the first. The loader also runs it on the routes of operations the
+ * schema skipped for an invalid name (parse.ts): the clash does not depend on the names.
+ */
+export function routeClashes(ops: readonly OpRoute[]): Problem[] {
+  const first = new Map<string, string>();
+  const out: Problem[] = [];
+  for (const o of ops) {
+    const key = `${o.route.method} ${o.route.path}`;
+    const other = first.get(key);
+    if (other) out.push({ path: [...o.path, 'route'], message: `route "${key}" is also ${other}'s`, severity: 'error' });
+    else first.set(key, o.id);
+  }
+  return out;
+}
+
+/** Every operation's route, in document order. */
+export function opRoutes(bp: Blueprint): OpRoute[] {
+  const out: OpRoute[] = [];
+  for (const [domain, d] of Object.entries(bp.system.domains)) {
+    for (const [name, op] of Object.entries(d.operations)) {
+      if (op.route) out.push({ id: `${domain}.${name}`, path: ['system', 'domains', domain, 'operations', name], route: op.route });
+    }
+  }
+  return out;
 }
 
 export function checkSemantics(bp: Blueprint): Problem[] {
@@ -33,7 +70,6 @@ export function checkSemantics(bp: Blueprint): Problem[] {
   };
 
   // Operations: calls, emits, routes.
-  const routes = new Map<string, string>();
   for (const [domain, d] of Object.entries(bp.system.domains)) {
     for (const [name, op] of Object.entries(d.operations)) {
       const base = ['system', 'domains', domain, 'operations', name];
@@ -51,14 +87,9 @@ export function checkSemantics(bp: Blueprint): Problem[] {
       if (queries > 0 && !d.tables.length) {
         warn([...base, 'db'], `${domain}.${name} makes ${queries} ${queries === 1 ? 'query' : 'queries'} but domain "${domain}" has no tables, so no datastore holds them: the simulator skips them (give the domain its tables)`);
       }
-      if (op.route) {
-        const key = `${op.route.method} ${op.route.path}`;
-        const other = routes.get(key);
-        if (other) err([...base, 'route'], `route "${key}" is also ${other}'s`);
-        else routes.set(key, `${domain}.${name}`);
-      }
     }
   }
+  out.push(...routeClashes(opRoutes(bp)));
   for (const [ev, def] of Object.entries(bp.system.events)) {
     def.consumers.forEach((c, i) => checkOp(['system', 'events', ev, 'consumers', i], c, 'consumer'));
     const emitted = [...ops.values()].some((o) => o.op.emits.includes(ev));

@@ -106,13 +106,22 @@ export class Measure {
     this.inSystem++;
   }
 
-  /** A request refused at the door (the system full: MAX_IN_SYSTEM): an error of its operation, if it arrived in the measured window. */
+  /**
+   * A request refused at the door (the system full: MAX_IN_SYSTEM): an error of its operation, if
+   * it arrived in the measured window, and sent and failed in the failure window it arrived in, as
+   * one failing inside the system would be (left out there, a fault that overloads the system would
+   * look healthier the more requests it turned away). It has no latency: as in the measured window,
+   * it is counted but kept out of the histogram, so it moves the window's p95 up (toward its max),
+   * never down (a window with only refusals of an operation has max 0, so its p95 reads 0 ms).
+   */
   refuse(op: number): void {
     const now = this.clock.now;
     if (now >= this.warmup && now < this.end) {
       this.count[op]!++;
       this.errors[op]!++;
     }
+    const window = this.windowAt(op);
+    if (window >= 0) this.windows[window]!.total[op]!++;
   }
 
   /** Request t (of operation t.op, started at t.start) leaves the system now. */
