@@ -28,7 +28,10 @@ import { k6OperatorFiles } from './k6-operator.js';
 import { commentText, jsonText, tsString } from './escape.js';
 
 export interface K6Options {
-  /** Where requests go; default: __ENV.BASE_URL, else the gateway (or the unit) on 127.0.0.1. */
+  /**
+   * Where requests go; default: __ENV.BASE_URL, else the gateway (or the unit) on 127.0.0.1.
+   * gRPC calls go to its host: the gateway's gRPC port, or without a gateway each unit's own port.
+   */
   baseUrl?: string;
   /** Open model: total arrival rate per second; default: the workload's. */
   rate?: number;
@@ -52,6 +55,21 @@ export interface K6Options {
 
 /** Where the script finds the system's .proto for its gRPC operations: beside the script. */
 export const K6_PROTO_FILE = 'system.proto';
+
+/**
+ * The host of a base URL as a gRPC client dials it (its gRPC calls go to that host): parsed as
+ * the URL standard says (an IDN as punycode, an IPv6 address in brackets, no user or port).
+ * Undefined for a URL that is not http(s): the CLI refuses those; the library takes any string.
+ */
+export function baseUrlHost(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname ? u.hostname : undefined;
+}
 
 /** A public operation the script calls as a gRPC method. */
 export interface K6GrpcCall {
@@ -281,6 +299,14 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   /** A unit dialled over gRPC without a gateway: the variable its calls read, for the Run line. */
   const grpcVarOf = new Map([...grpcCalls.values()].filter((g) => g.target !== 'GRPC_ADDR').map((g) => [g.unit, g.target]));
   const portsText = (ports: number[]) => (ports.length > 1 ? `ports ${ports[0]}-${ports[ports.length - 1]}, one per replica, taken in turn` : `port ${ports[0]}`);
+  // A base URL given says where the system is: its gRPC calls go to that host too, through the
+  // gateway's gRPC listener, or without a gateway to each unit's own port there (the one address
+  // the caller gave cannot say where else a unit listens). The header names the address.
+  const givenHost = opts.baseUrl !== undefined ? baseUrlHost(opts.baseUrl) : undefined;
+  const grpcDefaultText = (v: string, ports: number[]) =>
+    givenHost !== undefined && ports.length === 1
+      ? `${commentText(givenHost)}:${ports[0]}, BASE_URL's host and ${v === 'GRPC_ADDR' ? "the gateway's gRPC port" : "the unit's own port"}`
+      : `BASE_URL's host, ${portsText(ports)}`;
   const timeout = `${fmtMs(load.timeout)}ms`;
 
   // Scenarios: the warm-up (if any), then the measured load starting when the warm-up ends.
@@ -370,7 +396,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     L.push(
       '// gRPC: these operations are methods of units that serve gRPC; the script calls them with',
       `// k6/net/grpc on ${K6_PROTO_FILE} (keep it beside this script), in plain text (h2c), dialling`,
-      ...Object.entries(grpcTargets).map(([v, ports]) => `// ${v} (default: BASE_URL's host, ${portsText(ports)})`),
+      ...Object.entries(grpcTargets).map(([v, ports]) => `// ${v} (default: ${grpcDefaultText(v, ports)})`),
       '// Route parameters and query go in `params`, the JSON body in `body_json`, headers as metadata:',
       ...[...grpcCalls.values()].map((g) => `//   ${commentText(g.id)} (${commentText(g.unit)}): ${g.method}`),
     );
@@ -421,6 +447,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       '// the init context, connected at its first call.',
       `const GRPC_PORTS = ${JSON.stringify(grpcTargets)};`,
       '// BASE_URL\'s host (a name, an IPv4 address or a bracketed IPv6 one), without user or port.',
+      ...(givenHost !== undefined ? ['// The base URL archsim was given is parsed already (new URL: an IDN as punycode).'] : []),
       'function hostOf(url) {',
       "  const rest = url.slice(url.indexOf('://') + 3);",
       "  const end = rest.search(/[/?#]/);",
@@ -429,7 +456,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       "  const colon = hostPort.lastIndexOf(':');",
       "  return (colon < 0 ? hostPort : hostPort.slice(0, colon)) || '127.0.0.1';",
       '}',
-      'const BASE_HOST = hostOf(BASE_URL);',
+      givenHost !== undefined ? `const BASE_HOST = BASE_URL === ${tsString(defaultBase)} ? ${tsString(givenHost)} : hostOf(BASE_URL);` : 'const BASE_HOST = hostOf(BASE_URL);',
       'const GRPC_ADDRS = {};',
       'const GRPC_CLIENTS = {};',
       'const GRPC_CONNECTED = {};',

@@ -281,7 +281,22 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   const notes = sp.placeholder
     ? [`layout ${layout}: no load profile, nothing seeded: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication)`]
     : [`layout ${layout}: seeded through the public API before the measured window (load profile setup)`];
+  const grpc = grpcUnitsNote(bp, layout);
+  if (grpc) notes.push(grpc);
   return { scenario: { module, options: sp }, notes };
+}
+
+/**
+ * The reference services speak HTTP only: a unit the layout puts on gRPC is started, and called
+ * by the other units, over HTTP. The run is still a real one of that layout's boundaries, but its
+ * hops are HTTP's, so a prediction of the layout (which charges gRPC's hop costs) is not of the
+ * same system: said, not refused (rehearse, which splits one route between two protocols,
+ * refuses).
+ */
+export function grpcUnitsNote(bp: Blueprint, layout: string): string | undefined {
+  const grpc = layoutToGenerate(bp, layout).units.filter((u) => u.protocol === 'grpc').map((u) => u.name);
+  if (!grpc.length) return undefined;
+  return `layout ${layout}: ${grpc.join(', ')} ${grpc.length === 1 ? 'serves' : 'serve'} gRPC in the blueprint; the reference services speak HTTP only, so this run calls ${grpc.length === 1 ? 'it' : 'them'} over HTTP (a prediction of the layout charges gRPC's hop costs)`;
 }
 
 /**

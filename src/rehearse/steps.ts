@@ -5,8 +5,9 @@
 // no routes (a rename, a phase of the chain that builds nothing) is a note, not an action.
 // The live runner (runner.ts) only executes this list, so what a rehearsal will do can be read,
 // tested and printed (`archsim rehearse --dry-run`) without starting anything.
-import type { Blueprint } from '../model/schema.js';
+import type { Blueprint, Layout, Protocol } from '../model/schema.js';
 import type { Plan } from '../plan/schema.js';
+import { phaseLayout } from '../plan/units-check.js';
 
 /** A rollback trigger the runner can watch, parsed from the plan's metric strings. */
 export type Trigger =
@@ -128,6 +129,58 @@ export interface StepOptions {
   phases?: readonly number[];
 }
 
+/** The protocol a unit of a layout serves: its own, else the layout's. */
+const servedBy = (l: Layout, unit: string): Protocol | undefined => (Object.hasOwn(l.units, unit) ? (l.units[unit]!.protocol ?? l.protocol) : undefined);
+
+/**
+ * The route-moving extractions of phase `n` where gRPC is served on either side: the new unit, or
+ * the old one as it serves during the canary (a unit of this phase as the phase has it, else the
+ * layout before's; as plan/units-check.ts protocolSwitches reads them). Pure.
+ */
+export function grpcExtractions(plan: Plan, bp: Blueprint, n: number): { phase: number; unit: string; from: string; now: Protocol; was: Protocol }[] {
+  const i = plan.phases.findIndex((p) => p.index === n);
+  const phase = plan.phases[i];
+  const before = plan.phases[i - 1];
+  if (!phase || !before) return [];
+  const here = phaseLayout(bp, phase, before);
+  const there = phaseLayout(bp, before);
+  if (!here.ok || !there.ok) return []; // (a plan file whose layouts do not parse is refused when read)
+  return phase.extractions
+    .filter((e) => e.from && e.routes.length)
+    .map((e) => ({ phase: n, unit: e.unit, from: e.from!.unit, now: servedBy(here.layout, e.unit) ?? here.layout.protocol, was: servedBy(here.layout, e.from!.unit) ?? servedBy(there.layout, e.from!.unit) ?? there.layout.protocol }))
+    .filter((x) => x.now === 'grpc' || x.was === 'grpc');
+}
+
+const protocolName = (p: Protocol) => (p === 'grpc' ? 'gRPC' : 'HTTP');
+
+/**
+ * A rehearsal runs the reference services, which serve HTTP only, and its load sends HTTP: a unit
+ * that serves gRPC in the plan would run as an HTTP one, its canary steps held or rolled back on
+ * HTTP figures, and a canary from an HTTP unit onto a gRPC one (or back) split by weight, which no
+ * gateway can do (a gRPC method and an HTTP path are not one route). Such a phase is refused in one
+ * line naming it and the unit, with the phases that can be rehearsed; so is a plan whose `from`
+ * layout, started for every rehearsal, has a unit serving gRPC.
+ */
+function refuseGrpc(plan: Plan, bp: Blueprint, rehearsed: readonly number[]): void {
+  const first = plan.phases[0];
+  const start = first ? phaseLayout(bp, first) : undefined;
+  const grpcAtStart = start?.ok ? Object.keys(start.layout.units).find((u) => servedBy(start.layout, u) === 'grpc') : undefined;
+  const why = 'a rehearsal runs the reference services, which serve HTTP only, under HTTP load';
+  if (grpcAtStart !== undefined) {
+    throw new StepsError(`phase 0 (${plan.from}): ${grpcAtStart} serves gRPC; ${why}, and every rehearsal starts ${plan.from}: no phase of this plan can be rehearsed`);
+  }
+  const bad = rehearsed.flatMap((n) => grpcExtractions(plan, bp, n));
+  if (!bad.length) return;
+  const x = bad[0]!;
+  const what =
+    x.now !== x.was
+      ? `${x.unit} serves ${protocolName(x.now)} where ${x.from} served its routes over ${protocolName(x.was)}; ${why}, and would split those routes by weight between the two protocols, which no gateway can`
+      : `${x.unit} takes its routes from ${x.from} and both serve gRPC; ${why}, and would rehearse both as HTTP units`;
+  // The phases that move routes between HTTP units only: what can be rehearsed instead.
+  const fine = plan.phases.filter((p) => p.index > 0 && p.canary && p.extractions.some((e) => e.from && e.routes.length) && !grpcExtractions(plan, bp, p.index).length).map((p) => p.index);
+  throw new StepsError(`phase ${x.phase}: ${what}; ${fine.length ? `leave the phase out (--phases ${fine.join(',')})` : 'no phase of this plan moves routes between HTTP units only'}`);
+}
+
 export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Action[] {
   if (!(o.stepMs > 0)) throw new StepsError('the step duration must be above 0');
   const byRoute = opsByRoute(bp);
@@ -135,6 +188,7 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
   // Phase 0 is the source layout, nothing to rehearse (--phases takes 1 on): not offered.
   const known = new Set(plan.phases.map((p) => p.index).filter((n) => n > 0));
   for (const n of o.phases ?? []) if (!known.has(n)) throw new StepsError(`phase ${n}: the plan has phases ${[...known].join(', ') || 'none to rehearse'}`);
+  refuseGrpc(plan, bp, [...known].filter((n) => !o.phases || o.phases.includes(n)));
   for (const phase of plan.phases) {
     if (phase.index === 0 || (o.phases && !o.phases.includes(phase.index))) continue;
     // A continuing unit's tables that change store: the rehearsal runs that unit as the layout

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--step <percent>', 'gateway: the canary step of the phase, e.g. 10 (0 is the rollback)')
     .option('--ingress <kind>', 'k8s, scaffold: ingress (default) or gateway-api (an HTTPRoute)')
     .option('--with-datastores', 'k8s, scaffold: also emit the datastores as StatefulSets')
-    .option('--base-url <url>', 'k6: where requests go (default: the gateway on 127.0.0.1); gRPC operations dial its host on the gateway’s gRPC port (GRPC_ADDR at run time overrides)')
+    .option('--base-url <url>', 'k6: where requests go (default: the gateway on 127.0.0.1); gRPC operations dial its host on the gateway’s gRPC port, or without a gateway on each unit’s own port (GRPC_ADDR, <UNIT>_GRPC_ADDR at run time override)')
     .option('--rate <rate>', 'k6: total arrival rate, e.g. 200/s (default: the workload’s)')
     .option('--duration <duration>', 'k6: test duration, e.g. 60s (default: the workload’s)')
     .option('--operations <list>', 'k6: only these operations, comma-separated domain.op')

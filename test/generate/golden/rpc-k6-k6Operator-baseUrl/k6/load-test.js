@@ -3,7 +3,7 @@
 // Run: k6 run -e BASE_URL=http://rpc-gw:8000 load-test.js
 // gRPC: these operations are methods of units that serve gRPC; the script calls them with
 // k6/net/grpc on system.proto (keep it beside this script), in plain text (h2c), dialling
-// GRPC_ADDR (default: BASE_URL's host, port 8001)
+// GRPC_ADDR (default: rpc-gw:8001, BASE_URL's host and the gateway's gRPC port)
 // Route parameters and query go in `params`, the JSON body in `body_json`, headers as metadata:
 //   a-b.get-all (rpc-svc): rpc_shop2.v1.AB/GetAll
 //   a_b.get (rpc-svc): rpc_shop2.v1.AB2/Get
@@ -104,6 +104,7 @@ const OPERATIONS = [
 // the init context, connected at its first call.
 const GRPC_PORTS = {"GRPC_ADDR":[8001]};
 // BASE_URL's host (a name, an IPv4 address or a bracketed IPv6 one), without user or port.
+// The base URL archsim was given is parsed already (new URL: an IDN as punycode).
 function hostOf(url) {
   const rest = url.slice(url.indexOf('://') + 3);
   const end = rest.search(/[/?#]/);
@@ -112,7 +113,7 @@ function hostOf(url) {
   const colon = hostPort.lastIndexOf(':');
   return (colon < 0 ? hostPort : hostPort.slice(0, colon)) || '127.0.0.1';
 }
-const BASE_HOST = hostOf(BASE_URL);
+const BASE_HOST = BASE_URL === "http://rpc-gw:8000" ? "rpc-gw" : hostOf(BASE_URL);
 const GRPC_ADDRS = {};
 const GRPC_CLIENTS = {};
 const GRPC_CONNECTED = {};
