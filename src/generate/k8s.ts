@@ -6,6 +6,7 @@ import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/r
 import type { Blueprint, Protocol } from '../model/schema.js';
 import {
   APP_UID,
+  GenerateError,
   byCodeUnit,
   dbName,
   exportsMetrics,
@@ -228,14 +229,32 @@ const segments = (path: string) => path.split('/').filter(Boolean);
 const isParamSegment = (s: string) => s.startsWith('{');
 
 /**
- * Could some concrete path match both route paths, as ingress-nginx compares them (its regexes
- * are case-insensitive)? Both must have as many segments, each pair equal or one a {param}.
+ * Could some concrete path match both route paths? Both must have as many segments, each pair
+ * equal (in case too: the Ingress paths are case-sensitive, see ingressRegexPath) or one a {param}.
  */
 function mayMatchOnePath(a: string, b: string): boolean {
   const x = segments(a);
   const y = segments(b);
-  return x.length === y.length && x.every((s, i) => isParamSegment(s) || isParamSegment(y[i]!) || s.toLowerCase() === y[i]!.toLowerCase());
+  return x.length === y.length && x.every((s, i) => isParamSegment(s) || isParamSegment(y[i]!) || s === y[i]);
 }
+
+/**
+ * An anchored regex of archsim's ("^/…") as an ingress-nginx path under use-regex. ingress-nginx
+ * writes a path as `location ~* "^<path>"`: it adds the "^" itself, and the Kubernetes API server
+ * refuses an ImplementationSpecific path that does not start with "/" (validateHTTPIngressPath), so
+ * the path starts with "/". `~*` is case-insensitive, but archsim's routes (matchRoute) are not:
+ * "^/about/?$" also took /ABOUT, which matchRoute sends to another unit's GET /{code}. PCRE's
+ * inline "(?-i)" turns case-insensitivity off for the rest of the pattern, so it follows the
+ * "/" (which has no case): "/(?-i)about/?$". The root prefix "/" has no letter and stays "/".
+ */
+export function ingressRegexPath(anchored: string): string {
+  if (!anchored.startsWith('^/')) throw new Error(`internal: an Ingress regex must start with "^/": ${anchored}`);
+  const rest = anchored.slice(2);
+  return rest ? `/(?-i)${rest}` : '/';
+}
+
+/** What an anchored "^/…" regex matches after the leading "/" (every path here starts so). */
+const afterSlash = (anchored: string) => anchored.slice(2);
 
 /**
  * The exact regexes of the routes no prefix can take (model/routes matchersByUnit), most specific
@@ -244,19 +263,19 @@ function mayMatchOnePath(a: string, b: string): boolean {
  * a host's locations by descending path length (ties by descending path) and nginx takes the
  * first regex that matches, so "^/[^/]+/?$" (GET /{code}) may be tried before "^/about/?$" (GET
  * /about). With the more specific routes' paths excluded by a negative lookahead (PCRE, nginx's
- * regex library), no two groups' regexes match one path, and the order no longer matters:
- * "^(?!/about/?$|/robots\.txt/?$)/[^/]+/?$". The lookaheads are case-insensitive like the rest
- * of the location, so the routes stay apart whatever the case of the request.
+ * regex library) after the leading "/", no two groups' regexes match one path, and the order no
+ * longer matters: "^/(?!about/?$|robots\.txt/?$)[^/]+/?$". Written to the Ingress, the whole
+ * path, lookahead included, is case-sensitive (ingressRegexPath), as matchRoute is.
  */
 export function ingressRegexes(routes: readonly GatewayRoute[]): { group: GatewayRoute; pattern: string; path: string }[] {
   const all = routes.flatMap((g) => g.regexes.map((x) => ({ g, x }))).sort((a, b) => b.x.priority - a.x.priority);
   const grpc = routes.flatMap((g) => g.grpc);
   return all.map(({ g, x }) => {
     const shadowed = [
-      ...grpc.filter((p) => mayMatchOnePath(p, x.path)).map((p) => grpcPathRegex(p).slice(1)),
-      ...all.filter((o) => o.g.name !== g.name && o.x.priority > x.priority && mayMatchOnePath(o.x.path, x.path)).map((o) => o.x.pattern.slice(1)),
+      ...grpc.filter((p) => mayMatchOnePath(p, x.path)).map((p) => afterSlash(grpcPathRegex(p))),
+      ...all.filter((o) => o.g.name !== g.name && o.x.priority > x.priority && mayMatchOnePath(o.x.path, x.path)).map((o) => afterSlash(o.x.pattern)),
     ];
-    return { group: g, path: x.path, pattern: shadowed.length ? `^(?!${shadowed.join('|')})${x.pattern.slice(1)}` : x.pattern };
+    return { group: g, path: x.path, pattern: shadowed.length ? `^/(?!${shadowed.join('|')})${afterSlash(x.pattern)}` : x.pattern };
   });
 }
 
@@ -269,18 +288,19 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   // first, as soon as one Ingress of that host carries use-regex: a Prefix "/api/links" then
   // takes "/api/linksfoo" too, before a shorter regex of another unit that should. So once one
   // path needs a regex (a route no prefix can take, or a path Exact and Prefix may not hold),
-  // every path is written as a regex of exactly what it means, ImplementationSpecific, and
-  // every Ingress says use-regex. Otherwise the plain Prefix and Exact paths, as before.
+  // every path is written as a regex of exactly what it means, made case-sensitive
+  // (ingressRegexPath), ImplementationSpecific, and every Ingress says use-regex. Otherwise the
+  // plain Prefix and Exact paths (case-sensitive nginx locations), as before.
   const unplain = [...routes.flatMap((g) => [...g.prefixes, ...g.grpc])].filter((p) => !PLAIN_PATH.test(p));
   const regexMode = regexes.length > 0 || unplain.length > 0;
   const USE_REGEX: Record<string, string> = regexMode ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {};
   const prefixPath = (p: string, unit: string) =>
-    regexMode ? { path: ingressPrefixRegex(p), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Prefix', backend: backend(unit) };
+    regexMode ? { path: ingressRegexPath(ingressPrefixRegex(p)), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Prefix', backend: backend(unit) };
   // A gRPC method is one exact path, proxied as gRPC: ingress-nginx's backend-protocol
   // annotation holds for a whole Ingress, so gRPC routes get an Ingress of their own.
   const grpcPath = (p: string, unit: string) =>
-    regexMode ? { path: grpcPathRegex(p), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Exact', backend: backend(unit) };
-  const regexPath = (pattern: string, unit: string) => ({ path: pattern, pathType: 'ImplementationSpecific', backend: backend(unit) });
+    regexMode ? { path: ingressRegexPath(grpcPathRegex(p)), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Exact', backend: backend(unit) };
+  const regexPath = (pattern: string, unit: string) => ({ path: ingressRegexPath(pattern), pathType: 'ImplementationSpecific', backend: backend(unit) });
   // The main and regex Ingresses send each route to its stable backend (during a canary, the unit the
   // routes come from, whatever the split); a canary gets a second Ingress with ingress-nginx's
   // canary annotations carrying the canary's weight. Pointing the main Ingress at the canary
@@ -326,9 +346,12 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
           ? [`Exact and Prefix paths may hold only A-Za-z0-9/_- (strict-validate-path-type, on by default since 1.12): ${listed} cannot be one.`]
           : []),
         'Once one Ingress of a host says use-regex, ingress-nginx reads every path of the host as a',
-        'case-insensitive regex "^<path>" and tries them longest first: so a prefix is written',
-        '^/prefix(?:/|$), a gRPC method ^/method$, and each route regex excludes (?!…) the more specific',
-        'routes of other units that it would otherwise take, so that the order does not matter.',
+        'case-insensitive regex "^<path>" (location ~*) and tries them longest first: so a prefix is',
+        'written /(?-i)prefix(?:/|$), a gRPC method /(?-i)pkg\\.Svc/Method$, and each route regex',
+        'excludes (?!…) the more specific routes of other units that it would otherwise take, so that',
+        'the order does not matter. (?-i) turns the case-insensitivity off for the rest of the path:',
+        'archsim routes by exact case, so /ABOUT must not reach the unit of /about. Each path starts',
+        'with "/" (the API server refuses any other); ingress-nginx adds the "^".',
       ].join('\n'),
     );
   }
@@ -371,27 +394,93 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
 /** Comments written before an object's YAML (k8sFiles), kept out of the objects themselves. */
 const NOTES = new WeakMap<Obj, string>();
 
-/** Gateway API routes: an HTTPRoute for the HTTP units, a GRPCRoute (v1) for the gRPC ones. */
+/** Gateway API routes: HTTPRoutes for the HTTP units, GRPCRoutes (v1) for the gRPC ones. */
 function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[] {
   const all = gatewayRoutes(bp, r, opts);
   const routes = all.filter((g) => !g.grpc.length);
   const grpc = all.filter((g) => g.grpc.length);
   const out: Obj[] = [];
+  if (routes.length || !grpc.length) out.push(...routeObjects(bp, r, 'HTTPRoute', bp.metadata.name, httpRouteRules(routes)));
   if (grpc.length) {
     // A method path is "/<package>.<Service>/<Method>" (grpc.grpcPath): GRPCRoute matches the two parts.
     const split = (p: string) => ({ service: p.slice(1, p.lastIndexOf('/')), method: p.slice(p.lastIndexOf('/') + 1) });
-    out.push({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'GRPCRoute',
-      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway') },
-      spec: {
-        parentRefs: [{ name: 'gateway' }],
-        rules: grpc.map((g) => ({ matches: g.grpc.map((p) => ({ method: { type: 'Exact', ...split(p) } })), backendRefs: httpBackendRefs(g) })),
-      },
-    });
+    const rules = grpc.map((g) => ({ matches: g.grpc.map((p) => ({ method: { type: 'Exact', ...split(p) } })), group: g }));
+    out.push(...routeObjects(bp, r, 'GRPCRoute', `${bp.metadata.name}-grpc`, rules));
   }
-  if (routes.length || !grpc.length) out.unshift(httpRouteObject(bp, routes));
   return out;
+}
+
+/**
+ * The Gateway API's size limits on one route, HTTPRoute and GRPCRoute alike: at most 16 rules
+ * (spec.rules maxItems), of at most 8 matches each (matches maxItems up to v1.1; v1.2 allows 64
+ * but at most 128 across a route's rules, which 16 rules of 8 never pass). The API server refuses
+ * a route over them.
+ */
+export const ROUTE_RULES_MAX = 16;
+export const RULE_MATCHES_MAX = 8;
+
+type RouteRule = { matches: Obj[]; group: GatewayRoute };
+
+const runsOf = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * The rules spread over as many routes as the limits need, a rule's matches in runs of at most 8
+ * (a rule each, to the same backends, in order). Which rule wins stays what it is in one route:
+ * - The Gateway API ranks Exact and PathPrefix matches across every route attached to a listener
+ *   by type and length alone, whichever route holds them. Only two equal matches of two groups
+ *   (a plan's merged unit, whose groups may share a path) would be left to the routes' ages and
+ *   names instead of the rule order.
+ * - Between RegularExpression matches the precedence is implementation-specific: where an
+ *   implementation follows the spec's last tie-break, the first matching rule of one route.
+ *   archsim's HTTPRoute regexes are not mutually exclusive (GET /{code}/preview and GET /{code}
+ *   both take /x/preview): the Ingress's exclude one another by lookahead (ingressRegexes), but
+ *   Gateway implementations mostly compile regexes with RE2, which has none.
+ * So the rules whose order decides (a regex or a shared match) all stay in the first route, in
+ * order, and the rest go after them or to the next routes: "<name>", "<name>-2", … More than 16
+ * such rules cannot keep their order and are refused.
+ */
+export function splitRouteRules(rules: readonly RouteRule[], layout: string, kind: string): RouteRule[][] {
+  const capped = rules.flatMap((rule) => runsOf(rule.matches, RULE_MATCHES_MAX).map((matches) => ({ matches, group: rule.group })));
+  if (capped.length <= ROUTE_RULES_MAX) return [capped];
+  const key = (m: Obj) => JSON.stringify(m);
+  const groupsOf = new Map<string, Set<string>>();
+  for (const rule of capped) for (const m of rule.matches) groupsOf.set(key(m), (groupsOf.get(key(m)) ?? new Set()).add(rule.group.name));
+  const ordered = (rule: RouteRule) => rule.matches.some((m) => (m.path as Obj | undefined)?.type === 'RegularExpression' || groupsOf.get(key(m))!.size > 1);
+  const keep = capped.filter(ordered);
+  const free = capped.filter((rule) => !ordered(rule));
+  if (keep.length > ROUTE_RULES_MAX) {
+    throw new GenerateError(
+      `layout ${layout}: the ${kind} needs ${keep.length} rules whose order decides which unit a path reaches (RegularExpression paths: routes that start with a {param}, or that another unit's {param} route also takes), and one ${kind} holds at most ${ROUTE_RULES_MAX}; generate with --ingress ingress, or serve those routes from fewer units`,
+    );
+  }
+  const room = ROUTE_RULES_MAX - keep.length;
+  return [[...free.slice(0, room), ...keep], ...runsOf(free.slice(room), ROUTE_RULES_MAX)];
+}
+
+/** The routes of one kind for the rules: "<name>", then "<name>-2", … when they do not fit in one. */
+function routeObjects(bp: Blueprint, r: ResolvedLayout, kind: 'HTTPRoute' | 'GRPCRoute', name: string, rules: readonly RouteRule[]): Obj[] {
+  const parts = splitRouteRules(rules, r.name, kind);
+  const names = parts.map((_, i) => (i === 0 ? name : `${name}-${i + 1}`));
+  const objs = parts.map((part, i) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind,
+    metadata: { name: names[i], labels: labels(bp, bp.metadata.name, 'gateway') },
+    spec: {
+      parentRefs: [{ name: 'gateway' }],
+      rules: part.map((rule) => ({ matches: rule.matches, backendRefs: httpBackendRefs(rule.group) })),
+    },
+  }));
+  if (objs.length > 1) {
+    NOTES.set(
+      objs[0]!,
+      [
+        `The Gateway API allows at most ${ROUTE_RULES_MAX} rules of ${RULE_MATCHES_MAX} matches in one ${kind}: the rules are in ${names.join(', ')}.`,
+        'Exact and PathPrefix matches rank by type and length whichever route holds them; the rules whose',
+        'order decides (RegularExpression paths, tried in rule order) are all in this one, in that order.',
+      ].join('\n'),
+    );
+  }
+  return objs;
 }
 
 const httpBackendRefs = (g: GatewayRoute) => g.backends.filter((b) => b.weight > 0 || g.backends.length === 1).map((b) => ({ name: b.unit, port: b.port, weight: b.weight }));
@@ -425,18 +514,6 @@ export function httpRouteRules(routes: readonly GatewayRoute[]): { matches: Obj[
     else rules.push({ matches: [e.match], group: e.group });
   }
   return rules;
-}
-
-function httpRouteObject(bp: Blueprint, routes: GatewayRoute[]): Obj {
-  return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway') },
-    spec: {
-      parentRefs: [{ name: 'gateway' }],
-      rules: httpRouteRules(routes).map((rule) => ({ matches: rule.matches, backendRefs: httpBackendRefs(rule.group) })),
-    },
-  };
 }
 
 function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {

@@ -127,9 +127,9 @@ describe('gateway gRPC routes', () => {
     const grpc = objs.find((o) => o.metadata.name === 'rpc-shop2-grpc');
     // A method path holds ".", which ingress-nginx (strict-validate-path-type) refuses in an Exact
     // path: each method is an exact regex, and with use-regex on the host every path is a regex.
-    const exact = (p: string) => `^${p.replace(/\./g, '\\.')}$`;
+    const exact = (p: string) => `/(?-i)${p.slice(1).replace(/\./g, '\\.')}$`;
     expect(main.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true' });
-    expect(main.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType])).toEqual([['^/', 'ImplementationSpecific']]);
+    expect(main.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType])).toEqual([['/', 'ImplementationSpecific']]);
     expect(grpc.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC', 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(grpc.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.number])).toEqual([
       ...RPC.map((p) => [exact(p), 'ImplementationSpecific', 'rpc-svc', 50051]),

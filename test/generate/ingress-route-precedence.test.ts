@@ -2,7 +2,8 @@
 // Ingress's order: it sorts a host's locations by descending path (controller.go), then stably by
 // descending path length, and nginx takes the first regex location that matches; once one
 // Ingress of the host has use-regex, every path of the host is a case-insensitive regex "^<path>"
-// (docs/user-guide/ingress-path-matching.md; an Exact or Prefix path too, with no end anchor).
+// (docs/user-guide/ingress-path-matching.md; an Exact or Prefix path too, with no end anchor),
+// which archsim's paths make case-sensitive with PCRE's "(?-i)" after their leading "/".
 // With `^/[^/]+/?$` (GET /{code}, links, 10 characters) tried before `^/faq/?$` (GET /faq, pages, 8)
 // by that order, /faq reached links. The Gateway API ranks Exact above PathPrefix above anything else;
 // between RegularExpression matches the rule order decides, where an implementation follows the
@@ -106,9 +107,18 @@ function ingressNginxLocations(ingresses: Obj[]): { path: string; regex: RegExp;
   return locs.map((l) => {
     const esc = l.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // template.go buildLocation: `~* "^<path>"` under use-regex; else "= <path>" or a prefix.
-    const regex = enforce ? new RegExp(`^${l.path}`, 'i') : l.type === 'Exact' ? new RegExp(`^${esc}$`) : new RegExp(`^${esc}`);
+    const regex = enforce ? nginxRegex(l.path) : l.type === 'Exact' ? new RegExp(`^${esc}$`) : new RegExp(`^${esc}`);
     return { path: l.path, regex, unit: l.unit };
   });
+}
+
+/**
+ * PCRE's reading of `location ~* "^<path>"`: case-insensitive, unless the path's "(?-i)" (after
+ * its leading "/", which has no case) turns that off for the rest. JavaScript has no bare "(?-i)".
+ */
+function nginxRegex(path: string): RegExp {
+  const sensitive = path.startsWith('/(?-i)');
+  return new RegExp(`^${sensitive ? `/${path.slice('/(?-i)'.length)}` : path}`, sensitive ? '' : 'i');
 }
 
 /** The unit ingress-nginx sends a path to: all regexes here, so the first match in its order. */
@@ -148,11 +158,11 @@ describe('ingress-nginx: the more specific route wins whatever order ingress-ngi
     const regex = objs.find((o) => o.metadata.name === 'shortlinks-regex')!;
     expect(regex.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(regex.spec.rules[0].http.paths).toEqual([
-      { path: '^/[^/]+/preview/?$', pathType: 'ImplementationSpecific', backend: backend('links-svc', 8080) },
-      { path: '^/robots\\.txt/?$', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
-      { path: '^/about/?$', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
-      { path: '^/faq/?$', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
-      { path: '^(?!/robots\\.txt/?$|/about/?$|/faq/?$)/[^/]+/?$', pathType: 'ImplementationSpecific', backend: backend('links-svc', 8080) },
+      { path: '/(?-i)[^/]+/preview/?$', pathType: 'ImplementationSpecific', backend: backend('links-svc', 8080) },
+      { path: '/(?-i)robots\\.txt/?$', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
+      { path: '/(?-i)about/?$', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
+      { path: '/(?-i)faq/?$', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
+      { path: '/(?-i)(?!robots\\.txt/?$|about/?$|faq/?$)[^/]+/?$', pathType: 'ImplementationSpecific', backend: backend('links-svc', 8080) },
     ]);
   });
 
@@ -160,14 +170,14 @@ describe('ingress-nginx: the more specific route wins whatever order ingress-ngi
     const main = objs.find((o) => o.metadata.name === 'shortlinks')!;
     expect(main.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(main.spec.rules[0].http.paths).toEqual([
-      { path: '^/api/links(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('links-svc', 8080) },
-      { path: '^/api/~me(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
-      { path: '^/legal/terms\\.v2\\.html(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
-      { path: '^/api/stats(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('stats-svc', 8082) },
+      { path: '/(?-i)api/links(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('links-svc', 8080) },
+      { path: '/(?-i)api/~me(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
+      { path: '/(?-i)legal/terms\\.v2\\.html(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8081) },
+      { path: '/(?-i)api/stats(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('stats-svc', 8082) },
     ]);
   });
 
-  it.each(SAMPLES)('%s reaches the unit matchRoute picks, in ingress-nginx’s order (longest first, case-insensitive)', (path) => {
+  it.each(SAMPLES)('%s reaches the unit matchRoute picks, in ingress-nginx’s order (longest first; ~* made case-sensitive by (?-i))', (path) => {
     const want = referenceUnit(shortlinks, 'gw', path);
     expect(ingressNginxUnit(http, path)).toBe(want);
   });
@@ -179,7 +189,7 @@ describe('ingress-nginx: the more specific route wins whatever order ingress-ngi
 
   it('a safe prefix no longer takes a longer segment of another unit’s shorter regex (/verylongsegment/xy is b’s /{a}/xy)', () => {
     const ing = routing(longPrefix, 'l');
-    expect(ing.flatMap((o) => o.spec.rules[0].http.paths.map((p: Obj) => p.path))).toEqual(['^/verylongsegment/x(?:/|$)', '^/[^/]+/xy/?$']);
+    expect(ing.flatMap((o) => o.spec.rules[0].http.paths.map((p: Obj) => p.path))).toEqual(['/(?-i)verylongsegment/x(?:/|$)', '/(?-i)[^/]+/xy/?$']);
     for (const path of ['/verylongsegment/xy', '/verylongsegment/x', '/verylongsegment/x/', '/other/xy']) expect(ingressNginxUnit(ing, path), path).toBe(referenceUnit(longPrefix, 'l', path));
   });
 
@@ -236,8 +246,8 @@ describe('ingress-nginx strict-validate-path-type: Exact and Prefix paths only o
   it('gRPC methods ("." in every one) are exact regexes, ImplementationSpecific; the Ingresses are valid', () => {
     const grpc = routing(shortlinks, 'gw').find((o) => o.metadata.name === 'shortlinks-grpc')!;
     expect(grpc.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'GRPC', 'nginx.ingress.kubernetes.io/use-regex': 'true' });
-    expect(grpc.spec.rules[0].http.paths).toEqual([{ path: '^/shortlinks\\.v1\\.Admin/Purge$', pathType: 'ImplementationSpecific', backend: backend('admin-svc', 50051) }]);
-    expect(new RegExp(grpc.spec.rules[0].http.paths[0].path).test('/shortlinks.v1.Admin/PurgeAll')).toBe(false);
+    expect(grpc.spec.rules[0].http.paths).toEqual([{ path: '/(?-i)shortlinks\\.v1\\.Admin/Purge$', pathType: 'ImplementationSpecific', backend: backend('admin-svc', 50051) }]);
+    expect(nginxRegex(grpc.spec.rules[0].http.paths[0].path).test('/shortlinks.v1.Admin/PurgeAll')).toBe(false);
     for (const o of routing(shortlinks, 'gw')) expect(() => new Ingress(o as never).validate()).not.toThrow();
   });
 
@@ -271,11 +281,11 @@ layouts:
     expect(rest).toEqual([]);
     expect(main!.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(main!.spec.rules[0].http.paths).toEqual([
-      { path: '^/api/~me(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8080) },
-      { path: '^/legal/terms\\.v2\\.html(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8080) },
-      { path: '^/api/items(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('api-svc', 8081) },
+      { path: '/(?-i)api/~me(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8080) },
+      { path: '/(?-i)legal/terms\\.v2\\.html(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('pages-svc', 8080) },
+      { path: '/(?-i)api/items(?:/|$)', pathType: 'ImplementationSpecific', backend: backend('api-svc', 8081) },
     ]);
-    const re = new RegExp(main!.spec.rules[0].http.paths[1].path, 'i');
+    const re = nginxRegex(main!.spec.rules[0].http.paths[1].path);
     for (const [p, ok] of [['/legal/terms.v2.html', true], ['/legal/terms.v2.html/x', true], ['/legal/termsXv2.html', false], ['/legal/terms.v2.htmlx', false]] as const) expect(re.test(p), p).toBe(ok);
     for (const path of ['/legal/terms.v2.html', '/api/~me', '/api/items', '/api/itemsx']) expect(ingressNginxUnit([main!], path), path).toBe(referenceUnit(dotted, 'l', path));
   });
@@ -367,7 +377,7 @@ layouts:
     for (const path of ['/q/y/w', '/q/r/w', '/q']) expect(gatewayApiUnit(r, path), path).toBe(referenceUnit(alt, 'l', path));
     // And for ingress-nginx, b's regex excludes a's more specific one.
     const ing = routing(alt, 'l').find((o) => o.metadata.name === 'alt-regex')!;
-    expect(ing.spec.rules[0].http.paths.map((p: Obj) => p.path)).toEqual(['^/[^/]+/y/[^/]+/?$', '^(?!/[^/]+/y/[^/]+/?$)/[^/]+/[^/]+/[^/]+/?$', '^/[^/]+/?$']);
+    expect(ing.spec.rules[0].http.paths.map((p: Obj) => p.path)).toEqual(['/(?-i)[^/]+/y/[^/]+/?$', '/(?-i)(?![^/]+/y/[^/]+/?$)[^/]+/[^/]+/[^/]+/?$', '/(?-i)[^/]+/?$']);
     for (const path of ['/q/y/w', '/q/r/w', '/q']) expect(ingressNginxUnit([ing], path), path).toBe(referenceUnit(alt, 'l', path));
   });
 });

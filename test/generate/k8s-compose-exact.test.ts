@@ -212,8 +212,8 @@ describe('kubernetes canaries at their ends (the stores fixture: search’s rout
     expect(canary.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '0', 'nginx.ingress.kubernetes.io/use-regex': 'true' });
     expect(canary.spec.rules[0].http.paths).toEqual([
       // The host has regexes: every path is one (ingress-nginx reads them all so under use-regex).
-      { path: '^/feed(?:/|$)', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
-      { path: '^/api/items/search/[^/]+/?$', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
+      { path: '/(?-i)feed(?:/|$)', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
+      { path: '/(?-i)api/items/search/[^/]+/?$', pathType: 'ImplementationSpecific', backend: { service: { name: 'search', port: { number: 8080 } } } },
     ]);
   });
 });
@@ -244,7 +244,7 @@ layouts:
 
   it('a layout whose public routes are all gRPC gets no HTTP Ingress or HTTPRoute, only the gRPC one', () => {
     // A method path holds ".", which ingress-nginx refuses in an Exact path: an exact regex instead.
-    const path = { path: '^/only_rpc\\.v1\\.A/Get$', pathType: 'ImplementationSpecific', backend: { service: { name: 'svc', port: { number: 50051 } } } };
+    const path = { path: '/(?-i)only_rpc\\.v1\\.A/Get$', pathType: 'ImplementationSpecific', backend: { service: { name: 'svc', port: { number: 50051 } } } };
     expect(routing(onlyRpc, 'l', {}).map((o) => [o.kind, o.metadata.name, o.spec.rules])).toEqual([['Ingress', 'only-rpc-grpc', [{ http: { paths: [path] } }]]]);
     expect(routing(onlyRpc, 'l', { ingress: 'gateway-api' }).map((o) => [o.kind, o.metadata.name])).toEqual([['GRPCRoute', 'only-rpc-grpc']]);
   });
