@@ -311,8 +311,9 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   const grpcPaths = routes.flatMap((g) => g.grpc.map((p) => grpcPath(p, stableOf(g))));
   const annotated = (a: Record<string, string>) => (Object.keys(a).length ? { annotations: a } : {});
   const out: Obj[] = [];
-  // An Ingress rule needs at least one path: none without prefixes, unless it is the only one.
-  if (main.length || (!grpcPaths.length && !regexes.length)) {
+  // An Ingress rule needs at least one path (the API server refuses `paths: []`): none without
+  // prefixes. A layout with no public route gets no Ingress at all (k8sObjects).
+  if (main.length) {
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -400,7 +401,7 @@ function httpRoute(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj
   const routes = all.filter((g) => !g.grpc.length);
   const grpc = all.filter((g) => g.grpc.length);
   const out: Obj[] = [];
-  if (routes.length || !grpc.length) out.push(...routeObjects(bp, r, 'HTTPRoute', bp.metadata.name, httpRouteRules(routes)));
+  if (routes.length) out.push(...routeObjects(bp, r, 'HTTPRoute', bp.metadata.name, httpRouteRules(routes)));
   if (grpc.length) {
     // A method path is "/<package>.<Service>/<Method>" (grpc.grpcPath): GRPCRoute matches the two parts.
     const split = (p: string) => ({ service: p.slice(1, p.lastIndexOf('/')), method: p.slice(p.lastIndexOf('/') + 1) });
@@ -649,8 +650,10 @@ export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions 
     });
   }
   if (opts.withDatastores) for (const d of servedStores(r)) out.push({ file: `datastores/${d.name}.yaml`, objects: statefulSet(bp, d) });
-  if (opts.ingress === 'gateway-api') out.push({ file: 'httproute.yaml', objects: httpRoute(bp, r, opts) });
-  else out.push({ file: 'ingress.yaml', objects: ingress(bp, r, opts) });
+  // Nothing routed from outside (no public route): no Ingress or route file rather than one with
+  // no paths or rules, which the API server refuses.
+  const routing = opts.ingress === 'gateway-api' ? { file: 'httproute.yaml', objects: httpRoute(bp, r, opts) } : { file: 'ingress.yaml', objects: ingress(bp, r, opts) };
+  if (routing.objects.length) out.push(routing);
   return out;
 }
 
