@@ -34,7 +34,15 @@ export function layoutInput(l: Layout): Record<string, unknown> {
     style: l.style,
     protocol: l.protocol === 'http' ? undefined : l.protocol,
     gateway: l.gateway ? defined({ ...l.gateway, cpu: dist(l.gateway.cpu) }) : undefined,
-    broker: l.broker ? defined({ ...l.broker, cpu: dist(l.broker.cpu), latency: ms(l.broker.latency) }) : undefined,
+    broker: l.broker
+      ? defined({
+          ...l.broker,
+          cpu: dist(l.broker.cpu),
+          latency: ms(l.broker.latency),
+          publishCpu: l.broker.publishCpu === undefined ? undefined : ms(l.broker.publishCpu),
+          consumeCpu: l.broker.consumeCpu === undefined ? undefined : ms(l.broker.consumeCpu),
+        })
+      : undefined,
     units,
     datastores,
     extras: Object.keys(l.extras).length ? l.extras : undefined,
