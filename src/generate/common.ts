@@ -3,6 +3,7 @@
 import { Document, visit, type Scalar } from 'yaml';
 import { resolveBlueprint, type ResolvedDatastore, type ResolvedLayout, type ResolvedUnit, type Wiring } from '../model/resolve.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
+import { isNodeRuntime, isScaffolded, isScaffoldPath, SCAFFOLD_PATHS_SHOWN, scaffoldPathRoutes } from '../model/routes.js';
 import { ArchsimError } from '../errors.js';
 import { escapeNotRaw, hasNotRaw } from './escape.js';
 
@@ -57,6 +58,10 @@ export class GenerateError extends ArchsimError {
   readonly kind = 'usage';
 }
 
+// Which units archsim scaffolds and the paths its scaffold serves live in the model (the loader
+// warns about those paths too); generators keep importing them from here.
+export { isNodeRuntime, isScaffolded, isScaffoldPath };
+
 export const APP_UID = 10001;
 
 /** Sort order that does not depend on the machine's locale (deterministic bytes everywhere). */
@@ -75,6 +80,32 @@ export function dbName(name: string): string {
 }
 
 /**
+ * Names an engine keeps for itself. A datastore named `mysql` would otherwise get MYSQL_DATABASE
+ * mysql, the grant tables' schema (the image then grants the app user all of it, and the app's
+ * tables land beside the system's); `admin` on MongoDB is where its users live; template0/1 are
+ * what PostgreSQL copies every new database from. Such a name takes "_db" after it.
+ */
+const RESERVED_DATABASES: Record<string, readonly string[]> = {
+  postgres: ['template0', 'template1'],
+  mysql: ['mysql', 'sys', 'information_schema', 'performance_schema'],
+  mongodb: ['admin', 'local', 'config'],
+};
+/** The image refuses these as the application user (MYSQL_USER=root is the root account). */
+const RESERVED_USERS: Record<string, readonly string[]> = { mysql: ['root', 'mysql_sys', 'mysql_session'] };
+
+/** The database a datastore's units use: its name as dbName gives it, unless the engine keeps that name. */
+export function databaseName(d: { name: string; engine: string }): string {
+  const n = dbName(d.name);
+  return RESERVED_DATABASES[d.engine]?.includes(n) ? `${n}_db` : n;
+}
+
+/** The example application user of a database datastore (.env.example): its name, unless the engine keeps it. */
+export function databaseUser(d: { name: string; engine: string }): string {
+  const n = dbName(d.name);
+  return RESERVED_USERS[d.engine]?.includes(n) ? `${n}_app` : n;
+}
+
+/**
  * What a unit serves to other units: its own protocol, else its layout's (resolve.ts fills
  * ResolvedUnit.protocol). The one place generators read it, so a probe, a port name and an env
  * variable always agree.
@@ -86,22 +117,6 @@ export function unitProtocol(u: ResolvedUnit): Protocol {
 /** The protocols a unit calls another by (each declared call's own, else the callee's). */
 export function callProtocolsOf(w: Wiring, callee: ResolvedUnit): Protocol[] {
   return w.callProtocols[callee.name] ?? [unitProtocol(callee)];
-}
-
-/**
- * A Node unit: its runtime says node (or nothing: archsim's own default): `node`, `nodejs` or
- * `typescript` (any case), alone, right before a version (`node20`, `nodejs20.x`) or before
- * anything but a letter, digit or "_" (`node/fastify`, `node-20`, `node 20`); not `nodex`,
- * `deno`. Only these get a TypeScript scaffold; a unit on any other runtime gets its deploy
- * files and a note.
- */
-export function isNodeRuntime(u: Pick<ResolvedUnit, 'runtime'>): boolean {
-  return u.runtime === undefined || /^(node|nodejs|typescript)(\d+(\.(\d+|x))*)?(?![a-z0-9_])/i.test(u.runtime);
-}
-
-/** archsim writes this unit's code: a Node unit with no image of its own. */
-export function isScaffolded(u: Pick<ResolvedUnit, 'runtime' | 'image'>): boolean {
-  return isNodeRuntime(u) && u.image === undefined;
 }
 
 /**
@@ -120,33 +135,16 @@ export function exportsMetrics(u: ResolvedUnit): boolean {
 }
 
 /**
- * Paths archsim's HTTP scaffold serves itself: its probes (/health, /ready), its metrics
- * (/metrics, what Prometheus scrapes) and the calls between units (/internal/…). A public route
- * on one of them would be declared twice in the scaffold (fastify refuses to start) and the
- * probes and Prometheus would reach the user's handler.
- */
-export function isScaffoldPath(path: string): boolean {
-  const p = path.replace(/\/+$/, '');
-  return p === '/health' || p === '/ready' || p === '/metrics' || p === '/internal' || p.startsWith('/internal/');
-}
-
-/**
  * Refuses (GenerateError: exit 2, one line) a layout where a unit archsim scaffolds as an HTTP
- * service has a public route on one of the scaffold's own paths (isScaffoldPath), naming the
- * first such route. A unit with an image, another runtime or gRPC serves what its own code says.
+ * service has a public route on one of the scaffold's own paths (scaffoldPathRoutes), naming the
+ * first such route. The loader warns about the same routes (model/semantics.ts), at the route.
  */
 export function refuseScaffoldPaths(r: ResolvedLayout): void {
-  const units = new Map(r.units.map((u) => [u.name, u]));
-  const bad = r.routes.filter((t) => {
-    const u = units.get(t.unit);
-    return u !== undefined && isScaffolded(u) && unitProtocol(u) === 'http' && isScaffoldPath(t.path);
-  });
+  const bad = scaffoldPathRoutes(r);
   if (!bad.length) return;
   const t = bad[0]!;
   const more = bad.length > 1 ? ` (and ${bad.length - 1} more such route${bad.length > 2 ? 's' : ''})` : '';
-  throw new GenerateError(
-    `layout ${r.name}: ${t.op} (unit ${t.unit}) has the public route ${t.method} ${t.path}${more}, a path archsim's scaffold serves itself (/health, /ready, /metrics, /internal/…: its probes, metrics and the calls between units); give the operation another path`,
-  );
+  throw new GenerateError(`layout ${r.name}: ${t.op} (unit ${t.unit}) has the public route ${t.method} ${t.path}${more}, a path archsim's scaffold serves itself (${SCAFFOLD_PATHS_SHOWN}); give the operation another path`);
 }
 
 /** Units that take calls from another unit of the layout (they serve internal operations). */
@@ -303,7 +301,7 @@ export function credentials(bp: Blueprint, r: ResolvedLayout): Credential[] {
   for (const d of servedStores(r)) {
     const v = storeEnvPrefix(r, d);
     if (d.engine === 'postgres' || d.engine === 'mysql' || d.engine === 'mongodb') {
-      out.push({ variable: `${v}_USER`, example: dbName(d.name), secret: false, comment: `${d.engine} user of ${d.name}` });
+      out.push({ variable: `${v}_USER`, example: databaseUser(d), secret: false, comment: `${d.engine} user of ${d.name}` });
       out.push({ variable: `${v}_PASSWORD`, example: `change-me-${d.name}-password`, secret: true, comment: `${d.engine} password of ${d.name}` });
     } else if (d.engine === 'redis') {
       out.push({ variable: `${v}_PASSWORD`, example: `change-me-${d.name}-password`, secret: true, comment: `redis password of ${d.name}` });
@@ -330,11 +328,11 @@ function storeUrl(r: ResolvedLayout, d: ResolvedDatastore): string {
   const host = `${d.name}:${storePort(d)}`;
   switch (d.engine) {
     case 'postgres':
-      return `postgres://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${dbName(d.name)}`;
+      return `postgres://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${databaseName(d)}`;
     case 'mysql':
-      return `mysql://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${dbName(d.name)}`;
+      return `mysql://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${databaseName(d)}`;
     case 'mongodb':
-      return `mongodb://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${dbName(d.name)}?authSource=admin`;
+      return `mongodb://\${${v}_USER}:\${${v}_PASSWORD}@${host}/${databaseName(d)}?authSource=admin`;
     case 'redis':
       return `redis://:\${${v}_PASSWORD}@${host}/0`;
     default:

@@ -9,7 +9,7 @@ import {
   brokerPort,
   credentials,
   dataDirNote,
-  dbName,
+  databaseName,
   envName,
   filesystemStores,
   gatewayKind,
@@ -66,15 +66,15 @@ function storeService(d: ResolvedDatastore, bp: Blueprint, v: string): Record<st
     case 'postgres':
       return {
         image: IMAGES.postgres,
-        environment: { POSTGRES_DB: dbName(d.name), POSTGRES_USER: need(`${v}_USER`), POSTGRES_PASSWORD: need(`${v}_PASSWORD`), PGPORT: String(port) },
+        environment: { POSTGRES_DB: databaseName(d), POSTGRES_USER: need(`${v}_USER`), POSTGRES_PASSWORD: need(`${v}_PASSWORD`), PGPORT: String(port) },
         volumes: [`${d.name}-data:/var/lib/postgresql/data`],
-        healthcheck: hc(['CMD-SHELL', `pg_isready -U "$$POSTGRES_USER" -d ${dbName(d.name)} -p ${port}`]),
+        healthcheck: hc(['CMD-SHELL', `pg_isready -U "$$POSTGRES_USER" -d ${databaseName(d)} -p ${port}`]),
         ...limits,
       };
     case 'mysql':
       return {
         image: IMAGES.mysql,
-        environment: { MYSQL_DATABASE: dbName(d.name), MYSQL_USER: need(`${v}_USER`), MYSQL_PASSWORD: need(`${v}_PASSWORD`), MYSQL_RANDOM_ROOT_PASSWORD: 'yes', MYSQL_TCP_PORT: String(port) },
+        environment: { MYSQL_DATABASE: databaseName(d), MYSQL_USER: need(`${v}_USER`), MYSQL_PASSWORD: need(`${v}_PASSWORD`), MYSQL_RANDOM_ROOT_PASSWORD: 'yes', MYSQL_TCP_PORT: String(port) },
         volumes: [`${d.name}-data:/var/lib/mysql`],
         healthcheck: hc(['CMD-SHELL', `mysqladmin ping -h 127.0.0.1 -P ${port} --silent`]),
         ...limits,
@@ -83,7 +83,7 @@ function storeService(d: ResolvedDatastore, bp: Blueprint, v: string): Record<st
       return {
         image: IMAGES.mongodb,
         command: ['mongod', '--port', String(port)],
-        environment: { MONGO_INITDB_ROOT_USERNAME: need(`${v}_USER`), MONGO_INITDB_ROOT_PASSWORD: need(`${v}_PASSWORD`), MONGO_INITDB_DATABASE: dbName(d.name) },
+        environment: { MONGO_INITDB_ROOT_USERNAME: need(`${v}_USER`), MONGO_INITDB_ROOT_PASSWORD: need(`${v}_PASSWORD`), MONGO_INITDB_DATABASE: databaseName(d) },
         volumes: [`${d.name}-data:/data/db`],
         healthcheck: hc(['CMD', 'mongosh', '--quiet', '--port', String(port), '--eval', "db.adminCommand('ping').ok"]),
         ...limits,

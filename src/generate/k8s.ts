@@ -8,7 +8,7 @@ import {
   APP_UID,
   GenerateError,
   byCodeUnit,
-  dbName,
+  databaseName,
   exportsMetrics,
   generatedHeader,
   imageOf,
@@ -530,7 +530,7 @@ function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
     case 'postgres':
       image = IMAGES.postgres;
       env = [
-        { name: 'POSTGRES_DB', value: dbName(d.name) },
+        { name: 'POSTGRES_DB', value: databaseName(d) },
         { name: 'POSTGRES_USER', ...ref('user') },
         { name: 'POSTGRES_PASSWORD', ...ref('password') },
         { name: 'PGPORT', value: String(port) },
@@ -542,7 +542,7 @@ function statefulSet(bp: Blueprint, d: ResolvedDatastore): Obj[] {
     case 'mysql':
       image = IMAGES.mysql;
       env = [
-        { name: 'MYSQL_DATABASE', value: dbName(d.name) },
+        { name: 'MYSQL_DATABASE', value: databaseName(d) },
         { name: 'MYSQL_USER', ...ref('user') },
         { name: 'MYSQL_PASSWORD', ...ref('password') },
         { name: 'MYSQL_RANDOM_ROOT_PASSWORD', value: 'yes' },
