@@ -86,11 +86,14 @@ const containerSecurity = {
 
 const podSecurity = { runAsNonRoot: true, runAsUser: APP_UID, runAsGroup: APP_UID, fsGroup: APP_UID, seccompProfile: { type: 'RuntimeDefault' } };
 
+/** A container's CPU request: half the instance's CPU (room to burst), in millicores as cpu() writes it. */
+const cpuRequestMilli = (vcpu: number) => Math.max(1, Math.round((vcpu / 2) * 1000));
+
 /** Requests are half the instance's CPU (room to burst) and all of its memory (no OOM surprises). */
 function resourceBlock(bp: Blueprint, instance: string | undefined): Obj {
   const r = resources(bp, instance);
   return {
-    requests: { cpu: cpu(r.vcpu / 2), memory: `${r.memoryMiB}Mi` },
+    requests: { cpu: `${cpuRequestMilli(r.vcpu)}m`, memory: `${r.memoryMiB}Mi` },
     limits: { cpu: cpu(r.vcpu), memory: `${r.memoryMiB}Mi` },
   };
 }
@@ -183,11 +186,22 @@ function configMap(bp: Blueprint, u: ResolvedUnit, env: ReturnType<typeof unitEn
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${u.name}-config`, labels: labels(bp, u.name, 'service') }, data };
 }
 
+/**
+ * The HPA's CPU target for a unit's targetUtilization. Kubernetes measures a pod's utilization
+ * against its CPU request (half the instance's vCPU here), the simulator against the cores its
+ * workers can use (min(workers, vCPU)): 70% of a 4-vCPU instance's 4 workers is 2.8 cores, which is
+ * 140% of a 2-core request. Over 100% is what the HPA expects for a request below the limit.
+ */
+export function hpaCpuTarget(targetUtilization: number, workers: number, vcpu: number): number {
+  return Math.max(1, Math.round((targetUtilization * Math.min(workers, vcpu) * 100_000) / cpuRequestMilli(vcpu)));
+}
+
 function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
   const a = u.autoscale!;
+  const vcpu = resources(bp, u.instance).vcpu;
   const metric =
     a.metric === 'cpu'
-      ? { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: Math.round(a.targetUtilization * 100) } } }
+      ? { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpaCpuTarget(a.targetUtilization, u.workers, vcpu) } } }
       : {
           // Needs a custom-metrics adapter (e.g. prometheus-adapter) exposing this per-pod metric.
           type: 'Pods',
@@ -196,7 +210,7 @@ function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
             target: { type: 'AverageValue', averageValue: String(a.target ?? (a.metric === 'connections' ? 1000 : 50)) },
           },
         };
-  return {
+  const out = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: u.name, labels: labels(bp, u.name, 'service') },
@@ -208,6 +222,15 @@ function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
       behavior: { scaleUp: { stabilizationWindowSeconds: Math.round(a.scaleUpDelay / 1000) } },
     },
   };
+  if (a.metric === 'cpu') {
+    const cores = Math.min(u.workers, vcpu);
+    NOTES.set(
+      out,
+      `Scales at ${Math.round(a.targetUtilization * 100)}% of the ${cores} core${cores === 1 ? '' : 's'} its workers use (targetUtilization), as archsim simulates it:\n` +
+        `the HPA measures utilization against the CPU request (${cpuRequestMilli(vcpu)}m), hence averageUtilization ${hpaCpuTarget(a.targetUtilization, u.workers, vcpu)}.`,
+    );
+  }
+  return out;
 }
 
 /**

@@ -63,7 +63,7 @@ describe('kubernetes', () => {
     expect(find('HorizontalPodAutoscaler', 'zero').spec).toMatchObject({
       minReplicas: 1,
       maxReplicas: 1,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 73 } } }],
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 145 } } }],
       behavior: { scaleUp: { stabilizationWindowSeconds: 3 } },
     });
     expect(find('HorizontalPodAutoscaler', 'py')).toBeUndefined();

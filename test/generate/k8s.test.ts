@@ -105,7 +105,8 @@ describe('kubernetes', () => {
     const hpas = objs.filter((o) => o.obj.kind === 'HorizontalPodAutoscaler').map((o) => o.obj);
     expect(hpas.map((h) => h.metadata.name).sort()).toEqual(['chat-service', 'payment-service', 'photo-service', 'websocket-service']);
     const photo = hpas.find((h) => h.metadata.name === 'photo-service')!;
-    expect(photo.spec).toMatchObject({ minReplicas: 2, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 70 } } }] });
+    // 70% of the one core its worker uses, against a request of half its 1-vCPU instance (500m): 140%
+    expect(photo.spec).toMatchObject({ minReplicas: 2, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 140 } } }] });
   });
 
   it('splits a canary with weights in the HTTPRoute and an annotated canary Ingress', () => {
