@@ -111,6 +111,10 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   if (gw && gw.port < 1024 && target !== 'monitoring') {
     err(`archsim: note: the gateway's port ${gw.port} is privileged and the generated gateway runs as a non-root user: it listens on ${gatewayPort(layoutToGenerate(blueprint, layout))} instead (the published port and the k6 target too); put ${gw.port} in front of it (a load balancer or a port mapping)`);
   }
+  // An alb or envoy gateway has no generator: the gateway written is nginx (gatewayKind), said.
+  if (gw && (gw.kind === 'alb' || gw.kind === 'envoy') && gopts.kind === undefined && (takesGateway.kind as readonly string[]).includes(target)) {
+    err(`archsim: note: layout ${layout}'s gateway is ${gw.kind}, which archsim does not write: the gateway config is nginx's (the same routes); --kind kong or traefik writes another`);
+  }
   // `all` leaves k6 out of a layout with nothing to drive (generate/index.ts): said, not silent.
   if (target === 'all' && !k6Drivable(blueprint, layout)) err(`archsim: note: no k6 script: no public operation of the workload has a route in layout ${layout}`);
   // Every file this run read is an input the output may not overwrite, --force or not.
