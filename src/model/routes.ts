@@ -121,3 +121,50 @@ export function matchersByUnit(table: readonly RouteEntry[]): Map<string, UnitMa
 export function prefixesByUnit(table: readonly RouteEntry[]): Map<string, string[]> {
   return new Map([...matchersByUnit(table)].filter(([, m]) => m.prefixes.length > 0).map(([u, m]) => [u, m.prefixes]));
 }
+
+// ---- the paths archsim's HTTP scaffold serves itself ---------------------------------------
+// Here, not in src/generate, because the loader warns about them (semantics.ts) and every
+// generator refuses them (generate/common.ts refuseScaffoldPaths): one list, one rule.
+
+/** The scaffold's own paths as messages name them. */
+export const SCAFFOLD_PATHS_SHOWN = "/health, /ready, /metrics, /internal/…: its probes, metrics and the calls between units";
+
+/**
+ * Paths archsim's HTTP scaffold serves itself: its probes (/health, /ready), its metrics
+ * (/metrics, what Prometheus scrapes) and the calls between units (/internal/…). A public route
+ * on one of them would be declared twice in the scaffold (fastify refuses to start) and the
+ * probes and Prometheus would reach the user's handler.
+ */
+export function isScaffoldPath(path: string): boolean {
+  const p = path.replace(/\/+$/, '');
+  return p === '/health' || p === '/ready' || p === '/metrics' || p === '/internal' || p.startsWith('/internal/');
+}
+
+/**
+ * A Node unit: its runtime says node (or nothing: archsim's own default): `node`, `nodejs` or
+ * `typescript` (any case), alone, right before a version (`node20`, `nodejs20.x`) or before
+ * anything but a letter, digit or "_" (`node/fastify`, `node-20`, `node 20`); not `nodex`,
+ * `deno`. Only these get a TypeScript scaffold; a unit on any other runtime gets its deploy
+ * files and a note.
+ */
+export function isNodeRuntime(u: { runtime?: string | undefined }): boolean {
+  return u.runtime === undefined || /^(node|nodejs|typescript)(\d+(\.(\d+|x))*)?(?![a-z0-9_])/i.test(u.runtime);
+}
+
+/** archsim writes this unit's code: a Node unit with no image of its own. */
+export function isScaffolded(u: { runtime?: string | undefined; image?: string | undefined }): boolean {
+  return isNodeRuntime(u) && u.image === undefined;
+}
+
+/**
+ * A layout's public routes on the scaffold's own paths (isScaffoldPath) served by a unit archsim
+ * scaffolds as an HTTP service, in route-table order. A unit with an image, another runtime or
+ * gRPC serves what its own code says, so its routes are its own business.
+ */
+export function scaffoldPathRoutes(r: { units: readonly { name: string; runtime?: string | undefined; image?: string | undefined; protocol: string }[]; routes: readonly RouteEntry[] }): RouteEntry[] {
+  const units = new Map(r.units.map((u) => [u.name, u]));
+  return r.routes.filter((t) => {
+    const u = units.get(t.unit);
+    return u !== undefined && isScaffolded(u) && u.protocol === 'http' && isScaffoldPath(t.path);
+  });
+}

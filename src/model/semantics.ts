@@ -2,7 +2,8 @@
 // problems with their document paths, which the loader turns into file:line:col.
 import { didYouMean } from './diagnostics.js';
 import { LIMITS } from './limits.js';
-import { operationIndex, placeDomains, placeTables, resolveBlueprint } from './resolve.js';
+import { operationIndex, placeDomains, placeTables, resolveBlueprint, type ResolvedBlueprint } from './resolve.js';
+import { isScaffoldPath, SCAFFOLD_PATHS_SHOWN, scaffoldPathRoutes } from './routes.js';
 import type { Blueprint, Route } from './schema.js';
 import { WIRED_UNIT_ENV } from './unit-env.js';
 import { formatDuration, formatRate } from './units.js';
@@ -24,19 +25,42 @@ export interface OpRoute {
 
 /**
  * Routes two operations share: each one after the first (in `ops` order, the document's) is an
- * error at its route, naming the first. The loader also runs it on the routes of operations the
- * schema skipped for an invalid name (parse.ts): the clash does not depend on the names.
+ * error at its route, naming the first. Shared as a router sees it (routeKey), not as written:
+ * GET /a/{x} and GET /a/{y} are one route to fastify (it refuses to start) and to matchRoute (the
+ * second is never reached). The loader also runs it on the routes of operations the schema
+ * skipped for an invalid name (parse.ts): the clash does not depend on the names.
  */
 export function routeClashes(ops: readonly OpRoute[]): Problem[] {
-  const first = new Map<string, string>();
+  const first = new Map<string, OpRoute>();
   const out: Problem[] = [];
   for (const o of ops) {
-    const key = `${o.route.method} ${o.route.path}`;
+    const key = routeKey(o.route);
     const other = first.get(key);
-    if (other) out.push({ path: [...o.path, 'route'], message: `route "${key}" is also ${other}'s`, severity: 'error' });
-    else first.set(key, o.id);
+    if (other) out.push({ path: [...o.path, 'route'], message: `route "${shownRoute(o.route)}" is also ${other.id}'s${sameRouteAs(o.route, other.route)}`, severity: 'error' });
+    else first.set(key, o);
   }
   return out;
+}
+
+const shownRoute = (r: Route) => `${r.method} ${r.path}`;
+
+/**
+ * A route as the router tells routes apart (routes.ts matchRoute, and fastify in the scaffold):
+ * a {param} matches any one segment whatever its name, and a WebSocket route is a GET (its
+ * upgrade request; the scaffold declares it as GET). Case and a trailing "/" do tell routes
+ * apart in both: /a and /a/ are two routes, tried most specific first.
+ */
+function routeKey(r: Route): string {
+  return `${r.method === 'WS' ? 'GET' : r.method} ${r.path.replace(/\{[^}]*\}/g, '{}')}`;
+}
+
+/** Why two routes written differently are one (empty when written the same). */
+function sameRouteAs(route: Route, other: Route): string {
+  if (shownRoute(route) === shownRoute(other)) return '';
+  const why: string[] = [];
+  if (route.path !== other.path) why.push('a router matches a {parameter} by its place, not its name');
+  if (route.method !== other.method) why.push('a WebSocket route is a GET to the router');
+  return ` (as "${shownRoute(other)}": ${why.join(', and ')})`;
 }
 
 /** Every operation's route, in document order. */
@@ -90,6 +114,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     }
   }
   out.push(...routeClashes(opRoutes(bp)));
+  out.push(...scaffoldPathWarnings(bp, rb));
   for (const [ev, def] of Object.entries(bp.system.events)) {
     def.consumers.forEach((c, i) => checkOp(['system', 'events', ev, 'consumers', i], c, 'consumer'));
     const emitted = [...ops.values()].some((o) => o.op.emits.includes(ev));
@@ -227,6 +252,31 @@ export function checkSemantics(bp: Blueprint): Problem[] {
   }
   return out;
 }
+
+/**
+ * Public routes on a path archsim's HTTP scaffold serves itself (routes.ts isScaffoldPath), each
+ * naming the layouts where a unit archsim scaffolds serves it (scaffoldPathRoutes, the rule
+ * `generate` refuses such a layout by, with no position). A warning at the route: the simulator
+ * runs it as written, and a unit with an image or another runtime serves its own paths.
+ */
+function scaffoldPathWarnings(bp: Blueprint, rb: ResolvedBlueprint): Problem[] {
+  const routes = opRoutes(bp).filter((o) => isScaffoldPath(o.route.path));
+  if (!routes.length) return [];
+  const where = new Map<string, string[]>();
+  for (const ln of Object.keys(bp.layouts)) {
+    for (const t of scaffoldPathRoutes(rb.layout(ln))) (where.get(t.op) ?? where.set(t.op, []).get(t.op)!).push(`${ln} (unit ${t.unit})`);
+  }
+  return routes.flatMap((o) => {
+    const layouts = where.get(o.id);
+    if (!layouts) return [];
+    const [which, those] = layouts.length > 1 ? [`layouts ${listed(layouts)}`, 'those layouts'] : [`layout ${layouts[0]}`, 'that layout'];
+    const message = `route "${shownRoute(o.route)}" is a path archsim's scaffold serves itself (${SCAFFOLD_PATHS_SHOWN}), and archsim scaffolds the unit that serves it in ${which}: generate refuses ${those}; give the operation another path`;
+    return [{ path: [...o.path, 'route'], message, severity: 'warning' as const }];
+  });
+}
+
+/** "a", "a and b", "a, b and c" */
+const listed = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}` : xs.join(''));
 
 function checkCatalog(err: (p: (string | number)[], m: string) => void, catalog: string[], path: (string | number)[], name: string) {
   if (!catalog.includes(name)) err(path, `unknown catalog entry "${name}"${didYouMean(name, catalog)}`);
