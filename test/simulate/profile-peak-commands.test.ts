@@ -5,7 +5,7 @@
 // carry the peak warning. A layout whose saturation the peak stays under keeps analytic figures.
 //
 // one: web at 1.05 ms of CPU per request of the mix on 2 × 2 servers → 952/s; big: 4 × 2 → 1905/s.
-// The spike goes from 50/s to 1200/s for 10 s of 60 s (mean 241/s).
+// The spike goes from 50/s to 1200/s for 10 s of 60 s (mean 241.67/s).
 import { describe, expect, it } from 'vitest';
 import { parseBlueprint } from '../../src/model/parse.js';
 import type { Blueprint } from '../../src/model/schema.js';
@@ -49,8 +49,8 @@ catalog:
 }
 
 const PEAK_WARNING =
-  "the load profile peaks at 1200/s, above the saturation rate of 952/s for 10 s of the 60 s run: requests queue during the peak (a line of about 2500 requests at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of 241/s";
-const DES_NOTE = /^one: latencies from the DES running the load profile over the workload's 60 s \(\d+ simulated requests in 3 replications, seed 1\), not the analytic method's at the profile's mean rate of 241\.47\/s, which show no queue: (.*)$/;
+  "the load profile peaks at 1200/s, above the saturation rate of 952/s for 10 s of the 60 s run: requests queue during the peak (a line of about 2500 requests at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of 242/s";
+const DES_NOTE = /^one: latencies from the DES running the load profile over the workload's 60 s \(\d+ simulated requests in 3 replications, seed 1\), not the analytic method's at the profile's mean rate of 241\.67\/s, which show no queue: (.*)$/;
 
 // Each figure is computed inside the test that checks it, never in a describe's body: a mutation
 // run attributes code run while the file is collected to no test, so the checks below would never
@@ -68,7 +68,7 @@ describe('compare under a load profile that peaks past saturation', () => {
     expect(c.operations.find((o) => o.id === 'web.page')!.p95.one).toBeGreaterThan(300);
     const note = c.notes.find((n) => DES_NOTE.test(n));
     expect(note && DES_NOTE.exec(note)![1]).toBe(PEAK_WARNING);
-    expect(c.notes).toContain('one at 241.47/s: unstable: web is saturated (ρ=1.26); latencies are unbounded');
+    expect(c.notes).toContain('one at 241.67/s: unstable: web is saturated (ρ=1.26); latencies are unbounded');
     // big saturates at 1905/s, above the peak: analytic at the mean rate, no DES, no overload note
     expect(big!.method).toBe('analytic');
     expect(big!.saturated).toBeUndefined();
@@ -91,7 +91,7 @@ describe('report under the same profile', () => {
   it('the figures at the rate of the layout past saturation are the DES run of the profile, named in a note and the method line', () => {
     const { report, notes } = collected();
     expect(notes.filter((n) => DES_NOTE.test(n))).toHaveLength(1);
-    expect(report.method).toContain("; in one from seeded discrete-event runs of the load profile over the workload's duration (its peak passes their saturation rate, which the analytic method, solved at the mean rate of 241.47/s, cannot show; the load curves stay analytic)");
+    expect(report.method).toContain("; in one from seeded discrete-event runs of the load profile over the workload's duration (its peak passes their saturation rate, which the analytic method, solved at the mean rate of 241.67/s, cannot show; the load curves stay analytic)");
     expect(report.method).not.toContain('revisited by one request at');
   });
 

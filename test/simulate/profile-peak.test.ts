@@ -44,10 +44,10 @@ catalog:
 }
 
 // (1200 − 952.4)/s × 10 s = 2476 requests queued by the end of the spike; the mean rate is
-// 50/s + 1150/s × 10 s / 60 s = 241.7/s, which meanRate's 2000 midpoints give as 241/s.
+// 50/s + 1150/s × 10 s / 60 s = 241.67/s, shown 242/s (meanRate counts the profile's arrivals exactly).
 const PEAK_WARNING =
-  "the load profile peaks at 1200/s, above the saturation rate of 952/s for 10 s of the 60 s run: requests queue during the peak (a line of about 2500 requests at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of 241/s";
-const MEAN_NOTE = "analytic: solved at the load profile's mean rate of 241/s, so these latencies do not show the queue of its peak; --method des runs the profile";
+  "the load profile peaks at 1200/s, above the saturation rate of 952/s for 10 s of the 60 s run: requests queue during the peak (a line of about 2500 requests at its height, by the arrival rate less the saturation rate) and wait for it to drain, far longer than at the profile's mean rate of 242/s";
+const MEAN_NOTE = "analytic: solved at the load profile's mean rate of 242/s, so these latencies do not show the queue of its peak; --method des runs the profile";
 
 describe('a profile that peaks above the saturation rate', () => {
   const bp = blueprint('1200/s');
