@@ -62,9 +62,14 @@ const usd = (x: number) => `$${Math.round(x * 100) / 100}`;
 const ms = (x: number | null) => (x !== null && Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : '∞');
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
+/** A trigger's value today, to four significant figures (473.386 ms → 473.4; the JSON keeps it exact). */
+const shownNow = (x: number) => String(Number(x.toPrecision(4)));
+
 export function fireText(t: PlanPhase['triggers'][number], growth: boolean): string {
   if (t.note && t.fireRps === undefined) return mdText(t.note);
   if (t.fireRps === null) return 'not before saturation';
+  // Over its threshold with no load at all (triggers.ts fireRate's rate 0): no rate to reach.
+  if (t.fireRps === 0) return growth ? 'at any rate: already reached' : 'at any rate (over it with no load)';
   const parts = [`at ${t.fireRps}/s`];
   if (t.fireConnections !== undefined) parts.push(`${t.fireConnections} connections`);
   if (growth) parts.push(t.month === 0 ? 'already reached' : t.month === null || t.month === undefined ? '—' : `month ${t.month}`);
@@ -151,7 +156,7 @@ export function renderPlanMarkdown(p: Plan): string {
     if (ph.triggers.length) {
       L.push(ph.index < p.phases.length - 1 ? 'Move to the next phase when:' : 'Outgrows the target when:', '', `| trigger | metric | now | fires |`, '|---|---|---:|---|');
       for (const t of ph.triggers) {
-        L.push(`| ${mdText(t.description)} (${t.source}) | ${t.metric ? `${code(t.metric)} > ${t.above}` : '—'} | ${t.now === null ? '∞' : (t.now ?? '—')} | ${fireText(t, p.growthPerMonth !== undefined)} |`);
+        L.push(`| ${mdText(t.description)} (${t.source}) | ${t.metric ? `${code(t.metric)} > ${t.above}` : '—'} | ${t.now === null ? '∞' : t.now === undefined ? '—' : shownNow(t.now)} | ${fireText(t, p.growthPerMonth !== undefined)} |`);
       }
       L.push('');
     }
