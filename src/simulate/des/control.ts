@@ -1,7 +1,9 @@
 // Control events: the measured window's edges, scenario faults (a station down or slow for a
-// while) and the autoscaler (every period: replicas for the target utilization, new ones ready
-// after the scale-up delay and cold start; one fewer at a time when over-provisioned).
+// while) and the autoscaler (every period: replicas for the target of the unit's metric, like the
+// generated HPA's ceil(current × metric / target); new ones ready after the scale-up delay and cold
+// start; one fewer at a time when over-provisioned).
 import type { Compiled } from '../compile.js';
+import type { Autoscale } from '../../model/schema.js';
 import { CTL_AUTOSCALE, CTL_FAULT_END, CTL_FAULT_START, CTL_MEASURE_END, CTL_MEASURE_START, CTL_SCALE_UP, EV_CONTROL } from './names.js';
 import type { Measure } from './measure.js';
 import type { Stations } from './stations.js';
@@ -15,6 +17,11 @@ export interface ControlHost {
 export class Control {
   private lastBusy: Float64Array | null = null;
   private lastActive: Float64Array | null = null;
+  private lastWait: Float64Array | null = null;
+  /** visits counted at the last tick, less those measure.start zeroed since (see CTL_MEASURE_START) */
+  private lastVisits: Float64Array | null = null;
+  /** when the last period ended, ms */
+  private lastTick = 0;
   /** scale-up orders in flight: station, replicas (CTL_SCALE_UP's aux is the order's index) */
   private readonly orders: number[] = [];
   /** replicas ordered and not yet ready, per station */
@@ -51,6 +58,8 @@ export class Control {
     const st = this.stations;
     switch (kind) {
       case CTL_MEASURE_START:
+        // The window's start zeroes the visit counts: the autoscaler's baseline moves down with them.
+        if (this.lastVisits) for (let s = 0; s < st.count; s++) this.lastVisits[s]! -= st.visits[s]!;
         this.measure.start(this.sim.now);
         return;
       case CTL_MEASURE_END:
@@ -90,18 +99,31 @@ export class Control {
   private autoscale(): void {
     const st = this.stations;
     const t = st.totals();
-    const prevB = this.lastBusy ?? new Float64Array(st.count);
-    const prevA = this.lastActive ?? new Float64Array(st.count);
+    const zero = () => new Float64Array(st.count);
+    const prev = { busy: this.lastBusy ?? zero(), active: this.lastActive ?? zero(), wait: this.lastWait ?? zero(), visits: this.lastVisits ?? zero() };
     this.lastBusy = t.busy;
     this.lastActive = t.active;
+    this.lastWait = t.wait;
+    this.lastVisits = t.visits;
+    const span = this.sim.now - this.lastTick;
+    this.lastTick = this.sim.now;
     this.c.stations.forEach((def, s) => {
       const a = def.autoscale;
       if (!a) return;
-      const capacity = (t.active[s]! - prevA[s]!) * st.servers[s]!;
-      if (capacity <= 0) return;
-      const util = (t.busy[s]! - prevB[s]!) / capacity;
+      // replica-ms the station had over the period
+      const replicaMs = t.active[s]! - prev.active[s]!;
+      if (replicaMs <= 0) return;
       const active = st.active[s]!;
-      const desired = Math.min(a.max, Math.max(a.min, 1, Math.ceil((active * util) / a.targetUtilization - 1e-9)));
+      // CPU is a share of the replica-time the period had; requests and connections are the
+      // unit's, shared by the replicas it has now (the HPA's average over the current pods: a
+      // replica that came up during the period does not make the rest look busier).
+      const sharedMs = span * active;
+      const m = metricOf(a, {
+        cpu: (t.busy[s]! - prev.busy[s]!) / (replicaMs * st.servers[s]!),
+        requests: ((t.visits[s]! - prev.visits[s]!) * 1000) / sharedMs,
+        connections: (t.busy[s]! - prev.busy[s]! + t.wait[s]! - prev.wait[s]!) / sharedMs,
+      });
+      const desired = Math.min(a.max, Math.max(a.min, 1, Math.ceil((active * m.value) / m.target - 1e-9)));
       if (desired > active + this.pending[s]!) {
         const k = desired - active - this.pending[s]!;
         this.pending[s]! += k;
@@ -113,4 +135,20 @@ export class Control {
       }
     });
   }
+}
+
+/**
+ * The metric an autoscaler reads, per replica over the last period, and its target, as the
+ * generated HPA has them (generate/k8s.ts hpa; the HPA asks for ceil(replicas × metric / target)):
+ *  - cpu: the share of the servers busy, against targetUtilization;
+ *  - requests (the HPA's http_requests_per_second): arrivals per second against `target`. An arrival
+ *    is a visit to the unit, so a request whose work there is split (around remote calls, in-process
+ *    calls, queries of in-process state) counts once per visit;
+ *  - connections (the HPA's websocket_connections, a gauge of what a replica holds): the requests in
+ *    the unit, queued and in service, on average over the period, against `target`.
+ * Without a `target` another metric falls back to CPU, as the analytic method's warning says.
+ */
+function metricOf(a: Autoscale, perReplica: Record<Autoscale['metric'], number>): { value: number; target: number } {
+  if (a.metric !== 'cpu' && a.target !== undefined) return { value: perReplica[a.metric], target: a.target };
+  return { value: perReplica.cpu, target: a.targetUtilization };
 }
