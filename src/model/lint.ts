@@ -1,7 +1,7 @@
 // Architecture lint: the coupling problems a layout of a blueprint has, each with the document
 // path to point at and why it matters. Pure: blueprint in, findings out.
 import { domainEdges, unitEdges, type Edge } from './dependencies.js';
-import { callProtocol, isPublic, operations, primaryStore, resolveBlueprint, type CallStep, type OperationRef, type ResolvedLayout } from './resolve.js';
+import { callProtocol, isPublic, OBJECT_STORE_ENGINES, operations, primaryStore, resolveBlueprint, type CallStep, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -153,6 +153,11 @@ function unqueriedStoreFindings(r: ResolvedLayout): Finding[] {
     const elsewhere = domains.map((d) => `${d}'s go to ${r.primaryStoreOfDomain.get(d)?.name ?? 'none'}`).join(', ');
     // An object or file store holds blobs, which no blueprint figure describes: said, not warned.
     const blobs = BLOB_ENGINES.has(s.engine);
+    // As a domain's primary store an object store is simulated (compile.ts: it scales out): said,
+    // so that "not reached" is not read as "object stores are never simulated".
+    const asPrimary = OBJECT_STORE_ENGINES.has(s.engine)
+      ? ` (An object store that is a domain's primary store is simulated: object stores scale out, so each read or write takes its read or write time and waits for no core, only for a connection once the units' pool × processes are all busy; give the store \`cores:\` to have it queue on that many.)`
+      : '';
     out.push({
       rule: 'unqueried-datastore',
       severity: blobs ? 'info' : 'warning',
@@ -160,7 +165,7 @@ function unqueriedStoreFindings(r: ResolvedLayout): Finding[] {
       path: ['layouts', r.name, 'datastores', s.name, 'tables'],
       message: `"${s.name}" (${s.engine}) holds ${tables.join(', ')} but no query reaches it: ${elsewhere}`,
       why: blobs
-        ? "An object or file store's reads and writes are not simulated (an operation's queries go to its domain's primary store): its cost and its failure scenarios count, its latency does not. Put the transfer's time in the operation's cpu or wait if it matters."
+        ? `An operation's reads and writes go to its domain's primary store only, and this store is no domain's primary (that is the first postgres or mysql store among the domain's tables, else its first store): no read or write reaches it in the simulation, so its cost and its failure scenarios count, its latency does not. Put the transfer's time in the operation's cpu or wait if it matters.${asPrimary}`
         : "archsim sends an operation's queries to its domain's primary store (the first postgres or mysql store among the domain's tables, else its first store), so this one is paid for and drawn but idle in every simulation. To model reads from a cache, put the cached table in a domain of its own (a get operation with db reads on this store) and have the readers call it.",
     });
   }

@@ -356,6 +356,13 @@ export function placeTables(rb: ResolvedBlueprint, layout: Layout): Placement {
 
 const RELATIONAL_QUERY_ENGINES = new Set(['postgres', 'mysql']);
 
+/**
+ * Object stores: they scale out (S3 is a fleet, MinIO spreads a request over its drives and
+ * cores), so a read or write of one waits for no core. compile.ts serves their queries, where one
+ * is a domain's primary store, bounded only by the units' connections unless `cores:` is given.
+ */
+export const OBJECT_STORE_ENGINES: ReadonlySet<string> = new Set(['s3', 'minio']);
+
 function resolveLayoutOf(rb: ResolvedBlueprint, name: string, layout: Layout): ResolvedLayout {
   const bp = rb.blueprint;
   const unitDomains = placeDomains(bp, layout).of;

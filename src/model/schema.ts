@@ -285,7 +285,7 @@ export const Datastore = z.strictObject({
   instance: z.string().optional().describe('a catalog entry; none means it costs nothing extra (e.g. the app server disk)'),
   tables: DomainSelector,
   pool: int(1, LIMITS.pool, 'connections').default(20).describe('connections each unit replica may hold'),
-  cores: z.number().positive().max(4096).optional().describe('cores serving queries (default: the instance vcpu)'),
+  cores: z.number().positive().max(4096).optional().describe('cores serving queries (default: the instance vcpu; an s3 or minio store scales out: no core bound, only the units’ connections)'),
   read: Distribution.optional().describe('service time of one read here (default: system.defaults.db.read, or system.defaults.memory.read for engine memory; an operation’s db.read wins)'),
   write: Distribution.optional().describe('service time of one write here (default: system.defaults.db.write, or system.defaults.memory.write for engine memory; an operation’s db.write wins)'),
   port: z.number().int().min(1).max(65535).optional(),

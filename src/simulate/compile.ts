@@ -18,13 +18,16 @@
 //   3. `wait` (an external dependency, no CPU);
 //   4. database reads then writes on the operation's primary datastore, each one visit; an
 //      engine: memory store has no station of its own: its queries are CPU on the unit itself;
+//      an object store (s3, minio) with no `cores:` has a server per connection the units may
+//      hold (pool × processes), no core count: it scales out, so a query waits only when every
+//      connection is busy;
 //   5. events: off the critical path; each consumer's work is spawned, through the broker when
 //      the layout has one (broker CPU, publish-to-deliver latency, deserialization on the consumer,
 //      at the HTTP figures), else as a direct hop by the consumer unit's protocol.
 // A request from outside enters through the gateway when the layout has one (gateway CPU, a
 // hop each way by the entry unit's protocol). Both sides' serialization is charged in one burst per side, which keeps the
 // number of visits (and DES events) per hop small without changing the CPU demand.
-import { callProtocol, resolveBlueprint, type CallNode, type Hop, type OperationRef, type ResolvedLayout } from '../model/resolve.js';
+import { callProtocol, OBJECT_STORE_ENGINES, resolveBlueprint, type CallNode, type Hop, type OperationRef, type ResolvedLayout } from '../model/resolve.js';
 import type { Autoscale, Blueprint, CircuitBreaker, Dist } from '../model/schema.js';
 import type { StationKind } from './types.js';
 
@@ -230,11 +233,15 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   }
   // A memory store is the unit's own state: no server, no station (its queries run on the unit).
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
-    const cores = d.cores ?? vcpu(d.instance);
+    // An object store scales out (S3 is a fleet; MinIO spreads a request over its drives and
+    // cores): with no `cores:` given, no core count bounds it, only the units' connections to it,
+    // so its reads and writes take their own time and queue only past pool × processes at once.
+    const scalesOut = d.cores === undefined && OBJECT_STORE_ENGINES.has(d.engine);
+    const cores = d.cores ?? (scalesOut ? Infinity : vcpu(d.instance));
     // The connection pool caps concurrency only when it is smaller than the cores.
     const servers = Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas));
     addStation({ id: d.name, kind: 'datastore', replicas: 1, servers, discipline: 'fcfs', domains: [], engine: d.engine }, storeIndex);
-    if (d.cores === undefined) wholeCores(d.name, d.instance, servers);
+    if (d.cores === undefined && !scalesOut) wholeCores(d.name, d.instance, servers);
   }
   let broker = -1;
   if (L.broker) {
