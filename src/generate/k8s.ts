@@ -193,23 +193,27 @@ function configMap(bp: Blueprint, u: ResolvedUnit, env: ReturnType<typeof unitEn
  * 140% of a 2-core request. Over 100% is what the HPA expects for a request below the limit.
  */
 export function hpaCpuTarget(targetUtilization: number, workers: number, vcpu: number): number {
-  return Math.max(1, Math.round((targetUtilization * Math.min(workers, vcpu) * 100_000) / cpuRequestMilli(vcpu)));
+  // the workers' cores in millicores as Kubernetes can hold them (at least 1m, as the limit is)
+  const coresMilli = Math.max(1, Math.round(Math.min(workers, vcpu) * 1000));
+  return Math.max(1, Math.round((targetUtilization * coresMilli * 100) / cpuRequestMilli(vcpu)));
 }
 
 function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
   const a = u.autoscale!;
   const vcpu = resources(bp, u.instance).vcpu;
-  const metric =
-    a.metric === 'cpu'
-      ? { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpaCpuTarget(a.targetUtilization, u.workers, vcpu) } } }
-      : {
-          // Needs a custom-metrics adapter (e.g. prometheus-adapter) exposing this per-pod metric.
-          type: 'Pods',
-          pods: {
-            metric: { name: a.metric === 'connections' ? 'websocket_connections' : 'http_requests_per_second' },
-            target: { type: 'AverageValue', averageValue: String(a.target ?? (a.metric === 'connections' ? 1000 : 50)) },
-          },
-        };
+  // requests or connections without a `target` scale on CPU, as the simulator scales them
+  // (analytic scaleTarget, DES control.ts): a default count per pod would be a number nobody chose.
+  const onCpu = a.metric === 'cpu' || a.target === undefined;
+  const metric = onCpu
+    ? { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpaCpuTarget(a.targetUtilization, u.workers, vcpu) } } }
+    : {
+        // Needs a custom-metrics adapter (e.g. prometheus-adapter) exposing this per-pod metric.
+        type: 'Pods',
+        pods: {
+          metric: { name: a.metric === 'connections' ? 'websocket_connections' : 'http_requests_per_second' },
+          target: { type: 'AverageValue', averageValue: String(a.target) },
+        },
+      };
   const out = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -222,11 +226,12 @@ function hpa(bp: Blueprint, u: ResolvedUnit): Obj {
       behavior: { scaleUp: { stabilizationWindowSeconds: Math.round(a.scaleUpDelay / 1000) } },
     },
   };
-  if (a.metric === 'cpu') {
+  if (onCpu) {
     const cores = Math.min(u.workers, vcpu);
     NOTES.set(
       out,
-      `Scales at ${Math.round(a.targetUtilization * 100)}% of the ${cores} core${cores === 1 ? '' : 's'} its workers use (targetUtilization), as archsim simulates it:\n` +
+      (a.metric === 'cpu' ? '' : `autoscale.metric is ${a.metric} with no target, so CPU.\n`) +
+        `Scales at ${Math.round(a.targetUtilization * 100)}% of the ${cores} core${cores === 1 ? '' : 's'} its workers use (targetUtilization), as archsim simulates it:\n` +
         `the HPA measures utilization against the CPU request (${cpuRequestMilli(vcpu)}m), hence averageUtilization ${hpaCpuTarget(a.targetUtilization, u.workers, vcpu)}.`,
     );
   }

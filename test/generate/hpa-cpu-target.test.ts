@@ -14,6 +14,29 @@ describe('hpaCpuTarget', () => {
     expect(hpaCpuTarget(0.5, 2, 1)).toBe(100); // 0.5 core of 500m
     expect(hpaCpuTarget(0.65, 3, 3)).toBe(130); // 1.95 cores of 1500m
     expect(hpaCpuTarget(0.001, 1, 64)).toBe(1); // never 0, which the API refuses
+    expect(hpaCpuTarget(0.7, 1, 0.0004)).toBe(70); // below 1m, request and cores are both 1m
+  });
+
+  it('scales on CPU when requests or connections has no target, as the simulator does', () => {
+    const bp = load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: saas }
+system:
+  domains:
+    work: { operations: { run: { route: POST /run, cpu: 10ms } } }
+catalog:
+  big: { kind: compute, vcpu: 2, memoryMiB: 8192, usdPerMonth: $24 }
+layouts:
+  one:
+    units:
+      work-api: { domains: [work], port: 8001, instance: big, workers: 2, autoscale: { min: 1, max: 6, metric: requests } }
+workload:
+  rate: 100/s
+  mix: { work.run: 1 }
+`);
+    const text = fileOf(k8sFiles(bp, 'one'), 'k8s/work-api/hpa.yaml');
+    expect((parse(text) as Obj).spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 140 } } }]);
+    expect(text).toContain('# autoscale.metric is requests with no target, so CPU.\n# Scales at 70% of the 2 cores');
   });
 
   it('is what the generated HPA says, with a comment saying why', () => {

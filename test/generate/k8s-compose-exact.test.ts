@@ -46,12 +46,13 @@ describe('kubernetes', () => {
     expect(find('Deployment', 'py').spec.replicas).toBe(1);
   });
 
-  it('an HPA per autoscaling unit: its metric, its target (or the default), bounds of at least 1, the scale-up delay in whole seconds', () => {
+  it('an HPA per autoscaling unit: its metric and target (CPU when requests or connections has none, as simulated), bounds of at least 1, the scale-up delay in whole seconds', () => {
     expect(find('HorizontalPodAutoscaler', 'over').spec).toEqual({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'over' },
       minReplicas: 2,
       maxReplicas: 4,
-      metrics: [{ type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '50' } } }],
+      // metric: requests with no target: 70% of its 1m (0.0004 vCPU: request and limit are both 1m)
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
       behavior: { scaleUp: { stabilizationWindowSeconds: 30 } },
     });
     expect(find('HorizontalPodAutoscaler', 'under').spec).toMatchObject({
