@@ -6,7 +6,7 @@ import { operationEdges, domainOf } from '../model/dependencies.js';
 import { isPublic, type ResolvedLayout } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { PhaseDraft } from './phases.js';
-import { isRelational } from './stores.js';
+import { isMemory, isRelational } from './stores.js';
 
 export const EFFORT_MODEL = {
   /** a new unit: repository, service skeleton, CI, deployment, dashboards */
@@ -21,7 +21,11 @@ export const EFFORT_MODEL = {
   perEventFlow: 0.5,
   /** a relational table moved (dual write, backfill, verify, cut over, drop) */
   perRelationalTable: 3,
-  /** any other table moved (cache keys, objects, files) */
+  /**
+   * any other table moved (cache keys, objects, files), and a table moved into or out of an
+   * `engine: memory` store, relational or not at the other end: loaded at start or filled by
+   * writing through, with no backfill or verify of one store (stores.ts memorySteps)
+   */
   perOtherTable: 1,
   /** the first gateway, the first broker (and each change of the broker's kind) */
   gateway: 3,
@@ -82,10 +86,15 @@ export function phaseEffort(bp: Blueprint, p: PhaseDraft, ctx: PhaseEffortContex
   const crossing = operationEdges(bp).filter((e) => unitOf(ctx.before, e.from) === unitOf(ctx.before, e.to) && unitOf(ctx.after, e.from) !== unitOf(ctx.after, e.to));
   add(crossing.filter((e) => e.kind === 'sync').length, model.perRemoteCall, 'synchronous calls becoming remote');
   add(crossing.filter((e) => e.kind === 'event').length, model.perEventFlow, 'event flows crossing units');
-  // The extractions' tables and those a continuing unit's move takes along (the same five steps).
+  // The extractions' tables and those a continuing unit's move takes along (the same steps).
+  // A move into or out of a memory store has no backfill or verify (postgres → memory was
+  // priced as a relational move's five steps): it counts as another table, said apart.
   const tables = [...ex.flatMap((e) => e.tables), ...(p.carried ?? []).flatMap((c) => c.tables)];
-  add(tables.filter((t) => isRelational(t.from.engine) || isRelational(t.to.engine)).length, model.perRelationalTable, 'relational tables moved', 'data');
-  add(tables.filter((t) => !isRelational(t.from.engine) && !isRelational(t.to.engine)).length, model.perOtherTable, 'other tables moved', 'data');
+  const memory = tables.filter((t) => isMemory(t.from.engine) || isMemory(t.to.engine));
+  const stored = tables.filter((t) => !memory.includes(t));
+  add(stored.filter((t) => isRelational(t.from.engine) || isRelational(t.to.engine)).length, model.perRelationalTable, 'relational tables moved', 'data');
+  add(stored.filter((t) => !isRelational(t.from.engine) && !isRelational(t.to.engine)).length, model.perOtherTable, 'other tables moved', 'data');
+  add(memory.length, model.perOtherTable, 'tables moved into or out of a memory store (loaded at start or written through, no backfill)', 'data');
   if (p.layout.gateway && !prev.gateway) add(1, model.gateway, 'gateway set-up');
   if (p.layout.broker && !prev.broker) add(1, model.broker, 'broker set-up');
   // A broker of another kind (postgres's queue, then nats): set up like a first one, with the

@@ -3,7 +3,7 @@
 // code until the cut-over), moves their tables, and adds the gateway and broker the split needs.
 // The last phase is the target layout itself. Every derived layout is checked with the same
 // semantic checks the loader runs. Pure.
-import { isPublic, resolveLayout, type ResolvedLayout } from '../model/resolve.js';
+import { isPublic, resolveLayout, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import { checkSemantics } from '../model/semantics.js';
 import type { Blueprint, Datastore, Layout, Protocol, Unit } from '../model/schema.js';
 import { continuations, deriveOrder, moveScorer, OrderError, orderRisks, pinOrder, type Move } from './order.js';
@@ -181,14 +181,11 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
   canarySides(bp, cur, tgt, layout, extractions, moves, declared !== undefined, notes);
   let carried: CarriedData[] = [];
   if (declared) {
-    for (const [t, f] of continuations(cur, tgt)) {
-      const note = continuationNote(cur, tgt, f, t);
+    // Every unit that goes on (renamed, rescaled or redeployed) is said, in the target's order.
+    const ctx = { gateway: !!layout.gateway, extractions, bp };
+    for (const c of continuing(cur, tgt)) {
+      const note = continuationNote(cur, tgt, c, ctx);
       if (note) notes.push(note);
-    }
-    // The same name on both sides, with other replicas: said, as a scale-out or -in (no code moves).
-    for (const u of tgt.units) {
-      const was = cur.units.find((x) => x.name === u.name && sameSet(x.domains, u.domains));
-      if (was && was.replicas !== u.replicas) notes.push(`${u.name} goes from ${replicas(was.replicas)} to ${replicas(u.replicas)} (no code moves, no traffic shift)`);
     }
     const matched = matchStores(cur, tgt);
     for (const [t, f] of matched) if (t !== f) notes.push(`datastore ${f} continues as ${t} (same engine and tables: resized or renamed, no data move)`);
@@ -197,7 +194,7 @@ function phaseTo(bp: Blueprint, cur: ResolvedLayout, moves: Move[], declared: st
     // and no note. Every table whose store changes here moves; those no extraction moves are its.
     carried = carriedData(bp, cur, tgt, new Set(extractions.flatMap((e) => e.tables.map((x) => x.table))));
   }
-  notes.push(...protocolNotes(bp, cur, layout, moves, declared ? continuations(cur, tgt) : new Map()));
+  notes.push(...protocolNotes(bp, cur, layout, moves, declared ? new Map(continuing(cur, tgt).map((c) => [c.to, c.from])) : new Map()));
   const broker = brokerNote(cur, layout);
   if (broker) notes.push(broker);
   // Only this layout is checked (the blueprint's own layouts passed the loader already).
@@ -265,19 +262,96 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
 const replicas = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
 
 /**
+ * A target unit that goes on from a source unit: continuations() (the remainder of a unit the
+ * others leave, renamed or not) and a unit with exactly a source unit's domains, under its name
+ * or another (web going on as listings-api; nothing is built for it, so continuations() leaves
+ * it out and the rename went unsaid). In the target's unit order.
+ */
+interface Continuing {
+  from: string;
+  to: string;
+  /** the domains the others leave it (a continuation), or exactly the same domains */
+  remainder: boolean;
+}
+
+function continuing(cur: ResolvedLayout, tgt: ResolvedLayout): Continuing[] {
+  const rest = continuations(cur, tgt);
+  const out: Continuing[] = [];
+  for (const u of tgt.units) {
+    const f = rest.get(u.name);
+    if (f !== undefined) out.push({ from: f, to: u.name, remainder: true });
+    else {
+      const same = cur.units.find((x) => sameSet(x.domains, u.domains));
+      if (same) out.push({ from: same.name, to: u.name, remainder: false });
+    }
+  }
+  return out;
+}
+
+/** "a", "a and b", "a, b and c" */
+const listed = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/**
+ * What changes in how a unit runs, beyond its name, domains and replicas: each makes it a
+ * redeploy, not a rename in place. The protocol is left to protocolNotes() for a unit that keeps
+ * its name (it says who switches).
+ */
+function unitChanges(a: ResolvedUnit, b: ResolvedUnit, protocol: boolean): string[] {
+  const out: string[] = [];
+  if (a.port !== b.port) out.push(`port ${a.port} → ${b.port}`);
+  if (a.image !== b.image) {
+    out.push(
+      a.image === undefined
+        ? `the prebuilt image ${b.image} where it was built from source`
+        : b.image === undefined
+          ? `an image built from source where it ran ${a.image}`
+          : `image ${a.image} → ${b.image}`,
+    );
+  }
+  // No runtime is node (archsim's scaffold): "node" and none are the same.
+  const runtime = (u: ResolvedUnit) => u.runtime ?? 'node';
+  if (runtime(a) !== runtime(b)) out.push(`runtime ${runtime(a)} → ${runtime(b)}`);
+  if (protocol && a.protocol !== b.protocol) out.push(`protocol ${protocolName(a.protocol)} → ${protocolName(b.protocol)}`);
+  if (a.instance !== b.instance) out.push(`instance ${a.instance ?? 'none'} → ${b.instance ?? 'none'}`);
+  return out;
+}
+
+/**
  * What a continuation is: a rename keeps the unit as it was under another name; other replicas
  * make it a scale-out (or -in) as well, which is not a rename (ingest going from 1 to 1000
- * replicas was called "a rename"). Nothing to say of a unit that keeps name and replicas.
+ * replicas was called "a rename"). Another port, image, runtime or protocol makes it a redeploy
+ * behind the gateway: the new unit starts beside the old and the traffic moves to its address
+ * (search-api going on as indexer-worker on 9100 from a prebuilt image was "renamed and scaled
+ * out, no traffic shift", and the canary then sent 90% of /api/search to indexer-worker:9100).
+ * Nothing to say of a unit that keeps name, replicas and all.
  */
-function continuationNote(cur: ResolvedLayout, tgt: ResolvedLayout, from: string, to: string): string | undefined {
+function continuationNote(cur: ResolvedLayout, tgt: ResolvedLayout, c: Continuing, ctx: { gateway: boolean; extractions: Extraction[]; bp: Blueprint }): string | undefined {
+  const { from, to } = c;
   const a = cur.units.find((u) => u.name === from)!;
   const b = tgt.units.find((u) => u.name === to)!;
   const scaled = a.replicas !== b.replicas ? `from ${replicas(a.replicas)} to ${replicas(b.replicas)}` : undefined;
-  if (from === to) return scaled ? `${to} keeps the domains the others leave it and goes ${scaled} (no code moves, no traffic shift)` : undefined;
-  return scaled
-    ? `${from} continues as ${to} (the domains the others leave it, same instance) and goes ${scaled}: renamed and ${b.replicas > a.replicas ? 'scaled out' : 'scaled in'}, no traffic shift`
-    : `${from} continues as ${to} (the domains the others leave it, same instance: a rename, no traffic shift)`;
+  const changes = unitChanges(a, b, from !== to);
+  const who = `${ctx.gateway ? 'the gateway and ' : ''}the units that call ${from}`;
+  if (from === to) {
+    const what = [...(c.remainder ? ['keeps the domains the others leave it'] : []), ...(scaled ? [`goes ${scaled}`] : [])];
+    if (!changes.length) return scaled ? `${to} ${what.join(' and ')} (no code moves, no traffic shift)` : undefined;
+    const tail = a.port !== b.port ? `${who} switch from port ${a.port} to ${b.port}` : 'its replicas are replaced by new ones (a rolling update)';
+    return `${to} ${[...what, `is redeployed with ${listed(changes)}`].join(' and ')}: ${tail}`;
+  }
+  const what = c.remainder ? 'the domains the others leave it' : 'the same domains';
+  const same = a.instance === b.instance ? ', same instance' : '';
+  if (!changes.length) {
+    return scaled
+      ? `${from} continues as ${to} (${what}${same}) and goes ${scaled}: renamed and ${b.replicas > a.replicas ? 'scaled out' : 'scaled in'}, no traffic shift`
+      : `${from} continues as ${to} (${what}${same}: a rename, no traffic shift)`;
+  }
+  // This phase's canary shifts routes away from the renamed unit: its traffic must reach it first.
+  const shifts = ctx.extractions.filter((e) => (e.from?.unit === to || e.sources?.some((x) => x.unit === to)) && hasRoutes(ctx.bp, e.domains)).map((e) => e.unit);
+  const canary = shifts.length ? ` before this phase's canary shifts ${listed(shifts)}'s routes from ${to}` : '';
+  return `${from} continues as ${to} (${what}${same})${scaled ? ` and goes ${scaled}` : ''}, with ${listed(changes)}; not a rename in place but a redeploy${ctx.gateway ? ' behind the gateway' : ''}: ${to} starts beside ${from}, ${who} switch from ${from}:${a.port} to ${to}:${b.port}${canary}, and ${from} stops once nothing reaches it`;
 }
+
+const hasRoutes = (bp: Blueprint, domains: string[]) => domains.some((d) => Object.values(bp.system.domains[d]!.operations).some(isPublic));
 
 /** Tables whose datastore changes between the layouts and that no extraction moves, by the target unit that owns them. */
 function carriedData(bp: Blueprint, cur: ResolvedLayout, tgt: ResolvedLayout, moved: Set<string>): CarriedData[] {

@@ -13,7 +13,7 @@ import { overloadNotes } from '../simulate/overload.js';
 import { layoutInput } from './overlay.js';
 import { buildPhases, withLayouts, type PhaseDraft, type PhaseMode } from './phases.js';
 import type { Plan, PlanPhase } from './schema.js';
-import { DATA_STEPS } from './stores.js';
+import { dataSteps, type MoveEnd } from './stores.js';
 import { derivedTriggers, evaluateTrigger } from './triggers.js';
 import { portHolder } from './units-check.js';
 
@@ -97,6 +97,10 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
       ? triggerDefs.map((t) => evaluateTrigger(t, declaredTriggers.length ? 'declared' : 'derived', { bp: all, compiled, demands, workload: workload!, ...(o.growth !== undefined ? { growth: o.growth } : {}) }))
       : triggerDefs.map((t) => ({ description: t.description, source: 'declared' as const, note: 'no workload to evaluate it against' }));
     const shared = sharedDatastoreLint(all, layoutName).map((f) => f.message);
+    // A unit at either end of a table move, with its replicas (a memory store has a copy in each):
+    // as the layout before has it, else as this phase does (a continuation's new name).
+    const end = (unit: string): MoveEnd => ({ unit, replicas: before.units[unit]?.replicas ?? d.layout.units[unit]?.replicas ?? 1 });
+    const endHere = (unit: string): MoveEnd => ({ unit, replicas: d.layout.units[unit]?.replicas ?? 1 });
     const extractions = d.extractions.map((e) => {
       // Routes from several units: listed per unit; each unit's routes shift against it. A
       // rehearsal shifts an extraction against one old unit, and the phase says so.
@@ -120,15 +124,15 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
         routes: routesOf(bp, e.domains),
         // Each table's dual write is its old owner's: the source unit that ran the table's domain
         // (a target that merges units takes tables from several of them).
-        data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, ownerOf(bp, e, t.table), e.unit) })),
+        data: e.tables.map((t) => ({ ...t, steps: dataSteps(t, end(ownerOf(bp, e, t.table)), endHere(e.unit)) })),
       };
     });
-    // A continuing unit's tables that change store move in the same five steps, said here (the
+    // A continuing unit's tables that change store move in the same steps, said here (the
     // extractions list their own).
-    const carried = (d.carried ?? []).map((c) => ({ unit: c.unit, oldUnit: c.oldUnit, data: c.tables.map((t) => ({ ...t, steps: dataSteps(t, c.oldUnit, c.unit) })) }));
+    const carried = (d.carried ?? []).map((c) => ({ unit: c.unit, oldUnit: c.oldUnit, data: c.tables.map((t) => ({ ...t, steps: dataSteps(t, end(c.oldUnit), endHere(c.unit)) })) }));
     for (const c of carried) {
       for (const t of c.data) {
-        d.notes.push(`table ${t.table} of ${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} moves: ${t.from.store} (${t.from.engine}) → ${t.to.store} (${t.to.engine}), in five steps: ${t.steps.map((x, k) => `${k + 1}. ${x}`).join('; ')}`);
+        d.notes.push(`table ${t.table} of ${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} moves: ${t.from.store} (${t.from.engine}) → ${t.to.store} (${t.to.engine}), in ${countWord(t.steps.length)} steps: ${t.steps.map((x, k) => `${k + 1}. ${x}`).join('; ')}`);
       }
     }
     const withRoutes = extractions.filter((e) => e.routes.length && e.from);
@@ -253,17 +257,6 @@ function ownerOf(bp: Blueprint, e: { from?: { unit: string } | undefined; source
   return (domain !== undefined ? e.sources?.find((x) => x.domains.includes(domain))?.unit : undefined) ?? e.from?.unit ?? 'the old unit';
 }
 
-function dataSteps(t: { table: string; from: { store: string }; to: { store: string } }, oldUnit: string, newUnit: string): string[] {
-  const what: Record<(typeof DATA_STEPS)[number], string> = {
-    'dual write': `${oldUnit} writes ${t.table} to ${t.from.store} and ${t.to.store} (${t.from.store} stays the source of truth)`,
-    backfill: `copy the existing rows of ${t.table} from ${t.from.store} to ${t.to.store}, in batches`,
-    verify: `compare counts and checksums of ${t.table} in both stores until they agree`,
-    'cut over': `${newUnit} reads and writes ${t.table} in ${t.to.store} only; ${t.from.store}'s copy is frozen`,
-    'drop the old copy': `after the rollback window, drop ${t.table} from ${t.from.store}`,
-  };
-  return DATA_STEPS.map((s) => `${s}: ${what[s]}`);
-}
-
 function rollbackTriggers(bp: Blueprint, domains: string[], figs: PhaseFigures | undefined, maxErrorRate: number, units: string[]) {
   const out: NonNullable<PlanPhase['canary']>['rollback'] = [];
   for (const d of domains) {
@@ -327,6 +320,9 @@ function safe(s: string): string {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** "in five steps" (a relational move), "in four steps" (out of a memory store). */
+const countWord = (n: number) => ['zero', 'one', 'two', 'three', 'four', 'five', 'six'][n] ?? String(n);
 
 /**
  * A latency as the plan holds it: null where the simulator has no finite value (the layout is

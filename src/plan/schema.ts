@@ -100,7 +100,7 @@ export const Phase = z.object({
   extractions: z.array(Extraction),
   /**
    * Tables of a unit that carries on into this phase (under its name or a new one) and change
-   * datastore: their data moves in the same five steps as an extraction's. Absent when none.
+   * datastore: their data moves in the same steps as an extraction's (src/plan/stores.ts). Absent when none.
    */
   carried: z.array(z.object({ unit: z.string(), oldUnit: z.string(), data: z.array(DataMove) })).optional(),
   notes: z.array(z.string()),

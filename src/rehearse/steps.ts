@@ -198,7 +198,7 @@ export function rehearsalSteps(plan: Plan, bp: Blueprint, o: StepOptions): Actio
       kind: 'note',
       phase: phase.index,
       layout: phase.layout,
-      text: `${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} carries on and its data moves (${c.data.map((t) => `${t.table}: ${t.from.store} → ${t.to.store}`).join(', ')}): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's five steps for them stand`,
+      text: `${c.unit}${c.unit !== c.oldUnit ? ` (${c.oldUnit} before)` : ''} carries on and its data moves (${c.data.map((t) => `${t.table}: ${t.from.store} → ${t.to.store}`).join(', ')}): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's steps for them stand`,
     }));
     const moving = phase.extractions.filter((e) => e.from && e.routes.length);
     if (!moving.length || !phase.canary) {

@@ -237,7 +237,11 @@ describe('plan: order from coupling, on any blueprint', () => {
     const p = plan(bp.blueprint, { from: 'mono', to: 'split', start }).plan;
     // alpha-svc is what the monolith is left with, on the same instance: a rename, not a build.
     expect(p.order.map((o) => o.unit)).toEqual(['omega-svc', 'gamma-svc', 'beta-svc']);
-    expect(p.phases.at(-1)!.notes).toContain('app continues as alpha-svc (the domains the others leave it, same instance: a rename, no traffic shift)');
+    // app went to 8080 in the phases before (the gateway took 8000) and alpha-svc listens on 8001:
+    // a redeploy behind the gateway before beta-svc's canary, not "a rename, no traffic shift".
+    expect(p.phases.at(-1)!.notes).toContain(
+      "app continues as alpha-svc (the domains the others leave it, same instance), with port 8080 → 8001; not a rename in place but a redeploy behind the gateway: alpha-svc starts beside app, the gateway and the units that call app switch from app:8080 to alpha-svc:8001 before this phase's canary shifts beta-svc's routes from alpha-svc, and app stops once nothing reaches it",
+    );
     for (const ph of p.phases) expect(ph.problems).toEqual([]);
     // The gateway the target declares takes port 8000; the shrinking monolith moves off it.
     const first = p.phases[1]!.layoutInput as { units: Record<string, { port: number }> };

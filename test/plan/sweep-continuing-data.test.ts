@@ -18,8 +18,9 @@ describe('plan: tables of a continuing unit that change store move too', () => {
     const p = plan(bp(ENGINE_MOVE), { from: 'mono', to: 'split', start }).plan;
     const ph = p.phases[1]!;
     expect(ph.extractions.map((e) => [e.unit, e.data.map((d) => d.table)])).toEqual([['ledger-svc', ['entries']]]);
+    // app listens on 8000 and catalog-svc on 8001: a redeploy behind the gateway, not a rename in place.
     expect(ph.notes).toEqual([
-      'app continues as catalog-svc (the domains the others leave it, same instance: a rename, no traffic shift)',
+      "app continues as catalog-svc (the domains the others leave it, same instance), with port 8000 → 8001; not a rename in place but a redeploy behind the gateway: catalog-svc starts beside app, the gateway and the units that call app switch from app:8000 to catalog-svc:8001 before this phase's canary shifts ledger-svc's routes from catalog-svc, and app stops once nothing reaches it",
       moveNote('items', 'catalog-svc', 'app', 'main', 'postgres', 'items-db', 'mongodb'),
     ]);
     // Two relational tables: entries (the extraction's) and items (the continuing unit's).
@@ -59,7 +60,7 @@ describe('plan: tables of a continuing unit that change store move too', () => {
     expect(back.phases[1]!.carried).toEqual(ph.carried);
     const notes = rehearsalSteps(back, blueprint, { stepMs: 1000, phases: [1] }).filter((a) => a.kind === 'note');
     expect(notes.map((a) => (a.kind === 'note' ? a.text : ''))).toEqual([
-      "catalog-svc (app before) carries on and its data moves (items: main → items-db): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's five steps for them stand",
+      "catalog-svc (app before) carries on and its data moves (items: main → items-db): not rehearsed (a rehearsal moves the tables of the units it starts); the plan's steps for them stand",
     ]);
   });
 
@@ -79,8 +80,12 @@ describe('plan: tables of a continuing unit that change store move too', () => {
     const ph = p.phases[4]!;
     expect(ph.extractions.map((e) => [e.unit, e.data.map((d) => `${d.table}: ${d.from.store} → ${d.to.store}`)])).toEqual([['keeper-svc', ['keepers: main → shared-pg']]]);
     expect(ph.notes).toContain(moveNote('animals', 'animal-svc', 'zoo', 'main', 'postgres', 'shared-pg', 'postgres'));
-    expect(ph.notes).toContain(moveNote('cages', 'animal-svc', 'zoo', 'main', 'postgres', 'cages-mem', 'memory'));
-    expect(ph.effort!.items).toContain('relational tables moved: 3 × 3 = 9 person-days');
+    // cages goes into a memory store: each of animal-svc's replicas loads its own copy, no backfill or verify.
+    expect(ph.notes).toContain(
+      "table cages of animal-svc (zoo before) moves: main (postgres) → cages-mem (memory), in four steps: 1. load at start: each of animal-svc's 3 replicas loads cages from main into its own memory (cages-mem) when it starts: 3 separate copies, not one store to backfill and verify; 2. keep in step: while zoo still writes cages to main, each replica reloads its copy from there (on a change event or a timer); 3. cut over: animal-svc reads and writes cages in its own memory only (a write reaches only the replica that makes it); main's copy is frozen; 4. drop the old copy: after the rollback window, drop cages from main; a replica that starts after that fills its copy as it runs, or from the table's source of truth, not from main",
+    );
+    expect(ph.effort!.items).toContain('relational tables moved: 2 × 3 = 6 person-days');
+    expect(ph.effort!.items).toContain('tables moved into or out of a memory store (loaded at start or written through, no backfill): 1 × 1 = 1 person-day');
     // Not a store renamed: main (every table) and shared-pg (two of them) have other tables.
     expect(ph.notes.filter((n) => n.startsWith('datastore main continues'))).toEqual([]);
   });
