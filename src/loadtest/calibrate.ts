@@ -161,7 +161,8 @@ export function fixedDemands(bp: Blueprint, layout: string, roots: readonly stri
     if (platform?.events) Object.assign(l.broker, { publishCpu: platform.events.publishMs, consumeCpu: platform.events.consumeMs });
   }
   if (platform) Object.assign(l.network, { cpuPerCall: platform.network.cpuPerCall, cpuPerKiB: platform.network.cpuPerKiB });
-  const c = compile(b, layout, { entries: [...roots] });
+  // The calibration layout runs on this machine, a shared host: its pool keeps its own station.
+  const c = compile(b, layout, { entries: [...roots], sharedHost: true });
   const demands = opDemands(c, roots);
   return (root, target, ownMs) => {
     const d = demands.get(root);
@@ -455,7 +456,7 @@ export function coldAtRuns(table: ColdVisit, workers: number, runs: readonly { p
  * fresh queries × (1 − U) × E[extra after an exponential gap] at their rate per server.
  */
 function databaseColdAtRuns(bp: Blueprint, layout: string, ops: readonly string[]) {
-  const c = compile(bp, layout);
+  const c = compile(bp, layout, { sharedHost: true });
   const demands = opDemands(c, ops);
   const tables = coldTables(c.stations, { coldVisitDb: { gapMs: [1], extraMs: [0] } });
   return (table: ColdVisit, stores: readonly string[], counts: readonly number[], seconds: number, cpuSeconds: number): number => {

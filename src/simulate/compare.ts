@@ -32,7 +32,8 @@ const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
 
 export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}): ComparisonResult {
   const w = workloadFor(bp, o);
-  const compiled = new Map<string, Compiled>(layouts.map((l) => [l, compile(bp, l)]));
+  // compiled once for the host they run on, if any (a unit's thread pool differs: compile.ts poolServers)
+  const compiled = new Map<string, Compiled>(layouts.map((l) => [l, compile(bp, l, { sharedHost: o.host !== undefined })]));
   if (w.kind === 'closed') throw closedWorkloadError(bp, w, compiled, 'compare sets the layouts');
   const rate = w.rate!;
   // The "no queueing" means at a rate light for every compared layout (lowLoadRate).

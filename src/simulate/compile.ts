@@ -14,7 +14,10 @@
 //      protocol (resolve.ts callProtocol; each protocol's figures in ResolvedLayout.hop):
 //      serialization CPU on the caller (cpuPerCall + cpuPerKiB × request+response), one-way
 //      latency, the callee's work (whose CPU burst carries the same serialization CPU), latency back;
-//   2. one CPU burst on the unit (the operation's cpu, plus serialization and event publishing);
+//   2. one CPU burst on the unit (the operation's cpu, plus serialization and event publishing),
+//      then its `pool` work on the unit's thread pool (poolServers: on a shared host a station of
+//      threadPool × workers threads; on an instance of its own the cores the workers leave, or
+//      with a worker per core the unit's own station);
 //   3. `wait` (an external dependency, no CPU);
 //   4. database reads then writes on the operation's primary datastore, each one visit; an
 //      engine: memory store has no station of its own: its queries are CPU on the unit itself;
@@ -44,6 +47,13 @@ export const OP_SPAWN = 5;
  * and nothing else on the unit): without this it would pass a unit that is down untouched.
  */
 export const OP_CHECK = 6;
+/**
+ * OP_ARRIVE station: a request or a call enters the unit here (a request from outside, a remote
+ * call, an event delivered through the broker or by a direct hop; not an in-process call, nor the
+ * unit's later visits of the same entry): counted for an autoscaler on `requests`, then on at
+ * once. Emitted only for units that autoscale on requests with a target: nothing elsewhere.
+ */
+export const OP_ARRIVE = 7;
 /** Each instruction is 4 int32s: opcode, a, b, c. */
 export const W = 4;
 
@@ -149,8 +159,15 @@ export interface CompileOptions {
   edgePolicies?: Record<string, EdgePolicy>;
   /** unit name → autoscale policy override */
   autoscale?: Record<string, Autoscale>;
-  /** shared host: adds the load driver as a station */
+  /** shared host: adds the load driver as a station (and implies sharedHost) */
   driverCpu?: number;
+  /**
+   * The run puts every process on one host's cores (--host-cores): a unit's thread pool is then
+   * a station of its own whose work the host model shares with the rest. Without it a pool's
+   * threads run on their unit's instance (poolServers). A caller that compiles once and runs
+   * with a host must say so here.
+   */
+  sharedHost?: boolean;
   /**
    * Only these operations as requests from outside (default: every operation). The analytic
    * method reads the workload mix's alone: a caller solving many layouts (the planner) compiles
@@ -162,6 +179,23 @@ export interface CompileOptions {
 const KIB = 1024;
 
 const DIST_KIND = { const: D_CONST, exp: D_EXP, lognormal: D_LOGNORMAL, gamma: D_GAMMA, uniform: D_UNIFORM } as const;
+
+/**
+ * Servers per replica of a unit's thread-pool station, 0 for none (its pool work then runs on the
+ * unit's own station). `vcpu` is the unit's instance's, undefined on a shared host or with no
+ * instance: then the pool is `threadPool` threads per worker beside the event loops (libuv: a
+ * burst of scrypt queues for the threads while the loop goes on serving), on a shared host taking
+ * the host's cores like everything else. On an instance of its own the threads run on its vCPUs,
+ * which the workers already hold: with a worker per core (workers ≥ its whole cores) pool work
+ * takes the workers' cores (no station of its own: a thread-pool station of threadPool × workers
+ * servers beside them gave a 4-vCPU box 4 + 32 cores); with fewer workers it has the cores they
+ * leave, capped by its threads. Whole cores, as the unit's station has (compile's wholeCores).
+ */
+export function poolServers(u: { workers: number; threadPool: number }, vcpu: number | undefined): number {
+  if (vcpu === undefined) return u.threadPool * u.workers;
+  const cores = Math.ceil(vcpu);
+  return u.workers >= cores ? 0 : Math.min(u.threadPool * u.workers, cores - u.workers);
+}
 
 /** A shared host's cores left to requests never go below this (background at or over its cores). */
 export const MIN_HOST_CORES = 0.01;
@@ -223,13 +257,20 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     );
     wholeCores(u.name, u.instance, servers);
   }
-  // A unit's thread pool (libuv) is its own station: `threadPool` servers per worker, beside the
-  // event loop, so a burst of scrypt queues for the 4 threads while the loop goes on serving; on a
-  // shared host its work takes the host's cores like everything else. Only units whose operations
-  // declare pool work get one. (An autoscaled unit's pool keeps its starting replicas: a bound.)
+  // A unit's thread pool (libuv): where its operations' `pool` work runs (poolServers). Only
+  // units whose operations declare pool work have one. (An autoscaled unit's pool station keeps
+  // its starting replicas: a bound.)
+  const sharedHost = opts.sharedHost === true || opts.driverCpu !== undefined;
   for (const u of r.units) {
     const usesPool = u.domains.some((d) => Object.values(bp.system.domains[d]?.operations ?? {}).some((op) => op.pool && op.pool.mean > 0));
-    if (usesPool) addStation({ id: `${u.name}${POOL_SUFFIX}`, kind: 'pool', replicas: u.replicas, servers: u.threadPool * u.workers, discipline: 'fcfs', domains: [] }, poolIndex, u.name);
+    if (!usesPool) continue;
+    const servers = poolServers(u, sharedHost || !u.instance ? undefined : vcpu(u.instance));
+    if (servers === 0) poolIndex.set(u.name, unitIndex.get(u.name)!);
+    else {
+      addStation({ id: `${u.name}${POOL_SUFFIX}`, kind: 'pool', replicas: u.replicas, servers, discipline: 'fcfs', domains: [] }, poolIndex, u.name);
+      // the workers' cores and the pool's together, against the instance's vCPU
+      if (!sharedHost) wholeCores(`${u.name}${POOL_SUFFIX}`, u.instance, u.workers + servers);
+    }
   }
   // A memory store is the unit's own state: no server, no station (its queries run on the unit).
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
@@ -272,6 +313,12 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
 
   const http = r.hop.http;
   const unitStation = (unit: string) => unitIndex.get(unit)!;
+  // A unit scaled on requests per second counts the requests and calls that enter it (des/control.ts):
+  // its visits are more (a caller resumes after a remote call on a visit of its own).
+  const arrivalsCounted = new Set(stations.flatMap((s, i) => (s.kind === 'unit' && s.autoscale?.metric === 'requests' && s.autoscale.target !== undefined ? [i] : [])));
+  const enter = (g: Gen, unit: string) => {
+    if (arrivalsCounted.has(unitStation(unit))) g.emit(OP_ARRIVE, unitStation(unit));
+  };
   const unitByName = new Map(r.units.map((u) => [u.name, u]));
   const serCpu = (bytes: number, h: Hop) => h.cpuPerCall + (h.cpuPerKiB * bytes) / KIB;
   /** A broker client's CPU per message on one side: its own per-message figure where given, else an HTTP call's, plus serialization. */
@@ -330,6 +377,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         if (broker >= 0 && !(cu === fromUnit && L.broker!.localDelivery === 'in-process')) {
           g.visit(broker, distOf(L.broker!.cpu, 0));
           g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
+          enter(g, cu);
           opBody(g, c, cu, brokerSide(L.broker!.consumeCpu, payload));
         } else if (cu === fromUnit) {
           opBody(g, c, cu, 0);
@@ -337,6 +385,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
           const h = hopTo(cu);
           g.visit(unitStation(fromUnit), constDist(serCpu(payload, h)));
           g.hop(h);
+          enter(g, cu);
           opBody(g, c, cu, serCpu(payload, h));
         }
       }
@@ -394,6 +443,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         g.tally.serializationMs += 2 * ser;
         g.visit(unitStation(unit), constDist(ser));
         g.hop(h);
+        enter(g, cu);
         opBody(g, callee, cu, ser, node.children);
         g.hop(h);
       }
@@ -441,9 +491,13 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       g.tally.gatewayMs = gw.cpu.mean + add + 2 * h.latency;
       g.tally.gatewayNetworkMs = 2 * h.latency;
       g.hop(h);
+      enter(g, unit);
       opBody(g, o, unit, 0);
       g.hop(h);
-    } else opBody(g, o, unit, 0);
+    } else {
+      enter(g, unit);
+      opBody(g, o, unit, 0);
+    }
     programs[idx]!.code = Int32Array.from(g.code);
     programs[idx]!.tally = g.tally;
     return idx;

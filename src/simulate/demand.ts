@@ -1,5 +1,5 @@
 // What one request of each operation asks of each station, read off the compiled programs.
-import { D_LOGNORMAL, distMean, distVar, OP_CHECK, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } from './compile.js';
+import { D_LOGNORMAL, distMean, distVar, OP_ARRIVE, OP_CHECK, OP_DELAY, OP_SPAWN, OP_VISIT, W, type Compiled } from './compile.js';
 
 /** Per top-level operation: what one request does to each station. */
 export interface OpDemand {
@@ -25,11 +25,12 @@ export interface OpDemand {
 
 /**
  * Is the instruction at pc a visit that continues the visit just before it (same station, nothing
- * between)? An OP_CHECK between them is nothing: it takes no time and leaves the process as it was.
+ * between)? An OP_CHECK or OP_ARRIVE between them is nothing: it takes no time and leaves the
+ * process as it was.
  */
 function continues(code: Int32Array, pc: number): boolean {
   let p = pc - W;
-  while (p >= 0 && code[p] === OP_CHECK) p -= W;
+  while (p >= 0 && (code[p] === OP_CHECK || code[p] === OP_ARRIVE)) p -= W;
   return p >= 0 && code[p] === OP_VISIT && code[p + 1] === code[pc + 1];
 }
 

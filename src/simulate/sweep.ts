@@ -74,7 +74,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The curve from computed points (any method). */
 export function sweepCurve(bp: Blueprint, layout: string, method: Method, results: { rate: number; result: SimulationResult }[], o: SimulateOptions = {}): SweepResult {
-  const c = compile(bp, layout);
+  const c = compile(bp, layout, { sharedHost: o.host !== undefined });
   const w = workloadFor(bp, o);
   const sat = saturation(c, opDemands(c), w.mix, o.host);
   const points = results.map(({ rate, result }) => {
@@ -141,7 +141,7 @@ const pctWords = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 
 /** An analytic sweep: instant, the means of the M/M/c network. */
 export function sweepAnalytic(bp: Blueprint, layout: string, rates: number[], o: SimulateOptions = {}): SweepResult {
-  const compiled = compile(bp, layout);
+  const compiled = compile(bp, layout, { sharedHost: o.host !== undefined });
   const results = rates.map((rate) => ({ rate, result: analyze(bp, layout, { ...o, rate, compiled }) }));
   return sweepCurve(bp, layout, 'analytic', results, o);
 }

@@ -18,8 +18,8 @@ export class Control {
   private lastBusy: Float64Array | null = null;
   private lastActive: Float64Array | null = null;
   private lastWait: Float64Array | null = null;
-  /** visits counted at the last tick, less those measure.start zeroed since (see CTL_MEASURE_START) */
-  private lastVisits: Float64Array | null = null;
+  /** arrivals (OP_ARRIVE) counted at the last tick */
+  private lastArrivals: Float64Array | null = null;
   /** when the last period ended, ms */
   private lastTick = 0;
   /** scale-up orders in flight: station, replicas (CTL_SCALE_UP's aux is the order's index) */
@@ -58,8 +58,6 @@ export class Control {
     const st = this.stations;
     switch (kind) {
       case CTL_MEASURE_START:
-        // The window's start zeroes the visit counts: the autoscaler's baseline moves down with them.
-        if (this.lastVisits) for (let s = 0; s < st.count; s++) this.lastVisits[s]! -= st.visits[s]!;
         this.measure.start(this.sim.now);
         return;
       case CTL_MEASURE_END:
@@ -100,11 +98,11 @@ export class Control {
     const st = this.stations;
     const t = st.totals();
     const zero = () => new Float64Array(st.count);
-    const prev = { busy: this.lastBusy ?? zero(), active: this.lastActive ?? zero(), wait: this.lastWait ?? zero(), visits: this.lastVisits ?? zero() };
+    const prev = { busy: this.lastBusy ?? zero(), active: this.lastActive ?? zero(), wait: this.lastWait ?? zero(), arrivals: this.lastArrivals ?? zero() };
     this.lastBusy = t.busy;
     this.lastActive = t.active;
     this.lastWait = t.wait;
-    this.lastVisits = t.visits;
+    this.lastArrivals = Float64Array.from(st.arrivals);
     const span = this.sim.now - this.lastTick;
     this.lastTick = this.sim.now;
     this.c.stations.forEach((def, s) => {
@@ -120,7 +118,7 @@ export class Control {
       const sharedMs = span * active;
       const m = metricOf(a, {
         cpu: (t.busy[s]! - prev.busy[s]!) / (replicaMs * st.servers[s]!),
-        requests: ((t.visits[s]! - prev.visits[s]!) * 1000) / sharedMs,
+        requests: ((st.arrivals[s]! - prev.arrivals[s]!) * 1000) / sharedMs,
         connections: (t.busy[s]! - prev.busy[s]! + t.wait[s]! - prev.wait[s]!) / sharedMs,
       });
       const desired = Math.min(a.max, Math.max(a.min, 1, Math.ceil((active * m.value) / m.target - 1e-9)));
@@ -141,9 +139,9 @@ export class Control {
  * The metric an autoscaler reads, per replica over the last period, and its target, as the
  * generated HPA has them (generate/k8s.ts hpa; the HPA asks for ceil(replicas × metric / target)):
  *  - cpu: the share of the servers busy, against targetUtilization;
- *  - requests (the HPA's http_requests_per_second): arrivals per second against `target`. An arrival
- *    is a visit to the unit, so a request whose work there is split (around remote calls, in-process
- *    calls, queries of in-process state) counts once per visit;
+ *  - requests (the HPA's http_requests_per_second): arrivals per second against `target`, each
+ *    request or call that enters the unit once (OP_ARRIVE), however many visits its work there
+ *    takes (around remote calls, in-process calls, queries of in-process state, pool work);
  *  - connections (the HPA's websocket_connections, a gauge of what a replica holds): the requests in
  *    the unit, queued and in service, on average over the period, against `target`.
  * Without a `target` another metric falls back to CPU, as the analytic method's warning says.

@@ -7,7 +7,7 @@
 // Tokens and events are pooled in typed arrays: the steady state allocates nothing, which is
 // what makes a million requests take about a second.
 import { coldTables } from '../cold-visit.js';
-import { OP_BEGIN, OP_CHECK, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../compile.js';
+import { OP_ARRIVE, OP_BEGIN, OP_CHECK, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../compile.js';
 import type { WorkloadSpec } from '../types.js';
 import { Arrivals } from './arrivals.js';
 import { Calls } from './calls.js';
@@ -242,7 +242,7 @@ class Sim {
       } else if (ins === OP_CHECK) {
         // A unit that is down refuses even a request that asks it for no work.
         if (this.stations.down[code[pc + 1]!] && this.fail(t)) return;
-      }
+      } else if (ins === OP_ARRIVE) this.stations.arrivals[code[pc + 1]!]!++; // a unit scaled on requests counts it
     }
   }
 }

@@ -17,7 +17,8 @@
 //                (host-groups.ts); or, in time slices (--cpu-slice), the one host object of
 //                sliced-host.ts, which EV_POOL_WAKE names like a pool (aux: its core and turn).
 //   program pc   instructions of 4 int32s (compile.ts: OP_VISIT station dist, OP_DELAY dist,
-//                OP_SPAWN program, OP_BEGIN edge endPc, OP_END edge, OP_CHECK station).
+//                OP_SPAWN program, OP_BEGIN edge endPc, OP_END edge, OP_CHECK station,
+//                OP_ARRIVE station).
 //
 // One request's path, in the order it runs (test/meta/des-path.test.ts keeps it under 400 lines):
 //

@@ -58,6 +58,8 @@ export class Stations {
   // opens and copies them when it closes (what comes after is never read).
   readonly visits: Float64Array;
   readonly waited: Float64Array;
+  /** requests and calls that entered each unit scaled on requests (OP_ARRIVE), never zeroed: the autoscaler's count */
+  readonly arrivals: Float64Array;
   /** service work handed out (sampled, with a cold visit's extra and the work after its answer) and visits that got it */
   readonly work: Float64Array;
   readonly served: Float64Array;
@@ -129,6 +131,7 @@ export class Stations {
     this.activeArea = new Float64Array(S);
     this.activeLast = new Float64Array(S);
     this.visits = new Float64Array(S);
+    this.arrivals = new Float64Array(S);
     this.waited = new Float64Array(S);
     this.work = new Float64Array(S);
     this.served = new Float64Array(S);
