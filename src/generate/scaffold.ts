@@ -55,6 +55,8 @@ interface OpInfo {
   body: boolean;
   /** the calls it makes, as "clients.<key>.<method>" */
   calls: string[];
+  /** the events it emits, as the events.ts functions that publish them */
+  publishes: string[];
 }
 
 /** A domain as one unit's code sees it: held (in-process, every operation) or called in another unit. */
@@ -158,12 +160,30 @@ function calledFromOutside(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): s
   const out = new Set<string>();
   for (const o of ops.values()) {
     if (u.domains.includes(o.domain) || r.unitOfDomain.get(o.domain) === u.name) continue;
-    for (const c of o.op.calls) {
-      const target = ops.get(c.op);
-      if (target && u.domains.includes(target.domain)) out.add(c.op);
+    for (const c of [...o.op.calls.map((x) => x.op), ...eventCalls(bp, r, o.op)]) {
+      const target = ops.get(c);
+      if (target && u.domains.includes(target.domain)) out.add(c);
     }
   }
   return [...out].sort(byCodeUnit);
+}
+
+/**
+ * The consumers an operation's events reach by a direct call. Without a broker the simulator
+ * delivers each event to each consumer as a call (in process within the unit, a hop to another
+ * unit: semantics.ts warns so), and the scaffold wires them as it wires the operation's own calls:
+ * an internal endpoint on the consumer's unit, a client in the publisher's. With a broker, none
+ * (events.ts publishes to it). A consumer placed in no unit is left out: the simulator delivers it nothing.
+ */
+function eventCalls(bp: Blueprint, r: ResolvedLayout, op: { emits: readonly string[] }): string[] {
+  if (r.layout.broker) return [];
+  const ops = operationIndex(bp);
+  return op.emits
+    .flatMap((e) => (Object.hasOwn(bp.system.events, e) ? bp.system.events[e]!.consumers : []))
+    .filter((c) => {
+      const target = ops.get(c);
+      return target !== undefined && r.unitOfDomain.has(target.domain);
+    });
 }
 
 /**
@@ -179,7 +199,8 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
   const protocols = new Map<string, Set<Protocol>>();
   for (const d of u.domains) {
     for (const [, op] of Object.entries(bp.system.domains[d]?.operations ?? {})) {
-      for (const c of op.calls) {
+      // An event delivered by direct call is a call without a protocol of its own: the consumer unit's.
+      for (const c of [...op.calls, ...eventCalls(bp, r, op).map((x) => ({ op: x, protocol: undefined }))]) {
         const target = ops.get(c.op);
         if (!target || held.has(target.domain)) continue;
         (called.get(target.domain) ?? called.set(target.domain, new Set()).get(target.domain)!).add(target.name);
@@ -217,6 +238,7 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
           params: route ? [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!) : [],
           body: route ? ['POST', 'PUT', 'PATCH'].includes(route.method) : true,
           calls: [],
+          publishes: [],
         };
       }),
     };
@@ -242,6 +264,264 @@ function domainsOf(bp: Blueprint, r: ResolvedLayout, u: ResolvedUnit): DomainInf
     }
   }
   return infos;
+}
+
+/** How an event reaches one consumer in a layout: as the simulator delivers it (compile.ts spawnProgram). */
+type Delivery = 'in-process' | 'direct' | 'broker' | 'nowhere';
+
+/** One event published by one unit, delivered to one of its consumers. */
+interface EventRoute {
+  event: string;
+  from: ResolvedUnit;
+  /** the consumer operation ("domain.operation") */
+  consumer: string;
+  /** the unit holding the consumer (undefined: its domain is placed in no unit) */
+  to: ResolvedUnit | undefined;
+  how: Delivery;
+}
+
+/** An event one unit emits: the operations emitting it there and a route to each consumer. */
+interface Publication {
+  event: string;
+  from: ResolvedUnit;
+  emitters: string[];
+  routes: EventRoute[];
+}
+
+/**
+ * Every event each unit emits, by unit (the layout's order), event (the blueprint's order) and
+ * consumer (the event's order). A consumer in the publishing unit runs in process, unless the
+ * broker delivers those too (localDelivery: broker, its default); any other goes through the
+ * broker, or, in a layout without one, is a direct call.
+ */
+function publications(bp: Blueprint, r: ResolvedLayout): Publication[] {
+  const ops = operationIndex(bp);
+  const unitByName = new Map(r.units.map((x) => [x.name, x]));
+  const broker = r.layout.broker;
+  const out: Publication[] = [];
+  for (const from of r.units) {
+    for (const [event, def] of Object.entries(bp.system.events)) {
+      const emitters = [...ops.values()].filter((o) => r.unitOfDomain.get(o.domain) === from.name && o.op.emits.includes(event)).map((o) => o.id);
+      if (!emitters.length) continue;
+      const routes: EventRoute[] = [];
+      for (const consumer of def.consumers) {
+        const target = ops.get(consumer);
+        if (!target) continue;
+        const to = unitByName.get(r.unitOfDomain.get(target.domain) ?? '');
+        const how: Delivery = !to ? 'nowhere' : broker && !(to === from && broker.localDelivery === 'in-process') ? 'broker' : to === from ? 'in-process' : 'direct';
+        routes.push({ event, from, consumer, to, how });
+      }
+      out.push({ event, from, emitters, routes });
+    }
+  }
+  return out;
+}
+
+/** A type-name stem for an event (free text: "order.placed-v2" → OrderPlacedV2); one with no ASCII letter or digit, or starting with a digit, is prefixed Event. */
+const eventStem = (s: string) => {
+  const p = pascal(s);
+  return /^[A-Za-z]/.test(p) ? p : `Event${p}`;
+};
+
+/** The events one unit's code deals with: those it publishes, those it subscribes to on the broker. */
+interface UnitEvents {
+  published: Publication[];
+  /** the (event, consumer) pairs the broker delivers to this unit, each once */
+  subscribed: EventRoute[];
+  /** event → identifier stem, unique in the unit: publish<Stem>, <Stem>Payload */
+  stems: Map<string, string>;
+}
+
+function unitEvents(bp: Blueprint, pubs: Publication[], u: ResolvedUnit): UnitEvents {
+  const published = pubs.filter((p) => p.from === u);
+  // Two units publishing one event make one subscription of each consumer, not two.
+  const seen = new Set<string>();
+  const order = Object.keys(bp.system.events);
+  const subscribed = pubs
+    .flatMap((p) => p.routes)
+    .filter((x) => x.to === u && x.how === 'broker' && !seen.has(`${x.event}\n${x.consumer}`) && seen.add(`${x.event}\n${x.consumer}`))
+    .sort((a, b) => order.indexOf(a.event) - order.indexOf(b.event));
+  const names = order.filter((e) => published.some((p) => p.event === e) || subscribed.some((x) => x.event === e));
+  return { published, subscribed, stems: uniqueIdents(names, eventStem) };
+}
+
+/** Each held operation's events, by the events.ts function that publishes them (for its handler's TODO). */
+function notePublishes(bp: Blueprint, domains: DomainInfo[], ev: UnitEvents): void {
+  const ops = operationIndex(bp);
+  for (const d of domains.filter((x) => x.held)) {
+    for (const o of d.ops) o.publishes = ops.get(o.id)!.op.emits.filter((e) => ev.stems.has(e)).map((e) => `publish${ev.stems.get(e)!}`);
+  }
+}
+
+/** A consumer operation as this unit's code reaches it: its domain's client and its method. */
+function consumerOp(domains: DomainInfo[], consumer: string): { d: DomainInfo; o: OpInfo } {
+  const d = domains.find((x) => x.name === splitOp(consumer)[0])!;
+  return { d, o: d.ops.find((x) => x.id === consumer)! };
+}
+
+/** The client call that runs a consumer with an event's payload: its body, and each route parameter from the payload's field of that name. */
+function consumerCall(domains: DomainInfo[], consumer: string): string {
+  const { d, o } = consumerOp(domains, consumer);
+  // "__proto__" as a plain key would set the literal's prototype, not a parameter.
+  const key = (p: string) => (p === '__proto__' ? `[${tsString(p)}]` : prop(p));
+  const params = o.params.length ? `{ ${o.params.map((p) => `${key(p)}: routeParam(payload, ${tsString(p)})`).join(', ')} }` : '{}';
+  return `clients.${d.key}.${o.method}({ params: ${params}, body: ${o.body ? 'payload' : 'undefined'} })`;
+}
+
+/** Where a delivery goes, for a comment: "stock.reserve in stock, by a direct HTTP call". */
+function deliveryText(e: EventRoute, kind: string | undefined): string {
+  switch (e.how) {
+    case 'in-process':
+      return `${e.consumer}, in process`;
+    case 'direct':
+      return `${e.consumer} in ${e.to!.name}, by a direct ${unitProtocol(e.to!) === 'grpc' ? 'gRPC' : 'HTTP'} call`;
+    case 'broker':
+      return `${e.consumer} in ${e.to!.name}, through the ${kind} broker`;
+    case 'nowhere':
+      return `${e.consumer}: no unit of this layout holds it, not delivered`;
+  }
+}
+
+/** "domain.operation" → [domain, operation] (a domain name holds no "."). */
+const splitOp = (id: string): [string, string] => [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
+
+/**
+ * src/events.ts of a unit that publishes events or takes some from the broker (else none): a
+ * publish<Event>(clients, payload) per event it emits, delivering it as archsim simulated it
+ * (in process, by direct call, or a stub publishing to the broker), and on a consuming unit of a
+ * layout with a broker the subscriptions, a stub too. No broker client library: the kind and
+ * BROKER_URL are named for the team to choose one.
+ */
+function eventsTs(r: ResolvedLayout, u: ResolvedUnit, domains: DomainInfo[], ev: UnitEvents): string | undefined {
+  if (!ev.published.length && !ev.subscribed.length) return undefined;
+  const kind = r.layout.broker?.kind;
+  const toBroker = ev.published.some((p) => p.routes.some((e) => e.how === 'broker'));
+  const L = [...eventsHeader(u, kind, ev), "import type { Clients } from './clients.js';"];
+  if (toBroker || ev.subscribed.length) L.push("import { NotImplemented } from './errors.js';");
+  L.push('');
+  const delivered = [...ev.published.flatMap((p) => p.routes.filter((e) => e.how === 'in-process' || e.how === 'direct')), ...ev.subscribed];
+  if (delivered.some((e) => consumerOp(domains, e.consumer).o.params.length > 0)) L.push(...ROUTE_PARAM_TS);
+  if (ev.published.length) L.push(...DELIVER_TS);
+  if (toBroker) L.push(...toBrokerTs(kind!));
+  for (const p of ev.published) L.push(...publishTs(p, ev.stems.get(p.event)!, domains, kind));
+  if (ev.subscribed.length) L.push(...subscriptionsTs(u, kind!, domains, ev.subscribed));
+  return L.join('\n');
+}
+
+/** What events.ts holds, and how this layout delivers events. */
+function eventsHeader(u: ResolvedUnit, kind: string | undefined, ev: UnitEvents): string[] {
+  const what = !ev.subscribed.length
+    ? [`// The events of ${u.name}: a publish<Event>(clients, payload) per event it emits.`]
+    : !ev.published.length
+      ? [`// The events of ${u.name}: those it takes from the broker (SUBSCRIPTIONS).`]
+      : [`// The events of ${u.name}: a publish<Event>(clients, payload) per event it emits, and those it`, '// takes from the broker (SUBSCRIPTIONS).'];
+  const how = kind
+    ? [
+        `// This layout has a ${kind} broker, at BROKER_URL (set by compose and Kubernetes). Publishing to it`,
+        '// and subscribing are STUBS: write them with its client library (archsim adds none).',
+      ]
+    : [
+        '// This layout has no broker: as archsim simulated it, each event reaches each consumer by a direct',
+        '// call, in process for an operation of this unit, to its internal endpoint (src/clients.ts, with',
+        "// the service token) for another unit's.",
+      ];
+  // The simulator runs event work detached from the request (OP_SPAWN): nobody waits for it.
+  const detached = ev.published.length
+    ? [
+        '// The deliveries run detached from the emitting request, as simulated: a handler may leave the',
+        '// promise unawaited (it never rejects) or await it for the deliveries that failed.',
+      ]
+    : [];
+  return [...what, ...how, ...detached];
+}
+
+const ROUTE_PARAM_TS = [
+  "/** A consumer's route parameter from the payload's own field of that name (a missing one is empty). */",
+  'function routeParam(payload: Record<string, unknown>, name: string): string {',
+  "  return Object.hasOwn(payload, name) ? String(payload[name]) : '';",
+  '}',
+  '',
+];
+
+// Never rejects: an unawaited publish must not end the process with an unhandled rejection.
+const DELIVER_TS = [
+  '/** A delivery that failed: to which consumer operation (or the broker), and why. */',
+  'export interface DeliveryFailure {',
+  '  to: string;',
+  '  error: unknown;',
+  '}',
+  '',
+  '/** Runs every delivery at once; resolves to those that failed and never rejects. */',
+  'async function deliver(deliveries: readonly (readonly [string, () => Promise<unknown>])[]): Promise<DeliveryFailure[]> {',
+  '  const settled = await Promise.allSettled(deliveries.map(([, run]) => Promise.resolve().then(run)));',
+  "  return settled.flatMap((s, i) => (s.status === 'rejected' ? [{ to: deliveries[i]![0], error: s.reason as unknown }] : []));",
+  '}',
+  '',
+];
+
+/** The broker publish stub. Its error never holds BROKER_URL's value, which may carry credentials. */
+function toBrokerTs(kind: string): string[] {
+  return [
+    '/**',
+    ` * STUB: publish an event to the ${kind} broker at BROKER_URL, with the broker's client library.`,
+    ' * Until then every publish through it fails with NotImplemented (a DeliveryFailure).',
+    ' */',
+    'async function toBroker(event: string, payload: unknown): Promise<void> {',
+    '  void payload;',
+    `  throw new NotImplemented(event, ${tsString(`publish it to the ${kind} broker at BROKER_URL (src/events.ts)`)});`,
+    '}',
+    '',
+  ];
+}
+
+/** An event's payload type and publish function: one publish to the broker for all its subscribers, a call per consumer delivered in process or directly. */
+function publishTs(p: Publication, stem: string, domains: DomainInfo[], kind: string | undefined): string[] {
+  const subscribers = p.routes.filter((e) => e.how === 'broker');
+  const L = [
+    `/** ${commentText(`${p.event}: its payload, refine it (each consumer takes it as its input's body)`)}. */`,
+    `export type ${stem}Payload = Record<string, unknown>;`,
+    '',
+    `/** ${commentText(`Publish ${p.event} (emitted by ${p.emitters.join(', ')}) to ${p.routes.length ? p.routes.map((e) => deliveryText(e, kind)).join('; ') : 'no consumer'}`)}. */`,
+    `export function publish${stem}(clients: Clients, payload: ${stem}Payload): Promise<DeliveryFailure[]> {`,
+    '  return deliver([',
+  ];
+  if (subscribers.length) {
+    L.push(`    // ${commentText(`subscribed on the broker: ${subscribers.map((e) => `${e.consumer} (${e.to!.name})`).join(', ')}`)}`);
+    L.push(`    [${tsString(`${kind} broker`)}, () => toBroker(${tsString(p.event)}, payload)],`);
+  }
+  for (const e of p.routes) {
+    if (e.how === 'in-process' || e.how === 'direct') L.push(`    [${tsString(e.consumer)}, () => ${consumerCall(domains, e.consumer)}],`);
+    else if (e.how === 'nowhere') L.push(`    // ${commentText(deliveryText(e, kind))}`);
+  }
+  L.push('  ]);', '}', '');
+  return L;
+}
+
+/** What a consuming unit takes from the broker, each delivered to its handler in process, and the subscribe stub. */
+function subscriptionsTs(u: ResolvedUnit, kind: string, domains: DomainInfo[], subscribed: EventRoute[]): string[] {
+  return [
+    '/** An event this unit takes from the broker, and the operation that consumes it (in process). */',
+    'export interface Subscription {',
+    '  event: string;',
+    '  operation: string;',
+    '  deliver(clients: Clients, payload: Record<string, unknown>): Promise<unknown>;',
+    '}',
+    '',
+    `/** What ${u.name} subscribes to on the ${kind} broker. */`,
+    'export const SUBSCRIPTIONS: Subscription[] = [',
+    ...subscribed.map((e) => `  { event: ${tsString(e.event)}, operation: ${tsString(e.consumer)}, deliver: (clients, payload) => ${consumerCall(domains, e.consumer)} },`),
+    '];',
+    '',
+    '/**',
+    ` * STUB: subscribe to each of SUBSCRIPTIONS on the ${kind} broker at BROKER_URL, with the broker's`,
+    " * client library, and hand each message's payload to its deliver; start it from main.ts.",
+    ' */',
+    'export async function subscribe(clients: Clients): Promise<void> {',
+    '  void clients;',
+    `  throw new NotImplemented('subscribe', ${tsString(`subscribe to the ${kind} broker at BROKER_URL (src/events.ts)`)});`,
+    '}',
+    '',
+  ];
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -585,7 +865,8 @@ function handlersTs(bp: Blueprint, d: DomainInfo): string {
   for (const o of d.ops) {
     L.push(`    /** ${commentText(`${o.id}: ${o.summary}`)} */`);
     L.push(`    async ${prop(o.method)}(input: contract.${o.type}Input): Promise<contract.${o.type}Result> {`);
-    L.push(`      // TODO: implement ${commentText(o.id)}${o.calls.length ? `; calls ${commentText(o.calls.join(', '))}` : ''}.`);
+    const publish = o.publishes.length ? `; publish what it emits: ${o.publishes.map((f) => `${f}(clients, payload)`).join(', ')} from ../events.js` : '';
+    L.push(`      // TODO: implement ${commentText(o.id)}${o.calls.length ? `; calls ${commentText(o.calls.join(', '))}` : ''}${publish}.`);
     L.push('      void input;', `      throw new NotImplemented(${tsString(o.id)});`, '    },');
   }
   L.push('  };', '}', '');
@@ -878,6 +1159,65 @@ function codeNote(u: ResolvedUnit): string {
   return `${markdownText(u.runtime ?? '')}: write it in \`services/${u.name}/\``;
 }
 
+/**
+ * The README's Events section: every event each service emits, each consumer, and how it is
+ * delivered in this layout (what archsim simulated), so a team sees who consumes what.
+ */
+function eventsReadme(r: ResolvedLayout, pubs: Publication[], scaffolded: boolean): string[] {
+  if (!pubs.length) return [];
+  const b = r.layout.broker;
+  const delivered = (e: EventRoute): string => {
+    switch (e.how) {
+      case 'in-process':
+        return 'in process';
+      case 'direct': {
+        const [domain, op] = splitOp(e.consumer);
+        return unitProtocol(e.to!) === 'grpc' ? 'direct gRPC call (its method in `proto/system.proto`)' : `direct HTTP call, \`POST /internal/${domain}/${op}\``;
+      }
+      case 'broker':
+        return `through the ${b!.kind} broker (\`BROKER_URL\`)`;
+      case 'nowhere':
+        return 'not delivered: no service holds it';
+    }
+  };
+  const L = ['## Events', ''];
+  if (b) {
+    L.push(
+      `This layout has a ${b.kind} broker at \`BROKER_URL\`.`,
+      b.localDelivery === 'in-process'
+        ? 'A consumer in the publishing service runs in process (`localDelivery: in-process`); the others\nget the event through the broker.'
+        : 'Every consumer gets the event through the broker, one in the publishing service too\n(`localDelivery: broker`).',
+    );
+    if (scaffolded) {
+      L.push(
+        'In a TypeScript service, `src/events.ts` has a `publish<Event>(clients, payload)` for each event it',
+        'emits (its emitting handlers say to call it) and, where the service consumes events through the',
+        'broker, `SUBSCRIPTIONS`: publishing to the broker and subscribing on it are stubs to write with its',
+        'client library (archsim adds none).',
+      );
+    }
+  } else {
+    L.push(
+      'This layout has no broker: as archsim simulated it, each event is a direct call to each consumer, in',
+      'process when the consumer is in the publishing service, else to its internal endpoint.',
+    );
+    if (scaffolded) {
+      L.push(
+        'In a TypeScript service, `src/events.ts` has a `publish<Event>(clients, payload)` for each event it',
+        'emits (its emitting handlers say to call it), which makes those calls, detached from the request.',
+      );
+    }
+  }
+  L.push('', '| event | published by | emitted by | consumer | consuming service | delivered |', '| --- | --- | --- | --- | --- | --- |');
+  for (const p of pubs) {
+    const name = markdownText(p.event);
+    if (!p.routes.length) L.push(`| ${name} | \`${p.from.name}\` | ${p.emitters.join(', ')} | none | | |`);
+    for (const e of p.routes) L.push(`| ${name} | \`${p.from.name}\` | ${p.emitters.join(', ')} | ${e.consumer} | ${e.to ? `\`${e.to.name}\`` : 'none'} | ${delivered(e)} |`);
+  }
+  L.push('');
+  return L;
+}
+
 function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, opts: GenerateOptions): string {
   const scaffolded = r.units.filter(isScaffolded);
   const others = r.units.filter((u) => !isScaffolded(u));
@@ -947,6 +1287,7 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
       '',
     );
   }
+  L.push(...eventsReadme(r, publications(bp, r), scaffolded.length > 0));
   if (scaffolded.length) {
     L.push('## Develop', '', '```sh', 'npm install', 'npm test              # builds and tests every TypeScript service', `npm run start:${scaffolded[0]!.name}`, '```', '');
   }
@@ -1004,6 +1345,7 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: '.nvmrc', content: '20\n' });
   }
   const names = grpcNames(bp);
+  const pubs = publications(bp, r);
   for (const u of scaffolded) {
     const base = `services/${u.name}`;
     const list = eps.get(u.name)!;
@@ -1035,6 +1377,10 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: `${base}/src/service-auth.ts`, content: SERVICE_AUTH_TS });
     files.push({ path: `${base}/src/remote.ts`, content: remoteTs(grpc) });
     files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains, names, calleeVariables(bp, r, r.wiring.find((w) => w.unit.name === u.name)!)) });
+    const ev = unitEvents(bp, pubs, u);
+    const events = eventsTs(r, u, domains, ev);
+    if (events !== undefined) files.push({ path: `${base}/src/events.ts`, content: events });
+    notePublishes(bp, domains, ev);
     for (const d of domains) {
       files.push({ path: `${base}/src/contracts/${d.file}.ts`, content: contractTs(bp, d) });
       if (d.held) files.push({ path: `${base}/src/handlers/${d.file}.ts`, content: handlersTs(bp, d) });

@@ -113,7 +113,7 @@ export interface Wiring {
   unit: ResolvedUnit;
   /** the datastores it connects to (an engine: memory store is its own process's state: not here) */
   stores: ResolvedDatastore[];
-  /** Units this unit calls over the network (sorted by name). */
+  /** Units this unit calls over the network (sorted by name): its calls and, without a broker, the units its events go to. */
   calls: ResolvedUnit[];
   /** unit name → the protocols this unit calls it by (one of `calls`; sorted) */
   callProtocols: Record<string, Protocol[]>;
@@ -451,6 +451,19 @@ function wiringOf(rb: ResolvedBlueprint, r: ResolvedLayout): Wiring[] {
       if (!from || !to || to === from) continue;
       const m = by.get(from) ?? by.set(from, new Map()).get(from)!;
       (m.get(to) ?? m.set(to, new Set()).get(to)!).add(callProtocol(r, c, unitByName.get(to)));
+    }
+    // Without a broker an event reaches a consumer in another unit as a direct call, by the
+    // consumer unit's protocol (compile.ts models it so; the scaffold's events.ts calls it so):
+    // the publisher needs that unit's address and both the service token.
+    if (r.layout.broker !== undefined || !from) continue;
+    for (const e of o.op.emits) {
+      for (const c of rb.events.get(e)?.consumers ?? []) {
+        const target = rb.operationIndex.get(c);
+        const to = target && r.unitOfDomain.get(target.domain);
+        if (!to || to === from) continue;
+        const m = by.get(from) ?? by.set(from, new Map()).get(from)!;
+        (m.get(to) ?? m.set(to, new Set()).get(to)!).add(unitByName.get(to)!.protocol);
+      }
     }
   }
   const sorted = (s: Iterable<Protocol>) => [...new Set(s)].sort(byCodeUnit);

@@ -11,7 +11,7 @@ export function createApi(clients: Clients): contract.ApiClient {
   return {
     /** api.list: GET /api/items: cpu ≈1 ms; db 1 read(s), 0 write(s); calls search.find; emits item.seen */
     async list(input: contract.ListInput): Promise<contract.ListResult> {
-      // TODO: implement api.list; calls clients.search.find(…).
+      // TODO: implement api.list; calls clients.search.find(…); publish what it emits: publishItemSeen(clients, payload) from ../events.js.
       void input;
       throw new NotImplemented("api.list");
     },
