@@ -119,24 +119,25 @@ export function closeChannels(): void {
 /**
  * A typed client for a domain held by a gRPC unit: each operation is a unary call of its method
  * on the system's .proto, with the service token; failures as RemoteError (503 unreachable or
- * timed out, the request's 4xx passed through, 502 anything else).
+ * timed out, the request's 4xx passed through, 502 anything else). A method's CallPolicy applies
+ * as httpClient's does (guarded: the policy's timeout is the call's deadline).
  */
-export function grpcClient<C>(target: string, domain: string, service: string, operations: GrpcOperations<C>, token: string, timeoutMs = 10_000): C {
+export function grpcClient<C>(target: string, domain: string, service: string, operations: GrpcOperations<C>, token: string, timeoutMs = 10_000, policies: Policies<C> = {}): C {
   const client: Record<string, Call> = {};
   for (const [method, op, rpc] of operations) {
     const id = \`\${domain}.\${op}\`;
-    client[method] = async (input) => {
+    client[method] = guarded(id, policies[method], timeoutMs, async (ms, input) => {
       const i = (input ?? {}) as { params?: Record<string, string>; body?: unknown };
       let res: WireResult;
       try {
-        res = await unaryCall(target, service, rpc, { params: i.params ?? {}, body_json: i.body === undefined ? '' : JSON.stringify(i.body) }, token, timeoutMs);
+        res = await unaryCall(target, service, rpc, { params: i.params ?? {}, body_json: i.body === undefined ? '' : JSON.stringify(i.body) }, token, ms);
       } catch (e) {
         const code = (e as { code?: unknown }).code;
         const status = code === grpc.status.UNAVAILABLE || code === grpc.status.DEADLINE_EXCEEDED ? 503 : code === grpc.status.INVALID_ARGUMENT ? 400 : code === grpc.status.NOT_FOUND ? 404 : 502;
         throw new RemoteError(status, id, \`\${id} failed (\${(e as Error).message})\`);
       }
       return res.result_json ? JSON.parse(res.result_json) : undefined;
-    };
+    });
   }
   return client as C;
 }

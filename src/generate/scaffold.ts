@@ -7,7 +7,7 @@
 // files and a note in the README, no code. Pure: returns the files.
 import { callProtocol, operationIndex, type EffectiveOperation, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import type { RouteEntry } from '../model/routes.js';
-import type { Blueprint, Protocol } from '../model/schema.js';
+import type { Blueprint, Call, Protocol } from '../model/schema.js';
 import { APP_UID, byCodeUnit, calleeVariables, dataDirNote, filesystemStores, isScaffolded, layoutToGenerate, probeProtocol, refuseScaffoldPaths, startReplicas, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
@@ -874,7 +874,43 @@ function handlersTs(bp: Blueprint, d: DomainInfo): string {
 }
 
 /** Every domain the unit reaches, each as one typed client: in-process, over HTTP, or a gRPC note. */
-function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames, vars: { get(callee: string, protocol: Protocol): string }): string {
+/** A call's policy as a remote.ts CallPolicy literal; undefined when it declares none (one attempt, the client's default timeout). */
+export function callPolicyLiteral(c: Call): string | undefined {
+  if (c.timeout === undefined && c.retries === 0 && !c.circuitBreaker && !c.optional) return undefined;
+  const parts = [...(c.timeout !== undefined ? [`timeoutMs: ${c.timeout}`] : []), `retries: ${c.retries}`, `backoffMs: ${c.backoff}`, `optional: ${c.optional}`];
+  const cb = c.circuitBreaker;
+  if (cb) parts.push(`breaker: { failureThreshold: ${cb.failureThreshold}, windowMs: ${cb.window}, minCalls: ${cb.minCalls}, openForMs: ${cb.openFor} }`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+/**
+ * The policies of a called domain's methods, as a POLICIES_<Stem> constant's lines (none: no
+ * call to it declares one). The blueprint keys a policy by call site (caller operation → callee
+ * operation) but a unit has one client per callee domain, and handlers call it through the
+ * domain's contract, which has no room for a policy argument: so the policy is the callee
+ * operation's, and its breaker is shared by the unit's calls to that operation. When the unit's
+ * call sites of one operation declare different policies, the first (blueprint order) applies
+ * and the constant says so.
+ */
+function policiesTs(bp: Blueprint, u: ResolvedUnit, d: DomainInfo): string[] {
+  const L: string[] = [];
+  for (const o of d.ops) {
+    const sites: { caller: string; policy: string | undefined }[] = [];
+    for (const dn of u.domains) {
+      for (const [name, op] of Object.entries(bp.system.domains[dn]?.operations ?? {})) {
+        for (const c of op.calls) if (c.op === o.id) sites.push({ caller: `${dn}.${name}`, policy: callPolicyLiteral(c) });
+      }
+    }
+    const first = sites[0];
+    if (!first?.policy) continue;
+    const others = sites.filter((x) => x.policy !== first.policy);
+    L.push(`  // ${commentText(`${first.caller} → ${o.id}${others.length ? `; also called by ${others.map((x) => x.caller).join(', ')} with another policy, which this one overrides` : ''}`)}`);
+    L.push(`  ${prop(o.method)}: ${first.policy},`);
+  }
+  return L.length ? [`export const POLICIES_${d.stem}: Policies<${d.stem}Client> = {`, ...L, '};'] : [];
+}
+
+function clientsTs(bp: Blueprint, u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames, vars: { get(callee: string, protocol: Protocol): string }): string {
   const L = [
     `// The clients of ${u.name}: one typed client per domain its operations reach. A domain this unit`,
     '// holds is an in-process call (its handlers); a domain held by another unit is a call over the',
@@ -890,7 +926,13 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames, var
     ...(remote.some((d) => d.remote?.protocol === 'grpc') ? ['grpcClient'] : []),
     ...(remote.some((d) => !d.remote) ? ['unplacedClient'] : []),
   ];
-  if (helpers.length) L.push(`import { ${helpers.join(', ')} } from './remote.js';`);
+  const policies = new Map(remote.filter((d) => d.remote).map((d) => [d.name, policiesTs(bp, u, d)]));
+  const anyPolicy = [...policies.values()].some((x) => x.length > 0);
+  if (helpers.length) L.push(`import { ${helpers.join(', ')}${anyPolicy ? ', type Policies' : ''} } from './remote.js';`);
+  if (anyPolicy) {
+    L.push('', "// Each remote method's call policy, from the blueprint's call to it (remote.ts: CallPolicy). An", "// optional call's method answers undefined when it fails, whatever its contract's result type says.");
+    for (const x of policies.values()) if (x.length) L.push(...x);
+  }
   L.push('', 'export interface Clients {');
   for (const d of domains) {
     const where = d.held ? 'in-process' : d.remote ? `${d.remote.unit.name}, by ${d.remote.protocol === 'grpc' ? 'gRPC' : 'HTTP'}` : 'no unit of this layout';
@@ -915,10 +957,10 @@ function clientsTs(u: ResolvedUnit, domains: DomainInfo[], names: GrpcNames, var
         const s = names.services.get(d.name)!;
         const rpcs = `[${d.ops.map((o) => `[${tsString(o.method)}, ${tsString(o.name)}, ${tsString(s.methods.get(o.name)!)}]`).join(', ')}]`;
         if (!d.remote.scaffolded) L.push(`  // ${commentText(`${c.name} is not archsim's code: this client assumes it serves proto/system.proto; use its own .proto otherwise`)}.`);
-        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v} ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${tsString(`${names.package}.${s.service}`)}, ${rpcs}, token);`);
+        L.push(`  clients.${d.key} = grpcClient<${d.stem}Client>(env.${v} ?? ${tsString(`${c.name}:${c.port}`)}, ${tsString(d.name)}, ${tsString(`${names.package}.${s.service}`)}, ${rpcs}, token${policies.get(d.name)!.length ? `, 10_000, POLICIES_${d.stem}` : ''});`);
       } else {
         if (d.remote.said === 'grpc') L.push(`  // ${commentText(`The blueprint says gRPC; ${c.name} is archsim's HTTP scaffold, so HTTP reaches it until both sides move to gRPC.`)}`);
-        L.push(`  clients.${d.key} = httpClient<${d.stem}Client>(env.${v} ?? ${tsString(`http://${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods}, token);`);
+        L.push(`  clients.${d.key} = httpClient<${d.stem}Client>(env.${v} ?? ${tsString(`http://${c.name}:${c.port}`)}, ${tsString(d.name)}, ${methods}, token${policies.get(d.name)!.length ? `, 10_000, POLICIES_${d.stem}` : ''});`);
       }
     }
   }
@@ -966,41 +1008,161 @@ export function validServiceToken(presented: unknown, expected: string | undefin
 }
 `;
 
+/**
+ * The generated call policies (remote.ts): each remote client method runs through guarded(), which
+ * applies the blueprint's policy of the call as src/simulate/des/calls.ts does, so the code waits,
+ * retries and gives up as the simulation said it would.
+ */
+const CALL_POLICY_TS = `
+/**
+ * A call's resilience policy, as the blueprint declares it (calls[]: timeout, retries, backoff,
+ * circuitBreaker, optional), applied as archsim's simulator applies it: each attempt times out
+ * after timeoutMs (none declared: the client's default); a failed attempt is retried \`retries\`
+ * times, after backoffMs × 2^attempt (attempt 0, 1, …; no jitter); an optional call that still
+ * fails logs and answers undefined instead of throwing. The callee's own 4xx is the request's
+ * fault: it passes through at once, neither retried nor counted as a failure.
+ */
+export interface CallPolicy {
+  timeoutMs?: number;
+  retries: number;
+  backoffMs: number;
+  optional: boolean;
+  breaker?: BreakerPolicy;
+}
+
+/**
+ * A circuit breaker on one callee operation: it counts the attempts' outcomes in a window of
+ * windowMs (from the first outcome after the last window ended); once at least minCalls ran and
+ * failureThreshold (a fraction) of them failed, it opens: every attempt fails at once, without
+ * reaching the callee, for openForMs. Then calls go through again (the trial) with a fresh count,
+ * and it opens again as soon as that count crosses the threshold.
+ */
+export interface BreakerPolicy {
+  failureThreshold: number;
+  windowMs: number;
+  minCalls: number;
+  openForMs: number;
+}
+
+/** The policy of each client method that has one; the others make one attempt with the default timeout. */
+export type Policies<C> = Partial<Record<keyof C & string, CallPolicy>>;
+
+/** A breaker's state: the simulator's Calls.record. */
+class Breaker {
+  private start = -Infinity;
+  private calls = 0;
+  private fails = 0;
+  private openUntil = -Infinity;
+  constructor(private readonly p: BreakerPolicy) {}
+  isOpen(now: number): boolean {
+    return now < this.openUntil;
+  }
+  record(now: number, ok: boolean): void {
+    if (now - this.start > this.p.windowMs) this.reset(now);
+    this.calls++;
+    if (!ok) this.fails++;
+    if (this.calls >= this.p.minCalls && this.fails / this.calls >= this.p.failureThreshold) {
+      this.openUntil = now + this.p.openForMs;
+      this.reset(now);
+    }
+  }
+  private reset(now: number): void {
+    this.start = now;
+    this.calls = 0;
+    this.fails = 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The request's own fault (a 4xx the callee answered): not the callee's failure. */
+const requestFault = (e: unknown) => e instanceof RemoteError && e.statusCode >= 400 && e.statusCode < 500;
+
+/** A client method: attempt(timeoutMs, input) is one try; the policy wraps it (see CallPolicy). */
+function guarded(id: string, policy: CallPolicy | undefined, defaultTimeoutMs: number, attempt: (timeoutMs: number, input: unknown) => Promise<unknown>): Call {
+  if (!policy) return (input) => attempt(defaultTimeoutMs, input);
+  const p = policy;
+  // One breaker per callee operation of this client, as the simulator keeps one per call.
+  const breaker = p.breaker ? new Breaker(p.breaker) : undefined;
+  return async (input) => {
+    for (let n = 0; ; n++) {
+      let failure: unknown;
+      // An open breaker fails the attempt at once, uncounted; a retry may still follow, as in the simulator.
+      if (breaker?.isOpen(Date.now())) failure = new RemoteError(503, id, \`\${id} unavailable: circuit breaker open\`);
+      else {
+        try {
+          const result = await attempt(p.timeoutMs ?? defaultTimeoutMs, input);
+          breaker?.record(Date.now(), true);
+          return result;
+        } catch (e) {
+          breaker?.record(Date.now(), requestFault(e));
+          if (requestFault(e)) throw e;
+          failure = e;
+        }
+      }
+      if (n < p.retries) {
+        await sleep(p.backoffMs * 2 ** n);
+        continue;
+      }
+      if (p.optional) {
+        console.warn(\`\${id} failed, an optional call: going on without it (\${(failure as Error).message})\`);
+        return undefined;
+      }
+      throw failure;
+    }
+  };
+}
+`;
+
 function remoteTs(grpc: boolean): string {
   return `// Typed clients for operations held by other units. httpClient: POST
 // /internal/<domain>/<operation> with the service token, a 10 s timeout, and the callee's
-// failure as a RemoteError (503 unreachable, 502 an error answer).${grpc ? ' grpcClient: the same over\n// gRPC, a unary call of the operation\'s method on proto/system.proto.' : ''}
+// failure as a RemoteError (503 unreachable, 502 an error answer).${grpc ? ' grpcClient: the same over\n// gRPC, a unary call of the operation\'s method on proto/system.proto.' : ''} A method with a
+// CallPolicy (clients.ts, from the blueprint's call) gets its timeout, retries, circuit breaker
+// and optional failure as archsim's simulator models them.
 ${grpc ? "import * as grpc from '@grpc/grpc-js';\n" : ''}import { RemoteError } from './errors.js';
 ${grpc ? "import { serviceDefinition, type WireInput, type WireResult } from './proto.js';\n" : ''}import { SERVICE_TOKEN_HEADER } from './service-auth.js';
 
 /** [client method, operation name] for each method of the client */
 export type Operations<C> = readonly (readonly [keyof C & string, string])[];
 ${grpc ? '/** [client method, operation name, gRPC method name] for each method of the client */\nexport type GrpcOperations<C> = readonly (readonly [keyof C & string, string, string])[];\n' : ''}type Call = (input: unknown) => Promise<unknown>;
-
-export function httpClient<C>(baseUrl: string, domain: string, operations: Operations<C>, token: string, timeoutMs = 10_000): C {
+${CALL_POLICY_TS}
+export function httpClient<C>(baseUrl: string, domain: string, operations: Operations<C>, token: string, timeoutMs = 10_000, policies: Policies<C> = {}): C {
   const base = baseUrl.replace(/\\/+$/, '');
   const client: Record<string, Call> = {};
   for (const [method, op] of operations) {
     const id = \`\${domain}.\${op}\`;
-    client[method] = async (input) => {
-      let res: Response;
-      try {
-        res = await fetch(\`\${base}/internal/\${domain}/\${op}\`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [SERVICE_TOKEN_HEADER]: token },
-          body: JSON.stringify(input ?? {}),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (e) {
-        throw new RemoteError(503, id, \`\${id} unavailable: \${(e as Error).message}\`);
-      }
-      const body: unknown = await res.json().catch(() => undefined);
-      // The callee's 4xx is the request's fault and passes through; anything else is a bad gateway.
-      if (!res.ok) throw new RemoteError(res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403 ? res.status : 502, id, \`\${id} failed (\${res.status})\`);
-      return body;
-    };
+    client[method] = guarded(id, policies[method], timeoutMs, (ms, input) => post(\`\${base}/internal/\${domain}/\${op}\`, id, token, ms, input));
   }
   return client as C;
+}
+
+/** One attempt: the timeout (an AbortController) covers the answer's body too. */
+async function post(url: string, id: string, token: string, timeoutMs: number, input: unknown): Promise<unknown> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(\`timed out after \${timeoutMs} ms\`)), timeoutMs);
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SERVICE_TOKEN_HEADER]: token },
+      body: JSON.stringify(input ?? {}),
+      signal: abort.signal,
+    });
+    text = await res.text();
+  } catch (e) {
+    throw new RemoteError(503, id, \`\${id} unavailable: \${(e as Error).message}\`);
+  } finally {
+    clearTimeout(timer);
+  }
+  // The callee's 4xx is the request's fault and passes through; anything else is a bad gateway.
+  if (!res.ok) throw new RemoteError(res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403 ? res.status : 502, id, \`\${id} failed (\${res.status})\`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export function unplacedClient<C>(domain: string, operations: Operations<C>): C {
@@ -1376,7 +1538,7 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     files.push({ path: `${base}/src/errors.ts`, content: ERRORS_TS });
     files.push({ path: `${base}/src/service-auth.ts`, content: SERVICE_AUTH_TS });
     files.push({ path: `${base}/src/remote.ts`, content: remoteTs(grpc) });
-    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(u, domains, names, calleeVariables(bp, r, r.wiring.find((w) => w.unit.name === u.name)!)) });
+    files.push({ path: `${base}/src/clients.ts`, content: clientsTs(bp, u, domains, names, calleeVariables(bp, r, r.wiring.find((w) => w.unit.name === u.name)!)) });
     const ev = unitEvents(bp, pubs, u);
     const events = eventsTs(r, u, domains, ev);
     if (events !== undefined) files.push({ path: `${base}/src/events.ts`, content: events });
