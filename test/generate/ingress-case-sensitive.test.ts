@@ -4,11 +4,6 @@
 // two prefixes told apart by case (/Help/faq, /help/faq) the one sorted first took both. Every
 // regex path now carries PCRE's "(?-i)" after its leading "/" (the API server refuses an
 // ImplementationSpecific path that does not start with "/"; ingress-nginx adds the "^").
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutToGenerate } from '../../src/generate/common.js';
 import { generate } from '../../src/generate/index.js';
@@ -16,7 +11,7 @@ import { ingressRegexPath, k8sObjects } from '../../src/generate/k8s.js';
 import { matchRoute } from '../../src/model/routes.js';
 import type { Blueprint } from '../../src/model/schema.js';
 import { fileOf, load, type Obj } from './own-blueprint.js';
-import { hasNginx, NGINX } from '../helpers/nginx.js';
+import { hasNginx, withIngressNginx } from '../helpers/nginx.js';
 
 // GET /{code} beside GET /about forces regex mode; /Help/faq and /help/faq differ only in case.
 const cased = load(`apiVersion: archsim/v1
@@ -208,47 +203,9 @@ layouts:
   });
 
   it.skipIf(!hasNginx)('nginx itself (PCRE), given the locations as ingress-nginx writes them, routes every sample so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'archsim-ingress-case-'));
-    const port = await new Promise<number>((res) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => res(p));
-      });
+    const locations = ings.flatMap((i) => i.spec.rules[0].http.paths.map((p: Obj) => ({ path: p.path as string, unit: p.backend.service.name as string })));
+    await withIngressNginx(locations, async (ask) => {
+      for (const path of SAMPLES) expect(await ask(path), path).toBe(referenceUnit('split', path) ?? 'none');
     });
-    const locations = ings.flatMap((i) => i.spec.rules[0].http.paths.map((p: Obj) => `    location ~* "^${p.path.replace(/[\\"]/g, '\\$&')}" { return 200 "${p.backend.service.name}"; }`));
-    const conf = [
-      `pid ${dir}/nginx.pid;`,
-      'error_log stderr warn;',
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      `  client_body_temp_path ${dir}/c; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;`,
-      '  server {',
-      `    listen 127.0.0.1:${port};`,
-      ...locations,
-      '    location / { return 404 "none"; }',
-      '  }',
-      '}',
-      '',
-    ].join('\n');
-    writeFileSync(join(dir, 'nginx.conf'), conf);
-    const nginx = spawn(NGINX, ['-p', `${dir}/`, '-e', 'stderr', '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    nginx.stderr.on('data', (b) => (err += b));
-    try {
-      let up = false;
-      for (let i = 0; i < 100 && !up; i++) {
-        up = await fetch(`http://127.0.0.1:${port}/zz/zz/zz`).then(() => true, () => false);
-        if (!up) await new Promise((x) => setTimeout(x, 50));
-      }
-      expect(up, err).toBe(true);
-      for (const path of SAMPLES) {
-        const got = await fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.text());
-        expect(got, path).toBe(referenceUnit('split', path) ?? 'none');
-      }
-    } finally {
-      nginx.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

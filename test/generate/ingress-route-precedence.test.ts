@@ -8,11 +8,6 @@
 // by that order, /faq reached links. The Gateway API ranks Exact above PathPrefix above anything else;
 // between RegularExpression matches the rule order decides, where an implementation follows the
 // spec. Each sample request must reach the unit the reference gateway's matchRoute picks.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
@@ -22,7 +17,7 @@ import { k8sObjects } from '../../src/generate/k8s.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 import { matchRoute } from '../../src/model/routes.js';
 import type { Blueprint } from '../../src/model/schema.js';
-import { hasNginx, NGINX } from '../helpers/nginx.js';
+import { hasNginx, withIngressNginx } from '../helpers/nginx.js';
 
 type Obj = Record<string, any>;
 
@@ -194,49 +189,9 @@ describe('ingress-nginx: the more specific route wins whatever order ingress-ngi
   });
 
   it.skipIf(!hasNginx)('nginx itself, given the locations as ingress-nginx writes them, routes every sample so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'archsim-ingress-'));
-    const port = await new Promise<number>((res) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => res(p));
-      });
+    await withIngressNginx(ingressNginxLocations(http), async (ask) => {
+      for (const path of SAMPLES) expect(await ask(path), path).toBe(referenceUnit(shortlinks, 'gw', path) ?? 'none');
     });
-    // template.go: `location ~* "^<path>"`, backslashes and quotes escaped for the quoted string.
-    const locations = ingressNginxLocations(http).map((l) => `    location ~* "^${l.path.replace(/[\\"]/g, '\\$&')}" { return 200 "${l.unit}"; }`);
-    const conf = [
-      `pid ${dir}/nginx.pid;`,
-      'error_log stderr warn;',
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      `  client_body_temp_path ${dir}/c; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;`,
-      `  server {`,
-      `    listen 127.0.0.1:${port};`,
-      ...locations,
-      '    location / { return 404 "none"; }',
-      '  }',
-      '}',
-      '',
-    ].join('\n');
-    writeFileSync(join(dir, 'nginx.conf'), conf);
-    const nginx = spawn(NGINX, ['-p', `${dir}/`, '-e', 'stderr', '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    nginx.stderr.on('data', (b) => (err += b));
-    try {
-      let up = false;
-      for (let i = 0; i < 100 && !up; i++) {
-        up = await fetch(`http://127.0.0.1:${port}/zz/zz/zz`).then(() => true, () => false);
-        if (!up) await new Promise((x) => setTimeout(x, 50));
-      }
-      expect(up, err).toBe(true);
-      for (const path of SAMPLES) {
-        const got = await fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.text());
-        expect(got, path).toBe(referenceUnit(shortlinks, 'gw', path) ?? 'none');
-      }
-    } finally {
-      nginx.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 
