@@ -6,6 +6,25 @@ import { parse } from 'yaml';
 import { hpaCpuTarget, k8sFiles } from '../../src/generate/k8s.js';
 import { fileOf, load, type Obj } from './own-blueprint.js';
 
+/** One unit on a `vcpu`-core instance with as many workers, autoscaled by `autoscale`. */
+const unit = (vcpu: number, autoscale: string) =>
+  load(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: saas }
+system:
+  domains:
+    work: { operations: { run: { route: POST /run, cpu: 10ms } } }
+catalog:
+  big: { kind: compute, vcpu: ${vcpu}, memoryMiB: 8192, usdPerMonth: $${vcpu * 12} }
+layouts:
+  one:
+    units:
+      work-api: { domains: [work], port: 8001, instance: big, workers: ${vcpu}, autoscale: { min: 1, max: 6, ${autoscale} } }
+workload:
+  rate: 100/s
+  mix: { work.run: 1 }
+`);
+
 describe('hpaCpuTarget', () => {
   it('is the target of the workers’ cores over the request', () => {
     expect(hpaCpuTarget(0.7, 4, 4)).toBe(140); // 2.8 cores of a 2000m request
@@ -18,44 +37,14 @@ describe('hpaCpuTarget', () => {
   });
 
   it('scales on CPU when requests or connections has no target, as the simulator does', () => {
-    const bp = load(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: saas }
-system:
-  domains:
-    work: { operations: { run: { route: POST /run, cpu: 10ms } } }
-catalog:
-  big: { kind: compute, vcpu: 2, memoryMiB: 8192, usdPerMonth: $24 }
-layouts:
-  one:
-    units:
-      work-api: { domains: [work], port: 8001, instance: big, workers: 2, autoscale: { min: 1, max: 6, metric: requests } }
-workload:
-  rate: 100/s
-  mix: { work.run: 1 }
-`);
+    const bp = unit(2, 'metric: requests');
     const text = fileOf(k8sFiles(bp, 'one'), 'k8s/work-api/hpa.yaml');
     expect((parse(text) as Obj).spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 140 } } }]);
     expect(text).toContain('# autoscale.metric is requests with no target, so CPU.\n# Scales at 70% of the 2 cores');
   });
 
   it('is what the generated HPA says, with a comment saying why', () => {
-    const bp = load(`apiVersion: archsim/v1
-kind: Blueprint
-metadata: { name: saas }
-system:
-  domains:
-    work: { operations: { run: { route: POST /run, cpu: 10ms } } }
-catalog:
-  big: { kind: compute, vcpu: 4, memoryMiB: 8192, usdPerMonth: $48 }
-layouts:
-  one:
-    units:
-      work-api: { domains: [work], port: 8001, instance: big, workers: 4, autoscale: { min: 1, max: 6, targetUtilization: 70% } }
-workload:
-  rate: 100/s
-  mix: { work.run: 1 }
-`);
+    const bp = unit(4, 'targetUtilization: 70%');
     const text = fileOf(k8sFiles(bp, 'one'), 'k8s/work-api/hpa.yaml');
     const hpa = parse(text) as Obj;
     expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 140 } } }]);
