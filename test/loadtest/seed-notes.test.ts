@@ -13,15 +13,15 @@ const plan = { rate: 1, users: null, duration: 1, warmup: 0, mix: { 'notes.get':
 
 describe('seedAndScenario notes', () => {
   it('without a load profile: one note, nothing seeded, the requests placeholders', async () => {
-    const { notes } = await seedAndScenario(bp, 'one', plan, planScenario(bp, null, plan, null));
+    const { notes } = await seedAndScenario(bp, 'single', plan, planScenario(bp, null, plan, null));
     expect(notes).toEqual([
-      'layout one: no load profile, nothing seeded: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication)',
+      'layout single: no load profile, nothing seeded: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication)',
     ]);
   });
 
   it("with one: the profile's setup seeded before the measured window", async () => {
     const profile = parseLoadProfile(readFileSync(sidecarOf(NOTES), 'utf8'), sidecarOf(NOTES), bp);
-    const { notes } = await seedAndScenario(bp, 'one', plan, planScenario(bp, null, plan, profile));
-    expect(notes).toEqual(['layout one: seeded through the public API before the measured window (load profile setup)']);
+    const { notes } = await seedAndScenario(bp, 'single', plan, planScenario(bp, null, plan, profile));
+    expect(notes).toEqual(['layout single: seeded through the public API before the measured window (load profile setup)']);
   });
 });
