@@ -117,7 +117,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4, rr }: Round
       throughputRps: finite(res.saturationThroughput, rr),
       bottleneck: res.bottleneck.station,
       utilizationAtWorkload: r4(res.bottleneck.utilization),
-      ...(res.saturated ? { saturated: { ...res.saturated, utilization: r4(res.saturated.utilization) } } : {}),
+      ...(res.saturated ? { saturated: { ...res.saturated, utilization: r4(res.saturated.utilization), ...(res.saturated.shed !== undefined ? { shed: r4(res.saturated.shed) } : {}) } } : {}),
     },
     stations: res.stations.map((s) => ({ id: s.id, utilization: r4(s.utilization) })),
     operations,

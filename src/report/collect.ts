@@ -72,7 +72,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
       notes.push(fig.note);
       (fig.result.workload.kind === 'open' && fig.result.workload.profile ? profiled : simulated).push(l);
     }
-    if (result.saturated) notes.push(`${l} at ${rateText(rate)}: ${saturatedWarning(result.saturated.station, result.saturated.utilization, result.saturated.eventsOnly)}`);
+    if (result.saturated) notes.push(`${l} at ${rateText(rate)}: ${saturatedWarning(result.saturated)}`);
     const approx = namedApproximations(result);
     for (const w of approx) notes.push(`${l} at ${rateText(rate)}: ${w}`);
     if (approx.length) approximated.push(l);

@@ -4,6 +4,7 @@ import { formatFigure } from './figures.js';
 import { formatLimit } from './budget.js';
 import type { BudgetResult, LayoutReport, Report, ReportCalibration } from './schema.js';
 import { plural } from '../words.js';
+import { shareWords } from '../simulate/overload.js';
 import { code, fenced, mdText } from '../plan/markdown.js';
 
 export interface MarkdownOptions {
@@ -157,7 +158,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
   // not only the notes on the terminal that ran the report.
   for (const l of r.layouts) {
     const s = l.saturation.saturated;
-    if (s) out.push(`⚠️ **${t(l.name)}** is past saturation at ${rps(r.workload.rateRps)}: ${t(s.station)} at ρ=${s.utilization.toFixed(2)} (${t(s.by)}); ${s.eventsOnly ? 'only event work visits it: its backlog of events grows without bound, request latencies stay bounded' : 'its latencies are unbounded'}.`, '');
+    if (s) out.push(`⚠️ **${t(l.name)}** is past saturation at ${rps(r.workload.rateRps)}: ${t(s.station)} at ρ=${s.utilization.toFixed(2)} (${t(s.by)}); ${s.eventsOnly ? 'only event work visits it: its backlog of events grows without bound, request latencies stay bounded' : s.shed !== undefined ? `its excess is shed (${shareWords(s.shed)} of requests failed fast), so latencies stay bounded` : 'its latencies are unbounded'}.`, '');
   }
 
   if (r.budgets) {

@@ -56,7 +56,7 @@ export const LayoutReport = z.object({
     bottleneck: z.string(),
     utilizationAtWorkload: z.number(),
     /** present when the workload is past saturation (SimulationResult.saturated) */
-    saturated: z.object({ station: z.string(), utilization: z.number(), by: z.enum(['offered load', 'backlog']), eventsOnly: z.literal(true).optional().describe('the station is visited by event work only: its events back up, request latencies stay bounded') }).optional(),
+    saturated: z.object({ station: z.string(), utilization: z.number(), by: z.enum(['offered load', 'backlog']), eventsOnly: z.literal(true).optional().describe('the station is visited by event work only: its events back up, request latencies stay bounded'), shed: z.number().min(0).max(1).optional().describe('DES only: the excess load was shed, not queued: this share of requests failed fast (circuit breakers, timeouts) and the rest finished as fast as they arrived, so latencies stay bounded') }).optional(),
   }),
   stations: z.array(z.object({ id: z.string(), utilization: z.number() })),
   operations: z.array(OperationFigures),

@@ -1009,7 +1009,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
     lambda,
   );
   const saturated = analyticSaturated(w.kind === 'open' ? lambda : undefined, sat, eventWorkOnly(c, demands, w.mix, sat.station));
-  if (saturated) warnings.push(saturatedWarning(saturated.station, saturated.utilization, saturated.eventsOnly));
+  if (saturated) warnings.push(saturatedWarning(saturated));
   // A profile is solved at its mean rate, below saturation though its peak is not: say so, in the
   // DES's words, and what the figures leave out (the 'analytic: ' note reaches compare and report).
   const peak = w.kind === 'open' ? profilePeak(w.profile, w.duration, sat.rate, lambda) : undefined;

@@ -121,7 +121,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!.station, r.saturated!.utilization, r.saturated!.eventsOnly)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
   };
 }
 

@@ -11,15 +11,46 @@ import type { Compiled } from './compile.js';
 import type { OpDemand } from './demand.js';
 import { rateAt } from './workload.js';
 
+/** What a saturated run says of itself (SimulationResult.saturated, the fields its wording reads). */
+export interface SaturatedWords {
+  station: string;
+  utilization: number;
+  eventsOnly?: true | undefined;
+  shed?: number | undefined;
+}
+
 /**
  * The one wording of a saturated run (SimulationResult.warnings). A station only event work
  * visits (a consumer's database) bounds no request: its backlog of events grows instead, and the
  * requests' latencies stay what they are ("latencies are unbounded" beside a finite p95 before).
+ * A DES run whose breakers and timeouts shed the excess (`shed`, its failed share) is past
+ * saturation too, but its latencies are bounded: saying "unbounded" there was false.
  */
-export function saturatedWarning(station: string, utilization: number, eventsOnly = false): string {
-  return eventsOnly
-    ? `unstable: ${station} is saturated (ρ=${utilization.toFixed(2)}) by event work alone: its backlog of events grows without bound (no request waits on it, so request latencies stay bounded)`
-    : `unstable: ${station} is saturated (ρ=${utilization.toFixed(2)}); latencies are unbounded`;
+export function saturatedWarning(s: SaturatedWords): string {
+  const at = `unstable: ${s.station} is saturated (ρ=${s.utilization.toFixed(2)})`;
+  if (s.eventsOnly) return `${at} by event work alone: its backlog of events grows without bound (no request waits on it, so request latencies stay bounded)`;
+  if (s.shed !== undefined) return `${at}, but the excess is shed: ${shareWords(s.shed)} of requests failed fast (circuit breakers, timeouts) and the rest finished as fast as they arrived, so latencies stay bounded rather than growing with the run length`;
+  return `${at}; latencies are unbounded`;
+}
+
+/** A share in words: one decimal below 10%. */
+export const shareWords = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+
+/**
+ * Errors this common at a run past saturation are load being shed (circuit breakers failing
+ * calls at once, timeouts giving up on them), not the odd failure.
+ */
+const SHED_ERROR_RATE = 0.01;
+
+/**
+ * The share of requests a DES run past saturation by its offered load failed to shed its excess,
+ * or undefined when it queued the excess instead. It sheds when a material share of its requests
+ * fail and the requests finish as fast as they arrive: the window's completions at least 98% of
+ * its arrivals, so the line in the system grew by less than 2% of them (the threshold of a growing
+ * backlog, backlogTrend). Event work alone bounds no request, so it sheds nothing.
+ */
+export function shedShare(errorRate: number, throughput: number, arrivalRate: number): number | undefined {
+  return errorRate >= SHED_ERROR_RATE && throughput >= 0.98 * arrivalRate ? errorRate : undefined;
 }
 
 /** Is station `id` visited by event work only: on no request path of the mix's operations? ("host" is every process's.) */
@@ -204,8 +235,8 @@ function requests(n: number): string {
  * What a result says of overload, for a command that shows its figures without its warnings
  * (plan's phases): saturated at the rate, or a load profile whose peak passes saturation.
  */
-export function overloadNotes(r: { saturated?: { station: string; utilization: number; eventsOnly?: true } | undefined; warnings: readonly string[] }): string[] {
-  return [...(r.saturated ? [saturatedWarning(r.saturated.station, r.saturated.utilization, r.saturated.eventsOnly)] : []), ...r.warnings.filter((w) => w.startsWith(PROFILE_PEAK_MARK))];
+export function overloadNotes(r: { saturated?: SaturatedWords | undefined; warnings: readonly string[] }): string[] {
+  return [...(r.saturated ? [saturatedWarning(r.saturated)] : []), ...r.warnings.filter((w) => w.startsWith(PROFILE_PEAK_MARK))];
 }
 
 /** How profilePeakWarning begins: what finds it among a result's warnings. */

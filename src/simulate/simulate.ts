@@ -11,7 +11,7 @@ import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
 import { BUCKETS, percentile } from './des/histogram.js';
-import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, STABLE_LINE_FLOOR } from './overload.js';
+import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, shedShare, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
@@ -189,9 +189,13 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   // saturation for part of the run, its ρ the peak's offered load (the window's measured
   // utilization averages the overload away). A fault's line that drains (a database down for
   // 20 s) is the scenario's to report, not an overload of the layout: left as it was.
+  const eventsOnly = offered >= 1 && eventWorkOnly(c, demands, w.mix, sat.station);
+  // Past saturation by its offered load, a fleet with breakers and timeouts can fail the excess
+  // fast instead of queueing it: still saturated, but its latencies are bounded (said so).
+  const shed = offered >= 1 && !eventsOnly && completed > 0 ? shedShare(operations.reduce((n, op) => n + op.errors, 0) / completed, operations.reduce((x, op) => x + op.throughput, 0), raw.arrivals / T) : undefined;
   const saturated =
     offered >= 1
-      ? { station: sat.station, utilization: offered, by: 'offered load' as const, ...(eventWorkOnly(c, demands, w.mix, sat.station) ? { eventsOnly: true as const } : {}) }
+      ? { station: sat.station, utilization: offered, by: 'offered load' as const, ...(eventsOnly ? { eventsOnly: true as const } : {}), ...(shed !== undefined ? { shed } : {}) }
       : backlog.growing
         ? { station: bottleneck.station, utilization: bottleneck.utilization, by: 'backlog' as const }
         : transient
@@ -204,7 +208,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
   const warnings = [...c.warnings];
   if (raw.rejected > 0) warnings.push(`${raw.rejected} requests were refused (counted as errors): over a million requests were already in the system, far past saturation`);
   if (saturated) {
-    warnings.push(saturatedWarning(saturated.station, saturated.utilization, 'eventsOnly' in saturated ? saturated.eventsOnly : undefined));
+    warnings.push(saturatedWarning(saturated));
     if (saturated.by === 'backlog' && !transient) warnings.push(`the backlog grew by ${Math.round(backlog.growth)} requests over the measured window: the latencies above grow with the run length`);
     if (saturated.by === 'backlog' && transient) warnings.push(backlogPeakWarning(peakLine, (i) => w.warmup + (i * (w.duration - w.warmup)) / BACKLOG_SAMPLES));
   }

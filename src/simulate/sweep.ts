@@ -12,6 +12,7 @@ import { ArchsimError } from '../errors.js';
 import { parseRate } from '../model/units.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 import { rateWords } from '../words.js';
+import { shareWords } from './overload.js';
 
 export class RatesError extends ArchsimError {
   override name = 'RatesError';
@@ -84,9 +85,10 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
     const p95 = Math.max(...result.operations.map((x) => x.latency.p95));
     const errs = result.operations.reduce((s, x) => s + x.errors, 0);
     const errorRate = done > 0 ? errs / done : 0;
-    // A DES point that sheds its excess is past saturation without a line that grows: its
-    // latencies are bounded, so it is not flagged (the flag reads "unbounded"), the note says why.
-    const saturated = result.saturated && !sheds(result, tp, errorRate) ? { saturated: result.saturated } : {};
+    // A DES point that sheds its excess (simulate.ts) is past saturation without a line that
+    // grows: its latencies are bounded, so the curve does not mark it (the mark reads
+    // "unbounded"); the note below says why.
+    const saturated = result.saturated && result.saturated.shed === undefined ? { saturated: result.saturated } : {};
     // Past saturation an open network cannot carry the offered rate: it carries the saturation rate.
     return { rate, meanLatency: mean, p95, throughput: result.method === 'analytic' ? Math.min(tp, sat.rate) : tp, errorRate, bottleneckUtilization: result.bottleneck.utilization, ...saturated };
   });
@@ -103,41 +105,20 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
     notes.push(`the knee lies between ${rateWords(points[at - 1]!.rate)} and the saturation rate of ${rateWords(sat.rate)}, where no point was computed: sweep up to about ${rateWords(sat.rate)} to place it`);
     knee = null;
   }
-  const shed = results.flatMap(({ rate, result }, i) => (result.saturated && !points[i]!.saturated ? [{ rate, utilization: result.saturated.utilization, station: result.saturated.station, errorRate: points[i]!.errorRate }] : []));
+  const shed = results.flatMap(({ rate, result }) => (result.saturated?.shed !== undefined ? [{ rate, utilization: result.saturated.utilization, station: result.saturated.station, errorRate: result.saturated.shed }] : []));
   if (shed.length) notes.push(shedNote(shed));
   // The approximations the analytic points rest on, named once (each with its known bound).
   for (const r of results) for (const w of namedApproximations(r.result)) if (!notes.includes(w)) notes.push(w);
   return { layout, method, points, knee, saturationThroughput: sat.rate, ...(notes.length ? { notes } : {}), ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}) };
 }
 
-/**
- * Errors this common at a point past saturation are load being shed (circuit breakers failing
- * calls at once, timeouts giving up on them), not the odd failure.
- */
-const SHED_ERROR_RATE = 0.01;
-
-/**
- * Whether a DES point past saturation by its offered load sheds the excess rather than queueing
- * it: a material share of its requests fail, and the requests finish as fast as they arrive — the
- * window's completions at least 98% of its arrivals, so the line in the system grew by less than
- * 2% of them (the DES's own threshold of a growing backlog, overload.ts backlogTrend; the DES tests
- * its trend only below saturation). A backlog the DES saw grow (saturated by 'backlog') never
- * sheds; nor does an analytic point, whose fleet has no breakers.
- */
-function sheds(result: SimulationResult, throughput: number, errorRate: number): boolean {
-  if (result.method !== 'des' || result.saturated?.by !== 'offered load' || result.saturated.eventsOnly) return false;
-  return errorRate >= SHED_ERROR_RATE && throughput >= 0.98 * result.littleCheck.arrivalRate;
-}
-
 /** Points past saturation whose excess was shed, in words: their latencies are bounded, and why. */
 function shedNote(shed: { rate: number; utilization: number; station: string; errorRate: number }[]): string {
-  const each = shed.map((p) => `${rateWords(p.rate)} (${p.station} ρ=${p.utilization.toFixed(2)}, ${pctWords(p.errorRate)} errors)`);
+  const each = shed.map((p) => `${rateWords(p.rate)} (${p.station} ρ=${p.utilization.toFixed(2)}, ${shareWords(p.errorRate)} errors)`);
   const at = each.length > 1 ? `${each.slice(0, -1).join(', ')} and ${each.at(-1)}` : each[0]!;
   return `at ${at} the offered load is past saturation but requests finished as fast as they arrived (no growing backlog): circuit breakers and timeouts shed load by failing requests, so latencies there are bounded rather than growing with the run length (with more requests failing fast they can fall as the rate rises)`;
 }
 
-/** A share as the sweep table shows it: one decimal below 10%. */
-const pctWords = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 
 /** An analytic sweep: instant, the means of the M/M/c network. */
 export function sweepAnalytic(bp: Blueprint, layout: string, rates: number[], o: SimulateOptions = {}): SweepResult {

@@ -194,7 +194,7 @@ export interface SimulationResult {
    * compiled demands, or the measured utilization when only a growing backlog showed it), and how
    * it was found.
    */
-  saturated?: { station: string; utilization: number; by: 'offered load' | 'backlog'; /** the station is visited by event work only: its events back up, requests are not held (overload.ts saturatedWarning) */ eventsOnly?: true };
+  saturated?: { station: string; utilization: number; by: 'offered load' | 'backlog'; /** the station is visited by event work only: its events back up, requests are not held (overload.ts saturatedWarning) */ eventsOnly?: true; /** DES only: the excess was shed, not queued — this share of requests failed fast and the rest finished as fast as they arrived, so latencies are bounded (overload.ts shedShare) */ shed?: number };
   /** DES: events processed and requests simulated (for benchmarks) */
   stats?: { events: number; requests: number };
   /** scenario runs: per failure window, per operation success rate */

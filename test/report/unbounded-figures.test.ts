@@ -36,6 +36,15 @@ describe('unbounded latencies and unlimited throughputs', () => {
     expect(md).toMatch(/\n\| a\.ping \| 0 ms \| 0 ms \| 0 ms \| 0 ms \| 0 \| unlimited \|\n/);
   });
 
+  it('markdown: a DES run whose breakers shed the excess says its latencies are bounded, with the share shed', () => {
+    const r = run(300);
+    const l = r.report.layouts[0]!;
+    l.saturation.saturated = { ...l.saturation.saturated!, shed: 0.875 };
+    const md = renderReport('md', r);
+    expect(md).toContain('⚠️ **one** is past saturation at 300/s: ua at ρ=1.50 (offered load); its excess is shed (88% of requests failed fast), so latencies stay bounded.');
+    expect(md).not.toContain('its latencies are unbounded');
+  });
+
   it('baseline: from unbounded to bounded is a change, unbounded both times is none', () => {
     const old = parseBaseline(renderReport('json', run(300)), 'old.json', 'built');
     if (!old.ok) throw new Error('baseline did not parse');

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Blueprint, type BlueprintInput } from '../../src/model/schema.js';
 import { costAt, HOURS_PER_MONTH, monthlyCost, perMillion, round2 } from '../../src/simulate/cost.js';
-import { backlogTrend, saturatedWarning } from '../../src/simulate/overload.js';
+import { backlogTrend, saturatedWarning, shedShare } from '../../src/simulate/overload.js';
 import { maxRate, meanRate, rateAt, workloadFor, WorkloadError } from '../../src/simulate/workload.js';
 
 /**
@@ -278,7 +278,20 @@ describe('profiles: the rate at t, the highest rate, the mean rate', () => {
 
 describe('overload: the wording, and the backlog trend of a DES run', () => {
   it('saturatedWarning: the station and ρ to two decimals', () => {
-    expect(saturatedWarning('db', 1.2345)).toBe('unstable: db is saturated (ρ=1.23); latencies are unbounded');
+    expect(saturatedWarning({ station: 'db', utilization: 1.2345 })).toBe('unstable: db is saturated (ρ=1.23); latencies are unbounded');
+  });
+
+  it('saturatedWarning with a shed share: bounded, the share to one decimal below 10%; event work alone wins over it', () => {
+    expect(saturatedWarning({ station: 'db', utilization: 1.5, shed: 0.0512 })).toBe('unstable: db is saturated (ρ=1.50), but the excess is shed: 5.1% of requests failed fast (circuit breakers, timeouts) and the rest finished as fast as they arrived, so latencies stay bounded rather than growing with the run length');
+    expect(saturatedWarning({ station: 'db', utilization: 1.5, shed: 0.5 })).toContain('shed: 50% of requests');
+    expect(saturatedWarning({ station: 'q', utilization: 2, eventsOnly: true, shed: 0.5 })).toBe('unstable: q is saturated (ρ=2.00) by event work alone: its backlog of events grows without bound (no request waits on it, so request latencies stay bounded)');
+  });
+
+  it('shedShare: at least 1% errors and at least 98% of the arrivals carried, both edges', () => {
+    expect(shedShare(0.01, 98, 100)).toBe(0.01);
+    expect(shedShare(0.0099, 98, 100)).toBeUndefined();
+    expect(shedShare(0.5, 97.99, 100)).toBeUndefined();
+    expect(shedShare(0.5, 120, 100)).toBe(0.5);
   });
 
   it('fewer than 8 samples: no verdict', () => {

@@ -35,7 +35,7 @@ describe('failureBacklogWarning', () => {
 describe('overloadNotes', () => {
   it('the saturation at the rate and the load profile’s peak warning, no other warning', () => {
     const peak = `${PROFILE_PEAK_MARK} at 1200/s, above …`;
-    expect(overloadNotes({ saturated: { station: 'web', utilization: 1.26 }, warnings: ['replicas share work by least connections …', peak] })).toEqual([saturatedWarning('web', 1.26), peak]);
+    expect(overloadNotes({ saturated: { station: 'web', utilization: 1.26 }, warnings: ['replicas share work by least connections …', peak] })).toEqual([saturatedWarning({ station: 'web', utilization: 1.26 }), peak]);
     expect(overloadNotes({ warnings: ['something else'] })).toEqual([]);
   });
 });

@@ -57,11 +57,12 @@ const sweep = (blueprint: Blueprint, rates: number[]) => {
   const o = { duration: 20_000, warmup: 2000, seed: 3 };
   return sweepCurve(blueprint, 'two', 'des', rates.map((rate) => ({ rate, result: simulate(blueprint, 'two', { ...o, rate }) })), o);
 };
+const BREAKER = '{ op: b.work, timeout: 100ms, circuitBreaker: { failureThreshold: 50%, window: 1s, minCalls: 10, openFor: 1s } }';
 const notes = (text: string) => text.split('\n').filter((l) => l.startsWith('note: '));
 
 describe('sweep past saturation: load shed or a growing backlog', () => {
   it('a circuit breaker sheds the excess: the point is not flagged, the note gives the error share, nothing is called unbounded', () => {
-    const s = sweep(chain('{ op: b.work, timeout: 100ms, circuitBreaker: { failureThreshold: 50%, window: 1s, minCalls: 10, openFor: 1s } }'), [150]);
+    const s = sweep(chain(BREAKER), [150]);
     expect(s.points[0]!.saturated).toBeUndefined();
     expect(s.points[0]!.errorRate).toBeCloseTo(0.88, 2);
     expect(s.points[0]!.throughput / 150).toBeGreaterThan(0.98);
@@ -89,10 +90,25 @@ describe('sweep past saturation: load shed or a growing backlog', () => {
   });
 
   it('several shedding points are listed in one note, each with its station, ρ and error share', () => {
-    const s = sweep(chain('{ op: b.work, timeout: 100ms, circuitBreaker: { failureThreshold: 50%, window: 1s, minCalls: 10, openFor: 1s } }'), [150, 300]);
+    const s = sweep(chain(BREAKER), [150, 300]);
     expect(s.points.map((p) => Boolean(p.saturated))).toEqual([false, false]);
     expect(s.notes).toEqual([
       'at 150/s (back ρ=1.52, 88% errors) and 300/s (back ρ=3.03, 96% errors) the offered load is past saturation but requests finished as fast as they arrived (no growing backlog): circuit breakers and timeouts shed load by failing requests, so latencies there are bounded rather than growing with the run length (with more requests failing fast they can fall as the rate rises)',
     ]);
+  });
+
+  it('simulate says it too: saturated, with the shed share, and its warning calls the latencies bounded, not unbounded', () => {
+    const r = simulate(chain(BREAKER), 'two', { duration: 20_000, warmup: 2000, seed: 3, rate: 150 });
+    expect(r.saturated).toEqual({ station: 'back', utilization: expect.closeTo(1.5165, 4), by: 'offered load', shed: expect.closeTo(0.88, 2) });
+    expect(r.warnings.filter((w) => w.startsWith('unstable'))).toEqual([
+      'unstable: back is saturated (ρ=1.52), but the excess is shed: 88% of requests failed fast (circuit breakers, timeouts) and the rest finished as fast as they arrived, so latencies stay bounded rather than growing with the run length',
+    ]);
+    expect(r.warnings.filter((w) => w.includes('unbounded'))).toEqual([]);
+  });
+
+  it('simulate without a policy: saturated with no shed share, its latencies unbounded', () => {
+    const r = simulate(chain('b.work'), 'two', { duration: 20_000, warmup: 2000, seed: 3, rate: 150 });
+    expect(r.saturated).toEqual({ station: 'back', utilization: expect.closeTo(1.5165, 4), by: 'offered load' });
+    expect(r.warnings.filter((w) => w.startsWith('unstable'))).toEqual(['unstable: back is saturated (ρ=1.52); latencies are unbounded']);
   });
 });
