@@ -48,7 +48,9 @@ export function renderSimulation(r: SimulationResult): string {
   parts.push('', h('Stations'));
   parts.push(
     table(
-      ['station', 'kind', 'replicas', 'cores', 'utilization', 'mean queue', 'ms/request', 'visits/s'],
+      // "servers", not "cores": a datastore's connection pools can bound it below its cores, and an
+      // object store with no cores is bounded by its pools alone ("cores 520" read as a claim).
+      ['station', 'kind', 'replicas', 'servers', 'utilization', 'mean queue', 'ms/request', 'visits/s'],
       r.stations.map((s) => [s.id, s.kind, s.kind === 'network' ? '' : Number.isInteger(s.replicas) ? s.replicas : s.replicas.toFixed(2) + (s.maxReplicas ? ` (max ${s.maxReplicas})` : ''), s.kind === 'network' ? '' : s.cores, s.kind === 'network' ? '' : pct(s.utilization), fms(s.meanQueue), fms(s.demandPerRequest), rate(s.visitRate)]),
     ),
   );

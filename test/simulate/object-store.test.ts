@@ -7,6 +7,7 @@ import { compile } from '../../src/simulate/compile.js';
 import { erlangC } from '../../src/simulate/queueing.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { bp } from './helpers.js';
+import { renderSimulation } from '../../src/cli/render-sim.js';
 
 /**
  * The search shape: `rank` runs on api (2 replicas × 2 workers on 2 vCPU: 4 servers, 0.5 ms of
@@ -47,6 +48,14 @@ describe('an object store as a domain’s primary store', () => {
     expect(compile(search('filesystem'), 'l').stations.find((s) => s.id === 'models')!.servers).toBe(1);
     // no "whole cores" warning for the store (80 servers on a 1-vCPU instance is not a fraction)
     expect(compile(search('minio', { instance: true }), 'l').warnings).toEqual([]);
+  });
+
+  it('the stations table heads the column "servers", not "cores": the store shows its 80 connections', () => {
+    const text = renderSimulation(simulate(search('s3'), 'l', { method: 'analytic', rate: 1000, mix }));
+    const lines = text.split('\n');
+    const head = lines.find((l) => l.startsWith('station '))!;
+    expect(head.split(/\s{2,}/)).toEqual(['station', 'kind', 'replicas', 'servers', 'utilization', 'mean queue', 'ms/request', 'visits/s']);
+    expect(lines.find((l) => l.startsWith('models '))!.split(/\s+/).slice(0, 4)).toEqual(['models', 'datastore', '1', '80']);
   });
 
   it('no longer limits the operation: saturation is the unit’s 4 servers / 0.5 ms = 8000/s (was the store’s 1 / 1.6 ms = 625/s)', () => {
