@@ -10,7 +10,7 @@ import { compile, type Compiled } from './compile.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
-import { BUCKETS, percentile } from './des/histogram.js';
+import { BUCKETS, percentile, recorded } from './des/histogram.js';
 import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, shedShare, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
@@ -219,33 +219,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     if (line) warnings.push(line);
   }
   if (raw.unfinished > 0) warnings.push(`${raw.unfinished} requests were still in the system when the run stopped (overload): counted as neither success nor failure`);
-  const faults: FaultRow[] = raw.windows.map((win) => {
-    const success: Record<string, number> = {};
-    const p95: Record<string, number> = {};
-    const unfinished: Record<string, number> = {};
-    let ok = 0;
-    let total = 0;
-    raw.opIds.forEach((id, i) => {
-      const n = win.total[i]!;
-      const sent = win.sent[i]!;
-      if (sent > n) unfinished[id] = sent - n;
-      // No request of it sent during the failure: nothing to say of it (it is not in `success`).
-      // Requests sent and none finished by the end of the run: none succeeded (0%, no p95), and
-      // all of them count against the overall rate. It was left out of both columns.
-      if (n === 0) {
-        if (sent > 0) {
-          success[id] = 0;
-          total += sent;
-        }
-        return;
-      }
-      success[id] = win.ok[i]! / n;
-      p95[id] = percentile(win.hist, i * BUCKETS, n, 0.95, win.max[i]!);
-      ok += win.ok[i]!;
-      total += n;
-    });
-    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1, ...(Object.keys(unfinished).length ? { unfinished } : {}) };
-  });
+  const faults = faultRows(raw, layout);
   warnings.push(...unfinishedNotes(faults));
   const target = o.targetRate !== undefined ? { atTarget: costAt(bp, layout, o.targetRate, { targetUtilization: o.targetUtilization, mix: w.mix, compiled: c }) } : {};
   return {
@@ -267,6 +241,38 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     ...(faults.length ? { faults } : {}),
     warnings,
   };
+}
+
+/** The failure windows of a DES run, a row each: per operation its success share and p95 in the window. */
+export function faultRows(raw: Pick<DesRaw, 'windows' | 'opIds'>, layout: string): FaultRow[] {
+  return raw.windows.map((win) => {
+    const success: Record<string, number> = {};
+    const p95: Record<string, number> = {};
+    const unfinished: Record<string, number> = {};
+    let ok = 0;
+    let total = 0;
+    raw.opIds.forEach((id, i) => {
+      const n = win.total[i]!;
+      const sent = win.sent[i]!;
+      if (sent > n) unfinished[id] = sent - n;
+      // No request of it sent during the failure: nothing to say of it (it is not in `success`).
+      // Requests sent and none finished by the end of the run: none succeeded (0%, no p95), and
+      // all of them count against the overall rate. It was left out of both columns.
+      if (n === 0) {
+        if (sent > 0) {
+          success[id] = 0;
+          total += sent;
+        }
+        return;
+      }
+      success[id] = win.ok[i]! / n;
+      // Every request of it refused at the door: no latency to rank (a p95 of 0 ms said it was fast).
+      if (recorded(win.hist, i * BUCKETS) > 0) p95[id] = percentile(win.hist, i * BUCKETS, n, 0.95, win.max[i]!);
+      ok += win.ok[i]!;
+      total += n;
+    });
+    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1, ...(Object.keys(unfinished).length ? { unfinished } : {}) };
+  });
 }
 
 function interval(xs: number[]): Interval {

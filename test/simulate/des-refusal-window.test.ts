@@ -13,6 +13,7 @@ import { runDes } from '../../src/simulate/des/engine.js';
 import { percentile } from '../../src/simulate/des/histogram.js';
 import type { DesScenario } from '../../src/simulate/des/types.js';
 import { workloadFor } from '../../src/simulate/workload.js';
+import { faultRows } from '../../src/simulate/simulate.js';
 import { network } from './builder.js';
 
 const bp = network([{ servers: 1, dist: 'const', mean: 103 }]);
@@ -49,6 +50,17 @@ describe('a refusal at the door counts in its failure window', () => {
       expect(inHist, `seed ${seed}`).toBe(5);
       expect(full!.max[0], `seed ${seed}`).toBeCloseTo(507, 6);
       expect(percentile(full!.hist, 0, full!.total[0]!, 0.95, full!.max[0]!), `seed ${seed}`).toBeCloseTo(507, 6);
+    }
+  });
+
+  it('a window that sees only refusals: 0% success and no p95 (it read 0 ms, as if fast)', () => {
+    // [1100, 1125) holds one arrival, k = 44 (φ + 1100), refused: 42 and 46 are the ones let in.
+    const only: DesScenario = { faults: [], loads: [], windows: [{ label: 'refused', from: 1100, to: 1125 }] };
+    const w = workloadFor(bp, { duration: 2000, warmup: 0, rate: 40, arrivals: 'paced', mix: { 'a.op': 1 } });
+    for (const seed of [1, 2, 3]) {
+      const raw = runDes(c, w, { seed, maxInSystem: 5, scenario: only });
+      const [refused] = faultRows(raw, 'one');
+      expect(refused, `seed ${seed}`).toEqual({ failure: 'refused', layout: 'one', success: { 'a.op': 0 }, p95: {}, overall: 0 });
     }
   });
 });

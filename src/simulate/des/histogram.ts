@@ -39,3 +39,10 @@ export function percentile(h: Uint32Array, off: number, count: number, q: number
   }
   return max;
 }
+
+/** How many latencies the histogram at offset `off` holds (a refused request is counted but holds none). */
+export function recorded(h: Uint32Array, off: number): number {
+  let n = 0;
+  for (let i = 0; i < BUCKETS; i++) n += h[off + i]!;
+  return n;
+}
