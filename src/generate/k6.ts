@@ -71,6 +71,14 @@ export function baseUrlHost(url: string): string | undefined {
   return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname ? u.hostname : undefined;
 }
 
+/** host:port of a base URL as a gRPC client dials it (its scheme's port when it names none), or undefined (baseUrlHost). */
+export function baseUrlAddress(url: string): string | undefined {
+  const host = baseUrlHost(url);
+  if (host === undefined) return undefined;
+  const u = new URL(url);
+  return `${host}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+}
+
 /** A public operation the script calls as a gRPC method. */
 export interface K6GrpcCall {
   /** the operation (domain.op) and the unit serving it */
@@ -81,6 +89,11 @@ export interface K6GrpcCall {
   /** the environment variable holding the host:port to dial, and the port when it is unset */
   target: string;
   port: number;
+  /**
+   * Traefik takes gRPC on its one entrypoint, so the address is BASE_URL's own host and port:
+   * a base URL on another port (a caller's --base-url, BASE_URL at run time) moves it too.
+   */
+  viaBase?: true;
 }
 
 /**
@@ -97,7 +110,7 @@ export function k6GrpcCalls(bp: Blueprint, r: ResolvedLayout, operations: readon
     const u = t && r.units.find((x) => x.name === t.unit);
     if (!t || !u || !routedByGrpc(u)) continue;
     const method = grpcPath(names, t.domain, id.slice(t.domain.length + 1)).slice(1);
-    if (r.layout.gateway) out.push({ id, unit: u.name, method, target: 'GRPC_ADDR', port: kind === 'traefik' ? gatewayPort(r) : gatewayGrpcPort(r)! });
+    if (r.layout.gateway) out.push({ id, unit: u.name, method, target: 'GRPC_ADDR', ...(kind === 'traefik' ? { port: gatewayPort(r), viaBase: true as const } : { port: gatewayGrpcPort(r)! }) });
     else out.push({ id, unit: u.name, method, target: `${envName(u.name)}_GRPC_ADDR`, port: u.port });
   }
   return out;
@@ -291,11 +304,13 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   // without a gateway, a unit's host ports as compose publishes them (unitHostPortRanges, as
   // UNIT_URLS: one per replica, taken in turn; a port another unit took moves to a free one),
   // else the one port (the gateway's gRPC listener; a caller's base URL keeps the unit's port).
+  // None for Traefik's: it is BASE_URL's own address (K6GrpcCall.viaBase).
   const grpcTargets: Record<string, number[]> = {};
   for (const g of grpcCalls.values()) {
     const at = !r.layout.gateway && opts.baseUrl === undefined ? hostPorts.get(g.unit) : undefined;
-    grpcTargets[g.target] = at ? Array.from({ length: at.count }, (_, i) => at.first + i) : [g.port];
+    grpcTargets[g.target] = g.viaBase ? [] : at ? Array.from({ length: at.count }, (_, i) => at.first + i) : [g.port];
   }
+  const viaBase = [...grpcCalls.values()].some((g) => g.viaBase);
   /** A unit dialled over gRPC without a gateway: the variable its calls read, for the Run line. */
   const grpcVarOf = new Map([...grpcCalls.values()].filter((g) => g.target !== 'GRPC_ADDR').map((g) => [g.unit, g.target]));
   const portsText = (ports: number[]) => (ports.length > 1 ? `ports ${ports[0]}-${ports[ports.length - 1]}, one per replica, taken in turn` : `port ${ports[0]}`);
@@ -303,8 +318,11 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   // gateway's gRPC listener, or without a gateway to each unit's own port there (the one address
   // the caller gave cannot say where else a unit listens). The header names the address.
   const givenHost = opts.baseUrl !== undefined ? baseUrlHost(opts.baseUrl) : undefined;
+  const givenAddress = opts.baseUrl !== undefined ? baseUrlAddress(opts.baseUrl) : undefined;
   const grpcDefaultText = (v: string, ports: number[]) =>
-    givenHost !== undefined && ports.length === 1
+    ports.length === 0
+      ? `${givenAddress !== undefined ? `${commentText(givenAddress)}, ` : ''}BASE_URL's host and port: Traefik takes gRPC on the same entrypoint`
+      : givenHost !== undefined && ports.length === 1
       ? `${commentText(givenHost)}:${ports[0]}, BASE_URL's host and ${v === 'GRPC_ADDR' ? "the gateway's gRPC port" : "the unit's own port"}`
       : `BASE_URL's host, ${portsText(ports)}`;
   const timeout = `${fmtMs(load.timeout)}ms`;
@@ -395,7 +413,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   if (grpcCalls.size) {
     L.push(
       '// gRPC: these operations are methods of units that serve gRPC; the script calls them with',
-      `// k6/net/grpc on ${K6_PROTO_FILE} (keep it beside this script), in plain text (h2c), dialling`,
+      `// k6/net/grpc on ${K6_PROTO_FILE} (keep it beside this script), in plain text (h2c${viaBase ? '; TLS when BASE_URL is https' : ''}), dialling`,
       ...Object.entries(grpcTargets).map(([v, ports]) => `// ${v} (default: ${grpcDefaultText(v, ports)})`),
       '// Route parameters and query go in `params`, the JSON body in `body_json`, headers as metadata:',
       ...[...grpcCalls.values()].map((g) => `//   ${commentText(g.id)} (${commentText(g.unit)}): ${g.method}`),
@@ -457,12 +475,28 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       "  return (colon < 0 ? hostPort : hostPort.slice(0, colon)) || '127.0.0.1';",
       '}',
       givenHost !== undefined ? `const BASE_HOST = BASE_URL === ${tsString(defaultBase)} ? ${tsString(givenHost)} : hostOf(BASE_URL);` : 'const BASE_HOST = hostOf(BASE_URL);',
+      ...(viaBase
+        ? [
+            "// BASE_URL's host and port (its scheme's when it names none): where Traefik takes gRPC too.",
+            'function addressOf(url) {',
+            "  const rest = url.slice(url.indexOf('://') + 3);",
+            "  const end = rest.search(/[/?#]/);",
+            "  const hostPort = (end < 0 ? rest : rest.slice(0, end)).slice(rest.lastIndexOf('@', end < 0 ? rest.length : end) + 1);",
+            "  const colon = hostPort.indexOf(':', hostPort[0] === '[' ? hostPort.indexOf(']') : 0);",
+            "  return BASE_HOST + ':' + (colon >= 0 && colon < hostPort.length - 1 ? hostPort.slice(colon + 1) : url.startsWith('https:') ? '443' : '80');",
+            '}',
+            givenAddress !== undefined ? `const BASE_ADDR = BASE_URL === ${tsString(defaultBase)} ? ${tsString(givenAddress)} : addressOf(BASE_URL);` : 'const BASE_ADDR = addressOf(BASE_URL);',
+            "const BASE_TLS = BASE_URL.startsWith('https:');",
+          ]
+        : []),
       'const GRPC_ADDRS = {};',
       'const GRPC_CLIENTS = {};',
       'const GRPC_CONNECTED = {};',
       'const GRPC_TURN = {};',
       'for (const v of Object.keys(GRPC_PORTS)) {',
-      "  GRPC_ADDRS[v] = __ENV[v] ? [__ENV[v]] : GRPC_PORTS[v].map((port) => BASE_HOST + ':' + port);",
+      viaBase
+        ? "  GRPC_ADDRS[v] = __ENV[v] ? [__ENV[v]] : GRPC_PORTS[v].length ? GRPC_PORTS[v].map((port) => BASE_HOST + ':' + port) : [BASE_ADDR];"
+        : "  GRPC_ADDRS[v] = __ENV[v] ? [__ENV[v]] : GRPC_PORTS[v].map((port) => BASE_HOST + ':' + port);",
       '  GRPC_CLIENTS[v] = GRPC_ADDRS[v].map(() => {',
       '    const c = new grpc.Client();',
       `    c.load(['.'], ${JSON.stringify(K6_PROTO_FILE)});`,
@@ -564,7 +598,9 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       '  const v = op.grpc.target;',
       '  const i = GRPC_TURN[v]++ % GRPC_ADDRS[v].length;',
       '  if (!GRPC_CONNECTED[v][i]) {',
-      '    GRPC_CLIENTS[v][i].connect(GRPC_ADDRS[v][i], { plaintext: true, timeout: TIMEOUT });',
+      viaBase
+        ? '    GRPC_CLIENTS[v][i].connect(GRPC_ADDRS[v][i], { plaintext: GRPC_PORTS[v].length > 0 || !BASE_TLS, timeout: TIMEOUT });'
+        : '    GRPC_CLIENTS[v][i].connect(GRPC_ADDRS[v][i], { plaintext: true, timeout: TIMEOUT });',
       '    GRPC_CONNECTED[v][i] = true;',
       '  }',
       '  const res = GRPC_CLIENTS[v][i].invoke(op.grpc.method, { params, body_json }, { metadata, tags, timeout: TIMEOUT });',

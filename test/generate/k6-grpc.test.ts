@@ -53,8 +53,32 @@ describe('k6 script for gRPC operations', () => {
     // nginx takes gRPC on its own h2c listener (8001 beside 8000): the default port of GRPC_ADDR.
     expect(script).toContain('const GRPC_PORTS = {"GRPC_ADDR":[8001]};');
     expect(script).toMatch(/^\/\/ GRPC_ADDR \(default: BASE_URL's host, port 8001\)$/m);
-    // Traefik takes gRPC on its one port.
-    expect(generate('k6', bp, 'split', { kind: 'traefik' })[0]!.content).toContain('const GRPC_PORTS = {"GRPC_ADDR":[8000]};');
+    // Traefik takes gRPC on its one entrypoint: BASE_URL's own address, no port of its own.
+    const traefik = generate('k6', bp, 'split', { kind: 'traefik' })[0]!.content;
+    expect(traefik).toContain('const GRPC_PORTS = {"GRPC_ADDR":[]};');
+    expect(traefik).toMatch(/^\/\/ GRPC_ADDR \(default: BASE_URL's host and port: Traefik takes gRPC on the same entrypoint\)$/m);
+    expect(traefik).toContain('const BASE_ADDR = addressOf(BASE_URL);');
+  });
+
+  it('Traefik and a base URL on another port: gRPC dials that port (it dialled the layout\'s 8000), TLS for https', () => {
+    const script = generate('k6', bp, 'split', { kind: 'traefik', baseUrl: 'https://gw.example:9443/api' })[0]!.content;
+    expect(script).toMatch(/^\/\/ GRPC_ADDR \(default: gw\.example:9443, BASE_URL's host and port: Traefik takes gRPC on the same entrypoint\)$/m);
+    expect(script).toContain('const BASE_ADDR = BASE_URL === "https://gw.example:9443/api" ? "gw.example:9443" : addressOf(BASE_URL);');
+    expect(script).toContain('plaintext: GRPC_PORTS[v].length > 0 || !BASE_TLS');
+    // The script's own parse of a BASE_URL given at run time, run as k6 would run it.
+    const fn = (name: string) => new RegExp(`^function ${name}\\(url\\) \\{$[\\s\\S]*?^\\}$`, 'm').exec(script)![0];
+    const addressOf = (url: string) => new Function('url', `${fn('hostOf')}\n${fn('addressOf')}\nconst BASE_HOST = hostOf(url);\nreturn addressOf(url);`)(url) as string;
+    expect(['http://gw:9000/x', 'https://gw/x', 'http://gw', 'http://[::1]:8080/', 'http://[::1]', 'http://u:p@h:81?q=1', 'http://gw:'].map(addressOf)).toEqual([
+      'gw:9000',
+      'gw:443',
+      'gw:80',
+      '[::1]:8080',
+      '[::1]:80',
+      'h:81',
+      'gw:80',
+    ]);
+    // nginx keeps its own gRPC listener: the base URL's host, the gateway's gRPC port
+    expect(generate('k6', bp, 'split', { baseUrl: 'https://gw.example:9443/api' })[0]!.content).not.toContain('addressOf');
   });
 
   it('a route with regex characters and several parameters: the pattern captures exactly them', () => {
@@ -108,11 +132,13 @@ describe('k6 script for gRPC operations', () => {
   it.skipIf(!k6)('k6 inspect parses the script with its .proto (skipped: no k6 on PATH and no K6_BIN)', () => {
     const dir = join(tmp, 'inspect');
     mkdirSync(dir, { recursive: true });
-    for (const f of generate('k6', bp, 'split')) writeFileSync(join(dir, f.path.slice(3)), f.content);
-    const r = spawnSync(k6!, ['inspect', 'load-test.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
-    expect(r.stderr).not.toMatch(/error/i);
-    expect(r.status).toBe(0);
-    expect(Object.keys(JSON.parse(r.stdout).scenarios)).toEqual(['load']);
+    for (const opts of [{}, { kind: 'traefik' as const, baseUrl: 'https://gw.example:9443' }]) {
+      for (const f of generate('k6', bp, 'split', opts)) writeFileSync(join(dir, f.path.slice(3)), f.content);
+      const r = spawnSync(k6!, ['inspect', 'load-test.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.status).toBe(0);
+      expect(Object.keys(JSON.parse(r.stdout).scenarios)).toEqual(['load']);
+    }
   });
 
   // The whole path for real: k6 → the generated nginx (HTTP on one listener, h2c on the other) →
