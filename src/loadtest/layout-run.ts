@@ -102,6 +102,15 @@ export interface StartOptions {
 }
 
 export async function startLayoutUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: StartOptions = {}): Promise<SystemUnderTest> {
+  const sut = await startUnderTest(bp, blueprintFile, layout, plan, opts);
+  // What the run is of, beside how it was seeded: a layout's gRPC units run over HTTP here.
+  const grpc = grpcUnitsNote(bp, layout);
+  if (grpc) sut.notes.push(grpc);
+  return sut;
+}
+
+/** The layout started as processes (or containers) and seeded, its own notes with it. */
+async function startUnderTest(bp: Blueprint, blueprintFile: string, layout: string, plan: LoadPlan, opts: StartOptions): Promise<SystemUnderTest> {
   const { domainModules, moduleSurfaces, durabilityOf, settleAfterLoad, openEventBacklog } = await referenceServices();
   checkRunnable(bp, domainModules);
   checkServed(bp, await moduleSurfaces(domainModules));
@@ -281,8 +290,6 @@ export async function seedAndScenario(bp: Blueprint, layout: string, plan: LoadP
   const notes = sp.placeholder
     ? [`layout ${layout}: no load profile, nothing seeded: requests are placeholders built from the blueprint routes ({param} = request number, sized JSON bodies, no authentication)`]
     : [`layout ${layout}: seeded through the public API before the measured window (load profile setup)`];
-  const grpc = grpcUnitsNote(bp, layout);
-  if (grpc) notes.push(grpc);
   return { scenario: { module, options: sp }, notes };
 }
 
