@@ -110,8 +110,9 @@ export function parseBlueprint(text: string, file: string, read: ReadFile = () =
     // an author sees every mistake in one run rather than one layer at a time.
     const repaired = repair(value, v.errors.map((e) => e.path));
     const semantic = repaired ? semanticDiagnostics(repaired.blueprint, locate).filter((d) => !touches(d.path, repaired.paths)) : [];
-    const skipped = skippedRouteErrors(value, locate, v.errors, repaired?.blueprint);
-    const errors = sortDiagnostics([...v.errors, ...semantic.filter((d) => d.severity === 'error'), ...skipped]);
+    const entries = skippedEntryErrors(value, locate, v.errors, chain.size);
+    const skipped = skippedRouteErrors(value, locate, [...v.errors, ...entries], repaired?.blueprint);
+    const errors = sortDiagnostics([...v.errors, ...entries, ...semantic.filter((d) => d.severity === 'error'), ...skipped]);
     return { ok: false, errors, warnings: sortDiagnostics(semantic.filter((d) => d.severity === 'warning')) };
   }
   const problems = semanticDiagnostics(v.data, locate);
@@ -128,6 +129,53 @@ function semanticDiagnostics(bp: Blueprint, locate: Locator): Diagnostic[] {
 type Path = (string | number)[];
 
 const pathKey = (p: Path) => JSON.stringify(p.map(String));
+
+/** A stand-in for an invalid record key (skippedEntryErrors): a valid name no blueprint is likely to hold. */
+const standIn = (i: number) => `archsim-invalid-name-${i}`;
+
+/**
+ * Schema errors under a record key that breaks its naming rule. zod checks nothing below such a
+ * key (an operation or a domain, a unit, a datastore with an invalid name), so a wrong `cpu:` or
+ * an unknown key there showed only in the run after the name was fixed. Checked again on a copy
+ * with each such key renamed to a valid stand-in (the deepest first, so each is found by the
+ * path the file has), every error below a stand-in reported at the key as written.
+ */
+function skippedEntryErrors(value: Record<string, unknown>, locate: Locator, reported: Diagnostic[], size: number): Diagnostic[] {
+  const said = new Set(reported.map((d) => pathKey(d.path)));
+  let keys = reported.filter((d) => d.message.startsWith('invalid name')).map((d) => d.path);
+  let found: Diagnostic[] = [];
+  // invalid names found below other invalid names, in earlier rounds (renamed in the later ones)
+  const names: Diagnostic[] = [];
+  // A key under a renamed one is checked only once its parent is: a round per level, bounded.
+  for (let round = 0; keys.length && round < 8; round++) {
+    const copy = structuredClone(value);
+    const written = new Map<string, string | number>();
+    [...keys]
+      .sort((x, y) => y.length - x.length)
+      .forEach((path, i) => {
+        const parent = path.slice(0, -1).reduce<unknown>((v, k) => (isPlainObject(v) ? v[k] : undefined), copy);
+        const key = String(path[path.length - 1]);
+        if (!isPlainObject(parent) || !Object.hasOwn(parent, key)) return;
+        let n = i;
+        while (standIn(n) in parent) n += keys.length;
+        // the entry keeps its place among its siblings (the order can matter: routes, layouts)
+        const entries = Object.entries(parent);
+        for (const k of Object.keys(parent)) delete parent[k];
+        // defined, not assigned: a key such as "__proto__" stays an entry
+        for (const [k, v] of entries) Object.defineProperty(parent, k === key ? standIn(n) : k, { value: v, writable: true, enumerable: true, configurable: true });
+        written.set(standIn(n), path[path.length - 1]!);
+      });
+    const back = (p: readonly (string | number)[]): Path => p.map((k) => written.get(String(k)) ?? k);
+    const r = validateWithSchema(Blueprint, copy, (p, key) => locate(back(p), key), (p) => keysOfSchemaAt(Blueprint, back(p)), size);
+    if (r.ok) return names;
+    found = r.errors.filter((d) => d.path.some((k) => written.has(String(k)))).map((d) => ({ ...d, path: back(d.path) })).filter((d) => !said.has(pathKey(d.path)));
+    const deeper = found.filter((d) => d.message.startsWith('invalid name') && !keys.some((k) => pathKey(k) === pathKey(d.path)));
+    if (!deeper.length) return [...names, ...found];
+    names.push(...deeper);
+    keys = [...keys, ...deeper.map((d) => d.path)];
+  }
+  return [...names, ...found.filter((d) => !names.includes(d))];
+}
 
 /**
  * Route errors the schema and the repaired copy cannot see. zod checks nothing under a record

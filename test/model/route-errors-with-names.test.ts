@@ -84,4 +84,34 @@ describe('route errors come with the name errors, in one run', () => {
       `b.yaml:9:22: system.domains.a.operations.ok.route: ${PATH_RULE}`,
     ]);
   });
+
+  it('every other schema error under an invalid name too (a cpu, an unknown key, a port), and a name under a name', () => {
+    // (they showed only after the name was fixed: zod checks nothing below a refused key)
+    const text = `apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: shop }
+system:
+  domains:
+    a:
+      operations:
+        "Bad Name": { route: GET /x, cpu: fast, colour: red }
+        good: { route: GET /y, cpu: 1ms }
+    "b c":
+      operations:
+        "d e": { route: GET /z, cpu: slow }
+layouts:
+  one:
+    units: { "u u": { domains: [a], port: eighty }, v: { domains: [a], port: 8001 } }
+`;
+    expect(errorsOf(text)).toEqual([
+      `b.yaml:8:9: system.domains.a.operations["Bad Name"]: invalid name "Bad Name": ${NAME_RULE}`,
+      'b.yaml:8:43: system.domains.a.operations["Bad Name"].cpu: "fast" is not a duration (e.g. 9ms, 1.5s, 200us, 2m)',
+      'b.yaml:8:49: system.domains.a.operations["Bad Name"].colour: unknown key "colour"',
+      `b.yaml:10:5: system.domains["b c"]: invalid name "b c": ${NAME_RULE}`,
+      `b.yaml:12:9: system.domains["b c"].operations["d e"]: invalid name "d e": ${NAME_RULE}`,
+      'b.yaml:12:38: system.domains["b c"].operations["d e"].cpu: "slow" is not a duration (e.g. 9ms, 1.5s, 200us, 2m)',
+      'b.yaml:15:14: layouts.one.units["u u"]: invalid name "u u": must be a DNS-1123 label (Kubernetes and compose names): lower-case letters, digits and -, starting with a letter, ending with a letter or digit, at most 50 characters',
+      'b.yaml:15:43: layouts.one.units["u u"].port: expected number, got string "eighty"',
+    ]);
+  });
 });
