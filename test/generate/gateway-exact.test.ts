@@ -137,13 +137,13 @@ describe('gRPC through the gateway', () => {
     expect(nginxLocations('/a/b')).toEqual(['= /a/b', '^~ /a/b/']);
   });
 
-  it('k6 dials the gateway’s gRPC port (Traefik: its one port), or each unit itself without a gateway', () => {
+  it('k6 dials the gateway’s gRPC port (Traefik: BASE_URL’s own address, its one port), or each unit itself without a gateway', () => {
     const ops = ['items.get', 'items.put', 'front.home'];
     expect(k6GrpcCalls(rpc, layoutToGenerate(rpc, 'gated'), ops, 'nginx')).toEqual([
       { id: 'items.get', unit: 'items', method: 'rpc.v1.Items/Get', target: 'GRPC_ADDR', port: 8003 },
       { id: 'items.put', unit: 'items', method: 'rpc.v1.Items/Put', target: 'GRPC_ADDR', port: 8003 },
     ]);
-    expect(k6GrpcCalls(rpc, layoutToGenerate(rpc, 'gated'), ['items.get'], 'traefik')).toEqual([{ id: 'items.get', unit: 'items', method: 'rpc.v1.Items/Get', target: 'GRPC_ADDR', port: 8000 }]);
+    expect(k6GrpcCalls(rpc, layoutToGenerate(rpc, 'gated'), ['items.get'], 'traefik')).toEqual([{ id: 'items.get', unit: 'items', method: 'rpc.v1.Items/Get', target: 'GRPC_ADDR', port: 8000, viaBase: true }]);
     expect(k6GrpcCalls(rpc, layoutToGenerate(rpc, 'direct'), ['items.get', 'nope.x'], 'nginx')).toEqual([{ id: 'items.get', unit: 'items', method: 'rpc.v1.Items/Get', target: 'ITEMS_GRPC_ADDR', port: 8002 }]);
   });
 });
