@@ -355,7 +355,7 @@ export function syncCycles(bp: Blueprint): string[][] {
 /** A time of the run as its blueprint writes it: seconds below an hour ("65s", not "1.08min"). */
 const seconds = (ms: number) => (ms < 3_600_000 ? `${+(ms / 1000).toFixed(3)}s` : formatDuration(ms));
 
-function profileWarnings(p: NonNullable<Blueprint['workload']>['profile'] & object, duration: number, warmup: number, warn: (path: string[], message: string) => void): void {
+export function profileWarnings(p: NonNullable<Blueprint['workload']>['profile'] & object, duration: number, warmup: number, warn: (path: string[], message: string) => void): void {
   if (p.kind === 'spike') {
     const end = p.at + p.for;
     if (p.at >= duration) warn(['at'], `the spike at ${seconds(p.at)} starts after the run ends (its duration is ${seconds(duration)}): it never happens; start it earlier or give a longer duration`);

@@ -4,6 +4,7 @@
 import { secondsWords } from '../words.js';
 import { mean as ssMean, sampleStandardDeviation } from 'simple-statistics';
 import type { Blueprint } from '../model/schema.js';
+import { profileWarnings } from '../model/semantics.js';
 import { ArchsimError } from '../errors.js';
 import { analyze, hostBottleneck, saturation, type AnalyzeOptions } from './analytic.js';
 import { compile, type Compiled } from './compile.js';
@@ -17,7 +18,7 @@ import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
 import type { Balance, FaultRow, Interval, Method, OperationResult, SimulationResult, StationResult, WorkloadSpec } from './types.js';
-import { workloadFor, WorkloadError } from './workload.js';
+import { workloadFor, WorkloadError, type WorkloadOptions } from './workload.js';
 import { LIMITS } from '../model/limits.js';
 
 export interface SimulateOptions extends AnalyzeOptions {
@@ -55,6 +56,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
   const wopts = { ...(resolved?.ok ? resolved.value.workload : {}), ...pickWorkload(o) };
   if (method === 'analytic') {
     const r = analyze(bp, layout, { ...o, ...wopts, compiled: c });
+    r.warnings.push(...runProfileWarnings(bp, wopts, o));
     if (sc) r.warnings.push(`scenario "${sc.name}" needs the DES method; the analytic result ignores it`);
     if (o.host?.sharing === 'process') r.warnings.push(`the analytic method shares the host per thread (the thread pools at their weight); sharing per process${o.host.slice ? ' in time slices' : ''} is the DES’s (--method des)`);
     return tidy(r);
@@ -80,6 +82,7 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
     reps.push(fromRaw(bp, layout, c, w, raw, seed, o));
   }
   const r = k === 1 ? reps[0]! : combine(reps);
+  r.warnings.push(...runProfileWarnings(bp, wopts, o));
   if (sc) {
     r.scenario = sc.name;
     if (resolved?.ok) {
@@ -95,6 +98,22 @@ export function simulate(bp: Blueprint, layout: string, o: SimulateOptions = {})
   const unmeasured = r.operations.filter((op) => op.count === 0 && (w.mix[op.id] ?? 0) > 0).map((op) => op.id);
   if (unmeasured.length) r.warnings.push(`${unmeasured.join(', ')}: no request finished in the measured window (${secondsWords(w.duration - w.warmup)} at this rate and mix), so ${unmeasured.length === 1 ? 'its latencies are' : 'their latencies are'} not measured; run longer (--duration) for ${unmeasured.length === 1 ? 'it' : 'them'}`);
   return tidy(r);
+}
+
+/**
+ * validate checks a load profile against the blueprint's own run (a spike after it ends, a ramp
+ * it cuts short); a run made shorter or longer here (--duration, --warmup, --requests, a
+ * scenario's workload) is checked again, or a spike at 20 s in a 15-s run vanished silently.
+ */
+function runProfileWarnings(bp: Blueprint, wopts: WorkloadOptions, o: SimulateOptions): string[] {
+  if (o.duration === undefined && o.warmup === undefined && o.requests === undefined && wopts.duration === undefined && wopts.warmup === undefined) return [];
+  const w = workloadFor(bp, wopts);
+  if (w.kind !== 'open' || !w.profile) return [];
+  const own = workloadFor(bp, {});
+  if (own.duration === w.duration && own.warmup === w.warmup) return [];
+  const out: string[] = [];
+  profileWarnings(w.profile, w.duration, w.warmup, (_, m) => out.push(`load profile: ${m}`));
+  return out;
 }
 
 function pickWorkload(o: SimulateOptions) {
