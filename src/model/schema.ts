@@ -401,7 +401,14 @@ export const Metadata = z.strictObject({
   title: z.string().optional(),
   description: z.string().optional(),
   source: z.string().optional().describe('where the figures come from'),
-  team: z.strictObject({ developers: int(0, 1_000_000, 'developers').optional(), devops: z.boolean().optional() }).optional(),
+  // A team of 0 developers has no meaning (plan's effort divides by it, and used 1 in silence):
+  // refused where it is written; leave `developers` out when the size is not known.
+  team: z
+    .strictObject({
+      developers: z.number().int().min(1, 'a team has at least 1 developer (leave developers out when the size is not known)').max(1_000_000, 'at most 1000000 developers').optional(),
+      devops: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const Blueprint = z.strictObject({

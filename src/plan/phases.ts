@@ -27,7 +27,7 @@ export interface Extraction {
 }
 
 export interface PhaseDraft {
-  /** phase-1, phase-2, … (phase-0 is the source layout, not written) */
+  /** phase-1, phase-2, … (phase-0 is the source layout, not written), or another prefix (phasePrefix) */
   name: string;
   /** the blueprint layout this phase is, when it is a declared one */
   declared?: string;
@@ -96,6 +96,7 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
     const known = steps.flatMap((s) => s.scorer.units);
     for (const u of opts.order) if (!known.includes(u)) throw new OrderError(`--order: "${u}" is not a unit this migration builds; units to build: ${known.join(', ')}`);
   }
+  const prefix = phasePrefix(bp);
   const phases: PhaseDraft[] = [];
   const allMoves: Move[] = [];
   /** per position of allMoves: the scores its step's units had there (from the same layout before) */
@@ -126,7 +127,7 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
         allMoves.push(m);
         scoresThere.push(there);
       }
-      phases.push(phaseTo(bp, current, order, b, `phase-${phases.length + 1}`));
+      phases.push(phaseTo(bp, current, order, b, `${prefix}${phases.length + 1}`));
     } else {
       // One phase per unit. Each is scored against the layout its phase starts from (its tables
       // to move are those that phase moves: a store the units before it left with exactly the
@@ -144,7 +145,7 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
         allMoves.push(next);
         scoresThere.push(new Map(candidates.map((m) => [m.unit, m.score])));
         remaining = remaining.filter((u) => u !== next.unit);
-        phases.push(phaseTo(bp, current, [next], remaining.length ? undefined : b, `phase-${phases.length + 1}`, b));
+        phases.push(phaseTo(bp, current, [next], remaining.length ? undefined : b, `${prefix}${phases.length + 1}`, b));
         current = resolved(bp, phases.at(-1)!);
       }
       if (pinned && rest.length) notes.push(`--order leaves out ${rest.join(', ')}; they follow in derived order`);
@@ -152,6 +153,22 @@ export function buildPhases(bp: Blueprint, from: string, to: string, opts: { mod
     current = resolved(bp, phases.at(-1)!);
   }
   return { chain, phases, moves: allMoves, notes, risks: orderRisks(allMoves, (i, x) => scoresThere[i]!.get(x.unit) ?? x.score) };
+}
+
+/**
+ * The prefix of the phases' layout names: phase-1, phase-2 … unless the blueprint has a layout
+ * named phase-<number> already. The overlay `extends:` the blueprint, and extends merges mappings
+ * key by key: a phase-2 of the plan merged into the blueprint's own phase-2 (the units of both in
+ * one layout, a domain in two units), and the overlay did not load. Then plan-phase-N, else
+ * plan2-phase-N, plan3-phase-N …: the first that can name no blueprint layout, whatever the
+ * number of phases, so the choice rests on the layouts' names alone (deterministic).
+ */
+export function phasePrefix(bp: Blueprint): string {
+  const taken = (prefix: string) => Object.keys(bp.layouts).some((n) => n.startsWith(prefix) && /^[1-9][0-9]*$/.test(n.slice(prefix.length)));
+  for (let k = 1; ; k++) {
+    const prefix = k === 1 ? 'phase-' : k === 2 ? 'plan-phase-' : `plan${k - 1}-phase-`;
+    if (!taken(prefix)) return prefix;
+  }
 }
 
 /** Resolve a draft phase's layout against the blueprint. */

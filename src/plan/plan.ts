@@ -54,6 +54,9 @@ export function plan(bp: Blueprint, o: PlanOptions): PlanOutput {
   if (o.from === o.to) throw new PlanError('--from and --to name the same layout: nothing to plan');
   const canary = o.canary ?? [10, 50, 100];
   const team = o.team ?? bp.metadata.team?.developers ?? 3;
+  // The effort divides by the team: a team of 0 (or a fraction) was taken as 1 in silence, and the
+  // plan said "team of 0" over days no team of 0 works. The loader and --team refuse it already.
+  if (!(Number.isInteger(team) && team >= 1)) throw new PlanError(`a team of ${team} developers: the team is a whole number of developers, at least 1`);
   const model = o.effort ?? { ...EFFORT_MODEL };
   const maxErrorRate = o.maxErrorRate ?? 0.01;
   const built = buildPhases(bp, o.from, o.to, { mode: o.mode ?? 'auto', ...(o.order ? { order: o.order } : {}) });

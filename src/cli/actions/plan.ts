@@ -177,7 +177,7 @@ export async function action(file: string, f: PlanFlags): Promise<number> {
   if (dir) {
     const rel = path.relative(path.resolve(dir), path.resolve(file)).split(path.sep).join('/');
     const overlayText =
-      `# archsim plan: ${name} from ${p.from} to ${p.to}, one layout per phase (phase-1 … phase-${p.phases.length - 1}).\n# Generated; re-run archsim plan to change it. Every command reads it like the blueprint it extends.\n` +
+      `# archsim plan: ${name} from ${p.from} to ${p.to}, one layout per phase (${p.phases.length > 2 ? `${p.phases[1]!.layout} … ${p.phases.at(-1)!.layout}` : (p.phases[1]?.layout ?? 'none')}).\n# Generated; re-run archsim plan to change it. Every command reads it like the blueprint it extends.\n` +
       stringify({ extends: rel, layouts: result.overlay.layouts }, { lineWidth: 0, aliasDuplicateObjects: false });
     // The overlay must load like any blueprint, by the loader's own rules for extends: (the
     // reader other commands use, from this working directory): checked before anything is written.

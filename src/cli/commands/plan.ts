@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--json', 'same as --format json: the plan on stdout, or with --out the files written, as JSON')
     .addHelpText(
       'after',
-      '\nThe overlay `extends:` the blueprint and holds the layouts phase-1 … phase-N, so every command works on a phase:\n  archsim plan system.yaml --from monolith --to microservices --growth 15%/month --out plan\n  archsim simulate plan/system.plan.yaml --layout phase-2 --method analytic\n  archsim generate gateway plan/system.plan.yaml --plan plan/system.plan.json --phase 2 --step 10 --out gw\nExit codes: 0 done, 1 a derived phase does not validate, 2 bad input or usage.',
+      '\nThe overlay `extends:` the blueprint and holds the layouts phase-1 … phase-N (plan-phase-1 … when the blueprint has layouts named phase-<n> already), so every command works on a phase:\n  archsim plan system.yaml --from monolith --to microservices --growth 15%/month --out plan\n  archsim simulate plan/system.plan.yaml --layout phase-2 --method analytic\n  archsim generate gateway plan/system.plan.yaml --plan plan/system.plan.json --phase 2 --step 10 --out gw\nExit codes: 0 done, 1 a derived phase does not validate, 2 bad input or usage.',
     )
     .action((file: string, flags: PlanFlags) => handle(async () => (await import('../actions/plan.js')).action(file, flags)));
 }
