@@ -21,9 +21,10 @@
 //   3. `wait` (an external dependency, no CPU);
 //   4. database reads then writes on the operation's primary datastore, each one visit; an
 //      engine: memory store has no station of its own: its queries are CPU on the unit itself;
-//      an object store (s3, minio) with no `cores:` has a server per connection the units may
-//      hold (pool × processes), no core count: it scales out, so a query waits only when every
-//      connection is busy;
+//      a datastore has its cores as servers, capped by the connections the units using it may
+//      hold (pool × the processes of the units with a domain whose tables it holds); an object
+//      store (s3, minio) with no `cores:` has only that cap, no core count: it scales out, so a
+//      query waits only when every connection is busy;
 //   5. events: off the critical path; each consumer's work is spawned, through the broker when
 //      the layout has one (broker CPU, publish-to-deliver latency, deserialization on the consumer,
 //      at the HTTP figures), else as a direct hop by the consumer unit's protocol.
@@ -44,7 +45,8 @@ export const OP_SPAWN = 5;
 /**
  * OP_CHECK station: fail here if the station is down, else go on at once (no service, no time).
  * A request still reaches the unit its operation runs on when it asks no work of it (`cpu: 0`
- * and nothing else on the unit): without this it would pass a unit that is down untouched.
+ * and nothing else on the unit): without this it would pass a unit that is down untouched. The
+ * same for a datastore query, a broker delivery or a gateway pass that takes no time (Gen.reach).
  */
 export const OP_CHECK = 6;
 /**
@@ -237,7 +239,6 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     addStation({ id: 'gateway', kind: 'gateway', replicas: L.gateway.replicas, servers, discipline: 'fcfs', domains: [] });
     wholeCores('the gateway', L.gateway.instance, servers);
   }
-  const totalReplicas = r.units.reduce((s, u) => s + u.replicas * u.workers, 0);
   for (const u of r.units) {
     const autoscale = opts.autoscale?.[u.name] ?? u.autoscale;
     // A Node or Python worker is one core for request work; more workers than vCPUs do not add cores.
@@ -272,6 +273,11 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       if (!sharedHost) wholeCores(`${u.name}${POOL_SUFFIX}`, u.instance, u.workers + servers);
     }
   }
+  // The processes (replicas × workers) that hold a pool of connections to a store: those of the
+  // units a domain of which has tables there (the wiring's stores, resolve.ts), not every unit's:
+  // a transcoder that never touches the blob store adds no connections to it.
+  const processesOf = (store: string) =>
+    r.units.filter((u) => u.domains.some((dm) => r.storesOfDomain.get(dm)?.includes(store))).reduce((s, u) => s + u.replicas * u.workers, 0);
   // A memory store is the unit's own state: no server, no station (its queries run on the unit).
   for (const d of r.datastores.filter((x) => x.engine !== 'memory')) {
     // An object store scales out (S3 is a fleet; MinIO spreads a request over its drives and
@@ -279,8 +285,9 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
     // so its reads and writes take their own time and queue only past pool × processes at once.
     const scalesOut = d.cores === undefined && OBJECT_STORE_ENGINES.has(d.engine);
     const cores = d.cores ?? (scalesOut ? Infinity : vcpu(d.instance));
-    // The connection pool caps concurrency only when it is smaller than the cores.
-    const servers = Math.max(1, Math.min(Math.ceil(cores), d.pool * totalReplicas));
+    // The connection pool caps concurrency only when it is smaller than the cores: every
+    // connection the store's own units may hold (pool × their processes) busy at once.
+    const servers = Math.max(1, Math.min(Math.ceil(cores), d.pool * processesOf(d.name)));
     addStation({ id: d.name, kind: 'datastore', replicas: 1, servers, discipline: 'fcfs', domains: [], engine: d.engine }, storeIndex);
     if (d.cores === undefined && !scalesOut) wholeCores(d.name, d.instance, servers);
   }
@@ -375,7 +382,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       const payload = rb.events.get(event)?.payload ?? bp.system.defaults.payload.event;
       if (cu) {
         if (broker >= 0 && !(cu === fromUnit && L.broker!.localDelivery === 'in-process')) {
-          g.visit(broker, distOf(L.broker!.cpu, 0));
+          g.reach(broker, distOf(L.broker!.cpu, 0));
           g.delay(distOf(L.broker!.latency > 0 ? { dist: 'const', mean: L.broker!.latency, cv: 0 } : undefined, 0));
           enter(g, cu);
           opBody(g, c, cu, brokerSide(L.broker!.consumeCpu, payload));
@@ -462,8 +469,11 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       else {
         // In-process state: the queries are the unit's own CPU.
         const s = here.store.engine === 'memory' ? unitStation(unit) : storeIndex.get(here.store.name)!;
-        for (let i = 0; i < db.reads; i++) g.visit(s, distOf(here.read, 0));
-        for (let i = 0; i < db.writes; i++) g.visit(s, distOf(here.write, 0));
+        // A query that takes no time still needs its store up (a memory store is the unit, already reached).
+        const memory = here.store.engine === 'memory';
+        const query = (d: number) => (memory ? g.visit(s, d) : g.reach(s, d));
+        for (let i = 0; i < db.reads; i++) query(distOf(here.read, 0));
+        for (let i = 0; i < db.writes; i++) query(distOf(here.write, 0));
       }
     }
     for (const e of o.op.emits) {
@@ -486,7 +496,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       const gw = L.gateway!;
       const h = hopTo(unit);
       const add = (h.cpuPerKiB * (o.op.request + o.op.response)) / KIB;
-      g.visit(gateway, distOf(gw.cpu, add));
+      g.reach(gateway, distOf(gw.cpu, add));
       g.tally.gateway = true;
       g.tally.gatewayMs = gw.cpu.mean + add + 2 * h.latency;
       g.tally.gatewayNetworkMs = 2 * h.latency;
@@ -551,6 +561,22 @@ class Gen {
   }
   visit(station: number, dist: number) {
     if (dist >= 0) this.emit(OP_VISIT, station, dist);
+  }
+  /**
+   * A visit to a station a scenario can take down (a datastore, the broker, the gateway): with no
+   * work it is an OP_CHECK, so the request still fails while the station is down (a store read in
+   * 0 ms passed a store that was down untouched). Compile cannot know which stations a scenario
+   * fails (scenarios resolve against the compiled stations), so every such zero-work visit gets
+   * one; a second check of the same station straight after the first is dropped (no time passes
+   * between them: it could not fail where the first did not). Stations with work keep their visit.
+   */
+  reach(station: number, dist: number) {
+    if (dist >= 0) this.emit(OP_VISIT, station, dist);
+    else {
+      const n = this.code.length;
+      if (n >= W && this.code[n - W] === OP_CHECK && this.code[n - W + 1] === station) return;
+      this.emit(OP_CHECK, station);
+    }
   }
   delay(dist: number) {
     if (dist >= 0) this.emit(OP_DELAY, dist);

@@ -116,8 +116,9 @@ describe('compile: stations', () => {
       { id: 'worker', kind: 'unit', replicas: 1, servers: 2, discipline: 'fcfs', domains: ['stats'] },
       // 5 threads × 3 workers, per replica
       { id: 'web (thread pool)', kind: 'pool', replicas: 2, servers: 15, discipline: 'fcfs', domains: [] },
-      // 20 cores, but 1 connection × 12 workers of all units (2 × 3 + 4 + 2)
-      { id: 'pg', kind: 'datastore', replicas: 1, servers: 12, discipline: 'fcfs', domains: [], engine: 'postgres' },
+      // 20 cores, but 1 connection × the 4 workers of cat, the one unit using pg (web's 6 and
+      // worker's 2 hold no connection to it: 12 when they were counted)
+      { id: 'pg', kind: 'datastore', replicas: 1, servers: 4, discipline: 'fcfs', domains: [], engine: 'postgres' },
       { id: 'broker', kind: 'broker', replicas: 1, servers: 2, discipline: 'fcfs', domains: [] },
     ]);
     // background: 0.1 per worker of each web replica (6 of them) and pg's 0.25
