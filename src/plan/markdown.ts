@@ -1,7 +1,7 @@
 // The plan as markdown: order, phases (layout, data steps, figures, canary, triggers), effort
 // and the gantt. Text from the blueprint goes into table cells and code spans, so it is escaped
 // for markdown here (the HTML renderer escapes for HTML on its own). Pure.
-import { plural } from '../words.js';
+import { plural, rateWords } from '../words.js';
 import { terminalText } from '../model/diagnostics.js';
 import type { Plan, PlanPhase } from './schema.js';
 
@@ -70,7 +70,8 @@ export function fireText(t: PlanPhase['triggers'][number], growth: boolean): str
   if (t.fireRps === null) return 'not before saturation';
   // Over its threshold with no load at all (triggers.ts fireRate's rate 0): no rate to reach.
   if (t.fireRps === 0) return growth ? 'at any rate: already reached' : 'at any rate (over it with no load)';
-  const parts = [`at ${t.fireRps}/s`];
+  // as every rate in words: whole from 100/s ("at 26666.667/s" was the JSON's exact value)
+  const parts = [`at ${rateWords(t.fireRps)}`];
   if (t.fireConnections !== undefined) parts.push(`${t.fireConnections} connections`);
   if (growth) parts.push(t.month === 0 ? 'already reached' : t.month === null || t.month === undefined ? '—' : `month ${t.month}`);
   return parts.join(', ');

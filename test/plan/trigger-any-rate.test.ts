@@ -58,5 +58,8 @@ describe('a trigger over its threshold with no load', () => {
   it('with growth: already reached, at any rate', () => {
     expect(fireText({ ...t, fireRps: 0 }, true)).toBe('at any rate: already reached');
     expect(fireText({ ...t, fireRps: 12.5, month: 3 }, true)).toBe('at 12.5/s, month 3');
+    // whole from 100/s, three significant figures below (the JSON keeps the exact value)
+    expect(fireText({ ...t, fireRps: 26666.667, fireConnections: 200000, month: 9 }, true)).toBe('at 26667/s, 200000 connections, month 9');
+    expect(fireText({ ...t, fireRps: 12.3456 }, false)).toBe('at 12.3/s');
   });
 });
