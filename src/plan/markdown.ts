@@ -68,6 +68,7 @@ const shownNow = (x: number) => String(Number(x.toPrecision(4)));
 export function fireText(t: PlanPhase['triggers'][number], growth: boolean): string {
   if (t.note && t.fireRps === undefined) return mdText(t.note);
   if (t.fireRps === null) return 'not before saturation';
+  if (t.fireRps === undefined) return '—';
   // Over its threshold with no load at all (triggers.ts fireRate's rate 0): no rate to reach.
   if (t.fireRps === 0) return growth ? 'at any rate: already reached' : 'at any rate (over it with no load)';
   // as every rate in words: whole from 100/s ("at 26666.667/s" was the JSON's exact value)
