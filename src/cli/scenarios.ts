@@ -20,6 +20,8 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** file positions, for scenarios read from a file */
   locate?: Locate;
+  /** for one the blueprint lists: its index under `scenarios:`, and whether it is a bundled one */
+  listed?: { index: number; bundled: boolean };
 }
 
 /** A scenario file by path, or by the name of a bundled one (database-failure). */
@@ -43,7 +45,7 @@ export function scenarioArg(bp: Blueprint, arg: string): LoadedScenario[] {
     }
     return [{ scenario: s }];
   }
-  return [loadScenario(scenarioPath(arg))];
+  return [loadScenario(scenarioPath(arg), bp)];
 }
 
 /** The names of the bundled scenarios (scenarios/*.yaml), sorted. */
@@ -59,7 +61,8 @@ export function bundledScenarioNames(): string[] {
 }
 
 /**
- * The blueprint's own `scenarios:` list, each entry read: a file relative to the blueprint, or a
+ * The blueprint's own `scenarios:` list, each entry read: a file relative to the blueprint file
+ * that lists it (the base, for a list an overlay inherits through `extends:`), or a
  * bundled scenario's name. An entry that names neither is a problem positioned at the entry in
  * the blueprint (not at line 1 of a file that does not exist); a file that does not parse brings
  * its own positioned problems. `validate` reports them; `compare` and `report` stop on them.
@@ -68,7 +71,9 @@ export function blueprintScenarios(bp: Blueprint, blueprintFile: string, locate?
   const scenarios: LoadedScenario[] = [];
   const problems: Diagnostic[] = [];
   (bp.scenarios ?? []).forEach((entry, i) => {
-    const path = scenarioPath(entry, dirname(blueprintFile));
+    // Relative to the file that wrote the entry: a base reached through `extends:` (the overlay
+    // `plan --out` writes, in another folder) names its files beside itself, not the overlay.
+    const path = scenarioPath(entry, dirname(locate ? locate(['scenarios', i]).file : blueprintFile));
     if (!existsSync(path)) {
       const names = bundledScenarioNames();
       const shown = JSON.stringify(entry.slice(0, 200));
@@ -81,7 +86,7 @@ export function blueprintScenarios(bp: Blueprint, blueprintFile: string, locate?
       return;
     }
     try {
-      scenarios.push(loadScenario(path));
+      scenarios.push({ ...loadScenario(path, bp), listed: { index: i, bundled: resolve(dirname(path)) === resolve(BUNDLED_SCENARIOS) } });
     } catch (e) {
       if (e instanceof InputError) problems.push(...e.diagnostics);
       else throw e;
@@ -92,7 +97,7 @@ export function blueprintScenarios(bp: Blueprint, blueprintFile: string, locate?
 
 /**
  * The scenarios of `compare` and `report`: the ones asked for, else the blueprint's own list
- * (paths relative to the blueprint file), else every automatic scenario.
+ * (paths relative to the blueprint file that lists them), else every automatic scenario.
  */
 export function chosenScenarios(bp: Blueprint, blueprintFile: string, args: string[] | undefined, locate?: Locator): LoadedScenario[] {
   if (args?.length) return args.flatMap((a) => scenarioArg(bp, a));

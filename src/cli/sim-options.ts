@@ -33,7 +33,9 @@ export interface SimFlags {
   json?: boolean;
 }
 
-export const BUNDLED_SCENARIOS = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+// dist/src/cli/ (the build, and the bundle, which sees its modules' tsc URLs) is three levels
+// below the package, src/cli/ (the sources, as vitest runs them) two.
+export const BUNDLED_SCENARIOS = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../../scenarios/' : '../../scenarios/', import.meta.url));
 
 /** A blueprint of the system alone (layouts: {}): what a command that needs a layout says. */
 export const NO_LAYOUTS = 'the blueprint declares no layouts: add one under layouts: (a command that simulates, draws or generates needs one)';
@@ -49,11 +51,14 @@ export function checkLayout(bp: Blueprint, name: string | undefined): string {
   return name;
 }
 
-/** Read and validate a scenario file; errors come back as file:line:col. */
-export function loadScenario(path: string): { scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } {
+/**
+ * Read and validate a scenario file; errors come back as file:line:col. With the blueprint it is
+ * for, a file that breaks the schema has its cross-references checked in the same run.
+ */
+export function loadScenario(path: string, bp?: Blueprint): { scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } {
   const t = readInput(path);
   if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);
-  const r = parseScenario(t.text, path);
+  const r = parseScenario(t.text, path, bp);
   if (!r.ok) throw new InputError(r.errors);
   return { scenario: r.scenario, locate: r.locate };
 }

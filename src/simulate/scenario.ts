@@ -3,13 +3,14 @@
 // media domain's process dies" is the whole monolith in one layout and the media service in
 // another — which is exactly the comparison the seeds' failure tables make. Pure.
 import { z } from 'zod';
-import { primaryStore, resolveLayout } from '../model/resolve.js';
-import { parseYamlWith } from '../model/positioned.js';
+import { primaryStore, resolveBlueprint, resolveLayout } from '../model/resolve.js';
+import { locatorFor, parseYamlWith, type Locator } from '../model/positioned.js';
+import { parseYaml } from '../model/yaml-source.js';
 import { Autoscale, CircuitBreaker, Duration, Percent, Profile, Rate } from '../model/schema.js';
 import type { Blueprint } from '../model/schema.js';
 import type { Diagnostic } from '../model/diagnostics.js';
-import { didYouMean } from '../model/diagnostics.js';
-import type { CompileOptions, EdgePolicy } from './compile.js';
+import { didYouMean, sortDiagnostics } from '../model/diagnostics.js';
+import { compile, type CompileOptions, type EdgePolicy } from './compile.js';
 import type { Compiled } from './compile.js';
 import type { DesScenario } from './des/types.js';
 import type { WorkloadOptions } from './workload.js';
@@ -48,6 +49,14 @@ export const ExtraLoad = z.strictObject({
   mix: z.record(z.string(), z.number().positive()),
 });
 
+const CallOverride = z.strictObject({
+  timeout: Duration.optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  backoff: Duration.optional(),
+  circuitBreaker: CircuitBreaker.optional(),
+  optional: z.boolean().optional(),
+});
+
 export const Scenario = z.strictObject({
   name: z.string(),
   description: z.string().optional(),
@@ -64,16 +73,7 @@ export const Scenario = z.strictObject({
   load: z.array(ExtraLoad).default([]).describe('extra arrival streams, e.g. a spike on one operation'),
   clientTimeout: Duration.optional().describe('a request slower than this counts as failed (the client gave up)'),
   calls: z
-    .record(
-      z.string(),
-      z.strictObject({
-        timeout: Duration.optional(),
-        retries: z.number().int().min(0).max(10).optional(),
-        backoff: Duration.optional(),
-        circuitBreaker: CircuitBreaker.optional(),
-        optional: z.boolean().optional(),
-      }),
-    )
+    .record(z.string(), CallOverride)
     .default({})
     .describe('call-edge policies by "caller → callee" or by callee operation; override the blueprint'),
   autoscale: z.record(Name, Autoscale).default({}).describe('by unit or domain'),
@@ -81,11 +81,66 @@ export const Scenario = z.strictObject({
 
 export type Scenario = z.output<typeof Scenario>;
 
-/** Parse scenario YAML; errors come back positioned (file:line:col). */
-export function parseScenario(text: string, file: string): { ok: true; scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } | { ok: false; errors: Diagnostic[] } {
+/**
+ * Parse scenario YAML; errors come back positioned (file:line:col). Given the blueprint it will
+ * run on, a file that breaks the schema also gets the cross-references of the entries that did
+ * parse checked (as the blueprint loader does), so one run reports both kinds of mistake.
+ */
+export function parseScenario(
+  text: string,
+  file: string,
+  bp?: Blueprint,
+): { ok: true; scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } | { ok: false; errors: Diagnostic[] } {
   const r = parseYamlWith(Scenario, text, file);
-  if (!r.ok) return r;
-  return { ok: true, scenario: r.data, locate: (p) => r.locate(p) };
+  if (r.ok) return { ok: true, scenario: r.data, locate: scenarioLocator(r.locate) };
+  if (!bp) return r;
+  // The YAML itself parsed (a schema failure): read it again for the entries that stand alone.
+  const raw = parseYaml(text, file);
+  if (!raw.ok) return r;
+  const locate = scenarioLocator(locatorFor([raw.source]));
+  const cross = partialCrossReferences(bp, raw.value).map((p) => ({ ...locate(p.path), path: p.path, message: p.message, severity: 'error' as const }));
+  return { ok: false, errors: sortDiagnostics([...r.errors, ...cross]) };
+}
+
+/** A problem with a `calls:` key is about the key (the edge it names), so it is shown at the key. */
+function scenarioLocator(locate: Locator): (p: (string | number)[]) => { file: string; line: number; col: number } {
+  return (p) => locate(p, p.length === 2 && p[0] === 'calls');
+}
+
+/**
+ * The cross-reference problems of the entries of a scenario that failed its schema: every
+ * failure, extra load, call policy and autoscale entry that is valid on its own is checked as
+ * `scenarioMisfit` checks a whole scenario; the rest already have their schema errors.
+ */
+function partialCrossReferences(bp: Blueprint, raw: unknown): ScenarioProblem[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const doc = raw as Record<string, unknown>;
+  const list = <T>(v: unknown, schema: z.ZodType<T>): [number, T][] => {
+    if (!Array.isArray(v)) return [];
+    return v.flatMap((x, i): [number, T][] => {
+      const p = schema.safeParse(x);
+      return p.success ? [[i, p.data]] : [];
+    });
+  };
+  const record = <T>(v: unknown, schema: z.ZodType<T>): Record<string, T> => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
+    const out: Record<string, T> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const p = schema.safeParse(x);
+      if (p.success) out[k] = p.data;
+    }
+    return out;
+  };
+  const failures = list(doc.failures, Failure);
+  const load = list(doc.load, ExtraLoad);
+  const partial: Scenario = { name: typeof doc.name === 'string' ? doc.name : '', failures: failures.map(([, f]) => f), load: load.map(([, l]) => l), calls: record(doc.calls, CallOverride), autoscale: record(doc.autoscale, Autoscale) };
+  // Back to the file's own indices (an entry that failed its schema is not in the partial lists).
+  const index: Record<string, number[]> = { failures: failures.map(([i]) => i), load: load.map(([i]) => i) };
+  return scenarioMisfit(bp, partial).map((p) => {
+    const [head, i, ...rest] = p.path;
+    const at = typeof head === 'string' && typeof i === 'number' ? index[head]?.[i] : undefined;
+    return at === undefined ? p : { ...p, path: [head!, at, ...rest] };
+  });
 }
 
 export interface ScenarioProblem {
@@ -112,6 +167,12 @@ export function scenarioCompileOptions(bp: Blueprint, layout: string, s: Scenari
   }
   const edgePolicies: Record<string, EdgePolicy> = {};
   for (const [k, p] of Object.entries(s.calls)) {
+    // A key naming no call of the blueprint would set no policy, in silence.
+    const wrong = callKeyProblem(bp, k);
+    if (wrong) {
+      problems.push({ path: ['calls', k], message: wrong });
+      continue;
+    }
     const clean: EdgePolicy = {};
     if (p.timeout !== undefined) clean.timeout = p.timeout;
     if (p.retries !== undefined) clean.retries = p.retries;
@@ -121,6 +182,47 @@ export function scenarioCompileOptions(bp: Blueprint, layout: string, s: Scenari
     edgePolicies[k.replace(/\s*(->|→)\s*/, ' → ')] = clean;
   }
   return { options: { edgePolicies, autoscale }, problems };
+}
+
+/**
+ * What is wrong with a `calls:` key, if anything: "caller → callee" must be a call the blueprint
+ * declares, a bare operation one that some operation calls (the policy applies to every call of
+ * it). Calls are the system's, not a layout's, so the answer is the same in every layout.
+ */
+function callKeyProblem(bp: Blueprint, key: string): string | undefined {
+  const rb = resolveBlueprint(bp);
+  // Split as compile's lookup key is made (spaces around the arrow only): " a.b" is no operation.
+  const parts = key.split(/\s*(?:->|→)\s*/);
+  if (parts.length > 2 || parts.some((x) => !x)) return 'expected "caller → callee" or the operation called (domain.operation)';
+  const ops = [...rb.operationIndex.keys()];
+  for (const id of parts) if (!rb.operationIndex.has(id)) return `no operation "${id}"${didYouMean(id, ops)}`;
+  if (parts.length === 2) {
+    const [caller, callee] = parts as [string, string];
+    const made = [...new Set(rb.operationIndex.get(caller)!.op.calls.map((c) => c.op))];
+    if (made.includes(callee)) return undefined;
+    return `${caller} does not call ${callee}${didYouMean(callee, made)}; ${made.length ? `it calls ${made.join(', ')}` : 'it makes no calls'}`;
+  }
+  const called = new Set(rb.operations.flatMap((o) => o.op.calls.map((c) => c.op)));
+  return called.has(key) ? undefined : `no operation calls ${key}${didYouMean(key, called)}`;
+}
+
+/**
+ * Whether a scenario can run on a blueprint, decided as compare and report decide it: it fits a
+ * layout whose names it all resolves in, and one that fits none of the layouts is a mistake (one
+ * that fits some is a comparison). The problems it has in the first layout when it fits none,
+ * else none; none too for a blueprint without layouts (nothing to run it on).
+ */
+export function scenarioMisfit(bp: Blueprint, s: Scenario, layouts: string[] = Object.keys(bp.layouts)): ScenarioProblem[] {
+  let first: ScenarioProblem[] | undefined;
+  for (const l of layouts) {
+    // Both kinds of problem at once: the targets are checked with the options that were valid.
+    const o = scenarioCompileOptions(bp, l, s);
+    const r = resolveScenario(bp, compile(bp, l, o.options), s);
+    const problems = [...o.problems, ...(r.ok ? [] : r.problems)];
+    if (!problems.length) return [];
+    first ??= problems;
+  }
+  return first ?? [];
 }
 
 export function resolveScenario(bp: Blueprint, c: Compiled, s: Scenario): { ok: true; value: ResolvedScenario } | { ok: false; problems: ScenarioProblem[] } {

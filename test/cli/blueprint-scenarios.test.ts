@@ -52,7 +52,13 @@ describe('validate: the scenarios a blueprint lists', () => {
 
   it('a bundled name and a file beside the blueprint are read: valid', () => {
     write('down.yaml', 'name: down\nfailures:\n  - { unit: app, at: 1s, for: 1s }\n');
-    const f = write('good.yaml', blueprint('[database-failure, ./down.yaml]'));
+    // database-failure fails the messages domain's store: a blueprint it cannot run on is an
+    // error (scenario-checks.test.ts), so this one has that domain and a store for it.
+    const withMessages = blueprint('[database-failure, ./down.yaml]')
+      .replace('ping:\n      operations:', 'messages:\n      tables: [messages]\n      operations:')
+      .replace('port: 8080 }', 'port: 8080 }\n    datastores: { db: { engine: postgres, tables: "*" } }')
+      .replace('ping.pong', 'messages.pong');
+    const f = write('good.yaml', withMessages);
     const r = archsim(['validate', f], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
