@@ -1,6 +1,7 @@
 // Architecture lint: the coupling problems a layout of a blueprint has, each with the document
 // path to point at and why it matters. Pure: blueprint in, findings out.
 import { domainEdges, unitEdges, type Edge } from './dependencies.js';
+import { terminalText } from './diagnostics.js';
 import { callProtocol, isPublic, OBJECT_STORE_ENGINES, operations, primaryStore, resolveBlueprint, type CallStep, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
@@ -185,7 +186,8 @@ function workerFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
       severity: 'warning',
       layout: r.name,
       path: ['layouts', r.name, 'units', u.name, 'workers'],
-      message: `${u.name} runs ${u.workers} workers on ${u.instance} (${vcpu} vCPU): it is simulated with ${Math.ceil(vcpu)} server${Math.ceil(vcpu) > 1 ? 's' : ''}`,
+      // A catalog key is free text (any character): escaped, so the finding stays one line.
+      message: `${u.name} runs ${u.workers} workers on ${terminalText(u.instance!)} (${vcpu} vCPU): it is simulated with ${Math.ceil(vcpu)} server${Math.ceil(vcpu) > 1 ? 's' : ''}`,
       why: 'A worker process doing request work uses one core; workers beyond the cores share them and add no capacity (they can still hide I/O waits, which the blueprint models as `wait`). Use an instance with more vCPUs, or fewer workers.',
     });
   }
@@ -390,7 +392,8 @@ function dualWriteFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
     if (o.op.db.writes === 0 || !o.op.emits.length) continue;
     const from = r.unitOfDomain.get(o.domain);
     const remote = o.op.emits.flatMap((ev) =>
-      (bp.system.events[ev]?.consumers ?? []).filter((c) => r.unitOfDomain.get(split(c)[0]) !== from).map((c) => `${ev} → ${c}`),
+      // An event name is free text (line breaks included): escaped, as everywhere it is shown.
+      (bp.system.events[ev]?.consumers ?? []).filter((c) => r.unitOfDomain.get(split(c)[0]) !== from).map((c) => `${terminalText(ev)} → ${c}`),
     );
     if (!remote.length) continue;
     out.push({

@@ -1,6 +1,7 @@
 // Checks that need the whole blueprint: references, placements, cycles, call-tree size, in-process stores. Pure; returns
 // problems with their document paths, which the loader turns into file:line:col.
 import { didYouMean } from './diagnostics.js';
+import { grpcWebSocketErrors } from './grpc-websocket.js';
 import { LIMITS } from './limits.js';
 import { operationIndex, placeDomains, placeTables, resolveBlueprint, type ResolvedBlueprint } from './resolve.js';
 import { isScaffoldPath, SCAFFOLD_PATHS_SHOWN, scaffoldPathRoutes } from './routes.js';
@@ -115,6 +116,7 @@ export function checkSemantics(bp: Blueprint): Problem[] {
   }
   out.push(...routeClashes(opRoutes(bp)));
   out.push(...scaffoldPathWarnings(bp, rb));
+  out.push(...grpcWebSocketErrors(rb));
   for (const [ev, def] of Object.entries(bp.system.events)) {
     def.consumers.forEach((c, i) => checkOp(['system', 'events', ev, 'consumers', i], c, 'consumer'));
     const emitted = [...ops.values()].some((o) => o.op.emits.includes(ev));
