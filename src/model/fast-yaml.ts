@@ -36,14 +36,15 @@ const CORE = jsyaml.FAILSAFE_SCHEMA.extend({
  * alias or tag where a node may start; a directive; an explicit "? " key; a key that closes a
  * flow collection ("[a]: 1"); a null or empty key (yaml makes it "", js-yaml "null"); a merge
  * key "<<"; a tab, or a "#" right after a
- * quote or bracket (yaml refuses these where js-yaml lets them pass).
+ * quote or bracket (yaml refuses these where js-yaml lets them pass); a block scalar with an
+ * explicit indentation indicator (">1", "|2-": the two read its lines' leading spaces apart).
  *
  * The empty key and the null word are two patterns: as one, "[\s{,]" and the optional word's
  * "[ \t]*" both took spaces, and a line of n spaces before a key was tried n² ways (2,000 nested
  * levels, 2 MB of indentation, took 4 s of CPU in this test alone). A ':' after a space is caught
  * by the space right before it.
  */
-const SLOW = [/\t/, /['"\]}]#/, /(?:^|[\s[{,])[&*!]/m, /^%/m, /(?:^|[\s[{,])\?(?:[ \t]|$)/m, /[\]}][ \t]*:(?:\s|$)/, /(?:^|[\s{,]):(?:\s|$)/m, /(?:^|[\s{,])(?:~|[Nn]ull|NULL)[ \t]*:(?:\s|$)/m, /<</];
+const SLOW = [/\t/, /['"\]}]#/, /(?:^|[\s[{,])[&*!]/m, /^%/m, /(?:^|[\s[{,])\?(?:[ \t]|$)/m, /[\]}][ \t]*:(?:\s|$)/, /(?:^|[\s{,]):(?:\s|$)/m, /(?:^|[\s{,])(?:~|[Nn]ull|NULL)[ \t]*:(?:\s|$)/m, /<</, /(?:^|\s)[|>](?:[+-]?[1-9]|[1-9][+-])[ \t]*(?:#.*)?$/m];
 
 /** The value of a plain YAML text, or undefined when the yaml library must read it. */
 export function fastParse(text: string): { value: unknown } | undefined {

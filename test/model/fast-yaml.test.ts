@@ -43,6 +43,8 @@ describe('the loader’s fast path', () => {
       expect(fastParse(t), t).toBeUndefined();
     }
     // empty and null keys wherever a key starts: after indentation, a "- ", a "{" or a ","
+    // a block scalar's explicit indentation indicator (js-yaml read ">1\n  x" as "  x\n", yaml " x\n")
+    for (const t of ['>1\n  ', 'a: >1\n  x\n', '- |2-\n   y\n', 'a: |+1\n  z\n']) expect(fastParse(t), t).toBeUndefined();
     for (const t of ['a:\n  : 1\n', '- : 1\n', '{a: 1, : 2}\n', '{: 1}\n', 'a:\n    NULL : 1\n', '- null: 1\n', 'a: {b: 1, ~: 2}\n', 'k : 1\n']) {
       expect(fastParse(t), t).toBeUndefined();
     }
