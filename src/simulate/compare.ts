@@ -3,7 +3,7 @@
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
 import { rateFigure, rateText } from '../words.js';
 import { Network, type Blueprint } from '../model/schema.js';
-import { analyze, namedApproximations, saturation } from './analytic.js';
+import { analyze, namedApproximations, saturation, TIMEOUT_MARK } from './analytic.js';
 import { figuresAtRate } from './at-rate.js';
 import { closedWorkloadError } from './closed-workload.js';
 import { compile, type Compiled } from './compile.js';
@@ -15,6 +15,7 @@ import { runFaults } from './fault-runs.js';
 import { unfinishedNotes } from './simulate.js';
 import type { ComparisonResult, HostModel, OperationDelta, SimulationResult } from './types.js';
 import { workloadFor, type WorkloadOptions } from './workload.js';
+import { formatSize } from '../model/units.js';
 
 export interface CompareOptions extends WorkloadOptions {
   /** rate for "low load" latencies (default: lowLoadRate, where no station of any compared layout queues to speak of) */
@@ -58,7 +59,8 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       mean[l] = lowLoad[i]!.operations.find((x) => x.id === id)!.latency.mean;
       p95[l] = atRate[i]!.operations.find((x) => x.id === id)!.latency.p95;
     });
-    return { id, mean, p95, delta: mean[b]! - mean[a]!, causes: latencyCauses(id, a, b, ca, cb, ra, rb) };
+    const delta = mean[b]! - mean[a]!;
+    return { id, mean, p95, delta, causes: latencyCauses(id, a, b, ca, cb, ra, rb, delta) };
   });
 
   const keyOps = keyOperations(w.mix, (id) => saturation(ca, opDemands(ca), { [id]: 1 }).rate);
@@ -121,7 +123,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...lowLoadTimeoutNotes(lowLoad, atRate, lowRate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
   };
 }
 
@@ -147,6 +149,22 @@ function approximationNotes(atRate: SimulationResult[], rate: number): string[] 
   return atRate.flatMap((r) => namedApproximations(r).map((w) => `${r.layout} at ${rateText(rate)}: ${w}`));
 }
 
+/**
+ * The means with no load are analytic whatever the p95 column is: a call timeout the analytic
+ * method does not apply (TIMEOUT_MARK) is said for them too, unless a note at the rate said it of
+ * the same call.
+ */
+function lowLoadTimeoutNotes(lowLoad: SimulationResult[], atRate: SimulationResult[], lowRate: number): string[] {
+  return lowLoad.flatMap((r, i) => {
+    // the same call (operation, callee, policy: the words up to the mark), whatever its figures there
+    const head = (w: string) => w.slice(0, w.indexOf(TIMEOUT_MARK));
+    const said = new Set(namedApproximations(atRate[i]!).filter((w) => w.includes(TIMEOUT_MARK)).map(head));
+    return namedApproximations(r)
+      .filter((w) => w.includes(TIMEOUT_MARK) && !said.has(head(w)))
+      .map((w) => `${r.layout} with no load (${rateFigure(lowRate)}): ${w}`);
+  });
+}
+
 function pick(o: CompareOptions): WorkloadOptions {
   const out: WorkloadOptions = {};
   if (o.rate !== undefined) out.rate = o.rate;
@@ -154,7 +172,25 @@ function pick(o: CompareOptions): WorkloadOptions {
   return out;
 }
 
-function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compiled, ra: SimulationResult, rb: SimulationResult): string[] {
+/** What an operation's path spends on datastores with nothing queued (the means of its visits there), and which. */
+function storeTime(c: Compiled, id: string): { ms: number; names: string[] } {
+  let total = 0;
+  const names: string[] = [];
+  for (const v of opDemands(c, [id]).get(id)!.visits) {
+    const st = c.stations[v.station]!;
+    if (st.kind !== 'datastore') continue;
+    total += v.mean;
+    if (!names.includes(st.id)) names.push(st.id);
+  }
+  return { ms: total, names };
+}
+
+/**
+ * Why b's mean with no load differs from a's, cause by cause, savings (−) as well as costs (+).
+ * `delta` is that difference: where it is a saving and no cause named is one, it says so rather
+ * than list only added costs (accounts.open −1.54 ms listed only "gateway hop (+0.81 ms)").
+ */
+function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compiled, ra: SimulationResult, rb: SimulationResult, delta = 0): string[] {
   const ta = ca.programs[ca.entry.get(id)!]!.tally;
   const tb = cb.programs[cb.entry.get(id)!]!.tally;
   const out: string[] = [];
@@ -178,6 +214,16 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
     out.push(`serialization of ${n}${same ? (dSer > 0 ? ' costlier' : ' cheaper') : ''} remote call${n === 1 ? '' : 's'} (${signed(dSer)})`);
   }
   if (tb.gateway !== ta.gateway) out.push(`gateway hop (${tb.gateway ? '+' : '−'}${ms(tb.gateway ? tb.gatewayMs : ta.gatewayMs)})`);
+  // The queries' own time: the same queries on a faster store (Redis for Postgres) are a saving.
+  const sa = storeTime(ca, id);
+  const sb = storeTime(cb, id);
+  const dStore = sb.ms - sa.ms;
+  if (Math.abs(dStore) > 1e-9) {
+    const same = sa.names.join() === sb.names.join();
+    const plural = sb.names.length > 1 || (!same && sa.names.length > 1) ? 's' : '';
+    out.push(`${dStore < 0 ? 'faster' : 'slower'} datastore${plural} (${signed(dStore)}${same ? ` on ${sb.names.join(', ')}` : `: ${sb.names.join(', ') || 'none'} vs ${sa.names.join(', ') || 'none'}`})`);
+  }
+  const saving = out.some((x) => x.includes('(−'));
   // Queueing at the compared rate on the stations this operation visits.
   // One layout compared with itself: its queueing said once.
   for (const [layout, c, r] of (a === b ? [[a, ca, ra]] : [[a, ca, ra], [b, cb, rb]]) as readonly (readonly [string, Compiled, SimulationResult])[]) {
@@ -194,6 +240,8 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
   const ua = ca.stations.find((s) => s.kind === 'unit' && s.id === ca.layout.unitOfDomain.get(id.split('.')[0]!));
   const ub = cb.stations.find((s) => s.kind === 'unit' && s.id === cb.layout.unitOfDomain.get(id.split('.')[0]!));
   if (ua && ub && ua.replicas * ua.servers !== ub.replicas * ub.servers) out.push(`${servers(ub)} vs ${servers(ua)} (${ub.id} vs ${ua.id})`);
+  // A saving none of the causes above accounts for: said, not hidden behind the costs listed.
+  if (delta <= -0.005 && !saving) out.unshift(`net saving (${signed(delta)}) from work the causes below do not break down`);
   return out;
 }
 
@@ -273,13 +321,55 @@ function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, C
     const t = cb.programs[cb.entry.get(worst.id)!]!.tally;
     const ta = ca.programs[ca.entry.get(worst.id)!]!.tally;
     const dh = t.hops - ta.hops;
-    if (dh > 0) {
+    // Tens of milliseconds already: the model's own costs make it so, named part by part.
+    if (dh > 0 && worst.delta >= 10) out.push(largeDifferenceNote(worst.id, worst.delta, b, ca, cb));
+    else if (dh > 0) {
       out.push(
         `${worst.id}: ${b} is ${signed(worst.delta)} per request at low load, the largest difference (${dh} more one-way hop${dh > 1 ? 's' : ''}${Math.abs(t.networkMs - ta.networkMs - dh * cb.networkLatency) < 1e-9 ? ` at ${ms(cb.networkLatency)} each` : `, ${ms(t.networkMs - ta.networkMs)} in all`}, plus serialization${t.gateway && !ta.gateway ? ' and the gateway' : ''}); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds`,
       );
     }
   }
   return out;
+}
+
+/** `8 MiB`, `512 KiB`, `300 B`: a payload in words. */
+const size = (bytes: number) => formatSize(bytes).replace(/^([0-9.]+)/, '$1 ');
+
+/**
+ * The note on the operation a split costs most when that is ten milliseconds or more, from the
+ * parts the why column's causes are made of (the hops' latency, serialization, the gateway's CPU
+ * and its per-KiB cost on the payload, the queries' time), largest first. Saying that only a WAN or TLS set-up could
+ * make it tens of milliseconds was false where the model's own figures did: an 8 MiB upload
+ * through a gateway at 5 µs/KiB is +41 ms on a LAN.
+ */
+function largeDifferenceNote(id: string, delta: number, b: string, ca: Compiled, cb: Compiled): string {
+  const ta = ca.programs[ca.entry.get(id)!]!.tally;
+  const t = cb.programs[cb.entry.get(id)!]!.tally;
+  // `cpu`: a cost of CPU, not of the network's latency (what a WAN would raise)
+  const parts: { ms: number; words: string; what: string; cpu: boolean }[] = [];
+  const dh = t.hops - ta.hops;
+  const dNet = t.networkMs - ta.networkMs;
+  const each = Math.abs(dNet - dh * cb.networkLatency) < 1e-9 ? ` at ${ms(cb.networkLatency)} each` : '';
+  if (Math.abs(dNet) > 1e-9) parts.push({ ms: dNet, words: `${dh} more one-way hop${dh > 1 ? 's' : ''}${each} (${signed(dNet)})`, what: 'the hops’ latency, as the layout’s network figures give it', cpu: false });
+  const dSer = t.serializationMs - ta.serializationMs;
+  if (Math.abs(dSer) > 1e-9) parts.push({ ms: dSer, words: `serialization of the remote calls (${signed(dSer)})`, what: 'serialization CPU, from the layout’s own hop costs', cpu: true });
+  if (t.gateway && !ta.gateway) {
+    const placed = cb.layout.operations.get(id);
+    const unit = placed?.unit;
+    const bytes = placed ? placed.ref.op.request + placed.ref.op.response : 0;
+    const perKiB = unit ? cb.layout.hop[unit.protocol].cpuPerKiB : 0;
+    const payload = (perKiB * bytes) / 1024;
+    const cpu = t.gatewayMs - t.gatewayNetworkMs - payload;
+    if (payload > 1e-9) parts.push({ ms: payload, words: `${size(bytes)} of request and response through the gateway at ${hop(perKiB)}/KiB (${signed(payload)})`, what: 'the payload’s per-KiB cost at the gateway, from the layout’s own hop costs', cpu: true });
+    if (cpu > 1e-9) parts.push({ ms: cpu, words: `the gateway’s own CPU (${signed(cpu)})`, what: 'the gateway’s CPU', cpu: true });
+  }
+  const sa = storeTime(ca, id);
+  const sb = storeTime(cb, id);
+  if (Math.abs(sb.ms - sa.ms) > 1e-9) parts.push({ ms: sb.ms - sa.ms, words: `queries on ${sb.names.join(', ') || 'no datastore'} rather than ${sa.names.join(', ') || 'no datastore'} (${signed(sb.ms - sa.ms)})`, what: 'the queries’ time on the datastores', cpu: true });
+  parts.sort((x, y) => y.ms - x.ms);
+  const top = parts[0];
+  const most = top && top.ms >= delta / 2 ? `: most of it is ${top.what}${top.cpu ? ' (no WAN or TLS set-up needed)' : ''}` : '';
+  return `${id}: ${b} is ${signed(delta)} per request at low load, the largest difference${parts.length ? `, of which ${parts.map((x) => x.words).join(', ')}` : ''}${most}`;
 }
 
 /** Why one layout holds more (or not): which station limits each single-operation workload. */

@@ -102,7 +102,7 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
   // The first point past twice the low-load latency lies beyond saturation: the curve bent
   // somewhere below saturation, between two points too far apart to say where.
   if (knee !== null && knee > sat.rate && at > 0) {
-    notes.push(`the knee lies between ${rateWords(points[at - 1]!.rate)} and the saturation rate of ${rateWords(sat.rate)}, where no point was computed: sweep up to about ${rateWords(sat.rate)} to place it`);
+    notes.push(kneeNote(points.slice(0, at).map((p) => p.rate), sat.rate));
     knee = null;
   }
   const shed = results.flatMap(({ rate, result }) => (result.saturated?.shed !== undefined ? [{ rate, utilization: result.saturated.utilization, station: result.saturated.station, errorRate: result.saturated.shed }] : []));
@@ -110,6 +110,24 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
   // The approximations the analytic points rest on, named once (each with its known bound).
   for (const r of results) for (const w of namedApproximations(r.result)) if (!notes.includes(w)) notes.push(w);
   return { layout, method, points, knee, saturationThroughput: sat.rate, ...(notes.length ? { notes } : {}), ...(o.host ? { host: { ...o.host, poolWeight: o.host.poolWeight ?? DEFAULT_POOL_WEIGHT } } : {}) };
+}
+
+/**
+ * Where the knee lies when the first point past twice the low-load mean is past saturation, from
+ * the points before it (`before`: their means under twice it). The knee lies below saturation
+ * (there the mean grows without bound), above the last of them below saturation. Those of them
+ * at or past saturation (a DES run too short for its queue to double the mean, or shedding load)
+ * do not place it: they are named, not taken as a bound (a 10 s DES sweep said "between 900/s and
+ * the saturation rate of 894/s").
+ */
+export function kneeNote(before: number[], satRate: number): string {
+  const below = before.filter((r) => r < satRate);
+  const past = before.filter((r) => r >= satRate);
+  const sat = `the saturation rate of ${rateWords(satRate)}`;
+  if (!past.length) return `the knee lies between ${rateWords(below.at(-1)!)} and ${sat}, where no point was computed: sweep up to about ${rateWords(satRate)} to place it`;
+  const list = past.length > 1 ? `${past.slice(0, -1).map(rateWords).join(', ')} and ${rateWords(past.at(-1)!)} are at or past saturation, though their means are` : `${rateWords(past[0]!)} is at or past saturation, though its mean is`;
+  const where = below.length ? `between ${rateWords(below.at(-1)!)} and ${sat}, where no point was computed` : `below ${sat}, under every point computed`;
+  return `the knee lies ${where} (${list} not past twice the no-load mean): sweep ${below.length ? 'up to about' : 'below'} ${rateWords(satRate)} to place it`;
 }
 
 /** Points past saturation whose excess was shed, in words: their latencies are bounded, and why. */
