@@ -59,6 +59,8 @@ export function renderSimulation(r: SimulationResult): string {
   // (a bare queueing model has no instances: nothing to itemise, no empty brackets)
   const items = r.cost.monthly.items.filter((i) => i.usdPerMonth > 0).map((i) => `${i.component}${i.count > 1 ? ` ×${i.count}` : ''} ${usd(i.usdPerMonth)}`);
   parts.push(`cost: ${usd(r.cost.monthly.usdPerMonth)}/month${items.length ? ` (${items.join(', ')})` : ''} · ${usd(r.cost.perMillionRequests)} per million requests at this load`);
+  const scaled = autoscaledCost(r);
+  if (scaled) parts.push(scaled);
   if (r.cost.atTarget) {
     const t = r.cost.atTarget;
     parts.push(`at ${rate(t.rate)}/s and ${pct(t.targetUtilization)} utilization: ${usd(t.monthly.usdPerMonth)}/month with ${Object.entries(t.replicas).map(([u, n]) => `${u} ×${n}`).join(', ')}${t.limits.length ? `; replicas cannot fix ${t.limits.map((l) => `${l.station} (ρ=${l.utilization.toFixed(2)})`).join(', ')}` : ''}`);
@@ -197,6 +199,21 @@ function bar(x: number, pts: { meanLatency: number }[]): string {
   // as 1 and 30 blocks, a flat curve shown as a cliff.
   const f = Math.log(x / min) / Math.max(Math.log(max / min), Math.LN2);
   return '▇'.repeat(Math.max(1, Math.round(1 + f * 29)));
+}
+
+/**
+ * The cost line bills each unit's configured replicas; a DES run's autoscaler may have held a
+ * unit at other counts. Said beside it, at the run's mean count of each such unit (its instance's
+ * price per replica), so "×4" is not read as what this load costs.
+ */
+export function autoscaledCost(r: SimulationResult): string | undefined {
+  const moved = r.stations.flatMap((s) => {
+    const item = s.maxReplicas === undefined ? undefined : r.cost.monthly.items.find((i) => i.component === s.id && i.count > 0);
+    return item && Math.abs(s.replicas - item.count) >= 0.05 ? [{ id: s.id, mean: s.replicas, max: s.maxReplicas!, billed: item.count, perReplica: item.usdPerMonth / item.count }] : [];
+  });
+  if (!moved.length) return undefined;
+  const total = r.cost.monthly.usdPerMonth + moved.reduce((d, m) => d + m.perReplica * (m.mean - m.billed), 0);
+  return `autoscaled in this run: ${moved.map((m) => `${m.id} ${m.mean.toFixed(2)} replicas on average (max ${m.max}; billed above at ×${m.billed})`).join(', ')}: ${usd(total)}/month at those averages`;
 }
 
 /** "host of 1 core", "host of 2 cores": the header's host. */
