@@ -33,6 +33,7 @@ import {
   type GeneratedFile,
 } from './common.js';
 import { gatewayFileName, gatewayFiles, gatewayGrpcPort } from './gateway.js';
+import { workersEnv } from './scaffold-workers.js';
 
 /** Pinned images: the same file gives the same containers next year. */
 export const IMAGES = {
@@ -236,7 +237,7 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
     const res = resources(bp, u.instance);
     const environment: Record<string, string> = {};
     // A plain value is literal text: compose would interpolate a `$` in it, so it is doubled.
-    for (const e of unitEnv(bp, r, w)) environment[e.name] = e.value !== undefined ? composeLiteral(e.value) : e.secret!.compose;
+    for (const e of [...unitEnv(bp, r, w), ...workersEnv(u)]) environment[e.name] = e.value !== undefined ? composeLiteral(e.value) : e.secret!.compose;
     const depends: Record<string, { condition: string }> = {};
     for (const s of w.stores) if (s.engine !== 'filesystem') depends[s.name] = { condition: 'service_healthy' };
     if (w.usesBroker && broker) depends[broker] = { condition: brokerHasHealthcheck(r) ? 'service_healthy' : 'service_started' };

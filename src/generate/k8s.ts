@@ -26,6 +26,7 @@ import {
 } from './common.js';
 import { IMAGES } from './compose.js';
 import { gatewayRoutes, grpcPathRegex, type GatewayRoute } from './gateway.js';
+import { workersEnv } from './scaffold-workers.js';
 
 type Obj = Record<string, unknown>;
 
@@ -655,7 +656,7 @@ export function k8sObjects(bp: Blueprint, layout: string, opts: GenerateOptions 
   refuseScaffoldPaths(r);
   const out: { file: string; objects: Obj[] }[] = [];
   for (const w of r.wiring) {
-    const env = unitEnv(bp, r, w);
+    const env = [...unitEnv(bp, r, w), ...workersEnv(w.unit)];
     const u = w.unit;
     const dir = unitFolder(u.name);
     out.push({ file: `${dir}/deployment.yaml`, objects: [deployment(bp, r, u, env)] });

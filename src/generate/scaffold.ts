@@ -13,6 +13,7 @@ import { composeFiles } from './compose.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { grpcNames, HEALTH_PROTO, protoFile, type GrpcNames } from './grpc.js';
 import { k8sFiles } from './k8s.js';
+import { clustered, clusterTs, WORKERS_ENV } from './scaffold-workers.js';
 import { CHECK_HEALTH_TS, GRPC_REMOTE_TS, GRPC_VERSIONS, grpcMainTs, grpcMethods, grpcServerTs, grpcTestTs, healthCheckTs, PROTO_TS } from './scaffold-grpc.js';
 
 /** Versions the generated repository pins: known to install and run on Node 20. */
@@ -608,6 +609,8 @@ COPY --from=build /app/${dir}/dist/src ./dist/src
 ${grpc ? `COPY ${dir}/proto ./proto\n` : ''}${data}USER ${APP_UID}:${APP_UID}
 EXPOSE ${u.port}
 ENV PORT=${u.port}
+# The blueprint's threadPool: libuv sizes its pool when the process starts, so it is set here.
+ENV UV_THREADPOOL_SIZE=${u.threadPool}
 CMD ["node", "dist/src/main.js"]
 `;
 }
@@ -618,13 +621,16 @@ CMD ["node", "dist/src/main.js"]
  */
 const DOCKERIGNORE = '.git\n.env\n**/*.log\nservices/*/dist\nservices/*/test\nservices/*/node_modules\nk8s\n';
 
-function metricsTs(): string {
+function metricsTs(u: ResolvedUnit): string {
+  const cluster = clustered(u);
   return `// Prometheus metrics: the default process metrics and the request duration histogram the
-// generated Grafana dashboard reads (rate, errors and latency per route).
+// generated Grafana dashboard reads (rate, errors and latency per route).${cluster ? '\n// Under cluster /metrics sums every worker\'s registry (src/cluster.ts).' : ''}
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
+${cluster ? "import { exposition } from './cluster.js';\n" : ''}
 export interface Metrics {
   registry: Registry;
+  /** what /metrics answers${cluster ? ": the replica's, every worker's summed" : ''} */
+  exposition(): Promise<string>;
   observe(method: string, route: string, statusCode: number, seconds: number): void;
 }
 
@@ -641,6 +647,7 @@ export function createMetrics(service: string): Metrics {
   });
   return {
     registry,
+    exposition: ${cluster ? 'exposition(registry)' : '() => registry.metrics()'},
     observe(method, route, statusCode, seconds) {
       duration.observe({ method, route, status_code: String(statusCode) }, seconds);
     },
@@ -698,7 +705,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metrics.exposition();
   });
 
   registerRoutes(app, createClients(env), { serviceToken: env.SERVICE_TOKEN });
@@ -708,6 +715,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
 }
 
 function mainTs(u: ResolvedUnit): string {
+  if (clustered(u)) return clusterMainTs(u);
   return `// Start ${u.name}: listen on PORT (default ${u.port}); on SIGTERM or SIGINT stop accepting,
 // finish in-flight requests and exit.
 import { buildApp } from './app.js';
@@ -736,6 +744,54 @@ try {
 } catch (err) {
   app.log.error(err);
   process.exit(1);
+}
+`;
+}
+
+/** main.ts of a unit with several workers: the primary forks them (cluster.ts), each serves the app. */
+function clusterMainTs(u: ResolvedUnit): string {
+  return `// Start ${u.name}: ${WORKERS_ENV} event-loop processes (default ${u.workers}, the blueprint's \`workers\`), each
+// listening on PORT (default ${u.port}), shared through node:cluster (src/cluster.ts); ${WORKERS_ENV}=1 runs
+// one, without cluster. On SIGTERM or SIGINT each stops accepting, finishes in-flight requests
+// and exits.
+import cluster from 'node:cluster';
+import { runPrimary, workerCount } from './cluster.js';
+
+const workers = workerCount(process.env.${WORKERS_ENV});
+if (workers > 1 && cluster.isPrimary) runPrimary(workers);
+else await serve();
+
+/** One event loop serving the app: a cluster worker, or the whole replica with ${WORKERS_ENV}=1. */
+async function serve(): Promise<void> {
+  // Loaded here: the primary serves nothing and needs none of it.
+  const { buildApp } = await import('./app.js');
+  const port = Number(process.env.PORT ?? ${u.port});
+  const host = process.env.HOST ?? '0.0.0.0';
+  const app = buildApp({ logger: true });
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // on, not once: a Ctrl-C reaches a worker twice (from the terminal and from the primary).
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    app.log.error(err);
+    process.exit(1);
+  }
 }
 `;
 }
@@ -1413,6 +1469,17 @@ function readme(bp: Blueprint, r: ResolvedLayout, eps: Map<string, Endpoint[]>, 
       'shuts down gracefully on SIGTERM.',
       '',
     );
+    const many = scaffolded.filter(clustered);
+    if (many.length) {
+      L.push(
+        `${many.map((u) => `\`${u.name}\` (${u.workers})`).join(', ')} run${many.length === 1 ? 's' : ''} that many event-loop processes per replica, the blueprint's`,
+        `\`workers\`: one Node process uses at most one core. \`src/cluster.ts\` forks them with node:cluster`,
+        `(they share the port), replaces one that dies and stops them gracefully on SIGTERM; \`${WORKERS_ENV}\` in the`,
+        'compose and Kubernetes files sets the count. An HTTP one\'s `/metrics` answers for the replica:',
+        "every worker's metrics summed (prom-client's AggregatorRegistry).",
+        '',
+      );
+    }
     const grpcUnits = scaffolded.filter((u) => unitProtocol(u) === 'grpc');
     if (grpcUnits.length) {
       L.push(
@@ -1523,11 +1590,13 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
       const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));
       files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains) });
       files.push({ path: `${base}/src/main.ts`, content: grpcMainTs(u) });
+      if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, false) });
       files.push({ path: `${base}/src/health-check.ts`, content: healthCheckTs(u) });
     } else {
       files.push({ path: `${base}/src/app.ts`, content: appTs(u) });
       files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
-      files.push({ path: `${base}/src/metrics.ts`, content: metricsTs() });
+      if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, true) });
+      files.push({ path: `${base}/src/metrics.ts`, content: metricsTs(u) });
       files.push({ path: `${base}/src/routes.ts`, content: routesTs(u, list, domains) });
     }
     if (grpc) {

@@ -53,6 +53,8 @@ RUN mkdir -p /data/uploads /data/thumbs && chown 10001:10001 /data/uploads /data
 USER 10001:10001
 EXPOSE 8001
 ENV PORT=8001
+# The blueprint's threadPool: libuv sizes its pool when the process starts, so it is set here.
+ENV UV_THREADPOOL_SIZE=4
 CMD ["node", "dist/src/main.js"]
 `);
     const doc = parse(file('docker-compose.yml')) as { services: Record<string, Obj> };
@@ -69,6 +71,8 @@ RUN mkdir -p /data/blobs && chown 10001:10001 /data/blobs
 USER 10001:10001
 EXPOSE 8002
 ENV PORT=8002
+# The blueprint's threadPool: libuv sizes its pool when the process starts, so it is set here.
+ENV UV_THREADPOOL_SIZE=4
 CMD ["node", "dist/src/main.js"]
 `);
   });

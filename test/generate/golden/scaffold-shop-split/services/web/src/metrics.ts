@@ -4,6 +4,8 @@ import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
+  /** what /metrics answers */
+  exposition(): Promise<string>;
   observe(method: string, route: string, statusCode: number, seconds: number): void;
 }
 
@@ -20,6 +22,7 @@ export function createMetrics(service: string): Metrics {
   });
   return {
     registry,
+    exposition: () => registry.metrics(),
     observe(method, route, statusCode, seconds) {
       duration.observe({ method, route, status_code: String(statusCode) }, seconds);
     },

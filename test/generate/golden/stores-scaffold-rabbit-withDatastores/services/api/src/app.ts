@@ -46,7 +46,7 @@ export function buildApp(options: AppOptions = {}): FastifyInstance {
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metrics.exposition();
   });
 
   registerRoutes(app, createClients(env), { serviceToken: env.SERVICE_TOKEN });
