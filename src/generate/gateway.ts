@@ -1,6 +1,6 @@
 // Gateway configurations from the shared route table: Kong (declarative, DB-less), Traefik
 // (file provider) and nginx. A canary splits one unit's routes between it and the monolith.
-import type { ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
+import { operationIndex, type ResolvedLayout, type ResolvedUnit } from '../model/resolve.js';
 import { matchersByUnit, type RegexMatcher, type RouteEntry } from '../model/routes.js';
 import type { Blueprint } from '../model/schema.js';
 import { GenerateError, byCodeUnit, checkCanary, gatewayKind, gatewayPort, generatedHeader, layoutToGenerate, refuseScaffoldPaths, toYaml, type GatewayKind, type GenerateOptions, type GeneratedFile } from './common.js';
@@ -31,9 +31,21 @@ export interface GatewayRoute {
 }
 
 type Canary = NonNullable<GenerateOptions['canaries']>[number];
+
+/**
+ * A canary splits a unit's public routes at the gateway: a unit that has none (internal
+ * operations, events only) left the configuration as it was, the flag silently ignored.
+ * Refused (GenerateError: exit 2), before checkCanary's other reasons, which would not be the point.
+ */
+function refuseRoutelessCanary(r: ResolvedLayout, opts: GenerateOptions): void {
+  const name = opts.canary?.unit;
+  if (name === undefined || !r.units.some((u) => u.name === name)) return; // (an unknown unit: checkCanary names the units)
+  if (!r.routes.some((t) => t.unit === name)) throw new GenerateError(`--canary: ${name} serves no public route in layout ${r.name}, so the gateway has nothing of it to split`);
+}
 type OldSide = Canary['from'];
 
 export function gatewayRoutes(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): GatewayRoute[] {
+  refuseRoutelessCanary(r, opts);
   const canary = checkCanary(bp, r, opts);
   const groups = routeGroups(r, opts.canaries ?? []);
   // Prefixes and regexes are worked out among the HTTP groups only: a gRPC unit's routes travel
@@ -132,6 +144,34 @@ function planStep(opts: GenerateOptions, u: ResolvedUnit, backend: (u: ResolvedU
   return [backend(u, c.percent), old];
 }
 
+const MIB = 1024 * 1024;
+
+/**
+ * The largest request body (bytes) among these operations: each one's declared `request:` size,
+ * else the system's default payload (model/resolve's effective operation), 0 for none.
+ */
+export function largestRequest(bp: Blueprint, ops: Iterable<string>): number {
+  const idx = operationIndex(bp);
+  let most = 0;
+  for (const id of ops) most = Math.max(most, idx.get(id)?.op.request ?? 0);
+  return most;
+}
+
+/**
+ * A body limit that takes requests of `bytes`: 10% more for the JSON framing around the
+ * payload (the k6 script's placeholder wraps it in {"data": ...}), in whole MiB, at least `floorMiB`.
+ */
+export function bodyLimitMiB(bytes: number, floorMiB: number): number {
+  return Math.max(floorMiB, Math.ceil((bytes * 11) / (10 * MIB)));
+}
+
+/**
+ * nginx's client_max_body_size: 16m, or more where a public operation declares a larger
+ * request (nginx answers 413 past it). Kong leaves its nginx unlimited (client_max_body_size 0)
+ * and Traefik sets no limit without a buffering middleware: they need none.
+ */
+export const NGINX_MIN_BODY_MIB = 16;
+
 export function gatewayFileName(kind: GatewayKind): string {
   return kind === 'kong' ? 'gateway/kong.yml' : kind === 'traefik' ? 'gateway/traefik.yml' : 'gateway/nginx.conf';
 }
@@ -143,7 +183,7 @@ export function gatewayFiles(bp: Blueprint, layout: string, opts: GenerateOption
   const routes = gatewayRoutes(bp, r, opts);
   refuseGatewayPaths(r, kind, routes);
   const header = generatedHeader(bp, layout, `${kind} gateway configuration: routes from the blueprint's route table.`);
-  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, header) : nginx(routes, gatewayPort(r), gatewayGrpcPort(r), header);
+  const content = kind === 'kong' ? kong(routes, header) : kind === 'traefik' ? traefik(routes, header) : nginx(routes, gatewayPort(r), gatewayGrpcPort(r), header, bodyLimitMiB(largestRequest(bp, r.routes.map((t) => t.op)), NGINX_MIN_BODY_MIB));
   return [{ path: gatewayFileName(kind), content }];
 }
 
@@ -303,7 +343,7 @@ const NGINX_DEFAULT_VAR_MAX = 46;
  * exist and follows containers as they come and go. A canary is a split_clients on the request
  * id, which is nginx's weighted choice per request.
  */
-function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefined, header: string): string {
+function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefined, header: string, bodyMiB: number): string {
   const L: string[] = [...header.split('\n').map((l) => `# ${l}`.trimEnd()), ''];
   L.push('worker_processes auto;', 'pid /tmp/nginx.pid;', 'error_log stderr warn;', '', 'events {', '    worker_connections 1024;', '}', '', 'http {');
   L.push(
@@ -313,7 +353,7 @@ function nginx(routes: GatewayRoute[], port: number, grpcPort: number | undefine
     '    fastcgi_temp_path /tmp/fastcgi_temp;',
     '    uwsgi_temp_path /tmp/uwsgi_temp;',
     '    scgi_temp_path /tmp/scgi_temp;',
-    '    client_max_body_size 16m;',
+    `    client_max_body_size ${bodyMiB}m;`,
     '    server_tokens off;',
     '    resolver 127.0.0.11 valid=10s ipv6=off;',
     '',

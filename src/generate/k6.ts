@@ -254,6 +254,42 @@ export function k6ProfileStages(p: Exclude<Profile, { kind: 'constant' }>, durat
   }
 }
 
+/** A profile's stages as k6 takes them: whole numbers of iterations per `timeUnit`. */
+export interface K6WholeStages {
+  startRate: number;
+  stages: { target: number; duration: string }[];
+  timeUnit: string;
+  /** every rate kept exactly; else rounded, each at most `maxError` (a fraction) off */
+  exact: boolean;
+  maxError: number;
+}
+
+/**
+ * k6 refuses a fractional startRate or stage target (they are int64: "cannot unmarshal number
+ * 837.482"), so every rate of the profile is scaled by one common timeUnit: the smallest whole
+ * number of seconds up to 1000 that makes them all whole (10.5/s and 20.25/s: 42 and 81 per 4s),
+ * else the smallest power of ten seconds whose rounding keeps every rate within 0.1% of itself
+ * (at most 10^6 s; past that, the closest of them, and maxError says how far). Pure.
+ */
+export function k6WholeStages(ps: { startRate: number; stages: { target: number; duration: string }[] }): K6WholeStages {
+  const rates = [ps.startRate, ...ps.stages.map((s) => s.target)];
+  const scaled = (k: number): K6WholeStages => {
+    const w = (x: number) => Math.round(x * k);
+    const maxError = Math.max(0, ...rates.filter((x) => x > 0).map((x) => Math.abs(w(x) - x * k) / (x * k)));
+    return { startRate: w(ps.startRate), stages: ps.stages.map((s) => ({ target: w(s.target), duration: s.duration })), timeUnit: `${k}s`, exact: maxError < 1e-9, maxError };
+  };
+  for (let k = 1; k <= 1000; k++) {
+    if (rates.every((x) => Math.abs(x * k - Math.round(x * k)) < 1e-9 * Math.max(1, x * k))) return { ...scaled(k), exact: true, maxError: 0 };
+  }
+  let best = scaled(1);
+  for (let k = 10; k <= 1e6; k *= 10) {
+    if (best.maxError < 1e-3) break;
+    const next = scaled(k);
+    if (next.maxError < best.maxError) best = next;
+  }
+  return best;
+}
+
 export const K6_SCRIPT_EXPORTS = { execs: ['warmup', 'load'], setup: true, teardown: false, handleSummary: false, default: false } as const;
 
 export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
@@ -330,6 +366,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   // Scenarios: the warm-up (if any), then the measured load starting when the warm-up ends.
   const scenarios: Record<string, Record<string, unknown>> = {};
   let warmupIterations = 0;
+  let whole: K6WholeStages | undefined;
   const gracefulStop = `${fmtMs(load.timeout + 1000)}ms`;
   if (load.model === 'open') {
     const rate = load.rate!;
@@ -356,13 +393,13 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
     if (profile) {
       // The profile's rates over the measured window (the warm-up runs at its starting rate).
-      const { startRate, stages } = k6ProfileStages(profile, load.duration);
+      whole = k6WholeStages(k6ProfileStages(profile, load.duration));
       const peak = maxRate(profile, rate);
       scenarios.load = {
         executor: 'ramping-arrival-rate',
-        startRate,
-        timeUnit: '1s',
-        stages,
+        startRate: whole.startRate,
+        timeUnit: whole.timeUnit,
+        stages: whole.stages,
         preAllocatedVUs: Math.min(1000, Math.max(10, Math.ceil(peak))),
         maxVUs: Math.min(2000, Math.max(10, Math.ceil((peak * load.timeout) / 1000))),
         gracefulStop,
@@ -410,6 +447,13 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
           .join('')}load-test.js (no gateway: each unit's routes go to its own address${replicatedAt(publicUnits.filter((u) => unitUrls[u]!.length > 1))})`
       : `// Run: k6 run -e BASE_URL=${commentText(defaultBase)} load-test.js`,
   );
+  if (whole) {
+    L.push(
+      `// The profile's rates are per ${whole.timeUnit} (k6 takes whole numbers of iterations per timeUnit): ${
+        whole.exact ? 'exact' : `rounded to whole numbers, each within ${fmtMs(Math.ceil(whole.maxError * 1e5) / 1e3)}% of the profile's`
+      }.`,
+    );
+  }
   if (grpcCalls.size) {
     L.push(
       '// gRPC: these operations are methods of units that serve gRPC; the script calls them with',

@@ -10,6 +10,7 @@ import type { RouteEntry } from '../model/routes.js';
 import type { Blueprint, Call, Protocol } from '../model/schema.js';
 import { APP_UID, byCodeUnit, calleeVariables, dataDirNote, filesystemStores, isScaffolded, layoutToGenerate, probeProtocol, refuseScaffoldPaths, startReplicas, unitProtocol, usesServiceToken, type GenerateOptions, type GeneratedFile } from './common.js';
 import { composeFiles } from './compose.js';
+import { bodyLimitMiB, largestRequest } from './gateway.js';
 import { commentText, markdownText, tsString } from './escape.js';
 import { grpcNames, HEALTH_PROTO, protoFile, type GrpcNames } from './grpc.js';
 import { k8sFiles } from './k8s.js';
@@ -656,7 +657,18 @@ export function createMetrics(service: string): Metrics {
 `;
 }
 
-function appTs(u: ResolvedUnit): string {
+/**
+ * Fastify's bodyLimit for a unit: its default (1 MiB) answers 413 to a larger body, so a unit
+ * serving an operation that declares a larger request (8MiB chunks) takes it, 10% over for the
+ * JSON framing, in whole MiB (gateway.ts bodyLimitMiB). Undefined while the default takes them all.
+ */
+export function scaffoldBodyLimit(bp: Blueprint, u: ResolvedUnit): number | undefined {
+  const ops = u.domains.flatMap((d) => Object.keys(bp.system.domains[d]?.operations ?? {}).map((name) => `${d}.${name}`));
+  const mib = bodyLimitMiB(largestRequest(bp, ops), 1);
+  return mib > 1 ? mib * 1024 * 1024 : undefined;
+}
+
+function appTs(u: ResolvedUnit, bodyLimit: number | undefined): string {
   return `// The ${u.name} application: probes, metrics, the unit's routes and the error mapping
 // (an operation not implemented yet answers 501, a failed call to another unit 502/503).
 // main.ts listens; tests call buildApp() and use app.inject().
@@ -676,7 +688,9 @@ export interface AppOptions {
 
 export function buildApp(options: AppOptions = {}): FastifyInstance {
   const env = options.env ?? process.env;
-  const app = Fastify({ logger: options.logger ?? false });
+${bodyLimit === undefined ? '' : `  // The largest request an operation of this unit declares, and room for its JSON framing
+  // (Fastify's default, 1 MiB, answers 413 to more).
+`}  const app = Fastify({ logger: options.logger ?? false${bodyLimit === undefined ? '' : `, bodyLimit: ${bodyLimit}`} });
   const metrics = createMetrics(SERVICE);
   let draining = false;
 
@@ -1593,7 +1607,7 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, false) });
       files.push({ path: `${base}/src/health-check.ts`, content: healthCheckTs(u) });
     } else {
-      files.push({ path: `${base}/src/app.ts`, content: appTs(u) });
+      files.push({ path: `${base}/src/app.ts`, content: appTs(u, scaffoldBodyLimit(bp, u)) });
       files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, true) });
       files.push({ path: `${base}/src/metrics.ts`, content: metricsTs(u) });
