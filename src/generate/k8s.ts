@@ -25,7 +25,7 @@ import {
   type GeneratedFile,
 } from './common.js';
 import { IMAGES } from './compose.js';
-import { gatewayRoutes, grpcPathRegex, type GatewayRoute } from './gateway.js';
+import { bodyLimitMiB, gatewayRoutes, grpcPathRegex, largestRequest, type GatewayRoute } from './gateway.js';
 import { workersEnv } from './scaffold-workers.js';
 
 type Obj = Record<string, unknown>;
@@ -322,7 +322,12 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
   // plain Prefix and Exact paths (case-sensitive nginx locations), as before.
   const unplain = [...routes.flatMap((g) => [...g.prefixes, ...g.grpc])].filter((p) => !PLAIN_PATH.test(p));
   const regexMode = regexes.length > 0 || unplain.length > 0;
-  const USE_REGEX: Record<string, string> = regexMode ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {};
+  // ingress-nginx answers 413 past 1m of body by default: a layout whose public operations
+  // declare larger requests gets the limit the nginx gateway has for them (gateway.ts bodyLimitMiB).
+  const bodyMiB = bodyLimitMiB(largestRequest(bp, r.routes.map((t) => t.op)), 1);
+  const BODY: Record<string, string> = bodyMiB > 1 ? { 'nginx.ingress.kubernetes.io/proxy-body-size': `${bodyMiB}m` } : {};
+  // What every Ingress of the layout carries: the body limit, and use-regex in regex mode.
+  const EVERY_INGRESS: Record<string, string> = { ...BODY, ...(regexMode ? { 'nginx.ingress.kubernetes.io/use-regex': 'true' } : {}) };
   const prefixPath = (p: string, unit: string) =>
     regexMode ? { path: ingressRegexPath(ingressPrefixRegex(p)), pathType: 'ImplementationSpecific', backend: backend(unit) } : { path: p, pathType: 'Prefix', backend: backend(unit) };
   // A gRPC method is one exact path, proxied as gRPC: ingress-nginx's backend-protocol
@@ -346,7 +351,7 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway'), ...annotated(USE_REGEX) },
+      metadata: { name: bp.metadata.name, labels: labels(bp, bp.metadata.name, 'gateway'), ...annotated(EVERY_INGRESS) },
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: main } }] },
     });
   }
@@ -354,7 +359,7 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: { ...GRPC, ...USE_REGEX } },
+      metadata: { name: `${bp.metadata.name}-grpc`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: { ...GRPC, ...EVERY_INGRESS } },
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: grpcPaths } }] },
     });
   }
@@ -362,7 +367,7 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
     out.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: `${bp.metadata.name}-regex`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: USE_REGEX },
+      metadata: { name: `${bp.metadata.name}-regex`, labels: labels(bp, bp.metadata.name, 'gateway'), annotations: EVERY_INGRESS },
       spec: { ingressClassName: 'nginx', rules: [{ http: { paths: regexes.map((x) => regexPath(x.pattern, stableOf(x.group))) } }] },
     });
   }
@@ -396,7 +401,7 @@ function ingress(bp: Blueprint, r: ResolvedLayout, opts: GenerateOptions): Obj[]
         annotations: {
           'nginx.ingress.kubernetes.io/canary': 'true',
           'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),
-          ...USE_REGEX,
+          ...EVERY_INGRESS,
           ...(g.grpc.length ? GRPC : {}),
         },
       },
