@@ -63,10 +63,22 @@ export function fractionFlag(flag: string, v: string): number {
   return n;
 }
 
-/** A whole number ≥ min (and ≤ max when given). */
+/** The largest --seed: the generator takes 32 bits (des/rng.ts), so a larger seed was another's alias. */
+export const SEED_MAX = 0xffff_ffff;
+
+/**
+ * A whole number ≥ min (and ≤ max when given), written in digits. A whole number over the
+ * maximum ("99999999999999999999", "1e9") is refused with the range it must lie in, not with
+ * "expected a whole number" that it already is.
+ */
 export function intFlag(flag: string, v: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
-  const n = /^\s*-?[0-9]+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${v}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}`);
+  const digits = /^\s*-?[0-9]+\s*$/.test(v);
+  const n = digits ? Number(v) : /^\s*-?[0-9]+(\.[0-9]+)?e\+?[0-9]+\s*$/i.test(v) ? Number(v) : NaN;
+  const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+  // (Number of a long digit string is rounded, but it stays over the maximum it is over.)
+  if ((Number.isInteger(n) || n === Infinity) && n > max) throw new UsageError(`${flag} ${v}: expected a whole number from ${min} to ${max}`);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${v}: expected a whole number ${range}`);
+  if (!digits) throw new UsageError(`${flag} ${v}: expected a whole number ${range} written in digits (${n})`);
   return n;
 }
 

@@ -1,6 +1,8 @@
 // What every command shares at the edge: exit codes, one-line errors, JSON and text output.
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { styleText } from 'node:util';
-import { errorKind, exitCode, InputError, EXIT } from '../errors.js';
+import { errorKind, exitCode, InputError, EXIT, UsageError } from '../errors.js';
 import { formatDiagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { LIMITS } from '../model/limits.js';
 
@@ -89,6 +91,55 @@ export function reportError(e: unknown): number {
     else err('archsim: (set ARCHSIM_DEBUG=1 for a stack trace)');
   }
   return exitCode(e);
+}
+
+// What an operating system refusal to write means, said to the person who gave the path.
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENAMETOOLONG: 'a name in the path is too long',
+  ELOOP: 'too many levels of symbolic links',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EISDIR: 'it is a directory',
+  EBUSY: 'it is busy',
+  EEXIST: 'something is in the way',
+  ENOENT: 'a folder on the path does not exist',
+};
+
+/**
+ * A file system error from writing `--out <path>` as the usage error it is (one line naming the
+ * path and the reason, exit 2), as generate says it; anything else is returned unchanged. A
+ * file where a folder of the path must be (ENOTDIR) ended in "internal error", exit 1: the
+ * code CI reads as a broken budget.
+ */
+export function outputError(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
+  const reason = code === 'ENOTDIR' ? notADirectory(path) : (FS_REASONS[code] ?? (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, ''));
+  return new UsageError(`cannot write to ${path}: ${reason} (${code})`);
+}
+
+/** ENOTDIR in words: which part of the path is a file where a folder must be. */
+function notADirectory(path: string): string {
+  for (let p = dirname(path); p !== dirname(p) && p !== '.'; p = dirname(p)) {
+    try {
+      if (!statSync(p).isDirectory()) return `${p} is a file, not a directory`;
+    } catch {
+      /* not there, or not readable: look further up */
+    }
+  }
+  return 'a part of the path is a file, not a directory';
+}
+
+/** Run a write to `--out <path>`, its file system errors turned into one-line usage errors. */
+export function writingTo<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    throw outputError(path, e);
+  }
 }
 
 /** A plain text table: columns padded to their widest cell; numbers right-aligned. */

@@ -180,7 +180,7 @@ export function renderSweep(s: SweepResult): string {
   parts.push(
     table(
       ['rate/s', 'throughput/s', 'mean ms', 'worst p95 ms', 'errors', 'bottleneck ρ', 'mean (log scale)'],
-      s.points.map((p) => [rate(p.rate), rate(p.throughput), fms(p.meanLatency), fms(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), p.saturated ? `${bar(p.meanLatency, s.points)} saturated` : bar(p.meanLatency, s.points)]),
+      s.points.map((p) => [rate(p.rate), rate(p.throughput), sweepMs(p.meanLatency), sweepMs(p.p95), pct(p.errorRate), pct(p.bottleneckUtilization), p.saturated ? `${bar(p.meanLatency, s.points)} saturated` : bar(p.meanLatency, s.points)]),
     ),
   );
   parts.push('', `knee (mean latency twice its no-load value): ${s.knee === null ? (s.notes?.some((n) => n.startsWith('the knee lies')) ? 'not placed (see the note)' : 'not reached') : `${rate(s.knee)}/s`} · saturation: ${rate(s.saturationThroughput)}/s`);
@@ -190,7 +190,12 @@ export function renderSweep(s: SweepResult): string {
   return parts.join('\n');
 }
 
+/** A sweep point's latency: NaN is a point where no request finished (not measured), as simulate shows one. */
+const sweepMs = (x: number): string => (Number.isNaN(x) ? '–' : fms(x));
+
 function bar(x: number, pts: { meanLatency: number }[]): string {
+  // Nothing measured: no bar (not a full one, which reads "unbounded").
+  if (Number.isNaN(x)) return '';
   const finite = pts.map((p) => p.meanLatency).filter(Number.isFinite);
   const max = Math.max(...finite, 1e-9);
   const min = Math.max(Math.min(...finite), 1e-9);

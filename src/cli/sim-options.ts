@@ -9,7 +9,7 @@ import type { Blueprint } from '../model/schema.js';
 import { parseScenario, type Scenario } from '../simulate/scenario.js';
 import type { SimulateOptions } from '../simulate/simulate.js';
 import { UsageError } from '../errors.js';
-import { choiceFlag, durationFlag, fractionFlag, intFlag, rateFlag, sliceFlag } from './flags.js';
+import { choiceFlag, durationFlag, fractionFlag, intFlag, rateFlag, SEED_MAX, sliceFlag } from './flags.js';
 
 export interface SimFlags {
   layout?: string;
@@ -71,12 +71,15 @@ export function scenarioDiagnostics(problems: { path: (string | number)[]; messa
 export function simulateOptions(f: SimFlags): SimulateOptions {
   const o: SimulateOptions = {};
   if (f.rate !== undefined && f.users !== undefined) throw new UsageError('give --rate (open workload) or --users (closed workload), not both');
+  // --requests sets the run's length (the time the rate takes to bring them): with --duration the
+  // run stopped at the requests while every rate and utilization was divided by --duration.
+  if (f.requests !== undefined && f.duration !== undefined) throw new UsageError("--requests sets the run's length from the rate; give it or --duration, not both");
   if (f.rate !== undefined) o.rate = rateFlag('--rate', f.rate);
   if (f.users !== undefined) o.users = intFlag('--users', f.users, 1, LIMITS.users);
   if (f.thinkTime !== undefined) o.thinkTime = { dist: 'exp', mean: durationFlag('--think-time', f.thinkTime, { zero: true }), cv: 1 };
   if (f.duration !== undefined) o.duration = durationFlag('--duration', f.duration);
   if (f.warmup !== undefined) o.warmup = durationFlag('--warmup', f.warmup, { zero: true });
-  if (f.seed !== undefined) o.seed = intFlag('--seed', f.seed, 0);
+  if (f.seed !== undefined) o.seed = intFlag('--seed', f.seed, 0, SEED_MAX);
   if (f.method !== undefined) o.method = choiceFlag('--method', f.method, ['des', 'analytic'] as const);
   if (f.replications !== undefined) o.replications = intFlag('--replications', f.replications, 1, LIMITS.replications);
   if (f.hostCores !== undefined) o.host = { cores: intFlag('--host-cores', f.hostCores, 1, 4096) };

@@ -11,7 +11,7 @@ import { workloadFor } from './workload.js';
 import { ArchsimError } from '../errors.js';
 import { parseRate } from '../model/units.js';
 import { DEFAULT_POOL_WEIGHT } from './pool-weight.js';
-import { rateWords } from '../words.js';
+import { rateWords, secondsWords } from '../words.js';
 import { shareWords } from './overload.js';
 
 export class RatesError extends ArchsimError {
@@ -26,7 +26,7 @@ export function parseRates(spec: string): number[] {
   // A list: rates separated by commas ("100..10" is a range, not a list).
   if (!s.includes('..')) {
     const parts = s.split(',');
-    const xs = parts.map(rateOf);
+    const xs = parts.map((x) => rateOf(x, spec));
     if (xs.some(Number.isNaN)) throw notRange();
     const bad = parts.find((x, i) => !(xs[i]! > 0));
     if (bad !== undefined) throw new RatesError(`rates "${spec}": "${bad.trim()}" is not a rate above 0 (write e.g. 100,200,400)`);
@@ -34,8 +34,8 @@ export function parseRates(spec: string): number[] {
   }
   const m = /^(.+?)\s*\.\.\s*(.+?)(?::(.+)|x([0-9]+))?$/.exec(s);
   if (!m) throw notRange();
-  const lo = rateOf(m[1]!);
-  const hi = rateOf(m[2]!);
+  const lo = rateOf(m[1]!, spec);
+  const hi = rateOf(m[2]!, spec);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw notRange();
   // the example starts a tenth of the way up (0..10 → 1..10), a positive rate whatever the end
   if (!(lo > 0)) throw new RatesError(`rate range "${spec}": the first rate must be above 0 (e.g. ${hi > 0 ? round(hi / 10) : 1}..${hi > 0 ? m[2] : 10})`);
@@ -43,7 +43,7 @@ export function parseRates(spec: string): number[] {
   // a range of one rate is that rate once, however many points were asked for
   if (hi === lo) return [lo];
   if (m[3] !== undefined) {
-    const step = rateOf(m[3]);
+    const step = rateOf(m[3], spec);
     if (Number.isNaN(step)) throw notRange();
     if (!(step > 0)) throw new RatesError(`rate range "${spec}": the step must be positive`);
     const n = Math.floor((hi - lo) / step + 1e-9) + 1;
@@ -58,17 +58,29 @@ export function parseRates(spec: string): number[] {
 
 /**
  * One rate of a list or range, per second: a bare number (per second, as every rate flag reads
- * it) or a rate with its unit as a blueprint writes it (200/s, 12k/min); NaN when it is neither.
+ * it, "1e4" too) or a rate with its unit as a blueprint writes it (200/s, 12k/min); NaN when it
+ * is neither. A rate over the largest archsim takes is refused with that bound, as --rate
+ * refuses it ("5..1e7" was "not a rate range").
  */
-function rateOf(x: string): number {
+function rateOf(x: string, spec: string): number {
   const t = x.trim();
-  if (/^[0-9.]+$/.test(t)) return Number(t);
-  const r = parseRate(t);
+  const bare = isBare(t);
+  const r = parseRate(bare ? `${t}/s` : t);
+  if (!r.ok) {
+    const at = `${spec.includes('..') ? 'rate range' : 'rates'} "${spec}": ${t}`;
+    const over = / is over the maximum rate of (\S+)$/.exec(r.message);
+    if (over) throw new RatesError(`${at}: expected a rate of at most ${over[1]}`);
+    if (/ is not a finite rate$/.test(r.message)) throw new RatesError(`${at}: expected a finite rate`);
+  }
+  if (bare) return Number(t);
   return r.ok ? r.value : NaN;
 }
 
 /** A rate as the user wrote it, a bare number read per second. */
-const perSecond = (x: string) => (/^[0-9.]+$/.test(x.trim()) ? `${x.trim()}/s` : x.trim());
+const perSecond = (x: string) => (isBare(x.trim()) ? `${x.trim()}/s` : x.trim());
+
+/** A number without a unit: per second. */
+const isBare = (t: string) => /^[0-9.]+$/.test(t) || /^[0-9]+(\.[0-9]+)?e[+-]?[0-9]+$/i.test(t);
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -81,8 +93,11 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
   const points = results.map(({ rate, result }) => {
     const done = result.operations.reduce((s, x) => s + x.count, 0);
     const tp = result.operations.reduce((s, x) => s + x.throughput, 0);
-    const mean = done > 0 || result.method === 'analytic' ? result.operations.reduce((s, x) => s + x.latency.mean * (result.method === 'analytic' ? x.throughput : x.count), 0) / (result.method === 'analytic' ? tp : done) : 0;
-    const p95 = Math.max(...result.operations.map((x) => x.latency.p95));
+    // A DES point at which no request finished in the measured window has no latency: NaN here,
+    // null in the JSON, "–" in the table (it was 0 ms, the fastest point of the curve).
+    const measured = result.method === 'analytic' || done > 0;
+    const mean = measured ? result.operations.reduce((s, x) => s + x.latency.mean * (result.method === 'analytic' ? x.throughput : x.count), 0) / (result.method === 'analytic' ? tp : done) : NaN;
+    const p95 = measured ? Math.max(...result.operations.filter((x) => result.method === 'analytic' || x.count > 0).map((x) => x.latency.p95)) : NaN;
     const errs = result.operations.reduce((s, x) => s + x.errors, 0);
     const errorRate = done > 0 ? errs / done : 0;
     // A DES point that sheds its excess (simulate.ts) is past saturation without a line that
@@ -95,16 +110,20 @@ export function sweepCurve(bp: Blueprint, layout: string, method: Method, result
   // The low-load mean is the curve's own start at no load (the analytic mix mean at a rate a
   // millionth of saturation, where nothing queues), not the first point's: the knee of a sweep
   // that starts high would otherwise move with where it starts.
-  const base = noLoadMean(bp, layout, sat.rate, o) ?? points[0]?.meanLatency ?? 0;
-  const at = points.findIndex((p) => !(p.meanLatency <= 2 * base));
+  // Points with no latency measured neither place the knee nor bound it.
+  const curve = points.filter((p) => !Number.isNaN(p.meanLatency));
+  const base = noLoadMean(bp, layout, sat.rate, o) ?? curve[0]?.meanLatency ?? 0;
+  const at = curve.findIndex((p) => !(p.meanLatency <= 2 * base));
   const notes: string[] = [];
-  let knee = at >= 0 ? points[at]!.rate : null;
+  let knee = at >= 0 ? curve[at]!.rate : null;
   // The first point past twice the low-load latency lies beyond saturation: the curve bent
   // somewhere below saturation, between two points too far apart to say where.
   if (knee !== null && knee > sat.rate && at > 0) {
-    notes.push(kneeNote(points.slice(0, at).map((p) => p.rate), sat.rate));
+    notes.push(kneeNote(curve.slice(0, at).map((p) => p.rate), sat.rate));
     knee = null;
   }
+  const unmeasured = results.filter((_, i) => Number.isNaN(points[i]!.meanLatency));
+  if (unmeasured.length) notes.push(unmeasuredNote(unmeasured));
   const shed = results.flatMap(({ rate, result }) => (result.saturated?.shed !== undefined ? [{ rate, utilization: result.saturated.utilization, station: result.saturated.station, errorRate: result.saturated.shed }] : []));
   if (shed.length) notes.push(shedNote(shed));
   // The approximations the analytic points rest on, named once (each with its known bound).
@@ -128,6 +147,14 @@ export function kneeNote(before: number[], satRate: number): string {
   const list = past.length > 1 ? `${past.slice(0, -1).map(rateWords).join(', ')} and ${rateWords(past.at(-1)!)} are at or past saturation, though their means are` : `${rateWords(past[0]!)} is at or past saturation, though its mean is`;
   const where = below.length ? `between ${rateWords(below.at(-1)!)} and ${sat}, where no point was computed` : `below ${sat}, under every point computed`;
   return `the knee lies ${where} (${list} not past twice the no-load mean): sweep ${below.length ? 'up to about' : 'below'} ${rateWords(satRate)} to place it`;
+}
+
+/** Points at which no request finished in the measured window, in words, and what to do. */
+function unmeasuredNote(points: { rate: number; result: SimulationResult }[]): string {
+  const rates = points.map((p) => rateWords(p.rate));
+  const list = rates.length > 1 ? `${rates.slice(0, -1).join(', ')} and ${rates.at(-1)}` : rates[0]!;
+  const w = points[0]!.result.workload;
+  return `at ${list} no request finished in the measured window (${secondsWords(w.duration - w.warmup)} after the warm-up), so ${rates.length > 1 ? 'those points have' : 'that point has'} no latency (– in the table, null in the JSON): lengthen the run (--duration)`;
 }
 
 /** Points past saturation whose excess was shed, in words: their latencies are bounded, and why. */

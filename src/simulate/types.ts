@@ -260,6 +260,11 @@ export interface SweepPoint {
 export interface SweepResult {
   layout: string;
   method: Method;
+  /**
+   * meanLatency and p95 (ms) are NaN (null in the JSON) at a DES point where no request finished
+   * in the measured window: nothing was measured (the notes name those rates). Infinity (also
+   * null in the JSON) is an analytic point past saturation, marked `saturated`.
+   */
   points: { rate: number; meanLatency: number; p95: number; throughput: number; errorRate: number; bottleneckUtilization: number; saturated?: SimulationResult['saturated'] }[];
   /** where the latency curve bends: the first rate where mean latency exceeds twice its no-load value */
   knee: number | null;

@@ -174,16 +174,17 @@ catalog:
   it('DES points, by hand: the mean weighted by completed requests, the worst operation’s p95, errors over completions', () => {
     // two operations: 300 done at 10 ms (p95 30, 3 errors) and 100 at 20 ms (p95 50, 1 error)
     const op = (id: string, count: number, mean: number, p95: number, errors: number, throughput: number) => ({ id, count, errors, throughput, latency: { mean, p95 } });
-    const des = (operations: ReturnType<typeof op>[], utilization: number) => ({ method: 'des', operations, warnings: [], bottleneck: { station: 'ua', utilization } }) as unknown as Parameters<typeof sweepCurve>[3][number]['result'];
+    const des = (operations: ReturnType<typeof op>[], utilization: number) => ({ method: 'des', operations, warnings: [], bottleneck: { station: 'ua', utilization }, workload: { duration: 10_000, warmup: 1000 } }) as unknown as Parameters<typeof sweepCurve>[3][number]['result'];
     const d = sweepCurve(mm1, 'one', 'des', [
       { rate: 20, result: des([op('a.op', 300, 10, 30, 3, 15), op('b.op', 100, 20, 50, 1, 5)], 0.2) },
-      // nothing completed: no mean and no error rate to speak of (0, not NaN)
+      // nothing completed: no latency (NaN, null in the JSON: not 0 ms) and no error rate (0)
       { rate: 90, result: des([op('a.op', 0, 0, 0, 0, 0)], 0.9) },
     ]);
     expect(d.points).toEqual([
       { rate: 20, meanLatency: 12.5, p95: 50, throughput: 20, errorRate: 0.01, bottleneckUtilization: 0.2 },
-      { rate: 90, meanLatency: 0, p95: 0, throughput: 0, errorRate: 0, bottleneckUtilization: 0.9 },
+      { rate: 90, meanLatency: NaN, p95: NaN, throughput: 0, errorRate: 0, bottleneckUtilization: 0.9 },
     ]);
+    expect(d.notes).toEqual(['at 90/s no request finished in the measured window (9 s after the warm-up), so that point has no latency (– in the table, null in the JSON): lengthen the run (--duration)']);
     // no points: no curve, no knee
     expect(sweepCurve(mm1, 'one', 'des', []).points).toEqual([]);
     expect(sweepCurve(mm1, 'one', 'des', []).knee).toBeNull();

@@ -1,5 +1,5 @@
 // `archsim compare`: layouts side by side, with a calibration's figures and host when one is given.
-import { intFlag, listFlag, rateFlag } from '../flags.js';
+import { intFlag, listFlag, rateFlag, SEED_MAX } from '../flags.js';
 import { out, printJson, UsageError } from '../io.js';
 import { loadBlueprint, readText } from '../../io/load.js';
 import { checkLayout } from '../sim-options.js';
@@ -22,7 +22,7 @@ export interface CompareFlags {
 
 export async function action(file: string, opts: CompareFlags): Promise<number | void> {
   const rate = opts.rate !== undefined ? rateFlag('--rate', opts.rate) : undefined;
-  const seed = intFlag('--seed', opts.seed ?? '1', 0);
+  const seed = intFlag('--seed', opts.seed ?? '1', 0, SEED_MAX);
   const loaded = loadBlueprint(file);
   let { blueprint } = loaded;
   // Which figures are which: plain compare uses the blueprint's own figures, each unit on

@@ -1,6 +1,6 @@
 // `archsim graph`: a layout or an operation as Mermaid text, or rendered to SVG/PNG by Chromium.
 import { choiceFlag } from '../flags.js';
-import { out, printJson, UsageError } from '../io.js';
+import { out, outputError, printJson, UsageError } from '../io.js';
 import { writeOneFile, WriteRefused } from '../../io/write-set.js';
 import { loadBlueprint } from '../../io/load.js';
 import { toMermaid } from '../../model/mermaid.js';
@@ -32,7 +32,8 @@ export async function action(file: string, opts: { layout?: string; operation?: 
       writeOneFile(opts.out, rendered, { force: opts.force, inputs });
     } catch (e) {
       if (e instanceof WriteRefused) throw new UsageError(e.message);
-      throw e;
+      // A file system refusal (a file where a folder of the path must be, permissions): one line, exit 2.
+      throw outputError(opts.out, e);
     }
   }
   if (opts.json) printJson({ layout, operation: opts.operation ?? null, format, mermaid: text, out: opts.out ?? null });

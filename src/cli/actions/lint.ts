@@ -1,5 +1,6 @@
 // `archsim lint`: coupling findings, positioned in the blueprint, and the --fail-on verdict.
 import { choiceFlag, intFlag } from '../flags.js';
+import { LIMITS } from '../../model/limits.js';
 import { CheckFailed, out, paint, printJson } from '../io.js';
 import { loadBlueprint } from '../../io/load.js';
 import { lint } from '../../model/lint.js';
@@ -10,7 +11,8 @@ type Level = (typeof LEVELS)[number];
 
 export async function action(file: string, opts: { layout?: string; failOn: string; chatty: string; json?: boolean }): Promise<number | void> {
   const failOn = LEVELS.indexOf(choiceFlag('--fail-on', opts.failOn, LEVELS));
-  const chatty = intFlag('--chatty', opts.chatty, 0);
+  // a call tree holds at most LIMITS.callSteps calls: a higher threshold can never be reached
+  const chatty = intFlag('--chatty', opts.chatty, 0, LIMITS.callSteps);
   const { blueprint, locate } = loadBlueprint(file);
   const findings = lint(blueprint, requireLayout(blueprint, opts.layout), { chattyThreshold: chatty });
   const located = findings.map((f) => ({ ...f, location: locate(f.path, true) }));

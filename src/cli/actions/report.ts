@@ -25,7 +25,7 @@ import { reportCalibration } from '../../report/calibration.js';
 import type { Report, ReportCalibration } from '../../report/schema.js';
 import { readAnswers } from '../answers.js';
 import { choiceFlag, listFlag, rateFlag } from '../flags.js';
-import { CheckFailed, err, InputError, out, printJson, UsageError } from '../io.js';
+import { CheckFailed, err, InputError, out, printJson, UsageError, writingTo } from '../io.js';
 import { chosenScenarios, scenarioArg, type LoadedScenario } from '../scenarios.js';
 import { cliError } from '../sim-run.js';
 import { layoutsFlag } from './compare.js';
@@ -184,7 +184,9 @@ export async function action(file: string, flags: ReportFlags): Promise<number> 
 
   const written: { path: string; bytes: number }[] = [];
   if (flags.out) {
-    written.push(...writeReportFiles(flags.out, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true, [...inputFiles, ...[flags.baseline, flags.budget, flags.calibration, flags.answers, flags.plan].filter((f): f is string => f !== undefined), ...(flags.loadtest ?? []), ...(flags.scenario ?? [])]));
+    const dir = flags.out;
+    // A file system refusal (a file where a folder of --out must be, permissions) is one line, exit 2.
+    written.push(...writingTo(dir, () => writeReportFiles(dir, rendered.map((r) => ({ name: `report.${r.format}`, content: r.text })), flags.force === true, [...inputFiles, ...[flags.baseline, flags.budget, flags.calibration, flags.answers, flags.plan].filter((f): f is string => f !== undefined), ...(flags.loadtest ?? []), ...(flags.scenario ?? [])])));
   }
   if (flags.json) {
     printJson({ summary: report.summary, files: written, budgets: report.budgets, baselineChanges: report.baseline?.changes.length ?? null });
