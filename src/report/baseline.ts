@@ -63,6 +63,33 @@ function damaged(report: Report): { path: (string | number)[]; message: string }
   // The figures (layouts) and the workload they are at; a report's own changes and budgets may be negative.
   const at = negative(report.workload, ['workload']) ?? negative(report.layouts, ['layouts']);
   if (at) return { path: at, message: 'a negative figure; no report holds one (a damaged or edited baseline?)' };
+  const far = absurd(report.workload, ['workload']) ?? absurd(report.layouts, ['layouts']);
+  if (far) return { path: far.path, message: `${far.latency ? 'a latency above 1e9 ms (11.6 days)' : 'a figure above 1e12'} or a positive one below 1e-9; no report holds one (a damaged or edited baseline?)` };
+  return undefined;
+}
+
+/**
+ * A figure past any a report writes: a latency above 1e9 ms, anything else above 1e12 (a
+ * throughput, a bill, a count), or a positive figure below 1e-9 (every figure is rounded to at
+ * least 4 decimals or 3 significant digits). Finite but absurd, they diffed to "−Infinity ms"
+ * (1.7e308 ms) and "+Infinity%" (5e-324 ms). The first such place; latencies are the *Ms keys.
+ */
+function absurd(v: unknown, path: (string | number)[], key = ''): { path: (string | number)[]; latency: boolean } | undefined {
+  if (typeof v === 'number') {
+    const latency = key.endsWith('Ms');
+    return v !== 0 && (Math.abs(v) < 1e-9 || Math.abs(v) > (latency ? 1e9 : 1e12)) ? { path, latency } : undefined;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = absurd(v[i], [...path, i], key);
+      if (p) return p;
+    }
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const p = absurd(x, [...path, k], k);
+      if (p) return p;
+    }
+  }
   return undefined;
 }
 

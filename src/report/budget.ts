@@ -26,6 +26,24 @@ export const BudgetFile = z.strictObject({
 
 const FAMILIES = ['cost.monthly', 'cost.perMillion', 'throughput', 'mean', 'p50', 'p95', 'p99', 'hops', 'utilization', 'replicas', 'success', 'lint.errors', 'lint.warnings'];
 const WITH_ARG = new Set(['mean', 'p50', 'p95', 'p99', 'hops', 'utilization', 'replicas', 'success']);
+/** Latencies: a limit on one is written with its unit (ms, s or us), never bare. */
+const LATENCY_FAMILIES = new Set(['mean', 'p50', 'p95', 'p99']);
+/** The unit of each family's figures (figures.ts figuresOf): a limit in another is wrong whatever the layout. */
+const FAMILY_UNIT: Record<string, FigureUnit> = {
+  'cost.monthly': 'USD',
+  'cost.perMillion': 'USD',
+  throughput: '/s',
+  mean: 'ms',
+  p50: 'ms',
+  p95: 'ms',
+  p99: 'ms',
+  hops: 'hops',
+  utilization: 'ratio',
+  replicas: 'replicas',
+  success: 'ratio',
+  'lint.errors': 'count',
+  'lint.warnings': 'count',
+};
 /** Figures that are fractions (shown in %): a bare limit on one is a fraction, from 0 to 1. */
 const RATIO_FAMILIES = new Set(['utilization', 'success']);
 const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
@@ -96,6 +114,20 @@ export function parseBudgets(text: string, file: string): { ok: true; value: Par
           change === undefined
             ? `a limit on ${family} without % is a fraction from 0 to 1; write a percentage with %, e.g. "${family}(…) < 80%", or the fraction, e.g. "${family}(…) < 0.8"`
             : `a limit on change.${family} without % is a change of the fraction, from -1 to 1 (0.05 is 5 percentage points); write e.g. "change.${family}(…) < 0.05", or a relative change with %, e.g. "change.${family}(…) < 10%"`,
+        ),
+      );
+      return;
+    }
+    // A latency limit says its unit: a bare number was read as ms without a word ("< 0.5", meant
+    // as seconds, held a p95 to half a millisecond). The docs only ever wrote ms, s or us.
+    if (LATENCY_FAMILIES.has(family!) && unit === undefined && dollar === undefined) {
+      errors.push(
+        diagnostic(
+          locate,
+          path,
+          change === undefined
+            ? `a latency limit needs its unit: write ms, s or us, e.g. "${family}(…) < 150ms" (a bare number is not read as ms)`
+            : `a limit on change.${family} needs its unit: ms, s or us for the change in time, e.g. "change.${family}(…) < 20ms", or % for the relative change, e.g. "change.${family}(…) < 10%"`,
         ),
       );
       return;
@@ -191,6 +223,13 @@ export function evaluateBudgets(
       errors.push(diagnostic(parsed.locate, b.path, `no success figures: the fault-isolation runs are off (--no-faults), so success(...) is not computed; drop --no-faults to check this budget`));
       continue;
     }
+    // A limit in the wrong unit is wrong in every layout: said once, not once per layout.
+    const family = b.figure.replace(/\(.*$/, '');
+    const unitError = FAMILY_UNIT[family] !== undefined ? limitIn(b, FAMILY_UNIT[family]) : undefined;
+    if (unitError && 'error' in unitError) {
+      errors.push(diagnostic(parsed.locate, b.path, unitError.error));
+      continue;
+    }
     const scope = b.layouts ?? names;
     for (const ln of scope) {
       const l = layouts.find((x) => x.name === ln);
@@ -223,6 +262,23 @@ export function evaluateBudgets(
         // the exact delta: the change's `pct` is rounded to 2 decimals for the JSON, and compared
         // (then rounded again for the text) it broke `> -10%` at −9.9995% and showed 9.4% where
         // the diff table says +9.3%.
+        // A figure (or a whole layout) the baseline did not have has no change: the budget does
+        // not apply (neither met nor broken), said with the reason; it read "BROKEN … change —".
+        if (isNew(changes!, ln, b.figure)) {
+          results.push({
+            budget: b.text,
+            layout: ln,
+            figure: `change.${b.figure}`,
+            comparator: b.comparator,
+            limit: lim.value,
+            value: null,
+            unit: b.unit === '%' ? '%' : fig.unit,
+            pass: false,
+            notApplicable: NEW_SINCE_BASELINE,
+            text: `n/a: ${b.text} in ${ln}: change — (${NEW_SINCE_BASELINE})`,
+          });
+          continue;
+        }
         value = b.unit === '%' ? (ch ? exactPct(ch) : 0) : ch ? ch.delta : 0;
         if (b.unit === '%') unit = '%';
         shownValue = value;
@@ -261,6 +317,17 @@ export function evaluateBudgets(
   }
   return errors.length ? { ok: false, errors } : { ok: true, results };
 }
+
+/** Why a change.* budget does not apply to a figure the baseline did not have. */
+export const NEW_SINCE_BASELINE = 'new since the baseline: no change to compare';
+
+/** The figure is new since the baseline in that layout, or the layout itself is (baseline.ts diffReports' texts). */
+function isNew(changes: readonly Change[], layout: string, figure: string): boolean {
+  return changes.some((c) => c.layout === layout && c.before === null && (c.figure === figure ? c.text === `${figure} is new` : c.figure === 'layout' && c.text === `layout ${layout} added`));
+}
+
+/** A budget result that is neither met nor broken (a change.* budget on a figure new since the baseline). */
+export const notApplicable = (r: Pick<BudgetResult, 'notApplicable'>): boolean => r.notApplicable !== undefined;
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 

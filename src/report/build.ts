@@ -4,6 +4,7 @@
 import { resolveBlueprint } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import type { FaultRow, SimulationResult, SweepResult, TargetCost } from '../simulate/types.js';
+import { perMillion } from '../simulate/cost.js';
 import { rememberExactFigures } from './figures.js';
 import { REPORT_SCHEMA_VERSION, type LayoutReport, type LoadtestSummary, type OperationFigures, type Report } from './schema.js';
 
@@ -71,13 +72,18 @@ const ROUNDED: Rounding = { r2, r3, r4, rr };
 const EXACT: Rounding = { r2: (n) => n, r3: (n) => n, r4: (n) => n, rr: (n) => n };
 
 /** A layout's report, its figures rounded; the exact ones are remembered for budgets (figures.ts exactFiguresOf). */
-export function buildLayoutReport(bp: Blueprint, li: LayoutInputs): LayoutReport {
-  const rounded = layoutReport(bp, li, ROUNDED);
-  rememberExactFigures(rounded, layoutReport(bp, li, EXACT));
+export function buildLayoutReport(bp: Blueprint, li: LayoutInputs, rate?: number): LayoutReport {
+  const rounded = layoutReport(bp, li, ROUNDED, rate);
+  rememberExactFigures(rounded, layoutReport(bp, li, EXACT, rate));
   return rounded;
 }
 
-function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4, rr }: Rounding): LayoutReport {
+/**
+ * `rate`: the report's workload rate. The cost per million requests is the bill over a month of
+ * requests at it, in every layout: a layout whose figures come from the DES measured 300.98/s
+ * where the others were priced at 300/s exactly, so its cost per million was not comparable.
+ */
+function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4, rr }: Rounding, rate?: number): LayoutReport {
   const rb = resolveBlueprint(bp);
   const r = rb.layout(li.name);
   const res = li.result;
@@ -110,7 +116,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4, rr }: Round
     },
     cost: {
       monthlyUsd: r2(res.cost.monthly.usdPerMonth),
-      perMillionRequestsUsd: r4(res.cost.perMillionRequests),
+      perMillionRequestsUsd: r4(rate !== undefined && rate > 0 ? perMillion(res.cost.monthly.usdPerMonth, rate) : res.cost.perMillionRequests),
       items: res.cost.monthly.items.map((i) => ({ ...i, instance: i.instance ?? null })),
     },
     saturation: {
@@ -144,7 +150,7 @@ function layoutReport(bp: Blueprint, li: LayoutInputs, { r2, r3, r4, rr }: Round
 }
 
 export function buildReport(inp: ReportInputs): Report {
-  const layouts = inp.layouts.map((l) => buildLayoutReport(inp.bp, l));
+  const layouts = inp.layouts.map((l) => buildLayoutReport(inp.bp, l, inp.rate));
   const mix = inp.bp.workload?.mix ?? {};
   const total = Object.values(mix).reduce((s, w) => s + w, 0) || 1;
   return {

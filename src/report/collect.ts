@@ -54,6 +54,19 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   const top = Math.max(rate * 2, ...[...sat.values()].map((s) => (Number.isFinite(s.rate) ? s.rate : 0))) * 1.25;
   const n = o.points ?? 24;
   const rates = Array.from({ length: n }, (_, i) => round(((i + 1) * top) / n));
+  /**
+   * A layout's rates: the shared ones, and where fewer than two of them (no line) lie below its
+   * saturation (a rate far past it stretches the axis), a third as many again below it (8 of the
+   * default 24; none for a curve of fewer than 6 points, kept as coarse as asked). With only the
+   * shared ones, a layout saturating at 750/s on an axis stepped by 833/s had nothing to draw.
+   */
+  const extra = Math.floor(n / 3);
+  const ratesOf = (l: string): number[] => {
+    const s = sat.get(l)!.rate;
+    if (extra < 2 || !(Number.isFinite(s) && s > 0) || rates.filter((x) => x < s).length >= 2) return rates;
+    const below = Array.from({ length: extra }, (_, i) => round(((i + 1) * s) / (extra + 1))).filter((x) => x > 0);
+    return [...new Set([...below, ...rates])].sort((a, b) => a - b);
+  };
 
   // Fault isolation: every scenario on every layout (a scenario that fits none throws).
   const runs = runFaults(bp, o.layouts, o.scenarios, { seed: 1, ...(o.rate !== undefined ? { workload: { rate: o.rate } } : {}) });
@@ -86,14 +99,14 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
       name: l,
       result,
       maxThroughputByOperation,
-      sweep: sweepAnalytic(bp, l, rates),
+      sweep: sweepAnalytic(bp, l, ratesOf(l)),
       faults,
       faultDescriptions,
       // Only the loads the layout can hold: past the rate where a station replicas do not scale
       // (a datastore, the gateway, the broker) saturates, no number of replicas holds it, and a
       // price there (the replicas' cost alone) read as a cost of holding it. At exactly its
       // saturation rate (ρ = 1, however rounded) it does not hold either.
-      costCurve: rates.map((x) => costAt(bp, l, x, { compiled: c })).filter((t) => t.limits.every((s) => s.utilization < 1 - 1e-9)),
+      costCurve: ratesOf(l).map((x) => costAt(bp, l, x, { compiled: c })).filter((t) => t.limits.every((s) => s.utilization < 1 - 1e-9)),
       lint: findings.map((f) => {
         const p = o.locate?.(f.path);
         return { rule: f.rule, severity: f.severity, message: f.message, where: p ? `${p.file}:${p.line}:${p.col}` : null };

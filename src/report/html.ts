@@ -105,7 +105,7 @@ export function charts(r: Report): string[] {
     title: 'Mean latency of the workload mix against load',
     xLabel: 'requests per second',
     yLabel: 'mean latency (ms)',
-    series: r.layouts.map((l) => ({ name: l.name, points: l.sweep.filter((p) => p.meanMs !== null).map((p) => [p.rateRps, p.meanMs!] as [number, number]) })),
+    series: r.layouts.map((l) => ({ name: l.name, points: l.sweep.filter((p) => p.meanMs !== null).map((p) => [p.rateRps, p.meanMs!] as [number, number]), empty: 'past saturation at every load of the sweep, no latency to draw' })),
     // No marker where nothing limits the mix (null): there is no saturation point to draw.
     markers: r.layouts.flatMap((l, i) => (l.saturation.throughputRps === null ? [] : [{ x: l.saturation.throughputRps, label: `${l.name} saturates`, series: i }])),
     yMax: Math.max(10, ...r.layouts.flatMap((l) => l.sweep.map((p) => p.meanMs ?? 0)).filter((v) => v < 1e4)) * 1.05,
@@ -114,7 +114,7 @@ export function charts(r: Report): string[] {
     title: 'Monthly cost to hold the load (replicas at target utilization, up to the rate replicas can hold)',
     xLabel: 'requests per second',
     yLabel: 'US dollars per month',
-    series: r.layouts.map((l) => ({ name: l.name, points: l.costCurve.map((p) => [p.rateRps, p.monthlyUsd] as [number, number]) })),
+    series: r.layouts.map((l) => ({ name: l.name, points: l.costCurve.map((p) => [p.rateRps, p.monthlyUsd] as [number, number]), empty: 'holds none of the loads of the sweep, no cost to draw' })),
   });
   return [latency, cost];
 }

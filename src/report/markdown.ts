@@ -1,7 +1,7 @@
 // The markdown report: fit for a pull-request comment (GitHub-flavoured: tables, a mermaid
 // block the code host renders, a collapsed details section). Pure: report data in, text out.
 import { formatFigure } from './figures.js';
-import { formatLimit } from './budget.js';
+import { formatLimit, notApplicable } from './budget.js';
 import type { BudgetResult, LayoutReport, Report, ReportCalibration } from './schema.js';
 import { plural } from '../words.js';
 import { shareWords } from '../simulate/overload.js';
@@ -79,8 +79,13 @@ export function summaryLine(r: Report, text: (s: string) => string = (s) => s): 
     parts.push(`**${text(l.name)}**: saturates at ${rps(l.saturation.throughputRps)} (bottleneck ${text(l.saturation.bottleneck)}), ${usd(l.cost.monthlyUsd)} per month.`);
   }
   if (r.budgets) {
-    const broken = r.budgets.results.filter((x) => !x.pass).length;
-    parts.push(broken ? `❌ ${broken} of ${r.budgets.results.length} budgets broken.` : `✅ all ${r.budgets.results.length} budgets met.`);
+    // Budgets that do not apply (a change.* budget on a figure new since the baseline) are neither met nor broken.
+    const na = r.budgets.results.filter(notApplicable).length;
+    const broken = r.budgets.results.filter((x) => !x.pass && !notApplicable(x)).length;
+    const judged = r.budgets.results.length - na;
+    const naText = na ? `${na} not applicable (new since the baseline).` : '';
+    if (!judged) parts.push(`➖ ${naText}`);
+    else parts.push(`${broken ? `❌ ${broken} of ${judged} budgets broken.` : `✅ all ${judged} budgets met.`}${na ? ` ${naText}` : ''}`);
   }
   if (r.baseline) parts.push(`${r.baseline.changes.length} figure${r.baseline.changes.length === 1 ? '' : 's'} changed since the baseline.`);
   return parts.join(' ');
@@ -166,7 +171,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(
       tableMd(
         ['', 'budget', 'layout', 'value'],
-        r.budgets.results.map((b) => [b.pass ? '✅' : '❌', `${code(b.budget)}${readAs(b)}`, t(b.layout), t(b.text.replace(/^.*: (value|change) /, ''))]),
+        r.budgets.results.map((b) => [b.pass ? '✅' : notApplicable(b) ? '➖' : '❌', `${code(b.budget)}${readAs(b)}`, t(b.layout), t(b.text.replace(/^.*: (value|change) /, ''))]),
       ),
       '',
     );

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import type { Blueprint } from '../model/schema.js';
 import { diffReports } from './baseline.js';
 import { blueprintBudgets } from './blueprint-budgets.js';
-import { evaluateBudgets, type ParsedBudgets } from './budget.js';
+import { evaluateBudgets, notApplicable, type ParsedBudgets } from './budget.js';
 import { collect, type CollectOptions } from './collect.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, summaryLine } from './markdown.js';
@@ -47,8 +47,9 @@ export function runReport(bp: Blueprint, o: RunReportOptions): ReportRun {
       if (!r.ok) throw new InputError(r.errors);
       results.push(...r.results);
     }
-    report.budgets = { file: sets.map((x) => x.file).join(', '), passed: results.every((x) => x.pass), results };
-    broken = results.filter((x) => !x.pass);
+    // A budget that does not apply (notApplicable) is neither met nor broken.
+    report.budgets = { file: sets.map((x) => x.file).join(', '), passed: results.every((x) => x.pass || notApplicable(x)), results };
+    broken = results.filter((x) => !x.pass && !notApplicable(x));
   }
   report.summary = summaryLine(report).replace(/\*\*/g, '');
   return { report, diagrams, notes, broken };

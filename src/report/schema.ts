@@ -101,6 +101,8 @@ export const BudgetResult = z.object({
   value: z.number().nullable(),
   unit: z.string(),
   pass: z.boolean(),
+  /** present when the budget does not apply (neither met nor broken: pass is false, but it is not broken), with the reason */
+  notApplicable: z.string().optional().describe('why the budget does not apply, e.g. a change.* budget on a figure new since the baseline: neither met nor broken'),
   text: z.string(),
 });
 

@@ -30,8 +30,9 @@ describe('lineChart', () => {
     ]);
     expect([...svg.matchAll(/<path d="([^"]+)" fill="none" stroke="(#[0-9a-f]+)" stroke-width="2"><title>(\w+)<\/title><\/path>/g)].map((m) => [m[1], m[2], m[3]])).toEqual([
       ['M64 272 L344 154', '#1f77b4', 'mono'],
-      ['M624 36', '#d62728', 'micro'],
     ]);
+    // One finite point is no line: a dot (chart-markers-curves.test.ts).
+    expect(svg).toContain('<circle cx="624" cy="36" r="4" fill="#d62728"><title>micro</title></circle>');
     // Axes, their labels, the legend (one row), and the marker in its series' colour.
     expect(svg).toContain('<line x1="64" y1="272" x2="624" y2="272" stroke="#333"/><line x1="64" y1="36" x2="64" y2="272" stroke="#333"/>');
     expect(svg).toContain('<text x="344" y="310" text-anchor="middle">rate</text>');
@@ -45,7 +46,8 @@ describe('lineChart', () => {
   it('a y cap clamps what lies above it to the top of the plot', () => {
     // yMax 30: 30 / 5 = 6 → step 5, end 30; py(20) = 272 − 236 × 2/3 = 114.7, py(40) clamped to 36.
     const svg = lineChart({ ...two(), yMax: 30 });
-    expect([...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1])).toEqual(['M64 272 L344 114.7', 'M624 36']);
+    expect([...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1])).toEqual(['M64 272 L344 114.7']);
+    expect(svg).toContain('<circle cx="624" cy="36" r="4"');
     expect([...svg.matchAll(/text-anchor="end">([\d.]+)</g)].map((m) => m[1])).toEqual(['0', '5', '10', '15', '20', '25', '30']);
   });
 
