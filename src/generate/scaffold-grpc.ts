@@ -145,7 +145,15 @@ export function grpcClient<C>(target: string, domain: string, service: string, o
 `;
 
 /** The gRPC server of a unit: a method per operation it holds, the health service, token checks. */
-export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames: { name: string; file: string; key: string }[]): string {
+/** grpc-js refuses a received message over 4 MiB unless the server says otherwise. */
+const GRPC_JS_RECEIVE_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * @param bodyLimit the largest request the unit's operations declare, with room for the framing
+ *   (scaffold.ts scaffoldBodyLimit): over grpc-js's 4 MiB the server takes it, or it answered
+ *   RESOURCE_EXHAUSTED to the requests the blueprint (and the k6 script) send.
+ */
+export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames: { name: string; file: string; key: string }[], bodyLimit?: number): string {
   const services = [...new Set(methods.map((m) => m.service))];
   const used = domainNames.filter((d) => methods.some((m) => m.domain === d.name));
   const L = [
@@ -220,7 +228,9 @@ export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames
     '  const env = options.env ?? process.env;',
     '  const clients = createClients(env);',
     '  const token = env.SERVICE_TOKEN;',
-    '  const server = new grpc.Server();',
+    bodyLimit !== undefined && bodyLimit > GRPC_JS_RECEIVE_LIMIT
+      ? `  // requests up to ${bodyLimit} bytes, as the blueprint declares (grpc-js refuses past 4 MiB by default)\n  const server = new grpc.Server({ 'grpc.max_receive_message_length': ${bodyLimit} });`
+      : '  const server = new grpc.Server();',
     '  let draining = false;',
   ];
   for (const s of services) {

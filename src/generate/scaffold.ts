@@ -1602,7 +1602,7 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     if (serves) {
       // A gRPC unit: a method per operation it holds, public ones being what the gateway routes.
       const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));
-      files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains) });
+      files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains, scaffoldBodyLimit(bp, u)) });
       files.push({ path: `${base}/src/main.ts`, content: grpcMainTs(u) });
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, false) });
       files.push({ path: `${base}/src/health-check.ts`, content: healthCheckTs(u) });
