@@ -241,6 +241,17 @@ export function evaluateBudgets(
       }
       const figs = figuresOf(l);
       const fig = figs.get(b.figure);
+      // A budget on every layout whose figure only some have (a scenario's success rate where
+      // the scenario applies, auto:broker-down in the brokered layouts): it does not apply to the
+      // others. Named layouts, or a figure no layout has, are still mistakes.
+      const elsewhere = !fig && !b.layouts ? layouts.map((x) => figuresOf(x).get(b.figure)).find((x) => x !== undefined) : undefined;
+      if (elsewhere) {
+        const lim = limitIn(b, elsewhere.unit);
+        if (!('error' in lim)) {
+          results.push({ budget: b.text, layout: ln, figure: b.figure, comparator: b.comparator, limit: lim.value, value: null, unit: elsewhere.unit, pass: false, notApplicable: NOT_IN_LAYOUT, text: `n/a: ${b.text} in ${ln}: — (${NOT_IN_LAYOUT})` });
+          continue;
+        }
+      }
       if (!fig) {
         errors.push(diagnostic(parsed.locate, b.path, `layout "${ln}" has no such figure${didYouMean(b.figure, figs.keys())}`));
         continue;
@@ -320,6 +331,8 @@ export function evaluateBudgets(
 
 /** Why a change.* budget does not apply to a figure the baseline did not have. */
 export const NEW_SINCE_BASELINE = 'new since the baseline: no change to compare';
+/** A budget on every layout, on a figure this layout does not have (another has it). */
+export const NOT_IN_LAYOUT = 'this layout has no such figure: the budget applies to the layouts that have it';
 
 /** The figure is new since the baseline in that layout, or the layout itself is (baseline.ts diffReports' texts). */
 function isNew(changes: readonly Change[], layout: string, figure: string): boolean {

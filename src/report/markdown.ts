@@ -1,7 +1,7 @@
 // The markdown report: fit for a pull-request comment (GitHub-flavoured: tables, a mermaid
 // block the code host renders, a collapsed details section). Pure: report data in, text out.
 import { formatFigure } from './figures.js';
-import { formatLimit, notApplicable } from './budget.js';
+import { formatLimit, NEW_SINCE_BASELINE, notApplicable } from './budget.js';
 import type { BudgetResult, LayoutReport, Report, ReportCalibration } from './schema.js';
 import { plural } from '../words.js';
 import { shareWords } from '../simulate/overload.js';
@@ -79,11 +79,13 @@ export function summaryLine(r: Report, text: (s: string) => string = (s) => s): 
     parts.push(`**${text(l.name)}**: saturates at ${rps(l.saturation.throughputRps)} (bottleneck ${text(l.saturation.bottleneck)}), ${usd(l.cost.monthlyUsd)} per month.`);
   }
   if (r.budgets) {
-    // Budgets that do not apply (a change.* budget on a figure new since the baseline) are neither met nor broken.
+    // Budgets that do not apply (a change.* budget on a figure new since the baseline, a budget on
+    // every layout whose figure this one lacks) are neither met nor broken.
     const na = r.budgets.results.filter(notApplicable).length;
     const broken = r.budgets.results.filter((x) => !x.pass && !notApplicable(x)).length;
     const judged = r.budgets.results.length - na;
-    const naText = na ? `${na} not applicable (new since the baseline).` : '';
+    const why = [...new Set(r.budgets.results.filter(notApplicable).map((x) => (x.notApplicable === NEW_SINCE_BASELINE ? 'new since the baseline' : 'a figure the layout does not have')))];
+    const naText = na ? `${na} not applicable (${why.join('; ')}).` : '';
     if (!judged) parts.push(`➖ ${naText}`);
     else parts.push(`${broken ? `❌ ${broken} of ${judged} budgets broken.` : `✅ all ${judged} budgets met.`}${na ? ` ${naText}` : ''}`);
   }

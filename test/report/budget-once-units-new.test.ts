@@ -93,3 +93,21 @@ describe('a change.* budget on a figure new since the baseline', () => {
     expect(md.stdout).not.toContain('BROKEN');
   });
 });
+
+describe('a budget on every layout whose figure only some layouts have', () => {
+  it('success under auto:broker-down: judged in micro (it has a broker), not applicable in the monolith; exit 0', async () => {
+    const r = await report([BAKERY, '--format', 'json', '--budget', file('broker.yaml', 'budgets:\n  - success(auto:broker-down:orders.get) >= 0.5\n')]);
+    expect(r.code).toBe(0);
+    const results = (JSON.parse(r.stdout) as Report).budgets!.results.filter((x) => x.budget.startsWith('success(auto:broker-down'));
+    expect(results.map((x) => [x.layout, x.pass, x.notApplicable ?? null])).toEqual([
+      ['monolith', false, 'this layout has no such figure: the budget applies to the layouts that have it'],
+      ['micro', true, null],
+    ]);
+  });
+
+  it('a layout named: still an error there (the author asked for it)', async () => {
+    const r = await report([BAKERY, '--budget', file('named.yaml', 'budgets:\n  - { check: "success(auto:broker-down:orders.get) >= 0.5", layout: monolith }\n')]);
+    expect(r.code).toBe(2);
+    expect(messages(r.stderr)[0]).toMatch(/^2:14 budgets\[0\].check: layout "monolith" has no such figure/);
+  });
+});
