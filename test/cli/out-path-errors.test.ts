@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/in-process.js';
 
 const { action: report } = await import('../../src/cli/actions/report.js');
 const { action: graph } = await import('../../src/cli/actions/graph.js');
-const { outputError, reportError, UsageError } = await import('../../src/cli/io.js');
+const { outputError, UsageError } = await import('../../src/cli/io.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'archsim-out-path-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,24 +37,7 @@ workload: { rate: 10/s, duration: 2s, warmup: 0s, mix: { shop.browse: 1 } }
 const afile = join(dir, 'afile');
 writeFileSync(afile, '');
 
-async function run(f: () => Promise<number | void>): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = (await f()) ?? 0;
-  } catch (e) {
-    code = reportError(e);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  return { code, stdout, stderr };
-}
+const run = runAction;
 
 describe('--out under a regular file', () => {
   it('report --out afile/sub: one line naming the path and the file in the way, exit 2', async () => {

@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/in-process.js';
 
 const { action: validate } = await import('../../src/cli/actions/validate.js');
 const { action: compare } = await import('../../src/cli/actions/compare.js');
-const { reportError } = await import('../../src/cli/io.js');
 const { parseBlueprint } = await import('../../src/model/parse.js');
 const { parseScenario, scenarioCompileOptions } = await import('../../src/simulate/scenario.js');
 
@@ -55,24 +55,7 @@ const parsed = parseBlueprint(blueprint('[]'), 'shop.yaml');
 if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
 const bp = parsed.blueprint;
 
-async function run(f: () => Promise<number | void>): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = (await f()) ?? 0;
-  } catch (e) {
-    code = reportError(e);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  return { code, stdout, stderr };
-}
+const run = runAction;
 const lines = (s: string) => s.trim().split('\n');
 
 describe('validate: a listed scenario that cannot run on the blueprint', () => {
