@@ -60,6 +60,16 @@ describe('--out under a regular file', () => {
   });
 });
 
+describe('generate says it the same way', () => {
+  it('generate compose --out afile/sub: the same line, exit 2', async () => {
+    const { action: generate } = await import('../../src/cli/actions/generate.js');
+    const out = join(afile, 'sub');
+    const r = await run(() => generate('compose', bpFile, { layout: 'one', out } as never));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`archsim: cannot write to ${out}: ${afile} is a file, not a directory (ENOTDIR)\n`);
+  });
+});
+
 describe('outputError: a file system refusal in words', () => {
   const errno = (code: string, message: string) => Object.assign(new Error(message), { code });
   it.each([

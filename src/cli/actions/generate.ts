@@ -1,6 +1,6 @@
 // `archsim generate`: flags first, then the blueprint, one generate() call and the files written (never over a user's file without --force).
 import { choiceFlag, durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
-import { EXIT, err, out, paint, printJson, table, InputError, UsageError } from '../io.js';
+import { EXIT, err, out, paint, printJson, table, InputError, outputError, UsageError } from '../io.js';
 import { didYouMean } from '../../model/diagnostics.js';
 import { loadBlueprint } from '../../io/load.js';
 import { generate, k6Drivable, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
@@ -125,10 +125,9 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
     result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs: [...inputs, ...readFrom] });
   } catch (e) {
     if (e instanceof WriteRefused) throw new UsageError(`cannot write to ${opts.out}: ${e.message}`);
-    // A file system refusal (permissions, a file where a directory must go) is the user's to fix.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code) throw new UsageError(`cannot write to ${opts.out}: ${(e as Error).message}`);
-    throw e;
+    // A file system refusal (permissions, a file where a directory must go) is the user's to
+    // fix: said in words as report and graph say it (io.ts outputError).
+    throw outputError(opts.out, e);
   }
   if (opts.json) {
     printJson({ target, blueprint: blueprint.metadata.name, layout, dir: opts.out, dryRun: result.dryRun, ok: result.conflicts.length === 0, conflicts: result.conflicts, files: result.files });
