@@ -248,7 +248,7 @@ export function evaluateBudgets(
       if (elsewhere) {
         const lim = limitIn(b, elsewhere.unit);
         if (!('error' in lim)) {
-          results.push({ budget: b.text, layout: ln, figure: b.figure, comparator: b.comparator, limit: lim.value, value: null, unit: elsewhere.unit, pass: false, notApplicable: NOT_IN_LAYOUT, text: `n/a: ${b.text} in ${ln}: — (${NOT_IN_LAYOUT})` });
+          results.push({ budget: b.text, layout: ln, figure: b.figure, comparator: b.comparator, limit: lim.value, value: null, unit: elsewhere.unit, pass: null, notApplicable: NOT_IN_LAYOUT, text: `n/a: ${b.text} in ${ln}: — (${NOT_IN_LAYOUT})` });
           continue;
         }
       }
@@ -284,7 +284,7 @@ export function evaluateBudgets(
             limit: lim.value,
             value: null,
             unit: b.unit === '%' ? '%' : fig.unit,
-            pass: false,
+            pass: null,
             notApplicable: NEW_SINCE_BASELINE,
             text: `n/a: ${b.text} in ${ln}: change — (${NEW_SINCE_BASELINE})`,
           });

@@ -100,8 +100,9 @@ export const BudgetResult = z.object({
   limit: z.number(),
   value: z.number().nullable(),
   unit: z.string(),
-  pass: z.boolean(),
-  /** present when the budget does not apply (neither met nor broken: pass is false, but it is not broken), with the reason */
+  /** null when the budget does not apply (neither met nor broken): a CI script counting `pass === false` counts only broken budgets */
+  pass: z.boolean().nullable().describe('true met, false broken, null when the budget does not apply (see notApplicable)'),
+  /** present when the budget does not apply, with the reason */
   notApplicable: z.string().optional().describe('why the budget does not apply, e.g. a change.* budget on a figure new since the baseline: neither met nor broken'),
   text: z.string(),
 });
