@@ -55,8 +55,11 @@ export function autoScenarios(bp: Blueprint): Scenario[] {
     // One scenario runs against every layout, so its words must be true in each: an engine is
     // named up front only when every layout keeps these tables in it; otherwise each layout's
     // own engine is listed ("postgres in monolith; redis in microservices").
+    // A layout that keeps the tables in its unit's memory has no store to fail: said, so that the
+    // engine named is not read as that layout's.
     const where = g.engine ? '' : ` (${g.engines})`;
-    make(g.name, `The ${g.engine ? `${g.engine} ` : ''}store holding ${g.domain} (${g.tables.join(', ')}) is down for 15 s${where}.`, {
+    const memory = g.inProcess.length ? ` ${g.inProcess.join(', ')} ${g.inProcess.length === 1 ? 'keeps' : 'keep'} these tables in process: nothing fails there.` : '';
+    make(g.name, `The ${g.engine ? `${g.engine} ` : ''}store holding ${g.domain} (${g.tables.join(', ')}) is down for 15 s${where}.${memory}`, {
       failures: [{ description: `${g.engine ? `${g.engine} ` : ''}store of ${g.domain} down${where}`, table: g.tables[0], ...WINDOW, down: true }],
     });
   }
@@ -131,6 +134,8 @@ interface DataGroup {
   engine: string;
   /** each layout's engine, grouped: "postgres in monolith, hybrid; redis in microservices" */
   engines: string;
+  /** the layouts that keep these tables in their unit's memory (no store of their own to fail) */
+  inProcess: string[];
   tables: string[];
 }
 
@@ -163,7 +168,7 @@ function dataGroups(bp: Blueprint): DataGroup[] {
       let name = sameEngine ? `${domain}-${g.tables[0]}-down` : `${domain}-${label}-down`;
       for (let i = 2; taken.has(name); i++) name = `${domain}-${label}-${i}-down`;
       taken.add(name);
-      out.push({ name, domain, engine: g.engine, engines: g.engines, tables: g.tables });
+      out.push({ name, domain, engine: g.engine, engines: g.engines, inProcess: g.inProcess, tables: g.tables });
     }
   }
   return out;
@@ -174,13 +179,15 @@ function dataGroups(bp: Blueprint): DataGroup[] {
  * layout's engine grouped by engine, engines in order of first appearance, layouts in blueprint
  * order.
  */
-function enginesOf(layouts: ReturnType<typeof resolveLayout>[], table: string): { engine: string; engines: string } {
+function enginesOf(layouts: ReturnType<typeof resolveLayout>[], table: string): { engine: string; engines: string; inProcess: string[] } {
   const byEngine = new Map<string, string[]>();
+  const inProcess: string[] = [];
   for (const r of layouts) {
     const s = r.storeOfTable.get(table);
     const e = s ? r.datastores.find((x) => x.name === s)?.engine : undefined;
-    if (e && e !== 'memory') byEngine.set(e, [...(byEngine.get(e) ?? []), r.name]);
+    if (e === 'memory') inProcess.push(r.name);
+    else if (e) byEngine.set(e, [...(byEngine.get(e) ?? []), r.name]);
   }
   const engines = [...byEngine.entries()].map(([e, ls]) => `${e} in ${ls.join(', ')}`).join('; ');
-  return { engine: byEngine.size === 1 ? [...byEngine.keys()][0]! : '', engines };
+  return { engine: byEngine.size === 1 ? [...byEngine.keys()][0]! : '', engines, inProcess };
 }

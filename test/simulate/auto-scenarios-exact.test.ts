@@ -164,6 +164,34 @@ describe('autoScenarios: edges', () => {
     expect(names).toContain('auto:orders-redis-down');
   });
 
+  it('one engine where the tables are stored, in memory elsewhere: the engine named, and the in-process layouts said', () => {
+    const b = oneDomain('t1', `  one:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      pg: { engine: postgres, tables: "*", instance: box }
+  two:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      m: { engine: memory, tables: "*" }
+  three:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      m: { engine: memory, tables: "*" }
+`);
+    const s = autoScenarios(b).find((x) => x.name === 'auto:a-postgres-down')!;
+    expect(s.description).toBe('The postgres store holding a (t1) is down for 15 s. two, three keep these tables in process: nothing fails there.');
+    const one = oneDomain('t1', `  one:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      pg: { engine: postgres, tables: "*", instance: box }
+  two:
+    units: { app: { domains: "*", port: 8080, instance: box } }
+    datastores:
+      m: { engine: memory, tables: "*" }
+`);
+    expect(autoScenarios(one).find((x) => x.name === 'auto:a-postgres-down')!.description).toBe('The postgres store holding a (t1) is down for 15 s. two keeps these tables in process: nothing fails there.');
+  });
+
   it('a name already taken gets -2: a domain called "broker" and the broker scenario', () => {
     const names = autoScenarios(shop({ extraDomain: '    broker:\n      operations:\n        relay: { internal: true, cpu: 1ms }' })).map((s) => s.name);
     expect(names).toContain('auto:broker-down');
@@ -194,7 +222,7 @@ describe('autoScenarios: edges', () => {
 `);
     const byName = new Map(autoScenarios(b).map((x) => [x.name, x]));
     const store = byName.get('auto:a-store-down')!;
-    expect(store.description).toBe('The store holding a (t1) is down for 15 s (postgres in one; redis in two, four).');
+    expect(store.description).toBe('The store holding a (t1) is down for 15 s (postgres in one; redis in two, four). three keeps these tables in process: nothing fails there.');
     expect(store.failures).toEqual([{ description: 'store of a down (postgres in one; redis in two, four)', table: 't1', at: 15_000, for: 15_000, down: true }]);
     const pg = byName.get('auto:a-postgres-down')!;
     expect(pg.description).toBe('The postgres store holding a (t2, t3) is down for 15 s.');
