@@ -662,10 +662,24 @@ export function createMetrics(service: string): Metrics {
  * serving an operation that declares a larger request (8MiB chunks) takes it, 10% over for the
  * JSON framing, in whole MiB (gateway.ts bodyLimitMiB). Undefined while the default takes them all.
  */
-export function scaffoldBodyLimit(bp: Blueprint, u: ResolvedUnit): number | undefined {
+export function scaffoldBodyLimit(bp: Blueprint, u: ResolvedUnit, pubs: Publication[] = []): number | undefined {
   const ops = u.domains.flatMap((d) => Object.keys(bp.system.domains[d]?.operations ?? {}).map((name) => `${d}.${name}`));
-  const mib = bodyLimitMiB(largestRequest(bp, ops), 1);
+  const mib = bodyLimitMiB(Math.max(largestRequest(bp, ops), largestDirectEvent(bp, u, pubs)), 1);
   return mib > 1 ? mib * 1024 * 1024 : undefined;
+}
+
+/**
+ * The largest event payload (bytes) delivered to this unit by a direct call (a layout without a
+ * broker): the publisher posts the payload itself to the consumer's internal endpoint, so the
+ * unit's body limit must take it as it takes its own operations' requests. 0 for none.
+ */
+function largestDirectEvent(bp: Blueprint, u: ResolvedUnit, pubs: Publication[]): number {
+  let most = 0;
+  for (const p of pubs) {
+    if (!p.routes.some((e) => e.how === 'direct' && e.to === u)) continue;
+    most = Math.max(most, bp.system.events[p.event]?.payload ?? bp.system.defaults.payload.event);
+  }
+  return most;
 }
 
 function appTs(u: ResolvedUnit, bodyLimit: number | undefined): string {
@@ -1602,12 +1616,12 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
     if (serves) {
       // A gRPC unit: a method per operation it holds, public ones being what the gateway routes.
       const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));
-      files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains, scaffoldBodyLimit(bp, u)) });
+      files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains, scaffoldBodyLimit(bp, u, pubs)) });
       files.push({ path: `${base}/src/main.ts`, content: grpcMainTs(u) });
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, false) });
       files.push({ path: `${base}/src/health-check.ts`, content: healthCheckTs(u) });
     } else {
-      files.push({ path: `${base}/src/app.ts`, content: appTs(u, scaffoldBodyLimit(bp, u)) });
+      files.push({ path: `${base}/src/app.ts`, content: appTs(u, scaffoldBodyLimit(bp, u, pubs)) });
       files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, true) });
       files.push({ path: `${base}/src/metrics.ts`, content: metricsTs(u) });

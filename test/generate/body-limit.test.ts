@@ -82,3 +82,39 @@ describe('the scaffold', () => {
     }
   }, 60_000);
 });
+
+// An event delivered by a direct call (a layout without a broker) is posted to its consumer's
+// internal endpoint with the payload as the body: the consumer's limit must take it too. Through
+// a broker it never reaches the consumer's HTTP server, so it does not count there.
+const events = (broker: string) =>
+  Blueprint.parse(
+    parse(`apiVersion: archsim/v1
+kind: Blueprint
+metadata: { name: evented }
+system:
+  domains:
+    scans:
+      operations:
+        upload: { route: "POST /scans", cpu: 1ms, request: 100KiB, emits: [scan.stored] }
+    archive:
+      operations:
+        keep: { internal: true, route: "POST /keep", cpu: 1ms }
+  events:
+    scan.stored: { consumers: [archive.keep], payload: 5MiB }
+layouts:
+  split:
+${broker}    units:
+      front: { domains: [scans], port: 8080 }
+      vault: { domains: [archive], port: 8081 }
+`),
+  );
+
+describe('the scaffold: event payloads delivered by a direct call', () => {
+  it('the consumer of a 5MiB event delivered directly takes 6 MiB; the publisher keeps the default; through a broker the consumer keeps it too', () => {
+    const direct = generate('scaffold', events(''), 'split');
+    expect(file(direct, 'services/vault/src/app.ts')).toContain(`  const app = Fastify({ logger: options.logger ?? false, bodyLimit: ${6 * MiB} });\n`);
+    expect(file(direct, 'services/front/src/app.ts')).toContain('  const app = Fastify({ logger: options.logger ?? false });\n');
+    const brokered = generate('scaffold', events('    broker: { kind: nats }\n'), 'split');
+    expect(file(brokered, 'services/vault/src/app.ts')).toContain('  const app = Fastify({ logger: options.logger ?? false });\n');
+  });
+});
