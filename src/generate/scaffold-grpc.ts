@@ -8,7 +8,6 @@ import type { ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
 import { GRPC_MESSAGES, grpcNames } from './grpc.js';
 import { commentText, tsString } from './escape.js';
-import { clustered, WORKERS_ENV } from './scaffold-workers.js';
 
 /** Versions the generated gRPC services pin: known to install and run on Node 20. */
 export const GRPC_VERSIONS = { '@grpc/grpc-js': '1.14.7', '@grpc/proto-loader': '0.8.1' } as const;
@@ -263,96 +262,6 @@ export function grpcServerTs(u: ResolvedUnit, methods: GrpcMethod[], domainNames
     '',
   );
   return L.join('\n');
-}
-
-export function grpcMainTs(u: ResolvedUnit): string {
-  if (clustered(u)) return grpcClusterMainTs(u);
-  return `// Start ${u.name}'s gRPC server: listen on PORT (default ${u.port}); on SIGTERM or SIGINT report
-// NOT_SERVING, finish in-flight calls (10 s at most) and exit.
-import * as grpc from '@grpc/grpc-js';
-import { buildServer, SERVICE } from './grpc-server.js';
-
-const port = Number(process.env.PORT ?? ${u.port});
-const host = process.env.HOST ?? '0.0.0.0';
-const app = buildServer();
-const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ time: Date.now(), service: SERVICE, msg, ...extra }));
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    log('shutting down', { signal });
-    app.drain();
-    const force = setTimeout(() => {
-      app.server.forceShutdown();
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    app.server.tryShutdown((err) => {
-      if (err) console.error(err);
-      process.exit(err ? 1 : 0);
-    });
-  });
-}
-
-app.server.bindAsync(\`\${host}:\${port}\`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-  if (err) {
-    console.error(err);
-    process.exit(1);
-  }
-  log('listening', { port: bound });
-});
-`;
-}
-
-/** main.ts of a gRPC unit with several workers: the primary forks them (cluster.ts), each serves. */
-function grpcClusterMainTs(u: ResolvedUnit): string {
-  return `// Start ${u.name}'s gRPC server: ${WORKERS_ENV} event-loop processes (default ${u.workers}, the blueprint's
-// \`workers\`), each listening on PORT (default ${u.port}), shared through node:cluster (src/cluster.ts);
-// ${WORKERS_ENV}=1 runs one, without cluster. On SIGTERM or SIGINT each reports NOT_SERVING, finishes
-// in-flight calls (10 s at most) and exits.
-import cluster from 'node:cluster';
-import { runPrimary, workerCount } from './cluster.js';
-
-const workers = workerCount(process.env.${WORKERS_ENV});
-if (workers > 1 && cluster.isPrimary) runPrimary(workers);
-else await serve();
-
-/** One event loop serving gRPC: a cluster worker, or the whole replica with ${WORKERS_ENV}=1. */
-async function serve(): Promise<void> {
-  // Loaded here: the primary serves nothing and needs none of it.
-  const grpc = await import('@grpc/grpc-js');
-  const { buildServer, SERVICE } = await import('./grpc-server.js');
-  const port = Number(process.env.PORT ?? ${u.port});
-  const host = process.env.HOST ?? '0.0.0.0';
-  const app = buildServer();
-  const log = (msg: string, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ time: Date.now(), pid: process.pid, service: SERVICE, msg, ...extra }));
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // on, not once: a Ctrl-C reaches a worker twice (from the terminal and from the primary).
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      log('shutting down', { signal });
-      app.drain();
-      const force = setTimeout(() => {
-        app.server.forceShutdown();
-        process.exit(1);
-      }, 10_000);
-      force.unref();
-      app.server.tryShutdown((err) => {
-        if (err) console.error(err);
-        process.exit(err ? 1 : 0);
-      });
-    });
-  }
-  app.server.bindAsync(\`\${host}:\${port}\`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-    if (err) {
-      console.error(err);
-      process.exit(1);
-    }
-    log('listening', { port: bound });
-  });
-}
-`;
 }
 
 export function healthCheckTs(u: ResolvedUnit): string {

@@ -15,7 +15,8 @@ import { commentText, markdownText, tsString } from './escape.js';
 import { grpcNames, HEALTH_PROTO, protoFile, type GrpcNames } from './grpc.js';
 import { k8sFiles } from './k8s.js';
 import { clustered, clusterTs, WORKERS_ENV } from './scaffold-workers.js';
-import { CHECK_HEALTH_TS, GRPC_REMOTE_TS, GRPC_VERSIONS, grpcMainTs, grpcMethods, grpcServerTs, grpcTestTs, healthCheckTs, PROTO_TS } from './scaffold-grpc.js';
+import { grpcMainTs, mainTs } from './scaffold-main.js';
+import { CHECK_HEALTH_TS, GRPC_REMOTE_TS, GRPC_VERSIONS, grpcMethods, grpcServerTs, grpcTestTs, healthCheckTs, PROTO_TS } from './scaffold-grpc.js';
 
 /** Versions the generated repository pins: known to install and run on Node 20. */
 export const SCAFFOLD_VERSIONS = {
@@ -516,7 +517,8 @@ function subscriptionsTs(u: ResolvedUnit, kind: string, domains: DomainInfo[], s
     '',
     '/**',
     ` * STUB: subscribe to each of SUBSCRIPTIONS on the ${kind} broker at BROKER_URL, with the broker's`,
-    " * client library, and hand each message's payload to its deliver; start it from main.ts.",
+    " * client library, and hand each message's payload to its deliver. main.ts starts it once the",
+    ' * service listens, and logs a warning while it fails.',
     ' */',
     'export async function subscribe(clients: Clients): Promise<void> {',
     '  void clients;',
@@ -738,88 +740,6 @@ ${bodyLimit === undefined ? '' : `  // The largest request an operation of this 
 
   registerRoutes(app, createClients(env), { serviceToken: env.SERVICE_TOKEN });
   return app;
-}
-`;
-}
-
-function mainTs(u: ResolvedUnit): string {
-  if (clustered(u)) return clusterMainTs(u);
-  return `// Start ${u.name}: listen on PORT (default ${u.port}); on SIGTERM or SIGINT stop accepting,
-// finish in-flight requests and exit.
-import { buildApp } from './app.js';
-
-const port = Number(process.env.PORT ?? ${u.port});
-const host = process.env.HOST ?? '0.0.0.0';
-const app = buildApp({ logger: true });
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error(err);
-        process.exit(1);
-      },
-    );
-  });
-}
-
-try {
-  await app.listen({ port, host });
-} catch (err) {
-  app.log.error(err);
-  process.exit(1);
-}
-`;
-}
-
-/** main.ts of a unit with several workers: the primary forks them (cluster.ts), each serves the app. */
-function clusterMainTs(u: ResolvedUnit): string {
-  return `// Start ${u.name}: ${WORKERS_ENV} event-loop processes (default ${u.workers}, the blueprint's \`workers\`), each
-// listening on PORT (default ${u.port}), shared through node:cluster (src/cluster.ts); ${WORKERS_ENV}=1 runs
-// one, without cluster. On SIGTERM or SIGINT each stops accepting, finishes in-flight requests
-// and exits.
-import cluster from 'node:cluster';
-import { runPrimary, workerCount } from './cluster.js';
-
-const workers = workerCount(process.env.${WORKERS_ENV});
-if (workers > 1 && cluster.isPrimary) runPrimary(workers);
-else await serve();
-
-/** One event loop serving the app: a cluster worker, or the whole replica with ${WORKERS_ENV}=1. */
-async function serve(): Promise<void> {
-  // Loaded here: the primary serves nothing and needs none of it.
-  const { buildApp } = await import('./app.js');
-  const port = Number(process.env.PORT ?? ${u.port});
-  const host = process.env.HOST ?? '0.0.0.0';
-  const app = buildApp({ logger: true });
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // on, not once: a Ctrl-C reaches a worker twice (from the terminal and from the primary).
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      app.log.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 10_000);
-      force.unref();
-      app.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          app.log.error(err);
-          process.exit(1);
-        },
-      );
-    });
-  }
-  try {
-    await app.listen({ port, host });
-  } catch (err) {
-    app.log.error(err);
-    process.exit(1);
-  }
 }
 `;
 }
@@ -1617,12 +1537,12 @@ export function scaffoldFiles(bp: Blueprint, layout: string, opts: GenerateOptio
       // A gRPC unit: a method per operation it holds, public ones being what the gateway routes.
       const methods = grpcMethods(bp, domains, new Set(table.filter((t) => t.unit === u.name).map((t) => t.op)));
       files.push({ path: `${base}/src/grpc-server.ts`, content: grpcServerTs(u, methods, domains, scaffoldBodyLimit(bp, u, pubs)) });
-      files.push({ path: `${base}/src/main.ts`, content: grpcMainTs(u) });
+      files.push({ path: `${base}/src/main.ts`, content: grpcMainTs(u, unitEvents(bp, pubs, u).subscribed.length > 0) });
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, false) });
       files.push({ path: `${base}/src/health-check.ts`, content: healthCheckTs(u) });
     } else {
       files.push({ path: `${base}/src/app.ts`, content: appTs(u, scaffoldBodyLimit(bp, u, pubs)) });
-      files.push({ path: `${base}/src/main.ts`, content: mainTs(u) });
+      files.push({ path: `${base}/src/main.ts`, content: mainTs(u, unitEvents(bp, pubs, u).subscribed.length > 0) });
       if (clustered(u)) files.push({ path: `${base}/src/cluster.ts`, content: clusterTs(u, true) });
       files.push({ path: `${base}/src/metrics.ts`, content: metricsTs(u) });
       files.push({ path: `${base}/src/routes.ts`, content: routesTs(u, list, domains) });

@@ -4,15 +4,14 @@
 // stays one process without cluster, and every scaffolded image sets UV_THREADPOOL_SIZE from
 // threadPool. The generated services are built with archsim's installed packages and run for real:
 // two workers answer on one port, /metrics sums them, a dead worker is replaced, SIGTERM stops all.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate } from '../../src/generate/index.js';
+import { call, freePort, logLines as lines, startService, waitFor as until } from '../helpers/generated-service.js';
 import { fileOf, load, type Obj } from './own-blueprint.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -97,62 +96,7 @@ describe('scaffold: workers', () => {
 const tmp = mkdtempSync(join(tmpdir(), 'archsim-scaffold-workers-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** One request on a connection of its own (the cluster hands each new connection to the next worker). */
-function call(port: number, method: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: method === 'POST' ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end(method === 'POST' ? '{}' : undefined);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, logs: () => string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve(f()).catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-    await sleep(100);
-  }
-}
-
-/** The JSON log lines a process wrote. */
-function lines(text: string): Obj[] {
-  return text.split('\n').flatMap((l) => {
-    try {
-      const v = JSON.parse(l) as unknown;
-      return typeof v === 'object' && v !== null ? [v as Obj] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-function start(unit: string, env: Record<string, string>): { child: ChildProcess; logs: () => string; exited: Promise<number | null> } {
-  let logs = '';
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: join(tmp, 'services', unit), env: { ...process.env, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (logs += d));
-  child.stderr!.on('data', (d) => (logs += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, logs: () => logs, exited };
-}
+const start = (unit: string, env: Record<string, string>) => startService(join(tmp, 'services', unit), env);
 
 describe('scaffold: workers, run for real', () => {
   it('builds the services with the installed packages; their own tests pass', () => {
