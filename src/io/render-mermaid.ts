@@ -57,7 +57,9 @@ export async function renderMermaidMany(texts: string[], format: RenderFormat): 
   try {
     const out: (Buffer | string)[] = [];
     for (const text of texts) {
-      const { data } = await render(browser, text, format, { backgroundColor: 'white', mermaidConfig: { theme: 'default' } });
+      // A fixed seed for the rough.js strokes some shapes are drawn with (the Client's stadium):
+      // without it they are random, and a committed report's SVG changed on every run.
+      const { data } = await render(browser, text, format, { backgroundColor: 'white', mermaidConfig: { theme: 'default', handDrawnSeed: 1 } });
       out.push(format === 'svg' ? Buffer.from(data).toString('utf8') : Buffer.from(data));
     }
     return out;

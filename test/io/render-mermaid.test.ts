@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findChromium, NoChromium, renderMermaid } from '../../src/io/render-mermaid.js';
+import { findChromium, NoChromium, renderMermaid, renderMermaidMany } from '../../src/io/render-mermaid.js';
 import { toMermaid } from '../../src/model/mermaid.js';
 import { parseBlueprint } from '../../src/model/parse.js';
 
@@ -42,6 +42,13 @@ describe('rendering with real Chromium', () => {
     expect(seq).toContain('aria-roledescription="sequence"');
     expect(seq).toContain('relay-service');
     expect(seq).toContain('GET /api/v1/relay/pending/{userId}');
+  });
+
+  it.skipIf(!CHROMIUM)(`the same diagram renders to the same bytes (its Client stadium's rough strokes seeded)${CHROMIUM ? '' : ' — SKIPPED: /usr/bin/chromium is absent'}`, async () => {
+    const text = toMermaid(qc, 'monolith');
+    expect(text).toContain('([Client])');
+    const [a, b] = await renderMermaidMany([text, text], 'svg');
+    expect(a === b, "two renderings of one diagram differ").toBe(true);
   });
 
   it.skipIf(!CHROMIUM)(`renders PNG bytes${CHROMIUM ? '' : ' — SKIPPED: /usr/bin/chromium is absent'}`, async () => {
