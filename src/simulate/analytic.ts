@@ -11,7 +11,7 @@
 import { compile, compileWarns, distMean, distVar, MIN_HOST_CORES, OP_BEGIN, OP_DELAY, OP_END, OP_VISIT, W, type Compiled, type CompileOptions } from './compile.js';
 import { opDemands, type OpDemand } from './demand.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
-import { analyticSaturated, eventWorkOnly, profileMeanNote, profilePeak, profilePeakWarning, saturatedWarning } from './overload.js';
+import { analyticSaturated, eventBacklog, eventWorkOnly, profileMeanNote, profilePeak, profilePeakWarning, saturatedWarning } from './overload.js';
 import { jsqApplies, jsqWait } from './jsq.js';
 import { coldTables, meanColdAfter, meanColdExtra } from './cold-visit.js';
 import { erlangC, GammaCdf, gammaQuantile, LognormalCdf, lognormalQuantile, md1WaitCdf, quantileSearch, type Cdf } from './queueing.js';
@@ -1097,7 +1097,7 @@ export function analyze(bp: Blueprint, layout: string, o: AnalyzeOptions = {}): 
   // A profile is solved at its mean rate, below saturation though its peak is not: say so, in the
   // DES's words, and what the figures leave out (the 'analytic: ' note reaches compare and report).
   const peak = w.kind === 'open' ? profilePeak(w.profile, w.duration, sat.rate, lambda) : undefined;
-  if (peak) warnings.push(profilePeakWarning(peak, sat.rate, w.duration), profileMeanNote(peak));
+  if (peak) warnings.push(profilePeakWarning(peak, sat.rate, w.duration, eventBacklog(c, demands, w.mix, sat.station)), profileMeanNote(peak));
   // Little's law, with L summed station by station (in service + waiting + in flight).
   let L = 0;
   for (const op of sol.ops) {

@@ -44,9 +44,13 @@ export const OP_END = 4;
 export const OP_SPAWN = 5;
 /**
  * OP_CHECK station: fail here if the station is down, else go on at once (no service, no time).
- * A request still reaches the unit its operation runs on when it asks no work of it (`cpu: 0`
- * and nothing else on the unit): without this it would pass a unit that is down untouched. The
- * same for a datastore query, a broker delivery or a gateway pass that takes no time (Gen.reach).
+ * Every entry into a unit starts with one (a request from outside, a remote call's arrival, an
+ * event's delivery: Gen.arrive), unless its first instruction is a visit to that unit, which
+ * fails just as the check would: an operation whose program starts with its calls is refused on
+ * arrival at a unit that is down instead of running its calls (and their retries) first. A request
+ * still reaches the unit its operation runs on when it asks no work of it (`cpu: 0` and nothing
+ * else on the unit): without a check it would pass a unit that is down untouched. The same for a
+ * datastore query, a broker delivery or a gateway pass that takes no time (Gen.reach).
  */
 export const OP_CHECK = 6;
 /**
@@ -103,6 +107,11 @@ export interface EdgeDef {
   backoff: number;
   circuitBreaker?: CircuitBreakerPolicy;
   optional: boolean;
+  /**
+   * The station of the unit the caller runs on: while it is down the caller's process is gone,
+   * so nothing is left to retry the call or skip it (des/calls.ts fail).
+   */
+  callerStation: number;
 }
 
 export interface EdgePolicy {
@@ -325,6 +334,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
   const arrivalsCounted = new Set(stations.flatMap((s, i) => (s.kind === 'unit' && s.autoscale?.metric === 'requests' && s.autoscale.target !== undefined ? [i] : [])));
   const enter = (g: Gen, unit: string) => {
     if (arrivalsCounted.has(unitStation(unit))) g.emit(OP_ARRIVE, unitStation(unit));
+    g.arrive(unitStation(unit));
   };
   const unitByName = new Map(r.units.map((u) => [u.name, u]));
   const serCpu = (bytes: number, h: Hop) => h.cpuPerCall + (h.cpuPerKiB * bytes) / KIB;
@@ -351,13 +361,13 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
    * an edge when it frames the call (a timeout, retries, optional or a circuit breaker), else
    * undefined: most calls have none, and compile runs for every analytic solve.
    */
-  const framedEdge = (node: CallNode): EdgeDef | undefined => {
+  const framedEdge = (node: CallNode, callerUnit: string): EdgeDef | undefined => {
     const caller = node.caller.id;
     const callee = node.callee.id;
     const over = opts.edgePolicies && (opts.edgePolicies[`${caller} → ${callee}`] ?? opts.edgePolicies[callee]);
     const p = over ? { ...node.call, ...over } : node.call;
     if (!(p.timeout !== undefined || p.retries > 0 || p.optional || p.circuitBreaker)) return undefined;
-    return { id: `${caller} → ${callee}`, caller, callee, retries: p.retries, backoff: p.backoff, optional: p.optional, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
+    return { id: `${caller} → ${callee}`, caller, callee, callerStation: unitStation(callerUnit), retries: p.retries, backoff: p.backoff, optional: p.optional, ...(p.timeout !== undefined ? { timeout: p.timeout } : {}), ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}) };
   };
 
   /** Whether an event published in `fromUnit` goes through the broker: some consumer of it is elsewhere, or the layout's broker delivers local consumers too. */
@@ -387,6 +397,8 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
           enter(g, cu);
           opBody(g, c, cu, brokerSide(L.broker!.consumeCpu, payload));
         } else if (cu === fromUnit) {
+          // dispatched in process: none while the unit is down (its process is gone)
+          g.arrive(unitStation(cu));
           opBody(g, c, cu, 0);
         } else {
           const h = hopTo(cu);
@@ -397,7 +409,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         }
       }
     }
-    programs[idx]!.code = Int32Array.from(g.code);
+    programs[idx]!.code = g.program();
     programs[idx]!.tally = g.tally;
     return idx;
   };
@@ -427,7 +439,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
         warnings.push(`${callee.domain} is placed in no unit of ${r.name}; calls to ${callee.id} are skipped`);
         continue;
       }
-      const edge = framedEdge(node);
+      const edge = framedEdge(node, unit);
       let begin = -1;
       if (edge) {
         let ei = edgeIndex.get(edge.id);
@@ -508,7 +520,7 @@ export function compile(bp: Blueprint, layoutName: string, opts: CompileOptions 
       enter(g, unit);
       opBody(g, o, unit, 0);
     }
-    programs[idx]!.code = Int32Array.from(g.code);
+    programs[idx]!.code = g.program();
     programs[idx]!.tally = g.tally;
     return idx;
   };
@@ -555,9 +567,30 @@ class Gen {
     /** the constant distribution of a one-way latency (−1 for none), shared by every program */
     private readonly latencyDist: (ms: number) => number,
   ) {}
+  /** The unit whose entry check (arrive) waits for the next instruction; −1 for none. */
+  private entering = -1;
   emit(op: number, a = 0, b = 0, c = 0) {
+    if (this.entering >= 0) {
+      const s = this.entering;
+      this.entering = -1;
+      // A visit to the unit (or its own check) fails where the entry check would: it stands for it.
+      if (!((op === OP_VISIT || op === OP_CHECK) && a === s)) this.code.push(OP_CHECK, s, 0, 0);
+    }
     this.code.push(op, a, b, c);
     return this.code.length - W;
+  }
+  /**
+   * A request or call enters unit station s: it must be up. Emitted lazily: when the next
+   * instruction is a visit to s the check is that visit's own (so an operation that starts with
+   * its CPU has the program it always had), else an OP_CHECK goes first.
+   */
+  arrive(s: number) {
+    this.entering = s;
+  }
+  /** The finished program. */
+  program(): Int32Array {
+    if (this.entering >= 0) this.emit(OP_CHECK, this.entering);
+    return Int32Array.from(this.code);
   }
   visit(station: number, dist: number) {
     if (dist >= 0) this.emit(OP_VISIT, station, dist);

@@ -12,7 +12,7 @@ import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
 import { BUCKETS, percentile, recorded } from './des/histogram.js';
-import { backlogPeak, backlogPeakWarning, backlogTrend, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, shedShare, STABLE_LINE_FLOOR } from './overload.js';
+import { backlogPeak, backlogPeakWarning, backlogTrend, eventBacklog, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, shedShare, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
 import { resolveScenario, scenarioCompileOptions, type Scenario, type ScenarioProblem } from './scenario.js';
@@ -231,7 +231,7 @@ function fromRaw(bp: Blueprint, layout: string, c: Compiled, w: WorkloadSpec, ra
     if (saturated.by === 'backlog' && !transient) warnings.push(`the backlog grew by ${Math.round(backlog.growth)} requests over the measured window: the latencies above grow with the run length`);
     if (saturated.by === 'backlog' && transient) warnings.push(backlogPeakWarning(peakLine, (i) => w.warmup + (i * (w.duration - w.warmup)) / BACKLOG_SAMPLES));
   }
-  if (peak) warnings.push(profilePeakWarning(peak, sat.rate, w.duration));
+  if (peak) warnings.push(profilePeakWarning(peak, sat.rate, w.duration, eventBacklog(c, demands, w.mix, sat.station)));
   // A line a failure built, the layout itself not saturated: said, though not flagged saturated.
   else if (!saturated && (o.scenario?.failures.length ?? 0) > 0) {
     const line = failureBacklogWarning(raw.backlog, sat.rate, servers + STABLE_LINE_FLOOR, (i) => w.warmup + (i * (w.duration - w.warmup)) / BACKLOG_SAMPLES);

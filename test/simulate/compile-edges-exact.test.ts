@@ -6,7 +6,7 @@
 // Milliseconds: no simulation.
 import { describe, expect, it } from 'vitest';
 import { Blueprint } from '../../src/model/schema.js';
-import { compile, compileWarns, OP_BEGIN, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../../src/simulate/compile.js';
+import { compile, compileWarns, OP_BEGIN, OP_CHECK, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../../src/simulate/compile.js';
 
 const C = (ms: number) => ({ dist: 'const', mean: `${ms}ms` });
 
@@ -24,6 +24,7 @@ function listing(c: Compiled, program: number): string[] {
     else if (op === OP_SPAWN) out.push(`spawn ${c.programs[a]!.name}`);
     else if (op === OP_BEGIN) out.push(`begin ${c.edges[a]!.id} end@${b / W}`);
     else if (op === OP_END) out.push(`end ${c.edges[a]!.id}`);
+    else if (op === OP_CHECK) out.push(`check ${c.stations[a]!.id}`);
   }
   return out;
 }
@@ -70,15 +71,17 @@ describe('compile at its edges', () => {
     ]);
     expect(c.edges.map((e) => e.id)).toEqual(['a.op → b.get', 'a.op → b.put']);
     expect(listing(c, c.entry.get('a.op')!)).toEqual([
-      'begin a.op → b.get end@3',
+      // a.op starts with its calls: entering ua is checked first, outside the frames
+      'check ua',
+      'begin a.op → b.get end@4',
       'visit ua const 0 + 0.1',
       'visit ub const 2 + 0.1',
       'end a.op → b.get',
-      'begin a.op → b.get end@7',
+      'begin a.op → b.get end@8',
       'visit ua const 0 + 0.1',
       'visit ub const 2 + 0.1',
       'end a.op → b.get',
-      'begin a.op → b.put end@11',
+      'begin a.op → b.put end@12',
       'visit ua const 0 + 0.1',
       'visit ub const 3 + 0.1',
       'end a.op → b.put',

@@ -6,7 +6,7 @@
 // the mutation run of src/simulate (compiled.test.ts checks one bundled blueprint's golden).
 import { describe, expect, it } from 'vitest';
 import { Blueprint } from '../../src/model/schema.js';
-import { compile, compileWarns, distMean, distVar, D_CONST, D_EXP, D_GAMMA, D_LOGNORMAL, OP_BEGIN, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../../src/simulate/compile.js';
+import { compile, compileWarns, distMean, distVar, D_CONST, D_EXP, D_GAMMA, D_LOGNORMAL, OP_BEGIN, OP_CHECK, OP_DELAY, OP_END, OP_SPAWN, OP_VISIT, W, type Compiled } from '../../src/simulate/compile.js';
 
 const KiB = '1KiB';
 
@@ -93,6 +93,7 @@ function listing(c: Compiled, program: number): string[] {
     else if (op === OP_SPAWN) out.push(`spawn ${c.programs[a]!.name}`);
     else if (op === OP_BEGIN) out.push(`begin ${c.edges[a]!.id} end@${b / W}`);
     else if (op === OP_END) out.push(`end ${c.edges[a]!.id}`);
+    else if (op === OP_CHECK) out.push(`check ${c.stations[a]!.id}`);
     else out.push(`? ${op}`);
     expect(cc, `instruction ${pc / W}: the fourth word is unused`).toBe(0);
   }
@@ -162,8 +163,10 @@ describe('compile: a request through the gateway, full layout', () => {
       // the gateway's 0.2 ms plus serialization of 2 KiB at 0.01 ms a KiB
       'visit gateway const 0.2 cv 0 + 0.02',
       'delay const 0 cv 0 + 0.5',
+      // entering web: refused there while it is down, before the call's frame (whose retries are web's)
+      'check web',
       // cat.get, framed by its policy: gRPC (cat's protocol): 0.05 + 0.02 ms each side, 0.3 ms each way
-      'begin front.page → cat.get end@11',
+      'begin front.page → cat.get end@12',
       'visit web const 0 cv 0 + 0.07',
       'delay const 0 cv 0 + 0.3',
       'visit cat const 2 cv 0 + 0.07',
@@ -218,7 +221,7 @@ describe('compile: a request through the gateway, full layout', () => {
 
   it('the edge of the framed call, with its policy', () => {
     const c = full();
-    expect(c.edges).toEqual([{ id: 'front.page → cat.get', caller: 'front.page', callee: 'cat.get', retries: 2, backoff: 50, optional: false, timeout: 100 }]);
+    expect(c.edges).toEqual([{ id: 'front.page → cat.get', caller: 'front.page', callee: 'cat.get', callerStation: c.stations.findIndex((s) => s.id === 'web'), retries: 2, backoff: 50, optional: false, timeout: 100 }]);
   });
 
   it('every operation is an entry; a hop latency is one distribution shared by every program', () => {
@@ -255,8 +258,10 @@ describe('compile: no gateway, no broker (direct layout)', () => {
   it('an in-process framed call, and events dispatched directly: in-process on the same unit, a hop to another', () => {
     const c = compile(shop(), 'direct');
     expect(listing(c, c.entry.get('front.page')!)).toEqual([
+      // the request enters one: checked before the frame, which could retry only inside one
+      'check one',
       // cat is on the same unit: in-process, still framed
-      'begin front.page → cat.get end@5',
+      'begin front.page → cat.get end@6',
       'visit one const 2 cv 0 + 0',
       'visit pg exp 0.5 cv 1 + 0',
       'visit pg exp 0.5 cv 1 + 0',
@@ -284,8 +289,8 @@ describe('compile: no gateway, no broker (direct layout)', () => {
   it('a scenario’s policy: by edge id before callee id, over the blueprint’s; a call with no policy gets none', () => {
     const c = compile(shop(), 'direct', { edgePolicies: { 'front.page → cat.get': { optional: true }, 'cat.get': { retries: 7 }, 'cat.list': { timeout: 30 } } });
     expect(c.edges).toEqual([
-      { id: 'front.page → cat.get', caller: 'front.page', callee: 'cat.get', retries: 2, backoff: 50, optional: true, timeout: 100 },
-      { id: 'front.page → cat.list', caller: 'front.page', callee: 'cat.list', retries: 0, backoff: 50, optional: false, timeout: 30 },
+      { id: 'front.page → cat.get', caller: 'front.page', callee: 'cat.get', callerStation: 0, retries: 2, backoff: 50, optional: true, timeout: 100 },
+      { id: 'front.page → cat.list', caller: 'front.page', callee: 'cat.list', callerStation: 0, retries: 0, backoff: 50, optional: false, timeout: 30 },
     ]);
     const retried = compile(shop(), 'direct', { edgePolicies: { 'cat.list': { retries: 1 } } });
     expect(retried.edges.map((e) => [e.id, e.retries, 'timeout' in e])).toEqual([
@@ -294,7 +299,7 @@ describe('compile: no gateway, no broker (direct layout)', () => {
     ]);
     const breaker = { failureThreshold: 0.5, window: 10_000, minCalls: 20, openFor: 5000 };
     const broken = compile(shop(), 'direct', { edgePolicies: { 'cat.list': { circuitBreaker: breaker } } });
-    expect(broken.edges[1]).toEqual({ id: 'front.page → cat.list', caller: 'front.page', callee: 'cat.list', retries: 0, backoff: 50, optional: false, circuitBreaker: breaker });
+    expect(broken.edges[1]).toEqual({ id: 'front.page → cat.list', caller: 'front.page', callee: 'cat.list', callerStation: 0, retries: 0, backoff: 50, optional: false, circuitBreaker: breaker });
     // the only framed call becomes unframed when a scenario takes its policy away
     const bare = compile(shop(), 'direct', { edgePolicies: { 'cat.get': { retries: 0, timeout: undefined } } });
     expect(bare.edges).toEqual([]);

@@ -25,6 +25,8 @@ export class Calls {
   private readonly retries: Int32Array;
   private readonly backoff: Float64Array;
   private readonly optional: Uint8Array;
+  /** per edge, the station of its caller's unit */
+  private readonly callerStation: Int32Array;
   // Circuit breakers (per edge): counting window, calls and failures in it, open until.
   private readonly breaker: Uint8Array;
   private readonly cbStart: Float64Array;
@@ -38,12 +40,15 @@ export class Calls {
     private readonly c: Compiled,
     private readonly sim: CallHost,
     private readonly tokens: Tokens,
+    /** per station, 1 while a fault has it down (Stations.down) */
+    private readonly down: Uint8Array,
   ) {
     const ne = c.edges.length;
     this.timeout = new Float64Array(ne);
     this.retries = new Int32Array(ne);
     this.backoff = new Float64Array(ne);
     this.optional = new Uint8Array(ne);
+    this.callerStation = new Int32Array(ne);
     this.breaker = new Uint8Array(ne);
     this.cbStart = new Float64Array(ne);
     this.cbCalls = new Float64Array(ne);
@@ -54,6 +59,7 @@ export class Calls {
       this.retries[i] = e.retries;
       this.backoff[i] = e.backoff;
       this.optional[i] = e.optional ? 1 : 0;
+      this.callerStation[i] = e.callerStation;
       this.breaker[i] = e.circuitBreaker ? 1 : 0;
     });
   }
@@ -96,10 +102,16 @@ export class Calls {
         return true;
       }
       const f = frames[i]!;
-      if (record) this.record(f.edge, false);
-      record = true;
-      frames.pop();
       const e = f.edge;
+      frames.pop();
+      // The caller's unit is down: its process, which would retry the call or skip it, is gone
+      // (an in-process call of a crashed monolith does not wait out the crash in its backoff).
+      if (this.down[this.callerStation[e]!]) {
+        record = true;
+        continue;
+      }
+      if (record) this.record(e, false);
+      record = true;
       if (f.attempt < this.retries[e]!) {
         t.nextAttempt = f.attempt + 1;
         t.pc = f.begin;

@@ -59,7 +59,7 @@ class Sim {
     this.lanes = this.sampler.lanes;
     this.programs = c.programs.map((p) => p.code);
     this.stations = new Stations(c, this, this.sampler, o.balance ?? 'least-connections', o.hostCores, this.rng, o.hostIdleSlowdown ?? 0, coldTables(c.stations, o), o.hostPoolWeight ?? 0, o.hostSharing ?? 'thread', o.hostSlice ?? 0);
-    this.calls = new Calls(c, this, this.tokens);
+    this.calls = new Calls(c, this, this.tokens, this.stations.down);
     this.arrivals = new Arrivals(c, w, o.scenario, this, this.rng);
     this.measure = new Measure(this.arrivals.opIds.length, o.scenario, w.warmup, w.duration, this.stations, this);
     this.control = new Control(c, this, this.stations, this.measure, o.scenario?.faults ?? [], o.autoscalePeriod ?? 5000);
