@@ -1,8 +1,9 @@
 // docker compose for a layout: one service per unit, one per datastore, the broker and the
 // gateway; credentials only as ${VAR} references, listed in .env.example. Pure.
+import { brokerMessageSize, brokerSettings, exactSize, type BrokerSetting } from '../model/lint-broker-message.js';
 import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint } from '../model/schema.js';
-import { composeLiteral } from './escape.js';
+import { commentText, composeLiteral } from './escape.js';
 import {
   APP_UID,
   brokerName,
@@ -123,6 +124,48 @@ export function auxPort(usual: number, taken: readonly number[]): number {
   return p;
 }
 
+/**
+ * ElasticMQ 1.6.11 (IMAGES.sqs) refuses a message over 262,144 bytes with its default strict
+ * limits (Limits.scala StrictSQSLimits.maxMessageLength), SQS's limit before August 2025; SQS
+ * takes 1 MiB now. Past it the container runs with `rest-sqs.sqs-limits = relaxed`, the only
+ * setting that lifts it (lint reports an event over SQS's own 1 MiB).
+ */
+export const ELASTICMQ_STRICT_MAX = 262_144;
+
+/** Where the broker's config file (NATS max_payload, ElasticMQ's limits) goes, beside docker-compose.yml. */
+const NATS_CONF = 'broker/nats-server.conf';
+const ELASTICMQ_CONF = 'broker/elasticmq.conf';
+
+/** The broker's message-size settings for the layout's largest event (lint-broker-message.ts): none where the defaults take it. */
+function sizeSettings(bp: Blueprint, r: ResolvedLayout): BrokerSetting[] {
+  const size = brokerMessageSize(bp, r);
+  return size ? brokerSettings(size) : [];
+}
+
+/** ElasticMQ must drop its strict limits: an event of the layout passes 256 KiB with its framing. */
+function elasticMqRelaxed(bp: Blueprint, r: ResolvedLayout): boolean {
+  const size = brokerMessageSize(bp, r);
+  return size?.kind === 'sqs' && size.largest.framed > ELASTICMQ_STRICT_MAX;
+}
+
+/** The config files the broker's service mounts, where its message size needs one (no flag or variable sets it). */
+function brokerConfigFiles(bp: Blueprint, r: ResolvedLayout, layout: string): GeneratedFile[] {
+  const size = brokerMessageSize(bp, r);
+  if (!size) return [];
+  // An event name is free text: flattened to one line of the comment.
+  const why = `Sized for the largest event through the broker: ${commentText(size.largest.event)}, ${exactSize(size.largest.payload)}, plus 10% for framing.`;
+  const comment = (what: string) => generatedHeader(bp, layout, `${what}\n${why}`).split('\n').map((l) => `# ${l}`.trimEnd());
+  const settings = brokerSettings(size);
+  if (size.kind === 'nats' && settings.length) {
+    return [{ path: NATS_CONF, content: [...comment('NATS server settings (mounted by docker-compose.yml; its flags set the rest).'), ...settings.map((s) => `${s.name}: ${s.value}`), ''].join('\n') }];
+  }
+  if (elasticMqRelaxed(bp, r)) {
+    const lines = ['include classpath("application.conf")', '# relaxed: no SQS limit is checked, the 262,144-byte message size among them (SQS itself takes 1 MiB)', 'rest-sqs.sqs-limits = relaxed'];
+    return [{ path: ELASTICMQ_CONF, content: [...comment('ElasticMQ configuration (mounted by docker-compose.yml as /opt/elasticmq.conf).'), ...lines, ''].join('\n') }];
+  }
+  return [];
+}
+
 function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown> {
   const b = r.layout.broker!;
   const name = brokerName(r)!;
@@ -130,11 +173,19 @@ function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown
   const port = brokerPort(r);
   const res = resources(bp, b.instance);
   const limits = { deploy: { resources: { limits: { cpus: String(res.vcpu), memory: `${res.memoryMiB}M` } } } };
+  // Raised past the broker's default only where the layout's largest event needs it: the same values as the Kubernetes note.
+  const sizes = sizeSettings(bp, r);
   switch (b.kind) {
     case 'rabbitmq':
       return {
         image: IMAGES.rabbitmq,
-        environment: { RABBITMQ_DEFAULT_USER: need(`${v}_USER`), RABBITMQ_DEFAULT_PASS: need(`${v}_PASSWORD`), RABBITMQ_NODE_PORT: String(port) },
+        environment: {
+          RABBITMQ_DEFAULT_USER: need(`${v}_USER`),
+          RABBITMQ_DEFAULT_PASS: need(`${v}_PASSWORD`),
+          RABBITMQ_NODE_PORT: String(port),
+          // rabbit's application environment from the command line (rabbitmq-server passes these to erl).
+          ...(sizes.length ? { RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: sizes.map((s) => `-rabbit ${s.name} ${s.value}`).join(' ') } : {}),
+        },
         volumes: [`${name}-data:/var/lib/rabbitmq`],
         healthcheck: hc(['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], '15s'),
         ...limits,
@@ -142,7 +193,7 @@ function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown
     case 'redis':
       return {
         image: IMAGES.redis,
-        command: ['redis-server', '--port', String(port), '--requirepass', `\${${v}_PASSWORD:?set ${v}_PASSWORD in .env (see .env.example)}`],
+        command: ['redis-server', '--port', String(port), '--requirepass', `\${${v}_PASSWORD:?set ${v}_PASSWORD in .env (see .env.example)}`, ...sizes.flatMap((s) => [`--${s.name}`, String(s.value)])],
         environment: { REDISCLI_AUTH: need(`${v}_PASSWORD`) },
         healthcheck: hc(['CMD', 'redis-cli', '-p', String(port), 'ping']),
         ...limits,
@@ -168,15 +219,21 @@ function brokerService(r: ResolvedLayout, bp: Blueprint): Record<string, unknown
           KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
           // The image's default log.dirs is under /tmp: its data would miss the volume below.
           KAFKA_LOG_DIRS: '/var/lib/kafka/data',
+          // The image's convention: a server property with its dots as underscores, KAFKA_ before it.
+          ...Object.fromEntries(sizes.map((s) => [`KAFKA_${s.name.toUpperCase().replace(/\./g, '_')}`, String(s.value)])),
         },
         volumes: [`${name}-data:/var/lib/kafka/data`],
         ...limits,
       };
-    case 'nats':
-      // -sd: JetStream's store on the volume (its default is a directory under /tmp).
-      return { image: IMAGES.nats, command: ['-js', '-sd', '/data', '-p', String(port), '-m', String(auxPort(8222, [port]))], volumes: [`${name}-data:/data`], ...limits };
+    case 'nats': {
+      // -sd: JetStream's store on the volume (its default is a directory under /tmp). max_payload
+      // has no flag: a config file holds it (brokerConfigFiles), the flags after it set the rest.
+      const conf = sizes.length ? { command: ['-c', '/etc/nats/archsim.conf'], volume: [`./${NATS_CONF}:/etc/nats/archsim.conf:ro`] } : { command: [], volume: [] };
+      return { image: IMAGES.nats, command: [...conf.command, '-js', '-sd', '/data', '-p', String(port), '-m', String(auxPort(8222, [port]))], volumes: [`${name}-data:/data`, ...conf.volume], ...limits };
+    }
     default:
-      return { image: IMAGES.sqs, ...limits };
+      // The image's own /opt/elasticmq.conf is only `include classpath("application.conf")`: replaced, nothing else is lost.
+      return { image: IMAGES.sqs, ...(elasticMqRelaxed(bp, r) ? { volumes: [`./${ELASTICMQ_CONF}:/opt/elasticmq.conf:ro`] } : {}), ...limits };
   }
 }
 
@@ -286,7 +343,8 @@ export function composeDocument(bp: Blueprint, layout: string, opts: GenerateOpt
   if (broker) {
     const b = brokerService(r, bp);
     services[broker] = b;
-    if (b.volumes) volumes[`${broker}-data`] = {};
+    // A named volume where the broker writes; a config file is a bind mount, no volume of its own.
+    if ((b.volumes as string[] | undefined)?.some((m) => m.startsWith(`${broker}-data:`))) volumes[`${broker}-data`] = {};
   }
   if (hasGateway) {
     services.gateway = gatewayService(bp, r, opts);
@@ -442,5 +500,6 @@ export function composeFiles(bp: Blueprint, layout: string, opts: GenerateOption
   // The layout's gateway, not a service of that name: without one, a unit or datastore may be
   // called "gateway" (the model refuses the name only beside a layout's gateway).
   if (r.layout.gateway) files.push(...gatewayFiles(bp, r.name, opts));
+  files.push(...brokerConfigFiles(bp, r, layout));
   return files;
 }

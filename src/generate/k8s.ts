@@ -2,11 +2,13 @@
 // autoscales) an HPA; an Ingress or Gateway API HTTPRoute from the route table; datastores as
 // StatefulSets on request; a kustomization.yaml listing every file. Secrets by reference only.
 import { createHash } from 'node:crypto';
+import { brokerMessageSize, brokerSettings } from '../model/lint-broker-message.js';
 import type { ResolvedDatastore, ResolvedLayout, ResolvedUnit } from '../model/resolve.js';
 import type { Blueprint, Protocol } from '../model/schema.js';
 import {
   APP_UID,
   GenerateError,
+  brokerName,
   byCodeUnit,
   databaseName,
   exportsMetrics,
@@ -25,6 +27,7 @@ import {
   type GeneratedFile,
 } from './common.js';
 import { IMAGES } from './compose.js';
+import { commentText } from './escape.js';
 import { bodyLimitMiB, gatewayRoutes, grpcPathRegex, largestRequest, type GatewayRoute } from './gateway.js';
 import { workersEnv } from './scaffold-workers.js';
 
@@ -709,9 +712,26 @@ export function k8sFiles(bp: Blueprint, layout: string, opts: GenerateOptions = 
     '',
     'Secrets are referenced, never generated. Create them before applying, e.g.:',
     ...secrets.map((s) => `  kubectl create secret generic ${s.name} ${s.keys.map((k) => `--from-literal=${k}=…`).join(' ')}`),
+    ...brokerNote(bp, r),
   ].join('\n');
   files.push({ path: 'k8s/kustomization.yaml', content: toYaml(kustomization, note) });
   return files;
+}
+
+/**
+ * The layout's broker is the cluster's (no manifest here): where its largest event is over the
+ * broker's default message size, the settings it needs, with the values compose sets.
+ */
+function brokerNote(bp: Blueprint, r: ResolvedLayout): string[] {
+  const size = brokerMessageSize(bp, r);
+  const settings = size ? brokerSettings(size) : [];
+  if (!size || !settings.length) return [];
+  const event = size.largest;
+  return [
+    '',
+    `The broker (${size.kind}, the cluster's, reached as ${brokerName(r)}) must take messages of ${size.raiseTo} bytes: event ${commentText(event.event)} is ${event.payload} bytes, plus 10% for framing.`,
+    `Set ${settings.map((s) => `${s.name}=${s.value}`).join(', ')} on it (the values generate compose sets).`,
+  ];
 }
 
 /** The Secrets the manifests reference, with their keys (for the instructions). */

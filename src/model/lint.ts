@@ -2,6 +2,7 @@
 // path to point at and why it matters. Pure: blueprint in, findings out.
 import { domainEdges, unitEdges, type Edge } from './dependencies.js';
 import { terminalText } from './diagnostics.js';
+import { brokerMessageFindings } from './lint-broker-message.js';
 import { callProtocol, isPublic, OBJECT_STORE_ENGINES, operations, primaryStore, resolveBlueprint, type CallStep, type OperationRef, type ResolvedLayout } from './resolve.js';
 import type { Blueprint } from './schema.js';
 
@@ -31,6 +32,7 @@ export const LINT_RULES = {
   'grpc-hop-cost': 'gRPC calls between units charged the HTTP hop costs, because the layout gives no network.grpc figure',
   'memory-state-replicas': 'an in-process (engine: memory) store in a unit with several replicas: each replica holds its own copy',
   'unqueried-datastore': 'a datastore holding tables that no query reaches: each domain queries only its primary store',
+  'broker-message-size': "an event larger than the most its layout's broker can be set to take (SQS 1 MiB, NATS 64 MiB, RabbitMQ 512 MiB, a PostgreSQL queue 1 GiB)",
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -73,7 +75,8 @@ export function sharedDatastoreLint(bp: Blueprint, layout: string): Finding[] {
 }
 
 function lintLayout(bp: Blueprint, r: ResolvedLayout, opts: LintOptions): Finding[] {
-  const capacity = [...workerFindings(bp, r), ...memoryFindings(r), ...unqueriedStoreFindings(r)];
+  // A broker delivers to the publishing unit's own consumers too (localDelivery: broker): one unit is enough.
+  const capacity = [...workerFindings(bp, r), ...memoryFindings(r), ...unqueriedStoreFindings(r), ...brokerSizeFindings(bp, r)];
   if (r.units.length < 2) return capacity;
   const edges = unitEdges(bp, r);
   return [
@@ -171,6 +174,11 @@ function unqueriedStoreFindings(r: ResolvedLayout): Finding[] {
     });
   }
   return out;
+}
+
+/** An event no setting of the layout's broker lets through: the broker rejects every one (lint-broker-message.ts). */
+function brokerSizeFindings(bp: Blueprint, r: ResolvedLayout): Finding[] {
+  return brokerMessageFindings(bp, r).map((f) => ({ rule: 'broker-message-size', severity: 'error', layout: r.name, path: f.path, message: f.message, why: f.why }));
 }
 
 // ---- workers above the instance's cores ------------------------------------------------------
