@@ -119,5 +119,17 @@ export function listFlag(v: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * A comma-separated list in which each item may appear once ("--format md,md"): a repeated item
+ * is refused up front, one line naming it, before anything is read or written (report wrote
+ * report.md, then failed on the second with EEXIST and left an empty folder).
+ */
+export function distinctListFlag(flag: string, v: string, what: string): string[] {
+  const items = listFlag(v);
+  const twice = items.find((x, i) => items.indexOf(x) !== i);
+  if (twice !== undefined) throw new UsageError(`${flag} ${v}: names ${what} ${JSON.stringify(twice)} twice; name each ${what} once`);
+  return items;
+}
+
 /** commander's collector for a repeatable, comma-separable flag. */
 export const collectList = (v: string, prev: string[] = []): string[] => [...prev, ...listFlag(v)];

@@ -2,7 +2,8 @@
 import type { ComparisonResult, SimulationResult, SweepResult } from '../simulate/types.js';
 import { paint, table } from './io.js';
 import { DEFAULT_POOL_WEIGHT } from '../simulate/pool-weight.js';
-import { plural, rateRound, rateText } from '../words.js';
+import { plural, rateRound, rateText, secondsWords } from '../words.js';
+import { desRun, desRunText, type DesRun, type FaultRuns } from './provenance.js';
 
 export const fms = (x: number): string => (!Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
 const pct = (x: number) => (!Number.isFinite(x) ? '∞' : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`);
@@ -19,7 +20,9 @@ export function renderSimulation(r: SimulationResult): string {
   const load = w.kind === 'open' ? `${rate(w.rate ?? 0)}/s${w.profile ? ` (${w.profile.kind} profile)` : ''}${w.arrivals === 'paced' ? ', paced arrivals (evenly spaced)' : ''}` : `${w.users} users, think ${fms(w.thinkTime?.mean ?? 0)} ms`;
   const parts: string[] = [];
   const how = r.method === 'des' ? `DES, seed ${r.seed}${r.replications > 1 ? `, ${r.replications} replications (±95% CI)` : ''}` : 'analytic M/M/c network';
-  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · ${hostOf(r.host.cores)}${r.host.sharing === 'process' ? `, shared per process${r.host.slice ? ` in ${r.host.slice} ms slices` : ''}` : r.host.poolWeight !== undefined ? `, thread pools at weight ${r.host.poolWeight}` : ''}` : ''));
+  // A DES run says its warm-up (left out of the figures) and, when it was counted in requests, how many.
+  const length = r.method === 'des' ? ` (${w.requests !== undefined ? `${w.requests} requests, ` : ''}warm-up ${fms(w.warmup / 1000)} s)` : '';
+  parts.push(h(`${r.blueprint} · ${r.layout} · ${load} for ${fms(w.duration / 1000)} s${length} · ${how}`) + (r.scenario ? ` · scenario ${r.scenario}` : '') + (r.host ? ` · ${hostOf(r.host.cores)}${r.host.sharing === 'process' ? `, shared per process${r.host.slice ? ` in ${r.host.slice} ms slices` : ''}` : r.host.poolWeight !== undefined ? `, thread pools at weight ${r.host.poolWeight}` : ''}` : ''));
   parts.push('');
   const ci = r.operations.some((o) => o.ci95);
   parts.push(
@@ -110,13 +113,18 @@ function delta(x: number): string {
   return `${x > 0 ? '+' : '−'}${shown}`;
 }
 
-export function renderComparison(c: ComparisonResult): string {
+/**
+ * compare's text. `faultRuns` (the command's, beside the result): how the fault-isolation runs
+ * were run, said in the header with how the figures at the rate were obtained.
+ */
+export function renderComparison(c: ComparisonResult & { faultRuns?: FaultRuns | null }): string {
   const L = c.layouts;
   const parts: string[] = [];
   // The workload rate as the notes spell it (simulate/compare.ts: "80/s"; rate() wrote "80.0/s"
   // for any rate under 100): one rate, one spelling, in the header, the cost table and the notes.
   const atRate = rateText(c.rate);
   parts.push(h(`${c.blueprint}: ${L.join(' vs ')} on the same work`));
+  parts.push(compareFigures(c, atRate, c.faultIsolation.length ? c.faultRuns : undefined));
   // Under a load profile the p95 column is the profile's (its mean rate in the header), from a DES where its peak passes saturation.
   const profile = c.atRate.some((r) => r.workload.kind === 'open' && r.workload.profile);
   const simulated = profile && c.atRate.some((r) => r.method === 'des' && r.workload.profile);
@@ -159,6 +167,28 @@ export function renderComparison(c: ComparisonResult): string {
 }
 
 /**
+ * How compare's figures were obtained, one line: the means with no load are analytic; the p95 at
+ * the rate analytic or, per layout, from a seeded DES (its seed, run length, warm-up and
+ * replications); the fault isolation from a seeded DES of each scenario.
+ */
+function compareFigures(c: ComparisonResult, atRate: string, faults: FaultRuns | null | undefined): string {
+  const analytic = c.atRate.filter((r) => r.method === 'analytic').map((r) => r.layout);
+  const des = c.atRate.filter((r) => r.method === 'des');
+  const line = !des.length
+    ? `method: analytic (means with no load, p95 at ${atRate})`
+    : `method: means with no load analytic; p95 at ${atRate} ${[...(analytic.length ? [`analytic in ${analytic.join(', ')}`] : []), ...des.map((r) => `by DES in ${r.layout} (${desRunText(desRun(r))})`)].join(', ')}`;
+  if (!faults) return line;
+  const runs = faults.scenarios.filter((s) => Number.isFinite(s.duration) && Number.isFinite(s.warmup));
+  const same = runs.every((s) => s.duration === runs[0]!.duration && s.warmup === runs[0]!.warmup);
+  const each = !runs.length
+    ? `seed ${faults.seed}`
+    : same
+      ? desRunText({ seed: faults.seed, replications: 1, duration: runs[0]!.duration, warmup: runs[0]!.warmup })
+      : `seed ${faults.seed}, one run per scenario and layout: ${runs.map((s) => `${s.name} ${secondsWords(s.duration)} (${secondsWords(s.warmup)} warm-up)`).join(', ')}`;
+  return `${line}; fault isolation by DES (${each})`;
+}
+
+/**
  * The cost per kind of component ("units: $7.50 (api ×2)"), in the table's own dollars (usd):
  * the result's cost causes round to the cent but drop a trailing zero ("$7.5"), so the text under
  * the table is built from the same items with the same formatter.
@@ -174,9 +204,13 @@ function costBreakdown(items: ComparisonResult['cost'][number]['monthly']['items
   return [...byKind.entries()].map(([kind, k]) => `${kind}s: ${usd(Math.round(k.usd * 100) / 100)} (${k.names.join(', ')})`);
 }
 
-export function renderSweep(s: SweepResult): string {
+/**
+ * A sweep: the curve, then its notes. `run`: how the DES points were run (seed, run length,
+ * warm-up), said in the header.
+ */
+export function renderSweep(s: SweepResult, run?: DesRun): string {
   const parts: string[] = [];
-  parts.push(h(`${s.layout}: latency against load (${s.method})`) + (s.host ? ` · ${hostOf(s.host.cores)}, ${s.host.sharing === 'process' ? `shared per process${s.host.slice ? ` in ${s.host.slice} ms slices` : ''}` : `thread pools at weight ${s.host.poolWeight ?? DEFAULT_POOL_WEIGHT}`}` : ''));
+  parts.push(h(`${s.layout}: latency against load (${s.method})`) + (run ? ` · ${desRunText(run, 'point')}` : '') + (s.host ? ` · ${hostOf(s.host.cores)}, ${s.host.sharing === 'process' ? `shared per process${s.host.slice ? ` in ${s.host.slice} ms slices` : ''}` : `thread pools at weight ${s.host.poolWeight ?? DEFAULT_POOL_WEIGHT}`}` : ''));
   parts.push(
     table(
       ['rate/s', 'throughput/s', 'mean ms', 'worst p95 ms', 'errors', 'bottleneck ρ', 'mean (log scale)'],
@@ -184,10 +218,16 @@ export function renderSweep(s: SweepResult): string {
     ),
   );
   parts.push('', `knee (mean latency twice its no-load value): ${s.knee === null ? (s.notes?.some((n) => n.startsWith('the knee lies')) ? 'not placed (see the note)' : 'not reached') : `${rate(s.knee)}/s`} · saturation: ${rate(s.saturationThroughput)}/s`);
-  for (const n of s.notes ?? []) parts.push(paint('yellow', `note: ${n}`));
-  const over = s.points.filter((p) => p.saturated);
-  if (over.length) parts.push(paint('yellow', `note: unstable from ${rate(over[0]!.rate)}/s: ${over[0]!.saturated!.station} is saturated (ρ=${over[0]!.saturated!.utilization.toFixed(2)}); latencies there are unbounded${s.method === 'des' ? ' (the DES figures at those rates grow with the run length)' : ''}`));
+  for (const n of sweepNotes(s)) parts.push(paint('yellow', `note: ${n}`));
   return parts.join('\n');
+}
+
+/** Every note a sweep prints: its result's, then where it turns unstable (its --json carries the same). */
+export function sweepNotes(s: SweepResult): string[] {
+  const notes = [...(s.notes ?? [])];
+  const over = s.points.filter((p) => p.saturated);
+  if (over.length) notes.push(`unstable from ${rate(over[0]!.rate)}/s: ${over[0]!.saturated!.station} is saturated (ρ=${over[0]!.saturated!.utilization.toFixed(2)}); latencies there are unbounded${s.method === 'des' ? ' (the DES figures at those rates grow with the run length)' : ''}`);
+  return notes;
 }
 
 /** A sweep point's latency: NaN is a point where no request finished (not measured), as simulate shows one. */

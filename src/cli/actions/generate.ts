@@ -6,6 +6,7 @@ import { loadBlueprint } from '../../io/load.js';
 import { generate, k6Drivable, TARGETS, type GenerateOptions, type Target } from '../../generate/index.js';
 import { gatewayPort, layoutToGenerate } from '../../generate/common.js';
 import { NO_LAYOUTS } from '../sim-options.js';
+import { makeParents, removeMade } from '../out-dir.js';
 import { writeFiles } from '../../io/write-files.js';
 import { WriteRefused } from '../../io/write-set.js';
 import { findLoadProfile } from '../../loadtest/profile/load.js';
@@ -120,10 +121,14 @@ export async function action(target: string, file: string, opts: GenerateCliOpti
   // Every file this run read is an input the output may not overwrite, --force or not.
   if (opts.plan !== undefined) readFrom.push(opts.plan);
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UsageError(`--out ${opts.out} is a file, not a directory`);
+  // Missing folders above --out are made (never through a link): the plan suggests
+  // `--out gateway/phase-2/step-10` for each step. Taken back if the write fails.
+  const made = makeParents(opts.out, opts.dryRun === true);
   let result;
   try {
     result = writeFiles(opts.out, files, { force: opts.force === true, dryRun: opts.dryRun === true, inputs: [...inputs, ...readFrom] });
   } catch (e) {
+    removeMade(made);
     if (e instanceof WriteRefused) throw new UsageError(`cannot write to ${opts.out}: ${e.message}`);
     // A file system refusal (permissions, a file where a directory must go) is the user's to
     // fix: said in words as report and graph say it (io.ts outputError).

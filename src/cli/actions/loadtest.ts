@@ -13,6 +13,7 @@ import { findLoadProfile } from '../../loadtest/profile/load.js';
 import { progressLine } from '../views/progress-line.js';
 import { type Progress } from '../../loadtest/driver/run.js';
 import { unpinnable } from '../../loadtest/pin.js';
+import { rateFigure } from '../../words.js';
 
 export type Opts = {
   portOffset?: string;
@@ -211,7 +212,7 @@ function parsePids(list: string[], role: 'unit' | 'datastore') {
 export function renderResults(results: LoadTestResult[]): string {
   const parts: string[] = [];
   for (const r of results) {
-    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${r.run.rate}/s` : ''}${r.run.level ? ` (${Math.round(r.run.level.fraction * 100)}% of capacity ${r.run.level.capacity.toFixed(0)}/s)` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s measured after ${r.run.warmup} s warm-up, latency timed from ${r.run.driver === 'embedded' && r.run.model === 'open' ? 'each request’s scheduled start' : 'when each request was sent'}`;
+    const head = `${r.run.layout ?? r.run.target} — ${r.run.driver} driver, ${r.run.model} model${r.run.rate ? ` at ${rateFigure(r.run.rate)}` : ''}${r.run.level ? ` (${Math.round(r.run.level.fraction * 100)}% of capacity ${r.run.level.capacity.toFixed(0)}/s)` : ''}${r.run.model === 'closed' ? `, ${r.run.connections} connections` : ''}, ${r.run.duration} s measured after ${r.run.warmup} s warm-up, latency timed from ${r.run.driver === 'embedded' && r.run.model === 'open' ? 'each request’s scheduled start' : 'when each request was sent'}`;
     parts.push(paint('bold', head, process.stderr));
     parts.push(`how: ${r.run.method || `${r.run.driver} driver; warm-up ${r.run.warmup} s not measured; one window`}`);
     parts.push(r.run.database ? `database: ${r.run.database.engine}, ${r.run.database.durable ? 'durable' : 'NOT durable'} (${Object.entries(r.run.database.settings).map(([k, v]) => `${k}=${v}`).join(', ')})` : 'database: settings not known (not started by archsim)');

@@ -9,6 +9,8 @@ import { terminalText } from '../../model/diagnostics.js';
 import { describeAction, rehearsalSteps, StepsError } from '../../rehearse/steps.js';
 import { durationFlag, intFlag, listFlag, percentFlag, rateFlag } from '../flags.js';
 import { EXIT, err, out, printJson, table, UsageError } from '../io.js';
+import { rateFigure } from '../../words.js';
+import type { RehearsalReport } from '../../rehearse/runner.js';
 
 export interface RehearseFlags {
   plan: string;
@@ -20,6 +22,14 @@ export interface RehearseFlags {
   portOffset?: string;
   dryRun?: boolean;
   json?: boolean;
+}
+
+/**
+ * The rehearsal's first line, its rates spelled as every table spells one (rateFigure: "16.7/s";
+ * --rate 1k/min printed "16.666666666666668/s").
+ */
+export function rehearsalTitle(r: Pick<RehearsalReport, 'blueprint' | 'from' | 'rateRps' | 'capacityRps' | 'seconds'>, lowered: boolean): string {
+  return `Rehearsal of ${r.blueprint} from ${r.from} at ${rateFigure(r.rateRps)}${lowered ? ' at first' : ''}${r.capacityRps !== undefined ? ` (capacity ${rateFigure(r.capacityRps)})` : ''}, ${r.seconds} s`;
 }
 
 /**
@@ -73,7 +83,7 @@ export async function action(file: string, f: RehearseFlags): Promise<number> {
   if (f.json) printJson(r);
   else {
     const lowered = r.phaseRates.some((x) => (x.ranAtRps ?? x.rateRps) < r.rateRps);
-    out(terminalText(`Rehearsal of ${r.blueprint} from ${r.from} at ${r.rateRps}/s${lowered ? ' at first' : ''}${r.capacityRps !== undefined ? ` (capacity ${r.capacityRps}/s)` : ''}, ${r.seconds} s`));
+    out(terminalText(rehearsalTitle(r, lowered)));
     // The rate each phase ran at and why (a share fits each phase's capacity on this host).
     if (r.phaseRates.length) {
       out('rate by phase:');

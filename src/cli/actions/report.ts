@@ -24,7 +24,7 @@ import { runReport, renderReport, type ReportFormat } from '../../report/run.js'
 import { reportCalibration } from '../../report/calibration.js';
 import type { Report, ReportCalibration } from '../../report/schema.js';
 import { readAnswers } from '../answers.js';
-import { choiceFlag, listFlag, rateFlag } from '../flags.js';
+import { choiceFlag, distinctListFlag, listFlag, rateFlag } from '../flags.js';
 import { CheckFailed, err, InputError, out, printJson, UsageError, writingTo } from '../io.js';
 import { chosenScenarios, scenarioArg, type LoadedScenario } from '../scenarios.js';
 import { cliError } from '../sim-run.js';
@@ -51,7 +51,9 @@ export interface ReportFlags {
 }
 
 export async function action(file: string, flags: ReportFlags): Promise<number> {
-  const formats = listFlag(flags.format).map((f) => choiceFlag('--format', f, FORMATS));
+  // A format named twice is refused before anything is read or written (it wrote report.md, then
+  // stopped on the second with EEXIST, an empty --out left behind).
+  const formats = distinctListFlag('--format', flags.format, 'format').map((f) => choiceFlag('--format', f, FORMATS));
   if (!flags.out && formats.length > 1) throw new UsageError('several formats need --out DIR');
   // Flags that mean nothing together are refused before anything is read (README, Commands).
   // Without fault runs no scenario is read at all: a misspelt file passed in silence.

@@ -7,7 +7,8 @@ import { prepare, cliError } from '../sim-run.js';
 import { parseRates, sweepAnalytic, sweepCurve } from '../../simulate/sweep.js';
 import { runPool } from '../sim-pool.js';
 import { progress } from '../progress.js';
-import { renderSweep } from '../render-sim.js';
+import { renderSweep, sweepNotes } from '../render-sim.js';
+import { desRun, sweepJson, type DesRun } from '../provenance.js';
 
 export interface SweepFlags extends SimFlags {
   rates?: string;
@@ -31,6 +32,8 @@ export async function action(file: string, opts: SweepFlags): Promise<number | v
     throw cliError(e);
   }
   let result;
+  // How the DES points were run (every point alike: one seed, run length and warm-up).
+  let run: DesRun | undefined;
   try {
     if (options.method === 'des') {
       const size = workers ?? os.availableParallelism();
@@ -41,13 +44,12 @@ export async function action(file: string, opts: SweepFlags): Promise<number | v
       } finally {
         p.done();
       }
+      run = desRun(results[0]!);
       result = sweepCurve(blueprint, layout, 'des', rates.map((rate, i) => ({ rate, result: results[i]! })), options);
     } else result = sweepAnalytic(blueprint, layout, rates, options);
   } catch (e) {
     throw cliError(e);
   }
-  if (opts.json) printJson(result);
-  else {
-    out(renderSweep(result));
-  }
+  if (opts.json) printJson(sweepJson(result, run, sweepNotes(result)));
+  else out(renderSweep(result, run));
 }
