@@ -4,10 +4,12 @@
 // weighted round-robin order both drivers follow, tagged operation:<domain.op>.
 //
 // Options are faithful to the run: an open workload is one constant-arrival-rate scenario at the
-// exact rate (a timeUnit that makes 12.5/s exact); a closed one is constant-vus with think time; a
-// warm-up is its own scenario before it, whose requests are tagged warmup:<op> (not operation) so
-// they stay out of every per-operation figure; the request timeout is the run's. Thresholds come
-// from the operations' latency budgets. Pure: text in, text out.
+// exact rate (a timeUnit that makes 12.5/s exact); a closed one is constant-vus with think time.
+// The run's timeline is the simulator's: the workload's duration is the whole run and its warm-up
+// the first part of it, a scenario of its own whose requests are tagged warmup:<op> (not
+// operation) so they stay out of every per-operation figure; a load profile's times count from
+// the run's start. The request timeout is the run's. Thresholds come from the operations' latency
+// budgets. Pure: text in, text out.
 //
 // A public operation of a unit that serves gRPC is a gRPC method (generate/grpc.ts names it), not
 // an HTTP route: the gateway passes it on as gRPC, so the script calls it with k6/net/grpc on the
@@ -39,9 +41,12 @@ export interface K6Options {
   users?: number;
   /** Closed model: ms a user waits after each answer; default: the workload's think time. */
   thinkTime?: number;
-  /** Milliseconds measured; default: the workload's duration. */
+  /**
+   * Milliseconds measured, after the warm-up (the run lasts warm-up + this, as loadtest plans it);
+   * default: the workload's duration less its warm-up (a blueprint's duration counts the warm-up in).
+   */
   duration?: number;
-  /** Milliseconds of load before measuring, in a scenario of its own; default: the workload's. */
+  /** Milliseconds of load before measuring, the run's first part, in a scenario of its own; default: the workload's. */
   warmup?: number;
   /** Per-request timeout in ms (default 5000). */
   timeout?: number;
@@ -176,8 +181,21 @@ function mixOf(bp: Blueprint, layoutName: string, operations: string[] | undefin
 
 type Load = { model: 'open' | 'closed'; rate: number | null; users: number | null; thinkTime: number; duration: number; warmup: number; timeout: number };
 
+/**
+ * The run's two parts from a duration that counts the warm-up in (the blueprint's, simulate's and
+ * generate's --duration): the warm-up first, then the measured window. A warm-up as long as the
+ * run leaves nothing to measure: refused in one line, as simulate refuses it.
+ */
+export function k6RunWindow(bp: Blueprint, o: { duration?: number | undefined; warmup?: number | undefined }): { warmup: number; measured: number } {
+  const total = o.duration ?? bp.workload?.duration ?? 60_000;
+  const warmup = o.warmup ?? bp.workload?.warmup ?? 0;
+  if (warmup >= total) throw new GenerateError(`k6: the warm-up (${fmtMs(warmup / 1000)} s) must be shorter than the duration (${fmtMs(total / 1000)} s), which counts it in`);
+  return { warmup, measured: total - warmup };
+}
+
 function loadOf(bp: Blueprint, opts: K6Options): Load {
   const w = bp.workload;
+  const warmup = opts.warmup ?? w?.warmup ?? 0;
   const users = opts.users ?? (opts.rate === undefined && !w?.rate ? w?.users : undefined) ?? null;
   const rate = users !== null ? null : (opts.rate ?? w?.rate ?? 10);
   return {
@@ -185,8 +203,8 @@ function loadOf(bp: Blueprint, opts: K6Options): Load {
     rate,
     users,
     thinkTime: users !== null ? (opts.thinkTime ?? w?.thinkTime?.mean ?? 0) : 0,
-    duration: opts.duration ?? w?.duration ?? 60_000,
-    warmup: opts.warmup ?? w?.warmup ?? 0,
+    duration: opts.duration ?? k6RunWindow(bp, { warmup }).measured,
+    warmup,
     timeout: opts.timeout ?? DEFAULT_K6_TIMEOUT_MS,
   };
 }
@@ -214,42 +232,55 @@ function profileWords(p: Exclude<Profile, { kind: 'constant' }>): string {
   }
 }
 
-/** At most this many k6 stages for a diurnal profile (a stage a twenty-fourth of its period). */
+/** At most this many k6 stages for a diurnal window; at least DIURNAL_MIN_STAGES, so a short window follows the curve too. */
 const MAX_PROFILE_STAGES = 480;
+const DIURNAL_MIN_STAGES = 12;
 
 /**
- * A workload's load profile as k6's ramping-arrival-rate stages over the measured window (its
- * time 0 is the window's start, as the simulator's is the run's): k6 ramps linearly from each
- * stage's rate to the next, so a ramp is one stage, a spike two instant steps ('0s' stages) and a
- * diurnal curve a stage per twenty-fourth of its period. Rates per second. Pure.
+ * A workload's load profile as k6's ramping-arrival-rate stages over one window [fromMs, toMs) of
+ * the run, on the simulator's clock (time 0 the run's start, the warm-up inside the run): k6 ramps
+ * linearly from each stage's rate to the next, so a ramp is one stage, a spike two instant steps
+ * ('0s' stages) and a diurnal curve a stage per twenty-fourth of its period or per twelfth of the
+ * window, whichever is shorter (a 10-minute window of a 24-hour curve: 12 stages of 50 s; it had
+ * none, which k6 refuses), at most 480. startRate is the rate at fromMs. Rates per second. Pure.
  */
-export function k6ProfileStages(p: Exclude<Profile, { kind: 'constant' }>, durationMs: number): { startRate: number; stages: { target: number; duration: string }[] } {
+export function k6ProfileStages(p: Exclude<Profile, { kind: 'constant' }>, toMs: number, fromMs = 0): { startRate: number; stages: { target: number; duration: string }[] } {
   const ms = (x: number) => `${fmtMs(Math.max(0, x))}ms`;
+  const a = fromMs;
+  const b = Math.max(a, toMs);
+  const clamp = (x: number) => Math.min(Math.max(x, a), b);
   switch (p.kind) {
     case 'ramp': {
-      const over = Math.min(p.over, durationMs);
-      const reached = p.over > 0 ? p.from + ((p.to - p.from) * over) / p.over : p.to;
-      const stages = [{ target: reached, duration: ms(over) }];
-      if (durationMs > over) stages.push({ target: p.to, duration: ms(durationMs - over) });
-      return { startRate: p.from, stages };
+      const rate = (t: number) => (p.over > 0 ? p.from + ((p.to - p.from) * Math.min(1, t / p.over)) : p.to);
+      const stages: { target: number; duration: string }[] = [];
+      // (from the run's start, the ramp's stage even when it takes no time: k6 starts at `from`)
+      if (a < p.over || a === 0) stages.push({ target: rate(clamp(p.over)), duration: ms(clamp(p.over) - a) });
+      const held = Math.max(a, p.over);
+      if (b > held || stages.length === 0) stages.push({ target: p.to, duration: ms(b - held) });
+      return { startRate: a === 0 ? p.from : rate(a), stages };
     }
     case 'spike': {
-      const at = Math.min(p.at, durationMs);
-      const end = Math.min(p.at + p.for, durationMs);
-      const stages = [{ target: p.base, duration: ms(at) }];
-      if (end > at) stages.push({ target: p.peak, duration: '0s' }, { target: p.peak, duration: ms(end - at) }, { target: p.base, duration: '0s' });
-      if (durationMs > end) stages.push({ target: p.base, duration: ms(durationMs - end) });
-      return { startRate: p.base, stages };
+      const at = clamp(p.at);
+      const end = clamp(p.at + p.for);
+      const stages: { target: number; duration: string }[] = [];
+      const inside = a > 0 && a >= p.at && a < p.at + p.for;
+      if (inside) stages.push({ target: p.peak, duration: ms(end - a) }, { target: p.base, duration: '0s' });
+      else {
+        if (at > a || a === 0) stages.push({ target: p.base, duration: ms(at - a) });
+        if (end > at) stages.push({ target: p.peak, duration: '0s' }, { target: p.peak, duration: ms(end - at) }, { target: p.base, duration: '0s' });
+      }
+      if (b > end || stages.length === 0) stages.push({ target: p.base, duration: ms(b - end) });
+      return { startRate: inside ? p.peak : p.base, stages };
     }
     case 'diurnal': {
-      const step = Math.max(p.period / 24, durationMs / MAX_PROFILE_STAGES);
+      const span = b - a;
+      const step = Math.max(Math.min(p.period / 24, span / DIURNAL_MIN_STAGES), span / MAX_PROFILE_STAGES);
+      const n = span > 0 ? Math.max(1, Math.ceil(span / step - 1e-9)) : 1;
+      // Boundaries on whole microseconds, so the stages add up to the window exactly.
+      const edge = (i: number) => (i === n ? b : Math.round((a + i * step) * 1000) / 1000);
       const stages: { target: number; duration: string }[] = [];
-      for (let t = step; t < durationMs + step / 2; t += step) {
-        const to = Math.min(t, durationMs);
-        stages.push({ target: +rateAt(p, 0, to).toPrecision(6), duration: ms(to - (t - step)) });
-        if (to >= durationMs) break;
-      }
-      return { startRate: rateAt(p, 0, 0), stages };
+      for (let i = 1; i <= n; i++) stages.push({ target: +rateAt(p, 0, edge(i)).toPrecision(6), duration: ms(edge(i) - edge(i - 1)) });
+      return { startRate: rateAt(p, 0, a), stages };
     }
   }
 }
@@ -290,6 +321,42 @@ export function k6WholeStages(ps: { startRate: number; stages: { target: number;
   return best;
 }
 
+type ProfileStages = { startRate: number; stages: { target: number; duration: string }[] };
+
+/**
+ * Several windows of one profile (the warm-up's, the measured one's) on one common timeUnit, so
+ * the header's one sentence about it holds for every scenario: k6WholeStages over all of their
+ * rates at once, split back. Pure.
+ */
+function k6WholeWindows(windows: ProfileStages[]): { windows: ProfileStages[]; whole: K6WholeStages } {
+  const flat = windows.flatMap((w, i) => [...(i > 0 ? [{ target: w.startRate, duration: '' }] : []), ...w.stages]);
+  const whole = k6WholeStages({ startRate: windows[0]!.startRate, stages: flat });
+  const out: ProfileStages[] = [];
+  let at = 0;
+  for (const [i, w] of windows.entries()) {
+    const startRate = i === 0 ? whole.startRate : whole.stages[at++]!.target;
+    out.push({ startRate, stages: whole.stages.slice(at, at + w.stages.length) });
+    at += w.stages.length;
+  }
+  return { windows: out, whole: { ...whole, stages: out.flatMap((w) => w.stages) } };
+}
+
+/**
+ * The iterations k6's ramping-arrival-rate starts over these stages: one each time the rate's
+ * integral reaches 1, 2, 3, … (none at the start; measured with k6 v0.53), before the end.
+ */
+export function k6RampingIterations(startRate: number, stages: { target: number; duration: string }[], timeUnit: string): number {
+  const unitMs = parseFloat(timeUnit) * 1000;
+  let area = 0;
+  let from = startRate;
+  for (const s of stages) {
+    const ms = s.duration.endsWith('ms') ? parseFloat(s.duration) : parseFloat(s.duration) * 1000;
+    area += ((from + s.target) / 2) * (ms / unitMs);
+    from = s.target;
+  }
+  return Math.max(0, Math.ceil(area - 1e-9) - 1);
+}
+
 export const K6_SCRIPT_EXPORTS = { execs: ['warmup', 'load'], setup: true, teardown: false, handleSummary: false, default: false } as const;
 
 export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}): string {
@@ -300,7 +367,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
   // where --rate replaces the profile); the rate then is its starting one (the warm-up's).
   const declared = bp.workload?.profile;
   const profile = load.model === 'open' && opts.rate === undefined && declared && declared.kind !== 'constant' ? declared : undefined;
-  if (profile) load.rate = k6ProfileStages(profile, load.duration).startRate || load.rate;
+  if (profile) load.rate = k6ProfileStages(profile, load.warmup + load.duration).startRate || load.rate;
   let plan: ScenarioPlan;
   try {
     plan = scenarioPlan(bp, mix, { rate: load.rate, users: load.users, thinkTime: load.thinkTime, duration: load.duration / 1000, warmup: load.warmup / 1000 }, opts.profile ?? null, { webSocket: true });
@@ -363,7 +430,7 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       : `BASE_URL's host, ${portsText(ports)}`;
   const timeout = `${fmtMs(load.timeout)}ms`;
 
-  // Scenarios: the warm-up (if any), then the measured load starting when the warm-up ends.
+  // Scenarios: the warm-up (if any, the run's first part), then the measured load starting when it ends.
   const scenarios: Record<string, Record<string, unknown>> = {};
   let warmupIterations = 0;
   let whole: K6WholeStages | undefined;
@@ -379,43 +446,69 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
     const pre = Math.min(1000, Math.max(10, Math.ceil(rate)));
     const max = Math.min(2000, Math.max(pre, Math.ceil((rate * load.timeout) / 1000)));
     const base = { executor: 'constant-arrival-rate', rate: n, timeUnit, preAllocatedVUs: pre, maxVUs: max, gracefulStop };
-    if (load.warmup > 0) {
-      warmupIterations = k6WarmupIterations(rate, load.warmup);
-      // Its VUs free by the time the load starts, so the load reuses them and their open
-      // connections: with the load's gracefulStop the two scenarios overlapped in k6's plan and
-      // the load got fresh VUs, each opening a connection in the measured window's first second
-      // (25 of 375 requests at 25/s × 15 s, measured 23% slower than their operation's median),
-      // while the embedded driver was warm. A warm-up request still in flight then is cut (its
-      // figures are not measured); 0 new connections in the measured window with this stop.
-      const warmStop = `${fmtMs(load.warmup - 500 / rate >= 1000 ? 500 / rate : 0)}ms`;
-      scenarios.warmup = { ...base, gracefulStop: warmStop, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
-    }
-    scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
+    // k6 refuses a constant-arrival-rate scenario under 1 s ("the duration must be at least 1s"),
+    // and the run's parts can be shorter (a 1.5 s run with a 1 s warm-up measures 0.5 s): such a
+    // part is the same rate as one ramping-arrival-rate stage, which k6 takes at any length.
+    const short = (ms: number) => ({ executor: 'ramping-arrival-rate', startRate: n, timeUnit, stages: [{ target: n, duration: `${fmtMs(ms)}ms` }], preAllocatedVUs: pre, maxVUs: max, gracefulStop });
     if (profile) {
-      // The profile's rates over the measured window (the warm-up runs at its starting rate).
-      whole = k6WholeStages(k6ProfileStages(profile, load.duration));
+      // The profile over the run, its times from the run's start as the simulator's: the warm-up
+      // follows it over its own part (a spike at 2 s of a 5 s warm-up is in the warm-up), the
+      // measured scenario over the rest, both on one timeUnit.
+      const warmStages = load.warmup > 0 ? k6ProfileStages(profile, load.warmup, 0) : undefined;
+      const loadStages = k6ProfileStages(profile, load.warmup + load.duration, load.warmup);
+      const split = k6WholeWindows(warmStages ? [warmStages, loadStages] : [loadStages]);
+      whole = split.whole;
       const peak = maxRate(profile, rate);
-      scenarios.load = {
+      const ramping = (w: ProfileStages) => ({
         executor: 'ramping-arrival-rate',
-        startRate: whole.startRate,
-        timeUnit: whole.timeUnit,
-        stages: whole.stages,
+        startRate: w.startRate,
+        timeUnit: whole!.timeUnit,
+        stages: w.stages,
         preAllocatedVUs: Math.min(1000, Math.max(10, Math.ceil(peak))),
         maxVUs: Math.min(2000, Math.max(10, Math.ceil((peak * load.timeout) / 1000))),
+      });
+      if (warmStages) {
+        const w = split.windows[0]!;
+        warmupIterations = k6RampingIterations(w.startRate, w.stages, whole.timeUnit);
+        // It stops at the warm-up's end (as the constant one's does): the load reuses its VUs.
+        scenarios.warmup = { ...ramping(w), gracefulStop: '0ms', exec: 'warmup', tags: { phase: 'warmup' } };
+      }
+      scenarios.load = {
+        ...ramping(split.windows[split.windows.length - 1]!),
         gracefulStop,
         ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}),
         exec: 'load',
         tags: { phase: 'measure' },
       };
+    } else {
+      if (load.warmup > 0 && load.warmup < 1000) {
+        warmupIterations = k6RampingIterations(n, short(load.warmup).stages, timeUnit);
+        scenarios.warmup = { ...short(load.warmup), gracefulStop: '0ms', exec: 'warmup', tags: { phase: 'warmup' } };
+      } else if (load.warmup > 0) {
+        warmupIterations = k6WarmupIterations(rate, load.warmup);
+        // Its VUs free by the time the load starts, so the load reuses them and their open
+        // connections: with the load's gracefulStop the two scenarios overlapped in k6's plan and
+        // the load got fresh VUs, each opening a connection in the measured window's first second
+        // (25 of 375 requests at 25/s × 15 s, measured 23% slower than their operation's median),
+        // while the embedded driver was warm. A warm-up request still in flight then is cut (its
+        // figures are not measured); 0 new connections in the measured window with this stop.
+        const warmStop = `${fmtMs(load.warmup - 500 / rate >= 1000 ? 500 / rate : 0)}ms`;
+        scenarios.warmup = { ...base, gracefulStop: warmStop, duration: span(load.warmup), exec: 'warmup', tags: { phase: 'warmup' } };
+      }
+      const at = load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {};
+      scenarios.load = load.duration < 1000 ? { ...short(load.duration), ...at, exec: 'load', tags: { phase: 'measure' } } : { ...base, ...at, duration: span(load.duration), exec: 'load', tags: { phase: 'measure' } };
     }
   } else {
     const base = { executor: 'constant-vus', vus: load.users!, gracefulStop };
+    // k6 refuses constant-vus under 1 s too: the same users as one ramping-vus stage.
+    const short = (ms: number) => ({ executor: 'ramping-vus', startVUs: load.users!, stages: [{ target: load.users!, duration: `${fmtMs(ms)}ms` }], gracefulStop });
     if (load.warmup > 0) {
       // A closed warm-up sends an unknown number of requests; its positions are estimated.
       warmupIterations = Object.values(expectedCounts(mix, { ...load, duration: 0, warmup: load.warmup / 1000 })).reduce((a, b) => a + b, 0);
-      scenarios.warmup = { ...base, duration: `${fmtMs(load.warmup)}ms`, exec: 'warmup', tags: { phase: 'warmup' } };
+      scenarios.warmup = { ...(load.warmup < 1000 ? short(load.warmup) : { ...base, duration: `${fmtMs(load.warmup)}ms` }), exec: 'warmup', tags: { phase: 'warmup' } };
     }
-    scenarios.load = { ...base, ...(load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {}), duration: `${fmtMs(load.duration)}ms`, exec: 'load', tags: { phase: 'measure' } };
+    const at = load.warmup > 0 ? { startTime: `${fmtMs(load.warmup)}ms` } : {};
+    scenarios.load = load.duration < 1000 ? { ...short(load.duration), ...at, exec: 'load', tags: { phase: 'measure' } } : { ...base, ...at, duration: `${fmtMs(load.duration)}ms`, exec: 'load', tags: { phase: 'measure' } };
   }
   const thresholds: Record<string, string[]> = {};
   for (const o of plan.operations) {
@@ -438,7 +531,8 @@ export function k6Script(bp: Blueprint, layoutName: string, opts: K6Options = {}
       : `${load.users} users${load.thinkTime ? ` with ${fmtMs(load.thinkTime)} ms think time` : ''}`;
   const L: string[] = [];
   L.push(
-    `// k6 load test for ${bp.metadata.name}, layout ${layoutName}: ${describe} for ${fmtMs(load.duration / 1000)} s${load.warmup ? ` after a ${fmtMs(load.warmup / 1000)} s warm-up` : ''}.`,
+    // The run as the blueprint and simulate count it: the warm-up is its first part.
+    `// k6 load test for ${bp.metadata.name}, layout ${layoutName}: ${describe} for ${fmtMs((load.warmup + load.duration) / 1000)} s${load.warmup ? `, the first ${fmtMs(load.warmup / 1000)} s a warm-up that is not measured` : ''}.`,
     '// Generated by archsim; regenerate rather than edit. Needs k6 v0.53 or newer.',
     perUnit
       ? `// Run: k6 run ${publicUnits
@@ -701,10 +795,13 @@ export function k6Files(bp: Blueprint, layout: string, opts: GenerateOptions = {
   if (opts.rate !== undefined) k6opts.rate = opts.rate;
   if (opts.users !== undefined) k6opts.users = opts.users;
   if (opts.thinkTime !== undefined) k6opts.thinkTime = opts.thinkTime;
-  if (opts.duration !== undefined) k6opts.duration = opts.duration;
-  if (opts.warmup !== undefined) k6opts.warmup = opts.warmup;
   if (opts.operations !== undefined) k6opts.operations = opts.operations;
   k6opts.timeout = opts.timeout ?? defaultTimeout(bp, layout, mixOf(bp, layout, opts.operations));
+  // generate's duration is the whole run, the warm-up inside it (as simulate's); the script's
+  // options take the measured part (as loadtest's plan gives it). After the layout's own errors.
+  const run = k6RunWindow(bp, { duration: opts.duration, warmup: opts.warmup });
+  k6opts.duration = run.measured;
+  k6opts.warmup = run.warmup;
   if (opts.loadProfile !== undefined) k6opts.profile = opts.loadProfile;
   const r = layoutToGenerate(bp, layout);
   k6opts.gatewayKind = gatewayKind(r, opts);

@@ -64,8 +64,9 @@ describe('k6 rates and lengths', () => {
     expect(k6WarmupIterations(3, 0)).toBe(0);
   });
 
-  it('an open run at 4/s for 1.1 s after 1 s of warm-up: lengths, stops, VUs and positions', () => {
-    const bp = load('workload: { rate: 4/s, duration: 1100ms, warmup: 1s, mix: { a.get: 1 } }\n');
+  it('an open run at 4/s for 2.1 s, the first 1 s a warm-up: lengths, stops, VUs and positions', () => {
+    // the workload's duration counts the warm-up in (as simulate's): 1.1 s measured
+    const bp = load('workload: { rate: 4/s, duration: 2100ms, warmup: 1s, mix: { a.get: 1 } }\n');
     const script = k6Script(bp, 'gw');
     const { options, consts } = read(script);
     expect(options.scenarios).toEqual({
@@ -75,7 +76,7 @@ describe('k6 rates and lengths', () => {
       load: { executor: 'constant-arrival-rate', rate: 4, timeUnit: '1s', preAllocatedVUs: 10, maxVUs: 20, gracefulStop: '6000ms', startTime: '1000ms', duration: '1100ms', exec: 'load', tags: { phase: 'measure' } },
     });
     expect(consts).toEqual({ BASE_URL: `(__ENV.BASE_URL || "http://127.0.0.1:8000").replace(/\\/+$/, '')`, WARMUP_ITERATIONS: '4', THINK_TIME_S: '0', TIMEOUT: "'5000ms'" });
-    expect(script.split('\n')[0]).toBe('// k6 load test for k, layout gw: 4 requests/s for 1.1 s after a 1 s warm-up.');
+    expect(script.split('\n')[0]).toBe('// k6 load test for k, layout gw: 4 requests/s for 2.1 s, the first 1 s a warm-up that is not measured.');
     expect(script).toContain('  if (exec.scenario.iterationInTest >= WARMUP_ITERATIONS) return;\n');
   });
 
@@ -97,16 +98,17 @@ describe('k6 rates and lengths', () => {
   });
 
   it('a closed workload: its users and mean think time; a closed warm-up’s positions estimated from the mix', () => {
-    const bp = load('workload: { users: 3, thinkTime: 250ms, duration: 2s, warmup: 500ms, mix: { a.get: 3, a.put: 1 } }\n');
+    const bp = load('workload: { users: 3, thinkTime: 250ms, duration: 2500ms, warmup: 500ms, mix: { a.get: 3, a.put: 1 } }\n');
     const script = k6Script(bp, 'direct');
     const { options, consts } = read(script);
     expect(options.scenarios).toEqual({
-      warmup: { executor: 'constant-vus', vus: 3, gracefulStop: '6000ms', duration: '500ms', exec: 'warmup', tags: { phase: 'warmup' } },
+      // k6 refuses constant-vus under 1 s: the same 3 users as one ramping-vus stage
+      warmup: { executor: 'ramping-vus', startVUs: 3, stages: [{ target: 3, duration: '500ms' }], gracefulStop: '6000ms', exec: 'warmup', tags: { phase: 'warmup' } },
       load: { executor: 'constant-vus', vus: 3, gracefulStop: '6000ms', startTime: '500ms', duration: '2000ms', exec: 'load', tags: { phase: 'measure' } },
     });
     expect(consts.THINK_TIME_S).toBe('0.25');
     expect(Number(consts.WARMUP_ITERATIONS)).toBeGreaterThan(0);
-    expect(script.split('\n')[0]).toBe('// k6 load test for k, layout direct: 3 users with 250 ms think time for 2 s after a 0.5 s warm-up.');
+    expect(script.split('\n')[0]).toBe('// k6 load test for k, layout direct: 3 users with 250 ms think time for 2.5 s, the first 0.5 s a warm-up that is not measured.');
     expect(script).not.toContain('iterationInTest >= WARMUP_ITERATIONS');
     // --rate makes it open; --users without think time has none.
     expect(read(k6Script(bp, 'direct', { rate: 2 })).options.scenarios.load.executor).toBe('constant-arrival-rate');
