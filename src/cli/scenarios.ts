@@ -33,8 +33,12 @@ export function scenarioPath(name: string, base?: string): string {
   return local; // loadScenario reports "cannot read file" with the path
 }
 
-/** One `--scenario` argument: `auto` (all automatic), `auto:<name>`, a file or a bundled name. */
-export function scenarioArg(bp: Blueprint, arg: string): LoadedScenario[] {
+/**
+ * One `--scenario` argument: `auto` (all automatic), `auto:<name>`, a file or a bundled name.
+ * `layouts`: those it will run on (simulate's --layout), so a file that breaks the schema has its
+ * cross-references checked against them in the same run; default every layout.
+ */
+export function scenarioArg(bp: Blueprint, arg: string, layouts?: string[]): LoadedScenario[] {
   if (arg === 'auto' || arg.startsWith(AUTO_PREFIX)) {
     const all = autoScenarios(bp);
     if (arg === 'auto') return all.map((scenario) => ({ scenario }));
@@ -45,7 +49,7 @@ export function scenarioArg(bp: Blueprint, arg: string): LoadedScenario[] {
     }
     return [{ scenario: s }];
   }
-  return [loadScenario(scenarioPath(arg), bp)];
+  return [loadScenario(scenarioPath(arg), bp, layouts)];
 }
 
 /** The names of the bundled scenarios (scenarios/*.yaml), sorted. */

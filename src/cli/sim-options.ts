@@ -55,10 +55,10 @@ export function checkLayout(bp: Blueprint, name: string | undefined): string {
  * Read and validate a scenario file; errors come back as file:line:col. With the blueprint it is
  * for, a file that breaks the schema has its cross-references checked in the same run.
  */
-export function loadScenario(path: string, bp?: Blueprint): { scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } {
+export function loadScenario(path: string, bp?: Blueprint, layouts?: string[]): { scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } {
   const t = readInput(path);
   if (!t.ok) throw new InputError([{ file: path, line: 1, col: 1, path: [], message: t.message, severity: 'error' }]);
-  const r = parseScenario(t.text, path, bp);
+  const r = parseScenario(t.text, path, bp, layouts);
   if (!r.ok) throw new InputError(r.errors);
   return { scenario: r.scenario, locate: r.locate };
 }

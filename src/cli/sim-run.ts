@@ -25,7 +25,7 @@ export async function prepare(file: string, flags: SimFlags) {
   }
   let locate: Locate | undefined;
   if (flags.scenario) {
-    const all = scenarioArg(blueprint, flags.scenario);
+    const all = scenarioArg(blueprint, flags.scenario, [layout]);
     if (all.length !== 1) throw new UsageError(`--scenario ${flags.scenario}: simulate runs one scenario; name one, e.g. ${all[0]?.scenario.name ?? 'auto:<name>'} (compare and report run them all)`);
     options.scenario = all[0]!.scenario;
     locate = all[0]!.locate;

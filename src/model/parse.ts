@@ -265,8 +265,15 @@ function repair(value: unknown, firstPaths: Path[]): { blueprint: Blueprint; pat
       // top-level sections cannot, so stop at depth 2.
       let cut = p.length;
       while (cut > 2 && !deleteAt(copy, p.slice(0, cut))) cut--;
-      if (cut <= 2 && !deleteAt(copy, p.slice(0, 3))) return undefined;
-      paths.push(p.slice(0, Math.max(cut, 3)));
+      if (cut > 2) {
+        paths.push(p.slice(0, cut));
+        continue;
+      }
+      // A catalog entry or a layout is named elsewhere: repairWhole keeps the names consistent.
+      const named = p[0] === 'catalog' || p[0] === 'layouts';
+      const whole = named ? repairWhole(copy, p) : deleteAt(copy, p.slice(0, 3)) ? p.slice(0, 3) : repairWhole(copy, p);
+      if (!whole) return undefined;
+      paths.push(whole);
     }
     const r = Blueprint.safeParse(copy);
     if (r.success) return { blueprint: r.data, paths };
@@ -274,6 +281,34 @@ function repair(value: unknown, firstPaths: Path[]): { blueprint: Blueprint; pat
       const base = i.path as Path;
       return i.code === 'unrecognized_keys' ? [...base, i.keys[0]!] : base.length ? base : ['metadata'];
     });
+  }
+  return undefined;
+}
+
+/**
+ * A problem nothing below depth 2 can take out (a required value missing or refused at depth 2
+ * or 3, once its key is gone): the whole entry it is in, where the rest of the blueprint does
+ * not depend on its content. A catalog entry keeps its name with a stand-in price (units name
+ * it: dropping it would make every `instance:` of it "unknown"); a layout goes, with the `next:`
+ * that named it (no "unknown layout" echo); the workload (optional) goes. Returns the path taken
+ * out (problems under it are echoes), or undefined when the problem is in a part everything
+ * depends on (system.domains).
+ */
+function repairWhole(copy: Record<string, unknown>, p: Path): Path | undefined {
+  const [top, name] = p;
+  const section = top === undefined ? undefined : copy[String(top)];
+  if (top === 'catalog' && name !== undefined && isPlainObject(section)) {
+    Object.defineProperty(section, String(name), { value: { usdPerMonth: 0 }, writable: true, enumerable: true, configurable: true });
+    return p.slice(0, 3);
+  }
+  if (top === 'layouts' && name !== undefined && isPlainObject(section) && Object.hasOwn(section, String(name))) {
+    delete section[String(name)];
+    for (const l of Object.values(section)) if (isPlainObject(l) && l.next === String(name)) delete l.next;
+    return p.slice(0, 2);
+  }
+  if (top === 'workload' && 'workload' in copy) {
+    delete copy.workload;
+    return ['workload'];
   }
   return undefined;
 }

@@ -172,7 +172,9 @@ const CallPolicy = z.strictObject({
   count: int(1, LIMITS.callCount, 'calls')
     .default(1)
     .describe('times the caller makes this call per run of its operation, one after another (a loop over items): the callee’s work, its hops and its queries count that many times'),
-  timeout: Duration.optional(),
+  // A timeout of 0 would fail every attempt before it starts: refused, not read as "no timeout"
+  // (leave timeout out for that).
+  timeout: Duration.refine((v) => v > 0, 'a call timeout must be above 0ms (leave timeout out for none)').optional(),
   retries: z.number().int().min(0).max(10).default(0),
   backoff: Duration.prefault('50ms').describe('base of exponential backoff between retries'),
   circuitBreaker: CircuitBreaker.optional(),

@@ -2,6 +2,7 @@
 // problems with their document paths, which the loader turns into file:line:col.
 import { didYouMean } from './diagnostics.js';
 import { grpcWebSocketErrors } from './grpc-websocket.js';
+import { triggerMetricProblems } from './trigger-metrics.js';
 import { LIMITS } from './limits.js';
 import { operationIndex, placeDomains, placeTables, resolveBlueprint, type ResolvedBlueprint } from './resolve.js';
 import { isScaffoldPath, SCAFFOLD_PATHS_SHOWN, scaffoldPathRoutes } from './routes.js';
@@ -234,10 +235,13 @@ export function checkSemantics(bp: Blueprint): Problem[] {
       if (store && store.engine !== 'memory') err([...lp, 'datastores', 'gateway'], clash('datastore'));
     }
 
-    // Events need a way across units.
-    if (!layout.broker && Object.keys(layout.units).length > 1 && eventNames.length) {
-      warn([...lp], `layout has ${Object.keys(layout.units).length} units and events but no broker; events between units will be modelled as direct HTTP calls`);
+    // Events need a way across units: only an event whose producer and consumer run in two
+    // units of this layout (all in one unit, it never leaves its process).
+    const crossing = layout.broker ? undefined : eventAcrossUnits(bp, rb, units.of);
+    if (crossing) {
+      warn([...lp], `layout has ${Object.keys(layout.units).length} units and events but no broker; events between units will be modelled as direct HTTP calls (event ${JSON.stringify(crossing.event)} goes from unit "${crossing.from}" to unit "${crossing.to}")`);
     }
+    out.push(...triggerMetricProblems(ln, layout, opIds));
   }
 
   // Workload.
@@ -250,6 +254,8 @@ export function checkSemantics(bp: Blueprint): Problem[] {
     if (w.users !== undefined && w.profile) err(['workload', 'profile'], 'a profile shapes an open workload’s rate over time; a closed workload (users) has no rate to shape: give rate instead of users, or drop the profile');
     if (w.users === undefined && w.thinkTime !== undefined) err(['workload', 'thinkTime'], 'thinkTime is the wait between a user’s requests in a closed workload (users); an open workload (rate) has none');
     for (const id of Object.keys(w.mix)) checkOp(['workload', 'mix', id], id, 'mix entry');
+    // Every command that runs the workload refused it, with no position; validate passed it.
+    if (w.warmup >= w.duration) err(['workload', 'warmup'], warmupNotShorter(w.warmup, w.duration));
     if (w.profile) profileWarnings(w.profile, w.duration, w.warmup, (path, m) => warn(['workload', 'profile', ...path], m));
   }
   return out;
@@ -275,6 +281,25 @@ function scaffoldPathWarnings(bp: Blueprint, rb: ResolvedBlueprint): Problem[] {
     const message = `route "${shownRoute(o.route)}" is a path archsim's scaffold serves itself (${SCAFFOLD_PATHS_SHOWN}), and archsim scaffolds the unit that serves it in ${which}: generate refuses ${those}; give the operation another path`;
     return [{ path: [...o.path, 'route'], message, severity: 'warning' as const }];
   });
+}
+
+/**
+ * The first event (in the file's order) that one unit of the layout emits and another consumes:
+ * one that goes between units. Units by name, as placeDomains places the domains.
+ */
+function eventAcrossUnits(bp: Blueprint, rb: ResolvedBlueprint, unitDomains: ReadonlyMap<string, readonly string[]>): { event: string; from: string; to: string } | undefined {
+  const unitOf = new Map<string, string>();
+  for (const [u, ds] of unitDomains) for (const d of ds) if (!unitOf.has(d)) unitOf.set(d, u);
+  const ops = rb.operationIndex;
+  for (const [ev, def] of Object.entries(bp.system.events)) {
+    const from = [...new Set([...ops.values()].filter((o) => o.op.emits.includes(ev)).map((o) => unitOf.get(o.domain)))].filter((u) => u !== undefined);
+    const to = [...new Set(def.consumers.map((c) => ops.get(c)?.domain).map((d) => (d === undefined ? undefined : unitOf.get(d))))].filter((u) => u !== undefined);
+    for (const f of from) {
+      const t = to.find((x) => x !== f);
+      if (t !== undefined) return { event: ev, from: f, to: t };
+    }
+  }
+  return undefined;
 }
 
 /** "a", "a and b", "a, b and c" */
@@ -356,6 +381,9 @@ export function syncCycles(bp: Blueprint): string[][] {
  */
 /** A time of the run as its blueprint writes it: seconds below an hour ("65s", not "1.08min"). */
 const seconds = (ms: number) => (ms < 3_600_000 ? `${+(ms / 1000).toFixed(3)}s` : formatDuration(ms));
+
+/** A warm-up that leaves nothing of the run to measure (the blueprint's workload, a scenario's). */
+export const warmupNotShorter = (warmup: number, duration: number) => `the warm-up (${seconds(warmup)}) must be shorter than the duration (${seconds(duration)}): no request would be measured`;
 
 export function profileWarnings(p: NonNullable<Blueprint['workload']>['profile'] & object, duration: number, warmup: number, warn: (path: string[], message: string) => void): void {
   if (p.kind === 'spike') {

@@ -78,7 +78,7 @@ const moneyRe = new RegExp(`^(?:\\$\\s*${NUM}|${NUM}\\s*(?:USD|\\$))$`, 'i');
 /** "$12", "12 USD", or a plain number of US dollars. */
 export function parseMoney(input: string | number): Parsed {
   if (typeof input === 'number') {
-    return input >= 0 ? capped(input, input, LIMITS.usd, 'amount of money', '$1000000000') : { ok: false, message: `${input} is not an amount of money` };
+    return input >= 0 ? capped(input, input, LIMITS.usd, 'amount of money', '$1000000000') : { ok: false, message: `${input} is not an amount of money (e.g. $12, 12 USD)` };
   }
   const m = moneyRe.exec(input.trim());
   if (!m) return { ok: false, message: `"${input}" is not an amount of money (e.g. $12, 12 USD)` };

@@ -4,6 +4,7 @@
 // queue are found below saturation by a bracketed secant search: crossing()); connection and rate triggers scale with the
 // workload. Pure.
 import type { Blueprint, Layout } from '../model/schema.js';
+import { TRIGGER_METRIC } from '../model/trigger-metrics.js';
 import { latencyQuantile, saturation, solve } from '../simulate/analytic.js';
 import type { Compiled } from '../simulate/compile.js';
 import { opDemands, type OpDemand } from '../simulate/demand.js';
@@ -27,7 +28,8 @@ export interface TriggerFire {
   note?: string;
 }
 
-const METRIC = /^([a-z][\w.]*)(?:\(([^)]*)\))?$/i;
+// One grammar for the metric: the loader checks what a declared one names (model/trigger-metrics.ts).
+const METRIC = TRIGGER_METRIC;
 
 export interface TriggerContext {
   bp: Blueprint;

@@ -10,6 +10,7 @@ import { Autoscale, CircuitBreaker, Duration, Percent, Profile, Rate } from '../
 import type { Blueprint } from '../model/schema.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { didYouMean, sortDiagnostics } from '../model/diagnostics.js';
+import { warmupNotShorter } from '../model/semantics.js';
 import { compile, type CompileOptions, type EdgePolicy } from './compile.js';
 import type { Compiled } from './compile.js';
 import type { DesScenario } from './des/types.js';
@@ -49,8 +50,11 @@ export const ExtraLoad = z.strictObject({
   mix: z.record(z.string(), z.number().positive()),
 });
 
+/** Zero would fail every attempt (every request) before it starts: refused, not read as none. */
+const above0 = (what: string, none: string) => Duration.refine((v) => v > 0, `${what} must be above 0ms (${none})`);
+
 const CallOverride = z.strictObject({
-  timeout: Duration.optional(),
+  timeout: above0('a call timeout', 'leave timeout out to keep the blueprint’s').optional(),
   retries: z.number().int().min(0).max(10).optional(),
   backoff: Duration.optional(),
   circuitBreaker: CircuitBreaker.optional(),
@@ -68,10 +72,14 @@ export const Scenario = z.strictObject({
       warmup: Duration.optional(),
       mix: z.record(z.string(), z.number().positive()).optional(),
     })
+    // Both given: the run refused them with no position (workload.ts); said here, at the warm-up.
+    .superRefine((w, ctx) => {
+      if (w.duration !== undefined && w.warmup !== undefined && w.warmup >= w.duration) ctx.addIssue({ code: 'custom', path: ['warmup'], message: warmupNotShorter(w.warmup, w.duration) });
+    })
     .optional(),
   failures: z.array(Failure).default([]),
   load: z.array(ExtraLoad).default([]).describe('extra arrival streams, e.g. a spike on one operation'),
-  clientTimeout: Duration.optional().describe('a request slower than this counts as failed (the client gave up)'),
+  clientTimeout: above0('a client timeout', 'leave clientTimeout out for none').optional().describe('a request slower than this counts as failed (the client gave up)'),
   calls: z
     .record(z.string(), CallOverride)
     .default({})
@@ -90,6 +98,8 @@ export function parseScenario(
   text: string,
   file: string,
   bp?: Blueprint,
+  /** the layouts it will run on (simulate: the one of --layout); default every layout */
+  layouts?: string[],
 ): { ok: true; scenario: Scenario; locate: (p: (string | number)[]) => { file: string; line: number; col: number } } | { ok: false; errors: Diagnostic[] } {
   const r = parseYamlWith(Scenario, text, file);
   if (r.ok) return { ok: true, scenario: r.data, locate: scenarioLocator(r.locate) };
@@ -98,8 +108,9 @@ export function parseScenario(
   const raw = parseYaml(text, file);
   if (!raw.ok) return r;
   const locate = scenarioLocator(locatorFor([raw.source]));
-  const cross = partialCrossReferences(bp, raw.value).map((p) => ({ ...locate(p.path), path: p.path, message: p.message, severity: 'error' as const }));
-  return { ok: false, errors: sortDiagnostics([...r.errors, ...cross]) };
+  const cross = partialCrossReferences(bp, raw.value, layouts).map((p) => ({ ...locate(p.path), path: p.path, message: p.message, severity: 'error' as const }));
+  const said = new Set(r.errors.map((e) => problemKey(e)));
+  return { ok: false, errors: sortDiagnostics([...r.errors, ...cross.filter((d) => !said.has(problemKey(d)))]) };
 }
 
 /** A problem with a `calls:` key is about the key (the edge it names), so it is shown at the key. */
@@ -107,39 +118,111 @@ function scenarioLocator(locate: Locator): (p: (string | number)[]) => { file: s
   return (p) => locate(p, p.length === 2 && p[0] === 'calls');
 }
 
+const problemKey = (p: { path: (string | number)[]; message: string }) => JSON.stringify([p.path.map(String), p.message]);
+
+/** Each problem once (path and message), in the order found. */
+function once<T extends { path: (string | number)[]; message: string }>(ps: T[]): T[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => !seen.has(problemKey(p)) && (seen.add(problemKey(p)), true));
+}
+
+type Path = (string | number)[];
+
 /**
- * The cross-reference problems of the entries of a scenario that failed its schema: every
- * failure, extra load, call policy and autoscale entry that is valid on its own is checked as
- * `scenarioMisfit` checks a whole scenario; the rest already have their schema errors.
+ * An entry that failed its schema with the values it refused taken out (and stand-ins for the
+ * required ones it then lacks): what it names (a unit, a domain, an operation, a call) does not
+ * depend on its `at:` or its `slow:`, and is checked now rather than in the run after they are
+ * fixed. The paths taken out come back with it (a problem under one is not the file's). Undefined
+ * when the entry as a whole is wrong (not a mapping, no target or two).
  */
-function partialCrossReferences(bp: Blueprint, raw: unknown): ScenarioProblem[] {
+function repairedEntry<T>(schema: z.ZodType<T>, x: unknown, standIns: Record<string, unknown>): { data: T; cut: Path[] } | undefined {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return undefined;
+  const copy = structuredClone(x) as Record<string, unknown>;
+  const cut: Path[] = [];
+  const stood = new Set<string>();
+  for (let round = 0; round < 4; round++) {
+    const r = schema.safeParse(copy);
+    if (r.success) return { data: r.data, cut };
+    for (const issue of r.error.issues) {
+      const path: Path = issue.code === 'unrecognized_keys' ? [...(issue.path as Path), issue.keys[0]!] : [...(issue.path as Path)];
+      if (!path.length) return undefined;
+      const key = String(path[0]);
+      // A value inside a record (a mix's weight) goes alone; any other, its key in the entry.
+      const parent = path.length === 2 ? copy[key] : undefined;
+      if (parent !== null && typeof parent === 'object' && !Array.isArray(parent) && Object.hasOwn(parent, String(path[1]))) {
+        delete (parent as Record<string, unknown>)[String(path[1])];
+        cut.push(path);
+      } else if (Object.hasOwn(standIns, key) && !stood.has(key)) {
+        copy[key] = structuredClone(standIns[key]);
+        stood.add(key);
+        cut.push([key]);
+      } else if (Object.hasOwn(copy, key) && !Object.hasOwn(standIns, key)) {
+        delete copy[key];
+        cut.push([key]);
+      } else return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Required values of each kind of entry, standing in for refused ones (none is checked against the blueprint). */
+const STAND_INS = {
+  failures: { at: '0s', for: '1s' },
+  load: { at: '0s', for: '1s', rate: '1/s', mix: {} },
+  calls: {},
+  autoscale: { min: 0, max: 1 },
+};
+
+/**
+ * The cross-reference problems of a scenario that failed its schema: every failure, extra load,
+ * call policy and autoscale entry is checked as `scenarioMisfit` checks a whole scenario, an
+ * entry with a refused value on it with that value taken out (repairedEntry); the refused values
+ * already have their schema errors.
+ */
+function partialCrossReferences(bp: Blueprint, raw: unknown, layouts?: string[]): ScenarioProblem[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const doc = raw as Record<string, unknown>;
-  const list = <T>(v: unknown, schema: z.ZodType<T>): [number, T][] => {
+  /** an entry's path in the file → the paths taken out of it */
+  const cuts = new Map<string, Path[]>();
+  const entry = <T>(head: keyof typeof STAND_INS, key: string | number, x: unknown, schema: z.ZodType<T>): T | undefined => {
+    const p = schema.safeParse(x);
+    if (p.success) return p.data;
+    const r = repairedEntry(schema, x, STAND_INS[head]);
+    if (r) cuts.set(JSON.stringify([head, String(key)]), r.cut);
+    return r?.data;
+  };
+  const list = <T>(head: 'failures' | 'load', schema: z.ZodType<T>): [number, T][] => {
+    const v = doc[head];
     if (!Array.isArray(v)) return [];
     return v.flatMap((x, i): [number, T][] => {
-      const p = schema.safeParse(x);
-      return p.success ? [[i, p.data]] : [];
+      const data = entry(head, i, x, schema);
+      return data === undefined ? [] : [[i, data]];
     });
   };
-  const record = <T>(v: unknown, schema: z.ZodType<T>): Record<string, T> => {
+  const record = <T>(head: 'calls' | 'autoscale', schema: z.ZodType<T>): Record<string, T> => {
+    const v = doc[head];
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
     const out: Record<string, T> = {};
     for (const [k, x] of Object.entries(v)) {
-      const p = schema.safeParse(x);
-      if (p.success) out[k] = p.data;
+      const data = entry(head, k, x, schema);
+      if (data !== undefined) Object.defineProperty(out, k, { value: data, writable: true, enumerable: true, configurable: true });
     }
     return out;
   };
-  const failures = list(doc.failures, Failure);
-  const load = list(doc.load, ExtraLoad);
-  const partial: Scenario = { name: typeof doc.name === 'string' ? doc.name : '', failures: failures.map(([, f]) => f), load: load.map(([, l]) => l), calls: record(doc.calls, CallOverride), autoscale: record(doc.autoscale, Autoscale) };
-  // Back to the file's own indices (an entry that failed its schema is not in the partial lists).
+  const failures = list('failures', Failure);
+  const load = list('load', ExtraLoad);
+  const partial: Scenario = { name: typeof doc.name === 'string' ? doc.name : '', failures: failures.map(([, f]) => f), load: load.map(([, l]) => l), calls: record('calls', CallOverride), autoscale: record('autoscale', Autoscale) };
+  // Back to the file's own indices (an entry that failed as a whole is not in the partial lists).
   const index: Record<string, number[]> = { failures: failures.map(([i]) => i), load: load.map(([i]) => i) };
-  return scenarioMisfit(bp, partial).map((p) => {
+  const inFile = scenarioMisfit(bp, partial, layouts).map((p) => {
     const [head, i, ...rest] = p.path;
     const at = typeof head === 'string' && typeof i === 'number' ? index[head]?.[i] : undefined;
     return at === undefined ? p : { ...p, path: [head!, at, ...rest] };
+  });
+  // A problem under a value taken out is about its stand-in.
+  return inFile.filter((p) => {
+    const cut = cuts.get(JSON.stringify([p.path[0], String(p.path[1])]));
+    return !cut?.some((c) => c.every((k, j) => String(k) === String(p.path[2 + j])));
   });
 }
 
@@ -155,8 +238,20 @@ export interface ResolvedScenario {
   hits: string[];
 }
 
-/** What the scenario's targets are in this layout: compile options first, then stations. */
+/**
+ * What the scenario's targets are in this layout: compile options first, then stations. With a
+ * problem in the options (an autoscale entry or a call key naming nothing), the targets are
+ * checked too, compiled with the options that were valid: simulate and compare stop here, and
+ * the targets' problems showed only in the run after these were fixed.
+ */
 export function scenarioCompileOptions(bp: Blueprint, layout: string, s: Scenario): { options: CompileOptions; problems: ScenarioProblem[] } {
+  const o = compileOptionsOf(bp, layout, s);
+  if (!o.problems.length) return o;
+  const r = resolveScenario(bp, compile(bp, layout, o.options), s);
+  return { options: o.options, problems: once([...o.problems, ...(r.ok ? [] : r.problems)]) };
+}
+
+function compileOptionsOf(bp: Blueprint, layout: string, s: Scenario): { options: CompileOptions; problems: ScenarioProblem[] } {
   const r = resolveLayout(bp, layout);
   const problems: ScenarioProblem[] = [];
   const autoscale: Record<string, z.output<typeof Autoscale>> = {};
@@ -216,9 +311,9 @@ export function scenarioMisfit(bp: Blueprint, s: Scenario, layouts: string[] = O
   let first: ScenarioProblem[] | undefined;
   for (const l of layouts) {
     // Both kinds of problem at once: the targets are checked with the options that were valid.
-    const o = scenarioCompileOptions(bp, l, s);
+    const o = compileOptionsOf(bp, l, s);
     const r = resolveScenario(bp, compile(bp, l, o.options), s);
-    const problems = [...o.problems, ...(r.ok ? [] : r.problems)];
+    const problems = once([...o.problems, ...(r.ok ? [] : r.problems)]);
     if (!problems.length) return [];
     first ??= problems;
   }

@@ -101,7 +101,7 @@ describe('semantic checks, each at its place', () => {
     expect(at(r, 'warnings')).toEqual([
       '29:13 event "lonely" is never emitted',
       '39:22 unit "u4" runs no domain',
-      '46:5 layout has 2 units and events but no broker; events between units will be modelled as direct HTTP calls',
+      '46:5 layout has 2 units and events but no broker; events between units will be modelled as direct HTTP calls (event "ev1" goes from unit "v1" to unit "v2")',
     ]);
   });
 

@@ -59,7 +59,7 @@ describe('units at their boundaries, and the messages', () => {
     expect(parseRate('5')).toEqual({ ok: false, message: '"5" is not a rate (e.g. 200/s, 12k/min, 1M/d)' });
     expect(parseSize(5)).toEqual({ ok: false, message: 'a size needs a unit, e.g. "5B" or "5KiB"' });
     expect(parseSize('5 kilos')).toEqual({ ok: false, message: '"5 kilos" is not a size (e.g. 512B, 2KiB, 1.5MB)' });
-    expect(parseMoney(-1)).toEqual({ ok: false, message: '-1 is not an amount of money' });
+    expect(parseMoney(-1)).toEqual({ ok: false, message: '-1 is not an amount of money (e.g. $12, 12 USD)' });
     expect(parseMoney('twelve')).toEqual({ ok: false, message: '"twelve" is not an amount of money (e.g. $12, 12 USD)' });
     expect(parsePercent(1.5)).toEqual({ ok: false, message: '1.5 is not a fraction between 0 and 1 (or write it as a percentage, e.g. "70%")' });
     expect(parsePercent('70')).toEqual({ ok: false, message: '"70" is not a percentage (e.g. 70%)' });
