@@ -2,9 +2,8 @@
 // replications), for their JSON and their text headers: a figure without it cannot be
 // reproduced, and a CI reading the JSON could not tell a 3 s run from a 60 s one.
 import type { Blueprint } from '../model/schema.js';
-import { perMillion } from '../simulate/cost.js';
 import type { Scenario } from '../simulate/scenario.js';
-import type { ComparisonResult, SimulationResult, SweepResult, WorkloadSpec } from '../simulate/types.js';
+import type { SimulationResult, SweepResult, WorkloadSpec } from '../simulate/types.js';
 import { workloadFor } from '../simulate/workload.js';
 import { secondsWords } from '../words.js';
 
@@ -71,11 +70,3 @@ export function faultRuns(bp: Blueprint, scenarios: readonly Scenario[], seed: n
   };
 }
 
-/**
- * compare's cost per million requests at the rate it names ("per million requests at 160/s"), as
- * report prices it (report/build.ts): a layout whose figures came from the DES was divided by the
- * throughput that run measured (159.2/s), $0.45 beside report's $0.44 for the same bill.
- */
-export function costAtOfferedRate(c: ComparisonResult): ComparisonResult {
-  return { ...c, cost: c.cost.map((x) => ({ ...x, perMillionRequests: perMillion(x.monthly.usdPerMonth, c.rate) })) };
-}

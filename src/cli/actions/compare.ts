@@ -8,7 +8,7 @@ import { chosenScenarios } from '../scenarios.js';
 import { compare } from '../../simulate/compare.js';
 import { readCalibration } from '../../loadtest/calibration-file.js';
 import { renderComparison } from '../render-sim.js';
-import { costAtOfferedRate, faultRuns } from '../provenance.js';
+import { faultRuns } from '../provenance.js';
 import { terminalText } from '../../model/diagnostics.js';
 
 export interface CompareFlags {
@@ -63,9 +63,8 @@ export async function action(file: string, opts: CompareFlags): Promise<number |
   // The calibration's name and header are the file's text: the JSON carries them as they are,
   // the terminal gets no control sequence from them.
   result.notes.unshift(...(opts.json ? provenance : provenance.map(terminalText)));
-  // The cost per million at the rate the table names, as report prices it; and how the fault
-  // runs were run (their seed was nowhere in the JSON), null with --no-faults.
-  const shown = { ...costAtOfferedRate(result), faultRuns: scenarios.length ? faultRuns(blueprint, scenarios.map((s) => s.scenario), seed, rate) : null };
+  // How the fault runs were run (their seed was nowhere in the JSON), null with --no-faults.
+  const shown = { ...result, faultRuns: scenarios.length ? faultRuns(blueprint, scenarios.map((s) => s.scenario), seed, rate) : null };
   if (opts.json) printJson(shown);
   else out(renderComparison(shown));
 }
