@@ -1,7 +1,7 @@
 // The plan as markdown: order, phases (layout, data steps, figures, canary, triggers), effort
 // and the gantt. Text from the blueprint goes into table cells and code spans, so it is escaped
 // for markdown here (the HTML renderer escapes for HTML on its own). Pure.
-import { plural, rateWords } from '../words.js';
+import { plural, rateFigure, rateWords } from '../words.js';
 import { terminalText } from '../model/diagnostics.js';
 import type { Plan, PlanPhase } from './schema.js';
 
@@ -82,7 +82,7 @@ export function fireText(t: PlanPhase['triggers'][number], growth: boolean): str
 function workloadText(f: PlanPhase['figures']): string {
   if (!f) return '—';
   if (f.users !== undefined) return `${f.users} users, each thinking ${f.thinkTimeMs ?? 0} ms between requests (closed)`;
-  return `${f.rateRps}/s`;
+  return rateFigure(f.rateRps);
 }
 
 export function renderPlanMarkdown(p: Plan): string {

@@ -99,14 +99,14 @@ export function phaseRates(i: RatePlanInput): PhaseRate[] {
         ...base,
         expectedRps: null,
         rateRps: rate,
-        why: `the fixed --rate ${i.rate.rps}/s`,
-        ...(warn ? { warning: `phase ${p.phase} (${p.layout}): the model puts its capacity on this host's ${i.cores} cores at ${r1(lowest)}/s, below the fixed ${i.rate.rps}/s (nothing measured to scale it by: a share such as --rate 50% fits each phase's rate to its capacity); its canary may run over capacity and its p95 budgets go unjudged` } : {}),
+        why: `the fixed --rate ${r1(i.rate.rps)}/s`,
+        ...(warn ? { warning: `phase ${p.phase} (${p.layout}): the model puts its capacity on this host's ${i.cores} cores at ${r1(lowest)}/s, below the fixed ${r1(i.rate.rps)}/s (nothing measured to scale it by: a share such as --rate 50% fits each phase's rate to its capacity); its canary may run over capacity and its p95 budgets go unjudged` } : {}),
       });
       continue;
     }
     const expected = scale !== null && lowest !== null ? lowest * scale : null;
     if (expected === null) {
-      out.push({ ...base, expectedRps: null, rateRps: rate, why: `${rate}/s as before: no prediction of this phase's capacity on this host to fit the rate to` });
+      out.push({ ...base, expectedRps: null, rateRps: rate, why: `${r1(rate)}/s as before: no prediction of this phase's capacity on this host to fit the rate to` });
       continue;
     }
     const fit = Math.max(MIN_RATE, r1(expected * i.rate.fraction));
@@ -115,7 +115,7 @@ export function phaseRates(i: RatePlanInput): PhaseRate[] {
     if (fit <= rate) {
       out.push({ ...base, expectedRps: r1(expected), rateRps: fit, why: `${pct} of ${capText}` });
       rate = fit;
-    } else out.push({ ...base, expectedRps: r1(expected), rateRps: rate, why: `${rate}/s as before: ${pct} of ${capText} would be ${fit}/s, and a rate is never raised` });
+    } else out.push({ ...base, expectedRps: r1(expected), rateRps: rate, why: `${r1(rate)}/s as before: ${pct} of ${capText} would be ${r1(fit)}/s, and a rate is never raised` });
   }
   return out;
 }
@@ -170,7 +170,7 @@ export function nextRateStep(i: { share: boolean; rateRps: number; evidenceRps: 
 /** One line per phase for the summary: the rate it ran at and why. */
 export function rateLine(r: PhaseRate): string {
   // A phase the rehearsal never reached (a rollback ended it first) only had a planned rate.
-  const ran = r.ranAtRps === undefined ? `planned ${r.rateRps}/s, not reached` : `${r.ranAtRps}/s`;
+  const ran = r.ranAtRps === undefined ? `planned ${r1(r.rateRps)}/s, not reached` : `${r1(r.ranAtRps)}/s`;
   const low = r.lowered?.length ? `; lowered before its first canary step: ${r.lowered.map((l) => `${l.fromRps} → ${l.toRps}/s (${l.why})`).join(', ')}` : '';
   return `phase ${r.phase} (${r.layout}): ${ran}: ${r.why}${low}${r.warning ? `; WARNING: ${r.warning}` : ''}`;
 }

@@ -38,3 +38,11 @@ describe('plan: a closed workload', () => {
     expect(md).not.toContain('0/s.');
   });
 });
+
+describe('plan: an open workload whose rate is not a round number', () => {
+  it('reads as the other figures read rates ("2000/s", not "2000.002379823026/s")', () => {
+    const blueprint = bp(YAML.replace('workload: { users: 30, thinkTime: 1s,', 'workload: { rate: 2000.002379823026/s,'));
+    const { plan: p } = plan(blueprint, { from: 'mono', to: 'split', start: '2026-01-05' });
+    expect(renderPlanMarkdown(p)).toContain("Workload: the blueprint's, 2000/s. Figures:");
+  });
+});

@@ -83,6 +83,9 @@ describe('rateLine', () => {
     expect(rateLine({ phase: 2, layout: 'p', predictedRps: null, expectedRps: null, rateRps: 40, why: 'the fixed --rate 40/s', warning: 'W', ranAtRps: 40 })).toBe('phase 2 (p): 40/s: the fixed --rate 40/s; WARNING: W');
     // never reached: only its planned rate
     expect(rateLine({ phase: 8, layout: 'phase-8', predictedRps: 485.8, expectedRps: 94.8, rateRps: 47.4, why: 'w' })).toBe('phase 8 (phase-8): planned 47.4/s, not reached: w');
+    // a rate as the user gave it (--rate 1k/min) reads to one decimal, as every rate of the line
+    expect(rateLine({ phase: 2, layout: 'p', predictedRps: null, expectedRps: null, rateRps: 1000 / 60, why: 'w', ranAtRps: 1000 / 60 })).toBe('phase 2 (p): 16.7/s: w');
+    expect(rateLine({ phase: 3, layout: 'q', predictedRps: null, expectedRps: null, rateRps: 1000 / 60, why: 'w' })).toBe('phase 3 (q): planned 16.7/s, not reached: w');
   });
 });
 
