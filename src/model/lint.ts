@@ -154,7 +154,7 @@ function unqueriedStoreFindings(r: ResolvedLayout): Finding[] {
     const tables = [...r.storeOfTable].filter(([, st]) => st === s.name).map(([t]) => t);
     if (!tables.length) continue;
     const domains = [...r.storesOfDomain].filter(([, st]) => st.includes(s.name)).map(([d]) => d);
-    const elsewhere = domains.map((d) => `${d}'s go to ${r.primaryStoreOfDomain.get(d)?.name ?? 'none'}`).join(', ');
+    const elsewhere = domains.map((d) => `the queries of ${d} go to ${r.primaryStoreOfDomain.get(d)?.name ?? 'none'}`).join(', ');
     // An object or file store holds blobs, which no blueprint figure describes: said, not warned.
     const blobs = BLOB_ENGINES.has(s.engine);
     // As a domain's primary store an object store is simulated (compile.ts: it scales out): said,

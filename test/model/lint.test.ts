@@ -33,7 +33,7 @@ describe('lint on the bundled QuantChat blueprint', () => {
     for (const layout of ['monolith', 'modular-monolith']) {
       const all = lint(qc, layout);
       // media's file store: its blobs' traffic is not simulated, said as info (not cross-unit)
-      expect(all.filter((x) => x.rule === 'unqueried-datastore').map((x) => [x.severity, x.message])).toEqual([['info', `"uploads" (filesystem) holds media_objects but no query reaches it: media's go to main`]]);
+      expect(all.filter((x) => x.rule === 'unqueried-datastore').map((x) => [x.severity, x.message])).toEqual([['info', `"uploads" (filesystem) holds media_objects but no query reaches it: the queries of media go to main`]]);
       const fs = all.filter((x) => x.rule !== 'unqueried-datastore');
       expect(fs.filter((x) => x.layout !== undefined)).toEqual([]);
       expect(fs.map((x) => x.rule)).toEqual(['extraction-order']);

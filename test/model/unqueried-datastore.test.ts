@@ -25,8 +25,8 @@ describe('unqueried-datastore', () => {
   it('a second store of a domain: a warning naming where the queries go; a blob store beside a database: info', () => {
     const fs = lint(CATALOG, 'one').filter((f) => f.rule === 'unqueried-datastore');
     expect(fs.map((f) => [f.severity, f.path.join('.'), f.message])).toEqual([
-      ['warning', 'layouts.one.datastores.cache.tables', `"cache" (redis) holds price_cache but no query reaches it: pricing's go to pg`],
-      ['info', 'layouts.one.datastores.blobs.tables', `"blobs" (minio) holds image_blobs but no query reaches it: images's go to pg`],
+      ['warning', 'layouts.one.datastores.cache.tables', `"cache" (redis) holds price_cache but no query reaches it: the queries of pricing go to pg`],
+      ['info', 'layouts.one.datastores.blobs.tables', `"blobs" (minio) holds image_blobs but no query reaches it: the queries of images go to pg`],
     ]);
   });
 

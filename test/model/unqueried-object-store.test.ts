@@ -34,10 +34,10 @@ describe('unqueried-datastore: an object or file store beside a database', () =>
     expect(fs.map((f) => [f.severity, f.message, f.why])).toEqual([
       [
         'info',
-        `"blobs" (minio) holds image_blobs but no query reaches it: images's go to pg`,
+        `"blobs" (minio) holds image_blobs but no query reaches it: the queries of images go to pg`,
         `${NOT_REACHED} (An object store that is a domain's primary store is simulated: object stores scale out, so each read or write takes its read or write time and waits for no core, only for a connection once the units' pool × processes are all busy; give the store \`cores:\` to have it queue on that many.)`,
       ],
-      ['info', `"disk" (filesystem) holds doc_files but no query reaches it: docs's go to pg`, NOT_REACHED],
+      ['info', `"disk" (filesystem) holds doc_files but no query reaches it: the queries of docs go to pg`, NOT_REACHED],
     ]);
   });
 
