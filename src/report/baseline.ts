@@ -5,6 +5,7 @@ import { type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith } from '../model/positioned.js';
 import { POOL_SUFFIX } from '../simulate/compile.js';
 import { HOURS_PER_MONTH } from '../simulate/cost.js';
+import { formatSize } from '../model/units.js';
 import { exactFiguresOf, figuresOf, formatDelta, formatFigure, type Figure, type FigureUnit } from './figures.js';
 import { Report, type Change, type LayoutReport } from './schema.js';
 
@@ -108,6 +109,8 @@ export function diffReports(before: Report, after: Report): Change[] {
       continue;
     }
     const causes = structuralCauses(b, a);
+    // A utilization compared across rates, mixes or methods says nothing of work per request.
+    const at: Workloads = { mixes: [before.workload.mix, after.workload.mix], same: !workload.rate.length && !workload.mix.length && !workload.method(a.name).length };
     const fb = figuresOf(b);
     const fa = figuresOf(a);
     const pb = pctFigures(before, b);
@@ -130,12 +133,12 @@ export function diffReports(before: Report, after: Report): Change[] {
         : bounded
           ? `${name} ${formatDelta(delta!, fig.unit)}${pct !== null ? ` (${formatPct(pct)})` : ''}`
           : `${name} ${formatFigure(old.value, old.unit)} → ${formatFigure(fig.value, fig.unit)}`;
-      const change = entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, a.name, workload), ...relatedCauses(name, b, a, causes)], delta, pct);
+      const change = entry(a.name, name, old ? finiteOrNull(old.value) : null, finiteOrNull(fig.value), fig.unit, text, [...workloadRelated(name, a.name, workload), ...relatedCauses(name, b, a, causes, at)], delta, pct);
       if (pct !== null) EXACT_PCT.set(change, pct);
       changes.push(change);
     }
     for (const [name, old] of fb) {
-      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, [...workloadRelated(name, a.name, workload), ...relatedCauses(name, b, a, causes)]));
+      if (!fa.has(name)) changes.push(entry(a.name, name, finiteOrNull(old.value), null, old.unit, `${name} is gone`, [...workloadRelated(name, a.name, workload), ...relatedCauses(name, b, a, causes, at)]));
     }
   }
   for (const b of before.layouts) {
@@ -200,14 +203,19 @@ function structuralCauses(b: LayoutReport, a: LayoutReport): Cause[] {
   const out: Cause[] = [];
   const bu = new Map(b.structure.units.map((u) => [u.name, u]));
   const au = new Map(a.structure.units.map((u) => [u.name, u]));
+  /** the domains the baseline's layout placed: only one of those can have moved */
+  const had = new Set(b.structure.units.flatMap((u) => u.domains));
   for (const [n, u] of au) {
     const o = bu.get(n);
     if (!o) out.push({ text: `unit ${n} added (${u.replicas} × ${u.instance})`, units: [n], costly: true });
     else {
       if (o.replicas !== u.replicas) out.push({ text: `${n} replicas ${o.replicas} → ${u.replicas}`, units: [n], costly: true });
       if (o.instance !== u.instance) out.push({ text: `${n} instance ${o.instance} → ${u.instance}`, units: [n], costly: true });
-      const moved = u.domains.filter((d) => !o.domains.includes(d));
+      const moved = u.domains.filter((d) => !o.domains.includes(d) && had.has(d));
       if (moved.length) out.push({ text: `${moved.join(', ')} moved into ${n}`, units: [n], costly: false });
+      // A domain the baseline did not have did not move from anywhere: it is new (it read "comments moved into app").
+      const fresh = u.domains.filter((d) => !had.has(d));
+      if (fresh.length) out.push({ text: `new domain${fresh.length > 1 ? 's' : ''} ${fresh.join(', ')} in ${n}`, units: [n], costly: false });
     }
   }
   for (const n of bu.keys()) if (!au.has(n)) out.push({ text: `unit ${n} removed`, units: [n], costly: true });
@@ -294,8 +302,20 @@ function workloadRelated(figure: string, layout: string, w: WorkloadCauses): str
   return [];
 }
 
-/** Which structural causes explain a changed figure. */
-function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes: Cause[]): string[] {
+/**
+ * Which causes explain a changed figure: the structural ones (a unit, replicas, a hop) on what it
+ * runs on, a payload size its work depends on, and the station whose change explains it: for a
+ * latency the largest change of time along its path, for a throughput its bottleneck's work. A
+ * station's utilization alone named the unit the request started on (app 11% → 11.1%) where the
+ * database every query waited on (pg +3.9 pp) explained the change.
+ */
+/** The two reports' mixes, and whether they ran the same workload by the same method (so their utilizations compare as work). */
+interface Workloads {
+  mixes: [Record<string, number>, Record<string, number>];
+  same: boolean;
+}
+
+function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes: Cause[], at: Workloads): string[] {
   const m = /^(\w+)\((.+)\)$/.exec(figure);
   const family = m ? m[1]! : figure;
   const arg = m?.[2];
@@ -308,16 +328,162 @@ function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes:
     picked = causes.filter((c) => c.op === arg || c.units.some((u) => units.has(u)));
     const hopCause = picked.find((c) => c.op === arg);
     const others = picked.filter((c) => c !== hopCause);
-    const stationNotes = utilizationNotes(b, a, [...units]);
-    return [...(hopCause ? [hopCause.text] : []), ...others.map((c) => (c.op ? `more load on shared units: ${c.text}` : c.text)), ...stationNotes];
+    const own = [...(hopCause ? [hopCause.text] : []), ...others.map((c) => (c.op ? `more load on shared units: ${c.text}` : c.text))];
+    // a hop count is the layout's structure alone: no payload or station changes it
+    if (family === 'hops') return own;
+    const station = family === 'throughput' ? bottleneckCause(b, a, arg, at.same) : pathCause(b, a, arg, [...units]);
+    return [...own, ...payloadCauses(b, a, [arg]), ...station];
   } else if (family === 'throughput') {
     picked = causes.filter((c) => c.costly || c.op);
     if (b.saturation.bottleneck !== a.saturation.bottleneck) return [`bottleneck ${b.saturation.bottleneck} → ${a.saturation.bottleneck}`, ...picked.map((c) => c.text)];
+    const s = a.saturation.bottleneck;
+    return [...mixBottleneckCause(b, a, s, at), ...picked.map((c) => c.text), ...payloadCauses(b, a, workingAt(a, s))];
   } else if (family === 'utilization' && arg) {
     picked = causes.filter((c) => c.units.some((u) => isStationOf(arg, u)));
+    return [...picked.map((c) => c.text), ...payloadCauses(b, a, [...new Set([...workingAt(a, arg), ...workingAt(b, arg)])])];
   } else if (family === 'replicas' && arg) picked = causes.filter((c) => c.units.includes(arg));
   return picked.map((c) => c.text);
 }
+
+/** A time in words, to 3 significant digits (a serialization cost of 0.0123 ms is not "0 ms"). */
+const msText = (v: number) => `${Number(v.toPrecision(3))} ms`;
+const pctText = (u: number) => `${Math.round(u * 1000) / 10}%`;
+/** A change of time or utilization smaller than this is the reports' rounding, not a change. */
+const TIME_EPS = 5e-4;
+const UTIL_EPS = 5e-4;
+
+/** A station's utilization in both reports where it changed: "utilization 40.6% → 44.5%". */
+function utilizationChange(b: LayoutReport, a: LayoutReport, s: string): string | undefined {
+  const u0 = b.stations.find((x) => x.id === s)?.utilization;
+  const u1 = a.stations.find((x) => x.id === s)?.utilization;
+  return u0 !== undefined && u1 !== undefined && Math.abs(u0 - u1) > UTIL_EPS ? `utilization ${pctText(u0)} → ${pctText(u1)}` : undefined;
+}
+
+/**
+ * The station on `op`'s path with the largest change in the utilization at the workload (more
+ * load there queues it longer): "utilization of pg 40.6% → 44.5%". Its path as a report lists it
+ * (pathMs), else, in a report from before that, the stations of the units it runs on.
+ */
+function busiestChange(b: LayoutReport, a: LayoutReport, stations: string[]): string[] {
+  let best: { s: string; d: number } | undefined;
+  for (const s of stations) {
+    const u0 = b.stations.find((x) => x.id === s)?.utilization;
+    const u1 = a.stations.find((x) => x.id === s)?.utilization;
+    if (u0 === undefined || u1 === undefined) continue;
+    const d = Math.abs(u1 - u0);
+    if (d > UTIL_EPS && (!best || d > best.d)) best = { s, d };
+  }
+  return best ? [`utilization of ${best.s} ${utilizationChange(b, a, best.s)!.slice('utilization '.length)}`] : [];
+}
+
+/** The stations `op` visits on its path (either report's breakdown), else those of the units it runs on. */
+function pathStations(b: LayoutReport, a: LayoutReport, op: string, units: string[]): string[] {
+  const oa = a.operations.find((o) => o.id === op);
+  const ob = b.operations.find((o) => o.id === op);
+  const listed = [...new Set([...Object.keys(oa?.pathMs ?? {}), ...Object.keys(ob?.pathMs ?? {})])];
+  return listed.length ? listed : a.stations.map((s) => s.id).filter((s) => units.some((u) => isStationOf(s, u)));
+}
+
+/**
+ * What changed a latency: the station on its path whose time per request changed most (a
+ * query 0.6 → 0.9 ms: "pg 1.8 ms → 2.7 ms per request on its path, utilization 40.6% → 44.5%"),
+ * or its network latency and waits; where no time on its path changed, the station on it whose
+ * load changed most (another operation's work queues it).
+ */
+function pathCause(b: LayoutReport, a: LayoutReport, op: string, units: string[]): string[] {
+  const oa = a.operations.find((o) => o.id === op);
+  const ob = b.operations.find((o) => o.id === op);
+  if (oa?.pathMs && ob?.pathMs) {
+    let best: { s: string | null; was: number; now: number } | undefined;
+    const consider = (s: string | null, was: number, now: number) => {
+      if (Math.abs(now - was) > TIME_EPS && (!best || Math.abs(now - was) > Math.abs(best.now - best.was))) best = { s, was, now };
+    };
+    for (const s of new Set([...Object.keys(ob.pathMs), ...Object.keys(oa.pathMs)])) consider(s, ob.pathMs[s] ?? 0, oa.pathMs[s] ?? 0);
+    consider(null, ob.delayMs ?? 0, oa.delayMs ?? 0);
+    if (best) {
+      const { s, was, now } = best;
+      if (s === null) return [`network latency and waits on its path ${msText(was)} → ${msText(now)}`];
+      const u = utilizationChange(b, a, s);
+      return [`${s} ${msText(was)} → ${msText(now)} per request on its path${u ? `, ${u}` : ''}`];
+    }
+  }
+  return busiestChange(b, a, pathStations(b, a, op, units));
+}
+
+/**
+ * What changed the throughput an operation alone sustains: its bottleneck (the station it
+ * saturates first), which one it is and the work one request puts there ("pg, its bottleneck,
+ * 1.8 ms → 2.7 ms of work per request"); from a report without that, the bottleneck's
+ * utilization where both reports ran the same workload the same way (`same`: else a utilization
+ * moved by the rate read as work moved).
+ */
+function bottleneckCause(b: LayoutReport, a: LayoutReport, op: string, same: boolean): string[] {
+  const oa = a.operations.find((o) => o.id === op);
+  const ob = b.operations.find((o) => o.id === op);
+  const sa = oa?.bottleneck;
+  const sb = ob?.bottleneck;
+  if (sa && sb && sa !== sb) return [`its bottleneck ${sb} → ${sa}`];
+  const s = sa ?? sb;
+  if (!s) return [];
+  const was = ob?.workMs?.[s];
+  const now = oa?.workMs?.[s];
+  if (was !== undefined && now !== undefined) return Math.abs(now - was) > TIME_EPS ? [`${s}, its bottleneck, ${msText(was)} → ${msText(now)} of work per request`] : [];
+  const u = same ? utilizationChange(b, a, s) : undefined;
+  return u ? [`${s}, its bottleneck, ${u}`] : [];
+}
+
+/**
+ * What changed the mix's saturation throughput (the bottleneck the same): the work one request
+ * of each report's mix puts on the bottleneck (the throughput is its capacity over that), from
+ * its operations' (workMs), else its utilization at the same workload. A change of the mix is
+ * said on its own too (workloadCauses).
+ */
+function mixBottleneckCause(b: LayoutReport, a: LayoutReport, s: string, { mixes: [mixBefore, mixAfter], same }: Workloads): string[] {
+  const mixWork = (l: LayoutReport, mix: Record<string, number>): number | undefined => {
+    let sum = 0;
+    for (const [id, share] of Object.entries(mix)) {
+      if (!share) continue;
+      const w = l.operations.find((o) => o.id === id)?.workMs;
+      if (!w) return undefined;
+      sum += share * (w[s] ?? 0);
+    }
+    return sum;
+  };
+  const was = mixWork(b, mixBefore);
+  const now = mixWork(a, mixAfter);
+  if (was !== undefined && now !== undefined) return Math.abs(now - was) > TIME_EPS ? [`bottleneck ${s}, ${msText(was)} → ${msText(now)} of work per request of the mix`] : [];
+  const u = same ? utilizationChange(b, a, s) : undefined;
+  return u ? [`bottleneck ${s}, ${u}`] : [];
+}
+
+/** The operations of a report that put work on station `s` (workMs). */
+function workingAt(l: LayoutReport, s: string): string[] {
+  return l.operations.filter((o) => (o.workMs?.[s] ?? 0) > 0).map((o) => o.id);
+}
+
+/**
+ * Payload sizes the operations' work depends on that differ between the reports ("order.placed
+ * payload 650 KiB → 50 KiB", "orders.place request 2 KiB → 4 KiB"): a change of the blueprint's
+ * sizes moves serialization and per-KiB costs, and no station or structure change names it.
+ */
+function payloadCauses(b: LayoutReport, a: LayoutReport, ops: string[]): string[] {
+  const out = new Set<string>();
+  for (const op of ops) {
+    const pa = a.operations.find((o) => o.id === op)?.payloads;
+    const pb = b.operations.find((o) => o.id === op)?.payloads;
+    if (!pa || !pb) continue;
+    for (const [label, now] of Object.entries(pa)) {
+      const was = Object.hasOwn(pb, label) ? pb[label] : undefined;
+      if (was === undefined || was === now) continue;
+      const what = label.startsWith('event ') ? `${label.slice('event '.length)} payload` : label;
+      out.add(`${what} ${sizeText(was)} → ${sizeText(now)}`);
+    }
+  }
+  return [...out];
+}
+
+/** `650 KiB`, `300 B`: a payload in words, as compare says it. */
+const sizeText = (bytes: number) => formatSize(bytes).replace(/^([0-9.]+)/, '$1 ');
 
 /**
  * A station of unit (or datastore) `u`: its own, or its thread pool's. Not any station whose
@@ -325,18 +491,6 @@ function relatedCauses(figure: string, b: LayoutReport, a: LayoutReport, causes:
  */
 function isStationOf(station: string, u: string): boolean {
   return station === u || station === `${u}${POOL_SUFFIX}`;
-}
-
-function utilizationNotes(b: LayoutReport, a: LayoutReport, units: string[]): string[] {
-  const notes: string[] = [];
-  for (const s of a.stations) {
-    if (!units.some((u) => isStationOf(s.id, u))) continue;
-    const old = b.stations.find((x) => x.id === s.id);
-    if (old && Math.abs(old.utilization - s.utilization) > 0.0005) {
-      notes.push(`utilization of ${s.id} ${Math.round(old.utilization * 1000) / 10}% → ${Math.round(s.utilization * 1000) / 10}%`);
-    }
-  }
-  return notes;
 }
 
 function formatPct(pct: number): string {

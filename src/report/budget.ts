@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { diagnostic, parseYamlWith, type Locator } from '../model/positioned.js';
 import { exactChangePct } from './baseline.js';
-import { budgetDigits, exactFiguresOf, figuresOf, formatDelta, formatFigure, type FigureUnit } from './figures.js';
+import { budgetDigits, exactFiguresOf, figuresOf, formatDelta, formatFigure, unmeasuredSuccessFigures, type FigureUnit } from './figures.js';
 import type { BudgetResult, Change, LayoutReport } from './schema.js';
 
 export const BudgetFile = z.strictObject({
@@ -241,6 +241,18 @@ export function evaluateBudgets(
       }
       const figs = figuresOf(l);
       const fig = figs.get(b.figure);
+      // A success figure the layout has (its scenario ran there, the operation is the report's)
+      // but did not measure: the DES sent no request of the operation in the failure window. Not
+      // "no such figure" (an exit 2 for a valid budget, or a budget skipped in a layout that may
+      // break it): said not applicable with the reason, in every layout it happens in.
+      if (!fig && unmeasuredSuccessFigures(l).has(b.figure)) {
+        const lim = limitIn(b, 'ratio');
+        if (!('error' in lim)) {
+          const reason = noRequestReason(b.figure);
+          results.push({ budget: b.text, layout: ln, figure: b.change ? `change.${b.figure}` : b.figure, comparator: b.comparator, limit: lim.value, value: null, unit: b.change && b.unit === '%' ? '%' : 'ratio', pass: null, notApplicable: reason, text: `n/a: ${b.text} in ${ln}: — (${reason})` });
+          continue;
+        }
+      }
       // A budget on every layout whose figure only some have (a scenario's success rate where
       // the scenario applies, auto:broker-down in the brokered layouts): it does not apply to the
       // others. Named layouts, or a figure no layout has, are still mistakes.
@@ -267,6 +279,8 @@ export function evaluateBudgets(
       /** the value as the report shows it (rounded), where the verdict does not depend on more */
       let shownValue: number | null;
       let unit: string = fig.unit;
+      /** both ends of a change the percentage or delta alone would misread (from 0, from or to infinity) */
+      let span = '';
       if (b.change) {
         const ch = changes!.find((c) => c.layout === ln && c.figure === b.figure);
         // No change entry means the figure did not change. The percentage is computed here from
@@ -290,9 +304,15 @@ export function evaluateBudgets(
           });
           continue;
         }
-        value = b.unit === '%' ? (ch ? exactPct(ch) : 0) : ch ? ch.delta : 0;
+        // A change's before (after) is null only where the figure was (is) infinite, a new one
+        // being said above: unbounded, or a throughput nothing limits.
+        const after = ch?.after ?? exactFig.value;
+        const before = ch ? (ch.before ?? Infinity) : after;
+        value = b.unit === '%' ? (ch ? pctChange(ch, before, after) : 0) : ch ? (ch.delta ?? after - before) : 0;
         if (b.unit === '%') unit = '%';
         shownValue = value;
+        // From 0 or from or to an infinite figure the change alone does not say what happened: both ends are shown.
+        if (ch && ((b.unit === '%' && before === 0) || !Number.isFinite(before) || !Number.isFinite(after))) span = ` (${formatFigure(before, fig.unit)} → ${formatFigure(after, fig.unit)})`;
       } else {
         value = exactFig.value;
         shownValue = fig.value;
@@ -308,18 +328,20 @@ export function evaluateBudgets(
       const min = Math.max(unit === '%' ? 1 : 0, budgetDigits(lim.value, unit));
       const digits = value === null ? budgetDigits(lim.value, unit) : (agreeingDigits(value * scale, b.comparator, lim.value * scale, min, pass) ?? 9);
       if (value !== null && shownValue !== value && round(shownValue! * scale, digits) !== round(value * scale, digits)) shownValue = value;
-      const shown = unit === '%' ? `${shownValue === null ? '—' : `${round(shownValue, digits)}%`}` : b.change && shownValue !== null ? formatDelta(shownValue, unit, digits) : formatFigure(shownValue, unit, digits);
+      const shown = `${unit === '%' ? `${shownValue === null ? '—' : Number.isFinite(shownValue) ? `${round(shownValue, digits)}%` : `${shownValue > 0 ? '+' : '−'}∞%`}` : b.change && shownValue !== null ? (Number.isFinite(shownValue) ? formatDelta(shownValue, unit, digits) : infiniteDelta(shownValue, unit)) : formatFigure(shownValue, unit, digits)}${span}`;
       results.push({
         budget: b.text,
         layout: ln,
         figure: b.change ? `change.${b.figure}` : b.figure,
         comparator: b.comparator,
         limit: lim.value,
-        // JSON has no Infinity: an unbounded latency or unlimited throughput is null (the text says which).
-        // A percentage to 4 decimals at least (the exact one is a long float), as many as shown if more.
-        // An absolute figure as the report has it, or the exact one to the decimals shown where
-        // the verdict needed them (12.188%: 0.12188).
-        value: shownValue === null || !Number.isFinite(shownValue) ? null : unit === '%' ? round(shownValue, Math.max(4, digits)) : b.change || shownValue === fig.value ? shownValue : round(shownValue, Math.max(3, digits) + (unit === 'ratio' ? 2 : 0)),
+        // JSON has no Infinity: an unbounded latency, an unlimited throughput or a change from 0 in
+        // % is null (the text says which). Otherwise the value the verdict was judged on: the
+        // exact figure (or change) to 12 significant digits, the same in every budget on it. It
+        // was the report's rounded figure where that read the same as the exact one beside the
+        // limit and the exact one where not, so one figure had two values in one report
+        // (331.92 and 331.923); the text still shows it as the report does, or finer (see above).
+        value: value === null || !Number.isFinite(value) ? null : exactValue(value),
         unit,
         pass,
         text: `${pass ? 'ok' : 'BROKEN'}: ${b.text} in ${ln}: ${b.change ? 'change' : 'value'} ${shown}`,
@@ -333,6 +355,34 @@ export function evaluateBudgets(
 export const NEW_SINCE_BASELINE = 'new since the baseline: no change to compare';
 /** A budget on every layout, on a figure this layout does not have (another has it). */
 export const NOT_IN_LAYOUT = 'this layout has no such figure: the budget applies to the layouts that have it';
+
+/** Why a success(...) budget does not apply where its operation had no request in the failure window (figures.ts unmeasuredSuccessFigures). */
+export const NO_REQUEST = 'no request of';
+function noRequestReason(figure: string): string {
+  const op = figure.slice(figure.lastIndexOf(':') + 1, -1);
+  return `${NO_REQUEST} ${op} in the failure window: nothing measured to judge (a longer window or a higher rate would send some)`;
+}
+
+/** A value as exact as a double has it, less its float noise (0.1 + 0.2): 12 significant digits. */
+const exactValue = (v: number): number => Number(v.toPrecision(12));
+
+/**
+ * A change in percent where the change's own cannot be (baseline.ts leaves pct null): from 0 a
+ * rise is +∞% (0 → 0 is no change, and a figure never falls below 0); to an infinite figure
+ * (unbounded, unlimited) +∞%; from one to a finite figure −100%, the limit of after/before − 1 as
+ * before grows without bound (a throughput nothing limited, now 40000/s, has fallen by all of it).
+ */
+function pctChange(ch: Change, before: number, after: number): number | null {
+  if (!Number.isFinite(before)) return Number.isFinite(after) ? -100 : 0;
+  if (!Number.isFinite(after)) return Infinity;
+  if (before === 0) return after > 0 ? Infinity : after < 0 ? -Infinity : 0;
+  return exactPct(ch);
+}
+
+/** An infinite change in the figure's own unit: "−∞/s" (unlimited → 40000/s), "+∞ ms" (12 ms → unbounded). */
+function infiniteDelta(delta: number, unit: string): string {
+  return `${delta > 0 ? '+' : '−'}∞${unit === '/s' ? '/s' : unit === 'ms' ? ' ms' : ''}`;
+}
 
 /** The figure is new since the baseline in that layout, or the layout itself is (baseline.ts diffReports' texts). */
 function isNew(changes: readonly Change[], layout: string, figure: string): boolean {

@@ -5,13 +5,14 @@ import type { Blueprint } from '../model/schema.js';
 import { rateText } from '../words.js';
 import { checklist as runChecklist } from '../model/checklist.js';
 import { lint } from '../model/lint.js';
+import { resolveBlueprint, type ResolvedBlueprint } from '../model/resolve.js';
 import { toMermaid } from '../model/mermaid.js';
-import { namedApproximations, REVISIT_DES_RHO, saturation } from '../simulate/analytic.js';
+import { namedApproximations, saturation } from '../simulate/analytic.js';
 import { closedWorkloadError } from '../simulate/closed-workload.js';
-import { figuresAtRate } from '../simulate/at-rate.js';
-import { compile } from '../simulate/compile.js';
+import { DES_REPLICATIONS, figuresAtRate } from '../simulate/at-rate.js';
+import { compile, type Compiled } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
-import { opDemands } from '../simulate/demand.js';
+import { opDemands, type OpDemand } from '../simulate/demand.js';
 import { saturatedWarning } from '../simulate/overload.js';
 import type { Scenario } from '../simulate/scenario.js';
 import { runFaults } from '../simulate/fault-runs.js';
@@ -20,7 +21,7 @@ import { sweepAnalytic } from '../simulate/sweep.js';
 import type { FaultRow } from '../simulate/types.js';
 import { workloadFor } from '../simulate/workload.js';
 import { buildReport, type LayoutInputs } from './build.js';
-import type { LoadtestSummary, Report } from './schema.js';
+import type { DesRun, LoadtestSummary, OperationFigures, Report } from './schema.js';
 
 export interface CollectOptions {
   file: string;
@@ -73,17 +74,17 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
   notes.push(...runs.notes, ...unfinishedNotes(runs.rows));
   /** layouts whose analytic figures rest on a named approximation (the report's method line says so) */
   const approximated: string[] = [];
-  /** layouts whose figures at the rate come from the DES (the analytic ones would rest on the revisit model near saturation) */
-  const simulated: string[] = [];
-  /** layouts whose figures come from a DES of the workload's load profile (its peak passes their saturation) */
-  const profiled: string[] = [];
+  /** each DES run behind figures at the rate (a layout the analytic figures would misstate, or a load profile past saturation): why, and what was run */
+  const desRuns: DesRun[] = [];
+  /** layout → operation → where its time and work go (OperationWork) */
+  const work = new Map<string, Map<string, OperationWork>>();
   const layouts: LayoutInputs[] = o.layouts.map((l) => {
     const c = compiled.get(l)!;
     const fig = figuresAtRate(bp, l, rate, { compiled: c, ...(w.kind === 'open' && w.profile ? { profile: w.profile } : {}) });
     const result = fig.result;
     if (fig.note) {
       notes.push(fig.note);
-      (fig.result.workload.kind === 'open' && fig.result.workload.profile ? profiled : simulated).push(l);
+      desRuns.push(desRunOf(l, fig.result.workload.kind === 'open' && fig.result.workload.profile !== undefined, fig.note, fig.result.stats?.requests));
     }
     if (result.saturated) notes.push(`${l} at ${rateText(rate)}: ${saturatedWarning(result.saturated)}`);
     const approx = namedApproximations(result);
@@ -91,7 +92,13 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     if (approx.length) approximated.push(l);
     const d = opDemands(c);
     const maxThroughputByOperation: Record<string, number> = {};
-    for (const op of result.operations) maxThroughputByOperation[op.id] = saturation(c, d, { [op.id]: 1 }).rate;
+    const alone = new Map<string, string>();
+    for (const op of result.operations) {
+      const s = saturation(c, d, { [op.id]: 1 });
+      maxThroughputByOperation[op.id] = s.rate;
+      if (s.station) alone.set(op.id, s.station);
+    }
+    work.set(l, operationWork(bp, c, d, alone));
     const faults: FaultRow[] = runs.rows.filter((f) => f.layout === l);
     const faultDescriptions = Object.fromEntries(faults.map((f) => [f.failure, runs.descriptions[f.failure]!]));
     const findings = lint(bp, l).filter((f) => f.layout === undefined || f.layout === l);
@@ -122,7 +129,7 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     bp,
     file: o.file,
     generator: o.generator,
-    method: `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})${simulated.length ? `; at ${rate}/s in ${simulated.join(', ')} from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ ${REVISIT_DES_RHO}, where the analytic revisit model is least accurate; the load curves stay analytic)` : ''}${profiled.length ? `; in ${profiled.join(', ')} from seeded discrete-event runs of the load profile over the workload's duration (its peak passes their saturation rate, which the analytic method, solved at the mean rate of ${rateText(rate)}, cannot show; the load curves stay analytic)` : ''}${faultsRun ? '; fault isolation from seeded discrete-event runs of the failure scenarios' : ''}.`,
+    method: methodLine(rate, approximated, desRuns, faultsRun),
     rate,
     layouts,
     checklist: {
@@ -135,8 +142,103 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     },
     loadtests: o.loadtests,
   });
+  for (const l of report.layouts) for (const op of l.operations) Object.assign(op, work.get(l.name)?.get(op.id) ?? {});
   const diagrams = Object.fromEntries(o.layouts.map((l) => [l, toMermaid(bp, l)]));
-  return { report, diagrams, notes };
+  // The runs beside the method line that names them (JSON keys in a stable order).
+  const { schemaVersion, generator, blueprint, method, ...rest } = report;
+  const withRuns: Report = desRuns.length ? { schemaVersion, generator, blueprint, method, desRuns, ...rest } : report;
+  return { report: withRuns, diagrams, notes };
+}
+
+type OperationWork = Pick<OperationFigures, 'pathMs' | 'delayMs' | 'workMs' | 'bottleneck' | 'payloads'>;
+
+/**
+ * Where one request of each operation spends its time and puts its work, and the payload sizes
+ * that work depends on (schema.ts OperationFigures): what a baseline diff names as the cause of
+ * a changed figure (baseline.ts), since a baseline is a report and holds no blueprint. Times in
+ * ms to 4 decimals (0.1 µs), only where nonzero; stations as the report lists them.
+ */
+function operationWork(bp: Blueprint, c: Compiled, d: Map<string, OpDemand>, bottleneck: Map<string, string>): Map<string, OperationWork> {
+  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+  const rb = resolveBlueprint(bp);
+  const out = new Map<string, OperationWork>();
+  for (const [id, od] of d) {
+    const pathMs: Record<string, number> = {};
+    for (const v of od.visits) {
+      const s = c.stations[v.station]!;
+      if (s.kind !== 'driver') pathMs[s.id] = (pathMs[s.id] ?? 0) + v.mean;
+    }
+    const workMs: Record<string, number> = {};
+    c.stations.forEach((s, i) => {
+      if (s.kind !== 'driver' && od.loadDemand[i]! > 0) workMs[s.id] = r4(od.loadDemand[i]!);
+    });
+    for (const k of Object.keys(pathMs)) if (!(pathMs[k] = r4(pathMs[k]!))) delete pathMs[k];
+    out.set(id, { pathMs, delayMs: r4(od.delayMean), workMs, ...(bottleneck.has(id) ? { bottleneck: bottleneck.get(id)! } : {}), payloads: payloadsOf(rb, id) });
+  }
+  return out;
+}
+
+/**
+ * The payload sizes one request of `id` moves, in bytes: the request and response of every
+ * operation of its call tree, and the message of every event they emit, with what those
+ * events' consumers call and emit in turn. Keyed "<op> request", "<op> response", "event <name>".
+ */
+function payloadsOf(rb: ResolvedBlueprint, id: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const seen = new Set<string>();
+  const visit = (root: string) => {
+    if (seen.has(root) || !rb.operationIndex.has(root)) return;
+    seen.add(root);
+    for (const opId of rb.callTree(root).runs.keys()) {
+      const op = rb.operationIndex.get(opId);
+      if (!op) continue;
+      out[`${opId} request`] = op.op.request;
+      out[`${opId} response`] = op.op.response;
+      for (const e of op.op.emits) {
+        const ev = rb.events.get(e);
+        if (!ev) continue;
+        out[`event ${e}`] = ev.payload;
+        for (const consumer of ev.consumers) visit(consumer);
+      }
+    }
+  };
+  visit(id);
+  return out;
+}
+
+/**
+ * How the figures were computed, layout by layout, in one line (markdown and HTML show it under
+ * the workload; baseline.ts layoutMethods reads its layout lists back, so their clauses keep
+ * their form: "; at R/s in a, b from seeded discrete-event runs instead (" and "; in a, b from
+ * seeded discrete-event runs of the load profile"). Each DES layout's own reason, as its note
+ * gives it: the line said "a station there is revisited … at ρ ≥ 0.7" of every one, where a
+ * layout's reason was the event work its requests bring (pg at 40.6%). Then what was run.
+ */
+function methodLine(rate: number, approximated: string[], runs: DesRun[], faultsRun: boolean): string {
+  const simulated = runs.filter((x) => x.figures === 'at the rate');
+  const profiled = runs.filter((x) => x.figures === 'load profile').map((x) => x.layout);
+  const reasons = simulated.length === 1 ? simulated[0]!.reason : simulated.map((x) => `${x.layout}: ${x.reason}`).join('; ');
+  return (
+    `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation${approximated.length ? `; in ${approximated.join(', ')} a station is revisited by one request or replicas share work by least connections, which the model approximates (the notes \`archsim report\` prints name each approximation and its known bound; \`archsim simulate --method des\` gives simulated figures)` : ''})` +
+    (simulated.length ? `; at ${rate}/s in ${simulated.map((x) => x.layout).join(', ')} from seeded discrete-event runs instead (${reasons}; the load curves stay analytic)` : '') +
+    (profiled.length ? `; in ${profiled.join(', ')} from seeded discrete-event runs of the load profile over the workload's duration (its peak passes their saturation rate, which the analytic method, solved at the mean rate of ${rateText(rate)}, cannot show; the load curves stay analytic)` : '') +
+    (faultsRun ? '; fault isolation from seeded discrete-event runs of the failure scenarios' : '') +
+    '.' +
+    (runs.length ? ` Discrete-event runs for the figures at the rate: ${runs.map((x) => `${x.layout} ${x.requests} simulated requests in ${x.replications} replications, seed ${x.seed}`).join('; ')}.` : '')
+  );
+}
+
+/**
+ * What a DES run behind a layout's figures was, read from its note (simulate/at-rate.ts: "… (N
+ * simulated requests in R replications, seed S), not the analytic method…: <why>"), the one
+ * place that says it; where the note's words differ, the run's own count, at-rate's
+ * replications and the seed collect gives (none: 1), and the note whole as the reason.
+ */
+function desRunOf(layout: string, profile: boolean, note: string, requests: number | undefined): DesRun {
+  const m = /\((\d+) simulated requests in (\d+) replications, seed (\d+)\), not the analytic method(?:'s[^:]*)?: ([\s\S]+)$/.exec(note);
+  const figures = profile ? ('load profile' as const) : ('at the rate' as const);
+  if (m) return { layout, figures, reason: m[4]!, requests: Number(m[1]), replications: Number(m[2]), seed: Number(m[3]) };
+  return { layout, figures, reason: note, requests: requests ?? 0, replications: DES_REPLICATIONS, seed: 1 };
 }
 
 function round(n: number): number {

@@ -38,8 +38,7 @@ export function figuresOf(l: LayoutReport): Map<string, Figure> {
   // whose parentheses a budget cannot hold. A scenario with several windows (a leak, then a
   // restart) gives the lowest success rate of its windows: a budget must hold in every one.
   for (const fi of l.faultIsolation) {
-    const cut = fi.scenario.indexOf(': ');
-    const name = cut < 0 ? fi.scenario : fi.scenario.slice(0, cut);
+    const name = scenarioName(fi.scenario);
     for (const o of fi.operations) {
       const key = `success(${name}:${o.id})`;
       const had = f.get(key);
@@ -49,6 +48,28 @@ export function figuresOf(l: LayoutReport): Map<string, Figure> {
   f.set('lint.errors', { value: l.lint.errors, unit: 'count' });
   f.set('lint.warnings', { value: l.lint.warnings, unit: 'count' });
   return f;
+}
+
+/**
+ * The success figures a layout has but did not measure: the scenario ran on the layout (it has a
+ * fault row) and the operation is one of the report's, yet no request of it was sent in any of
+ * the scenario's failure windows (a fault row lists only the operations that had one: a rare
+ * operation, 0.75/s of the mix, in a 100 ms window). Whether a figure exists is decided by
+ * structure, not by what the DES happened to draw: one of these is not "no such figure".
+ */
+export function unmeasuredSuccessFigures(l: LayoutReport): Set<string> {
+  const out = new Set<string>();
+  const measured = figuresOf(l);
+  const scenarios = new Set(l.faultIsolation.map((fi) => scenarioName(fi.scenario)));
+  const ops = new Set([...l.operations.map((o) => o.id), ...l.faultIsolation.flatMap((fi) => fi.operations.map((o) => o.id))]);
+  for (const s of scenarios) for (const op of ops) if (!measured.has(`success(${s}:${op})`)) out.add(`success(${s}:${op})`);
+  return out;
+}
+
+/** The scenario's own name from a fault row's "<name>: <failure window>" (figuresOf). */
+function scenarioName(row: string): string {
+  const cut = row.indexOf(': ');
+  return cut < 0 ? row : row.slice(0, cut);
 }
 
 /**

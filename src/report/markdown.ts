@@ -1,7 +1,7 @@
 // The markdown report: fit for a pull-request comment (GitHub-flavoured: tables, a mermaid
 // block the code host renders, a collapsed details section). Pure: report data in, text out.
 import { formatFigure } from './figures.js';
-import { formatLimit, NEW_SINCE_BASELINE, notApplicable } from './budget.js';
+import { formatLimit, NEW_SINCE_BASELINE, NO_REQUEST, notApplicable } from './budget.js';
 import type { BudgetResult, LayoutReport, Report, ReportCalibration } from './schema.js';
 import { plural } from '../words.js';
 import { shareWords } from '../simulate/overload.js';
@@ -45,6 +45,19 @@ function readAs(b: BudgetResult): string {
 }
 
 /**
+ * A budget's value as its line says it, without the line's head ("ok: <budget> in <layout>: value "):
+ * "12.2 ms", "+∞% (0% → 14.6%)", "— (no request of … in the failure window …)". The head is cut
+ * after the budget's own text, which may hold ": value " itself; a line that does not apply
+ * has no "value" word, and its whole line stood in the cell.
+ */
+function valueCell(b: BudgetResult): string {
+  const head = ` in ${b.layout}: `;
+  const from = b.text.indexOf(b.budget);
+  const at = b.text.indexOf(head, from < 0 ? 0 : from + b.budget.length);
+  return (at < 0 ? b.text : b.text.slice(at + head.length)).replace(/^(value|change) /, '');
+}
+
+/**
  * The summary line, in markdown. `text` is applied to each name in it: the markdown report passes
  * mdText; the default leaves names as they are for the plain-text summary (report/run.ts strips
  * the bold and prints it), where a backslash before each `_` would only be noise.
@@ -84,7 +97,7 @@ export function summaryLine(r: Report, text: (s: string) => string = (s) => s): 
     const na = r.budgets.results.filter(notApplicable).length;
     const broken = r.budgets.results.filter((x) => !x.pass && !notApplicable(x)).length;
     const judged = r.budgets.results.length - na;
-    const why = [...new Set(r.budgets.results.filter(notApplicable).map((x) => (x.notApplicable === NEW_SINCE_BASELINE ? 'new since the baseline' : 'a figure the layout does not have')))];
+    const why = [...new Set(r.budgets.results.filter(notApplicable).map((x) => (x.notApplicable === NEW_SINCE_BASELINE ? 'new since the baseline' : x.notApplicable!.startsWith(`${NO_REQUEST} `) ? 'no request in the failure window' : 'a figure the layout does not have')))];
     const naText = na ? `${na} not applicable (${why.join('; ')}).` : '';
     if (!judged) parts.push(`➖ ${naText}`);
     else parts.push(`${broken ? `❌ ${broken} of ${judged} budgets broken.` : `✅ all ${judged} budgets met.`}${na ? ` ${naText}` : ''}`);
@@ -173,7 +186,7 @@ export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     out.push(
       tableMd(
         ['', 'budget', 'layout', 'value'],
-        r.budgets.results.map((b) => [b.pass ? '✅' : notApplicable(b) ? '➖' : '❌', `${code(b.budget)}${readAs(b)}`, t(b.layout), t(b.text.replace(/^.*: (value|change) /, ''))]),
+        r.budgets.results.map((b) => [b.pass ? '✅' : notApplicable(b) ? '➖' : '❌', `${code(b.budget)}${readAs(b)}`, t(b.layout), t(valueCell(b))]),
       ),
       '',
     );

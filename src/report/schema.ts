@@ -38,6 +38,13 @@ export const OperationFigures = z.object({
   units: z.array(z.string()),
   /** The highest rate this operation alone sustains in this layout (req/s). */
   maxThroughputRps: RpsOrUnlimited,
+  // Where one request's time and work go: what a baseline diff names as the cause of a changed
+  // figure (a baseline is a report; it holds no blueprint). Absent in reports written before.
+  pathMs: z.record(z.string(), Ms).optional().describe('ms of service one request spends at each station on its critical path (queueing excluded)'),
+  delayMs: Ms.optional().describe('ms of network latency and waits on its critical path'),
+  workMs: z.record(z.string(), Ms).optional().describe('ms of work one request puts on each station, the work of the events it emits included'),
+  bottleneck: z.string().optional().describe('the station that limits this operation alone (absent: none does)'),
+  payloads: z.record(z.string(), z.number().int()).optional().describe('bytes: the request and response of each operation of its call tree ("<op> request", "<op> response") and each event message it or its events\' consumers emit ("event <name>")'),
 });
 
 export const LayoutReport = z.object({
@@ -130,11 +137,23 @@ export const ReportCalibration = z.object({
     .describe("which figures are calibrated and which are the blueprint's own (in the words of `archsim compare --calibration`), and the host model"),
 });
 
+/** A seeded DES run behind a layout's figures at the workload rate (report/collect.ts): why, and what was run. */
+export const DesRun = z.object({
+  layout: z.string(),
+  figures: z.enum(['at the rate', 'load profile']).describe("'at the rate': the analytic figures would rest on an approximation the DES does not make; 'load profile': the profile's peak passes saturation"),
+  reason: z.string().describe('why these figures come from the DES, as the note archsim report prints says it'),
+  requests: z.number().int().describe('simulated requests, all replications'),
+  replications: z.number().int(),
+  seed: z.number().int(),
+});
+
 export const Report = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generator: z.string(),
   blueprint: z.object({ name: z.string(), title: z.string(), file: z.string() }),
   method: z.string().describe('how latencies and throughputs were computed'),
+  /** present when some layout's figures at the rate come from seeded DES runs */
+  desRuns: z.array(DesRun).optional().describe("the seeded discrete-event runs behind layouts' figures at the rate (absent: every layout analytic)"),
   workload: z.object({ rateRps: z.number(), mix: z.record(z.string(), z.number()) }),
   layouts: z.array(LayoutReport),
   checklist: z
@@ -165,6 +184,7 @@ export type Change = z.infer<typeof Change>;
 export type BudgetResult = z.infer<typeof BudgetResult>;
 export type LoadtestSummary = z.infer<typeof LoadtestSummary>;
 export type ReportCalibration = z.infer<typeof ReportCalibration>;
+export type DesRun = z.infer<typeof DesRun>;
 
 export function reportJsonSchema(): Record<string, unknown> {
   return {

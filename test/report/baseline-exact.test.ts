@@ -137,6 +137,8 @@ describe('which cause explains which figure', () => {
 
   it('two domains moved in one go are named together; a unit’s thread pool (its station) is on the path', () => {
     const b = layoutFixture();
+    // both domains were the baseline's (in message-service): only a domain it had can move
+    b.structure.units[1] = { ...b.structure.units[1]!, domains: ['messages', 'users', 'relay'] };
     b.stations.push({ id: 'auth-service (thread pool)', utilization: 0.1 });
     const a = layoutFixture();
     a.structure.units[0] = { ...a.structure.units[0]!, domains: ['auth', 'users', 'relay'] };

@@ -95,6 +95,8 @@ describe('baseline causes and percentages', () => {
 
   it('names structural causes: instances, moved domains, datastores, gateway, broker, new units', () => {
     const b = layoutFixture();
+    // users was the baseline's (in message-service): it moved
+    b.structure.units[1] = { ...b.structure.units[1]!, domains: ['messages', 'users'] };
     const a = layoutFixture('microservices', { cost: 200 });
     a.structure.units[0] = { ...a.structure.units[0]!, instance: 'svc-1gb', domains: ['auth', 'users'] };
     a.structure.units.push({ name: 'relay-service', replicas: 2, instance: 'svc-512mb', domains: ['relay'] });

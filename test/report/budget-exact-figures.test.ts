@@ -65,21 +65,22 @@ describe('budgets at a limit between the exact figure and its rounding', () => {
       'cost.perMillion <= 0.21563 USD',
     ]);
     expect(r.budgets!.results.map((x) => [x.pass, x.text, x.value])).toEqual([
-      // broken: the value shown with the decimals that tell it from the limit
-      [false, 'BROKEN: throughput >= 1230.77/s in alpha: value 1230.769/s', 1230.769],
-      [true, 'ok: throughput >= 1230.769/s in alpha: value 1230.769/s', 1230.769],
-      [true, 'ok: throughput < 1230.77/s in alpha: value 1230.769/s', 1230.769],
-      [false, 'BROKEN: throughput(orders.place) >= 571.43/s in alpha: value 571.429/s', 571.429],
-      [true, 'ok: throughput(orders.place) >= 571.428/s in alpha: value 571.429/s', 571.429],
-      [true, 'ok: throughput(orders.place) < 571.43/s in alpha: value 571.429/s', 571.429],
-      [false, 'BROKEN: utilization(orders-db) >= 12.19% in alpha: value 12.188%', 0.12188],
+      // broken: the value shown with the decimals that tell it from the limit; the JSON value is
+      // the exact figure (12 significant digits) in every budget on it, whatever the text shows
+      [false, 'BROKEN: throughput >= 1230.77/s in alpha: value 1230.769/s', 1230.76923077],
+      [true, 'ok: throughput >= 1230.769/s in alpha: value 1230.769/s', 1230.76923077],
+      [true, 'ok: throughput < 1230.77/s in alpha: value 1230.769/s', 1230.76923077],
+      [false, 'BROKEN: throughput(orders.place) >= 571.43/s in alpha: value 571.429/s', 571.428571429],
+      [true, 'ok: throughput(orders.place) >= 571.428/s in alpha: value 571.429/s', 571.428571429],
+      [true, 'ok: throughput(orders.place) < 571.43/s in alpha: value 571.429/s', 571.428571429],
+      [false, 'BROKEN: utilization(orders-db) >= 12.19% in alpha: value 12.188%', 0.121875],
       [true, 'ok: utilization(orders-db) >= 12.1875% in alpha: value 12.1875%', 0.121875],
-      [true, 'ok: utilization(orders-db) < 12.19% in alpha: value 12.188%', 0.12188],
+      [true, 'ok: utilization(orders-db) < 12.19% in alpha: value 12.188%', 0.121875],
       [true, 'ok: utilization(orders-db) <= 12.1875% in alpha: value 12.1875%', 0.121875],
       [false, 'BROKEN: utilization(orders-db) < 12.1875% in alpha: value 12.1875%', 0.121875],
-      [true, 'ok: cost.perMillion >= 0.2156 USD in alpha: value $0.2156', 0.2156],
-      [false, 'BROKEN: cost.perMillion <= 0.2156 USD in alpha: value $0.21563', 0.21563],
-      [true, 'ok: cost.perMillion <= 0.21563 USD in alpha: value $0.21563', 0.21563],
+      [true, 'ok: cost.perMillion >= 0.2156 USD in alpha: value $0.2156', 0.21562658549],
+      [false, 'BROKEN: cost.perMillion <= 0.2156 USD in alpha: value $0.21563', 0.21562658549],
+      [true, 'ok: cost.perMillion <= 0.21563 USD in alpha: value $0.21563', 0.21562658549],
     ]);
   });
 

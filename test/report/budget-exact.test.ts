@@ -82,15 +82,17 @@ describe('where a budget file’s mistakes are said', () => {
 describe('change budgets', () => {
   const change = (layout: string, over: Partial<Change>): Change => ({ layout, figure: 'cost.monthly', before: 100, after: 110, delta: 10, pct: 10, unit: 'USD', text: '', causes: [], ...over });
 
-  it("each layout reads its own change; none means no change; a percentage of 0 before is '—' and breaks", () => {
+  // A percentage from 0 read '—' and broke whatever its limit (a rise from 0 broke "> -50%"): it is
+  // +∞% now, judged by its sign and shown with both ends.
+  it('each layout reads its own change; none means no change; a percentage from 0 is +∞%, shown with both ends', () => {
     const layouts = [layoutFixture('monolith'), layoutFixture('microservices')];
-    const changes = [change('monolith', { before: 150, after: 180, delta: 30, pct: 20 }), change('microservices', { delta: 5, pct: null, before: 0 })];
+    const changes = [change('monolith', { before: 150, after: 180, delta: 30, pct: 20 }), change('microservices', { delta: 5, pct: null, before: 0, after: 5 })];
     const r = results('budgets:\n  - change.cost.monthly <= 10 USD\n  - change.cost.monthly < 15%\n  - change.p95(messages.send) == 0ms\n', layouts, changes);
     expect(r.map((x) => x.text)).toEqual([
       'BROKEN: change.cost.monthly <= 10 USD in monolith: change +$30',
       'ok: change.cost.monthly <= 10 USD in microservices: change +$5',
       'BROKEN: change.cost.monthly < 15% in monolith: change 20%',
-      'BROKEN: change.cost.monthly < 15% in microservices: change —',
+      'BROKEN: change.cost.monthly < 15% in microservices: change +∞% ($0 → $5)',
       'ok: change.p95(messages.send) == 0ms in monolith: change ±0 ms',
       'ok: change.p95(messages.send) == 0ms in microservices: change ±0 ms',
     ]);

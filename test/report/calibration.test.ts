@@ -63,8 +63,9 @@ describe('report --calibration: the report itself says which figures are calibra
     const own = cal.notes[1]!;
     expect(own.startsWith("the blueprint's own: operations auth.register, auth.login, auth.me,")).toBe(true);
     expect(own.endsWith(', realtime.broadcast-group; network, payloads, instances, replicas and costs')).toBe(true);
-    // --no-faults: the method line names no fault isolation.
-    expect(json.method.endsWith('; the load curves stay analytic).')).toBe(true);
+    // --no-faults: the method line names no fault isolation (the DES runs for the figures at the rate end it).
+    expect(json.method.endsWith('; the load curves stay analytic). Discrete-event runs for the figures at the rate: monolith 60000 simulated requests in 3 replications, seed 1.')).toBe(true);
+    expect(json.method).not.toContain('fault isolation');
     expect(cal.notes).toEqual([`calibrated (${overlay}, measured on layout monolith, host ${MACHINE}): CPU/wait/query times of 1 operation: messages.send`, own, HOST_MODEL]);
 
     // Markdown: right under the summary, every line escaped, each starting with archsim's words.

@@ -36,8 +36,11 @@ describe('collect near saturation of a revisited station', () => {
       "mono at 640/s: latencies from the DES (60000 simulated requests in 3 replications, seed 1), not the analytic method: app is visited several times by one request, at ρ 0.88, near saturation, where the analytic method's revisit model is least accurate",
     ]);
     expect(report.method).toBe(
-      'Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation); at 640/s in mono from seeded discrete-event runs instead (a station there is revisited by one request at ρ ≥ 0.7, where the analytic revisit model is least accurate; the load curves stay analytic).',
+      "Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation); at 640/s in mono from seeded discrete-event runs instead (app is visited several times by one request, at ρ 0.88, near saturation, where the analytic method's revisit model is least accurate; the load curves stay analytic). Discrete-event runs for the figures at the rate: mono 60000 simulated requests in 3 replications, seed 1.",
     );
+    // The run in the JSON too (it was only on stderr), right after the method line.
+    expect(report.desRuns).toEqual([{ layout: 'mono', figures: 'at the rate', reason: "app is visited several times by one request, at ρ 0.88, near saturation, where the analytic method's revisit model is least accurate", requests: 60000, replications: 3, seed: 1 }]);
+    expect(Object.keys(report).slice(3, 5)).toEqual(['method', 'desRuns']);
     // The DES means lie above the analytic floor of the work itself (1.5 ms, 1 ms) and below 100 ms.
     const [home, ping] = report.layouts[0]!.operations;
     expect(home!.meanMs! > 1.5 && home!.meanMs! < 100 && ping!.meanMs! > 1 && ping!.meanMs! < home!.meanMs!).toBe(true);
