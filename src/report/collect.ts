@@ -9,7 +9,7 @@ import { resolveBlueprint, type ResolvedBlueprint } from '../model/resolve.js';
 import { toMermaid } from '../model/mermaid.js';
 import { namedApproximations, saturation } from '../simulate/analytic.js';
 import { closedWorkloadError } from '../simulate/closed-workload.js';
-import { DES_REPLICATIONS, figuresAtRate } from '../simulate/at-rate.js';
+import { figuresAtRate } from '../simulate/at-rate.js';
 import { compile, type Compiled } from '../simulate/compile.js';
 import { costAt } from '../simulate/cost.js';
 import { opDemands, type OpDemand } from '../simulate/demand.js';
@@ -82,10 +82,8 @@ export function collect(bp: Blueprint, o: CollectOptions): Collected {
     const c = compiled.get(l)!;
     const fig = figuresAtRate(bp, l, rate, { compiled: c, ...(w.kind === 'open' && w.profile ? { profile: w.profile } : {}) });
     const result = fig.result;
-    if (fig.note) {
-      notes.push(fig.note);
-      desRuns.push(desRunOf(l, fig.result.workload.kind === 'open' && fig.result.workload.profile !== undefined, fig.note, fig.result.stats?.requests));
-    }
+    if (fig.note) notes.push(fig.note);
+    if (fig.des) desRuns.push({ layout: l, figures: fig.result.workload.kind === 'open' && fig.result.workload.profile !== undefined ? 'load profile' : 'at the rate', ...fig.des });
     if (result.saturated) notes.push(`${l} at ${rateText(rate)}: ${saturatedWarning(result.saturated)}`);
     const approx = namedApproximations(result);
     for (const w of approx) notes.push(`${l} at ${rateText(rate)}: ${w}`);
@@ -226,19 +224,6 @@ function methodLine(rate: number, approximated: string[], runs: DesRun[], faults
     '.' +
     (runs.length ? ` Discrete-event runs for the figures at the rate: ${runs.map((x) => `${x.layout} ${x.requests} simulated requests in ${x.replications} replications, seed ${x.seed}`).join('; ')}.` : '')
   );
-}
-
-/**
- * What a DES run behind a layout's figures was, read from its note (simulate/at-rate.ts: "… (N
- * simulated requests in R replications, seed S), not the analytic method…: <why>"), the one
- * place that says it; where the note's words differ, the run's own count, at-rate's
- * replications and the seed collect gives (none: 1), and the note whole as the reason.
- */
-function desRunOf(layout: string, profile: boolean, note: string, requests: number | undefined): DesRun {
-  const m = /\((\d+) simulated requests in (\d+) replications, seed (\d+)\), not the analytic method(?:'s[^:]*)?: ([\s\S]+)$/.exec(note);
-  const figures = profile ? ('load profile' as const) : ('at the rate' as const);
-  if (m) return { layout, figures, reason: m[4]!, requests: Number(m[1]), replications: Number(m[2]), seed: Number(m[3]) };
-  return { layout, figures, reason: note, requests: requests ?? 0, replications: DES_REPLICATIONS, seed: 1 };
 }
 
 function round(n: number): number {

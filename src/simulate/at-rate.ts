@@ -24,6 +24,8 @@ export interface AtRate {
   result: SimulationResult;
   /** set when the figures come from the DES: why, and what was run */
   note?: string;
+  /** set with the note: the DES run itself, for a report to state (collect.ts desRuns) */
+  des?: { reason: string; requests: number; replications: number; seed: number };
 }
 
 export function figuresAtRate(bp: Blueprint, layout: string, rate: number, o: { compiled: Compiled; mix?: Record<string, number>; host?: HostModel; seed?: number; profile?: Profile }): AtRate {
@@ -40,6 +42,7 @@ export function figuresAtRate(bp: Blueprint, layout: string, rate: number, o: { 
     return {
       result: d,
       note: `${layout}: latencies from the DES running the load profile over the workload's ${d.workload.duration / 1000} s (${n} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method's at the profile's mean rate of ${rateText(rate)}, which show no queue: ${peak}`,
+      des: { reason: peak, requests: n, replications: DES_REPLICATIONS, seed: o.seed ?? 1 },
     };
   }
   // Past saturation the analytic answer (unbounded, the station named) is the right one: on a
@@ -52,9 +55,11 @@ export function figuresAtRate(bp: Blueprint, layout: string, rate: number, o: { 
   const measured = Math.max(20_000, ((DES_REQUESTS / DES_REPLICATIONS) * 1000) / rate);
   // Stryker disable next-line StringLiteral: as above
   const d = simulate(bp, layout, { ...base, method: 'des', duration: WARMUP_MS + measured, warmup: WARMUP_MS, seed: o.seed ?? 1, replications: DES_REPLICATIONS });
+  const n = Math.round((rate * measured) / 1000) * DES_REPLICATIONS;
   return {
     result: d,
-    note: `${layout} at ${rateText(rate)}: latencies from the DES (${Math.round((rate * measured) / 1000) * DES_REPLICATIONS} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method: ${why}`,
+    note: `${layout} at ${rateText(rate)}: latencies from the DES (${n} simulated requests in ${DES_REPLICATIONS} replications, seed ${o.seed ?? 1}), not the analytic method: ${why}`,
+    des: { reason: why, requests: n, replications: DES_REPLICATIONS, seed: o.seed ?? 1 },
   };
 }
 
