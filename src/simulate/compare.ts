@@ -3,6 +3,7 @@
 // cause (hops, serialization, gateway, queueing, replicas, instances). Pure.
 import { rateFigure, rateText } from '../words.js';
 import { Network, type Blueprint } from '../model/schema.js';
+import { resolveBlueprint, type CallNode, type OperationRef, type ResolvedBlueprint } from '../model/resolve.js';
 import { analyze, namedApproximations, saturation, TIMEOUT_MARK } from './analytic.js';
 import { figuresAtRate } from './at-rate.js';
 import { closedWorkloadError } from './closed-workload.js';
@@ -52,6 +53,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
   const ra = atRate[0]!;
   const rb = atRate[1] ?? atRate[0]!;
 
+  const resolved = resolveBlueprint(bp);
   const operations: OperationDelta[] = Object.keys(w.mix).map((id) => {
     const mean: Record<string, number> = {};
     const p95: Record<string, number> = {};
@@ -60,7 +62,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
       p95[l] = atRate[i]!.operations.find((x) => x.id === id)!.latency.p95;
     });
     const delta = mean[b]! - mean[a]!;
-    return { id, mean, p95, delta, causes: latencyCauses(id, a, b, ca, cb, ra, rb, delta) };
+    return { id, mean, p95, delta, causes: latencyCauses(resolved, id, a, b, ca, cb, ra, rb, delta) };
   });
 
   const keyOps = keyOperations(w.mix, (id) => saturation(ca, opDemands(ca), { [id]: 1 }).rate);
@@ -125,7 +127,7 @@ export function compare(bp: Blueprint, layouts: string[], o: CompareOptions = {}
     keyOperations: keyOps,
     cost,
     // A layout past saturation at the compared rate: its p95 there is unbounded, said first.
-    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...lowLoadTimeoutNotes(lowLoad, atRate, lowRate), ...notes(operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
+    notes: [...atRate.filter((r) => r.saturated).map((r) => `${r.layout} at ${rateText(rate)}: ${saturatedWarning(r.saturated!)}`), ...figures.flatMap((f) => (f.note ? [f.note] : [])), ...approximationNotes(atRate, rate), ...lowLoadTimeoutNotes(lowLoad, atRate, lowRate), ...notes(resolved, operations, layouts, compiled, a, b), ...saturationNotes(saturationRows, compiled, keyOps, a, b, o.host), ...faults.notes, ...unfinishedNotes(faults.rows)],
   };
 }
 
@@ -174,25 +176,95 @@ function pick(o: CompareOptions): WorkloadOptions {
   return out;
 }
 
-/** What an operation's path spends on datastores with nothing queued (the means of its visits there), and which. */
-function storeTime(c: Compiled, id: string): { ms: number; names: string[] } {
+/**
+ * The operations a request of `id` runs on its critical path, each with the unit it runs on, in
+ * compile.ts opBody's order: an operation's calls (in process or remote, each with its own
+ * subtree) before its own work; a callee placed in no unit is skipped with its subtree.
+ */
+function pathOps(rb: ResolvedBlueprint, c: Compiled, id: string): { op: OperationRef; unit: string }[] {
+  const out: { op: OperationRef; unit: string }[] = [];
+  const root = rb.operationIndex.get(id);
+  const unit = root && c.layout.unitOfDomain.get(root.domain);
+  if (!root || !unit) return out;
+  const walk = (o: OperationRef, u: string, calls: readonly CallNode[]) => {
+    for (const n of calls) {
+      const cu = c.layout.unitOfDomain.get(n.callee.domain);
+      if (cu) walk(n.callee, cu, n.children);
+    }
+    out.push({ op: o, unit: u });
+  };
+  walk(root, unit, rb.callTree(id).calls);
+  return out;
+}
+
+/**
+ * A datastore as the causes name it: an engine: memory store is the unit's own state (its queries
+ * are CPU in the unit's process, no station of its own), named so, not left out as "none".
+ */
+const storeName = (d: { name: string; engine: string }) => (d.engine === 'memory' ? `${d.name} in process (memory)` : d.name);
+
+/**
+ * What an operation's path spends on datastores with nothing queued (each query's mean, as
+ * compile.ts visits it: a memory store's on the unit), and which.
+ */
+function storeTime(rb: ResolvedBlueprint, c: Compiled, id: string): { ms: number; names: string[] } {
   let total = 0;
   const names: string[] = [];
-  for (const v of opDemands(c, [id]).get(id)!.visits) {
-    const st = c.stations[v.station]!;
-    if (st.kind !== 'datastore') continue;
-    total += v.mean;
-    if (!names.includes(st.id)) names.push(st.id);
+  for (const { op } of pathOps(rb, c, id)) {
+    const db = op.op.db;
+    const placed = c.layout.operations.get(op.id);
+    if (db.reads + db.writes === 0 || !placed?.store) continue;
+    total += db.reads * placed.read.mean + db.writes * placed.write.mean;
+    const name = storeName(placed.store);
+    if (!names.includes(name)) names.push(name);
   }
   return { ms: total, names };
 }
+
+/**
+ * The events a request of `id` publishes to the broker on its critical path, per event: how many,
+ * its payload and the publishing unit's CPU for them, as compile.ts opBody charges it (the
+ * broker's publishCpu, else an HTTP call's, plus the HTTP per-KiB cost on the payload). An event
+ * with no consumer outside its unit under localDelivery: in-process costs nothing here. Consuming
+ * an event is never on the path (its work is spawned off it).
+ */
+function publishes(rb: ResolvedBlueprint, c: Compiled, id: string): { event: string; n: number; bytes: number; ms: number }[] {
+  const broker = c.layout.layout.broker;
+  if (!broker) return [];
+  const http = c.layout.hop.http;
+  const viaBroker = (event: string, fromUnit: string) =>
+    broker.localDelivery !== 'in-process' ||
+    (rb.events.get(event)?.consumers ?? []).some((x) => {
+      const d = rb.operationIndex.get(x)?.domain;
+      return d !== undefined && c.layout.unitOfDomain.get(d) !== fromUnit;
+    });
+  const out: { event: string; n: number; bytes: number; ms: number }[] = [];
+  for (const { op, unit } of pathOps(rb, c, id)) {
+    for (const e of op.op.emits) {
+      if (!viaBroker(e, unit)) continue;
+      const bytes = rb.events.get(e)?.payload ?? rb.blueprint.system.defaults.payload.event;
+      const ms = (broker.publishCpu ?? http.cpuPerCall) + (http.cpuPerKiB * bytes) / 1024;
+      const seen = out.find((x) => x.event === e);
+      if (seen) (seen.n++, (seen.ms += ms));
+      else out.push({ event: e, n: 1, bytes, ms });
+    }
+  }
+  return out;
+}
+
+/** `order.placed 650 KiB, item.added ×2 1 KiB to the kafka broker`: a layout's publishes on a path. */
+function publishWords(list: ReturnType<typeof publishes>, c: Compiled): string {
+  return `${list.map((p) => `${p.event}${p.n > 1 ? ` ×${p.n}` : ''} ${size(p.bytes)}`).join(', ')} to the ${c.layout.layout.broker!.kind} broker`;
+}
+
+const sumMs = (list: { ms: number }[]) => list.reduce((s, x) => s + x.ms, 0);
 
 /**
  * Why b's mean with no load differs from a's, cause by cause, savings (−) as well as costs (+).
  * `delta` is that difference: where it is a saving and no cause named is one, it says so rather
  * than list only added costs (accounts.open −1.54 ms listed only "gateway hop (+0.81 ms)").
  */
-function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compiled, ra: SimulationResult, rb: SimulationResult, delta = 0): string[] {
+function latencyCauses(bpr: ResolvedBlueprint, id: string, a: string, b: string, ca: Compiled, cb: Compiled, ra: SimulationResult, rb: SimulationResult, delta = 0): string[] {
   const ta = ca.programs[ca.entry.get(id)!]!.tally;
   const tb = cb.programs[cb.entry.get(id)!]!.tally;
   const out: string[] = [];
@@ -215,15 +287,24 @@ function latencyCauses(id: string, a: string, b: string, ca: Compiled, cb: Compi
     const n = same ? tb.remoteCalls : Math.abs(tb.remoteCalls - ta.remoteCalls);
     out.push(`serialization of ${n}${same ? (dSer > 0 ? ' costlier' : ' cheaper') : ''} remote call${n === 1 ? '' : 's'} (${signed(dSer)})`);
   }
+  // Serializing the events published to the broker on the path (bigevent: all of +7.60 ms).
+  const pa = publishes(bpr, ca, id);
+  const pb = publishes(bpr, cb, id);
+  const dPub = sumMs(pb) - sumMs(pa);
+  if (Math.abs(dPub) > 1e-9) {
+    const both = pa.length > 0 && pb.length > 0;
+    const what = !pa.length ? publishWords(pb, cb) : `${pb.length ? publishWords(pb, cb) : 'none through a broker'} vs ${publishWords(pa, ca)}`;
+    out.push(`${both ? (dPub > 0 ? 'costlier ' : 'cheaper ') : ''}event publish (${signed(dPub)}: ${what})`);
+  }
   if (tb.gateway !== ta.gateway) out.push(`gateway hop (${tb.gateway ? '+' : '−'}${ms(tb.gateway ? tb.gatewayMs : ta.gatewayMs)})`);
   // The queries' own time: the same queries on a faster store (Redis for Postgres) are a saving.
-  const sa = storeTime(ca, id);
-  const sb = storeTime(cb, id);
+  const sa = storeTime(bpr, ca, id);
+  const sb = storeTime(bpr, cb, id);
   const dStore = sb.ms - sa.ms;
   if (Math.abs(dStore) > 1e-9) {
     const same = sa.names.join() === sb.names.join();
     const plural = sb.names.length > 1 || (!same && sa.names.length > 1) ? 's' : '';
-    out.push(`${dStore < 0 ? 'faster' : 'slower'} datastore${plural} (${signed(dStore)}${same ? ` on ${sb.names.join(', ')}` : `: ${sb.names.join(', ') || 'none'} vs ${sa.names.join(', ') || 'none'}`})`);
+    out.push(`${dStore < 0 ? 'faster' : 'slower'} datastore${plural} (${signed(dStore)}${same ? ` on ${sb.names.join(', ')}` : `: ${sb.names.join(', ') || 'no datastore'} vs ${sa.names.join(', ') || 'no datastore'}`})`);
   }
   const saving = out.some((x) => x.includes('(−'));
   // Queueing at the compared rate on the stations this operation visits.
@@ -288,7 +369,7 @@ export function keyOperations(mix: Record<string, number>, aloneRate: (id: strin
   return heaviest === busiest ? [busiest] : [busiest, heaviest];
 }
 
-function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, Compiled>, a: string, b: string): string[] {
+function notes(bpr: ResolvedBlueprint, ops: OperationDelta[], layouts: string[], compiled: Map<string, Compiled>, a: string, b: string): string[] {
   const out: string[] = [];
   // Hop costs of every compared layout that makes remote calls, and where they come from.
   for (const l of layouts) {
@@ -324,7 +405,7 @@ function notes(ops: OperationDelta[], layouts: string[], compiled: Map<string, C
     const ta = ca.programs[ca.entry.get(worst.id)!]!.tally;
     const dh = t.hops - ta.hops;
     // Tens of milliseconds already: the model's own costs make it so, named part by part.
-    if (dh > 0 && worst.delta >= 10) out.push(largeDifferenceNote(worst.id, worst.delta, b, ca, cb));
+    if (dh > 0 && worst.delta >= 10) out.push(largeDifferenceNote(bpr, worst.id, worst.delta, b, ca, cb));
     else if (dh > 0) {
       out.push(
         `${worst.id}: ${b} is ${signed(worst.delta)} per request at low load, the largest difference (${dh} more one-way hop${dh > 1 ? 's' : ''}${Math.abs(t.networkMs - ta.networkMs - dh * cb.networkLatency) < 1e-9 ? ` at ${ms(cb.networkLatency)} each` : `, ${ms(t.networkMs - ta.networkMs)} in all`}, plus serialization${t.gateway && !ta.gateway ? ' and the gateway' : ''}); only a slower path per hop (a WAN, TLS set-up on each call) makes it tens of milliseconds`,
@@ -344,7 +425,7 @@ const size = (bytes: number) => formatSize(bytes).replace(/^([0-9.]+)/, '$1 ');
  * make it tens of milliseconds was false where the model's own figures did: an 8 MiB upload
  * through a gateway at 5 µs/KiB is +41 ms on a LAN.
  */
-function largeDifferenceNote(id: string, delta: number, b: string, ca: Compiled, cb: Compiled): string {
+function largeDifferenceNote(bpr: ResolvedBlueprint, id: string, delta: number, b: string, ca: Compiled, cb: Compiled): string {
   const ta = ca.programs[ca.entry.get(id)!]!.tally;
   const t = cb.programs[cb.entry.get(id)!]!.tally;
   // `cpu`: a cost of CPU, not of the network's latency (what a WAN would raise)
@@ -355,6 +436,13 @@ function largeDifferenceNote(id: string, delta: number, b: string, ca: Compiled,
   if (Math.abs(dNet) > 1e-9) parts.push({ ms: dNet, words: `${dh} more one-way hop${dh > 1 ? 's' : ''}${each} (${signed(dNet)})`, what: 'the hops’ latency, as the layout’s network figures give it', cpu: false });
   const dSer = t.serializationMs - ta.serializationMs;
   if (Math.abs(dSer) > 1e-9) parts.push({ ms: dSer, words: `serialization of the remote calls (${signed(dSer)})`, what: 'serialization CPU, from the layout’s own hop costs', cpu: true });
+  const pa = publishes(bpr, ca, id);
+  const pb = publishes(bpr, cb, id);
+  const dPub = sumMs(pb) - sumMs(pa);
+  if (Math.abs(dPub) > 1e-9) {
+    const words = !pa.length ? `publishing ${publishWords(pb, cb)}` : `publishing ${pb.length ? publishWords(pb, cb) : 'none through a broker'} rather than ${publishWords(pa, ca)}`;
+    parts.push({ ms: dPub, words: `${words} (${signed(dPub)})`, what: 'serializing events for the broker, from the layout’s own hop costs', cpu: true });
+  }
   if (t.gateway && !ta.gateway) {
     const placed = cb.layout.operations.get(id);
     const unit = placed?.unit;
@@ -365,8 +453,8 @@ function largeDifferenceNote(id: string, delta: number, b: string, ca: Compiled,
     if (payload > 1e-9) parts.push({ ms: payload, words: `${size(bytes)} of request and response through the gateway at ${hop(perKiB)}/KiB (${signed(payload)})`, what: 'the payload’s per-KiB cost at the gateway, from the layout’s own hop costs', cpu: true });
     if (cpu > 1e-9) parts.push({ ms: cpu, words: `the gateway’s own CPU (${signed(cpu)})`, what: 'the gateway’s CPU', cpu: true });
   }
-  const sa = storeTime(ca, id);
-  const sb = storeTime(cb, id);
+  const sa = storeTime(bpr, ca, id);
+  const sb = storeTime(bpr, cb, id);
   if (Math.abs(sb.ms - sa.ms) > 1e-9) parts.push({ ms: sb.ms - sa.ms, words: `queries on ${sb.names.join(', ') || 'no datastore'} rather than ${sa.names.join(', ') || 'no datastore'} (${signed(sb.ms - sa.ms)})`, what: 'the queries’ time on the datastores', cpu: true });
   parts.sort((x, y) => y.ms - x.ms);
   const top = parts[0];

@@ -11,7 +11,7 @@ import { compile, type Compiled } from './compile.js';
 import { costAt, monthlyCost, perMillion } from './cost.js';
 import { opDemands } from './demand.js';
 import { runDes, type DesRaw } from './des/engine.js';
-import { BUCKETS, percentile, recorded } from './des/histogram.js';
+import { BUCKETS, percentile } from './des/histogram.js';
 import { backlogPeak, backlogPeakWarning, backlogTrend, eventBacklog, failureBacklogWarning, eventWorkOnly, profilePeak, profilePeakWarning, saturatedWarning, shedShare, STABLE_LINE_FLOOR } from './overload.js';
 import { BACKLOG_SAMPLES } from './des/measure.js';
 import { t975 } from './queueing.js';
@@ -268,6 +268,7 @@ export function faultRows(raw: Pick<DesRaw, 'windows' | 'opIds'>, layout: string
     const success: Record<string, number> = {};
     const p95: Record<string, number> = {};
     const unfinished: Record<string, number> = {};
+    const noneFinished: string[] = [];
     let ok = 0;
     let total = 0;
     raw.opIds.forEach((id, i) => {
@@ -280,17 +281,20 @@ export function faultRows(raw: Pick<DesRaw, 'windows' | 'opIds'>, layout: string
       if (n === 0) {
         if (sent > 0) {
           success[id] = 0;
+          noneFinished.push(id);
           total += sent;
         }
         return;
       }
       success[id] = win.ok[i]! / n;
-      // Every request of it refused at the door: no latency to rank (a p95 of 0 ms said it was fast).
-      if (recorded(win.hist, i * BUCKETS) > 0) p95[id] = percentile(win.hist, i * BUCKETS, n, 0.95, win.max[i]!);
+      // The p95 of the requests that succeeded: a failed one's latency is how fast it failed (a
+      // call refused 1.27 ms in gave an operation at 0% success a p95), and one refused at the
+      // door has none (a p95 of 0 ms said it was fast). None succeeded: no p95.
+      if (win.ok[i]! > 0) p95[id] = percentile(win.okHist, i * BUCKETS, win.ok[i]!, 0.95, win.okMax[i]!);
       ok += win.ok[i]!;
       total += n;
     });
-    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1, ...(Object.keys(unfinished).length ? { unfinished } : {}) };
+    return { failure: win.label, layout, success, p95, overall: total > 0 ? ok / total : 1, ...(Object.keys(unfinished).length ? { unfinished } : {}), ...(noneFinished.length ? { noneFinished } : {}) };
   });
 }
 
@@ -420,8 +424,9 @@ export function wordsPerRequest(c: Compiled, w: WorkloadSpec): number {
  */
 export function unfinishedNotes(rows: readonly FaultRow[]): string[] {
   return rows.flatMap((f) =>
+    // (not "no p95": an operation whose finished requests all failed has none either)
     Object.entries(f.unfinished ?? {})
-      .filter(([id]) => f.p95[id] === undefined)
+      .filter(([id]) => f.noneFinished?.includes(id))
       .map(([id, n]) => `${f.failure}${f.layout ? ` in ${f.layout}` : ''}: none of the ${n} ${id} request${n === 1 ? '' : 's'} sent during it finished before the run ended (still queued): counted as 0% success`),
   );
 }

@@ -209,16 +209,20 @@ export interface FaultRow {
   layout: string;
   /** operation id → success rate during the failure window (0..1) */
   success: Record<string, number>;
-  /** operation id → p95 during the window, ms */
+  /**
+   * operation id → p95 during the window of the requests that succeeded, ms; absent for an
+   * operation none of whose requests succeeded (the latency of failed ones is how fast they failed)
+   */
   p95: Record<string, number>;
   /** fraction of all requests that succeeded in the window (of those that finished, and every request of an operation none of whose finished) */
   overall: number;
   /**
    * operation id → requests sent in the window still unfinished when the run stopped (only
-   * operations with some). One in `success` at 0 with no `p95` had none finish; one absent from
-   * `success` had no request sent in the window at all.
+   * operations with some). One absent from `success` had no request sent in the window at all.
    */
   unfinished?: Record<string, number>;
+  /** operations with requests sent in the window none of which finished before the run ended (their 0% is that, not failures) */
+  noneFinished?: string[];
 }
 
 export interface OperationDelta {

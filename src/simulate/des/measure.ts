@@ -62,7 +62,7 @@ export class Measure {
     this.min = new Float64Array(nops).fill(Infinity);
     this.hist = new Uint32Array(nops * BUCKETS);
     this.windowSpan = (scenario?.windows ?? []).map((x) => ({ from: x.from, to: x.to }));
-    this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, sent: new Float64Array(nops), ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops) }));
+    this.windows = (scenario?.windows ?? []).map((x) => ({ label: x.label, sent: new Float64Array(nops), ok: new Float64Array(nops), total: new Float64Array(nops), hist: new Uint32Array(nops * BUCKETS), max: new Float64Array(nops), okHist: new Uint32Array(nops * BUCKETS), okMax: new Float64Array(nops) }));
     this.clientTimeout = scenario?.clientTimeout ?? Infinity;
     this.nextBacklogAt = warmup;
   }
@@ -111,8 +111,7 @@ export class Measure {
    * it arrived in the measured window, and sent and failed in the failure window it arrived in, as
    * one failing inside the system would be (left out there, a fault that overloads the system would
    * look healthier the more requests it turned away). It has no latency: as in the measured window,
-   * it is counted but kept out of the histogram, so it moves the window's p95 up (toward its max),
-   * never down (a window with only refusals of an operation has max 0, so its p95 reads 0 ms).
+   * it is counted but kept out of the histograms (the window's p95 is of its successes: okHist).
    */
   refuse(op: number): void {
     const now = this.clock.now;
@@ -143,9 +142,15 @@ export class Measure {
     if (window >= 0) {
       const win = this.windows[window]!;
       win.total[op]!++;
-      if (ok && lat <= this.clientTimeout) win.ok[op]!++;
       win.hist[op * BUCKETS + bucketOf(lat)]!++;
       if (lat > win.max[op]!) win.max[op] = lat;
+      // The fault table's p95 is of the requests that succeeded: a failed one's latency is how
+      // fast it failed (a call refused 1.27 ms in gave a p95 to an operation at 0% success).
+      if (ok && lat <= this.clientTimeout) {
+        win.ok[op]!++;
+        win.okHist[op * BUCKETS + bucketOf(lat)]!++;
+        if (lat > win.okMax[op]!) win.okMax[op] = lat;
+      }
     }
   }
 

@@ -66,9 +66,12 @@ export interface DesRaw {
   /** smallest latency per operation (Infinity with none) */
   min: Float64Array;
   hist: Uint32Array;
-  /** per window: ok and total per op, and histograms */
-  /** per failure window and operation: requests sent in it (`sent`), of those the ones that finished (`total`) and succeeded (`ok`) */
-  windows: { label: string; sent: Float64Array; ok: Float64Array; total: Float64Array; hist: Uint32Array; max: Float64Array }[];
+  /**
+   * per failure window and operation: requests sent in it (`sent`), of those the ones that finished
+   * (`total`) and succeeded (`ok`); the latencies of every one that finished (`hist`, `max`) and of
+   * those that succeeded (`okHist`, `okMax`: the fault table's p95)
+   */
+  windows: { label: string; sent: Float64Array; ok: Float64Array; total: Float64Array; hist: Uint32Array; max: Float64Array; okHist: Uint32Array; okMax: Float64Array }[];
   station: { busy: Float64Array; wait: Float64Array; active: Float64Array; visits: Float64Array; waited: Float64Array; work: Float64Array; served: Float64Array; maxActive: Int32Array };
   measured: number;
   arrivals: number;
