@@ -153,7 +153,7 @@ export function giM1Sigma(lambda: number, R: number, mu: number): number {
 export const REVISIT_MARK = 'visited several times by one request';
 
 /** How the analytic method names the event work requests bring to their own station (spawnedShare). */
-export const SPAWN_MARK = 'most of their work from events the requests there emit';
+export const SPAWN_MARK = 'work mostly from events the requests there emit';
 /** The share of a station's work that is event work its requests emitted, and its ρ, from which SPAWN_MARK is said. */
 const SPAWN_SHARE = 0.5;
 const SPAWN_RHO = 0.2;

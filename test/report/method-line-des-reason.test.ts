@@ -11,7 +11,7 @@ import { layoutMethods, parseBaseline } from '../../src/report/baseline.js';
 import { renderReport, runReport } from '../../src/report/run.js';
 
 const FILE = join(import.meta.dirname, 'fixtures', 'event-work.yaml');
-const REASON = 'pg runs most of their work from events the requests there emit, which arrives with the request that emits it, where the analytic method counts it as independent and understates the waits (−15% to −22% on the mean)';
+const REASON = 'pg runs work mostly from events the requests there emit, which arrives with the request that emits it, where the analytic method counts it as independent and understates the waits (−15% to −22% on the mean)';
 const METHOD = `Latencies and throughputs from the analytic queueing model (exact means for the M/M/c network, percentiles by a gamma approximation); at 400/s in mono from seeded discrete-event runs instead (${REASON}; the load curves stay analytic). Discrete-event runs for the figures at the rate: mono 60000 simulated requests in 3 replications, seed 1.`;
 
 function run() {
