@@ -139,19 +139,21 @@ export class Measure {
       if (lat < this.min[op]!) this.min[op] = lat;
       this.hist[op * BUCKETS + bucketOf(lat)]!++;
     }
-    if (window >= 0) {
-      const win = this.windows[window]!;
-      win.total[op]!++;
-      win.hist[op * BUCKETS + bucketOf(lat)]!++;
-      if (lat > win.max[op]!) win.max[op] = lat;
-      // The fault table's p95 is of the requests that succeeded: a failed one's latency is how
-      // fast it failed (a call refused 1.27 ms in gave a p95 to an operation at 0% success).
-      if (ok && lat <= this.clientTimeout) {
-        win.ok[op]!++;
-        win.okHist[op * BUCKETS + bucketOf(lat)]!++;
-        if (lat > win.okMax[op]!) win.okMax[op] = lat;
-      }
-    }
+    if (window >= 0) this.inWindow(window, op, lat, ok && lat <= this.clientTimeout);
+  }
+
+  /** A request sent during a failure window (scenarios only: off the path of a plain run). */
+  private inWindow(window: number, op: number, lat: number, ok: boolean): void {
+    const win = this.windows[window]!;
+    win.total[op]!++;
+    win.hist[op * BUCKETS + bucketOf(lat)]!++;
+    if (lat > win.max[op]!) win.max[op] = lat;
+    // The fault table's p95 is of the requests that succeeded: a failed one's latency is how
+    // fast it failed (a call refused 1.27 ms in gave a p95 to an operation at 0% success).
+    if (!ok) return;
+    win.ok[op]!++;
+    win.okHist[op * BUCKETS + bucketOf(lat)]!++;
+    if (lat > win.okMax[op]!) win.okMax[op] = lat;
   }
 
   start(now: number): void {
