@@ -98,6 +98,19 @@ describe('OpProfiler: a reply is charged to the operation whose request it answe
     }
   });
 
+  /** f's value once it holds for 3 readings 20 ms apart (2 s at most). */
+  async function settled(f: () => number): Promise<number> {
+    let last = f();
+    let same = 0;
+    for (let i = 0; i < 100 && same < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const v = f();
+      same = v === last ? same + 1 : 0;
+      last = v;
+    }
+    return last;
+  }
+
   describe('undici keep-alive pool (the reference services’ remote calls)', () => {
     let child: ChildProcess;
     let origin: string;
@@ -120,8 +133,9 @@ describe('OpProfiler: a reply is charged to the operation whose request it answe
       const call = async () => (await pool.request({ method: 'POST', path: '/internal/auth/verify-token', body: '{}' })).body.json();
       try {
         await inOp('users.get', call);
-        await new Promise((r) => setTimeout(r, 20)); // the first call's callbacks all done
-        const opener = loop(p, 'users.get');
+        // the first call's callbacks all done: its count still for 3 readings 20 ms apart (a fixed
+        // 20 ms was too short on a loaded machine: one late callback made 26 → 27)
+        const opener = await settled(() => loop(p, 'users.get'));
         expect(opener).toBeGreaterThan(0);
         for (let i = 0; i < 10; i++) await inOp('users.check-contact', call);
         await new Promise((r) => setTimeout(r, 20));
