@@ -90,7 +90,16 @@ export function blueprintScenarios(bp: Blueprint, blueprintFile: string, locate?
       return;
     }
     try {
-      scenarios.push({ ...loadScenario(path, bp), listed: { index: i, bundled: resolve(dirname(path)) === resolve(BUNDLED_SCENARIOS) } });
+      const loaded = loadScenario(path, bp);
+      // Results are keyed by the scenario's name (the fault table, `success(name:op)` budgets):
+      // two files of one name were merged there without a word.
+      const twin = scenarios.find((x) => x.scenario.name === loaded.scenario.name);
+      if (twin) {
+        const message = `scenario ${JSON.stringify(loaded.scenario.name.slice(0, 200))} is also the name of scenarios[${twin.listed!.index}]: their results would be merged (success(name:op) budgets could not tell them apart); give each its own name`;
+        problems.push(locate ? diagnostic(locate, ['scenarios', i], message) : { file: blueprintFile, line: 1, col: 1, path: ['scenarios', i], message, severity: 'error' });
+        return;
+      }
+      scenarios.push({ ...loaded, listed: { index: i, bundled: resolve(dirname(path)) === resolve(BUNDLED_SCENARIOS) } });
     } catch (e) {
       if (e instanceof InputError) problems.push(...e.diagnostics);
       else throw e;
@@ -99,12 +108,22 @@ export function blueprintScenarios(bp: Blueprint, blueprintFile: string, locate?
   return { scenarios, problems };
 }
 
+/** `--scenario` arguments naming two scenarios of one name: refused, as in a blueprint's list. */
+function refuseTwins(all: LoadedScenario[]): LoadedScenario[] {
+  const seen = new Set<string>();
+  for (const x of all) {
+    if (seen.has(x.scenario.name)) throw new UsageError(`--scenario: two scenarios are named ${JSON.stringify(x.scenario.name.slice(0, 200))}: their results would be merged (success(name:op) budgets could not tell them apart); give each its own name`);
+    seen.add(x.scenario.name);
+  }
+  return all;
+}
+
 /**
  * The scenarios of `compare` and `report`: the ones asked for, else the blueprint's own list
  * (paths relative to the blueprint file that lists them), else every automatic scenario.
  */
 export function chosenScenarios(bp: Blueprint, blueprintFile: string, args: string[] | undefined, locate?: Locator): LoadedScenario[] {
-  if (args?.length) return args.flatMap((a) => scenarioArg(bp, a));
+  if (args?.length) return refuseTwins(args.flatMap((a) => scenarioArg(bp, a)));
   if (bp.scenarios?.length) {
     const { scenarios, problems } = blueprintScenarios(bp, blueprintFile, locate);
     if (problems.length) throw new InputError(problems);

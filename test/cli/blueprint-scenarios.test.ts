@@ -50,6 +50,20 @@ describe('validate: the scenarios a blueprint lists', () => {
     ]);
   });
 
+  it('two scenario files of one name: an error at the second entry (their results would merge), exit 2; compare refuses two --scenario of one name', () => {
+    write('one.yaml', 'name: twin\nfailures:\n  - { unit: app, at: 1s, for: 1s }\n');
+    write('two.yaml', 'name: twin\nfailures:\n  - { unit: app, at: 2s, for: 1s }\n');
+    const f = write('twins.yaml', blueprint('[./one.yaml, ./two.yaml]'));
+    const r = archsim(['validate', f], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'twins.yaml:14:25: scenarios[1]: scenario "twin" is also the name of scenarios[0]: their results would be merged (success(name:op) budgets could not tell them apart); give each its own name',
+    ]);
+    const c = archsim(['compare', write('plain.yaml', blueprint('[]')), '--scenario', 'one.yaml', '--scenario', 'two.yaml'], { cwd: dir });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toBe('archsim: --scenario: two scenarios are named "twin": their results would be merged (success(name:op) budgets could not tell them apart); give each its own name\n');
+  });
+
   it('a bundled name and a file beside the blueprint are read: valid', () => {
     write('down.yaml', 'name: down\nfailures:\n  - { unit: app, at: 1s, for: 1s }\n');
     // database-failure fails the messages domain's store: a blueprint it cannot run on is an
