@@ -139,8 +139,11 @@ describe('OpProfiler: a reply is charged to the operation whose request it answe
         expect(opener).toBeGreaterThan(0);
         for (let i = 0; i < 10; i++) await inOp('users.check-contact', call);
         await new Promise((r) => setTimeout(r, 20));
-        // before the fix the socket's reads (every answer's parsing) stayed with users.get
-        expect(loop(p, 'users.get')).toBe(opener);
+        // before the fix the socket's reads (every answer's parsing) stayed with users.get: 10
+        // answers, at least one tick each. Under load (CI) one callback of the connection's own
+        // still lands with the opener now and then (26 → 27 in two runs of the whole suite), so
+        // one tick is allowed, never one per later answer.
+        expect(loop(p, 'users.get') - opener).toBeLessThanOrEqual(1);
         expect(loop(p, 'users.check-contact')).toBeGreaterThan(0);
       } finally {
         await pool.close();
